@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Globalization;
+using System.Linq;
+
+namespace RnnGen;
+
+/// <summary>
+/// Checks and conversions that generated models share, kept out of the generated code so that each message is written
+/// once. Not meant to be called directly.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class GeneratedModelSupport
+{
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> unless <paramref name="weights"/> has exactly the arrays of
+    /// <paramref name="info"/>, in order, with the right lengths. Called before anything is copied, so a bad call
+    /// changes nothing.
+    /// </summary>
+    public static void ValidateWeights(IReadOnlyList<float[]>? weights, ModelInfo info, string parameterName = "weights")
+    {
+        if (weights is null)
+        {
+            throw new ArgumentNullException(parameterName);
+        }
+
+        IReadOnlyList<WeightShape> expected = info.Weights;
+        if (weights.Count != expected.Count)
+        {
+            throw new ArgumentException(
+                $"{info.Name} expects {expected.Count} weight array(s) in Keras get_weights() order " +
+                $"({string.Join(", ", expected.Select(w => w.Name + " " + w.ShapeText))}) but got {weights.Count}.",
+                parameterName);
+        }
+
+        for (int i = 0; i < expected.Count; i++)
+        {
+            float[]? array = weights[i];
+            WeightShape shape = expected[i];
+            if (array is null)
+            {
+                throw new ArgumentException($"{parameterName}[{i}] ({shape.Name}) is null; expected {shape.ShapeText} = {shape.Length} floats.", parameterName);
+            }
+
+            if (array.Length != shape.Length)
+            {
+                throw new ArgumentException(
+                    $"{parameterName}[{i}] ({shape.Name}) must be {shape.ShapeText} = {shape.Length} floats flattened row-major, but has {array.Length}.",
+                    parameterName);
+            }
+        }
+    }
+
+    /// <summary>Copies the concatenated weights <paramref name="parameters"/> into one array per weight of <paramref name="info"/>.</summary>
+    public static float[][] SplitWeights(ReadOnlySpan<float> parameters, ModelInfo info)
+    {
+        var result = new float[info.Weights.Count][];
+        int offset = 0;
+        for (int i = 0; i < result.Length; i++)
+        {
+            int length = info.Weights[i].Length;
+            result[i] = parameters.Slice(offset, length).ToArray();
+            offset += length;
+        }
+
+        return result;
+    }
+
+    /// <summary>Copies validated <paramref name="weights"/> one after the other into <paramref name="parameters"/>.</summary>
+    public static void JoinWeights(IReadOnlyList<float[]> weights, Span<float> parameters)
+    {
+        int offset = 0;
+        foreach (float[] array in weights)
+        {
+            array.AsSpan().CopyTo(parameters.Slice(offset));
+            offset += array.Length;
+        }
+    }
+
+    /// <summary>
+    /// The batch size of a flat input of <paramref name="length"/> floats, or an <see cref="ArgumentException"/> that
+    /// states the expected shape.
+    /// </summary>
+    public static int BatchSize(int length, ModelInfo info, string parameterName = "input")
+    {
+        int row = info.InputLength;
+        if (length <= 0 || length % row != 0)
+        {
+            throw new ArgumentException(
+                string.Format(
+                    CultureInfo.InvariantCulture,
+                    "{0} expects batch x {1} x {2} floats (Timesteps x InputDim, a positive multiple of {3}), but the input has {4}.",
+                    info.Name, info.Timesteps, info.InputDim, row, length),
+                parameterName);
+        }
+
+        return length / row;
+    }
+
+    /// <summary>
+    /// Checks an initial state list for a batch of <paramref name="batch"/> rows: one array per expected state
+    /// (named in <paramref name="names"/>) of <c>batch * width</c> floats.
+    /// </summary>
+    public static void ValidateInitialState(IReadOnlyList<float[]>? initialState, int batch, string modelName, string[] names, int[] widths)
+    {
+        if (initialState is null)
+        {
+            throw new ArgumentNullException(nameof(initialState));
+        }
+
+        if (initialState.Count != names.Length)
+        {
+            throw new ArgumentException(
+                $"{modelName} expects {names.Length} initial state array(s) ({string.Join(", ", names.Select((n, i) => $"{n} [batch, {widths[i]}]"))}) but got {initialState.Count}.",
+                nameof(initialState));
+        }
+
+        for (int i = 0; i < names.Length; i++)
+        {
+            int expected = batch * widths[i];
+            if (initialState[i] is null || initialState[i].Length != expected)
+            {
+                throw new ArgumentException(
+                    $"initialState[{i}] ({names[i]}) must be [{batch}, {widths[i]}] = {expected} floats, but has {initialState[i]?.Length.ToString(CultureInfo.InvariantCulture) ?? "null"}.",
+                    nameof(initialState));
+            }
+        }
+    }
+
+    /// <summary>The exception for a stateful call whose batch size differs from the stored states'.</summary>
+    public static InvalidOperationException StatefulBatchMismatch(string modelName, int storedBatch, int batch) =>
+        new(string.Format(
+            CultureInfo.InvariantCulture,
+            "{0} is stateful and holds states for a batch of {1}, but was called with a batch of {2}. Call ResetStates() before changing the batch size (Keras fixes the batch size of a stateful layer the same way).",
+            modelName, storedBatch, batch));
+}

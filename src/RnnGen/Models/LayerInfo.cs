@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Generic;
+
+namespace RnnGen;
+
+/// <summary>
+/// The declaration of one layer of a generated model, with everything shape inference resolved. Generated models
+/// expose these through <see cref="ModelInfo.Layers"/>; weight loaders check files against them and the reference
+/// layers run from them.
+/// </summary>
+public sealed class LayerInfo
+{
+    /// <summary>Creates the description of a layer of kind <paramref name="kind"/> named <paramref name="name"/>.</summary>
+    public LayerInfo(LayerKind kind, string name)
+    {
+        Kind = kind;
+        Name = name ?? throw new ArgumentNullException(nameof(name));
+    }
+
+    /// <summary>The layer kind.</summary>
+    public LayerKind Kind { get; }
+
+    /// <summary>Keras default name in the model (<c>lstm</c>, <c>lstm_1</c>, <c>bidirectional</c>, <c>dense</c>, ...).</summary>
+    public string Name { get; }
+
+    /// <summary>Keras <c>units</c> (0 for Dropout).</summary>
+    public int Units { get; init; }
+
+    /// <summary>Features per timestep of the layer's input.</summary>
+    public int InputWidth { get; init; }
+
+    /// <summary>Whether the layer's input is a sequence <c>[Timesteps, InputWidth]</c> rather than a vector.</summary>
+    public bool InputIsSequence { get; init; } = true;
+
+    /// <summary>Features per timestep (or of the vector) of the layer's main output.</summary>
+    public int OutputWidth { get; init; }
+
+    /// <summary>Whether the layer's main output is a sequence.</summary>
+    public bool OutputIsSequence { get; init; }
+
+    /// <summary>Keras <c>activation</c> (canonical name).</summary>
+    public string Activation { get; init; } = "linear";
+
+    /// <summary>Keras <c>recurrent_activation</c> (LSTM, GRU), else <see langword="null"/>.</summary>
+    public string? RecurrentActivation { get; init; }
+
+    /// <summary>Keras <c>use_bias</c>.</summary>
+    public bool UseBias { get; init; } = true;
+
+    /// <summary>Keras <c>unit_forget_bias</c> (LSTM).</summary>
+    public bool UnitForgetBias { get; init; }
+
+    /// <summary>Keras <c>reset_after</c> (GRU).</summary>
+    public bool ResetAfter { get; init; }
+
+    /// <summary>Keras <c>return_sequences</c>.</summary>
+    public bool ReturnSequences { get; init; }
+
+    /// <summary>Keras <c>return_state</c>.</summary>
+    public bool ReturnState { get; init; }
+
+    /// <summary>Keras <c>go_backwards</c>.</summary>
+    public bool GoBackwards { get; init; }
+
+    /// <summary>Keras <c>stateful</c>.</summary>
+    public bool Stateful { get; init; }
+
+    /// <summary>Wrapped in Keras <c>Bidirectional</c>.</summary>
+    public bool Bidirectional { get; init; }
+
+    /// <summary>Keras <c>merge_mode</c> of the <c>Bidirectional</c> wrapper.</summary>
+    public MergeMode MergeMode { get; init; }
+
+    /// <summary>Keras <c>Dropout(rate)</c>, or the <c>dropout</c> of a recurrent layer (no effect at inference).</summary>
+    public double DropoutRate { get; init; }
+
+    /// <summary>Keras <c>recurrent_dropout</c> (no effect at inference).</summary>
+    public double RecurrentDropoutRate { get; init; }
+
+    /// <summary>This layer's weight arrays in Keras <c>get_weights()</c> order (forward then backward when bidirectional).</summary>
+    public IReadOnlyList<WeightShape> Weights { get; init; } = Array.Empty<WeightShape>();
+
+    /// <summary>Whether this is a recurrent layer (SimpleRNN, LSTM or GRU).</summary>
+    public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
+
+    /// <summary>Keras class name shown by <c>model.summary()</c> (<c>LSTM</c>, or <c>Bidirectional</c>).</summary>
+    public string KerasClassName => Bidirectional ? "Bidirectional" : Shared.LayerShapes.KerasClassName(Kind);
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({KerasClassName})";
+}

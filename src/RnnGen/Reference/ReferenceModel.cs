@@ -1,0 +1,288 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace RnnGen.Reference;
+
+/// <summary>
+/// A plain, dynamically sized implementation of any model RnnGen can declare, driven by a <see cref="ModelInfo"/> and
+/// Keras-layout weights: straight loops from the Keras equations, allocation everywhere, no attempt at speed. Tests
+/// check generated models against it, and benchmarks use it as the naive baseline.
+/// </summary>
+public sealed class ReferenceModel
+{
+    private readonly ModelInfo _info;
+    private readonly float[][][] _layerWeights; // per layer: its arrays in Keras order
+    private readonly float[]?[][] _storedStates; // per layer: per state array (batch * units), when stateful
+    private int _storedBatch;
+
+    /// <summary>Creates the reference for <paramref name="info"/> with <paramref name="weights"/> in Keras <c>get_weights()</c> order.</summary>
+    public ReferenceModel(ModelInfo info, IReadOnlyList<float[]> weights)
+    {
+        _info = info ?? throw new ArgumentNullException(nameof(info));
+        GeneratedModelSupport.ValidateWeights(weights, info);
+        _layerWeights = new float[info.Layers.Count][][];
+        int next = 0;
+        for (int l = 0; l < info.Layers.Count; l++)
+        {
+            int count = info.Layers[l].Weights.Count;
+            _layerWeights[l] = weights.Skip(next).Take(count).Select(w => (float[])w.Clone()).ToArray();
+            next += count;
+        }
+
+        _storedStates = new float[]?[info.Layers.Count][];
+        ResetStates();
+    }
+
+    /// <summary>Forgets stored states (Keras <c>reset_states()</c>).</summary>
+    public void ResetStates()
+    {
+        for (int l = 0; l < _storedStates.Length; l++)
+        {
+            _storedStates[l] = new float[]?[StateWidths(_info.Layers[l]).Length];
+        }
+
+        _storedBatch = 0;
+    }
+
+    /// <summary>
+    /// Runs the model on <c>batch x Timesteps x InputDim</c> floats; returns the outputs of <see cref="ModelInfo.Outputs"/>,
+    /// batch first. <paramref name="initialState"/>, if given, is the Keras <c>initial_state</c> of the first
+    /// recurrent layer, each array <c>[batch, units]</c>.
+    /// </summary>
+    public float[][] Predict(ReadOnlySpan<float> input, IReadOnlyList<float[]>? initialState = null)
+    {
+        int batch = GeneratedModelSupport.BatchSize(input.Length, _info);
+        bool anyStateful = _info.Layers.Any(l => l.Stateful);
+        if (anyStateful && _storedBatch != 0 && _storedBatch != batch)
+        {
+            throw GeneratedModelSupport.StatefulBatchMismatch(_info.Name, _storedBatch, batch);
+        }
+
+        var outputs = _info.Outputs.Select(o => new float[batch * o.Length]).ToArray();
+        int rowLength = _info.InputLength;
+        int firstRecurrent = -1;
+        for (int l = 0; l < _info.Layers.Count; l++)
+        {
+            if (_info.Layers[l].IsRecurrent)
+            {
+                firstRecurrent = l;
+                break;
+            }
+        }
+
+        for (int b = 0; b < batch; b++)
+        {
+            float[] x = input.Slice(b * rowLength, rowLength).ToArray();
+            int width = _info.InputDim;
+            bool isSequence = true;
+            List<float[]>? lastOutputs = null;
+            for (int l = 0; l < _info.Layers.Count; l++)
+            {
+                LayerInfo layer = _info.Layers[l];
+                float[][]? rowInitial = l == firstRecurrent && initialState is not null
+                    ? initialState.Select((s, i) => s.AsSpan(b * StateWidths(layer)[i], StateWidths(layer)[i]).ToArray()).ToArray()
+                    : null;
+                List<float[]> results = RunLayer(l, layer, x, width, isSequence, rowInitial, b, batch);
+                x = results[0];
+                width = layer.OutputWidth;
+                isSequence = layer.OutputIsSequence;
+                lastOutputs = results;
+            }
+
+            for (int o = 0; o < outputs.Length; o++)
+            {
+                float[] value = lastOutputs is null ? x : lastOutputs[o];
+                value.CopyTo(outputs[o].AsSpan(b * _info.Outputs[o].Length));
+            }
+        }
+
+        if (anyStateful)
+        {
+            _storedBatch = batch;
+        }
+
+        return outputs;
+    }
+
+    private static int[] StateWidths(LayerInfo layer)
+    {
+        if (!layer.IsRecurrent)
+        {
+            return Array.Empty<int>();
+        }
+
+        int perDirection = layer.Kind == LayerKind.Lstm ? 2 : 1;
+        return Enumerable.Repeat(layer.Units, perDirection * (layer.Bidirectional ? 2 : 1)).ToArray();
+    }
+
+    // Returns the layer's outputs for one batch row in Keras call order.
+    private List<float[]> RunLayer(int index, LayerInfo layer, float[] x, int width, bool isSequence, float[][]? initial, int row, int batch)
+    {
+        switch (layer.Kind)
+        {
+            case LayerKind.Dropout:
+                return new List<float[]> { x };
+            case LayerKind.Dense:
+            {
+                int rows = isSequence ? _info.Timesteps : 1;
+                var y = new float[rows * layer.Units];
+                float[][] w = _layerWeights[index];
+                for (int t = 0; t < rows; t++)
+                {
+                    ReferenceCells.Dense(x.AsSpan(t * width, width), y.AsSpan(t * layer.Units, layer.Units), w[0], layer.UseBias ? w[1] : null, layer.Activation);
+                }
+
+                return new List<float[]> { y };
+            }
+        }
+
+        int timesteps = _info.Timesteps;
+        int units = layer.Units;
+        int statesPerDirection = layer.Kind == LayerKind.Lstm ? 2 : 1;
+        int arraysPerDirection = layer.UseBias ? 3 : 2;
+        float[]?[] stored = _storedStates[index];
+
+        float[][] StartStates(int direction)
+        {
+            var states = new float[statesPerDirection][];
+            for (int s = 0; s < statesPerDirection; s++)
+            {
+                int slot = direction * statesPerDirection + s;
+                if (initial is not null)
+                {
+                    states[s] = (float[])initial[slot].Clone();
+                }
+                else if (layer.Stateful && stored[slot] is float[] saved)
+                {
+                    states[s] = saved.AsSpan(row * units, units).ToArray();
+                }
+                else
+                {
+                    states[s] = new float[units];
+                }
+            }
+
+            return states;
+        }
+
+        void StoreStates(int direction, float[][] states)
+        {
+            if (!layer.Stateful)
+            {
+                return;
+            }
+
+            for (int s = 0; s < statesPerDirection; s++)
+            {
+                int slot = direction * statesPerDirection + s;
+                stored[slot] ??= new float[batch * units];
+                states[s].CopyTo(stored[slot].AsSpan(row * units));
+            }
+        }
+
+        // Runs one direction; returns the outputs in processing order, [timesteps, units].
+        float[] RunDirection(int direction, bool backwards, float[][] states)
+        {
+            float[][] w = _layerWeights[index].Skip(direction * arraysPerDirection).Take(arraysPerDirection).ToArray();
+            float[]? bias = layer.UseBias ? w[2] : null;
+            Func<float, float> act = Activations.Get(layer.Activation);
+            Func<float, float> recurrentAct = layer.RecurrentActivation is null ? act : Activations.Get(layer.RecurrentActivation);
+            var outputs = new float[timesteps * units];
+            for (int s = 0; s < timesteps; s++)
+            {
+                int t = backwards ? timesteps - 1 - s : s;
+                ReadOnlySpan<float> xt = x.AsSpan(t * width, width);
+                switch (layer.Kind)
+                {
+                    case LayerKind.SimpleRnn:
+                        ReferenceCells.SimpleRnn(xt, states[0], w[0], w[1], bias, act);
+                        break;
+                    case LayerKind.Lstm:
+                        ReferenceCells.Lstm(xt, states[0], states[1], w[0], w[1], bias, act, recurrentAct);
+                        break;
+                    default:
+                        ReferenceCells.Gru(xt, states[0], w[0], w[1], bias, layer.ResetAfter, act, recurrentAct);
+                        break;
+                }
+
+                states[0].CopyTo(outputs.AsSpan(s * units));
+            }
+
+            return outputs;
+        }
+
+        if (!layer.Bidirectional)
+        {
+            float[][] states = StartStates(0);
+            float[] sequence = RunDirection(0, layer.GoBackwards, states);
+            StoreStates(0, states);
+            var result = new List<float[]> { layer.ReturnSequences ? sequence : sequence.AsSpan((timesteps - 1) * units).ToArray() };
+            if (layer.ReturnState)
+            {
+                result.AddRange(states);
+            }
+
+            return result;
+        }
+
+        // keras Bidirectional.call: the backward layer is a copy with go_backwards=True; with return_sequences its
+        // output is flipped back to forward time before merging.
+        float[][] forwardStates = StartStates(0), backwardStates = StartStates(1);
+        float[] forward = RunDirection(0, false, forwardStates);
+        float[] backward = RunDirection(1, true, backwardStates);
+        StoreStates(0, forwardStates);
+        StoreStates(1, backwardStates);
+        int steps = layer.ReturnSequences ? timesteps : 1;
+        var f = new float[steps * units];
+        var bw = new float[steps * units];
+        for (int t = 0; t < steps; t++)
+        {
+            int forwardStep = layer.ReturnSequences ? t : timesteps - 1;
+            int backwardStep = layer.ReturnSequences ? timesteps - 1 - t : timesteps - 1;
+            forward.AsSpan(forwardStep * units, units).CopyTo(f.AsSpan(t * units));
+            backward.AsSpan(backwardStep * units, units).CopyTo(bw.AsSpan(t * units));
+        }
+
+        var merged = new List<float[]>();
+        if (layer.MergeMode == MergeMode.None)
+        {
+            merged.Add(f);
+            merged.Add(bw);
+        }
+        else if (layer.MergeMode == MergeMode.Concat)
+        {
+            var y = new float[steps * 2 * units];
+            for (int t = 0; t < steps; t++)
+            {
+                f.AsSpan(t * units, units).CopyTo(y.AsSpan(t * 2 * units));
+                bw.AsSpan(t * units, units).CopyTo(y.AsSpan(t * 2 * units + units));
+            }
+
+            merged.Add(y);
+        }
+        else
+        {
+            var y = new float[steps * units];
+            for (int i = 0; i < y.Length; i++)
+            {
+                y[i] = layer.MergeMode switch
+                {
+                    MergeMode.Sum => f[i] + bw[i],
+                    MergeMode.Mul => f[i] * bw[i],
+                    _ => (f[i] + bw[i]) / 2,
+                };
+            }
+
+            merged.Add(y);
+        }
+
+        if (layer.ReturnState)
+        {
+            merged.AddRange(forwardStates);
+            merged.AddRange(backwardStates);
+        }
+
+        return merged;
+    }
+}

@@ -1,0 +1,25 @@
+namespace RnnGen;
+
+/// <summary>The kinds of Keras layer RnnGen can declare.</summary>
+#if RNNGEN_GENERATOR
+internal
+#else
+public
+#endif
+enum LayerKind
+{
+    /// <summary>Keras <c>SimpleRNN</c>.</summary>
+    SimpleRnn = 0,
+
+    /// <summary>Keras <c>LSTM</c>.</summary>
+    Lstm = 1,
+
+    /// <summary>Keras <c>GRU</c>.</summary>
+    Gru = 2,
+
+    /// <summary>Keras <c>Dense</c>.</summary>
+    Dense = 3,
+
+    /// <summary>Keras <c>Dropout</c> (identity at inference).</summary>
+    Dropout = 4,
+}

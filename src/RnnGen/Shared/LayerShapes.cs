@@ -1,0 +1,89 @@
+namespace RnnGen.Shared;
+
+/// <summary>
+/// Weight shapes of each layer kind, exactly as Keras <c>layer.get_weights()</c> returns them (no transposition):
+/// kernel <c>[input, g*units]</c>, recurrent kernel <c>[units, g*units]</c>, bias <c>[g*units]</c>, where g is the
+/// number of gate blocks (LSTM i, f, c, o; GRU z, r, h). A GRU with <c>reset_after=True</c> keeps separate input and
+/// recurrent biases as bias <c>[2, 3*units]</c> (row 0 input, row 1 recurrent): Keras <c>GRUCell.build</c>.
+/// </summary>
+internal static class LayerShapes
+{
+    /// <summary>Gate blocks per unit: 1 for SimpleRNN, 4 for LSTM (i, f, c, o), 3 for GRU (z, r, h).</summary>
+    public static int GateCount(LayerKind kind) => kind switch
+    {
+        LayerKind.Lstm => 4,
+        LayerKind.Gru => 3,
+        _ => 1,
+    };
+
+    public static bool IsRecurrent(LayerKind kind) =>
+        kind == LayerKind.SimpleRnn || kind == LayerKind.Lstm || kind == LayerKind.Gru;
+
+    /// <summary>Whether the layer carries a cell state <c>c</c> beside <c>h</c> (LSTM only).</summary>
+    public static bool HasCellState(LayerKind kind) => kind == LayerKind.Lstm;
+
+    /// <summary>Rows of the bias array: 2 for a GRU with <c>reset_after</c>, else 1.</summary>
+    public static int BiasRows(LayerKind kind, bool resetAfter) => kind == LayerKind.Gru && resetAfter ? 2 : 1;
+
+    /// <summary>
+    /// The weight arrays of one direction of a layer, in Keras order, as (name, rows, columns); columns 0 marks a 1-D
+    /// array of <c>rows</c> elements.
+    /// </summary>
+    public static (string Name, int Rows, int Columns)[] Weights(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter)
+    {
+        if (kind == LayerKind.Dropout)
+        {
+            return new (string, int, int)[0];
+        }
+
+        if (kind == LayerKind.Dense)
+        {
+            return useBias
+                ? new[] { ("kernel", inputWidth, units), ("bias", units, 0) }
+                : new[] { ("kernel", inputWidth, units) };
+        }
+
+        int width = GateCount(kind) * units;
+        var kernel = ("kernel", inputWidth, width);
+        var recurrent = ("recurrent_kernel", units, width);
+        if (!useBias)
+        {
+            return new[] { kernel, recurrent };
+        }
+
+        var bias = BiasRows(kind, resetAfter) == 2 ? ("bias", 2, width) : ("bias", width, 0);
+        return new[] { kernel, recurrent, bias };
+    }
+
+    /// <summary>Trainable parameters of one direction of a layer (Keras <c>count_params()</c>).</summary>
+    public static long ParameterCount(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter)
+    {
+        long total = 0;
+        foreach (var (_, rows, columns) in Weights(kind, inputWidth, units, useBias, resetAfter))
+        {
+            total += columns == 0 ? rows : (long)rows * columns;
+        }
+
+        return total;
+    }
+
+    /// <summary>Keras's default layer name stem (<c>naming.to_snake_case(class name)</c>): <c>simple_rnn</c>, <c>lstm</c>, ...</summary>
+    public static string KerasNameStem(LayerKind kind) => kind switch
+    {
+        LayerKind.SimpleRnn => "simple_rnn",
+        LayerKind.Lstm => "lstm",
+        LayerKind.Gru => "gru",
+        LayerKind.Dense => "dense",
+        _ => "dropout",
+    };
+
+    /// <summary>Keras class name: <c>SimpleRNN</c>, <c>LSTM</c>, <c>GRU</c>, <c>Dense</c>, <c>Dropout</c>.</summary>
+    public static string KerasClassName(LayerKind kind) => kind switch
+    {
+        LayerKind.SimpleRnn => "SimpleRNN",
+        LayerKind.Lstm => "LSTM",
+        LayerKind.Gru => "GRU",
+        LayerKind.Dense => "Dense",
+        _ => "Dropout",
+    };
+}
