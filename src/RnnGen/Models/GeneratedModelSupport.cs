@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.ComponentModel;
 using System.Globalization;
 using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace RnnGen;
 
@@ -127,6 +129,21 @@ public static class GeneratedModelSupport
             }
         }
     }
+
+    /// <summary>
+    /// The floats of a generated fixed-size tensor (an <c>[InlineArray]</c> of floats, or a struct of them) as a span
+    /// over the value itself. Its length is a constant of the type, folded by the JIT.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Span<float> AsFloats<T>(ref T tensor)
+        where T : struct =>
+        MemoryMarshal.CreateSpan(ref Unsafe.As<T, float>(ref tensor), Unsafe.SizeOf<T>() / sizeof(float));
+
+    /// <summary>Read-only <see cref="AsFloats{T}(ref T)"/> for an <c>in</c> argument.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ReadOnlySpan<float> AsReadOnlyFloats<T>(in T tensor)
+        where T : struct =>
+        MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref Unsafe.AsRef(in tensor)), Unsafe.SizeOf<T>() / sizeof(float));
 
     /// <summary>The exception for a stateful call whose batch size differs from the stored states'.</summary>
     public static InvalidOperationException StatefulBatchMismatch(string modelName, int storedBatch, int batch) =>

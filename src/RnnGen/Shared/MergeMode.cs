@@ -3,7 +3,12 @@ namespace RnnGen;
 /// <summary>
 /// How a bidirectional layer combines its forward and backward outputs: Keras <c>Bidirectional(merge_mode=...)</c>.
 /// </summary>
-public enum MergeMode
+#if RNNGEN_GENERATOR
+internal
+#else
+public
+#endif
+enum MergeMode
 {
     /// <summary><c>"concat"</c> (Keras default): forward and backward outputs side by side on the last axis, forward first.</summary>
     Concat = 0,

@@ -1,0 +1,152 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generators.Diagnostics;
+
+/// <summary>
+/// Every diagnostic RnnGen reports. Each has a line in AnalyzerReleases.Unshipped.md, a row in docs/diagnostics.md and
+/// a test of its id, span and message. Messages name the layer (by position and kind), the argument, the value found
+/// and what was expected, and say how to fix it.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "RnnGen";
+
+    /// <summary>RNNG001: "'{0}' must be declared partial: RnnGen adds the generated layer code to it. Write 'partial class {0}'."</summary>
+    public static readonly DiagnosticDescriptor ClassNotPartial = Error(
+        "RNNG001", "Model class must be partial",
+        "'{0}' must be declared partial: RnnGen adds the generated layer code to it. Write 'partial {1} {0}'.");
+
+    /// <summary>RNNG002: "'{0}' is nested in '{1}', which is not partial: make every containing type partial so RnnGen can add code to '{0}'."</summary>
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+        "RNNG002", "Containing type must be partial",
+        "'{0}' is nested in '{1}', which is not partial: make every containing type partial so RnnGen can add code to '{0}'.");
+
+    /// <summary>RNNG003: "'{0}' is {1}: an RnnGen model must be a non-generic, non-static class, because its shapes are fixed and it holds weights."</summary>
+    public static readonly DiagnosticDescriptor UnsupportedClass = Error(
+        "RNNG003", "Model class must be a non-generic, non-static class",
+        "'{0}' is {1}: an RnnGen model must be a non-generic, non-static class, because its shapes are fixed and it holds weights.");
+
+    /// <summary>RNNG004: "Layer {0} ({1}): units must be a positive number, but it is {2}."</summary>
+    public static readonly DiagnosticDescriptor InvalidUnits = Error(
+        "RNNG004", "Units must be positive",
+        "Layer {0} ({1}): units must be a positive number, but it is {2}.");
+
+    /// <summary>RNNG005: "{0}: Timesteps {1}; set Timesteps to the number of timesteps of the input (Keras input_shape[0]), e.g. Timesteps = 10."</summary>
+    public static readonly DiagnosticDescriptor InvalidTimesteps = Error(
+        "RNNG005", "Timesteps missing or not positive",
+        "{0}: Timesteps {1}; set Timesteps to the number of timesteps of the input (Keras input_shape[0]), e.g. Timesteps = 10.");
+
+    /// <summary>RNNG006: "{0}: InputDim {1}; set InputDim to the number of features per timestep (Keras input_shape[1]), e.g. InputDim = 8."</summary>
+    public static readonly DiagnosticDescriptor InvalidInputDim = Error(
+        "RNNG006", "InputDim missing or not positive",
+        "{0}: InputDim {1}; set InputDim to the number of features per timestep (Keras input_shape[1]), e.g. InputDim = 8.");
+
+    /// <summary>RNNG007: "Layer {0} ({1}): {2} '{3}' is not a Keras activation RnnGen knows{4}. Valid names: {5}."</summary>
+    public static readonly DiagnosticDescriptor UnknownActivation = Error(
+        "RNNG007", "Unknown activation",
+        "Layer {0} ({1}): {2} '{3}' is not a Keras activation RnnGen knows{4}. Valid names: {5}.");
+
+    /// <summary>RNNG008: "Layer {0} ({1}): {2} '{3}' is not a Keras initializer{4}. Valid names: {5}."</summary>
+    public static readonly DiagnosticDescriptor UnknownInitializer = Error(
+        "RNNG008", "Unknown initializer",
+        "Layer {0} ({1}): {2} '{3}' is not a Keras initializer{4}. Valid names: {5}.");
+
+    /// <summary>RNNG009: "Layer {0} ({1}): {2} is malformed: {3}."</summary>
+    public static readonly DiagnosticDescriptor MalformedInitializer = Error(
+        "RNNG009", "Malformed initializer arguments",
+        "Layer {0} ({1}): {2} is malformed: {3}.");
+
+    /// <summary>RNNG010: "Layer {0} ({1}): Bidirectional cannot wrap a layer with GoBackwards = true: ..."</summary>
+    public static readonly DiagnosticDescriptor BidirectionalGoBackwards = Error(
+        "RNNG010", "Bidirectional over a GoBackwards layer",
+        "Layer {0} ({1}): Bidirectional cannot wrap a layer with GoBackwards = true: its backward copy already reads the sequence in reverse, and Keras 3 rejects the pair ('Forward layer and backward layer should have different go_backwards value'). Remove GoBackwards.");
+
+    /// <summary>RNNG011: "'{0}' has {1} layer attributes but no [Sequential]: add [Sequential] before them to declare a stack, or keep a single layer attribute."</summary>
+    public static readonly DiagnosticDescriptor LayersWithoutSequential = Error(
+        "RNNG011", "Several layers without [Sequential]",
+        "'{0}' has {1} layer attributes but no [Sequential]: add [Sequential] before them to declare a stack, or keep a single layer attribute.");
+
+    /// <summary>RNNG012: "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) returns only its last output: set ReturnSequences = true on layer {2}."</summary>
+    public static readonly DiagnosticDescriptor RecurrentLayerWithoutSequence = Error(
+        "RNNG012", "Recurrent layer after a layer that returns no sequence",
+        "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) returns only its last output: set ReturnSequences = true on layer {2}.");
+
+    /// <summary>RNNG013: "Layer {0} ({1}) declares {2} = {3}, but its input has {2} = {4} ({5}): remove {2} from layer {0}, or make them agree."</summary>
+    public static readonly DiagnosticDescriptor ContradictingShape = Error(
+        "RNNG013", "Declared shape contradicts the inferred one",
+        "Layer {0} ({1}) declares {2} = {3}, but its input has {2} = {4} ({5}): remove {2} from layer {0}, or make them agree.");
+
+    /// <summary>RNNG014: "Layer {0} ({1}) sets {2} but is not the last layer: a stack passes one tensor to layer {3} ({4}). Move {2} to the last layer or remove it."</summary>
+    public static readonly DiagnosticDescriptor MultipleOutputsInStack = Error(
+        "RNNG014", "State outputs or unmerged outputs in the middle of a stack",
+        "Layer {0} ({1}) sets {2} but is not the last layer: a stack passes one tensor to layer {3} ({4}). Move {2} to the last layer or remove it.");
+
+    /// <summary>RNNG015: "Layer {0} ({1}): {2} = {3} is outside [0, 1); Keras requires 0 &lt;= rate &lt; 1."</summary>
+    public static readonly DiagnosticDescriptor DropoutRateOutOfRange = Error(
+        "RNNG015", "Dropout rate outside [0, 1)",
+        "Layer {0} ({1}): {2} = {3} is outside [0, 1); Keras requires 0 <= rate < 1.");
+
+    /// <summary>RNNG016: "'{0}' declares layer attributes on more than one partial declaration: put [Sequential] and all layer attributes on one declaration, where their order is the layer order."</summary>
+    public static readonly DiagnosticDescriptor AttributesOnSeveralDeclarations = Error(
+        "RNNG016", "Layer attributes on several partial declarations",
+        "'{0}' declares layer attributes on more than one partial declaration: put [Sequential] and all layer attributes on one declaration, where their order is the layer order.");
+
+    /// <summary>RNNG017: "Layer {0} ({1}): {2} '{3}' is not allowed here: {4}."</summary>
+    public static readonly DiagnosticDescriptor ActivationNotAllowed = Error(
+        "RNNG017", "Activation or option not allowed on this layer",
+        "Layer {0} ({1}): {2} '{3}' is not allowed here: {4}.");
+
+    /// <summary>RNNG018: "'{0}' declares [{1}] without [Sequential]: a {1} layer needs a stack; add [Sequential(Timesteps = ..., InputDim = ...)] before the layer attributes."</summary>
+    public static readonly DiagnosticDescriptor LayerNeedsSequential = Error(
+        "RNNG018", "Layer needs [Sequential]",
+        "'{0}' declares [{1}] without [Sequential]: a {1} layer needs a stack; add [Sequential(Timesteps = ..., InputDim = ...)] before the layer attributes.");
+
+    /// <summary>RNNG019: "'{0}' has [Sequential] but {1}: add at least one SimpleRnn, Lstm, Gru or Dense layer attribute after it."</summary>
+    public static readonly DiagnosticDescriptor EmptySequential = Error(
+        "RNNG019", "Sequential without layers",
+        "'{0}' has [Sequential] but {1}: add at least one SimpleRnn, Lstm, Gru or Dense layer attribute after it.");
+
+    /// <summary>RNNG020: "Layer {0} ({1}): MergeMode has no effect without Bidirectional = true; set Bidirectional = true or remove MergeMode"</summary>
+    public static readonly DiagnosticDescriptor MergeModeWithoutBidirectional = new(
+        "RNNG020", "MergeMode without Bidirectional",
+        "Layer {0} ({1}): MergeMode has no effect without Bidirectional = true; set Bidirectional = true or remove MergeMode",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    /// <summary>RNNG021: "{0}: {1} is too large ({2}); RnnGen supports at most {3}."</summary>
+    public static readonly DiagnosticDescriptor SizeTooLarge = Error(
+        "RNNG021", "Declared size too large",
+        "{0}: {1} is too large ({2}); RnnGen supports at most {3}.");
+
+    /// <summary>RNNG100: "{0}.{1} expects {2} floats ({3}), but this {4} has {5}."</summary>
+    public static readonly DiagnosticDescriptor SpanLengthMismatch = new(
+        "RNNG100", "Span length cannot fit the model",
+        "{0}.{1} expects {2}, but this {3} has {4} floats",
+        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
+        ClassNotPartial, ContainingTypeNotPartial, UnsupportedClass, InvalidUnits, InvalidTimesteps, InvalidInputDim,
+        UnknownActivation, UnknownInitializer, MalformedInitializer, BidirectionalGoBackwards, LayersWithoutSequential,
+        RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
+        AttributesOnSeveralDeclarations, ActivationNotAllowed, LayerNeedsSequential, EmptySequential,
+        MergeModeWithoutBidirectional, SizeTooLarge, SpanLengthMismatch);
+
+    public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+    public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    private static Dictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
+    {
+        var map = new Dictionary<string, DiagnosticDescriptor>(StringComparer.Ordinal);
+        foreach (DiagnosticDescriptor descriptor in descriptors)
+        {
+            map.Add(descriptor.Id, descriptor);
+        }
+
+        return map;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Linq;
+using static RnnGen.Generators.Emit.ModelLayout;
+
+namespace RnnGen.Generators.Emit;
+
+internal sealed partial class ModelEmitter
+{
+    private bool ByReference => _layout.UsesReferenceTypes;
+
+    private string TypeKindNote => ByReference
+        ? "It is a class because the model's tensors exceed 16 KiB, which is too much to put on the stack; allocate it once and reuse it."
+        : "A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.";
+
+    private void WriteTypes()
+    {
+        WriteVectorType("InputStep", "InputDim", "One timestep of the input: <see cref=\"InputDim\"/> features; index it as <c>step[feature]</c>.");
+        if (ByReference)
+        {
+            WriteSequenceClass("Input", "InputDim", "The input sequence: <see cref=\"Timesteps\"/> x <see cref=\"InputDim\"/> floats, row-major; index it as <c>input[t][feature]</c>.");
+        }
+        else
+        {
+            WriteSequenceStruct("Input", "InputStep", "InputDim", "The input sequence: <see cref=\"Timesteps\"/> x <see cref=\"InputDim\"/> floats, row-major; index it as <c>input[t][feature]</c>.");
+        }
+
+        WriteVectorType("OutputStep", "OutputDim", "One timestep of the model output: <see cref=\"OutputDim\"/> features.");
+        if (_layout.ResultIsSequence)
+        {
+            if (ByReference)
+            {
+                WriteSequenceClass("OutputSequence", "OutputDim", "The output sequence: <see cref=\"Timesteps\"/> x <see cref=\"OutputDim\"/> floats, row-major; index it as <c>sequence[t][feature]</c>.");
+            }
+            else
+            {
+                WriteSequenceStruct("OutputSequence", "OutputStep", "OutputDim", "The output sequence: <see cref=\"Timesteps\"/> x <see cref=\"OutputDim\"/> floats, row-major; index it as <c>sequence[t][feature]</c>.");
+            }
+        }
+
+        bool hasStates = _layout.Outputs.Any(o => o.IsState) || _layout.InitialStateLayer is not null;
+        if (hasStates)
+        {
+            WriteVectorType("State", Int(_layout.StateWidth), $"A state vector of the recurrent layer: {Int(_layout.StateWidth)} floats (Keras <c>[batch, units]</c> without the batch axis).");
+        }
+
+        WriteOutputType();
+        if (_layout.InitialStateLayer is LayerLayout layer)
+        {
+            WriteInitialStateType(layer);
+        }
+    }
+
+    private void WriteVectorType(string name, string length, string summary)
+    {
+        _w.Line($"/// <summary>{summary} {TypeKindNoteForVector}</summary>");
+        _w.Line(GeneratedCodeAttribute);
+        _w.Line($"[global::System.Runtime.CompilerServices.InlineArray({length})]");
+        using (_w.Braces($"public struct {name}"))
+        {
+            _w.Line("private float _element0;");
+            _w.Line();
+            _w.Line("/// <summary>The floats as a span over this value.</summary>");
+            _w.Line("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
+            _w.Line($"public {Span} AsSpan() => {MemoryMarshal}.CreateSpan(ref _element0, {length});");
+        }
+
+        _w.Line();
+    }
+
+    private static string TypeKindNoteForVector => "A fixed-size value type.";
+
+    private void WriteSequenceStruct(string name, string stepType, string width, string summary)
+    {
+        _w.Line($"/// <summary>{summary} {TypeKindNote}</summary>");
+        _w.Line(GeneratedCodeAttribute);
+        _w.Line("[global::System.Runtime.CompilerServices.InlineArray(Timesteps)]");
+        using (_w.Braces($"public struct {name}"))
+        {
+            _w.Line($"private {stepType} _element0;");
+            _w.Line();
+            _w.Line("/// <summary>All floats, timestep after timestep, as a span over this value.</summary>");
+            _w.Line("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
+            _w.Line($"public {Span} AsSpan() => {MemoryMarshal}.CreateSpan(ref {Unsafe}.As<{stepType}, float>(ref _element0), Timesteps * {width});");
+        }
+
+        _w.Line();
+    }
+
+    private void WriteSequenceClass(string name, string width, string summary)
+    {
+        _w.Line($"/// <summary>{summary} {TypeKindNote}</summary>");
+        _w.Line(GeneratedCodeAttribute);
+        using (_w.Braces($"public sealed class {name}"))
+        {
+            _w.Line($"private readonly float[] _values = new float[Timesteps * {width}];");
+            _w.Line();
+            _w.Line("/// <summary>The features of timestep <paramref name=\"t\"/>.</summary>");
+            _w.Line("/// <param name=\"t\">The timestep, from 0 to <see cref=\"Timesteps\"/> - 1.</param>");
+            _w.Line($"public {Span} this[int t] => new {Span}(_values, t * {width}, {width});");
+            _w.Line();
+            _w.Line("/// <summary>All floats, timestep after timestep.</summary>");
+            _w.Line($"public {Span} AsSpan() => _values;");
+        }
+
+        _w.Line();
+    }
+
+    private string ResultType(OutputLayout output) =>
+        output.IsState ? "State" : output.IsSequence ? "OutputSequence" : "OutputStep";
+
+    private void WriteOutputType()
+    {
+        _w.Line($"/// <summary>The outputs of <see cref=\"Forward(in Input, {(ByReference ? "Output" : "out Output")})\"/>, in Keras call order. {TypeKindNote}</summary>");
+        _w.Line(GeneratedCodeAttribute);
+        using (_w.Braces(ByReference ? "public sealed class Output" : "public struct Output"))
+        {
+            foreach (OutputLayout output in _layout.Outputs)
+            {
+                string shape = output.IsSequence ? $"[Timesteps, {Int(output.Width)}]" : $"[{Int(output.Width)}]";
+                _w.Line($"/// <summary>Keras <c>{output.KerasName}</c>, {shape}: {output.Description}.</summary>");
+                if (ByReference && output.IsSequence)
+                {
+                    _w.Line($"public OutputSequence {output.FieldName} {{ get; }} = new OutputSequence();");
+                }
+                else
+                {
+                    _w.Line($"public {ResultType(output)} {output.FieldName};");
+                }
+
+                if (output != _layout.Outputs.Last())
+                {
+                    _w.Line();
+                }
+            }
+        }
+
+        _w.Line();
+    }
+
+    private void WriteInitialStateType(LayerLayout layer)
+    {
+        _w.Line("/// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order. " + TypeKindNote + "</summary>");
+        _w.Line(GeneratedCodeAttribute);
+        using (_w.Braces(ByReference ? "public sealed class InitialState" : "public struct InitialState"))
+        {
+            for (int i = 0; i < layer.States.Count; i++)
+            {
+                StateLayout state = layer.States[i];
+                _w.Line($"/// <summary>Initial {state.Description.Replace("final ", string.Empty)}.</summary>");
+                _w.Line($"public State {state.FieldName};");
+                if (i < layer.States.Count - 1)
+                {
+                    _w.Line();
+                }
+            }
+        }
+
+        _w.Line();
+    }
+}

@@ -1,0 +1,75 @@
+using System;
+using System.Text;
+
+namespace RnnGen.Generators.Helpers;
+
+/// <summary>An indenting text writer for generated source; always writes '\n' so output is byte-identical everywhere.</summary>
+internal sealed class SourceWriter
+{
+    private readonly StringBuilder _builder = new();
+    private int _indent;
+
+    public void Indent() => _indent++;
+
+    public void Unindent() => _indent--;
+
+    public SourceWriter Line(string text = "")
+    {
+        if (text.Length > 0)
+        {
+            _builder.Append(' ', _indent * 4);
+            _builder.Append(text);
+        }
+
+        _builder.Append('\n');
+        return this;
+    }
+
+    /// <summary>Writes several lines, each indented at the current level (a leading '\n' in a raw block is ignored).</summary>
+    public SourceWriter Lines(string block)
+    {
+        foreach (string line in block.Replace("\r\n", "\n").Split('\n'))
+        {
+            Line(line.TrimEnd());
+        }
+
+        return this;
+    }
+
+    public SourceWriter OpenBrace()
+    {
+        Line("{");
+        Indent();
+        return this;
+    }
+
+    public SourceWriter CloseBrace(string suffix = "")
+    {
+        Unindent();
+        Line("}" + suffix);
+        return this;
+    }
+
+    /// <summary>Writes <paramref name="header"/> (if any) and opens a brace block that closes when the returned scope is disposed.</summary>
+    public Block Braces(string header)
+    {
+        if (header.Length > 0)
+        {
+            Line(header);
+        }
+
+        OpenBrace();
+        return new Block(this);
+    }
+
+    public override string ToString() => _builder.ToString();
+
+    public readonly struct Block : IDisposable
+    {
+        private readonly SourceWriter _writer;
+
+        public Block(SourceWriter writer) => _writer = writer;
+
+        public void Dispose() => _writer.CloseBrace();
+    }
+}

@@ -1,0 +1,202 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generators.Diagnostics;
+using RnnGen.Generators.Helpers;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators;
+
+public sealed partial class RnnGenerator
+{
+    /// <summary>
+    /// Reads the class and all of its RnnGen attributes into plain values. Returns <see langword="null"/> when another
+    /// pipeline owns the class (see <see cref="Initialize"/>), so each class yields exactly one model.
+    /// </summary>
+    internal static ModelInput? Extract(GeneratorAttributeSyntaxContext context, AttributeKind pipeline, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration)
+        {
+            return null;
+        }
+
+        var ours = new List<(AttributeKind Kind, AttributeData Data, AttributeSyntax? Syntax)>();
+        foreach (AttributeData data in type.GetAttributes())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (KindOf(data.AttributeClass) is AttributeKind kind)
+            {
+                ours.Add((kind, data, data.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax));
+            }
+        }
+
+        // Source order is layer order. Attributes on several partial declarations have no natural order; order them
+        // by file then position so the result is at least deterministic (RNNG016 reports it).
+        ours = ours
+            .OrderBy(a => a.Syntax?.SyntaxTree.FilePath ?? string.Empty, StringComparer.Ordinal)
+            .ThenBy(a => a.Syntax?.SpanStart ?? 0)
+            .ToList();
+        if (ours.Count == 0)
+        {
+            return null;
+        }
+
+        var owner = ours.FirstOrDefault(a => a.Kind == AttributeKind.Sequential);
+        if (owner.Data is null)
+        {
+            owner = ours[0];
+        }
+
+        if (owner.Kind != pipeline
+            || owner.Syntax is null
+            || owner.Syntax.SyntaxTree != declaration.SyntaxTree
+            || !declaration.Span.Contains(owner.Syntax.Span))
+        {
+            return null;
+        }
+
+        var declarations = new HashSet<SyntaxNode>();
+        foreach (var attribute in ours)
+        {
+            if (attribute.Syntax?.Parent?.Parent is SyntaxNode holder)
+            {
+                declarations.Add(holder);
+            }
+        }
+
+        var attributes = ours
+            .Select(a => new AttributeInput(a.Kind, LocationInfo.From(a.Syntax), ReadArguments(a.Data, a.Syntax)))
+            .ToEquatableArray();
+
+        return new ModelInput(
+            Namespace: type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : null,
+            ContainingTypes: ContainingTypes(type),
+            ClassName: type.Name,
+            DeclarationKeyword: type.IsRecord ? "record" : "class",
+            IsPartial: type.DeclaringSyntaxReferences.All(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword)),
+            UnsupportedReason: UnsupportedReason(type),
+            NonPartialContainingType: FirstNonPartialContainingType(type, cancellationToken),
+            AttributesOnSeveralDeclarations: declarations.Count > 1,
+            ClassLocation: LocationInfo.From(declaration.Identifier.GetLocation()),
+            Attributes: attributes);
+    }
+
+    private static AttributeKind? KindOf(INamedTypeSymbol? attributeClass)
+    {
+        if (attributeClass is null
+            || attributeClass.TypeKind == TypeKind.Error
+            || attributeClass.ContainingNamespace is not { Name: "RnnGen", ContainingNamespace.IsGlobalNamespace: true })
+        {
+            return null;
+        }
+
+        return attributeClass.Name switch
+        {
+            "SequentialAttribute" => AttributeKind.Sequential,
+            "SimpleRnnAttribute" => AttributeKind.SimpleRnn,
+            "LstmAttribute" => AttributeKind.Lstm,
+            "GruAttribute" => AttributeKind.Gru,
+            "DenseAttribute" => AttributeKind.Dense,
+            "DropoutAttribute" => AttributeKind.Dropout,
+            _ => null,
+        };
+    }
+
+    private static EquatableArray<ArgumentInput> ReadArguments(AttributeData data, AttributeSyntax? syntax)
+    {
+        SeparatedSyntaxList<AttributeArgumentSyntax> written = syntax?.ArgumentList?.Arguments ?? default;
+        var positional = written.Where(a => a.NameEquals is null).ToList();
+        var arguments = new List<ArgumentInput>();
+
+        if (data.AttributeConstructor is IMethodSymbol constructor)
+        {
+            for (int i = 0; i < constructor.Parameters.Length && i < data.ConstructorArguments.Length; i++)
+            {
+                string name = constructor.Parameters[i].Name;
+                AttributeArgumentSyntax? argument =
+                    positional.FirstOrDefault(a => a.NameColon?.Name.Identifier.ValueText == name)
+                    ?? (i < positional.Count && positional[i].NameColon is null ? positional[i] : null);
+                arguments.Add(ToArgument(name, data.ConstructorArguments[i], argument));
+            }
+        }
+
+        foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
+        {
+            AttributeArgumentSyntax? argument = written.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key);
+            arguments.Add(ToArgument(named.Key, named.Value, argument));
+        }
+
+        return arguments.ToEquatableArray();
+    }
+
+    private static ArgumentInput ToArgument(string name, TypedConstant constant, AttributeArgumentSyntax? syntax)
+    {
+        LocationInfo? location = LocationInfo.From(syntax?.Expression ?? (SyntaxNode?)syntax);
+        if (constant.Kind == TypedConstantKind.Error || constant.Kind == TypedConstantKind.Array)
+        {
+            return new ArgumentInput(name, null, HasError: true, location);
+        }
+
+        return new ArgumentInput(name, constant.Value, HasError: false, location);
+    }
+
+    private static EquatableArray<ContainingType> ContainingTypes(INamedTypeSymbol type)
+    {
+        var chain = new List<ContainingType>();
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            string keyword = outer.TypeKind switch
+            {
+                TypeKind.Struct => outer.IsRecord ? "record struct" : "struct",
+                TypeKind.Interface => "interface",
+                _ => outer.IsRecord ? "record" : "class",
+            };
+            chain.Insert(0, new ContainingType(keyword, outer.Name));
+        }
+
+        return chain.ToEquatableArray();
+    }
+
+    private static string? UnsupportedReason(INamedTypeSymbol type)
+    {
+        if (type.IsStatic)
+        {
+            return "static";
+        }
+
+        if (type.IsGenericType)
+        {
+            return "generic";
+        }
+
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (outer.IsGenericType)
+            {
+                return "nested in the generic type '" + outer.Name + "'";
+            }
+        }
+
+        return null;
+    }
+
+    private static string? FirstNonPartialContainingType(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            bool partial = outer.DeclaringSyntaxReferences.All(r =>
+                r.GetSyntax(cancellationToken) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!partial)
+            {
+                return outer.Name;
+            }
+        }
+
+        return null;
+    }
+}

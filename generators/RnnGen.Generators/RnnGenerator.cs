@@ -1,0 +1,67 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generators.Diagnostics;
+using RnnGen.Generators.Helpers;
+using RnnGen.Generators.Model;
+
+namespace RnnGen.Generators;
+
+/// <summary>
+/// Turns a <c>partial class</c> carrying RnnGen layer attributes into a fixed-size Keras-equivalent model.
+/// The work is split by role, as in dotnet/runtime's Regex and System.Text.Json generators:
+/// <c>Extract</c> (attribute data to plain values), <c>Parse</c> (pure validation and shape inference) and
+/// <c>Emit</c> (source text), each in its own file.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class RnnGenerator : IIncrementalGenerator
+{
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // One ForAttributeWithMetadataName per attribute: the compiler then only looks at classes that carry one of
+        // ours (far cheaper than a syntax predicate over every class). A class can carry several of our attributes, so
+        // Extract lets exactly one pipeline own it: [Sequential] if present, else its first layer attribute.
+        Register(context, AttributeKind.Sequential);
+        Register(context, AttributeKind.SimpleRnn);
+        Register(context, AttributeKind.Lstm);
+        Register(context, AttributeKind.Gru);
+        Register(context, AttributeKind.Dense);
+        Register(context, AttributeKind.Dropout);
+    }
+
+    private static void Register(IncrementalGeneratorInitializationContext context, AttributeKind kind)
+    {
+        IncrementalValuesProvider<(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)> models = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                MetadataName(kind),
+                predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                transform: (attributeContext, cancellationToken) => Extract(attributeContext, kind, cancellationToken))
+            .Where(static input => input is not null)
+            .WithTrackingName(TrackingNames.Extract)
+            .Select(static (input, cancellationToken) => Parse(input!, cancellationToken))
+            .WithTrackingName(TrackingNames.Parse);
+
+        // Source and diagnostics go through separate outputs: diagnostics carry locations, which move with every edit
+        // above the class, while the spec does not; so such an edit re-reports but does not re-emit
+        // (dotnet/runtime#92509).
+        IncrementalValuesProvider<ModelSpec> specs = models
+            .Select(static (model, _) => model.Spec)
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.Spec);
+        context.RegisterSourceOutput(specs, static (output, spec) => output.AddSource(spec.HintName, Emit(spec)));
+
+        IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = models
+            .Select(static (model, _) => model.Diagnostics)
+            .WithTrackingName(TrackingNames.Diagnostics);
+        context.RegisterSourceOutput(diagnostics, static (output, list) =>
+        {
+            foreach (DiagnosticInfo diagnostic in list)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+    }
+
+    internal static string MetadataName(AttributeKind kind) => "RnnGen." + kind + "Attribute";
+}

@@ -1,0 +1,93 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace RnnGen.Numerics.Tests.Infrastructure;
+
+/// <summary>One layer of a test case, as the fixtures describe it (Keras option names in C# casing).</summary>
+public sealed record CaseLayer(
+    string Kind,
+    int Units,
+    string? Activation = null,
+    string? RecurrentActivation = null,
+    bool UseBias = true,
+    bool ResetAfter = false,
+    bool ReturnSequences = false,
+    bool ReturnState = false,
+    bool GoBackwards = false,
+    bool Stateful = false,
+    bool Bidirectional = false,
+    string MergeMode = "Concat",
+    double Rate = 0);
+
+/// <summary>A model of a test case, and the RnnGen declaration that builds it.</summary>
+public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLayer> Layers)
+{
+    /// <summary>The attributes that declare this model: a single layer attribute, or [Sequential] and one per layer.</summary>
+    public string Attributes()
+    {
+        var text = new StringBuilder();
+        bool single = Layers.Count == 1 && Layers[0].Kind is "SimpleRnn" or "Lstm" or "Gru";
+        string shape = $"Timesteps = {Timesteps}, InputDim = {InputDim}";
+        if (!single)
+        {
+            text.Append($"[RnnGen.Sequential({shape})]\n");
+        }
+
+        foreach (CaseLayer layer in Layers)
+        {
+            text.Append(Attribute(layer, single ? shape : null)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static string Attribute(CaseLayer layer, string? shape)
+    {
+        var arguments = new List<string>();
+        if (layer.Kind == "Dropout")
+        {
+            return $"[RnnGen.Dropout({layer.Rate.ToString("R", CultureInfo.InvariantCulture)})]";
+        }
+
+        arguments.Add(layer.Units.ToString(CultureInfo.InvariantCulture));
+        if (shape is not null)
+        {
+            arguments.Add(shape);
+        }
+
+        if (layer.Activation is not null)
+        {
+            arguments.Add($"Activation = \"{layer.Activation}\"");
+        }
+
+        arguments.Add($"UseBias = {Bool(layer.UseBias)}");
+        if (layer.Kind != "Dense")
+        {
+            if (layer.Kind != "SimpleRnn" && layer.RecurrentActivation is not null)
+            {
+                arguments.Add($"RecurrentActivation = \"{layer.RecurrentActivation}\"");
+            }
+
+            if (layer.Kind == "Gru")
+            {
+                arguments.Add($"ResetAfter = {Bool(layer.ResetAfter)}");
+            }
+
+            arguments.Add($"ReturnSequences = {Bool(layer.ReturnSequences)}");
+            arguments.Add($"ReturnState = {Bool(layer.ReturnState)}");
+            arguments.Add($"GoBackwards = {Bool(layer.GoBackwards)}");
+            arguments.Add($"Stateful = {Bool(layer.Stateful)}");
+            if (layer.Bidirectional)
+            {
+                arguments.Add("Bidirectional = true");
+                arguments.Add($"MergeMode = RnnGen.MergeMode.{layer.MergeMode}");
+            }
+        }
+
+        return $"[RnnGen.{layer.Kind}({string.Join(", ", arguments)})]";
+    }
+
+    private static string Bool(bool value) => value ? "true" : "false";
+}
