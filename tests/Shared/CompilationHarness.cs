@@ -99,7 +99,7 @@ internal static class CompilationHarness
         GeneratorDriver driver = first.Driver.RunGenerators(next ?? first.Input.Clone());
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         return result.TrackedSteps
-            .Where(step => step.Key is TrackingNames.Extract or TrackingNames.Parse or TrackingNames.Spec or TrackingNames.Diagnostics)
+            .Where(step => step.Key is "Extract" or "Parse" or "Spec" or "Diagnostics") // RnnGen.Generators.TrackingNames
             .ToDictionary(step => step.Key, step => step.Value.SelectMany(run => run.Outputs).Select(o => o.Reason).ToArray());
     }
 }

@@ -3,146 +3,123 @@ using System;
 namespace RnnGen.Reference;
 
 /// <summary>
-/// One timestep of each recurrent cell, as straight loops over Keras-layout weights (kernel <c>[in, g*u]</c>,
-/// recurrent kernel <c>[u, g*u]</c>, bias <c>[g*u]</c> or <c>[2, 3u]</c>). Each follows the <c>call</c> method of the
-/// Keras 3 cell it names, with no attempt at speed: it is the yardstick the generated code is checked against.
+/// One timestep of each recurrent cell and of Dense, as straight loops over Keras-layout weights (kernel
+/// <c>[in, g*u]</c>, recurrent kernel <c>[u, g*u]</c>, bias <c>[g*u]</c> or <c>[2, 3u]</c>). Each follows the
+/// <c>call</c> method of the Keras 3 layer it names, with no attempt at speed: it is the yardstick the generated code
+/// is checked against. Values are doubles; <see cref="Round"/> brings every result back to float32 in
+/// <see cref="ReferencePrecision.Float32"/> mode.
 /// </summary>
-internal static class ReferenceCells
+internal sealed class ReferenceCells
 {
-    /// <summary>Keras <c>SimpleRNNCell.call</c>: <c>h = act(x·W + b + h_prev·U)</c>.</summary>
-    public static void SimpleRnn(ReadOnlySpan<float> x, Span<float> h, float[] kernel, float[] recurrent, float[]? bias, Func<float, float> act)
+    private readonly bool _single;
+
+    public ReferenceCells(ReferencePrecision precision) => _single = precision == ReferencePrecision.Float32;
+
+    private double Round(double value) => _single ? (float)value : value;
+
+    private double Dot(ReadOnlySpan<double> vector, double[] matrix, int columns, int column, double start)
     {
-        int units = h.Length, inputs = x.Length;
-        var next = new float[units];
+        double sum = start;
+        for (int k = 0; k < vector.Length; k++)
+        {
+            sum = Round(sum + Round(vector[k] * matrix[k * columns + column]));
+        }
+
+        return sum;
+    }
+
+    /// <summary>Keras <c>SimpleRNNCell.call</c>: <c>h = act(x·W + b + h_prev·U)</c>.</summary>
+    public void SimpleRnn(ReadOnlySpan<double> x, Span<double> h, double[] kernel, double[] recurrent, double[]? bias, Func<double, double> act)
+    {
+        int units = h.Length;
+        var next = new double[units];
         for (int j = 0; j < units; j++)
         {
-            float sum = 0;
-            for (int k = 0; k < inputs; k++)
-            {
-                sum += x[k] * kernel[k * units + j];
-            }
-
+            double sum = Dot(x, kernel, units, j, 0);
             if (bias is not null)
             {
-                sum += bias[j];
+                sum = Round(sum + bias[j]);
             }
 
-            for (int k = 0; k < units; k++)
-            {
-                sum += h[k] * recurrent[k * units + j];
-            }
-
-            next[j] = act(sum);
+            next[j] = Round(act(Dot(h, recurrent, units, j, sum)));
         }
 
         next.CopyTo(h);
     }
 
     /// <summary>
-    /// Keras <c>LSTMCell.call</c> (implementation 2): <c>z = x·W + h_prev·U + b</c> split into i, f, c, o;
+    /// Keras <c>LSTMCell.call</c>: <c>z = x·W + h_prev·U + b</c> split into i, f, c, o;
     /// <c>c = f*c_prev + i*act(z_c)</c>; <c>h = o*act(c)</c>.
     /// </summary>
-    public static void Lstm(ReadOnlySpan<float> x, Span<float> h, Span<float> c, float[] kernel, float[] recurrent, float[]? bias, Func<float, float> act, Func<float, float> recurrentAct)
+    public void Lstm(ReadOnlySpan<double> x, Span<double> h, Span<double> c, double[] kernel, double[] recurrent, double[]? bias, Func<double, double> act, Func<double, double> recurrentAct)
     {
-        int units = h.Length, inputs = x.Length, width = 4 * units;
-        var z = new float[width];
+        int units = h.Length, width = 4 * units;
+        var z = new double[width];
         for (int j = 0; j < width; j++)
         {
-            float sum = 0;
-            for (int k = 0; k < inputs; k++)
-            {
-                sum += x[k] * kernel[k * width + j];
-            }
-
-            for (int k = 0; k < units; k++)
-            {
-                sum += h[k] * recurrent[k * width + j];
-            }
-
-            z[j] = bias is null ? sum : sum + bias[j];
+            double sum = Dot(h, recurrent, width, j, Dot(x, kernel, width, j, 0));
+            z[j] = bias is null ? sum : Round(sum + bias[j]);
         }
 
         for (int j = 0; j < units; j++)
         {
-            float i = recurrentAct(z[j]);
-            float f = recurrentAct(z[units + j]);
-            float g = act(z[2 * units + j]);
-            float o = recurrentAct(z[3 * units + j]);
-            c[j] = f * c[j] + i * g;
-            h[j] = o * act(c[j]);
+            double i = Round(recurrentAct(z[j]));
+            double f = Round(recurrentAct(z[units + j]));
+            double g = Round(act(z[2 * units + j]));
+            double o = Round(recurrentAct(z[3 * units + j]));
+            c[j] = Round(Round(f * c[j]) + Round(i * g));
+            h[j] = Round(o * Round(act(c[j])));
         }
     }
 
     /// <summary>
     /// Keras <c>GRUCell.call</c>. With <paramref name="resetAfter"/>: input and recurrent projections each with their
-    /// own bias row, <c>hh = act(x_h + r*(h·U_h + b1_h))</c>. Without: one bias,
-    /// <c>hh = act(x_h + (r*h)·U_h)</c>. Then <c>h = z*h_prev + (1-z)*hh</c>.
+    /// own bias row, <c>hh = act(x_h + r*(h·U_h + b1_h))</c>. Without: one bias, <c>hh = act(x_h + (r*h)·U_h)</c>.
+    /// Then <c>h = z*h_prev + (1-z)*hh</c>.
     /// </summary>
-    public static void Gru(ReadOnlySpan<float> x, Span<float> h, float[] kernel, float[] recurrent, float[]? bias, bool resetAfter, Func<float, float> act, Func<float, float> recurrentAct)
+    public void Gru(ReadOnlySpan<double> x, Span<double> h, double[] kernel, double[] recurrent, double[]? bias, bool resetAfter, Func<double, double> act, Func<double, double> recurrentAct)
     {
-        int units = h.Length, inputs = x.Length, width = 3 * units;
-        var xProjection = new float[width];
+        int units = h.Length, width = 3 * units;
+        var xProjection = new double[width];
         for (int j = 0; j < width; j++)
         {
-            float sum = 0;
-            for (int k = 0; k < inputs; k++)
-            {
-                sum += x[k] * kernel[k * width + j];
-            }
-
-            xProjection[j] = bias is null ? sum : sum + bias[j]; // row 0 (input bias) when reset_after
+            double sum = Dot(x, kernel, width, j, 0);
+            xProjection[j] = bias is null ? sum : Round(sum + bias[j]); // row 0 (input bias) when reset_after
         }
 
-        var next = new float[units];
+        var next = new double[units];
         if (resetAfter)
         {
-            var hProjection = new float[width];
+            var hProjection = new double[width];
             for (int j = 0; j < width; j++)
             {
-                float sum = 0;
-                for (int k = 0; k < units; k++)
-                {
-                    sum += h[k] * recurrent[k * width + j];
-                }
-
-                hProjection[j] = bias is null ? sum : sum + bias[width + j]; // row 1 (recurrent bias)
+                double sum = Dot(h, recurrent, width, j, 0);
+                hProjection[j] = bias is null ? sum : Round(sum + bias[width + j]); // row 1 (recurrent bias)
             }
 
             for (int j = 0; j < units; j++)
             {
-                float z = recurrentAct(xProjection[j] + hProjection[j]);
-                float r = recurrentAct(xProjection[units + j] + hProjection[units + j]);
-                float hh = act(xProjection[2 * units + j] + r * hProjection[2 * units + j]);
-                next[j] = z * h[j] + (1 - z) * hh;
+                double z = Round(recurrentAct(Round(xProjection[j] + hProjection[j])));
+                double r = Round(recurrentAct(Round(xProjection[units + j] + hProjection[units + j])));
+                double hh = Round(act(Round(xProjection[2 * units + j] + Round(r * hProjection[2 * units + j]))));
+                next[j] = Round(Round(z * h[j]) + Round(Round(1 - z) * hh));
             }
         }
         else
         {
-            var zGate = new float[units];
-            var rGate = new float[units];
+            var zGate = new double[units];
+            var resetH = new double[units];
             for (int j = 0; j < units; j++)
             {
-                float sz = 0, sr = 0;
-                for (int k = 0; k < units; k++)
-                {
-                    sz += h[k] * recurrent[k * width + j];
-                    sr += h[k] * recurrent[k * width + units + j];
-                }
-
-                zGate[j] = recurrentAct(xProjection[j] + sz);
-                rGate[j] = recurrentAct(xProjection[units + j] + sr);
+                zGate[j] = Round(recurrentAct(Round(xProjection[j] + Dot(h, recurrent, width, j, 0))));
+                double r = Round(recurrentAct(Round(xProjection[units + j] + Dot(h, recurrent, width, units + j, 0))));
+                resetH[j] = Round(r * h[j]);
             }
 
             for (int j = 0; j < units; j++)
             {
-                float sh = 0;
-                for (int k = 0; k < units; k++)
-                {
-                    sh += rGate[k] * h[k] * recurrent[k * width + 2 * units + j];
-                }
-
-                float hh = act(xProjection[2 * units + j] + sh);
-                next[j] = zGate[j] * h[j] + (1 - zGate[j]) * hh;
+                double hh = Round(act(Round(xProjection[2 * units + j] + Dot(resetH, recurrent, width, 2 * units + j, 0))));
+                next[j] = Round(Round(zGate[j] * h[j]) + Round(Round(1 - zGate[j]) * hh));
             }
         }
 
@@ -150,31 +127,42 @@ internal static class ReferenceCells
     }
 
     /// <summary>Keras <c>Dense.call</c>: <c>y = act(x·W + b)</c>; softmax couples the outputs.</summary>
-    public static void Dense(ReadOnlySpan<float> x, Span<float> y, float[] kernel, float[]? bias, string activation)
+    public void Dense(ReadOnlySpan<double> x, Span<double> y, double[] kernel, double[]? bias, string activation, ReferencePrecision precision)
     {
-        int units = y.Length, inputs = x.Length;
+        int units = y.Length;
         for (int j = 0; j < units; j++)
         {
-            float sum = 0;
-            for (int k = 0; k < inputs; k++)
-            {
-                sum += x[k] * kernel[k * units + j];
-            }
-
-            y[j] = bias is null ? sum : sum + bias[j];
+            double sum = Dot(x, kernel, units, j, 0);
+            y[j] = bias is null ? sum : Round(sum + bias[j]);
         }
 
         if (Shared.ActivationCatalog.Canonical(activation) == "softmax")
         {
-            Activations.Softmax(y);
-        }
-        else
-        {
-            Func<float, float> act = Activations.Get(activation);
+            double max = double.NegativeInfinity;
+            foreach (double v in y)
+            {
+                max = Math.Max(max, v);
+            }
+
+            double total = 0;
             for (int j = 0; j < units; j++)
             {
-                y[j] = act(y[j]);
+                y[j] = Round(Math.Exp(Round(y[j] - max)));
+                total = Round(total + y[j]);
             }
+
+            for (int j = 0; j < units; j++)
+            {
+                y[j] = Round(y[j] / total);
+            }
+
+            return;
+        }
+
+        Func<double, double> act = ReferenceActivations.Get(activation, precision);
+        for (int j = 0; j < units; j++)
+        {
+            y[j] = Round(act(y[j]));
         }
     }
 }

@@ -12,25 +12,32 @@ namespace RnnGen.Reference;
 public sealed class ReferenceModel
 {
     private readonly ModelInfo _info;
-    private readonly float[][][] _layerWeights; // per layer: its arrays in Keras order
-    private readonly float[]?[][] _storedStates; // per layer: per state array (batch * units), when stateful
+    private readonly ReferencePrecision _precision;
+    private readonly ReferenceCells _cells;
+    private readonly double[][][] _layerWeights; // per layer: its arrays in Keras order
+    private readonly double[]?[][] _storedStates; // per layer: per state array (batch * units), when stateful
     private int _storedBatch;
 
     /// <summary>Creates the reference for <paramref name="info"/> with <paramref name="weights"/> in Keras <c>get_weights()</c> order.</summary>
-    public ReferenceModel(ModelInfo info, IReadOnlyList<float[]> weights)
+    /// <param name="info">The model to compute, typically a generated model's <c>Info</c>.</param>
+    /// <param name="weights">The weights, as Keras <c>model.get_weights()</c> returns them, flattened.</param>
+    /// <param name="precision">float32 arithmetic as Keras uses (the default), or float64.</param>
+    public ReferenceModel(ModelInfo info, IReadOnlyList<float[]> weights, ReferencePrecision precision = ReferencePrecision.Float32)
     {
         _info = info ?? throw new ArgumentNullException(nameof(info));
         GeneratedModelSupport.ValidateWeights(weights, info);
-        _layerWeights = new float[info.Layers.Count][][];
+        _precision = precision;
+        _cells = new ReferenceCells(precision);
+        _layerWeights = new double[info.Layers.Count][][];
         int next = 0;
         for (int l = 0; l < info.Layers.Count; l++)
         {
             int count = info.Layers[l].Weights.Count;
-            _layerWeights[l] = weights.Skip(next).Take(count).Select(w => (float[])w.Clone()).ToArray();
+            _layerWeights[l] = weights.Skip(next).Take(count).Select(w => Array.ConvertAll(w, v => (double)v)).ToArray();
             next += count;
         }
 
-        _storedStates = new float[]?[info.Layers.Count][];
+        _storedStates = new double[]?[info.Layers.Count][];
         ResetStates();
     }
 
@@ -39,7 +46,7 @@ public sealed class ReferenceModel
     {
         for (int l = 0; l < _storedStates.Length; l++)
         {
-            _storedStates[l] = new float[]?[StateWidths(_info.Layers[l]).Length];
+            _storedStates[l] = new double[]?[StateWidths(_info.Layers[l]).Length];
         }
 
         _storedBatch = 0;
@@ -73,17 +80,17 @@ public sealed class ReferenceModel
 
         for (int b = 0; b < batch; b++)
         {
-            float[] x = input.Slice(b * rowLength, rowLength).ToArray();
+            double[] x = Array.ConvertAll(input.Slice(b * rowLength, rowLength).ToArray(), v => (double)v);
             int width = _info.InputDim;
             bool isSequence = true;
-            List<float[]>? lastOutputs = null;
+            List<double[]>? lastOutputs = null;
             for (int l = 0; l < _info.Layers.Count; l++)
             {
                 LayerInfo layer = _info.Layers[l];
-                float[][]? rowInitial = l == firstRecurrent && initialState is not null
-                    ? initialState.Select((s, i) => s.AsSpan(b * StateWidths(layer)[i], StateWidths(layer)[i]).ToArray()).ToArray()
+                double[][]? rowInitial = l == firstRecurrent && initialState is not null
+                    ? initialState.Select((s, i) => Array.ConvertAll(s.AsSpan(b * StateWidths(layer)[i], StateWidths(layer)[i]).ToArray(), v => (double)v)).ToArray()
                     : null;
-                List<float[]> results = RunLayer(l, layer, x, width, isSequence, rowInitial, b, batch);
+                List<double[]> results = RunLayer(l, layer, x, width, isSequence, rowInitial, b, batch);
                 x = results[0];
                 width = layer.OutputWidth;
                 isSequence = layer.OutputIsSequence;
@@ -92,8 +99,11 @@ public sealed class ReferenceModel
 
             for (int o = 0; o < outputs.Length; o++)
             {
-                float[] value = lastOutputs is null ? x : lastOutputs[o];
-                value.CopyTo(outputs[o].AsSpan(b * _info.Outputs[o].Length));
+                double[] value = lastOutputs is null ? x : lastOutputs[o];
+                for (int i = 0; i < value.Length; i++)
+                {
+                    outputs[o][b * _info.Outputs[o].Length + i] = (float)value[i];
+                }
             }
         }
 
@@ -117,23 +127,23 @@ public sealed class ReferenceModel
     }
 
     // Returns the layer's outputs for one batch row in Keras call order.
-    private List<float[]> RunLayer(int index, LayerInfo layer, float[] x, int width, bool isSequence, float[][]? initial, int row, int batch)
+    private List<double[]> RunLayer(int index, LayerInfo layer, double[] x, int width, bool isSequence, double[][]? initial, int row, int batch)
     {
         switch (layer.Kind)
         {
             case LayerKind.Dropout:
-                return new List<float[]> { x };
+                return new List<double[]> { x };
             case LayerKind.Dense:
             {
                 int rows = isSequence ? _info.Timesteps : 1;
-                var y = new float[rows * layer.Units];
-                float[][] w = _layerWeights[index];
+                var y = new double[rows * layer.Units];
+                double[][] w = _layerWeights[index];
                 for (int t = 0; t < rows; t++)
                 {
-                    ReferenceCells.Dense(x.AsSpan(t * width, width), y.AsSpan(t * layer.Units, layer.Units), w[0], layer.UseBias ? w[1] : null, layer.Activation);
+                    _cells.Dense(x.AsSpan(t * width, width), y.AsSpan(t * layer.Units, layer.Units), w[0], layer.UseBias ? w[1] : null, layer.Activation, _precision);
                 }
 
-                return new List<float[]> { y };
+                return new List<double[]> { y };
             }
         }
 
@@ -141,32 +151,32 @@ public sealed class ReferenceModel
         int units = layer.Units;
         int statesPerDirection = layer.Kind == LayerKind.Lstm ? 2 : 1;
         int arraysPerDirection = layer.UseBias ? 3 : 2;
-        float[]?[] stored = _storedStates[index];
+        double[]?[] stored = _storedStates[index];
 
-        float[][] StartStates(int direction)
+        double[][] StartStates(int direction)
         {
-            var states = new float[statesPerDirection][];
+            var states = new double[statesPerDirection][];
             for (int s = 0; s < statesPerDirection; s++)
             {
                 int slot = direction * statesPerDirection + s;
                 if (initial is not null)
                 {
-                    states[s] = (float[])initial[slot].Clone();
+                    states[s] = (double[])initial[slot].Clone();
                 }
-                else if (layer.Stateful && stored[slot] is float[] saved)
+                else if (layer.Stateful && stored[slot] is double[] saved)
                 {
                     states[s] = saved.AsSpan(row * units, units).ToArray();
                 }
                 else
                 {
-                    states[s] = new float[units];
+                    states[s] = new double[units];
                 }
             }
 
             return states;
         }
 
-        void StoreStates(int direction, float[][] states)
+        void StoreStates(int direction, double[][] states)
         {
             if (!layer.Stateful)
             {
@@ -176,33 +186,33 @@ public sealed class ReferenceModel
             for (int s = 0; s < statesPerDirection; s++)
             {
                 int slot = direction * statesPerDirection + s;
-                stored[slot] ??= new float[batch * units];
+                stored[slot] ??= new double[batch * units];
                 states[s].CopyTo(stored[slot].AsSpan(row * units));
             }
         }
 
         // Runs one direction; returns the outputs in processing order, [timesteps, units].
-        float[] RunDirection(int direction, bool backwards, float[][] states)
+        double[] RunDirection(int direction, bool backwards, double[][] states)
         {
-            float[][] w = _layerWeights[index].Skip(direction * arraysPerDirection).Take(arraysPerDirection).ToArray();
-            float[]? bias = layer.UseBias ? w[2] : null;
-            Func<float, float> act = Activations.Get(layer.Activation);
-            Func<float, float> recurrentAct = layer.RecurrentActivation is null ? act : Activations.Get(layer.RecurrentActivation);
-            var outputs = new float[timesteps * units];
+            double[][] w = _layerWeights[index].Skip(direction * arraysPerDirection).Take(arraysPerDirection).ToArray();
+            double[]? bias = layer.UseBias ? w[2] : null;
+            Func<double, double> act = ReferenceActivations.Get(layer.Activation, _precision);
+            Func<double, double> recurrentAct = layer.RecurrentActivation is null ? act : ReferenceActivations.Get(layer.RecurrentActivation, _precision);
+            var outputs = new double[timesteps * units];
             for (int s = 0; s < timesteps; s++)
             {
                 int t = backwards ? timesteps - 1 - s : s;
-                ReadOnlySpan<float> xt = x.AsSpan(t * width, width);
+                ReadOnlySpan<double> xt = x.AsSpan(t * width, width);
                 switch (layer.Kind)
                 {
                     case LayerKind.SimpleRnn:
-                        ReferenceCells.SimpleRnn(xt, states[0], w[0], w[1], bias, act);
+                        _cells.SimpleRnn(xt, states[0], w[0], w[1], bias, act);
                         break;
                     case LayerKind.Lstm:
-                        ReferenceCells.Lstm(xt, states[0], states[1], w[0], w[1], bias, act, recurrentAct);
+                        _cells.Lstm(xt, states[0], states[1], w[0], w[1], bias, act, recurrentAct);
                         break;
                     default:
-                        ReferenceCells.Gru(xt, states[0], w[0], w[1], bias, layer.ResetAfter, act, recurrentAct);
+                        _cells.Gru(xt, states[0], w[0], w[1], bias, layer.ResetAfter, act, recurrentAct);
                         break;
                 }
 
@@ -214,10 +224,10 @@ public sealed class ReferenceModel
 
         if (!layer.Bidirectional)
         {
-            float[][] states = StartStates(0);
-            float[] sequence = RunDirection(0, layer.GoBackwards, states);
+            double[][] states = StartStates(0);
+            double[] sequence = RunDirection(0, layer.GoBackwards, states);
             StoreStates(0, states);
-            var result = new List<float[]> { layer.ReturnSequences ? sequence : sequence.AsSpan((timesteps - 1) * units).ToArray() };
+            var result = new List<double[]> { layer.ReturnSequences ? sequence : sequence.AsSpan((timesteps - 1) * units).ToArray() };
             if (layer.ReturnState)
             {
                 result.AddRange(states);
@@ -228,14 +238,14 @@ public sealed class ReferenceModel
 
         // keras Bidirectional.call: the backward layer is a copy with go_backwards=True; with return_sequences its
         // output is flipped back to forward time before merging.
-        float[][] forwardStates = StartStates(0), backwardStates = StartStates(1);
-        float[] forward = RunDirection(0, false, forwardStates);
-        float[] backward = RunDirection(1, true, backwardStates);
+        double[][] forwardStates = StartStates(0), backwardStates = StartStates(1);
+        double[] forward = RunDirection(0, false, forwardStates);
+        double[] backward = RunDirection(1, true, backwardStates);
         StoreStates(0, forwardStates);
         StoreStates(1, backwardStates);
         int steps = layer.ReturnSequences ? timesteps : 1;
-        var f = new float[steps * units];
-        var bw = new float[steps * units];
+        var f = new double[steps * units];
+        var bw = new double[steps * units];
         for (int t = 0; t < steps; t++)
         {
             int forwardStep = layer.ReturnSequences ? t : timesteps - 1;
@@ -244,7 +254,7 @@ public sealed class ReferenceModel
             backward.AsSpan(backwardStep * units, units).CopyTo(bw.AsSpan(t * units));
         }
 
-        var merged = new List<float[]>();
+        var merged = new List<double[]>();
         if (layer.MergeMode == MergeMode.None)
         {
             merged.Add(f);
@@ -252,7 +262,7 @@ public sealed class ReferenceModel
         }
         else if (layer.MergeMode == MergeMode.Concat)
         {
-            var y = new float[steps * 2 * units];
+            var y = new double[steps * 2 * units];
             for (int t = 0; t < steps; t++)
             {
                 f.AsSpan(t * units, units).CopyTo(y.AsSpan(t * 2 * units));
@@ -263,15 +273,17 @@ public sealed class ReferenceModel
         }
         else
         {
-            var y = new float[steps * units];
+            var y = new double[steps * units];
+            bool single = _precision == ReferencePrecision.Float32;
             for (int i = 0; i < y.Length; i++)
             {
-                y[i] = layer.MergeMode switch
+                double value = layer.MergeMode switch
                 {
                     MergeMode.Sum => f[i] + bw[i],
                     MergeMode.Mul => f[i] * bw[i],
                     _ => (f[i] + bw[i]) / 2,
                 };
+                y[i] = single ? (float)value : value;
             }
 
             merged.Add(y);
