@@ -20,7 +20,9 @@ public sealed partial class RnnGenerator
     /// </summary>
     internal static ModelInput? Extract(GeneratorAttributeSyntaxContext context, AttributeKind pipeline, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration)
+        // Our attributes are valid on classes only (AttributeUsage): on a struct, record struct or interface the compiler
+        // already reports CS0592, and generating a class-shaped partial for it would only add errors.
+        if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || context.TargetNode is not TypeDeclarationSyntax declaration)
         {
             return null;
         }
@@ -42,6 +44,14 @@ public sealed partial class RnnGenerator
             .ThenBy(a => a.Syntax?.SpanStart ?? 0)
             .ToList();
         if (ours.Count == 0)
+        {
+            return null;
+        }
+
+        // An attribute whose constructor did not bind ([Lstm], [Lstm("3")]) has no arguments at all, not even the ones
+        // written correctly: the compiler reports the error (CS7036, CS1503), and any RNNG message about its arguments
+        // would be wrong ("Timesteps is missing" when it is not). Nothing is generated until it binds.
+        if (ours.Any(a => a.Data.AttributeConstructor is null))
         {
             return null;
         }
@@ -169,14 +179,15 @@ public sealed partial class RnnGenerator
             return "static";
         }
 
-        if (type.IsGenericType)
+        // IsGenericType is also true for a non-generic type nested in a generic one; its own type parameters tell them apart.
+        if (type.TypeParameters.Length > 0)
         {
             return "generic";
         }
 
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
-            if (outer.IsGenericType)
+            if (outer.TypeParameters.Length > 0)
             {
                 return "nested in the generic type '" + outer.Name + "'";
             }

@@ -18,6 +18,12 @@ public sealed partial class RnnGenerator
     internal const int MaxTimesteps = 1 << 20;
     internal const long MaxParameters = int.MaxValue / 2;
 
+    // Each sequence tensor (the input, a layer output that keeps the time axis) is one generated array or struct whose
+    // length the generated code writes as a constant int expression, and the working memory holds two of them at once:
+    // 2^28 floats (1 GiB) keeps all of it far from int.MaxValue. Timesteps and widths within their own limits can
+    // still multiply past it (2^20 x 2^16).
+    internal const long MaxSequenceFloats = 1 << 28;
+
     /// <summary>
     /// Validates a model and infers its shapes, layer by layer. Pure: the same input always gives the same spec and
     /// diagnostics. Returns no spec when there is any error, so nothing half-valid is emitted.
@@ -92,8 +98,13 @@ public sealed partial class RnnGenerator
             long parameters = specs.Sum(s => ParameterCount(s));
             if (parameters > MaxParameters)
             {
-                Report(DiagnosticDescriptors.SizeTooLarge, (sequential ?? layers[0]).Location, _input.DisplayName,
+                Report(DiagnosticDescriptors.SizeTooLarge, (sequential ?? layers[0]).Location, $"'{_input.DisplayName}'",
                     "the parameter count", parameters.ToString(CultureInfo.InvariantCulture), MaxParameters.ToString(CultureInfo.InvariantCulture));
+                return null;
+            }
+
+            if (!SequencesFit(sequential, layers, specs, timesteps, inputDim))
+            {
                 return null;
             }
 
@@ -332,6 +343,31 @@ public sealed partial class RnnGenerator
                 "zeros", "zeros", "zeros", rate, 0);
         }
 
+        private bool SequencesFit(AttributeInput? sequential, List<AttributeInput> layers, List<LayerSpec> specs, int timesteps, int inputDim)
+        {
+            bool fits = true;
+            long input = (long)timesteps * inputDim;
+            if (input > MaxSequenceFloats)
+            {
+                Report(DiagnosticDescriptors.SizeTooLarge, (sequential ?? layers[0]).Location, $"'{_input.DisplayName}'",
+                    $"the input (Timesteps x InputDim = {timesteps} x {inputDim} floats)", input, MaxSequenceFloats);
+                fits = false;
+            }
+
+            for (int i = 0; i < specs.Count; i++)
+            {
+                long output = (long)timesteps * specs[i].OutputWidth;
+                if (specs[i].Kind != LayerKind.Dropout && specs[i].OutputIsSequence && output > MaxSequenceFloats)
+                {
+                    Report(DiagnosticDescriptors.SizeTooLarge, layers[i].Location, LayerLabel(i + 1, layers[i].Kind),
+                        $"the output sequence (Timesteps x width = {timesteps} x {specs[i].OutputWidth} floats)", output, MaxSequenceFloats);
+                    fits = false;
+                }
+            }
+
+            return fits;
+        }
+
         private void CheckDeclaredShape(AttributeInput layer, int number, string name, int inferred, int producer, AttributeKind producerKind)
         {
             ArgumentInput? declared = layer.Find(name);
@@ -382,7 +418,7 @@ public sealed partial class RnnGenerator
             {
                 string? nearest = NameSuggester.Nearest(written!, ActivationCatalog.Names);
                 Report(DiagnosticDescriptors.UnknownActivation, argument.Location, number, layer.Kind, property, written!,
-                    nearest is null ? string.Empty : $"; did you mean '{nearest}'?",
+                    nearest is null ? string.Empty : $" Did you mean '{nearest}'?",
                     ActivationCatalog.ListForMessage(allowSoftmax));
                 return defaultName;
             }
@@ -414,7 +450,7 @@ public sealed partial class RnnGenerator
                     string name = open < 0 ? written : written.Substring(0, open);
                     string? nearest = NameSuggester.Nearest(name, InitializerSpec.Names);
                     Report(DiagnosticDescriptors.UnknownInitializer, argument.Location, number, layer.Kind, property, written,
-                        nearest is null ? string.Empty : $"; did you mean '{nearest}'?", string.Join(", ", InitializerSpec.Names));
+                        nearest is null ? string.Empty : $" Did you mean '{nearest}'?", string.Join(", ", InitializerSpec.Names));
                 }
                 else
                 {

@@ -43,15 +43,15 @@ internal static class DiagnosticDescriptors
         "RNNG006", "InputDim missing or not positive",
         "{0}: InputDim {1}; set InputDim to the number of features per timestep (Keras input_shape[1]), e.g. InputDim = 8.");
 
-    /// <summary>RNNG007: "Layer {0} ({1}): {2} '{3}' is not a Keras activation RnnGen knows{4}. Valid names: {5}."</summary>
+    /// <summary>RNNG007: "Layer {0} ({1}): {2} '{3}' is not a Keras activation RnnGen knows.{4} Valid names: {5}." ({4} is " Did you mean 'relu'?" or empty.)</summary>
     public static readonly DiagnosticDescriptor UnknownActivation = Error(
         "RNNG007", "Unknown activation",
-        "Layer {0} ({1}): {2} '{3}' is not a Keras activation RnnGen knows{4}. Valid names: {5}.");
+        "Layer {0} ({1}): {2} '{3}' is not a Keras activation RnnGen knows.{4} Valid names: {5}.");
 
-    /// <summary>RNNG008: "Layer {0} ({1}): {2} '{3}' is not a Keras initializer{4}. Valid names: {5}."</summary>
+    /// <summary>RNNG008: "Layer {0} ({1}): {2} '{3}' is not a Keras initializer.{4} Valid names: {5}." ({4} is " Did you mean 'zeros'?" or empty.)</summary>
     public static readonly DiagnosticDescriptor UnknownInitializer = Error(
         "RNNG008", "Unknown initializer",
-        "Layer {0} ({1}): {2} '{3}' is not a Keras initializer{4}. Valid names: {5}.");
+        "Layer {0} ({1}): {2} '{3}' is not a Keras initializer.{4} Valid names: {5}.");
 
     /// <summary>RNNG009: "Layer {0} ({1}): {2} is malformed: {3}."</summary>
     public static readonly DiagnosticDescriptor MalformedInitializer = Error(

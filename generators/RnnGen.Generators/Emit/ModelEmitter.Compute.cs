@@ -7,26 +7,94 @@ using static RnnGen.Generators.Emit.ModelLayout;
 namespace RnnGen.Generators.Emit;
 
 /// <summary>
-/// The forward pass: <c>Run</c> chains the layers; each layer has a method that walks the timesteps, and each
-/// recurrent direction a cell method that computes one timestep from the Keras equations, with every size a constant.
+/// The forward pass: <c>Run</c> chains the layers; each layer has a method that walks the timesteps and calls, through
+/// a dispatch on the hardware's vector width, the SIMD kernel of its cell (ModelEmitter.Kernels.cs). Hot methods are
+/// compiled fully optimized from their first call (AggressiveOptimization), so a real-time caller never runs the
+/// unoptimized first tier.
 /// </summary>
 internal sealed partial class ModelEmitter
 {
+    private const string Vector512Accelerated = "global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated";
+    private const string Vector256Accelerated = "global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated";
+
     private void WriteCompute()
     {
+        WritePacking();
         WriteRun();
         foreach (LayerLayout layer in _layout.ComputeLayers)
         {
             if (layer.Spec.Kind == LayerKind.Dense)
             {
                 WriteDenseLayer(layer);
+                WriteDenseDispatch(layer);
+                foreach (int lanes in layer.DistinctLanes)
+                {
+                    WriteDenseKernel(layer, lanes);
+                }
             }
             else
             {
                 WriteRecurrentLayer(layer);
-                WriteCell(layer);
+                WriteCellDispatch(layer);
+                foreach (int lanes in layer.DistinctLanes)
+                {
+                    WriteRecurrentKernel(layer, lanes);
+                }
             }
         }
+
+        WriteActivationHelpers();
+    }
+
+    private string PackedOffsetName(DirectionLayout direction, int tier) =>
+        $"{direction.Pascal}PackedOffset{Tiers[tier].Bits}";
+
+    private void WritePacking()
+    {
+        _w.Line("// The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.");
+        _w.Line("// Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.");
+        using (_w.Braces("private void PackWeights()"))
+        {
+            _w.Line($"{ReadOnlySpan} parameters = _parameters;");
+            _w.Line($"{Span} packed = _packed;");
+            for (int tier = 0; tier < Tiers.Length; tier++)
+            {
+                string condition = tier switch
+                {
+                    0 => $"if ({Vector512Accelerated})",
+                    1 => $"else if ({Vector256Accelerated})",
+                    _ => "else",
+                };
+                using (_w.Braces(condition))
+                {
+                    foreach (LayerLayout layer in _layout.ComputeLayers)
+                    {
+                        LayerSpec s = layer.Spec;
+                        int lanes = layer.Lanes[tier];
+                        foreach (DirectionLayout direction in layer.Directions)
+                        {
+                            string Weight(string name) =>
+                                direction.Weights.TryGetValue(name, out WeightLayout? w)
+                                    ? $"parameters.Slice({w.ConstantName}, {Int(w.Length)})"
+                                    : $"{ReadOnlySpan}.Empty";
+                            string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
+                            if (s.Kind == LayerKind.Dense)
+                            {
+                                _w.Line(layer.DenseUsesRows
+                                    ? $"global::RnnGen.Kernels.KernelPacking.PackDenseRows({Weight("kernel")}, {Weight("bias")}, {target}, {Int(s.InputWidth)}, {Int(s.Units)});"
+                                    : $"global::RnnGen.Kernels.KernelPacking.PackDenseColumns({Weight("kernel")}, {Weight("bias")}, {target}, {Int(s.InputWidth)}, {Int(s.Units)}, {Int(lanes)});");
+                            }
+                            else
+                            {
+                                _w.Line($"global::RnnGen.Kernels.KernelPacking.PackRecurrent({Weight("kernel")}, {Weight("recurrent_kernel")}, {Weight("bias")}, {target}, {Int(s.InputWidth)}, {Int(s.Units)}, {Int(s.GateCount)}, {Int(lanes)}, {Int(LayerShapes.BiasRows(s.Kind, s.ResetAfter))});");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        _w.Line();
     }
 
     private void WriteRun()
@@ -38,6 +106,7 @@ internal sealed partial class ModelEmitter
         _w.Line("// One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes");
         _w.Line("// through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row");
         _w.Line("// whose stored states a stateful layer uses.");
+        _w.Line(MethodImplHot);
         using (_w.Braces($"private void Run({string.Join(", ", parameters)})"))
         {
             string previous = "input";
@@ -54,11 +123,11 @@ internal sealed partial class ModelEmitter
                 }
                 else
                 {
-                    string name = "carry" + (carry == 0 ? "A" : "B");
+                    string name = "carry" + (carry == 0 ? "A" : "B") + Int(i + 1);
                     int length = layer.OutputRows(_spec.Timesteps) * layer.Spec.OutputWidth;
-                    _w.Line($"{Span} {name}{Int(i)} = new {Span}(_scratch, Carry{(carry == 0 ? "A" : "B")}Offset, {Int(length)});");
-                    arguments.Add(name + Int(i));
-                    previous = name + Int(i);
+                    _w.Line($"{Span} {name} = new {Span}(_scratch, Carry{(carry == 0 ? "A" : "B")}Offset, {Int(length)});");
+                    arguments.Add(name);
+                    previous = name;
                     carry ^= 1;
                 }
 
@@ -89,60 +158,134 @@ internal sealed partial class ModelEmitter
     private void WriteDenseLayer(LayerLayout layer)
     {
         LayerSpec s = layer.Spec;
-        DirectionLayout weights = layer.Directions[0];
         int rows = layer.InputRows(_spec.Timesteps);
         _w.Line($"// {layer.Description}: y = {s.Activation}(x·W + b) on the last axis{(rows > 1 ? ", at every timestep" : string.Empty)} (Keras Dense.call).");
+        _w.Line(MethodImplHot);
         using (_w.Braces($"private void {layer.Pascal}Layer({ReadOnlySpan} input, {Span} output)"))
         {
-            _w.Line($"const int Rows = {Int(rows)};");
             _w.Line($"const int InputWidth = {Int(s.InputWidth)};");
             _w.Line($"const int Units = {Int(s.Units)};");
-            _w.Line($"{ReadOnlySpan} kernel = new {ReadOnlySpan}(_parameters, {weights.Weights["kernel"].ConstantName}, InputWidth * Units);");
-            if (s.UseBias)
+            using (_w.Braces($"for (int r = 0; r < {Int(rows)}; r++)"))
             {
-                _w.Line($"{ReadOnlySpan} bias = new {ReadOnlySpan}(_parameters, {weights.Weights["bias"].ConstantName}, Units);");
-            }
-
-            using (_w.Braces("for (int r = 0; r < Rows; r++)"))
-            {
-                _w.Line($"{ReadOnlySpan} x = input.Slice(r * InputWidth, InputWidth);");
-                _w.Line($"{Span} y = output.Slice(r * Units, Units);");
-                _w.Line(s.UseBias ? "bias.CopyTo(y);" : "y.Clear();");
-                WriteAccumulate("x", "InputWidth", "kernel", "Units", "0", "Units", "y");
-                if (s.Activation == "softmax")
-                {
-                    _w.Line($"{Activations}.Softmax(y);");
-                }
-                else if (s.Activation != "linear")
-                {
-                    using (_w.Braces("for (int j = 0; j < Units; j++)"))
-                    {
-                        _w.Line($"y[j] = {Apply(s.Activation, "y[j]")};");
-                    }
-                }
+                _w.Line($"{layer.Pascal}Row(input.Slice(r * InputWidth, InputWidth), output.Slice(r * Units, Units));");
             }
         }
 
         _w.Line();
     }
 
-    // target[0..count) += x·M[:, columnOffset..columnOffset+count) for a row-major M with rowLength columns.
-    private void WriteAccumulate(string x, string inputLength, string matrix, string rowLength, string columnOffset, string count, string target)
+    private void WriteDenseDispatch(LayerLayout layer)
     {
-        using (_w.Braces($"for (int k = 0; k < {inputLength}; k++)"))
+        LayerSpec s = layer.Spec;
+        DirectionLayout direction = layer.Directions[0];
+        _w.Line($"// One row of {s.Name}, with the kernel for this machine's vector width.");
+        _w.Line(MethodImplInline);
+        using (_w.Braces($"private void {layer.Pascal}Row({ReadOnlySpan} x, {Span} y)"))
         {
-            _w.Line($"float xk = {x}[k];");
-            string offset = columnOffset == "0" ? $"k * {rowLength}" : $"k * {rowLength} + {columnOffset}";
-            _w.Line($"{ReadOnlySpan} weights = {matrix}.Slice({offset}, {count});");
-            using (_w.Braces($"for (int j = 0; j < {count}; j++)"))
+            _w.Line($"ref float weights = ref {MemoryMarshal}.GetArrayDataReference(_packed);");
+            _w.Line($"ref float input = ref {MemoryMarshal}.GetReference(x);");
+            string destination = layer.DenseUsesRows ? "y" : "padded";
+            if (!layer.DenseUsesRows)
             {
-                _w.Line($"{target}[j] += xk * weights[j];");
+                // The kernel writes whole vectors, so it writes a padded row that is then copied.
+                _w.Line($"{Span} padded = new {Span}(_scratch, DenseRowOffset, {Int(PaddedUnits(s.Units))});");
             }
+
+            WriteTierDispatch(layer, (tier, lanes) =>
+                $"{layer.Pascal}RowX{Int(lanes)}(ref input, ref {MemoryMarshal}.GetReference({destination}), ref {Unsafe}.Add(ref weights, {PackedOffsetName(direction, tier)}));");
+            if (!layer.DenseUsesRows)
+            {
+                _w.Line($"padded.Slice(0, {Int(s.Units)}).CopyTo(y);");
+            }
+
+            if (s.Activation == "softmax")
+            {
+                _w.Line($"{Activations}.Softmax(y);");
+            }
+        }
+
+        _w.Line();
+    }
+
+    // if (Vector512...) call(tier 0) else if (Vector256...) call(tier 1) else call(tier 2); the JIT keeps one branch.
+    private void WriteTierDispatch(LayerLayout layer, System.Func<int, int, string> call)
+    {
+        for (int tier = 0; tier < Tiers.Length; tier++)
+        {
+            _w.Line(tier switch
+            {
+                0 => $"if ({Vector512Accelerated})",
+                1 => $"else if ({Vector256Accelerated})",
+                _ => "else",
+            });
+            _w.Line("{");
+            _w.Line("    " + call(tier, layer.Lanes[tier]));
+            _w.Line("}");
         }
     }
 
-    private static string Apply(string activation, string value) =>
-        activation == "linear" ? value : $"{Activations}.{ActivationCatalog.MemberName(activation)}({value})";
+    private void WriteCellDispatch(LayerLayout layer)
+    {
+        LayerSpec s = layer.Spec;
+        var parameters = new List<string> { $"{ReadOnlySpan} x", $"{Span} h", $"{Span} hNext" };
+        if (s.Kind == LayerKind.Lstm)
+        {
+            parameters.Add($"{Span} c");
+        }
+
+        if (s.Kind == LayerKind.Gru && !s.ResetAfter)
+        {
+            parameters.Add($"{Span} gates");
+        }
+
+        parameters.AddRange(Tiers.Select(t => "int packedOffset" + t.Bits));
+        parameters.Add("bool reverse");
+        _w.Line($"// One timestep of {s.Name}: reads the state h, writes the next state to hNext{(s.Kind == LayerKind.Lstm ? " and updates c in place" : string.Empty)}.");
+        _w.Line(MethodImplInline);
+        using (_w.Braces($"private void {layer.Pascal}Cell({string.Join(", ", parameters)})"))
+        {
+            _w.Line($"ref float weights = ref {MemoryMarshal}.GetArrayDataReference(_packed);");
+            var arguments = new List<string>
+            {
+                $"ref {MemoryMarshal}.GetReference(x)",
+                $"ref {MemoryMarshal}.GetReference(h)",
+                $"ref {MemoryMarshal}.GetReference(hNext)",
+            };
+            if (s.Kind == LayerKind.Lstm)
+            {
+                arguments.Add($"ref {MemoryMarshal}.GetReference(c)");
+            }
+
+            if (s.Kind == LayerKind.Gru && !s.ResetAfter)
+            {
+                arguments.Add($"ref {MemoryMarshal}.GetReference(gates)");
+            }
+
+            string common = string.Join(", ", arguments);
+            WriteTierDispatch(layer, (tier, lanes) =>
+                $"{layer.Pascal}CellX{Int(lanes)}({common}, ref {Unsafe}.Add(ref weights, packedOffset{Tiers[tier].Bits}), reverse);");
+        }
+
+        _w.Line();
+    }
+
+    private string CellCall(LayerLayout layer, DirectionLayout direction, string x, string h, string hNext, string c, string gates, string reverse)
+    {
+        var arguments = new List<string> { x, h, hNext };
+        if (layer.Spec.Kind == LayerKind.Lstm)
+        {
+            arguments.Add(c);
+        }
+
+        if (layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter)
+        {
+            arguments.Add(gates);
+        }
+
+        arguments.AddRange(Enumerable.Range(0, Tiers.Length).Select(t => PackedOffsetName(direction, t)));
+        arguments.Add(reverse);
+        return $"{layer.Pascal}Cell({string.Join(", ", arguments)});";
+    }
 
     private void WriteRecurrentLayer(LayerLayout layer)
     {
@@ -170,10 +313,12 @@ internal sealed partial class ModelEmitter
             _w.Line("// go_backwards: the sequence is read from its end" + (s.ReturnSequences ? ", and the outputs stay in that processing order, as Keras returns them." : "."));
         }
 
+        _w.Line(MethodImplHot);
         using (_w.Braces($"private void {layer.Pascal}Layer({string.Join(", ", parameters)})"))
         {
             _w.Line($"const int InputWidth = {Int(s.InputWidth)};");
             _w.Line($"const int Units = {Int(s.Units)};");
+            _w.Line($"const int Padded = {Int(PaddedUnits(s.Units))};");
             for (int d = 0; d < layer.Directions.Length; d++)
             {
                 DirectionLayout direction = layer.Directions[d];
@@ -213,17 +358,27 @@ internal sealed partial class ModelEmitter
     {
         LayerSpec s = layer.Spec;
         int u = s.Units;
-        string h = "h", c = "c";
-        _w.Line($"{Span} {h} = new {Span}(_scratch, {direction.Pascal}HOffset, Units);");
+        _w.Line($"{Span} h = new {Span}(_scratch, {direction.Pascal}HOffset, Padded);");
+        _w.Line($"{Span} hNext = new {Span}(_scratch, {direction.Pascal}HNextOffset, Padded);");
         if (s.Kind == LayerKind.Lstm)
         {
-            _w.Line($"{Span} {c} = new {Span}(_scratch, {direction.Pascal}COffset, Units);");
+            _w.Line($"{Span} c = new {Span}(_scratch, {direction.Pascal}COffset, Padded);");
+        }
+
+        if (s.Kind == LayerKind.Gru && !s.ResetAfter)
+        {
+            _w.Line($"{Span} gates = new {Span}(_scratch, {direction.Pascal}GatesOffset, 3 * Padded);");
         }
 
         // Initial states: Keras uses initial_state when given (it overrides a stateful layer's stored states in
         // Keras 3), else the stored states of a stateful layer, else zeros.
         List<StateLayout> states = layer.States.Where(st => st.Direction == direction).ToList();
         int firstSlot = layer.States.IndexOf(states[0]);
+        foreach (StateLayout state in states)
+        {
+            _w.Line($"{(state.IsCell ? "c" : "h")}.Clear();");
+        }
+
         bool takesInitial = layer == _layout.InitialStateLayer;
         if (takesInitial)
         {
@@ -231,21 +386,20 @@ internal sealed partial class ModelEmitter
             {
                 for (int i = 0; i < states.Count; i++)
                 {
-                    _w.Line($"initialState.Slice({Int((firstSlot + i) * u)}, Units).CopyTo({(states[i].IsCell ? c : h)});");
+                    _w.Line($"initialState.Slice({Int((firstSlot + i) * u)}, Units).CopyTo({(states[i].IsCell ? "c" : "h")});");
                 }
             }
-
-            _w.Line("else");
         }
 
-        using (_w.Braces(s.Stateful && !takesInitial ? "// stateful: start from the states this batch row stored last time." : ""))
+        if (s.Stateful)
         {
-            foreach (StateLayout state in states)
+            using (_w.Braces(takesInitial ? "else" : "// stateful: start from the states this batch row stored last time."))
             {
-                int slot = layer.States.IndexOf(state);
-                _w.Line(s.Stateful
-                    ? $"new {ReadOnlySpan}(_storedStates, row * StoredStateStride + {layer.Pascal}StoredOffset + {Int(slot * u)}, Units).CopyTo({(state.IsCell ? c : h)});"
-                    : $"{(state.IsCell ? c : h)}.Clear();");
+                foreach (StateLayout state in states)
+                {
+                    int slot = layer.States.IndexOf(state);
+                    _w.Line($"new {ReadOnlySpan}(_storedStates, row * StoredStateStride + {layer.Pascal}StoredOffset + {Int(slot * u)}, Units).CopyTo({(state.IsCell ? "c" : "h")});");
+                }
             }
         }
 
@@ -254,28 +408,20 @@ internal sealed partial class ModelEmitter
         using (_w.Braces("for (int step = 0; step < Timesteps; step++)"))
         {
             _w.Line(backwards ? "int t = Timesteps - 1 - step; // read from the end" : "int t = step;");
-            var cellArguments = new List<string> { "input.Slice(t * InputWidth, InputWidth)", h };
-            if (s.Kind == LayerKind.Lstm)
-            {
-                cellArguments.Add(c);
-            }
-
-            cellArguments.Add(direction.Weights["kernel"].ConstantName);
-            cellArguments.Add(direction.Weights["recurrent_kernel"].ConstantName);
-            cellArguments.Add(s.UseBias ? direction.Weights["bias"].ConstantName : "-1");
-            cellArguments.Add(direction.Pascal + "GatesOffset");
-            if (s.Kind == LayerKind.Gru)
-            {
-                cellArguments.Add(direction.Pascal + "RecurrentGatesOffset");
-            }
-
-            _w.Line($"{layer.Pascal}Cell({string.Join(", ", cellArguments)});");
+            _w.Line(CellCall(layer, direction, "input.Slice(t * InputWidth, InputWidth)", "h", "hNext", "c", "gates", "(step & 1) != 0"));
+            _w.Line($"{Span} read = h;");
+            _w.Line("h = hNext; // the state just written is the one the next step reads");
+            _w.Line("hNext = read;");
             if (s.ReturnSequences)
             {
                 // Plain go_backwards keeps processing order (step); a bidirectional backward copy goes back to time t.
-                string position = s.Bidirectional ? "t" : "step";
-                WriteStore(layer, position, direction.Index);
+                WriteStore(layer, s.Bidirectional ? "t" : "step", direction.Index);
             }
+        }
+
+        if (_spec.Timesteps % 2 == 1)
+        {
+            _w.Line($"h.CopyTo(new {Span}(_scratch, {direction.Pascal}HOffset, Padded)); // an odd number of steps ends in the second buffer");
         }
 
         if (s.Stateful)
@@ -283,7 +429,8 @@ internal sealed partial class ModelEmitter
             foreach (StateLayout state in states)
             {
                 int slot = layer.States.IndexOf(state);
-                _w.Line($"{(state.IsCell ? c : h)}.CopyTo(new {Span}(_storedStates, row * StoredStateStride + {layer.Pascal}StoredOffset + {Int(slot * u)}, Units));");
+                string source = state.IsCell ? "c" : "h";
+                _w.Line($"{source}.Slice(0, Units).CopyTo(new {Span}(_storedStates, row * StoredStateStride + {layer.Pascal}StoredOffset + {Int(slot * u)}, Units));");
             }
         }
     }
@@ -297,7 +444,7 @@ internal sealed partial class ModelEmitter
         {
             _w.Line(position is null
                 ? $"new {ReadOnlySpan}(_scratch, {layer.Directions[0].Pascal}HOffset, Units).CopyTo(output);"
-                : $"h.CopyTo(output.Slice({position} * Units, Units));");
+                : $"h.Slice(0, Units).CopyTo(output.Slice({position} * Units, Units));");
             return;
         }
 
@@ -308,7 +455,7 @@ internal sealed partial class ModelEmitter
         }
         else
         {
-            WriteMerge(s.MergeMode, "h", direction, position);
+            WriteMerge(s.MergeMode, "h.Slice(0, Units)", direction, position);
         }
     }
 
@@ -346,142 +493,6 @@ internal sealed partial class ModelEmitter
                     _ => "merged[j] = (merged[j] + backward[j]) / 2f;",
                 });
             }
-        }
-    }
-
-    private void WriteCell(LayerLayout layer)
-    {
-        LayerSpec s = layer.Spec;
-        string act = s.Activation;
-        string recurrentAct = s.RecurrentActivation ?? act;
-        var parameters = new List<string> { $"{ReadOnlySpan} x", $"{Span} h" };
-        if (s.Kind == LayerKind.Lstm)
-        {
-            parameters.Add($"{Span} c");
-        }
-
-        parameters.AddRange(new[] { "int kernelOffset", "int recurrentKernelOffset", "int biasOffset", "int gatesOffset" });
-        if (s.Kind == LayerKind.Gru)
-        {
-            parameters.Add("int recurrentGatesOffset");
-        }
-
-        string cellName = s.Kind switch
-        {
-            LayerKind.SimpleRnn => "SimpleRNNCell",
-            LayerKind.Lstm => "LSTMCell",
-            _ => "GRUCell",
-        };
-        _w.Line($"// One timestep of {s.Name} (Keras {cellName}.call): updates the state{(s.Kind == LayerKind.Lstm ? "s h and c" : " h")} in place from the input x.");
-        using (_w.Braces($"private void {layer.Pascal}Cell({string.Join(", ", parameters)})"))
-        {
-            int gates = s.GateCount;
-            _w.Line($"const int InputWidth = {Int(s.InputWidth)};");
-            _w.Line($"const int Units = {Int(s.Units)};");
-            _w.Line($"const int GateWidth = {Int(gates * s.Units)};");
-            _w.Line($"{ReadOnlySpan} kernel = new {ReadOnlySpan}(_parameters, kernelOffset, InputWidth * GateWidth);");
-            _w.Line($"{ReadOnlySpan} recurrentKernel = new {ReadOnlySpan}(_parameters, recurrentKernelOffset, Units * GateWidth);");
-            _w.Line($"{Span} z = new {Span}(_scratch, gatesOffset, GateWidth);");
-            switch (s.Kind)
-            {
-                case LayerKind.SimpleRnn:
-                    _w.Line();
-                    _w.Line("// z = x·W + b + h·U");
-                    WriteBias(s, "z", "GateWidth", "0");
-                    WriteAccumulate("x", "InputWidth", "kernel", "GateWidth", "0", "GateWidth", "z");
-                    WriteAccumulate("h", "Units", "recurrentKernel", "GateWidth", "0", "GateWidth", "z");
-                    _w.Line($"// h = {act}(z)");
-                    using (_w.Braces("for (int j = 0; j < Units; j++)"))
-                    {
-                        _w.Line($"h[j] = {Apply(act, "z[j]")};");
-                    }
-
-                    break;
-
-                case LayerKind.Lstm:
-                    _w.Line();
-                    _w.Line("// z = x·W + h·U + b: pre-activations of the gate blocks i, f, c, o");
-                    WriteBias(s, "z", "GateWidth", "0");
-                    WriteAccumulate("x", "InputWidth", "kernel", "GateWidth", "0", "GateWidth", "z");
-                    WriteAccumulate("h", "Units", "recurrentKernel", "GateWidth", "0", "GateWidth", "z");
-                    _w.Line($"// i = {recurrentAct}(z_i), f = {recurrentAct}(z_f), o = {recurrentAct}(z_o); c = f*c + i*{act}(z_c); h = o*{act}(c)");
-                    using (_w.Braces("for (int j = 0; j < Units; j++)"))
-                    {
-                        _w.Line($"float i = {Apply(recurrentAct, "z[j]")};");
-                        _w.Line($"float f = {Apply(recurrentAct, "z[Units + j]")};");
-                        _w.Line($"float g = {Apply(act, "z[2 * Units + j]")};");
-                        _w.Line($"float o = {Apply(recurrentAct, "z[3 * Units + j]")};");
-                        _w.Line("c[j] = f * c[j] + i * g;");
-                        _w.Line($"h[j] = o * {Apply(act, "c[j]")};");
-                    }
-
-                    break;
-
-                default:
-                    WriteGruBody(s, act, recurrentAct);
-                    break;
-            }
-        }
-
-        _w.Line();
-    }
-
-    private void WriteBias(LayerSpec s, string target, string count, string offset)
-    {
-        if (s.UseBias)
-        {
-            string start = offset == "0" ? "biasOffset" : $"biasOffset + {offset}";
-            _w.Line($"new {ReadOnlySpan}(_parameters, {start}, {count}).CopyTo({target});");
-        }
-        else
-        {
-            _w.Line($"{target}.Clear();");
-        }
-    }
-
-    private void WriteGruBody(LayerSpec s, string act, string recurrentAct)
-    {
-        _w.Line($"{Span} r = new {Span}(_scratch, recurrentGatesOffset, GateWidth);");
-        _w.Line();
-        if (s.ResetAfter)
-        {
-            _w.Line("// reset_after=True: x·W + b_input and h·U + b_recurrent are kept apart (bias rows 0 and 1), blocks z, r, h");
-            WriteBias(s, "z", "GateWidth", "0");
-            WriteAccumulate("x", "InputWidth", "kernel", "GateWidth", "0", "GateWidth", "z");
-            WriteBias(s, "r", "GateWidth", "GateWidth");
-            WriteAccumulate("h", "Units", "recurrentKernel", "GateWidth", "0", "GateWidth", "r");
-            _w.Line($"// z = {recurrentAct}(x_z + h_z), r = {recurrentAct}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
-            using (_w.Braces("for (int j = 0; j < Units; j++)"))
-            {
-                _w.Line($"float update = {Apply(recurrentAct, "z[j] + r[j]")};");
-                _w.Line($"float reset = {Apply(recurrentAct, "z[Units + j] + r[Units + j]")};");
-                _w.Line($"float candidate = {Apply(act, "z[2 * Units + j] + reset * r[2 * Units + j]")};");
-                _w.Line("h[j] = update * h[j] + (1f - update) * candidate;");
-            }
-
-            return;
-        }
-
-        _w.Line("// reset_after=False: x·W + b for the blocks z, r, h; then h·U_z and h·U_r");
-        WriteBias(s, "z", "GateWidth", "0");
-        WriteAccumulate("x", "InputWidth", "kernel", "GateWidth", "0", "GateWidth", "z");
-        _w.Line("r.Clear();");
-        WriteAccumulate("h", "Units", "recurrentKernel", "GateWidth", "0", "2 * Units", "r");
-        _w.Line($"// z = {recurrentAct}(x_z + h·U_z) (kept in r[0..Units)), and r*h (kept in r[Units..2*Units)) for the candidate");
-        using (_w.Braces("for (int j = 0; j < Units; j++)"))
-        {
-            _w.Line($"r[j] = {Apply(recurrentAct, "z[j] + r[j]")};");
-            _w.Line($"r[Units + j] = {Apply(recurrentAct, "z[Units + j] + r[Units + j]")} * h[j];");
-        }
-
-        _w.Line($"// hh = {act}(x_h + (r*h)·U_h); h = z*h + (1-z)*hh");
-        _w.Line($"{Span} candidate = r.Slice(2 * Units, Units);");
-        _w.Line("candidate.Clear();");
-        WriteAccumulate("r.Slice(Units, Units)", "Units", "recurrentKernel", "GateWidth", "2 * Units", "Units", "candidate");
-        using (_w.Braces("for (int j = 0; j < Units; j++)"))
-        {
-            _w.Line($"float hh = {Apply(act, "z[2 * Units + j] + candidate[j]")};");
-            _w.Line("h[j] = r[j] * h[j] + (1f - r[j]) * hh;");
         }
     }
 }

@@ -42,29 +42,82 @@ internal sealed class ModelLayout
 
         ParameterCount = offset;
 
-        // Working memory: per recurrent direction its state and gate buffers; then two buffers that carry the output
-        // of one layer to the next, used alternately.
+        // Working memory: per recurrent direction two state buffers h (read and written alternately, so a step never
+        // overwrites the state it reads) and the cell state c, each padded to whole 16-float vectors; a GRU with
+        // reset_after=False also keeps its z, r*h and x_h blocks between its two passes.
         int scratch = 0;
         foreach (LayerLayout layer in ComputeLayers.Where(l => l.Spec.IsRecurrent))
         {
+            int padded = PaddedUnits(layer.Spec.Units);
             foreach (DirectionLayout direction in layer.Directions)
             {
                 direction.HOffset = scratch;
-                scratch += layer.Spec.Units;
+                direction.HNextOffset = scratch + padded;
+                scratch += 2 * padded;
                 if (layer.Spec.Kind == LayerKind.Lstm)
                 {
                     direction.COffset = scratch;
-                    scratch += layer.Spec.Units;
+                    scratch += padded;
                 }
 
-                direction.GatesOffset = scratch;
-                scratch += layer.Spec.GateCount * layer.Spec.Units;
-                if (layer.Spec.Kind == LayerKind.Gru)
+                if (layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter)
                 {
-                    direction.RecurrentGatesOffset = scratch;
-                    scratch += 3 * layer.Spec.Units;
+                    direction.GatesOffset = scratch;
+                    scratch += 3 * padded;
                 }
             }
+        }
+
+        // The streaming Step API keeps its own states, so Forward between two Steps does not disturb a stream.
+        IsCausal = ComputeLayers.All(l => !l.Spec.Bidirectional && !l.Spec.GoBackwards);
+        if (IsCausal)
+        {
+            foreach (LayerLayout layer in ComputeLayers.Where(l => l.Spec.IsRecurrent))
+            {
+                int padded = PaddedUnits(layer.Spec.Units);
+                var stream = new DirectionLayout(layer, 0) { HOffset = scratch, HNextOffset = scratch + padded };
+                scratch += 2 * padded;
+                if (layer.Spec.Kind == LayerKind.Lstm)
+                {
+                    stream.COffset = scratch;
+                    scratch += padded;
+                }
+
+                if (layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter)
+                {
+                    stream.GatesOffset = scratch;
+                    scratch += 3 * padded;
+                }
+
+                layer.Stream = stream;
+            }
+        }
+
+        // One padded output row for Dense kernels that write whole vectors.
+        int denseRow = ComputeLayers.Where(l => l.Spec.Kind == LayerKind.Dense).Select(l => PaddedUnits(l.Spec.Units)).DefaultIfEmpty(0).Max();
+        DenseRowOffset = scratch;
+        scratch += denseRow;
+
+        // Packed weights, for each vector width the hardware may offer (see Tiers): each layer's kernels read their
+        // weights in the order KernelPacking writes them.
+        PackedLengths = new int[Tiers.Length];
+        for (int tier = 0; tier < Tiers.Length; tier++)
+        {
+            int packed = 0;
+            foreach (LayerLayout layer in ComputeLayers)
+            {
+                LayerSpec s = layer.Spec;
+                int lanes = layer.Lanes[tier] = LanesFor(Tiers[tier].Lanes, s.Kind == LayerKind.Dense && layer.DenseUsesRows ? s.InputWidth : s.Units);
+                foreach (DirectionLayout direction in layer.Directions)
+                {
+                    direction.PackedOffsets[tier] = packed;
+                    packed += s.Kind == LayerKind.Dense
+                        ? (layer.DenseUsesRows ? (s.InputWidth + 1) * s.Units : (s.InputWidth + 1) * RoundUp(s.Units, lanes))
+                        : RoundUp(s.Units, lanes) / lanes * ((s.InputWidth + s.Units) * s.GateCount * lanes + LayerShapes.BiasRows(s.Kind, s.ResetAfter) * s.GateCount * lanes);
+                }
+            }
+
+            PackedLengths[tier] = Math.Max(packed, 1);
         }
 
         int carry = 0;
@@ -126,7 +179,48 @@ internal sealed class ModelLayout
         UsesReferenceTypes = spec.Timesteps * spec.InputDim > MaxValueTypeFloats || outputFloats > MaxValueTypeFloats;
     }
 
+    /// <summary>
+    /// The vector widths the generated kernels are written for, widest first; the first whose
+    /// <c>Vector{Bits}.IsHardwareAccelerated</c> is true at run time is used (a JIT-time constant, so only its code runs).
+    /// </summary>
+    public static readonly (string Bits, int Lanes)[] Tiers = { ("512", 16), ("256", 8), ("128", 4) };
+
     public ModelSpec Spec { get; }
+
+    /// <summary>No Bidirectional and no go_backwards layer: the model can run one timestep at a time (Step).</summary>
+    public bool IsCausal { get; }
+
+    public int DenseRowOffset { get; }
+
+    /// <summary>Length of the packed weight buffer for each of <see cref="Tiers"/>.</summary>
+    public int[] PackedLengths { get; }
+
+    /// <summary>Units rounded up to whole vectors of the widest tier, the size of every state buffer.</summary>
+    public static int PaddedUnits(int units) => RoundUp(units, 16);
+
+    public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    /// <summary>
+    /// The lanes a kernel over <paramref name="width"/> floats uses on hardware with <paramref name="tierLanes"/>:
+    /// narrower vectors when the width would leave most of a wide one empty (8 units on AVX-512 use 256-bit vectors).
+    /// </summary>
+    public static int LanesFor(int tierLanes, int width)
+    {
+        int lanes = tierLanes;
+        while (lanes > 4 && width <= lanes / 2)
+        {
+            lanes /= 2;
+        }
+
+        return lanes;
+    }
+
+    public static string VectorType(int lanes) => lanes switch
+    {
+        16 => "global::System.Runtime.Intrinsics.Vector512",
+        8 => "global::System.Runtime.Intrinsics.Vector256",
+        _ => "global::System.Runtime.Intrinsics.Vector128",
+    };
 
     public List<LayerLayout> Layers { get; }
 
@@ -237,6 +331,21 @@ internal sealed class LayerLayout
 
     public int StoredOffset { get; set; }
 
+    /// <summary>Lanes of this layer's kernels for each of <see cref="ModelLayout.Tiers"/>.</summary>
+    public int[] Lanes { get; } = new int[ModelLayout.Tiers.Length];
+
+    /// <summary>The distinct lane counts, each with one kernel method.</summary>
+    public IEnumerable<int> DistinctLanes => Lanes.Distinct();
+
+    /// <summary>
+    /// A Dense layer with few outputs takes one dot product per output (vectors along the inputs); wider ones broadcast
+    /// each input over vectors of outputs.
+    /// </summary>
+    public bool DenseUsesRows => Spec.Kind == LayerKind.Dense && Spec.Units <= 4;
+
+    /// <summary>The streaming state of a recurrent layer (Step API), when the model is causal.</summary>
+    public DirectionLayout? Stream { get; set; }
+
     /// <summary>Rows of the main output: Timesteps for a sequence, else 1.</summary>
     public int OutputRows(int timesteps) => Spec.OutputIsSequence ? timesteps : 1;
 
@@ -277,13 +386,19 @@ internal sealed class DirectionLayout
 
     public Dictionary<string, WeightLayout> Weights { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where the state h lives between calls (and where Run leaves the final h).</summary>
     public int HOffset { get; set; }
+
+    /// <summary>The second state buffer: a step reads one and writes the other.</summary>
+    public int HNextOffset { get; set; }
 
     public int COffset { get; set; }
 
+    /// <summary>GRU with reset_after=False: z, r*h and x_h between the kernel's two passes.</summary>
     public int GatesOffset { get; set; }
 
-    public int RecurrentGatesOffset { get; set; }
+    /// <summary>Offset of this direction's packed weights in the packed buffer of each tier.</summary>
+    public int[] PackedOffsets { get; } = new int[ModelLayout.Tiers.Length];
 }
 
 internal sealed class WeightLayout

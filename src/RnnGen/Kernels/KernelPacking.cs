@@ -1,0 +1,113 @@
+using System;
+using System.ComponentModel;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Rearranges Keras-layout weights into the order the generated kernels read them, once per <c>SetWeights</c>. The
+/// generator computes the same offsets and sizes (generators/RnnGen.Generators/Emit/ModelLayout.cs), so the two must
+/// change together. Public only because generated code calls it.
+/// </summary>
+/// <remarks>
+/// Recurrent layers: units are cut into blocks of <c>lanes</c> (the vector width the kernel uses), the last block
+/// padded with zeros. For each block, each input row <c>k</c> (the kernel's rows, then the recurrent kernel's) holds
+/// the block's columns of every gate side by side, so the kernel streams one contiguous run per block:
+/// <c>packed[((block * rows + k) * gates + g) * lanes + lane] = W[k, g * units + block * lanes + lane]</c>. The bias
+/// follows the weights, per block and bias row: <c>[((block * biasRows + r) * gates + g) * lanes + lane]</c>.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class KernelPacking
+{
+    /// <summary>Floats <see cref="PackRecurrent"/> writes.</summary>
+    public static int RecurrentLength(int inputs, int units, int gates, int lanes, int biasRows) =>
+        Blocks(units, lanes) * ((inputs + units) * gates * lanes + biasRows * gates * lanes);
+
+    /// <summary>Packs one direction of a recurrent layer (see the class remarks).</summary>
+    /// <param name="kernel">Keras kernel <c>[inputs, gates * units]</c>.</param>
+    /// <param name="recurrentKernel">Keras recurrent kernel <c>[units, gates * units]</c>.</param>
+    /// <param name="bias">Keras bias <c>[biasRows, gates * units]</c>, or empty when the layer has none.</param>
+    /// <param name="packed">Destination of <see cref="RecurrentLength"/> floats.</param>
+    /// <param name="inputs">Input features.</param>
+    /// <param name="units">Units.</param>
+    /// <param name="gates">Gate blocks: 1 SimpleRNN, 4 LSTM, 3 GRU.</param>
+    /// <param name="lanes">Floats per vector of the kernel: 4, 8 or 16.</param>
+    /// <param name="biasRows">2 for a GRU with reset_after, else 1.</param>
+    public static void PackRecurrent(ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias,
+        Span<float> packed, int inputs, int units, int gates, int lanes, int biasRows)
+    {
+        int width = gates * units, rows = inputs + units, blocks = Blocks(units, lanes);
+        packed.Slice(0, RecurrentLength(inputs, units, gates, lanes, biasRows)).Clear();
+        for (int block = 0; block < blocks; block++)
+        {
+            int count = Math.Min(lanes, units - block * lanes);
+            for (int k = 0; k < rows; k++)
+            {
+                ReadOnlySpan<float> source = k < inputs ? kernel.Slice(k * width, width) : recurrentKernel.Slice((k - inputs) * width, width);
+                for (int g = 0; g < gates; g++)
+                {
+                    source.Slice(g * units + block * lanes, count).CopyTo(packed.Slice(((block * rows + k) * gates + g) * lanes));
+                }
+            }
+        }
+
+        if (bias.IsEmpty)
+        {
+            return;
+        }
+
+        Span<float> packedBias = packed.Slice(blocks * rows * gates * lanes);
+        for (int block = 0; block < blocks; block++)
+        {
+            int count = Math.Min(lanes, units - block * lanes);
+            for (int r = 0; r < biasRows; r++)
+            {
+                for (int g = 0; g < gates; g++)
+                {
+                    bias.Slice(r * width + g * units + block * lanes, count).CopyTo(packedBias.Slice(((block * biasRows + r) * gates + g) * lanes));
+                }
+            }
+        }
+    }
+
+    /// <summary>Floats <see cref="PackDenseColumns"/> writes: the kernel with its columns padded to whole vectors, then the bias.</summary>
+    public static int DenseColumnsLength(int inputs, int units, int lanes) => (inputs + 1) * Blocks(units, lanes) * lanes;
+
+    /// <summary>
+    /// Packs a Dense layer for the kernel that broadcasts each input over vectors of outputs: row <c>k</c> of the
+    /// kernel padded to <c>blocks * lanes</c> columns, then the padded bias.
+    /// </summary>
+    public static void PackDenseColumns(ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> packed, int inputs, int units, int lanes)
+    {
+        int padded = Blocks(units, lanes) * lanes;
+        packed.Slice(0, DenseColumnsLength(inputs, units, lanes)).Clear();
+        for (int k = 0; k < inputs; k++)
+        {
+            kernel.Slice(k * units, units).CopyTo(packed.Slice(k * padded));
+        }
+
+        bias.CopyTo(packed.Slice(inputs * padded));
+    }
+
+    /// <summary>Floats <see cref="PackDenseRows"/> writes: the transposed kernel, then the bias.</summary>
+    public static int DenseRowsLength(int inputs, int units) => (inputs + 1) * units;
+
+    /// <summary>
+    /// Packs a Dense layer with few outputs for the kernel that takes one dot product per output: the kernel
+    /// transposed (<c>[units, inputs]</c>, so each output's weights are contiguous), then the bias.
+    /// </summary>
+    public static void PackDenseRows(ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> packed, int inputs, int units)
+    {
+        packed.Slice(0, DenseRowsLength(inputs, units)).Clear();
+        for (int j = 0; j < units; j++)
+        {
+            for (int k = 0; k < inputs; k++)
+            {
+                packed[j * inputs + k] = kernel[k * units + j];
+            }
+        }
+
+        bias.CopyTo(packed.Slice(inputs * units));
+    }
+
+    private static int Blocks(int units, int lanes) => (units + lanes - 1) / lanes;
+}
