@@ -192,8 +192,13 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <summary>");
         if (_layout.IsStateful)
         {
-            _w.Line("/// Forgets the states stored by the stateful layers and the batch size they were stored for (Keras <c>reset_states()</c>):");
-            _w.Line("/// the next call starts from zeros.");
+            _w.Line("/// Forgets the states stored by the stateful layers and the batch size they were stored for (Keras <c>reset_states()</c>),");
+            _w.Line($"/// {(_layout.IsCausal ? "and the streaming state of <c>Step</c>, " : string.Empty)}so that the next call starts from zeros.");
+        }
+        else if (_layout.IsCausal)
+        {
+            _w.Line("/// Starts a new stream: the next <c>Step</c> starts from zero states (Keras <c>reset_states()</c>). <c>Forward</c> and");
+            _w.Line("/// <c>Predict</c> always start from zeros here, since no layer is stateful.");
         }
         else
         {
@@ -208,6 +213,8 @@ internal sealed partial class ModelEmitter
                 _w.Line("_storedBatch = 0;");
                 _w.Line("global::System.Array.Clear(_storedStates);");
             }
+
+            WriteStreamReset();
         }
 
         _w.Line();

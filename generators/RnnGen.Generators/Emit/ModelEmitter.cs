@@ -57,7 +57,7 @@ internal sealed partial class ModelEmitter
             opened++;
         }
 
-        _w.Line($"partial {_spec.DeclarationKeyword} {_spec.ClassName} : global::RnnGen.IRnnModel");
+        _w.Line($"partial {_spec.DeclarationKeyword} {_spec.ClassName} : {(_layout.IsCausal ? "global::RnnGen.IStreamingModel" : "global::RnnGen.IRnnModel")}");
         _w.OpenBrace();
         WriteConstants();
         WriteInfo();
@@ -67,6 +67,7 @@ internal sealed partial class ModelEmitter
         WriteWeightsApi();
         WriteForwardApi();
         WritePredictApi();
+        WriteStepApi();
         WriteStateApi();
         WriteCompute();
         _w.CloseBrace();
@@ -248,6 +249,10 @@ internal sealed partial class ModelEmitter
         _w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         _w.Line("private readonly float[] _packed = new float[PackedLength];");
         _w.Line("private readonly float[] _scratch = new float[ScratchLength];");
+        if (_layout.IsCausal)
+        {
+            _w.Line("private bool _streamReverse;");
+        }
         if (_layout.IsStateful)
         {
             _w.Line();

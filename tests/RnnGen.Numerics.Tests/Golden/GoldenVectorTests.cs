@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Numerics.Tests.Infrastructure;
@@ -37,6 +38,39 @@ public class GoldenVectorTests
         for (int i = 0; i < golden.Expected.Length; i++)
         {
             Tolerance.AssertClose(golden.Expected[i].Data, outputs[i], single[i], dbl[i], $"{name} {golden.Expected[i].Name}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Streaming_steps_match_forward(string name)
+    {
+        // Step, one timestep at a time from zero states, must give Forward's output for the same sequence: every
+        // timestep's output for a model that returns sequences, else the last step's output.
+        GoldenCase golden = GoldenCases.Get(name);
+        IRnnModel model = s_models.Value.Create(name);
+        if (model is not IStreamingModel stream)
+        {
+            Assert.Contains(model.Info.Layers, l => l.Bidirectional || l.GoBackwards); // only non-causal models cannot stream
+            return;
+        }
+
+        stream.SetWeights(golden.Weights.Select(w => w.Data).ToArray());
+        ModelInfo info = stream.Info;
+        float[] sequence = golden.Input.Data.AsSpan(0, info.InputLength).ToArray(); // batch row 0
+        float[] expected = stream.Predict(sequence)[0];
+        int width = info.Outputs[0].Dimensions[^1];
+        bool returnsSequence = info.Outputs[0].Dimensions.Count == 2;
+        var output = new float[width];
+        stream.ResetStates();
+        for (int t = 0; t < info.Timesteps; t++)
+        {
+            stream.Step(sequence.AsSpan(t * info.InputDim, info.InputDim), output);
+            if (returnsSequence || t == info.Timesteps - 1)
+            {
+                int at = returnsSequence ? t * width : 0;
+                Tolerance.AssertClose(expected.AsSpan(at, width), output, $"{name} step {t}", 1e-6);
+            }
         }
     }
 

@@ -1,0 +1,137 @@
+using System.Linq;
+using RnnGen.Generators.Model;
+using static RnnGen.Generators.Emit.ModelLayout;
+
+namespace RnnGen.Generators.Emit;
+
+/// <summary>
+/// The streaming API of causal models (no Bidirectional, no go_backwards): <c>Step</c> runs one timestep through every
+/// layer and keeps each recurrent layer's state for the next call, as a real-time caller (audio at 48 kHz: 20.8 us
+/// per sample) needs. A sequence fed step by step gives what <c>Forward</c> gives for it.
+/// </summary>
+internal sealed partial class ModelEmitter
+{
+    private void WriteStepApi()
+    {
+        if (!_layout.IsCausal)
+        {
+            return;
+        }
+
+        _w.Line("/// <summary>");
+        _w.Line("/// Streaming: runs one timestep through every layer and keeps the recurrent states for the next call (Keras");
+        _w.Line("/// <c>stateful=True</c> with one timestep per call). After the steps of a whole sequence, <paramref name=\"output\"/> is");
+        _w.Line("/// what <c>Forward</c> returns for it (its last timestep, for a model that returns sequences). <see cref=\"ResetStates\"/>");
+        _w.Line("/// starts a new stream. Allocates nothing.");
+        _w.Line("/// </summary>");
+        _w.Line("/// <param name=\"input\">The features of this timestep.</param>");
+        _w.Line("/// <param name=\"output\">Receives the model output for this timestep.</param>");
+        using (_w.Braces("public void Step(in InputStep input, out OutputStep output)"))
+        {
+            _w.Line($"{Unsafe}.SkipInit(out output);");
+            _w.Line($"StepCore({Support}.AsReadOnlyFloats(in input), {Support}.AsFloats(ref output));");
+        }
+
+        _w.Line();
+        _w.Line("/// <summary>Streaming over spans: <see cref=\"Step(in InputStep, out OutputStep)\"/> with <see cref=\"InputDim\"/> floats in and <see cref=\"OutputDim\"/> out.</summary>");
+        _w.Line("/// <param name=\"input\">The <see cref=\"InputDim\"/> features of this timestep.</param>");
+        _w.Line("/// <param name=\"output\">Receives the <see cref=\"OutputDim\"/> outputs of this timestep.</param>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        using (_w.Braces($"public void Step({ReadOnlySpan} input, {Span} output)"))
+        {
+            _w.Line("if (input.Length != InputDim)");
+            _w.Line("{");
+            _w.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName}.Step expects one timestep of {{InputDim}} floats, but the input has {{input.Length}}.\", nameof(input));");
+            _w.Line("}");
+            _w.Line();
+            _w.Line("if (output.Length != OutputDim)");
+            _w.Line("{");
+            _w.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName}.Step writes {{OutputDim}} floats, but the output has room for {{output.Length}}.\", nameof(output));");
+            _w.Line("}");
+            _w.Line();
+            _w.Line("StepCore(input, output);");
+        }
+
+        _w.Line();
+        _w.Line("// Each recurrent layer steps from its streaming state; alternating the kernels' block order between calls keeps the");
+        _w.Line("// weights the previous call read last in L1 when they do not all fit.");
+        _w.Line(MethodImplHot);
+        using (_w.Braces($"private void StepCore({ReadOnlySpan} input, {Span} output)"))
+        {
+            _w.Line("bool reverse = _streamReverse;");
+            _w.Line("_streamReverse = !reverse;");
+            string previous = "input";
+            int carry = 0;
+            for (int i = 0; i < _layout.ComputeLayers.Count; i++)
+            {
+                LayerLayout layer = _layout.ComputeLayers[i];
+                LayerSpec s = layer.Spec;
+                bool last = i == _layout.ComputeLayers.Count - 1;
+                string p = layer.Pascal;
+                _w.Line($"// {layer.Description}");
+                if (s.Kind == LayerKind.Dense)
+                {
+                    string destination = last ? "output" : $"step{p}";
+                    if (!last)
+                    {
+                        _w.Line($"{Span} {destination} = new {Span}(_scratch, Carry{(carry == 0 ? "A" : "B")}Offset, {Int(s.Units)});");
+                        carry ^= 1;
+                    }
+
+                    _w.Line($"{p}Row({previous}, {destination});");
+                    previous = destination;
+                    continue;
+                }
+
+                int padded = PaddedUnits(s.Units);
+                string h = $"{Lower(p)}H", hNext = $"{Lower(p)}HNext";
+                _w.Line($"{Span} {h} = new {Span}(_scratch, {p}StreamHOffset, {Int(padded)});");
+                _w.Line($"{Span} {hNext} = new {Span}(_scratch, {p}StreamHNextOffset, {Int(padded)});");
+                string c = "default", gates = "default";
+                if (s.Kind == LayerKind.Lstm)
+                {
+                    c = $"{Lower(p)}C";
+                    _w.Line($"{Span} {c} = new {Span}(_scratch, {p}StreamCOffset, {Int(padded)});");
+                }
+
+                if (s.Kind == LayerKind.Gru && !s.ResetAfter)
+                {
+                    gates = $"{Lower(p)}Gates";
+                    _w.Line($"{Span} {gates} = new {Span}(_scratch, {p}StreamGatesOffset, {Int(3 * padded)});");
+                }
+
+                _w.Line(CellCall(layer, layer.Directions[0], previous, h, hNext, c, gates, "reverse"));
+                _w.Line($"{hNext}.CopyTo({h});");
+                previous = $"{h}.Slice(0, {Int(s.Units)})";
+                if (last)
+                {
+                    _w.Line($"{previous}.CopyTo(output);");
+                }
+            }
+        }
+
+        _w.Line();
+    }
+
+    private static string Lower(string pascal) => char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+
+    private void WriteStreamReset()
+    {
+        if (!_layout.IsCausal)
+        {
+            return;
+        }
+
+        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => l.Spec.IsRecurrent))
+        {
+            DirectionLayout stream = layer.Stream!;
+            int padded = PaddedUnits(layer.Spec.Units);
+            int end = layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter ? stream.GatesOffset + 3 * padded
+                : layer.Spec.Kind == LayerKind.Lstm ? stream.COffset + padded
+                : stream.HNextOffset + padded;
+            _w.Line($"new {Span}(_scratch, {layer.Pascal}StreamHOffset, {Int(end - stream.HOffset)}).Clear(); // {layer.Spec.Name}'s streaming state");
+        }
+
+        _w.Line("_streamReverse = false;");
+    }
+}
