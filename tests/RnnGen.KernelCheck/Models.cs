@@ -1,0 +1,34 @@
+using RnnGen;
+
+namespace RnnGen.KernelCheck;
+
+// Sizes chosen to hit every kernel shape: one unit; a partial vector; exactly one 4-, 8- and 16-float vector; several
+// blocks with a remainder; and layers whose packed weights exceed L1 (the reversed-order path).
+[Lstm(1, Timesteps = 5, InputDim = 1)] public partial class Lstm1;
+[Lstm(3, Timesteps = 6, InputDim = 5, ReturnSequences = true, ReturnState = true)] public partial class Lstm3;
+[Lstm(8, Timesteps = 7, InputDim = 8, Activation = "relu", RecurrentActivation = "hard_sigmoid")] public partial class Lstm8;
+[Lstm(13, Timesteps = 9, InputDim = 7, ReturnSequences = true, UseBias = false)] public partial class Lstm13;
+[Lstm(33, Timesteps = 4, InputDim = 9, Stateful = true)] public partial class Lstm33;
+[Lstm(64, Timesteps = 5, InputDim = 8, ReturnSequences = true)] public partial class Lstm64;
+[Gru(5, Timesteps = 6, InputDim = 4, ReturnSequences = true)] public partial class GruResetAfter5;
+[Gru(20, Timesteps = 6, InputDim = 3, ResetAfter = false, ReturnState = true)] public partial class GruResetBefore20;
+[Gru(70, Timesteps = 4, InputDim = 6)] public partial class GruResetAfter70;
+[Gru(17, Timesteps = 5, InputDim = 2, ResetAfter = false, RecurrentActivation = "hard_sigmoid_keras2", Activation = "softsign")] public partial class GruResetBefore17;
+[SimpleRnn(9, Timesteps = 8, InputDim = 3, ReturnSequences = true, Activation = "selu")] public partial class SimpleRnn9;
+[SimpleRnn(40, Timesteps = 3, InputDim = 12, Activation = "elu", GoBackwards = true)] public partial class SimpleRnn40;
+[Lstm(6, Timesteps = 5, InputDim = 3, Bidirectional = true, ReturnSequences = true, MergeMode = MergeMode.Ave)] public partial class BidirectionalLstm6;
+[Gru(4, Timesteps = 4, InputDim = 2, Bidirectional = true, MergeMode = MergeMode.None, ReturnState = true)] public partial class BidirectionalGru4;
+
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Lstm(12, ReturnSequences = true)]
+[Dropout(0.2)]
+[Gru(10)]
+[Dense(7, Activation = "silu")]
+[Dense(1)]
+public partial class Stack;
+
+[Sequential(Timesteps = 5, InputDim = 4)]
+[Dense(20, Activation = "tanh")]
+[SimpleRnn(18, ReturnSequences = true, Activation = "softplus")]
+[Dense(3, Activation = "softmax")]
+public partial class DenseOnSequences;

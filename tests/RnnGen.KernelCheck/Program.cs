@@ -1,0 +1,78 @@
+// Checks every model of Models.cs against the float64 reference model, on the vector width this process runs, and
+// exits non-zero on any mismatch. See the project file for why this is a separate process.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Runtime.Intrinsics;
+using RnnGen;
+using RnnGen.KernelCheck;
+using RnnGen.Reference;
+
+string width = Vector512.IsHardwareAccelerated ? "512" : Vector256.IsHardwareAccelerated ? "256" : Vector128.IsHardwareAccelerated ? "128" : "none";
+Console.WriteLine($"vector width: {width}");
+var models = new IRnnModel[]
+{
+    new Lstm1(), new Lstm3(), new Lstm8(), new Lstm13(), new Lstm33(), new Lstm64(), new GruResetAfter5(),
+    new GruResetBefore20(), new GruResetAfter70(), new GruResetBefore17(), new SimpleRnn9(), new SimpleRnn40(),
+    new BidirectionalLstm6(), new BidirectionalGru4(), new Stack(), new DenseOnSequences(),
+};
+
+var random = new Random(20261123);
+int failures = 0;
+foreach (IRnnModel model in models)
+{
+    float[][] weights = model.Info.Weights.Select(w => Enumerable.Range(0, w.Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray();
+    model.SetWeights(weights);
+    const int batch = 2;
+    float[] input = Enumerable.Range(0, batch * model.Info.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    var exact = new ReferenceModel(model.Info, weights, ReferencePrecision.Float64);
+    var single = new ReferenceModel(model.Info, weights, ReferencePrecision.Float32);
+
+    // Two calls, so that stateful layers are checked carrying their states.
+    for (int call = 0; call < 2; call++)
+    {
+        float[][] actual = model.Predict(input), expected = exact.Predict(input), rounded = single.Predict(input);
+        for (int o = 0; o < actual.Length; o++)
+        {
+            failures += Compare($"{model.Info.Name} call {call + 1} {model.Info.Outputs[o].Name}", expected[o], rounded[o], actual[o]);
+        }
+    }
+
+    if (model is IStreamingModel stream)
+    {
+        model.ResetStates();
+        float[] expected = model.Predict(input.AsSpan(0, model.Info.InputLength))[0];
+        int outputs = model.Info.Outputs[0].Dimensions[^1];
+        bool sequence = model.Info.Outputs[0].Dimensions.Count == 2;
+        var output = new float[outputs];
+        stream.ResetStates();
+        for (int t = 0; t < model.Info.Timesteps; t++)
+        {
+            stream.Step(input.AsSpan(t * model.Info.InputDim, model.Info.InputDim), output);
+            if (sequence || t == model.Info.Timesteps - 1)
+            {
+                float[] want = expected.AsSpan(sequence ? t * outputs : 0, outputs).ToArray();
+                failures += Compare($"{model.Info.Name} step {t}", want, want, output);
+            }
+        }
+    }
+}
+
+Console.WriteLine(failures == 0 ? $"all {models.Length} models agree with the reference" : $"{failures} mismatch(es)");
+return failures == 0 ? 0 : 1;
+
+// 1e-5 relative to max(1, |value|), plus twice the float32 noise of the element (see the numerics tests' Tolerance).
+static int Compare(string what, float[] expected, float[] single, float[] actual)
+{
+    for (int i = 0; i < expected.Length; i++)
+    {
+        double bound = 1e-5 * Math.Max(1, Math.Abs(expected[i])) + 2 * Math.Abs(single[i] - expected[i]);
+        if (!(Math.Abs(actual[i] - expected[i]) <= bound))
+        {
+            Console.WriteLine($"MISMATCH {what}[{i}]: {actual[i]:R}, expected {expected[i]:R}");
+            return 1;
+        }
+    }
+
+    return 0;
+}

@@ -1,0 +1,124 @@
+using System.Collections.Generic;
+using System.Linq;
+using FsCheck;
+using FsCheck.Fluent;
+using RnnGen.Numerics.Tests.Infrastructure;
+
+namespace RnnGen.Numerics.Tests.Properties;
+
+/// <summary>
+/// Random valid model declarations: shapes (units 1..12, input 1..8, timesteps 1..10) and options (layer kind,
+/// bidirectional with each merge mode, go_backwards, return_sequences and return_state, use_bias, reset_after,
+/// activations, stateful), single layers and stacks of two or three layers with Dense and Dropout. Only stacks Keras
+/// accepts are drawn: a recurrent layer follows a layer that returns a sequence, and only the last layer returns states
+/// or unmerged bidirectional outputs.
+/// </summary>
+internal static class ModelConfigurations
+{
+    /// <summary>How many configurations the property tests compile: one in-memory compilation holds them all.</summary>
+    public const int Count = 60;
+
+    // Fixed, so every run compiles the same models: a failure names a configuration that can be rerun.
+    private const ulong Seed = 20240611;
+
+    // Element-wise activations. "exponential" is left out: over stacked random layers it overflows float32, where the
+    // comparison says nothing (the golden vectors cover it); softmax is added for Dense layers only.
+    private static readonly string[] s_activations =
+    {
+        "tanh", "sigmoid", "hard_sigmoid", "hard_sigmoid_keras2", "relu", "relu6", "leaky_relu", "linear", "elu", "selu",
+        "celu", "softplus", "softsign", "silu", "hard_silu", "mish", "log_sigmoid", "hard_tanh",
+    };
+
+    private static readonly string[] s_mergeModes = { "Concat", "Sum", "Mul", "Ave", "None" };
+
+    public static readonly IReadOnlyList<(string Name, CaseModel Model)> All = Draw();
+
+    private static List<(string Name, CaseModel Model)> Draw()
+    {
+        Gen<CaseModel> models =
+            from timesteps in Gen.Choose(1, 10)
+            from inputDim in Gen.Choose(1, 8)
+            from layerCount in Gen.Frequency((3, Gen.Constant(1)), (2, Gen.Constant(2)), (2, Gen.Constant(3)))
+            from layers in Stack(layerCount)
+            select new CaseModel(timesteps, inputDim, layers);
+
+        return Gen.Sample(models, Count, new Rnd(Seed), 10)
+            .Select((model, i) => ($"p{i:00}_{Describe(model)}", model))
+            .ToList();
+    }
+
+    // The layers of a stack, first to last, each drawn knowing whether its input is a sequence and whether it is last.
+    private static Gen<IReadOnlyList<CaseLayer>> Stack(int count)
+    {
+        Gen<IReadOnlyList<CaseLayer>> stack = Gen.Constant<IReadOnlyList<CaseLayer>>(new List<CaseLayer>());
+        for (int i = 0; i < count; i++)
+        {
+            bool first = i == 0, last = i == count - 1;
+            stack = stack.SelectMany(layers =>
+            {
+                bool sequence = IsSequence(layers);
+                Gen<CaseLayer> next = first
+                    ? count == 1
+                        ? Recurrent(last) // a single-layer model is one recurrent layer
+                        : Gen.Frequency((4, Recurrent(last)), (1, Dense())) // Dense on the input sequence is valid Keras
+                    : sequence
+                        ? Gen.Frequency((4, Recurrent(last)), (2, Dense()), (last ? 0 : 1, Dropout()))
+                        : Gen.Frequency((3, Dense()), (last ? 0 : 1, Dropout())); // after the last output: Dense only
+                return next.Select(layer => (IReadOnlyList<CaseLayer>)layers.Append(layer).ToList());
+            });
+        }
+
+        return stack;
+    }
+
+    // Dropout and Dense keep what they receive, so whether the data is still a sequence depends on the last recurrent layer.
+    private static bool IsSequence(IReadOnlyList<CaseLayer> layers)
+    {
+        CaseLayer? recurrent = layers.LastOrDefault(l => l.Kind is "SimpleRnn" or "Lstm" or "Gru");
+        return recurrent is null || recurrent.ReturnSequences;
+    }
+
+    private static Gen<CaseLayer> Recurrent(bool last) =>
+        from kind in Gen.Elements("SimpleRnn", "Lstm", "Gru")
+        from units in Gen.Choose(1, 12)
+        from activation in Gen.Frequency((3, Gen.Constant("tanh")), (2, Gen.Elements(s_activations)))
+        from recurrentActivation in Gen.Frequency((3, Gen.Constant("sigmoid")), (2, Gen.Elements(s_activations)))
+        from useBias in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
+        from resetAfter in Gen.Elements(true, false)
+        from returnSequences in Gen.Elements(true, false)
+        from returnState in last ? Gen.Elements(true, false) : Gen.Constant(false)
+        from bidirectional in Gen.Frequency((2, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from mergeMode in Gen.Elements(last ? s_mergeModes : s_mergeModes[..4])
+        from goBackwards in bidirectional ? Gen.Constant(false) : Gen.Frequency((3, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from stateful in Gen.Frequency((4, Gen.Constant(false)), (1, Gen.Constant(true)))
+        select new CaseLayer(kind, units, activation, kind == "SimpleRnn" ? null : recurrentActivation, useBias,
+            ResetAfter: kind == "Gru" && resetAfter, returnSequences, returnState, goBackwards, stateful, bidirectional,
+            bidirectional ? mergeMode : "Concat");
+
+    private static Gen<CaseLayer> Dense() =>
+        from units in Gen.Choose(1, 12)
+        from activation in Gen.Frequency((3, Gen.Elements(s_activations)), (1, Gen.Constant("softmax")))
+        from useBias in Gen.Elements(true, false)
+        select new CaseLayer("Dense", units, activation, UseBias: useBias);
+
+    private static Gen<CaseLayer> Dropout() =>
+        Gen.Choose(0, 9).Select(tenths => new CaseLayer("Dropout", 0, Rate: tenths / 10.0));
+
+    /// <summary>A short readable name: shape, then each layer's kind, units and non-default options.</summary>
+    public static string Describe(CaseModel model) =>
+        $"t{model.Timesteps}x{model.InputDim}_" + string.Join("_", model.Layers.Select(layer => layer.Kind switch
+        {
+            "Dropout" => "Dropout",
+            "Dense" => $"Dense{layer.Units}{(layer.Activation is null ? "" : "-" + layer.Activation)}{(layer.UseBias ? "" : "-nobias")}",
+            _ => layer.Kind + layer.Units
+                + (layer.Bidirectional ? "-bi" + layer.MergeMode : "")
+                + (layer.GoBackwards ? "-back" : "")
+                + (layer.ReturnSequences ? "-seq" : "")
+                + (layer.ReturnState ? "-state" : "")
+                + (layer.Stateful ? "-stateful" : "")
+                + (layer.UseBias ? "" : "-nobias")
+                + (layer.ResetAfter ? "-resetafter" : "")
+                + (layer.Activation is "tanh" or null ? "" : "-" + layer.Activation)
+                + (layer.RecurrentActivation is "sigmoid" or null ? "" : "-r" + layer.RecurrentActivation),
+        }));
+}
