@@ -15,6 +15,22 @@ internal sealed partial class ModelEmitter
     private void WriteForwardApi()
     {
         WriteForward(withInitialState: false);
+        if (!ByReference)
+        {
+            // Typed wiring: any fixed-size sequence of the same shape, such as another model's output sequence, is an input.
+            _w.Line("/// <summary>");
+            _w.Line($"/// Runs the model on any fixed-size sequence of shape {InputShapeText}, such as the <c>OutputSequence</c> of another generated model:");
+            _w.Line("/// the shapes are checked by the compiler (a sequence of another shape does not satisfy the constraint).");
+            _w.Line("/// </summary>");
+            _w.Line("/// <typeparam name=\"TInput\">A generated sequence type of this model's input shape.</typeparam>");
+            _w.Line("/// <param name=\"input\">The input sequence.</param>");
+            _w.Line("/// <param name=\"output\">Receives the outputs.</param>");
+            _w.Line($"public void Forward<TInput>(in TInput input, out Output output)");
+            _w.Line($"    where TInput : struct, global::RnnGen.Shapes.ITensor<{SizeType(_spec.Timesteps)}, {SizeType(_spec.InputDim)}> =>");
+            _w.Line($"    Forward(in {Unsafe}.As<TInput, Input>(ref {Unsafe}.AsRef(in input)), out output);");
+            _w.Line();
+        }
+
         if (_layout.InitialStateLayer is not null)
         {
             WriteForward(withInitialState: true);

@@ -54,7 +54,7 @@ internal sealed partial class ModelEmitter
         _w.Line($"/// <summary>{summary} {TypeKindNoteForVector}</summary>");
         _w.Line(GeneratedCodeAttribute);
         _w.Line($"[global::System.Runtime.CompilerServices.InlineArray({length})]");
-        using (_w.Braces($"public struct {name}"))
+        using (_w.Braces($"public struct {name} : global::RnnGen.Shapes.ITensor<{SizeType(VectorLength(length))}>"))
         {
             _w.Line("private float _element0;");
             _w.Line();
@@ -68,12 +68,24 @@ internal sealed partial class ModelEmitter
 
     private static string TypeKindNoteForVector => "A fixed-size value type.";
 
+    // The length behind a size constant's name, or the literal itself.
+    private int VectorLength(string length) => length switch
+    {
+        "InputDim" => _spec.InputDim,
+        "OutputDim" => _layout.OutputDim,
+        _ => int.Parse(length, System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The shape type of a size: 128 is <c>Size&lt;D1, D2, D8&gt;</c> (see RnnGen.Shapes).</summary>
+    private static string SizeType(int value) =>
+        "global::RnnGen.Shapes.Size<" + string.Join(", ", Int(value).Select(d => "global::RnnGen.Shapes.D" + d)) + ">";
+
     private void WriteSequenceStruct(string name, string stepType, string width, string summary)
     {
         _w.Line($"/// <summary>{summary} {TypeKindNote}</summary>");
         _w.Line(GeneratedCodeAttribute);
         _w.Line("[global::System.Runtime.CompilerServices.InlineArray(Timesteps)]");
-        using (_w.Braces($"public struct {name}"))
+        using (_w.Braces($"public struct {name} : global::RnnGen.Shapes.ITensor<{SizeType(_spec.Timesteps)}, {SizeType(VectorLength(width))}>"))
         {
             _w.Line($"private {stepType} _element0;");
             _w.Line();
