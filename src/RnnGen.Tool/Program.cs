@@ -1,0 +1,119 @@
+using System;
+using System.IO;
+
+namespace RnnGen.Tool;
+
+/// <summary>Entry point of <c>rnngen</c>.</summary>
+internal static class Program
+{
+    private const string Usage =
+        """
+        rnngen - RnnGen's companion for Keras weight files
+
+        Usage:
+          rnngen inspect <file> [--class <Name>]   what a .keras, .weights.h5, legacy .h5 or .npz file holds (Keras
+                                                   version, layers, configs, weight shapes) and the C# declaration
+                                                   that loads it with KerasWeights.Load / LoadWeights
+          rnngen --help                            this text
+
+        Exit codes: 0 success, 1 the file could not be read, 2 wrong usage.
+        """;
+
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the command line <paramref name="args"/>, writing to <paramref name="output"/> and <paramref name="error"/>.</summary>
+    internal static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            (args.Length == 0 ? error : output).WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] != "inspect")
+        {
+            error.WriteLine($"rnngen: unknown command '{args[0]}'.");
+            error.WriteLine(Usage);
+            return 2;
+        }
+
+        string? path = null;
+        string? className = null;
+        for (int i = 1; i < args.Length; i++)
+        {
+            if (args[i] == "--class" && i + 1 < args.Length)
+            {
+                className = args[++i];
+            }
+            else if (path is null && !args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                path = args[i];
+            }
+            else
+            {
+                error.WriteLine($"rnngen inspect: unexpected argument '{args[i]}'.");
+                error.WriteLine(Usage);
+                return 2;
+            }
+        }
+
+        if (path is null)
+        {
+            error.WriteLine("rnngen inspect: which file? Usage: rnngen inspect <file> [--class <Name>]");
+            return 2;
+        }
+
+        KerasFileInfo info;
+        try
+        {
+            info = KerasWeights.Inspect(path);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            error.WriteLine($"rnngen inspect: {path}: {e.Message}");
+            return 1;
+        }
+
+        output.Write(info.ToString());
+        output.WriteLine();
+        output.WriteLine("C# declaration:");
+        output.WriteLine();
+        output.Write(info.ToDeclaration(className ?? ClassNameFor(path)));
+        return 0;
+    }
+
+    /// <summary>A PascalCase class name from the file name: <c>my_model.weights.h5</c> gives <c>MyModel</c>.</summary>
+    internal static string ClassNameFor(string path)
+    {
+        string stem = Path.GetFileName(path);
+        foreach (string suffix in new[] { ".weights.h5", ".keras", ".h5", ".hdf5", ".npz" })
+        {
+            if (stem.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                stem = stem[..^suffix.Length];
+                break;
+            }
+        }
+
+        var name = new System.Text.StringBuilder();
+        bool upper = true;
+        foreach (char ch in stem)
+        {
+            if (!char.IsLetterOrDigit(ch))
+            {
+                upper = true;
+                continue;
+            }
+
+            name.Append(upper ? char.ToUpperInvariant(ch) : ch);
+            upper = false;
+        }
+
+        if (name.Length == 0 || char.IsDigit(name[0]))
+        {
+            name.Insert(0, "Model");
+        }
+
+        return name.ToString();
+    }
+}

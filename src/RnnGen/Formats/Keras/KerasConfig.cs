@@ -1,0 +1,386 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+
+namespace RnnGen.Formats.Keras;
+
+/// <summary>One layer of a model configuration, as far as RnnGen cares.</summary>
+internal sealed class LayerConfig
+{
+    public string Name { get; set; } = "";
+
+    public string ClassName { get; set; } = "";
+
+    public LayerKind? Kind { get; set; }
+
+    public bool IsInput { get; set; }
+
+    public bool Bidirectional { get; set; }
+
+    public MergeMode MergeMode { get; set; }
+
+    public int Units { get; set; }
+
+    public string? FileActivation { get; set; }
+
+    public string? Activation { get; set; }
+
+    public string? FileRecurrentActivation { get; set; }
+
+    public string? RecurrentActivation { get; set; }
+
+    public bool UseBias { get; set; } = true;
+
+    public bool UnitForgetBias { get; set; } = true;
+
+    public bool ResetAfter { get; set; }
+
+    public bool ReturnSequences { get; set; }
+
+    public bool ReturnState { get; set; }
+
+    public bool GoBackwards { get; set; }
+
+    public bool Stateful { get; set; }
+
+    public double DropoutRate { get; set; }
+
+    public double RecurrentDropoutRate { get; set; }
+
+    public string? Note { get; set; }
+
+    public KerasFileLayer ToPublic(IReadOnlyList<WeightShape> weights) => new(Name, ClassName)
+    {
+        Kind = Kind,
+        HasConfig = true,
+        Units = Units,
+        Activation = Activation,
+        FileActivation = FileActivation,
+        RecurrentActivation = RecurrentActivation,
+        FileRecurrentActivation = FileRecurrentActivation,
+        UseBias = UseBias,
+        UnitForgetBias = UnitForgetBias,
+        ResetAfter = ResetAfter,
+        ReturnSequences = ReturnSequences,
+        ReturnState = ReturnState,
+        GoBackwards = GoBackwards,
+        Stateful = Stateful,
+        Bidirectional = Bidirectional,
+        MergeMode = MergeMode,
+        DropoutRate = DropoutRate,
+        RecurrentDropoutRate = RecurrentDropoutRate,
+        Weights = weights,
+        Note = Note,
+    };
+}
+
+/// <summary>The parts of a model configuration RnnGen checks: layers in order and the input shape.</summary>
+internal sealed class ModelConfig
+{
+    public string ClassName { get; set; } = "";
+
+    /// <summary>Layers in model order, input layers excluded.</summary>
+    public List<LayerConfig> Layers { get; } = new();
+
+    public int? Timesteps { get; set; }
+
+    public int? InputDim { get; set; }
+
+    public List<string> Notes { get; } = new();
+}
+
+/// <summary>
+/// Reads the model configuration JSON of every Keras generation: Keras 2.0-2.2 <c>{"class_name": "Sequential",
+/// "config": [layers]}</c>, tf.keras <c>{"config": {"name", "layers"}}</c> (also functional <c>Model</c> /
+/// <c>Functional</c> with <c>inbound_nodes</c>), and Keras 3 <c>{"module", "class_name", "config",
+/// "build_config"}</c>. Anything malformed becomes an <see cref="InvalidDataException"/>.
+/// </summary>
+internal static class KerasConfig
+{
+    private const int MaxWrapperDepth = 4;
+
+    public static ModelConfig Parse(string json, KerasDialect dialect, string what)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 128 });
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The {what} is not valid JSON: {e.Message}", e);
+        }
+
+        using (document)
+        {
+            return Parse(document.RootElement, dialect, what);
+        }
+    }
+
+    private static ModelConfig Parse(JsonElement root, KerasDialect dialect, string what)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException($"The {what} should be a JSON object describing the model.");
+        }
+
+        var model = new ModelConfig { ClassName = String(root, "class_name") ?? "?" };
+        JsonElement config = root.TryGetProperty("config", out JsonElement c) ? c : default;
+        JsonElement layers = config.ValueKind == JsonValueKind.Array ? config
+            : config.ValueKind == JsonValueKind.Object && config.TryGetProperty("layers", out JsonElement l) && l.ValueKind == JsonValueKind.Array ? l
+            : default;
+        if (layers.ValueKind != JsonValueKind.Array)
+        {
+            model.Notes.Add($"The model is a {model.ClassName} without a layer list; RnnGen reads Sequential and functional models.");
+            return model;
+        }
+
+        int inputs = 0;
+        foreach (JsonElement entry in layers.EnumerateArray())
+        {
+            LayerConfig layer = ParseLayer(entry, dialect, what, 0);
+            if (layer.IsInput)
+            {
+                inputs++;
+                if (inputs == 1)
+                {
+                    ReadShape(Object(entry, "config"), model);
+                }
+
+                continue;
+            }
+
+            if (model.Layers.Count == 0 && model.InputDim is null)
+            {
+                ReadShape(Object(entry, "config"), model);
+            }
+
+            model.Layers.Add(layer);
+        }
+
+        if (model.InputDim is null && config.ValueKind == JsonValueKind.Object && config.TryGetProperty("build_input_shape", out JsonElement b))
+        {
+            ReadShapeArray(b, model);
+        }
+
+        if (model.InputDim is null && root.TryGetProperty("build_config", out JsonElement build) && build.ValueKind == JsonValueKind.Object && build.TryGetProperty("input_shape", out JsonElement shape))
+        {
+            ReadShapeArray(shape, model);
+        }
+
+        if (inputs > 1)
+        {
+            model.Notes.Add($"The model has {inputs} inputs; an RnnGen model has one sequence input (pass initial states to Predict separately).");
+        }
+
+        return model;
+    }
+
+    private static LayerConfig ParseLayer(JsonElement entry, KerasDialect dialect, string what, int depth)
+    {
+        if (entry.ValueKind != JsonValueKind.Object || depth > MaxWrapperDepth)
+        {
+            throw new InvalidDataException($"The {what} has a layer entry that is not a {{\"class_name\", \"config\"}} object.");
+        }
+
+        string className = String(entry, "class_name") ?? throw new InvalidDataException($"The {what} has a layer without \"class_name\".");
+        JsonElement config = Object(entry, "config");
+        var layer = new LayerConfig
+        {
+            ClassName = className,
+            Name = String(config, "name") ?? String(entry, "name") ?? className.ToLowerInvariant(),
+        };
+
+        switch (className)
+        {
+            case "InputLayer":
+                layer.IsInput = true;
+                break;
+            case "SimpleRNN":
+            case "LSTM":
+            case "UnifiedLSTM":
+            case "LSTMV2":
+            case "GRU":
+            case "UnifiedGRU":
+            case "GRUV2":
+                ReadRecurrent(layer, config, dialect, className.Contains("LSTM", StringComparison.Ordinal) ? LayerKind.Lstm : className.Contains("GRU", StringComparison.Ordinal) ? LayerKind.Gru : LayerKind.SimpleRnn);
+                break;
+            case "Dense":
+                layer.Kind = LayerKind.Dense;
+                layer.Units = Int(config, "units") ?? 0;
+                SetActivation(layer, dialect, String(config, "activation", allowObject: true) ?? "linear", recurrent: false);
+                layer.UseBias = Bool(config, "use_bias") ?? true;
+                break;
+            case "Dropout":
+                layer.Kind = LayerKind.Dropout;
+                layer.DropoutRate = Double(config, "rate") ?? 0;
+                break;
+            case "Bidirectional":
+            {
+                LayerConfig inner = ParseLayer(Object(config, "layer"), dialect, what, depth + 1);
+                if (inner.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru)
+                {
+                    inner.Name = layer.Name;
+                    inner.ClassName = className;
+                    inner.Bidirectional = true;
+                    inner.MergeMode = ParseMergeMode(config, what);
+                    return inner;
+                }
+
+                layer.Note = $"Bidirectional({inner.ClassName}) is not a recurrent layer RnnGen can declare.";
+                break;
+            }
+
+            case "TimeDistributed":
+            {
+                // A Dense layer applied at every timestep is what RnnGen's Dense does on a sequence.
+                LayerConfig inner = ParseLayer(Object(config, "layer"), dialect, what, depth + 1);
+                if (inner.Kind == LayerKind.Dense)
+                {
+                    inner.Name = layer.Name;
+                    inner.ClassName = className;
+                    inner.Note = "TimeDistributed(Dense) is declared as a plain Dense, which acts on every timestep.";
+                    return inner;
+                }
+
+                layer.Note = $"TimeDistributed({inner.ClassName}) has no RnnGen equivalent.";
+                break;
+            }
+
+            case "Activation":
+                layer.FileActivation = String(config, "activation", allowObject: true);
+                layer.Note = $"RnnGen has no Activation layer: apply {layer.FileActivation ?? "the activation"} to the model's output yourself.";
+                break;
+            default:
+                layer.Note = $"RnnGen has no {className} layer.";
+                break;
+        }
+
+        return layer;
+    }
+
+    private static void ReadRecurrent(LayerConfig layer, JsonElement config, KerasDialect dialect, LayerKind kind)
+    {
+        layer.Kind = kind;
+        layer.Units = Int(config, "units") ?? 0;
+        SetActivation(layer, dialect, String(config, "activation", allowObject: true) ?? (Has(config, "activation") ? "linear" : "tanh"), recurrent: false);
+        if (kind != LayerKind.SimpleRnn)
+        {
+            SetActivation(layer, dialect, String(config, "recurrent_activation", allowObject: true) ?? dialect.DefaultRecurrentActivation, recurrent: true);
+        }
+
+        layer.UseBias = Bool(config, "use_bias") ?? true;
+        layer.UnitForgetBias = Bool(config, "unit_forget_bias") ?? true;
+        // reset_after appeared in Keras 2.1.3; a config without it computed the reset_after=False GRU.
+        layer.ResetAfter = Bool(config, "reset_after") ?? false;
+        layer.ReturnSequences = Bool(config, "return_sequences") ?? false;
+        layer.ReturnState = Bool(config, "return_state") ?? false;
+        layer.GoBackwards = Bool(config, "go_backwards") ?? false;
+        layer.Stateful = Bool(config, "stateful") ?? false;
+        layer.DropoutRate = Double(config, "dropout") ?? 0;
+        layer.RecurrentDropoutRate = Double(config, "recurrent_dropout") ?? 0;
+    }
+
+    private static void SetActivation(LayerConfig layer, KerasDialect dialect, string fileName, bool recurrent)
+    {
+        string? canonical = dialect.Canonical(fileName);
+        if (recurrent)
+        {
+            layer.FileRecurrentActivation = fileName;
+            layer.RecurrentActivation = canonical;
+        }
+        else
+        {
+            layer.FileActivation = fileName;
+            layer.Activation = canonical;
+        }
+    }
+
+    private static MergeMode ParseMergeMode(JsonElement config, string what)
+    {
+        // Absent: Keras's default "concat"; JSON null: merge_mode=None (separate outputs).
+        if (config.ValueKind != JsonValueKind.Object || !config.TryGetProperty("merge_mode", out JsonElement mode))
+        {
+            return MergeMode.Concat;
+        }
+
+        if (mode.ValueKind == JsonValueKind.Null)
+        {
+            return MergeMode.None;
+        }
+
+        return (mode.ValueKind == JsonValueKind.String ? mode.GetString() : null) switch
+        {
+            "concat" => MergeMode.Concat,
+            "sum" => MergeMode.Sum,
+            "mul" => MergeMode.Mul,
+            "ave" => MergeMode.Ave,
+            string other => throw new InvalidDataException($"The {what} has a Bidirectional merge_mode \"{other}\"; Keras knows concat, sum, mul, ave and None."),
+            null => throw new InvalidDataException($"The {what} has a Bidirectional merge_mode that is not a string."),
+        };
+    }
+
+    private static void ReadShape(JsonElement config, ModelConfig model)
+    {
+        foreach (string key in new[] { "batch_input_shape", "batch_shape" })
+        {
+            if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty(key, out JsonElement shape))
+            {
+                ReadShapeArray(shape, model);
+                return;
+            }
+        }
+    }
+
+    private static void ReadShapeArray(JsonElement shape, ModelConfig model)
+    {
+        // (batch, timesteps, features); timesteps may be null (None).
+        if (shape.ValueKind != JsonValueKind.Array || shape.GetArrayLength() != 3)
+        {
+            return;
+        }
+
+        JsonElement t = shape[1], d = shape[2];
+        model.Timesteps = t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out int steps) && steps > 0 ? steps : null;
+        model.InputDim = d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out int dim) && dim > 0 ? dim : null;
+    }
+
+    private static bool Has(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out _);
+
+    private static JsonElement Object(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Object ? value : default;
+
+    private static string? String(JsonElement parent, string name, bool allowObject = false)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString();
+        }
+
+        // Keras 3 may serialize a function as {"module": ..., "class_name": "function", "config": "relu", ...}.
+        if (allowObject && value.ValueKind == JsonValueKind.Object && value.TryGetProperty("config", out JsonElement inner) && inner.ValueKind == JsonValueKind.String)
+        {
+            return inner.GetString();
+        }
+
+        return null;
+    }
+
+    private static int? Int(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int i) ? i : null;
+
+    private static double? Double(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double d) ? d : null;
+
+    private static bool? Bool(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : null;
+}

@@ -1,0 +1,573 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using RnnGen.Formats.Hdf5;
+using RnnGen.Formats.Npz;
+using RnnGen.Formats.Zip;
+
+namespace RnnGen.Formats.Keras;
+
+/// <summary>
+/// Opens any Keras weight file RnnGen reads and describes it as layers of readable weight arrays. The format is decided
+/// by the content: a zip is a <c>.keras</c> archive if it holds <c>model.weights.h5</c> and an <c>.npz</c> if it holds
+/// <c>.npy</c> arrays; an HDF5 file is a Keras 3 <c>.weights.h5</c> if it has a <c>layers</c> (or, from tf.keras
+/// 2.13-2.15, <c>_layer_checkpoint_dependencies</c>) group, and a legacy <c>.h5</c> if it has <c>model_weights</c> or
+/// a <c>layer_names</c> attribute.
+/// </summary>
+internal static class KerasFileReader
+{
+    /// <summary>The largest weight file or archive entry read (the largest .NET byte array).</summary>
+    public const long MaxBytes = int.MaxValue - 1024;
+
+    private const long MaxJsonBytes = 256L << 20;
+
+    public static WeightFormat Detect(byte[] data)
+    {
+        if (ZipContainer.HasSignature(data))
+        {
+            var zip = new ZipContainer(data, "zip archive");
+            return DetectZip(zip);
+        }
+
+        if (Hdf5File.HasSignature(data))
+        {
+            return DetectHdf5(Hdf5File.Open(data));
+        }
+
+        throw new InvalidDataException(
+            $"Not a Keras weight file: expected a zip archive (.keras, .npz; starts with \"PK\") or an HDF5 file (.h5; starts with \"\\x89HDF\"), but the file starts with {Hdf5Cursor.Printable(data.AsSpan(0, Math.Min(8, data.Length)))}.");
+    }
+
+    public static KerasFileContents Read(byte[] data, WeightFormat requested, string source)
+    {
+        WeightFormat detected;
+        ZipContainer? zip = null;
+        Hdf5File? hdf5 = null;
+        if (ZipContainer.HasSignature(data))
+        {
+            zip = new ZipContainer(data, $"zip archive '{source}'");
+            detected = DetectZip(zip);
+        }
+        else if (Hdf5File.HasSignature(data))
+        {
+            hdf5 = Hdf5File.Open(data);
+            detected = DetectHdf5(hdf5);
+        }
+        else
+        {
+            detected = Detect(data); // throws with the reason
+        }
+
+        if (requested != WeightFormat.Detect && requested != detected)
+        {
+            throw new InvalidDataException($"'{source}' was read as {Describe(requested)}, but it is {Describe(detected)}.");
+        }
+
+        return detected switch
+        {
+            WeightFormat.LegacyH5 => ReadLegacy(hdf5!, source),
+            WeightFormat.WeightsH5 => ReadWeightsH5(hdf5!, source, null, null, null),
+            WeightFormat.Keras => ReadArchive(zip!, source),
+            _ => ReadNpz(zip!, source),
+        };
+    }
+
+    public static string Describe(WeightFormat format) => format switch
+    {
+        WeightFormat.Keras => "a .keras archive",
+        WeightFormat.WeightsH5 => "a Keras 3 .weights.h5 file",
+        WeightFormat.LegacyH5 => "a legacy Keras .h5 file",
+        WeightFormat.Npz => "a NumPy .npz archive",
+        _ => "a file of undetected format",
+    };
+
+    private static WeightFormat DetectZip(ZipContainer zip)
+    {
+        if (zip.Contains("model.weights.h5") || zip.Contains("config.json") || zip.Contains("metadata.json"))
+        {
+            return WeightFormat.Keras;
+        }
+
+        if (zip.EntryNames.Any(n => n.EndsWith(".npy", StringComparison.Ordinal)))
+        {
+            return WeightFormat.Npz;
+        }
+
+        throw new InvalidDataException(
+            "A zip archive without model.weights.h5 (so not a .keras file) and without .npy arrays (so not an .npz file); " +
+            $"it holds: {string.Join(", ", zip.EntryNames.Take(10).DefaultIfEmpty("nothing"))}.");
+    }
+
+    private static WeightFormat DetectHdf5(Hdf5File file)
+    {
+        Hdf5Object root = file.Root;
+        if (root.HasChild("layers") || root.HasChild("_layer_checkpoint_dependencies"))
+        {
+            return WeightFormat.WeightsH5;
+        }
+
+        if (root.HasChild("model_weights") || root.Attribute("layer_names") is not null || root.Attribute("layer_names0") is not null)
+        {
+            return WeightFormat.LegacyH5;
+        }
+
+        if (root.HasChild("vars"))
+        {
+            return WeightFormat.WeightsH5; // a Keras 3 model without layers
+        }
+
+        throw new InvalidDataException(
+            "An HDF5 file, but not a Keras weight file: it has neither a 'layers' group (Keras 3 .weights.h5) nor 'model_weights' or a 'layer_names' attribute (legacy Keras .h5). " +
+            $"Its root holds: {string.Join(", ", root.ChildNames.Take(10).DefaultIfEmpty("nothing"))}.");
+    }
+
+    // ---- legacy Keras 2 / tf.keras .h5 (legacy_h5_format.py / hdf5_format.py) ----
+
+    private static KerasFileContents ReadLegacy(Hdf5File file, string source)
+    {
+        Hdf5Object root = file.Root;
+        Hdf5Object? modelWeights = root.Child("model_weights");
+        Hdf5Object weightsGroup = modelWeights ?? root;
+        string? version = OptionalString(root, "keras_version") ?? OptionalString(weightsGroup, "keras_version");
+        string? backend = OptionalString(root, "backend") ?? OptionalString(weightsGroup, "backend");
+        var dialect = new KerasDialect(version, 2);
+        string? configJson = OptionalString(root, "model_config");
+        ModelConfig? config = configJson is null ? null : KerasConfig.Parse(configJson, dialect, $"model_config of '{source}'");
+
+        string[] layerNames = StringList(weightsGroup, "layer_names")
+            ?? throw new InvalidDataException($"'{source}' is a legacy Keras .h5 file without the 'layer_names' attribute that lists its layers.");
+        var configByName = new Dictionary<string, LayerConfig>();
+        foreach (LayerConfig layer in config?.Layers ?? new List<LayerConfig>())
+        {
+            configByName.TryAdd(layer.Name, layer);
+        }
+
+        var layers = new List<FileLayer>();
+        foreach (string name in layerNames)
+        {
+            Hdf5Object group = weightsGroup.Child(name)
+                ?? throw new InvalidDataException($"'{source}' lists the layer '{name}' in layer_names but has no group for it.");
+            // hdf5_format.load_weights_from_hdf5_group: weights in the order of weight_names (HDF5's own order is
+            // alphabetical: backward before forward, bias before kernel).
+            string[] weightNames = StringList(group, "weight_names") ?? Array.Empty<string>();
+            var weights = new List<FileWeight>();
+            foreach (string weightName in weightNames)
+            {
+                Hdf5Object data = group.Resolve(weightName)
+                    ?? throw new InvalidDataException($"'{source}': the layer '{name}' lists the weight '{weightName}' in weight_names, but the file has no such dataset.");
+                weights.Add(Weight(weightName, data));
+            }
+
+            KerasFileLayer description = configByName.TryGetValue(name, out LayerConfig? layerConfig)
+                ? layerConfig.ToPublic(weights.Select(w => w.Shape).ToArray())
+                : ShapeInference.Describe(name, null, weights);
+            if (description.ClassName == "InputLayer" && weights.Count == 0)
+            {
+                continue;
+            }
+
+            layers.Add(new FileLayer(description, weights));
+        }
+
+        string format = modelWeights is null ? "legacy Keras HDF5 from model.save_weights()" : configJson is null ? "legacy Keras HDF5 (model_weights without model_config)" : "legacy Keras HDF5 from model.save()";
+        var notes = new List<string>(config?.Notes ?? new List<string>());
+        var info = new KerasFileInfo(source, WeightFormat.LegacyH5, format, layers.Select(l => l.Description).ToArray())
+        {
+            KerasVersion = version,
+            Backend = backend,
+            ModelClassName = config?.ClassName,
+            HasConfig = config is not null,
+            Timesteps = config?.Timesteps,
+            InputDim = config?.InputDim ?? FirstKernelRows(layers),
+            Notes = notes.ToArray(),
+        };
+        return new KerasFileContents(info, layers, dialect);
+    }
+
+    // ---- Keras 3 .weights.h5 (saving_lib.H5IOStore), alone or inside a .keras archive ----
+
+    private static KerasFileContents ReadWeightsH5(Hdf5File file, string source, ModelConfig? config, string? version, string? archiveFormat)
+    {
+        Hdf5Object root = file.Root;
+        string prefix = root.HasChild("layers") ? "layers" : root.HasChild("_layer_checkpoint_dependencies") ? "_layer_checkpoint_dependencies" : "layers";
+        Hdf5Object? layersGroup = root.Child(prefix);
+        bool tfKeras213 = prefix != "layers";
+        var dialect = new KerasDialect(version, tfKeras213 ? 2 : 3);
+        string format = archiveFormat ?? (tfKeras213
+            ? "tf.keras 2.13-2.15 .weights.h5 (groups under _layer_checkpoint_dependencies)"
+            : "Keras 3 .weights.h5 from model.save_weights()");
+        var layers = new List<FileLayer>();
+        Dictionary<string, FileLayer>? byName = null;
+        if (config is not null)
+        {
+            // saving_lib._save_container_state names each layer by its snake-case class name, numbered from the
+            // second of a kind on: lstm, lstm_1, ... in model.layers order.
+            var used = new Dictionary<string, int>();
+            foreach (LayerConfig layer in config.Layers)
+            {
+                string stem = ShapeInference.ToSnakeCase(layer.ClassName);
+                string name = stem;
+                if (used.TryGetValue(stem, out int count))
+                {
+                    used[stem] = count + 1;
+                    name = stem + "_" + (count + 1).ToString(CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    used[stem] = 0;
+                }
+
+                Hdf5Object? group = layersGroup?.Child(name);
+                List<FileWeight> weights = group is null ? new List<FileWeight>() : Vars(group, $"{prefix}/{name}", 0);
+                layers.Add(new FileLayer(layer.ToPublic(weights.Select(w => w.Shape).ToArray()), weights));
+            }
+        }
+        else
+        {
+            byName = new Dictionary<string, FileLayer>();
+            foreach (string name in (layersGroup?.ChildNames ?? Array.Empty<string>()).OrderBy(NaturalKey, StringComparer.Ordinal))
+            {
+                Hdf5Object group = layersGroup!.Child(name)
+                    ?? throw new InvalidDataException($"The layer group '{prefix}/{name}' is a link to nothing.");
+                List<FileWeight> weights = Vars(group, $"{prefix}/{name}", 0);
+                var layer = new FileLayer(ShapeInference.Describe(name, ShapeInference.ClassFromName(name), weights), weights);
+                byName[name] = layer;
+                if (layer.Description.ClassName != "InputLayer")
+                {
+                    layers.Add(layer);
+                }
+            }
+        }
+
+        var notes = new List<string>(config?.Notes ?? new List<string>());
+        if (config is null)
+        {
+            bool chained = OrderByShapes(layers);
+            notes.Add("A .weights.h5 stores no configuration: activations and return_sequences are not recorded, and the order between layers of different kinds is not stored, so layers are shown " +
+                (chained ? "in the one order in which each kernel takes the previous layer's output" : "by name (lstm, lstm_1, ...)") +
+                "; RnnGen finds each declared layer by the name Keras gives it.");
+        }
+
+        var info = new KerasFileInfo(source, archiveFormat is null ? WeightFormat.WeightsH5 : WeightFormat.Keras, format, layers.Select(l => l.Description).ToArray())
+        {
+            KerasVersion = version,
+            ModelClassName = config?.ClassName,
+            HasConfig = config is not null,
+            LayerOrderKnown = config is not null,
+            Timesteps = config?.Timesteps,
+            InputDim = config?.InputDim ?? FirstKernelRows(layers),
+            Notes = notes.ToArray(),
+        };
+        return new KerasFileContents(info, layers, dialect) { ByGroupName = byName };
+    }
+
+    /// <summary>
+    /// Puts layers of a file without configuration in the order in which each kernel's input width is the previous
+    /// layer's output width, when exactly one such order uses every layer (preferring orders that start with a
+    /// recurrent layer); otherwise leaves them by name. Returns whether it reordered.
+    /// </summary>
+    private static bool OrderByShapes(List<FileLayer> layers)
+    {
+        var weighted = layers.Where(l => l.Description.Kind is not null && l.Weights.Count > 0 && l.Weights[0].Dimensions.Length == 2).ToList();
+        if (weighted.Count < 2 || weighted.Count > 16 || weighted.Count != layers.Count(l => l.Weights.Count > 0))
+        {
+            return false;
+        }
+
+        static int In(FileLayer l) => l.Weights[0].Dimensions[0];
+        static int Out(FileLayer l) => l.Description.Bidirectional ? 2 * l.Description.Units : l.Description.Units;
+        var chains = new List<List<FileLayer>>();
+        var path = new List<FileLayer>();
+        var used = new bool[weighted.Count];
+        int steps = 0;
+        void Extend()
+        {
+            if (chains.Count > 8 || ++steps > 100_000)
+            {
+                return;
+            }
+
+            if (path.Count == weighted.Count)
+            {
+                chains.Add(new List<FileLayer>(path));
+                return;
+            }
+
+            for (int i = 0; i < weighted.Count; i++)
+            {
+                FileLayer candidate = weighted[i];
+                bool fits = path.Count == 0 || In(candidate) == Out(path[^1]) || (path[^1].Description.Bidirectional && In(candidate) == path[^1].Description.Units);
+                // Keras numbers layers of one class in model order (lstm before lstm_1), so that order is fixed.
+                bool inNameOrder = Enumerable.Range(0, weighted.Count).All(j => used[j] || !SameStemEarlier(weighted[j].Description.Name, candidate.Description.Name));
+                if (!used[i] && fits && inNameOrder)
+                {
+                    used[i] = true;
+                    path.Add(candidate);
+                    Extend();
+                    path.RemoveAt(path.Count - 1);
+                    used[i] = false;
+                }
+            }
+        }
+
+        Extend();
+        List<List<FileLayer>> recurrentFirst = chains.Where(c => c[0].Description.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru).ToList();
+        List<List<FileLayer>> candidates = recurrentFirst.Count > 0 ? recurrentFirst : chains;
+        if (candidates.Count != 1)
+        {
+            return false;
+        }
+
+        var rest = layers.Where(l => !weighted.Contains(l)).ToList();
+        layers.Clear();
+        layers.AddRange(candidates[0]);
+        layers.AddRange(rest);
+        return true;
+    }
+
+    // Whether a is an earlier layer of the same class than b by Keras's numbering (lstm < lstm_1 < lstm_2).
+    private static bool SameStemEarlier(string a, string b)
+    {
+        static (string Stem, int Number) Split(string name)
+        {
+            int underscore = name.LastIndexOf('_');
+            return underscore > 0 && int.TryParse(name.AsSpan(underscore + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+                ? (name[..underscore], n)
+                : (name, 0);
+        }
+
+        var (stemA, numberA) = Split(a);
+        var (stemB, numberB) = Split(b);
+        return stemA == stemB && numberA < numberB;
+    }
+
+    private static List<FileWeight> Vars(Hdf5Object group, string path, int depth)
+    {
+        var weights = new List<FileWeight>();
+        if (depth > 4 || !group.IsGroup)
+        {
+            return weights;
+        }
+
+        Hdf5Object? vars = group.Child("vars");
+        if (vars is not null && vars.IsGroup)
+        {
+            // Layer.save_own_variables: store[str(i)] for each variable, i = 0, 1, ...
+            var indexed = new List<(int Index, string Name)>();
+            foreach (string name in vars.ChildNames)
+            {
+                if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+                {
+                    throw new InvalidDataException($"The group '{path}/vars' holds '{name}'; Keras names variables 0, 1, 2, ...");
+                }
+
+                indexed.Add((index, name));
+            }
+
+            indexed.Sort((a, b) => a.Index.CompareTo(b.Index));
+            for (int i = 0; i < indexed.Count; i++)
+            {
+                if (indexed[i].Index != i)
+                {
+                    throw new InvalidDataException($"The group '{path}/vars' lacks variable {i} (it holds {string.Join(", ", indexed.Select(e => e.Name))}).");
+                }
+
+                Hdf5Object variable = vars.Child(indexed[i].Name)
+                    ?? throw new InvalidDataException($"The variable '{path}/vars/{indexed[i].Name}' is a link to nothing.");
+                weights.Add(Weight($"{path}/vars/{indexed[i].Name}", variable));
+            }
+        }
+
+        if (weights.Count > 0)
+        {
+            return weights;
+        }
+
+        // Bidirectional keeps forward_layer and backward_layer; RNN layers keep their variables in cell; a
+        // TimeDistributed wrapper in layer.
+        Hdf5Object? forward = group.Child("forward_layer");
+        Hdf5Object? backward = group.Child("backward_layer");
+        if (forward is not null && backward is not null)
+        {
+            weights.AddRange(Vars(forward, path + "/forward_layer", depth + 1));
+            weights.AddRange(Vars(backward, path + "/backward_layer", depth + 1));
+            return weights;
+        }
+
+        foreach (string inner in new[] { "cell", "layer" })
+        {
+            Hdf5Object? child = group.Child(inner);
+            if (child is not null)
+            {
+                List<FileWeight> found = Vars(child, path + "/" + inner, depth + 1);
+                if (found.Count > 0)
+                {
+                    return found;
+                }
+            }
+        }
+
+        return weights;
+    }
+
+    private static KerasFileContents ReadArchive(ZipContainer zip, string source)
+    {
+        // saving_lib.save_model: config.json, metadata.json, model.weights.h5 (or .npz with weights_format="npz").
+        if (!zip.Contains("model.weights.h5"))
+        {
+            throw new InvalidDataException(zip.Contains("model.weights.npz")
+                ? $"The .keras archive '{source}' stores its weights as model.weights.npz (weights_format=\"npz\", pickled dicts); RnnGen reads model.weights.h5. Re-save with the default weights format."
+                : $"The zip archive '{source}' has no model.weights.h5, so it is not a .keras model archive (it holds: {string.Join(", ", zip.EntryNames.Take(10).DefaultIfEmpty("nothing"))}).");
+        }
+
+        string? version = null;
+        if (zip.Contains("metadata.json"))
+        {
+            version = ReadMetadataVersion(Encoding.UTF8.GetString(zip.Read("metadata.json", MaxJsonBytes)), source);
+        }
+
+        var dialect = new KerasDialect(version, 3);
+        ModelConfig? config = zip.Contains("config.json")
+            ? KerasConfig.Parse(Encoding.UTF8.GetString(zip.Read("config.json", MaxJsonBytes)), dialect, $"config.json of '{source}'")
+            : null;
+        Hdf5File weights = Hdf5File.Open(zip.Read("model.weights.h5", MaxBytes));
+        return ReadWeightsH5(weights, source, config, version, $".keras archive (model.save(), {(config is null ? "without config.json" : "config.json + model.weights.h5")})");
+    }
+
+    private static string? ReadMetadataVersion(string json, string source)
+    {
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(json);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("keras_version", out JsonElement v) && v.ValueKind == JsonValueKind.String
+                ? v.GetString()
+                : null;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"The metadata.json of '{source}' is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    // ---- .npz (numpy.savez(path, *model.get_weights())) ----
+
+    private static KerasFileContents ReadNpz(ZipContainer zip, string source)
+    {
+        List<NpyArray> arrays = NpzArchive.Read(zip, MaxBytes);
+        var weights = arrays.Select(a => new FileWeight(a.Name, a.Shape, _ => a.ReadFloats())).ToList();
+        List<FileLayer> layers = InferLayers(weights);
+        var info = new KerasFileInfo(source, WeightFormat.Npz, "NumPy .npz (numpy.savez of model.get_weights())", layers.Select(l => l.Description).ToArray())
+        {
+            InputDim = FirstKernelRows(layers),
+            Notes = new[] { "An .npz holds bare arrays: the layers above are inferred from their shapes, and arrays are matched to a declaration in get_weights() order." },
+        };
+        return new KerasFileContents(info, layers, new KerasDialect(null, 3)) { FlatArrays = weights };
+    }
+
+    private static List<FileLayer> InferLayers(List<FileWeight> weights)
+    {
+        // Greedy: at each position take the longest run of arrays that forms one layer whose input width follows from
+        // the previous layer (bidirectional with or without bias, recurrent, Dense).
+        var layers = new List<FileLayer>();
+        int? width = null;
+        int i = 0;
+        while (i < weights.Count)
+        {
+            FileLayer? chosen = null;
+            foreach (int take in new[] { 6, 4, 3, 2, 1 })
+            {
+                if (i + take > weights.Count)
+                {
+                    continue;
+                }
+
+                List<FileWeight> run = weights.GetRange(i, take);
+                string name = take == 1 ? run[0].Name : $"{run[0].Name}..{run[^1].Name}";
+                KerasFileLayer description = ShapeInference.Describe(name, null, run);
+                if (description.Kind is null || description.Kind == LayerKind.Dropout || (take is 4 or 6 && !description.Bidirectional))
+                {
+                    continue;
+                }
+
+                int rows = run[0].Dimensions[0];
+                if (width is int w && rows != w && !(rows * 2 == w))
+                {
+                    continue;
+                }
+
+                chosen = new FileLayer(description, run);
+                width = description.Bidirectional ? 2 * description.Units : description.Units;
+                i += take;
+                break;
+            }
+
+            if (chosen is null)
+            {
+                layers.Add(new FileLayer(ShapeInference.Describe(weights[i].Name, null, new[] { weights[i] }), new List<FileWeight> { weights[i] }));
+                i++;
+                width = null;
+                continue;
+            }
+
+            layers.Add(chosen);
+        }
+
+        return layers;
+    }
+
+    // ---- helpers ----
+
+    private static FileWeight Weight(string name, Hdf5Object data)
+    {
+        Hdf5Dataset dataset = data.Dataset;
+        return new FileWeight(name, dataset.Dataspace.Dimensions, max => dataset.ReadFloats(max));
+    }
+
+    /// <summary>
+    /// A string-list attribute, or its pieces <c>name0</c>, <c>name1</c>, ... that Keras writes when the list is too big
+    /// for an object header (legacy_h5_format.save_attributes_to_hdf5_group, HDF5_OBJECT_HEADER_LIMIT = 64512).
+    /// </summary>
+    private static string[]? StringList(Hdf5Object owner, string name)
+    {
+        Hdf5Attribute? whole = owner.Attribute(name);
+        if (whole is not null)
+        {
+            return whole.ReadStrings();
+        }
+
+        var parts = new List<string>();
+        int chunk = 0;
+        for (Hdf5Attribute? part = owner.Attribute(name + "0"); part is not null; part = owner.Attribute(name + (++chunk).ToString(CultureInfo.InvariantCulture)))
+        {
+            parts.AddRange(part.ReadStrings());
+        }
+
+        return chunk == 0 ? null : parts.ToArray();
+    }
+
+    private static string? OptionalString(Hdf5Object owner, string name)
+    {
+        Hdf5Attribute? attribute = owner.Attribute(name);
+        return attribute is null ? null : attribute.ReadString();
+    }
+
+    private static int? FirstKernelRows(List<FileLayer> layers)
+    {
+        FileLayer? first = layers.FirstOrDefault(l => l.Weights.Count > 0);
+        return first is not null && first.Weights[0].Dimensions.Length == 2 ? first.Weights[0].Dimensions[0] : null;
+    }
+
+    private static string NaturalKey(string name)
+    {
+        // lstm, lstm_1, lstm_2, ..., lstm_10: pad the counter so that names sort in creation order.
+        int underscore = name.LastIndexOf('_');
+        return underscore > 0 && int.TryParse(name.AsSpan(underscore + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n)
+            ? name[..underscore] + "\u0001" + n.ToString("D9", CultureInfo.InvariantCulture)
+            : name + "\u0000";
+    }
+}

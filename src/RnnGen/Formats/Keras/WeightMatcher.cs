@@ -1,0 +1,331 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace RnnGen.Formats.Keras;
+
+/// <summary>
+/// Matches a file's layers to a model declaration and reads the weights in <c>get_weights()</c> order. Layers are
+/// paired by position among the layers that hold weights, as Keras's legacy loader does
+/// (<c>load_weights_from_hdf5_group</c> filters out weightless layers such as Dropout); a Keras 3 <c>.weights.h5</c>
+/// without configuration is looked up by the group names Keras derives from the declared layers. Every difference —
+/// kind, units, activations (as the file's Keras version computes them), bias, GRU reset_after, direction,
+/// return_sequences, bidirectional merge mode, weight shapes — is collected first, and all of them are reported in one
+/// <see cref="ArgumentException"/> before any array is read, so a mismatching file never half-loads a model.
+/// </summary>
+internal static class WeightMatcher
+{
+    public static float[][] Match(KerasFileContents file, ModelInfo info)
+    {
+        var report = new List<string>();
+        bool ok = true;
+        var pairs = new List<(LayerInfo Declared, List<FileWeight> Weights)>();
+
+        if (file.FlatArrays is not null)
+        {
+            ok = MatchFlat(file.FlatArrays, info, report, pairs);
+        }
+        else
+        {
+            List<(int Index, LayerInfo Declared, FileLayer? File)> matched;
+            List<FileLayer> extra;
+            if (file.ByGroupName is not null)
+            {
+                (matched, extra) = PairByGroupName(file.ByGroupName, info);
+            }
+            else
+            {
+                (matched, extra) = PairByPosition(file.Layers, info);
+            }
+
+            foreach (var (index, declared, fileLayer) in matched)
+            {
+                List<string> problems = Compare(declared, fileLayer, file);
+                ok &= problems.Count == 0;
+                report.Add($"  layer {index} '{declared.Name}': declared {DescribeDeclared(declared)}");
+                report.Add(fileLayer is null
+                    ? "      file:     nothing (the file has fewer layers with weights)"
+                    : $"      file:     '{fileLayer.Description.Name}' {fileLayer.Description.Describe()}");
+                report.AddRange(problems.Select(p => "      mismatch: " + p));
+                if (fileLayer is not null)
+                {
+                    pairs.Add((declared, fileLayer.Weights));
+                }
+            }
+
+            foreach (FileLayer unmatched in extra)
+            {
+                ok = false;
+                report.Add($"  file layer '{unmatched.Description.Name}' {unmatched.Description.Describe()} with {unmatched.Weights.Count} weight array(s) is not declared: add it to the declaration.");
+            }
+        }
+
+        if (!ok)
+        {
+            KerasFileInfo source = file.Info;
+            string version = source.KerasVersion is null ? "" : ", Keras " + source.KerasVersion;
+            throw new ArgumentException(
+                $"{info.Name} does not match the weights in '{source.Source}' ({source.FormatDescription}{version}); nothing was loaded.{Environment.NewLine}" +
+                string.Join(Environment.NewLine, report));
+        }
+
+        // Only now, with every shape checked, read the arrays (a corrupt array still fails before anything is set).
+        var result = new List<float[]>(info.Weights.Count);
+        foreach (var (declared, weights) in pairs)
+        {
+            for (int i = 0; i < weights.Count; i++)
+            {
+                float[] values = weights[i].Read(declared.Weights[i].Length);
+                if (values.Length != declared.Weights[i].Length)
+                {
+                    throw new System.IO.InvalidDataException($"The weight '{weights[i].Name}' read {values.Length} values; its shape says {declared.Weights[i].Length}.");
+                }
+
+                result.Add(values);
+            }
+        }
+
+        return result.ToArray();
+    }
+
+    private static (List<(int, LayerInfo, FileLayer?)>, List<FileLayer>) PairByPosition(List<FileLayer> layers, ModelInfo info)
+    {
+        var declared = info.Layers.Select((l, i) => (Index: i, Layer: l)).Where(e => e.Layer.Kind != LayerKind.Dropout).ToList();
+        var inFile = layers.Where(l => l.IsWeighted).ToList();
+        var matched = new List<(int, LayerInfo, FileLayer?)>();
+        for (int i = 0; i < declared.Count; i++)
+        {
+            matched.Add((declared[i].Index, declared[i].Layer, i < inFile.Count ? inFile[i] : null));
+        }
+
+        return (matched, inFile.Skip(declared.Count).ToList());
+    }
+
+    private static (List<(int, LayerInfo, FileLayer?)>, List<FileLayer>) PairByGroupName(Dictionary<string, FileLayer> byName, ModelInfo info)
+    {
+        // saving_lib._save_container_state: snake-case class name, then _1, _2, ... for later layers of the same class.
+        var used = new Dictionary<string, int>();
+        var matched = new List<(int, LayerInfo, FileLayer?)>();
+        var taken = new HashSet<string>();
+        for (int i = 0; i < info.Layers.Count; i++)
+        {
+            LayerInfo layer = info.Layers[i];
+            string stem = layer.Bidirectional ? "bidirectional" : Shared.LayerShapes.KerasNameStem(layer.Kind);
+            string name = stem;
+            if (used.TryGetValue(stem, out int count))
+            {
+                used[stem] = count + 1;
+                name = stem + "_" + (count + 1).ToString(CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                used[stem] = 0;
+            }
+
+            taken.Add(name);
+            if (layer.Kind != LayerKind.Dropout)
+            {
+                matched.Add((i, layer, byName.TryGetValue(name, out FileLayer? found) ? found : null));
+            }
+        }
+
+        var extra = byName.Where(e => !taken.Contains(e.Key) && e.Value.Weights.Count > 0).Select(e => e.Value).ToList();
+        return (matched, extra);
+    }
+
+    private static bool MatchFlat(List<FileWeight> arrays, ModelInfo info, List<string> report, List<(LayerInfo, List<FileWeight>)> pairs)
+    {
+        bool ok = arrays.Count == info.Weights.Count;
+        if (!ok)
+        {
+            report.Add($"  the .npz holds {arrays.Count} arrays; {info.Name} declares {info.Weights.Count} in get_weights() order:");
+        }
+
+        int next = 0;
+        for (int l = 0; l < info.Layers.Count; l++)
+        {
+            LayerInfo layer = info.Layers[l];
+            if (layer.Weights.Count == 0)
+            {
+                continue;
+            }
+
+            var taken = arrays.Skip(next).Take(layer.Weights.Count).ToList();
+            next += layer.Weights.Count;
+            var problems = new List<string>();
+            for (int i = 0; i < layer.Weights.Count; i++)
+            {
+                WeightShape want = layer.Weights[i];
+                if (i >= taken.Count)
+                {
+                    problems.Add($"{want.Name} {want.ShapeText}: no array left in the file");
+                }
+                else if (!want.Dimensions.SequenceEqual(taken[i].Dimensions))
+                {
+                    problems.Add($"{want.Name}: declared {want.ShapeText}, file {taken[i].Name} {taken[i].Shape.ShapeText}");
+                }
+            }
+
+            ok &= problems.Count == 0;
+            report.Add($"  layer {l} '{layer.Name}': declared {DescribeDeclared(layer)}; arrays {string.Join(", ", taken.Select(t => t.Name + " " + t.Shape.ShapeText))}");
+            report.AddRange(problems.Select(p => "      mismatch: " + p));
+            pairs.Add((layer, taken));
+        }
+
+        for (int i = next; i < arrays.Count; i++)
+        {
+            report.Add($"  file array {arrays[i].Name} {arrays[i].Shape.ShapeText} is not declared.");
+        }
+
+        return ok;
+    }
+
+    private static List<string> Compare(LayerInfo declared, FileLayer? fileLayer, KerasFileContents file)
+    {
+        var problems = new List<string>();
+        if (fileLayer is null)
+        {
+            problems.Add($"the file holds no weights for this layer: declare fewer layers, or check that the file is the model you meant.");
+            return problems;
+        }
+
+        KerasFileLayer found = fileLayer.Description;
+        KerasDialect dialect = file.Dialect;
+        if (found.Kind is null)
+        {
+            problems.Add($"the file's layer is a {found.ClassName}, which RnnGen cannot load{(found.Note is null ? "" : ": " + found.Note)}");
+        }
+        else if (found.Kind != declared.Kind)
+        {
+            problems.Add($"kind: declared {Shared.LayerShapes.KerasClassName(declared.Kind)}, the file holds {Shared.LayerShapes.KerasClassName(found.Kind.Value)}");
+        }
+        else
+        {
+            if (found.Bidirectional != declared.Bidirectional && declared.IsRecurrent)
+            {
+                problems.Add(found.Bidirectional
+                    ? "the file's layer is Bidirectional: declare Bidirectional = true"
+                    : "the file's layer is not Bidirectional: remove Bidirectional = true");
+            }
+
+            if (found.Units != 0 && found.Units != declared.Units)
+            {
+                problems.Add($"units: declared {declared.Units}, the file has {found.Units}");
+            }
+
+            if (found.HasConfig)
+            {
+                CompareActivation(problems, "activation", "Activation", declared.Activation, found.FileActivation, found.Activation, dialect);
+                if (declared.Kind is LayerKind.Lstm or LayerKind.Gru)
+                {
+                    CompareActivation(problems, "recurrent_activation", "RecurrentActivation", declared.RecurrentActivation ?? "sigmoid", found.FileRecurrentActivation, found.RecurrentActivation, dialect);
+                }
+
+                CompareFlag(problems, "use_bias", "UseBias", declared.UseBias, found.UseBias);
+                if (declared.Kind == LayerKind.Gru)
+                {
+                    CompareFlag(problems, "reset_after", "ResetAfter", declared.ResetAfter, found.ResetAfter);
+                }
+
+                if (declared.IsRecurrent)
+                {
+                    CompareFlag(problems, "return_sequences", "ReturnSequences", declared.ReturnSequences, found.ReturnSequences);
+                    if (!declared.Bidirectional)
+                    {
+                        CompareFlag(problems, "go_backwards", "GoBackwards", declared.GoBackwards, found.GoBackwards);
+                    }
+
+                    if (declared.Bidirectional && found.Bidirectional && declared.MergeMode != found.MergeMode)
+                    {
+                        problems.Add($"merge_mode: declared {KerasFileLayer.MergeModeText(declared.MergeMode)}, the file has {KerasFileLayer.MergeModeText(found.MergeMode)}: declare MergeMode = MergeMode.{found.MergeMode}");
+                    }
+                }
+            }
+            else if (declared.Kind == LayerKind.Gru && fileLayer.Weights.Count == (declared.Bidirectional ? 6 : 3) && found.ResetAfter != declared.ResetAfter)
+            {
+                // Without a config the bias shape still tells the GRU convention: [2, 3u] is reset_after=True.
+                problems.Add($"reset_after: the file's GRU bias is {(found.ResetAfter ? "[2, 3*units] (reset_after=True)" : "[3*units] (reset_after=False)")}: declare ResetAfter = {(found.ResetAfter ? "true" : "false")}");
+            }
+        }
+
+        if (fileLayer.Weights.Count != declared.Weights.Count)
+        {
+            problems.Add($"the file holds {fileLayer.Weights.Count} weight array(s) ({string.Join(", ", fileLayer.Weights.Select(w => w.Shape.ShapeText))}); the declaration expects {declared.Weights.Count} ({string.Join(", ", declared.Weights.Select(w => w.ShapeText))})");
+        }
+        else
+        {
+            for (int i = 0; i < declared.Weights.Count; i++)
+            {
+                if (!declared.Weights[i].Dimensions.SequenceEqual(fileLayer.Weights[i].Dimensions))
+                {
+                    problems.Add($"{declared.Weights[i].Name}: declared {declared.Weights[i].ShapeText}, the file's '{fileLayer.Weights[i].Name}' is {fileLayer.Weights[i].Shape.ShapeText}");
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    private static void CompareActivation(List<string> problems, string field, string property, string declaredName, string? fileName, string? fileCanonical, KerasDialect dialect)
+    {
+        string declared = Shared.ActivationCatalog.Canonical(declaredName) ?? declaredName;
+        if (fileCanonical is null)
+        {
+            problems.Add($"{field}: the file uses \"{fileName}\", which RnnGen does not compute");
+            return;
+        }
+
+        if (declared == fileCanonical)
+        {
+            return;
+        }
+
+        string why = fileName == "hard_sigmoid"
+            ? $" ({dialect.Describe()} computes hard_sigmoid as {dialect.HardSigmoidFormula})"
+            : fileName is not null && fileName != fileCanonical ? $" (\"{fileName}\" in the file)" : "";
+        problems.Add($"{field}: declared \"{declaredName}\", the file computes \"{fileCanonical}\"{why}: declare {property} = \"{fileCanonical}\"");
+    }
+
+    private static void CompareFlag(List<string> problems, string field, string property, bool declared, bool found)
+    {
+        if (declared != found)
+        {
+            problems.Add($"{field}: declared {(declared ? "True" : "False")}, the file has {(found ? "True" : "False")}: declare {property} = {(found ? "true" : "false")}");
+        }
+    }
+
+    internal static string DescribeDeclared(LayerInfo layer)
+    {
+        if (layer.Kind == LayerKind.Dropout)
+        {
+            return "Dropout(" + layer.DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")";
+        }
+
+        var options = new StringBuilder(layer.Units.ToString(CultureInfo.InvariantCulture));
+        options.Append(", activation=").Append(layer.Activation);
+        if (layer.Kind is LayerKind.Lstm or LayerKind.Gru)
+        {
+            options.Append(", recurrent_activation=").Append(layer.RecurrentActivation ?? "sigmoid");
+        }
+
+        options.Append(", use_bias=").Append(layer.UseBias ? "True" : "False");
+        if (layer.Kind == LayerKind.Gru)
+        {
+            options.Append(", reset_after=").Append(layer.ResetAfter ? "True" : "False");
+        }
+
+        if (layer.IsRecurrent)
+        {
+            options.Append(", return_sequences=").Append(layer.ReturnSequences ? "True" : "False");
+            if (layer.GoBackwards)
+            {
+                options.Append(", go_backwards=True");
+            }
+        }
+
+        string inner = Shared.LayerShapes.KerasClassName(layer.Kind) + "(" + options + ")";
+        return layer.Bidirectional ? $"Bidirectional({inner}, merge_mode={KerasFileLayer.MergeModeText(layer.MergeMode)})" : inner;
+    }
+}

@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace RnnGen;
+
+/// <summary>
+/// What a Keras weight file holds: its format and Keras version, the model's input shape and layers (with their
+/// configurations when the file carries them) and every weight array's shape. Returned by
+/// <see cref="KerasWeights.Inspect(string)"/>; <see cref="ToDeclaration"/> writes the RnnGen declaration that loads the
+/// file.
+/// </summary>
+public sealed class KerasFileInfo
+{
+    internal KerasFileInfo(string source, WeightFormat format, string formatDescription, IReadOnlyList<KerasFileLayer> layers)
+    {
+        Source = source;
+        Format = format;
+        FormatDescription = formatDescription;
+        Layers = layers;
+    }
+
+    /// <summary>The file name, or <c>"stream"</c>.</summary>
+    public string Source { get; }
+
+    /// <summary>The detected layout.</summary>
+    public WeightFormat Format { get; }
+
+    /// <summary>The layout in words ("legacy Keras HDF5 from model.save()", ...).</summary>
+    public string FormatDescription { get; }
+
+    /// <summary>The Keras version that wrote the file (root attribute <c>keras_version</c> or <c>metadata.json</c>), if stated.</summary>
+    public string? KerasVersion { get; internal init; }
+
+    /// <summary>The Keras backend (<c>backend</c> attribute of legacy files), if stated.</summary>
+    public string? Backend { get; internal init; }
+
+    /// <summary>The model class (<c>Sequential</c>, <c>Functional</c>, <c>Model</c>), if the file has a configuration.</summary>
+    public string? ModelClassName { get; internal init; }
+
+    /// <summary>Whether the file carries the model configuration (so layer options can be checked).</summary>
+    public bool HasConfig { get; internal init; }
+
+    /// <summary>Whether <see cref="Layers"/> is in model order (a <c>.weights.h5</c> alone does not record it).</summary>
+    public bool LayerOrderKnown { get; internal init; } = true;
+
+    /// <summary>Timesteps of the model input, or <see langword="null"/> when the file leaves it open (<c>None</c>) or does not say.</summary>
+    public int? Timesteps { get; internal init; }
+
+    /// <summary>Features per timestep of the model input, from the configuration or the first kernel.</summary>
+    public int? InputDim { get; internal init; }
+
+    /// <summary>The layers; see <see cref="LayerOrderKnown"/>.</summary>
+    public IReadOnlyList<KerasFileLayer> Layers { get; }
+
+    /// <summary>Every weight array in file order.</summary>
+    public IReadOnlyList<WeightShape> Weights => Layers.SelectMany(l => l.Weights).ToArray();
+
+    /// <summary>Remarks about the file (unsupported layers, unknown order, several inputs, ...).</summary>
+    public IReadOnlyList<string> Notes { get; internal init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// The RnnGen declaration of a class that loads this file: <c>[Sequential(Timesteps = T, InputDim = D)]</c> and one
+    /// attribute per layer, or a single layer attribute for a one-layer model. Options equal to the attribute defaults
+    /// are left out; a timestep count the file leaves open is written as the placeholder <c>TIMESTEPS</c> with a comment.
+    /// </summary>
+    /// <param name="className">The C# class name to declare.</param>
+    public string ToDeclaration(string className = "KerasModel") => Formats.Keras.DeclarationWriter.Write(this, className);
+
+    /// <summary>A readable report: format, version, input shape, each layer with its options and weight shapes, notes.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append("File:    ").Append(Source).AppendLine();
+        text.Append("Format:  ").Append(FormatDescription).AppendLine();
+        text.Append("Keras:   ").Append(KerasVersion ?? "not stated").Append(Backend is null ? "" : ", backend " + Backend).AppendLine();
+        if (ModelClassName is not null)
+        {
+            text.Append("Model:   ").Append(ModelClassName).AppendLine();
+        }
+
+        string Dim(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "None";
+        text.Append("Input:   (batch, ").Append(Dim(Timesteps)).Append(", ").Append(Dim(InputDim)).Append(')')
+            .Append(HasConfig ? "" : " (inferred from the first kernel; timesteps are not stored)").AppendLine();
+        text.Append("Layers").Append(LayerOrderKnown ? ":" : " (order between kinds not recorded; shown by name):").AppendLine();
+        for (int i = 0; i < Layers.Count; i++)
+        {
+            KerasFileLayer layer = Layers[i];
+            text.Append("  ").Append(i.ToString(CultureInfo.InvariantCulture).PadLeft(2)).Append("  ").Append(layer.Name).Append(": ").Append(layer.Describe()).AppendLine();
+            foreach (WeightShape weight in layer.Weights)
+            {
+                text.Append("        ").Append(weight.Name).Append(' ').Append(weight.ShapeText).AppendLine();
+            }
+
+            if (layer.Note is not null)
+            {
+                text.Append("        note: ").Append(layer.Note).AppendLine();
+            }
+        }
+
+        foreach (string note in Notes)
+        {
+            text.Append("Note: ").Append(note).AppendLine();
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,153 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace RnnGen;
+
+/// <summary>
+/// One layer of a Keras weight file as the file describes it: its Keras class and name, its configuration when the file
+/// carries one (<c>.keras</c>, full-model <c>.h5</c>), and the shapes of its weight arrays. Returned by
+/// <see cref="KerasWeights.Inspect(string)"/>.
+/// </summary>
+public sealed class KerasFileLayer
+{
+    internal KerasFileLayer(string name, string className)
+    {
+        Name = name;
+        ClassName = className;
+    }
+
+    /// <summary>The layer's name in the file (<c>lstm_1</c>; for a Keras 3 <c>.weights.h5</c>, its group name).</summary>
+    public string Name { get; }
+
+    /// <summary>The Keras class: <c>LSTM</c>, <c>Bidirectional</c>, <c>Dense</c>, <c>Dropout</c>, <c>Activation</c>, ...</summary>
+    public string ClassName { get; }
+
+    /// <summary>The RnnGen layer kind, or <see langword="null"/> when RnnGen has no such layer.</summary>
+    public LayerKind? Kind { get; internal init; }
+
+    /// <summary>Whether the options below come from the file's configuration; otherwise only the kind, units, bias and
+    /// GRU bias layout are known, inferred from the weight shapes.</summary>
+    public bool HasConfig { get; internal init; }
+
+    /// <summary>Keras <c>units</c> (0 when unknown or not applicable).</summary>
+    public int Units { get; internal init; }
+
+    /// <summary>
+    /// The activation as RnnGen names what the file's Keras version computes (<c>hard_sigmoid_keras2</c> for Keras 2's
+    /// <c>hard_sigmoid</c>), or <see langword="null"/> when unknown or not supported.
+    /// </summary>
+    public string? Activation { get; internal init; }
+
+    /// <summary>The activation name as written in the file.</summary>
+    public string? FileActivation { get; internal init; }
+
+    /// <summary>Recurrent activation (LSTM, GRU) as RnnGen names it; see <see cref="Activation"/>.</summary>
+    public string? RecurrentActivation { get; internal init; }
+
+    /// <summary>The recurrent activation name as written in the file.</summary>
+    public string? FileRecurrentActivation { get; internal init; }
+
+    /// <summary>Keras <c>use_bias</c>.</summary>
+    public bool UseBias { get; internal init; } = true;
+
+    /// <summary>Keras <c>unit_forget_bias</c> (LSTM).</summary>
+    public bool UnitForgetBias { get; internal init; } = true;
+
+    /// <summary>Keras <c>reset_after</c> (GRU).</summary>
+    public bool ResetAfter { get; internal init; }
+
+    /// <summary>Keras <c>return_sequences</c>.</summary>
+    public bool ReturnSequences { get; internal init; }
+
+    /// <summary>Keras <c>return_state</c>.</summary>
+    public bool ReturnState { get; internal init; }
+
+    /// <summary>Keras <c>go_backwards</c>.</summary>
+    public bool GoBackwards { get; internal init; }
+
+    /// <summary>Keras <c>stateful</c>.</summary>
+    public bool Stateful { get; internal init; }
+
+    /// <summary>Wrapped in Keras <c>Bidirectional</c>.</summary>
+    public bool Bidirectional { get; internal init; }
+
+    /// <summary>The <c>merge_mode</c> of a bidirectional layer.</summary>
+    public MergeMode MergeMode { get; internal init; }
+
+    /// <summary>Keras <c>Dropout(rate)</c>, or a recurrent layer's <c>dropout</c>.</summary>
+    public double DropoutRate { get; internal init; }
+
+    /// <summary>Keras <c>recurrent_dropout</c>.</summary>
+    public double RecurrentDropoutRate { get; internal init; }
+
+    /// <summary>The layer's weight arrays in Keras <c>get_weights()</c> order, named as in the file.</summary>
+    public IReadOnlyList<WeightShape> Weights { get; internal init; } = Array.Empty<WeightShape>();
+
+    /// <summary>Why RnnGen cannot represent this layer, or other remarks; <see langword="null"/> if none.</summary>
+    public string? Note { get; internal init; }
+
+    /// <summary>A Keras-like one-line description: <c>Bidirectional(LSTM(4, recurrent_activation=hard_sigmoid, return_sequences=True))</c>.</summary>
+    public string Describe()
+    {
+        if (Kind is null)
+        {
+            return ClassName;
+        }
+
+        if (Kind == LayerKind.Dropout)
+        {
+            return "Dropout(" + DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")";
+        }
+
+        var options = new StringBuilder(Units.ToString(CultureInfo.InvariantCulture));
+        if (HasConfig)
+        {
+            options.Append(", activation=").Append(ActivationText(FileActivation, Activation));
+            if (Kind is LayerKind.Lstm or LayerKind.Gru)
+            {
+                options.Append(", recurrent_activation=").Append(ActivationText(FileRecurrentActivation, RecurrentActivation));
+            }
+        }
+
+        options.Append(", use_bias=").Append(UseBias ? "True" : "False");
+        if (Kind == LayerKind.Gru)
+        {
+            options.Append(", reset_after=").Append(ResetAfter ? "True" : "False");
+        }
+
+        if (HasConfig && Kind != LayerKind.Dense)
+        {
+            options.Append(", return_sequences=").Append(ReturnSequences ? "True" : "False");
+            if (ReturnState)
+            {
+                options.Append(", return_state=True");
+            }
+
+            if (GoBackwards)
+            {
+                options.Append(", go_backwards=True");
+            }
+
+            if (Stateful)
+            {
+                options.Append(", stateful=True");
+            }
+        }
+
+        string inner = Shared.LayerShapes.KerasClassName(Kind.Value) + "(" + options + ")";
+        return Bidirectional ? $"Bidirectional({inner}{(HasConfig ? ", merge_mode=" + MergeModeText(MergeMode) : "")})" : inner;
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name}: {Describe()}";
+
+    internal static string MergeModeText(MergeMode mode) => mode == MergeMode.None ? "None" : mode.ToString().ToLowerInvariant();
+
+    private static string ActivationText(string? fileName, string? canonical) =>
+        canonical is null ? (fileName ?? "?") + " (not supported)"
+        : fileName is null || fileName == canonical ? canonical
+        : $"{fileName} (= {canonical})";
+}

@@ -1,0 +1,148 @@
+using System;
+using System.IO;
+using RnnGen.Formats.Keras;
+using RnnGen.Formats.Npz;
+
+namespace RnnGen;
+
+/// <summary>
+/// Loads real Keras weight files into RnnGen models with a managed reader (no Python, no native HDF5): Keras 3
+/// <c>.keras</c> archives and <c>.weights.h5</c> files, legacy Keras 2 / tf.keras <c>.h5</c> files (full model or
+/// weights only) and NumPy <c>.npz</c> files of <c>model.get_weights()</c>; and saves weights as <c>.npz</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Layers are matched by position and kind among the layers that hold weights (a Bidirectional layer holds the forward
+/// arrays, then the backward ones). Where the file carries the model configuration (<c>.keras</c>, full-model
+/// <c>.h5</c>) each layer's options are checked against the declaration too, with activations read the way the
+/// file's Keras version computes them (Keras 2's <c>hard_sigmoid</c> is RnnGen's <c>hard_sigmoid_keras2</c>). Any
+/// difference throws one <see cref="ArgumentException"/> that lists, layer by layer, what the model declares and what
+/// the file holds, and nothing is loaded.
+/// </para>
+/// <para>
+/// A damaged or foreign file throws <see cref="InvalidDataException"/> saying what was expected, in bounded time and
+/// memory.
+/// </para>
+/// </remarks>
+/// <example>
+/// <code>
+/// var model = new Forecaster();
+/// KerasWeights.Load(model, "forecaster.keras");
+/// Console.WriteLine(KerasWeights.Inspect("forecaster.keras").ToDeclaration("Forecaster"));
+/// </code>
+/// </example>
+public static class KerasWeights
+{
+    /// <summary>Loads the weights in <paramref name="path"/> (format detected from the content) into <paramref name="model"/>.</summary>
+    /// <exception cref="ArgumentException">The file does not match the model's declaration; nothing was loaded.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>
+    public static void Load(IRnnModel model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.SetWeights(Read(path, model.Info));
+    }
+
+    /// <summary>Loads weights of <paramref name="format"/> (or <see cref="WeightFormat.Detect"/>) from <paramref name="stream"/>.</summary>
+    /// <exception cref="ArgumentException">The file does not match the model's declaration; nothing was loaded.</exception>
+    /// <exception cref="InvalidDataException">The stream is not a readable Keras weight file of that format.</exception>
+    public static void Load(IRnnModel model, Stream stream, WeightFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.SetWeights(Read(stream, format, model.Info));
+    }
+
+    /// <summary>
+    /// Reads the weights in <paramref name="path"/> for a model declared as <paramref name="info"/>, checked against the
+    /// declaration: one array per <see cref="ModelInfo.Weights"/> entry, in Keras <c>get_weights()</c> order.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file does not match <paramref name="info"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>
+    public static float[][] Read(string path, ModelInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return WeightMatcher.Match(KerasFileReader.Read(ReadFile(path), WeightFormat.Detect, Path.GetFileName(path)), info);
+    }
+
+    /// <summary>Reads weights of <paramref name="format"/> from <paramref name="stream"/> for a model declared as <paramref name="info"/>.</summary>
+    /// <exception cref="ArgumentException">The stream does not match <paramref name="info"/>.</exception>
+    /// <exception cref="InvalidDataException">The stream is not a readable Keras weight file of that format.</exception>
+    public static float[][] Read(Stream stream, WeightFormat format, ModelInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return WeightMatcher.Match(KerasFileReader.Read(ReadStream(stream), format, "stream"), info);
+    }
+
+    /// <summary>Describes what <paramref name="path"/> holds: format, Keras version, layers, configurations and weight shapes.</summary>
+    /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>
+    public static KerasFileInfo Inspect(string path) =>
+        KerasFileReader.Read(ReadFile(path), WeightFormat.Detect, Path.GetFileName(path)).Info;
+
+    /// <summary>Describes what <paramref name="stream"/> holds; see <see cref="Inspect(string)"/>.</summary>
+    /// <exception cref="InvalidDataException">The stream is not a readable Keras weight file of that format.</exception>
+    public static KerasFileInfo Inspect(Stream stream, WeightFormat format = WeightFormat.Detect) =>
+        KerasFileReader.Read(ReadStream(stream), format, "stream").Info;
+
+    /// <summary>Which of the <see cref="WeightFormat"/> layouts the file at <paramref name="path"/> is, judged by its content.</summary>
+    /// <exception cref="InvalidDataException">The file is none of them.</exception>
+    public static WeightFormat DetectFormat(string path) => KerasFileReader.Detect(ReadFile(path));
+
+    /// <summary>
+    /// Saves the weights of <paramref name="model"/> as <c>numpy.savez(path, *model.get_weights())</c> would: arrays
+    /// <c>arr_0</c>, <c>arr_1</c>, ... of float32 in C order. <see cref="Load(IRnnModel, string)"/> and
+    /// <c>numpy.load</c> read it back.
+    /// </summary>
+    public static void SaveNpz(IRnnModel model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(path);
+        using var file = new FileStream(path, FileMode.Create, FileAccess.Write);
+        SaveNpz(model, file);
+    }
+
+    /// <summary>Writes the weights of <paramref name="model"/> to <paramref name="stream"/> as an <c>.npz</c> archive.</summary>
+    public static void SaveNpz(IRnnModel model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        float[][] weights = model.GetWeights();
+        GeneratedModelSupport.ValidateWeights(weights, model.Info, nameof(model));
+        NpzArchive.Write(stream, weights, model.Info.Weights);
+    }
+
+    private static byte[] ReadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var file = new FileInfo(path);
+        if (file.Exists && file.Length > KerasFileReader.MaxBytes)
+        {
+            throw new InvalidDataException($"'{path}' is {file.Length} bytes; RnnGen reads weight files of up to 2 GiB.");
+        }
+
+        return File.ReadAllBytes(path);
+    }
+
+    private static byte[] ReadStream(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanRead)
+        {
+            throw new ArgumentException("The stream cannot be read.", nameof(stream));
+        }
+
+        // The whole file is needed (HDF5 and zip are read by offset), so buffer it; a non-seekable stream works too.
+        using var buffer = new MemoryStream(stream.CanSeek ? (int)Math.Clamp(stream.Length - stream.Position, 0, KerasFileReader.MaxBytes) : 0);
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > KerasFileReader.MaxBytes)
+            {
+                throw new InvalidDataException("The stream holds more than 2 GiB; RnnGen reads weight files of up to 2 GiB.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,365 @@
+// Writes the generated fixtures of tests/RnnGen.Formats.Tests/Fixtures/generated/: Keras weight files in every layout
+// RnnGen reads, written with the real HDF5 library (h5wasm, HDF5 compiled to WebAssembly), .keras and .npz zips, and the
+// expected outputs of each model computed by the plain-JS equations in rnn-reference.mjs. Run: npm run generate.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import h5wasm from "h5wasm/node";
+import { zipSync } from "fflate";
+import { encodeNpy } from "./npy.mjs";
+import { layerWeightShapes, outputWidth, runModel } from "./rnn-reference.mjs";
+import { writeHdf5Features } from "./hdf5-features.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const out = join(here, "..", "RnnGen.Formats.Tests", "Fixtures", "generated");
+const scratch = join(here, ".scratch");
+await h5wasm.ready;
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+mkdirSync(scratch, { recursive: true });
+
+// libver bounds: [earliest, v108] gives superblock 0 / object header 1 / symbol tables (what h5py wrote before HDF5
+// 2.0); v108 gives superblock 2 / object header 2 / link messages; v110 and later superblock 3 and layout-4 chunk indexes.
+const V0 = ["earliest", "v108"];
+const V2 = ["v108", "v108"];
+const V3 = "latest";
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Models. Each layer: kind, Keras name, units and options. Weights follow a fixed pattern so that every array differs.
+
+const stackLayers = (dialect) => [
+  { kind: "LSTM", name: "bidirectional", units: 4, activation: "tanh", recurrentActivation: dialect.hardSigmoid, useBias: true,
+    returnSequences: true, goBackwards: false, bidirectional: true, mergeMode: "concat" },
+  { kind: "Dropout", name: "dropout", rate: 0.25 },
+  { kind: "GRU", name: "gru", units: 3, activation: "tanh", recurrentActivation: dialect.hardSigmoid, useBias: true,
+    resetAfter: dialect.resetAfter, returnSequences: false, goBackwards: false },
+  { kind: "Dense", name: "dense", units: 4, activation: "relu", useBias: true },
+  { kind: "Dense", name: "dense_1", units: 2, activation: "tanh", useBias: true },
+];
+
+const models = {
+  // Keras 2 (tf.keras 2.4): hard_sigmoid is 0.2x + 0.5; this GRU uses the Keras 2.0 reset_after=False convention.
+  stack_keras2: { timesteps: 5, inputDim: 3, layers: stackLayers({ hardSigmoid: "hard_sigmoid_keras2", resetAfter: false }), salt: 1 },
+  // Keras 3: hard_sigmoid is x/6 + 0.5; GRU reset_after=True (bias [2, 3u]).
+  stack_keras3: { timesteps: 5, inputDim: 3, layers: stackLayers({ hardSigmoid: "hard_sigmoid", resetAfter: true }), salt: 2 },
+  // tf.keras 2.13-2.15 wrote the new layout with Keras 2 semantics: same weights as stack_keras3, Keras 2 hard_sigmoid.
+  stack_tfkeras213: { timesteps: 5, inputDim: 3, layers: stackLayers({ hardSigmoid: "hard_sigmoid_keras2", resetAfter: true }), salt: 2 },
+  simple: {
+    timesteps: 4, inputDim: 2, salt: 3,
+    layers: [
+      { kind: "SimpleRNN", name: "simple_rnn", units: 3, activation: "tanh", useBias: true, returnSequences: true, goBackwards: true },
+      { kind: "Dense", name: "dense", units: 2, activation: "sigmoid", useBias: false },
+    ],
+  },
+  // Nine layers: enough links in one group for HDF5 to switch to dense link storage (more than 8) with libver >= 1.8.
+  deep: {
+    timesteps: 3, inputDim: 2, salt: 4,
+    layers: [
+      ...[0, 1, 2, 3].map((i) => ({ kind: "LSTM", name: i ? `lstm_${i}` : "lstm", units: 2, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: true })),
+      ...[0, 1].map((i) => ({ kind: "SimpleRNN", name: i ? `simple_rnn_${i}` : "simple_rnn", units: 2, activation: "tanh", useBias: true, returnSequences: true })),
+      { kind: "GRU", name: "gru", units: 2, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, resetAfter: true, returnSequences: false },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+      { kind: "Dense", name: "dense_1", units: 1, activation: "linear", useBias: true },
+    ],
+  },
+};
+
+function pattern(n, salt) {
+  // Deterministic, varied, moderate values; rounded to float32 because that is what the files store.
+  return Array.from({ length: n }, (_, i) => Math.fround(0.6 * Math.sin(0.37 * (i + 1) * salt + 0.11 * salt) + 0.05 * Math.cos(1.3 * i)));
+}
+
+function buildWeights(model) {
+  const weights = [];
+  const shapes = [];
+  let width = model.inputDim;
+  let k = 0;
+  for (const layer of model.layers) {
+    for (const shape of layerWeightShapes(layer, width)) {
+      const n = shape.reduce((a, b) => a * b, 1);
+      weights.push(pattern(n, model.salt * 7 + ++k));
+      shapes.push(shape);
+    }
+    width = outputWidth(layer, width);
+  }
+  return { weights, shapes };
+}
+
+for (const model of Object.values(models)) {
+  Object.assign(model, buildWeights(model));
+}
+models.stack_tfkeras213.weights = models.stack_keras3.weights;
+
+// Two input sequences per model; the expected output is the model output for each, flattened batch-first.
+function expected(name) {
+  const model = models[name];
+  const batch = 2;
+  const input = pattern(batch * model.timesteps * model.inputDim, 11 + model.salt).map((v) => Math.fround(2 * v));
+  const output = [];
+  for (let b = 0; b < batch; b++) {
+    const xs = [];
+    for (let t = 0; t < model.timesteps; t++) {
+      const start = (b * model.timesteps + t) * model.inputDim;
+      xs.push(input.slice(start, start + model.inputDim));
+    }
+    output.push(...runModel(model, model.weights, xs).flat(2));
+  }
+  return { model: name, timesteps: model.timesteps, inputDim: model.inputDim, batch, input, output, weights: model.weights, shapes: model.shapes };
+}
+
+for (const name of Object.keys(models)) {
+  writeFileSync(join(out, `expected_${name}.json`), JSON.stringify(expected(name)));
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Keras configs.
+
+const kerasName = (kind) => ({ LSTM: "LSTM", GRU: "GRU", SimpleRNN: "SimpleRNN", Dense: "Dense", Dropout: "Dropout" })[kind];
+const fileActivation = (name) => (name === "hard_sigmoid_keras2" ? "hard_sigmoid" : name);
+
+function recurrentConfig(layer, name, keras3, goBackwards = layer.goBackwards ?? false) {
+  const config = {
+    name, trainable: true, dtype: "float32", return_sequences: layer.returnSequences, return_state: false,
+    go_backwards: goBackwards, stateful: false, unroll: false, units: layer.units,
+    activation: fileActivation(layer.activation), use_bias: layer.useBias,
+    kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } },
+    recurrent_initializer: { class_name: "Orthogonal", config: { gain: 1.0, seed: null } },
+    bias_initializer: { class_name: "Zeros", config: {} },
+    kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null, activity_regularizer: null,
+    kernel_constraint: null, recurrent_constraint: null, bias_constraint: null, dropout: 0.0, recurrent_dropout: 0.0,
+  };
+  if (!keras3) Object.assign(config, { time_major: false, implementation: 2 });
+  if (layer.kind !== "SimpleRNN") config.recurrent_activation = fileActivation(layer.recurrentActivation);
+  if (layer.kind === "LSTM") config.unit_forget_bias = true;
+  if (layer.kind === "GRU") config.reset_after = layer.resetAfter;
+  return config;
+}
+
+function layerConfig(layer, keras3, first, model) {
+  const wrap = (class_name, config) => (keras3 ? { module: "keras.layers", class_name, config, registered_name: null } : { class_name, config });
+  let entry;
+  if (layer.kind === "Dropout") entry = wrap("Dropout", { name: layer.name, trainable: true, dtype: "float32", rate: layer.rate, noise_shape: null, seed: null });
+  else if (layer.kind === "Dense") entry = wrap("Dense", { name: layer.name, trainable: true, dtype: "float32", units: layer.units, activation: layer.activation, use_bias: layer.useBias, kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} } });
+  else if (layer.bidirectional) {
+    const inner = layer.kind.toLowerCase();
+    entry = wrap("Bidirectional", {
+      name: layer.name, trainable: true, dtype: "float32", merge_mode: layer.mergeMode,
+      layer: wrap(kerasName(layer.kind), recurrentConfig(layer, keras3 ? `forward_${inner}` : inner, keras3)),
+      ...(keras3 ? { backward_layer: wrap(kerasName(layer.kind), recurrentConfig(layer, `backward_${inner}`, keras3, true)) } : {}),
+    });
+  } else entry = wrap(kerasName(layer.kind), recurrentConfig(layer, layer.name, keras3));
+  if (first && !keras3) entry.config.batch_input_shape = [null, model.timesteps, model.inputDim];
+  return entry;
+}
+
+function keras2ModelConfig(model) {
+  return { class_name: "Sequential", config: { name: "sequential", layers: model.layers.map((l, i) => layerConfig(l, false, i === 0, model)) } };
+}
+
+function keras3ModelConfig(model, timesteps = model.timesteps) {
+  const input = { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: [null, timesteps, model.inputDim], dtype: "float32", sparse: false, name: "input_layer" }, registered_name: null };
+  return {
+    module: "keras", class_name: "Sequential",
+    config: { name: "sequential", trainable: true, dtype: "float32", layers: [input, ...model.layers.map((l) => layerConfig(l, true, false, model))] },
+    registered_name: null, build_config: { input_shape: [null, timesteps, model.inputDim] }, compile_config: null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// HDF5 helpers.
+
+function ensureGroup(root, path) {
+  let group = root;
+  for (const part of path.split("/").filter(Boolean)) {
+    group = group.keys().includes(part) ? group.get(part) : group.create_group(part);
+  }
+  return group;
+}
+
+function writeArray(group, name, values, shape) {
+  group.create_dataset({ name, data: Float32Array.from(values), shape, dtype: "<f4" });
+}
+
+// Fixed-length strings; "S" is h5wasm's space-padded UTF-8, "A" null-terminated ASCII (h5py writes null-padded).
+function fixedStrings(values, kind) {
+  const width = Math.max(1, ...values.map((v) => Buffer.byteLength(v)));
+  return `${kind}${width}`;
+}
+
+// tf.keras 2.x weight names (TF2 variable names) of each array of a layer.
+function keras2WeightNames(layer) {
+  const inner = layer.kind.toLowerCase();
+  const cell = { LSTM: "lstm_cell", GRU: "gru_cell", SimpleRNN: "simple_rnn_cell" }[layer.kind];
+  const names = (prefix) => ["kernel", "recurrent_kernel", "bias"].slice(0, layer.useBias ? 3 : 2).map((n) => `${prefix}/${n}:0`);
+  if (layer.kind === "Dense") return ["kernel", "bias"].slice(0, layer.useBias ? 2 : 1).map((n) => `${layer.name}/${n}:0`);
+  if (layer.kind === "Dropout") return [];
+  if (layer.bidirectional) return [...names(`${layer.name}/forward_${inner}/${cell}`), ...names(`${layer.name}/backward_${inner}/${cell}`)];
+  return names(`${layer.name}/${cell}`);
+}
+
+// Keras's save_attributes_to_hdf5_group: a list attribute too big for an object header is split into name0, name1, ...
+function writeStringList(target, name, values, { split = 0, kind = "A" } = {}) {
+  if (values.length === 0) {
+    target.create_attribute(name, new Float64Array(0), [0], "<f8"); // np.array([]) is float64
+    return;
+  }
+  if (split > 0) {
+    for (let i = 0, chunk = 0; i < values.length; i += split, chunk++) {
+      const part = values.slice(i, i + split);
+      target.create_attribute(`${name}${chunk}`, part, [part.length], fixedStrings(part, kind));
+    }
+    return;
+  }
+  target.create_attribute(name, values, [values.length], fixedStrings(values, kind));
+}
+
+// Legacy Keras 2 .h5: model.save() (weights under model_weights, config in the root attribute model_config) or
+// save_weights() (layer groups at the root). Keras: legacy_h5_format.save_weights_to_hdf5_group.
+function writeLegacyH5(path, modelName, { fullModel, libver, split = 0, kind = "A", kerasVersion = "2.4.0" }) {
+  const model = models[modelName];
+  const file = new h5wasm.File(path, "w", { libver });
+  file.create_attribute("backend", "tensorflow");
+  file.create_attribute("keras_version", kerasVersion);
+  let weightsGroup = file;
+  if (fullModel) {
+    file.create_attribute("model_config", JSON.stringify(keras2ModelConfig(model)));
+    file.create_attribute("training_config", JSON.stringify({ loss: "mse", metrics: null, optimizer_config: { class_name: "Adam", config: { learning_rate: 0.001 } } }));
+    weightsGroup = file.create_group("model_weights");
+    weightsGroup.create_attribute("backend", "tensorflow");
+    weightsGroup.create_attribute("keras_version", kerasVersion);
+  }
+  writeStringList(weightsGroup, "layer_names", model.layers.map((l) => l.name), { split, kind });
+  let index = 0;
+  for (const layer of model.layers) {
+    const group = weightsGroup.create_group(layer.name);
+    const names = keras2WeightNames(layer);
+    writeStringList(group, "weight_names", names, { split: split && names.length > 2 ? 2 : 0, kind: kind === "A" ? "S" : "A" });
+    for (const name of names) {
+      const slash = name.lastIndexOf("/");
+      writeArray(ensureGroup(group, name.slice(0, slash)), name.slice(slash + 1), model.weights[index], model.shapes[index]);
+      index++;
+    }
+  }
+  file.close();
+}
+
+// Keras 3 .weights.h5 (saving_lib.H5IOStore): layers/<snake_case class name>[_N]/[cell|forward_layer/cell|...]/vars/<i>.
+// Before Keras 3.10 every saveable got a vars group, empty or not; tf.keras 2.13-2.15 used
+// _layer_checkpoint_dependencies instead of layers.
+function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = "layers", optimizer = false }) {
+  const model = models[modelName];
+  const file = new h5wasm.File(path, "w", { libver });
+  if (emptyVars) file.create_group("vars");
+  const counters = {};
+  let index = 0;
+  const vars = (base, count) => {
+    if (count === 0 && !emptyVars) return;
+    const group = ensureGroup(file, `${base}/vars`);
+    for (let i = 0; i < count; i++, index++) writeArray(group, String(i), model.weights[index], model.shapes[index]);
+  };
+  for (const layer of model.layers) {
+    const stem = layer.bidirectional ? "bidirectional" : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout" }[layer.kind];
+    const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
+    const base = `${layersGroup}/${name}`;
+    const perDirection = layer.useBias ? 3 : 2;
+    if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
+    else if (layer.kind === "Dropout") vars(base, 0);
+    else if (layer.bidirectional) {
+      // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
+      // still forward then backward in get_weights() order.
+      vars(base, 0);
+      const forwardStart = index;
+      index += perDirection;
+      vars(`${base}/backward_layer`, 0);
+      vars(`${base}/backward_layer/cell`, perDirection);
+      const after = index;
+      index = forwardStart;
+      vars(`${base}/forward_layer`, 0);
+      vars(`${base}/forward_layer/cell`, perDirection);
+      index = after;
+    } else {
+      vars(base, 0);
+      vars(`${base}/cell`, perDirection);
+    }
+  }
+  if (optimizer) {
+    const group = ensureGroup(file, "optimizer/vars");
+    group.create_dataset({ name: "0", data: new BigInt64Array([100n]), shape: [], dtype: "<q" }); // iterations
+    group.create_dataset({ name: "1", data: new Float32Array([0.001]), shape: [], dtype: "<f4" }); // learning rate
+  }
+  file.close();
+}
+
+function keras3Zip(path, modelName, { kerasVersion, libver, emptyVars, level, timesteps }) {
+  const h5 = join(scratch, "model.weights.h5");
+  writeKeras3Weights(h5, modelName, { libver, emptyVars, optimizer: true });
+  const text = (value) => new Uint8Array(Buffer.from(typeof value === "string" ? value : JSON.stringify(value)));
+  const zip = zipSync({
+    "metadata.json": [text({ keras_version: kerasVersion, date_saved: "2025-01-01@00:00:00" }), { level }],
+    "config.json": [text(keras3ModelConfig(models[modelName], timesteps)), { level }],
+    "model.weights.h5": [new Uint8Array(readFileSync(h5)), { level }],
+  });
+  writeFileSync(path, zip);
+}
+
+// numpy.savez(path, *model.get_weights()): arr_0.npy, arr_1.npy, ... stored (savez) or deflated (savez_compressed).
+function writeNpz(path, modelName, level) {
+  const model = models[modelName];
+  const entries = {};
+  model.weights.forEach((w, i) => { entries[`arr_${i}.npy`] = [encodeNpy(w, model.shapes[i]), { level }]; });
+  writeFileSync(path, zipSync(entries));
+}
+
+const g = (name) => join(out, name);
+writeLegacyH5(g("keras2_stack_model.h5"), "stack_keras2", { fullModel: true, libver: V0 });
+writeLegacyH5(g("keras2_stack_weights.h5"), "stack_keras2", { fullModel: false, libver: V2, kind: "S" });
+writeLegacyH5(g("keras2_stack_split_attributes.h5"), "stack_keras2", { fullModel: true, libver: V3, split: 2 });
+writeLegacyH5(g("keras2_simple_model.h5"), "simple", { fullModel: true, libver: ["v110", "v110"] });
+writeLegacyH5(g("keras2_deep_model.h5"), "deep", { fullModel: true, libver: V3 });
+writeKeras3Weights(g("keras3_stack_pre310.weights.h5"), "stack_keras3", { libver: V0, emptyVars: true });
+writeKeras3Weights(g("keras3_stack.weights.h5"), "stack_keras3", { libver: V3, emptyVars: false });
+writeKeras3Weights(g("tfkeras213_stack.weights.h5"), "stack_tfkeras213", { libver: V2, emptyVars: true, layersGroup: "_layer_checkpoint_dependencies" });
+writeKeras3Weights(g("keras3_simple.weights.h5"), "simple", { libver: V3, emptyVars: false });
+writeKeras3Weights(g("keras3_deep.weights.h5"), "deep", { libver: V3, emptyVars: false });
+keras3Zip(g("keras3_stack.keras"), "stack_keras3", { kerasVersion: "3.6.0", libver: V0, emptyVars: true, level: 0 });
+keras3Zip(g("keras3_stack_deflated.keras"), "stack_keras3", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6, timesteps: null });
+writeNpz(g("keras3_stack.npz"), "stack_keras3", 0);
+writeNpz(g("keras3_stack_compressed.npz"), "stack_keras3", 6);
+
+// .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.
+{
+  const base = pattern(12, 5);
+  const f32 = (values) => values.map(Math.fround);
+  const entries = {
+    "arr_0.npy": [encodeNpy(f32(base), [3, 4], { dtype: "<f8" }), { level: 0 }],
+    "arr_1.npy": [encodeNpy(f32(base), [3, 4], { dtype: ">f4" }), { level: 0 }],
+    "arr_2.npy": [encodeNpy(f32(base), [2, 3, 2], { version: 2 }), { level: 6 }],
+    "arr_3.npy": [encodeNpy(f32(base), [3, 4], { fortranOrder: true }), { level: 0 }],
+    "arr_4.npy": [encodeNpy(f32(base), [12], { version: 3, dtype: ">f8" }), { level: 0 }],
+  };
+  writeFileSync(g("npy_variants.npz"), zipSync(entries));
+  writeFileSync(g("expected_npy_variants.json"), JSON.stringify({ values: f32(base), shapes: [[3, 4], [3, 4], [2, 3, 2], [3, 4], [12]] }));
+}
+
+// Link cycles. Hard links may legally make the group graph cyclic; the loader must still find the weights and an
+// inspector must terminate. A cycle of soft links can never resolve and must fail cleanly.
+{
+  writeKeras3Weights(g("hard_link_cycle.weights.h5"), "simple", { libver: V0, emptyVars: false });
+  const f = new h5wasm.File(g("hard_link_cycle.weights.h5"), "a");
+  f.get("layers/simple_rnn/cell").create_hard_link("/", "back_to_root");
+  f.get("layers/dense").create_hard_link("/layers/dense", "itself");
+  f.close();
+
+  const model = models.simple;
+  const s = new h5wasm.File(g("soft_link_cycle.weights.h5"), "w", { libver: V2 });
+  const cell = ensureGroup(s, "layers/simple_rnn/cell/vars");
+  for (let i = 0; i < 3; i++) writeArray(cell, String(i), model.weights[i], model.shapes[i]);
+  const dense = ensureGroup(s, "layers/dense");
+  dense.create_soft_link("/layers/dense/vars_b", "vars");
+  dense.create_soft_link("/layers/dense/vars", "vars_b");
+  s.close();
+}
+
+writeHdf5Features(h5wasm, out);
+rmSync(scratch, { recursive: true, force: true });
+console.log(`fixtures written to ${out}`);
