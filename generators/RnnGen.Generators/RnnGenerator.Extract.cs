@@ -92,6 +92,7 @@ public sealed partial class RnnGenerator
             UnsupportedReason: UnsupportedReason(type),
             NonPartialContainingType: FirstNonPartialContainingType(type, cancellationToken),
             AttributesOnSeveralDeclarations: declarations.Count > 1,
+            HasPrimaryConstructor: type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: not null }),
             ClassLocation: LocationInfo.From(declaration.Identifier.GetLocation()),
             Attributes: attributes);
     }

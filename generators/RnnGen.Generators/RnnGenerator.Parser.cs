@@ -18,6 +18,16 @@ public sealed partial class RnnGenerator
     internal const int MaxTimesteps = 1 << 20;
     internal const long MaxParameters = int.MaxValue / 2;
 
+    /// <summary>The members the emitter adds to a model class; a class of one of these names cannot hold them (CS0542).</summary>
+    internal static readonly string[] GeneratedMemberNames =
+    {
+        "Timesteps", "InputDim", "Units", "OutputDim", "ParameterCount", "DefaultSeed", "Summary", "Info", "Input", "InputStep",
+        "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights", "SetWeights", "LoadWeights",
+        "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "Run", "RunMany", "RunChunks", "RunChunk", "StepCore",
+        "BeginCall", "PackWeights", "InitializeWeights", "WorkerScratch", "PackedLength", "ScratchLength", "BatchChunk",
+        "BatchScratchLength", "OutputFloats",
+    };
+
     // Each sequence tensor (the input, a layer output that keeps the time axis) is one generated array or struct whose
     // length the generated code writes as a constant int expression, and the working memory holds two of them at once:
     // 2^28 floats (1 GiB) keeps all of it far from int.MaxValue. Timesteps and widths within their own limits can
@@ -128,6 +138,16 @@ public sealed partial class RnnGenerator
             if (_input.UnsupportedReason is string reason)
             {
                 Report(DiagnosticDescriptors.UnsupportedClass, _input.ClassLocation, _input.ClassName, reason);
+            }
+
+            if (Array.IndexOf(GeneratedMemberNames, _input.ClassName) >= 0)
+            {
+                Report(DiagnosticDescriptors.NameClashesWithGeneratedMember, _input.ClassLocation, _input.ClassName, string.Join(", ", GeneratedMemberNames));
+            }
+
+            if (_input.HasPrimaryConstructor)
+            {
+                Report(DiagnosticDescriptors.PrimaryConstructor, _input.ClassLocation, _input.ClassName);
             }
 
             if (_input.AttributesOnSeveralDeclarations)

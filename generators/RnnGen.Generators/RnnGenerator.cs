@@ -54,11 +54,15 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = models
             .Select(static (model, _) => model.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics, static (output, list) =>
+
+        // Reported against the real syntax tree, not only a file path: the compiler applies #pragma warning and
+        // [SuppressMessage] only to diagnostics located in a tree (dotnet/roslyn#68291). Combining with the compilation
+        // re-runs only this reporting step; the models above stay cached.
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, pair) =>
         {
-            foreach (DiagnosticInfo diagnostic in list)
+            foreach (DiagnosticInfo diagnostic in pair.Left)
             {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
             }
         });
     }

@@ -23,7 +23,7 @@ foreach (IRnnModel model in models)
 {
     float[][] weights = model.Info.Weights.Select(w => Enumerable.Range(0, w.Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray();
     model.SetWeights(weights);
-    const int batch = 2;
+    const int batch = 6; // one chunk of four through the batched kernels, two sequences alone
     float[] input = Enumerable.Range(0, batch * model.Info.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
     var exact = new ReferenceModel(model.Info, weights, ReferencePrecision.Float64);
     var single = new ReferenceModel(model.Info, weights, ReferencePrecision.Float32);

@@ -119,7 +119,17 @@ internal static class DiagnosticDescriptors
         "RNNG021", "Declared size too large",
         "{0}: {1} is too large ({2}); RnnGen supports at most {3}.");
 
-    /// <summary>RNNG100: "{0}.{1} expects {2} floats ({3}), but this {4} has {5}."</summary>
+    /// <summary>RNNG022: "'{0}' is also the name of a member RnnGen generates in the model class ({1}); rename the class."</summary>
+    public static readonly DiagnosticDescriptor NameClashesWithGeneratedMember = Error(
+        "RNNG022", "Class name clashes with a generated member",
+        "'{0}' is also the name of a member RnnGen generates in the model class ({1}); rename the class.");
+
+    /// <summary>RNNG023: "'{0}' has a primary constructor; RnnGen adds the constructors {0}() and {0}(int seed), which a primary constructor would have to call. Remove the parameter list and use fields or properties."</summary>
+    public static readonly DiagnosticDescriptor PrimaryConstructor = Error(
+        "RNNG023", "Model class has a primary constructor",
+        "'{0}' has a primary constructor; RnnGen adds the constructors {0}() and {0}(int seed), which a primary constructor would have to call. Remove the parameter list and use fields or properties.");
+
+    /// <summary>RNNG100 (SpanLengthAnalyzer): "{0}.{1} expects {2}, but this {3} has {4} floats"</summary>
     public static readonly DiagnosticDescriptor SpanLengthMismatch = new(
         "RNNG100", "Span length cannot fit the model",
         "{0}.{1} expects {2}, but this {3} has {4} floats",
@@ -130,7 +140,7 @@ internal static class DiagnosticDescriptors
         UnknownActivation, UnknownInitializer, MalformedInitializer, BidirectionalGoBackwards, LayersWithoutSequential,
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
         AttributesOnSeveralDeclarations, ActivationNotAllowed, LayerNeedsSequential, EmptySequential,
-        MergeModeWithoutBidirectional, SizeTooLarge, SpanLengthMismatch);
+        MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, SpanLengthMismatch);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 

@@ -17,7 +17,28 @@ internal sealed record DiagnosticInfo(string Id, EquatableArray<string> Argument
         return new DiagnosticInfo(descriptor.Id, texts.ToEquatableArray(), location);
     }
 
-    public Diagnostic ToDiagnostic()
+    /// <summary>The diagnostic, located in <paramref name="compilation"/>'s syntax tree of the same path when there is one.</summary>
+    public Diagnostic ToDiagnostic(Compilation compilation)
+    {
+        Location? location = null;
+        if (Location is not null)
+        {
+            foreach (SyntaxTree tree in compilation.SyntaxTrees)
+            {
+                if (tree.FilePath == Location.FilePath && tree.Length >= Location.TextSpan.End)
+                {
+                    location = Microsoft.CodeAnalysis.Location.Create(tree, Location.TextSpan);
+                    break;
+                }
+            }
+        }
+
+        return Create(location ?? Location?.ToLocation());
+    }
+
+    public Diagnostic ToDiagnostic() => Create(Location?.ToLocation());
+
+    private Diagnostic Create(Location? location)
     {
         var arguments = new object[Arguments.Count];
         for (int i = 0; i < arguments.Length; i++)
@@ -25,6 +46,6 @@ internal sealed record DiagnosticInfo(string Id, EquatableArray<string> Argument
             arguments[i] = Arguments[i];
         }
 
-        return Diagnostic.Create(DiagnosticDescriptors.ById(Id), Location?.ToLocation() ?? Microsoft.CodeAnalysis.Location.None, arguments);
+        return Diagnostic.Create(DiagnosticDescriptors.ById(Id), location ?? Microsoft.CodeAnalysis.Location.None, arguments);
     }
 }

@@ -25,9 +25,14 @@ internal sealed partial class ModelEmitter
             _w.Line("/// <typeparam name=\"TInput\">A generated sequence type of this model's input shape.</typeparam>");
             _w.Line("/// <param name=\"input\">The input sequence.</param>");
             _w.Line("/// <param name=\"output\">Receives the outputs.</param>");
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">A hand-written <typeparamref name=\"TInput\"/> claims the shape but is not its size.</exception>");
             _w.Line($"public void Forward<TInput>(in TInput input, out Output output)");
-            _w.Line($"    where TInput : struct, global::RnnGen.Shapes.ITensor<{SizeType(_spec.Timesteps)}, {SizeType(_spec.InputDim)}> =>");
-            _w.Line($"    Forward(in {Unsafe}.As<TInput, Input>(ref {Unsafe}.AsRef(in input)), out output);");
+            _w.Line($"    where TInput : struct, global::RnnGen.Shapes.ITensor<{SizeType(_spec.Timesteps)}, {SizeType(_spec.InputDim)}>");
+            using (_w.Braces(string.Empty))
+            {
+                _w.Line($"{Support}.RequireSameSize<TInput, Input>();");
+                _w.Line($"Forward(in {Unsafe}.As<TInput, Input>(ref {Unsafe}.AsRef(in input)), out output);");
+            }
             _w.Line();
         }
 
@@ -168,6 +173,14 @@ internal sealed partial class ModelEmitter
             if (withInitialState)
             {
                 _w.Line($"{Span} rowState = new {Span}(_scratch, InitialStateOffset, {Int(initialLayer!.StateCount * initialLayer.Spec.Units)});");
+            }
+
+            if (!withInitialState)
+            {
+                // Chunks of sequences advance together through the batched kernels; the rest one at a time.
+                _w.Line($"RunMany(input, batch, {string.Join(", ", _layout.Outputs.Select(o => $"{o.VariableName}, {Int(o.Length)}"))}, 0, batch / BatchChunk, _batchScratch);");
+                _w.Line($"return new[] {{ {string.Join(", ", _layout.Outputs.Select(o => o.VariableName))} }};");
+                return;
             }
 
             using (_w.Braces("for (int b = 0; b < batch; b++)"))

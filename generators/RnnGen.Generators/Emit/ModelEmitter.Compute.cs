@@ -44,6 +44,7 @@ internal sealed partial class ModelEmitter
         }
 
         WriteActivationHelpers();
+        WriteBatchCompute();
     }
 
     private string PackedOffsetName(DirectionLayout direction, int tier) =>
@@ -167,7 +168,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"const int Units = {Int(s.Units)};");
             using (_w.Braces($"for (int r = 0; r < {Int(rows)}; r++)"))
             {
-                _w.Line($"{layer.Pascal}Row(input.Slice(r * InputWidth, InputWidth), output.Slice(r * Units, Units));");
+                _w.Line($"{layer.Pascal}Row(input.Slice(r * InputWidth, InputWidth), output.Slice(r * Units, Units), _scratch, DenseRowOffset);");
             }
         }
 
@@ -178,9 +179,9 @@ internal sealed partial class ModelEmitter
     {
         LayerSpec s = layer.Spec;
         DirectionLayout direction = layer.Directions[0];
-        _w.Line($"// One row of {s.Name}, with the kernel for this machine's vector width.");
+        _w.Line($"// One row of {s.Name}, with the kernel for this machine's vector width{(layer.DenseUsesRows ? string.Empty : "; scratch[rowOffset..] takes the padded row")}.");
         _w.Line(MethodImplInline);
-        using (_w.Braces($"private void {layer.Pascal}Row({ReadOnlySpan} x, {Span} y)"))
+        using (_w.Braces($"private void {layer.Pascal}Row({ReadOnlySpan} x, {Span} y, float[] scratch, int rowOffset)"))
         {
             _w.Line($"ref float weights = ref {MemoryMarshal}.GetArrayDataReference(_packed);");
             _w.Line($"ref float input = ref {MemoryMarshal}.GetReference(x);");
@@ -188,7 +189,7 @@ internal sealed partial class ModelEmitter
             if (!layer.DenseUsesRows)
             {
                 // The kernel writes whole vectors, so it writes a padded row that is then copied.
-                _w.Line($"{Span} padded = new {Span}(_scratch, DenseRowOffset, {Int(PaddedUnits(s.Units))});");
+                _w.Line($"{Span} padded = new {Span}(scratch, rowOffset, {Int(PaddedUnits(s.Units))});");
             }
 
             WriteTierDispatch(layer, (tier, lanes) =>
@@ -436,30 +437,33 @@ internal sealed partial class ModelEmitter
     }
 
     // Writes the output of one direction for timestep `position` (during the time loop), or, with a null position, the
-    // final output of every direction after the loop.
-    private void WriteStore(LayerLayout layer, string? position, int direction = 0)
+    // final output of every direction after the loop. `h` is the state just computed; `output` and `backwardOutput` the
+    // destinations; `final(d)` the final state of direction d.
+    private void WriteStore(LayerLayout layer, string? position, int direction = 0, string h = "h.Slice(0, Units)",
+        string output = "output", string backwardOutput = "backwardOutput", System.Func<int, string>? final = null)
     {
         LayerSpec s = layer.Spec;
+        final ??= d => $"new {ReadOnlySpan}(_scratch, {layer.Directions[d].Pascal}HOffset, Units)";
         if (!s.Bidirectional)
         {
             _w.Line(position is null
-                ? $"new {ReadOnlySpan}(_scratch, {layer.Directions[0].Pascal}HOffset, Units).CopyTo(output);"
-                : $"h.Slice(0, Units).CopyTo(output.Slice({position} * Units, Units));");
+                ? $"{final(0)}.CopyTo({output});"
+                : $"{h}.CopyTo({output}.Slice({position} * Units, Units));");
             return;
         }
 
         if (position is null)
         {
-            WriteMerge(s.MergeMode, $"new {ReadOnlySpan}(_scratch, {layer.Directions[0].Pascal}HOffset, Units)", 0, null);
-            WriteMerge(s.MergeMode, $"new {ReadOnlySpan}(_scratch, {layer.Directions[1].Pascal}HOffset, Units)", 1, null);
+            WriteMerge(s.MergeMode, final(0), 0, null, output, backwardOutput);
+            WriteMerge(s.MergeMode, final(1), 1, null, output, backwardOutput);
         }
         else
         {
-            WriteMerge(s.MergeMode, "h.Slice(0, Units)", direction, position);
+            WriteMerge(s.MergeMode, h, direction, position, output, backwardOutput);
         }
     }
 
-    private void WriteMerge(MergeMode mode, string source, int direction, string? position)
+    private void WriteMerge(MergeMode mode, string source, int direction, string? position, string output, string backwardOutput)
     {
         string Start(string perRow, string within) =>
             position is null ? within : within == "0" ? $"{position} * {perRow}" : $"{position} * {perRow} + {within}";
@@ -467,23 +471,23 @@ internal sealed partial class ModelEmitter
         switch (mode)
         {
             case MergeMode.Concat:
-                _w.Line($"{source}.CopyTo(output.Slice({Start("2 * Units", direction == 0 ? "0" : "Units")}, Units));");
+                _w.Line($"{source}.CopyTo({output}.Slice({Start("2 * Units", direction == 0 ? "0" : "Units")}, Units));");
                 return;
             case MergeMode.None:
-                _w.Line($"{source}.CopyTo({(direction == 0 ? "output" : "backwardOutput")}.Slice({Start("Units", "0")}, Units));");
+                _w.Line($"{source}.CopyTo({(direction == 0 ? output : backwardOutput)}.Slice({Start("Units", "0")}, Units));");
                 return;
         }
 
         if (direction == 0)
         {
-            _w.Line($"{source}.CopyTo(output.Slice({Start("Units", "0")}, Units));");
+            _w.Line($"{source}.CopyTo({output}.Slice({Start("Units", "0")}, Units));");
             return;
         }
 
         using (_w.Braces(""))
         {
             _w.Line($"{ReadOnlySpan} backward = {source};");
-            _w.Line($"{Span} merged = output.Slice({Start("Units", "0")}, Units);");
+            _w.Line($"{Span} merged = {output}.Slice({Start("Units", "0")}, Units);");
             using (_w.Braces("for (int j = 0; j < Units; j++)"))
             {
                 _w.Line(mode switch

@@ -21,46 +21,68 @@ internal sealed partial class ModelEmitter
 
     private static readonly string[] s_lstmGates = { "I", "F", "G", "O" };
 
+    /// <summary>Sequences a batched kernel advances together: the batch API runs the batch in chunks of this many.</summary>
+    internal const int BatchChunk = 4;
+
     /// <summary>
-    /// How a kernel tiles its unit blocks: <c>Group</c> blocks share each broadcast input (their accumulators live in
-    /// registers together), each gate sum split into <c>Partials</c> interleaved partial sums, so that at least eight
-    /// independent FMA chains cover the FMA latency (4 cycles, 2 per cycle) without spilling registers (16
-    /// accumulators with 512-bit vectors, which have 32 registers; 8 otherwise).
+    /// How a kernel tiles its work: <c>Group</c> unit blocks and <c>Sequences</c> sequences share each weight load and
+    /// broadcast (their accumulators live in registers together), and each sum is split into <c>Partials</c>
+    /// interleaved partial sums, so that at least eight independent FMA chains cover the FMA latency (4 cycles, 2 per
+    /// cycle) without spilling registers: 24 accumulators with 512-bit vectors (32 registers), 12 otherwise (16 on x64).
     /// </summary>
     private readonly struct Tiling
     {
         /// <param name="blocks">Unit blocks of the layer.</param>
-        /// <param name="chains">Accumulators a loop over the inputs updates, per block (the gates it sums).</param>
-        /// <param name="registers">Accumulators alive per block (GRU keeps its input and recurrent sums apart).</param>
+        /// <param name="chains">Accumulators a loop over the inputs updates, per block and sequence (the gates it sums).</param>
+        /// <param name="registers">Accumulators alive per block and sequence (GRU keeps its input and recurrent sums apart).</param>
         /// <param name="lanes">Vector width in floats.</param>
-        public Tiling(int blocks, int chains, int registers, int lanes)
+        /// <param name="sequences">Sequences of the kernel: 1, or <see cref="BatchChunk"/> for the batch API.</param>
+        public Tiling(int blocks, int chains, int registers, int lanes, int sequences)
         {
-            // 512-bit code has 32 vector registers, the others 16 (x64); leave room for broadcasts and loads.
             int budget = lanes == 16 ? 24 : 12;
+            int together = sequences;
+            while (together > 1 && together * registers > budget)
+            {
+                together /= 2;
+            }
+
             int group = 1;
             for (int g = 1; g <= blocks; g++)
             {
-                if (blocks % g == 0 && g * registers <= budget && g * chains <= 16)
+                if (blocks % g == 0 && g * together * registers <= budget && g * together * chains <= 16)
                 {
                     group = g;
                 }
             }
 
-            int wanted = (8 + group * chains - 1) / (group * chains);
-            int affordable = System.Math.Max(1, budget / (group * registers));
+            int wanted = (8 + group * together * chains - 1) / (group * together * chains);
+            int affordable = System.Math.Max(1, budget / (group * together * registers));
             Group = group;
+            Sequences = together;
+            SequenceGroups = sequences / together;
             Partials = System.Math.Max(1, System.Math.Min(4, System.Math.Min(wanted, affordable)));
             Groups = blocks / group;
         }
 
         public int Group { get; }
 
+        public int Sequences { get; }
+
+        public int SequenceGroups { get; }
+
         public int Partials { get; }
 
         public int Groups { get; }
+
+        public bool Batched => Sequences > 1 || SequenceGroups > 1;
     }
 
-    private void WriteRecurrentKernel(LayerLayout layer, int lanes)
+    private static string KernelName(LayerLayout layer, int lanes, int sequences) =>
+        $"{layer.Pascal}{(sequences == 1 ? "Cell" : "CellBatch")}X{Int(lanes)}";
+
+    /// <param name="sequences">1 for the single-sequence kernel; <see cref="BatchChunk"/> for the batched one, which reads
+    /// sequence r's input at r * XStride and its states at r * Padded (r * 3 * Padded for the GRU gates buffer).</param>
+    private void WriteRecurrentKernel(LayerLayout layer, int lanes, int sequences = 1)
     {
         LayerSpec s = layer.Spec;
         string v = VectorType(lanes);
@@ -81,13 +103,27 @@ internal sealed partial class ModelEmitter
         parameters.Add("bool reverse");
         string cell = s.Kind switch { LayerKind.SimpleRnn => "SimpleRNNCell", LayerKind.Lstm => "LSTMCell", _ => "GRUCell" };
         // GRU keeps the input and recurrent sums of each gate apart, so it holds twice the accumulators.
-        var tiling = new Tiling(blocks, gates, s.Kind == LayerKind.Gru && s.ResetAfter ? 2 * gates : gates, lanes);
-        _w.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
-        _w.Line($"// {Int(tiling.Group)} block(s) at a time. Each block's gate pre-activations are summed over the inputs and the previous");
-        _w.Line("// state, then updated in registers. With reverse, the blocks are visited last to first: alternating the order from");
-        _w.Line("// one step to the next starts each step on the weights the previous one left in the L1 cache.");
+        // The GRU with reset_after=False keeps x_z, x_r, x_h, h_z and h_r alive in its first pass; WriteGruResetBeforeKernel
+        // tiles with the same numbers, so that both agree on how many sequences a pass takes.
+        int registers = s.Kind != LayerKind.Gru ? gates : s.ResetAfter ? 2 * gates : 5;
+        var tiling = new Tiling(blocks, gates, registers, lanes, sequences);
+        if (sequences == 1)
+        {
+            _w.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
+            _w.Line($"// {Int(tiling.Group)} block(s) at a time.");
+        }
+        else
+        {
+            _w.Line($"// One timestep of {s.Name} for {Int(sequences)} sequences at once with {Int(lanes)}-float vectors (Keras {cell}.call): the");
+            _w.Line($"// recurrent product becomes a matrix product, each weight vector loaded once for {Int(tiling.Sequences)} sequences; units in");
+            _w.Line($"// {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.Group)} at a time.");
+        }
+
+        _w.Line("// Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.");
+        _w.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
+        _w.Line("// weights the previous one left in the L1 cache.");
         _w.Line(MethodImplHot);
-        using (_w.Braces($"private static void {layer.Pascal}CellX{Int(lanes)}({string.Join(", ", parameters)})"))
+        using (_w.Braces($"private static void {KernelName(layer, lanes, sequences)}({string.Join(", ", parameters)})"))
         {
             _w.Line($"const int Inputs = {Int(s.InputWidth)};");
             _w.Line($"const int Units = {Int(s.Units)};");
@@ -97,12 +133,24 @@ internal sealed partial class ModelEmitter
             _w.Line("const int BlockStride = (Inputs + Units) * RowStride;");
             _w.Line($"const int BiasStart = {Int(blocks)} * BlockStride;");
             _w.Line($"const int BiasStride = {Int(biasRows)} * RowStride;");
-            if (s.Kind == LayerKind.Gru && !s.ResetAfter)
+            if (tiling.Batched || s.Kind == LayerKind.Gru && !s.ResetAfter)
             {
-                WriteGruResetBeforeKernel(layer, lanes, blocks);
+                _w.Line($"const int Padded = {Int(PaddedUnits(s.Units))}; // state floats per sequence");
             }
-            else
+
+            if (tiling.Batched)
             {
+                _w.Line($"const int XStride = {Int(layer.BatchInputStride)}; // input floats per sequence");
+            }
+
+            void Body()
+            {
+                if (s.Kind == LayerKind.Gru && !s.ResetAfter)
+                {
+                    WriteGruResetBeforeKernel(layer, lanes, blocks, sequences);
+                    return;
+                }
+
                 WriteGroupLoop(tiling, () =>
                 {
                     switch (s.Kind)
@@ -119,10 +167,43 @@ internal sealed partial class ModelEmitter
                     }
                 });
             }
+
+            if (tiling.SequenceGroups > 1)
+            {
+                // Fewer registers than the chunk needs: the chunk goes through in groups of sequences.
+                using (_w.Braces($"for (int q = 0; q < {Int(sequences)}; q += {Int(tiling.Sequences)})"))
+                {
+                    _w.Line($"ref float xq = ref {Unsafe}.Add(ref x, q * XStride);");
+                    _w.Line($"ref float hPrevq = ref {Unsafe}.Add(ref hPrev, q * Padded);");
+                    _w.Line($"ref float hNextq = ref {Unsafe}.Add(ref hNext, q * Padded);");
+                    if (s.Kind == LayerKind.Lstm)
+                    {
+                        _w.Line($"ref float cq = ref {Unsafe}.Add(ref c, q * Padded);");
+                    }
+
+                    if (s.Kind == LayerKind.Gru && !s.ResetAfter)
+                    {
+                        _w.Line($"ref float gatesq = ref {Unsafe}.Add(ref gates, q * 3 * Padded);");
+                    }
+
+                    _sequenceSuffix = "q";
+                    Body();
+                    _sequenceSuffix = string.Empty;
+                }
+            }
+            else
+            {
+                Body();
+            }
         }
 
         _w.Line();
     }
+
+    // "q" while emitting the body of a loop over sequence groups, whose refs are rebased (xq, hPrevq, ...).
+    private string _sequenceSuffix = string.Empty;
+
+    private string Ref(string name) => name + _sequenceSuffix;
 
     // for each group of blocks (in reverse order when asked): refs to each block's weights and bias, then the body.
     private void WriteGroupLoop(Tiling tiling, System.Action body, bool reversible = true)
@@ -161,7 +242,14 @@ internal sealed partial class ModelEmitter
 
     private static int LanesOf(string vectorType) => vectorType.EndsWith("512", System.StringComparison.Ordinal) ? 16 : vectorType.EndsWith("256", System.StringComparison.Ordinal) ? 8 : 4;
 
-    private static string At(int j) => j == 0 ? "(nuint)(first * Lanes)" : $"(nuint)((first + {Int(j)}) * Lanes)";
+    // Offset of block j of sequence r in a state buffer with `stride` floats per sequence.
+    private static string At(int j, int r = 0, string stride = "Padded")
+    {
+        string block = j == 0 ? "first * Lanes" : $"(first + {Int(j)}) * Lanes";
+        return r == 0 ? $"(nuint)({block})" : $"(nuint)({Int(r)} * {stride} + {block})";
+    }
+
+    private static string Suffix(Tiling tiling, int r) => tiling.Sequences > 1 ? "s" + Int(r) : string.Empty;
 
     private void WriteSimpleRnnGroup(LayerSpec s, string v, Tiling tiling)
     {
@@ -171,9 +259,12 @@ internal sealed partial class ModelEmitter
         WriteInputAndStateProducts(s, v, z, z, new[] { 0 }, tiling, LanesOf(v));
         CombineAccumulators(z, tiling);
         _w.Line($"// h = {s.Activation}(z)");
-        for (int j = 0; j < tiling.Group; j++)
+        for (int r = 0; r < tiling.Sequences; r++)
         {
-            _w.Line($"{v}.StoreUnsafe({Activation(s.Activation, v, $"accZ{Int(j)}")}, ref hNext, {At(j)});");
+            for (int j = 0; j < tiling.Group; j++)
+            {
+                _w.Line($"{v}.StoreUnsafe({Activation(s.Activation, v, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {Ref("hNext")}, {At(j, r)});");
+            }
         }
     }
 
@@ -185,12 +276,15 @@ internal sealed partial class ModelEmitter
         WriteInputAndStateProducts(s, v, s_lstmGates, s_lstmGates, new[] { 0, 1, 2, 3 }, tiling, LanesOf(v));
         CombineAccumulators(s_lstmGates, tiling);
         _w.Line($"// i = {ra}(z_i), f = {ra}(z_f), o = {ra}(z_o); c = f*c + i*{act}(z_c); h = o*{act}(c)");
-        for (int j = 0; j < tiling.Group; j++)
+        for (int r = 0; r < tiling.Sequences; r++)
         {
-            string b = Int(j);
-            _w.Line($"{v}<float> cell{b} = {VectorMath}.MultiplyAdd({Activation(ra, v, $"accF{b}")}, {v}.LoadUnsafe(ref c, {At(j)}), {Activation(ra, v, $"accI{b}")} * {Activation(act, v, $"accG{b}")});");
-            _w.Line($"{v}.StoreUnsafe(cell{b}, ref c, {At(j)});");
-            _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accO{b}")} * {Activation(act, v, $"cell{b}")}, ref hNext, {At(j)});");
+            for (int j = 0; j < tiling.Group; j++)
+            {
+                string b = Int(j) + Suffix(tiling, r);
+                _w.Line($"{v}<float> cell{b} = {VectorMath}.MultiplyAdd({Activation(ra, v, $"accF{b}")}, {v}.LoadUnsafe(ref {Ref("c")}, {At(j, r)}), {Activation(ra, v, $"accI{b}")} * {Activation(act, v, $"accG{b}")});");
+                _w.Line($"{v}.StoreUnsafe(cell{b}, ref {Ref("c")}, {At(j, r)});");
+                _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accO{b}")} * {Activation(act, v, $"cell{b}")}, ref {Ref("hNext")}, {At(j, r)});");
+            }
         }
     }
 
@@ -205,73 +299,87 @@ internal sealed partial class ModelEmitter
         CombineAccumulators(xGates, tiling);
         CombineAccumulators(hGates, tiling);
         _w.Line($"// z = {ra}(x_z + h_z), r = {ra}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
-        for (int j = 0; j < tiling.Group; j++)
+        for (int r = 0; r < tiling.Sequences; r++)
         {
-            string b = Int(j);
-            _w.Line($"{v}<float> z{b} = {Activation(ra, v, $"accXZ{b} + accHZ{b}")};");
-            _w.Line($"{v}<float> candidate{b} = {Activation(act, v, $"{VectorMath}.MultiplyAdd({Activation(ra, v, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
-            _w.Line($"{v}.StoreUnsafe(z{b} * {v}.LoadUnsafe(ref hPrev, {At(j)}) + ({v}<float>.One - z{b}) * candidate{b}, ref hNext, {At(j)});");
+            for (int j = 0; j < tiling.Group; j++)
+            {
+                string b = Int(j) + Suffix(tiling, r);
+                _w.Line($"{v}<float> z{b} = {Activation(ra, v, $"accXZ{b} + accHZ{b}")};");
+                _w.Line($"{v}<float> candidate{b} = {Activation(act, v, $"{VectorMath}.MultiplyAdd({Activation(ra, v, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
+                _w.Line($"{v}.StoreUnsafe(z{b} * {v}.LoadUnsafe(ref {Ref("hPrev")}, {At(j, r)}) + ({v}<float>.One - z{b}) * candidate{b}, ref {Ref("hNext")}, {At(j, r)});");
+            }
         }
     }
 
     // reset_after=False needs r*h of every unit before any candidate: a first pass over the blocks computes z, r*h and
     // x·W_h + b_h into the gates buffer, a second the candidate and the new state.
-    private void WriteGruResetBeforeKernel(LayerLayout layer, int lanes, int blocks)
+    private void WriteGruResetBeforeKernel(LayerLayout layer, int lanes, int blocks, int sequences)
     {
         LayerSpec s = layer.Spec;
         string v = VectorType(lanes);
         string ra = s.RecurrentActivation!, act = s.Activation;
-        var first = new Tiling(blocks, 3, 5, lanes);
-        var second = new Tiling(blocks, 1, 1, lanes);
-        _w.Line($"const int Padded = {Int(PaddedUnits(s.Units))}; // gates buffer: [z | r*h | x_h], each Padded floats");
+        var first = new Tiling(blocks, 3, 5, lanes, sequences);
+        var second = new Tiling(blocks, 1, 1, lanes, first.Sequences);
+        _w.Line("// The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.");
         _w.Line("// Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).");
         WriteGroupLoop(first, () =>
         {
             string[] xGates = { "XZ", "XR", "XH" }, hGates = { "HZ", "HR" };
             DeclareAccumulators(v, xGates, first, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
             DeclareAccumulators(v, hGates, first, (j, g) => $"{v}<float>.Zero");
-            WriteProducts(v, xGates, new[] { 0, 1, 2 }, first, "x", 0, s.InputWidth);
-            WriteProducts(v, hGates, new[] { 0, 1 }, first, "hPrev", s.InputWidth, s.Units);
+            WriteProducts(v, xGates, new[] { 0, 1, 2 }, first, "x", "XStride", 0, s.InputWidth);
+            WriteProducts(v, hGates, new[] { 0, 1 }, first, "hPrev", "Padded", s.InputWidth, s.Units);
             CombineAccumulators(xGates, first);
             CombineAccumulators(hGates, first);
             _w.Line($"// z = {ra}(x_z + h·U_z), r = {ra}(x_r + h·U_r)");
-            for (int j = 0; j < first.Group; j++)
+            for (int r = 0; r < first.Sequences; r++)
             {
-                string b = Int(j);
-                _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accXZ{b} + accHZ{b}")}, ref gates, {At(j)});");
-                _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accXR{b} + accHR{b}")} * {v}.LoadUnsafe(ref hPrev, {At(j)}), ref gates, Padded + {At(j)});");
-                _w.Line($"{v}.StoreUnsafe(accXH{b}, ref gates, 2 * Padded + {At(j)});");
+                for (int j = 0; j < first.Group; j++)
+                {
+                    string b = Int(j) + Suffix(first, r);
+                    _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accXZ{b} + accHZ{b}")}, ref {Ref("gates")}, {At(j, r, "3 * Padded")});");
+                    _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accXR{b} + accHR{b}")} * {v}.LoadUnsafe(ref {Ref("hPrev")}, {At(j, r)}), ref {Ref("gates")}, Padded + {At(j, r, "3 * Padded")});");
+                    _w.Line($"{v}.StoreUnsafe(accXH{b}, ref {Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});");
+                }
             }
         }, reversible: false);
 
         _w.Line();
         _w.Line($"// Pass 2: hh = {act}(x_h + (r*h)·U_h); h = z*h + (1-z)*hh");
-        _w.Line("ref float resetState = ref " + Unsafe + ".Add(ref gates, Padded);");
+        _w.Line($"ref float resetState{_sequenceSuffix} = ref {Unsafe}.Add(ref {Ref("gates")}, Padded);");
         WriteGroupLoop(second, () =>
         {
-            DeclareAccumulators(v, new[] { "C" }, second, (j, g) => $"{v}.LoadUnsafe(ref gates, 2 * Padded + {At(j)})");
-            WriteProducts(v, new[] { "C" }, new[] { 2 }, second, "resetState", s.InputWidth, s.Units);
+            DeclareAccumulators(v, new[] { "C" }, second, (j, g) => $"{v}.LoadUnsafe(ref {Ref("gates")}, 2 * Padded + {At(j)})", (j, r) => $"{v}.LoadUnsafe(ref {Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")})");
+            WriteProducts(v, new[] { "C" }, new[] { 2 }, second, "resetState", "3 * Padded", s.InputWidth, s.Units);
             CombineAccumulators(new[] { "C" }, second);
-            for (int j = 0; j < second.Group; j++)
+            for (int r = 0; r < second.Sequences; r++)
             {
-                string b = Int(j);
-                _w.Line($"{v}<float> z{b} = {v}.LoadUnsafe(ref gates, {At(j)});");
-                _w.Line($"{v}.StoreUnsafe(z{b} * {v}.LoadUnsafe(ref hPrev, {At(j)}) + ({v}<float>.One - z{b}) * {Activation(act, v, $"accC{b}")}, ref hNext, {At(j)});");
+                for (int j = 0; j < second.Group; j++)
+                {
+                    string b = Int(j) + Suffix(second, r);
+                    _w.Line($"{v}<float> z{b} = {v}.LoadUnsafe(ref {Ref("gates")}, {At(j, r, "3 * Padded")});");
+                    _w.Line($"{v}.StoreUnsafe(z{b} * {v}.LoadUnsafe(ref {Ref("hPrev")}, {At(j, r)}) + ({v}<float>.One - z{b}) * {Activation(act, v, $"accC{b}")}, ref {Ref("hNext")}, {At(j, r)});");
+                }
             }
         }, reversible: false);
         _w.Line("_ = reverse; // the two passes keep block order: the second reads every block's r*h");
     }
 
-    // Accumulators acc{gate}{block}_{partial}; the first partial starts from `first` (the bias), the others from zero.
-    private void DeclareAccumulators(string v, string[] names, Tiling tiling, System.Func<int, int, string> first)
+    // Accumulators acc{gate}{block}[s{sequence}][_{partial}]; the first partial starts from `first` (the bias, or what
+    // `firstOfSequence` gives for sequence r), the others from zero.
+    private void DeclareAccumulators(string v, string[] names, Tiling tiling, System.Func<int, int, string> first, System.Func<int, int, string>? firstOfSequence = null)
     {
-        for (int j = 0; j < tiling.Group; j++)
+        for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int g = 0; g < names.Length; g++)
+            for (int j = 0; j < tiling.Group; j++)
             {
-                for (int p = 0; p < tiling.Partials; p++)
+                for (int g = 0; g < names.Length; g++)
                 {
-                    _w.Line($"{v}<float> acc{names[g]}{Int(j)}{(p == 0 ? string.Empty : "_" + Int(p))} = {(p == 0 ? first(j, g) : v + "<float>.Zero")};");
+                    for (int p = 0; p < tiling.Partials; p++)
+                    {
+                        string start = p > 0 ? v + "<float>.Zero" : firstOfSequence is not null && r > 0 ? firstOfSequence(j, r) : first(j, g);
+                        _w.Line($"{v}<float> acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(p == 0 ? string.Empty : "_" + Int(p))} = {start};");
+                    }
                 }
             }
         }
@@ -279,30 +387,34 @@ internal sealed partial class ModelEmitter
 
     private void CombineAccumulators(string[] names, Tiling tiling)
     {
-        for (int j = 0; j < tiling.Group; j++)
+        for (int r = 0; r < tiling.Sequences; r++)
         {
-            foreach (string name in names)
+            for (int j = 0; j < tiling.Group; j++)
             {
-                string a = $"acc{name}{Int(j)}";
-                if (tiling.Partials == 4)
+                foreach (string name in names)
                 {
-                    _w.Line($"{a} = ({a} + {a}_1) + ({a}_2 + {a}_3);");
-                }
-                else if (tiling.Partials == 2)
-                {
-                    _w.Line($"{a} += {a}_1;");
-                }
-                else if (tiling.Partials == 3)
-                {
-                    _w.Line($"{a} = ({a} + {a}_1) + {a}_2;");
+                    string a = $"acc{name}{Int(j)}{Suffix(tiling, r)}";
+                    if (tiling.Partials == 4)
+                    {
+                        _w.Line($"{a} = ({a} + {a}_1) + ({a}_2 + {a}_3);");
+                    }
+                    else if (tiling.Partials == 3)
+                    {
+                        _w.Line($"{a} = ({a} + {a}_1) + {a}_2;");
+                    }
+                    else if (tiling.Partials == 2)
+                    {
+                        _w.Line($"{a} += {a}_1;");
+                    }
                 }
             }
         }
     }
 
-    // acc[g][block][p] += source[k] * block's row k (of gate gateIndex[g]) over k in [0, count), rows from rowStart; the
-    // k are dealt round-robin to the partial sums, and each broadcast serves every block of the group.
-    private void WriteProducts(string v, string[] names, int[] gateIndex, Tiling tiling, string source, int rowStart, int count, bool backwards = false)
+    // acc[g][block][sequence][p] += source[k] * block's row k (of gate gateIndex[g]) over k in [0, count), rows from
+    // rowStart; the k are dealt round-robin to the partial sums. Each weight vector is loaded once for every sequence of
+    // the tile, each broadcast serves every block of the group.
+    private void WriteProducts(string v, string[] names, int[] gateIndex, Tiling tiling, string source, string sourceStride, int rowStart, int count, bool backwards = false)
     {
         if (count == 0)
         {
@@ -312,14 +424,28 @@ internal sealed partial class ModelEmitter
         int sums = tiling.Partials;
         int whole = count / sums * sums;
         string Row(string k) => rowStart == 0 ? (k == "k" ? "k * RowStride" : $"({k}) * RowStride") : $"({Int(rowStart)} + {k}) * RowStride";
-        void Products(string k, int partialOf, string broadcast, string rowOffset)
+        string Broadcast(int r, string k) =>
+            $"{v}.Create({Unsafe}.Add(ref {Ref(source)}, {(r == 0 ? string.Empty : $"{Int(r)} * {sourceStride} + ")}{k}))";
+
+        void Products(int partial, string broadcastPrefix, string rowOffset)
         {
             for (int j = 0; j < tiling.Group; j++)
             {
                 for (int g = 0; g < names.Length; g++)
                 {
-                    string accumulator = $"acc{names[g]}{Int(j)}{(partialOf == 0 ? string.Empty : "_" + Int(partialOf))}";
-                    _w.Line($"{accumulator} = {VectorMath}.MultiplyAdd({broadcast}, {v}.LoadUnsafe(ref block{Int(j)}, (nuint)({rowOffset}{Int(gateIndex[g])} * Lanes)), {accumulator});");
+                    string weight = $"{v}.LoadUnsafe(ref block{Int(j)}, (nuint)({rowOffset}{Int(gateIndex[g])} * Lanes))";
+                    if (tiling.Sequences > 1)
+                    {
+                        string name = $"w{Int(j)}{names[g]}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
+                        _w.Line($"{v}<float> {name} = {weight};");
+                        weight = name;
+                    }
+
+                    for (int r = 0; r < tiling.Sequences; r++)
+                    {
+                        string accumulator = $"acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
+                        _w.Line($"{accumulator} = {VectorMath}.MultiplyAdd({broadcastPrefix}{Suffix(tiling, r)}, {weight}, {accumulator});");
+                    }
                 }
             }
         }
@@ -328,8 +454,12 @@ internal sealed partial class ModelEmitter
         {
             using (_w.Braces(string.Empty))
             {
-                _w.Line($"{v}<float> s = {v}.Create({Unsafe}.Add(ref {source}, {Int(k)}));");
-                Products(Int(k), k - whole, "s", $"{Int(rowStart + k)} * RowStride + ");
+                for (int r = 0; r < tiling.Sequences; r++)
+                {
+                    _w.Line($"{v}<float> t{Suffix(tiling, r)} = {Broadcast(r, Int(k))};");
+                }
+
+                Products(k - whole, "t", $"{Int(rowStart + k)} * RowStride + ");
             }
         }
 
@@ -350,12 +480,15 @@ internal sealed partial class ModelEmitter
             {
                 for (int p = 0; p < sums; p++)
                 {
-                    _w.Line($"{v}<float> s{Int(p)} = {v}.Create({Unsafe}.Add(ref {source}, k{(p == 0 ? string.Empty : " + " + Int(p))}));");
+                    for (int r = 0; r < tiling.Sequences; r++)
+                    {
+                        _w.Line($"{v}<float> s{Int(p)}{Suffix(tiling, r)} = {Broadcast(r, p == 0 ? "k" : $"k + {Int(p)}")};");
+                    }
                 }
 
                 for (int p = 0; p < sums; p++)
                 {
-                    Products("k", p, "s" + Int(p), Row(p == 0 ? "k" : $"k + {Int(p)}") + " + ");
+                    Products(p, "s" + Int(p), Row(p == 0 ? "k" : $"k + {Int(p)}") + " + ");
                 }
             }
         }
@@ -378,21 +511,21 @@ internal sealed partial class ModelEmitter
         long bytes = 4L * RoundUp(s.Units, lanes) * (s.InputWidth + s.Units) * s.GateCount;
         if (bytes <= L1WeightBudget)
         {
-            WriteProducts(v, xNames, gateIndex, tiling, "x", 0, s.InputWidth);
-            WriteProducts(v, hNames, hIndex, tiling, "hPrev", s.InputWidth, s.Units);
+            WriteProducts(v, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
+            WriteProducts(v, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
             return;
         }
 
         using (_w.Braces("if (reverse)"))
         {
-            WriteProducts(v, hNames, hIndex, tiling, "hPrev", s.InputWidth, s.Units, backwards: true);
-            WriteProducts(v, xNames, gateIndex, tiling, "x", 0, s.InputWidth, backwards: true);
+            WriteProducts(v, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units, backwards: true);
+            WriteProducts(v, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth, backwards: true);
         }
 
         using (_w.Braces("else"))
         {
-            WriteProducts(v, xNames, gateIndex, tiling, "x", 0, s.InputWidth);
-            WriteProducts(v, hNames, hIndex, tiling, "hPrev", s.InputWidth, s.Units);
+            WriteProducts(v, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
+            WriteProducts(v, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
         }
     }
 

@@ -37,9 +37,14 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <typeparam name=\"TInput\">A generated vector type of this model's input width.</typeparam>");
         _w.Line("/// <param name=\"input\">The features of this timestep.</param>");
         _w.Line("/// <param name=\"output\">Receives the model output for this timestep.</param>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\">A hand-written <typeparamref name=\"TInput\"/> claims the shape but is not its size.</exception>");
         _w.Line("public void Step<TInput>(in TInput input, out OutputStep output)");
-        _w.Line($"    where TInput : struct, global::RnnGen.Shapes.ITensor<{SizeType(_spec.InputDim)}> =>");
-        _w.Line($"    Step(in {Unsafe}.As<TInput, InputStep>(ref {Unsafe}.AsRef(in input)), out output);");
+        _w.Line($"    where TInput : struct, global::RnnGen.Shapes.ITensor<{SizeType(_spec.InputDim)}>");
+        using (_w.Braces(string.Empty))
+        {
+            _w.Line($"{Support}.RequireSameSize<TInput, InputStep>();");
+            _w.Line($"Step(in {Unsafe}.As<TInput, InputStep>(ref {Unsafe}.AsRef(in input)), out output);");
+        }
         _w.Line();
         _w.Line("/// <summary>Streaming over spans: <see cref=\"Step(in InputStep, out OutputStep)\"/> with <see cref=\"InputDim\"/> floats in and <see cref=\"OutputDim\"/> out.</summary>");
         _w.Line("/// <param name=\"input\">The <see cref=\"InputDim\"/> features of this timestep.</param>");
@@ -86,7 +91,7 @@ internal sealed partial class ModelEmitter
                         carry ^= 1;
                     }
 
-                    _w.Line($"{p}Row({previous}, {destination});");
+                    _w.Line($"{p}Row({previous}, {destination}, _scratch, DenseRowOffset);");
                     previous = destination;
                     continue;
                 }

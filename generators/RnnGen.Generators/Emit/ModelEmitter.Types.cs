@@ -157,7 +157,7 @@ internal sealed partial class ModelEmitter
             for (int i = 0; i < layer.States.Count; i++)
             {
                 StateLayout state = layer.States[i];
-                _w.Line($"/// <summary>Initial {state.Description.Replace("final ", string.Empty)}.</summary>");
+                _w.Line($"/// <summary>The initial value of {state.Description.Replace("final ", string.Empty)}.</summary>");
                 _w.Line($"public State {state.FieldName};");
                 if (i < layer.States.Count - 1)
                 {

@@ -45,19 +45,19 @@ internal sealed partial class ModelEmitter
         int opened = 0;
         if (_spec.Namespace is not null)
         {
-            _w.Line("namespace " + _spec.Namespace);
+            _w.Line("namespace " + string.Join(".", _spec.Namespace.Split('.').Select(Identifier)));
             _w.OpenBrace();
             opened++;
         }
 
         foreach (ContainingType type in _spec.ContainingTypes)
         {
-            _w.Line($"partial {type.Keyword} {type.Name}");
+            _w.Line($"partial {type.Keyword} {Identifier(type.Name)}");
             _w.OpenBrace();
             opened++;
         }
 
-        _w.Line($"partial {_spec.DeclarationKeyword} {_spec.ClassName} : {(_layout.IsCausal ? "global::RnnGen.IStreamingModel" : "global::RnnGen.IRnnModel")}");
+        _w.Line($"partial {_spec.DeclarationKeyword} {Identifier(_spec.ClassName)} : {(_layout.IsCausal ? "global::RnnGen.IStreamingModel" : "global::RnnGen.IRnnModel")}");
         _w.OpenBrace();
         WriteConstants();
         WriteInfo();
@@ -67,6 +67,7 @@ internal sealed partial class ModelEmitter
         WriteWeightsApi();
         WriteForwardApi();
         WritePredictApi();
+        WriteBatchApi();
         WriteStepApi();
         WriteStateApi();
         WriteCompute();
@@ -244,7 +245,9 @@ internal sealed partial class ModelEmitter
         }
 
         _w.Line();
-        _w.Line($"private static int PackedLength => {Vector512Accelerated} ? {Int(_layout.PackedLengths[0])} : {Vector256Accelerated} ? {Int(_layout.PackedLengths[1])} : {Int(_layout.PackedLengths[2])};");
+        _w.Line(_layout.PackedLengths.Distinct().Count() == 1
+            ? $"private const int PackedLength = {Int(_layout.PackedLengths[0])}; // the same for every vector width"
+            : $"private static int PackedLength => {Vector512Accelerated} ? {Int(_layout.PackedLengths[0])} : {Vector256Accelerated} ? {Int(_layout.PackedLengths[1])} : {Int(_layout.PackedLengths[2])};");
         _w.Line();
         _w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         _w.Line("private readonly float[] _packed = new float[PackedLength];");
@@ -253,9 +256,11 @@ internal sealed partial class ModelEmitter
         {
             _w.Line("private bool _streamReverse;");
         }
+
+        _w.Line();
+        WriteBatchStorage();
         if (_layout.IsStateful)
         {
-            _w.Line();
             _w.Line("// States carried between calls by the stateful layers (Keras stateful=True): one row of StoredStateStride floats");
             _w.Line("// per batch row. _storedBatch is 0 until a call fixes the batch size, as Keras fixes it at the first call.");
             foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => l.Spec.Stateful))
@@ -266,22 +271,21 @@ internal sealed partial class ModelEmitter
             _w.Line($"private const int StoredStateStride = {Int(_layout.StoredStateStride)};");
             _w.Line("private float[] _storedStates = new float[StoredStateStride];");
             _w.Line("private int _storedBatch;");
+            _w.Line();
         }
-
-        _w.Line();
     }
 
     private void WriteConstructors()
     {
         _w.Line($"/// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref=\"DefaultSeed\"/>, so every instance starts identical.</summary>");
-        _w.Line($"public {_spec.ClassName}()");
+        _w.Line($"public {Identifier(_spec.ClassName)}()");
         _w.Line("    : this(DefaultSeed)");
         _w.Line("{");
         _w.Line("}");
         _w.Line();
         _w.Line("/// <summary>Creates the model with weights drawn by the declared Keras initializers from <paramref name=\"seed\"/>.</summary>");
         _w.Line("/// <param name=\"seed\">Seed of the initial weights: the same seed gives the same weights on every platform.</param>");
-        using (_w.Braces($"public {_spec.ClassName}(int seed)"))
+        using (_w.Braces($"public {Identifier(_spec.ClassName)}(int seed)"))
         {
             _w.Line("InitializeWeights(seed);");
             _w.Line("PackWeights();");
@@ -347,7 +351,30 @@ internal sealed partial class ModelEmitter
         }
 
         _w.Line();
+        _w.Line("/// <summary>");
+        _w.Line("/// Loads the weights of a file Keras wrote: a <c>.keras</c> archive, a <c>.weights.h5</c>, a legacy Keras 2 <c>.h5</c> (full model or");
+        _w.Line("/// weights only) or a NumPy <c>.npz</c> of <c>model.get_weights()</c>, told apart by their content. Layers are matched by position and");
+        _w.Line("/// kind; a file that carries a configuration is checked against this declaration. Nothing is loaded unless everything fits.");
+        _w.Line("/// </summary>");
+        _w.Line("/// <param name=\"path\">The file.</param>");
+        _w.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is not a readable weight file.</exception>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\">The file does not fit this model; the message lists, layer by layer, what differs.</exception>");
+        _w.Line("public void LoadWeights(string path) => global::RnnGen.KerasWeights.Load(this, path);");
+        _w.Line();
+        _w.Line("/// <summary>Loads the weights from a stream in the given format (<see cref=\"global::RnnGen.WeightFormat.Detect\"/> to tell from its content); see <see cref=\"LoadWeights(string)\"/>.</summary>");
+        _w.Line("/// <param name=\"stream\">The file's content.</param>");
+        _w.Line("/// <param name=\"format\">Its format.</param>");
+        _w.Line("public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => global::RnnGen.KerasWeights.Load(this, stream, format);");
+        _w.Line();
+        _w.Line("/// <summary>Saves the weights as a NumPy <c>.npz</c> (<c>numpy.savez(path, *model.get_weights())</c>), which <see cref=\"LoadWeights(string)\"/> and Keras read back.</summary>");
+        _w.Line("/// <param name=\"path\">The file to write.</param>");
+        _w.Line("public void SaveWeights(string path) => global::RnnGen.KerasWeights.SaveNpz(this, path);");
+        _w.Line();
     }
+
+    /// <summary>A name as a C# identifier: keywords get the verbatim prefix (a class may be named <c>@event</c>).</summary>
+    private static string Identifier(string name) =>
+        Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
 
     private static string Bool(bool value) => value ? "true" : "false";
 

@@ -129,6 +129,40 @@ internal sealed class ModelLayout
         CarryOffsets = new[] { scratch, scratch + carry };
         scratch += 2 * carry;
 
+        // The batch API's working memory, a separate array (one per worker when a batch runs on several cores): the
+        // states of a chunk of BatchChunk sequences per recurrent direction, and chunk-sized carry buffers.
+        int chunk = ModelEmitter.BatchChunk;
+        int batchScratch = 0;
+        foreach (LayerLayout layer in ComputeLayers.Where(l => l.Spec.IsRecurrent))
+        {
+            int padded = PaddedUnits(layer.Spec.Units);
+            layer.BatchInputStride = spec.Timesteps * layer.Spec.InputWidth;
+            foreach (DirectionLayout direction in layer.Directions)
+            {
+                direction.BatchHOffset = batchScratch;
+                direction.BatchHNextOffset = batchScratch + chunk * padded;
+                batchScratch += 2 * chunk * padded;
+                if (layer.Spec.Kind == LayerKind.Lstm)
+                {
+                    direction.BatchCOffset = batchScratch;
+                    batchScratch += chunk * padded;
+                }
+
+                if (layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter)
+                {
+                    direction.BatchGatesOffset = batchScratch;
+                    batchScratch += chunk * 3 * padded;
+                }
+            }
+        }
+
+        BatchCarryOffsets = new[] { batchScratch, batchScratch + chunk * carry };
+        batchScratch += 2 * chunk * carry;
+        BatchDenseRowOffset = batchScratch;
+        batchScratch += denseRow;
+        BatchScratchLength = Math.Max(batchScratch, 1);
+
+
         // The one recurrent layer an initial state can be given to (Keras initial_state): only models with exactly
         // one recurrent layer have the initial-state overloads, so which layer it feeds is never ambiguous.
         List<LayerLayout> recurrent = ComputeLayers.Where(l => l.Spec.IsRecurrent).ToList();
@@ -191,6 +225,12 @@ internal sealed class ModelLayout
     public bool IsCausal { get; }
 
     public int DenseRowOffset { get; }
+
+    public int[] BatchCarryOffsets { get; }
+
+    public int BatchDenseRowOffset { get; }
+
+    public int BatchScratchLength { get; }
 
     /// <summary>Length of the packed weight buffer for each of <see cref="Tiers"/>.</summary>
     public int[] PackedLengths { get; }
@@ -343,6 +383,10 @@ internal sealed class LayerLayout
     /// </summary>
     public bool DenseUsesRows => Spec.Kind == LayerKind.Dense && Spec.Units <= 4;
 
+    /// <summary>Input floats between two sequences of a batch chunk for this layer's batched kernel (its input is the
+    /// model input, Timesteps x InputDim per sequence, or the previous layer's carry, Timesteps x width).</summary>
+    public int BatchInputStride { get; set; }
+
     /// <summary>The streaming state of a recurrent layer (Step API), when the model is causal.</summary>
     public DirectionLayout? Stream { get; set; }
 
@@ -396,6 +440,14 @@ internal sealed class DirectionLayout
 
     /// <summary>GRU with reset_after=False: z, r*h and x_h between the kernel's two passes.</summary>
     public int GatesOffset { get; set; }
+
+    public int BatchHOffset { get; set; }
+
+    public int BatchHNextOffset { get; set; }
+
+    public int BatchCOffset { get; set; }
+
+    public int BatchGatesOffset { get; set; }
 
     /// <summary>Offset of this direction's packed weights in the packed buffer of each tier.</summary>
     public int[] PackedOffsets { get; } = new int[ModelLayout.Tiers.Length];

@@ -27,6 +27,7 @@ internal sealed record ModelInput(
     string? UnsupportedReason,
     string? NonPartialContainingType,
     bool AttributesOnSeveralDeclarations,
+    bool HasPrimaryConstructor,
     LocationInfo? ClassLocation,
     EquatableArray<AttributeInput> Attributes)
 {

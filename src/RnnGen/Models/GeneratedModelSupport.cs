@@ -145,6 +145,23 @@ public static class GeneratedModelSupport
         where T : struct =>
         MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref Unsafe.AsRef(in tensor)), Unsafe.SizeOf<T>() / sizeof(float));
 
+    /// <summary>
+    /// Guards the typed wiring of generated models (<c>Forward&lt;TInput&gt;</c>), which reinterprets one fixed-size tensor as
+    /// another of the same shape: a type that implements the shape interface by hand but is not that size is refused
+    /// instead of read past its end. Free for generated types: the sizes are JIT-time constants.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RequireSameSize<TFrom, TTo>()
+        where TFrom : struct
+        where TTo : struct
+    {
+        if (Unsafe.SizeOf<TFrom>() != Unsafe.SizeOf<TTo>())
+        {
+            throw new ArgumentException(
+                $"{typeof(TFrom).Name} declares the shape of {typeof(TTo).Name} but holds {Unsafe.SizeOf<TFrom>() / sizeof(float)} floats instead of {Unsafe.SizeOf<TTo>() / sizeof(float)}.");
+        }
+    }
+
     /// <summary>The exception for a stateful call whose batch size differs from the stored states'.</summary>
     public static InvalidOperationException StatefulBatchMismatch(string modelName, int storedBatch, int batch) =>
         new(string.Format(

@@ -30,6 +30,15 @@ public interface IRnnModel
     /// <exception cref="ArgumentException">The input length is not a positive multiple of <c>Timesteps * InputDim</c>.</exception>
     float[][] Predict(ReadOnlySpan<float> input);
 
+    /// <summary>
+    /// Runs the model on <c>batch x Timesteps x InputDim</c> floats and writes the first output (Keras <c>output</c>) of
+    /// every sequence to <paramref name="output"/>, allocating nothing: the batch advances in chunks through batched
+    /// kernels. Returns the batch size.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is not a positive multiple of <c>Timesteps * InputDim</c>, or
+    /// <paramref name="output"/> does not hold exactly the outputs of that batch.</exception>
+    int Predict(ReadOnlySpan<float> input, Span<float> output);
+
     /// <summary>Forgets the stored states of stateful layers and of the streaming <c>Step</c> API (Keras <c>reset_states()</c>).</summary>
     void ResetStates();
 }

@@ -63,24 +63,22 @@ public class GeneratedModelProperties
     {
         model.ResetStates();
         model.SetWeights(trial.Weights);
-        var single = new ReferenceModel(model.Info, trial.Weights, ReferencePrecision.Float32);
-        var dbl = new ReferenceModel(model.Info, trial.Weights, ReferencePrecision.Float64);
+        var reference = new ReferenceModel(model.Info, trial.Weights, ReferencePrecision.Float32);
 
         // Two calls: a stateful model must continue from the states of the first, any other must not remember it.
         foreach (var (input, call) in new[] { (trial.First, "first call"), (trial.Second, "second call") })
         {
             float[][] actual = model.Predict(input);
-            float[][] expected = single.Predict(input);
-            float[][] exact = dbl.Predict(input);
+            float[][] expected = reference.Predict(input);
             Assert.Equal(expected.Length, actual.Length);
             for (int o = 0; o < expected.Length; o++)
             {
-                // 1e-5 * max(1, |e|) against the float32 reference, plus twice the float32 noise of each element (how far
-                // the float32 reference is from the float64 one): the generated kernels add the same products in another
-                // order (and with fused multiply-adds), and a recurrence amplifies that rounding just as it amplifies
-                // the reference's own, step after step. Where float32 is well-conditioned the noise is ~1e-7 and the
-                // bound is the plain 1e-5. See Infrastructure/Tolerance.cs.
-                Tolerance.AssertClose(expected[o], actual[o], expected[o], exact[o], $"{name}, {trial}, {call}, {model.Info.Outputs[o].Name}");
+                // The plain bound, 1e-5 * max(1, |e|), against the float32 reference. The generated kernels add the same
+                // products in another order (SIMD lanes, fused multiply-adds) and use their own exp and tanh, which
+                // differ from the reference by float32 rounding, ~1e-7 relative; with gates bounded by 1
+                // (ModelConfigurations) no recurrence amplifies that a hundredfold. Tolerance.cs's float32-noise
+                // allowance is not needed: measured, every configuration passes without it.
+                Tolerance.AssertClose(expected[o], actual[o], $"{name}, {trial}, {call}, {model.Info.Outputs[o].Name}");
             }
         }
     }

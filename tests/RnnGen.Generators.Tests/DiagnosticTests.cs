@@ -1,0 +1,463 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using RnnGen.Generators.Diagnostics;
+using RnnGen.Testing;
+
+namespace RnnGen.Generators.Tests;
+
+/// <summary>
+/// Every RNNG diagnostic the generator reports: the id, the exact source text it underlines (the offending argument
+/// where there is one, else the attribute, else the class name) and the full message, written out here by hand as the
+/// specification of what the user reads. Each snippet is otherwise valid C#, so the diagnostic is the only problem.
+/// </summary>
+public class DiagnosticTests
+{
+    private const string Header = "using RnnGen;\nnamespace Demo;\n\n";
+
+    private const string Activations =
+        "tanh, sigmoid, hard_sigmoid, hard_sigmoid_keras2, relu, relu6, leaky_relu, linear, elu, selu, celu, softplus, " +
+        "softsign, silu, swish, hard_silu, hard_swish, mish, log_sigmoid, hard_tanh, exponential";
+
+    private const string Initializers =
+        "zeros, ones, constant, glorot_uniform, glorot_normal, he_uniform, he_normal, lecun_uniform, lecun_normal, " +
+        "orthogonal, random_uniform, random_normal, truncated_normal, identity";
+
+    /// <summary>One mistake: the declaration, and the one diagnostic it must produce.</summary>
+    public sealed record Case(string Name, string Declaration, string Id, string Underlined, string Message);
+
+    private static readonly Case[] s_cases =
+    {
+        new("RNNG001_class_not_partial",
+            "[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic class Encoder;",
+            "RNNG001", "Encoder",
+            "'Encoder' must be declared partial: RnnGen adds the generated layer code to it. Write 'partial class Encoder'."),
+        new("RNNG001_record_not_partial",
+            "[Gru(2, Timesteps = 3, InputDim = 1)]\npublic record Encoder;",
+            "RNNG001", "Encoder",
+            "'Encoder' must be declared partial: RnnGen adds the generated layer code to it. Write 'partial record Encoder'."),
+        new("RNNG002_containing_type_not_partial",
+            "public class Outer\n{\n    [Lstm(3, Timesteps = 4, InputDim = 5)]\n    public partial class Encoder;\n}",
+            "RNNG002", "Encoder",
+            "'Encoder' is nested in 'Outer', which is not partial: make every containing type partial so RnnGen can add code to 'Encoder'."),
+        new("RNNG003_static_class",
+            "[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic static partial class Encoder;",
+            "RNNG003", "Encoder",
+            "'Encoder' is static: an RnnGen model must be a non-generic, non-static class, because its shapes are fixed and it holds weights."),
+        new("RNNG003_generic_class",
+            "[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic partial class Encoder<T>;",
+            "RNNG003", "Encoder",
+            "'Encoder' is generic: an RnnGen model must be a non-generic, non-static class, because its shapes are fixed and it holds weights."),
+        new("RNNG003_nested_in_generic_class",
+            "public partial class Outer<T>\n{\n    [Lstm(3, Timesteps = 4, InputDim = 5)]\n    public partial class Encoder;\n}",
+            "RNNG003", "Encoder",
+            "'Encoder' is nested in the generic type 'Outer': an RnnGen model must be a non-generic, non-static class, because its shapes are fixed and it holds weights."),
+        new("RNNG004_zero_units",
+            "[Lstm(0, Timesteps = 4, InputDim = 5)]\npublic partial class Encoder;",
+            "RNNG004", "0",
+            "Layer 1 (Lstm): units must be a positive number, but it is 0."),
+        new("RNNG004_units_as_named_argument",
+            "[Lstm(units: 0, Timesteps = 4, InputDim = 5)]\npublic partial class Encoder;",
+            "RNNG004", "0",
+            "Layer 1 (Lstm): units must be a positive number, but it is 0."),
+        new("RNNG004_negative_dense_units",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(3)]\n[Dense(-3)]\npublic partial class Forecaster;",
+            "RNNG004", "-3",
+            "Layer 2 (Dense): units must be a positive number, but it is -3."),
+        new("RNNG005_timesteps_zero",
+            "[Lstm(3, Timesteps = 0, InputDim = 5)]\npublic partial class Encoder;",
+            "RNNG005", "0",
+            "Layer 1 (Lstm): Timesteps is 0, which is not positive; set Timesteps to the number of timesteps of the input (Keras input_shape[0]), e.g. Timesteps = 10."),
+        new("RNNG005_timesteps_missing",
+            "[SimpleRnn(3, InputDim = 5)]\npublic partial class Encoder;",
+            "RNNG005", "SimpleRnn(3, InputDim = 5)",
+            "Layer 1 (SimpleRnn): Timesteps is missing; set Timesteps to the number of timesteps of the input (Keras input_shape[0]), e.g. Timesteps = 10."),
+        new("RNNG005_timesteps_missing_in_stack",
+            "[Sequential(InputDim = 5)]\n[Lstm(3)]\n[Dense(1)]\npublic partial class Forecaster;",
+            "RNNG005", "Sequential(InputDim = 5)",
+            "'Forecaster' ([Sequential]): Timesteps is missing: declare it on [Sequential] or on the first layer; set Timesteps to the number of timesteps of the input (Keras input_shape[0]), e.g. Timesteps = 10."),
+        new("RNNG006_input_dim_negative",
+            "[Gru(3, Timesteps = 4, InputDim = -1)]\npublic partial class Encoder;",
+            "RNNG006", "-1",
+            "Layer 1 (Gru): InputDim is -1, which is not positive; set InputDim to the number of features per timestep (Keras input_shape[1]), e.g. InputDim = 8."),
+        new("RNNG006_input_dim_missing",
+            "[Lstm(3, Timesteps = 4)]\npublic partial class Encoder;",
+            "RNNG006", "Lstm(3, Timesteps = 4)",
+            "Layer 1 (Lstm): InputDim is missing; set InputDim to the number of features per timestep (Keras input_shape[1]), e.g. InputDim = 8."),
+        new("RNNG007_unknown_activation_with_suggestion",
+            "[Lstm(3, Timesteps = 4, InputDim = 5, Activation = \"rleu\")]\npublic partial class Encoder;",
+            "RNNG007", "\"rleu\"",
+            $"Layer 1 (Lstm): Activation 'rleu' is not a Keras activation RnnGen knows. Did you mean 'relu'? Valid names: {Activations}."),
+        new("RNNG007_unknown_recurrent_activation",
+            "[Gru(3, Timesteps = 4, InputDim = 5, RecurrentActivation = \"HardSigmoid\")]\npublic partial class Encoder;",
+            "RNNG007", "\"HardSigmoid\"",
+            $"Layer 1 (Gru): RecurrentActivation 'HardSigmoid' is not a Keras activation RnnGen knows. Did you mean 'hard_sigmoid'? Valid names: {Activations}."),
+        new("RNNG007_unknown_dense_activation_without_suggestion",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(3)]\n[Dense(2, Activation = \"banana\")]\npublic partial class Classifier;",
+            "RNNG007", "\"banana\"",
+            $"Layer 2 (Dense): Activation 'banana' is not a Keras activation RnnGen knows. Valid names: {Activations}, softmax."),
+        new("RNNG008_unknown_initializer",
+            "[Lstm(3, Timesteps = 4, InputDim = 5, KernelInitializer = \"glorot_unifrom\")]\npublic partial class Encoder;",
+            "RNNG008", "\"glorot_unifrom\"",
+            $"Layer 1 (Lstm): KernelInitializer 'glorot_unifrom' is not a Keras initializer. Did you mean 'glorot_uniform'? Valid names: {Initializers}."),
+        new("RNNG009_constant_without_value",
+            "[Lstm(3, Timesteps = 4, InputDim = 5, KernelInitializer = \"constant()\")]\npublic partial class Encoder;",
+            "RNNG009", "\"constant()\"",
+            "Layer 1 (Lstm): KernelInitializer is malformed: 'constant()' has 0 argument(s); write constant(value)."),
+        new("RNNG009_constant_not_a_number",
+            "[SimpleRnn(3, Timesteps = 4, InputDim = 5, RecurrentInitializer = \"constant(abc)\")]\npublic partial class Encoder;",
+            "RNNG009", "\"constant(abc)\"",
+            "Layer 1 (SimpleRnn): RecurrentInitializer is malformed: 'abc' in 'constant(abc)' is not a finite number (use '.' as the decimal separator)."),
+        new("RNNG009_orthogonal_bias",
+            "[Lstm(3, Timesteps = 4, InputDim = 5, BiasInitializer = \"orthogonal\")]\npublic partial class Encoder;",
+            "RNNG009", "\"orthogonal\"",
+            "Layer 1 (Lstm): BiasInitializer is malformed: 'orthogonal' needs a 2-D weight, and this one is 1-D (Keras raises the same error)."),
+        new("RNNG010_bidirectional_go_backwards",
+            "[Lstm(3, Timesteps = 4, InputDim = 5, Bidirectional = true, GoBackwards = true)]\npublic partial class Encoder;",
+            "RNNG010", "true",
+            "Layer 1 (Lstm): Bidirectional cannot wrap a layer with GoBackwards = true: its backward copy already reads the sequence in reverse, and Keras 3 rejects the pair ('Forward layer and backward layer should have different go_backwards value'). Remove GoBackwards."),
+        new("RNNG011_layers_without_sequential",
+            "[Lstm(3, Timesteps = 4, InputDim = 5, ReturnSequences = true)]\n[Lstm(2)]\npublic partial class Encoder;",
+            "RNNG011", "Lstm(2)",
+            "'Encoder' has 2 layer attributes but no [Sequential]: add [Sequential] before them to declare a stack, or keep a single layer attribute."),
+        new("RNNG012_recurrent_layer_after_last_output",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(3)]\n[Lstm(2)]\npublic partial class Encoder;",
+            "RNNG012", "Lstm(2)",
+            "Layer 2 (Lstm) needs a sequence, but layer 1 (Lstm) returns only its last output: set ReturnSequences = true on layer 1."),
+        new("RNNG012_recurrent_layer_after_dense_on_last_output",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Gru(3)]\n[Dropout(0.2)]\n[Dense(4)]\n[SimpleRnn(2)]\npublic partial class Encoder;",
+            "RNNG012", "SimpleRnn(2)",
+            "Layer 4 (SimpleRnn) needs a sequence, but layer 3 (Dense) returns only its last output: set ReturnSequences = true on layer 3."),
+        new("RNNG013_input_dim_on_later_layer",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(3, ReturnSequences = true)]\n[Lstm(2, InputDim = 7)]\npublic partial class Encoder;",
+            "RNNG013", "7",
+            "Layer 2 (Lstm) declares InputDim = 7, but its input has InputDim = 3 (the output of layer 1 (Lstm)): remove InputDim from layer 2, or make them agree."),
+        new("RNNG013_timesteps_on_later_layer",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Gru(3, ReturnSequences = true)]\n[Gru(2, Timesteps = 8)]\npublic partial class Encoder;",
+            "RNNG013", "8",
+            "Layer 2 (Gru) declares Timesteps = 8, but its input has Timesteps = 4 (the output of layer 1 (Gru)): remove Timesteps from layer 2, or make them agree."),
+        new("RNNG013_first_layer_contradicts_sequential",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(3, InputDim = 6)]\npublic partial class Encoder;",
+            "RNNG013", "6",
+            "Layer 1 (Lstm) declares InputDim = 6, but its input has InputDim = 5 (declared on [Sequential]): remove InputDim from layer 1, or make them agree."),
+        new("RNNG014_return_state_not_last",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(3, ReturnSequences = true, ReturnState = true)]\n[Lstm(2)]\npublic partial class Encoder;",
+            "RNNG014", "true",
+            "Layer 1 (Lstm) sets ReturnState = true but is not the last layer: a stack passes one tensor to layer 2 (Lstm). Move ReturnState = true to the last layer or remove it."),
+        new("RNNG014_merge_mode_none_not_last",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(3, ReturnSequences = true, Bidirectional = true, MergeMode = MergeMode.None)]\n[Dropout(0.5)]\n[Dense(2)]\npublic partial class Tagger;",
+            "RNNG014", "MergeMode.None",
+            "Layer 1 (Lstm) sets MergeMode = MergeMode.None but is not the last layer: a stack passes one tensor to layer 3 (Dense). Move MergeMode = MergeMode.None to the last layer or remove it."),
+        new("RNNG015_dropout_layer_rate",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(3)]\n[Dropout(1.5)]\n[Dense(1)]\npublic partial class Forecaster;",
+            "RNNG015", "1.5",
+            "Layer 2 (Dropout): rate = 1.5 is outside [0, 1); Keras requires 0 <= rate < 1."),
+        new("RNNG015_dropout_property",
+            "[Lstm(3, Timesteps = 4, InputDim = 5, Dropout = -0.1)]\npublic partial class Encoder;",
+            "RNNG015", "-0.1",
+            "Layer 1 (Lstm): Dropout = -0.1 is outside [0, 1); Keras requires 0 <= rate < 1."),
+        new("RNNG015_recurrent_dropout_property",
+            "[Gru(3, Timesteps = 4, InputDim = 5, RecurrentDropout = 1)]\npublic partial class Encoder;",
+            "RNNG015", "1",
+            "Layer 1 (Gru): RecurrentDropout = 1 is outside [0, 1); Keras requires 0 <= rate < 1."),
+        new("RNNG016_attributes_on_two_declarations",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(3, ReturnSequences = true)]\npublic partial class Encoder;\n\n[Lstm(2)]\npublic partial class Encoder;",
+            "RNNG016", "Encoder",
+            "'Encoder' declares layer attributes on more than one partial declaration: put [Sequential] and all layer attributes on one declaration, where their order is the layer order."),
+        new("RNNG017_softmax_on_recurrent_layer",
+            "[Lstm(3, Timesteps = 4, InputDim = 5, Activation = \"softmax\")]\npublic partial class Encoder;",
+            "RNNG017", "\"softmax\"",
+            "Layer 1 (Lstm): Activation 'softmax' is not allowed here: softmax couples all units, which only a Dense layer supports; use it on a Dense layer after this one."),
+        new("RNNG017_undefined_merge_mode",
+            "[Lstm(3, Timesteps = 4, InputDim = 5, Bidirectional = true, MergeMode = (MergeMode)9)]\npublic partial class Encoder;",
+            "RNNG017", "(MergeMode)9",
+            "Layer 1 (Lstm): MergeMode '9' is not allowed here: use one of MergeMode.Concat, Sum, Mul, Ave or None."),
+        new("RNNG018_dense_without_sequential",
+            "[Dense(3)]\npublic partial class Projection;",
+            "RNNG018", "Dense(3)",
+            "'Projection' declares [Dense] without [Sequential]: a Dense layer needs a stack; add [Sequential(Timesteps = ..., InputDim = ...)] before the layer attributes."),
+        new("RNNG018_dropout_without_sequential",
+            "[Dropout(0.5)]\npublic partial class Noise;",
+            "RNNG018", "Dropout(0.5)",
+            "'Noise' declares [Dropout] without [Sequential]: a Dropout layer needs a stack; add [Sequential(Timesteps = ..., InputDim = ...)] before the layer attributes."),
+        new("RNNG019_sequential_without_layers",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\npublic partial class Empty;",
+            "RNNG019", "Sequential(Timesteps = 4, InputDim = 5)",
+            "'Empty' has [Sequential] but no layer attributes: add at least one SimpleRnn, Lstm, Gru or Dense layer attribute after it."),
+        new("RNNG019_sequential_with_only_dropout",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Dropout(0.2)]\npublic partial class Empty;",
+            "RNNG019", "Sequential(Timesteps = 4, InputDim = 5)",
+            "'Empty' has [Sequential] but only Dropout layers: add at least one SimpleRnn, Lstm, Gru or Dense layer attribute after it."),
+        new("RNNG020_merge_mode_without_bidirectional",
+            "[Lstm(3, Timesteps = 4, InputDim = 5, MergeMode = MergeMode.Sum)]\npublic partial class Encoder;",
+            "RNNG020", "MergeMode.Sum",
+            "Layer 1 (Lstm): MergeMode has no effect without Bidirectional = true; set Bidirectional = true or remove MergeMode"),
+        new("RNNG021_timesteps_too_large",
+            "[Lstm(3, Timesteps = 2000000, InputDim = 5)]\npublic partial class Encoder;",
+            "RNNG021", "2000000",
+            "Layer 1 (Lstm): Timesteps is too large (2000000); RnnGen supports at most 1048576."),
+        new("RNNG021_input_dim_too_large",
+            "[Sequential(Timesteps = 4, InputDim = 70000)]\n[Lstm(3)]\npublic partial class Encoder;",
+            "RNNG021", "70000",
+            "'Encoder' ([Sequential]): InputDim is too large (70000); RnnGen supports at most 65536."),
+        new("RNNG021_units_too_large",
+            "[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(3)]\n[Dense(int.MaxValue)]\npublic partial class Encoder;",
+            "RNNG021", "int.MaxValue",
+            "Layer 2 (Dense): units is too large (2147483647); RnnGen supports at most 65536."),
+        new("RNNG021_parameter_count_too_large",
+            "[Lstm(60000, Timesteps = 2, InputDim = 60000)]\npublic partial class Encoder;",
+            "RNNG021", "Lstm(60000, Timesteps = 2, InputDim = 60000)",
+            "'Encoder': the parameter count is too large (28800240000); RnnGen supports at most 1073741823."),
+        new("RNNG021_input_tensor_too_large",
+            "[SimpleRnn(1, Timesteps = 1048576, InputDim = 65536)]\npublic partial class Encoder;",
+            "RNNG021", "SimpleRnn(1, Timesteps = 1048576, InputDim = 65536)",
+            "'Encoder': the input (Timesteps x InputDim = 1048576 x 65536 floats) is too large (68719476736); RnnGen supports at most 268435456."),
+        new("RNNG021_output_sequence_too_large",
+            "[Sequential(Timesteps = 1048576, InputDim = 1)]\n[SimpleRnn(300, ReturnSequences = true)]\n[Dense(1)]\npublic partial class Encoder;",
+            "RNNG021", "SimpleRnn(300, ReturnSequences = true)",
+            "Layer 1 (SimpleRnn): the output sequence (Timesteps x width = 1048576 x 300 floats) is too large (314572800); RnnGen supports at most 268435456."),
+        new("RNNG022_class_named_like_a_generated_member",
+            "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic partial class Input;",
+            "RNNG022", "Input",
+            "'Input' is also the name of a member RnnGen generates in the model class (Timesteps, InputDim, Units, OutputDim, ParameterCount, DefaultSeed, Summary, Info, Input, InputStep, Output, OutputStep, OutputSequence, State, InitialState, GetWeights, SetWeights, LoadWeights, SaveWeights, Forward, Predict, Step, ResetStates, Run, RunMany, RunChunks, RunChunk, StepCore, BeginCall, PackWeights, InitializeWeights, WorkerScratch, PackedLength, ScratchLength, BatchChunk, BatchScratchLength, OutputFloats); rename the class."),
+        new("RNNG023_primary_constructor",
+            "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic partial class Encoder(int size)\n{\n    public int Size => size;\n}",
+            "RNNG023", "Encoder",
+            "'Encoder' has a primary constructor; RnnGen adds the constructors Encoder() and Encoder(int seed), which a primary constructor would have to call. Remove the parameter list and use fields or properties."),
+    };
+
+    public static IEnumerable<object[]> CaseNames => s_cases.Select(c => new object[] { c.Name });
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Mistake_is_reported_on_the_offending_text_with_its_message(string name)
+    {
+        Case mistake = s_cases.Single(c => c.Name == name);
+        GeneratorRun run = CompilationHarness.Run(Header + mistake.Declaration);
+
+        Assert.Empty(run.InputProblems()); // the C# is valid: the RNNG diagnostic is the only problem
+        ReportedDiagnostic reported = Assert.Single(run.Reported());
+        Assert.Equal(mistake.Id, reported.Id);
+        Assert.Equal(mistake.Underlined, reported.Underlined);
+        Assert.Equal(mistake.Message, reported.Message);
+        Assert.Equal(DiagnosticDescriptors.ById(mistake.Id).DefaultSeverity, reported.Severity);
+
+        if (reported.Severity == DiagnosticSeverity.Error)
+        {
+            Assert.Empty(run.Sources); // nothing half-valid is generated
+        }
+        else
+        {
+            Assert.Single(run.Sources); // a warning still generates a model, and it compiles
+            Assert.Empty(run.CompilationDiagnostics);
+        }
+    }
+
+    [Fact]
+    public void Every_diagnostic_of_the_generator_has_a_case()
+    {
+        // RNNG100 belongs to an analyzer that is still to be written; every other id is the generator's.
+        string[] generatorIds = DiagnosticDescriptors.All.Select(d => d.Id).Where(id => id != "RNNG100").OrderBy(id => id, StringComparer.Ordinal).ToArray();
+        string[] tested = s_cases.Select(c => c.Id).Distinct().OrderBy(id => id, StringComparer.Ordinal).ToArray();
+        Assert.Equal(generatorIds, tested);
+    }
+
+    [Fact]
+    public void Several_mistakes_are_all_reported_in_one_build()
+    {
+        GeneratorRun run = CompilationHarness.Run(Header + """
+            [Sequential(Timesteps = 4, InputDim = 5)]
+            [Lstm(3, Activation = "rleu", KernelInitializer = "constant(1, 2)")]
+            [Lstm(-2, Bidirectional = true, GoBackwards = true, ReturnState = true)]
+            [Dense(2, Activation = "softmaxx")]
+            [Dropout(-1)]
+            public class Broken;
+            """);
+
+        Assert.Equal(
+            new[]
+            {
+                ("RNNG001", "Broken"), ("RNNG007", "\"rleu\""), ("RNNG009", "\"constant(1, 2)\""), ("RNNG004", "-2"),
+                ("RNNG010", "true"), ("RNNG014", "true"), ("RNNG007", "\"softmaxx\""), ("RNNG015", "-1"),
+            },
+            run.Reported().Select(d => (d.Id, d.Underlined)).ToArray());
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void Shape_errors_point_at_the_attribute_that_declares_the_shape()
+    {
+        // Missing on [Sequential] and on the first layer: the [Sequential] attribute is where to add them.
+        GeneratorRun run = CompilationHarness.Run(Header + "[Sequential]\n[Gru(4)]\npublic partial class Model;");
+        Assert.Equal(
+            new[] { ("RNNG005", "Sequential"), ("RNNG006", "Sequential") },
+            run.Reported().Select(d => (d.Id, d.Underlined)).ToArray());
+
+        // Declared on the first layer instead of [Sequential]: accepted, as Keras accepts input_shape on the first layer.
+        GeneratorRun onLayer = CompilationHarness.Run(Header + "[Sequential]\n[Gru(4, Timesteps = 3, InputDim = 2)]\n[Dense(1)]\npublic partial class Model;");
+        Assert.Empty(onLayer.Reported());
+        Assert.Empty(onLayer.CompilationDiagnostics);
+    }
+
+    [Fact]
+    public void Diagnostics_appear_in_the_file_of_the_declaration()
+    {
+        GeneratorRun run = CompilationHarness.Run(
+            Header + "[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic partial class Fine;",
+            Header + "\n\n[Lstm(3, Timesteps = 0, InputDim = 5)]\npublic partial class Broken;");
+        Diagnostic diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+        Assert.Equal("Source1.cs", span.Path);
+        Assert.Equal(5, span.StartLinePosition.Line); // 0-based: the attribute line after the header and blank lines
+        Assert.Equal("[Lstm(3, Timesteps = ".Length, span.StartLinePosition.Character);
+        Assert.Single(run.Sources); // the valid model in the other file is still generated
+    }
+
+    /// <summary>Declarations no one should write: each must produce an error (the compiler's or ours), never a crash.</summary>
+    private static readonly string[] s_garbage =
+    {
+        "[Lstm]\npublic partial class A;",
+        "[Lstm()]\npublic partial class A;",
+        "[Lstm(\"3\", Timesteps = 2, InputDim = 5)]\npublic partial class A;",
+        "[Lstm(3.5, Timesteps = 2, InputDim = 5)]\npublic partial class A;",
+        "[Lstm(3, 4)]\npublic partial class A;",
+        "[Lstm(default)]\npublic partial class A;",
+        "[Lstm(3, Timesteps = \"x\", InputDim = 5, Activation = 5, UseBias = 1, MergeMode = 2)]\npublic partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5, Foo = 1)]\npublic partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5, Activation = typeof(int))]\npublic partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5, UseBias = null)]\npublic partial class A;",
+        "[Lstm(int.MinValue, Timesteps = int.MaxValue, InputDim = -5)]\npublic partial class A;",
+        "[Lstm(int.MaxValue, Timesteps = int.MaxValue, InputDim = int.MaxValue)]\npublic partial class A;",
+        "[Lstm(1, Timesteps = 1 << 30, InputDim = 1)]\npublic partial class A;",
+        "[Lstm(1, Timesteps = 1048576, InputDim = 65536)]\npublic partial class A;",
+        "[Lstm(65536, Timesteps = 1, InputDim = 65536)]\npublic partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5, KernelInitializer = null)]\npublic partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5, Activation = \"\", RecurrentActivation = \"  \", KernelInitializer = \"\", RecurrentInitializer = \"(\", BiasInitializer = \")\")]\npublic partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5, KernelInitializer = \"constant(1\", RecurrentInitializer = \"random_uniform(1, -1)\", BiasInitializer = \"constant(1e400)\")]\npublic partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5, KernelInitializer = \"constant(NaN)\", RecurrentInitializer = \"random_normal(0, -1)\", BiasInitializer = \"orthogonal(2, 3)\")]\npublic partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5, KernelInitializer = \"constant(1,,2)\", RecurrentInitializer = \"((\", BiasInitializer = \"zeros)(\")]\npublic partial class A;",
+        "[Gru(3, Timesteps = 2, InputDim = 5, RecurrentActivation = \"\\0\\u00e9\\ud83d\\ude00\", Activation = \"sigmoid sigmoid\")]\npublic partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5, Dropout = double.PositiveInfinity, RecurrentDropout = double.NaN)]\npublic partial class A;",
+        "[Gru(3, Timesteps = 2, InputDim = 5, Bidirectional = true, MergeMode = (MergeMode)(-1))]\npublic partial class A;",
+        "[Sequential(5)]\n[Lstm(3)]\npublic partial class A;",
+        "[Sequential(Timesteps = 2, InputDim = 5)]\n[Sequential(Timesteps = 2, InputDim = 5)]\n[Lstm(3)]\npublic partial class A;",
+        "[Sequential(Timesteps = 2, InputDim = 2)]\n[Dense(int.MaxValue)]\npublic partial class A;",
+        "[Sequential(Timesteps = 2, InputDim = 2)]\n[Dropout(\"x\")]\n[Dense(1)]\npublic partial class A;",
+        "[Sequential]\npublic partial class A;",
+        "[Sequential(Timesteps = -2, InputDim = 0)]\n[Dropout(2)]\n[Dropout(-2)]\npublic partial class A;",
+        "[Sequential(Timesteps = 2, InputDim = 5)]\n[Lstm(3, Timesteps = -1, Activation = \"xx\", KernelInitializer = \"yy\")]\n[Lstm(-2, Bidirectional = true, GoBackwards = true, ReturnState = true)]\n[Dense(0, Activation = \"softmaxx\")]\n[Dropout(-1)]\n[Gru(3, ResetAfter = false, RecurrentActivation = \"zz\")]\npublic partial class A;",
+        "[Dense(1)]\n[Lstm(3, Timesteps = 2, InputDim = 5)]\n[Dropout(0.1)]\npublic partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic partial struct S;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic partial record struct S;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic readonly partial record struct S(int X);",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic partial interface I;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic enum E { X }",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic delegate void D();",
+        "public partial class C\n{\n    [Lstm(3, Timesteps = 2, InputDim = 5)]\n    public void M() { }\n}",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic record R;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic partial record R<T>;",
+        "public record Outer\n{\n    [Lstm(3, Timesteps = 2, InputDim = 5)]\n    public partial record Inner;\n}",
+        "public partial struct Outer<T>\n{\n    public struct Middle\n    {\n        [Gru(3, Timesteps = 2, InputDim = 5)]\n        public partial class Inner;\n    }\n}",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic partial class A<T> where T : struct;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic static partial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic partial class ;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npublic partial class A : A;",
+        "[Lstm(3, Timesteps = 2, InputDim = 5)]\npartial class A;\n[Gru(3, Timesteps = 2, InputDim = 5)]\npartial class A;\n[Sequential]\npartial class A;",
+        "[Lstm(3, Timesteps = 2, InputDim = ",
+        "[Lstmm(3)]\npublic partial class A;",
+    };
+
+    [Fact]
+    public void Garbage_in_gives_errors_and_never_crashes_the_generator()
+    {
+        foreach (string declaration in s_garbage)
+        {
+            GeneratorRun run = CompilationHarness.Run(Header + declaration);
+            Assert.True(run.GeneratorFailures().Count == 0, $"The generator threw on\n{declaration}\n{string.Join("\n", run.GeneratorFailures())}");
+            bool reported = run.GeneratorDiagnostics.Concat(run.Output.GetDiagnostics()).Any(d => d.Severity == DiagnosticSeverity.Error);
+            Assert.True(reported, $"No error for\n{declaration}");
+
+            // When the generator reports an error it generates nothing, so its own output never adds errors.
+            if (run.GeneratorDiagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                Assert.Empty(run.Sources);
+            }
+        }
+    }
+
+    [Fact]
+    public void Garbage_in_one_compilation_is_reported_per_class()
+    {
+        // All of it at once, as in a real project: one bad class must not stop the others being checked or generated.
+        string[] sources = s_garbage.Where(g => !g.EndsWith("= ", StringComparison.Ordinal))
+            .Select((g, i) => Header.Replace("namespace Demo;", $"namespace Demo{i};") + g)
+            .Append(Header + "[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic partial class StillGenerated;")
+            .ToArray();
+        GeneratorRun run = CompilationHarness.Run(sources);
+        Assert.Empty(run.GeneratorFailures());
+        Assert.Contains(run.Sources, s => s.HintName == "Demo.StillGenerated.RnnGen.g.cs");
+        Assert.True(run.GeneratorDiagnostics.Length >= 20, $"Only {run.GeneratorDiagnostics.Length} diagnostics.");
+    }
+
+    [Fact]
+    public void Release_tracking_file_lists_every_diagnostic()
+    {
+        // generators/RnnGen.Generators/AnalyzerReleases.Unshipped.md, the Roslyn release-tracking table.
+        string[] rows = File.ReadAllLines(RepositoryFile("generators", "RnnGen.Generators", "AnalyzerReleases.Unshipped.md"))
+            .Where(line => line.StartsWith("RNNG", StringComparison.Ordinal))
+            .ToArray();
+        Assert.Equal(
+            DiagnosticDescriptors.All.Select(d => $"{d.Id} | {d.Category} | {d.DefaultSeverity} | {d.Title}").OrderBy(r => r, StringComparer.Ordinal),
+            rows.Select(r => r.Trim()).OrderBy(r => r, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Documentation_has_a_row_per_diagnostic_with_a_tested_message()
+    {
+        string[] lines = File.ReadAllLines(RepositoryFile("docs", "diagnostics.md"));
+        foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
+        {
+            string row = Assert.Single(lines, line => line.StartsWith($"| {descriptor.Id} |", StringComparison.Ordinal));
+            Assert.StartsWith($"| {descriptor.Id} | {descriptor.DefaultSeverity} | {descriptor.Title} |", row);
+            if (descriptor.Id != "RNNG100")
+            {
+                // The message shown is one the tests above check word for word.
+                Assert.Contains(s_cases.Where(c => c.Id == descriptor.Id), c => row.Contains(c.Message, StringComparison.Ordinal));
+            }
+        }
+    }
+
+    private static string RepositoryFile(string first, params string[] rest) =>
+        Path.Combine(new[] { Path.GetDirectoryName(ThisFile())!, "..", "..", first }.Concat(rest).ToArray());
+
+    private static string ThisFile([System.Runtime.CompilerServices.CallerFilePath] string path = "") => path;
+
+    [Fact]
+    public Task Messages_snapshot()
+    {
+        // The messages side by side, to review their wording together (the theory above checks each one).
+        var text = new StringBuilder();
+        foreach (Case mistake in s_cases)
+        {
+            GeneratorRun run = CompilationHarness.Run(Header + mistake.Declaration);
+            text.Append("## ").AppendLine(mistake.Name);
+            foreach (string line in mistake.Declaration.Split('\n'))
+            {
+                text.Append("    ").AppendLine(line);
+            }
+
+            foreach (ReportedDiagnostic reported in run.Reported())
+            {
+                text.AppendLine(reported.ToString());
+            }
+
+            text.AppendLine();
+        }
+
+        return Snapshot.Verify(text.ToString());
+    }
+}

@@ -1,0 +1,69 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using RnnGen.Testing;
+
+namespace RnnGen.Generators.Tests;
+
+/// <summary>A diagnostic as a user sees it: id, severity, the source text it underlines, and its message.</summary>
+internal sealed record ReportedDiagnostic(string Id, DiagnosticSeverity Severity, string Underlined, string Message)
+{
+    public override string ToString() => $"{Id} ({Severity}) on `{Underlined}`: {Message}";
+}
+
+/// <summary>Reads what a generator run reported and produced, the way a test needs to assert on it.</summary>
+internal static class GeneratorRunInspection
+{
+    /// <summary>
+    /// The generator's diagnostics with the text under each location. The generator reports locations by file path and
+    /// span (it keeps no syntax trees between pipeline steps), so the text is looked up in the input tree of that path.
+    /// </summary>
+    public static IReadOnlyList<ReportedDiagnostic> Reported(this GeneratorRun run) =>
+        run.GeneratorDiagnostics.Select(d => new ReportedDiagnostic(
+            d.Id,
+            d.Severity,
+            UnderlinedText(run.Input, d.Location),
+            d.GetMessage(CultureInfo.InvariantCulture))).ToList();
+
+    public static string UnderlinedText(Compilation compilation, Location location)
+    {
+        string path = location.GetLineSpan().Path;
+        SyntaxTree? tree = location.SourceTree ?? compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == path);
+        return tree is null ? $"<no source: {location}>" : tree.GetText().ToString(location.SourceSpan);
+    }
+
+    /// <summary>Exceptions the generator threw (the compiler turns each into warning CS8785 and generates nothing).</summary>
+    public static IReadOnlyList<string> GeneratorFailures(this GeneratorRun run) =>
+        run.Result.Results.Where(r => r.Exception is not null).Select(r => r.Exception!.ToString())
+            .Concat(run.Output.GetDiagnostics().Where(d => d.Id == "CS8785").Select(d => d.ToString()))
+            .ToList();
+
+    /// <summary>Errors and warnings of the user's own source, before the generator added anything.</summary>
+    public static IReadOnlyList<Diagnostic> InputProblems(this GeneratorRun run) =>
+        run.Input.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+
+    /// <summary>
+    /// Runs the generator again on an identical compilation and asserts every tracked step answered from its cache:
+    /// the incremental pipeline's values compare equal, so an IDE does not regenerate on every keystroke.
+    /// </summary>
+    public static void AssertRerunIsCached(this GeneratorRun run)
+    {
+        IReadOnlyDictionary<string, IncrementalStepRunReason[]> reasons = CompilationHarness.RerunReasons(run);
+        Assert.NotEmpty(reasons);
+        foreach (var (step, stepReasons) in reasons)
+        {
+            Assert.All(stepReasons, reason => Assert.True(
+                reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
+                $"Step {step} ran again with reason {reason} on an identical compilation."));
+        }
+    }
+
+    /// <summary>Parses <paramref name="source"/> with the harness's options, as a replacement tree at the same path.</summary>
+    public static CSharpCompilation ReplaceSource(CSharpCompilation compilation, int index, string source)
+    {
+        SyntaxTree old = compilation.SyntaxTrees[index];
+        return compilation.ReplaceSyntaxTree(old, CSharpSyntaxTree.ParseText(source, (CSharpParseOptions)old.Options, old.FilePath));
+    }
+}

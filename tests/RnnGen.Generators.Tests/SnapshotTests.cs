@@ -1,0 +1,73 @@
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using RnnGen.Testing;
+
+namespace RnnGen.Generators.Tests;
+
+/// <summary>
+/// The generated source of a representative set of models, one snapshot each: single layers of each kind with their
+/// options, a model big enough to get reference-type tensors, and the seed notebooks' stacks. A change to the emitter
+/// shows up here as a diff to review. Every model must also generate without diagnostics, compile without errors or
+/// warnings, and leave the incremental pipeline fully cached when nothing changed.
+/// </summary>
+public class SnapshotTests
+{
+    private static readonly (string Name, string Declaration)[] s_models =
+    {
+        ("SimpleRnn", "[SimpleRnn(4, Timesteps = 3, InputDim = 2)]\npublic partial class Model;"),
+        ("Lstm_sequences_and_state", "[Lstm(3, Timesteps = 4, InputDim = 5, ReturnSequences = true, ReturnState = true)]\npublic partial class Model;"),
+        ("Gru_reset_after", "[Gru(3, Timesteps = 4, InputDim = 2)]\npublic partial class Model;"),
+        ("Gru_reset_before", "[Gru(3, Timesteps = 4, InputDim = 2, ResetAfter = false, ReturnSequences = true)]\npublic partial class Model;"),
+        ("Lstm_stateful", "[Lstm(2, Timesteps = 3, InputDim = 2, Stateful = true, ReturnState = true)]\npublic partial class Model;"),
+        ("SimpleRnn_go_backwards", "[SimpleRnn(2, Timesteps = 3, InputDim = 2, GoBackwards = true, ReturnSequences = true, Activation = \"relu\")]\npublic partial class Model;"),
+        ("Gru_without_bias", "[Gru(2, Timesteps = 3, InputDim = 2, UseBias = false, KernelInitializer = \"he_normal\", RecurrentInitializer = \"identity\")]\npublic partial class Model;"),
+        ("SimpleRnn_large_input_uses_classes", "[SimpleRnn(2, Timesteps = 100, InputDim = 1000, ReturnSequences = true)]\npublic partial class Model;"),
+        // The seed notebooks' models (tests/RnnGen.Numerics.Tests/Seeds/SeedModels.cs checks their numbers).
+        ("Seed_SimpleRnn_stack", "[Sequential(Timesteps = 2, InputDim = 10)]\n[SimpleRnn(3)]\npublic partial class Model;"),
+        ("Seed_deep_SimpleRnn", "[Sequential(Timesteps = 10, InputDim = 5)]\n[SimpleRnn(8, ReturnSequences = true)]\n[SimpleRnn(8, ReturnSequences = true)]\npublic partial class Model;"),
+        ("Seed_forecaster", "[Sequential(Timesteps = 3, InputDim = 1)]\n[Lstm(20, Activation = \"relu\")]\n[Dense(5, Activation = \"relu\")]\n[Dense(1)]\npublic partial class Model;"),
+        ("Bidirectional_stack_with_dropout", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4, Bidirectional = true, ReturnSequences = true, Dropout = 0.2)]\n[Dropout(0.3)]\n[Lstm(3)]\n[Dense(2, Activation = \"softmax\")]\npublic partial class Model;"),
+    };
+
+    public static TheoryData<string> ModelNames => new(s_models.Select(m => m.Name));
+
+    [Theory]
+    [MemberData(nameof(ModelNames))]
+    public Task Generated_source(string name)
+    {
+        string declaration = s_models.Single(m => m.Name == name).Declaration;
+        GeneratorRun run = CompilationHarness.Run("using RnnGen;\nnamespace Demo;\n\n" + declaration);
+        AssertClean(run);
+        return Snapshot.Verify(run.Sources.Single().Text, "cs", parameters: name);
+    }
+
+    [Fact]
+    public Task Bidirectional_merge_modes()
+    {
+        // One snapshot for the five merge modes: they differ only in how the two directions combine, which the diff
+        // between the sections shows.
+        string[] modes = { "Concat", "Sum", "Mul", "Ave", "None" };
+        GeneratorRun run = CompilationHarness.Run("using RnnGen;\nnamespace Demo;\n\n" + string.Concat(modes.Select(mode =>
+            $"[Lstm(2, Timesteps = 3, InputDim = 2, Bidirectional = true, MergeMode = MergeMode.{mode}, ReturnSequences = true)]\npublic partial class Bidirectional{mode};\n")));
+        AssertClean(run);
+        Assert.Equal(modes.Length, run.Sources.Count);
+
+        var text = new StringBuilder();
+        foreach (string mode in modes)
+        {
+            var (hintName, source) = run.Sources.Single(s => s.HintName == $"Demo.Bidirectional{mode}.RnnGen.g.cs");
+            text.Append("//// ").AppendLine(hintName).Append(source).AppendLine();
+        }
+
+        return Snapshot.Verify(text.ToString(), "cs");
+    }
+
+    private static void AssertClean(GeneratorRun run)
+    {
+        Assert.Empty(run.GeneratorFailures());
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Empty(run.CompilationDiagnostics);
+        run.AssertRerunIsCached();
+    }
+}
