@@ -82,4 +82,32 @@ public class AllocationTests
         var output = new LongSequenceRnn.Output();
         Assert.Equal(0, AllocatedBy(() => model.Forward(in input, output)));
     }
+
+    [Fact]
+    public void Streaming_steps_allocate_nothing()
+    {
+        var model = new StatefulTagger();
+        StatefulTagger.InputStep sample = default;
+        sample[0] = 0.5f;
+        StatefulTagger.OutputStep output = default;
+        Assert.Equal(0, AllocatedBy(() => model.Step(in sample, out output)));
+        float[] input = { 1f, -1f }, result = new float[StatefulTagger.OutputDim];
+        Assert.Equal(0, AllocatedBy(() => model.Step(input, result)));
+        Assert.NotEqual(0f, result[0]); // it did run
+    }
+
+    [Fact]
+    public void Batch_calls_allocate_nothing()
+    {
+        // 9 sequences: two chunks through the batched kernels and one sequence alone.
+        var model = new StackedClassifier();
+        var inputs = new StackedClassifier.Input[9];
+        var outputs = new StackedClassifier.Output[9];
+        inputs[4][2][1] = 1f;
+        Assert.Equal(0, AllocatedBy(() => model.Forward(inputs, outputs)));
+        float[] flat = new float[9 * StackedClassifier.Timesteps * StackedClassifier.InputDim];
+        float[] result = new float[9 * StackedClassifier.OutputDim];
+        Assert.Equal(0, AllocatedBy(() => model.Predict(flat, result)));
+        Assert.Equal(1f, result[0] + result[1] + result[2], 5); // softmax: it did run
+    }
 }
