@@ -66,8 +66,9 @@ internal sealed partial class ModelEmitter
         }
 
         _w.Line();
-        _w.Line("// Each recurrent layer steps from its streaming state; alternating the kernels' block order between calls keeps the");
-        _w.Line("// weights the previous call read last in L1 when they do not all fit.");
+        _w.Line("// Each recurrent layer steps from its streaming state. The two state buffers swap roles on every call (the parity is");
+        _w.Line("// `reverse`), so no state is copied; the same parity alternates the kernels' weight order, which keeps the weights the");
+        _w.Line("// previous call read last in L1 when they do not all fit.");
         _w.Line(MethodImplHot);
         using (_w.Braces($"private void StepCore({ReadOnlySpan} input, {Span} output)"))
         {
@@ -98,8 +99,8 @@ internal sealed partial class ModelEmitter
 
                 int padded = PaddedUnits(s.Units);
                 string h = $"{Lower(p)}H", hNext = $"{Lower(p)}HNext";
-                _w.Line($"{Span} {h} = new {Span}(_scratch, {p}StreamHOffset, {Int(padded)});");
-                _w.Line($"{Span} {hNext} = new {Span}(_scratch, {p}StreamHNextOffset, {Int(padded)});");
+                _w.Line($"{Span} {h} = new {Span}(_scratch, reverse ? {p}StreamHNextOffset : {p}StreamHOffset, {Int(padded)});");
+                _w.Line($"{Span} {hNext} = new {Span}(_scratch, reverse ? {p}StreamHOffset : {p}StreamHNextOffset, {Int(padded)});");
                 string c = "default", gates = "default";
                 if (s.Kind == LayerKind.Lstm)
                 {
@@ -114,8 +115,7 @@ internal sealed partial class ModelEmitter
                 }
 
                 _w.Line(CellCall(layer, layer.Directions[0], previous, h, hNext, c, gates, "reverse"));
-                _w.Line($"{hNext}.CopyTo({h});");
-                previous = $"{h}.Slice(0, {Int(s.Units)})";
+                previous = $"{hNext}.Slice(0, {Int(s.Units)})";
                 if (last)
                 {
                     _w.Line($"{previous}.CopyTo(output);");

@@ -15,8 +15,9 @@ namespace RnnGen.Kernels;
 /// <list type="bullet">
 /// <item><see cref="Tanh(Vector512{float})"/>: the rational minimax approximation Eigen uses for float
 /// (<c>Eigen/src/Core/MathFunctionsImpl.h</c>, <c>generic_fast_tanh_float</c>; also TensorFlow's CPU tanh): numerator
-/// of degree 13, denominator of degree 6, input clamped to +-7.90531110763549805 where tanh is 1 in float; within a few
-/// ulp of tanh.</item>
+/// of degree 13, denominator of degree 6; the input is clamped to +-9, where tanh is 1 in float, and the result to
+/// [-1, 1] (Eigen clamps the input at 7.9053, where its Horner evaluation without FMA gives exactly 1); within a few
+/// ulp of tanh. The polynomials are evaluated by Estrin's scheme, which halves the dependent chain.</item>
 /// <item><see cref="Sigmoid(Vector512{float})"/>: <c>0.5 + 0.5 tanh(x/2)</c>, an identity, so its absolute error is half
 /// the tanh approximation's.</item>
 /// <item><see cref="Exp(Vector512{float})"/>: Cephes <c>expf</c> (S. Moshier): <c>x = n ln2 + r</c> with a two-part ln2
@@ -28,7 +29,7 @@ namespace RnnGen.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class VectorMath
 {
-    private const float TanhClamp = 7.90531110763549805f;
+    private const float TanhClamp = 9f;
     private const float TanhTiny = 0.0004f;
     private const float ExpHigh = 88.7228391f;
     private const float ExpLow = -87.3365447f;
@@ -54,21 +55,27 @@ public static class VectorMath
     public static Vector512<float> Tanh(Vector512<float> value)
     {
         Vector512<float> x = Vector512.Min(Vector512.Max(value, Vector512.Create(-TanhClamp)), Vector512.Create(TanhClamp));
+        // Estrin's scheme: the same polynomials as Horner's rule, but the terms are paired so that the dependent chain
+        // is 3 multiply-adds deep instead of 6 (tanh sits on the recurrent critical path of every step).
         Vector512<float> x2 = x * x;
-        Vector512<float> p = MultiplyAdd(x2, Vector512.Create(-2.76076847742355e-16f), Vector512.Create(2.00018790482477e-13f));
-        p = MultiplyAdd(x2, p, Vector512.Create(-8.60467152213735e-11f));
-        p = MultiplyAdd(x2, p, Vector512.Create(5.12229709037114e-08f));
-        p = MultiplyAdd(x2, p, Vector512.Create(1.48572235717979e-05f));
-        p = MultiplyAdd(x2, p, Vector512.Create(6.37261928875436e-04f));
-        p = MultiplyAdd(x2, p, Vector512.Create(4.89352455891786e-03f));
-        p *= x;
-        Vector512<float> q = MultiplyAdd(x2, Vector512.Create(1.19825839466702e-06f), Vector512.Create(1.18534705686654e-04f));
-        q = MultiplyAdd(x2, q, Vector512.Create(2.26843463243900e-03f));
-        q = MultiplyAdd(x2, q, Vector512.Create(4.89352518554385e-03f));
+        Vector512<float> x4 = x2 * x2;
+        Vector512<float> x8 = x4 * x4;
+        Vector512<float> p01 = MultiplyAdd(x2, Vector512.Create(6.37261928875436e-04f), Vector512.Create(4.89352455891786e-03f));
+        Vector512<float> p23 = MultiplyAdd(x2, Vector512.Create(5.12229709037114e-08f), Vector512.Create(1.48572235717979e-05f));
+        Vector512<float> p45 = MultiplyAdd(x2, Vector512.Create(2.00018790482477e-13f), Vector512.Create(-8.60467152213735e-11f));
+        Vector512<float> p03 = MultiplyAdd(x4, p23, p01);
+        Vector512<float> p46 = MultiplyAdd(x4, Vector512.Create(-2.76076847742355e-16f), p45);
+        Vector512<float> p = MultiplyAdd(x8, p46, p03) * x;
+        Vector512<float> q01 = MultiplyAdd(x2, Vector512.Create(2.26843463243900e-03f), Vector512.Create(4.89352518554385e-03f));
+        Vector512<float> q23 = MultiplyAdd(x2, Vector512.Create(1.19825839466702e-06f), Vector512.Create(1.18534705686654e-04f));
+        Vector512<float> q = MultiplyAdd(x4, q23, q01);
         Vector512<float> result = Vector512.Min(Vector512.Max(p / q, Vector512.Create(-1f)), Vector512.Create(1f));
 
-        // Near 0 the quotient underflows for tiny inputs; tanh(x) = x to float precision there.
-        return Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(value), Vector512.Create(TanhTiny)), value, result);
+        // Beyond the clamp tanh is +-1 in float, which the rational function only approaches; near 0 the quotient
+        // underflows for tiny inputs, and tanh(x) = x to float precision there.
+        Vector512<float> magnitude = Vector512.Abs(value);
+        result = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(magnitude, Vector512.Create(TanhClamp)), Vector512.ConditionalSelect(Vector512.Create(-0f), value, Vector512.Create(1f)), result);
+        return Vector512.ConditionalSelect(Vector512.LessThan(magnitude, Vector512.Create(TanhTiny)), value, result);
     }
 
     /// <summary>The logistic sigmoid, as <c>0.5 + 0.5 tanh(x/2)</c>.</summary>
@@ -135,21 +142,27 @@ public static class VectorMath
     public static Vector256<float> Tanh(Vector256<float> value)
     {
         Vector256<float> x = Vector256.Min(Vector256.Max(value, Vector256.Create(-TanhClamp)), Vector256.Create(TanhClamp));
+        // Estrin's scheme: the same polynomials as Horner's rule, but the terms are paired so that the dependent chain
+        // is 3 multiply-adds deep instead of 6 (tanh sits on the recurrent critical path of every step).
         Vector256<float> x2 = x * x;
-        Vector256<float> p = MultiplyAdd(x2, Vector256.Create(-2.76076847742355e-16f), Vector256.Create(2.00018790482477e-13f));
-        p = MultiplyAdd(x2, p, Vector256.Create(-8.60467152213735e-11f));
-        p = MultiplyAdd(x2, p, Vector256.Create(5.12229709037114e-08f));
-        p = MultiplyAdd(x2, p, Vector256.Create(1.48572235717979e-05f));
-        p = MultiplyAdd(x2, p, Vector256.Create(6.37261928875436e-04f));
-        p = MultiplyAdd(x2, p, Vector256.Create(4.89352455891786e-03f));
-        p *= x;
-        Vector256<float> q = MultiplyAdd(x2, Vector256.Create(1.19825839466702e-06f), Vector256.Create(1.18534705686654e-04f));
-        q = MultiplyAdd(x2, q, Vector256.Create(2.26843463243900e-03f));
-        q = MultiplyAdd(x2, q, Vector256.Create(4.89352518554385e-03f));
+        Vector256<float> x4 = x2 * x2;
+        Vector256<float> x8 = x4 * x4;
+        Vector256<float> p01 = MultiplyAdd(x2, Vector256.Create(6.37261928875436e-04f), Vector256.Create(4.89352455891786e-03f));
+        Vector256<float> p23 = MultiplyAdd(x2, Vector256.Create(5.12229709037114e-08f), Vector256.Create(1.48572235717979e-05f));
+        Vector256<float> p45 = MultiplyAdd(x2, Vector256.Create(2.00018790482477e-13f), Vector256.Create(-8.60467152213735e-11f));
+        Vector256<float> p03 = MultiplyAdd(x4, p23, p01);
+        Vector256<float> p46 = MultiplyAdd(x4, Vector256.Create(-2.76076847742355e-16f), p45);
+        Vector256<float> p = MultiplyAdd(x8, p46, p03) * x;
+        Vector256<float> q01 = MultiplyAdd(x2, Vector256.Create(2.26843463243900e-03f), Vector256.Create(4.89352518554385e-03f));
+        Vector256<float> q23 = MultiplyAdd(x2, Vector256.Create(1.19825839466702e-06f), Vector256.Create(1.18534705686654e-04f));
+        Vector256<float> q = MultiplyAdd(x4, q23, q01);
         Vector256<float> result = Vector256.Min(Vector256.Max(p / q, Vector256.Create(-1f)), Vector256.Create(1f));
 
-        // Near 0 the quotient underflows for tiny inputs; tanh(x) = x to float precision there.
-        return Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(value), Vector256.Create(TanhTiny)), value, result);
+        // Beyond the clamp tanh is +-1 in float, which the rational function only approaches; near 0 the quotient
+        // underflows for tiny inputs, and tanh(x) = x to float precision there.
+        Vector256<float> magnitude = Vector256.Abs(value);
+        result = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(magnitude, Vector256.Create(TanhClamp)), Vector256.ConditionalSelect(Vector256.Create(-0f), value, Vector256.Create(1f)), result);
+        return Vector256.ConditionalSelect(Vector256.LessThan(magnitude, Vector256.Create(TanhTiny)), value, result);
     }
 
     /// <summary>The logistic sigmoid, as <c>0.5 + 0.5 tanh(x/2)</c>.</summary>
@@ -221,21 +234,27 @@ public static class VectorMath
     public static Vector128<float> Tanh(Vector128<float> value)
     {
         Vector128<float> x = Vector128.Min(Vector128.Max(value, Vector128.Create(-TanhClamp)), Vector128.Create(TanhClamp));
+        // Estrin's scheme: the same polynomials as Horner's rule, but the terms are paired so that the dependent chain
+        // is 3 multiply-adds deep instead of 6 (tanh sits on the recurrent critical path of every step).
         Vector128<float> x2 = x * x;
-        Vector128<float> p = MultiplyAdd(x2, Vector128.Create(-2.76076847742355e-16f), Vector128.Create(2.00018790482477e-13f));
-        p = MultiplyAdd(x2, p, Vector128.Create(-8.60467152213735e-11f));
-        p = MultiplyAdd(x2, p, Vector128.Create(5.12229709037114e-08f));
-        p = MultiplyAdd(x2, p, Vector128.Create(1.48572235717979e-05f));
-        p = MultiplyAdd(x2, p, Vector128.Create(6.37261928875436e-04f));
-        p = MultiplyAdd(x2, p, Vector128.Create(4.89352455891786e-03f));
-        p *= x;
-        Vector128<float> q = MultiplyAdd(x2, Vector128.Create(1.19825839466702e-06f), Vector128.Create(1.18534705686654e-04f));
-        q = MultiplyAdd(x2, q, Vector128.Create(2.26843463243900e-03f));
-        q = MultiplyAdd(x2, q, Vector128.Create(4.89352518554385e-03f));
+        Vector128<float> x4 = x2 * x2;
+        Vector128<float> x8 = x4 * x4;
+        Vector128<float> p01 = MultiplyAdd(x2, Vector128.Create(6.37261928875436e-04f), Vector128.Create(4.89352455891786e-03f));
+        Vector128<float> p23 = MultiplyAdd(x2, Vector128.Create(5.12229709037114e-08f), Vector128.Create(1.48572235717979e-05f));
+        Vector128<float> p45 = MultiplyAdd(x2, Vector128.Create(2.00018790482477e-13f), Vector128.Create(-8.60467152213735e-11f));
+        Vector128<float> p03 = MultiplyAdd(x4, p23, p01);
+        Vector128<float> p46 = MultiplyAdd(x4, Vector128.Create(-2.76076847742355e-16f), p45);
+        Vector128<float> p = MultiplyAdd(x8, p46, p03) * x;
+        Vector128<float> q01 = MultiplyAdd(x2, Vector128.Create(2.26843463243900e-03f), Vector128.Create(4.89352518554385e-03f));
+        Vector128<float> q23 = MultiplyAdd(x2, Vector128.Create(1.19825839466702e-06f), Vector128.Create(1.18534705686654e-04f));
+        Vector128<float> q = MultiplyAdd(x4, q23, q01);
         Vector128<float> result = Vector128.Min(Vector128.Max(p / q, Vector128.Create(-1f)), Vector128.Create(1f));
 
-        // Near 0 the quotient underflows for tiny inputs; tanh(x) = x to float precision there.
-        return Vector128.ConditionalSelect(Vector128.LessThan(Vector128.Abs(value), Vector128.Create(TanhTiny)), value, result);
+        // Beyond the clamp tanh is +-1 in float, which the rational function only approaches; near 0 the quotient
+        // underflows for tiny inputs, and tanh(x) = x to float precision there.
+        Vector128<float> magnitude = Vector128.Abs(value);
+        result = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(magnitude, Vector128.Create(TanhClamp)), Vector128.ConditionalSelect(Vector128.Create(-0f), value, Vector128.Create(1f)), result);
+        return Vector128.ConditionalSelect(Vector128.LessThan(magnitude, Vector128.Create(TanhTiny)), value, result);
     }
 
     /// <summary>The logistic sigmoid, as <c>0.5 + 0.5 tanh(x/2)</c>.</summary>

@@ -1,0 +1,84 @@
+using System;
+using System.Runtime.Intrinsics;
+using RnnGen.Kernels;
+
+namespace RnnGen.Tests;
+
+/// <summary>
+/// The vectorized functions of the generated kernels against double-precision math over dense sweeps, for each vector
+/// width. Errors are in units of float32's spacing at the exact result (ulp), floored at the spacing of 1e-7: below
+/// that, a recurrent layer cannot tell the difference, and the rational tanh switches to tanh(x) = x.
+/// </summary>
+public class VectorMathTests
+{
+    private delegate float Lane(float x);
+
+    public static TheoryData<string> Widths => new() { "128", "256", "512" };
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Tanh_is_within_a_few_ulp(string width) =>
+        AssertWithin(Evaluate(width, v128 => VectorMath.Tanh(v128), v256 => VectorMath.Tanh(v256), v512 => VectorMath.Tanh(v512)), Math.Tanh, -12f, 12f, maxUlp: 5);
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Sigmoid_is_within_a_few_ulp_of_its_absolute_scale(string width) =>
+        // 0.5 + 0.5 tanh(x/2): the error is absolute (a few ulp of 0.5), which is what a gate in [0, 1] sees.
+        AssertWithin(Evaluate(width, v => VectorMath.Sigmoid(v), v => VectorMath.Sigmoid(v), v => VectorMath.Sigmoid(v)), x => 1 / (1 + Math.Exp(-x)), -30f, 30f, maxUlp: 5, absoluteScale: 0.5);
+
+    [Theory]
+    [MemberData(nameof(Widths))]
+    public void Exp_is_within_a_few_ulp(string width) =>
+        AssertWithin(Evaluate(width, v => VectorMath.Exp(v), v => VectorMath.Exp(v), v => VectorMath.Exp(v)), Math.Exp, -80f, 80f, maxUlp: 3);
+
+    [Fact]
+    public void Exp_saturates_like_expf_and_keeps_nan()
+    {
+        Vector256<float> result = VectorMath.Exp(Vector256.Create(100f, -100f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, 1f, -1f));
+        Assert.Equal(float.PositiveInfinity, result[0]);
+        Assert.Equal(0f, result[1]);
+        Assert.True(float.IsNaN(result[2]));
+        Assert.Equal(float.PositiveInfinity, result[3]);
+        Assert.Equal(0f, result[4]);
+        Assert.Equal(1f, result[5]);
+    }
+
+    [Fact]
+    public void Tanh_is_odd_bounded_and_exact_at_the_ends()
+    {
+        Vector128<float> result = VectorMath.Tanh(Vector128.Create(50f, -50f, 0f, 1e-6f));
+        Assert.Equal(1f, result[0]);
+        Assert.Equal(-1f, result[1]);
+        Assert.Equal(0f, result[2]);
+        Assert.Equal(1e-6f, result[3]);
+    }
+
+    private static Lane Evaluate(string width, Func<Vector128<float>, Vector128<float>> f128, Func<Vector256<float>, Vector256<float>> f256, Func<Vector512<float>, Vector512<float>> f512) => width switch
+    {
+        "128" => x => f128(Vector128.Create(x))[1],
+        "256" => x => f256(Vector256.Create(x))[5],
+        _ => x => f512(Vector512.Create(x))[13],
+    };
+
+    private static void AssertWithin(Lane actual, Func<double, double> exact, float from, float to, double maxUlp, double absoluteScale = 0)
+    {
+        double worst = 0;
+        float worstAt = 0;
+        const int Samples = 200_000;
+        for (int i = 0; i <= Samples; i++)
+        {
+            float x = from + (to - from) * i / Samples;
+            double expected = exact(x);
+            double scale = Math.Max(Math.Max(Math.Abs(expected), absoluteScale), 1e-7);
+            double ulp = MathF.BitIncrement((float)scale) - (float)scale;
+            double error = Math.Abs(actual(x) - expected) / ulp;
+            if (error > worst)
+            {
+                worst = error;
+                worstAt = x;
+            }
+        }
+
+        Assert.True(worst <= maxUlp, $"{worst:F2} ulp at x = {worstAt:R}");
+    }
+}
