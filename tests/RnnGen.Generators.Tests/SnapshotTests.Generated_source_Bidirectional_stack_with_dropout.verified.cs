@@ -590,16 +590,21 @@ namespace Demo
                 // z = x·W + h·U + b for the gate blocks i, f, c, o
                 global::System.Runtime.Intrinsics.Vector128<float> accI0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accI0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accI0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accF0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accF0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accF0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accG0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accG0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accG0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accO0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accO0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 2; k += 2)
+                global::System.Runtime.Intrinsics.Vector128<float> accO0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                for (int k = 0; k < 3; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
                     global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
                     accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
                     accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
                     accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
@@ -608,18 +613,16 @@ namespace Demo
                     accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 3 * Lanes)), accO0_2);
                 }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 3 * Lanes)), accO0);
-                }
-                for (int k = 0; k < 4; k += 2)
+                for (int k = 0; k < 3; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
                     global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
                     accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 0 * Lanes)), accI0);
                     accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 1 * Lanes)), accF0);
                     accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 2 * Lanes)), accG0);
@@ -628,11 +631,22 @@ namespace Demo
                     accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
                 }
-                accI0 += accI0_1;
-                accF0 += accF0_1;
-                accG0 += accG0_1;
-                accO0 += accO0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3));
+                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 3 * Lanes)), accO0);
+                }
+                accI0 = (accI0 + accI0_1) + accI0_2;
+                accF0 = (accF0 + accF0_1) + accF0_2;
+                accG0 = (accG0 + accG0_1) + accG0_2;
+                accO0 = (accO0 + accO0_1) + accO0_2;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
                 global::System.Runtime.Intrinsics.Vector128<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::RnnGen.Kernels.VectorMath.Tanh(accG0));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
@@ -711,16 +725,21 @@ namespace Demo
                 // z = x·W + h·U + b for the gate blocks i, f, c, o
                 global::System.Runtime.Intrinsics.Vector128<float> accI0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accI0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accI0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accF0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accF0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accF0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accG0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accG0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accG0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accO0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accO0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 8; k += 2)
+                global::System.Runtime.Intrinsics.Vector128<float> accO0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                for (int k = 0; k < 6; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
                     global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
                     accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
                     accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
                     accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
@@ -729,11 +748,30 @@ namespace Demo
                     accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 3 * Lanes)), accO0_2);
                 }
-                for (int k = 0; k < 2; k += 2)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 3 * Lanes)), accO0);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                    accI0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 3 * Lanes)), accO0_1);
+                }
+                for (int k = 0; k < 3; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
                     global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
                     accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes)), accI0);
                     accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 1 * Lanes)), accF0);
                     accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 2 * Lanes)), accG0);
@@ -742,18 +780,15 @@ namespace Demo
                     accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
                 }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 3 * Lanes)), accO0);
-                }
-                accI0 += accI0_1;
-                accF0 += accF0_1;
-                accG0 += accG0_1;
-                accO0 += accO0_1;
+                accI0 = (accI0 + accI0_1) + accI0_2;
+                accF0 = (accF0 + accF0_1) + accF0_2;
+                accG0 = (accG0 + accG0_1) + accG0_2;
+                accO0 = (accO0 + accO0_1) + accO0_2;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
                 global::System.Runtime.Intrinsics.Vector128<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::RnnGen.Kernels.VectorMath.Tanh(accG0));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));

@@ -437,19 +437,19 @@ namespace Demo
             StepCore(input, output);
         }
 
-        // Each recurrent layer steps from its streaming state; alternating the kernels' block order between calls keeps the
-        // weights the previous call read last in L1 when they do not all fit.
+        // Each recurrent layer steps from its streaming state. The two state buffers swap roles on every call (the parity is
+        // `reverse`), so no state is copied; the same parity alternates the kernels' weight order, which keeps the weights the
+        // previous call read last in L1 when they do not all fit.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             bool reverse = _streamReverse;
             _streamReverse = !reverse;
             // layer 1: gru (GRU, 2 units)
-            global::System.Span<float> gruH = new global::System.Span<float>(_scratch, GruStreamHOffset, 16);
-            global::System.Span<float> gruHNext = new global::System.Span<float>(_scratch, GruStreamHNextOffset, 16);
+            global::System.Span<float> gruH = new global::System.Span<float>(_scratch, reverse ? GruStreamHNextOffset : GruStreamHOffset, 16);
+            global::System.Span<float> gruHNext = new global::System.Span<float>(_scratch, reverse ? GruStreamHOffset : GruStreamHNextOffset, 16);
             GruCell(input, gruH, gruHNext, GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, reverse);
-            gruHNext.CopyTo(gruH);
-            gruH.Slice(0, 2).CopyTo(output);
+            gruHNext.Slice(0, 2).CopyTo(output);
         }
 
         /// <summary>

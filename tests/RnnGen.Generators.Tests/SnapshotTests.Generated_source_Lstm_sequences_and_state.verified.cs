@@ -476,20 +476,20 @@ namespace Demo
             StepCore(input, output);
         }
 
-        // Each recurrent layer steps from its streaming state; alternating the kernels' block order between calls keeps the
-        // weights the previous call read last in L1 when they do not all fit.
+        // Each recurrent layer steps from its streaming state. The two state buffers swap roles on every call (the parity is
+        // `reverse`), so no state is copied; the same parity alternates the kernels' weight order, which keeps the weights the
+        // previous call read last in L1 when they do not all fit.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             bool reverse = _streamReverse;
             _streamReverse = !reverse;
             // layer 1: lstm (LSTM, 3 units)
-            global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, LstmStreamHOffset, 16);
-            global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, LstmStreamHNextOffset, 16);
+            global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 16);
+            global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 16);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 16);
             LstmCell(input, lstmH, lstmHNext, lstmC, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
-            lstmHNext.CopyTo(lstmH);
-            lstmH.Slice(0, 3).CopyTo(output);
+            lstmHNext.Slice(0, 3).CopyTo(output);
         }
 
         /// <summary>
@@ -607,16 +607,21 @@ namespace Demo
                 // z = x·W + h·U + b for the gate blocks i, f, c, o
                 global::System.Runtime.Intrinsics.Vector128<float> accI0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accI0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accI0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accF0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accF0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accF0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accG0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accG0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accG0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accO0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accO0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 4; k += 2)
+                global::System.Runtime.Intrinsics.Vector128<float> accO0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                for (int k = 0; k < 3; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
                     global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
                     accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
                     accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
                     accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
@@ -625,18 +630,30 @@ namespace Demo
                     accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 3 * Lanes)), accO0_2);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 3 * Lanes)), accO0);
                 }
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 3 * Lanes)), accO0);
+                    accI0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 3 * Lanes)), accO0_1);
                 }
-                for (int k = 0; k < 2; k += 2)
+                for (int k = 0; k < 3; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
                     global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
                     accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
                     accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes)), accF0);
                     accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
@@ -645,18 +662,15 @@ namespace Demo
                     accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
                 }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 3 * Lanes)), accO0);
-                }
-                accI0 += accI0_1;
-                accF0 += accF0_1;
-                accG0 += accG0_1;
-                accO0 += accO0_1;
+                accI0 = (accI0 + accI0_1) + accI0_2;
+                accF0 = (accF0 + accF0_1) + accF0_2;
+                accG0 = (accG0 + accG0_1) + accG0_2;
+                accO0 = (accO0 + accO0_1) + accO0_2;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
                 global::System.Runtime.Intrinsics.Vector128<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::RnnGen.Kernels.VectorMath.Tanh(accG0));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));

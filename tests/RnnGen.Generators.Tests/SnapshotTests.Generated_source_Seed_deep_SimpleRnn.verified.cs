@@ -437,24 +437,23 @@ namespace Demo
             StepCore(input, output);
         }
 
-        // Each recurrent layer steps from its streaming state; alternating the kernels' block order between calls keeps the
-        // weights the previous call read last in L1 when they do not all fit.
+        // Each recurrent layer steps from its streaming state. The two state buffers swap roles on every call (the parity is
+        // `reverse`), so no state is copied; the same parity alternates the kernels' weight order, which keeps the weights the
+        // previous call read last in L1 when they do not all fit.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             bool reverse = _streamReverse;
             _streamReverse = !reverse;
             // layer 1: simple_rnn (SimpleRNN, 8 units)
-            global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch, SimpleRnnStreamHOffset, 16);
-            global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch, SimpleRnnStreamHNextOffset, 16);
+            global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
+            global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
             SimpleRnnCell(input, simpleRnnH, simpleRnnHNext, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
-            simpleRnnHNext.CopyTo(simpleRnnH);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
-            global::System.Span<float> simpleRnn1H = new global::System.Span<float>(_scratch, SimpleRnn1StreamHOffset, 16);
-            global::System.Span<float> simpleRnn1HNext = new global::System.Span<float>(_scratch, SimpleRnn1StreamHNextOffset, 16);
-            SimpleRnn1Cell(simpleRnnH.Slice(0, 8), simpleRnn1H, simpleRnn1HNext, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
-            simpleRnn1HNext.CopyTo(simpleRnn1H);
-            simpleRnn1H.Slice(0, 8).CopyTo(output);
+            global::System.Span<float> simpleRnn1H = new global::System.Span<float>(_scratch, reverse ? SimpleRnn1StreamHNextOffset : SimpleRnn1StreamHOffset, 16);
+            global::System.Span<float> simpleRnn1HNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnn1StreamHOffset : SimpleRnn1StreamHNextOffset, 16);
+            SimpleRnn1Cell(simpleRnnHNext.Slice(0, 8), simpleRnn1H, simpleRnn1HNext, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
+            simpleRnn1HNext.Slice(0, 8).CopyTo(output);
         }
 
         /// <summary>
@@ -948,13 +947,17 @@ namespace Demo
                 // z = x·W + b + h·U
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> accZ0s0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> accZ0s1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> accZ0s2_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int k = 0; k < 4; k += 2)
+                global::System.Runtime.Intrinsics.Vector256<float> accZ0s3_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                for (int k = 0; k < 3; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector256<float> s0s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
                     global::System.Runtime.Intrinsics.Vector256<float> s0s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k));
@@ -964,6 +967,10 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256<float> s1s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 1));
                     global::System.Runtime.Intrinsics.Vector256<float> s1s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 1));
                     global::System.Runtime.Intrinsics.Vector256<float> s1s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 2));
                     global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                     accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -974,19 +981,35 @@ namespace Demo
                     accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
+                    accZ0s0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
+                    accZ0s1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
+                    accZ0s2_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
+                    accZ0s3_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes));
+                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
                 }
                 {
                     global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
                     global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 4));
                     global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 4));
                     global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 4));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
                 }
-                for (int k = 0; k < 8; k += 2)
+                for (int k = 0; k < 6; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector256<float> s0s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
                     global::System.Runtime.Intrinsics.Vector256<float> s0s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k));
@@ -996,6 +1019,10 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256<float> s1s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
                     global::System.Runtime.Intrinsics.Vector256<float> s1s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
                     global::System.Runtime.Intrinsics.Vector256<float> s1s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k + 2));
                     global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                     accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -1006,11 +1033,38 @@ namespace Demo
                     accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes));
+                    accZ0s0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
+                    accZ0s1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
+                    accZ0s2_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
+                    accZ0s3_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
                 }
-                accZ0s0 += accZ0s0_1;
-                accZ0s1 += accZ0s1_1;
-                accZ0s2 += accZ0s2_1;
-                accZ0s3 += accZ0s3_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(11 * RowStride + 0 * Lanes));
+                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(12 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
+                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
+                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
+                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
                 // h = tanh(z)
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
@@ -1174,13 +1228,17 @@ namespace Demo
                 // z = x·W + b + h·U
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> accZ0s0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> accZ0s1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> accZ0s2_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector256<float> accZ0s3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int k = 0; k < 8; k += 2)
+                global::System.Runtime.Intrinsics.Vector256<float> accZ0s3_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                for (int k = 0; k < 6; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector256<float> s0s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
                     global::System.Runtime.Intrinsics.Vector256<float> s0s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k));
@@ -1190,6 +1248,10 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256<float> s1s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 1));
                     global::System.Runtime.Intrinsics.Vector256<float> s1s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 1));
                     global::System.Runtime.Intrinsics.Vector256<float> s1s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 2));
                     global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                     accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -1200,8 +1262,35 @@ namespace Demo
                     accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
+                    accZ0s0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
+                    accZ0s1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
+                    accZ0s2_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
+                    accZ0s3_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
                 }
-                for (int k = 0; k < 8; k += 2)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes));
+                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                for (int k = 0; k < 6; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector256<float> s0s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
                     global::System.Runtime.Intrinsics.Vector256<float> s0s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k));
@@ -1211,6 +1300,10 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector256<float> s1s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
                     global::System.Runtime.Intrinsics.Vector256<float> s1s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
                     global::System.Runtime.Intrinsics.Vector256<float> s1s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k + 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> s2s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k + 2));
                     global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes));
                     accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -1221,11 +1314,38 @@ namespace Demo
                     accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 0 * Lanes));
+                    accZ0s0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
+                    accZ0s1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
+                    accZ0s2_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
+                    accZ0s3_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
                 }
-                accZ0s0 += accZ0s0_1;
-                accZ0s1 += accZ0s1_1;
-                accZ0s2 += accZ0s2_1;
-                accZ0s3 += accZ0s3_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 6));
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(14 * RowStride + 0 * Lanes));
+                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 7));
+                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(15 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
+                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
+                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
+                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
                 // h = tanh(z)
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
                 global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));

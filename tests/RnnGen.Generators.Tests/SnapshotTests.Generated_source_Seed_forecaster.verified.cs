@@ -498,22 +498,22 @@ namespace Demo
             StepCore(input, output);
         }
 
-        // Each recurrent layer steps from its streaming state; alternating the kernels' block order between calls keeps the
-        // weights the previous call read last in L1 when they do not all fit.
+        // Each recurrent layer steps from its streaming state. The two state buffers swap roles on every call (the parity is
+        // `reverse`), so no state is copied; the same parity alternates the kernels' weight order, which keeps the weights the
+        // previous call read last in L1 when they do not all fit.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             bool reverse = _streamReverse;
             _streamReverse = !reverse;
             // layer 1: lstm (LSTM, 20 units)
-            global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, LstmStreamHOffset, 32);
-            global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, LstmStreamHNextOffset, 32);
+            global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 32);
+            global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 32);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 32);
             LstmCell(input, lstmH, lstmHNext, lstmC, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
-            lstmHNext.CopyTo(lstmH);
             // layer 2: dense (Dense, 5 units)
             global::System.Span<float> stepDense = new global::System.Span<float>(_scratch, CarryAOffset, 5);
-            DenseRow(lstmH.Slice(0, 20), stepDense, _scratch, DenseRowOffset);
+            DenseRow(lstmHNext.Slice(0, 20), stepDense, _scratch, DenseRowOffset);
             // layer 3: dense_1 (Dense, 1 units)
             Dense1Row(stepDense, output, _scratch, DenseRowOffset);
         }
@@ -647,28 +647,36 @@ namespace Demo
                 ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
                 // z = x·W + h·U + b for the gate blocks i, f, c, o
                 global::System.Runtime.Intrinsics.Vector512<float> accI0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
+                global::System.Runtime.Intrinsics.Vector512<float> accI0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> accF0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
+                global::System.Runtime.Intrinsics.Vector512<float> accF0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> accG0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
+                global::System.Runtime.Intrinsics.Vector512<float> accG0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> accO0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
+                global::System.Runtime.Intrinsics.Vector512<float> accO0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> accI1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias1, 0 * Lanes);
+                global::System.Runtime.Intrinsics.Vector512<float> accI1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> accF1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias1, 1 * Lanes);
+                global::System.Runtime.Intrinsics.Vector512<float> accF1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> accG1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias1, 2 * Lanes);
+                global::System.Runtime.Intrinsics.Vector512<float> accG1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<float> accO1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias1, 3 * Lanes);
-                for (int k = 0; k < 1; k += 1)
+                global::System.Runtime.Intrinsics.Vector512<float> accO1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> s0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes)), accO0);
-                    accI1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accI1);
-                    accF1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(k * RowStride + 1 * Lanes)), accF1);
-                    accG1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(k * RowStride + 2 * Lanes)), accG1);
-                    accO1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(k * RowStride + 3 * Lanes)), accO1);
+                    global::System.Runtime.Intrinsics.Vector512<float> t = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
+                    accI1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 0 * Lanes)), accI1);
+                    accF1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 1 * Lanes)), accF1);
+                    accG1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 2 * Lanes)), accG1);
+                    accO1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 3 * Lanes)), accO1);
                 }
-                for (int k = 0; k < 20; k += 1)
+                for (int k = 0; k < 20; k += 2)
                 {
                     global::System.Runtime.Intrinsics.Vector512<float> s0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
+                    global::System.Runtime.Intrinsics.Vector512<float> s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
                     accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
                     accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
                     accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
@@ -677,7 +685,23 @@ namespace Demo
                     accF1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF1);
                     accG1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG1);
                     accO1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO1);
+                    accI0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 0 * Lanes)), accI1_1);
+                    accF1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF1_1);
+                    accG1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG1_1);
+                    accO1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO1_1);
                 }
+                accI0 += accI0_1;
+                accF0 += accF0_1;
+                accG0 += accG0_1;
+                accO0 += accO0_1;
+                accI1 += accI1_1;
+                accF1 += accF1_1;
+                accG1 += accG1_1;
+                accO1 += accO1_1;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
                 global::System.Runtime.Intrinsics.Vector512<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::System.Runtime.Intrinsics.Vector512.Max(accG0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
@@ -794,12 +818,16 @@ namespace Demo
                 // z = x·W + h·U + b for the gate blocks i, f, c, o
                 global::System.Runtime.Intrinsics.Vector128<float> accI0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accI0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accI0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accF0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accF0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accF0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accG0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accG0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accG0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accO0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
                 global::System.Runtime.Intrinsics.Vector128<float> accO0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accO0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
                     accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
@@ -807,10 +835,11 @@ namespace Demo
                     accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
                     accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
                 }
-                for (int k = 0; k < 20; k += 2)
+                for (int k = 0; k < 18; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
                     global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
                     accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
                     accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
                     accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
@@ -819,11 +848,29 @@ namespace Demo
                     accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
                 }
-                accI0 += accI0_1;
-                accF0 += accF0_1;
-                accG0 += accG0_1;
-                accO0 += accO0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 18));
+                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 3 * Lanes)), accO0);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 19));
+                    accI0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 3 * Lanes)), accO0_1);
+                }
+                accI0 = (accI0 + accI0_1) + accI0_2;
+                accF0 = (accF0 + accF0_1) + accF0_2;
+                accG0 = (accG0 + accG0_1) + accG0_2;
+                accO0 = (accO0 + accO0_1) + accO0_2;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
                 global::System.Runtime.Intrinsics.Vector128<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::System.Runtime.Intrinsics.Vector128.Max(accG0, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));

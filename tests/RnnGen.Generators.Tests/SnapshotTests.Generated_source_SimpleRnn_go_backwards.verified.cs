@@ -641,58 +641,64 @@ namespace Demo
                 // z = x·W + b + h·U
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accZ0s0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accZ0s1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accZ0s2_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 2; k += 2)
+                global::System.Runtime.Intrinsics.Vector128<float> accZ0s3_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
+                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
                 }
-                for (int k = 0; k < 2; k += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
                 }
-                accZ0s0 += accZ0s0_1;
-                accZ0s1 += accZ0s1_1;
-                accZ0s2 += accZ0s2_1;
-                accZ0s3 += accZ0s3_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes));
+                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
+                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
+                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
+                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
                 // h = relu(z)
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(accZ0s0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref hNext, (nuint)(first * Lanes));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(accZ0s1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref hNext, (nuint)(1 * Padded + first * Lanes));

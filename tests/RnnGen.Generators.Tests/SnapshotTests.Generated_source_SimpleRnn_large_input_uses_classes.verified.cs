@@ -383,19 +383,19 @@ namespace Demo
             StepCore(input, output);
         }
 
-        // Each recurrent layer steps from its streaming state; alternating the kernels' block order between calls keeps the
-        // weights the previous call read last in L1 when they do not all fit.
+        // Each recurrent layer steps from its streaming state. The two state buffers swap roles on every call (the parity is
+        // `reverse`), so no state is copied; the same parity alternates the kernels' weight order, which keeps the weights the
+        // previous call read last in L1 when they do not all fit.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             bool reverse = _streamReverse;
             _streamReverse = !reverse;
             // layer 1: simple_rnn (SimpleRNN, 2 units)
-            global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch, SimpleRnnStreamHOffset, 16);
-            global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch, SimpleRnnStreamHNextOffset, 16);
+            global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
+            global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
             SimpleRnnCell(input, simpleRnnH, simpleRnnHNext, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
-            simpleRnnHNext.CopyTo(simpleRnnH);
-            simpleRnnH.Slice(0, 2).CopyTo(output);
+            simpleRnnHNext.Slice(0, 2).CopyTo(output);
         }
 
         /// <summary>
@@ -638,13 +638,17 @@ namespace Demo
                 // z = x·W + b + h·U
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accZ0s0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accZ0s1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> accZ0s2_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
                 global::System.Runtime.Intrinsics.Vector128<float> accZ0s3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 1000; k += 2)
+                global::System.Runtime.Intrinsics.Vector128<float> accZ0s3_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                for (int k = 0; k < 999; k += 3)
                 {
                     global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
                     global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k));
@@ -654,6 +658,10 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128<float> s1s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 1));
                     global::System.Runtime.Intrinsics.Vector128<float> s1s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 1));
                     global::System.Runtime.Intrinsics.Vector128<float> s1s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> s2s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 2));
                     global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                     accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -664,32 +672,49 @@ namespace Demo
                     accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> w0Z_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
+                    accZ0s0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
+                    accZ0s1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
+                    accZ0s2_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
+                    accZ0s3_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
                 }
-                for (int k = 0; k < 2; k += 2)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1000 + k) * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1000 + k + 1) * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 999));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 999));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 999));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 999));
+                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(999 * RowStride + 0 * Lanes));
+                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
                 }
-                accZ0s0 += accZ0s0_1;
-                accZ0s1 += accZ0s1_1;
-                accZ0s2 += accZ0s2_1;
-                accZ0s3 += accZ0s3_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(1000 * RowStride + 0 * Lanes));
+                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(1001 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
+                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
+                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
+                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
                 // h = tanh(z)
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));

@@ -39,7 +39,7 @@ internal sealed partial class ModelEmitter
         /// <param name="sequences">Sequences of the kernel: 1, or <see cref="BatchChunk"/> for the batch API.</param>
         public Tiling(int blocks, int chains, int registers, int lanes, int sequences)
         {
-            int budget = lanes == 16 ? 24 : 12;
+            int budget = lanes == 16 ? 16 : 12;
             int together = sequences;
             while (together > 1 && together * registers > budget)
             {
@@ -55,7 +55,7 @@ internal sealed partial class ModelEmitter
                 }
             }
 
-            int wanted = (8 + group * together * chains - 1) / (group * together * chains);
+            int wanted = (16 + group * together * chains - 1) / (group * together * chains);
             int affordable = System.Math.Max(1, budget / (group * together * registers));
             Group = group;
             Sequences = together;
