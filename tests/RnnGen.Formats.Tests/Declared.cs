@@ -30,8 +30,9 @@ internal sealed record LayerSpec(LayerKind Kind, int Units)
 
 /// <summary>
 /// Builds the <see cref="ModelInfo"/> the generator would emit for a declaration (Keras default names lstm, lstm_1, ...,
-/// weight shapes from <see cref="LayerShapes"/>), so that loading can be tested before generated models exist in this
-/// project; <see cref="ReferenceModel"/> then runs the loaded weights.
+/// weight shapes from <see cref="LayerShapes"/>), so that loading can be tested against any declaration without a
+/// generated class for each (PastedDeclarationTests covers the generated classes); <see cref="ReferenceModel"/> then
+/// runs the loaded weights.
 /// </summary>
 internal static class Declared
 {

@@ -1,0 +1,76 @@
+using RnnGen;
+
+namespace Declarations;
+
+// Declarations that differ from a fixture file in one option each, to check that LoadWeights names the layer and the
+// option and loads nothing. (Other mismatches reuse the pasted declaration of another file, e.g. a Keras 2 stack
+// declaration against the Keras 3 file.)
+
+// dl4j SimpleRNN(50) -> Dense(1): the layer declared going backwards (checked against the full-model file's config).
+[Sequential(Timesteps = 1, InputDim = 1)]
+[SimpleRnn(50, GoBackwards = true)]
+[Dense(1)]
+public partial class SimpleRnnGoingBackwards;
+
+// dl4j SimpleRNN(50): 49 units (the weights-only file has no config; the shapes differ).
+[Sequential(Timesteps = 1, InputDim = 1)]
+[SimpleRnn(49)]
+[Dense(1)]
+public partial class SimpleRnnOf49Units;
+
+// dl4j LSTM(50): 40 units.
+[Sequential(Timesteps = 1, InputDim = 1)]
+[Lstm(40, RecurrentActivation = "hard_sigmoid_keras2")]
+[Dense(1)]
+public partial class LstmOf40Units;
+
+// tf.keras 2.2.4 Bidirectional(LSTM(6, hard_sigmoid)): Keras 3's hard_sigmoid declared instead of Keras 2's.
+[Sequential(Timesteps = 3, InputDim = 4)]
+[Lstm(6, RecurrentActivation = "hard_sigmoid", ReturnSequences = true, Bidirectional = true)]
+public partial class BidirectionalLstmWithKeras3HardSigmoid;
+
+// frugally-deep GRU(1, reset_after=True, no bias): reset_after=False declared (same shapes without a bias).
+[Gru(1, Timesteps = 3, InputDim = 1, Activation = "linear", UseBias = false, ReturnSequences = true, ResetAfter = false)]
+public partial class GruResettingBefore;
+
+// frugally-deep stateful GRU(1): declared going backwards.
+[Gru(1, Timesteps = 3, InputDim = 1, Activation = "linear", UseBias = false, ReturnSequences = true, Stateful = true, GoBackwards = true)]
+public partial class StatefulGruGoingBackwards;
+
+// SimpleRNN(3, go_backwards=True) -> Dense(2): declared going forwards.
+[Sequential(Timesteps = 4, InputDim = 2)]
+[SimpleRnn(3, ReturnSequences = true)]
+[Dense(2, Activation = "sigmoid", UseBias = false)]
+public partial class SimpleRnnGoingForwards;
+
+// SimpleRNN(3) -> Dense(2): 4 units (the Keras 3 .weights.h5 has no config; the shapes differ).
+[Sequential(Timesteps = 4, InputDim = 2)]
+[SimpleRnn(4, ReturnSequences = true, GoBackwards = true)]
+[Dense(2, Activation = "sigmoid", UseBias = false)]
+public partial class SimpleRnnOf4Units;
+
+// The nine-layer stack with the third LSTM's recurrent activation changed.
+[Sequential(Timesteps = 3, InputDim = 2)]
+[Lstm(2, ReturnSequences = true)]
+[Lstm(2, ReturnSequences = true)]
+[Lstm(2, RecurrentActivation = "hard_sigmoid", ReturnSequences = true)]
+[Lstm(2, ReturnSequences = true)]
+[SimpleRnn(2, ReturnSequences = true)]
+[SimpleRnn(2, ReturnSequences = true)]
+[Gru(2)]
+[Dense(2)]
+[Dense(1)]
+public partial class DeepWithAHardSigmoidLstm;
+
+// The nine-layer stack with a GRU of 3 units (the Keras 3 .weights.h5 has no config; the shapes differ).
+[Sequential(Timesteps = 3, InputDim = 2)]
+[Lstm(2, ReturnSequences = true)]
+[Lstm(2, ReturnSequences = true)]
+[Lstm(2, ReturnSequences = true)]
+[Lstm(2, ReturnSequences = true)]
+[SimpleRnn(2, ReturnSequences = true)]
+[SimpleRnn(2, ReturnSequences = true)]
+[Gru(3)]
+[Dense(2)]
+[Dense(1)]
+public partial class DeepWithAWiderGru;

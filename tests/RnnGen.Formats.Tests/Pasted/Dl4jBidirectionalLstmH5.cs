@@ -1,0 +1,11 @@
+// Pasted from `rnngen inspect tfkeras_rnn_5_bidirectional_lstm.h5`.
+// PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
+using RnnGen;
+
+namespace Pasted.Dl4jBidirectionalLstmH5;
+
+// tfkeras_rnn_5_bidirectional_lstm.h5: legacy Keras HDF5 from model.save(), Keras 2.2.4-tf.
+[Sequential(Timesteps = 3, InputDim = 4)]
+[Lstm(6, RecurrentActivation = "hard_sigmoid_keras2", ReturnSequences = true, Bidirectional = true)]
+// activation_5 (Activation): RnnGen has no Activation layer: apply relu to the model's output yourself.
+public partial class TfkerasRnn5BidirectionalLstm;

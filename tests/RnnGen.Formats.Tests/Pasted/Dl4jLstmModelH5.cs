@@ -1,0 +1,11 @@
+// Pasted from `rnngen inspect simple_flatten_lstm_tf_keras_2_model.h5`.
+// PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
+using RnnGen;
+
+namespace Pasted.Dl4jLstmModelH5;
+
+// simple_flatten_lstm_tf_keras_2_model.h5: legacy Keras HDF5 from model.save(), Keras 2.1.3.
+[Sequential(Timesteps = 1, InputDim = 1)]
+[Lstm(50, RecurrentActivation = "hard_sigmoid_keras2", Dropout = 0.2)]
+[Dense(1)]
+public partial class SimpleFlattenLstmTfKeras2Model;

@@ -1,0 +1,9 @@
+// Pasted from `rnngen inspect temp_stateful.h5`.
+// PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
+using RnnGen;
+
+namespace Pasted.FrugallyDeepStatefulH5;
+
+// temp_stateful.h5: legacy Keras HDF5 from model.save(), Keras 2.2.4-tf.
+[Gru(1, Timesteps = 3, InputDim = 1, Activation = "linear", UseBias = false, ReturnSequences = true, Stateful = true)]
+public partial class TempStateful;

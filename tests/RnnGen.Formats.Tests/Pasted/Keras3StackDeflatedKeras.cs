@@ -1,0 +1,15 @@
+// Pasted from `rnngen inspect keras3_stack_deflated.keras`, with TIMESTEPS replaced by 5 as its comment asks.
+// PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
+using RnnGen;
+
+namespace Pasted.Keras3StackDeflatedKeras;
+
+// keras3_stack_deflated.keras: .keras archive (model.save(), config.json + model.weights.h5), Keras 3.10.0.
+// TIMESTEPS: the file leaves the sequence length open (None); replace it with the length you will feed.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Lstm(4, RecurrentActivation = "hard_sigmoid", ReturnSequences = true, Bidirectional = true)]
+[Dropout(0.25)]
+[Gru(3, RecurrentActivation = "hard_sigmoid")]
+[Dense(4, Activation = "relu")]
+[Dense(2, Activation = "tanh")]
+public partial class Keras3StackDeflated;

@@ -1,0 +1,258 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using RnnGen.Formats.Hdf5;
+using RnnGen.Reference;
+
+namespace RnnGen.Formats.Tests;
+
+/// <summary>Inputs and the outputs Keras computed for them (first output, batch first, flattened).</summary>
+internal sealed record KerasRecording(float[] Input, float[] Output, string Source);
+
+/// <summary>
+/// One Keras file and the generated classes that go with it: the declaration <c>rnngen inspect</c> printed for it,
+/// pasted into <c>Pasted/</c>; the class that computes what the Keras model computed (the pasted one when the file
+/// carries the configuration; for a weights-only file, the declaration of the same model corrected as the printed
+/// comment asks); and a declaration that differs in one option, with the parts the error message must contain.
+/// </summary>
+internal sealed record WeightFileCase(
+    string Fixture,
+    string Pasted,
+    Func<ILoadableModel> NewPasted,
+    Func<ILoadableModel> NewAsBuilt,
+    Func<ILoadableModel> NewMismatched,
+    string[] MismatchMessage,
+    Func<IRnnModel, KerasRecording> Recording)
+{
+    /// <summary>The sequence length written in place of the <c>TIMESTEPS</c> placeholder the tool prints for an open length.</summary>
+    public int? FilledTimesteps { get; init; }
+
+    /// <summary>Runs the model on the recording's input (the frugally-deep cases pass Keras's <c>initial_state</c> too).</summary>
+    public Func<IRnnModel, float[], float[]> Predict { get; init; } = (model, input) => model.Predict(input)[0];
+
+    /// <summary>
+    /// When the pasted declaration, unedited, cannot load the file: the part of the error message that says why
+    /// (<see langword="null"/> when it loads).
+    /// </summary>
+    public string? PastedLoadFailure { get; init; }
+
+    /// <summary>The fixture's full path.</summary>
+    public string FullPath => Tests.Fixture.Path(Fixture);
+}
+
+/// <summary>Every real and generated Keras fixture, with its generated classes and Keras's recorded outputs.</summary>
+internal static class WeightFileCases
+{
+    // frugally-deep README: x = [1, 0, 0], initial_state h0 = [[10]]; Keras printed these for both models' first call
+    // (and for the stateful one's second call without initial state, continuing from the stored state -7.3429837).
+    internal static readonly float[] FrugallyInput = { 1f, 0f, 0f };
+    internal static readonly float[] FrugallyInitialState = { 10f };
+    internal static readonly float[] FrugallyFirstCall = { -7.676248f, -7.5144324f, -7.3429837f };
+    internal static readonly float[] FrugallyContinued = { -7.247089f, -7.058707f, -6.857616f };
+
+    public static readonly IReadOnlyDictionary<string, WeightFileCase> All = new Dictionary<string, WeightFileCase>
+    {
+        // ---- dl4j-test-resources: Keras 2.1.3, 25 recorded predictions each ----
+        ["simple_rnn_tf_keras_2_model.h5"] = new(
+            "dl4j-test-resources/simple_rnn_tf_keras_2_model.h5", "Dl4jSimpleRnnModelH5",
+            () => new Pasted.Dl4jSimpleRnnModelH5.SimpleRnnTfKeras2Model(),
+            () => new Pasted.Dl4jSimpleRnnModelH5.SimpleRnnTfKeras2Model(),
+            () => new Declarations.SimpleRnnGoingBackwards(),
+            new[] { "layer 0 'simple_rnn'", "file:     'simple_rnn_1'", "go_backwards: declared True, the file has False: declare GoBackwards = false" },
+            _ => Dl4j("simple_rnn_tf_keras_2_inputs_and_outputs.h5")),
+        ["simple_rnn_tf_keras_2_weights.h5"] = new(
+            "dl4j-test-resources/simple_rnn_tf_keras_2_weights.h5", "Dl4jSimpleRnnWeightsH5",
+            () => new Pasted.Dl4jSimpleRnnWeightsH5.SimpleRnnTfKeras2Weights(),
+            // RnnGen's defaults (tanh) are what this model used: the pasted declaration needs only the length.
+            () => new Pasted.Dl4jSimpleRnnWeightsH5.SimpleRnnTfKeras2Weights(),
+            () => new Declarations.SimpleRnnOf49Units(),
+            new[] { "layer 0 'simple_rnn'", "file:     'simple_rnn_1'", "units: declared 49, the file has 50" },
+            _ => Dl4j("simple_rnn_tf_keras_2_inputs_and_outputs.h5"))
+        {
+            FilledTimesteps = 1,
+        },
+        ["simple_flatten_lstm_tf_keras_2_model.h5"] = new(
+            "dl4j-test-resources/simple_flatten_lstm_tf_keras_2_model.h5", "Dl4jLstmModelH5",
+            () => new Pasted.Dl4jLstmModelH5.SimpleFlattenLstmTfKeras2Model(),
+            () => new Pasted.Dl4jLstmModelH5.SimpleFlattenLstmTfKeras2Model(),
+            // The weights-only file's declaration: RnnGen's default sigmoid where Keras 2.1.3 used hard_sigmoid.
+            () => new Pasted.Dl4jLstmWeightsH5.SimpleFlattenLstmTfKeras2Weights(),
+            new[] { "layer 0 'lstm'", "file:     'lstm_1'", "recurrent_activation: declared \"sigmoid\", the file computes \"hard_sigmoid_keras2\" (Keras 2.1.3 computes hard_sigmoid as clip(0.2x + 0.5, 0, 1)): declare RecurrentActivation = \"hard_sigmoid_keras2\"" },
+            _ => Dl4j("simple_flatten_lstm_tf_keras_2_inputs_and_outputs.h5")),
+        ["simple_flatten_lstm_tf_keras_2_weights.h5"] = new(
+            "dl4j-test-resources/simple_flatten_lstm_tf_keras_2_weights.h5", "Dl4jLstmWeightsH5",
+            () => new Pasted.Dl4jLstmWeightsH5.SimpleFlattenLstmTfKeras2Weights(),
+            // The file cannot say that the LSTM used Keras 2's hard_sigmoid; the full-model file's declaration does.
+            () => new Pasted.Dl4jLstmModelH5.SimpleFlattenLstmTfKeras2Model(),
+            () => new Declarations.LstmOf40Units(),
+            new[] { "layer 0 'lstm'", "file:     'lstm_1'", "units: declared 40, the file has 50" },
+            _ => Dl4j("simple_flatten_lstm_tf_keras_2_inputs_and_outputs.h5"))
+        {
+            FilledTimesteps = 1,
+        },
+        ["tfkeras_rnn_5_bidirectional_lstm.h5"] = new(
+            "dl4j-test-resources/tfkeras_rnn_5_bidirectional_lstm.h5", "Dl4jBidirectionalLstmH5",
+            () => new Pasted.Dl4jBidirectionalLstmH5.TfkerasRnn5BidirectionalLstm(),
+            () => new Pasted.Dl4jBidirectionalLstmH5.TfkerasRnn5BidirectionalLstm(),
+            () => new Declarations.BidirectionalLstmWithKeras3HardSigmoid(),
+            new[] { "layer 0 'bidirectional'", "file:     'bidirectional_2'", "recurrent_activation: declared \"hard_sigmoid\", the file computes \"hard_sigmoid_keras2\" (Keras 2.2.4-tf computes hard_sigmoid as clip(0.2x + 0.5, 0, 1))" },
+            BidirectionalReference),
+
+        // ---- frugally-deep: tf.keras GRU(1) fed an initial state; outputs from its README ----
+        ["temp_stateless.h5"] = new(
+            "frugally-deep/temp_stateless.h5", "FrugallyDeepStatelessH5",
+            () => new Pasted.FrugallyDeepStatelessH5.TempStateless(),
+            () => new Pasted.FrugallyDeepStatelessH5.TempStateless(),
+            () => new Declarations.GruResettingBefore(),
+            new[] { "layer 0 'gru'", "reset_after: declared False, the file has True: declare ResetAfter = true" },
+            _ => new KerasRecording(FrugallyInput, FrugallyFirstCall, "frugally-deep README"))
+        {
+            Predict = (model, input) => ((Pasted.FrugallyDeepStatelessH5.TempStateless)model).Predict(input, new[] { FrugallyInitialState })[0],
+        },
+        ["temp_stateful.h5"] = new(
+            "frugally-deep/temp_stateful.h5", "FrugallyDeepStatefulH5",
+            () => new Pasted.FrugallyDeepStatefulH5.TempStateful(),
+            () => new Pasted.FrugallyDeepStatefulH5.TempStateful(),
+            () => new Declarations.StatefulGruGoingBackwards(),
+            new[] { "layer 0 'gru'", "file:     'gru_1'", "go_backwards: declared True, the file has False: declare GoBackwards = false" },
+            _ => new KerasRecording(FrugallyInput, FrugallyFirstCall, "frugally-deep README"))
+        {
+            Predict = (model, input) => ((Pasted.FrugallyDeepStatefulH5.TempStateful)model).Predict(input, new[] { FrugallyInitialState })[0],
+        },
+
+        // ---- generated by tests/formats-fixtures with the real HDF5 library; outputs from its plain-JS Keras equations ----
+        ["keras2_stack_model.h5"] = Keras2Stack("keras2_stack_model.h5", "Keras2StackModelH5", () => new Pasted.Keras2StackModelH5.Keras2StackModel()),
+        ["keras2_stack_split_attributes.h5"] = Keras2Stack("keras2_stack_split_attributes.h5", "Keras2StackSplitAttributesH5", () => new Pasted.Keras2StackSplitAttributesH5.Keras2StackSplitAttributes()),
+        ["keras2_stack_weights.h5"] = new(
+            "generated/keras2_stack_weights.h5", "Keras2StackWeightsH5",
+            () => new Pasted.Keras2StackWeightsH5.Keras2StackWeights(),
+            () => new Pasted.Keras2StackModelH5.Keras2StackModel(),
+            // A Keras 3 declaration (reset_after=True): without a config the GRU bias shape still tells.
+            () => new Pasted.Keras3StackKeras.Keras3Stack(),
+            new[] { "layer 2 'gru'", "reset_after: the file's GRU bias is [3*units] (reset_after=False): declare ResetAfter = false" },
+            _ => Generated("stack_keras2"))
+        {
+            FilledTimesteps = 5,
+        },
+        ["keras3_stack.keras"] = Keras3Stack("keras3_stack.keras", "Keras3StackKeras", () => new Pasted.Keras3StackKeras.Keras3Stack(), pastedIsAsBuilt: true,
+            "layer 0 'bidirectional'", "recurrent_activation: declared \"hard_sigmoid_keras2\", the file computes \"hard_sigmoid\" (Keras 3.6.0 computes hard_sigmoid as clip(x/6 + 0.5, 0, 1)): declare RecurrentActivation = \"hard_sigmoid\"", "layer 2 'gru'"),
+        ["keras3_stack_deflated.keras"] = Keras3Stack("keras3_stack_deflated.keras", "Keras3StackDeflatedKeras", () => new Pasted.Keras3StackDeflatedKeras.Keras3StackDeflated(), pastedIsAsBuilt: true,
+            "layer 2 'gru'", "reset_after: declared False, the file has True: declare ResetAfter = true", "Keras 3.10.0 computes hard_sigmoid as clip(x/6 + 0.5, 0, 1)") with { FilledTimesteps = 5 },
+        ["keras3_stack_pre310.weights.h5"] = Keras3Stack("keras3_stack_pre310.weights.h5", "Keras3StackPre310WeightsH5", () => new Pasted.Keras3StackPre310WeightsH5.Keras3StackPre310(), pastedIsAsBuilt: false,
+            "layer 2 'gru'", "gru/bias: declared [9], the file's 'layers/gru/cell/vars/2' is [2, 9]") with { FilledTimesteps = 5 },
+        ["keras3_stack.weights.h5"] = Keras3Stack("keras3_stack.weights.h5", "Keras3StackWeightsH5", () => new Pasted.Keras3StackWeightsH5.Keras3Stack(), pastedIsAsBuilt: false,
+            "layer 2 'gru'", "gru/bias: declared [9], the file's 'layers/gru/cell/vars/2' is [2, 9]") with { FilledTimesteps = 5 },
+        ["keras3_stack.npz"] = Keras3Stack("keras3_stack.npz", "Keras3StackNpz", () => new Pasted.Keras3StackNpz.Keras3Stack(), pastedIsAsBuilt: false,
+            "layer 2 'gru'", "gru/bias: declared [9], file arr_8 [2, 9]") with { FilledTimesteps = 5 },
+        ["keras3_stack_compressed.npz"] = Keras3Stack("keras3_stack_compressed.npz", "Keras3StackCompressedNpz", () => new Pasted.Keras3StackCompressedNpz.Keras3StackCompressed(), pastedIsAsBuilt: false,
+            "layer 2 'gru'", "gru/bias: declared [9], file arr_8 [2, 9]") with { FilledTimesteps = 5 },
+        ["tfkeras213_stack.weights.h5"] = new(
+            "generated/tfkeras213_stack.weights.h5", "TfKeras213StackWeightsH5",
+            () => new Pasted.TfKeras213StackWeightsH5.Tfkeras213Stack(),
+            () => new Declarations.TfKeras213Stack(),
+            () => new Pasted.Keras2StackModelH5.Keras2StackModel(),
+            new[] { "layer 2 'gru'", "reset_after: the file's GRU bias is [2, 3*units] (reset_after=True): declare ResetAfter = true" },
+            _ => Generated("stack_tfkeras213"))
+        {
+            FilledTimesteps = 5,
+        },
+        ["keras2_simple_model.h5"] = new(
+            "generated/keras2_simple_model.h5", "Keras2SimpleModelH5",
+            () => new Pasted.Keras2SimpleModelH5.Keras2SimpleModel(),
+            () => new Pasted.Keras2SimpleModelH5.Keras2SimpleModel(),
+            () => new Declarations.SimpleRnnGoingForwards(),
+            new[] { "layer 0 'simple_rnn'", "go_backwards: declared False, the file has True: declare GoBackwards = true" },
+            _ => Generated("simple")),
+        ["keras3_simple.weights.h5"] = new(
+            "generated/keras3_simple.weights.h5", "Keras3SimpleWeightsH5",
+            () => new Pasted.Keras3SimpleWeightsH5.Keras3Simple(),
+            // The file cannot say return_sequences, go_backwards or the sigmoid; the Keras 2 full-model file of the
+            // same model can.
+            () => new Pasted.Keras2SimpleModelH5.Keras2SimpleModel(),
+            () => new Declarations.SimpleRnnOf4Units(),
+            new[] { "layer 0 'simple_rnn'", "units: declared 4, the file has 3" },
+            _ => Generated("simple"))
+        {
+            FilledTimesteps = 4,
+        },
+        ["keras2_deep_model.h5"] = new(
+            "generated/keras2_deep_model.h5", "Keras2DeepModelH5",
+            () => new Pasted.Keras2DeepModelH5.Keras2DeepModel(),
+            () => new Pasted.Keras2DeepModelH5.Keras2DeepModel(),
+            () => new Declarations.DeepWithAHardSigmoidLstm(),
+            new[] { "layer 2 'lstm_2'", "recurrent_activation: declared \"hard_sigmoid\", the file computes \"sigmoid\": declare RecurrentActivation = \"sigmoid\"" },
+            _ => Generated("deep")),
+        ["keras3_deep.weights.h5"] = new(
+            "generated/keras3_deep.weights.h5", "Keras3DeepWeightsH5",
+            () => new Pasted.Keras3DeepWeightsH5.Keras3Deep(),
+            () => new Pasted.Keras2DeepModelH5.Keras2DeepModel(),
+            () => new Declarations.DeepWithAWiderGru(),
+            new[] { "layer 6 'gru'", "units: declared 3, the file has 2" },
+            _ => Generated("deep"))
+        {
+            FilledTimesteps = 3,
+            // Nine layers of width 2 chain in many orders, so the tool lists them by name and its comment asks for the
+            // model order; unedited, the declaration starts with the Dense layers and the GRU kernel does not fit.
+            PastedLoadFailure = "layer 2 'gru'",
+        },
+    };
+
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (string name in All.Keys)
+        {
+            data.Add(name);
+        }
+
+        return data;
+    }
+
+    private static WeightFileCase Keras2Stack(string file, string pasted, Func<ILoadableModel> model) => new(
+        "generated/" + file, pasted, model, model,
+        // The Keras 3 declaration: hard_sigmoid means clip(x/6 + 0.5) there, and GRU reset_after=True.
+        () => new Pasted.Keras3StackKeras.Keras3Stack(),
+        new[]
+        {
+            "layer 0 'bidirectional'",
+            "recurrent_activation: declared \"hard_sigmoid\", the file computes \"hard_sigmoid_keras2\" (Keras 2.4.0 computes hard_sigmoid as clip(0.2x + 0.5, 0, 1)): declare RecurrentActivation = \"hard_sigmoid_keras2\"",
+            "layer 2 'gru'",
+            "reset_after: declared True, the file has False: declare ResetAfter = false",
+        },
+        _ => Generated("stack_keras2"));
+
+    private static WeightFileCase Keras3Stack(string file, string pasted, Func<ILoadableModel> model, bool pastedIsAsBuilt, params string[] mismatch) => new(
+        "generated/" + file, pasted, model,
+        pastedIsAsBuilt ? model : () => new Pasted.Keras3StackKeras.Keras3Stack(),
+        // The Keras 2 declaration: hard_sigmoid_keras2 and GRU reset_after=False.
+        () => new Pasted.Keras2StackModelH5.Keras2StackModel(),
+        mismatch,
+        _ => Generated("stack_keras3"));
+
+    private static KerasRecording Dl4j(string recording)
+    {
+        // /inputs/<layer>_input (25, 1, 1) and /predictions/dense_1 (25, 1): Keras model.predict on the same inputs.
+        Hdf5File file = Hdf5File.Open(Tests.Fixture.Bytes("dl4j-test-resources/" + recording));
+        Hdf5Object inputs = file.Resolve("inputs")!;
+        float[] input = inputs.Resolve(inputs.ChildNames.Single())!.Dataset.ReadFloats(1000);
+        float[] predictions = file.Resolve("predictions/dense_1")!.Dataset.ReadFloats(1000);
+        return new KerasRecording(input, predictions, recording);
+    }
+
+    private static KerasRecording Generated(string model)
+    {
+        using JsonDocument expected = Tests.Fixture.Json($"generated/expected_{model}.json");
+        JsonElement root = expected.RootElement;
+        return new KerasRecording(Tests.Fixture.Floats(root.GetProperty("input")), Tests.Fixture.Floats(root.GetProperty("output")), $"expected_{model}.json");
+    }
+
+    private static KerasRecording BidirectionalReference(IRnnModel loaded)
+    {
+        // The dl4j file records no predictions. The plain reference implementation in float64, run on the weights the
+        // model loaded, stands in for Keras (RealKerasFileTests checks those weights against the file's datasets).
+        float[] input = Enumerable.Range(0, 2 * 3 * 4).Select(i => MathF.Sin(0.7f * i) * 1.5f).ToArray();
+        float[] output = new ReferenceModel(loaded.Info, loaded.GetWeights(), ReferencePrecision.Float64).Predict(input)[0];
+        return new KerasRecording(input, output, "ReferenceModel (float64)");
+    }
+}
