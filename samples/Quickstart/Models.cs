@@ -16,6 +16,12 @@ public partial class RnnSequencesAndState;
 public partial class RnnState;
 
 // LSTM(3): the state comes back as h and c.
+[Lstm(3, Timesteps = 4, InputDim = 5)]
+public partial class Lstm;
+
+[Lstm(3, Timesteps = 4, InputDim = 5, ReturnSequences = true)]
+public partial class LstmSequences;
+
 [Lstm(3, Timesteps = 4, InputDim = 5, ReturnState = true)]
 public partial class LstmState;
 
@@ -23,6 +29,14 @@ public partial class LstmState;
 public partial class LstmSequencesAndState;
 
 // Bidirectional(LSTM(3)) with the notebook's constant initializers, so the numbers are Keras's exactly.
+[Lstm(3, Timesteps = 4, InputDim = 5, Bidirectional = true,
+    KernelInitializer = "constant(0.1)", RecurrentInitializer = "constant(0.1)", BiasInitializer = "constant(0)")]
+public partial class BiLstm;
+
+[Lstm(3, Timesteps = 4, InputDim = 5, Bidirectional = true, ReturnSequences = true,
+    KernelInitializer = "constant(0.1)", RecurrentInitializer = "constant(0.1)", BiasInitializer = "constant(0)")]
+public partial class BiLstmSequences;
+
 [Lstm(3, Timesteps = 4, InputDim = 5, Bidirectional = true, ReturnState = true,
     KernelInitializer = "constant(0.1)", RecurrentInitializer = "constant(0.1)", BiasInitializer = "constant(0)")]
 public partial class BiLstmState;

@@ -23,6 +23,8 @@ Section("SimpleRNN(3)", new Rnn(), trainX);
 Section("SimpleRNN(3, return_sequences=True)", new RnnSequences(), trainX);
 Section("SimpleRNN(3, return_sequences=True, return_state=True)", new RnnSequencesAndState(), trainX);
 Section("SimpleRNN(3, return_sequences=False, return_state=True)", new RnnState(), trainX);
+Section("LSTM(3)", new Lstm(), trainX);
+Section("LSTM(3, return_sequences=True)", new LstmSequences(), trainX);
 Section("LSTM(3, return_sequences=False, return_state=True)", new LstmState(), trainX);
 Section("LSTM(3, return_sequences=True, return_state=True)", new LstmSequencesAndState(), trainX);
 
@@ -40,6 +42,8 @@ Print("backward cell state", output.BackwardStateC.AsSpan(), "(1, 3)");
 Console.WriteLine("  Keras printed: hidden states [0.6303139 x3, 0.70387346 x3], cell states 1.5707088 / 1.6402447");
 Console.WriteLine();
 
+Section("Bidirectional(LSTM(3)), same constants", new BiLstm(), trainX);
+Section("Bidirectional(LSTM(3, return_sequences=True)), same constants", new BiLstmSequences(), trainX);
 Section("Bidirectional(LSTM(3, return_sequences=True, return_state=True)), same constants", new BiLstmSequencesAndState(), trainX);
 Console.WriteLine("  Keras printed: [[0.35906476 x3, 0.70387346 x3] [0.5511133 x3, 0.5886358 x3] [0.5911575 x3, 0.39516988 x3] [0.6303139 x3, 0.2194224 x3]]");
 Console.WriteLine();
@@ -53,7 +57,7 @@ Console.WriteLine();
 
 // The regression model predicts for x_test = [25, 35, 45] (untrained weights here: load trained ones with SetWeights).
 var forecaster = new Forecaster();
-Console.WriteLine($"Forecaster (untrained) on [25, 35, 45]: {Format(forecaster.Predict(new[] { 25f, 35f, 45f })[0])}");
+Console.WriteLine($"Forecaster (untrained) on [25, 35, 45]: {Format(forecaster.Predict(new[] { 25f, 35f, 45f })[0], 1)}");
 
 static void Section(string title, IRnnModel model, float[] x)
 {
@@ -62,14 +66,19 @@ static void Section(string title, IRnnModel model, float[] x)
     for (int i = 0; i < outputs.Length; i++)
     {
         OutputInfo info = model.Info.Outputs[i];
-        Print(info.Name, outputs[i], "(1, " + string.Join(", ", info.Dimensions) + ")");
+        string shape = "(1, " + string.Join(", ", info.Dimensions) + ")";
+        Console.WriteLine($"  {info.Name} : {Format(outputs[i], info.Dimensions[^1])}, shape: {shape}");
     }
 
     Console.WriteLine();
 }
 
 static void Print(string name, ReadOnlySpan<float> values, string shape) =>
-    Console.WriteLine($"  {name} : {Format(values.ToArray())}, shape: {shape}");
+    Console.WriteLine($"  {name} : {Format(values.ToArray(), values.Length)}, shape: {shape}");
 
-static string Format(float[] values) =>
-    "[" + string.Join(" ", values.Select(v => v.ToString("G8", CultureInfo.InvariantCulture))) + "]";
+// Like numpy: one bracketed row per timestep when the values are a sequence of rows of `width`.
+static string Format(float[] values, int width)
+{
+    string Row(int start) => "[" + string.Join(" ", values.Skip(start).Take(width).Select(v => v.ToString("G8", CultureInfo.InvariantCulture))) + "]";
+    return values.Length == width ? Row(0) : "[" + string.Join(" ", Enumerable.Range(0, values.Length / width).Select(t => Row(t * width))) + "]";
+}
