@@ -180,6 +180,17 @@ public sealed partial class RnnGenerator
             return "static";
         }
 
+        if (type.IsRecord)
+        {
+            // A record's `with` copies fields shallowly: the copy would share the original's weights and working memory.
+            return "a record (a 'with' copy would share the model's weights and working memory)";
+        }
+
+        if (type.IsFileLocal)
+        {
+            return "file-local (the generated part, in another file, cannot belong to it)";
+        }
+
         // IsGenericType is also true for a non-generic type nested in a generic one; its own type parameters tell them apart.
         if (type.TypeParameters.Length > 0)
         {

@@ -18,15 +18,13 @@ public sealed partial class RnnGenerator
     internal const int MaxTimesteps = 1 << 20;
     internal const long MaxParameters = int.MaxValue / 2;
 
-    /// <summary>The members the emitter adds to a model class; a class of one of these names cannot hold them (CS0542).</summary>
-    internal static readonly string[] GeneratedMemberNames =
+    private static readonly string[] PublicMemberNames =
     {
-        "Timesteps", "InputDim", "Units", "OutputDim", "ParameterCount", "DefaultSeed", "Summary", "Info", "Input", "InputStep",
-        "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights", "SetWeights", "LoadWeights",
-        "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "Run", "RunMany", "RunChunks", "RunChunk", "StepCore",
-        "BeginCall", "PackWeights", "InitializeWeights", "WorkerScratch", "PackedLength", "ScratchLength", "BatchChunk",
-        "BatchScratchLength", "OutputFloats",
+        "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary", "Info",
+        "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights", "SetWeights",
+        "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates",
     };
+
 
     // Each sequence tensor (the input, a layer output that keeps the time axis) is one generated array or struct whose
     // length the generated code writes as a constant int expression, and the working memory holds two of them at once:
@@ -118,9 +116,19 @@ public sealed partial class RnnGenerator
                 return null;
             }
 
-            return new ModelSpec(
+            var spec = new ModelSpec(
                 _input.Namespace, _input.ContainingTypes, _input.ClassName, _input.DeclarationKeyword,
                 IsSequential: sequential is not null, timesteps, inputDim, specs.ToEquatableArray());
+
+            // The class cannot share its name with a member the emitter will declare in it (CS0542).
+            if (new Emit.ModelLayout(spec).MemberNames().Contains(_input.ClassName))
+            {
+                Report(DiagnosticDescriptors.NameClashesWithGeneratedMember, _input.ClassLocation, _input.ClassName,
+                    Array.IndexOf(PublicMemberNames, _input.ClassName) >= 0 ? "a public member" : "a private member of the generated implementation");
+                return null;
+            }
+
+            return spec;
         }
 
         private void CheckClass()
@@ -138,11 +146,6 @@ public sealed partial class RnnGenerator
             if (_input.UnsupportedReason is string reason)
             {
                 Report(DiagnosticDescriptors.UnsupportedClass, _input.ClassLocation, _input.ClassName, reason);
-            }
-
-            if (Array.IndexOf(GeneratedMemberNames, _input.ClassName) >= 0)
-            {
-                Report(DiagnosticDescriptors.NameClashesWithGeneratedMember, _input.ClassLocation, _input.ClassName, string.Join(", ", GeneratedMemberNames));
             }
 
             if (_input.HasPrimaryConstructor)

@@ -76,9 +76,9 @@ static void Section(string title, IRnnModel model, float[] x)
 static void Print(string name, ReadOnlySpan<float> values, string shape) =>
     Console.WriteLine($"  {name} : {Format(values.ToArray(), values.Length)}, shape: {shape}");
 
-// Like numpy: one bracketed row per timestep when the values are a sequence of rows of `width`.
+// Like numpy: shortest round-trip digits, one bracketed row per timestep when the values are a sequence of rows of `width`.
 static string Format(float[] values, int width)
 {
-    string Row(int start) => "[" + string.Join(" ", values.Skip(start).Take(width).Select(v => v.ToString("G8", CultureInfo.InvariantCulture))) + "]";
+    string Row(int start) => "[" + string.Join(" ", values.Skip(start).Take(width).Select(v => v.ToString("R", CultureInfo.InvariantCulture))) + "]";
     return values.Length == width ? Row(0) : "[" + string.Join(" ", Enumerable.Range(0, values.Length / width).Select(t => Row(t * width))) + "]";
 }

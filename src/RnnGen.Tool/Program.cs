@@ -11,10 +11,13 @@ internal static class Program
         rnngen - RnnGen's companion for Keras weight files
 
         Usage:
-          rnngen inspect <file> [--class <Name>]   what a .keras, .weights.h5, legacy .h5 or .npz file holds (Keras
-                                                   version, layers, configs, weight shapes) and the C# declaration
-                                                   that loads it with KerasWeights.Load / LoadWeights
-          rnngen --help                            this text
+          rnngen inspect <file> [--class <Name>] [--timesteps <N>]
+                       what a .keras, .weights.h5, legacy .h5 or .npz file holds (Keras version, layers, configs,
+                       weight shapes) and the C# declaration that loads it with KerasWeights.Load / LoadWeights
+            --class      the class name to declare (default: from the file name)
+            --timesteps  the sequence length to declare; weights-only files do not store it, and a model built
+                         with Input(shape=(None, ...)) leaves it open (RNN weights fit any length)
+          rnngen --help  this text
 
         Exit codes: 0 success, 1 the file could not be read, 2 wrong usage.
         """;
@@ -39,11 +42,22 @@ internal static class Program
 
         string? path = null;
         string? className = null;
+        int? timesteps = null;
         for (int i = 1; i < args.Length; i++)
         {
             if (args[i] == "--class" && i + 1 < args.Length)
             {
                 className = args[++i];
+            }
+            else if (args[i] == "--timesteps" && i + 1 < args.Length)
+            {
+                if (!int.TryParse(args[++i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int steps) || steps <= 0)
+                {
+                    error.WriteLine($"rnngen inspect: --timesteps wants a positive whole number, not '{args[i]}'.");
+                    return 2;
+                }
+
+                timesteps = steps;
             }
             else if (path is null && !args[i].StartsWith("--", StringComparison.Ordinal))
             {
@@ -59,7 +73,7 @@ internal static class Program
 
         if (path is null)
         {
-            error.WriteLine("rnngen inspect: which file? Usage: rnngen inspect <file> [--class <Name>]");
+            error.WriteLine("rnngen inspect: which file? Usage: rnngen inspect <file> [--class <Name>] [--timesteps <N>]");
             return 2;
         }
 
@@ -78,7 +92,7 @@ internal static class Program
         output.WriteLine();
         output.WriteLine("C# declaration:");
         output.WriteLine();
-        output.Write(info.ToDeclaration(className ?? ClassNameFor(path)));
+        output.Write(info.ToDeclaration(className ?? ClassNameFor(path), timesteps));
         return 0;
     }
 

@@ -43,6 +43,14 @@ public sealed class GeneratedLayoutTests
         SimpleRnn(2) with { ReturnSequences = true }, SimpleRnn(2) with { ReturnSequences = true },
         Gru(2), Dense(2), Dense(1));
 
+    // LSTM(4, return_sequences) -> TimeDistributed(Dense(3, relu)) -> Dense(2, tanh); input (5, 3). RnnGen's Dense acts on
+    // every timestep of a sequence, which is what TimeDistributed(Dense) computes.
+    internal static ModelInfo TimeDistributed => Model(
+        "TimeDistributed", 5, 3,
+        Lstm(4) with { ReturnSequences = true },
+        Dense(3) with { Activation = "relu" },
+        Dense(2) with { Activation = "tanh" });
+
     public static TheoryData<string, string, WeightFormat> Files => new()
     {
         { "keras2_stack_model.h5", "stack_keras2", WeightFormat.LegacyH5 },
@@ -59,6 +67,8 @@ public sealed class GeneratedLayoutTests
         { "keras3_simple.weights.h5", "simple", WeightFormat.WeightsH5 },
         { "keras2_deep_model.h5", "deep", WeightFormat.LegacyH5 },
         { "keras3_deep.weights.h5", "deep", WeightFormat.WeightsH5 },
+        { "keras3_timedistributed.weights.h5", "timedistributed", WeightFormat.WeightsH5 },
+        { "keras3_timedistributed.keras", "timedistributed", WeightFormat.Keras },
     };
 
     internal static ModelInfo For(string model) => model switch
@@ -67,6 +77,7 @@ public sealed class GeneratedLayoutTests
         "stack_keras3" => StackKeras3,
         "stack_tfkeras213" => Stack("hard_sigmoid_keras2", resetAfter: true),
         "simple" => Simple,
+        "timedistributed" => TimeDistributed,
         _ => Deep,
     };
 
@@ -159,7 +170,8 @@ public sealed class GeneratedLayoutTests
     [Fact]
     public void A_weights_h5_is_searched_by_the_names_Keras_derives_from_the_declaration()
     {
-        // One LSTM too many: Keras would look for layers/lstm_4, which the file does not have.
+        // One LSTM too many: Keras would look for layers/lstm_4, which the file does not have, though it has as many
+        // layers with weights as the declaration minus one: the message names the group and lists the file's.
         ModelInfo extra = Model(
             "Extra", 3, 2,
             Lstm(2) with { ReturnSequences = true }, Lstm(2) with { ReturnSequences = true }, Lstm(2) with { ReturnSequences = true }, Lstm(2) with { ReturnSequences = true },
@@ -168,7 +180,58 @@ public sealed class GeneratedLayoutTests
             Gru(2), Dense(2), Dense(1));
         var error = Assert.Throws<ArgumentException>(() => KerasWeights.Read(Fixture.Path("generated/keras3_deep.weights.h5"), extra));
         Assert.Contains("layer 4 'lstm_4'", error.Message);
-        Assert.Contains("the file holds no weights for this layer", error.Message);
+        Assert.Contains("file:     no group 'layers/lstm_4' (the file's groups with weights: dense, dense_1, gru, lstm, lstm_1, lstm_2, lstm_3, simple_rnn, simple_rnn_1)", error.Message);
+        Assert.Contains("Keras keeps this layer's weights in 'layers/lstm_4'", error.Message);
+        Assert.DoesNotContain("fewer layers with weights", error.Message);
+    }
+
+    [Fact]
+    public void A_missing_group_of_a_tf_keras_2_13_file_is_named_under_its_own_prefix()
+    {
+        // As many layers with weights as the file (four), but a second GRU where the file has a second Dense: Keras would
+        // look for gru_1, and the file's dense_1 is left over.
+        ModelInfo wrong = Model(
+            "Wrong", 5, 3,
+            Lstm(4) with { ReturnSequences = true, Bidirectional = true },
+            Gru(3) with { ReturnSequences = true, ResetAfter = true },
+            Gru(3) with { ResetAfter = true },
+            Dense(2));
+        var error = Assert.Throws<ArgumentException>(() => KerasWeights.Read(Fixture.Path("generated/tfkeras213_stack.weights.h5"), wrong));
+        Assert.Contains("layer 2 'gru_1'", error.Message);
+        Assert.Contains("file:     no group '_layer_checkpoint_dependencies/gru_1' (the file's groups with weights: bidirectional, dense, dense_1, gru)", error.Message);
+        Assert.Contains("file layer 'dense_1'", error.Message);
+    }
+
+    [Fact]
+    public void A_declared_Dense_takes_the_TimeDistributed_group_whose_shapes_fit()
+    {
+        // keras3_timedistributed.weights.h5 holds layers/time_distributed (kernel [4, 3]) and layers/dense ([3, 2]).
+        // Keras names the plain Dense "dense" though it is the second Dense of the model.
+        float[][] weights = KerasWeights.Read(Fixture.Path("generated/keras3_timedistributed.weights.h5"), TimeDistributed);
+        using JsonDocument expected = Fixture.Json("generated/expected_timedistributed.json");
+        float[][] written = expected.RootElement.GetProperty("weights").EnumerateArray().Select(Fixture.Floats).ToArray();
+        Assert.Equal(written, weights);
+
+        // Declared the other way round (a Dense(2) straight after the LSTM), neither group fits: the message compares
+        // each declared Dense with the group whose kernel rows fit it.
+        ModelInfo swapped = Model("Swapped", 5, 3, Lstm(4) with { ReturnSequences = true }, Dense(2), Dense(3));
+        var error = Assert.Throws<ArgumentException>(() => KerasWeights.Read(Fixture.Path("generated/keras3_timedistributed.weights.h5"), swapped));
+        Assert.Contains("layer 1 'dense': declared Dense(2", error.Message);
+        Assert.Contains("file:     'time_distributed' TimeDistributed(Dense(3, use_bias=True))", error.Message);
+        Assert.Contains("units: declared 2, the file has 3", error.Message);
+        Assert.DoesNotContain("is not declared", error.Message);
+    }
+
+    [Fact]
+    public void Same_shaped_TimeDistributed_and_Dense_groups_are_refused_rather_than_guessed()
+    {
+        // LSTM(2, return_sequences) -> TimeDistributed(Dense(2)) -> Dense(2): both groups fit both declared Dense
+        // layers, and a .weights.h5 does not say which one Keras wrapped.
+        ModelInfo info = Model("Ambiguous", 5, 3, Lstm(2) with { ReturnSequences = true }, Dense(2), Dense(2));
+        var error = Assert.Throws<ArgumentException>(() => KerasWeights.Read(Fixture.Path("generated/keras3_timedistributed_ambiguous.weights.h5"), info));
+        Assert.Contains("the file's 'dense', 'time_distributed' groups fit the declared Dense layers in more than one order", error.Message);
+        Assert.Contains("Load the model's .keras (or legacy .h5) file instead", error.Message);
+        Assert.Contains("nothing was loaded", error.Message);
     }
 
     [Fact]

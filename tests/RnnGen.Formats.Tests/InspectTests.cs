@@ -1,6 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using RnnGen.Formats.Keras;
 using RnnGen.Tool;
 
 namespace RnnGen.Formats.Tests;
@@ -74,7 +76,34 @@ public sealed class InspectTests
         Assert.Null(info.Timesteps);
         string declaration = info.ToDeclaration();
         Assert.Contains("[Sequential(Timesteps = TIMESTEPS, InputDim = 3)]", declaration);
-        Assert.Contains("// TIMESTEPS: the file leaves the sequence length open (None)", declaration);
+        Assert.Contains("// TIMESTEPS: the Keras model leaves the sequence length open (None)", declaration);
+        Assert.DoesNotContain("stores weights only", declaration);
+
+        // A weights-only file does not store the length at all, which is another reason.
+        string weightsOnly = KerasWeights.Inspect(Fixture.Path("generated/keras3_stack.weights.h5")).ToDeclaration();
+        Assert.Contains("// TIMESTEPS: the file stores weights only, not the sequence length", weightsOnly);
+        Assert.DoesNotContain("(None)", weightsOnly);
+    }
+
+    [Fact]
+    public void A_requested_timestep_count_replaces_the_placeholder_or_the_stored_length()
+    {
+        KerasFileInfo open = KerasWeights.Inspect(Fixture.Path("generated/keras3_stack_deflated.keras"));
+        string filled = open.ToDeclaration("Stack", timesteps: 7);
+        Assert.Contains("[Sequential(Timesteps = 7, InputDim = 3)]", filled);
+        Assert.DoesNotContain("TIMESTEPS", filled);
+
+        // keras3_stack.keras was built for 5 timesteps: another length is declared as asked, with a comment.
+        KerasFileInfo fixedLength = KerasWeights.Inspect(Fixture.Path("generated/keras3_stack.keras"));
+        string longer = fixedLength.ToDeclaration("Stack", timesteps: 9);
+        Assert.Contains("[Sequential(Timesteps = 9, InputDim = 3)]", longer);
+        Assert.Contains("// Timesteps = 9 as requested: the Keras model was built for 5; RNN weights fit any length.", longer);
+        Assert.DoesNotContain("as requested", fixedLength.ToDeclaration("Stack", timesteps: 5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => fixedLength.ToDeclaration("Stack", timesteps: 0));
+
+        // A single-layer declaration carries the length in its own attribute.
+        string single = KerasWeights.Inspect(Fixture.Path("frugally-deep/temp_stateful.h5")).ToDeclaration("Toy", timesteps: 6);
+        Assert.Contains("[Gru(1, Timesteps = 6, InputDim = 1,", single);
     }
 
     [Fact]
@@ -91,7 +120,7 @@ public sealed class InspectTests
     }
 
     [Fact]
-    public void A_weights_h5_without_config_is_ordered_by_chaining_kernel_widths()
+    public void A_weights_h5_without_config_is_ordered_by_chaining_kernel_widths_and_says_so()
     {
         // keras3_stack.weights.h5 lists bidirectional, dense, dense_1, gru by name; only one order chains the widths
         // 3 -> 8 -> 3 -> 4 -> 2 through every layer.
@@ -99,11 +128,121 @@ public sealed class InspectTests
         Assert.False(info.LayerOrderKnown);
         Assert.Equal(new[] { "bidirectional", "gru", "dense", "dense_1" }, info.Layers.Select(l => l.Name));
         Assert.Equal(3, info.InputDim);
+        string report = info.ToString();
+        Assert.Contains("Layers (order not recorded; shown in the one order in which each kernel takes the previous layer's output):", report);
+        Assert.DoesNotContain("by name", report);
+        Assert.Contains("// The file does not record the layer order; below is the only order in which each kernel takes the previous", info.ToDeclaration());
+    }
 
-        // Nine layers of width 2 allow many orders: they stay by name, and the note says so.
+    [Fact]
+    public void Where_the_widths_allow_several_orders_recurrent_layers_come_first_and_the_note_says_so()
+    {
+        // Nine layers of width 2 (then 1) chain in many orders. A Dense may precede a recurrent layer in a Sequential,
+        // but nothing here requires it, so the recurrent layers come first, kinds in name order, and Dense last.
         KerasFileInfo deep = KerasWeights.Inspect(Fixture.Path("generated/keras3_deep.weights.h5"));
-        Assert.Equal("dense", deep.Layers[0].Name);
-        Assert.Contains(deep.Notes, n => n.Contains("by name", StringComparison.Ordinal));
+        Assert.Equal(
+            new[] { "gru", "lstm", "lstm_1", "lstm_2", "lstm_3", "simple_rnn", "simple_rnn_1", "dense", "dense_1" },
+            deep.Layers.Select(l => l.Name));
+        Assert.Contains(deep.Notes, n => n.Contains("The kernel widths allow several orders; layers are shown in one of them, with recurrent layers before Dense layers", StringComparison.Ordinal));
+        Assert.Contains("Layers (order not recorded; the kernel widths allow several orders; shown with recurrent layers first, kinds by name):", deep.ToString());
+        string declaration = deep.ToDeclaration();
+        Assert.Contains("// The file does not record the layer order, and the kernel widths allow several: below, recurrent layers come", declaration);
+        Assert.Contains("// Put the attributes in the Keras model's order.", declaration);
+    }
+
+    [Fact]
+    public void Layers_are_ordered_by_their_widths_not_their_names()
+    {
+        // keras3_simple.weights.h5 holds simple_rnn (2 -> 3) and dense (3 -> 2): both orders chain, and the recurrent
+        // one is taken.
+        KerasFileInfo simple = KerasWeights.Inspect(Fixture.Path("generated/keras3_simple.weights.h5"));
+        Assert.Equal(new[] { "simple_rnn", "dense" }, simple.Layers.Select(l => l.Name));
+        Assert.Equal(2, simple.InputDim);
+
+        // keras3_timedistributed.weights.h5: lstm (3 -> 4), time_distributed (4 -> 3), dense (3 -> 2). Only one order
+        // fits, and in it the Dense named first (dense) comes last.
+        KerasFileInfo wrapped = KerasWeights.Inspect(Fixture.Path("generated/keras3_timedistributed.weights.h5"));
+        Assert.Equal(new[] { "lstm", "time_distributed", "dense" }, wrapped.Layers.Select(l => l.Name));
+        Assert.Contains("shown in the one order in which each kernel takes the previous layer's output", wrapped.ToString());
+    }
+
+    [Fact]
+    public void A_Dense_that_the_widths_put_before_a_recurrent_layer_comes_first()
+    {
+        // Dense(8) on 3 features, then LSTM(4) on its 8 outputs: recurrent first cannot chain (the Dense kernel has 3
+        // rows, the LSTM gives 4), so the Dense leads. With a Dense(4) -> LSTM(4) on 4 features both orders chain, and
+        // the recurrent one is preferred, said as a choice.
+        List<FileLayer> forced = new() { Layer("dense", [3, 8], [8]), Layer("lstm", [8, 16], [4, 16], [16]) };
+        Assert.Equal(LayerOrder.ChainedByWidths, KerasFileReader.OrderByShapes(forced));
+        Assert.Equal(new[] { "dense", "lstm" }, forced.Select(l => l.Description.Name));
+
+        List<FileLayer> either = new() { Layer("dense", [4, 4], [4]), Layer("lstm", [4, 16], [4, 16], [16]) };
+        Assert.Equal(LayerOrder.ChosenAmongWidthOrders, KerasFileReader.OrderByShapes(either));
+        Assert.Equal(new[] { "lstm", "dense" }, either.Select(l => l.Description.Name));
+
+        // A dropout group has no weights and no place: last. Kernels that chain in no order: by name.
+        List<FileLayer> broken = new() { Layer("dropout"), Layer("dense", [5, 8], [8]), Layer("lstm", [7, 16], [4, 16], [16]) };
+        Assert.Equal(LayerOrder.ByName, KerasFileReader.OrderByShapes(broken));
+        Assert.Equal(new[] { "dense", "lstm", "dropout" }, broken.Select(l => l.Description.Name));
+
+        static FileLayer Layer(string name, params int[][] shapes)
+        {
+            var weights = shapes.Select((s, i) => new FileWeight($"layers/{name}/vars/{i}", s.Select(d => (long)d).ToArray(), _ => new float[s.Aggregate(1, (a, b) => a * b)])).ToList();
+            return new FileLayer(ShapeInference.Describe(name, ShapeInference.ClassFromName(name), weights), weights);
+        }
+    }
+
+    [Theory]
+    [InlineData("generated/keras3_stack_pre310.weights.h5")] // Keras 3.0-3.9: an empty layers/dropout/vars
+    [InlineData("generated/tfkeras213_stack.weights.h5")]    // tf.keras 2.13: an empty _layer_checkpoint_dependencies/dropout/vars
+    public void A_weightless_layer_of_a_weights_h5_is_named_in_a_comment_not_placed(string file)
+    {
+        KerasFileInfo info = KerasWeights.Inspect(Fixture.Path(file));
+        KerasFileLayer dropout = Assert.Single(info.Layers, l => l.Kind == LayerKind.Dropout);
+        Assert.Same(dropout, info.Layers[^1]);
+        Assert.Contains("records neither where this layer goes", dropout.Note);
+        Assert.Equal("Dropout(rate not stored)", dropout.Describe());
+
+        string declaration = info.ToDeclaration("Stack");
+        Assert.DoesNotContain(declaration.Split(Environment.NewLine), l => l.StartsWith("[Dropout", StringComparison.Ordinal));
+        Assert.Contains("// dropout (Dropout): no weights, and the file records neither where it goes nor its options.", declaration);
+        // The comment comes before the attributes, so it does not stand at a position in the model.
+        Assert.True(declaration.IndexOf("// dropout (Dropout)", StringComparison.Ordinal) < declaration.IndexOf("[Sequential", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_weightless_layer_keeps_its_place_where_the_file_records_the_order()
+    {
+        // A legacy save_weights() file lists its layers in model order (layer_names), Dropout second.
+        string declaration = KerasWeights.Inspect(Fixture.Path("generated/keras2_stack_weights.h5")).ToDeclaration("Stack");
+        string[] attributes = declaration.Split(Environment.NewLine).Where(l => l.StartsWith('[')).ToArray();
+        Assert.StartsWith("[Dropout(0)] // the rate is not stored", attributes[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_TimeDistributed_Dense_of_a_weights_h5_is_declared_as_a_Dense_after_a_sequence()
+    {
+        // keras3_timedistributed.weights.h5: LSTM(4, return_sequences) -> TimeDistributed(Dense(3)) -> Dense(2), kept
+        // as layers/lstm, layers/time_distributed/layer/vars and layers/dense.
+        KerasFileInfo info = KerasWeights.Inspect(Fixture.Path("generated/keras3_timedistributed.weights.h5"));
+        KerasFileLayer wrapped = info.Layers[1];
+        Assert.Equal("time_distributed", wrapped.Name);
+        Assert.Equal((LayerKind?)LayerKind.Dense, wrapped.Kind);
+        Assert.True(wrapped.IsTimeDistributed);
+        Assert.Equal(new[] { "layers/time_distributed/layer/vars/0", "layers/time_distributed/layer/vars/1" }, wrapped.Weights.Select(w => w.Name));
+        Assert.Equal("TimeDistributed(Dense(3, use_bias=True))", wrapped.Describe());
+
+        // TimeDistributed needs a sequence, so the LSTM before it returns sequences even without a config.
+        string[] attributes = info.ToDeclaration().Split(Environment.NewLine).Where(l => l.StartsWith('[')).ToArray();
+        Assert.Equal(new[] { "[Sequential(Timesteps = TIMESTEPS, InputDim = 3)]", "[Lstm(4, ReturnSequences = true)]", "[Dense(3)]", "[Dense(2)]" }, attributes);
+    }
+
+    [Fact]
+    public void Same_shaped_TimeDistributed_and_Dense_groups_are_pointed_out()
+    {
+        KerasFileInfo info = KerasWeights.Inspect(Fixture.Path("generated/keras3_timedistributed_ambiguous.weights.h5"));
+        Assert.Contains(info.Notes, n => n.Contains("A TimeDistributed(Dense) group and a plain Dense group have the same shapes", StringComparison.Ordinal));
+        Assert.DoesNotContain(KerasWeights.Inspect(Fixture.Path("generated/keras3_timedistributed.weights.h5")).Notes, n => n.Contains("TimeDistributed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -119,6 +258,13 @@ public sealed class InspectTests
         Assert.Contains("[Gru(3, RecurrentActivation = \"hard_sigmoid_keras2\", ResetAfter = false)]", text);
         Assert.Contains("public partial class Keras2StackModel;", text);
         Assert.Equal("", error.ToString());
+
+        var filled = new StringWriter();
+        Assert.Equal(0, Program.Run(new[] { "inspect", Fixture.Path("generated/keras3_stack.weights.h5"), "--timesteps", "12", "--class", "Stack" }, filled, error));
+        Assert.Contains("[Sequential(Timesteps = 12, InputDim = 3)]", filled.ToString());
+        Assert.Contains("public partial class Stack;", filled.ToString());
+        Assert.DoesNotContain("TIMESTEPS", filled.ToString());
+        Assert.Equal("", error.ToString());
     }
 
     [Fact]
@@ -133,6 +279,14 @@ public sealed class InspectTests
             Assert.Contains("Not a Keras weight file", error.ToString());
             Assert.Equal(2, Program.Run(new[] { "frobnicate" }, new StringWriter(), new StringWriter()));
             Assert.Equal(2, Program.Run(new[] { "inspect" }, new StringWriter(), new StringWriter()));
+            string weights = Fixture.Path("generated/keras3_stack.weights.h5");
+            foreach (string bad in new[] { "0", "-3", "five", "2.5" })
+            {
+                var timestepsError = new StringWriter();
+                Assert.Equal(2, Program.Run(new[] { "inspect", weights, "--timesteps", bad }, new StringWriter(), timestepsError));
+                Assert.Contains($"--timesteps wants a positive whole number, not '{bad}'", timestepsError.ToString());
+            }
+
             Assert.Equal(0, Program.Run(new[] { "--help" }, new StringWriter(), new StringWriter()));
         }
         finally

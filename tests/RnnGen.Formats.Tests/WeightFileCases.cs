@@ -25,17 +25,21 @@ internal sealed record WeightFileCase(
     string[] MismatchMessage,
     Func<IRnnModel, KerasRecording> Recording)
 {
-    /// <summary>The sequence length written in place of the <c>TIMESTEPS</c> placeholder the tool prints for an open length.</summary>
+    /// <summary>
+    /// The sequence length passed as <c>rnngen inspect --timesteps</c> for a file that does not store it (weights only)
+    /// or leaves it open (<c>None</c>); without it the tool prints the placeholder <c>TIMESTEPS</c>.
+    /// </summary>
     public int? FilledTimesteps { get; init; }
 
     /// <summary>Runs the model on the recording's input (the frugally-deep cases pass Keras's <c>initial_state</c> too).</summary>
     public Func<IRnnModel, float[], float[]> Predict { get; init; } = (model, input) => model.Predict(input)[0];
 
     /// <summary>
-    /// When the pasted declaration, unedited, cannot load the file: the part of the error message that says why
-    /// (<see langword="null"/> when it loads).
+    /// Whether the pasted declaration loads the file with its layers in another order than the model's: a
+    /// <c>.weights.h5</c> does not record the order, and where the kernel widths allow several the tool prints one
+    /// with recurrent layers first. Each layer still gets the weights Keras saved under its name.
     /// </summary>
-    public string? PastedLoadFailure { get; init; }
+    public bool PastedOrderDiffers { get; init; }
 
     /// <summary>The fixture's full path.</summary>
     public string FullPath => Tests.Fixture.Path(Fixture);
@@ -192,9 +196,28 @@ internal static class WeightFileCases
             _ => Generated("deep"))
         {
             FilledTimesteps = 3,
-            // Nine layers of width 2 chain in many orders, so the tool lists them by name and its comment asks for the
-            // model order; unedited, the declaration starts with the Dense layers and the GRU kernel does not fit.
-            PastedLoadFailure = "layer 2 'gru'",
+            // Nine layers of width 2 chain in many orders: the tool prints the recurrent layers first (gru, lstm, ...,
+            // simple_rnn_1, dense, dense_1), and its comment asks for the model's order, which has the GRU seventh.
+            PastedOrderDiffers = true,
+        },
+        ["keras3_timedistributed.keras"] = new(
+            "generated/keras3_timedistributed.keras", "Keras3TimedistributedKeras",
+            () => new Pasted.Keras3TimedistributedKeras.Keras3Timedistributed(),
+            () => new Pasted.Keras3TimedistributedKeras.Keras3Timedistributed(),
+            // The weights-only file's declaration: without the config, the TimeDistributed Dense's relu is not known.
+            () => new Pasted.Keras3TimedistributedWeightsH5.Keras3Timedistributed(),
+            new[] { "layer 1 'dense'", "file:     'time_distributed' TimeDistributed(Dense(3, activation=relu, use_bias=True))", "activation: declared \"linear\", the file computes \"relu\": declare Activation = \"relu\"" },
+            _ => Generated("timedistributed")),
+        ["keras3_timedistributed.weights.h5"] = new(
+            "generated/keras3_timedistributed.weights.h5", "Keras3TimedistributedWeightsH5",
+            () => new Pasted.Keras3TimedistributedWeightsH5.Keras3Timedistributed(),
+            // The file cannot say the activations; the .keras archive of the same model can.
+            () => new Pasted.Keras3TimedistributedKeras.Keras3Timedistributed(),
+            () => new Declarations.TimeDistributedOf5Units(),
+            new[] { "layer 1 'dense'", "file:     'time_distributed' TimeDistributed(Dense(3, use_bias=True))", "units: declared 5, the file has 3" },
+            _ => Generated("timedistributed"))
+        {
+            FilledTimesteps = 5,
         },
     };
 

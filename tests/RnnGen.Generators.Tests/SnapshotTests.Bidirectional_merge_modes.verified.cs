@@ -20,6 +20,9 @@ namespace Demo
         /// <summary>Features per timestep of the model output (the last axis of <c>Result</c>).</summary>
         public const int OutputDim = 4;
 
+        /// <summary>Floats of the model output (Keras <c>output</c>) per sequence: what <c>Predict(input, output)</c> writes for each.</summary>
+        public const int OutputLength = 12;
+
         /// <summary>Trainable parameters (Keras <c>model.count_params()</c>): the floats of all weight arrays.</summary>
         public const int ParameterCount = 80;
 
@@ -869,6 +872,9 @@ namespace Demo
 
         /// <summary>Features per timestep of the model output (the last axis of <c>Result</c>).</summary>
         public const int OutputDim = 2;
+
+        /// <summary>Floats of the model output (Keras <c>output</c>) per sequence: what <c>Predict(input, output)</c> writes for each.</summary>
+        public const int OutputLength = 6;
 
         /// <summary>Trainable parameters (Keras <c>model.count_params()</c>): the floats of all weight arrays.</summary>
         public const int ParameterCount = 80;
@@ -1734,6 +1740,9 @@ namespace Demo
         /// <summary>Features per timestep of the model output (the last axis of <c>Result</c>).</summary>
         public const int OutputDim = 2;
 
+        /// <summary>Floats of the model output (Keras <c>output</c>) per sequence: what <c>Predict(input, output)</c> writes for each.</summary>
+        public const int OutputLength = 6;
+
         /// <summary>Trainable parameters (Keras <c>model.count_params()</c>): the floats of all weight arrays.</summary>
         public const int ParameterCount = 80;
 
@@ -2598,6 +2607,9 @@ namespace Demo
         /// <summary>Features per timestep of the model output (the last axis of <c>Result</c>).</summary>
         public const int OutputDim = 2;
 
+        /// <summary>Floats of the model output (Keras <c>output</c>) per sequence: what <c>Predict(input, output)</c> writes for each.</summary>
+        public const int OutputLength = 6;
+
         /// <summary>Trainable parameters (Keras <c>model.count_params()</c>): the floats of all weight arrays.</summary>
         public const int ParameterCount = 80;
 
@@ -3461,6 +3473,9 @@ namespace Demo
 
         /// <summary>Features per timestep of the model output (the last axis of <c>ForwardResult</c>).</summary>
         public const int OutputDim = 2;
+
+        /// <summary>Floats of the model output (Keras <c>output_forward</c>) per sequence: what <c>Predict(input, output)</c> writes for each.</summary>
+        public const int OutputLength = 6;
 
         /// <summary>Trainable parameters (Keras <c>model.count_params()</c>): the floats of all weight arrays.</summary>
         public const int ParameterCount = 80;

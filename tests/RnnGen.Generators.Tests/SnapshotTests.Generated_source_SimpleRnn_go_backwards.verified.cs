@@ -19,6 +19,9 @@ namespace Demo
         /// <summary>Features per timestep of the model output (the last axis of <c>Result</c>).</summary>
         public const int OutputDim = 2;
 
+        /// <summary>Floats of the model output (Keras <c>output</c>) per sequence: what <c>Predict(input, output)</c> writes for each.</summary>
+        public const int OutputLength = 6;
+
         /// <summary>Trainable parameters (Keras <c>model.count_params()</c>): the floats of all weight arrays.</summary>
         public const int ParameterCount = 10;
 

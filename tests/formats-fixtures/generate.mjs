@@ -62,6 +62,27 @@ const models = {
       { kind: "Dense", name: "dense_1", units: 1, activation: "linear", useBias: true },
     ],
   },
+  // TimeDistributed(Dense) after a recurrent layer, then a plain Dense: Keras 3 keeps the wrapped Dense under
+  // layers/time_distributed/layer/vars (Wrapper.layer; saving_lib._walk_saveable) and numbers it apart from the plain
+  // layers/dense. The kernel widths (3 -> 4 -> 3 -> 2) tell which Dense is which.
+  timedistributed: {
+    timesteps: 5, inputDim: 3, salt: 5,
+    layers: [
+      { kind: "LSTM", name: "lstm", units: 4, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: true },
+      { kind: "Dense", name: "time_distributed", innerName: "dense", timeDistributed: true, units: 3, activation: "relu", useBias: true },
+      { kind: "Dense", name: "dense_1", units: 2, activation: "tanh", useBias: true },
+    ],
+  },
+  // The same with every width 2: the time_distributed and dense groups fit either declared Dense, so a .weights.h5
+  // alone cannot tell which weights go where (no expected outputs: RnnGen must refuse to guess).
+  timedistributed_ambiguous: {
+    timesteps: 5, inputDim: 3, salt: 6, noExpected: true,
+    layers: [
+      { kind: "LSTM", name: "lstm", units: 2, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: true },
+      { kind: "Dense", name: "time_distributed", innerName: "dense", timeDistributed: true, units: 2, activation: "linear", useBias: true },
+      { kind: "Dense", name: "dense_1", units: 2, activation: "linear", useBias: true },
+    ],
+  },
 };
 
 function pattern(n, salt) {
@@ -107,7 +128,7 @@ function expected(name) {
   return { model: name, timesteps: model.timesteps, inputDim: model.inputDim, batch, input, output, weights: model.weights, shapes: model.shapes };
 }
 
-for (const name of Object.keys(models)) {
+for (const name of Object.keys(models).filter((n) => !models[n].noExpected)) {
   writeFileSync(join(out, `expected_${name}.json`), JSON.stringify(expected(name)));
 }
 
@@ -139,7 +160,12 @@ function layerConfig(layer, keras3, first, model) {
   const wrap = (class_name, config) => (keras3 ? { module: "keras.layers", class_name, config, registered_name: null } : { class_name, config });
   let entry;
   if (layer.kind === "Dropout") entry = wrap("Dropout", { name: layer.name, trainable: true, dtype: "float32", rate: layer.rate, noise_shape: null, seed: null });
-  else if (layer.kind === "Dense") entry = wrap("Dense", { name: layer.name, trainable: true, dtype: "float32", units: layer.units, activation: layer.activation, use_bias: layer.useBias, kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} } });
+  else if (layer.kind === "Dense") {
+    const dense = (name) => wrap("Dense", { name, trainable: true, dtype: "float32", units: layer.units, activation: layer.activation, use_bias: layer.useBias, kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} } });
+    entry = layer.timeDistributed
+      ? wrap("TimeDistributed", { name: layer.name, trainable: true, dtype: "float32", layer: dense(layer.innerName) })
+      : dense(layer.name);
+  }
   else if (layer.bidirectional) {
     const inner = layer.kind.toLowerCase();
     entry = wrap("Bidirectional", {
@@ -258,11 +284,15 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
     for (let i = 0; i < count; i++, index++) writeArray(group, String(i), model.weights[index], model.shapes[index]);
   };
   for (const layer of model.layers) {
-    const stem = layer.bidirectional ? "bidirectional" : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout" }[layer.kind];
+    const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed" : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
-    if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
+    if (layer.kind === "Dense" && layer.timeDistributed) {
+      // TimeDistributed has no variables of its own (an empty group before Keras 3.10); the Dense's are in layer/.
+      vars(base, 0);
+      vars(`${base}/layer`, layer.useBias ? 2 : 1);
+    } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
     else if (layer.kind === "Dropout") vars(base, 0);
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
@@ -324,6 +354,9 @@ writeKeras3Weights(g("keras3_deep.weights.h5"), "deep", { libver: V3, emptyVars:
 keras3Zip(g("keras3_stack.keras"), "stack_keras3", { kerasVersion: "3.6.0", libver: V0, emptyVars: true, level: 0 });
 keras3Zip(g("keras3_stack_deflated.keras"), "stack_keras3", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6, timesteps: null });
 writeNpz(g("keras3_stack.npz"), "stack_keras3", 0);
+writeKeras3Weights(g("keras3_timedistributed.weights.h5"), "timedistributed", { libver: V3, emptyVars: false });
+keras3Zip(g("keras3_timedistributed.keras"), "timedistributed", { kerasVersion: "3.6.0", libver: V0, emptyVars: true, level: 0 });
+writeKeras3Weights(g("keras3_timedistributed_ambiguous.weights.h5"), "timedistributed_ambiguous", { libver: V3, emptyVars: false });
 writeNpz(g("keras3_stack_compressed.npz"), "stack_keras3", 6);
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.

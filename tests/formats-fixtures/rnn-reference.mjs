@@ -1,7 +1,7 @@
 // Plain-JS forward pass of the Keras layers the fixtures use, written from the Keras equations and independent of the
 // C# code: the expected outputs the tests compare against. Float64 arithmetic over float32-rounded weights and inputs.
 //
-// Keras sources followed: keras/src/layers/rnn/{simple_rnn,lstm,gru,bidirectional}.py (cell `call` methods),
+// Keras sources followed: keras/src/layers/rnn/{simple_rnn,lstm,gru,bidirectional,time_distributed}.py (cell `call` methods),
 // keras/src/activations/activations.py (Keras 3), tf.keras 2 backend.hard_sigmoid (Keras 2).
 
 export const activations = {
@@ -108,6 +108,8 @@ export function runModel(model, weights, xs) {
     wi += count;
     if (layer.kind === "Dropout") continue;
     if (layer.kind === "Dense") {
+      // TimeDistributed(Dense) applies the Dense to each timestep of a sequence (keras/src/layers/rnn/time_distributed.py).
+      if (layer.timeDistributed && !isSequence) throw new Error("TimeDistributed needs a sequence input");
       const a = act(layer.activation);
       const apply = (x) => matvec(x, w[0], layer.units).map((v, j) => a(v + (layer.useBias ? w[1][j] : 0)));
       value = isSequence ? value.map(apply) : apply(value);

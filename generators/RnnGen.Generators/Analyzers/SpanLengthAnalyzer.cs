@@ -50,9 +50,21 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
         }
 
         int? timesteps = Constant(type, "Timesteps"), inputDim = Constant(type, "InputDim"), outputDim = Constant(type, "OutputDim");
-        if (timesteps is null || inputDim is null || outputDim is null)
+        int? outputLength = Constant(type, "OutputLength");
+        if (timesteps is null || inputDim is null || outputDim is null || outputLength is null)
         {
             return;
+        }
+
+        // The batch the input implies, when the input too has a constant length that fits.
+        int? batch = null;
+        foreach (IArgumentOperation argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Name == "input" && ConstantLength(argument.Value, out _) is int inputLength
+                && inputLength > 0 && inputLength % (timesteps.Value * inputDim.Value) == 0)
+            {
+                batch = inputLength / (timesteps.Value * inputDim.Value);
+            }
         }
 
         foreach (IArgumentOperation argument in invocation.Arguments)
@@ -67,7 +79,7 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
-            string? expected = Expected(method.Name, parameter.Name, length, timesteps.Value, inputDim.Value, outputDim.Value);
+            string? expected = Expected(method.Name, parameter.Name, length, timesteps.Value, inputDim.Value, outputDim.Value, outputLength.Value, batch);
             if (expected is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -78,7 +90,7 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
     }
 
     // What the parameter needs, when `length` cannot be it; null when the length fits.
-    private static string? Expected(string method, string parameter, int length, int timesteps, int inputDim, int outputDim)
+    private static string? Expected(string method, string parameter, int length, int timesteps, int inputDim, int outputDim, int outputLength, int? batch)
     {
         if (method == "Step")
         {
@@ -90,6 +102,16 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
         {
             int row = timesteps * inputDim;
             return length > 0 && length % row == 0 ? null : $"batch x {timesteps} x {inputDim} floats (a positive multiple of {row})";
+        }
+
+        if (method == "Predict" && parameter == "output")
+        {
+            if (batch is int rows)
+            {
+                return length == rows * outputLength ? null : $"{rows * outputLength} floats for the output of a batch of {rows} ({rows} x {outputLength})";
+            }
+
+            return length > 0 && length % outputLength == 0 ? null : $"batch x {outputLength} floats for the output (a positive multiple of {outputLength})";
         }
 
         return null;

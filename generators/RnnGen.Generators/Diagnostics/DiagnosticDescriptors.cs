@@ -23,10 +23,10 @@ internal static class DiagnosticDescriptors
         "RNNG002", "Containing type must be partial",
         "'{0}' is nested in '{1}', which is not partial: make every containing type partial so RnnGen can add code to '{0}'.");
 
-    /// <summary>RNNG003: "'{0}' is {1}: an RnnGen model must be a non-generic, non-static class, because its shapes are fixed and it holds weights."</summary>
+    /// <summary>RNNG003: "'{0}' is {1}: an RnnGen model must be a plain partial class (not generic, static, a record or file-local), because its shapes are fixed and it owns its weights."</summary>
     public static readonly DiagnosticDescriptor UnsupportedClass = Error(
-        "RNNG003", "Model class must be a non-generic, non-static class",
-        "'{0}' is {1}: an RnnGen model must be a non-generic, non-static class, because its shapes are fixed and it holds weights.");
+        "RNNG003", "Model class must be a plain class",
+        "'{0}' is {1}: an RnnGen model must be a plain partial class (not generic, static, a record or file-local), because its shapes are fixed and it owns its weights.");
 
     /// <summary>RNNG004: "Layer {0} ({1}): units must be a positive number, but it is {2}."</summary>
     public static readonly DiagnosticDescriptor InvalidUnits = Error(
@@ -119,10 +119,10 @@ internal static class DiagnosticDescriptors
         "RNNG021", "Declared size too large",
         "{0}: {1} is too large ({2}); RnnGen supports at most {3}.");
 
-    /// <summary>RNNG022: "'{0}' is also the name of a member RnnGen generates in the model class ({1}); rename the class."</summary>
+    /// <summary>RNNG022: "'{0}' is also the name of a member RnnGen generates in this model ({1}); rename the class."</summary>
     public static readonly DiagnosticDescriptor NameClashesWithGeneratedMember = Error(
         "RNNG022", "Class name clashes with a generated member",
-        "'{0}' is also the name of a member RnnGen generates in the model class ({1}); rename the class.");
+        "'{0}' is also the name of a member RnnGen generates in this model ({1}); rename the class.");
 
     /// <summary>RNNG023: "'{0}' has a primary constructor; RnnGen adds the constructors {0}() and {0}(int seed), which a primary constructor would have to call. Remove the parameter list and use fields or properties."</summary>
     public static readonly DiagnosticDescriptor PrimaryConstructor = Error(

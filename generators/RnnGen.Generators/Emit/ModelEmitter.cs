@@ -104,6 +104,9 @@ internal sealed partial class ModelEmitter
         _w.Line($"/// <summary>Features {(_layout.ResultIsSequence ? "per timestep " : string.Empty)}of the model output (the last axis of <c>{_layout.Outputs[0].FieldName}</c>).</summary>");
         _w.Line($"public const int OutputDim = {Int(_layout.OutputDim)};");
         _w.Line();
+        _w.Line($"/// <summary>Floats of the model output (Keras <c>{_layout.Outputs[0].KerasName}</c>) per sequence: what <c>Predict(input, output)</c> writes for each.</summary>");
+        _w.Line($"public const int OutputLength = {Int(_layout.Outputs[0].Length)};");
+        _w.Line();
         _w.Line("/// <summary>Trainable parameters (Keras <c>model.count_params()</c>): the floats of all weight arrays.</summary>");
         _w.Line($"public const int ParameterCount = {Int(_layout.ParameterCount)};");
         _w.Line();

@@ -297,6 +297,75 @@ internal sealed class ModelLayout
 
     public int InputLength => Spec.Timesteps * Spec.InputDim;
 
+    /// <summary>
+    /// Every name the emitter declares in the model class (a superset: all vector widths and optional members). A
+    /// class of one of these names could not hold them (C# CS0542), so the parser reports RNNG022 instead.
+    /// GeneratedNamesTests checks the emitted code against it.
+    /// </summary>
+    public IEnumerable<string> MemberNames()
+    {
+        string[] fixedNames =
+        {
+            "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary",
+            "Info", "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights",
+            "SetWeights", "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "InitializeWeights",
+            "PackWeights", "Run", "RunMany", "RunChunks", "RunChunk", "RunOne", "StepCore", "BeginCall", "WorkerScratch",
+            "PackedLength", "ScratchLength", "CarryAOffset", "CarryBOffset", "InitialStateOffset", "DenseRowOffset",
+            "StoredStateStride", "BatchChunk", "BatchCarryAOffset", "BatchCarryBOffset", "BatchDenseRowOffset",
+            "BatchScratchLength", "OutputFloats", "_parameters", "_packed", "_scratch", "_streamReverse", "_batchScratch",
+            "_workerScratch", "_outputSink", "_storedStates", "_storedBatch",
+        };
+        foreach (string name in fixedNames)
+        {
+            yield return name;
+        }
+
+        string[] lanes = { "4", "8", "16" };
+        foreach (LayerLayout layer in Layers)
+        {
+            foreach (string suffix in new[] { "Layer", "Cell", "Row", "LayerBatch", "CellBatch", "StoredOffset" })
+            {
+                yield return layer.Pascal + suffix;
+            }
+
+            foreach (string width in lanes)
+            {
+                yield return layer.Pascal + "CellX" + width;
+                yield return layer.Pascal + "CellBatchX" + width;
+                yield return layer.Pascal + "RowX" + width;
+            }
+
+            foreach (DirectionLayout direction in layer.Directions)
+            {
+                foreach (string part in new[] { "", "Stream", "Batch" })
+                {
+                    foreach (string state in new[] { "HOffset", "HNextOffset", "COffset", "GatesOffset" })
+                    {
+                        yield return direction.Pascal + part + state;
+                    }
+                }
+
+                foreach ((string bits, _) in Tiers)
+                {
+                    yield return direction.Pascal + "PackedOffset" + bits;
+                }
+
+                foreach (string weight in new[] { "KernelOffset", "RecurrentKernelOffset", "BiasOffset" })
+                {
+                    yield return direction.Pascal + weight;
+                }
+            }
+
+            foreach (string activation in new[] { layer.Spec.Activation, layer.Spec.RecurrentActivation ?? "linear" })
+            {
+                foreach ((string bits, _) in Tiers)
+                {
+                    yield return ActivationCatalog.MemberName(activation) + "X" + bits;
+                }
+            }
+        }
+    }
+
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);

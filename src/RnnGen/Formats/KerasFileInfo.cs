@@ -43,8 +43,17 @@ public sealed class KerasFileInfo
     /// <summary>Whether the file carries the model configuration (so layer options can be checked).</summary>
     public bool HasConfig { get; internal init; }
 
-    /// <summary>Whether <see cref="Layers"/> is in model order (a <c>.weights.h5</c> alone does not record it).</summary>
-    public bool LayerOrderKnown { get; internal init; } = true;
+    /// <summary>
+    /// Whether the file records the order of <see cref="Layers"/> (a <c>.weights.h5</c> alone does not: its layers are
+    /// then put in the order their kernel widths allow, and layers without weights are listed last).
+    /// </summary>
+    public bool LayerOrderKnown => Order == Formats.Keras.LayerOrder.Recorded;
+
+    /// <summary>Where the order of <see cref="Layers"/> comes from.</summary>
+    internal Formats.Keras.LayerOrder Order { get; init; } = Formats.Keras.LayerOrder.Recorded;
+
+    /// <summary>Whether the configuration states the input shape (so a <see langword="null"/> <see cref="Timesteps"/> is Keras's <c>None</c>).</summary>
+    internal bool InputShapeStated { get; init; }
 
     /// <summary>Timesteps of the model input, or <see langword="null"/> when the file leaves it open (<c>None</c>) or does not say.</summary>
     public int? Timesteps { get; internal init; }
@@ -64,10 +73,21 @@ public sealed class KerasFileInfo
     /// <summary>
     /// The RnnGen declaration of a class that loads this file: <c>[Sequential(Timesteps = T, InputDim = D)]</c> and one
     /// attribute per layer, or a single layer attribute for a one-layer model. Options equal to the attribute defaults
-    /// are left out; a timestep count the file leaves open is written as the placeholder <c>TIMESTEPS</c> with a comment.
+    /// are left out. Without <paramref name="timesteps"/>, a sequence length the file does not store (weights-only
+    /// files) or leaves open (<c>None</c>) is written as the placeholder <c>TIMESTEPS</c> with a comment saying which.
     /// </summary>
     /// <param name="className">The C# class name to declare.</param>
-    public string ToDeclaration(string className = "KerasModel") => Formats.Keras.DeclarationWriter.Write(this, className);
+    /// <param name="timesteps">The sequence length to declare, in place of the file's (RNN weights fit any length).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timesteps"/> is not positive.</exception>
+    public string ToDeclaration(string className = "KerasModel", int? timesteps = null)
+    {
+        if (timesteps is <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timesteps), timesteps, "The sequence length must be at least 1.");
+        }
+
+        return Formats.Keras.DeclarationWriter.Write(this, className, timesteps);
+    }
 
     /// <summary>A readable report: format, version, input shape, each layer with its options and weight shapes, notes.</summary>
     public override string ToString()
@@ -84,7 +104,13 @@ public sealed class KerasFileInfo
         string Dim(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "None";
         text.Append("Input:   (batch, ").Append(Dim(Timesteps)).Append(", ").Append(Dim(InputDim)).Append(')')
             .Append(HasConfig ? "" : " (inferred from the first kernel; timesteps are not stored)").AppendLine();
-        text.Append("Layers").Append(LayerOrderKnown ? ":" : " (order between kinds not recorded; shown by name):").AppendLine();
+        text.Append("Layers").Append(Order switch
+        {
+            Formats.Keras.LayerOrder.ChainedByWidths => " (order not recorded; shown in the one order in which each kernel takes the previous layer's output):",
+            Formats.Keras.LayerOrder.ChosenAmongWidthOrders => " (order not recorded; the kernel widths allow several orders; shown with recurrent layers first, kinds by name):",
+            Formats.Keras.LayerOrder.ByName => " (order not recorded; shown by name):",
+            _ => ":",
+        }).AppendLine();
         for (int i = 0; i < Layers.Count; i++)
         {
             KerasFileLayer layer = Layers[i];

@@ -74,6 +74,9 @@ public sealed class KerasFileLayer
     /// <summary>Wrapped in Keras <c>Bidirectional</c>.</summary>
     public bool Bidirectional { get; internal init; }
 
+    /// <summary>A Dense layer wrapped in Keras <c>TimeDistributed</c> (declared as a plain <c>[Dense]</c>, which acts on every timestep).</summary>
+    public bool IsTimeDistributed => ClassName == "TimeDistributed" && Kind == LayerKind.Dense;
+
     /// <summary>The <c>merge_mode</c> of a bidirectional layer.</summary>
     public MergeMode MergeMode { get; internal init; }
 
@@ -89,7 +92,7 @@ public sealed class KerasFileLayer
     /// <summary>Why RnnGen cannot represent this layer, or other remarks; <see langword="null"/> if none.</summary>
     public string? Note { get; internal init; }
 
-    /// <summary>A Keras-like one-line description: <c>Bidirectional(LSTM(4, recurrent_activation=hard_sigmoid, return_sequences=True))</c>.</summary>
+    /// <summary>A Keras-like one-line description: <c>Bidirectional(LSTM(4, recurrent_activation=hard_sigmoid, return_sequences=True))</c>, <c>TimeDistributed(Dense(2, use_bias=True))</c>.</summary>
     public string Describe()
     {
         if (Kind is null)
@@ -99,7 +102,7 @@ public sealed class KerasFileLayer
 
         if (Kind == LayerKind.Dropout)
         {
-            return "Dropout(" + DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")";
+            return HasConfig ? "Dropout(" + DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")" : "Dropout(rate not stored)";
         }
 
         var options = new StringBuilder(Units.ToString(CultureInfo.InvariantCulture));
@@ -138,7 +141,9 @@ public sealed class KerasFileLayer
         }
 
         string inner = Shared.LayerShapes.KerasClassName(Kind.Value) + "(" + options + ")";
-        return Bidirectional ? $"Bidirectional({inner}{(HasConfig ? ", merge_mode=" + MergeModeText(MergeMode) : "")})" : inner;
+        return Bidirectional ? $"Bidirectional({inner}{(HasConfig ? ", merge_mode=" + MergeModeText(MergeMode) : "")})"
+            : IsTimeDistributed ? $"TimeDistributed({inner})"
+            : inner;
     }
 
     /// <inheritdoc/>

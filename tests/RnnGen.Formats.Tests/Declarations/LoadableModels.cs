@@ -116,6 +116,16 @@ namespace Pasted.Keras3StackWeightsH5
     public partial class Keras3Stack : RnnGen.Formats.Tests.ILoadableModel;
 }
 
+namespace Pasted.Keras3TimedistributedKeras
+{
+    public partial class Keras3Timedistributed : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras3TimedistributedWeightsH5
+{
+    public partial class Keras3Timedistributed : RnnGen.Formats.Tests.ILoadableModel;
+}
+
 namespace Pasted.TfKeras213StackWeightsH5
 {
     public partial class Tfkeras213Stack : RnnGen.Formats.Tests.ILoadableModel;
@@ -144,4 +154,6 @@ namespace Declarations
     public partial class DeepWithAHardSigmoidLstm : RnnGen.Formats.Tests.ILoadableModel;
 
     public partial class DeepWithAWiderGru : RnnGen.Formats.Tests.ILoadableModel;
+
+    public partial class TimeDistributedOf5Units : RnnGen.Formats.Tests.ILoadableModel;
 }

@@ -74,3 +74,11 @@ public partial class DeepWithAHardSigmoidLstm;
 [Dense(2)]
 [Dense(1)]
 public partial class DeepWithAWiderGru;
+
+// LSTM(4, return_sequences) -> TimeDistributed(Dense(3)) -> Dense(2): the wrapped Dense declared with 5 units (the
+// .weights.h5 has no config; the kernel rows still find its time_distributed group, whose shapes differ).
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Lstm(4, ReturnSequences = true)]
+[Dense(5)]
+[Dense(2)]
+public partial class TimeDistributedOf5Units;

@@ -1,4 +1,4 @@
-// Pasted from `rnngen inspect keras2_stack_weights.h5`, with TIMESTEPS replaced by 5 as its comment asks.
+// Pasted from `rnngen inspect keras2_stack_weights.h5 --timesteps 5`.
 // PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
 using RnnGen;
 
@@ -7,7 +7,7 @@ namespace Pasted.Keras2StackWeightsH5;
 // keras2_stack_weights.h5: legacy Keras HDF5 from model.save_weights(), Keras 2.4.0.
 // The file stores no configuration: activations, return_sequences and go_backwards below are RnnGen's
 // defaults (return_sequences is set where another recurrent layer follows); check them against the Keras model.
-// TIMESTEPS: the file leaves the sequence length open (None); replace it with the length you will feed.
+// Timesteps = 5 as requested: the file stores weights only, not the sequence length; RNN weights fit any length.
 [Sequential(Timesteps = 5, InputDim = 3)]
 [Lstm(4, ReturnSequences = true, Bidirectional = true)]
 [Dropout(0)] // the rate is not stored; Dropout has no effect at inference

@@ -1,4 +1,4 @@
-// Pasted from `rnngen inspect keras3_stack_compressed.npz`, with TIMESTEPS replaced by 5 as its comment asks.
+// Pasted from `rnngen inspect keras3_stack_compressed.npz --timesteps 5`.
 // PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
 using RnnGen;
 
@@ -7,7 +7,7 @@ namespace Pasted.Keras3StackCompressedNpz;
 // keras3_stack_compressed.npz: NumPy .npz (numpy.savez of model.get_weights()).
 // The file stores no configuration: activations, return_sequences and go_backwards below are RnnGen's
 // defaults (return_sequences is set where another recurrent layer follows); check them against the Keras model.
-// TIMESTEPS: the file leaves the sequence length open (None); replace it with the length you will feed.
+// Timesteps = 5 as requested: the file stores weights only, not the sequence length; RNN weights fit any length.
 [Sequential(Timesteps = 5, InputDim = 3)]
 [Lstm(4, ReturnSequences = true, Bidirectional = true)]
 [Gru(3)]

@@ -1,11 +1,11 @@
-// Pasted from `rnngen inspect keras3_stack_deflated.keras`, with TIMESTEPS replaced by 5 as its comment asks.
+// Pasted from `rnngen inspect keras3_stack_deflated.keras --timesteps 5`.
 // PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
 using RnnGen;
 
 namespace Pasted.Keras3StackDeflatedKeras;
 
 // keras3_stack_deflated.keras: .keras archive (model.save(), config.json + model.weights.h5), Keras 3.10.0.
-// TIMESTEPS: the file leaves the sequence length open (None); replace it with the length you will feed.
+// Timesteps = 5 as requested: the Keras model leaves the sequence length open (None); RNN weights fit any length.
 [Sequential(Timesteps = 5, InputDim = 3)]
 [Lstm(4, RecurrentActivation = "hard_sigmoid", ReturnSequences = true, Bidirectional = true)]
 [Dropout(0.25)]

@@ -1,4 +1,4 @@
-// Pasted from `rnngen inspect tfkeras213_stack.weights.h5`, with TIMESTEPS replaced by 5 as its comment asks.
+// Pasted from `rnngen inspect tfkeras213_stack.weights.h5 --timesteps 5`.
 // PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
 using RnnGen;
 
@@ -7,12 +7,14 @@ namespace Pasted.TfKeras213StackWeightsH5;
 // tfkeras213_stack.weights.h5: tf.keras 2.13-2.15 .weights.h5 (groups under _layer_checkpoint_dependencies).
 // The file stores no configuration: activations, return_sequences and go_backwards below are RnnGen's
 // defaults (return_sequences is set where another recurrent layer follows); check them against the Keras model.
-// The file does not record the order between layers of different kinds: put the attributes in model order.
-// TIMESTEPS: the file leaves the sequence length open (None); replace it with the length you will feed.
+// The file does not record the layer order; below is the only order in which each kernel takes the previous
+// layer's output.
+// dropout (Dropout): no weights, and the file records neither where it goes nor its options.
+//   Dropout has no effect at inference: leave it out, or declare [Dropout(rate)] where the Keras model has it.
+// Timesteps = 5 as requested: the file stores weights only, not the sequence length; RNN weights fit any length.
 [Sequential(Timesteps = 5, InputDim = 3)]
 [Lstm(4, ReturnSequences = true, Bidirectional = true)]
 [Gru(3)]
 [Dense(4)]
 [Dense(2)]
-[Dropout(0)] // the rate is not stored; Dropout has no effect at inference
 public partial class Tfkeras213Stack;

@@ -32,6 +32,9 @@ public class SpanLengthAnalyzerTests
     [InlineData("model.Predict(new float[] { 1, 2, 3 });", "new float[] { 1, 2, 3 }", "Encoder.Predict expects batch x 4 x 5 floats (a positive multiple of 20), but this array has 3 floats")]
     [InlineData("model.Step(new float[4], new float[3]);", "new float[4]", "Encoder.Step expects 5 floats for one timestep's input, but this array has 4 floats")]
     [InlineData("model.Step(new float[5], stackalloc float[2]);", "stackalloc float[2]", "Encoder.Step expects 3 floats for one timestep's output, but this stackalloc has 2 floats")]
+    [InlineData("model.Predict(new float[40], new float[7]);", "new float[7]", "Encoder.Predict expects 6 floats for the output of a batch of 2 (2 x 3), but this array has 7 floats")]
+    [InlineData("model.Predict(new float[40], new float[3]);", "new float[3]", "Encoder.Predict expects 6 floats for the output of a batch of 2 (2 x 3), but this array has 3 floats")]
+    [InlineData("model.Predict(System.Array.Empty<float>().AsSpan(), new float[4]);", "new float[4]", "Encoder.Predict expects batch x 3 floats for the output (a positive multiple of 3), but this array has 4 floats")]
     public async Task Warns_with_the_expected_length(string call, string argument, string message)
     {
         Diagnostic diagnostic = Assert.Single(await Analyze(call));
@@ -45,6 +48,7 @@ public class SpanLengthAnalyzerTests
     [InlineData("model.Predict(new float[40]);")]
     [InlineData("model.Predict(stackalloc float[20]);")]
     [InlineData("model.Step(new float[5], new float[3]);")]
+    [InlineData("model.Predict(new float[40], new float[6]);")]
     [InlineData("var data = new float[19]; model.Predict(data);")] // not a constant-length expression at the call: not checked
     public async Task Stays_silent_when_the_length_fits_or_is_unknown(string call) =>
         Assert.Empty(await Analyze(call));

@@ -17,24 +17,20 @@ internal delegate void ChunkVisitor(long[] scaled, long address, long storedSize
 /// </summary>
 internal sealed class Hdf5ChunkLocator
 {
-    private const int ArrayPrefix = 4 + 1 + 1; // signature, version, client ID
-
     private readonly Hdf5File _file;
     private readonly Hdf5Dataset _dataset;
     private readonly long _address;
     private readonly long[] _chunk;
     private readonly long[] _chunksPerDim;
-    private readonly byte[] _parameters;
     private readonly string _what;
 
-    public Hdf5ChunkLocator(Hdf5File file, Hdf5Dataset dataset, long address, long[] chunk, long[] chunksPerDim, byte[] parameters)
+    public Hdf5ChunkLocator(Hdf5File file, Hdf5Dataset dataset, long address, long[] chunk, long[] chunksPerDim)
     {
         _file = file;
         _dataset = dataset;
         _address = address;
         _chunk = chunk;
         _chunksPerDim = chunksPerDim;
-        _parameters = parameters;
         _what = $"chunk index of '{dataset.Path}'";
     }
 

@@ -49,7 +49,6 @@ internal sealed class Hdf5Dataset
     private int _chunkFlags;
     private long _singleChunkFilteredSize;
     private uint _singleChunkFilterMask;
-    private byte[] _indexParameters = Array.Empty<byte>();
 
     public Hdf5Dataset(Hdf5Object dataset)
     {
@@ -264,7 +263,6 @@ internal sealed class Hdf5Dataset
 
         _chunk = ReadChunkDimensions(body, rank, encoded);
         int indexType = body.ReadByte();
-        int start = body.Position;
         switch (indexType)
         {
             case 1:
@@ -290,7 +288,6 @@ internal sealed class Hdf5Dataset
                 throw body.Fail($"chunk index type 1 to 5, but found {indexType}");
         }
 
-        _indexParameters = _file.Data.AsSpan(start, body.Position - start).ToArray();
         ChunkIndex = (Hdf5ChunkIndex)indexType;
         _address = body.ReadAddress();
     }
@@ -461,7 +458,7 @@ internal sealed class Hdf5Dataset
         }
 
         _file.Spend((int)Math.Min(chunkCount / 64, int.MaxValue / 2));
-        var chunks = new Hdf5ChunkLocator(_file, this, _address, _chunk, chunksPerDim, _indexParameters);
+        var chunks = new Hdf5ChunkLocator(_file, this, _address, _chunk, chunksPerDim);
         void Place(long[] scaled, long address, long size, uint mask)
         {
             _file.Spend();

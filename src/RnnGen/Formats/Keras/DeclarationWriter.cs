@@ -12,28 +12,74 @@ namespace RnnGen.Formats.Keras;
 /// </summary>
 internal static class DeclarationWriter
 {
-    public static string Write(KerasFileInfo info, string className)
+    public static string Write(KerasFileInfo info, string className, int? requestedTimesteps)
     {
         var text = new StringBuilder();
         text.Append("// ").Append(info.Source).Append(": ").Append(info.FormatDescription)
             .Append(info.KerasVersion is null ? "" : ", Keras " + info.KerasVersion).AppendLine(".");
+        List<KerasFileLayer> layers = info.Layers.Where(l => l.ClassName != "InputLayer").ToList();
+
+        // Without a recorded order, a layer without weights has no known place: it is named in a comment, not placed.
+        List<KerasFileLayer> unplaced = info.LayerOrderKnown ? new List<KerasFileLayer>() : layers.Where(l => l.Weights.Count == 0).ToList();
+        layers = layers.Except(unplaced).ToList();
         if (!info.HasConfig)
         {
+            bool timeDistributed = layers.Any(l => l.IsTimeDistributed);
             text.AppendLine("// The file stores no configuration: activations, return_sequences and go_backwards below are RnnGen's");
-            text.AppendLine("// defaults (return_sequences is set where another recurrent layer follows); check them against the Keras model.");
+            if (timeDistributed)
+            {
+                text.AppendLine("// defaults (return_sequences is set where another recurrent layer or a TimeDistributed layer follows); check");
+                text.AppendLine("// them against the Keras model.");
+            }
+            else
+            {
+                text.AppendLine("// defaults (return_sequences is set where another recurrent layer follows); check them against the Keras model.");
+            }
         }
 
-        if (!info.LayerOrderKnown)
+        // With a single layer of weights there is no order to speak of.
+        switch (layers.Count(l => l.Weights.Count > 0) > 1 ? info.Order : LayerOrder.Recorded)
         {
-            text.AppendLine("// The file does not record the order between layers of different kinds: put the attributes in model order.");
+            case LayerOrder.ChainedByWidths:
+                text.AppendLine("// The file does not record the layer order; below is the only order in which each kernel takes the previous");
+                text.AppendLine("// layer's output.");
+                break;
+            case LayerOrder.ChosenAmongWidthOrders:
+                text.AppendLine("// The file does not record the layer order, and the kernel widths allow several: below, recurrent layers come");
+                text.AppendLine("// before Dense layers and kinds are in name order (gru, lstm, simple_rnn), which may not be the model's order.");
+                text.AppendLine("// Put the attributes in the Keras model's order.");
+                break;
+            case LayerOrder.ByName:
+                text.AppendLine("// The file does not record the layer order: the layers below are by name; put the attributes in the Keras");
+                text.AppendLine("// model's order.");
+                break;
         }
 
-        List<KerasFileLayer> layers = info.Layers.Where(l => l.ClassName != "InputLayer").ToList();
-        string timesteps = info.Timesteps?.ToString(CultureInfo.InvariantCulture) ?? "TIMESTEPS";
+        foreach (KerasFileLayer layer in unplaced)
+        {
+            text.Append("// ").Append(layer.Name).Append(layer.ClassName is "?" ? "" : " (" + layer.ClassName + ")")
+                .AppendLine(": no weights, and the file records neither where it goes nor its options.");
+            text.AppendLine(layer.Kind == LayerKind.Dropout
+                ? "//   Dropout has no effect at inference: leave it out, or declare [Dropout(rate)] where the Keras model has it."
+                : layer.ClassName is "?" ? "//   Compare with the Keras model." : $"//   RnnGen has no {layer.ClassName} layer.");
+        }
+
         string inputDim = info.InputDim?.ToString(CultureInfo.InvariantCulture) ?? "INPUT_DIM";
-        if (info.Timesteps is null)
+        string whyNoLength = !info.HasConfig ? "the file stores weights only, not the sequence length"
+            : info.InputShapeStated ? "the Keras model leaves the sequence length open (None)"
+            : "the file's configuration does not state the input shape";
+        int? length = requestedTimesteps ?? info.Timesteps;
+        string timesteps = length?.ToString(CultureInfo.InvariantCulture) ?? "TIMESTEPS";
+        if (length is null)
         {
-            text.AppendLine("// TIMESTEPS: the file leaves the sequence length open (None); replace it with the length you will feed.");
+            text.Append("// TIMESTEPS: ").Append(whyNoLength).AppendLine("; RNN weights fit any length.");
+            text.AppendLine("// Replace it with the length you will feed, or run rnngen inspect with --timesteps N.");
+        }
+        else if (requestedTimesteps is not null && requestedTimesteps != info.Timesteps)
+        {
+            text.Append("// Timesteps = ").Append(timesteps).Append(" as requested: ")
+                .Append(info.Timesteps is int built ? $"the Keras model was built for {built.ToString(CultureInfo.InvariantCulture)}" : whyNoLength)
+                .AppendLine("; RNN weights fit any length.");
         }
 
         if (info.InputDim is null)
@@ -58,8 +104,9 @@ internal static class DeclarationWriter
                 continue;
             }
 
-            bool followedByRecurrent = layers.Skip(i + 1).Any(l => l.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru);
-            text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, followedByRecurrent)).Append(']');
+            // Another recurrent layer needs a sequence, and so does TimeDistributed (it maps every timestep).
+            bool sequenceFollows = layers.Skip(i + 1).Any(l => l.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru || l.IsTimeDistributed);
+            text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, sequenceFollows)).Append(']');
             text.AppendLine(layer.Kind == LayerKind.Dropout && !layer.HasConfig ? " // the rate is not stored; Dropout has no effect at inference" : "");
         }
 

@@ -87,6 +87,9 @@ internal sealed class ModelConfig
 
     public int? InputDim { get; set; }
 
+    /// <summary>Whether a (batch, timesteps, features) input shape was found, so that a null <see cref="Timesteps"/> is Keras's None.</summary>
+    public bool InputShapeStated { get; set; }
+
     public List<string> Notes { get; } = new();
 }
 
@@ -342,6 +345,7 @@ internal static class KerasConfig
         }
 
         JsonElement t = shape[1], d = shape[2];
+        model.InputShapeStated = true;
         model.Timesteps = t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out int steps) && steps > 0 ? steps : null;
         model.InputDim = d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out int dim) && dim > 0 ? dim : null;
     }

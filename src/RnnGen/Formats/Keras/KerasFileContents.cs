@@ -55,6 +55,22 @@ internal sealed class FileLayer
     public bool IsWeighted => Weights.Count > 0 || Description.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru or LayerKind.Dense;
 }
 
+/// <summary>Where the order of <see cref="KerasFileInfo.Layers"/> comes from.</summary>
+internal enum LayerOrder
+{
+    /// <summary>The file records it: the configuration, or a legacy file's <c>layer_names</c>.</summary>
+    Recorded,
+
+    /// <summary>Not recorded; exactly one order lets each kernel take the previous layer's output.</summary>
+    ChainedByWidths,
+
+    /// <summary>Not recorded; the kernel widths allow several orders, and the one with recurrent layers first was taken.</summary>
+    ChosenAmongWidthOrders,
+
+    /// <summary>Not recorded, and the widths give no order (or cannot be read): the layers are listed by name.</summary>
+    ByName,
+}
+
 /// <summary>Everything read from a weight file: the public description and the readable layers behind it.</summary>
 internal sealed class KerasFileContents
 {
@@ -77,6 +93,9 @@ internal sealed class KerasFileContents
     /// which the declaration's layer list determines, as Keras's own loader does.
     /// </summary>
     public Dictionary<string, FileLayer>? ByGroupName { get; init; }
+
+    /// <summary>The group under which a Keras 3 <c>.weights.h5</c> keeps its layers: <c>layers</c>, or tf.keras 2.13-2.15's <c>_layer_checkpoint_dependencies</c>.</summary>
+    public string GroupPrefix { get; init; } = "layers";
 
     /// <summary>An .npz: arrays without layer boundaries, matched in get_weights() order.</summary>
     public List<FileWeight>? FlatArrays { get; init; }

@@ -182,6 +182,7 @@ internal static class KerasFileReader
             ModelClassName = config?.ClassName,
             HasConfig = config is not null,
             Timesteps = config?.Timesteps,
+            InputShapeStated = config?.InputShapeStated ?? false,
             InputDim = config?.InputDim ?? FirstKernelRows(layers),
             Notes = notes.ToArray(),
         };
@@ -234,7 +235,9 @@ internal static class KerasFileReader
                 Hdf5Object group = layersGroup!.Child(name)
                     ?? throw new InvalidDataException($"The layer group '{prefix}/{name}' is a link to nothing.");
                 List<FileWeight> weights = Vars(group, $"{prefix}/{name}", 0);
-                var layer = new FileLayer(ShapeInference.Describe(name, ShapeInference.ClassFromName(name), weights), weights);
+                // Keras 3.0-3.9 and tf.keras 2.13 write an empty group for a layer without weights (Dropout), with
+                // nothing that says where in the model it was.
+                var layer = new FileLayer(ShapeInference.Describe(name, ShapeInference.ClassFromName(name), weights, WeightlessNote), weights);
                 byName[name] = layer;
                 if (layer.Description.ClassName != "InputLayer")
                 {
@@ -244,12 +247,29 @@ internal static class KerasFileReader
         }
 
         var notes = new List<string>(config?.Notes ?? new List<string>());
+        LayerOrder order = LayerOrder.Recorded;
         if (config is null)
         {
-            bool chained = OrderByShapes(layers);
-            notes.Add("A .weights.h5 stores no configuration: activations and return_sequences are not recorded, and the order between layers of different kinds is not stored, so layers are shown " +
-                (chained ? "in the one order in which each kernel takes the previous layer's output" : "by name (lstm, lstm_1, ...)") +
-                "; RnnGen finds each declared layer by the name Keras gives it.");
+            order = OrderByShapes(layers);
+            string how = order switch
+            {
+                LayerOrder.ChainedByWidths => "Layers are shown in the one order in which each kernel takes the previous layer's output.",
+                LayerOrder.ChosenAmongWidthOrders => "The kernel widths allow several orders; layers are shown in one of them, with recurrent layers before Dense layers wherever the widths allow and kinds in name order (gru, lstm, simple_rnn), which may not be the model's order.",
+                _ => "The kernel widths give no order, so layers are shown by name (lstm, lstm_1, ...).",
+            };
+            bool weightless = layers.Any(l => l.Weights.Count == 0);
+            notes.Add("A .weights.h5 stores no configuration: activations, return_sequences and the order of the layers are not recorded. " + how +
+                (weightless ? " Layers without weights are listed last: the file does not say where they go." : "") +
+                " RnnGen finds each declared layer by the name Keras gives it (lstm, lstm_1, ... in model order within each kind).");
+
+            // A declared [Dense] is looked up among both the dense and the time_distributed groups (WeightMatcher); where
+            // their shapes agree, the file cannot say which is which.
+            static bool SameShapes(FileLayer a, FileLayer b) => a.Weights.Count == b.Weights.Count && a.Weights.Zip(b.Weights).All(w => w.First.Dimensions.SequenceEqual(w.Second.Dimensions));
+            var wrapped = layers.Where(l => l.Description.IsTimeDistributed).ToList();
+            if (layers.Any(l => l.Description.Kind == LayerKind.Dense && !l.Description.IsTimeDistributed && wrapped.Any(w => SameShapes(l, w))))
+            {
+                notes.Add("A TimeDistributed(Dense) group and a plain Dense group have the same shapes. Both are declared as [Dense], and if they fit the declared Dense layers in more than one order, loading fails rather than guess which weights go where: load the model's .keras file, which records it.");
+            }
         }
 
         var info = new KerasFileInfo(source, archiveFormat is null ? WeightFormat.WeightsH5 : WeightFormat.Keras, format, layers.Select(l => l.Description).ToArray())
@@ -257,52 +277,81 @@ internal static class KerasFileReader
             KerasVersion = version,
             ModelClassName = config?.ClassName,
             HasConfig = config is not null,
-            LayerOrderKnown = config is not null,
+            Order = order,
             Timesteps = config?.Timesteps,
+            InputShapeStated = config?.InputShapeStated ?? false,
             InputDim = config?.InputDim ?? FirstKernelRows(layers),
             Notes = notes.ToArray(),
         };
-        return new KerasFileContents(info, layers, dialect) { ByGroupName = byName };
+        return new KerasFileContents(info, layers, dialect) { ByGroupName = byName, GroupPrefix = prefix };
     }
 
+    private const string WeightlessNote = "no weights; the file records neither where this layer goes nor its options";
+
     /// <summary>
-    /// Puts layers of a file without configuration in the order in which each kernel's input width is the previous
-    /// layer's output width, when exactly one such order uses every layer (preferring orders that start with a
-    /// recurrent layer); otherwise leaves them by name. Returns whether it reordered.
+    /// Orders the layers of a file without configuration (a Keras 3 <c>.weights.h5</c>) as a Sequential model must be:
+    /// each kernel's input width (its rows) is the previous layer's output width, and layers of one kind keep Keras's
+    /// numbering (<c>lstm</c> before <c>lstm_1</c>). When several orders fit, the first in a search that tries recurrent
+    /// layers before Dense layers (and kinds in name order) is taken: a Dense may come before a recurrent layer, but
+    /// only where the widths require it. Layers without weights, whose place the file does not record, go last. When
+    /// no order fits, or a layer's kind is unknown, the layers stay by name.
     /// </summary>
-    private static bool OrderByShapes(List<FileLayer> layers)
+    internal static LayerOrder OrderByShapes(List<FileLayer> layers)
     {
-        var weighted = layers.Where(l => l.Description.Kind is not null && l.Weights.Count > 0 && l.Weights[0].Dimensions.Length == 2).ToList();
-        if (weighted.Count < 2 || weighted.Count > 16 || weighted.Count != layers.Count(l => l.Weights.Count > 0))
+        var weighted = layers.Where(l => l.Weights.Count > 0).ToList();
+        var weightless = layers.Where(l => l.Weights.Count == 0).ToList();
+        LayerOrder order = ChainByWidths(weighted, out List<FileLayer>? chain);
+        layers.Clear();
+        layers.AddRange(chain ?? weighted);
+        layers.AddRange(weightless);
+        return order;
+    }
+
+    private static LayerOrder ChainByWidths(List<FileLayer> weighted, out List<FileLayer>? chain)
+    {
+        chain = null;
+        if (weighted.Count < 2)
         {
-            return false;
+            return weighted.Count == 1 ? LayerOrder.ChainedByWidths : LayerOrder.ByName;
         }
 
+        if (weighted.Count > 16 || weighted.Any(l => l.Description.Kind is null || l.Weights[0].Dimensions.Length != 2))
+        {
+            return LayerOrder.ByName;
+        }
+
+        static bool IsRecurrent(FileLayer l) => l.Description.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
         static int In(FileLayer l) => l.Weights[0].Dimensions[0];
         static int Out(FileLayer l) => l.Description.Bidirectional ? 2 * l.Description.Units : l.Description.Units;
-        var chains = new List<List<FileLayer>>();
+
+        // The search tries recurrent layers first, then by name (the list is already in natural name order).
+        var candidates = weighted.Where(IsRecurrent).Concat(weighted.Where(l => !IsRecurrent(l))).ToList();
         var path = new List<FileLayer>();
-        var used = new bool[weighted.Count];
+        var used = new bool[candidates.Count];
+        List<FileLayer>? first = null;
+        int found = 0;
         int steps = 0;
         void Extend()
         {
-            if (chains.Count > 8 || ++steps > 100_000)
+            if (found > 1 || ++steps > 100_000)
             {
                 return;
             }
 
-            if (path.Count == weighted.Count)
+            if (path.Count == candidates.Count)
             {
-                chains.Add(new List<FileLayer>(path));
+                first ??= new List<FileLayer>(path);
+                found++;
                 return;
             }
 
-            for (int i = 0; i < weighted.Count; i++)
+            for (int i = 0; i < candidates.Count; i++)
             {
-                FileLayer candidate = weighted[i];
+                FileLayer candidate = candidates[i];
+                // A Bidirectional layer's output is 2 * units (concat) or units (sum, mul, ave).
                 bool fits = path.Count == 0 || In(candidate) == Out(path[^1]) || (path[^1].Description.Bidirectional && In(candidate) == path[^1].Description.Units);
                 // Keras numbers layers of one class in model order (lstm before lstm_1), so that order is fixed.
-                bool inNameOrder = Enumerable.Range(0, weighted.Count).All(j => used[j] || !SameStemEarlier(weighted[j].Description.Name, candidate.Description.Name));
+                bool inNameOrder = Enumerable.Range(0, candidates.Count).All(j => used[j] || !SameStemEarlier(candidates[j].Description.Name, candidate.Description.Name));
                 if (!used[i] && fits && inNameOrder)
                 {
                     used[i] = true;
@@ -315,18 +364,8 @@ internal static class KerasFileReader
         }
 
         Extend();
-        List<List<FileLayer>> recurrentFirst = chains.Where(c => c[0].Description.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru).ToList();
-        List<List<FileLayer>> candidates = recurrentFirst.Count > 0 ? recurrentFirst : chains;
-        if (candidates.Count != 1)
-        {
-            return false;
-        }
-
-        var rest = layers.Where(l => !weighted.Contains(l)).ToList();
-        layers.Clear();
-        layers.AddRange(candidates[0]);
-        layers.AddRange(rest);
-        return true;
+        chain = first;
+        return first is null ? LayerOrder.ByName : found == 1 && steps <= 100_000 ? LayerOrder.ChainedByWidths : LayerOrder.ChosenAmongWidthOrders;
     }
 
     // Whether a is an earlier layer of the same class than b by Keras's numbering (lstm < lstm_1 < lstm_2).

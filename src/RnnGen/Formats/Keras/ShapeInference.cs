@@ -44,7 +44,12 @@ internal static class ShapeInference
         return Regex.Replace(name, "([a-z])([A-Z])", "$1_$2").ToLowerInvariant();
     }
 
-    public static KerasFileLayer Describe(string name, string? classHint, IReadOnlyList<FileWeight> weights)
+    /// <summary>Describes a layer from its name and weight shapes.</summary>
+    /// <param name="name">The layer's (or group's) name.</param>
+    /// <param name="classHint">The Keras class, if known; otherwise taken from the name.</param>
+    /// <param name="weights">The layer's weights in get_weights() order.</param>
+    /// <param name="weightlessNote">The note for a layer without weights (where the file leaves its position open).</param>
+    public static KerasFileLayer Describe(string name, string? classHint, IReadOnlyList<FileWeight> weights, string? weightlessNote = null)
     {
         classHint ??= ClassFromName(name);
         WeightShape[] shapes = weights.Select(w => w.Shape).ToArray();
@@ -67,7 +72,9 @@ internal static class ShapeInference
             }
         }
 
-        KerasFileLayer? recurrent = classHint is "Dense" ? null : Recurrent(name, weights, classHint);
+        // TimeDistributed keeps its inner layer's variables under layer/ (Wrapper.layer, saving_lib._walk_saveable);
+        // RnnGen declares only TimeDistributed(Dense), as a plain Dense.
+        KerasFileLayer? recurrent = classHint is "Dense" or "TimeDistributed" ? null : Recurrent(name, weights, classHint);
         if (recurrent is not null)
         {
             return recurrent;
@@ -91,7 +98,10 @@ internal static class ShapeInference
         {
             Kind = kind,
             Weights = shapes,
-            Note = kind is not null || weights.Count == 0 ? null : "RnnGen cannot tell what layer these weights belong to.",
+            Note = weights.Count == 0 ? weightlessNote
+                : classHint == "TimeDistributed" ? "TimeDistributed of a layer other than Dense has no RnnGen equivalent."
+                : kind is null ? "RnnGen cannot tell what layer these weights belong to."
+                : null,
         };
     }
 

@@ -29,25 +29,28 @@ internal static class WeightMatcher
         }
         else
         {
-            List<(int Index, LayerInfo Declared, FileLayer? File)> matched;
+            List<Pairing> matched;
             List<FileLayer> extra;
             if (file.ByGroupName is not null)
             {
-                (matched, extra) = PairByGroupName(file.ByGroupName, info);
+                (matched, extra) = PairByGroupName(file.ByGroupName, info, report);
+                ok &= report.Count == 0;
             }
             else
             {
                 (matched, extra) = PairByPosition(file.Layers, info);
             }
 
-            foreach (var (index, declared, fileLayer) in matched)
+            foreach (Pairing pairing in matched)
             {
-                List<string> problems = Compare(declared, fileLayer, file);
+                LayerInfo declared = pairing.Declared;
+                FileLayer? fileLayer = pairing.File;
+                List<string> problems = Compare(declared, fileLayer, file, pairing.GroupName);
                 ok &= problems.Count == 0;
-                report.Add($"  layer {index} '{declared.Name}': declared {DescribeDeclared(declared)}");
-                report.Add(fileLayer is null
-                    ? "      file:     nothing (the file has fewer layers with weights)"
-                    : $"      file:     '{fileLayer.Description.Name}' {fileLayer.Description.Describe()}");
+                report.Add($"  layer {pairing.Index} '{declared.Name}': declared {DescribeDeclared(declared)}");
+                report.Add(fileLayer is not null ? $"      file:     '{fileLayer.Description.Name}' {fileLayer.Description.Describe()}"
+                    : pairing.GroupName is null ? "      file:     nothing (the file has fewer layers with weights)"
+                    : $"      file:     no group '{file.GroupPrefix}/{pairing.GroupName}' (the file's groups with weights: {GroupList(file.ByGroupName!)})");
                 report.AddRange(problems.Select(p => "      mismatch: " + p));
                 if (fileLayer is not null)
                 {
@@ -90,25 +93,27 @@ internal static class WeightMatcher
         return result.ToArray();
     }
 
-    private static (List<(int, LayerInfo, FileLayer?)>, List<FileLayer>) PairByPosition(List<FileLayer> layers, ModelInfo info)
+    /// <summary>A declared layer and the file layer it is loaded from (<c>File</c> null: none), with the group name looked up when matching by name.</summary>
+    private sealed record Pairing(int Index, LayerInfo Declared, FileLayer? File, string? GroupName);
+
+    private static (List<Pairing>, List<FileLayer>) PairByPosition(List<FileLayer> layers, ModelInfo info)
     {
         var declared = info.Layers.Select((l, i) => (Index: i, Layer: l)).Where(e => e.Layer.Kind != LayerKind.Dropout).ToList();
         var inFile = layers.Where(l => l.IsWeighted).ToList();
-        var matched = new List<(int, LayerInfo, FileLayer?)>();
+        var matched = new List<Pairing>();
         for (int i = 0; i < declared.Count; i++)
         {
-            matched.Add((declared[i].Index, declared[i].Layer, i < inFile.Count ? inFile[i] : null));
+            matched.Add(new Pairing(declared[i].Index, declared[i].Layer, i < inFile.Count ? inFile[i] : null, null));
         }
 
         return (matched, inFile.Skip(declared.Count).ToList());
     }
 
-    private static (List<(int, LayerInfo, FileLayer?)>, List<FileLayer>) PairByGroupName(Dictionary<string, FileLayer> byName, ModelInfo info)
+    private static (List<Pairing>, List<FileLayer>) PairByGroupName(Dictionary<string, FileLayer> byName, ModelInfo info, List<string> report)
     {
         // saving_lib._save_container_state: snake-case class name, then _1, _2, ... for later layers of the same class.
         var used = new Dictionary<string, int>();
-        var matched = new List<(int, LayerInfo, FileLayer?)>();
-        var taken = new HashSet<string>();
+        var names = new string[info.Layers.Count];
         for (int i = 0; i < info.Layers.Count; i++)
         {
             LayerInfo layer = info.Layers[i];
@@ -124,15 +129,138 @@ internal static class WeightMatcher
                 used[stem] = 0;
             }
 
-            taken.Add(name);
+            names[i] = name;
+        }
+
+        // A Dense wrapped in TimeDistributed is stored as time_distributed[_N]/layer/vars, numbered apart from the plain
+        // dense[_N] groups (saving_lib names by class; Wrapper keeps the inner layer as .layer). A declared [Dense] may be
+        // either: the declaration's Dense layers take the two numbered series in some interleaving, found by the shapes.
+        var dense = Enumerable.Range(0, info.Layers.Count).Where(i => info.Layers[i].Kind == LayerKind.Dense).ToList();
+        List<string> wrapped = Series(byName, "time_distributed", l => l.IsTimeDistributed);
+        if (dense.Count > 0 && wrapped.Count > 0)
+        {
+            List<string> plain = Series(byName, "dense", _ => true);
+            string?[] assigned = AssignDense(dense.Select(i => info.Layers[i]).ToList(), plain, wrapped, byName, out int fitting);
+            for (int d = 0; d < dense.Count; d++)
+            {
+                names[dense[d]] = assigned[d] ?? names[dense[d]];
+            }
+
+            if (fitting > 1)
+            {
+                report.Add($"  the file's {string.Join(", ", plain.Concat(wrapped).Select(n => $"'{n}'"))} groups fit the declared Dense layers in more than one order: a .weights.h5 does not record which Dense layers Keras wrapped in TimeDistributed, so which weights go where cannot be told. Load the model's .keras (or legacy .h5) file instead, which records it.");
+            }
+        }
+
+        var matched = new List<Pairing>();
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < info.Layers.Count; i++)
+        {
+            LayerInfo layer = info.Layers[i];
+            taken.Add(names[i]);
             if (layer.Kind != LayerKind.Dropout)
             {
-                matched.Add((i, layer, byName.TryGetValue(name, out FileLayer? found) ? found : null));
+                matched.Add(new Pairing(i, layer, byName.TryGetValue(names[i], out FileLayer? found) ? found : null, names[i]));
             }
         }
 
         var extra = byName.Where(e => !taken.Contains(e.Key) && e.Value.Weights.Count > 0).Select(e => e.Value).ToList();
         return (matched, extra);
+    }
+
+    /// <summary>The groups <c>stem</c>, <c>stem_1</c>, <c>stem_2</c>, ... of the file that hold weights, in Keras's numbering (model) order.</summary>
+    private static List<string> Series(Dictionary<string, FileLayer> byName, string stem, Func<KerasFileLayer, bool> accept)
+    {
+        var series = new List<(int Number, string Name)>();
+        foreach (var (name, layer) in byName)
+        {
+            int number = name == stem ? 0
+                : name.StartsWith(stem + "_", StringComparison.Ordinal) && int.TryParse(name.AsSpan(stem.Length + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0 ? n
+                : -1;
+            if (number >= 0 && layer.Weights.Count > 0 && accept(layer.Description))
+            {
+                series.Add((number, name));
+            }
+        }
+
+        return series.OrderBy(e => e.Number).Select(e => e.Name).ToList();
+    }
+
+    /// <summary>
+    /// Gives each declared Dense layer, in order, the next plain <c>dense</c> group or the next <c>time_distributed</c>
+    /// group, choosing the interleaving in which the most declared layers fit their group's shapes exactly (then the
+    /// most whose kernel rows fit; then plain groups first). <paramref name="fitting"/> counts the interleavings in which
+    /// every declared Dense fits and every group is used (up to 2: more than one means the file cannot tell).
+    /// </summary>
+    private static string?[] AssignDense(List<LayerInfo> declared, List<string> plain, List<string> wrapped, Dictionary<string, FileLayer> byName, out int fitting)
+    {
+        var current = new string?[declared.Count];
+        string?[] best = new string?[declared.Count];
+        (int Fit, int Rows) bestScore = (-1, -1);
+        int complete = 0;
+        int steps = 0;
+
+        bool Fits(LayerInfo layer, FileLayer group) =>
+            group.Weights.Count == layer.Weights.Count
+            && Enumerable.Range(0, layer.Weights.Count).All(w => layer.Weights[w].Dimensions.SequenceEqual(group.Weights[w].Dimensions));
+
+        bool RowsFit(LayerInfo layer, FileLayer group) =>
+            layer.Weights.Count > 0 && group.Weights.Count > 0 && group.Weights[0].Dimensions.Length == 2
+            && group.Weights[0].Dimensions[0] == layer.Weights[0].Dimensions[0];
+
+        void Search(int j, int p, int q, int fit, int rows)
+        {
+            if (++steps > 200_000)
+            {
+                return;
+            }
+
+            if (j == declared.Count)
+            {
+                if (fit == declared.Count && p == plain.Count && q == wrapped.Count)
+                {
+                    complete++;
+                }
+
+                if (fit > bestScore.Fit || (fit == bestScore.Fit && rows > bestScore.Rows))
+                {
+                    bestScore = (fit, rows);
+                    current.CopyTo(best, 0);
+                }
+
+                return;
+            }
+
+            bool any = false;
+            foreach (var (series, index, isPlain) in new[] { (plain, p, true), (wrapped, q, false) })
+            {
+                if (index >= series.Count)
+                {
+                    continue;
+                }
+
+                any = true;
+                FileLayer group = byName[series[index]];
+                current[j] = series[index];
+                Search(j + 1, isPlain ? p + 1 : p, isPlain ? q : q + 1, fit + (Fits(declared[j], group) ? 1 : 0), rows + (RowsFit(declared[j], group) ? 1 : 0));
+            }
+
+            if (!any)
+            {
+                current[j] = null; // both series used up: this layer is missing from the file
+                Search(j + 1, p, q, fit, rows);
+            }
+        }
+
+        Search(0, 0, 0, 0, 0);
+        fitting = complete;
+        return best;
+    }
+
+    private static string GroupList(Dictionary<string, FileLayer> byName)
+    {
+        string[] names = byName.Where(e => e.Value.Weights.Count > 0).Select(e => e.Key).ToArray();
+        return names.Length == 0 ? "none" : string.Join(", ", names);
     }
 
     private static bool MatchFlat(List<FileWeight> arrays, ModelInfo info, List<string> report, List<(LayerInfo, List<FileWeight>)> pairs)
@@ -182,12 +310,14 @@ internal static class WeightMatcher
         return ok;
     }
 
-    private static List<string> Compare(LayerInfo declared, FileLayer? fileLayer, KerasFileContents file)
+    private static List<string> Compare(LayerInfo declared, FileLayer? fileLayer, KerasFileContents file, string? groupName)
     {
         var problems = new List<string>();
         if (fileLayer is null)
         {
-            problems.Add($"the file holds no weights for this layer: declare fewer layers, or check that the file is the model you meant.");
+            problems.Add(groupName is null
+                ? "the file holds no weights for this layer: declare fewer layers, or check that the file is the model you meant."
+                : $"Keras keeps this layer's weights in '{file.GroupPrefix}/{groupName}' (the snake-case class name, numbered in model order among layers of its kind), which the file does not have: declare fewer layers of this kind, or check that the file is the model you meant.");
             return problems;
         }
 

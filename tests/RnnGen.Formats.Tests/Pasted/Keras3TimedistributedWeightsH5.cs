@@ -1,0 +1,18 @@
+// Pasted from `rnngen inspect keras3_timedistributed.weights.h5 --timesteps 5`.
+// PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
+using RnnGen;
+
+namespace Pasted.Keras3TimedistributedWeightsH5;
+
+// keras3_timedistributed.weights.h5: Keras 3 .weights.h5 from model.save_weights().
+// The file stores no configuration: activations, return_sequences and go_backwards below are RnnGen's
+// defaults (return_sequences is set where another recurrent layer or a TimeDistributed layer follows); check
+// them against the Keras model.
+// The file does not record the layer order; below is the only order in which each kernel takes the previous
+// layer's output.
+// Timesteps = 5 as requested: the file stores weights only, not the sequence length; RNN weights fit any length.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Lstm(4, ReturnSequences = true)]
+[Dense(3)]
+[Dense(2)]
+public partial class Keras3Timedistributed;
