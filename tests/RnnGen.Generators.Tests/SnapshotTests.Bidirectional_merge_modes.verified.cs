@@ -388,7 +388,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches; the scheduling itself allocates a little.
+        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
+        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -414,6 +415,13 @@ namespace Demo
                 return;
             }
 
+            ForwardOnWorkers(inputs, outputs, chunks, workers);
+        }
+
+        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
+        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
+        {
             float[][] scratch = WorkerScratch(workers);
             global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
             {
@@ -1241,7 +1249,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches; the scheduling itself allocates a little.
+        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
+        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -1267,6 +1276,13 @@ namespace Demo
                 return;
             }
 
+            ForwardOnWorkers(inputs, outputs, chunks, workers);
+        }
+
+        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
+        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
+        {
             float[][] scratch = WorkerScratch(workers);
             global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
             {
@@ -2108,7 +2124,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches; the scheduling itself allocates a little.
+        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
+        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -2134,6 +2151,13 @@ namespace Demo
                 return;
             }
 
+            ForwardOnWorkers(inputs, outputs, chunks, workers);
+        }
+
+        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
+        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
+        {
             float[][] scratch = WorkerScratch(workers);
             global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
             {
@@ -2975,7 +2999,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches; the scheduling itself allocates a little.
+        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
+        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -3001,6 +3026,13 @@ namespace Demo
                 return;
             }
 
+            ForwardOnWorkers(inputs, outputs, chunks, workers);
+        }
+
+        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
+        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
+        {
             float[][] scratch = WorkerScratch(workers);
             global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
             {
@@ -3849,7 +3881,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches; the scheduling itself allocates a little.
+        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
+        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -3875,6 +3908,13 @@ namespace Demo
                 return;
             }
 
+            ForwardOnWorkers(inputs, outputs, chunks, workers);
+        }
+
+        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
+        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
+        {
             float[][] scratch = WorkerScratch(workers);
             global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
             {

@@ -352,7 +352,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches; the scheduling itself allocates a little.
+        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
+        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -378,6 +379,13 @@ namespace Demo
                 return;
             }
 
+            ForwardOnWorkers(inputs, outputs, chunks, workers);
+        }
+
+        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
+        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
+        {
             float[][] scratch = WorkerScratch(workers);
             global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
             {

@@ -110,4 +110,20 @@ public class AllocationTests
         Assert.Equal(0, AllocatedBy(() => model.Predict(flat, result)));
         Assert.Equal(1f, result[0] + result[1] + result[2], 5); // softmax: it did run
     }
+
+    [Fact]
+    public void The_parallel_overload_allocates_nothing_when_it_stays_on_one_thread()
+    {
+        // Degree 1, and a batch of one chunk (4 sequences) or less at any degree, run on the calling thread; only
+        // spreading the work over cores may allocate (the scheduling, documented on the overload).
+        var model = new StackedClassifier();
+        var inputs = new StackedClassifier.Input[9];
+        var outputs = new StackedClassifier.Output[9];
+        inputs[0][1][0] = 1f;
+        Assert.Equal(0, AllocatedBy(() => model.Forward(inputs, outputs, maxDegreeOfParallelism: 1)));
+        var few = new StackedClassifier.Input[3];
+        var fewOutputs = new StackedClassifier.Output[3];
+        Assert.Equal(0, AllocatedBy(() => model.Forward(few, fewOutputs, maxDegreeOfParallelism: 8)));
+        Assert.Equal(1f, fewOutputs[2].Result[0] + fewOutputs[2].Result[1] + fewOutputs[2].Result[2], 5); // it did run
+    }
 }

@@ -84,7 +84,8 @@ internal sealed partial class ModelEmitter
             _w.Line("/// <summary>");
             _w.Line("/// <see cref=\"Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})\"/> with the chunks spread over up to");
             _w.Line("/// <paramref name=\"maxDegreeOfParallelism\"/> cores, each with its own working memory (allocated at the first such call).");
-            _w.Line("/// Worth it for large batches; the scheduling itself allocates a little.");
+            _w.Line("/// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;");
+            _w.Line("/// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.");
             _w.Line("/// </summary>");
             _w.Line("/// <param name=\"inputs\">The input sequences.</param>");
             _w.Line("/// <param name=\"outputs\">Receives the outputs, one per input.</param>");
@@ -106,6 +107,14 @@ internal sealed partial class ModelEmitter
                 _w.Line("    return;");
                 _w.Line("}");
                 _w.Line();
+                _w.Line("ForwardOnWorkers(inputs, outputs, chunks, workers);");
+            }
+
+            _w.Line();
+            _w.Line("// Apart from the overload above so that the lambda's closure is allocated only when the work is spread over");
+            _w.Line("// cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.");
+            using (_w.Braces($"private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)"))
+            {
                 _w.Line("float[][] scratch = WorkerScratch(workers);");
                 _w.Line("global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>");
                 _w.Line("{");

@@ -310,7 +310,7 @@ internal sealed class ModelLayout
             "Info", "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights",
             "SetWeights", "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "InitializeWeights",
             "PackWeights", "Run", "RunMany", "RunChunks", "RunChunk", "RunOne", "StepCore", "BeginCall", "WorkerScratch",
-            "PackedLength", "ScratchLength", "CarryAOffset", "CarryBOffset", "InitialStateOffset", "DenseRowOffset",
+            "ForwardOnWorkers", "PackedLength", "ScratchLength", "CarryAOffset", "CarryBOffset", "InitialStateOffset", "DenseRowOffset",
             "StoredStateStride", "BatchChunk", "BatchCarryAOffset", "BatchCarryBOffset", "BatchDenseRowOffset",
             "BatchScratchLength", "OutputFloats", "_parameters", "_packed", "_scratch", "_streamReverse", "_batchScratch",
             "_workerScratch", "_outputSink", "_storedStates", "_storedBatch",
