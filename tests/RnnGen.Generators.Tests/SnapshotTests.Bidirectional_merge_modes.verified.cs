@@ -127,6 +127,7 @@ namespace Demo
         private const int BatchScratchLength = 384;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
+        private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
         /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public BidirectionalConcat()
@@ -388,8 +389,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
-        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
+        /// Worth it for large batches; a batch of fewer than two chunks, or a degree of 1, runs on the calling thread. Allocation-free
+        /// once warm, like the other overloads.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -418,20 +419,47 @@ namespace Demo
             ForwardOnWorkers(inputs, outputs, chunks, workers);
         }
 
-        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
-        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        // Spreads the chunks over the workers with a ParallelWork kept from call to call, so that a parallel call allocates
+        // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
-            float[][] scratch = WorkerScratch(workers);
-            global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
+            work.Inputs = inputs;
+            work.Outputs = outputs;
+            work.Chunks = chunks;
+            work.Scratch = WorkerScratch(workers);
+            try
             {
-                global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-                RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), floats.Slice(0), OutputFloats, chunks * worker / workers, chunks * (worker + 1) / workers, scratch[worker]);
-            });
+                work.Run(workers);
+            }
+            finally
+            {
+                // Hold no reference to the caller's buffers between calls.
+                work.Inputs = default;
+                work.Outputs = default;
+            }
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+        }
+
+        // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
+        private sealed class ParallelBatch : global::RnnGen.ParallelWork
+        {
+            private readonly BidirectionalConcat _model;
+            internal global::System.ReadOnlyMemory<Input> Inputs;
+            internal global::System.Memory<Output> Outputs;
+            internal int Chunks;
+            internal float[][] Scratch = global::System.Array.Empty<float[]>();
+
+            internal ParallelBatch(BidirectionalConcat model) => _model = model;
+
+            protected override void RunWorker(int worker, int workers)
+            {
+                global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+            }
         }
 
         // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
@@ -988,6 +1016,7 @@ namespace Demo
         private const int BatchScratchLength = 384;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
+        private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
         /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public BidirectionalSum()
@@ -1249,8 +1278,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
-        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
+        /// Worth it for large batches; a batch of fewer than two chunks, or a degree of 1, runs on the calling thread. Allocation-free
+        /// once warm, like the other overloads.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -1279,20 +1308,47 @@ namespace Demo
             ForwardOnWorkers(inputs, outputs, chunks, workers);
         }
 
-        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
-        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        // Spreads the chunks over the workers with a ParallelWork kept from call to call, so that a parallel call allocates
+        // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
-            float[][] scratch = WorkerScratch(workers);
-            global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
+            work.Inputs = inputs;
+            work.Outputs = outputs;
+            work.Chunks = chunks;
+            work.Scratch = WorkerScratch(workers);
+            try
             {
-                global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-                RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), floats.Slice(0), OutputFloats, chunks * worker / workers, chunks * (worker + 1) / workers, scratch[worker]);
-            });
+                work.Run(workers);
+            }
+            finally
+            {
+                // Hold no reference to the caller's buffers between calls.
+                work.Inputs = default;
+                work.Outputs = default;
+            }
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+        }
+
+        // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
+        private sealed class ParallelBatch : global::RnnGen.ParallelWork
+        {
+            private readonly BidirectionalSum _model;
+            internal global::System.ReadOnlyMemory<Input> Inputs;
+            internal global::System.Memory<Output> Outputs;
+            internal int Chunks;
+            internal float[][] Scratch = global::System.Array.Empty<float[]>();
+
+            internal ParallelBatch(BidirectionalSum model) => _model = model;
+
+            protected override void RunWorker(int worker, int workers)
+            {
+                global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+            }
         }
 
         // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
@@ -1863,6 +1919,7 @@ namespace Demo
         private const int BatchScratchLength = 384;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
+        private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
         /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public BidirectionalMul()
@@ -2124,8 +2181,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
-        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
+        /// Worth it for large batches; a batch of fewer than two chunks, or a degree of 1, runs on the calling thread. Allocation-free
+        /// once warm, like the other overloads.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -2154,20 +2211,47 @@ namespace Demo
             ForwardOnWorkers(inputs, outputs, chunks, workers);
         }
 
-        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
-        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        // Spreads the chunks over the workers with a ParallelWork kept from call to call, so that a parallel call allocates
+        // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
-            float[][] scratch = WorkerScratch(workers);
-            global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
+            work.Inputs = inputs;
+            work.Outputs = outputs;
+            work.Chunks = chunks;
+            work.Scratch = WorkerScratch(workers);
+            try
             {
-                global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-                RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), floats.Slice(0), OutputFloats, chunks * worker / workers, chunks * (worker + 1) / workers, scratch[worker]);
-            });
+                work.Run(workers);
+            }
+            finally
+            {
+                // Hold no reference to the caller's buffers between calls.
+                work.Inputs = default;
+                work.Outputs = default;
+            }
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+        }
+
+        // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
+        private sealed class ParallelBatch : global::RnnGen.ParallelWork
+        {
+            private readonly BidirectionalMul _model;
+            internal global::System.ReadOnlyMemory<Input> Inputs;
+            internal global::System.Memory<Output> Outputs;
+            internal int Chunks;
+            internal float[][] Scratch = global::System.Array.Empty<float[]>();
+
+            internal ParallelBatch(BidirectionalMul model) => _model = model;
+
+            protected override void RunWorker(int worker, int workers)
+            {
+                global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+            }
         }
 
         // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
@@ -2738,6 +2822,7 @@ namespace Demo
         private const int BatchScratchLength = 384;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
+        private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
         /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public BidirectionalAve()
@@ -2999,8 +3084,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
-        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
+        /// Worth it for large batches; a batch of fewer than two chunks, or a degree of 1, runs on the calling thread. Allocation-free
+        /// once warm, like the other overloads.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -3029,20 +3114,47 @@ namespace Demo
             ForwardOnWorkers(inputs, outputs, chunks, workers);
         }
 
-        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
-        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        // Spreads the chunks over the workers with a ParallelWork kept from call to call, so that a parallel call allocates
+        // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
-            float[][] scratch = WorkerScratch(workers);
-            global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
+            work.Inputs = inputs;
+            work.Outputs = outputs;
+            work.Chunks = chunks;
+            work.Scratch = WorkerScratch(workers);
+            try
             {
-                global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-                RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), floats.Slice(0), OutputFloats, chunks * worker / workers, chunks * (worker + 1) / workers, scratch[worker]);
-            });
+                work.Run(workers);
+            }
+            finally
+            {
+                // Hold no reference to the caller's buffers between calls.
+                work.Inputs = default;
+                work.Outputs = default;
+            }
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+        }
+
+        // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
+        private sealed class ParallelBatch : global::RnnGen.ParallelWork
+        {
+            private readonly BidirectionalAve _model;
+            internal global::System.ReadOnlyMemory<Input> Inputs;
+            internal global::System.Memory<Output> Outputs;
+            internal int Chunks;
+            internal float[][] Scratch = global::System.Array.Empty<float[]>();
+
+            internal ParallelBatch(BidirectionalAve model) => _model = model;
+
+            protected override void RunWorker(int worker, int workers)
+            {
+                global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+            }
         }
 
         // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
@@ -3614,6 +3726,7 @@ namespace Demo
         private const int BatchScratchLength = 384;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
+        private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
         private readonly float[] _outputSink = new float[6]; // Predict(input, output) discards all but the first output
 
         /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
@@ -3881,8 +3994,8 @@ namespace Demo
         /// <summary>
         /// <see cref="Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})"/> with the chunks spread over up to
         /// <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory (allocated at the first such call).
-        /// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;
-        /// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.
+        /// Worth it for large batches; a batch of fewer than two chunks, or a degree of 1, runs on the calling thread. Allocation-free
+        /// once warm, like the other overloads.
         /// </summary>
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
@@ -3911,20 +4024,47 @@ namespace Demo
             ForwardOnWorkers(inputs, outputs, chunks, workers);
         }
 
-        // Apart from the overload above so that the lambda's closure is allocated only when the work is spread over
-        // cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.
+        // Spreads the chunks over the workers with a ParallelWork kept from call to call, so that a parallel call allocates
+        // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
-            float[][] scratch = WorkerScratch(workers);
-            global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+            ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
+            work.Inputs = inputs;
+            work.Outputs = outputs;
+            work.Chunks = chunks;
+            work.Scratch = WorkerScratch(workers);
+            try
             {
-                global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-                RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), floats.Slice(0), OutputFloats, floats.Slice(6), OutputFloats, chunks * worker / workers, chunks * (worker + 1) / workers, scratch[worker]);
-            });
+                work.Run(workers);
+            }
+            finally
+            {
+                // Hold no reference to the caller's buffers between calls.
+                work.Inputs = default;
+                work.Outputs = default;
+            }
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, rest.Slice(6), OutputFloats, chunks, chunks, _batchScratch);
+        }
+
+        // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
+        private sealed class ParallelBatch : global::RnnGen.ParallelWork
+        {
+            private readonly BidirectionalNone _model;
+            internal global::System.ReadOnlyMemory<Input> Inputs;
+            internal global::System.Memory<Output> Outputs;
+            internal int Chunks;
+            internal float[][] Scratch = global::System.Array.Empty<float[]>();
+
+            internal ParallelBatch(BidirectionalNone model) => _model = model;
+
+            protected override void RunWorker(int worker, int workers)
+            {
+                global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, floats.Slice(6), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+            }
         }
 
         // Floats of one Output (its fields are laid out one after the other, in Keras order: output_forward, output_backward).

@@ -114,8 +114,8 @@ public class AllocationTests
     [Fact]
     public void The_parallel_overload_allocates_nothing_when_it_stays_on_one_thread()
     {
-        // Degree 1, and a batch of one chunk (4 sequences) or less at any degree, run on the calling thread; only
-        // spreading the work over cores may allocate (the scheduling, documented on the overload).
+        // Degree 1, and a batch of one chunk (4 sequences) or less at any degree, run on the calling thread. The calls
+        // that do spread over cores are counted on every thread in ParallelAllocationTests.
         var model = new StackedClassifier();
         var inputs = new StackedClassifier.Input[9];
         var outputs = new StackedClassifier.Output[9];

@@ -40,6 +40,37 @@ public class TypedApiTests
         AssertClose(expected, parallel.SelectMany(o => o.Result.AsSpan().ToArray()).ToArray());
     }
 
+    [Theory]
+    [InlineData(23, 3)] // 5 chunks over 3 workers (1, 2 and 2 chunks), then 3 sequences alone
+    [InlineData(64, 2)]
+    [InlineData(17, 16)] // more workers asked for than chunks: 4 workers
+    public void The_parallel_overload_matches_the_reference_at_every_split(int batch, int degree)
+    {
+        var model = new StackedClassifier(seed: 8);
+        var reference = new ReferenceModel(StackedClassifier.Info, model.GetWeights(), ReferencePrecision.Float64);
+        var random = new Random(batch * 100 + degree);
+        var inputs = new StackedClassifier.Input[batch];
+        foreach (ref StackedClassifier.Input input in inputs.AsSpan())
+        {
+            Span<float> values = input.AsSpan();
+            for (int j = 0; j < values.Length; j++)
+            {
+                values[j] = (float)(random.NextDouble() * 2 - 1);
+            }
+        }
+
+        float[] expected = reference.Predict(inputs.SelectMany(x => x.AsSpan().ToArray()).ToArray())[0];
+
+        // Twice, with another degree in between, so that the reused workers and scratch are exercised.
+        for (int round = 0; round < 2; round++)
+        {
+            var outputs = new StackedClassifier.Output[batch];
+            model.Forward(inputs, outputs, degree);
+            AssertClose(expected, outputs.SelectMany(o => o.Result.AsSpan().ToArray()).ToArray());
+            model.Forward(inputs, new StackedClassifier.Output[batch], maxDegreeOfParallelism: 2);
+        }
+    }
+
     [Fact]
     public void Forward_with_an_initial_state_matches_the_reference()
     {

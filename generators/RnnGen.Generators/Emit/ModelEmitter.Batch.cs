@@ -42,6 +42,11 @@ internal sealed partial class ModelEmitter
         _w.Line($"private const int BatchScratchLength = {Int(_layout.BatchScratchLength)};");
         _w.Line("private readonly float[] _batchScratch = new float[BatchScratchLength];");
         _w.Line("private float[][]? _workerScratch;");
+        if (!ByReference)
+        {
+            _w.Line("private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call");
+        }
+
         if (_layout.Outputs.Count > 1)
         {
             _w.Line($"private readonly float[] _outputSink = new float[{Int(_layout.Outputs.Skip(1).Max(o => o.Length))}]; // Predict(input, output) discards all but the first output");
@@ -84,8 +89,8 @@ internal sealed partial class ModelEmitter
             _w.Line("/// <summary>");
             _w.Line("/// <see cref=\"Forward(global::System.ReadOnlySpan{Input}, global::System.Span{Output})\"/> with the chunks spread over up to");
             _w.Line("/// <paramref name=\"maxDegreeOfParallelism\"/> cores, each with its own working memory (allocated at the first such call).");
-            _w.Line("/// Worth it for large batches. When the work is spread over more than one core, the scheduling allocates about 2 KB per call;");
-            _w.Line("/// a batch too small to split (fewer than two chunks) or a degree of 1 runs on the calling thread and allocates nothing.");
+            _w.Line("/// Worth it for large batches; a batch of fewer than two chunks, or a degree of 1, runs on the calling thread. Allocation-free");
+            _w.Line("/// once warm, like the other overloads.");
             _w.Line("/// </summary>");
             _w.Line("/// <param name=\"inputs\">The input sequences.</param>");
             _w.Line("/// <param name=\"outputs\">Receives the outputs, one per input.</param>");
@@ -111,22 +116,48 @@ internal sealed partial class ModelEmitter
             }
 
             _w.Line();
-            _w.Line("// Apart from the overload above so that the lambda's closure is allocated only when the work is spread over");
-            _w.Line("// cores (C# creates a method's closure on entry): the overload stays allocation-free when it runs on one thread.");
-            using (_w.Braces($"private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)"))
+            _w.Line("// Spreads the chunks over the workers with a ParallelWork kept from call to call, so that a parallel call allocates");
+            _w.Line("// nothing once warm (Parallel.For would allocate its tasks and a closure every time).");
+            using (_w.Braces("private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)"))
             {
-                _w.Line("float[][] scratch = WorkerScratch(workers);");
-                _w.Line("global::System.Threading.Tasks.Parallel.For(0, workers, new global::System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>");
+                _w.Line("ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);");
+                _w.Line("work.Inputs = inputs;");
+                _w.Line("work.Outputs = outputs;");
+                _w.Line("work.Chunks = chunks;");
+                _w.Line("work.Scratch = WorkerScratch(workers);");
+                _w.Line("try");
                 _w.Line("{");
-                _w.Indent();
-                _w.Line($"{Span} floats = {MemoryMarshal}.Cast<Output, float>(outputs.Span);");
-                _w.Line($"RunChunks({MemoryMarshal}.Cast<Input, float>(inputs.Span), {OutputArguments(o => $"floats.Slice({Int(OutputFieldOffset(o))})", _ => "OutputFloats")}, chunks * worker / workers, chunks * (worker + 1) / workers, scratch[worker]);");
-                _w.Unindent();
-                _w.Line("});");
+                _w.Line("    work.Run(workers);");
+                _w.Line("}");
+                _w.Line("finally");
+                _w.Line("{");
+                _w.Line("    // Hold no reference to the caller's buffers between calls.");
+                _w.Line("    work.Inputs = default;");
+                _w.Line("    work.Outputs = default;");
+                _w.Line("}");
                 _w.Line();
                 _w.Line("// The sequences that do not fill a chunk, one at a time.");
                 _w.Line($"{Span} rest = {MemoryMarshal}.Cast<Output, float>(outputs.Span);");
                 _w.Line($"RunMany({MemoryMarshal}.Cast<Input, float>(inputs.Span), inputs.Length, {OutputArguments(o => $"rest.Slice({Int(OutputFieldOffset(o))})", _ => "OutputFloats")}, chunks, chunks, _batchScratch);");
+            }
+
+            _w.Line();
+            _w.Line("// One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.");
+            using (_w.Braces("private sealed class ParallelBatch : global::RnnGen.ParallelWork"))
+            {
+                _w.Line($"private readonly {Identifier(_spec.ClassName)} _model;");
+                _w.Line("internal global::System.ReadOnlyMemory<Input> Inputs;");
+                _w.Line("internal global::System.Memory<Output> Outputs;");
+                _w.Line("internal int Chunks;");
+                _w.Line("internal float[][] Scratch = global::System.Array.Empty<float[]>();");
+                _w.Line();
+                _w.Line($"internal ParallelBatch({Identifier(_spec.ClassName)} model) => _model = model;");
+                _w.Line();
+                using (_w.Braces("protected override void RunWorker(int worker, int workers)"))
+                {
+                    _w.Line($"{Span} floats = {MemoryMarshal}.Cast<Output, float>(Outputs.Span);");
+                    _w.Line($"_model.RunChunks({MemoryMarshal}.Cast<Input, float>(Inputs.Span), {OutputArguments(o => $"floats.Slice({Int(OutputFieldOffset(o))})", _ => "OutputFloats")}, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);");
+                }
             }
 
             _w.Line();

@@ -310,10 +310,10 @@ internal sealed class ModelLayout
             "Info", "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights",
             "SetWeights", "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "InitializeWeights",
             "PackWeights", "Run", "RunMany", "RunChunks", "RunChunk", "RunOne", "StepCore", "BeginCall", "WorkerScratch",
-            "ForwardOnWorkers", "PackedLength", "ScratchLength", "CarryAOffset", "CarryBOffset", "InitialStateOffset", "DenseRowOffset",
+            "ForwardOnWorkers", "ParallelBatch", "PackedLength", "ScratchLength", "CarryAOffset", "CarryBOffset", "InitialStateOffset", "DenseRowOffset",
             "StoredStateStride", "BatchChunk", "BatchCarryAOffset", "BatchCarryBOffset", "BatchDenseRowOffset",
             "BatchScratchLength", "OutputFloats", "_parameters", "_packed", "_scratch", "_streamReverse", "_batchScratch",
-            "_workerScratch", "_outputSink", "_storedStates", "_storedBatch",
+            "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates", "_storedBatch",
         };
         foreach (string name in fixedNames)
         {
