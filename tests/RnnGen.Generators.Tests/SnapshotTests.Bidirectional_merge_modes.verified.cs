@@ -294,6 +294,7 @@ namespace Demo
         /// </summary>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -322,6 +323,7 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -375,6 +377,7 @@ namespace Demo
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
         /// <exception cref="global::System.ArgumentException">The spans differ in length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)
         {
             if (outputs.Length != inputs.Length)
@@ -1183,6 +1186,7 @@ namespace Demo
         /// </summary>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -1211,6 +1215,7 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -1264,6 +1269,7 @@ namespace Demo
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
         /// <exception cref="global::System.ArgumentException">The spans differ in length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)
         {
             if (outputs.Length != inputs.Length)
@@ -2086,6 +2092,7 @@ namespace Demo
         /// </summary>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -2114,6 +2121,7 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -2167,6 +2175,7 @@ namespace Demo
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
         /// <exception cref="global::System.ArgumentException">The spans differ in length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)
         {
             if (outputs.Length != inputs.Length)
@@ -2989,6 +2998,7 @@ namespace Demo
         /// </summary>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -3017,6 +3027,7 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -3070,6 +3081,7 @@ namespace Demo
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
         /// <exception cref="global::System.ArgumentException">The spans differ in length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)
         {
             if (outputs.Length != inputs.Length)
@@ -3897,6 +3909,7 @@ namespace Demo
         /// </summary>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -3925,6 +3938,7 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -3980,6 +3994,7 @@ namespace Demo
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
         /// <exception cref="global::System.ArgumentException">The spans differ in length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)
         {
             if (outputs.Length != inputs.Length)

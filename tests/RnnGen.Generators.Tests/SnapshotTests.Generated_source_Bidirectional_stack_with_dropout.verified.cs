@@ -330,6 +330,7 @@ namespace Demo
         /// </summary>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -373,6 +374,7 @@ namespace Demo
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
         /// <exception cref="global::System.ArgumentException">The spans differ in length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)
         {
             if (outputs.Length != inputs.Length)

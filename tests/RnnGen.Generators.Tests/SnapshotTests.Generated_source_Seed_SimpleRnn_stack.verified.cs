@@ -242,6 +242,7 @@ namespace Demo
         /// </summary>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -270,6 +271,7 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -320,6 +322,7 @@ namespace Demo
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
         /// <exception cref="global::System.ArgumentException">The spans differ in length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)
         {
             if (outputs.Length != inputs.Length)
@@ -439,6 +442,7 @@ namespace Demo
         /// </summary>
         /// <param name="input">The features of this timestep.</param>
         /// <param name="output">Receives the model output for this timestep.</param>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Step(in InputStep input, out OutputStep output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
@@ -461,16 +465,17 @@ namespace Demo
         /// <param name="input">The <see cref="InputDim"/> features of this timestep.</param>
         /// <param name="output">Receives the <see cref="OutputDim"/> outputs of this timestep.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             if (input.Length != InputDim)
             {
-                throw new global::System.ArgumentException($"Model.Step expects one timestep of {InputDim} floats, but the input has {input.Length}.", nameof(input));
+                global::RnnGen.GeneratedModelSupport.ThrowStepInputLength("Model", InputDim, input.Length);
             }
 
             if (output.Length != OutputDim)
             {
-                throw new global::System.ArgumentException($"Model.Step writes {OutputDim} floats, but the output has room for {output.Length}.", nameof(output));
+                global::RnnGen.GeneratedModelSupport.ThrowStepOutputLength("Model", OutputDim, output.Length);
             }
 
             StepCore(input, output);

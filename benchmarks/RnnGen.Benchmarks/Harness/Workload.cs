@@ -5,7 +5,7 @@ using RnnGen.Benchmarks.Benchmarks;
 namespace RnnGen.Benchmarks.Harness;
 
 /// <summary>
-/// The arithmetic in one benchmark operation, counted the way the issue counts it: 2 flops per multiply-add of the
+/// The arithmetic in one benchmark operation, counted as GEMV/GEMM figures usually are: 2 flops per multiply-add of the
 /// matrix products, so per timestep and direction 2 * (inputs + units) * gates * units, plus 2 * inputs * outputs for a
 /// Dense head. Activations and element-wise gate arithmetic are not counted (they are O(units), not O(units²)).
 /// </summary>

@@ -66,6 +66,7 @@ internal sealed partial class ModelEmitter
         }
 
         string initial = withInitialState ? (ByReference ? "InitialState initialState, " : "in InitialState initialState, ") : string.Empty;
+        _w.Line(MethodImplHot);
         using (_w.Braces($"public void Forward({InputParameter}, {initial}{OutputParameter})"))
         {
             if (ByReference)

@@ -9,8 +9,8 @@ namespace RnnGen.Generators.Emit;
 /// <summary>
 /// The SIMD kernels: one timestep of a recurrent layer, or one row of a Dense layer, for one vector width, with every
 /// size a constant. Weights are read from the packed buffer in the order KernelPacking wrote them, so each unit block
-/// streams one contiguous run. Each input is broadcast and multiplied into the gate vectors of the block (the
-/// register-blocked matrix-vector product of the probe), with two or four interleaved partial sums so that
+/// streams one contiguous run. Each input is broadcast and multiplied into the gate vectors of the block (a
+/// register-blocked matrix-vector product), with two or four interleaved partial sums so that
 /// consecutive fused multiply-adds do not wait on each other.
 /// </summary>
 internal sealed partial class ModelEmitter
@@ -504,7 +504,7 @@ internal sealed partial class ModelEmitter
 
     // The products over the inputs x, then the previous state h. When the weights do not fit in L1 the kernel can also
     // run them in the opposite order (h last to first, then x), so that a step that follows a forward one starts on the
-    // rows still cached (the measurement: LSTM(64) 400 -> 297 ns).
+    // rows still cached (measured on a hand-written fixed-size LSTM(64) step: 400 -> 297 ns).
     private void WriteInputAndStateProducts(LayerSpec s, string v, string[] xNames, string[] hNames, int[] gateIndex, Tiling tiling, int lanes)
     {
         int[] hIndex = gateIndex.Take(hNames.Length).ToArray();

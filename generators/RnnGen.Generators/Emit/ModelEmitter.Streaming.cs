@@ -26,6 +26,7 @@ internal sealed partial class ModelEmitter
         _w.Line("/// </summary>");
         _w.Line("/// <param name=\"input\">The features of this timestep.</param>");
         _w.Line("/// <param name=\"output\">Receives the model output for this timestep.</param>");
+        _w.Line(MethodImplHot);
         using (_w.Braces("public void Step(in InputStep input, out OutputStep output)"))
         {
             _w.Line($"{Unsafe}.SkipInit(out output);");
@@ -50,16 +51,18 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <param name=\"input\">The <see cref=\"InputDim\"/> features of this timestep.</param>");
         _w.Line("/// <param name=\"output\">Receives the <see cref=\"OutputDim\"/> outputs of this timestep.</param>");
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        _w.Line(MethodImplHot);
         using (_w.Braces($"public void Step({ReadOnlySpan} input, {Span} output)"))
         {
+            // The throws live in helpers so that this wrapper stays a few instructions (no message-building frame).
             _w.Line("if (input.Length != InputDim)");
             _w.Line("{");
-            _w.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName}.Step expects one timestep of {{InputDim}} floats, but the input has {{input.Length}}.\", nameof(input));");
+            _w.Line($"    {Support}.ThrowStepInputLength(\"{_spec.ClassName}\", InputDim, input.Length);");
             _w.Line("}");
             _w.Line();
             _w.Line("if (output.Length != OutputDim)");
             _w.Line("{");
-            _w.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName}.Step writes {{OutputDim}} floats, but the output has room for {{output.Length}}.\", nameof(output));");
+            _w.Line($"    {Support}.ThrowStepOutputLength(\"{_spec.ClassName}\", OutputDim, output.Length);");
             _w.Line("}");
             _w.Line();
             _w.Line("StepCore(input, output);");

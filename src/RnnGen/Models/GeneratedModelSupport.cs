@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Linq;
 using System.Runtime.CompilerServices;
@@ -161,6 +162,20 @@ public static class GeneratedModelSupport
                 $"{typeof(TFrom).Name} declares the shape of {typeof(TTo).Name} but holds {Unsafe.SizeOf<TFrom>() / sizeof(float)} floats instead of {Unsafe.SizeOf<TTo>() / sizeof(float)}.");
         }
     }
+
+    /// <summary>Throws the <see cref="ArgumentException"/> of a streaming <c>Step</c> given the wrong number of input floats.</summary>
+    [DoesNotReturn]
+    public static void ThrowStepInputLength(string modelName, int inputDim, int length) =>
+        throw new ArgumentException(
+            string.Format(CultureInfo.InvariantCulture, "{0}.Step expects one timestep of {1} floats, but the input has {2}.", modelName, inputDim, length),
+            "input");
+
+    /// <summary>Throws the <see cref="ArgumentException"/> of a streaming <c>Step</c> given room for the wrong number of output floats.</summary>
+    [DoesNotReturn]
+    public static void ThrowStepOutputLength(string modelName, int outputDim, int length) =>
+        throw new ArgumentException(
+            string.Format(CultureInfo.InvariantCulture, "{0}.Step writes {1} floats, but the output has room for {2}.", modelName, outputDim, length),
+            "output");
 
     /// <summary>The exception for a stateful call whose batch size differs from the stored states'.</summary>
     public static InvalidOperationException StatefulBatchMismatch(string modelName, int storedBatch, int batch) =>
