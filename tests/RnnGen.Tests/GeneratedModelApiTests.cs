@@ -110,6 +110,27 @@ public class GeneratedModelApiTests
         Assert.Contains($"but the input has {length}", error.Message);
     }
 
+    [Theory]
+    [InlineData(1, 2, "input", "StatefulTagger.Step expects one timestep of 2 floats, but the input has 1.")]
+    [InlineData(2, 3, "output", "StatefulTagger.Step writes 2 floats, but the output has room for 3.")]
+    public void Step_with_a_bad_span_length_names_the_span_and_keeps_the_state(int inputLength, int outputLength, string parameter, string message)
+    {
+        var model = new StatefulTagger();
+        float[] sample = { 0.5f, -1f }, output = new float[StatefulTagger.OutputDim];
+        model.Step(sample, output);
+        var error = Assert.Throws<ArgumentException>(() => model.Step(new float[inputLength], new float[outputLength]));
+        Assert.Equal(parameter, error.ParamName);
+        Assert.StartsWith(message, error.Message);
+
+        // The refused call did not advance the stream: the next step equals a stream that never saw it.
+        var clean = new StatefulTagger();
+        float[] expected = new float[StatefulTagger.OutputDim], actual = new float[StatefulTagger.OutputDim];
+        clean.Step(sample, expected);
+        clean.Step(sample, expected);
+        model.Step(sample, actual);
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void Predict_on_a_batch_equals_Forward_on_each_row()
     {
