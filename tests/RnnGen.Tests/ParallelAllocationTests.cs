@@ -60,3 +60,43 @@ public class ParallelAllocationTests
         Assert.Equal(1f, outputs[17].Result[0] + outputs[17].Result[1] + outputs[17].Result[2], 5); // it did run
     }
 }
+
+/// <summary>
+/// Runs alone too: it fills the thread pool with blocked work items, which would stall tests running beside it.
+/// </summary>
+[Collection(nameof(ParallelAllocationTests))]
+public class ParallelWorkOnABusyPoolTests
+{
+    private sealed class ThreadRecorder : ParallelWork
+    {
+        public readonly int[] Threads = new int[3];
+
+        protected override void RunWorker(int worker, int workers) => Threads[worker] = Environment.CurrentManagedThreadId;
+    }
+
+    [Fact]
+    public void Shares_no_pool_thread_has_started_run_on_the_caller()
+    {
+        // Every pool thread is blocked and more blocked items wait ahead of ours in the queue, so no pool thread can
+        // start our shares before the caller gets to them: without the caller taking them, Run would wait for the
+        // blockers to be released, which only happens after Run returns.
+        // Not disposed: blocked items may still be waking up on it after the test ends.
+        var release = new System.Threading.ManualResetEventSlim(false);
+        int blockers = Math.Max(System.Threading.ThreadPool.ThreadCount, Environment.ProcessorCount) * 4 + 16;
+        for (int i = 0; i < blockers; i++)
+        {
+            System.Threading.ThreadPool.UnsafeQueueUserWorkItem(_ => release.Wait(), null);
+        }
+
+        try
+        {
+            var work = new ThreadRecorder();
+            work.Run(3);
+            Assert.All(work.Threads, thread => Assert.Equal(Environment.CurrentManagedThreadId, thread));
+        }
+        finally
+        {
+            release.Set();
+        }
+    }
+}

@@ -13,8 +13,8 @@ namespace RnnGen;
 /// <c>Parallel.For</c> allocates about 2 KB per call (its task, replication state and the closure), which a real-time
 /// caller running a batch per audio buffer or per frame would feel as garbage-collector work. This class keeps one
 /// thread-pool work item per extra worker and one completion event, queues the items with
-/// <see cref="ThreadPool.UnsafeQueueUserWorkItem(IThreadPoolWorkItem, bool)"/>, and runs worker 0 on the caller. An
-/// exception thrown by any worker is rethrown on the caller after every worker has finished. One instance runs one
+/// <see cref="ThreadPool.UnsafeQueueUserWorkItem(IThreadPoolWorkItem, bool)"/>, runs worker 0 on the caller, then runs
+/// on the caller any item no pool thread has picked up yet. An exception thrown by any worker is rethrown on the caller after every worker has finished. One instance runs one
 /// call at a time, like the model that owns it.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -55,6 +55,7 @@ public abstract class ParallelWork
             _allDone.Reset();
             for (int i = 0; i < workers - 1; i++)
             {
+                _items[i].Open();
                 ThreadPool.UnsafeQueueUserWorkItem(_items[i], preferLocal: false);
             }
         }
@@ -66,6 +67,13 @@ public abstract class ParallelWork
         catch (Exception e)
         {
             Record(e);
+        }
+
+        // The shares no pool thread has started yet run here: on a busy thread pool (a server calling from its own pool
+        // threads, say) the call then finishes at the speed of one core instead of waiting for a free thread.
+        for (int i = 0; i < workers - 1; i++)
+        {
+            _items[i].TryRun();
         }
 
         // Even when worker 0 failed: the others still use the caller's buffers until they finish.
@@ -91,10 +99,15 @@ public abstract class ParallelWork
         }
     }
 
+    // One worker's share. Whoever claims it first runs it: a pool thread through Execute, or the caller through TryRun.
+    // A queued item the caller already ran stays in the pool's queue and finds itself claimed when it comes up. If a
+    // later call has opened it again by then, that call has already set up its work, so running it runs that call's
+    // share, and the later call's own queued entry is the one that finds it claimed.
     private sealed class WorkItem : IThreadPoolWorkItem
     {
         private readonly ParallelWork _owner;
         private readonly int _worker;
+        private int _claimed = 1;
 
         public WorkItem(ParallelWork owner, int worker)
         {
@@ -102,8 +115,17 @@ public abstract class ParallelWork
             _worker = worker;
         }
 
-        public void Execute()
+        public void Open() => Volatile.Write(ref _claimed, 0);
+
+        public void Execute() => TryRun();
+
+        public void TryRun()
         {
+            if (Interlocked.Exchange(ref _claimed, 1) != 0)
+            {
+                return;
+            }
+
             try
             {
                 _owner.RunWorker(_worker, _owner._workers);
