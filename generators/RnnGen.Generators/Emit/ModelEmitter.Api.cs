@@ -26,6 +26,7 @@ internal sealed partial class ModelEmitter
             _w.Line("/// <param name=\"input\">The input sequence.</param>");
             _w.Line("/// <param name=\"output\">Receives the outputs.</param>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">A hand-written <typeparamref name=\"TInput\"/> claims the shape but is not its size.</exception>");
+            _w.Line(MethodImplHot);
             _w.Line($"public void Forward<TInput>(in TInput input, out Output output)");
             _w.Line($"    where TInput : struct, global::RnnGen.Shapes.ITensor<{SizeType(_spec.Timesteps)}, {SizeType(_spec.InputDim)}>");
             using (_w.Braces(string.Empty))

@@ -98,6 +98,7 @@ internal sealed partial class ModelEmitter
             _w.Line("/// <param name=\"outputs\">Receives the outputs, one per input.</param>");
             _w.Line("/// <param name=\"maxDegreeOfParallelism\">The most cores to use; 1 runs on the calling thread.</param>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">The buffers differ in length, or the degree is not positive.</exception>");
+            _w.Line(MethodImplHot);
             using (_w.Braces($"public void Forward(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int maxDegreeOfParallelism)"))
             {
                 _w.Line("if (maxDegreeOfParallelism < 1)");
@@ -177,6 +178,7 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <param name=\"output\">Receives batch x the output's floats.</param>");
         _w.Line("/// <returns>The batch size.</returns>");
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        _w.Line(MethodImplHot);
         using (_w.Braces($"public int Predict({ReadOnlySpan} input, {Span} output)"))
         {
             _w.Line($"int batch = {Support}.BatchSize(input.Length, Info);");

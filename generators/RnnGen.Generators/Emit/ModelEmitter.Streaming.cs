@@ -39,6 +39,7 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <param name=\"input\">The features of this timestep.</param>");
         _w.Line("/// <param name=\"output\">Receives the model output for this timestep.</param>");
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">A hand-written <typeparamref name=\"TInput\"/> claims the shape but is not its size.</exception>");
+        _w.Line(MethodImplHot);
         _w.Line("public void Step<TInput>(in TInput input, out OutputStep output)");
         _w.Line($"    where TInput : struct, global::RnnGen.Shapes.ITensor<{SizeType(_spec.InputDim)}>");
         using (_w.Braces(string.Empty))
