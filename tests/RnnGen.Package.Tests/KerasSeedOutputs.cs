@@ -67,7 +67,7 @@ internal static class KerasSeedOutputs
         return matches[0].Values;
     }
 
-    private static void AssertClose(float[] expected, float[] actual, string name, string log)
+    internal static void AssertClose(float[] expected, float[] actual, string name, string log)
     {
         Assert.True(expected.Length == actual.Length, $"{name}: {actual.Length} values, Keras printed {expected.Length}\n{log}");
         for (int i = 0; i < expected.Length; i++)
