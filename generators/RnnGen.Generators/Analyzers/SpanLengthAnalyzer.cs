@@ -9,9 +9,11 @@ using RnnGen.Generators.Diagnostics;
 namespace RnnGen.Generators.Analyzers;
 
 /// <summary>
-/// RNNG100: a span argument of a generated model's <c>Predict</c>, <c>Step</c> or <c>Forward</c> that is an array or
-/// <c>stackalloc</c> of constant length, and that length can never fit the model (the typed overloads make such
-/// mistakes impossible; the span overloads can only throw at run time, so this warns at the call).
+/// RNNG100: a span argument of a generated model's <c>Predict</c>, <c>Step</c> or <c>Forward</c> that is an array,
+/// <c>stackalloc</c> or collection expression of constant length, and that length can never fit the model (the typed
+/// overloads make such mistakes impossible; the span overloads can only throw at run time, so this warns at the call).
+/// The batch <c>Forward</c> overloads take spans (or memory) of the model's <c>Input</c> and <c>Output</c> tensors and
+/// need one output per input: outputs of a constant length other than the inputs' are flagged too.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
@@ -49,6 +51,11 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
             return;
         }
 
+        if (method.Name == "Forward")
+        {
+            AnalyzeBatch(context, invocation, type);
+        }
+
         int? timesteps = Constant(type, "Timesteps"), inputDim = Constant(type, "InputDim"), outputDim = Constant(type, "OutputDim");
         int? outputLength = Constant(type, "OutputLength");
         if (timesteps is null || inputDim is null || outputDim is null || outputLength is null)
@@ -84,10 +91,53 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     DiagnosticDescriptors.SpanLengthMismatch, argument.Value.Syntax.GetLocation(),
-                    type.Name, method.Name, expected, kind, length));
+                    type.Name, method.Name, expected, kind, Count(length, "float")));
             }
         }
     }
+
+    // The batch Forward(ReadOnlySpan<Input> inputs, Span<Output> outputs) and its ReadOnlyMemory/Memory twin throw unless
+    // both have the same length (ModelEmitter.Batch); the warning goes on the outputs, the argument the exception names.
+    private static void AnalyzeBatch(OperationAnalysisContext context, IInvocationOperation invocation, INamedTypeSymbol type)
+    {
+        IArgumentOperation? inputs = null, outputs = null;
+        foreach (IArgumentOperation argument in invocation.Arguments)
+        {
+            switch (argument.Parameter is { } parameter ? BufferElement(parameter.Type, invocation.TargetMethod.ContainingType) : null)
+            {
+                case "Input":
+                    inputs = argument;
+                    break;
+                case "Output":
+                    outputs = argument;
+                    break;
+            }
+        }
+
+        if (inputs is null || outputs is null
+            || ConstantLength(inputs.Value, out _) is not int inputCount
+            || ConstantLength(outputs.Value, out string kind) is not int outputCount
+            || inputCount == outputCount)
+        {
+            return;
+        }
+
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.SpanLengthMismatch, outputs.Value.Syntax.GetLocation(),
+            type.Name, "Forward", $"one output per input ({Count(inputCount, "output")} for {Count(inputCount, "input")})", kind,
+            Count(outputCount, "output")));
+    }
+
+    // "Input" or "Output" for a Span, ReadOnlySpan, Memory or ReadOnlyMemory of the model's own tensor of that name.
+    private static string? BufferElement(ITypeSymbol type, INamedTypeSymbol model) =>
+        type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan" or "Memory" or "ReadOnlyMemory", ContainingNamespace.Name: "System", TypeArguments.Length: 1 } buffer
+        && buffer.ContainingNamespace.ContainingNamespace.IsGlobalNamespace
+        && buffer.TypeArguments[0] is INamedTypeSymbol { Name: "Input" or "Output" } element
+        && SymbolEqualityComparer.Default.Equals(element.ContainingType, model)
+            ? element.Name
+            : null;
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 
     // What the parameter needs, when `length` cannot be it; null when the length fits.
     private static string? Expected(string method, string parameter, int length, int timesteps, int inputDim, int outputDim, int outputLength, int? batch)
@@ -124,7 +174,8 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
         type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System", TypeArguments.Length: 1 } span
         && span.TypeArguments[0].SpecialType == SpecialType.System_Single;
 
-    // The length of an array creation or stackalloc with constant size, seen through the conversion to a span.
+    // The length of an array creation, stackalloc or collection expression with constant size, seen through the
+    // conversion to a span.
     private static int? ConstantLength(IOperation value, out string kind)
     {
         kind = "array";
@@ -150,6 +201,10 @@ public sealed class SpanLengthAnalyzer : DiagnosticAnalyzer
             case ImplicitStackAllocArrayCreationExpressionSyntax implicitStackalloc:
                 kind = "stackalloc";
                 return implicitStackalloc.Initializer.Expressions.Count;
+            case CollectionExpressionSyntax collection:
+                // A spread (`[..items]`) adds a length only known at run time.
+                kind = "collection expression";
+                return collection.Elements.All(element => element is ExpressionElementSyntax) ? collection.Elements.Count : null;
         }
 
         return null;

@@ -129,10 +129,10 @@ internal static class DiagnosticDescriptors
         "RNNG023", "Model class has a primary constructor",
         "'{0}' has a primary constructor; RnnGen adds the constructors {0}() and {0}(int seed), which a primary constructor would have to call. Remove the parameter list and use fields or properties.");
 
-    /// <summary>RNNG100 (SpanLengthAnalyzer): "{0}.{1} expects {2}, but this {3} has {4} floats"</summary>
+    /// <summary>RNNG100 (SpanLengthAnalyzer): "{0}.{1} expects {2}, but this {3} has {4}" ({4}: "19 floats", "2 outputs")</summary>
     public static readonly DiagnosticDescriptor SpanLengthMismatch = new(
         "RNNG100", "Span length cannot fit the model",
-        "{0}.{1} expects {2}, but this {3} has {4} floats",
+        "{0}.{1} expects {2}, but this {3} has {4}",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
