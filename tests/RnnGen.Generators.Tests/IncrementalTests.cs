@@ -37,6 +37,28 @@ public class IncrementalTests
         CompilationHarness.Run(Model).AssertRerunIsCached();
     }
 
+    [Theory]
+    [InlineData(IncrementalStepRunReason.Unchanged)]
+    [InlineData(IncrementalStepRunReason.Modified)]
+    [InlineData(IncrementalStepRunReason.New)]
+    public void Rerun_check_requires_the_model_step_to_be_cached(IncrementalStepRunReason specReason)
+    {
+        // The snapshot tests' caching check: other steps may be Cached or Unchanged, the model step only Cached. Without
+        // this, a spec that re-ran and happened to compare equal (Unchanged) would pass as cached.
+        var reasons = new Dictionary<string, IncrementalStepRunReason[]>
+        {
+            ["Extract"] = new[] { IncrementalStepRunReason.Unchanged },
+            ["Parse"] = new[] { IncrementalStepRunReason.Unchanged },
+            ["Diagnostics"] = new[] { IncrementalStepRunReason.Cached },
+        };
+        GeneratorRunInspection.AssertCachedRerun(new Dictionary<string, IncrementalStepRunReason[]>(reasons) { ["Spec"] = new[] { IncrementalStepRunReason.Cached } });
+
+        reasons["Spec"] = new[] { IncrementalStepRunReason.Cached, specReason };
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => GeneratorRunInspection.AssertCachedRerun(reasons));
+        reasons.Remove("Spec");
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => GeneratorRunInspection.AssertCachedRerun(reasons));
+    }
+
     [Fact]
     public void New_unrelated_file_leaves_every_step_cached()
     {
