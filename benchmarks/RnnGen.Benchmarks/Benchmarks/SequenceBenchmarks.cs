@@ -34,7 +34,7 @@ public class SequenceBenchmarks
     [Params(SequenceLayer.SimpleRnn, SequenceLayer.Lstm, SequenceLayer.Gru, SequenceLayer.BiLstm)]
     public SequenceLayer Layer { get; set; }
 
-    [Params(32, 128)]
+    [Params(16, 32, 64, 128)]
     public int Units { get; set; }
 
     [Params(1, 64)]
@@ -112,13 +112,21 @@ public sealed class SequenceCase
 
     public static SequenceCase Create(SequenceLayer layer, int units, int batch) => (layer, units) switch
     {
+        (SequenceLayer.SimpleRnn, 16) => Build(new SimpleRnnSequence16(), batch),
         (SequenceLayer.SimpleRnn, 32) => Build(new SimpleRnnSequence32(), batch),
+        (SequenceLayer.SimpleRnn, 64) => Build(new SimpleRnnSequence64(), batch),
         (SequenceLayer.SimpleRnn, 128) => Build(new SimpleRnnSequence128(), batch),
+        (SequenceLayer.Lstm, 16) => Build(new LstmSequence16(), batch),
         (SequenceLayer.Lstm, 32) => Build(new LstmSequence32(), batch),
+        (SequenceLayer.Lstm, 64) => Build(new LstmSequence64(), batch),
         (SequenceLayer.Lstm, 128) => Build(new LstmSequence128(), batch),
+        (SequenceLayer.Gru, 16) => Build(new GruSequence16(), batch),
         (SequenceLayer.Gru, 32) => Build(new GruSequence32(), batch),
+        (SequenceLayer.Gru, 64) => Build(new GruSequence64(), batch),
         (SequenceLayer.Gru, 128) => Build(new GruSequence128(), batch),
+        (SequenceLayer.BiLstm, 16) => Build(new BiLstmSequence16(), batch),
         (SequenceLayer.BiLstm, 32) => Build(new BiLstmSequence32(), batch),
+        (SequenceLayer.BiLstm, 64) => Build(new BiLstmSequence64(), batch),
         (SequenceLayer.BiLstm, 128) => Build(new BiLstmSequence128(), batch),
         _ => throw new ArgumentException($"No sequence model is declared for {layer}({units}) (Models/SequenceModels.cs)."),
     };

@@ -109,19 +109,35 @@ public partial class GruStep128x1 : IWholeSequenceModel<GruStep128x1.Input, GruS
 
 public partial class GruStep128x8 : IWholeSequenceModel<GruStep128x8.Input, GruStep128x8.Output>;
 
+public partial class SimpleRnnSequence16 : IWholeSequenceModel<SimpleRnnSequence16.Input, SimpleRnnSequence16.Output>;
+
 public partial class SimpleRnnSequence32 : IWholeSequenceModel<SimpleRnnSequence32.Input, SimpleRnnSequence32.Output>;
+
+public partial class SimpleRnnSequence64 : IWholeSequenceModel<SimpleRnnSequence64.Input, SimpleRnnSequence64.Output>;
 
 public partial class SimpleRnnSequence128 : IWholeSequenceModel<SimpleRnnSequence128.Input, SimpleRnnSequence128.Output>;
 
+public partial class LstmSequence16 : IWholeSequenceModel<LstmSequence16.Input, LstmSequence16.Output>;
+
 public partial class LstmSequence32 : IWholeSequenceModel<LstmSequence32.Input, LstmSequence32.Output>;
+
+public partial class LstmSequence64 : IWholeSequenceModel<LstmSequence64.Input, LstmSequence64.Output>;
 
 public partial class LstmSequence128 : IWholeSequenceModel<LstmSequence128.Input, LstmSequence128.Output>;
 
+public partial class GruSequence16 : IWholeSequenceModel<GruSequence16.Input, GruSequence16.Output>;
+
 public partial class GruSequence32 : IWholeSequenceModel<GruSequence32.Input, GruSequence32.Output>;
+
+public partial class GruSequence64 : IWholeSequenceModel<GruSequence64.Input, GruSequence64.Output>;
 
 public partial class GruSequence128 : IWholeSequenceModel<GruSequence128.Input, GruSequence128.Output>;
 
+public partial class BiLstmSequence16 : IWholeSequenceModel<BiLstmSequence16.Input, BiLstmSequence16.Output>;
+
 public partial class BiLstmSequence32 : IWholeSequenceModel<BiLstmSequence32.Input, BiLstmSequence32.Output>;
+
+public partial class BiLstmSequence64 : IWholeSequenceModel<BiLstmSequence64.Input, BiLstmSequence64.Output>;
 
 public partial class BiLstmSequence128 : IWholeSequenceModel<BiLstmSequence128.Input, BiLstmSequence128.Output>;
 
@@ -146,11 +162,19 @@ public partial class GruStep64x8 : IStreamingModel<GruStep64x8.InputStep, GruSte
 public partial class GruStep128x1 : IStreamingModel<GruStep128x1.InputStep, GruStep128x1.OutputStep>;
 public partial class GruStep128x8 : IStreamingModel<GruStep128x8.InputStep, GruStep128x8.OutputStep>;
 
+public partial class SimpleRnnSequence16 : IBatchModel<SimpleRnnSequence16.Input, SimpleRnnSequence16.Output>;
 public partial class SimpleRnnSequence32 : IBatchModel<SimpleRnnSequence32.Input, SimpleRnnSequence32.Output>;
+public partial class SimpleRnnSequence64 : IBatchModel<SimpleRnnSequence64.Input, SimpleRnnSequence64.Output>;
 public partial class SimpleRnnSequence128 : IBatchModel<SimpleRnnSequence128.Input, SimpleRnnSequence128.Output>;
+public partial class LstmSequence16 : IBatchModel<LstmSequence16.Input, LstmSequence16.Output>;
 public partial class LstmSequence32 : IBatchModel<LstmSequence32.Input, LstmSequence32.Output>;
+public partial class LstmSequence64 : IBatchModel<LstmSequence64.Input, LstmSequence64.Output>;
 public partial class LstmSequence128 : IBatchModel<LstmSequence128.Input, LstmSequence128.Output>;
+public partial class GruSequence16 : IBatchModel<GruSequence16.Input, GruSequence16.Output>;
 public partial class GruSequence32 : IBatchModel<GruSequence32.Input, GruSequence32.Output>;
+public partial class GruSequence64 : IBatchModel<GruSequence64.Input, GruSequence64.Output>;
 public partial class GruSequence128 : IBatchModel<GruSequence128.Input, GruSequence128.Output>;
+public partial class BiLstmSequence16 : IBatchModel<BiLstmSequence16.Input, BiLstmSequence16.Output>;
 public partial class BiLstmSequence32 : IBatchModel<BiLstmSequence32.Input, BiLstmSequence32.Output>;
+public partial class BiLstmSequence64 : IBatchModel<BiLstmSequence64.Input, BiLstmSequence64.Output>;
 public partial class BiLstmSequence128 : IBatchModel<BiLstmSequence128.Input, BiLstmSequence128.Output>;

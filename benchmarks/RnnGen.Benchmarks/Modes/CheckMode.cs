@@ -31,7 +31,7 @@ public static class CheckMode
 
             foreach (SequenceLayer layer in Enum.GetValues<SequenceLayer>())
             {
-                foreach (int units in new[] { 32, 128 })
+                foreach (int units in new[] { 16, 32, 64, 128 })
                 {
                     // Batch 3, not 64: the check covers every sequence position and the batch path in less time.
                     SequenceCase.Create(layer, units, batch: 3).CheckAgreement();
