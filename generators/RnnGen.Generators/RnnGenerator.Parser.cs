@@ -44,6 +44,13 @@ public sealed partial class RnnGenerator
         return (hasError ? null : spec, parser.Diagnostics.ToEquatableArray());
     }
 
+    /// <summary>
+    /// What reaches a layer of a stack: the width and whether it is a sequence (null where an earlier error leaves it
+    /// unknown), the layer that produced it (0: the model input), and the last recurrent layer before it, the only kind
+    /// of layer that drops the time axis.
+    /// </summary>
+    private readonly record struct Incoming(int? Width, bool? IsSequence, int Producer, AttributeKind ProducerKind, int LastRecurrent, AttributeKind LastRecurrentKind);
+
     private sealed class ModelParser
     {
         private readonly ModelInput _input;
@@ -69,9 +76,10 @@ public sealed partial class RnnGenerator
             {
                 if (layers.Count > 1)
                 {
+                    string named = ListOf(layers.Select((l, i) => $"[{l.Kind}] (layer {i + 1})").ToList());
                     foreach (AttributeInput extra in layers.Skip(1))
                     {
-                        Report(DiagnosticDescriptors.LayersWithoutSequential, extra.Location, _input.DisplayName, layers.Count);
+                        Report(DiagnosticDescriptors.LayersWithoutSequential, extra.Location, _input.DisplayName, layers.Count, named);
                     }
 
                     return null;
@@ -90,15 +98,11 @@ public sealed partial class RnnGenerator
                 return null;
             }
 
-            if (!InputShape(sequential, layers, out int timesteps, out int inputDim))
-            {
-                // Still check each layer's own arguments, so one build reports every mistake.
-                InferLayers(layers, 1, 1, checkShapes: false);
-                return null;
-            }
-
-            List<LayerSpec> specs = InferLayers(layers, timesteps, inputDim, checkShapes: true);
-            if (specs.Count != layers.Count)
+            // With a bad input shape, still check every layer (its own arguments, and its shape against the layers
+            // before it where that is known), so one build reports every mistake.
+            InputShape(sequential, layers, out int? knownTimesteps, out int? knownInputDim);
+            List<LayerSpec> specs = InferLayers(layers, knownTimesteps, knownInputDim);
+            if (knownTimesteps is not int timesteps || knownInputDim is not int inputDim || specs.Count != layers.Count)
             {
                 return null;
             }
@@ -160,65 +164,71 @@ public sealed partial class RnnGenerator
         }
 
         // The model input shape: [Sequential]'s Timesteps/InputDim, else the first layer's (Keras input_shape on the
-        // first layer). Both declared and different is a contradiction on the layer.
-        private bool InputShape(AttributeInput? sequential, List<AttributeInput> layers, out int timesteps, out int inputDim)
+        // first layer). Both declared and different is a contradiction on the layer. Null where it is missing or wrong.
+        private void InputShape(AttributeInput? sequential, List<AttributeInput> layers, out int? timesteps, out int? inputDim)
         {
-            AttributeInput first = layers.FirstOrDefault(l => l.Kind != AttributeKind.Dropout) ?? layers[0];
+            AttributeInput first = FirstShapedLayer(layers);
             int firstIndex = layers.IndexOf(first) + 1;
             string owner = sequential is null ? LayerLabel(firstIndex, first.Kind) : $"'{_input.DisplayName}' ([Sequential])";
-            bool ok = Dimension(sequential, first, firstIndex, owner, "Timesteps", MaxTimesteps, DiagnosticDescriptors.InvalidTimesteps, out timesteps);
-            ok &= Dimension(sequential, first, firstIndex, owner, "InputDim", MaxWidth, DiagnosticDescriptors.InvalidInputDim, out inputDim);
-            return ok;
+
+            // Only a recurrent layer has Timesteps and InputDim properties (DenseAttribute and DropoutAttribute do not),
+            // so suggest the first layer only when it is one.
+            string where = sequential is null ? "is missing"
+                : IsRecurrent(layers[0].Kind) ? "is missing: declare it on [Sequential] or on the first layer"
+                : "is missing: declare it on [Sequential]";
+            timesteps = Dimension(sequential, first, firstIndex, owner, where, "Timesteps", MaxTimesteps, DiagnosticDescriptors.InvalidTimesteps);
+            inputDim = Dimension(sequential, first, firstIndex, owner, where, "InputDim", MaxWidth, DiagnosticDescriptors.InvalidInputDim);
         }
 
-        private bool Dimension(AttributeInput? sequential, AttributeInput first, int firstIndex, string owner, string name, int max,
-            Microsoft.CodeAnalysis.DiagnosticDescriptor missing, out int value)
+        private int? Dimension(AttributeInput? sequential, AttributeInput first, int firstIndex, string owner, string whereMissing,
+            string name, int max, Microsoft.CodeAnalysis.DiagnosticDescriptor missing)
         {
             ArgumentInput? onModel = sequential?.Find(name);
             ArgumentInput? onLayer = first.Find(name);
             ArgumentInput? declared = onModel ?? onLayer;
-            value = 0;
             if (declared is null)
             {
-                string where = sequential is null ? "is missing" : "is missing: declare it on [Sequential] or on the first layer";
-                Report(missing, (sequential ?? first).Location, owner, where);
-                return false;
+                Report(missing, (sequential ?? first).Location, owner, whereMissing);
+                return null;
             }
 
             if (declared.HasError || declared.Value is not int number)
             {
-                return false; // the compiler reports the bad constant itself
+                return null; // the compiler reports the bad constant itself
             }
 
             if (number <= 0)
             {
                 Report(missing, declared.Location, owner, $"is {number}, which is not positive");
-                return false;
+                return null;
             }
 
             if (number > max)
             {
                 Report(DiagnosticDescriptors.SizeTooLarge, declared.Location, owner, name, number, max);
-                return false;
+                return null;
             }
 
             if (onModel is not null && onLayer is not null && !onLayer.HasError && onLayer.Value is int layerValue && layerValue != number)
             {
                 Report(DiagnosticDescriptors.ContradictingShape, onLayer.Location, firstIndex, first.Kind, name, layerValue, number, "declared on [Sequential]");
-                return false;
+                return null;
             }
 
-            value = number;
-            return true;
+            return number;
         }
 
-        private List<LayerSpec> InferLayers(List<AttributeInput> layers, int timesteps, int inputDim, bool checkShapes)
+        // The layer whose Timesteps/InputDim InputShape reads: the first that is not a Dropout.
+        private static AttributeInput FirstShapedLayer(List<AttributeInput> layers) =>
+            layers.FirstOrDefault(l => l.Kind != AttributeKind.Dropout) ?? layers[0];
+
+        // Null timesteps or inputDim: the model input shape is missing or wrong (already reported). The layers are still
+        // checked, against what is known.
+        private List<LayerSpec> InferLayers(List<AttributeInput> layers, int? timesteps, int? inputDim)
         {
             var specs = new List<LayerSpec>();
-            bool isSequence = true;
-            int width = inputDim;
-            int producer = 0; // the layer whose output feeds the next; 0 is the model input
-            AttributeKind producerKind = AttributeKind.Sequential;
+            var incoming = new Incoming(inputDim, IsSequence: true, Producer: 0, AttributeKind.Sequential, LastRecurrent: 0, AttributeKind.Sequential);
+            int firstShaped = layers.IndexOf(FirstShapedLayer(layers));
             bool valid = true;
 
             for (int i = 0; i < layers.Count; i++)
@@ -226,36 +236,79 @@ public sealed partial class RnnGenerator
                 _cancellationToken.ThrowIfCancellationRequested();
                 AttributeInput layer = layers[i];
                 int number = i + 1;
-                AttributeInput? next = layers.Skip(i + 1).FirstOrDefault(l => l.Kind != AttributeKind.Dropout);
                 LayerSpec? spec = layer.Kind switch
                 {
-                    AttributeKind.Dense => ParseDense(layer, number, width, isSequence),
-                    AttributeKind.Dropout => ParseDropout(layer, number, width, isSequence),
-                    _ => ParseRecurrent(layer, number, width, isSequence, timesteps, producer, producerKind, next, layers.IndexOf(next!) + 1, isFirst: i == 0 || !checkShapes),
+                    AttributeKind.Dense => ParseDense(layer, number, incoming),
+                    AttributeKind.Dropout => ParseDropout(layer, number, incoming),
+                    // InputShape has already checked the Timesteps/InputDim the first layer declares.
+                    _ => ParseRecurrent(layers, i, incoming, timesteps, checkDeclaredShape: i != firstShaped),
                 };
 
                 if (spec is null)
                 {
                     valid = false;
-                    continue;
+                }
+                else
+                {
+                    specs.Add(spec);
                 }
 
-                specs.Add(spec);
+                // Dropout passes its input on unchanged. Any other layer feeds the next one what it computes, and a layer
+                // with errors still what it declares, so the next layer is checked against that rather than against a
+                // width from further back.
                 if (layer.Kind != AttributeKind.Dropout)
                 {
-                    width = spec.OutputWidth;
-                    isSequence = spec.OutputIsSequence;
-                    producer = number;
-                    producerKind = layer.Kind;
+                    (int? width, bool? isSequence) = spec is null
+                        ? DeclaredOutput(layer, incoming)
+                        : (spec.OutputWidth, spec.OutputIsSequence);
+                    bool recurrent = IsRecurrent(layer.Kind);
+                    incoming = new Incoming(width, isSequence, number, layer.Kind,
+                        recurrent ? number : incoming.LastRecurrent, recurrent ? layer.Kind : incoming.LastRecurrentKind);
                 }
             }
 
             return valid ? specs : new List<LayerSpec>();
         }
 
-        private LayerSpec? ParseRecurrent(AttributeInput layer, int number, int width, bool isSequence, int timesteps,
-            int producer, AttributeKind producerKind, AttributeInput? next, int nextNumber, bool isFirst)
+        // The output of a layer that has errors, as far as its declaration says: its width when its units (and, for a
+        // Bidirectional layer, its merge mode) are valid, and whether it returns a sequence when ReturnSequences
+        // compiled. A Dense layer keeps its input's time axis, or its absence (Keras Dense acts on the last axis).
+        private static (int? Width, bool? IsSequence) DeclaredOutput(AttributeInput layer, Incoming incoming)
         {
+            int? units = layer.Find("units") is { HasError: false, Value: int value } && value > 0 && value <= MaxWidth ? value : null;
+            if (layer.Kind == AttributeKind.Dense)
+            {
+                return (units, incoming.IsSequence);
+            }
+
+            bool? bidirectional = KnownBool(layer, "Bidirectional", false);
+            MergeMode? mergeMode = layer.Find("MergeMode") switch
+            {
+                null => MergeMode.Concat,
+                { HasError: false, Value: int mode } when mode >= (int)MergeMode.Concat && mode <= (int)MergeMode.None => (MergeMode)mode,
+                _ => null,
+            };
+            int? width = bidirectional switch
+            {
+                false => units,
+                // MergeMode.None passes two tensors on, which RNNG014 reports; there is no one width to check against.
+                true => mergeMode switch
+                {
+                    MergeMode.Concat => 2 * units,
+                    MergeMode.Sum or MergeMode.Mul or MergeMode.Ave => units,
+                    _ => null,
+                },
+                null => null,
+            };
+            return (width, KnownBool(layer, "ReturnSequences", false));
+        }
+
+        private LayerSpec? ParseRecurrent(List<AttributeInput> layers, int index, Incoming incoming, int? timesteps, bool checkDeclaredShape)
+        {
+            AttributeInput layer = layers[index];
+            int number = index + 1;
+            AttributeInput? next = layers.Skip(index + 1).FirstOrDefault(l => l.Kind != AttributeKind.Dropout);
+            int nextNumber = layers.IndexOf(next!) + 1;
             LayerKind kind = layer.Kind switch
             {
                 AttributeKind.SimpleRnn => LayerKind.SimpleRnn,
@@ -290,14 +343,24 @@ public sealed partial class RnnGenerator
             string recurrentInitializer = Initializer(layer, number, "RecurrentInitializer", "orthogonal", isMatrix: true);
             string biasInitializer = Initializer(layer, number, "BiasInitializer", "zeros", isMatrix: biasRows == 2);
 
-            if (!isSequence)
+            if (incoming.IsSequence == false)
             {
-                Report(DiagnosticDescriptors.RecurrentLayerWithoutSequence, layer.Location, number, layer.Kind, producer, producerKind);
+                // Only a recurrent layer drops the time axis (the model input has one, and Dense and Dropout keep a
+                // 2-D input 2-D, as in Keras), so the fix is on the last recurrent layer, whatever lies in between.
+                List<AttributeKind> between = layers.Skip(incoming.LastRecurrent).Take(index - incoming.LastRecurrent).Select(l => l.Kind).ToList();
+                string passedOn = between.Count switch
+                {
+                    0 => string.Empty,
+                    1 => $", and the layer in between ({between[0]}) keeps it without a time axis",
+                    _ => $", and the layers in between ({string.Join(", ", between)}) keep it without a time axis",
+                };
+                Report(DiagnosticDescriptors.RecurrentLayerWithoutSequence, layer.Location, number, layer.Kind,
+                    incoming.LastRecurrent, incoming.LastRecurrentKind, passedOn);
             }
-            else if (!isFirst)
+            else if (incoming.IsSequence == true && checkDeclaredShape)
             {
-                CheckDeclaredShape(layer, number, "Timesteps", timesteps, producer, producerKind);
-                CheckDeclaredShape(layer, number, "InputDim", width, producer, producerKind);
+                CheckDeclaredShape(layer, number, "Timesteps", timesteps, incoming);
+                CheckDeclaredShape(layer, number, "InputDim", incoming.Width, incoming);
             }
 
             if (next is not null)
@@ -326,14 +389,18 @@ public sealed partial class RnnGenerator
 
             int outputWidth = bidirectional && mergeMode == MergeMode.Concat ? 2 * units : units;
             return new LayerSpec(
-                kind, number - 1, name, innerName, units, width, InputIsSequence: true, outputWidth, returnSequences,
+                kind, number - 1, name, innerName, units, incoming.Width ?? 0, InputIsSequence: true, outputWidth, returnSequences,
                 activation, recurrentActivation, useBias, UnitForgetBias: kind == LayerKind.Lstm && Bool(layer, "UnitForgetBias", true),
                 resetAfter, returnSequences, returnState, goBackwards, stateful, bidirectional, mergeMode,
                 kernelInitializer, recurrentInitializer, biasInitializer, dropout, recurrentDropout);
         }
 
-        private LayerSpec? ParseDense(AttributeInput layer, int number, int width, bool isSequence)
+        // A width or sequence flag the stack leaves unknown only follows a layer with errors, so the spec built with a
+        // stand-in value is never emitted.
+        private LayerSpec? ParseDense(AttributeInput layer, int number, Incoming incoming)
         {
+            int width = incoming.Width ?? 0;
+            bool isSequence = incoming.IsSequence ?? true;
             int errors = Diagnostics.Count;
             int units = Units(layer, number);
             string activation = Activation(layer, number, "Activation", "linear", allowSoftmax: true);
@@ -351,8 +418,10 @@ public sealed partial class RnnGenerator
                 kernelInitializer, "zeros", biasInitializer, 0, 0);
         }
 
-        private LayerSpec? ParseDropout(AttributeInput layer, int number, int width, bool isSequence)
+        private LayerSpec? ParseDropout(AttributeInput layer, int number, Incoming incoming)
         {
+            int width = incoming.Width ?? 0;
+            bool isSequence = incoming.IsSequence ?? true;
             int errors = Diagnostics.Count;
             double rate = Rate(layer, number, "rate");
             if (Diagnostics.Skip(errors).Any(IsError))
@@ -391,12 +460,13 @@ public sealed partial class RnnGenerator
             return fits;
         }
 
-        private void CheckDeclaredShape(AttributeInput layer, int number, string name, int inferred, int producer, AttributeKind producerKind)
+        // Skipped when the inferred value is unknown: an earlier error left it so, and comparing would invent a mistake.
+        private void CheckDeclaredShape(AttributeInput layer, int number, string name, int? inferred, Incoming incoming)
         {
             ArgumentInput? declared = layer.Find(name);
-            if (declared is { HasError: false, Value: int value } && value != inferred)
+            if (inferred is not null && declared is { HasError: false, Value: int value } && value != inferred)
             {
-                string source = producer == 0 ? "the model input" : $"the output of layer {producer} ({producerKind})";
+                string source = incoming.Producer == 0 ? "the model input" : $"the output of layer {incoming.Producer} ({incoming.ProducerKind})";
                 Report(DiagnosticDescriptors.ContradictingShape, declared.Location, number, layer.Kind, name, value, inferred, source);
             }
         }
@@ -496,6 +566,15 @@ public sealed partial class RnnGenerator
         private static bool Bool(AttributeInput layer, string property, bool defaultValue) =>
             layer.Find(property) is { HasError: false, Value: bool value } ? value : defaultValue;
 
+        // Null when the argument is written but did not compile: its value is unknown, not the default.
+        private static bool? KnownBool(AttributeInput layer, string property, bool defaultValue) =>
+            layer.Find(property) switch
+            {
+                null => defaultValue,
+                { HasError: false, Value: bool value } => value,
+                _ => null,
+            };
+
         private MergeMode Merge(AttributeInput layer, int number, bool bidirectional)
         {
             ArgumentInput? argument = layer.Find("MergeMode");
@@ -545,6 +624,12 @@ public sealed partial class RnnGenerator
         }
 
         private static string LayerLabel(int number, AttributeKind kind) => $"Layer {number} ({kind})";
+
+        private static bool IsRecurrent(AttributeKind kind) => kind is AttributeKind.SimpleRnn or AttributeKind.Lstm or AttributeKind.Gru;
+
+        // "a", "a and b", "a, b and c".
+        private static string ListOf(IReadOnlyList<string> items) =>
+            items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[items.Count - 1];
 
         private static long ParameterCount(LayerSpec spec) =>
             spec.Directions * LayerShapes.ParameterCount(spec.Kind, spec.InputWidth, spec.Units, spec.UseBias, spec.ResetAfter);

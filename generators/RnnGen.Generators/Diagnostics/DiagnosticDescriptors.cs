@@ -63,15 +63,15 @@ internal static class DiagnosticDescriptors
         "RNNG010", "Bidirectional over a GoBackwards layer",
         "Layer {0} ({1}): Bidirectional cannot wrap a layer with GoBackwards = true: its backward copy already reads the sequence in reverse, and Keras 3 rejects the pair ('Forward layer and backward layer should have different go_backwards value'). Remove GoBackwards.");
 
-    /// <summary>RNNG011: "'{0}' has {1} layer attributes but no [Sequential]: add [Sequential] before them to declare a stack, or keep a single layer attribute."</summary>
+    /// <summary>RNNG011: "'{0}' has {1} layer attributes, {2}, but no [Sequential]: add [Sequential] before them to declare a stack, or keep a single layer attribute." ({2} is "[Lstm] (layer 1) and [Dense] (layer 2)".)</summary>
     public static readonly DiagnosticDescriptor LayersWithoutSequential = Error(
         "RNNG011", "Several layers without [Sequential]",
-        "'{0}' has {1} layer attributes but no [Sequential]: add [Sequential] before them to declare a stack, or keep a single layer attribute.");
+        "'{0}' has {1} layer attributes, {2}, but no [Sequential]: add [Sequential] before them to declare a stack, or keep a single layer attribute.");
 
-    /// <summary>RNNG012: "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) returns only its last output: set ReturnSequences = true on layer {2}."</summary>
+    /// <summary>RNNG012: "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) returns only its last output{4}: set ReturnSequences = true on layer {2}." ({2} is the last recurrent layer before it; {4} is empty or ", and the layers in between (Dropout, Dense) keep it without a time axis".)</summary>
     public static readonly DiagnosticDescriptor RecurrentLayerWithoutSequence = Error(
         "RNNG012", "Recurrent layer after a layer that returns no sequence",
-        "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) returns only its last output: set ReturnSequences = true on layer {2}.");
+        "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) returns only its last output{4}: set ReturnSequences = true on layer {2}.");
 
     /// <summary>RNNG013: "Layer {0} ({1}) declares {2} = {3}, but its input has {2} = {4} ({5}): remove {2} from layer {0}, or make them agree."</summary>
     public static readonly DiagnosticDescriptor ContradictingShape = Error(
