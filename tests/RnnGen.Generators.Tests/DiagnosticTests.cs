@@ -558,7 +558,7 @@ public class DiagnosticTests
         foreach (Case mistake in s_cases)
         {
             GeneratorRun run = CompilationHarness.Run(Header + mistake.Declaration);
-            run.AssertRerunIsCached();
+            run.AssertRerunIsCached(TrackingNames.Diagnostics);
             text.Append("## ").AppendLine(mistake.Name);
             foreach (string line in mistake.Declaration.Split('\n'))
             {
