@@ -36,7 +36,8 @@ public sealed class InspectTests
         string declaration = info.ToDeclaration("BiLstm");
         Assert.Contains("[Sequential(Timesteps = 3, InputDim = 4)]", declaration);
         Assert.Contains("[Lstm(6, RecurrentActivation = \"hard_sigmoid_keras2\", ReturnSequences = true, Bidirectional = true)]", declaration);
-        Assert.Contains("// activation_5 (Activation): RnnGen has no Activation layer: apply relu to the model's output yourself.", declaration);
+        Assert.Contains("// activation_5 (Activation, relu): changes the model's output and RnnGen has no Activation layer: LoadWeights refuses this file.", declaration);
+        Assert.Contains("//   Apply relu to the model's output yourself and load with KerasWeights.Load(model, path, ignoredLayers: new[] { \"activation_5\" }), which passes over it.", declaration);
         Assert.EndsWith("public partial class BiLstm;" + Environment.NewLine, declaration);
     }
 

@@ -81,9 +81,9 @@ public sealed class PastedDeclarationTests
     {
         WeightFileCase test = WeightFileCases.All[file];
         ILoadableModel pasted = test.NewPasted();
-        pasted.LoadWeights(test.FullPath);
+        test.Load(pasted);
         ILoadableModel asBuilt = test.NewAsBuilt();
-        asBuilt.LoadWeights(test.FullPath);
+        test.Load(asBuilt);
         Assert.NotEqual(test.NewPasted().GetWeights(), pasted.GetWeights());
         if (!test.PastedOrderDiffers)
         {
@@ -108,12 +108,13 @@ public sealed class PastedDeclarationTests
     {
         WeightFileCase test = WeightFileCases.All[file];
         ILoadableModel model = test.NewAsBuilt();
-        model.LoadWeights(test.FullPath);
+        test.Load(model);
         KerasRecording recording = test.Recording(model);
         AssertClose(recording.Output, test.Predict(model, recording.Input), recording.Source);
 
-        // The allocation-free batch overload of IRnnModel computes the same (the initial-state models: without it).
-        if (file.StartsWith("temp_", StringComparison.Ordinal))
+        // The allocation-free batch overload of IRnnModel computes the same (the initial-state models: without it; the
+        // models whose last layer the test applies itself: before it).
+        if (file.StartsWith("temp_", StringComparison.Ordinal) || test.IgnoredLayers is not null)
         {
             return;
         }
@@ -130,11 +131,11 @@ public sealed class PastedDeclarationTests
     {
         WeightFileCase test = WeightFileCases.All[file];
         ILoadableModel fromPath = test.NewAsBuilt();
-        fromPath.LoadWeights(test.FullPath);
+        test.Load(fromPath);
         ILoadableModel fromStream = test.NewAsBuilt();
         using (FileStream stream = File.OpenRead(test.FullPath))
         {
-            fromStream.LoadWeights(stream, WeightFormat.Detect);
+            test.Load(fromStream, stream);
         }
 
         Assert.Equal(fromPath.GetWeights(), fromStream.GetWeights());
@@ -171,7 +172,7 @@ public sealed class PastedDeclarationTests
     {
         WeightFileCase test = WeightFileCases.All[file];
         ILoadableModel source = test.NewAsBuilt();
-        source.LoadWeights(test.FullPath);
+        test.Load(source);
         string path = Path.Combine(Path.GetTempPath(), $"rnngen-{Guid.NewGuid():N}.npz");
         try
         {

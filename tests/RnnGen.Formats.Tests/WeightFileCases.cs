@@ -41,6 +41,39 @@ internal sealed record WeightFileCase(
     /// </summary>
     public bool PastedOrderDiffers { get; init; }
 
+    /// <summary>
+    /// File layers the test loads with <see cref="KerasWeights.Load(IRnnModel, string, IEnumerable{string})"/> passing
+    /// over, because RnnGen has no such layer and <see cref="Predict"/> applies it to the output instead; null: a plain
+    /// <c>LoadWeights</c>.
+    /// </summary>
+    public string[]? IgnoredLayers { get; init; }
+
+    /// <summary>Loads the fixture into <paramref name="model"/> as a user would: <c>LoadWeights</c>, or with <see cref="IgnoredLayers"/>.</summary>
+    public void Load(ILoadableModel model)
+    {
+        if (IgnoredLayers is null)
+        {
+            model.LoadWeights(FullPath);
+        }
+        else
+        {
+            KerasWeights.Load(model, FullPath, IgnoredLayers);
+        }
+    }
+
+    /// <summary>The same from a stream, the format detected.</summary>
+    public void Load(ILoadableModel model, System.IO.Stream stream)
+    {
+        if (IgnoredLayers is null)
+        {
+            model.LoadWeights(stream, WeightFormat.Detect);
+        }
+        else
+        {
+            KerasWeights.Load(model, stream, WeightFormat.Detect, IgnoredLayers);
+        }
+    }
+
     /// <summary>The fixture's full path.</summary>
     public string FullPath => Tests.Fixture.Path(Fixture);
 }
@@ -101,7 +134,12 @@ internal static class WeightFileCases
             () => new Pasted.Dl4jBidirectionalLstmH5.TfkerasRnn5BidirectionalLstm(),
             () => new Declarations.BidirectionalLstmWithKeras3HardSigmoid(),
             new[] { "layer 0 'bidirectional'", "file:     'bidirectional_2'", "recurrent_activation: declared \"hard_sigmoid\", the file computes \"hard_sigmoid_keras2\" (Keras 2.2.4-tf computes hard_sigmoid as clip(0.2x + 0.5, 0, 1))" },
-            BidirectionalReference),
+            BidirectionalReference)
+        {
+            // The model ends in Activation(relu), which RnnGen has no layer for: the user passes over it and applies relu.
+            IgnoredLayers = new[] { "activation_5" },
+            Predict = (model, input) => Relu(model.Predict(input)[0]),
+        },
 
         // ---- frugally-deep: tf.keras GRU(1) fed an initial state; outputs from its README ----
         ["temp_stateless.h5"] = new(
@@ -139,6 +177,16 @@ internal static class WeightFileCases
         {
             FilledTimesteps = 5,
         },
+        ["keras2_stack_chunked_model.h5"] = Keras2Stack("keras2_stack_chunked_model.h5", "Keras2StackChunkedModelH5", () => new Pasted.Keras2StackChunkedModelH5.Keras2StackChunkedModel()),
+        ["keras3_stack_chunked.weights.h5"] = Keras3Stack("keras3_stack_chunked.weights.h5", "Keras3StackChunkedWeightsH5", () => new Pasted.Keras3StackChunkedWeightsH5.Keras3StackChunked(), pastedIsAsBuilt: false,
+            "layer 2 'gru'", "gru/bias: declared [9], the file's 'layers/gru/cell/vars/2' is [2, 9]") with { FilledTimesteps = 5 },
+        ["keras2_dense_activation_model.h5"] = new(
+            "generated/keras2_dense_activation_model.h5", "Keras2DenseActivationModelH5",
+            () => new Pasted.Keras2DenseActivationModelH5.Keras2DenseActivationModel(),
+            () => new Pasted.Keras2DenseActivationModelH5.Keras2DenseActivationModel(),
+            () => new Declarations.DenseActivationWithALinearDense(),
+            new[] { "activation (Activation, relu): changes the model's output and RnnGen has no Activation layer", "declare Activation = \"relu\" on the Dense before it ('dense')", "ignoredLayers: new[] { \"activation\" }" },
+            _ => Generated("dense_activation")),
         ["keras3_stack.keras"] = Keras3Stack("keras3_stack.keras", "Keras3StackKeras", () => new Pasted.Keras3StackKeras.Keras3Stack(), pastedIsAsBuilt: true,
             "layer 0 'bidirectional'", "recurrent_activation: declared \"hard_sigmoid_keras2\", the file computes \"hard_sigmoid\" (Keras 3.6.0 computes hard_sigmoid as clip(x/6 + 0.5, 0, 1)): declare RecurrentActivation = \"hard_sigmoid\"", "layer 2 'gru'"),
         ["keras3_stack_deflated.keras"] = Keras3Stack("keras3_stack_deflated.keras", "Keras3StackDeflatedKeras", () => new Pasted.Keras3StackDeflatedKeras.Keras3StackDeflated(), pastedIsAsBuilt: true,
@@ -273,9 +321,12 @@ internal static class WeightFileCases
     private static KerasRecording BidirectionalReference(IRnnModel loaded)
     {
         // The dl4j file records no predictions. The plain reference implementation in float64, run on the weights the
-        // model loaded, stands in for Keras (RealKerasFileTests checks those weights against the file's datasets).
+        // model loaded, then the model's final Activation(relu), stands in for Keras (RealKerasFileTests checks those
+        // weights against the file's datasets).
         float[] input = Enumerable.Range(0, 2 * 3 * 4).Select(i => MathF.Sin(0.7f * i) * 1.5f).ToArray();
-        float[] output = new ReferenceModel(loaded.Info, loaded.GetWeights(), ReferencePrecision.Float64).Predict(input)[0];
-        return new KerasRecording(input, output, "ReferenceModel (float64)");
+        float[] output = Relu(new ReferenceModel(loaded.Info, loaded.GetWeights(), ReferencePrecision.Float64).Predict(input)[0]);
+        return new KerasRecording(input, output, "ReferenceModel (float64) then relu");
     }
+
+    internal static float[] Relu(float[] values) => values.Select(v => MathF.Max(0, v)).ToArray();
 }

@@ -73,6 +73,28 @@ const models = {
       { kind: "Dense", name: "dense_1", units: 2, activation: "tanh", useBias: true },
     ],
   },
+  // Dense layers followed by Activation layers, as Keras users write Dense(3) + Activation("relu"): a linear Dense then
+  // Activation(a) computes Dense(activation=a), so RnnGen's loader folds each Activation into the Dense before it.
+  dense_activation: {
+    timesteps: 4, inputDim: 3, salt: 7,
+    layers: [
+      { kind: "LSTM", name: "lstm", units: 4, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
+      { kind: "Dense", name: "dense", units: 3, activation: "linear", useBias: true },
+      { kind: "Activation", name: "activation", activation: "relu" },
+      { kind: "Dense", name: "dense_1", units: 2, activation: "linear", useBias: true },
+      { kind: "Activation", name: "activation_1", activation: "sigmoid" },
+    ],
+  },
+  // Masking before the LSTM: it changes the output (masked timesteps are skipped) and RnnGen has no Masking layer, so
+  // the loader must refuse the file (no expected outputs).
+  masking: {
+    timesteps: 4, inputDim: 3, salt: 8, noExpected: true,
+    layers: [
+      { kind: "Masking", name: "masking", maskValue: 0 },
+      { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+    ],
+  },
   // The same with every width 2: the time_distributed and dense groups fit either declared Dense, so a .weights.h5
   // alone cannot tell which weights go where (no expected outputs: RnnGen must refuse to guess).
   timedistributed_ambiguous: {
@@ -160,6 +182,8 @@ function layerConfig(layer, keras3, first, model) {
   const wrap = (class_name, config) => (keras3 ? { module: "keras.layers", class_name, config, registered_name: null } : { class_name, config });
   let entry;
   if (layer.kind === "Dropout") entry = wrap("Dropout", { name: layer.name, trainable: true, dtype: "float32", rate: layer.rate, noise_shape: null, seed: null });
+  else if (layer.kind === "Activation") entry = wrap("Activation", { name: layer.name, trainable: true, dtype: "float32", activation: layer.activation });
+  else if (layer.kind === "Masking") entry = wrap("Masking", { name: layer.name, trainable: true, dtype: "float32", mask_value: layer.maskValue });
   else if (layer.kind === "Dense") {
     const dense = (name) => wrap("Dense", { name, trainable: true, dtype: "float32", units: layer.units, activation: layer.activation, use_bias: layer.useBias, kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} } });
     entry = layer.timeDistributed
@@ -218,7 +242,7 @@ function keras2WeightNames(layer) {
   const cell = { LSTM: "lstm_cell", GRU: "gru_cell", SimpleRNN: "simple_rnn_cell" }[layer.kind];
   const names = (prefix) => ["kernel", "recurrent_kernel", "bias"].slice(0, layer.useBias ? 3 : 2).map((n) => `${prefix}/${n}:0`);
   if (layer.kind === "Dense") return ["kernel", "bias"].slice(0, layer.useBias ? 2 : 1).map((n) => `${layer.name}/${n}:0`);
-  if (layer.kind === "Dropout") return [];
+  if (["Dropout", "Activation", "Masking"].includes(layer.kind)) return [];
   if (layer.bidirectional) return [...names(`${layer.name}/forward_${inner}/${cell}`), ...names(`${layer.name}/backward_${inner}/${cell}`)];
   return names(`${layer.name}/${cell}`);
 }
@@ -358,6 +382,8 @@ writeKeras3Weights(g("keras3_timedistributed.weights.h5"), "timedistributed", { 
 keras3Zip(g("keras3_timedistributed.keras"), "timedistributed", { kerasVersion: "3.6.0", libver: V0, emptyVars: true, level: 0 });
 writeKeras3Weights(g("keras3_timedistributed_ambiguous.weights.h5"), "timedistributed_ambiguous", { libver: V3, emptyVars: false });
 writeNpz(g("keras3_stack_compressed.npz"), "stack_keras3", 6);
+writeLegacyH5(g("keras2_dense_activation_model.h5"), "dense_activation", { fullModel: true, libver: V0 });
+writeLegacyH5(g("keras2_masking_model.h5"), "masking", { fullModel: true, libver: V0 });
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.
 {

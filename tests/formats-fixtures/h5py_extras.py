@@ -82,6 +82,35 @@ def main():
     with open(os.path.join(OUT, "expected_h5py_extras.json"), "w") as out:
         json.dump(expected, out)
 
+    # Keras files whose weights are stored as h5py writes them for create_dataset(..., chunks=..., compression="gzip",
+    # shuffle=True): the same groups, attributes and values as the generate.mjs files (whose expected_*.json apply),
+    # every weight dataset chunked (several chunks each) through the shuffle + deflate chain.
+    rechunk("keras2_stack_model.h5", "keras2_stack_chunked_model.h5", "earliest")
+    rechunk("keras3_stack.weights.h5", "keras3_stack_chunked.weights.h5", "latest")
+
+
+def rechunk(source, target, libver):
+    with h5py.File(os.path.join(OUT, source), "r") as src, h5py.File(os.path.join(OUT, target), "w", libver=libver) as dst:
+        def copy_attributes(a, b):
+            for name in a.attrs:
+                b.attrs.create(name, a.attrs[name], dtype=a.attrs.get_id(name).dtype)
+
+        def copy(a, b):
+            copy_attributes(a, b)
+            for name, item in a.items():
+                if isinstance(item, h5py.Group):
+                    copy(item, b.create_group(name))
+                else:
+                    data = item[()]
+                    chunks = tuple(max(1, (d + 1) // 2) for d in data.shape) if data.ndim else None
+                    if chunks is None:
+                        b.create_dataset(name, data=data)
+                    else:
+                        b.create_dataset(name, data=data, chunks=chunks, compression="gzip", compression_opts=6, shuffle=True)
+                    copy_attributes(item, b[name])
+
+        copy(src, dst)
+
 
 if __name__ == "__main__":
     main()

@@ -107,6 +107,13 @@ export function runModel(model, weights, xs) {
     const w = weights.slice(wi, wi + count);
     wi += count;
     if (layer.kind === "Dropout") continue;
+    if (layer.kind === "Activation") {
+      // keras/src/layers/activations/activation.py: the activation, elementwise.
+      const a = act(layer.activation);
+      value = isSequence ? value.map((x) => x.map(a)) : value.map(a);
+      continue;
+    }
+    if (layer.kind === "Masking") throw new Error("Masking is not computed here (its fixture has no expected outputs)");
     if (layer.kind === "Dense") {
       // TimeDistributed(Dense) applies the Dense to each timestep of a sequence (keras/src/layers/rnn/time_distributed.py).
       if (layer.timeDistributed && !isSequence) throw new Error("TimeDistributed needs a sequence input");
@@ -145,8 +152,10 @@ export function runModel(model, weights, xs) {
   return value;
 }
 
+const weightless = (layer) => ["Dropout", "Activation", "Masking"].includes(layer.kind);
+
 export function layerWeightCount(layer) {
-  if (layer.kind === "Dropout") return 0;
+  if (weightless(layer)) return 0;
   if (layer.kind === "Dense") return layer.useBias ? 2 : 1;
   const perDirection = layer.useBias ? 3 : 2;
   return layer.bidirectional ? 2 * perDirection : perDirection;
@@ -154,7 +163,7 @@ export function layerWeightCount(layer) {
 
 // Keras get_weights() shapes of a layer, one direction after the other.
 export function layerWeightShapes(layer, inputWidth) {
-  if (layer.kind === "Dropout") return [];
+  if (weightless(layer)) return [];
   if (layer.kind === "Dense") return layer.useBias ? [[inputWidth, layer.units], [layer.units]] : [[inputWidth, layer.units]];
   const gates = { SimpleRNN: 1, LSTM: 4, GRU: 3 }[layer.kind];
   const width = gates * layer.units;
@@ -164,7 +173,7 @@ export function layerWeightShapes(layer, inputWidth) {
 }
 
 export function outputWidth(layer, inputWidth) {
-  if (layer.kind === "Dropout") return inputWidth;
+  if (weightless(layer)) return inputWidth;
   if (layer.bidirectional && layer.mergeMode === "concat") return 2 * layer.units;
   return layer.units;
 }

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using RnnGen.Formats.Keras;
 using RnnGen.Formats.Npz;
 
@@ -18,6 +20,14 @@ namespace RnnGen;
 /// file's Keras version computes them (Keras 2's <c>hard_sigmoid</c> is RnnGen's <c>hard_sigmoid_keras2</c>). Any
 /// difference throws one <see cref="ArgumentException"/> that lists, layer by layer, what the model declares and what
 /// the file holds, and nothing is loaded.
+/// </para>
+/// <para>
+/// A layer without weights in a file that records the configuration is passed over only when it changes nothing at
+/// inference (InputLayer, Dropout, SpatialDropout, GaussianNoise, GaussianDropout, AlphaDropout,
+/// ActivityRegularization, <c>Activation('linear')</c>), or folded when it is an <c>Activation(a)</c> directly after a
+/// linear Dense declared with <c>Activation = a</c>. Any other (Activation after a recurrent layer, Masking, Lambda,
+/// Permute, RepeatVector, ...) makes the load fail, because the declaration would compute something else; a caller who
+/// applies such a layer itself names it in the <c>ignoredLayers</c> overloads.
 /// </para>
 /// <para>
 /// A damaged or foreign file throws <see cref="InvalidDataException"/> saying what was expected, in bounded time and
@@ -42,6 +52,26 @@ public static class KerasWeights
         model.SetWeights(Read(path, model.Info));
     }
 
+    /// <summary>
+    /// Loads the weights in <paramref name="path"/> into <paramref name="model"/>, passing over the file layers named in
+    /// <paramref name="ignoredLayers"/>: layers without an RnnGen counterpart (an <c>Activation('relu')</c> after a
+    /// recurrent layer, a <c>Masking</c>, ...) that the caller applies to the inputs or outputs itself. Only those are
+    /// passed over; any other difference still fails the load.
+    /// </summary>
+    /// <param name="model">The model to load into; unchanged if the load fails.</param>
+    /// <param name="path">A <c>.keras</c>, <c>.weights.h5</c>, legacy <c>.h5</c> or <c>.npz</c> file.</param>
+    /// <param name="ignoredLayers">Names of file layers as the file spells them (<c>activation_5</c>), as
+    /// <see cref="Inspect(string)"/> and <c>rnngen inspect</c> list them.</param>
+    /// <example><c>KerasWeights.Load(model, "model.h5", new[] { "activation_5" });</c> then apply relu to the outputs.</example>
+    /// <exception cref="ArgumentException">The file does not match the model's declaration, or has no layer of a name in
+    /// <paramref name="ignoredLayers"/>; nothing was loaded.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>
+    public static void Load(IRnnModel model, string path, IEnumerable<string> ignoredLayers)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.SetWeights(Read(path, model.Info, ignoredLayers));
+    }
+
     /// <summary>Loads weights of <paramref name="format"/> (or <see cref="WeightFormat.Detect"/>) from <paramref name="stream"/>.</summary>
     /// <exception cref="ArgumentException">The file does not match the model's declaration; nothing was loaded.</exception>
     /// <exception cref="InvalidDataException">The stream is not a readable Keras weight file of that format.</exception>
@@ -49,6 +79,19 @@ public static class KerasWeights
     {
         ArgumentNullException.ThrowIfNull(model);
         model.SetWeights(Read(stream, format, model.Info));
+    }
+
+    /// <summary>
+    /// Loads weights of <paramref name="format"/> from <paramref name="stream"/>, passing over the file layers named in
+    /// <paramref name="ignoredLayers"/>; see <see cref="Load(IRnnModel, string, IEnumerable{string})"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file does not match the model's declaration, or has no layer of a name in
+    /// <paramref name="ignoredLayers"/>; nothing was loaded.</exception>
+    /// <exception cref="InvalidDataException">The stream is not a readable Keras weight file of that format.</exception>
+    public static void Load(IRnnModel model, Stream stream, WeightFormat format, IEnumerable<string> ignoredLayers)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        model.SetWeights(Read(stream, format, model.Info, ignoredLayers));
     }
 
     /// <summary>
@@ -61,6 +104,31 @@ public static class KerasWeights
     {
         ArgumentNullException.ThrowIfNull(info);
         return WeightMatcher.Match(KerasFileReader.Read(ReadFile(path), WeightFormat.Detect, Path.GetFileName(path)), info);
+    }
+
+    /// <summary>
+    /// Reads the weights in <paramref name="path"/> for a model declared as <paramref name="info"/>, passing over the file
+    /// layers named in <paramref name="ignoredLayers"/>; see <see cref="Load(IRnnModel, string, IEnumerable{string})"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file does not match <paramref name="info"/>, or has no layer of a name in
+    /// <paramref name="ignoredLayers"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>
+    public static float[][] Read(string path, ModelInfo info, IEnumerable<string> ignoredLayers)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        string[] ignored = IgnoredNames(ignoredLayers);
+        return WeightMatcher.Match(KerasFileReader.Read(ReadFile(path), WeightFormat.Detect, Path.GetFileName(path)), info, ignored);
+    }
+
+    /// <summary>Reads weights of <paramref name="format"/> from <paramref name="stream"/>, passing over the file layers named in <paramref name="ignoredLayers"/>.</summary>
+    /// <exception cref="ArgumentException">The stream does not match <paramref name="info"/>, or has no layer of a name in
+    /// <paramref name="ignoredLayers"/>.</exception>
+    /// <exception cref="InvalidDataException">The stream is not a readable Keras weight file of that format.</exception>
+    public static float[][] Read(Stream stream, WeightFormat format, ModelInfo info, IEnumerable<string> ignoredLayers)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        string[] ignored = IgnoredNames(ignoredLayers);
+        return WeightMatcher.Match(KerasFileReader.Read(ReadStream(stream), format, "stream"), info, ignored);
     }
 
     /// <summary>Reads weights of <paramref name="format"/> from <paramref name="stream"/> for a model declared as <paramref name="info"/>.</summary>
@@ -107,6 +175,18 @@ public static class KerasWeights
         float[][] weights = model.GetWeights();
         GeneratedModelSupport.ValidateWeights(weights, model.Info, nameof(model));
         NpzArchive.Write(stream, weights, model.Info.Weights);
+    }
+
+    private static string[] IgnoredNames(IEnumerable<string> ignoredLayers)
+    {
+        ArgumentNullException.ThrowIfNull(ignoredLayers);
+        string[] names = ignoredLayers.ToArray();
+        if (names.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException("ignoredLayers holds a null or empty name; name file layers as rnngen inspect lists them.", nameof(ignoredLayers));
+        }
+
+        return names;
     }
 
     private static byte[] ReadFile(string path)

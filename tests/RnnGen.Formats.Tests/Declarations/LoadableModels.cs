@@ -137,6 +137,8 @@ namespace Declarations
 
     public partial class SimpleRnnGoingBackwards : RnnGen.Formats.Tests.ILoadableModel;
 
+    public partial class DenseActivationWithALinearDense : RnnGen.Formats.Tests.ILoadableModel;
+
     public partial class SimpleRnnOf49Units : RnnGen.Formats.Tests.ILoadableModel;
 
     public partial class LstmOf40Units : RnnGen.Formats.Tests.ILoadableModel;
@@ -156,4 +158,19 @@ namespace Declarations
     public partial class DeepWithAWiderGru : RnnGen.Formats.Tests.ILoadableModel;
 
     public partial class TimeDistributedOf5Units : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras2DenseActivationModelH5
+{
+    public partial class Keras2DenseActivationModel : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras2StackChunkedModelH5
+{
+    public partial class Keras2StackChunkedModel : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras3StackChunkedWeightsH5
+{
+    public partial class Keras3StackChunked : RnnGen.Formats.Tests.ILoadableModel;
 }

@@ -82,3 +82,11 @@ public partial class DeepWithAWiderGru;
 [Dense(5)]
 [Dense(2)]
 public partial class TimeDistributedOf5Units;
+
+// LSTM -> Dense(3) -> Activation(relu) -> Dense(2) -> Activation(sigmoid): the first Dense declared linear, so the
+// Activation after it cannot be folded into it and would be lost.
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Lstm(4)]
+[Dense(3)]
+[Dense(2, Activation = "sigmoid")]
+public partial class DenseActivationWithALinearDense;

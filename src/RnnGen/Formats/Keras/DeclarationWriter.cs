@@ -97,6 +97,25 @@ internal static class DeclarationWriter
         for (int i = 0; i < layers.Count; i++)
         {
             KerasFileLayer layer = layers[i];
+            KerasFileLayer? before = i > 0 ? layers[i - 1] : null;
+            if (layer.Kind is null && layer.Weights.Count == 0 && layer.HasConfig)
+            {
+                // The load's own rule (WeightlessLayers): pass over, fold into the Dense before it, or refuse.
+                if (WeightlessLayers.IsIdentity(layer) || WeightlessLayers.CanFold(before, layer))
+                {
+                    text.Append("// ").Append(WeightlessLayers.Name(layer)).AppendLine(WeightlessLayers.IsIdentity(layer)
+                        ? ": no effect at inference; LoadWeights passes over it."
+                        : ": computed by the Dense above, declared with its activation.");
+                }
+                else
+                {
+                    text.Append("// ").Append(WeightlessLayers.Reason(layer)).AppendLine(": LoadWeights refuses this file.");
+                    text.Append("//   ").Append(char.ToUpperInvariant(WeightlessLayers.Remedy(layer, before)[0])).AppendLine(WeightlessLayers.Remedy(layer, before)[1..]);
+                }
+
+                continue;
+            }
+
             if (layer.Kind is null)
             {
                 text.Append("// ").Append(layer.Name).Append(" (").Append(layer.ClassName).Append("): ")
@@ -106,7 +125,8 @@ internal static class DeclarationWriter
 
             // Another recurrent layer needs a sequence, and so does TimeDistributed (it maps every timestep).
             bool sequenceFollows = layers.Skip(i + 1).Any(l => l.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru || l.IsTimeDistributed);
-            text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, sequenceFollows)).Append(']');
+            KerasFileLayer? folded = i + 1 < layers.Count && WeightlessLayers.CanFold(layer, layers[i + 1]) ? layers[i + 1] : null;
+            text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, sequenceFollows, folded)).Append(']');
             text.AppendLine(layer.Kind == LayerKind.Dropout && !layer.HasConfig ? " // the rate is not stored; Dropout has no effect at inference" : "");
         }
 
@@ -114,7 +134,7 @@ internal static class DeclarationWriter
         return text.ToString();
     }
 
-    private static string Attribute(KerasFileLayer layer, string? shape, bool followedByRecurrent)
+    private static string Attribute(KerasFileLayer layer, string? shape, bool followedByRecurrent, KerasFileLayer? foldedActivation)
     {
         var args = new List<string>();
         string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
@@ -124,7 +144,12 @@ internal static class DeclarationWriter
                 return $"Dropout({Number(layer.DropoutRate)})";
             case LayerKind.Dense:
                 args.Add(layer.Units.ToString(CultureInfo.InvariantCulture));
-                if (layer.HasConfig && layer.Activation != "linear")
+                if (foldedActivation is not null)
+                {
+                    // Dense(linear) then Activation(a) computes Dense(activation=a).
+                    args.Add($"Activation = \"{foldedActivation.Activation}\"");
+                }
+                else if (layer.HasConfig && layer.Activation != "linear")
                 {
                     args.Add($"Activation = \"{layer.Activation ?? layer.FileActivation}\"{(layer.Activation is null ? " /* not supported by RnnGen */" : "")}");
                 }

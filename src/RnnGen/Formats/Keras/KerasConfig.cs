@@ -252,8 +252,9 @@ internal static class KerasConfig
             }
 
             case "Activation":
-                layer.FileActivation = String(config, "activation", allowObject: true);
-                layer.Note = $"RnnGen has no Activation layer: apply {layer.FileActivation ?? "the activation"} to the model's output yourself.";
+                // What it computes decides whether the load may pass over it (linear) or fold it into a Dense before it.
+                SetActivation(layer, dialect, String(config, "activation", allowObject: true) ?? "linear", recurrent: false);
+                layer.Note = $"RnnGen has no Activation layer: apply {layer.FileActivation} to the model's output yourself.";
                 break;
             default:
                 layer.Note = $"RnnGen has no {className} layer.";

@@ -17,11 +17,18 @@ namespace RnnGen.Formats.Keras;
 /// </summary>
 internal static class WeightMatcher
 {
-    public static float[][] Match(KerasFileContents file, ModelInfo info)
+    /// <param name="file">What the file holds.</param>
+    /// <param name="info">The declaration.</param>
+    /// <param name="ignoredLayers">File layers (by name) the caller applies itself: passed over, whatever they are.</param>
+    public static float[][] Match(KerasFileContents file, ModelInfo info, IReadOnlyCollection<string>? ignoredLayers = null)
     {
         var report = new List<string>();
         bool ok = true;
         var pairs = new List<(LayerInfo Declared, List<FileWeight> Weights)>();
+        var ignored = new HashSet<string>(ignoredLayers ?? Array.Empty<string>(), StringComparer.Ordinal);
+        CheckIgnoredNames(file, ignored);
+        var folded = new Dictionary<FileLayer, KerasFileLayer>();
+        var weightless = new List<string>();
 
         if (file.FlatArrays is not null)
         {
@@ -33,22 +40,24 @@ internal static class WeightMatcher
             List<FileLayer> extra;
             if (file.ByGroupName is not null)
             {
-                (matched, extra) = PairByGroupName(file.ByGroupName, info, report);
+                (matched, extra) = PairByGroupName(file.ByGroupName, info, report, ignored);
                 ok &= report.Count == 0;
             }
             else
             {
-                (matched, extra) = PairByPosition(file.Layers, info);
+                (matched, extra) = PairByPosition(file.Layers, info, ignored);
+                ok &= CheckWeightless(file.Layers, matched, ignored, weightless, folded);
             }
 
             foreach (Pairing pairing in matched)
             {
                 LayerInfo declared = pairing.Declared;
                 FileLayer? fileLayer = pairing.File;
-                List<string> problems = Compare(declared, fileLayer, file, pairing.GroupName);
+                KerasFileLayer? activation = fileLayer is not null && folded.TryGetValue(fileLayer, out KerasFileLayer? a) ? a : null;
+                List<string> problems = Compare(declared, fileLayer, file, pairing.GroupName, activation);
                 ok &= problems.Count == 0;
                 report.Add($"  layer {pairing.Index} '{declared.Name}': declared {DescribeDeclared(declared)}");
-                report.Add(fileLayer is not null ? $"      file:     '{fileLayer.Description.Name}' {fileLayer.Description.Describe()}"
+                report.Add(fileLayer is not null ? $"      file:     '{fileLayer.Description.Name}' {fileLayer.Description.Describe()}{(activation is null ? "" : $" then '{activation.Name}' Activation({activation.FileActivation}), which it computes as one Dense")}"
                     : pairing.GroupName is null ? "      file:     nothing (the file has fewer layers with weights)"
                     : $"      file:     no group '{file.GroupPrefix}/{pairing.GroupName}' (the file's groups with weights: {GroupList(file.ByGroupName!)})");
                 report.AddRange(problems.Select(p => "      mismatch: " + p));
@@ -63,6 +72,8 @@ internal static class WeightMatcher
                 ok = false;
                 report.Add($"  file layer '{unmatched.Description.Name}' {unmatched.Description.Describe()} with {unmatched.Weights.Count} weight array(s) is not declared: add it to the declaration.");
             }
+
+            report.AddRange(weightless);
         }
 
         if (!ok)
@@ -96,10 +107,10 @@ internal static class WeightMatcher
     /// <summary>A declared layer and the file layer it is loaded from (<c>File</c> null: none), with the group name looked up when matching by name.</summary>
     private sealed record Pairing(int Index, LayerInfo Declared, FileLayer? File, string? GroupName);
 
-    private static (List<Pairing>, List<FileLayer>) PairByPosition(List<FileLayer> layers, ModelInfo info)
+    private static (List<Pairing>, List<FileLayer>) PairByPosition(List<FileLayer> layers, ModelInfo info, HashSet<string> ignored)
     {
         var declared = info.Layers.Select((l, i) => (Index: i, Layer: l)).Where(e => e.Layer.Kind != LayerKind.Dropout).ToList();
-        var inFile = layers.Where(l => l.IsWeighted).ToList();
+        var inFile = layers.Where(l => l.IsWeighted && !ignored.Contains(l.Description.Name)).ToList();
         var matched = new List<Pairing>();
         for (int i = 0; i < declared.Count; i++)
         {
@@ -109,7 +120,7 @@ internal static class WeightMatcher
         return (matched, inFile.Skip(declared.Count).ToList());
     }
 
-    private static (List<Pairing>, List<FileLayer>) PairByGroupName(Dictionary<string, FileLayer> byName, ModelInfo info, List<string> report)
+    private static (List<Pairing>, List<FileLayer>) PairByGroupName(Dictionary<string, FileLayer> byName, ModelInfo info, List<string> report, HashSet<string> ignored)
     {
         // saving_lib._save_container_state: snake-case class name, then _1, _2, ... for later layers of the same class.
         var used = new Dictionary<string, int>();
@@ -164,8 +175,71 @@ internal static class WeightMatcher
             }
         }
 
-        var extra = byName.Where(e => !taken.Contains(e.Key) && e.Value.Weights.Count > 0).Select(e => e.Value).ToList();
+        var extra = byName.Where(e => !taken.Contains(e.Key) && !ignored.Contains(e.Key) && e.Value.Weights.Count > 0).Select(e => e.Value).ToList();
         return (matched, extra);
+    }
+
+    /// <summary>
+    /// Classifies the file's layers without weights, where the file records what they are (a configuration): an identity
+    /// at inference (InputLayer, Dropout and the other noise layers, Activation('linear')) is passed over; an Activation
+    /// directly after a linear Dense whose declared counterpart has that activation is folded into it (recorded in
+    /// <paramref name="folded"/>); anything else changes the output, which no declaration can compute, and is reported.
+    /// Layers in <paramref name="ignored"/> are passed over whatever they are.
+    /// </summary>
+    private static bool CheckWeightless(List<FileLayer> layers, List<Pairing> matched, HashSet<string> ignored, List<string> report, Dictionary<FileLayer, KerasFileLayer> folded)
+    {
+        bool ok = true;
+        FileLayer? previous = null;
+        foreach (FileLayer layer in layers)
+        {
+            KerasFileLayer description = layer.Description;
+            FileLayer? before = previous;
+            previous = layer;
+            if (layer.IsWeighted || !description.HasConfig || ignored.Contains(description.Name) || WeightlessLayers.IsIdentity(description))
+            {
+                continue;
+            }
+
+            if (before is not null && WeightlessLayers.CanFold(before.Description, description) && !folded.ContainsKey(before)
+                && matched.FirstOrDefault(p => p.File == before) is { } pairing && pairing.Declared.Kind == LayerKind.Dense
+                && (Shared.ActivationCatalog.Canonical(pairing.Declared.Activation) ?? pairing.Declared.Activation) == description.Activation)
+            {
+                folded[before] = description;
+                continue;
+            }
+
+            ok = false;
+            report.Add("  file layer " + WeightlessLayers.Refusal(description, before?.Description));
+        }
+
+        return ok;
+    }
+
+    private static void CheckIgnoredNames(KerasFileContents file, HashSet<string> ignored)
+    {
+        if (ignored.Count == 0)
+        {
+            return;
+        }
+
+        var names = new List<string>();
+        if (file.ByGroupName is not null)
+        {
+            names.AddRange(file.ByGroupName.Keys);
+        }
+        else if (file.FlatArrays is null)
+        {
+            names.AddRange(file.Layers.Select(l => l.Description.Name));
+        }
+
+        string[] unknown = ignored.Where(n => !names.Contains(n, StringComparer.Ordinal)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        if (unknown.Length > 0)
+        {
+            string has = file.FlatArrays is not null ? "an .npz has arrays, not named layers" : "its layers are " + string.Join(", ", names.Select(n => $"'{n}'").DefaultIfEmpty("none"));
+            throw new ArgumentException(
+                $"ignoredLayers names {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which '{file.Info.Source}' does not have ({has}); nothing was loaded.",
+                "ignoredLayers");
+        }
     }
 
     /// <summary>The groups <c>stem</c>, <c>stem_1</c>, <c>stem_2</c>, ... of the file that hold weights, in Keras's numbering (model) order.</summary>
@@ -310,7 +384,7 @@ internal static class WeightMatcher
         return ok;
     }
 
-    private static List<string> Compare(LayerInfo declared, FileLayer? fileLayer, KerasFileContents file, string? groupName)
+    private static List<string> Compare(LayerInfo declared, FileLayer? fileLayer, KerasFileContents file, string? groupName, KerasFileLayer? foldedActivation)
     {
         var problems = new List<string>();
         if (fileLayer is null)
@@ -347,7 +421,8 @@ internal static class WeightMatcher
 
             if (found.HasConfig)
             {
-                CompareActivation(problems, "activation", "Activation", declared.Activation, found.FileActivation, found.Activation, dialect);
+                // A linear Dense followed by Activation(a) computes Dense(activation=a).
+                CompareActivation(problems, "activation", "Activation", declared.Activation, foldedActivation?.FileActivation ?? found.FileActivation, foldedActivation?.Activation ?? found.Activation, dialect);
                 if (declared.Kind is LayerKind.Lstm or LayerKind.Gru)
                 {
                     CompareActivation(problems, "recurrent_activation", "RecurrentActivation", declared.RecurrentActivation ?? "sigmoid", found.FileRecurrentActivation, found.RecurrentActivation, dialect);

@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+
+namespace RnnGen.Formats.Keras;
+
+/// <summary>
+/// What a file layer without weights does to the model's output at inference, for the loader (which must not pass over
+/// a layer that changes the output) and for <c>rnngen inspect</c> (which says so in its comment).
+/// </summary>
+internal static class WeightlessLayers
+{
+    // Keras layers that return their input unchanged when training=False: the noise and dropout layers
+    // (keras/src/layers/regularization/*.py: call() returns inputs unless training), ActivityRegularization (adds a
+    // loss only) and InputLayer. Dropout itself has an RnnGen counterpart ([Dropout]), which is also an identity.
+    private static readonly HashSet<string> IdentityClasses = new(StringComparer.Ordinal)
+    {
+        "InputLayer", "Dropout", "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", "GaussianNoise",
+        "GaussianDropout", "AlphaDropout", "ActivityRegularization",
+    };
+
+    /// <summary>Whether the layer leaves the output unchanged at inference, so the load may pass over it.</summary>
+    public static bool IsIdentity(KerasFileLayer layer) =>
+        IdentityClasses.Contains(layer.ClassName) || layer.Kind == LayerKind.Dropout || (layer.ClassName == "Activation" && layer.Activation == "linear");
+
+    /// <summary>
+    /// Whether <paramref name="activation"/> (an Activation layer) may be folded into <paramref name="dense"/>, the file
+    /// layer directly before it: a Dense computing <c>linear</c> followed by <c>Activation(a)</c> is <c>Dense(activation=a)</c>.
+    /// </summary>
+    public static bool CanFold(KerasFileLayer? dense, KerasFileLayer activation) =>
+        dense is not null && dense.Kind == LayerKind.Dense && dense.HasConfig && dense.Activation == "linear"
+        && activation.ClassName == "Activation" && activation.HasConfig && activation.Activation is not null;
+
+    /// <summary>"activation_5 (Activation, relu)", "masking (Masking)": how messages name the layer.</summary>
+    public static string Name(KerasFileLayer layer) =>
+        layer.ClassName == "Activation" ? $"{layer.Name} (Activation, {layer.FileActivation})" : $"{layer.Name} ({layer.ClassName})";
+
+    /// <summary>Why the load refuses the layer: "activation_5 (Activation, relu): changes the model's output and RnnGen has no Activation layer".</summary>
+    public static string Reason(KerasFileLayer layer) =>
+        $"{Name(layer)}: changes the model's output and RnnGen has no {layer.ClassName} layer";
+
+    /// <summary>The ways out: fold an Activation into a linear Dense before it, or apply the layer yourself and ignore it.</summary>
+    public static string Remedy(KerasFileLayer layer, KerasFileLayer? before)
+    {
+        string fold = layer.ClassName == "Activation" && before is { Kind: LayerKind.Dense, HasConfig: true, Activation: "linear" } && layer.Activation is not null
+            ? $"declare Activation = \"{layer.Activation}\" on the Dense before it ('{before.Name}'), which computes the same; or "
+            : "";
+        string what = layer.ClassName == "Activation" ? $"apply {layer.FileActivation} to the model's output yourself" : $"apply the {layer.ClassName} yourself";
+        return $"{fold}{what} and load with KerasWeights.Load(model, path, ignoredLayers: new[] {{ \"{layer.Name}\" }}), which passes over it.";
+    }
+
+    /// <summary>The whole refusal, for the load's error message.</summary>
+    public static string Refusal(KerasFileLayer layer, KerasFileLayer? before) =>
+        $"{Reason(layer)}, so this declaration would compute something else: {Remedy(layer, before)}";
+}

@@ -1,0 +1,18 @@
+// Pasted from `rnngen inspect keras3_stack_chunked.weights.h5 --timesteps 5`.
+// PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
+using RnnGen;
+
+namespace Pasted.Keras3StackChunkedWeightsH5;
+
+// keras3_stack_chunked.weights.h5: Keras 3 .weights.h5 from model.save_weights().
+// The file stores no configuration: activations, return_sequences and go_backwards below are RnnGen's
+// defaults (return_sequences is set where another recurrent layer follows); check them against the Keras model.
+// The file does not record the layer order; below is the only order in which each kernel takes the previous
+// layer's output.
+// Timesteps = 5 as requested: the file stores weights only, not the sequence length; RNN weights fit any length.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Lstm(4, ReturnSequences = true, Bidirectional = true)]
+[Gru(3)]
+[Dense(4)]
+[Dense(2)]
+public partial class Keras3StackChunked;
