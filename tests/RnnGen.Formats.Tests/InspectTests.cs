@@ -57,6 +57,7 @@ public sealed class InspectTests
         string declaration = KerasWeights.Inspect(Fixture.Path("generated/keras3_stack.keras")).ToDeclaration("Stack");
         string[] expected =
         {
+            "using RnnGen;",
             "[Sequential(Timesteps = 5, InputDim = 3)]",
             "[Lstm(4, RecurrentActivation = \"hard_sigmoid\", ReturnSequences = true, Bidirectional = true)]",
             "[Dropout(0.25)]",

@@ -30,8 +30,11 @@ public sealed class PastedDeclarationTests
         string printed = Declaration(Inspect(test.FullPath, test.FilledTimesteps));
         Assert.DoesNotContain("TIMESTEPS", printed);
 
-        string source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Pasted", test.Pasted + ".cs"));
-        string pasted = After(source, $"namespace Pasted.{test.Pasted};\n\n");
+        // The printed block is a whole file starting with the using line; pasted, it got a namespace line after that.
+        Assert.StartsWith("using RnnGen;\n\n// ", printed, StringComparison.Ordinal);
+        string source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Pasted", test.Pasted + ".cs")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        string namespaceLine = $"namespace Pasted.{test.Pasted};\n\n";
+        string pasted = "using RnnGen;\n\n" + After(source, "using RnnGen;\n\n" + namespaceLine);
         Assert.Equal(pasted, printed);
         string command = $"rnngen inspect {Path.GetFileName(test.Fixture)}" + (test.FilledTimesteps is int t ? $" --timesteps {t}" : "");
         Assert.StartsWith($"// Pasted from `{command}`.", source, StringComparison.Ordinal);

@@ -73,7 +73,7 @@ public sealed class KerasFileInfo
     /// <summary>
     /// The RnnGen declaration of a class that loads this file: <c>[Sequential(Timesteps = T, InputDim = D)]</c> and one
     /// attribute per layer, or a single layer attribute for a one-layer model. Options equal to the attribute defaults
-    /// are left out. Without <paramref name="timesteps"/>, a sequence length the file does not store (weights-only
+    /// are left out. The text is a whole C# file: it starts with <c>using RnnGen;</c>. Without <paramref name="timesteps"/>, a sequence length the file does not store (weights-only
     /// files) or leaves open (<c>None</c>) is written as the placeholder <c>TIMESTEPS</c> with a comment saying which.
     /// </summary>
     /// <param name="className">The C# class name to declare.</param>

@@ -1,5 +1,5 @@
 // Pasted from `rnngen inspect simple_rnn_tf_keras_2_model.h5`.
-// PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
+// PastedDeclarationTests checks that the tool still prints exactly this file from the using line on, less the namespace line.
 using RnnGen;
 
 namespace Pasted.Dl4jSimpleRnnModelH5;

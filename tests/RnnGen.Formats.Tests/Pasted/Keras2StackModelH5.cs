@@ -1,5 +1,5 @@
 // Pasted from `rnngen inspect keras2_stack_model.h5`.
-// PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
+// PastedDeclarationTests checks that the tool still prints exactly this file from the using line on, less the namespace line.
 using RnnGen;
 
 namespace Pasted.Keras2StackModelH5;

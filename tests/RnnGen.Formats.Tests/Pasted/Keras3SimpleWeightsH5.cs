@@ -1,5 +1,5 @@
 // Pasted from `rnngen inspect keras3_simple.weights.h5 --timesteps 4`.
-// PastedDeclarationTests checks that the tool still prints exactly what follows the namespace line.
+// PastedDeclarationTests checks that the tool still prints exactly this file from the using line on, less the namespace line.
 using RnnGen;
 
 namespace Pasted.Keras3SimpleWeightsH5;

@@ -15,6 +15,8 @@ internal static class DeclarationWriter
     public static string Write(KerasFileInfo info, string className, int? requestedTimesteps)
     {
         var text = new StringBuilder();
+        // A whole C# file: pasted as is (or with a namespace line after the using), it compiles.
+        text.AppendLine("using RnnGen;").AppendLine();
         text.Append("// ").Append(info.Source).Append(": ").Append(info.FormatDescription)
             .Append(info.KerasVersion is null ? "" : ", Keras " + info.KerasVersion).AppendLine(".");
         List<KerasFileLayer> layers = info.Layers.Where(l => l.ClassName != "InputLayer").ToList();
