@@ -99,10 +99,14 @@ public static class VectorMath
         y = MultiplyAdd(y, r, Vector512.Create(5.0000001201e-1f));
         y = MultiplyAdd(y, r2, r) + Vector512.Create(1f);
 
-        // 2^n built in the exponent field; n is in [-126, 128] after the clamp, and 2^128 = +inf as it should be.
-        Vector512<int> biased = Vector512.ConvertToInt32(n) + Vector512.Create(127);
-        Vector512<float> scale = Vector512.ShiftLeft(biased, 23).AsSingle();
-        Vector512<float> result = y * scale;
+        // 2^n built in the exponent field, as two factors 2^(n/2) 2^(n - n/2): n is in [-126, 128] after the clamp, and
+        // for x in [88.38, 88.72] (n = 128) e^x is finite but 2^128 alone is not a float. Eigen splits 2^n into factors
+        // for the same reason (pldexp, Eigen/src/Core/arch/Default/GenericPacketMathFunctions.h).
+        Vector512<int> whole = Vector512.ConvertToInt32(n);
+        Vector512<int> half = Vector512.ShiftRightArithmetic(whole, 1);
+        Vector512<float> scale = Vector512.ShiftLeft(half + Vector512.Create(127), 23).AsSingle();
+        Vector512<float> rest = Vector512.ShiftLeft(whole - half + Vector512.Create(127), 23).AsSingle();
+        Vector512<float> result = y * scale * rest;
         result = Vector512.ConditionalSelect(Vector512.GreaterThan(value, Vector512.Create(ExpHigh)), Vector512.Create(float.PositiveInfinity), result);
         result = Vector512.ConditionalSelect(Vector512.LessThan(value, Vector512.Create(ExpLow)), Vector512<float>.Zero, result);
 
@@ -186,10 +190,14 @@ public static class VectorMath
         y = MultiplyAdd(y, r, Vector256.Create(5.0000001201e-1f));
         y = MultiplyAdd(y, r2, r) + Vector256.Create(1f);
 
-        // 2^n built in the exponent field; n is in [-126, 128] after the clamp, and 2^128 = +inf as it should be.
-        Vector256<int> biased = Vector256.ConvertToInt32(n) + Vector256.Create(127);
-        Vector256<float> scale = Vector256.ShiftLeft(biased, 23).AsSingle();
-        Vector256<float> result = y * scale;
+        // 2^n built in the exponent field, as two factors 2^(n/2) 2^(n - n/2): n is in [-126, 128] after the clamp, and
+        // for x in [88.38, 88.72] (n = 128) e^x is finite but 2^128 alone is not a float. Eigen splits 2^n into factors
+        // for the same reason (pldexp, Eigen/src/Core/arch/Default/GenericPacketMathFunctions.h).
+        Vector256<int> whole = Vector256.ConvertToInt32(n);
+        Vector256<int> half = Vector256.ShiftRightArithmetic(whole, 1);
+        Vector256<float> scale = Vector256.ShiftLeft(half + Vector256.Create(127), 23).AsSingle();
+        Vector256<float> rest = Vector256.ShiftLeft(whole - half + Vector256.Create(127), 23).AsSingle();
+        Vector256<float> result = y * scale * rest;
         result = Vector256.ConditionalSelect(Vector256.GreaterThan(value, Vector256.Create(ExpHigh)), Vector256.Create(float.PositiveInfinity), result);
         result = Vector256.ConditionalSelect(Vector256.LessThan(value, Vector256.Create(ExpLow)), Vector256<float>.Zero, result);
 
@@ -278,10 +286,14 @@ public static class VectorMath
         y = MultiplyAdd(y, r, Vector128.Create(5.0000001201e-1f));
         y = MultiplyAdd(y, r2, r) + Vector128.Create(1f);
 
-        // 2^n built in the exponent field; n is in [-126, 128] after the clamp, and 2^128 = +inf as it should be.
-        Vector128<int> biased = Vector128.ConvertToInt32(n) + Vector128.Create(127);
-        Vector128<float> scale = Vector128.ShiftLeft(biased, 23).AsSingle();
-        Vector128<float> result = y * scale;
+        // 2^n built in the exponent field, as two factors 2^(n/2) 2^(n - n/2): n is in [-126, 128] after the clamp, and
+        // for x in [88.38, 88.72] (n = 128) e^x is finite but 2^128 alone is not a float. Eigen splits 2^n into factors
+        // for the same reason (pldexp, Eigen/src/Core/arch/Default/GenericPacketMathFunctions.h).
+        Vector128<int> whole = Vector128.ConvertToInt32(n);
+        Vector128<int> half = Vector128.ShiftRightArithmetic(whole, 1);
+        Vector128<float> scale = Vector128.ShiftLeft(half + Vector128.Create(127), 23).AsSingle();
+        Vector128<float> rest = Vector128.ShiftLeft(whole - half + Vector128.Create(127), 23).AsSingle();
+        Vector128<float> result = y * scale * rest;
         result = Vector128.ConditionalSelect(Vector128.GreaterThan(value, Vector128.Create(ExpHigh)), Vector128.Create(float.PositiveInfinity), result);
         result = Vector128.ConditionalSelect(Vector128.LessThan(value, Vector128.Create(ExpLow)), Vector128<float>.Zero, result);
 
