@@ -76,6 +76,12 @@ public class SeedNotebookTests
         Assert.Equal(42, SeedSimpleRnnModel.ParameterCount);
         Assert.Equal(112 + 136, SeedDeepRnn.ParameterCount);
         Assert.Equal(new long[] { 112, 136 }, SeedDeepRnn.Info.Layers.Select(l => l.Weights.Sum(w => (long)w.Length)));
+
+        // The forecaster's cell in the notebook (shared/seeds/001) calls no model.summary(), so Keras printed no count
+        // for it: 1,871 is Keras's parameter formulas applied by hand, LSTM 4 units (input + units + 1) = 4 * 20 * 22
+        // (keras LSTMCell.build: kernel, recurrent_kernel, bias) and Dense (input + 1) units = 21 * 5 and 6 * 1.
+        Assert.Equal(1871, SeedForecaster.ParameterCount);
+        Assert.Equal(new long[] { 1760, 105, 6 }, SeedForecaster.Info.Layers.Select(l => l.Weights.Sum(w => (long)w.Length)));
     }
 
     [Fact]
