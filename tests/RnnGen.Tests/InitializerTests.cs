@@ -227,6 +227,37 @@ public class InitializerTests
     }
 
     [Fact]
+    public void Declared_dense_initializers_reach_the_dense_weights()
+    {
+        // get_weights() order: GRU kernel, recurrent_kernel, bias, then kernel and bias of each Dense.
+        var model = new InitializedDenseStack();
+        float[][] weights = model.GetWeights();
+        Assert.Equal(new[] { "dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias" }, InitializedDenseStack.Info.Weights.Skip(3).Select(w => w.Name));
+
+        Assert.Equal(4 * 8, weights[3].Length); // ones, [4, 8]
+        Assert.All(weights[3], v => Assert.Equal(1f, v));
+        Assert.Equal(8, weights[4].Length); // constant(0.5)
+        Assert.All(weights[4], v => Assert.Equal(0.5f, v));
+
+        // he_normal on [8, 2048]: truncated normal with stddev sqrt(2 / fan_in) = 0.5, fan_in = 8 rows. Swapped fans
+        // (fan_in 2048) would give 0.03; the default glorot_uniform a stddev of 0.03 too.
+        float[] kernel = weights[5];
+        Assert.Equal(8 * 2048, kernel.Length);
+        double stddev = Math.Sqrt(2.0 / 8);
+        Assert.Equal(stddev, Stddev(kernel), stddev * StddevTolerance);
+        Assert.Equal(0, Mean(kernel), 4 * stddev / Math.Sqrt(kernel.Length));
+        double bound = 2 * stddev / 0.87962566103423978;
+        Assert.All(kernel, v => Assert.InRange(v, -bound - 1e-6, bound + 1e-6));
+
+        // random_uniform(-0.3, 0.7) on 2048 biases: within the bounds, reaching both ends (with n draws, none within
+        // 20/n of the range of one end has probability (1 - 20/n)^n < e^-20).
+        float[] bias = weights[6];
+        Assert.Equal(2048, bias.Length);
+        Assert.All(bias, v => Assert.InRange(v, -0.3f, 0.7f));
+        Assert.True(bias.Min() < -0.3 + 20.0 / 2048 && bias.Max() > 0.7 - 20.0 / 2048, $"range [{bias.Min()}, {bias.Max()}]");
+    }
+
+    [Fact]
     public void Default_initializers_are_keras_defaults()
     {
         // LSTM(3) on 2 features: kernel glorot_uniform with fans (2, 12), recurrent kernel orthogonal [3, 12].

@@ -36,3 +36,13 @@ public partial class LstmWithoutForgetBias;
 /// <summary>Default initializers of a bidirectional LSTM: each direction gets its own draws and its own forget-gate ones.</summary>
 [Lstm(3, Timesteps = 2, InputDim = 2, Bidirectional = true)]
 public partial class DefaultBidirectionalLstm;
+
+/// <summary>
+/// Declared initializers on Dense layers: constants on the first, random ones on the second, whose kernel [8, 2048]
+/// has enough draws to check a distribution and unequal fans, so a swapped fan_in / fan_out shows.
+/// </summary>
+[Sequential(Timesteps = 2, InputDim = 3)]
+[Gru(4, ReturnSequences = true)]
+[Dense(8, KernelInitializer = "ones", BiasInitializer = "constant(0.5)")]
+[Dense(2048, KernelInitializer = "he_normal", BiasInitializer = "random_uniform(-0.3, 0.7)")]
+public partial class InitializedDenseStack;
