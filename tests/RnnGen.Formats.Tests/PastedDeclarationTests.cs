@@ -207,6 +207,22 @@ public sealed class PastedDeclarationTests
         AssertClose(WeightFileCases.FrugallyFirstCall, model.Predict(WeightFileCases.FrugallyInput, initial)[0], "after ResetStates");
     }
 
+    [Fact]
+    public void An_explicit_initial_state_overrides_the_stored_state_of_the_stateful_gru()
+    {
+        // frugally-deep README: with initial_state h0 = 10, the TF 2.0 stateful model gives the first call's values on
+        // every call, as Keras 3 does (RNN.call reads the stored state only when initial_state is None); a call
+        // without it continues from the stored state (the README's continued values). So: initial state, none, then
+        // the initial state again without ResetStates, which must start from h0 again, not from the stored state.
+        var model = new Pasted.FrugallyDeepStatefulH5.TempStateful();
+        model.LoadWeights(Fixture.Path("frugally-deep/temp_stateful.h5"));
+        float[][] initial = { WeightFileCases.FrugallyInitialState };
+        AssertClose(WeightFileCases.FrugallyFirstCall, model.Predict(WeightFileCases.FrugallyInput, initial)[0], "first call, with the initial state");
+        AssertClose(WeightFileCases.FrugallyContinued, model.Predict(WeightFileCases.FrugallyInput)[0], "second call, without it");
+        AssertClose(WeightFileCases.FrugallyFirstCall, model.Predict(WeightFileCases.FrugallyInput, initial)[0], "third call, with the initial state again");
+        AssertClose(WeightFileCases.FrugallyFirstCall, model.Predict(WeightFileCases.FrugallyInput, initial)[0], "fourth call, with the initial state again");
+    }
+
     [Theory]
     [InlineData("simple_rnn_tf_keras_2_model.h5")]
     [InlineData("simple_flatten_lstm_tf_keras_2_model.h5")]
