@@ -1,10 +1,11 @@
-// RnnGen benchmarks. BenchmarkDotNet runs the generated models against the two dynamic baselines; five more modes
+// RnnGen benchmarks. BenchmarkDotNet runs the generated models against the two dynamic baselines; six more modes
 // measure or check what BenchmarkDotNet cannot. Usage (docs/performance.md has the full set of commands):
 //   dotnet run -c Release --project benchmarks/RnnGen.Benchmarks -- --filter '*'            everything
 //   dotnet run -c Release --project benchmarks/RnnGen.Benchmarks -- --filter '*' --job short a quick pass
 //   ... -- --time-to-full-speed [--seconds 2] [--max-calls 4000000]   JIT warm-up in fresh processes
 //   ... -- --generator-size                                           generated source size, LSTM(1024) x 1024 compiles
 //   ... -- --interleaved-streams                                      one Step stream vs four in turn (a profile)
+//   ... -- --cell-anatomy                                             an LSTM step's parts timed apart (a profile)
 //   ... -- --peak                                                     this core's FP32 FMA peak
 //   ... -- --check                                                    every configuration's agreement check, no timing
 using System;
@@ -40,6 +41,11 @@ public static class Program
         if (args.Contains("--interleaved-streams"))
         {
             return InterleavedStreamsMode.Run();
+        }
+
+        if (args.Contains("--cell-anatomy"))
+        {
+            return CellAnatomyMode.Run();
         }
 
         if (args.Contains("--check"))
