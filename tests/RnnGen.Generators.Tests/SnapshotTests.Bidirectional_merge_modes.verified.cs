@@ -110,7 +110,8 @@ namespace Demo
         private const int PackedLength = 160; // the same for every vector width
 
         private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _packed = new float[PackedLength];
+        // 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.
+        private readonly float[] _packed = global::RnnGen.GeneratedModelSupport.AllocateAligned(PackedLength);
         private readonly float[] _scratch = new float[ScratchLength];
 
         // Working memory of the batch API: chunks of 4 sequences (one array per worker when running on several cores).
@@ -504,7 +505,7 @@ namespace Demo
         private void PackWeights()
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            global::System.Span<float> packed = _packed;
+            global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512), 2, 2, 4, 4, 1);
@@ -597,7 +598,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -775,7 +776,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -1005,7 +1006,8 @@ namespace Demo
         private const int PackedLength = 160; // the same for every vector width
 
         private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _packed = new float[PackedLength];
+        // 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.
+        private readonly float[] _packed = global::RnnGen.GeneratedModelSupport.AllocateAligned(PackedLength);
         private readonly float[] _scratch = new float[ScratchLength];
 
         // Working memory of the batch API: chunks of 4 sequences (one array per worker when running on several cores).
@@ -1399,7 +1401,7 @@ namespace Demo
         private void PackWeights()
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            global::System.Span<float> packed = _packed;
+            global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512), 2, 2, 4, 4, 1);
@@ -1499,7 +1501,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -1684,7 +1686,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -1914,7 +1916,8 @@ namespace Demo
         private const int PackedLength = 160; // the same for every vector width
 
         private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _packed = new float[PackedLength];
+        // 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.
+        private readonly float[] _packed = global::RnnGen.GeneratedModelSupport.AllocateAligned(PackedLength);
         private readonly float[] _scratch = new float[ScratchLength];
 
         // Working memory of the batch API: chunks of 4 sequences (one array per worker when running on several cores).
@@ -2308,7 +2311,7 @@ namespace Demo
         private void PackWeights()
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            global::System.Span<float> packed = _packed;
+            global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512), 2, 2, 4, 4, 1);
@@ -2408,7 +2411,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -2593,7 +2596,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -2823,7 +2826,8 @@ namespace Demo
         private const int PackedLength = 160; // the same for every vector width
 
         private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _packed = new float[PackedLength];
+        // 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.
+        private readonly float[] _packed = global::RnnGen.GeneratedModelSupport.AllocateAligned(PackedLength);
         private readonly float[] _scratch = new float[ScratchLength];
 
         // Working memory of the batch API: chunks of 4 sequences (one array per worker when running on several cores).
@@ -3217,7 +3221,7 @@ namespace Demo
         private void PackWeights()
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            global::System.Span<float> packed = _packed;
+            global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512), 2, 2, 4, 4, 1);
@@ -3317,7 +3321,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -3502,7 +3506,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -3733,7 +3737,8 @@ namespace Demo
         private const int PackedLength = 160; // the same for every vector width
 
         private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _packed = new float[PackedLength];
+        // 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.
+        private readonly float[] _packed = global::RnnGen.GeneratedModelSupport.AllocateAligned(PackedLength);
         private readonly float[] _scratch = new float[ScratchLength];
 
         // Working memory of the batch API: chunks of 4 sequences (one array per worker when running on several cores).
@@ -4133,7 +4138,7 @@ namespace Demo
         private void PackWeights()
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            global::System.Span<float> packed = _packed;
+            global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512), 2, 2, 4, 4, 1);
@@ -4226,7 +4231,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -4406,7 +4411,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);

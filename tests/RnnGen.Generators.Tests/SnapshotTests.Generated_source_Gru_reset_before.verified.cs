@@ -100,7 +100,8 @@ namespace Demo
         private const int PackedLength = 72; // the same for every vector width
 
         private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _packed = new float[PackedLength];
+        // 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.
+        private readonly float[] _packed = global::RnnGen.GeneratedModelSupport.AllocateAligned(PackedLength);
         private readonly float[] _scratch = new float[ScratchLength];
         private bool _streamReverse;
 
@@ -535,7 +536,7 @@ namespace Demo
         private void PackWeights()
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            global::System.Span<float> packed = _packed;
+            global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 18), parameters.Slice(GruRecurrentKernelOffset, 27), parameters.Slice(GruBiasOffset, 9), packed.Slice(GruPackedOffset512), 2, 3, 3, 4, 1);
@@ -593,7 +594,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void GruCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> gates, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 GruCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -769,7 +770,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void GruCellBatch(ref float x, ref float h, ref float hNext, ref float gates, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 GruCellBatchX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);

@@ -94,7 +94,8 @@ namespace Demo
         private const int PackedLength = 56; // the same for every vector width
 
         private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _packed = new float[PackedLength];
+        // 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.
+        private readonly float[] _packed = global::RnnGen.GeneratedModelSupport.AllocateAligned(PackedLength);
         private readonly float[] _scratch = new float[ScratchLength];
         private bool _streamReverse;
 
@@ -515,7 +516,7 @@ namespace Demo
         private void PackWeights()
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            global::System.Span<float> packed = _packed;
+            global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset512), 10, 3, 1, 4, 1);
@@ -574,7 +575,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void SimpleRnnCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 SimpleRnnCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -715,7 +716,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void SimpleRnnCellBatch(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);

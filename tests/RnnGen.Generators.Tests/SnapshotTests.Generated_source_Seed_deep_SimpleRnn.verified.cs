@@ -129,7 +129,8 @@ namespace Demo
         private const int PackedLength = 248; // the same for every vector width
 
         private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _packed = new float[PackedLength];
+        // 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.
+        private readonly float[] _packed = global::RnnGen.GeneratedModelSupport.AllocateAligned(PackedLength);
         private readonly float[] _scratch = new float[ScratchLength];
         private bool _streamReverse;
 
@@ -519,7 +520,7 @@ namespace Demo
         private void PackWeights()
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            global::System.Span<float> packed = _packed;
+            global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40), parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8), packed.Slice(SimpleRnnPackedOffset512), 5, 8, 1, 8, 1);
@@ -578,7 +579,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void SimpleRnnCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 SimpleRnnCellX8(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -752,7 +753,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void SimpleRnn1Cell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 SimpleRnn1CellX8(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -953,7 +954,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void SimpleRnnCellBatch(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 SimpleRnnCellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -1234,7 +1235,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void SimpleRnn1CellBatch(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 SimpleRnn1CellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);

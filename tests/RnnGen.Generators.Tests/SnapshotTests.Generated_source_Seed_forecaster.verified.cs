@@ -132,14 +132,15 @@ namespace Demo
         private const int DensePackedOffset512 = 2816; // 8 lanes
         private const int DensePackedOffset256 = 2112; // 8 lanes
         private const int DensePackedOffset128 = 1760; // 4 lanes
-        private const int Dense1PackedOffset512 = 2984; // 8 lanes
-        private const int Dense1PackedOffset256 = 2280; // 8 lanes
-        private const int Dense1PackedOffset128 = 1928; // 4 lanes
+        private const int Dense1PackedOffset512 = 2992; // 8 lanes
+        private const int Dense1PackedOffset256 = 2288; // 8 lanes
+        private const int Dense1PackedOffset128 = 1936; // 4 lanes
 
-        private static int PackedLength => global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 2990 : global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 2286 : 1934;
+        private static int PackedLength => global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 2998 : global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 2294 : 1942;
 
         private readonly float[] _parameters = new float[ParameterCount];
-        private readonly float[] _packed = new float[PackedLength];
+        // 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.
+        private readonly float[] _packed = global::RnnGen.GeneratedModelSupport.AllocateAligned(PackedLength);
         private readonly float[] _scratch = new float[ScratchLength];
         private bool _streamReverse;
 
@@ -581,7 +582,7 @@ namespace Demo
         private void PackWeights()
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
-            global::System.Span<float> packed = _packed;
+            global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 80), parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80), packed.Slice(LstmPackedOffset512), 1, 20, 4, 16, 1);
@@ -656,7 +657,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void LstmCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 LstmCellX16(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
@@ -942,7 +943,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void DenseRow(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, float[] scratch, int rowOffset)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             global::System.Span<float> padded = new global::System.Span<float>(scratch, rowOffset, 16);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
@@ -1018,7 +1019,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void Dense1Row(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, float[] scratch, int rowOffset)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
@@ -1142,7 +1143,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private void LstmCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
-            ref float weights = ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_packed);
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
                 LstmCellBatchX16(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);

@@ -414,7 +414,7 @@ internal sealed partial class ModelEmitter
         _w.Line(MethodImplInline);
         using (_w.Braces($"private void {layer.Pascal}CellBatch({string.Join(", ", parameters)})"))
         {
-            _w.Line($"ref float weights = ref {MemoryMarshal}.GetArrayDataReference(_packed);");
+            _w.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
             string common = string.Join(", ", arguments);
             WriteTierDispatch(layer, (tier, lanes) =>
                 $"{KernelName(layer, lanes, BatchChunk)}({common}, ref {Unsafe}.Add(ref weights, packedOffset{Tiers[tier].Bits}), reverse);");

@@ -57,7 +57,7 @@ internal sealed partial class ModelEmitter
         using (_w.Braces("private void PackWeights()"))
         {
             _w.Line($"{ReadOnlySpan} parameters = _parameters;");
-            _w.Line($"{Span} packed = _packed;");
+            _w.Line($"{Span} packed = {Support}.AlignedSpan(_packed, PackedLength);");
             for (int tier = 0; tier < Tiers.Length; tier++)
             {
                 string condition = tier switch
@@ -183,7 +183,7 @@ internal sealed partial class ModelEmitter
         _w.Line(MethodImplInline);
         using (_w.Braces($"private void {layer.Pascal}Row({ReadOnlySpan} x, {Span} y, float[] scratch, int rowOffset)"))
         {
-            _w.Line($"ref float weights = ref {MemoryMarshal}.GetArrayDataReference(_packed);");
+            _w.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
             _w.Line($"ref float input = ref {MemoryMarshal}.GetReference(x);");
             string destination = layer.DenseUsesRows ? "y" : "padded";
             if (!layer.DenseUsesRows)
@@ -245,7 +245,7 @@ internal sealed partial class ModelEmitter
         _w.Line(MethodImplInline);
         using (_w.Braces($"private void {layer.Pascal}Cell({string.Join(", ", parameters)})"))
         {
-            _w.Line($"ref float weights = ref {MemoryMarshal}.GetArrayDataReference(_packed);");
+            _w.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
             var arguments = new List<string>
             {
                 $"ref {MemoryMarshal}.GetReference(x)",

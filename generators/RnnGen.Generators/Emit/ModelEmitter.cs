@@ -253,7 +253,8 @@ internal sealed partial class ModelEmitter
             : $"private static int PackedLength => {Vector512Accelerated} ? {Int(_layout.PackedLengths[0])} : {Vector256Accelerated} ? {Int(_layout.PackedLengths[1])} : {Int(_layout.PackedLengths[2])};");
         _w.Line();
         _w.Line("private readonly float[] _parameters = new float[ParameterCount];");
-        _w.Line("private readonly float[] _packed = new float[PackedLength];");
+        _w.Line("// 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.");
+        _w.Line($"private readonly float[] _packed = {Support}.AllocateAligned(PackedLength);");
         _w.Line("private readonly float[] _scratch = new float[ScratchLength];");
         if (_layout.IsCausal)
         {

@@ -110,6 +110,8 @@ internal sealed class ModelLayout
                 int lanes = layer.Lanes[tier] = LanesFor(Tiers[tier].Lanes, s.Kind == LayerKind.Dense && layer.DenseUsesRows ? s.InputWidth : s.Units);
                 foreach (DirectionLayout direction in layer.Directions)
                 {
+                    // Each direction's weights start on a 64-byte boundary of the aligned buffer, as its first does.
+                    packed = RoundUp(packed, 16);
                     direction.PackedOffsets[tier] = packed;
                     packed += s.Kind == LayerKind.Dense
                         ? (layer.DenseUsesRows ? (s.InputWidth + 1) * s.Units : (s.InputWidth + 1) * RoundUp(s.Units, lanes))
