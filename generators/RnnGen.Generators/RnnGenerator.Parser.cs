@@ -563,8 +563,9 @@ public sealed partial class RnnGenerator
             return spec.ToString();
         }
 
+        // The default also where the argument did not compile (the compiler reports it).
         private static bool Bool(AttributeInput layer, string property, bool defaultValue) =>
-            layer.Find(property) is { HasError: false, Value: bool value } ? value : defaultValue;
+            KnownBool(layer, property, defaultValue) ?? defaultValue;
 
         // Null when the argument is written but did not compile: its value is unknown, not the default.
         private static bool? KnownBool(AttributeInput layer, string property, bool defaultValue) =>

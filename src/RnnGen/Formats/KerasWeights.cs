@@ -100,11 +100,7 @@ public static class KerasWeights
     /// </summary>
     /// <exception cref="ArgumentException">The file does not match <paramref name="info"/>.</exception>
     /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>
-    public static float[][] Read(string path, ModelInfo info)
-    {
-        ArgumentNullException.ThrowIfNull(info);
-        return WeightMatcher.Match(KerasFileReader.Read(ReadFile(path), WeightFormat.Detect, Path.GetFileName(path)), info);
-    }
+    public static float[][] Read(string path, ModelInfo info) => Read(path, info, Array.Empty<string>());
 
     /// <summary>
     /// Reads the weights in <paramref name="path"/> for a model declared as <paramref name="info"/>, passing over the file
@@ -134,11 +130,7 @@ public static class KerasWeights
     /// <summary>Reads weights of <paramref name="format"/> from <paramref name="stream"/> for a model declared as <paramref name="info"/>.</summary>
     /// <exception cref="ArgumentException">The stream does not match <paramref name="info"/>.</exception>
     /// <exception cref="InvalidDataException">The stream is not a readable Keras weight file of that format.</exception>
-    public static float[][] Read(Stream stream, WeightFormat format, ModelInfo info)
-    {
-        ArgumentNullException.ThrowIfNull(info);
-        return WeightMatcher.Match(KerasFileReader.Read(ReadStream(stream), format, "stream"), info);
-    }
+    public static float[][] Read(Stream stream, WeightFormat format, ModelInfo info) => Read(stream, format, info, Array.Empty<string>());
 
     /// <summary>Describes what <paramref name="path"/> holds: format, Keras version, layers, configurations and weight shapes.</summary>
     /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>

@@ -112,7 +112,8 @@ internal static class DeclarationWriter
                 else
                 {
                     text.Append("// ").Append(WeightlessLayers.Reason(layer)).AppendLine(": LoadWeights refuses this file.");
-                    text.Append("//   ").Append(char.ToUpperInvariant(WeightlessLayers.Remedy(layer, before)[0])).AppendLine(WeightlessLayers.Remedy(layer, before)[1..]);
+                    string remedy = WeightlessLayers.Remedy(layer, before);
+                    text.Append("//   ").Append(char.ToUpperInvariant(remedy[0])).AppendLine(remedy[1..]);
                 }
 
                 continue;

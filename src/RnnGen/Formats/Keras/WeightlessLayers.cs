@@ -41,8 +41,8 @@ internal static class WeightlessLayers
     /// <summary>The ways out: fold an Activation into a linear Dense before it, or apply the layer yourself and ignore it.</summary>
     public static string Remedy(KerasFileLayer layer, KerasFileLayer? before)
     {
-        string fold = layer.ClassName == "Activation" && before is { Kind: LayerKind.Dense, HasConfig: true, Activation: "linear" } && layer.Activation is not null
-            ? $"declare Activation = \"{layer.Activation}\" on the Dense before it ('{before.Name}'), which computes the same; or "
+        string fold = CanFold(before, layer)
+            ? $"declare Activation = \"{layer.Activation}\" on the Dense before it ('{before!.Name}'), which computes the same; or "
             : "";
         string what = layer.ClassName == "Activation" ? $"apply {layer.FileActivation} to the model's output yourself" : $"apply the {layer.ClassName} yourself";
         return $"{fold}{what} and load with KerasWeights.Load(model, path, ignoredLayers: new[] {{ \"{layer.Name}\" }}), which passes over it.";
