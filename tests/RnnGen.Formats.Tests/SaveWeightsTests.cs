@@ -265,6 +265,65 @@ public sealed class SaveWeightsTests
     }
 
     [Fact]
+    public void H5wasm_and_RnnGen_read_every_encoding_branch_of_the_writer()
+    {
+        // Beyond what Keras files need: 300 links in one compact group, a link name over 255 bytes (two-byte length), a
+        // non-ASCII link name (UTF-8 character set), an empty dataset (no data address), a scalar, a 3-D array.
+        var (bytes, written) = FeatureFile();
+        if (Environment.GetEnvironmentVariable("RNNGEN_WRITE_SAVED_FIXTURES") == "1")
+        {
+            File.WriteAllBytes(Path.Combine(SourceDirectory(), "Fixtures", "saved", "features.h5"), bytes);
+            return;
+        }
+
+        Assert.True(bytes.AsSpan().SequenceEqual(Fixture.Bytes("saved/features.h5")), "The writer no longer writes Fixtures/saved/features.h5; see above.");
+        using JsonDocument check = Fixture.Json("saved/h5wasm-check.json");
+        JsonElement features = check.RootElement.GetProperty("features");
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), features.GetProperty("sha256").GetString());
+        var read = features.GetProperty("datasets").EnumerateArray().ToDictionary(
+            d => d.GetProperty("path").GetString()!,
+            d => (Shape: d.GetProperty("shape").EnumerateArray().Select(x => x.GetInt32()).ToArray(), Bits: d.GetProperty("bits").EnumerateArray().Select(b => b.GetUInt32()).ToArray()));
+        Assert.Equal(written.Keys.OrderBy(k => k, StringComparer.Ordinal), read.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Contains("/names/" + new string('n', 300), features.GetProperty("groups").EnumerateArray().Select(g => g.GetString()));
+
+        Hdf5File hdf5 = Hdf5File.Open(bytes);
+        foreach (var (path, (shape, values)) in written)
+        {
+            Assert.Equal(shape, read[path].Shape);
+            Assert.Equal(values.Select(BitConverter.SingleToUInt32Bits), read[path].Bits);
+            Hdf5Dataset dataset = hdf5.Resolve(path)!.Dataset;
+            Assert.Equal(shape.Select(d => (long)d), dataset.Dataspace.Dimensions);
+            Assert.Equal(values.Select(BitConverter.SingleToUInt32Bits), dataset.ReadFloats(values.Length).Select(BitConverter.SingleToUInt32Bits));
+        }
+    }
+
+    /// <summary>The file of the encoding check, with each dataset written (path, shape, values).</summary>
+    internal static (byte[] Bytes, Dictionary<string, (int[] Shape, float[] Values)> Written) FeatureFile()
+    {
+        var written = new Dictionary<string, (int[], float[])>();
+        var file = new Hdf5Writer();
+        void Add(Hdf5WriterGroup group, string name, float[] values, params int[] shape)
+        {
+            group.Dataset(name, values, shape);
+            written[(group.Path == "/" ? "" : group.Path) + "/" + name] = (shape, values);
+        }
+
+        Hdf5WriterGroup many = file.Root.Group("many");
+        for (int i = 0; i < 300; i++)
+        {
+            Add(many, "d" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), new[] { i * 0.5f }, 1);
+        }
+
+        Hdf5WriterGroup names = file.Root.Group("names");
+        names.Group(new string('n', 300));
+        Add(names, "größe ✓", new[] { 1f, -2f }, 2);
+        Add(file.Root, "empty", Array.Empty<float>(), 0, 3);
+        Add(file.Root, "scalar", new[] { 2.5f });
+        Add(file.Root, "cube", Enumerable.Range(0, 24).Select(i => MathF.Sqrt(i) - 2).ToArray(), 2, 3, 4);
+        return (file.ToArray(), written);
+    }
+
+    [Fact]
     public void Saving_twice_writes_the_same_bytes()
     {
         ModelInfo info = For("odd");

@@ -34,7 +34,8 @@ function walk(group, prefix, out) {
       out.groups.push(path);
       walk(child, path, out);
     } else if (child.type === "Dataset") {
-      const value = child.value;
+      // h5wasm gives a scalar as a plain number; read as float32 it has the stored bits again.
+      const value = typeof child.value === "number" && child.metadata.type === 1 && child.metadata.size === 4 ? Float32Array.of(child.value) : child.value;
       const bits = value instanceof Float32Array ? Array.from(new Uint32Array(value.buffer, value.byteOffset, value.length)) : null;
       out.datasets.push({ path, shape: child.shape, dtype: dtypeOf(child.metadata), bits });
     } else {
@@ -111,15 +112,25 @@ const values = [];
   file.close();
 }
 
+// Every encoding branch of the writer: 300 links in a compact group, a 300-byte and a non-ASCII link name, an empty
+// dataset, a scalar, a 3-D array (SaveWeightsTests.FeatureFile).
+const featuresPath = join(fixtures, "saved", "features.h5");
+const features = read(featuresPath);
+failed ||= features.other.length > 0;
+
 const result = {
   generatedBy: "tests/golden/saved-weights/check.mjs",
   reader: `h5wasm ${JSON.parse(readFileSync(join(here, "node_modules", "h5wasm", "package.json"), "utf8")).version}`,
   files,
+  features: { file: "features.h5", sha256: createHash("sha256").update(readFileSync(featuresPath)).digest("hex"), groups: features.groups, datasets: features.datasets },
   attributes: { file: "attributes.h5", sha256: createHash("sha256").update(readFileSync(attributesPath)).digest("hex"), values },
 };
-// One line per array of numbers, so the file stays readable and diffs stay small.
-const text = JSON.stringify(result, null, 1).replace(/\[\s+([-\d.,\s]+?)\s+\]/g, (_, inner) => `[${inner.split(/,\s*/).join(", ")}]`);
+// One line per array of numbers and per dataset, so the file stays readable and diffs stay small.
+const text = JSON.stringify(result, null, 1)
+  .replace(/\[\s+([-\d.,\s]+?)\s+\]/g, (_, inner) => `[${inner.split(/,\s*/).join(", ")}]`)
+  .replace(/\{\s+("path"[^{}]*?)\s+\}/g, (_, inner) => `{ ${inner.split(/\s*\n\s*/).join(" ")} }`);
 writeFileSync(join(fixtures, "saved", "h5wasm-check.json"), text + "\n");
 for (const f of files) console.log(`${f.file} vs ${f.reference}: ${f.datasets.length} datasets, ${f.groups.length} groups, ${f.differences.length ? f.differences.join("; ") : "same layout and values"}`);
+console.log(`features.h5: ${features.groups.length} groups, ${features.datasets.length} datasets`);
 console.log(`attributes.h5: ${values.map((v) => `${v.path} = ${JSON.stringify(v.value)} (${v.type})`).join(", ")}`);
 process.exit(failed ? 1 : 0);
