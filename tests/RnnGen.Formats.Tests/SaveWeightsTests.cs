@@ -15,8 +15,9 @@ namespace RnnGen.Formats.Tests;
 /// KerasWeights.Save: the Keras 3 <c>.weights.h5</c> and <c>.keras</c> written by RnnGen's managed HDF5 writer. Two
 /// kinds of check: round trips through RnnGen's own reader (bit-identical weights, the configuration matching the
 /// declaration), and an independent one — the files in Fixtures/saved were read by h5wasm (the HDF5 library compiled to
-/// WebAssembly) and compared with the Keras-layout fixtures of the same models by tests/golden/saved-weights; its verdict
-/// and what h5wasm read are in h5wasm-check.json, tied to today's writer by each file's SHA-256.
+/// WebAssembly) and by h5py on HDF5 1.10, and compared with the Keras-layout fixtures of the same models by
+/// tests/golden/saved-weights; the verdicts and what was read are in h5wasm-check.json and h5py-check.json, tied to
+/// today's writer by each file's SHA-256.
 /// </summary>
 public sealed class SaveWeightsTests
 {
@@ -234,6 +235,27 @@ public sealed class SaveWeightsTests
             Assert.Equal(info.Weights[i].Dimensions, dataset.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
             uint[] bits = dataset.GetProperty("bits").EnumerateArray().Select(b => b.GetUInt32()).ToArray();
             Assert.Equal(expected[i].Select(BitConverter.SingleToUInt32Bits), bits);
+        }
+    }
+
+    [Fact]
+    public void H5py_on_HDF5_1_10_read_the_same_files_as_h5wasm_and_the_Keras_layout_fixtures()
+    {
+        // tests/golden/saved-weights/check_h5py.py: h5py, through which Keras reads weights, on an older HDF5 (1.10) than
+        // h5wasm's 2.0. Each verdict is tied to the committed bytes, which the tests above tie to today's writer.
+        using JsonDocument check = Fixture.Json("saved/h5py-check.json");
+        JsonElement root = check.RootElement;
+        Assert.StartsWith("h5py ", root.GetProperty("reader").GetString());
+        var checkedFiles = root.GetProperty("files").EnumerateArray()
+            .Select(f => (File: f.GetProperty("file").GetString()!, Entry: f))
+            .Append((File: "features.h5", Entry: root.GetProperty("features")))
+            .Append((File: "attributes.h5", Entry: root.GetProperty("attributes")))
+            .ToList();
+        Assert.Equal(CheckedFiles.Select(row => (string)row[0]).Concat(new[] { "features.h5", "attributes.h5" }), checkedFiles.Select(c => c.File));
+        foreach (var (file, entry) in checkedFiles)
+        {
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Fixture.Bytes("saved/" + file))), entry.GetProperty("sha256").GetString());
+            Assert.Empty(entry.GetProperty("differences").EnumerateArray());
         }
     }
 
