@@ -42,6 +42,9 @@ internal sealed partial class Hdf5Writer
 /// <summary>A group being built: its links (groups and datasets, in the order added) and attributes.</summary>
 internal sealed class Hdf5WriterGroup
 {
+    /// <summary>HDF5's limit on dimensions (H5S_MAX_RANK).</summary>
+    private const int MaxRank = 32;
+
     private readonly List<KeyValuePair<string, object>> _links = new();
     private readonly List<Hdf5WriterAttribute> _attributes = new();
 
@@ -85,6 +88,11 @@ internal sealed class Hdf5WriterGroup
         ArgumentNullException.ThrowIfNull(dimensions);
         CheckName(name, "dataset");
         CheckFree(name);
+        if (dimensions.Count > MaxRank)
+        {
+            throw new ArgumentException($"Dataset '{Child(name)}' has {dimensions.Count} dimensions; HDF5 allows at most {MaxRank}.", nameof(dimensions));
+        }
+
         long count = 1;
         foreach (int d in dimensions)
         {
@@ -116,9 +124,9 @@ internal sealed class Hdf5WriterGroup
 
     private void AddAttribute(Hdf5WriterAttribute attribute)
     {
-        if (string.IsNullOrEmpty(attribute.Name) || attribute.Name.Contains('\0', StringComparison.Ordinal))
+        if (string.IsNullOrEmpty(attribute.Name) || attribute.Name.Contains('\0', StringComparison.Ordinal) || Encoding.UTF8.GetByteCount(attribute.Name) >= ushort.MaxValue)
         {
-            throw new ArgumentException($"An attribute of '{Path}' needs a non-empty name without NUL characters.", nameof(attribute));
+            throw new ArgumentException($"An attribute of '{Path}' needs a non-empty name of under 65535 bytes without NUL characters.", nameof(attribute));
         }
 
         if (_attributes.Any(a => a.Name == attribute.Name))
