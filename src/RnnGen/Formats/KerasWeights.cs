@@ -41,7 +41,7 @@ namespace RnnGen;
 /// Console.WriteLine(KerasWeights.Inspect("forecaster.keras").ToDeclaration("Forecaster"));
 /// </code>
 /// </example>
-public static class KerasWeights
+public static partial class KerasWeights
 {
     /// <summary>Loads the weights in <paramref name="path"/> (format detected from the content) into <paramref name="model"/>.</summary>
     /// <exception cref="ArgumentException">The file does not match the model's declaration; nothing was loaded.</exception>
