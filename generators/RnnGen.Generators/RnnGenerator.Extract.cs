@@ -94,7 +94,8 @@ public sealed partial class RnnGenerator
             AttributesOnSeveralDeclarations: declarations.Count > 1,
             HasPrimaryConstructor: type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: not null }),
             ClassLocation: LocationInfo.From(declaration.Identifier.GetLocation()),
-            Attributes: attributes);
+            Attributes: attributes,
+            Members: UserMembers(type, cancellationToken));
     }
 
     private static AttributeKind? KindOf(INamedTypeSymbol? attributeClass)
