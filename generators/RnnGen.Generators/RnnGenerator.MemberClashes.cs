@@ -18,7 +18,8 @@ namespace RnnGen.Generators;
 /// (methods of one name may overload), its signature in the form C# compares (see
 /// <see cref="RnnGenerator.MemberClashes"/>), and how a message names it.
 /// </summary>
-internal sealed record UserMember(string Name, bool IsMethod, string Signature, string Kind, string Display, LocationInfo? Location);
+/// <remarks><see cref="IsInherited"/>: declared in a base class, where the generated member would hide it (C# CS0108).</remarks>
+internal sealed record UserMember(string Name, bool IsMethod, string Signature, string Kind, string Display, LocationInfo? Location, bool IsInherited = false);
 
 public sealed partial class RnnGenerator
 {
@@ -66,7 +67,46 @@ public sealed partial class RnnGenerator
             members.Add(new UserMember(name, member is IMethodSymbol, signature, KindOf(member), display, LocationInfo.From(location)));
         }
 
+        // Members of the base classes that the generated ones would hide (a warning inside the generated file, an error
+        // under TreatWarningsAsErrors). Reported on the model class: the base class may not be the user's to change.
+        LocationInfo? classLocation = LocationInfo.From(type.Locations.FirstOrDefault(l => l.IsInSource));
+        for (INamedTypeSymbol? baseType = type.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+        {
+            foreach (ISymbol member in baseType.GetMembers())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (member.IsImplicitlyDeclared || member.DeclaredAccessibility == Accessibility.Private || member.Name.IndexOf('.') >= 0
+                    || member is IMethodSymbol { MethodKind: not MethodKind.Ordinary })
+                {
+                    continue;
+                }
+
+                string signature = member is IMethodSymbol inherited
+                    ? Signature(inherited.TypeParameters.Length, inherited.Parameters.Select(p => (p.RefKind != RefKind.None, CanonicalType(p.Type))))
+                    : string.Empty;
+                members.Add(new UserMember(member.Name, member is IMethodSymbol, signature, "inherited " + KindOf(member),
+                    baseType.Name + "." + member.Name, classLocation, IsInherited: true));
+            }
+        }
+
         return members.ToEquatableArray();
+    }
+
+    /// <summary>
+    /// Why the generated constructors could not be compiled in <paramref name="type"/>: they call the base class's
+    /// parameterless constructor, so one must exist and be accessible. Null when they can.
+    /// </summary>
+    internal static string? BaseTypeReason(INamedTypeSymbol type, Compilation compilation)
+    {
+        INamedTypeSymbol? baseType = type.BaseType;
+        if (baseType is null || baseType.SpecialType == SpecialType.System_Object || baseType.TypeKind == TypeKind.Error)
+        {
+            return null;
+        }
+
+        bool callable = baseType.InstanceConstructors.Any(c =>
+            c.Parameters.All(p => p.IsOptional || p.IsParams) && compilation.IsSymbolAccessibleWithin(c, type));
+        return callable ? null : $"derived from '{baseType.Name}', which has no accessible parameterless constructor for the generated constructors to call";
     }
 
     /// <summary>
@@ -194,7 +234,7 @@ public sealed partial class RnnGenerator
         }
 
         var candidateNames = new HashSet<string>(new Emit.ModelLayout(spec).MemberNames(), StringComparer.Ordinal);
-        if (!input.Members.Any(m => m.Name is ".ctor" or ".cctor" || m.Name.IndexOf('.') >= 0 || candidateNames.Contains(m.Name)))
+        if (!input.Members.Any(m => !m.IsInherited && m.Name is ".ctor" or ".cctor" || m.Name.IndexOf('.') >= 0 || candidateNames.Contains(m.Name)))
         {
             yield break;
         }
@@ -206,11 +246,13 @@ public sealed partial class RnnGenerator
             foreach (GeneratedMember member in byName[user.Name])
             {
                 bool overloads = user.IsMethod && member.IsMethod && user.Signature != member.Signature;
-                bool reserved = !member.IsPublic && member.Name != ".ctor";
+                // An inherited member is hidden, not redeclared: only C#'s hiding rule applies to it.
+                bool reserved = !member.IsPublic && member.Name != ".ctor" && !user.IsInherited;
                 if (!overloads || reserved)
                 {
                     string what = $"the {(member.IsPublic || member.Name == ".ctor" ? "public" : "private")} {member.Kind} '{member.Display}'";
                     string remedy = member.Name == ".ctor" ? "give it other parameters or remove it"
+                        : user.IsInherited ? "derive the model from another class, or rename the member in the base class"
                         : reserved ? $"rename the {user.Kind} (the names of the generated private members are reserved, whatever the parameters)"
                         : $"rename the {user.Kind}";
                     yield return (user, what, remedy);

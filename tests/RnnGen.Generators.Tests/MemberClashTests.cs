@@ -159,6 +159,47 @@ public class MemberClashTests
         Assert.Equal("InputDim", GeneratorRunInspection.UnderlinedText(run.Input, reported.Location));
     }
 
+    [Fact]
+    public void A_base_class_member_the_generated_one_would_hide_is_RNNG024_on_the_class()
+    {
+        GeneratorRun run = CompilationHarness.Run(
+            "using RnnGen;\nnamespace Demo;\npublic class Base\n{\n    public virtual int Units => 1;\n    public void Run(int times) { }\n}\n" +
+            "[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic partial class Model : Base;");
+        Diagnostic reported = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("RNNG024", reported.Id);
+        Assert.Equal("Model", GeneratorRunInspection.UnderlinedText(run.Input, reported.Location));
+        Assert.Equal(
+            "Inherited property 'Base.Units' clashes with the public constant 'Units' in the code RnnGen generates for 'Model': derive the model from another class, or rename the member in the base class.",
+            reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("public class Base { protected Base() { } public void Run(int times) { } }")]
+    [InlineData("public class Base { public Base(int size = 3) { } }")]
+    [InlineData("public class Base { public Base(params int[] sizes) { } public Base(string name) { } }")]
+    public void A_base_class_with_a_callable_parameterless_constructor_and_no_hidden_member_compiles(string baseClass)
+    {
+        GeneratorRun run = CompilationHarness.Run($"using RnnGen;\nnamespace Demo;\n{baseClass}\n[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic partial class Model : Base;");
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Single(run.Sources);
+        Assert.Empty(run.CompilationDiagnostics);
+    }
+
+    [Theory]
+    [InlineData("public class Base { public Base(string name) { } }")]
+    [InlineData("public class Base { private Base() { } public Base(int size) { } }")]
+    public void A_base_class_without_a_callable_parameterless_constructor_is_RNNG003(string baseClass)
+    {
+        GeneratorRun run = CompilationHarness.Run($"using RnnGen;\nnamespace Demo;\n{baseClass}\n[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic partial class Model : Base;");
+        Diagnostic reported = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("RNNG003", reported.Id);
+        Assert.StartsWith(
+            "'Model' is derived from 'Base', which has no accessible parameterless constructor for the generated constructors to call",
+            reported.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(run.Sources);
+    }
+
     private static string Lstm(string members) =>
         $"using RnnGen;\nnamespace Demo;\n[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic partial class Model\n{{\n{members}\n}}";
 

@@ -444,7 +444,8 @@ internal sealed partial class ModelEmitter
             _w.Line($"const int InputWidth = {Int(s.InputWidth)};");
             _w.Line($"const int Units = {Int(s.Units)};");
             _w.Line($"const int Padded = {Int(padded)};");
-            _w.Line($"_ = inputStride; // always {Int(layer.BatchInputStride)}: the kernels have it as a constant");
+            // A comment, not a discard: `_ = inputStride;` would not compile in a class named `_`.
+            _w.Line($"// inputStride is always {Int(layer.BatchInputStride)}: the kernels have it as a constant");
             _w.Line($"ref float x = ref {MemoryMarshal}.GetReference(input);");
             for (int d = 0; d < layer.Directions.Length; d++)
             {
