@@ -107,6 +107,27 @@ public class GeneratorFuzzTests
         }
     }
 
+    [Fact]
+    public void Changing_one_model_re_emits_that_model_alone_despite_the_hint_name_check_over_all_models()
+    {
+        static string Source(int units) =>
+            $"using RnnGen;\nnamespace Demo;\n[Lstm({units}, Timesteps = 4, InputDim = 5)] public partial class A;\n[Gru(3, Timesteps = 4, InputDim = 5)] public partial class B;";
+        GeneratorRun first = CompilationHarness.Run(Source(3));
+        GeneratorDriver driver = first.Driver.RunGenerators(GeneratorRunInspection.ReplaceSource(first.Input, 0, Source(4)));
+
+        // The source outputs' steps, by model (the diagnostic outputs, also source outputs, carry no ModelSpec).
+        var reasons = driver.GetRunResult().Results.Single().TrackedOutputSteps["SourceOutput"]
+            .SelectMany(step => step.Inputs)
+            .SelectMany(input => input.Source.Outputs)
+            .Where(output => output.Value is ValueTuple<RnnGen.Generators.Model.ModelSpec, RnnGen.Generators.Helpers.EquatableArray<string>>)
+            .Select(output => (((ValueTuple<RnnGen.Generators.Model.ModelSpec, RnnGen.Generators.Helpers.EquatableArray<string>>)output.Value).Item1.ClassName, output.Reason))
+            .Distinct()
+            .ToList();
+        Assert.Contains(("A", IncrementalStepRunReason.Modified), reasons);
+        Assert.DoesNotContain(reasons, r => r.ClassName == "B" && r.Reason is IncrementalStepRunReason.New or IncrementalStepRunReason.Modified);
+        Assert.Contains(reasons, r => r.ClassName == "B");
+    }
+
     private static string Owner(IEnumerable<FuzzCase> cases, SyntaxTree generated) =>
         cases.FirstOrDefault(c => System.IO.Path.GetFileName(generated.FilePath).Contains(c.Namespace + ".", StringComparison.Ordinal))?.Source ?? "(case not found)";
 
