@@ -89,12 +89,13 @@ public sealed partial class RnnGenerator
             ClassName: type.Name,
             DeclarationKeyword: type.IsRecord ? "record" : "class",
             IsPartial: type.DeclaringSyntaxReferences.All(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword)),
-            UnsupportedReason: UnsupportedReason(type),
+            UnsupportedReason: UnsupportedReason(type) ?? BaseTypeReason(type, context.SemanticModel.Compilation),
             NonPartialContainingType: FirstNonPartialContainingType(type, cancellationToken),
             AttributesOnSeveralDeclarations: declarations.Count > 1,
             HasPrimaryConstructor: type.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: not null }),
             ClassLocation: LocationInfo.From(declaration.Identifier.GetLocation()),
-            Attributes: attributes);
+            Attributes: attributes,
+            Members: UserMembers(type, cancellationToken));
     }
 
     private static AttributeKind? KindOf(INamedTypeSymbol? attributeClass)

@@ -18,6 +18,13 @@ public sealed partial class RnnGenerator
     internal const int MaxTimesteps = 1 << 20;
     internal const long MaxParameters = int.MaxValue / 2;
 
+    // Layer attributes of one model (Dense and Dropout included). Deep Keras recurrent stacks have a handful of
+    // recurrent layers (GNMT's encoder has 8 LSTM layers, DeepSpeech 2 up to 7 recurrent ones); 64 leaves room for a
+    // Dropout and a Dense after each of 21 of them, and keeps the generated source under 6 M characters (64 bidirectional
+    // LSTM layers, the largest kind, generate 5.7 M; a 1,000-layer stack would generate 33 M and take half a minute to
+    // compile). GeneratorLimitsTests measures it.
+    internal const int MaxLayers = 64;
+
     private static readonly string[] PublicMemberNames =
     {
         "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary", "Info",
@@ -98,6 +105,15 @@ public sealed partial class RnnGenerator
                 return null;
             }
 
+            // Checked before any layer: the generated source grows with the layer count (10 K to 90 K characters a
+            // layer), and a declaration far past any real model would make every build slow.
+            if (layers.Count > MaxLayers)
+            {
+                Report(DiagnosticDescriptors.SizeTooLarge, (sequential ?? layers[0]).Location, $"'{_input.DisplayName}'",
+                    "the number of layers", layers.Count, MaxLayers);
+                return null;
+            }
+
             // With a bad input shape, still check every layer (its own arguments, and its shape against the layers
             // before it where that is known), so one build reports every mistake.
             InputShape(sequential, layers, out int? knownTimesteps, out int? knownInputDim);
@@ -130,6 +146,17 @@ public sealed partial class RnnGenerator
                 Report(DiagnosticDescriptors.NameClashesWithGeneratedMember, _input.ClassLocation, _input.ClassName,
                     Array.IndexOf(PublicMemberNames, _input.ClassName) >= 0 ? "a public member" : "a private member of the generated implementation");
                 return null;
+            }
+
+            // A user member the generated class would declare again: reported on the user's member, before the compiler
+            // reports it inside the generated file.
+            if (!Diagnostics.Any(IsError))
+            {
+                foreach (var (member, clash, remedy) in MemberClashes(_input, spec))
+                {
+                    Report(DiagnosticDescriptors.MemberClashesWithGeneratedMember, member.Location,
+                        char.ToUpperInvariant(member.Kind[0]) + member.Kind.Substring(1), member.Display, clash, _input.DisplayName, remedy);
+                }
             }
 
             return spec;

@@ -21,15 +21,19 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
         // One ForAttributeWithMetadataName per attribute: the compiler then only looks at classes that carry one of
         // ours (far cheaper than a syntax predicate over every class). A class can carry several of our attributes, so
         // Extract lets exactly one pipeline own it: [Sequential] if present, else its first layer attribute.
-        Register(context, AttributeKind.Sequential);
-        Register(context, AttributeKind.SimpleRnn);
-        Register(context, AttributeKind.Lstm);
-        Register(context, AttributeKind.Gru);
-        Register(context, AttributeKind.Dense);
-        Register(context, AttributeKind.Dropout);
+        IncrementalValuesProvider<ModelSpec>[] specs =
+        {
+            Register(context, AttributeKind.Sequential),
+            Register(context, AttributeKind.SimpleRnn),
+            Register(context, AttributeKind.Lstm),
+            Register(context, AttributeKind.Gru),
+            Register(context, AttributeKind.Dense),
+            Register(context, AttributeKind.Dropout),
+        };
+        RegisterSources(context, specs);
     }
 
-    private static void Register(IncrementalGeneratorInitializationContext context, AttributeKind kind)
+    private static IncrementalValuesProvider<ModelSpec> Register(IncrementalGeneratorInitializationContext context, AttributeKind kind)
     {
         IncrementalValuesProvider<(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)> models = context.SyntaxProvider
             .ForAttributeWithMetadataName(
@@ -49,7 +53,6 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             .Where(static spec => spec is not null)
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.Spec);
-        context.RegisterSourceOutput(specs, static (output, spec) => output.AddSource(spec.HintName, Emit(spec)));
 
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = models
             .Select(static (model, _) => model.Diagnostics)
@@ -65,6 +68,8 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
             }
         });
+
+        return specs;
     }
 
     internal static string MetadataName(AttributeKind kind) => "RnnGen." + kind + "Attribute";

@@ -265,8 +265,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
-            global::RnnGen.GeneratedModelSupport.ValidateWeights(weights, Info);
-            global::RnnGen.GeneratedModelSupport.JoinWeights(weights, _parameters);
+            global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
             PackWeights();
         }
 
@@ -720,7 +719,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
+            // inputStride is always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
@@ -1161,8 +1160,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
-            global::RnnGen.GeneratedModelSupport.ValidateWeights(weights, Info);
-            global::RnnGen.GeneratedModelSupport.JoinWeights(weights, _parameters);
+            global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
             PackWeights();
         }
 
@@ -1623,7 +1621,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
+            // inputStride is always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
@@ -2071,8 +2069,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
-            global::RnnGen.GeneratedModelSupport.ValidateWeights(weights, Info);
-            global::RnnGen.GeneratedModelSupport.JoinWeights(weights, _parameters);
+            global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
             PackWeights();
         }
 
@@ -2533,7 +2530,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
+            // inputStride is always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
@@ -2981,8 +2978,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
-            global::RnnGen.GeneratedModelSupport.ValidateWeights(weights, Info);
-            global::RnnGen.GeneratedModelSupport.JoinWeights(weights, _parameters);
+            global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
             PackWeights();
         }
 
@@ -3443,7 +3439,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
+            // inputStride is always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
@@ -3896,8 +3892,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
-            global::RnnGen.GeneratedModelSupport.ValidateWeights(weights, Info);
-            global::RnnGen.GeneratedModelSupport.JoinWeights(weights, _parameters);
+            global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
             PackWeights();
         }
 
@@ -4018,6 +4013,11 @@ namespace Demo
             if (outputs.Length != inputs.Length)
             {
                 throw new global::System.ArgumentException($"BidirectionalNone.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+            }
+
+            if (inputs.IsEmpty)
+            {
+                return;
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
@@ -4353,7 +4353,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
+            // inputStride is always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.

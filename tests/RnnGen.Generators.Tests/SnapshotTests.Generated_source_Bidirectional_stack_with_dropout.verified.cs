@@ -301,8 +301,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
-            global::RnnGen.GeneratedModelSupport.ValidateWeights(weights, Info);
-            global::RnnGen.GeneratedModelSupport.JoinWeights(weights, _parameters);
+            global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
             PackWeights();
         }
 
@@ -930,7 +929,7 @@ namespace Demo
             const int InputWidth = 3;
             const int Units = 4;
             const int Padded = 16;
-            _ = inputStride; // always 15: the kernels have it as a constant
+            // inputStride is always 15: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
@@ -1091,7 +1090,7 @@ namespace Demo
             const int InputWidth = 8;
             const int Units = 3;
             const int Padded = 16;
-            _ = inputStride; // always 40: the kernels have it as a constant
+            // inputStride is always 40: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * Padded);

@@ -232,8 +232,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
-            global::RnnGen.GeneratedModelSupport.ValidateWeights(weights, Info);
-            global::RnnGen.GeneratedModelSupport.JoinWeights(weights, _parameters);
+            global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
             PackWeights();
         }
 
@@ -704,7 +703,7 @@ namespace Demo
                 global::System.Runtime.Intrinsics.Vector128<float> z0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(first * Lanes));
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0 * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (global::System.Runtime.Intrinsics.Vector128<float>.One - z0) * global::RnnGen.Kernels.VectorMath.Tanh(accC0), ref hNext, (nuint)(first * Lanes));
             }
-            _ = reverse; // the two passes keep block order: the second reads every block's r*h
+            // reverse is unused: the two passes keep block order, as the second reads every block's r*h
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -742,7 +741,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 3;
             const int Padded = 16;
-            _ = inputStride; // always 8: the kernels have it as a constant
+            // inputStride is always 8: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded);
@@ -902,7 +901,7 @@ namespace Demo
                     global::System.Runtime.Intrinsics.Vector128<float> z0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0s1 * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (global::System.Runtime.Intrinsics.Vector128<float>.One - z0s1) * global::RnnGen.Kernels.VectorMath.Tanh(accC0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }
-                _ = reverse; // the two passes keep block order: the second reads every block's r*h
+                // reverse is unused: the two passes keep block order, as the second reads every block's r*h
             }
         }
 

@@ -242,8 +242,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
-            global::RnnGen.GeneratedModelSupport.ValidateWeights(weights, Info);
-            global::RnnGen.GeneratedModelSupport.JoinWeights(weights, _parameters);
+            global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
             PackWeights();
         }
 
@@ -378,6 +377,11 @@ namespace Demo
             }
 
             BeginCall(inputs.Length);
+            if (inputs.IsEmpty)
+            {
+                return;
+            }
+
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, floats.Slice(2), OutputFloats, floats.Slice(4), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
@@ -788,7 +792,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
+            // inputStride is always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);

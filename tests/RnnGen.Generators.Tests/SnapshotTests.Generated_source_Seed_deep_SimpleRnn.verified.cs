@@ -248,8 +248,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
-            global::RnnGen.GeneratedModelSupport.ValidateWeights(weights, Info);
-            global::RnnGen.GeneratedModelSupport.JoinWeights(weights, _parameters);
+            global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
             PackWeights();
         }
 
@@ -927,7 +926,7 @@ namespace Demo
             const int InputWidth = 5;
             const int Units = 8;
             const int Padded = 16;
-            _ = inputStride; // always 50: the kernels have it as a constant
+            // inputStride is always 50: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);
@@ -1208,7 +1207,7 @@ namespace Demo
             const int InputWidth = 8;
             const int Units = 8;
             const int Padded = 16;
-            _ = inputStride; // always 80: the kernels have it as a constant
+            // inputStride is always 80: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnn1BatchHOffset, BatchChunk * Padded);

@@ -225,8 +225,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
-            global::RnnGen.GeneratedModelSupport.ValidateWeights(weights, Info);
-            global::RnnGen.GeneratedModelSupport.JoinWeights(weights, _parameters);
+            global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
             PackWeights();
         }
 
@@ -618,7 +617,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
+            // inputStride is always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);

@@ -129,6 +129,11 @@ internal static class DiagnosticDescriptors
         "RNNG023", "Model class has a primary constructor",
         "'{0}' has a primary constructor; RnnGen adds the constructors {0}() and {0}(int seed), which a primary constructor would have to call. Remove the parameter list and use fields or properties.");
 
+    /// <summary>RNNG024: "{0} '{1}' clashes with {2} in the code RnnGen generates for '{3}': {4}." ({0} "Field", {1} "Units", {2} "the public constant 'Units'", {4} "rename the field".)</summary>
+    public static readonly DiagnosticDescriptor MemberClashesWithGeneratedMember = Error(
+        "RNNG024", "Member clashes with a generated member",
+        "{0} '{1}' clashes with {2} in the code RnnGen generates for '{3}': {4}.");
+
     /// <summary>RNNG100 (SpanLengthAnalyzer): "{0}.{1} expects {2}, but this {3} has {4}" ({4}: "19 floats", "2 outputs")</summary>
     public static readonly DiagnosticDescriptor SpanLengthMismatch = new(
         "RNNG100", "Span length cannot fit the model",
@@ -140,7 +145,7 @@ internal static class DiagnosticDescriptors
         UnknownActivation, UnknownInitializer, MalformedInitializer, BidirectionalGoBackwards, LayersWithoutSequential,
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
         AttributesOnSeveralDeclarations, ActivationNotAllowed, LayerNeedsSequential, EmptySequential,
-        MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, SpanLengthMismatch);
+        MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember, SpanLengthMismatch);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 

@@ -83,6 +83,17 @@ internal sealed partial class ModelEmitter
             using (_w.Braces($"public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)"))
             {
                 WriteBatchChecks("inputs.Length", "outputs.Length");
+                if (_layout.Outputs.Count > 1)
+                {
+                    // An empty batch has no floats to slice at the later outputs' offsets.
+                    using (_w.Braces("if (inputs.IsEmpty)"))
+                    {
+                        _w.Line("return;");
+                    }
+
+                    _w.Line();
+                }
+
                 _w.Line($"{Span} floats = {MemoryMarshal}.Cast<Output, float>(outputs);");
                 _w.Line($"RunMany({MemoryMarshal}.Cast<Input, float>(inputs), inputs.Length, {OutputArguments(o => $"floats.Slice({Int(OutputFieldOffset(o))})", _ => "OutputFloats")}, 0, inputs.Length / BatchChunk, _batchScratch);");
             }
@@ -444,7 +455,8 @@ internal sealed partial class ModelEmitter
             _w.Line($"const int InputWidth = {Int(s.InputWidth)};");
             _w.Line($"const int Units = {Int(s.Units)};");
             _w.Line($"const int Padded = {Int(padded)};");
-            _w.Line($"_ = inputStride; // always {Int(layer.BatchInputStride)}: the kernels have it as a constant");
+            // A comment, not a discard: `_ = inputStride;` would not compile in a class named `_`.
+            _w.Line($"// inputStride is always {Int(layer.BatchInputStride)}: the kernels have it as a constant");
             _w.Line($"ref float x = ref {MemoryMarshal}.GetReference(input);");
             for (int d = 0; d < layer.Directions.Length; d++)
             {

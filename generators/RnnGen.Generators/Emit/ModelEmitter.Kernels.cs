@@ -362,7 +362,7 @@ internal sealed partial class ModelEmitter
                 }
             }
         }, reversible: false);
-        _w.Line("_ = reverse; // the two passes keep block order: the second reads every block's r*h");
+        _w.Line("// reverse is unused: the two passes keep block order, as the second reads every block's r*h"); // no discard: a class may be named `_`
     }
 
     // Accumulators acc{gate}{block}[s{sequence}][_{partial}]; the first partial starts from `first` (the bias, or what

@@ -349,8 +349,7 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>");
         using (_w.Braces("public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)"))
         {
-            _w.Line(Support + ".ValidateWeights(weights, Info);");
-            _w.Line(Support + ".JoinWeights(weights, _parameters);");
+            _w.Line(Support + ".CopyWeights(weights, Info, _parameters);");
             _w.Line("PackWeights();");
         }
 

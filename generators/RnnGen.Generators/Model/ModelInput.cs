@@ -29,7 +29,8 @@ internal sealed record ModelInput(
     bool AttributesOnSeveralDeclarations,
     bool HasPrimaryConstructor,
     LocationInfo? ClassLocation,
-    EquatableArray<AttributeInput> Attributes)
+    EquatableArray<AttributeInput> Attributes,
+    EquatableArray<UserMember> Members)
 {
     /// <summary>The name used in messages: containing types and class, dotted.</summary>
     public string DisplayName

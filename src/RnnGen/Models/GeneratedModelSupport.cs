@@ -70,15 +70,50 @@ public static class GeneratedModelSupport
         return result;
     }
 
-    /// <summary>Copies validated <paramref name="weights"/> one after the other into <paramref name="parameters"/>.</summary>
+    /// <summary>
+    /// Copies validated <paramref name="weights"/> one after the other into <paramref name="parameters"/>, reading them
+    /// through the indexer as <see cref="ValidateWeights"/> does. Prefer <see cref="CopyWeights"/>, which cannot be
+    /// half-applied by a list that answers differently on a second read.
+    /// </summary>
     public static void JoinWeights(IReadOnlyList<float[]> weights, Span<float> parameters)
     {
         int offset = 0;
-        foreach (float[] array in weights)
+        for (int i = 0; i < weights.Count; i++)
         {
+            float[] array = weights[i];
             array.AsSpan().CopyTo(parameters.Slice(offset));
             offset += array.Length;
         }
+    }
+
+    /// <summary>
+    /// Validates <paramref name="weights"/> against <paramref name="info"/> (see <see cref="ValidateWeights"/>) and
+    /// copies them into <paramref name="parameters"/>. The list is read once (its count, then each element through the
+    /// indexer) into a snapshot that is both checked and copied, so a list whose indexer and enumerator disagree, or
+    /// whose answers change between reads, either fails before anything is copied or is copied as checked.
+    /// </summary>
+    /// <exception cref="ArgumentException">The count or a length is wrong; <paramref name="parameters"/> is unchanged.</exception>
+    public static void CopyWeights(IReadOnlyList<float[]>? weights, ModelInfo info, Span<float> parameters, string parameterName = "weights")
+    {
+        if (weights is null)
+        {
+            throw new ArgumentNullException(parameterName);
+        }
+
+        int count = weights.Count;
+        if (count != info.Weights.Count)
+        {
+            ValidateWeights(weights, info, parameterName); // throws the count message
+        }
+
+        var snapshot = new float[count][];
+        for (int i = 0; i < count; i++)
+        {
+            snapshot[i] = weights[i];
+        }
+
+        ValidateWeights(snapshot, info, parameterName);
+        JoinWeights(snapshot, parameters);
     }
 
     /// <summary>

@@ -32,9 +32,13 @@ public static class Activations
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float HardSigmoidKeras2(float x) => Math.Clamp(0.2f * x + 0.5f, 0f, 1f);
 
-    /// <summary>Keras <c>"relu"</c>: <c>max(x, 0)</c>.</summary>
+    /// <summary>Keras <c>"relu"</c>: <c>max(x, 0)</c>; NaN stays NaN, as in TensorFlow and in the generated kernels.</summary>
+    /// <remarks>
+    /// <see cref="MathF.Max(float, float)"/> is IEEE 754:2019 <c>maximum</c>: NaN in, NaN out, and max(-0, 0) = +0, the
+    /// semantics of the kernels' <c>Vector128.Max</c>. (<c>x &gt; 0 ? x : 0</c> would turn NaN into 0.)
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Relu(float x) => x > 0f ? x : 0f;
+    public static float Relu(float x) => MathF.Max(x, 0f);
 
     /// <summary>Keras <c>"relu6"</c>: <c>min(max(x, 0), 6)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
