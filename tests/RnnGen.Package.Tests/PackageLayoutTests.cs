@@ -34,6 +34,18 @@ public sealed class PackageLayoutTests
         "System.Numerics.Vectors", "System.Threading.Tasks.Extensions", "System.Text.Encoding.CodePages",
     };
 
+    /// <summary>
+    /// What the IDE, the only host that runs code fixes, adds for the code-fix assembly: Roslyn's Workspaces layer and
+    /// the MEF attributes code fixes are exported with. The command-line compiler never loads these: it only reads the
+    /// assembly's metadata looking for analyzers and generators, and finds none there.
+    /// </summary>
+    private static readonly HashSet<string> s_providedByTheIdeToCodeFixes = new(StringComparer.Ordinal)
+    {
+        "Microsoft.CodeAnalysis.Workspaces", "Microsoft.CodeAnalysis.CSharp.Workspaces", "System.Composition.AttributedModel",
+    };
+
+    private const string CodeFixes = "RnnGen.CodeFixes";
+
     private static readonly string[] s_frameworks = { "net8.0", "net10.0" };
 
     private readonly PackageFixture _fixture;
@@ -59,9 +71,9 @@ public sealed class PackageLayoutTests
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToArray();
 
-        // Exactly these: the generator nowhere but under analyzers/ (in lib/ it would become a reference of the user's
-        // app), and the runtime library with its XML docs (for IntelliSense) for each framework.
-        string[] expected = new[] { "analyzers/dotnet/cs/RnnGen.Generators.dll" }
+        // Exactly these: the generator and its code fixes nowhere but under analyzers/ (in lib/ they would become
+        // references of the user's app), and the runtime library with its XML docs (for IntelliSense) for each framework.
+        string[] expected = new[] { "analyzers/dotnet/cs/RnnGen.Generators.dll", $"analyzers/dotnet/cs/{CodeFixes}.dll" }
             .Concat(s_frameworks.SelectMany(f => new[] { $"lib/{f}/RnnGen.dll", $"lib/{f}/RnnGen.xml" }))
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToArray();
@@ -90,6 +102,7 @@ public sealed class PackageLayoutTests
         List<ZipArchiveEntry> analyzers = package.Entries.Where(e => e.FullName.StartsWith("analyzers/dotnet/cs/", StringComparison.Ordinal) && e.FullName.EndsWith(".dll", StringComparison.Ordinal)).ToList();
         HashSet<string> packed = analyzers.Select(e => Path.GetFileNameWithoutExtension(e.Name)).ToHashSet(StringComparer.Ordinal);
         Assert.Contains("RnnGen.Generators", packed);
+        Assert.Contains(CodeFixes, packed);
 
         foreach (ZipArchiveEntry analyzer in analyzers)
         {
@@ -102,7 +115,10 @@ public sealed class PackageLayoutTests
                 Assert.True(version == s_roslyn, $"{analyzer.Name} references {name} {version}; the .NET 8 SDK's compiler is Roslyn {s_roslyn}, and a generator referencing a newer one does not run there (CS9057).");
             }
 
-            string[] missing = references.Select(r => r.Name).Where(n => !s_providedByTheCompiler.Contains(n) && !packed.Contains(n)).ToArray();
+            bool isCodeFixes = Path.GetFileNameWithoutExtension(analyzer.Name) == CodeFixes;
+            string[] missing = references.Select(r => r.Name)
+                .Where(n => !s_providedByTheCompiler.Contains(n) && !packed.Contains(n) && !(isCodeFixes && s_providedByTheIdeToCodeFixes.Contains(n)))
+                .ToArray();
             Assert.True(missing.Length == 0, $"{analyzer.Name} references {string.Join(", ", missing)}, which neither the package nor the compiler provides.");
         }
     }

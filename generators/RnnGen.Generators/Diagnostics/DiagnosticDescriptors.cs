@@ -140,12 +140,18 @@ internal static class DiagnosticDescriptors
         "{0}.{1} expects {2}, but this {3} has {4}",
         Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
 
+    /// <summary>RNNG101 (StepWithoutStreamingAnalyzer): "'{0}' has no Step: {1}, so it has no output until the whole sequence has arrived. Call Forward (or Predict) with the whole sequence instead." ({1}: "layer 1 (Lstm) is Bidirectional, and its backward half reads the sequence from the last timestep first")</summary>
+    public static readonly DiagnosticDescriptor StepWithoutStreaming = Error(
+        "RNNG101", "Step on a model that needs the whole sequence",
+        "'{0}' has no Step: {1}, so it has no output until the whole sequence has arrived. Call Forward (or Predict) with the whole sequence instead.");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = Index(
         ClassNotPartial, ContainingTypeNotPartial, UnsupportedClass, InvalidUnits, InvalidTimesteps, InvalidInputDim,
         UnknownActivation, UnknownInitializer, MalformedInitializer, BidirectionalGoBackwards, LayersWithoutSequential,
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
         AttributesOnSeveralDeclarations, ActivationNotAllowed, LayerNeedsSequential, EmptySequential,
-        MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember, SpanLengthMismatch);
+        MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember, SpanLengthMismatch,
+        StepWithoutStreaming);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 
