@@ -542,6 +542,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
@@ -559,7 +560,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -584,7 +585,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -596,20 +597,20 @@ namespace Demo
 
         // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -710,25 +711,25 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
         {
-            BidirectionalLayerBatch(input, 6, result, resultStride, scratch, firstRow);
+            // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 4]
+            BidirectionalLayerBatch(input, result, resultStride, scratch, firstRow);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units), for a chunk of 4 sequences advancing together (see BidirectionalLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -751,8 +752,8 @@ namespace Demo
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -1438,6 +1439,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
@@ -1455,7 +1457,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -1480,7 +1482,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -1499,20 +1501,20 @@ namespace Demo
 
         // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -1613,25 +1615,25 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
         {
-            BidirectionalLayerBatch(input, 6, result, resultStride, scratch, firstRow);
+            // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
+            BidirectionalLayerBatch(input, result, resultStride, scratch, firstRow);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units), for a chunk of 4 sequences advancing together (see BidirectionalLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -1654,8 +1656,8 @@ namespace Demo
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -2348,6 +2350,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
@@ -2365,7 +2368,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -2390,7 +2393,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -2409,20 +2412,20 @@ namespace Demo
 
         // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -2523,25 +2526,25 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
         {
-            BidirectionalLayerBatch(input, 6, result, resultStride, scratch, firstRow);
+            // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
+            BidirectionalLayerBatch(input, result, resultStride, scratch, firstRow);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units), for a chunk of 4 sequences advancing together (see BidirectionalLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -2564,8 +2567,8 @@ namespace Demo
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -3258,6 +3261,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
@@ -3275,7 +3279,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -3300,7 +3304,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -3319,20 +3323,20 @@ namespace Demo
 
         // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -3433,25 +3437,25 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
         {
-            BidirectionalLayerBatch(input, 6, result, resultStride, scratch, firstRow);
+            // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
+            BidirectionalLayerBatch(input, result, resultStride, scratch, firstRow);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units), for a chunk of 4 sequences advancing together (see BidirectionalLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -3474,8 +3478,8 @@ namespace Demo
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -4175,6 +4179,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
@@ -4192,7 +4197,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -4217,7 +4222,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -4229,20 +4234,20 @@ namespace Demo
 
         // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -4343,25 +4348,25 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> forwardResult, int forwardResultStride, global::System.Span<float> backwardResult, int backwardResultStride, float[] scratch, int firstRow)
         {
-            BidirectionalLayerBatch(input, 6, forwardResult, forwardResultStride, backwardResult, backwardResultStride, scratch, firstRow);
+            // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
+            BidirectionalLayerBatch(input, forwardResult, forwardResultStride, backwardResult, backwardResultStride, scratch, firstRow);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units), for a chunk of 4 sequences advancing together (see BidirectionalLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, global::System.Span<float> backwardOutput, int backwardOutputStride, float[] scratch, int firstRow)
+        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, global::System.Span<float> backwardOutput, int backwardOutputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -4385,8 +4390,8 @@ namespace Demo
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)

@@ -551,6 +551,7 @@ namespace Demo
             const int InputWidth = 3;
             const int Units = 4;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
@@ -563,7 +564,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -583,7 +584,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -595,20 +596,20 @@ namespace Demo
 
         // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                BidirectionalCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -706,6 +707,7 @@ namespace Demo
             const int InputWidth = 8;
             const int Units = 3;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(_scratch, Lstm1HOffset, Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(_scratch, Lstm1HNextOffset, Padded);
@@ -716,7 +718,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    Lstm1Cell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, Lstm1PackedOffset512, Lstm1PackedOffset256, Lstm1PackedOffset128, (step & 1) != 0);
+                    Lstm1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), Lstm1PackedOffset512, Lstm1PackedOffset256, Lstm1PackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -730,20 +732,20 @@ namespace Demo
 
         // One timestep of lstm_1: reads the state h, writes the next state to hNext and updates c in place.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void Lstm1Cell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void Lstm1Cell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Lstm1CellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                Lstm1CellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Lstm1CellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                Lstm1CellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                Lstm1CellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                Lstm1CellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -845,12 +847,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            const int InputWidth = 3;
-            const int Units = 2;
-            for (int r = 0; r < 1; r++)
-            {
-                DenseRow(input.Slice(r * InputWidth, InputWidth), output.Slice(r * Units, Units), _scratch, DenseRowOffset);
-            }
+            DenseRow(input, output, _scratch, DenseRowOffset);
         }
 
         // One row of dense, with the kernel for this machine's vector width.
@@ -916,29 +913,31 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
         {
+            // layer 1: bidirectional (Bidirectional LSTM, 4 units): [5, 3] -> [5, 8]
             global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, BatchCarryAOffset, BatchChunk * 40);
-            BidirectionalLayerBatch(input, 15, carryA1, 40, scratch, firstRow);
+            BidirectionalLayerBatch(input, carryA1, 40, scratch, firstRow);
+            // layer 3: lstm_1 (LSTM, 3 units): [5, 8] -> [3]
             global::System.Span<float> carryB2 = new global::System.Span<float>(scratch, BatchCarryBOffset, BatchChunk * 3);
-            Lstm1LayerBatch(carryA1, 40, carryB2, 3, scratch, firstRow);
+            Lstm1LayerBatch(carryA1, carryB2, 3, scratch, firstRow);
+            // layer 4: dense (Dense, 2 units): [3] -> [2]
             DenseLayerBatch(carryB2, 3, result, resultStride, scratch);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 4 units), for a chunk of 4 sequences advancing together (see BidirectionalLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 3;
             const int Units = 4;
             const int Padded = 16;
-            _ = inputStride; // always 15: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
 
             // Forward copy.
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -961,8 +960,8 @@ namespace Demo
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -1086,18 +1085,17 @@ namespace Demo
 
         // layer 3: lstm_1 (LSTM, 3 units), for a chunk of 4 sequences advancing together (see Lstm1Layer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Lstm1LayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void Lstm1LayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 8;
             const int Units = 3;
             const int Padded = 16;
-            _ = inputStride; // always 40: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -1227,12 +1225,9 @@ namespace Demo
         {
             const int InputWidth = 3;
             const int Units = 2;
-            for (int q = 0; q < BatchChunk; q++)
+            for (int r = 0; r < BatchChunk; r++)
             {
-                for (int r = 0; r < 1; r++)
-                {
-                    DenseRow(input.Slice(q * inputStride + r * InputWidth, InputWidth), output.Slice(q * outputStride + r * Units, Units), scratch, BatchDenseRowOffset);
-                }
+                DenseRow(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset);
             }
         }
 

@@ -517,7 +517,7 @@ namespace Demo
             global::System.Span<float> gruH = new global::System.Span<float>(_scratch, reverse ? GruStreamHNextOffset : GruStreamHOffset, 16);
             global::System.Span<float> gruHNext = new global::System.Span<float>(_scratch, reverse ? GruStreamHOffset : GruStreamHNextOffset, 16);
             global::System.Span<float> gruGates = new global::System.Span<float>(_scratch, GruStreamGatesOffset, 48);
-            GruCell(input, gruH, gruHNext, gruGates, GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, reverse);
+            GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gruH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gruHNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gruGates), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, reverse);
             gruHNext.Slice(0, 3).CopyTo(output);
         }
 
@@ -568,6 +568,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 3;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(_scratch, GruHOffset, Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(_scratch, GruHNextOffset, Padded);
@@ -581,7 +582,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    GruCell(input.Slice(t * InputWidth, InputWidth), h, hNext, gates, GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                    GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -592,20 +593,20 @@ namespace Demo
 
         // One timestep of gru: reads the state h, writes the next state to hNext.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void GruCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> gates, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void GruCell(ref float x, ref float h, ref float hNext, ref float gates, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                GruCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                GruCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                GruCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -732,23 +733,23 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
         {
-            GruLayerBatch(input, 8, result, resultStride, scratch, firstRow);
+            // layer 1: gru (GRU, 3 units): [4, 2] -> [4, 3]
+            GruLayerBatch(input, result, resultStride, scratch, firstRow);
         }
 
         // layer 1: gru (GRU, 3 units), for a chunk of 4 sequences advancing together (see GruLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void GruLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void GruLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 2;
             const int Units = 3;
             const int Padded = 16;
-            _ = inputStride; // always 8: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> gates = new global::System.Span<float>(scratch, GruBatchGatesOffset, BatchChunk * 3 * Padded);
+                h.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
                 {

@@ -546,7 +546,7 @@ namespace Demo
             global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 16);
             global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 16);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 16);
-            LstmCell(input, lstmH, lstmHNext, lstmC, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
+            LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmHNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmC), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
             lstmHNext.Slice(0, 2).CopyTo(output);
         }
 
@@ -620,6 +620,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(_scratch, LstmHOffset, Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(_scratch, LstmHNextOffset, Padded);
@@ -633,20 +634,21 @@ namespace Demo
                 }
                 else
                 {
-                    new global::System.ReadOnlySpan<float>(_storedStates, row * StoredStateStride + LstmStoredOffset + 0, Units).CopyTo(h);
+                    // stateful: each sequence starts from the states its batch row stored last time
+                    new global::System.ReadOnlySpan<float>(_storedStates, row * StoredStateStride + LstmStoredOffset, Units).CopyTo(h);
                     new global::System.ReadOnlySpan<float>(_storedStates, row * StoredStateStride + LstmStoredOffset + 2, Units).CopyTo(c);
                 }
 
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    LstmCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                    LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
                 }
                 h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded)); // an odd number of steps ends in the second buffer
-                h.Slice(0, Units).CopyTo(new global::System.Span<float>(_storedStates, row * StoredStateStride + LstmStoredOffset + 0, Units));
+                h.Slice(0, Units).CopyTo(new global::System.Span<float>(_storedStates, row * StoredStateStride + LstmStoredOffset, Units));
                 c.Slice(0, Units).CopyTo(new global::System.Span<float>(_storedStates, row * StoredStateStride + LstmStoredOffset + 2, Units));
             }
 
@@ -656,20 +658,20 @@ namespace Demo
 
         // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void LstmCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void LstmCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                LstmCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                LstmCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                LstmCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -770,7 +772,8 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, global::System.Span<float> stateH, int stateHStride, global::System.Span<float> stateC, int stateCStride, float[] scratch, int firstRow)
         {
-            LstmLayerBatch(input, 6, result, resultStride, scratch, firstRow);
+            // layer 1: lstm (LSTM, 2 units): [3, 2] -> [2]
+            LstmLayerBatch(input, result, resultStride, scratch, firstRow);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, LstmBatchHOffset + r * 16, 2).CopyTo(stateH.Slice(r * stateHStride));
@@ -783,22 +786,21 @@ namespace Demo
 
         // layer 1: lstm (LSTM, 2 units), for a chunk of 4 sequences advancing together (see LstmLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
-                for (int r = 0; r < BatchChunk; r++) // stateful: each sequence starts from the states its batch row stored
+                for (int r = 0; r < BatchChunk; r++) // stateful: each sequence starts from the states its batch row stored last time
                 {
-                    new global::System.ReadOnlySpan<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 0, Units).CopyTo(h.Slice(r * Padded));
+                    new global::System.ReadOnlySpan<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset, Units).CopyTo(h.Slice(r * Padded));
                     new global::System.ReadOnlySpan<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 2, Units).CopyTo(c.Slice(r * Padded));
                 }
 
@@ -813,7 +815,7 @@ namespace Demo
                 h.CopyTo(new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
                 for (int r = 0; r < BatchChunk; r++)
                 {
-                    h.Slice(r * Padded, Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 0, Units));
+                    h.Slice(r * Padded, Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset, Units));
                     c.Slice(r * Padded, Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 2, Units));
                 }
             }

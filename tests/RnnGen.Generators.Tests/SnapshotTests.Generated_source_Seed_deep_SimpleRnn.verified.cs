@@ -107,10 +107,10 @@ namespace Demo
         // allocated once with the model so that no call allocates. It makes an instance unsafe to share between threads.
         private const int SimpleRnnHOffset = 0;
         private const int SimpleRnnHNextOffset = 16;
-        private const int SimpleRnnStreamHOffset = 64;
-        private const int SimpleRnnStreamHNextOffset = 80;
         private const int SimpleRnn1HOffset = 32;
         private const int SimpleRnn1HNextOffset = 48;
+        private const int SimpleRnnStreamHOffset = 64;
+        private const int SimpleRnnStreamHNextOffset = 80;
         private const int SimpleRnn1StreamHOffset = 96;
         private const int SimpleRnn1StreamHNextOffset = 112;
         private const int DenseRowOffset = 128;
@@ -496,11 +496,11 @@ namespace Demo
             // layer 1: simple_rnn (SimpleRNN, 8 units)
             global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
             global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
-            SimpleRnnCell(input, simpleRnnH, simpleRnnHNext, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
+            SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
             global::System.Span<float> simpleRnn1H = new global::System.Span<float>(_scratch, reverse ? SimpleRnn1StreamHNextOffset : SimpleRnn1StreamHOffset, 16);
             global::System.Span<float> simpleRnn1HNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnn1StreamHOffset : SimpleRnn1StreamHNextOffset, 16);
-            SimpleRnn1Cell(simpleRnnHNext.Slice(0, 8), simpleRnn1H, simpleRnn1HNext, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
+            SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext.Slice(0, 8)), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnn1H), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnn1HNext), SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
             simpleRnn1HNext.Slice(0, 8).CopyTo(output);
         }
 
@@ -558,6 +558,7 @@ namespace Demo
             const int InputWidth = 5;
             const int Units = 8;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, Padded);
@@ -566,7 +567,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    SimpleRnnCell(input.Slice(t * InputWidth, InputWidth), h, hNext, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                    SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -577,20 +578,20 @@ namespace Demo
 
         // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void SimpleRnnCell(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                SimpleRnnCellX8(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                SimpleRnnCellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                SimpleRnnCellX8(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                SimpleRnnCellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                SimpleRnnCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -732,6 +733,7 @@ namespace Demo
             const int InputWidth = 8;
             const int Units = 8;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnn1HOffset, Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnn1HNextOffset, Padded);
@@ -740,7 +742,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    SimpleRnn1Cell(input.Slice(t * InputWidth, InputWidth), h, hNext, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
+                    SimpleRnn1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -751,20 +753,20 @@ namespace Demo
 
         // One timestep of simple_rnn_1: reads the state h, writes the next state to hNext.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnn1Cell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void SimpleRnn1Cell(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                SimpleRnn1CellX8(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                SimpleRnn1CellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                SimpleRnn1CellX8(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                SimpleRnn1CellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                SimpleRnn1CellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                SimpleRnn1CellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -915,19 +917,20 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
         {
+            // layer 1: simple_rnn (SimpleRNN, 8 units): [10, 5] -> [10, 8]
             global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, BatchCarryAOffset, BatchChunk * 80);
-            SimpleRnnLayerBatch(input, 50, carryA1, 80, scratch, firstRow);
-            SimpleRnn1LayerBatch(carryA1, 80, result, resultStride, scratch, firstRow);
+            SimpleRnnLayerBatch(input, carryA1, 80, scratch, firstRow);
+            // layer 2: simple_rnn_1 (SimpleRNN, 8 units): [10, 8] -> [10, 8]
+            SimpleRnn1LayerBatch(carryA1, result, resultStride, scratch, firstRow);
         }
 
         // layer 1: simple_rnn (SimpleRNN, 8 units), for a chunk of 4 sequences advancing together (see SimpleRnnLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 5;
             const int Units = 8;
             const int Padded = 16;
-            _ = inputStride; // always 50: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);
@@ -1203,12 +1206,11 @@ namespace Demo
 
         // layer 2: simple_rnn_1 (SimpleRNN, 8 units), for a chunk of 4 sequences advancing together (see SimpleRnn1Layer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnn1LayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void SimpleRnn1LayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 8;
             const int Units = 8;
             const int Padded = 16;
-            _ = inputStride; // always 80: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnn1BatchHOffset, BatchChunk * Padded);

@@ -559,7 +559,7 @@ namespace Demo
             global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 32);
             global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 32);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 32);
-            LstmCell(input, lstmH, lstmHNext, lstmC, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
+            LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmHNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmC), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
             // layer 2: dense (Dense, 5 units)
             global::System.Span<float> stepDense = new global::System.Span<float>(_scratch, CarryAOffset, 5);
             DenseRow(lstmHNext.Slice(0, 20), stepDense, _scratch, DenseRowOffset);
@@ -626,6 +626,7 @@ namespace Demo
             const int InputWidth = 1;
             const int Units = 20;
             const int Padded = 32;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(_scratch, LstmHOffset, Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(_scratch, LstmHNextOffset, Padded);
@@ -641,7 +642,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    LstmCell(input.Slice(t * InputWidth, InputWidth), h, hNext, c, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                    LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -655,20 +656,20 @@ namespace Demo
 
         // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void LstmCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, global::System.Span<float> c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void LstmCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                LstmCellX16(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                LstmCellX16(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                LstmCellX8(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                LstmCellX8(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                LstmCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -931,12 +932,14 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            const int InputWidth = 20;
-            const int Units = 5;
-            for (int r = 0; r < 1; r++)
-            {
-                DenseRow(input.Slice(r * InputWidth, InputWidth), output.Slice(r * Units, Units), _scratch, DenseRowOffset);
-            }
+            DenseRow(input, output, _scratch, DenseRowOffset);
+        }
+
+        // layer 3: dense_1 (Dense, 1 units): y = linear(x·W + b) on the last axis (Keras Dense.call).
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void Dense1Layer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        {
+            Dense1Row(input, output, _scratch, DenseRowOffset);
         }
 
         // One row of dense, with the kernel for this machine's vector width; scratch[rowOffset..] takes the padded row.
@@ -1000,18 +1003,6 @@ namespace Demo
                     acc1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);
                 }
                 global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc0 + acc1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref y, (nuint)(b * Lanes));
-            }
-        }
-
-        // layer 3: dense_1 (Dense, 1 units): y = linear(x·W + b) on the last axis (Keras Dense.call).
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Dense1Layer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
-        {
-            const int InputWidth = 5;
-            const int Units = 1;
-            for (int r = 0; r < 1; r++)
-            {
-                Dense1Row(input.Slice(r * InputWidth, InputWidth), output.Slice(r * Units, Units), _scratch, DenseRowOffset);
             }
         }
 
@@ -1097,27 +1088,29 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
         {
+            // layer 1: lstm (LSTM, 20 units): [3, 1] -> [20]
             global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, BatchCarryAOffset, BatchChunk * 20);
-            LstmLayerBatch(input, 3, carryA1, 20, scratch, firstRow);
+            LstmLayerBatch(input, carryA1, 20, scratch, firstRow);
+            // layer 2: dense (Dense, 5 units): [20] -> [5]
             global::System.Span<float> carryB2 = new global::System.Span<float>(scratch, BatchCarryBOffset, BatchChunk * 5);
             DenseLayerBatch(carryA1, 20, carryB2, 5, scratch);
+            // layer 3: dense_1 (Dense, 1 units): [5] -> [1]
             Dense1LayerBatch(carryB2, 5, result, resultStride, scratch);
         }
 
         // layer 1: lstm (LSTM, 20 units), for a chunk of 4 sequences advancing together (see LstmLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 1;
             const int Units = 20;
             const int Padded = 32;
-            _ = inputStride; // always 3: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
                 global::System.Span<float> c = new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * Padded);
+                h.Clear();
                 c.Clear();
 
                 for (int step = 0; step < Timesteps; step++)
@@ -1443,12 +1436,9 @@ namespace Demo
         {
             const int InputWidth = 20;
             const int Units = 5;
-            for (int q = 0; q < BatchChunk; q++)
+            for (int r = 0; r < BatchChunk; r++)
             {
-                for (int r = 0; r < 1; r++)
-                {
-                    DenseRow(input.Slice(q * inputStride + r * InputWidth, InputWidth), output.Slice(q * outputStride + r * Units, Units), scratch, BatchDenseRowOffset);
-                }
+                DenseRow(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset);
             }
         }
 
@@ -1458,12 +1448,9 @@ namespace Demo
         {
             const int InputWidth = 5;
             const int Units = 1;
-            for (int q = 0; q < BatchChunk; q++)
+            for (int r = 0; r < BatchChunk; r++)
             {
-                for (int r = 0; r < 1; r++)
-                {
-                    Dense1Row(input.Slice(q * inputStride + r * InputWidth, InputWidth), output.Slice(q * outputStride + r * Units, Units), scratch, BatchDenseRowOffset);
-                }
+                Dense1Row(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset);
             }
         }
 

@@ -495,6 +495,7 @@ namespace Demo
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
+            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded);
                 global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, Padded);
@@ -507,7 +508,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    SimpleRnnCell(input.Slice(t * InputWidth, InputWidth), h, hNext, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                    SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -519,20 +520,20 @@ namespace Demo
 
         // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCell(global::System.ReadOnlySpan<float> x, global::System.Span<float> h, global::System.Span<float> hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void SimpleRnnCell(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                SimpleRnnCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                SimpleRnnCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                SimpleRnnCellX4(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -608,17 +609,17 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
         {
-            SimpleRnnLayerBatch(input, 6, result, resultStride, scratch, firstRow);
+            // layer 1: simple_rnn (SimpleRNN, 2 units): [3, 2] -> [3, 2]
+            SimpleRnnLayerBatch(input, result, resultStride, scratch, firstRow);
         }
 
         // layer 1: simple_rnn (SimpleRNN, 2 units), for a chunk of 4 sequences advancing together (see SimpleRnnLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 2;
             const int Units = 2;
             const int Padded = 16;
-            _ = inputStride; // always 6: the kernels have it as a constant
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             {
                 global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);

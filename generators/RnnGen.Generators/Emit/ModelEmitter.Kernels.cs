@@ -140,7 +140,7 @@ internal sealed partial class ModelEmitter
 
             if (tiling.Batched)
             {
-                _w.Line($"const int XStride = {Int(layer.BatchInputStride)}; // input floats per sequence");
+                _w.Line($"const int XStride = {Int(layer.BatchInputStride(_spec.Timesteps))}; // input floats per sequence");
             }
 
             void Body()

@@ -101,24 +101,21 @@ internal sealed partial class ModelEmitter
                     continue;
                 }
 
+                // The two state buffers swap roles on every call; the other buffers stay where they are.
                 int padded = PaddedUnits(s.Units);
-                string h = $"{Lower(p)}H", hNext = $"{Lower(p)}HNext";
-                _w.Line($"{Span} {h} = new {Span}(_scratch, reverse ? {p}StreamHNextOffset : {p}StreamHOffset, {Int(padded)});");
-                _w.Line($"{Span} {hNext} = new {Span}(_scratch, reverse ? {p}StreamHOffset : {p}StreamHNextOffset, {Int(padded)});");
-                string c = "default", gates = "default";
-                if (s.Kind == LayerKind.Lstm)
+                DirectionLayout direction = layer.Directions[0];
+                foreach (CellBuffer buffer in layer.CellBuffers)
                 {
-                    c = $"{Lower(p)}C";
-                    _w.Line($"{Span} {c} = new {Span}(_scratch, {p}StreamCOffset, {Int(padded)});");
+                    string offset = direction.OffsetName(Placement.Stream, buffer);
+                    string? swapped = buffer == CellBuffer.H ? direction.OffsetName(Placement.Stream, CellBuffer.HNext)
+                        : buffer == CellBuffer.HNext ? direction.OffsetName(Placement.Stream, CellBuffer.H)
+                        : null;
+                    _w.Line($"{Span} {StepVariable(layer, buffer)} = new {Span}(_scratch, {(swapped is null ? offset : $"reverse ? {swapped} : {offset}")}, {Int(buffer.Vectors * padded)});");
                 }
 
-                if (s.Kind == LayerKind.Gru && !s.ResetAfter)
-                {
-                    gates = $"{Lower(p)}Gates";
-                    _w.Line($"{Span} {gates} = new {Span}(_scratch, {p}StreamGatesOffset, {Int(3 * padded)});");
-                }
-
-                _w.Line(CellCall(layer, layer.Directions[0], previous, h, hNext, c, gates, "reverse"));
+                var buffers = layer.CellBuffers.Select(b => $"ref {MemoryMarshal}.GetReference({StepVariable(layer, b)})");
+                _w.Line(CellCall(layer, direction, Pass.Single, $"ref {MemoryMarshal}.GetReference({previous})", buffers, "reverse"));
+                string hNext = StepVariable(layer, CellBuffer.HNext);
                 previous = $"{hNext}.Slice(0, {Int(s.Units)})";
                 if (last)
                 {
@@ -130,7 +127,8 @@ internal sealed partial class ModelEmitter
         _w.Line();
     }
 
-    private static string Lower(string pascal) => char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+    private static string StepVariable(LayerLayout layer, CellBuffer buffer) =>
+        char.ToLowerInvariant(layer.Pascal[0]) + layer.Pascal.Substring(1) + buffer.Name;
 
     private void WriteStreamReset()
     {
@@ -139,14 +137,14 @@ internal sealed partial class ModelEmitter
             return;
         }
 
-        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => l.Spec.IsRecurrent))
+        foreach (LayerLayout layer in _layout.RecurrentLayers)
         {
-            DirectionLayout stream = layer.Stream!;
-            int padded = PaddedUnits(layer.Spec.Units);
-            int end = layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter ? stream.GatesOffset + 3 * padded
-                : layer.Spec.Kind == LayerKind.Lstm ? stream.COffset + padded
-                : stream.HNextOffset + padded;
-            _w.Line($"new {Span}(_scratch, {layer.Pascal}StreamHOffset, {Int(end - stream.HOffset)}).Clear(); // {layer.Spec.Name}'s streaming state");
+            // The cell buffers of a direction are contiguous (DirectionLayout.AllocateCellBuffers).
+            DirectionLayout direction = layer.Directions[0];
+            CellBuffer last = layer.CellBuffers[layer.CellBuffers.Count - 1];
+            int start = direction.Offset(Placement.Stream, CellBuffer.H);
+            int end = direction.Offset(Placement.Stream, last) + last.Vectors * PaddedUnits(layer.Spec.Units);
+            _w.Line($"new {Span}(_scratch, {direction.OffsetName(Placement.Stream, CellBuffer.H)}, {Int(end - start)}).Clear(); // {layer.Spec.Name}'s streaming state");
         }
 
         _w.Line("_streamReverse = false;");

@@ -206,23 +206,10 @@ internal sealed partial class ModelEmitter
         _w.Line();
         _w.Line("// Working memory of one forward pass (states, the sequence passed between layers) and of the streaming Step API,");
         _w.Line("// allocated once with the model so that no call allocates. It makes an instance unsafe to share between threads.");
-        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => l.Spec.IsRecurrent))
+        WriteCellBufferOffsets(Placement.Single);
+        if (_layout.IsCausal)
         {
-            foreach (DirectionLayout direction in layer.Directions.Concat(layer.Stream is null ? Enumerable.Empty<DirectionLayout>() : new[] { layer.Stream }))
-            {
-                string prefix = direction == layer.Stream ? direction.Pascal + "Stream" : direction.Pascal;
-                _w.Line($"private const int {prefix}HOffset = {Int(direction.HOffset)};");
-                _w.Line($"private const int {prefix}HNextOffset = {Int(direction.HNextOffset)};");
-                if (layer.Spec.Kind == LayerKind.Lstm)
-                {
-                    _w.Line($"private const int {prefix}COffset = {Int(direction.COffset)};");
-                }
-
-                if (layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter)
-                {
-                    _w.Line($"private const int {prefix}GatesOffset = {Int(direction.GatesOffset)};");
-                }
-            }
+            WriteCellBufferOffsets(Placement.Stream);
         }
 
         _w.Line($"private const int DenseRowOffset = {Int(_layout.DenseRowOffset)};");
@@ -276,6 +263,21 @@ internal sealed partial class ModelEmitter
             _w.Line("private float[] _storedStates = new float[StoredStateStride];");
             _w.Line("private int _storedBatch;");
             _w.Line();
+        }
+    }
+
+    /// <summary>The offset constants of every recurrent direction's cell buffers in the working memory of <paramref name="placement"/>.</summary>
+    private void WriteCellBufferOffsets(Placement placement)
+    {
+        foreach (LayerLayout layer in _layout.RecurrentLayers)
+        {
+            foreach (DirectionLayout direction in placement == Placement.Stream ? layer.Directions.Take(1) : layer.Directions)
+            {
+                foreach (CellBuffer buffer in layer.CellBuffers)
+                {
+                    _w.Line($"private const int {direction.OffsetName(placement, buffer)} = {Int(direction.Offset(placement, buffer))};");
+                }
+            }
         }
     }
 
