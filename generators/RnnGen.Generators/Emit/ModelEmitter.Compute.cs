@@ -39,12 +39,12 @@ internal sealed partial class ModelEmitter
 
     private void WritePacking()
     {
-        _w.Line("// The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.");
-        _w.Line("// Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.");
-        using (_w.Braces("private void PackWeights()"))
+        _writer.Line("// The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.");
+        _writer.Line("// Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.");
+        using (_writer.Braces("private void PackWeights()"))
         {
-            _w.Line($"{ReadOnlySpan} parameters = _parameters;");
-            _w.Line($"{Span} packed = {Support}.AlignedSpan(_packed, PackedLength);");
+            _writer.Line($"{ReadOnlySpan} parameters = _parameters;");
+            _writer.Line($"{Span} packed = {Support}.AlignedSpan(_packed, PackedLength);");
             for (int tier = 0; tier < Tiers.Length; tier++)
             {
                 string condition = tier switch
@@ -53,7 +53,7 @@ internal sealed partial class ModelEmitter
                     1 => $"else if ({Vector256Accelerated})",
                     _ => "else",
                 };
-                using (_w.Braces(condition))
+                using (_writer.Braces(condition))
                 {
                     foreach (LayerLayout layer in _layout.ComputeLayers)
                     {
@@ -68,13 +68,13 @@ internal sealed partial class ModelEmitter
                             string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
                             if (s.Kind == LayerKind.Dense)
                             {
-                                _w.Line(layer.DenseUsesRows
+                                _writer.Line(layer.DenseUsesRows
                                     ? $"global::RnnGen.Kernels.KernelPacking.PackDenseRows({Weight("kernel")}, {Weight("bias")}, {target}, {Int(s.InputWidth)}, {Int(s.Units)});"
                                     : $"global::RnnGen.Kernels.KernelPacking.PackDenseColumns({Weight("kernel")}, {Weight("bias")}, {target}, {Int(s.InputWidth)}, {Int(s.Units)}, {Int(lanes)});");
                             }
                             else
                             {
-                                _w.Line($"global::RnnGen.Kernels.KernelPacking.PackRecurrent({Weight("kernel")}, {Weight("recurrent_kernel")}, {Weight("bias")}, {target}, {Int(s.InputWidth)}, {Int(s.Units)}, {Int(s.GateCount)}, {Int(lanes)}, {Int(LayerShapes.BiasRows(s.Kind, s.ResetAfter))});");
+                                _writer.Line($"global::RnnGen.Kernels.KernelPacking.PackRecurrent({Weight("kernel")}, {Weight("recurrent_kernel")}, {Weight("bias")}, {target}, {Int(s.InputWidth)}, {Int(s.Units)}, {Int(s.GateCount)}, {Int(lanes)}, {Int(LayerShapes.BiasRows(s.Kind, s.ResetAfter))});");
                             }
                         }
                     }
@@ -82,40 +82,40 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
     private void WriteDenseDispatch(LayerLayout layer)
     {
         LayerSpec s = layer.Spec;
         DirectionLayout direction = layer.Directions[0];
-        _w.Line($"// One row of {s.Name}, with the kernel for this machine's vector width{(layer.DenseUsesRows ? string.Empty : "; scratch[rowOffset..] takes the padded row")}.");
-        _w.Line(MethodImplInline);
-        using (_w.Braces($"private void {layer.Pascal}Row({ReadOnlySpan} x, {Span} y, float[] scratch, int rowOffset)"))
+        _writer.Line($"// One row of {s.Name}, with the kernel for this machine's vector width{(layer.DenseUsesRows ? string.Empty : "; scratch[rowOffset..] takes the padded row")}.");
+        _writer.Line(MethodImplInline);
+        using (_writer.Braces($"private void {layer.Pascal}Row({ReadOnlySpan} x, {Span} y, float[] scratch, int rowOffset)"))
         {
-            _w.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
-            _w.Line($"ref float input = ref {MemoryMarshal}.GetReference(x);");
+            _writer.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
+            _writer.Line($"ref float input = ref {MemoryMarshal}.GetReference(x);");
             string destination = layer.DenseUsesRows ? "y" : "padded";
             if (!layer.DenseUsesRows)
             {
                 // The kernel writes whole vectors, so it writes a padded row that is then copied.
-                _w.Line($"{Span} padded = new {Span}(scratch, rowOffset, {Int(PaddedUnits(s.Units))});");
+                _writer.Line($"{Span} padded = new {Span}(scratch, rowOffset, {Int(PaddedUnits(s.Units))});");
             }
 
             WriteTierDispatch(layer, (tier, lanes) =>
                 $"{layer.Pascal}RowX{Int(lanes)}(ref input, ref {MemoryMarshal}.GetReference({destination}), ref {Unsafe}.Add(ref weights, {PackedOffsetName(direction, tier)}));");
             if (!layer.DenseUsesRows)
             {
-                _w.Line($"padded.Slice(0, {Int(s.Units)}).CopyTo(y);");
+                _writer.Line($"padded.Slice(0, {Int(s.Units)}).CopyTo(y);");
             }
 
             if (s.Activation == "softmax")
             {
-                _w.Line($"{Activations}.Softmax(y);");
+                _writer.Line($"{Activations}.Softmax(y);");
             }
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
     // if (Vector512...) call(tier 0) else if (Vector256...) call(tier 1) else call(tier 2); the JIT keeps one branch.
@@ -123,15 +123,15 @@ internal sealed partial class ModelEmitter
     {
         for (int tier = 0; tier < Tiers.Length; tier++)
         {
-            _w.Line(tier switch
+            _writer.Line(tier switch
             {
                 0 => $"if ({Vector512Accelerated})",
                 1 => $"else if ({Vector256Accelerated})",
                 _ => "else",
             });
-            _w.Line("{");
-            _w.Line("    " + call(tier, layer.Lanes[tier]));
-            _w.Line("}");
+            _writer.Line("{");
+            _writer.Line("    " + call(tier, layer.Lanes[tier]));
+            _writer.Line("}");
         }
     }
 

@@ -70,14 +70,14 @@ internal sealed partial class ModelEmitter
         {
             if (comment is not null)
             {
-                _w.Line("// " + comment);
+                _writer.Line("// " + comment);
             }
 
             body();
             return;
         }
 
-        using (_w.Braces("for (int r = 0; r < BatchChunk; r++)" + (comment is null ? string.Empty : " // " + comment)))
+        using (_writer.Braces("for (int r = 0; r < BatchChunk; r++)" + (comment is null ? string.Empty : " // " + comment)))
         {
             body();
         }
@@ -120,19 +120,19 @@ internal sealed partial class ModelEmitter
         {
             parameters.Add("float[] scratch");
             parameters.Add("int firstRow");
-            _w.Line($"// One chunk of {Int(BatchChunk)} sequences through every layer: sequence r of the chunk is batch row firstRow + r.");
+            _writer.Line($"// One chunk of {Int(BatchChunk)} sequences through every layer: sequence r of the chunk is batch row firstRow + r.");
         }
         else
         {
             parameters.Add($"{ReadOnlySpan} initialState");
             parameters.Add("int row");
-            _w.Line("// One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes");
-            _w.Line("// through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row");
-            _w.Line("// whose stored states a stateful layer uses.");
+            _writer.Line("// One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes");
+            _writer.Line("// through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row");
+            _writer.Line("// whose stored states a stateful layer uses.");
         }
 
-        _w.Line(MethodImplHot);
-        using (_w.Braces($"private void Run{(pass.IsChunk ? "Chunk" : string.Empty)}({string.Join(", ", parameters)})"))
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces($"private void Run{(pass.IsChunk ? "Chunk" : string.Empty)}({string.Join(", ", parameters)})"))
         {
             string previous = "input", previousStride = Int(_layout.InputLength);
             int carry = 0;
@@ -140,7 +140,7 @@ internal sealed partial class ModelEmitter
             {
                 LayerLayout layer = _layout.ComputeLayers[i];
                 bool last = i == _layout.ComputeLayers.Count - 1;
-                _w.Line($"// {layer.Description}: {ShapeText(layer.InputRows(_spec.Timesteps), layer.Spec.InputWidth, layer.Spec.InputIsSequence)} -> {ShapeText(layer.OutputRows(_spec.Timesteps), layer.Spec.OutputWidth, layer.Spec.OutputIsSequence)}");
+                _writer.Line($"// {layer.Description}: {ShapeText(layer.InputRows(_spec.Timesteps), layer.Spec.InputWidth, layer.Spec.InputIsSequence)} -> {ShapeText(layer.OutputRows(_spec.Timesteps), layer.Spec.OutputWidth, layer.Spec.OutputIsSequence)}");
                 var arguments = new List<string> { previous };
                 if (pass.IsChunk && !layer.Spec.IsRecurrent)
                 {
@@ -156,7 +156,7 @@ internal sealed partial class ModelEmitter
                     string letter = carry == 0 ? "A" : "B";
                     string name = "carry" + letter + Int(i + 1);
                     string length = Int(layer.OutputRows(_spec.Timesteps) * layer.Spec.OutputWidth);
-                    _w.Line($"{Span} {name} = new {Span}({pass.Scratch}, {pass.Suffix}Carry{letter}Offset, {pass.Length(length)});");
+                    _writer.Line($"{Span} {name} = new {Span}({pass.Scratch}, {pass.Suffix}Carry{letter}Offset, {pass.Length(length)});");
                     arguments.Add(name);
                     if (pass.IsChunk)
                     {
@@ -182,19 +182,19 @@ internal sealed partial class ModelEmitter
                     arguments.Add(pass.IsChunk ? "firstRow" : "row");
                 }
 
-                _w.Line($"{layer.Pascal}Layer{pass.Suffix}({string.Join(", ", arguments)});");
+                _writer.Line($"{layer.Pascal}Layer{pass.Suffix}({string.Join(", ", arguments)});");
             }
 
             foreach (OutputLayout output in _layout.Outputs.Where(o => o.IsState))
             {
                 StateLayout state = _layout.Last.States.First(s => s.FieldName == output.FieldName);
                 string offset = state.Direction.OffsetName(pass.Placement, state.Buffer);
-                ForEachSequence(pass, () => _w.Line(
+                ForEachSequence(pass, () => _writer.Line(
                     $"new {ReadOnlySpan}({pass.Scratch}, {offset}{(pass.IsChunk ? " + r * " + Int(PaddedUnits(_layout.Last.Spec.Units)) : string.Empty)}, {Int(_layout.Last.Spec.Units)}).CopyTo({pass.From(output.VariableName, output.VariableName + "Stride")});"));
             }
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
     private static string ShapeText(int rows, int width, bool isSequence) =>
@@ -207,16 +207,16 @@ internal sealed partial class ModelEmitter
         string parameters = pass.IsChunk
             ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
             : $"{ReadOnlySpan} input, {Span} output";
-        _w.Line(pass.IsChunk
+        _writer.Line(pass.IsChunk
             ? $"// {layer.Description}, for each sequence of a chunk."
             : $"// {layer.Description}: y = {s.Activation}(x·W + b) on the last axis{(rows > 1 ? ", at every timestep" : string.Empty)} (Keras Dense.call).");
-        _w.Line(MethodImplHot);
-        using (_w.Braces($"private void {layer.Pascal}Layer{pass.Suffix}({parameters})"))
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces($"private void {layer.Pascal}Layer{pass.Suffix}({parameters})"))
         {
             if (pass.IsChunk || rows > 1)
             {
-                _w.Line($"const int InputWidth = {Int(s.InputWidth)};");
-                _w.Line($"const int Units = {Int(s.Units)};");
+                _writer.Line($"const int InputWidth = {Int(s.InputWidth)};");
+                _writer.Line($"const int Units = {Int(s.Units)};");
             }
 
             string scratch = pass.IsChunk ? "scratch" : "_scratch";
@@ -226,20 +226,20 @@ internal sealed partial class ModelEmitter
                 string outputStart = pass.IsChunk ? "r * outputStride + " : string.Empty;
                 if (rows == 1)
                 {
-                    _w.Line(pass.IsChunk
+                    _writer.Line(pass.IsChunk
                         ? $"{layer.Pascal}Row(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), {scratch}, {pass.Suffix}DenseRowOffset);"
                         : $"{layer.Pascal}Row(input, output, {scratch}, {pass.Suffix}DenseRowOffset);");
                     return;
                 }
 
-                using (_w.Braces($"for (int t = 0; t < {Int(rows)}; t++)"))
+                using (_writer.Braces($"for (int t = 0; t < {Int(rows)}; t++)"))
                 {
-                    _w.Line($"{layer.Pascal}Row(input.Slice({inputStart}t * InputWidth, InputWidth), output.Slice({outputStart}t * Units, Units), {scratch}, {pass.Suffix}DenseRowOffset);");
+                    _writer.Line($"{layer.Pascal}Row(input.Slice({inputStart}t * InputWidth, InputWidth), output.Slice({outputStart}t * Units, Units), {scratch}, {pass.Suffix}DenseRowOffset);");
                 }
             });
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
     private void WriteRecurrentDriver(LayerLayout layer, Pass pass)
@@ -274,41 +274,41 @@ internal sealed partial class ModelEmitter
 
         if (pass.IsChunk)
         {
-            _w.Line($"// {layer.Description}, for a chunk of {Int(BatchChunk)} sequences advancing together (see {layer.Pascal}Layer for the semantics).");
+            _writer.Line($"// {layer.Description}, for a chunk of {Int(BatchChunk)} sequences advancing together (see {layer.Pascal}Layer for the semantics).");
         }
         else
         {
-            _w.Line($"// {layer.Description}.");
+            _writer.Line($"// {layer.Description}.");
             if (s.Bidirectional)
             {
-                _w.Line("// Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);");
-                _w.Line(s.ReturnSequences
+                _writer.Line("// Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);");
+                _writer.Line(s.ReturnSequences
                     ? "// the backward outputs are put back in forward time order, then merged: " + MergeText(s.MergeMode) + "."
                     : "// their last outputs are merged: " + MergeText(s.MergeMode) + ".");
             }
             else if (s.GoBackwards)
             {
-                _w.Line("// go_backwards: the sequence is read from its end" + (s.ReturnSequences ? ", and the outputs stay in that processing order, as Keras returns them." : "."));
+                _writer.Line("// go_backwards: the sequence is read from its end" + (s.ReturnSequences ? ", and the outputs stay in that processing order, as Keras returns them." : "."));
             }
         }
 
-        _w.Line(MethodImplHot);
-        using (_w.Braces($"private void {layer.Pascal}Layer{pass.Suffix}({string.Join(", ", parameters)})"))
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces($"private void {layer.Pascal}Layer{pass.Suffix}({string.Join(", ", parameters)})"))
         {
-            _w.Line($"const int InputWidth = {Int(s.InputWidth)};");
-            _w.Line($"const int Units = {Int(s.Units)};");
-            _w.Line($"const int Padded = {Int(PaddedUnits(s.Units))};");
-            _w.Line($"ref float x = ref {MemoryMarshal}.GetReference(input);");
+            _writer.Line($"const int InputWidth = {Int(s.InputWidth)};");
+            _writer.Line($"const int Units = {Int(s.Units)};");
+            _writer.Line($"const int Padded = {Int(PaddedUnits(s.Units))};");
+            _writer.Line($"ref float x = ref {MemoryMarshal}.GetReference(input);");
             for (int d = 0; d < layer.Directions.Length; d++)
             {
                 DirectionLayout direction = layer.Directions[d];
                 if (s.Bidirectional)
                 {
-                    _w.Line();
-                    _w.Line(d == 0 ? "// Forward copy." : "// Backward copy.");
+                    _writer.Line();
+                    _writer.Line(d == 0 ? "// Forward copy." : "// Backward copy.");
                 }
 
-                using (_w.Braces(string.Empty))
+                using (_writer.Braces(string.Empty))
                 {
                     WriteDirection(layer, direction, pass);
                 }
@@ -316,8 +316,8 @@ internal sealed partial class ModelEmitter
 
             if (!s.ReturnSequences)
             {
-                _w.Line();
-                _w.Line(s.Bidirectional ? "// The last outputs of both copies, merged." : "// return_sequences=False: only the last output.");
+                _writer.Line();
+                _writer.Line(s.Bidirectional ? "// The last outputs of both copies, merged." : "// return_sequences=False: only the last output.");
                 ForEachSequence(pass, () =>
                 {
                     string output = DeclareOutputRows(layer, pass);
@@ -327,7 +327,7 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
     /// <summary>In a chunk, declares the output rows of sequence <c>r</c> and returns the main one's name.</summary>
@@ -338,10 +338,10 @@ internal sealed partial class ModelEmitter
             return "output";
         }
 
-        _w.Line($"{Span} row = output.Slice(r * outputStride);");
+        _writer.Line($"{Span} row = output.Slice(r * outputStride);");
         if (layer.Spec.Bidirectional && layer.Spec.MergeMode == MergeMode.None)
         {
-            _w.Line($"{Span} backwardRow = backwardOutput.Slice(r * backwardOutputStride);");
+            _writer.Line($"{Span} backwardRow = backwardOutput.Slice(r * backwardOutputStride);");
         }
 
         return "row";
@@ -367,7 +367,7 @@ internal sealed partial class ModelEmitter
         LayerSpec s = layer.Spec;
         foreach (CellBuffer buffer in layer.CellBuffers)
         {
-            _w.Line($"{Span} {buffer.Variable} = new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, buffer)}, {pass.Length(BufferLength(buffer))});");
+            _writer.Line($"{Span} {buffer.Variable} = new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, buffer)}, {pass.Length(BufferLength(buffer))});");
         }
 
         // Initial states: Keras uses initial_state when given (it overrides a stateful layer's stored states in
@@ -375,18 +375,18 @@ internal sealed partial class ModelEmitter
         List<StateLayout> states = layer.States.Where(st => st.Direction == direction).ToList();
         foreach (StateLayout state in states)
         {
-            _w.Line($"{state.Buffer.Variable}.Clear();");
+            _writer.Line($"{state.Buffer.Variable}.Clear();");
         }
 
         bool takesInitial = !pass.IsChunk && layer == _layout.InitialStateLayer;
         if (takesInitial)
         {
             int firstSlot = layer.States.IndexOf(states[0]);
-            using (_w.Braces("if (!initialState.IsEmpty)"))
+            using (_writer.Braces("if (!initialState.IsEmpty)"))
             {
                 for (int i = 0; i < states.Count; i++)
                 {
-                    _w.Line($"initialState.Slice({Int((firstSlot + i) * s.Units)}, Units).CopyTo({states[i].Buffer.Variable});");
+                    _writer.Line($"initialState.Slice({Int((firstSlot + i) * s.Units)}, Units).CopyTo({states[i].Buffer.Variable});");
                 }
             }
         }
@@ -397,13 +397,13 @@ internal sealed partial class ModelEmitter
             {
                 foreach (StateLayout state in states)
                 {
-                    _w.Line($"new {ReadOnlySpan}({StoredState(layer, layer.States.IndexOf(state), pass)}).CopyTo({pass.From(state.Buffer.Variable, "Padded")});");
+                    _writer.Line($"new {ReadOnlySpan}({StoredState(layer, layer.States.IndexOf(state), pass)}).CopyTo({pass.From(state.Buffer.Variable, "Padded")});");
                 }
             }, "stateful: each sequence starts from the states its batch row stored last time");
 
             if (takesInitial)
             {
-                using (_w.Braces("else"))
+                using (_writer.Braces("else"))
                 {
                     LoadStoredStates();
                 }
@@ -414,15 +414,15 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        _w.Line();
-        using (_w.Braces("for (int step = 0; step < Timesteps; step++)"))
+        _writer.Line();
+        using (_writer.Braces("for (int step = 0; step < Timesteps; step++)"))
         {
-            _w.Line(direction.ReadsBackwards ? "int t = Timesteps - 1 - step; // read from the end" : "int t = step;");
+            _writer.Line(direction.ReadsBackwards ? "int t = Timesteps - 1 - step; // read from the end" : "int t = step;");
             var buffers = layer.CellBuffers.Select(b => $"ref {MemoryMarshal}.GetReference({b.Variable})");
-            _w.Line(CellCall(layer, direction, pass, $"ref {Unsafe}.Add(ref x, t * InputWidth)", buffers, "(step & 1) != 0"));
-            _w.Line($"{Span} read = h;");
-            _w.Line("h = hNext; // the state just written is the one the next step reads");
-            _w.Line("hNext = read;");
+            _writer.Line(CellCall(layer, direction, pass, $"ref {Unsafe}.Add(ref x, t * InputWidth)", buffers, "(step & 1) != 0"));
+            _writer.Line($"{Span} read = h;");
+            _writer.Line("h = hNext; // the state just written is the one the next step reads");
+            _writer.Line("hNext = read;");
             if (s.ReturnSequences)
             {
                 // Plain go_backwards keeps processing order (step); a bidirectional backward copy goes back to time t.
@@ -437,7 +437,7 @@ internal sealed partial class ModelEmitter
 
         if (_spec.Timesteps % 2 == 1)
         {
-            _w.Line($"h.CopyTo(new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, CellBuffer.H)}, {pass.Length("Padded")})); // an odd number of steps ends in the second buffer");
+            _writer.Line($"h.CopyTo(new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, CellBuffer.H)}, {pass.Length("Padded")})); // an odd number of steps ends in the second buffer");
         }
 
         if (s.Stateful)
@@ -446,7 +446,7 @@ internal sealed partial class ModelEmitter
             {
                 foreach (StateLayout state in states)
                 {
-                    _w.Line($"{pass.Slice(state.Buffer.Variable, "Padded", "Units")}.CopyTo(new {Span}({StoredState(layer, layer.States.IndexOf(state), pass)}));");
+                    _writer.Line($"{pass.Slice(state.Buffer.Variable, "Padded", "Units")}.CopyTo(new {Span}({StoredState(layer, layer.States.IndexOf(state), pass)}));");
                 }
             });
         }
@@ -469,19 +469,19 @@ internal sealed partial class ModelEmitter
         parameters.AddRange(layer.CellBuffers.Select(b => "ref float " + b.Variable));
         parameters.AddRange(Tiers.Select(t => "int packedOffset" + t.Bits));
         parameters.Add("bool reverse");
-        _w.Line(pass.IsChunk
+        _writer.Line(pass.IsChunk
             ? $"// One timestep of {s.Name} for a chunk of {Int(BatchChunk)} sequences, with the kernel for this machine's vector width."
             : $"// One timestep of {s.Name}: reads the state h, writes the next state to hNext{(s.Kind == LayerKind.Lstm ? " and updates c in place" : string.Empty)}.");
-        _w.Line(MethodImplInline);
-        using (_w.Braces($"private void {layer.Pascal}Cell{pass.Suffix}({string.Join(", ", parameters)})"))
+        _writer.Line(MethodImplInline);
+        using (_writer.Braces($"private void {layer.Pascal}Cell{pass.Suffix}({string.Join(", ", parameters)})"))
         {
-            _w.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
+            _writer.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
             string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => "ref " + b.Variable)));
             WriteTierDispatch(layer, (tier, lanes) =>
                 $"{KernelName(layer, lanes, pass.Sequences)}({common}, ref {Unsafe}.Add(ref weights, packedOffset{Tiers[tier].Bits}), reverse);");
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
     // Writes the output of one direction for timestep `position` (during the time loop), or, with a null position, the
@@ -492,7 +492,7 @@ internal sealed partial class ModelEmitter
         LayerSpec s = layer.Spec;
         if (!s.Bidirectional)
         {
-            _w.Line(position is null
+            _writer.Line(position is null
                 ? $"{final!(0)}.CopyTo({output});"
                 : $"{h}.CopyTo({output}.Slice({position} * Units, Units));");
             return;
@@ -517,26 +517,26 @@ internal sealed partial class ModelEmitter
         switch (mode)
         {
             case MergeMode.Concat:
-                _w.Line($"{source}.CopyTo({output}.Slice({Start("2 * Units", direction == 0 ? "0" : "Units")}, Units));");
+                _writer.Line($"{source}.CopyTo({output}.Slice({Start("2 * Units", direction == 0 ? "0" : "Units")}, Units));");
                 return;
             case MergeMode.None:
-                _w.Line($"{source}.CopyTo({(direction == 0 ? output : backwardOutput)}.Slice({Start("Units", "0")}, Units));");
+                _writer.Line($"{source}.CopyTo({(direction == 0 ? output : backwardOutput)}.Slice({Start("Units", "0")}, Units));");
                 return;
         }
 
         if (direction == 0)
         {
-            _w.Line($"{source}.CopyTo({output}.Slice({Start("Units", "0")}, Units));");
+            _writer.Line($"{source}.CopyTo({output}.Slice({Start("Units", "0")}, Units));");
             return;
         }
 
-        using (_w.Braces(string.Empty))
+        using (_writer.Braces(string.Empty))
         {
-            _w.Line($"{ReadOnlySpan} backward = {source};");
-            _w.Line($"{Span} merged = {output}.Slice({Start("Units", "0")}, Units);");
-            using (_w.Braces("for (int j = 0; j < Units; j++)"))
+            _writer.Line($"{ReadOnlySpan} backward = {source};");
+            _writer.Line($"{Span} merged = {output}.Slice({Start("Units", "0")}, Units);");
+            using (_writer.Braces("for (int j = 0; j < Units; j++)"))
             {
-                _w.Line(mode switch
+                _writer.Line(mode switch
                 {
                     MergeMode.Sum => "merged[j] += backward[j];",
                     MergeMode.Mul => "merged[j] *= backward[j];",

@@ -62,6 +62,7 @@ internal sealed partial class ModelEmitter
             SequenceGroups = sequences / together;
             Partials = System.Math.Max(1, System.Math.Min(4, System.Math.Min(wanted, affordable)));
             Groups = blocks / group;
+            InSequenceGroups = SequenceGroups > 1;
         }
 
         public int Group { get; }
@@ -75,6 +76,15 @@ internal sealed partial class ModelEmitter
         public int Groups { get; }
 
         public bool Batched => Sequences > 1 || SequenceGroups > 1;
+
+        /// <summary>
+        /// The kernel runs its sequences in groups, each through refs rebased to the group
+        /// (<see cref="SequenceGroupSuffix"/>); a second pass over the same groups says so with <c>with</c>.
+        /// </summary>
+        public bool InSequenceGroups { get; init; }
+
+        /// <summary>The ref a kernel body reads for <paramref name="name"/>: rebased to the sequence group when there is one.</summary>
+        public string Ref(string name) => InSequenceGroups ? name + SequenceGroupSuffix : name;
     }
 
     private static string KernelName(LayerLayout layer, int lanes, int sequences) =>
@@ -85,20 +95,11 @@ internal sealed partial class ModelEmitter
     private void WriteRecurrentKernel(LayerLayout layer, int lanes, int sequences = 1)
     {
         LayerSpec s = layer.Spec;
-        string v = VectorType(lanes);
+        string vector = VectorType(lanes);
         int gates = s.GateCount, blocks = RoundUp(s.Units, lanes) / lanes;
         int biasRows = LayerShapes.BiasRows(s.Kind, s.ResetAfter);
-        var parameters = new List<string> { "ref float x", "ref float hPrev", "ref float hNext" };
-        if (s.Kind == LayerKind.Lstm)
-        {
-            parameters.Add("ref float c");
-        }
-
-        if (s.Kind == LayerKind.Gru && !s.ResetAfter)
-        {
-            parameters.Add("ref float gates");
-        }
-
+        var parameters = new List<string> { "ref float x" };
+        parameters.AddRange(layer.CellBuffers.Select(b => "ref float " + KernelParameter(b)));
         parameters.Add("ref float weights");
         parameters.Add("bool reverse");
         string cell = s.Kind switch { LayerKind.SimpleRnn => "SimpleRNNCell", LayerKind.Lstm => "LSTMCell", _ => "GRUCell" };
@@ -109,38 +110,38 @@ internal sealed partial class ModelEmitter
         var tiling = new Tiling(blocks, gates, registers, lanes, sequences);
         if (sequences == 1)
         {
-            _w.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
-            _w.Line($"// {Int(tiling.Group)} block(s) at a time.");
+            _writer.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
+            _writer.Line($"// {Int(tiling.Group)} block(s) at a time.");
         }
         else
         {
-            _w.Line($"// One timestep of {s.Name} for {Int(sequences)} sequences at once with {Int(lanes)}-float vectors (Keras {cell}.call): the");
-            _w.Line($"// recurrent product becomes a matrix product, each weight vector loaded once for {Int(tiling.Sequences)} sequences; units in");
-            _w.Line($"// {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.Group)} at a time.");
+            _writer.Line($"// One timestep of {s.Name} for {Int(sequences)} sequences at once with {Int(lanes)}-float vectors (Keras {cell}.call): the");
+            _writer.Line($"// recurrent product becomes a matrix product, each weight vector loaded once for {Int(tiling.Sequences)} sequences; units in");
+            _writer.Line($"// {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.Group)} at a time.");
         }
 
-        _w.Line("// Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.");
-        _w.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
-        _w.Line("// weights the previous one left in the L1 cache.");
-        _w.Line(MethodImplHot);
-        using (_w.Braces($"private static void {KernelName(layer, lanes, sequences)}({string.Join(", ", parameters)})"))
+        _writer.Line("// Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.");
+        _writer.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
+        _writer.Line("// weights the previous one left in the L1 cache.");
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces($"private static void {KernelName(layer, lanes, sequences)}({string.Join(", ", parameters)})"))
         {
-            _w.Line($"const int Inputs = {Int(s.InputWidth)};");
-            _w.Line($"const int Units = {Int(s.Units)};");
-            _w.Line($"const int Lanes = {Int(lanes)};");
-            _w.Line($"const int Gates = {Int(gates)};");
-            _w.Line($"const int RowStride = Gates * Lanes; // one input row of a block: every gate's {Int(lanes)} columns");
-            _w.Line("const int BlockStride = (Inputs + Units) * RowStride;");
-            _w.Line($"const int BiasStart = {Int(blocks)} * BlockStride;");
-            _w.Line($"const int BiasStride = {Int(biasRows)} * RowStride;");
+            _writer.Line($"const int Inputs = {Int(s.InputWidth)};");
+            _writer.Line($"const int Units = {Int(s.Units)};");
+            _writer.Line($"const int Lanes = {Int(lanes)};");
+            _writer.Line($"const int Gates = {Int(gates)};");
+            _writer.Line($"const int RowStride = Gates * Lanes; // one input row of a block: every gate's {Int(lanes)} columns");
+            _writer.Line("const int BlockStride = (Inputs + Units) * RowStride;");
+            _writer.Line($"const int BiasStart = {Int(blocks)} * BlockStride;");
+            _writer.Line($"const int BiasStride = {Int(biasRows)} * RowStride;");
             if (tiling.Batched || s.Kind == LayerKind.Gru && !s.ResetAfter)
             {
-                _w.Line($"const int Padded = {Int(PaddedUnits(s.Units))}; // state floats per sequence");
+                _writer.Line($"const int Padded = {Int(PaddedUnits(s.Units))}; // state floats per sequence");
             }
 
             if (tiling.Batched)
             {
-                _w.Line($"const int XStride = {Int(layer.BatchInputStride(_spec.Timesteps))}; // input floats per sequence");
+                _writer.Line($"const int XStride = {Int(layer.BatchInputStride(_spec.Timesteps))}; // input floats per sequence");
             }
 
             void Body()
@@ -156,13 +157,13 @@ internal sealed partial class ModelEmitter
                     switch (s.Kind)
                     {
                         case LayerKind.SimpleRnn:
-                            WriteSimpleRnnGroup(s, v, tiling);
+                            WriteSimpleRnnGroup(s, vector, tiling);
                             break;
                         case LayerKind.Lstm:
-                            WriteLstmGroup(s, v, tiling);
+                            WriteLstmGroup(s, vector, tiling);
                             break;
                         default:
-                            WriteGruResetAfterGroup(s, v, tiling);
+                            WriteGruResetAfterGroup(s, vector, tiling);
                             break;
                     }
                 });
@@ -171,24 +172,16 @@ internal sealed partial class ModelEmitter
             if (tiling.SequenceGroups > 1)
             {
                 // Fewer registers than the chunk needs: the chunk goes through in groups of sequences.
-                using (_w.Braces($"for (int q = 0; q < {Int(sequences)}; q += {Int(tiling.Sequences)})"))
+                using (_writer.Braces($"for (int q = 0; q < {Int(sequences)}; q += {Int(tiling.Sequences)})"))
                 {
-                    _w.Line($"ref float xq = ref {Unsafe}.Add(ref x, q * XStride);");
-                    _w.Line($"ref float hPrevq = ref {Unsafe}.Add(ref hPrev, q * Padded);");
-                    _w.Line($"ref float hNextq = ref {Unsafe}.Add(ref hNext, q * Padded);");
-                    if (s.Kind == LayerKind.Lstm)
+                    _writer.Line($"ref float x{SequenceGroupSuffix} = ref {Unsafe}.Add(ref x, q * XStride);");
+                    foreach (CellBuffer buffer in layer.CellBuffers)
                     {
-                        _w.Line($"ref float cq = ref {Unsafe}.Add(ref c, q * Padded);");
+                        string name = KernelParameter(buffer);
+                        _writer.Line($"ref float {name}{SequenceGroupSuffix} = ref {Unsafe}.Add(ref {name}, q * {BufferLength(buffer)});");
                     }
 
-                    if (s.Kind == LayerKind.Gru && !s.ResetAfter)
-                    {
-                        _w.Line($"ref float gatesq = ref {Unsafe}.Add(ref gates, q * 3 * Padded);");
-                    }
-
-                    _sequenceSuffix = "q";
                     Body();
-                    _sequenceSuffix = string.Empty;
                 }
             }
             else
@@ -197,13 +190,14 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
-    // "q" while emitting the body of a loop over sequence groups, whose refs are rebased (xq, hPrevq, ...).
-    private string _sequenceSuffix = string.Empty;
+    /// <summary>The suffix of the refs rebased to a group of sequences (xq, hPrevq, ...) in a loop over the groups.</summary>
+    private const string SequenceGroupSuffix = "q";
 
-    private string Ref(string name) => name + _sequenceSuffix;
+    /// <summary>The kernel parameter of a cell buffer: the state the step reads is <c>hPrev</c>.</summary>
+    private static string KernelParameter(CellBuffer buffer) => buffer == CellBuffer.H ? "hPrev" : buffer.Variable;
 
     // for each group of blocks (in reverse order when asked): refs to each block's weights and bias, then the body.
     private void WriteGroupLoop(Tiling tiling, System.Action body, bool reversible = true)
@@ -213,16 +207,16 @@ internal sealed partial class ModelEmitter
             for (int j = 0; j < tiling.Group; j++)
             {
                 string index = j == 0 ? "first" : $"first + {Int(j)}";
-                _w.Line($"ref float block{Int(j)} = ref {Unsafe}.Add(ref weights, ({index}) * BlockStride);");
-                _w.Line($"ref float bias{Int(j)} = ref {Unsafe}.Add(ref weights, BiasStart + ({index}) * BiasStride);");
+                _writer.Line($"ref float block{Int(j)} = ref {Unsafe}.Add(ref weights, ({index}) * BlockStride);");
+                _writer.Line($"ref float bias{Int(j)} = ref {Unsafe}.Add(ref weights, BiasStart + ({index}) * BiasStride);");
             }
         }
 
         if (tiling.Groups == 1)
         {
-            using (_w.Braces(string.Empty))
+            using (_writer.Braces(string.Empty))
             {
-                _w.Line("const int first = 0; // one group holds every block");
+                _writer.Line("const int first = 0; // one group holds every block");
                 References();
                 body();
             }
@@ -230,9 +224,9 @@ internal sealed partial class ModelEmitter
             return;
         }
 
-        using (_w.Braces($"for (int i = 0; i < {Int(tiling.Groups)}; i++)"))
+        using (_writer.Braces($"for (int i = 0; i < {Int(tiling.Groups)}; i++)"))
         {
-            _w.Line(reversible
+            _writer.Line(reversible
                 ? $"int first = (reverse ? {Int(tiling.Groups - 1)} - i : i) * {Int(tiling.Group)}; // first block of this group"
                 : $"int first = i * {Int(tiling.Group)}; // first block of this group");
             References();
@@ -251,62 +245,62 @@ internal sealed partial class ModelEmitter
 
     private static string Suffix(Tiling tiling, int r) => tiling.Sequences > 1 ? "s" + Int(r) : string.Empty;
 
-    private void WriteSimpleRnnGroup(LayerSpec s, string v, Tiling tiling)
+    private void WriteSimpleRnnGroup(LayerSpec s, string vector, Tiling tiling)
     {
         string[] z = { "Z" };
-        _w.Line("// z = x·W + b + h·U");
-        DeclareAccumulators(v, z, tiling, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)})");
-        WriteInputAndStateProducts(s, v, z, z, new[] { 0 }, tiling, LanesOf(v));
+        _writer.Line("// z = x·W + b + h·U");
+        DeclareAccumulators(vector, z, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)})");
+        WriteInputAndStateProducts(s, vector, z, z, new[] { 0 }, tiling, LanesOf(vector));
         CombineAccumulators(z, tiling);
-        _w.Line($"// h = {s.Activation}(z)");
+        _writer.Line($"// h = {s.Activation}(z)");
         for (int r = 0; r < tiling.Sequences; r++)
         {
             for (int j = 0; j < tiling.Group; j++)
             {
-                _w.Line($"{v}.StoreUnsafe({Activation(s.Activation, v, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {Ref("hNext")}, {At(j, r)});");
+                _writer.Line($"{vector}.StoreUnsafe({Activation(s.Activation, vector, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
 
-    private void WriteLstmGroup(LayerSpec s, string v, Tiling tiling)
+    private void WriteLstmGroup(LayerSpec s, string vector, Tiling tiling)
     {
         string ra = s.RecurrentActivation!, act = s.Activation;
-        _w.Line("// z = x·W + h·U + b for the gate blocks i, f, c, o");
-        DeclareAccumulators(v, s_lstmGates, tiling, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
-        WriteInputAndStateProducts(s, v, s_lstmGates, s_lstmGates, new[] { 0, 1, 2, 3 }, tiling, LanesOf(v));
+        _writer.Line("// z = x·W + h·U + b for the gate blocks i, f, c, o");
+        DeclareAccumulators(vector, s_lstmGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
+        WriteInputAndStateProducts(s, vector, s_lstmGates, s_lstmGates, new[] { 0, 1, 2, 3 }, tiling, LanesOf(vector));
         CombineAccumulators(s_lstmGates, tiling);
-        _w.Line($"// i = {ra}(z_i), f = {ra}(z_f), o = {ra}(z_o); c = f*c + i*{act}(z_c); h = o*{act}(c)");
+        _writer.Line($"// i = {ra}(z_i), f = {ra}(z_f), o = {ra}(z_o); c = f*c + i*{act}(z_c); h = o*{act}(c)");
         for (int r = 0; r < tiling.Sequences; r++)
         {
             for (int j = 0; j < tiling.Group; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
-                _w.Line($"{v}<float> cell{b} = {VectorMath}.MultiplyAdd({Activation(ra, v, $"accF{b}")}, {v}.LoadUnsafe(ref {Ref("c")}, {At(j, r)}), {Activation(ra, v, $"accI{b}")} * {Activation(act, v, $"accG{b}")});");
-                _w.Line($"{v}.StoreUnsafe(cell{b}, ref {Ref("c")}, {At(j, r)});");
-                _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accO{b}")} * {Activation(act, v, $"cell{b}")}, ref {Ref("hNext")}, {At(j, r)});");
+                _writer.Line($"{vector}<float> cell{b} = {VectorMath}.MultiplyAdd({Activation(ra, vector, $"accF{b}")}, {vector}.LoadUnsafe(ref {tiling.Ref("c")}, {At(j, r)}), {Activation(ra, vector, $"accI{b}")} * {Activation(act, vector, $"accG{b}")});");
+                _writer.Line($"{vector}.StoreUnsafe(cell{b}, ref {tiling.Ref("c")}, {At(j, r)});");
+                _writer.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accO{b}")} * {Activation(act, vector, $"cell{b}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
 
-    private void WriteGruResetAfterGroup(LayerSpec s, string v, Tiling tiling)
+    private void WriteGruResetAfterGroup(LayerSpec s, string vector, Tiling tiling)
     {
         string ra = s.RecurrentActivation!, act = s.Activation;
-        _w.Line("// reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h");
+        _writer.Line("// reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h");
         string[] xGates = { "XZ", "XR", "XH" }, hGates = { "HZ", "HR", "HH" };
-        DeclareAccumulators(v, xGates, tiling, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
-        DeclareAccumulators(v, hGates, tiling, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)}, RowStride + {Int(g)} * Lanes)");
-        WriteInputAndStateProducts(s, v, xGates, hGates, new[] { 0, 1, 2 }, tiling, LanesOf(v));
+        DeclareAccumulators(vector, xGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
+        DeclareAccumulators(vector, hGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, RowStride + {Int(g)} * Lanes)");
+        WriteInputAndStateProducts(s, vector, xGates, hGates, new[] { 0, 1, 2 }, tiling, LanesOf(vector));
         CombineAccumulators(xGates, tiling);
         CombineAccumulators(hGates, tiling);
-        _w.Line($"// z = {ra}(x_z + h_z), r = {ra}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
+        _writer.Line($"// z = {ra}(x_z + h_z), r = {ra}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
         for (int r = 0; r < tiling.Sequences; r++)
         {
             for (int j = 0; j < tiling.Group; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
-                _w.Line($"{v}<float> z{b} = {Activation(ra, v, $"accXZ{b} + accHZ{b}")};");
-                _w.Line($"{v}<float> candidate{b} = {Activation(act, v, $"{VectorMath}.MultiplyAdd({Activation(ra, v, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
-                _w.Line($"{v}.StoreUnsafe(z{b} * {v}.LoadUnsafe(ref {Ref("hPrev")}, {At(j, r)}) + ({v}<float>.One - z{b}) * candidate{b}, ref {Ref("hNext")}, {At(j, r)});");
+                _writer.Line($"{vector}<float> z{b} = {Activation(ra, vector, $"accXZ{b} + accHZ{b}")};");
+                _writer.Line($"{vector}<float> candidate{b} = {Activation(act, vector, $"{VectorMath}.MultiplyAdd({Activation(ra, vector, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
+                _writer.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {tiling.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * candidate{b}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
@@ -316,58 +310,58 @@ internal sealed partial class ModelEmitter
     private void WriteGruResetBeforeKernel(LayerLayout layer, int lanes, int blocks, int sequences)
     {
         LayerSpec s = layer.Spec;
-        string v = VectorType(lanes);
+        string vector = VectorType(lanes);
         string ra = s.RecurrentActivation!, act = s.Activation;
         var first = new Tiling(blocks, 3, 5, lanes, sequences);
-        var second = new Tiling(blocks, 1, 1, lanes, first.Sequences);
-        _w.Line("// The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.");
-        _w.Line("// Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).");
+        var second = new Tiling(blocks, 1, 1, lanes, first.Sequences) { InSequenceGroups = first.InSequenceGroups };
+        _writer.Line("// The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.");
+        _writer.Line("// Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).");
         WriteGroupLoop(first, () =>
         {
             string[] xGates = { "XZ", "XR", "XH" }, hGates = { "HZ", "HR" };
-            DeclareAccumulators(v, xGates, first, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
-            DeclareAccumulators(v, hGates, first, (j, g) => $"{v}<float>.Zero");
-            WriteProducts(v, xGates, new[] { 0, 1, 2 }, first, "x", "XStride", 0, s.InputWidth);
-            WriteProducts(v, hGates, new[] { 0, 1 }, first, "hPrev", "Padded", s.InputWidth, s.Units);
+            DeclareAccumulators(vector, xGates, first, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
+            DeclareAccumulators(vector, hGates, first, (j, g) => $"{vector}<float>.Zero");
+            WriteProducts(vector, xGates, new[] { 0, 1, 2 }, first, "x", "XStride", 0, s.InputWidth);
+            WriteProducts(vector, hGates, new[] { 0, 1 }, first, "hPrev", "Padded", s.InputWidth, s.Units);
             CombineAccumulators(xGates, first);
             CombineAccumulators(hGates, first);
-            _w.Line($"// z = {ra}(x_z + h·U_z), r = {ra}(x_r + h·U_r)");
+            _writer.Line($"// z = {ra}(x_z + h·U_z), r = {ra}(x_r + h·U_r)");
             for (int r = 0; r < first.Sequences; r++)
             {
                 for (int j = 0; j < first.Group; j++)
                 {
                     string b = Int(j) + Suffix(first, r);
-                    _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accXZ{b} + accHZ{b}")}, ref {Ref("gates")}, {At(j, r, "3 * Padded")});");
-                    _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accXR{b} + accHR{b}")} * {v}.LoadUnsafe(ref {Ref("hPrev")}, {At(j, r)}), ref {Ref("gates")}, Padded + {At(j, r, "3 * Padded")});");
-                    _w.Line($"{v}.StoreUnsafe(accXH{b}, ref {Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});");
+                    _writer.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXZ{b} + accHZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});");
+                    _writer.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXR{b} + accHR{b}")} * {vector}.LoadUnsafe(ref {first.Ref("hPrev")}, {At(j, r)}), ref {first.Ref("gates")}, Padded + {At(j, r, "3 * Padded")});");
+                    _writer.Line($"{vector}.StoreUnsafe(accXH{b}, ref {first.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});");
                 }
             }
         }, reversible: false);
 
-        _w.Line();
-        _w.Line($"// Pass 2: hh = {act}(x_h + (r*h)·U_h); h = z*h + (1-z)*hh");
-        _w.Line($"ref float resetState{_sequenceSuffix} = ref {Unsafe}.Add(ref {Ref("gates")}, Padded);");
+        _writer.Line();
+        _writer.Line($"// Pass 2: hh = {act}(x_h + (r*h)·U_h); h = z*h + (1-z)*hh");
+        _writer.Line($"ref float {second.Ref("resetState")} = ref {Unsafe}.Add(ref {second.Ref("gates")}, Padded);");
         WriteGroupLoop(second, () =>
         {
-            DeclareAccumulators(v, new[] { "C" }, second, (j, g) => $"{v}.LoadUnsafe(ref {Ref("gates")}, 2 * Padded + {At(j)})", (j, r) => $"{v}.LoadUnsafe(ref {Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")})");
-            WriteProducts(v, new[] { "C" }, new[] { 2 }, second, "resetState", "3 * Padded", s.InputWidth, s.Units);
+            DeclareAccumulators(vector, new[] { "C" }, second, (j, g) => $"{vector}.LoadUnsafe(ref {second.Ref("gates")}, 2 * Padded + {At(j)})", (j, r) => $"{vector}.LoadUnsafe(ref {second.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")})");
+            WriteProducts(vector, new[] { "C" }, new[] { 2 }, second, "resetState", "3 * Padded", s.InputWidth, s.Units);
             CombineAccumulators(new[] { "C" }, second);
             for (int r = 0; r < second.Sequences; r++)
             {
                 for (int j = 0; j < second.Group; j++)
                 {
                     string b = Int(j) + Suffix(second, r);
-                    _w.Line($"{v}<float> z{b} = {v}.LoadUnsafe(ref {Ref("gates")}, {At(j, r, "3 * Padded")});");
-                    _w.Line($"{v}.StoreUnsafe(z{b} * {v}.LoadUnsafe(ref {Ref("hPrev")}, {At(j, r)}) + ({v}<float>.One - z{b}) * {Activation(act, v, $"accC{b}")}, ref {Ref("hNext")}, {At(j, r)});");
+                    _writer.Line($"{vector}<float> z{b} = {vector}.LoadUnsafe(ref {second.Ref("gates")}, {At(j, r, "3 * Padded")});");
+                    _writer.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {second.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * {Activation(act, vector, $"accC{b}")}, ref {second.Ref("hNext")}, {At(j, r)});");
                 }
             }
         }, reversible: false);
-        _w.Line("_ = reverse; // the two passes keep block order: the second reads every block's r*h");
+        _writer.Line("_ = reverse; // the two passes keep block order: the second reads every block's r*h");
     }
 
     // Accumulators acc{gate}{block}[s{sequence}][_{partial}]; the first partial starts from `first` (the bias, or what
     // `firstOfSequence` gives for sequence r), the others from zero.
-    private void DeclareAccumulators(string v, string[] names, Tiling tiling, System.Func<int, int, string> first, System.Func<int, int, string>? firstOfSequence = null)
+    private void DeclareAccumulators(string vector, string[] names, Tiling tiling, System.Func<int, int, string> first, System.Func<int, int, string>? firstOfSequence = null)
     {
         for (int r = 0; r < tiling.Sequences; r++)
         {
@@ -377,8 +371,8 @@ internal sealed partial class ModelEmitter
                 {
                     for (int p = 0; p < tiling.Partials; p++)
                     {
-                        string start = p > 0 ? v + "<float>.Zero" : firstOfSequence is not null && r > 0 ? firstOfSequence(j, r) : first(j, g);
-                        _w.Line($"{v}<float> acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(p == 0 ? string.Empty : "_" + Int(p))} = {start};");
+                        string start = p > 0 ? vector + "<float>.Zero" : firstOfSequence is not null && r > 0 ? firstOfSequence(j, r) : first(j, g);
+                        _writer.Line($"{vector}<float> acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(p == 0 ? string.Empty : "_" + Int(p))} = {start};");
                     }
                 }
             }
@@ -396,15 +390,15 @@ internal sealed partial class ModelEmitter
                     string a = $"acc{name}{Int(j)}{Suffix(tiling, r)}";
                     if (tiling.Partials == 4)
                     {
-                        _w.Line($"{a} = ({a} + {a}_1) + ({a}_2 + {a}_3);");
+                        _writer.Line($"{a} = ({a} + {a}_1) + ({a}_2 + {a}_3);");
                     }
                     else if (tiling.Partials == 3)
                     {
-                        _w.Line($"{a} = ({a} + {a}_1) + {a}_2;");
+                        _writer.Line($"{a} = ({a} + {a}_1) + {a}_2;");
                     }
                     else if (tiling.Partials == 2)
                     {
-                        _w.Line($"{a} += {a}_1;");
+                        _writer.Line($"{a} += {a}_1;");
                     }
                 }
             }
@@ -414,7 +408,7 @@ internal sealed partial class ModelEmitter
     // acc[g][block][sequence][p] += source[k] * block's row k (of gate gateIndex[g]) over k in [0, count), rows from
     // rowStart; the k are dealt round-robin to the partial sums. Each weight vector is loaded once for every sequence of
     // the tile, each broadcast serves every block of the group.
-    private void WriteProducts(string v, string[] names, int[] gateIndex, Tiling tiling, string source, string sourceStride, int rowStart, int count, bool backwards = false)
+    private void WriteProducts(string vector, string[] names, int[] gateIndex, Tiling tiling, string source, string sourceStride, int rowStart, int count, bool backwards = false)
     {
         if (count == 0)
         {
@@ -425,7 +419,7 @@ internal sealed partial class ModelEmitter
         int whole = count / sums * sums;
         string Row(string k) => rowStart == 0 ? (k == "k" ? "k * RowStride" : $"({k}) * RowStride") : $"({Int(rowStart)} + {k}) * RowStride";
         string Broadcast(int r, string k) =>
-            $"{v}.Create({Unsafe}.Add(ref {Ref(source)}, {(r == 0 ? string.Empty : $"{Int(r)} * {sourceStride} + ")}{k}))";
+            $"{vector}.Create({Unsafe}.Add(ref {tiling.Ref(source)}, {(r == 0 ? string.Empty : $"{Int(r)} * {sourceStride} + ")}{k}))";
 
         void Products(int partial, string broadcastPrefix, string rowOffset)
         {
@@ -433,18 +427,18 @@ internal sealed partial class ModelEmitter
             {
                 for (int g = 0; g < names.Length; g++)
                 {
-                    string weight = $"{v}.LoadUnsafe(ref block{Int(j)}, (nuint)({rowOffset}{Int(gateIndex[g])} * Lanes))";
+                    string weight = $"{vector}.LoadUnsafe(ref block{Int(j)}, (nuint)({rowOffset}{Int(gateIndex[g])} * Lanes))";
                     if (tiling.Sequences > 1)
                     {
                         string name = $"w{Int(j)}{names[g]}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
-                        _w.Line($"{v}<float> {name} = {weight};");
+                        _writer.Line($"{vector}<float> {name} = {weight};");
                         weight = name;
                     }
 
                     for (int r = 0; r < tiling.Sequences; r++)
                     {
                         string accumulator = $"acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
-                        _w.Line($"{accumulator} = {VectorMath}.MultiplyAdd({broadcastPrefix}{Suffix(tiling, r)}, {weight}, {accumulator});");
+                        _writer.Line($"{accumulator} = {VectorMath}.MultiplyAdd({broadcastPrefix}{Suffix(tiling, r)}, {weight}, {accumulator});");
                     }
                 }
             }
@@ -452,11 +446,11 @@ internal sealed partial class ModelEmitter
 
         void Tail(int k)
         {
-            using (_w.Braces(string.Empty))
+            using (_writer.Braces(string.Empty))
             {
                 for (int r = 0; r < tiling.Sequences; r++)
                 {
-                    _w.Line($"{v}<float> t{Suffix(tiling, r)} = {Broadcast(r, Int(k))};");
+                    _writer.Line($"{vector}<float> t{Suffix(tiling, r)} = {Broadcast(r, Int(k))};");
                 }
 
                 Products(k - whole, "t", $"{Int(rowStart + k)} * RowStride + ");
@@ -476,13 +470,13 @@ internal sealed partial class ModelEmitter
             string loop = backwards
                 ? $"for (int k = {Int(whole - sums)}; k >= 0; k -= {Int(sums)})"
                 : $"for (int k = 0; k < {Int(whole)}; k += {Int(sums)})";
-            using (_w.Braces(loop))
+            using (_writer.Braces(loop))
             {
                 for (int p = 0; p < sums; p++)
                 {
                     for (int r = 0; r < tiling.Sequences; r++)
                     {
-                        _w.Line($"{v}<float> s{Int(p)}{Suffix(tiling, r)} = {Broadcast(r, p == 0 ? "k" : $"k + {Int(p)}")};");
+                        _writer.Line($"{vector}<float> s{Int(p)}{Suffix(tiling, r)} = {Broadcast(r, p == 0 ? "k" : $"k + {Int(p)}")};");
                     }
                 }
 
@@ -505,27 +499,27 @@ internal sealed partial class ModelEmitter
     // The products over the inputs x, then the previous state h. When the weights do not fit in L1 the kernel can also
     // run them in the opposite order (h last to first, then x), so that a step that follows a forward one starts on the
     // rows still cached (measured on a hand-written fixed-size LSTM(64) step: 400 -> 297 ns).
-    private void WriteInputAndStateProducts(LayerSpec s, string v, string[] xNames, string[] hNames, int[] gateIndex, Tiling tiling, int lanes)
+    private void WriteInputAndStateProducts(LayerSpec s, string vector, string[] xNames, string[] hNames, int[] gateIndex, Tiling tiling, int lanes)
     {
         int[] hIndex = gateIndex.Take(hNames.Length).ToArray();
         long bytes = 4L * RoundUp(s.Units, lanes) * (s.InputWidth + s.Units) * s.GateCount;
         if (bytes <= L1WeightBudget)
         {
-            WriteProducts(v, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
-            WriteProducts(v, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
+            WriteProducts(vector, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
+            WriteProducts(vector, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
             return;
         }
 
-        using (_w.Braces("if (reverse)"))
+        using (_writer.Braces("if (reverse)"))
         {
-            WriteProducts(v, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units, backwards: true);
-            WriteProducts(v, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth, backwards: true);
+            WriteProducts(vector, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units, backwards: true);
+            WriteProducts(vector, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth, backwards: true);
         }
 
-        using (_w.Braces("else"))
+        using (_writer.Braces("else"))
         {
-            WriteProducts(v, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
-            WriteProducts(v, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
+            WriteProducts(vector, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
+            WriteProducts(vector, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
         }
     }
 
@@ -533,10 +527,10 @@ internal sealed partial class ModelEmitter
     private const long L1WeightBudget = 32 * 1024;
 
     /// <summary>A vector expression for a Keras activation of <paramref name="operand"/> (evaluated once).</summary>
-    private static string Activation(string activation, string v, string operand)
+    private static string Activation(string activation, string vector, string operand)
     {
-        string vf = v + "<float>";
-        string c(float value) => $"{v}.Create({Float(value)})";
+        string floatVector = vector + "<float>";
+        string c(float value) => $"{vector}.Create({Float(value)})";
         switch (activation)
         {
             case "linear":
@@ -548,24 +542,24 @@ internal sealed partial class ModelEmitter
             case "exponential":
                 return $"{VectorMath}.Exp({operand})";
             case "relu":
-                return $"{v}.Max({operand}, {vf}.Zero)";
+                return $"{vector}.Max({operand}, {floatVector}.Zero)";
             case "relu6":
-                return $"{v}.Min({v}.Max({operand}, {vf}.Zero), {c(6)})";
+                return $"{vector}.Min({vector}.Max({operand}, {floatVector}.Zero), {c(6)})";
             case "hard_tanh":
-                return $"{v}.Min({v}.Max({operand}, {c(-1)}), {vf}.One)";
+                return $"{vector}.Min({vector}.Max({operand}, {c(-1)}), {floatVector}.One)";
             case "hard_sigmoid":
                 // keras 3: relu6(x + 3) / 6
-                return $"{v}.Min({v}.Max(({operand} + {c(3)}) / {c(6)}, {vf}.Zero), {vf}.One)";
+                return $"{vector}.Min({vector}.Max(({operand} + {c(3)}) / {c(6)}, {floatVector}.Zero), {floatVector}.One)";
             case "hard_sigmoid_keras2":
-                return $"{v}.Min({v}.Max({VectorMath}.MultiplyAdd({operand}, {c(0.2f)}, {c(0.5f)}), {vf}.Zero), {vf}.One)";
+                return $"{vector}.Min({vector}.Max({VectorMath}.MultiplyAdd({operand}, {c(0.2f)}, {c(0.5f)}), {floatVector}.Zero), {floatVector}.One)";
         }
 
         // The rest use their operand more than once, so they go through a local function of the model class.
-        return $"{ActivationHelperName(activation, v)}({operand})";
+        return $"{ActivationHelperName(activation, vector)}({operand})";
     }
 
-    private static string ActivationHelperName(string activation, string v) =>
-        ActivationCatalog.MemberName(activation) + "X" + v.Substring(v.Length - 3);
+    private static string ActivationHelperName(string activation, string vector) =>
+        ActivationCatalog.MemberName(activation) + "X" + vector.Substring(vector.Length - 3);
 
     /// <summary>Activations that need their operand twice, as small inlined helpers per vector width.</summary>
     private void WriteActivationHelpers()
@@ -588,23 +582,23 @@ internal sealed partial class ModelEmitter
         foreach (string entry in needed)
         {
             string activation = entry.Split('|')[0];
-            string v = VectorType(int.Parse(entry.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture));
-            string vf = v + "<float>";
-            string c(float value) => $"{v}.Create({Float(value)})";
+            string vector = VectorType(int.Parse(entry.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture));
+            string floatVector = vector + "<float>";
+            string c(float value) => $"{vector}.Create({Float(value)})";
             string body = activation switch
             {
-                "elu" or "celu" => $"{v}.ConditionalSelect({v}.GreaterThan(x, {vf}.Zero), x, {VectorMath}.Exp(x) - {vf}.One)",
-                "selu" => $"{c(1.05070098735548049342f)} * {v}.ConditionalSelect({v}.GreaterThan(x, {vf}.Zero), x, {c(1.67326324235437728481f)} * ({VectorMath}.Exp(x) - {vf}.One))",
-                "softsign" => $"x / ({v}.Abs(x) + {vf}.One)",
+                "elu" or "celu" => $"{vector}.ConditionalSelect({vector}.GreaterThan(x, {floatVector}.Zero), x, {VectorMath}.Exp(x) - {floatVector}.One)",
+                "selu" => $"{c(1.05070098735548049342f)} * {vector}.ConditionalSelect({vector}.GreaterThan(x, {floatVector}.Zero), x, {c(1.67326324235437728481f)} * ({VectorMath}.Exp(x) - {floatVector}.One))",
+                "softsign" => $"x / ({vector}.Abs(x) + {floatVector}.One)",
                 "silu" => $"x * {VectorMath}.Sigmoid(x)",
-                "hard_silu" => $"x * {v}.Min({v}.Max((x + {c(3)}) / {c(6)}, {vf}.Zero), {vf}.One)",
-                "leaky_relu" => $"{v}.ConditionalSelect({v}.GreaterThanOrEqual(x, {vf}.Zero), x, x * {c(0.2f)})",
+                "hard_silu" => $"x * {vector}.Min({vector}.Max((x + {c(3)}) / {c(6)}, {floatVector}.Zero), {floatVector}.One)",
+                "leaky_relu" => $"{vector}.ConditionalSelect({vector}.GreaterThanOrEqual(x, {floatVector}.Zero), x, x * {c(0.2f)})",
                 // Not vectorized: rare in recurrent layers, computed lane by lane with the scalar Keras formula.
                 _ => $"{VectorMath}.Map(x, global::RnnGen.Activations.{ActivationCatalog.MemberName(activation)})",
             };
-            _w.Line(MethodImplInline);
-            _w.Line($"private static {vf} {ActivationHelperName(activation, v)}({vf} x) => {body};");
-            _w.Line();
+            _writer.Line(MethodImplInline);
+            _writer.Line($"private static {floatVector} {ActivationHelperName(activation, vector)}({floatVector} x) => {body};");
+            _writer.Line();
         }
     }
 
@@ -612,53 +606,53 @@ internal sealed partial class ModelEmitter
     private void WriteDenseKernel(LayerLayout layer, int lanes)
     {
         LayerSpec s = layer.Spec;
-        string v = VectorType(lanes);
-        _w.Line($"// One row of {s.Name} with {Int(lanes)}-float vectors: y = {s.Activation}(x·W + b) (Keras Dense.call).");
-        _w.Line(MethodImplHot);
-        using (_w.Braces($"private static void {layer.Pascal}RowX{Int(lanes)}(ref float x, ref float y, ref float weights)"))
+        string vector = VectorType(lanes);
+        _writer.Line($"// One row of {s.Name} with {Int(lanes)}-float vectors: y = {s.Activation}(x·W + b) (Keras Dense.call).");
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces($"private static void {layer.Pascal}RowX{Int(lanes)}(ref float x, ref float y, ref float weights)"))
         {
-            _w.Line($"const int Inputs = {Int(s.InputWidth)};");
+            _writer.Line($"const int Inputs = {Int(s.InputWidth)};");
             if (layer.DenseUsesRows)
             {
-                _w.Line($"const int Units = {Int(s.Units)};");
+                _writer.Line($"const int Units = {Int(s.Units)};");
                 if (s.InputWidth >= 2 * lanes)
                 {
-                    _w.Line($"const int Lanes = {Int(lanes)};");
+                    _writer.Line($"const int Lanes = {Int(lanes)};");
                 }
 
                 // Few outputs: a dot product per output, vectors along the inputs, the weights transposed by packing.
                 int whole = s.InputWidth / lanes * lanes;
-                using (_w.Braces("for (int j = 0; j < Units; j++)"))
+                using (_writer.Braces("for (int j = 0; j < Units; j++)"))
                 {
-                    _w.Line($"ref float column = ref {Unsafe}.Add(ref weights, j * Inputs);");
-                    _w.Line($"float sum = {Unsafe}.Add(ref weights, Units * Inputs + j); // bias");
+                    _writer.Line($"ref float column = ref {Unsafe}.Add(ref weights, j * Inputs);");
+                    _writer.Line($"float sum = {Unsafe}.Add(ref weights, Units * Inputs + j); // bias");
                     if (whole > 0)
                     {
-                        _w.Line($"{v}<float> acc0 = {v}<float>.Zero, acc1 = {v}<float>.Zero;");
+                        _writer.Line($"{vector}<float> acc0 = {vector}<float>.Zero, acc1 = {vector}<float>.Zero;");
                         int pairs = whole / (2 * lanes) * (2 * lanes);
                         if (pairs > 0)
                         {
-                            using (_w.Braces($"for (int k = 0; k < {Int(pairs)}; k += 2 * Lanes)"))
+                            using (_writer.Braces($"for (int k = 0; k < {Int(pairs)}; k += 2 * Lanes)"))
                             {
-                                _w.Line($"acc0 = {VectorMath}.MultiplyAdd({v}.LoadUnsafe(ref x, (nuint)k), {v}.LoadUnsafe(ref column, (nuint)k), acc0);");
-                                _w.Line($"acc1 = {VectorMath}.MultiplyAdd({v}.LoadUnsafe(ref x, (nuint)(k + Lanes)), {v}.LoadUnsafe(ref column, (nuint)(k + Lanes)), acc1);");
+                                _writer.Line($"acc0 = {VectorMath}.MultiplyAdd({vector}.LoadUnsafe(ref x, (nuint)k), {vector}.LoadUnsafe(ref column, (nuint)k), acc0);");
+                                _writer.Line($"acc1 = {VectorMath}.MultiplyAdd({vector}.LoadUnsafe(ref x, (nuint)(k + Lanes)), {vector}.LoadUnsafe(ref column, (nuint)(k + Lanes)), acc1);");
                             }
                         }
 
                         if (whole > pairs)
                         {
-                            _w.Line($"acc0 = {VectorMath}.MultiplyAdd({v}.LoadUnsafe(ref x, {Int(pairs)}), {v}.LoadUnsafe(ref column, {Int(pairs)}), acc0);");
+                            _writer.Line($"acc0 = {VectorMath}.MultiplyAdd({vector}.LoadUnsafe(ref x, {Int(pairs)}), {vector}.LoadUnsafe(ref column, {Int(pairs)}), acc0);");
                         }
 
-                        _w.Line($"sum += {v}.Sum(acc0 + acc1);");
+                        _writer.Line($"sum += {vector}.Sum(acc0 + acc1);");
                     }
 
                     for (int k = whole; k < s.InputWidth; k++)
                     {
-                        _w.Line($"sum += {Unsafe}.Add(ref x, {Int(k)}) * {Unsafe}.Add(ref column, {Int(k)});");
+                        _writer.Line($"sum += {Unsafe}.Add(ref x, {Int(k)}) * {Unsafe}.Add(ref column, {Int(k)});");
                     }
 
-                    _w.Line(s.Activation is "linear" or "softmax"
+                    _writer.Line(s.Activation is "linear" or "softmax"
                         ? $"{Unsafe}.Add(ref y, j) = sum;"
                         : $"{Unsafe}.Add(ref y, j) = {Activations}.{ActivationCatalog.MemberName(s.Activation)}(sum);");
                 }
@@ -667,34 +661,34 @@ internal sealed partial class ModelEmitter
             {
                 int blocks = RoundUp(s.Units, lanes) / lanes;
                 int sums = 2;
-                _w.Line($"const int Lanes = {Int(lanes)};");
-                _w.Line($"const int Padded = {Int(blocks * lanes)};");
-                using (_w.Braces($"for (int b = 0; b < {Int(blocks)}; b++)"))
+                _writer.Line($"const int Lanes = {Int(lanes)};");
+                _writer.Line($"const int Padded = {Int(blocks * lanes)};");
+                using (_writer.Braces($"for (int b = 0; b < {Int(blocks)}; b++)"))
                 {
-                    _w.Line($"ref float block = ref {Unsafe}.Add(ref weights, b * Lanes);");
-                    _w.Line($"{v}<float> acc0 = {v}.LoadUnsafe(ref weights, (nuint)(Inputs * Padded + b * Lanes)); // bias");
-                    _w.Line($"{v}<float> acc1 = {v}<float>.Zero;");
+                    _writer.Line($"ref float block = ref {Unsafe}.Add(ref weights, b * Lanes);");
+                    _writer.Line($"{vector}<float> acc0 = {vector}.LoadUnsafe(ref weights, (nuint)(Inputs * Padded + b * Lanes)); // bias");
+                    _writer.Line($"{vector}<float> acc1 = {vector}<float>.Zero;");
                     int whole = s.InputWidth / sums * sums;
                     if (whole > 0)
                     {
-                        using (_w.Braces($"for (int k = 0; k < {Int(whole)}; k += 2)"))
+                        using (_writer.Braces($"for (int k = 0; k < {Int(whole)}; k += 2)"))
                         {
-                            _w.Line($"acc0 = {VectorMath}.MultiplyAdd({v}.Create({Unsafe}.Add(ref x, k)), {v}.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);");
-                            _w.Line($"acc1 = {VectorMath}.MultiplyAdd({v}.Create({Unsafe}.Add(ref x, k + 1)), {v}.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);");
+                            _writer.Line($"acc0 = {VectorMath}.MultiplyAdd({vector}.Create({Unsafe}.Add(ref x, k)), {vector}.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);");
+                            _writer.Line($"acc1 = {VectorMath}.MultiplyAdd({vector}.Create({Unsafe}.Add(ref x, k + 1)), {vector}.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);");
                         }
                     }
 
                     if (whole < s.InputWidth)
                     {
-                        _w.Line($"acc0 = {VectorMath}.MultiplyAdd({v}.Create({Unsafe}.Add(ref x, {Int(whole)})), {v}.LoadUnsafe(ref block, {Int(whole)} * Padded), acc0);");
+                        _writer.Line($"acc0 = {VectorMath}.MultiplyAdd({vector}.Create({Unsafe}.Add(ref x, {Int(whole)})), {vector}.LoadUnsafe(ref block, {Int(whole)} * Padded), acc0);");
                     }
 
-                    string result = s.Activation is "softmax" ? "acc0 + acc1" : Activation(s.Activation, v, "acc0 + acc1");
-                    _w.Line($"{v}.StoreUnsafe({result}, ref y, (nuint)(b * Lanes));");
+                    string result = s.Activation is "softmax" ? "acc0 + acc1" : Activation(s.Activation, vector, "acc0 + acc1");
+                    _writer.Line($"{vector}.StoreUnsafe({result}, ref y, (nuint)(b * Lanes));");
                 }
             }
         }
 
-        _w.Line();
+        _writer.Line();
     }
 }
