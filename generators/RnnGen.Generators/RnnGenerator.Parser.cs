@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using RnnGen.Generators.Emit;
 using RnnGen.Generators.Diagnostics;
 using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Model;
@@ -17,13 +18,6 @@ public sealed partial class RnnGenerator
     internal const int MaxWidth = 65536;
     internal const int MaxTimesteps = 1 << 20;
     internal const long MaxParameters = int.MaxValue / 2;
-
-    private static readonly string[] PublicMemberNames =
-    {
-        "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary", "Info",
-        "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights", "SetWeights",
-        "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates",
-    };
 
 
     // Each sequence tensor (the input, a layer output that keeps the time axis) is one generated array or struct whose
@@ -55,7 +49,7 @@ public sealed partial class RnnGenerator
     {
         private readonly ModelInput _input;
         private readonly CancellationToken _cancellationToken;
-        private readonly Dictionary<string, int> _nameCounts = new(StringComparer.Ordinal);
+        private readonly KerasNameCounter _names = new();
 
         public ModelParser(ModelInput input, CancellationToken cancellationToken)
         {
@@ -125,10 +119,10 @@ public sealed partial class RnnGenerator
                 IsSequential: sequential is not null, timesteps, inputDim, specs.ToEquatableArray());
 
             // The class cannot share its name with a member the emitter will declare in it (CS0542).
-            if (new Emit.ModelLayout(spec).MemberNames().Contains(_input.ClassName))
+            if (GeneratedNames.Members(spec).Contains(_input.ClassName))
             {
                 Report(DiagnosticDescriptors.NameClashesWithGeneratedMember, _input.ClassLocation, _input.ClassName,
-                    Array.IndexOf(PublicMemberNames, _input.ClassName) >= 0 ? "a public member" : "a private member of the generated implementation");
+                    Array.IndexOf(GeneratedNames.PublicMembers, _input.ClassName) >= 0 ? "a public member" : "a private member of the generated implementation");
                 return null;
             }
 
@@ -281,7 +275,7 @@ public sealed partial class RnnGenerator
                 return (units, incoming.IsSequence);
             }
 
-            bool? bidirectional = KnownBool(layer, "Bidirectional", false);
+            bool? bidirectional = KnownBool(layer, LayerOptions.Bidirectional, false);
             MergeMode? mergeMode = layer.Find("MergeMode") switch
             {
                 null => MergeMode.Concat,
@@ -300,7 +294,7 @@ public sealed partial class RnnGenerator
                 },
                 null => null,
             };
-            return (width, KnownBool(layer, "ReturnSequences", false));
+            return (width, KnownBool(layer, LayerOptions.ReturnSequences, false));
         }
 
         private LayerSpec? ParseRecurrent(List<AttributeInput> layers, int index, Incoming incoming, int? timesteps, bool checkDeclaredShape)
@@ -318,17 +312,17 @@ public sealed partial class RnnGenerator
             int errors = Diagnostics.Count;
 
             int units = Units(layer, number);
-            string activation = Activation(layer, number, "Activation", "tanh", allowSoftmax: false);
+            string activation = Activation(layer, number, LayerOptions.Activation, LayerOptions.DefaultRecurrentLayerActivation, allowSoftmax: false);
             string? recurrentActivation = kind == LayerKind.SimpleRnn
                 ? null
-                : Activation(layer, number, "RecurrentActivation", "sigmoid", allowSoftmax: false);
-            bool useBias = Bool(layer, "UseBias", true);
-            bool resetAfter = kind == LayerKind.Gru && Bool(layer, "ResetAfter", true);
-            bool returnSequences = Bool(layer, "ReturnSequences", false);
-            bool returnState = Bool(layer, "ReturnState", false);
-            bool goBackwards = Bool(layer, "GoBackwards", false);
-            bool stateful = Bool(layer, "Stateful", false);
-            bool bidirectional = Bool(layer, "Bidirectional", false);
+                : Activation(layer, number, LayerOptions.RecurrentActivation, LayerOptions.DefaultRecurrentActivation, allowSoftmax: false);
+            bool useBias = Bool(layer, LayerOptions.UseBias, LayerOptions.DefaultUseBias);
+            bool resetAfter = kind == LayerKind.Gru && Bool(layer, LayerOptions.ResetAfter, LayerOptions.DefaultResetAfter);
+            bool returnSequences = Bool(layer, LayerOptions.ReturnSequences, false);
+            bool returnState = Bool(layer, LayerOptions.ReturnState, false);
+            bool goBackwards = Bool(layer, LayerOptions.GoBackwards, false);
+            bool stateful = Bool(layer, LayerOptions.Stateful, false);
+            bool bidirectional = Bool(layer, LayerOptions.Bidirectional, false);
             MergeMode mergeMode = Merge(layer, number, bidirectional);
             double dropout = Rate(layer, number, "Dropout");
             double recurrentDropout = Rate(layer, number, "RecurrentDropout");
@@ -339,9 +333,9 @@ public sealed partial class RnnGenerator
             }
 
             int biasRows = LayerShapes.BiasRows(kind, resetAfter);
-            string kernelInitializer = Initializer(layer, number, "KernelInitializer", "glorot_uniform", isMatrix: true);
-            string recurrentInitializer = Initializer(layer, number, "RecurrentInitializer", "orthogonal", isMatrix: true);
-            string biasInitializer = Initializer(layer, number, "BiasInitializer", "zeros", isMatrix: biasRows == 2);
+            string kernelInitializer = Initializer(layer, number, LayerOptions.KernelInitializer, LayerOptions.DefaultKernelInitializer, isMatrix: true);
+            string recurrentInitializer = Initializer(layer, number, LayerOptions.RecurrentInitializer, LayerOptions.DefaultRecurrentInitializer, isMatrix: true);
+            string biasInitializer = Initializer(layer, number, LayerOptions.BiasInitializer, LayerOptions.DefaultBiasInitializer, isMatrix: biasRows == 2);
 
             if (incoming.IsSequence == false)
             {
@@ -384,13 +378,13 @@ public sealed partial class RnnGenerator
             }
 
             // Keras names the wrapped layer first (it consumes an 'lstm' name), then the Bidirectional wrapper.
-            string innerName = NextName(LayerShapes.KerasNameStem(kind));
-            string name = bidirectional ? NextName("bidirectional") : innerName;
+            string innerName = _names.Next(LayerShapes.KerasNameStem(kind));
+            string name = bidirectional ? _names.Next("bidirectional") : innerName;
 
             int outputWidth = bidirectional && mergeMode == MergeMode.Concat ? 2 * units : units;
             return new LayerSpec(
                 kind, number - 1, name, innerName, units, incoming.Width ?? 0, InputIsSequence: true, outputWidth, returnSequences,
-                activation, recurrentActivation, useBias, UnitForgetBias: kind == LayerKind.Lstm && Bool(layer, "UnitForgetBias", true),
+                activation, recurrentActivation, useBias, UnitForgetBias: kind == LayerKind.Lstm && Bool(layer, LayerOptions.UnitForgetBias, LayerOptions.DefaultUnitForgetBias),
                 resetAfter, returnSequences, returnState, goBackwards, stateful, bidirectional, mergeMode,
                 kernelInitializer, recurrentInitializer, biasInitializer, dropout, recurrentDropout);
         }
@@ -403,17 +397,17 @@ public sealed partial class RnnGenerator
             bool isSequence = incoming.IsSequence ?? true;
             int errors = Diagnostics.Count;
             int units = Units(layer, number);
-            string activation = Activation(layer, number, "Activation", "linear", allowSoftmax: true);
-            bool useBias = Bool(layer, "UseBias", true);
-            string kernelInitializer = Initializer(layer, number, "KernelInitializer", "glorot_uniform", isMatrix: true);
-            string biasInitializer = Initializer(layer, number, "BiasInitializer", "zeros", isMatrix: false);
+            string activation = Activation(layer, number, LayerOptions.Activation, LayerOptions.DefaultDenseActivation, allowSoftmax: true);
+            bool useBias = Bool(layer, LayerOptions.UseBias, LayerOptions.DefaultUseBias);
+            string kernelInitializer = Initializer(layer, number, LayerOptions.KernelInitializer, LayerOptions.DefaultKernelInitializer, isMatrix: true);
+            string biasInitializer = Initializer(layer, number, LayerOptions.BiasInitializer, LayerOptions.DefaultBiasInitializer, isMatrix: false);
             if (Diagnostics.Skip(errors).Any(IsError))
             {
                 return null;
             }
 
             return new LayerSpec(
-                LayerKind.Dense, number - 1, NextName("dense"), "", units, width, isSequence, units, isSequence,
+                LayerKind.Dense, number - 1, _names.Next("dense"), "", units, width, isSequence, units, isSequence,
                 activation, null, useBias, false, false, false, false, false, false, false, MergeMode.Concat,
                 kernelInitializer, "zeros", biasInitializer, 0, 0);
         }
@@ -430,7 +424,7 @@ public sealed partial class RnnGenerator
             }
 
             return new LayerSpec(
-                LayerKind.Dropout, number - 1, NextName("dropout"), "", 0, width, isSequence, width, isSequence,
+                LayerKind.Dropout, number - 1, _names.Next("dropout"), "", 0, width, isSequence, width, isSequence,
                 "linear", null, false, false, false, false, false, false, false, false, MergeMode.Concat,
                 "zeros", "zeros", "zeros", rate, 0);
         }
@@ -617,12 +611,6 @@ public sealed partial class RnnGenerator
             return rate;
         }
 
-        private string NextName(string stem)
-        {
-            _nameCounts.TryGetValue(stem, out int count);
-            _nameCounts[stem] = count + 1;
-            return count == 0 ? stem : stem + "_" + count.ToString(CultureInfo.InvariantCulture);
-        }
 
         private static string LayerLabel(int number, AttributeKind kind) => $"Layer {number} ({kind})";
 

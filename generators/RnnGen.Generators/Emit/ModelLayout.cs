@@ -144,9 +144,11 @@ internal sealed class ModelLayout
                     // Each direction's weights start on a 64-byte boundary of the aligned buffer, as its first does.
                     packed = RoundUp(packed, 16);
                     direction.PackedOffsets[tier] = packed;
-                    packed += s.Kind == LayerKind.Dense
-                        ? (layer.DenseUsesRows ? (s.InputWidth + 1) * s.Units : (s.InputWidth + 1) * RoundUp(s.Units, lanes))
-                        : RoundUp(s.Units, lanes) / lanes * ((s.InputWidth + s.Units) * s.GateCount * lanes + LayerShapes.BiasRows(s.Kind, s.ResetAfter) * s.GateCount * lanes);
+                    packed += s.Kind != LayerKind.Dense
+                        ? PackedLayout.RecurrentLength(s.InputWidth, s.Units, s.GateCount, lanes, LayerShapes.BiasRows(s.Kind, s.ResetAfter))
+                        : layer.DenseUsesRows
+                            ? PackedLayout.DenseRowsLength(s.InputWidth, s.Units)
+                            : PackedLayout.DenseColumnsLength(s.InputWidth, s.Units, lanes);
                 }
             }
 
@@ -288,76 +290,6 @@ internal sealed class ModelLayout
 
     public int InputLength => Spec.Timesteps * Spec.InputDim;
 
-    /// <summary>
-    /// Every name the emitter declares in the model class (a superset: all vector widths and optional members). A
-    /// class of one of these names could not hold them (C# CS0542), so the parser reports RNNG022 instead.
-    /// GeneratedNamesTests checks the emitted code against it.
-    /// </summary>
-    public IEnumerable<string> MemberNames()
-    {
-        string[] fixedNames =
-        {
-            "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary",
-            "Info", "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights",
-            "SetWeights", "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "InitializeWeights",
-            "PackWeights", "Run", "RunMany", "RunChunks", "RunChunk", "RunOne", "StepCore", "BeginCall", "WorkerScratch",
-            "ForwardOnWorkers", "ParallelBatch", "PackedLength", "ScratchLength", "CarryAOffset", "CarryBOffset",
-            "InitialStateOffset", "DenseRowOffset",
-            "StoredStateStride", "BatchChunk", "BatchCarryAOffset", "BatchCarryBOffset", "BatchDenseRowOffset",
-            "BatchScratchLength", "OutputFloats", "_parameters", "_packed", "_scratch", "_streamReverse", "_batchScratch",
-            "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates", "_storedBatch",
-        };
-        foreach (string name in fixedNames)
-        {
-            yield return name;
-        }
-
-        string[] lanes = { "4", "8", "16" };
-        foreach (LayerLayout layer in Layers)
-        {
-            foreach (string suffix in new[] { "Layer", "Cell", "Row", "LayerBatch", "CellBatch", "StoredOffset" })
-            {
-                yield return layer.Pascal + suffix;
-            }
-
-            foreach (string width in lanes)
-            {
-                yield return layer.Pascal + "CellX" + width;
-                yield return layer.Pascal + "CellBatchX" + width;
-                yield return layer.Pascal + "RowX" + width;
-            }
-
-            foreach (DirectionLayout direction in layer.Directions)
-            {
-                foreach (string part in new[] { "", "Stream", "Batch" })
-                {
-                    foreach (string state in new[] { "HOffset", "HNextOffset", "COffset", "GatesOffset" })
-                    {
-                        yield return direction.Pascal + part + state;
-                    }
-                }
-
-                foreach ((string bits, _) in Tiers)
-                {
-                    yield return direction.Pascal + "PackedOffset" + bits;
-                }
-
-                foreach (string weight in new[] { "KernelOffset", "RecurrentKernelOffset", "BiasOffset" })
-                {
-                    yield return direction.Pascal + weight;
-                }
-            }
-
-            foreach (string activation in new[] { layer.Spec.Activation, layer.Spec.RecurrentActivation ?? "linear" })
-            {
-                foreach ((string bits, _) in Tiers)
-                {
-                    yield return ActivationCatalog.MemberName(activation) + "X" + bits;
-                }
-            }
-        }
-    }
-
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
@@ -373,26 +305,6 @@ internal sealed class ModelLayout
 
         return text + "f";
     }
-
-    /// <summary>PascalCase of a Keras snake_case name: <c>simple_rnn_1</c> becomes <c>SimpleRnn1</c>.</summary>
-    public static string Pascal(string snake)
-    {
-        var builder = new System.Text.StringBuilder(snake.Length);
-        bool upper = true;
-        foreach (char ch in snake)
-        {
-            if (ch == '_')
-            {
-                upper = true;
-                continue;
-            }
-
-            builder.Append(upper ? char.ToUpperInvariant(ch) : ch);
-            upper = false;
-        }
-
-        return builder.ToString();
-    }
 }
 
 internal sealed class LayerLayout
@@ -400,7 +312,7 @@ internal sealed class LayerLayout
     public LayerLayout(LayerSpec spec)
     {
         Spec = spec;
-        Pascal = ModelLayout.Pascal(spec.Name);
+        Pascal = GeneratedNames.Layer(spec);
         CellBuffers = CellBuffer.Of(spec);
         Directions = Enumerable.Range(0, spec.Directions).Select(d => new DirectionLayout(this, d)).ToArray();
         if (spec.IsRecurrent)
@@ -471,7 +383,7 @@ internal sealed class DirectionLayout
     {
         Layer = layer;
         Index = index;
-        Pascal = layer.Spec.Bidirectional ? layer.Pascal + (index == 0 ? "Forward" : "Backward") : layer.Pascal;
+        Pascal = GeneratedNames.Direction(layer.Spec, index);
         KerasPrefix = layer.Spec.Bidirectional
             ? layer.Spec.Name + "/" + (index == 0 ? "forward_" : "backward_") + layer.Spec.InnerName + "/"
             : layer.Spec.Name + "/";
@@ -498,8 +410,7 @@ internal sealed class DirectionLayout
     public int Offset(Placement placement, CellBuffer buffer) => _cellBufferOffsets[(placement, buffer)];
 
     /// <summary>The name of the generated constant that holds <see cref="Offset"/>: <c>LstmHOffset</c>, <c>GruBatchGatesOffset</c>.</summary>
-    public string OffsetName(Placement placement, CellBuffer buffer) =>
-        Pascal + (placement == Placement.Single ? string.Empty : placement.ToString()) + buffer.Name + "Offset";
+    public string OffsetName(Placement placement, CellBuffer buffer) => GeneratedNames.CellBufferOffset(Pascal, placement, buffer);
 
     /// <summary>
     /// Places this direction's cell buffers for <paramref name="sequences"/> sequences one after the other from
@@ -534,7 +445,7 @@ internal sealed class WeightLayout
         Offset = offset;
         DirectionLayout owner = layer.Directions[direction];
         KerasName = owner.KerasPrefix + name;
-        ConstantName = owner.Pascal + ModelLayout.Pascal(name) + "Offset";
+        ConstantName = owner.Pascal + GeneratedNames.Pascal(name) + "Offset";
     }
 
     public LayerLayout Layer { get; }
