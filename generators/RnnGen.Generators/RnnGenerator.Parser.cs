@@ -382,11 +382,34 @@ public sealed partial class RnnGenerator
             string name = bidirectional ? _names.Next("bidirectional") : innerName;
 
             int outputWidth = bidirectional && mergeMode == MergeMode.Concat ? 2 * units : units;
-            return new LayerSpec(
-                kind, number - 1, name, innerName, units, incoming.Width ?? 0, InputIsSequence: true, outputWidth, returnSequences,
-                activation, recurrentActivation, useBias, UnitForgetBias: kind == LayerKind.Lstm && Bool(layer, LayerOptions.UnitForgetBias, LayerOptions.DefaultUnitForgetBias),
-                resetAfter, returnSequences, returnState, goBackwards, stateful, bidirectional, mergeMode,
-                kernelInitializer, recurrentInitializer, biasInitializer, dropout, recurrentDropout);
+            return new LayerSpec
+            {
+                Kind = kind,
+                Index = number - 1,
+                Name = name,
+                InnerName = innerName,
+                Units = units,
+                InputWidth = incoming.Width ?? 0,
+                InputIsSequence = true,
+                OutputWidth = outputWidth,
+                OutputIsSequence = returnSequences,
+                Activation = activation,
+                RecurrentActivation = recurrentActivation,
+                UseBias = useBias,
+                UnitForgetBias = kind == LayerKind.Lstm && Bool(layer, LayerOptions.UnitForgetBias, LayerOptions.DefaultUnitForgetBias),
+                ResetAfter = resetAfter,
+                ReturnSequences = returnSequences,
+                ReturnState = returnState,
+                GoBackwards = goBackwards,
+                Stateful = stateful,
+                Bidirectional = bidirectional,
+                MergeMode = mergeMode,
+                KernelInitializer = kernelInitializer,
+                RecurrentInitializer = recurrentInitializer,
+                BiasInitializer = biasInitializer,
+                DropoutRate = dropout,
+                RecurrentDropoutRate = recurrentDropout,
+            };
         }
 
         // A width or sequence flag the stack leaves unknown only follows a layer with errors, so the spec built with a
@@ -406,10 +429,21 @@ public sealed partial class RnnGenerator
                 return null;
             }
 
-            return new LayerSpec(
-                LayerKind.Dense, number - 1, _names.Next("dense"), "", units, width, isSequence, units, isSequence,
-                activation, null, useBias, false, false, false, false, false, false, false, MergeMode.Concat,
-                kernelInitializer, "zeros", biasInitializer, 0, 0);
+            return new LayerSpec
+            {
+                Kind = LayerKind.Dense,
+                Index = number - 1,
+                Name = _names.Next("dense"),
+                Units = units,
+                InputWidth = width,
+                InputIsSequence = isSequence,
+                OutputWidth = units,
+                OutputIsSequence = isSequence,
+                Activation = activation,
+                UseBias = useBias,
+                KernelInitializer = kernelInitializer,
+                BiasInitializer = biasInitializer,
+            };
         }
 
         private LayerSpec? ParseDropout(AttributeInput layer, int number, Incoming incoming)
@@ -423,10 +457,18 @@ public sealed partial class RnnGenerator
                 return null;
             }
 
-            return new LayerSpec(
-                LayerKind.Dropout, number - 1, _names.Next("dropout"), "", 0, width, isSequence, width, isSequence,
-                "linear", null, false, false, false, false, false, false, false, false, MergeMode.Concat,
-                "zeros", "zeros", "zeros", rate, 0);
+            return new LayerSpec
+            {
+                Kind = LayerKind.Dropout,
+                Index = number - 1,
+                Name = _names.Next("dropout"),
+                Units = 0,
+                InputWidth = width,
+                InputIsSequence = isSequence,
+                OutputWidth = width,
+                OutputIsSequence = isSequence,
+                DropoutRate = rate,
+            };
         }
 
         private bool SequencesFit(AttributeInput? sequential, List<AttributeInput> layers, List<LayerSpec> specs, int timesteps, int inputDim)
