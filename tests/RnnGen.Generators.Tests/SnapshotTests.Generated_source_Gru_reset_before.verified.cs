@@ -598,114 +598,16 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
-        }
-
-        // One timestep of gru with 4-float vectors (Keras GRUCell.call): units in 1 block(s) of 4,
-        // 1 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void GruCellX4(ref float x, ref float hPrev, ref float hNext, ref float gates, ref float weights, bool reverse)
-        {
-            const int Inputs = 2;
-            const int Units = 3;
-            const int Lanes = 4;
-            const int Gates = 3;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 16; // state floats per sequence
-            // The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.
-            // Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                global::System.Runtime.Intrinsics.Vector128<float> accXZ0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accXZ0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accXR0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accXR0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accXH0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accXH0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accHZ0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accHZ0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accHR0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accHR0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 2; k += 2)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
-                    accXZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accXZ0);
-                    accXR0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accXR0);
-                    accXH0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accXH0);
-                    accXZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accXZ0_1);
-                    accXR0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accXR0_1);
-                    accXH0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accXH0_1);
-                }
-                for (int k = 0; k < 2; k += 2)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    accHZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes)), accHZ0);
-                    accHR0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes)), accHR0);
-                    accHZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 0 * Lanes)), accHZ0_1);
-                    accHR0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 1 * Lanes)), accHR0_1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2));
-                    accHZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accHZ0);
-                    accHR0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accHR0);
-                }
-                accXZ0 += accXZ0_1;
-                accXR0 += accXR0_1;
-                accXH0 += accXH0_1;
-                accHZ0 += accHZ0_1;
-                accHR0 += accHR0_1;
-                // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accXZ0 + accHZ0), ref gates, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accXR0 + accHR0) * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)), ref gates, Padded + (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(accXH0, ref gates, 2 * Padded + (nuint)(first * Lanes));
-            }
-
-            // Pass 2: hh = tanh(x_h + (r*h)·U_h); h = z*h + (1-z)*hh
-            ref float resetState = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, Padded);
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                global::System.Runtime.Intrinsics.Vector128<float> accC0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, 2 * Padded + (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128<float> accC0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accC0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accC0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref resetState, 0));
-                    accC0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accC0);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref resetState, 1));
-                    accC0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accC0_1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref resetState, 2));
-                    accC0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accC0_2);
-                }
-                accC0 = (accC0 + accC0_1) + (accC0_2 + accC0_3);
-                global::System.Runtime.Intrinsics.Vector128<float> z0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gates, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0 * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (global::System.Runtime.Intrinsics.Vector128<float>.One - z0) * global::RnnGen.Kernels.VectorMath.Tanh(accC0), ref hNext, (nuint)(first * Lanes));
-            }
-            _ = reverse; // the two passes keep block order: the second reads every block's r*h
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -774,136 +676,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                GruCellBatchX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                GruCellBatchX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                GruCellBatchX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of gru for 4 sequences at once with 4-float vectors (Keras GRUCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
-        // 1 block(s) of 4, 1 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void GruCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float gates, ref float weights, bool reverse)
-        {
-            const int Inputs = 2;
-            const int Units = 3;
-            const int Lanes = 4;
-            const int Gates = 3;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 16; // state floats per sequence
-            const int XStride = 8; // input floats per sequence
-            for (int q = 0; q < 4; q += 2)
-            {
-                ref float xq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, q * XStride);
-                ref float hPrevq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, q * Padded);
-                ref float hNextq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, q * Padded);
-                ref float gatesq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, q * 3 * Padded);
-                // The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.
-                // Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).
-                {
-                    const int first = 0; // one group holds every block
-                    ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                    ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXZ0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXR0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXH0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXZ0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXR0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXH0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accHZ0s0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> accHR0s0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> accHZ0s1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> accHR0s1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    for (int k = 0; k < 2; k += 1)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xq, k));
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xq, 1 * XStride + k));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0XZ = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                        accXZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0XZ, accXZ0s0);
-                        accXZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0XZ, accXZ0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0XR = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
-                        accXR0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0XR, accXR0s0);
-                        accXR0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0XR, accXR0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0XH = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
-                        accXH0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0XH, accXH0s0);
-                        accXH0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0XH, accXH0s1);
-                    }
-                    for (int k = 0; k < 3; k += 1)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevq, k));
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0HZ = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes));
-                        accHZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0HZ, accHZ0s0);
-                        accHZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0HZ, accHZ0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0HR = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes));
-                        accHR0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0HR, accHR0s0);
-                        accHR0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0HR, accHR0s1);
-                    }
-                    // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accXZ0s0 + accHZ0s0), ref gatesq, (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accXR0s0 + accHR0s0) * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)), ref gatesq, Padded + (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(accXH0s0, ref gatesq, 2 * Padded + (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accXZ0s1 + accHZ0s1), ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accXR0s1 + accHR0s1) * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)), ref gatesq, Padded + (nuint)(1 * 3 * Padded + first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(accXH0s1, ref gatesq, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
-                }
-
-                // Pass 2: hh = tanh(x_h + (r*h)·U_h); h = z*h + (1-z)*hh
-                ref float resetStateq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesq, Padded);
-                {
-                    const int first = 0; // one group holds every block
-                    ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                    ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    global::System.Runtime.Intrinsics.Vector128<float> accC0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesq, 2 * Padded + (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128<float> accC0s0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> accC0s0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> accC0s0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> accC0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesq, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128<float> accC0s1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> accC0s1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<float> accC0s1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref resetStateq, 0));
-                        global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref resetStateq, 1 * 3 * Padded + 0));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0C = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes));
-                        accC0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0C, accC0s0);
-                        accC0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0C, accC0s1);
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref resetStateq, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref resetStateq, 1 * 3 * Padded + 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0C_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes));
-                        accC0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0C_1, accC0s0_1);
-                        accC0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0C_1, accC0s1_1);
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref resetStateq, 2));
-                        global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref resetStateq, 1 * 3 * Padded + 2));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0C_2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes));
-                        accC0s0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0C_2, accC0s0_2);
-                        accC0s1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0C_2, accC0s1_2);
-                    }
-                    accC0s0 = (accC0s0 + accC0s0_1) + (accC0s0_2 + accC0s0_3);
-                    accC0s1 = (accC0s1 + accC0s1_1) + (accC0s1_2 + accC0s1_3);
-                    global::System.Runtime.Intrinsics.Vector128<float> z0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesq, (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0s0 * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (global::System.Runtime.Intrinsics.Vector128<float>.One - z0s0) * global::RnnGen.Kernels.VectorMath.Tanh(accC0s0), ref hNextq, (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128<float> z0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0s1 * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (global::System.Runtime.Intrinsics.Vector128<float>.One - z0s1) * global::RnnGen.Kernels.VectorMath.Tanh(accC0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
-                }
-                _ = reverse; // the two passes keep block order: the second reads every block's r*h
+                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -924,5 +705,235 @@ namespace Demo
             return scratch;
         }
 
+    }
+}
+
+namespace RnnGen.Generated
+{
+    using System.Runtime.CompilerServices;
+    using System.Runtime.Intrinsics;
+    using RnnGen.Kernels;
+
+    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    file static class ModelKernels
+    {
+        // One timestep of gru with 4-float vectors (Keras GRUCell.call): units in 1 block(s) of 4,
+        // 1 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void GruCellX4(ref float x, ref float hPrev, ref float hNext, ref float gates, ref float weights, bool reverse)
+        {
+            const int Inputs = 2;
+            const int Units = 3;
+            const int Lanes = 4;
+            const int Gates = 3;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 16; // state floats per sequence
+            // The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.
+            // Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                Vector128<float> accXZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector128<float> accXZ0_1 = Vector128<float>.Zero;
+                Vector128<float> accXR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector128<float> accXR0_1 = Vector128<float>.Zero;
+                Vector128<float> accXH0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector128<float> accXH0_1 = Vector128<float>.Zero;
+                Vector128<float> accHZ0 = Vector128<float>.Zero;
+                Vector128<float> accHZ0_1 = Vector128<float>.Zero;
+                Vector128<float> accHR0 = Vector128<float>.Zero;
+                Vector128<float> accHR0_1 = Vector128<float>.Zero;
+                for (int k = 0; k < 2; k += 2)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
+                    accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accXZ0);
+                    accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accXR0);
+                    accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accXH0);
+                    accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accXZ0_1);
+                    accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accXR0_1);
+                    accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accXH0_1);
+                }
+                for (int k = 0; k < 2; k += 2)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
+                    accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes)), accHZ0);
+                    accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes)), accHR0);
+                    accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 0 * Lanes)), accHZ0_1);
+                    accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 1 * Lanes)), accHR0_1);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 2));
+                    accHZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accHZ0);
+                    accHR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accHR0);
+                }
+                accXZ0 += accXZ0_1;
+                accXR0 += accXR0_1;
+                accXH0 += accXH0_1;
+                accHZ0 += accHZ0_1;
+                accHR0 += accHR0_1;
+                // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
+                Vector128.StoreUnsafe(VectorMath.Sigmoid(accXZ0 + accHZ0), ref gates, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Sigmoid(accXR0 + accHR0) * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)), ref gates, Padded + (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(accXH0, ref gates, 2 * Padded + (nuint)(first * Lanes));
+            }
+
+            // Pass 2: hh = tanh(x_h + (r*h)·U_h); h = z*h + (1-z)*hh
+            ref float resetState = ref Unsafe.Add(ref gates, Padded);
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                Vector128<float> accC0 = Vector128.LoadUnsafe(ref gates, 2 * Padded + (nuint)(first * Lanes));
+                Vector128<float> accC0_1 = Vector128<float>.Zero;
+                Vector128<float> accC0_2 = Vector128<float>.Zero;
+                Vector128<float> accC0_3 = Vector128<float>.Zero;
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref resetState, 0));
+                    accC0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accC0);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref resetState, 1));
+                    accC0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accC0_1);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref resetState, 2));
+                    accC0_2 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accC0_2);
+                }
+                accC0 = (accC0 + accC0_1) + (accC0_2 + accC0_3);
+                Vector128<float> z0 = Vector128.LoadUnsafe(ref gates, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * VectorMath.Tanh(accC0), ref hNext, (nuint)(first * Lanes));
+            }
+            _ = reverse; // the two passes keep block order: the second reads every block's r*h
+        }
+
+        // One timestep of gru for 4 sequences at once with 4-float vectors (Keras GRUCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
+        // 1 block(s) of 4, 1 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void GruCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float gates, ref float weights, bool reverse)
+        {
+            const int Inputs = 2;
+            const int Units = 3;
+            const int Lanes = 4;
+            const int Gates = 3;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 16; // state floats per sequence
+            const int XStride = 8; // input floats per sequence
+            for (int q = 0; q < 4; q += 2)
+            {
+                ref float xq = ref Unsafe.Add(ref x, q * XStride);
+                ref float hPrevq = ref Unsafe.Add(ref hPrev, q * Padded);
+                ref float hNextq = ref Unsafe.Add(ref hNext, q * Padded);
+                ref float gatesq = ref Unsafe.Add(ref gates, q * 3 * Padded);
+                // The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.
+                // Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).
+                {
+                    const int first = 0; // one group holds every block
+                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                    Vector128<float> accXZ0s0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector128<float> accXR0s0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accXH0s0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector128<float> accXZ0s1 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector128<float> accXR0s1 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accXH0s1 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector128<float> accHZ0s0 = Vector128<float>.Zero;
+                    Vector128<float> accHR0s0 = Vector128<float>.Zero;
+                    Vector128<float> accHZ0s1 = Vector128<float>.Zero;
+                    Vector128<float> accHR0s1 = Vector128<float>.Zero;
+                    for (int k = 0; k < 2; k += 1)
+                    {
+                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref xq, k));
+                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref xq, 1 * XStride + k));
+                        Vector128<float> w0XZ = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        accXZ0s0 = VectorMath.MultiplyAdd(s0s0, w0XZ, accXZ0s0);
+                        accXZ0s1 = VectorMath.MultiplyAdd(s0s1, w0XZ, accXZ0s1);
+                        Vector128<float> w0XR = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        accXR0s0 = VectorMath.MultiplyAdd(s0s0, w0XR, accXR0s0);
+                        accXR0s1 = VectorMath.MultiplyAdd(s0s1, w0XR, accXR0s1);
+                        Vector128<float> w0XH = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        accXH0s0 = VectorMath.MultiplyAdd(s0s0, w0XH, accXH0s0);
+                        accXH0s1 = VectorMath.MultiplyAdd(s0s1, w0XH, accXH0s1);
+                    }
+                    for (int k = 0; k < 3; k += 1)
+                    {
+                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrevq, k));
+                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
+                        Vector128<float> w0HZ = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes));
+                        accHZ0s0 = VectorMath.MultiplyAdd(s0s0, w0HZ, accHZ0s0);
+                        accHZ0s1 = VectorMath.MultiplyAdd(s0s1, w0HZ, accHZ0s1);
+                        Vector128<float> w0HR = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes));
+                        accHR0s0 = VectorMath.MultiplyAdd(s0s0, w0HR, accHR0s0);
+                        accHR0s1 = VectorMath.MultiplyAdd(s0s1, w0HR, accHR0s1);
+                    }
+                    // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
+                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accXZ0s0 + accHZ0s0), ref gatesq, (nuint)(first * Lanes));
+                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accXR0s0 + accHR0s0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)), ref gatesq, Padded + (nuint)(first * Lanes));
+                    Vector128.StoreUnsafe(accXH0s0, ref gatesq, 2 * Padded + (nuint)(first * Lanes));
+                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accXZ0s1 + accHZ0s1), ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
+                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accXR0s1 + accHR0s1) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)), ref gatesq, Padded + (nuint)(1 * 3 * Padded + first * Lanes));
+                    Vector128.StoreUnsafe(accXH0s1, ref gatesq, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
+                }
+
+                // Pass 2: hh = tanh(x_h + (r*h)·U_h); h = z*h + (1-z)*hh
+                ref float resetStateq = ref Unsafe.Add(ref gatesq, Padded);
+                {
+                    const int first = 0; // one group holds every block
+                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                    Vector128<float> accC0s0 = Vector128.LoadUnsafe(ref gatesq, 2 * Padded + (nuint)(first * Lanes));
+                    Vector128<float> accC0s0_1 = Vector128<float>.Zero;
+                    Vector128<float> accC0s0_2 = Vector128<float>.Zero;
+                    Vector128<float> accC0s0_3 = Vector128<float>.Zero;
+                    Vector128<float> accC0s1 = Vector128.LoadUnsafe(ref gatesq, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
+                    Vector128<float> accC0s1_1 = Vector128<float>.Zero;
+                    Vector128<float> accC0s1_2 = Vector128<float>.Zero;
+                    Vector128<float> accC0s1_3 = Vector128<float>.Zero;
+                    {
+                        Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref resetStateq, 0));
+                        Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref resetStateq, 1 * 3 * Padded + 0));
+                        Vector128<float> w0C = Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes));
+                        accC0s0 = VectorMath.MultiplyAdd(ts0, w0C, accC0s0);
+                        accC0s1 = VectorMath.MultiplyAdd(ts1, w0C, accC0s1);
+                    }
+                    {
+                        Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref resetStateq, 1));
+                        Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref resetStateq, 1 * 3 * Padded + 1));
+                        Vector128<float> w0C_1 = Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes));
+                        accC0s0_1 = VectorMath.MultiplyAdd(ts0, w0C_1, accC0s0_1);
+                        accC0s1_1 = VectorMath.MultiplyAdd(ts1, w0C_1, accC0s1_1);
+                    }
+                    {
+                        Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref resetStateq, 2));
+                        Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref resetStateq, 1 * 3 * Padded + 2));
+                        Vector128<float> w0C_2 = Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes));
+                        accC0s0_2 = VectorMath.MultiplyAdd(ts0, w0C_2, accC0s0_2);
+                        accC0s1_2 = VectorMath.MultiplyAdd(ts1, w0C_2, accC0s1_2);
+                    }
+                    accC0s0 = (accC0s0 + accC0s0_1) + (accC0s0_2 + accC0s0_3);
+                    accC0s1 = (accC0s1 + accC0s1_1) + (accC0s1_2 + accC0s1_3);
+                    Vector128<float> z0s0 = Vector128.LoadUnsafe(ref gatesq, (nuint)(first * Lanes));
+                    Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * VectorMath.Tanh(accC0s0), ref hNextq, (nuint)(first * Lanes));
+                    Vector128<float> z0s1 = Vector128.LoadUnsafe(ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
+                    Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * VectorMath.Tanh(accC0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                }
+                _ = reverse; // the two passes keep block order: the second reads every block's r*h
+            }
+        }
     }
 }

@@ -580,83 +580,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                GruCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                GruCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                GruCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of gru with 4-float vectors (Keras GRUCell.call): units in 1 block(s) of 4,
-        // 1 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void GruCellX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 2;
-            const int Units = 2;
-            const int Lanes = 4;
-            const int Gates = 3;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 2 * RowStride;
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h
-                global::System.Runtime.Intrinsics.Vector128<float> accXZ0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accXZ0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accXR0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accXR0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accXH0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accXH0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accHZ0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accHZ0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accHR0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accHR0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accHH0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accHH0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 2; k += 2)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
-                    accXZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accXZ0);
-                    accXR0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accXR0);
-                    accXH0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accXH0);
-                    accXZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accXZ0_1);
-                    accXR0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accXR0_1);
-                    accXH0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accXH0_1);
-                }
-                for (int k = 0; k < 2; k += 2)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    accHZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes)), accHZ0);
-                    accHR0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes)), accHR0);
-                    accHH0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 2 * Lanes)), accHH0);
-                    accHZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 0 * Lanes)), accHZ0_1);
-                    accHR0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 1 * Lanes)), accHR0_1);
-                    accHH0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 2 * Lanes)), accHH0_1);
-                }
-                accXZ0 += accXZ0_1;
-                accXR0 += accXR0_1;
-                accXH0 += accXH0_1;
-                accHZ0 += accHZ0_1;
-                accHR0 += accHR0_1;
-                accHH0 += accHH0_1;
-                // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
-                global::System.Runtime.Intrinsics.Vector128<float> z0 = global::RnnGen.Kernels.VectorMath.Sigmoid(accXZ0 + accHZ0);
-                global::System.Runtime.Intrinsics.Vector128<float> candidate0 = global::RnnGen.Kernels.VectorMath.Tanh(global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accXR0 + accHR0), accHH0, accXH0));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0 * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (global::System.Runtime.Intrinsics.Vector128<float>.One - z0) * candidate0, ref hNext, (nuint)(first * Lanes));
+                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -728,95 +660,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                GruCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                GruCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                GruCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of gru for 4 sequences at once with 4-float vectors (Keras GRUCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
-        // 1 block(s) of 4, 1 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void GruCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 2;
-            const int Units = 2;
-            const int Lanes = 4;
-            const int Gates = 3;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 2 * RowStride;
-            const int Padded = 16; // state floats per sequence
-            const int XStride = 6; // input floats per sequence
-            for (int q = 0; q < 4; q += 2)
-            {
-                ref float xq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, q * XStride);
-                ref float hPrevq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, q * Padded);
-                ref float hNextq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, q * Padded);
-                {
-                    const int first = 0; // one group holds every block
-                    ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                    ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    // reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h
-                    global::System.Runtime.Intrinsics.Vector128<float> accXZ0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXR0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXH0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXZ0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXR0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accXH0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accHZ0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accHR0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accHH0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accHZ0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accHR0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accHH0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
-                    for (int k = 0; k < 2; k += 1)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xq, k));
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xq, 1 * XStride + k));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0XZ = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                        accXZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0XZ, accXZ0s0);
-                        accXZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0XZ, accXZ0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0XR = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
-                        accXR0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0XR, accXR0s0);
-                        accXR0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0XR, accXR0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0XH = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
-                        accXH0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0XH, accXH0s0);
-                        accXH0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0XH, accXH0s1);
-                    }
-                    for (int k = 0; k < 2; k += 1)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevq, k));
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0HZ = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes));
-                        accHZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0HZ, accHZ0s0);
-                        accHZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0HZ, accHZ0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0HR = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes));
-                        accHR0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0HR, accHR0s0);
-                        accHR0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0HR, accHR0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0HH = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 2 * Lanes));
-                        accHH0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0HH, accHH0s0);
-                        accHH0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0HH, accHH0s1);
-                    }
-                    // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
-                    global::System.Runtime.Intrinsics.Vector128<float> z0s0 = global::RnnGen.Kernels.VectorMath.Sigmoid(accXZ0s0 + accHZ0s0);
-                    global::System.Runtime.Intrinsics.Vector128<float> candidate0s0 = global::RnnGen.Kernels.VectorMath.Tanh(global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accXR0s0 + accHR0s0), accHH0s0, accXH0s0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0s0 * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (global::System.Runtime.Intrinsics.Vector128<float>.One - z0s0) * candidate0s0, ref hNextq, (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128<float> z0s1 = global::RnnGen.Kernels.VectorMath.Sigmoid(accXZ0s1 + accHZ0s1);
-                    global::System.Runtime.Intrinsics.Vector128<float> candidate0s1 = global::RnnGen.Kernels.VectorMath.Tanh(global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accXR0s1 + accHR0s1), accHH0s1, accXH0s1));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z0s1 * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (global::System.Runtime.Intrinsics.Vector128<float>.One - z0s1) * candidate0s1, ref hNextq, (nuint)(1 * Padded + first * Lanes));
-                }
+                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -837,5 +689,164 @@ namespace Demo
             return scratch;
         }
 
+    }
+}
+
+namespace RnnGen.Generated
+{
+    using System.Runtime.CompilerServices;
+    using System.Runtime.Intrinsics;
+    using RnnGen.Kernels;
+
+    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    file static class ModelKernels
+    {
+        // One timestep of gru with 4-float vectors (Keras GRUCell.call): units in 1 block(s) of 4,
+        // 1 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void GruCellX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 2;
+            const int Units = 2;
+            const int Lanes = 4;
+            const int Gates = 3;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 2 * RowStride;
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h
+                Vector128<float> accXZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector128<float> accXZ0_1 = Vector128<float>.Zero;
+                Vector128<float> accXR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector128<float> accXR0_1 = Vector128<float>.Zero;
+                Vector128<float> accXH0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector128<float> accXH0_1 = Vector128<float>.Zero;
+                Vector128<float> accHZ0 = Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
+                Vector128<float> accHZ0_1 = Vector128<float>.Zero;
+                Vector128<float> accHR0 = Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
+                Vector128<float> accHR0_1 = Vector128<float>.Zero;
+                Vector128<float> accHH0 = Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
+                Vector128<float> accHH0_1 = Vector128<float>.Zero;
+                for (int k = 0; k < 2; k += 2)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
+                    accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accXZ0);
+                    accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accXR0);
+                    accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accXH0);
+                    accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accXZ0_1);
+                    accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accXR0_1);
+                    accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accXH0_1);
+                }
+                for (int k = 0; k < 2; k += 2)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
+                    accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes)), accHZ0);
+                    accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes)), accHR0);
+                    accHH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 2 * Lanes)), accHH0);
+                    accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 0 * Lanes)), accHZ0_1);
+                    accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 1 * Lanes)), accHR0_1);
+                    accHH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 2 * Lanes)), accHH0_1);
+                }
+                accXZ0 += accXZ0_1;
+                accXR0 += accXR0_1;
+                accXH0 += accXH0_1;
+                accHZ0 += accHZ0_1;
+                accHR0 += accHR0_1;
+                accHH0 += accHH0_1;
+                // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
+                Vector128<float> z0 = VectorMath.Sigmoid(accXZ0 + accHZ0);
+                Vector128<float> candidate0 = VectorMath.Tanh(VectorMath.MultiplyAdd(VectorMath.Sigmoid(accXR0 + accHR0), accHH0, accXH0));
+                Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * candidate0, ref hNext, (nuint)(first * Lanes));
+            }
+        }
+
+        // One timestep of gru for 4 sequences at once with 4-float vectors (Keras GRUCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
+        // 1 block(s) of 4, 1 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void GruCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 2;
+            const int Units = 2;
+            const int Lanes = 4;
+            const int Gates = 3;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 2 * RowStride;
+            const int Padded = 16; // state floats per sequence
+            const int XStride = 6; // input floats per sequence
+            for (int q = 0; q < 4; q += 2)
+            {
+                ref float xq = ref Unsafe.Add(ref x, q * XStride);
+                ref float hPrevq = ref Unsafe.Add(ref hPrev, q * Padded);
+                ref float hNextq = ref Unsafe.Add(ref hNext, q * Padded);
+                {
+                    const int first = 0; // one group holds every block
+                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                    // reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h
+                    Vector128<float> accXZ0s0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector128<float> accXR0s0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accXH0s0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector128<float> accXZ0s1 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector128<float> accXR0s1 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accXH0s1 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector128<float> accHZ0s0 = Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
+                    Vector128<float> accHR0s0 = Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
+                    Vector128<float> accHH0s0 = Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
+                    Vector128<float> accHZ0s1 = Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
+                    Vector128<float> accHR0s1 = Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
+                    Vector128<float> accHH0s1 = Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
+                    for (int k = 0; k < 2; k += 1)
+                    {
+                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref xq, k));
+                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref xq, 1 * XStride + k));
+                        Vector128<float> w0XZ = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        accXZ0s0 = VectorMath.MultiplyAdd(s0s0, w0XZ, accXZ0s0);
+                        accXZ0s1 = VectorMath.MultiplyAdd(s0s1, w0XZ, accXZ0s1);
+                        Vector128<float> w0XR = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        accXR0s0 = VectorMath.MultiplyAdd(s0s0, w0XR, accXR0s0);
+                        accXR0s1 = VectorMath.MultiplyAdd(s0s1, w0XR, accXR0s1);
+                        Vector128<float> w0XH = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        accXH0s0 = VectorMath.MultiplyAdd(s0s0, w0XH, accXH0s0);
+                        accXH0s1 = VectorMath.MultiplyAdd(s0s1, w0XH, accXH0s1);
+                    }
+                    for (int k = 0; k < 2; k += 1)
+                    {
+                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrevq, k));
+                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
+                        Vector128<float> w0HZ = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes));
+                        accHZ0s0 = VectorMath.MultiplyAdd(s0s0, w0HZ, accHZ0s0);
+                        accHZ0s1 = VectorMath.MultiplyAdd(s0s1, w0HZ, accHZ0s1);
+                        Vector128<float> w0HR = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes));
+                        accHR0s0 = VectorMath.MultiplyAdd(s0s0, w0HR, accHR0s0);
+                        accHR0s1 = VectorMath.MultiplyAdd(s0s1, w0HR, accHR0s1);
+                        Vector128<float> w0HH = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 2 * Lanes));
+                        accHH0s0 = VectorMath.MultiplyAdd(s0s0, w0HH, accHH0s0);
+                        accHH0s1 = VectorMath.MultiplyAdd(s0s1, w0HH, accHH0s1);
+                    }
+                    // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
+                    Vector128<float> z0s0 = VectorMath.Sigmoid(accXZ0s0 + accHZ0s0);
+                    Vector128<float> candidate0s0 = VectorMath.Tanh(VectorMath.MultiplyAdd(VectorMath.Sigmoid(accXR0s0 + accHR0s0), accHH0s0, accXH0s0));
+                    Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * candidate0s0, ref hNextq, (nuint)(first * Lanes));
+                    Vector128<float> z0s1 = VectorMath.Sigmoid(accXZ0s1 + accHZ0s1);
+                    Vector128<float> candidate0s1 = VectorMath.Tanh(VectorMath.MultiplyAdd(VectorMath.Sigmoid(accXR0s1 + accHR0s1), accHH0s1, accXH0s1));
+                    Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * candidate0s1, ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                }
+            }
+        }
     }
 }

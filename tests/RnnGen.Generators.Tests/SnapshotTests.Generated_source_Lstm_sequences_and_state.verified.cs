@@ -622,109 +622,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
-        // 1 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void LstmCellX4(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
-        {
-            const int Inputs = 5;
-            const int Units = 3;
-            const int Lanes = 4;
-            const int Gates = 4;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // z = x·W + h·U + b for the gate blocks i, f, c, o
-                global::System.Runtime.Intrinsics.Vector128<float> accI0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accI0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accI0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accF0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accF0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accF0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accG0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accG0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accG0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accO0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accO0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accO0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 3; k += 3)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes)), accO0);
-                    accI0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 3 * Lanes)), accO0_2);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 3 * Lanes)), accO0);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                    accI0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 3 * Lanes)), accO0_1);
-                }
-                for (int k = 0; k < 3; k += 3)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes)), accO0);
-                    accI0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
-                }
-                accI0 = (accI0 + accI0_1) + accI0_2;
-                accF0 = (accF0 + accF0_1) + accF0_2;
-                accG0 = (accG0 + accG0_1) + accG0_2;
-                accO0 = (accO0 + accO0_1) + accO0_2;
-                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                global::System.Runtime.Intrinsics.Vector128<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::RnnGen.Kernels.VectorMath.Tanh(accG0));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0) * global::RnnGen.Kernels.VectorMath.Tanh(cell0), ref hNext, (nuint)(first * Lanes));
+                global::RnnGen.Generated.ModelKernels.LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -803,98 +709,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
-        // 1 block(s) of 4, 1 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void LstmCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
-        {
-            const int Inputs = 5;
-            const int Units = 3;
-            const int Lanes = 4;
-            const int Gates = 4;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 16; // state floats per sequence
-            const int XStride = 20; // input floats per sequence
-            for (int q = 0; q < 4; q += 2)
-            {
-                ref float xq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, q * XStride);
-                ref float hPrevq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, q * Padded);
-                ref float hNextq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, q * Padded);
-                ref float cq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, q * Padded);
-                {
-                    const int first = 0; // one group holds every block
-                    ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                    ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    // z = x·W + h·U + b for the gate blocks i, f, c, o
-                    global::System.Runtime.Intrinsics.Vector128<float> accI0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accF0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accG0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accO0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accI0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accF0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accG0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accO0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
-                    for (int k = 0; k < 5; k += 1)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xq, k));
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xq, 1 * XStride + k));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0I = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                        accI0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
-                        accI0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0F = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
-                        accF0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
-                        accF0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0G = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
-                        accG0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
-                        accG0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0O = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
-                        accO0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
-                        accO0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                    }
-                    for (int k = 0; k < 3; k += 1)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevq, k));
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0I = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
-                        accI0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
-                        accI0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0F = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes));
-                        accF0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
-                        accF0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0G = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
-                        accG0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
-                        accG0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0O = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes));
-                        accO0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
-                        accO0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                    }
-                    // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    global::System.Runtime.Intrinsics.Vector128<float> cell0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0s0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0s0) * global::RnnGen.Kernels.VectorMath.Tanh(accG0s0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0s0) * global::RnnGen.Kernels.VectorMath.Tanh(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128<float> cell0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0s1), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0s1) * global::RnnGen.Kernels.VectorMath.Tanh(accG0s1));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0s1) * global::RnnGen.Kernels.VectorMath.Tanh(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
-                }
+                global::RnnGen.Generated.ModelKernels.LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -915,5 +738,193 @@ namespace Demo
             return scratch;
         }
 
+    }
+}
+
+namespace RnnGen.Generated
+{
+    using System.Runtime.CompilerServices;
+    using System.Runtime.Intrinsics;
+    using RnnGen.Kernels;
+
+    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    file static class ModelKernels
+    {
+        // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
+        // 1 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LstmCellX4(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
+        {
+            const int Inputs = 5;
+            const int Units = 3;
+            const int Lanes = 4;
+            const int Gates = 4;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // z = x·W + h·U + b for the gate blocks i, f, c, o
+                Vector128<float> accI0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector128<float> accI0_1 = Vector128<float>.Zero;
+                Vector128<float> accI0_2 = Vector128<float>.Zero;
+                Vector128<float> accF0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector128<float> accF0_1 = Vector128<float>.Zero;
+                Vector128<float> accF0_2 = Vector128<float>.Zero;
+                Vector128<float> accG0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector128<float> accG0_1 = Vector128<float>.Zero;
+                Vector128<float> accG0_2 = Vector128<float>.Zero;
+                Vector128<float> accO0 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
+                Vector128<float> accO0_1 = Vector128<float>.Zero;
+                Vector128<float> accO0_2 = Vector128<float>.Zero;
+                for (int k = 0; k < 3; k += 3)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, k + 2));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes)), accO0);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 3 * Lanes)), accO0_2);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 3));
+                    accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 3 * Lanes)), accO0);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 4));
+                    accI0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 3 * Lanes)), accO0_1);
+                }
+                for (int k = 0; k < 3; k += 3)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, k + 2));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes)), accO0);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
+                }
+                accI0 = (accI0 + accI0_1) + accI0_2;
+                accF0 = (accF0 + accF0_1) + accF0_2;
+                accG0 = (accG0 + accG0_1) + accG0_2;
+                accO0 = (accO0 + accO0_1) + accO0_2;
+                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
+                Vector128<float> cell0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0), Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0) * VectorMath.Tanh(accG0));
+                Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0) * VectorMath.Tanh(cell0), ref hNext, (nuint)(first * Lanes));
+            }
+        }
+
+        // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
+        // 1 block(s) of 4, 1 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LstmCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
+        {
+            const int Inputs = 5;
+            const int Units = 3;
+            const int Lanes = 4;
+            const int Gates = 4;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 16; // state floats per sequence
+            const int XStride = 20; // input floats per sequence
+            for (int q = 0; q < 4; q += 2)
+            {
+                ref float xq = ref Unsafe.Add(ref x, q * XStride);
+                ref float hPrevq = ref Unsafe.Add(ref hPrev, q * Padded);
+                ref float hNextq = ref Unsafe.Add(ref hNext, q * Padded);
+                ref float cq = ref Unsafe.Add(ref c, q * Padded);
+                {
+                    const int first = 0; // one group holds every block
+                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                    // z = x·W + h·U + b for the gate blocks i, f, c, o
+                    Vector128<float> accI0s0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector128<float> accF0s0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accG0s0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector128<float> accO0s0 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
+                    Vector128<float> accI0s1 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector128<float> accF0s1 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accG0s1 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector128<float> accO0s1 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
+                    for (int k = 0; k < 5; k += 1)
+                    {
+                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref xq, k));
+                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref xq, 1 * XStride + k));
+                        Vector128<float> w0I = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
+                        accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
+                        Vector128<float> w0F = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
+                        accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
+                        Vector128<float> w0G = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
+                        accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
+                        Vector128<float> w0O = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                        accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
+                        accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
+                    }
+                    for (int k = 0; k < 3; k += 1)
+                    {
+                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrevq, k));
+                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
+                        Vector128<float> w0I = Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
+                        accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
+                        accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
+                        Vector128<float> w0F = Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes));
+                        accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
+                        accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
+                        Vector128<float> w0G = Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
+                        accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
+                        accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
+                        Vector128<float> w0O = Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes));
+                        accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
+                        accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
+                    }
+                    // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
+                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0s0) * VectorMath.Tanh(accG0s0));
+                    Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
+                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0s0) * VectorMath.Tanh(cell0s0), ref hNextq, (nuint)(first * Lanes));
+                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s1), Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s1) * VectorMath.Tanh(accG0s1));
+                    Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
+                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0s1) * VectorMath.Tanh(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                }
+            }
+        }
     }
 }

@@ -583,146 +583,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                SimpleRnnCellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                SimpleRnnCellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of simple_rnn with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
-        // 1 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnCellX8(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 5;
-            const int Units = 8;
-            const int Lanes = 8;
-            const int Gates = 1;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // z = x·W + b + h·U
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int k = 0; k < 4; k += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 3));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accZ0);
-                    accZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ0_1);
-                    accZ0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ0_2);
-                    accZ0_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ0_3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> t = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0);
-                }
-                for (int k = 0; k < 8; k += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 3));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accZ0);
-                    accZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accZ0_1);
-                    accZ0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accZ0_2);
-                    accZ0_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 3) * RowStride + 0 * Lanes)), accZ0_3);
-                }
-                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
-                // h = tanh(z)
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
-            }
-        }
-
-        // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 2 block(s) of 4,
-        // 2 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnCellX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 5;
-            const int Units = 8;
-            const int Lanes = 4;
-            const int Gates = 1;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 2 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                ref float block1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first + 1) * BlockStride);
-                ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
-                // z = x·W + b + h·U
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias1);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 4; k += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 3));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accZ0);
-                    accZ1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accZ1);
-                    accZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ0_1);
-                    accZ1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ1_1);
-                    accZ0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ0_2);
-                    accZ1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ1_2);
-                    accZ0_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ0_3);
-                    accZ1_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ1_3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0);
-                    accZ1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)(4 * RowStride + 0 * Lanes)), accZ1);
-                }
-                for (int k = 0; k < 8; k += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 3));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accZ0);
-                    accZ1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((5 + k) * RowStride + 0 * Lanes)), accZ1);
-                    accZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accZ0_1);
-                    accZ1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accZ1_1);
-                    accZ0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accZ0_2);
-                    accZ1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accZ1_2);
-                    accZ0_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 3) * RowStride + 0 * Lanes)), accZ0_3);
-                    accZ1_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((5 + k + 3) * RowStride + 0 * Lanes)), accZ1_3);
-                }
-                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
-                accZ1 = (accZ1 + accZ1_1) + (accZ1_2 + accZ1_3);
-                // h = tanh(z)
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ1), ref hNext, (nuint)((first + 1) * Lanes));
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -758,137 +627,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                SimpleRnn1CellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                SimpleRnn1CellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                SimpleRnn1CellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of simple_rnn_1 with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
-        // 1 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnn1CellX8(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 8;
-            const int Units = 8;
-            const int Lanes = 8;
-            const int Gates = 1;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // z = x·W + b + h·U
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int k = 0; k < 8; k += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 3));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accZ0);
-                    accZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ0_1);
-                    accZ0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ0_2);
-                    accZ0_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ0_3);
-                }
-                for (int k = 0; k < 8; k += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 3));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes)), accZ0);
-                    accZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 0 * Lanes)), accZ0_1);
-                    accZ0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 0 * Lanes)), accZ0_2);
-                    accZ0_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 3) * RowStride + 0 * Lanes)), accZ0_3);
-                }
-                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
-                // h = tanh(z)
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
-            }
-        }
-
-        // One timestep of simple_rnn_1 with 4-float vectors (Keras SimpleRNNCell.call): units in 2 block(s) of 4,
-        // 2 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnn1CellX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 8;
-            const int Units = 8;
-            const int Lanes = 4;
-            const int Gates = 1;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 2 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                ref float block1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first + 1) * BlockStride);
-                ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
-                // z = x·W + b + h·U
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias1);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 8; k += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 3));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accZ0);
-                    accZ1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accZ1);
-                    accZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ0_1);
-                    accZ1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ1_1);
-                    accZ0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ0_2);
-                    accZ1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ1_2);
-                    accZ0_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ0_3);
-                    accZ1_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ1_3);
-                }
-                for (int k = 0; k < 8; k += 4)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 3));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes)), accZ0);
-                    accZ1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((8 + k) * RowStride + 0 * Lanes)), accZ1);
-                    accZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 0 * Lanes)), accZ0_1);
-                    accZ1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((8 + k + 1) * RowStride + 0 * Lanes)), accZ1_1);
-                    accZ0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 0 * Lanes)), accZ0_2);
-                    accZ1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((8 + k + 2) * RowStride + 0 * Lanes)), accZ1_2);
-                    accZ0_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 3) * RowStride + 0 * Lanes)), accZ0_3);
-                    accZ1_3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((8 + k + 3) * RowStride + 0 * Lanes)), accZ1_3);
-                }
-                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
-                accZ1 = (accZ1 + accZ1_1) + (accZ1_2 + accZ1_3);
-                // h = tanh(z)
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ1), ref hNext, (nuint)((first + 1) * Lanes));
+                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -960,247 +707,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                SimpleRnnCellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                SimpleRnnCellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of simple_rnn for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
-        // 1 block(s) of 8, 1 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnCellBatchX8(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 5;
-            const int Units = 8;
-            const int Lanes = 8;
-            const int Gates = 1;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 16; // state floats per sequence
-            const int XStride = 50; // input floats per sequence
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // z = x·W + b + h·U
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s2_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s3_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int k = 0; k < 3; k += 3)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
-                    accZ0s0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 3));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 3));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 3));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 4));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 4));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 4));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
-                }
-                for (int k = 0; k < 6; k += 3)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes));
-                    accZ0s0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(11 * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(12 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
-                }
-                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
-                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
-                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
-                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
-                // h = tanh(z)
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
-            }
-        }
-
-        // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
-        // 2 block(s) of 4, 2 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 5;
-            const int Units = 8;
-            const int Lanes = 4;
-            const int Gates = 1;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 2 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 16; // state floats per sequence
-            const int XStride = 50; // input floats per sequence
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                ref float block1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first + 1) * BlockStride);
-                ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
-                // z = x·W + b + h·U
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias1);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias1);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias1);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias1);
-                for (int k = 0; k < 5; k += 1)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector128<float> w1Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes));
-                    accZ1s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w1Z, accZ1s0);
-                    accZ1s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w1Z, accZ1s1);
-                    accZ1s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w1Z, accZ1s2);
-                    accZ1s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w1Z, accZ1s3);
-                }
-                for (int k = 0; k < 8; k += 1)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector128<float> w1Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((5 + k) * RowStride + 0 * Lanes));
-                    accZ1s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w1Z, accZ1s0);
-                    accZ1s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w1Z, accZ1s1);
-                    accZ1s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w1Z, accZ1s2);
-                    accZ1s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w1Z, accZ1s3);
-                }
-                // h = tanh(z)
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ1s0), ref hNext, (nuint)((first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ1s1), ref hNext, (nuint)(1 * Padded + (first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ1s2), ref hNext, (nuint)(2 * Padded + (first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ1s3), ref hNext, (nuint)(3 * Padded + (first + 1) * Lanes));
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -1240,247 +755,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                SimpleRnn1CellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                SimpleRnn1CellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                SimpleRnn1CellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of simple_rnn_1 for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
-        // 1 block(s) of 8, 1 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnn1CellBatchX8(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 8;
-            const int Units = 8;
-            const int Lanes = 8;
-            const int Gates = 1;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 16; // state floats per sequence
-            const int XStride = 80; // input floats per sequence
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // z = x·W + b + h·U
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s2_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s2_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s3_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> accZ0s3_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int k = 0; k < 6; k += 3)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
-                    accZ0s0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
-                }
-                for (int k = 0; k < 6; k += 3)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s0s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s1s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> s2s3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k + 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 0 * Lanes));
-                    accZ0s0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 6));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(14 * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> ts0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> ts3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 7));
-                    global::System.Runtime.Intrinsics.Vector256<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(15 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
-                }
-                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
-                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
-                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
-                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
-                // h = tanh(z)
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
-            }
-        }
-
-        // One timestep of simple_rnn_1 for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
-        // 2 block(s) of 4, 2 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnn1CellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 8;
-            const int Units = 8;
-            const int Lanes = 4;
-            const int Gates = 1;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 2 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 16; // state floats per sequence
-            const int XStride = 80; // input floats per sequence
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                ref float block1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first + 1) * BlockStride);
-                ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
-                // z = x·W + b + h·U
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias1);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias1);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias1);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ1s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias1);
-                for (int k = 0; k < 8; k += 1)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector128<float> w1Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes));
-                    accZ1s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w1Z, accZ1s0);
-                    accZ1s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w1Z, accZ1s1);
-                    accZ1s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w1Z, accZ1s2);
-                    accZ1s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w1Z, accZ1s3);
-                }
-                for (int k = 0; k < 8; k += 1)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s0s3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    global::System.Runtime.Intrinsics.Vector128<float> w1Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block1, (nuint)((8 + k) * RowStride + 0 * Lanes));
-                    accZ1s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w1Z, accZ1s0);
-                    accZ1s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w1Z, accZ1s1);
-                    accZ1s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w1Z, accZ1s2);
-                    accZ1s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w1Z, accZ1s3);
-                }
-                // h = tanh(z)
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ1s0), ref hNext, (nuint)((first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ1s1), ref hNext, (nuint)(1 * Padded + (first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ1s2), ref hNext, (nuint)(2 * Padded + (first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Tanh(accZ1s3), ref hNext, (nuint)(3 * Padded + (first + 1) * Lanes));
+                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -1501,5 +784,733 @@ namespace Demo
             return scratch;
         }
 
+    }
+}
+
+namespace RnnGen.Generated
+{
+    using System.Runtime.CompilerServices;
+    using System.Runtime.Intrinsics;
+    using RnnGen.Kernels;
+
+    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    file static class ModelKernels
+    {
+        // One timestep of simple_rnn with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
+        // 1 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SimpleRnnCellX8(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 5;
+            const int Units = 8;
+            const int Lanes = 8;
+            const int Gates = 1;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // z = x·W + b + h·U
+                Vector256<float> accZ0 = Vector256.LoadUnsafe(ref bias0);
+                Vector256<float> accZ0_1 = Vector256<float>.Zero;
+                Vector256<float> accZ0_2 = Vector256<float>.Zero;
+                Vector256<float> accZ0_3 = Vector256<float>.Zero;
+                for (int k = 0; k < 4; k += 4)
+                {
+                    Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref x, k));
+                    Vector256<float> s1 = Vector256.Create(Unsafe.Add(ref x, k + 1));
+                    Vector256<float> s2 = Vector256.Create(Unsafe.Add(ref x, k + 2));
+                    Vector256<float> s3 = Vector256.Create(Unsafe.Add(ref x, k + 3));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accZ0);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ0_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ0_2);
+                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector256.LoadUnsafe(ref block0, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ0_3);
+                }
+                {
+                    Vector256<float> t = Vector256.Create(Unsafe.Add(ref x, 4));
+                    accZ0 = VectorMath.MultiplyAdd(t, Vector256.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0);
+                }
+                for (int k = 0; k < 8; k += 4)
+                {
+                    Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref hPrev, k));
+                    Vector256<float> s1 = Vector256.Create(Unsafe.Add(ref hPrev, k + 1));
+                    Vector256<float> s2 = Vector256.Create(Unsafe.Add(ref hPrev, k + 2));
+                    Vector256<float> s3 = Vector256.Create(Unsafe.Add(ref hPrev, k + 3));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accZ0);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accZ0_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accZ0_2);
+                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 3) * RowStride + 0 * Lanes)), accZ0_3);
+                }
+                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
+                // h = tanh(z)
+                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
+            }
+        }
+
+        // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 2 block(s) of 4,
+        // 2 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SimpleRnnCellX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 5;
+            const int Units = 8;
+            const int Lanes = 4;
+            const int Gates = 1;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 2 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                ref float block1 = ref Unsafe.Add(ref weights, (first + 1) * BlockStride);
+                ref float bias1 = ref Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
+                // z = x·W + b + h·U
+                Vector128<float> accZ0 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ0_1 = Vector128<float>.Zero;
+                Vector128<float> accZ0_2 = Vector128<float>.Zero;
+                Vector128<float> accZ0_3 = Vector128<float>.Zero;
+                Vector128<float> accZ1 = Vector128.LoadUnsafe(ref bias1);
+                Vector128<float> accZ1_1 = Vector128<float>.Zero;
+                Vector128<float> accZ1_2 = Vector128<float>.Zero;
+                Vector128<float> accZ1_3 = Vector128<float>.Zero;
+                for (int k = 0; k < 4; k += 4)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, k + 2));
+                    Vector128<float> s3 = Vector128.Create(Unsafe.Add(ref x, k + 3));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accZ0);
+                    accZ1 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accZ1);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ0_1);
+                    accZ1_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block1, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ1_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ0_2);
+                    accZ1_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block1, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ1_2);
+                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block0, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ0_3);
+                    accZ1_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block1, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ1_3);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 4));
+                    accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0);
+                    accZ1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block1, (nuint)(4 * RowStride + 0 * Lanes)), accZ1);
+                }
+                for (int k = 0; k < 8; k += 4)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, k + 2));
+                    Vector128<float> s3 = Vector128.Create(Unsafe.Add(ref hPrev, k + 3));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accZ0);
+                    accZ1 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block1, (nuint)((5 + k) * RowStride + 0 * Lanes)), accZ1);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accZ0_1);
+                    accZ1_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block1, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accZ1_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accZ0_2);
+                    accZ1_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block1, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accZ1_2);
+                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block0, (nuint)((5 + k + 3) * RowStride + 0 * Lanes)), accZ0_3);
+                    accZ1_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block1, (nuint)((5 + k + 3) * RowStride + 0 * Lanes)), accZ1_3);
+                }
+                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
+                accZ1 = (accZ1 + accZ1_1) + (accZ1_2 + accZ1_3);
+                // h = tanh(z)
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1), ref hNext, (nuint)((first + 1) * Lanes));
+            }
+        }
+
+        // One timestep of simple_rnn_1 with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
+        // 1 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SimpleRnn1CellX8(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 8;
+            const int Units = 8;
+            const int Lanes = 8;
+            const int Gates = 1;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // z = x·W + b + h·U
+                Vector256<float> accZ0 = Vector256.LoadUnsafe(ref bias0);
+                Vector256<float> accZ0_1 = Vector256<float>.Zero;
+                Vector256<float> accZ0_2 = Vector256<float>.Zero;
+                Vector256<float> accZ0_3 = Vector256<float>.Zero;
+                for (int k = 0; k < 8; k += 4)
+                {
+                    Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref x, k));
+                    Vector256<float> s1 = Vector256.Create(Unsafe.Add(ref x, k + 1));
+                    Vector256<float> s2 = Vector256.Create(Unsafe.Add(ref x, k + 2));
+                    Vector256<float> s3 = Vector256.Create(Unsafe.Add(ref x, k + 3));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accZ0);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ0_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ0_2);
+                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector256.LoadUnsafe(ref block0, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ0_3);
+                }
+                for (int k = 0; k < 8; k += 4)
+                {
+                    Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref hPrev, k));
+                    Vector256<float> s1 = Vector256.Create(Unsafe.Add(ref hPrev, k + 1));
+                    Vector256<float> s2 = Vector256.Create(Unsafe.Add(ref hPrev, k + 2));
+                    Vector256<float> s3 = Vector256.Create(Unsafe.Add(ref hPrev, k + 3));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes)), accZ0);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 0 * Lanes)), accZ0_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 0 * Lanes)), accZ0_2);
+                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 3) * RowStride + 0 * Lanes)), accZ0_3);
+                }
+                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
+                // h = tanh(z)
+                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
+            }
+        }
+
+        // One timestep of simple_rnn_1 with 4-float vectors (Keras SimpleRNNCell.call): units in 2 block(s) of 4,
+        // 2 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SimpleRnn1CellX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 8;
+            const int Units = 8;
+            const int Lanes = 4;
+            const int Gates = 1;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 2 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                ref float block1 = ref Unsafe.Add(ref weights, (first + 1) * BlockStride);
+                ref float bias1 = ref Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
+                // z = x·W + b + h·U
+                Vector128<float> accZ0 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ0_1 = Vector128<float>.Zero;
+                Vector128<float> accZ0_2 = Vector128<float>.Zero;
+                Vector128<float> accZ0_3 = Vector128<float>.Zero;
+                Vector128<float> accZ1 = Vector128.LoadUnsafe(ref bias1);
+                Vector128<float> accZ1_1 = Vector128<float>.Zero;
+                Vector128<float> accZ1_2 = Vector128<float>.Zero;
+                Vector128<float> accZ1_3 = Vector128<float>.Zero;
+                for (int k = 0; k < 8; k += 4)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, k + 2));
+                    Vector128<float> s3 = Vector128.Create(Unsafe.Add(ref x, k + 3));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accZ0);
+                    accZ1 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accZ1);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ0_1);
+                    accZ1_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block1, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ1_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ0_2);
+                    accZ1_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block1, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ1_2);
+                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block0, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ0_3);
+                    accZ1_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block1, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ1_3);
+                }
+                for (int k = 0; k < 8; k += 4)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, k + 2));
+                    Vector128<float> s3 = Vector128.Create(Unsafe.Add(ref hPrev, k + 3));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes)), accZ0);
+                    accZ1 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block1, (nuint)((8 + k) * RowStride + 0 * Lanes)), accZ1);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 0 * Lanes)), accZ0_1);
+                    accZ1_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block1, (nuint)((8 + k + 1) * RowStride + 0 * Lanes)), accZ1_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 0 * Lanes)), accZ0_2);
+                    accZ1_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block1, (nuint)((8 + k + 2) * RowStride + 0 * Lanes)), accZ1_2);
+                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 3) * RowStride + 0 * Lanes)), accZ0_3);
+                    accZ1_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block1, (nuint)((8 + k + 3) * RowStride + 0 * Lanes)), accZ1_3);
+                }
+                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
+                accZ1 = (accZ1 + accZ1_1) + (accZ1_2 + accZ1_3);
+                // h = tanh(z)
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1), ref hNext, (nuint)((first + 1) * Lanes));
+            }
+        }
+
+        // One timestep of simple_rnn for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
+        // 1 block(s) of 8, 1 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SimpleRnnCellBatchX8(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 5;
+            const int Units = 8;
+            const int Lanes = 8;
+            const int Gates = 1;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 16; // state floats per sequence
+            const int XStride = 50; // input floats per sequence
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // z = x·W + b + h·U
+                Vector256<float> accZ0s0 = Vector256.LoadUnsafe(ref bias0);
+                Vector256<float> accZ0s0_1 = Vector256<float>.Zero;
+                Vector256<float> accZ0s0_2 = Vector256<float>.Zero;
+                Vector256<float> accZ0s1 = Vector256.LoadUnsafe(ref bias0);
+                Vector256<float> accZ0s1_1 = Vector256<float>.Zero;
+                Vector256<float> accZ0s1_2 = Vector256<float>.Zero;
+                Vector256<float> accZ0s2 = Vector256.LoadUnsafe(ref bias0);
+                Vector256<float> accZ0s2_1 = Vector256<float>.Zero;
+                Vector256<float> accZ0s2_2 = Vector256<float>.Zero;
+                Vector256<float> accZ0s3 = Vector256.LoadUnsafe(ref bias0);
+                Vector256<float> accZ0s3_1 = Vector256<float>.Zero;
+                Vector256<float> accZ0s3_2 = Vector256<float>.Zero;
+                for (int k = 0; k < 3; k += 3)
+                {
+                    Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref x, k));
+                    Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k));
+                    Vector256<float> s0s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k));
+                    Vector256<float> s0s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k));
+                    Vector256<float> s1s0 = Vector256.Create(Unsafe.Add(ref x, k + 1));
+                    Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k + 1));
+                    Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k + 1));
+                    Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k + 1));
+                    Vector256<float> s2s0 = Vector256.Create(Unsafe.Add(ref x, k + 2));
+                    Vector256<float> s2s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k + 2));
+                    Vector256<float> s2s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k + 2));
+                    Vector256<float> s2s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k + 2));
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    Vector256<float> w0Z_2 = Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
+                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
+                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
+                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
+                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
+                }
+                {
+                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref x, 3));
+                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 3));
+                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 3));
+                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 3));
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref x, 4));
+                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 4));
+                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 4));
+                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 4));
+                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                for (int k = 0; k < 6; k += 3)
+                {
+                    Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref hPrev, k));
+                    Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
+                    Vector256<float> s0s2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + k));
+                    Vector256<float> s0s3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + k));
+                    Vector256<float> s1s0 = Vector256.Create(Unsafe.Add(ref hPrev, k + 1));
+                    Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
+                    Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
+                    Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
+                    Vector256<float> s2s0 = Vector256.Create(Unsafe.Add(ref hPrev, k + 2));
+                    Vector256<float> s2s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 2));
+                    Vector256<float> s2s2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 2));
+                    Vector256<float> s2s3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 2));
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    Vector256<float> w0Z_2 = Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes));
+                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
+                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
+                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
+                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
+                }
+                {
+                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref hPrev, 6));
+                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + 6));
+                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + 6));
+                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + 6));
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(11 * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref hPrev, 7));
+                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + 7));
+                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + 7));
+                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + 7));
+                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)(12 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
+                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
+                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
+                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
+                // h = tanh(z)
+                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
+                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
+            }
+        }
+
+        // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
+        // 2 block(s) of 4, 2 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SimpleRnnCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 5;
+            const int Units = 8;
+            const int Lanes = 4;
+            const int Gates = 1;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 2 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 16; // state floats per sequence
+            const int XStride = 50; // input floats per sequence
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                ref float block1 = ref Unsafe.Add(ref weights, (first + 1) * BlockStride);
+                ref float bias1 = ref Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
+                // z = x·W + b + h·U
+                Vector128<float> accZ0s0 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ1s0 = Vector128.LoadUnsafe(ref bias1);
+                Vector128<float> accZ0s1 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ1s1 = Vector128.LoadUnsafe(ref bias1);
+                Vector128<float> accZ0s2 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ1s2 = Vector128.LoadUnsafe(ref bias1);
+                Vector128<float> accZ0s3 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ1s3 = Vector128.LoadUnsafe(ref bias1);
+                for (int k = 0; k < 5; k += 1)
+                {
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref x, k));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + k));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + k));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + k));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector128<float> w1Z = Vector128.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes));
+                    accZ1s0 = VectorMath.MultiplyAdd(s0s0, w1Z, accZ1s0);
+                    accZ1s1 = VectorMath.MultiplyAdd(s0s1, w1Z, accZ1s1);
+                    accZ1s2 = VectorMath.MultiplyAdd(s0s2, w1Z, accZ1s2);
+                    accZ1s3 = VectorMath.MultiplyAdd(s0s3, w1Z, accZ1s3);
+                }
+                for (int k = 0; k < 8; k += 1)
+                {
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + k));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + k));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector128<float> w1Z = Vector128.LoadUnsafe(ref block1, (nuint)((5 + k) * RowStride + 0 * Lanes));
+                    accZ1s0 = VectorMath.MultiplyAdd(s0s0, w1Z, accZ1s0);
+                    accZ1s1 = VectorMath.MultiplyAdd(s0s1, w1Z, accZ1s1);
+                    accZ1s2 = VectorMath.MultiplyAdd(s0s2, w1Z, accZ1s2);
+                    accZ1s3 = VectorMath.MultiplyAdd(s0s3, w1Z, accZ1s3);
+                }
+                // h = tanh(z)
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s0), ref hNext, (nuint)((first + 1) * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s1), ref hNext, (nuint)(1 * Padded + (first + 1) * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s2), ref hNext, (nuint)(2 * Padded + (first + 1) * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s3), ref hNext, (nuint)(3 * Padded + (first + 1) * Lanes));
+            }
+        }
+
+        // One timestep of simple_rnn_1 for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
+        // 1 block(s) of 8, 1 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SimpleRnn1CellBatchX8(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 8;
+            const int Units = 8;
+            const int Lanes = 8;
+            const int Gates = 1;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 16; // state floats per sequence
+            const int XStride = 80; // input floats per sequence
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // z = x·W + b + h·U
+                Vector256<float> accZ0s0 = Vector256.LoadUnsafe(ref bias0);
+                Vector256<float> accZ0s0_1 = Vector256<float>.Zero;
+                Vector256<float> accZ0s0_2 = Vector256<float>.Zero;
+                Vector256<float> accZ0s1 = Vector256.LoadUnsafe(ref bias0);
+                Vector256<float> accZ0s1_1 = Vector256<float>.Zero;
+                Vector256<float> accZ0s1_2 = Vector256<float>.Zero;
+                Vector256<float> accZ0s2 = Vector256.LoadUnsafe(ref bias0);
+                Vector256<float> accZ0s2_1 = Vector256<float>.Zero;
+                Vector256<float> accZ0s2_2 = Vector256<float>.Zero;
+                Vector256<float> accZ0s3 = Vector256.LoadUnsafe(ref bias0);
+                Vector256<float> accZ0s3_1 = Vector256<float>.Zero;
+                Vector256<float> accZ0s3_2 = Vector256<float>.Zero;
+                for (int k = 0; k < 6; k += 3)
+                {
+                    Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref x, k));
+                    Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k));
+                    Vector256<float> s0s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k));
+                    Vector256<float> s0s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k));
+                    Vector256<float> s1s0 = Vector256.Create(Unsafe.Add(ref x, k + 1));
+                    Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k + 1));
+                    Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k + 1));
+                    Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k + 1));
+                    Vector256<float> s2s0 = Vector256.Create(Unsafe.Add(ref x, k + 2));
+                    Vector256<float> s2s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k + 2));
+                    Vector256<float> s2s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k + 2));
+                    Vector256<float> s2s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k + 2));
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    Vector256<float> w0Z_2 = Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
+                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
+                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
+                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
+                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
+                }
+                {
+                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref x, 6));
+                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 6));
+                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 6));
+                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 6));
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref x, 7));
+                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 7));
+                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 7));
+                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 7));
+                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                for (int k = 0; k < 6; k += 3)
+                {
+                    Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref hPrev, k));
+                    Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
+                    Vector256<float> s0s2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + k));
+                    Vector256<float> s0s3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + k));
+                    Vector256<float> s1s0 = Vector256.Create(Unsafe.Add(ref hPrev, k + 1));
+                    Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
+                    Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
+                    Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
+                    Vector256<float> s2s0 = Vector256.Create(Unsafe.Add(ref hPrev, k + 2));
+                    Vector256<float> s2s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 2));
+                    Vector256<float> s2s2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 2));
+                    Vector256<float> s2s3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 2));
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
+                    Vector256<float> w0Z_2 = Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 0 * Lanes));
+                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
+                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
+                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
+                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
+                }
+                {
+                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref hPrev, 6));
+                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + 6));
+                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + 6));
+                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + 6));
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(14 * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref hPrev, 7));
+                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + 7));
+                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + 7));
+                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + 7));
+                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)(15 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
+                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
+                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
+                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
+                // h = tanh(z)
+                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
+                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
+            }
+        }
+
+        // One timestep of simple_rnn_1 for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
+        // 2 block(s) of 4, 2 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SimpleRnn1CellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 8;
+            const int Units = 8;
+            const int Lanes = 4;
+            const int Gates = 1;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 2 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 16; // state floats per sequence
+            const int XStride = 80; // input floats per sequence
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                ref float block1 = ref Unsafe.Add(ref weights, (first + 1) * BlockStride);
+                ref float bias1 = ref Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
+                // z = x·W + b + h·U
+                Vector128<float> accZ0s0 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ1s0 = Vector128.LoadUnsafe(ref bias1);
+                Vector128<float> accZ0s1 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ1s1 = Vector128.LoadUnsafe(ref bias1);
+                Vector128<float> accZ0s2 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ1s2 = Vector128.LoadUnsafe(ref bias1);
+                Vector128<float> accZ0s3 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ1s3 = Vector128.LoadUnsafe(ref bias1);
+                for (int k = 0; k < 8; k += 1)
+                {
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref x, k));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + k));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + k));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + k));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector128<float> w1Z = Vector128.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes));
+                    accZ1s0 = VectorMath.MultiplyAdd(s0s0, w1Z, accZ1s0);
+                    accZ1s1 = VectorMath.MultiplyAdd(s0s1, w1Z, accZ1s1);
+                    accZ1s2 = VectorMath.MultiplyAdd(s0s2, w1Z, accZ1s2);
+                    accZ1s3 = VectorMath.MultiplyAdd(s0s3, w1Z, accZ1s3);
+                }
+                for (int k = 0; k < 8; k += 1)
+                {
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + k));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + k));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector128<float> w1Z = Vector128.LoadUnsafe(ref block1, (nuint)((8 + k) * RowStride + 0 * Lanes));
+                    accZ1s0 = VectorMath.MultiplyAdd(s0s0, w1Z, accZ1s0);
+                    accZ1s1 = VectorMath.MultiplyAdd(s0s1, w1Z, accZ1s1);
+                    accZ1s2 = VectorMath.MultiplyAdd(s0s2, w1Z, accZ1s2);
+                    accZ1s3 = VectorMath.MultiplyAdd(s0s3, w1Z, accZ1s3);
+                }
+                // h = tanh(z)
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s0), ref hNext, (nuint)((first + 1) * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s1), ref hNext, (nuint)(1 * Padded + (first + 1) * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s2), ref hNext, (nuint)(2 * Padded + (first + 1) * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s3), ref hNext, (nuint)(3 * Padded + (first + 1) * Lanes));
+            }
+        }
     }
 }

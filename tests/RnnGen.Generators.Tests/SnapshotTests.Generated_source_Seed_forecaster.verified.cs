@@ -661,270 +661,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                LstmCellX16(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.LstmCellX16(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                LstmCellX8(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.LstmCellX8(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of lstm with 16-float vectors (Keras LSTMCell.call): units in 2 block(s) of 16,
-        // 2 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void LstmCellX16(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
-        {
-            const int Inputs = 1;
-            const int Units = 20;
-            const int Lanes = 16;
-            const int Gates = 4;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 16 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 2 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                ref float block1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first + 1) * BlockStride);
-                ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
-                // z = x·W + h·U + b for the gate blocks i, f, c, o
-                global::System.Runtime.Intrinsics.Vector512<float> accI0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accI0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> accF0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accF0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> accG0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accG0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> accO0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accO0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> accI1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias1, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accI1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> accF1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias1, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accF1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> accG1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias1, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accG1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> accO1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias1, 3 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accO1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> t = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
-                    accI1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 0 * Lanes)), accI1);
-                    accF1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 1 * Lanes)), accF1);
-                    accG1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 2 * Lanes)), accG1);
-                    accO1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 3 * Lanes)), accO1);
-                }
-                for (int k = 0; k < 20; k += 2)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> s0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector512<float> s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO0);
-                    accI1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI1);
-                    accF1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF1);
-                    accG1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG1);
-                    accO1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO1);
-                    accI0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 0 * Lanes)), accI1_1);
-                    accF1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF1_1);
-                    accG1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG1_1);
-                    accO1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO1_1);
-                }
-                accI0 += accI0_1;
-                accF0 += accF0_1;
-                accG0 += accG0_1;
-                accO0 += accO0_1;
-                accI1 += accI1_1;
-                accF1 += accF1_1;
-                accG1 += accG1_1;
-                accO1 += accO1_1;
-                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                global::System.Runtime.Intrinsics.Vector512<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::System.Runtime.Intrinsics.Vector512.Max(accG0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0) * global::System.Runtime.Intrinsics.Vector512.Max(cell0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512<float> cell1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF1), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI1) * global::System.Runtime.Intrinsics.Vector512.Max(accG1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell1, ref c, (nuint)((first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO1) * global::System.Runtime.Intrinsics.Vector512.Max(cell1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref hNext, (nuint)((first + 1) * Lanes));
-            }
-        }
-
-        // One timestep of lstm with 8-float vectors (Keras LSTMCell.call): units in 3 block(s) of 8,
-        // 3 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void LstmCellX8(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
-        {
-            const int Inputs = 1;
-            const int Units = 20;
-            const int Lanes = 8;
-            const int Gates = 4;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 3 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                ref float block1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first + 1) * BlockStride);
-                ref float bias1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
-                ref float block2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first + 2) * BlockStride);
-                ref float bias2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first + 2) * BiasStride);
-                // z = x·W + h·U + b for the gate blocks i, f, c, o
-                global::System.Runtime.Intrinsics.Vector256<float> accI0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accF0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accG0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accO0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 3 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accI1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias1, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accF1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias1, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accG1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias1, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accO1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias1, 3 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accI2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias2, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accF2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias2, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accG2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias2, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> accO2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias2, 3 * Lanes);
-                for (int k = 0; k < 1; k += 1)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes)), accO0);
-                    accI1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accI1);
-                    accF1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 1 * Lanes)), accF1);
-                    accG1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 2 * Lanes)), accG1);
-                    accO1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 3 * Lanes)), accO1);
-                    accI2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 0 * Lanes)), accI2);
-                    accF2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 1 * Lanes)), accF2);
-                    accG2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 2 * Lanes)), accG2);
-                    accO2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 3 * Lanes)), accO2);
-                }
-                for (int k = 0; k < 20; k += 1)
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO0);
-                    accI1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI1);
-                    accF1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF1);
-                    accG1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG1);
-                    accO1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO1);
-                    accI2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block2, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI2);
-                    accF2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block2, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF2);
-                    accG2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block2, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG2);
-                    accO2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block2, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO2);
-                }
-                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                global::System.Runtime.Intrinsics.Vector256<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::System.Runtime.Intrinsics.Vector256.Max(accG0, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0) * global::System.Runtime.Intrinsics.Vector256.Max(cell0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector256<float> cell1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF1), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI1) * global::System.Runtime.Intrinsics.Vector256.Max(accG1, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cell1, ref c, (nuint)((first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO1) * global::System.Runtime.Intrinsics.Vector256.Max(cell1, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref hNext, (nuint)((first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector256<float> cell2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF2), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c, (nuint)((first + 2) * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI2) * global::System.Runtime.Intrinsics.Vector256.Max(accG2, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cell2, ref c, (nuint)((first + 2) * Lanes));
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO2) * global::System.Runtime.Intrinsics.Vector256.Max(cell2, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref hNext, (nuint)((first + 2) * Lanes));
-            }
-        }
-
-        // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 5 block(s) of 4,
-        // 1 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void LstmCellX4(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
-        {
-            const int Inputs = 1;
-            const int Units = 20;
-            const int Lanes = 4;
-            const int Gates = 4;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 5 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            for (int i = 0; i < 5; i++)
-            {
-                int first = (reverse ? 4 - i : i) * 1; // first block of this group
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // z = x·W + h·U + b for the gate blocks i, f, c, o
-                global::System.Runtime.Intrinsics.Vector128<float> accI0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accI0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accI0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accF0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accF0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accF0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accG0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accG0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accG0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accO0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> accO0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accO0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
-                }
-                for (int k = 0; k < 18; k += 3)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector128<float> s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> s2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k + 2));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO0);
-                    accI0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 18));
-                    accI0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 3 * Lanes)), accO0);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 19));
-                    accI0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 3 * Lanes)), accO0_1);
-                }
-                accI0 = (accI0 + accI0_1) + accI0_2;
-                accF0 = (accF0 + accF0_1) + accF0_2;
-                accG0 = (accG0 + accG0_1) + accG0_2;
-                accO0 = (accO0 + accO0_1) + accO0_2;
-                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                global::System.Runtime.Intrinsics.Vector128<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::System.Runtime.Intrinsics.Vector128.Max(accG0, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0) * global::System.Runtime.Intrinsics.Vector128.Max(cell0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref hNext, (nuint)(first * Lanes));
+                global::RnnGen.Generated.ModelKernels.LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -951,59 +696,17 @@ namespace Demo
             global::System.Span<float> padded = new global::System.Span<float>(scratch, rowOffset, 16);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                DenseRowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset512));
+                global::RnnGen.Generated.ModelKernels.DenseRowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset512));
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                DenseRowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset256));
+                global::RnnGen.Generated.ModelKernels.DenseRowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset256));
             }
             else
             {
-                DenseRowX4(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset128));
+                global::RnnGen.Generated.ModelKernels.DenseRowX4(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset128));
             }
             padded.Slice(0, 5).CopyTo(y);
-        }
-
-        // One row of dense with 8-float vectors: y = relu(x·W + b) (Keras Dense.call).
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void DenseRowX8(ref float x, ref float y, ref float weights)
-        {
-            const int Inputs = 20;
-            const int Lanes = 8;
-            const int Padded = 8;
-            for (int b = 0; b < 1; b++)
-            {
-                ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, b * Lanes);
-                global::System.Runtime.Intrinsics.Vector256<float> acc0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref weights, (nuint)(Inputs * Padded + b * Lanes)); // bias
-                global::System.Runtime.Intrinsics.Vector256<float> acc1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                for (int k = 0; k < 20; k += 2)
-                {
-                    acc0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);
-                    acc1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);
-                }
-                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(acc0 + acc1, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref y, (nuint)(b * Lanes));
-            }
-        }
-
-        // One row of dense with 4-float vectors: y = relu(x·W + b) (Keras Dense.call).
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void DenseRowX4(ref float x, ref float y, ref float weights)
-        {
-            const int Inputs = 20;
-            const int Lanes = 4;
-            const int Padded = 8;
-            for (int b = 0; b < 2; b++)
-            {
-                ref float block = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, b * Lanes);
-                global::System.Runtime.Intrinsics.Vector128<float> acc0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref weights, (nuint)(Inputs * Padded + b * Lanes)); // bias
-                global::System.Runtime.Intrinsics.Vector128<float> acc1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                for (int k = 0; k < 20; k += 2)
-                {
-                    acc0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);
-                    acc1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k + 1)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);
-                }
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(acc0 + acc1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref y, (nuint)(b * Lanes));
-            }
         }
 
         // One row of dense_1, with the kernel for this machine's vector width.
@@ -1014,52 +717,15 @@ namespace Demo
             ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Dense1RowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Dense1PackedOffset512));
+                global::RnnGen.Generated.ModelKernels.Dense1RowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Dense1PackedOffset512));
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Dense1RowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Dense1PackedOffset256));
+                global::RnnGen.Generated.ModelKernels.Dense1RowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Dense1PackedOffset256));
             }
             else
             {
-                Dense1RowX4(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Dense1PackedOffset128));
-            }
-        }
-
-        // One row of dense_1 with 8-float vectors: y = linear(x·W + b) (Keras Dense.call).
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Dense1RowX8(ref float x, ref float y, ref float weights)
-        {
-            const int Inputs = 5;
-            const int Units = 1;
-            for (int j = 0; j < Units; j++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, j * Inputs);
-                float sum = global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Units * Inputs + j); // bias
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0) * global::System.Runtime.CompilerServices.Unsafe.Add(ref column, 0);
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1) * global::System.Runtime.CompilerServices.Unsafe.Add(ref column, 1);
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2) * global::System.Runtime.CompilerServices.Unsafe.Add(ref column, 2);
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3) * global::System.Runtime.CompilerServices.Unsafe.Add(ref column, 3);
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4) * global::System.Runtime.CompilerServices.Unsafe.Add(ref column, 4);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, j) = sum;
-            }
-        }
-
-        // One row of dense_1 with 4-float vectors: y = linear(x·W + b) (Keras Dense.call).
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Dense1RowX4(ref float x, ref float y, ref float weights)
-        {
-            const int Inputs = 5;
-            const int Units = 1;
-            for (int j = 0; j < Units; j++)
-            {
-                ref float column = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, j * Inputs);
-                float sum = global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Units * Inputs + j); // bias
-                global::System.Runtime.Intrinsics.Vector128<float> acc0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, acc1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                acc0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref x, 0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref column, 0), acc0);
-                sum += global::System.Runtime.Intrinsics.Vector128.Sum(acc0 + acc1);
-                sum += global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4) * global::System.Runtime.CompilerServices.Unsafe.Add(ref column, 4);
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref y, j) = sum;
+                global::RnnGen.Generated.ModelKernels.Dense1RowX4(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Dense1PackedOffset128));
             }
         }
 
@@ -1139,294 +805,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                LstmCellBatchX16(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.LstmCellBatchX16(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                LstmCellBatchX8(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.LstmCellBatchX8(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of lstm for 4 sequences at once with 16-float vectors (Keras LSTMCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
-        // 2 block(s) of 16, 1 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void LstmCellBatchX16(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
-        {
-            const int Inputs = 1;
-            const int Units = 20;
-            const int Lanes = 16;
-            const int Gates = 4;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 16 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 2 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 32; // state floats per sequence
-            const int XStride = 3; // input floats per sequence
-            for (int i = 0; i < 2; i++)
-            {
-                int first = (reverse ? 1 - i : i) * 1; // first block of this group
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // z = x·W + h·U + b for the gate blocks i, f, c, o
-                global::System.Runtime.Intrinsics.Vector512<float> accI0s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accF0s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accG0s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accO0s0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accI0s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accF0s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accG0s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accO0s1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accI0s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accF0s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accG0s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accO0s2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accI0s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accF0s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accG0s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
-                global::System.Runtime.Intrinsics.Vector512<float> accO0s3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
-                for (int k = 0; k < 1; k += 1)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> s0s0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k));
-                    global::System.Runtime.Intrinsics.Vector512<float> s0s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector512<float> s0s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector512<float> s0s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + k));
-                    global::System.Runtime.Intrinsics.Vector512<float> w0I = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                    accI0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
-                    accI0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                    accI0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0I, accI0s2);
-                    accI0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0I, accI0s3);
-                    global::System.Runtime.Intrinsics.Vector512<float> w0F = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
-                    accF0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
-                    accF0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                    accF0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0F, accF0s2);
-                    accF0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0F, accF0s3);
-                    global::System.Runtime.Intrinsics.Vector512<float> w0G = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
-                    accG0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
-                    accG0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                    accG0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0G, accG0s2);
-                    accG0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0G, accG0s3);
-                    global::System.Runtime.Intrinsics.Vector512<float> w0O = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
-                    accO0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
-                    accO0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                    accO0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0O, accO0s2);
-                    accO0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0O, accO0s3);
-                }
-                for (int k = 0; k < 20; k += 1)
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> s0s0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, k));
-                    global::System.Runtime.Intrinsics.Vector512<float> s0s1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector512<float> s0s2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector512<float> s0s3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + k));
-                    global::System.Runtime.Intrinsics.Vector512<float> w0I = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes));
-                    accI0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
-                    accI0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                    accI0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0I, accI0s2);
-                    accI0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0I, accI0s3);
-                    global::System.Runtime.Intrinsics.Vector512<float> w0F = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes));
-                    accF0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
-                    accF0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                    accF0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0F, accF0s2);
-                    accF0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0F, accF0s3);
-                    global::System.Runtime.Intrinsics.Vector512<float> w0G = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes));
-                    accG0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
-                    accG0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                    accG0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0G, accG0s2);
-                    accG0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0G, accG0s3);
-                    global::System.Runtime.Intrinsics.Vector512<float> w0O = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes));
-                    accO0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
-                    accO0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                    accO0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s2, w0O, accO0s2);
-                    accO0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s3, w0O, accO0s3);
-                }
-                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                global::System.Runtime.Intrinsics.Vector512<float> cell0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0s0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0s0) * global::System.Runtime.Intrinsics.Vector512.Max(accG0s0, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell0s0, ref c, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0s0) * global::System.Runtime.Intrinsics.Vector512.Max(cell0s0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512<float> cell0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0s1), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(1 * Padded + first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0s1) * global::System.Runtime.Intrinsics.Vector512.Max(accG0s1, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell0s1, ref c, (nuint)(1 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0s1) * global::System.Runtime.Intrinsics.Vector512.Max(cell0s1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512<float> cell0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0s2), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(2 * Padded + first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0s2) * global::System.Runtime.Intrinsics.Vector512.Max(accG0s2, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell0s2, ref c, (nuint)(2 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0s2) * global::System.Runtime.Intrinsics.Vector512.Max(cell0s2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512<float> cell0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0s3), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(3 * Padded + first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0s3) * global::System.Runtime.Intrinsics.Vector512.Max(accG0s3, global::System.Runtime.Intrinsics.Vector512<float>.Zero));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell0s3, ref c, (nuint)(3 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0s3) * global::System.Runtime.Intrinsics.Vector512.Max(cell0s3, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref hNext, (nuint)(3 * Padded + first * Lanes));
-            }
-        }
-
-        // One timestep of lstm for 4 sequences at once with 8-float vectors (Keras LSTMCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
-        // 3 block(s) of 8, 1 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void LstmCellBatchX8(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
-        {
-            const int Inputs = 1;
-            const int Units = 20;
-            const int Lanes = 8;
-            const int Gates = 4;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 3 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 32; // state floats per sequence
-            const int XStride = 3; // input floats per sequence
-            for (int q = 0; q < 4; q += 2)
-            {
-                ref float xq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, q * XStride);
-                ref float hPrevq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, q * Padded);
-                ref float hNextq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, q * Padded);
-                ref float cq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, q * Padded);
-                for (int i = 0; i < 3; i++)
-                {
-                    int first = (reverse ? 2 - i : i) * 1; // first block of this group
-                    ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                    ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    // z = x·W + h·U + b for the gate blocks i, f, c, o
-                    global::System.Runtime.Intrinsics.Vector256<float> accI0s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector256<float> accF0s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector256<float> accG0s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector256<float> accO0s0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 3 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector256<float> accI0s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector256<float> accF0s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector256<float> accG0s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector256<float> accO0s1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bias0, 3 * Lanes);
-                    for (int k = 0; k < 1; k += 1)
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> s0s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xq, k));
-                        global::System.Runtime.Intrinsics.Vector256<float> s0s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xq, 1 * XStride + k));
-                        global::System.Runtime.Intrinsics.Vector256<float> w0I = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                        accI0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
-                        accI0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        global::System.Runtime.Intrinsics.Vector256<float> w0F = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
-                        accF0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
-                        accF0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        global::System.Runtime.Intrinsics.Vector256<float> w0G = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
-                        accG0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
-                        accG0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        global::System.Runtime.Intrinsics.Vector256<float> w0O = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
-                        accO0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
-                        accO0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                    }
-                    for (int k = 0; k < 20; k += 1)
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> s0s0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevq, k));
-                        global::System.Runtime.Intrinsics.Vector256<float> s0s1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        global::System.Runtime.Intrinsics.Vector256<float> w0I = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes));
-                        accI0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
-                        accI0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        global::System.Runtime.Intrinsics.Vector256<float> w0F = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes));
-                        accF0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
-                        accF0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        global::System.Runtime.Intrinsics.Vector256<float> w0G = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes));
-                        accG0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
-                        accG0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        global::System.Runtime.Intrinsics.Vector256<float> w0O = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes));
-                        accO0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
-                        accO0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                    }
-                    // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                    global::System.Runtime.Intrinsics.Vector256<float> cell0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0s0), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0s0) * global::System.Runtime.Intrinsics.Vector256.Max(accG0s0, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0s0) * global::System.Runtime.Intrinsics.Vector256.Max(cell0s0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref hNextq, (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector256<float> cell0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0s1), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0s1) * global::System.Runtime.Intrinsics.Vector256.Max(accG0s1, global::System.Runtime.Intrinsics.Vector256<float>.Zero));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0s1) * global::System.Runtime.Intrinsics.Vector256.Max(cell0s1, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref hNextq, (nuint)(1 * Padded + first * Lanes));
-                }
-            }
-        }
-
-        // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
-        // 5 block(s) of 4, 1 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void LstmCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
-        {
-            const int Inputs = 1;
-            const int Units = 20;
-            const int Lanes = 4;
-            const int Gates = 4;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 5 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 32; // state floats per sequence
-            const int XStride = 3; // input floats per sequence
-            for (int q = 0; q < 4; q += 2)
-            {
-                ref float xq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, q * XStride);
-                ref float hPrevq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, q * Padded);
-                ref float hNextq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, q * Padded);
-                ref float cq = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, q * Padded);
-                for (int i = 0; i < 5; i++)
-                {
-                    int first = (reverse ? 4 - i : i) * 1; // first block of this group
-                    ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                    ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    // z = x·W + h·U + b for the gate blocks i, f, c, o
-                    global::System.Runtime.Intrinsics.Vector128<float> accI0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accF0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accG0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accO0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accI0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accF0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accG0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    global::System.Runtime.Intrinsics.Vector128<float> accO0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
-                    for (int k = 0; k < 1; k += 1)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xq, k));
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xq, 1 * XStride + k));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0I = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                        accI0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
-                        accI0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0F = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
-                        accF0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
-                        accF0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0G = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
-                        accG0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
-                        accG0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0O = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
-                        accO0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
-                        accO0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                    }
-                    for (int k = 0; k < 20; k += 1)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevq, k));
-                        global::System.Runtime.Intrinsics.Vector128<float> s0s1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        global::System.Runtime.Intrinsics.Vector128<float> w0I = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes));
-                        accI0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
-                        accI0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0F = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes));
-                        accF0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
-                        accF0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0G = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes));
-                        accG0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
-                        accG0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        global::System.Runtime.Intrinsics.Vector128<float> w0O = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes));
-                        accO0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
-                        accO0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                    }
-                    // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                    global::System.Runtime.Intrinsics.Vector128<float> cell0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0s0), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0s0) * global::System.Runtime.Intrinsics.Vector128.Max(accG0s0, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0s0) * global::System.Runtime.Intrinsics.Vector128.Max(cell0s0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref hNextq, (nuint)(first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128<float> cell0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0s1), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0s1) * global::System.Runtime.Intrinsics.Vector128.Max(accG0s1, global::System.Runtime.Intrinsics.Vector128<float>.Zero));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0s1) * global::System.Runtime.Intrinsics.Vector128.Max(cell0s1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref hNextq, (nuint)(1 * Padded + first * Lanes));
-                }
+                global::RnnGen.Generated.ModelKernels.LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -1471,5 +858,629 @@ namespace Demo
             return scratch;
         }
 
+    }
+}
+
+namespace RnnGen.Generated
+{
+    using System.Runtime.CompilerServices;
+    using System.Runtime.Intrinsics;
+    using RnnGen.Kernels;
+
+    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    file static class ModelKernels
+    {
+        // One timestep of lstm with 16-float vectors (Keras LSTMCell.call): units in 2 block(s) of 16,
+        // 2 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LstmCellX16(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
+        {
+            const int Inputs = 1;
+            const int Units = 20;
+            const int Lanes = 16;
+            const int Gates = 4;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 16 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 2 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                ref float block1 = ref Unsafe.Add(ref weights, (first + 1) * BlockStride);
+                ref float bias1 = ref Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
+                // z = x·W + h·U + b for the gate blocks i, f, c, o
+                Vector512<float> accI0 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector512<float> accI0_1 = Vector512<float>.Zero;
+                Vector512<float> accF0 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector512<float> accF0_1 = Vector512<float>.Zero;
+                Vector512<float> accG0 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector512<float> accG0_1 = Vector512<float>.Zero;
+                Vector512<float> accO0 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
+                Vector512<float> accO0_1 = Vector512<float>.Zero;
+                Vector512<float> accI1 = Vector512.LoadUnsafe(ref bias1, 0 * Lanes);
+                Vector512<float> accI1_1 = Vector512<float>.Zero;
+                Vector512<float> accF1 = Vector512.LoadUnsafe(ref bias1, 1 * Lanes);
+                Vector512<float> accF1_1 = Vector512<float>.Zero;
+                Vector512<float> accG1 = Vector512.LoadUnsafe(ref bias1, 2 * Lanes);
+                Vector512<float> accG1_1 = Vector512<float>.Zero;
+                Vector512<float> accO1 = Vector512.LoadUnsafe(ref bias1, 3 * Lanes);
+                Vector512<float> accO1_1 = Vector512<float>.Zero;
+                {
+                    Vector512<float> t = Vector512.Create(Unsafe.Add(ref x, 0));
+                    accI0 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 1 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 3 * Lanes)), accO1);
+                }
+                for (int k = 0; k < 20; k += 2)
+                {
+                    Vector512<float> s0 = Vector512.Create(Unsafe.Add(ref hPrev, k));
+                    Vector512<float> s1 = Vector512.Create(Unsafe.Add(ref hPrev, k + 1));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO1);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI1_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 0 * Lanes)), accI1_1);
+                    accF1_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF1_1);
+                    accG1_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG1_1);
+                    accO1_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO1_1);
+                }
+                accI0 += accI0_1;
+                accF0 += accF0_1;
+                accG0 += accG0_1;
+                accO0 += accO0_1;
+                accI1 += accI1_1;
+                accF1 += accF1_1;
+                accG1 += accG1_1;
+                accO1 += accO1_1;
+                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
+                Vector512<float> cell0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0), Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0) * Vector512.Max(accG0, Vector512<float>.Zero));
+                Vector512.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
+                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO0) * Vector512.Max(cell0, Vector512<float>.Zero), ref hNext, (nuint)(first * Lanes));
+                Vector512<float> cell1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF1), Vector512.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), VectorMath.Sigmoid(accI1) * Vector512.Max(accG1, Vector512<float>.Zero));
+                Vector512.StoreUnsafe(cell1, ref c, (nuint)((first + 1) * Lanes));
+                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO1) * Vector512.Max(cell1, Vector512<float>.Zero), ref hNext, (nuint)((first + 1) * Lanes));
+            }
+        }
+
+        // One timestep of lstm with 8-float vectors (Keras LSTMCell.call): units in 3 block(s) of 8,
+        // 3 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LstmCellX8(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
+        {
+            const int Inputs = 1;
+            const int Units = 20;
+            const int Lanes = 8;
+            const int Gates = 4;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 3 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                ref float block1 = ref Unsafe.Add(ref weights, (first + 1) * BlockStride);
+                ref float bias1 = ref Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
+                ref float block2 = ref Unsafe.Add(ref weights, (first + 2) * BlockStride);
+                ref float bias2 = ref Unsafe.Add(ref weights, BiasStart + (first + 2) * BiasStride);
+                // z = x·W + h·U + b for the gate blocks i, f, c, o
+                Vector256<float> accI0 = Vector256.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector256<float> accF0 = Vector256.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector256<float> accG0 = Vector256.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector256<float> accO0 = Vector256.LoadUnsafe(ref bias0, 3 * Lanes);
+                Vector256<float> accI1 = Vector256.LoadUnsafe(ref bias1, 0 * Lanes);
+                Vector256<float> accF1 = Vector256.LoadUnsafe(ref bias1, 1 * Lanes);
+                Vector256<float> accG1 = Vector256.LoadUnsafe(ref bias1, 2 * Lanes);
+                Vector256<float> accO1 = Vector256.LoadUnsafe(ref bias1, 3 * Lanes);
+                Vector256<float> accI2 = Vector256.LoadUnsafe(ref bias2, 0 * Lanes);
+                Vector256<float> accF2 = Vector256.LoadUnsafe(ref bias2, 1 * Lanes);
+                Vector256<float> accG2 = Vector256.LoadUnsafe(ref bias2, 2 * Lanes);
+                Vector256<float> accO2 = Vector256.LoadUnsafe(ref bias2, 3 * Lanes);
+                for (int k = 0; k < 1; k += 1)
+                {
+                    Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref x, k));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 1 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 3 * Lanes)), accO1);
+                    accI2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 0 * Lanes)), accI2);
+                    accF2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 1 * Lanes)), accF2);
+                    accG2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 2 * Lanes)), accG2);
+                    accO2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 3 * Lanes)), accO2);
+                }
+                for (int k = 0; k < 20; k += 1)
+                {
+                    Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref hPrev, k));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO1);
+                    accI2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI2);
+                    accF2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF2);
+                    accG2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG2);
+                    accO2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO2);
+                }
+                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
+                Vector256<float> cell0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0), Vector256.LoadUnsafe(ref c, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0) * Vector256.Max(accG0, Vector256<float>.Zero));
+                Vector256.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
+                Vector256.StoreUnsafe(VectorMath.Sigmoid(accO0) * Vector256.Max(cell0, Vector256<float>.Zero), ref hNext, (nuint)(first * Lanes));
+                Vector256<float> cell1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF1), Vector256.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), VectorMath.Sigmoid(accI1) * Vector256.Max(accG1, Vector256<float>.Zero));
+                Vector256.StoreUnsafe(cell1, ref c, (nuint)((first + 1) * Lanes));
+                Vector256.StoreUnsafe(VectorMath.Sigmoid(accO1) * Vector256.Max(cell1, Vector256<float>.Zero), ref hNext, (nuint)((first + 1) * Lanes));
+                Vector256<float> cell2 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF2), Vector256.LoadUnsafe(ref c, (nuint)((first + 2) * Lanes)), VectorMath.Sigmoid(accI2) * Vector256.Max(accG2, Vector256<float>.Zero));
+                Vector256.StoreUnsafe(cell2, ref c, (nuint)((first + 2) * Lanes));
+                Vector256.StoreUnsafe(VectorMath.Sigmoid(accO2) * Vector256.Max(cell2, Vector256<float>.Zero), ref hNext, (nuint)((first + 2) * Lanes));
+            }
+        }
+
+        // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 5 block(s) of 4,
+        // 1 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LstmCellX4(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
+        {
+            const int Inputs = 1;
+            const int Units = 20;
+            const int Lanes = 4;
+            const int Gates = 4;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 5 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            for (int i = 0; i < 5; i++)
+            {
+                int first = (reverse ? 4 - i : i) * 1; // first block of this group
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // z = x·W + h·U + b for the gate blocks i, f, c, o
+                Vector128<float> accI0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector128<float> accI0_1 = Vector128<float>.Zero;
+                Vector128<float> accI0_2 = Vector128<float>.Zero;
+                Vector128<float> accF0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector128<float> accF0_1 = Vector128<float>.Zero;
+                Vector128<float> accF0_2 = Vector128<float>.Zero;
+                Vector128<float> accG0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector128<float> accG0_1 = Vector128<float>.Zero;
+                Vector128<float> accG0_2 = Vector128<float>.Zero;
+                Vector128<float> accO0 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
+                Vector128<float> accO0_1 = Vector128<float>.Zero;
+                Vector128<float> accO0_2 = Vector128<float>.Zero;
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 0));
+                    accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
+                }
+                for (int k = 0; k < 18; k += 3)
+                {
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, k + 2));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO0);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 18));
+                    accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 3 * Lanes)), accO0);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 19));
+                    accI0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 3 * Lanes)), accO0_1);
+                }
+                accI0 = (accI0 + accI0_1) + accI0_2;
+                accF0 = (accF0 + accF0_1) + accF0_2;
+                accG0 = (accG0 + accG0_1) + accG0_2;
+                accO0 = (accO0 + accO0_1) + accO0_2;
+                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
+                Vector128<float> cell0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0), Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0) * Vector128.Max(accG0, Vector128<float>.Zero));
+                Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0) * Vector128.Max(cell0, Vector128<float>.Zero), ref hNext, (nuint)(first * Lanes));
+            }
+        }
+
+        // One row of dense with 8-float vectors: y = relu(x·W + b) (Keras Dense.call).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void DenseRowX8(ref float x, ref float y, ref float weights)
+        {
+            const int Inputs = 20;
+            const int Lanes = 8;
+            const int Padded = 8;
+            for (int b = 0; b < 1; b++)
+            {
+                ref float block = ref Unsafe.Add(ref weights, b * Lanes);
+                Vector256<float> acc0 = Vector256.LoadUnsafe(ref weights, (nuint)(Inputs * Padded + b * Lanes)); // bias
+                Vector256<float> acc1 = Vector256<float>.Zero;
+                for (int k = 0; k < 20; k += 2)
+                {
+                    acc0 = VectorMath.MultiplyAdd(Vector256.Create(Unsafe.Add(ref x, k)), Vector256.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);
+                    acc1 = VectorMath.MultiplyAdd(Vector256.Create(Unsafe.Add(ref x, k + 1)), Vector256.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);
+                }
+                Vector256.StoreUnsafe(Vector256.Max(acc0 + acc1, Vector256<float>.Zero), ref y, (nuint)(b * Lanes));
+            }
+        }
+
+        // One row of dense with 4-float vectors: y = relu(x·W + b) (Keras Dense.call).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void DenseRowX4(ref float x, ref float y, ref float weights)
+        {
+            const int Inputs = 20;
+            const int Lanes = 4;
+            const int Padded = 8;
+            for (int b = 0; b < 2; b++)
+            {
+                ref float block = ref Unsafe.Add(ref weights, b * Lanes);
+                Vector128<float> acc0 = Vector128.LoadUnsafe(ref weights, (nuint)(Inputs * Padded + b * Lanes)); // bias
+                Vector128<float> acc1 = Vector128<float>.Zero;
+                for (int k = 0; k < 20; k += 2)
+                {
+                    acc0 = VectorMath.MultiplyAdd(Vector128.Create(Unsafe.Add(ref x, k)), Vector128.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);
+                    acc1 = VectorMath.MultiplyAdd(Vector128.Create(Unsafe.Add(ref x, k + 1)), Vector128.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);
+                }
+                Vector128.StoreUnsafe(Vector128.Max(acc0 + acc1, Vector128<float>.Zero), ref y, (nuint)(b * Lanes));
+            }
+        }
+
+        // One row of dense_1 with 8-float vectors: y = linear(x·W + b) (Keras Dense.call).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense1RowX8(ref float x, ref float y, ref float weights)
+        {
+            const int Inputs = 5;
+            const int Units = 1;
+            for (int j = 0; j < Units; j++)
+            {
+                ref float column = ref Unsafe.Add(ref weights, j * Inputs);
+                float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias
+                sum += Unsafe.Add(ref x, 0) * Unsafe.Add(ref column, 0);
+                sum += Unsafe.Add(ref x, 1) * Unsafe.Add(ref column, 1);
+                sum += Unsafe.Add(ref x, 2) * Unsafe.Add(ref column, 2);
+                sum += Unsafe.Add(ref x, 3) * Unsafe.Add(ref column, 3);
+                sum += Unsafe.Add(ref x, 4) * Unsafe.Add(ref column, 4);
+                Unsafe.Add(ref y, j) = sum;
+            }
+        }
+
+        // One row of dense_1 with 4-float vectors: y = linear(x·W + b) (Keras Dense.call).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void Dense1RowX4(ref float x, ref float y, ref float weights)
+        {
+            const int Inputs = 5;
+            const int Units = 1;
+            for (int j = 0; j < Units; j++)
+            {
+                ref float column = ref Unsafe.Add(ref weights, j * Inputs);
+                float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias
+                Vector128<float> acc0 = Vector128<float>.Zero, acc1 = Vector128<float>.Zero;
+                acc0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref column, 0), acc0);
+                sum += Vector128.Sum(acc0 + acc1);
+                sum += Unsafe.Add(ref x, 4) * Unsafe.Add(ref column, 4);
+                Unsafe.Add(ref y, j) = sum;
+            }
+        }
+
+        // One timestep of lstm for 4 sequences at once with 16-float vectors (Keras LSTMCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
+        // 2 block(s) of 16, 1 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LstmCellBatchX16(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
+        {
+            const int Inputs = 1;
+            const int Units = 20;
+            const int Lanes = 16;
+            const int Gates = 4;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 16 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 2 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 32; // state floats per sequence
+            const int XStride = 3; // input floats per sequence
+            for (int i = 0; i < 2; i++)
+            {
+                int first = (reverse ? 1 - i : i) * 1; // first block of this group
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // z = x·W + h·U + b for the gate blocks i, f, c, o
+                Vector512<float> accI0s0 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector512<float> accF0s0 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector512<float> accG0s0 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector512<float> accO0s0 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
+                Vector512<float> accI0s1 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector512<float> accF0s1 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector512<float> accG0s1 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector512<float> accO0s1 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
+                Vector512<float> accI0s2 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector512<float> accF0s2 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector512<float> accG0s2 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector512<float> accO0s2 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
+                Vector512<float> accI0s3 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector512<float> accF0s3 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector512<float> accG0s3 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector512<float> accO0s3 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
+                for (int k = 0; k < 1; k += 1)
+                {
+                    Vector512<float> s0s0 = Vector512.Create(Unsafe.Add(ref x, k));
+                    Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref x, 1 * XStride + k));
+                    Vector512<float> s0s2 = Vector512.Create(Unsafe.Add(ref x, 2 * XStride + k));
+                    Vector512<float> s0s3 = Vector512.Create(Unsafe.Add(ref x, 3 * XStride + k));
+                    Vector512<float> w0I = Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                    accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
+                    accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
+                    accI0s2 = VectorMath.MultiplyAdd(s0s2, w0I, accI0s2);
+                    accI0s3 = VectorMath.MultiplyAdd(s0s3, w0I, accI0s3);
+                    Vector512<float> w0F = Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                    accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
+                    accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
+                    accF0s2 = VectorMath.MultiplyAdd(s0s2, w0F, accF0s2);
+                    accF0s3 = VectorMath.MultiplyAdd(s0s3, w0F, accF0s3);
+                    Vector512<float> w0G = Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                    accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
+                    accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
+                    accG0s2 = VectorMath.MultiplyAdd(s0s2, w0G, accG0s2);
+                    accG0s3 = VectorMath.MultiplyAdd(s0s3, w0G, accG0s3);
+                    Vector512<float> w0O = Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                    accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
+                    accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
+                    accO0s2 = VectorMath.MultiplyAdd(s0s2, w0O, accO0s2);
+                    accO0s3 = VectorMath.MultiplyAdd(s0s3, w0O, accO0s3);
+                }
+                for (int k = 0; k < 20; k += 1)
+                {
+                    Vector512<float> s0s0 = Vector512.Create(Unsafe.Add(ref hPrev, k));
+                    Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
+                    Vector512<float> s0s2 = Vector512.Create(Unsafe.Add(ref hPrev, 2 * Padded + k));
+                    Vector512<float> s0s3 = Vector512.Create(Unsafe.Add(ref hPrev, 3 * Padded + k));
+                    Vector512<float> w0I = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes));
+                    accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
+                    accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
+                    accI0s2 = VectorMath.MultiplyAdd(s0s2, w0I, accI0s2);
+                    accI0s3 = VectorMath.MultiplyAdd(s0s3, w0I, accI0s3);
+                    Vector512<float> w0F = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes));
+                    accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
+                    accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
+                    accF0s2 = VectorMath.MultiplyAdd(s0s2, w0F, accF0s2);
+                    accF0s3 = VectorMath.MultiplyAdd(s0s3, w0F, accF0s3);
+                    Vector512<float> w0G = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes));
+                    accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
+                    accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
+                    accG0s2 = VectorMath.MultiplyAdd(s0s2, w0G, accG0s2);
+                    accG0s3 = VectorMath.MultiplyAdd(s0s3, w0G, accG0s3);
+                    Vector512<float> w0O = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes));
+                    accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
+                    accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
+                    accO0s2 = VectorMath.MultiplyAdd(s0s2, w0O, accO0s2);
+                    accO0s3 = VectorMath.MultiplyAdd(s0s3, w0O, accO0s3);
+                }
+                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
+                Vector512<float> cell0s0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s0), Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0s0) * Vector512.Max(accG0s0, Vector512<float>.Zero));
+                Vector512.StoreUnsafe(cell0s0, ref c, (nuint)(first * Lanes));
+                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO0s0) * Vector512.Max(cell0s0, Vector512<float>.Zero), ref hNext, (nuint)(first * Lanes));
+                Vector512<float> cell0s1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s1), Vector512.LoadUnsafe(ref c, (nuint)(1 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s1) * Vector512.Max(accG0s1, Vector512<float>.Zero));
+                Vector512.StoreUnsafe(cell0s1, ref c, (nuint)(1 * Padded + first * Lanes));
+                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO0s1) * Vector512.Max(cell0s1, Vector512<float>.Zero), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector512<float> cell0s2 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s2), Vector512.LoadUnsafe(ref c, (nuint)(2 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s2) * Vector512.Max(accG0s2, Vector512<float>.Zero));
+                Vector512.StoreUnsafe(cell0s2, ref c, (nuint)(2 * Padded + first * Lanes));
+                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO0s2) * Vector512.Max(cell0s2, Vector512<float>.Zero), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector512<float> cell0s3 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s3), Vector512.LoadUnsafe(ref c, (nuint)(3 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s3) * Vector512.Max(accG0s3, Vector512<float>.Zero));
+                Vector512.StoreUnsafe(cell0s3, ref c, (nuint)(3 * Padded + first * Lanes));
+                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO0s3) * Vector512.Max(cell0s3, Vector512<float>.Zero), ref hNext, (nuint)(3 * Padded + first * Lanes));
+            }
+        }
+
+        // One timestep of lstm for 4 sequences at once with 8-float vectors (Keras LSTMCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
+        // 3 block(s) of 8, 1 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LstmCellBatchX8(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
+        {
+            const int Inputs = 1;
+            const int Units = 20;
+            const int Lanes = 8;
+            const int Gates = 4;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 8 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 3 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 32; // state floats per sequence
+            const int XStride = 3; // input floats per sequence
+            for (int q = 0; q < 4; q += 2)
+            {
+                ref float xq = ref Unsafe.Add(ref x, q * XStride);
+                ref float hPrevq = ref Unsafe.Add(ref hPrev, q * Padded);
+                ref float hNextq = ref Unsafe.Add(ref hNext, q * Padded);
+                ref float cq = ref Unsafe.Add(ref c, q * Padded);
+                for (int i = 0; i < 3; i++)
+                {
+                    int first = (reverse ? 2 - i : i) * 1; // first block of this group
+                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                    // z = x·W + h·U + b for the gate blocks i, f, c, o
+                    Vector256<float> accI0s0 = Vector256.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector256<float> accF0s0 = Vector256.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector256<float> accG0s0 = Vector256.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector256<float> accO0s0 = Vector256.LoadUnsafe(ref bias0, 3 * Lanes);
+                    Vector256<float> accI0s1 = Vector256.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector256<float> accF0s1 = Vector256.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector256<float> accG0s1 = Vector256.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector256<float> accO0s1 = Vector256.LoadUnsafe(ref bias0, 3 * Lanes);
+                    for (int k = 0; k < 1; k += 1)
+                    {
+                        Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref xq, k));
+                        Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref xq, 1 * XStride + k));
+                        Vector256<float> w0I = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
+                        accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
+                        Vector256<float> w0F = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
+                        accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
+                        Vector256<float> w0G = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
+                        accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
+                        Vector256<float> w0O = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                        accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
+                        accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
+                    }
+                    for (int k = 0; k < 20; k += 1)
+                    {
+                        Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref hPrevq, k));
+                        Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
+                        Vector256<float> w0I = Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes));
+                        accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
+                        accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
+                        Vector256<float> w0F = Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes));
+                        accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
+                        accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
+                        Vector256<float> w0G = Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes));
+                        accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
+                        accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
+                        Vector256<float> w0O = Vector256.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes));
+                        accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
+                        accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
+                    }
+                    // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
+                    Vector256<float> cell0s0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s0), Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0s0) * Vector256.Max(accG0s0, Vector256<float>.Zero));
+                    Vector256.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
+                    Vector256.StoreUnsafe(VectorMath.Sigmoid(accO0s0) * Vector256.Max(cell0s0, Vector256<float>.Zero), ref hNextq, (nuint)(first * Lanes));
+                    Vector256<float> cell0s1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s1), Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s1) * Vector256.Max(accG0s1, Vector256<float>.Zero));
+                    Vector256.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
+                    Vector256.StoreUnsafe(VectorMath.Sigmoid(accO0s1) * Vector256.Max(cell0s1, Vector256<float>.Zero), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                }
+            }
+        }
+
+        // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
+        // 5 block(s) of 4, 1 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void LstmCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
+        {
+            const int Inputs = 1;
+            const int Units = 20;
+            const int Lanes = 4;
+            const int Gates = 4;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 5 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 32; // state floats per sequence
+            const int XStride = 3; // input floats per sequence
+            for (int q = 0; q < 4; q += 2)
+            {
+                ref float xq = ref Unsafe.Add(ref x, q * XStride);
+                ref float hPrevq = ref Unsafe.Add(ref hPrev, q * Padded);
+                ref float hNextq = ref Unsafe.Add(ref hNext, q * Padded);
+                ref float cq = ref Unsafe.Add(ref c, q * Padded);
+                for (int i = 0; i < 5; i++)
+                {
+                    int first = (reverse ? 4 - i : i) * 1; // first block of this group
+                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                    // z = x·W + h·U + b for the gate blocks i, f, c, o
+                    Vector128<float> accI0s0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector128<float> accF0s0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accG0s0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector128<float> accO0s0 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
+                    Vector128<float> accI0s1 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector128<float> accF0s1 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accG0s1 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector128<float> accO0s1 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
+                    for (int k = 0; k < 1; k += 1)
+                    {
+                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref xq, k));
+                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref xq, 1 * XStride + k));
+                        Vector128<float> w0I = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
+                        accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
+                        Vector128<float> w0F = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
+                        accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
+                        Vector128<float> w0G = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
+                        accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
+                        Vector128<float> w0O = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                        accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
+                        accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
+                    }
+                    for (int k = 0; k < 20; k += 1)
+                    {
+                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrevq, k));
+                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
+                        Vector128<float> w0I = Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes));
+                        accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
+                        accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
+                        Vector128<float> w0F = Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes));
+                        accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
+                        accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
+                        Vector128<float> w0G = Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes));
+                        accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
+                        accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
+                        Vector128<float> w0O = Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes));
+                        accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
+                        accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
+                    }
+                    // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
+                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0s0) * Vector128.Max(accG0s0, Vector128<float>.Zero));
+                    Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
+                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0s0) * Vector128.Max(cell0s0, Vector128<float>.Zero), ref hNextq, (nuint)(first * Lanes));
+                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s1), Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s1) * Vector128.Max(accG0s1, Vector128<float>.Zero));
+                    Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
+                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0s1) * Vector128.Max(cell0s1, Vector128<float>.Zero), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                }
+            }
+        }
     }
 }

@@ -525,62 +525,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 4,
-        // 1 block(s) at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnCellX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 2;
-            const int Units = 2;
-            const int Lanes = 4;
-            const int Gates = 1;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // z = x·W + b + h·U
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0_3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accZ0);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                    accZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accZ0_1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 0));
-                    accZ0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> t = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1));
-                    accZ0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(t, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0_1);
-                }
-                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
-                // h = relu(z)
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(accZ0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref hNext, (nuint)(first * Lanes));
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -650,107 +603,15 @@ namespace Demo
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
             }
             else
             {
-                SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
-        // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
-        // 1 block(s) of 4, 1 at a time.
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void SimpleRnnCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
-        {
-            const int Inputs = 2;
-            const int Units = 2;
-            const int Lanes = 4;
-            const int Gates = 1;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 16; // state floats per sequence
-            const int XStride = 6; // input floats per sequence
-            {
-                const int first = 0; // one group holds every block
-                ref float block0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, (first) * BlockStride);
-                ref float bias0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // z = x·W + b + h·U
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s0_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s1_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s2_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bias0);
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> accZ0s3_2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 1 * XStride + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 2 * XStride + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 3 * XStride + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes));
-                    accZ0s0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ts0 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 1 * Padded + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 2 * Padded + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> ts3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, 3 * Padded + 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> w0Z_1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
-                }
-                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
-                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
-                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
-                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
-                // h = relu(z)
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(accZ0s0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(accZ0s1, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(accZ0s2, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(accZ0s3, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref hNext, (nuint)(3 * Padded + first * Lanes));
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -771,5 +632,155 @@ namespace Demo
             return scratch;
         }
 
+    }
+}
+
+namespace RnnGen.Generated
+{
+    using System.Runtime.CompilerServices;
+    using System.Runtime.Intrinsics;
+    using RnnGen.Kernels;
+
+    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    file static class ModelKernels
+    {
+        // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 4,
+        // 1 block(s) at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SimpleRnnCellX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 2;
+            const int Units = 2;
+            const int Lanes = 4;
+            const int Gates = 1;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // z = x·W + b + h·U
+                Vector128<float> accZ0 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ0_1 = Vector128<float>.Zero;
+                Vector128<float> accZ0_2 = Vector128<float>.Zero;
+                Vector128<float> accZ0_3 = Vector128<float>.Zero;
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 0));
+                    accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accZ0);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 1));
+                    accZ0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accZ0_1);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    accZ0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0_1);
+                }
+                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
+                // h = relu(z)
+                Vector128.StoreUnsafe(Vector128.Max(accZ0, Vector128<float>.Zero), ref hNext, (nuint)(first * Lanes));
+            }
+        }
+
+        // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
+        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
+        // 1 block(s) of 4, 1 at a time.
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void SimpleRnnCellBatchX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 2;
+            const int Units = 2;
+            const int Lanes = 4;
+            const int Gates = 1;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 1 * RowStride;
+            const int Padded = 16; // state floats per sequence
+            const int XStride = 6; // input floats per sequence
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // z = x·W + b + h·U
+                Vector128<float> accZ0s0 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ0s0_1 = Vector128<float>.Zero;
+                Vector128<float> accZ0s0_2 = Vector128<float>.Zero;
+                Vector128<float> accZ0s1 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ0s1_1 = Vector128<float>.Zero;
+                Vector128<float> accZ0s1_2 = Vector128<float>.Zero;
+                Vector128<float> accZ0s2 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ0s2_1 = Vector128<float>.Zero;
+                Vector128<float> accZ0s2_2 = Vector128<float>.Zero;
+                Vector128<float> accZ0s3 = Vector128.LoadUnsafe(ref bias0);
+                Vector128<float> accZ0s3_1 = Vector128<float>.Zero;
+                Vector128<float> accZ0s3_2 = Vector128<float>.Zero;
+                {
+                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref x, 0));
+                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + 0));
+                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + 0));
+                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + 0));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref x, 1));
+                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + 1));
+                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + 1));
+                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + 1));
+                    Vector128<float> w0Z_1 = Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                {
+                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 0));
+                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 0));
+                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 0));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                {
+                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 1));
+                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 1));
+                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 1));
+                    Vector128<float> w0Z_1 = Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                }
+                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
+                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
+                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
+                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
+                // h = relu(z)
+                Vector128.StoreUnsafe(Vector128.Max(accZ0s0, Vector128<float>.Zero), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(Vector128.Max(accZ0s1, Vector128<float>.Zero), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(Vector128.Max(accZ0s2, Vector128<float>.Zero), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(Vector128.Max(accZ0s3, Vector128<float>.Zero), ref hNext, (nuint)(3 * Padded + first * Lanes));
+            }
+        }
     }
 }

@@ -103,7 +103,7 @@ internal sealed partial class ModelEmitter
             }
 
             WriteTierDispatch(layer, (tier, lanes) =>
-                $"{layer.Pascal}RowX{Int(lanes)}(ref input, ref {MemoryMarshal}.GetReference({destination}), ref {Unsafe}.Add(ref weights, {PackedOffsetName(direction, tier)}));");
+                $"{Kernels}.{layer.Pascal}RowX{Int(lanes)}(ref input, ref {MemoryMarshal}.GetReference({destination}), ref {Unsafe}.Add(ref weights, {PackedOffsetName(direction, tier)}));");
             if (!layer.DenseUsesRows)
             {
                 _writer.Line($"padded.Slice(0, {Int(s.Units)}).CopyTo(y);");

@@ -478,7 +478,7 @@ internal sealed partial class ModelEmitter
             _writer.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
             string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => "ref " + b.Variable)));
             WriteTierDispatch(layer, (tier, lanes) =>
-                $"{KernelName(layer, lanes, pass.Sequences)}({common}, ref {Unsafe}.Add(ref weights, packedOffset{Tiers[tier].Bits}), reverse);");
+                $"{Kernels}.{KernelName(layer, lanes, pass.Sequences)}({common}, ref {Unsafe}.Add(ref weights, packedOffset{Tiers[tier].Bits}), reverse);");
         }
 
         _writer.Line();

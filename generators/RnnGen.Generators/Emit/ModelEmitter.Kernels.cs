@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Model;
 using RnnGen.Shared;
 using static RnnGen.Generators.Emit.ModelLayout;
@@ -17,7 +18,49 @@ internal sealed partial class ModelEmitter
 {
     private const string MethodImplHot = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
     private const string MethodImplInline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
-    private const string VectorMath = "global::RnnGen.Kernels.VectorMath";
+
+    /// <summary>
+    /// The kernels go to a class of their own (<see cref="KernelClassName"/>), file-local in the library's namespace
+    /// <c>RnnGen.Generated</c>, where <c>using</c> directives name the types they use: no type the user declares can
+    /// capture those names there, as dotnet/runtime's Regex generator does for its code. The model class, in the
+    /// user's namespace, keeps <c>global::</c> names and calls the kernels through <see cref="Kernels"/>.
+    /// </summary>
+    private readonly SourceWriter _kernels = CreateKernelWriter();
+
+    private const string KernelNamespace = "RnnGen.Generated";
+
+    private const string KernelMethodImpl = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
+
+    private string KernelClassName => _spec.ClassName + "Kernels";
+
+    /// <summary>The kernel class as the model class names it.</summary>
+    private string Kernels => $"global::{KernelNamespace}.{KernelClassName}";
+
+    private static SourceWriter CreateKernelWriter()
+    {
+        var writer = new SourceWriter();
+        writer.Indent(); // the namespace
+        writer.Indent(); // the class
+        return writer;
+    }
+
+    /// <summary>Writes the kernel class after the model class, in its own namespace with its own usings.</summary>
+    private void WriteKernelClass()
+    {
+        _writer.Line();
+        _writer.Line($"namespace {KernelNamespace}");
+        _writer.OpenBrace();
+        _writer.Line("using System.Runtime.CompilerServices;");
+        _writer.Line("using System.Runtime.Intrinsics;");
+        _writer.Line("using RnnGen.Kernels;");
+        _writer.Line();
+        _writer.Line($"/// <summary>The SIMD kernels of {DisplayName}: one timestep of a layer, for one vector width, every size a constant.</summary>");
+        _writer.Line($"file static class {KernelClassName}");
+        _writer.OpenBrace();
+        _writer.Raw(_kernels.ToString().TrimEnd('\n') + "\n");
+        _writer.CloseBrace();
+        _writer.CloseBrace();
+    }
 
     private static readonly string[] s_lstmGates = { "I", "F", "G", "O" };
 
@@ -110,38 +153,38 @@ internal sealed partial class ModelEmitter
         var tiling = new Tiling(blocks, gates, registers, lanes, sequences);
         if (sequences == 1)
         {
-            _writer.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
-            _writer.Line($"// {Int(tiling.Group)} block(s) at a time.");
+            _kernels.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
+            _kernels.Line($"// {Int(tiling.Group)} block(s) at a time.");
         }
         else
         {
-            _writer.Line($"// One timestep of {s.Name} for {Int(sequences)} sequences at once with {Int(lanes)}-float vectors (Keras {cell}.call): the");
-            _writer.Line($"// recurrent product becomes a matrix product, each weight vector loaded once for {Int(tiling.Sequences)} sequences; units in");
-            _writer.Line($"// {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.Group)} at a time.");
+            _kernels.Line($"// One timestep of {s.Name} for {Int(sequences)} sequences at once with {Int(lanes)}-float vectors (Keras {cell}.call): the");
+            _kernels.Line($"// recurrent product becomes a matrix product, each weight vector loaded once for {Int(tiling.Sequences)} sequences; units in");
+            _kernels.Line($"// {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.Group)} at a time.");
         }
 
-        _writer.Line("// Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.");
-        _writer.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
-        _writer.Line("// weights the previous one left in the L1 cache.");
-        _writer.Line(MethodImplHot);
-        using (_writer.Braces($"private static void {KernelName(layer, lanes, sequences)}({string.Join(", ", parameters)})"))
+        _kernels.Line("// Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.");
+        _kernels.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
+        _kernels.Line("// weights the previous one left in the L1 cache.");
+        _kernels.Line(KernelMethodImpl);
+        using (_kernels.Braces($"internal static void {KernelName(layer, lanes, sequences)}({string.Join(", ", parameters)})"))
         {
-            _writer.Line($"const int Inputs = {Int(s.InputWidth)};");
-            _writer.Line($"const int Units = {Int(s.Units)};");
-            _writer.Line($"const int Lanes = {Int(lanes)};");
-            _writer.Line($"const int Gates = {Int(gates)};");
-            _writer.Line($"const int RowStride = Gates * Lanes; // one input row of a block: every gate's {Int(lanes)} columns");
-            _writer.Line("const int BlockStride = (Inputs + Units) * RowStride;");
-            _writer.Line($"const int BiasStart = {Int(blocks)} * BlockStride;");
-            _writer.Line($"const int BiasStride = {Int(biasRows)} * RowStride;");
+            _kernels.Line($"const int Inputs = {Int(s.InputWidth)};");
+            _kernels.Line($"const int Units = {Int(s.Units)};");
+            _kernels.Line($"const int Lanes = {Int(lanes)};");
+            _kernels.Line($"const int Gates = {Int(gates)};");
+            _kernels.Line($"const int RowStride = Gates * Lanes; // one input row of a block: every gate's {Int(lanes)} columns");
+            _kernels.Line("const int BlockStride = (Inputs + Units) * RowStride;");
+            _kernels.Line($"const int BiasStart = {Int(blocks)} * BlockStride;");
+            _kernels.Line($"const int BiasStride = {Int(biasRows)} * RowStride;");
             if (tiling.Batched || s.Kind == LayerKind.Gru && !s.ResetAfter)
             {
-                _writer.Line($"const int Padded = {Int(PaddedUnits(s.Units))}; // state floats per sequence");
+                _kernels.Line($"const int Padded = {Int(PaddedUnits(s.Units))}; // state floats per sequence");
             }
 
             if (tiling.Batched)
             {
-                _writer.Line($"const int XStride = {Int(layer.BatchInputStride(_spec.Timesteps))}; // input floats per sequence");
+                _kernels.Line($"const int XStride = {Int(layer.BatchInputStride(_spec.Timesteps))}; // input floats per sequence");
             }
 
             void Body()
@@ -172,13 +215,13 @@ internal sealed partial class ModelEmitter
             if (tiling.SequenceGroups > 1)
             {
                 // Fewer registers than the chunk needs: the chunk goes through in groups of sequences.
-                using (_writer.Braces($"for (int q = 0; q < {Int(sequences)}; q += {Int(tiling.Sequences)})"))
+                using (_kernels.Braces($"for (int q = 0; q < {Int(sequences)}; q += {Int(tiling.Sequences)})"))
                 {
-                    _writer.Line($"ref float x{SequenceGroupSuffix} = ref {Unsafe}.Add(ref x, q * XStride);");
+                    _kernels.Line($"ref float x{SequenceGroupSuffix} = ref Unsafe.Add(ref x, q * XStride);");
                     foreach (CellBuffer buffer in layer.CellBuffers)
                     {
                         string name = KernelParameter(buffer);
-                        _writer.Line($"ref float {name}{SequenceGroupSuffix} = ref {Unsafe}.Add(ref {name}, q * {BufferLength(buffer)});");
+                        _kernels.Line($"ref float {name}{SequenceGroupSuffix} = ref Unsafe.Add(ref {name}, q * {BufferLength(buffer)});");
                     }
 
                     Body();
@@ -190,7 +233,7 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        _writer.Line();
+        _kernels.Line();
     }
 
     /// <summary>The suffix of the refs rebased to a group of sequences (xq, hPrevq, ...) in a loop over the groups.</summary>
@@ -207,16 +250,16 @@ internal sealed partial class ModelEmitter
             for (int j = 0; j < tiling.Group; j++)
             {
                 string index = j == 0 ? "first" : $"first + {Int(j)}";
-                _writer.Line($"ref float block{Int(j)} = ref {Unsafe}.Add(ref weights, ({index}) * BlockStride);");
-                _writer.Line($"ref float bias{Int(j)} = ref {Unsafe}.Add(ref weights, BiasStart + ({index}) * BiasStride);");
+                _kernels.Line($"ref float block{Int(j)} = ref Unsafe.Add(ref weights, ({index}) * BlockStride);");
+                _kernels.Line($"ref float bias{Int(j)} = ref Unsafe.Add(ref weights, BiasStart + ({index}) * BiasStride);");
             }
         }
 
         if (tiling.Groups == 1)
         {
-            using (_writer.Braces(string.Empty))
+            using (_kernels.Braces(string.Empty))
             {
-                _writer.Line("const int first = 0; // one group holds every block");
+                _kernels.Line("const int first = 0; // one group holds every block");
                 References();
                 body();
             }
@@ -224,9 +267,9 @@ internal sealed partial class ModelEmitter
             return;
         }
 
-        using (_writer.Braces($"for (int i = 0; i < {Int(tiling.Groups)}; i++)"))
+        using (_kernels.Braces($"for (int i = 0; i < {Int(tiling.Groups)}; i++)"))
         {
-            _writer.Line(reversible
+            _kernels.Line(reversible
                 ? $"int first = (reverse ? {Int(tiling.Groups - 1)} - i : i) * {Int(tiling.Group)}; // first block of this group"
                 : $"int first = i * {Int(tiling.Group)}; // first block of this group");
             References();
@@ -248,16 +291,16 @@ internal sealed partial class ModelEmitter
     private void WriteSimpleRnnGroup(LayerSpec s, string vector, Tiling tiling)
     {
         string[] z = { "Z" };
-        _writer.Line("// z = x·W + b + h·U");
+        _kernels.Line("// z = x·W + b + h·U");
         DeclareAccumulators(vector, z, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)})");
         WriteInputAndStateProducts(s, vector, z, z, new[] { 0 }, tiling, LanesOf(vector));
         CombineAccumulators(z, tiling);
-        _writer.Line($"// h = {s.Activation}(z)");
+        _kernels.Line($"// h = {s.Activation}(z)");
         for (int r = 0; r < tiling.Sequences; r++)
         {
             for (int j = 0; j < tiling.Group; j++)
             {
-                _writer.Line($"{vector}.StoreUnsafe({Activation(s.Activation, vector, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
+                _kernels.Line($"{vector}.StoreUnsafe({Activation(s.Activation, vector, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
@@ -265,19 +308,19 @@ internal sealed partial class ModelEmitter
     private void WriteLstmGroup(LayerSpec s, string vector, Tiling tiling)
     {
         string ra = s.RecurrentActivation!, act = s.Activation;
-        _writer.Line("// z = x·W + h·U + b for the gate blocks i, f, c, o");
+        _kernels.Line("// z = x·W + h·U + b for the gate blocks i, f, c, o");
         DeclareAccumulators(vector, s_lstmGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
         WriteInputAndStateProducts(s, vector, s_lstmGates, s_lstmGates, new[] { 0, 1, 2, 3 }, tiling, LanesOf(vector));
         CombineAccumulators(s_lstmGates, tiling);
-        _writer.Line($"// i = {ra}(z_i), f = {ra}(z_f), o = {ra}(z_o); c = f*c + i*{act}(z_c); h = o*{act}(c)");
+        _kernels.Line($"// i = {ra}(z_i), f = {ra}(z_f), o = {ra}(z_o); c = f*c + i*{act}(z_c); h = o*{act}(c)");
         for (int r = 0; r < tiling.Sequences; r++)
         {
             for (int j = 0; j < tiling.Group; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
-                _writer.Line($"{vector}<float> cell{b} = {VectorMath}.MultiplyAdd({Activation(ra, vector, $"accF{b}")}, {vector}.LoadUnsafe(ref {tiling.Ref("c")}, {At(j, r)}), {Activation(ra, vector, $"accI{b}")} * {Activation(act, vector, $"accG{b}")});");
-                _writer.Line($"{vector}.StoreUnsafe(cell{b}, ref {tiling.Ref("c")}, {At(j, r)});");
-                _writer.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accO{b}")} * {Activation(act, vector, $"cell{b}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
+                _kernels.Line($"{vector}<float> cell{b} = VectorMath.MultiplyAdd({Activation(ra, vector, $"accF{b}")}, {vector}.LoadUnsafe(ref {tiling.Ref("c")}, {At(j, r)}), {Activation(ra, vector, $"accI{b}")} * {Activation(act, vector, $"accG{b}")});");
+                _kernels.Line($"{vector}.StoreUnsafe(cell{b}, ref {tiling.Ref("c")}, {At(j, r)});");
+                _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accO{b}")} * {Activation(act, vector, $"cell{b}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
@@ -285,22 +328,22 @@ internal sealed partial class ModelEmitter
     private void WriteGruResetAfterGroup(LayerSpec s, string vector, Tiling tiling)
     {
         string ra = s.RecurrentActivation!, act = s.Activation;
-        _writer.Line("// reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h");
+        _kernels.Line("// reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h");
         string[] xGates = { "XZ", "XR", "XH" }, hGates = { "HZ", "HR", "HH" };
         DeclareAccumulators(vector, xGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
         DeclareAccumulators(vector, hGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, RowStride + {Int(g)} * Lanes)");
         WriteInputAndStateProducts(s, vector, xGates, hGates, new[] { 0, 1, 2 }, tiling, LanesOf(vector));
         CombineAccumulators(xGates, tiling);
         CombineAccumulators(hGates, tiling);
-        _writer.Line($"// z = {ra}(x_z + h_z), r = {ra}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
+        _kernels.Line($"// z = {ra}(x_z + h_z), r = {ra}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
         for (int r = 0; r < tiling.Sequences; r++)
         {
             for (int j = 0; j < tiling.Group; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
-                _writer.Line($"{vector}<float> z{b} = {Activation(ra, vector, $"accXZ{b} + accHZ{b}")};");
-                _writer.Line($"{vector}<float> candidate{b} = {Activation(act, vector, $"{VectorMath}.MultiplyAdd({Activation(ra, vector, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
-                _writer.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {tiling.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * candidate{b}, ref {tiling.Ref("hNext")}, {At(j, r)});");
+                _kernels.Line($"{vector}<float> z{b} = {Activation(ra, vector, $"accXZ{b} + accHZ{b}")};");
+                _kernels.Line($"{vector}<float> candidate{b} = {Activation(act, vector, $"VectorMath.MultiplyAdd({Activation(ra, vector, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
+                _kernels.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {tiling.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * candidate{b}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
@@ -314,8 +357,8 @@ internal sealed partial class ModelEmitter
         string ra = s.RecurrentActivation!, act = s.Activation;
         var first = new Tiling(blocks, 3, 5, lanes, sequences);
         var second = new Tiling(blocks, 1, 1, lanes, first.Sequences) { InSequenceGroups = first.InSequenceGroups };
-        _writer.Line("// The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.");
-        _writer.Line("// Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).");
+        _kernels.Line("// The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.");
+        _kernels.Line("// Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).");
         WriteGroupLoop(first, () =>
         {
             string[] xGates = { "XZ", "XR", "XH" }, hGates = { "HZ", "HR" };
@@ -325,22 +368,22 @@ internal sealed partial class ModelEmitter
             WriteProducts(vector, hGates, new[] { 0, 1 }, first, "hPrev", "Padded", s.InputWidth, s.Units);
             CombineAccumulators(xGates, first);
             CombineAccumulators(hGates, first);
-            _writer.Line($"// z = {ra}(x_z + h·U_z), r = {ra}(x_r + h·U_r)");
+            _kernels.Line($"// z = {ra}(x_z + h·U_z), r = {ra}(x_r + h·U_r)");
             for (int r = 0; r < first.Sequences; r++)
             {
                 for (int j = 0; j < first.Group; j++)
                 {
                     string b = Int(j) + Suffix(first, r);
-                    _writer.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXZ{b} + accHZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});");
-                    _writer.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXR{b} + accHR{b}")} * {vector}.LoadUnsafe(ref {first.Ref("hPrev")}, {At(j, r)}), ref {first.Ref("gates")}, Padded + {At(j, r, "3 * Padded")});");
-                    _writer.Line($"{vector}.StoreUnsafe(accXH{b}, ref {first.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});");
+                    _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXZ{b} + accHZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});");
+                    _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXR{b} + accHR{b}")} * {vector}.LoadUnsafe(ref {first.Ref("hPrev")}, {At(j, r)}), ref {first.Ref("gates")}, Padded + {At(j, r, "3 * Padded")});");
+                    _kernels.Line($"{vector}.StoreUnsafe(accXH{b}, ref {first.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});");
                 }
             }
         }, reversible: false);
 
-        _writer.Line();
-        _writer.Line($"// Pass 2: hh = {act}(x_h + (r*h)·U_h); h = z*h + (1-z)*hh");
-        _writer.Line($"ref float {second.Ref("resetState")} = ref {Unsafe}.Add(ref {second.Ref("gates")}, Padded);");
+        _kernels.Line();
+        _kernels.Line($"// Pass 2: hh = {act}(x_h + (r*h)·U_h); h = z*h + (1-z)*hh");
+        _kernels.Line($"ref float {second.Ref("resetState")} = ref Unsafe.Add(ref {second.Ref("gates")}, Padded);");
         WriteGroupLoop(second, () =>
         {
             DeclareAccumulators(vector, new[] { "C" }, second, (j, g) => $"{vector}.LoadUnsafe(ref {second.Ref("gates")}, 2 * Padded + {At(j)})", (j, r) => $"{vector}.LoadUnsafe(ref {second.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")})");
@@ -351,12 +394,12 @@ internal sealed partial class ModelEmitter
                 for (int j = 0; j < second.Group; j++)
                 {
                     string b = Int(j) + Suffix(second, r);
-                    _writer.Line($"{vector}<float> z{b} = {vector}.LoadUnsafe(ref {second.Ref("gates")}, {At(j, r, "3 * Padded")});");
-                    _writer.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {second.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * {Activation(act, vector, $"accC{b}")}, ref {second.Ref("hNext")}, {At(j, r)});");
+                    _kernels.Line($"{vector}<float> z{b} = {vector}.LoadUnsafe(ref {second.Ref("gates")}, {At(j, r, "3 * Padded")});");
+                    _kernels.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {second.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * {Activation(act, vector, $"accC{b}")}, ref {second.Ref("hNext")}, {At(j, r)});");
                 }
             }
         }, reversible: false);
-        _writer.Line("_ = reverse; // the two passes keep block order: the second reads every block's r*h");
+        _kernels.Line("_ = reverse; // the two passes keep block order: the second reads every block's r*h");
     }
 
     // Accumulators acc{gate}{block}[s{sequence}][_{partial}]; the first partial starts from `first` (the bias, or what
@@ -372,7 +415,7 @@ internal sealed partial class ModelEmitter
                     for (int p = 0; p < tiling.Partials; p++)
                     {
                         string start = p > 0 ? vector + "<float>.Zero" : firstOfSequence is not null && r > 0 ? firstOfSequence(j, r) : first(j, g);
-                        _writer.Line($"{vector}<float> acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(p == 0 ? string.Empty : "_" + Int(p))} = {start};");
+                        _kernels.Line($"{vector}<float> acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(p == 0 ? string.Empty : "_" + Int(p))} = {start};");
                     }
                 }
             }
@@ -390,15 +433,15 @@ internal sealed partial class ModelEmitter
                     string a = $"acc{name}{Int(j)}{Suffix(tiling, r)}";
                     if (tiling.Partials == 4)
                     {
-                        _writer.Line($"{a} = ({a} + {a}_1) + ({a}_2 + {a}_3);");
+                        _kernels.Line($"{a} = ({a} + {a}_1) + ({a}_2 + {a}_3);");
                     }
                     else if (tiling.Partials == 3)
                     {
-                        _writer.Line($"{a} = ({a} + {a}_1) + {a}_2;");
+                        _kernels.Line($"{a} = ({a} + {a}_1) + {a}_2;");
                     }
                     else if (tiling.Partials == 2)
                     {
-                        _writer.Line($"{a} += {a}_1;");
+                        _kernels.Line($"{a} += {a}_1;");
                     }
                 }
             }
@@ -419,7 +462,7 @@ internal sealed partial class ModelEmitter
         int whole = count / sums * sums;
         string Row(string k) => rowStart == 0 ? (k == "k" ? "k * RowStride" : $"({k}) * RowStride") : $"({Int(rowStart)} + {k}) * RowStride";
         string Broadcast(int r, string k) =>
-            $"{vector}.Create({Unsafe}.Add(ref {tiling.Ref(source)}, {(r == 0 ? string.Empty : $"{Int(r)} * {sourceStride} + ")}{k}))";
+            $"{vector}.Create(Unsafe.Add(ref {tiling.Ref(source)}, {(r == 0 ? string.Empty : $"{Int(r)} * {sourceStride} + ")}{k}))";
 
         void Products(int partial, string broadcastPrefix, string rowOffset)
         {
@@ -431,14 +474,14 @@ internal sealed partial class ModelEmitter
                     if (tiling.Sequences > 1)
                     {
                         string name = $"w{Int(j)}{names[g]}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
-                        _writer.Line($"{vector}<float> {name} = {weight};");
+                        _kernels.Line($"{vector}<float> {name} = {weight};");
                         weight = name;
                     }
 
                     for (int r = 0; r < tiling.Sequences; r++)
                     {
                         string accumulator = $"acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
-                        _writer.Line($"{accumulator} = {VectorMath}.MultiplyAdd({broadcastPrefix}{Suffix(tiling, r)}, {weight}, {accumulator});");
+                        _kernels.Line($"{accumulator} = VectorMath.MultiplyAdd({broadcastPrefix}{Suffix(tiling, r)}, {weight}, {accumulator});");
                     }
                 }
             }
@@ -446,11 +489,11 @@ internal sealed partial class ModelEmitter
 
         void Tail(int k)
         {
-            using (_writer.Braces(string.Empty))
+            using (_kernels.Braces(string.Empty))
             {
                 for (int r = 0; r < tiling.Sequences; r++)
                 {
-                    _writer.Line($"{vector}<float> t{Suffix(tiling, r)} = {Broadcast(r, Int(k))};");
+                    _kernels.Line($"{vector}<float> t{Suffix(tiling, r)} = {Broadcast(r, Int(k))};");
                 }
 
                 Products(k - whole, "t", $"{Int(rowStart + k)} * RowStride + ");
@@ -470,13 +513,13 @@ internal sealed partial class ModelEmitter
             string loop = backwards
                 ? $"for (int k = {Int(whole - sums)}; k >= 0; k -= {Int(sums)})"
                 : $"for (int k = 0; k < {Int(whole)}; k += {Int(sums)})";
-            using (_writer.Braces(loop))
+            using (_kernels.Braces(loop))
             {
                 for (int p = 0; p < sums; p++)
                 {
                     for (int r = 0; r < tiling.Sequences; r++)
                     {
-                        _writer.Line($"{vector}<float> s{Int(p)}{Suffix(tiling, r)} = {Broadcast(r, p == 0 ? "k" : $"k + {Int(p)}")};");
+                        _kernels.Line($"{vector}<float> s{Int(p)}{Suffix(tiling, r)} = {Broadcast(r, p == 0 ? "k" : $"k + {Int(p)}")};");
                     }
                 }
 
@@ -510,13 +553,13 @@ internal sealed partial class ModelEmitter
             return;
         }
 
-        using (_writer.Braces("if (reverse)"))
+        using (_kernels.Braces("if (reverse)"))
         {
             WriteProducts(vector, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units, backwards: true);
             WriteProducts(vector, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth, backwards: true);
         }
 
-        using (_writer.Braces("else"))
+        using (_kernels.Braces("else"))
         {
             WriteProducts(vector, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
             WriteProducts(vector, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
@@ -536,11 +579,11 @@ internal sealed partial class ModelEmitter
             case "linear":
                 return operand.Contains(' ') ? $"({operand})" : operand;
             case "tanh":
-                return $"{VectorMath}.Tanh({operand})";
+                return $"VectorMath.Tanh({operand})";
             case "sigmoid":
-                return $"{VectorMath}.Sigmoid({operand})";
+                return $"VectorMath.Sigmoid({operand})";
             case "exponential":
-                return $"{VectorMath}.Exp({operand})";
+                return $"VectorMath.Exp({operand})";
             case "relu":
                 return $"{vector}.Max({operand}, {floatVector}.Zero)";
             case "relu6":
@@ -551,7 +594,7 @@ internal sealed partial class ModelEmitter
                 // keras 3: relu6(x + 3) / 6
                 return $"{vector}.Min({vector}.Max(({operand} + {c(3)}) / {c(6)}, {floatVector}.Zero), {floatVector}.One)";
             case "hard_sigmoid_keras2":
-                return $"{vector}.Min({vector}.Max({VectorMath}.MultiplyAdd({operand}, {c(0.2f)}, {c(0.5f)}), {floatVector}.Zero), {floatVector}.One)";
+                return $"{vector}.Min({vector}.Max(VectorMath.MultiplyAdd({operand}, {c(0.2f)}, {c(0.5f)}), {floatVector}.Zero), {floatVector}.One)";
         }
 
         // The rest use their operand more than once, so they go through a local function of the model class.
@@ -587,18 +630,18 @@ internal sealed partial class ModelEmitter
             string c(float value) => $"{vector}.Create({Float(value)})";
             string body = activation switch
             {
-                "elu" or "celu" => $"{vector}.ConditionalSelect({vector}.GreaterThan(x, {floatVector}.Zero), x, {VectorMath}.Exp(x) - {floatVector}.One)",
-                "selu" => $"{c(1.05070098735548049342f)} * {vector}.ConditionalSelect({vector}.GreaterThan(x, {floatVector}.Zero), x, {c(1.67326324235437728481f)} * ({VectorMath}.Exp(x) - {floatVector}.One))",
+                "elu" or "celu" => $"{vector}.ConditionalSelect({vector}.GreaterThan(x, {floatVector}.Zero), x, VectorMath.Exp(x) - {floatVector}.One)",
+                "selu" => $"{c(1.05070098735548049342f)} * {vector}.ConditionalSelect({vector}.GreaterThan(x, {floatVector}.Zero), x, {c(1.67326324235437728481f)} * (VectorMath.Exp(x) - {floatVector}.One))",
                 "softsign" => $"x / ({vector}.Abs(x) + {floatVector}.One)",
-                "silu" => $"x * {VectorMath}.Sigmoid(x)",
+                "silu" => $"x * VectorMath.Sigmoid(x)",
                 "hard_silu" => $"x * {vector}.Min({vector}.Max((x + {c(3)}) / {c(6)}, {floatVector}.Zero), {floatVector}.One)",
                 "leaky_relu" => $"{vector}.ConditionalSelect({vector}.GreaterThanOrEqual(x, {floatVector}.Zero), x, x * {c(0.2f)})",
                 // Not vectorized: rare in recurrent layers, computed lane by lane with the scalar Keras formula.
-                _ => $"{VectorMath}.Map(x, global::RnnGen.Activations.{ActivationCatalog.MemberName(activation)})",
+                _ => $"VectorMath.Map(x, Activations.{ActivationCatalog.MemberName(activation)})",
             };
-            _writer.Line(MethodImplInline);
-            _writer.Line($"private static {floatVector} {ActivationHelperName(activation, vector)}({floatVector} x) => {body};");
-            _writer.Line();
+            _kernels.Line(MethodImplInline);
+            _kernels.Line($"internal static {floatVector} {ActivationHelperName(activation, vector)}({floatVector} x) => {body};");
+            _kernels.Line();
         }
     }
 
@@ -607,88 +650,88 @@ internal sealed partial class ModelEmitter
     {
         LayerSpec s = layer.Spec;
         string vector = VectorType(lanes);
-        _writer.Line($"// One row of {s.Name} with {Int(lanes)}-float vectors: y = {s.Activation}(x·W + b) (Keras Dense.call).");
-        _writer.Line(MethodImplHot);
-        using (_writer.Braces($"private static void {layer.Pascal}RowX{Int(lanes)}(ref float x, ref float y, ref float weights)"))
+        _kernels.Line($"// One row of {s.Name} with {Int(lanes)}-float vectors: y = {s.Activation}(x·W + b) (Keras Dense.call).");
+        _kernels.Line(KernelMethodImpl);
+        using (_kernels.Braces($"internal static void {layer.Pascal}RowX{Int(lanes)}(ref float x, ref float y, ref float weights)"))
         {
-            _writer.Line($"const int Inputs = {Int(s.InputWidth)};");
+            _kernels.Line($"const int Inputs = {Int(s.InputWidth)};");
             if (layer.DenseUsesRows)
             {
-                _writer.Line($"const int Units = {Int(s.Units)};");
+                _kernels.Line($"const int Units = {Int(s.Units)};");
                 if (s.InputWidth >= 2 * lanes)
                 {
-                    _writer.Line($"const int Lanes = {Int(lanes)};");
+                    _kernels.Line($"const int Lanes = {Int(lanes)};");
                 }
 
                 // Few outputs: a dot product per output, vectors along the inputs, the weights transposed by packing.
                 int whole = s.InputWidth / lanes * lanes;
-                using (_writer.Braces("for (int j = 0; j < Units; j++)"))
+                using (_kernels.Braces("for (int j = 0; j < Units; j++)"))
                 {
-                    _writer.Line($"ref float column = ref {Unsafe}.Add(ref weights, j * Inputs);");
-                    _writer.Line($"float sum = {Unsafe}.Add(ref weights, Units * Inputs + j); // bias");
+                    _kernels.Line($"ref float column = ref Unsafe.Add(ref weights, j * Inputs);");
+                    _kernels.Line($"float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias");
                     if (whole > 0)
                     {
-                        _writer.Line($"{vector}<float> acc0 = {vector}<float>.Zero, acc1 = {vector}<float>.Zero;");
+                        _kernels.Line($"{vector}<float> acc0 = {vector}<float>.Zero, acc1 = {vector}<float>.Zero;");
                         int pairs = whole / (2 * lanes) * (2 * lanes);
                         if (pairs > 0)
                         {
-                            using (_writer.Braces($"for (int k = 0; k < {Int(pairs)}; k += 2 * Lanes)"))
+                            using (_kernels.Braces($"for (int k = 0; k < {Int(pairs)}; k += 2 * Lanes)"))
                             {
-                                _writer.Line($"acc0 = {VectorMath}.MultiplyAdd({vector}.LoadUnsafe(ref x, (nuint)k), {vector}.LoadUnsafe(ref column, (nuint)k), acc0);");
-                                _writer.Line($"acc1 = {VectorMath}.MultiplyAdd({vector}.LoadUnsafe(ref x, (nuint)(k + Lanes)), {vector}.LoadUnsafe(ref column, (nuint)(k + Lanes)), acc1);");
+                                _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.LoadUnsafe(ref x, (nuint)k), {vector}.LoadUnsafe(ref column, (nuint)k), acc0);");
+                                _kernels.Line($"acc1 = VectorMath.MultiplyAdd({vector}.LoadUnsafe(ref x, (nuint)(k + Lanes)), {vector}.LoadUnsafe(ref column, (nuint)(k + Lanes)), acc1);");
                             }
                         }
 
                         if (whole > pairs)
                         {
-                            _writer.Line($"acc0 = {VectorMath}.MultiplyAdd({vector}.LoadUnsafe(ref x, {Int(pairs)}), {vector}.LoadUnsafe(ref column, {Int(pairs)}), acc0);");
+                            _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.LoadUnsafe(ref x, {Int(pairs)}), {vector}.LoadUnsafe(ref column, {Int(pairs)}), acc0);");
                         }
 
-                        _writer.Line($"sum += {vector}.Sum(acc0 + acc1);");
+                        _kernels.Line($"sum += {vector}.Sum(acc0 + acc1);");
                     }
 
                     for (int k = whole; k < s.InputWidth; k++)
                     {
-                        _writer.Line($"sum += {Unsafe}.Add(ref x, {Int(k)}) * {Unsafe}.Add(ref column, {Int(k)});");
+                        _kernels.Line($"sum += Unsafe.Add(ref x, {Int(k)}) * Unsafe.Add(ref column, {Int(k)});");
                     }
 
-                    _writer.Line(s.Activation is "linear" or "softmax"
-                        ? $"{Unsafe}.Add(ref y, j) = sum;"
-                        : $"{Unsafe}.Add(ref y, j) = {Activations}.{ActivationCatalog.MemberName(s.Activation)}(sum);");
+                    _kernels.Line(s.Activation is "linear" or "softmax"
+                        ? $"Unsafe.Add(ref y, j) = sum;"
+                        : $"Unsafe.Add(ref y, j) = {Activations}.{ActivationCatalog.MemberName(s.Activation)}(sum);");
                 }
             }
             else
             {
                 int blocks = RoundUp(s.Units, lanes) / lanes;
                 int sums = 2;
-                _writer.Line($"const int Lanes = {Int(lanes)};");
-                _writer.Line($"const int Padded = {Int(blocks * lanes)};");
-                using (_writer.Braces($"for (int b = 0; b < {Int(blocks)}; b++)"))
+                _kernels.Line($"const int Lanes = {Int(lanes)};");
+                _kernels.Line($"const int Padded = {Int(blocks * lanes)};");
+                using (_kernels.Braces($"for (int b = 0; b < {Int(blocks)}; b++)"))
                 {
-                    _writer.Line($"ref float block = ref {Unsafe}.Add(ref weights, b * Lanes);");
-                    _writer.Line($"{vector}<float> acc0 = {vector}.LoadUnsafe(ref weights, (nuint)(Inputs * Padded + b * Lanes)); // bias");
-                    _writer.Line($"{vector}<float> acc1 = {vector}<float>.Zero;");
+                    _kernels.Line($"ref float block = ref Unsafe.Add(ref weights, b * Lanes);");
+                    _kernels.Line($"{vector}<float> acc0 = {vector}.LoadUnsafe(ref weights, (nuint)(Inputs * Padded + b * Lanes)); // bias");
+                    _kernels.Line($"{vector}<float> acc1 = {vector}<float>.Zero;");
                     int whole = s.InputWidth / sums * sums;
                     if (whole > 0)
                     {
-                        using (_writer.Braces($"for (int k = 0; k < {Int(whole)}; k += 2)"))
+                        using (_kernels.Braces($"for (int k = 0; k < {Int(whole)}; k += 2)"))
                         {
-                            _writer.Line($"acc0 = {VectorMath}.MultiplyAdd({vector}.Create({Unsafe}.Add(ref x, k)), {vector}.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);");
-                            _writer.Line($"acc1 = {VectorMath}.MultiplyAdd({vector}.Create({Unsafe}.Add(ref x, k + 1)), {vector}.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);");
+                            _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.Create(Unsafe.Add(ref x, k)), {vector}.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);");
+                            _kernels.Line($"acc1 = VectorMath.MultiplyAdd({vector}.Create(Unsafe.Add(ref x, k + 1)), {vector}.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);");
                         }
                     }
 
                     if (whole < s.InputWidth)
                     {
-                        _writer.Line($"acc0 = {VectorMath}.MultiplyAdd({vector}.Create({Unsafe}.Add(ref x, {Int(whole)})), {vector}.LoadUnsafe(ref block, {Int(whole)} * Padded), acc0);");
+                        _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.Create(Unsafe.Add(ref x, {Int(whole)})), {vector}.LoadUnsafe(ref block, {Int(whole)} * Padded), acc0);");
                     }
 
                     string result = s.Activation is "softmax" ? "acc0 + acc1" : Activation(s.Activation, vector, "acc0 + acc1");
-                    _writer.Line($"{vector}.StoreUnsafe({result}, ref y, (nuint)(b * Lanes));");
+                    _kernels.Line($"{vector}.StoreUnsafe({result}, ref y, (nuint)(b * Lanes));");
                 }
             }
         }
 
-        _writer.Line();
+        _kernels.Line();
     }
 }

@@ -78,6 +78,8 @@ internal sealed partial class ModelEmitter
             _writer.CloseBrace();
         }
 
+        WriteKernelClass();
+
         return _writer.ToString();
     }
 

@@ -243,9 +243,9 @@ internal sealed class ModelLayout
 
     public static string VectorType(int lanes) => lanes switch
     {
-        16 => "global::System.Runtime.Intrinsics.Vector512",
-        8 => "global::System.Runtime.Intrinsics.Vector256",
-        _ => "global::System.Runtime.Intrinsics.Vector128",
+        16 => "Vector512",
+        8 => "Vector256",
+        _ => "Vector128",
     };
 
     public List<LayerLayout> Layers { get; }
