@@ -77,6 +77,8 @@ namespace Demo
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
 
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
+
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int BidirectionalForwardKernelOffset = 0; // bidirectional/forward_lstm/kernel [2, 8]
         private const int BidirectionalForwardRecurrentKernelOffset = 16; // bidirectional/forward_lstm/recurrent_kernel [2, 8]
@@ -366,7 +368,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * 6, 6), new global::System.Span<float>(result, b * 12, 12), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), rowState, b);
             }
             return new[] { result };
         }
@@ -508,18 +510,24 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
         }
 
@@ -621,7 +629,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 6, 6), result.Slice(b * resultStride, 12), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 12), default, b);
             }
         }
 
@@ -631,7 +639,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 6, BatchChunk * 6), result.Slice(first * resultStride), resultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, scratch, first);
             }
         }
 
@@ -751,6 +759,8 @@ namespace RnnGen.Generated
     {
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -824,6 +834,8 @@ namespace RnnGen.Generated
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -984,6 +996,8 @@ namespace Demo
             });
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
+
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
 
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int BidirectionalForwardKernelOffset = 0; // bidirectional/forward_lstm/kernel [2, 8]
@@ -1274,7 +1288,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * 6, 6), new global::System.Span<float>(result, b * 6, 6), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), rowState, b);
             }
             return new[] { result };
         }
@@ -1416,18 +1430,24 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
         }
 
@@ -1536,7 +1556,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 6, 6), result.Slice(b * resultStride, 6), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b);
             }
         }
 
@@ -1546,7 +1566,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 6, BatchChunk * 6), result.Slice(first * resultStride), resultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, scratch, first);
             }
         }
 
@@ -1673,6 +1693,8 @@ namespace RnnGen.Generated
     {
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1746,6 +1768,8 @@ namespace RnnGen.Generated
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1906,6 +1930,8 @@ namespace Demo
             });
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
+
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
 
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int BidirectionalForwardKernelOffset = 0; // bidirectional/forward_lstm/kernel [2, 8]
@@ -2196,7 +2222,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * 6, 6), new global::System.Span<float>(result, b * 6, 6), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), rowState, b);
             }
             return new[] { result };
         }
@@ -2338,18 +2364,24 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
         }
 
@@ -2458,7 +2490,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 6, 6), result.Slice(b * resultStride, 6), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b);
             }
         }
 
@@ -2468,7 +2500,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 6, BatchChunk * 6), result.Slice(first * resultStride), resultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, scratch, first);
             }
         }
 
@@ -2595,6 +2627,8 @@ namespace RnnGen.Generated
     {
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -2668,6 +2702,8 @@ namespace RnnGen.Generated
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -2828,6 +2864,8 @@ namespace Demo
             });
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
+
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
 
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int BidirectionalForwardKernelOffset = 0; // bidirectional/forward_lstm/kernel [2, 8]
@@ -3118,7 +3156,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * 6, 6), new global::System.Span<float>(result, b * 6, 6), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), rowState, b);
             }
             return new[] { result };
         }
@@ -3260,18 +3298,24 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
         }
 
@@ -3380,7 +3424,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 6, 6), result.Slice(b * resultStride, 6), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b);
             }
         }
 
@@ -3390,7 +3434,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 6, BatchChunk * 6), result.Slice(first * resultStride), resultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, scratch, first);
             }
         }
 
@@ -3517,6 +3561,8 @@ namespace RnnGen.Generated
     {
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -3590,6 +3636,8 @@ namespace RnnGen.Generated
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -3751,6 +3799,8 @@ namespace Demo
             });
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
+
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
 
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int BidirectionalForwardKernelOffset = 0; // bidirectional/forward_lstm/kernel [2, 8]
@@ -4047,7 +4097,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * 6, 6), new global::System.Span<float>(forwardResult, b * 6, 6), new global::System.Span<float>(backwardResult, b * 6, 6), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * 6, 6), new global::System.Span<float>(backwardResult, b * 6, 6), rowState, b);
             }
             return new[] { forwardResult, backwardResult };
         }
@@ -4189,18 +4239,24 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128), 2, 2, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
         }
 
@@ -4302,7 +4358,7 @@ namespace Demo
             RunChunks(input, forwardResult, forwardResultStride, backwardResult, backwardResultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 6, 6), forwardResult.Slice(b * forwardResultStride, 6), backwardResult.Slice(b * backwardResultStride, 6), default, b);
+                Run(input.Slice(b * InputLength, InputLength), forwardResult.Slice(b * forwardResultStride, 6), backwardResult.Slice(b * backwardResultStride, 6), default, b);
             }
         }
 
@@ -4312,7 +4368,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 6, BatchChunk * 6), forwardResult.Slice(first * forwardResultStride), forwardResultStride, backwardResult.Slice(first * backwardResultStride), backwardResultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), forwardResult.Slice(first * forwardResultStride), forwardResultStride, backwardResult.Slice(first * backwardResultStride), backwardResultStride, scratch, first);
             }
         }
 
@@ -4434,6 +4490,8 @@ namespace RnnGen.Generated
     {
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -4507,6 +4565,8 @@ namespace RnnGen.Generated
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.

@@ -125,6 +125,8 @@ namespace Demo
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
 
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
+
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int BidirectionalForwardKernelOffset = 0; // bidirectional/forward_lstm/kernel [3, 16]
         private const int BidirectionalForwardRecurrentKernelOffset = 48; // bidirectional/forward_lstm/recurrent_kernel [4, 16]
@@ -505,24 +507,33 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 48), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalForwardBiasOffset, 16), packed.Slice(BidirectionalForwardPackedOffset512), 3, 4, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 48), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalBackwardBiasOffset, 16), packed.Slice(BidirectionalBackwardPackedOffset512), 3, 4, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(Lstm1KernelOffset, 96), parameters.Slice(Lstm1RecurrentKernelOffset, 36), parameters.Slice(Lstm1BiasOffset, 12), packed.Slice(Lstm1PackedOffset512), 8, 3, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 6), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset512), 3, 2);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 48), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalForwardBiasOffset, 16), packed.Slice(BidirectionalForwardPackedOffset512),
+                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 48), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalBackwardBiasOffset, 16), packed.Slice(BidirectionalBackwardPackedOffset512),
+                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(Lstm1KernelOffset, 96), parameters.Slice(Lstm1RecurrentKernelOffset, 36), parameters.Slice(Lstm1BiasOffset, 12), packed.Slice(Lstm1PackedOffset512),
+                    inputs: 8, units: 3, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 6), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset512), inputs: 3, units: 2);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 48), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalForwardBiasOffset, 16), packed.Slice(BidirectionalForwardPackedOffset256), 3, 4, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 48), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalBackwardBiasOffset, 16), packed.Slice(BidirectionalBackwardPackedOffset256), 3, 4, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(Lstm1KernelOffset, 96), parameters.Slice(Lstm1RecurrentKernelOffset, 36), parameters.Slice(Lstm1BiasOffset, 12), packed.Slice(Lstm1PackedOffset256), 8, 3, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 6), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset256), 3, 2);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 48), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalForwardBiasOffset, 16), packed.Slice(BidirectionalForwardPackedOffset256),
+                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 48), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalBackwardBiasOffset, 16), packed.Slice(BidirectionalBackwardPackedOffset256),
+                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(Lstm1KernelOffset, 96), parameters.Slice(Lstm1RecurrentKernelOffset, 36), parameters.Slice(Lstm1BiasOffset, 12), packed.Slice(Lstm1PackedOffset256),
+                    inputs: 8, units: 3, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 6), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset256), inputs: 3, units: 2);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 48), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalForwardBiasOffset, 16), packed.Slice(BidirectionalForwardPackedOffset128), 3, 4, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 48), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalBackwardBiasOffset, 16), packed.Slice(BidirectionalBackwardPackedOffset128), 3, 4, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(Lstm1KernelOffset, 96), parameters.Slice(Lstm1RecurrentKernelOffset, 36), parameters.Slice(Lstm1BiasOffset, 12), packed.Slice(Lstm1PackedOffset128), 8, 3, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 6), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset128), 3, 2);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 48), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalForwardBiasOffset, 16), packed.Slice(BidirectionalForwardPackedOffset128),
+                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 48), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalBackwardBiasOffset, 16), packed.Slice(BidirectionalBackwardPackedOffset128),
+                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(Lstm1KernelOffset, 96), parameters.Slice(Lstm1RecurrentKernelOffset, 36), parameters.Slice(Lstm1BiasOffset, 12), packed.Slice(Lstm1PackedOffset128),
+                    inputs: 8, units: 3, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 6), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset128), inputs: 3, units: 2);
             }
         }
 
@@ -697,7 +708,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 15, 15), result.Slice(b * resultStride, 2), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b);
             }
         }
 
@@ -707,7 +718,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 15, BatchChunk * 15), result.Slice(first * resultStride), resultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, scratch, first);
             }
         }
 
@@ -898,6 +909,8 @@ namespace RnnGen.Generated
     {
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -985,6 +998,8 @@ namespace RnnGen.Generated
 
         // One timestep of lstm_1 with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1078,6 +1093,7 @@ namespace RnnGen.Generated
         }
 
         // One row of dense with 4-float vectors: y = softmax(x·W + b) (Keras Dense.call).
+        // Weights in KernelPacking.PackDenseRows's order: the kernel transposed, packed[j * Inputs + k], then the bias.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void DenseRowX4(ref float x, ref float y, ref float weights)
         {
@@ -1097,6 +1113,8 @@ namespace RnnGen.Generated
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1180,6 +1198,8 @@ namespace RnnGen.Generated
         // One timestep of lstm_1 for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.

@@ -72,6 +72,8 @@ namespace Demo
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
 
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
+
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int GruKernelOffset = 0; // gru/kernel [2, 6]
         private const int GruRecurrentKernelOffset = 12; // gru/recurrent_kernel [2, 6]
@@ -311,7 +313,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
-                Run(input.Slice(b * 6, 6), new global::System.Span<float>(result, b * 2, 2), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 2, 2), rowState, b);
             }
             return new[] { result };
         }
@@ -519,15 +521,18 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 12), parameters.Slice(GruRecurrentKernelOffset, 12), global::System.ReadOnlySpan<float>.Empty, packed.Slice(GruPackedOffset512), 2, 2, 3, 4, 2);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 12), parameters.Slice(GruRecurrentKernelOffset, 12), global::System.ReadOnlySpan<float>.Empty, packed.Slice(GruPackedOffset512),
+                    inputs: 2, units: 2, gates: 3, lanes: 4, biasRows: 2);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 12), parameters.Slice(GruRecurrentKernelOffset, 12), global::System.ReadOnlySpan<float>.Empty, packed.Slice(GruPackedOffset256), 2, 2, 3, 4, 2);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 12), parameters.Slice(GruRecurrentKernelOffset, 12), global::System.ReadOnlySpan<float>.Empty, packed.Slice(GruPackedOffset256),
+                    inputs: 2, units: 2, gates: 3, lanes: 4, biasRows: 2);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 12), parameters.Slice(GruRecurrentKernelOffset, 12), global::System.ReadOnlySpan<float>.Empty, packed.Slice(GruPackedOffset128), 2, 2, 3, 4, 2);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 12), parameters.Slice(GruRecurrentKernelOffset, 12), global::System.ReadOnlySpan<float>.Empty, packed.Slice(GruPackedOffset128),
+                    inputs: 2, units: 2, gates: 3, lanes: 4, biasRows: 2);
             }
         }
 
@@ -599,7 +604,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 6, 6), result.Slice(b * resultStride, 2), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b);
             }
         }
 
@@ -609,7 +614,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 6, BatchChunk * 6), result.Slice(first * resultStride), resultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, scratch, first);
             }
         }
 
@@ -703,6 +708,8 @@ namespace RnnGen.Generated
     {
         // One timestep of gru with 4-float vectors (Keras GRUCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -772,6 +779,8 @@ namespace RnnGen.Generated
         // One timestep of gru for 4 sequences at once with 4-float vectors (Keras GRUCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.

@@ -75,6 +75,8 @@ namespace Demo
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
 
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
+
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int LstmKernelOffset = 0; // lstm/kernel [5, 12]
         private const int LstmRecurrentKernelOffset = 60; // lstm/recurrent_kernel [3, 12]
@@ -350,7 +352,7 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 3, 3).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 3, 3).CopyTo(rowState.Slice(3));
-                Run(input.Slice(b * 20, 20), new global::System.Span<float>(result, b * 12, 12), new global::System.Span<float>(stateH, b * 3, 3), new global::System.Span<float>(stateC, b * 3, 3), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), new global::System.Span<float>(stateH, b * 3, 3), new global::System.Span<float>(stateC, b * 3, 3), rowState, b);
             }
             return new[] { result, stateH, stateC };
         }
@@ -559,15 +561,18 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 60), parameters.Slice(LstmRecurrentKernelOffset, 36), parameters.Slice(LstmBiasOffset, 12), packed.Slice(LstmPackedOffset512), 5, 3, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 60), parameters.Slice(LstmRecurrentKernelOffset, 36), parameters.Slice(LstmBiasOffset, 12), packed.Slice(LstmPackedOffset512),
+                    inputs: 5, units: 3, gates: 4, lanes: 4, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 60), parameters.Slice(LstmRecurrentKernelOffset, 36), parameters.Slice(LstmBiasOffset, 12), packed.Slice(LstmPackedOffset256), 5, 3, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 60), parameters.Slice(LstmRecurrentKernelOffset, 36), parameters.Slice(LstmBiasOffset, 12), packed.Slice(LstmPackedOffset256),
+                    inputs: 5, units: 3, gates: 4, lanes: 4, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 60), parameters.Slice(LstmRecurrentKernelOffset, 36), parameters.Slice(LstmBiasOffset, 12), packed.Slice(LstmPackedOffset128), 5, 3, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 60), parameters.Slice(LstmRecurrentKernelOffset, 36), parameters.Slice(LstmBiasOffset, 12), packed.Slice(LstmPackedOffset128),
+                    inputs: 5, units: 3, gates: 4, lanes: 4, biasRows: 1);
             }
         }
 
@@ -641,7 +646,7 @@ namespace Demo
             RunChunks(input, result, resultStride, stateH, stateHStride, stateC, stateCStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 20, 20), result.Slice(b * resultStride, 12), stateH.Slice(b * stateHStride, 3), stateC.Slice(b * stateCStride, 3), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 12), stateH.Slice(b * stateHStride, 3), stateC.Slice(b * stateCStride, 3), default, b);
             }
         }
 
@@ -651,7 +656,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 20, BatchChunk * 20), result.Slice(first * resultStride), resultStride, stateH.Slice(first * stateHStride), stateHStride, stateC.Slice(first * stateCStride), stateCStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, stateH.Slice(first * stateHStride), stateHStride, stateC.Slice(first * stateCStride), stateCStride, scratch, first);
             }
         }
 
@@ -752,6 +757,8 @@ namespace RnnGen.Generated
     {
         // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -847,6 +854,8 @@ namespace RnnGen.Generated
         // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.

@@ -75,6 +75,8 @@ namespace Demo
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
 
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
+
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int LstmKernelOffset = 0; // lstm/kernel [2, 8]
         private const int LstmRecurrentKernelOffset = 16; // lstm/recurrent_kernel [2, 8]
@@ -355,7 +357,7 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
-                Run(input.Slice(b * 6, 6), new global::System.Span<float>(result, b * 2, 2), new global::System.Span<float>(stateH, b * 2, 2), new global::System.Span<float>(stateC, b * 2, 2), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 2, 2), new global::System.Span<float>(stateH, b * 2, 2), new global::System.Span<float>(stateC, b * 2, 2), rowState, b);
             }
             return new[] { result, stateH, stateC };
         }
@@ -589,15 +591,18 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset512), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset512),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset256), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset256),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset128), 2, 2, 4, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset128),
+                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
             }
         }
 
@@ -682,7 +687,7 @@ namespace Demo
             RunChunks(input, result, resultStride, stateH, stateHStride, stateC, stateCStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 6, 6), result.Slice(b * resultStride, 2), stateH.Slice(b * stateHStride, 2), stateC.Slice(b * stateCStride, 2), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), stateH.Slice(b * stateHStride, 2), stateC.Slice(b * stateCStride, 2), default, b);
             }
         }
 
@@ -692,7 +697,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 6, BatchChunk * 6), result.Slice(first * resultStride), resultStride, stateH.Slice(first * stateHStride), stateHStride, stateC.Slice(first * stateCStride), stateCStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, stateH.Slice(first * stateHStride), stateHStride, stateC.Slice(first * stateCStride), stateCStride, scratch, first);
             }
         }
 
@@ -806,6 +811,8 @@ namespace RnnGen.Generated
     {
         // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -879,6 +886,8 @@ namespace RnnGen.Generated
         // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.

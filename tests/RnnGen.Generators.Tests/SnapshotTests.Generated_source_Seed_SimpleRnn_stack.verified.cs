@@ -69,6 +69,8 @@ namespace Demo
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
 
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
+
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int SimpleRnnKernelOffset = 0; // simple_rnn/kernel [10, 3]
         private const int SimpleRnnRecurrentKernelOffset = 30; // simple_rnn/recurrent_kernel [3, 3]
@@ -311,7 +313,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 3, 3).CopyTo(rowState.Slice(0));
-                Run(input.Slice(b * 20, 20), new global::System.Span<float>(result, b * 3, 3), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 3, 3), rowState, b);
             }
             return new[] { result };
         }
@@ -519,15 +521,18 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset512), 10, 3, 1, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset512),
+                    inputs: 10, units: 3, gates: 1, lanes: 4, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset256), 10, 3, 1, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset256),
+                    inputs: 10, units: 3, gates: 1, lanes: 4, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset128), 10, 3, 1, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset128),
+                    inputs: 10, units: 3, gates: 1, lanes: 4, biasRows: 1);
             }
         }
 
@@ -598,7 +603,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 20, 20), result.Slice(b * resultStride, 3), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 3), default, b);
             }
         }
 
@@ -608,7 +613,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 20, BatchChunk * 20), result.Slice(first * resultStride), resultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, scratch, first);
             }
         }
 
@@ -701,6 +706,8 @@ namespace RnnGen.Generated
     {
         // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -764,6 +771,8 @@ namespace RnnGen.Generated
         // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.

@@ -95,6 +95,8 @@ namespace Demo
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
 
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
+
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int SimpleRnnKernelOffset = 0; // simple_rnn/kernel [5, 8]
         private const int SimpleRnnRecurrentKernelOffset = 40; // simple_rnn/recurrent_kernel [8, 8]
@@ -523,18 +525,24 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40), parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8), packed.Slice(SimpleRnnPackedOffset512), 5, 8, 1, 8, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64), parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset512), 8, 8, 1, 8, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40), parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8), packed.Slice(SimpleRnnPackedOffset512),
+                    inputs: 5, units: 8, gates: 1, lanes: 8, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64), parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset512),
+                    inputs: 8, units: 8, gates: 1, lanes: 8, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40), parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8), packed.Slice(SimpleRnnPackedOffset256), 5, 8, 1, 8, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64), parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset256), 8, 8, 1, 8, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40), parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8), packed.Slice(SimpleRnnPackedOffset256),
+                    inputs: 5, units: 8, gates: 1, lanes: 8, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64), parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset256),
+                    inputs: 8, units: 8, gates: 1, lanes: 8, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40), parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8), packed.Slice(SimpleRnnPackedOffset128), 5, 8, 1, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64), parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset128), 8, 8, 1, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40), parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8), packed.Slice(SimpleRnnPackedOffset128),
+                    inputs: 5, units: 8, gates: 1, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64), parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset128),
+                    inputs: 8, units: 8, gates: 1, lanes: 4, biasRows: 1);
             }
         }
 
@@ -646,7 +654,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 50, 50), result.Slice(b * resultStride, 80), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 80), default, b);
             }
         }
 
@@ -656,7 +664,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 50, BatchChunk * 50), result.Slice(first * resultStride), resultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, scratch, first);
             }
         }
 
@@ -798,6 +806,8 @@ namespace RnnGen.Generated
     {
         // One timestep of simple_rnn with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -855,6 +865,8 @@ namespace RnnGen.Generated
 
         // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 2 block(s) of 4,
         // 2 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -929,6 +941,8 @@ namespace RnnGen.Generated
 
         // One timestep of simple_rnn_1 with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -982,6 +996,8 @@ namespace RnnGen.Generated
 
         // One timestep of simple_rnn_1 with 4-float vectors (Keras SimpleRNNCell.call): units in 2 block(s) of 4,
         // 2 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1052,6 +1068,8 @@ namespace RnnGen.Generated
         // One timestep of simple_rnn for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
         // 1 block(s) of 8, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1204,6 +1222,8 @@ namespace RnnGen.Generated
         // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
         // 2 block(s) of 4, 2 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1284,6 +1304,8 @@ namespace RnnGen.Generated
         // One timestep of simple_rnn_1 for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
         // 1 block(s) of 8, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1436,6 +1458,8 @@ namespace RnnGen.Generated
         // One timestep of simple_rnn_1 for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
         // 2 block(s) of 4, 2 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.

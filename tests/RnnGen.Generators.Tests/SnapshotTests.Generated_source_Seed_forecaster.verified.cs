@@ -102,6 +102,8 @@ namespace Demo
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
 
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
+
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int LstmKernelOffset = 0; // lstm/kernel [1, 80]
         private const int LstmRecurrentKernelOffset = 80; // lstm/recurrent_kernel [20, 80]
@@ -372,7 +374,7 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 20, 20).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 20, 20).CopyTo(rowState.Slice(20));
-                Run(input.Slice(b * 3, 3), new global::System.Span<float>(result, b * 1, 1), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 1, 1), rowState, b);
             }
             return new[] { result };
         }
@@ -585,21 +587,24 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 80), parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80), packed.Slice(LstmPackedOffset512), 1, 20, 4, 16, 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseColumns(parameters.Slice(DenseKernelOffset, 100), parameters.Slice(DenseBiasOffset, 5), packed.Slice(DensePackedOffset512), 20, 5, 8);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(Dense1KernelOffset, 5), parameters.Slice(Dense1BiasOffset, 1), packed.Slice(Dense1PackedOffset512), 5, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 80), parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80), packed.Slice(LstmPackedOffset512),
+                    inputs: 1, units: 20, gates: 4, lanes: 16, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackDenseColumns(parameters.Slice(DenseKernelOffset, 100), parameters.Slice(DenseBiasOffset, 5), packed.Slice(DensePackedOffset512), inputs: 20, units: 5, lanes: 8);
+                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(Dense1KernelOffset, 5), parameters.Slice(Dense1BiasOffset, 1), packed.Slice(Dense1PackedOffset512), inputs: 5, units: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 80), parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80), packed.Slice(LstmPackedOffset256), 1, 20, 4, 8, 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseColumns(parameters.Slice(DenseKernelOffset, 100), parameters.Slice(DenseBiasOffset, 5), packed.Slice(DensePackedOffset256), 20, 5, 8);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(Dense1KernelOffset, 5), parameters.Slice(Dense1BiasOffset, 1), packed.Slice(Dense1PackedOffset256), 5, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 80), parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80), packed.Slice(LstmPackedOffset256),
+                    inputs: 1, units: 20, gates: 4, lanes: 8, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackDenseColumns(parameters.Slice(DenseKernelOffset, 100), parameters.Slice(DenseBiasOffset, 5), packed.Slice(DensePackedOffset256), inputs: 20, units: 5, lanes: 8);
+                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(Dense1KernelOffset, 5), parameters.Slice(Dense1BiasOffset, 1), packed.Slice(Dense1PackedOffset256), inputs: 5, units: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 80), parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80), packed.Slice(LstmPackedOffset128), 1, 20, 4, 4, 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseColumns(parameters.Slice(DenseKernelOffset, 100), parameters.Slice(DenseBiasOffset, 5), packed.Slice(DensePackedOffset128), 20, 5, 4);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(Dense1KernelOffset, 5), parameters.Slice(Dense1BiasOffset, 1), packed.Slice(Dense1PackedOffset128), 5, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 80), parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80), packed.Slice(LstmPackedOffset128),
+                    inputs: 1, units: 20, gates: 4, lanes: 4, biasRows: 1);
+                global::RnnGen.Kernels.KernelPacking.PackDenseColumns(parameters.Slice(DenseKernelOffset, 100), parameters.Slice(DenseBiasOffset, 5), packed.Slice(DensePackedOffset128), inputs: 20, units: 5, lanes: 4);
+                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(Dense1KernelOffset, 5), parameters.Slice(Dense1BiasOffset, 1), packed.Slice(Dense1PackedOffset128), inputs: 5, units: 1);
             }
         }
 
@@ -736,7 +741,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 3, 3), result.Slice(b * resultStride, 1), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 1), default, b);
             }
         }
 
@@ -746,7 +751,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 3, BatchChunk * 3), result.Slice(first * resultStride), resultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, scratch, first);
             }
         }
 
@@ -872,6 +877,8 @@ namespace RnnGen.Generated
     {
         // One timestep of lstm with 16-float vectors (Keras LSTMCell.call): units in 2 block(s) of 16,
         // 2 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -961,6 +968,8 @@ namespace RnnGen.Generated
 
         // One timestep of lstm with 8-float vectors (Keras LSTMCell.call): units in 3 block(s) of 8,
         // 3 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1043,6 +1052,8 @@ namespace RnnGen.Generated
 
         // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 5 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1126,6 +1137,7 @@ namespace RnnGen.Generated
         }
 
         // One row of dense with 8-float vectors: y = relu(x·W + b) (Keras Dense.call).
+        // Weights in KernelPacking.PackDenseColumns's order: packed[k * Padded + j], each row padded to whole vectors, then the bias.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void DenseRowX8(ref float x, ref float y, ref float weights)
         {
@@ -1147,6 +1159,7 @@ namespace RnnGen.Generated
         }
 
         // One row of dense with 4-float vectors: y = relu(x·W + b) (Keras Dense.call).
+        // Weights in KernelPacking.PackDenseColumns's order: packed[k * Padded + j], each row padded to whole vectors, then the bias.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void DenseRowX4(ref float x, ref float y, ref float weights)
         {
@@ -1168,6 +1181,7 @@ namespace RnnGen.Generated
         }
 
         // One row of dense_1 with 8-float vectors: y = linear(x·W + b) (Keras Dense.call).
+        // Weights in KernelPacking.PackDenseRows's order: the kernel transposed, packed[j * Inputs + k], then the bias.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Dense1RowX8(ref float x, ref float y, ref float weights)
         {
@@ -1187,6 +1201,7 @@ namespace RnnGen.Generated
         }
 
         // One row of dense_1 with 4-float vectors: y = linear(x·W + b) (Keras Dense.call).
+        // Weights in KernelPacking.PackDenseRows's order: the kernel transposed, packed[j * Inputs + k], then the bias.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         internal static void Dense1RowX4(ref float x, ref float y, ref float weights)
         {
@@ -1207,6 +1222,8 @@ namespace RnnGen.Generated
         // One timestep of lstm for 4 sequences at once with 16-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
         // 2 block(s) of 16, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1318,6 +1335,8 @@ namespace RnnGen.Generated
         // One timestep of lstm for 4 sequences at once with 8-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 3 block(s) of 8, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1402,6 +1421,8 @@ namespace RnnGen.Generated
         // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
         // 5 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.

@@ -72,6 +72,8 @@ namespace Demo
 
         global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;
 
+        private const int InputLength = Timesteps * InputDim; // floats of one input sequence
+
         // Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.
         private const int SimpleRnnKernelOffset = 0; // simple_rnn/kernel [1000, 2]
         private const int SimpleRnnRecurrentKernelOffset = 2000; // simple_rnn/recurrent_kernel [2, 2]
@@ -318,7 +320,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
-                Run(input.Slice(b * 100000, 100000), new global::System.Span<float>(result, b * 200, 200), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 200, 200), rowState, b);
             }
             return new[] { result };
         }
@@ -426,15 +428,18 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 2000), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset512), 1000, 2, 1, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 2000), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset512),
+                    inputs: 1000, units: 2, gates: 1, lanes: 4, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 2000), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset256), 1000, 2, 1, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 2000), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset256),
+                    inputs: 1000, units: 2, gates: 1, lanes: 4, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 2000), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset128), 1000, 2, 1, 4, 1);
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 2000), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset128),
+                    inputs: 1000, units: 2, gates: 1, lanes: 4, biasRows: 1);
             }
         }
 
@@ -503,7 +508,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * 100000, 100000), result.Slice(b * resultStride, 200), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 200), default, b);
             }
         }
 
@@ -513,7 +518,7 @@ namespace Demo
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * 100000, BatchChunk * 100000), result.Slice(first * resultStride), resultStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, scratch, first);
             }
         }
 
@@ -604,6 +609,8 @@ namespace RnnGen.Generated
     {
         // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -655,6 +662,8 @@ namespace RnnGen.Generated
         // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
         // 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.

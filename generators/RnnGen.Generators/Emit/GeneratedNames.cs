@@ -23,7 +23,7 @@ internal static class GeneratedNames
     /// <summary>The private members of the implementation that do not depend on the layers.</summary>
     private static readonly string[] s_implementationMembers =
     {
-        "InitializeWeights", "PackWeights", "Run", "RunMany", "RunChunks", "RunChunk", "RunOne", "StepCore", "BeginCall",
+        "InputLength", "InitializeWeights", "PackWeights", "Run", "RunMany", "RunChunks", "RunChunk", "RunOne", "StepCore", "BeginCall",
         "WorkerScratch", "ForwardOnWorkers", "ParallelBatch", "PackedLength", "ScratchLength", "CarryAOffset",
         "CarryBOffset", "InitialStateOffset", "DenseRowOffset", "StoredStateStride", "BatchChunk", "BatchCarryAOffset",
         "BatchCarryBOffset", "BatchDenseRowOffset", "BatchScratchLength", "OutputFloats", "_parameters", "_packed",

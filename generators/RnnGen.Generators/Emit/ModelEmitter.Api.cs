@@ -187,7 +187,7 @@ internal sealed partial class ModelEmitter
 
             using (_writer.Braces("for (int b = 0; b < batch; b++)"))
             {
-                var arguments = new List<string> { $"input.Slice(b * {Int(_layout.InputLength)}, {Int(_layout.InputLength)})" };
+                var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
                 foreach (OutputLayout output in _layout.Outputs)
                 {
                     arguments.Add($"new {Span}({output.VariableName}, b * {Int(output.Length)}, {Int(output.Length)})");

@@ -228,7 +228,7 @@ internal sealed partial class ModelEmitter
             _writer.Line($"RunChunks(input, {OutputArguments(o => o.VariableName, o => o.VariableName + "Stride")}, firstChunk, endChunk, scratch);");
             using (_writer.Braces($"for (int b = endChunk * BatchChunk; b < batch; b++)"))
             {
-                var arguments = new List<string> { $"input.Slice(b * {Int(_layout.InputLength)}, {Int(_layout.InputLength)})" };
+                var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
                 arguments.AddRange(_layout.Outputs.Select(o => $"{o.VariableName}.Slice(b * {o.VariableName}Stride, {Int(o.Length)})"));
                 arguments.Add("default");
                 arguments.Add("b");
@@ -246,7 +246,7 @@ internal sealed partial class ModelEmitter
             using (_writer.Braces("for (int chunk = firstChunk; chunk < endChunk; chunk++)"))
             {
                 _writer.Line("int first = chunk * BatchChunk;");
-                var arguments = new List<string> { $"input.Slice(first * {Int(_layout.InputLength)}, BatchChunk * {Int(_layout.InputLength)})" };
+                var arguments = new List<string> { "input.Slice(first * InputLength, BatchChunk * InputLength)" };
                 arguments.AddRange(_layout.Outputs.SelectMany(o => new[] { $"{o.VariableName}.Slice(first * {o.VariableName}Stride)", $"{o.VariableName}Stride" }));
                 arguments.Add("scratch");
                 arguments.Add("first");

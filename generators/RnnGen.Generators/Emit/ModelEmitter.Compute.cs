@@ -69,12 +69,13 @@ internal sealed partial class ModelEmitter
                             if (s.Kind == LayerKind.Dense)
                             {
                                 _writer.Line(layer.DenseUsesRows
-                                    ? $"global::RnnGen.Kernels.KernelPacking.PackDenseRows({Weight("kernel")}, {Weight("bias")}, {target}, {Int(s.InputWidth)}, {Int(s.Units)});"
-                                    : $"global::RnnGen.Kernels.KernelPacking.PackDenseColumns({Weight("kernel")}, {Weight("bias")}, {target}, {Int(s.InputWidth)}, {Int(s.Units)}, {Int(lanes)});");
+                                    ? $"global::RnnGen.Kernels.KernelPacking.PackDenseRows({Weight("kernel")}, {Weight("bias")}, {target}, inputs: {Int(s.InputWidth)}, units: {Int(s.Units)});"
+                                    : $"global::RnnGen.Kernels.KernelPacking.PackDenseColumns({Weight("kernel")}, {Weight("bias")}, {target}, inputs: {Int(s.InputWidth)}, units: {Int(s.Units)}, lanes: {Int(lanes)});");
                             }
                             else
                             {
-                                _writer.Line($"global::RnnGen.Kernels.KernelPacking.PackRecurrent({Weight("kernel")}, {Weight("recurrent_kernel")}, {Weight("bias")}, {target}, {Int(s.InputWidth)}, {Int(s.Units)}, {Int(s.GateCount)}, {Int(lanes)}, {Int(LayerShapes.BiasRows(s.Kind, s.ResetAfter))});");
+                                _writer.Line($"global::RnnGen.Kernels.KernelPacking.PackRecurrent({Weight("kernel")}, {Weight("recurrent_kernel")}, {Weight("bias")}, {target},");
+                                _writer.Line($"    inputs: {Int(s.InputWidth)}, units: {Int(s.Units)}, gates: {Int(s.GateCount)}, lanes: {Int(lanes)}, biasRows: {Int(LayerShapes.BiasRows(s.Kind, s.ResetAfter))});");
                             }
                         }
                     }

@@ -134,7 +134,7 @@ internal sealed partial class ModelEmitter
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"private void Run{(pass.IsChunk ? "Chunk" : string.Empty)}({string.Join(", ", parameters)})"))
         {
-            string previous = "input", previousStride = Int(_layout.InputLength);
+            string previous = "input", previousStride = "InputLength";
             int carry = 0;
             for (int i = 0; i < _layout.ComputeLayers.Count; i++)
             {

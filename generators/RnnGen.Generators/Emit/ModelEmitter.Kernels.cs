@@ -163,6 +163,8 @@ internal sealed partial class ModelEmitter
             _kernels.Line($"// {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.Group)} at a time.");
         }
 
+        _kernels.Line("// Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],");
+        _kernels.Line("// then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).");
         _kernels.Line("// Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.");
         _kernels.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
         _kernels.Line("// weights the previous one left in the L1 cache.");
@@ -639,7 +641,7 @@ internal sealed partial class ModelEmitter
                 // Not vectorized: rare in recurrent layers, computed lane by lane with the scalar Keras formula.
                 _ => $"VectorMath.Map(x, Activations.{ActivationCatalog.MemberName(activation)})",
             };
-            _kernels.Line(MethodImplInline);
+            _kernels.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
             _kernels.Line($"internal static {floatVector} {ActivationHelperName(activation, vector)}({floatVector} x) => {body};");
             _kernels.Line();
         }
@@ -651,6 +653,9 @@ internal sealed partial class ModelEmitter
         LayerSpec s = layer.Spec;
         string vector = VectorType(lanes);
         _kernels.Line($"// One row of {s.Name} with {Int(lanes)}-float vectors: y = {s.Activation}(x·W + b) (Keras Dense.call).");
+        _kernels.Line(layer.DenseUsesRows
+            ? "// Weights in KernelPacking.PackDenseRows's order: the kernel transposed, packed[j * Inputs + k], then the bias."
+            : "// Weights in KernelPacking.PackDenseColumns's order: packed[k * Padded + j], each row padded to whole vectors, then the bias.");
         _kernels.Line(KernelMethodImpl);
         using (_kernels.Braces($"internal static void {layer.Pascal}RowX{Int(lanes)}(ref float x, ref float y, ref float weights)"))
         {

@@ -199,6 +199,8 @@ internal sealed partial class ModelEmitter
 
     private void WriteStorage()
     {
+        _writer.Line("private const int InputLength = Timesteps * InputDim; // floats of one input sequence");
+        _writer.Line();
         _writer.Line("// Where each Keras weight array starts in _parameters: model.get_weights() order, each flattened row-major.");
         foreach (WeightLayout weight in _layout.Weights)
         {
