@@ -554,7 +554,7 @@ public sealed partial class RnnGenerator
 
             if (canonical == "softmax" && !allowSoftmax)
             {
-                Report(DiagnosticDescriptors.ActivationNotAllowed, argument.Location, number, layer.Kind, property, written!,
+                Report(DiagnosticDescriptors.OptionValueNotAllowed, argument.Location, number, layer.Kind, property, written!,
                     "softmax couples all units, which only a Dense layer supports; use it on a Dense layer after this one");
                 return defaultName;
             }
@@ -627,7 +627,7 @@ public sealed partial class RnnGenerator
 
             if (value < (int)MergeMode.Concat || value > (int)MergeMode.None)
             {
-                Report(DiagnosticDescriptors.ActivationNotAllowed, argument.Location, number, layer.Kind, "MergeMode", value,
+                Report(DiagnosticDescriptors.OptionValueNotAllowed, argument.Location, number, layer.Kind, "MergeMode", value,
                     "use one of MergeMode.Concat, Sum, Mul, Ave or None");
                 return MergeMode.Concat;
             }

@@ -632,23 +632,21 @@ namespace Demo
             const int Units = 3;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, Lstm1HOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, Lstm1HNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, Lstm1COffset, Padded);
-                h.Clear();
-                c.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(_scratch, Lstm1HOffset, Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, Lstm1HNextOffset, Padded);
+            global::System.Span<float> c = new global::System.Span<float>(_scratch, Lstm1COffset, Padded);
+            h.Clear();
+            c.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    Lstm1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), Lstm1PackedOffset512, Lstm1PackedOffset256, Lstm1PackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, Lstm1HOffset, Padded)); // an odd number of steps ends in the second buffer
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                Lstm1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), Lstm1PackedOffset512, Lstm1PackedOffset256, Lstm1PackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
             }
+            h.CopyTo(new global::System.Span<float>(_scratch, Lstm1HOffset, Padded)); // an odd number of steps ends in the second buffer
 
             // return_sequences=False: only the last output.
             new global::System.ReadOnlySpan<float>(_scratch, Lstm1HOffset, Units).CopyTo(output);
@@ -821,23 +819,21 @@ namespace Demo
             const int Units = 3;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * Padded);
+            global::System.Span<float> c = new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * Padded);
+            h.Clear();
+            c.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    Lstm1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), Lstm1PackedOffset512, Lstm1PackedOffset256, Lstm1PackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
-                h.CopyTo(new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                Lstm1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), Lstm1PackedOffset512, Lstm1PackedOffset256, Lstm1PackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
             }
+            h.CopyTo(new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
 
             // return_sequences=False: only the last output.
             for (int r = 0; r < BatchChunk; r++)

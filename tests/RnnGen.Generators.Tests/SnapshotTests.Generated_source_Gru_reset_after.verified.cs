@@ -558,23 +558,21 @@ namespace Demo
             const int Units = 3;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            global::System.Span<float> h = new global::System.Span<float>(_scratch, GruHOffset, Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, GruHNextOffset, Padded);
+            h.Clear();
+            if (!initialState.IsEmpty)
             {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, GruHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, GruHNextOffset, Padded);
-                h.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                }
+                initialState.Slice(0, Units).CopyTo(h);
+            }
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
             }
 
             // return_sequences=False: only the last output.
@@ -637,19 +635,17 @@ namespace Demo
             const int Units = 3;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * Padded);
+            h.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
             }
 
             // return_sequences=False: only the last output.

@@ -574,25 +574,23 @@ namespace Demo
             const int Units = 3;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            global::System.Span<float> h = new global::System.Span<float>(_scratch, GruHOffset, Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, GruHNextOffset, Padded);
+            global::System.Span<float> gates = new global::System.Span<float>(_scratch, GruGatesOffset, 3 * Padded);
+            h.Clear();
+            if (!initialState.IsEmpty)
             {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, GruHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, GruHNextOffset, Padded);
-                global::System.Span<float> gates = new global::System.Span<float>(_scratch, GruGatesOffset, 3 * Padded);
-                h.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                }
+                initialState.Slice(0, Units).CopyTo(h);
+            }
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-                }
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+                h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
             }
         }
 
@@ -652,24 +650,22 @@ namespace Demo
             const int Units = 3;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> gates = new global::System.Span<float>(scratch, GruBatchGatesOffset, BatchChunk * 3 * Padded);
-                h.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * Padded);
+            global::System.Span<float> gates = new global::System.Span<float>(scratch, GruBatchGatesOffset, BatchChunk * 3 * Padded);
+            h.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+                for (int r = 0; r < BatchChunk; r++)
                 {
-                    int t = step;
-                    GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
-                    }
+                    global::System.Span<float> row = output.Slice(r * outputStride);
+                    h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
                 }
             }
         }

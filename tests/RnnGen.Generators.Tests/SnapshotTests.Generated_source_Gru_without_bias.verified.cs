@@ -554,25 +554,23 @@ namespace Demo
             const int Units = 2;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            global::System.Span<float> h = new global::System.Span<float>(_scratch, GruHOffset, Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, GruHNextOffset, Padded);
+            h.Clear();
+            if (!initialState.IsEmpty)
             {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, GruHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, GruHNextOffset, Padded);
-                h.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                }
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, GruHOffset, Padded)); // an odd number of steps ends in the second buffer
+                initialState.Slice(0, Units).CopyTo(h);
             }
+
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+            }
+            h.CopyTo(new global::System.Span<float>(_scratch, GruHOffset, Padded)); // an odd number of steps ends in the second buffer
 
             // return_sequences=False: only the last output.
             new global::System.ReadOnlySpan<float>(_scratch, GruHOffset, Units).CopyTo(output);
@@ -634,21 +632,19 @@ namespace Demo
             const int Units = 2;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * Padded);
+            h.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
-                h.CopyTo(new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
             }
+            h.CopyTo(new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
 
             // return_sequences=False: only the last output.
             for (int r = 0; r < BatchChunk; r++)

@@ -626,36 +626,34 @@ namespace Demo
             const int Units = 2;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            global::System.Span<float> h = new global::System.Span<float>(_scratch, LstmHOffset, Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, LstmHNextOffset, Padded);
+            global::System.Span<float> c = new global::System.Span<float>(_scratch, LstmCOffset, Padded);
+            h.Clear();
+            c.Clear();
+            if (!initialState.IsEmpty)
             {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, LstmHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, LstmHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, LstmCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                    initialState.Slice(2, Units).CopyTo(c);
-                }
-                else
-                {
-                    // stateful: each sequence starts from the states its batch row stored last time
-                    new global::System.ReadOnlySpan<float>(_storedStates, row * StoredStateStride + LstmStoredOffset, Units).CopyTo(h);
-                    new global::System.ReadOnlySpan<float>(_storedStates, row * StoredStateStride + LstmStoredOffset + 2, Units).CopyTo(c);
-                }
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded)); // an odd number of steps ends in the second buffer
-                h.Slice(0, Units).CopyTo(new global::System.Span<float>(_storedStates, row * StoredStateStride + LstmStoredOffset, Units));
-                c.Slice(0, Units).CopyTo(new global::System.Span<float>(_storedStates, row * StoredStateStride + LstmStoredOffset + 2, Units));
+                initialState.Slice(0, Units).CopyTo(h);
+                initialState.Slice(2, Units).CopyTo(c);
             }
+            else
+            {
+                // stateful: each sequence starts from the states its batch row stored last time
+                new global::System.ReadOnlySpan<float>(_storedStates, row * StoredStateStride + LstmStoredOffset, Units).CopyTo(h);
+                new global::System.ReadOnlySpan<float>(_storedStates, row * StoredStateStride + LstmStoredOffset + 2, Units).CopyTo(c);
+            }
+
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+            }
+            h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded)); // an odd number of steps ends in the second buffer
+            h.Slice(0, Units).CopyTo(new global::System.Span<float>(_storedStates, row * StoredStateStride + LstmStoredOffset, Units));
+            c.Slice(0, Units).CopyTo(new global::System.Span<float>(_storedStates, row * StoredStateStride + LstmStoredOffset + 2, Units));
 
             // return_sequences=False: only the last output.
             new global::System.ReadOnlySpan<float>(_scratch, LstmHOffset, Units).CopyTo(output);
@@ -725,32 +723,30 @@ namespace Demo
             const int Units = 2;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * Padded);
+            global::System.Span<float> c = new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * Padded);
+            h.Clear();
+            c.Clear();
+            for (int r = 0; r < BatchChunk; r++) // stateful: each sequence starts from the states its batch row stored last time
             {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
-                for (int r = 0; r < BatchChunk; r++) // stateful: each sequence starts from the states its batch row stored last time
-                {
-                    new global::System.ReadOnlySpan<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset, Units).CopyTo(h.Slice(r * Padded));
-                    new global::System.ReadOnlySpan<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 2, Units).CopyTo(c.Slice(r * Padded));
-                }
+                new global::System.ReadOnlySpan<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset, Units).CopyTo(h.Slice(r * Padded));
+                new global::System.ReadOnlySpan<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 2, Units).CopyTo(c.Slice(r * Padded));
+            }
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
-                h.CopyTo(new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
-                for (int r = 0; r < BatchChunk; r++)
-                {
-                    h.Slice(r * Padded, Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset, Units));
-                    c.Slice(r * Padded, Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 2, Units));
-                }
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+            }
+            h.CopyTo(new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
+            for (int r = 0; r < BatchChunk; r++)
+            {
+                h.Slice(r * Padded, Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset, Units));
+                c.Slice(r * Padded, Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 2, Units));
             }
 
             // return_sequences=False: only the last output.

@@ -567,20 +567,18 @@ namespace Demo
             const int Units = 8;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, Padded);
-                h.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, Padded);
+            h.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-                }
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+                h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
             }
         }
 
@@ -611,20 +609,18 @@ namespace Demo
             const int Units = 8;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnn1HOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnn1HNextOffset, Padded);
-                h.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnn1HOffset, Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnn1HNextOffset, Padded);
+            h.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    SimpleRnn1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-                }
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                SimpleRnn1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+                h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
             }
         }
 
@@ -687,23 +683,21 @@ namespace Demo
             const int Units = 8;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * Padded);
+            h.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+                for (int r = 0; r < BatchChunk; r++)
                 {
-                    int t = step;
-                    SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
-                    }
+                    global::System.Span<float> row = output.Slice(r * outputStride);
+                    h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
                 }
             }
         }
@@ -735,23 +729,21 @@ namespace Demo
             const int Units = 8;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnn1BatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnn1BatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnn1BatchHOffset, BatchChunk * Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnn1BatchHNextOffset, BatchChunk * Padded);
+            h.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                SimpleRnn1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+                for (int r = 0; r < BatchChunk; r++)
                 {
-                    int t = step;
-                    SimpleRnn1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
-                    }
+                    global::System.Span<float> row = output.Slice(r * outputStride);
+                    h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
                 }
             }
         }

@@ -632,28 +632,26 @@ namespace Demo
             const int Units = 20;
             const int Padded = 32;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            global::System.Span<float> h = new global::System.Span<float>(_scratch, LstmHOffset, Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, LstmHNextOffset, Padded);
+            global::System.Span<float> c = new global::System.Span<float>(_scratch, LstmCOffset, Padded);
+            h.Clear();
+            c.Clear();
+            if (!initialState.IsEmpty)
             {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, LstmHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, LstmHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, LstmCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                    initialState.Slice(20, Units).CopyTo(c);
-                }
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded)); // an odd number of steps ends in the second buffer
+                initialState.Slice(0, Units).CopyTo(h);
+                initialState.Slice(20, Units).CopyTo(c);
             }
+
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+            }
+            h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded)); // an odd number of steps ends in the second buffer
 
             // return_sequences=False: only the last output.
             new global::System.ReadOnlySpan<float>(_scratch, LstmHOffset, Units).CopyTo(output);
@@ -777,23 +775,21 @@ namespace Demo
             const int Units = 20;
             const int Padded = 32;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * Padded);
+            global::System.Span<float> c = new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * Padded);
+            h.Clear();
+            c.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
-                h.CopyTo(new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
             }
+            h.CopyTo(new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
 
             // return_sequences=False: only the last output.
             for (int r = 0; r < BatchChunk; r++)

@@ -557,25 +557,23 @@ namespace Demo
             const int Units = 4;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, Padded);
+            h.Clear();
+            if (!initialState.IsEmpty)
             {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, Padded);
-                h.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                }
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded)); // an odd number of steps ends in the second buffer
+                initialState.Slice(0, Units).CopyTo(h);
             }
+
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+            }
+            h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded)); // an odd number of steps ends in the second buffer
 
             // return_sequences=False: only the last output.
             new global::System.ReadOnlySpan<float>(_scratch, SimpleRnnHOffset, Units).CopyTo(output);
@@ -637,21 +635,19 @@ namespace Demo
             const int Units = 4;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * Padded);
+            h.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                }
-                h.CopyTo(new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = step;
+                SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
             }
+            h.CopyTo(new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
 
             // return_sequences=False: only the last output.
             for (int r = 0; r < BatchChunk; r++)

@@ -501,26 +501,24 @@ namespace Demo
             const int Units = 2;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
+            global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, Padded);
+            h.Clear();
+            if (!initialState.IsEmpty)
             {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, Padded);
-                h.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                }
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded)); // an odd number of steps ends in the second buffer
+                initialState.Slice(0, Units).CopyTo(h);
             }
+
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = Timesteps - 1 - step; // read from the end
+                SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+                h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
+            }
+            h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded)); // an odd number of steps ends in the second buffer
         }
 
         // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
@@ -579,26 +577,24 @@ namespace Demo
             const int Units = 2;
             const int Padded = 16;
             ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * Padded);
-                h.Clear();
+            global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);
+            global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * Padded);
+            h.Clear();
 
-                for (int step = 0; step < Timesteps; step++)
+            for (int step = 0; step < Timesteps; step++)
+            {
+                int t = Timesteps - 1 - step; // read from the end
+                SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::System.Span<float> read = h;
+                h = hNext; // the state just written is the one the next step reads
+                hNext = read;
+                for (int r = 0; r < BatchChunk; r++)
                 {
-                    int t = Timesteps - 1 - step; // read from the end
-                    SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
-                    }
+                    global::System.Span<float> row = output.Slice(r * outputStride);
+                    h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
                 }
-                h.CopyTo(new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
             }
+            h.CopyTo(new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
         }
 
         // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.

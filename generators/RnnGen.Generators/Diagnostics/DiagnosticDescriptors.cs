@@ -103,7 +103,7 @@ internal static class DiagnosticDescriptors
         "'{0}' declares layer attributes on more than one partial declaration: put [Sequential] and all layer attributes on one declaration, where their order is the layer order.");
 
     /// <summary>RNNG017: "Layer {0} ({1}): {2} '{3}' is not allowed here: {4}."</summary>
-    public static readonly DiagnosticDescriptor ActivationNotAllowed = Error(
+    public static readonly DiagnosticDescriptor OptionValueNotAllowed = Error(
         "RNNG017", "Activation or option not allowed on this layer",
         "Layer {0} ({1}): {2} '{3}' is not allowed here: {4}.");
 
@@ -146,7 +146,7 @@ internal static class DiagnosticDescriptors
         ClassNotPartial, ContainingTypeNotPartial, UnsupportedClass, InvalidUnits, InvalidTimesteps, InvalidInputDim,
         UnknownActivation, UnknownInitializer, MalformedInitializer, BidirectionalGoBackwards, LayersWithoutSequential,
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
-        AttributesOnSeveralDeclarations, ActivationNotAllowed, LayerNeedsSequential, EmptySequential,
+        AttributesOnSeveralDeclarations, OptionValueNotAllowed, LayerNeedsSequential, EmptySequential,
         MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, SpanLengthMismatch);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

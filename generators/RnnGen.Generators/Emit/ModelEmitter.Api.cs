@@ -8,14 +8,14 @@ internal sealed partial class ModelEmitter
 {
     private string InputParameter => "in Input input";
 
-    private string OutputParameter => ByReference ? "Output output" : "out Output output";
+    private string OutputParameter => TensorsAreClasses ? "Output output" : "out Output output";
 
     private string InputShapeText => $"[{Int(_spec.Timesteps)}, {Int(_spec.InputDim)}]";
 
     private void WriteForwardApi()
     {
         WriteForward(withInitialState: false);
-        if (!ByReference)
+        if (!TensorsAreClasses)
         {
             // Typed wiring: any fixed-size sequence of the same shape, such as another model's output sequence, is an input.
             _writer.Line("/// <summary>");
@@ -66,11 +66,11 @@ internal sealed partial class ModelEmitter
             _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The stored states belong to another batch size; call <see cref=\"ResetStates\"/> first.</exception>");
         }
 
-        string initial = withInitialState ? (ByReference ? "InitialState initialState, " : "in InitialState initialState, ") : string.Empty;
+        string initial = withInitialState ? (TensorsAreClasses ? "InitialState initialState, " : "in InitialState initialState, ") : string.Empty;
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"public void Forward({InputParameter}, {initial}{OutputParameter})"))
         {
-            if (ByReference)
+            if (TensorsAreClasses)
             {
                 _writer.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
                 if (withInitialState)
@@ -90,15 +90,15 @@ internal sealed partial class ModelEmitter
                 _writer.Line("BeginCall(1);");
             }
 
-            var arguments = new List<string> { ByReference ? "input.AsSpan()" : $"{Support}.AsReadOnlyFloats(in input)" };
+            var arguments = new List<string> { TensorsAreClasses ? "input.AsSpan()" : $"{Support}.AsReadOnlyFloats(in input)" };
             foreach (OutputLayout output in _layout.Outputs)
             {
-                arguments.Add(ByReference && output.IsSequence
+                arguments.Add(TensorsAreClasses && output.IsSequence
                     ? $"output.{output.FieldName}.AsSpan()"
                     : $"{Support}.AsFloats(ref output.{output.FieldName})");
             }
 
-            if (withInitialState && ByReference)
+            if (withInitialState && TensorsAreClasses)
             {
                 // A class's fields have no guaranteed order in memory, so the states are gathered one by one.
                 LayerLayout layer = _layout.InitialStateLayer!;
@@ -110,7 +110,7 @@ internal sealed partial class ModelEmitter
             }
 
             arguments.Add(withInitialState
-                ? (ByReference ? "rowState" : $"{Support}.AsReadOnlyFloats(in initialState)")
+                ? (TensorsAreClasses ? "rowState" : $"{Support}.AsReadOnlyFloats(in initialState)")
                 : "default");
             arguments.Add("0");
             _writer.Line($"Run({string.Join(", ", arguments)});");

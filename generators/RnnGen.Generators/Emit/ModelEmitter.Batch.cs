@@ -27,7 +27,7 @@ internal sealed partial class ModelEmitter
         _writer.Line($"private const int BatchScratchLength = {Int(_layout.BatchScratchLength)};");
         _writer.Line("private readonly float[] _batchScratch = new float[BatchScratchLength];");
         _writer.Line("private float[][]? _workerScratch;");
-        if (!ByReference)
+        if (!TensorsAreClasses)
         {
             _writer.Line("private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call");
         }
@@ -47,7 +47,7 @@ internal sealed partial class ModelEmitter
     private void WriteBatchApi()
     {
         string outputsText = string.Join(", ", _layout.Outputs.Select(o => o.KerasName));
-        if (!ByReference)
+        if (!TensorsAreClasses)
         {
             _writer.Line("/// <summary>");
             _writer.Line("/// Runs the model on a batch of sequences: <c>outputs[i]</c> receives the outputs for <c>inputs[i]</c>. The sequences advance");

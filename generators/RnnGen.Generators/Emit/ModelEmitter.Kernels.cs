@@ -68,7 +68,7 @@ internal sealed partial class ModelEmitter
     internal const int BatchChunk = 4;
 
     /// <summary>
-    /// How a kernel tiles its work: <c>Group</c> unit blocks and <c>Sequences</c> sequences share each weight load and
+    /// How a kernel tiles its work: <c>BlocksPerGroup</c> unit blocks and <c>Sequences</c> sequences share each weight load and
     /// broadcast (their accumulators live in registers together), and each sum is split into <c>Partials</c>
     /// interleaved partial sums, so that at least eight independent FMA chains cover the FMA latency (4 cycles, 2 per
     /// cycle) without spilling registers: 24 accumulators with 512-bit vectors (32 registers), 12 otherwise (16 on x64).
@@ -100,15 +100,16 @@ internal sealed partial class ModelEmitter
 
             int wanted = (16 + group * together * chains - 1) / (group * together * chains);
             int affordable = System.Math.Max(1, budget / (group * together * registers));
-            Group = group;
+            BlocksPerGroup = group;
             Sequences = together;
             SequenceGroups = sequences / together;
             Partials = System.Math.Max(1, System.Math.Min(4, System.Math.Min(wanted, affordable)));
-            Groups = blocks / group;
+            GroupCount = blocks / group;
             InSequenceGroups = SequenceGroups > 1;
         }
 
-        public int Group { get; }
+        /// <summary>Unit blocks that share each weight load and broadcast.</summary>
+        public int BlocksPerGroup { get; }
 
         public int Sequences { get; }
 
@@ -116,7 +117,8 @@ internal sealed partial class ModelEmitter
 
         public int Partials { get; }
 
-        public int Groups { get; }
+        /// <summary>Groups of blocks the kernel walks through: the blocks divided by <see cref="BlocksPerGroup"/>.</summary>
+        public int GroupCount { get; }
 
         public bool Batched => Sequences > 1 || SequenceGroups > 1;
 
@@ -154,13 +156,13 @@ internal sealed partial class ModelEmitter
         if (sequences == 1)
         {
             _kernels.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
-            _kernels.Line($"// {Int(tiling.Group)} block(s) at a time.");
+            _kernels.Line($"// {Int(tiling.BlocksPerGroup)} block(s) at a time.");
         }
         else
         {
             _kernels.Line($"// One timestep of {s.Name} for {Int(sequences)} sequences at once with {Int(lanes)}-float vectors (Keras {cell}.call): the");
             _kernels.Line($"// recurrent product becomes a matrix product, each weight vector loaded once for {Int(tiling.Sequences)} sequences; units in");
-            _kernels.Line($"// {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.Group)} at a time.");
+            _kernels.Line($"// {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.BlocksPerGroup)} at a time.");
         }
 
         _kernels.Line("// Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],");
@@ -249,7 +251,7 @@ internal sealed partial class ModelEmitter
     {
         void References()
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 string index = j == 0 ? "first" : $"first + {Int(j)}";
                 _kernels.Line($"ref float block{Int(j)} = ref Unsafe.Add(ref weights, ({index}) * BlockStride);");
@@ -257,7 +259,7 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        if (tiling.Groups == 1)
+        if (tiling.GroupCount == 1)
         {
             using (_kernels.Braces(string.Empty))
             {
@@ -269,11 +271,11 @@ internal sealed partial class ModelEmitter
             return;
         }
 
-        using (_kernels.Braces($"for (int i = 0; i < {Int(tiling.Groups)}; i++)"))
+        using (_kernels.Braces($"for (int i = 0; i < {Int(tiling.GroupCount)}; i++)"))
         {
             _kernels.Line(reversible
-                ? $"int first = (reverse ? {Int(tiling.Groups - 1)} - i : i) * {Int(tiling.Group)}; // first block of this group"
-                : $"int first = i * {Int(tiling.Group)}; // first block of this group");
+                ? $"int first = (reverse ? {Int(tiling.GroupCount - 1)} - i : i) * {Int(tiling.BlocksPerGroup)}; // first block of this group"
+                : $"int first = i * {Int(tiling.BlocksPerGroup)}; // first block of this group");
             References();
             body();
         }
@@ -300,7 +302,7 @@ internal sealed partial class ModelEmitter
         _kernels.Line($"// h = {s.Activation}(z)");
         for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 _kernels.Line($"{vector}.StoreUnsafe({Activation(s.Activation, vector, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
@@ -317,7 +319,7 @@ internal sealed partial class ModelEmitter
         _kernels.Line($"// i = {ra}(z_i), f = {ra}(z_f), o = {ra}(z_o); c = f*c + i*{act}(z_c); h = o*{act}(c)");
         for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
                 _kernels.Line($"{vector}<float> cell{b} = VectorMath.MultiplyAdd({Activation(ra, vector, $"accF{b}")}, {vector}.LoadUnsafe(ref {tiling.Ref("c")}, {At(j, r)}), {Activation(ra, vector, $"accI{b}")} * {Activation(act, vector, $"accG{b}")});");
@@ -340,7 +342,7 @@ internal sealed partial class ModelEmitter
         _kernels.Line($"// z = {ra}(x_z + h_z), r = {ra}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
         for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
                 _kernels.Line($"{vector}<float> z{b} = {Activation(ra, vector, $"accXZ{b} + accHZ{b}")};");
@@ -373,7 +375,7 @@ internal sealed partial class ModelEmitter
             _kernels.Line($"// z = {ra}(x_z + h·U_z), r = {ra}(x_r + h·U_r)");
             for (int r = 0; r < first.Sequences; r++)
             {
-                for (int j = 0; j < first.Group; j++)
+                for (int j = 0; j < first.BlocksPerGroup; j++)
                 {
                     string b = Int(j) + Suffix(first, r);
                     _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXZ{b} + accHZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});");
@@ -393,7 +395,7 @@ internal sealed partial class ModelEmitter
             CombineAccumulators(new[] { "C" }, second);
             for (int r = 0; r < second.Sequences; r++)
             {
-                for (int j = 0; j < second.Group; j++)
+                for (int j = 0; j < second.BlocksPerGroup; j++)
                 {
                     string b = Int(j) + Suffix(second, r);
                     _kernels.Line($"{vector}<float> z{b} = {vector}.LoadUnsafe(ref {second.Ref("gates")}, {At(j, r, "3 * Padded")});");
@@ -410,7 +412,7 @@ internal sealed partial class ModelEmitter
     {
         for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 for (int g = 0; g < names.Length; g++)
                 {
@@ -428,7 +430,7 @@ internal sealed partial class ModelEmitter
     {
         for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 foreach (string name in names)
                 {
@@ -468,7 +470,7 @@ internal sealed partial class ModelEmitter
 
         void Products(int partial, string broadcastPrefix, string rowOffset)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 for (int g = 0; g < names.Length; g++)
                 {

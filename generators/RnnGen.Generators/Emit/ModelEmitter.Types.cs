@@ -5,16 +5,17 @@ namespace RnnGen.Generators.Emit;
 
 internal sealed partial class ModelEmitter
 {
-    private bool ByReference => _layout.UsesReferenceTypes;
+    /// <summary>The model's tensors are classes (too big for structs), so they are passed by reference.</summary>
+    private bool TensorsAreClasses => _layout.UsesReferenceTypes;
 
-    private string TypeKindNote => ByReference
+    private string TypeKindNote => TensorsAreClasses
         ? "It is a class because the model's tensors exceed 16 KiB, which is too much to put on the stack; allocate it once and reuse it."
         : "A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.";
 
     private void WriteTypes()
     {
         WriteVectorType("InputStep", "InputDim", "One timestep of the input: <see cref=\"InputDim\"/> features; index it as <c>step[feature]</c>.");
-        if (ByReference)
+        if (TensorsAreClasses)
         {
             WriteSequenceClass("Input", "InputDim", "The input sequence: <see cref=\"Timesteps\"/> x <see cref=\"InputDim\"/> floats, row-major; index it as <c>input[t][feature]</c>.");
         }
@@ -26,7 +27,7 @@ internal sealed partial class ModelEmitter
         WriteVectorType("OutputStep", "OutputDim", "One timestep of the model output: <see cref=\"OutputDim\"/> features.");
         if (_layout.ResultIsSequence)
         {
-            if (ByReference)
+            if (TensorsAreClasses)
             {
                 WriteSequenceClass("OutputSequence", "OutputDim", "The output sequence: <see cref=\"Timesteps\"/> x <see cref=\"OutputDim\"/> floats, row-major; index it as <c>sequence[t][feature]</c>.");
             }
@@ -121,15 +122,15 @@ internal sealed partial class ModelEmitter
 
     private void WriteOutputType()
     {
-        _writer.Line($"/// <summary>The outputs of <see cref=\"Forward(in Input, {(ByReference ? "Output" : "out Output")})\"/>, in Keras call order. {TypeKindNote}</summary>");
+        _writer.Line($"/// <summary>The outputs of <see cref=\"Forward(in Input, {(TensorsAreClasses ? "Output" : "out Output")})\"/>, in Keras call order. {TypeKindNote}</summary>");
         _writer.Line(GeneratedCodeAttribute);
-        using (_writer.Braces(ByReference ? "public sealed class Output" : "public struct Output"))
+        using (_writer.Braces(TensorsAreClasses ? "public sealed class Output" : "public struct Output"))
         {
             foreach (OutputLayout output in _layout.Outputs)
             {
                 string shape = output.IsSequence ? $"[Timesteps, {Int(output.Width)}]" : $"[{Int(output.Width)}]";
                 _writer.Line($"/// <summary>Keras <c>{output.KerasName}</c>, {shape}: {output.Description}.</summary>");
-                if (ByReference && output.IsSequence)
+                if (TensorsAreClasses && output.IsSequence)
                 {
                     _writer.Line($"public OutputSequence {output.FieldName} {{ get; }} = new OutputSequence();");
                 }
@@ -152,7 +153,7 @@ internal sealed partial class ModelEmitter
     {
         _writer.Line("/// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order. " + TypeKindNote + "</summary>");
         _writer.Line(GeneratedCodeAttribute);
-        using (_writer.Braces(ByReference ? "public sealed class InitialState" : "public struct InitialState"))
+        using (_writer.Braces(TensorsAreClasses ? "public sealed class InitialState" : "public struct InitialState"))
         {
             for (int i = 0; i < layer.States.Count; i++)
             {

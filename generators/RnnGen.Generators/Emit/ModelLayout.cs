@@ -474,56 +474,22 @@ internal sealed class WeightLayout
 }
 
 /// <summary>A state vector of a recurrent direction: h, or c for LSTM.</summary>
-internal sealed class StateLayout
-{
-    public StateLayout(DirectionLayout direction, CellBuffer buffer, string kerasName, string fieldName, string description)
-    {
-        Direction = direction;
-        Buffer = buffer;
-        KerasName = kerasName;
-        FieldName = fieldName;
-        Description = description;
-    }
-
-    public DirectionLayout Direction { get; }
-
-    /// <summary>The cell buffer that holds this state: <see cref="CellBuffer.H"/> or <see cref="CellBuffer.C"/>.</summary>
-    public CellBuffer Buffer { get; }
-
-    /// <summary>Keras name of the returned state: <c>state_h</c>, <c>forward_c</c>, ...</summary>
-    public string KerasName { get; }
-
-    /// <summary>Field of the generated Output / InitialState struct: <c>StateH</c>, <c>ForwardStateC</c>, ...</summary>
-    public string FieldName { get; }
-
-    public string Description { get; }
-}
+/// <param name="Direction">The direction it belongs to.</param>
+/// <param name="Buffer">The cell buffer that holds it: <see cref="CellBuffer.H"/> or <see cref="CellBuffer.C"/>.</param>
+/// <param name="KerasName">Keras name of the returned state: <c>state_h</c>, <c>forward_c</c>, ...</param>
+/// <param name="FieldName">Field of the generated Output / InitialState struct: <c>StateH</c>, <c>ForwardStateC</c>, ...</param>
+/// <param name="Description">What it is, for documentation comments.</param>
+internal sealed record StateLayout(DirectionLayout Direction, CellBuffer Buffer, string KerasName, string FieldName, string Description);
 
 /// <summary>One output of a call in Keras order.</summary>
-internal sealed class OutputLayout
+/// <param name="KerasName">Keras name: <c>output</c>, <c>state_h</c>, ...</param>
+/// <param name="FieldName">Field of the generated Output struct: <c>Result</c>, <c>StateH</c>, ...</param>
+/// <param name="Rows">Timesteps for a sequence, else 1.</param>
+/// <param name="Width">Floats per row.</param>
+/// <param name="IsSequence">Whether it keeps the time axis.</param>
+/// <param name="Description">What it is, for documentation comments.</param>
+internal sealed record OutputLayout(string KerasName, string FieldName, int Rows, int Width, bool IsSequence, string Description)
 {
-    public OutputLayout(string kerasName, string fieldName, int rows, int width, bool isSequence, string description)
-    {
-        KerasName = kerasName;
-        FieldName = fieldName;
-        Rows = rows;
-        Width = width;
-        IsSequence = isSequence;
-        Description = description;
-    }
-
-    public string KerasName { get; }
-
-    public string FieldName { get; }
-
-    public int Rows { get; }
-
-    public int Width { get; }
-
-    public bool IsSequence { get; }
-
-    public string Description { get; }
-
     public int Length => Rows * Width;
 
     /// <summary>Local variable / parameter name in generated code: <c>result</c>, <c>forwardStateH</c>.</summary>

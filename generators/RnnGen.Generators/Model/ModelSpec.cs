@@ -105,12 +105,6 @@ internal sealed record LayerSpec
 
     public int GateCount => RnnGen.Shared.LayerShapes.GateCount(Kind);
 
-    /// <summary>State vectors per direction: h, and c for LSTM.</summary>
-    public int StatesPerDirection => Kind == LayerKind.Lstm ? 2 : 1;
-
     /// <summary>Keras class name as <c>model.summary()</c> shows it.</summary>
     public string KerasClassName => Bidirectional ? "Bidirectional" : RnnGen.Shared.LayerShapes.KerasClassName(Kind);
-
-    /// <summary>How messages name the layer: "layer 2 (Lstm)" uses the attribute name.</summary>
-    public string AttributeName => Kind.ToString();
 }
