@@ -233,7 +233,7 @@ public sealed partial class RnnGenerator
             yield break;
         }
 
-        var candidateNames = new HashSet<string>(new Emit.ModelLayout(spec).MemberNames(), StringComparer.Ordinal);
+        var candidateNames = new HashSet<string>(RnnGen.Generators.Emit.GeneratedNames.Members(spec), StringComparer.Ordinal);
         if (!input.Members.Any(m => !m.IsInherited && m.Name is ".ctor" or ".cctor" || m.Name.IndexOf('.') >= 0 || candidateNames.Contains(m.Name)))
         {
             yield break;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Threading;
+using RnnGen.Generators.Emit;
 using RnnGen.Generators.Diagnostics;
 using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Model;
@@ -24,13 +25,6 @@ public sealed partial class RnnGenerator
     // LSTM layers, the largest kind, generate 5.7 M; a 1,000-layer stack would generate 33 M and take half a minute to
     // compile). GeneratorLimitsTests measures it.
     internal const int MaxLayers = 64;
-
-    private static readonly string[] PublicMemberNames =
-    {
-        "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary", "Info",
-        "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights", "SetWeights",
-        "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates",
-    };
 
 
     // Each sequence tensor (the input, a layer output that keeps the time axis) is one generated array or struct whose
@@ -62,7 +56,7 @@ public sealed partial class RnnGenerator
     {
         private readonly ModelInput _input;
         private readonly CancellationToken _cancellationToken;
-        private readonly Dictionary<string, int> _nameCounts = new(StringComparer.Ordinal);
+        private readonly KerasNameCounter _names = new();
 
         public ModelParser(ModelInput input, CancellationToken cancellationToken)
         {
@@ -141,10 +135,10 @@ public sealed partial class RnnGenerator
                 IsSequential: sequential is not null, timesteps, inputDim, specs.ToEquatableArray());
 
             // The class cannot share its name with a member the emitter will declare in it (CS0542).
-            if (new Emit.ModelLayout(spec).MemberNames().Contains(_input.ClassName))
+            if (GeneratedNames.Members(spec).Contains(_input.ClassName))
             {
                 Report(DiagnosticDescriptors.NameClashesWithGeneratedMember, _input.ClassLocation, _input.ClassName,
-                    Array.IndexOf(PublicMemberNames, _input.ClassName) >= 0 ? "a public member" : "a private member of the generated implementation");
+                    Array.IndexOf(GeneratedNames.PublicMembers, _input.ClassName) >= 0 ? "a public member" : "a private member of the generated implementation");
                 return null;
             }
 
@@ -308,7 +302,7 @@ public sealed partial class RnnGenerator
                 return (units, incoming.IsSequence);
             }
 
-            bool? bidirectional = KnownBool(layer, "Bidirectional", false);
+            bool? bidirectional = KnownBool(layer, LayerOptions.Bidirectional, false);
             MergeMode? mergeMode = layer.Find("MergeMode") switch
             {
                 null => MergeMode.Concat,
@@ -327,7 +321,7 @@ public sealed partial class RnnGenerator
                 },
                 null => null,
             };
-            return (width, KnownBool(layer, "ReturnSequences", false));
+            return (width, KnownBool(layer, LayerOptions.ReturnSequences, false));
         }
 
         private LayerSpec? ParseRecurrent(List<AttributeInput> layers, int index, Incoming incoming, int? timesteps, bool checkDeclaredShape)
@@ -345,17 +339,17 @@ public sealed partial class RnnGenerator
             int errors = Diagnostics.Count;
 
             int units = Units(layer, number);
-            string activation = Activation(layer, number, "Activation", "tanh", allowSoftmax: false);
+            string activation = Activation(layer, number, LayerOptions.Activation, LayerOptions.DefaultRecurrentLayerActivation, allowSoftmax: false);
             string? recurrentActivation = kind == LayerKind.SimpleRnn
                 ? null
-                : Activation(layer, number, "RecurrentActivation", "sigmoid", allowSoftmax: false);
-            bool useBias = Bool(layer, "UseBias", true);
-            bool resetAfter = kind == LayerKind.Gru && Bool(layer, "ResetAfter", true);
-            bool returnSequences = Bool(layer, "ReturnSequences", false);
-            bool returnState = Bool(layer, "ReturnState", false);
-            bool goBackwards = Bool(layer, "GoBackwards", false);
-            bool stateful = Bool(layer, "Stateful", false);
-            bool bidirectional = Bool(layer, "Bidirectional", false);
+                : Activation(layer, number, LayerOptions.RecurrentActivation, LayerOptions.DefaultRecurrentActivation, allowSoftmax: false);
+            bool useBias = Bool(layer, LayerOptions.UseBias, LayerOptions.DefaultUseBias);
+            bool resetAfter = kind == LayerKind.Gru && Bool(layer, LayerOptions.ResetAfter, LayerOptions.DefaultResetAfter);
+            bool returnSequences = Bool(layer, LayerOptions.ReturnSequences, false);
+            bool returnState = Bool(layer, LayerOptions.ReturnState, false);
+            bool goBackwards = Bool(layer, LayerOptions.GoBackwards, false);
+            bool stateful = Bool(layer, LayerOptions.Stateful, false);
+            bool bidirectional = Bool(layer, LayerOptions.Bidirectional, false);
             MergeMode mergeMode = Merge(layer, number, bidirectional);
             double dropout = Rate(layer, number, "Dropout");
             double recurrentDropout = Rate(layer, number, "RecurrentDropout");
@@ -366,9 +360,9 @@ public sealed partial class RnnGenerator
             }
 
             int biasRows = LayerShapes.BiasRows(kind, resetAfter);
-            string kernelInitializer = Initializer(layer, number, "KernelInitializer", "glorot_uniform", isMatrix: true);
-            string recurrentInitializer = Initializer(layer, number, "RecurrentInitializer", "orthogonal", isMatrix: true);
-            string biasInitializer = Initializer(layer, number, "BiasInitializer", "zeros", isMatrix: biasRows == 2);
+            string kernelInitializer = Initializer(layer, number, LayerOptions.KernelInitializer, LayerOptions.DefaultKernelInitializer, isMatrix: true);
+            string recurrentInitializer = Initializer(layer, number, LayerOptions.RecurrentInitializer, LayerOptions.DefaultRecurrentInitializer, isMatrix: true);
+            string biasInitializer = Initializer(layer, number, LayerOptions.BiasInitializer, LayerOptions.DefaultBiasInitializer, isMatrix: biasRows == 2);
 
             if (incoming.IsSequence == false)
             {
@@ -411,15 +405,38 @@ public sealed partial class RnnGenerator
             }
 
             // Keras names the wrapped layer first (it consumes an 'lstm' name), then the Bidirectional wrapper.
-            string innerName = NextName(LayerShapes.KerasNameStem(kind));
-            string name = bidirectional ? NextName("bidirectional") : innerName;
+            string innerName = _names.Next(LayerShapes.KerasNameStem(kind));
+            string name = bidirectional ? _names.Next("bidirectional") : innerName;
 
             int outputWidth = bidirectional && mergeMode == MergeMode.Concat ? 2 * units : units;
-            return new LayerSpec(
-                kind, number - 1, name, innerName, units, incoming.Width ?? 0, InputIsSequence: true, outputWidth, returnSequences,
-                activation, recurrentActivation, useBias, UnitForgetBias: kind == LayerKind.Lstm && Bool(layer, "UnitForgetBias", true),
-                resetAfter, returnSequences, returnState, goBackwards, stateful, bidirectional, mergeMode,
-                kernelInitializer, recurrentInitializer, biasInitializer, dropout, recurrentDropout);
+            return new LayerSpec
+            {
+                Kind = kind,
+                Index = number - 1,
+                Name = name,
+                InnerName = innerName,
+                Units = units,
+                InputWidth = incoming.Width ?? 0,
+                InputIsSequence = true,
+                OutputWidth = outputWidth,
+                OutputIsSequence = returnSequences,
+                Activation = activation,
+                RecurrentActivation = recurrentActivation,
+                UseBias = useBias,
+                UnitForgetBias = kind == LayerKind.Lstm && Bool(layer, LayerOptions.UnitForgetBias, LayerOptions.DefaultUnitForgetBias),
+                ResetAfter = resetAfter,
+                ReturnSequences = returnSequences,
+                ReturnState = returnState,
+                GoBackwards = goBackwards,
+                Stateful = stateful,
+                Bidirectional = bidirectional,
+                MergeMode = mergeMode,
+                KernelInitializer = kernelInitializer,
+                RecurrentInitializer = recurrentInitializer,
+                BiasInitializer = biasInitializer,
+                DropoutRate = dropout,
+                RecurrentDropoutRate = recurrentDropout,
+            };
         }
 
         // A width or sequence flag the stack leaves unknown only follows a layer with errors, so the spec built with a
@@ -430,19 +447,30 @@ public sealed partial class RnnGenerator
             bool isSequence = incoming.IsSequence ?? true;
             int errors = Diagnostics.Count;
             int units = Units(layer, number);
-            string activation = Activation(layer, number, "Activation", "linear", allowSoftmax: true);
-            bool useBias = Bool(layer, "UseBias", true);
-            string kernelInitializer = Initializer(layer, number, "KernelInitializer", "glorot_uniform", isMatrix: true);
-            string biasInitializer = Initializer(layer, number, "BiasInitializer", "zeros", isMatrix: false);
+            string activation = Activation(layer, number, LayerOptions.Activation, LayerOptions.DefaultDenseActivation, allowSoftmax: true);
+            bool useBias = Bool(layer, LayerOptions.UseBias, LayerOptions.DefaultUseBias);
+            string kernelInitializer = Initializer(layer, number, LayerOptions.KernelInitializer, LayerOptions.DefaultKernelInitializer, isMatrix: true);
+            string biasInitializer = Initializer(layer, number, LayerOptions.BiasInitializer, LayerOptions.DefaultBiasInitializer, isMatrix: false);
             if (Diagnostics.Skip(errors).Any(IsError))
             {
                 return null;
             }
 
-            return new LayerSpec(
-                LayerKind.Dense, number - 1, NextName("dense"), "", units, width, isSequence, units, isSequence,
-                activation, null, useBias, false, false, false, false, false, false, false, MergeMode.Concat,
-                kernelInitializer, "zeros", biasInitializer, 0, 0);
+            return new LayerSpec
+            {
+                Kind = LayerKind.Dense,
+                Index = number - 1,
+                Name = _names.Next("dense"),
+                Units = units,
+                InputWidth = width,
+                InputIsSequence = isSequence,
+                OutputWidth = units,
+                OutputIsSequence = isSequence,
+                Activation = activation,
+                UseBias = useBias,
+                KernelInitializer = kernelInitializer,
+                BiasInitializer = biasInitializer,
+            };
         }
 
         private LayerSpec? ParseDropout(AttributeInput layer, int number, Incoming incoming)
@@ -456,10 +484,18 @@ public sealed partial class RnnGenerator
                 return null;
             }
 
-            return new LayerSpec(
-                LayerKind.Dropout, number - 1, NextName("dropout"), "", 0, width, isSequence, width, isSequence,
-                "linear", null, false, false, false, false, false, false, false, false, MergeMode.Concat,
-                "zeros", "zeros", "zeros", rate, 0);
+            return new LayerSpec
+            {
+                Kind = LayerKind.Dropout,
+                Index = number - 1,
+                Name = _names.Next("dropout"),
+                Units = 0,
+                InputWidth = width,
+                InputIsSequence = isSequence,
+                OutputWidth = width,
+                OutputIsSequence = isSequence,
+                DropoutRate = rate,
+            };
         }
 
         private bool SequencesFit(AttributeInput? sequential, List<AttributeInput> layers, List<LayerSpec> specs, int timesteps, int inputDim)
@@ -545,7 +581,7 @@ public sealed partial class RnnGenerator
 
             if (canonical == "softmax" && !allowSoftmax)
             {
-                Report(DiagnosticDescriptors.ActivationNotAllowed, argument.Location, number, layer.Kind, property, written!,
+                Report(DiagnosticDescriptors.OptionValueNotAllowed, argument.Location, number, layer.Kind, property, written!,
                     "softmax couples all units, which only a Dense layer supports; use it on a Dense layer after this one");
                 return defaultName;
             }
@@ -618,7 +654,7 @@ public sealed partial class RnnGenerator
 
             if (value < (int)MergeMode.Concat || value > (int)MergeMode.None)
             {
-                Report(DiagnosticDescriptors.ActivationNotAllowed, argument.Location, number, layer.Kind, "MergeMode", value,
+                Report(DiagnosticDescriptors.OptionValueNotAllowed, argument.Location, number, layer.Kind, "MergeMode", value,
                     "use one of MergeMode.Concat, Sum, Mul, Ave or None");
                 return MergeMode.Concat;
             }
@@ -644,12 +680,6 @@ public sealed partial class RnnGenerator
             return rate;
         }
 
-        private string NextName(string stem)
-        {
-            _nameCounts.TryGetValue(stem, out int count);
-            _nameCounts[stem] = count + 1;
-            return count == 0 ? stem : stem + "_" + count.ToString(CultureInfo.InvariantCulture);
-        }
 
         private static string LayerLabel(int number, AttributeKind kind) => $"Layer {number} ({kind})";
 

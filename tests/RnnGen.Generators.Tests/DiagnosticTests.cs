@@ -561,8 +561,11 @@ public class DiagnosticTests
         string[] lines = File.ReadAllLines(RepositoryFile("docs", "diagnostics.md"));
         foreach (DiagnosticDescriptor descriptor in DiagnosticDescriptors.All)
         {
-            string row = Assert.Single(lines, line => line.StartsWith($"| {descriptor.Id} |", StringComparison.Ordinal));
-            Assert.StartsWith($"| {descriptor.Id} | {descriptor.DefaultSeverity} | {descriptor.Title} |", row);
+            // Each row carries the anchor the descriptor's help link points at.
+            string anchor = descriptor.Id.ToLowerInvariant();
+            Assert.Equal("docs/diagnostics.md#" + anchor, descriptor.HelpLinkUri);
+            string row = Assert.Single(lines, line => line.StartsWith($"| <a id=\"{anchor}\"></a>{descriptor.Id} |", StringComparison.Ordinal));
+            Assert.StartsWith($"| <a id=\"{anchor}\"></a>{descriptor.Id} | {descriptor.DefaultSeverity} | {descriptor.Title} |", row);
             if (!IsAnalyzers(descriptor.Id))
             {
                 // The message shown is one the tests above check word for word.

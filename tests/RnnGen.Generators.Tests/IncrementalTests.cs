@@ -47,16 +47,27 @@ public class IncrementalTests
         // this, a spec that re-ran and happened to compare equal (Unchanged) would pass as cached.
         var reasons = new Dictionary<string, IncrementalStepRunReason[]>
         {
-            ["Extract"] = new[] { IncrementalStepRunReason.Unchanged },
-            ["Parse"] = new[] { IncrementalStepRunReason.Unchanged },
-            ["Diagnostics"] = new[] { IncrementalStepRunReason.Cached },
+            [TrackingNames.Extract] = new[] { IncrementalStepRunReason.Unchanged },
+            [TrackingNames.Parse] = new[] { IncrementalStepRunReason.Unchanged },
+            [TrackingNames.Diagnostics] = new[] { IncrementalStepRunReason.Cached },
         };
-        GeneratorRunInspection.AssertCachedRerun(new Dictionary<string, IncrementalStepRunReason[]>(reasons) { ["Spec"] = new[] { IncrementalStepRunReason.Cached } });
+        GeneratorRunInspection.AssertCachedRerun(new Dictionary<string, IncrementalStepRunReason[]>(reasons) { [TrackingNames.Spec] = new[] { IncrementalStepRunReason.Cached } });
 
-        reasons["Spec"] = new[] { IncrementalStepRunReason.Cached, specReason };
+        reasons[TrackingNames.Spec] = new[] { IncrementalStepRunReason.Cached, specReason };
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => GeneratorRunInspection.AssertCachedRerun(reasons));
-        reasons.Remove("Spec");
+        reasons.Remove(TrackingNames.Spec);
         Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => GeneratorRunInspection.AssertCachedRerun(reasons));
+    }
+
+    [Fact]
+    public void Rerun_check_requires_the_source_output_to_be_cached()
+    {
+        GeneratorRun first = CompilationHarness.Run(Model);
+        GeneratorRunInspection.AssertNothingEmittedAgain(CompilationHarness.Rerun(first), expectSource: true);
+
+        // A changed model is emitted again: the check must see it.
+        CSharpCompilation changed = GeneratorRunInspection.ReplaceSource(first.Input, 0, Model.Replace("InputDim = 5", "InputDim = 6"));
+        Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => GeneratorRunInspection.AssertNothingEmittedAgain(CompilationHarness.Rerun(first, changed), expectSource: true));
     }
 
     [Fact]
@@ -66,7 +77,7 @@ public class IncrementalTests
         CSharpCompilation next = first.Input.AddSyntaxTrees(
             CSharpSyntaxTree.ParseText("namespace Other;\npublic class Unrelated { public int Value; }", CompilationHarness.ParseOptions, "Unrelated.cs"));
 
-        AssertAll(CompilationHarness.RerunReasons(first, next), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAll(GeneratorRunInspection.RerunReasons(first, next), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
     }
 
     [Fact]
@@ -75,7 +86,7 @@ public class IncrementalTests
         GeneratorRun first = CompilationHarness.Run(Model, "namespace Other;\npublic class Unrelated { }");
         CSharpCompilation next = GeneratorRunInspection.ReplaceSource(first.Input, 1, "namespace Other;\npublic class Unrelated { public int Added; }");
 
-        AssertAll(CompilationHarness.RerunReasons(first, next), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAll(GeneratorRunInspection.RerunReasons(first, next), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
     }
 
     [Fact]
@@ -85,7 +96,7 @@ public class IncrementalTests
         CSharpCompilation next = GeneratorRunInspection.ReplaceSource(first.Input, 0, Model.Replace("2 * x;", "2 * x; // doubled"));
 
         // The file changed, but nothing Extract reads from the class moved: every value compares equal.
-        AssertAll(CompilationHarness.RerunReasons(first, next), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        AssertAll(GeneratorRunInspection.RerunReasons(first, next), IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
     }
 
     [Fact]
@@ -94,14 +105,14 @@ public class IncrementalTests
         GeneratorRun first = CompilationHarness.Run(Model);
         CSharpCompilation next = GeneratorRunInspection.ReplaceSource(first.Input, 0, Model.Replace("namespace Demo;\n", "namespace Demo;\n\n\n"));
 
-        IReadOnlyDictionary<string, IncrementalStepRunReason[]> reasons = CompilationHarness.RerunReasons(first, next);
+        IReadOnlyDictionary<string, IncrementalStepRunReason[]> reasons = GeneratorRunInspection.RerunReasons(first, next);
         // The attribute and class locations moved: Extract's output (which keeps them for diagnostics) changed, so
         // Parse runs again ...
-        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, reasons["Extract"]);
-        Assert.Equal(new[] { IncrementalStepRunReason.Unchanged }, reasons["Parse"]);
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, reasons[TrackingNames.Extract]);
+        Assert.Equal(new[] { IncrementalStepRunReason.Unchanged }, reasons[TrackingNames.Parse]);
         // ... and its spec, which has no locations, compares equal, so nothing downstream runs and nothing is re-emitted.
-        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, reasons["Spec"]);
-        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, reasons["Diagnostics"]);
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, reasons[TrackingNames.Spec]);
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached }, reasons[TrackingNames.Diagnostics]);
     }
 
     [Fact]
@@ -116,8 +127,8 @@ public class IncrementalTests
         int before = Assert.Single(first.GeneratorDiagnostics).Location.GetLineSpan().StartLinePosition.Line;
         int after = Assert.Single(second.GeneratorDiagnostics).Location.GetLineSpan().StartLinePosition.Line;
         Assert.Equal(before + 2, after);
-        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, "Parse"));
-        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, "Diagnostics"));
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, TrackingNames.Parse));
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, TrackingNames.Diagnostics));
     }
 
     [Fact]
@@ -126,7 +137,7 @@ public class IncrementalTests
         GeneratorRun first = CompilationHarness.Run(Model);
         GeneratorRun second = CompilationHarness.Run(GeneratorRunInspection.ReplaceSource(first.Input, 0, Model.Replace("Lstm(3,", "Lstm(4,")), first.Driver);
 
-        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, "Spec"));
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, TrackingNames.Spec));
         Assert.Contains("public const int Units = 4;", second.Sources.Single().Text);
         Assert.Contains("public const int Units = 3;", first.Sources.Single().Text);
     }
@@ -139,7 +150,7 @@ public class IncrementalTests
             GeneratorRunInspection.ReplaceSource(first.Input, 0, Model.Replace("ReturnSequences = true", "ReturnSequences = true, GoBackwards = true")),
             first.Driver);
 
-        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, "Spec"));
+        Assert.Equal(new[] { IncrementalStepRunReason.Modified }, Reasons(second, TrackingNames.Spec));
         Assert.NotEqual(first.Sources.Single().Text, second.Sources.Single().Text);
     }
 

@@ -18,6 +18,11 @@ namespace RnnGen.KernelCheck;
 [SimpleRnn(40, Timesteps = 3, InputDim = 12, Activation = "elu", GoBackwards = true)] public partial class SimpleRnn40;
 [Lstm(6, Timesteps = 5, InputDim = 3, Bidirectional = true, ReturnSequences = true, MergeMode = MergeMode.Ave)] public partial class BidirectionalLstm6;
 [Gru(4, Timesteps = 4, InputDim = 2, Bidirectional = true, MergeMode = MergeMode.None, ReturnState = true)] public partial class BidirectionalGru4;
+[SimpleRnn(7, Timesteps = 5, InputDim = 3, Bidirectional = true, ReturnSequences = true)] public partial class BidirectionalSimpleRnn7Concat;
+[Gru(5, Timesteps = 3, InputDim = 4, ResetAfter = false, Bidirectional = true, MergeMode = MergeMode.Sum)] public partial class BidirectionalGru5Sum;
+[Lstm(3, Timesteps = 4, InputDim = 2, Bidirectional = true, ReturnSequences = true, MergeMode = MergeMode.Mul)] public partial class BidirectionalLstm3Mul;
+[Gru(6, Timesteps = 3, InputDim = 5, ResetAfter = false, Stateful = true, ReturnState = true, ReturnSequences = true)] public partial class GruStateful6;
+[SimpleRnn(5, Timesteps = 4, InputDim = 3, GoBackwards = true, ReturnSequences = true)] public partial class SimpleRnnBackwardSequences5;
 
 [Sequential(Timesteps = 6, InputDim = 3)]
 [Lstm(12, ReturnSequences = true)]

@@ -15,7 +15,17 @@ var models = new IRnnModel[]
     new Lstm1(), new Lstm3(), new Lstm8(), new Lstm13(), new Lstm33(), new Lstm64(), new GruResetAfter5(),
     new GruResetBefore20(), new GruResetAfter70(), new GruResetBefore17(), new SimpleRnn9(), new SimpleRnn40(),
     new BidirectionalLstm6(), new BidirectionalGru4(), new Stack(), new DenseOnSequences(),
+    new BidirectionalSimpleRnn7Concat(), new BidirectionalGru5Sum(), new BidirectionalLstm3Mul(), new GruStateful6(),
+    new SimpleRnnBackwardSequences5(),
 };
+
+if (args.Length > 0 && args[0] == "--dump")
+{
+    // Every output of every model as the bits of each float, for a byte-for-byte comparison of two builds of the
+    // generator (a restructuring must not change what the kernels compute).
+    Dump(models);
+    return 0;
+}
 
 var random = new Random(20261123);
 int failures = 0;
@@ -60,6 +70,44 @@ foreach (IRnnModel model in models)
 
 Console.WriteLine(failures == 0 ? $"all {models.Length} models agree with the reference" : $"{failures} mismatch(es)");
 return failures == 0 ? 0 : 1;
+
+static void Dump(IRnnModel[] models)
+{
+    var random = new Random(7);
+    foreach (IRnnModel model in models)
+    {
+        model.ResetStates();
+        model.SetWeights(model.Info.Weights.Select(w => Enumerable.Range(0, w.Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray());
+        const int batch = 9; // two chunks of four and one sequence alone
+        float[] input = Enumerable.Range(0, batch * model.Info.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+        for (int call = 0; call < 2; call++)
+        {
+            float[][] outputs = model.Predict(input);
+            for (int o = 0; o < outputs.Length; o++)
+            {
+                Console.WriteLine($"{model.Info.Name} predict {call} {o}: {Hex(outputs[o])}");
+            }
+
+            float[] batched = new float[batch * model.Info.Outputs[0].Length];
+            model.Predict(input, batched);
+            Console.WriteLine($"{model.Info.Name} batch {call}: {Hex(batched)}");
+        }
+
+        if (model is IStreamingModel stream)
+        {
+            stream.ResetStates();
+            var output = new float[model.Info.Outputs[0].Dimensions[^1]];
+            for (int t = 0; t < 2 * model.Info.Timesteps; t++)
+            {
+                stream.Step(input.AsSpan(t * model.Info.InputDim, model.Info.InputDim), output);
+                Console.WriteLine($"{model.Info.Name} step {t}: {Hex(output)}");
+            }
+        }
+    }
+}
+
+static string Hex(float[] values) =>
+    string.Join(" ", values.Select(v => BitConverter.SingleToInt32Bits(v).ToString("x8")));
 
 // 1e-5 relative to max(1, |value|), plus twice the float32 noise of the element (see the numerics tests' Tolerance).
 static int Compare(string what, float[] expected, float[] single, float[] actual)

@@ -90,16 +90,14 @@ internal static class CompilationHarness
         return new GeneratorRun { Input = compilation, Output = output, Driver = driver, Result = driver.GetRunResult() };
     }
 
+    /// <summary>Runs the generator again, on <paramref name="next"/> or a copy of the same compilation.</summary>
+    public static GeneratorRunResult Rerun(GeneratorRun first, CSharpCompilation? next = null) =>
+        first.Driver.RunGenerators(next ?? first.Input.Clone()).GetRunResult().Results.Single();
+
     /// <summary>
-    /// Runs the generator again on a copy of the same compilation and returns the reasons each named step gave
-    /// (NetEscapades.EnumGenerators' caching check): an unchanged input must leave every step Cached or Unchanged.
+    /// The reasons each step of a run gave, by tracking name (NetEscapades.EnumGenerators' caching check): rerun on an
+    /// unchanged input, the generator's own steps (RnnGen.Generators.TrackingNames) must all be Cached or Unchanged.
     /// </summary>
-    public static IReadOnlyDictionary<string, IncrementalStepRunReason[]> RerunReasons(GeneratorRun first, CSharpCompilation? next = null)
-    {
-        GeneratorDriver driver = first.Driver.RunGenerators(next ?? first.Input.Clone());
-        GeneratorRunResult result = driver.GetRunResult().Results.Single();
-        return result.TrackedSteps
-            .Where(step => step.Key is "Extract" or "Parse" or "Spec" or "Diagnostics") // RnnGen.Generators.TrackingNames
-            .ToDictionary(step => step.Key, step => step.Value.SelectMany(run => run.Outputs).Select(o => o.Reason).ToArray());
-    }
+    public static IReadOnlyDictionary<string, IncrementalStepRunReason[]> StepReasons(GeneratorRunResult result) =>
+        result.TrackedSteps.ToDictionary(step => step.Key, step => step.Value.SelectMany(run => run.Outputs).Select(o => o.Reason).ToArray());
 }

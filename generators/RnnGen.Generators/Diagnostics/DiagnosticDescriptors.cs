@@ -13,6 +13,15 @@ internal static class DiagnosticDescriptors
 {
     private const string Category = "RnnGen";
 
+    /// <summary>
+    /// Where each diagnostic is explained: its row in docs/diagnostics.md, whose anchor is the lower-case id. Relative to
+    /// the repository root, since the project has no public URL yet; only this line changes when it has one.
+    /// </summary>
+    private const string HelpDocument = "docs/diagnostics.md";
+
+    /// <summary>The help link of diagnostic <paramref name="id"/>: <c>docs/diagnostics.md#rnng001</c>.</summary>
+    public static string HelpLink(string id) => HelpDocument + "#" + id.ToLowerInvariant();
+
     /// <summary>RNNG001: "'{0}' must be declared partial: RnnGen adds the generated layer code to it. Write 'partial class {0}'."</summary>
     public static readonly DiagnosticDescriptor ClassNotPartial = Error(
         "RNNG001", "Model class must be partial",
@@ -94,7 +103,7 @@ internal static class DiagnosticDescriptors
         "'{0}' declares layer attributes on more than one partial declaration: put [Sequential] and all layer attributes on one declaration, where their order is the layer order.");
 
     /// <summary>RNNG017: "Layer {0} ({1}): {2} '{3}' is not allowed here: {4}."</summary>
-    public static readonly DiagnosticDescriptor ActivationNotAllowed = Error(
+    public static readonly DiagnosticDescriptor OptionValueNotAllowed = Error(
         "RNNG017", "Activation or option not allowed on this layer",
         "Layer {0} ({1}): {2} '{3}' is not allowed here: {4}.");
 
@@ -109,10 +118,9 @@ internal static class DiagnosticDescriptors
         "'{0}' has [Sequential] but {1}: add at least one SimpleRnn, Lstm, Gru or Dense layer attribute after it.");
 
     /// <summary>RNNG020: "Layer {0} ({1}): MergeMode has no effect without Bidirectional = true; set Bidirectional = true or remove MergeMode"</summary>
-    public static readonly DiagnosticDescriptor MergeModeWithoutBidirectional = new(
+    public static readonly DiagnosticDescriptor MergeModeWithoutBidirectional = Warning(
         "RNNG020", "MergeMode without Bidirectional",
-        "Layer {0} ({1}): MergeMode has no effect without Bidirectional = true; set Bidirectional = true or remove MergeMode",
-        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        "Layer {0} ({1}): MergeMode has no effect without Bidirectional = true; set Bidirectional = true or remove MergeMode");
 
     /// <summary>RNNG021: "{0}: {1} is too large ({2}); RnnGen supports at most {3}."</summary>
     public static readonly DiagnosticDescriptor SizeTooLarge = Error(
@@ -135,10 +143,9 @@ internal static class DiagnosticDescriptors
         "{0} '{1}' clashes with {2} in the code RnnGen generates for '{3}': {4}.");
 
     /// <summary>RNNG100 (SpanLengthAnalyzer): "{0}.{1} expects {2}, but this {3} has {4}" ({4}: "19 floats", "2 outputs")</summary>
-    public static readonly DiagnosticDescriptor SpanLengthMismatch = new(
+    public static readonly DiagnosticDescriptor SpanLengthMismatch = Warning(
         "RNNG100", "Span length cannot fit the model",
-        "{0}.{1} expects {2}, but this {3} has {4}",
-        Category, DiagnosticSeverity.Warning, isEnabledByDefault: true);
+        "{0}.{1} expects {2}, but this {3} has {4}");
 
     /// <summary>RNNG101 (StepWithoutStreamingAnalyzer): "'{0}' has no Step: {1}, so it has no output until the whole sequence has arrived. Call Forward (or Predict) with the whole sequence instead." ({1}: "layer 1 (Lstm) is Bidirectional, and its backward half reads the sequence from the last timestep first")</summary>
     public static readonly DiagnosticDescriptor StepWithoutStreaming = Error(
@@ -149,16 +156,19 @@ internal static class DiagnosticDescriptors
         ClassNotPartial, ContainingTypeNotPartial, UnsupportedClass, InvalidUnits, InvalidTimesteps, InvalidInputDim,
         UnknownActivation, UnknownInitializer, MalformedInitializer, BidirectionalGoBackwards, LayersWithoutSequential,
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
-        AttributesOnSeveralDeclarations, ActivationNotAllowed, LayerNeedsSequential, EmptySequential,
-        MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember, SpanLengthMismatch,
-        StepWithoutStreaming);
+        AttributesOnSeveralDeclarations, OptionValueNotAllowed, LayerNeedsSequential, EmptySequential,
+        MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember,
+        SpanLengthMismatch, StepWithoutStreaming);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 
     public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
 
     private static Dictionary<string, DiagnosticDescriptor> Index(params DiagnosticDescriptor[] descriptors)
     {

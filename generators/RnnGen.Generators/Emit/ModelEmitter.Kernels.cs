@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Model;
 using RnnGen.Shared;
 using static RnnGen.Generators.Emit.ModelLayout;
@@ -17,7 +18,49 @@ internal sealed partial class ModelEmitter
 {
     private const string MethodImplHot = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
     private const string MethodImplInline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
-    private const string VectorMath = "global::RnnGen.Kernels.VectorMath";
+
+    /// <summary>
+    /// The kernels go to a class of their own (<see cref="KernelClassName"/>), file-local in the library's namespace
+    /// <c>RnnGen.Generated</c>, where <c>using</c> directives name the types they use: no type the user declares can
+    /// capture those names there, as dotnet/runtime's Regex generator does for its code. The model class, in the
+    /// user's namespace, keeps <c>global::</c> names and calls the kernels through <see cref="Kernels"/>.
+    /// </summary>
+    private readonly SourceWriter _kernels = CreateKernelWriter();
+
+    private const string KernelNamespace = "RnnGen.Generated";
+
+    private const string KernelMethodImpl = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
+
+    private string KernelClassName => _spec.ClassName + "Kernels";
+
+    /// <summary>The kernel class as the model class names it.</summary>
+    private string Kernels => $"global::{KernelNamespace}.{KernelClassName}";
+
+    private static SourceWriter CreateKernelWriter()
+    {
+        var writer = new SourceWriter();
+        writer.Indent(); // the namespace
+        writer.Indent(); // the class
+        return writer;
+    }
+
+    /// <summary>Writes the kernel class after the model class, in its own namespace with its own usings.</summary>
+    private void WriteKernelClass()
+    {
+        _writer.Line();
+        _writer.Line($"namespace {KernelNamespace}");
+        _writer.OpenBrace();
+        _writer.Line("using System.Runtime.CompilerServices;");
+        _writer.Line("using System.Runtime.Intrinsics;");
+        _writer.Line("using RnnGen.Kernels;");
+        _writer.Line();
+        _writer.Line($"/// <summary>The SIMD kernels of {DisplayName}: one timestep of a layer, for one vector width, every size a constant.</summary>");
+        _writer.Line($"file static class {KernelClassName}");
+        _writer.OpenBrace();
+        _writer.Raw(_kernels.ToString().TrimEnd('\n') + "\n");
+        _writer.CloseBrace();
+        _writer.CloseBrace();
+    }
 
     private static readonly string[] s_lstmGates = { "I", "F", "G", "O" };
 
@@ -25,7 +68,7 @@ internal sealed partial class ModelEmitter
     internal const int BatchChunk = 4;
 
     /// <summary>
-    /// How a kernel tiles its work: <c>Group</c> unit blocks and <c>Sequences</c> sequences share each weight load and
+    /// How a kernel tiles its work: <c>BlocksPerGroup</c> unit blocks and <c>Sequences</c> sequences share each weight load and
     /// broadcast (their accumulators live in registers together), and each sum is split into <c>Partials</c>
     /// interleaved partial sums, so that at least eight independent FMA chains cover the FMA latency (4 cycles, 2 per
     /// cycle) without spilling registers: 24 accumulators with 512-bit vectors (32 registers), 12 otherwise (16 on x64).
@@ -57,14 +100,16 @@ internal sealed partial class ModelEmitter
 
             int wanted = (16 + group * together * chains - 1) / (group * together * chains);
             int affordable = System.Math.Max(1, budget / (group * together * registers));
-            Group = group;
+            BlocksPerGroup = group;
             Sequences = together;
             SequenceGroups = sequences / together;
             Partials = System.Math.Max(1, System.Math.Min(4, System.Math.Min(wanted, affordable)));
-            Groups = blocks / group;
+            GroupCount = blocks / group;
+            InSequenceGroups = SequenceGroups > 1;
         }
 
-        public int Group { get; }
+        /// <summary>Unit blocks that share each weight load and broadcast.</summary>
+        public int BlocksPerGroup { get; }
 
         public int Sequences { get; }
 
@@ -72,9 +117,19 @@ internal sealed partial class ModelEmitter
 
         public int Partials { get; }
 
-        public int Groups { get; }
+        /// <summary>Groups of blocks the kernel walks through: the blocks divided by <see cref="BlocksPerGroup"/>.</summary>
+        public int GroupCount { get; }
 
         public bool Batched => Sequences > 1 || SequenceGroups > 1;
+
+        /// <summary>
+        /// The kernel runs its sequences in groups, each through refs rebased to the group
+        /// (<see cref="SequenceGroupSuffix"/>); a second pass over the same groups says so with <c>with</c>.
+        /// </summary>
+        public bool InSequenceGroups { get; init; }
+
+        /// <summary>The ref a kernel body reads for <paramref name="name"/>: rebased to the sequence group when there is one.</summary>
+        public string Ref(string name) => InSequenceGroups ? name + SequenceGroupSuffix : name;
     }
 
     private static string KernelName(LayerLayout layer, int lanes, int sequences) =>
@@ -85,20 +140,11 @@ internal sealed partial class ModelEmitter
     private void WriteRecurrentKernel(LayerLayout layer, int lanes, int sequences = 1)
     {
         LayerSpec s = layer.Spec;
-        string v = VectorType(lanes);
+        string vector = VectorType(lanes);
         int gates = s.GateCount, blocks = RoundUp(s.Units, lanes) / lanes;
         int biasRows = LayerShapes.BiasRows(s.Kind, s.ResetAfter);
-        var parameters = new List<string> { "ref float x", "ref float hPrev", "ref float hNext" };
-        if (s.Kind == LayerKind.Lstm)
-        {
-            parameters.Add("ref float c");
-        }
-
-        if (s.Kind == LayerKind.Gru && !s.ResetAfter)
-        {
-            parameters.Add("ref float gates");
-        }
-
+        var parameters = new List<string> { "ref float x" };
+        parameters.AddRange(layer.CellBuffers.Select(b => "ref float " + KernelParameter(b)));
         parameters.Add("ref float weights");
         parameters.Add("bool reverse");
         string cell = s.Kind switch { LayerKind.SimpleRnn => "SimpleRNNCell", LayerKind.Lstm => "LSTMCell", _ => "GRUCell" };
@@ -109,38 +155,40 @@ internal sealed partial class ModelEmitter
         var tiling = new Tiling(blocks, gates, registers, lanes, sequences);
         if (sequences == 1)
         {
-            _w.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
-            _w.Line($"// {Int(tiling.Group)} block(s) at a time.");
+            _kernels.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
+            _kernels.Line($"// {Int(tiling.BlocksPerGroup)} block(s) at a time.");
         }
         else
         {
-            _w.Line($"// One timestep of {s.Name} for {Int(sequences)} sequences at once with {Int(lanes)}-float vectors (Keras {cell}.call): the");
-            _w.Line($"// recurrent product becomes a matrix product, each weight vector loaded once for {Int(tiling.Sequences)} sequences; units in");
-            _w.Line($"// {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.Group)} at a time.");
+            _kernels.Line($"// One timestep of {s.Name} for {Int(sequences)} sequences at once with {Int(lanes)}-float vectors (Keras {cell}.call): the");
+            _kernels.Line($"// recurrent product becomes a matrix product, each weight vector loaded once for {Int(tiling.Sequences)} sequences; units in");
+            _kernels.Line($"// {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.BlocksPerGroup)} at a time.");
         }
 
-        _w.Line("// Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.");
-        _w.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
-        _w.Line("// weights the previous one left in the L1 cache.");
-        _w.Line(MethodImplHot);
-        using (_w.Braces($"private static void {KernelName(layer, lanes, sequences)}({string.Join(", ", parameters)})"))
+        _kernels.Line("// Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],");
+        _kernels.Line("// then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).");
+        _kernels.Line("// Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.");
+        _kernels.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
+        _kernels.Line("// weights the previous one left in the L1 cache.");
+        _kernels.Line(KernelMethodImpl);
+        using (_kernels.Braces($"internal static void {KernelName(layer, lanes, sequences)}({string.Join(", ", parameters)})"))
         {
-            _w.Line($"const int Inputs = {Int(s.InputWidth)};");
-            _w.Line($"const int Units = {Int(s.Units)};");
-            _w.Line($"const int Lanes = {Int(lanes)};");
-            _w.Line($"const int Gates = {Int(gates)};");
-            _w.Line($"const int RowStride = Gates * Lanes; // one input row of a block: every gate's {Int(lanes)} columns");
-            _w.Line("const int BlockStride = (Inputs + Units) * RowStride;");
-            _w.Line($"const int BiasStart = {Int(blocks)} * BlockStride;");
-            _w.Line($"const int BiasStride = {Int(biasRows)} * RowStride;");
+            _kernels.Line($"const int Inputs = {Int(s.InputWidth)};");
+            _kernels.Line($"const int Units = {Int(s.Units)};");
+            _kernels.Line($"const int Lanes = {Int(lanes)};");
+            _kernels.Line($"const int Gates = {Int(gates)};");
+            _kernels.Line($"const int RowStride = Gates * Lanes; // one input row of a block: every gate's {Int(lanes)} columns");
+            _kernels.Line("const int BlockStride = (Inputs + Units) * RowStride;");
+            _kernels.Line($"const int BiasStart = {Int(blocks)} * BlockStride;");
+            _kernels.Line($"const int BiasStride = {Int(biasRows)} * RowStride;");
             if (tiling.Batched || s.Kind == LayerKind.Gru && !s.ResetAfter)
             {
-                _w.Line($"const int Padded = {Int(PaddedUnits(s.Units))}; // state floats per sequence");
+                _kernels.Line($"const int Padded = {Int(PaddedUnits(s.Units))}; // state floats per sequence");
             }
 
             if (tiling.Batched)
             {
-                _w.Line($"const int XStride = {Int(layer.BatchInputStride)}; // input floats per sequence");
+                _kernels.Line($"const int XStride = {Int(layer.BatchInputStride(_spec.Timesteps))}; // input floats per sequence");
             }
 
             void Body()
@@ -156,13 +204,13 @@ internal sealed partial class ModelEmitter
                     switch (s.Kind)
                     {
                         case LayerKind.SimpleRnn:
-                            WriteSimpleRnnGroup(s, v, tiling);
+                            WriteSimpleRnnGroup(s, vector, tiling);
                             break;
                         case LayerKind.Lstm:
-                            WriteLstmGroup(s, v, tiling);
+                            WriteLstmGroup(s, vector, tiling);
                             break;
                         default:
-                            WriteGruResetAfterGroup(s, v, tiling);
+                            WriteGruResetAfterGroup(s, vector, tiling);
                             break;
                     }
                 });
@@ -171,24 +219,16 @@ internal sealed partial class ModelEmitter
             if (tiling.SequenceGroups > 1)
             {
                 // Fewer registers than the chunk needs: the chunk goes through in groups of sequences.
-                using (_w.Braces($"for (int q = 0; q < {Int(sequences)}; q += {Int(tiling.Sequences)})"))
+                using (_kernels.Braces($"for (int q = 0; q < {Int(sequences)}; q += {Int(tiling.Sequences)})"))
                 {
-                    _w.Line($"ref float xq = ref {Unsafe}.Add(ref x, q * XStride);");
-                    _w.Line($"ref float hPrevq = ref {Unsafe}.Add(ref hPrev, q * Padded);");
-                    _w.Line($"ref float hNextq = ref {Unsafe}.Add(ref hNext, q * Padded);");
-                    if (s.Kind == LayerKind.Lstm)
+                    _kernels.Line($"ref float x{SequenceGroupSuffix} = ref Unsafe.Add(ref x, q * XStride);");
+                    foreach (CellBuffer buffer in layer.CellBuffers)
                     {
-                        _w.Line($"ref float cq = ref {Unsafe}.Add(ref c, q * Padded);");
+                        string name = KernelParameter(buffer);
+                        _kernels.Line($"ref float {name}{SequenceGroupSuffix} = ref Unsafe.Add(ref {name}, q * {BufferLength(buffer)});");
                     }
 
-                    if (s.Kind == LayerKind.Gru && !s.ResetAfter)
-                    {
-                        _w.Line($"ref float gatesq = ref {Unsafe}.Add(ref gates, q * 3 * Padded);");
-                    }
-
-                    _sequenceSuffix = "q";
                     Body();
-                    _sequenceSuffix = string.Empty;
                 }
             }
             else
@@ -197,32 +237,33 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        _w.Line();
+        _kernels.Line();
     }
 
-    // "q" while emitting the body of a loop over sequence groups, whose refs are rebased (xq, hPrevq, ...).
-    private string _sequenceSuffix = string.Empty;
+    /// <summary>The suffix of the refs rebased to a group of sequences (xq, hPrevq, ...) in a loop over the groups.</summary>
+    private const string SequenceGroupSuffix = "q";
 
-    private string Ref(string name) => name + _sequenceSuffix;
+    /// <summary>The kernel parameter of a cell buffer: the state the step reads is <c>hPrev</c>.</summary>
+    private static string KernelParameter(CellBuffer buffer) => buffer == CellBuffer.H ? "hPrev" : buffer.Variable;
 
     // for each group of blocks (in reverse order when asked): refs to each block's weights and bias, then the body.
     private void WriteGroupLoop(Tiling tiling, System.Action body, bool reversible = true)
     {
         void References()
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 string index = j == 0 ? "first" : $"first + {Int(j)}";
-                _w.Line($"ref float block{Int(j)} = ref {Unsafe}.Add(ref weights, ({index}) * BlockStride);");
-                _w.Line($"ref float bias{Int(j)} = ref {Unsafe}.Add(ref weights, BiasStart + ({index}) * BiasStride);");
+                _kernels.Line($"ref float block{Int(j)} = ref Unsafe.Add(ref weights, ({index}) * BlockStride);");
+                _kernels.Line($"ref float bias{Int(j)} = ref Unsafe.Add(ref weights, BiasStart + ({index}) * BiasStride);");
             }
         }
 
-        if (tiling.Groups == 1)
+        if (tiling.GroupCount == 1)
         {
-            using (_w.Braces(string.Empty))
+            using (_kernels.Braces(string.Empty))
             {
-                _w.Line("const int first = 0; // one group holds every block");
+                _kernels.Line("const int first = 0; // one group holds every block");
                 References();
                 body();
             }
@@ -230,11 +271,11 @@ internal sealed partial class ModelEmitter
             return;
         }
 
-        using (_w.Braces($"for (int i = 0; i < {Int(tiling.Groups)}; i++)"))
+        using (_kernels.Braces($"for (int i = 0; i < {Int(tiling.GroupCount)}; i++)"))
         {
-            _w.Line(reversible
-                ? $"int first = (reverse ? {Int(tiling.Groups - 1)} - i : i) * {Int(tiling.Group)}; // first block of this group"
-                : $"int first = i * {Int(tiling.Group)}; // first block of this group");
+            _kernels.Line(reversible
+                ? $"int first = (reverse ? {Int(tiling.GroupCount - 1)} - i : i) * {Int(tiling.BlocksPerGroup)}; // first block of this group"
+                : $"int first = i * {Int(tiling.BlocksPerGroup)}; // first block of this group");
             References();
             body();
         }
@@ -251,62 +292,62 @@ internal sealed partial class ModelEmitter
 
     private static string Suffix(Tiling tiling, int r) => tiling.Sequences > 1 ? "s" + Int(r) : string.Empty;
 
-    private void WriteSimpleRnnGroup(LayerSpec s, string v, Tiling tiling)
+    private void WriteSimpleRnnGroup(LayerSpec s, string vector, Tiling tiling)
     {
         string[] z = { "Z" };
-        _w.Line("// z = x·W + b + h·U");
-        DeclareAccumulators(v, z, tiling, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)})");
-        WriteInputAndStateProducts(s, v, z, z, new[] { 0 }, tiling, LanesOf(v));
+        _kernels.Line("// z = x·W + b + h·U");
+        DeclareAccumulators(vector, z, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)})");
+        WriteInputAndStateProducts(s, vector, z, z, new[] { 0 }, tiling, LanesOf(vector));
         CombineAccumulators(z, tiling);
-        _w.Line($"// h = {s.Activation}(z)");
+        _kernels.Line($"// h = {s.Activation}(z)");
         for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
-                _w.Line($"{v}.StoreUnsafe({Activation(s.Activation, v, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {Ref("hNext")}, {At(j, r)});");
+                _kernels.Line($"{vector}.StoreUnsafe({Activation(s.Activation, vector, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
 
-    private void WriteLstmGroup(LayerSpec s, string v, Tiling tiling)
+    private void WriteLstmGroup(LayerSpec s, string vector, Tiling tiling)
     {
         string ra = s.RecurrentActivation!, act = s.Activation;
-        _w.Line("// z = x·W + h·U + b for the gate blocks i, f, c, o");
-        DeclareAccumulators(v, s_lstmGates, tiling, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
-        WriteInputAndStateProducts(s, v, s_lstmGates, s_lstmGates, new[] { 0, 1, 2, 3 }, tiling, LanesOf(v));
+        _kernels.Line("// z = x·W + h·U + b for the gate blocks i, f, c, o");
+        DeclareAccumulators(vector, s_lstmGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
+        WriteInputAndStateProducts(s, vector, s_lstmGates, s_lstmGates, new[] { 0, 1, 2, 3 }, tiling, LanesOf(vector));
         CombineAccumulators(s_lstmGates, tiling);
-        _w.Line($"// i = {ra}(z_i), f = {ra}(z_f), o = {ra}(z_o); c = f*c + i*{act}(z_c); h = o*{act}(c)");
+        _kernels.Line($"// i = {ra}(z_i), f = {ra}(z_f), o = {ra}(z_o); c = f*c + i*{act}(z_c); h = o*{act}(c)");
         for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
-                _w.Line($"{v}<float> cell{b} = {VectorMath}.MultiplyAdd({Activation(ra, v, $"accF{b}")}, {v}.LoadUnsafe(ref {Ref("c")}, {At(j, r)}), {Activation(ra, v, $"accI{b}")} * {Activation(act, v, $"accG{b}")});");
-                _w.Line($"{v}.StoreUnsafe(cell{b}, ref {Ref("c")}, {At(j, r)});");
-                _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accO{b}")} * {Activation(act, v, $"cell{b}")}, ref {Ref("hNext")}, {At(j, r)});");
+                _kernels.Line($"{vector}<float> cell{b} = VectorMath.MultiplyAdd({Activation(ra, vector, $"accF{b}")}, {vector}.LoadUnsafe(ref {tiling.Ref("c")}, {At(j, r)}), {Activation(ra, vector, $"accI{b}")} * {Activation(act, vector, $"accG{b}")});");
+                _kernels.Line($"{vector}.StoreUnsafe(cell{b}, ref {tiling.Ref("c")}, {At(j, r)});");
+                _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accO{b}")} * {Activation(act, vector, $"cell{b}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
 
-    private void WriteGruResetAfterGroup(LayerSpec s, string v, Tiling tiling)
+    private void WriteGruResetAfterGroup(LayerSpec s, string vector, Tiling tiling)
     {
         string ra = s.RecurrentActivation!, act = s.Activation;
-        _w.Line("// reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h");
+        _kernels.Line("// reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h");
         string[] xGates = { "XZ", "XR", "XH" }, hGates = { "HZ", "HR", "HH" };
-        DeclareAccumulators(v, xGates, tiling, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
-        DeclareAccumulators(v, hGates, tiling, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)}, RowStride + {Int(g)} * Lanes)");
-        WriteInputAndStateProducts(s, v, xGates, hGates, new[] { 0, 1, 2 }, tiling, LanesOf(v));
+        DeclareAccumulators(vector, xGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
+        DeclareAccumulators(vector, hGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, RowStride + {Int(g)} * Lanes)");
+        WriteInputAndStateProducts(s, vector, xGates, hGates, new[] { 0, 1, 2 }, tiling, LanesOf(vector));
         CombineAccumulators(xGates, tiling);
         CombineAccumulators(hGates, tiling);
-        _w.Line($"// z = {ra}(x_z + h_z), r = {ra}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
+        _kernels.Line($"// z = {ra}(x_z + h_z), r = {ra}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
         for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
-                _w.Line($"{v}<float> z{b} = {Activation(ra, v, $"accXZ{b} + accHZ{b}")};");
-                _w.Line($"{v}<float> candidate{b} = {Activation(act, v, $"{VectorMath}.MultiplyAdd({Activation(ra, v, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
-                _w.Line($"{v}.StoreUnsafe(z{b} * {v}.LoadUnsafe(ref {Ref("hPrev")}, {At(j, r)}) + ({v}<float>.One - z{b}) * candidate{b}, ref {Ref("hNext")}, {At(j, r)});");
+                _kernels.Line($"{vector}<float> z{b} = {Activation(ra, vector, $"accXZ{b} + accHZ{b}")};");
+                _kernels.Line($"{vector}<float> candidate{b} = {Activation(act, vector, $"VectorMath.MultiplyAdd({Activation(ra, vector, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
+                _kernels.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {tiling.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * candidate{b}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
@@ -316,69 +357,69 @@ internal sealed partial class ModelEmitter
     private void WriteGruResetBeforeKernel(LayerLayout layer, int lanes, int blocks, int sequences)
     {
         LayerSpec s = layer.Spec;
-        string v = VectorType(lanes);
+        string vector = VectorType(lanes);
         string ra = s.RecurrentActivation!, act = s.Activation;
         var first = new Tiling(blocks, 3, 5, lanes, sequences);
-        var second = new Tiling(blocks, 1, 1, lanes, first.Sequences);
-        _w.Line("// The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.");
-        _w.Line("// Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).");
+        var second = new Tiling(blocks, 1, 1, lanes, first.Sequences) { InSequenceGroups = first.InSequenceGroups };
+        _kernels.Line("// The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.");
+        _kernels.Line("// Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).");
         WriteGroupLoop(first, () =>
         {
             string[] xGates = { "XZ", "XR", "XH" }, hGates = { "HZ", "HR" };
-            DeclareAccumulators(v, xGates, first, (j, g) => $"{v}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
-            DeclareAccumulators(v, hGates, first, (j, g) => $"{v}<float>.Zero");
-            WriteProducts(v, xGates, new[] { 0, 1, 2 }, first, "x", "XStride", 0, s.InputWidth);
-            WriteProducts(v, hGates, new[] { 0, 1 }, first, "hPrev", "Padded", s.InputWidth, s.Units);
+            DeclareAccumulators(vector, xGates, first, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
+            DeclareAccumulators(vector, hGates, first, (j, g) => $"{vector}<float>.Zero");
+            WriteProducts(vector, xGates, new[] { 0, 1, 2 }, first, "x", "XStride", 0, s.InputWidth);
+            WriteProducts(vector, hGates, new[] { 0, 1 }, first, "hPrev", "Padded", s.InputWidth, s.Units);
             CombineAccumulators(xGates, first);
             CombineAccumulators(hGates, first);
-            _w.Line($"// z = {ra}(x_z + h·U_z), r = {ra}(x_r + h·U_r)");
+            _kernels.Line($"// z = {ra}(x_z + h·U_z), r = {ra}(x_r + h·U_r)");
             for (int r = 0; r < first.Sequences; r++)
             {
-                for (int j = 0; j < first.Group; j++)
+                for (int j = 0; j < first.BlocksPerGroup; j++)
                 {
                     string b = Int(j) + Suffix(first, r);
-                    _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accXZ{b} + accHZ{b}")}, ref {Ref("gates")}, {At(j, r, "3 * Padded")});");
-                    _w.Line($"{v}.StoreUnsafe({Activation(ra, v, $"accXR{b} + accHR{b}")} * {v}.LoadUnsafe(ref {Ref("hPrev")}, {At(j, r)}), ref {Ref("gates")}, Padded + {At(j, r, "3 * Padded")});");
-                    _w.Line($"{v}.StoreUnsafe(accXH{b}, ref {Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});");
+                    _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXZ{b} + accHZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});");
+                    _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXR{b} + accHR{b}")} * {vector}.LoadUnsafe(ref {first.Ref("hPrev")}, {At(j, r)}), ref {first.Ref("gates")}, Padded + {At(j, r, "3 * Padded")});");
+                    _kernels.Line($"{vector}.StoreUnsafe(accXH{b}, ref {first.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});");
                 }
             }
         }, reversible: false);
 
-        _w.Line();
-        _w.Line($"// Pass 2: hh = {act}(x_h + (r*h)·U_h); h = z*h + (1-z)*hh");
-        _w.Line($"ref float resetState{_sequenceSuffix} = ref {Unsafe}.Add(ref {Ref("gates")}, Padded);");
+        _kernels.Line();
+        _kernels.Line($"// Pass 2: hh = {act}(x_h + (r*h)·U_h); h = z*h + (1-z)*hh");
+        _kernels.Line($"ref float {second.Ref("resetState")} = ref Unsafe.Add(ref {second.Ref("gates")}, Padded);");
         WriteGroupLoop(second, () =>
         {
-            DeclareAccumulators(v, new[] { "C" }, second, (j, g) => $"{v}.LoadUnsafe(ref {Ref("gates")}, 2 * Padded + {At(j)})", (j, r) => $"{v}.LoadUnsafe(ref {Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")})");
-            WriteProducts(v, new[] { "C" }, new[] { 2 }, second, "resetState", "3 * Padded", s.InputWidth, s.Units);
+            DeclareAccumulators(vector, new[] { "C" }, second, (j, g) => $"{vector}.LoadUnsafe(ref {second.Ref("gates")}, 2 * Padded + {At(j)})", (j, r) => $"{vector}.LoadUnsafe(ref {second.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")})");
+            WriteProducts(vector, new[] { "C" }, new[] { 2 }, second, "resetState", "3 * Padded", s.InputWidth, s.Units);
             CombineAccumulators(new[] { "C" }, second);
             for (int r = 0; r < second.Sequences; r++)
             {
-                for (int j = 0; j < second.Group; j++)
+                for (int j = 0; j < second.BlocksPerGroup; j++)
                 {
                     string b = Int(j) + Suffix(second, r);
-                    _w.Line($"{v}<float> z{b} = {v}.LoadUnsafe(ref {Ref("gates")}, {At(j, r, "3 * Padded")});");
-                    _w.Line($"{v}.StoreUnsafe(z{b} * {v}.LoadUnsafe(ref {Ref("hPrev")}, {At(j, r)}) + ({v}<float>.One - z{b}) * {Activation(act, v, $"accC{b}")}, ref {Ref("hNext")}, {At(j, r)});");
+                    _kernels.Line($"{vector}<float> z{b} = {vector}.LoadUnsafe(ref {second.Ref("gates")}, {At(j, r, "3 * Padded")});");
+                    _kernels.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {second.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * {Activation(act, vector, $"accC{b}")}, ref {second.Ref("hNext")}, {At(j, r)});");
                 }
             }
         }, reversible: false);
-        _w.Line("// reverse is unused: the two passes keep block order, as the second reads every block's r*h"); // no discard: a class may be named `_`
+        _kernels.Line("// reverse is unused: the two passes keep block order, as the second reads every block's r*h"); // no discard: a class may be named `_`
     }
 
     // Accumulators acc{gate}{block}[s{sequence}][_{partial}]; the first partial starts from `first` (the bias, or what
     // `firstOfSequence` gives for sequence r), the others from zero.
-    private void DeclareAccumulators(string v, string[] names, Tiling tiling, System.Func<int, int, string> first, System.Func<int, int, string>? firstOfSequence = null)
+    private void DeclareAccumulators(string vector, string[] names, Tiling tiling, System.Func<int, int, string> first, System.Func<int, int, string>? firstOfSequence = null)
     {
         for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 for (int g = 0; g < names.Length; g++)
                 {
                     for (int p = 0; p < tiling.Partials; p++)
                     {
-                        string start = p > 0 ? v + "<float>.Zero" : firstOfSequence is not null && r > 0 ? firstOfSequence(j, r) : first(j, g);
-                        _w.Line($"{v}<float> acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(p == 0 ? string.Empty : "_" + Int(p))} = {start};");
+                        string start = p > 0 ? vector + "<float>.Zero" : firstOfSequence is not null && r > 0 ? firstOfSequence(j, r) : first(j, g);
+                        _kernels.Line($"{vector}<float> acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(p == 0 ? string.Empty : "_" + Int(p))} = {start};");
                     }
                 }
             }
@@ -389,22 +430,22 @@ internal sealed partial class ModelEmitter
     {
         for (int r = 0; r < tiling.Sequences; r++)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 foreach (string name in names)
                 {
                     string a = $"acc{name}{Int(j)}{Suffix(tiling, r)}";
                     if (tiling.Partials == 4)
                     {
-                        _w.Line($"{a} = ({a} + {a}_1) + ({a}_2 + {a}_3);");
+                        _kernels.Line($"{a} = ({a} + {a}_1) + ({a}_2 + {a}_3);");
                     }
                     else if (tiling.Partials == 3)
                     {
-                        _w.Line($"{a} = ({a} + {a}_1) + {a}_2;");
+                        _kernels.Line($"{a} = ({a} + {a}_1) + {a}_2;");
                     }
                     else if (tiling.Partials == 2)
                     {
-                        _w.Line($"{a} += {a}_1;");
+                        _kernels.Line($"{a} += {a}_1;");
                     }
                 }
             }
@@ -414,7 +455,7 @@ internal sealed partial class ModelEmitter
     // acc[g][block][sequence][p] += source[k] * block's row k (of gate gateIndex[g]) over k in [0, count), rows from
     // rowStart; the k are dealt round-robin to the partial sums. Each weight vector is loaded once for every sequence of
     // the tile, each broadcast serves every block of the group.
-    private void WriteProducts(string v, string[] names, int[] gateIndex, Tiling tiling, string source, string sourceStride, int rowStart, int count, bool backwards = false)
+    private void WriteProducts(string vector, string[] names, int[] gateIndex, Tiling tiling, string source, string sourceStride, int rowStart, int count, bool backwards = false)
     {
         if (count == 0)
         {
@@ -425,26 +466,26 @@ internal sealed partial class ModelEmitter
         int whole = count / sums * sums;
         string Row(string k) => rowStart == 0 ? (k == "k" ? "k * RowStride" : $"({k}) * RowStride") : $"({Int(rowStart)} + {k}) * RowStride";
         string Broadcast(int r, string k) =>
-            $"{v}.Create({Unsafe}.Add(ref {Ref(source)}, {(r == 0 ? string.Empty : $"{Int(r)} * {sourceStride} + ")}{k}))";
+            $"{vector}.Create(Unsafe.Add(ref {tiling.Ref(source)}, {(r == 0 ? string.Empty : $"{Int(r)} * {sourceStride} + ")}{k}))";
 
         void Products(int partial, string broadcastPrefix, string rowOffset)
         {
-            for (int j = 0; j < tiling.Group; j++)
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 for (int g = 0; g < names.Length; g++)
                 {
-                    string weight = $"{v}.LoadUnsafe(ref block{Int(j)}, (nuint)({rowOffset}{Int(gateIndex[g])} * Lanes))";
+                    string weight = $"{vector}.LoadUnsafe(ref block{Int(j)}, (nuint)({rowOffset}{Int(gateIndex[g])} * Lanes))";
                     if (tiling.Sequences > 1)
                     {
                         string name = $"w{Int(j)}{names[g]}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
-                        _w.Line($"{v}<float> {name} = {weight};");
+                        _kernels.Line($"{vector}<float> {name} = {weight};");
                         weight = name;
                     }
 
                     for (int r = 0; r < tiling.Sequences; r++)
                     {
                         string accumulator = $"acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
-                        _w.Line($"{accumulator} = {VectorMath}.MultiplyAdd({broadcastPrefix}{Suffix(tiling, r)}, {weight}, {accumulator});");
+                        _kernels.Line($"{accumulator} = VectorMath.MultiplyAdd({broadcastPrefix}{Suffix(tiling, r)}, {weight}, {accumulator});");
                     }
                 }
             }
@@ -452,11 +493,11 @@ internal sealed partial class ModelEmitter
 
         void Tail(int k)
         {
-            using (_w.Braces(string.Empty))
+            using (_kernels.Braces(string.Empty))
             {
                 for (int r = 0; r < tiling.Sequences; r++)
                 {
-                    _w.Line($"{v}<float> t{Suffix(tiling, r)} = {Broadcast(r, Int(k))};");
+                    _kernels.Line($"{vector}<float> t{Suffix(tiling, r)} = {Broadcast(r, Int(k))};");
                 }
 
                 Products(k - whole, "t", $"{Int(rowStart + k)} * RowStride + ");
@@ -476,13 +517,13 @@ internal sealed partial class ModelEmitter
             string loop = backwards
                 ? $"for (int k = {Int(whole - sums)}; k >= 0; k -= {Int(sums)})"
                 : $"for (int k = 0; k < {Int(whole)}; k += {Int(sums)})";
-            using (_w.Braces(loop))
+            using (_kernels.Braces(loop))
             {
                 for (int p = 0; p < sums; p++)
                 {
                     for (int r = 0; r < tiling.Sequences; r++)
                     {
-                        _w.Line($"{v}<float> s{Int(p)}{Suffix(tiling, r)} = {Broadcast(r, p == 0 ? "k" : $"k + {Int(p)}")};");
+                        _kernels.Line($"{vector}<float> s{Int(p)}{Suffix(tiling, r)} = {Broadcast(r, p == 0 ? "k" : $"k + {Int(p)}")};");
                     }
                 }
 
@@ -505,27 +546,27 @@ internal sealed partial class ModelEmitter
     // The products over the inputs x, then the previous state h. When the weights do not fit in L1 the kernel can also
     // run them in the opposite order (h last to first, then x), so that a step that follows a forward one starts on the
     // rows still cached (measured on a hand-written fixed-size LSTM(64) step: 400 -> 297 ns).
-    private void WriteInputAndStateProducts(LayerSpec s, string v, string[] xNames, string[] hNames, int[] gateIndex, Tiling tiling, int lanes)
+    private void WriteInputAndStateProducts(LayerSpec s, string vector, string[] xNames, string[] hNames, int[] gateIndex, Tiling tiling, int lanes)
     {
         int[] hIndex = gateIndex.Take(hNames.Length).ToArray();
         long bytes = 4L * RoundUp(s.Units, lanes) * (s.InputWidth + s.Units) * s.GateCount;
         if (bytes <= L1WeightBudget)
         {
-            WriteProducts(v, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
-            WriteProducts(v, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
+            WriteProducts(vector, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
+            WriteProducts(vector, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
             return;
         }
 
-        using (_w.Braces("if (reverse)"))
+        using (_kernels.Braces("if (reverse)"))
         {
-            WriteProducts(v, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units, backwards: true);
-            WriteProducts(v, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth, backwards: true);
+            WriteProducts(vector, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units, backwards: true);
+            WriteProducts(vector, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth, backwards: true);
         }
 
-        using (_w.Braces("else"))
+        using (_kernels.Braces("else"))
         {
-            WriteProducts(v, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
-            WriteProducts(v, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
+            WriteProducts(vector, xNames, gateIndex, tiling, "x", "XStride", 0, s.InputWidth);
+            WriteProducts(vector, hNames, hIndex, tiling, "hPrev", "Padded", s.InputWidth, s.Units);
         }
     }
 
@@ -533,39 +574,39 @@ internal sealed partial class ModelEmitter
     private const long L1WeightBudget = 32 * 1024;
 
     /// <summary>A vector expression for a Keras activation of <paramref name="operand"/> (evaluated once).</summary>
-    private static string Activation(string activation, string v, string operand)
+    private static string Activation(string activation, string vector, string operand)
     {
-        string vf = v + "<float>";
-        string c(float value) => $"{v}.Create({Float(value)})";
+        string floatVector = vector + "<float>";
+        string c(float value) => $"{vector}.Create({Float(value)})";
         switch (activation)
         {
             case "linear":
                 return operand.Contains(' ') ? $"({operand})" : operand;
             case "tanh":
-                return $"{VectorMath}.Tanh({operand})";
+                return $"VectorMath.Tanh({operand})";
             case "sigmoid":
-                return $"{VectorMath}.Sigmoid({operand})";
+                return $"VectorMath.Sigmoid({operand})";
             case "exponential":
-                return $"{VectorMath}.Exp({operand})";
+                return $"VectorMath.Exp({operand})";
             case "relu":
-                return $"{v}.Max({operand}, {vf}.Zero)";
+                return $"{vector}.Max({operand}, {floatVector}.Zero)";
             case "relu6":
-                return $"{v}.Min({v}.Max({operand}, {vf}.Zero), {c(6)})";
+                return $"{vector}.Min({vector}.Max({operand}, {floatVector}.Zero), {c(6)})";
             case "hard_tanh":
-                return $"{v}.Min({v}.Max({operand}, {c(-1)}), {vf}.One)";
+                return $"{vector}.Min({vector}.Max({operand}, {c(-1)}), {floatVector}.One)";
             case "hard_sigmoid":
                 // keras 3: relu6(x + 3) / 6
-                return $"{v}.Min({v}.Max(({operand} + {c(3)}) / {c(6)}, {vf}.Zero), {vf}.One)";
+                return $"{vector}.Min({vector}.Max(({operand} + {c(3)}) / {c(6)}, {floatVector}.Zero), {floatVector}.One)";
             case "hard_sigmoid_keras2":
-                return $"{v}.Min({v}.Max({VectorMath}.MultiplyAdd({operand}, {c(0.2f)}, {c(0.5f)}), {vf}.Zero), {vf}.One)";
+                return $"{vector}.Min({vector}.Max(VectorMath.MultiplyAdd({operand}, {c(0.2f)}, {c(0.5f)}), {floatVector}.Zero), {floatVector}.One)";
         }
 
         // The rest use their operand more than once, so they go through a local function of the model class.
-        return $"{ActivationHelperName(activation, v)}({operand})";
+        return $"{ActivationHelperName(activation, vector)}({operand})";
     }
 
-    private static string ActivationHelperName(string activation, string v) =>
-        ActivationCatalog.MemberName(activation) + "X" + v.Substring(v.Length - 3);
+    private static string ActivationHelperName(string activation, string vector) =>
+        ActivationCatalog.MemberName(activation) + "X" + vector.Substring(vector.Length - 3);
 
     /// <summary>Activations that need their operand twice, as small inlined helpers per vector width.</summary>
     private void WriteActivationHelpers()
@@ -588,23 +629,23 @@ internal sealed partial class ModelEmitter
         foreach (string entry in needed)
         {
             string activation = entry.Split('|')[0];
-            string v = VectorType(int.Parse(entry.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture));
-            string vf = v + "<float>";
-            string c(float value) => $"{v}.Create({Float(value)})";
+            string vector = VectorType(int.Parse(entry.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture));
+            string floatVector = vector + "<float>";
+            string c(float value) => $"{vector}.Create({Float(value)})";
             string body = activation switch
             {
-                "elu" or "celu" => $"{v}.ConditionalSelect({v}.GreaterThan(x, {vf}.Zero), x, {VectorMath}.Exp(x) - {vf}.One)",
-                "selu" => $"{c(1.05070098735548049342f)} * {v}.ConditionalSelect({v}.GreaterThan(x, {vf}.Zero), x, {c(1.67326324235437728481f)} * ({VectorMath}.Exp(x) - {vf}.One))",
-                "softsign" => $"x / ({v}.Abs(x) + {vf}.One)",
-                "silu" => $"x * {VectorMath}.Sigmoid(x)",
-                "hard_silu" => $"x * {v}.Min({v}.Max((x + {c(3)}) / {c(6)}, {vf}.Zero), {vf}.One)",
-                "leaky_relu" => $"{v}.ConditionalSelect({v}.GreaterThanOrEqual(x, {vf}.Zero), x, x * {c(0.2f)})",
+                "elu" or "celu" => $"{vector}.ConditionalSelect({vector}.GreaterThan(x, {floatVector}.Zero), x, VectorMath.Exp(x) - {floatVector}.One)",
+                "selu" => $"{c(1.05070098735548049342f)} * {vector}.ConditionalSelect({vector}.GreaterThan(x, {floatVector}.Zero), x, {c(1.67326324235437728481f)} * (VectorMath.Exp(x) - {floatVector}.One))",
+                "softsign" => $"x / ({vector}.Abs(x) + {floatVector}.One)",
+                "silu" => $"x * VectorMath.Sigmoid(x)",
+                "hard_silu" => $"x * {vector}.Min({vector}.Max((x + {c(3)}) / {c(6)}, {floatVector}.Zero), {floatVector}.One)",
+                "leaky_relu" => $"{vector}.ConditionalSelect({vector}.GreaterThanOrEqual(x, {floatVector}.Zero), x, x * {c(0.2f)})",
                 // Not vectorized: rare in recurrent layers, computed lane by lane with the scalar Keras formula.
-                _ => $"{VectorMath}.Map(x, global::RnnGen.Activations.{ActivationCatalog.MemberName(activation)})",
+                _ => $"VectorMath.Map(x, Activations.{ActivationCatalog.MemberName(activation)})",
             };
-            _w.Line(MethodImplInline);
-            _w.Line($"private static {vf} {ActivationHelperName(activation, v)}({vf} x) => {body};");
-            _w.Line();
+            _kernels.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            _kernels.Line($"internal static {floatVector} {ActivationHelperName(activation, vector)}({floatVector} x) => {body};");
+            _kernels.Line();
         }
     }
 
@@ -612,89 +653,92 @@ internal sealed partial class ModelEmitter
     private void WriteDenseKernel(LayerLayout layer, int lanes)
     {
         LayerSpec s = layer.Spec;
-        string v = VectorType(lanes);
-        _w.Line($"// One row of {s.Name} with {Int(lanes)}-float vectors: y = {s.Activation}(x·W + b) (Keras Dense.call).");
-        _w.Line(MethodImplHot);
-        using (_w.Braces($"private static void {layer.Pascal}RowX{Int(lanes)}(ref float x, ref float y, ref float weights)"))
+        string vector = VectorType(lanes);
+        _kernels.Line($"// One row of {s.Name} with {Int(lanes)}-float vectors: y = {s.Activation}(x·W + b) (Keras Dense.call).");
+        _kernels.Line(layer.DenseUsesRows
+            ? "// Weights in KernelPacking.PackDenseRows's order: the kernel transposed, packed[j * Inputs + k], then the bias."
+            : "// Weights in KernelPacking.PackDenseColumns's order: packed[k * Padded + j], each row padded to whole vectors, then the bias.");
+        _kernels.Line(KernelMethodImpl);
+        using (_kernels.Braces($"internal static void {layer.Pascal}RowX{Int(lanes)}(ref float x, ref float y, ref float weights)"))
         {
-            _w.Line($"const int Inputs = {Int(s.InputWidth)};");
+            _kernels.Line($"const int Inputs = {Int(s.InputWidth)};");
             if (layer.DenseUsesRows)
             {
-                _w.Line($"const int Units = {Int(s.Units)};");
+                _kernels.Line($"const int Units = {Int(s.Units)};");
                 if (s.InputWidth >= 2 * lanes)
                 {
-                    _w.Line($"const int Lanes = {Int(lanes)};");
+                    _kernels.Line($"const int Lanes = {Int(lanes)};");
                 }
 
                 // Few outputs: a dot product per output, vectors along the inputs, the weights transposed by packing.
                 int whole = s.InputWidth / lanes * lanes;
-                using (_w.Braces("for (int j = 0; j < Units; j++)"))
+                using (_kernels.Braces("for (int j = 0; j < Units; j++)"))
                 {
-                    _w.Line($"ref float column = ref {Unsafe}.Add(ref weights, j * Inputs);");
-                    _w.Line($"float sum = {Unsafe}.Add(ref weights, Units * Inputs + j); // bias");
+                    _kernels.Line($"ref float column = ref Unsafe.Add(ref weights, j * Inputs);");
+                    _kernels.Line($"float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias");
                     if (whole > 0)
                     {
-                        _w.Line($"{v}<float> acc0 = {v}<float>.Zero, acc1 = {v}<float>.Zero;");
+                        _kernels.Line($"{vector}<float> acc0 = {vector}<float>.Zero, acc1 = {vector}<float>.Zero;");
                         int pairs = whole / (2 * lanes) * (2 * lanes);
                         if (pairs > 0)
                         {
-                            using (_w.Braces($"for (int k = 0; k < {Int(pairs)}; k += 2 * Lanes)"))
+                            using (_kernels.Braces($"for (int k = 0; k < {Int(pairs)}; k += 2 * Lanes)"))
                             {
-                                _w.Line($"acc0 = {VectorMath}.MultiplyAdd({v}.LoadUnsafe(ref x, (nuint)k), {v}.LoadUnsafe(ref column, (nuint)k), acc0);");
-                                _w.Line($"acc1 = {VectorMath}.MultiplyAdd({v}.LoadUnsafe(ref x, (nuint)(k + Lanes)), {v}.LoadUnsafe(ref column, (nuint)(k + Lanes)), acc1);");
+                                _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.LoadUnsafe(ref x, (nuint)k), {vector}.LoadUnsafe(ref column, (nuint)k), acc0);");
+                                _kernels.Line($"acc1 = VectorMath.MultiplyAdd({vector}.LoadUnsafe(ref x, (nuint)(k + Lanes)), {vector}.LoadUnsafe(ref column, (nuint)(k + Lanes)), acc1);");
                             }
                         }
 
                         if (whole > pairs)
                         {
-                            _w.Line($"acc0 = {VectorMath}.MultiplyAdd({v}.LoadUnsafe(ref x, {Int(pairs)}), {v}.LoadUnsafe(ref column, {Int(pairs)}), acc0);");
+                            _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.LoadUnsafe(ref x, {Int(pairs)}), {vector}.LoadUnsafe(ref column, {Int(pairs)}), acc0);");
                         }
 
-                        _w.Line($"sum += {v}.Sum(acc0 + acc1);");
+                        _kernels.Line($"sum += {vector}.Sum(acc0 + acc1);");
                     }
 
                     for (int k = whole; k < s.InputWidth; k++)
                     {
-                        _w.Line($"sum += {Unsafe}.Add(ref x, {Int(k)}) * {Unsafe}.Add(ref column, {Int(k)});");
+                        _kernels.Line($"sum += Unsafe.Add(ref x, {Int(k)}) * Unsafe.Add(ref column, {Int(k)});");
                     }
 
-                    _w.Line(s.Activation is "linear" or "softmax"
-                        ? $"{Unsafe}.Add(ref y, j) = sum;"
-                        : $"{Unsafe}.Add(ref y, j) = {Activations}.{ActivationCatalog.MemberName(s.Activation)}(sum);");
+                    _kernels.Line(s.Activation is "linear" or "softmax"
+                        ? $"Unsafe.Add(ref y, j) = sum;"
+                        : $"Unsafe.Add(ref y, j) = {Activations}.{ActivationCatalog.MemberName(s.Activation)}(sum);");
                 }
             }
             else
             {
                 int blocks = RoundUp(s.Units, lanes) / lanes;
                 int sums = 2;
-                _w.Line($"const int Lanes = {Int(lanes)};");
-                _w.Line($"const int Padded = {Int(blocks * lanes)};");
-                using (_w.Braces($"for (int b = 0; b < {Int(blocks)}; b++)"))
+                _kernels.Line($"const int Lanes = {Int(lanes)};");
+                _kernels.Line($"const int Padded = {Int(blocks * lanes)};");
+                using (_kernels.Braces($"for (int b = 0; b < {Int(blocks)}; b++)"))
                 {
-                    _w.Line($"ref float block = ref {Unsafe}.Add(ref weights, b * Lanes);");
-                    _w.Line($"{v}<float> acc0 = {v}.LoadUnsafe(ref weights, (nuint)(Inputs * Padded + b * Lanes)); // bias");
-                    _w.Line($"{v}<float> acc1 = {v}<float>.Zero;");
+                    _kernels.Line($"ref float block = ref Unsafe.Add(ref weights, b * Lanes);");
+                    _kernels.Line($"{vector}<float> acc0 = {vector}.LoadUnsafe(ref weights, (nuint)(Inputs * Padded + b * Lanes)); // bias");
+                    _kernels.Line($"{vector}<float> acc1 = {vector}<float>.Zero;");
                     int whole = s.InputWidth / sums * sums;
                     if (whole > 0)
                     {
-                        using (_w.Braces($"for (int k = 0; k < {Int(whole)}; k += 2)"))
+                        using (_kernels.Braces($"for (int k = 0; k < {Int(whole)}; k += 2)"))
                         {
-                            _w.Line($"acc0 = {VectorMath}.MultiplyAdd({v}.Create({Unsafe}.Add(ref x, k)), {v}.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);");
-                            _w.Line($"acc1 = {VectorMath}.MultiplyAdd({v}.Create({Unsafe}.Add(ref x, k + 1)), {v}.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);");
+                            _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.Create(Unsafe.Add(ref x, k)), {vector}.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);");
+                            _kernels.Line($"acc1 = VectorMath.MultiplyAdd({vector}.Create(Unsafe.Add(ref x, k + 1)), {vector}.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);");
                         }
                     }
 
                     if (whole < s.InputWidth)
                     {
-                        _w.Line($"acc0 = {VectorMath}.MultiplyAdd({v}.Create({Unsafe}.Add(ref x, {Int(whole)})), {v}.LoadUnsafe(ref block, {Int(whole)} * Padded), acc0);");
+                        _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.Create(Unsafe.Add(ref x, {Int(whole)})), {vector}.LoadUnsafe(ref block, {Int(whole)} * Padded), acc0);");
                     }
 
-                    string result = s.Activation is "softmax" ? "acc0 + acc1" : Activation(s.Activation, v, "acc0 + acc1");
-                    _w.Line($"{v}.StoreUnsafe({result}, ref y, (nuint)(b * Lanes));");
+                    string result = s.Activation is "softmax" ? "acc0 + acc1" : Activation(s.Activation, vector, "acc0 + acc1");
+                    _kernels.Line($"{vector}.StoreUnsafe({result}, ref y, (nuint)(b * Lanes));");
                 }
             }
         }
 
-        _w.Line();
+        _kernels.Line();
     }
 }

@@ -18,66 +18,66 @@ internal sealed partial class ModelEmitter
             return;
         }
 
-        _w.Line("/// <summary>");
-        _w.Line("/// Streaming: runs one timestep through every layer and keeps the recurrent states for the next call (Keras");
-        _w.Line("/// <c>stateful=True</c> with one timestep per call). After the steps of a whole sequence, <paramref name=\"output\"/> is");
-        _w.Line("/// what <c>Forward</c> returns for it (its last timestep, for a model that returns sequences). <see cref=\"ResetStates\"/>");
-        _w.Line("/// starts a new stream. Allocates nothing.");
-        _w.Line("/// </summary>");
-        _w.Line("/// <param name=\"input\">The features of this timestep.</param>");
-        _w.Line("/// <param name=\"output\">Receives the model output for this timestep.</param>");
-        _w.Line(MethodImplHot);
-        using (_w.Braces("public void Step(in InputStep input, out OutputStep output)"))
+        _writer.Line("/// <summary>");
+        _writer.Line("/// Streaming: runs one timestep through every layer and keeps the recurrent states for the next call (Keras");
+        _writer.Line("/// <c>stateful=True</c> with one timestep per call). After the steps of a whole sequence, <paramref name=\"output\"/> is");
+        _writer.Line("/// what <c>Forward</c> returns for it (its last timestep, for a model that returns sequences). <see cref=\"ResetStates\"/>");
+        _writer.Line("/// starts a new stream. Allocates nothing.");
+        _writer.Line("/// </summary>");
+        _writer.Line("/// <param name=\"input\">The features of this timestep.</param>");
+        _writer.Line("/// <param name=\"output\">Receives the model output for this timestep.</param>");
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces("public void Step(in InputStep input, out OutputStep output)"))
         {
-            _w.Line($"{Unsafe}.SkipInit(out output);");
-            _w.Line($"StepCore({Support}.AsReadOnlyFloats(in input), {Support}.AsFloats(ref output));");
+            _writer.Line($"{Unsafe}.SkipInit(out output);");
+            _writer.Line($"StepCore({Support}.AsReadOnlyFloats(in input), {Support}.AsFloats(ref output));");
         }
 
-        _w.Line();
-        _w.Line($"/// <summary>Streaming from any fixed-size vector of {Int(_spec.InputDim)} floats, such as another streaming model's <c>OutputStep</c> (shapes checked by the compiler).</summary>");
-        _w.Line("/// <typeparam name=\"TInput\">A generated vector type of this model's input width.</typeparam>");
-        _w.Line("/// <param name=\"input\">The features of this timestep.</param>");
-        _w.Line("/// <param name=\"output\">Receives the model output for this timestep.</param>");
-        _w.Line("/// <exception cref=\"global::System.ArgumentException\">A hand-written <typeparamref name=\"TInput\"/> claims the shape but is not its size.</exception>");
-        _w.Line(MethodImplHot);
-        _w.Line("public void Step<TInput>(in TInput input, out OutputStep output)");
-        _w.Line($"    where TInput : struct, global::RnnGen.Shapes.ITensor<{SizeType(_spec.InputDim)}>");
-        using (_w.Braces(string.Empty))
+        _writer.Line();
+        _writer.Line($"/// <summary>Streaming from any fixed-size vector of {Int(_spec.InputDim)} floats, such as another streaming model's <c>OutputStep</c> (shapes checked by the compiler).</summary>");
+        _writer.Line("/// <typeparam name=\"TInput\">A generated vector type of this model's input width.</typeparam>");
+        _writer.Line("/// <param name=\"input\">The features of this timestep.</param>");
+        _writer.Line("/// <param name=\"output\">Receives the model output for this timestep.</param>");
+        _writer.Line("/// <exception cref=\"global::System.ArgumentException\">A hand-written <typeparamref name=\"TInput\"/> claims the shape but is not its size.</exception>");
+        _writer.Line(MethodImplHot);
+        _writer.Line("public void Step<TInput>(in TInput input, out OutputStep output)");
+        _writer.Line($"    where TInput : struct, global::RnnGen.Shapes.ITensor<{SizeType(_spec.InputDim)}>");
+        using (_writer.Braces(string.Empty))
         {
-            _w.Line($"{Support}.RequireSameSize<TInput, InputStep>();");
-            _w.Line($"Step(in {Unsafe}.As<TInput, InputStep>(ref {Unsafe}.AsRef(in input)), out output);");
+            _writer.Line($"{Support}.RequireSameSize<TInput, InputStep>();");
+            _writer.Line($"Step(in {Unsafe}.As<TInput, InputStep>(ref {Unsafe}.AsRef(in input)), out output);");
         }
-        _w.Line();
-        _w.Line("/// <summary>Streaming over spans: <see cref=\"Step(in InputStep, out OutputStep)\"/> with <see cref=\"InputDim\"/> floats in and <see cref=\"OutputDim\"/> out.</summary>");
-        _w.Line("/// <param name=\"input\">The <see cref=\"InputDim\"/> features of this timestep.</param>");
-        _w.Line("/// <param name=\"output\">Receives the <see cref=\"OutputDim\"/> outputs of this timestep.</param>");
-        _w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        _w.Line(MethodImplHot);
-        using (_w.Braces($"public void Step({ReadOnlySpan} input, {Span} output)"))
+        _writer.Line();
+        _writer.Line("/// <summary>Streaming over spans: <see cref=\"Step(in InputStep, out OutputStep)\"/> with <see cref=\"InputDim\"/> floats in and <see cref=\"OutputDim\"/> out.</summary>");
+        _writer.Line("/// <param name=\"input\">The <see cref=\"InputDim\"/> features of this timestep.</param>");
+        _writer.Line("/// <param name=\"output\">Receives the <see cref=\"OutputDim\"/> outputs of this timestep.</param>");
+        _writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces($"public void Step({ReadOnlySpan} input, {Span} output)"))
         {
             // The throws live in helpers so that this wrapper stays a few instructions (no message-building frame).
-            _w.Line("if (input.Length != InputDim)");
-            _w.Line("{");
-            _w.Line($"    {Support}.ThrowStepInputLength(\"{_spec.ClassName}\", InputDim, input.Length);");
-            _w.Line("}");
-            _w.Line();
-            _w.Line("if (output.Length != OutputDim)");
-            _w.Line("{");
-            _w.Line($"    {Support}.ThrowStepOutputLength(\"{_spec.ClassName}\", OutputDim, output.Length);");
-            _w.Line("}");
-            _w.Line();
-            _w.Line("StepCore(input, output);");
+            _writer.Line("if (input.Length != InputDim)");
+            _writer.Line("{");
+            _writer.Line($"    {Support}.ThrowStepInputLength(\"{_spec.ClassName}\", InputDim, input.Length);");
+            _writer.Line("}");
+            _writer.Line();
+            _writer.Line("if (output.Length != OutputDim)");
+            _writer.Line("{");
+            _writer.Line($"    {Support}.ThrowStepOutputLength(\"{_spec.ClassName}\", OutputDim, output.Length);");
+            _writer.Line("}");
+            _writer.Line();
+            _writer.Line("StepCore(input, output);");
         }
 
-        _w.Line();
-        _w.Line("// Each recurrent layer steps from its streaming state. The two state buffers swap roles on every call (the parity is");
-        _w.Line("// `reverse`), so no state is copied; the same parity alternates the kernels' weight order, which keeps the weights the");
-        _w.Line("// previous call read last in L1 when they do not all fit.");
-        _w.Line(MethodImplHot);
-        using (_w.Braces($"private void StepCore({ReadOnlySpan} input, {Span} output)"))
+        _writer.Line();
+        _writer.Line("// Each recurrent layer steps from its streaming state. The two state buffers swap roles on every call (the parity is");
+        _writer.Line("// `reverse`), so no state is copied; the same parity alternates the kernels' weight order, which keeps the weights the");
+        _writer.Line("// previous call read last in L1 when they do not all fit.");
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces($"private void StepCore({ReadOnlySpan} input, {Span} output)"))
         {
-            _w.Line("bool reverse = _streamReverse;");
-            _w.Line("_streamReverse = !reverse;");
+            _writer.Line("bool reverse = _streamReverse;");
+            _writer.Line("_streamReverse = !reverse;");
             string previous = "input";
             int carry = 0;
             for (int i = 0; i < _layout.ComputeLayers.Count; i++)
@@ -86,51 +86,49 @@ internal sealed partial class ModelEmitter
                 LayerSpec s = layer.Spec;
                 bool last = i == _layout.ComputeLayers.Count - 1;
                 string p = layer.Pascal;
-                _w.Line($"// {layer.Description}");
+                _writer.Line($"// {layer.Description}");
                 if (s.Kind == LayerKind.Dense)
                 {
                     string destination = last ? "output" : $"step{p}";
                     if (!last)
                     {
-                        _w.Line($"{Span} {destination} = new {Span}(_scratch, Carry{(carry == 0 ? "A" : "B")}Offset, {Int(s.Units)});");
+                        _writer.Line($"{Span} {destination} = new {Span}(_scratch, Carry{(carry == 0 ? "A" : "B")}Offset, {Int(s.Units)});");
                         carry ^= 1;
                     }
 
-                    _w.Line($"{p}Row({previous}, {destination}, _scratch, DenseRowOffset);");
+                    _writer.Line($"{p}Row({previous}, {destination}, _scratch, DenseRowOffset);");
                     previous = destination;
                     continue;
                 }
 
+                // The two state buffers swap roles on every call; the other buffers stay where they are.
                 int padded = PaddedUnits(s.Units);
-                string h = $"{Lower(p)}H", hNext = $"{Lower(p)}HNext";
-                _w.Line($"{Span} {h} = new {Span}(_scratch, reverse ? {p}StreamHNextOffset : {p}StreamHOffset, {Int(padded)});");
-                _w.Line($"{Span} {hNext} = new {Span}(_scratch, reverse ? {p}StreamHOffset : {p}StreamHNextOffset, {Int(padded)});");
-                string c = "default", gates = "default";
-                if (s.Kind == LayerKind.Lstm)
+                DirectionLayout direction = layer.Directions[0];
+                foreach (CellBuffer buffer in layer.CellBuffers)
                 {
-                    c = $"{Lower(p)}C";
-                    _w.Line($"{Span} {c} = new {Span}(_scratch, {p}StreamCOffset, {Int(padded)});");
+                    string offset = direction.OffsetName(Placement.Stream, buffer);
+                    string? swapped = buffer == CellBuffer.H ? direction.OffsetName(Placement.Stream, CellBuffer.HNext)
+                        : buffer == CellBuffer.HNext ? direction.OffsetName(Placement.Stream, CellBuffer.H)
+                        : null;
+                    _writer.Line($"{Span} {StepVariable(layer, buffer)} = new {Span}(_scratch, {(swapped is null ? offset : $"reverse ? {swapped} : {offset}")}, {Int(buffer.Vectors * padded)});");
                 }
 
-                if (s.Kind == LayerKind.Gru && !s.ResetAfter)
-                {
-                    gates = $"{Lower(p)}Gates";
-                    _w.Line($"{Span} {gates} = new {Span}(_scratch, {p}StreamGatesOffset, {Int(3 * padded)});");
-                }
-
-                _w.Line(CellCall(layer, layer.Directions[0], previous, h, hNext, c, gates, "reverse"));
+                var buffers = layer.CellBuffers.Select(b => $"ref {MemoryMarshal}.GetReference({StepVariable(layer, b)})");
+                _writer.Line(CellCall(layer, direction, Pass.Single, $"ref {MemoryMarshal}.GetReference({previous})", buffers, "reverse"));
+                string hNext = StepVariable(layer, CellBuffer.HNext);
                 previous = $"{hNext}.Slice(0, {Int(s.Units)})";
                 if (last)
                 {
-                    _w.Line($"{previous}.CopyTo(output);");
+                    _writer.Line($"{previous}.CopyTo(output);");
                 }
             }
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
-    private static string Lower(string pascal) => char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+    private static string StepVariable(LayerLayout layer, CellBuffer buffer) =>
+        char.ToLowerInvariant(layer.Pascal[0]) + layer.Pascal.Substring(1) + buffer.Name;
 
     private void WriteStreamReset()
     {
@@ -139,16 +137,16 @@ internal sealed partial class ModelEmitter
             return;
         }
 
-        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => l.Spec.IsRecurrent))
+        foreach (LayerLayout layer in _layout.RecurrentLayers)
         {
-            DirectionLayout stream = layer.Stream!;
-            int padded = PaddedUnits(layer.Spec.Units);
-            int end = layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter ? stream.GatesOffset + 3 * padded
-                : layer.Spec.Kind == LayerKind.Lstm ? stream.COffset + padded
-                : stream.HNextOffset + padded;
-            _w.Line($"new {Span}(_scratch, {layer.Pascal}StreamHOffset, {Int(end - stream.HOffset)}).Clear(); // {layer.Spec.Name}'s streaming state");
+            // The cell buffers of a direction are contiguous (DirectionLayout.AllocateCellBuffers).
+            DirectionLayout direction = layer.Directions[0];
+            CellBuffer last = layer.CellBuffers[layer.CellBuffers.Count - 1];
+            int start = direction.Offset(Placement.Stream, CellBuffer.H);
+            int end = direction.Offset(Placement.Stream, last) + last.Vectors * PaddedUnits(layer.Spec.Units);
+            _writer.Line($"new {Span}(_scratch, {direction.OffsetName(Placement.Stream, CellBuffer.H)}, {Int(end - start)}).Clear(); // {layer.Spec.Name}'s streaming state");
         }
 
-        _w.Line("_streamReverse = false;");
+        _writer.Line("_streamReverse = false;");
     }
 }

@@ -5,16 +5,17 @@ namespace RnnGen.Generators.Emit;
 
 internal sealed partial class ModelEmitter
 {
-    private bool ByReference => _layout.UsesReferenceTypes;
+    /// <summary>The model's tensors are classes (too big for structs), so they are passed by reference.</summary>
+    private bool TensorsAreClasses => _layout.UsesReferenceTypes;
 
-    private string TypeKindNote => ByReference
+    private string TypeKindNote => TensorsAreClasses
         ? "It is a class because the model's tensors exceed 16 KiB, which is too much to put on the stack; allocate it once and reuse it."
         : "A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.";
 
     private void WriteTypes()
     {
         WriteVectorType("InputStep", "InputDim", "One timestep of the input: <see cref=\"InputDim\"/> features; index it as <c>step[feature]</c>.");
-        if (ByReference)
+        if (TensorsAreClasses)
         {
             WriteSequenceClass("Input", "InputDim", "The input sequence: <see cref=\"Timesteps\"/> x <see cref=\"InputDim\"/> floats, row-major; index it as <c>input[t][feature]</c>.");
         }
@@ -26,7 +27,7 @@ internal sealed partial class ModelEmitter
         WriteVectorType("OutputStep", "OutputDim", "One timestep of the model output: <see cref=\"OutputDim\"/> features.");
         if (_layout.ResultIsSequence)
         {
-            if (ByReference)
+            if (TensorsAreClasses)
             {
                 WriteSequenceClass("OutputSequence", "OutputDim", "The output sequence: <see cref=\"Timesteps\"/> x <see cref=\"OutputDim\"/> floats, row-major; index it as <c>sequence[t][feature]</c>.");
             }
@@ -51,19 +52,19 @@ internal sealed partial class ModelEmitter
 
     private void WriteVectorType(string name, string length, string summary)
     {
-        _w.Line($"/// <summary>{summary} {TypeKindNoteForVector}</summary>");
-        _w.Line(GeneratedCodeAttribute);
-        _w.Line($"[global::System.Runtime.CompilerServices.InlineArray({length})]");
-        using (_w.Braces($"public struct {name} : global::RnnGen.Shapes.ITensor<{SizeType(VectorLength(length))}>"))
+        _writer.Line($"/// <summary>{summary} {TypeKindNoteForVector}</summary>");
+        _writer.Line(GeneratedCodeAttribute);
+        _writer.Line($"[global::System.Runtime.CompilerServices.InlineArray({length})]");
+        using (_writer.Braces($"public struct {name} : global::RnnGen.Shapes.ITensor<{SizeType(VectorLength(length))}>"))
         {
-            _w.Line("private float _element0;");
-            _w.Line();
-            _w.Line("/// <summary>The floats as a span over this value.</summary>");
-            _w.Line("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
-            _w.Line($"public {Span} AsSpan() => {MemoryMarshal}.CreateSpan(ref _element0, {length});");
+            _writer.Line("private float _element0;");
+            _writer.Line();
+            _writer.Line("/// <summary>The floats as a span over this value.</summary>");
+            _writer.Line("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
+            _writer.Line($"public {Span} AsSpan() => {MemoryMarshal}.CreateSpan(ref _element0, {length});");
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
     private static string TypeKindNoteForVector => "A fixed-size value type.";
@@ -82,38 +83,38 @@ internal sealed partial class ModelEmitter
 
     private void WriteSequenceStruct(string name, string stepType, string width, string summary)
     {
-        _w.Line($"/// <summary>{summary} {TypeKindNote}</summary>");
-        _w.Line(GeneratedCodeAttribute);
-        _w.Line("[global::System.Runtime.CompilerServices.InlineArray(Timesteps)]");
-        using (_w.Braces($"public struct {name} : global::RnnGen.Shapes.ITensor<{SizeType(_spec.Timesteps)}, {SizeType(VectorLength(width))}>"))
+        _writer.Line($"/// <summary>{summary} {TypeKindNote}</summary>");
+        _writer.Line(GeneratedCodeAttribute);
+        _writer.Line("[global::System.Runtime.CompilerServices.InlineArray(Timesteps)]");
+        using (_writer.Braces($"public struct {name} : global::RnnGen.Shapes.ITensor<{SizeType(_spec.Timesteps)}, {SizeType(VectorLength(width))}>"))
         {
-            _w.Line($"private {stepType} _element0;");
-            _w.Line();
-            _w.Line("/// <summary>All floats, timestep after timestep, as a span over this value.</summary>");
-            _w.Line("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
-            _w.Line($"public {Span} AsSpan() => {MemoryMarshal}.CreateSpan(ref {Unsafe}.As<{stepType}, float>(ref _element0), Timesteps * {width});");
+            _writer.Line($"private {stepType} _element0;");
+            _writer.Line();
+            _writer.Line("/// <summary>All floats, timestep after timestep, as a span over this value.</summary>");
+            _writer.Line("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
+            _writer.Line($"public {Span} AsSpan() => {MemoryMarshal}.CreateSpan(ref {Unsafe}.As<{stepType}, float>(ref _element0), Timesteps * {width});");
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
     private void WriteSequenceClass(string name, string width, string summary)
     {
-        _w.Line($"/// <summary>{summary} {TypeKindNote}</summary>");
-        _w.Line(GeneratedCodeAttribute);
-        using (_w.Braces($"public sealed class {name}"))
+        _writer.Line($"/// <summary>{summary} {TypeKindNote}</summary>");
+        _writer.Line(GeneratedCodeAttribute);
+        using (_writer.Braces($"public sealed class {name}"))
         {
-            _w.Line($"private readonly float[] _values = new float[Timesteps * {width}];");
-            _w.Line();
-            _w.Line("/// <summary>The features of timestep <paramref name=\"t\"/>.</summary>");
-            _w.Line("/// <param name=\"t\">The timestep, from 0 to <see cref=\"Timesteps\"/> - 1.</param>");
-            _w.Line($"public {Span} this[int t] => new {Span}(_values, t * {width}, {width});");
-            _w.Line();
-            _w.Line("/// <summary>All floats, timestep after timestep.</summary>");
-            _w.Line($"public {Span} AsSpan() => _values;");
+            _writer.Line($"private readonly float[] _values = new float[Timesteps * {width}];");
+            _writer.Line();
+            _writer.Line("/// <summary>The features of timestep <paramref name=\"t\"/>.</summary>");
+            _writer.Line("/// <param name=\"t\">The timestep, from 0 to <see cref=\"Timesteps\"/> - 1.</param>");
+            _writer.Line($"public {Span} this[int t] => new {Span}(_values, t * {width}, {width});");
+            _writer.Line();
+            _writer.Line("/// <summary>All floats, timestep after timestep.</summary>");
+            _writer.Line($"public {Span} AsSpan() => _values;");
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
     private string ResultType(OutputLayout output) =>
@@ -121,51 +122,51 @@ internal sealed partial class ModelEmitter
 
     private void WriteOutputType()
     {
-        _w.Line($"/// <summary>The outputs of <see cref=\"Forward(in Input, {(ByReference ? "Output" : "out Output")})\"/>, in Keras call order. {TypeKindNote}</summary>");
-        _w.Line(GeneratedCodeAttribute);
-        using (_w.Braces(ByReference ? "public sealed class Output" : "public struct Output"))
+        _writer.Line($"/// <summary>The outputs of <see cref=\"Forward(in Input, {(TensorsAreClasses ? "Output" : "out Output")})\"/>, in Keras call order. {TypeKindNote}</summary>");
+        _writer.Line(GeneratedCodeAttribute);
+        using (_writer.Braces(TensorsAreClasses ? "public sealed class Output" : "public struct Output"))
         {
             foreach (OutputLayout output in _layout.Outputs)
             {
                 string shape = output.IsSequence ? $"[Timesteps, {Int(output.Width)}]" : $"[{Int(output.Width)}]";
-                _w.Line($"/// <summary>Keras <c>{output.KerasName}</c>, {shape}: {output.Description}.</summary>");
-                if (ByReference && output.IsSequence)
+                _writer.Line($"/// <summary>Keras <c>{output.KerasName}</c>, {shape}: {output.Description}.</summary>");
+                if (TensorsAreClasses && output.IsSequence)
                 {
-                    _w.Line($"public OutputSequence {output.FieldName} {{ get; }} = new OutputSequence();");
+                    _writer.Line($"public OutputSequence {output.FieldName} {{ get; }} = new OutputSequence();");
                 }
                 else
                 {
-                    _w.Line($"public {ResultType(output)} {output.FieldName};");
+                    _writer.Line($"public {ResultType(output)} {output.FieldName};");
                 }
 
                 if (output != _layout.Outputs.Last())
                 {
-                    _w.Line();
+                    _writer.Line();
                 }
             }
         }
 
-        _w.Line();
+        _writer.Line();
     }
 
     private void WriteInitialStateType(LayerLayout layer)
     {
-        _w.Line("/// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order. " + TypeKindNote + "</summary>");
-        _w.Line(GeneratedCodeAttribute);
-        using (_w.Braces(ByReference ? "public sealed class InitialState" : "public struct InitialState"))
+        _writer.Line("/// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order. " + TypeKindNote + "</summary>");
+        _writer.Line(GeneratedCodeAttribute);
+        using (_writer.Braces(TensorsAreClasses ? "public sealed class InitialState" : "public struct InitialState"))
         {
             for (int i = 0; i < layer.States.Count; i++)
             {
                 StateLayout state = layer.States[i];
-                _w.Line($"/// <summary>The initial value of {state.Description.Replace("final ", string.Empty)}.</summary>");
-                _w.Line($"public State {state.FieldName};");
+                _writer.Line($"/// <summary>The initial value of {state.Description.Replace("final ", string.Empty)}.</summary>");
+                _writer.Line($"public State {state.FieldName};");
                 if (i < layer.States.Count - 1)
                 {
-                    _w.Line();
+                    _writer.Line();
                 }
             }
         }
 
-        _w.Line();
+        _writer.Line();
     }
 }

@@ -22,9 +22,22 @@ internal sealed class ModelLayout
         Spec = spec;
         Layers = spec.Layers.Select(l => new LayerLayout(l)).ToList();
         ComputeLayers = Layers.Where(l => l.Spec.Kind != LayerKind.Dropout).ToList();
+        RecurrentLayers = ComputeLayers.Where(l => l.Spec.IsRecurrent).ToList();
         Last = ComputeLayers[ComputeLayers.Count - 1];
+        IsCausal = ComputeLayers.All(l => !l.Spec.Bidirectional && !l.Spec.GoBackwards);
+        InitialStateLayer = RecurrentLayers.Count == 1 ? RecurrentLayers[0] : null;
 
-        // Parameters: Keras model.get_weights() order (layer by layer, forward direction first).
+        LayOutParameters();
+        LayOutScratch();
+        LayOutBatchScratch();
+        LayOutPackedWeights();
+        LayOutStoredStates();
+        LayOutOutputs();
+    }
+
+    /// <summary>Parameters: Keras model.get_weights() order (layer by layer, forward direction first).</summary>
+    private void LayOutParameters()
+    {
         int offset = 0;
         foreach (LayerLayout layer in ComputeLayers)
         {
@@ -41,65 +54,83 @@ internal sealed class ModelLayout
         }
 
         ParameterCount = offset;
+    }
 
-        // Working memory: per recurrent direction two state buffers h (read and written alternately, so a step never
-        // overwrites the state it reads) and the cell state c, each padded to whole 16-float vectors; a GRU with
-        // reset_after=False also keeps its z, r*h and x_h blocks between its two passes.
+    /// <summary>
+    /// The working memory of one sequence (<c>_scratch</c>): each recurrent direction's cell buffers, the streaming
+    /// states of Step (its own, so that Forward between two Steps does not disturb a stream), a padded Dense row, the two
+    /// carry buffers that pass a sequence between layers, and the initial state a caller gives.
+    /// </summary>
+    private void LayOutScratch()
+    {
         int scratch = 0;
-        foreach (LayerLayout layer in ComputeLayers.Where(l => l.Spec.IsRecurrent))
+        foreach (LayerLayout layer in RecurrentLayers)
         {
-            int padded = PaddedUnits(layer.Spec.Units);
             foreach (DirectionLayout direction in layer.Directions)
             {
-                direction.HOffset = scratch;
-                direction.HNextOffset = scratch + padded;
-                scratch += 2 * padded;
-                if (layer.Spec.Kind == LayerKind.Lstm)
-                {
-                    direction.COffset = scratch;
-                    scratch += padded;
-                }
-
-                if (layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter)
-                {
-                    direction.GatesOffset = scratch;
-                    scratch += 3 * padded;
-                }
+                scratch = direction.AllocateCellBuffers(Placement.Single, 1, scratch);
             }
         }
 
-        // The streaming Step API keeps its own states, so Forward between two Steps does not disturb a stream.
-        IsCausal = ComputeLayers.All(l => !l.Spec.Bidirectional && !l.Spec.GoBackwards);
         if (IsCausal)
         {
-            foreach (LayerLayout layer in ComputeLayers.Where(l => l.Spec.IsRecurrent))
+            foreach (LayerLayout layer in RecurrentLayers)
             {
-                int padded = PaddedUnits(layer.Spec.Units);
-                var stream = new DirectionLayout(layer, 0) { HOffset = scratch, HNextOffset = scratch + padded };
-                scratch += 2 * padded;
-                if (layer.Spec.Kind == LayerKind.Lstm)
-                {
-                    stream.COffset = scratch;
-                    scratch += padded;
-                }
-
-                if (layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter)
-                {
-                    stream.GatesOffset = scratch;
-                    scratch += 3 * padded;
-                }
-
-                layer.Stream = stream;
+                scratch = layer.Directions[0].AllocateCellBuffers(Placement.Stream, 1, scratch);
             }
         }
 
-        // One padded output row for Dense kernels that write whole vectors.
-        int denseRow = ComputeLayers.Where(l => l.Spec.Kind == LayerKind.Dense).Select(l => PaddedUnits(l.Spec.Units)).DefaultIfEmpty(0).Max();
         DenseRowOffset = scratch;
-        scratch += denseRow;
+        scratch += DenseRowLength;
+        CarryOffsets = new[] { scratch, scratch + CarryLength };
+        scratch += 2 * CarryLength;
+        if (InitialStateLayer is not null)
+        {
+            InitialStateScratchOffset = scratch;
+            scratch += InitialStateLayer.StateCount * InitialStateLayer.Spec.Units;
+        }
 
-        // Packed weights, for each vector width the hardware may offer (see Tiers): each layer's kernels read their
-        // weights in the order KernelPacking writes them.
+        ScratchLength = Math.Max(scratch, 1);
+    }
+
+    /// <summary>
+    /// The batch API's working memory, a separate array (one per worker when a batch runs on several cores): the cell
+    /// buffers of a chunk of <see cref="ModelEmitter.BatchChunk"/> sequences per recurrent direction, and chunk-sized
+    /// carry buffers.
+    /// </summary>
+    private void LayOutBatchScratch()
+    {
+        int chunk = ModelEmitter.BatchChunk;
+        int batchScratch = 0;
+        foreach (LayerLayout layer in RecurrentLayers)
+        {
+            foreach (DirectionLayout direction in layer.Directions)
+            {
+                batchScratch = direction.AllocateCellBuffers(Placement.Batch, chunk, batchScratch);
+            }
+        }
+
+        BatchCarryOffsets = new[] { batchScratch, batchScratch + chunk * CarryLength };
+        batchScratch += 2 * chunk * CarryLength;
+        BatchDenseRowOffset = batchScratch;
+        batchScratch += DenseRowLength;
+        BatchScratchLength = Math.Max(batchScratch, 1);
+    }
+
+    /// <summary>One padded output row for the Dense kernels that write whole vectors.</summary>
+    private int DenseRowLength =>
+        ComputeLayers.Where(l => l.Spec.Kind == LayerKind.Dense).Select(l => PaddedUnits(l.Spec.Units)).DefaultIfEmpty(0).Max();
+
+    /// <summary>Floats of the longest sequence one layer passes to the next.</summary>
+    private int CarryLength =>
+        ComputeLayers.Take(ComputeLayers.Count - 1).Select(l => l.OutputRows(Spec.Timesteps) * l.Spec.OutputWidth).DefaultIfEmpty(0).Max();
+
+    /// <summary>
+    /// Packed weights, for each vector width the hardware may offer (see <see cref="Tiers"/>): each layer's kernels read
+    /// their weights in the order KernelPacking writes them.
+    /// </summary>
+    private void LayOutPackedWeights()
+    {
         PackedLengths = new int[Tiers.Length];
         for (int tier = 0; tier < Tiers.Length; tier++)
         {
@@ -113,83 +144,36 @@ internal sealed class ModelLayout
                     // Each direction's weights start on a 64-byte boundary of the aligned buffer, as its first does.
                     packed = RoundUp(packed, 16);
                     direction.PackedOffsets[tier] = packed;
-                    packed += s.Kind == LayerKind.Dense
-                        ? (layer.DenseUsesRows ? (s.InputWidth + 1) * s.Units : (s.InputWidth + 1) * RoundUp(s.Units, lanes))
-                        : RoundUp(s.Units, lanes) / lanes * ((s.InputWidth + s.Units) * s.GateCount * lanes + LayerShapes.BiasRows(s.Kind, s.ResetAfter) * s.GateCount * lanes);
+                    packed += s.Kind != LayerKind.Dense
+                        ? PackedLayout.RecurrentLength(s.InputWidth, s.Units, s.GateCount, lanes, LayerShapes.BiasRows(s.Kind, s.ResetAfter))
+                        : layer.DenseUsesRows
+                            ? PackedLayout.DenseRowsLength(s.InputWidth, s.Units)
+                            : PackedLayout.DenseColumnsLength(s.InputWidth, s.Units, lanes);
                 }
             }
 
             PackedLengths[tier] = Math.Max(packed, 1);
         }
+    }
 
-        int carry = 0;
-        foreach (LayerLayout layer in ComputeLayers.Take(ComputeLayers.Count - 1))
-        {
-            carry = Math.Max(carry, layer.OutputRows(spec.Timesteps) * layer.Spec.OutputWidth);
-        }
-
-        CarryOffsets = new[] { scratch, scratch + carry };
-        scratch += 2 * carry;
-
-        // The batch API's working memory, a separate array (one per worker when a batch runs on several cores): the
-        // states of a chunk of BatchChunk sequences per recurrent direction, and chunk-sized carry buffers.
-        int chunk = ModelEmitter.BatchChunk;
-        int batchScratch = 0;
-        foreach (LayerLayout layer in ComputeLayers.Where(l => l.Spec.IsRecurrent))
-        {
-            int padded = PaddedUnits(layer.Spec.Units);
-            layer.BatchInputStride = spec.Timesteps * layer.Spec.InputWidth;
-            foreach (DirectionLayout direction in layer.Directions)
-            {
-                direction.BatchHOffset = batchScratch;
-                direction.BatchHNextOffset = batchScratch + chunk * padded;
-                batchScratch += 2 * chunk * padded;
-                if (layer.Spec.Kind == LayerKind.Lstm)
-                {
-                    direction.BatchCOffset = batchScratch;
-                    batchScratch += chunk * padded;
-                }
-
-                if (layer.Spec.Kind == LayerKind.Gru && !layer.Spec.ResetAfter)
-                {
-                    direction.BatchGatesOffset = batchScratch;
-                    batchScratch += chunk * 3 * padded;
-                }
-            }
-        }
-
-        BatchCarryOffsets = new[] { batchScratch, batchScratch + chunk * carry };
-        batchScratch += 2 * chunk * carry;
-        BatchDenseRowOffset = batchScratch;
-        batchScratch += denseRow;
-        BatchScratchLength = Math.Max(batchScratch, 1);
-
-
-        // The one recurrent layer an initial state can be given to (Keras initial_state): only models with exactly
-        // one recurrent layer have the initial-state overloads, so which layer it feeds is never ambiguous.
-        List<LayerLayout> recurrent = ComputeLayers.Where(l => l.Spec.IsRecurrent).ToList();
-        InitialStateLayer = recurrent.Count == 1 ? recurrent[0] : null;
-        if (InitialStateLayer is not null)
-        {
-            InitialStateScratchOffset = scratch;
-            scratch += InitialStateLayer.StateCount * InitialStateLayer.Spec.Units;
-        }
-
-        ScratchLength = Math.Max(scratch, 1);
-
-        // Stored states of stateful layers, one row per batch row.
+    /// <summary>Stored states of stateful layers, one row per batch row.</summary>
+    private void LayOutStoredStates()
+    {
         int stored = 0;
-        foreach (LayerLayout layer in recurrent.Where(l => l.Spec.Stateful))
+        foreach (LayerLayout layer in RecurrentLayers.Where(l => l.Spec.Stateful))
         {
             layer.StoredOffset = stored;
             stored += layer.StateCount * layer.Spec.Units;
         }
 
         StoredStateStride = stored;
+    }
 
-        // Outputs in Keras call order.
+    /// <summary>Outputs in Keras call order: the last layer's output (two with merge_mode=None), then its states.</summary>
+    private void LayOutOutputs()
+    {
         LayerSpec last = Last.Spec;
-        int outputRows = Last.OutputRows(spec.Timesteps);
+        int outputRows = Last.OutputRows(Spec.Timesteps);
         if (last.Bidirectional && last.MergeMode == MergeMode.None)
         {
             Outputs.Add(new OutputLayout("output_forward", "ForwardResult", outputRows, last.Units, last.OutputIsSequence, "the forward layer's output"));
@@ -212,7 +196,7 @@ internal sealed class ModelLayout
         ResultIsSequence = Outputs[0].IsSequence;
         StateWidth = last.IsRecurrent ? last.Units : InitialStateLayer?.Spec.Units ?? 0;
         int outputFloats = Outputs.Sum(o => o.Length);
-        UsesReferenceTypes = spec.Timesteps * spec.InputDim > MaxValueTypeFloats || outputFloats > MaxValueTypeFloats;
+        UsesReferenceTypes = Spec.Timesteps * Spec.InputDim > MaxValueTypeFloats || outputFloats > MaxValueTypeFloats;
     }
 
     /// <summary>
@@ -226,16 +210,16 @@ internal sealed class ModelLayout
     /// <summary>No Bidirectional and no go_backwards layer: the model can run one timestep at a time (Step).</summary>
     public bool IsCausal { get; }
 
-    public int DenseRowOffset { get; }
+    public int DenseRowOffset { get; private set; }
 
-    public int[] BatchCarryOffsets { get; }
+    public int[] BatchCarryOffsets { get; private set; } = Array.Empty<int>();
 
-    public int BatchDenseRowOffset { get; }
+    public int BatchDenseRowOffset { get; private set; }
 
-    public int BatchScratchLength { get; }
+    public int BatchScratchLength { get; private set; }
 
     /// <summary>Length of the packed weight buffer for each of <see cref="Tiers"/>.</summary>
-    public int[] PackedLengths { get; }
+    public int[] PackedLengths { get; private set; } = Array.Empty<int>();
 
     /// <summary>Units rounded up to whole vectors of the widest tier, the size of every state buffer.</summary>
     public static int PaddedUnits(int units) => RoundUp(units, 16);
@@ -259,9 +243,9 @@ internal sealed class ModelLayout
 
     public static string VectorType(int lanes) => lanes switch
     {
-        16 => "global::System.Runtime.Intrinsics.Vector512",
-        8 => "global::System.Runtime.Intrinsics.Vector256",
-        _ => "global::System.Runtime.Intrinsics.Vector128",
+        16 => "Vector512",
+        8 => "Vector256",
+        _ => "Vector128",
     };
 
     public List<LayerLayout> Layers { get; }
@@ -271,103 +255,40 @@ internal sealed class ModelLayout
 
     public LayerLayout Last { get; }
 
+    /// <summary>The compute layers that have a cell: SimpleRNN, LSTM, GRU.</summary>
+    public List<LayerLayout> RecurrentLayers { get; }
+
     public List<WeightLayout> Weights { get; } = new();
 
-    public int ParameterCount { get; }
+    public int ParameterCount { get; private set; }
 
-    public int ScratchLength { get; }
+    public int ScratchLength { get; private set; }
 
-    public int[] CarryOffsets { get; }
+    public int[] CarryOffsets { get; private set; } = Array.Empty<int>();
 
+    /// <summary>
+    /// The one recurrent layer an initial state can be given to (Keras initial_state): only models with exactly one
+    /// recurrent layer have the initial-state overloads, so which layer it feeds is never ambiguous.
+    /// </summary>
     public LayerLayout? InitialStateLayer { get; }
 
-    public int InitialStateScratchOffset { get; }
+    public int InitialStateScratchOffset { get; private set; }
 
-    public int StoredStateStride { get; }
+    public int StoredStateStride { get; private set; }
 
     public bool IsStateful => StoredStateStride > 0;
 
     public List<OutputLayout> Outputs { get; } = new();
 
-    public int OutputDim { get; }
+    public int OutputDim { get; private set; }
 
-    public bool ResultIsSequence { get; }
+    public bool ResultIsSequence { get; private set; }
 
-    public int StateWidth { get; }
+    public int StateWidth { get; private set; }
 
-    public bool UsesReferenceTypes { get; }
+    public bool UsesReferenceTypes { get; private set; }
 
     public int InputLength => Spec.Timesteps * Spec.InputDim;
-
-    /// <summary>
-    /// Every name the emitter declares in the model class (a superset: all vector widths and optional members). A
-    /// class of one of these names could not hold them (C# CS0542), so the parser reports RNNG022 instead.
-    /// GeneratedNamesTests checks the emitted code against it.
-    /// </summary>
-    public IEnumerable<string> MemberNames()
-    {
-        string[] fixedNames =
-        {
-            "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary",
-            "Info", "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights",
-            "SetWeights", "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "InitializeWeights",
-            "PackWeights", "Run", "RunMany", "RunChunks", "RunChunk", "RunOne", "StepCore", "BeginCall", "WorkerScratch",
-            "ForwardOnWorkers", "ParallelBatch", "PackedLength", "ScratchLength", "CarryAOffset", "CarryBOffset",
-            "InitialStateOffset", "DenseRowOffset",
-            "StoredStateStride", "BatchChunk", "BatchCarryAOffset", "BatchCarryBOffset", "BatchDenseRowOffset",
-            "BatchScratchLength", "OutputFloats", "_parameters", "_packed", "_scratch", "_streamReverse", "_batchScratch",
-            "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates", "_storedBatch",
-        };
-        foreach (string name in fixedNames)
-        {
-            yield return name;
-        }
-
-        string[] lanes = { "4", "8", "16" };
-        foreach (LayerLayout layer in Layers)
-        {
-            foreach (string suffix in new[] { "Layer", "Cell", "Row", "LayerBatch", "CellBatch", "StoredOffset" })
-            {
-                yield return layer.Pascal + suffix;
-            }
-
-            foreach (string width in lanes)
-            {
-                yield return layer.Pascal + "CellX" + width;
-                yield return layer.Pascal + "CellBatchX" + width;
-                yield return layer.Pascal + "RowX" + width;
-            }
-
-            foreach (DirectionLayout direction in layer.Directions)
-            {
-                foreach (string part in new[] { "", "Stream", "Batch" })
-                {
-                    foreach (string state in new[] { "HOffset", "HNextOffset", "COffset", "GatesOffset" })
-                    {
-                        yield return direction.Pascal + part + state;
-                    }
-                }
-
-                foreach ((string bits, _) in Tiers)
-                {
-                    yield return direction.Pascal + "PackedOffset" + bits;
-                }
-
-                foreach (string weight in new[] { "KernelOffset", "RecurrentKernelOffset", "BiasOffset" })
-                {
-                    yield return direction.Pascal + weight;
-                }
-            }
-
-            foreach (string activation in new[] { layer.Spec.Activation, layer.Spec.RecurrentActivation ?? "linear" })
-            {
-                foreach ((string bits, _) in Tiers)
-                {
-                    yield return ActivationCatalog.MemberName(activation) + "X" + bits;
-                }
-            }
-        }
-    }
 
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
@@ -384,26 +305,6 @@ internal sealed class ModelLayout
 
         return text + "f";
     }
-
-    /// <summary>PascalCase of a Keras snake_case name: <c>simple_rnn_1</c> becomes <c>SimpleRnn1</c>.</summary>
-    public static string Pascal(string snake)
-    {
-        var builder = new System.Text.StringBuilder(snake.Length);
-        bool upper = true;
-        foreach (char ch in snake)
-        {
-            if (ch == '_')
-            {
-                upper = true;
-                continue;
-            }
-
-            builder.Append(upper ? char.ToUpperInvariant(ch) : ch);
-            upper = false;
-        }
-
-        return builder.ToString();
-    }
 }
 
 internal sealed class LayerLayout
@@ -411,7 +312,8 @@ internal sealed class LayerLayout
     public LayerLayout(LayerSpec spec)
     {
         Spec = spec;
-        Pascal = ModelLayout.Pascal(spec.Name);
+        Pascal = GeneratedNames.Layer(spec);
+        CellBuffers = CellBuffer.Of(spec);
         Directions = Enumerable.Range(0, spec.Directions).Select(d => new DirectionLayout(this, d)).ToArray();
         if (spec.IsRecurrent)
         {
@@ -420,10 +322,10 @@ internal sealed class LayerLayout
                 string prefix = spec.Bidirectional ? (direction.Index == 0 ? "forward_" : "backward_") : "state_";
                 string fieldPrefix = spec.Bidirectional ? (direction.Index == 0 ? "ForwardState" : "BackwardState") : "State";
                 string side = spec.Bidirectional ? (direction.Index == 0 ? "forward " : "backward ") : string.Empty;
-                States.Add(new StateLayout(direction, false, prefix + "h", fieldPrefix + "H", $"the {side}layer's final hidden state h"));
+                States.Add(new StateLayout(direction, CellBuffer.H, prefix + "h", fieldPrefix + "H", $"the {side}layer's final hidden state h"));
                 if (spec.Kind == LayerKind.Lstm)
                 {
-                    States.Add(new StateLayout(direction, true, prefix + "c", fieldPrefix + "C", $"the {side}layer's final cell state c"));
+                    States.Add(new StateLayout(direction, CellBuffer.C, prefix + "c", fieldPrefix + "C", $"the {side}layer's final cell state c"));
                 }
             }
         }
@@ -435,6 +337,9 @@ internal sealed class LayerLayout
     public string Pascal { get; }
 
     public DirectionLayout[] Directions { get; }
+
+    /// <summary>The working buffers of this layer's cell, in the order they are allocated and passed to its kernels.</summary>
+    public IReadOnlyList<CellBuffer> CellBuffers { get; }
 
     /// <summary>The state vectors in Keras order: h (, c) of the forward direction, then of the backward one.</summary>
     public List<StateLayout> States { get; } = new();
@@ -457,10 +362,7 @@ internal sealed class LayerLayout
 
     /// <summary>Input floats between two sequences of a batch chunk for this layer's batched kernel (its input is the
     /// model input, Timesteps x InputDim per sequence, or the previous layer's carry, Timesteps x width).</summary>
-    public int BatchInputStride { get; set; }
-
-    /// <summary>The streaming state of a recurrent layer (Step API), when the model is causal.</summary>
-    public DirectionLayout? Stream { get; set; }
+    public int BatchInputStride(int timesteps) => timesteps * Spec.InputWidth;
 
     /// <summary>Rows of the main output: Timesteps for a sequence, else 1.</summary>
     public int OutputRows(int timesteps) => Spec.OutputIsSequence ? timesteps : 1;
@@ -481,7 +383,7 @@ internal sealed class DirectionLayout
     {
         Layer = layer;
         Index = index;
-        Pascal = layer.Spec.Bidirectional ? layer.Pascal + (index == 0 ? "Forward" : "Backward") : layer.Pascal;
+        Pascal = GeneratedNames.Direction(layer.Spec, index);
         KerasPrefix = layer.Spec.Bidirectional
             ? layer.Spec.Name + "/" + (index == 0 ? "forward_" : "backward_") + layer.Spec.InnerName + "/"
             : layer.Spec.Name + "/";
@@ -502,24 +404,30 @@ internal sealed class DirectionLayout
 
     public Dictionary<string, WeightLayout> Weights { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Where the state h lives between calls (and where Run leaves the final h).</summary>
-    public int HOffset { get; set; }
+    private readonly Dictionary<(Placement, CellBuffer), int> _cellBufferOffsets = new();
 
-    /// <summary>The second state buffer: a step reads one and writes the other.</summary>
-    public int HNextOffset { get; set; }
+    /// <summary>Where a buffer of this direction's cell starts in the working memory of <paramref name="placement"/>.</summary>
+    public int Offset(Placement placement, CellBuffer buffer) => _cellBufferOffsets[(placement, buffer)];
 
-    public int COffset { get; set; }
+    /// <summary>The name of the generated constant that holds <see cref="Offset"/>: <c>LstmHOffset</c>, <c>GruBatchGatesOffset</c>.</summary>
+    public string OffsetName(Placement placement, CellBuffer buffer) => GeneratedNames.CellBufferOffset(Pascal, placement, buffer);
 
-    /// <summary>GRU with reset_after=False: z, r*h and x_h between the kernel's two passes.</summary>
-    public int GatesOffset { get; set; }
+    /// <summary>
+    /// Places this direction's cell buffers for <paramref name="sequences"/> sequences one after the other from
+    /// <paramref name="start"/>, each <see cref="CellBuffer.Vectors"/> padded state widths per sequence, and returns
+    /// where the next free float is. The one rule for the single, batch and streaming working memory.
+    /// </summary>
+    public int AllocateCellBuffers(Placement placement, int sequences, int start)
+    {
+        int padded = ModelLayout.PaddedUnits(Layer.Spec.Units);
+        foreach (CellBuffer buffer in Layer.CellBuffers)
+        {
+            _cellBufferOffsets[(placement, buffer)] = start;
+            start += sequences * buffer.Vectors * padded;
+        }
 
-    public int BatchHOffset { get; set; }
-
-    public int BatchHNextOffset { get; set; }
-
-    public int BatchCOffset { get; set; }
-
-    public int BatchGatesOffset { get; set; }
+        return start;
+    }
 
     /// <summary>Offset of this direction's packed weights in the packed buffer of each tier.</summary>
     public int[] PackedOffsets { get; } = new int[ModelLayout.Tiers.Length];
@@ -537,7 +445,7 @@ internal sealed class WeightLayout
         Offset = offset;
         DirectionLayout owner = layer.Directions[direction];
         KerasName = owner.KerasPrefix + name;
-        ConstantName = owner.Pascal + ModelLayout.Pascal(name) + "Offset";
+        ConstantName = owner.Pascal + GeneratedNames.Pascal(name) + "Offset";
     }
 
     public LayerLayout Layer { get; }
@@ -566,61 +474,77 @@ internal sealed class WeightLayout
 }
 
 /// <summary>A state vector of a recurrent direction: h, or c for LSTM.</summary>
-internal sealed class StateLayout
-{
-    public StateLayout(DirectionLayout direction, bool isCell, string kerasName, string fieldName, string description)
-    {
-        Direction = direction;
-        IsCell = isCell;
-        KerasName = kerasName;
-        FieldName = fieldName;
-        Description = description;
-    }
-
-    public DirectionLayout Direction { get; }
-
-    public bool IsCell { get; }
-
-    /// <summary>Keras name of the returned state: <c>state_h</c>, <c>forward_c</c>, ...</summary>
-    public string KerasName { get; }
-
-    /// <summary>Field of the generated Output / InitialState struct: <c>StateH</c>, <c>ForwardStateC</c>, ...</summary>
-    public string FieldName { get; }
-
-    public string Description { get; }
-
-    public int ScratchOffset => IsCell ? Direction.COffset : Direction.HOffset;
-}
+/// <param name="Direction">The direction it belongs to.</param>
+/// <param name="Buffer">The cell buffer that holds it: <see cref="CellBuffer.H"/> or <see cref="CellBuffer.C"/>.</param>
+/// <param name="KerasName">Keras name of the returned state: <c>state_h</c>, <c>forward_c</c>, ...</param>
+/// <param name="FieldName">Field of the generated Output / InitialState struct: <c>StateH</c>, <c>ForwardStateC</c>, ...</param>
+/// <param name="Description">What it is, for documentation comments.</param>
+internal sealed record StateLayout(DirectionLayout Direction, CellBuffer Buffer, string KerasName, string FieldName, string Description);
 
 /// <summary>One output of a call in Keras order.</summary>
-internal sealed class OutputLayout
+/// <param name="KerasName">Keras name: <c>output</c>, <c>state_h</c>, ...</param>
+/// <param name="FieldName">Field of the generated Output struct: <c>Result</c>, <c>StateH</c>, ...</param>
+/// <param name="Rows">Timesteps for a sequence, else 1.</param>
+/// <param name="Width">Floats per row.</param>
+/// <param name="IsSequence">Whether it keeps the time axis.</param>
+/// <param name="Description">What it is, for documentation comments.</param>
+internal sealed record OutputLayout(string KerasName, string FieldName, int Rows, int Width, bool IsSequence, string Description)
 {
-    public OutputLayout(string kerasName, string fieldName, int rows, int width, bool isSequence, string description)
-    {
-        KerasName = kerasName;
-        FieldName = fieldName;
-        Rows = rows;
-        Width = width;
-        IsSequence = isSequence;
-        Description = description;
-    }
-
-    public string KerasName { get; }
-
-    public string FieldName { get; }
-
-    public int Rows { get; }
-
-    public int Width { get; }
-
-    public bool IsSequence { get; }
-
-    public string Description { get; }
-
     public int Length => Rows * Width;
 
     /// <summary>Local variable / parameter name in generated code: <c>result</c>, <c>forwardStateH</c>.</summary>
     public string VariableName => char.ToLowerInvariant(FieldName[0]) + FieldName.Substring(1);
 
     public bool IsState => KerasName.EndsWith("_h", StringComparison.Ordinal) || KerasName.EndsWith("_c", StringComparison.Ordinal);
+}
+
+/// <summary>Where the working memory of a recurrent cell lives.</summary>
+internal enum Placement
+{
+    /// <summary>One sequence at a time (Forward, Predict, the batch's remainder), in <c>_scratch</c>.</summary>
+    Single,
+
+    /// <summary>The streaming state of Step, in <c>_scratch</c>, kept between calls.</summary>
+    Stream,
+
+    /// <summary>A chunk of the batch API, in <c>_batchScratch</c> or a worker's array.</summary>
+    Batch,
+}
+
+/// <summary>
+/// A working buffer of a recurrent cell: the two state buffers h and hNext that a step reads and writes in turn (so a
+/// step never overwrites the state it reads), LSTM's cell state c, and the z, r*h and x_h blocks a GRU with
+/// reset_after=False keeps between its two passes. Each is padded to whole 16-float vectors.
+/// </summary>
+internal sealed class CellBuffer
+{
+    public static readonly CellBuffer H = new("h", "H", 1);
+    public static readonly CellBuffer HNext = new("hNext", "HNext", 1);
+    public static readonly CellBuffer C = new("c", "C", 1);
+    public static readonly CellBuffer Gates = new("gates", "Gates", 3);
+
+    private CellBuffer(string variable, string name, int vectors)
+    {
+        Variable = variable;
+        Name = name;
+        Vectors = vectors;
+    }
+
+    /// <summary>The local variable that holds it in generated drivers, and its kernel parameter.</summary>
+    public string Variable { get; }
+
+    /// <summary>Its part of the generated offset constants' names.</summary>
+    public string Name { get; }
+
+    /// <summary>Its length per sequence, in padded state widths.</summary>
+    public int Vectors { get; }
+
+    /// <summary>The buffers of a layer's cell, in allocation and kernel-parameter order.</summary>
+    public static IReadOnlyList<CellBuffer> Of(LayerSpec spec) => spec.Kind switch
+    {
+        LayerKind.Lstm => new[] { H, HNext, C },
+        LayerKind.Gru when !spec.ResetAfter => new[] { H, HNext, Gates },
+        LayerKind.SimpleRnn or LayerKind.Gru => new[] { H, HNext },
+        _ => Array.Empty<CellBuffer>(),
+    };
 }

@@ -5,4 +5,30 @@ namespace System.Runtime.CompilerServices
     internal static class IsExternalInit
     {
     }
+
+    /// <summary>Lets <c>required</c> members compile for netstandard2.0.</summary>
+    [AttributeUsage(AttributeTargets.Class | AttributeTargets.Struct | AttributeTargets.Field | AttributeTargets.Property, Inherited = false)]
+    internal sealed class RequiredMemberAttribute : Attribute
+    {
+    }
+
+    /// <summary>Lets <c>required</c> members compile for netstandard2.0.</summary>
+    [AttributeUsage(AttributeTargets.All, AllowMultiple = true, Inherited = false)]
+    internal sealed class CompilerFeatureRequiredAttribute : Attribute
+    {
+        public CompilerFeatureRequiredAttribute(string featureName) => FeatureName = featureName;
+
+        public string FeatureName { get; }
+
+        public bool IsOptional { get; init; }
+    }
+}
+
+namespace System.Diagnostics.CodeAnalysis
+{
+    /// <summary>Lets <c>required</c> members compile for netstandard2.0 (record copy constructors carry it).</summary>
+    [AttributeUsage(AttributeTargets.Constructor, Inherited = false)]
+    internal sealed class SetsRequiredMembersAttribute : Attribute
+    {
+    }
 }

@@ -36,6 +36,13 @@ internal sealed class SourceWriter
         return this;
     }
 
+    /// <summary>Appends text another writer wrote, as it is (its lines carry their own indentation).</summary>
+    public SourceWriter Raw(string text)
+    {
+        _builder.Append(text);
+        return this;
+    }
+
     public SourceWriter OpenBrace()
     {
         Line("{");

@@ -37,49 +37,74 @@ internal sealed record ModelSpec(
     }
 }
 
-/// <remarks><see cref="Name"/> is the Keras default layer name (<c>lstm_1</c>, <c>bidirectional</c>); for a bidirectional
-/// layer <see cref="InnerName"/> is the wrapped layer's (<c>lstm</c>, whose copies Keras calls <c>forward_lstm</c> and
-/// <c>backward_lstm</c>), otherwise it equals <see cref="Name"/>.</remarks>
-/// <summary>One layer with its options resolved to canonical Keras names and its input and output shapes inferred.</summary>
-internal sealed record LayerSpec(
-    LayerKind Kind,
-    int Index,
-    string Name,
-    string InnerName,
-    int Units,
-    int InputWidth,
-    bool InputIsSequence,
-    int OutputWidth,
-    bool OutputIsSequence,
-    string Activation,
-    string? RecurrentActivation,
-    bool UseBias,
-    bool UnitForgetBias,
-    bool ResetAfter,
-    bool ReturnSequences,
-    bool ReturnState,
-    bool GoBackwards,
-    bool Stateful,
-    bool Bidirectional,
-    MergeMode MergeMode,
-    string KernelInitializer,
-    string RecurrentInitializer,
-    string BiasInitializer,
-    double DropoutRate,
-    double RecurrentDropoutRate)
+/// <summary>
+/// One layer with its options resolved to canonical Keras names and its input and output shapes inferred. The shape
+/// and identity are required; an option left out has the value of a layer without it (no bias, no flags, linear).
+/// </summary>
+internal sealed record LayerSpec
 {
+    public required LayerKind Kind { get; init; }
+
+    /// <summary>Position in the declaration, from 0.</summary>
+    public required int Index { get; init; }
+
+    /// <summary>The Keras default layer name: <c>lstm_1</c>, <c>bidirectional</c>.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>
+    /// For a bidirectional layer the wrapped layer's name (<c>lstm</c>, whose copies Keras calls <c>forward_lstm</c> and
+    /// <c>backward_lstm</c>); for another recurrent layer, <see cref="Name"/>; empty for Dense and Dropout.
+    /// </summary>
+    public string InnerName { get; init; } = string.Empty;
+
+    public required int Units { get; init; }
+
+    public required int InputWidth { get; init; }
+
+    public required bool InputIsSequence { get; init; }
+
+    public required int OutputWidth { get; init; }
+
+    public required bool OutputIsSequence { get; init; }
+
+    public string Activation { get; init; } = "linear";
+
+    public string? RecurrentActivation { get; init; }
+
+    public bool UseBias { get; init; }
+
+    public bool UnitForgetBias { get; init; }
+
+    public bool ResetAfter { get; init; }
+
+    public bool ReturnSequences { get; init; }
+
+    public bool ReturnState { get; init; }
+
+    public bool GoBackwards { get; init; }
+
+    public bool Stateful { get; init; }
+
+    public bool Bidirectional { get; init; }
+
+    public MergeMode MergeMode { get; init; } = MergeMode.Concat;
+
+    public string KernelInitializer { get; init; } = "zeros";
+
+    public string RecurrentInitializer { get; init; } = "zeros";
+
+    public string BiasInitializer { get; init; } = "zeros";
+
+    public double DropoutRate { get; init; }
+
+    public double RecurrentDropoutRate { get; init; }
+
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
     public int Directions => Bidirectional ? 2 : 1;
 
     public int GateCount => RnnGen.Shared.LayerShapes.GateCount(Kind);
 
-    /// <summary>State vectors per direction: h, and c for LSTM.</summary>
-    public int StatesPerDirection => Kind == LayerKind.Lstm ? 2 : 1;
-
     /// <summary>Keras class name as <c>model.summary()</c> shows it.</summary>
     public string KerasClassName => Bidirectional ? "Bidirectional" : RnnGen.Shared.LayerShapes.KerasClassName(Kind);
-
-    /// <summary>How messages name the layer: "layer 2 (Lstm)" uses the attribute name.</summary>
-    public string AttributeName => Kind.ToString();
 }

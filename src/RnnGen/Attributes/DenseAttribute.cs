@@ -17,14 +17,14 @@ public sealed class DenseAttribute : Attribute
     public int Units { get; }
 
     /// <summary>Keras <c>activation</c>, by Keras name; <c>"softmax"</c> is allowed here. Default <c>"linear"</c>.</summary>
-    public string Activation { get; set; } = "linear";
+    public string Activation { get; set; } = Shared.LayerOptions.DefaultDenseActivation;
 
     /// <summary>Keras <c>use_bias</c>. Default <see langword="true"/>.</summary>
-    public bool UseBias { get; set; } = true;
+    public bool UseBias { get; set; } = Shared.LayerOptions.DefaultUseBias;
 
     /// <summary>Keras <c>kernel_initializer</c>, by Keras name. Default <c>"glorot_uniform"</c>.</summary>
-    public string KernelInitializer { get; set; } = "glorot_uniform";
+    public string KernelInitializer { get; set; } = Shared.LayerOptions.DefaultKernelInitializer;
 
     /// <summary>Keras <c>bias_initializer</c>, by Keras name. Default <c>"zeros"</c>.</summary>
-    public string BiasInitializer { get; set; } = "zeros";
+    public string BiasInitializer { get; set; } = Shared.LayerOptions.DefaultBiasInitializer;
 }

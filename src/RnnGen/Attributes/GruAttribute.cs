@@ -20,7 +20,7 @@ public sealed class GruAttribute : RecurrentLayerAttribute
     public GruAttribute(int units) : base(units) { }
 
     /// <summary>Keras <c>recurrent_activation</c> of the z and r gates. Default <c>"sigmoid"</c>.</summary>
-    public string RecurrentActivation { get; set; } = "sigmoid";
+    public string RecurrentActivation { get; set; } = Shared.LayerOptions.DefaultRecurrentActivation;
 
     /// <summary>
     /// Keras <c>reset_after</c>: apply the reset gate after the recurrent matrix product, with separate input and
@@ -28,5 +28,5 @@ public sealed class GruAttribute : RecurrentLayerAttribute
     /// <see langword="false"/> (Keras 2.0-2.2, keras-js, TensorFlow.js) the reset gate is applied before it and the bias
     /// is <c>[3*units]</c>. Default <see langword="true"/>.
     /// </summary>
-    public bool ResetAfter { get; set; } = true;
+    public bool ResetAfter { get; set; } = Shared.LayerOptions.DefaultResetAfter;
 }

@@ -21,11 +21,11 @@ public sealed class LstmAttribute : RecurrentLayerAttribute
     public LstmAttribute(int units) : base(units) { }
 
     /// <summary>Keras <c>recurrent_activation</c> of the i, f and o gates. Default <c>"sigmoid"</c>.</summary>
-    public string RecurrentActivation { get; set; } = "sigmoid";
+    public string RecurrentActivation { get; set; } = Shared.LayerOptions.DefaultRecurrentActivation;
 
     /// <summary>
     /// Keras <c>unit_forget_bias</c>: initialise the forget-gate bias to 1 (and the rest with
     /// <see cref="RecurrentLayerAttribute.BiasInitializer"/>). Affects initial weights only. Default <see langword="true"/>.
     /// </summary>
-    public bool UnitForgetBias { get; set; } = true;
+    public bool UnitForgetBias { get; set; } = Shared.LayerOptions.DefaultUnitForgetBias;
 }

@@ -32,10 +32,10 @@ public abstract class RecurrentLayerAttribute : Attribute
     public int InputDim { get; set; }
 
     /// <summary>Keras <c>activation</c>, by Keras name (<c>"tanh"</c>, <c>"relu"</c>, ...). Default <c>"tanh"</c>.</summary>
-    public string Activation { get; set; } = "tanh";
+    public string Activation { get; set; } = Shared.LayerOptions.DefaultRecurrentLayerActivation;
 
     /// <summary>Keras <c>use_bias</c>. Default <see langword="true"/>.</summary>
-    public bool UseBias { get; set; } = true;
+    public bool UseBias { get; set; } = Shared.LayerOptions.DefaultUseBias;
 
     /// <summary>
     /// Keras <c>return_sequences</c>: return the output of every timestep (<c>[Timesteps, units]</c>) instead of the last
@@ -71,13 +71,13 @@ public abstract class RecurrentLayerAttribute : Attribute
     public MergeMode MergeMode { get; set; } = MergeMode.Concat;
 
     /// <summary>Keras <c>kernel_initializer</c>, by Keras name (<c>"glorot_uniform"</c>, <c>"constant(0.1)"</c>, ...).</summary>
-    public string KernelInitializer { get; set; } = "glorot_uniform";
+    public string KernelInitializer { get; set; } = Shared.LayerOptions.DefaultKernelInitializer;
 
     /// <summary>Keras <c>recurrent_initializer</c>, by Keras name. Default <c>"orthogonal"</c>.</summary>
-    public string RecurrentInitializer { get; set; } = "orthogonal";
+    public string RecurrentInitializer { get; set; } = Shared.LayerOptions.DefaultRecurrentInitializer;
 
     /// <summary>Keras <c>bias_initializer</c>, by Keras name. Default <c>"zeros"</c>.</summary>
-    public string BiasInitializer { get; set; } = "zeros";
+    public string BiasInitializer { get; set; } = Shared.LayerOptions.DefaultBiasInitializer;
 
     /// <summary>
     /// Keras <c>dropout</c> on the inputs during training. Accepted so that a trained model declares as it was built;

@@ -1,12 +1,13 @@
 using System;
 using System.ComponentModel;
+using RnnGen.Shared;
 
 namespace RnnGen.Kernels;
 
 /// <summary>
 /// Rearranges Keras-layout weights into the order the generated kernels read them, once per <c>SetWeights</c>. The
-/// generator computes the same offsets and sizes (generators/RnnGen.Generators/Emit/ModelLayout.cs), so the two must
-/// change together. Public only because generated code calls it.
+/// sizes are <see cref="Shared.PackedLayout"/>'s, which the generator lays its packed buffer out with. Public only
+/// because generated code calls it.
 /// </summary>
 /// <remarks>
 /// Recurrent layers: units are cut into blocks of <c>lanes</c> (the vector width the kernel uses), the last block
@@ -20,7 +21,7 @@ public static class KernelPacking
 {
     /// <summary>Floats <see cref="PackRecurrent"/> writes.</summary>
     public static int RecurrentLength(int inputs, int units, int gates, int lanes, int biasRows) =>
-        Blocks(units, lanes) * ((inputs + units) * gates * lanes + biasRows * gates * lanes);
+        PackedLayout.RecurrentLength(inputs, units, gates, lanes, biasRows);
 
     /// <summary>Packs one direction of a recurrent layer (see the class remarks).</summary>
     /// <param name="kernel">Keras kernel <c>[inputs, gates * units]</c>.</param>
@@ -35,7 +36,7 @@ public static class KernelPacking
     public static void PackRecurrent(ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias,
         Span<float> packed, int inputs, int units, int gates, int lanes, int biasRows)
     {
-        int width = gates * units, rows = inputs + units, blocks = Blocks(units, lanes);
+        int width = gates * units, rows = inputs + units, blocks = PackedLayout.Blocks(units, lanes);
         packed.Slice(0, RecurrentLength(inputs, units, gates, lanes, biasRows)).Clear();
         for (int block = 0; block < blocks; block++)
         {
@@ -70,7 +71,7 @@ public static class KernelPacking
     }
 
     /// <summary>Floats <see cref="PackDenseColumns"/> writes: the kernel with its columns padded to whole vectors, then the bias.</summary>
-    public static int DenseColumnsLength(int inputs, int units, int lanes) => (inputs + 1) * Blocks(units, lanes) * lanes;
+    public static int DenseColumnsLength(int inputs, int units, int lanes) => PackedLayout.DenseColumnsLength(inputs, units, lanes);
 
     /// <summary>
     /// Packs a Dense layer for the kernel that broadcasts each input over vectors of outputs: row <c>k</c> of the
@@ -78,7 +79,7 @@ public static class KernelPacking
     /// </summary>
     public static void PackDenseColumns(ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> packed, int inputs, int units, int lanes)
     {
-        int padded = Blocks(units, lanes) * lanes;
+        int padded = PackedLayout.Blocks(units, lanes) * lanes;
         packed.Slice(0, DenseColumnsLength(inputs, units, lanes)).Clear();
         for (int k = 0; k < inputs; k++)
         {
@@ -89,7 +90,7 @@ public static class KernelPacking
     }
 
     /// <summary>Floats <see cref="PackDenseRows"/> writes: the transposed kernel, then the bias.</summary>
-    public static int DenseRowsLength(int inputs, int units) => (inputs + 1) * units;
+    public static int DenseRowsLength(int inputs, int units) => PackedLayout.DenseRowsLength(inputs, units);
 
     /// <summary>
     /// Packs a Dense layer with few outputs for the kernel that takes one dot product per output: the kernel
@@ -108,6 +109,4 @@ public static class KernelPacking
 
         bias.CopyTo(packed.Slice(inputs * units));
     }
-
-    private static int Blocks(int units, int lanes) => (units + lanes - 1) / lanes;
 }

@@ -9,7 +9,7 @@ namespace RnnGen.Reference;
 /// Keras-layout weights: straight loops from the Keras equations, allocation everywhere, no attempt at speed. Tests
 /// check generated models against it, and benchmarks use it as the naive baseline.
 /// </summary>
-public sealed class ReferenceModel
+internal sealed class ReferenceModel
 {
     private readonly ModelInfo _info;
     private readonly ReferencePrecision _precision;

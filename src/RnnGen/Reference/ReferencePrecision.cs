@@ -1,7 +1,7 @@
 namespace RnnGen.Reference;
 
 /// <summary>The arithmetic a <see cref="ReferenceModel"/> uses.</summary>
-public enum ReferencePrecision
+internal enum ReferencePrecision
 {
     /// <summary>
     /// Every operation rounded to float32, as Keras computes (a float32 sum or product computed in double and rounded

@@ -19,9 +19,6 @@ internal static class LayerShapes
     public static bool IsRecurrent(LayerKind kind) =>
         kind == LayerKind.SimpleRnn || kind == LayerKind.Lstm || kind == LayerKind.Gru;
 
-    /// <summary>Whether the layer carries a cell state <c>c</c> beside <c>h</c> (LSTM only).</summary>
-    public static bool HasCellState(LayerKind kind) => kind == LayerKind.Lstm;
-
     /// <summary>Rows of the bias array: 2 for a GRU with <c>reset_after</c>, else 1.</summary>
     public static int BiasRows(LayerKind kind, bool resetAfter) => kind == LayerKind.Gru && resetAfter ? 2 : 1;
 

@@ -152,7 +152,7 @@ internal static class DeclarationWriter
                     // Dense(linear) then Activation(a) computes Dense(activation=a).
                     args.Add($"Activation = \"{foldedActivation.Activation}\"");
                 }
-                else if (layer.HasConfig && layer.Activation != "linear")
+                else if (layer.HasConfig && layer.Activation != Shared.LayerOptions.DefaultDenseActivation)
                 {
                     args.Add($"Activation = \"{layer.Activation ?? layer.FileActivation}\"{(layer.Activation is null ? " /* not supported by RnnGen */" : "")}");
                 }
@@ -171,12 +171,12 @@ internal static class DeclarationWriter
             args.Add(shape);
         }
 
-        if (layer.HasConfig && layer.Activation != "tanh")
+        if (layer.HasConfig && layer.Activation != Shared.LayerOptions.DefaultRecurrentLayerActivation)
         {
             args.Add($"Activation = \"{layer.Activation ?? layer.FileActivation}\"{(layer.Activation is null ? " /* not supported by RnnGen */" : "")}");
         }
 
-        if (layer.HasConfig && layer.Kind is LayerKind.Lstm or LayerKind.Gru && layer.RecurrentActivation != "sigmoid")
+        if (layer.HasConfig && layer.Kind is LayerKind.Lstm or LayerKind.Gru && layer.RecurrentActivation != Shared.LayerOptions.DefaultRecurrentActivation)
         {
             args.Add($"RecurrentActivation = \"{layer.RecurrentActivation ?? layer.FileRecurrentActivation}\"{(layer.RecurrentActivation is null ? " /* not supported by RnnGen */" : "")}");
         }

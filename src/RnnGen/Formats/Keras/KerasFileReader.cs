@@ -207,20 +207,11 @@ internal static class KerasFileReader
         {
             // saving_lib._save_container_state names each layer by its snake-case class name, numbered from the
             // second of a kind on: lstm, lstm_1, ... in model.layers order.
-            var used = new Dictionary<string, int>();
+            var used = new Shared.KerasNameCounter();
             foreach (LayerConfig layer in config.Layers)
             {
                 string stem = ShapeInference.ToSnakeCase(layer.ClassName);
-                string name = stem;
-                if (used.TryGetValue(stem, out int count))
-                {
-                    used[stem] = count + 1;
-                    name = stem + "_" + (count + 1).ToString(CultureInfo.InvariantCulture);
-                }
-                else
-                {
-                    used[stem] = 0;
-                }
+                string name = used.Next(stem);
 
                 Hdf5Object? group = layersGroup?.Child(name);
                 List<FileWeight> weights = group is null ? new List<FileWeight>() : Vars(group, $"{prefix}/{name}", 0);

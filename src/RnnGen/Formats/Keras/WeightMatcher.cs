@@ -122,23 +122,14 @@ internal static class WeightMatcher
 
     private static (List<Pairing>, List<FileLayer>) PairByGroupName(Dictionary<string, FileLayer> byName, ModelInfo info, List<string> report, HashSet<string> ignored)
     {
-        // saving_lib._save_container_state: snake-case class name, then _1, _2, ... for later layers of the same class.
-        var used = new Dictionary<string, int>();
+        // saving_lib._save_container_state names the groups as Keras names the layers (KerasNameCounter).
+        var used = new Shared.KerasNameCounter();
         var names = new string[info.Layers.Count];
         for (int i = 0; i < info.Layers.Count; i++)
         {
             LayerInfo layer = info.Layers[i];
             string stem = layer.Bidirectional ? "bidirectional" : Shared.LayerShapes.KerasNameStem(layer.Kind);
-            string name = stem;
-            if (used.TryGetValue(stem, out int count))
-            {
-                used[stem] = count + 1;
-                name = stem + "_" + (count + 1).ToString(CultureInfo.InvariantCulture);
-            }
-            else
-            {
-                used[stem] = 0;
-            }
+            string name = used.Next(stem);
 
             names[i] = name;
         }
@@ -425,7 +416,7 @@ internal static class WeightMatcher
                 CompareActivation(problems, "activation", "Activation", declared.Activation, foldedActivation?.FileActivation ?? found.FileActivation, foldedActivation?.Activation ?? found.Activation, dialect);
                 if (declared.Kind is LayerKind.Lstm or LayerKind.Gru)
                 {
-                    CompareActivation(problems, "recurrent_activation", "RecurrentActivation", declared.RecurrentActivation ?? "sigmoid", found.FileRecurrentActivation, found.RecurrentActivation, dialect);
+                    CompareActivation(problems, "recurrent_activation", "RecurrentActivation", declared.RecurrentActivation ?? Shared.LayerOptions.DefaultRecurrentActivation, found.FileRecurrentActivation, found.RecurrentActivation, dialect);
                 }
 
                 CompareFlag(problems, "use_bias", "UseBias", declared.UseBias, found.UseBias);
@@ -512,7 +503,7 @@ internal static class WeightMatcher
         options.Append(", activation=").Append(layer.Activation);
         if (layer.Kind is LayerKind.Lstm or LayerKind.Gru)
         {
-            options.Append(", recurrent_activation=").Append(layer.RecurrentActivation ?? "sigmoid");
+            options.Append(", recurrent_activation=").Append(layer.RecurrentActivation ?? Shared.LayerOptions.DefaultRecurrentActivation);
         }
 
         options.Append(", use_bias=").Append(layer.UseBias ? "True" : "False");

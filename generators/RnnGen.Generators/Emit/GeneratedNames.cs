@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generators.Model;
+using RnnGen.Shared;
+
+namespace RnnGen.Generators.Emit;
+
+/// <summary>
+/// The names the emitter gives the members it declares in a model class, and the list of them all: a class named like
+/// one of them could not hold it (C# CS0542), so the parser reports RNNG022 instead. The list is read from the spec
+/// alone, without laying the model out; GeneratedNamesTests checks it against the emitted code.
+/// </summary>
+internal static class GeneratedNames
+{
+    /// <summary>The public members of every generated model (some only on some models).</summary>
+    public static readonly string[] PublicMembers =
+    {
+        "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary", "Info",
+        "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights", "SetWeights",
+        "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates",
+    };
+
+    /// <summary>The private members of the implementation that do not depend on the layers.</summary>
+    private static readonly string[] s_implementationMembers =
+    {
+        "InputLength", "InitializeWeights", "PackWeights", "Run", "RunMany", "RunChunks", "RunChunk", "RunOne", "StepCore", "BeginCall",
+        "WorkerScratch", "ForwardOnWorkers", "ParallelBatch", "PackedLength", "ScratchLength", "CarryAOffset",
+        "CarryBOffset", "InitialStateOffset", "DenseRowOffset", "StoredStateStride", "BatchChunk", "BatchCarryAOffset",
+        "BatchCarryBOffset", "BatchDenseRowOffset", "BatchScratchLength", "OutputFloats", "_parameters", "_packed",
+        "_scratch", "_streamReverse", "_batchScratch", "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates",
+        "_storedBatch",
+    };
+
+    private static readonly CellBuffer[] s_allCellBuffers = { CellBuffer.H, CellBuffer.HNext, CellBuffer.C, CellBuffer.Gates };
+
+    /// <summary>The prefix of a layer's constants and methods: its Keras name in PascalCase (<c>lstm_1</c> gives <c>Lstm1</c>).</summary>
+    public static string Layer(LayerSpec layer) => Pascal(layer.Name);
+
+    /// <summary>The prefix of a direction's constants: the layer's, or <c>BidirectionalForward</c> / <c>BidirectionalBackward</c>.</summary>
+    public static string Direction(LayerSpec layer, int index) =>
+        layer.Bidirectional ? Layer(layer) + (index == 0 ? "Forward" : "Backward") : Layer(layer);
+
+    /// <summary>The constant that holds where a cell buffer starts: <c>LstmHOffset</c>, <c>GruBatchGatesOffset</c>.</summary>
+    public static string CellBufferOffset(string direction, Placement placement, CellBuffer buffer) =>
+        direction + (placement == Placement.Single ? string.Empty : placement.ToString()) + buffer.Name + "Offset";
+
+    /// <summary>
+    /// Every name the emitter may declare in the class of <paramref name="spec"/>: a superset (all vector widths, every
+    /// cell buffer, optional members).
+    /// </summary>
+    public static IEnumerable<string> Members(ModelSpec spec)
+    {
+        foreach (string name in PublicMembers.Concat(s_implementationMembers))
+        {
+            yield return name;
+        }
+
+        string[] lanes = { "4", "8", "16" };
+        foreach (LayerSpec layer in spec.Layers)
+        {
+            string prefix = Layer(layer);
+            foreach (string suffix in new[] { "Layer", "Cell", "Row", "LayerBatch", "CellBatch", "StoredOffset" })
+            {
+                yield return prefix + suffix;
+            }
+
+            foreach (string width in lanes)
+            {
+                yield return prefix + "CellX" + width;
+                yield return prefix + "CellBatchX" + width;
+                yield return prefix + "RowX" + width;
+            }
+
+            for (int d = 0; d < layer.Directions; d++)
+            {
+                string direction = Direction(layer, d);
+                foreach (Placement placement in new[] { Placement.Single, Placement.Stream, Placement.Batch })
+                {
+                    foreach (CellBuffer buffer in s_allCellBuffers)
+                    {
+                        yield return CellBufferOffset(direction, placement, buffer);
+                    }
+                }
+
+                foreach ((string bits, _) in ModelLayout.Tiers)
+                {
+                    yield return direction + "PackedOffset" + bits;
+                }
+
+                foreach (string weight in new[] { "KernelOffset", "RecurrentKernelOffset", "BiasOffset" })
+                {
+                    yield return direction + weight;
+                }
+            }
+
+            foreach (string activation in new[] { layer.Activation, layer.RecurrentActivation ?? "linear" })
+            {
+                foreach ((string bits, _) in ModelLayout.Tiers)
+                {
+                    yield return ActivationCatalog.MemberName(activation) + "X" + bits;
+                }
+            }
+        }
+    }
+
+    /// <summary>PascalCase of a Keras snake_case name: <c>simple_rnn_1</c> becomes <c>SimpleRnn1</c>.</summary>
+    public static string Pascal(string snake)
+    {
+        var builder = new System.Text.StringBuilder(snake.Length);
+        bool upper = true;
+        foreach (char ch in snake)
+        {
+            if (ch == '_')
+            {
+                upper = true;
+                continue;
+            }
+
+            builder.Append(upper ? char.ToUpperInvariant(ch) : ch);
+            upper = false;
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,47 @@
+namespace RnnGen.Shared;
+
+/// <summary>
+/// The options of the layer attributes: their C# names (which the generator's parser reads from the attribute
+/// syntax) and their defaults, which are Keras's (<c>keras.layers.LSTM</c>, <c>GRU</c>, <c>SimpleRNN</c>, <c>Dense</c>).
+/// The attributes declare their defaults from here, the parser assumes them when an option is not given, and the
+/// weight-file reader leaves them out of the declarations it writes.
+/// </summary>
+internal static class LayerOptions
+{
+    public const string Activation = nameof(Activation);
+    public const string RecurrentActivation = nameof(RecurrentActivation);
+    public const string UseBias = nameof(UseBias);
+    public const string UnitForgetBias = nameof(UnitForgetBias);
+    public const string ResetAfter = nameof(ResetAfter);
+    public const string ReturnSequences = nameof(ReturnSequences);
+    public const string ReturnState = nameof(ReturnState);
+    public const string GoBackwards = nameof(GoBackwards);
+    public const string Stateful = nameof(Stateful);
+    public const string Bidirectional = nameof(Bidirectional);
+    public const string KernelInitializer = nameof(KernelInitializer);
+    public const string RecurrentInitializer = nameof(RecurrentInitializer);
+    public const string BiasInitializer = nameof(BiasInitializer);
+
+    /// <summary>Keras <c>activation</c> of the recurrent layers.</summary>
+    public const string DefaultRecurrentLayerActivation = "tanh";
+
+    /// <summary>Keras <c>activation</c> of Dense.</summary>
+    public const string DefaultDenseActivation = "linear";
+
+    /// <summary>Keras <c>recurrent_activation</c> of LSTM and GRU (Keras 2.3 and later; hard_sigmoid before).</summary>
+    public const string DefaultRecurrentActivation = "sigmoid";
+
+    public const string DefaultKernelInitializer = "glorot_uniform";
+
+    public const string DefaultRecurrentInitializer = "orthogonal";
+
+    public const string DefaultBiasInitializer = "zeros";
+
+    public const bool DefaultUseBias = true;
+
+    /// <summary>Keras LSTM <c>unit_forget_bias</c>: the forget gate's bias starts at one.</summary>
+    public const bool DefaultUnitForgetBias = true;
+
+    /// <summary>Keras GRU <c>reset_after</c> (True since Keras 2.3, the cuDNN-compatible variant).</summary>
+    public const bool DefaultResetAfter = true;
+}

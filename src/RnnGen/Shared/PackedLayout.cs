@@ -1,0 +1,24 @@
+namespace RnnGen.Shared;
+
+/// <summary>
+/// The sizes of the packed weights the generated kernels read: the generator lays its packed buffer out with them
+/// (ModelLayout) and the runtime writes that many floats (Kernels.KernelPacking, whose remarks give the element order).
+/// </summary>
+internal static class PackedLayout
+{
+    /// <summary>Unit blocks of <paramref name="lanes"/> floats that hold <paramref name="units"/>, the last one padded.</summary>
+    public static int Blocks(int units, int lanes) => (units + lanes - 1) / lanes;
+
+    /// <summary>
+    /// Floats of one packed direction of a recurrent layer: per unit block, every input and recurrent row of every gate,
+    /// then its <paramref name="biasRows"/> bias rows.
+    /// </summary>
+    public static int RecurrentLength(int inputs, int units, int gates, int lanes, int biasRows) =>
+        Blocks(units, lanes) * ((inputs + units) * gates * lanes + biasRows * gates * lanes);
+
+    /// <summary>Floats of a Dense layer packed for the column kernel: the kernel with its columns padded to whole vectors, then the bias.</summary>
+    public static int DenseColumnsLength(int inputs, int units, int lanes) => (inputs + 1) * Blocks(units, lanes) * lanes;
+
+    /// <summary>Floats of a Dense layer packed for the row kernel: the transposed kernel, then the bias.</summary>
+    public static int DenseRowsLength(int inputs, int units) => (inputs + 1) * units;
+}
