@@ -22,7 +22,8 @@ public sealed partial class RnnGenerator
     {
         "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary", "Info",
         "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights", "SetWeights",
-        "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates",
+        "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "Compile", "Trainer", "Fit", "Evaluate",
+        "TrainOnBatch", "ComputeGradients",
     };
 
 

@@ -317,6 +317,7 @@ internal sealed class ModelLayout
             "StoredStateStride", "BatchChunk", "BatchCarryAOffset", "BatchCarryBOffset", "BatchDenseRowOffset",
             "BatchScratchLength", "OutputFloats", "_parameters", "_packed", "_scratch", "_streamReverse", "_batchScratch",
             "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates", "_storedBatch",
+            "Compile", "Trainer", "Fit", "Evaluate", "TrainOnBatch", "ComputeGradients", "_trainer",
         };
         foreach (string name in fixedNames)
         {
