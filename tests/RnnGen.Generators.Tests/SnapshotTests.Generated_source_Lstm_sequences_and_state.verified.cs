@@ -572,7 +572,7 @@ namespace Demo
         /// <returns>The loss and metrics of every epoch.</returns>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other, or an option is out of range.</exception>
-        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, float validationSplit = 0f,
+        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
             global::RnnGen.Training.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null, int initialEpoch = 0,
             int? seed = null, int verbose = 0, global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
             Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);

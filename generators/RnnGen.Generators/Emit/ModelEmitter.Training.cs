@@ -33,7 +33,7 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <returns>The loss and metrics of every epoch.</returns>");
         _w.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">The lengths do not fit the model or each other, or an option is out of range.</exception>");
-        _w.Line($"public {Training}.History Fit({ReadOnlySpan} x, {ReadOnlySpan} y, int epochs = 1, int batchSize = 32, bool shuffle = true, float validationSplit = 0f,");
+        _w.Line($"public {Training}.History Fit({ReadOnlySpan} x, {ReadOnlySpan} y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,");
         _w.Line($"    {Training}.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<{Training}.Callback>? callbacks = null, int initialEpoch = 0,");
         _w.Line($"    int? seed = null, int verbose = 0, global::System.IProgress<{Training}.EpochLog>? progress = null) =>");
         _w.Line("    Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);");

@@ -150,7 +150,7 @@ public sealed class Trainer
     /// </summary>
     /// <exception cref="ArgumentException">The lengths do not fit the model or each other, or <paramref name="validationSplit"/> is outside [0, 1).</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive, or <paramref name="epochs"/> or <paramref name="initialEpoch"/> is negative.</exception>
-    public History Fit(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, float validationSplit = 0f,
+    public History Fit(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
         ValidationData? validationData = null, IReadOnlyList<Callback>? callbacks = null, int initialEpoch = 0, int? seed = null, int verbose = 0,
         IProgress<EpochLog>? progress = null)
     {
