@@ -52,6 +52,7 @@ public class GradientTests
         nameof(SeedForecaster) => new SeedForecaster(seed),
         nameof(SequenceTagger) => new SequenceTagger(seed),
         nameof(RecurrentDropoutStack) => new RecurrentDropoutStack(seed),
+        nameof(ClassifierResetBefore) => new ClassifierResetBefore(seed),
         _ => throw new ArgumentException(name),
     };
 

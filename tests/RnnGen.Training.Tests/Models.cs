@@ -118,3 +118,8 @@ public partial class LogitClassifier;
 [SimpleRnn(3)]
 [Dense(2, Activation = "sigmoid")]
 public partial class BinaryClassifier;
+
+[Sequential(Timesteps = 2, InputDim = 3)]
+[Gru(4, ResetAfter = false)]
+[Dense(3, Activation = "softmax")]
+public partial class ClassifierResetBefore;
