@@ -30,6 +30,18 @@ public class TrainingApiTests
     }
 
     [Fact]
+    public void A_sparse_target_that_is_not_a_class_is_refused_before_anything_trains()
+    {
+        var model = new Classifier(1);
+        model.Compile(new Adam(), new SparseCategoricalCrossentropy());
+        float[][] before = model.GetWeights();
+        float[] x = GradientTests.Random(4 * Classifier.Info.InputLength, 1);
+        var error = Assert.Throws<ArgumentException>(() => model.Fit(x, new float[] { 0, 2, 1, 3 }, batchSize: 1, shuffle: false));
+        Assert.Contains("Sparse categorical target 3 is not a class index in [0, 2]", error.Message);
+        Assert.Equal(before, model.GetWeights());
+    }
+
+    [Fact]
     public void Batch_size_zero_is_refused()
     {
         var model = new Rnn();

@@ -21,6 +21,15 @@ public abstract class Loss
     /// <summary>Floats of a target row for a prediction row of <paramref name="predictionWidth"/> floats: the same, or 1 for a class index.</summary>
     public virtual int TargetWidth(int predictionWidth) => predictionWidth;
 
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> if <paramref name="target"/> is not a valid target row for predictions
+    /// of <paramref name="predictionWidth"/> floats. Called for every row before a batch trains, so a bad target
+    /// changes nothing.
+    /// </summary>
+    public virtual void CheckTarget(ReadOnlySpan<float> target, int predictionWidth)
+    {
+    }
+
     /// <summary>The loss of one row and, in <paramref name="gradient"/>, its derivative with respect to each prediction.</summary>
     /// <param name="target">The target row (<see cref="TargetWidth"/> floats).</param>
     /// <param name="prediction">The model's row.</param>
@@ -205,15 +214,21 @@ public sealed class SparseCategoricalCrossentropy : Loss
     public override int TargetWidth(int predictionWidth) => 1;
 
     /// <inheritdoc/>
-    public override float Compute(ReadOnlySpan<float> target, ReadOnlySpan<float> prediction, Span<float> gradient)
+    public override void CheckTarget(ReadOnlySpan<float> target, int predictionWidth)
     {
         float label = target[0];
         int index = (int)label;
-        if (index != label || index < 0 || index >= prediction.Length)
+        if (index != label || index < 0 || index >= predictionWidth)
         {
-            throw new ArgumentException($"Sparse categorical target {label} is not a class index in [0, {prediction.Length - 1}].", nameof(target));
+            throw new ArgumentException($"Sparse categorical target {label} is not a class index in [0, {predictionWidth - 1}].", nameof(target));
         }
+    }
 
+    /// <inheritdoc/>
+    public override float Compute(ReadOnlySpan<float> target, ReadOnlySpan<float> prediction, Span<float> gradient)
+    {
+        CheckTarget(target, prediction.Length);
+        int index = (int)target[0];
         return FromLogits ? CrossentropyMath.FromLogits(default, index, prediction, gradient) : CrossentropyMath.FromProbabilities(default, index, prediction, gradient);
     }
 }

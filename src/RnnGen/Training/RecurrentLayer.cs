@@ -24,6 +24,7 @@ internal sealed class RecurrentLayer : TrainingLayer
     private readonly Func<float, float, float> _activationDerivative;
     private readonly Func<float, float, float> _recurrentDerivative;
     private readonly Direction[] _directions;
+    private float[] _rowScratch = Array.Empty<float>(); // one sample's step gradients in the backward pass
     private bool _masked;
 
     public RecurrentLayer(LayerInfo info, int timesteps, int parameterOffset)
@@ -84,10 +85,8 @@ internal sealed class RecurrentLayer : TrainingLayer
             d.StepGradient = new float[capacity * t * _units];
         }
 
-        _rowScratch = new float[5 * _gateWidth + 4 * _units];
+        _rowScratch = new float[4 * _units + 2 * _gateWidth];
     }
-
-    private float[] _rowScratch = Array.Empty<float>();
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, bool training, ref DropoutRandom random)
     {

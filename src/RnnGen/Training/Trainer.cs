@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
 
 namespace RnnGen.Training;
@@ -24,7 +23,6 @@ public sealed class Trainer
     private readonly int _outputWidth;
     private readonly int _rowsPerSample;
     private readonly int _targetWidth;
-    private TextWriter? _output;
 
     /// <summary>Compiles <paramref name="model"/> for training (Keras <c>model.compile</c>); generated models call this from <c>Compile</c>.</summary>
     /// <param name="model">The model whose weights are trained.</param>
@@ -195,7 +193,6 @@ public sealed class Trainer
             _network.SeedDropout(dropoutSeed);
         }
 
-        _output = verbose > 0 ? Console.Out : null;
         var history = new History();
         Callback[] callbackList = (callbacks ?? Array.Empty<Callback>()).ToArray();
         int batchCapacity = Math.Min(batchSize, trainSamples);
@@ -276,7 +273,11 @@ public sealed class Trainer
 
             var line = new EpochLog(epoch + 1, epochs, new Dictionary<string, float>(logs));
             progress?.Report(line);
-            Write(line.ToString());
+            if (verbose > 0)
+            {
+                Console.Out.WriteLine(line.ToString());
+            }
+
             foreach (Callback callback in callbackList)
             {
                 callback.OnEpochEnd(epoch, logs);
@@ -295,12 +296,11 @@ public sealed class Trainer
         }
 
         history.StopReason = StopReason;
-        _output = null;
         return history;
     }
 
-    /// <summary>Writes a progress line when <c>Fit</c> runs with <c>verbose</c> above 0.</summary>
-    internal void Write(string line) => _output?.WriteLine(line);
+    /// <summary>Writes a message of a callback (when its <c>verbose</c> is above 0) or of a stop on an invalid loss, as Keras prints them.</summary>
+    internal void Write(string line) => Console.Out.WriteLine(line);
 
     private void Step(ReadOnlySpan<float> x, int batch)
     {
@@ -395,6 +395,11 @@ public sealed class Trainer
             string shape = _rowsPerSample > 1 ? $"{_rowsPerSample} x {_targetWidth}" : _targetWidth.ToString(System.Globalization.CultureInfo.InvariantCulture);
             throw new ArgumentException(
                 $"{what}: x holds {samples} sample(s), so y must hold {samples} x {shape} = {samples * TargetLength} floats for {Loss.Name} on {info.Name}'s output {info.Outputs[0]}, but has {y.Length}.", what);
+        }
+
+        for (int r = 0; r < samples * _rowsPerSample; r++)
+        {
+            Loss.CheckTarget(y.Slice(r * _targetWidth, _targetWidth), _outputWidth);
         }
 
         return samples;
