@@ -25,7 +25,7 @@ public class SeedNotebookTests
         History history = model.Fit(X, Y, epochs: 1000, batchSize: 1, seed: seed, callbacks: new[] { new EarlyStopping(monitor: "loss", patience: 10) });
         float prediction = model.Predict(new float[] { 25, 35, 45 })[0][0];
         // The band: Keras's own run printed 55.21; the data continue the last windows' step of 10, so 55 is the target.
-        // Ten seeds of this trainer landed between 51.5 and 60.0 (batch-1 Adam with early stopping on a noisy loss
+        // Seeds 0 to 10 of this trainer landed between 51.5 and 60.0 (batch-1 Adam with early stopping on a noisy loss
         // stops at different points), so [48, 62] holds training noise. An untrained model predicts about 13 and one
         // that learned only the mean of y about 20; a wrong gradient that still lowers the loss stops far off too,
         // and the final training loss must also be small (the notebook's data fit to MSE well under 10).
