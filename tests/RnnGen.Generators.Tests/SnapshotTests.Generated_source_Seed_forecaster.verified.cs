@@ -580,8 +580,9 @@ namespace Demo
         private global::RnnGen.Training.Trainer? _trainer;
 
         /// <summary>
-        /// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and every
-        /// training buffer are created here. Compiling again starts a new optimizer state; the weights are kept.
+        /// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the
+        /// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;
+        /// the weights are kept.
         /// </summary>
         /// <param name="optimizer">The optimizer, e.g. <c>new Adam()</c>; it belongs to this model from now on.</param>
         /// <param name="loss">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>

@@ -15,8 +15,9 @@ internal sealed partial class ModelEmitter
         _w.Line("private " + Training + ".Trainer? _trainer;");
         _w.Line();
         _w.Line("/// <summary>");
-        _w.Line("/// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and every");
-        _w.Line("/// training buffer are created here. Compiling again starts a new optimizer state; the weights are kept.");
+        _w.Line("/// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the");
+        _w.Line("/// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;");
+        _w.Line("/// the weights are kept.");
         _w.Line("/// </summary>");
         _w.Line("/// <param name=\"optimizer\">The optimizer, e.g. <c>new Adam()</c>; it belongs to this model from now on.</param>");
         _w.Line("/// <param name=\"loss\">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>");

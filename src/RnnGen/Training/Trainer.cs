@@ -9,8 +9,8 @@ namespace RnnGen.Training;
 /// activations, backpropagation through time, the compiled optimizer's step on the model's own flat Keras-order
 /// weight array, after which the model repacks its kernels so <c>Predict</c> and <c>Forward</c> use the new weights.
 /// Generated models create one in <c>Compile</c> and delegate <c>Fit</c>, <c>Evaluate</c>, <c>TrainOnBatch</c> and
-/// <c>ComputeGradients</c> to it. Every buffer is allocated here or when a batch larger than any before arrives, so a
-/// warm <see cref="TrainOnBatch"/> allocates nothing. Not thread-safe, like the model.
+/// <c>ComputeGradients</c> to it. Every buffer is allocated here (for one sample) or when a batch larger than any
+/// before arrives, so a warm <see cref="TrainOnBatch"/> allocates nothing. Not thread-safe, like the model.
 /// </summary>
 public sealed class Trainer
 {
@@ -52,7 +52,9 @@ public sealed class Trainer
             throw new ArgumentException($"{info.Name} has {_weightLengths.Sum()} parameters but the array holds {parameters.Length}.", nameof(parameters));
         }
 
-        _network = new TrainingNetwork(info, capacity: 32, dropoutSeed: 0);
+        // Sized for one sample here and grown to the largest batch seen (Fit grows it to its batch size up front): a
+        // model trained at batch 1 never holds the caches of 32 sequences, which for long sequences would be large.
+        _network = new TrainingNetwork(info, capacity: 1, dropoutSeed: 0);
         OutputInfo main = info.Outputs[0];
         _outputWidth = main.Dimensions[^1];
         _rowsPerSample = main.Length / _outputWidth;
@@ -199,6 +201,7 @@ public sealed class Trainer
         var batchX = new float[batchCapacity * inputLength];
         var batchY = new float[batchCapacity * TargetLength];
         int[] order = Enumerable.Range(0, trainSamples).ToArray();
+        _network.EnsureCapacity(Math.Max(batchCapacity, validate ? Math.Min(batchSize, validationSamples) : 0));
         StopTraining = false;
         StopReason = null;
         foreach (Callback callback in callbackList)
