@@ -525,7 +525,7 @@ namespace Demo
         /// <param name="optimizer">The optimizer, e.g. <c>new Adam()</c>; it belongs to this model from now on.</param>
         /// <param name="loss">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
-        /// <exception cref="global::System.NotSupportedException">A layer cannot be trained (stateful, recurrent dropout); the message names it.</exception>
+        /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
             _trainer = new global::RnnGen.Training.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);
 

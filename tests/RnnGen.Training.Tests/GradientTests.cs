@@ -53,6 +53,7 @@ public class GradientTests
         nameof(SequenceTagger) => new SequenceTagger(seed),
         nameof(RecurrentDropoutStack) => new RecurrentDropoutStack(seed),
         nameof(ClassifierResetBefore) => new ClassifierResetBefore(seed),
+        nameof(FullRecurrentDropoutStack) => new FullRecurrentDropoutStack(seed),
         _ => throw new ArgumentException(name),
     };
 
@@ -109,6 +110,7 @@ public class GradientTests
     [Theory]
     [InlineData(nameof(SequenceTagger))]
     [InlineData(nameof(RecurrentDropoutStack))]
+    [InlineData(nameof(FullRecurrentDropoutStack))]
     public void Gradients_with_dropout_match_finite_differences_under_the_same_masks(string name)
     {
         // With dropout the loss depends on the masks, which only the trainer draws: the finite differences use the

@@ -75,11 +75,6 @@ public partial class RecurrentDropoutStack;
 [Dense(1)]
 public partial class StatefulModel;
 
-[Sequential(Timesteps = 3, InputDim = 2)]
-[Lstm(4, RecurrentDropout = 0.2)]
-[Dense(1)]
-public partial class RecurrentDropoutModel;
-
 /// <summary>Dense layers on a sequence, one per activation, for the activation derivatives.</summary>
 [Sequential(Timesteps = 2, InputDim = 3)]
 [SimpleRnn(7, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
@@ -123,3 +118,12 @@ public partial class BinaryClassifier;
 [Gru(4, ResetAfter = false)]
 [Dense(3, Activation = "softmax")]
 public partial class ClassifierResetBefore;
+
+/// <summary>Recurrent dropout on every recurrent kind: Keras's implementation 1 (a mask per gate) for LSTM and GRU.</summary>
+[Sequential(Timesteps = 4, InputDim = 3)]
+[SimpleRnn(5, Dropout = 0.2, RecurrentDropout = 0.3, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Lstm(4, Dropout = 0.25, RecurrentDropout = 0.2, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Gru(3, ResetAfter = false, RecurrentDropout = 0.3, ReturnSequences = true, Bidirectional = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Gru(3, Dropout = 0.2, RecurrentDropout = 0.25, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Dense(2, Activation = "tanh")]
+public partial class FullRecurrentDropoutStack;

@@ -22,7 +22,7 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <param name=\"optimizer\">The optimizer, e.g. <c>new Adam()</c>; it belongs to this model from now on.</param>");
         _w.Line("/// <param name=\"loss\">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>");
         _w.Line("/// <param name=\"metrics\">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>");
-        _w.Line("/// <exception cref=\"global::System.NotSupportedException\">A layer cannot be trained (stateful, recurrent dropout); the message names it.</exception>");
+        _w.Line("/// <exception cref=\"global::System.NotSupportedException\">A stateful layer cannot be trained; the message names it.</exception>");
         _w.Line($"public void Compile({Training}.Optimizer optimizer, {Training}.Loss loss, params {Training}.Metric[] metrics) =>");
         _w.Line($"    _trainer = new {Training}.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);");
         _w.Line();

@@ -8,8 +8,10 @@ namespace RnnGen.Training;
 /// <c>call</c> methods (see <c>Reference/ReferenceCells.cs</c>) and keeps, per sample and processing step, the gate
 /// pre-activations, the gate values and the states; the backward pass walks the steps in reverse, accumulates the
 /// recurrent-kernel gradient step by step and the kernel and bias gradients from the input projections' gradients.
-/// The layer's <c>dropout</c> draws one input mask per sequence and direction, shared by the gates and every timestep,
-/// as Keras 3's <c>DropoutRNNCell</c> does when <c>recurrent_dropout</c> is 0.
+/// Dropout draws its masks once per sequence and direction, shared by every timestep, as Keras 3's
+/// <c>DropoutRNNCell</c>: with <c>recurrent_dropout</c> 0 one input mask shared by the gates; with
+/// <c>recurrent_dropout</c> Keras switches LSTM and GRU to their "implementation 1", one input mask and one state
+/// mask per gate (SimpleRNN keeps one of each).
 /// </summary>
 internal sealed class RecurrentLayer : TrainingLayer
 {
@@ -25,7 +27,10 @@ internal sealed class RecurrentLayer : TrainingLayer
     private readonly Func<float, float, float> _recurrentDerivative;
     private readonly Direction[] _directions;
     private float[] _rowScratch = Array.Empty<float>(); // one sample's step gradients in the backward pass
-    private bool _masked;
+    private readonly int _maskCount;  // masks per sequence: 1, or one per gate under Keras's implementation 1
+    private float[] _maskedState = Array.Empty<float>(); // the previous state times each gate's recurrent mask
+    private bool _inputMasked;
+    private bool _stateMasked;
 
     public RecurrentLayer(LayerInfo info, int timesteps, int parameterOffset)
         : base(info, timesteps, parameterOffset)
@@ -37,19 +42,14 @@ internal sealed class RecurrentLayer : TrainingLayer
                 "Train a copy of the model declared with Stateful = false and copy the weights over with GetWeights/SetWeights.");
         }
 
-        if (info.RecurrentDropoutRate > 0)
-        {
-            throw new NotSupportedException(
-                $"Layer '{info.Name}' has recurrent_dropout = {info.RecurrentDropoutRate}: training with recurrent dropout is not supported yet. " +
-                "Declare the layer with RecurrentDropout = 0 to train it (inference ignores recurrent dropout either way).");
-        }
-
         _kind = info.Kind;
         _units = info.Units;
         _inputWidth = info.InputWidth;
         _gates = _kind switch { LayerKind.Lstm => 4, LayerKind.Gru => 3, _ => 1 };
         _gateWidth = _gates * _units;
         _resetAfter = _kind == LayerKind.Gru && info.ResetAfter;
+        // keras LSTMCell / GRUCell: recurrent_dropout != 0 sets implementation = 1 and dropout_mask_count = gates.
+        _maskCount = info.RecurrentDropoutRate > 0 ? _gates : 1;
         _activation = Activations.Get(info.Activation);
         _activationDerivative = ActivationDerivatives.Get(info.Activation);
         string recurrent = info.RecurrentActivation ?? info.Activation;
@@ -79,43 +79,119 @@ internal sealed class RecurrentLayer : TrainingLayer
             d.CellActivation = _kind == LayerKind.Lstm ? new float[capacity * t * _units] : Array.Empty<float>();
             d.RecurrentProjection = _resetAfter ? new float[capacity * t * _gateWidth] : Array.Empty<float>();
             d.ResetH = _kind == LayerKind.Gru && !_resetAfter ? new float[capacity * t * _units] : Array.Empty<float>();
-            d.Mask = Info.DropoutRate > 0 ? new float[capacity * _inputWidth] : Array.Empty<float>();
-            d.MaskedInput = Info.DropoutRate > 0 ? new float[capacity * t * _inputWidth] : Array.Empty<float>();
+            d.Mask = Info.DropoutRate > 0 ? new float[capacity * _maskCount * _inputWidth] : Array.Empty<float>();
+            d.MaskedInput = Info.DropoutRate > 0 ? new float[capacity * t * _maskCount * _inputWidth] : Array.Empty<float>();
+            d.StateMask = Info.RecurrentDropoutRate > 0 ? new float[capacity * _maskCount * _units] : Array.Empty<float>();
             d.InputProjectionGradient = new float[capacity * t * _gateWidth];
             d.StepGradient = new float[capacity * t * _units];
         }
 
-        _rowScratch = new float[4 * _units + 2 * _gateWidth];
+        _rowScratch = new float[5 * _units + 2 * _gateWidth];
+        _maskedState = new float[_maskCount * _units];
+    }
+
+    // The input row of sample b at time t as gate block `block` sees it (masked in training with dropout).
+    private ReadOnlySpan<float> InputRow(Direction d, ReadOnlySpan<float> input, int b, int t, int block) =>
+        _inputMasked
+            ? d.MaskedInput.AsSpan(((b * Timesteps + t) * _maskCount + block) * _inputWidth, _inputWidth)
+            : input.Slice((b * Timesteps + t) * _inputWidth, _inputWidth);
+
+    // Gate blocks the input projection is split into: one per gate when each gate has its own input mask.
+    private int InputBlocks => _inputMasked && _maskCount > 1 ? _gates : 1;
+
+    // Gate blocks the recurrent projection is split into: one per gate when each gate has its own state mask.
+    private int StateBlocks => _stateMasked && _maskCount > 1 ? _gates : 1;
+
+    // The previous state as gate block `block` sees it; computes the masked copies when recurrent dropout is on.
+    private ReadOnlySpan<float> StateFor(Direction d, ReadOnlySpan<float> hPrev, int b, int block)
+    {
+        if (!_stateMasked)
+        {
+            return hPrev;
+        }
+
+        int slot = _maskCount > 1 ? block : 0;
+        Span<float> masked = _maskedState.AsSpan(slot * _units, _units);
+        ReadOnlySpan<float> mask = d.StateMask.AsSpan((b * _maskCount + slot) * _units, _units);
+        for (int j = 0; j < _units; j++)
+        {
+            masked[j] = hPrev[j] * mask[j];
+        }
+
+        return masked;
+    }
+
+    // z[columns of the blocks] += state_block · U[:, block], for `blocks` equal blocks of the first `width` columns.
+    private void AddRecurrent(Direction d, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> hPrev, int b, Span<float> z, int width)
+    {
+        int blocks = StateBlocks;
+        int blockWidth = blocks > 1 ? _units : width;
+        for (int block = 0; block * blockWidth < width; block++)
+        {
+            TrainingMath.AddVectorTimesMatrix(StateFor(d, hPrev, b, block), recurrent.Slice(block * blockWidth), _gateWidth, z.Slice(block * blockWidth, blockWidth));
+        }
+    }
+
+    // The backward counterpart: dU[:, blocks] += state_block ⊗ dz, dhPrev += (dz · U[:, block]ᵀ) * mask_block.
+    private void AddRecurrentGradient(Direction d, ReadOnlySpan<float> recurrent, Span<float> recurrentGradient, ReadOnlySpan<float> hPrev, int b, ReadOnlySpan<float> dz, int width, Span<float> dhPrev, Span<float> scratch)
+    {
+        int blocks = StateBlocks;
+        int blockWidth = blocks > 1 ? _units : width;
+        for (int block = 0; block * blockWidth < width; block++)
+        {
+            ReadOnlySpan<float> dzBlock = dz.Slice(block * blockWidth, blockWidth);
+            TrainingMath.AddOuterProduct(StateFor(d, hPrev, b, block), dzBlock, recurrentGradient.Slice(block * blockWidth), _gateWidth);
+            if (!_stateMasked)
+            {
+                TrainingMath.AddVectorTimesTransposed(dzBlock, recurrent.Slice(block * blockWidth), _gateWidth, dhPrev);
+                continue;
+            }
+
+            scratch.Clear();
+            TrainingMath.AddVectorTimesTransposed(dzBlock, recurrent.Slice(block * blockWidth), _gateWidth, scratch);
+            ReadOnlySpan<float> mask = d.StateMask.AsSpan((b * _maskCount + (_maskCount > 1 ? block : 0)) * _units, _units);
+            for (int j = 0; j < _units; j++)
+            {
+                dhPrev[j] += scratch[j] * mask[j];
+            }
+        }
     }
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, bool training, ref DropoutRandom random)
     {
-        _masked = training && Info.DropoutRate > 0;
+        _inputMasked = training && Info.DropoutRate > 0;
+        _stateMasked = training && Info.RecurrentDropoutRate > 0;
         foreach (Direction d in _directions)
         {
-            ReadOnlySpan<float> x = input;
-            if (_masked)
+            if (_inputMasked)
             {
-                random.FillMask(d.Mask.AsSpan(0, batch * _inputWidth), Info.DropoutRate);
+                random.FillMask(d.Mask.AsSpan(0, batch * _maskCount * _inputWidth), Info.DropoutRate);
                 for (int b = 0; b < batch; b++)
                 {
-                    ReadOnlySpan<float> mask = d.Mask.AsSpan(b * _inputWidth, _inputWidth);
                     for (int t = 0; t < Timesteps; t++)
                     {
-                        int row = (b * Timesteps + t) * _inputWidth;
-                        for (int k = 0; k < _inputWidth; k++)
+                        ReadOnlySpan<float> row = input.Slice((b * Timesteps + t) * _inputWidth, _inputWidth);
+                        for (int m = 0; m < _maskCount; m++)
                         {
-                            d.MaskedInput[row + k] = input[row + k] * mask[k];
+                            ReadOnlySpan<float> mask = d.Mask.AsSpan((b * _maskCount + m) * _inputWidth, _inputWidth);
+                            Span<float> masked = d.MaskedInput.AsSpan(((b * Timesteps + t) * _maskCount + m) * _inputWidth, _inputWidth);
+                            for (int k = 0; k < _inputWidth; k++)
+                            {
+                                masked[k] = row[k] * mask[k];
+                            }
                         }
                     }
                 }
+            }
 
-                x = d.MaskedInput;
+            if (_stateMasked)
+            {
+                random.FillMask(d.StateMask.AsSpan(0, batch * _maskCount * _units), Info.RecurrentDropoutRate);
             }
 
             for (int b = 0; b < batch; b++)
             {
-                ForwardSequence(parameters, d, x, b);
+                ForwardSequence(parameters, d, input, b);
             }
         }
 
@@ -138,7 +214,6 @@ internal sealed class RecurrentLayer : TrainingLayer
         {
             int t = d.Backwards ? steps - 1 - s : s;
             int step = b * steps + s;
-            ReadOnlySpan<float> xt = x.Slice((b * steps + t) * _inputWidth, _inputWidth);
             ReadOnlySpan<float> hPrev = d.H.AsSpan((b * (steps + 1) + s) * u, u);
             Span<float> h = d.H.AsSpan((b * (steps + 1) + s + 1) * u, u);
             Span<float> z = d.PreActivation.AsSpan(step * g, g);
@@ -154,11 +229,16 @@ internal sealed class RecurrentLayer : TrainingLayer
                 z.Clear();
             }
 
-            TrainingMath.AddVectorTimesMatrix(xt, kernel, g, z);
+            int inputBlocks = InputBlocks, inputWidth = g / inputBlocks;
+            for (int block = 0; block < inputBlocks; block++)
+            {
+                TrainingMath.AddVectorTimesMatrix(InputRow(d, x, b, t, block), kernel.Slice(block * inputWidth), g, z.Slice(block * inputWidth, inputWidth));
+            }
+
             switch (_kind)
             {
                 case LayerKind.SimpleRnn:
-                    TrainingMath.AddVectorTimesMatrix(hPrev, recurrent, g, z);
+                    AddRecurrent(d, recurrent, hPrev, b, z, g);
                     for (int j = 0; j < u; j++)
                     {
                         a[j] = _activation(z[j]);
@@ -168,7 +248,7 @@ internal sealed class RecurrentLayer : TrainingLayer
                     break;
                 case LayerKind.Lstm:
                 {
-                    TrainingMath.AddVectorTimesMatrix(hPrev, recurrent, g, z);
+                    AddRecurrent(d, recurrent, hPrev, b, z, g);
                     ReadOnlySpan<float> cPrev = d.C.AsSpan((b * (steps + 1) + s) * u, u);
                     Span<float> c = d.C.AsSpan((b * (steps + 1) + s + 1) * u, u);
                     Span<float> cellActivation = d.CellActivation.AsSpan(step * u, u);
@@ -187,13 +267,13 @@ internal sealed class RecurrentLayer : TrainingLayer
                 }
 
                 default:
-                    ForwardGru(d, recurrent, bias, hPrev, h, z, a, step);
+                    ForwardGru(d, recurrent, bias, hPrev, h, z, a, b, step);
                     break;
             }
         }
     }
 
-    private void ForwardGru(Direction d, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> bias, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> z, Span<float> a, int step)
+    private void ForwardGru(Direction d, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> bias, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> z, Span<float> a, int b, int step)
     {
         int u = _units, g = _gateWidth;
         if (_resetAfter)
@@ -209,7 +289,7 @@ internal sealed class RecurrentLayer : TrainingLayer
                 hp.Clear();
             }
 
-            TrainingMath.AddVectorTimesMatrix(hPrev, recurrent, g, hp);
+            AddRecurrent(d, recurrent, hPrev, b, hp, g);
             for (int j = 0; j < u; j++)
             {
                 z[j] += hp[j];
@@ -225,21 +305,14 @@ internal sealed class RecurrentLayer : TrainingLayer
         }
 
         // z, r from h·U[:, :2u]; hh = act(xp_h + (r * h)·U[:, 2u:])
-        for (int k = 0; k < u; k++)
-        {
-            float scale = hPrev[k];
-            if (scale != 0f)
-            {
-                TrainingMath.AddScaled(recurrent.Slice(k * g, 2 * u), scale, z.Slice(0, 2 * u));
-            }
-        }
-
+        AddRecurrent(d, recurrent, hPrev, b, z, 2 * u);
         Span<float> resetH = d.ResetH.AsSpan(step * u, u);
+        ReadOnlySpan<float> candidateState = StateFor(d, hPrev, b, 2);
         for (int j = 0; j < u; j++)
         {
             a[j] = _recurrentActivation(z[j]);
             a[u + j] = _recurrentActivation(z[u + j]);
-            resetH[j] = a[u + j] * hPrev[j];
+            resetH[j] = a[u + j] * candidateState[j];
         }
 
         for (int k = 0; k < u; k++)
@@ -374,32 +447,41 @@ internal sealed class RecurrentLayer : TrainingLayer
             }
 
             // Kernel and input-bias gradients from the input projections' gradients, and the input gradient.
-            ReadOnlySpan<float> x = _masked ? d.MaskedInput : input;
             ReadOnlySpan<float> kernel = parameters.Slice(d.Kernel, _inputWidth * g);
             Span<float> kernelGradient = gradients.Slice(d.Kernel, _inputWidth * g);
-            int rows = batch * Timesteps;
-            for (int r = 0; r < rows; r++)
+            int blocks = InputBlocks, width = g / blocks;
+            for (int b = 0; b < batch; b++)
             {
-                ReadOnlySpan<float> dxp = d.InputProjectionGradient.AsSpan(r * g, g);
-                TrainingMath.AddOuterProduct(x.Slice(r * _inputWidth, _inputWidth), dxp, kernelGradient, g);
-                if (Info.UseBias)
+                for (int t = 0; t < Timesteps; t++)
                 {
-                    TrainingMath.Add(dxp, gradients.Slice(d.Bias, g));
-                }
-
-                if (!inputGradient.IsEmpty)
-                {
-                    Span<float> dx = inputGradient.Slice(r * _inputWidth, _inputWidth);
-                    if (!_masked)
+                    int r = b * Timesteps + t;
+                    ReadOnlySpan<float> dxp = d.InputProjectionGradient.AsSpan(r * g, g);
+                    if (Info.UseBias)
                     {
-                        TrainingMath.AddVectorTimesTransposed(dxp, kernel, g, dx);
-                        continue;
+                        TrainingMath.Add(dxp, gradients.Slice(d.Bias, g));
                     }
 
-                    ReadOnlySpan<float> mask = d.Mask.AsSpan(r / Timesteps * _inputWidth, _inputWidth);
-                    for (int k = 0; k < _inputWidth; k++)
+                    for (int block = 0; block < blocks; block++)
                     {
-                        dx[k] += TrainingMath.Dot(dxp, kernel.Slice(k * g, g)) * mask[k];
+                        ReadOnlySpan<float> dxpBlock = dxp.Slice(block * width, width);
+                        TrainingMath.AddOuterProduct(InputRow(d, input, b, t, block), dxpBlock, kernelGradient.Slice(block * width), g);
+                        if (inputGradient.IsEmpty)
+                        {
+                            continue;
+                        }
+
+                        Span<float> dx = inputGradient.Slice(r * _inputWidth, _inputWidth);
+                        if (!_inputMasked)
+                        {
+                            TrainingMath.AddVectorTimesTransposed(dxpBlock, kernel.Slice(block * width), g, dx);
+                            continue;
+                        }
+
+                        ReadOnlySpan<float> mask = d.Mask.AsSpan((b * _maskCount + (_maskCount > 1 ? block : 0)) * _inputWidth, _inputWidth);
+                        for (int k = 0; k < _inputWidth; k++)
+                        {
+                            dx[k] += TrainingMath.Dot(dxpBlock, kernel.Slice(k * g + block * width, width)) * mask[k];
+                        }
                     }
                 }
             }
@@ -418,6 +500,7 @@ internal sealed class RecurrentLayer : TrainingLayer
         Span<float> resetHGradient = scratch.Slice(3 * u, u);
         Span<float> dz = scratch.Slice(4 * u, g);         // gradient of the gate pre-activations
         Span<float> dhp = scratch.Slice(4 * u + g, g);    // GRU reset_after: gradient of the recurrent projection
+        Span<float> stateScratch = scratch.Slice(4 * u + 2 * g, u);
         dh.Clear();
         dc.Clear();
         for (int s = steps - 1; s >= 0; s--)
@@ -437,8 +520,7 @@ internal sealed class RecurrentLayer : TrainingLayer
                         dz[j] = dh[j] * _activationDerivative(z[j], a[j]);
                     }
 
-                    TrainingMath.AddOuterProduct(hPrev, dz, recurrentGradient, g);
-                    TrainingMath.AddVectorTimesTransposed(dz, recurrent, g, dhPrev);
+                    AddRecurrentGradient(d, recurrent, recurrentGradient, hPrev, b, dz, g, dhPrev, stateScratch);
                     break;
                 case LayerKind.Lstm:
                 {
@@ -456,13 +538,12 @@ internal sealed class RecurrentLayer : TrainingLayer
                         dc[j] = dcj * f;
                     }
 
-                    TrainingMath.AddOuterProduct(hPrev, dz, recurrentGradient, g);
-                    TrainingMath.AddVectorTimesTransposed(dz, recurrent, g, dhPrev);
+                    AddRecurrentGradient(d, recurrent, recurrentGradient, hPrev, b, dz, g, dhPrev, stateScratch);
                     break;
                 }
 
                 default:
-                    BackwardGru(d, recurrent, recurrentGradient, gradients, hPrev, dh, dhPrev, resetHGradient, dz, dhp, z, a, step);
+                    BackwardGru(d, recurrent, recurrentGradient, gradients, hPrev, dh, dhPrev, resetHGradient, dz, dhp, stateScratch, z, a, b, step);
                     break;
             }
 
@@ -472,7 +553,7 @@ internal sealed class RecurrentLayer : TrainingLayer
     }
 
     private void BackwardGru(Direction d, ReadOnlySpan<float> recurrent, Span<float> recurrentGradient, Span<float> gradients, ReadOnlySpan<float> hPrev,
-        ReadOnlySpan<float> dh, Span<float> dhPrev, Span<float> resetHGradient, Span<float> dz, Span<float> dhp, ReadOnlySpan<float> z, ReadOnlySpan<float> a, int step)
+        ReadOnlySpan<float> dh, Span<float> dhPrev, Span<float> resetHGradient, Span<float> dz, Span<float> dhp, Span<float> stateScratch, ReadOnlySpan<float> z, ReadOnlySpan<float> a, int b, int step)
     {
         int u = _units, g = _gateWidth;
         // h = zg * hPrev + (1 - zg) * hh
@@ -497,13 +578,12 @@ internal sealed class RecurrentLayer : TrainingLayer
                 dhp[2 * u + j] = dz[2 * u + j] * r;
             }
 
-            TrainingMath.AddOuterProduct(hPrev, dhp, recurrentGradient, g);
             if (Info.UseBias)
             {
                 TrainingMath.Add(dhp, gradients.Slice(d.Bias + g, g));
             }
 
-            TrainingMath.AddVectorTimesTransposed(dhp, recurrent, g, dhPrev);
+            AddRecurrentGradient(d, recurrent, recurrentGradient, hPrev, b, dhp, g, dhPrev, stateScratch);
             return;
         }
 
@@ -515,21 +595,22 @@ internal sealed class RecurrentLayer : TrainingLayer
             resetHGradient[k] = TrainingMath.Dot(dCandidate, recurrent.Slice(k * g + 2 * u, u));
         }
 
+        // The candidate sees the state through its own recurrent mask (1 without recurrent dropout).
+        ReadOnlySpan<float> candidateMask = _stateMasked ? d.StateMask.AsSpan((b * _maskCount + (_maskCount > 1 ? 2 : 0)) * u, u) : default;
+        ReadOnlySpan<float> candidateState = StateFor(d, hPrev, b, 2);
         for (int j = 0; j < u; j++)
         {
             float r = a[u + j];
-            dz[u + j] = resetHGradient[j] * hPrev[j] * _recurrentDerivative(z[u + j], r);
-            dhPrev[j] += resetHGradient[j] * r;
+            dz[u + j] = resetHGradient[j] * candidateState[j] * _recurrentDerivative(z[u + j], r);
+            dhPrev[j] += resetHGradient[j] * r * (_stateMasked ? candidateMask[j] : 1f);
         }
 
-        ReadOnlySpan<float> dGates = dz.Slice(0, 2 * u);
         for (int k = 0; k < u; k++)
         {
-            Span<float> row = recurrentGradient.Slice(k * g, g);
-            TrainingMath.AddScaled(dGates, hPrev[k], row.Slice(0, 2 * u));
-            TrainingMath.AddScaled(dCandidate, resetH[k], row.Slice(2 * u, u));
-            dhPrev[k] += TrainingMath.Dot(dGates, recurrent.Slice(k * g, 2 * u));
+            TrainingMath.AddScaled(dCandidate, resetH[k], recurrentGradient.Slice(k * g + 2 * u, u));
         }
+
+        AddRecurrentGradient(d, recurrent, recurrentGradient, hPrev, b, dz, 2 * u, dhPrev, stateScratch);
     }
 
     private sealed class Direction
@@ -557,6 +638,7 @@ internal sealed class RecurrentLayer : TrainingLayer
         public float[] ResetH = Array.Empty<float>();
         public float[] Mask = Array.Empty<float>();
         public float[] MaskedInput = Array.Empty<float>();
+        public float[] StateMask = Array.Empty<float>();
         // Per sample b and time index t (the input row): gradient of x·W + b.
         public float[] InputProjectionGradient = Array.Empty<float>();
         // Per sample b and processing step s: gradient reaching the state from the layer's output.

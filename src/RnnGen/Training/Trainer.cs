@@ -31,7 +31,7 @@ public sealed class Trainer
     /// <param name="optimizer">The optimizer; its slots are created here, for this model only.</param>
     /// <param name="loss">The loss of the model's main output.</param>
     /// <param name="metrics">Metrics to report besides the loss.</param>
-    /// <exception cref="NotSupportedException">A layer cannot be trained (stateful, recurrent dropout); the message names it.</exception>
+    /// <exception cref="NotSupportedException">A layer cannot be trained (a stateful one); the message names it.</exception>
     public Trainer(IRnnModel model, float[] parameters, Action parametersChanged, Optimizer optimizer, Loss loss, IReadOnlyList<Metric>? metrics = null)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
