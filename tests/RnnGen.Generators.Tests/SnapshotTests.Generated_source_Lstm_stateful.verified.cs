@@ -587,6 +587,48 @@ namespace Demo
             }
         }
 
+        private global::RnnGen.Training.Trainer? _trainer;
+
+        /// <summary>
+        /// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the
+        /// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;
+        /// the weights are kept.
+        /// </summary>
+        /// <param name="optimizer">The optimizer, e.g. <c>new Adam()</c>; it belongs to this model from now on.</param>
+        /// <param name="loss">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>
+        /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
+        /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
+        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);
+
+        /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
+        /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
+        public global::RnnGen.Training.Trainer Trainer => _trainer ?? throw global::RnnGen.Training.Trainer.NotCompiled("Model");
+
+        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see <c>Trainer.Fit</c>.</summary>
+        /// <returns>The loss and metrics of every epoch.</returns>
+        /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other, or an option is out of range.</exception>
+        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
+            global::RnnGen.Training.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null, int initialEpoch = 0,
+            int? seed = null, int verbose = 0, global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
+            Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);
+
+        /// <summary>Keras <c>model.evaluate</c>: the compiled loss over every sample, in inference mode.</summary>
+        /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
+        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
+
+        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss before the step. Allocates nothing once warm.</summary>
+        /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
+        public float TrainOnBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.TrainOnBatch(x, y);
+
+        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array of <see cref="GetWeights"/>, in that order and layout.</summary>
+        /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
+        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
+
         // The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
         private void PackWeights()

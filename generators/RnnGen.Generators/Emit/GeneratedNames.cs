@@ -17,7 +17,8 @@ internal static class GeneratedNames
     {
         "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary", "Info",
         "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights", "SetWeights",
-        "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates",
+        "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "Compile", "Trainer", "Fit", "Evaluate",
+        "TrainOnBatch", "ComputeGradients",
     };
 
     /// <summary>The private members of the implementation that do not depend on the layers.</summary>
@@ -28,7 +29,7 @@ internal static class GeneratedNames
         "CarryBOffset", "InitialStateOffset", "DenseRowOffset", "StoredStateStride", "BatchChunk", "BatchCarryAOffset",
         "BatchCarryBOffset", "BatchDenseRowOffset", "BatchScratchLength", "OutputFloats", "_parameters", "_packed",
         "_scratch", "_streamReverse", "_batchScratch", "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates",
-        "_storedBatch",
+        "_storedBatch", "_trainer",
     };
 
     private static readonly CellBuffer[] s_allCellBuffers = { CellBuffer.H, CellBuffer.HNext, CellBuffer.C, CellBuffer.Gates };

@@ -70,6 +70,7 @@ internal sealed partial class ModelEmitter
         WriteBatchApi();
         WriteStepApi();
         WriteStateApi();
+        WriteTrainingApi();
         WriteCompute();
         _writer.CloseBrace();
 

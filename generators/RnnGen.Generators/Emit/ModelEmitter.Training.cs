@@ -1,0 +1,58 @@
+namespace RnnGen.Generators.Emit;
+
+internal sealed partial class ModelEmitter
+{
+    private const string Training = "global::RnnGen.Training";
+
+    /// <summary>
+    /// Keras's training API on the model (<c>compile</c>, <c>fit</c>, <c>evaluate</c>, <c>train_on_batch</c>, the
+    /// gradients): each member delegates to a <c>RnnGen.Training.Trainer</c> that trains <c>_parameters</c> in place
+    /// and calls <c>PackWeights</c> after each step, so the inference kernels run on the trained weights.
+    /// </summary>
+    private void WriteTrainingApi()
+    {
+        string name = _spec.ClassName;
+        _writer.Line("private " + Training + ".Trainer? _trainer;");
+        _writer.Line();
+        _writer.Line("/// <summary>");
+        _writer.Line("/// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the");
+        _writer.Line("/// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;");
+        _writer.Line("/// the weights are kept.");
+        _writer.Line("/// </summary>");
+        _writer.Line("/// <param name=\"optimizer\">The optimizer, e.g. <c>new Adam()</c>; it belongs to this model from now on.</param>");
+        _writer.Line("/// <param name=\"loss\">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>");
+        _writer.Line("/// <param name=\"metrics\">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>");
+        _writer.Line("/// <exception cref=\"global::System.NotSupportedException\">A stateful layer cannot be trained; the message names it.</exception>");
+        _writer.Line($"public void Compile({Training}.Optimizer optimizer, {Training}.Loss loss, params {Training}.Metric[] metrics) =>");
+        _writer.Line($"    _trainer = new {Training}.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);");
+        _writer.Line();
+        _writer.Line("/// <summary>The trainer set up by <see cref=\"Compile\"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>");
+        _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
+        _writer.Line($"public {Training}.Trainer Trainer => _trainer ?? throw {Training}.Trainer.NotCompiled(\"{name}\");");
+        _writer.Line();
+        _writer.Line("/// <summary>Keras <c>model.fit</c>: trains on <paramref name=\"x\"/> (<c>samples x Timesteps x InputDim</c>) and <paramref name=\"y\"/> (<c>samples x</c> the main output); see <c>Trainer.Fit</c>.</summary>");
+        _writer.Line("/// <returns>The loss and metrics of every epoch.</returns>");
+        _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
+        _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The lengths do not fit the model or each other, or an option is out of range.</exception>");
+        _writer.Line($"public {Training}.History Fit({ReadOnlySpan} x, {ReadOnlySpan} y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,");
+        _writer.Line($"    {Training}.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<{Training}.Callback>? callbacks = null, int initialEpoch = 0,");
+        _writer.Line($"    int? seed = null, int verbose = 0, global::System.IProgress<{Training}.EpochLog>? progress = null) =>");
+        _writer.Line("    Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);");
+        _writer.Line();
+        _writer.Line("/// <summary>Keras <c>model.evaluate</c>: the compiled loss over every sample, in inference mode.</summary>");
+        _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
+        _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The lengths do not fit the model or each other.</exception>");
+        _writer.Line($"public float Evaluate({ReadOnlySpan} x, {ReadOnlySpan} y, int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);");
+        _writer.Line();
+        _writer.Line("/// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss before the step. Allocates nothing once warm.</summary>");
+        _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
+        _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The lengths do not fit the model or each other.</exception>");
+        _writer.Line($"public float TrainOnBatch({ReadOnlySpan} x, {ReadOnlySpan} y) => Trainer.TrainOnBatch(x, y);");
+        _writer.Line();
+        _writer.Line("/// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array of <see cref=\"GetWeights\"/>, in that order and layout.</summary>");
+        _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
+        _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The lengths do not fit the model or each other.</exception>");
+        _writer.Line($"public float[][] ComputeGradients({ReadOnlySpan} x, {ReadOnlySpan} y) => Trainer.ComputeGradients(x, y);");
+        _writer.Line();
+    }
+}

@@ -1,0 +1,427 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace RnnGen.Training;
+
+/// <summary>
+/// Trains a generated model in place, as Keras's <c>compile</c> / <c>fit</c> do: forward pass with cached
+/// activations, backpropagation through time, the compiled optimizer's step on the model's own flat Keras-order
+/// weight array, after which the model repacks its kernels so <c>Predict</c> and <c>Forward</c> use the new weights.
+/// Generated models create one in <c>Compile</c> and delegate <c>Fit</c>, <c>Evaluate</c>, <c>TrainOnBatch</c> and
+/// <c>ComputeGradients</c> to it. Every buffer is allocated here (for one sample) or when a batch larger than any
+/// before arrives, so a warm <see cref="TrainOnBatch"/> allocates nothing. Not thread-safe, like the model.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly float[] _parameters;
+    private readonly Action _parametersChanged;
+    private readonly TrainingNetwork _network;
+    private readonly int[] _weightLengths;
+    private readonly float[] _lastGoodParameters;
+    private readonly double[] _metricSums;
+    private readonly int _outputWidth;
+    private readonly int _rowsPerSample;
+    private readonly int _targetWidth;
+
+    /// <summary>Compiles <paramref name="model"/> for training (Keras <c>model.compile</c>); generated models call this from <c>Compile</c>.</summary>
+    /// <param name="model">The model whose weights are trained.</param>
+    /// <param name="parameters">The model's weights, concatenated in Keras <c>get_weights()</c> order: trained in place.</param>
+    /// <param name="parametersChanged">Called after each change of <paramref name="parameters"/>, so the model refreshes what it derives from them (its packed kernels).</param>
+    /// <param name="optimizer">The optimizer; its slots are created here, for this model only.</param>
+    /// <param name="loss">The loss of the model's main output.</param>
+    /// <param name="metrics">Metrics to report besides the loss.</param>
+    /// <exception cref="NotSupportedException">A layer cannot be trained (a stateful one); the message names it.</exception>
+    public Trainer(IRnnModel model, float[] parameters, Action parametersChanged, Optimizer optimizer, Loss loss, IReadOnlyList<Metric>? metrics = null)
+    {
+        Model = model ?? throw new ArgumentNullException(nameof(model));
+        _parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
+        _parametersChanged = parametersChanged ?? throw new ArgumentNullException(nameof(parametersChanged));
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        Loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        Metrics = (metrics ?? Array.Empty<Metric>()).ToArray();
+        if (Metrics.Any(m => m is null))
+        {
+            throw new ArgumentNullException(nameof(metrics), "A metric is null.");
+        }
+
+        ModelInfo info = model.Info;
+        _weightLengths = info.Weights.Select(w => w.Length).ToArray();
+        if (parameters.Length != _weightLengths.Sum())
+        {
+            throw new ArgumentException($"{info.Name} has {_weightLengths.Sum()} parameters but the array holds {parameters.Length}.", nameof(parameters));
+        }
+
+        // Sized for one sample here and grown to the largest batch seen (Fit grows it to its batch size up front): a
+        // model trained at batch 1 never holds the caches of 32 sequences, which for long sequences would be large.
+        _network = new TrainingNetwork(info, capacity: 1, dropoutSeed: 0);
+        OutputInfo main = info.Outputs[0];
+        _outputWidth = main.Dimensions[^1];
+        _rowsPerSample = main.Length / _outputWidth;
+        _targetWidth = loss.TargetWidth(_outputWidth);
+        TargetLength = _rowsPerSample * _targetWidth;
+        _lastGoodParameters = new float[parameters.Length];
+        _metricSums = new double[Metrics.Count];
+        Optimizer.Build(_weightLengths);
+    }
+
+    /// <summary>The model being trained (Keras's <c>callback.model</c>).</summary>
+    public IRnnModel Model { get; }
+
+    /// <summary>The compiled optimizer.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The compiled loss.</summary>
+    public Loss Loss { get; }
+
+    /// <summary>The compiled metrics.</summary>
+    public IReadOnlyList<Metric> Metrics { get; }
+
+    /// <summary>Floats of one sample's target: the main output's length, or its rows for a sparse loss.</summary>
+    public int TargetLength { get; }
+
+    /// <summary>Keras <c>model.stop_training</c>: a callback sets it to end <see cref="Fit"/> after the current epoch.</summary>
+    public bool StopTraining { get; set; }
+
+    /// <summary>Why the last <see cref="Fit"/> stopped early, if it did.</summary>
+    public string? StopReason { get; set; }
+
+    /// <summary>The message for a model used for training before <c>Compile</c>.</summary>
+    public static InvalidOperationException NotCompiled(string modelName) =>
+        new($"{modelName} is not compiled: call Compile(optimizer, loss) before Fit, Evaluate, TrainOnBatch or ComputeGradients (as Keras's model.compile).");
+
+    /// <summary>Restarts the random sequence of the dropout masks, so two runs drop the same units.</summary>
+    public void SeedDropout(int seed) => _network.SeedDropout(seed);
+
+    /// <summary>
+    /// One optimizer step on one batch (Keras <c>train_on_batch</c>): forward in training mode, loss, gradients, update.
+    /// Returns the batch's loss before the update. Allocates nothing once the buffers hold the batch size.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths of <paramref name="x"/> and <paramref name="y"/> do not fit the model or each other.</exception>
+    public float TrainOnBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        int batch = CheckBatch(x, y);
+        float loss = ForwardLoss(x, y, batch, training: true, accumulateMetrics: false);
+        Step(x, batch);
+        return loss;
+    }
+
+    /// <summary>
+    /// The gradient of the compiled loss (mean over the batch, training mode: dropout active) with respect to every
+    /// weight array, in <c>GetWeights()</c> order and layout. The weights are not changed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths of <paramref name="x"/> and <paramref name="y"/> do not fit the model or each other.</exception>
+    public float[][] ComputeGradients(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        int batch = CheckBatch(x, y);
+        ForwardLoss(x, y, batch, training: true, accumulateMetrics: false);
+        _network.Backward(_parameters, x, batch);
+        return GeneratedModelSupport.SplitWeights(_network.ParameterGradients, Model.Info);
+    }
+
+    /// <summary>The compiled loss of one batch, in inference mode unless <paramref name="training"/> (then dropout draws masks).</summary>
+    public float ComputeLoss(ReadOnlySpan<float> x, ReadOnlySpan<float> y, bool training = false)
+    {
+        int batch = CheckBatch(x, y);
+        return ForwardLoss(x, y, batch, training, accumulateMetrics: false);
+    }
+
+    /// <summary>Keras <c>model.evaluate</c>: the compiled loss over all samples, in inference mode, in batches of <paramref name="batchSize"/>.</summary>
+    /// <exception cref="ArgumentException">The lengths do not fit the model or each other.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive.</exception>
+    public float Evaluate(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int batchSize = 32) => EvaluateLogs(x, y, batchSize)["loss"];
+
+    /// <summary>Keras <c>model.evaluate(..., return_dict=True)</c>: the loss and every metric.</summary>
+    public IReadOnlyDictionary<string, float> EvaluateLogs(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int batchSize = 32)
+    {
+        CheckBatchSize(batchSize);
+        int samples = CheckBatch(x, y);
+        var logs = new Dictionary<string, float>(StringComparer.Ordinal);
+        EvaluateInto(x, y, samples, batchSize, logs, string.Empty);
+        return logs;
+    }
+
+    /// <summary>
+    /// Keras <c>model.fit</c> on flat arrays: <paramref name="x"/> is <c>samples x Timesteps x InputDim</c>,
+    /// <paramref name="y"/> <c>samples x</c> <see cref="TargetLength"/>. Each epoch shuffles (unless told not to),
+    /// trains on batches of <paramref name="batchSize"/> (the last one smaller), evaluates the validation data and
+    /// calls the callbacks. A loss that is not a finite number stops training (as Keras's <c>TerminateOnNaN</c>) with
+    /// the weights of the end of the last good epoch and the reason in <see cref="History.StopReason"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths do not fit the model or each other, or <paramref name="validationSplit"/> is outside [0, 1).</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="batchSize"/> is not positive, or <paramref name="epochs"/> or <paramref name="initialEpoch"/> is negative.</exception>
+    public History Fit(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
+        ValidationData? validationData = null, IReadOnlyList<Callback>? callbacks = null, int initialEpoch = 0, int? seed = null, int verbose = 0,
+        IProgress<EpochLog>? progress = null)
+    {
+        CheckBatchSize(batchSize);
+        if (epochs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "epochs must be 0 or more.");
+        }
+
+        if (initialEpoch < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(initialEpoch), initialEpoch, "initialEpoch must be 0 or more.");
+        }
+
+        if (!(validationSplit >= 0 && validationSplit < 1))
+        {
+            throw new ArgumentException($"validationSplit must be in [0, 1), not {validationSplit}.", nameof(validationSplit));
+        }
+
+        if (validationSplit > 0 && validationData is not null)
+        {
+            throw new ArgumentException("Pass validationSplit or validationData, not both (Keras uses validationData and ignores the split; RnnGen asks you to choose).", nameof(validationData));
+        }
+
+        int samples = CheckBatch(x, y);
+        int inputLength = Model.Info.InputLength;
+        // keras train_validation_split: the first floor(n * (1 - split)) samples train, the rest validate, before shuffling.
+        int trainSamples = validationSplit > 0 ? (int)Math.Floor(samples * (1.0 - validationSplit)) : samples;
+        if (trainSamples == 0 || (validationSplit > 0 && trainSamples == samples))
+        {
+            throw new ArgumentException($"validationSplit {validationSplit} of {samples} sample(s) leaves {trainSamples} to train on and {samples - trainSamples} to validate; both must be at least 1.", nameof(validationSplit));
+        }
+
+        ReadOnlySpan<float> validationX = validationSplit > 0 ? x.Slice(trainSamples * inputLength) : validationData is null ? default : validationData.X;
+        ReadOnlySpan<float> validationY = validationSplit > 0 ? y.Slice(trainSamples * TargetLength) : validationData is null ? default : validationData.Y;
+        bool validate = validationSplit > 0 || validationData is not null;
+        int validationSamples = validate ? CheckBatch(validationX, validationY, "validationData") : 0;
+
+        int shuffleSeed = seed ?? Random.Shared.Next();
+        if (seed is int dropoutSeed)
+        {
+            _network.SeedDropout(dropoutSeed);
+        }
+
+        var history = new History();
+        Callback[] callbackList = (callbacks ?? Array.Empty<Callback>()).ToArray();
+        int batchCapacity = Math.Min(batchSize, trainSamples);
+        var batchX = new float[batchCapacity * inputLength];
+        var batchY = new float[batchCapacity * TargetLength];
+        int[] order = Enumerable.Range(0, trainSamples).ToArray();
+        _network.EnsureCapacity(Math.Max(batchCapacity, validate ? Math.Min(batchSize, validationSamples) : 0));
+        StopTraining = false;
+        StopReason = null;
+        foreach (Callback callback in callbackList)
+        {
+            callback.Trainer = this;
+        }
+
+        foreach (Callback callback in callbackList)
+        {
+            callback.OnTrainBegin();
+        }
+
+        for (int epoch = initialEpoch; epoch < epochs; epoch++)
+        {
+            foreach (Callback callback in callbackList)
+            {
+                callback.OnEpochBegin(epoch);
+            }
+
+            _parameters.CopyTo(_lastGoodParameters, 0);
+            if (shuffle)
+            {
+                Shuffle(order, shuffleSeed, epoch);
+            }
+
+            Array.Clear(_metricSums);
+            double lossSum = 0;
+            bool invalidLoss = false;
+            for (int start = 0, batchIndex = 0; start < trainSamples; start += batchSize, batchIndex++)
+            {
+                int count = Math.Min(batchSize, trainSamples - start);
+                for (int i = 0; i < count; i++)
+                {
+                    int sample = order[start + i];
+                    x.Slice(sample * inputLength, inputLength).CopyTo(batchX.AsSpan(i * inputLength));
+                    y.Slice(sample * TargetLength, TargetLength).CopyTo(batchY.AsSpan(i * TargetLength));
+                }
+
+                ReadOnlySpan<float> xb = batchX.AsSpan(0, count * inputLength);
+                float loss = ForwardLoss(xb, batchY.AsSpan(0, count * TargetLength), count, training: true, accumulateMetrics: true);
+                if (!float.IsFinite(loss))
+                {
+                    // keras TerminateOnNaN stops at the batch; the weights go back to the end of the last good epoch.
+                    _lastGoodParameters.CopyTo(_parameters, 0);
+                    _parametersChanged();
+                    StopTraining = true;
+                    StopReason = $"Epoch {epoch + 1}, batch {batchIndex + 1}: invalid loss ({loss}), terminating training; the weights are those at the end of epoch {epoch}.";
+                    Write(StopReason);
+                    invalidLoss = true;
+                    break;
+                }
+
+                Step(xb, count);
+                lossSum += (double)loss * count;
+            }
+
+            if (invalidLoss)
+            {
+                break;
+            }
+
+            var logs = new Dictionary<string, float>(StringComparer.Ordinal) { ["loss"] = (float)(lossSum / trainSamples) };
+            for (int m = 0; m < Metrics.Count; m++)
+            {
+                logs[Metrics[m].Name] = (float)(_metricSums[m] / (trainSamples * _rowsPerSample));
+            }
+
+            if (validate)
+            {
+                EvaluateInto(validationX, validationY, validationSamples, batchSize, logs, "val_");
+            }
+
+            var line = new EpochLog(epoch + 1, epochs, new Dictionary<string, float>(logs));
+            progress?.Report(line);
+            if (verbose > 0)
+            {
+                Console.Out.WriteLine(line.ToString());
+            }
+
+            foreach (Callback callback in callbackList)
+            {
+                callback.OnEpochEnd(epoch, logs);
+            }
+
+            history.Record(epoch, logs);
+            if (StopTraining)
+            {
+                break;
+            }
+        }
+
+        foreach (Callback callback in callbackList)
+        {
+            callback.OnTrainEnd();
+        }
+
+        history.StopReason = StopReason;
+        return history;
+    }
+
+    /// <summary>Writes a message of a callback (when its <c>verbose</c> is above 0) or of a stop on an invalid loss, as Keras prints them.</summary>
+    internal void Write(string line) => Console.Out.WriteLine(line);
+
+    private void Step(ReadOnlySpan<float> x, int batch)
+    {
+        _network.Backward(_parameters, x, batch);
+        Optimizer.Apply(_parameters, _network.ParameterGradients, _weightLengths);
+        _parametersChanged();
+    }
+
+    // Forward pass and loss; leaves d loss / d output (mean over rows) in the network's output gradient.
+    private float ForwardLoss(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int batch, bool training, bool accumulateMetrics)
+    {
+        _network.EnsureCapacity(batch);
+        Span<float> output = _network.Forward(_parameters, x, batch, training);
+        Span<float> gradient = _network.OutputGradient(batch);
+        int rows = batch * _rowsPerSample;
+        double total = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            ReadOnlySpan<float> target = y.Slice(r * _targetWidth, _targetWidth);
+            ReadOnlySpan<float> prediction = output.Slice(r * _outputWidth, _outputWidth);
+            total += Loss.Compute(target, prediction, gradient.Slice(r * _outputWidth, _outputWidth));
+            if (accumulateMetrics)
+            {
+                for (int m = 0; m < Metrics.Count; m++)
+                {
+                    _metricSums[m] += Metrics[m].Compute(target, prediction, Loss);
+                }
+            }
+        }
+
+        float scale = 1f / rows;
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            gradient[i] *= scale;
+        }
+
+        return (float)(total / rows);
+    }
+
+    private void EvaluateInto(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int samples, int batchSize, IDictionary<string, float> logs, string prefix)
+    {
+        int inputLength = Model.Info.InputLength;
+        Array.Clear(_metricSums);
+        double lossSum = 0;
+        for (int start = 0; start < samples; start += batchSize)
+        {
+            int count = Math.Min(batchSize, samples - start);
+            float loss = ForwardLoss(x.Slice(start * inputLength, count * inputLength), y.Slice(start * TargetLength, count * TargetLength), count, training: false, accumulateMetrics: true);
+            lossSum += (double)loss * count;
+        }
+
+        logs[prefix + "loss"] = (float)(lossSum / samples);
+        for (int m = 0; m < Metrics.Count; m++)
+        {
+            logs[prefix + Metrics[m].Name] = (float)(_metricSums[m] / ((double)samples * _rowsPerSample));
+        }
+    }
+
+    private static void Shuffle(int[] order, int seed, int epoch)
+    {
+        Array.Sort(order);
+        var random = new SeededRandom(SeededRandom.Derive(seed, epoch));
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = (int)(random.NextDouble() * (i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+    }
+
+    private static void CheckBatchSize(int batchSize)
+    {
+        if (batchSize <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
+        }
+    }
+
+    // The number of samples in x, after checking that x and y hold whole samples of the same count.
+    private int CheckBatch(ReadOnlySpan<float> x, ReadOnlySpan<float> y, string what = "x")
+    {
+        ModelInfo info = Model.Info;
+        int inputLength = info.InputLength;
+        if (x.Length == 0 || x.Length % inputLength != 0)
+        {
+            throw new ArgumentException(
+                $"{what}: {info.Name} takes samples of {info.Timesteps} x {info.InputDim} = {inputLength} floats (batch first), but x has {x.Length} floats, not a positive multiple of {inputLength}.", what);
+        }
+
+        int samples = x.Length / inputLength;
+        if (y.Length != samples * TargetLength)
+        {
+            string shape = _rowsPerSample > 1 ? $"{_rowsPerSample} x {_targetWidth}" : _targetWidth.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            throw new ArgumentException(
+                $"{what}: x holds {samples} sample(s), so y must hold {samples} x {shape} = {samples * TargetLength} floats for {Loss.Name} on {info.Name}'s output {info.Outputs[0]}, but has {y.Length}.", what);
+        }
+
+        for (int r = 0; r < samples * _rowsPerSample; r++)
+        {
+            Loss.CheckTarget(y.Slice(r * _targetWidth, _targetWidth), _outputWidth);
+        }
+
+        return samples;
+    }
+}
+
+/// <summary>Keras <c>validation_data=(x_val, y_val)</c>: samples laid out as for <c>Fit</c>.</summary>
+public sealed class ValidationData
+{
+    /// <summary>Creates the validation set.</summary>
+    public ValidationData(float[] x, float[] y)
+    {
+        X = x ?? throw new ArgumentNullException(nameof(x));
+        Y = y ?? throw new ArgumentNullException(nameof(y));
+    }
+
+    /// <summary>The inputs, <c>samples x Timesteps x InputDim</c>.</summary>
+    public float[] X { get; }
+
+    /// <summary>The targets, laid out as <c>Fit</c>'s <c>y</c>.</summary>
+    public float[] Y { get; }
+}

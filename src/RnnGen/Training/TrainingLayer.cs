@@ -1,0 +1,70 @@
+using System;
+
+namespace RnnGen.Training;
+
+/// <summary>
+/// One layer of the training network: a forward pass that keeps what its backward pass needs, and a backward pass
+/// that adds the layer's weight gradients and returns the gradient of its input. Every buffer is allocated by
+/// <see cref="Allocate"/> for a batch capacity, so passes at or under that capacity allocate nothing.
+/// </summary>
+internal abstract class TrainingLayer
+{
+    protected TrainingLayer(LayerInfo info, int timesteps, int parameterOffset)
+    {
+        Info = info;
+        Timesteps = timesteps;
+        ParameterOffset = parameterOffset;
+        InputLength = info.InputWidth * (info.InputIsSequence ? timesteps : 1);
+        OutputLength = info.OutputWidth * (info.OutputIsSequence ? timesteps : 1);
+    }
+
+    /// <summary>The layer's declaration.</summary>
+    public LayerInfo Info { get; }
+
+    /// <summary>Timesteps of the model's input sequence.</summary>
+    public int Timesteps { get; }
+
+    /// <summary>Where the layer's first weight array starts in the model's flat parameters (Keras order).</summary>
+    public int ParameterOffset { get; }
+
+    /// <summary>Floats of one sample's input.</summary>
+    public int InputLength { get; }
+
+    /// <summary>Floats of one sample's main output.</summary>
+    public int OutputLength { get; }
+
+    /// <summary>Allocates the caches for batches of up to <paramref name="capacity"/> samples.</summary>
+    public abstract void Allocate(int capacity);
+
+    /// <summary>Computes <paramref name="output"/> from <paramref name="input"/> (<paramref name="batch"/> samples), keeping what the backward pass needs.</summary>
+    public abstract void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, bool training, ref DropoutRandom random);
+
+    /// <summary>
+    /// Adds this layer's weight gradients to <paramref name="gradients"/> (laid out as the parameters) and, unless
+    /// <paramref name="inputGradient"/> is empty, writes the gradient of the loss with respect to the input.
+    /// <paramref name="outputGradient"/> may be overwritten.
+    /// </summary>
+    public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient, Span<float> inputGradient, Span<float> gradients, int batch);
+}
+
+/// <summary>
+/// The dropout masks' random source: the portable generator the initializers use, so the same seed drops the same
+/// units on every platform. Keras draws its masks from its own seed generator, so the masks are not Keras's; their
+/// distribution and inverted scaling are.
+/// </summary>
+internal struct DropoutRandom
+{
+    private SeededRandom _random;
+
+    public DropoutRandom(int seed) => _random = new SeededRandom(SeededRandom.Derive(seed, 0x44524F50)); // "DROP"
+
+    /// <summary>Fills <paramref name="mask"/> as Keras's <c>backend.random.dropout</c> scales kept units: 0 with probability <paramref name="rate"/>, else <c>1 / (1 - rate)</c>.</summary>
+    public void FillMask(Span<float> mask, double rate)
+    {
+        float kept = (float)(1.0 / (1.0 - rate));
+        for (int i = 0; i < mask.Length; i++)
+        {
+            mask[i] = _random.NextDouble() < rate ? 0f : kept;
+        }
+    }
+}

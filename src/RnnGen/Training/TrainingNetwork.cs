@@ -1,0 +1,106 @@
+using System;
+using System.Collections.Generic;
+
+namespace RnnGen.Training;
+
+/// <summary>
+/// The layers of a model, from its <see cref="ModelInfo"/>, wired for training: the activations between layers and
+/// their gradients, and the gradient of every parameter in the layout of the model's flat Keras-order parameters.
+/// Buffers are sized for a batch capacity and grow (once) only when a larger batch arrives.
+/// </summary>
+internal sealed class TrainingNetwork
+{
+    private readonly TrainingLayer[] _layers;
+    private float[][] _outputs = Array.Empty<float[]>();
+    private float[][] _outputGradients = Array.Empty<float[]>();
+    private DropoutRandom _random;
+
+    public TrainingNetwork(ModelInfo info, int capacity, int dropoutSeed)
+    {
+        Info = info;
+        var layers = new List<TrainingLayer>();
+        int offset = 0;
+        foreach (LayerInfo layer in info.Layers)
+        {
+            layers.Add(layer.Kind switch
+            {
+                LayerKind.Dense => new DenseLayer(layer, info.Timesteps, offset),
+                LayerKind.Dropout => new DropoutLayer(layer, info.Timesteps, offset),
+                _ => new RecurrentLayer(layer, info.Timesteps, offset),
+            });
+            foreach (WeightShape weight in layer.Weights)
+            {
+                offset += weight.Length;
+            }
+        }
+
+        _layers = layers.ToArray();
+        ParameterGradients = new float[offset];
+        _random = new DropoutRandom(dropoutSeed);
+        EnsureCapacity(Math.Max(1, capacity));
+    }
+
+    public ModelInfo Info { get; }
+
+    /// <summary>Floats of one sample's main output.</summary>
+    public int OutputLength => _layers[^1].OutputLength;
+
+    /// <summary>The batch size the buffers hold.</summary>
+    public int Capacity { get; private set; }
+
+    /// <summary>The gradient of every parameter after <see cref="Backward"/>, in the model's flat Keras order.</summary>
+    public float[] ParameterGradients { get; }
+
+    /// <summary>Restarts the dropout masks' random sequence.</summary>
+    public void SeedDropout(int seed) => _random = new DropoutRandom(seed);
+
+    /// <summary>Grows the buffers to hold <paramref name="batch"/> samples; does nothing (allocates nothing) if they already do.</summary>
+    public void EnsureCapacity(int batch)
+    {
+        if (batch <= Capacity)
+        {
+            return;
+        }
+
+        _outputs = new float[_layers.Length][];
+        _outputGradients = new float[_layers.Length][];
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            _layers[l].Allocate(batch);
+            _outputs[l] = new float[batch * _layers[l].OutputLength];
+            _outputGradients[l] = new float[batch * _layers[l].OutputLength];
+        }
+
+        Capacity = batch;
+    }
+
+    /// <summary>Runs the layers on <paramref name="input"/> and returns the main output of the batch.</summary>
+    public Span<float> Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int batch, bool training)
+    {
+        ReadOnlySpan<float> current = input;
+        for (int l = 0; l < _layers.Length; l++)
+        {
+            Span<float> output = _outputs[l].AsSpan(0, batch * _layers[l].OutputLength);
+            _layers[l].Forward(parameters, current, output, batch, training, ref _random);
+            current = output;
+        }
+
+        return _outputs[^1].AsSpan(0, batch * OutputLength);
+    }
+
+    /// <summary>The buffer the caller fills with the loss gradient of the main output before <see cref="Backward"/>.</summary>
+    public Span<float> OutputGradient(int batch) => _outputGradients[^1].AsSpan(0, batch * OutputLength);
+
+    /// <summary>Backpropagates the output gradient through the batch of the last <see cref="Forward"/>, overwriting <see cref="ParameterGradients"/>.</summary>
+    public void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int batch)
+    {
+        Array.Clear(ParameterGradients);
+        for (int l = _layers.Length - 1; l >= 0; l--)
+        {
+            TrainingLayer layer = _layers[l];
+            ReadOnlySpan<float> layerInput = l == 0 ? input : _outputs[l - 1].AsSpan(0, batch * layer.InputLength);
+            Span<float> inputGradient = l == 0 ? Span<float>.Empty : _outputGradients[l - 1].AsSpan(0, batch * layer.InputLength);
+            layer.Backward(parameters, layerInput, _outputs[l].AsSpan(0, batch * layer.OutputLength), _outputGradients[l].AsSpan(0, batch * layer.OutputLength), inputGradient, ParameterGradients, batch);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Reference;
+
+namespace RnnGen.Training.Tests;
+
+/// <summary>
+/// The trainer's gradients against central finite differences of the loss computed by the float64 reference model
+/// (<see cref="ReferenceModel"/> in <see cref="ReferencePrecision.Float64"/>, straight loops from the Keras equations,
+/// none of the trainer's code), for every layer kind and option.
+/// </summary>
+public class GradientTests
+{
+    // Central differences with step h have truncation error O(h^2) (about 1e-6 here) and rounding error from the
+    // reference's float32 outputs of about 1e-7 / (2h) = 5e-5 for losses of order 1; the trainer itself computes in
+    // float32 (about 1e-6 relative). A tolerance of 2e-4 absolute plus 1% relative sits above both, and under what a
+    // wrong term does: scaling the LSTM forget gate's gradient by 0.9 fails it.
+    private const double Step = 1e-3;
+    private const double AbsoluteTolerance = 2e-4;
+    private const double RelativeTolerance = 1e-2;
+
+    internal static readonly string[] ModelNames =
+    {
+        nameof(Rnn), nameof(RnnBackwardsSequences), nameof(RnnWithoutBias),
+        nameof(Lstm), nameof(LstmBackwardsSequences), nameof(LstmWithoutBias),
+        nameof(GruResetAfter), nameof(GruResetBefore), nameof(GruResetBeforeBackwardsWithoutBias), nameof(GruResetAfterSequencesWithoutBias),
+        nameof(BiConcat), nameof(BiSumSequences), nameof(BiMulSequences), nameof(BiAve), nameof(BiNoneSequences),
+        nameof(ActivationStack), nameof(SeedForecaster),
+    };
+
+    public static TheoryData<string> Models => new(ModelNames);
+
+    internal static IRnnModel Create(string name, int seed) => name switch
+    {
+        nameof(Rnn) => new Rnn(seed),
+        nameof(RnnBackwardsSequences) => new RnnBackwardsSequences(seed),
+        nameof(RnnWithoutBias) => new RnnWithoutBias(seed),
+        nameof(Lstm) => new Lstm(seed),
+        nameof(LstmBackwardsSequences) => new LstmBackwardsSequences(seed),
+        nameof(LstmWithoutBias) => new LstmWithoutBias(seed),
+        nameof(GruResetAfter) => new GruResetAfter(seed),
+        nameof(GruResetBefore) => new GruResetBefore(seed),
+        nameof(GruResetBeforeBackwardsWithoutBias) => new GruResetBeforeBackwardsWithoutBias(seed),
+        nameof(GruResetAfterSequencesWithoutBias) => new GruResetAfterSequencesWithoutBias(seed),
+        nameof(BiConcat) => new BiConcat(seed),
+        nameof(BiSumSequences) => new BiSumSequences(seed),
+        nameof(BiMulSequences) => new BiMulSequences(seed),
+        nameof(BiAve) => new BiAve(seed),
+        nameof(BiNoneSequences) => new BiNoneSequences(seed),
+        nameof(ActivationStack) => new ActivationStack(seed),
+        nameof(SeedForecaster) => new SeedForecaster(seed),
+        nameof(SequenceTagger) => new SequenceTagger(seed),
+        nameof(RecurrentDropoutStack) => new RecurrentDropoutStack(seed),
+        nameof(ClassifierResetBefore) => new ClassifierResetBefore(seed),
+        nameof(FullRecurrentDropoutStack) => new FullRecurrentDropoutStack(seed),
+        _ => throw new ArgumentException(name),
+    };
+
+    internal static void Compile(IRnnModel model, Optimizer optimizer, Loss loss) =>
+        ((dynamic)model).Compile(optimizer, loss, Array.Empty<Metric>());
+
+    internal static Trainer TrainerOf(IRnnModel model) => ((dynamic)model).Trainer;
+
+    internal static float[] Random(int length, int seed, double scale = 1.0)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 2 - 1) * scale)).ToArray();
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Gradients_match_finite_differences_of_the_float64_reference(string name)
+    {
+        IRnnModel model = Create(name, seed: 7);
+        Compile(model, new Sgd(), new MeanSquaredError());
+        ModelInfo info = model.Info;
+        const int Batch = 3;
+        float[] x = Random(Batch * info.InputLength, 11);
+        float[] y = Random(Batch * info.Outputs[0].Length, 12);
+        float[][] gradients = TrainerOf(model).ComputeGradients(x, y);
+        float[][] weights = model.GetWeights();
+
+        double Loss(float[][] w)
+        {
+            float[] output = new ReferenceModel(info, w, ReferencePrecision.Float64).Predict(x)[0];
+            return output.Select((v, i) => ((double)v - y[i]) * ((double)v - y[i])).Sum() / output.Length;
+        }
+
+        CheckAgainstFiniteDifferences(info, weights, gradients, Loss);
+    }
+
+    [Fact]
+    public void Trainer_forward_pass_agrees_with_the_generated_model()
+    {
+        // The loss the trainer computes in inference mode is the loss of the generated Predict's outputs: the trainer's
+        // forward pass and the generated kernels implement the same model.
+        foreach (string name in ModelNames.Append(nameof(SequenceTagger)))
+        {
+            IRnnModel model = Create(name, seed: 3);
+            Compile(model, new Sgd(), new MeanSquaredError());
+            float[] x = Random(4 * model.Info.InputLength, 5);
+            float[] y = Random(4 * model.Info.Outputs[0].Length, 6);
+            float[] predicted = model.Predict(x)[0];
+            double expected = predicted.Select((v, i) => ((double)v - y[i]) * ((double)v - y[i])).Average();
+            Assert.Equal(expected, TrainerOf(model).ComputeLoss(x, y), 4);
+        }
+    }
+
+    [Theory]
+    [InlineData(nameof(SequenceTagger))]
+    [InlineData(nameof(RecurrentDropoutStack))]
+    [InlineData(nameof(FullRecurrentDropoutStack))]
+    public void Gradients_with_dropout_match_finite_differences_under_the_same_masks(string name)
+    {
+        // With dropout the loss depends on the masks, which only the trainer draws: the finite differences use the
+        // trainer's own training-mode loss with the dropout sequence restarted before every evaluation, so each sees
+        // the masks of the gradient. The float32 loss needs a larger step: 1e-2 (truncation about 1e-4, rounding
+        // about 1e-7 / 1e-2 = 1e-5 relative).
+        IRnnModel model = Create(name, seed: 5);
+        Compile(model, new Sgd(), new MeanSquaredError());
+        Trainer trainer = TrainerOf(model);
+        ModelInfo info = model.Info;
+        float[] x = Random(3 * info.InputLength, 21);
+        float[] y = Random(3 * info.Outputs[0].Length, 22, 0.3);
+        trainer.SeedDropout(99);
+        float[][] gradients = trainer.ComputeGradients(x, y);
+        float[][] weights = model.GetWeights();
+        trainer.SeedDropout(99);
+        float withMasks = trainer.ComputeLoss(x, y, training: true);
+        Assert.NotEqual(trainer.ComputeLoss(x, y, training: false), withMasks); // the masks change the loss, so they are on
+
+        double Loss(float[][] w)
+        {
+            model.SetWeights(w);
+            trainer.SeedDropout(99);
+            return trainer.ComputeLoss(x, y, training: true);
+        }
+
+        CheckAgainstFiniteDifferences(info, weights, gradients, Loss, step: 1e-2);
+    }
+
+    [Fact]
+    public void Losses_gradients_flow_through_softmax_and_crossentropy()
+    {
+        // Categorical crossentropy on a softmax output: the reference model gives the probabilities, the test the
+        // Keras formula -sum(y log p) (p normalised and clipped as Keras does).
+        var model = new Classifier(4);
+        model.Compile(new Sgd(), new CategoricalCrossentropy());
+        float[] x = Random(3 * Classifier.Info.InputLength, 31);
+        float[] y = { 0, 1, 0, 1, 0, 0, 0, 0.3f, 0.7f };
+        float[][] gradients = model.ComputeGradients(x, y);
+
+        double Loss(float[][] w)
+        {
+            float[] p = new ReferenceModel(Classifier.Info, w, ReferencePrecision.Float64).Predict(x)[0];
+            double total = 0;
+            for (int r = 0; r < 3; r++)
+            {
+                double sum = p.Skip(3 * r).Take(3).Sum(v => (double)v);
+                for (int k = 0; k < 3; k++)
+                {
+                    total -= y[3 * r + k] * Math.Log(Math.Clamp(p[3 * r + k] / sum, 1e-7, 1 - 1e-7));
+                }
+            }
+
+            return total / 3;
+        }
+
+        CheckAgainstFiniteDifferences(Classifier.Info, model.GetWeights(), gradients, Loss);
+    }
+
+    internal static void CheckAgainstFiniteDifferences(ModelInfo info, float[][] weights, float[][] gradients, Func<float[][], double> loss, double step = Step)
+    {
+        Assert.Equal(weights.Length, gradients.Length);
+        var failures = new List<string>();
+        int checkedCount = 0;
+        for (int a = 0; a < weights.Length; a++)
+        {
+            Assert.Equal(weights[a].Length, gradients[a].Length);
+            // Every element of small arrays; a spread of 40 in larger ones.
+            int stride = Math.Max(1, weights[a].Length / 40);
+            for (int i = 0; i < weights[a].Length; i += stride)
+            {
+                float[][] plus = weights.Select(w => (float[])w.Clone()).ToArray();
+                float[][] minus = weights.Select(w => (float[])w.Clone()).ToArray();
+                plus[a][i] = (float)(weights[a][i] + step);
+                minus[a][i] = (float)(weights[a][i] - step);
+                double numeric = (loss(plus) - loss(minus)) / ((double)plus[a][i] - minus[a][i]);
+                double analytic = gradients[a][i];
+                checkedCount++;
+                if (Math.Abs(numeric - analytic) > AbsoluteTolerance + RelativeTolerance * Math.Abs(numeric))
+                {
+                    failures.Add($"{info.Weights[a].Name}[{i}]: analytic {analytic:G6}, finite difference {numeric:G6}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, $"{failures.Count} of {checkedCount} gradients differ:\n" + string.Join("\n", failures.Take(20)));
+        // The check must not be vacuous: some gradients are far from zero.
+        Assert.Contains(gradients.SelectMany(g => g), g => Math.Abs(g) > 10 * AbsoluteTolerance);
+    }
+}

@@ -1,0 +1,129 @@
+namespace RnnGen.Training.Tests;
+
+// Small models with odd sizes covering every layer kind and option the trainer differentiates. Biases start from
+// random values so that bias gradients and the paths through them are exercised (zeros would hide a missing term).
+
+[Sequential(Timesteps = 3, InputDim = 1)]
+[Lstm(20, Activation = "relu")]
+[Dense(5, Activation = "relu")]
+[Dense(1)]
+public partial class SeedForecaster;
+
+[SimpleRnn(5, Timesteps = 4, InputDim = 3, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class Rnn;
+
+[SimpleRnn(3, Timesteps = 5, InputDim = 2, ReturnSequences = true, GoBackwards = true, Activation = "softsign", BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class RnnBackwardsSequences;
+
+[SimpleRnn(4, Timesteps = 3, InputDim = 3, UseBias = false, Activation = "sigmoid")]
+public partial class RnnWithoutBias;
+
+[Lstm(5, Timesteps = 4, InputDim = 3, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class Lstm;
+
+[Lstm(3, Timesteps = 5, InputDim = 2, ReturnSequences = true, GoBackwards = true, RecurrentActivation = "hard_sigmoid", Activation = "elu", UnitForgetBias = false, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class LstmBackwardsSequences;
+
+[Lstm(4, Timesteps = 3, InputDim = 3, UseBias = false, ReturnState = true)]
+public partial class LstmWithoutBias;
+
+[Gru(5, Timesteps = 4, InputDim = 3, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class GruResetAfter;
+
+[Gru(5, Timesteps = 4, InputDim = 3, ResetAfter = false, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class GruResetBefore;
+
+[Gru(3, Timesteps = 5, InputDim = 2, ResetAfter = false, UseBias = false, ReturnSequences = true, GoBackwards = true, Activation = "silu")]
+public partial class GruResetBeforeBackwardsWithoutBias;
+
+[Gru(3, Timesteps = 5, InputDim = 2, UseBias = false, ReturnSequences = true, RecurrentActivation = "hard_sigmoid_keras2")]
+public partial class GruResetAfterSequencesWithoutBias;
+
+[Lstm(3, Timesteps = 4, InputDim = 2, Bidirectional = true, MergeMode = MergeMode.Concat, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class BiConcat;
+
+[Gru(3, Timesteps = 4, InputDim = 2, Bidirectional = true, MergeMode = MergeMode.Sum, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class BiSumSequences;
+
+[SimpleRnn(3, Timesteps = 4, InputDim = 2, Bidirectional = true, MergeMode = MergeMode.Mul, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class BiMulSequences;
+
+[Lstm(3, Timesteps = 4, InputDim = 2, Bidirectional = true, MergeMode = MergeMode.Ave, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class BiAve;
+
+[Gru(3, Timesteps = 4, InputDim = 2, Bidirectional = true, MergeMode = MergeMode.None, ReturnSequences = true, ResetAfter = false, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class BiNoneSequences;
+
+/// <summary>A stack: bidirectional LSTM sequences, dropout, GRU sequences, Dense on each timestep, softmax.</summary>
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Lstm(4, Bidirectional = true, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Dropout(0.3)]
+[Gru(3, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Dense(4, Activation = "softmax", BiasInitializer = "random_uniform(-0.5, 0.5)")]
+public partial class SequenceTagger;
+
+/// <summary>Recurrent layers with input dropout (one mask per sequence) under Dense layers.</summary>
+[Sequential(Timesteps = 4, InputDim = 3)]
+[SimpleRnn(5, Dropout = 0.25, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Lstm(4, Dropout = 0.4, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Gru(3, Dropout = 0.3, Bidirectional = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Dense(2, Activation = "tanh")]
+public partial class RecurrentDropoutStack;
+
+[Sequential(Timesteps = 3, InputDim = 2)]
+[Gru(4, Stateful = true)]
+[Dense(1)]
+public partial class StatefulModel;
+
+/// <summary>Dense layers on a sequence, one per activation, for the activation derivatives.</summary>
+[Sequential(Timesteps = 2, InputDim = 3)]
+[SimpleRnn(7, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Dense(5, Activation = "tanh", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "sigmoid", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "hard_sigmoid", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "hard_sigmoid_keras2", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "relu", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "relu6", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "leaky_relu", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "elu", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "selu", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "celu", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "softplus", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "softsign", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "silu", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "hard_silu", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "mish", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "log_sigmoid", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "hard_tanh", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(5, Activation = "exponential", BiasInitializer = "random_uniform(-1, 1)")]
+[Dense(3, Activation = "linear", UseBias = false)]
+public partial class ActivationStack;
+
+[Sequential(Timesteps = 2, InputDim = 3)]
+[Gru(4)]
+[Dense(3, Activation = "softmax")]
+public partial class Classifier;
+
+[Sequential(Timesteps = 2, InputDim = 3)]
+[Gru(4)]
+[Dense(3)]
+public partial class LogitClassifier;
+
+[Sequential(Timesteps = 2, InputDim = 2)]
+[SimpleRnn(3)]
+[Dense(2, Activation = "sigmoid")]
+public partial class BinaryClassifier;
+
+[Sequential(Timesteps = 2, InputDim = 3)]
+[Gru(4, ResetAfter = false)]
+[Dense(3, Activation = "softmax")]
+public partial class ClassifierResetBefore;
+
+/// <summary>Recurrent dropout on every recurrent kind: Keras's implementation 1 (a mask per gate) for LSTM and GRU.</summary>
+[Sequential(Timesteps = 4, InputDim = 3)]
+[SimpleRnn(5, Dropout = 0.2, RecurrentDropout = 0.3, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Lstm(4, Dropout = 0.25, RecurrentDropout = 0.2, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Gru(3, ResetAfter = false, RecurrentDropout = 0.3, ReturnSequences = true, Bidirectional = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Gru(3, Dropout = 0.2, RecurrentDropout = 0.25, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Dense(2, Activation = "tanh")]
+public partial class FullRecurrentDropoutStack;

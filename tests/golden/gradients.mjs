@@ -1,0 +1,202 @@
+// Golden gradients and optimizer trajectories for RnnGen's trainer, from TensorFlow.js (pure-JS cpu backend).
+//
+//   cd tests/golden && npm ci && node gradients.mjs
+//
+// For each case: a tf.sequential model whose structure matches a model declared in
+// tests/RnnGen.Training.Tests/Models.cs, weights / inputs / targets from a seeded PRNG, the loss (Keras's MSE or
+// categorical crossentropy, mean over rows) and its gradient for every weight array from tf.variableGrads. Then, for
+// some cases, a few epochs of training without shuffling, with the optimizer's update written with tf ops exactly as
+// Keras 3's update_step (keras/src/optimizers/{sgd,adam,rmsprop}.py: tfjs's own optimizers differ from Keras's), the
+// loss of each epoch as Keras's loss tracker reports it (batch losses weighted by batch size) and the final weights.
+// Writes tests/RnnGen.Training.Tests/Golden/tfjs-gradients.json. Deterministic: two runs give the same file.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const OUT = path.resolve(here, '..', 'RnnGen.Training.Tests', 'Golden', 'tfjs-gradients.json');
+const TFJS_VERSION = '4.22.0';
+
+const tf = require('@tensorflow/tfjs');
+await tf.setBackend('cpu');
+
+function fnv1a(str) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < str.length; i++) {
+    h ^= str.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const uniform = (rng, n, scale) => Float32Array.from({ length: n }, () => Math.fround((rng() * 2 - 1) * scale));
+
+// Layer helpers: every option explicit, since tfjs's defaults differ from Keras 3's.
+const TFJS_ACT = { tanh: 'tanh', sigmoid: 'sigmoid', relu: 'relu', linear: 'linear', softsign: 'softsign', silu: 'swish', softmax: 'softmax' };
+function rnn(kind, units, o = {}) {
+  return { kind, units, activation: o.activation ?? 'tanh', useBias: o.useBias ?? true, returnSequences: o.returnSequences ?? false, goBackwards: o.goBackwards ?? false, bidirectional: o.bidirectional ?? false, mergeMode: o.mergeMode ?? 'concat' };
+}
+const dense = (units, activation = 'linear') => ({ kind: 'Dense', units, activation, useBias: true });
+
+function tfjsLayer(L, extra) {
+  if (L.kind === 'Dense') return tf.layers.dense({ units: L.units, activation: TFJS_ACT[L.activation], useBias: L.useBias, ...extra });
+  const args = { units: L.units, activation: TFJS_ACT[L.activation], useBias: L.useBias, returnSequences: L.returnSequences, goBackwards: L.goBackwards };
+  if (L.kind !== 'SimpleRnn') args.recurrentActivation = 'sigmoid';
+  if (L.kind === 'Lstm') args.unitForgetBias = false;
+  if (L.kind === 'Gru') args.resetAfter = false; // tfjs has only reset_after=False
+  const ctor = { SimpleRnn: tf.layers.simpleRNN, Lstm: tf.layers.lstm, Gru: tf.layers.gru }[L.kind];
+  if (!L.bidirectional) return ctor({ ...args, ...extra });
+  return tf.layers.bidirectional({ layer: ctor(args), mergeMode: L.mergeMode, ...extra });
+}
+
+// The cases: name = the C# model class in tests/RnnGen.Training.Tests/Models.cs with the same structure.
+const CASES = [
+  { name: 'Rnn', T: 4, D: 3, B: 3, layers: [rnn('SimpleRnn', 5)], outLength: 5 },
+  { name: 'RnnBackwardsSequences', T: 5, D: 2, B: 3, layers: [rnn('SimpleRnn', 3, { returnSequences: true, goBackwards: true, activation: 'softsign' })], outLength: 15 },
+  { name: 'RnnWithoutBias', T: 3, D: 3, B: 3, layers: [rnn('SimpleRnn', 4, { useBias: false, activation: 'sigmoid' })], outLength: 4 },
+  { name: 'Lstm', T: 4, D: 3, B: 5, layers: [rnn('Lstm', 5)], outLength: 5, train: true },
+  { name: 'LstmWithoutBias', T: 3, D: 3, B: 3, layers: [rnn('Lstm', 4, { useBias: false })], outLength: 4 },
+  { name: 'GruResetBefore', T: 4, D: 3, B: 5, layers: [rnn('Gru', 5)], outLength: 5, train: true },
+  { name: 'GruResetBeforeBackwardsWithoutBias', T: 5, D: 2, B: 3, layers: [rnn('Gru', 3, { useBias: false, returnSequences: true, goBackwards: true, activation: 'silu' })], outLength: 15 },
+  { name: 'BiConcat', T: 4, D: 2, B: 3, layers: [rnn('Lstm', 3, { bidirectional: true, mergeMode: 'concat' })], outLength: 6 },
+  { name: 'BiMulSequences', T: 4, D: 2, B: 3, layers: [rnn('SimpleRnn', 3, { bidirectional: true, mergeMode: 'mul', returnSequences: true })], outLength: 12 },
+  { name: 'BiAve', T: 4, D: 2, B: 3, layers: [rnn('Lstm', 3, { bidirectional: true, mergeMode: 'ave' })], outLength: 3 },
+  { name: 'SeedForecaster', T: 3, D: 1, B: 5, layers: [rnn('Lstm', 20, { activation: 'relu' }), dense(5, 'relu'), dense(1)], outLength: 1, train: true },
+  { name: 'ClassifierResetBefore', T: 2, D: 3, B: 5, layers: [rnn('Gru', 4), dense(3, 'softmax')], outLength: 3, loss: 'categorical_crossentropy', train: true },
+];
+
+const OPTIMIZERS = [
+  { name: 'sgd', learningRate: 0.05, momentum: 0.9, nesterov: true },
+  { name: 'adam', learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 },
+  { name: 'rmsprop', learningRate: 0.01, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false },
+];
+const EPOCHS = 3;
+const BATCH_SIZE = 2;
+
+function lossOf(kind, yTrue, yPred, rows) {
+  if (kind === 'categorical_crossentropy') {
+    // keras backend categorical_crossentropy: normalise, clip to [eps, 1 - eps], -sum(y log p); mean over rows.
+    const p = tf.clipByValue(tf.div(yPred, tf.sum(yPred, -1, true)), 1e-7, 1 - 1e-7);
+    return tf.div(tf.neg(tf.sum(tf.mul(yTrue, tf.log(p)))), rows);
+  }
+  return tf.mean(tf.square(tf.sub(yPred, yTrue))); // keras mean_squared_error, rows of equal length
+}
+
+// Keras 3 update_step for each optimizer, on float32 tensors.
+function makeOptimizer(o, variables) {
+  const zeros = () => variables.map((v) => tf.variable(tf.zerosLike(v)));
+  const slots = { m: zeros(), v: zeros(), mom: zeros() };
+  let iterations = 0;
+  return (grads) => {
+    const step = iterations + 1;
+    tf.tidy(() => {
+      variables.forEach((variable, i) => {
+        const g = grads[i];
+        if (o.name === 'sgd') {
+          const m = slots.m[i];
+          m.assign(tf.add(tf.mul(tf.neg(g), o.learningRate), tf.mul(m, o.momentum)));
+          variable.assign(tf.add(variable, o.nesterov ? tf.add(tf.mul(tf.neg(g), o.learningRate), tf.mul(m, o.momentum)) : m));
+        } else if (o.name === 'adam') {
+          const alpha = Math.fround((o.learningRate * Math.sqrt(1 - Math.pow(o.beta2, step))) / (1 - Math.pow(o.beta1, step)));
+          const m = slots.m[i];
+          const v = slots.v[i];
+          m.assign(tf.add(m, tf.mul(tf.sub(g, m), 1 - o.beta1)));
+          v.assign(tf.add(v, tf.mul(tf.sub(tf.square(g), v), 1 - o.beta2)));
+          variable.assign(tf.sub(variable, tf.div(tf.mul(m, alpha), tf.add(tf.sqrt(v), o.epsilon))));
+        } else {
+          const velocity = slots.v[i];
+          velocity.assign(tf.add(tf.mul(velocity, o.rho), tf.mul(tf.square(g), 1 - o.rho)));
+          variable.assign(tf.sub(variable, tf.div(tf.mul(g, o.learningRate), tf.sqrt(tf.add(velocity, o.epsilon)))));
+        }
+      });
+    });
+    iterations++;
+  };
+}
+
+function build(c) {
+  const model = tf.sequential();
+  c.layers.forEach((L, i) => model.add(tfjsLayer(L, i === 0 ? { inputShape: [c.T, c.D] } : {})));
+  return model;
+}
+
+function initialWeights(c, model) {
+  const rng = mulberry32(fnv1a(c.name));
+  return model.getWeights().map((w) => ({ shape: w.shape, data: uniform(rng, w.size, 0.5) }));
+}
+
+function run(c) {
+  const rng = mulberry32(fnv1a(c.name + '/data'));
+  const x = uniform(rng, c.B * c.T * c.D, 1);
+  const model = build(c);
+  const outShape = [c.B, ...model.outputs[0].shape.slice(1)];
+  const width = outShape.at(-1);
+  const rows = outShape.slice(0, -1).reduce((a, b) => a * b, 1);
+  if (rows * width !== c.B * c.outLength) throw new Error(`${c.name}: output ${outShape} is not ${c.outLength} per sample`);
+  let y;
+  if (c.loss === 'categorical_crossentropy') {
+    y = new Float32Array(rows * width);
+    for (let r = 0; r < rows; r++) y[r * width + Math.floor(rng() * width)] = 1;
+  } else {
+    y = uniform(rng, c.B * c.outLength, 0.8);
+  }
+
+  const weights = initialWeights(c, model);
+  model.setWeights(weights.map((w) => tf.tensor(w.data, w.shape)));
+  const variables = model.trainableWeights.map((w) => w.val);
+  const xT = tf.tensor(x, [c.B, c.T, c.D]);
+  const yT = tf.tensor(y, outShape);
+  const { value, grads } = tf.variableGrads(() => lossOf(c.loss, yT, model.apply(xT, { training: true }), rows), variables);
+  const out = {
+    name: c.name,
+    loss: c.loss ?? 'mean_squared_error',
+    x: Array.from(x),
+    y: Array.from(y),
+    weights: weights.map((w) => ({ shape: w.shape, data: Array.from(w.data) })),
+    lossValue: value.dataSync()[0],
+    gradients: variables.map((v) => Array.from(grads[v.name].dataSync())),
+    trajectories: [],
+  };
+
+  if (c.train) {
+    for (const o of OPTIMIZERS) {
+      model.setWeights(weights.map((w) => tf.tensor(w.data, w.shape)));
+      const apply = makeOptimizer(o, variables);
+      const losses = [];
+      for (let epoch = 0; epoch < EPOCHS; epoch++) {
+        let sum = 0;
+        for (let start = 0; start < c.B; start += BATCH_SIZE) {
+          const n = Math.min(BATCH_SIZE, c.B - start);
+          const xb = xT.slice([start], [n]);
+          const yb = yT.slice([start], [n]);
+          const batchRows = n * (rows / c.B);
+          const r = tf.variableGrads(() => lossOf(c.loss, yb, model.apply(xb, { training: true }), batchRows), variables);
+          apply(variables.map((v) => r.grads[v.name]));
+          sum += r.value.dataSync()[0] * n;
+        }
+        losses.push(Math.fround(sum / c.B));
+      }
+      out.trajectories.push({ optimizer: o, epochs: EPOCHS, batchSize: BATCH_SIZE, losses, weights: variables.map((v) => Array.from(v.dataSync())) });
+    }
+  }
+
+  return out;
+}
+
+const cases = CASES.map(run);
+const json = JSON.stringify({ generator: 'tests/golden/gradients.mjs', engine: `@tensorflow/tfjs ${TFJS_VERSION} cpu`, cases }, null, 1);
+fs.writeFileSync(OUT, json + '\n');
+console.log(`wrote ${cases.length} cases to ${path.relative(process.cwd(), OUT)}`);
