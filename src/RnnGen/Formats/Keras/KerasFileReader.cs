@@ -428,10 +428,17 @@ internal static class KerasFileReader
         return stemA == stemB && numberA < numberB;
     }
 
-    private static List<FileWeight> Vars(Hdf5Object group, string path, int depth)
+    private static List<FileWeight> Vars(Hdf5Object group, string path, int depth) => Vars(group, path, depth, new HashSet<long>());
+
+    /// <summary>
+    /// The variables of a layer group, looked for where Keras keeps them. A group met twice within one layer (hard links
+    /// back up the tree, which Keras never writes) is not searched again: otherwise each level of forward_layer /
+    /// backward_layer links would double the work.
+    /// </summary>
+    private static List<FileWeight> Vars(Hdf5Object group, string path, int depth, HashSet<long> visited)
     {
         var weights = new List<FileWeight>();
-        if (depth > 4 || !group.IsGroup)
+        if (depth > 4 || !group.IsGroup || !visited.Add(group.Address))
         {
             return weights;
         }
@@ -476,8 +483,8 @@ internal static class KerasFileReader
         Hdf5Object? backward = group.Child("backward_layer");
         if (forward is not null && backward is not null)
         {
-            weights.AddRange(Vars(forward, path + "/forward_layer", depth + 1));
-            weights.AddRange(Vars(backward, path + "/backward_layer", depth + 1));
+            weights.AddRange(Vars(forward, path + "/forward_layer", depth + 1, visited));
+            weights.AddRange(Vars(backward, path + "/backward_layer", depth + 1, visited));
             return weights;
         }
 
@@ -486,7 +493,7 @@ internal static class KerasFileReader
             Hdf5Object? child = group.Child(inner);
             if (child is not null)
             {
-                List<FileWeight> found = Vars(child, path + "/" + inner, depth + 1);
+                List<FileWeight> found = Vars(child, path + "/" + inner, depth + 1, visited);
                 if (found.Count > 0)
                 {
                     return found;
