@@ -30,8 +30,11 @@ namespace RnnGen;
 /// applies such a layer itself names it in the <c>ignoredLayers</c> overloads.
 /// </para>
 /// <para>
-/// A damaged or foreign file throws <see cref="InvalidDataException"/> saying what was expected, in bounded time and
-/// memory.
+/// A damaged, foreign or hostile file throws <see cref="InvalidDataException"/> saying what was expected, in time and
+/// memory proportional to its size: every structure the file declares (HDF5 links, B-trees, chunks, archive entries,
+/// JSON) is bounded by the file's size or a documented limit (docs/hostile-files.md), and a load that passes one names
+/// it. Only <see cref="InvalidDataException"/>, a plain <see cref="ArgumentException"/> (a file that does not match the
+/// declaration) and <see cref="IOException"/> come out of these members.
 /// </para>
 /// </remarks>
 /// <example>

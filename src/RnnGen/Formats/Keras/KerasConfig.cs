@@ -179,6 +179,11 @@ internal static class KerasConfig
         }
 
         int inputs = 0;
+        if (layers.GetArrayLength() > KerasFileReader.MaxLayers)
+        {
+            throw KerasFileReader.TooManyLayers(what, layers.GetArrayLength());
+        }
+
         foreach (JsonElement entry in layers.EnumerateArray())
         {
             LayerConfig layer = ParseLayer(entry, dialect, what, 0);

@@ -30,6 +30,18 @@ internal static class KerasFileReader
     /// </summary>
     public const long MaxConfigBytes = 16L << 20;
 
+    /// <summary>
+    /// The most layers a file may list (in its configuration, its <c>layer_names</c> or its <c>layers</c> group).
+    /// Describing a layer costs a few kilobytes whatever the file spends on it (a link to a group is some 20 bytes), so
+    /// this keeps a file of nothing but layer links within a fixed amount of memory. RnnGen models have tens of layers;
+    /// a generated model of thousands would itself be megabytes of code.
+    /// </summary>
+    public const int MaxLayers = 4096;
+
+    /// <summary>The error for a file listing more than <see cref="MaxLayers"/> layers.</summary>
+    internal static InvalidDataException TooManyLayers(string what, int count) =>
+        new($"The {what} lists {count} layers, more than the {MaxLayers} RnnGen reads from one file.");
+
     /// <summary>The largest <c>metadata.json</c> read (Keras writes about 100 bytes: version and date).</summary>
     public const long MaxMetadataBytes = 1L << 20;
 
@@ -184,6 +196,10 @@ internal static class KerasFileReader
 
         string[] layerNames = StringList(weightsGroup, "layer_names")
             ?? throw new InvalidDataException($"'{source}' is a legacy Keras .h5 file without the 'layer_names' attribute that lists its layers.");
+        if (layerNames.Length > MaxLayers)
+        {
+            throw TooManyLayers($"layer_names attribute of '{source}'", layerNames.Length);
+        }
         var configByName = new Dictionary<string, LayerConfig>();
         foreach (LayerConfig layer in config?.Layers ?? new List<LayerConfig>())
         {
@@ -274,7 +290,13 @@ internal static class KerasFileReader
         else
         {
             byName = new Dictionary<string, FileLayer>();
-            foreach (string name in (layersGroup?.ChildNames ?? Array.Empty<string>()).OrderBy(NaturalKey, StringComparer.Ordinal))
+            IReadOnlyList<Hdf5Link> groups = layersGroup is not null && layersGroup.IsGroup ? layersGroup.Links : Array.Empty<Hdf5Link>();
+            if (groups.Count > MaxLayers)
+            {
+                throw TooManyLayers($"'{prefix}' group of '{source}'", groups.Count);
+            }
+
+            foreach (string name in groups.Select(l => l.Name).OrderBy(NaturalKey, StringComparer.Ordinal))
             {
                 Hdf5Object group = layersGroup!.Child(name)
                     ?? throw new InvalidDataException($"The layer group '{prefix}/{name}' is a link to nothing.");
