@@ -16,7 +16,7 @@ namespace RnnGen.Formats.Tests;
 /// <item><c>RNNGEN_FUZZ_SEED</c>: the seed (default 20261204); a failure names the case that reproduces it.</item>
 /// <item><c>RNNGEN_FUZZ_CASES</c>: how many cases (default 3,000).</item>
 /// <item><c>RNNGEN_FUZZ_START</c>: the first case index (to repeat one case, or split a run).</item>
-/// <item><c>RNNGEN_FUZZ_REPORT</c>: a file that receives the counts every 10,000 cases and at the end.</item>
+/// <item><c>RNNGEN_FUZZ_REPORT</c>: a file that receives the counts every 1,000 cases and at the end.</item>
 /// </list>
 /// Each case must end, for every call, in success or a documented exception, within its allocation bound, and a failed
 /// load must leave the model's weights unchanged. Time is reported, not asserted (the work budget bounds it).
@@ -100,7 +100,7 @@ public sealed class FuzzTests
                 }
             }
 
-            if (Report is not null && done % 10_000 == 0)
+            if (Report is not null && done % 1_000 == 0)
             {
                 WriteReport(done, counts, slow, slowest, worstRatio, worstCase, watch.Elapsed, failures);
             }
