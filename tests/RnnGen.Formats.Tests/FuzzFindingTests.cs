@@ -168,6 +168,59 @@ public sealed class FuzzFindingTests
     }
 
 
+    [Theory]
+    [InlineData("generated/hdf5_features_v0.h5")]
+    [InlineData("generated/hdf5_features_v2.h5")]
+    [InlineData("generated/hdf5_features_v3.h5")]
+    [InlineData("generated/h5py_extras.h5")]
+    [InlineData("generated/keras2_stack_chunked_model.h5")]
+    [InlineData("generated/keras3_deep.weights.h5")]
+    [InlineData("dl4j-test-resources/simple_flatten_lstm_tf_keras_2_model.h5")]
+    public void Real_files_need_a_small_part_of_the_work_budget(string fixture)
+    {
+        // Every group, attribute and dataset read: a real file must stay far from the budget that stops hostile ones.
+        byte[] bytes = Fixture.Bytes(fixture);
+        Hdf5.Hdf5File file = Hdf5.Hdf5File.Open(bytes);
+        var seen = new HashSet<long>();
+        void Walk(Hdf5.Hdf5Object node)
+        {
+            if (!seen.Add(node.Address))
+            {
+                return;
+            }
+
+            foreach (Hdf5.Hdf5Attribute attribute in node.Attributes)
+            {
+                if (attribute.Datatype.IsText)
+                {
+                    attribute.ReadStrings();
+                }
+            }
+
+            if (node.IsDataset && node.Dataset.Datatype.Class == Hdf5.Hdf5TypeClass.FloatingPoint)
+            {
+                node.Dataset.ReadFloats(long.MaxValue);
+            }
+
+            if (node.IsGroup)
+            {
+                foreach (string name in node.ChildNames.ToList())
+                {
+                    if (node.Child(name) is Hdf5.Hdf5Object child)
+                    {
+                        Walk(child);
+                    }
+                }
+            }
+        }
+
+        Walk(file.Root);
+        long budget = Hdf5.Hdf5File.WorkBudget(bytes.Length);
+        _output.WriteLine($"{fixture}: {bytes.Length} bytes, {seen.Count} objects, {file.Spent} of {budget} steps");
+        // Keras files need a few hundred steps; the feature files, with thousands of tiny chunks, up to about a tenth.
+        Assert.True(file.Spent * 4 < budget, $"{fixture} needs {file.Spent} of its {budget} steps");
+    }
+
     internal static (Exception? Error, long Allocated) Measure(Action action)
     {
         long start = GC.GetAllocatedBytesForCurrentThread();

@@ -174,8 +174,9 @@ internal sealed class Hdf5File
     /// The steps a file of <paramref name="length"/> bytes may take to read: 200,000 plus one per 16 bytes. A step is
     /// one structure visited (object header message, B-tree entry, heap object, link followed, chunk placed, attribute
     /// value) or 64 bytes of text decoded; each costs O(1) time and allocation beyond the bytes it copies. Real weight
-    /// files need a small fraction of this (the repository's fixtures at most a few thousand steps); a corrupt file that
-    /// loops, or a hostile one whose links fan out, hits it quickly.
+    /// files need a small fraction of this (the repository's Keras files a few hundred steps read in full, its HDF5
+    /// feature files with thousands of tiny chunks about a tenth); a corrupt file that loops, or a hostile one whose
+    /// links fan out, hits it quickly.
     /// </summary>
     public static long WorkBudget(long length) => 200_000 + length / 16;
 
