@@ -86,6 +86,74 @@ internal static class Crafted
         return file.ToArray();
     }
 
+    /// <summary>
+    /// An HDF5 file of <paramref name="depth"/> nested groups, each holding one hard link <c>a</c> to the next, and a root
+    /// link <c>layers</c> -> <c>/a/a/.../a</c> down to the last: a soft link whose path walks the whole chain.
+    /// </summary>
+    public static byte[] NestedChain(int depth)
+    {
+        // Each group: "OHDR", version 2, flags 0x02 (4-byte chunk size), chunk size, its messages, checksum.
+        static byte[] Link(string name, long? hard, string? soft)
+        {
+            var body = new MemoryStream();
+            body.WriteByte(1);
+            body.WriteByte(0x08 | 0x01); // link type present; name length in 2 bytes
+            body.WriteByte(hard is null ? (byte)1 : (byte)0);
+            byte[] nameBytes = Encoding.UTF8.GetBytes(name);
+            body.Write(BitConverter.GetBytes((ushort)nameBytes.Length));
+            body.Write(nameBytes);
+            if (hard is long address)
+            {
+                body.Write(BitConverter.GetBytes(address));
+            }
+            else
+            {
+                byte[] target = Encoding.UTF8.GetBytes(soft!);
+                body.Write(BitConverter.GetBytes((ushort)target.Length));
+                body.Write(target);
+            }
+
+            byte[] content = body.ToArray();
+            var message = new MemoryStream();
+            message.WriteByte(6);
+            message.Write(BitConverter.GetBytes((ushort)content.Length));
+            message.WriteByte(0);
+            message.Write(content);
+            return message.ToArray();
+        }
+
+        static byte[] Header(byte[] messages)
+        {
+            var header = new MemoryStream();
+            header.Write("OHDR"u8);
+            header.WriteByte(2);
+            header.WriteByte(0x02);
+            header.Write(BitConverter.GetBytes((uint)messages.Length));
+            header.Write(messages);
+            header.Write(BitConverter.GetBytes(JenkinsLookup3.Hash(header.ToArray())));
+            return header.ToArray();
+        }
+
+        string path = "/" + string.Join("/", Enumerable.Repeat("a", depth));
+        int rootSize = Header(Link("a", 0, null).Concat(Link("layers", null, path)).ToArray()).Length;
+        int groupSize = Header(Link("a", 0, null)).Length;
+        long Address(int group) => 48 + (group == 0 ? 0 : rootSize + (long)(group - 1) * groupSize);
+        var file = new MemoryStream();
+        file.Write(new byte[] { 0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A, 2, 8, 8, 0 });
+        file.Write(BitConverter.GetBytes(0L));
+        file.Write(BitConverter.GetBytes(-1L));
+        file.Write(BitConverter.GetBytes(Address(depth + 1)));
+        file.Write(BitConverter.GetBytes(48L));
+        file.Write(BitConverter.GetBytes(JenkinsLookup3.Hash(file.ToArray())));
+        file.Write(Header(Link("a", Address(1), null).Concat(Link("layers", null, path)).ToArray()));
+        for (int group = 1; group <= depth; group++)
+        {
+            file.Write(Header(Link("a", group < depth ? Address(group + 1) : Address(group), null)));
+        }
+
+        return file.ToArray();
+    }
+
     private static readonly string[] LinkNames =
     {
         "layers", "vars", "cell", "layer", "forward_layer", "backward_layer", "lstm", "lstm_1", "dense", "simple_rnn", "0", "1", "2", "n0", "n1", "n2", "n3", "model_weights",
@@ -96,8 +164,14 @@ internal static class Crafted
     {
         var links = new List<(string, string?)>();
         string what;
-        switch (random.Next(5))
+        switch (random.Next(6))
         {
+            case 5:
+            {
+                int depth = 1 + random.Next(random.Next(2) == 0 ? 50 : 30_000);
+                return (NestedChain(depth), $"{depth} nested groups walked by one soft link");
+            }
+
             case 0:
             {
                 // Fan-out: n_j -> "/n_{j-1}/n_{j-1}/..." (width parts), layers -> "/n_depth".

@@ -171,14 +171,21 @@ internal sealed class Hdf5File
         Cursor(address, address >= 0 && address <= Data.Length ? Data.Length - address : 0, what);
 
     /// <summary>
-    /// The steps a file of <paramref name="length"/> bytes may take to read: 200,000 plus one per 16 bytes. A step is
+    /// The steps a file of <paramref name="length"/> bytes may take to read: 50,000 plus one per 16 bytes. A step is
     /// one structure visited (object header message, B-tree entry, heap object, link followed, chunk placed, attribute
-    /// value) or 64 bytes of text decoded; each costs O(1) time and allocation beyond the bytes it copies. Real weight
+    /// value), 64 bytes of text decoded, or a sixteenth of an object reached; each costs O(1) time and at most a few
+    /// hundred bytes of allocation beyond the bytes it copies. Real weight
     /// files need a small fraction of this (the repository's Keras files a few hundred steps read in full, its HDF5
     /// feature files with thousands of tiny chunks about a tenth); a corrupt file that loops, or a hostile one whose
     /// links fan out, hits it quickly.
     /// </summary>
-    public static long WorkBudget(long length) => 200_000 + length / 16;
+    public static long WorkBudget(long length) => 50_000 + length / 16;
+
+    /// <summary>
+    /// Steps an object costs when first reached: its header, messages list, links and path take a few kilobytes, far
+    /// more than a step's share, while a hostile file can describe one in some 30 bytes (a chain of nested groups).
+    /// </summary>
+    private const int ObjectSteps = 16;
 
     /// <summary>Steps spent so far (see <see cref="WorkBudget"/>).</summary>
     public long Spent => _initialBudget - _budget;
@@ -190,7 +197,7 @@ internal sealed class Hdf5File
         if (_budget < 0)
         {
             throw new InvalidDataException(
-                $"HDF5: reading the file's structures needs more than its work budget of {_initialBudget} steps (200,000 + 1 per 16 bytes of file; cyclic, fanned-out or corrupt links or B-trees); giving up.");
+                $"HDF5: reading the file's structures needs more than its work budget of {_initialBudget} steps (50,000 + 1 per 16 bytes of file; cyclic, fanned-out or corrupt links or B-trees); giving up.");
         }
     }
 
@@ -251,6 +258,7 @@ internal sealed class Hdf5File
     {
         if (!_objects.TryGetValue(address, out Hdf5Object? found))
         {
+            Spend(ObjectSteps);
             found = new Hdf5Object(this, address, path);
             _objects[address] = found;
         }

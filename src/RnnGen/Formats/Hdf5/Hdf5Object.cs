@@ -148,7 +148,7 @@ internal sealed class Hdf5Object
             return null;
         }
 
-        string childPath = Path == "/" ? "/" + name : Path + "/" + name;
+        string childPath = ChildPath(Path, name);
         if (link.SoftTarget is not null)
         {
             if (hops >= MaxSoftLinkHops)
@@ -162,6 +162,20 @@ internal sealed class Hdf5Object
         }
 
         return File.GetObject(link.Address, childPath);
+    }
+
+    /// <summary>Paths kept for messages are cut to their last characters past this length.</summary>
+    private const int MaxPathLength = 100;
+
+    /// <summary>
+    /// The path of a member, for messages: names past 100 characters shortened, and the whole cut to its last
+    /// <see cref="MaxPathLength"/> characters. A chain of thousands of nested groups (or of long names) would otherwise
+    /// make every step down it copy a longer path: quadratic in the depth.
+    /// </summary>
+    private static string ChildPath(string parent, string name)
+    {
+        string path = (parent == "/" ? "/" : parent + "/") + Hdf5File.Shorten(name);
+        return path.Length <= MaxPathLength ? path : "..." + path[^MaxPathLength..];
     }
 
     private Hdf5Object? Resolve(string path, int hops)
