@@ -46,6 +46,7 @@ public sealed class FuzzTests
         TimeSpan slowest = TimeSpan.Zero;
         TimeSpan slowestCase = TimeSpan.Zero;
         string slowestDescription = "";
+        var slowCases = new List<string>();
         long slow = 0;
         var watch = Stopwatch.StartNew();
         long done = 0;
@@ -97,12 +98,16 @@ public sealed class FuzzTests
                 if (result.Elapsed > Slow)
                 {
                     slow++;
+                    if (slowCases.Count < 20)
+                    {
+                        slowCases.Add($"slow ({result.Elapsed.TotalSeconds:F1} s): {description}: {result.Call} {result.Outcome}");
+                    }
                 }
             }
 
             if (Report is not null && done % 1_000 == 0)
             {
-                WriteReport(done, counts, slow, slowest, worstRatio, worstCase, watch.Elapsed, failures);
+                WriteReport(done, counts, slow, slowest, worstRatio, worstCase, watch.Elapsed, failures.Concat(slowCases).ToList());
             }
         }
 
@@ -111,7 +116,7 @@ public sealed class FuzzTests
         _output.WriteLine($"  slowest case to make and run: {slowestCase.TotalMilliseconds:F0} ms, {slowestDescription}");
         if (Report is not null)
         {
-            WriteReport(done, counts, slow, slowest, worstRatio, worstCase, watch.Elapsed, failures);
+            WriteReport(done, counts, slow, slowest, worstRatio, worstCase, watch.Elapsed, failures.Concat(slowCases).ToList());
         }
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine + Environment.NewLine, failures.Take(10)));
