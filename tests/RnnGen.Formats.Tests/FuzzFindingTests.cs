@@ -128,6 +128,19 @@ public sealed class FuzzFindingTests
     }
 
     [Fact]
+    public void A_lone_surrogate_in_a_metadata_property_name_is_invalid_data()
+    {
+        // Fuzz case 16759 of seed 1204: a "\udc00" inserted into the name "keras_version", which is unescaped to be compared.
+        const string metadata = "{\"\\udc00keras_version\": \"3.6.0\"}";
+        var archive = new Zip.ZipContainer(Fixture.Bytes("generated/keras3_stack.keras"), "keras");
+        byte[] file = BadInputTests.Zip(("metadata.json", metadata), ("config.json", archive.Read("config.json", long.MaxValue)), ("model.weights.h5", archive.Read("model.weights.h5", long.MaxValue)));
+        var error = Assert.Throws<InvalidDataException>(() => KerasWeights.Inspect(new MemoryStream(file)));
+        Assert.Contains("surrogate", error.Message);
+        Assert.IsType<InvalidOperationException>(error.InnerException);
+        Assert.DoesNotContain("reading it failed with", error.Message); // the reader's own check, not the last guard
+    }
+
+    [Fact]
     public void Limits_are_named_in_the_error()
     {
         var config = Assert.Throws<InvalidDataException>(() => KerasWeights.Inspect(new MemoryStream(Fixture.Bytes("fuzz-findings/11_bomb_config_json_256MiB.keras"))));

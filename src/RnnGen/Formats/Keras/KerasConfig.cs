@@ -157,7 +157,8 @@ internal static class KerasConfig
         }
     }
 
-    private static InvalidDataException NotText(string what, InvalidOperationException e) =>
+    /// <summary>The error for JSON text holding a lone UTF-16 surrogate escape, in a string or a property name.</summary>
+    internal static InvalidDataException NotText(string what, InvalidOperationException e) =>
         new($"The {what} holds a string that is not valid text (an unpaired UTF-16 surrogate escape such as \\ud800): {e.Message}", e);
 
     private static ModelConfig Parse(JsonElement root, KerasDialect dialect, string what)

@@ -554,10 +554,18 @@ internal static class KerasFileReader
     {
         string what = $"metadata.json of '{source}'";
         using JsonDocument document = KerasConfig.ParseDocument(json, what);
-        return document.RootElement.ValueKind == JsonValueKind.Object
-            && document.RootElement.TryGetProperty("keras_version", out JsonElement v) && v.ValueKind == JsonValueKind.String
-            ? KerasConfig.Text(v, what)
-            : null;
+        try
+        {
+            // Property names are unescaped to be compared, so a lone surrogate in a name throws here as in a value.
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("keras_version", out JsonElement v) && v.ValueKind == JsonValueKind.String
+                ? v.GetString()
+                : null;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw KerasConfig.NotText(what, e);
+        }
     }
 
     // ---- .npz (numpy.savez(path, *model.get_weights())) ----
