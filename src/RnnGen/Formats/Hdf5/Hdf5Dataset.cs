@@ -211,6 +211,12 @@ internal sealed class Hdf5Dataset
             if (Layout == Hdf5Layout.Chunked)
             {
                 body.ReadUInt32(); // element size
+                if (dimensionality < Dataspace.Rank || dims.Take(Dataspace.Rank).Any(c => c <= 0))
+                {
+                    // Found by the fuzz suite (case 161953 of seed 1205): fewer chunk dimensions than the dataset's rank.
+                    throw body.Fail($"{Dataspace.Rank} positive chunk dimensions (the dataset's rank), but found [{string.Join(", ", dims)}]");
+                }
+
                 _chunk = dims.Take(Dataspace.Rank).ToArray();
                 ChunkIndex = Hdf5ChunkIndex.BTreeV1;
             }
