@@ -77,23 +77,48 @@ internal static class Program
             return 2;
         }
 
-        KerasFileInfo info;
+        string report;
         try
         {
-            info = KerasWeights.Inspect(path);
+            KerasFileInfo info = KerasWeights.Inspect(path);
+            report = info + Environment.NewLine + "C# declaration:" + Environment.NewLine + Environment.NewLine +
+                info.ToDeclaration(className ?? ClassNameFor(path), timesteps);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)
         {
-            error.WriteLine($"rnngen inspect: {path}: {e.Message}");
+            error.WriteLine($"rnngen inspect: {path}: {OneLine(e.Message)}");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            // KerasWeights reports damaged files as InvalidDataException; anything else is a defect of RnnGen, still
+            // answered with one line (no stack trace) and exit code 1.
+            error.WriteLine($"rnngen inspect: {path}: could not be read ({e.GetType().Name}: {OneLine(e.Message)}).");
             return 1;
         }
 
-        output.Write(info.ToString());
-        output.WriteLine();
-        output.WriteLine("C# declaration:");
-        output.WriteLine();
-        output.Write(info.ToDeclaration(className ?? ClassNameFor(path), timesteps));
+        output.Write(report);
         return 0;
+    }
+
+    /// <summary>The longest error line printed; a hostile file can make a message long (a mismatch report is summarized).</summary>
+    internal const int MaxErrorLength = 2000;
+
+    /// <summary>A message on one line of at most <see cref="MaxErrorLength"/> characters.</summary>
+    internal static string OneLine(string message)
+    {
+        var line = new System.Text.StringBuilder(Math.Min(message.Length, MaxErrorLength + 3));
+        foreach (char ch in message)
+        {
+            if (line.Length >= MaxErrorLength)
+            {
+                return line.Append("...").ToString();
+            }
+
+            line.Append(ch is '\r' or '\n' ? ' ' : ch);
+        }
+
+        return line.ToString();
     }
 
     /// <summary>A PascalCase class name from the file name: <c>my_model.weights.h5</c> gives <c>MyModel</c>.</summary>

@@ -228,7 +228,7 @@ public sealed class BadInputTests
         throw new InvalidOperationException($"no version 1 B-tree node of type {type} at level >= {minimumLevel} in the fixture");
     }
 
-    private static byte[] Npy(string header, int dataBytes)
+    internal static byte[] Npy(string header, int dataBytes)
     {
         string padded = header;
         while ((10 + padded.Length + 1) % 64 != 0)

@@ -30,8 +30,11 @@ namespace RnnGen;
 /// applies such a layer itself names it in the <c>ignoredLayers</c> overloads.
 /// </para>
 /// <para>
-/// A damaged or foreign file throws <see cref="InvalidDataException"/> saying what was expected, in bounded time and
-/// memory.
+/// A damaged, foreign or hostile file throws <see cref="InvalidDataException"/> saying what was expected, in time and
+/// memory proportional to its size: every structure the file declares (HDF5 links, B-trees, chunks, archive entries,
+/// JSON) is bounded by the file's size or a documented limit (docs/hostile-files.md), and a load that passes one names
+/// it. Only <see cref="InvalidDataException"/>, a plain <see cref="ArgumentException"/> (a file that does not match the
+/// declaration) and <see cref="IOException"/> come out of these members.
 /// </para>
 /// </remarks>
 /// <example>
@@ -113,7 +116,9 @@ public static partial class KerasWeights
     {
         ArgumentNullException.ThrowIfNull(info);
         string[] ignored = IgnoredNames(ignoredLayers);
-        return WeightMatcher.Match(KerasFileReader.Read(ReadFile(path), WeightFormat.Detect, Path.GetFileName(path)), info, ignored);
+        string source = Path.GetFileName(path);
+        byte[] data = ReadFile(path);
+        return Guarded(source, () => WeightMatcher.Match(KerasFileReader.Read(data, WeightFormat.Detect, source, KerasFileReader.InflateLimit(info)), info, ignored));
     }
 
     /// <summary>Reads weights of <paramref name="format"/> from <paramref name="stream"/>, passing over the file layers named in <paramref name="ignoredLayers"/>.</summary>
@@ -124,7 +129,8 @@ public static partial class KerasWeights
     {
         ArgumentNullException.ThrowIfNull(info);
         string[] ignored = IgnoredNames(ignoredLayers);
-        return WeightMatcher.Match(KerasFileReader.Read(ReadStream(stream), format, "stream"), info, ignored);
+        byte[] data = ReadStream(stream);
+        return Guarded("stream", () => WeightMatcher.Match(KerasFileReader.Read(data, format, "stream", KerasFileReader.InflateLimit(info)), info, ignored));
     }
 
     /// <summary>Reads weights of <paramref name="format"/> from <paramref name="stream"/> for a model declared as <paramref name="info"/>.</summary>
@@ -134,17 +140,28 @@ public static partial class KerasWeights
 
     /// <summary>Describes what <paramref name="path"/> holds: format, Keras version, layers, configurations and weight shapes.</summary>
     /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>
-    public static KerasFileInfo Inspect(string path) =>
-        KerasFileReader.Read(ReadFile(path), WeightFormat.Detect, Path.GetFileName(path)).Info;
+    public static KerasFileInfo Inspect(string path)
+    {
+        byte[] data = ReadFile(path);
+        string source = Path.GetFileName(path);
+        return Guarded(source, () => KerasFileReader.Read(data, WeightFormat.Detect, source).Info);
+    }
 
     /// <summary>Describes what <paramref name="stream"/> holds; see <see cref="Inspect(string)"/>.</summary>
     /// <exception cref="InvalidDataException">The stream is not a readable Keras weight file of that format.</exception>
-    public static KerasFileInfo Inspect(Stream stream, WeightFormat format = WeightFormat.Detect) =>
-        KerasFileReader.Read(ReadStream(stream), format, "stream").Info;
+    public static KerasFileInfo Inspect(Stream stream, WeightFormat format = WeightFormat.Detect)
+    {
+        byte[] data = ReadStream(stream);
+        return Guarded("stream", () => KerasFileReader.Read(data, format, "stream").Info);
+    }
 
     /// <summary>Which of the <see cref="WeightFormat"/> layouts the file at <paramref name="path"/> is, judged by its content.</summary>
     /// <exception cref="InvalidDataException">The file is none of them.</exception>
-    public static WeightFormat DetectFormat(string path) => KerasFileReader.Detect(ReadFile(path));
+    public static WeightFormat DetectFormat(string path)
+    {
+        byte[] data = ReadFile(path);
+        return Guarded(Path.GetFileName(path), () => KerasFileReader.Detect(data));
+    }
 
     /// <summary>
     /// Saves the weights of <paramref name="model"/> as <c>numpy.savez(path, *model.get_weights())</c> would: arrays
@@ -181,6 +198,28 @@ public static partial class KerasWeights
         return names;
     }
 
+    /// <summary>
+    /// Runs a read of <paramref name="source"/> so that only the documented exceptions leave it:
+    /// <see cref="InvalidDataException"/> (a damaged or hostile file), a plain <see cref="ArgumentException"/> (a readable
+    /// file that does not match the declaration) and <see cref="IOException"/>. The readers check what they read and
+    /// throw <see cref="InvalidDataException"/> themselves; anything else that escapes a parser is a gap in those checks,
+    /// and is reported as a damaged file naming the source and the exception rather than as an unexplained
+    /// <see cref="InvalidOperationException"/>, <see cref="IndexOutOfRangeException"/> or the like.
+    /// <see cref="OutOfMemoryException"/> passes through: every allocation is bounded by the file's size and the limits
+    /// in docs/hostile-files.md, so it means the process ran short of memory, not that the file is bad.
+    /// </summary>
+    private static T Guarded<T>(string source, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is not (InvalidDataException or IOException or OutOfMemoryException) && e.GetType() != typeof(ArgumentException))
+        {
+            throw new InvalidDataException($"'{source}' is not a readable Keras weight file: reading it failed with {e.GetType().Name} ({e.Message}).", e);
+        }
+    }
+
     private static byte[] ReadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -193,6 +232,8 @@ public static partial class KerasWeights
         return File.ReadAllBytes(path);
     }
 
+    private const int InitialStreamBuffer = 16 << 20;
+
     private static byte[] ReadStream(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -201,8 +242,10 @@ public static partial class KerasWeights
             throw new ArgumentException("The stream cannot be read.", nameof(stream));
         }
 
-        // The whole file is needed (HDF5 and zip are read by offset), so buffer it; a non-seekable stream works too.
-        using var buffer = new MemoryStream(stream.CanSeek ? (int)Math.Clamp(stream.Length - stream.Position, 0, KerasFileReader.MaxBytes) : 0);
+        // The whole file is needed (HDF5 and zip are read by offset), so buffer it; a non-seekable stream works too. The
+        // stated length only sizes the first buffer, up to 16 MiB: a stream may claim gigabytes and hold four bytes.
+        long stated = stream.CanSeek ? stream.Length - stream.Position : 0;
+        using var buffer = new MemoryStream((int)Math.Clamp(stated, 0, InitialStreamBuffer));
         byte[] chunk = new byte[81920];
         int read;
         while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)

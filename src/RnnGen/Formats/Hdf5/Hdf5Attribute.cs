@@ -130,7 +130,7 @@ internal sealed class Hdf5Attribute
             _file.Spend();
             if (type.Class == Hdf5TypeClass.String)
             {
-                result[i] = DecodeFixed(cursor.ReadBytes(type.Size), type.StringPadding);
+                result[i] = DecodeFixed(_file, cursor.ReadBytes(type.Size), type.StringPadding);
             }
             else
             {
@@ -150,7 +150,7 @@ internal sealed class Hdf5Attribute
                     throw cursor.Fail($"a string of at most {stored} bytes (its heap object), but found length {length}");
                 }
 
-                result[i] = DecodeFixed(new ReadOnlySpan<byte>(_file.Data, start, (int)length), 0);
+                result[i] = DecodeFixed(_file, new ReadOnlySpan<byte>(_file.Data, start, (int)length), 0);
             }
         }
 
@@ -169,7 +169,7 @@ internal sealed class Hdf5Attribute
         return values[0];
     }
 
-    private static string DecodeFixed(ReadOnlySpan<byte> bytes, int padding)
+    private static string DecodeFixed(Hdf5File file, ReadOnlySpan<byte> bytes, int padding)
     {
         // IV.A.2.d string padding: 0 null-terminated, 1 null-padded, 2 space-padded. h5py also writes NUL-padded
         // strings that fill the whole width, so stop at the first NUL in every case.
@@ -187,7 +187,7 @@ internal sealed class Hdf5Attribute
             }
         }
 
-        return Encoding.UTF8.GetString(bytes.Slice(0, end));
+        return file.Text(bytes.Slice(0, end));
     }
 
     private static Hdf5Attribute Read(Hdf5File file, string owner, int start, int length)
@@ -212,7 +212,7 @@ internal sealed class Hdf5Attribute
         int pad(int n) => version == 1 ? (n + 7) / 8 * 8 : n;
         ReadOnlySpan<byte> nameBytes = body.ReadBytes(nameSize);
         int nul = nameBytes.IndexOf((byte)0);
-        string name = Encoding.UTF8.GetString(nul >= 0 ? nameBytes.Slice(0, nul) : nameBytes);
+        string name = file.Text(nul >= 0 ? nameBytes.Slice(0, nul) : nameBytes);
         body.Skip(pad(nameSize) - nameSize);
 
         var typeCursor = new Hdf5Cursor(file, body.Position, body.Position + typeSize, $"datatype of the attribute '{name}' of '{owner}'");

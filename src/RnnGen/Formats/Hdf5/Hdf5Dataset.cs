@@ -38,6 +38,9 @@ internal sealed class Hdf5Dataset
     /// <summary>Bytes any dataset may occupy once read; weight arrays are far smaller.</summary>
     private const long MaxBytes = int.MaxValue - 64;
 
+    /// <summary>What the chunks covering a dataset may hold beyond 2^rank times its bytes (see <see cref="ReadChunked"/>).</summary>
+    private const long MaxChunkSlack = 1L << 20;
+
     private readonly Hdf5Object _object;
     private readonly Hdf5File _file;
     private readonly byte[]? _fill;
@@ -208,6 +211,12 @@ internal sealed class Hdf5Dataset
             if (Layout == Hdf5Layout.Chunked)
             {
                 body.ReadUInt32(); // element size
+                if (dimensionality < Dataspace.Rank || dims.Take(Dataspace.Rank).Any(c => c <= 0))
+                {
+                    // Found by the fuzz suite (case 161953 of seed 1205): fewer chunk dimensions than the dataset's rank.
+                    throw body.Fail($"{Dataspace.Rank} positive chunk dimensions (the dataset's rank), but found [{string.Join(", ", dims)}]");
+                }
+
                 _chunk = dims.Take(Dataspace.Rank).ToArray();
                 ChunkIndex = Hdf5ChunkIndex.BTreeV1;
             }
@@ -457,21 +466,41 @@ internal sealed class Hdf5Dataset
             chunkCount = chunkCount <= long.MaxValue / Math.Max(1, chunksPerDim[d]) ? chunkCount * chunksPerDim[d] : long.MaxValue;
         }
 
+        // The chunks that cover the dataset are inflated in full, so their total size must stay near the dataset's:
+        // chunks no larger than the dataset in any dimension cover at most 2^rank times its bytes (edge chunks), and
+        // larger chunks get 1 MiB of slack. A [1, 1] kernel in one [1, 2^25] chunk would otherwise inflate 128 MiB.
+        long gridBytes = chunkCount <= MaxBytes / chunkBytes ? chunkCount * chunkBytes : long.MaxValue;
+        long allowedGridBytes = ((long)total << Math.Min(rank, 8)) + MaxChunkSlack;
+        if (gridBytes > allowedGridBytes)
+        {
+            throw new InvalidDataException(
+                $"HDF5: the chunks of '{Path}' ([{string.Join(", ", _chunk)}] for a dataset of shape {Dataspace.ShapeText}) would inflate {(gridBytes == long.MaxValue ? "over 2 GiB" : gridBytes + " bytes")} for a dataset of {total} bytes, past RnnGen's limit of 2^rank x the dataset's bytes + 1 MiB.");
+        }
+
         _file.Spend((int)Math.Min(chunkCount / 64, int.MaxValue / 2));
         var chunks = new Hdf5ChunkLocator(_file, this, _address, _chunk, chunksPerDim);
+        var listed = new List<(long[] Scaled, long Address, long Size, uint Mask)>();
+        var placed = new HashSet<long>();
         void Place(long[] scaled, long address, long size, uint mask)
         {
             _file.Spend();
+            long linear = 0;
             for (int d = 0; d < rank; d++)
             {
                 if (scaled[d] < 0 || scaled[d] >= chunksPerDim[d])
                 {
                     return; // outside the current extent (a dataset that shrank); HDF5 ignores these too
                 }
+
+                linear = linear * chunksPerDim[d] + scaled[d];
             }
 
-            byte[] decoded = DecodeChunk(scaled, address, size, mask, chunkBytes);
-            CopyChunk(decoded, scaled, output, dims, elementSize);
+            if (!placed.Add(linear))
+            {
+                throw new InvalidDataException($"HDF5: the chunk index of '{Path}' lists chunk [{string.Join(", ", scaled)}] twice; the file is corrupt.");
+            }
+
+            listed.Add((scaled, address, size, mask));
         }
 
         switch (ChunkIndex)
@@ -494,6 +523,24 @@ internal sealed class Hdf5Dataset
             default:
                 chunks.VisitBTreeV2(_filters.Count > 0, chunkBytes, Place);
                 break;
+        }
+
+        // Two chunks never share stored bytes; chunks that do would make one stored block cost once per listing.
+        listed.Sort((a, b) => a.Address.CompareTo(b.Address));
+        for (int i = 1; i < listed.Count; i++)
+        {
+            var (previous, next) = (listed[i - 1], listed[i]);
+            if (previous.Size > 0 && next.Address < previous.Address + previous.Size)
+            {
+                throw new InvalidDataException(
+                    $"HDF5: the chunks [{string.Join(", ", previous.Scaled)}] and [{string.Join(", ", next.Scaled)}] of '{Path}' overlap in the file (at 0x{next.Address:X}); the file is corrupt.");
+            }
+        }
+
+        foreach (var (scaled, address, size, mask) in listed)
+        {
+            byte[] decoded = DecodeChunk(scaled, address, size, mask, chunkBytes);
+            CopyChunk(decoded, scaled, output, dims, elementSize);
         }
 
         return output;

@@ -24,14 +24,16 @@ internal sealed class Hdf5File
 
     private readonly Dictionary<long, Hdf5Object> _objects = new();
     private readonly Dictionary<long, GlobalHeapCollection> _globalHeaps = new();
+    private readonly Dictionary<(long Group, string Name), Hdf5Object?> _softLinks = new();
+    private readonly HashSet<(long Group, string Name)> _softLinksBeingResolved = new();
     private readonly long _rootAddress;
+    private readonly long _initialBudget;
     private long _budget;
 
     private Hdf5File(byte[] data)
     {
         Data = data;
-        // Enough for any real weight file many times over; a corrupt file that loops or fans out hits it quickly.
-        _budget = 200_000 + data.Length / 16;
+        _budget = _initialBudget = WorkBudget(data.Length);
         int superblock = FindSuperblock(data);
         SuperblockAddress = superblock;
 
@@ -168,6 +170,26 @@ internal sealed class Hdf5File
     public Hdf5Cursor CursorToEnd(long address, string what) =>
         Cursor(address, address >= 0 && address <= Data.Length ? Data.Length - address : 0, what);
 
+    /// <summary>
+    /// The steps a file of <paramref name="length"/> bytes may take to read: 50,000 plus one per 16 bytes. A step is
+    /// one structure visited (object header message, B-tree entry, heap object, link followed, chunk placed, attribute
+    /// value), 64 bytes of text decoded, or a sixteenth of an object reached; each costs O(1) time and at most a few
+    /// hundred bytes of allocation beyond the bytes it copies. Real weight
+    /// files need a small fraction of this (the repository's Keras files a few hundred steps read in full, its HDF5
+    /// feature files with thousands of tiny chunks about a tenth); a corrupt file that loops, or a hostile one whose
+    /// links fan out, hits it quickly.
+    /// </summary>
+    public static long WorkBudget(long length) => 50_000 + length / 16;
+
+    /// <summary>
+    /// Steps an object costs when first reached: its header, messages list, links and path take a few kilobytes, far
+    /// more than a step's share, while a hostile file can describe one in some 30 bytes (a chain of nested groups).
+    /// </summary>
+    private const int ObjectSteps = 16;
+
+    /// <summary>Steps spent so far (see <see cref="WorkBudget"/>).</summary>
+    public long Spent => _initialBudget - _budget;
+
     /// <summary>Counts work done while parsing and stops a file whose structures would make parsing run away.</summary>
     public void Spend(int amount = 1)
     {
@@ -175,9 +197,49 @@ internal sealed class Hdf5File
         if (_budget < 0)
         {
             throw new InvalidDataException(
-                "HDF5: the file's structures need far more work to read than any weight file of this size (cyclic or corrupt links); giving up.");
+                $"HDF5: reading the file's structures needs more than its work budget of {_initialBudget} steps (50,000 + 1 per 16 bytes of file; cyclic, fanned-out or corrupt links or B-trees); giving up.");
         }
     }
+
+    /// <summary>Decodes UTF-8 text stored in the file, spending a step per 64 bytes (many entries may name one long string).</summary>
+    public string Text(ReadOnlySpan<byte> utf8)
+    {
+        Spend(1 + utf8.Length / 64);
+        return System.Text.Encoding.UTF8.GetString(utf8);
+    }
+
+    /// <summary>
+    /// Follows the soft link <paramref name="name"/> of <paramref name="group"/> once per file: the object it leads to is
+    /// remembered, so links whose paths run through other soft links (64 parts, each a link to 64 parts, ...) cost their
+    /// own length, not the product of the lengths. A link met again while it is being followed is a cycle.
+    /// </summary>
+    internal Hdf5Object? FollowSoftLink(Hdf5Object group, string name, string target, Func<Hdf5Object?> resolve)
+    {
+        var key = (group.Address, name);
+        if (_softLinks.TryGetValue(key, out Hdf5Object? known))
+        {
+            return known;
+        }
+
+        if (!_softLinksBeingResolved.Add(key))
+        {
+            throw new InvalidDataException($"HDF5: the soft link '{group.Path}/{name}' -> '{Shorten(target)}' leads back to itself (a cycle).");
+        }
+
+        try
+        {
+            Hdf5Object? found = resolve();
+            _softLinks[key] = found;
+            return found;
+        }
+        finally
+        {
+            _softLinksBeingResolved.Remove(key);
+        }
+    }
+
+    /// <summary>A path or name from the file as messages quote it: at most 100 characters.</summary>
+    internal static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "...";
 
     internal long ToAbsolute(ulong relative, int size)
     {
@@ -196,6 +258,7 @@ internal sealed class Hdf5File
     {
         if (!_objects.TryGetValue(address, out Hdf5Object? found))
         {
+            Spend(ObjectSteps);
             found = new Hdf5Object(this, address, path);
             _objects[address] = found;
         }

@@ -20,6 +20,8 @@ internal sealed class Hdf5Object
 
     private List<Hdf5Message>? _messages;
     private List<Hdf5Link>? _links;
+    private Dictionary<string, Hdf5Link>? _linksByName;
+    private Dictionary<string, Hdf5Attribute>? _attributesByName;
     private List<Hdf5Attribute>? _attributes;
     private Hdf5Dataset? _dataset;
 
@@ -59,9 +61,27 @@ internal sealed class Hdf5Object
         ? new Hdf5Dataset(this)
         : throw new InvalidDataException($"HDF5: '{Path}' is a group, but a dataset was expected there.");
 
-    public Hdf5Attribute? Attribute(string name) => Attributes.FirstOrDefault(a => a.Name == name);
+    /// <summary>The attribute <paramref name="name"/> (the first, should a corrupt file repeat it), found in constant time.</summary>
+    public Hdf5Attribute? Attribute(string name)
+    {
+        if (_attributesByName is null)
+        {
+            var byName = new Dictionary<string, Hdf5Attribute>(StringComparer.Ordinal);
+            foreach (Hdf5Attribute attribute in Attributes)
+            {
+                byName.TryAdd(attribute.Name, attribute);
+            }
 
-    public bool HasChild(string name) => IsGroup && Links.Any(l => l.Name == name);
+            _attributesByName = byName;
+        }
+
+        return _attributesByName.GetValueOrDefault(name);
+    }
+
+    public bool HasChild(string name) => IsGroup && LinksByName.ContainsKey(name);
+
+    // Names are unique within a group (Hdf5GroupLinks.Read checks), so a dictionary finds a member in constant time.
+    private Dictionary<string, Hdf5Link> LinksByName => _linksByName ??= Links.ToDictionary(l => l.Name, StringComparer.Ordinal);
 
     /// <summary>The member <paramref name="name"/> of this group, or <see langword="null"/>.</summary>
     public Hdf5Object? Child(string name) => Child(name, 0);
@@ -123,25 +143,39 @@ internal sealed class Hdf5Object
             return null;
         }
 
-        Hdf5Link? link = Links.FirstOrDefault(l => l.Name == name);
-        if (link is null)
+        if (!LinksByName.TryGetValue(name, out Hdf5Link? link))
         {
             return null;
         }
 
-        string childPath = Path == "/" ? "/" + name : Path + "/" + name;
+        string childPath = ChildPath(Path, name);
         if (link.SoftTarget is not null)
         {
             if (hops >= MaxSoftLinkHops)
             {
-                throw new InvalidDataException($"HDF5: the soft link '{childPath}' leads through more than {MaxSoftLinkHops} soft links (a cycle?).");
+                throw new InvalidDataException($"HDF5: the soft link '{Hdf5File.Shorten(childPath)}' leads through more than {MaxSoftLinkHops} soft links (a cycle?).");
             }
 
-            Hdf5Object start = link.SoftTarget.StartsWith('/') ? File.Root : this;
-            return start.Resolve(link.SoftTarget, hops + 1);
+            string target = link.SoftTarget;
+            Hdf5Object start = target.StartsWith('/') ? File.Root : this;
+            return File.FollowSoftLink(this, name, target, () => start.Resolve(target, hops + 1));
         }
 
         return File.GetObject(link.Address, childPath);
+    }
+
+    /// <summary>Paths kept for messages are cut to their last characters past this length.</summary>
+    private const int MaxPathLength = 100;
+
+    /// <summary>
+    /// The path of a member, for messages: names past 100 characters shortened, and the whole cut to its last
+    /// <see cref="MaxPathLength"/> characters. A chain of thousands of nested groups (or of long names) would otherwise
+    /// make every step down it copy a longer path: quadratic in the depth.
+    /// </summary>
+    private static string ChildPath(string parent, string name)
+    {
+        string path = (parent == "/" ? "/" : parent + "/") + Hdf5File.Shorten(name);
+        return path.Length <= MaxPathLength ? path : "..." + path[^MaxPathLength..];
     }
 
     private Hdf5Object? Resolve(string path, int hops)
@@ -149,6 +183,7 @@ internal sealed class Hdf5Object
         Hdf5Object? current = this;
         foreach (string part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
         {
+            File.Spend(); // each part is a link followed
             if (part == ".")
             {
                 continue;
@@ -229,7 +264,7 @@ internal static class Hdf5GroupLinks
         {
             if (!seen.Add(link.Name))
             {
-                throw new InvalidDataException($"HDF5: the group '{group.Path}' has two members named '{link.Name}'; the file is corrupt.");
+                throw new InvalidDataException($"HDF5: the group '{Hdf5File.Shorten(group.Path)}' has two members named '{Hdf5File.Shorten(link.Name)}'; the file is corrupt.");
             }
         }
 
@@ -258,7 +293,7 @@ internal static class Hdf5GroupLinks
             throw body.Fail($"a link name of 1 to {body.Remaining} bytes, but found {nameLength}");
         }
 
-        string name = Encoding.UTF8.GetString(body.ReadBytes((int)nameLength));
+        string name = body.File.Text(body.ReadBytes((int)nameLength));
         switch (linkType)
         {
             case 0:
@@ -266,11 +301,11 @@ internal static class Hdf5GroupLinks
             case 1:
             {
                 int length = body.ReadUInt16();
-                return new Hdf5Link(name, Hdf5File.UndefinedAddress, Encoding.UTF8.GetString(body.ReadBytes(length)));
+                return new Hdf5Link(name, Hdf5File.UndefinedAddress, body.File.Text(body.ReadBytes(length)));
             }
 
             case 64:
-                throw new InvalidDataException($"HDF5: '{name}' is an external link to another file, which RnnGen does not follow.");
+                throw new InvalidDataException($"HDF5: '{Hdf5File.Shorten(name)}' is an external link to another file, which RnnGen does not follow.");
             default:
                 throw body.Fail($"a hard (0), soft (1) or external (64) link, but '{name}' has link type {linkType}");
         }
@@ -384,6 +419,6 @@ internal static class Hdf5GroupLinks
             throw segment.Fail($"a NUL-terminated name at offset {offset}");
         }
 
-        return Encoding.UTF8.GetString(segment.File.Data, start, end - start);
+        return segment.File.Text(segment.File.Data.AsSpan(start, end - start));
     }
 }

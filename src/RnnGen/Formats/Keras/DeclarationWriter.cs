@@ -96,6 +96,8 @@ internal static class DeclarationWriter
             text.Append("[Sequential(Timesteps = ").Append(timesteps).Append(", InputDim = ").Append(inputDim).AppendLine(")]");
         }
 
+        // Where the last layer that needs a sequence input is, found once (asking at every layer would be quadratic).
+        int lastSequenceLayer = layers.FindLastIndex(l => l.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru || l.IsTimeDistributed);
         for (int i = 0; i < layers.Count; i++)
         {
             KerasFileLayer layer = layers[i];
@@ -127,7 +129,7 @@ internal static class DeclarationWriter
             }
 
             // Another recurrent layer needs a sequence, and so does TimeDistributed (it maps every timestep).
-            bool sequenceFollows = layers.Skip(i + 1).Any(l => l.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru || l.IsTimeDistributed);
+            bool sequenceFollows = lastSequenceLayer > i;
             KerasFileLayer? folded = i + 1 < layers.Count && WeightlessLayers.CanFold(layer, layers[i + 1]) ? layers[i + 1] : null;
             text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, sequenceFollows, folded)).Append(']');
             text.AppendLine(layer.Kind == LayerKind.Dropout && !layer.HasConfig ? " // the rate is not stored; Dropout has no effect at inference" : "");

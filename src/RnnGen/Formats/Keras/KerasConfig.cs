@@ -103,23 +103,63 @@ internal static class KerasConfig
 {
     private const int MaxWrapperDepth = 4;
 
-    public static ModelConfig Parse(string json, KerasDialect dialect, string what)
+    /// <summary>
+    /// Nesting deeper than this is refused (System.Text.Json's own default is 64). Keras configurations nest a wrapper's
+    /// layer in its config, a few levels per wrapper, so real files stay far below it.
+    /// </summary>
+    internal const int MaxJsonDepth = 128;
+
+    public static ModelConfig Parse(string json, KerasDialect dialect, string what) =>
+        Parse(System.Text.Encoding.UTF8.GetBytes(json), dialect, what);
+
+    /// <summary>Parses the UTF-8 bytes of a configuration (no UTF-16 copy of the whole text is made).</summary>
+    public static ModelConfig Parse(ReadOnlyMemory<byte> utf8Json, KerasDialect dialect, string what)
     {
-        JsonDocument document;
+        using JsonDocument document = ParseDocument(utf8Json, what);
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 128 });
+            return Parse(document.RootElement, dialect, what);
+        }
+        catch (InvalidOperationException e)
+        {
+            // JsonElement.GetString on a lone surrogate escape, wherever in the configuration it is read.
+            throw NotText(what, e);
+        }
+    }
+
+    /// <summary>Parses JSON with the depth limit, turning every syntax error into an <see cref="InvalidDataException"/>.</summary>
+    internal static JsonDocument ParseDocument(ReadOnlyMemory<byte> utf8Json, string what)
+    {
+        try
+        {
+            return JsonDocument.Parse(utf8Json, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
         }
         catch (JsonException e)
         {
             throw new InvalidDataException($"The {what} is not valid JSON: {e.Message}", e);
         }
+    }
 
-        using (document)
+    /// <summary>
+    /// The value of a JSON string. A string holding a lone UTF-16 surrogate escape (<c>"\ud800"</c>) is valid JSON but no
+    /// valid text, and <see cref="JsonElement.GetString"/> refuses it with an <see cref="InvalidOperationException"/>; this
+    /// names the file instead.
+    /// </summary>
+    internal static string Text(JsonElement value, string what)
+    {
+        try
         {
-            return Parse(document.RootElement, dialect, what);
+            return value.GetString() ?? "";
+        }
+        catch (InvalidOperationException e)
+        {
+            throw NotText(what, e);
         }
     }
+
+    /// <summary>The error for JSON text holding a lone UTF-16 surrogate escape, in a string or a property name.</summary>
+    internal static InvalidDataException NotText(string what, InvalidOperationException e) =>
+        new($"The {what} holds a string that is not valid text (an unpaired UTF-16 surrogate escape such as \\ud800): {e.Message}", e);
 
     private static ModelConfig Parse(JsonElement root, KerasDialect dialect, string what)
     {
@@ -140,6 +180,11 @@ internal static class KerasConfig
         }
 
         int inputs = 0;
+        if (layers.GetArrayLength() > KerasFileReader.MaxLayers)
+        {
+            throw KerasFileReader.TooManyLayers(what, layers.GetArrayLength());
+        }
+
         foreach (JsonElement entry in layers.EnumerateArray())
         {
             LayerConfig layer = ParseLayer(entry, dialect, what, 0);
@@ -314,7 +359,7 @@ internal static class KerasConfig
             return MergeMode.None;
         }
 
-        return (mode.ValueKind == JsonValueKind.String ? mode.GetString() : null) switch
+        return (mode.ValueKind == JsonValueKind.String ? Text(mode, what) : null) switch
         {
             "concat" => MergeMode.Concat,
             "sum" => MergeMode.Sum,

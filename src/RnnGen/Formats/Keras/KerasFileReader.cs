@@ -23,7 +23,27 @@ internal static class KerasFileReader
     /// <summary>The largest weight file or archive entry read (the largest .NET byte array).</summary>
     public const long MaxBytes = int.MaxValue - 1024;
 
-    private const long MaxJsonBytes = 256L << 20;
+    /// <summary>
+    /// The largest <c>config.json</c> read from a <c>.keras</c> archive. Keras writes about 1-2 KB per layer, so 16 MiB
+    /// is some ten thousand layers; a larger one is refused before it is inflated (a deflated run of zeros could
+    /// otherwise make a small archive cost gigabytes).
+    /// </summary>
+    public const long MaxConfigBytes = 16L << 20;
+
+    /// <summary>
+    /// The most layers a file may list (in its configuration, its <c>layer_names</c> or its <c>layers</c> group).
+    /// Describing a layer costs a few kilobytes whatever the file spends on it (a link to a group is some 20 bytes), so
+    /// this keeps a file of nothing but layer links within a fixed amount of memory. RnnGen models have tens of layers;
+    /// a generated model of thousands would itself be megabytes of code.
+    /// </summary>
+    public const int MaxLayers = 4096;
+
+    /// <summary>The error for a file listing more than <see cref="MaxLayers"/> layers.</summary>
+    internal static InvalidDataException TooManyLayers(string what, int count) =>
+        new($"The {what} lists {count} layers, more than the {MaxLayers} RnnGen reads from one file.");
+
+    /// <summary>The largest <c>metadata.json</c> read (Keras writes about 100 bytes: version and date).</summary>
+    public const long MaxMetadataBytes = 1L << 20;
 
     public static WeightFormat Detect(byte[] data)
     {
@@ -42,7 +62,39 @@ internal static class KerasFileReader
             $"Not a Keras weight file: expected a zip archive (.keras, .npz; starts with \"PK\") or an HDF5 file (.h5; starts with \"\\x89HDF\"), but the file starts with {Hdf5Cursor.Printable(data.AsSpan(0, Math.Min(8, data.Length)))}.");
     }
 
-    public static KerasFileContents Read(byte[] data, WeightFormat requested, string source)
+    /// <summary>
+    /// The most bytes a load inflates out of an archive (model.weights.h5 of a .keras, the arrays of an .npz) for a
+    /// model declared as <paramref name="info"/>: 16 MiB plus 16 times the declared weights as float32. That leaves
+    /// room for float64 weights, an optimizer's slots (Adam keeps two per weight) and the HDF5 structure around them,
+    /// and refuses a decompression bomb before it is inflated.
+    /// </summary>
+    public static long InflateLimit(ModelInfo info)
+    {
+        long elements = 0;
+        foreach (WeightShape shape in info.Weights)
+        {
+            elements += shape.Length;
+        }
+
+        return Math.Min(MaxBytes, BaseInflateBytes + 16 * 4 * elements);
+    }
+
+    /// <summary>
+    /// The most bytes <c>Inspect</c>, which has no declaration to go by, inflates out of an archive: 64 MiB, or 100
+    /// times the archive's size when that is more. Real weights barely compress (float32 noise deflates by a few
+    /// percent); only an archive of almost nothing but zeros expands further.
+    /// </summary>
+    public static long InspectInflateLimit(long archiveBytes) => Math.Min(MaxBytes, Math.Max(InspectInflateBytes, InspectInflateRatio * archiveBytes));
+
+    private const long BaseInflateBytes = 16L << 20;
+    private const long InspectInflateBytes = 64L << 20;
+    private const long InspectInflateRatio = 100;
+
+    /// <summary>
+    /// Reads a weight file. <paramref name="inflateLimit"/> bounds what is inflated out of an archive (see
+    /// <see cref="InflateLimit"/>); <see langword="null"/> applies <see cref="InspectInflateLimit"/>.
+    /// </summary>
+    public static KerasFileContents Read(byte[] data, WeightFormat requested, string source, long? inflateLimit = null)
     {
         WeightFormat detected;
         ZipContainer? zip = null;
@@ -71,10 +123,14 @@ internal static class KerasFileReader
         {
             WeightFormat.LegacyH5 => ReadLegacy(hdf5!, source),
             WeightFormat.WeightsH5 => ReadWeightsH5(hdf5!, source, null, null, null),
-            WeightFormat.Keras => ReadArchive(zip!, source),
-            _ => ReadNpz(zip!, source),
+            WeightFormat.Keras => ReadArchive(zip!, source, Limit(zip!, inflateLimit)),
+            _ => ReadNpz(zip!, source, Limit(zip!, inflateLimit)),
         };
     }
+
+    private static (long Bytes, string Text) Limit(ZipContainer zip, long? inflateLimit) => inflateLimit is long limit
+        ? (limit, "the load inflates for the declared weights (16 MiB + 16 x their float32 size)")
+        : (InspectInflateLimit(zip.Size), "Inspect inflates (64 MiB, or 100 x the archive's size)");
 
     public static string Describe(WeightFormat format) => format switch
     {
@@ -140,6 +196,10 @@ internal static class KerasFileReader
 
         string[] layerNames = StringList(weightsGroup, "layer_names")
             ?? throw new InvalidDataException($"'{source}' is a legacy Keras .h5 file without the 'layer_names' attribute that lists its layers.");
+        if (layerNames.Length > MaxLayers)
+        {
+            throw TooManyLayers($"layer_names attribute of '{source}'", layerNames.Length);
+        }
         var configByName = new Dictionary<string, LayerConfig>();
         foreach (LayerConfig layer in config?.Layers ?? new List<LayerConfig>())
         {
@@ -221,7 +281,13 @@ internal static class KerasFileReader
         else
         {
             byName = new Dictionary<string, FileLayer>();
-            foreach (string name in (layersGroup?.ChildNames ?? Array.Empty<string>()).OrderBy(NaturalKey, StringComparer.Ordinal))
+            IReadOnlyList<Hdf5Link> groups = layersGroup is not null && layersGroup.IsGroup ? layersGroup.Links : Array.Empty<Hdf5Link>();
+            if (groups.Count > MaxLayers)
+            {
+                throw TooManyLayers($"'{prefix}' group of '{source}'", groups.Count);
+            }
+
+            foreach (string name in groups.Select(l => l.Name).OrderBy(NaturalKey, StringComparer.Ordinal))
             {
                 Hdf5Object group = layersGroup!.Child(name)
                     ?? throw new InvalidDataException($"The layer group '{prefix}/{name}' is a link to nothing.");
@@ -375,10 +441,17 @@ internal static class KerasFileReader
         return stemA == stemB && numberA < numberB;
     }
 
-    private static List<FileWeight> Vars(Hdf5Object group, string path, int depth)
+    private static List<FileWeight> Vars(Hdf5Object group, string path, int depth) => Vars(group, path, depth, new HashSet<long>());
+
+    /// <summary>
+    /// The variables of a layer group, looked for where Keras keeps them. A group met twice within one layer (hard links
+    /// back up the tree, which Keras never writes) is not searched again: otherwise each level of forward_layer /
+    /// backward_layer links would double the work.
+    /// </summary>
+    private static List<FileWeight> Vars(Hdf5Object group, string path, int depth, HashSet<long> visited)
     {
         var weights = new List<FileWeight>();
-        if (depth > 4 || !group.IsGroup)
+        if (depth > 4 || !group.IsGroup || !visited.Add(group.Address))
         {
             return weights;
         }
@@ -423,8 +496,8 @@ internal static class KerasFileReader
         Hdf5Object? backward = group.Child("backward_layer");
         if (forward is not null && backward is not null)
         {
-            weights.AddRange(Vars(forward, path + "/forward_layer", depth + 1));
-            weights.AddRange(Vars(backward, path + "/backward_layer", depth + 1));
+            weights.AddRange(Vars(forward, path + "/forward_layer", depth + 1, visited));
+            weights.AddRange(Vars(backward, path + "/backward_layer", depth + 1, visited));
             return weights;
         }
 
@@ -433,7 +506,7 @@ internal static class KerasFileReader
             Hdf5Object? child = group.Child(inner);
             if (child is not null)
             {
-                List<FileWeight> found = Vars(child, path + "/" + inner, depth + 1);
+                List<FileWeight> found = Vars(child, path + "/" + inner, depth + 1, visited);
                 if (found.Count > 0)
                 {
                     return found;
@@ -444,7 +517,7 @@ internal static class KerasFileReader
         return weights;
     }
 
-    private static KerasFileContents ReadArchive(ZipContainer zip, string source)
+    private static KerasFileContents ReadArchive(ZipContainer zip, string source, (long Bytes, string Text) limit)
     {
         // saving_lib.save_model: config.json, metadata.json, model.weights.h5 (or .npz with weights_format="npz").
         if (!zip.Contains("model.weights.h5"))
@@ -457,38 +530,40 @@ internal static class KerasFileReader
         string? version = null;
         if (zip.Contains("metadata.json"))
         {
-            version = ReadMetadataVersion(Encoding.UTF8.GetString(zip.Read("metadata.json", MaxJsonBytes)), source);
+            version = ReadMetadataVersion(zip.Read("metadata.json", MaxMetadataBytes, "the 1 MiB limit on metadata.json"), source);
         }
 
         var dialect = new KerasDialect(version, 3);
         ModelConfig? config = zip.Contains("config.json")
-            ? KerasConfig.Parse(Encoding.UTF8.GetString(zip.Read("config.json", MaxJsonBytes)), dialect, $"config.json of '{source}'")
+            ? KerasConfig.Parse(zip.Read("config.json", MaxConfigBytes, "the 16 MiB limit on config.json"), dialect, $"config.json of '{source}'")
             : null;
-        Hdf5File weights = Hdf5File.Open(zip.Read("model.weights.h5", MaxBytes));
+        Hdf5File weights = Hdf5File.Open(zip.Read("model.weights.h5", limit.Bytes, limit.Text));
         return ReadWeightsH5(weights, source, config, version, $".keras archive (model.save(), {(config is null ? "without config.json" : "config.json + model.weights.h5")})");
     }
 
-    private static string? ReadMetadataVersion(string json, string source)
+    private static string? ReadMetadataVersion(byte[] json, string source)
     {
+        string what = $"metadata.json of '{source}'";
+        using JsonDocument document = KerasConfig.ParseDocument(json, what);
         try
         {
-            using JsonDocument document = JsonDocument.Parse(json);
+            // Property names are unescaped to be compared, so a lone surrogate in a name throws here as in a value.
             return document.RootElement.ValueKind == JsonValueKind.Object
                 && document.RootElement.TryGetProperty("keras_version", out JsonElement v) && v.ValueKind == JsonValueKind.String
                 ? v.GetString()
                 : null;
         }
-        catch (JsonException e)
+        catch (InvalidOperationException e)
         {
-            throw new InvalidDataException($"The metadata.json of '{source}' is not valid JSON: {e.Message}", e);
+            throw KerasConfig.NotText(what, e);
         }
     }
 
     // ---- .npz (numpy.savez(path, *model.get_weights())) ----
 
-    private static KerasFileContents ReadNpz(ZipContainer zip, string source)
+    private static KerasFileContents ReadNpz(ZipContainer zip, string source, (long Bytes, string Text) limit)
     {
-        List<NpyArray> arrays = NpzArchive.Read(zip, MaxBytes);
+        List<NpyArray> arrays = NpzArchive.Read(zip, limit.Bytes, limit.Text);
         var weights = arrays.Select(a => new FileWeight(a.Name, a.Shape, _ => a.ReadFloats())).ToList();
         List<FileLayer> layers = InferLayers(weights);
         var info = new KerasFileInfo(source, WeightFormat.Npz, "NumPy .npz (numpy.savez of model.get_weights())", layers.Select(l => l.Description).ToArray())
@@ -511,7 +586,8 @@ internal static class KerasFileReader
             FileLayer? chosen = null;
             foreach (int take in new[] { 6, 4, 3, 2, 1 })
             {
-                if (i + take > weights.Count)
+                // Every layer RnnGen knows starts with a 2-D kernel; other arrays are described alone, without trying runs.
+                if (i + take > weights.Count || weights[i].Dimensions.Length != 2)
                 {
                     continue;
                 }

@@ -67,10 +67,17 @@ internal static class WeightMatcher
                 }
             }
 
-            foreach (FileLayer unmatched in extra)
+            // A file may hold any number of layers: describe the first few, count the rest (Summarize cuts the report
+            // anyway, but describing 100,000 layers first would cost time and memory in proportion).
+            ok &= extra.Count == 0;
+            foreach (FileLayer unmatched in extra.Take(MaxReportLines))
             {
-                ok = false;
                 report.Add($"  file layer '{unmatched.Description.Name}' {unmatched.Description.Describe()} with {unmatched.Weights.Count} weight array(s) is not declared: add it to the declaration.");
+            }
+
+            if (extra.Count > MaxReportLines)
+            {
+                report.Add($"  ... and {extra.Count - MaxReportLines} more file layer(s) with weights that are not declared.");
             }
 
             report.AddRange(weightless);
@@ -82,7 +89,7 @@ internal static class WeightMatcher
             string version = source.KerasVersion is null ? "" : ", Keras " + source.KerasVersion;
             throw new ArgumentException(
                 $"{info.Name} does not match the weights in '{source.Source}' ({source.FormatDescription}{version}); nothing was loaded.{Environment.NewLine}" +
-                string.Join(Environment.NewLine, report));
+                Summarize(report));
         }
 
         // Only now, with every shape checked, read the arrays (a corrupt array still fails before anything is set).
@@ -180,6 +187,7 @@ internal static class WeightMatcher
     private static bool CheckWeightless(List<FileLayer> layers, List<Pairing> matched, HashSet<string> ignored, List<string> report, Dictionary<FileLayer, KerasFileLayer> folded)
     {
         bool ok = true;
+        int refused = 0;
         FileLayer? previous = null;
         foreach (FileLayer layer in layers)
         {
@@ -200,7 +208,15 @@ internal static class WeightMatcher
             }
 
             ok = false;
-            report.Add("  file layer " + WeightlessLayers.Refusal(description, before?.Description));
+            if (++refused <= MaxReportLines)
+            {
+                report.Add("  file layer " + WeightlessLayers.Refusal(description, before?.Description));
+            }
+        }
+
+        if (refused > MaxReportLines)
+        {
+            report.Add($"  ... and {refused - MaxReportLines} more file layer(s) without weights that change the output.");
         }
 
         return ok;
@@ -223,10 +239,11 @@ internal static class WeightMatcher
             names.AddRange(file.Layers.Select(l => l.Description.Name));
         }
 
-        string[] unknown = ignored.Where(n => !names.Contains(n, StringComparer.Ordinal)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        var known = new HashSet<string>(names, StringComparer.Ordinal);
+        string[] unknown = ignored.Where(n => !known.Contains(n)).OrderBy(n => n, StringComparer.Ordinal).ToArray();
         if (unknown.Length > 0)
         {
-            string has = file.FlatArrays is not null ? "an .npz has arrays, not named layers" : "its layers are " + string.Join(", ", names.Select(n => $"'{n}'").DefaultIfEmpty("none"));
+            string has = file.FlatArrays is not null ? "an .npz has arrays, not named layers" : "its layers are " + NameList(names.Select(n => $"'{n}'").DefaultIfEmpty("none").ToList());
             throw new ArgumentException(
                 $"ignoredLayers names {string.Join(", ", unknown.Select(n => $"'{n}'"))}, which '{file.Info.Source}' does not have ({has}); nothing was loaded.",
                 "ignoredLayers");
@@ -325,8 +342,30 @@ internal static class WeightMatcher
     private static string GroupList(Dictionary<string, FileLayer> byName)
     {
         string[] names = byName.Where(e => e.Value.Weights.Count > 0).Select(e => e.Key).ToArray();
-        return names.Length == 0 ? "none" : string.Join(", ", names);
+        return names.Length == 0 ? "none" : NameList(names);
     }
+
+    /// <summary>Lines past this many are summarized in a mismatch report; a hostile file may hold 100,000 layers.</summary>
+    internal const int MaxReportLines = 40;
+
+    /// <summary>Characters past this many are cut from a line of a mismatch report (file layer names are the file's to choose).</summary>
+    internal const int MaxReportLineLength = 400;
+
+    /// <summary>The report lines joined, at most <see cref="MaxReportLines"/> of at most <see cref="MaxReportLineLength"/> characters each.</summary>
+    internal static string Summarize(IReadOnlyList<string> lines)
+    {
+        var shown = lines.Take(MaxReportLines).Select(l => l.Length <= MaxReportLineLength ? l : l[..MaxReportLineLength] + "...").ToList();
+        if (lines.Count > MaxReportLines)
+        {
+            shown.Add($"  ... and {lines.Count - MaxReportLines} more line(s) of differences.");
+        }
+
+        return string.Join(Environment.NewLine, shown);
+    }
+
+    /// <summary>A comma-separated list of at most 20 names, then how many more there are.</summary>
+    private static string NameList(IReadOnlyList<string> names) =>
+        names.Count <= 20 ? string.Join(", ", names) : string.Join(", ", names.Take(20)) + $" and {names.Count - 20} more";
 
     private static bool MatchFlat(List<FileWeight> arrays, ModelInfo info, List<string> report, List<(LayerInfo, List<FileWeight>)> pairs)
     {
@@ -367,9 +406,14 @@ internal static class WeightMatcher
             pairs.Add((layer, taken));
         }
 
-        for (int i = next; i < arrays.Count; i++)
+        for (int i = next; i < Math.Min(arrays.Count, next + MaxReportLines); i++)
         {
             report.Add($"  file array {arrays[i].Name} {arrays[i].Shape.ShapeText} is not declared.");
+        }
+
+        if (arrays.Count > next + MaxReportLines)
+        {
+            report.Add($"  ... and {arrays.Count - next - MaxReportLines} more file array(s) that are not declared.");
         }
 
         return ok;

@@ -16,6 +16,12 @@ namespace RnnGen.Formats.Npz;
 /// </summary>
 internal sealed class NpyArray
 {
+    /// <summary>
+    /// numpy.lib.format reads headers of at most 10,000 bytes (<c>_MAX_HEADER_SIZE</c>, the default
+    /// <c>max_header_size</c> of <c>read_array_header_*</c> since numpy 1.24); numpy.save never writes a larger one.
+    /// </summary>
+    internal const int MaxHeaderBytes = 10_000;
+
     private static readonly byte[] Magic = { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y' };
 
     private readonly byte[] _data;
@@ -81,6 +87,11 @@ internal sealed class NpyArray
                 throw new InvalidDataException($"The {what} has NPY format version {major}.{bytes[7]}; versions 1.0, 2.0 and 3.0 are supported.");
         }
 
+        if (headerLength > MaxHeaderBytes)
+        {
+            throw new InvalidDataException($"The {what} declares a {headerLength}-byte header, more than the {MaxHeaderBytes} bytes numpy itself reads (numpy.lib.format, max_header_size).");
+        }
+
         if (headerLength > bytes.Length - headerStart)
         {
             throw new InvalidDataException($"The {what} declares a {headerLength}-byte header but only {bytes.Length - headerStart} bytes follow.");
@@ -91,13 +102,13 @@ internal sealed class NpyArray
         Dictionary<string, object> dict = PythonLiteral.ParseDict(header, what);
         string descr = dict.TryGetValue("descr", out object? d) && d is string s
             ? s
-            : throw new InvalidDataException($"The {what} header has no 'descr' string: {header.Trim()}");
+            : throw new InvalidDataException($"The {what} header has no 'descr' string: {Shorten(header.Trim())}");
         bool fortran = dict.TryGetValue("fortran_order", out object? f) && f is bool b
             ? b
-            : throw new InvalidDataException($"The {what} header has no 'fortran_order' flag: {header.Trim()}");
+            : throw new InvalidDataException($"The {what} header has no 'fortran_order' flag: {Shorten(header.Trim())}");
         long[] shape = dict.TryGetValue("shape", out object? sh) && sh is long[] dims
             ? dims
-            : throw new InvalidDataException($"The {what} header has no 'shape' tuple: {header.Trim()}");
+            : throw new InvalidDataException($"The {what} header has no 'shape' tuple: {Shorten(header.Trim())}");
 
         if (descr.Length != 3 || descr[1] != 'f' || descr[0] is not ('<' or '>' or '=' or '|') || descr[2] is not ('2' or '4' or '8'))
         {
@@ -126,6 +137,8 @@ internal sealed class NpyArray
 
         return new NpyArray(name, descr, fortran, shape, bytes, dataStart, itemSize, bigEndian);
     }
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
 
     /// <summary>The values in C (row-major) order.</summary>
     public float[] ReadFloats()

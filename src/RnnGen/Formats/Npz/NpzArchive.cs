@@ -15,7 +15,10 @@ namespace RnnGen.Formats.Npz;
 internal static class NpzArchive
 {
     /// <summary>The arrays in get_weights order: by index for <c>arr_N</c> names, otherwise in archive order.</summary>
-    public static List<NpyArray> Read(ZipContainer zip, long maxBytes)
+    /// <param name="zip">The archive.</param>
+    /// <param name="maxBytes">The most bytes read out of all arrays together.</param>
+    /// <param name="limit">What <paramref name="maxBytes"/> is, for the error when an array would pass it.</param>
+    public static List<NpyArray> Read(ZipContainer zip, long maxBytes, string? limit = null)
     {
         var names = zip.EntryNames.Where(n => n.EndsWith(".npy", StringComparison.Ordinal)).ToList();
         var indexed = names
@@ -28,7 +31,9 @@ internal static class NpzArchive
             {
                 if (indexed[i].Index != i)
                 {
-                    throw new InvalidDataException($"The .npz archive has arrays arr_0 to arr_{indexed[^1].Index} with arr_{i} missing; numpy.savez numbers them without gaps.");
+                    throw new InvalidDataException(indexed[i].Index < i
+                        ? $"The .npz archive has two arrays numbered {indexed[i].Index} ('{ZipContainer.Shorten(indexed[i - 1].Name)}' and '{ZipContainer.Shorten(indexed[i].Name)}'); numpy.savez numbers them once each."
+                        : $"The .npz archive has arrays arr_0 to arr_{indexed[^1].Index} with arr_{i} missing; numpy.savez numbers them without gaps.");
                 }
             }
 
@@ -39,7 +44,7 @@ internal static class NpzArchive
         long remaining = maxBytes;
         foreach (string name in names)
         {
-            byte[] bytes = zip.Read(name, remaining);
+            byte[] bytes = zip.Read(name, remaining, limit is null ? null : $"what is left of {limit} after the arrays before it");
             remaining -= bytes.Length;
             arrays.Add(NpyArray.Parse(name[..^4], bytes));
         }
