@@ -131,6 +131,30 @@ public sealed class SaveWeightsTests
         }
     }
 
+    [Theory]
+    [InlineData(".weights.h5", WeightFormat.WeightsH5)]
+    [InlineData(".keras", WeightFormat.Keras)]
+    [InlineData(".npz", WeightFormat.Npz)]
+    public void A_generated_models_SaveWeights_writes_the_format_its_path_names(string extension, WeightFormat expected)
+    {
+        var original = new Pasted.Keras3StackKeras.Keras3Stack();
+        original.LoadWeights(Fixture.Path("generated/keras3_stack.keras"));
+        string path = Path.Combine(Path.GetTempPath(), $"rnngen-save-{Guid.NewGuid():N}{extension}");
+        try
+        {
+            original.SaveWeights(path);
+            Assert.Equal(expected, KerasWeights.DetectFormat(path));
+
+            var copy = new Pasted.Keras3StackKeras.Keras3Stack();
+            copy.LoadWeights(path);
+            AssertBitIdentical(original.GetWeights(), copy.GetWeights());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public void The_config_json_says_what_the_Keras_3_fixture_of_the_same_model_says()
     {

@@ -376,9 +376,13 @@ internal sealed partial class ModelEmitter
         _writer.Line("/// <param name=\"format\">Its format.</param>");
         _writer.Line("public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => global::RnnGen.KerasWeights.Load(this, stream, format);");
         _writer.Line();
-        _writer.Line("/// <summary>Saves the weights as a NumPy <c>.npz</c> (<c>numpy.savez(path, *model.get_weights())</c>), which <see cref=\"LoadWeights(string)\"/> and Keras read back.</summary>");
+        _writer.Line("/// <summary>");
+        _writer.Line("/// Saves the weights for Keras, in the format the path names: <c>.weights.h5</c> or <c>.keras</c> in Keras 3's layout");
+        _writer.Line("/// (<see cref=\"global::RnnGen.KerasWeights.Save(global::RnnGen.IRnnModel, string)\"/>), any other path a NumPy <c>.npz</c>");
+        _writer.Line("/// (<c>numpy.savez(path, *model.get_weights())</c>). <see cref=\"LoadWeights(string)\"/> reads each back.");
+        _writer.Line("/// </summary>");
         _writer.Line("/// <param name=\"path\">The file to write.</param>");
-        _writer.Line("public void SaveWeights(string path) => global::RnnGen.KerasWeights.SaveNpz(this, path);");
+        _writer.Line("public void SaveWeights(string path) => global::RnnGen.GeneratedModelSupport.SaveWeights(this, path);");
         _writer.Line();
     }
 

@@ -17,6 +17,24 @@ namespace RnnGen;
 public static class GeneratedModelSupport
 {
     /// <summary>
+    /// A generated model's <c>SaveWeights(path)</c>: <see cref="KerasWeights.Save(IRnnModel, string)"/> for a path ending
+    /// in <c>.weights.h5</c> or <c>.keras</c> (what Keras 3's <c>load_weights</c> and <c>load_model</c> read), otherwise
+    /// <see cref="KerasWeights.SaveNpz(IRnnModel, string)"/>, as before those formats could be written.
+    /// </summary>
+    public static void SaveWeights(IRnnModel model, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (path.EndsWith(".weights.h5", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".keras", StringComparison.OrdinalIgnoreCase))
+        {
+            KerasWeights.Save(model, path);
+        }
+        else
+        {
+            KerasWeights.SaveNpz(model, path);
+        }
+    }
+
+    /// <summary>
     /// Throws <see cref="ArgumentException"/> unless <paramref name="weights"/> has exactly the arrays of
     /// <paramref name="info"/>, in order, with the right lengths. Called before anything is copied, so a bad call
     /// changes nothing.
