@@ -322,9 +322,13 @@ namespace Demo
         /// <param name="format">Its format.</param>
         public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => global::RnnGen.KerasWeights.Load(this, stream, format);
 
-        /// <summary>Saves the weights as a NumPy <c>.npz</c> (<c>numpy.savez(path, *model.get_weights())</c>), which <see cref="LoadWeights(string)"/> and Keras read back.</summary>
+        /// <summary>
+        /// Saves the weights for Keras, in the format the path names: <c>.weights.h5</c> or <c>.keras</c> in Keras 3's layout
+        /// (<see cref="global::RnnGen.KerasWeights.Save(global::RnnGen.IRnnModel, string)"/>), any other path a NumPy <c>.npz</c>
+        /// (<c>numpy.savez(path, *model.get_weights())</c>). <see cref="LoadWeights(string)"/> reads each back.
+        /// </summary>
         /// <param name="path">The file to write.</param>
-        public void SaveWeights(string path) => global::RnnGen.KerasWeights.SaveNpz(this, path);
+        public void SaveWeights(string path) => global::RnnGen.GeneratedModelSupport.SaveWeights(this, path);
 
         /// <summary>
         /// Runs the model on one input sequence [5, 3] and writes every output, in Keras call order, to <paramref name="output"/>.
