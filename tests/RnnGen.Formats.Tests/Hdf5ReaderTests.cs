@@ -193,4 +193,17 @@ public sealed class Hdf5ReaderTests
 
         return System.Math.Min(a.Count, b.Count);
     }
+
+    [Fact]
+    public void A_deflated_chunk_that_zlib_rejects_with_an_error_code_is_invalid_data()
+    {
+        // A zlib header with FDICT set (0x78 0xBB; 0x78BB is a multiple of 31) asks for a preset dictionary, which HDF5
+        // never uses: zlib answers Z_NEED_DICT, which System.IO.Compression throws as ZLibException, an IOException.
+        // The long fuzz run found it in a mutated chunk (seed 1206); it must be InvalidDataException like any corrupt chunk.
+        byte[] chunk = { 0x78, 0xBB, 0x00, 0x00, 0x00, 0x01, 0x63, 0x60, 0x00, 0x00 };
+        var error = Assert.Throws<InvalidDataException>(() => Hdf5Filters.Decode(new Hdf5Filter(1, null, 0, []), chunk, 16, 4, "chunk of 'kernel'"));
+        Assert.Contains("not a valid deflate (zlib) stream", error.Message);
+        Assert.IsAssignableFrom<IOException>(error.InnerException);
+        Assert.IsNotType<InvalidDataException>(error.InnerException); // zlib's own error, not the stream check's
+    }
 }

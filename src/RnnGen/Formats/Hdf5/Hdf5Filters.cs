@@ -59,6 +59,13 @@ internal static class Hdf5Filters
         {
             throw new InvalidDataException($"HDF5: the {what} is not a valid deflate (zlib) stream: {e.Message}", e);
         }
+        catch (IOException e)
+        {
+            // zlib reports some corrupt streams as ZLibException (an IOException: "The underlying compression routine
+            // returned an unexpected error code") rather than InvalidDataException; the input is in memory, so no
+            // IOException here is the file system's. Found by a long fuzz run (a mutated chunk of hdf5_features_v3.h5).
+            throw new InvalidDataException($"HDF5: the {what} is not a valid deflate (zlib) stream: {e.Message}", e);
+        }
 
         return filled == output.Length ? output : output.AsSpan(0, filled).ToArray();
     }
