@@ -125,7 +125,7 @@ public static partial class KerasWeights
         var file = new Hdf5Writer();
         file.Root.Group("vars");
         Hdf5WriterGroup layers = file.Root.Group("layers");
-        string[] names = KerasGroupNames(info);
+        string[] names = RnnGen.Formats.Keras.WeightMatcher.GroupNames(info);
         int next = 0;
         for (int l = 0; l < info.Layers.Count; l++)
         {
@@ -163,27 +163,6 @@ public static partial class KerasWeights
         {
             vars.Dataset(i.ToString(CultureInfo.InvariantCulture), weights[first + i], shapes[i].Dimensions);
         }
-    }
-
-    /// <summary>
-    /// The group name of each layer: saving_lib._save_container_state names a model's layers by
-    /// <c>naming.to_snake_case(class name)</c>, then <c>_1</c>, <c>_2</c>, ... for later layers of the same class, whatever
-    /// the layers' own names.
-    /// </summary>
-    private static string[] KerasGroupNames(ModelInfo info)
-    {
-        var used = new Dictionary<string, int>(StringComparer.Ordinal);
-        var names = new string[info.Layers.Count];
-        for (int i = 0; i < names.Length; i++)
-        {
-            LayerInfo layer = info.Layers[i];
-            string stem = layer.Bidirectional ? "bidirectional" : LayerShapes.KerasNameStem(layer.Kind);
-            int count = used.TryGetValue(stem, out int seen) ? seen + 1 : 0;
-            used[stem] = count;
-            names[i] = count == 0 ? stem : stem + "_" + count.ToString(CultureInfo.InvariantCulture);
-        }
-
-        return names;
     }
 
     /// <summary>

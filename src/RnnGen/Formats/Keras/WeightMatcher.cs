@@ -127,19 +127,27 @@ internal static class WeightMatcher
         return (matched, inFile.Skip(declared.Count).ToList());
     }
 
-    private static (List<Pairing>, List<FileLayer>) PairByGroupName(Dictionary<string, FileLayer> byName, ModelInfo info, List<string> report, HashSet<string> ignored)
+    /// <summary>
+    /// The Keras 3 weight group of each declared layer: saving_lib._save_container_state names the groups as Keras
+    /// names the layers (<see cref="Shared.KerasNameCounter"/>), by class, whatever the layers' own names. Loading
+    /// pairs groups by it and <see cref="KerasWeights.Save(IRnnModel, string)"/> writes them by it.
+    /// </summary>
+    internal static string[] GroupNames(ModelInfo info)
     {
-        // saving_lib._save_container_state names the groups as Keras names the layers (KerasNameCounter).
         var used = new Shared.KerasNameCounter();
         var names = new string[info.Layers.Count];
-        for (int i = 0; i < info.Layers.Count; i++)
+        for (int i = 0; i < names.Length; i++)
         {
             LayerInfo layer = info.Layers[i];
-            string stem = layer.Bidirectional ? "bidirectional" : Shared.LayerShapes.KerasNameStem(layer.Kind);
-            string name = used.Next(stem);
-
-            names[i] = name;
+            names[i] = used.Next(layer.Bidirectional ? "bidirectional" : Shared.LayerShapes.KerasNameStem(layer.Kind));
         }
+
+        return names;
+    }
+
+    private static (List<Pairing>, List<FileLayer>) PairByGroupName(Dictionary<string, FileLayer> byName, ModelInfo info, List<string> report, HashSet<string> ignored)
+    {
+        string[] names = GroupNames(info);
 
         // A Dense wrapped in TimeDistributed is stored as time_distributed[_N]/layer/vars, numbered apart from the plain
         // dense[_N] groups (saving_lib names by class; Wrapper keeps the inner layer as .layer). A declared [Dense] may be
