@@ -829,8 +829,8 @@ namespace RnnGen.Generated
                 accHZ0 += accHZ0_1;
                 accHR0 += accHR0_1;
                 // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
-                Vector128.StoreUnsafe(VectorMath.Sigmoid(accXZ0 + accHZ0), ref gates, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Sigmoid(accXR0 + accHR0) * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)), ref gates, Padded + (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0 + accHZ0), ref gates, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0 + accHR0) * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)), ref gates, Padded + (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(accXH0, ref gates, 2 * Padded + (nuint)(first * Lanes));
             }
 
@@ -858,7 +858,7 @@ namespace RnnGen.Generated
                 }
                 accC0 = (accC0 + accC0_1) + (accC0_2 + accC0_3);
                 Vector128<float> z0 = Vector128.LoadUnsafe(ref gates, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * VectorMath.Tanh(accC0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * TanhOperator.Invoke(accC0), ref hNext, (nuint)(first * Lanes));
             }
             // reverse is unused: the two passes keep block order, as the second reads every block's r*h
         }
@@ -932,11 +932,11 @@ namespace RnnGen.Generated
                         accHR0s1 = VectorMath.MultiplyAdd(s0s1, w0HR, accHR0s1);
                     }
                     // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
-                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accXZ0s0 + accHZ0s0), ref gatesq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accXR0s0 + accHR0s0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)), ref gatesq, Padded + (nuint)(first * Lanes));
+                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0s0 + accHZ0s0), ref gatesq, (nuint)(first * Lanes));
+                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0s0 + accHR0s0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)), ref gatesq, Padded + (nuint)(first * Lanes));
                     Vector128.StoreUnsafe(accXH0s0, ref gatesq, 2 * Padded + (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accXZ0s1 + accHZ0s1), ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
-                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accXR0s1 + accHR0s1) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)), ref gatesq, Padded + (nuint)(1 * 3 * Padded + first * Lanes));
+                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0s1 + accHZ0s1), ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
+                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0s1 + accHR0s1) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)), ref gatesq, Padded + (nuint)(1 * 3 * Padded + first * Lanes));
                     Vector128.StoreUnsafe(accXH0s1, ref gatesq, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
                 }
 
@@ -978,9 +978,9 @@ namespace RnnGen.Generated
                     accC0s0 = (accC0s0 + accC0s0_1) + (accC0s0_2 + accC0s0_3);
                     accC0s1 = (accC0s1 + accC0s1_1) + (accC0s1_2 + accC0s1_3);
                     Vector128<float> z0s0 = Vector128.LoadUnsafe(ref gatesq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * VectorMath.Tanh(accC0s0), ref hNextq, (nuint)(first * Lanes));
+                    Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * TanhOperator.Invoke(accC0s0), ref hNextq, (nuint)(first * Lanes));
                     Vector128<float> z0s1 = Vector128.LoadUnsafe(ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
-                    Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * VectorMath.Tanh(accC0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * TanhOperator.Invoke(accC0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }
                 // reverse is unused: the two passes keep block order, as the second reads every block's r*h
             }

@@ -923,9 +923,9 @@ namespace RnnGen.Generated
                 accG0 = (accG0 + accG0_1) + accG0_2;
                 accO0 = (accO0 + accO0_1) + accO0_2;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                Vector128<float> cell0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0), Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0) * VectorMath.Tanh(accG0));
+                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0) * VectorMath.Tanh(cell0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
         }
 
@@ -1004,12 +1004,12 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0s0) * VectorMath.Tanh(accG0s0));
+                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
                     Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0s0) * VectorMath.Tanh(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s1), Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s1) * VectorMath.Tanh(accG0s1));
+                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
+                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
                     Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0s1) * VectorMath.Tanh(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }
             }
         }

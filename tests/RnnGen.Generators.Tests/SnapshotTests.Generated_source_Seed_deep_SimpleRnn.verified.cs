@@ -896,7 +896,7 @@ namespace RnnGen.Generated
                 }
                 accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
                 // h = tanh(z)
-                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
+                Vector256.StoreUnsafe(TanhOperator.Invoke(accZ0), ref hNext, (nuint)(first * Lanes));
             }
         }
 
@@ -971,8 +971,8 @@ namespace RnnGen.Generated
                 accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
                 accZ1 = (accZ1 + accZ1_1) + (accZ1_2 + accZ1_3);
                 // h = tanh(z)
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1), ref hNext, (nuint)((first + 1) * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1), ref hNext, (nuint)((first + 1) * Lanes));
             }
         }
 
@@ -1027,7 +1027,7 @@ namespace RnnGen.Generated
                 }
                 accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
                 // h = tanh(z)
-                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
+                Vector256.StoreUnsafe(TanhOperator.Invoke(accZ0), ref hNext, (nuint)(first * Lanes));
             }
         }
 
@@ -1097,8 +1097,8 @@ namespace RnnGen.Generated
                 accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
                 accZ1 = (accZ1 + accZ1_1) + (accZ1_2 + accZ1_3);
                 // h = tanh(z)
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1), ref hNext, (nuint)((first + 1) * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1), ref hNext, (nuint)((first + 1) * Lanes));
             }
         }
 
@@ -1249,10 +1249,10 @@ namespace RnnGen.Generated
                 accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
                 accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
                 // h = tanh(z)
-                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
-                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(TanhOperator.Invoke(accZ0s0), ref hNext, (nuint)(first * Lanes));
+                Vector256.StoreUnsafe(TanhOperator.Invoke(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(TanhOperator.Invoke(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(TanhOperator.Invoke(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
             }
         }
 
@@ -1327,14 +1327,14 @@ namespace RnnGen.Generated
                     accZ1s3 = VectorMath.MultiplyAdd(s0s3, w1Z, accZ1s3);
                 }
                 // h = tanh(z)
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s0), ref hNext, (nuint)((first + 1) * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s1), ref hNext, (nuint)(1 * Padded + (first + 1) * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s2), ref hNext, (nuint)(2 * Padded + (first + 1) * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s3), ref hNext, (nuint)(3 * Padded + (first + 1) * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1s0), ref hNext, (nuint)((first + 1) * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1s1), ref hNext, (nuint)(1 * Padded + (first + 1) * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1s2), ref hNext, (nuint)(2 * Padded + (first + 1) * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1s3), ref hNext, (nuint)(3 * Padded + (first + 1) * Lanes));
             }
         }
 
@@ -1485,10 +1485,10 @@ namespace RnnGen.Generated
                 accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
                 accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
                 // h = tanh(z)
-                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
-                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                Vector256.StoreUnsafe(VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(TanhOperator.Invoke(accZ0s0), ref hNext, (nuint)(first * Lanes));
+                Vector256.StoreUnsafe(TanhOperator.Invoke(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(TanhOperator.Invoke(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(TanhOperator.Invoke(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
             }
         }
 
@@ -1563,14 +1563,14 @@ namespace RnnGen.Generated
                     accZ1s3 = VectorMath.MultiplyAdd(s0s3, w1Z, accZ1s3);
                 }
                 // h = tanh(z)
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s0), ref hNext, (nuint)((first + 1) * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s1), ref hNext, (nuint)(1 * Padded + (first + 1) * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s2), ref hNext, (nuint)(2 * Padded + (first + 1) * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ1s3), ref hNext, (nuint)(3 * Padded + (first + 1) * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1s0), ref hNext, (nuint)((first + 1) * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1s1), ref hNext, (nuint)(1 * Padded + (first + 1) * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1s2), ref hNext, (nuint)(2 * Padded + (first + 1) * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1s3), ref hNext, (nuint)(3 * Padded + (first + 1) * Lanes));
             }
         }
     }

@@ -998,12 +998,12 @@ namespace RnnGen.Generated
                 accG1 += accG1_1;
                 accO1 += accO1_1;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                Vector512<float> cell0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0), Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0) * Vector512.Max(accG0, Vector512<float>.Zero));
+                Vector512<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * ReluOperator.Invoke(accG0));
                 Vector512.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO0) * Vector512.Max(cell0, Vector512<float>.Zero), ref hNext, (nuint)(first * Lanes));
-                Vector512<float> cell1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF1), Vector512.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), VectorMath.Sigmoid(accI1) * Vector512.Max(accG1, Vector512<float>.Zero));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0) * ReluOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
+                Vector512<float> cell1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF1), Vector512.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), SigmoidOperator.Invoke(accI1) * ReluOperator.Invoke(accG1));
                 Vector512.StoreUnsafe(cell1, ref c, (nuint)((first + 1) * Lanes));
-                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO1) * Vector512.Max(cell1, Vector512<float>.Zero), ref hNext, (nuint)((first + 1) * Lanes));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO1) * ReluOperator.Invoke(cell1), ref hNext, (nuint)((first + 1) * Lanes));
             }
         }
 
@@ -1079,15 +1079,15 @@ namespace RnnGen.Generated
                     accO2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO2);
                 }
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                Vector256<float> cell0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0), Vector256.LoadUnsafe(ref c, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0) * Vector256.Max(accG0, Vector256<float>.Zero));
+                Vector256<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector256.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * ReluOperator.Invoke(accG0));
                 Vector256.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                Vector256.StoreUnsafe(VectorMath.Sigmoid(accO0) * Vector256.Max(cell0, Vector256<float>.Zero), ref hNext, (nuint)(first * Lanes));
-                Vector256<float> cell1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF1), Vector256.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), VectorMath.Sigmoid(accI1) * Vector256.Max(accG1, Vector256<float>.Zero));
+                Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0) * ReluOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
+                Vector256<float> cell1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF1), Vector256.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), SigmoidOperator.Invoke(accI1) * ReluOperator.Invoke(accG1));
                 Vector256.StoreUnsafe(cell1, ref c, (nuint)((first + 1) * Lanes));
-                Vector256.StoreUnsafe(VectorMath.Sigmoid(accO1) * Vector256.Max(cell1, Vector256<float>.Zero), ref hNext, (nuint)((first + 1) * Lanes));
-                Vector256<float> cell2 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF2), Vector256.LoadUnsafe(ref c, (nuint)((first + 2) * Lanes)), VectorMath.Sigmoid(accI2) * Vector256.Max(accG2, Vector256<float>.Zero));
+                Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO1) * ReluOperator.Invoke(cell1), ref hNext, (nuint)((first + 1) * Lanes));
+                Vector256<float> cell2 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF2), Vector256.LoadUnsafe(ref c, (nuint)((first + 2) * Lanes)), SigmoidOperator.Invoke(accI2) * ReluOperator.Invoke(accG2));
                 Vector256.StoreUnsafe(cell2, ref c, (nuint)((first + 2) * Lanes));
-                Vector256.StoreUnsafe(VectorMath.Sigmoid(accO2) * Vector256.Max(cell2, Vector256<float>.Zero), ref hNext, (nuint)((first + 2) * Lanes));
+                Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO2) * ReluOperator.Invoke(cell2), ref hNext, (nuint)((first + 2) * Lanes));
             }
         }
 
@@ -1171,9 +1171,9 @@ namespace RnnGen.Generated
                 accG0 = (accG0 + accG0_1) + accG0_2;
                 accO0 = (accO0 + accO0_1) + accO0_2;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                Vector128<float> cell0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0), Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0) * Vector128.Max(accG0, Vector128<float>.Zero));
+                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * ReluOperator.Invoke(accG0));
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0) * Vector128.Max(cell0, Vector128<float>.Zero), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * ReluOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
         }
 
@@ -1195,7 +1195,7 @@ namespace RnnGen.Generated
                     acc0 = VectorMath.MultiplyAdd(Vector256.Create(Unsafe.Add(ref x, k)), Vector256.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);
                     acc1 = VectorMath.MultiplyAdd(Vector256.Create(Unsafe.Add(ref x, k + 1)), Vector256.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);
                 }
-                Vector256.StoreUnsafe(Vector256.Max(acc0 + acc1, Vector256<float>.Zero), ref y, (nuint)(b * Lanes));
+                Vector256.StoreUnsafe(ReluOperator.Invoke(acc0 + acc1), ref y, (nuint)(b * Lanes));
             }
         }
 
@@ -1217,7 +1217,7 @@ namespace RnnGen.Generated
                     acc0 = VectorMath.MultiplyAdd(Vector128.Create(Unsafe.Add(ref x, k)), Vector128.LoadUnsafe(ref block, (nuint)(k * Padded)), acc0);
                     acc1 = VectorMath.MultiplyAdd(Vector128.Create(Unsafe.Add(ref x, k + 1)), Vector128.LoadUnsafe(ref block, (nuint)((k + 1) * Padded)), acc1);
                 }
-                Vector128.StoreUnsafe(Vector128.Max(acc0 + acc1, Vector128<float>.Zero), ref y, (nuint)(b * Lanes));
+                Vector128.StoreUnsafe(ReluOperator.Invoke(acc0 + acc1), ref y, (nuint)(b * Lanes));
             }
         }
 
@@ -1358,18 +1358,18 @@ namespace RnnGen.Generated
                     accO0s3 = VectorMath.MultiplyAdd(s0s3, w0O, accO0s3);
                 }
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                Vector512<float> cell0s0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s0), Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0s0) * Vector512.Max(accG0s0, Vector512<float>.Zero));
+                Vector512<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
                 Vector512.StoreUnsafe(cell0s0, ref c, (nuint)(first * Lanes));
-                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO0s0) * Vector512.Max(cell0s0, Vector512<float>.Zero), ref hNext, (nuint)(first * Lanes));
-                Vector512<float> cell0s1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s1), Vector512.LoadUnsafe(ref c, (nuint)(1 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s1) * Vector512.Max(accG0s1, Vector512<float>.Zero));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNext, (nuint)(first * Lanes));
+                Vector512<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector512.LoadUnsafe(ref c, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
                 Vector512.StoreUnsafe(cell0s1, ref c, (nuint)(1 * Padded + first * Lanes));
-                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO0s1) * Vector512.Max(cell0s1, Vector512<float>.Zero), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                Vector512<float> cell0s2 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s2), Vector512.LoadUnsafe(ref c, (nuint)(2 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s2) * Vector512.Max(accG0s2, Vector512<float>.Zero));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector512<float> cell0s2 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s2), Vector512.LoadUnsafe(ref c, (nuint)(2 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s2) * ReluOperator.Invoke(accG0s2));
                 Vector512.StoreUnsafe(cell0s2, ref c, (nuint)(2 * Padded + first * Lanes));
-                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO0s2) * Vector512.Max(cell0s2, Vector512<float>.Zero), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                Vector512<float> cell0s3 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s3), Vector512.LoadUnsafe(ref c, (nuint)(3 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s3) * Vector512.Max(accG0s3, Vector512<float>.Zero));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s2) * ReluOperator.Invoke(cell0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector512<float> cell0s3 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s3), Vector512.LoadUnsafe(ref c, (nuint)(3 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s3) * ReluOperator.Invoke(accG0s3));
                 Vector512.StoreUnsafe(cell0s3, ref c, (nuint)(3 * Padded + first * Lanes));
-                Vector512.StoreUnsafe(VectorMath.Sigmoid(accO0s3) * Vector512.Max(cell0s3, Vector512<float>.Zero), ref hNext, (nuint)(3 * Padded + first * Lanes));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s3) * ReluOperator.Invoke(cell0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
             }
         }
 
@@ -1449,12 +1449,12 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                    Vector256<float> cell0s0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s0), Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0s0) * Vector256.Max(accG0s0, Vector256<float>.Zero));
+                    Vector256<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
                     Vector256.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    Vector256.StoreUnsafe(VectorMath.Sigmoid(accO0s0) * Vector256.Max(cell0s0, Vector256<float>.Zero), ref hNextq, (nuint)(first * Lanes));
-                    Vector256<float> cell0s1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s1), Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s1) * Vector256.Max(accG0s1, Vector256<float>.Zero));
+                    Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
+                    Vector256<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
                     Vector256.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    Vector256.StoreUnsafe(VectorMath.Sigmoid(accO0s1) * Vector256.Max(cell0s1, Vector256<float>.Zero), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }
             }
         }
@@ -1535,12 +1535,12 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), VectorMath.Sigmoid(accI0s0) * Vector128.Max(accG0s0, Vector128<float>.Zero));
+                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
                     Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0s0) * Vector128.Max(cell0s0, Vector128<float>.Zero), ref hNextq, (nuint)(first * Lanes));
-                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(VectorMath.Sigmoid(accF0s1), Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), VectorMath.Sigmoid(accI0s1) * Vector128.Max(accG0s1, Vector128<float>.Zero));
+                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
+                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
                     Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    Vector128.StoreUnsafe(VectorMath.Sigmoid(accO0s1) * Vector128.Max(cell0s1, Vector128<float>.Zero), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }
             }
         }

@@ -798,7 +798,7 @@ namespace RnnGen.Generated
                 }
                 accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
                 // h = tanh(z)
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0), ref hNext, (nuint)(first * Lanes));
             }
         }
 
@@ -908,10 +908,10 @@ namespace RnnGen.Generated
                 accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
                 accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
                 // h = tanh(z)
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s0), ref hNext, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(VectorMath.Tanh(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s0), ref hNext, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
             }
         }
     }

@@ -37,3 +37,19 @@ public partial class Stack;
 [SimpleRnn(18, ReturnSequences = true, Activation = "softplus")]
 [Dense(3, Activation = "softmax")]
 public partial class DenseOnSequences;
+
+// Every element-wise activation the models above do not use, in the vector kernels (SimpleRNN, GRU, wide Dense) and in
+// the scalar one (Dense with few outputs), so that a change to how activations are written is checked on each of them.
+[Sequential(Timesteps = 4, InputDim = 3)]
+[SimpleRnn(6, ReturnSequences = true, Activation = "relu6")]
+[SimpleRnn(6, ReturnSequences = true, Activation = "leaky_relu")]
+[SimpleRnn(6, ReturnSequences = true, Activation = "celu")]
+[SimpleRnn(6, ReturnSequences = true, Activation = "hard_silu")]
+[SimpleRnn(6, ReturnSequences = true, Activation = "mish")]
+[SimpleRnn(6, ReturnSequences = true, Activation = "log_sigmoid")]
+[SimpleRnn(6, ReturnSequences = true, Activation = "hard_tanh")]
+[Gru(6, ReturnSequences = true, Activation = "linear", RecurrentActivation = "relu")]
+[Dense(20, Activation = "exponential")]
+[Dense(9, Activation = "silu")]
+[Dense(3, Activation = "mish")]
+public partial class ActivationStack;

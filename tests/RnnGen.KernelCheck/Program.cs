@@ -16,7 +16,7 @@ var models = new IRnnModel[]
     new GruResetBefore20(), new GruResetAfter70(), new GruResetBefore17(), new SimpleRnn9(), new SimpleRnn40(),
     new BidirectionalLstm6(), new BidirectionalGru4(), new Stack(), new DenseOnSequences(),
     new BidirectionalSimpleRnn7Concat(), new BidirectionalGru5Sum(), new BidirectionalLstm3Mul(), new GruStateful6(),
-    new SimpleRnnBackwardSequences5(),
+    new SimpleRnnBackwardSequences5(), new ActivationStack(),
 };
 
 if (args.Length > 0 && args[0] == "--dump")

@@ -5,7 +5,7 @@ using RnnGen.Kernels;
 namespace RnnGen.Tests;
 
 /// <summary>
-/// The vectorized functions of the generated kernels against double-precision math over dense sweeps, for each vector
+/// The vector paths of the approximated activations (tanh, sigmoid, exp) against double-precision math over dense sweeps, for each vector
 /// width. Errors are in units of float32's spacing at the exact result (ulp), floored at the spacing of 1e-7: below
 /// that, a recurrent layer cannot tell the difference, and the rational tanh switches to tanh(x) = x.
 /// </summary>
@@ -20,35 +20,35 @@ public class VectorMathTests
     [Theory]
     [MemberData(nameof(Widths))]
     public void Tanh_is_within_a_few_ulp(string width) =>
-        AssertWithin(Evaluate(width, v128 => VectorMath.Tanh(v128), v256 => VectorMath.Tanh(v256), v512 => VectorMath.Tanh(v512)), Math.Tanh, -12f, 12f, maxUlp: 5);
+        AssertWithin(Evaluate(width, v128 => TanhOperator.Invoke(v128), v256 => TanhOperator.Invoke(v256), v512 => TanhOperator.Invoke(v512)), Math.Tanh, -12f, 12f, maxUlp: 5);
 
     [Theory]
     [MemberData(nameof(Widths))]
     public void Sigmoid_is_within_a_few_ulp_of_its_absolute_scale(string width) =>
         // 0.5 + 0.5 tanh(x/2): the error is absolute (a few ulp of 0.5), which is what a gate in [0, 1] sees.
-        AssertWithin(Evaluate(width, v => VectorMath.Sigmoid(v), v => VectorMath.Sigmoid(v), v => VectorMath.Sigmoid(v)), x => 1 / (1 + Math.Exp(-x)), -30f, 30f, maxUlp: 5, absoluteScale: 0.5);
+        AssertWithin(Evaluate(width, v => SigmoidOperator.Invoke(v), v => SigmoidOperator.Invoke(v), v => SigmoidOperator.Invoke(v)), x => 1 / (1 + Math.Exp(-x)), -30f, 30f, maxUlp: 5, absoluteScale: 0.5);
 
     [Theory]
     [MemberData(nameof(Widths))]
     public void Exp_is_within_a_few_ulp(string width) =>
-        AssertWithin(Evaluate(width, v => VectorMath.Exp(v), v => VectorMath.Exp(v), v => VectorMath.Exp(v)), Math.Exp, -80f, 80f, maxUlp: 3);
+        AssertWithin(Evaluate(width, v => ExponentialOperator.Invoke(v), v => ExponentialOperator.Invoke(v), v => ExponentialOperator.Invoke(v)), Math.Exp, -80f, 80f, maxUlp: 3);
 
-    // The "exponential" activation is VectorMath.Exp applied to a whole pre-activation (the generator emits nothing
+    // The "exponential" activation is ExponentialOperator applied to a whole pre-activation (the generator emits nothing
     // else for it), so unlike Exp inside elu or selu its relative error matters at every magnitude: measured here in ulp
     // of the result itself, floored only at the smallest normal float, over every input whose exp is a finite normal
     // float: [ln(2^-126), ln(float.MaxValue)].
     [Theory]
     [MemberData(nameof(Widths))]
     public void Exp_is_within_a_few_ulp_of_every_finite_normal_result(string width) =>
-        AssertWithin(Evaluate(width, v => VectorMath.Exp(v), v => VectorMath.Exp(v), v => VectorMath.Exp(v)), Math.Exp, -87.33654f, 88.72283f, maxUlp: 3, floor: MinNormal);
+        AssertWithin(Evaluate(width, v => ExponentialOperator.Invoke(v), v => ExponentialOperator.Invoke(v), v => ExponentialOperator.Invoke(v)), Math.Exp, -87.33654f, 88.72283f, maxUlp: 3, floor: MinNormal);
 
     [Theory]
     [MemberData(nameof(Widths))]
     public void Exp_agrees_with_MathF_Exp_up_to_its_documented_flush_to_zero(string width)
     {
         // Against the platform's float exp, from past the overflow down through the subnormal results, which
-        // VectorMath.Exp flushes to 0 (documented; the absolute difference is then below the smallest normal float).
-        Lane exp = Evaluate(width, v => VectorMath.Exp(v), v => VectorMath.Exp(v), v => VectorMath.Exp(v));
+        // ExponentialOperator flushes to 0 (documented; the absolute difference is then below the smallest normal float).
+        Lane exp = Evaluate(width, v => ExponentialOperator.Invoke(v), v => ExponentialOperator.Invoke(v), v => ExponentialOperator.Invoke(v));
         const int Samples = 100_000;
         for (int i = 0; i <= Samples; i++)
         {
@@ -63,7 +63,7 @@ public class VectorMathTests
     [Fact]
     public void Exp_saturates_like_expf_and_keeps_nan()
     {
-        Vector256<float> result = VectorMath.Exp(Vector256.Create(100f, -100f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, 1f, -1f));
+        Vector256<float> result = ExponentialOperator.Invoke(Vector256.Create(100f, -100f, float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, 1f, -1f));
         Assert.Equal(float.PositiveInfinity, result[0]);
         Assert.Equal(0f, result[1]);
         Assert.True(float.IsNaN(result[2]));
@@ -75,7 +75,7 @@ public class VectorMathTests
     [Fact]
     public void Tanh_is_odd_bounded_and_exact_at_the_ends()
     {
-        Vector128<float> result = VectorMath.Tanh(Vector128.Create(50f, -50f, 0f, 1e-6f));
+        Vector128<float> result = TanhOperator.Invoke(Vector128.Create(50f, -50f, 0f, 1e-6f));
         Assert.Equal(1f, result[0]);
         Assert.Equal(-1f, result[1]);
         Assert.Equal(0f, result[2]);

@@ -95,9 +95,9 @@ internal static class CellAnatomyKernels
                 accG0 = (accG0 + accG0_1) + (accG0_2 + accG0_3);
                 accO0 = (accO0 + accO0_1) + (accO0_2 + accO0_3);
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                global::System.Runtime.Intrinsics.Vector512<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::RnnGen.Kernels.VectorMath.Tanh(accG0));
+                global::System.Runtime.Intrinsics.Vector512<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.SigmoidOperator.Invoke(accF0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.SigmoidOperator.Invoke(accI0) * global::RnnGen.Kernels.TanhOperator.Invoke(accG0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0) * global::RnnGen.Kernels.VectorMath.Tanh(cell0), ref hNext, (nuint)(first * Lanes));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.SigmoidOperator.Invoke(accO0) * global::RnnGen.Kernels.TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
         }
 
@@ -229,9 +229,9 @@ internal static class CellAnatomyKernels
                 accG0 = (accG0 + accG0_1) + (accG0_2 + accG0_3);
                 accO0 = (accO0 + accO0_1) + (accO0_2 + accO0_3);
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                global::System.Runtime.Intrinsics.Vector512<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::RnnGen.Kernels.VectorMath.Tanh(accG0));
+                global::System.Runtime.Intrinsics.Vector512<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.SigmoidOperator.Invoke(accF0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.SigmoidOperator.Invoke(accI0) * global::RnnGen.Kernels.TanhOperator.Invoke(accG0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0) * global::RnnGen.Kernels.VectorMath.Tanh(cell0), ref hNext, (nuint)(first * Lanes));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.SigmoidOperator.Invoke(accO0) * global::RnnGen.Kernels.TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
         }
 
@@ -321,12 +321,12 @@ internal static class CellAnatomyKernels
                 accG1 += accG1_1;
                 accO1 += accO1_1;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                global::System.Runtime.Intrinsics.Vector512<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::RnnGen.Kernels.VectorMath.Tanh(accG0));
+                global::System.Runtime.Intrinsics.Vector512<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.SigmoidOperator.Invoke(accF0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.SigmoidOperator.Invoke(accI0) * global::RnnGen.Kernels.TanhOperator.Invoke(accG0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0) * global::RnnGen.Kernels.VectorMath.Tanh(cell0), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512<float> cell1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF1), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI1) * global::RnnGen.Kernels.VectorMath.Tanh(accG1));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.SigmoidOperator.Invoke(accO0) * global::RnnGen.Kernels.TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
+                global::System.Runtime.Intrinsics.Vector512<float> cell1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.SigmoidOperator.Invoke(accF1), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), global::RnnGen.Kernels.SigmoidOperator.Invoke(accI1) * global::RnnGen.Kernels.TanhOperator.Invoke(accG1));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell1, ref c, (nuint)((first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO1) * global::RnnGen.Kernels.VectorMath.Tanh(cell1), ref hNext, (nuint)((first + 1) * Lanes));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.SigmoidOperator.Invoke(accO1) * global::RnnGen.Kernels.TanhOperator.Invoke(cell1), ref hNext, (nuint)((first + 1) * Lanes));
             }
         }
 
@@ -469,12 +469,12 @@ internal static class CellAnatomyKernels
                 accG1 += accG1_1;
                 accO1 += accO1_1;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                global::System.Runtime.Intrinsics.Vector512<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI0) * global::RnnGen.Kernels.VectorMath.Tanh(accG0));
+                global::System.Runtime.Intrinsics.Vector512<float> cell0 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.SigmoidOperator.Invoke(accF0), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), global::RnnGen.Kernels.SigmoidOperator.Invoke(accI0) * global::RnnGen.Kernels.TanhOperator.Invoke(accG0));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO0) * global::RnnGen.Kernels.VectorMath.Tanh(cell0), ref hNext, (nuint)(first * Lanes));
-                global::System.Runtime.Intrinsics.Vector512<float> cell1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.VectorMath.Sigmoid(accF1), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), global::RnnGen.Kernels.VectorMath.Sigmoid(accI1) * global::RnnGen.Kernels.VectorMath.Tanh(accG1));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.SigmoidOperator.Invoke(accO0) * global::RnnGen.Kernels.TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
+                global::System.Runtime.Intrinsics.Vector512<float> cell1 = global::RnnGen.Kernels.VectorMath.MultiplyAdd(global::RnnGen.Kernels.SigmoidOperator.Invoke(accF1), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), global::RnnGen.Kernels.SigmoidOperator.Invoke(accI1) * global::RnnGen.Kernels.TanhOperator.Invoke(accG1));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cell1, ref c, (nuint)((first + 1) * Lanes));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.VectorMath.Sigmoid(accO1) * global::RnnGen.Kernels.VectorMath.Tanh(cell1), ref hNext, (nuint)((first + 1) * Lanes));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Kernels.SigmoidOperator.Invoke(accO1) * global::RnnGen.Kernels.TanhOperator.Invoke(cell1), ref hNext, (nuint)((first + 1) * Lanes));
             }
         }
 }

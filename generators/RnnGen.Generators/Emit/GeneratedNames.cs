@@ -94,13 +94,6 @@ internal static class GeneratedNames
                 }
             }
 
-            foreach (string activation in new[] { layer.Activation, layer.RecurrentActivation ?? "linear" })
-            {
-                foreach ((string bits, _) in ModelLayout.Tiers)
-                {
-                    yield return ActivationCatalog.MemberName(activation) + "X" + bits;
-                }
-            }
         }
     }
 

@@ -571,7 +571,6 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        WriteActivationHelpers();
         WriteBatchCompute();
     }
 

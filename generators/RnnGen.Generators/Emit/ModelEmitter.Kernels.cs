@@ -304,7 +304,7 @@ internal sealed partial class ModelEmitter
         {
             for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
-                _kernels.Line($"{vector}.StoreUnsafe({Activation(s.Activation, vector, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
+                _kernels.Line($"{vector}.StoreUnsafe({Activation(s.Activation, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
@@ -322,9 +322,9 @@ internal sealed partial class ModelEmitter
             for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
-                _kernels.Line($"{vector}<float> cell{b} = VectorMath.MultiplyAdd({Activation(ra, vector, $"accF{b}")}, {vector}.LoadUnsafe(ref {tiling.Ref("c")}, {At(j, r)}), {Activation(ra, vector, $"accI{b}")} * {Activation(act, vector, $"accG{b}")});");
+                _kernels.Line($"{vector}<float> cell{b} = VectorMath.MultiplyAdd({Activation(ra, $"accF{b}")}, {vector}.LoadUnsafe(ref {tiling.Ref("c")}, {At(j, r)}), {Activation(ra, $"accI{b}")} * {Activation(act, $"accG{b}")});");
                 _kernels.Line($"{vector}.StoreUnsafe(cell{b}, ref {tiling.Ref("c")}, {At(j, r)});");
-                _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accO{b}")} * {Activation(act, vector, $"cell{b}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
+                _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, $"accO{b}")} * {Activation(act, $"cell{b}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
     }
@@ -345,8 +345,8 @@ internal sealed partial class ModelEmitter
             for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
-                _kernels.Line($"{vector}<float> z{b} = {Activation(ra, vector, $"accXZ{b} + accHZ{b}")};");
-                _kernels.Line($"{vector}<float> candidate{b} = {Activation(act, vector, $"VectorMath.MultiplyAdd({Activation(ra, vector, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
+                _kernels.Line($"{vector}<float> z{b} = {Activation(ra, $"accXZ{b} + accHZ{b}")};");
+                _kernels.Line($"{vector}<float> candidate{b} = {Activation(act, $"VectorMath.MultiplyAdd({Activation(ra, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
                 _kernels.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {tiling.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * candidate{b}, ref {tiling.Ref("hNext")}, {At(j, r)});");
             }
         }
@@ -378,8 +378,8 @@ internal sealed partial class ModelEmitter
                 for (int j = 0; j < first.BlocksPerGroup; j++)
                 {
                     string b = Int(j) + Suffix(first, r);
-                    _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXZ{b} + accHZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});");
-                    _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, vector, $"accXR{b} + accHR{b}")} * {vector}.LoadUnsafe(ref {first.Ref("hPrev")}, {At(j, r)}), ref {first.Ref("gates")}, Padded + {At(j, r, "3 * Padded")});");
+                    _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, $"accXZ{b} + accHZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});");
+                    _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, $"accXR{b} + accHR{b}")} * {vector}.LoadUnsafe(ref {first.Ref("hPrev")}, {At(j, r)}), ref {first.Ref("gates")}, Padded + {At(j, r, "3 * Padded")});");
                     _kernels.Line($"{vector}.StoreUnsafe(accXH{b}, ref {first.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});");
                 }
             }
@@ -399,7 +399,7 @@ internal sealed partial class ModelEmitter
                 {
                     string b = Int(j) + Suffix(second, r);
                     _kernels.Line($"{vector}<float> z{b} = {vector}.LoadUnsafe(ref {second.Ref("gates")}, {At(j, r, "3 * Padded")});");
-                    _kernels.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {second.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * {Activation(act, vector, $"accC{b}")}, ref {second.Ref("hNext")}, {At(j, r)});");
+                    _kernels.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {second.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * {Activation(act, $"accC{b}")}, ref {second.Ref("hNext")}, {At(j, r)});");
                 }
             }
         }, reversible: false);
@@ -573,81 +573,15 @@ internal sealed partial class ModelEmitter
     // Weights up to this size stay in a 48 KiB L1 data cache from one step to the next whatever the order.
     private const long L1WeightBudget = 32 * 1024;
 
-    /// <summary>A vector expression for a Keras activation of <paramref name="operand"/> (evaluated once).</summary>
-    private static string Activation(string activation, string vector, string operand)
-    {
-        string floatVector = vector + "<float>";
-        string c(float value) => $"{vector}.Create({Float(value)})";
-        switch (activation)
-        {
-            case "linear":
-                return operand.Contains(' ') ? $"({operand})" : operand;
-            case "tanh":
-                return $"VectorMath.Tanh({operand})";
-            case "sigmoid":
-                return $"VectorMath.Sigmoid({operand})";
-            case "exponential":
-                return $"VectorMath.Exp({operand})";
-            case "relu":
-                return $"{vector}.Max({operand}, {floatVector}.Zero)";
-            case "relu6":
-                return $"{vector}.Min({vector}.Max({operand}, {floatVector}.Zero), {c(6)})";
-            case "hard_tanh":
-                return $"{vector}.Min({vector}.Max({operand}, {c(-1)}), {floatVector}.One)";
-            case "hard_sigmoid":
-                // keras 3: relu6(x + 3) / 6
-                return $"{vector}.Min({vector}.Max(({operand} + {c(3)}) / {c(6)}, {floatVector}.Zero), {floatVector}.One)";
-            case "hard_sigmoid_keras2":
-                return $"{vector}.Min({vector}.Max(VectorMath.MultiplyAdd({operand}, {c(0.2f)}, {c(0.5f)}), {floatVector}.Zero), {floatVector}.One)";
-        }
-
-        // The rest use their operand more than once, so they go through a local function of the model class.
-        return $"{ActivationHelperName(activation, vector)}({operand})";
-    }
-
-    private static string ActivationHelperName(string activation, string vector) =>
-        ActivationCatalog.MemberName(activation) + "X" + vector.Substring(vector.Length - 3);
-
-    /// <summary>Activations that need their operand twice, as small inlined helpers per vector width.</summary>
-    private void WriteActivationHelpers()
-    {
-        var needed = new SortedSet<string>(System.StringComparer.Ordinal);
-        foreach (LayerLayout layer in _layout.ComputeLayers)
-        {
-            foreach (string activation in new[] { layer.Spec.Activation, layer.Spec.RecurrentActivation ?? "linear" })
-            {
-                if (activation is "elu" or "selu" or "celu" or "softsign" or "silu" or "hard_silu" or "leaky_relu" or "softplus" or "mish" or "log_sigmoid")
-                {
-                    foreach (int lanes in layer.DistinctLanes)
-                    {
-                        needed.Add(activation + "|" + Int(lanes));
-                    }
-                }
-            }
-        }
-
-        foreach (string entry in needed)
-        {
-            string activation = entry.Split('|')[0];
-            string vector = VectorType(int.Parse(entry.Split('|')[1], System.Globalization.CultureInfo.InvariantCulture));
-            string floatVector = vector + "<float>";
-            string c(float value) => $"{vector}.Create({Float(value)})";
-            string body = activation switch
-            {
-                "elu" or "celu" => $"{vector}.ConditionalSelect({vector}.GreaterThan(x, {floatVector}.Zero), x, VectorMath.Exp(x) - {floatVector}.One)",
-                "selu" => $"{c(1.05070098735548049342f)} * {vector}.ConditionalSelect({vector}.GreaterThan(x, {floatVector}.Zero), x, {c(1.67326324235437728481f)} * (VectorMath.Exp(x) - {floatVector}.One))",
-                "softsign" => $"x / ({vector}.Abs(x) + {floatVector}.One)",
-                "silu" => $"x * VectorMath.Sigmoid(x)",
-                "hard_silu" => $"x * {vector}.Min({vector}.Max((x + {c(3)}) / {c(6)}, {floatVector}.Zero), {floatVector}.One)",
-                "leaky_relu" => $"{vector}.ConditionalSelect({vector}.GreaterThanOrEqual(x, {floatVector}.Zero), x, x * {c(0.2f)})",
-                // Not vectorized: rare in recurrent layers, computed lane by lane with the scalar Keras formula.
-                _ => $"VectorMath.Map(x, Activations.{ActivationCatalog.MemberName(activation)})",
-            };
-            _kernels.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            _kernels.Line($"internal static {floatVector} {ActivationHelperName(activation, vector)}({floatVector} x) => {body};");
-            _kernels.Line();
-        }
-    }
+    /// <summary>
+    /// A vector expression for a Keras activation of <paramref name="operand"/>: a call to the activation's operator in
+    /// <c>RnnGen.Kernels</c> (<c>Kernels/Activations/</c>, one file per activation with its scalar and vector paths),
+    /// which picks the vector width by overload; <c>linear</c> is the operand itself.
+    /// </summary>
+    private static string Activation(string activation, string operand) =>
+        activation == "linear"
+            ? (operand.Contains(' ') ? $"({operand})" : operand)
+            : $"{ActivationCatalog.MemberName(activation)}Operator.Invoke({operand})";
 
     // One row of a Dense layer: y = act(x·W + b).
     private void WriteDenseKernel(LayerLayout layer, int lanes)
@@ -733,7 +667,7 @@ internal sealed partial class ModelEmitter
                         _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.Create(Unsafe.Add(ref x, {Int(whole)})), {vector}.LoadUnsafe(ref block, {Int(whole)} * Padded), acc0);");
                     }
 
-                    string result = s.Activation is "softmax" ? "acc0 + acc1" : Activation(s.Activation, vector, "acc0 + acc1");
+                    string result = s.Activation is "softmax" ? "acc0 + acc1" : Activation(s.Activation, "acc0 + acc1");
                     _kernels.Line($"{vector}.StoreUnsafe({result}, ref y, (nuint)(b * Lanes));");
                 }
             }

@@ -1,104 +1,96 @@
 using System;
 using System.Runtime.CompilerServices;
+using RnnGen.Kernels;
 
 namespace RnnGen;
 
 /// <summary>
 /// The Keras activations, one float at a time, as defined by Keras 3 (<c>keras/src/activations/activations.py</c>)
-/// unless the name says otherwise. Generated models and the reference layers both call these, so a formula lives in
-/// one place. Where float32 would lose accuracy (softplus, elu near 0) the value is computed in double and rounded once.
+/// unless the name says otherwise. Each element-wise one is the scalar path of its operator in <c>RnnGen.Kernels</c>
+/// (<see cref="IActivationOperator"/>, one file per activation: the formula, its constants and its source), whose
+/// vector paths the generated kernels call; the reference layers call these. Where float32 would lose accuracy
+/// (softplus, elu near 0) the value is computed in double and rounded once.
 /// </summary>
 public static class Activations
 {
-    private const float SeluAlpha = 1.67326324235437728481f; // keras selu: alpha
-    private const float SeluScale = 1.05070098735548049342f; // keras selu: scale
-
     /// <summary>Keras <c>"tanh"</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Tanh(float x) => MathF.Tanh(x);
+    public static float Tanh(float x) => TanhOperator.Invoke(x);
 
     /// <summary>Keras <c>"sigmoid"</c>: <c>1 / (1 + exp(-x))</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Sigmoid(float x) => (float)(1.0 / (1.0 + Math.Exp(-(double)x)));
+    public static float Sigmoid(float x) => SigmoidOperator.Invoke(x);
 
-    /// <summary>Keras 3 <c>"hard_sigmoid"</c>: <c>relu6(x + 3) / 6 = clip(x/6 + 0.5, 0, 1)</c>.</summary>
+    /// <summary>Keras 3 <c>"hard_sigmoid"</c>: <c>relu6(x + 3) / 6 = clip((x + 3) / 6, 0, 1)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HardSigmoid(float x) => Math.Clamp((x + 3f) / 6f, 0f, 1f);
+    public static float HardSigmoid(float x) => HardSigmoidOperator.Invoke(x);
 
     /// <summary>
     /// Keras 2 <c>"hard_sigmoid"</c>: <c>clip(0.2x + 0.5, 0, 1)</c> (Keras 2.x and tf.keras 2.x backend, and
     /// TensorFlow.js). Declare it as <c>"hard_sigmoid_keras2"</c> for models trained with Keras 2.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HardSigmoidKeras2(float x) => Math.Clamp(0.2f * x + 0.5f, 0f, 1f);
+    public static float HardSigmoidKeras2(float x) => HardSigmoidKeras2Operator.Invoke(x);
 
     /// <summary>Keras <c>"relu"</c>: <c>max(x, 0)</c>; NaN stays NaN, as in TensorFlow and in the generated kernels.</summary>
-    /// <remarks>
-    /// <see cref="MathF.Max(float, float)"/> is IEEE 754:2019 <c>maximum</c>: NaN in, NaN out, and max(-0, 0) = +0, the
-    /// semantics of the kernels' <c>Vector128.Max</c>. (<c>x &gt; 0 ? x : 0</c> would turn NaN into 0.)
-    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Relu(float x) => MathF.Max(x, 0f);
+    public static float Relu(float x) => ReluOperator.Invoke(x);
 
     /// <summary>Keras <c>"relu6"</c>: <c>min(max(x, 0), 6)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Relu6(float x) => Math.Clamp(x, 0f, 6f);
+    public static float Relu6(float x) => Relu6Operator.Invoke(x);
 
     /// <summary>Keras 3 <c>"leaky_relu"</c> with its default <c>negative_slope=0.2</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LeakyRelu(float x) => x >= 0f ? x : 0.2f * x;
+    public static float LeakyRelu(float x) => LeakyReluOperator.Invoke(x);
 
     /// <summary>Keras <c>"linear"</c> (also <c>activation=None</c>): the identity.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Linear(float x) => x;
+    public static float Linear(float x) => LinearOperator.Invoke(x);
 
     /// <summary>Keras <c>"elu"</c> with <c>alpha=1</c>: <c>x</c> if positive, else <c>exp(x) - 1</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Elu(float x) => x > 0f ? x : (float)double.ExpM1(x);
+    public static float Elu(float x) => EluOperator.Invoke(x);
 
     /// <summary>Keras <c>"selu"</c>: <c>scale * elu(x, alpha)</c> with Klambauer et al. (2017)'s constants.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Selu(float x) => SeluScale * (x > 0f ? x : SeluAlpha * (float)double.ExpM1(x));
+    public static float Selu(float x) => SeluOperator.Invoke(x);
 
     /// <summary>Keras <c>"celu"</c> with <c>alpha=1</c>: <c>max(x, 0) + min(0, exp(x) - 1)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Celu(float x) => x > 0f ? x : (float)double.ExpM1(x);
+    public static float Celu(float x) => CeluOperator.Invoke(x);
 
     /// <summary>Keras <c>"softplus"</c>: <c>log(1 + exp(x))</c>, computed without overflow.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Softplus(float x)
-    {
-        double v = x;
-        return (float)(v > 0 ? v + double.LogP1(Math.Exp(-v)) : double.LogP1(Math.Exp(v)));
-    }
+    public static float Softplus(float x) => SoftplusOperator.Invoke(x);
 
     /// <summary>Keras <c>"softsign"</c>: <c>x / (|x| + 1)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Softsign(float x) => x / (MathF.Abs(x) + 1f);
+    public static float Softsign(float x) => SoftsignOperator.Invoke(x);
 
     /// <summary>Keras <c>"silu"</c> (alias <c>"swish"</c>): <c>x * sigmoid(x)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Silu(float x) => x * Sigmoid(x);
+    public static float Silu(float x) => SiluOperator.Invoke(x);
 
     /// <summary>Keras <c>"hard_silu"</c> (alias <c>"hard_swish"</c>): <c>x * relu6(x + 3) / 6</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HardSilu(float x) => x * HardSigmoid(x);
+    public static float HardSilu(float x) => HardSiluOperator.Invoke(x);
 
     /// <summary>Keras <c>"mish"</c>: <c>x * tanh(softplus(x))</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Mish(float x) => x * MathF.Tanh(Softplus(x));
+    public static float Mish(float x) => MishOperator.Invoke(x);
 
     /// <summary>Keras <c>"log_sigmoid"</c>: <c>-softplus(-x)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float LogSigmoid(float x) => -Softplus(-x);
+    public static float LogSigmoid(float x) => LogSigmoidOperator.Invoke(x);
 
     /// <summary>Keras <c>"hard_tanh"</c>: <c>clip(x, -1, 1)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float HardTanh(float x) => Math.Clamp(x, -1f, 1f);
+    public static float HardTanh(float x) => HardTanhOperator.Invoke(x);
 
     /// <summary>Keras <c>"exponential"</c>: <c>exp(x)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Exponential(float x) => MathF.Exp(x);
+    public static float Exponential(float x) => ExponentialOperator.Invoke(x);
 
     /// <summary>
     /// Keras <c>"softmax"</c> over <paramref name="values"/> in place: <c>exp(x - max) / sum(exp(x - max))</c>

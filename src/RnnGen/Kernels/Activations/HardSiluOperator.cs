@@ -1,0 +1,32 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Keras <c>"hard_silu"</c> (alias <c>"hard_swish"</c>): <c>x * relu6(x + 3) / 6</c> (<c>keras/src/activations/activations.py</c>).
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct HardSiluOperator : IActivationOperator
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Invoke(float x) => x * HardSigmoidOperator.Invoke(x);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Invoke(Vector128<float> x) =>
+        x * HardSigmoidOperator.Invoke(x);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> x) =>
+        x * HardSigmoidOperator.Invoke(x);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Invoke(Vector512<float> x) =>
+        x * HardSigmoidOperator.Invoke(x);
+}

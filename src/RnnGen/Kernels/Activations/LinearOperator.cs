@@ -1,0 +1,33 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Keras <c>"linear"</c> (also <c>activation=None</c>): the identity. The generator writes the operand itself
+/// instead of calling this; it is here so that every activation has an operator.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct LinearOperator : IActivationOperator
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Invoke(float x) => x;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Invoke(Vector128<float> x) =>
+        x;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> x) =>
+        x;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Invoke(Vector512<float> x) =>
+        x;
+}

@@ -1,0 +1,33 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace RnnGen.Kernels;
+
+/// <summary>
+/// Keras <c>"mish"</c>: <c>x * tanh(softplus(x))</c> (<c>keras/src/activations/activations.py</c>). No vector form: rare in recurrent layers,
+/// the vector paths apply the scalar one lane by lane.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct MishOperator : IActivationOperator
+{
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Invoke(float x) => x * TanhOperator.Invoke(SoftplusOperator.Invoke(x));
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Invoke(Vector128<float> x) =>
+        VectorMath.Map<MishOperator>(x);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Invoke(Vector256<float> x) =>
+        VectorMath.Map<MishOperator>(x);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Invoke(Vector512<float> x) =>
+        VectorMath.Map<MishOperator>(x);
+}
