@@ -95,19 +95,12 @@ namespace Demo
         private const int BidirectionalBackwardHOffset = 48;
         private const int BidirectionalBackwardHNextOffset = 64;
         private const int BidirectionalBackwardCOffset = 80;
-        private const int DenseRowOffset = 96;
-        private const int CarryAOffset = 96;
-        private const int CarryBOffset = 96;
         private const int InitialStateOffset = 96;
         private const int ScratchLength = 104;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int BidirectionalForwardPackedOffset512 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset256 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset128 = 0; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset512 = 80; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset256 = 80; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset128 = 80; // 4 lanes
+        private const int BidirectionalForwardPackedOffset = 0; // 4 lanes at every width
+        private const int BidirectionalBackwardPackedOffset = 80; // 4 lanes at every width
 
         private const int PackedLength = 160; // the same for every vector width
 
@@ -124,9 +117,6 @@ namespace Demo
         private const int BidirectionalBackwardBatchHOffset = 192;
         private const int BidirectionalBackwardBatchHNextOffset = 256;
         private const int BidirectionalBackwardBatchCOffset = 320;
-        private const int BatchCarryAOffset = 384;
-        private const int BatchCarryBOffset = 384;
-        private const int BatchDenseRowOffset = 384;
         private const int BatchScratchLength = 384;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -553,27 +543,10 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -613,7 +586,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -638,32 +611,13 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
                     h.Slice(0, Units).CopyTo(output.Slice(t * 2 * Units + Units, Units));
                 }
                 h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -716,7 +670,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -740,7 +694,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -751,25 +705,6 @@ namespace Demo
                     }
                 }
                 h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -795,13 +730,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.BidirectionalConcat: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.BidirectionalConcat (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalConcatKernels
     {
+        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -874,6 +819,14 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -1060,19 +1013,12 @@ namespace Demo
         private const int BidirectionalBackwardHOffset = 48;
         private const int BidirectionalBackwardHNextOffset = 64;
         private const int BidirectionalBackwardCOffset = 80;
-        private const int DenseRowOffset = 96;
-        private const int CarryAOffset = 96;
-        private const int CarryBOffset = 96;
         private const int InitialStateOffset = 96;
         private const int ScratchLength = 104;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int BidirectionalForwardPackedOffset512 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset256 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset128 = 0; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset512 = 80; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset256 = 80; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset128 = 80; // 4 lanes
+        private const int BidirectionalForwardPackedOffset = 0; // 4 lanes at every width
+        private const int BidirectionalBackwardPackedOffset = 80; // 4 lanes at every width
 
         private const int PackedLength = 160; // the same for every vector width
 
@@ -1089,9 +1035,6 @@ namespace Demo
         private const int BidirectionalBackwardBatchHOffset = 192;
         private const int BidirectionalBackwardBatchHNextOffset = 256;
         private const int BidirectionalBackwardBatchCOffset = 320;
-        private const int BatchCarryAOffset = 384;
-        private const int BatchCarryBOffset = 384;
-        private const int BatchDenseRowOffset = 384;
         private const int BatchScratchLength = 384;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -1518,27 +1461,10 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -1578,7 +1504,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -1603,7 +1529,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -1617,25 +1543,6 @@ namespace Demo
                     }
                 }
                 h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -1688,7 +1595,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -1712,7 +1619,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -1730,25 +1637,6 @@ namespace Demo
                     }
                 }
                 h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -1774,13 +1662,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.BidirectionalSum: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.BidirectionalSum (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalSumKernels
     {
+        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -1853,6 +1751,14 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -2039,19 +1945,12 @@ namespace Demo
         private const int BidirectionalBackwardHOffset = 48;
         private const int BidirectionalBackwardHNextOffset = 64;
         private const int BidirectionalBackwardCOffset = 80;
-        private const int DenseRowOffset = 96;
-        private const int CarryAOffset = 96;
-        private const int CarryBOffset = 96;
         private const int InitialStateOffset = 96;
         private const int ScratchLength = 104;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int BidirectionalForwardPackedOffset512 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset256 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset128 = 0; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset512 = 80; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset256 = 80; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset128 = 80; // 4 lanes
+        private const int BidirectionalForwardPackedOffset = 0; // 4 lanes at every width
+        private const int BidirectionalBackwardPackedOffset = 80; // 4 lanes at every width
 
         private const int PackedLength = 160; // the same for every vector width
 
@@ -2068,9 +1967,6 @@ namespace Demo
         private const int BidirectionalBackwardBatchHOffset = 192;
         private const int BidirectionalBackwardBatchHNextOffset = 256;
         private const int BidirectionalBackwardBatchCOffset = 320;
-        private const int BatchCarryAOffset = 384;
-        private const int BatchCarryBOffset = 384;
-        private const int BatchDenseRowOffset = 384;
         private const int BatchScratchLength = 384;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -2497,27 +2393,10 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -2557,7 +2436,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -2582,7 +2461,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -2596,25 +2475,6 @@ namespace Demo
                     }
                 }
                 h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -2667,7 +2527,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -2691,7 +2551,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -2709,25 +2569,6 @@ namespace Demo
                     }
                 }
                 h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -2753,13 +2594,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.BidirectionalMul: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.BidirectionalMul (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalMulKernels
     {
+        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -2832,6 +2683,14 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -3018,19 +2877,12 @@ namespace Demo
         private const int BidirectionalBackwardHOffset = 48;
         private const int BidirectionalBackwardHNextOffset = 64;
         private const int BidirectionalBackwardCOffset = 80;
-        private const int DenseRowOffset = 96;
-        private const int CarryAOffset = 96;
-        private const int CarryBOffset = 96;
         private const int InitialStateOffset = 96;
         private const int ScratchLength = 104;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int BidirectionalForwardPackedOffset512 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset256 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset128 = 0; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset512 = 80; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset256 = 80; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset128 = 80; // 4 lanes
+        private const int BidirectionalForwardPackedOffset = 0; // 4 lanes at every width
+        private const int BidirectionalBackwardPackedOffset = 80; // 4 lanes at every width
 
         private const int PackedLength = 160; // the same for every vector width
 
@@ -3047,9 +2899,6 @@ namespace Demo
         private const int BidirectionalBackwardBatchHOffset = 192;
         private const int BidirectionalBackwardBatchHNextOffset = 256;
         private const int BidirectionalBackwardBatchCOffset = 320;
-        private const int BatchCarryAOffset = 384;
-        private const int BatchCarryBOffset = 384;
-        private const int BatchDenseRowOffset = 384;
         private const int BatchScratchLength = 384;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -3476,27 +3325,10 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -3536,7 +3368,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -3561,7 +3393,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -3575,25 +3407,6 @@ namespace Demo
                     }
                 }
                 h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -3646,7 +3459,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -3670,7 +3483,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -3688,25 +3501,6 @@ namespace Demo
                     }
                 }
                 h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -3732,13 +3526,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.BidirectionalAve: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.BidirectionalAve (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalAveKernels
     {
+        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -3811,6 +3615,14 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -3998,19 +3810,12 @@ namespace Demo
         private const int BidirectionalBackwardHOffset = 48;
         private const int BidirectionalBackwardHNextOffset = 64;
         private const int BidirectionalBackwardCOffset = 80;
-        private const int DenseRowOffset = 96;
-        private const int CarryAOffset = 96;
-        private const int CarryBOffset = 96;
         private const int InitialStateOffset = 96;
         private const int ScratchLength = 104;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int BidirectionalForwardPackedOffset512 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset256 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset128 = 0; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset512 = 80; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset256 = 80; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset128 = 80; // 4 lanes
+        private const int BidirectionalForwardPackedOffset = 0; // 4 lanes at every width
+        private const int BidirectionalBackwardPackedOffset = 80; // 4 lanes at every width
 
         private const int PackedLength = 160; // the same for every vector width
 
@@ -4027,9 +3832,6 @@ namespace Demo
         private const int BidirectionalBackwardBatchHOffset = 192;
         private const int BidirectionalBackwardBatchHNextOffset = 256;
         private const int BidirectionalBackwardBatchCOffset = 320;
-        private const int BatchCarryAOffset = 384;
-        private const int BatchCarryBOffset = 384;
-        private const int BatchDenseRowOffset = 384;
         private const int BatchScratchLength = 384;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -4467,27 +4269,10 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 16), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalBackwardBiasOffset, 8), packed.Slice(BidirectionalBackwardPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -4527,7 +4312,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -4552,32 +4337,13 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
                     h.Slice(0, Units).CopyTo(backwardOutput.Slice(t * Units, Units));
                 }
                 h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -4630,7 +4396,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -4655,7 +4421,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -4667,25 +4433,6 @@ namespace Demo
                     }
                 }
                 h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -4711,13 +4458,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.BidirectionalNone: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.BidirectionalNone (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalNoneKernels
     {
+        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -4790,6 +4547,14 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the

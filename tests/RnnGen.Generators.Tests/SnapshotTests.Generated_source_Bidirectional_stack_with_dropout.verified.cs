@@ -157,18 +157,10 @@ namespace Demo
         private const int ScratchLength = 240;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int BidirectionalForwardPackedOffset512 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset256 = 0; // 4 lanes
-        private const int BidirectionalForwardPackedOffset128 = 0; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset512 = 128; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset256 = 128; // 4 lanes
-        private const int BidirectionalBackwardPackedOffset128 = 128; // 4 lanes
-        private const int Lstm1PackedOffset512 = 256; // 4 lanes
-        private const int Lstm1PackedOffset256 = 256; // 4 lanes
-        private const int Lstm1PackedOffset128 = 256; // 4 lanes
-        private const int DensePackedOffset512 = 448; // 4 lanes
-        private const int DensePackedOffset256 = 448; // 4 lanes
-        private const int DensePackedOffset128 = 448; // 4 lanes
+        private const int BidirectionalForwardPackedOffset = 0; // 4 lanes at every width
+        private const int BidirectionalBackwardPackedOffset = 128; // 4 lanes at every width
+        private const int Lstm1PackedOffset = 256; // 4 lanes at every width
+        private const int DensePackedOffset = 448; // 4 lanes at every width
 
         private const int PackedLength = 456; // the same for every vector width
 
@@ -550,36 +542,13 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 48), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalForwardBiasOffset, 16), packed.Slice(BidirectionalForwardPackedOffset512),
-                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 48), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalBackwardBiasOffset, 16), packed.Slice(BidirectionalBackwardPackedOffset512),
-                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(Lstm1KernelOffset, 96), parameters.Slice(Lstm1RecurrentKernelOffset, 36), parameters.Slice(Lstm1BiasOffset, 12), packed.Slice(Lstm1PackedOffset512),
-                    inputs: 8, units: 3, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 6), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset512), inputs: 3, units: 2);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 48), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalForwardBiasOffset, 16), packed.Slice(BidirectionalForwardPackedOffset256),
-                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 48), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalBackwardBiasOffset, 16), packed.Slice(BidirectionalBackwardPackedOffset256),
-                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(Lstm1KernelOffset, 96), parameters.Slice(Lstm1RecurrentKernelOffset, 36), parameters.Slice(Lstm1BiasOffset, 12), packed.Slice(Lstm1PackedOffset256),
-                    inputs: 8, units: 3, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 6), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset256), inputs: 3, units: 2);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 48), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalForwardBiasOffset, 16), packed.Slice(BidirectionalForwardPackedOffset128),
-                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 48), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalBackwardBiasOffset, 16), packed.Slice(BidirectionalBackwardPackedOffset128),
-                    inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(Lstm1KernelOffset, 96), parameters.Slice(Lstm1RecurrentKernelOffset, 36), parameters.Slice(Lstm1BiasOffset, 12), packed.Slice(Lstm1PackedOffset128),
-                    inputs: 8, units: 3, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 6), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset128), inputs: 3, units: 2);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 48), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalForwardBiasOffset, 16), packed.Slice(BidirectionalForwardPackedOffset),
+                inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalBackwardKernelOffset, 48), parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), parameters.Slice(BidirectionalBackwardBiasOffset, 16), packed.Slice(BidirectionalBackwardPackedOffset),
+                inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(Lstm1KernelOffset, 96), parameters.Slice(Lstm1RecurrentKernelOffset, 36), parameters.Slice(Lstm1BiasOffset, 12), packed.Slice(Lstm1PackedOffset),
+                inputs: 8, units: 3, gates: 4, lanes: 4, biasRows: 1);
+            global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 6), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset), inputs: 3, units: 2);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -620,7 +589,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.ModelKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -640,32 +609,13 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.ModelKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
                     h.Slice(0, Units).CopyTo(output.Slice(t * 2 * Units + Units, Units));
                 }
                 h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -686,7 +636,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                Lstm1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), Lstm1PackedOffset512, Lstm1PackedOffset256, Lstm1PackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.Lstm1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, Lstm1PackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -697,51 +647,11 @@ namespace Demo
             new global::System.ReadOnlySpan<float>(_scratch, Lstm1HOffset, Units).CopyTo(output);
         }
 
-        // One timestep of lstm_1: reads the state h, writes the next state to hNext and updates c in place.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void Lstm1Cell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.Lstm1CellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.Lstm1CellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.Lstm1CellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
         // layer 4: dense (Dense, 2 units): y = softmax(x·W + b) on the last axis (Keras Dense.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            DenseRow(input, output, _scratch, DenseRowOffset);
-        }
-
-        // One row of dense, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void DenseRow(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, float[] scratch, int rowOffset)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.DenseRowX4(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset512));
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.DenseRowX4(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset256));
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.DenseRowX4(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset128));
-            }
-            global::RnnGen.Activations.Softmax(y);
+            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, _scratch, DenseRowOffset, _packed, DensePackedOffset);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -799,7 +709,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalForwardPackedOffset512, BidirectionalForwardPackedOffset256, BidirectionalForwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.ModelKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -823,7 +733,7 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
-                    BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), BidirectionalBackwardPackedOffset512, BidirectionalBackwardPackedOffset256, BidirectionalBackwardPackedOffset128, (step & 1) != 0);
+                    global::RnnGen.Generated.ModelKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
                     hNext = read;
@@ -834,25 +744,6 @@ namespace Demo
                     }
                 }
                 h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
-            }
-        }
-
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void BidirectionalCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -873,7 +764,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                Lstm1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), Lstm1PackedOffset512, Lstm1PackedOffset256, Lstm1PackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.Lstm1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, Lstm1PackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -888,25 +779,6 @@ namespace Demo
             }
         }
 
-        // One timestep of lstm_1 for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void Lstm1CellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.Lstm1CellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.Lstm1CellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.Lstm1CellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
         // layer 4: dense (Dense, 2 units), for each sequence of a chunk.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void DenseLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch)
@@ -915,7 +787,7 @@ namespace Demo
             const int Units = 2;
             for (int r = 0; r < BatchChunk; r++)
             {
-                DenseRow(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset);
+                global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed, DensePackedOffset);
             }
         }
 
@@ -941,13 +813,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -983,41 +865,39 @@ namespace RnnGen.Generated
                 Vector128<float> accO0 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
                 Vector128<float> accO0_1 = Vector128<float>.Zero;
                 Vector128<float> accO0_2 = Vector128<float>.Zero;
-                for (int k = 0; k < 3; k += 3)
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, k));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
-                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, k + 2));
-                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes)), accO0);
-                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 3 * Lanes)), accO0_2);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, 0));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, 2));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 3 * Lanes)), accO0_2);
                 }
-                for (int k = 0; k < 3; k += 3)
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
-                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, k + 2));
-                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 3 * Lanes)), accO0);
-                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 3 * Lanes)), accO0);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 3 * Lanes)), accO0_2);
                 }
                 {
                     Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 3));
@@ -1035,6 +915,14 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of lstm_1: reads the state h, writes the next state to hNext and updates c in place.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void Lstm1Cell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            Lstm1CellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of lstm_1 with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -1104,23 +992,22 @@ namespace RnnGen.Generated
                     accG0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 3 * Lanes)), accO0_1);
                 }
-                for (int k = 0; k < 3; k += 3)
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
-                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, k + 2));
-                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 3 * Lanes)), accO0);
-                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(8 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(8 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(8 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(8 * RowStride + 3 * Lanes)), accO0);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(9 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(9 * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(9 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(9 * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 1 * Lanes)), accF0_2);
+                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 3 * Lanes)), accO0_2);
                 }
                 accI0 = (accI0 + accI0_1) + accI0_2;
                 accF0 = (accF0 + accF0_1) + accF0_2;
@@ -1131,6 +1018,16 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One row of dense, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void DenseRow(ReadOnlySpan<float> x, Span<float> y, float[] scratch, int rowOffset, float[] packed, int packedOffset)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            ref float input = ref MemoryMarshal.GetReference(x);
+            DenseRowX4(ref input, ref MemoryMarshal.GetReference(y), ref Unsafe.Add(ref weights, packedOffset));
+            Activations.Softmax(y);
         }
 
         // One row of dense with 4-float vectors: y = softmax(x·W + b) (Keras Dense.call).
@@ -1149,6 +1046,14 @@ namespace RnnGen.Generated
                 sum += Unsafe.Add(ref x, 2) * Unsafe.Add(ref column, 2);
                 Unsafe.Add(ref y, j) = sum;
             }
+        }
+
+        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -1234,6 +1139,14 @@ namespace RnnGen.Generated
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }
             }
+        }
+
+        // One timestep of lstm_1 for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void Lstm1CellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            Lstm1CellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of lstm_1 for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the

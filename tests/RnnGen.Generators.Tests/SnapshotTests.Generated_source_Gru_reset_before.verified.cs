@@ -88,16 +88,11 @@ namespace Demo
         private const int GruStreamHOffset = 80;
         private const int GruStreamHNextOffset = 96;
         private const int GruStreamGatesOffset = 112;
-        private const int DenseRowOffset = 160;
-        private const int CarryAOffset = 160;
-        private const int CarryBOffset = 160;
         private const int InitialStateOffset = 160;
         private const int ScratchLength = 163;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int GruPackedOffset512 = 0; // 4 lanes
-        private const int GruPackedOffset256 = 0; // 4 lanes
-        private const int GruPackedOffset128 = 0; // 4 lanes
+        private const int GruPackedOffset = 0; // 4 lanes at every width
 
         private const int PackedLength = 72; // the same for every vector width
 
@@ -112,9 +107,6 @@ namespace Demo
         private const int GruBatchHOffset = 0;
         private const int GruBatchHNextOffset = 64;
         private const int GruBatchGatesOffset = 128;
-        private const int BatchCarryAOffset = 320;
-        private const int BatchCarryBOffset = 320;
-        private const int BatchDenseRowOffset = 320;
         private const int BatchScratchLength = 320;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -522,7 +514,7 @@ namespace Demo
             global::System.Span<float> gruH = new global::System.Span<float>(_scratch, reverse ? GruStreamHNextOffset : GruStreamHOffset, 16);
             global::System.Span<float> gruHNext = new global::System.Span<float>(_scratch, reverse ? GruStreamHOffset : GruStreamHNextOffset, 16);
             global::System.Span<float> gruGates = new global::System.Span<float>(_scratch, GruStreamGatesOffset, 48);
-            GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gruH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gruHNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gruGates), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), gruH, gruHNext, gruGates, _packed, GruPackedOffset, reverse);
             gruHNext.Slice(0, 3).CopyTo(output);
         }
 
@@ -584,21 +576,8 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 18), parameters.Slice(GruRecurrentKernelOffset, 27), parameters.Slice(GruBiasOffset, 9), packed.Slice(GruPackedOffset512),
-                    inputs: 2, units: 3, gates: 3, lanes: 4, biasRows: 1);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 18), parameters.Slice(GruRecurrentKernelOffset, 27), parameters.Slice(GruBiasOffset, 9), packed.Slice(GruPackedOffset256),
-                    inputs: 2, units: 3, gates: 3, lanes: 4, biasRows: 1);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 18), parameters.Slice(GruRecurrentKernelOffset, 27), parameters.Slice(GruBiasOffset, 9), packed.Slice(GruPackedOffset128),
-                    inputs: 2, units: 3, gates: 3, lanes: 4, biasRows: 1);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 18), parameters.Slice(GruRecurrentKernelOffset, 27), parameters.Slice(GruBiasOffset, 9), packed.Slice(GruPackedOffset),
+                inputs: 2, units: 3, gates: 3, lanes: 4, biasRows: 1);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -631,30 +610,11 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, gates, _packed, GruPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
                 h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-            }
-        }
-
-        // One timestep of gru: reads the state h, writes the next state to hNext.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void GruCell(ref float x, ref float h, ref float hNext, ref float gates, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -703,7 +663,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gates), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, gates, _packed, GruPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -712,25 +672,6 @@ namespace Demo
                     global::System.Span<float> row = output.Slice(r * outputStride);
                     h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
                 }
-            }
-        }
-
-        // One timestep of gru for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void GruCellBatch(ref float x, ref float h, ref float hNext, ref float gates, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref gates, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -756,13 +697,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        // One timestep of gru: reads the state h, writes the next state to hNext.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void GruCell(ref float x, Span<float> h, Span<float> hNext, Span<float> gates, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            GruCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(gates), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of gru with 4-float vectors (Keras GRUCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -798,25 +749,23 @@ namespace RnnGen.Generated
                 Vector128<float> accHZ0_1 = Vector128<float>.Zero;
                 Vector128<float> accHR0 = Vector128<float>.Zero;
                 Vector128<float> accHR0_1 = Vector128<float>.Zero;
-                for (int k = 0; k < 2; k += 2)
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, k));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
-                    accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accXZ0);
-                    accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accXR0);
-                    accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accXH0);
-                    accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accXZ0_1);
-                    accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accXR0_1);
-                    accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accXH0_1);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, 0));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, 1));
+                    accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accXZ0);
+                    accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accXR0);
+                    accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accXH0);
+                    accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accXZ0_1);
+                    accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accXR0_1);
+                    accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
                 }
-                for (int k = 0; k < 2; k += 2)
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
-                    accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes)), accHZ0);
-                    accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes)), accHR0);
-                    accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 0 * Lanes)), accHZ0_1);
-                    accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 1 * Lanes)), accHR0_1);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accHZ0);
+                    accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accHR0);
+                    accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accHZ0_1);
+                    accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accHR0_1);
                 }
                 {
                     Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 2));
@@ -861,6 +810,14 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * TanhOperator.Invoke(accC0), ref hNext, (nuint)(first * Lanes));
             }
             // reverse is unused: the two passes keep block order, as the second reads every block's r*h
+        }
+
+        // One timestep of gru for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void GruCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> gates, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            GruCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(gates), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of gru for 4 sequences at once with 4-float vectors (Keras GRUCell.call): the

@@ -84,16 +84,11 @@ namespace Demo
         private const int GruHNextOffset = 16;
         private const int GruStreamHOffset = 32;
         private const int GruStreamHNextOffset = 48;
-        private const int DenseRowOffset = 64;
-        private const int CarryAOffset = 64;
-        private const int CarryBOffset = 64;
         private const int InitialStateOffset = 64;
         private const int ScratchLength = 66;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int GruPackedOffset512 = 0; // 4 lanes
-        private const int GruPackedOffset256 = 0; // 4 lanes
-        private const int GruPackedOffset128 = 0; // 4 lanes
+        private const int GruPackedOffset = 0; // 4 lanes at every width
 
         private const int PackedLength = 72; // the same for every vector width
 
@@ -107,9 +102,6 @@ namespace Demo
         private const int BatchChunk = 4;
         private const int GruBatchHOffset = 0;
         private const int GruBatchHNextOffset = 64;
-        private const int BatchCarryAOffset = 128;
-        private const int BatchCarryBOffset = 128;
-        private const int BatchDenseRowOffset = 128;
         private const int BatchScratchLength = 128;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -502,7 +494,7 @@ namespace Demo
             // layer 1: gru (GRU, 2 units)
             global::System.Span<float> gruH = new global::System.Span<float>(_scratch, reverse ? GruStreamHNextOffset : GruStreamHOffset, 16);
             global::System.Span<float> gruHNext = new global::System.Span<float>(_scratch, reverse ? GruStreamHOffset : GruStreamHNextOffset, 16);
-            GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gruH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gruHNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), gruH, gruHNext, _packed, GruPackedOffset, reverse);
             gruHNext.Slice(0, 2).CopyTo(output);
         }
 
@@ -564,21 +556,8 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 12), parameters.Slice(GruRecurrentKernelOffset, 12), global::System.ReadOnlySpan<float>.Empty, packed.Slice(GruPackedOffset512),
-                    inputs: 2, units: 2, gates: 3, lanes: 4, biasRows: 2);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 12), parameters.Slice(GruRecurrentKernelOffset, 12), global::System.ReadOnlySpan<float>.Empty, packed.Slice(GruPackedOffset256),
-                    inputs: 2, units: 2, gates: 3, lanes: 4, biasRows: 2);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 12), parameters.Slice(GruRecurrentKernelOffset, 12), global::System.ReadOnlySpan<float>.Empty, packed.Slice(GruPackedOffset128),
-                    inputs: 2, units: 2, gates: 3, lanes: 4, biasRows: 2);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(GruKernelOffset, 12), parameters.Slice(GruRecurrentKernelOffset, 12), global::System.ReadOnlySpan<float>.Empty, packed.Slice(GruPackedOffset),
+                inputs: 2, units: 2, gates: 3, lanes: 4, biasRows: 2);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -610,7 +589,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, GruPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -619,25 +598,6 @@ namespace Demo
 
             // return_sequences=False: only the last output.
             new global::System.ReadOnlySpan<float>(_scratch, GruHOffset, Units).CopyTo(output);
-        }
-
-        // One timestep of gru: reads the state h, writes the next state to hNext.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void GruCell(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -684,7 +644,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), GruPackedOffset512, GruPackedOffset256, GruPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, GruPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -696,25 +656,6 @@ namespace Demo
             {
                 global::System.Span<float> row = output.Slice(r * outputStride);
                 new global::System.ReadOnlySpan<float>(scratch, GruBatchHOffset + r * Padded, Units).CopyTo(row);
-            }
-        }
-
-        // One timestep of gru for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void GruCellBatch(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.GruCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -740,13 +681,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        // One timestep of gru: reads the state h, writes the next state to hNext.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void GruCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            GruCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of gru with 4-float vectors (Keras GRUCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -782,27 +733,25 @@ namespace RnnGen.Generated
                 Vector128<float> accHR0_1 = Vector128<float>.Zero;
                 Vector128<float> accHH0 = Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
                 Vector128<float> accHH0_1 = Vector128<float>.Zero;
-                for (int k = 0; k < 2; k += 2)
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, k));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
-                    accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accXZ0);
-                    accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accXR0);
-                    accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accXH0);
-                    accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accXZ0_1);
-                    accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accXR0_1);
-                    accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accXH0_1);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, 0));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, 1));
+                    accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accXZ0);
+                    accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accXR0);
+                    accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accXH0);
+                    accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accXZ0_1);
+                    accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accXR0_1);
+                    accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
                 }
-                for (int k = 0; k < 2; k += 2)
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
-                    accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes)), accHZ0);
-                    accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes)), accHR0);
-                    accHH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 2 * Lanes)), accHH0);
-                    accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 0 * Lanes)), accHZ0_1);
-                    accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 1 * Lanes)), accHR0_1);
-                    accHH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 2 * Lanes)), accHH0_1);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accHZ0);
+                    accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accHR0);
+                    accHH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accHH0);
+                    accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accHZ0_1);
+                    accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accHR0_1);
+                    accHH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accHH0_1);
                 }
                 accXZ0 += accXZ0_1;
                 accXR0 += accXR0_1;
@@ -815,6 +764,14 @@ namespace RnnGen.Generated
                 Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0 + accHR0), accHH0, accXH0));
                 Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * candidate0, ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of gru for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void GruCellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            GruCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of gru for 4 sequences at once with 4-float vectors (Keras GRUCell.call): the

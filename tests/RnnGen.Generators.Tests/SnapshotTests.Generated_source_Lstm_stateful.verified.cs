@@ -90,16 +90,11 @@ namespace Demo
         private const int LstmStreamHOffset = 48;
         private const int LstmStreamHNextOffset = 64;
         private const int LstmStreamCOffset = 80;
-        private const int DenseRowOffset = 96;
-        private const int CarryAOffset = 96;
-        private const int CarryBOffset = 96;
         private const int InitialStateOffset = 96;
         private const int ScratchLength = 100;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int LstmPackedOffset512 = 0; // 4 lanes
-        private const int LstmPackedOffset256 = 0; // 4 lanes
-        private const int LstmPackedOffset128 = 0; // 4 lanes
+        private const int LstmPackedOffset = 0; // 4 lanes at every width
 
         private const int PackedLength = 80; // the same for every vector width
 
@@ -114,9 +109,6 @@ namespace Demo
         private const int LstmBatchHOffset = 0;
         private const int LstmBatchHNextOffset = 64;
         private const int LstmBatchCOffset = 128;
-        private const int BatchCarryAOffset = 192;
-        private const int BatchCarryBOffset = 192;
-        private const int BatchDenseRowOffset = 192;
         private const int BatchScratchLength = 192;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -556,7 +548,7 @@ namespace Demo
             global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 16);
             global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 16);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 16);
-            LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmHNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmC), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset, reverse);
             lstmHNext.Slice(0, 2).CopyTo(output);
         }
 
@@ -639,21 +631,8 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset512),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset256),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset128),
-                    inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset),
+                inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -696,7 +675,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -707,25 +686,6 @@ namespace Demo
 
             // return_sequences=False: only the last output.
             new global::System.ReadOnlySpan<float>(_scratch, LstmHOffset, Units).CopyTo(output);
-        }
-
-        // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void LstmCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -787,7 +747,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -804,25 +764,6 @@ namespace Demo
             {
                 global::System.Span<float> row = output.Slice(r * outputStride);
                 new global::System.ReadOnlySpan<float>(scratch, LstmBatchHOffset + r * Padded, Units).CopyTo(row);
-            }
-        }
-
-        // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void LstmCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -848,13 +789,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -927,6 +878,14 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the

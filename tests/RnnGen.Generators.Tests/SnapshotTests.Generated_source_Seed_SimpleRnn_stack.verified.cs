@@ -82,16 +82,11 @@ namespace Demo
         private const int SimpleRnnHNextOffset = 16;
         private const int SimpleRnnStreamHOffset = 32;
         private const int SimpleRnnStreamHNextOffset = 48;
-        private const int DenseRowOffset = 64;
-        private const int CarryAOffset = 64;
-        private const int CarryBOffset = 64;
         private const int InitialStateOffset = 64;
         private const int ScratchLength = 67;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int SimpleRnnPackedOffset512 = 0; // 4 lanes
-        private const int SimpleRnnPackedOffset256 = 0; // 4 lanes
-        private const int SimpleRnnPackedOffset128 = 0; // 4 lanes
+        private const int SimpleRnnPackedOffset = 0; // 4 lanes at every width
 
         private const int PackedLength = 56; // the same for every vector width
 
@@ -105,9 +100,6 @@ namespace Demo
         private const int BatchChunk = 4;
         private const int SimpleRnnBatchHOffset = 0;
         private const int SimpleRnnBatchHNextOffset = 64;
-        private const int BatchCarryAOffset = 128;
-        private const int BatchCarryBOffset = 128;
-        private const int BatchDenseRowOffset = 128;
         private const int BatchScratchLength = 128;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -502,7 +494,7 @@ namespace Demo
             // layer 1: simple_rnn (SimpleRNN, 3 units)
             global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
             global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
-            SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), simpleRnnH, simpleRnnHNext, _packed, SimpleRnnPackedOffset, reverse);
             simpleRnnHNext.Slice(0, 3).CopyTo(output);
         }
 
@@ -564,21 +556,8 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset512),
-                    inputs: 10, units: 3, gates: 1, lanes: 4, biasRows: 1);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset256),
-                    inputs: 10, units: 3, gates: 1, lanes: 4, biasRows: 1);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset128),
-                    inputs: 10, units: 3, gates: 1, lanes: 4, biasRows: 1);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset),
+                inputs: 10, units: 3, gates: 1, lanes: 4, biasRows: 1);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -610,7 +589,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -618,25 +597,6 @@ namespace Demo
 
             // return_sequences=False: only the last output.
             new global::System.ReadOnlySpan<float>(_scratch, SimpleRnnHOffset, Units).CopyTo(output);
-        }
-
-        // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCell(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -683,7 +643,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -694,25 +654,6 @@ namespace Demo
             {
                 global::System.Span<float> row = output.Slice(r * outputStride);
                 new global::System.ReadOnlySpan<float>(scratch, SimpleRnnBatchHOffset + r * Padded, Units).CopyTo(row);
-            }
-        }
-
-        // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCellBatch(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -738,13 +679,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SimpleRnnCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -807,6 +758,14 @@ namespace RnnGen.Generated
                 // h = tanh(z)
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SimpleRnnCellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the
@@ -888,31 +847,30 @@ namespace RnnGen.Generated
                     accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
                     accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
                 }
-                for (int k = 0; k < 3; k += 3)
                 {
-                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
-                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
-                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + k));
-                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + k));
-                    Vector128<float> s1s0 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
-                    Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
-                    Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
-                    Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
-                    Vector128<float> s2s0 = Vector128.Create(Unsafe.Add(ref hPrev, k + 2));
-                    Vector128<float> s2s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 2));
-                    Vector128<float> s2s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 2));
-                    Vector128<float> s2s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 2));
-                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)((10 + k) * RowStride + 0 * Lanes));
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 0));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 0));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 0));
+                    Vector128<float> s1s0 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 1));
+                    Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 1));
+                    Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 1));
+                    Vector128<float> s2s0 = Vector128.Create(Unsafe.Add(ref hPrev, 2));
+                    Vector128<float> s2s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 2));
+                    Vector128<float> s2s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 2));
+                    Vector128<float> s2s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 2));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 0 * Lanes));
                     accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
                     accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
                     accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    Vector128<float> w0Z_1 = Vector128.LoadUnsafe(ref block0, (nuint)((10 + k + 1) * RowStride + 0 * Lanes));
+                    Vector128<float> w0Z_1 = Vector128.LoadUnsafe(ref block0, (nuint)(11 * RowStride + 0 * Lanes));
                     accZ0s0_1 = VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
                     accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    Vector128<float> w0Z_2 = Vector128.LoadUnsafe(ref block0, (nuint)((10 + k + 2) * RowStride + 0 * Lanes));
+                    Vector128<float> w0Z_2 = Vector128.LoadUnsafe(ref block0, (nuint)(12 * RowStride + 0 * Lanes));
                     accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
                     accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
                     accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);

@@ -115,7 +115,6 @@ namespace Demo
         private const int SimpleRnnStreamHNextOffset = 80;
         private const int SimpleRnn1StreamHOffset = 96;
         private const int SimpleRnn1StreamHNextOffset = 112;
-        private const int DenseRowOffset = 128;
         private const int CarryAOffset = 128;
         private const int CarryBOffset = 208;
         private const int ScratchLength = 288;
@@ -144,7 +143,6 @@ namespace Demo
         private const int SimpleRnn1BatchHNextOffset = 192;
         private const int BatchCarryAOffset = 256;
         private const int BatchCarryBOffset = 576;
-        private const int BatchDenseRowOffset = 896;
         private const int BatchScratchLength = 896;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -501,11 +499,11 @@ namespace Demo
             // layer 1: simple_rnn (SimpleRNN, 8 units)
             global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
             global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
-            SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), simpleRnnH, simpleRnnHNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
             global::System.Span<float> simpleRnn1H = new global::System.Span<float>(_scratch, reverse ? SimpleRnn1StreamHNextOffset : SimpleRnn1StreamHOffset, 16);
             global::System.Span<float> simpleRnn1HNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnn1StreamHOffset : SimpleRnn1StreamHNextOffset, 16);
-            SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext.Slice(0, 8)), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnn1H), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnn1HNext), SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext.Slice(0, 8)), simpleRnn1H, simpleRnn1HNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
             simpleRnn1HNext.Slice(0, 8).CopyTo(output);
         }
 
@@ -619,30 +617,11 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
                 h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-            }
-        }
-
-        // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCell(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -661,30 +640,11 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                SimpleRnn1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
                 h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-            }
-        }
-
-        // One timestep of simple_rnn_1: reads the state h, writes the next state to hNext.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnn1Cell(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -735,7 +695,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -744,25 +704,6 @@ namespace Demo
                     global::System.Span<float> row = output.Slice(r * outputStride);
                     h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
                 }
-            }
-        }
-
-        // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCellBatch(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -781,7 +722,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                SimpleRnn1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -790,25 +731,6 @@ namespace Demo
                     global::System.Span<float> row = output.Slice(r * outputStride);
                     h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
                 }
-            }
-        }
-
-        // One timestep of simple_rnn_1 for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnn1CellBatch(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatchX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -834,13 +756,25 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SimpleRnnCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            if (Vector512.IsHardwareAccelerated) SimpleRnnCellX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) SimpleRnnCellX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+        }
+
         // One timestep of simple_rnn with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -868,16 +802,15 @@ namespace RnnGen.Generated
                 Vector256<float> accZ0_1 = Vector256<float>.Zero;
                 Vector256<float> accZ0_2 = Vector256<float>.Zero;
                 Vector256<float> accZ0_3 = Vector256<float>.Zero;
-                for (int k = 0; k < 4; k += 4)
                 {
-                    Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref x, k));
-                    Vector256<float> s1 = Vector256.Create(Unsafe.Add(ref x, k + 1));
-                    Vector256<float> s2 = Vector256.Create(Unsafe.Add(ref x, k + 2));
-                    Vector256<float> s3 = Vector256.Create(Unsafe.Add(ref x, k + 3));
-                    accZ0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accZ0);
-                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ0_1);
-                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ0_2);
-                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector256.LoadUnsafe(ref block0, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ0_3);
+                    Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref x, 0));
+                    Vector256<float> s1 = Vector256.Create(Unsafe.Add(ref x, 1));
+                    Vector256<float> s2 = Vector256.Create(Unsafe.Add(ref x, 2));
+                    Vector256<float> s3 = Vector256.Create(Unsafe.Add(ref x, 3));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accZ0);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector256.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accZ0_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector256.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0_2);
+                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector256.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0_3);
                 }
                 {
                     Vector256<float> t = Vector256.Create(Unsafe.Add(ref x, 4));
@@ -933,20 +866,19 @@ namespace RnnGen.Generated
                 Vector128<float> accZ1_1 = Vector128<float>.Zero;
                 Vector128<float> accZ1_2 = Vector128<float>.Zero;
                 Vector128<float> accZ1_3 = Vector128<float>.Zero;
-                for (int k = 0; k < 4; k += 4)
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, k));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
-                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, k + 2));
-                    Vector128<float> s3 = Vector128.Create(Unsafe.Add(ref x, k + 3));
-                    accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accZ0);
-                    accZ1 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accZ1);
-                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ0_1);
-                    accZ1_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block1, (nuint)((k + 1) * RowStride + 0 * Lanes)), accZ1_1);
-                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ0_2);
-                    accZ1_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block1, (nuint)((k + 2) * RowStride + 0 * Lanes)), accZ1_2);
-                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block0, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ0_3);
-                    accZ1_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block1, (nuint)((k + 3) * RowStride + 0 * Lanes)), accZ1_3);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, 0));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, 2));
+                    Vector128<float> s3 = Vector128.Create(Unsafe.Add(ref x, 3));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accZ0);
+                    accZ1 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 0 * Lanes)), accZ1);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accZ0_1);
+                    accZ1_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block1, (nuint)(1 * RowStride + 0 * Lanes)), accZ1_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0_2);
+                    accZ1_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block1, (nuint)(2 * RowStride + 0 * Lanes)), accZ1_2);
+                    accZ0_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0_3);
+                    accZ1_3 = VectorMath.MultiplyAdd(s3, Vector128.LoadUnsafe(ref block1, (nuint)(3 * RowStride + 0 * Lanes)), accZ1_3);
                 }
                 {
                     Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 4));
@@ -974,6 +906,16 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0), ref hNext, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1), ref hNext, (nuint)((first + 1) * Lanes));
             }
+        }
+
+        // One timestep of simple_rnn_1: reads the state h, writes the next state to hNext.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SimpleRnn1Cell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            if (Vector512.IsHardwareAccelerated) SimpleRnn1CellX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else SimpleRnn1CellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         // One timestep of simple_rnn_1 with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
@@ -1102,6 +1044,16 @@ namespace RnnGen.Generated
             }
         }
 
+        // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SimpleRnnCellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            if (Vector512.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+        }
+
         // One timestep of simple_rnn for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the
         // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
         // 1 block(s) of 8, 1 at a time.
@@ -1140,31 +1092,30 @@ namespace RnnGen.Generated
                 Vector256<float> accZ0s3 = Vector256.LoadUnsafe(ref bias0);
                 Vector256<float> accZ0s3_1 = Vector256<float>.Zero;
                 Vector256<float> accZ0s3_2 = Vector256<float>.Zero;
-                for (int k = 0; k < 3; k += 3)
                 {
-                    Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref x, k));
-                    Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k));
-                    Vector256<float> s0s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k));
-                    Vector256<float> s0s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k));
-                    Vector256<float> s1s0 = Vector256.Create(Unsafe.Add(ref x, k + 1));
-                    Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k + 1));
-                    Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k + 1));
-                    Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k + 1));
-                    Vector256<float> s2s0 = Vector256.Create(Unsafe.Add(ref x, k + 2));
-                    Vector256<float> s2s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k + 2));
-                    Vector256<float> s2s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k + 2));
-                    Vector256<float> s2s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k + 2));
-                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                    Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref x, 0));
+                    Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 0));
+                    Vector256<float> s0s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 0));
+                    Vector256<float> s0s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 0));
+                    Vector256<float> s1s0 = Vector256.Create(Unsafe.Add(ref x, 1));
+                    Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 1));
+                    Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 1));
+                    Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 1));
+                    Vector256<float> s2s0 = Vector256.Create(Unsafe.Add(ref x, 2));
+                    Vector256<float> s2s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 2));
+                    Vector256<float> s2s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 2));
+                    Vector256<float> s2s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 2));
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
                     accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
                     accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
                     accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes));
+                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes));
                     accZ0s0_1 = VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
                     accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    Vector256<float> w0Z_2 = Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
+                    Vector256<float> w0Z_2 = Vector256.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes));
                     accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
                     accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
                     accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
@@ -1336,6 +1287,16 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ1s3), ref hNext, (nuint)(3 * Padded + (first + 1) * Lanes));
             }
+        }
+
+        // One timestep of simple_rnn_1 for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SimpleRnn1CellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            if (Vector512.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else SimpleRnn1CellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         // One timestep of simple_rnn_1 for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the

@@ -564,12 +564,12 @@ namespace Demo
             global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 32);
             global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 32);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 32);
-            LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmHNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmC), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
             // layer 2: dense (Dense, 5 units)
             global::System.Span<float> stepDense = new global::System.Span<float>(_scratch, CarryAOffset, 5);
-            DenseRow(lstmHNext.Slice(0, 20), stepDense, _scratch, DenseRowOffset);
+            global::RnnGen.Generated.ModelKernels.DenseRow(lstmHNext.Slice(0, 20), stepDense, _scratch, DenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
             // layer 3: dense_1 (Dense, 1 units)
-            Dense1Row(stepDense, output, _scratch, DenseRowOffset);
+            global::RnnGen.Generated.ModelKernels.Dense1Row(stepDense, output, _scratch, DenseRowOffset, _packed, Dense1PackedOffset512, Dense1PackedOffset256, Dense1PackedOffset128);
         }
 
         /// <summary>
@@ -691,7 +691,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -702,79 +702,18 @@ namespace Demo
             new global::System.ReadOnlySpan<float>(_scratch, LstmHOffset, Units).CopyTo(output);
         }
 
-        // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void LstmCell(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellX16(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellX8(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
         // layer 2: dense (Dense, 5 units): y = relu(x·W + b) on the last axis (Keras Dense.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            DenseRow(input, output, _scratch, DenseRowOffset);
+            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, _scratch, DenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
         }
 
         // layer 3: dense_1 (Dense, 1 units): y = linear(x·W + b) on the last axis (Keras Dense.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Dense1Layer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            Dense1Row(input, output, _scratch, DenseRowOffset);
-        }
-
-        // One row of dense, with the kernel for this machine's vector width; scratch[rowOffset..] takes the padded row.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void DenseRow(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, float[] scratch, int rowOffset)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            global::System.Span<float> padded = new global::System.Span<float>(scratch, rowOffset, 16);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.DenseRowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset512));
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.DenseRowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset256));
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.DenseRowX4(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(padded), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, DensePackedOffset128));
-            }
-            padded.Slice(0, 5).CopyTo(y);
-        }
-
-        // One row of dense_1, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void Dense1Row(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, float[] scratch, int rowOffset)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            ref float input = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.Dense1RowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Dense1PackedOffset512));
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.Dense1RowX8(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Dense1PackedOffset256));
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.Dense1RowX4(ref input, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(y), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, Dense1PackedOffset128));
-            }
+            global::RnnGen.Generated.ModelKernels.Dense1Row(input, output, _scratch, DenseRowOffset, _packed, Dense1PackedOffset512, Dense1PackedOffset256, Dense1PackedOffset128);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -829,7 +768,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(c), LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -844,25 +783,6 @@ namespace Demo
             }
         }
 
-        // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void LstmCellBatch(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellBatchX16(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellBatchX8(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
-        }
-
         // layer 2: dense (Dense, 5 units), for each sequence of a chunk.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void DenseLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch)
@@ -871,7 +791,7 @@ namespace Demo
             const int Units = 5;
             for (int r = 0; r < BatchChunk; r++)
             {
-                DenseRow(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset);
+                global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
             }
         }
 
@@ -883,7 +803,7 @@ namespace Demo
             const int Units = 1;
             for (int r = 0; r < BatchChunk; r++)
             {
-                Dense1Row(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset);
+                global::RnnGen.Generated.ModelKernels.Dense1Row(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed, Dense1PackedOffset512, Dense1PackedOffset256, Dense1PackedOffset128);
             }
         }
 
@@ -909,13 +829,25 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            if (Vector512.IsHardwareAccelerated) LstmCellX16(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) LstmCellX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+        }
+
         // One timestep of lstm with 16-float vectors (Keras LSTMCell.call): units in 2 block(s) of 16,
         // 2 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -1046,21 +978,20 @@ namespace RnnGen.Generated
                 Vector256<float> accF2 = Vector256.LoadUnsafe(ref bias2, 1 * Lanes);
                 Vector256<float> accG2 = Vector256.LoadUnsafe(ref bias2, 2 * Lanes);
                 Vector256<float> accO2 = Vector256.LoadUnsafe(ref bias2, 3 * Lanes);
-                for (int k = 0; k < 1; k += 1)
                 {
-                    Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref x, k));
-                    accI0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes)), accO0);
-                    accI1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accI1);
-                    accF1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 1 * Lanes)), accF1);
-                    accG1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 2 * Lanes)), accG1);
-                    accO1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(k * RowStride + 3 * Lanes)), accO1);
-                    accI2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 0 * Lanes)), accI2);
-                    accF2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 1 * Lanes)), accF2);
-                    accG2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 2 * Lanes)), accG2);
-                    accO2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(k * RowStride + 3 * Lanes)), accO2);
+                    Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref x, 0));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 1 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 3 * Lanes)), accO1);
+                    accI2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(0 * RowStride + 0 * Lanes)), accI2);
+                    accF2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(0 * RowStride + 1 * Lanes)), accF2);
+                    accG2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(0 * RowStride + 2 * Lanes)), accG2);
+                    accO2 = VectorMath.MultiplyAdd(s0, Vector256.LoadUnsafe(ref block2, (nuint)(0 * RowStride + 3 * Lanes)), accO2);
                 }
                 for (int k = 0; k < 20; k += 1)
                 {
@@ -1177,6 +1108,19 @@ namespace RnnGen.Generated
             }
         }
 
+        // One row of dense, with the kernel for this machine's vector width; scratch[rowOffset..] takes the padded row.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void DenseRow(ReadOnlySpan<float> x, Span<float> y, float[] scratch, int rowOffset, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            ref float input = ref MemoryMarshal.GetReference(x);
+            Span<float> padded = new Span<float>(scratch, rowOffset, 16);
+            if (Vector512.IsHardwareAccelerated) DenseRowX8(ref input, ref MemoryMarshal.GetReference(padded), ref Unsafe.Add(ref weights, packedOffset512));
+            else if (Vector256.IsHardwareAccelerated) DenseRowX8(ref input, ref MemoryMarshal.GetReference(padded), ref Unsafe.Add(ref weights, packedOffset256));
+            else DenseRowX4(ref input, ref MemoryMarshal.GetReference(padded), ref Unsafe.Add(ref weights, packedOffset128));
+            padded.Slice(0, 5).CopyTo(y);
+        }
+
         // One row of dense with 8-float vectors: y = relu(x·W + b) (Keras Dense.call).
         // Weights in KernelPacking.PackDenseColumns's order: packed[k * Padded + j], each row padded to whole vectors, then the bias.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -1221,6 +1165,17 @@ namespace RnnGen.Generated
             }
         }
 
+        // One row of dense_1, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void Dense1Row(ReadOnlySpan<float> x, Span<float> y, float[] scratch, int rowOffset, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            ref float input = ref MemoryMarshal.GetReference(x);
+            if (Vector512.IsHardwareAccelerated) Dense1RowX8(ref input, ref MemoryMarshal.GetReference(y), ref Unsafe.Add(ref weights, packedOffset512));
+            else if (Vector256.IsHardwareAccelerated) Dense1RowX8(ref input, ref MemoryMarshal.GetReference(y), ref Unsafe.Add(ref weights, packedOffset256));
+            else Dense1RowX4(ref input, ref MemoryMarshal.GetReference(y), ref Unsafe.Add(ref weights, packedOffset128));
+        }
+
         // One row of dense_1 with 8-float vectors: y = linear(x·W + b) (Keras Dense.call).
         // Weights in KernelPacking.PackDenseRows's order: the kernel transposed, packed[j * Inputs + k], then the bias.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -1258,6 +1213,16 @@ namespace RnnGen.Generated
                 sum += Unsafe.Add(ref x, 4) * Unsafe.Add(ref column, 4);
                 Unsafe.Add(ref y, j) = sum;
             }
+        }
+
+        // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            if (Vector512.IsHardwareAccelerated) LstmCellBatchX16(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) LstmCellBatchX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         // One timestep of lstm for 4 sequences at once with 16-float vectors (Keras LSTMCell.call): the
@@ -1303,28 +1268,27 @@ namespace RnnGen.Generated
                 Vector512<float> accF0s3 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
                 Vector512<float> accG0s3 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
                 Vector512<float> accO0s3 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
-                for (int k = 0; k < 1; k += 1)
                 {
-                    Vector512<float> s0s0 = Vector512.Create(Unsafe.Add(ref x, k));
-                    Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref x, 1 * XStride + k));
-                    Vector512<float> s0s2 = Vector512.Create(Unsafe.Add(ref x, 2 * XStride + k));
-                    Vector512<float> s0s3 = Vector512.Create(Unsafe.Add(ref x, 3 * XStride + k));
-                    Vector512<float> w0I = Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                    Vector512<float> s0s0 = Vector512.Create(Unsafe.Add(ref x, 0));
+                    Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref x, 1 * XStride + 0));
+                    Vector512<float> s0s2 = Vector512.Create(Unsafe.Add(ref x, 2 * XStride + 0));
+                    Vector512<float> s0s3 = Vector512.Create(Unsafe.Add(ref x, 3 * XStride + 0));
+                    Vector512<float> w0I = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
                     accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                     accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
                     accI0s2 = VectorMath.MultiplyAdd(s0s2, w0I, accI0s2);
                     accI0s3 = VectorMath.MultiplyAdd(s0s3, w0I, accI0s3);
-                    Vector512<float> w0F = Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                    Vector512<float> w0F = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes));
                     accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                     accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
                     accF0s2 = VectorMath.MultiplyAdd(s0s2, w0F, accF0s2);
                     accF0s3 = VectorMath.MultiplyAdd(s0s3, w0F, accF0s3);
-                    Vector512<float> w0G = Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                    Vector512<float> w0G = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes));
                     accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                     accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
                     accG0s2 = VectorMath.MultiplyAdd(s0s2, w0G, accG0s2);
                     accG0s3 = VectorMath.MultiplyAdd(s0s3, w0G, accG0s3);
-                    Vector512<float> w0O = Vector512.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                    Vector512<float> w0O = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes));
                     accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                     accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     accO0s2 = VectorMath.MultiplyAdd(s0s2, w0O, accO0s2);
@@ -1414,20 +1378,19 @@ namespace RnnGen.Generated
                     Vector256<float> accF0s1 = Vector256.LoadUnsafe(ref bias0, 1 * Lanes);
                     Vector256<float> accG0s1 = Vector256.LoadUnsafe(ref bias0, 2 * Lanes);
                     Vector256<float> accO0s1 = Vector256.LoadUnsafe(ref bias0, 3 * Lanes);
-                    for (int k = 0; k < 1; k += 1)
                     {
-                        Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref xq, k));
-                        Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref xq, 1 * XStride + k));
-                        Vector256<float> w0I = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref xq, 0));
+                        Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref xq, 1 * XStride + 0));
+                        Vector256<float> w0I = Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector256<float> w0F = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        Vector256<float> w0F = Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector256<float> w0G = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        Vector256<float> w0G = Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector256<float> w0O = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                        Vector256<float> w0O = Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
@@ -1500,20 +1463,19 @@ namespace RnnGen.Generated
                     Vector128<float> accF0s1 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                     Vector128<float> accG0s1 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                     Vector128<float> accO0s1 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
-                    for (int k = 0; k < 1; k += 1)
                     {
-                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref xq, k));
-                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref xq, 1 * XStride + k));
-                        Vector128<float> w0I = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref xq, 0));
+                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref xq, 1 * XStride + 0));
+                        Vector128<float> w0I = Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector128<float> w0F = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        Vector128<float> w0F = Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector128<float> w0G = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        Vector128<float> w0G = Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector128<float> w0O = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                        Vector128<float> w0O = Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }

@@ -83,16 +83,11 @@ namespace Demo
         // allocated once with the model so that no call allocates. It makes an instance unsafe to share between threads.
         private const int SimpleRnnHOffset = 0;
         private const int SimpleRnnHNextOffset = 16;
-        private const int DenseRowOffset = 32;
-        private const int CarryAOffset = 32;
-        private const int CarryBOffset = 32;
         private const int InitialStateOffset = 32;
         private const int ScratchLength = 34;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int SimpleRnnPackedOffset512 = 0; // 4 lanes
-        private const int SimpleRnnPackedOffset256 = 0; // 4 lanes
-        private const int SimpleRnnPackedOffset128 = 0; // 4 lanes
+        private const int SimpleRnnPackedOffset = 0; // 4 lanes at every width
 
         private const int PackedLength = 20; // the same for every vector width
 
@@ -105,9 +100,6 @@ namespace Demo
         private const int BatchChunk = 4;
         private const int SimpleRnnBatchHOffset = 0;
         private const int SimpleRnnBatchHNextOffset = 64;
-        private const int BatchCarryAOffset = 128;
-        private const int BatchCarryBOffset = 128;
-        private const int BatchDenseRowOffset = 128;
         private const int BatchScratchLength = 128;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -510,21 +502,8 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 4), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset512),
-                    inputs: 2, units: 2, gates: 1, lanes: 4, biasRows: 1);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 4), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset256),
-                    inputs: 2, units: 2, gates: 1, lanes: 4, biasRows: 1);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 4), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset128),
-                    inputs: 2, units: 2, gates: 1, lanes: 4, biasRows: 1);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 4), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset),
+                inputs: 2, units: 2, gates: 1, lanes: 4, biasRows: 1);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -557,32 +536,13 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = Timesteps - 1 - step; // read from the end
-                SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
                 h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
             }
             h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded)); // an odd number of steps ends in the second buffer
-        }
-
-        // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCell(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -629,7 +589,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = Timesteps - 1 - step; // read from the end
-                SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -640,25 +600,6 @@ namespace Demo
                 }
             }
             h.CopyTo(new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
-        }
-
-        // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCellBatch(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
-            }
         }
 
         private float[][] WorkerScratch(int workers)
@@ -683,13 +624,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SimpleRnnCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -737,6 +688,14 @@ namespace RnnGen.Generated
                 // h = relu(z)
                 Vector128.StoreUnsafe(ReluOperator.Invoke(accZ0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SimpleRnnCellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the

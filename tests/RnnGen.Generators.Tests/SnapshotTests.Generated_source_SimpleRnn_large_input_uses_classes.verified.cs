@@ -85,16 +85,11 @@ namespace Demo
         private const int SimpleRnnHNextOffset = 16;
         private const int SimpleRnnStreamHOffset = 32;
         private const int SimpleRnnStreamHNextOffset = 48;
-        private const int DenseRowOffset = 64;
-        private const int CarryAOffset = 64;
-        private const int CarryBOffset = 64;
         private const int InitialStateOffset = 64;
         private const int ScratchLength = 66;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int SimpleRnnPackedOffset512 = 0; // 4 lanes
-        private const int SimpleRnnPackedOffset256 = 0; // 4 lanes
-        private const int SimpleRnnPackedOffset128 = 0; // 4 lanes
+        private const int SimpleRnnPackedOffset = 0; // 4 lanes at every width
 
         private const int PackedLength = 4012; // the same for every vector width
 
@@ -108,9 +103,6 @@ namespace Demo
         private const int BatchChunk = 4;
         private const int SimpleRnnBatchHOffset = 0;
         private const int SimpleRnnBatchHNextOffset = 64;
-        private const int BatchCarryAOffset = 128;
-        private const int BatchCarryBOffset = 128;
-        private const int BatchDenseRowOffset = 128;
         private const int BatchScratchLength = 128;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
@@ -409,7 +401,7 @@ namespace Demo
             // layer 1: simple_rnn (SimpleRNN, 2 units)
             global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
             global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
-            SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnH), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), simpleRnnH, simpleRnnHNext, _packed, SimpleRnnPackedOffset, reverse);
             simpleRnnHNext.Slice(0, 2).CopyTo(output);
         }
 
@@ -471,21 +463,8 @@ namespace Demo
         {
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 2000), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset512),
-                    inputs: 1000, units: 2, gates: 1, lanes: 4, biasRows: 1);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 2000), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset256),
-                    inputs: 1000, units: 2, gates: 1, lanes: 4, biasRows: 1);
-            }
-            else
-            {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 2000), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset128),
-                    inputs: 1000, units: 2, gates: 1, lanes: 4, biasRows: 1);
-            }
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 2000), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset),
+                inputs: 1000, units: 2, gates: 1, lanes: 4, biasRows: 1);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -517,30 +496,11 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
                 h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-            }
-        }
-
-        // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCell(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -588,7 +548,7 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(h), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(hNext), SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -597,25 +557,6 @@ namespace Demo
                     global::System.Span<float> row = output.Slice(r * outputStride);
                     h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
                 }
-            }
-        }
-
-        // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCellBatch(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            }
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            }
-            else
-            {
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
             }
         }
 
@@ -641,13 +582,23 @@ namespace Demo
 
 namespace RnnGen.Generated
 {
+    using System;
     using System.Runtime.CompilerServices;
+    using System.Runtime.InteropServices;
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model: one timestep of a layer, for one vector width, every size a constant.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SimpleRnnCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
         // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 4,
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
@@ -698,6 +649,14 @@ namespace RnnGen.Generated
                 // h = tanh(z)
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0), ref hNext, (nuint)(first * Lanes));
             }
+        }
+
+        // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal static void SimpleRnnCellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        {
+            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
+            SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the

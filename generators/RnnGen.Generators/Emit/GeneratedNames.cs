@@ -83,6 +83,7 @@ internal static class GeneratedNames
                     }
                 }
 
+                yield return direction + "PackedOffset"; // when every width has the same lanes
                 foreach ((string bits, _) in ModelLayout.Tiers)
                 {
                     yield return direction + "PackedOffset" + bits;

@@ -21,9 +21,17 @@ internal sealed partial class ModelEmitter
         _writer.Line($"private const int BatchChunk = {Int(BatchChunk)};");
         WriteCellBufferOffsets(Placement.Batch);
 
-        _writer.Line($"private const int BatchCarryAOffset = {Int(_layout.BatchCarryOffsets[0])};");
-        _writer.Line($"private const int BatchCarryBOffset = {Int(_layout.BatchCarryOffsets[1])};");
-        _writer.Line($"private const int BatchDenseRowOffset = {Int(_layout.BatchDenseRowOffset)};");
+        if (ChainsLayers)
+        {
+            _writer.Line($"private const int BatchCarryAOffset = {Int(_layout.BatchCarryOffsets[0])};");
+            _writer.Line($"private const int BatchCarryBOffset = {Int(_layout.BatchCarryOffsets[1])};");
+        }
+
+        if (HasDenseLayer)
+        {
+            _writer.Line($"private const int BatchDenseRowOffset = {Int(_layout.BatchDenseRowOffset)};");
+        }
+
         _writer.Line($"private const int BatchScratchLength = {Int(_layout.BatchScratchLength)};");
         _writer.Line("private readonly float[] _batchScratch = new float[BatchScratchLength];");
         _writer.Line("private float[][]? _workerScratch;");

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Model;
 using RnnGen.Shared;
 using static RnnGen.Generators.Emit.ModelLayout;
@@ -229,14 +230,14 @@ internal sealed partial class ModelEmitter
                 if (rows == 1)
                 {
                     _writer.Line(pass.IsChunk
-                        ? $"{layer.Pascal}Row(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), {scratch}, {pass.Suffix}DenseRowOffset);"
-                        : $"{layer.Pascal}Row(input, output, {scratch}, {pass.Suffix}DenseRowOffset);");
+                        ? DenseRowCall(layer, "input.Slice(r * inputStride, InputWidth)", "output.Slice(r * outputStride, Units)", scratch, $"{pass.Suffix}DenseRowOffset")
+                        : DenseRowCall(layer, "input", "output", scratch, $"{pass.Suffix}DenseRowOffset"));
                     return;
                 }
 
                 using (_writer.Braces($"for (int t = 0; t < {Int(rows)}; t++)"))
                 {
-                    _writer.Line($"{layer.Pascal}Row(input.Slice({inputStart}t * InputWidth, InputWidth), output.Slice({outputStart}t * Units, Units), {scratch}, {pass.Suffix}DenseRowOffset);");
+                    _writer.Line(DenseRowCall(layer, $"input.Slice({inputStart}t * InputWidth, InputWidth)", $"output.Slice({outputStart}t * Units, Units)", scratch, $"{pass.Suffix}DenseRowOffset"));
                 }
             });
         }
@@ -427,8 +428,7 @@ internal sealed partial class ModelEmitter
         using (_writer.Braces("for (int step = 0; step < Timesteps; step++)"))
         {
             _writer.Line(direction.ReadsBackwards ? "int t = Timesteps - 1 - step; // read from the end" : "int t = step;");
-            var buffers = layer.CellBuffers.Select(b => $"ref {MemoryMarshal}.GetReference({b.Variable})");
-            _writer.Line(CellCall(layer, direction, pass, $"ref {Unsafe}.Add(ref x, t * InputWidth)", buffers, "(step & 1) != 0"));
+            _writer.Line(CellCall(layer, direction, pass, $"ref {Unsafe}.Add(ref x, t * InputWidth)", layer.CellBuffers.Select(b => b.Variable), "(step & 1) != 0"));
             _writer.Line($"{Span} read = h;");
             _writer.Line("h = hNext; // the state just written is the one the next step reads");
             _writer.Line("hNext = read;");
@@ -461,36 +461,43 @@ internal sealed partial class ModelEmitter
         }
     }
 
-    /// <summary>A call of the cell dispatch of <paramref name="pass"/> for one timestep of <paramref name="direction"/>.</summary>
+    /// <summary>
+    /// A call of the cell dispatch of <paramref name="pass"/> for one timestep of <paramref name="direction"/>;
+    /// <paramref name="buffers"/> are the spans of the cell's buffers.
+    /// </summary>
     private string CellCall(LayerLayout layer, DirectionLayout direction, Pass pass, string x, IEnumerable<string> buffers, string reverse)
     {
         var arguments = new List<string> { x };
         arguments.AddRange(buffers);
-        arguments.AddRange(Enumerable.Range(0, Tiers.Length).Select(t => PackedOffsetName(direction, t)));
+        arguments.Add("_packed");
+        arguments.AddRange(DistinctTiers.Select(t => PackedOffsetName(direction, t)));
         arguments.Add(reverse);
-        return $"{layer.Pascal}Cell{pass.Suffix}({string.Join(", ", arguments)});";
+        return $"{Kernels}.{layer.Pascal}Cell{pass.Suffix}({string.Join(", ", arguments)});";
     }
 
+    // The cell dispatch goes to the kernel class, where the usings keep its lines short; inlined into the driver, it
+    // compiles to the one kernel call of this machine's vector width.
     private void WriteCellDispatch(LayerLayout layer, Pass pass)
     {
         LayerSpec s = layer.Spec;
         var parameters = new List<string> { "ref float x" };
-        parameters.AddRange(layer.CellBuffers.Select(b => "ref float " + b.Variable));
-        parameters.AddRange(Tiers.Select(t => "int packedOffset" + t.Bits));
+        parameters.AddRange(layer.CellBuffers.Select(b => "Span<float> " + b.Variable));
+        parameters.Add("float[] packed");
+        parameters.AddRange(DistinctTiers.Select(t => "int packedOffset" + TierSuffix(t)));
         parameters.Add("bool reverse");
-        _writer.Line(pass.IsChunk
+        _kernels.Line(pass.IsChunk
             ? $"// One timestep of {s.Name} for a chunk of {Int(BatchChunk)} sequences, with the kernel for this machine's vector width."
             : $"// One timestep of {s.Name}: reads the state h, writes the next state to hNext{(s.Kind == LayerKind.Lstm ? " and updates c in place" : string.Empty)}.");
-        _writer.Line(MethodImplInline);
-        using (_writer.Braces($"private void {layer.Pascal}Cell{pass.Suffix}({string.Join(", ", parameters)})"))
+        _kernels.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        using (_kernels.Braces($"internal static void {layer.Pascal}Cell{pass.Suffix}({string.Join(", ", parameters)})"))
         {
-            _writer.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
-            string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => "ref " + b.Variable)));
-            WriteTierDispatch(layer, (tier, lanes) =>
-                $"{Kernels}.{KernelName(layer, lanes, pass.Sequences)}({common}, ref {Unsafe}.Add(ref weights, packedOffset{Tiers[tier].Bits}), reverse);");
+            _kernels.Line("ref float weights = ref GeneratedModelSupport.AlignedStart(packed);");
+            string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => $"ref MemoryMarshal.GetReference({b.Variable})")));
+            WriteTierDispatch(_kernels, layer, (tier, lanes) =>
+                $"{KernelName(layer, lanes, pass.Sequences)}({common}, ref Unsafe.Add(ref weights, packedOffset{TierSuffix(tier)}), reverse);");
         }
 
-        _writer.Line();
+        _kernels.Line();
     }
 
     // Writes the output of one direction for timestep `position` (during the time loop), or, with a null position, the
@@ -574,8 +581,14 @@ internal sealed partial class ModelEmitter
         WriteBatchCompute();
     }
 
+    /// <summary>The tiers the emitted code tells apart: one when every width runs the same kernels on the same packing.</summary>
+    private IEnumerable<int> DistinctTiers => _layout.SameLanesAtEveryWidth ? new[] { 0 } : Enumerable.Range(0, Tiers.Length);
+
+    /// <summary>The name of a tier's packed offset, without the width when there is one for all.</summary>
+    private string TierSuffix(int tier) => _layout.SameLanesAtEveryWidth ? string.Empty : Tiers[tier].Bits;
+
     private string PackedOffsetName(DirectionLayout direction, int tier) =>
-        $"{direction.Pascal}PackedOffset{Tiers[tier].Bits}";
+        $"{direction.Pascal}PackedOffset{TierSuffix(tier)}";
 
     private void WritePacking()
     {
@@ -585,7 +598,40 @@ internal sealed partial class ModelEmitter
         {
             _writer.Line($"{ReadOnlySpan} parameters = _parameters;");
             _writer.Line($"{Span} packed = {Support}.AlignedSpan(_packed, PackedLength);");
-            for (int tier = 0; tier < Tiers.Length; tier++)
+            void PackingCalls(int tier)
+            {
+                foreach (LayerLayout layer in _layout.ComputeLayers)
+                {
+                    LayerSpec s = layer.Spec;
+                    int lanes = layer.Lanes[tier];
+                    foreach (DirectionLayout direction in layer.Directions)
+                    {
+                        string Weight(string name) =>
+                            direction.Weights.TryGetValue(name, out WeightLayout? w)
+                                ? $"parameters.Slice({w.ConstantName}, {Int(w.Length)})"
+                                : $"{ReadOnlySpan}.Empty";
+                        string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
+                        if (s.Kind == LayerKind.Dense)
+                        {
+                            _writer.Line(layer.DenseUsesRows
+                                ? $"global::RnnGen.Kernels.KernelPacking.PackDenseRows({Weight("kernel")}, {Weight("bias")}, {target}, inputs: {Int(s.InputWidth)}, units: {Int(s.Units)});"
+                                : $"global::RnnGen.Kernels.KernelPacking.PackDenseColumns({Weight("kernel")}, {Weight("bias")}, {target}, inputs: {Int(s.InputWidth)}, units: {Int(s.Units)}, lanes: {Int(lanes)});");
+                        }
+                        else
+                        {
+                            _writer.Line($"global::RnnGen.Kernels.KernelPacking.PackRecurrent({Weight("kernel")}, {Weight("recurrent_kernel")}, {Weight("bias")}, {target},");
+                            _writer.Line($"    inputs: {Int(s.InputWidth)}, units: {Int(s.Units)}, gates: {Int(s.GateCount)}, lanes: {Int(lanes)}, biasRows: {Int(LayerShapes.BiasRows(s.Kind, s.ResetAfter))});");
+                        }
+                    }
+                }
+            }
+
+            if (_layout.SameLanesAtEveryWidth)
+            {
+                PackingCalls(0);
+            }
+
+            for (int tier = 0; tier < Tiers.Length && !_layout.SameLanesAtEveryWidth; tier++)
             {
                 string condition = tier switch
                 {
@@ -595,30 +641,7 @@ internal sealed partial class ModelEmitter
                 };
                 using (_writer.Braces(condition))
                 {
-                    foreach (LayerLayout layer in _layout.ComputeLayers)
-                    {
-                        LayerSpec s = layer.Spec;
-                        int lanes = layer.Lanes[tier];
-                        foreach (DirectionLayout direction in layer.Directions)
-                        {
-                            string Weight(string name) =>
-                                direction.Weights.TryGetValue(name, out WeightLayout? w)
-                                    ? $"parameters.Slice({w.ConstantName}, {Int(w.Length)})"
-                                    : $"{ReadOnlySpan}.Empty";
-                            string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
-                            if (s.Kind == LayerKind.Dense)
-                            {
-                                _writer.Line(layer.DenseUsesRows
-                                    ? $"global::RnnGen.Kernels.KernelPacking.PackDenseRows({Weight("kernel")}, {Weight("bias")}, {target}, inputs: {Int(s.InputWidth)}, units: {Int(s.Units)});"
-                                    : $"global::RnnGen.Kernels.KernelPacking.PackDenseColumns({Weight("kernel")}, {Weight("bias")}, {target}, inputs: {Int(s.InputWidth)}, units: {Int(s.Units)}, lanes: {Int(lanes)});");
-                            }
-                            else
-                            {
-                                _writer.Line($"global::RnnGen.Kernels.KernelPacking.PackRecurrent({Weight("kernel")}, {Weight("recurrent_kernel")}, {Weight("bias")}, {target},");
-                                _writer.Line($"    inputs: {Int(s.InputWidth)}, units: {Int(s.Units)}, gates: {Int(s.GateCount)}, lanes: {Int(lanes)}, biasRows: {Int(LayerShapes.BiasRows(s.Kind, s.ResetAfter))});");
-                            }
-                        }
-                    }
+                    PackingCalls(tier);
                 }
             }
         }
@@ -626,53 +649,70 @@ internal sealed partial class ModelEmitter
         _writer.Line();
     }
 
+    /// <summary>A call of the row dispatch of a Dense layer (in the kernel class) on the spans <paramref name="x"/> and <paramref name="y"/>.</summary>
+    private string DenseRowCall(LayerLayout layer, string x, string y, string scratch, string rowOffset)
+    {
+        var arguments = new List<string> { x, y, scratch, rowOffset, "_packed" };
+        arguments.AddRange(DistinctTiers.Select(t => PackedOffsetName(layer.Directions[0], t)));
+        return $"{Kernels}.{layer.Pascal}Row({string.Join(", ", arguments)});";
+    }
+
+    // In the kernel class, as the cell dispatch.
     private void WriteDenseDispatch(LayerLayout layer)
     {
         LayerSpec s = layer.Spec;
-        DirectionLayout direction = layer.Directions[0];
-        _writer.Line($"// One row of {s.Name}, with the kernel for this machine's vector width{(layer.DenseUsesRows ? string.Empty : "; scratch[rowOffset..] takes the padded row")}.");
-        _writer.Line(MethodImplInline);
-        using (_writer.Braces($"private void {layer.Pascal}Row({ReadOnlySpan} x, {Span} y, float[] scratch, int rowOffset)"))
+        var parameters = new List<string> { "ReadOnlySpan<float> x", "Span<float> y", "float[] scratch", "int rowOffset", "float[] packed" };
+        parameters.AddRange(DistinctTiers.Select(t => "int packedOffset" + TierSuffix(t)));
+        _kernels.Line($"// One row of {s.Name}, with the kernel for this machine's vector width{(layer.DenseUsesRows ? string.Empty : "; scratch[rowOffset..] takes the padded row")}.");
+        _kernels.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        using (_kernels.Braces($"internal static void {layer.Pascal}Row({string.Join(", ", parameters)})"))
         {
-            _writer.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
-            _writer.Line($"ref float input = ref {MemoryMarshal}.GetReference(x);");
+            _kernels.Line("ref float weights = ref GeneratedModelSupport.AlignedStart(packed);");
+            _kernels.Line("ref float input = ref MemoryMarshal.GetReference(x);");
             string destination = layer.DenseUsesRows ? "y" : "padded";
             if (!layer.DenseUsesRows)
             {
                 // The kernel writes whole vectors, so it writes a padded row that is then copied.
-                _writer.Line($"{Span} padded = new {Span}(scratch, rowOffset, {Int(PaddedUnits(s.Units))});");
+                _kernels.Line($"Span<float> padded = new Span<float>(scratch, rowOffset, {Int(PaddedUnits(s.Units))});");
             }
 
-            WriteTierDispatch(layer, (tier, lanes) =>
-                $"{Kernels}.{layer.Pascal}RowX{Int(lanes)}(ref input, ref {MemoryMarshal}.GetReference({destination}), ref {Unsafe}.Add(ref weights, {PackedOffsetName(direction, tier)}));");
+            WriteTierDispatch(_kernels, layer, (tier, lanes) =>
+                $"{layer.Pascal}RowX{Int(lanes)}(ref input, ref MemoryMarshal.GetReference({destination}), ref Unsafe.Add(ref weights, packedOffset{TierSuffix(tier)}));");
             if (!layer.DenseUsesRows)
             {
-                _writer.Line($"padded.Slice(0, {Int(s.Units)}).CopyTo(y);");
+                _kernels.Line($"padded.Slice(0, {Int(s.Units)}).CopyTo(y);");
             }
 
             if (s.Activation == "softmax")
             {
-                _writer.Line($"{Activations}.Softmax(y);");
+                _kernels.Line("Activations.Softmax(y);");
             }
         }
 
-        _writer.Line();
+        _kernels.Line();
     }
 
     // if (Vector512...) call(tier 0) else if (Vector256...) call(tier 1) else call(tier 2); the JIT keeps one branch.
-    private void WriteTierDispatch(LayerLayout layer, System.Func<int, int, string> call)
+    // With the same lanes at every width, the one call.
+    // Into the model class (global:: names) or the kernel class (its usings).
+    private void WriteTierDispatch(SourceWriter writer, LayerLayout layer, System.Func<int, int, string> call)
     {
+        if (_layout.SameLanesAtEveryWidth)
+        {
+            writer.Line(call(0, layer.Lanes[0]));
+            return;
+        }
+
+        // One statement per width, one line each: the three read as a table.
+        bool kernels = writer == _kernels;
         for (int tier = 0; tier < Tiers.Length; tier++)
         {
-            _writer.Line(tier switch
+            writer.Line(tier switch
             {
-                0 => $"if ({Vector512Accelerated})",
-                1 => $"else if ({Vector256Accelerated})",
-                _ => "else",
-            });
-            _writer.Line("{");
-            _writer.Line("    " + call(tier, layer.Lanes[tier]));
-            _writer.Line("}");
+                0 => $"if ({(kernels ? "Vector512.IsHardwareAccelerated" : Vector512Accelerated)}) ",
+                1 => $"else if ({(kernels ? "Vector256.IsHardwareAccelerated" : Vector256Accelerated)}) ",
+                _ => "else ",
+            } + call(tier, layer.Lanes[tier]));
         }
     }
 

@@ -50,11 +50,13 @@ internal sealed partial class ModelEmitter
         _writer.Line();
         _writer.Line($"namespace {KernelNamespace}");
         _writer.OpenBrace();
+        _writer.Line("using System;");
         _writer.Line("using System.Runtime.CompilerServices;");
+        _writer.Line("using System.Runtime.InteropServices;");
         _writer.Line("using System.Runtime.Intrinsics;");
         _writer.Line("using RnnGen.Kernels;");
         _writer.Line();
-        _writer.Line($"/// <summary>The SIMD kernels of {DisplayName}: one timestep of a layer, for one vector width, every size a constant.</summary>");
+        _writer.Line($"/// <summary>The SIMD kernels of {DisplayName} (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>");
         _writer.Line($"file static class {KernelClassName}");
         _writer.OpenBrace();
         _writer.Raw(_kernels.ToString().TrimEnd('\n') + "\n");
@@ -512,7 +514,26 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        if (whole > 0)
+        if (whole == sums)
+        {
+            // One round of the loop below: written out, with the rows as numbers.
+            using (_kernels.Braces(string.Empty))
+            {
+                for (int p = 0; p < sums; p++)
+                {
+                    for (int r = 0; r < tiling.Sequences; r++)
+                    {
+                        _kernels.Line($"{vector}<float> s{Int(p)}{Suffix(tiling, r)} = {Broadcast(r, Int(p))};");
+                    }
+                }
+
+                for (int p = 0; p < sums; p++)
+                {
+                    Products(p, "s" + Int(p), $"{Int(rowStart + p)} * RowStride + ");
+                }
+            }
+        }
+        else if (whole > 0)
         {
             string loop = backwards
                 ? $"for (int k = {Int(whole - sums)}; k >= 0; k -= {Int(sums)})"

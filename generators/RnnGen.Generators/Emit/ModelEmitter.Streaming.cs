@@ -96,7 +96,7 @@ internal sealed partial class ModelEmitter
                         carry ^= 1;
                     }
 
-                    _writer.Line($"{p}Row({previous}, {destination}, _scratch, DenseRowOffset);");
+                    _writer.Line(DenseRowCall(layer, previous, destination, "_scratch", "DenseRowOffset"));
                     previous = destination;
                     continue;
                 }
@@ -113,7 +113,7 @@ internal sealed partial class ModelEmitter
                     _writer.Line($"{Span} {StepVariable(layer, buffer)} = new {Span}(_scratch, {(swapped is null ? offset : $"reverse ? {swapped} : {offset}")}, {Int(buffer.Vectors * padded)});");
                 }
 
-                var buffers = layer.CellBuffers.Select(b => $"ref {MemoryMarshal}.GetReference({StepVariable(layer, b)})");
+                var buffers = layer.CellBuffers.Select(b => StepVariable(layer, b));
                 _writer.Line(CellCall(layer, direction, Pass.Single, $"ref {MemoryMarshal}.GetReference({previous})", buffers, "reverse"));
                 string hNext = StepVariable(layer, CellBuffer.HNext);
                 previous = $"{hNext}.Slice(0, {Int(s.Units)})";

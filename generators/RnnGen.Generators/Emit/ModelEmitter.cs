@@ -198,6 +198,12 @@ internal sealed partial class ModelEmitter
         _writer.Line();
     }
 
+    /// <summary>A Dense layer runs, and with it the padded row its kernel writes (<c>DenseRowOffset</c>).</summary>
+    private bool HasDenseLayer => _layout.ComputeLayers.Any(l => l.Spec.Kind == LayerKind.Dense);
+
+    /// <summary>Layers pass sequences to each other, through the two carry buffers (<c>CarryAOffset</c>, <c>CarryBOffset</c>).</summary>
+    private bool ChainsLayers => _layout.ComputeLayers.Count > 1;
+
     private void WriteStorage()
     {
         _writer.Line("private const int InputLength = Timesteps * InputDim; // floats of one input sequence");
@@ -217,9 +223,17 @@ internal sealed partial class ModelEmitter
             WriteCellBufferOffsets(Placement.Stream);
         }
 
-        _writer.Line($"private const int DenseRowOffset = {Int(_layout.DenseRowOffset)};");
-        _writer.Line($"private const int CarryAOffset = {Int(_layout.CarryOffsets[0])};");
-        _writer.Line($"private const int CarryBOffset = {Int(_layout.CarryOffsets[1])};");
+        if (HasDenseLayer)
+        {
+            _writer.Line($"private const int DenseRowOffset = {Int(_layout.DenseRowOffset)};");
+        }
+
+        if (ChainsLayers)
+        {
+            _writer.Line($"private const int CarryAOffset = {Int(_layout.CarryOffsets[0])};");
+            _writer.Line($"private const int CarryBOffset = {Int(_layout.CarryOffsets[1])};");
+        }
+
         if (_layout.InitialStateLayer is not null)
         {
             _writer.Line($"private const int InitialStateOffset = {Int(_layout.InitialStateScratchOffset)};");
@@ -232,9 +246,10 @@ internal sealed partial class ModelEmitter
         {
             foreach (DirectionLayout direction in layer.Directions)
             {
-                for (int tier = 0; tier < Tiers.Length; tier++)
+                foreach (int tier in DistinctTiers)
                 {
-                    _writer.Line($"private const int {PackedOffsetName(direction, tier)} = {Int(direction.PackedOffsets[tier])}; // {Int(layer.Lanes[tier])} lanes");
+                    string lanes = _layout.SameLanesAtEveryWidth ? "lanes at every width" : "lanes";
+                    _writer.Line($"private const int {PackedOffsetName(direction, tier)} = {Int(direction.PackedOffsets[tier])}; // {Int(layer.Lanes[tier])} {lanes}");
                 }
             }
         }

@@ -154,6 +154,8 @@ internal sealed class ModelLayout
 
             PackedLengths[tier] = Math.Max(packed, 1);
         }
+
+        SameLanesAtEveryWidth = ComputeLayers.All(l => l.Lanes.Distinct().Count() == 1);
     }
 
     /// <summary>Stored states of stateful layers, one row per batch row.</summary>
@@ -217,6 +219,13 @@ internal sealed class ModelLayout
     public int BatchDenseRowOffset { get; private set; }
 
     public int BatchScratchLength { get; private set; }
+
+    /// <summary>
+    /// Every layer's kernels use the same lanes at every vector width (small layers: 4 lanes everywhere), so the packed
+    /// weights, their offsets and the kernel called are the same whatever the hardware: the emitter then writes one
+    /// call where it would write a dispatch over <see cref="Tiers"/>.
+    /// </summary>
+    public bool SameLanesAtEveryWidth { get; private set; }
 
     /// <summary>Length of the packed weight buffer for each of <see cref="Tiers"/>.</summary>
     public int[] PackedLengths { get; private set; } = Array.Empty<int>();
