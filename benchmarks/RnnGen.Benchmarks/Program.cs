@@ -7,6 +7,7 @@
 //   ... -- --interleaved-streams                                      one Step stream vs four in turn (a profile)
 //   ... -- --cell-anatomy                                             an LSTM step's parts timed apart (a profile)
 //   ... -- --peak                                                     this core's FP32 FMA peak
+//   ... -- --generator-time [--runs 15]                              the generator over 200 classes, min of N cold runs
 //   ... -- --check                                                    every configuration's agreement check, no timing
 using System;
 using System.Linq;
@@ -46,6 +47,11 @@ public static class Program
         if (args.Contains("--cell-anatomy"))
         {
             return CellAnatomyMode.Run();
+        }
+
+        if (args.Contains("--generator-time"))
+        {
+            return GeneratorTimeMode.Run(args);
         }
 
         if (args.Contains("--check"))
