@@ -39,6 +39,7 @@ internal sealed class RecurrentLayer : TrainingLayer
     private float[] _transposedRecurrent = Array.Empty<float>(); // Uᵀ, [gates·units x units]
     private float[] _transposedKernel = Array.Empty<float>();    // Wᵀ, [gates·units x inputs]
     private float[] _maskedInputGradient = Array.Empty<float>(); // [batch·T x inputs]: gradient of a masked input block
+    private int _batch; // the batch of the last Forward, which the caches' row layout depends on
     private bool _recurrentTransposed; // whether _transposedRecurrent holds this backward pass's Uᵀ
     private bool _inputMasked;
     private bool _stateMasked;
@@ -112,8 +113,16 @@ internal sealed class RecurrentLayer : TrainingLayer
     // Gate blocks the recurrent projection is split into: one per gate when each gate has its own state mask.
     private int StateBlocks => _stateMasked && _maskCount > 1 ? _gates : 1;
 
-    // Row of the per-timestep caches (pre-activations, gates, input projection gradients) for sample b at time t.
-    private int Row(int b, int t) => b * Timesteps + t;
+    // Row of the per-timestep caches (pre-activations, gates, input projection gradients) for sample b at time t: time
+    // major, so the rows one step reads are adjacent. (Batch-major rows of T·gates·units floats would put the batch's
+    // rows of one step a power of two apart for power-of-two sizes, all in one cache set.)
+    private int Row(int b, int t) => t * _batch + b;
+
+    // Index of sample b's state after processing step s (s = 0: the initial zeros), time major as the caches.
+    private int StateIndex(int b, int s) => (s * _batch + b) * _units;
+
+    // Row of the layer's input (and of its gradient and masked copies) for sample b at time t: batch major, as Predict's input.
+    private int InputRow(int b, int t) => b * Timesteps + t;
 
     // The input rows as gate block `block` sees them (masked in training with dropout), with their row stride.
     private ReadOnlySpan<float> InputRows(Direction d, ReadOnlySpan<float> input, int block, out int stride)
@@ -128,14 +137,14 @@ internal sealed class RecurrentLayer : TrainingLayer
         int u = _units;
         if (!_stateMasked)
         {
-            stride = (Timesteps + 1) * u;
-            return d.H.AsSpan(s * u);
+            stride = u;
+            return d.H.AsSpan(StateIndex(0, s));
         }
 
         int slot = _maskCount > 1 ? block : 0;
         for (int b = 0; b < batch; b++)
         {
-            TrainingMath.Multiply(d.H.AsSpan((b * (Timesteps + 1) + s) * u, u), d.StateMask.AsSpan((b * _maskCount + slot) * u, u), _maskedState.AsSpan(b * u, u));
+            TrainingMath.Multiply(d.H.AsSpan(StateIndex(b, s), u), d.StateMask.AsSpan((b * _maskCount + slot) * u, u), _maskedState.AsSpan(b * u, u));
         }
 
         stride = u;
@@ -195,6 +204,7 @@ internal sealed class RecurrentLayer : TrainingLayer
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, bool training, ref DropoutRandom random)
     {
+        _batch = batch;
         _inputMasked = training && Info.DropoutRate > 0;
         _stateMasked = training && Info.RecurrentDropoutRate > 0;
         foreach (Direction d in _directions)
@@ -206,11 +216,11 @@ internal sealed class RecurrentLayer : TrainingLayer
                 {
                     for (int t = 0; t < Timesteps; t++)
                     {
-                        ReadOnlySpan<float> row = input.Slice(Row(b, t) * _inputWidth, _inputWidth);
+                        ReadOnlySpan<float> row = input.Slice(InputRow(b, t) * _inputWidth, _inputWidth);
                         for (int m = 0; m < _maskCount; m++)
                         {
                             TrainingMath.Multiply(row, d.Mask.AsSpan((b * _maskCount + m) * _inputWidth, _inputWidth),
-                                d.MaskedInput.AsSpan((Row(b, t) * _maskCount + m) * _inputWidth, _inputWidth));
+                                d.MaskedInput.AsSpan((InputRow(b, t) * _maskCount + m) * _inputWidth, _inputWidth));
                         }
                     }
                 }
@@ -241,23 +251,25 @@ internal sealed class RecurrentLayer : TrainingLayer
         for (int block = 0; block < inputBlocks; block++)
         {
             ReadOnlySpan<float> inputs = InputRows(d, x, block, out int stride);
-            Gemm.MultiplyAdd(rows, blockWidth, _inputWidth, inputs, stride, 1, kernel.Slice(block * blockWidth), g, allZ.Slice(block * blockWidth), g);
-        }
-
-        for (int b = 0; b < batch; b++)
-        {
-            d.H.AsSpan(b * (steps + 1) * u, u).Clear();
-            if (_kind == LayerKind.Lstm)
+            for (int b = 0; b < batch; b++)
             {
-                d.C.AsSpan(b * (steps + 1) * u, u).Clear();
+                // Sample b's T input rows (adjacent) into its rows of every step (batch rows apart).
+                Gemm.MultiplyAdd(steps, blockWidth, _inputWidth, inputs.Slice(InputRow(b, 0) * stride), stride, 1, kernel.Slice(block * blockWidth), g,
+                    allZ.Slice(Row(b, 0) * g + block * blockWidth), batch * g);
             }
         }
 
-        int zStride = steps * g;
+        d.H.AsSpan(0, batch * u).Clear();
+        if (_kind == LayerKind.Lstm)
+        {
+            d.C.AsSpan(0, batch * u).Clear();
+        }
+
+        int zStride = g;
         for (int s = 0; s < steps; s++)
         {
             int t = d.Backwards ? steps - 1 - s : s;
-            Span<float> z = d.PreActivation.AsSpan(t * g); // row of sample b: b * zStride
+            Span<float> z = d.PreActivation.AsSpan(Row(0, t) * g); // row of sample b: b * zStride
             switch (_kind)
             {
                 case LayerKind.SimpleRnn:
@@ -266,7 +278,7 @@ internal sealed class RecurrentLayer : TrainingLayer
                     {
                         Span<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
                         ActivationFunctions.Apply(_activation, z.Slice(b * zStride, g), a);
-                        a.CopyTo(d.H.AsSpan((b * (steps + 1) + s + 1) * u, u));
+                        a.CopyTo(d.H.AsSpan(StateIndex(b, s + 1), u));
                     }
 
                     break;
@@ -279,13 +291,13 @@ internal sealed class RecurrentLayer : TrainingLayer
                         ActivationFunctions.Apply(_recurrentActivation, zb.Slice(0, 2 * u), a.Slice(0, 2 * u));
                         ActivationFunctions.Apply(_activation, zb.Slice(2 * u, u), a.Slice(2 * u, u));
                         ActivationFunctions.Apply(_recurrentActivation, zb.Slice(3 * u, u), a.Slice(3 * u, u));
-                        ReadOnlySpan<float> cPrev = d.C.AsSpan((b * (steps + 1) + s) * u, u);
-                        Span<float> c = d.C.AsSpan((b * (steps + 1) + s + 1) * u, u);
+                        ReadOnlySpan<float> cPrev = d.C.AsSpan(StateIndex(b, s), u);
+                        Span<float> c = d.C.AsSpan(StateIndex(b, s + 1), u);
                         Span<float> cellActivation = d.CellActivation.AsSpan(Row(b, t) * u, u);
                         // c = f * cPrev + i * cc; h = o * act(c)
                         TrainingMath.SumOfProducts(a.Slice(u, u), cPrev, a.Slice(0, u), a.Slice(2 * u, u), c);
                         ActivationFunctions.Apply(_activation, c, cellActivation);
-                        TrainingMath.Multiply(a.Slice(3 * u, u), cellActivation, d.H.AsSpan((b * (steps + 1) + s + 1) * u, u));
+                        TrainingMath.Multiply(a.Slice(3 * u, u), cellActivation, d.H.AsSpan(StateIndex(b, s + 1), u));
                     }
 
                     break;
@@ -317,7 +329,7 @@ internal sealed class RecurrentLayer : TrainingLayer
         if (_resetAfter)
         {
             // hp = h·U + b1; z = ra(xp_z + hp_z), r = ra(xp_r + hp_r), hh = act(xp_h + r * hp_h)
-            Span<float> hp = d.RecurrentProjection.AsSpan(t * g); // row of sample b: b * zStride
+            Span<float> hp = d.RecurrentProjection.AsSpan(Row(0, t) * g); // row of sample b: b * zStride
             for (int b = 0; b < batch; b++)
             {
                 if (Info.UseBias)
@@ -340,7 +352,7 @@ internal sealed class RecurrentLayer : TrainingLayer
                 ActivationFunctions.Apply(_recurrentActivation, zb.Slice(0, 2 * u), a.Slice(0, 2 * u));
                 TrainingMath.AddProduct(a.Slice(u, u), hpb.Slice(2 * u, u), zb.Slice(2 * u, u));
                 ActivationFunctions.Apply(_activation, zb.Slice(2 * u, u), a.Slice(2 * u, u));
-                TrainingMath.Interpolate(a.Slice(0, u), d.H.AsSpan((b * (steps + 1) + s) * u, u), a.Slice(2 * u, u), d.H.AsSpan((b * (steps + 1) + s + 1) * u, u));
+                TrainingMath.Interpolate(a.Slice(0, u), d.H.AsSpan(StateIndex(b, s), u), a.Slice(2 * u, u), d.H.AsSpan(StateIndex(b, s + 1), u));
             }
 
             return;
@@ -357,18 +369,18 @@ internal sealed class RecurrentLayer : TrainingLayer
             TrainingMath.Multiply(a.Slice(u, u), candidateStates.Slice(b * candidateStride, u), d.ResetH.AsSpan(Row(b, t) * u, u));
         }
 
-        Gemm.MultiplyAdd(batch, u, u, d.ResetH.AsSpan(t * u), steps * u, 1, recurrent.Slice(2 * u), g, z.Slice(2 * u), zStride);
+        Gemm.MultiplyAdd(batch, u, u, d.ResetH.AsSpan(Row(0, t) * u), u, 1, recurrent.Slice(2 * u), g, z.Slice(2 * u), zStride);
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<float> zb = z.Slice(b * zStride, g);
             Span<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
             ActivationFunctions.Apply(_activation, zb.Slice(2 * u, u), a.Slice(2 * u, u));
-            TrainingMath.Interpolate(a.Slice(0, u), d.H.AsSpan((b * (steps + 1) + s) * u, u), a.Slice(2 * u, u), d.H.AsSpan((b * (steps + 1) + s + 1) * u, u));
+            TrainingMath.Interpolate(a.Slice(0, u), d.H.AsSpan(StateIndex(b, s), u), a.Slice(2 * u, u), d.H.AsSpan(StateIndex(b, s + 1), u));
         }
     }
 
     // The state of direction d after processing step s of sample b (s = Timesteps is the final state).
-    private ReadOnlySpan<float> State(Direction d, int b, int s) => d.H.AsSpan((b * (Timesteps + 1) + s) * _units, _units);
+    private ReadOnlySpan<float> State(Direction d, int b, int s) => d.H.AsSpan(StateIndex(b, s), _units);
 
     private void WriteOutput(Span<float> output, int batch)
     {
@@ -432,7 +444,7 @@ internal sealed class RecurrentLayer : TrainingLayer
             for (int t = 0; t < outSteps; t++)
             {
                 int forwardStep = sequences ? t : steps - 1;
-                Span<float> df = _directions[0].StepGradient.AsSpan((b * steps + forwardStep) * u, u);
+                Span<float> df = _directions[0].StepGradient.AsSpan(StateIndex(b, forwardStep), u);
                 if (!Info.Bidirectional || Info.MergeMode == MergeMode.None)
                 {
                     TrainingMath.Add(outputGradient.Slice((b * outSteps + t) * u, u), df);
@@ -440,7 +452,7 @@ internal sealed class RecurrentLayer : TrainingLayer
                 }
 
                 int backwardStep = sequences ? steps - 1 - t : steps - 1;
-                Span<float> dbw = _directions[1].StepGradient.AsSpan((b * steps + backwardStep) * u, u);
+                Span<float> dbw = _directions[1].StepGradient.AsSpan(StateIndex(b, backwardStep), u);
                 if (Info.MergeMode == MergeMode.Concat)
                 {
                     TrainingMath.Add(outputGradient.Slice((b * outSteps + t) * 2 * u, u), df);
@@ -503,7 +515,12 @@ internal sealed class RecurrentLayer : TrainingLayer
             {
                 ReadOnlySpan<float> dxpBlock = dxp.Slice(block * width);
                 ReadOnlySpan<float> inputs = InputRows(d, input, block, out int stride);
-                Gemm.MultiplyAdd(_inputWidth, width, rows, inputs, 1, stride, dxpBlock, g, kernelGradient.Slice(block * width), g);
+                for (int t = 0; t < Timesteps; t++)
+                {
+                    // One step's rows of dZ (adjacent) against the batch's input rows of that time.
+                    Gemm.MultiplyAdd(_inputWidth, width, batch, inputs.Slice(InputRow(0, t) * stride), 1, Timesteps * stride, dxpBlock.Slice(Row(0, t) * g), g, kernelGradient.Slice(block * width), g);
+                }
+
                 if (inputGradient.IsEmpty)
                 {
                     continue;
@@ -515,13 +532,19 @@ internal sealed class RecurrentLayer : TrainingLayer
                     target.Clear();
                 }
 
-                if (transposeKernel)
+                for (int b = 0; b < batch; b++)
                 {
-                    Gemm.MultiplyAdd(rows, _inputWidth, width, dxpBlock, g, 1, _transposedKernel.AsSpan(block * width * _inputWidth), _inputWidth, target, _inputWidth);
-                }
-                else
-                {
-                    Gemm.MultiplyAddTransposed(rows, _inputWidth, width, dxpBlock, g, kernel.Slice(block * width), g, target, _inputWidth);
+                    // Sample b's rows of dZ (batch rows apart) into its T input-gradient rows (adjacent).
+                    ReadOnlySpan<float> dzRows = dxpBlock.Slice(Row(b, 0) * g);
+                    Span<float> dxRows = target.Slice(InputRow(b, 0) * _inputWidth);
+                    if (transposeKernel)
+                    {
+                        Gemm.MultiplyAdd(Timesteps, _inputWidth, width, dzRows, batch * g, 1, _transposedKernel.AsSpan(block * width * _inputWidth), _inputWidth, dxRows, _inputWidth);
+                    }
+                    else
+                    {
+                        Gemm.MultiplyAddTransposed(Timesteps, _inputWidth, width, dzRows, batch * g, kernel.Slice(block * width), g, dxRows, _inputWidth);
+                    }
                 }
 
                 if (!_inputMasked)
@@ -536,7 +559,7 @@ internal sealed class RecurrentLayer : TrainingLayer
                     ReadOnlySpan<float> mask = d.Mask.AsSpan((b * _maskCount + slot) * _inputWidth, _inputWidth);
                     for (int t = 0; t < Timesteps; t++)
                     {
-                        int r = Row(b, t);
+                        int r = InputRow(b, t);
                         TrainingMath.AddProduct(masked.Slice(r * _inputWidth, _inputWidth), mask, inputGradient.Slice(r * _inputWidth, _inputWidth));
                     }
                 }
@@ -546,7 +569,7 @@ internal sealed class RecurrentLayer : TrainingLayer
 
     private void BackwardDirection(ReadOnlySpan<float> parameters, Span<float> gradients, Direction d, int batch)
     {
-        int u = _units, g = _gateWidth, steps = Timesteps, zStride = steps * g;
+        int u = _units, g = _gateWidth, steps = Timesteps, zStride = g;
         ReadOnlySpan<float> recurrent = parameters.Slice(d.Recurrent, u * g);
         Span<float> recurrentGradient = gradients.Slice(d.Recurrent, u * g);
         _recurrentTransposed = Gemm.TransposeFor(batch);
@@ -563,10 +586,10 @@ internal sealed class RecurrentLayer : TrainingLayer
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = d.Backwards ? steps - 1 - s : s;
-            Span<float> dz = d.InputProjectionGradient.AsSpan(t * g); // row of sample b: b * zStride
+            Span<float> dz = d.InputProjectionGradient.AsSpan(Row(0, t) * g); // row of sample b: b * zStride
             for (int b = 0; b < batch; b++)
             {
-                TrainingMath.Add(d.StepGradient.AsSpan((b * steps + s) * u, u), dh.Slice(b * u, u));
+                TrainingMath.Add(d.StepGradient.AsSpan(StateIndex(b, s), u), dh.Slice(b * u, u));
             }
 
             switch (_kind)
@@ -606,8 +629,8 @@ internal sealed class RecurrentLayer : TrainingLayer
         int u = _units, g = _gateWidth, steps = Timesteps;
         ReadOnlySpan<float> z = d.PreActivation.AsSpan(Row(b, t) * g, g);
         ReadOnlySpan<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
-        ReadOnlySpan<float> cPrev = d.C.AsSpan((b * (steps + 1) + s) * u, u);
-        ReadOnlySpan<float> c = d.C.AsSpan((b * (steps + 1) + s + 1) * u, u);
+        ReadOnlySpan<float> cPrev = d.C.AsSpan(StateIndex(b, s), u);
+        ReadOnlySpan<float> c = d.C.AsSpan(StateIndex(b, s + 1), u);
         ReadOnlySpan<float> cellActivation = d.CellActivation.AsSpan(Row(b, t) * u, u);
         ReadOnlySpan<float> i = a.Slice(0, u), f = a.Slice(u, u), cc = a.Slice(2 * u, u), o = a.Slice(3 * u, u);
         // dc += dh * o * act'(c)
@@ -636,7 +659,7 @@ internal sealed class RecurrentLayer : TrainingLayer
         {
             ReadOnlySpan<float> z = d.PreActivation.AsSpan(Row(b, t) * g, g);
             ReadOnlySpan<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
-            ReadOnlySpan<float> hPrev = d.H.AsSpan((b * (steps + 1) + s) * u, u);
+            ReadOnlySpan<float> hPrev = d.H.AsSpan(StateIndex(b, s), u);
             ReadOnlySpan<float> dhb = dh.Slice(b * u, u);
             Span<float> dzb = dz.Slice(b * zStride, g);
             for (int j = 0; j < u; j++)
@@ -704,7 +727,7 @@ internal sealed class RecurrentLayer : TrainingLayer
         }
 
         // dU_h += (r * hPrev)ᵀ · dz_h, summed over the batch.
-        Gemm.MultiplyAdd(u, u, batch, d.ResetH.AsSpan(t * u), 1, steps * u, dz.Slice(2 * u), zStride, recurrentGradient.Slice(2 * u), g);
+        Gemm.MultiplyAdd(u, u, batch, d.ResetH.AsSpan(Row(0, t) * u), 1, u, dz.Slice(2 * u), zStride, recurrentGradient.Slice(2 * u), g);
         AddRecurrentGradient(d, recurrent, recurrentGradient, s, dz, zStride, 2 * u, dhPrev, batch);
     }
 
@@ -723,9 +746,9 @@ internal sealed class RecurrentLayer : TrainingLayer
         public int Bias { get; }
         public bool Backwards { get; }
 
-        // Per sample b and time index t (the input row), index b * Timesteps + t: gate pre-activations and values, LSTM
-        // act(c), GRU reset_after's recurrent projection, GRU reset_before's r * hPrev, masked inputs, and the gradient of
-        // x·W + b. States per sample b and processing step s: index b * (Timesteps + 1) + s, s = 0 the zeros.
+        // Per sample b and time index t, row t * batch + b (Row): gate pre-activations and values, LSTM act(c), GRU
+        // reset_after's recurrent projection, GRU reset_before's r * hPrev, and the gradient of x·W + b. States per sample b
+        // and processing step s: row s * batch + b (StateIndex), s = 0 the zeros. Masked inputs: as the input, b * T + t.
         public float[] PreActivation = Array.Empty<float>();
         public float[] Gates = Array.Empty<float>();
         public float[] H = Array.Empty<float>();

@@ -102,7 +102,7 @@ public sealed class Trainer
     {
         int batch = CheckBatch(x, y);
         float loss = ForwardLoss(x, y, batch, training: true, accumulateMetrics: false);
-        Step(x, batch);
+        Step(x, batch, repack: true);
         return loss;
     }
 
@@ -254,7 +254,9 @@ public sealed class Trainer
                     break;
                 }
 
-                Step(xb, count);
+                // The inference kernels are repacked once per epoch (below), not after every batch: nothing reads them
+                // until the epoch's end, where callbacks and progress may call Predict.
+                Step(xb, count, repack: false);
                 lossSum += (double)loss * count;
             }
 
@@ -262,6 +264,8 @@ public sealed class Trainer
             {
                 break;
             }
+
+            _parametersChanged();
 
             var logs = new Dictionary<string, float>(StringComparer.Ordinal) { ["loss"] = (float)(lossSum / trainSamples) };
             for (int m = 0; m < Metrics.Count; m++)
@@ -305,11 +309,14 @@ public sealed class Trainer
     /// <summary>Writes a message of a callback (when its <c>verbose</c> is above 0) or of a stop on an invalid loss, as Keras prints them.</summary>
     internal void Write(string line) => Console.Out.WriteLine(line);
 
-    private void Step(ReadOnlySpan<float> x, int batch)
+    private void Step(ReadOnlySpan<float> x, int batch, bool repack)
     {
         _network.Backward(_parameters, x, batch);
         Optimizer.Apply(_parameters, _network.ParameterGradients, _weightLengths);
-        _parametersChanged();
+        if (repack)
+        {
+            _parametersChanged();
+        }
     }
 
     // Forward pass and loss; leaves d loss / d output (mean over rows) in the network's output gradient.
