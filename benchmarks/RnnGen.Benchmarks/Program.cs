@@ -8,6 +8,7 @@
 //   ... -- --cell-anatomy                                             an LSTM step's parts timed apart (a profile)
 //   ... -- --peak                                                     this core's FP32 FMA peak
 //   ... -- --check                                                    every configuration's agreement check, no timing
+//   ... -- --training-step                                            training steps by their fastest window (a loaded host)
 using System;
 using System.Linq;
 using BenchmarkDotNet.Columns;
@@ -55,6 +56,11 @@ public static class Program
 
         FmaPeak.Result peak = FmaPeak.Measure();
         Console.WriteLine("This machine's " + peak);
+        if (args.Contains("--training-step"))
+        {
+            return TrainingStepMode.Run(peak.Gflops);
+        }
+
         if (args.Contains("--peak"))
         {
             Console.WriteLine("For comparison, 256-bit FMA: " + FmaPeak.Measure256());
