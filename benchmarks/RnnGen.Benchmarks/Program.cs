@@ -9,6 +9,7 @@
 //   ... -- --peak                                                     this core's FP32 FMA peak
 //   ... -- --generator-time [--runs 15]                              the generator over 200 classes, min of N cold runs
 //   ... -- --check                                                    every configuration's agreement check, no timing
+//   ... -- --training-step                                            training steps by their fastest window (a loaded host)
 using System;
 using System.Linq;
 using BenchmarkDotNet.Columns;
@@ -61,6 +62,11 @@ public static class Program
 
         FmaPeak.Result peak = FmaPeak.Measure();
         Console.WriteLine("This machine's " + peak);
+        if (args.Contains("--training-step"))
+        {
+            return TrainingStepMode.Run(peak.Gflops);
+        }
+
         if (args.Contains("--peak"))
         {
             Console.WriteLine("For comparison, 256-bit FMA: " + FmaPeak.Measure256());

@@ -29,11 +29,19 @@ Console.WriteLine($"Prediction for [25, 35, 45]: {prediction.ToString("0.000000"
 // The notebook imports matplotlib; ScottPlot draws the same curve here.
 var plot = new ScottPlot.Plot();
 double[] epochs = history.Epoch.Select(e => (double)(e + 1)).ToArray();
-double[] losses = history.Loss.Select(l => (double)l).ToArray();
-plot.Add.Scatter(epochs, losses);
-plot.Axes.Left.Label.Text = "loss (MSE)";
+// The loss falls from hundreds to hundredths: a log scale shows the first epochs and the last ones. ScottPlot 5 has
+// no logarithmic axis; its cookbook plots log10 of the values and labels the ticks with the powers of ten.
+double[] logLosses = history.Loss.Select(l => Math.Log10(Math.Max(l, 1e-6))).ToArray();
+plot.Add.Scatter(epochs, logLosses);
+var ticks = new ScottPlot.TickGenerators.NumericAutomatic
+{
+    MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+    IntegerTicksOnly = true,
+    LabelFormatter = y => Math.Pow(10, y).ToString("G4", CultureInfo.InvariantCulture),
+};
+plot.Axes.Left.TickGenerator = ticks;
+plot.Axes.Left.Label.Text = "loss (MSE, log scale)";
 plot.Axes.Bottom.Label.Text = "epoch";
 plot.Title("Seed notebook 001: LSTM(20) -> Dense(5) -> Dense(1), Adam, batch size 1");
-plot.Axes.SetLimitsY(0, Math.Min(losses.Max(), 200));
 plot.SavePng(plotPath, 800, 500);
 Console.WriteLine($"Loss curve: {Path.GetFullPath(plotPath)}");

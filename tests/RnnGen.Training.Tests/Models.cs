@@ -127,3 +127,15 @@ public partial class ClassifierResetBefore;
 [Gru(3, Dropout = 0.2, RecurrentDropout = 0.25, BiasInitializer = "random_uniform(-0.5, 0.5)")]
 [Dense(2, Activation = "tanh")]
 public partial class FullRecurrentDropoutStack;
+
+/// <summary>
+/// Gates wide enough (36, 30 and 32 columns) for the matrix products' 512-bit register tiles, trained on batches of
+/// more than one chunk (<see cref="Trainer.ChunkSamples"/>): the paths the small models above never reach. Smooth
+/// activations only: over 37 samples some relu input would lie within the finite differences' step of its kink.
+/// </summary>
+[Sequential(Timesteps = 3, InputDim = 4)]
+[Lstm(9, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Gru(10, ResetAfter = false, ReturnSequences = true, GoBackwards = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[SimpleRnn(32, BiasInitializer = "random_uniform(-0.1, 0.1)")]
+[Dense(3)]
+public partial class WideStack;

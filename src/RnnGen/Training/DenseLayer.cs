@@ -4,8 +4,8 @@ namespace RnnGen.Training;
 
 /// <summary>
 /// Keras <c>Dense</c> (<c>y = act(x·W + b)</c>, applied to every timestep of a sequence) and its gradient: with
-/// <c>dz = dy * act'(z)</c>, <c>dW += xᵀ·dz</c>, <c>db += dz</c>, <c>dx = dz·Wᵀ</c>. Softmax couples the outputs:
-/// <c>dz_i = y_i (dy_i - Σ_j dy_j y_j)</c>.
+/// <c>dz = dy * act'(z)</c>, <c>dW += xᵀ·dz</c>, <c>db += dz</c>, <c>dx = dz·Wᵀ</c>, each over all rows of the batch
+/// at once (<see cref="Gemm"/>). Softmax couples the outputs: <c>dz_i = y_i (dy_i - Σ_j dy_j y_j)</c>.
 /// </summary>
 internal sealed class DenseLayer : TrainingLayer
 {
@@ -13,9 +13,9 @@ internal sealed class DenseLayer : TrainingLayer
     private readonly int _inputWidth;
     private readonly int _units;
     private readonly bool _softmax;
-    private readonly Func<float, float>? _activation;
-    private readonly Func<float, float, float>? _derivative;
+    private readonly ActivationFunction _activation;
     private float[] _preActivation = Array.Empty<float>();
+    private readonly float[] _transposedKernel;
 
     public DenseLayer(LayerInfo info, int timesteps, int parameterOffset)
         : base(info, timesteps, parameterOffset)
@@ -24,11 +24,8 @@ internal sealed class DenseLayer : TrainingLayer
         _inputWidth = info.InputWidth;
         _units = info.Units;
         _softmax = Shared.ActivationCatalog.Canonical(info.Activation) == "softmax";
-        if (!_softmax)
-        {
-            _activation = Activations.Get(info.Activation);
-            _derivative = ActivationDerivatives.Get(info.Activation);
-        }
+        _activation = _softmax ? ActivationFunction.Linear : ActivationFunctions.Resolve(info.Activation);
+        _transposedKernel = new float[_inputWidth * _units];
     }
 
     private int BiasOffset => ParameterOffset + _inputWidth * _units;
@@ -39,73 +36,80 @@ internal sealed class DenseLayer : TrainingLayer
     {
         ReadOnlySpan<float> kernel = parameters.Slice(ParameterOffset, _inputWidth * _units);
         int rows = batch * _rowsPerSample;
+        Span<float> z = _preActivation.AsSpan(0, rows * _units);
+        if (Info.UseBias)
+        {
+            ReadOnlySpan<float> bias = parameters.Slice(BiasOffset, _units);
+            for (int r = 0; r < rows; r++)
+            {
+                bias.CopyTo(z.Slice(r * _units, _units));
+            }
+        }
+        else
+        {
+            z.Clear();
+        }
+
+        Gemm.MultiplyAdd(rows, _units, _inputWidth, input, _inputWidth, 1, kernel, _units, z, _units);
+        Span<float> y = output.Slice(0, rows * _units);
+        if (!_softmax)
+        {
+            ActivationFunctions.Apply(_activation, z, y);
+            return;
+        }
+
+        z.CopyTo(y);
         for (int r = 0; r < rows; r++)
         {
-            Span<float> z = _preActivation.AsSpan(r * _units, _units);
-            if (Info.UseBias)
-            {
-                parameters.Slice(BiasOffset, _units).CopyTo(z);
-            }
-            else
-            {
-                z.Clear();
-            }
-
-            TrainingMath.AddVectorTimesMatrix(input.Slice(r * _inputWidth, _inputWidth), kernel, _units, z);
-            Span<float> y = output.Slice(r * _units, _units);
-            z.CopyTo(y);
-            if (_softmax)
-            {
-                Activations.Softmax(y);
-            }
-            else
-            {
-                for (int j = 0; j < y.Length; j++)
-                {
-                    y[j] = _activation!(y[j]);
-                }
-            }
+            Activations.Softmax(y.Slice(r * _units, _units));
         }
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient, Span<float> inputGradient, Span<float> gradients, int batch)
     {
-        ReadOnlySpan<float> kernel = parameters.Slice(ParameterOffset, _inputWidth * _units);
-        Span<float> kernelGradient = gradients.Slice(ParameterOffset, _inputWidth * _units);
         int rows = batch * _rowsPerSample;
-        for (int r = 0; r < rows; r++)
+        Span<float> dz = outputGradient.Slice(0, rows * _units);
+        if (_softmax)
         {
-            Span<float> dz = outputGradient.Slice(r * _units, _units);
-            ReadOnlySpan<float> y = output.Slice(r * _units, _units);
-            if (_softmax)
+            for (int r = 0; r < rows; r++)
             {
-                float weighted = TrainingMath.Dot(dz, y);
-                for (int j = 0; j < dz.Length; j++)
+                Span<float> dzr = dz.Slice(r * _units, _units);
+                ReadOnlySpan<float> y = output.Slice(r * _units, _units);
+                float weighted = TrainingMath.Dot(dzr, y);
+                for (int j = 0; j < dzr.Length; j++)
                 {
-                    dz[j] = y[j] * (dz[j] - weighted);
+                    dzr[j] = y[j] * (dzr[j] - weighted);
                 }
+            }
+        }
+        else
+        {
+            ActivationFunctions.MultiplyByDerivative(_activation, _preActivation.AsSpan(0, rows * _units), output.Slice(0, rows * _units), dz);
+        }
+
+        Gemm.MultiplyAdd(_inputWidth, _units, rows, input, 1, _inputWidth, dz, _units, gradients.Slice(ParameterOffset, _inputWidth * _units), _units);
+        if (Info.UseBias)
+        {
+            Span<float> biasGradient = gradients.Slice(BiasOffset, _units);
+            for (int r = 0; r < rows; r++)
+            {
+                TrainingMath.Add(dz.Slice(r * _units, _units), biasGradient);
+            }
+        }
+
+        if (!inputGradient.IsEmpty)
+        {
+            ReadOnlySpan<float> kernel = parameters.Slice(ParameterOffset, _inputWidth * _units);
+            Span<float> dx = inputGradient.Slice(0, rows * _inputWidth);
+            dx.Clear();
+            if (Gemm.TransposeFor(rows))
+            {
+                TrainingMath.Transpose(kernel, _inputWidth, _units, _transposedKernel);
+                Gemm.MultiplyAdd(rows, _inputWidth, _units, dz, _units, 1, _transposedKernel, _inputWidth, dx, _inputWidth);
             }
             else
             {
-                ReadOnlySpan<float> z = _preActivation.AsSpan(r * _units, _units);
-                for (int j = 0; j < dz.Length; j++)
-                {
-                    dz[j] *= _derivative!(z[j], y[j]);
-                }
-            }
-
-            ReadOnlySpan<float> x = input.Slice(r * _inputWidth, _inputWidth);
-            TrainingMath.AddOuterProduct(x, dz, kernelGradient, _units);
-            if (Info.UseBias)
-            {
-                TrainingMath.Add(dz, gradients.Slice(BiasOffset, _units));
-            }
-
-            if (!inputGradient.IsEmpty)
-            {
-                Span<float> dx = inputGradient.Slice(r * _inputWidth, _inputWidth);
-                dx.Clear();
-                TrainingMath.AddVectorTimesTransposed(dz, kernel, _units, dx);
+                Gemm.MultiplyAddTransposed(rows, _inputWidth, _units, dz, _units, kernel, _units, dx, _inputWidth);
             }
         }
     }

@@ -5,9 +5,13 @@ namespace RnnGen.Training;
 /// <summary>
 /// SimpleRNN, LSTM and GRU (both <c>reset_after</c> variants), optionally <c>go_backwards</c> or wrapped in
 /// <c>Bidirectional</c>, with backpropagation through time. The forward pass follows the Keras 3 cells'
-/// <c>call</c> methods (see <c>Reference/ReferenceCells.cs</c>) and keeps, per sample and processing step, the gate
-/// pre-activations, the gate values and the states; the backward pass walks the steps in reverse, accumulates the
-/// recurrent-kernel gradient step by step and the kernel and bias gradients from the input projections' gradients.
+/// <c>call</c> methods (see <c>Reference/ReferenceCells.cs</c>) and keeps, per sample and timestep, the gate
+/// pre-activations, the gate values and the states; the backward pass walks the steps in reverse.
+/// The batch moves through time together, so every product is a matrix product (<see cref="Gemm"/>): the input
+/// projections of all samples and timesteps at once (<c>[batch·T x inputs]·[inputs x gates·units]</c>), then per step
+/// the recurrent projection of every sample (<c>[batch x units]·[units x gates·units]</c>); backwards, per step the
+/// state gradient (<c>dZ·Uᵀ</c>) and the recurrent kernel's gradient (<c>Hᵀ·dZ</c>, summed over the batch), and at
+/// the end the kernel's gradient and the input gradient over all rows at once.
 /// Dropout draws its masks once per sequence and direction, shared by every timestep, as Keras 3's
 /// <c>DropoutRNNCell</c>: with <c>recurrent_dropout</c> 0 one input mask shared by the gates; with
 /// <c>recurrent_dropout</c> Keras switches LSTM and GRU to their "implementation 1", one input mask and one state
@@ -21,14 +25,22 @@ internal sealed class RecurrentLayer : TrainingLayer
     private readonly int _gates;       // 1 SimpleRNN, 4 LSTM (i, f, c, o), 3 GRU (z, r, h)
     private readonly int _gateWidth;   // gates * units
     private readonly bool _resetAfter;
-    private readonly Func<float, float> _activation;
-    private readonly Func<float, float> _recurrentActivation;
-    private readonly Func<float, float, float> _activationDerivative;
-    private readonly Func<float, float, float> _recurrentDerivative;
+    private readonly ActivationFunction _activation;
+    private readonly ActivationFunction _recurrentActivation;
     private readonly Direction[] _directions;
-    private float[] _rowScratch = Array.Empty<float>(); // one sample's step gradients in the backward pass
     private readonly int _maskCount;  // masks per sequence: 1, or one per gate under Keras's implementation 1
-    private float[] _maskedState = Array.Empty<float>(); // the previous state times each gate's recurrent mask
+    private float[] _maskedState = Array.Empty<float>();   // [batch x units]: the states of one step times one gate's recurrent mask
+    private float[] _stateScratch = Array.Empty<float>();  // [batch x units]: a masked block's state gradient before its mask
+    private float[] _dh = Array.Empty<float>();            // [batch x units]: gradient of the state after the current step
+    private float[] _dhPrev = Array.Empty<float>();        // [batch x units]: ... and before it
+    private float[] _dc = Array.Empty<float>();            // [batch x units]: LSTM, gradient of the carry after the current step
+    private float[] _rowScratch = Array.Empty<float>();    // [batch x units]: products of one row; GRU: the reset-gated state's gradient
+    private float[] _dhp = Array.Empty<float>();           // [batch x gates·units]: GRU reset_after, gradient of the recurrent projection
+    private float[] _transposedRecurrent = Array.Empty<float>(); // Uᵀ, [gates·units x units]
+    private float[] _transposedKernel = Array.Empty<float>();    // Wᵀ, [gates·units x inputs]
+    private float[] _maskedInputGradient = Array.Empty<float>(); // [batch·T x inputs]: gradient of a masked input block
+    private int _batch; // the batch of the last Forward, which the caches' row layout depends on
+    private bool _recurrentTransposed; // whether _transposedRecurrent holds this backward pass's Uᵀ
     private bool _inputMasked;
     private bool _stateMasked;
 
@@ -50,11 +62,8 @@ internal sealed class RecurrentLayer : TrainingLayer
         _resetAfter = _kind == LayerKind.Gru && info.ResetAfter;
         // keras LSTMCell / GRUCell: recurrent_dropout != 0 sets implementation = 1 and dropout_mask_count = gates.
         _maskCount = info.RecurrentDropoutRate > 0 ? _gates : 1;
-        _activation = Activations.Get(info.Activation);
-        _activationDerivative = ActivationDerivatives.Get(info.Activation);
-        string recurrent = info.RecurrentActivation ?? info.Activation;
-        _recurrentActivation = Activations.Get(recurrent);
-        _recurrentDerivative = ActivationDerivatives.Get(recurrent);
+        _activation = ActivationFunctions.Resolve(info.Activation);
+        _recurrentActivation = ActivationFunctions.Resolve(info.RecurrentActivation ?? info.Activation);
 
         int directionLength = _inputWidth * _gateWidth + _units * _gateWidth + (info.UseBias ? (_resetAfter ? 2 : 1) * _gateWidth : 0);
         _directions = new Direction[info.Bidirectional ? 2 : 1];
@@ -69,32 +78,34 @@ internal sealed class RecurrentLayer : TrainingLayer
 
     public override void Allocate(int capacity)
     {
-        int t = Timesteps;
+        int t = Timesteps, u = _units, g = _gateWidth;
         foreach (Direction d in _directions)
         {
-            d.PreActivation = new float[capacity * t * _gateWidth];
-            d.Gates = new float[capacity * t * _gateWidth];
-            d.H = new float[capacity * (t + 1) * _units];
-            d.C = _kind == LayerKind.Lstm ? new float[capacity * (t + 1) * _units] : Array.Empty<float>();
-            d.CellActivation = _kind == LayerKind.Lstm ? new float[capacity * t * _units] : Array.Empty<float>();
-            d.RecurrentProjection = _resetAfter ? new float[capacity * t * _gateWidth] : Array.Empty<float>();
-            d.ResetH = _kind == LayerKind.Gru && !_resetAfter ? new float[capacity * t * _units] : Array.Empty<float>();
+            d.PreActivation = new float[capacity * t * g];
+            d.Gates = new float[capacity * t * g];
+            d.H = new float[capacity * (t + 1) * u];
+            d.C = _kind == LayerKind.Lstm ? new float[capacity * (t + 1) * u] : Array.Empty<float>();
+            d.CellActivation = _kind == LayerKind.Lstm ? new float[capacity * t * u] : Array.Empty<float>();
+            d.RecurrentProjection = _resetAfter ? new float[capacity * t * g] : Array.Empty<float>();
+            d.ResetH = _kind == LayerKind.Gru && !_resetAfter ? new float[capacity * t * u] : Array.Empty<float>();
             d.Mask = Info.DropoutRate > 0 ? new float[capacity * _maskCount * _inputWidth] : Array.Empty<float>();
             d.MaskedInput = Info.DropoutRate > 0 ? new float[capacity * t * _maskCount * _inputWidth] : Array.Empty<float>();
-            d.StateMask = Info.RecurrentDropoutRate > 0 ? new float[capacity * _maskCount * _units] : Array.Empty<float>();
-            d.InputProjectionGradient = new float[capacity * t * _gateWidth];
-            d.StepGradient = new float[capacity * t * _units];
+            d.StateMask = Info.RecurrentDropoutRate > 0 ? new float[capacity * _maskCount * u] : Array.Empty<float>();
+            d.InputProjectionGradient = new float[capacity * t * g];
+            d.StepGradient = new float[capacity * t * u];
         }
 
-        _rowScratch = new float[5 * _units + 2 * _gateWidth];
-        _maskedState = new float[_maskCount * _units];
+        _maskedState = new float[capacity * u];
+        _stateScratch = new float[capacity * u];
+        _dh = new float[capacity * u];
+        _dhPrev = new float[capacity * u];
+        _dc = new float[capacity * u];
+        _rowScratch = new float[capacity * u];
+        _dhp = _resetAfter ? new float[capacity * g] : Array.Empty<float>();
+        _transposedRecurrent = new float[g * u];
+        _transposedKernel = new float[g * _inputWidth];
+        _maskedInputGradient = Info.DropoutRate > 0 ? new float[capacity * t * _inputWidth] : Array.Empty<float>();
     }
-
-    // The input row of sample b at time t as gate block `block` sees it (masked in training with dropout).
-    private ReadOnlySpan<float> InputRow(Direction d, ReadOnlySpan<float> input, int b, int t, int block) =>
-        _inputMasked
-            ? d.MaskedInput.AsSpan(((b * Timesteps + t) * _maskCount + block) * _inputWidth, _inputWidth)
-            : input.Slice((b * Timesteps + t) * _inputWidth, _inputWidth);
 
     // Gate blocks the input projection is split into: one per gate when each gate has its own input mask.
     private int InputBlocks => _inputMasked && _maskCount > 1 ? _gates : 1;
@@ -102,63 +113,98 @@ internal sealed class RecurrentLayer : TrainingLayer
     // Gate blocks the recurrent projection is split into: one per gate when each gate has its own state mask.
     private int StateBlocks => _stateMasked && _maskCount > 1 ? _gates : 1;
 
-    // The previous state as gate block `block` sees it; computes the masked copies when recurrent dropout is on.
-    private ReadOnlySpan<float> StateFor(Direction d, ReadOnlySpan<float> hPrev, int b, int block)
+    // Row of the per-timestep caches (pre-activations, gates, input projection gradients) for sample b at time t: time
+    // major, so the rows one step reads are adjacent. (Batch-major rows of T·gates·units floats would put the batch's
+    // rows of one step a power of two apart for power-of-two sizes, all in one cache set.)
+    private int Row(int b, int t) => t * _batch + b;
+
+    // Index of sample b's state after processing step s (s = 0: the initial zeros), time major as the caches.
+    private int StateIndex(int b, int s) => (s * _batch + b) * _units;
+
+    // Row of the layer's input (and of its gradient and masked copies) for sample b at time t: batch major, as Predict's input.
+    private int InputRow(int b, int t) => b * Timesteps + t;
+
+    // The input rows as gate block `block` sees them (masked in training with dropout), with their row stride.
+    private ReadOnlySpan<float> InputRows(Direction d, ReadOnlySpan<float> input, int block, out int stride)
     {
+        stride = _inputMasked ? _maskCount * _inputWidth : _inputWidth;
+        return _inputMasked ? d.MaskedInput.AsSpan(block * _inputWidth) : input;
+    }
+
+    // The states before step s of every sample as gate block `block` sees them (masked under recurrent dropout), with their row stride.
+    private ReadOnlySpan<float> StateRows(Direction d, int s, int block, int batch, out int stride)
+    {
+        int u = _units;
         if (!_stateMasked)
         {
-            return hPrev;
+            stride = u;
+            return d.H.AsSpan(StateIndex(0, s));
         }
 
         int slot = _maskCount > 1 ? block : 0;
-        Span<float> masked = _maskedState.AsSpan(slot * _units, _units);
-        ReadOnlySpan<float> mask = d.StateMask.AsSpan((b * _maskCount + slot) * _units, _units);
-        for (int j = 0; j < _units; j++)
+        for (int b = 0; b < batch; b++)
         {
-            masked[j] = hPrev[j] * mask[j];
+            TrainingMath.Multiply(d.H.AsSpan(StateIndex(b, s), u), d.StateMask.AsSpan((b * _maskCount + slot) * u, u), _maskedState.AsSpan(b * u, u));
         }
 
-        return masked;
+        stride = u;
+        return _maskedState;
     }
 
-    // z[columns of the blocks] += state_block · U[:, block], for `blocks` equal blocks of the first `width` columns.
-    private void AddRecurrent(Direction d, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> hPrev, int b, Span<float> z, int width)
+    // z[rows, first `width` columns] += states · U[:, those columns], block by block when each gate has its own state mask.
+    private void AddRecurrent(Direction d, ReadOnlySpan<float> recurrent, int s, Span<float> z, int zStride, int width, int batch)
     {
-        int blocks = StateBlocks;
-        int blockWidth = blocks > 1 ? _units : width;
+        int blockWidth = StateBlocks > 1 ? _units : width;
         for (int block = 0; block * blockWidth < width; block++)
         {
-            TrainingMath.AddVectorTimesMatrix(StateFor(d, hPrev, b, block), recurrent.Slice(block * blockWidth), _gateWidth, z.Slice(block * blockWidth, blockWidth));
+            ReadOnlySpan<float> states = StateRows(d, s, block, batch, out int stride);
+            Gemm.MultiplyAdd(batch, blockWidth, _units, states, stride, 1, recurrent.Slice(block * blockWidth), _gateWidth, z.Slice(block * blockWidth), zStride);
         }
     }
 
-    // The backward counterpart: dU[:, blocks] += state_block ⊗ dz, dhPrev += (dz · U[:, block]ᵀ) * mask_block.
-    private void AddRecurrentGradient(Direction d, ReadOnlySpan<float> recurrent, Span<float> recurrentGradient, ReadOnlySpan<float> hPrev, int b, ReadOnlySpan<float> dz, int width, Span<float> dhPrev, Span<float> scratch)
+    // The backward counterpart: dU[:, blocks] += statesᵀ · dz, dhPrev += (dz · U[:, block]ᵀ) * mask_block.
+    private void AddRecurrentGradient(Direction d, ReadOnlySpan<float> recurrent, Span<float> recurrentGradient, int s, ReadOnlySpan<float> dz, int dzStride, int width, Span<float> dhPrev, int batch)
     {
-        int blocks = StateBlocks;
-        int blockWidth = blocks > 1 ? _units : width;
+        int u = _units;
+        int blockWidth = StateBlocks > 1 ? u : width;
         for (int block = 0; block * blockWidth < width; block++)
         {
-            ReadOnlySpan<float> dzBlock = dz.Slice(block * blockWidth, blockWidth);
-            TrainingMath.AddOuterProduct(StateFor(d, hPrev, b, block), dzBlock, recurrentGradient.Slice(block * blockWidth), _gateWidth);
+            ReadOnlySpan<float> states = StateRows(d, s, block, batch, out int stride);
+            ReadOnlySpan<float> dzBlock = dz.Slice(block * blockWidth);
+            Gemm.MultiplyAdd(u, blockWidth, batch, states, 1, stride, dzBlock, dzStride, recurrentGradient.Slice(block * blockWidth), _gateWidth);
             if (!_stateMasked)
             {
-                TrainingMath.AddVectorTimesTransposed(dzBlock, recurrent.Slice(block * blockWidth), _gateWidth, dhPrev);
+                AddTimesRecurrentTransposed(recurrent, block * blockWidth, blockWidth, dzBlock, dzStride, dhPrev, batch);
                 continue;
             }
 
+            Span<float> scratch = _stateScratch.AsSpan(0, batch * u);
             scratch.Clear();
-            TrainingMath.AddVectorTimesTransposed(dzBlock, recurrent.Slice(block * blockWidth), _gateWidth, scratch);
-            ReadOnlySpan<float> mask = d.StateMask.AsSpan((b * _maskCount + (_maskCount > 1 ? block : 0)) * _units, _units);
-            for (int j = 0; j < _units; j++)
+            AddTimesRecurrentTransposed(recurrent, block * blockWidth, blockWidth, dzBlock, dzStride, scratch, batch);
+            int slot = _maskCount > 1 ? block : 0;
+            for (int b = 0; b < batch; b++)
             {
-                dhPrev[j] += scratch[j] * mask[j];
+                TrainingMath.AddProduct(scratch.Slice(b * u, u), d.StateMask.AsSpan((b * _maskCount + slot) * u, u), dhPrev.Slice(b * u, u));
             }
+        }
+    }
+
+    // c[batch x units] += dz[batch x width] · U[:, column .. column + width]ᵀ, through Uᵀ (copied once per backward pass) for larger batches.
+    private void AddTimesRecurrentTransposed(ReadOnlySpan<float> recurrent, int column, int width, ReadOnlySpan<float> dz, int dzStride, Span<float> c, int batch)
+    {
+        if (_recurrentTransposed)
+        {
+            Gemm.MultiplyAdd(batch, _units, width, dz, dzStride, 1, _transposedRecurrent.AsSpan(column * _units), _units, c, _units);
+        }
+        else
+        {
+            Gemm.MultiplyAddTransposed(batch, _units, width, dz, dzStride, recurrent.Slice(column), _gateWidth, c, _units);
         }
     }
 
     public override void Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, Span<float> output, int batch, bool training, ref DropoutRandom random)
     {
+        _batch = batch;
         _inputMasked = training && Info.DropoutRate > 0;
         _stateMasked = training && Info.RecurrentDropoutRate > 0;
         foreach (Direction d in _directions)
@@ -170,15 +216,11 @@ internal sealed class RecurrentLayer : TrainingLayer
                 {
                     for (int t = 0; t < Timesteps; t++)
                     {
-                        ReadOnlySpan<float> row = input.Slice((b * Timesteps + t) * _inputWidth, _inputWidth);
+                        ReadOnlySpan<float> row = input.Slice(InputRow(b, t) * _inputWidth, _inputWidth);
                         for (int m = 0; m < _maskCount; m++)
                         {
-                            ReadOnlySpan<float> mask = d.Mask.AsSpan((b * _maskCount + m) * _inputWidth, _inputWidth);
-                            Span<float> masked = d.MaskedInput.AsSpan(((b * Timesteps + t) * _maskCount + m) * _inputWidth, _inputWidth);
-                            for (int k = 0; k < _inputWidth; k++)
-                            {
-                                masked[k] = row[k] * mask[k];
-                            }
+                            TrainingMath.Multiply(row, d.Mask.AsSpan((b * _maskCount + m) * _inputWidth, _inputWidth),
+                                d.MaskedInput.AsSpan((InputRow(b, t) * _maskCount + m) * _inputWidth, _inputWidth));
                         }
                     }
                 }
@@ -189,150 +231,156 @@ internal sealed class RecurrentLayer : TrainingLayer
                 random.FillMask(d.StateMask.AsSpan(0, batch * _maskCount * _units), Info.RecurrentDropoutRate);
             }
 
-            for (int b = 0; b < batch; b++)
-            {
-                ForwardSequence(parameters, d, input, b);
-            }
+            ForwardDirection(parameters, d, input, batch);
         }
 
         WriteOutput(output, batch);
     }
 
-    private void ForwardSequence(ReadOnlySpan<float> parameters, Direction d, ReadOnlySpan<float> x, int b)
+    private void ForwardDirection(ReadOnlySpan<float> parameters, Direction d, ReadOnlySpan<float> x, int batch)
     {
-        int u = _units, g = _gateWidth, steps = Timesteps;
+        int u = _units, g = _gateWidth, steps = Timesteps, rows = batch * steps;
         ReadOnlySpan<float> kernel = parameters.Slice(d.Kernel, _inputWidth * g);
         ReadOnlySpan<float> recurrent = parameters.Slice(d.Recurrent, u * g);
         ReadOnlySpan<float> bias = Info.UseBias ? parameters.Slice(d.Bias, (_resetAfter ? 2 : 1) * g) : default;
-        d.H.AsSpan(b * (steps + 1) * u, u).Clear();
-        if (_kind == LayerKind.Lstm)
+
+        // z = x·W + b (row 0 of a reset_after GRU bias) for every sample and timestep at once.
+        Span<float> allZ = d.PreActivation.AsSpan(0, rows * g);
+        FillRows(allZ, rows, Info.UseBias ? bias.Slice(0, g) : default);
+        int inputBlocks = InputBlocks, blockWidth = g / inputBlocks;
+        for (int block = 0; block < inputBlocks; block++)
         {
-            d.C.AsSpan(b * (steps + 1) * u, u).Clear();
+            ReadOnlySpan<float> inputs = InputRows(d, x, block, out int stride);
+            for (int b = 0; b < batch; b++)
+            {
+                // Sample b's T input rows (adjacent) into its rows of every step (batch rows apart).
+                Gemm.MultiplyAdd(steps, blockWidth, _inputWidth, inputs.Slice(InputRow(b, 0) * stride), stride, 1, kernel.Slice(block * blockWidth), g,
+                    allZ.Slice(Row(b, 0) * g + block * blockWidth), batch * g);
+            }
         }
 
+        d.H.AsSpan(0, batch * u).Clear();
+        if (_kind == LayerKind.Lstm)
+        {
+            d.C.AsSpan(0, batch * u).Clear();
+        }
+
+        int zStride = g;
         for (int s = 0; s < steps; s++)
         {
             int t = d.Backwards ? steps - 1 - s : s;
-            int step = b * steps + s;
-            ReadOnlySpan<float> hPrev = d.H.AsSpan((b * (steps + 1) + s) * u, u);
-            Span<float> h = d.H.AsSpan((b * (steps + 1) + s + 1) * u, u);
-            Span<float> z = d.PreActivation.AsSpan(step * g, g);
-            Span<float> a = d.Gates.AsSpan(step * g, g);
-
-            // z = x·W + b (row 0 of a reset_after GRU bias)
-            if (Info.UseBias)
-            {
-                bias.Slice(0, g).CopyTo(z);
-            }
-            else
-            {
-                z.Clear();
-            }
-
-            int inputBlocks = InputBlocks, inputWidth = g / inputBlocks;
-            for (int block = 0; block < inputBlocks; block++)
-            {
-                TrainingMath.AddVectorTimesMatrix(InputRow(d, x, b, t, block), kernel.Slice(block * inputWidth), g, z.Slice(block * inputWidth, inputWidth));
-            }
-
+            Span<float> z = d.PreActivation.AsSpan(Row(0, t) * g); // row of sample b: b * zStride
             switch (_kind)
             {
                 case LayerKind.SimpleRnn:
-                    AddRecurrent(d, recurrent, hPrev, b, z, g);
-                    for (int j = 0; j < u; j++)
+                    AddRecurrent(d, recurrent, s, z, zStride, g, batch);
+                    for (int b = 0; b < batch; b++)
                     {
-                        a[j] = _activation(z[j]);
-                        h[j] = a[j];
+                        Span<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+                        ActivationFunctions.Apply(_activation, z.Slice(b * zStride, g), a);
+                        a.CopyTo(d.H.AsSpan(StateIndex(b, s + 1), u));
                     }
 
                     break;
                 case LayerKind.Lstm:
-                {
-                    AddRecurrent(d, recurrent, hPrev, b, z, g);
-                    ReadOnlySpan<float> cPrev = d.C.AsSpan((b * (steps + 1) + s) * u, u);
-                    Span<float> c = d.C.AsSpan((b * (steps + 1) + s + 1) * u, u);
-                    Span<float> cellActivation = d.CellActivation.AsSpan(step * u, u);
-                    for (int j = 0; j < u; j++)
+                    AddRecurrent(d, recurrent, s, z, zStride, g, batch);
+                    for (int b = 0; b < batch; b++)
                     {
-                        float i = a[j] = _recurrentActivation(z[j]);
-                        float f = a[u + j] = _recurrentActivation(z[u + j]);
-                        float cc = a[2 * u + j] = _activation(z[2 * u + j]);
-                        float o = a[3 * u + j] = _recurrentActivation(z[3 * u + j]);
-                        c[j] = f * cPrev[j] + i * cc;
-                        cellActivation[j] = _activation(c[j]);
-                        h[j] = o * cellActivation[j];
+                        ReadOnlySpan<float> zb = z.Slice(b * zStride, g);
+                        Span<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+                        ActivationFunctions.Apply(_recurrentActivation, zb.Slice(0, 2 * u), a.Slice(0, 2 * u));
+                        ActivationFunctions.Apply(_activation, zb.Slice(2 * u, u), a.Slice(2 * u, u));
+                        ActivationFunctions.Apply(_recurrentActivation, zb.Slice(3 * u, u), a.Slice(3 * u, u));
+                        ReadOnlySpan<float> cPrev = d.C.AsSpan(StateIndex(b, s), u);
+                        Span<float> c = d.C.AsSpan(StateIndex(b, s + 1), u);
+                        Span<float> cellActivation = d.CellActivation.AsSpan(Row(b, t) * u, u);
+                        // c = f * cPrev + i * cc; h = o * act(c)
+                        TrainingMath.SumOfProducts(a.Slice(u, u), cPrev, a.Slice(0, u), a.Slice(2 * u, u), c);
+                        ActivationFunctions.Apply(_activation, c, cellActivation);
+                        TrainingMath.Multiply(a.Slice(3 * u, u), cellActivation, d.H.AsSpan(StateIndex(b, s + 1), u));
                     }
 
                     break;
-                }
-
                 default:
-                    ForwardGru(d, recurrent, bias, hPrev, h, z, a, b, step);
+                    ForwardGru(d, recurrent, bias, s, t, z, zStride, batch);
                     break;
             }
         }
     }
 
-    private void ForwardGru(Direction d, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> bias, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> z, Span<float> a, int b, int step)
+    // Every row of `rows` rows of `values` set to `row`, or to zeros when it is empty.
+    private static void FillRows(Span<float> values, int rows, ReadOnlySpan<float> row)
     {
-        int u = _units, g = _gateWidth;
+        if (row.IsEmpty)
+        {
+            values.Clear();
+            return;
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            row.CopyTo(values.Slice(r * row.Length, row.Length));
+        }
+    }
+
+    private void ForwardGru(Direction d, ReadOnlySpan<float> recurrent, ReadOnlySpan<float> bias, int s, int t, Span<float> z, int zStride, int batch)
+    {
+        int u = _units, g = _gateWidth, steps = Timesteps;
         if (_resetAfter)
         {
             // hp = h·U + b1; z = ra(xp_z + hp_z), r = ra(xp_r + hp_r), hh = act(xp_h + r * hp_h)
-            Span<float> hp = d.RecurrentProjection.AsSpan(step * g, g);
-            if (Info.UseBias)
+            Span<float> hp = d.RecurrentProjection.AsSpan(Row(0, t) * g); // row of sample b: b * zStride
+            for (int b = 0; b < batch; b++)
             {
-                bias.Slice(g, g).CopyTo(hp);
-            }
-            else
-            {
-                hp.Clear();
+                if (Info.UseBias)
+                {
+                    bias.Slice(g, g).CopyTo(hp.Slice(b * zStride, g));
+                }
+                else
+                {
+                    hp.Slice(b * zStride, g).Clear();
+                }
             }
 
-            AddRecurrent(d, recurrent, hPrev, b, hp, g);
-            for (int j = 0; j < u; j++)
+            AddRecurrent(d, recurrent, s, hp, zStride, g, batch);
+            for (int b = 0; b < batch; b++)
             {
-                z[j] += hp[j];
-                z[u + j] += hp[u + j];
-                a[j] = _recurrentActivation(z[j]);
-                a[u + j] = _recurrentActivation(z[u + j]);
-                z[2 * u + j] += a[u + j] * hp[2 * u + j];
-                a[2 * u + j] = _activation(z[2 * u + j]);
-                h[j] = a[j] * hPrev[j] + (1f - a[j]) * a[2 * u + j];
+                Span<float> zb = z.Slice(b * zStride, g);
+                ReadOnlySpan<float> hpb = hp.Slice(b * zStride, g);
+                Span<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+                TrainingMath.Add(hpb.Slice(0, 2 * u), zb.Slice(0, 2 * u));
+                ActivationFunctions.Apply(_recurrentActivation, zb.Slice(0, 2 * u), a.Slice(0, 2 * u));
+                TrainingMath.AddProduct(a.Slice(u, u), hpb.Slice(2 * u, u), zb.Slice(2 * u, u));
+                ActivationFunctions.Apply(_activation, zb.Slice(2 * u, u), a.Slice(2 * u, u));
+                TrainingMath.Interpolate(a.Slice(0, u), d.H.AsSpan(StateIndex(b, s), u), a.Slice(2 * u, u), d.H.AsSpan(StateIndex(b, s + 1), u));
             }
 
             return;
         }
 
         // z, r from h·U[:, :2u]; hh = act(xp_h + (r * h)·U[:, 2u:])
-        AddRecurrent(d, recurrent, hPrev, b, z, 2 * u);
-        Span<float> resetH = d.ResetH.AsSpan(step * u, u);
-        ReadOnlySpan<float> candidateState = StateFor(d, hPrev, b, 2);
-        for (int j = 0; j < u; j++)
+        AddRecurrent(d, recurrent, s, z, zStride, 2 * u, batch);
+        ReadOnlySpan<float> candidateStates = StateRows(d, s, 2, batch, out int candidateStride);
+        for (int b = 0; b < batch; b++)
         {
-            a[j] = _recurrentActivation(z[j]);
-            a[u + j] = _recurrentActivation(z[u + j]);
-            resetH[j] = a[u + j] * candidateState[j];
+            ReadOnlySpan<float> zb = z.Slice(b * zStride, g);
+            Span<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+            ActivationFunctions.Apply(_recurrentActivation, zb.Slice(0, 2 * u), a.Slice(0, 2 * u));
+            TrainingMath.Multiply(a.Slice(u, u), candidateStates.Slice(b * candidateStride, u), d.ResetH.AsSpan(Row(b, t) * u, u));
         }
 
-        for (int k = 0; k < u; k++)
+        Gemm.MultiplyAdd(batch, u, u, d.ResetH.AsSpan(Row(0, t) * u), u, 1, recurrent.Slice(2 * u), g, z.Slice(2 * u), zStride);
+        for (int b = 0; b < batch; b++)
         {
-            float scale = resetH[k];
-            if (scale != 0f)
-            {
-                TrainingMath.AddScaled(recurrent.Slice(k * g + 2 * u, u), scale, z.Slice(2 * u, u));
-            }
-        }
-
-        for (int j = 0; j < u; j++)
-        {
-            a[2 * u + j] = _activation(z[2 * u + j]);
-            h[j] = a[j] * hPrev[j] + (1f - a[j]) * a[2 * u + j];
+            ReadOnlySpan<float> zb = z.Slice(b * zStride, g);
+            Span<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+            ActivationFunctions.Apply(_activation, zb.Slice(2 * u, u), a.Slice(2 * u, u));
+            TrainingMath.Interpolate(a.Slice(0, u), d.H.AsSpan(StateIndex(b, s), u), a.Slice(2 * u, u), d.H.AsSpan(StateIndex(b, s + 1), u));
         }
     }
 
     // The state of direction d after processing step s of sample b (s = Timesteps is the final state).
-    private ReadOnlySpan<float> State(Direction d, int b, int s) => d.H.AsSpan((b * (Timesteps + 1) + s) * _units, _units);
+    private ReadOnlySpan<float> State(Direction d, int b, int s) => d.H.AsSpan(StateIndex(b, s), _units);
 
     private void WriteOutput(Span<float> output, int batch)
     {
@@ -396,7 +444,7 @@ internal sealed class RecurrentLayer : TrainingLayer
             for (int t = 0; t < outSteps; t++)
             {
                 int forwardStep = sequences ? t : steps - 1;
-                Span<float> df = _directions[0].StepGradient.AsSpan((b * steps + forwardStep) * u, u);
+                Span<float> df = _directions[0].StepGradient.AsSpan(StateIndex(b, forwardStep), u);
                 if (!Info.Bidirectional || Info.MergeMode == MergeMode.None)
                 {
                     TrainingMath.Add(outputGradient.Slice((b * outSteps + t) * u, u), df);
@@ -404,7 +452,7 @@ internal sealed class RecurrentLayer : TrainingLayer
                 }
 
                 int backwardStep = sequences ? steps - 1 - t : steps - 1;
-                Span<float> dbw = _directions[1].StepGradient.AsSpan((b * steps + backwardStep) * u, u);
+                Span<float> dbw = _directions[1].StepGradient.AsSpan(StateIndex(b, backwardStep), u);
                 if (Info.MergeMode == MergeMode.Concat)
                 {
                     TrainingMath.Add(outputGradient.Slice((b * outSteps + t) * 2 * u, u), df);
@@ -438,179 +486,249 @@ internal sealed class RecurrentLayer : TrainingLayer
             inputGradient.Slice(0, batch * InputLength).Clear();
         }
 
-        int g = _gateWidth;
+        int g = _gateWidth, rows = batch * Timesteps;
         foreach (Direction d in _directions)
         {
-            for (int b = 0; b < batch; b++)
+            BackwardDirection(parameters, gradients, d, batch);
+
+            // Kernel and input-bias gradients from the input projections' gradients, and the input gradient, over every row at once.
+            ReadOnlySpan<float> dxp = d.InputProjectionGradient.AsSpan(0, rows * g);
+            if (Info.UseBias)
             {
-                BackwardSequence(parameters, gradients, d, b);
+                Span<float> biasGradient = gradients.Slice(d.Bias, g);
+                for (int r = 0; r < rows; r++)
+                {
+                    TrainingMath.Add(dxp.Slice(r * g, g), biasGradient);
+                }
             }
 
-            // Kernel and input-bias gradients from the input projections' gradients, and the input gradient.
-            ReadOnlySpan<float> kernel = parameters.Slice(d.Kernel, _inputWidth * g);
             Span<float> kernelGradient = gradients.Slice(d.Kernel, _inputWidth * g);
             int blocks = InputBlocks, width = g / blocks;
-            for (int b = 0; b < batch; b++)
+            ReadOnlySpan<float> kernel = parameters.Slice(d.Kernel, _inputWidth * g);
+            bool transposeKernel = !inputGradient.IsEmpty && Gemm.TransposeFor(rows);
+            if (transposeKernel)
             {
+                TrainingMath.Transpose(kernel, _inputWidth, g, _transposedKernel);
+            }
+
+            for (int block = 0; block < blocks; block++)
+            {
+                ReadOnlySpan<float> dxpBlock = dxp.Slice(block * width);
+                ReadOnlySpan<float> inputs = InputRows(d, input, block, out int stride);
                 for (int t = 0; t < Timesteps; t++)
                 {
-                    int r = b * Timesteps + t;
-                    ReadOnlySpan<float> dxp = d.InputProjectionGradient.AsSpan(r * g, g);
-                    if (Info.UseBias)
+                    // One step's rows of dZ (adjacent) against the batch's input rows of that time.
+                    Gemm.MultiplyAdd(_inputWidth, width, batch, inputs.Slice(InputRow(0, t) * stride), 1, Timesteps * stride, dxpBlock.Slice(Row(0, t) * g), g, kernelGradient.Slice(block * width), g);
+                }
+
+                if (inputGradient.IsEmpty)
+                {
+                    continue;
+                }
+
+                Span<float> target = _inputMasked ? _maskedInputGradient.AsSpan(0, rows * _inputWidth) : inputGradient;
+                if (_inputMasked)
+                {
+                    target.Clear();
+                }
+
+                for (int b = 0; b < batch; b++)
+                {
+                    // Sample b's rows of dZ (batch rows apart) into its T input-gradient rows (adjacent).
+                    ReadOnlySpan<float> dzRows = dxpBlock.Slice(Row(b, 0) * g);
+                    Span<float> dxRows = target.Slice(InputRow(b, 0) * _inputWidth);
+                    if (transposeKernel)
                     {
-                        TrainingMath.Add(dxp, gradients.Slice(d.Bias, g));
+                        Gemm.MultiplyAdd(Timesteps, _inputWidth, width, dzRows, batch * g, 1, _transposedKernel.AsSpan(block * width * _inputWidth), _inputWidth, dxRows, _inputWidth);
                     }
-
-                    for (int block = 0; block < blocks; block++)
+                    else
                     {
-                        ReadOnlySpan<float> dxpBlock = dxp.Slice(block * width, width);
-                        TrainingMath.AddOuterProduct(InputRow(d, input, b, t, block), dxpBlock, kernelGradient.Slice(block * width), g);
-                        if (inputGradient.IsEmpty)
-                        {
-                            continue;
-                        }
+                        Gemm.MultiplyAddTransposed(Timesteps, _inputWidth, width, dzRows, batch * g, kernel.Slice(block * width), g, dxRows, _inputWidth);
+                    }
+                }
 
-                        Span<float> dx = inputGradient.Slice(r * _inputWidth, _inputWidth);
-                        if (!_inputMasked)
-                        {
-                            TrainingMath.AddVectorTimesTransposed(dxpBlock, kernel.Slice(block * width), g, dx);
-                            continue;
-                        }
+                if (!_inputMasked)
+                {
+                    continue;
+                }
 
-                        ReadOnlySpan<float> mask = d.Mask.AsSpan((b * _maskCount + (_maskCount > 1 ? block : 0)) * _inputWidth, _inputWidth);
-                        for (int k = 0; k < _inputWidth; k++)
-                        {
-                            dx[k] += TrainingMath.Dot(dxpBlock, kernel.Slice(k * g + block * width, width)) * mask[k];
-                        }
+                ReadOnlySpan<float> masked = target;
+                int slot = _maskCount > 1 ? block : 0;
+                for (int b = 0; b < batch; b++)
+                {
+                    ReadOnlySpan<float> mask = d.Mask.AsSpan((b * _maskCount + slot) * _inputWidth, _inputWidth);
+                    for (int t = 0; t < Timesteps; t++)
+                    {
+                        int r = InputRow(b, t);
+                        TrainingMath.AddProduct(masked.Slice(r * _inputWidth, _inputWidth), mask, inputGradient.Slice(r * _inputWidth, _inputWidth));
                     }
                 }
             }
         }
     }
 
-    private void BackwardSequence(ReadOnlySpan<float> parameters, Span<float> gradients, Direction d, int b)
+    private void BackwardDirection(ReadOnlySpan<float> parameters, Span<float> gradients, Direction d, int batch)
     {
-        int u = _units, g = _gateWidth, steps = Timesteps;
+        int u = _units, g = _gateWidth, steps = Timesteps, zStride = g;
         ReadOnlySpan<float> recurrent = parameters.Slice(d.Recurrent, u * g);
         Span<float> recurrentGradient = gradients.Slice(d.Recurrent, u * g);
-        Span<float> scratch = _rowScratch;
-        Span<float> dh = scratch.Slice(0, u);             // gradient of the state after the current step
-        Span<float> dc = scratch.Slice(u, u);             // LSTM: gradient of the carry after the current step
-        Span<float> dhPrev = scratch.Slice(2 * u, u);
-        Span<float> resetHGradient = scratch.Slice(3 * u, u);
-        Span<float> dz = scratch.Slice(4 * u, g);         // gradient of the gate pre-activations
-        Span<float> dhp = scratch.Slice(4 * u + g, g);    // GRU reset_after: gradient of the recurrent projection
-        Span<float> stateScratch = scratch.Slice(4 * u + 2 * g, u);
+        _recurrentTransposed = Gemm.TransposeFor(batch);
+        if (_recurrentTransposed)
+        {
+            TrainingMath.Transpose(recurrent, u, g, _transposedRecurrent);
+        }
+
+        Span<float> dh = _dh.AsSpan(0, batch * u);
+        Span<float> dhPrev = _dhPrev.AsSpan(0, batch * u);
+        Span<float> dc = _dc.AsSpan(0, batch * u);
         dh.Clear();
         dc.Clear();
         for (int s = steps - 1; s >= 0; s--)
         {
             int t = d.Backwards ? steps - 1 - s : s;
-            int step = b * steps + s;
-            TrainingMath.Add(d.StepGradient.AsSpan(step * u, u), dh);
-            ReadOnlySpan<float> hPrev = d.H.AsSpan((b * (steps + 1) + s) * u, u);
-            ReadOnlySpan<float> z = d.PreActivation.AsSpan(step * g, g);
-            ReadOnlySpan<float> a = d.Gates.AsSpan(step * g, g);
-            dhPrev.Clear();
+            Span<float> dz = d.InputProjectionGradient.AsSpan(Row(0, t) * g); // row of sample b: b * zStride
+            for (int b = 0; b < batch; b++)
+            {
+                TrainingMath.Add(d.StepGradient.AsSpan(StateIndex(b, s), u), dh.Slice(b * u, u));
+            }
+
             switch (_kind)
             {
                 case LayerKind.SimpleRnn:
-                    for (int j = 0; j < u; j++)
+                    for (int b = 0; b < batch; b++)
                     {
-                        dz[j] = dh[j] * _activationDerivative(z[j], a[j]);
+                        Span<float> dzb = dz.Slice(b * zStride, g);
+                        dh.Slice(b * u, u).CopyTo(dzb);
+                        ActivationFunctions.MultiplyByDerivative(_activation, d.PreActivation.AsSpan(Row(b, t) * g, g), d.Gates.AsSpan(Row(b, t) * g, g), dzb);
                     }
 
-                    AddRecurrentGradient(d, recurrent, recurrentGradient, hPrev, b, dz, g, dhPrev, stateScratch);
+                    dhPrev.Clear();
+                    AddRecurrentGradient(d, recurrent, recurrentGradient, s, dz, zStride, g, dhPrev, batch);
                     break;
                 case LayerKind.Lstm:
-                {
-                    ReadOnlySpan<float> cPrev = d.C.AsSpan((b * (steps + 1) + s) * u, u);
-                    ReadOnlySpan<float> c = d.C.AsSpan((b * (steps + 1) + s + 1) * u, u);
-                    ReadOnlySpan<float> cellActivation = d.CellActivation.AsSpan(step * u, u);
-                    for (int j = 0; j < u; j++)
+                    for (int b = 0; b < batch; b++)
                     {
-                        float i = a[j], f = a[u + j], cc = a[2 * u + j], o = a[3 * u + j];
-                        float dcj = dc[j] + dh[j] * o * _activationDerivative(c[j], cellActivation[j]);
-                        dz[j] = dcj * cc * _recurrentDerivative(z[j], i);
-                        dz[u + j] = dcj * cPrev[j] * _recurrentDerivative(z[u + j], f);
-                        dz[2 * u + j] = dcj * i * _activationDerivative(z[2 * u + j], cc);
-                        dz[3 * u + j] = dh[j] * cellActivation[j] * _recurrentDerivative(z[3 * u + j], o);
-                        dc[j] = dcj * f;
+                        BackwardLstmCell(d, b, s, t, dh.Slice(b * u, u), dc.Slice(b * u, u), dz.Slice(b * zStride, g));
                     }
 
-                    AddRecurrentGradient(d, recurrent, recurrentGradient, hPrev, b, dz, g, dhPrev, stateScratch);
+                    dhPrev.Clear();
+                    AddRecurrentGradient(d, recurrent, recurrentGradient, s, dz, zStride, g, dhPrev, batch);
                     break;
-                }
-
                 default:
-                    BackwardGru(d, recurrent, recurrentGradient, gradients, hPrev, dh, dhPrev, resetHGradient, dz, dhp, stateScratch, z, a, b, step);
+                    BackwardGru(d, recurrent, recurrentGradient, gradients, s, t, dh, dhPrev, dz, zStride, batch);
                     break;
             }
 
-            dz.CopyTo(d.InputProjectionGradient.AsSpan((b * steps + t) * g, g));
             dhPrev.CopyTo(dh);
         }
     }
 
-    private void BackwardGru(Direction d, ReadOnlySpan<float> recurrent, Span<float> recurrentGradient, Span<float> gradients, ReadOnlySpan<float> hPrev,
-        ReadOnlySpan<float> dh, Span<float> dhPrev, Span<float> resetHGradient, Span<float> dz, Span<float> dhp, Span<float> stateScratch, ReadOnlySpan<float> z, ReadOnlySpan<float> a, int b, int step)
+    // dz of one LSTM step of sample b from dh and the carry gradient dc (updated to the carry before the step).
+    private void BackwardLstmCell(Direction d, int b, int s, int t, ReadOnlySpan<float> dh, Span<float> dc, Span<float> dz)
     {
-        int u = _units, g = _gateWidth;
+        int u = _units, g = _gateWidth, steps = Timesteps;
+        ReadOnlySpan<float> z = d.PreActivation.AsSpan(Row(b, t) * g, g);
+        ReadOnlySpan<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+        ReadOnlySpan<float> cPrev = d.C.AsSpan(StateIndex(b, s), u);
+        ReadOnlySpan<float> c = d.C.AsSpan(StateIndex(b, s + 1), u);
+        ReadOnlySpan<float> cellActivation = d.CellActivation.AsSpan(Row(b, t) * u, u);
+        ReadOnlySpan<float> i = a.Slice(0, u), f = a.Slice(u, u), cc = a.Slice(2 * u, u), o = a.Slice(3 * u, u);
+        // dc += dh * o * act'(c)
+        Span<float> fromState = _rowScratch.AsSpan(0, u);
+        TrainingMath.Multiply(dh, o, fromState);
+        ActivationFunctions.MultiplyByDerivative(_activation, c, cellActivation, fromState);
+        TrainingMath.Add(fromState, dc);
+        // di = dc * cc * ra'(zi), df = dc * cPrev * ra'(zf), dcc = dc * i * act'(zc), do = dh * act(c) * ra'(zo)
+        TrainingMath.Multiply(dc, cc, dz.Slice(0, u));
+        TrainingMath.Multiply(dc, cPrev, dz.Slice(u, u));
+        ActivationFunctions.MultiplyByDerivative(_recurrentActivation, z.Slice(0, 2 * u), a.Slice(0, 2 * u), dz.Slice(0, 2 * u));
+        TrainingMath.Multiply(dc, i, dz.Slice(2 * u, u));
+        ActivationFunctions.MultiplyByDerivative(_activation, z.Slice(2 * u, u), cc, dz.Slice(2 * u, u));
+        TrainingMath.Multiply(dh, cellActivation, dz.Slice(3 * u, u));
+        ActivationFunctions.MultiplyByDerivative(_recurrentActivation, z.Slice(3 * u, u), o, dz.Slice(3 * u, u));
+        // the carry before the step: dc * f
+        TrainingMath.Multiply(dc, f, dc);
+    }
+
+    private void BackwardGru(Direction d, ReadOnlySpan<float> recurrent, Span<float> recurrentGradient, Span<float> gradients, int s, int t,
+        ReadOnlySpan<float> dh, Span<float> dhPrev, Span<float> dz, int zStride, int batch)
+    {
+        int u = _units, g = _gateWidth, steps = Timesteps;
         // h = zg * hPrev + (1 - zg) * hh
-        for (int j = 0; j < u; j++)
+        for (int b = 0; b < batch; b++)
         {
-            float zg = a[j], hh = a[2 * u + j];
-            dz[j] = dh[j] * (hPrev[j] - hh) * _recurrentDerivative(z[j], zg);
-            dz[2 * u + j] = dh[j] * (1f - zg) * _activationDerivative(z[2 * u + j], hh);
-            dhPrev[j] = dh[j] * zg;
+            ReadOnlySpan<float> z = d.PreActivation.AsSpan(Row(b, t) * g, g);
+            ReadOnlySpan<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+            ReadOnlySpan<float> hPrev = d.H.AsSpan(StateIndex(b, s), u);
+            ReadOnlySpan<float> dhb = dh.Slice(b * u, u);
+            Span<float> dzb = dz.Slice(b * zStride, g);
+            for (int j = 0; j < u; j++)
+            {
+                float zg = a[j], hh = a[2 * u + j];
+                dzb[j] = dhb[j] * (hPrev[j] - hh);
+                dzb[2 * u + j] = dhb[j] * (1f - zg);
+            }
+
+            ActivationFunctions.MultiplyByDerivative(_recurrentActivation, z.Slice(0, u), a.Slice(0, u), dzb.Slice(0, u));
+            ActivationFunctions.MultiplyByDerivative(_activation, z.Slice(2 * u, u), a.Slice(2 * u, u), dzb.Slice(2 * u, u));
+            TrainingMath.Multiply(dhb, a.Slice(0, u), dhPrev.Slice(b * u, u));
         }
 
         if (_resetAfter)
         {
             // hh pre-activation = xp_h + r * hp_h, with hp = h·U + b1.
-            ReadOnlySpan<float> hp = d.RecurrentProjection.AsSpan(step * g, g);
-            for (int j = 0; j < u; j++)
+            Span<float> dhp = _dhp.AsSpan(0, batch * g);
+            for (int b = 0; b < batch; b++)
             {
-                float r = a[u + j];
-                dz[u + j] = dz[2 * u + j] * hp[2 * u + j] * _recurrentDerivative(z[u + j], r);
-                dhp[j] = dz[j];
-                dhp[u + j] = dz[u + j];
-                dhp[2 * u + j] = dz[2 * u + j] * r;
+                ReadOnlySpan<float> z = d.PreActivation.AsSpan(Row(b, t) * g, g);
+                ReadOnlySpan<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+                ReadOnlySpan<float> hp = d.RecurrentProjection.AsSpan(Row(b, t) * g, g);
+                Span<float> dzb = dz.Slice(b * zStride, g);
+                Span<float> dhpb = dhp.Slice(b * g, g);
+                TrainingMath.Multiply(dzb.Slice(2 * u, u), hp.Slice(2 * u, u), dzb.Slice(u, u));
+                ActivationFunctions.MultiplyByDerivative(_recurrentActivation, z.Slice(u, u), a.Slice(u, u), dzb.Slice(u, u));
+                dzb.Slice(0, 2 * u).CopyTo(dhpb);
+                TrainingMath.Multiply(dzb.Slice(2 * u, u), a.Slice(u, u), dhpb.Slice(2 * u, u));
+                if (Info.UseBias)
+                {
+                    TrainingMath.Add(dhpb, gradients.Slice(d.Bias + g, g));
+                }
             }
 
-            if (Info.UseBias)
-            {
-                TrainingMath.Add(dhp, gradients.Slice(d.Bias + g, g));
-            }
-
-            AddRecurrentGradient(d, recurrent, recurrentGradient, hPrev, b, dhp, g, dhPrev, stateScratch);
+            AddRecurrentGradient(d, recurrent, recurrentGradient, s, dhp, g, g, dhPrev, batch);
             return;
         }
 
-        // hh pre-activation = xp_h + (r * hPrev)·U_h.
-        ReadOnlySpan<float> resetH = d.ResetH.AsSpan(step * u, u);
-        ReadOnlySpan<float> dCandidate = dz.Slice(2 * u, u);
-        for (int k = 0; k < u; k++)
+        // hh pre-activation = xp_h + (r * hPrev)·U_h: the reset-gated state's gradient is dz_h · U_hᵀ.
+        Span<float> resetHGradient = _rowScratch.AsSpan(0, batch * u);
+        resetHGradient.Clear();
+        AddTimesRecurrentTransposed(recurrent, 2 * u, u, dz.Slice(2 * u), zStride, resetHGradient, batch);
+        ReadOnlySpan<float> candidateStates = StateRows(d, s, 2, batch, out int candidateStride);
+        for (int b = 0; b < batch; b++)
         {
-            resetHGradient[k] = TrainingMath.Dot(dCandidate, recurrent.Slice(k * g + 2 * u, u));
+            ReadOnlySpan<float> z = d.PreActivation.AsSpan(Row(b, t) * g, g);
+            ReadOnlySpan<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+            ReadOnlySpan<float> rg = resetHGradient.Slice(b * u, u);
+            Span<float> dzb = dz.Slice(b * zStride, g);
+            // dr = drh * state * ra'(zr); dhPrev += drh * r (* the candidate's state mask)
+            TrainingMath.Multiply(rg, candidateStates.Slice(b * candidateStride, u), dzb.Slice(u, u));
+            ActivationFunctions.MultiplyByDerivative(_recurrentActivation, z.Slice(u, u), a.Slice(u, u), dzb.Slice(u, u));
+            if (_stateMasked)
+            {
+                ReadOnlySpan<float> candidateMask = d.StateMask.AsSpan((b * _maskCount + (_maskCount > 1 ? 2 : 0)) * u, u);
+                Span<float> product = _stateScratch.AsSpan(0, u);
+                TrainingMath.Multiply(rg, a.Slice(u, u), product);
+                TrainingMath.AddProduct(product, candidateMask, dhPrev.Slice(b * u, u));
+            }
+            else
+            {
+                TrainingMath.AddProduct(rg, a.Slice(u, u), dhPrev.Slice(b * u, u));
+            }
         }
 
-        // The candidate sees the state through its own recurrent mask (1 without recurrent dropout).
-        ReadOnlySpan<float> candidateMask = _stateMasked ? d.StateMask.AsSpan((b * _maskCount + (_maskCount > 1 ? 2 : 0)) * u, u) : default;
-        ReadOnlySpan<float> candidateState = StateFor(d, hPrev, b, 2);
-        for (int j = 0; j < u; j++)
-        {
-            float r = a[u + j];
-            dz[u + j] = resetHGradient[j] * candidateState[j] * _recurrentDerivative(z[u + j], r);
-            dhPrev[j] += resetHGradient[j] * r * (_stateMasked ? candidateMask[j] : 1f);
-        }
-
-        for (int k = 0; k < u; k++)
-        {
-            TrainingMath.AddScaled(dCandidate, resetH[k], recurrentGradient.Slice(k * g + 2 * u, u));
-        }
-
-        AddRecurrentGradient(d, recurrent, recurrentGradient, hPrev, b, dz, 2 * u, dhPrev, stateScratch);
+        // dU_h += (r * hPrev)ᵀ · dz_h, summed over the batch.
+        Gemm.MultiplyAdd(u, u, batch, d.ResetH.AsSpan(Row(0, t) * u), 1, u, dz.Slice(2 * u), zStride, recurrentGradient.Slice(2 * u), g);
+        AddRecurrentGradient(d, recurrent, recurrentGradient, s, dz, zStride, 2 * u, dhPrev, batch);
     }
 
     private sealed class Direction
@@ -628,7 +746,9 @@ internal sealed class RecurrentLayer : TrainingLayer
         public int Bias { get; }
         public bool Backwards { get; }
 
-        // Per sample b and processing step s: index b * Timesteps + s (states: b * (Timesteps + 1) + s, s = 0 the zeros).
+        // Per sample b and time index t, row t * batch + b (Row): gate pre-activations and values, LSTM act(c), GRU
+        // reset_after's recurrent projection, GRU reset_before's r * hPrev, and the gradient of x·W + b. States per sample b
+        // and processing step s: row s * batch + b (StateIndex), s = 0 the zeros. Masked inputs: as the input, b * T + t.
         public float[] PreActivation = Array.Empty<float>();
         public float[] Gates = Array.Empty<float>();
         public float[] H = Array.Empty<float>();
@@ -639,7 +759,6 @@ internal sealed class RecurrentLayer : TrainingLayer
         public float[] Mask = Array.Empty<float>();
         public float[] MaskedInput = Array.Empty<float>();
         public float[] StateMask = Array.Empty<float>();
-        // Per sample b and time index t (the input row): gradient of x·W + b.
         public float[] InputProjectionGradient = Array.Empty<float>();
         // Per sample b and processing step s: gradient reaching the state from the layer's output.
         public float[] StepGradient = Array.Empty<float>();

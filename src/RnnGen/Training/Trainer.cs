@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading.Tasks;
 
 namespace RnnGen.Training;
 
@@ -11,12 +12,26 @@ namespace RnnGen.Training;
 /// Generated models create one in <c>Compile</c> and delegate <c>Fit</c>, <c>Evaluate</c>, <c>TrainOnBatch</c> and
 /// <c>ComputeGradients</c> to it. Every buffer is allocated here (for one sample) or when a batch larger than any
 /// before arrives, so a warm <see cref="TrainOnBatch"/> allocates nothing. Not thread-safe, like the model.
+/// <para>
+/// A batch is cut into chunks of <see cref="ChunkSamples"/> samples, each run by its own copy of the layers' caches
+/// into its own gradient buffer; the chunks' losses and gradients are then summed in chunk order. With
+/// <see cref="MaxDegreeOfParallelism"/> above 1 the chunks run on several cores. The cut does not depend on the
+/// degree, and each element's arithmetic does not depend on which thread runs it, so every degree gives bitwise the
+/// same losses, gradients and weights.
+/// </para>
 /// </summary>
 public sealed class Trainer
 {
     private readonly float[] _parameters;
     private readonly Action _parametersChanged;
-    private readonly TrainingNetwork _network;
+    private readonly List<TrainingNetwork> _chunks = new();
+    private double[] _chunkLosses = Array.Empty<double>();
+    private double[][] _chunkMetricSums = Array.Empty<double[]>();
+    private float[] _stagedX = Array.Empty<float>();
+    private float[] _stagedY = Array.Empty<float>();
+    private int _dropoutSeed;
+    private int _maxDegreeOfParallelism = 1;
+    private int _capacity;
     private readonly int[] _weightLengths;
     private readonly float[] _lastGoodParameters;
     private readonly double[] _metricSums;
@@ -54,7 +69,7 @@ public sealed class Trainer
 
         // Sized for one sample here and grown to the largest batch seen (Fit grows it to its batch size up front): a
         // model trained at batch 1 never holds the caches of 32 sequences, which for long sequences would be large.
-        _network = new TrainingNetwork(info, capacity: 1, dropoutSeed: 0);
+        EnsureCapacity(1);
         OutputInfo main = info.Outputs[0];
         _outputWidth = main.Dimensions[^1];
         _rowsPerSample = main.Length / _outputWidth;
@@ -63,6 +78,25 @@ public sealed class Trainer
         _lastGoodParameters = new float[parameters.Length];
         _metricSums = new double[Metrics.Count];
         Optimizer.Build(_weightLengths);
+    }
+
+    /// <summary>
+    /// Samples per chunk of a batch (see the class remarks): large enough for the matrix products' register tiles
+    /// (6 rows), small enough that a batch of 64 gives two cores two chunks each.
+    /// </summary>
+    public const int ChunkSamples = 16;
+
+    /// <summary>
+    /// How many cores a training step may use (default 1): the batch's chunks of <see cref="ChunkSamples"/> samples
+    /// run in parallel. Results are bitwise the same for every value (the chunks and the order of their sum are fixed),
+    /// so this only changes speed. A step with more than one chunk and a degree above 1 allocates a little (the
+    /// parallel loop's bookkeeping); at degree 1 a warm step allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        set => _maxDegreeOfParallelism = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "MaxDegreeOfParallelism must be at least 1.");
     }
 
     /// <summary>The model being trained (Keras's <c>callback.model</c>).</summary>
@@ -91,7 +125,14 @@ public sealed class Trainer
         new($"{modelName} is not compiled: call Compile(optimizer, loss) before Fit, Evaluate, TrainOnBatch or ComputeGradients (as Keras's model.compile).");
 
     /// <summary>Restarts the random sequence of the dropout masks, so two runs drop the same units.</summary>
-    public void SeedDropout(int seed) => _network.SeedDropout(seed);
+    public void SeedDropout(int seed)
+    {
+        _dropoutSeed = seed;
+        for (int c = 0; c < _chunks.Count; c++)
+        {
+            _chunks[c].SeedDropout(seed, c);
+        }
+    }
 
     /// <summary>
     /// One optimizer step on one batch (Keras <c>train_on_batch</c>): forward in training mode, loss, gradients, update.
@@ -102,7 +143,7 @@ public sealed class Trainer
     {
         int batch = CheckBatch(x, y);
         float loss = ForwardLoss(x, y, batch, training: true, accumulateMetrics: false);
-        Step(x, batch);
+        Step(x, batch, repack: true);
         return loss;
     }
 
@@ -115,8 +156,7 @@ public sealed class Trainer
     {
         int batch = CheckBatch(x, y);
         ForwardLoss(x, y, batch, training: true, accumulateMetrics: false);
-        _network.Backward(_parameters, x, batch);
-        return GeneratedModelSupport.SplitWeights(_network.ParameterGradients, Model.Info);
+        return GeneratedModelSupport.SplitWeights(Backward(x, batch), Model.Info);
     }
 
     /// <summary>The compiled loss of one batch, in inference mode unless <paramref name="training"/> (then dropout draws masks).</summary>
@@ -192,7 +232,7 @@ public sealed class Trainer
         int shuffleSeed = seed ?? Random.Shared.Next();
         if (seed is int dropoutSeed)
         {
-            _network.SeedDropout(dropoutSeed);
+            SeedDropout(dropoutSeed);
         }
 
         var history = new History();
@@ -201,7 +241,7 @@ public sealed class Trainer
         var batchX = new float[batchCapacity * inputLength];
         var batchY = new float[batchCapacity * TargetLength];
         int[] order = Enumerable.Range(0, trainSamples).ToArray();
-        _network.EnsureCapacity(Math.Max(batchCapacity, validate ? Math.Min(batchSize, validationSamples) : 0));
+        EnsureCapacity(Math.Max(batchCapacity, validate ? Math.Min(batchSize, validationSamples) : 0));
         StopTraining = false;
         StopReason = null;
         foreach (Callback callback in callbackList)
@@ -254,7 +294,9 @@ public sealed class Trainer
                     break;
                 }
 
-                Step(xb, count);
+                // The inference kernels are repacked once per epoch (below), not after every batch: nothing reads them
+                // until the epoch's end, where callbacks and progress may call Predict.
+                Step(xb, count, repack: false);
                 lossSum += (double)loss * count;
             }
 
@@ -262,6 +304,8 @@ public sealed class Trainer
             {
                 break;
             }
+
+            _parametersChanged();
 
             var logs = new Dictionary<string, float>(StringComparer.Ordinal) { ["loss"] = (float)(lossSum / trainSamples) };
             for (int m = 0; m < Metrics.Count; m++)
@@ -305,42 +349,178 @@ public sealed class Trainer
     /// <summary>Writes a message of a callback (when its <c>verbose</c> is above 0) or of a stop on an invalid loss, as Keras prints them.</summary>
     internal void Write(string line) => Console.Out.WriteLine(line);
 
-    private void Step(ReadOnlySpan<float> x, int batch)
+    private void Step(ReadOnlySpan<float> x, int batch, bool repack)
     {
-        _network.Backward(_parameters, x, batch);
-        Optimizer.Apply(_parameters, _network.ParameterGradients, _weightLengths);
-        _parametersChanged();
+        Optimizer.Apply(_parameters, Backward(x, batch), _weightLengths);
+        if (repack)
+        {
+            _parametersChanged();
+        }
     }
 
-    // Forward pass and loss; leaves d loss / d output (mean over rows) in the network's output gradient.
+    // Grows the chunks' buffers to hold a batch of `batch` samples; allocates nothing when they already do.
+    private void EnsureCapacity(int batch)
+    {
+        if (batch <= _capacity)
+        {
+            return;
+        }
+
+        int chunks = ChunkCount(batch), perChunk = Math.Min(batch, ChunkSamples);
+        foreach (TrainingNetwork chunk in _chunks)
+        {
+            chunk.EnsureCapacity(perChunk);
+        }
+
+        while (_chunks.Count < chunks)
+        {
+            var chunk = new TrainingNetwork(Model.Info, perChunk, dropoutSeed: 0);
+            chunk.SeedDropout(_dropoutSeed, _chunks.Count);
+            _chunks.Add(chunk);
+        }
+
+        _chunkLosses = new double[chunks];
+        _chunkMetricSums = new double[chunks][];
+        for (int c = 0; c < chunks; c++)
+        {
+            _chunkMetricSums[c] = new double[Metrics.Count];
+        }
+
+        _capacity = batch;
+    }
+
+    private static int ChunkCount(int batch) => (batch + ChunkSamples - 1) / ChunkSamples;
+
+    private bool RunsInParallel(int chunks) => chunks > 1 && _maxDegreeOfParallelism > 1;
+
+    // Copies a batch into arrays the parallel loop's workers can read (spans cannot be captured).
+    private static ReadOnlySpan<float> Stage(ReadOnlySpan<float> values, ref float[] staged)
+    {
+        if (staged.Length < values.Length)
+        {
+            staged = new float[values.Length];
+        }
+
+        values.CopyTo(staged);
+        return staged.AsSpan(0, values.Length);
+    }
+
+    // Forward pass and loss; leaves d loss / d output (mean over rows) in each chunk's output gradient.
     private float ForwardLoss(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int batch, bool training, bool accumulateMetrics)
     {
-        _network.EnsureCapacity(batch);
-        Span<float> output = _network.Forward(_parameters, x, batch, training);
-        Span<float> gradient = _network.OutputGradient(batch);
-        int rows = batch * _rowsPerSample;
+        EnsureCapacity(batch);
+        int chunks = ChunkCount(batch);
+        if (RunsInParallel(chunks))
+        {
+            ForwardInParallel(x, y, batch, training, accumulateMetrics);
+        }
+        else
+        {
+            for (int c = 0; c < chunks; c++)
+            {
+                ForwardChunk(c, x, y, batch, training, accumulateMetrics);
+            }
+        }
+
+        double total = 0;
+        for (int c = 0; c < chunks; c++)
+        {
+            total += _chunkLosses[c];
+            if (accumulateMetrics)
+            {
+                for (int m = 0; m < Metrics.Count; m++)
+                {
+                    _metricSums[m] += _chunkMetricSums[c][m];
+                }
+            }
+        }
+
+        return (float)(total / (batch * _rowsPerSample));
+    }
+
+    // The parallel loop lives in its own method: a lambda's captures would otherwise be allocated on every call, parallel or not.
+    private void ForwardInParallel(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int batch, bool training, bool accumulateMetrics)
+    {
+        Stage(x, ref _stagedX);
+        Stage(y, ref _stagedY);
+        float[] xs = _stagedX, ys = _stagedY;
+        int xLength = x.Length, yLength = y.Length;
+        Parallel.For(0, ChunkCount(batch), new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism },
+            c => ForwardChunk(c, xs.AsSpan(0, xLength), ys.AsSpan(0, yLength), batch, training, accumulateMetrics));
+    }
+
+    // Chunk c of the batch: its forward pass, the sum of its rows' losses (and metrics), and its output gradient.
+    private void ForwardChunk(int c, ReadOnlySpan<float> x, ReadOnlySpan<float> y, int batch, bool training, bool accumulateMetrics)
+    {
+        int start = c * ChunkSamples, count = Math.Min(ChunkSamples, batch - start);
+        int inputLength = Model.Info.InputLength;
+        TrainingNetwork network = _chunks[c];
+        Span<float> output = network.Forward(_parameters, x.Slice(start * inputLength, count * inputLength), count, training);
+        Span<float> gradient = network.OutputGradient(count);
+        int rows = count * _rowsPerSample, firstRow = start * _rowsPerSample;
+        double[] metricSums = _chunkMetricSums[c];
+        Array.Clear(metricSums);
         double total = 0;
         for (int r = 0; r < rows; r++)
         {
-            ReadOnlySpan<float> target = y.Slice(r * _targetWidth, _targetWidth);
+            ReadOnlySpan<float> target = y.Slice((firstRow + r) * _targetWidth, _targetWidth);
             ReadOnlySpan<float> prediction = output.Slice(r * _outputWidth, _outputWidth);
             total += Loss.Compute(target, prediction, gradient.Slice(r * _outputWidth, _outputWidth));
             if (accumulateMetrics)
             {
                 for (int m = 0; m < Metrics.Count; m++)
                 {
-                    _metricSums[m] += Metrics[m].Compute(target, prediction, Loss);
+                    metricSums[m] += Metrics[m].Compute(target, prediction, Loss);
                 }
             }
         }
 
-        float scale = 1f / rows;
+        // The loss is the mean over every row of the batch, so each row's gradient is scaled by the whole batch's count.
+        float scale = 1f / (batch * _rowsPerSample);
         for (int i = 0; i < gradient.Length; i++)
         {
             gradient[i] *= scale;
         }
 
-        return (float)(total / rows);
+        _chunkLosses[c] = total;
+    }
+
+    private void BackwardInParallel(ReadOnlySpan<float> x, int batch)
+    {
+        Stage(x, ref _stagedX);
+        float[] xs = _stagedX;
+        int inputLength = Model.Info.InputLength;
+        Parallel.For(0, ChunkCount(batch), new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism }, c =>
+        {
+            int start = c * ChunkSamples, count = Math.Min(ChunkSamples, batch - start);
+            _chunks[c].Backward(_parameters, xs.AsSpan(start * inputLength, count * inputLength), count);
+        });
+    }
+
+    // Backpropagates every chunk of the last ForwardLoss and returns the gradients summed in chunk order.
+    private float[] Backward(ReadOnlySpan<float> x, int batch)
+    {
+        int chunks = ChunkCount(batch), inputLength = Model.Info.InputLength;
+        if (RunsInParallel(chunks))
+        {
+            BackwardInParallel(x, batch);
+        }
+        else
+        {
+            for (int c = 0; c < chunks; c++)
+            {
+                int start = c * ChunkSamples, count = Math.Min(ChunkSamples, batch - start);
+                _chunks[c].Backward(_parameters, x.Slice(start * inputLength, count * inputLength), count);
+            }
+        }
+
+        float[] sum = _chunks[0].ParameterGradients;
+        for (int c = 1; c < chunks; c++)
+        {
+            TrainingMath.Add(_chunks[c].ParameterGradients, sum);
+        }
+
+        return sum;
     }
 
     private void EvaluateInto(ReadOnlySpan<float> x, ReadOnlySpan<float> y, int samples, int batchSize, IDictionary<string, float> logs, string prefix)

@@ -56,7 +56,9 @@ internal struct DropoutRandom
 {
     private SeededRandom _random;
 
-    public DropoutRandom(int seed) => _random = new SeededRandom(SeededRandom.Derive(seed, 0x44524F50)); // "DROP"
+    /// <summary>The sequence of <paramref name="seed"/> for chunk <paramref name="stream"/> of a batch (stream 0: the first chunk, the whole batch when it is one chunk).</summary>
+    public DropoutRandom(int seed, int stream = 0) =>
+        _random = new SeededRandom(stream == 0 ? SeededRandom.Derive(seed, 0x44524F50) : SeededRandom.Derive(seed, 0x44524F50) ^ SeededRandom.Derive(stream, 0x43484E4B)); // "DROP", "CHNK"
 
     /// <summary>Fills <paramref name="mask"/> as Keras's <c>backend.random.dropout</c> scales kept units: 0 with probability <paramref name="rate"/>, else <c>1 / (1 - rate)</c>.</summary>
     public void FillMask(Span<float> mask, double rate)

@@ -6,75 +6,120 @@ using System.Runtime.InteropServices;
 namespace RnnGen.Training;
 
 /// <summary>
-/// The vector and matrix products of the backward pass, row-major, with <see cref="Vector{T}"/> over the contiguous
-/// axis. Each accumulates into its destination, so gradients of several timesteps and batch rows add up in place.
+/// The element-wise span arithmetic of the forward and backward passes, with <see cref="Vector{T}"/> over the span
+/// and a scalar tail. Products and sums are not fused, so each element rounds as the scalar expression would. The
+/// matrix products are <see cref="Gemm"/>.
 /// </summary>
 internal static class TrainingMath
 {
-    /// <summary><c>destination[j] += sum_k vector[k] * matrix[k, j]</c> for a <c>[vector.Length, destination.Length]</c> matrix whose rows are <paramref name="stride"/> apart.</summary>
-    public static void AddVectorTimesMatrix(ReadOnlySpan<float> vector, ReadOnlySpan<float> matrix, int stride, Span<float> destination)
-    {
-        for (int k = 0; k < vector.Length; k++)
-        {
-            float scale = vector[k];
-            if (scale != 0f)
-            {
-                AddScaled(matrix.Slice(k * stride, destination.Length), scale, destination);
-            }
-        }
-    }
-
-    /// <summary><c>destination[k] += sum_j vector[j] * matrix[k, j]</c>: the vector times the transposed matrix, rows <paramref name="stride"/> apart.</summary>
-    public static void AddVectorTimesTransposed(ReadOnlySpan<float> vector, ReadOnlySpan<float> matrix, int stride, Span<float> destination)
-    {
-        for (int k = 0; k < destination.Length; k++)
-        {
-            destination[k] += Dot(vector, matrix.Slice(k * stride, vector.Length));
-        }
-    }
-
-    /// <summary><c>matrix[k, j] += left[k] * right[j]</c>: the outer product added to a matrix whose rows are <paramref name="stride"/> apart.</summary>
-    public static void AddOuterProduct(ReadOnlySpan<float> left, ReadOnlySpan<float> right, Span<float> matrix, int stride)
-    {
-        for (int k = 0; k < left.Length; k++)
-        {
-            float scale = left[k];
-            if (scale != 0f)
-            {
-                AddScaled(right, scale, matrix.Slice(k * stride, right.Length));
-            }
-        }
-    }
-
-    /// <summary><c>destination += scale * source</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddScaled(ReadOnlySpan<float> source, float scale, Span<float> destination)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && source.Length >= Vector<float>.Count)
-        {
-            var factor = new Vector<float>(scale);
-            ReadOnlySpan<Vector<float>> from = MemoryMarshal.Cast<float, Vector<float>>(source);
-            Span<Vector<float>> to = MemoryMarshal.Cast<float, Vector<float>>(destination.Slice(0, source.Length));
-            for (int v = 0; v < from.Length; v++)
-            {
-                to[v] += from[v] * factor;
-            }
-
-            i = from.Length * Vector<float>.Count;
-        }
-
-        for (; i < source.Length; i++)
-        {
-            destination[i] += source[i] * scale;
-        }
-    }
-
     /// <summary><c>destination += source</c>.</summary>
-    public static void Add(ReadOnlySpan<float> source, Span<float> destination) => AddScaled(source, 1f, destination);
+    public static void Add(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        int n = source.Length, i = 0;
+        ref float s = ref MemoryMarshal.GetReference(source);
+        ref float d = ref MemoryMarshal.GetReference(destination.Slice(0, n));
+        for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
+        {
+            (Vector.LoadUnsafe(ref d, (nuint)i) + Vector.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) += Unsafe.Add(ref s, i);
+        }
+    }
+
+    /// <summary><c>destination = x * y</c>.</summary>
+    public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
+    {
+        int n = destination.Length, i = 0;
+        ref float a = ref MemoryMarshal.GetReference(x.Slice(0, n));
+        ref float b = ref MemoryMarshal.GetReference(y.Slice(0, n));
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
+        {
+            (Vector.LoadUnsafe(ref a, (nuint)i) * Vector.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+        }
+    }
+
+    /// <summary><c>destination += x * y</c>.</summary>
+    public static void AddProduct(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> destination)
+    {
+        int n = destination.Length, i = 0;
+        ref float a = ref MemoryMarshal.GetReference(x.Slice(0, n));
+        ref float b = ref MemoryMarshal.GetReference(y.Slice(0, n));
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
+        {
+            (Vector.LoadUnsafe(ref d, (nuint)i) + Vector.LoadUnsafe(ref a, (nuint)i) * Vector.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
+        }
+    }
+
+    /// <summary><c>destination = x * y + z * w</c> (the LSTM carry <c>f * c + i * g</c>).</summary>
+    public static void SumOfProducts(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, ReadOnlySpan<float> w, Span<float> destination)
+    {
+        int n = destination.Length, i = 0;
+        ref float a = ref MemoryMarshal.GetReference(x.Slice(0, n));
+        ref float b = ref MemoryMarshal.GetReference(y.Slice(0, n));
+        ref float c = ref MemoryMarshal.GetReference(z.Slice(0, n));
+        ref float e = ref MemoryMarshal.GetReference(w.Slice(0, n));
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
+        {
+            (Vector.LoadUnsafe(ref a, (nuint)i) * Vector.LoadUnsafe(ref b, (nuint)i) + Vector.LoadUnsafe(ref c, (nuint)i) * Vector.LoadUnsafe(ref e, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref d, i) = Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i) + Unsafe.Add(ref c, i) * Unsafe.Add(ref e, i);
+        }
+    }
+
+    /// <summary><c>destination = gate * previous + (1 - gate) * candidate</c> (the GRU state update).</summary>
+    public static void Interpolate(ReadOnlySpan<float> gate, ReadOnlySpan<float> previous, ReadOnlySpan<float> candidate, Span<float> destination)
+    {
+        int n = destination.Length, i = 0;
+        ref float z = ref MemoryMarshal.GetReference(gate.Slice(0, n));
+        ref float p = ref MemoryMarshal.GetReference(previous.Slice(0, n));
+        ref float c = ref MemoryMarshal.GetReference(candidate.Slice(0, n));
+        ref float d = ref MemoryMarshal.GetReference(destination);
+        for (; i + Vector<float>.Count <= n; i += Vector<float>.Count)
+        {
+            Vector<float> zv = Vector.LoadUnsafe(ref z, (nuint)i);
+            (zv * Vector.LoadUnsafe(ref p, (nuint)i) + (Vector<float>.One - zv) * Vector.LoadUnsafe(ref c, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
+
+        for (; i < n; i++)
+        {
+            float zs = Unsafe.Add(ref z, i);
+            Unsafe.Add(ref d, i) = zs * Unsafe.Add(ref p, i) + (1f - zs) * Unsafe.Add(ref c, i);
+        }
+    }
+
+    /// <summary><c>destination[j, i] = source[i, j]</c> for a <c>rows x columns</c> row-major source.</summary>
+    public static void Transpose(ReadOnlySpan<float> source, int rows, int columns, Span<float> destination)
+    {
+        for (int i = 0; i < rows; i++)
+        {
+            ReadOnlySpan<float> row = source.Slice(i * columns, columns);
+            for (int j = 0; j < columns; j++)
+            {
+                destination[j * rows + i] = row[j];
+            }
+        }
+    }
 
     /// <summary>The inner product of two spans of equal length.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         float sum = 0f;

@@ -51,8 +51,8 @@ internal sealed class TrainingNetwork
     /// <summary>The gradient of every parameter after <see cref="Backward"/>, in the model's flat Keras order.</summary>
     public float[] ParameterGradients { get; }
 
-    /// <summary>Restarts the dropout masks' random sequence.</summary>
-    public void SeedDropout(int seed) => _random = new DropoutRandom(seed);
+    /// <summary>Restarts the dropout masks' random sequence: stream <paramref name="stream"/> of <paramref name="seed"/> (one per chunk of a batch).</summary>
+    public void SeedDropout(int seed, int stream = 0) => _random = new DropoutRandom(seed, stream);
 
     /// <summary>Grows the buffers to hold <paramref name="batch"/> samples; does nothing (allocates nothing) if they already do.</summary>
     public void EnsureCapacity(int batch)
