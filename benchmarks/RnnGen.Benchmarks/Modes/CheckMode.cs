@@ -29,6 +29,16 @@ public static class CheckMode
                 }
             }
 
+            foreach (StepCell cell in Enum.GetValues<StepCell>())
+            {
+                foreach (int units in new[] { 32, 128 })
+                {
+                    // 9 streams: two chunks of four and one stream left over.
+                    MultiStreamCase.Create(cell, units, streams: 9).CheckAgreement();
+                    checkedCases++;
+                }
+            }
+
             foreach (SequenceLayer layer in Enum.GetValues<SequenceLayer>())
             {
                 foreach (int units in new[] { 16, 32, 64, 128 })
@@ -47,8 +57,9 @@ public static class CheckMode
 
         const string step = "with the Step API";
         const string batch = "with the batch API";
+        const string streams = "with the multi-stream API";
         const string onnx = "ONNX Runtime on the same weights";
-        Console.WriteLine($"All {checkedCases} configurations agree within {Harness.Agreement.Tolerance:G3} ({step}, {batch}, {onnx}; {stopwatch.Elapsed.TotalSeconds:F1} s).");
+        Console.WriteLine($"All {checkedCases} configurations agree within {Harness.Agreement.Tolerance:G3} ({step}, {batch}, {streams}, {onnx}; {stopwatch.Elapsed.TotalSeconds:F1} s).");
         return 0;
     }
 }
