@@ -30,7 +30,8 @@ internal static class GeneratedNames
         "BatchCarryBOffset", "BatchDenseRowOffset", "BatchScratchLength", "OutputFloats", "_parameters", "_packed",
         "_scratch", "_streamReverse", "_batchScratch", "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates",
         "_storedBatch", "_trainer", "StreamScratchLength", "_streamScratch", "_streamStates", "_streamsReverse", "StepStreamChunk",
-        "StepStreamOne",
+        "StepStreamOne", "StepStreamChunks", "StreamsOf", "StreamWorkerScratch", "ParallelStreams", "_streamWorkerScratch",
+        "_parallelStreams",
     };
 
     private static readonly CellBuffer[] s_allCellBuffers = { CellBuffer.H, CellBuffer.HNext, CellBuffer.C, CellBuffer.Gates };

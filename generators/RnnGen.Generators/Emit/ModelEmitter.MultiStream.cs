@@ -77,6 +77,8 @@ internal sealed partial class ModelEmitter
         _writer.Line("private readonly float[] _streamScratch = new float[StreamScratchLength];");
         _writer.Line("private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument");
         _writer.Line("private bool _streamsReverse; // StepStreams alternates the summation order as Step does");
+        _writer.Line("private float[][]? _streamWorkerScratch; // the parallel StepStreams' working memory, one array per worker");
+        _writer.Line("private ParallelStreams? _parallelStreams; // its workers, made at its first call");
         _writer.Line();
 
         _writer.Line("/// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a states argument (set by <see cref=\"ResetStreams\"/>).</summary>");
@@ -176,37 +178,97 @@ internal sealed partial class ModelEmitter
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"public void StepStreams({ReadOnlySpan} inputs, {Span} outputs, {Span} states)"))
         {
-            _writer.Line("int streams = inputs.Length / InputDim;");
-            _writer.Line("if (inputs.Length != streams * InputDim)");
-            _writer.Line("{");
-            _writer.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName}.StepStreams expects {{InputDim}} input floats per stream, but the input has {{inputs.Length}}, not a multiple of {{InputDim}}.\", nameof(inputs));");
-            _writer.Line("}");
-            _writer.Line();
-            _writer.Line("if (outputs.Length != streams * OutputDim)");
-            _writer.Line("{");
-            _writer.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName}.StepStreams writes {{OutputDim}} floats for each of the {{streams}} streams of the input, but the output has room for {{outputs.Length}}.\", nameof(outputs));");
-            _writer.Line("}");
-            _writer.Line();
-            _writer.Line("if (states.Length != streams * StreamStateLength)");
-            _writer.Line("{");
-            _writer.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName}.StepStreams keeps {{StreamStateLength}} state floats for each of the {{streams}} streams of the input, but the states span has {{states.Length}}.\", nameof(states));");
-            _writer.Line("}");
-            _writer.Line();
+            _writer.Line("int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);");
             _writer.Line("bool reverse = _streamsReverse;");
             _writer.Line("_streamsReverse = !reverse;");
-            _writer.Line("int chunks = streams / BatchChunk;");
-            _writer.Line("for (int chunk = 0; chunk < chunks; chunk++)");
-            _writer.Line("{");
-            _writer.Line("    StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, _streamScratch);");
-            _writer.Line("}");
-            _writer.Line();
-            _writer.Line("for (int stream = chunks * BatchChunk; stream < streams; stream++)");
+            _writer.Line("StepStreamChunks(inputs, outputs, states, 0, streams / BatchChunk, reverse, _streamScratch);");
+            _writer.Line("for (int stream = streams / BatchChunk * BatchChunk; stream < streams; stream++)");
             _writer.Line("{");
             _writer.Line("    StepStreamOne(inputs, outputs, states, stream, reverse, _streamScratch);");
             _writer.Line("}");
         }
 
         _writer.Line();
+        _writer.Line("// The number of streams in spans of these lengths; throws unless all three hold the same whole number of streams.");
+        using (_writer.Braces("private static int StreamsOf(int inputs, int outputs, int states)"))
+        {
+            _writer.Line("int streams = inputs / InputDim;");
+            _writer.Line("if (inputs != streams * InputDim)");
+            _writer.Line("{");
+            _writer.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName}.StepStreams expects {{InputDim}} input floats per stream, but the input has {{inputs}}, not a multiple of {{InputDim}}.\", nameof(inputs));");
+            _writer.Line("}");
+            _writer.Line();
+            _writer.Line("if (outputs != streams * OutputDim)");
+            _writer.Line("{");
+            _writer.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName}.StepStreams writes {{OutputDim}} floats for each of the {{streams}} streams of the input, but the output has room for {{outputs}}.\", nameof(outputs));");
+            _writer.Line("}");
+            _writer.Line();
+            _writer.Line("if (states != streams * StreamStateLength)");
+            _writer.Line("{");
+            _writer.Line($"    throw new global::System.ArgumentException($\"{_spec.ClassName}.StepStreams keeps {{StreamStateLength}} state floats for each of the {{streams}} streams of the input, but the states span has {{states}}.\", nameof(states));");
+            _writer.Line("}");
+            _writer.Line();
+            _writer.Line("return streams;");
+        }
+
+        _writer.Line();
+        _writer.Line("/// <summary>");
+        _writer.Line("/// <see cref=\"StepStreams(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.Span{float})\"/> with the");
+        _writer.Line($"/// chunks of {Int(BatchChunk)} streams spread over up to <paramref name=\"maxDegreeOfParallelism\"/> cores, each with its own working memory");
+        _writer.Line("/// (allocated at the first such call; allocation-free once warm). The results are the one-core call's, bit for bit.");
+        _writer.Line("/// Worth it for many streams of a large model; fewer than two chunks, or a degree of 1, run on the calling thread.");
+        _writer.Line("/// </summary>");
+        _writer.Line("/// <param name=\"inputs\">This timestep's features, stream after stream.</param>");
+        _writer.Line("/// <param name=\"outputs\">Receives the outputs, stream after stream.</param>");
+        _writer.Line("/// <param name=\"states\">The streams' states, stream after stream, updated in place.</param>");
+        _writer.Line("/// <param name=\"maxDegreeOfParallelism\">The most cores to use; 1 runs on the calling thread.</param>");
+        _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The buffers do not hold the same whole number of streams, or the degree is not positive.</exception>");
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces("public void StepStreams(global::System.ReadOnlyMemory<float> inputs, global::System.Memory<float> outputs, global::System.Memory<float> states, int maxDegreeOfParallelism)"))
+        {
+            _writer.Line("if (maxDegreeOfParallelism < 1)");
+            _writer.Line("{");
+            _writer.Line("    throw new global::System.ArgumentException($\"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.\", nameof(maxDegreeOfParallelism));");
+            _writer.Line("}");
+            _writer.Line();
+            _writer.Line("int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);");
+            _writer.Line("int chunks = streams / BatchChunk;");
+            _writer.Line("int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);");
+            _writer.Line("if (workers <= 1)");
+            _writer.Line("{");
+            _writer.Line("    StepStreams(inputs.Span, outputs.Span, states.Span);");
+            _writer.Line("    return;");
+            _writer.Line("}");
+            _writer.Line();
+            _writer.Line("bool reverse = _streamsReverse;");
+            _writer.Line("_streamsReverse = !reverse;");
+            _writer.Line("ParallelStreams work = _parallelStreams ??= new ParallelStreams(this);");
+            _writer.Line("work.Inputs = inputs;");
+            _writer.Line("work.Outputs = outputs;");
+            _writer.Line("work.States = states;");
+            _writer.Line("work.Chunks = chunks;");
+            _writer.Line("work.Reverse = reverse;");
+            _writer.Line("work.Scratch = StreamWorkerScratch(workers);");
+            _writer.Line("try");
+            _writer.Line("{");
+            _writer.Line("    work.Run(workers);");
+            _writer.Line("}");
+            _writer.Line("finally");
+            _writer.Line("{");
+            _writer.Line("    // Hold no reference to the caller's buffers between calls.");
+            _writer.Line("    work.Inputs = default;");
+            _writer.Line("    work.Outputs = default;");
+            _writer.Line("    work.States = default;");
+            _writer.Line("}");
+            _writer.Line();
+            _writer.Line("for (int stream = chunks * BatchChunk; stream < streams; stream++)");
+            _writer.Line("{");
+            _writer.Line("    StepStreamOne(inputs.Span, outputs.Span, states.Span, stream, reverse, _streamScratch);");
+            _writer.Line("}");
+        }
+
+        _writer.Line();
+        WriteParallelStreams();
         WriteStreamsChain(chunk: true, scratch);
         WriteStreamsChain(chunk: false, scratch);
         foreach (LayerLayout layer in _layout.RecurrentLayers)
@@ -217,6 +279,57 @@ internal sealed partial class ModelEmitter
                 WriteRecurrentKernel(layer, lanes, BatchChunk, new StreamStrides(StreamStateLength, StreamInputStride(layer)));
             }
         }
+    }
+
+    // StepStreamChunks (chunks [firstChunk, endChunk)), the parallel call's workers and their working memory.
+    private void WriteParallelStreams()
+    {
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces($"private void StepStreamChunks({ReadOnlySpan} inputs, {Span} outputs, {Span} states, int firstChunk, int endChunk, bool reverse, float[] scratch)"))
+        {
+            _writer.Line("for (int chunk = firstChunk; chunk < endChunk; chunk++)");
+            _writer.Line("{");
+            _writer.Line("    StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);");
+            _writer.Line("}");
+        }
+
+        _writer.Line();
+        using (_writer.Braces("private float[][] StreamWorkerScratch(int workers)"))
+        {
+            _writer.Line("float[][]? scratch = _streamWorkerScratch;");
+            _writer.Line("if (scratch is null || scratch.Length < workers)");
+            _writer.Line("{");
+            _writer.Line("    scratch = new float[workers][];");
+            _writer.Line("    for (int i = 0; i < workers; i++)");
+            _writer.Line("    {");
+            _writer.Line("        scratch[i] = new float[StreamScratchLength];");
+            _writer.Line("    }");
+            _writer.Line();
+            _writer.Line("    _streamWorkerScratch = scratch;");
+            _writer.Line("}");
+            _writer.Line();
+            _writer.Line("return scratch;");
+        }
+
+        _writer.Line();
+        _writer.Line("// One parallel StepStreams call: worker w steps chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.");
+        using (_writer.Braces("private sealed class ParallelStreams : global::RnnGen.ParallelWork"))
+        {
+            _writer.Line($"private readonly {Identifier(_spec.ClassName)} _model;");
+            _writer.Line("internal global::System.ReadOnlyMemory<float> Inputs;");
+            _writer.Line("internal global::System.Memory<float> Outputs;");
+            _writer.Line("internal global::System.Memory<float> States;");
+            _writer.Line("internal int Chunks;");
+            _writer.Line("internal bool Reverse;");
+            _writer.Line("internal float[][] Scratch = global::System.Array.Empty<float[]>();");
+            _writer.Line();
+            _writer.Line($"internal ParallelStreams({Identifier(_spec.ClassName)} model) => _model = model;");
+            _writer.Line();
+            _writer.Line("protected override void RunWorker(int worker, int workers) =>");
+            _writer.Line("    _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers, Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);");
+        }
+
+        _writer.Line();
     }
 
     private static string StreamsKernelName(LayerLayout layer, int lanes) => $"{layer.Pascal}CellStreamsX{Int(lanes)}";
