@@ -7,6 +7,8 @@
 //   ... -- --interleaved-streams                                      one Step stream vs four in turn (a profile)
 //   ... -- --cell-anatomy                                             an LSTM step's parts timed apart (a profile)
 //   ... -- --peak                                                     this core's FP32 FMA peak
+//   ... -- --streams                                                  many streams per call, best of many short rounds
+//   ... -- --onnx                                                     Step and whole sequences against ONNX Runtime, the same way
 //   ... -- --check                                                    every configuration's agreement check, no timing
 using System;
 using System.Linq;
@@ -46,6 +48,16 @@ public static class Program
         if (args.Contains("--cell-anatomy"))
         {
             return CellAnatomyMode.Run();
+        }
+
+        if (args.Contains("--streams"))
+        {
+            return BestOfRoundsMode.RunStreams();
+        }
+
+        if (args.Contains("--onnx"))
+        {
+            return BestOfRoundsMode.RunOnnx();
         }
 
         if (args.Contains("--check"))
