@@ -1,4 +1,4 @@
-// RnnGen benchmarks. BenchmarkDotNet runs the generated models against the two dynamic baselines; six more modes
+// RnnGen benchmarks. BenchmarkDotNet runs the generated models against the two dynamic baselines; the modes below
 // measure or check what BenchmarkDotNet cannot. Usage (docs/performance.md has the full set of commands):
 //   dotnet run -c Release --project benchmarks/RnnGen.Benchmarks -- --filter '*'            everything
 //   dotnet run -c Release --project benchmarks/RnnGen.Benchmarks -- --filter '*' --job short a quick pass
@@ -8,6 +8,8 @@
 //   ... -- --cell-anatomy                                             an LSTM step's parts timed apart (a profile)
 //   ... -- --peak                                                     this core's FP32 FMA peak
 //   ... -- --generator-time [--runs 15]                              the generator over 200 classes, min of N cold runs
+//   ... -- --streams                                                  many streams per call, best of many short rounds
+//   ... -- --onnx                                                     Step and whole sequences against ONNX Runtime, the same way
 //   ... -- --check                                                    every configuration's agreement check, no timing
 //   ... -- --training-step                                            training steps by their fastest window (a loaded host)
 using System;
@@ -53,6 +55,16 @@ public static class Program
         if (args.Contains("--generator-time"))
         {
             return GeneratorTimeMode.Run(args);
+        }
+
+        if (args.Contains("--streams"))
+        {
+            return BestOfRoundsMode.RunStreams();
+        }
+
+        if (args.Contains("--onnx"))
+        {
+            return BestOfRoundsMode.RunOnnx();
         }
 
         if (args.Contains("--check"))

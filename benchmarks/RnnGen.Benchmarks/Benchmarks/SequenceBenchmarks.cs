@@ -66,6 +66,14 @@ public class SequenceBenchmarks
     /// <summary>The same with maxDegreeOfParallelism = Environment.ProcessorCount (the baselines stay on one core).</summary>
     [Benchmark]
     public void Generated_BatchParallel() => _case.GeneratedBatchParallel!.Run();
+
+    /// <summary>ONNX Runtime on the same weights, the whole batch in one call, one intra-op thread.</summary>
+    [Benchmark]
+    public void Onnx_OneThread() => _case.OnnxOneThread.Run();
+
+    /// <summary>ONNX Runtime with its default intra-op threads (one per physical core).</summary>
+    [Benchmark]
+    public void Onnx_DefaultThreads() => _case.OnnxDefaultThreads.Run();
 }
 
 /// <summary>Every implementation of one whole-sequence configuration, on the generated model's weights.</summary>
@@ -79,6 +87,8 @@ public sealed class SequenceCase
         Generated = generated;
         GeneratedBatch = generatedBatch;
         GeneratedBatchParallel = generatedBatchParallel;
+        OnnxOneThread = new OnnxSequenceRunner(model, batch, intraOpThreads: 1);
+        OnnxDefaultThreads = new OnnxSequenceRunner(model, batch, intraOpThreads: 0);
     }
 
     public IRnnModel Model { get; }
@@ -94,6 +104,11 @@ public sealed class SequenceCase
 
     public SequenceRunner? GeneratedBatchParallel { get; }
 
+    /// <summary>ONNX Runtime on the ONNX model of the same weights (Baselines/OnnxExport.cs), one intra-op thread.</summary>
+    public SequenceRunner OnnxOneThread { get; }
+
+    public SequenceRunner OnnxDefaultThreads { get; }
+
     public IEnumerable<(string Name, SequenceRunner Runner)> Runners()
     {
         yield return ("Naive", Naive);
@@ -108,6 +123,9 @@ public sealed class SequenceCase
         {
             yield return ("Generated_BatchParallel", GeneratedBatchParallel);
         }
+
+        yield return ("Onnx_OneThread", OnnxOneThread);
+        yield return ("Onnx_DefaultThreads", OnnxDefaultThreads);
     }
 
     public static SequenceCase Create(SequenceLayer layer, int units, int batch) => (layer, units) switch

@@ -58,6 +58,14 @@ public class StepBenchmarks
     /// <summary>The generated Step(ReadOnlySpan&lt;float&gt;, Span&lt;float&gt;).</summary>
     [Benchmark]
     public float Generated_StepSpan() => _case.GeneratedSpanStep!.Step();
+
+    /// <summary>ONNX Runtime on the same weights, one intra-op thread, the state passed in and out per call.</summary>
+    [Benchmark]
+    public float Onnx_OneThread() => _case.OnnxOneThread.Step();
+
+    /// <summary>ONNX Runtime with its default intra-op threads (one per physical core).</summary>
+    [Benchmark]
+    public float Onnx_DefaultThreads() => _case.OnnxDefaultThreads.Step();
 }
 
 /// <summary>Every implementation of one streaming configuration, built on the generated model's weights.</summary>
@@ -77,6 +85,8 @@ public sealed class StepCase
         GeneratedForward = generatedForward;
         GeneratedStep = generatedStep;
         GeneratedSpanStep = generatedSpanStep;
+        OnnxOneThread = new OnnxStreamingRunner(model, intraOpThreads: 1);
+        OnnxDefaultThreads = new OnnxStreamingRunner(model, intraOpThreads: 0);
     }
 
     public IRnnModel Model { get; }
@@ -92,6 +102,11 @@ public sealed class StepCase
 
     public StreamingRunner? GeneratedSpanStep { get; }
 
+    /// <summary>ONNX Runtime on the ONNX model of the same weights (Baselines/OnnxExport.cs), one intra-op thread.</summary>
+    public StreamingRunner OnnxOneThread { get; }
+
+    public StreamingRunner OnnxDefaultThreads { get; }
+
     public IEnumerable<(string Name, StreamingRunner Runner)> Runners()
     {
         yield return ("Naive", Naive);
@@ -106,6 +121,9 @@ public sealed class StepCase
         {
             yield return ("Generated_StepSpan", GeneratedSpanStep);
         }
+
+        yield return ("Onnx_OneThread", OnnxOneThread);
+        yield return ("Onnx_DefaultThreads", OnnxDefaultThreads);
     }
 
     public static StepCase Create(StepCell cell, int units, int inputDim) => (cell, units, inputDim) switch
@@ -181,6 +199,9 @@ public sealed class StepCase
             Agreement.Check($"{name}: Naive against Generated_Step over {CheckedSteps} timesteps", generated, naiveCarried);
             Agreement.Check($"{name}: Generated_StepSpan against Generated_Step", generated, Outputs(GeneratedSpanStep, CheckedSteps, resetEachStep: false));
         }
+
+        Agreement.Check($"{name}: Onnx_OneThread against Naive over {CheckedSteps} timesteps", naiveCarried, Outputs(OnnxOneThread, CheckedSteps, resetEachStep: false));
+        Agreement.Check($"{name}: Onnx_DefaultThreads against Naive over {CheckedSteps} timesteps", naiveCarried, Outputs(OnnxDefaultThreads, CheckedSteps, resetEachStep: false));
 
         Agreement.Check($"{name}: TensorPrimitives against Naive over {CheckedSteps} timesteps", naiveCarried, Outputs(TensorPrimitives, CheckedSteps, resetEachStep: false));
 

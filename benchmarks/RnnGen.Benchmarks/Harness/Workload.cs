@@ -29,6 +29,14 @@ public sealed record Workload(string Layer, int Gates, int Units, int InputDim, 
             return new Workload(cell.ToString(), GatesOf(cell.ToString()), units, inputDim, Directions: 1, HeadOutputs: 1, TimestepsPerOperation: 1);
         }
 
+        if (type == typeof(MultiStreamBenchmarks))
+        {
+            var cell = (StepCell)Parameter(benchmarkCase, nameof(MultiStreamBenchmarks.Cell));
+            int units = (int)Parameter(benchmarkCase, nameof(MultiStreamBenchmarks.Units));
+            int streams = (int)Parameter(benchmarkCase, nameof(MultiStreamBenchmarks.Streams));
+            return new Workload(cell.ToString(), GatesOf(cell.ToString()), units, InputDim: 8, Directions: 1, HeadOutputs: 1, TimestepsPerOperation: streams);
+        }
+
         if (type == typeof(TensorPrimitivesLayoutBenchmarks))
         {
             int units = (int)Parameter(benchmarkCase, nameof(TensorPrimitivesLayoutBenchmarks.Units));

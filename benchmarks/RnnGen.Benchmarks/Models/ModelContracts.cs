@@ -178,3 +178,22 @@ public partial class BiLstmSequence16 : IBatchModel<BiLstmSequence16.Input, BiLs
 public partial class BiLstmSequence32 : IBatchModel<BiLstmSequence32.Input, BiLstmSequence32.Output>;
 public partial class BiLstmSequence64 : IBatchModel<BiLstmSequence64.Input, BiLstmSequence64.Output>;
 public partial class BiLstmSequence128 : IBatchModel<BiLstmSequence128.Input, BiLstmSequence128.Output>;
+
+/// <summary>The multi-stream API: one timestep of N independent streams per call, states held by the model or the caller.</summary>
+public interface IMultiStreamModel : IRnnModel
+{
+    int StreamCount { get; }
+
+    void Step(ReadOnlySpan<float> input, Span<float> output);
+
+    void ResetStreams(int streams);
+
+    void StepStreams(ReadOnlySpan<float> inputs, Span<float> outputs);
+
+    void StepStreams(ReadOnlySpan<float> inputs, Span<float> outputs, Span<float> states);
+}
+
+public partial class LstmStep32x8 : IMultiStreamModel;
+public partial class LstmStep128x8 : IMultiStreamModel;
+public partial class GruStep32x8 : IMultiStreamModel;
+public partial class GruStep128x8 : IMultiStreamModel;

@@ -6,7 +6,7 @@ namespace RnnGen.Benchmarks.Modes;
 
 /// <summary>
 /// <c>--check</c>: runs every benchmark configuration's agreement check (what each [GlobalSetup] does) and nothing
-/// else, in a few seconds: the baselines and every generated API must compute the generated model's function within
+/// else, in a few seconds: the baselines, ONNX Runtime and every generated API must compute the generated model's function within
 /// the tolerance. Exits non-zero on the first disagreement.
 /// </summary>
 public static class CheckMode
@@ -29,6 +29,16 @@ public static class CheckMode
                 }
             }
 
+            foreach (StepCell cell in Enum.GetValues<StepCell>())
+            {
+                foreach (int units in new[] { 32, 128 })
+                {
+                    // 9 streams: two chunks of four and one stream left over.
+                    MultiStreamCase.Create(cell, units, streams: 9).CheckAgreement();
+                    checkedCases++;
+                }
+            }
+
             foreach (SequenceLayer layer in Enum.GetValues<SequenceLayer>())
             {
                 foreach (int units in new[] { 16, 32, 64, 128 })
@@ -47,7 +57,9 @@ public static class CheckMode
 
         const string step = "with the Step API";
         const string batch = "with the batch API";
-        Console.WriteLine($"All {checkedCases} configurations agree within {Harness.Agreement.Tolerance:G3} ({step}, {batch}; {stopwatch.Elapsed.TotalSeconds:F1} s).");
+        const string streams = "with the multi-stream API";
+        const string onnx = "ONNX Runtime on the same weights";
+        Console.WriteLine($"All {checkedCases} configurations agree within {Harness.Agreement.Tolerance:G3} ({step}, {batch}, {streams}, {onnx}; {stopwatch.Elapsed.TotalSeconds:F1} s).");
         return 0;
     }
 }

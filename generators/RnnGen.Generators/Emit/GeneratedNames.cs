@@ -18,7 +18,7 @@ internal static class GeneratedNames
         "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary", "Info",
         "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights", "SetWeights",
         "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "Compile", "Trainer", "Fit", "Evaluate",
-        "TrainOnBatch", "ComputeGradients",
+        "TrainOnBatch", "ComputeGradients", "StepStreams", "ResetStreams", "StreamCount", "StreamStateLength",
     };
 
     /// <summary>The private members of the implementation that do not depend on the layers.</summary>
@@ -29,7 +29,9 @@ internal static class GeneratedNames
         "CarryBOffset", "InitialStateOffset", "DenseRowOffset", "StoredStateStride", "BatchChunk", "BatchCarryAOffset",
         "BatchCarryBOffset", "BatchDenseRowOffset", "BatchScratchLength", "OutputFloats", "_parameters", "_packed",
         "_scratch", "_streamReverse", "_batchScratch", "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates",
-        "_storedBatch", "_trainer",
+        "_storedBatch", "_trainer", "StreamScratchLength", "_streamScratch", "_streamStates", "_streamsReverse", "StepStreamChunk",
+        "StepStreamOne", "StepStreamChunks", "StreamsOf", "StreamWorkerScratch", "ParallelStreams", "_streamWorkerScratch",
+        "_parallelStreams",
     };
 
     private static readonly CellBuffer[] s_allCellBuffers = { CellBuffer.H, CellBuffer.HNext, CellBuffer.C, CellBuffer.Gates };
@@ -60,7 +62,7 @@ internal static class GeneratedNames
         foreach (LayerSpec layer in spec.Layers)
         {
             string prefix = Layer(layer);
-            foreach (string suffix in new[] { "Layer", "Cell", "Row", "LayerBatch", "CellBatch", "StoredOffset" })
+            foreach (string suffix in new[] { "Layer", "Cell", "Row", "LayerBatch", "CellBatch", "CellStreams", "StoredOffset" })
             {
                 yield return prefix + suffix;
             }
@@ -69,6 +71,7 @@ internal static class GeneratedNames
             {
                 yield return prefix + "CellX" + width;
                 yield return prefix + "CellBatchX" + width;
+                yield return prefix + "CellStreamsX" + width;
                 yield return prefix + "RowX" + width;
             }
 

@@ -81,12 +81,17 @@ internal sealed partial class ModelEmitter
         /// <param name="chains">Accumulators a loop over the inputs updates, per block and sequence (the gates it sums).</param>
         /// <param name="registers">Accumulators alive per block and sequence (GRU keeps its input and recurrent sums apart).</param>
         /// <param name="lanes">Vector width in floats.</param>
-        /// <param name="sequences">Sequences of the kernel: 1, or <see cref="BatchChunk"/> for the batch API.</param>
-        public Tiling(int blocks, int chains, int registers, int lanes, int sequences)
+        /// <param name="sequences">Sequences of the kernel: 1, or <see cref="BatchChunk"/> for the batch and multi-stream APIs.</param>
+        /// <param name="partials">
+        /// The partial sums to use instead of the best for this tile: the multi-stream kernels take those of the
+        /// one-sequence kernel, so that each stream's sums run in Step's order and give Step's result bit for bit.
+        /// </param>
+        public Tiling(int blocks, int chains, int registers, int lanes, int sequences, int? partials = null)
         {
             int budget = lanes == 16 ? 16 : 12;
+            int perSequence = registers * (partials ?? 1);
             int together = sequences;
-            while (together > 1 && together * registers > budget)
+            while (together > 1 && together * perSequence > budget)
             {
                 together /= 2;
             }
@@ -94,7 +99,7 @@ internal sealed partial class ModelEmitter
             int group = 1;
             for (int g = 1; g <= blocks; g++)
             {
-                if (blocks % g == 0 && g * together * registers <= budget && g * together * chains <= 16)
+                if (blocks % g == 0 && g * together * perSequence <= budget && g * together * chains * (partials ?? 1) <= 16)
                 {
                     group = g;
                 }
@@ -105,7 +110,7 @@ internal sealed partial class ModelEmitter
             BlocksPerGroup = group;
             Sequences = together;
             SequenceGroups = sequences / together;
-            Partials = System.Math.Max(1, System.Math.Min(4, System.Math.Min(wanted, affordable)));
+            Partials = partials ?? System.Math.Max(1, System.Math.Min(4, System.Math.Min(wanted, affordable)));
             GroupCount = blocks / group;
             InSequenceGroups = SequenceGroups > 1;
         }
@@ -139,7 +144,9 @@ internal sealed partial class ModelEmitter
 
     /// <param name="sequences">1 for the single-sequence kernel; <see cref="BatchChunk"/> for the batched one, which reads
     /// sequence r's input at r * XStride and its states at r * Padded (r * 3 * Padded for the GRU gates buffer).</param>
-    private void WriteRecurrentKernel(LayerLayout layer, int lanes, int sequences = 1)
+    /// <param name="streams">For the multi-stream kernel (ModelEmitter.MultiStream.cs): its strides between streams, and
+    /// the one-sequence kernel's partial sums.</param>
+    private void WriteRecurrentKernel(LayerLayout layer, int lanes, int sequences = 1, StreamStrides? streams = null)
     {
         LayerSpec s = layer.Spec;
         string vector = VectorType(lanes);
@@ -154,8 +161,16 @@ internal sealed partial class ModelEmitter
         // The GRU with reset_after=False keeps x_z, x_r, x_h, h_z and h_r alive in its first pass; WriteGruResetBeforeKernel
         // tiles with the same numbers, so that both agree on how many sequences a pass takes.
         int registers = s.Kind != LayerKind.Gru ? gates : s.ResetAfter ? 2 * gates : 5;
-        var tiling = new Tiling(blocks, gates, registers, lanes, sequences);
-        if (sequences == 1)
+        var tiling = streams is null
+            ? new Tiling(blocks, gates, registers, lanes, sequences)
+            : new Tiling(blocks, gates, registers, lanes, sequences, new Tiling(blocks, gates, registers, lanes, 1).Partials);
+        if (streams is not null)
+        {
+            _kernels.Line($"// One timestep of {s.Name} for {Int(sequences)} independent streams at once with {Int(lanes)}-float vectors (Keras {cell}.call):");
+            _kernels.Line($"// each weight vector loaded once for {Int(tiling.Sequences)} streams, each stream's sums split and ordered as in {KernelName(layer, lanes, 1)},");
+            _kernels.Line($"// so that every stream gets what Step gives it; units in {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.BlocksPerGroup)} at a time.");
+        }
+        else if (sequences == 1)
         {
             _kernels.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
             _kernels.Line($"// {Int(tiling.BlocksPerGroup)} block(s) at a time.");
@@ -173,7 +188,8 @@ internal sealed partial class ModelEmitter
         _kernels.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
         _kernels.Line("// weights the previous one left in the L1 cache.");
         _kernels.Line(KernelMethodImpl);
-        using (_kernels.Braces($"internal static void {KernelName(layer, lanes, sequences)}({string.Join(", ", parameters)})"))
+        string kernelName = streams is null ? KernelName(layer, lanes, sequences) : StreamsKernelName(layer, lanes);
+        using (_kernels.Braces($"internal static void {kernelName}({string.Join(", ", parameters)})"))
         {
             _kernels.Line($"const int Inputs = {Int(s.InputWidth)};");
             _kernels.Line($"const int Units = {Int(s.Units)};");
@@ -183,12 +199,17 @@ internal sealed partial class ModelEmitter
             _kernels.Line("const int BlockStride = (Inputs + Units) * RowStride;");
             _kernels.Line($"const int BiasStart = {Int(blocks)} * BlockStride;");
             _kernels.Line($"const int BiasStride = {Int(biasRows)} * RowStride;");
-            if (tiling.Batched || s.Kind == LayerKind.Gru && !s.ResetAfter)
+            if (streams is not null)
+            {
+                _kernels.Line($"const int Padded = {Int(streams.StateStride)}; // floats from one stream's state to the next");
+                _kernels.Line($"const int XStride = {Int(streams.InputStride)}; // floats from one stream's input to the next");
+            }
+            else if (tiling.Batched || s.Kind == LayerKind.Gru && !s.ResetAfter)
             {
                 _kernels.Line($"const int Padded = {Int(PaddedUnits(s.Units))}; // state floats per sequence");
             }
 
-            if (tiling.Batched)
+            if (tiling.Batched && streams is null)
             {
                 _kernels.Line($"const int XStride = {Int(layer.BatchInputStride(_spec.Timesteps))}; // input floats per sequence");
             }
@@ -197,7 +218,7 @@ internal sealed partial class ModelEmitter
             {
                 if (s.Kind == LayerKind.Gru && !s.ResetAfter)
                 {
-                    WriteGruResetBeforeKernel(layer, lanes, blocks, sequences);
+                    WriteGruResetBeforeKernel(layer, lanes, blocks, sequences, streams is not null);
                     return;
                 }
 
@@ -356,13 +377,16 @@ internal sealed partial class ModelEmitter
 
     // reset_after=False needs r*h of every unit before any candidate: a first pass over the blocks computes z, r*h and
     // x·W_h + b_h into the gates buffer, a second the candidate and the new state.
-    private void WriteGruResetBeforeKernel(LayerLayout layer, int lanes, int blocks, int sequences)
+    // With stepOrder (the multi-stream kernel) each pass keeps the partial sums of the one-sequence kernel's pass.
+    private void WriteGruResetBeforeKernel(LayerLayout layer, int lanes, int blocks, int sequences, bool stepOrder = false)
     {
         LayerSpec s = layer.Spec;
         string vector = VectorType(lanes);
         string ra = s.RecurrentActivation!, act = s.Activation;
-        var first = new Tiling(blocks, 3, 5, lanes, sequences);
-        var second = new Tiling(blocks, 1, 1, lanes, first.Sequences) { InSequenceGroups = first.InSequenceGroups };
+        int? firstPartials = stepOrder ? new Tiling(blocks, 3, 5, lanes, 1).Partials : null;
+        int? secondPartials = stepOrder ? new Tiling(blocks, 1, 1, lanes, 1).Partials : null;
+        var first = new Tiling(blocks, 3, 5, lanes, sequences, firstPartials);
+        var second = new Tiling(blocks, 1, 1, lanes, first.Sequences, secondPartials) { InSequenceGroups = first.InSequenceGroups };
         _kernels.Line("// The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.");
         _kernels.Line("// Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).");
         WriteGroupLoop(first, () =>

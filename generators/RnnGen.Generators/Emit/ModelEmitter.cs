@@ -69,6 +69,7 @@ internal sealed partial class ModelEmitter
         WritePredictApi();
         WriteBatchApi();
         WriteStepApi();
+        WriteMultiStreamApi();
         WriteStateApi();
         WriteTrainingApi();
         WriteCompute();
