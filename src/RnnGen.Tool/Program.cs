@@ -33,6 +33,11 @@ internal static class Program
             return args.Length == 0 ? 2 : 0;
         }
 
+        if (args[0] == Import.ImportCommand.Name)
+        {
+            return Import.ImportCommand.Run(args, error);
+        }
+
         if (args[0] != "inspect")
         {
             error.WriteLine($"rnngen: unknown command '{args[0]}'.");
