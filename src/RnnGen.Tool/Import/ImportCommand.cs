@@ -66,10 +66,7 @@ internal static class ImportCommand
             if (weightsPath is not null)
             {
                 using var weights = new MemoryStream();
-                if (result.Weights is not null && result.Info is not null)
-                {
-                    Formats.Npz.NpzArchive.Write(weights, result.Weights, result.Info.Weights);
-                }
+                result.WriteWeights(weights);
 
                 WriteIfChanged(weightsPath, weights.ToArray());
             }

@@ -16,7 +16,21 @@ namespace RnnGen.Tool.Import;
 internal static class KerasImport
 {
     /// <summary>The result: the description, and the weights with their shapes when the file can be used.</summary>
-    internal sealed record Result(ModelDescription Description, float[][]? Weights, ModelInfo? Info);
+    internal sealed record Result(ModelDescription Description, float[][]? Weights, ModelInfo? Info)
+    {
+        /// <summary>
+        /// Writes the weights as <c>numpy.savez(path, *model.get_weights())</c> would, which the generated constructor
+        /// loads; nothing when the file cannot be used (the build then reports the description's errors, not a
+        /// missing resource).
+        /// </summary>
+        public void WriteWeights(Stream destination)
+        {
+            if (Weights is not null && Info is not null)
+            {
+                Formats.Npz.NpzArchive.Write(destination, Weights, Info.Weights);
+            }
+        }
+    }
 
     public static Result Read(string path)
     {
