@@ -46,6 +46,44 @@ internal static class KerasModelHarness
         return new KerasModelItem(itemPath, result.Description.ToString(), weights);
     }
 
+    /// <summary>A file in a temporary folder of this process (deleted by the OS's temp cleanup, named per run).</summary>
+    public static string TemporaryFile(string name, byte[] content)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "rnngen-kerasmodel-tests-" + Environment.ProcessId);
+        Directory.CreateDirectory(folder);
+        string path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    /// <summary>
+    /// keras3_stack.keras with its config.json saying GRU(5) where the weights are GRU(3)'s: a configuration the
+    /// weights contradict, as a hand-edited or half-written file would be.
+    /// </summary>
+    public static string ContradictingKerasFile()
+    {
+        using var copy = new MemoryStream();
+        copy.Write(File.ReadAllBytes(FixturePath("generated/keras3_stack.keras")));
+        using (var archive = new System.IO.Compression.ZipArchive(copy, System.IO.Compression.ZipArchiveMode.Update, leaveOpen: true))
+        {
+            System.IO.Compression.ZipArchiveEntry entry = archive.GetEntry("config.json")!;
+            string config;
+            using (var reader = new StreamReader(entry.Open()))
+            {
+                config = reader.ReadToEnd();
+            }
+
+            int gru = config.IndexOf("\"class_name\":\"GRU\"", StringComparison.Ordinal);
+            int units = config.IndexOf("\"units\":3", gru, StringComparison.Ordinal);
+            config = config[..units] + "\"units\":5" + config[(units + "\"units\":3".Length)..];
+            entry.Delete();
+            using var writer = new StreamWriter(archive.CreateEntry("config.json").Open());
+            writer.Write(config);
+        }
+
+        return TemporaryFile("wrong.keras", copy.ToArray());
+    }
+
     public static string ResourceName(KerasModelItem item) => "RnnGen.KerasModel/" + item.Path;
 
     public static GeneratorDriver CreateDriver(IEnumerable<KerasModelItem> items) => CreateDriver(items, out _);

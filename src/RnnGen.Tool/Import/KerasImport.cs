@@ -67,12 +67,27 @@ internal static class KerasImport
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
-            description.Errors.Add(("weights", e.Message));
+            description.Errors.Add(("weights", WeightMismatches(e.Message)));
             return new Result(description, null, null);
         }
 
         description.Declaration = info.ToDeclaration("Model");
         return new Result(description, weights, model);
+    }
+
+    /// <summary>
+    /// The load's report names a declaration and a file; here both come from the file, so only its mismatch lines say
+    /// anything: "gru/kernel: the configuration gives [8, 15], the file's 'layers/gru/cell/vars/0' is [8, 9]; ...".
+    /// </summary>
+    private static string WeightMismatches(string report)
+    {
+        const string Mismatch = "mismatch: ";
+        string[] lines = report.Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith(Mismatch, StringComparison.Ordinal))
+            .Select(line => line[Mismatch.Length..].Replace(": declared ", ": the configuration gives ", StringComparison.Ordinal))
+            .ToArray();
+        return lines.Length == 0 ? report : string.Join("; ", lines) + ".";
     }
 
     /// <summary>
