@@ -177,6 +177,35 @@ public class KerasModelTests
         Assert.DoesNotContain("hard_sigmoid_keras2", first.Sources.Single().Text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("generated/keras3_stack.keras", null)]
+    [InlineData("generated/keras3_stack_deflated.keras", 9)]
+    public void Rnngen_inspect_prints_an_item_and_an_attribute_line_that_compile_as_they_are(string file, int? timesteps)
+    {
+        var output = new StringWriter();
+        string[] args = new[] { "inspect", KerasModelHarness.FixturePath(file), "--class", "Forecaster" }
+            .Concat(timesteps is int t ? new[] { "--timesteps", t.ToString(System.Globalization.CultureInfo.InvariantCulture) } : Array.Empty<string>()).ToArray();
+        Assert.Equal(0, RnnGen.Tool.Program.Run(args, output, new StringWriter()));
+        string[] lines = output.ToString().Split('\n').Select(l => l.Trim()).ToArray();
+        string item = Assert.Single(lines, l => l.StartsWith("<ItemGroup><KerasModel Include=\"", StringComparison.Ordinal));
+        string attribute = Assert.Single(lines, l => l.StartsWith("[RnnGen.KerasModel(", StringComparison.Ordinal));
+
+        string includePath = item.Split('"')[1];
+        GeneratorRun run = KerasModelHarness.Run(attribute, KerasModelHarness.Import(file, includePath));
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assert.Contains("partial class Forecaster", Assert.Single(run.Sources).Text, StringComparison.Ordinal);
+        Assert.Empty(run.CompilationDiagnostics);
+    }
+
+    [Fact]
+    public void Rnngen_inspect_says_why_a_file_cannot_be_the_declaration()
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, RnnGen.Tool.Program.Run(new[] { "inspect", KerasModelHarness.FixturePath("generated/keras2_masking_model.h5") }, output, new StringWriter()));
+        Assert.Contains("As [KerasModel]: this file cannot be compiled as the declaration: masking (Masking): changes the model's output", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("<KerasModel Include", output.ToString(), StringComparison.Ordinal);
+    }
+
     private static string Normalize(string source) => source.Replace("\r\n", "\n", StringComparison.Ordinal);
 
     private static float[] Floats(JsonElement array) => array.EnumerateArray().Select(v => (float)v.GetDouble()).ToArray();
