@@ -107,6 +107,46 @@ public class KerasModelTests
     }
 
     [Fact]
+    public void An_architecture_json_with_its_weights_h5_beside_it_imports_as_the_keras_archive_does()
+    {
+        // Keras 3's model.to_json() is the archive's config.json (both serialize_keras_object(model)); the fixtures'
+        // keras3_stack.weights.h5 is model.save_weights() of the same model.
+        string folder = Path.GetDirectoryName(KerasModelHarness.TemporaryFile("stack.json", ConfigOf("generated/keras3_stack.keras")))!;
+        string json = Path.Combine(folder, "stack.json");
+        File.Copy(KerasModelHarness.FixturePath("generated/keras3_stack.weights.h5"), Path.Combine(folder, "stack.weights.h5"), overwrite: true);
+        KerasModelItem fromJson = KerasModelHarness.Import(json, "stack.json");
+        KerasModelItem fromArchive = KerasModelHarness.Import("generated/keras3_stack.keras", "stack.keras");
+
+        GeneratorRun run = KerasModelHarness.Run(
+            "[RnnGen.KerasModel(\"stack.json\")] public partial class FromJson;\n[RnnGen.KerasModel(\"stack.keras\")] public partial class FromArchive;\n",
+            fromJson, fromArchive);
+        Assert.Empty(run.GeneratorDiagnostics);
+        Assembly assembly = KerasModelHarness.Load(run, fromJson, fromArchive);
+        var model = (IRnnModel)Activator.CreateInstance(assembly.GetType("FromJson")!)!;
+        var archived = (IRnnModel)Activator.CreateInstance(assembly.GetType("FromArchive")!)!;
+        Assert.Equal(archived.GetWeights(), model.GetWeights());
+
+        // Without the weights beside it, the JSON alone declares nothing: RNNG041 names the file it needs.
+        File.Delete(Path.Combine(folder, "stack.weights.h5"));
+        GeneratorRun alone = KerasModelHarness.Run("[RnnGen.KerasModel(\"stack.json\")] public partial class FromJson;\n", KerasModelHarness.Import(json, "stack.json"));
+        ReportedDiagnostic reported = Assert.Single(alone.Reported());
+        Assert.Equal("RNNG041", reported.Id);
+        Assert.Contains("'stack.weights.h5'", reported.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] ConfigOf(string archive)
+    {
+        using ZipArchive zip = ZipFile.OpenRead(KerasModelHarness.FixturePath(archive));
+        using var copy = new MemoryStream();
+        using (Stream entry = zip.GetEntry("config.json")!.Open())
+        {
+            entry.CopyTo(copy);
+        }
+
+        return copy.ToArray();
+    }
+
+    [Fact]
     public void With_EmbedWeights_false_the_constructor_draws_initial_weights_and_LoadWeights_reads_the_file()
     {
         KerasModelItem item = KerasModelHarness.Import("generated/keras3_stack.keras", "m.keras", embed: false);

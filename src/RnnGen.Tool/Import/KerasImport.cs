@@ -34,11 +34,21 @@ internal static class KerasImport
 
     public static Result Read(string path)
     {
-        var description = new ModelDescription { Source = Path.GetFileName(path) };
+        string source = Path.GetFileName(path);
+        var description = new ModelDescription { Source = source };
         KerasFileInfo info;
+        byte[]? archive = null;
         try
         {
-            info = KerasWeights.Inspect(path);
+            if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                archive = ArchiveOfArchitecture(path);
+                info = KerasFileReader.Read(archive, WeightFormat.Keras, source).Info;
+            }
+            else
+            {
+                info = KerasWeights.Inspect(path);
+            }
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -63,7 +73,9 @@ internal static class KerasImport
         try
         {
             // The load's own check: the configuration against the declaration, and every weight shape against it.
-            weights = KerasWeights.Read(path, model);
+            weights = archive is null
+                ? KerasWeights.Read(path, model)
+                : WeightMatcher.Match(KerasFileReader.Read(archive, WeightFormat.Keras, source, KerasFileReader.InflateLimit(model)), model);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
         {
@@ -73,6 +85,36 @@ internal static class KerasImport
 
         description.Declaration = info.ToDeclaration("Model");
         return new Result(description, weights, model);
+    }
+
+    /// <summary>
+    /// An architecture JSON (<c>model.to_json()</c>, Keras 3) and the <c>.weights.h5</c> beside it (<c>model.json</c> and
+    /// <c>model.weights.h5</c>), as the <c>.keras</c> archive <c>model.save()</c> would have written: Keras 3's
+    /// <c>to_json</c> and the archive's <c>config.json</c> are the same <c>serialize_keras_object(model)</c>
+    /// (keras/src/models/model.py, keras/src/saving/saving_lib.py), so the loader reads the pair as it reads an archive.
+    /// </summary>
+    private static byte[] ArchiveOfArchitecture(string jsonPath)
+    {
+        string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!, Path.GetFileNameWithoutExtension(jsonPath));
+        string weightsPath = stem + ".weights.h5";
+        if (!File.Exists(weightsPath))
+        {
+            throw new FileNotFoundException(
+                $"an architecture JSON needs its weights beside it as '{Path.GetFileName(weightsPath)}' (model.save_weights() of Keras 3); none was found.");
+        }
+
+        using var archive = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(archive, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, file) in new[] { ("config.json", jsonPath), ("model.weights.h5", weightsPath) })
+            {
+                using Stream entry = zip.CreateEntry(name, System.IO.Compression.CompressionLevel.NoCompression).Open();
+                using FileStream content = File.OpenRead(file);
+                content.CopyTo(entry);
+            }
+        }
+
+        return archive.ToArray();
     }
 
     /// <summary>
