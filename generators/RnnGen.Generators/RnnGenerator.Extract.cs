@@ -31,6 +31,11 @@ public sealed partial class RnnGenerator
         foreach (AttributeData data in type.GetAttributes())
         {
             cancellationToken.ThrowIfCancellationRequested();
+            if (IsKerasModelAttribute(data.AttributeClass))
+            {
+                return null; // the [KerasModel] pipeline owns the class, and reports the layer attributes beside it
+            }
+
             if (KindOf(data.AttributeClass) is AttributeKind kind)
             {
                 ours.Add((kind, data, data.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax));

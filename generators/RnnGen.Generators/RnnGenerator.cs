@@ -29,6 +29,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             Register(context, AttributeKind.Gru),
             Register(context, AttributeKind.Dense),
             Register(context, AttributeKind.Dropout),
+            RegisterKerasModel(context),
         };
         RegisterSources(context, specs);
     }
@@ -44,7 +45,13 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Extract)
             .Select(static (input, cancellationToken) => Parse(input!, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
+        return SpecsAndDiagnostics(context, models);
+    }
 
+    private static IncrementalValuesProvider<ModelSpec> SpecsAndDiagnostics(
+        IncrementalGeneratorInitializationContext context,
+        IncrementalValuesProvider<(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)> models)
+    {
         // Source and diagnostics go through separate outputs: diagnostics carry locations, which move with every edit
         // above the class, while the spec does not; so such an edit re-reports but does not re-emit
         // (dotnet/runtime#92509).

@@ -13,7 +13,8 @@ internal static class Program
         Usage:
           rnngen inspect <file> [--class <Name>] [--timesteps <N>]
                        what a .keras, .weights.h5, legacy .h5 or .npz file holds (Keras version, layers, configs,
-                       weight shapes) and the C# declaration that loads it with KerasWeights.Load / LoadWeights
+                       weight shapes), whether [KerasModel("file")] can compile it at build time (and the lines to
+                       add), and the C# declaration that loads it with KerasWeights.Load / LoadWeights
             --class      the class name to declare (default: from the file name)
             --timesteps  the sequence length to declare; weights-only files do not store it, and a model built
                          with Input(shape=(None, ...)) leaves it open (RNN weights fit any length)
@@ -31,6 +32,11 @@ internal static class Program
         {
             (args.Length == 0 ? error : output).WriteLine(Usage);
             return args.Length == 0 ? 2 : 0;
+        }
+
+        if (args[0] == Import.ImportCommand.Name)
+        {
+            return Import.ImportCommand.Run(args, error);
         }
 
         if (args[0] != "inspect")
@@ -81,7 +87,8 @@ internal static class Program
         try
         {
             KerasFileInfo info = KerasWeights.Inspect(path);
-            report = info + Environment.NewLine + "C# declaration:" + Environment.NewLine + Environment.NewLine +
+            report = info + Environment.NewLine + Import.KerasModelAdvice.For(path, className ?? ClassNameFor(path), timesteps) + Environment.NewLine +
+                "C# declaration:" + Environment.NewLine + Environment.NewLine +
                 info.ToDeclaration(className ?? ClassNameFor(path), timesteps);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)

@@ -31,7 +31,15 @@ public class DiagnosticTests
     /// One mistake: the declaration, and the one diagnostic it must produce. <paramref name="Before"/>, when the
     /// underlined text occurs more than once, is the text just before the occurrence that must be underlined.
     /// </summary>
-    public sealed record Case(string Name, string Declaration, string Id, string Underlined, string Message, string? Before = null);
+    public sealed record Case(string Name, string Declaration, string Id, string Underlined, string Message, string? Before = null)
+    {
+        /// <summary>For [KerasModel]: the descriptions the build hands the compiler (KerasModelHarness).</summary>
+        internal KerasModelItem[]? KerasModels { get; init; }
+
+        internal GeneratorRun Run() => KerasModels is null
+            ? CompilationHarness.Run(Header + Declaration)
+            : KerasModelHarness.Run(Header + Declaration, KerasModels);
+    }
 
     private static readonly Case[] s_cases =
     {
@@ -286,6 +294,62 @@ public class DiagnosticTests
             "[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic partial class Encoder\n{\n    public class Input { }\n}",
             "RNNG024", "Input",
             "Nested type 'Input' clashes with the public nested type 'Input' in the code RnnGen generates for 'Encoder': rename the nested type."),
+        new("RNNG040_keras_file_not_in_the_build",
+            "[KerasModel(\"models/forecaster.keras\")]\npublic partial class Forecaster;",
+            "RNNG040", "\"models/forecaster.keras\"",
+            "'models/forecaster.keras' is not a KerasModel item of this project: add <KerasModel Include=\"models/forecaster.keras\" /> to the project file, so that the build reads the file (the generator reads no files itself).")
+        {
+            KerasModels = new[] { KerasModelHarness.Import("generated/keras3_stack.keras", "models/other.keras") },
+        },
+        new("RNNG041_not_a_keras_file",
+            "[KerasModel(\"notes.keras\")]\npublic partial class Notes;",
+            "RNNG041", "\"notes.keras\"",
+            "'notes.keras' cannot be used as a Keras model: Not a Keras weight file: expected a zip archive (.keras, .npz; starts with \"PK\") or an HDF5 file (.h5; starts with \"\\x89HDF\"), but the file starts with \"not a mo\".")
+        {
+            KerasModels = new[] { KerasModelHarness.Import(KerasModelHarness.TemporaryFile("notes.keras", Encoding.ASCII.GetBytes("not a model")), "notes.keras") },
+        },
+        new("RNNG042_unsupported_keras_layer",
+            "[KerasModel(\"models/masked.h5\")]\npublic partial class Masked;",
+            "RNNG042", "\"models/masked.h5\"",
+            "'models/masked.h5' has a layer RnnGen does not compile: masking (Masking): changes the model's output and RnnGen has no Masking layer. Remove it from the Keras model and apply it to the output yourself, or declare the model by hand with layer attributes and load the file with KerasWeights.Load(model, path, ignoredLayers).")
+        {
+            KerasModels = new[] { KerasModelHarness.Import("generated/keras2_masking_model.h5", "models/masked.h5") },
+        },
+        new("RNNG043_keras_model_without_a_fixed_length",
+            "[KerasModel(\"models/open.keras\")]\npublic partial class Open;",
+            "RNNG043", "\"models/open.keras\"",
+            "'models/open.keras' leaves the sequence length open (Input(shape=(None, features))): set the length the model will be fed on the attribute, as in [KerasModel(\"models/open.keras\", Timesteps = 40)]; RNN weights fit any length.")
+        {
+            KerasModels = new[] { KerasModelHarness.Import("generated/keras3_stack_deflated.keras", "models/open.keras") },
+        },
+        new("RNNG043_keras_model_with_timesteps_not_positive",
+            "[KerasModel(\"models/open.keras\", Timesteps = 0)]\npublic partial class Open;",
+            "RNNG043", "0",
+            "'models/open.keras' is given Timesteps = 0, which is not positive: set the length the model will be fed on the attribute, as in [KerasModel(\"models/open.keras\", Timesteps = 40)]; RNN weights fit any length.")
+        {
+            KerasModels = new[] { KerasModelHarness.Import("generated/keras3_stack_deflated.keras", "models/open.keras") },
+        },
+        new("RNNG044_keras_weights_contradict_the_configuration",
+            "[KerasModel(\"models/wrong.keras\")]\npublic partial class Wrong;",
+            "RNNG044", "\"models/wrong.keras\"",
+            "The weights of 'models/wrong.keras' do not fit its configuration: gru/kernel: the configuration gives [8, 15], the file's 'layers/gru/cell/vars/0' is [8, 9]; gru/recurrent_kernel: the configuration gives [5, 15], the file's 'layers/gru/cell/vars/1' is [3, 9]; gru/bias: the configuration gives [2, 15], the file's 'layers/gru/cell/vars/2' is [2, 9]; dense/kernel: the configuration gives [5, 4], the file's 'layers/dense/vars/0' is [3, 4].")
+        {
+            KerasModels = new[] { KerasModelHarness.Import(KerasModelHarness.ContradictingKerasFile(), "models/wrong.keras") },
+        },
+        new("RNNG045_keras_model_with_layer_attributes",
+            "[KerasModel(\"m.keras\")]\n[Lstm(3, Timesteps = 4, InputDim = 5)]\npublic partial class M;",
+            "RNNG045", "M",
+            "'M' is declared by [KerasModel], so it cannot also carry layer attributes ([Lstm]): remove them, or remove [KerasModel] and declare the model by hand.")
+        {
+            KerasModels = new[] { KerasModelHarness.Import("generated/keras3_stack.keras", "m.keras") },
+        },
+        new("RNNG046_keras_model_description_unreadable",
+            "[KerasModel(\"m.keras\")]\npublic partial class M;",
+            "RNNG046", "\"m.keras\"",
+            "The build's description of 'm.keras' is not one this generator reads (its first line is not 'rnngen-keras-model 1'): rebuild; if it stays, the RnnGen build files and generator come from different versions.")
+        {
+            KerasModels = new[] { new KerasModelItem("m.keras", "rnngen-keras-model 0\nsomething else\n", null) },
+        },
     };
 
     public static IEnumerable<object[]> CaseNames => s_cases.Select(c => new object[] { c.Name });
@@ -295,7 +359,7 @@ public class DiagnosticTests
     public void Mistake_is_reported_on_the_offending_text_with_its_message(string name)
     {
         Case mistake = s_cases.Single(c => c.Name == name);
-        GeneratorRun run = CompilationHarness.Run(Header + mistake.Declaration);
+        GeneratorRun run = mistake.Run();
 
         Assert.Empty(run.InputProblems()); // the C# is valid: the RNNG diagnostic is the only problem
         ReportedDiagnostic reported = Assert.Single(run.Reported());
@@ -588,7 +652,7 @@ public class DiagnosticTests
         var text = new StringBuilder();
         foreach (Case mistake in s_cases)
         {
-            GeneratorRun run = CompilationHarness.Run(Header + mistake.Declaration);
+            GeneratorRun run = mistake.Run();
             run.AssertRerunIsCached(TrackingNames.Diagnostics);
             text.Append("## ").AppendLine(mistake.Name);
             foreach (string line in mistake.Declaration.Split('\n'))

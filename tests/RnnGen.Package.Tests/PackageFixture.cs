@@ -88,20 +88,20 @@ public sealed class PackageFixture : IDisposable
     };
 
     /// <summary>
-    /// Writes a fresh copy of the consumer project (the Consumer folder beside these tests) to <c>Root/name</c>, with
-    /// its package reference set to the packed version.
+    /// Writes a fresh copy of a consumer project (the <paramref name="template"/> folder beside these tests: Consumer,
+    /// or KerasConsumer) to <c>Root/name</c>, with its package reference set to the packed version.
     /// </summary>
-    public string CreateConsumerProject(string name)
+    public string CreateConsumerProject(string name, string template = "Consumer")
     {
-        string source = Path.Combine(AppContext.BaseDirectory, "Consumer");
+        string source = Path.Combine(AppContext.BaseDirectory, template);
         string target = Path.Combine(Root, name);
         Directory.CreateDirectory(target);
         foreach (string file in Directory.GetFiles(source))
         {
             string fileName = Path.GetFileName(file);
-            if (fileName == "Consumer.csproj.template")
+            if (fileName == template + ".csproj.template")
             {
-                File.WriteAllText(Path.Combine(target, "Consumer.csproj"), File.ReadAllText(file).Replace("{RnnGenVersion}", Version, StringComparison.Ordinal));
+                File.WriteAllText(Path.Combine(target, template + ".csproj"), File.ReadAllText(file).Replace("{RnnGenVersion}", Version, StringComparison.Ordinal));
             }
             else
             {

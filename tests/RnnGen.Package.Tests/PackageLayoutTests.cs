@@ -67,13 +67,18 @@ public sealed class PackageLayoutTests
         string[] assets = package.Entries.Select(e => e.FullName)
             .Where(n => n.StartsWith("lib/", StringComparison.Ordinal) || n.StartsWith("analyzers/", StringComparison.Ordinal)
                 || n.StartsWith("build", StringComparison.Ordinal) || n.StartsWith("ref/", StringComparison.Ordinal)
-                || n.StartsWith("runtimes/", StringComparison.Ordinal) || n.StartsWith("content", StringComparison.Ordinal))
+                || n.StartsWith("runtimes/", StringComparison.Ordinal) || n.StartsWith("content", StringComparison.Ordinal)
+                || n.StartsWith("tools/", StringComparison.Ordinal))
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToArray();
 
         // Exactly these: the generator and its code fixes nowhere but under analyzers/ (in lib/ they would become
-        // references of the user's app), and the runtime library with its XML docs (for IntelliSense) for each framework.
+        // references of the user's app), and the runtime library with its XML docs (for IntelliSense) for each framework;
+        // [KerasModel]'s build step: the MSBuild targets (also for transitive references) and `rnngen import`, a
+        // framework-dependent net8.0 app whose only dependency, the runtime library, is beside it.
         string[] expected = new[] { "analyzers/dotnet/cs/RnnGen.Generators.dll", $"analyzers/dotnet/cs/{CodeFixes}.dll" }
+            .Concat(new[] { "build/RnnGen.targets", "buildTransitive/RnnGen.targets" })
+            .Concat(new[] { "RnnGen.Tool.deps.json", "RnnGen.Tool.dll", "RnnGen.Tool.runtimeconfig.json", "RnnGen.dll" }.Select(f => "tools/rnngen-import/" + f))
             .Concat(s_frameworks.SelectMany(f => new[] { $"lib/{f}/RnnGen.dll", $"lib/{f}/RnnGen.xml" }))
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToArray();

@@ -142,6 +142,41 @@ internal static class DiagnosticDescriptors
         "RNNG024", "Member clashes with a generated member",
         "{0} '{1}' clashes with {2} in the code RnnGen generates for '{3}': {4}.");
 
+    /// <summary>RNNG040: "'{0}' is not a KerasModel item of this project: add &lt;KerasModel Include="{0}" /&gt; to the project file, so that the build reads the file (the generator reads no files itself)."</summary>
+    public static readonly DiagnosticDescriptor KerasModelNotInBuild = Error(
+        "RNNG040", "Keras file not in the build",
+        "'{0}' is not a KerasModel item of this project: add <KerasModel Include=\"{0}\" /> to the project file, so that the build reads the file (the generator reads no files itself).");
+
+    /// <summary>RNNG041: "'{0}' cannot be used as a Keras model: {1}" ({1}: the reader's reason: not found, not a Keras file, weights only)</summary>
+    public static readonly DiagnosticDescriptor KerasModelUnreadable = Error(
+        "RNNG041", "Keras file cannot be read",
+        "'{0}' cannot be used as a Keras model: {1}");
+
+    /// <summary>RNNG042: "'{0}' has a layer RnnGen does not compile: {1}" ({1}: the layer's name and class, and what to do)</summary>
+    public static readonly DiagnosticDescriptor KerasModelUnsupportedLayer = Error(
+        "RNNG042", "Keras layer not supported",
+        "'{0}' has a layer RnnGen does not compile: {1}");
+
+    /// <summary>RNNG043: "'{0}' {1}: set the length the model will be fed on the attribute, as in [KerasModel("{0}", Timesteps = 40)]; RNN weights fit any length."</summary>
+    public static readonly DiagnosticDescriptor KerasModelOpenTimesteps = Error(
+        "RNNG043", "Keras model has no fixed timestep count",
+        "'{0}' {1}: set the length the model will be fed on the attribute, as in [KerasModel(\"{0}\", Timesteps = 40)]; RNN weights fit any length.");
+
+    /// <summary>RNNG044: "The weights of '{0}' do not fit its configuration: {1}" ({1}: the load's report, layer by layer)</summary>
+    public static readonly DiagnosticDescriptor KerasModelWeightsContradictConfig = Error(
+        "RNNG044", "Keras weights contradict the configuration",
+        "The weights of '{0}' do not fit its configuration: {1}");
+
+    /// <summary>RNNG045: "'{0}' is declared by [KerasModel], so it cannot also carry layer attributes ({1}): remove them, or remove [KerasModel] and declare the model by hand."</summary>
+    public static readonly DiagnosticDescriptor KerasModelWithLayerAttributes = Error(
+        "RNNG045", "[KerasModel] with layer attributes",
+        "'{0}' is declared by [KerasModel], so it cannot also carry layer attributes ({1}): remove them, or remove [KerasModel] and declare the model by hand.");
+
+    /// <summary>RNNG046: "The build's description of '{0}' is not one this generator reads ({1}): rebuild; if it stays, the RnnGen build files and generator come from different versions."</summary>
+    public static readonly DiagnosticDescriptor KerasModelDescriptionUnreadable = Error(
+        "RNNG046", "Keras model description unreadable",
+        "The build's description of '{0}' is not one this generator reads ({1}): rebuild; if it stays, the RnnGen build files and generator come from different versions.");
+
     /// <summary>RNNG100 (SpanLengthAnalyzer): "{0}.{1} expects {2}, but this {3} has {4}" ({4}: "19 floats", "2 outputs")</summary>
     public static readonly DiagnosticDescriptor SpanLengthMismatch = Warning(
         "RNNG100", "Span length cannot fit the model",
@@ -158,6 +193,8 @@ internal static class DiagnosticDescriptors
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
         AttributesOnSeveralDeclarations, OptionValueNotAllowed, LayerNeedsSequential, EmptySequential,
         MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember,
+        KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
+        KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         SpanLengthMismatch, StepWithoutStreaming);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

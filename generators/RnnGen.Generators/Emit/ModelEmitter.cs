@@ -304,11 +304,26 @@ internal sealed partial class ModelEmitter
 
     private void WriteConstructors()
     {
-        _writer.Line($"/// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref=\"DefaultSeed\"/>, so every instance starts identical.</summary>");
-        _writer.Line($"public {Identifier(_spec.ClassName)}()");
-        _writer.Line("    : this(DefaultSeed)");
-        _writer.Line("{");
-        _writer.Line("}");
+        if (_spec.EmbeddedWeights is string resource)
+        {
+            // [KerasModel]: the build packed the file's weights into this assembly (an .npz of model.get_weights()).
+            _writer.Line($"/// <summary>Creates the model with the trained weights of <c>{Xml(_spec.KerasFile ?? string.Empty)}</c>, compiled into this assembly: no weight file is needed at run time.</summary>");
+            using (_writer.Braces($"public {Identifier(_spec.ClassName)}()"))
+            {
+                _writer.Line($"using global::System.IO.Stream weights = typeof({Identifier(_spec.ClassName)}).Assembly.GetManifestResourceStream({Literal(resource)})");
+                _writer.Line($"    ?? throw new global::System.InvalidOperationException({Literal("The weights of '" + _spec.KerasFile + "' are not in the assembly: the build embeds them as the manifest resource '" + resource + "'.")});");
+                _writer.Line("LoadWeights(weights, global::RnnGen.WeightFormat.Npz);");
+            }
+        }
+        else
+        {
+            _writer.Line($"/// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref=\"DefaultSeed\"/>, so every instance starts identical.</summary>");
+            _writer.Line($"public {Identifier(_spec.ClassName)}()");
+            _writer.Line("    : this(DefaultSeed)");
+            _writer.Line("{");
+            _writer.Line("}");
+        }
+
         _writer.Line();
         _writer.Line("/// <summary>Creates the model with weights drawn by the declared Keras initializers from <paramref name=\"seed\"/>.</summary>");
         _writer.Line("/// <param name=\"seed\">Seed of the initial weights: the same seed gives the same weights on every platform.</param>");
@@ -407,6 +422,12 @@ internal sealed partial class ModelEmitter
         Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
 
     private static string Bool(bool value) => value ? "true" : "false";
+
+    /// <summary>A string as a C# literal, escaped.</summary>
+    private static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
+
+    /// <summary>Text for an XML doc comment.</summary>
+    private static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private static string Double(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) is var text && text.IndexOfAny(new[] { '.', 'E' }) < 0 ? text + ".0" : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -16,6 +16,15 @@ internal sealed record ModelSpec(
     int InputDim,
     EquatableArray<LayerSpec> Layers)
 {
+    /// <summary>
+    /// For a <c>[KerasModel]</c> whose weights the build compiled in: the manifest resource name of the <c>.npz</c> the
+    /// parameterless constructor loads; otherwise <see langword="null"/>.
+    /// </summary>
+    public string? EmbeddedWeights { get; init; }
+
+    /// <summary>For a <c>[KerasModel]</c>: the Keras file as the attribute names it (for the generated docs).</summary>
+    public string? KerasFile { get; init; }
+
     /// <summary>File name of the generated source: namespace, containing types and class, dotted.</summary>
     public string HintName
     {

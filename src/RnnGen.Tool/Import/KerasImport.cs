@@ -1,0 +1,243 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using RnnGen.Formats.Keras;
+using RnnGen.Shared;
+
+namespace RnnGen.Tool.Import;
+
+/// <summary>
+/// What <c>[KerasModel("file")]</c> compiles from a Keras file: the declaration <c>rnngen inspect</c> prints, checked
+/// at build time the way <c>LoadWeights</c> checks a file at run time, and the weights in <c>model.get_weights()</c>
+/// order. Every problem becomes an error line of the <see cref="ModelDescription"/>, which the generator reports on
+/// the attribute's path; nothing here throws for a bad file.
+/// </summary>
+internal static class KerasImport
+{
+    /// <summary>The result: the description, and the weights with their shapes when the file can be used.</summary>
+    internal sealed record Result(ModelDescription Description, float[][]? Weights, ModelInfo? Info)
+    {
+        /// <summary>
+        /// Writes the weights as <c>numpy.savez(path, *model.get_weights())</c> would, which the generated constructor
+        /// loads; nothing when the file cannot be used (the build then reports the description's errors, not a
+        /// missing resource).
+        /// </summary>
+        public void WriteWeights(Stream destination)
+        {
+            if (Weights is not null && Info is not null)
+            {
+                Formats.Npz.NpzArchive.Write(destination, Weights, Info.Weights);
+            }
+        }
+    }
+
+    public static Result Read(string path)
+    {
+        string source = Path.GetFileName(path);
+        var description = new ModelDescription { Source = source };
+        KerasFileInfo info;
+        byte[]? archive = null;
+        try
+        {
+            if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+            {
+                archive = ArchiveOfArchitecture(path);
+                info = KerasFileReader.Read(archive, WeightFormat.Keras, source).Info;
+            }
+            else
+            {
+                info = KerasWeights.Inspect(path);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            description.Errors.Add(("unreadable", e.Message));
+            return new Result(description, null, null);
+        }
+
+        if (!info.HasConfig)
+        {
+            description.Errors.Add(("unreadable", $"{info.FormatDescription} holds weights only, not the model's configuration: " +
+                "use the model's .keras (model.save()) or full-model .h5 file, or declare the model by hand with layer attributes and load this file with LoadWeights."));
+            return new Result(description, null, null);
+        }
+
+        ModelInfo? model = Model(info, description);
+        if (model is null)
+        {
+            return new Result(description, null, null);
+        }
+
+        float[][] weights;
+        try
+        {
+            // The load's own check: the configuration against the declaration, and every weight shape against it.
+            weights = archive is null
+                ? KerasWeights.Read(path, model)
+                : WeightMatcher.Match(KerasFileReader.Read(archive, WeightFormat.Keras, source, KerasFileReader.InflateLimit(model)), model);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
+        {
+            description.Errors.Add(("weights", WeightMismatches(e.Message)));
+            return new Result(description, null, null);
+        }
+
+        description.Declaration = info.ToDeclaration("Model");
+        return new Result(description, weights, model);
+    }
+
+    /// <summary>
+    /// An architecture JSON (<c>model.to_json()</c>, Keras 3) and the <c>.weights.h5</c> beside it (<c>model.json</c> and
+    /// <c>model.weights.h5</c>), as the <c>.keras</c> archive <c>model.save()</c> would have written: Keras 3's
+    /// <c>to_json</c> and the archive's <c>config.json</c> are the same <c>serialize_keras_object(model)</c>
+    /// (keras/src/models/model.py, keras/src/saving/saving_lib.py), so the loader reads the pair as it reads an archive.
+    /// </summary>
+    private static byte[] ArchiveOfArchitecture(string jsonPath)
+    {
+        string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!, Path.GetFileNameWithoutExtension(jsonPath));
+        string weightsPath = stem + ".weights.h5";
+        if (!File.Exists(weightsPath))
+        {
+            throw new FileNotFoundException(
+                $"an architecture JSON needs its weights beside it as '{Path.GetFileName(weightsPath)}' (model.save_weights() of Keras 3); none was found.");
+        }
+
+        using var archive = new MemoryStream();
+        using (var zip = new System.IO.Compression.ZipArchive(archive, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
+        {
+            foreach (var (name, file) in new[] { ("config.json", jsonPath), ("model.weights.h5", weightsPath) })
+            {
+                using Stream entry = zip.CreateEntry(name, System.IO.Compression.CompressionLevel.NoCompression).Open();
+                using FileStream content = File.OpenRead(file);
+                content.CopyTo(entry);
+            }
+        }
+
+        return archive.ToArray();
+    }
+
+    /// <summary>
+    /// The load's report names a declaration and a file; here both come from the file, so only its mismatch lines say
+    /// anything: "gru/kernel: the configuration gives [8, 15], the file's 'layers/gru/cell/vars/0' is [8, 9]; ...".
+    /// </summary>
+    private static string WeightMismatches(string report)
+    {
+        const string Mismatch = "mismatch: ";
+        string[] lines = report.Split('\n')
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith(Mismatch, StringComparison.Ordinal))
+            .Select(line => line[Mismatch.Length..].Replace(": declared ", ": the configuration gives ", StringComparison.Ordinal))
+            .ToArray();
+        return lines.Length == 0 ? report : string.Join("; ", lines) + ".";
+    }
+
+    /// <summary>
+    /// The <see cref="ModelInfo"/> the generator builds for the file's declaration (layers, widths and weight shapes by
+    /// <see cref="LayerShapes"/>), so that the load's checks can run before any code is generated. Null, with errors
+    /// added, when a layer has no RnnGen counterpart.
+    /// </summary>
+    private static ModelInfo? Model(KerasFileInfo info, ModelDescription description)
+    {
+        List<KerasFileLayer> fileLayers = info.Layers.Where(l => l.ClassName != "InputLayer").ToList();
+        var layers = new List<LayerInfo>();
+        var names = new KerasNameCounter();
+        int width = info.InputDim ?? 0;
+        bool sequence = true;
+        for (int i = 0; i < fileLayers.Count; i++)
+        {
+            KerasFileLayer layer = fileLayers[i];
+            KerasFileLayer? before = i > 0 ? fileLayers[i - 1] : null;
+            if (layer.Kind is null)
+            {
+                if (layer.Weights.Count == 0 && (WeightlessLayers.IsIdentity(layer) || WeightlessLayers.CanFold(before, layer)))
+                {
+                    continue; // passed over, or computed by the Dense before it (as the declaration says)
+                }
+
+                description.Errors.Add(("unsupported", layer.Weights.Count == 0
+                    ? $"{WeightlessLayers.Reason(layer)}. Remove it from the Keras model and apply it to the output yourself, or declare the model by hand with layer attributes and load the file with KerasWeights.Load(model, path, ignoredLayers)."
+                    : $"{layer.Name} ({layer.ClassName}): {layer.Note ?? "RnnGen has no such layer."} Remove it from the Keras model, or declare the model by hand with the layers RnnGen has."));
+                continue;
+            }
+
+            KerasFileLayer? folded = i + 1 < fileLayers.Count && WeightlessLayers.CanFold(layer, fileLayers[i + 1]) ? fileLayers[i + 1] : null;
+            string? activation = folded?.Activation ?? layer.Activation;
+            if (layer.Kind != LayerKind.Dropout && activation is null)
+            {
+                description.Errors.Add(("unsupported", $"{layer.Name} ({layer.ClassName}): activation '{layer.FileActivation}' is not one RnnGen computes. Retrain with a supported activation (see docs/activations.md)."));
+                continue;
+            }
+
+            if (layer.Kind is LayerKind.Lstm or LayerKind.Gru && layer.RecurrentActivation is null)
+            {
+                description.Errors.Add(("unsupported", $"{layer.Name} ({layer.ClassName}): recurrent activation '{layer.FileRecurrentActivation}' is not one RnnGen computes. Retrain with a supported activation (see docs/activations.md)."));
+                continue;
+            }
+
+            LayerInfo declared = Layer(layer, activation ?? "linear", names, width, sequence);
+            layers.Add(declared);
+            width = declared.OutputWidth;
+            sequence = declared.OutputIsSequence;
+        }
+
+        if (description.Errors.Count > 0)
+        {
+            return null;
+        }
+
+        if (info.InputDim is null || layers.Count == 0)
+        {
+            description.Errors.Add(("unreadable", "the file's configuration states no input shape or no layer RnnGen can declare."));
+            return null;
+        }
+
+        // The sequence length does not change any weight shape; the generator applies the file's or the attribute's.
+        int timesteps = info.Timesteps ?? 1;
+        var output = sequence ? new OutputInfo("output", timesteps, width) : new OutputInfo("output", width);
+        return new ModelInfo("Model", timesteps, info.InputDim.Value, layers, new[] { output });
+    }
+
+    private static LayerInfo Layer(KerasFileLayer layer, string activation, KerasNameCounter names, int inputWidth, bool inputIsSequence)
+    {
+        LayerKind kind = layer.Kind!.Value;
+        bool recurrent = LayerShapes.IsRecurrent(kind);
+        string stem = LayerShapes.KerasNameStem(kind);
+        string name = names.Next(layer.Bidirectional ? "bidirectional" : stem);
+        var weights = new List<WeightShape>();
+        for (int direction = 0; direction < (layer.Bidirectional ? 2 : 1); direction++)
+        {
+            string prefix = !layer.Bidirectional ? name + "/" : $"{name}/{(direction == 0 ? "forward_" : "backward_")}{stem}/";
+            foreach (var (weightName, rows, columns) in LayerShapes.Weights(kind, inputWidth, layer.Units, layer.UseBias, layer.ResetAfter))
+            {
+                weights.Add(columns == 0 ? new WeightShape(prefix + weightName, rows) : new WeightShape(prefix + weightName, rows, columns));
+            }
+        }
+
+        int outputWidth = kind == LayerKind.Dropout ? inputWidth
+            : layer.Bidirectional && layer.MergeMode == MergeMode.Concat ? 2 * layer.Units
+            : layer.Units;
+        return new LayerInfo(kind, name)
+        {
+            Units = layer.Units,
+            InputWidth = inputWidth,
+            InputIsSequence = inputIsSequence,
+            OutputWidth = outputWidth,
+            OutputIsSequence = recurrent ? layer.ReturnSequences : inputIsSequence,
+            Activation = kind == LayerKind.Dropout ? "linear" : activation,
+            RecurrentActivation = kind is LayerKind.Lstm or LayerKind.Gru ? layer.RecurrentActivation : null,
+            UseBias = kind != LayerKind.Dropout && layer.UseBias,
+            UnitForgetBias = kind == LayerKind.Lstm && layer.UnitForgetBias,
+            ResetAfter = kind == LayerKind.Gru && layer.ResetAfter,
+            ReturnSequences = recurrent && layer.ReturnSequences,
+            ReturnState = recurrent && layer.ReturnState,
+            GoBackwards = recurrent && layer.GoBackwards && !layer.Bidirectional,
+            Stateful = recurrent && layer.Stateful,
+            Bidirectional = layer.Bidirectional,
+            MergeMode = layer.MergeMode,
+            DropoutRate = layer.DropoutRate,
+            RecurrentDropoutRate = layer.RecurrentDropoutRate,
+            Weights = weights,
+        };
+    }
+}
