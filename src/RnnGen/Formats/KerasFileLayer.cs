@@ -89,6 +89,14 @@ public sealed class KerasFileLayer
     /// <summary>The layer's weight arrays in Keras <c>get_weights()</c> order, named as in the file.</summary>
     public IReadOnlyList<WeightShape> Weights { get; internal init; } = Array.Empty<WeightShape>();
 
+    /// <summary>
+    /// The layer's <c>config</c> object exactly as the file stores it (every option, including those RnnGen does not
+    /// read), or <see langword="null"/> when the file has no configuration (<c>.weights.h5</c>, <c>.npz</c>,
+    /// <c>save_weights()</c> files). For a layer RnnGen does not generate, this and <see cref="KerasFile"/>'s weight
+    /// values are what a caller needs to compute it.
+    /// </summary>
+    public System.Text.Json.JsonElement? Config { get; internal init; }
+
     /// <summary>Why RnnGen cannot represent this layer, or other remarks; <see langword="null"/> if none.</summary>
     public string? Note { get; internal init; }
 

@@ -50,8 +50,12 @@ internal sealed class LayerConfig
 
     public string? Note { get; set; }
 
+    /// <summary>The layer's <c>config</c> object as the file has it (cloned, so it outlives the parsed document).</summary>
+    public JsonElement? Config { get; set; }
+
     public KerasFileLayer ToPublic(IReadOnlyList<WeightShape> weights) => new(Name, ClassName)
     {
+        Config = Config,
         Kind = Kind,
         HasConfig = true,
         Units = Units,
@@ -89,6 +93,9 @@ internal sealed class ModelConfig
 
     /// <summary>Whether a (batch, timesteps, features) input shape was found, so that a null <see cref="Timesteps"/> is Keras's None.</summary>
     public bool InputShapeStated { get; set; }
+
+    /// <summary>Where a functional model stops being one chain of layers (<see cref="FunctionalGraph"/>), or null.</summary>
+    public string? GraphProblem { get; set; }
 
     public List<string> Notes { get; } = new();
 }
@@ -188,6 +195,8 @@ internal static class KerasConfig
         foreach (JsonElement entry in layers.EnumerateArray())
         {
             LayerConfig layer = ParseLayer(entry, dialect, what, 0);
+            JsonElement layerConfig = Object(entry, "config");
+            layer.Config = layerConfig.ValueKind == JsonValueKind.Object ? layerConfig.Clone() : null;
             if (layer.IsInput)
             {
                 inputs++;
@@ -215,6 +224,12 @@ internal static class KerasConfig
         if (model.InputDim is null && root.TryGetProperty("build_config", out JsonElement build) && build.ValueKind == JsonValueKind.Object && build.TryGetProperty("input_shape", out JsonElement shape))
         {
             ReadShapeArray(shape, model);
+        }
+
+        model.GraphProblem = FunctionalGraph.Problem(config, layers, what);
+        if (model.GraphProblem is not null)
+        {
+            model.Notes.Add($"The model is a graph, not one chain of layers: {model.GraphProblem}; RnnGen cannot declare it (see the error rnngen inspect and LoadWeights give).");
         }
 
         if (inputs > 1)

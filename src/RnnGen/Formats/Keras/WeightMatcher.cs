@@ -27,8 +27,15 @@ internal static class WeightMatcher
         var pairs = new List<(LayerInfo Declared, List<FileWeight> Weights)>();
         var ignored = new HashSet<string>(ignoredLayers ?? Array.Empty<string>(), StringComparer.Ordinal);
         CheckIgnoredNames(file, ignored);
+        if (file.Info.GraphProblem is string graph && ignored.Count == 0)
+        {
+            // Pairing a graph's layers with a chain would report a mismatch at every layer after the first branch.
+            throw new ArgumentException(FunctionalGraph.Refusal(file.Info.Source, graph) + " Nothing was loaded.");
+        }
+
         var folded = new Dictionary<FileLayer, KerasFileLayer>();
         var weightless = new List<string>();
+        var unsupported = new List<string>();
 
         if (file.FlatArrays is not null)
         {
@@ -36,6 +43,22 @@ internal static class WeightMatcher
         }
         else
         {
+            // A layer with weights that RnnGen does not generate is reported once, by itself, and left out of the
+            // pairing: paired by position it would shift every later layer onto the wrong weights.
+            foreach (FileLayer layer in file.Layers.Where(l => l.Description.Kind is null && l.Weights.Count > 0 && !ignored.Contains(l.Description.Name)))
+            {
+                if (unsupported.Count < MaxReportLines)
+                {
+                    unsupported.Add("  file layer " + UnsupportedLayers.Refusal(layer.Description));
+                }
+                else if (unsupported.Count == MaxReportLines)
+                {
+                    unsupported.Add("  ... and more file layers that RnnGen does not generate.");
+                }
+
+                ignored.Add(layer.Description.Name);
+            }
+
             List<Pairing> matched;
             List<FileLayer> extra;
             if (file.ByGroupName is not null)
@@ -81,6 +104,17 @@ internal static class WeightMatcher
             }
 
             report.AddRange(weightless);
+        }
+
+        if (unsupported.Count > 0)
+        {
+            // The declared layers that do pair with the file are only listed when something else is wrong with them.
+            KerasFileInfo source = file.Info;
+            string version = source.KerasVersion is null ? "" : ", Keras " + source.KerasVersion;
+            string rest = ok ? "" : Environment.NewLine + "Other differences, with those layers passed over:" + Environment.NewLine + Summarize(report);
+            throw new ArgumentException(
+                $"{info.Name} cannot be loaded from '{source.Source}' ({source.FormatDescription}{version}): it has layers that RnnGen does not generate; nothing was loaded.{Environment.NewLine}" +
+                string.Join(Environment.NewLine, unsupported) + Environment.NewLine + UnsupportedLayers.Supported + rest);
         }
 
         if (!ok)
