@@ -29,6 +29,8 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             Register(context, AttributeKind.Gru),
             Register(context, AttributeKind.Dense),
             Register(context, AttributeKind.Dropout),
+            Register(context, AttributeKind.LayerNormalization),
+            Register(context, AttributeKind.BatchNormalization),
         };
         RegisterSources(context, specs);
     }

@@ -142,6 +142,21 @@ internal static class DiagnosticDescriptors
         "RNNG024", "Member clashes with a generated member",
         "{0} '{1}' clashes with {2} in the code RnnGen generates for '{3}': {4}.");
 
+    /// <summary>RNNG030: "Layer {0} ({1}): Axis = {2} {3}; RnnGen normalizes the last (features) axis only: leave Axis out or write Axis = -1, the Keras default."</summary>
+    public static readonly DiagnosticDescriptor NormalizationAxisNotLast = Error(
+        "RNNG030", "Normalization over an axis other than the last",
+        "Layer {0} ({1}): Axis = {2} {3}; RnnGen normalizes the last (features) axis only: leave Axis out or write Axis = -1, the Keras default.");
+
+    /// <summary>RNNG031: "Layer {0} ({1}): Epsilon = {2} is not a positive finite number; Keras adds it to the variance under the square root, so it must be greater than 0."</summary>
+    public static readonly DiagnosticDescriptor InvalidEpsilon = Error(
+        "RNNG031", "Normalization epsilon not positive",
+        "Layer {0} ({1}): Epsilon = {2} is not a positive finite number; Keras adds it to the variance under the square root, so it must be greater than 0.");
+
+    /// <summary>RNNG032: "Layer {0} ({1}): Momentum = {2} is outside [0, 1]; the moving statistics are momentum * old + (1 - momentum) * batch."</summary>
+    public static readonly DiagnosticDescriptor InvalidMomentum = Error(
+        "RNNG032", "BatchNormalization momentum outside [0, 1]",
+        "Layer {0} ({1}): Momentum = {2} is outside [0, 1]; the moving statistics are momentum * old + (1 - momentum) * batch.");
+
     /// <summary>RNNG100 (SpanLengthAnalyzer): "{0}.{1} expects {2}, but this {3} has {4}" ({4}: "19 floats", "2 outputs")</summary>
     public static readonly DiagnosticDescriptor SpanLengthMismatch = Warning(
         "RNNG100", "Span length cannot fit the model",
@@ -158,7 +173,7 @@ internal static class DiagnosticDescriptors
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
         AttributesOnSeveralDeclarations, OptionValueNotAllowed, LayerNeedsSequential, EmptySequential,
         MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember,
-        SpanLengthMismatch, StepWithoutStreaming);
+        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, SpanLengthMismatch, StepWithoutStreaming);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 
