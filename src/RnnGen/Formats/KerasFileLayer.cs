@@ -86,6 +86,18 @@ public sealed class KerasFileLayer
     /// <summary>Keras <c>recurrent_dropout</c>.</summary>
     public double RecurrentDropoutRate { get; internal init; }
 
+    /// <summary>Keras <c>epsilon</c> of LayerNormalization and BatchNormalization (from the configuration; 1e-3, Keras's default, without one).</summary>
+    public double Epsilon { get; internal init; } = Shared.LayerOptions.DefaultNormalizationEpsilon;
+
+    /// <summary>Keras <c>center</c> of the normalization layers: the layer has and adds <c>beta</c>.</summary>
+    public bool Center { get; internal init; } = true;
+
+    /// <summary>Keras <c>scale</c> of the normalization layers: the layer has and multiplies by <c>gamma</c>.</summary>
+    public bool Scale { get; internal init; } = true;
+
+    /// <summary>Keras BatchNormalization <c>momentum</c> (training only).</summary>
+    public double Momentum { get; internal init; } = Shared.LayerOptions.DefaultMomentum;
+
     /// <summary>The layer's weight arrays in Keras <c>get_weights()</c> order, named as in the file.</summary>
     public IReadOnlyList<WeightShape> Weights { get; internal init; } = Array.Empty<WeightShape>();
 
@@ -111,6 +123,14 @@ public sealed class KerasFileLayer
         if (Kind == LayerKind.Dropout)
         {
             return HasConfig ? "Dropout(" + DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")" : "Dropout(rate not stored)";
+        }
+
+        if (Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization)
+        {
+            string flags = $"center={(Center ? "True" : "False")}, scale={(Scale ? "True" : "False")}";
+            return HasConfig
+                ? $"{ClassName}(epsilon={Epsilon.ToString("R", CultureInfo.InvariantCulture)}, {flags})"
+                : $"{ClassName}(epsilon not stored, {flags})";
         }
 
         var options = new StringBuilder(Units.ToString(CultureInfo.InvariantCulture));

@@ -132,7 +132,9 @@ internal static class DeclarationWriter
             bool sequenceFollows = lastSequenceLayer > i;
             KerasFileLayer? folded = i + 1 < layers.Count && WeightlessLayers.CanFold(layer, layers[i + 1]) ? layers[i + 1] : null;
             text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, sequenceFollows, folded)).Append(']');
-            text.AppendLine(layer.Kind == LayerKind.Dropout && !layer.HasConfig ? " // the rate is not stored; Dropout has no effect at inference" : "");
+            text.AppendLine(layer.Kind == LayerKind.Dropout && !layer.HasConfig ? " // the rate is not stored; Dropout has no effect at inference"
+                : layer.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization && !layer.HasConfig ? " // epsilon is not stored: Keras's default 1e-3 is assumed"
+                : "");
         }
 
         text.Append("public partial class ").Append(className).AppendLine(";");
@@ -147,6 +149,34 @@ internal static class DeclarationWriter
         {
             case LayerKind.Dropout:
                 return $"Dropout({Number(layer.DropoutRate)})";
+            case LayerKind.LayerNormalization:
+            case LayerKind.BatchNormalization:
+            {
+                // Only what differs from Keras's defaults (which are the attribute's); epsilon as the float it is.
+                string Float(double value) => ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
+                if ((float)layer.Epsilon != Shared.LayerOptions.DefaultNormalizationEpsilon)
+                {
+                    args.Add("Epsilon = " + Float(layer.Epsilon));
+                }
+
+                if (!layer.Center)
+                {
+                    args.Add("Center = false");
+                }
+
+                if (!layer.Scale)
+                {
+                    args.Add("Scale = false");
+                }
+
+                if (layer.Kind == LayerKind.BatchNormalization && layer.HasConfig && (float)layer.Momentum != Shared.LayerOptions.DefaultMomentum)
+                {
+                    args.Add("Momentum = " + Float(layer.Momentum));
+                }
+
+                string className = Shared.LayerShapes.KerasClassName(layer.Kind.Value);
+                return args.Count == 0 ? className : $"{className}({string.Join(", ", args)})";
+            }
             case LayerKind.Dense:
                 args.Add(layer.Units.ToString(CultureInfo.InvariantCulture));
                 if (foldedActivation is not null)

@@ -69,7 +69,8 @@ internal static class WeightMatcher
             else
             {
                 (matched, extra) = PairByPosition(file.Layers, info, ignored);
-                ok &= CheckWeightless(file.Layers, matched, ignored, weightless, folded);
+                int declaredWeightless = info.Layers.Count(l => l.Kind == LayerKind.LayerNormalization && l.Weights.Count == 0);
+                ok &= CheckWeightless(file.Layers, matched, ignored, weightless, folded, declaredWeightless);
             }
 
             foreach (Pairing pairing in matched)
@@ -150,7 +151,8 @@ internal static class WeightMatcher
 
     private static (List<Pairing>, List<FileLayer>) PairByPosition(List<FileLayer> layers, ModelInfo info, HashSet<string> ignored)
     {
-        var declared = info.Layers.Select((l, i) => (Index: i, Layer: l)).Where(e => e.Layer.Kind != LayerKind.Dropout).ToList();
+        // Layers without weights (Dropout; a normalization with neither center nor scale) take no position.
+        var declared = info.Layers.Select((l, i) => (Index: i, Layer: l)).Where(e => e.Layer.Weights.Count > 0).ToList();
         var inFile = layers.Where(l => l.IsWeighted && !ignored.Contains(l.Description.Name)).ToList();
         var matched = new List<Pairing>();
         for (int i = 0; i < declared.Count; i++)
@@ -209,7 +211,7 @@ internal static class WeightMatcher
         {
             LayerInfo layer = info.Layers[i];
             taken.Add(names[i]);
-            if (layer.Kind != LayerKind.Dropout)
+            if (layer.Weights.Count > 0)
             {
                 matched.Add(new Pairing(i, layer, byName.TryGetValue(names[i], out FileLayer? found) ? found : null, names[i]));
             }
@@ -226,7 +228,7 @@ internal static class WeightMatcher
     /// <paramref name="folded"/>); anything else changes the output, which no declaration can compute, and is reported.
     /// Layers in <paramref name="ignored"/> are passed over whatever they are.
     /// </summary>
-    private static bool CheckWeightless(List<FileLayer> layers, List<Pairing> matched, HashSet<string> ignored, List<string> report, Dictionary<FileLayer, KerasFileLayer> folded)
+    private static bool CheckWeightless(List<FileLayer> layers, List<Pairing> matched, HashSet<string> ignored, List<string> report, Dictionary<FileLayer, KerasFileLayer> folded, int declaredWeightless)
     {
         bool ok = true;
         int refused = 0;
@@ -237,6 +239,13 @@ internal static class WeightMatcher
             FileLayer? before = previous;
             previous = layer;
             if (layer.IsWeighted || !description.HasConfig || ignored.Contains(description.Name) || WeightlessLayers.IsIdentity(description))
+            {
+                continue;
+            }
+
+            // A LayerNormalization with neither center nor scale has no weights; the declaration computes it if it
+            // declares as many such layers as the file has (counted below).
+            if (description.Kind == LayerKind.LayerNormalization)
             {
                 continue;
             }
@@ -254,6 +263,14 @@ internal static class WeightMatcher
             {
                 report.Add("  file layer " + WeightlessLayers.Refusal(description, before?.Description));
             }
+        }
+
+        int weightlessInFile = layers.Count(l => !l.IsWeighted && l.Description.Kind == LayerKind.LayerNormalization && !ignored.Contains(l.Description.Name));
+        int weightlessDeclared = declaredWeightless;
+        if (weightlessInFile != weightlessDeclared)
+        {
+            ok = false;
+            report.Add($"  the file has {weightlessInFile} LayerNormalization layer(s) without weights (center=False, scale=False); the declaration has {weightlessDeclared}: declare [LayerNormalization(Center = false, Scale = false)] where the Keras model has it.");
         }
 
         if (refused > MaxReportLines)
@@ -482,6 +499,20 @@ internal static class WeightMatcher
         {
             problems.Add($"kind: declared {Shared.LayerShapes.KerasClassName(declared.Kind)}, the file holds {Shared.LayerShapes.KerasClassName(found.Kind.Value)}");
         }
+        else if (declared.IsNormalization)
+        {
+            if (found.HasConfig)
+            {
+                // The attribute holds epsilon as a float: compare as floats.
+                if ((float)found.Epsilon != (float)declared.Epsilon)
+                {
+                    problems.Add($"epsilon: declared {((float)declared.Epsilon).ToString("R", CultureInfo.InvariantCulture)}, the file has {found.Epsilon.ToString("R", CultureInfo.InvariantCulture)}: declare Epsilon = {((float)found.Epsilon).ToString("R", CultureInfo.InvariantCulture)}f");
+                }
+
+                CompareFlag(problems, "center", "Center", declared.Center, found.Center);
+                CompareFlag(problems, "scale", "Scale", declared.Scale, found.Scale);
+            }
+        }
         else
         {
             if (found.Bidirectional != declared.Bidirectional && declared.IsRecurrent)
@@ -583,6 +614,11 @@ internal static class WeightMatcher
         if (layer.Kind == LayerKind.Dropout)
         {
             return "Dropout(" + layer.DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")";
+        }
+
+        if (layer.IsNormalization)
+        {
+            return $"{Shared.LayerShapes.KerasClassName(layer.Kind)}(epsilon={((float)layer.Epsilon).ToString("R", CultureInfo.InvariantCulture)}, center={(layer.Center ? "True" : "False")}, scale={(layer.Scale ? "True" : "False")})";
         }
 
         var options = new StringBuilder(layer.Units.ToString(CultureInfo.InvariantCulture));
