@@ -521,10 +521,11 @@ public sealed partial class RnnGenerator
                 bool last = axis == -1 || (incoming.IsSequence is not null && axis == rank - 1);
                 if (!last)
                 {
-                    string shape = incoming.Width is int w ? (isSequence ? $"[timesteps, {w}]" : $"[{w}]") : "input";
-                    string what = axis == 0 || axis == -rank ? "is the batch axis"
+                    string features = incoming.Width is int w ? w.ToString(CultureInfo.InvariantCulture) : "features";
+                    string shape = isSequence ? $"(batch, timesteps, {features})" : $"(batch, {features})";
+                    string what = axis == 0 || axis == -rank ? $"is the batch axis of its {shape} input"
                         : isSequence && (axis == 1 || axis == -2) ? $"is the time axis of its {shape} input"
-                        : $"is not an axis of its {shape} input (with the batch axis, Keras counts {rank} axes)";
+                        : $"is not an axis of its {shape} input";
                     Report(DiagnosticDescriptors.NormalizationAxisNotLast, axisArgument.Location, number, layer.Kind, axis, what);
                 }
             }

@@ -320,6 +320,9 @@ internal sealed partial class ModelEmitter
                 {
                     "kernel" => s.KernelInitializer,
                     "recurrent_kernel" => s.RecurrentInitializer,
+                    // Keras's normalization initializers: gamma and moving_variance ones, beta and moving_mean zeros.
+                    "gamma" or "moving_variance" => "ones",
+                    "beta" or "moving_mean" => "zeros",
                     _ => s.BiasInitializer,
                 };
 
