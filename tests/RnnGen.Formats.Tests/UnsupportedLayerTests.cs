@@ -56,6 +56,16 @@ public sealed class UnsupportedLayerTests
     }
 
     [Fact]
+    public void Rnngen_inspect_declares_the_chain_after_the_unsupported_first_layer()
+    {
+        // The LSTM's kernel takes the Conv1D's 4 filters, not the file's 3 input features.
+        string declaration = KerasWeights.Inspect(Fixture.Path("generated/keras3_conv1d.keras")).ToDeclaration("AfterConv");
+        Assert.Contains("[Sequential(Timesteps = 5, InputDim = 4)]", declaration);
+        Assert.Contains("// The model below starts after conv1d (Conv1D), which RnnGen does not generate", declaration);
+        Assert.Contains("KerasFile.Open(path).Layer(\"conv1d\") and load with ignoredLayers: new[] { \"conv1d\" }.", declaration);
+    }
+
+    [Fact]
     public void The_Keras_2_and_Keras_3_files_hold_the_same_convolution_values()
     {
         // Written by two different writers of the fixture script (legacy weight_names, Keras 3 vars/0): the raw API

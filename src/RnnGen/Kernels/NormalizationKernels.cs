@@ -11,13 +11,14 @@ namespace RnnGen.Kernels;
 /// these with its sizes as constants.
 /// </summary>
 /// <remarks>
-/// Both follow Keras's own arrangement of the arithmetic. BatchNormalization at inference
+/// BatchNormalization at inference follows Keras's arrangement of the arithmetic
 /// (<c>keras/src/layers/normalization/batch_normalization.py</c> calls <c>ops.batch_normalization</c>, which is
 /// <c>tf.nn.batch_normalization</c>): <c>inv = gamma / sqrt(moving_variance + epsilon)</c>,
 /// <c>y = x * inv + (beta - moving_mean * inv)</c>, so the two per-feature vectors are computed once, when weights are
-/// set. LayerNormalization (<c>layer_normalization.py</c>, <c>call</c>): mean and variance of each vector (the variance
-/// as the mean squared difference from the mean, <c>ops.moments</c>), <c>inv = gamma / sqrt(variance + epsilon)</c>,
-/// <c>y = x * inv + (beta - mean * inv)</c>.
+/// set. LayerNormalization (<c>layer_normalization.py</c>, <c>call</c>) takes the mean and variance of each vector (the
+/// variance as the mean squared difference from the mean, as <c>ops.moments</c>) and computes
+/// <c>(x - mean) / sqrt(variance + epsilon) * gamma + beta</c>, which equals Keras's <c>x * inv + (beta - mean * inv)</c>
+/// up to float32 rounding.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class NormalizationKernels

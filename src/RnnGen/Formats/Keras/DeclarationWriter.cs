@@ -66,7 +66,23 @@ internal static class DeclarationWriter
                 : layer.ClassName is "?" ? "//   Compare with the Keras model." : $"//   RnnGen has no {layer.ClassName} layer.");
         }
 
-        string inputDim = info.InputDim?.ToString(CultureInfo.InvariantCulture) ?? "INPUT_DIM";
+        // A layer with weights that RnnGen does not generate before the first one it does (a Conv1D before the LSTM):
+        // the declared model starts after it, so its input is what that layer gives, which the caller computes.
+        int firstSupported = layers.FindIndex(l => l.Kind is not null && l.Weights.Count > 0);
+        KerasFileLayer? computedFirst = firstSupported > 0 ? layers.Take(firstSupported).LastOrDefault(l => l.Kind is null && l.Weights.Count > 0) : null;
+        int? declaredInputDim = info.InputDim;
+        if (computedFirst is not null && layers[firstSupported].Weights[0].Dimensions.Count is 1 or 2)
+        {
+            declaredInputDim = layers[firstSupported].Weights[0].Dimensions[0];
+            text.Append("// The model below starts after ").Append(computedFirst.Name).Append(" (").Append(computedFirst.ClassName)
+                .AppendLine("), which RnnGen does not generate: its input is what")
+                .Append("// that layer gives (").Append(declaredInputDim.Value.ToString(CultureInfo.InvariantCulture))
+                .AppendLine(" features; check the sequence length it leaves). Compute it with the weights of")
+                .Append("// KerasFile.Open(path).Layer(\"").Append(computedFirst.Name).Append("\") and load with ignoredLayers: new[] { \"")
+                .Append(computedFirst.Name).AppendLine("\" }.");
+        }
+
+        string inputDim = declaredInputDim?.ToString(CultureInfo.InvariantCulture) ?? "INPUT_DIM";
         string whyNoLength = !info.HasConfig ? "the file stores weights only, not the sequence length"
             : info.InputShapeStated ? "the Keras model leaves the sequence length open (None)"
             : "the file's configuration does not state the input shape";
