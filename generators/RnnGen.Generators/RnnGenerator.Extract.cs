@@ -120,6 +120,8 @@ public sealed partial class RnnGenerator
             "GruAttribute" => AttributeKind.Gru,
             "DenseAttribute" => AttributeKind.Dense,
             "DropoutAttribute" => AttributeKind.Dropout,
+            "LayerNormalizationAttribute" => AttributeKind.LayerNormalization,
+            "BatchNormalizationAttribute" => AttributeKind.BatchNormalization,
             _ => null,
         };
     }

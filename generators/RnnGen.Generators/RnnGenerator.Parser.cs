@@ -86,7 +86,7 @@ public sealed partial class RnnGenerator
                     return null;
                 }
 
-                if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout)
+                if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout or AttributeKind.LayerNormalization or AttributeKind.BatchNormalization)
                 {
                     Report(DiagnosticDescriptors.LayerNeedsSequential, layers[0].Location, _input.DisplayName, layers[0].Kind);
                     return null;
@@ -261,6 +261,7 @@ public sealed partial class RnnGenerator
                 {
                     AttributeKind.Dense => ParseDense(layer, number, incoming),
                     AttributeKind.Dropout => ParseDropout(layer, number, incoming),
+                    AttributeKind.LayerNormalization or AttributeKind.BatchNormalization => ParseNormalization(layer, number, incoming),
                     // InputShape has already checked the Timesteps/InputDim the first layer declares.
                     _ => ParseRecurrent(layers, i, incoming, timesteps, checkDeclaredShape: i != firstShaped),
                 };
@@ -296,6 +297,12 @@ public sealed partial class RnnGenerator
         // compiled. A Dense layer keeps its input's time axis, or its absence (Keras Dense acts on the last axis).
         private static (int? Width, bool? IsSequence) DeclaredOutput(AttributeInput layer, Incoming incoming)
         {
+            if (layer.Kind is AttributeKind.LayerNormalization or AttributeKind.BatchNormalization)
+            {
+                // Normalization keeps its input's shape.
+                return (incoming.Width, incoming.IsSequence);
+            }
+
             int? units = layer.Find("units") is { HasError: false, Value: int value } && value > 0 && value <= MaxWidth ? value : null;
             if (layer.Kind == AttributeKind.Dense)
             {
@@ -498,6 +505,80 @@ public sealed partial class RnnGenerator
             };
         }
 
+        // LayerNormalization and BatchNormalization: per feature on the last axis, so the shape passes through.
+        private LayerSpec? ParseNormalization(AttributeInput layer, int number, Incoming incoming)
+        {
+            int width = incoming.Width ?? 0;
+            bool isSequence = incoming.IsSequence ?? true;
+            int errors = Diagnostics.Count;
+            LayerKind kind = layer.Kind == AttributeKind.LayerNormalization ? LayerKind.LayerNormalization : LayerKind.BatchNormalization;
+
+            // Keras counts axes of (batch, timesteps, features) or (batch, features): -1 and the last positive index
+            // are the features axis.
+            if (layer.Find(LayerOptions.Axis) is { HasError: false, Value: int axis } axisArgument)
+            {
+                int rank = incoming.IsSequence == false ? 2 : 3;
+                bool last = axis == -1 || (incoming.IsSequence is not null && axis == rank - 1);
+                if (!last)
+                {
+                    string features = incoming.Width is int w ? w.ToString(CultureInfo.InvariantCulture) : "features";
+                    string shape = isSequence ? $"(batch, timesteps, {features})" : $"(batch, {features})";
+                    string what = axis == 0 || axis == -rank ? $"is the batch axis of its {shape} input"
+                        : isSequence && (axis == 1 || axis == -2) ? $"is the time axis of its {shape} input"
+                        : $"is not an axis of its {shape} input";
+                    Report(DiagnosticDescriptors.NormalizationAxisNotLast, axisArgument.Location, number, layer.Kind, axis, what);
+                }
+            }
+
+            float epsilon = Float(layer, LayerOptions.Epsilon, LayerOptions.DefaultNormalizationEpsilon, out ArgumentInput? epsilonArgument);
+            if (!(epsilon > 0) || float.IsInfinity(epsilon))
+            {
+                Report(DiagnosticDescriptors.InvalidEpsilon, epsilonArgument?.Location ?? layer.Location, number, layer.Kind,
+                    epsilon.ToString("R", CultureInfo.InvariantCulture));
+            }
+
+            float momentum = 0;
+            if (kind == LayerKind.BatchNormalization)
+            {
+                momentum = Float(layer, LayerOptions.Momentum, LayerOptions.DefaultMomentum, out ArgumentInput? momentumArgument);
+                if (!(momentum >= 0 && momentum <= 1))
+                {
+                    Report(DiagnosticDescriptors.InvalidMomentum, momentumArgument?.Location ?? layer.Location, number, layer.Kind,
+                        momentum.ToString("R", CultureInfo.InvariantCulture));
+                }
+            }
+
+            if (Diagnostics.Skip(errors).Any(IsError))
+            {
+                return null;
+            }
+
+            return new LayerSpec
+            {
+                Kind = kind,
+                Index = number - 1,
+                Name = _names.Next(LayerShapes.KerasNameStem(kind)),
+                Units = 0,
+                InputWidth = width,
+                InputIsSequence = isSequence,
+                OutputWidth = width,
+                OutputIsSequence = isSequence,
+                Epsilon = epsilon,
+                Center = Bool(layer, LayerOptions.Center, LayerOptions.DefaultCenter),
+                Scale = Bool(layer, LayerOptions.Scale, LayerOptions.DefaultScale),
+                Momentum = momentum,
+            };
+        }
+
+        // A float option: the default when absent or not compiled (the compiler reports that).
+        private static float Float(AttributeInput layer, string property, float defaultValue, out ArgumentInput? argument)
+        {
+            argument = layer.Find(property);
+            return argument is { HasError: false, Value: not null and not string and not bool }
+                ? Convert.ToSingle(argument.Value, CultureInfo.InvariantCulture)
+                : defaultValue;
+        }
+
         private bool SequencesFit(AttributeInput? sequential, List<AttributeInput> layers, List<LayerSpec> specs, int timesteps, int inputDim)
         {
             bool fits = true;
@@ -690,7 +771,7 @@ public sealed partial class RnnGenerator
             items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[items.Count - 1];
 
         private static long ParameterCount(LayerSpec spec) =>
-            spec.Directions * LayerShapes.ParameterCount(spec.Kind, spec.InputWidth, spec.Units, spec.UseBias, spec.ResetAfter);
+            spec.Directions * LayerShapes.ParameterCount(spec.Kind, spec.InputWidth, spec.Units, spec.UseBias, spec.ResetAfter, spec.Center, spec.Scale);
 
         private static bool IsError(DiagnosticInfo diagnostic) =>
             DiagnosticDescriptors.ById(diagnostic.Id).DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;

@@ -30,6 +30,8 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             Register(context, AttributeKind.Dense),
             Register(context, AttributeKind.Dropout),
             RegisterKerasModel(context),
+            Register(context, AttributeKind.LayerNormalization),
+            Register(context, AttributeKind.BatchNormalization),
         };
         RegisterSources(context, specs);
     }

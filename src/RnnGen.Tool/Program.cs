@@ -91,7 +91,7 @@ internal static class Program
                 "C# declaration:" + Environment.NewLine + Environment.NewLine +
                 info.ToDeclaration(className ?? ClassNameFor(path), timesteps);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             error.WriteLine($"rnngen inspect: {path}: {OneLine(e.Message)}");
             return 1;

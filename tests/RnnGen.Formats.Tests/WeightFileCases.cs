@@ -256,6 +256,35 @@ internal static class WeightFileCases
             () => new Pasted.Keras3TimedistributedWeightsH5.Keras3Timedistributed(),
             new[] { "layer 1 'dense'", "file:     'time_distributed' TimeDistributed(Dense(3, activation=relu, use_bias=True))", "activation: declared \"linear\", the file computes \"relu\": declare Activation = \"relu\"" },
             _ => Generated("timedistributed")),
+        // ---- LayerNormalization and BatchNormalization (tests/formats-fixtures/generate.mjs) ----
+        ["keras3_layernorm.keras"] = new(
+            "generated/keras3_layernorm.keras", "Keras3LayernormKeras",
+            () => new Pasted.Keras3LayernormKeras.Keras3Layernorm(),
+            () => new Pasted.Keras3LayernormKeras.Keras3Layernorm(),
+            () => new Declarations.LayerNormalizationWithoutCenter(),
+            new[] { "layer 1 'layer_normalization'", "center: declared False, the file has True: declare Center = true" },
+            _ => Generated("layernorm")),
+        ["keras2_layernorm_model.h5"] = new(
+            "generated/keras2_layernorm_model.h5", "Keras2LayernormModelH5",
+            () => new Pasted.Keras2LayernormModelH5.Keras2LayernormModel(),
+            () => new Pasted.Keras3LayernormKeras.Keras3Layernorm(),
+            () => new Declarations.LayerNormalizationWithoutCenter(),
+            new[] { "layer 1 'layer_normalization'", "center: declared False, the file has True: declare Center = true" },
+            _ => Generated("layernorm")),
+        ["keras3_batchnorm.keras"] = new(
+            "generated/keras3_batchnorm.keras", "Keras3BatchnormKeras",
+            () => new Pasted.Keras3BatchnormKeras.Keras3Batchnorm(),
+            () => new Pasted.Keras3BatchnormKeras.Keras3Batchnorm(),
+            () => new Declarations.BatchNormalizationWithDefaultEpsilon(),
+            new[] { "layer 1 'batch_normalization'", "epsilon: declared 0.001, the file has 0.01: declare Epsilon = 0.01f" },
+            _ => Generated("batchnorm")),
+        ["keras2_batchnorm_model.h5"] = new(
+            "generated/keras2_batchnorm_model.h5", "Keras2BatchnormModelH5",
+            () => new Pasted.Keras2BatchnormModelH5.Keras2BatchnormModel(),
+            () => new Pasted.Keras3BatchnormKeras.Keras3Batchnorm(),
+            () => new Declarations.BatchNormalizationWithDefaultEpsilon(),
+            new[] { "layer 1 'batch_normalization'", "epsilon: declared 0.001, the file has 0.01: declare Epsilon = 0.01f" },
+            _ => Generated("batchnorm")),
         ["keras3_timedistributed.weights.h5"] = new(
             "generated/keras3_timedistributed.weights.h5", "Keras3TimedistributedWeightsH5",
             () => new Pasted.Keras3TimedistributedWeightsH5.Keras3Timedistributed(),

@@ -350,6 +350,22 @@ public class DiagnosticTests
         {
             KerasModels = new[] { new KerasModelItem("m.keras", "rnngen-keras-model 0\nsomething else\n", null) },
         },
+        new("RNNG030_layer_normalization_over_time",
+            "[Sequential(Timesteps = 4, InputDim = 3)]\n[Lstm(5, ReturnSequences = true)]\n[LayerNormalization(Axis = 1)]\npublic partial class Forecaster;",
+            "RNNG030", "1",
+            "Layer 2 (LayerNormalization): Axis = 1 is the time axis of its (batch, timesteps, 5) input; RnnGen normalizes the last (features) axis only: leave Axis out or write Axis = -1, the Keras default."),
+        new("RNNG030_batch_normalization_over_batch",
+            "[Sequential(Timesteps = 4, InputDim = 3)]\n[Lstm(5)]\n[BatchNormalization(Axis = 0)]\n[Dense(1)]\npublic partial class Forecaster;",
+            "RNNG030", "0",
+            "Layer 2 (BatchNormalization): Axis = 0 is the batch axis of its (batch, 5) input; RnnGen normalizes the last (features) axis only: leave Axis out or write Axis = -1, the Keras default."),
+        new("RNNG031_epsilon_zero",
+            "[Sequential(Timesteps = 4, InputDim = 3)]\n[Lstm(5)]\n[LayerNormalization(Epsilon = 0f)]\npublic partial class Forecaster;",
+            "RNNG031", "0f",
+            "Layer 2 (LayerNormalization): Epsilon = 0 is not a positive finite number; Keras adds it to the variance under the square root, so it must be greater than 0."),
+        new("RNNG032_momentum_above_one",
+            "[Sequential(Timesteps = 4, InputDim = 3)]\n[Lstm(5)]\n[BatchNormalization(Momentum = 1.5f)]\npublic partial class Forecaster;",
+            "RNNG032", "1.5f",
+            "Layer 2 (BatchNormalization): Momentum = 1.5 is outside [0, 1]; the moving statistics are momentum * old + (1 - momentum) * batch."),
     };
 
     public static IEnumerable<object[]> CaseNames => s_cases.Select(c => new object[] { c.Name });

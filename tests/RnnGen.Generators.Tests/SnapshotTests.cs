@@ -27,6 +27,10 @@ public class SnapshotTests
         ("Seed_SimpleRnn_stack", "[Sequential(Timesteps = 2, InputDim = 10)]\n[SimpleRnn(3)]\npublic partial class Model;"),
         ("Seed_deep_SimpleRnn", "[Sequential(Timesteps = 10, InputDim = 5)]\n[SimpleRnn(8, ReturnSequences = true)]\n[SimpleRnn(8, ReturnSequences = true)]\npublic partial class Model;"),
         ("Seed_forecaster", "[Sequential(Timesteps = 3, InputDim = 1)]\n[Lstm(20, Activation = \"relu\")]\n[Dense(5, Activation = \"relu\")]\n[Dense(1)]\npublic partial class Model;"),
+        // Normalization on a recurrent layer's last output (a vector) and on every timestep of a sequence, as a causal
+        // stack (so with Step).
+        ("Lstm_layer_normalization_dense", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4)]\n[LayerNormalization]\n[Dense(2)]\npublic partial class Model;"),
+        ("Gru_sequence_batch_normalization_dense", "[Sequential(Timesteps = 4, InputDim = 3)]\n[Gru(4, ReturnSequences = true)]\n[BatchNormalization(Epsilon = 0.01f, Center = false)]\n[Dense(2, Activation = \"tanh\")]\npublic partial class Model;"),
         ("Bidirectional_stack_with_dropout", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4, Bidirectional = true, ReturnSequences = true, Dropout = 0.2)]\n[Dropout(0.3)]\n[Lstm(3)]\n[Dense(2, Activation = \"softmax\")]\npublic partial class Model;"),
     };
 

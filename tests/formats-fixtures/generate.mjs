@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import h5wasm from "h5wasm/node";
 import { zipSync } from "fflate";
 import { encodeNpy } from "./npy.mjs";
-import { layerWeightShapes, outputWidth, runModel } from "./rnn-reference.mjs";
+import { layerWeightCount, layerWeightShapes, outputWidth, runModel } from "./rnn-reference.mjs";
 import { writeHdf5Features } from "./hdf5-features.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -95,6 +95,47 @@ const models = {
       { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
     ],
   },
+  // LSTM -> LayerNormalization -> Dense, the forecasting stack of the issue: the normalization on the LSTM's last
+  // output (a vector). kerasAxis is the positive axis tf.keras 2 writes in the config once the layer is built.
+  layernorm: {
+    timesteps: 5, inputDim: 3, salt: 9,
+    layers: [
+      { kind: "LSTM", name: "lstm", units: 4, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
+      { kind: "LayerNormalization", name: "layer_normalization", epsilon: 0.001, center: true, scale: true, kerasAxis: 1 },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+    ],
+  },
+  // LSTM(return_sequences) -> BatchNormalization -> Dense on every timestep, with moving statistics far from 0 and 1
+  // (the variance array is made positive in buildWeights) and a larger epsilon, so that each term shows.
+  batchnorm: {
+    timesteps: 4, inputDim: 3, salt: 10,
+    layers: [
+      { kind: "LSTM", name: "lstm", units: 4, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: true },
+      { kind: "BatchNormalization", name: "batch_normalization", epsilon: 0.01, center: true, scale: true, kerasAxis: 2 },
+      { kind: "Dense", name: "dense", units: 2, activation: "tanh", useBias: true },
+    ],
+  },
+  // A Conv1D before the LSTM: a layer with weights RnnGen does not generate; loading must report it once, not a
+  // mismatch at every later layer (no expected outputs).
+  conv1d: {
+    timesteps: 5, inputDim: 3, salt: 11, noExpected: true,
+    layers: [
+      { kind: "Conv1D", name: "conv1d", filters: 4, kernelSize: 2 },
+      { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+    ],
+  },
+  // A functional graph: two LSTMs read the input, Concatenate joins their outputs, a Dense reads that. Not one chain,
+  // so no stack declares it (no expected outputs). inputWidth overrides the width a chain would give.
+  functional: {
+    timesteps: 5, inputDim: 3, salt: 12, noExpected: true, functional: true,
+    layers: [
+      { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false, reads: ["input_layer"] },
+      { kind: "LSTM", name: "lstm_1", units: 2, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false, inputWidth: 3, reads: ["input_layer"] },
+      { kind: "Concatenate", name: "concatenate", reads: ["lstm", "lstm_1"] },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true, inputWidth: 5, reads: ["concatenate"] },
+    ],
+  },
   // The same with every width 2: the time_distributed and dense groups fit either declared Dense, so a .weights.h5
   // alone cannot tell which weights go where (no expected outputs: RnnGen must refuse to guess).
   timedistributed_ambiguous: {
@@ -118,11 +159,16 @@ function buildWeights(model) {
   let width = model.inputDim;
   let k = 0;
   for (const layer of model.layers) {
-    for (const shape of layerWeightShapes(layer, width)) {
+    width = layer.inputWidth ?? width;
+    const layerShapes = layerWeightShapes(layer, width);
+    layerShapes.forEach((shape, i) => {
       const n = shape.reduce((a, b) => a * b, 1);
-      weights.push(pattern(n, model.salt * 7 + ++k));
+      const values = pattern(n, model.salt * 7 + ++k);
+      // A BatchNormalization's moving_variance (its last array) is a variance: positive.
+      const positive = layer.kind === "BatchNormalization" && i === layerShapes.length - 1;
+      weights.push(positive ? values.map((v) => Math.fround(0.5 + Math.abs(v))) : values);
       shapes.push(shape);
-    }
+    });
     width = outputWidth(layer, width);
   }
   return { weights, shapes };
@@ -184,6 +230,31 @@ function layerConfig(layer, keras3, first, model) {
   if (layer.kind === "Dropout") entry = wrap("Dropout", { name: layer.name, trainable: true, dtype: "float32", rate: layer.rate, noise_shape: null, seed: null });
   else if (layer.kind === "Activation") entry = wrap("Activation", { name: layer.name, trainable: true, dtype: "float32", activation: layer.activation });
   else if (layer.kind === "Masking") entry = wrap("Masking", { name: layer.name, trainable: true, dtype: "float32", mask_value: layer.maskValue });
+  else if (layer.kind === "Concatenate") entry = wrap("Concatenate", { name: layer.name, trainable: true, dtype: "float32", axis: -1 });
+  else if (layer.kind === "LayerNormalization") {
+    // Keras 3 writes axis as the list build() made of -1; tf.keras 2 as a list of positive axes.
+    entry = wrap("LayerNormalization", {
+      name: layer.name, trainable: true, dtype: "float32", axis: keras3 ? [-1] : [layer.kerasAxis], epsilon: layer.epsilon,
+      center: layer.center, scale: layer.scale, ...(keras3 ? { rms_scaling: false } : {}),
+      beta_initializer: { class_name: "Zeros", config: {} }, gamma_initializer: { class_name: "Ones", config: {} },
+      beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
+    });
+  } else if (layer.kind === "BatchNormalization") {
+    // Keras 3 keeps axis=-1 as given; tf.keras 2 (BatchNormalizationBase.get_config) the positive axis.
+    entry = wrap("BatchNormalization", {
+      name: layer.name, trainable: true, dtype: "float32", axis: keras3 ? -1 : layer.kerasAxis, momentum: 0.99, epsilon: layer.epsilon,
+      center: layer.center, scale: layer.scale, ...(keras3 ? { synchronized: false } : {}),
+      beta_initializer: { class_name: "Zeros", config: {} }, gamma_initializer: { class_name: "Ones", config: {} },
+      moving_mean_initializer: { class_name: "Zeros", config: {} }, moving_variance_initializer: { class_name: "Ones", config: {} },
+      beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
+    });
+  } else if (layer.kind === "Conv1D") {
+    entry = wrap("Conv1D", {
+      name: layer.name, trainable: true, dtype: "float32", filters: layer.filters, kernel_size: [layer.kernelSize], strides: [1],
+      padding: "valid", data_format: "channels_last", dilation_rate: [1], groups: 1, activation: "linear", use_bias: true,
+      kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} },
+    });
+  }
   else if (layer.kind === "Dense") {
     const dense = (name) => wrap("Dense", { name, trainable: true, dtype: "float32", units: layer.units, activation: layer.activation, use_bias: layer.useBias, kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} } });
     entry = layer.timeDistributed
@@ -208,6 +279,24 @@ function keras2ModelConfig(model) {
 
 function keras3ModelConfig(model, timesteps = model.timesteps) {
   const input = { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: [null, timesteps, model.inputDim], dtype: "float32", sparse: false, name: "input_layer" }, registered_name: null };
+  if (model.functional) {
+    // keras/src/models/functional.py get_config: each layer with its name and inbound_nodes, whose args hold the
+    // tensors it reads as {"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node, tensor]}}.
+    const tensor = (name) => ({ class_name: "__keras_tensor__", config: { shape: null, dtype: "float32", keras_history: [name, 0, 0] } });
+    const layers = [
+      { ...input, name: "input_layer", inbound_nodes: [] },
+      ...model.layers.map((l) => ({
+        ...layerConfig(l, true, false, model), name: l.name,
+        inbound_nodes: [{ args: l.reads.length === 1 ? [tensor(l.reads[0])] : [l.reads.map(tensor)], kwargs: {} }],
+      })),
+    ];
+    const last = model.layers[model.layers.length - 1].name;
+    return {
+      module: "keras.src.models.functional", class_name: "Functional",
+      config: { name: "functional", trainable: true, layers, input_layers: [["input_layer", 0, 0]], output_layers: [[last, 0, 0]] },
+      registered_name: "Functional", build_config: { input_shape: null }, compile_config: null,
+    };
+  }
   return {
     module: "keras", class_name: "Sequential",
     config: { name: "sequential", trainable: true, dtype: "float32", layers: [input, ...model.layers.map((l) => layerConfig(l, true, false, model))] },
@@ -242,7 +331,12 @@ function keras2WeightNames(layer) {
   const cell = { LSTM: "lstm_cell", GRU: "gru_cell", SimpleRNN: "simple_rnn_cell" }[layer.kind];
   const names = (prefix) => ["kernel", "recurrent_kernel", "bias"].slice(0, layer.useBias ? 3 : 2).map((n) => `${prefix}/${n}:0`);
   if (layer.kind === "Dense") return ["kernel", "bias"].slice(0, layer.useBias ? 2 : 1).map((n) => `${layer.name}/${n}:0`);
-  if (["Dropout", "Activation", "Masking"].includes(layer.kind)) return [];
+  if (["Dropout", "Activation", "Masking", "Concatenate"].includes(layer.kind)) return [];
+  if (layer.kind === "Conv1D") return [`${layer.name}/kernel:0`, `${layer.name}/bias:0`];
+  if (layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") {
+    const names = [...(layer.scale ? ["gamma"] : []), ...(layer.center ? ["beta"] : []), ...(layer.kind === "BatchNormalization" ? ["moving_mean", "moving_variance"] : [])];
+    return names.map((n) => `${layer.name}/${n}:0`);
+  }
   if (layer.bidirectional) return [...names(`${layer.name}/forward_${inner}/${cell}`), ...names(`${layer.name}/backward_${inner}/${cell}`)];
   return names(`${layer.name}/${cell}`);
 }
@@ -308,7 +402,9 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
     for (let i = 0; i < count; i++, index++) writeArray(group, String(i), model.weights[index], model.shapes[index]);
   };
   for (const layer of model.layers) {
-    const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed" : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout" }[layer.kind];
+    const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
+      : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
+        BatchNormalization: "batch_normalization", Conv1D: "conv1d", Concatenate: "concatenate" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -317,7 +413,8 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       vars(base, 0);
       vars(`${base}/layer`, layer.useBias ? 2 : 1);
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
-    else if (layer.kind === "Dropout") vars(base, 0);
+    else if (layer.kind === "Dropout" || layer.kind === "Concatenate") vars(base, 0);
+    else if (["LayerNormalization", "BatchNormalization", "Conv1D"].includes(layer.kind)) vars(base, layerWeightCount(layer));
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
       // still forward then backward in get_weights() order.
@@ -384,6 +481,14 @@ writeKeras3Weights(g("keras3_timedistributed_ambiguous.weights.h5"), "timedistri
 writeNpz(g("keras3_stack_compressed.npz"), "stack_keras3", 6);
 writeLegacyH5(g("keras2_dense_activation_model.h5"), "dense_activation", { fullModel: true, libver: V0 });
 writeLegacyH5(g("keras2_masking_model.h5"), "masking", { fullModel: true, libver: V0 });
+keras3Zip(g("keras3_layernorm.keras"), "layernorm", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+writeLegacyH5(g("keras2_layernorm_model.h5"), "layernorm", { fullModel: true, libver: V0 });
+keras3Zip(g("keras3_batchnorm.keras"), "batchnorm", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+writeLegacyH5(g("keras2_batchnorm_model.h5"), "batchnorm", { fullModel: true, libver: V0 });
+writeKeras3Weights(g("keras3_batchnorm.weights.h5"), "batchnorm", { libver: V3, emptyVars: false });
+keras3Zip(g("keras3_conv1d.keras"), "conv1d", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+writeLegacyH5(g("keras2_conv1d_model.h5"), "conv1d", { fullModel: true, libver: V0 });
+keras3Zip(g("keras3_functional.keras"), "functional", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.
 {

@@ -114,6 +114,33 @@ export function runModel(model, weights, xs) {
       continue;
     }
     if (layer.kind === "Masking") throw new Error("Masking is not computed here (its fixture has no expected outputs)");
+    if (layer.kind === "LayerNormalization") {
+      // keras/src/layers/normalization/layer_normalization.py: mean and (population) variance over the last axis,
+      // (x - mean) / sqrt(variance + epsilon) * gamma + beta; gamma only with scale, beta only with center.
+      let k = 0;
+      const gamma = layer.scale ? w[k++] : null;
+      const beta = layer.center ? w[k++] : null;
+      const apply = (x) => {
+        const mean = x.reduce((a, b) => a + b, 0) / x.length;
+        const variance = x.reduce((a, b) => a + (b - mean) * (b - mean), 0) / x.length;
+        const inv = 1 / Math.sqrt(variance + layer.epsilon);
+        return x.map((v, j) => (v - mean) * inv * (gamma ? gamma[j] : 1) + (beta ? beta[j] : 0));
+      };
+      value = isSequence ? value.map(apply) : apply(value);
+      continue;
+    }
+    if (layer.kind === "BatchNormalization") {
+      // keras/src/layers/normalization/batch_normalization.py, training=False: the moving statistics,
+      // (x - moving_mean) / sqrt(moving_variance + epsilon) * gamma + beta on the last axis.
+      let k = 0;
+      const gamma = layer.scale ? w[k++] : null;
+      const beta = layer.center ? w[k++] : null;
+      const [mean, variance] = [w[k], w[k + 1]];
+      const apply = (x) => x.map((v, j) => (v - mean[j]) / Math.sqrt(variance[j] + layer.epsilon) * (gamma ? gamma[j] : 1) + (beta ? beta[j] : 0));
+      value = isSequence ? value.map(apply) : apply(value);
+      continue;
+    }
+    if (layer.kind === "Conv1D" || layer.kind === "Concatenate") throw new Error(`${layer.kind} is not computed here (its fixture has no expected outputs)`);
     if (layer.kind === "Dense") {
       // TimeDistributed(Dense) applies the Dense to each timestep of a sequence (keras/src/layers/rnn/time_distributed.py).
       if (layer.timeDistributed && !isSequence) throw new Error("TimeDistributed needs a sequence input");
@@ -152,10 +179,13 @@ export function runModel(model, weights, xs) {
   return value;
 }
 
-const weightless = (layer) => ["Dropout", "Activation", "Masking"].includes(layer.kind);
+const weightless = (layer) => ["Dropout", "Activation", "Masking", "Concatenate"].includes(layer.kind);
 
 export function layerWeightCount(layer) {
   if (weightless(layer)) return 0;
+  if (layer.kind === "LayerNormalization") return (layer.scale ? 1 : 0) + (layer.center ? 1 : 0);
+  if (layer.kind === "BatchNormalization") return (layer.scale ? 1 : 0) + (layer.center ? 1 : 0) + 2;
+  if (layer.kind === "Conv1D") return 2;
   if (layer.kind === "Dense") return layer.useBias ? 2 : 1;
   const perDirection = layer.useBias ? 3 : 2;
   return layer.bidirectional ? 2 * perDirection : perDirection;
@@ -164,6 +194,8 @@ export function layerWeightCount(layer) {
 // Keras get_weights() shapes of a layer, one direction after the other.
 export function layerWeightShapes(layer, inputWidth) {
   if (weightless(layer)) return [];
+  if (layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") return Array.from({ length: layerWeightCount(layer) }, () => [inputWidth]);
+  if (layer.kind === "Conv1D") return [[layer.kernelSize, inputWidth, layer.filters], [layer.filters]];
   if (layer.kind === "Dense") return layer.useBias ? [[inputWidth, layer.units], [layer.units]] : [[inputWidth, layer.units]];
   const gates = { SimpleRNN: 1, LSTM: 4, GRU: 3 }[layer.kind];
   const width = gates * layer.units;
@@ -173,7 +205,8 @@ export function layerWeightShapes(layer, inputWidth) {
 }
 
 export function outputWidth(layer, inputWidth) {
-  if (weightless(layer)) return inputWidth;
+  if (weightless(layer) || layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") return inputWidth;
+  if (layer.kind === "Conv1D") return layer.filters;
   if (layer.bidirectional && layer.mergeMode === "concat") return 2 * layer.units;
   return layer.units;
 }

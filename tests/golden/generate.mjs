@@ -160,6 +160,12 @@ function dense(units, activation = 'linear', useBias = true) {
   return { kind: 'Dense', units, activation, useBias };
 }
 
+/** LayerNormalization or BatchNormalization on the last axis, with Keras's option names and defaults. */
+function norm(kind, o = {}) {
+  return { kind, epsilon: o.epsilon ?? 0.001, center: o.center ?? true, scale: o.scale ?? true };
+}
+const isNorm = (L) => L.kind === 'LayerNormalization' || L.kind === 'BatchNormalization';
+
 const isRecurrent = (L) => L.kind in GATES;
 const numStates = (L) => (L.kind === 'Lstm' ? 2 : 1);
 
@@ -179,6 +185,8 @@ function weightShapes(L, inDim) {
     return L.bidirectional ? [...one, ...one] : one;
   }
   if (L.kind === 'Dense') return L.useBias ? [[inDim, L.units], [L.units]] : [[inDim, L.units]];
+  // Keras build(): gamma if scale, beta if center, then BatchNormalization's moving_mean and moving_variance.
+  if (isNorm(L)) return Array.from({ length: (L.scale ? 1 : 0) + (L.center ? 1 : 0) + (L.kind === 'BatchNormalization' ? 2 : 0) }, () => [inDim]);
   return [];
 }
 
@@ -397,6 +405,31 @@ function refCall(c, weights, input, initStates) {
       x = r.data;
       shape = r.shape;
       result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
+    } else if (isNorm(L)) {
+      // (x - mean) / sqrt(variance + epsilon) * gamma + beta on the last axis: the vector's own mean and population
+      // variance (LayerNormalization) or the moving statistics (BatchNormalization at inference).
+      const D = shape[shape.length - 1];
+      const gamma = L.scale ? weights[wi++].data : null;
+      const beta = L.center ? weights[wi++].data : null;
+      const moving = L.kind === 'BatchNormalization' ? [weights[wi++].data, weights[wi++].data] : null;
+      const y = new Float64Array(x.length);
+      for (let r = 0; r < x.length / D; r++) {
+        let mean = 0;
+        let variance = 0;
+        if (!moving) {
+          for (let k = 0; k < D; k++) mean += x[r * D + k];
+          mean /= D;
+          for (let k = 0; k < D; k++) variance += (x[r * D + k] - mean) ** 2;
+          variance /= D;
+        }
+        for (let k = 0; k < D; k++) {
+          const m = moving ? moving[0][k] : mean;
+          const v = moving ? moving[1][k] : variance;
+          y[r * D + k] = ((x[r * D + k] - m) / Math.sqrt(v + Math.fround(L.epsilon))) * (gamma ? gamma[k] : 1) + (beta ? beta[k] : 0);
+        }
+      }
+      x = y;
+      result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
     } else if (L.kind === 'Dropout') {
       // identity at inference
       result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
@@ -434,7 +467,13 @@ function materialize(spec) {
   let inDim = spec.inputDim;
   c.weights = [];
   for (const L of spec.layers) {
-    for (const s of weightShapes(L, inDim)) c.weights.push({ shape: s, data: uniform(rng, prod(s), scale) });
+    const shapes = weightShapes(L, inDim);
+    shapes.forEach((s, i) => {
+      const data = uniform(rng, prod(s), scale);
+      // A moving variance is positive; values in [0.2, 2.2) keep every term of the normalization visible.
+      if (L.kind === 'BatchNormalization' && i === shapes.length - 1) for (let k = 0; k < data.length; k++) data[k] = Math.fround(0.2 + 2 * Math.abs(data[k]));
+      c.weights.push({ shape: s, data });
+    });
     inDim = outDim(L, inDim);
   }
   if (spec.weights) {
@@ -467,6 +506,8 @@ function tfjsLayer(L, extra = {}) {
     return tf.layers.dense({ units: L.units, activation: TFJS_ACT[L.activation], useBias: L.useBias, kernelInitializer: 'zeros', biasInitializer: 'zeros', ...extra });
   }
   if (L.kind === 'Dropout') return tf.layers.dropout({ rate: L.rate, ...extra });
+  if (L.kind === 'LayerNormalization') return tf.layers.layerNormalization({ axis: -1, epsilon: L.epsilon, center: L.center, scale: L.scale, ...extra });
+  if (L.kind === 'BatchNormalization') return tf.layers.batchNormalization({ axis: -1, epsilon: L.epsilon, center: L.center, scale: L.scale, ...extra });
   const args = {
     units: L.units,
     activation: TFJS_ACT[L.activation],
@@ -981,6 +1022,17 @@ function stackCases() {
     stack('stack_dense4_tanh_on_sequence', 7, 3, 2, [dense(4, 'tanh')]),
     stack('stack_simplernn5_seq_dense2', 6, 3, 3, [recurrent('SimpleRnn', 5, { returnSequences: true }), dense(2)]),
     stack('stack_gru6_seq_dropout_dense3_sigmoid', 5, 4, 2, [recurrent('Gru', 6, { returnSequences: true }), { kind: 'Dropout', rate: 0.5 }, dense(3, 'sigmoid')]),
+    // Normalization after a recurrent layer, on its last output and on every timestep, with the center/scale variants;
+    // BatchNormalization's moving statistics are far from 0 and 1 (see materialize).
+    stack('stack_lstm6_layernorm_dense3', 5, 3, 3, [recurrent('Lstm', 6), norm('LayerNormalization'), dense(3)]),
+    stack('stack_lstm6_batchnorm_dense3', 5, 3, 3, [recurrent('Lstm', 6), norm('BatchNormalization'), dense(3)]),
+    stack('stack_gru5_seq_layernorm_dense2', 6, 4, 2, [recurrent('Gru', 5, { returnSequences: true }), norm('LayerNormalization'), dense(2)]),
+    stack('stack_lstm4_seq_batchnorm_eps_dense2', 4, 3, 3, [recurrent('Lstm', 4, { returnSequences: true }), norm('BatchNormalization', { epsilon: 0.01 }), dense(2)]),
+    stack('stack_simplernn19_layernorm_nocenter_noscale', 3, 2, 2, [recurrent('SimpleRnn', 19), norm('LayerNormalization', { center: false, scale: false, epsilon: 0.1 })]),
+    stack('stack_lstm5_seq_layernorm_nocenter_dense2', 4, 3, 2, [recurrent('Lstm', 5, { returnSequences: true }), norm('LayerNormalization', { center: false }), dense(2)]),
+    stack('stack_lstm5_batchnorm_noscale_dense2', 4, 3, 2, [recurrent('Lstm', 5), norm('BatchNormalization', { scale: false }), dense(2)]),
+    stack('stack_gru17_batchnorm_nocenter', 3, 2, 2, [recurrent('Gru', 17), norm('BatchNormalization', { center: false })]),
+    stack('stack_batchnorm_on_input_lstm4_seq', 5, 6, 2, [norm('BatchNormalization'), recurrent('Lstm', 4, { returnSequences: true })]),
   ];
 }
 

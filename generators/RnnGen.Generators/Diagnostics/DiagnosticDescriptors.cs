@@ -176,6 +176,20 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor KerasModelDescriptionUnreadable = Error(
         "RNNG046", "Keras model description unreadable",
         "The build's description of '{0}' is not one this generator reads ({1}): rebuild; if it stays, the RnnGen build files and generator come from different versions.");
+    /// <summary>RNNG030: "Layer {0} ({1}): Axis = {2} {3}; RnnGen normalizes the last (features) axis only: leave Axis out or write Axis = -1, the Keras default."</summary>
+    public static readonly DiagnosticDescriptor NormalizationAxisNotLast = Error(
+        "RNNG030", "Normalization over an axis other than the last",
+        "Layer {0} ({1}): Axis = {2} {3}; RnnGen normalizes the last (features) axis only: leave Axis out or write Axis = -1, the Keras default.");
+
+    /// <summary>RNNG031: "Layer {0} ({1}): Epsilon = {2} is not a positive finite number; Keras adds it to the variance under the square root, so it must be greater than 0."</summary>
+    public static readonly DiagnosticDescriptor InvalidEpsilon = Error(
+        "RNNG031", "Normalization epsilon not positive",
+        "Layer {0} ({1}): Epsilon = {2} is not a positive finite number; Keras adds it to the variance under the square root, so it must be greater than 0.");
+
+    /// <summary>RNNG032: "Layer {0} ({1}): Momentum = {2} is outside [0, 1]; the moving statistics are momentum * old + (1 - momentum) * batch."</summary>
+    public static readonly DiagnosticDescriptor InvalidMomentum = Error(
+        "RNNG032", "BatchNormalization momentum outside [0, 1]",
+        "Layer {0} ({1}): Momentum = {2} is outside [0, 1]; the moving statistics are momentum * old + (1 - momentum) * batch.");
 
     /// <summary>RNNG100 (SpanLengthAnalyzer): "{0}.{1} expects {2}, but this {3} has {4}" ({4}: "19 floats", "2 outputs")</summary>
     public static readonly DiagnosticDescriptor SpanLengthMismatch = Warning(
@@ -196,6 +210,7 @@ internal static class DiagnosticDescriptors
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         SpanLengthMismatch, StepWithoutStreaming);
+        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, SpanLengthMismatch, StepWithoutStreaming);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 

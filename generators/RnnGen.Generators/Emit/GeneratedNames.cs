@@ -92,7 +92,7 @@ internal static class GeneratedNames
                     yield return direction + "PackedOffset" + bits;
                 }
 
-                foreach (string weight in new[] { "KernelOffset", "RecurrentKernelOffset", "BiasOffset" })
+                foreach (string weight in new[] { "KernelOffset", "RecurrentKernelOffset", "BiasOffset", "GammaOffset", "BetaOffset", "MovingMeanOffset", "MovingVarianceOffset" })
                 {
                     yield return direction + weight;
                 }

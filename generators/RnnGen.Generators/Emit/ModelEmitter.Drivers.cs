@@ -95,6 +95,10 @@ internal sealed partial class ModelEmitter
             {
                 WriteDenseDriver(layer, pass);
             }
+            else if (layer.Spec.IsNormalization)
+            {
+                WriteNormalizationDriver(layer, pass);
+            }
             else
             {
                 WriteRecurrentDriver(layer, pass);
@@ -578,6 +582,11 @@ internal sealed partial class ModelEmitter
             }
         }
 
+        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => l.Spec.IsNormalization))
+        {
+            WriteNormalizationRow(layer);
+        }
+
         WriteBatchCompute();
     }
 
@@ -611,7 +620,11 @@ internal sealed partial class ModelEmitter
                                 ? $"parameters.Slice({w.ConstantName}, {Int(w.Length)})"
                                 : $"{ReadOnlySpan}.Empty";
                         string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
-                        if (s.Kind == LayerKind.Dense)
+                        if (s.IsNormalization)
+                        {
+                            WriteNormalizationPacking(layer, Weight, target);
+                        }
+                        else if (s.Kind == LayerKind.Dense)
                         {
                             _writer.Line(layer.DenseUsesRows
                                 ? $"global::RnnGen.Kernels.KernelPacking.PackDenseRows({Weight("kernel")}, {Weight("bias")}, {target}, inputs: {Int(s.InputWidth)}, units: {Int(s.Units)});"

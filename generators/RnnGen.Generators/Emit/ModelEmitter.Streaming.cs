@@ -87,16 +87,16 @@ internal sealed partial class ModelEmitter
                 bool last = i == _layout.ComputeLayers.Count - 1;
                 string p = layer.Pascal;
                 _writer.Line($"// {layer.Description}");
-                if (s.Kind == LayerKind.Dense)
+                if (s.Kind == LayerKind.Dense || s.IsNormalization)
                 {
                     string destination = last ? "output" : $"step{p}";
                     if (!last)
                     {
-                        _writer.Line($"{Span} {destination} = new {Span}(_scratch, Carry{(carry == 0 ? "A" : "B")}Offset, {Int(s.Units)});");
+                        _writer.Line($"{Span} {destination} = new {Span}(_scratch, Carry{(carry == 0 ? "A" : "B")}Offset, {Int(s.OutputWidth)});");
                         carry ^= 1;
                     }
 
-                    _writer.Line(DenseRowCall(layer, previous, destination, "_scratch", "DenseRowOffset"));
+                    _writer.Line(s.IsNormalization ? $"{p}Row({previous}, {destination});" : DenseRowCall(layer, previous, destination, "_scratch", "DenseRowOffset"));
                     previous = destination;
                     continue;
                 }

@@ -142,7 +142,13 @@ internal sealed partial class ModelEmitter
             _writer.Line($"InputIsSequence = {Bool(s.InputIsSequence)},");
             _writer.Line($"OutputWidth = {Int(s.OutputWidth)},");
             _writer.Line($"OutputIsSequence = {Bool(s.OutputIsSequence)},");
-            if (s.Kind != LayerKind.Dropout)
+            if (s.IsNormalization)
+            {
+                _writer.Line($"Epsilon = {Float(s.Epsilon)},");
+                _writer.Line($"Center = {Bool(s.Center)},");
+                _writer.Line($"Scale = {Bool(s.Scale)},");
+            }
+            else if (s.Kind != LayerKind.Dropout)
             {
                 _writer.Line($"Activation = \"{s.Activation}\",");
                 _writer.Line($"UseBias = {Bool(s.UseBias)},");
@@ -345,6 +351,9 @@ internal sealed partial class ModelEmitter
                 {
                     "kernel" => s.KernelInitializer,
                     "recurrent_kernel" => s.RecurrentInitializer,
+                    // Keras's normalization initializers: gamma and moving_variance ones, beta and moving_mean zeros.
+                    "gamma" or "moving_variance" => "ones",
+                    "beta" or "moving_mean" => "zeros",
                     _ => s.BiasInitializer,
                 };
 

@@ -43,7 +43,7 @@ internal sealed class ModelLayout
         {
             for (int d = 0; d < layer.Spec.Directions; d++)
             {
-                foreach (var (name, rows, columns) in LayerShapes.Weights(layer.Spec.Kind, layer.Spec.InputWidth, layer.Spec.Units, layer.Spec.UseBias, layer.Spec.ResetAfter))
+                foreach (var (name, rows, columns) in LayerShapes.Weights(layer.Spec.Kind, layer.Spec.InputWidth, layer.Spec.Units, layer.Spec.UseBias, layer.Spec.ResetAfter, layer.Spec.Center, layer.Spec.Scale))
                 {
                     var weight = new WeightLayout(layer, d, name, rows, columns, offset);
                     layer.Directions[d].Weights[name] = weight;
@@ -144,7 +144,9 @@ internal sealed class ModelLayout
                     // Each direction's weights start on a 64-byte boundary of the aligned buffer, as its first does.
                     packed = RoundUp(packed, 16);
                     direction.PackedOffsets[tier] = packed;
-                    packed += s.Kind != LayerKind.Dense
+                    packed += s.IsNormalization
+                        ? 2 * s.InputWidth
+                        : s.Kind != LayerKind.Dense
                         ? PackedLayout.RecurrentLength(s.InputWidth, s.Units, s.GateCount, lanes, LayerShapes.BiasRows(s.Kind, s.ResetAfter))
                         : layer.DenseUsesRows
                             ? PackedLayout.DenseRowsLength(s.InputWidth, s.Units)
@@ -383,6 +385,8 @@ internal sealed class LayerLayout
     public string Description =>
         Spec.Kind == LayerKind.Dropout
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Dropout, identity at inference)"
+            : Spec.IsNormalization
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.InputWidth)} features, epsilon {Spec.Epsilon.ToString("R", CultureInfo.InvariantCulture)})"
             : $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({(Spec.Bidirectional ? "Bidirectional " : string.Empty)}{LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.Units)} units)";
 }
 

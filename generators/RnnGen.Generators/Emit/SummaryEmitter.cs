@@ -27,18 +27,21 @@ internal static class SummaryEmitter
         };
 
         long total = 0;
+        long nonTrainable = 0;
         for (int i = 0; i < layout.Layers.Count; i++)
         {
             LayerLayout layer = layout.Layers[i];
             long parameters = layout.Weights.Where(w => w.Layer == layer).Sum(w => (long)w.Length);
             total += parameters;
+            // BatchNormalization's moving statistics are weights Keras counts but does not train.
+            nonTrainable += layout.Weights.Where(w => w.Layer == layer && w.Name is "moving_mean" or "moving_variance").Sum(w => (long)w.Length);
             lines.Add(Row($"{layer.Spec.Name} ({KerasClass(layer.Spec)})", OutputShape(layout, layer), parameters.ToString(CultureInfo.InvariantCulture)));
             lines.Add(new string(i == layout.Layers.Count - 1 ? '=' : '_', LineLength));
         }
 
         lines.Add("Total params: " + Thousands(total));
-        lines.Add("Trainable params: " + Thousands(total));
-        lines.Add("Non-trainable params: 0");
+        lines.Add("Trainable params: " + Thousands(total - nonTrainable));
+        lines.Add("Non-trainable params: " + Thousands(nonTrainable));
         lines.Add(new string('_', LineLength));
         return string.Join("\n", lines);
     }

@@ -12,6 +12,8 @@ internal enum AttributeKind
     Gru,
     Dense,
     Dropout,
+    LayerNormalization,
+    BatchNormalization,
 }
 
 /// <summary>

@@ -108,6 +108,20 @@ internal sealed record LayerSpec
 
     public double RecurrentDropoutRate { get; init; }
 
+    /// <summary>Keras <c>epsilon</c> of LayerNormalization and BatchNormalization, as the float the attribute holds.</summary>
+    public float Epsilon { get; init; }
+
+    /// <summary>Keras <c>center</c> (beta) of the normalization layers.</summary>
+    public bool Center { get; init; } = true;
+
+    /// <summary>Keras <c>scale</c> (gamma) of the normalization layers.</summary>
+    public bool Scale { get; init; } = true;
+
+    /// <summary>Keras BatchNormalization <c>momentum</c> (training only; kept so the declaration round-trips).</summary>
+    public float Momentum { get; init; }
+
+    public bool IsNormalization => RnnGen.Shared.LayerShapes.IsNormalization(Kind);
+
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
     public int Directions => Bidirectional ? 2 : 1;

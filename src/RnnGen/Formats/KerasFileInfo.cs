@@ -52,6 +52,9 @@ public sealed class KerasFileInfo
     /// <summary>Where the order of <see cref="Layers"/> comes from.</summary>
     internal Formats.Keras.LayerOrder Order { get; init; } = Formats.Keras.LayerOrder.Recorded;
 
+    /// <summary>Where a functional model stops being one chain of layers, so no declaration computes it; null otherwise.</summary>
+    internal string? GraphProblem { get; init; }
+
     /// <summary>Whether the configuration states the input shape (so a <see langword="null"/> <see cref="Timesteps"/> is Keras's <c>None</c>).</summary>
     internal bool InputShapeStated { get; init; }
 
@@ -79,11 +82,18 @@ public sealed class KerasFileInfo
     /// <param name="className">The C# class name to declare.</param>
     /// <param name="timesteps">The sequence length to declare, in place of the file's (RNN weights fit any length).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timesteps"/> is not positive.</exception>
+    /// <exception cref="NotSupportedException">The file is a functional model that is not one chain of layers (several
+    /// data inputs or outputs, a branch, a merge layer, a shared layer): no RnnGen declaration computes it.</exception>
     public string ToDeclaration(string className = "KerasModel", int? timesteps = null)
     {
         if (timesteps is <= 0)
         {
             throw new ArgumentOutOfRangeException(nameof(timesteps), timesteps, "The sequence length must be at least 1.");
+        }
+
+        if (GraphProblem is not null)
+        {
+            throw new NotSupportedException(Formats.Keras.FunctionalGraph.Refusal(Source, GraphProblem));
         }
 
         return Formats.Keras.DeclarationWriter.Write(this, className, timesteps);

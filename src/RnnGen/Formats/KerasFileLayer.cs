@@ -86,8 +86,28 @@ public sealed class KerasFileLayer
     /// <summary>Keras <c>recurrent_dropout</c>.</summary>
     public double RecurrentDropoutRate { get; internal init; }
 
+    /// <summary>Keras <c>epsilon</c> of LayerNormalization and BatchNormalization (from the configuration; 1e-3, Keras's default, without one).</summary>
+    public double Epsilon { get; internal init; } = Shared.LayerOptions.DefaultNormalizationEpsilon;
+
+    /// <summary>Keras <c>center</c> of the normalization layers: the layer has and adds <c>beta</c>.</summary>
+    public bool Center { get; internal init; } = true;
+
+    /// <summary>Keras <c>scale</c> of the normalization layers: the layer has and multiplies by <c>gamma</c>.</summary>
+    public bool Scale { get; internal init; } = true;
+
+    /// <summary>Keras BatchNormalization <c>momentum</c> (training only).</summary>
+    public double Momentum { get; internal init; } = Shared.LayerOptions.DefaultMomentum;
+
     /// <summary>The layer's weight arrays in Keras <c>get_weights()</c> order, named as in the file.</summary>
     public IReadOnlyList<WeightShape> Weights { get; internal init; } = Array.Empty<WeightShape>();
+
+    /// <summary>
+    /// The layer's <c>config</c> object exactly as the file stores it (every option, including those RnnGen does not
+    /// read), or <see langword="null"/> when the file has no configuration (<c>.weights.h5</c>, <c>.npz</c>,
+    /// <c>save_weights()</c> files). For a layer RnnGen does not generate, this and <see cref="KerasFile"/>'s weight
+    /// values are what a caller needs to compute it.
+    /// </summary>
+    public System.Text.Json.JsonElement? Config { get; internal init; }
 
     /// <summary>Why RnnGen cannot represent this layer, or other remarks; <see langword="null"/> if none.</summary>
     public string? Note { get; internal init; }
@@ -103,6 +123,14 @@ public sealed class KerasFileLayer
         if (Kind == LayerKind.Dropout)
         {
             return HasConfig ? "Dropout(" + DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")" : "Dropout(rate not stored)";
+        }
+
+        if (Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization)
+        {
+            string flags = $"center={(Center ? "True" : "False")}, scale={(Scale ? "True" : "False")}";
+            return HasConfig
+                ? $"{ClassName}(epsilon={Epsilon.ToString("R", CultureInfo.InvariantCulture)}, {flags})"
+                : $"{ClassName}(epsilon not stored, {flags})";
         }
 
         var options = new StringBuilder(Units.ToString(CultureInfo.InvariantCulture));

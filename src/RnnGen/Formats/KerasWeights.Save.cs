@@ -132,7 +132,7 @@ public static partial class KerasWeights
             LayerInfo layer = info.Layers[l];
             Hdf5WriterGroup group = layers.Group(names[l]);
             Hdf5WriterGroup own = group.Group("vars");
-            if (layer.Kind == LayerKind.Dense)
+            if (layer.Kind == LayerKind.Dense || layer.IsNormalization)
             {
                 WriteVars(own, layer.Weights, weights, next);
             }
@@ -291,6 +291,18 @@ public static partial class KerasWeights
                 config.WriteNumber("units", layer.Units);
                 config.WriteString("activation", layer.Activation);
                 config.WriteBoolean("use_bias", layer.UseBias);
+            });
+        }
+        else if (layer.IsNormalization)
+        {
+            // LayerNormalization.get_config / BatchNormalization.get_config (the options RnnGen computes with).
+            WrappedLayer(json, LayerShapes.KerasClassName(layer.Kind), config =>
+            {
+                Common(config, layer.Name);
+                config.WriteNumber("axis", -1);
+                config.WriteNumber("epsilon", (double)(float)layer.Epsilon);
+                config.WriteBoolean("center", layer.Center);
+                config.WriteBoolean("scale", layer.Scale);
             });
         }
         else if (layer.Bidirectional)

@@ -208,7 +208,7 @@ public static partial class KerasWeights
     /// <see cref="OutOfMemoryException"/> passes through: every allocation is bounded by the file's size and the limits
     /// in docs/hostile-files.md, so it means the process ran short of memory, not that the file is bad.
     /// </summary>
-    private static T Guarded<T>(string source, Func<T> read)
+    internal static T Guarded<T>(string source, Func<T> read)
     {
         try
         {
@@ -220,7 +220,7 @@ public static partial class KerasWeights
         }
     }
 
-    private static byte[] ReadFile(string path)
+    internal static byte[] ReadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         var file = new FileInfo(path);
@@ -234,7 +234,7 @@ public static partial class KerasWeights
 
     private const int InitialStreamBuffer = 16 << 20;
 
-    private static byte[] ReadStream(Stream stream)
+    internal static byte[] ReadStream(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
         if (!stream.CanRead)

@@ -77,6 +77,18 @@ public sealed class LayerInfo
     /// <summary>Keras <c>recurrent_dropout</c> (no effect at inference).</summary>
     public double RecurrentDropoutRate { get; init; }
 
+    /// <summary>Keras <c>epsilon</c> of LayerNormalization and BatchNormalization (0 for other kinds).</summary>
+    public double Epsilon { get; init; }
+
+    /// <summary>Keras <c>center</c> of LayerNormalization and BatchNormalization: the layer adds <c>beta</c>.</summary>
+    public bool Center { get; init; } = true;
+
+    /// <summary>Keras <c>scale</c> of LayerNormalization and BatchNormalization: the layer multiplies by <c>gamma</c>.</summary>
+    public bool Scale { get; init; } = true;
+
+    /// <summary>Whether this is LayerNormalization or BatchNormalization.</summary>
+    public bool IsNormalization => Shared.LayerShapes.IsNormalization(Kind);
+
     /// <summary>This layer's weight arrays in Keras <c>get_weights()</c> order (forward then backward when bidirectional).</summary>
     public IReadOnlyList<WeightShape> Weights { get; init; } = Array.Empty<WeightShape>();
 

@@ -165,4 +165,43 @@ internal sealed class ReferenceCells
             y[j] = Round(act(y[j]));
         }
     }
+
+    /// <summary>
+    /// LayerNormalization or BatchNormalization (inference) of one vector, straight from the Keras formulas: the mean
+    /// and population variance of <paramref name="x"/> (LayerNormalization) or the moving statistics
+    /// (BatchNormalization), then <c>(x - mean) / sqrt(variance + epsilon) * gamma + beta</c>, where gamma is present
+    /// only with scale and beta only with center (<c>keras/src/layers/normalization/</c>).
+    /// </summary>
+    public void Normalize(LayerInfo layer, ReadOnlySpan<double> x, Span<double> y, double[][] weights)
+    {
+        int next = 0;
+        double[]? gamma = layer.Scale ? weights[next++] : null;
+        double[]? beta = layer.Center ? weights[next++] : null;
+        double epsilon = (float)layer.Epsilon;
+        int width = x.Length;
+        double mean = 0, variance = 0;
+        if (layer.Kind == LayerKind.LayerNormalization)
+        {
+            for (int i = 0; i < width; i++)
+            {
+                mean += x[i];
+            }
+
+            mean /= width;
+            for (int i = 0; i < width; i++)
+            {
+                variance += (x[i] - mean) * (x[i] - mean);
+            }
+
+            variance /= width;
+        }
+
+        for (int i = 0; i < width; i++)
+        {
+            double m = layer.Kind == LayerKind.BatchNormalization ? weights[next][i] : mean;
+            double v = layer.Kind == LayerKind.BatchNormalization ? weights[next + 1][i] : variance;
+            double normalized = Round((x[i] - m) / Math.Sqrt(v + epsilon));
+            y[i] = Round(Round(normalized * (gamma?[i] ?? 1.0)) + (beta?[i] ?? 0.0));
+        }
+    }
 }

@@ -145,6 +145,19 @@ internal sealed class ReferenceModel
 
                 return new List<double[]> { y };
             }
+
+            case LayerKind.LayerNormalization:
+            case LayerKind.BatchNormalization:
+            {
+                int rows = isSequence ? _info.Timesteps : 1;
+                var y = new double[rows * width];
+                for (int t = 0; t < rows; t++)
+                {
+                    _cells.Normalize(layer, x.AsSpan(t * width, width), y.AsSpan(t * width, width), _layerWeights[index]);
+                }
+
+                return new List<double[]> { y };
+            }
         }
 
         int timesteps = _info.Timesteps;

@@ -22,4 +22,10 @@ enum LayerKind
 
     /// <summary>Keras <c>Dropout</c> (identity at inference).</summary>
     Dropout = 4,
+
+    /// <summary>Keras <c>LayerNormalization</c> on the last axis.</summary>
+    LayerNormalization = 5,
+
+    /// <summary>Keras <c>BatchNormalization</c> on the last axis, with its moving statistics (inference).</summary>
+    BatchNormalization = 6,
 }

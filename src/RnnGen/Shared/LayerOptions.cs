@@ -21,6 +21,29 @@ internal static class LayerOptions
     public const string KernelInitializer = nameof(KernelInitializer);
     public const string RecurrentInitializer = nameof(RecurrentInitializer);
     public const string BiasInitializer = nameof(BiasInitializer);
+    public const string Epsilon = nameof(Epsilon);
+    public const string Center = nameof(Center);
+    public const string Scale = nameof(Scale);
+    public const string Axis = nameof(Axis);
+    public const string Momentum = nameof(Momentum);
+
+    /// <summary>
+    /// Keras <c>epsilon</c> of LayerNormalization and BatchNormalization (both 1e-3:
+    /// <c>keras/src/layers/normalization/layer_normalization.py</c>, <c>batch_normalization.py</c>).
+    /// </summary>
+    public const float DefaultNormalizationEpsilon = 1e-3f;
+
+    /// <summary>Keras <c>center</c> (add beta) and <c>scale</c> (multiply by gamma) of the normalization layers.</summary>
+    public const bool DefaultCenter = true;
+
+    /// <inheritdoc cref="DefaultCenter"/>
+    public const bool DefaultScale = true;
+
+    /// <summary>Keras <c>axis</c> of the normalization layers: the last (features) axis, the only one RnnGen normalizes.</summary>
+    public const int DefaultAxis = -1;
+
+    /// <summary>Keras BatchNormalization <c>momentum</c> (training only: how the moving statistics follow the batches).</summary>
+    public const float DefaultMomentum = 0.99f;
 
     /// <summary>Keras <c>activation</c> of the recurrent layers.</summary>
     public const string DefaultRecurrentLayerActivation = "tanh";

@@ -26,11 +26,36 @@ internal static class LayerShapes
     /// The weight arrays of one direction of a layer, in Keras order, as (name, rows, columns); columns 0 marks a 1-D
     /// array of <c>rows</c> elements.
     /// </summary>
-    public static (string Name, int Rows, int Columns)[] Weights(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter)
+    public static (string Name, int Rows, int Columns)[] Weights(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter,
+        bool center = LayerOptions.DefaultCenter, bool scale = LayerOptions.DefaultScale)
     {
         if (kind == LayerKind.Dropout)
         {
             return new (string, int, int)[0];
+        }
+
+        if (IsNormalization(kind))
+        {
+            // LayerNormalization.build / BatchNormalization.build: gamma if scale, beta if center, then (BatchNormalization)
+            // the non-trainable moving_mean and moving_variance, each of the normalized axis's size.
+            var weights = new System.Collections.Generic.List<(string, int, int)>(4);
+            if (scale)
+            {
+                weights.Add(("gamma", inputWidth, 0));
+            }
+
+            if (center)
+            {
+                weights.Add(("beta", inputWidth, 0));
+            }
+
+            if (kind == LayerKind.BatchNormalization)
+            {
+                weights.Add(("moving_mean", inputWidth, 0));
+                weights.Add(("moving_variance", inputWidth, 0));
+            }
+
+            return weights.ToArray();
         }
 
         if (kind == LayerKind.Dense)
@@ -52,11 +77,18 @@ internal static class LayerShapes
         return new[] { kernel, recurrent, bias };
     }
 
-    /// <summary>Trainable parameters of one direction of a layer (Keras <c>count_params()</c>).</summary>
-    public static long ParameterCount(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter)
+    /// <summary>Whether the layer is LayerNormalization or BatchNormalization: per-feature, on the last axis, same width out.</summary>
+    public static bool IsNormalization(LayerKind kind) => kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization;
+
+    /// <summary>
+    /// Parameters of one direction of a layer (Keras <c>count_params()</c>, which counts BatchNormalization's
+    /// non-trainable moving statistics too).
+    /// </summary>
+    public static long ParameterCount(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter,
+        bool center = LayerOptions.DefaultCenter, bool scale = LayerOptions.DefaultScale)
     {
         long total = 0;
-        foreach (var (_, rows, columns) in Weights(kind, inputWidth, units, useBias, resetAfter))
+        foreach (var (_, rows, columns) in Weights(kind, inputWidth, units, useBias, resetAfter, center, scale))
         {
             total += columns == 0 ? rows : (long)rows * columns;
         }
@@ -71,6 +103,8 @@ internal static class LayerShapes
         LayerKind.Lstm => "lstm",
         LayerKind.Gru => "gru",
         LayerKind.Dense => "dense",
+        LayerKind.LayerNormalization => "layer_normalization",
+        LayerKind.BatchNormalization => "batch_normalization",
         _ => "dropout",
     };
 
@@ -81,6 +115,8 @@ internal static class LayerShapes
         LayerKind.Lstm => "LSTM",
         LayerKind.Gru => "GRU",
         LayerKind.Dense => "Dense",
+        LayerKind.LayerNormalization => "LayerNormalization",
+        LayerKind.BatchNormalization => "BatchNormalization",
         _ => "Dropout",
     };
 }

@@ -135,6 +135,10 @@ namespace Declarations
 {
     public partial class TfKeras213Stack : RnnGen.Formats.Tests.ILoadableModel;
 
+    public partial class LayerNormalizationWithoutCenter : RnnGen.Formats.Tests.ILoadableModel;
+
+    public partial class BatchNormalizationWithDefaultEpsilon : RnnGen.Formats.Tests.ILoadableModel;
+
     public partial class SimpleRnnGoingBackwards : RnnGen.Formats.Tests.ILoadableModel;
 
     public partial class DenseActivationWithALinearDense : RnnGen.Formats.Tests.ILoadableModel;
@@ -173,4 +177,24 @@ namespace Pasted.Keras2StackChunkedModelH5
 namespace Pasted.Keras3StackChunkedWeightsH5
 {
     public partial class Keras3StackChunked : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras3LayernormKeras
+{
+    public partial class Keras3Layernorm : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras2LayernormModelH5
+{
+    public partial class Keras2LayernormModel : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras3BatchnormKeras
+{
+    public partial class Keras3Batchnorm : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras2BatchnormModelH5
+{
+    public partial class Keras2BatchnormModel : RnnGen.Formats.Tests.ILoadableModel;
 }

@@ -90,3 +90,18 @@ public partial class TimeDistributedOf5Units;
 [Dense(3)]
 [Dense(2, Activation = "sigmoid")]
 public partial class DenseActivationWithALinearDense;
+
+// LSTM(4) -> LayerNormalization -> Dense(2) (generated/*_layernorm*): the normalization declared without center.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Lstm(4)]
+[LayerNormalization(Center = false)]
+[Dense(2)]
+public partial class LayerNormalizationWithoutCenter;
+
+// LSTM(4, return_sequences) -> BatchNormalization(epsilon=0.01) -> Dense(2, tanh) (generated/*_batchnorm*): Keras's
+// default epsilon declared instead of the model's.
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Lstm(4, ReturnSequences = true)]
+[BatchNormalization]
+[Dense(2, Activation = "tanh")]
+public partial class BatchNormalizationWithDefaultEpsilon;

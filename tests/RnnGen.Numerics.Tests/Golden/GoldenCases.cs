@@ -58,7 +58,10 @@ public static class GoldenCases
             Flag("stateful"),
             Flag("bidirectional"),
             Text("mergeMode") ?? "Concat",
-            layer.TryGetProperty("rate", out JsonElement rate) ? rate.GetDouble() : 0);
+            layer.TryGetProperty("rate", out JsonElement rate) ? rate.GetDouble() : 0,
+            layer.TryGetProperty("epsilon", out JsonElement epsilon) ? epsilon.GetDouble() : 0.001,
+            Flag("center", true),
+            Flag("scale", true));
     }
 
     private static Tensor ReadTensor(JsonElement tensor) => new(

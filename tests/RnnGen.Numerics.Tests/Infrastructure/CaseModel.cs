@@ -19,7 +19,10 @@ public sealed record CaseLayer(
     bool Stateful = false,
     bool Bidirectional = false,
     string MergeMode = "Concat",
-    double Rate = 0);
+    double Rate = 0,
+    double Epsilon = 0.001,
+    bool Center = true,
+    bool Scale = true);
 
 /// <summary>A model of a test case, and the RnnGen declaration that builds it.</summary>
 public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLayer> Layers)
@@ -49,6 +52,11 @@ public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLa
         if (layer.Kind == "Dropout")
         {
             return $"[RnnGen.Dropout({layer.Rate.ToString("R", CultureInfo.InvariantCulture)})]";
+        }
+
+        if (layer.Kind is "LayerNormalization" or "BatchNormalization")
+        {
+            return $"[RnnGen.{layer.Kind}(Epsilon = {((float)layer.Epsilon).ToString("R", CultureInfo.InvariantCulture)}f, Center = {Bool(layer.Center)}, Scale = {Bool(layer.Scale)})]";
         }
 
         arguments.Add(layer.Units.ToString(CultureInfo.InvariantCulture));

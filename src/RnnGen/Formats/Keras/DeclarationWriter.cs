@@ -66,7 +66,23 @@ internal static class DeclarationWriter
                 : layer.ClassName is "?" ? "//   Compare with the Keras model." : $"//   RnnGen has no {layer.ClassName} layer.");
         }
 
-        string inputDim = info.InputDim?.ToString(CultureInfo.InvariantCulture) ?? "INPUT_DIM";
+        // A layer with weights that RnnGen does not generate before the first one it does (a Conv1D before the LSTM):
+        // the declared model starts after it, so its input is what that layer gives, which the caller computes.
+        int firstSupported = layers.FindIndex(l => l.Kind is not null && l.Weights.Count > 0);
+        KerasFileLayer? computedFirst = firstSupported > 0 ? layers.Take(firstSupported).LastOrDefault(l => l.Kind is null && l.Weights.Count > 0) : null;
+        int? declaredInputDim = info.InputDim;
+        if (computedFirst is not null && layers[firstSupported].Weights[0].Dimensions.Count is 1 or 2)
+        {
+            declaredInputDim = layers[firstSupported].Weights[0].Dimensions[0];
+            text.Append("// The model below starts after ").Append(computedFirst.Name).Append(" (").Append(computedFirst.ClassName)
+                .AppendLine("), which RnnGen does not generate: its input is what")
+                .Append("// that layer gives (").Append(declaredInputDim.Value.ToString(CultureInfo.InvariantCulture))
+                .AppendLine(" features; check the sequence length it leaves). Compute it with the weights of")
+                .Append("// KerasFile.Open(path).Layer(\"").Append(computedFirst.Name).Append("\") and load with ignoredLayers: new[] { \"")
+                .Append(computedFirst.Name).AppendLine("\" }.");
+        }
+
+        string inputDim = declaredInputDim?.ToString(CultureInfo.InvariantCulture) ?? "INPUT_DIM";
         string whyNoLength = !info.HasConfig ? "the file stores weights only, not the sequence length"
             : info.InputShapeStated ? "the Keras model leaves the sequence length open (None)"
             : "the file's configuration does not state the input shape";
@@ -132,7 +148,9 @@ internal static class DeclarationWriter
             bool sequenceFollows = lastSequenceLayer > i;
             KerasFileLayer? folded = i + 1 < layers.Count && WeightlessLayers.CanFold(layer, layers[i + 1]) ? layers[i + 1] : null;
             text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, sequenceFollows, folded)).Append(']');
-            text.AppendLine(layer.Kind == LayerKind.Dropout && !layer.HasConfig ? " // the rate is not stored; Dropout has no effect at inference" : "");
+            text.AppendLine(layer.Kind == LayerKind.Dropout && !layer.HasConfig ? " // the rate is not stored; Dropout has no effect at inference"
+                : layer.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization && !layer.HasConfig ? " // epsilon is not stored: Keras's default 1e-3 is assumed"
+                : "");
         }
 
         text.Append("public partial class ").Append(className).AppendLine(";");
@@ -147,6 +165,34 @@ internal static class DeclarationWriter
         {
             case LayerKind.Dropout:
                 return $"Dropout({Number(layer.DropoutRate)})";
+            case LayerKind.LayerNormalization:
+            case LayerKind.BatchNormalization:
+            {
+                // Only what differs from Keras's defaults (which are the attribute's); epsilon as the float it is.
+                string Float(double value) => ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
+                if ((float)layer.Epsilon != Shared.LayerOptions.DefaultNormalizationEpsilon)
+                {
+                    args.Add("Epsilon = " + Float(layer.Epsilon));
+                }
+
+                if (!layer.Center)
+                {
+                    args.Add("Center = false");
+                }
+
+                if (!layer.Scale)
+                {
+                    args.Add("Scale = false");
+                }
+
+                if (layer.Kind == LayerKind.BatchNormalization && layer.HasConfig && (float)layer.Momentum != Shared.LayerOptions.DefaultMomentum)
+                {
+                    args.Add("Momentum = " + Float(layer.Momentum));
+                }
+
+                string className = Shared.LayerShapes.KerasClassName(layer.Kind.Value);
+                return args.Count == 0 ? className : $"{className}({string.Join(", ", args)})";
+            }
             case LayerKind.Dense:
                 args.Add(layer.Units.ToString(CultureInfo.InvariantCulture));
                 if (foldedActivation is not null)

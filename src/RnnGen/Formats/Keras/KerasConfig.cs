@@ -50,8 +50,27 @@ internal sealed class LayerConfig
 
     public string? Note { get; set; }
 
+    public double Epsilon { get; set; }
+
+    public bool Center { get; set; } = true;
+
+    public bool Scale { get; set; } = true;
+
+    public double Momentum { get; set; }
+
+    /// <summary>A positive <c>axis</c> of a normalization layer, resolved once the input rank is known (-1: the last).</summary>
+    public int NormalizationAxis { get; set; } = -1;
+
+    /// <summary>The layer's <c>config</c> object as the file has it (cloned, so it outlives the parsed document).</summary>
+    public JsonElement? Config { get; set; }
+
     public KerasFileLayer ToPublic(IReadOnlyList<WeightShape> weights) => new(Name, ClassName)
     {
+        Config = Config,
+        Epsilon = Epsilon,
+        Center = Center,
+        Scale = Scale,
+        Momentum = Momentum,
         Kind = Kind,
         HasConfig = true,
         Units = Units,
@@ -89,6 +108,9 @@ internal sealed class ModelConfig
 
     /// <summary>Whether a (batch, timesteps, features) input shape was found, so that a null <see cref="Timesteps"/> is Keras's None.</summary>
     public bool InputShapeStated { get; set; }
+
+    /// <summary>Where a functional model stops being one chain of layers (<see cref="FunctionalGraph"/>), or null.</summary>
+    public string? GraphProblem { get; set; }
 
     public List<string> Notes { get; } = new();
 }
@@ -188,6 +210,8 @@ internal static class KerasConfig
         foreach (JsonElement entry in layers.EnumerateArray())
         {
             LayerConfig layer = ParseLayer(entry, dialect, what, 0);
+            JsonElement layerConfig = Object(entry, "config");
+            layer.Config = layerConfig.ValueKind == JsonValueKind.Object ? layerConfig.Clone() : null;
             if (layer.IsInput)
             {
                 inputs++;
@@ -215,6 +239,13 @@ internal static class KerasConfig
         if (model.InputDim is null && root.TryGetProperty("build_config", out JsonElement build) && build.ValueKind == JsonValueKind.Object && build.TryGetProperty("input_shape", out JsonElement shape))
         {
             ReadShapeArray(shape, model);
+        }
+
+        ResolveAxes(model.Layers);
+        model.GraphProblem = FunctionalGraph.Problem(config, layers, what);
+        if (model.GraphProblem is not null)
+        {
+            model.Notes.Add($"The model is a graph, not one chain of layers: {model.GraphProblem}; RnnGen cannot declare it (see the error rnngen inspect and LoadWeights give).");
         }
 
         if (inputs > 1)
@@ -264,6 +295,10 @@ internal static class KerasConfig
                 layer.Kind = LayerKind.Dropout;
                 layer.DropoutRate = Double(config, "rate") ?? 0;
                 break;
+            case "LayerNormalization":
+            case "BatchNormalization":
+                ReadNormalization(layer, config, className == "LayerNormalization" ? LayerKind.LayerNormalization : LayerKind.BatchNormalization);
+                break;
             case "Bidirectional":
             {
                 LayerConfig inner = ParseLayer(Object(config, "layer"), dialect, what, depth + 1);
@@ -307,6 +342,90 @@ internal static class KerasConfig
         }
 
         return layer;
+    }
+
+    /// <summary>
+    /// LayerNormalization / BatchNormalization options (<c>keras/src/layers/normalization/</c>; Keras 2 and tf.keras
+    /// write the same names). What RnnGen does not compute leaves the kind unset, with a note: several axes,
+    /// <c>rms_scaling</c>, Keras 2's <c>renorm</c>. A positive axis is checked against the input rank later
+    /// (<see cref="ResolveAxes"/>).
+    /// </summary>
+    private static void ReadNormalization(LayerConfig layer, JsonElement config, LayerKind kind)
+    {
+        layer.Epsilon = Double(config, "epsilon") ?? Shared.LayerOptions.DefaultNormalizationEpsilon;
+        layer.Center = Bool(config, "center") ?? true;
+        layer.Scale = Bool(config, "scale") ?? true;
+        layer.Momentum = Double(config, "momentum") ?? Shared.LayerOptions.DefaultMomentum;
+        int[]? axes = null;
+        if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty("axis", out JsonElement axis))
+        {
+            axes = axis.ValueKind == JsonValueKind.Number && axis.TryGetInt32(out int one) ? new[] { one }
+                : axis.ValueKind == JsonValueKind.Array ? ReadInts(axis)
+                : null;
+        }
+
+        axes ??= new[] { -1 };
+        if (axes.Length != 1)
+        {
+            layer.Note = $"{layer.ClassName} over the axes [{string.Join(", ", axes)}]; RnnGen normalizes the last axis only.";
+        }
+        else if (Bool(config, "rms_scaling") == true)
+        {
+            layer.Note = "LayerNormalization(rms_scaling=True) is not one RnnGen computes (it normalizes by the variance without centering).";
+        }
+        else if (Bool(config, "renorm") == true)
+        {
+            layer.Note = "BatchNormalization(renorm=True): RnnGen computes the plain inference formula only.";
+        }
+        else
+        {
+            layer.Kind = kind;
+            layer.NormalizationAxis = axes[0];
+        }
+    }
+
+    private static int[]? ReadInts(JsonElement array)
+    {
+        var values = new List<int>();
+        foreach (JsonElement item in array.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out int value))
+            {
+                return null;
+            }
+
+            values.Add(value);
+        }
+
+        return values.ToArray();
+    }
+
+    /// <summary>
+    /// A normalization layer written with a positive axis (tf.keras 2 stores <c>axis=[2]</c> for the features of a
+    /// sequence) normalizes the last axis only if that axis is the last of its input: 2 after a layer that returns a
+    /// sequence (or on the model input), 1 after one that returns a vector. Otherwise the layer is not one RnnGen
+    /// computes.
+    /// </summary>
+    private static void ResolveAxes(List<LayerConfig> layers)
+    {
+        bool sequence = true;
+        foreach (LayerConfig layer in layers)
+        {
+            if (layer.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization && layer.NormalizationAxis != -1)
+            {
+                int last = sequence ? 2 : 1;
+                if (layer.NormalizationAxis != last)
+                {
+                    layer.Note = $"{layer.ClassName} over axis {layer.NormalizationAxis}, {(sequence && layer.NormalizationAxis == 1 ? "the time axis" : "not the features axis")} of its input; RnnGen normalizes the last axis only.";
+                    layer.Kind = null;
+                }
+            }
+
+            if (layer.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru)
+            {
+                sequence = layer.ReturnSequences;
+            }
+        }
     }
 
     private static void ReadRecurrent(LayerConfig layer, JsonElement config, KerasDialect dialect, LayerKind kind)

@@ -241,6 +241,7 @@ internal static class KerasFileReader
             Backend = backend,
             ModelClassName = config?.ClassName,
             HasConfig = config is not null,
+            GraphProblem = config?.GraphProblem,
             Timesteps = config?.Timesteps,
             InputShapeStated = config?.InputShapeStated ?? false,
             InputDim = config?.InputDim ?? FirstKernelRows(layers),
@@ -334,6 +335,7 @@ internal static class KerasFileReader
             KerasVersion = version,
             ModelClassName = config?.ClassName,
             HasConfig = config is not null,
+            GraphProblem = config?.GraphProblem,
             Order = order,
             Timesteps = config?.Timesteps,
             InputShapeStated = config?.InputShapeStated ?? false,
@@ -372,14 +374,16 @@ internal static class KerasFileReader
             return weighted.Count == 1 ? LayerOrder.ChainedByWidths : LayerOrder.ByName;
         }
 
-        if (weighted.Count > 16 || weighted.Any(l => l.Description.Kind is null || l.Weights[0].Dimensions.Length != 2))
+        // A normalization layer's arrays are 1-D, of the width it takes and gives.
+        static bool IsNormalization(FileLayer l) => l.Description.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization;
+        if (weighted.Count > 16 || weighted.Any(l => l.Description.Kind is null || (l.Weights[0].Dimensions.Length != 2 && !IsNormalization(l))))
         {
             return LayerOrder.ByName;
         }
 
         static bool IsRecurrent(FileLayer l) => l.Description.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
         static int In(FileLayer l) => l.Weights[0].Dimensions[0];
-        static int Out(FileLayer l) => l.Description.Bidirectional ? 2 * l.Description.Units : l.Description.Units;
+        static int Out(FileLayer l) => IsNormalization(l) ? l.Weights[0].Dimensions[0] : l.Description.Bidirectional ? 2 * l.Description.Units : l.Description.Units;
 
         // The search tries recurrent layers first, then by name (the list is already in natural name order).
         var candidates = weighted.Where(IsRecurrent).Concat(weighted.Where(l => !IsRecurrent(l))).ToList();
@@ -665,7 +669,10 @@ internal static class KerasFileReader
     private static int? FirstKernelRows(List<FileLayer> layers)
     {
         FileLayer? first = layers.FirstOrDefault(l => l.Weights.Count > 0);
-        return first is not null && first.Weights[0].Dimensions.Length == 2 ? first.Weights[0].Dimensions[0] : null;
+        return first is null ? null
+            : first.Weights[0].Dimensions.Length == 2 ? first.Weights[0].Dimensions[0]
+            : first.Description.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization ? first.Weights[0].Dimensions[0]
+            : null;
     }
 
     private static string NaturalKey(string name)

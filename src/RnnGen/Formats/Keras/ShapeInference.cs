@@ -27,6 +27,8 @@ internal static class ShapeInference
         ["time_distributed"] = "TimeDistributed",
         ["flatten"] = "Flatten",
         ["masking"] = "Masking",
+        ["layer_normalization"] = "LayerNormalization",
+        ["batch_normalization"] = "BatchNormalization",
     };
 
     /// <summary>The Keras class a default layer name implies (<c>lstm_3</c> is an LSTM), or <see langword="null"/>.</summary>
@@ -72,6 +74,12 @@ internal static class ShapeInference
             }
         }
 
+        KerasFileLayer? normalization = Normalization(name, classHint, weights, shapes);
+        if (normalization is not null)
+        {
+            return normalization;
+        }
+
         // TimeDistributed keeps its inner layer's variables under layer/ (Wrapper.layer, saving_lib._walk_saveable);
         // RnnGen declares only TimeDistributed(Dense), as a plain Dense.
         KerasFileLayer? recurrent = classHint is "Dense" or "TimeDistributed" ? null : Recurrent(name, weights, classHint);
@@ -102,6 +110,40 @@ internal static class ShapeInference
                 : classHint == "TimeDistributed" ? "TimeDistributed of a layer other than Dense has no RnnGen equivalent."
                 : kind is null ? "RnnGen cannot tell what layer these weights belong to."
                 : null,
+        };
+    }
+
+    /// <summary>
+    /// A LayerNormalization or BatchNormalization group of a file without configuration: 1-D arrays of one width. With
+    /// all of them (gamma, beta; BatchNormalization also the moving statistics) center and scale are known; with fewer
+    /// the file cannot say which of gamma and beta is missing, and the layer is left undescribed. Epsilon is not stored.
+    /// </summary>
+    private static KerasFileLayer? Normalization(string name, string? classHint, IReadOnlyList<FileWeight> weights, WeightShape[] shapes)
+    {
+        if (classHint is not ("LayerNormalization" or "BatchNormalization") || weights.Count == 0
+            || weights.Any(w => w.Dimensions.Length != 1 || w.Dimensions[0] != weights[0].Dimensions[0]))
+        {
+            return null;
+        }
+
+        bool batch = classHint == "BatchNormalization";
+        int full = batch ? 4 : 2;
+        int bare = batch ? 2 : 0;
+        if (weights.Count != full && weights.Count != bare)
+        {
+            return new KerasFileLayer(name, classHint)
+            {
+                Weights = shapes,
+                Note = $"{weights.Count} arrays: the file does not record whether this {classHint} has gamma (scale) or beta (center); load the model's .keras or full .h5 file instead.",
+            };
+        }
+
+        return new KerasFileLayer(name, classHint)
+        {
+            Kind = batch ? LayerKind.BatchNormalization : LayerKind.LayerNormalization,
+            Center = weights.Count == full,
+            Scale = weights.Count == full,
+            Weights = shapes,
         };
     }
 

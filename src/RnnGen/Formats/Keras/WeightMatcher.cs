@@ -27,8 +27,15 @@ internal static class WeightMatcher
         var pairs = new List<(LayerInfo Declared, List<FileWeight> Weights)>();
         var ignored = new HashSet<string>(ignoredLayers ?? Array.Empty<string>(), StringComparer.Ordinal);
         CheckIgnoredNames(file, ignored);
+        if (file.Info.GraphProblem is string graph && ignored.Count == 0)
+        {
+            // Pairing a graph's layers with a chain would report a mismatch at every layer after the first branch.
+            throw new ArgumentException(FunctionalGraph.Refusal(file.Info.Source, graph) + " Nothing was loaded.");
+        }
+
         var folded = new Dictionary<FileLayer, KerasFileLayer>();
         var weightless = new List<string>();
+        var unsupported = new List<string>();
 
         if (file.FlatArrays is not null)
         {
@@ -36,6 +43,22 @@ internal static class WeightMatcher
         }
         else
         {
+            // A layer with weights that RnnGen does not generate is reported once, by itself, and left out of the
+            // pairing: paired by position it would shift every later layer onto the wrong weights.
+            foreach (FileLayer layer in file.Layers.Where(l => l.Description.Kind is null && l.Weights.Count > 0 && !ignored.Contains(l.Description.Name)))
+            {
+                if (unsupported.Count < MaxReportLines)
+                {
+                    unsupported.Add("  file layer " + UnsupportedLayers.Refusal(layer.Description));
+                }
+                else if (unsupported.Count == MaxReportLines)
+                {
+                    unsupported.Add("  ... and more file layers that RnnGen does not generate.");
+                }
+
+                ignored.Add(layer.Description.Name);
+            }
+
             List<Pairing> matched;
             List<FileLayer> extra;
             if (file.ByGroupName is not null)
@@ -46,7 +69,8 @@ internal static class WeightMatcher
             else
             {
                 (matched, extra) = PairByPosition(file.Layers, info, ignored);
-                ok &= CheckWeightless(file.Layers, matched, ignored, weightless, folded);
+                int declaredWeightless = info.Layers.Count(l => l.Kind == LayerKind.LayerNormalization && l.Weights.Count == 0);
+                ok &= CheckWeightless(file.Layers, matched, ignored, weightless, folded, declaredWeightless);
             }
 
             foreach (Pairing pairing in matched)
@@ -83,6 +107,17 @@ internal static class WeightMatcher
             report.AddRange(weightless);
         }
 
+        if (unsupported.Count > 0)
+        {
+            // The declared layers that do pair with the file are only listed when something else is wrong with them.
+            KerasFileInfo source = file.Info;
+            string version = source.KerasVersion is null ? "" : ", Keras " + source.KerasVersion;
+            string rest = ok ? "" : Environment.NewLine + "Other differences, with those layers passed over:" + Environment.NewLine + Summarize(report);
+            throw new ArgumentException(
+                $"{info.Name} cannot be loaded from '{source.Source}' ({source.FormatDescription}{version}): it has layers that RnnGen does not generate; nothing was loaded.{Environment.NewLine}" +
+                string.Join(Environment.NewLine, unsupported) + Environment.NewLine + UnsupportedLayers.Supported + rest);
+        }
+
         if (!ok)
         {
             KerasFileInfo source = file.Info;
@@ -116,7 +151,8 @@ internal static class WeightMatcher
 
     private static (List<Pairing>, List<FileLayer>) PairByPosition(List<FileLayer> layers, ModelInfo info, HashSet<string> ignored)
     {
-        var declared = info.Layers.Select((l, i) => (Index: i, Layer: l)).Where(e => e.Layer.Kind != LayerKind.Dropout).ToList();
+        // Layers without weights (Dropout; a normalization with neither center nor scale) take no position.
+        var declared = info.Layers.Select((l, i) => (Index: i, Layer: l)).Where(e => e.Layer.Weights.Count > 0).ToList();
         var inFile = layers.Where(l => l.IsWeighted && !ignored.Contains(l.Description.Name)).ToList();
         var matched = new List<Pairing>();
         for (int i = 0; i < declared.Count; i++)
@@ -175,7 +211,7 @@ internal static class WeightMatcher
         {
             LayerInfo layer = info.Layers[i];
             taken.Add(names[i]);
-            if (layer.Kind != LayerKind.Dropout)
+            if (layer.Weights.Count > 0)
             {
                 matched.Add(new Pairing(i, layer, byName.TryGetValue(names[i], out FileLayer? found) ? found : null, names[i]));
             }
@@ -192,7 +228,7 @@ internal static class WeightMatcher
     /// <paramref name="folded"/>); anything else changes the output, which no declaration can compute, and is reported.
     /// Layers in <paramref name="ignored"/> are passed over whatever they are.
     /// </summary>
-    private static bool CheckWeightless(List<FileLayer> layers, List<Pairing> matched, HashSet<string> ignored, List<string> report, Dictionary<FileLayer, KerasFileLayer> folded)
+    private static bool CheckWeightless(List<FileLayer> layers, List<Pairing> matched, HashSet<string> ignored, List<string> report, Dictionary<FileLayer, KerasFileLayer> folded, int declaredWeightless)
     {
         bool ok = true;
         int refused = 0;
@@ -203,6 +239,13 @@ internal static class WeightMatcher
             FileLayer? before = previous;
             previous = layer;
             if (layer.IsWeighted || !description.HasConfig || ignored.Contains(description.Name) || WeightlessLayers.IsIdentity(description))
+            {
+                continue;
+            }
+
+            // A LayerNormalization with neither center nor scale has no weights; the declaration computes it if it
+            // declares as many such layers as the file has (counted below).
+            if (description.Kind == LayerKind.LayerNormalization)
             {
                 continue;
             }
@@ -220,6 +263,14 @@ internal static class WeightMatcher
             {
                 report.Add("  file layer " + WeightlessLayers.Refusal(description, before?.Description));
             }
+        }
+
+        int weightlessInFile = layers.Count(l => !l.IsWeighted && l.Description.Kind == LayerKind.LayerNormalization && !ignored.Contains(l.Description.Name));
+        int weightlessDeclared = declaredWeightless;
+        if (weightlessInFile != weightlessDeclared)
+        {
+            ok = false;
+            report.Add($"  the file has {weightlessInFile} LayerNormalization layer(s) without weights (center=False, scale=False); the declaration has {weightlessDeclared}: declare [LayerNormalization(Center = false, Scale = false)] where the Keras model has it.");
         }
 
         if (refused > MaxReportLines)
@@ -448,6 +499,20 @@ internal static class WeightMatcher
         {
             problems.Add($"kind: declared {Shared.LayerShapes.KerasClassName(declared.Kind)}, the file holds {Shared.LayerShapes.KerasClassName(found.Kind.Value)}");
         }
+        else if (declared.IsNormalization)
+        {
+            if (found.HasConfig)
+            {
+                // The attribute holds epsilon as a float: compare as floats.
+                if ((float)found.Epsilon != (float)declared.Epsilon)
+                {
+                    problems.Add($"epsilon: declared {((float)declared.Epsilon).ToString("R", CultureInfo.InvariantCulture)}, the file has {found.Epsilon.ToString("R", CultureInfo.InvariantCulture)}: declare Epsilon = {((float)found.Epsilon).ToString("R", CultureInfo.InvariantCulture)}f");
+                }
+
+                CompareFlag(problems, "center", "Center", declared.Center, found.Center);
+                CompareFlag(problems, "scale", "Scale", declared.Scale, found.Scale);
+            }
+        }
         else
         {
             if (found.Bidirectional != declared.Bidirectional && declared.IsRecurrent)
@@ -549,6 +614,11 @@ internal static class WeightMatcher
         if (layer.Kind == LayerKind.Dropout)
         {
             return "Dropout(" + layer.DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")";
+        }
+
+        if (layer.IsNormalization)
+        {
+            return $"{Shared.LayerShapes.KerasClassName(layer.Kind)}(epsilon={((float)layer.Epsilon).ToString("R", CultureInfo.InvariantCulture)}, center={(layer.Center ? "True" : "False")}, scale={(layer.Scale ? "True" : "False")})";
         }
 
         var options = new StringBuilder(layer.Units.ToString(CultureInfo.InvariantCulture));

@@ -1,0 +1,229 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+
+namespace RnnGen.Formats.Keras;
+
+/// <summary>
+/// Decides whether a functional model (<c>Model</c> / <c>Functional</c> configuration with <c>inbound_nodes</c>) is one
+/// chain of layers, which an RnnGen stack declares: one data input, each layer reading the output of the layer listed
+/// before it and feeding only the next, one output layer. Extra inputs are allowed where Keras passes them to a recurrent
+/// layer as its <c>initial_state</c>, which RnnGen takes at the call (<c>Predict(input, initialState)</c>). Anything
+/// else (a merge such as <c>Concatenate</c>, a branch, a shared layer, several outputs, another layer's states as an
+/// <c>initial_state</c>) is a graph, and <see cref="Problem"/> names its first such place.
+/// </summary>
+/// <remarks>
+/// Node formats read: tf.keras 2 / Keras 2 <c>"inbound_nodes": [[["name", node, tensor, {kwargs}], ...]]</c> (for a
+/// recurrent layer the tensors after the first are its initial states, <c>RNN.__call__</c>), and Keras 3
+/// <c>"inbound_nodes": [{"args": [...], "kwargs": {...}}]</c>, where each tensor is an object with a
+/// <c>keras_history</c> of <c>[layer name, node index, tensor index]</c> (<c>keras/src/models/functional.py</c>,
+/// <c>serialize_node</c>).
+/// </remarks>
+internal static class FunctionalGraph
+{
+    private sealed record Node(string Name, string ClassName, int Calls, List<string> Primary, List<string> Extra);
+
+    /// <summary>The first place where <paramref name="config"/> (the model's <c>config</c> object) stops being one chain, or null.</summary>
+    public static string? Problem(JsonElement config, JsonElement layers, string what)
+    {
+        var nodes = new List<Node>();
+        foreach (JsonElement entry in layers.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("inbound_nodes", out JsonElement inbound) || inbound.ValueKind != JsonValueKind.Array)
+            {
+                // A Sequential configuration (no inbound_nodes): a chain by construction.
+                return null;
+            }
+
+            string className = entry.TryGetProperty("class_name", out JsonElement c) && c.ValueKind == JsonValueKind.String ? KerasConfig.Text(c, what) : "?";
+            string name = LayerName(entry, what) ?? className;
+            var primary = new List<string>();
+            var extra = new List<string>();
+            if (inbound.GetArrayLength() > 0)
+            {
+                JsonElement node = inbound[0];
+                if (node.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (JsonElement tensor in node.EnumerateArray())
+                    {
+                        if (tensor.ValueKind == JsonValueKind.Array && tensor.GetArrayLength() > 0 && tensor[0].ValueKind == JsonValueKind.String)
+                        {
+                            (primary.Count == 0 ? primary : extra).Add(KerasConfig.Text(tensor[0], what));
+                        }
+                    }
+                }
+                else if (node.ValueKind == JsonValueKind.Object)
+                {
+                    var args = new List<string>();
+                    if (node.TryGetProperty("args", out JsonElement a))
+                    {
+                        History(a, args, what, 0);
+                    }
+
+                    if (node.TryGetProperty("kwargs", out JsonElement k))
+                    {
+                        History(k, extra, what, 0);
+                    }
+
+                    primary.AddRange(args.Take(1));
+                    extra.InsertRange(0, args.Skip(1));
+                }
+            }
+
+            nodes.Add(new Node(name, className, inbound.GetArrayLength(), primary, extra));
+        }
+
+        var byName = new Dictionary<string, Node>(StringComparer.Ordinal);
+        foreach (Node node in nodes)
+        {
+            byName.TryAdd(node.Name, node);
+        }
+
+        bool IsInput(string name) => byName.TryGetValue(name, out Node? n) && n.ClassName == "InputLayer";
+        static bool IsRecurrent(string className) => className is "SimpleRNN" or "LSTM" or "GRU" or "Bidirectional" or "UnifiedLSTM" or "UnifiedGRU" or "LSTMV2" or "GRUV2";
+        static string Quoted(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
+
+        foreach (Node node in nodes.Where(n => n.ClassName != "InputLayer"))
+        {
+            if (node.Calls > 1)
+            {
+                return $"the layer '{node.Name}' ({node.ClassName}) is called {node.Calls} times (a shared layer)";
+            }
+
+            if (node.Extra.Count == 0)
+            {
+                continue;
+            }
+
+            if (!IsRecurrent(node.ClassName))
+            {
+                return $"the layer '{node.Name}' ({node.ClassName}) joins {node.Primary.Count + node.Extra.Count} tensors (from {Quoted(node.Primary.Concat(node.Extra))})";
+            }
+
+            string? fromLayer = node.Extra.FirstOrDefault(e => !IsInput(e));
+            if (fromLayer is not null)
+            {
+                return $"the layer '{node.Name}' ({node.ClassName}) takes its initial_state from '{fromLayer}', another layer's output (an encoder-decoder graph)";
+            }
+        }
+
+        foreach (IGrouping<string, Node> readers in nodes.Where(n => n.Primary.Count > 0).GroupBy(n => n.Primary[0], StringComparer.Ordinal))
+        {
+            if (readers.Count() > 1)
+            {
+                return $"the output of '{readers.Key}' feeds {readers.Count()} layers ({Quoted(readers.Select(r => r.Name))})";
+            }
+        }
+
+        var dataInputs = nodes.Where(n => n.ClassName == "InputLayer" && nodes.Any(r => r.Primary.Contains(n.Name))).Select(n => n.Name).ToList();
+        if (dataInputs.Count > 1)
+        {
+            return $"the model has {dataInputs.Count} inputs that layers read as data ({Quoted(dataInputs)})";
+        }
+
+        var outputs = new List<string>();
+        if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty("output_layers", out JsonElement o))
+        {
+            History(o, outputs, what, 0);
+            CollectLegacyNames(o, outputs, what);
+        }
+
+        List<string> distinctOutputs = outputs.Distinct(StringComparer.Ordinal).ToList();
+        if (distinctOutputs.Count > 1)
+        {
+            return $"the model has {distinctOutputs.Count} output layers ({Quoted(distinctOutputs)})";
+        }
+
+        // In a chain each layer reads the one listed before it (Keras lists the layers of a functional model in
+        // topological order).
+        string? previous = null;
+        foreach (Node node in nodes.Where(n => n.ClassName != "InputLayer" && n.Primary.Count > 0))
+        {
+            if (previous is not null && node.Primary[0] != previous)
+            {
+                return $"the layer '{node.Name}' ({node.ClassName}) reads from '{node.Primary[0]}', not from '{previous}' listed before it";
+            }
+
+            previous = node.Name;
+        }
+
+        return null;
+    }
+
+    /// <summary>The error for a functional model that is not one chain.</summary>
+    public static string Refusal(string source, string problem) =>
+        $"'{source}' is a functional model that is not one chain of layers: {problem}. An RnnGen class declares one chain " +
+        "(one data input, each layer reading the one before it, extra inputs only as a recurrent layer's initial_state), so " +
+        "no declaration computes this model. Declare the chain you need as a [Sequential] class and load it with " +
+        "KerasWeights.Load(model, path, ignoredLayers: the other layers), or read any layer's weights and configuration " +
+        "with KerasFile.Open(path) and compute the rest yourself.";
+
+    private static string? LayerName(JsonElement entry, string what)
+    {
+        if (entry.TryGetProperty("name", out JsonElement n) && n.ValueKind == JsonValueKind.String)
+        {
+            return KerasConfig.Text(n, what);
+        }
+
+        return entry.TryGetProperty("config", out JsonElement c) && c.ValueKind == JsonValueKind.Object
+            && c.TryGetProperty("name", out JsonElement inner) && inner.ValueKind == JsonValueKind.String
+            ? KerasConfig.Text(inner, what)
+            : null;
+    }
+
+    // Keras 3 tensors: {"class_name": "__keras_tensor__", "config": {"keras_history": ["name", 0, 0], ...}}, anywhere
+    // inside args and kwargs (lists of states are nested lists).
+    private static void History(JsonElement value, List<string> names, string what, int depth)
+    {
+        if (depth > KerasConfig.MaxJsonDepth)
+        {
+            return;
+        }
+
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            if (value.TryGetProperty("keras_history", out JsonElement history) && history.ValueKind == JsonValueKind.Array
+                && history.GetArrayLength() > 0 && history[0].ValueKind == JsonValueKind.String)
+            {
+                names.Add(KerasConfig.Text(history[0], what));
+                return;
+            }
+
+            foreach (JsonProperty property in value.EnumerateObject())
+            {
+                History(property.Value, names, what, depth + 1);
+            }
+        }
+        else if (value.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement item in value.EnumerateArray())
+            {
+                History(item, names, what, depth + 1);
+            }
+        }
+    }
+
+    // output_layers as [["name", 0, 0], ...] (both generations), or one ["name", 0, 0].
+    private static void CollectLegacyNames(JsonElement value, List<string> names, string what)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            return;
+        }
+
+        if (value.GetArrayLength() > 0 && value[0].ValueKind == JsonValueKind.String)
+        {
+            names.Add(KerasConfig.Text(value[0], what));
+            return;
+        }
+
+        foreach (JsonElement item in value.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Array && item.GetArrayLength() > 0 && item[0].ValueKind == JsonValueKind.String)
+            {
+                names.Add(KerasConfig.Text(item[0], what));
+            }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+// Pasted from `rnngen inspect keras2_batchnorm_model.h5`.
+// PastedDeclarationTests checks that the tool still prints exactly this file from the using line on, less the namespace line.
+using RnnGen;
+
+namespace Pasted.Keras2BatchnormModelH5;
+
+// keras2_batchnorm_model.h5: legacy Keras HDF5 from model.save(), Keras 2.4.0.
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Lstm(4, ReturnSequences = true)]
+[BatchNormalization(Epsilon = 0.01f)]
+[Dense(2, Activation = "tanh")]
+public partial class Keras2BatchnormModel;

@@ -1,0 +1,147 @@
+using System;
+using System.IO;
+using System.Linq;
+using RnnGen.Formats.Tests.UnsupportedLayers;
+using RnnGen.Tool;
+
+namespace RnnGen.Formats.Tests;
+
+/// <summary>
+/// Files with a layer RnnGen does not generate (a Conv1D before the LSTM) and functional graphs (two LSTM branches
+/// joined by Concatenate), written by tests/formats-fixtures/generate.mjs: one error per unsupported layer and one for a
+/// graph, never a mismatch at every later layer; <see cref="KerasFile"/> reads any layer's weights and config.
+/// </summary>
+public sealed class UnsupportedLayerTests
+{
+    [Theory]
+    [InlineData("generated/keras2_conv1d_model.h5")]
+    [InlineData("generated/keras3_conv1d.keras")]
+    public void A_layer_RnnGen_does_not_generate_is_reported_once_by_name_and_class(string file)
+    {
+        var model = new AfterConv();
+        float[][] before = model.GetWeights();
+        var error = Assert.Throws<ArgumentException>(() => KerasWeights.Load(model, Fixture.Path(file)));
+
+        Assert.Contains("'conv1d' (Conv1D, weights [2, 3, 4], [4]): RnnGen has no Conv1D layer", error.Message);
+        Assert.Contains("ignoredLayers: new[] { \"conv1d\" }", error.Message);
+        Assert.Contains("RnnGen generates SimpleRNN, LSTM and GRU", error.Message);
+        // The LSTM and Dense after it pair with the declaration: nothing else is reported, no cascade.
+        Assert.DoesNotContain("mismatch", error.Message);
+        Assert.DoesNotContain("Other differences", error.Message);
+        Assert.Single(error.Message.Split('\n'), line => line.Contains("conv1d", StringComparison.Ordinal) && line.Contains("RnnGen has no", StringComparison.Ordinal));
+        Assert.Equal(before, model.GetWeights());
+    }
+
+    [Theory]
+    [InlineData("generated/keras2_conv1d_model.h5")]
+    [InlineData("generated/keras3_conv1d.keras")]
+    public void Passing_over_the_unsupported_layer_loads_the_rest_and_KerasFile_reads_the_layer_itself(string file)
+    {
+        var model = new AfterConv();
+        KerasWeights.Load(model, Fixture.Path(file), new[] { "conv1d" });
+
+        KerasFile keras = KerasFile.Open(Fixture.Path(file));
+        KerasFileLayerWeights lstm = keras.Layer("lstm");
+        KerasFileLayerWeights dense = keras.Layer("dense");
+        float[][] expected = lstm.Weights.Concat(dense.Weights).Select(w => w.Read()).ToArray();
+        Assert.Equal(expected, model.GetWeights());
+
+        KerasFileLayerWeights conv = keras.Layer("conv1d");
+        Assert.Equal("Conv1D", conv.ClassName);
+        Assert.Equal(new[] { 2, 3, 4 }, conv.Weights[0].Shape);
+        Assert.Equal(24, conv.Weights[0].Read().Length);
+        Assert.NotNull(conv.Config);
+        Assert.Equal(4, conv.Config!.Value.GetProperty("filters").GetInt32());
+        Assert.Equal("valid", conv.Config.Value.GetProperty("padding").GetString());
+    }
+
+    [Fact]
+    public void Rnngen_inspect_declares_the_chain_after_the_unsupported_first_layer()
+    {
+        // The LSTM's kernel takes the Conv1D's 4 filters, not the file's 3 input features.
+        string declaration = KerasWeights.Inspect(Fixture.Path("generated/keras3_conv1d.keras")).ToDeclaration("AfterConv");
+        Assert.Contains("[Sequential(Timesteps = 5, InputDim = 4)]", declaration);
+        Assert.Contains("// The model below starts after conv1d (Conv1D), which RnnGen does not generate", declaration);
+        Assert.Contains("KerasFile.Open(path).Layer(\"conv1d\") and load with ignoredLayers: new[] { \"conv1d\" }.", declaration);
+    }
+
+    [Fact]
+    public void The_Keras_2_and_Keras_3_files_hold_the_same_convolution_values()
+    {
+        // Written by two different writers of the fixture script (legacy weight_names, Keras 3 vars/0): the raw API
+        // reads the same arrays from both.
+        KerasFileLayerWeights legacy = KerasFile.Open(Fixture.Path("generated/keras2_conv1d_model.h5")).Layer("conv1d");
+        KerasFileLayerWeights keras3 = KerasFile.Open(Fixture.Path("generated/keras3_conv1d.keras")).Layer("conv1d");
+        Assert.Equal("conv1d/kernel:0", legacy.Weights[0].Name);
+        Assert.Equal(legacy.Weights.Select(w => w.Read()), keras3.Weights.Select(w => w.Read()));
+    }
+
+    [Fact]
+    public void KerasFile_reads_the_values_the_fixture_script_wrote()
+    {
+        // expected_layernorm.json holds the arrays generate.mjs wrote into the file, in get_weights() order.
+        using var expected = Fixture.Json("generated/expected_layernorm.json");
+        float[][] written = expected.RootElement.GetProperty("weights").EnumerateArray().Select(Fixture.Floats).ToArray();
+        KerasFile file = KerasFile.Open(Fixture.Path("generated/keras3_layernorm.keras"));
+        float[][] read = file.Layers.SelectMany(l => l.Weights).Select(w => w.Read()).ToArray();
+        Assert.Equal(written, read);
+        Assert.Equal(0.001, file.Layer("layer_normalization").Config!.Value.GetProperty("epsilon").GetDouble());
+    }
+
+    [Fact]
+    public void KerasFile_names_the_layers_it_has_when_asked_for_another()
+    {
+        KerasFile file = KerasFile.Open(Fixture.Path("generated/keras3_conv1d.keras"));
+        var error = Assert.Throws<System.Collections.Generic.KeyNotFoundException>(() => file.Layer("embedding"));
+        Assert.Contains("no layer named 'embedding'; its layers are 'conv1d', 'lstm', 'dense'", error.Message);
+        Assert.Throws<InvalidDataException>(() => KerasFile.Open(new MemoryStream(new byte[] { 1, 2, 3 })));
+    }
+
+    [Fact]
+    public void Other_differences_are_still_reported_with_the_unsupported_layer_passed_over()
+    {
+        var error = Assert.Throws<ArgumentException>(() => KerasWeights.Load(new AfterConvWrongWidth(), Fixture.Path("generated/keras2_conv1d_model.h5")));
+        Assert.Contains("RnnGen has no Conv1D layer", error.Message);
+        Assert.Contains("Other differences, with those layers passed over:", error.Message);
+        Assert.Contains("kernel: declared [3, 12], the file's 'lstm/lstm_cell/kernel:0' is [4, 12]", error.Message);
+    }
+
+    [Fact]
+    public void A_functional_graph_is_refused_with_one_message_saying_what_to_do()
+    {
+        string path = Fixture.Path("generated/keras3_functional.keras");
+        var error = Assert.Throws<ArgumentException>(() => KerasWeights.Load(new FirstBranch(), path));
+        Assert.Contains("'keras3_functional.keras' is a functional model that is not one chain of layers: the layer 'concatenate' (Concatenate) joins 2 tensors (from 'lstm', 'lstm_1')", error.Message);
+        Assert.Contains("Declare the chain you need as a [Sequential] class", error.Message);
+        Assert.DoesNotContain("mismatch", error.Message);
+
+        // Passing over the other branch, one branch loads.
+        var branch = new FirstBranch();
+        KerasWeights.Load(branch, path, new[] { "lstm_1", "concatenate", "dense" });
+        Assert.Equal(KerasFile.Open(path).Layer("lstm").Weights.Select(w => w.Read()), branch.GetWeights());
+    }
+
+    [Fact]
+    public void Rnngen_inspect_refuses_a_functional_graph_with_one_line()
+    {
+        KerasFileInfo info = KerasWeights.Inspect(Fixture.Path("generated/keras3_functional.keras"));
+        Assert.Contains(info.Notes, n => n.Contains("not one chain of layers", StringComparison.Ordinal));
+        Assert.Throws<NotSupportedException>(() => info.ToDeclaration());
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(1, Program.Run(new[] { "inspect", Fixture.Path("generated/keras3_functional.keras") }, output, error));
+        Assert.Equal(string.Empty, output.ToString());
+        string line = Assert.Single(error.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("not one chain of layers: the layer 'concatenate' (Concatenate) joins 2 tensors", line);
+    }
+
+    [Fact]
+    public void A_functional_chain_with_an_initial_state_input_is_still_one_chain()
+    {
+        // frugally-deep: Model(inputs=[x, h0], outputs=GRU(...)(x, initial_state=h0)): the second input is a state.
+        KerasFileInfo info = KerasWeights.Inspect(Fixture.Path("frugally-deep/temp_stateful.h5"));
+        Assert.DoesNotContain(info.Notes, n => n.Contains("not one chain", StringComparison.Ordinal));
+        Assert.Contains("[Gru(1,", info.ToDeclaration("Toy"));
+    }
+}

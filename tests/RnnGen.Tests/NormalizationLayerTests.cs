@@ -1,0 +1,89 @@
+using System;
+using System.Linq;
+using RnnGen.Training;
+
+namespace RnnGen.Tests;
+
+/// <summary>Fresh weights on every timestep (Keras's initializers: gamma and moving_variance ones, beta and moving_mean zeros).</summary>
+[Sequential(Timesteps = 3, InputDim = 5)]
+[BatchNormalization]
+public partial class FreshBatchNormalization;
+
+/// <summary>LayerNormalization of the model input, every option away from its default.</summary>
+[Sequential(Timesteps = 2, InputDim = 7)]
+[LayerNormalization(Epsilon = 0.25f)]
+public partial class InputLayerNormalization;
+
+/// <summary>A forecaster with normalization after the LSTM, as Keras users build them.</summary>
+[Sequential(Timesteps = 4, InputDim = 2)]
+[Lstm(3)]
+[LayerNormalization]
+[Dense(1)]
+public partial class NormalizedForecaster;
+
+/// <summary>
+/// The normalization layers through the generated API, checked against the Keras formulas written out here (the
+/// golden vectors from TensorFlow.js and the Keras files check them against Keras itself).
+/// </summary>
+public sealed class NormalizationLayerTests
+{
+    [Fact]
+    public void Fresh_BatchNormalization_divides_by_sqrt_of_one_plus_epsilon()
+    {
+        // gamma 1, beta 0, moving_mean 0, moving_variance 1: y = x / sqrt(1 + 0.001).
+        var model = new FreshBatchNormalization(seed: 7);
+        float[] input = Enumerable.Range(0, 15).Select(i => MathF.Sin(i) * 3).ToArray();
+        float[] output = model.Predict(input)[0];
+        for (int i = 0; i < input.Length; i++)
+        {
+            Assert.Equal(input[i] / Math.Sqrt(1.001), output[i], 5e-6);
+        }
+
+        Assert.Equal(new[] { "gamma", "beta", "moving_mean", "moving_variance" }, FreshBatchNormalization.Info.Layers[0].Weights.Select(w => w.Name.Split('/')[^1]));
+    }
+
+    [Fact]
+    public void LayerNormalization_normalizes_each_timestep_by_its_own_statistics()
+    {
+        var model = new InputLayerNormalization();
+        float[] gamma = { 0.5f, -1f, 2f, 1f, 0f, 1.5f, 3f };
+        float[] beta = { 0.1f, 0.2f, -0.3f, 0f, 1f, 0f, -2f };
+        model.SetWeights(new[] { gamma, beta });
+        float[] input = { 1, 2, 3, 4, 5, 6, 7, -0.5f, 0.25f, 8, -3, 0, 0, 1 };
+        float[] output = model.Predict(input)[0];
+        for (int t = 0; t < 2; t++)
+        {
+            double[] x = input.Skip(7 * t).Take(7).Select(v => (double)v).ToArray();
+            double mean = x.Average();
+            double variance = x.Select(v => (v - mean) * (v - mean)).Average();
+            for (int i = 0; i < 7; i++)
+            {
+                double expected = (x[i] - mean) / Math.Sqrt(variance + 0.25) * gamma[i] + beta[i];
+                Assert.Equal(expected, output[7 * t + i], 1e-5);
+            }
+        }
+
+        Assert.Equal(0.25, InputLayerNormalization.Info.Layers[0].Epsilon, 7);
+    }
+
+    [Fact]
+    public void Summary_and_parameter_count_follow_Keras()
+    {
+        // LSTM(3) on 2 features: 4 * 3 * (2 + 3 + 1) = 72; LayerNormalization(3): 6; Dense(1): 4.
+        Assert.Equal(82, NormalizedForecaster.ParameterCount);
+        Assert.Contains("layer_normalization (LayerNo (None, 3)                 6", NormalizedForecaster.Summary);
+        // BatchNormalization(5): 20 parameters, of which the moving statistics (10) are not trained.
+        Assert.Contains("Trainable params: 10", FreshBatchNormalization.Summary);
+        Assert.Contains("Non-trainable params: 10", FreshBatchNormalization.Summary);
+    }
+
+    [Fact]
+    public void Training_refuses_a_model_with_a_normalization_layer_instead_of_training_it_wrong()
+    {
+        var model = new NormalizedForecaster(seed: 1);
+        float[][] before = model.GetWeights();
+        var error = Assert.Throws<NotSupportedException>(() => model.Compile(new Adam(), new MeanSquaredError()));
+        Assert.Contains("'layer_normalization' (LayerNormalization)", error.Message);
+        Assert.Equal(before, model.GetWeights());
+    }
+}
