@@ -207,10 +207,10 @@ internal static class DiagnosticDescriptors
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
         AttributesOnSeveralDeclarations, OptionValueNotAllowed, LayerNeedsSequential, EmptySequential,
         MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember,
+        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum,
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         SpanLengthMismatch, StepWithoutStreaming);
-        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, SpanLengthMismatch, StepWithoutStreaming);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];
 

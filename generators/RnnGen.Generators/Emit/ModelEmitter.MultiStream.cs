@@ -445,7 +445,7 @@ internal sealed partial class ModelEmitter
         {
             _writer.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
             string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => "ref " + b.Variable)));
-            WriteTierDispatch(layer, (tier, lanes) =>
+            WriteTierDispatch(_writer, layer, (tier, lanes) =>
                 $"{Kernels}.{StreamsKernelName(layer, lanes)}({common}, ref {Unsafe}.Add(ref weights, packedOffset{Tiers[tier].Bits}), reverse);");
         }
 

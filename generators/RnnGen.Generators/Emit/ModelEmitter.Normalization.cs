@@ -72,7 +72,7 @@ internal sealed partial class ModelEmitter
         _writer.Line(MethodImplInline);
         using (_writer.Braces($"private void {layer.Pascal}Row({ReadOnlySpan} x, {Span} y)"))
         {
-            WriteTierDispatch(layer, (tier, _) =>
+            WriteTierDispatch(_writer, layer, (tier, _) =>
             {
                 string packed = $"{Support}.AlignedSpan(_packed, PackedLength).Slice({PackedOffsetName(direction, tier)}, {length})";
                 return s.Kind == LayerKind.LayerNormalization
