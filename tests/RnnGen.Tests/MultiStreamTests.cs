@@ -103,6 +103,12 @@ public class MultiStreamTests
         AssertStreamsEqualSteps(streams, 5, () => new StreamStack(Seed), StreamStack.InputDim, StreamStack.OutputDim,
             (m, x, y) => m.Step(x, y), (m, x, y) => m.StepStreams(x, y), (m, n) => m.ResetStreams(n));
 
+    [Theory]
+    [MemberData(nameof(StreamCounts))]
+    public void Normalization_layers_between_the_cells_equal_Step(int streams) =>
+        AssertStreamsEqualSteps(streams, 5, () => new StreamNormalized(Seed), StreamNormalized.InputDim, StreamNormalized.OutputDim,
+            (m, x, y) => m.Step(x, y), (m, x, y) => m.StepStreams(x, y), (m, n) => m.ResetStreams(n));
+
     [Fact]
     public void Typed_overloads_equal_the_span_overloads()
     {

@@ -23,6 +23,9 @@ internal sealed partial class ModelEmitter
     /// <summary>The floats of one stream's state: per recurrent layer h, then c for an LSTM, each padded.</summary>
     private int StreamStateLength => _layout.RecurrentLayers.Sum(l => StreamStateVectors(l) * PaddedUnits(l.Spec.Units));
 
+    // Dense and the normalization layers map one row to one row per stream; the recurrent layers keep a state.
+    private static bool IsRowLayer(LayerSpec s) => s.Kind == LayerKind.Dense || s.IsNormalization;
+
     private static int StreamStateVectors(LayerLayout layer) => layer.Spec.Kind == LayerKind.Lstm ? 2 : 1;
 
     /// <summary>Where a recurrent layer's h starts in one stream's state (its c follows it).</summary>
@@ -50,10 +53,10 @@ internal sealed partial class ModelEmitter
         int gates = hNext + BatchChunk * StreamStateLength;
         bool hasGates = _layout.RecurrentLayers.Any(l => l.CellBuffers.Contains(CellBuffer.Gates));
         int carryA = gates + (hasGates ? 3 * BatchChunk * StreamStateLength : 0);
-        int carry = BatchChunk * _layout.ComputeLayers.Where(l => l.Spec.Kind == LayerKind.Dense).Select(l => l.Spec.Units).DefaultIfEmpty(0).Max();
+        int carry = BatchChunk * _layout.ComputeLayers.Where(l => IsRowLayer(l.Spec)).Select(l => l.Spec.OutputWidth).DefaultIfEmpty(0).Max();
         int carryB = carryA + carry;
         int denseRow = carryB + carry;
-        int length = denseRow + _layout.ComputeLayers.Where(l => l.Spec.Kind == LayerKind.Dense).Select(l => PaddedUnits(l.Spec.Units)).DefaultIfEmpty(0).Max();
+        int length = denseRow + _layout.ComputeLayers.Where(l => IsRowLayer(l.Spec)).Select(l => PaddedUnits(l.Spec.OutputWidth)).DefaultIfEmpty(0).Max();
         return (hNext, gates, carryA, carryB, denseRow, length);
     }
 
@@ -345,7 +348,7 @@ internal sealed partial class ModelEmitter
                 return stride;
             }
 
-            stride = l.Spec.Kind == LayerKind.Dense ? l.Spec.Units : StreamStateLength;
+            stride = IsRowLayer(l.Spec) ? l.Spec.OutputWidth : StreamStateLength;
         }
 
         return stride;
@@ -376,19 +379,22 @@ internal sealed partial class ModelEmitter
                 string p = layer.Pascal;
                 string v = char.ToLowerInvariant(p[0]) + p.Substring(1);
                 _writer.Line($"// {layer.Description}");
-                if (s.Kind == LayerKind.Dense)
+                if (IsRowLayer(s))
                 {
                     string destination = last ? "outputs.Slice(first * OutputDim)" : $"{v}Out";
-                    string destinationStride = last ? "OutputDim" : Int(s.Units);
+                    string destinationStride = last ? "OutputDim" : Int(s.OutputWidth);
                     if (!last)
                     {
-                        _writer.Line($"{Span} {destination} = new {Span}(scratch, {Int(carry == 0 ? scratch.CarryA : scratch.CarryB)}, {count} * {Int(s.Units)});");
+                        _writer.Line($"{Span} {destination} = new {Span}(scratch, {Int(carry == 0 ? scratch.CarryA : scratch.CarryB)}, {count} * {Int(s.OutputWidth)});");
                         carry ^= 1;
                     }
 
                     using (_writer.Braces($"for (int r = 0; r < {count}; r++)"))
                     {
-                        _writer.Line($"{p}Row({source}.Slice(r * {sourceStride}, {Int(s.InputWidth)}), {destination}.Slice(r * {destinationStride}, {Int(s.Units)}), scratch, {Int(scratch.DenseRow)});");
+                        string row = $"{source}.Slice(r * {sourceStride}, {Int(s.InputWidth)}), {destination}.Slice(r * {destinationStride}, {Int(s.OutputWidth)})";
+                        _writer.Line(s.IsNormalization
+                            ? $"{p}Row({row});"
+                            : DenseRowCall(layer, $"{source}.Slice(r * {sourceStride}, {Int(s.InputWidth)})", $"{destination}.Slice(r * {destinationStride}, {Int(s.OutputWidth)})", "scratch", Int(scratch.DenseRow)));
                     }
 
                     source = destination;
@@ -398,19 +404,24 @@ internal sealed partial class ModelEmitter
 
                 int padded = PaddedUnits(s.Units);
                 int offset = StreamStateOffset(layer);
+                // The chunk's kernels take references to the first stream's buffers; Step's cell dispatch takes spans.
                 var buffers = new List<string>();
                 foreach (CellBuffer buffer in layer.CellBuffers)
                 {
-                    string at = buffer == CellBuffer.H ? $"streamStates[{Int(offset)}]"
-                        : buffer == CellBuffer.C ? $"streamStates[{Int(offset + padded)}]"
-                        : buffer == CellBuffer.HNext ? $"scratch[{Int(scratch.HNext)}]"
-                        : $"scratch[{Int(scratch.Gates)}]";
-                    buffers.Add("ref " + at);
+                    bool inStates = buffer == CellBuffer.H || buffer == CellBuffer.C;
+                    int at = buffer == CellBuffer.H ? offset
+                        : buffer == CellBuffer.C ? offset + padded
+                        : buffer == CellBuffer.HNext ? scratch.HNext
+                        : scratch.Gates;
+                    buffers.Add(chunk
+                        ? $"ref {(inStates ? "streamStates" : "scratch")}[{Int(at)}]"
+                        : inStates ? $"streamStates.Slice({Int(at)}, {Int(buffer.Vectors * padded)})"
+                        : $"new {Span}(scratch, {Int(at)}, {Int(buffer.Vectors * padded)})");
                 }
 
                 string x = $"ref {MemoryMarshal}.GetReference({source})";
                 string call = chunk
-                    ? $"{p}CellStreams({x}, {string.Join(", ", buffers)}, {string.Join(", ", Enumerable.Range(0, Tiers.Length).Select(t => PackedOffsetName(layer.Directions[0], t)))}, reverse);"
+                    ? $"{p}CellStreams({x}, {string.Join(", ", buffers)}, {string.Join(", ", DistinctTiers.Select(t => PackedOffsetName(layer.Directions[0], t)))}, reverse);"
                     : CellCall(layer, layer.Directions[0], Pass.Single, x, buffers, "reverse");
                 _writer.Line(call);
                 using (_writer.Braces($"for (int r = 0; r < {count}; r++)"))
@@ -437,7 +448,7 @@ internal sealed partial class ModelEmitter
         LayerSpec s = layer.Spec;
         var parameters = new List<string> { "ref float x" };
         parameters.AddRange(layer.CellBuffers.Select(b => "ref float " + b.Variable));
-        parameters.AddRange(Tiers.Select(t => "int packedOffset" + t.Bits));
+        parameters.AddRange(DistinctTiers.Select(t => "int packedOffset" + TierSuffix(t)));
         parameters.Add("bool reverse");
         _writer.Line($"// One timestep of {s.Name} for {Int(BatchChunk)} streams, with the kernel for this machine's vector width.");
         _writer.Line(MethodImplInline);
@@ -446,7 +457,7 @@ internal sealed partial class ModelEmitter
             _writer.Line($"ref float weights = ref {Support}.AlignedStart(_packed);");
             string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => "ref " + b.Variable)));
             WriteTierDispatch(_writer, layer, (tier, lanes) =>
-                $"{Kernels}.{StreamsKernelName(layer, lanes)}({common}, ref {Unsafe}.Add(ref weights, packedOffset{Tiers[tier].Bits}), reverse);");
+                $"{Kernels}.{StreamsKernelName(layer, lanes)}({common}, ref {Unsafe}.Add(ref weights, packedOffset{TierSuffix(tier)}), reverse);");
         }
 
         _writer.Line();

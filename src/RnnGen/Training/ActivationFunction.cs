@@ -240,8 +240,8 @@ internal static class ActivationFunctions
     {
         public static float Value(float x) => Activations.Tanh(x);
         public static float Derivative(float x, float y) => 1f - y * y;
-        public static Vector512<float> Value(Vector512<float> x) => VectorMath.Tanh(x);
-        public static Vector256<float> Value(Vector256<float> x) => VectorMath.Tanh(x);
+        public static Vector512<float> Value(Vector512<float> x) => TanhOperator.Invoke(x);
+        public static Vector256<float> Value(Vector256<float> x) => TanhOperator.Invoke(x);
         public static Vector512<float> Derivative(Vector512<float> x, Vector512<float> y) => Vector512.Create(1f) - y * y;
         public static Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => Vector256.Create(1f) - y * y;
     }
@@ -250,8 +250,8 @@ internal static class ActivationFunctions
     {
         public static float Value(float x) => Activations.Sigmoid(x);
         public static float Derivative(float x, float y) => y * (1f - y);
-        public static Vector512<float> Value(Vector512<float> x) => VectorMath.Sigmoid(x);
-        public static Vector256<float> Value(Vector256<float> x) => VectorMath.Sigmoid(x);
+        public static Vector512<float> Value(Vector512<float> x) => SigmoidOperator.Invoke(x);
+        public static Vector256<float> Value(Vector256<float> x) => SigmoidOperator.Invoke(x);
         public static Vector512<float> Derivative(Vector512<float> x, Vector512<float> y) => y * (Vector512.Create(1f) - y);
         public static Vector256<float> Derivative(Vector256<float> x, Vector256<float> y) => y * (Vector256.Create(1f) - y);
     }

@@ -33,3 +33,12 @@ public partial class StreamGruResetBefore;
 [Gru(12)]
 [Dense(2)]
 public partial class StreamStack;
+
+/// <summary>Normalization layers between the cells: a row layer wider than every Dense (the carry buffers must fit it).</summary>
+[Sequential(Timesteps = 2, InputDim = 3)]
+[Lstm(12, ReturnSequences = true)]
+[LayerNormalization]
+[Gru(20)]
+[BatchNormalization]
+[Dense(2)]
+public partial class StreamNormalized;
