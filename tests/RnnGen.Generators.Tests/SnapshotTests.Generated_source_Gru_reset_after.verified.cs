@@ -503,6 +503,276 @@ namespace Demo
         }
 
         /// <summary>
+        /// Floats of one stream's state in the multi-stream <c>StepStreams</c> calls that take the states from the caller: a
+        /// server keeps <c>n * StreamStateLength</c> floats for n streams, stream i's state at <c>i * StreamStateLength</c>
+        /// (all zeros starts a stream, like <see cref="ResetStates"/>).
+        /// </summary>
+        public const int StreamStateLength = 16;
+
+        // Working memory of StepStreams: 4 streams' new states, GRU gates, Dense carries and the padded Dense row.
+        private const int StreamScratchLength = 64;
+        private readonly float[] _streamScratch = new float[StreamScratchLength];
+        private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument
+        private bool _streamsReverse; // StepStreams alternates the summation order as Step does
+        private float[][]? _streamWorkerScratch; // the parallel StepStreams' working memory, one array per worker
+        private ParallelStreams? _parallelStreams; // its workers, made at its first call
+
+        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a states argument (set by <see cref="ResetStreams"/>).</summary>
+        public int StreamCount => _streamStates.Length / StreamStateLength;
+
+        /// <summary>
+        /// Makes the model hold the states of <paramref name="streams"/> streams, all starting from zeros, for the
+        /// <c>StepStreams</c> overloads without a states argument. Allocates once when the count grows; a later call with the
+        /// same count only clears the states.
+        /// </summary>
+        /// <param name="streams">The number of independent streams.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="streams"/> is negative.</exception>
+        public void ResetStreams(int streams)
+        {
+            if (streams < 0)
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(streams), streams, "The number of streams cannot be negative.");
+            }
+
+            if (_streamStates.Length != streams * StreamStateLength)
+            {
+                _streamStates = new float[streams * StreamStateLength];
+            }
+            else
+            {
+                global::System.Array.Clear(_streamStates);
+            }
+
+            _streamsReverse = false;
+        }
+
+        /// <summary>
+        /// Steps <see cref="StreamCount"/> independent streams by one timestep in one call, with the states the model holds
+        /// (<see cref="ResetStreams"/>): <c>outputs[i]</c> is what <see cref="Step(in InputStep, out OutputStep)"/> would give for
+        /// <c>inputs[i]</c> on a model holding stream i's state, bit for bit. The streams advance together, so each recurrent
+        /// step is a matrix product that reads the weights once for several streams. Allocates nothing.
+        /// </summary>
+        /// <param name="inputs">This timestep's features of each stream.</param>
+        /// <param name="outputs">Receives each stream's output for this timestep.</param>
+        /// <exception cref="global::System.ArgumentException">The spans' lengths differ from <see cref="StreamCount"/>.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs)
+        {
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
+        }
+
+        /// <summary>
+        /// Steps <c>inputs.Length</c> independent streams by one timestep, with states the caller keeps: stream i's state is
+        /// <c>states[(i * StreamStateLength)..]</c>, read and updated in place (zeros start a stream). A server can so keep each
+        /// user's state with the user and step any set of users together. Results equal Step's, bit for bit. Allocates nothing.
+        /// </summary>
+        /// <param name="inputs">This timestep's features of each stream.</param>
+        /// <param name="outputs">Receives each stream's output for this timestep.</param>
+        /// <param name="states"><see cref="StreamStateLength"/> floats per stream, updated in place.</param>
+        /// <exception cref="global::System.ArgumentException">The spans do not hold the same number of streams.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs, global::System.Span<float> states)
+        {
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
+        }
+
+        /// <summary>
+        /// Steps <see cref="StreamCount"/> streams over spans, with the states the model holds: <c>inputs</c> holds
+        /// <see cref="InputDim"/> floats per stream, <c>outputs</c> receives <see cref="OutputDim"/> per stream. Allocates nothing.
+        /// </summary>
+        /// <param name="inputs">This timestep's features, stream after stream.</param>
+        /// <param name="outputs">Receives the outputs, stream after stream.</param>
+        /// <exception cref="global::System.ArgumentException">The spans do not hold <see cref="StreamCount"/> streams.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            if (inputs.Length != StreamCount * InputDim)
+            {
+                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.", nameof(inputs));
+            }
+
+            StepStreams(inputs, outputs, _streamStates);
+        }
+
+        /// <summary>
+        /// Steps independent streams over spans with states the caller keeps: <c>inputs</c> holds <see cref="InputDim"/>
+        /// floats per stream, <c>outputs</c> receives <see cref="OutputDim"/> per stream and <c>states</c> holds
+        /// <see cref="StreamStateLength"/> per stream, updated in place. Allocates nothing.
+        /// </summary>
+        /// <param name="inputs">This timestep's features, stream after stream.</param>
+        /// <param name="outputs">Receives the outputs, stream after stream.</param>
+        /// <param name="states">The streams' states, stream after stream, updated in place.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of streams, or the spans hold different numbers of streams.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states)
+        {
+            int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);
+            bool reverse = _streamsReverse;
+            _streamsReverse = !reverse;
+            StepStreamChunks(inputs, outputs, states, 0, streams / BatchChunk, reverse, _streamScratch);
+            for (int stream = streams / BatchChunk * BatchChunk; stream < streams; stream++)
+            {
+                StepStreamOne(inputs, outputs, states, stream, reverse, _streamScratch);
+            }
+        }
+
+        // The number of streams in spans of these lengths; throws unless all three hold the same whole number of streams.
+        private static int StreamsOf(int inputs, int outputs, int states)
+        {
+            int streams = inputs / InputDim;
+            if (inputs != streams * InputDim)
+            {
+                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.", nameof(inputs));
+            }
+
+            if (outputs != streams * OutputDim)
+            {
+                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.", nameof(outputs));
+            }
+
+            if (states != streams * StreamStateLength)
+            {
+                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.", nameof(states));
+            }
+
+            return streams;
+        }
+
+        /// <summary>
+        /// <see cref="StepStreams(global::System.ReadOnlySpan{float}, global::System.Span{float}, global::System.Span{float})"/> with the
+        /// chunks of 4 streams spread over up to <paramref name="maxDegreeOfParallelism"/> cores, each with its own working memory
+        /// (allocated at the first such call; allocation-free once warm). The results are the one-core call's, bit for bit.
+        /// Worth it for many streams of a large model; fewer than two chunks, or a degree of 1, run on the calling thread.
+        /// </summary>
+        /// <param name="inputs">This timestep's features, stream after stream.</param>
+        /// <param name="outputs">Receives the outputs, stream after stream.</param>
+        /// <param name="states">The streams' states, stream after stream, updated in place.</param>
+        /// <param name="maxDegreeOfParallelism">The most cores to use; 1 runs on the calling thread.</param>
+        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number of streams, or the degree is not positive.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void StepStreams(global::System.ReadOnlyMemory<float> inputs, global::System.Memory<float> outputs, global::System.Memory<float> states, int maxDegreeOfParallelism)
+        {
+            if (maxDegreeOfParallelism < 1)
+            {
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+            }
+
+            int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);
+            int chunks = streams / BatchChunk;
+            int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);
+            if (workers <= 1)
+            {
+                StepStreams(inputs.Span, outputs.Span, states.Span);
+                return;
+            }
+
+            bool reverse = _streamsReverse;
+            _streamsReverse = !reverse;
+            ParallelStreams work = _parallelStreams ??= new ParallelStreams(this);
+            work.Inputs = inputs;
+            work.Outputs = outputs;
+            work.States = states;
+            work.Chunks = chunks;
+            work.Reverse = reverse;
+            work.Scratch = StreamWorkerScratch(workers);
+            try
+            {
+                work.Run(workers);
+            }
+            finally
+            {
+                // Hold no reference to the caller's buffers between calls.
+                work.Inputs = default;
+                work.Outputs = default;
+                work.States = default;
+            }
+
+            for (int stream = chunks * BatchChunk; stream < streams; stream++)
+            {
+                StepStreamOne(inputs.Span, outputs.Span, states.Span, stream, reverse, _streamScratch);
+            }
+        }
+
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk, int endChunk, bool reverse, float[] scratch)
+        {
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
+            {
+                StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);
+            }
+        }
+
+        private float[][] StreamWorkerScratch(int workers)
+        {
+            float[][]? scratch = _streamWorkerScratch;
+            if (scratch is null || scratch.Length < workers)
+            {
+                scratch = new float[workers][];
+                for (int i = 0; i < workers; i++)
+                {
+                    scratch[i] = new float[StreamScratchLength];
+                }
+
+                _streamWorkerScratch = scratch;
+            }
+
+            return scratch;
+        }
+
+        // One parallel StepStreams call: worker w steps chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
+        private sealed class ParallelStreams : global::RnnGen.ParallelWork
+        {
+            private readonly Model _model;
+            internal global::System.ReadOnlyMemory<float> Inputs;
+            internal global::System.Memory<float> Outputs;
+            internal global::System.Memory<float> States;
+            internal int Chunks;
+            internal bool Reverse;
+            internal float[][] Scratch = global::System.Array.Empty<float[]>();
+
+            internal ParallelStreams(Model model) => _model = model;
+
+            protected override void RunWorker(int worker, int workers) =>
+                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers, Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
+        }
+
+        // One timestep of BatchChunk streams from `first` through every layer, each recurrent step a matrix product across them.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        {
+            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
+            // layer 1: gru (GRU, 3 units)
+            GruCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[0], ref scratch[0], GruPackedOffset, reverse);
+            for (int r = 0; r < BatchChunk; r++)
+            {
+                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
+                streamStates.Slice(r * StreamStateLength, 3).CopyTo(outputs.Slice((first + r) * OutputDim, OutputDim));
+            }
+        }
+
+        // One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        {
+            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, 1 * StreamStateLength);
+            // layer 1: gru (GRU, 3 units)
+            global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), _packed, GruPackedOffset, reverse);
+            for (int r = 0; r < 1; r++)
+            {
+                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
+                streamStates.Slice(r * StreamStateLength, 3).CopyTo(outputs.Slice((first + r) * OutputDim, OutputDim));
+            }
+        }
+
+        // One timestep of gru for 4 streams, with the kernel for this machine's vector width.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private void GruCellStreams(ref float x, ref float h, ref float hNext, int packedOffset, bool reverse)
+        {
+            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
+            global::RnnGen.Generated.ModelKernels.GruCellStreamsX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset), reverse);
+        }
+
+        /// <summary>
         /// Starts a new stream: the next <c>Step</c> starts from zero states (Keras <c>reset_states()</c>). <c>Forward</c> and
         /// <c>Predict</c> always start from zeros here, since no layer is stateful.
         /// </summary>
@@ -692,6 +962,89 @@ namespace RnnGen.Generated
     /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        // One timestep of gru for 4 independent streams at once with 4-float vectors (Keras GRUCell.call):
+        // each weight vector loaded once for 1 streams, each stream's sums split and ordered as in GruCellX4,
+        // so that every stream gets what Step gives it; units in 1 block(s) of 4, 1 at a time.
+        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
+        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
+        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
+        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
+        // weights the previous one left in the L1 cache.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void GruCellStreamsX4(ref float x, ref float hPrev, ref float hNext, ref float weights, bool reverse)
+        {
+            const int Inputs = 2;
+            const int Units = 3;
+            const int Lanes = 4;
+            const int Gates = 3;
+            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
+            const int BlockStride = (Inputs + Units) * RowStride;
+            const int BiasStart = 1 * BlockStride;
+            const int BiasStride = 2 * RowStride;
+            const int Padded = 16; // floats from one stream's state to the next
+            const int XStride = 2; // floats from one stream's input to the next
+            for (int q = 0; q < 4; q += 1)
+            {
+                ref float xq = ref Unsafe.Add(ref x, q * XStride);
+                ref float hPrevq = ref Unsafe.Add(ref hPrev, q * Padded);
+                ref float hNextq = ref Unsafe.Add(ref hNext, q * Padded);
+                {
+                    const int first = 0; // one group holds every block
+                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                    // reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h
+                    Vector128<float> accXZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector128<float> accXZ0_1 = Vector128<float>.Zero;
+                    Vector128<float> accXR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accXR0_1 = Vector128<float>.Zero;
+                    Vector128<float> accXH0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                    Vector128<float> accXH0_1 = Vector128<float>.Zero;
+                    Vector128<float> accHZ0 = Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
+                    Vector128<float> accHZ0_1 = Vector128<float>.Zero;
+                    Vector128<float> accHR0 = Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
+                    Vector128<float> accHR0_1 = Vector128<float>.Zero;
+                    Vector128<float> accHH0 = Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
+                    Vector128<float> accHH0_1 = Vector128<float>.Zero;
+                    {
+                        Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref xq, 0));
+                        Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref xq, 1));
+                        accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accXZ0);
+                        accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accXR0);
+                        accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accXH0);
+                        accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accXZ0_1);
+                        accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accXR0_1);
+                        accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
+                    }
+                    {
+                        Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrevq, 0));
+                        Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1));
+                        accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accHZ0);
+                        accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accHR0);
+                        accHH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accHH0);
+                        accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accHZ0_1);
+                        accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accHR0_1);
+                        accHH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accHH0_1);
+                    }
+                    {
+                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 2));
+                        accHZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accHZ0);
+                        accHR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accHR0);
+                        accHH0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accHH0);
+                    }
+                    accXZ0 += accXZ0_1;
+                    accXR0 += accXR0_1;
+                    accXH0 += accXH0_1;
+                    accHZ0 += accHZ0_1;
+                    accHR0 += accHR0_1;
+                    accHH0 += accHH0_1;
+                    // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
+                    Vector128<float> z0 = SigmoidOperator.Invoke(accXZ0 + accHZ0);
+                    Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0 + accHR0), accHH0, accXH0));
+                    Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * candidate0, ref hNextq, (nuint)(first * Lanes));
+                }
+            }
+        }
+
         // One timestep of gru: reads the state h, writes the next state to hNext.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         internal static void GruCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
