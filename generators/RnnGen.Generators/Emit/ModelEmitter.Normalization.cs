@@ -67,7 +67,7 @@ internal sealed partial class ModelEmitter
     {
         LayerSpec s = layer.Spec;
         DirectionLayout direction = layer.Directions[0];
-        string length = Int(2 * s.InputWidth);
+        string length = Int(PackedLayout.NormalizationLength(s.InputWidth));
         _writer.Line($"// One row of {s.Name}: {Int(s.InputWidth)} features.");
         _writer.Line(MethodImplInline);
         using (_writer.Braces($"private void {layer.Pascal}Row({ReadOnlySpan} x, {Span} y)"))

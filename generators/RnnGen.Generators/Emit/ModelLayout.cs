@@ -145,7 +145,7 @@ internal sealed class ModelLayout
                     packed = RoundUp(packed, 16);
                     direction.PackedOffsets[tier] = packed;
                     packed += s.IsNormalization
-                        ? 2 * s.InputWidth
+                        ? PackedLayout.NormalizationLength(s.InputWidth)
                         : s.Kind != LayerKind.Dense
                         ? PackedLayout.RecurrentLength(s.InputWidth, s.Units, s.GateCount, lanes, LayerShapes.BiasRows(s.Kind, s.ResetAfter))
                         : layer.DenseUsesRows

@@ -23,9 +23,6 @@ namespace RnnGen.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class NormalizationKernels
 {
-    /// <summary>Floats a packed normalization layer of <paramref name="width"/> features takes: two vectors.</summary>
-    public static int PackedLength(int width) => 2 * width;
-
     /// <summary>
     /// Packs LayerNormalization weights as <c>gamma</c> then <c>beta</c>, each <paramref name="width"/> floats; an empty
     /// span (scale or center false) packs as ones or zeros.

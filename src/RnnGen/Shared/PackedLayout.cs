@@ -21,4 +21,7 @@ internal static class PackedLayout
 
     /// <summary>Floats of a Dense layer packed for the row kernel: the transposed kernel, then the bias.</summary>
     public static int DenseRowsLength(int inputs, int units) => (inputs + 1) * units;
+
+    /// <summary>Floats of a packed LayerNormalization or BatchNormalization of <paramref name="width"/> features: a scale and a shift vector.</summary>
+    public static int NormalizationLength(int width) => 2 * width;
 }
