@@ -46,12 +46,26 @@ internal static class KerasModelHarness
         return new KerasModelItem(itemPath, result.Description.ToString(), weights);
     }
 
-    /// <summary>A file in a temporary folder of this process (deleted by the OS's temp cleanup, named per run).</summary>
+    private static readonly Lazy<string> s_temporaryFolder = new(() =>
+    {
+        string folder = Directory.CreateTempSubdirectory("rnngen-kerasmodel-tests-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        };
+        return folder;
+    });
+
+    /// <summary>A file in a temporary folder of this test run, deleted when the run ends.</summary>
     public static string TemporaryFile(string name, byte[] content)
     {
-        string folder = Path.Combine(Path.GetTempPath(), "rnngen-kerasmodel-tests-" + Environment.ProcessId);
-        Directory.CreateDirectory(folder);
-        string path = Path.Combine(folder, name);
+        string path = Path.Combine(s_temporaryFolder.Value, name);
         File.WriteAllBytes(path, content);
         return path;
     }
