@@ -643,18 +643,20 @@ internal sealed partial class ModelEmitter
             {
                 PackingCalls(0);
             }
-
-            for (int tier = 0; tier < Tiers.Length && !_layout.SameLanesAtEveryWidth; tier++)
+            else
             {
-                string condition = tier switch
+                for (int tier = 0; tier < Tiers.Length; tier++)
                 {
-                    0 => $"if ({Vector512Accelerated})",
-                    1 => $"else if ({Vector256Accelerated})",
-                    _ => "else",
-                };
-                using (_writer.Braces(condition))
-                {
-                    PackingCalls(tier);
+                    string condition = tier switch
+                    {
+                        0 => $"if ({Vector512Accelerated})",
+                        1 => $"else if ({Vector256Accelerated})",
+                        _ => "else",
+                    };
+                    using (_writer.Braces(condition))
+                    {
+                        PackingCalls(tier);
+                    }
                 }
             }
         }
