@@ -10,8 +10,8 @@ namespace RnnGen.Training;
 /// The matrix products of training: <c>C += A · B</c> with <c>C</c> and <c>B</c> row-major (rows a stride apart) and
 /// <c>A</c> read through a row stride and a column stride, so <c>A</c> may be a transposed view (<c>Hᵀ · dZ</c>, the
 /// weight gradients summed over batch rows) or rows scattered through a cache (one timestep of every sequence in a
-/// batch). Register-blocked: each micro-tile keeps a block of <c>C</c> (6 rows by two vectors with 512-bit vectors, 4
-/// rows by two vectors otherwise) in registers across the whole inner dimension, broadcasting one element of <c>A</c>
+/// batch). Register-blocked: each micro-tile keeps a block of <c>C</c> (6 or 4 rows by two vectors with 512-bit vectors,
+/// 4 rows by two vectors otherwise) in registers across the whole inner dimension, broadcasting one element of <c>A</c>
 /// per row and reading two vectors of <c>B</c> per step, as BLIS's micro-kernels do (Van Zee and van de Geijn, "BLIS:
 /// A Framework for Rapidly Instantiating BLAS Functionality", 2015). The panel of <c>B</c> a column block reads
 /// (32 columns by the inner dimension) stays in L1 while every row block of <c>A</c> passes over it.
@@ -54,6 +54,12 @@ internal static class Gemm
                 for (; i + 6 <= m; i += 6)
                 {
                     Tile512x6(k, ref Unsafe.Add(ref a0, i * aRowStride), aRowStride, aColumnStride, ref Unsafe.Add(ref b0, j), bRowStride, ref Unsafe.Add(ref c0, i * cRowStride + j), cRowStride);
+                }
+
+                if (i + 4 <= m)
+                {
+                    Tile512x4(k, ref Unsafe.Add(ref a0, i * aRowStride), aRowStride, aColumnStride, ref Unsafe.Add(ref b0, j), bRowStride, ref Unsafe.Add(ref c0, i * cRowStride + j), cRowStride);
+                    i += 4;
                 }
 
                 for (; i < m; i++)
@@ -193,6 +199,39 @@ internal static class Gemm
         Store512(ref Unsafe.Add(ref c, 3 * cRow), c30, c31);
         Store512(ref Unsafe.Add(ref c, 4 * cRow), c40, c41);
         Store512(ref Unsafe.Add(ref c, 5 * cRow), c50, c51);
+    }
+
+    // 4 rows by 32 columns, 8 accumulators (still enough independent chains): the rows a 6-row tiling leaves, e.g. 16 = 6 + 6 + 4.
+    private static void Tile512x4(int k, ref float a, int aRow, int aCol, ref float b, int bRow, ref float c, int cRow)
+    {
+        Vector512<float> c00 = Vector512<float>.Zero, c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        ref float a1 = ref Unsafe.Add(ref a, aRow);
+        ref float a2 = ref Unsafe.Add(ref a, 2 * aRow);
+        ref float a3 = ref Unsafe.Add(ref a, 3 * aRow);
+        for (int p = 0; p < k; p++)
+        {
+            ref float bp = ref Unsafe.Add(ref b, p * bRow);
+            Vector512<float> b0 = Vector512.LoadUnsafe(ref bp);
+            Vector512<float> b1 = Vector512.LoadUnsafe(ref bp, 16);
+            int ap = p * aCol;
+            Vector512<float> x = Vector512.Create(Unsafe.Add(ref a, ap));
+            c00 = Fma(x, b0, c00);
+            c01 = Fma(x, b1, c01);
+            x = Vector512.Create(Unsafe.Add(ref a1, ap));
+            c10 = Fma(x, b0, c10);
+            c11 = Fma(x, b1, c11);
+            x = Vector512.Create(Unsafe.Add(ref a2, ap));
+            c20 = Fma(x, b0, c20);
+            c21 = Fma(x, b1, c21);
+            x = Vector512.Create(Unsafe.Add(ref a3, ap));
+            c30 = Fma(x, b0, c30);
+            c31 = Fma(x, b1, c31);
+        }
+
+        Store512(ref c, c00, c01);
+        Store512(ref Unsafe.Add(ref c, cRow), c10, c11);
+        Store512(ref Unsafe.Add(ref c, 2 * cRow), c20, c21);
+        Store512(ref Unsafe.Add(ref c, 3 * cRow), c30, c31);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
