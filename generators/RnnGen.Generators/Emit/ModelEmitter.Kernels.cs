@@ -17,6 +17,7 @@ namespace RnnGen.Generators.Emit;
 internal sealed partial class ModelEmitter
 {
     private const string MethodImplHot = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+    private const string MethodImplInline = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]";
 
     /// <summary>
     /// The kernels go to a class of their own (<see cref="KernelClassName"/>), file-local in the library's namespace
