@@ -23,9 +23,6 @@ internal sealed partial class ModelEmitter
     /// <summary>The floats of one stream's state: per recurrent layer h, then c for an LSTM, each padded.</summary>
     private int StreamStateLength => _layout.RecurrentLayers.Sum(l => StreamStateVectors(l) * PaddedUnits(l.Spec.Units));
 
-    // Dense and the normalization layers map one row to one row per stream; the recurrent layers keep a state.
-    private static bool IsRowLayer(LayerSpec s) => s.Kind == LayerKind.Dense || s.IsNormalization;
-
     private static int StreamStateVectors(LayerLayout layer) => layer.Spec.Kind == LayerKind.Lstm ? 2 : 1;
 
     /// <summary>Where a recurrent layer's h starts in one stream's state (its c follows it).</summary>
@@ -53,10 +50,10 @@ internal sealed partial class ModelEmitter
         int gates = hNext + BatchChunk * StreamStateLength;
         bool hasGates = _layout.RecurrentLayers.Any(l => l.CellBuffers.Contains(CellBuffer.Gates));
         int carryA = gates + (hasGates ? 3 * BatchChunk * StreamStateLength : 0);
-        int carry = BatchChunk * _layout.ComputeLayers.Where(l => IsRowLayer(l.Spec)).Select(l => l.Spec.OutputWidth).DefaultIfEmpty(0).Max();
+        int carry = BatchChunk * _layout.ComputeLayers.Where(l => l.Spec.IsRowLayer).Select(l => l.Spec.OutputWidth).DefaultIfEmpty(0).Max();
         int carryB = carryA + carry;
         int denseRow = carryB + carry;
-        int length = denseRow + _layout.ComputeLayers.Where(l => IsRowLayer(l.Spec)).Select(l => PaddedUnits(l.Spec.OutputWidth)).DefaultIfEmpty(0).Max();
+        int length = denseRow + _layout.ComputeLayers.Where(l => l.Spec.IsRowLayer).Select(l => PaddedUnits(l.Spec.OutputWidth)).DefaultIfEmpty(0).Max();
         return (hNext, gates, carryA, carryB, denseRow, length);
     }
 
@@ -348,7 +345,7 @@ internal sealed partial class ModelEmitter
                 return stride;
             }
 
-            stride = IsRowLayer(l.Spec) ? l.Spec.OutputWidth : StreamStateLength;
+            stride = l.Spec.IsRowLayer ? l.Spec.OutputWidth : StreamStateLength;
         }
 
         return stride;
@@ -379,7 +376,7 @@ internal sealed partial class ModelEmitter
                 string p = layer.Pascal;
                 string v = char.ToLowerInvariant(p[0]) + p.Substring(1);
                 _writer.Line($"// {layer.Description}");
-                if (IsRowLayer(s))
+                if (s.IsRowLayer)
                 {
                     string destination = last ? "outputs.Slice(first * OutputDim)" : $"{v}Out";
                     string destinationStride = last ? "OutputDim" : Int(s.OutputWidth);

@@ -87,7 +87,7 @@ internal sealed partial class ModelEmitter
                 bool last = i == _layout.ComputeLayers.Count - 1;
                 string p = layer.Pascal;
                 _writer.Line($"// {layer.Description}");
-                if (s.Kind == LayerKind.Dense || s.IsNormalization)
+                if (s.IsRowLayer)
                 {
                     string destination = last ? "output" : $"step{p}";
                     if (!last)

@@ -124,6 +124,9 @@ internal sealed record LayerSpec
 
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
+    /// <summary>Dense and the normalization layers: one row in, one row out, per timestep or per stream, with no state.</summary>
+    public bool IsRowLayer => Kind == LayerKind.Dense || IsNormalization;
+
     public int Directions => Bidirectional ? 2 : 1;
 
     public int GateCount => RnnGen.Shared.LayerShapes.GateCount(Kind);
