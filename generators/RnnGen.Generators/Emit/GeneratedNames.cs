@@ -31,7 +31,7 @@ internal static class GeneratedNames
         "_scratch", "_streamReverse", "_batchScratch", "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates",
         "_storedBatch", "_trainer", "StreamScratchLength", "_streamScratch", "_streamStates", "_streamsReverse", "StepStreamChunk",
         "StepStreamOne", "StepStreamChunks", "StreamsOf", "StreamWorkerScratch", "ParallelStreams", "_streamWorkerScratch",
-        "_parallelStreams",
+        "_parallelStreams", "_packedStale", "MarkPackedStale", "EnsurePacked",
     };
 
     private static readonly CellBuffer[] s_allCellBuffers = { CellBuffer.H, CellBuffer.HNext, CellBuffer.C, CellBuffer.Gates };

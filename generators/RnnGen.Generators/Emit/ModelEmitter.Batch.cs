@@ -125,6 +125,7 @@ internal sealed partial class ModelEmitter
             _writer.Line("// nothing once warm (Parallel.For would allocate its tasks and a closure every time).");
             using (_writer.Braces("private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)"))
             {
+                WriteEnsurePacked();
                 _writer.Line("ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);");
                 _writer.Line("work.Inputs = inputs;");
                 _writer.Line("work.Outputs = outputs;");
@@ -244,6 +245,7 @@ internal sealed partial class ModelEmitter
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"private void RunMany({string.Join(", ", parameters)})"))
         {
+            WriteEnsurePacked();
             _writer.Line($"RunChunks(input, {OutputArguments(o => o.VariableName, o => o.VariableName + "Stride")}, firstChunk, endChunk, scratch);");
             using (_writer.Braces($"for (int b = endChunk * BatchChunk; b < batch; b++)"))
             {

@@ -141,6 +141,11 @@ internal sealed partial class ModelEmitter
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"private void Run{(pass.IsChunk ? "Chunk" : string.Empty)}({string.Join(", ", parameters)})"))
         {
+            if (!pass.IsChunk)
+            {
+                WriteEnsurePacked();
+            }
+
             string previous = "input", previousStride = "InputLength";
             int carry = 0;
             for (int i = 0; i < _layout.ComputeLayers.Count; i++)
@@ -605,6 +610,7 @@ internal sealed partial class ModelEmitter
         _writer.Line("// Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.");
         using (_writer.Braces("private void PackWeights()"))
         {
+            _writer.Line("_packedStale = false;");
             _writer.Line($"{ReadOnlySpan} parameters = _parameters;");
             _writer.Line($"{Span} packed = {Support}.AlignedSpan(_packed, PackedLength);");
             void PackingCalls(int tier)

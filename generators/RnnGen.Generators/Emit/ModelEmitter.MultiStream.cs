@@ -179,6 +179,7 @@ internal sealed partial class ModelEmitter
         using (_writer.Braces($"public void StepStreams({ReadOnlySpan} inputs, {Span} outputs, {Span} states)"))
         {
             _writer.Line("int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);");
+            WriteEnsurePacked();
             _writer.Line("bool reverse = _streamsReverse;");
             _writer.Line("_streamsReverse = !reverse;");
             _writer.Line("StepStreamChunks(inputs, outputs, states, 0, streams / BatchChunk, reverse, _streamScratch);");
@@ -240,6 +241,7 @@ internal sealed partial class ModelEmitter
             _writer.Line("    return;");
             _writer.Line("}");
             _writer.Line();
+            WriteEnsurePacked();
             _writer.Line("bool reverse = _streamsReverse;");
             _writer.Line("_streamsReverse = !reverse;");
             _writer.Line("ParallelStreams work = _parallelStreams ??= new ParallelStreams(this);");

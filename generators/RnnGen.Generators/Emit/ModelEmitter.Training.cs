@@ -5,15 +5,49 @@ internal sealed partial class ModelEmitter
     private const string Training = "global::RnnGen.Training";
 
     /// <summary>
+    /// The line every inference path writes before it reads <c>_packed</c>, on the calling thread (before any worker
+    /// starts): training marks the packed weights stale instead of repacking after each step (see
+    /// <see cref="WriteLazyPacking"/>), so the next inference call repacks them once.
+    /// </summary>
+    private void WriteEnsurePacked() => _writer.Line("EnsurePacked();");
+
+    /// <summary>
+    /// The stale flag of the packed weights and the two members around it. A training step changes <c>_parameters</c>
+    /// and only sets the flag; the next inference call repacks (a seed-model repack costs about as much as a quarter of
+    /// the step, and a loop of <c>TrainOnBatch</c> calls reads no packed weight in between). <c>PackWeights</c> clears
+    /// the flag, so <c>SetWeights</c> leaves nothing stale.
+    /// </summary>
+    private void WriteLazyPacking()
+    {
+        _writer.Line("// True when a training step changed _parameters after the last PackWeights: the next inference call repacks.");
+        _writer.Line("private bool _packedStale;");
+        _writer.Line();
+        _writer.Line("// The trainer's notice that _parameters changed: the packed copy is rebuilt when an inference call next needs it.");
+        _writer.Line("private void MarkPackedStale() => _packedStale = true;");
+        _writer.Line();
+        _writer.Line("// Called by every inference path before it reads _packed, on the calling thread before any worker starts.");
+        using (_writer.Braces("private void EnsurePacked()"))
+        {
+            using (_writer.Braces("if (_packedStale)"))
+            {
+                _writer.Line("PackWeights();");
+            }
+        }
+
+        _writer.Line();
+    }
+
+    /// <summary>
     /// Keras's training API on the model (<c>compile</c>, <c>fit</c>, <c>evaluate</c>, <c>train_on_batch</c>, the
     /// gradients): each member delegates to a <c>RnnGen.Training.Trainer</c> that trains <c>_parameters</c> in place
-    /// and calls <c>PackWeights</c> after each step, so the inference kernels run on the trained weights.
+    /// and calls <c>MarkPackedStale</c> after each step, so the next inference call runs on the trained weights.
     /// </summary>
     private void WriteTrainingApi()
     {
         string name = _spec.ClassName;
         _writer.Line("private " + Training + ".Trainer? _trainer;");
         _writer.Line();
+        WriteLazyPacking();
         _writer.Line("/// <summary>");
         _writer.Line("/// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the");
         _writer.Line("/// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;");
@@ -24,7 +58,7 @@ internal sealed partial class ModelEmitter
         _writer.Line("/// <param name=\"metrics\">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>");
         _writer.Line("/// <exception cref=\"global::System.NotSupportedException\">A stateful layer cannot be trained; the message names it.</exception>");
         _writer.Line($"public void Compile({Training}.Optimizer optimizer, {Training}.Loss loss, params {Training}.Metric[] metrics) =>");
-        _writer.Line($"    _trainer = new {Training}.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);");
+        _writer.Line($"    _trainer = new {Training}.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);");
         _writer.Line();
         _writer.Line("/// <summary>The trainer set up by <see cref=\"Compile\"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>");
         _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");

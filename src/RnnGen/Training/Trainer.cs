@@ -8,7 +8,8 @@ namespace RnnGen.Training;
 /// <summary>
 /// Trains a generated model in place, as Keras's <c>compile</c> / <c>fit</c> do: forward pass with cached
 /// activations, backpropagation through time, the compiled optimizer's step on the model's own flat Keras-order
-/// weight array, after which the model repacks its kernels so <c>Predict</c> and <c>Forward</c> use the new weights.
+/// weight array, after which it tells the model its weights changed (a generated model marks its packed kernels stale and
+/// repacks them at its next <c>Predict</c>, <c>Forward</c>, <c>Step</c> or <c>StepStreams</c>, not after every step).
 /// Generated models create one in <c>Compile</c> and delegate <c>Fit</c>, <c>Evaluate</c>, <c>TrainOnBatch</c> and
 /// <c>ComputeGradients</c> to it. Every buffer is allocated here (for one sample) or when a batch larger than any
 /// before arrives, so a warm <see cref="TrainOnBatch"/> allocates nothing. Not thread-safe, like the model.
@@ -42,7 +43,7 @@ public sealed class Trainer
     /// <summary>Compiles <paramref name="model"/> for training (Keras <c>model.compile</c>); generated models call this from <c>Compile</c>.</summary>
     /// <param name="model">The model whose weights are trained.</param>
     /// <param name="parameters">The model's weights, concatenated in Keras <c>get_weights()</c> order: trained in place.</param>
-    /// <param name="parametersChanged">Called after each change of <paramref name="parameters"/>, so the model refreshes what it derives from them (its packed kernels).</param>
+    /// <param name="parametersChanged">Called after each change of <paramref name="parameters"/> (every optimizer step), so the model refreshes what it derives from them (its packed kernels) before it next reads them; it should be cheap, as a generated model's is (it sets a flag).</param>
     /// <param name="optimizer">The optimizer; its slots are created here, for this model only.</param>
     /// <param name="loss">The loss of the model's main output.</param>
     /// <param name="metrics">Metrics to report besides the loss.</param>
@@ -143,7 +144,7 @@ public sealed class Trainer
     {
         int batch = CheckBatch(x, y);
         float loss = ForwardLoss(x, y, batch, training: true, accumulateMetrics: false);
-        Step(x, batch, repack: true);
+        Step(x, batch);
         return loss;
     }
 
@@ -294,9 +295,7 @@ public sealed class Trainer
                     break;
                 }
 
-                // The inference kernels are repacked once per epoch (below), not after every batch: nothing reads them
-                // until the epoch's end, where callbacks and progress may call Predict.
-                Step(xb, count, repack: false);
+                Step(xb, count);
                 lossSum += (double)loss * count;
             }
 
@@ -304,8 +303,6 @@ public sealed class Trainer
             {
                 break;
             }
-
-            _parametersChanged();
 
             var logs = new Dictionary<string, float>(StringComparer.Ordinal) { ["loss"] = (float)(lossSum / trainSamples) };
             for (int m = 0; m < Metrics.Count; m++)
@@ -349,13 +346,12 @@ public sealed class Trainer
     /// <summary>Writes a message of a callback (when its <c>verbose</c> is above 0) or of a stop on an invalid loss, as Keras prints them.</summary>
     internal void Write(string line) => Console.Out.WriteLine(line);
 
-    private void Step(ReadOnlySpan<float> x, int batch, bool repack)
+    // The optimizer step, then the model's notice (a generated model only marks its packed kernels stale: the next
+    // inference call repacks them, so a run of steps repacks nothing until something reads them).
+    private void Step(ReadOnlySpan<float> x, int batch)
     {
         Optimizer.Apply(_parameters, Backward(x, batch), _weightLengths);
-        if (repack)
-        {
-            _parametersChanged();
-        }
+        _parametersChanged();
     }
 
     // Grows the chunks' buffers to hold a batch of `batch` samples; allocates nothing when they already do.
