@@ -106,6 +106,38 @@ public class OptimizerTests
         AssertTrajectory(expected, Run(new Adam(learningRate: (float)Lr, amsgrad: amsgrad), 6));
     }
 
+    [Theory]
+    [InlineData(false, 0f)]
+    [InlineData(true, 0f)]
+    [InlineData(false, 0.004f)]
+    public void Adam_over_all_arrays_in_one_pass_gives_each_array_alone_bit_for_bit(bool amsgrad, float weightDecay)
+    {
+        // Lengths that put array boundaries inside vectors of every width (and a tail), so a pass over the concatenated
+        // arrays mixes arrays in one vector where separate passes would not.
+        int[] lengths = { 5, 1, 33, 80, 7, 19 };
+        float[] together = Enumerable.Range(0, lengths.Sum()).Select(i => (float)Math.Cos(0.37 * i)).ToArray();
+        float[] apart = (float[])together.Clone();
+        var whole = new AdamW(learningRate: 0.01f, weightDecay: weightDecay, amsgrad: amsgrad);
+        whole.Build(lengths);
+        Adam[] perArray = lengths.Select(_ => (Adam)new AdamW(learningRate: 0.01f, weightDecay: weightDecay, amsgrad: amsgrad)).ToArray();
+        for (int a = 0; a < lengths.Length; a++)
+        {
+            perArray[a].Build(new[] { lengths[a] });
+        }
+
+        for (int t = 1; t <= 5; t++)
+        {
+            float[] gradients = Enumerable.Range(0, together.Length).Select(i => (float)Gradient(t, i)).ToArray();
+            whole.Apply(together, (float[])gradients.Clone(), lengths);
+            for (int a = 0, offset = 0; a < lengths.Length; offset += lengths[a], a++)
+            {
+                perArray[a].Apply(apart.AsSpan(offset, lengths[a]), gradients.AsSpan(offset, lengths[a]), new[] { lengths[a] });
+            }
+
+            Assert.Equal(apart, together);
+        }
+    }
+
     [Fact]
     public void Adam_defaults_are_keras_defaults()
     {

@@ -81,21 +81,25 @@ public abstract class Optimizer
         ClipGradients(gradients, lengths);
         float learningRate = LearningRate;
         long step = Iterations + 1; // keras: local_step = iterations + 1
-        int offset = 0;
-        for (int v = 0; v < lengths.Count; v++)
+        if (WeightDecay is float decay && decay != 0)
         {
-            Span<float> variable = variables.Slice(offset, lengths[v]);
-            if (WeightDecay is float decay && decay != 0)
+            // Keras decays each array before its update; every element's decay and update involve that element
+            // alone, so decaying all arrays first gives the same numbers.
+            float factor = decay * learningRate;
+            for (int i = 0; i < variables.Length; i++)
             {
-                float factor = decay * learningRate;
-                for (int i = 0; i < variable.Length; i++)
-                {
-                    variable[i] -= variable[i] * factor;
-                }
+                variables[i] -= variables[i] * factor;
             }
+        }
 
-            UpdateStep(v, variable, gradients.Slice(offset, lengths[v]), learningRate, step);
-            offset += lengths[v];
+        if (!UpdateAll(variables, gradients, learningRate, step))
+        {
+            int offset = 0;
+            for (int v = 0; v < lengths.Count; v++)
+            {
+                UpdateStep(v, variables.Slice(offset, lengths[v]), gradients.Slice(offset, lengths[v]), learningRate, step);
+                offset += lengths[v];
+            }
         }
 
         Iterations++;
@@ -103,6 +107,14 @@ public abstract class Optimizer
 
     /// <summary>The optimizer's rule for one weight array (Keras <c>update_step</c>); <paramref name="step"/> counts from 1.</summary>
     protected abstract void UpdateStep(int index, Span<float> variable, ReadOnlySpan<float> gradient, float learningRate, long step);
+
+    /// <summary>
+    /// The rule over every weight array at once, in one pass over the concatenated arrays, for a rule whose every
+    /// element's update involves only that element's gradient and slots (so the pass gives the numbers the
+    /// per-array <see cref="UpdateStep"/> calls would). Returns <see langword="false"/> (the default) to have
+    /// <see cref="UpdateStep"/> called per array instead.
+    /// </summary>
+    protected virtual bool UpdateAll(Span<float> variables, ReadOnlySpan<float> gradients, float learningRate, long step) => false;
 
     private void ClipGradients(Span<float> gradients, IReadOnlyList<int> lengths)
     {
@@ -163,6 +175,18 @@ public abstract class Optimizer
         {
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number at or above 0.");
         }
+    }
+
+    /// <summary>Allocates one zeroed array as long as all the variables together.</summary>
+    protected static float[] FlatSlot(IReadOnlyList<int> lengths)
+    {
+        int total = 0;
+        for (int i = 0; i < lengths.Count; i++)
+        {
+            total += lengths[i];
+        }
+
+        return new float[total];
     }
 
     /// <summary>Allocates one zeroed array per variable.</summary>
@@ -237,9 +261,12 @@ public sealed class Sgd : Optimizer
 /// </summary>
 public class Adam : Optimizer
 {
-    private float[][] _m = Array.Empty<float[]>();
-    private float[][] _v = Array.Empty<float[]>();
-    private float[][] _vHat = Array.Empty<float[]>();
+    // The slots of all weight arrays, concatenated in Keras order (so one pass updates them all); _offsets[i] is where
+    // array i starts.
+    private float[] _m = Array.Empty<float>();
+    private float[] _v = Array.Empty<float>();
+    private float[] _vHat = Array.Empty<float>();
+    private int[] _offsets = Array.Empty<int>();
     private long _alphaStep = -1;
     private float _alphaLearningRate;
     private float _alpha;
@@ -275,13 +302,30 @@ public class Adam : Optimizer
     /// <inheritdoc/>
     protected override void CreateSlots(IReadOnlyList<int> variableLengths)
     {
-        _m = Slots(variableLengths);
-        _v = Slots(variableLengths);
-        _vHat = Amsgrad ? Slots(variableLengths) : Array.Empty<float[]>();
+        _m = FlatSlot(variableLengths);
+        _v = FlatSlot(variableLengths);
+        _vHat = Amsgrad ? FlatSlot(variableLengths) : Array.Empty<float>();
+        _offsets = new int[variableLengths.Count];
+        for (int i = 1; i < _offsets.Length; i++)
+        {
+            _offsets[i] = _offsets[i - 1] + variableLengths[i - 1];
+        }
     }
 
     /// <inheritdoc/>
-    protected override void UpdateStep(int index, Span<float> variable, ReadOnlySpan<float> gradient, float learningRate, long step)
+    protected override bool UpdateAll(Span<float> variables, ReadOnlySpan<float> gradients, float learningRate, long step)
+    {
+        Update(variables, gradients, _m, _v, Amsgrad ? _vHat : Span<float>.Empty, learningRate, step);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(int index, Span<float> variable, ReadOnlySpan<float> gradient, float learningRate, long step) =>
+        Update(variable, gradient, _m.AsSpan(_offsets[index], variable.Length), _v.AsSpan(_offsets[index], variable.Length),
+            Amsgrad ? _vHat.AsSpan(_offsets[index], variable.Length) : Span<float>.Empty, learningRate, step);
+
+    // Adam's rule on matching spans of the variables, their gradients and slots: one weight array, or all of them.
+    private void Update(Span<float> variable, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, Span<float> vHat, float learningRate, long step)
     {
         if (step != _alphaStep || learningRate != _alphaLearningRate)
         {
@@ -293,8 +337,6 @@ public class Adam : Optimizer
         }
 
         float alpha = _alpha;
-        Span<float> m = _m[index], v = _v[index];
-        Span<float> vHat = Amsgrad ? _vHat[index] : Span<float>.Empty;
         float oneMinusBeta1 = 1 - Beta1, oneMinusBeta2 = 1 - Beta2;
         int i = 0;
         if (!Amsgrad)
