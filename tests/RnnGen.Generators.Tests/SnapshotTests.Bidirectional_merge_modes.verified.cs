@@ -424,6 +424,7 @@ namespace Demo
         // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
+            EnsurePacked();
             ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
             work.Inputs = inputs;
             work.Outputs = outputs;
@@ -497,6 +498,21 @@ namespace Demo
 
         private global::RnnGen.Training.Trainer? _trainer;
 
+        // True when a training step changed _parameters after the last PackWeights: the next inference call repacks.
+        private bool _packedStale;
+
+        // The trainer's notice that _parameters changed: the packed copy is rebuilt when an inference call next needs it.
+        private void MarkPackedStale() => _packedStale = true;
+
+        // Called by every inference path before it reads _packed, on the calling thread before any worker starts.
+        private void EnsurePacked()
+        {
+            if (_packedStale)
+            {
+                PackWeights();
+            }
+        }
+
         /// <summary>
         /// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the
         /// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;
@@ -507,7 +523,7 @@ namespace Demo
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
-            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
@@ -541,6 +557,7 @@ namespace Demo
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
         private void PackWeights()
         {
+            _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset),
@@ -555,6 +572,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
         {
+            EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 4]
             BidirectionalLayer(input, result, initialState, row);
         }
@@ -625,6 +643,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
+            EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
@@ -1342,6 +1361,7 @@ namespace Demo
         // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
+            EnsurePacked();
             ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
             work.Inputs = inputs;
             work.Outputs = outputs;
@@ -1415,6 +1435,21 @@ namespace Demo
 
         private global::RnnGen.Training.Trainer? _trainer;
 
+        // True when a training step changed _parameters after the last PackWeights: the next inference call repacks.
+        private bool _packedStale;
+
+        // The trainer's notice that _parameters changed: the packed copy is rebuilt when an inference call next needs it.
+        private void MarkPackedStale() => _packedStale = true;
+
+        // Called by every inference path before it reads _packed, on the calling thread before any worker starts.
+        private void EnsurePacked()
+        {
+            if (_packedStale)
+            {
+                PackWeights();
+            }
+        }
+
         /// <summary>
         /// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the
         /// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;
@@ -1425,7 +1460,7 @@ namespace Demo
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
-            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
@@ -1459,6 +1494,7 @@ namespace Demo
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
         private void PackWeights()
         {
+            _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset),
@@ -1473,6 +1509,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
         {
+            EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
             BidirectionalLayer(input, result, initialState, row);
         }
@@ -1550,6 +1587,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
+            EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
@@ -2274,6 +2312,7 @@ namespace Demo
         // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
+            EnsurePacked();
             ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
             work.Inputs = inputs;
             work.Outputs = outputs;
@@ -2347,6 +2386,21 @@ namespace Demo
 
         private global::RnnGen.Training.Trainer? _trainer;
 
+        // True when a training step changed _parameters after the last PackWeights: the next inference call repacks.
+        private bool _packedStale;
+
+        // The trainer's notice that _parameters changed: the packed copy is rebuilt when an inference call next needs it.
+        private void MarkPackedStale() => _packedStale = true;
+
+        // Called by every inference path before it reads _packed, on the calling thread before any worker starts.
+        private void EnsurePacked()
+        {
+            if (_packedStale)
+            {
+                PackWeights();
+            }
+        }
+
         /// <summary>
         /// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the
         /// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;
@@ -2357,7 +2411,7 @@ namespace Demo
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
-            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
@@ -2391,6 +2445,7 @@ namespace Demo
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
         private void PackWeights()
         {
+            _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset),
@@ -2405,6 +2460,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
         {
+            EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
             BidirectionalLayer(input, result, initialState, row);
         }
@@ -2482,6 +2538,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
+            EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
@@ -3206,6 +3263,7 @@ namespace Demo
         // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
+            EnsurePacked();
             ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
             work.Inputs = inputs;
             work.Outputs = outputs;
@@ -3279,6 +3337,21 @@ namespace Demo
 
         private global::RnnGen.Training.Trainer? _trainer;
 
+        // True when a training step changed _parameters after the last PackWeights: the next inference call repacks.
+        private bool _packedStale;
+
+        // The trainer's notice that _parameters changed: the packed copy is rebuilt when an inference call next needs it.
+        private void MarkPackedStale() => _packedStale = true;
+
+        // Called by every inference path before it reads _packed, on the calling thread before any worker starts.
+        private void EnsurePacked()
+        {
+            if (_packedStale)
+            {
+                PackWeights();
+            }
+        }
+
         /// <summary>
         /// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the
         /// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;
@@ -3289,7 +3362,7 @@ namespace Demo
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
-            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
@@ -3323,6 +3396,7 @@ namespace Demo
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
         private void PackWeights()
         {
+            _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset),
@@ -3337,6 +3411,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
         {
+            EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
             BidirectionalLayer(input, result, initialState, row);
         }
@@ -3414,6 +3489,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
+            EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
@@ -4150,6 +4226,7 @@ namespace Demo
         // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
+            EnsurePacked();
             ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
             work.Inputs = inputs;
             work.Outputs = outputs;
@@ -4223,6 +4300,21 @@ namespace Demo
 
         private global::RnnGen.Training.Trainer? _trainer;
 
+        // True when a training step changed _parameters after the last PackWeights: the next inference call repacks.
+        private bool _packedStale;
+
+        // The trainer's notice that _parameters changed: the packed copy is rebuilt when an inference call next needs it.
+        private void MarkPackedStale() => _packedStale = true;
+
+        // Called by every inference path before it reads _packed, on the calling thread before any worker starts.
+        private void EnsurePacked()
+        {
+            if (_packedStale)
+            {
+                PackWeights();
+            }
+        }
+
         /// <summary>
         /// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the
         /// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;
@@ -4233,7 +4325,7 @@ namespace Demo
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
-            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
@@ -4267,6 +4359,7 @@ namespace Demo
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
         private void PackWeights()
         {
+            _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(BidirectionalForwardKernelOffset, 16), parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), parameters.Slice(BidirectionalForwardBiasOffset, 8), packed.Slice(BidirectionalForwardPackedOffset),
@@ -4281,6 +4374,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> forwardResult, global::System.Span<float> backwardResult, global::System.ReadOnlySpan<float> initialState, int row)
         {
+            EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
             BidirectionalLayer(input, forwardResult, backwardResult, initialState, row);
         }
@@ -4351,6 +4445,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> forwardResult, int forwardResultStride, global::System.Span<float> backwardResult, int backwardResultStride, int firstChunk, int endChunk, float[] scratch)
         {
+            EnsurePacked();
             RunChunks(input, forwardResult, forwardResultStride, backwardResult, backwardResultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {

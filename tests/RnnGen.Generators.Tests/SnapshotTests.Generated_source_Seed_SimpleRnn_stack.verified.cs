@@ -371,6 +371,7 @@ namespace Demo
         // nothing once warm (Parallel.For would allocate its tasks and a closure every time).
         private void ForwardOnWorkers(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int chunks, int workers)
         {
+            EnsurePacked();
             ParallelBatch work = _parallelBatch ??= new ParallelBatch(this);
             work.Inputs = inputs;
             work.Outputs = outputs;
@@ -489,6 +490,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepCore(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
+            EnsurePacked();
             bool reverse = _streamReverse;
             _streamReverse = !reverse;
             // layer 1: simple_rnn (SimpleRNN, 3 units)
@@ -603,6 +605,7 @@ namespace Demo
         public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states)
         {
             int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);
+            EnsurePacked();
             bool reverse = _streamsReverse;
             _streamsReverse = !reverse;
             StepStreamChunks(inputs, outputs, states, 0, streams / BatchChunk, reverse, _streamScratch);
@@ -662,6 +665,7 @@ namespace Demo
                 return;
             }
 
+            EnsurePacked();
             bool reverse = _streamsReverse;
             _streamsReverse = !reverse;
             ParallelStreams work = _parallelStreams ??= new ParallelStreams(this);
@@ -780,6 +784,21 @@ namespace Demo
 
         private global::RnnGen.Training.Trainer? _trainer;
 
+        // True when a training step changed _parameters after the last PackWeights: the next inference call repacks.
+        private bool _packedStale;
+
+        // The trainer's notice that _parameters changed: the packed copy is rebuilt when an inference call next needs it.
+        private void MarkPackedStale() => _packedStale = true;
+
+        // Called by every inference path before it reads _packed, on the calling thread before any worker starts.
+        private void EnsurePacked()
+        {
+            if (_packedStale)
+            {
+                PackWeights();
+            }
+        }
+
         /// <summary>
         /// Prepares the model for training, as Keras's <c>model.compile(optimizer, loss, metrics)</c>: the optimizer's state and the
         /// training buffers are created here (the buffers grow to the largest batch). Compiling again starts a new optimizer state;
@@ -790,7 +809,7 @@ namespace Demo
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
-            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, PackWeights, optimizer, loss, metrics);
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
@@ -824,6 +843,7 @@ namespace Demo
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
         private void PackWeights()
         {
+            _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset),
@@ -836,6 +856,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
         {
+            EnsurePacked();
             // layer 1: simple_rnn (SimpleRNN, 3 units): [2, 10] -> [3]
             SimpleRnnLayer(input, result, initialState, row);
         }
@@ -873,6 +894,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
+            EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
