@@ -11,7 +11,8 @@ namespace RnnGen.Benchmarks.Modes;
 /// shared host where BenchmarkDotNet's means measure the other processes too (they can only make a window slower, so
 /// the fastest window tracks the code). Seed model: the best of 300 windows of 1,000 steps; LSTM(128): the best of 40
 /// single steps after 40 warm-up steps (5 for the naive baseline, whose step takes seconds). Also splits the seed model's step into its parts
-/// (forward and loss, gradients, Adam, the inference repack) for docs/performance.md's "where the time goes".
+/// (forward and loss, gradients, the inference repack, which a step defers to the next inference call) for
+/// docs/performance.md's "where the time goes".
 /// </summary>
 public static class TrainingStepMode
 {
@@ -41,6 +42,10 @@ public static class TrainingStepMode
         Console.WriteLine($"  parts: forward and loss {Best(() => trainer.ComputeLoss(one, target, training: true), 1000, 200):F2}, " +
             $"forward, loss and gradients (with the result arrays) {Best(() => trainer.ComputeGradients(one, target), 1000, 200):F2}, " +
             $"SetWeights (copy and repack) {Best(() => seed.SetWeights(weights), 1000, 200):F2}");
+        // A step leaves the repack to the next inference call: what a user who alternates the two pays.
+        float[] prediction = new float[1];
+        Console.WriteLine($"  Predict of one sequence {Best(() => seed.Predict(one, prediction), 1000, 200):F2}, " +
+            $"TrainOnBatch then Predict (the deferred repack included) {Best(() => { trainer.TrainOnBatch(one, target); seed.Predict(one, prediction); }, 1000, 200):F2}");
 
         double lstm = Best(() => bench.Lstm128_T64_Batch64(), 1, 40, warmup: 40);
         double lstmTwo = Best(() => bench.Lstm128_T64_Batch64_TwoCores(), 1, 40, warmup: 40);
