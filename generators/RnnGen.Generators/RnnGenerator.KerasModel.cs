@@ -53,9 +53,9 @@ public sealed partial class RnnGenerator
             .Select(static (all, _) => all.OrderBy(f => f!.Path, StringComparer.Ordinal).Select(f => f!).ToEquatableArray())
             .WithTrackingName(TrackingNames.KerasModelFiles);
 
-        IncrementalValuesProvider<(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)> models = declared
+        IncrementalValuesProvider<(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, StubSpec? Stub)> models = declared
             .Combine(files)
-            .Select(static (pair, cancellationToken) => ParseKerasModel(pair.Left, pair.Right, cancellationToken))
+            .Select(static (pair, cancellationToken) => WithStub(pair.Left.Class, ParseKerasModel(pair.Left, pair.Right, cancellationToken)))
             .WithTrackingName(TrackingNames.Parse);
         return SpecsAndDiagnostics(context, models);
     }

@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using RnnGen.Generators.Diagnostics;
+using RnnGen.Generators.Emit;
 using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Model;
 
@@ -38,21 +39,21 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
 
     private static IncrementalValuesProvider<ModelSpec> Register(IncrementalGeneratorInitializationContext context, AttributeKind kind)
     {
-        IncrementalValuesProvider<(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)> models = context.SyntaxProvider
+        IncrementalValuesProvider<(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, StubSpec? Stub)> models = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 MetadataName(kind),
                 predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
                 transform: (attributeContext, cancellationToken) => Extract(attributeContext, kind, cancellationToken))
             .Where(static input => input is not null)
             .WithTrackingName(TrackingNames.Extract)
-            .Select(static (input, cancellationToken) => Parse(input!, cancellationToken))
+            .Select(static (input, cancellationToken) => WithStub(input!, Parse(input!, cancellationToken)))
             .WithTrackingName(TrackingNames.Parse);
         return SpecsAndDiagnostics(context, models);
     }
 
     private static IncrementalValuesProvider<ModelSpec> SpecsAndDiagnostics(
         IncrementalGeneratorInitializationContext context,
-        IncrementalValuesProvider<(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)> models)
+        IncrementalValuesProvider<(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, StubSpec? Stub)> models)
     {
         // Source and diagnostics go through separate outputs: diagnostics carry locations, which move with every edit
         // above the class, while the spec does not; so such an edit re-reports but does not re-emit
@@ -78,8 +79,22 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             }
         });
 
+        // A declaration with errors gets stand-in members instead of a model, so its use sites add no CS1061/CS0426
+        // to the RNNG errors (one error per mistake). Its own output: a valid model never reads this step.
+        IncrementalValuesProvider<StubSpec> stubs = models
+            .Select(static (model, _) => model.Stub)
+            .Where(static stub => stub is not null)
+            .Select(static (stub, _) => stub!)
+            .WithTrackingName(TrackingNames.Stub);
+        context.RegisterSourceOutput(stubs, static (output, stub) =>
+            output.AddSource(stub.HintName(StableHash((stub.Namespace ?? string.Empty) + "|" + stub.DisplayName.Replace('.', '+'))), StubEmitter.Write(stub)));
+
         return specs;
     }
+
+    private static (ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, StubSpec? Stub) WithStub(
+        ModelInput input, (ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics) parsed) =>
+        (parsed.Spec, parsed.Diagnostics, StubSpec.For(input, parsed.Spec, parsed.Diagnostics));
 
     internal static string MetadataName(AttributeKind kind) => "RnnGen." + kind + "Attribute";
 }

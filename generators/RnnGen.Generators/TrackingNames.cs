@@ -7,5 +7,6 @@ internal static class TrackingNames
     public const string Parse = nameof(Parse);
     public const string Spec = nameof(Spec);
     public const string Diagnostics = nameof(Diagnostics);
+    public const string Stub = nameof(Stub);
     public const string KerasModelFiles = nameof(KerasModelFiles);
 }

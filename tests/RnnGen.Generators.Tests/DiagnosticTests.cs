@@ -396,6 +396,7 @@ public class DiagnosticTests
         if (reported.Severity == DiagnosticSeverity.Error)
         {
             Assert.Empty(run.Sources); // nothing half-valid is generated
+            Assert.Empty(run.CompilationDiagnostics); // and the stand-in members, if any, add no error of their own
         }
         else
         {

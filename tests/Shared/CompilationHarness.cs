@@ -29,8 +29,16 @@ internal sealed class GeneratorRun
     public ImmutableArray<Diagnostic> CompilationDiagnostics =>
         Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToImmutableArray();
 
-    public IReadOnlyList<(string HintName, string Text)> Sources =>
-        Result.Results.SelectMany(r => r.GeneratedSources).Select(s => (s.HintName, s.SourceText.ToString())).ToList();
+    /// <summary>The generated models: every source but the stand-ins of declarations with errors (<see cref="Stubs"/>).</summary>
+    public IReadOnlyList<(string HintName, string Text)> Sources => AllSources.Where(s => !IsStub(s.HintName)).ToList();
+
+    /// <summary>The stand-in members generated for declarations with errors, so their use sites add no errors of their own.</summary>
+    public IReadOnlyList<(string HintName, string Text)> Stubs => AllSources.Where(s => IsStub(s.HintName)).ToList();
+
+    private IEnumerable<(string HintName, string Text)> AllSources =>
+        Result.Results.SelectMany(r => r.GeneratedSources).Select(s => (s.HintName, s.SourceText.ToString()));
+
+    private static bool IsStub(string hintName) => hintName.EndsWith(".RnnGen.Stub.g.cs", StringComparison.Ordinal);
 
     /// <summary>Emits the compilation and loads it into a collectible context.</summary>
     public Assembly Load()
