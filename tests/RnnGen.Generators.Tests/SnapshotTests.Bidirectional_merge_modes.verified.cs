@@ -139,18 +139,18 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 16), "glorot_uniform", 2, 8, seed, 0); // bidirectional/forward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), "orthogonal", 2, 8, seed, 1); // bidirectional/forward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 0); // bidirectional/forward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 1); // bidirectional/forward_lstm/recurrent_kernel
             // bidirectional/forward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 2), "zeros", 2, 0, seed, 2);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 2);
             parameters.Slice(BidirectionalForwardBiasOffset + 2, 2).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 4, 4), "zeros", 4, 0, seed, 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 16), "glorot_uniform", 2, 8, seed, 4); // bidirectional/backward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), "orthogonal", 2, 8, seed, 5); // bidirectional/backward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 3);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 4); // bidirectional/backward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 5); // bidirectional/backward_lstm/recurrent_kernel
             // bidirectional/backward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 2), "zeros", 2, 0, seed, 6);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 6);
             parameters.Slice(BidirectionalBackwardBiasOffset + 2, 2).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4), "zeros", 4, 0, seed, 7);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 7);
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -337,8 +337,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 12];
-            RunMany(input, batch, result, 12, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -353,7 +354,8 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalConcat", new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
-            float[] result = new float[batch * 12];
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
             for (int b = 0; b < batch; b++)
             {
@@ -361,7 +363,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
             }
             return new[] { result };
         }
@@ -1076,18 +1078,18 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 16), "glorot_uniform", 2, 8, seed, 0); // bidirectional/forward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), "orthogonal", 2, 8, seed, 1); // bidirectional/forward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 0); // bidirectional/forward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 1); // bidirectional/forward_lstm/recurrent_kernel
             // bidirectional/forward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 2), "zeros", 2, 0, seed, 2);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 2);
             parameters.Slice(BidirectionalForwardBiasOffset + 2, 2).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 4, 4), "zeros", 4, 0, seed, 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 16), "glorot_uniform", 2, 8, seed, 4); // bidirectional/backward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), "orthogonal", 2, 8, seed, 5); // bidirectional/backward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 3);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 4); // bidirectional/backward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 5); // bidirectional/backward_lstm/recurrent_kernel
             // bidirectional/backward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 2), "zeros", 2, 0, seed, 6);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 6);
             parameters.Slice(BidirectionalBackwardBiasOffset + 2, 2).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4), "zeros", 4, 0, seed, 7);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 7);
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -1274,8 +1276,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 6];
-            RunMany(input, batch, result, 6, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -1290,7 +1293,8 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalSum", new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
-            float[] result = new float[batch * 6];
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
             for (int b = 0; b < batch; b++)
             {
@@ -1298,7 +1302,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
             }
             return new[] { result };
         }
@@ -2027,18 +2031,18 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 16), "glorot_uniform", 2, 8, seed, 0); // bidirectional/forward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), "orthogonal", 2, 8, seed, 1); // bidirectional/forward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 0); // bidirectional/forward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 1); // bidirectional/forward_lstm/recurrent_kernel
             // bidirectional/forward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 2), "zeros", 2, 0, seed, 2);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 2);
             parameters.Slice(BidirectionalForwardBiasOffset + 2, 2).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 4, 4), "zeros", 4, 0, seed, 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 16), "glorot_uniform", 2, 8, seed, 4); // bidirectional/backward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), "orthogonal", 2, 8, seed, 5); // bidirectional/backward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 3);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 4); // bidirectional/backward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 5); // bidirectional/backward_lstm/recurrent_kernel
             // bidirectional/backward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 2), "zeros", 2, 0, seed, 6);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 6);
             parameters.Slice(BidirectionalBackwardBiasOffset + 2, 2).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4), "zeros", 4, 0, seed, 7);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 7);
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -2225,8 +2229,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 6];
-            RunMany(input, batch, result, 6, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -2241,7 +2246,8 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalMul", new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
-            float[] result = new float[batch * 6];
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
             for (int b = 0; b < batch; b++)
             {
@@ -2249,7 +2255,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
             }
             return new[] { result };
         }
@@ -2978,18 +2984,18 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 16), "glorot_uniform", 2, 8, seed, 0); // bidirectional/forward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), "orthogonal", 2, 8, seed, 1); // bidirectional/forward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 0); // bidirectional/forward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 1); // bidirectional/forward_lstm/recurrent_kernel
             // bidirectional/forward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 2), "zeros", 2, 0, seed, 2);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 2);
             parameters.Slice(BidirectionalForwardBiasOffset + 2, 2).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 4, 4), "zeros", 4, 0, seed, 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 16), "glorot_uniform", 2, 8, seed, 4); // bidirectional/backward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), "orthogonal", 2, 8, seed, 5); // bidirectional/backward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 3);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 4); // bidirectional/backward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 5); // bidirectional/backward_lstm/recurrent_kernel
             // bidirectional/backward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 2), "zeros", 2, 0, seed, 6);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 6);
             parameters.Slice(BidirectionalBackwardBiasOffset + 2, 2).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4), "zeros", 4, 0, seed, 7);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 7);
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -3176,8 +3182,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 6];
-            RunMany(input, batch, result, 6, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -3192,7 +3199,8 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalAve", new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
-            float[] result = new float[batch * 6];
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
             for (int b = 0; b < batch; b++)
             {
@@ -3200,7 +3208,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
             }
             return new[] { result };
         }
@@ -3931,18 +3939,18 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 16), "glorot_uniform", 2, 8, seed, 0); // bidirectional/forward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), "orthogonal", 2, 8, seed, 1); // bidirectional/forward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 0); // bidirectional/forward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 1); // bidirectional/forward_lstm/recurrent_kernel
             // bidirectional/forward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 2), "zeros", 2, 0, seed, 2);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 2);
             parameters.Slice(BidirectionalForwardBiasOffset + 2, 2).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 4, 4), "zeros", 4, 0, seed, 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 16), "glorot_uniform", 2, 8, seed, 4); // bidirectional/backward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), "orthogonal", 2, 8, seed, 5); // bidirectional/backward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 3);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 4); // bidirectional/backward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 5); // bidirectional/backward_lstm/recurrent_kernel
             // bidirectional/backward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 2), "zeros", 2, 0, seed, 6);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 6);
             parameters.Slice(BidirectionalBackwardBiasOffset + 2, 2).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4), "zeros", 4, 0, seed, 7);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 7);
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -4132,9 +4140,11 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] forwardResult = new float[batch * 6];
-            float[] backwardResult = new float[batch * 6];
-            RunMany(input, batch, forwardResult, 6, backwardResult, 6, 0, batch / BatchChunk, _batchScratch);
+            const int forwardResultStride = 6;
+            float[] forwardResult = new float[batch * forwardResultStride];
+            const int backwardResultStride = 6;
+            float[] backwardResult = new float[batch * backwardResultStride];
+            RunMany(input, batch, forwardResult, forwardResultStride, backwardResult, backwardResultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { forwardResult, backwardResult };
         }
         /// <summary>
@@ -4149,8 +4159,10 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalNone", new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
-            float[] forwardResult = new float[batch * 6];
-            float[] backwardResult = new float[batch * 6];
+            const int forwardResultStride = 6;
+            float[] forwardResult = new float[batch * forwardResultStride];
+            const int backwardResultStride = 6;
+            float[] backwardResult = new float[batch * backwardResultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
             for (int b = 0; b < batch; b++)
             {
@@ -4158,7 +4170,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * 6, 6), new global::System.Span<float>(backwardResult, b * 6, 6), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride), new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride), rowState, b);
             }
             return new[] { forwardResult, backwardResult };
         }

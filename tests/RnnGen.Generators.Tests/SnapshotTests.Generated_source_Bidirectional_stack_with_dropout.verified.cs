@@ -205,26 +205,26 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 48), "glorot_uniform", 3, 16, seed, 0); // bidirectional/forward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), "orthogonal", 4, 16, seed, 1); // bidirectional/forward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardKernelOffset, 48), "glorot_uniform", rows: 3, columns: 16, seed, stream: 0); // bidirectional/forward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardRecurrentKernelOffset, 64), "orthogonal", rows: 4, columns: 16, seed, stream: 1); // bidirectional/forward_lstm/recurrent_kernel
             // bidirectional/forward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 4), "zeros", 4, 0, seed, 2);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset, 4), "zeros", rows: 4, columns: 0, seed, stream: 2);
             parameters.Slice(BidirectionalForwardBiasOffset + 4, 4).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 8, 8), "zeros", 8, 0, seed, 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 48), "glorot_uniform", 3, 16, seed, 4); // bidirectional/backward_lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), "orthogonal", 4, 16, seed, 5); // bidirectional/backward_lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalForwardBiasOffset + 8, 8), "zeros", rows: 8, columns: 0, seed, stream: 3);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardKernelOffset, 48), "glorot_uniform", rows: 3, columns: 16, seed, stream: 4); // bidirectional/backward_lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardRecurrentKernelOffset, 64), "orthogonal", rows: 4, columns: 16, seed, stream: 5); // bidirectional/backward_lstm/recurrent_kernel
             // bidirectional/backward_lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 4), "zeros", 4, 0, seed, 6);
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset, 4), "zeros", rows: 4, columns: 0, seed, stream: 6);
             parameters.Slice(BidirectionalBackwardBiasOffset + 4, 4).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 8, 8), "zeros", 8, 0, seed, 7);
-            global::RnnGen.Initializers.Fill(parameters.Slice(Lstm1KernelOffset, 96), "glorot_uniform", 8, 12, seed, 8); // lstm_1/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(Lstm1RecurrentKernelOffset, 36), "orthogonal", 3, 12, seed, 9); // lstm_1/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(BidirectionalBackwardBiasOffset + 8, 8), "zeros", rows: 8, columns: 0, seed, stream: 7);
+            global::RnnGen.Initializers.Fill(parameters.Slice(Lstm1KernelOffset, 96), "glorot_uniform", rows: 8, columns: 12, seed, stream: 8); // lstm_1/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(Lstm1RecurrentKernelOffset, 36), "orthogonal", rows: 3, columns: 12, seed, stream: 9); // lstm_1/recurrent_kernel
             // lstm_1/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(Lstm1BiasOffset, 3), "zeros", 3, 0, seed, 10);
+            global::RnnGen.Initializers.Fill(parameters.Slice(Lstm1BiasOffset, 3), "zeros", rows: 3, columns: 0, seed, stream: 10);
             parameters.Slice(Lstm1BiasOffset + 3, 3).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(Lstm1BiasOffset + 6, 6), "zeros", 6, 0, seed, 11);
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 6), "glorot_uniform", 3, 2, seed, 12); // dense/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 2), "zeros", 2, 0, seed, 13); // dense/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(Lstm1BiasOffset + 6, 6), "zeros", rows: 6, columns: 0, seed, stream: 11);
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 6), "glorot_uniform", rows: 3, columns: 2, seed, stream: 12); // dense/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 13); // dense/bias
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -361,8 +361,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 2];
-            RunMany(input, batch, result, 2, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 2;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>

@@ -129,9 +129,9 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(GruKernelOffset, 18), "glorot_uniform", 2, 9, seed, 0); // gru/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(GruRecurrentKernelOffset, 27), "orthogonal", 3, 9, seed, 1); // gru/recurrent_kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(GruBiasOffset, 9), "zeros", 9, 0, seed, 2); // gru/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(GruKernelOffset, 18), "glorot_uniform", rows: 2, columns: 9, seed, stream: 0); // gru/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(GruRecurrentKernelOffset, 27), "orthogonal", rows: 3, columns: 9, seed, stream: 1); // gru/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(GruBiasOffset, 9), "zeros", rows: 9, columns: 0, seed, stream: 2); // gru/bias
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -306,8 +306,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 12];
-            RunMany(input, batch, result, 12, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -322,12 +323,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h" }, new[] { 3 });
-            float[] result = new float[batch * 12];
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 3);
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 3, 3).CopyTo(rowState.Slice(0));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
             }
             return new[] { result };
         }
@@ -774,14 +776,11 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
         {
-            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, 1 * StreamStateLength);
+            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: gru (GRU, 3 units)
             global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), new global::System.Span<float>(scratch, 64, 48), _packed, GruPackedOffset, reverse);
-            for (int r = 0; r < 1; r++)
-            {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
-                streamStates.Slice(r * StreamStateLength, 3).CopyTo(outputs.Slice((first + r) * OutputDim, OutputDim));
-            }
+            new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
+            streamStates.Slice(0, 3).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
 
         // One timestep of gru for 4 streams, with the kernel for this machine's vector width.

@@ -170,14 +170,14 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(GruKernelOffset, 36), "glorot_uniform", 3, 12, seed, 0); // gru/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(GruRecurrentKernelOffset, 48), "orthogonal", 4, 12, seed, 1); // gru/recurrent_kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(GruBiasOffset, 24), "zeros", 2, 12, seed, 2); // gru/bias
-            global::RnnGen.Initializers.Fill(parameters.Slice(BatchNormalizationGammaOffset, 4), "ones", 4, 0, seed, 3); // batch_normalization/gamma
-            global::RnnGen.Initializers.Fill(parameters.Slice(BatchNormalizationMovingMeanOffset, 4), "zeros", 4, 0, seed, 4); // batch_normalization/moving_mean
-            global::RnnGen.Initializers.Fill(parameters.Slice(BatchNormalizationMovingVarianceOffset, 4), "ones", 4, 0, seed, 5); // batch_normalization/moving_variance
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 8), "glorot_uniform", 4, 2, seed, 6); // dense/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 2), "zeros", 2, 0, seed, 7); // dense/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(GruKernelOffset, 36), "glorot_uniform", rows: 3, columns: 12, seed, stream: 0); // gru/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(GruRecurrentKernelOffset, 48), "orthogonal", rows: 4, columns: 12, seed, stream: 1); // gru/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(GruBiasOffset, 24), "zeros", rows: 2, columns: 12, seed, stream: 2); // gru/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(BatchNormalizationGammaOffset, 4), "ones", rows: 4, columns: 0, seed, stream: 3); // batch_normalization/gamma
+            global::RnnGen.Initializers.Fill(parameters.Slice(BatchNormalizationMovingMeanOffset, 4), "zeros", rows: 4, columns: 0, seed, stream: 4); // batch_normalization/moving_mean
+            global::RnnGen.Initializers.Fill(parameters.Slice(BatchNormalizationMovingVarianceOffset, 4), "ones", rows: 4, columns: 0, seed, stream: 5); // batch_normalization/moving_variance
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 8), "glorot_uniform", rows: 4, columns: 2, seed, stream: 6); // dense/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 7); // dense/bias
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -357,8 +357,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 8];
-            RunMany(input, batch, result, 8, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 8;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -373,12 +374,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h" }, new[] { 4 });
-            float[] result = new float[batch * 8];
+            const int resultStride = 8;
+            float[] result = new float[batch * resultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4);
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 4, 4).CopyTo(rowState.Slice(0));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 8, 8), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
             }
             return new[] { result };
         }
@@ -838,24 +840,15 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
         {
-            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, 1 * StreamStateLength);
+            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: gru (GRU, 4 units)
             global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), _packed, GruPackedOffset, reverse);
-            for (int r = 0; r < 1; r++)
-            {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
-            }
+            new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             // layer 2: batch_normalization (BatchNormalization, 4 features, epsilon 0.01)
-            global::System.Span<float> batchNormalizationOut = new global::System.Span<float>(scratch, 64, 1 * 4);
-            for (int r = 0; r < 1; r++)
-            {
-                BatchNormalizationRow(streamStates.Slice(r * StreamStateLength, 4), batchNormalizationOut.Slice(r * 4, 4));
-            }
+            global::System.Span<float> batchNormalizationOut = new global::System.Span<float>(scratch, 64, 4);
+            BatchNormalizationRow(streamStates.Slice(0, 4), batchNormalizationOut);
             // layer 3: dense (Dense, 2 units)
-            for (int r = 0; r < 1; r++)
-            {
-                global::RnnGen.Generated.ModelKernels.DenseRow(batchNormalizationOut.Slice(r * 4, 4), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 2), scratch, 96, _packed, DensePackedOffset);
-            }
+            global::RnnGen.Generated.ModelKernels.DenseRow(batchNormalizationOut.Slice(0, 4), outputs.Slice(first * OutputDim, 2), scratch, 96, _packed, DensePackedOffset);
         }
 
         // One timestep of gru for 4 streams, with the kernel for this machine's vector width.

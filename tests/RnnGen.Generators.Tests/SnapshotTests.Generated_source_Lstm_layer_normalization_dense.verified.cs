@@ -171,16 +171,16 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 48), "glorot_uniform", 3, 16, seed, 0); // lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 64), "orthogonal", 4, 16, seed, 1); // lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 48), "glorot_uniform", rows: 3, columns: 16, seed, stream: 0); // lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 64), "orthogonal", rows: 4, columns: 16, seed, stream: 1); // lstm/recurrent_kernel
             // lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset, 4), "zeros", 4, 0, seed, 2);
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset, 4), "zeros", rows: 4, columns: 0, seed, stream: 2);
             parameters.Slice(LstmBiasOffset + 4, 4).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset + 8, 8), "zeros", 8, 0, seed, 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(LayerNormalizationGammaOffset, 4), "ones", 4, 0, seed, 4); // layer_normalization/gamma
-            global::RnnGen.Initializers.Fill(parameters.Slice(LayerNormalizationBetaOffset, 4), "zeros", 4, 0, seed, 5); // layer_normalization/beta
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 8), "glorot_uniform", 4, 2, seed, 6); // dense/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 2), "zeros", 2, 0, seed, 7); // dense/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset + 8, 8), "zeros", rows: 8, columns: 0, seed, stream: 3);
+            global::RnnGen.Initializers.Fill(parameters.Slice(LayerNormalizationGammaOffset, 4), "ones", rows: 4, columns: 0, seed, stream: 4); // layer_normalization/gamma
+            global::RnnGen.Initializers.Fill(parameters.Slice(LayerNormalizationBetaOffset, 4), "zeros", rows: 4, columns: 0, seed, stream: 5); // layer_normalization/beta
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 8), "glorot_uniform", rows: 4, columns: 2, seed, stream: 6); // dense/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 7); // dense/bias
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -350,8 +350,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 2];
-            RunMany(input, batch, result, 2, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 2;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -366,13 +367,14 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h", "state_c" }, new[] { 4, 4 });
-            float[] result = new float[batch * 2];
+            const int resultStride = 2;
+            float[] result = new float[batch * resultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 4, 4).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 4, 4).CopyTo(rowState.Slice(4));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 2, 2), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
             }
             return new[] { result };
         }
@@ -833,24 +835,15 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
         {
-            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, 1 * StreamStateLength);
+            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 4 units)
             global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), streamStates.Slice(16, 16), _packed, LstmPackedOffset, reverse);
-            for (int r = 0; r < 1; r++)
-            {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
-            }
+            new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             // layer 2: layer_normalization (LayerNormalization, 4 features, epsilon 0.001)
-            global::System.Span<float> layerNormalizationOut = new global::System.Span<float>(scratch, 128, 1 * 4);
-            for (int r = 0; r < 1; r++)
-            {
-                LayerNormalizationRow(streamStates.Slice(r * StreamStateLength, 4), layerNormalizationOut.Slice(r * 4, 4));
-            }
+            global::System.Span<float> layerNormalizationOut = new global::System.Span<float>(scratch, 128, 4);
+            LayerNormalizationRow(streamStates.Slice(0, 4), layerNormalizationOut);
             // layer 3: dense (Dense, 2 units)
-            for (int r = 0; r < 1; r++)
-            {
-                global::RnnGen.Generated.ModelKernels.DenseRow(layerNormalizationOut.Slice(r * 4, 4), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 2), scratch, 160, _packed, DensePackedOffset);
-            }
+            global::RnnGen.Generated.ModelKernels.DenseRow(layerNormalizationOut.Slice(0, 4), outputs.Slice(first * OutputDim, 2), scratch, 160, _packed, DensePackedOffset);
         }
 
         // One timestep of lstm for 4 streams, with the kernel for this machine's vector width.

@@ -132,12 +132,12 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 60), "glorot_uniform", 5, 12, seed, 0); // lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 36), "orthogonal", 3, 12, seed, 1); // lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 60), "glorot_uniform", rows: 5, columns: 12, seed, stream: 0); // lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 36), "orthogonal", rows: 3, columns: 12, seed, stream: 1); // lstm/recurrent_kernel
             // lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset, 3), "zeros", 3, 0, seed, 2);
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset, 3), "zeros", rows: 3, columns: 0, seed, stream: 2);
             parameters.Slice(LstmBiasOffset + 3, 3).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset + 6, 6), "zeros", 6, 0, seed, 3);
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset + 6, 6), "zeros", rows: 6, columns: 0, seed, stream: 3);
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -321,10 +321,13 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 12];
-            float[] stateH = new float[batch * 3];
-            float[] stateC = new float[batch * 3];
-            RunMany(input, batch, result, 12, stateH, 3, stateC, 3, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
+            const int stateHStride = 3;
+            float[] stateH = new float[batch * stateHStride];
+            const int stateCStride = 3;
+            float[] stateC = new float[batch * stateCStride];
+            RunMany(input, batch, result, resultStride, stateH, stateHStride, stateC, stateCStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result, stateH, stateC };
         }
         /// <summary>
@@ -339,15 +342,18 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h", "state_c" }, new[] { 3, 3 });
-            float[] result = new float[batch * 12];
-            float[] stateH = new float[batch * 3];
-            float[] stateC = new float[batch * 3];
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
+            const int stateHStride = 3;
+            float[] stateH = new float[batch * stateHStride];
+            const int stateCStride = 3;
+            float[] stateC = new float[batch * stateCStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 6);
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 3, 3).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 3, 3).CopyTo(rowState.Slice(3));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), new global::System.Span<float>(stateH, b * 3, 3), new global::System.Span<float>(stateC, b * 3, 3), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), new global::System.Span<float>(stateH, b * stateHStride, stateHStride), new global::System.Span<float>(stateC, b * stateCStride, stateCStride), rowState, b);
             }
             return new[] { result, stateH, stateC };
         }
@@ -799,14 +805,11 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
         {
-            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, 1 * StreamStateLength);
+            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 3 units)
             global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), streamStates.Slice(16, 16), _packed, LstmPackedOffset, reverse);
-            for (int r = 0; r < 1; r++)
-            {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
-                streamStates.Slice(r * StreamStateLength, 3).CopyTo(outputs.Slice((first + r) * OutputDim, OutputDim));
-            }
+            new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
+            streamStates.Slice(0, 3).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
 
         // One timestep of lstm for 4 streams, with the kernel for this machine's vector width.

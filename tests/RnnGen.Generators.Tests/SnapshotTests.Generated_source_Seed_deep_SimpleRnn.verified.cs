@@ -165,12 +165,12 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 40), "glorot_uniform", 5, 8, seed, 0); // simple_rnn/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), "orthogonal", 8, 8, seed, 1); // simple_rnn/recurrent_kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 8), "zeros", 8, 0, seed, 2); // simple_rnn/bias
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1KernelOffset, 64), "glorot_uniform", 8, 8, seed, 3); // simple_rnn_1/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), "orthogonal", 8, 8, seed, 4); // simple_rnn_1/recurrent_kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1BiasOffset, 8), "zeros", 8, 0, seed, 5); // simple_rnn_1/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 40), "glorot_uniform", rows: 5, columns: 8, seed, stream: 0); // simple_rnn/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), "orthogonal", rows: 8, columns: 8, seed, stream: 1); // simple_rnn/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 8), "zeros", rows: 8, columns: 0, seed, stream: 2); // simple_rnn/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1KernelOffset, 64), "glorot_uniform", rows: 8, columns: 8, seed, stream: 3); // simple_rnn_1/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), "orthogonal", rows: 8, columns: 8, seed, stream: 4); // simple_rnn_1/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1BiasOffset, 8), "zeros", rows: 8, columns: 0, seed, stream: 5); // simple_rnn_1/bias
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -314,8 +314,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 80];
-            RunMany(input, batch, result, 80, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 80;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -769,20 +770,14 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
         {
-            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, 1 * StreamStateLength);
+            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 8 units)
             global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
-            for (int r = 0; r < 1; r++)
-            {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
-            }
+            new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
             global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates), streamStates.Slice(16, 16), new global::System.Span<float>(scratch, 0, 16), _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
-            for (int r = 0; r < 1; r++)
-            {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength + 16));
-                streamStates.Slice(r * StreamStateLength + 16, 8).CopyTo(outputs.Slice((first + r) * OutputDim, OutputDim));
-            }
+            new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates.Slice(16));
+            streamStates.Slice(16, 8).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
 
         // One timestep of simple_rnn for 4 streams, with the kernel for this machine's vector width.

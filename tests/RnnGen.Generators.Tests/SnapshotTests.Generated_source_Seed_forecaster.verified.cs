@@ -176,16 +176,16 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 80), "glorot_uniform", 1, 80, seed, 0); // lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 1600), "orthogonal", 20, 80, seed, 1); // lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 80), "glorot_uniform", rows: 1, columns: 80, seed, stream: 0); // lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 1600), "orthogonal", rows: 20, columns: 80, seed, stream: 1); // lstm/recurrent_kernel
             // lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset, 20), "zeros", 20, 0, seed, 2);
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset, 20), "zeros", rows: 20, columns: 0, seed, stream: 2);
             parameters.Slice(LstmBiasOffset + 20, 20).Fill(1f);
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset + 40, 40), "zeros", 40, 0, seed, 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 100), "glorot_uniform", 20, 5, seed, 4); // dense/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 5), "zeros", 5, 0, seed, 5); // dense/bias
-            global::RnnGen.Initializers.Fill(parameters.Slice(Dense1KernelOffset, 5), "glorot_uniform", 5, 1, seed, 6); // dense_1/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(Dense1BiasOffset, 1), "zeros", 1, 0, seed, 7); // dense_1/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset + 40, 40), "zeros", rows: 40, columns: 0, seed, stream: 3);
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 100), "glorot_uniform", rows: 20, columns: 5, seed, stream: 4); // dense/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 5), "zeros", rows: 5, columns: 0, seed, stream: 5); // dense/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(Dense1KernelOffset, 5), "glorot_uniform", rows: 5, columns: 1, seed, stream: 6); // dense_1/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(Dense1BiasOffset, 1), "zeros", rows: 1, columns: 0, seed, stream: 7); // dense_1/bias
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -355,8 +355,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 1];
-            RunMany(input, batch, result, 1, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 1;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -371,13 +372,14 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h", "state_c" }, new[] { 20, 20 });
-            float[] result = new float[batch * 1];
+            const int resultStride = 1;
+            float[] result = new float[batch * resultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 40);
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 20, 20).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 20, 20).CopyTo(rowState.Slice(20));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 1, 1), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
             }
             return new[] { result };
         }
@@ -838,24 +840,15 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
         {
-            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, 1 * StreamStateLength);
+            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 20 units)
             global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 32), new global::System.Span<float>(scratch, 0, 32), streamStates.Slice(32, 32), _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
-            for (int r = 0; r < 1; r++)
-            {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 32).CopyTo(streamStates.Slice(r * StreamStateLength));
-            }
+            new global::System.ReadOnlySpan<float>(scratch, 0, 32).CopyTo(streamStates);
             // layer 2: dense (Dense, 5 units)
-            global::System.Span<float> denseOut = new global::System.Span<float>(scratch, 256, 1 * 5);
-            for (int r = 0; r < 1; r++)
-            {
-                global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(r * StreamStateLength, 20), denseOut.Slice(r * 5, 5), scratch, 296, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
-            }
+            global::System.Span<float> denseOut = new global::System.Span<float>(scratch, 256, 5);
+            global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(0, 20), denseOut, scratch, 296, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
             // layer 3: dense_1 (Dense, 1 units)
-            for (int r = 0; r < 1; r++)
-            {
-                global::RnnGen.Generated.ModelKernels.Dense1Row(denseOut.Slice(r * 5, 5), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 1), scratch, 296, _packed, Dense1PackedOffset512, Dense1PackedOffset256, Dense1PackedOffset128);
-            }
+            global::RnnGen.Generated.ModelKernels.Dense1Row(denseOut.Slice(0, 5), outputs.Slice(first * OutputDim, 1), scratch, 296, _packed, Dense1PackedOffset512, Dense1PackedOffset256, Dense1PackedOffset128);
         }
 
         // One timestep of lstm for 4 streams, with the kernel for this machine's vector width.

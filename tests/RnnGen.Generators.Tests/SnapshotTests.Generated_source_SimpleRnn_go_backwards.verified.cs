@@ -122,9 +122,9 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 4), "glorot_uniform", 2, 2, seed, 0); // simple_rnn/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), "orthogonal", 2, 2, seed, 1); // simple_rnn/recurrent_kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 2), "zeros", 2, 0, seed, 2); // simple_rnn/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 4), "glorot_uniform", rows: 2, columns: 2, seed, stream: 0); // simple_rnn/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), "orthogonal", rows: 2, columns: 2, seed, stream: 1); // simple_rnn/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 2); // simple_rnn/bias
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -299,8 +299,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 6];
-            RunMany(input, batch, result, 6, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -315,12 +316,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h" }, new[] { 2 });
-            float[] result = new float[batch * 6];
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 2);
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
             }
             return new[] { result };
         }

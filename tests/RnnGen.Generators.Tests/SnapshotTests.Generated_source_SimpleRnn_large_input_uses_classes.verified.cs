@@ -124,9 +124,9 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 2000), "glorot_uniform", 1000, 2, seed, 0); // simple_rnn/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), "orthogonal", 2, 2, seed, 1); // simple_rnn/recurrent_kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 2), "zeros", 2, 0, seed, 2); // simple_rnn/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 2000), "glorot_uniform", rows: 1000, columns: 2, seed, stream: 0); // simple_rnn/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), "orthogonal", rows: 2, columns: 2, seed, stream: 1); // simple_rnn/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 2); // simple_rnn/bias
         }
 
         /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
@@ -294,8 +294,9 @@ namespace Demo
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
-            float[] result = new float[batch * 200];
-            RunMany(input, batch, result, 200, 0, batch / BatchChunk, _batchScratch);
+            const int resultStride = 200;
+            float[] result = new float[batch * resultStride];
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
         /// <summary>
@@ -310,12 +311,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h" }, new[] { 2 });
-            float[] result = new float[batch * 200];
+            const int resultStride = 200;
+            float[] result = new float[batch * resultStride];
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 2);
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 200, 200), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
             }
             return new[] { result };
         }
@@ -630,14 +632,11 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
         {
-            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, 1 * StreamStateLength);
+            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 2 units)
             global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), _packed, SimpleRnnPackedOffset, reverse);
-            for (int r = 0; r < 1; r++)
-            {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
-                streamStates.Slice(r * StreamStateLength, 2).CopyTo(outputs.Slice((first + r) * OutputDim, OutputDim));
-            }
+            new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
+            streamStates.Slice(0, 2).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
 
         // One timestep of simple_rnn for 4 streams, with the kernel for this machine's vector width.

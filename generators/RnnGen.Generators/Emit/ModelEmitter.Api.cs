@@ -169,7 +169,9 @@ internal sealed partial class ModelEmitter
 
             foreach (OutputLayout output in _layout.Outputs)
             {
-                _writer.Line($"float[] {output.VariableName} = new float[batch * {Int(output.Length)}];");
+                // Named once: the length of one sequence's output is also the stride between sequences in the batch array.
+                _writer.Line($"const int {output.VariableName}Stride = {Int(output.Length)};");
+                _writer.Line($"float[] {output.VariableName} = new float[batch * {output.VariableName}Stride];");
             }
 
             if (withInitialState)
@@ -180,7 +182,7 @@ internal sealed partial class ModelEmitter
             if (!withInitialState)
             {
                 // Chunks of sequences advance together through the batched kernels; the rest one at a time.
-                _writer.Line($"RunMany(input, batch, {string.Join(", ", _layout.Outputs.Select(o => $"{o.VariableName}, {Int(o.Length)}"))}, 0, batch / BatchChunk, _batchScratch);");
+                _writer.Line($"RunMany(input, batch, {string.Join(", ", _layout.Outputs.Select(o => $"{o.VariableName}, {o.VariableName}Stride"))}, 0, batch / BatchChunk, _batchScratch);");
                 _writer.Line($"return new[] {{ {string.Join(", ", _layout.Outputs.Select(o => o.VariableName))} }};");
                 return;
             }
@@ -190,7 +192,7 @@ internal sealed partial class ModelEmitter
                 var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
                 foreach (OutputLayout output in _layout.Outputs)
                 {
-                    arguments.Add($"new {Span}({output.VariableName}, b * {Int(output.Length)}, {Int(output.Length)})");
+                    arguments.Add($"new {Span}({output.VariableName}, b * {output.VariableName}Stride, {output.VariableName}Stride)");
                 }
 
                 if (withInitialState)

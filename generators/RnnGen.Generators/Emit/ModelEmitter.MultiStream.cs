@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Model;
 using static RnnGen.Generators.Emit.ModelLayout;
 
@@ -357,9 +358,15 @@ internal sealed partial class ModelEmitter
     // with Step's kernels): every layer in turn. A recurrent layer reads h and c from the states, writes the new h to
     // scratch (the kernel still reads the old h of later blocks), then copies it over the old one; the next layer reads
     // it there.
+    /// <summary>A loop over the chunk's streams (<c>r</c>), or, for the one-stream method, nothing around its body.</summary>
+    private SourceWriter.Block? EachStream(bool chunk) => chunk ? _writer.Braces("for (int r = 0; r < BatchChunk; r++)") : null;
+
     private void WriteStreamsChain(bool chunk, (int HNext, int Gates, int CarryA, int CarryB, int DenseRow, int Length) scratch)
     {
-        string count = chunk ? "BatchChunk" : "1";
+        // The chunk loops over its streams (r); the one-stream method writes each body once, for its only stream, at
+        // offset 0 of the slices (a loop that would run once, as the issue on readable generated code asks, is not written).
+        string Row(string stride) => chunk ? $"r * {stride}" : "0";
+        string RowPlus(string stride, int offset) => chunk ? (offset == 0 ? $"r * {stride}" : $"r * {stride} + {Int(offset)}") : Int(offset);
         _writer.Line(chunk
             ? "// One timestep of BatchChunk streams from `first` through every layer, each recurrent step a matrix product across them."
             : "// One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).");
@@ -369,7 +376,7 @@ internal sealed partial class ModelEmitter
             string source = $"inputs.Slice(first * InputDim)";
             string sourceStride = "InputDim";
             int carry = 0;
-            _writer.Line($"{Span} streamStates = states.Slice(first * StreamStateLength, {count} * StreamStateLength);");
+            _writer.Line($"{Span} streamStates = states.Slice(first * StreamStateLength, {(chunk ? "BatchChunk * StreamStateLength" : "StreamStateLength")});");
             for (int i = 0; i < _layout.ComputeLayers.Count; i++)
             {
                 LayerLayout layer = _layout.ComputeLayers[i];
@@ -384,16 +391,20 @@ internal sealed partial class ModelEmitter
                     string destinationStride = last ? "OutputDim" : Int(s.OutputWidth);
                     if (!last)
                     {
-                        _writer.Line($"{Span} {destination} = new {Span}(scratch, {Int(carry == 0 ? scratch.CarryA : scratch.CarryB)}, {count} * {Int(s.OutputWidth)});");
+                        _writer.Line($"{Span} {destination} = new {Span}(scratch, {Int(carry == 0 ? scratch.CarryA : scratch.CarryB)}, {(chunk ? "BatchChunk * " : "")}{Int(s.OutputWidth)});");
                         carry ^= 1;
                     }
 
-                    using (_writer.Braces($"for (int r = 0; r < {count}; r++)"))
+                    using (EachStream(chunk))
                     {
-                        string row = $"{source}.Slice(r * {sourceStride}, {Int(s.InputWidth)}), {destination}.Slice(r * {destinationStride}, {Int(s.OutputWidth)})";
+                        string rowSource = $"{source}.Slice({Row(sourceStride)}, {Int(s.InputWidth)})";
+                        // One stream's destination is a whole carry span, or its row of the outputs.
+                        string rowDestination = chunk ? $"{destination}.Slice(r * {destinationStride}, {Int(s.OutputWidth)})"
+                            : last ? $"outputs.Slice(first * OutputDim, {Int(s.OutputWidth)})"
+                            : destination;
                         _writer.Line(s.IsNormalization
-                            ? $"{p}Row({row});"
-                            : DenseRowCall(layer, $"{source}.Slice(r * {sourceStride}, {Int(s.InputWidth)})", $"{destination}.Slice(r * {destinationStride}, {Int(s.OutputWidth)})", "scratch", Int(scratch.DenseRow)));
+                            ? $"{p}Row({rowSource}, {rowDestination});"
+                            : DenseRowCall(layer, rowSource, rowDestination, "scratch", Int(scratch.DenseRow)));
                     }
 
                     source = destination;
@@ -423,14 +434,14 @@ internal sealed partial class ModelEmitter
                     ? $"{p}CellStreams({x}, {string.Join(", ", buffers)}, {string.Join(", ", DistinctTiers.Select(t => PackedOffsetName(layer.Directions[0], t)))}, reverse);"
                     : CellCall(layer, layer.Directions[0], Pass.Single, x, buffers, "reverse");
                 _writer.Line(call);
-                using (_writer.Braces($"for (int r = 0; r < {count}; r++)"))
+                using (EachStream(chunk))
                 {
-                    string at = offset == 0 ? "r * StreamStateLength" : $"r * StreamStateLength + {Int(offset)}";
-                    string from = scratch.HNext == 0 ? "r * StreamStateLength" : $"{Int(scratch.HNext)} + r * StreamStateLength";
-                    _writer.Line($"new {ReadOnlySpan}(scratch, {from}, {Int(padded)}).CopyTo(streamStates.Slice({at}));");
+                    string at = RowPlus("StreamStateLength", offset);
+                    string from = RowPlus("StreamStateLength", scratch.HNext);
+                    _writer.Line($"new {ReadOnlySpan}(scratch, {from}, {Int(padded)}).CopyTo({(at == "0" ? "streamStates" : $"streamStates.Slice({at})")});");
                     if (last)
                     {
-                        _writer.Line($"streamStates.Slice({at}, {Int(s.Units)}).CopyTo(outputs.Slice((first + r) * OutputDim, OutputDim));");
+                        _writer.Line($"streamStates.Slice({at}, {Int(s.Units)}).CopyTo(outputs.Slice({(chunk ? "(first + r)" : "first")} * OutputDim, OutputDim));");
                     }
                 }
 

@@ -362,14 +362,14 @@ internal sealed partial class ModelEmitter
                     // Keras LSTMCell.build: bias = [bias_initializer((units,)), ones((units,)), bias_initializer((2 * units,))].
                     string u = Int(s.Units), twoU = Int(2 * s.Units);
                     _writer.Line($"// {weight.KerasName}: unit_forget_bias, so [{initializer} (i), ones (f), {initializer} (c, o)] as Keras LSTMCell.build does");
-                    _writer.Line($"global::RnnGen.Initializers.Fill(parameters.Slice({weight.ConstantName}, {u}), \"{initializer}\", {u}, 0, seed, {Int(stream++)});");
+                    _writer.Line($"global::RnnGen.Initializers.Fill(parameters.Slice({weight.ConstantName}, {u}), \"{initializer}\", rows: {u}, columns: 0, seed, stream: {Int(stream++)});");
                     _writer.Line($"parameters.Slice({weight.ConstantName} + {u}, {u}).Fill(1f);");
-                    _writer.Line($"global::RnnGen.Initializers.Fill(parameters.Slice({weight.ConstantName} + {twoU}, {twoU}), \"{initializer}\", {twoU}, 0, seed, {Int(stream++)});");
+                    _writer.Line($"global::RnnGen.Initializers.Fill(parameters.Slice({weight.ConstantName} + {twoU}, {twoU}), \"{initializer}\", rows: {twoU}, columns: 0, seed, stream: {Int(stream++)});");
                     continue;
                 }
 
                 string columns = Int(weight.Columns);
-                _writer.Line($"global::RnnGen.Initializers.Fill(parameters.Slice({weight.ConstantName}, {Int(weight.Length)}), \"{initializer}\", {Int(weight.Rows)}, {columns}, seed, {Int(stream++)}); // {weight.KerasName}");
+                _writer.Line($"global::RnnGen.Initializers.Fill(parameters.Slice({weight.ConstantName}, {Int(weight.Length)}), \"{initializer}\", rows: {Int(weight.Rows)}, columns: {columns}, seed, stream: {Int(stream++)}); // {weight.KerasName}");
             }
         }
 

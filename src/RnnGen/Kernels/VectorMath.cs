@@ -13,9 +13,12 @@ namespace RnnGen.Kernels;
 /// The vector primitives of the generated kernels and of the activation operators (<see cref="IActivationOperator"/>),
 /// for each vector width (128, 256 and 512 bits; the generated code picks one with <c>IsHardwareAccelerated</c>). Every
 /// method is inlined into the caller. Public only because generated code calls it; not a general-purpose API.
+/// <see cref="MultiplyAdd(Vector512{float}, Vector512{float}, Vector512{float})"/> is written per width (on .NET 8 each
+/// width has its own instruction set); <see cref="Map{TOperator}(Vector512{float})"/> is written once and copied to the
+/// other widths by the build (<see cref="VectorWidthsAttribute"/>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class VectorMath
+public static partial class VectorMath
 {
     // ---- 512-bit ----
 
@@ -35,6 +38,7 @@ public static class VectorMath
     /// that have no vector form.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Map<TOperator>(Vector512<float> value)
         where TOperator : IActivationOperator
     {
@@ -61,24 +65,6 @@ public static class VectorMath
 #endif
     }
 
-    /// <summary>
-    /// Applies <typeparamref name="TOperator"/>'s scalar path lane by lane: the vector path of the rare activations
-    /// that have no vector form.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Map<TOperator>(Vector256<float> value)
-        where TOperator : IActivationOperator
-    {
-        Span<float> lanes = stackalloc float[Vector256<float>.Count];
-        value.CopyTo(lanes);
-        for (int i = 0; i < lanes.Length; i++)
-        {
-            lanes[i] = TOperator.Invoke(lanes[i]);
-        }
-
-        return Vector256.Create<float>(lanes);
-    }
-
     // ---- 128-bit ----
 
     /// <summary>a * b + c, fused where the hardware has FMA.</summary>
@@ -95,23 +81,5 @@ public static class VectorMath
 
         return AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c, a, b) : a * b + c;
 #endif
-    }
-
-    /// <summary>
-    /// Applies <typeparamref name="TOperator"/>'s scalar path lane by lane: the vector path of the rare activations
-    /// that have no vector form.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Map<TOperator>(Vector128<float> value)
-        where TOperator : IActivationOperator
-    {
-        Span<float> lanes = stackalloc float[Vector128<float>.Count];
-        value.CopyTo(lanes);
-        for (int i = 0; i < lanes.Length; i++)
-        {
-            lanes[i] = TOperator.Invoke(lanes[i]);
-        }
-
-        return Vector128.Create<float>(lanes);
     }
 }

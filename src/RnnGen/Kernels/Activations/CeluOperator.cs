@@ -10,7 +10,7 @@ namespace RnnGen.Kernels;
 /// <see cref="EluOperator"/> for <c>alpha=1</c>.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct CeluOperator : IActivationOperator
+public readonly partial struct CeluOperator : IActivationOperator
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -18,16 +18,7 @@ public readonly struct CeluOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        EluOperator.Invoke(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        EluOperator.Invoke(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         EluOperator.Invoke(x);
 }

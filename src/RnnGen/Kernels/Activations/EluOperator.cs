@@ -11,7 +11,7 @@ namespace RnnGen.Kernels;
 /// <see cref="ExponentialOperator"/> minus 1.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct EluOperator : IActivationOperator
+public readonly partial struct EluOperator : IActivationOperator
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -19,16 +19,7 @@ public readonly struct EluOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128<float>.Zero), x, ExponentialOperator.Invoke(x) - Vector128<float>.One);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, ExponentialOperator.Invoke(x) - Vector256<float>.One);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, ExponentialOperator.Invoke(x) - Vector512<float>.One);
 }

@@ -12,7 +12,7 @@ namespace RnnGen.Kernels;
 /// exponent bits; about 1 ulp, 0 below -87.3, +inf above 88.7, NaN for NaN.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct ExponentialOperator : IActivationOperator
+public readonly partial struct ExponentialOperator : IActivationOperator
 {
     /// <summary>Above this, e^x overflows float: the result is +inf.</summary>
     public const float High = 88.7228391f;
@@ -46,68 +46,7 @@ public readonly struct ExponentialOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x)
-    {
-        Vector128<float> clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(Low)), Vector128.Create(High));
-        Vector128<float> n = Vector128.Floor(VectorMath.MultiplyAdd(clamped, Vector128.Create(Log2E), Vector128.Create(0.5f)));
-        Vector128<float> r = VectorMath.MultiplyAdd(n, Vector128.Create(-Ln2High), clamped);
-        r = VectorMath.MultiplyAdd(n, Vector128.Create(-Ln2Low), r);
-        Vector128<float> r2 = r * r;
-        Vector128<float> y = VectorMath.MultiplyAdd(Vector128.Create(P0), r, Vector128.Create(P1));
-        y = VectorMath.MultiplyAdd(y, r, Vector128.Create(P2));
-        y = VectorMath.MultiplyAdd(y, r, Vector128.Create(P3));
-        y = VectorMath.MultiplyAdd(y, r, Vector128.Create(P4));
-        y = VectorMath.MultiplyAdd(y, r, Vector128.Create(P5));
-        y = VectorMath.MultiplyAdd(y, r2, r) + Vector128<float>.One;
-
-        // 2^n built in the exponent field, as two factors 2^(n/2) 2^(n - n/2): n is in [-126, 128] after the clamp, and
-        // for x in [88.38, 88.72] (n = 128) e^x is finite but 2^128 alone is not a float. Eigen splits 2^n into factors
-        // for the same reason (pldexp, Eigen/src/Core/arch/Default/GenericPacketMathFunctions.h).
-        Vector128<int> whole = Vector128.ConvertToInt32(n);
-        Vector128<int> half = Vector128.ShiftRightArithmetic(whole, 1);
-        Vector128<float> scale = Vector128.ShiftLeft(half + Vector128.Create(ExponentBias), MantissaBits).AsSingle();
-        Vector128<float> rest = Vector128.ShiftLeft(whole - half + Vector128.Create(ExponentBias), MantissaBits).AsSingle();
-        Vector128<float> result = y * scale * rest;
-        result = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(High)), Vector128.Create(float.PositiveInfinity), result);
-        result = Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(Low)), Vector128<float>.Zero, result);
-
-        // NaN in, NaN out (Min/Max above would have turned it into a number).
-        return Vector128.ConditionalSelect(Vector128.Equals(x, x), result, x);
-    }
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x)
-    {
-        Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(Low)), Vector256.Create(High));
-        Vector256<float> n = Vector256.Floor(VectorMath.MultiplyAdd(clamped, Vector256.Create(Log2E), Vector256.Create(0.5f)));
-        Vector256<float> r = VectorMath.MultiplyAdd(n, Vector256.Create(-Ln2High), clamped);
-        r = VectorMath.MultiplyAdd(n, Vector256.Create(-Ln2Low), r);
-        Vector256<float> r2 = r * r;
-        Vector256<float> y = VectorMath.MultiplyAdd(Vector256.Create(P0), r, Vector256.Create(P1));
-        y = VectorMath.MultiplyAdd(y, r, Vector256.Create(P2));
-        y = VectorMath.MultiplyAdd(y, r, Vector256.Create(P3));
-        y = VectorMath.MultiplyAdd(y, r, Vector256.Create(P4));
-        y = VectorMath.MultiplyAdd(y, r, Vector256.Create(P5));
-        y = VectorMath.MultiplyAdd(y, r2, r) + Vector256<float>.One;
-
-        // 2^n built in the exponent field, as two factors 2^(n/2) 2^(n - n/2): n is in [-126, 128] after the clamp, and
-        // for x in [88.38, 88.72] (n = 128) e^x is finite but 2^128 alone is not a float. Eigen splits 2^n into factors
-        // for the same reason (pldexp, Eigen/src/Core/arch/Default/GenericPacketMathFunctions.h).
-        Vector256<int> whole = Vector256.ConvertToInt32(n);
-        Vector256<int> half = Vector256.ShiftRightArithmetic(whole, 1);
-        Vector256<float> scale = Vector256.ShiftLeft(half + Vector256.Create(ExponentBias), MantissaBits).AsSingle();
-        Vector256<float> rest = Vector256.ShiftLeft(whole - half + Vector256.Create(ExponentBias), MantissaBits).AsSingle();
-        Vector256<float> result = y * scale * rest;
-        result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(High)), Vector256.Create(float.PositiveInfinity), result);
-        result = Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(Low)), Vector256<float>.Zero, result);
-
-        // NaN in, NaN out (Min/Max above would have turned it into a number).
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), result, x);
-    }
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x)
     {
         Vector512<float> clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(Low)), Vector512.Create(High));

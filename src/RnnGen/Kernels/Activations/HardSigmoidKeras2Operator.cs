@@ -11,7 +11,7 @@ namespace RnnGen.Kernels;
 /// The vector path fuses the multiply-add where the hardware has FMA (one rounding instead of two), as it always has.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct HardSigmoidKeras2Operator : IActivationOperator
+public readonly partial struct HardSigmoidKeras2Operator : IActivationOperator
 {
     /// <summary>The slope and the value at 0 of the Keras 2 ramp.</summary>
     public const float Slope = 0.2f, Offset = 0.5f;
@@ -22,16 +22,7 @@ public readonly struct HardSigmoidKeras2Operator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        Vector128.Min(Vector128.Max(VectorMath.MultiplyAdd(x, Vector128.Create(Slope), Vector128.Create(Offset)), Vector128<float>.Zero), Vector128<float>.One);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        Vector256.Min(Vector256.Max(VectorMath.MultiplyAdd(x, Vector256.Create(Slope), Vector256.Create(Offset)), Vector256<float>.Zero), Vector256<float>.One);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         Vector512.Min(Vector512.Max(VectorMath.MultiplyAdd(x, Vector512.Create(Slope), Vector512.Create(Offset)), Vector512<float>.Zero), Vector512<float>.One);
 }

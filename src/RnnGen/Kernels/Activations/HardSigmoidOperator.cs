@@ -9,7 +9,7 @@ namespace RnnGen.Kernels;
 /// Keras 3 <c>"hard_sigmoid"</c>: <c>relu6(x + 3) / 6 = clip((x + 3) / 6, 0, 1)</c> (<c>keras/src/activations/activations.py</c>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct HardSigmoidOperator : IActivationOperator
+public readonly partial struct HardSigmoidOperator : IActivationOperator
 {
     /// <summary>The shift of the input, and the width of the ramp (Keras 3: <c>relu6(x + 3) / 6</c>).</summary>
     public const float Shift = 3f, Width = 6f;
@@ -20,16 +20,7 @@ public readonly struct HardSigmoidOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        Vector128.Min(Vector128.Max((x + Vector128.Create(Shift)) / Vector128.Create(Width), Vector128<float>.Zero), Vector128<float>.One);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        Vector256.Min(Vector256.Max((x + Vector256.Create(Shift)) / Vector256.Create(Width), Vector256<float>.Zero), Vector256<float>.One);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         Vector512.Min(Vector512.Max((x + Vector512.Create(Shift)) / Vector512.Create(Width), Vector512<float>.Zero), Vector512<float>.One);
 }

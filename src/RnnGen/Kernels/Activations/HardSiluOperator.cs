@@ -9,7 +9,7 @@ namespace RnnGen.Kernels;
 /// Keras <c>"hard_silu"</c> (alias <c>"hard_swish"</c>): <c>x * relu6(x + 3) / 6</c> (<c>keras/src/activations/activations.py</c>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct HardSiluOperator : IActivationOperator
+public readonly partial struct HardSiluOperator : IActivationOperator
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -17,16 +17,7 @@ public readonly struct HardSiluOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        x * HardSigmoidOperator.Invoke(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        x * HardSigmoidOperator.Invoke(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         x * HardSigmoidOperator.Invoke(x);
 }

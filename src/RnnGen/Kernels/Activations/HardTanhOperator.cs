@@ -9,7 +9,7 @@ namespace RnnGen.Kernels;
 /// Keras <c>"hard_tanh"</c>: <c>clip(x, -1, 1)</c> (<c>keras/src/activations/activations.py</c>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct HardTanhOperator : IActivationOperator
+public readonly partial struct HardTanhOperator : IActivationOperator
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -17,16 +17,7 @@ public readonly struct HardTanhOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        Vector128.Min(Vector128.Max(x, Vector128.Create(-1f)), Vector128<float>.One);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        Vector256.Min(Vector256.Max(x, Vector256.Create(-1f)), Vector256<float>.One);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         Vector512.Min(Vector512.Max(x, Vector512.Create(-1f)), Vector512<float>.One);
 }

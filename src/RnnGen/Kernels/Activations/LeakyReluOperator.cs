@@ -9,7 +9,7 @@ namespace RnnGen.Kernels;
 /// Keras 3 <c>"leaky_relu"</c> with its default <c>negative_slope=0.2</c> (<c>keras/src/activations/activations.py</c>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct LeakyReluOperator : IActivationOperator
+public readonly partial struct LeakyReluOperator : IActivationOperator
 {
     /// <summary>Keras 3's default <c>negative_slope</c>.</summary>
     public const float NegativeSlope = 0.2f;
@@ -20,16 +20,7 @@ public readonly struct LeakyReluOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(x, Vector128<float>.Zero), x, x * Vector128.Create(NegativeSlope));
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<float>.Zero), x, x * Vector256.Create(NegativeSlope));
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512<float>.Zero), x, x * Vector512.Create(NegativeSlope));
 }

@@ -10,7 +10,7 @@ namespace RnnGen.Kernels;
 /// instead of calling this; it is here so that every activation has an operator.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct LinearOperator : IActivationOperator
+public readonly partial struct LinearOperator : IActivationOperator
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -18,16 +18,7 @@ public readonly struct LinearOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        x;
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        x;
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         x;
 }

@@ -10,7 +10,7 @@ namespace RnnGen.Kernels;
 /// the vector paths apply the scalar one lane by lane.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct MishOperator : IActivationOperator
+public readonly partial struct MishOperator : IActivationOperator
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -18,16 +18,7 @@ public readonly struct MishOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        VectorMath.Map<MishOperator>(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        VectorMath.Map<MishOperator>(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         VectorMath.Map<MishOperator>(x);
 }

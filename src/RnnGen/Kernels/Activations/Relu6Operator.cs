@@ -10,7 +10,7 @@ namespace RnnGen.Kernels;
 /// IEEE 754:2019 maximum and minimum, as <see cref="ReluOperator"/> does: relu6(-0) = +0 (a clamp would keep -0).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct Relu6Operator : IActivationOperator
+public readonly partial struct Relu6Operator : IActivationOperator
 {
     /// <summary>The upper bound of relu6.</summary>
     public const float Cap = 6f;
@@ -21,16 +21,7 @@ public readonly struct Relu6Operator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        Vector128.Min(Vector128.Max(x, Vector128<float>.Zero), Vector128.Create(Cap));
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        Vector256.Min(Vector256.Max(x, Vector256<float>.Zero), Vector256.Create(Cap));
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         Vector512.Min(Vector512.Max(x, Vector512<float>.Zero), Vector512.Create(Cap));
 }

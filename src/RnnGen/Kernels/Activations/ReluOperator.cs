@@ -11,7 +11,7 @@ namespace RnnGen.Kernels;
 /// NaN out, and max(-0, 0) = +0, as in TensorFlow (<c>x &gt; 0 ? x : 0</c> would turn NaN into 0).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct ReluOperator : IActivationOperator
+public readonly partial struct ReluOperator : IActivationOperator
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -19,16 +19,7 @@ public readonly struct ReluOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        Vector128.Max(x, Vector128<float>.Zero);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        Vector256.Max(x, Vector256<float>.Zero);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         Vector512.Max(x, Vector512<float>.Zero);
 }

@@ -10,7 +10,7 @@ namespace RnnGen.Kernels;
 /// them (<c>keras/src/activations/activations.py</c>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct SeluOperator : IActivationOperator
+public readonly partial struct SeluOperator : IActivationOperator
 {
     /// <summary>Keras selu's <c>alpha</c>.</summary>
     public const float Alpha = 1.67326324235437728481f;
@@ -24,16 +24,7 @@ public readonly struct SeluOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        Vector128.Create(Scale) * Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128<float>.Zero), x, Vector128.Create(Alpha) * (ExponentialOperator.Invoke(x) - Vector128<float>.One));
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        Vector256.Create(Scale) * Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256<float>.Zero), x, Vector256.Create(Alpha) * (ExponentialOperator.Invoke(x) - Vector256<float>.One));
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         Vector512.Create(Scale) * Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512<float>.Zero), x, Vector512.Create(Alpha) * (ExponentialOperator.Invoke(x) - Vector512<float>.One));
 }

@@ -11,7 +11,7 @@ namespace RnnGen.Kernels;
 /// absolute error is half the tanh approximation's.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct SigmoidOperator : IActivationOperator
+public readonly partial struct SigmoidOperator : IActivationOperator
 {
     /// <summary>The half in <c>0.5 + 0.5 tanh(x/2)</c>.</summary>
     private const float Half = 0.5f;
@@ -22,16 +22,7 @@ public readonly struct SigmoidOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        VectorMath.MultiplyAdd(TanhOperator.Invoke(x * Vector128.Create(Half)), Vector128.Create(Half), Vector128.Create(Half));
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        VectorMath.MultiplyAdd(TanhOperator.Invoke(x * Vector256.Create(Half)), Vector256.Create(Half), Vector256.Create(Half));
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         VectorMath.MultiplyAdd(TanhOperator.Invoke(x * Vector512.Create(Half)), Vector512.Create(Half), Vector512.Create(Half));
 }

@@ -9,7 +9,7 @@ namespace RnnGen.Kernels;
 /// Keras <c>"silu"</c> (alias <c>"swish"</c>): <c>x * sigmoid(x)</c> (<c>keras/src/activations/activations.py</c>).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct SiluOperator : IActivationOperator
+public readonly partial struct SiluOperator : IActivationOperator
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -17,16 +17,7 @@ public readonly struct SiluOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        x * SigmoidOperator.Invoke(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        x * SigmoidOperator.Invoke(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         x * SigmoidOperator.Invoke(x);
 }

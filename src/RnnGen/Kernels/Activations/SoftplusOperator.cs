@@ -11,7 +11,7 @@ namespace RnnGen.Kernels;
 /// the scalar one lane by lane.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct SoftplusOperator : IActivationOperator
+public readonly partial struct SoftplusOperator : IActivationOperator
 {
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -23,16 +23,7 @@ public readonly struct SoftplusOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x) =>
-        VectorMath.Map<SoftplusOperator>(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x) =>
-        VectorMath.Map<SoftplusOperator>(x);
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
         VectorMath.Map<SoftplusOperator>(x);
 }

@@ -15,7 +15,7 @@ namespace RnnGen.Kernels;
 /// which halves the dependent chain.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct TanhOperator : IActivationOperator
+public readonly partial struct TanhOperator : IActivationOperator
 {
     /// <summary>Beyond this magnitude tanh is +-1 in float.</summary>
     public const float Clamp = 9f;
@@ -44,62 +44,7 @@ public readonly struct TanhOperator : IActivationOperator
 
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Invoke(Vector128<float> x)
-    {
-        Vector128<float> clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(-Clamp)), Vector128.Create(Clamp));
-        // Estrin's scheme: the same polynomials as Horner's rule, but the terms are paired so that the dependent chain
-        // is 3 multiply-adds deep instead of 6 (tanh sits on the recurrent critical path of every step).
-        Vector128<float> x2 = clamped * clamped;
-        Vector128<float> x4 = x2 * x2;
-        Vector128<float> x8 = x4 * x4;
-        Vector128<float> p01 = VectorMath.MultiplyAdd(x2, Vector128.Create(Alpha3), Vector128.Create(Alpha1));
-        Vector128<float> p23 = VectorMath.MultiplyAdd(x2, Vector128.Create(Alpha7), Vector128.Create(Alpha5));
-        Vector128<float> p45 = VectorMath.MultiplyAdd(x2, Vector128.Create(Alpha11), Vector128.Create(Alpha9));
-        Vector128<float> p03 = VectorMath.MultiplyAdd(x4, p23, p01);
-        Vector128<float> p46 = VectorMath.MultiplyAdd(x4, Vector128.Create(Alpha13), p45);
-        Vector128<float> p = VectorMath.MultiplyAdd(x8, p46, p03) * clamped;
-        Vector128<float> q01 = VectorMath.MultiplyAdd(x2, Vector128.Create(Beta2), Vector128.Create(Beta0));
-        Vector128<float> q23 = VectorMath.MultiplyAdd(x2, Vector128.Create(Beta6), Vector128.Create(Beta4));
-        Vector128<float> q = VectorMath.MultiplyAdd(x4, q23, q01);
-        Vector128<float> result = Vector128.Min(Vector128.Max(p / q, Vector128.Create(-1f)), Vector128<float>.One);
-
-        // Beyond the clamp tanh is +-1 in float, which the rational function only approaches; near 0 the quotient
-        // underflows for tiny inputs, and tanh(x) = x to float precision there.
-        Vector128<float> magnitude = Vector128.Abs(x);
-        result = Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(magnitude, Vector128.Create(Clamp)), Vector128.ConditionalSelect(Vector128.Create(-0f), x, Vector128<float>.One), result);
-        return Vector128.ConditionalSelect(Vector128.LessThan(magnitude, Vector128.Create(Tiny)), x, result);
-    }
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Invoke(Vector256<float> x)
-    {
-        Vector256<float> clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-Clamp)), Vector256.Create(Clamp));
-        // Estrin's scheme: the same polynomials as Horner's rule, but the terms are paired so that the dependent chain
-        // is 3 multiply-adds deep instead of 6 (tanh sits on the recurrent critical path of every step).
-        Vector256<float> x2 = clamped * clamped;
-        Vector256<float> x4 = x2 * x2;
-        Vector256<float> x8 = x4 * x4;
-        Vector256<float> p01 = VectorMath.MultiplyAdd(x2, Vector256.Create(Alpha3), Vector256.Create(Alpha1));
-        Vector256<float> p23 = VectorMath.MultiplyAdd(x2, Vector256.Create(Alpha7), Vector256.Create(Alpha5));
-        Vector256<float> p45 = VectorMath.MultiplyAdd(x2, Vector256.Create(Alpha11), Vector256.Create(Alpha9));
-        Vector256<float> p03 = VectorMath.MultiplyAdd(x4, p23, p01);
-        Vector256<float> p46 = VectorMath.MultiplyAdd(x4, Vector256.Create(Alpha13), p45);
-        Vector256<float> p = VectorMath.MultiplyAdd(x8, p46, p03) * clamped;
-        Vector256<float> q01 = VectorMath.MultiplyAdd(x2, Vector256.Create(Beta2), Vector256.Create(Beta0));
-        Vector256<float> q23 = VectorMath.MultiplyAdd(x2, Vector256.Create(Beta6), Vector256.Create(Beta4));
-        Vector256<float> q = VectorMath.MultiplyAdd(x4, q23, q01);
-        Vector256<float> result = Vector256.Min(Vector256.Max(p / q, Vector256.Create(-1f)), Vector256<float>.One);
-
-        // Beyond the clamp tanh is +-1 in float, which the rational function only approaches; near 0 the quotient
-        // underflows for tiny inputs, and tanh(x) = x to float precision there.
-        Vector256<float> magnitude = Vector256.Abs(x);
-        result = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(magnitude, Vector256.Create(Clamp)), Vector256.ConditionalSelect(Vector256.Create(-0f), x, Vector256<float>.One), result);
-        return Vector256.ConditionalSelect(Vector256.LessThan(magnitude, Vector256.Create(Tiny)), x, result);
-    }
-
-    /// <inheritdoc/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x)
     {
         Vector512<float> clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-Clamp)), Vector512.Create(Clamp));
