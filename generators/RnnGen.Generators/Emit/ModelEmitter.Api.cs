@@ -43,10 +43,15 @@ internal sealed partial class ModelEmitter
         }
     }
 
-    private void WriteForward(bool withInitialState)
+    private void WriteForward(bool withInitialState, bool withMask = false)
     {
         _writer.Line("/// <summary>");
         _writer.Line($"/// Runs the model on one input sequence {InputShapeText} and writes every output, in Keras call order, to <paramref name=\"output\"/>.");
+        if (withMask)
+        {
+            _writer.Line("/// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).");
+        }
+
         _writer.Line("/// Allocates nothing and does no shape arithmetic: every size is a constant of this class.");
         if (_layout.IsStateful)
         {
@@ -60,16 +65,32 @@ internal sealed partial class ModelEmitter
             _writer.Line("/// <param name=\"initialState\">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>");
         }
 
+        if (withMask)
+        {
+            _writer.Line("/// <param name=\"mask\">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>");
+        }
+
         _writer.Line("/// <param name=\"output\">Receives the outputs.</param>");
+        if (withMask)
+        {
+            _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The mask does not have <see cref=\"Timesteps\"/> values; nothing is run.</exception>");
+        }
+
         if (_layout.IsStateful)
         {
             _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The stored states belong to another batch size; call <see cref=\"ResetStates\"/> first.</exception>");
         }
 
         string initial = withInitialState ? (TensorsAreClasses ? "InitialState initialState, " : "in InitialState initialState, ") : string.Empty;
+        string mask = withMask ? MaskParameter + ", " : string.Empty;
         _writer.Line(MethodImplHot);
-        using (_writer.Braces($"public void Forward({InputParameter}, {initial}{OutputParameter})"))
+        using (_writer.Braces($"public void Forward({InputParameter}, {initial}{mask}{OutputParameter})"))
         {
+            if (withMask)
+            {
+                _writer.Line($"{Support}.ValidateMask(mask, 1, Info);");
+            }
+
             if (TensorsAreClasses)
             {
                 _writer.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
@@ -113,6 +134,7 @@ internal sealed partial class ModelEmitter
                 ? (TensorsAreClasses ? "rowState" : $"{Support}.AsReadOnlyFloats(in initialState)")
                 : "default");
             arguments.Add("0");
+            arguments.Add(withMask ? "mask" : "default");
             _writer.Line($"Run({string.Join(", ", arguments)});");
         }
 
@@ -211,6 +233,7 @@ internal sealed partial class ModelEmitter
                 }
 
                 arguments.Add("b");
+                arguments.Add("default");
                 _writer.Line($"Run({string.Join(", ", arguments)});");
             }
 

@@ -253,6 +253,7 @@ internal sealed partial class ModelEmitter
                 arguments.AddRange(_layout.Outputs.Select(o => $"{o.VariableName}.Slice(b * {o.VariableName}Stride, {Int(o.Length)})"));
                 arguments.Add("default");
                 arguments.Add("b");
+                arguments.Add("default");
                 _writer.Line($"Run({string.Join(", ", arguments)});");
             }
         }

@@ -133,9 +133,11 @@ internal sealed partial class ModelEmitter
         {
             parameters.Add($"{ReadOnlySpan} initialState");
             parameters.Add("int row");
+            parameters.Add(MaskParameter);
             _writer.Line("// One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes");
             _writer.Line("// through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row");
-            _writer.Line("// whose stored states a stateful layer uses.");
+            _writer.Line("// whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every");
+            _writer.Line("// layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.");
         }
 
         _writer.Line(MethodImplHot);
@@ -192,6 +194,10 @@ internal sealed partial class ModelEmitter
                 if (layer.Spec.IsRecurrent)
                 {
                     arguments.Add(pass.IsChunk ? "firstRow" : "row");
+                    if (!pass.IsChunk)
+                    {
+                        arguments.Add("mask");
+                    }
                 }
 
                 _writer.Line($"{layer.Pascal}Layer{pass.Suffix}({string.Join(", ", arguments)});");
@@ -282,6 +288,7 @@ internal sealed partial class ModelEmitter
         {
             parameters.Add($"{ReadOnlySpan} initialState");
             parameters.Add("int row");
+            parameters.Add(MaskParameter);
         }
 
         if (pass.IsChunk)
@@ -337,6 +344,11 @@ internal sealed partial class ModelEmitter
             {
                 _writer.Line();
                 _writer.Line(s.Bidirectional ? "// The last outputs of both copies, merged." : "// return_sequences=False: only the last output.");
+                if (!pass.IsChunk)
+                {
+                    WriteFullyMaskedLastOutput(layer);
+                }
+
                 ForEachSequence(pass, () =>
                 {
                     string output = DeclareOutputRows(layer, pass);
@@ -434,15 +446,30 @@ internal sealed partial class ModelEmitter
         }
 
         _writer.Line();
+        if (!pass.IsChunk && s.ReturnSequences && !s.Bidirectional)
+        {
+            _writer.Line("bool stepped = false; // whether an unmasked step has run: before one, a masked step's output is zeros");
+        }
+
         using (_writer.Braces("for (int step = 0; step < Timesteps; step++)"))
         {
             _writer.Line(direction.ReadsBackwards ? "int t = Timesteps - 1 - step; // read from the end" : "int t = step;");
+            if (!pass.IsChunk)
+            {
+                WriteMaskedStep(layer, direction);
+            }
+
             _writer.Line(CellCall(layer, direction, pass, $"ref {Unsafe}.Add(ref x, t * InputWidth)", layer.CellBuffers.Select(b => b.Variable), "(step & 1) != 0"));
             _writer.Line($"{Span} read = h;");
             _writer.Line("h = hNext; // the state just written is the one the next step reads");
             _writer.Line("hNext = read;");
             if (s.ReturnSequences)
             {
+                if (!pass.IsChunk && !s.Bidirectional)
+                {
+                    _writer.Line("stepped = true;");
+                }
+
                 // Plain go_backwards keeps processing order (step); a bidirectional backward copy goes back to time t.
                 ForEachSequence(pass, () =>
                 {
@@ -456,6 +483,13 @@ internal sealed partial class ModelEmitter
         if (_spec.Timesteps % 2 == 1)
         {
             _writer.Line($"h.CopyTo(new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, CellBuffer.H)}, {pass.Length("Padded")})); // an odd number of steps ends in the second buffer");
+        }
+        else if (!pass.IsChunk)
+        {
+            using (_writer.Braces("if (!mask.IsEmpty)"))
+            {
+                _writer.Line($"h.CopyTo(new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, CellBuffer.H)}, Padded)); // a masked step skips a swap, so the state may end in the second buffer");
+            }
         }
 
         if (s.Stateful)

@@ -67,6 +67,7 @@ internal sealed partial class ModelEmitter
         WriteWeightsApi();
         WriteForwardApi();
         WritePredictApi();
+        WriteMaskedApi();
         WriteBatchApi();
         WriteStepApi();
         WriteMultiStreamApi();

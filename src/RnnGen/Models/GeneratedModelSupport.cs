@@ -14,7 +14,7 @@ namespace RnnGen;
 /// once. Not meant to be called directly.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class GeneratedModelSupport
+public static partial class GeneratedModelSupport
 {
     /// <summary>
     /// A generated model's <c>SaveWeights(path)</c>: <see cref="KerasWeights.Save(IRnnModel, string)"/> for a path ending

@@ -41,7 +41,7 @@ public static class GoldenCases
         }
     }
 
-    private static CaseLayer ReadLayer(JsonElement layer)
+    internal static CaseLayer ReadLayer(JsonElement layer)
     {
         string? Text(string name) => layer.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         bool Flag(string name, bool otherwise = false) => layer.TryGetProperty(name, out JsonElement v) ? v.GetBoolean() : otherwise;
@@ -64,7 +64,7 @@ public static class GoldenCases
             Flag("scale", true));
     }
 
-    private static Tensor ReadTensor(JsonElement tensor) => new(
+    internal static Tensor ReadTensor(JsonElement tensor) => new(
         tensor.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
         tensor.GetProperty("data").EnumerateArray().Select(d => d.GetSingle()).ToArray(),
         tensor.TryGetProperty("name", out JsonElement name) ? name.GetString() : null);

@@ -17,7 +17,9 @@ public sealed class DynamicModels
     private readonly Assembly _assembly;
     private readonly Dictionary<string, string> _classNames;
 
-    public DynamicModels(IEnumerable<(string Name, CaseModel Model)> cases)
+    /// <param name="cases">The models, by case name.</param>
+    /// <param name="members">Members added to every model class (adapters the tests call through reflection).</param>
+    public DynamicModels(IEnumerable<(string Name, CaseModel Model)> cases, string members = "")
     {
         _classNames = new Dictionary<string, string>(StringComparer.Ordinal);
         var source = new StringBuilder("namespace Cases;\n\n");
@@ -38,6 +40,7 @@ public sealed class DynamicModels
                 source.Append("    public float[][] PredictWithInitialState(float[] input, float[][] initialState) => Predict(input, initialState);\n");
             }
 
+            source.Append(members);
             source.Append("}\n\n");
         }
 

@@ -1,0 +1,194 @@
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generators.Model;
+using RnnGen.Shared;
+using static RnnGen.Generators.Emit.ModelLayout;
+
+namespace RnnGen.Generators.Emit;
+
+/// <summary>
+/// Masked calls (docs/masking.md): the <c>Forward</c> and <c>Predict</c> overloads that take a per-timestep mask or
+/// per-sequence lengths, and what a recurrent layer's driver does at a masked timestep. Keras's rule, from
+/// <c>keras/src/backend/tensorflow/rnn.py</c> (<c>rnn</c>, the <c>mask</c> branch of its <c>_step</c>): a masked step
+/// keeps the states, and its output is the previous step's output (zeros before the first unmasked step), or zeros
+/// where the layer has <c>zero_output_for_mask</c>, which <c>Bidirectional</c> sets to <c>return_sequences</c> on both
+/// copies (<c>keras/src/layers/rnn/bidirectional.py</c>). <c>go_backwards</c> reverses the mask with the input. The
+/// layers between two recurrent layers (Dense, Dropout, normalization) keep the timesteps and pass the mask on, so one
+/// mask serves every recurrent layer of a stack. Masked calls run one sequence at a time: a masked step skips the cell,
+/// so a sequence's padding costs no cell work.
+/// </summary>
+internal sealed partial class ModelEmitter
+{
+    private const string MaskParameter = "global::System.ReadOnlySpan<bool> mask";
+
+    private bool HasMaskedApi => _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent);
+
+    /// <summary>The start of a masked step in the single-sequence driver: skip the cell, write the output Keras gives.</summary>
+    private void WriteMaskedStep(LayerLayout layer, DirectionLayout direction)
+    {
+        LayerSpec s = layer.Spec;
+        using (_writer.Braces("if (!mask.IsEmpty && !mask[t])"))
+        {
+            if (s.ReturnSequences && s.Bidirectional)
+            {
+                _writer.Line("// Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.");
+                WriteZeroOutputAt(s, direction.Index);
+            }
+            else if (s.ReturnSequences)
+            {
+                _writer.Line("// Masked: the states stay and the output repeats the previous one (zeros before the first unmasked step).");
+                using (_writer.Braces("if (stepped)"))
+                {
+                    _writer.Line("h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));");
+                }
+
+                using (_writer.Braces("else"))
+                {
+                    _writer.Line("output.Slice(step * Units, Units).Clear();");
+                }
+            }
+            else
+            {
+                _writer.Line("// Masked: the states stay.");
+            }
+
+            _writer.Line("continue;");
+        }
+    }
+
+    /// <summary>Zeros for one bidirectional copy's output at timestep <c>t</c>, merged as <see cref="WriteMerge"/> merges.</summary>
+    private void WriteZeroOutputAt(LayerSpec s, int direction)
+    {
+        switch (s.MergeMode)
+        {
+            case MergeMode.Concat:
+                _writer.Line($"output.Slice(t * 2 * Units{(direction == 0 ? string.Empty : " + Units")}, Units).Clear();");
+                return;
+            case MergeMode.None:
+                _writer.Line($"{(direction == 0 ? "output" : "backwardOutput")}.Slice(t * Units, Units).Clear();");
+                return;
+        }
+
+        if (direction == 0)
+        {
+            _writer.Line("output.Slice(t * Units, Units).Clear();");
+        }
+        else
+        {
+            _writer.Line("// The forward copy wrote zeros at t, and zeros merged with zeros stay zeros.");
+        }
+    }
+
+    /// <summary>
+    /// return_sequences=False with every step masked: Keras's last output is the last step's, a masked step repeats the
+    /// previous output, and before any step that is zeros, whatever the initial or stored states.
+    /// </summary>
+    private void WriteFullyMaskedLastOutput(LayerLayout layer)
+    {
+        using (_writer.Braces($"if (!mask.IsEmpty && !global::System.MemoryExtensions.Contains(mask, true))"))
+        {
+            _writer.Line("// Every step masked: the last output is zeros (the states were kept).");
+            _writer.Line("output.Clear();");
+            if (layer.Spec.Bidirectional && layer.Spec.MergeMode == MergeMode.None)
+            {
+                _writer.Line("backwardOutput.Clear();");
+            }
+
+            _writer.Line("return;");
+        }
+    }
+
+    private void WriteMaskedApi()
+    {
+        if (!HasMaskedApi)
+        {
+            return;
+        }
+
+        WriteForward(withInitialState: false, withMask: true);
+        WriteForwardWithLength();
+        WriteMaskedPredict(withLengths: false);
+        WriteMaskedPredict(withLengths: true);
+    }
+
+    private void WriteForwardWithLength()
+    {
+        _writer.Line("/// <summary>");
+        _writer.Line($"/// Runs the model on one input sequence {InputShapeText} whose first <paramref name=\"length\"/> timesteps are valid and the rest padding,");
+        _writer.Line("/// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.");
+        _writer.Line("/// </summary>");
+        _writer.Line("/// <param name=\"input\">The input sequence.</param>");
+        _writer.Line("/// <param name=\"length\">The valid timesteps, from 0 to <see cref=\"Timesteps\"/>.</param>");
+        _writer.Line("/// <param name=\"output\">Receives the outputs.</param>");
+        _writer.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">The length is below 0 or above <see cref=\"Timesteps\"/>; nothing is run.</exception>");
+        using (_writer.Braces($"public void Forward({InputParameter}, int length, {OutputParameter})"))
+        {
+            _writer.Line("global::System.Span<bool> mask = stackalloc bool[Timesteps];");
+            _writer.Line($"{Support}.FillLengthMask(mask, length, Info);");
+            _writer.Line(TensorsAreClasses ? "Forward(input, mask, output);" : "Forward(in input, mask, out output);");
+        }
+
+        _writer.Line();
+    }
+
+    private void WriteMaskedPredict(bool withLengths)
+    {
+        string outputsText = string.Join(", ", _layout.Outputs.Select(o => o.KerasName + " " + (o.IsSequence ? $"[batch, {Int(_spec.Timesteps)}, {Int(o.Width)}]" : $"[batch, {Int(o.Width)}]")));
+        _writer.Line("/// <summary>");
+        _writer.Line($"/// Runs the model on a batch of sequences, <c>batch x {Int(_spec.Timesteps)} x {Int(_spec.InputDim)}</c> floats, with {(withLengths ? "the valid length of each (valid timesteps first, padding after)" : "a mask")}, and returns the");
+        _writer.Line($"/// outputs in Keras call order, each flattened with the batch axis first: {outputsText}. The recurrent layers skip masked timesteps");
+        _writer.Line("/// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.");
+        _writer.Line("/// </summary>");
+        _writer.Line("/// <param name=\"input\">The sequences, batch first, row-major.</param>");
+        _writer.Line(withLengths
+            ? "/// <param name=\"lengths\">One length per sequence, each from 0 to <see cref=\"Timesteps\"/>.</param>"
+            : "/// <param name=\"mask\">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>");
+        _writer.Line("/// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>");
+        _writer.Line(withLengths
+            ? $"/// <exception cref=\"global::System.ArgumentException\">The input is not a positive multiple of {Int(_layout.InputLength)} floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>"
+            : $"/// <exception cref=\"global::System.ArgumentException\">The input is not a positive multiple of {Int(_layout.InputLength)} floats, or the mask does not have batch x <see cref=\"Timesteps\"/> values; nothing is run.</exception>");
+        if (_layout.IsStateful)
+        {
+            _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The stored states belong to another batch size; call <see cref=\"ResetStates\"/> first.</exception>");
+        }
+
+        using (_writer.Braces($"public float[][] Predict({ReadOnlySpan} input, {(withLengths ? "global::System.ReadOnlySpan<int> lengths" : MaskParameter)})"))
+        {
+            _writer.Line($"int batch = {Support}.BatchSize(input.Length, Info);");
+            _writer.Line(withLengths ? $"{Support}.ValidateLengths(lengths, batch, Info);" : $"{Support}.ValidateMask(mask, batch, Info);");
+            if (_layout.IsStateful)
+            {
+                _writer.Line("BeginCall(batch);");
+            }
+
+            foreach (OutputLayout output in _layout.Outputs)
+            {
+                _writer.Line($"float[] {output.VariableName} = new float[batch * {Int(output.Length)}];");
+            }
+
+            if (withLengths)
+            {
+                _writer.Line("global::System.Span<bool> rowMask = stackalloc bool[Timesteps];");
+            }
+
+            using (_writer.Braces("for (int b = 0; b < batch; b++)"))
+            {
+                if (withLengths)
+                {
+                    _writer.Line($"{Support}.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));");
+                }
+
+                var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
+                arguments.AddRange(_layout.Outputs.Select(o => $"new {Span}({o.VariableName}, b * {Int(o.Length)}, {Int(o.Length)})"));
+                arguments.Add("default");
+                arguments.Add("b");
+                arguments.Add(withLengths ? "rowMask" : "mask.Slice(b * Timesteps, Timesteps)");
+                _writer.Line($"Run({string.Join(", ", arguments)});");
+            }
+
+            _writer.Line($"return new[] {{ {string.Join(", ", _layout.Outputs.Select(o => o.VariableName))} }};");
+        }
+
+        _writer.Line();
+    }
+}

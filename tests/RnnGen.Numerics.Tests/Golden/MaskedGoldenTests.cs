@@ -1,0 +1,252 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.Json;
+using RnnGen.Numerics.Tests.Infrastructure;
+
+namespace RnnGen.Numerics.Tests.Golden;
+
+/// <summary>One case of tests/golden/masking.mjs: a golden case with its mask [batch, timesteps].</summary>
+public sealed record MaskedCase(GoldenCase Case, bool[] Mask, bool[] KerasZerosAtMaskedSteps);
+
+/// <summary>
+/// Masked calls (docs/masking.md) against TensorFlow.js (tests/golden/masking.mjs): every recurrent kind, go_backwards,
+/// return_sequences, return_state, every Bidirectional merge mode and stacks, on a batch whose rows are none masked,
+/// padded at the end, masked at the start, masked here and there, and all masked. Then the rules Keras states that
+/// TensorFlow.js cannot check: a length call equals the model of that many timesteps on the prefix, and bad lengths
+/// and masks change nothing.
+/// </summary>
+public class MaskedGoldenTests
+{
+    // Adapters: the masked overloads take spans, which reflection cannot pass.
+    private const string Adapters = """
+            public float[][] PredictWithMask(float[] input, bool[] mask) => Predict(input, mask);
+            public float[][] PredictWithLengths(float[] input, int[] lengths) => Predict(input, lengths);
+            public float[] ForwardWithMask(float[] input, bool[] mask)
+            {
+                Input x = default;
+                new System.Span<float>(input).CopyTo(x.AsSpan());
+                Forward(in x, mask, out Output y);
+                return System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, 1)).ToArray();
+            }
+            public float[] ForwardWithLength(float[] input, int length)
+            {
+                Input x = default;
+                new System.Span<float>(input).CopyTo(x.AsSpan());
+                Forward(in x, length, out Output y);
+                return System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, 1)).ToArray();
+            }
+
+        """;
+
+    private static readonly Lazy<IReadOnlyList<MaskedCase>> s_cases = new(Load);
+
+    private static readonly Lazy<DynamicModels> s_models = new(() =>
+        new DynamicModels(s_cases.Value.Select(c => (c.Case.Name, c.Case.Model)), Adapters));
+
+    public static IEnumerable<object[]> CaseNames => s_cases.Value.Select(c => new object[] { c.Case.Name });
+
+    private static MaskedCase Get(string name) => s_cases.Value.Single(c => c.Case.Name == name);
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Masked_predict_matches_tfjs(string name)
+    {
+        MaskedCase masked = Get(name);
+        GoldenCase golden = masked.Case;
+        IRnnModel model = Create(golden);
+        float[][] outputs = Call<float[][]>(model, "PredictWithMask", golden.Input.Data, masked.Mask);
+
+        Assert.Equal(golden.Expected.Length, outputs.Length);
+        int timesteps = golden.Model.Timesteps;
+        for (int i = 0; i < golden.Expected.Length; i++)
+        {
+            Tensor expected = golden.Expected[i];
+            Assert.Equal(expected.Data.Length, outputs[i].Length);
+            if (!masked.KerasZerosAtMaskedSteps[i])
+            {
+                Tolerance.AssertClose(expected.Data, outputs[i], $"{name} {expected.Name}");
+                continue;
+            }
+
+            // Keras's Bidirectional sets zero_output_for_mask on both copies (keras/src/layers/rnn/bidirectional.py):
+            // zeros at a masked timestep, where TensorFlow.js repeats the previous output. The unmasked ones must agree.
+            int width = expected.Shape[^1];
+            for (int b = 0; b < golden.Batch; b++)
+            {
+                for (int t = 0; t < timesteps; t++)
+                {
+                    int at = (b * timesteps + t) * width;
+                    if (masked.Mask[b * timesteps + t])
+                    {
+                        Tolerance.AssertClose(expected.Data.AsSpan(at, width), outputs[i].AsSpan(at, width), $"{name} {expected.Name} row {b} step {t}");
+                    }
+                    else
+                    {
+                        Assert.All(outputs[i].AsSpan(at, width).ToArray(), v => Assert.Equal(0f, v));
+                    }
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void Forward_with_a_mask_and_with_lengths_give_what_predict_gives(string name)
+    {
+        MaskedCase masked = Get(name);
+        GoldenCase golden = masked.Case;
+        IRnnModel model = Create(golden);
+        int timesteps = golden.Model.Timesteps, row = model.Info.InputLength;
+        float[][] batch = Call<float[][]>(model, "PredictWithMask", golden.Input.Data, masked.Mask);
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            float[] input = golden.Input.Data.AsSpan(b * row, row).ToArray();
+            bool[] mask = masked.Mask.AsSpan(b * timesteps, timesteps).ToArray();
+            float[] single = Call<float[]>(model, "ForwardWithMask", input, mask);
+            float[] expected = model.Info.Outputs.SelectMany((o, i) => batch[i].AsSpan(b * o.Length, o.Length).ToArray()).ToArray();
+            Assert.Equal(expected, single);
+
+            // A row that is valid timesteps then padding is a length: the same numbers through Forward(input, length).
+            int length = Array.IndexOf(mask, false) is int end and >= 0 ? end : timesteps;
+            if (mask.Skip(length).All(m => !m))
+            {
+                Assert.Equal(expected, Call<float[]>(model, "ForwardWithLength", input, length));
+            }
+        }
+
+        int[] lengths = Enumerable.Range(0, golden.Batch).Select(b => masked.Mask.Skip(b * timesteps).Take(timesteps).TakeWhile(m => m).Count()).ToArray();
+        bool[] prefixMask = lengths.SelectMany(l => Enumerable.Range(0, timesteps).Select(t => t < l)).ToArray();
+        float[][] byLength = Call<float[][]>(model, "PredictWithLengths", golden.Input.Data, lengths);
+        float[][] byMask = Call<float[][]>(model, "PredictWithMask", golden.Input.Data, prefixMask);
+        for (int i = 0; i < byMask.Length; i++)
+        {
+            Assert.Equal(byMask[i], byLength[i]);
+        }
+    }
+
+    [Fact]
+    public void A_mask_of_all_true_gives_the_unmasked_outputs()
+    {
+        foreach (MaskedCase masked in s_cases.Value)
+        {
+            GoldenCase golden = masked.Case;
+            IRnnModel model = Create(golden);
+            float[][] plain = model.Predict(golden.Input.Data);
+            float[][] all = Call<float[][]>(model, "PredictWithMask", golden.Input.Data, Enumerable.Repeat(true, masked.Mask.Length).ToArray());
+            for (int i = 0; i < plain.Length; i++)
+            {
+                // Not bit for bit: the unmasked Predict runs four of the five rows through the batched kernels, which
+                // sum the products in another order than the single-sequence kernels a masked call runs.
+                Tolerance.AssertClose(plain[i], all[i], $"{golden.Name} output {i}", 1e-6);
+            }
+        }
+    }
+
+    // Keras skips a masked step: with valid timesteps first, the final states and last output of a length-L call are
+    // those of the same layers over the first L timesteps alone (go_backwards and Bidirectional included: the padding
+    // is read first and skipped). Checked on every case that returns the last output, against models of 3 timesteps.
+    [Fact]
+    public void A_length_call_equals_the_model_of_that_many_timesteps_on_the_prefix()
+    {
+        const int Length = 3;
+        List<MaskedCase> cases = s_cases.Value.Where(c => !c.Case.Model.Layers.Last(l => l.Kind is "SimpleRnn" or "Lstm" or "Gru").ReturnSequences).ToList();
+        Assert.NotEmpty(cases);
+        var shortModels = new DynamicModels(cases.Select(c => (c.Case.Name, c.Case.Model with { Timesteps = Length })));
+        foreach (MaskedCase masked in cases)
+        {
+            GoldenCase golden = masked.Case;
+            IRnnModel model = Create(golden);
+            IRnnModel shortModel = shortModels.Create(golden.Name);
+            shortModel.SetWeights(golden.Weights.Select(w => w.Data).ToArray());
+            int row = model.Info.InputLength, shortRow = shortModel.Info.InputLength;
+            float[] input = golden.Input.Data.AsSpan(0, row).ToArray(); // row 0 has no masked timestep
+            float[] prefix = input.AsSpan(0, shortRow).ToArray();
+            float[][] full = Call<float[][]>(model, "PredictWithLengths", input, new[] { Length });
+            float[][] expected = shortModel.Predict(prefix);
+            for (int i = 0; i < expected.Length; i++)
+            {
+                if (model.Info.Outputs[i].Dimensions.Count == 1) // the sequences have another length
+                {
+                    Assert.Equal(expected[i], full[i]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Bad_lengths_and_masks_are_errors_that_name_what_was_expected_and_change_nothing()
+    {
+        var stateful = new DynamicModels(new[] { ("stateful", new CaseModel(4, 2, new[] { new CaseLayer("Lstm", 3, "tanh", "sigmoid", Stateful: true, ReturnSequences: true) })) }, Adapters);
+        IRnnModel model = stateful.Create("stateful");
+        IRnnModel fresh = stateful.Create("stateful");
+        float[] input = Enumerable.Range(0, 2 * 4 * 2).Select(i => (float)Math.Sin(i)).ToArray();
+
+        ArgumentException e = Assert.ThrowsAny<ArgumentException>(() => Call<float[][]>(model, "PredictWithMask", input, new bool[7]));
+        Assert.Contains("mask of 2 x 4 values", e.Message);
+        Assert.Equal("mask", e.ParamName);
+        e = Assert.ThrowsAny<ArgumentException>(() => Call<float[][]>(model, "PredictWithLengths", input, new[] { 4 }));
+        Assert.Contains("one length per sequence (2), but has 1", e.Message);
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => Call<float[][]>(model, "PredictWithLengths", input, new[] { 4, 5 }));
+        Assert.Contains("Length 1 of a sequence", e.Message);
+        Assert.Contains("from 0 to Timesteps (4), but is 5", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Call<float[][]>(model, "PredictWithLengths", input, new[] { -1, 2 }));
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => Call<float[]>(model, "ForwardWithLength", input.AsSpan(0, 8).ToArray(), 5));
+        Assert.Equal("length", e.ParamName);
+        e = Assert.ThrowsAny<ArgumentException>(() => Call<float[]>(model, "ForwardWithMask", input.AsSpan(0, 8).ToArray(), new bool[3]));
+        Assert.Contains("mask of 1 x 4 values", e.Message);
+
+        // The stored states are untouched: the model still computes what a fresh one does, twice in a row.
+        for (int call = 0; call < 2; call++)
+        {
+            Assert.Equal(fresh.Predict(input)[0], model.Predict(input)[0]);
+        }
+    }
+
+    private static IRnnModel Create(GoldenCase golden)
+    {
+        IRnnModel model = s_models.Value.Create(golden.Name);
+        model.SetWeights(golden.Weights.Select(w => w.Data).ToArray());
+        return model;
+    }
+
+    private static T Call<T>(IRnnModel model, string method, params object[] arguments)
+    {
+        try
+        {
+            return (T)model.GetType().GetMethod(method)!.Invoke(model, arguments)!;
+        }
+        catch (TargetInvocationException e) when (e.InnerException is not null)
+        {
+            throw e.InnerException;
+        }
+    }
+
+    private static IReadOnlyList<MaskedCase> Load()
+    {
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "tfjs-masking-golden.json")));
+        var cases = new List<MaskedCase>();
+        foreach (JsonElement c in document.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            JsonElement model = c.GetProperty("model");
+            var golden = new GoldenCase(
+                c.GetProperty("name").GetString()!,
+                c.GetProperty("engine").GetString()!,
+                new CaseModel(model.GetProperty("timesteps").GetInt32(), model.GetProperty("inputDim").GetInt32(), model.GetProperty("layers").EnumerateArray().Select(GoldenCases.ReadLayer).ToList()),
+                c.GetProperty("batch").GetInt32(),
+                c.GetProperty("calls").GetInt32(),
+                c.GetProperty("weights").EnumerateArray().Select(GoldenCases.ReadTensor).ToArray(),
+                GoldenCases.ReadTensor(c.GetProperty("input")),
+                null,
+                c.GetProperty("expected").EnumerateArray().Select(GoldenCases.ReadTensor).ToArray());
+            cases.Add(new MaskedCase(
+                golden,
+                c.GetProperty("mask").EnumerateArray().Select(m => m.GetInt32() != 0).ToArray(),
+                c.GetProperty("expected").EnumerateArray().Select(e => e.GetProperty("kerasZerosAtMaskedSteps").GetBoolean()).ToArray()));
+        }
+
+        return cases;
+    }
+}

@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+// Golden vectors for RnnGen's masked calls (docs/masking.md), from TensorFlow.js 4.22.0 on its cpu backend.
+//
+// Each case is a tf.Model that starts with Masking(mask_value=0) and runs recurrent stacks on a batch whose rows
+// cover the mask patterns: none masked, padding at the end (a length), masks at the start, a scattered mask, all
+// masked. Masked timesteps of the input are all zeros, so Masking computes exactly the case's mask; the C# tests give
+// the same mask to Predict(input, mask) of a model declared without the Masking layer (it has no weights).
+//
+// Where TensorFlow.js and Keras differ, the case says so and the C# test follows Keras: tfjs-layers has no
+// zero_output_for_mask, which Keras's Bidirectional sets to return_sequences on both copies
+// (keras/src/layers/rnn/bidirectional.py), so Keras returns zeros at masked timesteps of a Bidirectional layer's
+// sequence where tfjs repeats the previous output. Those outputs carry "kerasZerosAtMaskedSteps": the test compares
+// the unmasked timesteps with tfjs and checks zeros at the masked ones.
+//
+// Regenerate:  cd tests/golden && npm ci && node masking.mjs   (deterministic: seeded from each case's name)
+
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const OUT = path.resolve(here, '..', 'RnnGen.Numerics.Tests', 'Golden', 'tfjs-masking-golden.json');
+
+const tf = require('@tensorflow/tfjs');
+await tf.setBackend('cpu');
+
+function fnv1a(str) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < str.length; i++) {
+    h ^= str.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function f32str(v) {
+  const f = Math.fround(v);
+  if (f === 0) return '0';
+  for (let p = 1; p <= 9; p++) {
+    const s = String(Number(f.toPrecision(p)));
+    if (Math.fround(Number(s)) === f) return s;
+  }
+  throw new Error(`cannot format ${v}`);
+}
+
+const T = 6;
+const D = 2;
+// One row per mask pattern: none masked, length 3 (padding after), masks at the start, scattered, all masked.
+const MASK_ROWS = [
+  [1, 1, 1, 1, 1, 1],
+  [1, 1, 1, 0, 0, 0],
+  [0, 0, 1, 1, 1, 1],
+  [1, 0, 1, 1, 0, 1],
+  [0, 0, 0, 0, 0, 0],
+];
+const B = MASK_ROWS.length;
+
+function recurrent(kind, units, o = {}) {
+  const L = { kind, units, activation: 'tanh' };
+  if (kind !== 'SimpleRnn') L.recurrentActivation = 'sigmoid';
+  Object.assign(L, { useBias: true, returnSequences: false, returnState: false, goBackwards: false, stateful: false, bidirectional: false, mergeMode: 'Concat' }, o);
+  return L;
+}
+
+const dense = (units) => ({ kind: 'Dense', units, activation: 'linear', useBias: true });
+const MERGE_TFJS = { Concat: 'concat', Sum: 'sum', Mul: 'mul', Ave: 'ave', None: null };
+
+function tfjsLayer(L) {
+  if (L.kind === 'Dense') return tf.layers.dense({ units: L.units, activation: 'linear' });
+  if (L.kind === 'LayerNormalization') return tf.layers.layerNormalization({ axis: -1, epsilon: 0.001 });
+  const args = { units: L.units, activation: L.activation, returnSequences: L.returnSequences, returnState: L.returnState, goBackwards: L.goBackwards };
+  if (L.kind !== 'SimpleRnn') args.recurrentActivation = L.recurrentActivation;
+  if (L.kind === 'Lstm') args.unitForgetBias = false;
+  if (L.kind === 'Gru') args.resetAfter = false;
+  const ctor = { SimpleRnn: tf.layers.simpleRNN, Lstm: tf.layers.lstm, Gru: tf.layers.gru }[L.kind];
+  if (!L.bidirectional) return ctor(args);
+  return tf.layers.bidirectional({ layer: ctor(args), mergeMode: MERGE_TFJS[L.mergeMode] });
+}
+
+function makeCase(name, layers) {
+  const rng = mulberry32(fnv1a(name));
+  const uniform = (n, scale) => Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
+  // The functional API, because a last layer with return_state has several outputs (tf.Sequential refuses them).
+  const x = tf.input({ shape: [T, D] });
+  let h = tf.layers.masking({ maskValue: 0 }).apply(x);
+  const tfLayers = layers.map((L) => {
+    const layer = tfjsLayer(L);
+    h = layer.apply(h);
+    return layer;
+  });
+  const model = tf.model({ inputs: x, outputs: h });
+  // Weights: uniform in [-0.8, 0.8) (normalization gamma around 1), read back to check nothing was reordered.
+  const weights = [];
+  for (const layer of tfLayers) {
+    const mine = layer.getWeights().map((t) => {
+      const n = t.size;
+      const isGamma = /gamma/.test(t.name ?? '');
+      return { shape: t.shape, data: Float32Array.from(uniform(n, 0.8).map((v) => (isGamma ? 1 + v / 4 : v))) };
+    });
+    layer.setWeights(mine.map((w) => tf.tensor(w.data, w.shape, 'float32')));
+    weights.push(...mine);
+  }
+  const input = new Float32Array(B * T * D);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      for (let d = 0; d < D; d++) {
+        // A valid timestep has no zero feature (so Masking keeps it); a masked one is all zeros.
+        const v = (0.1 + rng() * 0.9) * (rng() < 0.5 ? -1 : 1);
+        input[(b * T + t) * D + d] = MASK_ROWS[b][t] ? v : 0;
+      }
+    }
+  }
+  const y = model.predict(tf.tensor(input, [B, T, D]));
+  const outs = Array.isArray(y) ? y : [y];
+  const last = layers[layers.length - 1];
+  const names = ['output'];
+  if (last.returnState) {
+    const states = last.kind === 'Lstm' ? ['state_h', 'state_c'] : ['state_h'];
+    if (last.bidirectional) {
+      names.push(...states.map((s) => 'forward_' + s), ...states.map((s) => 'backward_' + s));
+    } else {
+      names.push(...states);
+    }
+  }
+  if (last.bidirectional && last.mergeMode === 'None') names.splice(1, 0, 'backward_output');
+  if (outs.length !== names.length) throw new Error(`${name}: ${outs.length} outputs for ${names.length} names`);
+  const sequenceNames = new Set(last.returnSequences ? ['output', 'backward_output'] : []);
+  return {
+    name,
+    engine: 'tfjs',
+    model: { timesteps: T, inputDim: D, layers },
+    batch: B,
+    calls: 1,
+    mask: MASK_ROWS.flat(),
+    weights: weights.map((w) => ({ shape: w.shape, data: Array.from(w.data) })),
+    input: { shape: [B, T, D], data: Array.from(input) },
+    initialState: null,
+    expected: outs.map((t, i) => ({
+      name: names[i],
+      shape: t.shape,
+      data: Array.from(t.dataSync()),
+      kerasZerosAtMaskedSteps: Boolean(last.bidirectional) && sequenceNames.has(names[i]),
+    })),
+  };
+}
+
+const cases = [];
+for (const kind of ['SimpleRnn', 'Lstm', 'Gru']) {
+  const k = kind.toLowerCase();
+  cases.push(makeCase(`masked_${k}_sequences`, [recurrent(kind, 3, { returnSequences: true })]));
+  cases.push(makeCase(`masked_${k}_last_state`, [recurrent(kind, 3, { returnState: true })]));
+  cases.push(makeCase(`masked_${k}_sequences_state`, [recurrent(kind, 3, { returnSequences: true, returnState: true })]));
+  cases.push(makeCase(`masked_${k}_go_backwards_sequences`, [recurrent(kind, 3, { returnSequences: true, goBackwards: true })]));
+  cases.push(makeCase(`masked_${k}_go_backwards_last_state`, [recurrent(kind, 3, { goBackwards: true, returnState: true })]));
+  for (const mode of ['Concat', 'Sum', 'Mul', 'Ave', 'None']) {
+    cases.push(makeCase(`masked_${k}_bi_${mode.toLowerCase()}_sequences`, [recurrent(kind, 3, { bidirectional: true, mergeMode: mode, returnSequences: true })]));
+    cases.push(makeCase(`masked_${k}_bi_${mode.toLowerCase()}_last`, [recurrent(kind, 3, { bidirectional: true, mergeMode: mode })]));
+  }
+  cases.push(makeCase(`masked_${k}_bi_concat_last_state`, [recurrent(kind, 3, { bidirectional: true, returnState: true })]));
+}
+// Stacks: the mask passes through a recurrent layer with return_sequences, Dense and LayerNormalization to the next
+// recurrent layer.
+cases.push(makeCase('masked_stack_lstm_dense_gru', [recurrent('Lstm', 4, { returnSequences: true }), dense(3), recurrent('Gru', 3), dense(2)]));
+cases.push(makeCase('masked_stack_gru_norm_simplernn_sequences', [recurrent('Gru', 4, { returnSequences: true }), { kind: 'LayerNormalization', epsilon: 0.001, center: true, scale: true }, recurrent('SimpleRnn', 3, { returnSequences: true }), dense(2)]));
+cases.push(makeCase('masked_stack_bilstm_lstm_backwards', [recurrent('Lstm', 3, { bidirectional: true, returnSequences: true }), recurrent('Lstm', 2, { goBackwards: true, returnState: true })]));
+
+function toJson(v) {
+  return JSON.stringify(v, (key, value) => (typeof value === 'number' && key !== 'timesteps' ? value : value), 0)
+    .replace(/-?\d+\.\d+(e-?\d+)?|-?\d+e-?\d+/g, (m) => f32str(Number(m)));
+}
+
+writeFileSync(OUT, `{"generator":"tests/golden/masking.mjs","engine":"@tensorflow/tfjs 4.22.0 (cpu)","cases":[\n${cases.map(toJson).join(',\n')}\n]}\n`);
+console.log(`wrote ${cases.length} cases to ${path.relative(process.cwd(), OUT)}`);
