@@ -11,13 +11,16 @@ internal static class Program
         rnngen - RnnGen's companion for Keras weight files
 
         Usage:
-          rnngen inspect <file> [--class <Name>] [--timesteps <N>]
+          rnngen inspect <file> [--class <Name>] [--timesteps <N>] [--no-using]
                        what a .keras, .weights.h5, legacy .h5 or .npz file holds (Keras version, layers, configs,
                        weight shapes), whether [KerasModel("file")] can compile it at build time (and the lines to
                        add), and the C# declaration that loads it with KerasWeights.Load / LoadWeights
             --class      the class name to declare (default: from the file name)
             --timesteps  the sequence length to declare; weights-only files do not store it, and a model built
                          with Input(shape=(None, ...)) leaves it open (RNN weights fit any length)
+            --no-using   print the declaration without the `using RnnGen;` line, its names qualified
+                         ([RnnGen.Lstm(...)]), to paste into an existing file at any place a class may go;
+                         by default it is a whole file of its own, starting with `using RnnGen;`
           rnngen --help  this text
 
         Exit codes: 0 success, 1 the file could not be read, 2 wrong usage.
@@ -49,9 +52,14 @@ internal static class Program
         string? path = null;
         string? className = null;
         int? timesteps = null;
+        bool withoutUsing = false;
         for (int i = 1; i < args.Length; i++)
         {
-            if (args[i] == "--class" && i + 1 < args.Length)
+            if (args[i] == "--no-using")
+            {
+                withoutUsing = true;
+            }
+            else if (args[i] == "--class" && i + 1 < args.Length)
             {
                 className = args[++i];
             }
@@ -79,7 +87,7 @@ internal static class Program
 
         if (path is null)
         {
-            error.WriteLine("rnngen inspect: which file? Usage: rnngen inspect <file> [--class <Name>] [--timesteps <N>]");
+            error.WriteLine("rnngen inspect: which file? Usage: rnngen inspect <file> [--class <Name>] [--timesteps <N>] [--no-using]");
             return 2;
         }
 
@@ -87,9 +95,10 @@ internal static class Program
         try
         {
             KerasFileInfo info = KerasWeights.Inspect(path);
+            string declaration = info.ToDeclaration(className ?? ClassNameFor(path), timesteps);
             report = info + Environment.NewLine + Import.KerasModelAdvice.For(path, className ?? ClassNameFor(path), timesteps) + Environment.NewLine +
-                "C# declaration:" + Environment.NewLine + Environment.NewLine +
-                info.ToDeclaration(className ?? ClassNameFor(path), timesteps);
+                "C# declaration" + (withoutUsing ? " (names qualified, no using line: paste it where a class may go)" : "") + ":" + Environment.NewLine + Environment.NewLine +
+                (withoutUsing ? WithoutUsing(declaration) : declaration);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -106,6 +115,38 @@ internal static class Program
 
         output.Write(report);
         return 0;
+    }
+
+    /// <summary>
+    /// The declaration of <see cref="KerasFileInfo.ToDeclaration"/> without its <c>using RnnGen;</c> line: each
+    /// attribute and the enum values in its arguments named as <c>RnnGen.X</c>, so the block compiles wherever it is
+    /// pasted (in a namespace, beside other usings, in a file that declares other classes). Comment lines are left as
+    /// they are.
+    /// </summary>
+    internal static string WithoutUsing(string declaration)
+    {
+        const string UsingLine = "using RnnGen;";
+        string[] lines = declaration.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var text = new System.Text.StringBuilder();
+        int start = lines.Length > 0 && lines[0] == UsingLine ? (lines.Length > 1 && lines[1].Length == 0 ? 2 : 1) : 0;
+        for (int i = start; i < lines.Length; i++)
+        {
+            string line = lines[i];
+            string trimmed = line.TrimStart();
+            if (trimmed.Length > 1 && trimmed[0] == '[' && char.IsLetter(trimmed[1]))
+            {
+                int indent = line.Length - trimmed.Length;
+                line = line[..indent] + "[RnnGen." + System.Text.RegularExpressions.Regex.Replace(trimmed[1..], @"= (MergeMode)\.", "= RnnGen.$1.");
+            }
+
+            text.Append(line);
+            if (i < lines.Length - 1)
+            {
+                text.Append(Environment.NewLine);
+            }
+        }
+
+        return text.ToString();
     }
 
     /// <summary>The longest error line printed; a hostile file can make a message long (a mismatch report is summarized).</summary>

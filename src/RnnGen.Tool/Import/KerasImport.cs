@@ -38,12 +38,22 @@ internal static class KerasImport
         var description = new ModelDescription { Source = source };
         KerasFileInfo info;
         byte[]? archive = null;
+        KerasFileContents? keras2 = null;
         try
         {
             if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
             {
-                archive = ArchiveOfArchitecture(path);
-                info = KerasFileReader.Read(archive, WeightFormat.Keras, source).Info;
+                string weightsPath = WeightsBeside(path);
+                keras2 = KerasFileReader.ReadLegacyWithArchitecture(File.ReadAllBytes(weightsPath), File.ReadAllText(path), source);
+                if (keras2 is not null)
+                {
+                    info = keras2.Info;
+                }
+                else
+                {
+                    archive = ArchiveOfArchitecture(path, weightsPath);
+                    info = KerasFileReader.Read(archive, WeightFormat.Keras, source).Info;
+                }
             }
             else
             {
@@ -73,8 +83,8 @@ internal static class KerasImport
         try
         {
             // The load's own check: the configuration against the declaration, and every weight shape against it.
-            weights = archive is null
-                ? KerasWeights.Read(path, model)
+            weights = keras2 is not null ? WeightMatcher.Match(keras2, model)
+                : archive is null ? KerasWeights.Read(path, model)
                 : WeightMatcher.Match(KerasFileReader.Read(archive, WeightFormat.Keras, source, KerasFileReader.InflateLimit(model)), model);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or NotSupportedException)
@@ -88,21 +98,31 @@ internal static class KerasImport
     }
 
     /// <summary>
-    /// An architecture JSON (<c>model.to_json()</c>, Keras 3) and the <c>.weights.h5</c> beside it (<c>model.json</c> and
-    /// <c>model.weights.h5</c>), as the <c>.keras</c> archive <c>model.save()</c> would have written: Keras 3's
-    /// <c>to_json</c> and the archive's <c>config.json</c> are the same <c>serialize_keras_object(model)</c>
-    /// (keras/src/models/model.py, keras/src/saving/saving_lib.py), so the loader reads the pair as it reads an archive.
+    /// The weights that go with an architecture JSON: <c>model.weights.h5</c> beside <c>model.json</c>, written by
+    /// <c>model.save_weights("model.weights.h5")</c> of Keras 3 (its own format) or Keras 2 (legacy HDF5; Keras 2 picks
+    /// the format by the <c>.h5</c> ending). One name for both keeps the build's incremental check (its Inputs) exact.
     /// </summary>
-    private static byte[] ArchiveOfArchitecture(string jsonPath)
+    private static string WeightsBeside(string jsonPath)
     {
         string stem = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!, Path.GetFileNameWithoutExtension(jsonPath));
         string weightsPath = stem + ".weights.h5";
         if (!File.Exists(weightsPath))
         {
             throw new FileNotFoundException(
-                $"an architecture JSON needs its weights beside it as '{Path.GetFileName(weightsPath)}' (model.save_weights() of Keras 3); none was found.");
+                $"an architecture JSON needs its weights beside it as '{Path.GetFileName(weightsPath)}' (model.save_weights() of Keras 3 or Keras 2); none was found.");
         }
 
+        return weightsPath;
+    }
+
+    /// <summary>
+    /// A Keras 3 architecture JSON (<c>model.to_json()</c>) and its <c>.weights.h5</c>, as the <c>.keras</c> archive
+    /// <c>model.save()</c> would have written: Keras 3's <c>to_json</c> and the archive's <c>config.json</c> are the same
+    /// <c>serialize_keras_object(model)</c> (keras/src/models/model.py, keras/src/saving/saving_lib.py), so the loader
+    /// reads the pair as it reads an archive.
+    /// </summary>
+    private static byte[] ArchiveOfArchitecture(string jsonPath, string weightsPath)
+    {
         using var archive = new MemoryStream();
         using (var zip = new System.IO.Compression.ZipArchive(archive, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true))
         {

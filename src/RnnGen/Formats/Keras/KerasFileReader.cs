@@ -183,7 +183,25 @@ internal static class KerasFileReader
 
     // ---- legacy Keras 2 / tf.keras .h5 (legacy_h5_format.py / hdf5_format.py) ----
 
-    private static KerasFileContents ReadLegacy(Hdf5File file, string source)
+    /// <summary>
+    /// A Keras 2 architecture JSON (<c>model.to_json()</c>) with the legacy HDF5 of <c>model.save_weights()</c>: read as
+    /// the full-model <c>.h5</c> of <c>model.save()</c>, whose <c>model_config</c> attribute is the same JSON (Keras 2's
+    /// <c>to_json</c> adds only <c>keras_version</c> and <c>backend</c>, keras/engine/network.py). Returns
+    /// <see langword="null"/> when <paramref name="weights"/> is not a legacy HDF5 weight file (a Keras 3
+    /// <c>.weights.h5</c> goes with the Keras 3 JSON as an archive does).
+    /// </summary>
+    public static KerasFileContents? ReadLegacyWithArchitecture(byte[] weights, string architectureJson, string source)
+    {
+        if (!Hdf5File.HasSignature(weights))
+        {
+            return null;
+        }
+
+        Hdf5File hdf5 = Hdf5File.Open(weights);
+        return DetectHdf5(hdf5) == WeightFormat.LegacyH5 ? ReadLegacy(hdf5, source, architectureJson) : null;
+    }
+
+    private static KerasFileContents ReadLegacy(Hdf5File file, string source, string? architectureJson = null)
     {
         Hdf5Object root = file.Root;
         Hdf5Object? modelWeights = root.Child("model_weights");
@@ -191,7 +209,7 @@ internal static class KerasFileReader
         string? version = OptionalString(root, "keras_version") ?? OptionalString(weightsGroup, "keras_version");
         string? backend = OptionalString(root, "backend") ?? OptionalString(weightsGroup, "backend");
         var dialect = new KerasDialect(version, 2);
-        string? configJson = OptionalString(root, "model_config");
+        string? configJson = architectureJson ?? OptionalString(root, "model_config");
         ModelConfig? config = configJson is null ? null : KerasConfig.Parse(configJson, dialect, $"model_config of '{source}'");
 
         string[] layerNames = StringList(weightsGroup, "layer_names")
@@ -233,7 +251,8 @@ internal static class KerasFileReader
             layers.Add(new FileLayer(description, weights));
         }
 
-        string format = modelWeights is null ? "legacy Keras HDF5 from model.save_weights()" : configJson is null ? "legacy Keras HDF5 (model_weights without model_config)" : "legacy Keras HDF5 from model.save()";
+        string format = architectureJson is not null ? "Keras 2 architecture JSON (model.to_json()) with legacy Keras HDF5 weights (model.save_weights())"
+            : modelWeights is null ? "legacy Keras HDF5 from model.save_weights()" : configJson is null ? "legacy Keras HDF5 (model_weights without model_config)" : "legacy Keras HDF5 from model.save()";
         var notes = new List<string>(config?.Notes ?? new List<string>());
         var info = new KerasFileInfo(source, WeightFormat.LegacyH5, format, layers.Select(l => l.Description).ToArray())
         {
