@@ -1,14 +1,5 @@
-using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
 using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using RnnGen.Generators.Diagnostics;
 
 namespace RnnGen.CodeFixes;
 
@@ -17,33 +8,28 @@ namespace RnnGen.CodeFixes;
 /// to the class, or to every containing type that lacks it, as the messages say.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPartialCodeFix)), Shared]
-public sealed class AddPartialCodeFix : CodeFixProvider
+public sealed class AddPartialCodeFix : RnnGenCodeFix
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.ClassNotPartial.Id, DiagnosticDescriptors.ContainingTypeNotPartial.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Fixes <see cref="DiagnosticDescriptors.ClassNotPartial"/> and <see cref="DiagnosticDescriptors.ContainingTypeNotPartial"/>.</summary>
+    public AddPartialCodeFix()
+        : base(DiagnosticDescriptors.ClassNotPartial, DiagnosticDescriptors.ContainingTypeNotPartial)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            // Both diagnostics underline the model class's name.
-            if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent is not TypeDeclarationSyntax model)
-            {
-                continue;
-            }
+    }
 
-            bool containing = diagnostic.Id == DiagnosticDescriptors.ContainingTypeNotPartial.Id;
-            string title = containing ? "Make the containing types partial" : $"Make '{model.Identifier.ValueText}' partial";
-            context.RegisterCodeFix(
-                CodeAction.Create(title, cancellationToken => AddPartialAsync(context.Document, root, model, containing, cancellationToken), equivalenceKey: diagnostic.Id),
-                diagnostic);
+    /// <inheritdoc/>
+    private protected override void RegisterCodeFixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+    {
+        // Both diagnostics underline the model class's name.
+        if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is not TypeDeclarationSyntax modelClass)
+        {
+            return;
         }
+
+        bool containing = diagnostic.Id == DiagnosticDescriptors.ContainingTypeNotPartial.Id;
+        string title = containing ? "Make the containing types partial" : $"Make '{modelClass.Identifier.ValueText}' partial";
+        context.RegisterCodeFix(
+            CodeAction.Create(title, cancellationToken => AddPartialAsync(context.Document, root, modelClass, containing, cancellationToken), equivalenceKey: diagnostic.Id),
+            diagnostic);
     }
 
     private static Task<Document> AddPartialAsync(Document document, SyntaxNode root, TypeDeclarationSyntax model, bool containing, CancellationToken cancellationToken)

@@ -1,13 +1,4 @@
-using System.Collections.Immutable;
-using System.Composition;
 using System.Linq;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using RnnGen.Generators.Diagnostics;
 
 namespace RnnGen.CodeFixes;
 
@@ -19,47 +10,36 @@ namespace RnnGen.CodeFixes;
 /// since no value can be guessed.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddSequentialCodeFix)), Shared]
-public sealed class AddSequentialCodeFix : CodeFixProvider
+public sealed class AddSequentialCodeFix : RnnGenCodeFix
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } =
-        ImmutableArray.Create(DiagnosticDescriptors.LayersWithoutSequential.Id, DiagnosticDescriptors.LayerNeedsSequential.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Fixes <see cref="DiagnosticDescriptors.LayersWithoutSequential"/> and <see cref="DiagnosticDescriptors.LayerNeedsSequential"/>.</summary>
+    public AddSequentialCodeFix()
+        : base(DiagnosticDescriptors.LayersWithoutSequential, DiagnosticDescriptors.LayerNeedsSequential)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+    }
+
+    /// <inheritdoc/>
+    private protected override void RegisterCodeFixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+    {
+        // Both diagnostics underline a layer attribute of the model.
+        if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration)
         {
             return;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
+        var attributes = ModelDeclaration.Attributes(model, declaration, context.CancellationToken);
+        if (attributes.Any(a => a.Kind == "Sequential")
+            || attributes.FirstOrDefault(a => ModelDeclaration.IsLayer(a.Kind)).Attribute?.Parent is not AttributeListSyntax firstLayerList)
         {
-            // Both diagnostics underline a layer attribute of the model.
-            if (root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration)
-            {
-                continue;
-            }
-
-            var attributes = ModelDeclaration.Attributes(model, declaration, context.CancellationToken);
-            if (attributes.Any(a => a.Kind == "Sequential")
-                || attributes.FirstOrDefault(a => ModelDeclaration.IsLayer(a.Kind)).Attribute?.Parent is not AttributeListSyntax firstLayerList)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Add [Sequential]",
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, AddSequential(model, declaration, firstLayerList)))),
-                    equivalenceKey: diagnostic.Id),
-                diagnostic);
+            return;
         }
+
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                "Add [Sequential]",
+                _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(declaration, AddSequential(model, declaration, firstLayerList)))),
+                equivalenceKey: diagnostic.Id),
+            diagnostic);
     }
 
     // [Sequential] as its own attribute list, indented like the list it precedes, on the line before it, with the

@@ -1,14 +1,5 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
-using System.Composition;
 using System.Threading;
-using System.Threading.Tasks;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
-using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
-using RnnGen.Generators.Diagnostics;
 
 namespace RnnGen.CodeFixes;
 
@@ -18,43 +9,33 @@ namespace RnnGen.CodeFixes;
 /// Dense and Dropout in between keep what they get).
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ReturnSequencesCodeFix)), Shared]
-public sealed class ReturnSequencesCodeFix : CodeFixProvider
+public sealed class ReturnSequencesCodeFix : RnnGenCodeFix
 {
-    /// <inheritdoc/>
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.RecurrentLayerWithoutSequence.Id);
-
-    /// <inheritdoc/>
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc/>
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Fixes <see cref="DiagnosticDescriptors.RecurrentLayerWithoutSequence"/>.</summary>
+    public ReturnSequencesCodeFix()
+        : base(DiagnosticDescriptors.RecurrentLayerWithoutSequence)
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        SemanticModel? model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null || model is null)
+    }
+
+    /// <inheritdoc/>
+    private protected override void RegisterCodeFixes(CodeFixContext context, SyntaxNode root, SemanticModel model, Diagnostic diagnostic)
+    {
+        // The diagnostic underlines the attribute of the layer that needs a sequence.
+        AttributeSyntax? needsSequence = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) as AttributeSyntax
+            ?? root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<AttributeSyntax>();
+        if (needsSequence?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration
+            || ProducerOf(model, declaration, needsSequence, context.CancellationToken) is not { } producer)
         {
             return;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            // The diagnostic underlines the attribute of the layer that needs a sequence.
-            AttributeSyntax? needsSequence = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) as AttributeSyntax
-                ?? root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<AttributeSyntax>();
-            if (needsSequence?.FirstAncestorOrSelf<TypeDeclarationSyntax>() is not { } declaration
-                || ProducerOf(model, declaration, needsSequence, context.CancellationToken) is not { } producer)
-            {
-                continue;
-            }
-
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Set ReturnSequences = true on layer {producer.Number} ({producer.Kind})",
-                    _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(producer.Attribute,
-                        ModelDeclaration.WithNamedArgument(producer.Attribute, "ReturnSequences", SyntaxFactory.LiteralExpression(SyntaxKind.TrueLiteralExpression))))),
-                    equivalenceKey: diagnostic.Id),
-                diagnostic);
-        }
+        context.RegisterCodeFix(
+            CodeAction.Create(
+                $"Set ReturnSequences = true on layer {producer.Number} ({producer.Kind})",
+                _ => Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(producer.Attribute,
+                    ModelDeclaration.WithNamedArgument(producer.Attribute, "ReturnSequences", SyntaxFactory.LiteralExpression(SyntaxKind.TrueLiteralExpression))))),
+                equivalenceKey: diagnostic.Id),
+            diagnostic);
     }
 
     // The last recurrent layer before `consumer`, with its 1-based number among the layers (the messages' numbering).
