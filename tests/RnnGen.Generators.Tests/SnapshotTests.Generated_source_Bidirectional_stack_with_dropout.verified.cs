@@ -332,7 +332,7 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -366,6 +366,82 @@ namespace Demo
             RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
             return new[] { result };
         }
+        /// <summary>
+        /// Runs the model on one input sequence [5, 3] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [5, 3] whose first <paramref name="length"/> timesteps are valid and the rest padding,
+        /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        public void Forward(in Input input, int length, out Output output)
+        {
+            global::System.Span<bool> mask = stackalloc bool[Timesteps];
+            global::RnnGen.GeneratedModelSupport.FillLengthMask(mask, length, Info);
+            Forward(in input, mask, out output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 5 x 3</c> floats, with a mask, and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 15 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            float[] result = new float[batch * 2];
+            for (int b = 0; b < batch; b++)
+            {
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 2, 2), default, b, mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 5 x 3</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 15 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
+            float[] result = new float[batch * 2];
+            global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
+            for (int b = 0; b < batch; b++)
+            {
+                global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 2, 2), default, b, rowMask);
+            }
+            return new[] { result };
+        }
+
         /// <summary>
         /// Runs the model on a batch of sequences: <c>outputs[i]</c> receives the outputs for <c>inputs[i]</c>. The sequences advance
         /// through the timesteps 4 at a time, so each recurrent step is a matrix product that reads the weights once for
@@ -571,17 +647,18 @@ namespace Demo
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
         // through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row
-        // whose stored states a stateful layer uses.
+        // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
+        // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 4 units): [5, 3] -> [5, 8]
             global::System.Span<float> carryA1 = new global::System.Span<float>(_scratch, CarryAOffset, 40);
-            BidirectionalLayer(input, carryA1, default, row);
+            BidirectionalLayer(input, carryA1, default, row, mask);
             // layer 3: lstm_1 (LSTM, 3 units): [5, 8] -> [3]
             global::System.Span<float> carryB2 = new global::System.Span<float>(_scratch, CarryBOffset, 3);
-            Lstm1Layer(carryA1, carryB2, default, row);
+            Lstm1Layer(carryA1, carryB2, default, row, mask);
             // layer 4: dense (Dense, 2 units): [3] -> [2]
             DenseLayer(carryB2, result);
         }
@@ -590,7 +667,7 @@ namespace Demo
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: concat, [forward, backward] on the last axis.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row)
+        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 3;
             const int Units = 4;
@@ -608,6 +685,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        output.Slice(t * 2 * Units, Units).Clear();
+                        continue;
+                    }
                     global::RnnGen.Generated.ModelKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -628,6 +711,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        output.Slice(t * 2 * Units + Units, Units).Clear();
+                        continue;
+                    }
                     global::RnnGen.Generated.ModelKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -640,7 +729,7 @@ namespace Demo
 
         // layer 3: lstm_1 (LSTM, 3 units).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Lstm1Layer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row)
+        private void Lstm1Layer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 8;
             const int Units = 3;
@@ -655,6 +744,11 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
+                if (!mask.IsEmpty && !mask[t])
+                {
+                    // Masked: the states stay.
+                    continue;
+                }
                 global::RnnGen.Generated.ModelKernels.Lstm1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, Lstm1PackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
@@ -663,6 +757,12 @@ namespace Demo
             h.CopyTo(new global::System.Span<float>(_scratch, Lstm1HOffset, Padded)); // an odd number of steps ends in the second buffer
 
             // return_sequences=False: only the last output.
+            if (!mask.IsEmpty && !global::System.MemoryExtensions.Contains(mask, true))
+            {
+                // Every step masked: the last output is zeros (the states were kept).
+                output.Clear();
+                return;
+            }
             new global::System.ReadOnlySpan<float>(_scratch, Lstm1HOffset, Units).CopyTo(output);
         }
 
@@ -681,7 +781,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b, default);
             }
         }
 

@@ -38,6 +38,21 @@ public class MaskedGoldenTests
                 Forward(in x, length, out Output y);
                 return System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, 1)).ToArray();
             }
+            public long BytesAllocatedByMaskedForward(float[] input, bool[] mask, int length)
+            {
+                Input x = default;
+                new System.Span<float>(input).CopyTo(x.AsSpan());
+                Forward(in x, mask, out Output y);
+                Forward(in x, length, out y);
+                long before = System.GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 100; i++)
+                {
+                    Forward(in x, mask, out y);
+                    Forward(in x, length, out y);
+                }
+
+                return System.GC.GetAllocatedBytesForCurrentThread() - before;
+            }
 
         """;
 
@@ -124,6 +139,20 @@ public class MaskedGoldenTests
         for (int i = 0; i < byMask.Length; i++)
         {
             Assert.Equal(byMask[i], byLength[i]);
+        }
+    }
+
+    [Fact]
+    public void Forward_with_a_mask_or_a_length_allocates_nothing()
+    {
+        foreach (MaskedCase masked in s_cases.Value)
+        {
+            GoldenCase golden = masked.Case;
+            IRnnModel model = Create(golden);
+            int timesteps = golden.Model.Timesteps;
+            float[] input = golden.Input.Data.AsSpan(0, model.Info.InputLength).ToArray();
+            bool[] mask = masked.Mask.AsSpan(timesteps, timesteps).ToArray(); // row 1: padded at the end
+            Assert.Equal(0L, Call<long>(model, "BytesAllocatedByMaskedForward", input, mask, 3));
         }
     }
 
