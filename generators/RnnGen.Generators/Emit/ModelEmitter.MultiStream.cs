@@ -389,7 +389,7 @@ internal sealed partial class ModelEmitter
                     using (_writer.Braces($"for (int r = 0; r < {count}; r++)"))
                     {
                         string row = $"{source}.Slice(r * {sourceStride}, {Int(s.InputWidth)}), {destination}.Slice(r * {destinationStride}, {Int(s.OutputWidth)})";
-                        _writer.Line(s.IsNormalization
+                        _writer.Line(s.HasRowMethod
                             ? $"{p}Row({row});"
                             : DenseRowCall(layer, $"{source}.Slice(r * {sourceStride}, {Int(s.InputWidth)})", $"{destination}.Slice(r * {destinationStride}, {Int(s.OutputWidth)})", "scratch", Int(scratch.DenseRow)));
                     }
