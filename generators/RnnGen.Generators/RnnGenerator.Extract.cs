@@ -122,6 +122,8 @@ public sealed partial class RnnGenerator
             "DropoutAttribute" => AttributeKind.Dropout,
             "LayerNormalizationAttribute" => AttributeKind.LayerNormalization,
             "BatchNormalizationAttribute" => AttributeKind.BatchNormalization,
+            "ActivationAttribute" => AttributeKind.Activation,
+            "RescalingAttribute" => AttributeKind.Rescaling,
             _ => null,
         };
     }

@@ -52,7 +52,7 @@ public sealed partial class RnnGenerator
     /// </summary>
     private readonly record struct Incoming(int? Width, bool? IsSequence, int Producer, AttributeKind ProducerKind, int LastRecurrent, AttributeKind LastRecurrentKind);
 
-    private sealed class ModelParser
+    private sealed partial class ModelParser
     {
         private readonly ModelInput _input;
         private readonly CancellationToken _cancellationToken;
@@ -86,7 +86,8 @@ public sealed partial class RnnGenerator
                     return null;
                 }
 
-                if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout or AttributeKind.LayerNormalization or AttributeKind.BatchNormalization)
+                if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout or AttributeKind.LayerNormalization or AttributeKind.BatchNormalization
+                    or AttributeKind.Activation or AttributeKind.Rescaling)
                 {
                     Report(DiagnosticDescriptors.LayerNeedsSequential, layers[0].Location, _input.DisplayName, layers[0].Kind);
                     return null;
@@ -262,6 +263,8 @@ public sealed partial class RnnGenerator
                     AttributeKind.Dense => ParseDense(layer, number, incoming),
                     AttributeKind.Dropout => ParseDropout(layer, number, incoming),
                     AttributeKind.LayerNormalization or AttributeKind.BatchNormalization => ParseNormalization(layer, number, incoming),
+                    AttributeKind.Activation => ParseActivationLayer(layer, number, incoming),
+                    AttributeKind.Rescaling => ParseRescaling(layer, number, incoming),
                     // InputShape has already checked the Timesteps/InputDim the first layer declares.
                     _ => ParseRecurrent(layers, i, incoming, timesteps, checkDeclaredShape: i != firstShaped),
                 };
@@ -297,9 +300,9 @@ public sealed partial class RnnGenerator
         // compiled. A Dense layer keeps its input's time axis, or its absence (Keras Dense acts on the last axis).
         private static (int? Width, bool? IsSequence) DeclaredOutput(AttributeInput layer, Incoming incoming)
         {
-            if (layer.Kind is AttributeKind.LayerNormalization or AttributeKind.BatchNormalization)
+            if (layer.Kind is AttributeKind.LayerNormalization or AttributeKind.BatchNormalization or AttributeKind.Activation or AttributeKind.Rescaling)
             {
-                // Normalization keeps its input's shape.
+                // Normalization and the elementwise layers keep their input's shape.
                 return (incoming.Width, incoming.IsSequence);
             }
 

@@ -33,6 +33,8 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             RegisterKerasModel(context),
             Register(context, AttributeKind.LayerNormalization),
             Register(context, AttributeKind.BatchNormalization),
+            Register(context, AttributeKind.Activation),
+            Register(context, AttributeKind.Rescaling),
         };
         RegisterSources(context, specs);
     }

@@ -166,6 +166,19 @@ function norm(kind, o = {}) {
 }
 const isNorm = (L) => L.kind === 'LayerNormalization' || L.kind === 'BatchNormalization';
 
+/** Keras Activation(name): the activation of every value, no weights. */
+function activationLayer(activation) {
+  return { kind: 'Activation', activation };
+}
+
+/**
+ * Keras Rescaling(scale, offset): x * scale + offset for every value, no weights. Named rescalingScale and
+ * rescalingOffset in the fixture, as "scale" is the normalization layers' flag.
+ */
+function rescaling(scale, offset = 0) {
+  return { kind: 'Rescaling', rescalingScale: scale, rescalingOffset: offset };
+}
+
 const isRecurrent = (L) => L.kind in GATES;
 const numStates = (L) => (L.kind === 'Lstm' ? 2 : 1);
 
@@ -173,7 +186,7 @@ const numStates = (L) => (L.kind === 'Lstm' ? 2 : 1);
 function outDim(L, inDim) {
   if (isRecurrent(L)) return L.bidirectional && L.mergeMode === 'Concat' ? 2 * L.units : L.units;
   if (L.kind === 'Dense') return L.units;
-  return inDim; // Dropout
+  return inDim; // Dropout, normalization, Activation, Rescaling
 }
 
 /** Keras get_weights() shapes of one layer. */
@@ -368,6 +381,13 @@ function refDense(L, ws, x, shape) {
   return { data: y, shape: [...shape.slice(0, -1), U] };
 }
 
+/** The D x D identity matrix, flat: refDense with it is the activation alone. */
+function identity(D) {
+  const m = new Float64Array(D * D);
+  for (let k = 0; k < D; k++) m[k * D + k] = 1;
+  return m;
+}
+
 /** One call of the whole model. initStates: flat list of [B,U] arrays or null. */
 function refCall(c, weights, input, initStates) {
   const B = c.batch;
@@ -429,6 +449,15 @@ function refCall(c, weights, input, initStates) {
         }
       }
       x = y;
+      result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
+    } else if (L.kind === 'Activation') {
+      // Keras Activation.call: the activation of every value; softmax over the last axis (as refDense applies it).
+      const D = shape[shape.length - 1];
+      x = refDense({ units: D, useBias: false, activation: L.activation }, [identity(D)], x, shape).data;
+      result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
+    } else if (L.kind === 'Rescaling') {
+      // Keras Rescaling.call: inputs * scale + offset (the scale and offset as float32, as Keras casts them).
+      x = Float64Array.from(x, (v) => v * Math.fround(L.rescalingScale) + Math.fround(L.rescalingOffset));
       result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
     } else if (L.kind === 'Dropout') {
       // identity at inference
@@ -506,6 +535,11 @@ function tfjsLayer(L, extra = {}) {
     return tf.layers.dense({ units: L.units, activation: TFJS_ACT[L.activation], useBias: L.useBias, kernelInitializer: 'zeros', biasInitializer: 'zeros', ...extra });
   }
   if (L.kind === 'Dropout') return tf.layers.dropout({ rate: L.rate, ...extra });
+  if (L.kind === 'Activation') {
+    if (!TFJS_ACT[L.activation]) throw new Error(`tfjs has no ${L.activation}`);
+    return tf.layers.activation({ activation: TFJS_ACT[L.activation], ...extra });
+  }
+  if (L.kind === 'Rescaling') return tf.layers.rescaling({ scale: L.rescalingScale, offset: L.rescalingOffset, ...extra });
   if (L.kind === 'LayerNormalization') return tf.layers.layerNormalization({ axis: -1, epsilon: L.epsilon, center: L.center, scale: L.scale, ...extra });
   if (L.kind === 'BatchNormalization') return tf.layers.batchNormalization({ axis: -1, epsilon: L.epsilon, center: L.center, scale: L.scale, ...extra });
   const args = {
@@ -1033,6 +1067,15 @@ function stackCases() {
     stack('stack_lstm5_batchnorm_noscale_dense2', 4, 3, 2, [recurrent('Lstm', 5), norm('BatchNormalization', { scale: false }), dense(2)]),
     stack('stack_gru17_batchnorm_nocenter', 3, 2, 2, [recurrent('Gru', 17), norm('BatchNormalization', { center: false })]),
     stack('stack_batchnorm_on_input_lstm4_seq', 5, 6, 2, [norm('BatchNormalization'), recurrent('Lstm', 4, { returnSequences: true })]),
+    // Activation and Rescaling: on the input (in-model preprocessing), between recurrent layers on every timestep and
+    // on the last output, with a vector-width and a tail-only width; softmax over the last axis of a sequence.
+    stack('stack_rescaling_on_input_lstm4', 5, 3, 2, [rescaling(1 / 255, -0.5), recurrent('Lstm', 4)]),
+    stack('stack_rescaling_scale_only_gru3_seq', 4, 11, 2, [rescaling(2.5), recurrent('Gru', 3, { returnSequences: true })]),
+    stack('stack_lstm19_seq_activation_relu_simplernn3', 4, 3, 2, [recurrent('Lstm', 19, { returnSequences: true }), activationLayer('relu'), recurrent('SimpleRnn', 3)]),
+    stack('stack_gru6_dense9_activation_sigmoid', 3, 2, 3, [recurrent('Gru', 6), dense(9), activationLayer('sigmoid')]),
+    stack('stack_lstm5_seq_dense4_activation_softmax', 4, 3, 2, [recurrent('Lstm', 5, { returnSequences: true }), dense(4), activationLayer('softmax')]),
+    stack('stack_simplernn17_activation_elu_rescaling', 3, 2, 2, [recurrent('SimpleRnn', 17), activationLayer('elu'), rescaling(-3, 0.25)]),
+    stack('stack_activation_tanh_on_input_lstm3', 3, 9, 2, [activationLayer('tanh'), recurrent('Lstm', 3)], 3),
   ];
 }
 

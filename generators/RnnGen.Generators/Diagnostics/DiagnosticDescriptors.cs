@@ -142,6 +142,11 @@ internal static class DiagnosticDescriptors
         "RNNG024", "Member clashes with a generated member",
         "{0} '{1}' clashes with {2} in the code RnnGen generates for '{3}': {4}.");
 
+    /// <summary>RNNG055: "Layer {0} ({1}): {2} = {3} is not a finite number; every value of the layer's output would be infinite or NaN." ({2} "Scale" or "Offset")</summary>
+    public static readonly DiagnosticDescriptor RescalingNotFinite = Error(
+        "RNNG055", "Rescaling scale or offset not finite",
+        "Layer {0} ({1}): {2} = {3} is not a finite number; every value of the layer's output would be infinite or NaN.");
+
     /// <summary>RNNG040: "'{0}' is not a KerasModel item of this project: add &lt;KerasModel Include="{0}" /&gt; to the project file, so that the build reads the file (the generator reads no files itself)."</summary>
     public static readonly DiagnosticDescriptor KerasModelNotInBuild = Error(
         "RNNG040", "Keras file not in the build",
@@ -207,7 +212,7 @@ internal static class DiagnosticDescriptors
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
         AttributesOnSeveralDeclarations, OptionValueNotAllowed, LayerNeedsSequential, EmptySequential,
         MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember,
-        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum,
+        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite,
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         SpanLengthMismatch, StepWithoutStreaming);

@@ -95,7 +95,7 @@ internal sealed partial class ModelEmitter
             {
                 WriteDenseDriver(layer, pass);
             }
-            else if (layer.Spec.IsNormalization)
+            else if (layer.Spec.HasRowMethod)
             {
                 WriteNormalizationDriver(layer, pass);
             }
@@ -621,9 +621,16 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => l.Spec.IsNormalization))
+        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => l.Spec.HasRowMethod))
         {
-            WriteNormalizationRow(layer);
+            if (layer.Spec.IsElementwise)
+            {
+                WriteElementwiseRow(layer);
+            }
+            else
+            {
+                WriteNormalizationRow(layer);
+            }
         }
 
         WriteBatchCompute();
@@ -660,7 +667,11 @@ internal sealed partial class ModelEmitter
                                 ? $"parameters.Slice({w.ConstantName}, {Int(w.Length)})"
                                 : $"{ReadOnlySpan}.Empty";
                         string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
-                        if (s.IsNormalization)
+                        if (s.IsElementwise)
+                        {
+                            // No weights to pack.
+                        }
+                        else if (s.IsNormalization)
                         {
                             WriteNormalizationPacking(layer, Weight, target);
                         }

@@ -402,7 +402,7 @@ internal sealed partial class ModelEmitter
                         string rowDestination = chunk ? $"{destination}.Slice(r * {destinationStride}, {Int(s.OutputWidth)})"
                             : last ? $"outputs.Slice(first * OutputDim, {Int(s.OutputWidth)})"
                             : destination;
-                        _writer.Line(s.IsNormalization
+                        _writer.Line(s.HasRowMethod
                             ? $"{p}Row({rowSource}, {rowDestination});"
                             : DenseRowCall(layer, rowSource, rowDestination, "scratch", Int(scratch.DenseRow)));
                     }

@@ -24,7 +24,7 @@ internal sealed partial class ModelEmitter
             : $"{NormalizationKernels}.PackBatchNormalization({weight("gamma")}, {weight("beta")}, {weight("moving_mean")}, {weight("moving_variance")}, {target}, width: {Int(s.InputWidth)}, epsilon: {Float(s.Epsilon)});");
     }
 
-    /// <summary>The driver of one normalization layer for <paramref name="pass"/>: its row at every timestep (or once).</summary>
+    /// <summary>The driver of one normalization or elementwise layer for <paramref name="pass"/>: its row at every timestep (or once).</summary>
     private void WriteNormalizationDriver(LayerLayout layer, Pass pass)
     {
         LayerSpec s = layer.Spec;
@@ -32,7 +32,9 @@ internal sealed partial class ModelEmitter
         string parameters = pass.IsChunk
             ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
             : $"{ReadOnlySpan} input, {Span} output";
-        string formula = s.Kind == LayerKind.LayerNormalization
+        string formula = s.IsElementwise
+            ? ElementwiseFormula(s)
+            : s.Kind == LayerKind.LayerNormalization
             ? "y = (x - mean(x)) / sqrt(var(x) + epsilon) * gamma + beta (Keras LayerNormalization.call)"
             : "y = (x - moving_mean) / sqrt(moving_variance + epsilon) * gamma + beta (Keras BatchNormalization.call, training=False)";
         _writer.Line(pass.IsChunk

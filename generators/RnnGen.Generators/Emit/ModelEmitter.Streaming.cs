@@ -97,7 +97,7 @@ internal sealed partial class ModelEmitter
                         carry ^= 1;
                     }
 
-                    _writer.Line(s.IsNormalization ? $"{p}Row({previous}, {destination});" : DenseRowCall(layer, previous, destination, "_scratch", "DenseRowOffset"));
+                    _writer.Line(s.HasRowMethod ? $"{p}Row({previous}, {destination});" : DenseRowCall(layer, previous, destination, "_scratch", "DenseRowOffset"));
                     previous = destination;
                     continue;
                 }

@@ -143,7 +143,16 @@ internal sealed partial class ModelEmitter
             _writer.Line($"InputIsSequence = {Bool(s.InputIsSequence)},");
             _writer.Line($"OutputWidth = {Int(s.OutputWidth)},");
             _writer.Line($"OutputIsSequence = {Bool(s.OutputIsSequence)},");
-            if (s.IsNormalization)
+            if (s.Kind == LayerKind.Activation)
+            {
+                _writer.Line($"Activation = \"{s.Activation}\",");
+            }
+            else if (s.Kind == LayerKind.Rescaling)
+            {
+                _writer.Line($"RescalingScale = {Float(s.RescalingScale)},");
+                _writer.Line($"RescalingOffset = {Float(s.RescalingOffset)},");
+            }
+            else if (s.IsNormalization)
             {
                 _writer.Line($"Epsilon = {Float(s.Epsilon)},");
                 _writer.Line($"Center = {Bool(s.Center)},");

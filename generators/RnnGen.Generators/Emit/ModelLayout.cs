@@ -144,7 +144,9 @@ internal sealed class ModelLayout
                     // Each direction's weights start on a 64-byte boundary of the aligned buffer, as its first does.
                     packed = RoundUp(packed, 16);
                     direction.PackedOffsets[tier] = packed;
-                    packed += s.IsNormalization
+                    packed += s.IsElementwise
+                        ? 0
+                        : s.IsNormalization
                         ? PackedLayout.NormalizationLength(s.InputWidth)
                         : s.Kind != LayerKind.Dense
                         ? PackedLayout.RecurrentLength(s.InputWidth, s.Units, s.GateCount, lanes, LayerShapes.BiasRows(s.Kind, s.ResetAfter))
@@ -385,6 +387,10 @@ internal sealed class LayerLayout
     public string Description =>
         Spec.Kind == LayerKind.Dropout
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Dropout, identity at inference)"
+            : Spec.Kind == LayerKind.Activation
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Activation, {Spec.Activation})"
+            : Spec.Kind == LayerKind.Rescaling
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Rescaling, x * {Spec.RescalingScale.ToString("R", CultureInfo.InvariantCulture)} + {Spec.RescalingOffset.ToString("R", CultureInfo.InvariantCulture)})"
             : Spec.IsNormalization
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.InputWidth)} features, epsilon {Spec.Epsilon.ToString("R", CultureInfo.InvariantCulture)})"
             : $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({(Spec.Bidirectional ? "Bidirectional " : string.Empty)}{LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.Units)} units)";

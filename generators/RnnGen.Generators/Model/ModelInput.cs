@@ -14,6 +14,8 @@ internal enum AttributeKind
     Dropout,
     LayerNormalization,
     BatchNormalization,
+    Activation,
+    Rescaling,
 }
 
 /// <summary>

@@ -120,12 +120,24 @@ internal sealed record LayerSpec
     /// <summary>Keras BatchNormalization <c>momentum</c> (training only; kept so the declaration round-trips).</summary>
     public float Momentum { get; init; }
 
+    /// <summary>Keras Rescaling <c>scale</c> and <c>offset</c>.</summary>
+    public float RescalingScale { get; init; } = 1f;
+
+    /// <inheritdoc cref="RescalingScale"/>
+    public float RescalingOffset { get; init; }
+
     public bool IsNormalization => RnnGen.Shared.LayerShapes.IsNormalization(Kind);
+
+    /// <summary>Activation and Rescaling: the same function of every value, no weights.</summary>
+    public bool IsElementwise => RnnGen.Shared.LayerShapes.IsElementwise(Kind);
+
+    /// <summary>The layers whose row the model class writes as a <c>{Layer}Row(x, y)</c> method: normalization and elementwise.</summary>
+    public bool HasRowMethod => IsNormalization || IsElementwise;
 
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
-    /// <summary>Dense and the normalization layers: one row in, one row out, per timestep or per stream, with no state.</summary>
-    public bool IsRowLayer => Kind == LayerKind.Dense || IsNormalization;
+    /// <summary>Dense, the normalization and the elementwise layers: one row in, one row out, per timestep or per stream, with no state.</summary>
+    public bool IsRowLayer => Kind == LayerKind.Dense || HasRowMethod;
 
     public int Directions => Bidirectional ? 2 : 1;
 

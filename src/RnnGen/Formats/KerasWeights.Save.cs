@@ -293,6 +293,25 @@ public static partial class KerasWeights
                 config.WriteBoolean("use_bias", layer.UseBias);
             });
         }
+        else if (layer.Kind == LayerKind.Activation)
+        {
+            // Activation.get_config: the activation's name.
+            WrappedLayer(json, "Activation", config =>
+            {
+                Common(config, layer.Name);
+                config.WriteString("activation", layer.Activation);
+            });
+        }
+        else if (layer.Kind == LayerKind.Rescaling)
+        {
+            // Rescaling.get_config: scale and offset.
+            WrappedLayer(json, "Rescaling", config =>
+            {
+                Common(config, layer.Name);
+                config.WriteNumber("scale", (double)(float)layer.RescalingScale);
+                config.WriteNumber("offset", (double)(float)layer.RescalingOffset);
+            });
+        }
         else if (layer.IsNormalization)
         {
             // LayerNormalization.get_config / BatchNormalization.get_config (the options RnnGen computes with).

@@ -86,6 +86,15 @@ public sealed class LayerInfo
     /// <summary>Keras <c>scale</c> of LayerNormalization and BatchNormalization: the layer multiplies by <c>gamma</c>.</summary>
     public bool Scale { get; init; } = true;
 
+    /// <summary>Keras <c>scale</c> of Rescaling (1 for other kinds).</summary>
+    public double RescalingScale { get; init; } = 1;
+
+    /// <summary>Keras <c>offset</c> of Rescaling (0 for other kinds).</summary>
+    public double RescalingOffset { get; init; }
+
+    /// <summary>Whether this is Activation or Rescaling: the same function of every value, no weights.</summary>
+    public bool IsElementwise => Shared.LayerShapes.IsElementwise(Kind);
+
     /// <summary>Whether this is LayerNormalization or BatchNormalization.</summary>
     public bool IsNormalization => Shared.LayerShapes.IsNormalization(Kind);
 

@@ -136,6 +136,33 @@ internal sealed class ReferenceCells
             y[j] = bias is null ? sum : Round(sum + bias[j]);
         }
 
+        Activate(y, activation, precision);
+    }
+
+    /// <summary>
+    /// Keras <c>Activation.call</c> and <c>Rescaling.call</c> of one vector: the activation of every value, or
+    /// <c>x * scale + offset</c>.
+    /// </summary>
+    public void Elementwise(LayerInfo layer, ReadOnlySpan<double> x, Span<double> y, ReferencePrecision precision)
+    {
+        if (layer.Kind == LayerKind.Rescaling)
+        {
+            for (int j = 0; j < x.Length; j++)
+            {
+                y[j] = Round(Round(x[j] * layer.RescalingScale) + layer.RescalingOffset);
+            }
+
+            return;
+        }
+
+        x.CopyTo(y);
+        Activate(y, layer.Activation, precision);
+    }
+
+    // The activation of every value of y in place; softmax couples them (over the whole vector, Keras's last axis).
+    private void Activate(Span<double> y, string activation, ReferencePrecision precision)
+    {
+        int units = y.Length;
         if (Shared.ActivationCatalog.Canonical(activation) == "softmax")
         {
             double max = double.NegativeInfinity;

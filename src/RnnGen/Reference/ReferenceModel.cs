@@ -146,6 +146,19 @@ internal sealed class ReferenceModel
                 return new List<double[]> { y };
             }
 
+            case LayerKind.Activation:
+            case LayerKind.Rescaling:
+            {
+                int rows = isSequence ? _info.Timesteps : 1;
+                var y = new double[rows * width];
+                for (int t = 0; t < rows; t++)
+                {
+                    _cells.Elementwise(layer, x.AsSpan(t * width, width), y.AsSpan(t * width, width), _precision);
+                }
+
+                return new List<double[]> { y };
+            }
+
             case LayerKind.LayerNormalization:
             case LayerKind.BatchNormalization:
             {

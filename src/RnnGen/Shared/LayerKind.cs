@@ -28,4 +28,12 @@ enum LayerKind
 
     /// <summary>Keras <c>BatchNormalization</c> on the last axis, with its moving statistics (inference).</summary>
     BatchNormalization = 6,
+
+    // Elementwise layers take values from 12 up, clear of the other layer kinds being added in parallel.
+
+    /// <summary>Keras <c>Activation</c>: an element-wise activation of every value, no weights.</summary>
+    Activation = 12,
+
+    /// <summary>Keras <c>Rescaling</c>: <c>y = x * scale + offset</c> for every value, no weights.</summary>
+    Rescaling = 13,
 }

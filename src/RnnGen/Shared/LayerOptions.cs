@@ -26,6 +26,7 @@ internal static class LayerOptions
     public const string Scale = nameof(Scale);
     public const string Axis = nameof(Axis);
     public const string Momentum = nameof(Momentum);
+    public const string Offset = nameof(Offset);
 
     /// <summary>
     /// Keras <c>epsilon</c> of LayerNormalization and BatchNormalization (both 1e-3:

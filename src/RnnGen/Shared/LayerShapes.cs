@@ -29,7 +29,7 @@ internal static class LayerShapes
     public static (string Name, int Rows, int Columns)[] Weights(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter,
         bool center = LayerOptions.DefaultCenter, bool scale = LayerOptions.DefaultScale)
     {
-        if (kind == LayerKind.Dropout)
+        if (kind == LayerKind.Dropout || IsElementwise(kind))
         {
             return new (string, int, int)[0];
         }
@@ -80,6 +80,9 @@ internal static class LayerShapes
     /// <summary>Whether the layer is LayerNormalization or BatchNormalization: per-feature, on the last axis, same width out.</summary>
     public static bool IsNormalization(LayerKind kind) => kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization;
 
+    /// <summary>Whether the layer is Activation or Rescaling: the same function of every value, no weights, same shape out.</summary>
+    public static bool IsElementwise(LayerKind kind) => kind is LayerKind.Activation or LayerKind.Rescaling;
+
     /// <summary>
     /// Parameters of one direction of a layer (Keras <c>count_params()</c>, which counts BatchNormalization's
     /// non-trainable moving statistics too).
@@ -105,6 +108,8 @@ internal static class LayerShapes
         LayerKind.Dense => "dense",
         LayerKind.LayerNormalization => "layer_normalization",
         LayerKind.BatchNormalization => "batch_normalization",
+        LayerKind.Activation => "activation",
+        LayerKind.Rescaling => "rescaling",
         _ => "dropout",
     };
 
@@ -117,6 +122,8 @@ internal static class LayerShapes
         LayerKind.Dense => "Dense",
         LayerKind.LayerNormalization => "LayerNormalization",
         LayerKind.BatchNormalization => "BatchNormalization",
+        LayerKind.Activation => "Activation",
+        LayerKind.Rescaling => "Rescaling",
         _ => "Dropout",
     };
 }

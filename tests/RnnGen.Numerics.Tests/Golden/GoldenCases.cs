@@ -61,7 +61,9 @@ public static class GoldenCases
             layer.TryGetProperty("rate", out JsonElement rate) ? rate.GetDouble() : 0,
             layer.TryGetProperty("epsilon", out JsonElement epsilon) ? epsilon.GetDouble() : 0.001,
             Flag("center", true),
-            Flag("scale", true));
+            Flag("scale", true),
+            layer.TryGetProperty("rescalingScale", out JsonElement rescalingScale) ? rescalingScale.GetDouble() : 1,
+            layer.TryGetProperty("rescalingOffset", out JsonElement rescalingOffset) ? rescalingOffset.GetDouble() : 0);
     }
 
     internal static Tensor ReadTensor(JsonElement tensor) => new(

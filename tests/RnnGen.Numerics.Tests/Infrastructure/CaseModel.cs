@@ -22,7 +22,9 @@ public sealed record CaseLayer(
     double Rate = 0,
     double Epsilon = 0.001,
     bool Center = true,
-    bool Scale = true);
+    bool Scale = true,
+    double RescalingScale = 1,
+    double RescalingOffset = 0);
 
 /// <summary>A model of a test case, and the RnnGen declaration that builds it.</summary>
 public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLayer> Layers)
@@ -52,6 +54,16 @@ public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLa
         if (layer.Kind == "Dropout")
         {
             return $"[RnnGen.Dropout({layer.Rate.ToString("R", CultureInfo.InvariantCulture)})]";
+        }
+
+        if (layer.Kind == "Activation")
+        {
+            return $"[RnnGen.Activation(\"{layer.Activation}\")]";
+        }
+
+        if (layer.Kind == "Rescaling")
+        {
+            return $"[RnnGen.Rescaling({Float(layer.RescalingScale)}, Offset = {Float(layer.RescalingOffset)})]";
         }
 
         if (layer.Kind is "LayerNormalization" or "BatchNormalization")
@@ -98,4 +110,6 @@ public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLa
     }
 
     private static string Bool(bool value) => value ? "true" : "false";
+
+    private static string Float(double value) => ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
 }
