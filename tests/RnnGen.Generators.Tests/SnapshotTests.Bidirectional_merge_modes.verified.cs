@@ -294,7 +294,7 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -324,7 +324,7 @@ namespace Demo
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
@@ -363,7 +363,83 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
+        /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        public void Forward(in Input input, int length, out Output output)
+        {
+            global::System.Span<bool> mask = stackalloc bool[Timesteps];
+            global::RnnGen.GeneratedModelSupport.FillLengthMask(mask, length, Info);
+            Forward(in input, mask, out output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with a mask, and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3, 4]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            float[] result = new float[batch * 12];
+            for (int b = 0; b < batch; b++)
+            {
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), default, b, mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3, 4]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
+            float[] result = new float[batch * 12];
+            global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
+            for (int b = 0; b < batch; b++)
+            {
+                global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -570,20 +646,21 @@ namespace Demo
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
         // through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row
-        // whose stored states a stateful layer uses.
+        // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
+        // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 4]
-            BidirectionalLayer(input, result, initialState, row);
+            BidirectionalLayer(input, result, initialState, row, mask);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units).
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: concat, [forward, backward] on the last axis.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row)
+        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 2;
             const int Units = 2;
@@ -606,6 +683,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        output.Slice(t * 2 * Units, Units).Clear();
+                        continue;
+                    }
                     global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -631,6 +714,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        output.Slice(t * 2 * Units + Units, Units).Clear();
+                        continue;
+                    }
                     global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -649,7 +738,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 12), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 12), default, b, default);
             }
         }
 
@@ -1233,7 +1322,7 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -1263,7 +1352,7 @@ namespace Demo
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
@@ -1302,7 +1391,83 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
+        /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        public void Forward(in Input input, int length, out Output output)
+        {
+            global::System.Span<bool> mask = stackalloc bool[Timesteps];
+            global::RnnGen.GeneratedModelSupport.FillLengthMask(mask, length, Info);
+            Forward(in input, mask, out output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with a mask, and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            float[] result = new float[batch * 6];
+            for (int b = 0; b < batch; b++)
+            {
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
+            float[] result = new float[batch * 6];
+            global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
+            for (int b = 0; b < batch; b++)
+            {
+                global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -1509,20 +1674,21 @@ namespace Demo
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
         // through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row
-        // whose stored states a stateful layer uses.
+        // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
+        // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
-            BidirectionalLayer(input, result, initialState, row);
+            BidirectionalLayer(input, result, initialState, row, mask);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units).
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: sum, forward + backward.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row)
+        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 2;
             const int Units = 2;
@@ -1545,6 +1711,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        output.Slice(t * Units, Units).Clear();
+                        continue;
+                    }
                     global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -1570,6 +1742,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        // The forward copy wrote zeros at t, and zeros merged with zeros stay zeros.
+                        continue;
+                    }
                     global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -1595,7 +1773,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b, default);
             }
         }
 
@@ -2186,7 +2364,7 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -2216,7 +2394,7 @@ namespace Demo
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
@@ -2255,7 +2433,83 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
+        /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        public void Forward(in Input input, int length, out Output output)
+        {
+            global::System.Span<bool> mask = stackalloc bool[Timesteps];
+            global::RnnGen.GeneratedModelSupport.FillLengthMask(mask, length, Info);
+            Forward(in input, mask, out output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with a mask, and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            float[] result = new float[batch * 6];
+            for (int b = 0; b < batch; b++)
+            {
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
+            float[] result = new float[batch * 6];
+            global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
+            for (int b = 0; b < batch; b++)
+            {
+                global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -2462,20 +2716,21 @@ namespace Demo
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
         // through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row
-        // whose stored states a stateful layer uses.
+        // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
+        // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
-            BidirectionalLayer(input, result, initialState, row);
+            BidirectionalLayer(input, result, initialState, row, mask);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units).
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: mul, forward * backward.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row)
+        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 2;
             const int Units = 2;
@@ -2498,6 +2753,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        output.Slice(t * Units, Units).Clear();
+                        continue;
+                    }
                     global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -2523,6 +2784,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        // The forward copy wrote zeros at t, and zeros merged with zeros stay zeros.
+                        continue;
+                    }
                     global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -2548,7 +2815,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b, default);
             }
         }
 
@@ -3139,7 +3406,7 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -3169,7 +3436,7 @@ namespace Demo
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
@@ -3208,7 +3475,83 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
+        /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        public void Forward(in Input input, int length, out Output output)
+        {
+            global::System.Span<bool> mask = stackalloc bool[Timesteps];
+            global::RnnGen.GeneratedModelSupport.FillLengthMask(mask, length, Info);
+            Forward(in input, mask, out output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with a mask, and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            float[] result = new float[batch * 6];
+            for (int b = 0; b < batch; b++)
+            {
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
+            float[] result = new float[batch * 6];
+            global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
+            for (int b = 0; b < batch; b++)
+            {
+                global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -3415,20 +3758,21 @@ namespace Demo
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
         // through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row
-        // whose stored states a stateful layer uses.
+        // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
+        // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
-            BidirectionalLayer(input, result, initialState, row);
+            BidirectionalLayer(input, result, initialState, row, mask);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units).
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: ave, (forward + backward) / 2.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row)
+        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 2;
             const int Units = 2;
@@ -3451,6 +3795,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        output.Slice(t * Units, Units).Clear();
+                        continue;
+                    }
                     global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -3476,6 +3826,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        // The forward copy wrote zeros at t, and zeros merged with zeros stay zeros.
+                        continue;
+                    }
                     global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -3501,7 +3857,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b, default);
             }
         }
 
@@ -4097,7 +4453,7 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), default, 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), default, 0, default);
         }
 
         /// <summary>
@@ -4127,7 +4483,7 @@ namespace Demo
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
@@ -4170,7 +4526,85 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
                 new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride), new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride), new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride), rowState, b, default);
+            }
+            return new[] { forwardResult, backwardResult };
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
+        /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        public void Forward(in Input input, int length, out Output output)
+        {
+            global::System.Span<bool> mask = stackalloc bool[Timesteps];
+            global::RnnGen.GeneratedModelSupport.FillLengthMask(mask, length, Info);
+            Forward(in input, mask, out output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with a mask, and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output_forward [batch, 3, 2], output_backward [batch, 3, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            float[] forwardResult = new float[batch * 6];
+            float[] backwardResult = new float[batch * 6];
+            for (int b = 0; b < batch; b++)
+            {
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * 6, 6), new global::System.Span<float>(backwardResult, b * 6, 6), default, b, mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { forwardResult, backwardResult };
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output_forward [batch, 3, 2], output_backward [batch, 3, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
+            float[] forwardResult = new float[batch * 6];
+            float[] backwardResult = new float[batch * 6];
+            global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
+            for (int b = 0; b < batch; b++)
+            {
+                global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * 6, 6), new global::System.Span<float>(backwardResult, b * 6, 6), default, b, rowMask);
             }
             return new[] { forwardResult, backwardResult };
         }
@@ -4382,20 +4816,21 @@ namespace Demo
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
         // through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row
-        // whose stored states a stateful layer uses.
+        // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
+        // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> forwardResult, global::System.Span<float> backwardResult, global::System.ReadOnlySpan<float> initialState, int row)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> forwardResult, global::System.Span<float> backwardResult, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
-            BidirectionalLayer(input, forwardResult, backwardResult, initialState, row);
+            BidirectionalLayer(input, forwardResult, backwardResult, initialState, row, mask);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units).
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: none, the two outputs are returned apart.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> backwardOutput, global::System.ReadOnlySpan<float> initialState, int row)
+        private void BidirectionalLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> backwardOutput, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 2;
             const int Units = 2;
@@ -4418,6 +4853,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = step;
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        output.Slice(t * Units, Units).Clear();
+                        continue;
+                    }
                     global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -4443,6 +4884,12 @@ namespace Demo
                 for (int step = 0; step < Timesteps; step++)
                 {
                     int t = Timesteps - 1 - step; // read from the end
+                    if (!mask.IsEmpty && !mask[t])
+                    {
+                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
+                        backwardOutput.Slice(t * Units, Units).Clear();
+                        continue;
+                    }
                     global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
                     global::System.Span<float> read = h;
                     h = hNext; // the state just written is the one the next step reads
@@ -4461,7 +4908,7 @@ namespace Demo
             RunChunks(input, forwardResult, forwardResultStride, backwardResult, backwardResultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), forwardResult.Slice(b * forwardResultStride, 6), backwardResult.Slice(b * backwardResultStride, 6), default, b);
+                Run(input.Slice(b * InputLength, InputLength), forwardResult.Slice(b * forwardResultStride, 6), backwardResult.Slice(b * backwardResultStride, 6), default, b, default);
             }
         }
 

@@ -263,7 +263,7 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -293,7 +293,7 @@ namespace Demo
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
@@ -329,7 +329,83 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 3, 3).CopyTo(rowState.Slice(0));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [4, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [4, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
+        /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        public void Forward(in Input input, int length, out Output output)
+        {
+            global::System.Span<bool> mask = stackalloc bool[Timesteps];
+            global::RnnGen.GeneratedModelSupport.FillLengthMask(mask, length, Info);
+            Forward(in input, mask, out output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 4 x 2</c> floats, with a mask, and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 4, 3]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 8 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            float[] result = new float[batch * 12];
+            for (int b = 0; b < batch; b++)
+            {
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), default, b, mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 4 x 2</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 4, 3]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 8 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
+            float[] result = new float[batch * 12];
+            global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
+            for (int b = 0; b < batch; b++)
+            {
+                global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -871,18 +947,19 @@ namespace Demo
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
         // through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row
-        // whose stored states a stateful layer uses.
+        // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
+        // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: gru (GRU, 3 units): [4, 2] -> [4, 3]
-            GruLayer(input, result, initialState, row);
+            GruLayer(input, result, initialState, row, mask);
         }
 
         // layer 1: gru (GRU, 3 units).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void GruLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row)
+        private void GruLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 2;
             const int Units = 3;
@@ -897,14 +974,33 @@ namespace Demo
                 initialState.Slice(0, Units).CopyTo(h);
             }
 
+            bool stepped = false; // whether an unmasked step has run: before one, a masked step's output is zeros
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
+                if (!mask.IsEmpty && !mask[t])
+                {
+                    // Masked: the states stay and the output repeats the previous one (zeros before the first unmasked step).
+                    if (stepped)
+                    {
+                        h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
+                    }
+                    else
+                    {
+                        output.Slice(step * Units, Units).Clear();
+                    }
+                    continue;
+                }
                 global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, gates, _packed, GruPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
+                stepped = true;
                 h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
+            }
+            if (!mask.IsEmpty)
+            {
+                h.CopyTo(new global::System.Span<float>(_scratch, GruHOffset, Padded)); // a masked step skips a swap, so the state may end in the second buffer
             }
         }
 
@@ -916,7 +1012,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 12), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 12), default, b, default);
             }
         }
 

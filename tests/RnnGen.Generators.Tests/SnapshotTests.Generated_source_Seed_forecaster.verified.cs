@@ -312,7 +312,7 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -342,7 +342,7 @@ namespace Demo
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
@@ -379,7 +379,83 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * 20, 20).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * 20, 20).CopyTo(rowState.Slice(20));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 1] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 1] whose first <paramref name="length"/> timesteps are valid and the rest padding,
+        /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        public void Forward(in Input input, int length, out Output output)
+        {
+            global::System.Span<bool> mask = stackalloc bool[Timesteps];
+            global::RnnGen.GeneratedModelSupport.FillLengthMask(mask, length, Info);
+            Forward(in input, mask, out output);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 1</c> floats, with a mask, and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 1]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 3 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            float[] result = new float[batch * 1];
+            for (int b = 0; b < batch; b++)
+            {
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 1, 1), default, b, mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 1</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 1]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
+        /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 3 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
+            float[] result = new float[batch * 1];
+            global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
+            for (int b = 0; b < batch; b++)
+            {
+                global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 1, 1), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -960,14 +1036,15 @@ namespace Demo
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
         // through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row
-        // whose stored states a stateful layer uses.
+        // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
+        // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: lstm (LSTM, 20 units): [3, 1] -> [20]
             global::System.Span<float> carryA1 = new global::System.Span<float>(_scratch, CarryAOffset, 20);
-            LstmLayer(input, carryA1, initialState, row);
+            LstmLayer(input, carryA1, initialState, row, mask);
             // layer 2: dense (Dense, 5 units): [20] -> [5]
             global::System.Span<float> carryB2 = new global::System.Span<float>(_scratch, CarryBOffset, 5);
             DenseLayer(carryA1, carryB2);
@@ -977,7 +1054,7 @@ namespace Demo
 
         // layer 1: lstm (LSTM, 20 units).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row)
+        private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 1;
             const int Units = 20;
@@ -997,6 +1074,11 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
+                if (!mask.IsEmpty && !mask[t])
+                {
+                    // Masked: the states stay.
+                    continue;
+                }
                 global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
@@ -1005,6 +1087,12 @@ namespace Demo
             h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded)); // an odd number of steps ends in the second buffer
 
             // return_sequences=False: only the last output.
+            if (!mask.IsEmpty && !global::System.MemoryExtensions.Contains(mask, true))
+            {
+                // Every step masked: the last output is zeros (the states were kept).
+                output.Clear();
+                return;
+            }
             new global::System.ReadOnlySpan<float>(_scratch, LstmHOffset, Units).CopyTo(output);
         }
 
@@ -1030,7 +1118,7 @@ namespace Demo
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 1), default, b);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 1), default, b, default);
             }
         }
 
