@@ -17,7 +17,7 @@ public sealed partial class RnnGenerator
         {
             int errors = Diagnostics.Count;
             string activation = Activation(layer, number, "activation", LayerOptions.DefaultDenseActivation, allowSoftmax: true);
-            return Diagnostics.Skip(errors).Any(IsError) ? null : ElementwiseSpec(LayerKind.Activation, number, incoming) with { Activation = activation };
+            return Diagnostics.Skip(errors).Any(IsError) ? null : ShapeKeepingSpec(LayerKind.Activation, number, incoming) with { Activation = activation };
         }
 
         // Keras Rescaling (keras/src/layers/preprocessing/rescaling.py): x * scale + offset, shape unchanged.
@@ -28,7 +28,7 @@ public sealed partial class RnnGenerator
             float offset = FiniteFloat(layer, number, LayerOptions.Offset, LayerOptions.Offset, 0f);
             return Diagnostics.Skip(errors).Any(IsError)
                 ? null
-                : ElementwiseSpec(LayerKind.Rescaling, number, incoming) with { RescalingScale = scale, RescalingOffset = offset };
+                : ShapeKeepingSpec(LayerKind.Rescaling, number, incoming) with { RescalingScale = scale, RescalingOffset = offset };
         }
 
         // A float argument that must be finite (RNNG055 on the argument when it is not).
@@ -44,7 +44,9 @@ public sealed partial class RnnGenerator
             return value;
         }
 
-        private LayerSpec ElementwiseSpec(LayerKind kind, int number, Incoming incoming)
+        // The spec of a layer whose output has its input's shape (the elementwise and normalization layers); callers add
+        // their options with `with`.
+        private LayerSpec ShapeKeepingSpec(LayerKind kind, int number, Incoming incoming)
         {
             int width = incoming.Width ?? 0;
             bool isSequence = incoming.IsSequence ?? true;

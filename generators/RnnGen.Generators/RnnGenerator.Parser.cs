@@ -511,7 +511,6 @@ public sealed partial class RnnGenerator
         // LayerNormalization and BatchNormalization: per feature on the last axis, so the shape passes through.
         private LayerSpec? ParseNormalization(AttributeInput layer, int number, Incoming incoming)
         {
-            int width = incoming.Width ?? 0;
             bool isSequence = incoming.IsSequence ?? true;
             int errors = Diagnostics.Count;
             LayerKind kind = layer.Kind == AttributeKind.LayerNormalization ? LayerKind.LayerNormalization : LayerKind.BatchNormalization;
@@ -556,16 +555,8 @@ public sealed partial class RnnGenerator
                 return null;
             }
 
-            return new LayerSpec
+            return ShapeKeepingSpec(kind, number, incoming) with
             {
-                Kind = kind,
-                Index = number - 1,
-                Name = _names.Next(LayerShapes.KerasNameStem(kind)),
-                Units = 0,
-                InputWidth = width,
-                InputIsSequence = isSequence,
-                OutputWidth = width,
-                OutputIsSequence = isSequence,
                 Epsilon = epsilon,
                 Center = Bool(layer, LayerOptions.Center, LayerOptions.DefaultCenter),
                 Scale = Bool(layer, LayerOptions.Scale, LayerOptions.DefaultScale),

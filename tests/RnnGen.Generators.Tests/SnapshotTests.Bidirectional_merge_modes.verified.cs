@@ -356,13 +356,14 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalConcat", new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
             const int resultStride = 12;
             float[] result = new float[batch * resultStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4 * stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
-                new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
-                new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
-                new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
@@ -413,10 +414,11 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 12];
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
@@ -434,12 +436,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 12];
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -461,7 +464,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -521,7 +524,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -538,11 +541,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
+        // Floats of one Output.
         private const int OutputFloats = 12;
 
         /// <summary>
@@ -1384,13 +1387,14 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalSum", new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
             const int resultStride = 6;
             float[] result = new float[batch * resultStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4 * stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
-                new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
-                new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
-                new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
@@ -1441,10 +1445,11 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 6];
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
@@ -1462,12 +1467,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 6];
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -1489,7 +1495,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -1549,7 +1555,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -1566,11 +1572,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
+        // Floats of one Output.
         private const int OutputFloats = 6;
 
         /// <summary>
@@ -2426,13 +2432,14 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalMul", new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
             const int resultStride = 6;
             float[] result = new float[batch * resultStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4 * stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
-                new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
-                new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
-                new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
@@ -2483,10 +2490,11 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 6];
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
@@ -2504,12 +2512,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 6];
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -2531,7 +2540,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -2591,7 +2600,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -2608,11 +2617,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
+        // Floats of one Output.
         private const int OutputFloats = 6;
 
         /// <summary>
@@ -3468,13 +3477,14 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalAve", new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
             const int resultStride = 6;
             float[] result = new float[batch * resultStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4 * stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
-                new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
-                new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
-                new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
@@ -3525,10 +3535,11 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 6];
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
@@ -3546,12 +3557,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 6];
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 6, 6), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -3573,7 +3585,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -3633,7 +3645,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -3650,11 +3662,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
+        // Floats of one Output.
         private const int OutputFloats = 6;
 
         /// <summary>
@@ -4519,13 +4531,14 @@ namespace Demo
             float[] forwardResult = new float[batch * forwardResultStride];
             const int backwardResultStride = 6;
             float[] backwardResult = new float[batch * backwardResultStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4 * stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
-                new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
-                new global::System.ReadOnlySpan<float>(initialState[2], b * 2, 2).CopyTo(rowState.Slice(4));
-                new global::System.ReadOnlySpan<float>(initialState[3], b * 2, 2).CopyTo(rowState.Slice(6));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride), new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride), rowState, b, default);
             }
             return new[] { forwardResult, backwardResult };
@@ -4576,11 +4589,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] forwardResult = new float[batch * 6];
-            float[] backwardResult = new float[batch * 6];
+            const int forwardResultStride = 6;
+            float[] forwardResult = new float[batch * forwardResultStride];
+            const int backwardResultStride = 6;
+            float[] backwardResult = new float[batch * backwardResultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * 6, 6), new global::System.Span<float>(backwardResult, b * 6, 6), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride), new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { forwardResult, backwardResult };
         }
@@ -4598,13 +4613,15 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] forwardResult = new float[batch * 6];
-            float[] backwardResult = new float[batch * 6];
+            const int forwardResultStride = 6;
+            float[] forwardResult = new float[batch * forwardResultStride];
+            const int backwardResultStride = 6;
+            float[] backwardResult = new float[batch * backwardResultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * 6, 6), new global::System.Span<float>(backwardResult, b * 6, 6), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride), new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride), default, b, rowMask);
             }
             return new[] { forwardResult, backwardResult };
         }
@@ -4631,7 +4648,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, floats.Slice(6), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, floats.Slice(6), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -4691,7 +4708,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, rest.Slice(6), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, rest.Slice(6), OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -4708,11 +4725,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, floats.Slice(6), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, floats.Slice(6), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output_forward, output_backward).
+        // Floats of one Output (its fields are laid out one after the other, in Keras order: ForwardResult at 0, BackwardResult at 6).
         private const int OutputFloats = 12;
 
         /// <summary>

@@ -310,10 +310,11 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h" }, new[] { 3 });
             const int resultStride = 3;
             float[] result = new float[batch * resultStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 3);
+            const int stateWidth = 3;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 3, 3).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
@@ -364,10 +365,11 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 3];
+            const int resultStride = 3;
+            float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 3, 3), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
@@ -385,12 +387,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 3];
+            const int resultStride = 3;
+            float[] result = new float[batch * resultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 3, 3), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -412,7 +415,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -472,7 +475,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -489,11 +492,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
+        // Floats of one Output.
         private const int OutputFloats = 3;
 
         /// <summary>
@@ -590,7 +593,11 @@ namespace Demo
         public const int StreamStateLength = 16;
 
         // Working memory of StepStreams: 4 streams' new states, GRU gates, Dense carries and the padded Dense row.
+        private const int StreamHNextOffset = 0;
         private const int StreamScratchLength = 64;
+
+        // Where each recurrent layer's h (and an LSTM's c) starts in one stream's state.
+        private const int GruStreamsHOffset = 0;
         private readonly float[] _streamScratch = new float[StreamScratchLength];
         private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument
         private bool _streamsReverse; // StepStreams alternates the summation order as Step does
@@ -824,7 +831,7 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: gru (GRU, 3 units)
-            GruCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[0], ref scratch[0], GruPackedOffset, reverse);
+            GruCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[GruStreamsHOffset], ref scratch[StreamHNextOffset], GruPackedOffset, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
@@ -838,7 +845,7 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: gru (GRU, 3 units)
-            global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), _packed, GruPackedOffset, reverse);
+            global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(GruStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed, GruPackedOffset, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             streamStates.Slice(0, 3).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -857,7 +864,7 @@ namespace Demo
         /// </summary>
         public void ResetStates()
         {
-            new global::System.Span<float>(_scratch, GruStreamHOffset, 32).Clear(); // gru's streaming state
+            new global::System.Span<float>(_scratch, GruStreamHOffset, 32).Clear(); // gru's streaming state: h, hNext, 16 floats each
             _streamReverse = false;
         }
 

@@ -376,10 +376,11 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h" }, new[] { 4 });
             const int resultStride = 8;
             float[] result = new float[batch * resultStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4);
+            const int stateWidth = 4;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 4, 4).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
@@ -430,10 +431,11 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 8];
+            const int resultStride = 8;
+            float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 8, 8), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
@@ -451,12 +453,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 8];
+            const int resultStride = 8;
+            float[] result = new float[batch * resultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 8, 8), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -478,7 +481,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -538,7 +541,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -555,11 +558,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
+        // Floats of one Output.
         private const int OutputFloats = 8;
 
         /// <summary>
@@ -660,7 +663,14 @@ namespace Demo
         public const int StreamStateLength = 16;
 
         // Working memory of StepStreams: 4 streams' new states, GRU gates, Dense carries and the padded Dense row.
+        private const int StreamHNextOffset = 0;
+        private const int StreamCarryAOffset = 64;
+        private const int StreamCarryBOffset = 80;
+        private const int StreamDenseRowOffset = 96;
         private const int StreamScratchLength = 112;
+
+        // Where each recurrent layer's h (and an LSTM's c) starts in one stream's state.
+        private const int GruStreamsHOffset = 0;
         private readonly float[] _streamScratch = new float[StreamScratchLength];
         private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument
         private bool _streamsReverse; // StepStreams alternates the summation order as Step does
@@ -894,13 +904,13 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: gru (GRU, 4 units)
-            GruCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[0], ref scratch[0], GruPackedOffset, reverse);
+            GruCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[GruStreamsHOffset], ref scratch[StreamHNextOffset], GruPackedOffset, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
             }
             // layer 2: batch_normalization (BatchNormalization, 4 features, epsilon 0.01)
-            global::System.Span<float> batchNormalizationOut = new global::System.Span<float>(scratch, 64, BatchChunk * 4);
+            global::System.Span<float> batchNormalizationOut = new global::System.Span<float>(scratch, StreamCarryAOffset, BatchChunk * 4);
             for (int r = 0; r < BatchChunk; r++)
             {
                 BatchNormalizationRow(streamStates.Slice(r * StreamStateLength, 4), batchNormalizationOut.Slice(r * 4, 4));
@@ -908,7 +918,7 @@ namespace Demo
             // layer 3: dense (Dense, 2 units)
             for (int r = 0; r < BatchChunk; r++)
             {
-                global::RnnGen.Generated.ModelKernels.DenseRow(batchNormalizationOut.Slice(r * 4, 4), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 2), scratch, 96, _packed, DensePackedOffset);
+                global::RnnGen.Generated.ModelKernels.DenseRow(batchNormalizationOut.Slice(r * 4, 4), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 2), scratch, StreamDenseRowOffset, _packed, DensePackedOffset);
             }
         }
 
@@ -918,13 +928,13 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: gru (GRU, 4 units)
-            global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), _packed, GruPackedOffset, reverse);
+            global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(GruStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed, GruPackedOffset, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             // layer 2: batch_normalization (BatchNormalization, 4 features, epsilon 0.01)
-            global::System.Span<float> batchNormalizationOut = new global::System.Span<float>(scratch, 64, 4);
+            global::System.Span<float> batchNormalizationOut = new global::System.Span<float>(scratch, StreamCarryAOffset, 4);
             BatchNormalizationRow(streamStates.Slice(0, 4), batchNormalizationOut);
             // layer 3: dense (Dense, 2 units)
-            global::RnnGen.Generated.ModelKernels.DenseRow(batchNormalizationOut.Slice(0, 4), outputs.Slice(first * OutputDim, 2), scratch, 96, _packed, DensePackedOffset);
+            global::RnnGen.Generated.ModelKernels.DenseRow(batchNormalizationOut.Slice(0, 4), outputs.Slice(first * OutputDim, 2), scratch, StreamDenseRowOffset, _packed, DensePackedOffset);
         }
 
         // One timestep of gru for 4 streams, with the kernel for this machine's vector width.
@@ -941,7 +951,7 @@ namespace Demo
         /// </summary>
         public void ResetStates()
         {
-            new global::System.Span<float>(_scratch, GruStreamHOffset, 32).Clear(); // gru's streaming state
+            new global::System.Span<float>(_scratch, GruStreamHOffset, 32).Clear(); // gru's streaming state: h, hNext, 16 floats each
             _streamReverse = false;
         }
 

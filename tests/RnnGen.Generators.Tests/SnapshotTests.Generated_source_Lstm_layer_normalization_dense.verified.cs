@@ -369,11 +369,12 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h", "state_c" }, new[] { 4, 4 });
             const int resultStride = 2;
             float[] result = new float[batch * resultStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 8);
+            const int stateWidth = 4;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 2 * stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 4, 4).CopyTo(rowState.Slice(0));
-                new global::System.ReadOnlySpan<float>(initialState[1], b * 4, 4).CopyTo(rowState.Slice(4));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
@@ -424,10 +425,11 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 2];
+            const int resultStride = 2;
+            float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 2, 2), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
@@ -445,12 +447,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 2];
+            const int resultStride = 2;
+            float[] result = new float[batch * resultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 2, 2), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -472,7 +475,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -532,7 +535,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -549,11 +552,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
+        // Floats of one Output.
         private const int OutputFloats = 2;
 
         /// <summary>
@@ -655,7 +658,15 @@ namespace Demo
         public const int StreamStateLength = 32;
 
         // Working memory of StepStreams: 4 streams' new states, GRU gates, Dense carries and the padded Dense row.
+        private const int StreamHNextOffset = 0;
+        private const int StreamCarryAOffset = 128;
+        private const int StreamCarryBOffset = 144;
+        private const int StreamDenseRowOffset = 160;
         private const int StreamScratchLength = 176;
+
+        // Where each recurrent layer's h (and an LSTM's c) starts in one stream's state.
+        private const int LstmStreamsHOffset = 0;
+        private const int LstmStreamsCOffset = 16;
         private readonly float[] _streamScratch = new float[StreamScratchLength];
         private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument
         private bool _streamsReverse; // StepStreams alternates the summation order as Step does
@@ -889,13 +900,13 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: lstm (LSTM, 4 units)
-            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[0], ref scratch[0], ref streamStates[16], LstmPackedOffset, reverse);
+            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset], ref streamStates[LstmStreamsCOffset], LstmPackedOffset, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
             }
             // layer 2: layer_normalization (LayerNormalization, 4 features, epsilon 0.001)
-            global::System.Span<float> layerNormalizationOut = new global::System.Span<float>(scratch, 128, BatchChunk * 4);
+            global::System.Span<float> layerNormalizationOut = new global::System.Span<float>(scratch, StreamCarryAOffset, BatchChunk * 4);
             for (int r = 0; r < BatchChunk; r++)
             {
                 LayerNormalizationRow(streamStates.Slice(r * StreamStateLength, 4), layerNormalizationOut.Slice(r * 4, 4));
@@ -903,7 +914,7 @@ namespace Demo
             // layer 3: dense (Dense, 2 units)
             for (int r = 0; r < BatchChunk; r++)
             {
-                global::RnnGen.Generated.ModelKernels.DenseRow(layerNormalizationOut.Slice(r * 4, 4), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 2), scratch, 160, _packed, DensePackedOffset);
+                global::RnnGen.Generated.ModelKernels.DenseRow(layerNormalizationOut.Slice(r * 4, 4), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 2), scratch, StreamDenseRowOffset, _packed, DensePackedOffset);
             }
         }
 
@@ -913,13 +924,13 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 4 units)
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), streamStates.Slice(16, 16), _packed, LstmPackedOffset, reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(LstmStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), streamStates.Slice(LstmStreamsCOffset, 16), _packed, LstmPackedOffset, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             // layer 2: layer_normalization (LayerNormalization, 4 features, epsilon 0.001)
-            global::System.Span<float> layerNormalizationOut = new global::System.Span<float>(scratch, 128, 4);
+            global::System.Span<float> layerNormalizationOut = new global::System.Span<float>(scratch, StreamCarryAOffset, 4);
             LayerNormalizationRow(streamStates.Slice(0, 4), layerNormalizationOut);
             // layer 3: dense (Dense, 2 units)
-            global::RnnGen.Generated.ModelKernels.DenseRow(layerNormalizationOut.Slice(0, 4), outputs.Slice(first * OutputDim, 2), scratch, 160, _packed, DensePackedOffset);
+            global::RnnGen.Generated.ModelKernels.DenseRow(layerNormalizationOut.Slice(0, 4), outputs.Slice(first * OutputDim, 2), scratch, StreamDenseRowOffset, _packed, DensePackedOffset);
         }
 
         // One timestep of lstm for 4 streams, with the kernel for this machine's vector width.
@@ -936,7 +947,7 @@ namespace Demo
         /// </summary>
         public void ResetStates()
         {
-            new global::System.Span<float>(_scratch, LstmStreamHOffset, 48).Clear(); // lstm's streaming state
+            new global::System.Span<float>(_scratch, LstmStreamHOffset, 48).Clear(); // lstm's streaming state: h, hNext, c, 16 floats each
             _streamReverse = false;
         }
 

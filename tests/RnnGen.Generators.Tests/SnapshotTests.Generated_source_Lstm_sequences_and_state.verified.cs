@@ -348,11 +348,12 @@ namespace Demo
             float[] stateH = new float[batch * stateHStride];
             const int stateCStride = 3;
             float[] stateC = new float[batch * stateCStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 6);
+            const int stateWidth = 3;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 2 * stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 3, 3).CopyTo(rowState.Slice(0));
-                new global::System.ReadOnlySpan<float>(initialState[1], b * 3, 3).CopyTo(rowState.Slice(3));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), new global::System.Span<float>(stateH, b * stateHStride, stateHStride), new global::System.Span<float>(stateC, b * stateCStride, stateCStride), rowState, b, default);
             }
             return new[] { result, stateH, stateC };
@@ -403,12 +404,15 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 12];
-            float[] stateH = new float[batch * 3];
-            float[] stateC = new float[batch * 3];
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
+            const int stateHStride = 3;
+            float[] stateH = new float[batch * stateHStride];
+            const int stateCStride = 3;
+            float[] stateC = new float[batch * stateCStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), new global::System.Span<float>(stateH, b * 3, 3), new global::System.Span<float>(stateC, b * 3, 3), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), new global::System.Span<float>(stateH, b * stateHStride, stateHStride), new global::System.Span<float>(stateC, b * stateCStride, stateCStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result, stateH, stateC };
         }
@@ -426,14 +430,17 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 12];
-            float[] stateH = new float[batch * 3];
-            float[] stateC = new float[batch * 3];
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
+            const int stateHStride = 3;
+            float[] stateH = new float[batch * stateHStride];
+            const int stateCStride = 3;
+            float[] stateC = new float[batch * stateCStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 12, 12), new global::System.Span<float>(stateH, b * 3, 3), new global::System.Span<float>(stateC, b * 3, 3), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), new global::System.Span<float>(stateH, b * stateHStride, stateHStride), new global::System.Span<float>(stateC, b * stateCStride, stateCStride), default, b, rowMask);
             }
             return new[] { result, stateH, stateC };
         }
@@ -460,7 +467,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, floats.Slice(12), OutputFloats, floats.Slice(15), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, floats.Slice(12), OutputFloats, floats.Slice(15), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -520,7 +527,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, rest.Slice(12), OutputFloats, rest.Slice(15), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, rest.Slice(12), OutputFloats, rest.Slice(15), OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -537,11 +544,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, floats.Slice(12), OutputFloats, floats.Slice(15), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, floats.Slice(12), OutputFloats, floats.Slice(15), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output, state_h, state_c).
+        // Floats of one Output (its fields are laid out one after the other, in Keras order: Result at 0, StateH at 12, StateC at 15).
         private const int OutputFloats = 18;
 
         /// <summary>
@@ -639,7 +646,12 @@ namespace Demo
         public const int StreamStateLength = 32;
 
         // Working memory of StepStreams: 4 streams' new states, GRU gates, Dense carries and the padded Dense row.
+        private const int StreamHNextOffset = 0;
         private const int StreamScratchLength = 128;
+
+        // Where each recurrent layer's h (and an LSTM's c) starts in one stream's state.
+        private const int LstmStreamsHOffset = 0;
+        private const int LstmStreamsCOffset = 16;
         private readonly float[] _streamScratch = new float[StreamScratchLength];
         private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument
         private bool _streamsReverse; // StepStreams alternates the summation order as Step does
@@ -873,7 +885,7 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: lstm (LSTM, 3 units)
-            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[0], ref scratch[0], ref streamStates[16], LstmPackedOffset, reverse);
+            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset], ref streamStates[LstmStreamsCOffset], LstmPackedOffset, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
@@ -887,7 +899,7 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 3 units)
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), streamStates.Slice(16, 16), _packed, LstmPackedOffset, reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(LstmStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), streamStates.Slice(LstmStreamsCOffset, 16), _packed, LstmPackedOffset, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             streamStates.Slice(0, 3).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -906,7 +918,7 @@ namespace Demo
         /// </summary>
         public void ResetStates()
         {
-            new global::System.Span<float>(_scratch, LstmStreamHOffset, 48).Clear(); // lstm's streaming state
+            new global::System.Span<float>(_scratch, LstmStreamHOffset, 48).Clear(); // lstm's streaming state: h, hNext, c, 16 floats each
             _streamReverse = false;
         }
 

@@ -353,11 +353,12 @@ namespace Demo
             float[] stateH = new float[batch * stateHStride];
             const int stateCStride = 2;
             float[] stateC = new float[batch * stateCStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4);
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 2 * stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
-                new global::System.ReadOnlySpan<float>(initialState[1], b * 2, 2).CopyTo(rowState.Slice(2));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), new global::System.Span<float>(stateH, b * stateHStride, stateHStride), new global::System.Span<float>(stateC, b * stateCStride, stateCStride), rowState, b, default);
             }
             return new[] { result, stateH, stateC };
@@ -413,12 +414,15 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
             BeginCall(batch);
-            float[] result = new float[batch * 2];
-            float[] stateH = new float[batch * 2];
-            float[] stateC = new float[batch * 2];
+            const int resultStride = 2;
+            float[] result = new float[batch * resultStride];
+            const int stateHStride = 2;
+            float[] stateH = new float[batch * stateHStride];
+            const int stateCStride = 2;
+            float[] stateC = new float[batch * stateCStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 2, 2), new global::System.Span<float>(stateH, b * 2, 2), new global::System.Span<float>(stateC, b * 2, 2), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), new global::System.Span<float>(stateH, b * stateHStride, stateHStride), new global::System.Span<float>(stateC, b * stateCStride, stateCStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result, stateH, stateC };
         }
@@ -438,14 +442,17 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
             BeginCall(batch);
-            float[] result = new float[batch * 2];
-            float[] stateH = new float[batch * 2];
-            float[] stateC = new float[batch * 2];
+            const int resultStride = 2;
+            float[] result = new float[batch * resultStride];
+            const int stateHStride = 2;
+            float[] stateH = new float[batch * stateHStride];
+            const int stateCStride = 2;
+            float[] stateC = new float[batch * stateCStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 2, 2), new global::System.Span<float>(stateH, b * 2, 2), new global::System.Span<float>(stateC, b * 2, 2), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), new global::System.Span<float>(stateH, b * stateHStride, stateHStride), new global::System.Span<float>(stateC, b * stateCStride, stateCStride), default, b, rowMask);
             }
             return new[] { result, stateH, stateC };
         }
@@ -474,7 +481,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, floats.Slice(2), OutputFloats, floats.Slice(4), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, floats.Slice(2), OutputFloats, floats.Slice(4), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -535,7 +542,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, rest.Slice(2), OutputFloats, rest.Slice(4), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, rest.Slice(2), OutputFloats, rest.Slice(4), OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -552,11 +559,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, floats.Slice(2), OutputFloats, floats.Slice(4), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, floats.Slice(2), OutputFloats, floats.Slice(4), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output, state_h, state_c).
+        // Floats of one Output (its fields are laid out one after the other, in Keras order: Result at 0, StateH at 2, StateC at 4).
         private const int OutputFloats = 6;
 
         /// <summary>
@@ -655,7 +662,12 @@ namespace Demo
         public const int StreamStateLength = 32;
 
         // Working memory of StepStreams: 4 streams' new states, GRU gates, Dense carries and the padded Dense row.
+        private const int StreamHNextOffset = 0;
         private const int StreamScratchLength = 128;
+
+        // Where each recurrent layer's h (and an LSTM's c) starts in one stream's state.
+        private const int LstmStreamsHOffset = 0;
+        private const int LstmStreamsCOffset = 16;
         private readonly float[] _streamScratch = new float[StreamScratchLength];
         private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument
         private bool _streamsReverse; // StepStreams alternates the summation order as Step does
@@ -889,7 +901,7 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: lstm (LSTM, 2 units)
-            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[0], ref scratch[0], ref streamStates[16], LstmPackedOffset, reverse);
+            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset], ref streamStates[LstmStreamsCOffset], LstmPackedOffset, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
@@ -903,7 +915,7 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 2 units)
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), streamStates.Slice(16, 16), _packed, LstmPackedOffset, reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(LstmStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), streamStates.Slice(LstmStreamsCOffset, 16), _packed, LstmPackedOffset, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             streamStates.Slice(0, 2).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -924,7 +936,7 @@ namespace Demo
         {
             _storedBatch = 0;
             global::System.Array.Clear(_storedStates);
-            new global::System.Span<float>(_scratch, LstmStreamHOffset, 48).Clear(); // lstm's streaming state
+            new global::System.Span<float>(_scratch, LstmStreamHOffset, 48).Clear(); // lstm's streaming state: h, hNext, c, 16 floats each
             _streamReverse = false;
         }
 

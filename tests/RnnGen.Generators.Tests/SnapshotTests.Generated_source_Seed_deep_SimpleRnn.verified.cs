@@ -364,10 +364,11 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 80];
+            const int resultStride = 80;
+            float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 80, 80), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
@@ -385,12 +386,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 80];
+            const int resultStride = 80;
+            float[] result = new float[batch * resultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 80, 80), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -412,7 +414,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -472,7 +474,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -489,11 +491,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
+        // Floats of one Output.
         private const int OutputFloats = 80;
 
         /// <summary>
@@ -594,7 +596,12 @@ namespace Demo
         public const int StreamStateLength = 32;
 
         // Working memory of StepStreams: 4 streams' new states, GRU gates, Dense carries and the padded Dense row.
+        private const int StreamHNextOffset = 0;
         private const int StreamScratchLength = 128;
+
+        // Where each recurrent layer's h (and an LSTM's c) starts in one stream's state.
+        private const int SimpleRnnStreamsHOffset = 0;
+        private const int SimpleRnn1StreamsHOffset = 16;
         private readonly float[] _streamScratch = new float[StreamScratchLength];
         private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument
         private bool _streamsReverse; // StepStreams alternates the summation order as Step does
@@ -828,17 +835,17 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 8 units)
-            SimpleRnnCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[0], ref scratch[0], SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
+            SimpleRnnCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[SimpleRnnStreamsHOffset], ref scratch[StreamHNextOffset], SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
             }
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
-            SimpleRnn1CellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates), ref streamStates[16], ref scratch[0], SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
+            SimpleRnn1CellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates), ref streamStates[SimpleRnn1StreamsHOffset], ref scratch[StreamHNextOffset], SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength + 16));
-                streamStates.Slice(r * StreamStateLength + 16, 8).CopyTo(outputs.Slice((first + r) * OutputDim, OutputDim));
+                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength + SimpleRnn1StreamsHOffset));
+                streamStates.Slice(r * StreamStateLength + SimpleRnn1StreamsHOffset, 8).CopyTo(outputs.Slice((first + r) * OutputDim, OutputDim));
             }
         }
 
@@ -848,12 +855,12 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 8 units)
-            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(SimpleRnnStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
-            global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates), streamStates.Slice(16, 16), new global::System.Span<float>(scratch, 0, 16), _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
-            new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates.Slice(16));
-            streamStates.Slice(16, 8).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
+            global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates), streamStates.Slice(SimpleRnn1StreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
+            new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates.Slice(SimpleRnn1StreamsHOffset));
+            streamStates.Slice(SimpleRnn1StreamsHOffset, 8).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
 
         // One timestep of simple_rnn for 4 streams, with the kernel for this machine's vector width.
@@ -882,8 +889,8 @@ namespace Demo
         /// </summary>
         public void ResetStates()
         {
-            new global::System.Span<float>(_scratch, SimpleRnnStreamHOffset, 32).Clear(); // simple_rnn's streaming state
-            new global::System.Span<float>(_scratch, SimpleRnn1StreamHOffset, 32).Clear(); // simple_rnn_1's streaming state
+            new global::System.Span<float>(_scratch, SimpleRnnStreamHOffset, 32).Clear(); // simple_rnn's streaming state: h, hNext, 16 floats each
+            new global::System.Span<float>(_scratch, SimpleRnn1StreamHOffset, 32).Clear(); // simple_rnn_1's streaming state: h, hNext, 16 floats each
             _streamReverse = false;
         }
 

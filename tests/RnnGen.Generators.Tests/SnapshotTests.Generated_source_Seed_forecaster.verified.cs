@@ -374,11 +374,12 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h", "state_c" }, new[] { 20, 20 });
             const int resultStride = 1;
             float[] result = new float[batch * resultStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 40);
+            const int stateWidth = 20;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 2 * stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 20, 20).CopyTo(rowState.Slice(0));
-                new global::System.ReadOnlySpan<float>(initialState[1], b * 20, 20).CopyTo(rowState.Slice(20));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
@@ -429,10 +430,11 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 1];
+            const int resultStride = 1;
+            float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 1, 1), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
@@ -450,12 +452,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 1];
+            const int resultStride = 1;
+            float[] result = new float[batch * resultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 1, 1), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -477,7 +480,7 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats.Slice(0), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -537,7 +540,7 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest.Slice(0), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -554,11 +557,11 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats.Slice(0), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
-        // Floats of one Output (its fields are laid out one after the other, in Keras order: output).
+        // Floats of one Output.
         private const int OutputFloats = 1;
 
         /// <summary>
@@ -660,7 +663,15 @@ namespace Demo
         public const int StreamStateLength = 64;
 
         // Working memory of StepStreams: 4 streams' new states, GRU gates, Dense carries and the padded Dense row.
+        private const int StreamHNextOffset = 0;
+        private const int StreamCarryAOffset = 256;
+        private const int StreamCarryBOffset = 276;
+        private const int StreamDenseRowOffset = 296;
         private const int StreamScratchLength = 312;
+
+        // Where each recurrent layer's h (and an LSTM's c) starts in one stream's state.
+        private const int LstmStreamsHOffset = 0;
+        private const int LstmStreamsCOffset = 32;
         private readonly float[] _streamScratch = new float[StreamScratchLength];
         private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument
         private bool _streamsReverse; // StepStreams alternates the summation order as Step does
@@ -894,21 +905,21 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: lstm (LSTM, 20 units)
-            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[0], ref scratch[0], ref streamStates[32], LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
+            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset], ref streamStates[LstmStreamsCOffset], LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 32).CopyTo(streamStates.Slice(r * StreamStateLength));
             }
             // layer 2: dense (Dense, 5 units)
-            global::System.Span<float> denseOut = new global::System.Span<float>(scratch, 256, BatchChunk * 5);
+            global::System.Span<float> denseOut = new global::System.Span<float>(scratch, StreamCarryAOffset, BatchChunk * 5);
             for (int r = 0; r < BatchChunk; r++)
             {
-                global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(r * StreamStateLength, 20), denseOut.Slice(r * 5, 5), scratch, 296, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
+                global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(r * StreamStateLength, 20), denseOut.Slice(r * 5, 5), scratch, StreamDenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
             }
             // layer 3: dense_1 (Dense, 1 units)
             for (int r = 0; r < BatchChunk; r++)
             {
-                global::RnnGen.Generated.ModelKernels.Dense1Row(denseOut.Slice(r * 5, 5), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 1), scratch, 296, _packed, Dense1PackedOffset512, Dense1PackedOffset256, Dense1PackedOffset128);
+                global::RnnGen.Generated.ModelKernels.Dense1Row(denseOut.Slice(r * 5, 5), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 1), scratch, StreamDenseRowOffset, _packed, Dense1PackedOffset512, Dense1PackedOffset256, Dense1PackedOffset128);
             }
         }
 
@@ -918,13 +929,13 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 20 units)
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 32), new global::System.Span<float>(scratch, 0, 32), streamStates.Slice(32, 32), _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(LstmStreamsHOffset, 32), new global::System.Span<float>(scratch, StreamHNextOffset, 32), streamStates.Slice(LstmStreamsCOffset, 32), _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 32).CopyTo(streamStates);
             // layer 2: dense (Dense, 5 units)
-            global::System.Span<float> denseOut = new global::System.Span<float>(scratch, 256, 5);
-            global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(0, 20), denseOut, scratch, 296, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
+            global::System.Span<float> denseOut = new global::System.Span<float>(scratch, StreamCarryAOffset, 5);
+            global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(0, 20), denseOut, scratch, StreamDenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
             // layer 3: dense_1 (Dense, 1 units)
-            global::RnnGen.Generated.ModelKernels.Dense1Row(denseOut.Slice(0, 5), outputs.Slice(first * OutputDim, 1), scratch, 296, _packed, Dense1PackedOffset512, Dense1PackedOffset256, Dense1PackedOffset128);
+            global::RnnGen.Generated.ModelKernels.Dense1Row(denseOut.Slice(0, 5), outputs.Slice(first * OutputDim, 1), scratch, StreamDenseRowOffset, _packed, Dense1PackedOffset512, Dense1PackedOffset256, Dense1PackedOffset128);
         }
 
         // One timestep of lstm for 4 streams, with the kernel for this machine's vector width.
@@ -943,7 +954,7 @@ namespace Demo
         /// </summary>
         public void ResetStates()
         {
-            new global::System.Span<float>(_scratch, LstmStreamHOffset, 96).Clear(); // lstm's streaming state
+            new global::System.Span<float>(_scratch, LstmStreamHOffset, 96).Clear(); // lstm's streaming state: h, hNext, c, 32 floats each
             _streamReverse = false;
         }
 

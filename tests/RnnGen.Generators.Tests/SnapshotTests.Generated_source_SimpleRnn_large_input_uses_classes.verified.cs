@@ -313,10 +313,11 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h" }, new[] { 2 });
             const int resultStride = 200;
             float[] result = new float[batch * resultStride];
-            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 2);
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, stateWidth);
             for (int b = 0; b < batch; b++)
             {
-                new global::System.ReadOnlySpan<float>(initialState[0], b * 2, 2).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
@@ -368,10 +369,11 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
-            float[] result = new float[batch * 200];
+            const int resultStride = 200;
+            float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 200, 200), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
@@ -389,12 +391,13 @@ namespace Demo
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             global::RnnGen.GeneratedModelSupport.ValidateLengths(lengths, batch, Info);
-            float[] result = new float[batch * 200];
+            const int resultStride = 200;
+            float[] result = new float[batch * resultStride];
             global::System.Span<bool> rowMask = stackalloc bool[Timesteps];
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * 200, 200), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
             }
             return new[] { result };
         }
@@ -493,7 +496,11 @@ namespace Demo
         public const int StreamStateLength = 16;
 
         // Working memory of StepStreams: 4 streams' new states, GRU gates, Dense carries and the padded Dense row.
+        private const int StreamHNextOffset = 0;
         private const int StreamScratchLength = 64;
+
+        // Where each recurrent layer's h (and an LSTM's c) starts in one stream's state.
+        private const int SimpleRnnStreamsHOffset = 0;
         private readonly float[] _streamScratch = new float[StreamScratchLength];
         private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument
         private bool _streamsReverse; // StepStreams alternates the summation order as Step does
@@ -697,7 +704,7 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 2 units)
-            SimpleRnnCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[0], ref scratch[0], SimpleRnnPackedOffset, reverse);
+            SimpleRnnCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[SimpleRnnStreamsHOffset], ref scratch[StreamHNextOffset], SimpleRnnPackedOffset, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
@@ -711,7 +718,7 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 2 units)
-            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(0, 16), new global::System.Span<float>(scratch, 0, 16), _packed, SimpleRnnPackedOffset, reverse);
+            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(SimpleRnnStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed, SimpleRnnPackedOffset, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             streamStates.Slice(0, 2).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -730,7 +737,7 @@ namespace Demo
         /// </summary>
         public void ResetStates()
         {
-            new global::System.Span<float>(_scratch, SimpleRnnStreamHOffset, 32).Clear(); // simple_rnn's streaming state
+            new global::System.Span<float>(_scratch, SimpleRnnStreamHOffset, 32).Clear(); // simple_rnn's streaming state: h, hNext, 16 floats each
             _streamReverse = false;
         }
 

@@ -31,7 +31,8 @@ internal static class GeneratedNames
         "_scratch", "_streamReverse", "_batchScratch", "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates",
         "_storedBatch", "_trainer", "StreamScratchLength", "_streamScratch", "_streamStates", "_streamsReverse", "StepStreamChunk",
         "StepStreamOne", "StepStreamChunks", "StreamsOf", "StreamWorkerScratch", "ParallelStreams", "_streamWorkerScratch",
-        "_parallelStreams", "_packedStale", "MarkPackedStale", "EnsurePacked",
+        "_parallelStreams", "_packedStale", "MarkPackedStale", "EnsurePacked", "StreamHNextOffset", "StreamGatesOffset",
+        "StreamCarryAOffset", "StreamCarryBOffset", "StreamDenseRowOffset",
     };
 
     private static readonly CellBuffer[] s_allCellBuffers = { CellBuffer.H, CellBuffer.HNext, CellBuffer.C, CellBuffer.Gates };
@@ -46,6 +47,9 @@ internal static class GeneratedNames
     /// <summary>The constant that holds where a cell buffer starts: <c>LstmHOffset</c>, <c>GruBatchGatesOffset</c>.</summary>
     public static string CellBufferOffset(string direction, Placement placement, CellBuffer buffer) =>
         direction + (placement == Placement.Single ? string.Empty : placement.ToString()) + buffer.Name + "Offset";
+
+    /// <summary>The constant that holds where a layer's h or c starts in one stream's state of <c>StepStreams</c>: <c>LstmStreamsHOffset</c>.</summary>
+    public static string StreamsStateOffset(string layer, CellBuffer buffer) => layer + "Streams" + buffer.Name + "Offset";
 
     /// <summary>
     /// Every name the emitter may declare in the class of <paramref name="spec"/>: a superset (all vector widths, every
@@ -67,6 +71,8 @@ internal static class GeneratedNames
                 yield return prefix + suffix;
             }
 
+            yield return StreamsStateOffset(prefix, CellBuffer.H);
+            yield return StreamsStateOffset(prefix, CellBuffer.C);
             foreach (string width in lanes)
             {
                 yield return prefix + "CellX" + width;

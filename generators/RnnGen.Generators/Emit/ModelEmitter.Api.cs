@@ -189,16 +189,13 @@ internal sealed partial class ModelEmitter
                 _writer.Line("BeginCall(batch);");
             }
 
-            foreach (OutputLayout output in _layout.Outputs)
-            {
-                // Named once: the length of one sequence's output is also the stride between sequences in the batch array.
-                _writer.Line($"const int {output.VariableName}Stride = {Int(output.Length)};");
-                _writer.Line($"float[] {output.VariableName} = new float[batch * {output.VariableName}Stride];");
-            }
+            WriteBatchOutputArrays();
 
             if (withInitialState)
             {
-                _writer.Line($"{Span} rowState = new {Span}(_scratch, InitialStateOffset, {Int(initialLayer!.StateCount * initialLayer.Spec.Units)});");
+                // One state's width is also the stride between sequences in each initial-state array.
+                _writer.Line($"const int stateWidth = {Int(initialLayer!.Spec.Units)};");
+                _writer.Line($"{Span} rowState = new {Span}(_scratch, InitialStateOffset, {(initialLayer.StateCount == 1 ? "stateWidth" : $"{Int(initialLayer.StateCount)} * stateWidth")});");
             }
 
             if (!withInitialState)
@@ -212,17 +209,14 @@ internal sealed partial class ModelEmitter
             using (_writer.Braces("for (int b = 0; b < batch; b++)"))
             {
                 var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
-                foreach (OutputLayout output in _layout.Outputs)
-                {
-                    arguments.Add($"new {Span}({output.VariableName}, b * {output.VariableName}Stride, {output.VariableName}Stride)");
-                }
+                arguments.AddRange(BatchOutputRows());
 
                 if (withInitialState)
                 {
-                    int units = initialLayer!.Spec.Units;
-                    for (int i = 0; i < initialLayer.StateCount; i++)
+                    for (int i = 0; i < initialLayer!.StateCount; i++)
                     {
-                        _writer.Line($"new {ReadOnlySpan}(initialState[{Int(i)}], b * {Int(units)}, {Int(units)}).CopyTo(rowState.Slice({Int(i * units)}));");
+                        string slot = i == 0 ? "0" : i == 1 ? "stateWidth" : $"{Int(i)} * stateWidth";
+                        _writer.Line($"new {ReadOnlySpan}(initialState[{Int(i)}], b * stateWidth, stateWidth).CopyTo(rowState.Slice({slot}));");
                     }
 
                     arguments.Add("rowState");
@@ -301,4 +295,21 @@ internal sealed partial class ModelEmitter
 
         _writer.Line();
     }
+
+    /// <summary>
+    /// The result arrays of a batch <c>Predict</c>, one per output. The length of one sequence's output is named once:
+    /// it is also the stride between sequences in the array.
+    /// </summary>
+    private void WriteBatchOutputArrays()
+    {
+        foreach (OutputLayout output in _layout.Outputs)
+        {
+            _writer.Line($"const int {output.VariableName}Stride = {Int(output.Length)};");
+            _writer.Line($"float[] {output.VariableName} = new float[batch * {output.VariableName}Stride];");
+        }
+    }
+
+    /// <summary>Sequence <c>b</c>'s row of each array of <see cref="WriteBatchOutputArrays"/>.</summary>
+    private IEnumerable<string> BatchOutputRows() =>
+        _layout.Outputs.Select(o => $"new {Span}({o.VariableName}, b * {o.VariableName}Stride, {o.VariableName}Stride)");
 }

@@ -54,7 +54,6 @@ internal sealed partial class ModelEmitter
 
     private void WriteBatchApi()
     {
-        string outputsText = string.Join(", ", _layout.Outputs.Select(o => o.KerasName));
         if (!TensorsAreClasses)
         {
             _writer.Line("/// <summary>");
@@ -86,7 +85,7 @@ internal sealed partial class ModelEmitter
                 }
 
                 _writer.Line($"{Span} floats = {MemoryMarshal}.Cast<Output, float>(outputs);");
-                _writer.Line($"RunMany({MemoryMarshal}.Cast<Input, float>(inputs), inputs.Length, {OutputArguments(o => $"floats.Slice({Int(OutputFieldOffset(o))})", _ => "OutputFloats")}, 0, inputs.Length / BatchChunk, _batchScratch);");
+                _writer.Line($"RunMany({MemoryMarshal}.Cast<Input, float>(inputs), inputs.Length, {OutputArguments(o => OutputFieldSlice("floats", o), _ => "OutputFloats")}, 0, inputs.Length / BatchChunk, _batchScratch);");
             }
 
             _writer.Line();
@@ -131,20 +130,11 @@ internal sealed partial class ModelEmitter
                 _writer.Line("work.Outputs = outputs;");
                 _writer.Line("work.Chunks = chunks;");
                 _writer.Line("work.Scratch = WorkerScratch(workers);");
-                _writer.Line("try");
-                _writer.Line("{");
-                _writer.Line("    work.Run(workers);");
-                _writer.Line("}");
-                _writer.Line("finally");
-                _writer.Line("{");
-                _writer.Line("    // Hold no reference to the caller's buffers between calls.");
-                _writer.Line("    work.Inputs = default;");
-                _writer.Line("    work.Outputs = default;");
-                _writer.Line("}");
+                WriteRunWorkers("Inputs", "Outputs");
                 _writer.Line();
                 _writer.Line("// The sequences that do not fill a chunk, one at a time.");
                 _writer.Line($"{Span} rest = {MemoryMarshal}.Cast<Output, float>(outputs.Span);");
-                _writer.Line($"RunMany({MemoryMarshal}.Cast<Input, float>(inputs.Span), inputs.Length, {OutputArguments(o => $"rest.Slice({Int(OutputFieldOffset(o))})", _ => "OutputFloats")}, chunks, chunks, _batchScratch);");
+                _writer.Line($"RunMany({MemoryMarshal}.Cast<Input, float>(inputs.Span), inputs.Length, {OutputArguments(o => OutputFieldSlice("rest", o), _ => "OutputFloats")}, chunks, chunks, _batchScratch);");
             }
 
             _writer.Line();
@@ -162,12 +152,15 @@ internal sealed partial class ModelEmitter
                 using (_writer.Braces("protected override void RunWorker(int worker, int workers)"))
                 {
                     _writer.Line($"{Span} floats = {MemoryMarshal}.Cast<Output, float>(Outputs.Span);");
-                    _writer.Line($"_model.RunChunks({MemoryMarshal}.Cast<Input, float>(Inputs.Span), {OutputArguments(o => $"floats.Slice({Int(OutputFieldOffset(o))})", _ => "OutputFloats")}, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);");
+                    _writer.Line($"_model.RunChunks({MemoryMarshal}.Cast<Input, float>(Inputs.Span), {OutputArguments(o => OutputFieldSlice("floats", o), _ => "OutputFloats")}, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);");
                 }
             }
 
             _writer.Line();
-            _writer.Line($"// Floats of one Output (its fields are laid out one after the other, in Keras order: {outputsText}).");
+            string fieldStarts = string.Join(", ", _layout.Outputs.Select(o => $"{o.FieldName} at {Int(OutputFieldOffset(o))}"));
+            _writer.Line(_layout.Outputs.Count == 1
+                ? "// Floats of one Output."
+                : $"// Floats of one Output (its fields are laid out one after the other, in Keras order: {fieldStarts}).");
             _writer.Line($"private const int OutputFloats = {Int(_layout.Outputs.Sum(o => o.Length))};");
             _writer.Line();
         }
@@ -204,6 +197,37 @@ internal sealed partial class ModelEmitter
         }
 
         _writer.Line();
+    }
+
+    /// <summary>
+    /// Runs the prepared <c>work</c> on its workers, then clears its references to the caller's buffers
+    /// (<paramref name="bufferFields"/>), whether or not a worker threw.
+    /// </summary>
+    private void WriteRunWorkers(params string[] bufferFields)
+    {
+        _writer.Line("try");
+        _writer.Line("{");
+        _writer.Line("    work.Run(workers);");
+        _writer.Line("}");
+        _writer.Line("finally");
+        _writer.Line("{");
+        _writer.Line("    // Hold no reference to the caller's buffers between calls.");
+        foreach (string field in bufferFields)
+        {
+            _writer.Line($"    work.{field} = default;");
+        }
+
+        _writer.Line("}");
+    }
+
+    /// <summary>
+    /// Where one output's field starts in an Output struct seen as floats (the fields in declaration order): the span
+    /// itself for the first, a slice at the field's offset for the others.
+    /// </summary>
+    private string OutputFieldSlice(string floats, OutputLayout output)
+    {
+        int offset = OutputFieldOffset(output);
+        return offset == 0 ? floats : $"{floats}.Slice({Int(offset)})";
     }
 
     private int OutputFieldOffset(OutputLayout output)

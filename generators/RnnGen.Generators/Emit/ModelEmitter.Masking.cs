@@ -161,10 +161,7 @@ internal sealed partial class ModelEmitter
                 _writer.Line("BeginCall(batch);");
             }
 
-            foreach (OutputLayout output in _layout.Outputs)
-            {
-                _writer.Line($"float[] {output.VariableName} = new float[batch * {Int(output.Length)}];");
-            }
+            WriteBatchOutputArrays();
 
             if (withLengths)
             {
@@ -179,7 +176,7 @@ internal sealed partial class ModelEmitter
                 }
 
                 var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
-                arguments.AddRange(_layout.Outputs.Select(o => $"new {Span}({o.VariableName}, b * {Int(o.Length)}, {Int(o.Length)})"));
+                arguments.AddRange(BatchOutputRows());
                 arguments.Add("default");
                 arguments.Add("b");
                 arguments.Add(withLengths ? "rowMask" : "mask.Slice(b * Timesteps, Timesteps)");

@@ -24,6 +24,9 @@ internal sealed partial class ModelEmitter
     /// <summary>The floats of one stream's state: per recurrent layer h, then c for an LSTM, each padded.</summary>
     private int StreamStateLength => _layout.RecurrentLayers.Sum(l => StreamStateVectors(l) * PaddedUnits(l.Spec.Units));
 
+    /// <summary>The constant that holds where a layer's h or c starts in one stream's state: <c>LstmStreamsHOffset</c>.</summary>
+    private static string StreamsStateName(LayerLayout layer, CellBuffer buffer) => GeneratedNames.StreamsStateOffset(layer.Pascal, buffer);
+
     private static int StreamStateVectors(LayerLayout layer) => layer.Spec.Kind == LayerKind.Lstm ? 2 : 1;
 
     /// <summary>Where a recurrent layer's h starts in one stream's state (its c follows it).</summary>
@@ -74,7 +77,32 @@ internal sealed partial class ModelEmitter
         _writer.Line($"public const int StreamStateLength = {Int(StreamStateLength)};");
         _writer.Line();
         _writer.Line($"// Working memory of StepStreams: {Int(BatchChunk)} streams' new states, GRU gates, Dense carries and the padded Dense row.");
+        _writer.Line($"private const int StreamHNextOffset = {Int(scratch.HNext)};");
+        if (scratch.Gates != scratch.CarryA)
+        {
+            _writer.Line($"private const int StreamGatesOffset = {Int(scratch.Gates)};");
+        }
+
+        if (_layout.ComputeLayers.Any(l => l.Spec.IsRowLayer))
+        {
+            // (A model without row layers has no carries and no Dense row: three offsets equal to the length.)
+            _writer.Line($"private const int StreamCarryAOffset = {Int(scratch.CarryA)};");
+            _writer.Line($"private const int StreamCarryBOffset = {Int(scratch.CarryB)};");
+            _writer.Line($"private const int StreamDenseRowOffset = {Int(scratch.DenseRow)};");
+        }
+
         _writer.Line($"private const int StreamScratchLength = {Int(scratch.Length)};");
+        _writer.Line();
+        _writer.Line("// Where each recurrent layer's h (and an LSTM's c) starts in one stream's state.");
+        foreach (LayerLayout layer in _layout.RecurrentLayers)
+        {
+            _writer.Line($"private const int {StreamsStateName(layer, CellBuffer.H)} = {Int(StreamStateOffset(layer))};");
+            if (layer.Spec.Kind == LayerKind.Lstm)
+            {
+                _writer.Line($"private const int {StreamsStateName(layer, CellBuffer.C)} = {Int(StreamStateOffset(layer) + PaddedUnits(layer.Spec.Units))};");
+            }
+        }
+
         _writer.Line("private readonly float[] _streamScratch = new float[StreamScratchLength];");
         _writer.Line("private float[] _streamStates = global::System.Array.Empty<float>(); // the states of StepStreams without a states argument");
         _writer.Line("private bool _streamsReverse; // StepStreams alternates the summation order as Step does");
@@ -252,17 +280,7 @@ internal sealed partial class ModelEmitter
             _writer.Line("work.Chunks = chunks;");
             _writer.Line("work.Reverse = reverse;");
             _writer.Line("work.Scratch = StreamWorkerScratch(workers);");
-            _writer.Line("try");
-            _writer.Line("{");
-            _writer.Line("    work.Run(workers);");
-            _writer.Line("}");
-            _writer.Line("finally");
-            _writer.Line("{");
-            _writer.Line("    // Hold no reference to the caller's buffers between calls.");
-            _writer.Line("    work.Inputs = default;");
-            _writer.Line("    work.Outputs = default;");
-            _writer.Line("    work.States = default;");
-            _writer.Line("}");
+            WriteRunWorkers("Inputs", "Outputs", "States");
             _writer.Line();
             _writer.Line("for (int stream = chunks * BatchChunk; stream < streams; stream++)");
             _writer.Line("{");
@@ -366,7 +384,8 @@ internal sealed partial class ModelEmitter
         // The chunk loops over its streams (r); the one-stream method writes each body once, for its only stream, at
         // offset 0 of the slices (a loop that would run once, as the issue on readable generated code asks, is not written).
         string Row(string stride) => chunk ? $"r * {stride}" : "0";
-        string RowPlus(string stride, int offset) => chunk ? (offset == 0 ? $"r * {stride}" : $"r * {stride} + {Int(offset)}") : Int(offset);
+        // A stream's row plus a named offset; an offset of 0 is left out (the one-stream method's row is 0 too).
+        string RowPlus(string stride, int offset, string name) => chunk ? (offset == 0 ? $"r * {stride}" : $"r * {stride} + {name}") : offset == 0 ? "0" : name;
         _writer.Line(chunk
             ? "// One timestep of BatchChunk streams from `first` through every layer, each recurrent step a matrix product across them."
             : "// One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).");
@@ -391,7 +410,7 @@ internal sealed partial class ModelEmitter
                     string destinationStride = last ? "OutputDim" : Int(s.OutputWidth);
                     if (!last)
                     {
-                        _writer.Line($"{Span} {destination} = new {Span}(scratch, {Int(carry == 0 ? scratch.CarryA : scratch.CarryB)}, {(chunk ? "BatchChunk * " : "")}{Int(s.OutputWidth)});");
+                        _writer.Line($"{Span} {destination} = new {Span}(scratch, {(carry == 0 ? "StreamCarryAOffset" : "StreamCarryBOffset")}, {(chunk ? "BatchChunk * " : "")}{Int(s.OutputWidth)});");
                         carry ^= 1;
                     }
 
@@ -404,7 +423,7 @@ internal sealed partial class ModelEmitter
                             : destination;
                         _writer.Line(s.HasRowMethod
                             ? $"{p}Row({rowSource}, {rowDestination});"
-                            : DenseRowCall(layer, rowSource, rowDestination, "scratch", Int(scratch.DenseRow)));
+                            : DenseRowCall(layer, rowSource, rowDestination, "scratch", "StreamDenseRowOffset"));
                     }
 
                     source = destination;
@@ -419,14 +438,13 @@ internal sealed partial class ModelEmitter
                 foreach (CellBuffer buffer in layer.CellBuffers)
                 {
                     bool inStates = buffer == CellBuffer.H || buffer == CellBuffer.C;
-                    int at = buffer == CellBuffer.H ? offset
-                        : buffer == CellBuffer.C ? offset + padded
-                        : buffer == CellBuffer.HNext ? scratch.HNext
-                        : scratch.Gates;
+                    string at = inStates ? StreamsStateName(layer, buffer)
+                        : buffer == CellBuffer.HNext ? "StreamHNextOffset"
+                        : "StreamGatesOffset";
                     buffers.Add(chunk
-                        ? $"ref {(inStates ? "streamStates" : "scratch")}[{Int(at)}]"
-                        : inStates ? $"streamStates.Slice({Int(at)}, {Int(buffer.Vectors * padded)})"
-                        : $"new {Span}(scratch, {Int(at)}, {Int(buffer.Vectors * padded)})");
+                        ? $"ref {(inStates ? "streamStates" : "scratch")}[{at}]"
+                        : inStates ? $"streamStates.Slice({at}, {Int(buffer.Vectors * padded)})"
+                        : $"new {Span}(scratch, {at}, {Int(buffer.Vectors * padded)})");
                 }
 
                 string x = $"ref {MemoryMarshal}.GetReference({source})";
@@ -436,8 +454,9 @@ internal sealed partial class ModelEmitter
                 _writer.Line(call);
                 using (EachStream(chunk))
                 {
-                    string at = RowPlus("StreamStateLength", offset);
-                    string from = RowPlus("StreamStateLength", scratch.HNext);
+                    string hName = StreamsStateName(layer, CellBuffer.H);
+                    string at = RowPlus("StreamStateLength", offset, hName);
+                    string from = RowPlus("StreamStateLength", scratch.HNext, "StreamHNextOffset");
                     _writer.Line($"new {ReadOnlySpan}(scratch, {from}, {Int(padded)}).CopyTo({(at == "0" ? "streamStates" : $"streamStates.Slice({at})")});");
                     if (last)
                     {
@@ -445,7 +464,7 @@ internal sealed partial class ModelEmitter
                     }
                 }
 
-                source = offset == 0 ? "streamStates" : $"streamStates.Slice({Int(offset)})";
+                source = offset == 0 ? "streamStates" : $"streamStates.Slice({StreamsStateName(layer, CellBuffer.H)})";
                 sourceStride = "StreamStateLength";
             }
         }

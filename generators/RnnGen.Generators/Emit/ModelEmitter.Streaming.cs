@@ -145,7 +145,8 @@ internal sealed partial class ModelEmitter
             CellBuffer last = layer.CellBuffers[layer.CellBuffers.Count - 1];
             int start = direction.Offset(Placement.Stream, CellBuffer.H);
             int end = direction.Offset(Placement.Stream, last) + last.Vectors * PaddedUnits(layer.Spec.Units);
-            _writer.Line($"new {Span}(_scratch, {direction.OffsetName(Placement.Stream, CellBuffer.H)}, {Int(end - start)}).Clear(); // {layer.Spec.Name}'s streaming state");
+            string buffers = string.Join(", ", layer.CellBuffers.Select(b => b.Vectors == 1 ? b.Variable : $"{b.Variable} ({Int(b.Vectors)} widths)"));
+            _writer.Line($"new {Span}(_scratch, {direction.OffsetName(Placement.Stream, CellBuffer.H)}, {Int(end - start)}).Clear(); // {layer.Spec.Name}'s streaming state: {buffers}, {Int(PaddedUnits(layer.Spec.Units))} floats each");
         }
 
         _writer.Line("_streamReverse = false;");
