@@ -46,7 +46,7 @@ public static class KernelPacking
                 ReadOnlySpan<float> source = k < inputs ? kernel.Slice(k * width, width) : recurrentKernel.Slice((k - inputs) * width, width);
                 for (int g = 0; g < gates; g++)
                 {
-                    source.Slice(g * units + block * lanes, count).CopyTo(packed.Slice(((block * rows + k) * gates + g) * lanes));
+                    CopyRun(source.Slice(g * units + block * lanes, count), packed.Slice(((block * rows + k) * gates + g) * lanes, count));
                 }
             }
         }
@@ -64,9 +64,20 @@ public static class KernelPacking
             {
                 for (int g = 0; g < gates; g++)
                 {
-                    bias.Slice(r * width + g * units + block * lanes, count).CopyTo(packedBias.Slice(((block * biasRows + r) * gates + g) * lanes));
+                    CopyRun(bias.Slice(r * width + g * units + block * lanes, count), packedBias.Slice(((block * biasRows + r) * gates + g) * lanes, count));
                 }
             }
+        }
+    }
+
+    // A run of one block's columns: at most one vector (4 to 16 floats). Span.CopyTo calls Buffer.Memmove, whose
+    // fixed cost was most of PackRecurrent's time at small sizes (an LSTM(20) repacked in 3.3 us, 168 runs of 16 or
+    // 4 floats); a plain loop over the run is a few instructions per float and needs no call.
+    private static void CopyRun(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        for (int i = 0; i < source.Length && i < destination.Length; i++)
+        {
+            destination[i] = source[i];
         }
     }
 
