@@ -30,14 +30,15 @@ public sealed class InspectTests
         Assert.Equal("hard_sigmoid", lstm.FileRecurrentActivation);
         Assert.Equal("hard_sigmoid_keras2", lstm.RecurrentActivation);
         Assert.Equal(new[] { "[4, 24]", "[6, 24]", "[24]", "[4, 24]", "[6, 24]", "[24]" }, lstm.Weights.Select(w => w.ShapeText));
-        Assert.Null(info.Layers[1].Kind);
+        Assert.Equal((LayerKind?)LayerKind.Activation, info.Layers[1].Kind);
+        Assert.Equal("relu", info.Layers[1].Activation);
         Assert.Equal("Activation", info.Layers[1].ClassName);
 
         string declaration = info.ToDeclaration("BiLstm");
         Assert.Contains("[Sequential(Timesteps = 3, InputDim = 4)]", declaration);
         Assert.Contains("[Lstm(6, RecurrentActivation = \"hard_sigmoid_keras2\", ReturnSequences = true, Bidirectional = true)]", declaration);
-        Assert.Contains("// activation_5 (Activation, relu): changes the model's output and RnnGen has no Activation layer: LoadWeights refuses this file.", declaration);
-        Assert.Contains("//   Apply relu to the model's output yourself and load with KerasWeights.Load(model, path, ignoredLayers: new[] { \"activation_5\" }), which passes over it.", declaration);
+        Assert.Contains("ReturnSequences = true, Bidirectional = true)]\n[Activation(\"relu\")]\npublic partial class BiLstm;", declaration.Replace("\r\n", "\n", StringComparison.Ordinal));
+        Assert.DoesNotContain("refuses", declaration);
         Assert.EndsWith("public partial class BiLstm;" + Environment.NewLine, declaration);
     }
 

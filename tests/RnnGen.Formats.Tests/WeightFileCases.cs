@@ -136,9 +136,7 @@ internal static class WeightFileCases
             new[] { "layer 0 'bidirectional'", "file:     'bidirectional_2'", "recurrent_activation: declared \"hard_sigmoid\", the file computes \"hard_sigmoid_keras2\" (Keras 2.2.4-tf computes hard_sigmoid as clip(0.2x + 0.5, 0, 1))" },
             BidirectionalReference)
         {
-            // The model ends in Activation(relu), which RnnGen has no layer for: the user passes over it and applies relu.
-            IgnoredLayers = new[] { "activation_5" },
-            Predict = (model, input) => Relu(model.Predict(input)[0]),
+            // The model ends in Activation(relu), declared as [Activation("relu")].
         },
 
         // ---- frugally-deep: tf.keras GRU(1) fed an initial state; outputs from its README ----
@@ -185,7 +183,7 @@ internal static class WeightFileCases
             () => new Pasted.Keras2DenseActivationModelH5.Keras2DenseActivationModel(),
             () => new Pasted.Keras2DenseActivationModelH5.Keras2DenseActivationModel(),
             () => new Declarations.DenseActivationWithALinearDense(),
-            new[] { "activation (Activation, relu): changes the model's output and RnnGen has no Activation layer", "declare Activation = \"relu\" on the Dense before it ('dense')", "ignoredLayers: new[] { \"activation\" }" },
+            new[] { "activation (Activation, relu): changes the model's output and the declaration has no [Activation(\"relu\")] at its place", "declare Activation = \"relu\" on the Dense before it ('dense')", "declare [Activation(\"relu\")] after the layer declared for 'dense'" },
             _ => Generated("dense_activation")),
         ["keras3_stack.keras"] = Keras3Stack("keras3_stack.keras", "Keras3StackKeras", () => new Pasted.Keras3StackKeras.Keras3Stack(), pastedIsAsBuilt: true,
             "layer 0 'bidirectional'", "recurrent_activation: declared \"hard_sigmoid_keras2\", the file computes \"hard_sigmoid\" (Keras 3.6.0 computes hard_sigmoid as clip(x/6 + 0.5, 0, 1)): declare RecurrentActivation = \"hard_sigmoid\"", "layer 2 'gru'"),
@@ -350,11 +348,11 @@ internal static class WeightFileCases
     private static KerasRecording BidirectionalReference(IRnnModel loaded)
     {
         // The dl4j file records no predictions. The plain reference implementation in float64, run on the weights the
-        // model loaded, then the model's final Activation(relu), stands in for Keras (RealKerasFileTests checks those
+        // model loaded and through its final Activation(relu), stands in for Keras (RealKerasFileTests checks those
         // weights against the file's datasets).
         float[] input = Enumerable.Range(0, 2 * 3 * 4).Select(i => MathF.Sin(0.7f * i) * 1.5f).ToArray();
-        float[] output = Relu(new ReferenceModel(loaded.Info, loaded.GetWeights(), ReferencePrecision.Float64).Predict(input)[0]);
-        return new KerasRecording(input, output, "ReferenceModel (float64) then relu");
+        float[] output = new ReferenceModel(loaded.Info, loaded.GetWeights(), ReferencePrecision.Float64).Predict(input)[0];
+        return new KerasRecording(input, output, "ReferenceModel (float64), relu included");
     }
 
     internal static float[] Relu(float[] values) => values.Select(v => MathF.Max(0, v)).ToArray();

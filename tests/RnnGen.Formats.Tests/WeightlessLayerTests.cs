@@ -7,9 +7,10 @@ using static RnnGen.Formats.Tests.Declared;
 namespace RnnGen.Formats.Tests;
 
 /// <summary>
-/// File layers without weights: passed over only when they change nothing at inference, folded when an Activation
-/// follows a linear Dense declared with that activation, and otherwise refused (the declaration would compute something
-/// else) unless the caller names them in <c>ignoredLayers</c> and applies them itself.
+/// File layers without weights: passed over only when they change nothing at inference, paired with the declared
+/// <c>[Activation]</c> or <c>[Rescaling]</c> at their place, folded when an Activation follows a linear Dense declared with
+/// that activation, and otherwise refused (the declaration would compute something else) unless the caller names them
+/// in <c>ignoredLayers</c> and applies them itself.
 /// </summary>
 public sealed class WeightlessLayerTests
 {
@@ -17,15 +18,15 @@ public sealed class WeightlessLayerTests
     private const string Masking = "generated/keras2_masking_model.h5";
 
     [Fact]
-    public void The_bidirectional_lstm_file_ending_in_Activation_relu_is_refused_by_default_naming_the_layer()
+    public void The_bidirectional_lstm_file_ending_in_Activation_relu_is_refused_without_its_Activation_naming_the_fix()
     {
-        var model = new Pasted.Dl4jBidirectionalLstmH5.TfkerasRnn5BidirectionalLstm();
+        var model = new Declarations.BidirectionalLstmWithoutItsActivation();
         float[][] before = model.GetWeights();
 
         var error = Assert.Throws<ArgumentException>(() => model.LoadWeights(Fixture.Path(Bidirectional)));
         Assert.Contains("nothing was loaded", error.Message);
-        Assert.Contains("activation_5 (Activation, relu): changes the model's output and RnnGen has no Activation layer", error.Message);
-        Assert.Contains("ignoredLayers: new[] { \"activation_5\" }", error.Message);
+        Assert.Contains("activation_5 (Activation, relu): changes the model's output and the declaration has no [Activation(\"relu\")] at its place", error.Message);
+        Assert.Contains("declare [Activation(\"relu\")] after the layer declared for 'bidirectional_2'", error.Message);
         Assert.Equal(before, model.GetWeights());
 
         using FileStream stream = File.OpenRead(Fixture.Path(Bidirectional));
@@ -34,23 +35,30 @@ public sealed class WeightlessLayerTests
     }
 
     [Fact]
-    public void Ignoring_activation_5_loads_the_bidirectional_lstm_and_relu_on_the_outputs_gives_the_reference()
+    public void The_declared_Activation_computes_what_ignoring_activation_5_and_applying_relu_computes()
     {
         // The dl4j file records no predictions (see its README): the float64 reference implementation on the file's own
         // datasets, then relu, stands in for Keras here.
-        var model = new Pasted.Dl4jBidirectionalLstmH5.TfkerasRnn5BidirectionalLstm();
-        KerasWeights.Load(model, Fixture.Path(Bidirectional), new[] { "activation_5" });
-        Assert.Equal(KerasWeights.Read(Fixture.Path(Bidirectional), Pasted.Dl4jBidirectionalLstmH5.TfkerasRnn5BidirectionalLstm.Info, new[] { "activation_5" }), model.GetWeights());
+        var ignoring = new Declarations.BidirectionalLstmWithoutItsActivation();
+        KerasWeights.Load(ignoring, Fixture.Path(Bidirectional), new[] { "activation_5" });
+        Assert.Equal(KerasWeights.Read(Fixture.Path(Bidirectional), Declarations.BidirectionalLstmWithoutItsActivation.Info, new[] { "activation_5" }), ignoring.GetWeights());
 
         float[] input = Enumerable.Range(0, 2 * 3 * 4).Select(i => MathF.Cos(0.3f * i) * 2f).ToArray();
-        float[] expected = WeightFileCases.Relu(new ReferenceModel(Pasted.Dl4jBidirectionalLstmH5.TfkerasRnn5BidirectionalLstm.Info, model.GetWeights(), ReferencePrecision.Float64).Predict(input)[0]);
-        float[] actual = WeightFileCases.Relu(model.Predict(input)[0]);
+        float[] expected = WeightFileCases.Relu(new ReferenceModel(Declarations.BidirectionalLstmWithoutItsActivation.Info, ignoring.GetWeights(), ReferencePrecision.Float64).Predict(input)[0]);
+        float[] relu = WeightFileCases.Relu(ignoring.Predict(input)[0]);
         Assert.Contains(expected, v => v == 0f);
         Assert.Contains(expected, v => v > 0.01f);
         for (int i = 0; i < expected.Length; i++)
         {
-            Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-5f, $"element {i}: expected {expected[i]}, got {actual[i]}");
+            Assert.True(MathF.Abs(expected[i] - relu[i]) <= 1e-5f, $"element {i}: expected {expected[i]}, got {relu[i]}");
         }
+
+        // The pasted declaration has the Activation: it loads the file as it is, and relu(x) is exact, so its outputs
+        // are the relu of the ignoring model's, bit for bit.
+        var declared = new Pasted.Dl4jBidirectionalLstmH5.TfkerasRnn5BidirectionalLstm();
+        declared.LoadWeights(Fixture.Path(Bidirectional));
+        Assert.Equal(ignoring.GetWeights(), declared.GetWeights());
+        Assert.Equal(relu, declared.Predict(input)[0]);
     }
 
     [Fact]
@@ -93,10 +101,16 @@ public sealed class WeightlessLayerTests
     [Fact]
     public void Activation_layers_after_linear_Dense_layers_are_folded_into_the_Dense_declared_with_that_activation()
     {
-        // LSTM -> Dense(3) -> Activation(relu) -> Dense(2) -> Activation(sigmoid), loaded into Dense(3, relu), Dense(2, sigmoid).
-        var model = new Pasted.Keras2DenseActivationModelH5.Keras2DenseActivationModel();
+        // LSTM -> Dense(3) -> Activation(relu) -> Dense(2) -> Activation(sigmoid), loaded into Dense(3, relu), Dense(2, sigmoid)
+        // (how rnngen inspect declared it before RnnGen had an [Activation] layer), and into the declaration it prints now.
+        var model = new Declarations.DenseActivationFoldedIntoTheDense();
         model.LoadWeights(Fixture.Path("generated/keras2_dense_activation_model.h5"));
-        Assert.Equal(new[] { "relu", "sigmoid" }, Pasted.Keras2DenseActivationModelH5.Keras2DenseActivationModel.Info.Layers.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Activation));
+        Assert.Equal(new[] { "relu", "sigmoid" }, Declarations.DenseActivationFoldedIntoTheDense.Info.Layers.Where(l => l.Kind == LayerKind.Dense).Select(l => l.Activation));
+        var layered = new Pasted.Keras2DenseActivationModelH5.Keras2DenseActivationModel();
+        layered.LoadWeights(Fixture.Path("generated/keras2_dense_activation_model.h5"));
+        Assert.Equal(model.GetWeights(), layered.GetWeights());
+        float[] input = Enumerable.Range(0, 2 * 4 * 3).Select(i => MathF.Sin(0.4f * i)).ToArray();
+        Assert.Equal(model.Predict(input)[0], layered.Predict(input)[0]);
 
         // Declared with a linear first Dense, the relu would be lost: refused, with the fold named as the fix.
         var linear = new Declarations.DenseActivationWithALinearDense();

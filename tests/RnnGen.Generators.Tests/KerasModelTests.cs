@@ -28,13 +28,18 @@ public class KerasModelTests
         "generated/keras3_stack_deflated.keras",
         "generated/keras3_timedistributed.keras",
         "generated/keras2_deep_model.h5",
-        "generated/keras2_dense_activation_model.h5",
+        "generated/keras2_dense_activation_model.h5", // Dense -> Activation(relu) -> Dense -> Activation(sigmoid)
+        "generated/keras2_layernorm_model.h5",
+        "generated/keras2_batchnorm_model.h5",
+        "generated/keras3_layernorm.keras",
+        "generated/keras3_batchnorm.keras",
         "generated/keras2_simple_model.h5",
         "generated/keras2_stack_chunked_model.h5",
         "generated/keras2_stack_model.h5",
         "generated/keras2_stack_split_attributes.h5",
         "dl4j-test-resources/simple_flatten_lstm_tf_keras_2_model.h5",
         "dl4j-test-resources/simple_rnn_tf_keras_2_model.h5",
+        "dl4j-test-resources/tfkeras_rnn_5_bidirectional_lstm.h5", // ends in Activation(relu)
         "frugally-deep/temp_stateful.h5",
         "frugally-deep/temp_stateless.h5",
     };
@@ -83,6 +88,7 @@ public class KerasModelTests
         { "generated/keras2_deep_model.h5", "generated/expected_deep.json" },
         { "generated/keras2_simple_model.h5", "generated/expected_simple.json" },
         { "generated/keras2_dense_activation_model.h5", "generated/expected_dense_activation.json" },
+        { "generated/keras3_batchnorm.keras", "generated/expected_batchnorm.json" },
     };
 
     [Theory]

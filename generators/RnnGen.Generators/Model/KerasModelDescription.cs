@@ -19,7 +19,7 @@ internal sealed class KerasModelDescription
 {
     private const string Header = "rnngen-keras-model 1";
 
-    // Constructor parameters of the layer attributes, by position ([Lstm(4)] is units = 4; [Dropout(0.25)] is rate).
+    // The layer attributes a declaration may hold, by name.
     private static readonly Dictionary<string, AttributeKind> s_kinds = new(StringComparer.Ordinal)
     {
         ["Sequential"] = AttributeKind.Sequential,
@@ -28,6 +28,19 @@ internal sealed class KerasModelDescription
         ["Gru"] = AttributeKind.Gru,
         ["Dense"] = AttributeKind.Dense,
         ["Dropout"] = AttributeKind.Dropout,
+        ["LayerNormalization"] = AttributeKind.LayerNormalization,
+        ["BatchNormalization"] = AttributeKind.BatchNormalization,
+        ["Activation"] = AttributeKind.Activation,
+        ["Rescaling"] = AttributeKind.Rescaling,
+    };
+
+    // The name of each attribute's constructor parameter, as Extract names a positional argument ([Lstm(4)] is
+    // units = 4); the normalization attributes have none.
+    private static readonly Dictionary<AttributeKind, string> s_constructorParameters = new()
+    {
+        [AttributeKind.Dropout] = "rate",
+        [AttributeKind.Activation] = "activation",
+        [AttributeKind.Rescaling] = "scale",
     };
 
     // Arguments whose attribute property is a double: the declaration writes 0.25 and 1 alike.
@@ -108,7 +121,7 @@ internal sealed class KerasModelDescription
                 return null;
             }
 
-            string constructorParameter = kind == AttributeKind.Dropout ? "rate" : "units";
+            string constructorParameter = s_constructorParameters.TryGetValue(kind, out string? parameter) ? parameter : "units";
             var arguments = new List<ArgumentInput>();
             foreach (AttributeArgumentSyntax argument in attribute.ArgumentList?.Arguments ?? default)
             {

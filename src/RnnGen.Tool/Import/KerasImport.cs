@@ -167,12 +167,11 @@ internal static class KerasImport
         for (int i = 0; i < fileLayers.Count; i++)
         {
             KerasFileLayer layer = fileLayers[i];
-            KerasFileLayer? before = i > 0 ? fileLayers[i - 1] : null;
             if (layer.Kind is null)
             {
-                if (layer.Weights.Count == 0 && (WeightlessLayers.IsIdentity(layer) || WeightlessLayers.CanFold(before, layer)))
+                if (layer.Weights.Count == 0 && WeightlessLayers.IsIdentity(layer))
                 {
-                    continue; // passed over, or computed by the Dense before it (as the declaration says)
+                    continue; // passed over, as the declaration does
                 }
 
                 description.Errors.Add(("unsupported", layer.Weights.Count == 0
@@ -181,9 +180,11 @@ internal static class KerasImport
                 continue;
             }
 
-            KerasFileLayer? folded = i + 1 < fileLayers.Count && WeightlessLayers.CanFold(layer, fileLayers[i + 1]) ? fileLayers[i + 1] : null;
-            string? activation = folded?.Activation ?? layer.Activation;
-            if (layer.Kind != LayerKind.Dropout && activation is null)
+            // The layers with an activation option: the recurrent ones, Dense and Activation (whose kind the loader only
+            // sets for an activation RnnGen computes).
+            string? activation = layer.Activation;
+            bool hasActivation = LayerShapes.IsRecurrent(layer.Kind.Value) || layer.Kind is LayerKind.Dense or LayerKind.Activation;
+            if (hasActivation && activation is null)
             {
                 description.Errors.Add(("unsupported", $"{layer.Name} ({layer.ClassName}): activation '{layer.FileActivation}' is not one RnnGen computes. Retrain with a supported activation (see docs/activations.md)."));
                 continue;
@@ -195,7 +196,7 @@ internal static class KerasImport
                 continue;
             }
 
-            LayerInfo declared = Layer(layer, activation ?? "linear", names, width, sequence);
+            LayerInfo declared = Layer(layer, hasActivation ? activation! : "linear", names, width, sequence);
             layers.Add(declared);
             width = declared.OutputWidth;
             sequence = declared.OutputIsSequence;
@@ -228,13 +229,15 @@ internal static class KerasImport
         for (int direction = 0; direction < (layer.Bidirectional ? 2 : 1); direction++)
         {
             string prefix = !layer.Bidirectional ? name + "/" : $"{name}/{(direction == 0 ? "forward_" : "backward_")}{stem}/";
-            foreach (var (weightName, rows, columns) in LayerShapes.Weights(kind, inputWidth, layer.Units, layer.UseBias, layer.ResetAfter))
+            foreach (var (weightName, rows, columns) in LayerShapes.Weights(kind, inputWidth, layer.Units, layer.UseBias, layer.ResetAfter, layer.Center, layer.Scale))
             {
                 weights.Add(columns == 0 ? new WeightShape(prefix + weightName, rows) : new WeightShape(prefix + weightName, rows, columns));
             }
         }
 
-        int outputWidth = kind == LayerKind.Dropout ? inputWidth
+        // Dropout, the normalization and the elementwise layers keep their input's shape.
+        bool keepsShape = kind == LayerKind.Dropout || LayerShapes.IsNormalization(kind) || LayerShapes.IsElementwise(kind);
+        int outputWidth = keepsShape ? inputWidth
             : layer.Bidirectional && layer.MergeMode == MergeMode.Concat ? 2 * layer.Units
             : layer.Units;
         return new LayerInfo(kind, name)
@@ -244,9 +247,14 @@ internal static class KerasImport
             InputIsSequence = inputIsSequence,
             OutputWidth = outputWidth,
             OutputIsSequence = recurrent ? layer.ReturnSequences : inputIsSequence,
-            Activation = kind == LayerKind.Dropout ? "linear" : activation,
+            Activation = activation,
             RecurrentActivation = kind is LayerKind.Lstm or LayerKind.Gru ? layer.RecurrentActivation : null,
-            UseBias = kind != LayerKind.Dropout && layer.UseBias,
+            UseBias = !keepsShape && layer.UseBias,
+            Epsilon = layer.Epsilon,
+            Center = layer.Center,
+            Scale = layer.Scale,
+            RescalingScale = layer.RescalingScale,
+            RescalingOffset = layer.RescalingOffset,
             UnitForgetBias = kind == LayerKind.Lstm && layer.UnitForgetBias,
             ResetAfter = kind == LayerKind.Gru && layer.ResetAfter,
             ReturnSequences = recurrent && layer.ReturnSequences,

@@ -98,6 +98,12 @@ public sealed class KerasFileLayer
     /// <summary>Keras BatchNormalization <c>momentum</c> (training only).</summary>
     public double Momentum { get; internal init; } = Shared.LayerOptions.DefaultMomentum;
 
+    /// <summary>Keras Rescaling <c>scale</c>: every value is multiplied by it.</summary>
+    public double RescalingScale { get; internal init; } = 1;
+
+    /// <summary>Keras Rescaling <c>offset</c>: added after scaling.</summary>
+    public double RescalingOffset { get; internal init; }
+
     /// <summary>The layer's weight arrays in Keras <c>get_weights()</c> order, named as in the file.</summary>
     public IReadOnlyList<WeightShape> Weights { get; internal init; } = Array.Empty<WeightShape>();
 
@@ -123,6 +129,16 @@ public sealed class KerasFileLayer
         if (Kind == LayerKind.Dropout)
         {
             return HasConfig ? "Dropout(" + DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")" : "Dropout(rate not stored)";
+        }
+
+        if (Kind == LayerKind.Activation)
+        {
+            return $"Activation({ActivationText(FileActivation, Activation)})";
+        }
+
+        if (Kind == LayerKind.Rescaling)
+        {
+            return $"Rescaling(scale={RescalingScale.ToString("R", CultureInfo.InvariantCulture)}, offset={RescalingOffset.ToString("R", CultureInfo.InvariantCulture)})";
         }
 
         if (Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization)

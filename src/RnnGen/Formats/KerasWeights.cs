@@ -24,10 +24,11 @@ namespace RnnGen;
 /// <para>
 /// A layer without weights in a file that records the configuration is passed over only when it changes nothing at
 /// inference (InputLayer, Dropout, SpatialDropout, GaussianNoise, GaussianDropout, AlphaDropout,
-/// ActivityRegularization, <c>Activation('linear')</c>), or folded when it is an <c>Activation(a)</c> directly after a
-/// linear Dense declared with <c>Activation = a</c>. Any other (Activation after a recurrent layer, Masking, Lambda,
-/// Permute, RepeatVector, ...) makes the load fail, because the declaration would compute something else; a caller who
-/// applies such a layer itself names it in the <c>ignoredLayers</c> overloads.
+/// ActivityRegularization, <c>Activation('linear')</c>). An <c>Activation</c> or <c>Rescaling</c> pairs with the declared
+/// <c>[Activation]</c> or <c>[Rescaling]</c> at the same place, or an <c>Activation(a)</c> directly after a linear Dense
+/// folds into a Dense declared with <c>Activation = a</c>. Any other (an Activation or Rescaling the declaration lacks,
+/// Masking, Lambda, Permute, RepeatVector, ...) makes the load fail, because the declaration would compute something
+/// else; a caller who applies such a layer itself names it in the <c>ignoredLayers</c> overloads.
 /// </para>
 /// <para>
 /// A damaged, foreign or hostile file throws <see cref="InvalidDataException"/> saying what was expected, in time and

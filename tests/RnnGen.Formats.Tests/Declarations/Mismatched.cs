@@ -105,3 +105,17 @@ public partial class LayerNormalizationWithoutCenter;
 [BatchNormalization]
 [Dense(2, Activation = "tanh")]
 public partial class BatchNormalizationWithDefaultEpsilon;
+
+// Bidirectional(LSTM(6)) -> Activation(relu) (dl4j's tfkeras_rnn_5_bidirectional_lstm.h5) declared without its
+// Activation: the relu would be lost.
+[Sequential(Timesteps = 3, InputDim = 4)]
+[Lstm(6, RecurrentActivation = "hard_sigmoid_keras2", ReturnSequences = true, Bidirectional = true)]
+public partial class BidirectionalLstmWithoutItsActivation;
+
+// LSTM -> Dense(3) -> Activation(relu) -> Dense(2) -> Activation(sigmoid) declared as rnngen inspect printed it before
+// RnnGen had an [Activation] layer: each Activation folded into the linear Dense before it, which computes the same.
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Lstm(4)]
+[Dense(3, Activation = "relu")]
+[Dense(2, Activation = "sigmoid")]
+public partial class DenseActivationFoldedIntoTheDense;

@@ -7,6 +7,5 @@ namespace Pasted.Dl4jBidirectionalLstmH5;
 // tfkeras_rnn_5_bidirectional_lstm.h5: legacy Keras HDF5 from model.save(), Keras 2.2.4-tf.
 [Sequential(Timesteps = 3, InputDim = 4)]
 [Lstm(6, RecurrentActivation = "hard_sigmoid_keras2", ReturnSequences = true, Bidirectional = true)]
-// activation_5 (Activation, relu): changes the model's output and RnnGen has no Activation layer: LoadWeights refuses this file.
-//   Apply relu to the model's output yourself and load with KerasWeights.Load(model, path, ignoredLayers: new[] { "activation_5" }), which passes over it.
+[Activation("relu")]
 public partial class TfkerasRnn5BidirectionalLstm;

@@ -7,8 +7,8 @@ namespace Pasted.Keras2DenseActivationModelH5;
 // keras2_dense_activation_model.h5: legacy Keras HDF5 from model.save(), Keras 2.4.0.
 [Sequential(Timesteps = 4, InputDim = 3)]
 [Lstm(4)]
-[Dense(3, Activation = "relu")]
-// activation (Activation, relu): computed by the Dense above, declared with its activation.
-[Dense(2, Activation = "sigmoid")]
-// activation_1 (Activation, sigmoid): computed by the Dense above, declared with its activation.
+[Dense(3)]
+[Activation("relu")]
+[Dense(2)]
+[Activation("sigmoid")]
 public partial class Keras2DenseActivationModel;

@@ -7,7 +7,8 @@ namespace RnnGen.Formats.Keras;
 
 /// <summary>
 /// Writes the RnnGen declaration that loads a file: <c>[Sequential(Timesteps = T, InputDim = D)]</c> with one
-/// attribute per layer (<c>[SimpleRnn]</c>, <c>[Lstm]</c>, <c>[Gru]</c>, <c>[Dense]</c>, <c>[Dropout]</c>), or a single
+/// attribute per layer (<c>[SimpleRnn]</c>, <c>[Lstm]</c>, <c>[Gru]</c>, <c>[Dense]</c>, <c>[Dropout]</c>,
+/// <c>[LayerNormalization]</c>, <c>[BatchNormalization]</c>, <c>[Activation]</c>, <c>[Rescaling]</c>), or a single
 /// layer attribute for a one-layer model. Only options that differ from the attribute defaults are written.
 /// </summary>
 internal static class DeclarationWriter
@@ -120,12 +121,10 @@ internal static class DeclarationWriter
             KerasFileLayer? before = i > 0 ? layers[i - 1] : null;
             if (layer.Kind is null && layer.Weights.Count == 0 && layer.HasConfig)
             {
-                // The load's own rule (WeightlessLayers): pass over, fold into the Dense before it, or refuse.
-                if (WeightlessLayers.IsIdentity(layer) || WeightlessLayers.CanFold(before, layer))
+                // The load's own rule (WeightlessLayers): pass over an identity, refuse what no declaration computes.
+                if (WeightlessLayers.IsIdentity(layer))
                 {
-                    text.Append("// ").Append(WeightlessLayers.Name(layer)).AppendLine(WeightlessLayers.IsIdentity(layer)
-                        ? ": no effect at inference; LoadWeights passes over it."
-                        : ": computed by the Dense above, declared with its activation.");
+                    text.Append("// ").Append(WeightlessLayers.Name(layer)).AppendLine(": no effect at inference; LoadWeights passes over it.");
                 }
                 else
                 {
@@ -146,8 +145,7 @@ internal static class DeclarationWriter
 
             // Another recurrent layer needs a sequence, and so does TimeDistributed (it maps every timestep).
             bool sequenceFollows = lastSequenceLayer > i;
-            KerasFileLayer? folded = i + 1 < layers.Count && WeightlessLayers.CanFold(layer, layers[i + 1]) ? layers[i + 1] : null;
-            text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, sequenceFollows, folded)).Append(']');
+            text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, sequenceFollows)).Append(']');
             text.AppendLine(layer.Kind == LayerKind.Dropout && !layer.HasConfig ? " // the rate is not stored; Dropout has no effect at inference"
                 : layer.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization && !layer.HasConfig ? " // epsilon is not stored: Keras's default 1e-3 is assumed"
                 : "");
@@ -157,7 +155,7 @@ internal static class DeclarationWriter
         return text.ToString();
     }
 
-    private static string Attribute(KerasFileLayer layer, string? shape, bool followedByRecurrent, KerasFileLayer? foldedActivation)
+    private static string Attribute(KerasFileLayer layer, string? shape, bool followedByRecurrent)
     {
         var args = new List<string>();
         string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
@@ -165,6 +163,10 @@ internal static class DeclarationWriter
         {
             case LayerKind.Dropout:
                 return $"Dropout({Number(layer.DropoutRate)})";
+            case LayerKind.Activation:
+            case LayerKind.Rescaling:
+                // The file's own layer, declared as such (its Keras summary and names stay the file's).
+                return WeightlessLayers.Attribute(layer);
             case LayerKind.LayerNormalization:
             case LayerKind.BatchNormalization:
             {
@@ -195,12 +197,7 @@ internal static class DeclarationWriter
             }
             case LayerKind.Dense:
                 args.Add(layer.Units.ToString(CultureInfo.InvariantCulture));
-                if (foldedActivation is not null)
-                {
-                    // Dense(linear) then Activation(a) computes Dense(activation=a).
-                    args.Add($"Activation = \"{foldedActivation.Activation}\"");
-                }
-                else if (layer.HasConfig && layer.Activation != Shared.LayerOptions.DefaultDenseActivation)
+                if (layer.HasConfig && layer.Activation != Shared.LayerOptions.DefaultDenseActivation)
                 {
                     args.Add($"Activation = \"{layer.Activation ?? layer.FileActivation}\"{(layer.Activation is null ? " /* not supported by RnnGen */" : "")}");
                 }

@@ -58,6 +58,10 @@ internal sealed class LayerConfig
 
     public double Momentum { get; set; }
 
+    public double RescalingScale { get; set; } = 1;
+
+    public double RescalingOffset { get; set; }
+
     /// <summary>A positive <c>axis</c> of a normalization layer, resolved once the input rank is known (-1: the last).</summary>
     public int NormalizationAxis { get; set; } = -1;
 
@@ -71,6 +75,8 @@ internal sealed class LayerConfig
         Center = Center,
         Scale = Scale,
         Momentum = Momentum,
+        RescalingScale = RescalingScale,
+        RescalingOffset = RescalingOffset,
         Kind = Kind,
         HasConfig = true,
         Units = Units,
@@ -332,9 +338,33 @@ internal static class KerasConfig
             }
 
             case "Activation":
-                // What it computes decides whether the load may pass over it (linear) or fold it into a Dense before it.
+                // keras/src/layers/activations/activation.py. Linear is an identity the load passes over
+                // (WeightlessLayers.IsIdentity); any other activation RnnGen knows is an [Activation] layer.
                 SetActivation(layer, dialect, String(config, "activation", allowObject: true) ?? "linear", recurrent: false);
-                layer.Note = $"RnnGen has no Activation layer: apply {layer.FileActivation} to the model's output yourself.";
+                if (layer.Activation is null)
+                {
+                    layer.Note = $"RnnGen has no activation {layer.FileActivation}.";
+                }
+                else if (layer.Activation != "linear")
+                {
+                    layer.Kind = LayerKind.Activation;
+                }
+
+                break;
+            case "Rescaling":
+                // keras/src/layers/preprocessing/rescaling.py: get_config has scale and offset, each a number or, per
+                // channel, a list; RnnGen's [Rescaling] takes one number each.
+                if (Double(config, "scale") is double scale && (Double(config, "offset") ?? (Has(config, "offset") ? null : 0.0)) is double offset)
+                {
+                    layer.Kind = LayerKind.Rescaling;
+                    layer.RescalingScale = scale;
+                    layer.RescalingOffset = offset;
+                }
+                else
+                {
+                    layer.Note = "RnnGen's Rescaling takes one scale and one offset; this one has a value per channel.";
+                }
+
                 break;
             default:
                 layer.Note = $"RnnGen has no {className} layer.";

@@ -70,7 +70,7 @@ internal static class WeightMatcher
             {
                 (matched, extra) = PairByPosition(file.Layers, info, ignored);
                 int declaredWeightless = info.Layers.Count(l => l.Kind == LayerKind.LayerNormalization && l.Weights.Count == 0);
-                ok &= CheckWeightless(file.Layers, matched, ignored, weightless, folded, declaredWeightless);
+                ok &= CheckWeightless(file.Layers, matched, ignored, weightless, folded, declaredWeightless, info);
             }
 
             foreach (Pairing pairing in matched)
@@ -228,18 +228,45 @@ internal static class WeightMatcher
     /// <paramref name="folded"/>); anything else changes the output, which no declaration can compute, and is reported.
     /// Layers in <paramref name="ignored"/> are passed over whatever they are.
     /// </summary>
-    private static bool CheckWeightless(List<FileLayer> layers, List<Pairing> matched, HashSet<string> ignored, List<string> report, Dictionary<FileLayer, KerasFileLayer> folded, int declaredWeightless)
+    private static bool CheckWeightless(List<FileLayer> layers, List<Pairing> matched, HashSet<string> ignored, List<string> report, Dictionary<FileLayer, KerasFileLayer> folded, int declaredWeightless, ModelInfo info)
     {
         bool ok = true;
         int refused = 0;
         FileLayer? previous = null;
+        int weightedBefore = 0;
+        List<(int Index, LayerInfo Layer, int WeightedBefore)> elementwise = DeclaredElementwise(info);
         foreach (FileLayer layer in layers)
         {
             KerasFileLayer description = layer.Description;
             FileLayer? before = previous;
             previous = layer;
+            if (layer.IsWeighted && !ignored.Contains(description.Name))
+            {
+                weightedBefore++;
+            }
+
             if (layer.IsWeighted || !description.HasConfig || ignored.Contains(description.Name) || WeightlessLayers.IsIdentity(description))
             {
+                continue;
+            }
+
+            // An Activation or Rescaling pairs with the first declared one not yet paired at the same place (after as
+            // many layers with weights) if that is of its kind, so that the order of several at one place counts too;
+            // the options are then compared. Otherwise the file layer is refused below, and the declared one is left
+            // for the report of declared layers the file does not have.
+            int first = elementwise.FindIndex(e => e.WeightedBefore == weightedBefore);
+            if (description.Kind is LayerKind.Activation or LayerKind.Rescaling && first >= 0 && elementwise[first].Layer.Kind == description.Kind)
+            {
+                (int index, LayerInfo declared, _) = elementwise[first];
+                elementwise.RemoveAt(first);
+                if (ElementwiseDifference(declared, description) is string difference)
+                {
+                    ok = false;
+                    report.Add($"  layer {index} '{declared.Name}': declared {DescribeDeclared(declared)}");
+                    report.Add($"      file:     '{description.Name}' {description.Describe()}");
+                    report.Add("      mismatch: " + difference);
+                }
+
                 continue;
             }
 
@@ -265,6 +292,12 @@ internal static class WeightMatcher
             }
         }
 
+        foreach ((int index, LayerInfo declared, int at) in elementwise)
+        {
+            ok = false;
+            report.Add($"  layer {index} '{declared.Name}': declared {DescribeDeclared(declared)} after {at} layer(s) with weights; the file has no such layer there.");
+        }
+
         int weightlessInFile = layers.Count(l => !l.IsWeighted && l.Description.Kind == LayerKind.LayerNormalization && !ignored.Contains(l.Description.Name));
         int weightlessDeclared = declaredWeightless;
         if (weightlessInFile != weightlessDeclared)
@@ -280,6 +313,55 @@ internal static class WeightMatcher
 
         return ok;
     }
+
+    /// <summary>
+    /// The declared Activation and Rescaling layers, in order, with how many declared layers with weights come before
+    /// each: a file layer pairs with one only at the same place. A linear Activation is an identity on both sides
+    /// (<see cref="WeightlessLayers.IsIdentity"/>) and is left out.
+    /// </summary>
+    private static List<(int Index, LayerInfo Layer, int WeightedBefore)> DeclaredElementwise(ModelInfo info)
+    {
+        var result = new List<(int, LayerInfo, int)>();
+        int weighted = 0;
+        for (int i = 0; i < info.Layers.Count; i++)
+        {
+            LayerInfo layer = info.Layers[i];
+            if (layer.Kind == LayerKind.Rescaling || (layer.Kind == LayerKind.Activation && Canonical(layer.Activation) != "linear"))
+            {
+                result.Add((i, layer, weighted));
+            }
+
+            if (layer.Weights.Count > 0)
+            {
+                weighted++;
+            }
+        }
+
+        return result;
+    }
+
+    private static string Canonical(string activation) => Shared.ActivationCatalog.Canonical(activation) ?? activation;
+
+    /// <summary>What a file's Activation or Rescaling computes differently from the declared layer at its place, or null.</summary>
+    private static string? ElementwiseDifference(LayerInfo declared, KerasFileLayer file)
+    {
+        if (declared.Kind != file.Kind)
+        {
+            return $"the declaration has {Shared.LayerShapes.KerasClassName(declared.Kind)} here, the file {file.ClassName}";
+        }
+
+        if (declared.Kind == LayerKind.Activation)
+        {
+            return Canonical(declared.Activation) == file.Activation ? null
+                : $"activation: declared \"{declared.Activation}\", file {file.FileActivation}";
+        }
+
+        // The attribute holds floats; the file's numbers are compared as the floats the model computes with.
+        return (float)declared.RescalingScale == (float)file.RescalingScale && (float)declared.RescalingOffset == (float)file.RescalingOffset ? null
+            : $"scale and offset: declared {Number(declared.RescalingScale)} and {Number(declared.RescalingOffset)}, file {Number(file.RescalingScale)} and {Number(file.RescalingOffset)}";
+    }
+
+    private static string Number(double value) => ((float)value).ToString("R", CultureInfo.InvariantCulture);
 
     private static void CheckIgnoredNames(KerasFileContents file, HashSet<string> ignored)
     {
@@ -614,6 +696,16 @@ internal static class WeightMatcher
         if (layer.Kind == LayerKind.Dropout)
         {
             return "Dropout(" + layer.DropoutRate.ToString("R", CultureInfo.InvariantCulture) + ")";
+        }
+
+        if (layer.Kind == LayerKind.Activation)
+        {
+            return $"Activation({layer.Activation})";
+        }
+
+        if (layer.Kind == LayerKind.Rescaling)
+        {
+            return $"Rescaling(scale={Number(layer.RescalingScale)}, offset={Number(layer.RescalingOffset)})";
         }
 
         if (layer.IsNormalization)

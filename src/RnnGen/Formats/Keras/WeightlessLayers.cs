@@ -34,9 +34,30 @@ internal static class WeightlessLayers
     public static string Name(KerasFileLayer layer) =>
         layer.ClassName == "Activation" ? $"{layer.Name} (Activation, {layer.FileActivation})" : $"{layer.Name} ({layer.ClassName})";
 
-    /// <summary>Why the load refuses the layer: "activation_5 (Activation, relu): changes the model's output and RnnGen has no Activation layer".</summary>
-    public static string Reason(KerasFileLayer layer) =>
-        $"{Name(layer)}: changes the model's output and RnnGen has no {layer.ClassName} layer";
+    /// <summary>Whether RnnGen declares the layer: an <c>[Activation]</c> or <c>[Rescaling]</c> the declaration lacks at its place.</summary>
+    public static bool IsDeclarable(KerasFileLayer layer) => layer.Kind is LayerKind.Activation or LayerKind.Rescaling;
+
+    /// <summary>
+    /// Why the load refuses the layer: "activation_5 (Activation, relu): changes the model's output and RnnGen has no
+    /// Softsign layer", or, for a layer RnnGen has, "... and the declaration has no [Activation("relu")] at its place".
+    /// </summary>
+    public static string Reason(KerasFileLayer layer) => IsDeclarable(layer)
+        ? $"{Name(layer)}: changes the model's output and the declaration has no [{Attribute(layer)}] at its place"
+        : $"{Name(layer)}: changes the model's output and RnnGen has no {layer.ClassName} layer";
+
+    /// <summary>The attribute that declares an Activation or Rescaling file layer: <c>Activation("relu")</c>, <c>Rescaling(0.5f, Offset = 1f)</c>.</summary>
+    public static string Attribute(KerasFileLayer layer)
+    {
+        if (layer.Kind == LayerKind.Activation)
+        {
+            return $"Activation(\"{layer.Activation}\")";
+        }
+
+        string Float(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f";
+        return (float)layer.RescalingOffset == 0
+            ? $"Rescaling({Float(layer.RescalingScale)})"
+            : $"Rescaling({Float(layer.RescalingScale)}, Offset = {Float(layer.RescalingOffset)})";
+    }
 
     /// <summary>The ways out: fold an Activation into a linear Dense before it, or apply the layer yourself and ignore it.</summary>
     public static string Remedy(KerasFileLayer layer, KerasFileLayer? before)
@@ -44,6 +65,12 @@ internal static class WeightlessLayers
         string fold = CanFold(before, layer)
             ? $"declare Activation = \"{layer.Activation}\" on the Dense before it ('{before!.Name}'), which computes the same; or "
             : "";
+        if (IsDeclarable(layer))
+        {
+            string place = before is null ? "as the first layer" : $"after the layer declared for '{before.Name}'";
+            return $"{fold}declare [{Attribute(layer)}] {place}.";
+        }
+
         string what = layer.ClassName == "Activation" ? $"apply {layer.FileActivation} to the model's output yourself" : $"apply the {layer.ClassName} yourself";
         return $"{fold}{what} and load with KerasWeights.Load(model, path, ignoredLayers: new[] {{ \"{layer.Name}\" }}), which passes over it.";
     }
