@@ -138,6 +138,52 @@ public class OptimizerTests
         }
     }
 
+    public static TheoryData<string> OnePassRules => new()
+    {
+        "sgd", "sgd momentum", "sgd nesterov", "sgd momentum decay",
+        "rmsprop", "rmsprop momentum", "rmsprop centered", "rmsprop centered momentum decay",
+    };
+
+    private static Optimizer OnePassRule(string name)
+    {
+        float momentum = name.Contains("momentum") || name.Contains("nesterov") ? 0.9f : 0f;
+        float? decay = name.Contains("decay") ? 0.004f : null;
+        return name.StartsWith("sgd", StringComparison.Ordinal)
+            ? new Sgd(learningRate: 0.01f, momentum: momentum, nesterov: name.Contains("nesterov"), weightDecay: decay)
+            : new RmsProp(learningRate: 0.01f, momentum: momentum, centered: name.Contains("centered"), weightDecay: decay);
+    }
+
+    [Theory]
+    [MemberData(nameof(OnePassRules))]
+    public void Sgd_and_RmsProp_over_all_arrays_in_one_pass_give_each_array_alone_bit_for_bit(string rule)
+    {
+        // As for Adam above: one optimizer over six arrays whose slots are concatenated, against one optimizer per array.
+        int[] lengths = { 5, 1, 33, 80, 7, 19 };
+        float[] together = Enumerable.Range(0, lengths.Sum()).Select(i => (float)Math.Cos(0.37 * i)).ToArray();
+        float[] apart = (float[])together.Clone();
+        Optimizer whole = OnePassRule(rule);
+        whole.Build(lengths);
+        Optimizer[] perArray = lengths.Select(_ => OnePassRule(rule)).ToArray();
+        for (int a = 0; a < lengths.Length; a++)
+        {
+            perArray[a].Build(new[] { lengths[a] });
+        }
+
+        for (int t = 1; t <= 5; t++)
+        {
+            float[] gradients = Enumerable.Range(0, together.Length).Select(i => (float)Gradient(t, i)).ToArray();
+            whole.Apply(together, (float[])gradients.Clone(), lengths);
+            for (int a = 0, offset = 0; a < lengths.Length; offset += lengths[a], a++)
+            {
+                perArray[a].Apply(apart.AsSpan(offset, lengths[a]), gradients.AsSpan(offset, lengths[a]), new[] { lengths[a] });
+            }
+
+            Assert.Equal(apart, together);
+        }
+
+        Assert.NotEqual(Enumerable.Range(0, lengths.Sum()).Select(i => (float)Math.Cos(0.37 * i)).ToArray(), together);
+    }
+
     [Fact]
     public void Adam_defaults_are_keras_defaults()
     {

@@ -189,16 +189,16 @@ public abstract class Optimizer
         return new float[total];
     }
 
-    /// <summary>Allocates one zeroed array per variable.</summary>
-    protected static float[][] Slots(IReadOnlyList<int> lengths)
+    /// <summary>Where each variable starts in a <see cref="FlatSlot"/>.</summary>
+    protected static int[] Offsets(IReadOnlyList<int> lengths)
     {
-        var slots = new float[lengths.Count][];
-        for (int i = 0; i < slots.Length; i++)
+        var offsets = new int[lengths.Count];
+        for (int i = 1; i < offsets.Length; i++)
         {
-            slots[i] = new float[lengths[i]];
+            offsets[i] = offsets[i - 1] + lengths[i - 1];
         }
 
-        return slots;
+        return offsets;
     }
 }
 
@@ -208,7 +208,10 @@ public abstract class Optimizer
 /// </summary>
 public sealed class Sgd : Optimizer
 {
-    private float[][] _momentums = Array.Empty<float[]>();
+    // The momentums of all weight arrays, concatenated in Keras order (one pass updates them all); _offsets[i] is
+    // where array i starts. Empty without momentum.
+    private float[] _momentums = Array.Empty<float>();
+    private int[] _offsets = Array.Empty<int>();
 
     /// <summary>Creates the optimizer with Keras's defaults.</summary>
     public Sgd(float learningRate = 0.01f, float momentum = 0f, bool nesterov = false, float? weightDecay = null, float? clipnorm = null, float? clipvalue = null, float? globalClipnorm = null)
@@ -230,10 +233,25 @@ public sealed class Sgd : Optimizer
     public bool Nesterov { get; }
 
     /// <inheritdoc/>
-    protected override void CreateSlots(IReadOnlyList<int> variableLengths) => _momentums = Momentum != 0 ? Slots(variableLengths) : Array.Empty<float[]>();
+    protected override void CreateSlots(IReadOnlyList<int> variableLengths)
+    {
+        _momentums = Momentum != 0 ? FlatSlot(variableLengths) : Array.Empty<float>();
+        _offsets = Offsets(variableLengths);
+    }
 
     /// <inheritdoc/>
-    protected override void UpdateStep(int index, Span<float> variable, ReadOnlySpan<float> gradient, float learningRate, long step)
+    protected override bool UpdateAll(Span<float> variables, ReadOnlySpan<float> gradients, float learningRate, long step)
+    {
+        Update(variables, gradients, _momentums, learningRate);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    protected override void UpdateStep(int index, Span<float> variable, ReadOnlySpan<float> gradient, float learningRate, long step) =>
+        Update(variable, gradient, Momentum != 0 ? _momentums.AsSpan(_offsets[index], variable.Length) : Span<float>.Empty, learningRate);
+
+    // SGD's rule on matching spans of the variables, their gradients and momentums: one weight array, or all of them.
+    private void Update(Span<float> variable, ReadOnlySpan<float> gradient, Span<float> m, float learningRate)
     {
         if (Momentum == 0)
         {
@@ -245,7 +263,6 @@ public sealed class Sgd : Optimizer
             return;
         }
 
-        float[] m = _momentums[index];
         for (int i = 0; i < variable.Length; i++)
         {
             m[i] = -gradient[i] * learningRate + m[i] * Momentum;
@@ -305,11 +322,7 @@ public class Adam : Optimizer
         _m = FlatSlot(variableLengths);
         _v = FlatSlot(variableLengths);
         _vHat = Amsgrad ? FlatSlot(variableLengths) : Array.Empty<float>();
-        _offsets = new int[variableLengths.Count];
-        for (int i = 1; i < _offsets.Length; i++)
-        {
-            _offsets[i] = _offsets[i - 1] + variableLengths[i - 1];
-        }
+        _offsets = Offsets(variableLengths);
     }
 
     /// <inheritdoc/>
@@ -455,9 +468,12 @@ public sealed class AdamW : Adam
 /// </summary>
 public sealed class RmsProp : Optimizer
 {
-    private float[][] _velocities = Array.Empty<float[]>();
-    private float[][] _momentums = Array.Empty<float[]>();
-    private float[][] _averages = Array.Empty<float[]>();
+    // The slots of all weight arrays, concatenated in Keras order (one pass updates them all); _offsets[i] is where
+    // array i starts. The momentums only with momentum, the averages only when centered.
+    private float[] _velocities = Array.Empty<float>();
+    private float[] _momentums = Array.Empty<float>();
+    private float[] _averages = Array.Empty<float>();
+    private int[] _offsets = Array.Empty<int>();
 
     /// <summary>Creates the optimizer with Keras's defaults.</summary>
     public RmsProp(float learningRate = 0.001f, float rho = 0.9f, float momentum = 0f, float epsilon = 1e-7f, bool centered = false, float? weightDecay = null, float? clipnorm = null, float? clipvalue = null, float? globalClipnorm = null)
@@ -484,15 +500,31 @@ public sealed class RmsProp : Optimizer
     /// <inheritdoc/>
     protected override void CreateSlots(IReadOnlyList<int> variableLengths)
     {
-        _velocities = Slots(variableLengths);
-        _momentums = Momentum > 0 ? Slots(variableLengths) : Array.Empty<float[]>();
-        _averages = Centered ? Slots(variableLengths) : Array.Empty<float[]>();
+        _velocities = FlatSlot(variableLengths);
+        _momentums = Momentum > 0 ? FlatSlot(variableLengths) : Array.Empty<float>();
+        _averages = Centered ? FlatSlot(variableLengths) : Array.Empty<float>();
+        _offsets = Offsets(variableLengths);
+    }
+
+    /// <inheritdoc/>
+    protected override bool UpdateAll(Span<float> variables, ReadOnlySpan<float> gradients, float learningRate, long step)
+    {
+        Update(variables, gradients, _velocities, _momentums, _averages, learningRate);
+        return true;
     }
 
     /// <inheritdoc/>
     protected override void UpdateStep(int index, Span<float> variable, ReadOnlySpan<float> gradient, float learningRate, long step)
     {
-        float[] velocity = _velocities[index];
+        int start = _offsets[index], length = variable.Length;
+        Update(variable, gradient, _velocities.AsSpan(start, length),
+            Momentum > 0 ? _momentums.AsSpan(start, length) : Span<float>.Empty,
+            Centered ? _averages.AsSpan(start, length) : Span<float>.Empty, learningRate);
+    }
+
+    // RMSprop's rule on matching spans of the variables, their gradients and slots: one weight array, or all of them.
+    private void Update(Span<float> variable, ReadOnlySpan<float> gradient, Span<float> velocity, Span<float> momentum, Span<float> average, float learningRate)
+    {
         for (int i = 0; i < variable.Length; i++)
         {
             float g = gradient[i];
@@ -500,7 +532,6 @@ public sealed class RmsProp : Optimizer
             float denominator = velocity[i] + Epsilon;
             if (Centered)
             {
-                float[] average = _averages[index];
                 average[i] = Rho * average[i] + (1 - Rho) * g;
                 denominator = velocity[i] - average[i] * average[i] + Epsilon;
             }
@@ -508,7 +539,6 @@ public sealed class RmsProp : Optimizer
             float increment = learningRate * g / MathF.Sqrt(denominator);
             if (Momentum > 0)
             {
-                float[] momentum = _momentums[index];
                 momentum[i] = Momentum * momentum[i] + increment;
                 variable[i] -= momentum[i];
             }
