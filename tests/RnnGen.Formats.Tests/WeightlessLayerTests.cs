@@ -64,13 +64,14 @@ public sealed class WeightlessLayerTests
     [Fact]
     public void A_Masking_layer_is_refused_and_nothing_is_loaded_unless_it_is_ignored()
     {
-        // Masking -> LSTM(3) -> Dense(2): Masking skips timesteps equal to the mask value, which RnnGen cannot do.
+        // Masking -> LSTM(3) -> Dense(2): RnnGen has no [Masking] layer; the error says how the masked calls do its work.
         ModelInfo info = Model("Masked", 4, 3, Lstm(3), Dense(2));
         var model = new ReferenceRnnModel(info);
         var error = Assert.Throws<ArgumentException>(() => KerasWeights.Load(model, Fixture.Path(Masking)));
         Assert.Contains("nothing was loaded", error.Message);
         Assert.Contains("masking (Masking): changes the model's output and RnnGen has no Masking layer", error.Message);
         Assert.Contains("ignoredLayers: new[] { \"masking\" }", error.Message);
+        Assert.Contains("call the masked Predict or Forward with KerasMask.Compute(input, inputDim", error.Message);
         Assert.Equal(0, model.SetWeightsCalls);
 
         KerasWeights.Load(model, Fixture.Path(Masking), new[] { "masking" });

@@ -67,6 +67,20 @@ public class MaskedGoldenTests
 
     [Theory]
     [MemberData(nameof(CaseNames))]
+    public void KerasMask_computes_from_the_input_the_mask_the_tfjs_Masking_layer_computed(string name)
+    {
+        // masking.mjs runs Masking(mask_value=0) on the TF.js side: its masked timesteps are all-zero rows and its valid
+        // ones have no zero feature, so the mask that layer computed is the case's mask, which Masked_predict_matches_tfjs
+        // checks the outputs with.
+        MaskedCase masked = Get(name);
+        GoldenCase golden = masked.Case;
+        Assert.Equal(masked.Mask, KerasMask.Compute(golden.Input.Data, golden.Model.InputDim));
+        Assert.Contains(false, masked.Mask);
+        Assert.Contains(true, masked.Mask);
+    }
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
     public void Masked_predict_matches_tfjs(string name)
     {
         MaskedCase masked = Get(name);

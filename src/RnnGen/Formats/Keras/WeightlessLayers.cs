@@ -71,9 +71,23 @@ internal static class WeightlessLayers
             return $"{fold}declare [{Attribute(layer)}] {place}.";
         }
 
+        if (layer.ClassName == "Masking")
+        {
+            // RnnGen's masked calls compute what the RNN after a Masking layer computes, given the mask it makes.
+            string value = MaskValue(layer) is double v && v != 0 ? $", maskValue: {((float)v).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}f" : "";
+            return $"load with KerasWeights.Load(model, path, ignoredLayers: new[] {{ \"{layer.Name}\" }}), which passes over it, and call the masked Predict or Forward with KerasMask.Compute(input, inputDim{value}), the mask it computes (docs/masking.md).";
+        }
+
         string what = layer.ClassName == "Activation" ? $"apply {layer.FileActivation} to the model's output yourself" : $"apply the {layer.ClassName} yourself";
         return $"{fold}{what} and load with KerasWeights.Load(model, path, ignoredLayers: new[] {{ \"{layer.Name}\" }}), which passes over it.";
     }
+
+    // Keras Masking's mask_value from the file's configuration (0.0 when absent, Keras's default), or null if not a number.
+    private static double? MaskValue(KerasFileLayer layer) =>
+        layer.Config is not { ValueKind: System.Text.Json.JsonValueKind.Object } config ? 0.0
+        : !config.TryGetProperty("mask_value", out System.Text.Json.JsonElement value) ? 0.0
+        : value.ValueKind == System.Text.Json.JsonValueKind.Number ? value.GetDouble()
+        : null;
 
     /// <summary>The whole refusal, for the load's error message.</summary>
     public static string Refusal(KerasFileLayer layer, KerasFileLayer? before) =>

@@ -1,0 +1,80 @@
+using System;
+
+namespace RnnGen;
+
+/// <summary>
+/// The mask Keras's <c>Masking(mask_value)</c> layer computes, for the masked <c>Forward</c> and <c>Predict</c>
+/// overloads (docs/masking.md). RnnGen has no <c>[Masking]</c> attribute yet, so a model whose Keras original starts
+/// with <c>Masking</c> is declared without it, loads its file with
+/// <c>KerasWeights.Load(model, path, ignoredLayers: new[] { "masking" })</c>, and is called with this mask.
+/// </summary>
+/// <remarks>
+/// Keras (<c>keras/src/layers/core/masking.py</c>): <c>compute_mask</c> is
+/// <c>ops.any(ops.not_equal(inputs, mask_value), axis=-1)</c>, so a timestep is kept when any of its features differs
+/// from the mask value (a NaN feature differs from every value; a NaN mask value keeps every timestep). The layer's
+/// output zeroes the masked timesteps, which the recurrent layer after it skips anyway.
+/// </remarks>
+public static class KerasMask
+{
+    /// <summary>
+    /// The mask of <paramref name="input"/>, one value per timestep of every sequence (<c>input.Length / inputDim</c>
+    /// values): <see langword="true"/> where a feature differs from <paramref name="maskValue"/>. Allocates the mask.
+    /// </summary>
+    /// <param name="input">Sequences, batch first, <paramref name="inputDim"/> features per timestep (as <c>Predict</c> takes them).</param>
+    /// <param name="inputDim">Features per timestep.</param>
+    /// <param name="maskValue">Keras <c>mask_value</c>; 0 by default, as Keras's.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputDim"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">The input is not a whole number of timesteps.</exception>
+    public static bool[] Compute(ReadOnlySpan<float> input, int inputDim, float maskValue = 0f)
+    {
+        var mask = new bool[Timesteps(input, inputDim)];
+        Compute(input, inputDim, mask, maskValue);
+        return mask;
+    }
+
+    /// <summary>
+    /// <see cref="Compute(ReadOnlySpan{float}, int, float)"/> into <paramref name="mask"/>, which must hold one value per
+    /// timestep. Allocates nothing; on an exception <paramref name="mask"/> is unchanged.
+    /// </summary>
+    /// <param name="input">Sequences, batch first, <paramref name="inputDim"/> features per timestep.</param>
+    /// <param name="inputDim">Features per timestep.</param>
+    /// <param name="mask">Receives the mask.</param>
+    /// <param name="maskValue">Keras <c>mask_value</c>.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputDim"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">The input is not a whole number of timesteps, or the mask's length is not that number.</exception>
+    public static void Compute(ReadOnlySpan<float> input, int inputDim, Span<bool> mask, float maskValue = 0f)
+    {
+        int timesteps = Timesteps(input, inputDim);
+        if (mask.Length != timesteps)
+        {
+            throw new ArgumentException($"The mask needs one value per timestep: {timesteps} for {input.Length} floats of {inputDim} features, but has {mask.Length}.", nameof(mask));
+        }
+
+        for (int t = 0; t < timesteps; t++)
+        {
+            ReadOnlySpan<float> features = input.Slice(t * inputDim, inputDim);
+            bool kept = false;
+            for (int f = 0; f < features.Length && !kept; f++)
+            {
+                kept = features[f] != maskValue; // not_equal: true for NaN on either side
+            }
+
+            mask[t] = kept;
+        }
+    }
+
+    private static int Timesteps(ReadOnlySpan<float> input, int inputDim)
+    {
+        if (inputDim <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputDim), inputDim, "The number of features per timestep must be positive.");
+        }
+
+        if (input.Length % inputDim != 0)
+        {
+            throw new ArgumentException($"{input.Length} floats are not a whole number of timesteps of {inputDim} features.", nameof(input));
+        }
+
+        return input.Length / inputDim;
+    }
+}
