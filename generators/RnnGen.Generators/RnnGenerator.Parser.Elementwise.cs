@@ -44,8 +44,8 @@ public sealed partial class RnnGenerator
             return value;
         }
 
-        // The spec of a layer whose output has its input's shape (the elementwise and normalization layers); callers add
-        // their options with `with`.
+        // The spec of a layer whose output has its input's shape (Dropout, the elementwise and the normalization layers);
+        // callers add their options with `with`.
         private LayerSpec ShapeKeepingSpec(LayerKind kind, int number, Incoming incoming)
         {
             int width = incoming.Width ?? 0;

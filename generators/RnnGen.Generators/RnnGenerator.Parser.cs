@@ -485,27 +485,9 @@ public sealed partial class RnnGenerator
 
         private LayerSpec? ParseDropout(AttributeInput layer, int number, Incoming incoming)
         {
-            int width = incoming.Width ?? 0;
-            bool isSequence = incoming.IsSequence ?? true;
             int errors = Diagnostics.Count;
             double rate = Rate(layer, number, "rate");
-            if (Diagnostics.Skip(errors).Any(IsError))
-            {
-                return null;
-            }
-
-            return new LayerSpec
-            {
-                Kind = LayerKind.Dropout,
-                Index = number - 1,
-                Name = _names.Next("dropout"),
-                Units = 0,
-                InputWidth = width,
-                InputIsSequence = isSequence,
-                OutputWidth = width,
-                OutputIsSequence = isSequence,
-                DropoutRate = rate,
-            };
+            return Diagnostics.Skip(errors).Any(IsError) ? null : ShapeKeepingSpec(LayerKind.Dropout, number, incoming) with { DropoutRate = rate };
         }
 
         // LayerNormalization and BatchNormalization: per feature on the last axis, so the shape passes through.
