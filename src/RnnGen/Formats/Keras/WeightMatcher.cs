@@ -223,9 +223,11 @@ internal static class WeightMatcher
 
     /// <summary>
     /// Classifies the file's layers without weights, where the file records what they are (a configuration): an identity
-    /// at inference (InputLayer, Dropout and the other noise layers, Activation('linear')) is passed over; an Activation
-    /// directly after a linear Dense whose declared counterpart has that activation is folded into it (recorded in
-    /// <paramref name="folded"/>); anything else changes the output, which no declaration can compute, and is reported.
+    /// at inference (InputLayer, Dropout and the other noise layers, Activation('linear')) is passed over; an Activation or
+    /// Rescaling pairs with the declared one at its place and their options are compared; an Activation directly after a
+    /// linear Dense whose declared counterpart has that activation is folded into it (recorded in
+    /// <paramref name="folded"/>); anything else changes the output, which the declaration does not compute, and is
+    /// reported, as is a declared Activation or Rescaling the file does not have.
     /// Layers in <paramref name="ignored"/> are passed over whatever they are.
     /// </summary>
     private static bool CheckWeightless(List<FileLayer> layers, List<Pairing> matched, HashSet<string> ignored, List<string> report, Dictionary<FileLayer, KerasFileLayer> folded, int declaredWeightless, ModelInfo info)
@@ -342,14 +344,9 @@ internal static class WeightMatcher
 
     private static string Canonical(string activation) => Shared.ActivationCatalog.Canonical(activation) ?? activation;
 
-    /// <summary>What a file's Activation or Rescaling computes differently from the declared layer at its place, or null.</summary>
+    /// <summary>What a file's Activation or Rescaling computes differently from the declared layer of its kind at its place, or null.</summary>
     private static string? ElementwiseDifference(LayerInfo declared, KerasFileLayer file)
     {
-        if (declared.Kind != file.Kind)
-        {
-            return $"the declaration has {Shared.LayerShapes.KerasClassName(declared.Kind)} here, the file {file.ClassName}";
-        }
-
         if (declared.Kind == LayerKind.Activation)
         {
             return Canonical(declared.Activation) == file.Activation ? null
