@@ -311,7 +311,7 @@ public class DiagnosticTests
         new("RNNG042_unsupported_keras_layer",
             "[KerasModel(\"models/masked.h5\")]\npublic partial class Masked;",
             "RNNG042", "\"models/masked.h5\"",
-            "'models/masked.h5' has a layer RnnGen does not compile: masking (Masking): changes the model's output and RnnGen has no Masking layer. Remove it from the Keras model and apply it to the output yourself, or declare the model by hand with layer attributes and load the file with KerasWeights.Load(model, path, ignoredLayers).")
+            "'models/masked.h5' has a layer RnnGen does not compile: masking (Masking): changes the model's output and RnnGen has no Masking layer. Declare the model by hand without it (rnngen inspect prints the declaration), load with KerasWeights.Load(model, path, ignoredLayers: new[] { \"masking\" }), which passes over it, and call the masked Predict or Forward with KerasMask.Compute(input, inputDim), the mask it computes (docs/masking.md).")
         {
             KerasModels = new[] { KerasModelHarness.Import("generated/keras2_masking_model.h5", "models/masked.h5") },
         },
