@@ -68,7 +68,9 @@ foreach (IRnnModel model in models)
     }
 }
 
-Console.WriteLine(failures == 0 ? $"all {models.Length} models agree with the reference" : $"{failures} mismatch(es)");
+failures += CheckAdam(new Lstm13(), random);
+
+Console.WriteLine(failures == 0 ? $"all {models.Length} models and Adam's update agree with the reference" : $"{failures} mismatch(es)");
 return failures == 0 ? 0 : 1;
 
 static void Dump(IRnnModel[] models)
@@ -104,6 +106,41 @@ static void Dump(IRnnModel[] models)
             }
         }
     }
+}
+
+// Adam's vector update (written for Vector512, copied per width by the build) against Keras's rule written here per
+// element: the vector expressions are not fused, so every element must round exactly as this scalar loop does.
+static int CheckAdam(Lstm13 model, Random random)
+{
+    const float LearningRate = 0.01f, Beta1 = 0.9f, Beta2 = 0.999f, Epsilon = 1e-7f;
+    const int Samples = 3;
+    model.SetWeights(Lstm13.Info.Weights.Select(w => Enumerable.Range(0, w.Length).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray());
+    float[] x = Enumerable.Range(0, Samples * Lstm13.Info.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    float[] y = Enumerable.Range(0, Samples * Lstm13.Info.Outputs[0].Length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
+    model.Compile(new RnnGen.Training.Adam(learningRate: LearningRate, beta1: Beta1, beta2: Beta2, epsilon: Epsilon), new RnnGen.Training.MeanSquaredError());
+    float[][] before = model.GetWeights();
+    float[][] gradients = model.ComputeGradients(x, y);
+    model.TrainOnBatch(x, y);
+    float[][] after = model.GetWeights();
+
+    // Step 1 from zero slots: m = g (1 - beta1), v = g^2 (1 - beta2), w -= m lr_t / (sqrt(v) + epsilon).
+    float alpha = LearningRate * MathF.Sqrt(1 - MathF.Pow(Beta2, 1)) / (1 - MathF.Pow(Beta1, 1));
+    for (int a = 0; a < before.Length; a++)
+    {
+        for (int i = 0; i < before[a].Length; i++)
+        {
+            float g = gradients[a][i];
+            float m = 0f + (g - 0f) * (1 - Beta1), v = 0f + (g * g - 0f) * (1 - Beta2);
+            float expected = before[a][i] - m * alpha / (MathF.Sqrt(v) + Epsilon);
+            if (BitConverter.SingleToInt32Bits(after[a][i]) != BitConverter.SingleToInt32Bits(expected))
+            {
+                Console.WriteLine($"MISMATCH Adam {Lstm13.Info.Name} weight {a}[{i}]: {after[a][i]:R}, expected {expected:R}");
+                return 1;
+            }
+        }
+    }
+
+    return 0;
 }
 
 static string Hex(float[] values) =>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
+using RnnGen.Kernels;
 
 namespace RnnGen.Training;
 
@@ -10,7 +11,7 @@ namespace RnnGen.Training;
 /// <c>lr_t = lr sqrt(1 - beta2^t) / (1 - beta1^t)</c>, <c>w -= lr_t m / (sqrt(v) + epsilon)</c>; with
 /// <c>amsgrad</c> the running maximum of <c>v</c> replaces <c>v</c>.
 /// </summary>
-public class Adam : Optimizer
+public partial class Adam : Optimizer
 {
     // The slots of all weight arrays, concatenated in Keras order (so one pass updates them all); _offsets[i] is where
     // array i starts.
@@ -92,15 +93,15 @@ public class Adam : Optimizer
             // rounds as the scalar loop below would.
             if (Vector512.IsHardwareAccelerated)
             {
-                i = UpdateVectors<Vector512<float>>(variable, gradient, m, v, alpha, oneMinusBeta1, oneMinusBeta2, Epsilon);
+                i = UpdateVectors(variable, gradient, m, v, Vector512.Create(alpha), Vector512.Create(oneMinusBeta1), Vector512.Create(oneMinusBeta2), Vector512.Create(Epsilon));
             }
             else if (Vector256.IsHardwareAccelerated)
             {
-                i = UpdateVectors<Vector256<float>>(variable, gradient, m, v, alpha, oneMinusBeta1, oneMinusBeta2, Epsilon);
+                i = UpdateVectors(variable, gradient, m, v, Vector256.Create(alpha), Vector256.Create(oneMinusBeta1), Vector256.Create(oneMinusBeta2), Vector256.Create(Epsilon));
             }
             else if (Vector128.IsHardwareAccelerated)
             {
-                i = UpdateVectors<Vector128<float>>(variable, gradient, m, v, alpha, oneMinusBeta1, oneMinusBeta2, Epsilon);
+                i = UpdateVectors(variable, gradient, m, v, Vector128.Create(alpha), Vector128.Create(oneMinusBeta1), Vector128.Create(oneMinusBeta2), Vector128.Create(Epsilon));
             }
         }
 
@@ -120,67 +121,26 @@ public class Adam : Optimizer
         }
     }
 
-    // Adam's rule over the whole vectors of the arrays; returns how many elements it updated.
-    private static int UpdateVectors<TVector>(Span<float> variable, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v, float alpha, float oneMinusBeta1, float oneMinusBeta2, float epsilon)
-        where TVector : unmanaged
+    // Adam's rule over the whole vectors of the arrays; returns how many elements it updated. Written for Vector512;
+    // the build writes the Vector256 and Vector128 copies (Kernels/VectorWidthsAttribute.cs).
+    [VectorWidths]
+    private static int UpdateVectors(Span<float> variable, ReadOnlySpan<float> gradient, Span<float> m, Span<float> v,
+        Vector512<float> rate, Vector512<float> oneMinusBeta1, Vector512<float> oneMinusBeta2, Vector512<float> epsilon)
     {
-        if (typeof(TVector) == typeof(Vector512<float>))
+        Span<Vector512<float>> wv = MemoryMarshal.Cast<float, Vector512<float>>(variable);
+        ReadOnlySpan<Vector512<float>> gv = MemoryMarshal.Cast<float, Vector512<float>>(gradient);
+        Span<Vector512<float>> mv = MemoryMarshal.Cast<float, Vector512<float>>(m);
+        Span<Vector512<float>> vv = MemoryMarshal.Cast<float, Vector512<float>>(v);
+        for (int k = 0; k < wv.Length; k++)
         {
-            Span<Vector512<float>> wv = MemoryMarshal.Cast<float, Vector512<float>>(variable);
-            ReadOnlySpan<Vector512<float>> gv = MemoryMarshal.Cast<float, Vector512<float>>(gradient);
-            Span<Vector512<float>> mv = MemoryMarshal.Cast<float, Vector512<float>>(m);
-            Span<Vector512<float>> vv = MemoryMarshal.Cast<float, Vector512<float>>(v);
-            Vector512<float> b1 = Vector512.Create(oneMinusBeta1), b2 = Vector512.Create(oneMinusBeta2), rate = Vector512.Create(alpha), eps = Vector512.Create(epsilon);
-            for (int k = 0; k < wv.Length; k++)
-            {
-                Vector512<float> g = gv[k];
-                Vector512<float> mk = mv[k] + (g - mv[k]) * b1;
-                Vector512<float> vk = vv[k] + (g * g - vv[k]) * b2;
-                mv[k] = mk;
-                vv[k] = vk;
-                wv[k] -= mk * rate / (Vector512.Sqrt(vk) + eps);
-            }
-
-            return wv.Length * Vector512<float>.Count;
+            Vector512<float> g = gv[k];
+            Vector512<float> mk = mv[k] + (g - mv[k]) * oneMinusBeta1;
+            Vector512<float> vk = vv[k] + (g * g - vv[k]) * oneMinusBeta2;
+            mv[k] = mk;
+            vv[k] = vk;
+            wv[k] -= mk * rate / (Vector512.Sqrt(vk) + epsilon);
         }
 
-        if (typeof(TVector) == typeof(Vector256<float>))
-        {
-            Span<Vector256<float>> wv = MemoryMarshal.Cast<float, Vector256<float>>(variable);
-            ReadOnlySpan<Vector256<float>> gv = MemoryMarshal.Cast<float, Vector256<float>>(gradient);
-            Span<Vector256<float>> mv = MemoryMarshal.Cast<float, Vector256<float>>(m);
-            Span<Vector256<float>> vv = MemoryMarshal.Cast<float, Vector256<float>>(v);
-            Vector256<float> b1 = Vector256.Create(oneMinusBeta1), b2 = Vector256.Create(oneMinusBeta2), rate = Vector256.Create(alpha), eps = Vector256.Create(epsilon);
-            for (int k = 0; k < wv.Length; k++)
-            {
-                Vector256<float> g = gv[k];
-                Vector256<float> mk = mv[k] + (g - mv[k]) * b1;
-                Vector256<float> vk = vv[k] + (g * g - vv[k]) * b2;
-                mv[k] = mk;
-                vv[k] = vk;
-                wv[k] -= mk * rate / (Vector256.Sqrt(vk) + eps);
-            }
-
-            return wv.Length * Vector256<float>.Count;
-        }
-
-        {
-            Span<Vector128<float>> wv = MemoryMarshal.Cast<float, Vector128<float>>(variable);
-            ReadOnlySpan<Vector128<float>> gv = MemoryMarshal.Cast<float, Vector128<float>>(gradient);
-            Span<Vector128<float>> mv = MemoryMarshal.Cast<float, Vector128<float>>(m);
-            Span<Vector128<float>> vv = MemoryMarshal.Cast<float, Vector128<float>>(v);
-            Vector128<float> b1 = Vector128.Create(oneMinusBeta1), b2 = Vector128.Create(oneMinusBeta2), rate = Vector128.Create(alpha), eps = Vector128.Create(epsilon);
-            for (int k = 0; k < wv.Length; k++)
-            {
-                Vector128<float> g = gv[k];
-                Vector128<float> mk = mv[k] + (g - mv[k]) * b1;
-                Vector128<float> vk = vv[k] + (g * g - vv[k]) * b2;
-                mv[k] = mk;
-                vv[k] = vk;
-                wv[k] -= mk * rate / (Vector128.Sqrt(vk) + eps);
-            }
-
-            return wv.Length * Vector128<float>.Count;
-        }
+        return wv.Length * Vector512<float>.Count;
     }
 }
