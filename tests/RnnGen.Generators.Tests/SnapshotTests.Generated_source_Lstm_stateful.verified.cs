@@ -29,9 +29,20 @@ namespace Demo
         public const int DefaultSeed = 0;
 
         /// <summary>What Keras's <c>model.summary()</c> prints for this model: layers, output shapes and parameter counts.</summary>
-        public const string Summary = "Model: \"Model\"\n_________________________________________________________________\nLayer (type)                 Output Shape              Param #   \n=================================================================\nlstm (LSTM)                  [(None, 2), (None, 2), (N 40        \n=================================================================\nTotal params: 40\nTrainable params: 40\nNon-trainable params: 0\n_________________________________________________________________";
+        public const string Summary =
+            "Model: \"Model\"\n" +
+            "_________________________________________________________________\n" +
+            "Layer (type)                 Output Shape              Param #   \n" +
+            "=================================================================\n" +
+            "lstm (LSTM)                  [(None, 2), (None, 2), (N 40        \n" +
+            "=================================================================\n" +
+            "Total params: 40\n" +
+            "Trainable params: 40\n" +
+            "Non-trainable params: 0\n" +
+            "_________________________________________________________________";
 
-        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras <c>get_weights()</c> order) and outputs (Keras call order).</summary>
+        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras
+        /// <c>get_weights()</c> order) and outputs (Keras call order).</summary>
         public static global::RnnGen.ModelInfo Info { get; } = new global::RnnGen.ModelInfo(
             "Model",
             Timesteps,
@@ -122,7 +133,8 @@ namespace Demo
         private float[] _storedStates = new float[StoredStateStride];
         private int _storedBatch;
 
-        /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
+        /// <summary>Creates the model with weights drawn by the declared Keras initializers from
+        /// <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public Model()
             : this(DefaultSeed)
         {
@@ -139,15 +151,18 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 0); // lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 1); // lstm/recurrent_kernel
+            // lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 16), "glorot_uniform", rows: 2, columns: 8, seed, stream: 0);
+            // lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 16), "orthogonal", rows: 2, columns: 8, seed, stream: 1);
             // lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
             global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 2);
             parameters.Slice(LstmBiasOffset + 2, 2).Fill(1f);
             global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset + 4, 4), "zeros", rows: 4, columns: 0, seed, stream: 3);
         }
 
-        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
+        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as
+        /// <c>step[feature]</c>. A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(InputDim)]
         public struct InputStep : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
@@ -159,7 +174,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, InputDim);
         }
 
-        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major; index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major;
+        /// index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline
+        /// in another object, and needs no allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(Timesteps)]
         public struct Input : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
@@ -168,7 +185,9 @@ namespace Demo
 
             /// <summary>All floats, timestep after timestep, as a span over this value.</summary>
             [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-            public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0), Timesteps * InputDim);
+            public global::System.Span<float> AsSpan()
+                => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0),
+                Timesteps * InputDim);
         }
 
         /// <summary>One timestep of the model output: <see cref="OutputDim"/> features. A fixed-size value type.</summary>
@@ -183,7 +202,8 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, OutputDim);
         }
 
-        /// <summary>A state vector of the recurrent layer: 2 floats (Keras <c>[batch, units]</c> without the batch axis). A fixed-size value type.</summary>
+        /// <summary>A state vector of the recurrent layer: 2 floats (Keras <c>[batch, units]</c> without
+        /// the batch axis). A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(2)]
         public struct State : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
@@ -195,7 +215,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, 2);
         }
 
-        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A
+        /// fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct Output
         {
@@ -209,7 +231,9 @@ namespace Demo
             public State StateC;
         }
 
-        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order.
+        /// A fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct InitialState
         {
@@ -233,7 +257,8 @@ namespace Demo
         /// each flattened row-major. Everything is checked before anything is copied.
         /// </summary>
         /// <param name="weights">One array per Keras weight.</param>
-        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
+        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message
+        /// names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
             global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
@@ -247,13 +272,17 @@ namespace Demo
         /// </summary>
         /// <param name="path">The file.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is not a readable weight file.</exception>
-        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message lists, layer by layer, what differs.</exception>
+        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message
+        /// lists, layer by layer, what differs.</exception>
         public void LoadWeights(string path) => global::RnnGen.KerasWeights.Load(this, path);
 
-        /// <summary>Loads the weights from a stream in the given format (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see <see cref="LoadWeights(string)"/>.</summary>
+        /// <summary>Loads the weights from a stream in the given format
+        /// (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see
+        /// <see cref="LoadWeights(string)"/>.</summary>
         /// <param name="stream">The file's content.</param>
         /// <param name="format">Its format.</param>
-        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => global::RnnGen.KerasWeights.Load(this, stream, format);
+        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format)
+            => global::RnnGen.KerasWeights.Load(this, stream, format);
 
         /// <summary>
         /// Saves the weights for Keras, in the format the path names: <c>.weights.h5</c> or <c>.keras</c> in Keras 3's layout
@@ -270,13 +299,17 @@ namespace Demo
         /// </summary>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another batch size; call <see cref="ResetStates"/> first.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another
+        /// batch size; call <see cref="ResetStates"/> first.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             BeginCall(1);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateH), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), default, 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateH),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), default, 0, default);
         }
 
         /// <summary>
@@ -286,13 +319,16 @@ namespace Demo
         /// <typeparam name="TInput">A generated sequence type of this model's input shape.</typeparam>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward<TInput>(in TInput input, out Output output)
-            where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
+            where TInput : struct,
+                global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, Input>();
-            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
         /// <summary>
@@ -301,25 +337,33 @@ namespace Demo
         /// Stateful layers start from the states the previous call left (a batch of one row) and store their final states.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another batch size; call <see cref="ResetStates"/> first.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another
+        /// batch size; call <see cref="ResetStates"/> first.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             BeginCall(1);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateH), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateH),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 2], state_h [batch, 2], state_c [batch, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 2], state_h [batch, 2], state_c
+        /// [batch, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
         /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats.</exception>
-        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another batch size; call <see cref="ResetStates"/> first.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another
+        /// batch size; call <see cref="ResetStates"/> first.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -335,13 +379,16 @@ namespace Demo
         }
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 2], state_h [batch, 2], state_c [batch, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 2], state_h [batch, 2], state_c
+        /// [batch, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="initialState">Keras <c>initial_state</c>: h [batch, 2], c [batch, 2].</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, or the initial states do not fit the batch.</exception>
-        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another batch size; call <see cref="ResetStates"/> first.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, or the initial states do not fit the batch.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another
+        /// batch size; call <see cref="ResetStates"/> first.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -359,7 +406,10 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), new global::System.Span<float>(stateH, b * stateHStride, stateHStride), new global::System.Span<float>(stateC, b * stateCStride, stateCStride), rowState, b, default);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride),
+                    new global::System.Span<float>(stateH, b * stateHStride, stateHStride),
+                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), rowState, b, default);
             }
             return new[] { result, stateH, stateC };
         }
@@ -371,17 +421,22 @@ namespace Demo
         /// Stateful layers start from the states the previous call left (a batch of one row) and store their final states.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
         /// <param name="output">Receives the outputs.</param>
         /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
-        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another batch size; call <see cref="ResetStates"/> first.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another
+        /// batch size; call <see cref="ResetStates"/> first.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, global::System.ReadOnlySpan<bool> mask, out Output output)
         {
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             BeginCall(1);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateH), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), default, 0, mask);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateH),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), default, 0, mask);
         }
 
         /// <summary>
@@ -391,7 +446,8 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above
+        /// <see cref="Timesteps"/>; nothing is run.</exception>
         public void Forward(in Input input, int length, out Output output)
         {
             global::System.Span<bool> mask = stackalloc bool[Timesteps];
@@ -401,14 +457,19 @@ namespace Demo
 
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with a mask, and returns the
-        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 2], state_h [batch, 2], state_c [batch, 2]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 2],
+        /// state_h [batch, 2], state_c [batch, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
-        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another batch size; call <see cref="ResetStates"/> first.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is
+        /// run.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another
+        /// batch size; call <see cref="ResetStates"/> first.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -422,21 +483,31 @@ namespace Demo
             float[] stateC = new float[batch * stateCStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), new global::System.Span<float>(stateH, b * stateHStride, stateHStride), new global::System.Span<float>(stateC, b * stateCStride, stateCStride), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride),
+                    new global::System.Span<float>(stateH, b * stateHStride, stateHStride),
+                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), default, b,
+                    mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result, stateH, stateC };
         }
 
         /// <summary>
-        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
-        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 2], state_h [batch, 2], state_c [batch, 2]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with the valid length of
+        /// each (valid timesteps first, padding after), and returns the
+        /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 2],
+        /// state_h [batch, 2], state_c [batch, 2]. The recurrent layers skip masked timesteps
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
-        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another batch size; call <see cref="ResetStates"/> first.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, there is not one length per sequence, or a length is out of range; nothing is
+        /// run.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another
+        /// batch size; call <see cref="ResetStates"/> first.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -452,7 +523,10 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), new global::System.Span<float>(stateH, b * stateHStride, stateHStride), new global::System.Span<float>(stateC, b * stateCStride, stateCStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride),
+                    new global::System.Span<float>(stateH, b * stateHStride, stateHStride),
+                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), default, b, rowMask);
             }
             return new[] { result, stateH, stateC };
         }
@@ -465,13 +539,15 @@ namespace Demo
         /// <param name="inputs">The input sequences.</param>
         /// <param name="outputs">Receives the outputs, one per input.</param>
         /// <exception cref="global::System.ArgumentException">The spans differ in length.</exception>
-        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another batch size; call <see cref="ResetStates"/> first.</exception>
+        /// <exception cref="global::System.InvalidOperationException">The stored states belong to another
+        /// batch size; call <see cref="ResetStates"/> first.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)
         {
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             BeginCall(inputs.Length);
@@ -481,7 +557,9 @@ namespace Demo
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, floats.Slice(2), OutputFloats, floats.Slice(4), OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
+                inputs.Length, floats, OutputFloats, floats.Slice(2), OutputFloats, floats.Slice(4),
+                OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -499,12 +577,14 @@ namespace Demo
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             BeginCall(inputs.Length);
@@ -542,7 +622,9 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, rest.Slice(2), OutputFloats, rest.Slice(4), OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
+                inputs.Length, rest, OutputFloats, rest.Slice(2), OutputFloats, rest.Slice(4), OutputFloats,
+                chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -559,7 +641,9 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, floats.Slice(2), OutputFloats, floats.Slice(4), OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span),
+                    floats, OutputFloats, floats.Slice(2), OutputFloats, floats.Slice(4), OutputFloats,
+                    Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
             }
         }
 
@@ -581,11 +665,13 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             if (output.Length != batch * 2)
             {
-                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 2 floats for this input, but the output has room for {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 2 floats for this input, but the output has room for {output.Length}.",
+                    nameof(output));
             }
 
             BeginCall(batch);
-            RunMany(input, batch, output, 2, new global::System.Span<float>(_outputSink, 0, 2), 0, new global::System.Span<float>(_outputSink, 0, 2), 0, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 2, new global::System.Span<float>(_outputSink, 0, 2), 0,
+                new global::System.Span<float>(_outputSink, 0, 2), 0, 0, batch / BatchChunk, _batchScratch);
             return batch;
         }
 
@@ -604,20 +690,24 @@ namespace Demo
             StepCore(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output));
         }
 
-        /// <summary>Streaming from any fixed-size vector of 2 floats, such as another streaming model's <c>OutputStep</c> (shapes checked by the compiler).</summary>
+        /// <summary>Streaming from any fixed-size vector of 2 floats, such as another streaming model's
+        /// <c>OutputStep</c> (shapes checked by the compiler).</summary>
         /// <typeparam name="TInput">A generated vector type of this model's input width.</typeparam>
         /// <param name="input">The features of this timestep.</param>
         /// <param name="output">Receives the model output for this timestep.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Step<TInput>(in TInput input, out OutputStep output)
             where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, InputStep>();
-            Step(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, InputStep>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Step(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, InputStep>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
-        /// <summary>Streaming over spans: <see cref="Step(in InputStep, out OutputStep)"/> with <see cref="InputDim"/> floats in and <see cref="OutputDim"/> out.</summary>
+        /// <summary>Streaming over spans: <see cref="Step(in InputStep, out OutputStep)"/> with
+        /// <see cref="InputDim"/> floats in and <see cref="OutputDim"/> out.</summary>
         /// <param name="input">The <see cref="InputDim"/> features of this timestep.</param>
         /// <param name="output">Receives the <see cref="OutputDim"/> outputs of this timestep.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
@@ -650,7 +740,8 @@ namespace Demo
             global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 16);
             global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 16);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 16);
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset, reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset, reverse);
             lstmHNext.Slice(0, 2).CopyTo(output);
         }
 
@@ -674,7 +765,8 @@ namespace Demo
         private float[][]? _streamWorkerScratch; // the parallel StepStreams' working memory, one array per worker
         private ParallelStreams? _parallelStreams; // its workers, made at its first call
 
-        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a states argument (set by <see cref="ResetStreams"/>).</summary>
+        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a
+        /// states argument (set by <see cref="ResetStreams"/>).</summary>
         public int StreamCount => _streamStates.Length / StreamStateLength;
 
         /// <summary>
@@ -715,7 +807,8 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs)
         {
-            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs),
+                global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
         }
 
         /// <summary>
@@ -728,9 +821,11 @@ namespace Demo
         /// <param name="states"><see cref="StreamStateLength"/> floats per stream, updated in place.</param>
         /// <exception cref="global::System.ArgumentException">The spans do not hold the same number of streams.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs, global::System.Span<float> states)
+        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs,
+            global::System.Span<OutputStep> outputs, global::System.Span<float> states)
         {
-            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs),
+                global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
         }
 
         /// <summary>
@@ -745,7 +840,8 @@ namespace Demo
         {
             if (inputs.Length != StreamCount * InputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.", nameof(inputs));
+                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.",
+                    nameof(inputs));
             }
 
             StepStreams(inputs, outputs, _streamStates);
@@ -759,7 +855,8 @@ namespace Demo
         /// <param name="inputs">This timestep's features, stream after stream.</param>
         /// <param name="outputs">Receives the outputs, stream after stream.</param>
         /// <param name="states">The streams' states, stream after stream, updated in place.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of streams, or the spans hold different numbers of streams.</exception>
+        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of
+        /// streams, or the spans hold different numbers of streams.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states)
         {
@@ -780,17 +877,20 @@ namespace Demo
             int streams = inputs / InputDim;
             if (inputs != streams * InputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.", nameof(inputs));
+                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.",
+                    nameof(inputs));
             }
 
             if (outputs != streams * OutputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.", nameof(outputs));
+                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.",
+                    nameof(outputs));
             }
 
             if (states != streams * StreamStateLength)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.", nameof(states));
+                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.",
+                    nameof(states));
             }
 
             return streams;
@@ -806,13 +906,17 @@ namespace Demo
         /// <param name="outputs">Receives the outputs, stream after stream.</param>
         /// <param name="states">The streams' states, stream after stream, updated in place.</param>
         /// <param name="maxDegreeOfParallelism">The most cores to use; 1 runs on the calling thread.</param>
-        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number of streams, or the degree is not positive.</exception>
+        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number
+        /// of streams, or the degree is not positive.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepStreams(global::System.ReadOnlyMemory<float> inputs, global::System.Memory<float> outputs, global::System.Memory<float> states, int maxDegreeOfParallelism)
+        public void StepStreams(global::System.ReadOnlyMemory<float> inputs,
+            global::System.Memory<float> outputs, global::System.Memory<float> states,
+            int maxDegreeOfParallelism)
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);
@@ -853,7 +957,9 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk, int endChunk, bool reverse, float[] scratch)
+        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk,
+            int endChunk, bool reverse, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -892,16 +998,21 @@ namespace Demo
             internal ParallelStreams(Model model) => _model = model;
 
             protected override void RunWorker(int worker, int workers) =>
-                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers, Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
+                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers,
+                    Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
         }
 
         // One timestep of BatchChunk streams from `first` through every layer, each recurrent step a matrix product across them.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
+            float[] scratch)
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: lstm (LSTM, 2 units)
-            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset], ref streamStates[LstmStreamsCOffset], LstmPackedOffset, reverse);
+            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset],
+                ref streamStates[LstmStreamsCOffset], LstmPackedOffset, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
@@ -911,11 +1022,16 @@ namespace Demo
 
         // One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
+            float[] scratch)
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 2 units)
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(LstmStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), streamStates.Slice(LstmStreamsCOffset, 16), _packed, LstmPackedOffset, reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                streamStates.Slice(LstmStreamsHOffset, 16),
+                new global::System.Span<float>(scratch, StreamHNextOffset, 16),
+                streamStates.Slice(LstmStreamsCOffset, 16), _packed, LstmPackedOffset, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             streamStates.Slice(0, 2).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -925,7 +1041,8 @@ namespace Demo
         private void LstmCellStreams(ref float x, ref float h, ref float hNext, ref float c, int packedOffset, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            global::RnnGen.Generated.ModelKernels.LstmCellStreamsX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset), reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCellStreamsX4(ref x, ref h, ref hNext, ref c,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         /// <summary>
@@ -985,36 +1102,47 @@ namespace Demo
         /// <param name="loss">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
-        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
+        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
+            params global::RnnGen.Training.Metric[] metrics) =>
             _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         public global::RnnGen.Training.Trainer Trainer => _trainer ?? throw global::RnnGen.Training.Trainer.NotCompiled("Model");
 
-        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see <c>Trainer.Fit</c>.</summary>
+        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x
+        /// InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see
+        /// <c>Trainer.Fit</c>.</summary>
         /// <returns>The loss and metrics of every epoch.</returns>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
-        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other, or an option is out of range.</exception>
-        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
-            global::RnnGen.Training.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null, int initialEpoch = 0,
-            int? seed = null, int verbose = 0, global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each
+        /// other, or an option is out of range.</exception>
+        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true,
+            double validationSplit = 0.0, global::RnnGen.Training.ValidationData? validationData = null,
+            global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null,
+            int initialEpoch = 0, int? seed = null, int verbose = 0,
+            global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
             Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);
 
         /// <summary>Keras <c>model.evaluate</c>: the compiled loss over every sample, in inference mode.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
+        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y,
+            int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
 
-        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss before the step. Allocates nothing once warm.</summary>
+        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss
+        /// before the step. Allocates nothing once warm.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
         public float TrainOnBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.TrainOnBatch(x, y);
 
-        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array of <see cref="GetWeights"/>, in that order and layout.</summary>
+        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array
+        /// of <see cref="GetWeights"/>, in that order and layout.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
+        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
 
         // The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
@@ -1023,7 +1151,9 @@ namespace Demo
             _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16), parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8), packed.Slice(LstmPackedOffset),
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 16),
+                parameters.Slice(LstmRecurrentKernelOffset, 16), parameters.Slice(LstmBiasOffset, 8),
+                packed.Slice(LstmPackedOffset),
                 inputs: 2, units: 2, gates: 4, lanes: 4, biasRows: 1);
         }
 
@@ -1032,7 +1162,10 @@ namespace Demo
         // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.Span<float> stateH, global::System.Span<float> stateC, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            global::System.Span<float> stateH, global::System.Span<float> stateC,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: lstm (LSTM, 2 units): [3, 2] -> [2]
@@ -1043,7 +1176,9 @@ namespace Demo
 
         // layer 1: lstm (LSTM, 2 units).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 2;
             const int Units = 2;
@@ -1074,7 +1209,8 @@ namespace Demo
                     // Masked: the states stay.
                     continue;
                 }
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -1095,29 +1231,40 @@ namespace Demo
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, global::System.Span<float> stateH, int stateHStride, global::System.Span<float> stateC, int stateCStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
+            global::System.Span<float> result, int resultStride, global::System.Span<float> stateH,
+            int stateHStride, global::System.Span<float> stateC, int stateCStride, int firstChunk,
+            int endChunk, float[] scratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, stateH, stateHStride, stateC, stateCStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), stateH.Slice(b * stateHStride, 2), stateC.Slice(b * stateCStride, 2), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2),
+                    stateH.Slice(b * stateHStride, 2), stateC.Slice(b * stateCStride, 2), default, b, default);
             }
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, global::System.Span<float> stateH, int stateHStride, global::System.Span<float> stateC, int stateCStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, global::System.Span<float> stateH, int stateHStride,
+            global::System.Span<float> stateC, int stateCStride, int firstChunk, int endChunk,
+            float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int first = chunk * BatchChunk;
-                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength), result.Slice(first * resultStride), resultStride, stateH.Slice(first * stateHStride), stateHStride, stateC.Slice(first * stateCStride), stateCStride, scratch, first);
+                RunChunk(input.Slice(first * InputLength, BatchChunk * InputLength),
+                    result.Slice(first * resultStride), resultStride, stateH.Slice(first * stateHStride),
+                    stateHStride, stateC.Slice(first * stateCStride), stateCStride, scratch, first);
             }
         }
 
         // One chunk of 4 sequences through every layer: sequence r of the chunk is batch row firstRow + r.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, global::System.Span<float> stateH, int stateHStride, global::System.Span<float> stateC, int stateCStride, float[] scratch, int firstRow)
+        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, global::System.Span<float> stateH, int stateHStride,
+            global::System.Span<float> stateC, int stateCStride, float[] scratch, int firstRow)
         {
             // layer 1: lstm (LSTM, 2 units): [3, 2] -> [2]
             LstmLayerBatch(input, result, resultStride, scratch, firstRow);
@@ -1133,7 +1280,8 @@ namespace Demo
 
         // layer 1: lstm (LSTM, 2 units), for a chunk of 4 sequences advancing together (see LstmLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 2;
             const int Units = 2;
@@ -1146,23 +1294,29 @@ namespace Demo
             c.Clear();
             for (int r = 0; r < BatchChunk; r++) // stateful: each sequence starts from the states its batch row stored last time
             {
-                new global::System.ReadOnlySpan<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset, Units).CopyTo(h.Slice(r * Padded));
-                new global::System.ReadOnlySpan<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 2, Units).CopyTo(c.Slice(r * Padded));
+                new global::System.ReadOnlySpan<float>(_storedStates,
+                    (firstRow + r) * StoredStateStride + LstmStoredOffset, Units).CopyTo(h.Slice(r * Padded));
+                new global::System.ReadOnlySpan<float>(_storedStates,
+                    (firstRow + r) * StoredStateStride + LstmStoredOffset + 2, Units).CopyTo(c.Slice(r * Padded));
             }
 
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
             }
-            h.CopyTo(new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
+            // an odd number of steps ends in the second buffer
+            h.CopyTo(new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded));
             for (int r = 0; r < BatchChunk; r++)
             {
-                h.Slice(r * Padded, Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset, Units));
-                c.Slice(r * Padded, Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 2, Units));
+                h.Slice(r * Padded,
+                    Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset, Units));
+                c.Slice(r * Padded,
+                    Units).CopyTo(new global::System.Span<float>(_storedStates, (firstRow + r) * StoredStateStride + LstmStoredOffset + 2, Units));
             }
 
             // return_sequences=False: only the last output.
@@ -1201,7 +1355,8 @@ namespace RnnGen.Generated
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every
+    /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
         // One timestep of lstm for 4 independent streams at once with 4-float vectors (Keras LSTMCell.call):
@@ -1281,7 +1436,9 @@ namespace RnnGen.Generated
                     accG0 = (accG0 + accG0_1) + accG0_2;
                     accO0 = (accO0 + accO0_1) + accO0_2;
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
+                    Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                        SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
                     Vector128.StoreUnsafe(cell0, ref cq, (nuint)(first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNextq, (nuint)(first * Lanes));
                 }
@@ -1293,7 +1450,8 @@ namespace RnnGen.Generated
         internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -1364,7 +1522,9 @@ namespace RnnGen.Generated
                 accG0 = (accG0 + accG0_1) + accG0_2;
                 accO0 = (accO0 + accO0_1) + accO0_2;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
+                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
+                    Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
@@ -1372,10 +1532,12 @@ namespace RnnGen.Generated
 
         // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
+            float[] packed, int packedOffset, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -1453,10 +1615,14 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
+                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
                     Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
+                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
                     Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }

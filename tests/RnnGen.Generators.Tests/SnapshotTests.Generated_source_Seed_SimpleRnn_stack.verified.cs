@@ -26,9 +26,20 @@ namespace Demo
         public const int DefaultSeed = 0;
 
         /// <summary>What Keras's <c>model.summary()</c> prints for this model: layers, output shapes and parameter counts.</summary>
-        public const string Summary = "Model: \"Model\"\n_________________________________________________________________\nLayer (type)                 Output Shape              Param #   \n=================================================================\nsimple_rnn (SimpleRNN)       (None, 3)                 42        \n=================================================================\nTotal params: 42\nTrainable params: 42\nNon-trainable params: 0\n_________________________________________________________________";
+        public const string Summary =
+            "Model: \"Model\"\n" +
+            "_________________________________________________________________\n" +
+            "Layer (type)                 Output Shape              Param #   \n" +
+            "=================================================================\n" +
+            "simple_rnn (SimpleRNN)       (None, 3)                 42        \n" +
+            "=================================================================\n" +
+            "Total params: 42\n" +
+            "Trainable params: 42\n" +
+            "Non-trainable params: 0\n" +
+            "_________________________________________________________________";
 
-        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras <c>get_weights()</c> order) and outputs (Keras call order).</summary>
+        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras
+        /// <c>get_weights()</c> order) and outputs (Keras call order).</summary>
         public static global::RnnGen.ModelInfo Info { get; } = new global::RnnGen.ModelInfo(
             "Model",
             Timesteps,
@@ -105,7 +116,8 @@ namespace Demo
         private float[][]? _workerScratch;
         private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
-        /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
+        /// <summary>Creates the model with weights drawn by the declared Keras initializers from
+        /// <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public Model()
             : this(DefaultSeed)
         {
@@ -122,12 +134,16 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 30), "glorot_uniform", rows: 10, columns: 3, seed, stream: 0); // simple_rnn/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), "orthogonal", rows: 3, columns: 3, seed, stream: 1); // simple_rnn/recurrent_kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 3), "zeros", rows: 3, columns: 0, seed, stream: 2); // simple_rnn/bias
+            // simple_rnn/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 30), "glorot_uniform", rows: 10, columns: 3, seed, stream: 0);
+            // simple_rnn/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), "orthogonal", rows: 3, columns: 3, seed, stream: 1);
+            // simple_rnn/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 3), "zeros", rows: 3, columns: 0, seed, stream: 2);
         }
 
-        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
+        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as
+        /// <c>step[feature]</c>. A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(InputDim)]
         public struct InputStep : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D1, global::RnnGen.Shapes.D0>>
@@ -139,7 +155,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, InputDim);
         }
 
-        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major; index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major;
+        /// index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline
+        /// in another object, and needs no allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(Timesteps)]
         public struct Input : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D1, global::RnnGen.Shapes.D0>>
@@ -148,7 +166,9 @@ namespace Demo
 
             /// <summary>All floats, timestep after timestep, as a span over this value.</summary>
             [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-            public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0), Timesteps * InputDim);
+            public global::System.Span<float> AsSpan()
+                => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0),
+                Timesteps * InputDim);
         }
 
         /// <summary>One timestep of the model output: <see cref="OutputDim"/> features. A fixed-size value type.</summary>
@@ -163,7 +183,8 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, OutputDim);
         }
 
-        /// <summary>A state vector of the recurrent layer: 3 floats (Keras <c>[batch, units]</c> without the batch axis). A fixed-size value type.</summary>
+        /// <summary>A state vector of the recurrent layer: 3 floats (Keras <c>[batch, units]</c> without
+        /// the batch axis). A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(3)]
         public struct State : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>>
@@ -175,7 +196,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, 3);
         }
 
-        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A
+        /// fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct Output
         {
@@ -183,7 +206,9 @@ namespace Demo
             public OutputStep Result;
         }
 
-        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order.
+        /// A fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct InitialState
         {
@@ -204,7 +229,8 @@ namespace Demo
         /// each flattened row-major. Everything is checked before anything is copied.
         /// </summary>
         /// <param name="weights">One array per Keras weight.</param>
-        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
+        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message
+        /// names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
             global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
@@ -218,13 +244,17 @@ namespace Demo
         /// </summary>
         /// <param name="path">The file.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is not a readable weight file.</exception>
-        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message lists, layer by layer, what differs.</exception>
+        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message
+        /// lists, layer by layer, what differs.</exception>
         public void LoadWeights(string path) => global::RnnGen.KerasWeights.Load(this, path);
 
-        /// <summary>Loads the weights from a stream in the given format (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see <see cref="LoadWeights(string)"/>.</summary>
+        /// <summary>Loads the weights from a stream in the given format
+        /// (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see
+        /// <see cref="LoadWeights(string)"/>.</summary>
         /// <param name="stream">The file's content.</param>
         /// <param name="format">Its format.</param>
-        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => global::RnnGen.KerasWeights.Load(this, stream, format);
+        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format)
+            => global::RnnGen.KerasWeights.Load(this, stream, format);
 
         /// <summary>
         /// Saves the weights for Keras, in the format the path names: <c>.weights.h5</c> or <c>.keras</c> in Keras 3's layout
@@ -244,7 +274,8 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -254,13 +285,16 @@ namespace Demo
         /// <typeparam name="TInput">A generated sequence type of this model's input shape.</typeparam>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward<TInput>(in TInput input, out Output output)
-            where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D1, global::RnnGen.Shapes.D0>>
+            where TInput : struct,
+                global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D1, global::RnnGen.Shapes.D0>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, Input>();
-            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
         /// <summary>
@@ -268,18 +302,22 @@ namespace Demo
         /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 2 x 10</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 3]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 3]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
@@ -294,12 +332,14 @@ namespace Demo
         }
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 2 x 10</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 3]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 3]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="initialState">Keras <c>initial_state</c>: h [batch, 3].</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20 floats, or the initial states do not fit the batch.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20
+        /// floats, or the initial states do not fit the batch.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -311,7 +351,8 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
         }
@@ -322,7 +363,8 @@ namespace Demo
         /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
         /// <param name="output">Receives the outputs.</param>
         /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -330,7 +372,8 @@ namespace Demo
         {
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
         }
 
         /// <summary>
@@ -340,7 +383,8 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above
+        /// <see cref="Timesteps"/>; nothing is run.</exception>
         public void Forward(in Input input, int length, out Output output)
         {
             global::System.Span<bool> mask = stackalloc bool[Timesteps];
@@ -351,12 +395,15 @@ namespace Demo
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 2 x 10</c> floats, with a mask, and returns the
         /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20
+        /// floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is
+        /// run.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -365,20 +412,26 @@ namespace Demo
             float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
 
         /// <summary>
-        /// Runs the model on a batch of sequences, <c>batch x 2 x 10</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// Runs the model on a batch of sequences, <c>batch x 2 x 10</c> floats, with the valid length of
+        /// each (valid timesteps first, padding after), and returns the
         /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20
+        /// floats, there is not one length per sequence, or a length is out of range; nothing is
+        /// run.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -407,11 +460,13 @@ namespace Demo
         {
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -429,12 +484,14 @@ namespace Demo
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             int chunks = inputs.Length / BatchChunk;
@@ -471,7 +528,8 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -488,7 +546,9 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span),
+                    floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers,
+                    Scratch[worker]);
             }
         }
 
@@ -510,7 +570,8 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             if (output.Length != batch * 3)
             {
-                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 3 floats for this input, but the output has room for {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 3 floats for this input, but the output has room for {output.Length}.",
+                    nameof(output));
             }
 
             RunMany(input, batch, output, 3, 0, batch / BatchChunk, _batchScratch);
@@ -532,20 +593,24 @@ namespace Demo
             StepCore(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output));
         }
 
-        /// <summary>Streaming from any fixed-size vector of 10 floats, such as another streaming model's <c>OutputStep</c> (shapes checked by the compiler).</summary>
+        /// <summary>Streaming from any fixed-size vector of 10 floats, such as another streaming model's
+        /// <c>OutputStep</c> (shapes checked by the compiler).</summary>
         /// <typeparam name="TInput">A generated vector type of this model's input width.</typeparam>
         /// <param name="input">The features of this timestep.</param>
         /// <param name="output">Receives the model output for this timestep.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Step<TInput>(in TInput input, out OutputStep output)
             where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D1, global::RnnGen.Shapes.D0>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, InputStep>();
-            Step(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, InputStep>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Step(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, InputStep>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
-        /// <summary>Streaming over spans: <see cref="Step(in InputStep, out OutputStep)"/> with <see cref="InputDim"/> floats in and <see cref="OutputDim"/> out.</summary>
+        /// <summary>Streaming over spans: <see cref="Step(in InputStep, out OutputStep)"/> with
+        /// <see cref="InputDim"/> floats in and <see cref="OutputDim"/> out.</summary>
         /// <param name="input">The <see cref="InputDim"/> features of this timestep.</param>
         /// <param name="output">Receives the <see cref="OutputDim"/> outputs of this timestep.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
@@ -575,9 +640,12 @@ namespace Demo
             bool reverse = _streamReverse;
             _streamReverse = !reverse;
             // layer 1: simple_rnn (SimpleRNN, 3 units)
-            global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
-            global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
-            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), simpleRnnH, simpleRnnHNext, _packed, SimpleRnnPackedOffset, reverse);
+            global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch,
+                reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
+            global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch,
+                reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
+            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                simpleRnnH, simpleRnnHNext, _packed, SimpleRnnPackedOffset, reverse);
             simpleRnnHNext.Slice(0, 3).CopyTo(output);
         }
 
@@ -600,7 +668,8 @@ namespace Demo
         private float[][]? _streamWorkerScratch; // the parallel StepStreams' working memory, one array per worker
         private ParallelStreams? _parallelStreams; // its workers, made at its first call
 
-        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a states argument (set by <see cref="ResetStreams"/>).</summary>
+        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a
+        /// states argument (set by <see cref="ResetStreams"/>).</summary>
         public int StreamCount => _streamStates.Length / StreamStateLength;
 
         /// <summary>
@@ -641,7 +710,8 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs)
         {
-            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs),
+                global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
         }
 
         /// <summary>
@@ -654,9 +724,11 @@ namespace Demo
         /// <param name="states"><see cref="StreamStateLength"/> floats per stream, updated in place.</param>
         /// <exception cref="global::System.ArgumentException">The spans do not hold the same number of streams.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs, global::System.Span<float> states)
+        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs,
+            global::System.Span<OutputStep> outputs, global::System.Span<float> states)
         {
-            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs),
+                global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
         }
 
         /// <summary>
@@ -671,7 +743,8 @@ namespace Demo
         {
             if (inputs.Length != StreamCount * InputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.", nameof(inputs));
+                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.",
+                    nameof(inputs));
             }
 
             StepStreams(inputs, outputs, _streamStates);
@@ -685,7 +758,8 @@ namespace Demo
         /// <param name="inputs">This timestep's features, stream after stream.</param>
         /// <param name="outputs">Receives the outputs, stream after stream.</param>
         /// <param name="states">The streams' states, stream after stream, updated in place.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of streams, or the spans hold different numbers of streams.</exception>
+        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of
+        /// streams, or the spans hold different numbers of streams.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states)
         {
@@ -706,17 +780,20 @@ namespace Demo
             int streams = inputs / InputDim;
             if (inputs != streams * InputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.", nameof(inputs));
+                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.",
+                    nameof(inputs));
             }
 
             if (outputs != streams * OutputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.", nameof(outputs));
+                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.",
+                    nameof(outputs));
             }
 
             if (states != streams * StreamStateLength)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.", nameof(states));
+                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.",
+                    nameof(states));
             }
 
             return streams;
@@ -732,13 +809,17 @@ namespace Demo
         /// <param name="outputs">Receives the outputs, stream after stream.</param>
         /// <param name="states">The streams' states, stream after stream, updated in place.</param>
         /// <param name="maxDegreeOfParallelism">The most cores to use; 1 runs on the calling thread.</param>
-        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number of streams, or the degree is not positive.</exception>
+        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number
+        /// of streams, or the degree is not positive.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepStreams(global::System.ReadOnlyMemory<float> inputs, global::System.Memory<float> outputs, global::System.Memory<float> states, int maxDegreeOfParallelism)
+        public void StepStreams(global::System.ReadOnlyMemory<float> inputs,
+            global::System.Memory<float> outputs, global::System.Memory<float> states,
+            int maxDegreeOfParallelism)
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);
@@ -779,7 +860,9 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk, int endChunk, bool reverse, float[] scratch)
+        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk,
+            int endChunk, bool reverse, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -818,16 +901,21 @@ namespace Demo
             internal ParallelStreams(Model model) => _model = model;
 
             protected override void RunWorker(int worker, int workers) =>
-                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers, Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
+                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers,
+                    Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
         }
 
         // One timestep of BatchChunk streams from `first` through every layer, each recurrent step a matrix product across them.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
+            float[] scratch)
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 3 units)
-            SimpleRnnCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[SimpleRnnStreamsHOffset], ref scratch[StreamHNextOffset], SimpleRnnPackedOffset, reverse);
+            SimpleRnnCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                ref streamStates[SimpleRnnStreamsHOffset], ref scratch[StreamHNextOffset],
+                SimpleRnnPackedOffset, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
@@ -837,11 +925,16 @@ namespace Demo
 
         // One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
+            float[] scratch)
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 3 units)
-            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(SimpleRnnStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed, SimpleRnnPackedOffset, reverse);
+            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                streamStates.Slice(SimpleRnnStreamsHOffset, 16),
+                new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed, SimpleRnnPackedOffset,
+                reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             streamStates.Slice(0, 3).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -851,7 +944,8 @@ namespace Demo
         private void SimpleRnnCellStreams(ref float x, ref float h, ref float hNext, int packedOffset, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            global::RnnGen.Generated.ModelKernels.SimpleRnnCellStreamsX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset), reverse);
+            global::RnnGen.Generated.ModelKernels.SimpleRnnCellStreamsX4(ref x, ref h, ref hNext,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         /// <summary>
@@ -890,36 +984,47 @@ namespace Demo
         /// <param name="loss">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
-        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
+        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
+            params global::RnnGen.Training.Metric[] metrics) =>
             _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         public global::RnnGen.Training.Trainer Trainer => _trainer ?? throw global::RnnGen.Training.Trainer.NotCompiled("Model");
 
-        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see <c>Trainer.Fit</c>.</summary>
+        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x
+        /// InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see
+        /// <c>Trainer.Fit</c>.</summary>
         /// <returns>The loss and metrics of every epoch.</returns>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
-        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other, or an option is out of range.</exception>
-        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
-            global::RnnGen.Training.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null, int initialEpoch = 0,
-            int? seed = null, int verbose = 0, global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each
+        /// other, or an option is out of range.</exception>
+        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true,
+            double validationSplit = 0.0, global::RnnGen.Training.ValidationData? validationData = null,
+            global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null,
+            int initialEpoch = 0, int? seed = null, int verbose = 0,
+            global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
             Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);
 
         /// <summary>Keras <c>model.evaluate</c>: the compiled loss over every sample, in inference mode.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
+        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y,
+            int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
 
-        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss before the step. Allocates nothing once warm.</summary>
+        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss
+        /// before the step. Allocates nothing once warm.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
         public float TrainOnBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.TrainOnBatch(x, y);
 
-        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array of <see cref="GetWeights"/>, in that order and layout.</summary>
+        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array
+        /// of <see cref="GetWeights"/>, in that order and layout.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
+        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
 
         // The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
@@ -928,7 +1033,9 @@ namespace Demo
             _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30), parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3), packed.Slice(SimpleRnnPackedOffset),
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 30),
+                parameters.Slice(SimpleRnnRecurrentKernelOffset, 9), parameters.Slice(SimpleRnnBiasOffset, 3),
+                packed.Slice(SimpleRnnPackedOffset),
                 inputs: 10, units: 3, gates: 1, lanes: 4, biasRows: 1);
         }
 
@@ -937,7 +1044,9 @@ namespace Demo
         // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: simple_rnn (SimpleRNN, 3 units): [2, 10] -> [3]
@@ -946,7 +1055,9 @@ namespace Demo
 
         // layer 1: simple_rnn (SimpleRNN, 3 units).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnnLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void SimpleRnnLayer(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 10;
             const int Units = 3;
@@ -968,14 +1079,16 @@ namespace Demo
                     // Masked: the states stay.
                     continue;
                 }
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
             }
             if (!mask.IsEmpty)
             {
-                h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded)); // a masked step skips a swap, so the state may end in the second buffer
+                // a masked step skips a swap, so the state may end in the second buffer
+                h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded));
             }
 
             // return_sequences=False: only the last output.
@@ -990,7 +1103,9 @@ namespace Demo
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
+            global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
+            float[] scratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
@@ -1001,7 +1116,8 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -1012,7 +1128,8 @@ namespace Demo
 
         // One chunk of 4 sequences through every layer: sequence r of the chunk is batch row firstRow + r.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
+        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, float[] scratch, int firstRow)
         {
             // layer 1: simple_rnn (SimpleRNN, 3 units): [2, 10] -> [3]
             SimpleRnnLayerBatch(input, result, resultStride, scratch, firstRow);
@@ -1020,7 +1137,8 @@ namespace Demo
 
         // layer 1: simple_rnn (SimpleRNN, 3 units), for a chunk of 4 sequences advancing together (see SimpleRnnLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 10;
             const int Units = 3;
@@ -1033,7 +1151,8 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -1075,7 +1194,8 @@ namespace RnnGen.Generated
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every
+    /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
         // One timestep of simple_rnn for 4 independent streams at once with 4-float vectors (Keras SimpleRNNCell.call):
@@ -1189,7 +1309,8 @@ namespace RnnGen.Generated
         internal static void SimpleRnnCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 4,
@@ -1261,7 +1382,8 @@ namespace RnnGen.Generated
         internal static void SimpleRnnCellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the

@@ -26,9 +26,22 @@ namespace Demo
         public const int DefaultSeed = 0;
 
         /// <summary>What Keras's <c>model.summary()</c> prints for this model: layers, output shapes and parameter counts.</summary>
-        public const string Summary = "Model: \"Model\"\n_________________________________________________________________\nLayer (type)                 Output Shape              Param #   \n=================================================================\nsimple_rnn (SimpleRNN)       (None, 10, 8)             112       \n_________________________________________________________________\nsimple_rnn_1 (SimpleRNN)     (None, 10, 8)             136       \n=================================================================\nTotal params: 248\nTrainable params: 248\nNon-trainable params: 0\n_________________________________________________________________";
+        public const string Summary =
+            "Model: \"Model\"\n" +
+            "_________________________________________________________________\n" +
+            "Layer (type)                 Output Shape              Param #   \n" +
+            "=================================================================\n" +
+            "simple_rnn (SimpleRNN)       (None, 10, 8)             112       \n" +
+            "_________________________________________________________________\n" +
+            "simple_rnn_1 (SimpleRNN)     (None, 10, 8)             136       \n" +
+            "=================================================================\n" +
+            "Total params: 248\n" +
+            "Trainable params: 248\n" +
+            "Non-trainable params: 0\n" +
+            "_________________________________________________________________";
 
-        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras <c>get_weights()</c> order) and outputs (Keras call order).</summary>
+        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras
+        /// <c>get_weights()</c> order) and outputs (Keras call order).</summary>
         public static global::RnnGen.ModelInfo Info { get; } = new global::RnnGen.ModelInfo(
             "Model",
             Timesteps,
@@ -148,7 +161,8 @@ namespace Demo
         private float[][]? _workerScratch;
         private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
-        /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
+        /// <summary>Creates the model with weights drawn by the declared Keras initializers from
+        /// <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public Model()
             : this(DefaultSeed)
         {
@@ -165,15 +179,22 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 40), "glorot_uniform", rows: 5, columns: 8, seed, stream: 0); // simple_rnn/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), "orthogonal", rows: 8, columns: 8, seed, stream: 1); // simple_rnn/recurrent_kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 8), "zeros", rows: 8, columns: 0, seed, stream: 2); // simple_rnn/bias
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1KernelOffset, 64), "glorot_uniform", rows: 8, columns: 8, seed, stream: 3); // simple_rnn_1/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), "orthogonal", rows: 8, columns: 8, seed, stream: 4); // simple_rnn_1/recurrent_kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1BiasOffset, 8), "zeros", rows: 8, columns: 0, seed, stream: 5); // simple_rnn_1/bias
+            // simple_rnn/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 40), "glorot_uniform", rows: 5, columns: 8, seed, stream: 0);
+            // simple_rnn/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), "orthogonal", rows: 8, columns: 8, seed, stream: 1);
+            // simple_rnn/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 8), "zeros", rows: 8, columns: 0, seed, stream: 2);
+            // simple_rnn_1/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1KernelOffset, 64), "glorot_uniform", rows: 8, columns: 8, seed, stream: 3);
+            // simple_rnn_1/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), "orthogonal", rows: 8, columns: 8, seed, stream: 4);
+            // simple_rnn_1/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnn1BiasOffset, 8), "zeros", rows: 8, columns: 0, seed, stream: 5);
         }
 
-        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
+        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as
+        /// <c>step[feature]</c>. A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(InputDim)]
         public struct InputStep : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>>
@@ -185,7 +206,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, InputDim);
         }
 
-        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major; index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major;
+        /// index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline
+        /// in another object, and needs no allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(Timesteps)]
         public struct Input : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D1, global::RnnGen.Shapes.D0>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>>
@@ -194,7 +217,9 @@ namespace Demo
 
             /// <summary>All floats, timestep after timestep, as a span over this value.</summary>
             [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-            public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0), Timesteps * InputDim);
+            public global::System.Span<float> AsSpan()
+                => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0),
+                Timesteps * InputDim);
         }
 
         /// <summary>One timestep of the model output: <see cref="OutputDim"/> features. A fixed-size value type.</summary>
@@ -209,7 +234,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, OutputDim);
         }
 
-        /// <summary>The output sequence: <see cref="Timesteps"/> x <see cref="OutputDim"/> floats, row-major; index it as <c>sequence[t][feature]</c>. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The output sequence: <see cref="Timesteps"/> x <see cref="OutputDim"/> floats,
+        /// row-major; index it as <c>sequence[t][feature]</c>. A fixed-size value type: it lives on the
+        /// stack or inline in another object, and needs no allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(Timesteps)]
         public struct OutputSequence : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D1, global::RnnGen.Shapes.D0>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D8>>
@@ -218,10 +245,14 @@ namespace Demo
 
             /// <summary>All floats, timestep after timestep, as a span over this value.</summary>
             [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-            public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<OutputStep, float>(ref _element0), Timesteps * OutputDim);
+            public global::System.Span<float> AsSpan()
+                => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<OutputStep, float>(ref _element0),
+                Timesteps * OutputDim);
         }
 
-        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A
+        /// fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct Output
         {
@@ -245,7 +276,8 @@ namespace Demo
         /// each flattened row-major. Everything is checked before anything is copied.
         /// </summary>
         /// <param name="weights">One array per Keras weight.</param>
-        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
+        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message
+        /// names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
             global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
@@ -259,13 +291,17 @@ namespace Demo
         /// </summary>
         /// <param name="path">The file.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is not a readable weight file.</exception>
-        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message lists, layer by layer, what differs.</exception>
+        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message
+        /// lists, layer by layer, what differs.</exception>
         public void LoadWeights(string path) => global::RnnGen.KerasWeights.Load(this, path);
 
-        /// <summary>Loads the weights from a stream in the given format (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see <see cref="LoadWeights(string)"/>.</summary>
+        /// <summary>Loads the weights from a stream in the given format
+        /// (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see
+        /// <see cref="LoadWeights(string)"/>.</summary>
         /// <param name="stream">The file's content.</param>
         /// <param name="format">Its format.</param>
-        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => global::RnnGen.KerasWeights.Load(this, stream, format);
+        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format)
+            => global::RnnGen.KerasWeights.Load(this, stream, format);
 
         /// <summary>
         /// Saves the weights for Keras, in the format the path names: <c>.weights.h5</c> or <c>.keras</c> in Keras 3's layout
@@ -285,7 +321,8 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -295,18 +332,22 @@ namespace Demo
         /// <typeparam name="TInput">A generated sequence type of this model's input shape.</typeparam>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward<TInput>(in TInput input, out Output output)
-            where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D1, global::RnnGen.Shapes.D0>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>>
+            where TInput : struct,
+                global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D1, global::RnnGen.Shapes.D0>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, Input>();
-            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 10 x 5</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 10, 8]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 10, 8]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
@@ -325,7 +366,8 @@ namespace Demo
         /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
         /// <param name="output">Receives the outputs.</param>
         /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -333,7 +375,8 @@ namespace Demo
         {
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
         }
 
         /// <summary>
@@ -343,7 +386,8 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above
+        /// <see cref="Timesteps"/>; nothing is run.</exception>
         public void Forward(in Input input, int length, out Output output)
         {
             global::System.Span<bool> mask = stackalloc bool[Timesteps];
@@ -354,12 +398,15 @@ namespace Demo
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 10 x 5</c> floats, with a mask, and returns the
         /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 10, 8]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 50 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 50
+        /// floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is
+        /// run.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -368,20 +415,26 @@ namespace Demo
             float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
 
         /// <summary>
-        /// Runs the model on a batch of sequences, <c>batch x 10 x 5</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// Runs the model on a batch of sequences, <c>batch x 10 x 5</c> floats, with the valid length of
+        /// each (valid timesteps first, padding after), and returns the
         /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 10, 8]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 50 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 50
+        /// floats, there is not one length per sequence, or a length is out of range; nothing is
+        /// run.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -410,11 +463,13 @@ namespace Demo
         {
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -432,12 +487,14 @@ namespace Demo
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             int chunks = inputs.Length / BatchChunk;
@@ -474,7 +531,8 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -491,7 +549,9 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span),
+                    floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers,
+                    Scratch[worker]);
             }
         }
 
@@ -513,7 +573,8 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             if (output.Length != batch * 80)
             {
-                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 80 floats for this input, but the output has room for {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 80 floats for this input, but the output has room for {output.Length}.",
+                    nameof(output));
             }
 
             RunMany(input, batch, output, 80, 0, batch / BatchChunk, _batchScratch);
@@ -535,20 +596,24 @@ namespace Demo
             StepCore(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output));
         }
 
-        /// <summary>Streaming from any fixed-size vector of 5 floats, such as another streaming model's <c>OutputStep</c> (shapes checked by the compiler).</summary>
+        /// <summary>Streaming from any fixed-size vector of 5 floats, such as another streaming model's
+        /// <c>OutputStep</c> (shapes checked by the compiler).</summary>
         /// <typeparam name="TInput">A generated vector type of this model's input width.</typeparam>
         /// <param name="input">The features of this timestep.</param>
         /// <param name="output">Receives the model output for this timestep.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Step<TInput>(in TInput input, out OutputStep output)
             where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, InputStep>();
-            Step(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, InputStep>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Step(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, InputStep>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
-        /// <summary>Streaming over spans: <see cref="Step(in InputStep, out OutputStep)"/> with <see cref="InputDim"/> floats in and <see cref="OutputDim"/> out.</summary>
+        /// <summary>Streaming over spans: <see cref="Step(in InputStep, out OutputStep)"/> with
+        /// <see cref="InputDim"/> floats in and <see cref="OutputDim"/> out.</summary>
         /// <param name="input">The <see cref="InputDim"/> features of this timestep.</param>
         /// <param name="output">Receives the <see cref="OutputDim"/> outputs of this timestep.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
@@ -578,13 +643,21 @@ namespace Demo
             bool reverse = _streamReverse;
             _streamReverse = !reverse;
             // layer 1: simple_rnn (SimpleRNN, 8 units)
-            global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
-            global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
-            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), simpleRnnH, simpleRnnHNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
+            global::System.Span<float> simpleRnnH = new global::System.Span<float>(_scratch,
+                reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
+            global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch,
+                reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
+            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                simpleRnnH, simpleRnnHNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256,
+                SimpleRnnPackedOffset128, reverse);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
-            global::System.Span<float> simpleRnn1H = new global::System.Span<float>(_scratch, reverse ? SimpleRnn1StreamHNextOffset : SimpleRnn1StreamHOffset, 16);
-            global::System.Span<float> simpleRnn1HNext = new global::System.Span<float>(_scratch, reverse ? SimpleRnn1StreamHOffset : SimpleRnn1StreamHNextOffset, 16);
-            global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext.Slice(0, 8)), simpleRnn1H, simpleRnn1HNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
+            global::System.Span<float> simpleRnn1H = new global::System.Span<float>(_scratch,
+                reverse ? SimpleRnn1StreamHNextOffset : SimpleRnn1StreamHOffset, 16);
+            global::System.Span<float> simpleRnn1HNext = new global::System.Span<float>(_scratch,
+                reverse ? SimpleRnn1StreamHOffset : SimpleRnn1StreamHNextOffset, 16);
+            global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext.Slice(0, 8)),
+                simpleRnn1H, simpleRnn1HNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256,
+                SimpleRnn1PackedOffset128, reverse);
             simpleRnn1HNext.Slice(0, 8).CopyTo(output);
         }
 
@@ -608,7 +681,8 @@ namespace Demo
         private float[][]? _streamWorkerScratch; // the parallel StepStreams' working memory, one array per worker
         private ParallelStreams? _parallelStreams; // its workers, made at its first call
 
-        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a states argument (set by <see cref="ResetStreams"/>).</summary>
+        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a
+        /// states argument (set by <see cref="ResetStreams"/>).</summary>
         public int StreamCount => _streamStates.Length / StreamStateLength;
 
         /// <summary>
@@ -649,7 +723,8 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs)
         {
-            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs),
+                global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
         }
 
         /// <summary>
@@ -662,9 +737,11 @@ namespace Demo
         /// <param name="states"><see cref="StreamStateLength"/> floats per stream, updated in place.</param>
         /// <exception cref="global::System.ArgumentException">The spans do not hold the same number of streams.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs, global::System.Span<float> states)
+        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs,
+            global::System.Span<OutputStep> outputs, global::System.Span<float> states)
         {
-            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs),
+                global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
         }
 
         /// <summary>
@@ -679,7 +756,8 @@ namespace Demo
         {
             if (inputs.Length != StreamCount * InputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.", nameof(inputs));
+                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.",
+                    nameof(inputs));
             }
 
             StepStreams(inputs, outputs, _streamStates);
@@ -693,7 +771,8 @@ namespace Demo
         /// <param name="inputs">This timestep's features, stream after stream.</param>
         /// <param name="outputs">Receives the outputs, stream after stream.</param>
         /// <param name="states">The streams' states, stream after stream, updated in place.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of streams, or the spans hold different numbers of streams.</exception>
+        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of
+        /// streams, or the spans hold different numbers of streams.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states)
         {
@@ -714,17 +793,20 @@ namespace Demo
             int streams = inputs / InputDim;
             if (inputs != streams * InputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.", nameof(inputs));
+                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.",
+                    nameof(inputs));
             }
 
             if (outputs != streams * OutputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.", nameof(outputs));
+                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.",
+                    nameof(outputs));
             }
 
             if (states != streams * StreamStateLength)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.", nameof(states));
+                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.",
+                    nameof(states));
             }
 
             return streams;
@@ -740,13 +822,17 @@ namespace Demo
         /// <param name="outputs">Receives the outputs, stream after stream.</param>
         /// <param name="states">The streams' states, stream after stream, updated in place.</param>
         /// <param name="maxDegreeOfParallelism">The most cores to use; 1 runs on the calling thread.</param>
-        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number of streams, or the degree is not positive.</exception>
+        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number
+        /// of streams, or the degree is not positive.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepStreams(global::System.ReadOnlyMemory<float> inputs, global::System.Memory<float> outputs, global::System.Memory<float> states, int maxDegreeOfParallelism)
+        public void StepStreams(global::System.ReadOnlyMemory<float> inputs,
+            global::System.Memory<float> outputs, global::System.Memory<float> states,
+            int maxDegreeOfParallelism)
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);
@@ -787,7 +873,9 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk, int endChunk, bool reverse, float[] scratch)
+        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk,
+            int endChunk, bool reverse, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -826,61 +914,89 @@ namespace Demo
             internal ParallelStreams(Model model) => _model = model;
 
             protected override void RunWorker(int worker, int workers) =>
-                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers, Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
+                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers,
+                    Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
         }
 
         // One timestep of BatchChunk streams from `first` through every layer, each recurrent step a matrix product across them.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
+            float[] scratch)
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 8 units)
-            SimpleRnnCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[SimpleRnnStreamsHOffset], ref scratch[StreamHNextOffset], SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
+            SimpleRnnCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                ref streamStates[SimpleRnnStreamsHOffset], ref scratch[StreamHNextOffset],
+                SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
             }
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
-            SimpleRnn1CellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates), ref streamStates[SimpleRnn1StreamsHOffset], ref scratch[StreamHNextOffset], SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
+            SimpleRnn1CellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates),
+                ref streamStates[SimpleRnn1StreamsHOffset], ref scratch[StreamHNextOffset],
+                SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength + SimpleRnn1StreamsHOffset));
+                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength,
+                    16).CopyTo(streamStates.Slice(r * StreamStateLength + SimpleRnn1StreamsHOffset));
                 streamStates.Slice(r * StreamStateLength + SimpleRnn1StreamsHOffset, 8).CopyTo(outputs.Slice((first + r) * OutputDim, OutputDim));
             }
         }
 
         // One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
+            float[] scratch)
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 8 units)
-            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(SimpleRnnStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                streamStates.Slice(SimpleRnnStreamsHOffset, 16),
+                new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed,
+                SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
-            global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates), streamStates.Slice(SimpleRnn1StreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates),
+                streamStates.Slice(SimpleRnn1StreamsHOffset, 16),
+                new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed,
+                SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates.Slice(SimpleRnn1StreamsHOffset));
             streamStates.Slice(SimpleRnn1StreamsHOffset, 8).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
 
         // One timestep of simple_rnn for 4 streams, with the kernel for this machine's vector width.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnnCellStreams(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void SimpleRnnCellStreams(ref float x, ref float h, ref float hNext, int packedOffset512,
+            int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.SimpleRnnCellStreamsX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.SimpleRnnCellStreamsX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            else global::RnnGen.Generated.ModelKernels.SimpleRnnCellStreamsX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.SimpleRnnCellStreamsX8(ref x,
+                ref h, ref hNext,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.SimpleRnnCellStreamsX8(ref x,
+                ref h, ref hNext,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+            else global::RnnGen.Generated.ModelKernels.SimpleRnnCellStreamsX4(ref x, ref h, ref hNext,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         // One timestep of simple_rnn_1 for 4 streams, with the kernel for this machine's vector width.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void SimpleRnn1CellStreams(ref float x, ref float h, ref float hNext, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void SimpleRnn1CellStreams(ref float x, ref float h, ref float hNext, int packedOffset512,
+            int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.SimpleRnn1CellStreamsX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.SimpleRnn1CellStreamsX8(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            else global::RnnGen.Generated.ModelKernels.SimpleRnn1CellStreamsX4(ref x, ref h, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.SimpleRnn1CellStreamsX8(ref x,
+                ref h, ref hNext,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.SimpleRnn1CellStreamsX8(ref x,
+                ref h, ref hNext,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+            else global::RnnGen.Generated.ModelKernels.SimpleRnn1CellStreamsX4(ref x, ref h, ref hNext,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         /// <summary>
@@ -920,36 +1036,47 @@ namespace Demo
         /// <param name="loss">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
-        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
+        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
+            params global::RnnGen.Training.Metric[] metrics) =>
             _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         public global::RnnGen.Training.Trainer Trainer => _trainer ?? throw global::RnnGen.Training.Trainer.NotCompiled("Model");
 
-        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see <c>Trainer.Fit</c>.</summary>
+        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x
+        /// InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see
+        /// <c>Trainer.Fit</c>.</summary>
         /// <returns>The loss and metrics of every epoch.</returns>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
-        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other, or an option is out of range.</exception>
-        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
-            global::RnnGen.Training.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null, int initialEpoch = 0,
-            int? seed = null, int verbose = 0, global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each
+        /// other, or an option is out of range.</exception>
+        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true,
+            double validationSplit = 0.0, global::RnnGen.Training.ValidationData? validationData = null,
+            global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null,
+            int initialEpoch = 0, int? seed = null, int verbose = 0,
+            global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
             Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);
 
         /// <summary>Keras <c>model.evaluate</c>: the compiled loss over every sample, in inference mode.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
+        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y,
+            int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
 
-        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss before the step. Allocates nothing once warm.</summary>
+        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss
+        /// before the step. Allocates nothing once warm.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
         public float TrainOnBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.TrainOnBatch(x, y);
 
-        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array of <see cref="GetWeights"/>, in that order and layout.</summary>
+        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array
+        /// of <see cref="GetWeights"/>, in that order and layout.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
+        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
 
         // The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
@@ -960,23 +1087,35 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40), parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8), packed.Slice(SimpleRnnPackedOffset512),
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40),
+                    parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8),
+                    packed.Slice(SimpleRnnPackedOffset512),
                     inputs: 5, units: 8, gates: 1, lanes: 8, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64), parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset512),
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64),
+                    parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64),
+                    parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset512),
                     inputs: 8, units: 8, gates: 1, lanes: 8, biasRows: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40), parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8), packed.Slice(SimpleRnnPackedOffset256),
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40),
+                    parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8),
+                    packed.Slice(SimpleRnnPackedOffset256),
                     inputs: 5, units: 8, gates: 1, lanes: 8, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64), parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset256),
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64),
+                    parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64),
+                    parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset256),
                     inputs: 8, units: 8, gates: 1, lanes: 8, biasRows: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40), parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8), packed.Slice(SimpleRnnPackedOffset128),
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 40),
+                    parameters.Slice(SimpleRnnRecurrentKernelOffset, 64), parameters.Slice(SimpleRnnBiasOffset, 8),
+                    packed.Slice(SimpleRnnPackedOffset128),
                     inputs: 5, units: 8, gates: 1, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64), parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64), parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset128),
+                global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnn1KernelOffset, 64),
+                    parameters.Slice(SimpleRnn1RecurrentKernelOffset, 64),
+                    parameters.Slice(SimpleRnn1BiasOffset, 8), packed.Slice(SimpleRnn1PackedOffset128),
                     inputs: 8, units: 8, gates: 1, lanes: 4, biasRows: 1);
             }
         }
@@ -986,7 +1125,9 @@ namespace Demo
         // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: simple_rnn (SimpleRNN, 8 units): [10, 5] -> [10, 8]
@@ -998,7 +1139,9 @@ namespace Demo
 
         // layer 1: simple_rnn (SimpleRNN, 8 units).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnnLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void SimpleRnnLayer(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 5;
             const int Units = 8;
@@ -1025,7 +1168,9 @@ namespace Demo
                     }
                     continue;
                 }
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128,
+                    (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -1034,13 +1179,16 @@ namespace Demo
             }
             if (!mask.IsEmpty)
             {
-                h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded)); // a masked step skips a swap, so the state may end in the second buffer
+                // a masked step skips a swap, so the state may end in the second buffer
+                h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded));
             }
         }
 
         // layer 2: simple_rnn_1 (SimpleRNN, 8 units).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnn1Layer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void SimpleRnn1Layer(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 8;
             const int Units = 8;
@@ -1067,7 +1215,9 @@ namespace Demo
                     }
                     continue;
                 }
-                global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256,
+                    SimpleRnn1PackedOffset128, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -1076,13 +1226,16 @@ namespace Demo
             }
             if (!mask.IsEmpty)
             {
-                h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnn1HOffset, Padded)); // a masked step skips a swap, so the state may end in the second buffer
+                // a masked step skips a swap, so the state may end in the second buffer
+                h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnn1HOffset, Padded));
             }
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
+            global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
+            float[] scratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
@@ -1093,7 +1246,8 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -1104,7 +1258,8 @@ namespace Demo
 
         // One chunk of 4 sequences through every layer: sequence r of the chunk is batch row firstRow + r.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
+        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, float[] scratch, int firstRow)
         {
             // layer 1: simple_rnn (SimpleRNN, 8 units): [10, 5] -> [10, 8]
             global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, BatchCarryAOffset, BatchChunk * 80);
@@ -1115,7 +1270,8 @@ namespace Demo
 
         // layer 1: simple_rnn (SimpleRNN, 8 units), for a chunk of 4 sequences advancing together (see SimpleRnnLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 5;
             const int Units = 8;
@@ -1128,7 +1284,9 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128,
+                    (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -1142,7 +1300,8 @@ namespace Demo
 
         // layer 2: simple_rnn_1 (SimpleRNN, 8 units), for a chunk of 4 sequences advancing together (see SimpleRnn1Layer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnn1LayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void SimpleRnn1LayerBatch(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 8;
             const int Units = 8;
@@ -1155,7 +1314,9 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256,
+                    SimpleRnn1PackedOffset128, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -1195,7 +1356,8 @@ namespace RnnGen.Generated
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every
+    /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
         // One timestep of simple_rnn for 4 independent streams at once with 8-float vectors (Keras SimpleRNNCell.call):
@@ -1590,12 +1752,16 @@ namespace RnnGen.Generated
 
         // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void SimpleRnnCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        internal static void SimpleRnnCell(ref float x, Span<float> h, Span<float> hNext, float[] packed,
+            int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) SimpleRnnCellX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) SimpleRnnCellX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            if (Vector512.IsHardwareAccelerated) SimpleRnnCellX8(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) SimpleRnnCellX8(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         // One timestep of simple_rnn with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
@@ -1733,12 +1899,16 @@ namespace RnnGen.Generated
 
         // One timestep of simple_rnn_1: reads the state h, writes the next state to hNext.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void SimpleRnn1Cell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        internal static void SimpleRnn1Cell(ref float x, Span<float> h, Span<float> hNext, float[] packed,
+            int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) SimpleRnn1CellX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else SimpleRnn1CellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            if (Vector512.IsHardwareAccelerated) SimpleRnn1CellX8(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellX8(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else SimpleRnn1CellX4(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         // One timestep of simple_rnn_1 with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
@@ -1869,12 +2039,17 @@ namespace RnnGen.Generated
 
         // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void SimpleRnnCellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        internal static void SimpleRnnCellBatch(ref float x, Span<float> h, Span<float> hNext,
+            float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            if (Vector512.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x,
+                ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         // One timestep of simple_rnn for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the
@@ -2114,12 +2289,17 @@ namespace RnnGen.Generated
 
         // One timestep of simple_rnn_1 for a chunk of 4 sequences, with the kernel for this machine's vector width.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void SimpleRnn1CellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        internal static void SimpleRnn1CellBatch(ref float x, Span<float> h, Span<float> hNext,
+            float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else SimpleRnn1CellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            if (Vector512.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x,
+                ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else SimpleRnn1CellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         // One timestep of simple_rnn_1 for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the

@@ -29,9 +29,20 @@ namespace Demo
         public const int DefaultSeed = 0;
 
         /// <summary>What Keras's <c>model.summary()</c> prints for this model: layers, output shapes and parameter counts.</summary>
-        public const string Summary = "Model: \"Model\"\n_________________________________________________________________\nLayer (type)                 Output Shape              Param #   \n=================================================================\nsimple_rnn (SimpleRNN)       (None, 3, 2)              10        \n=================================================================\nTotal params: 10\nTrainable params: 10\nNon-trainable params: 0\n_________________________________________________________________";
+        public const string Summary =
+            "Model: \"Model\"\n" +
+            "_________________________________________________________________\n" +
+            "Layer (type)                 Output Shape              Param #   \n" +
+            "=================================================================\n" +
+            "simple_rnn (SimpleRNN)       (None, 3, 2)              10        \n" +
+            "=================================================================\n" +
+            "Total params: 10\n" +
+            "Trainable params: 10\n" +
+            "Non-trainable params: 0\n" +
+            "_________________________________________________________________";
 
-        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras <c>get_weights()</c> order) and outputs (Keras call order).</summary>
+        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras
+        /// <c>get_weights()</c> order) and outputs (Keras call order).</summary>
         public static global::RnnGen.ModelInfo Info { get; } = new global::RnnGen.ModelInfo(
             "Model",
             Timesteps,
@@ -105,7 +116,8 @@ namespace Demo
         private float[][]? _workerScratch;
         private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
-        /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
+        /// <summary>Creates the model with weights drawn by the declared Keras initializers from
+        /// <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public Model()
             : this(DefaultSeed)
         {
@@ -122,12 +134,16 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 4), "glorot_uniform", rows: 2, columns: 2, seed, stream: 0); // simple_rnn/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), "orthogonal", rows: 2, columns: 2, seed, stream: 1); // simple_rnn/recurrent_kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 2); // simple_rnn/bias
+            // simple_rnn/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnKernelOffset, 4), "glorot_uniform", rows: 2, columns: 2, seed, stream: 0);
+            // simple_rnn/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), "orthogonal", rows: 2, columns: 2, seed, stream: 1);
+            // simple_rnn/bias
+            global::RnnGen.Initializers.Fill(parameters.Slice(SimpleRnnBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 2);
         }
 
-        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
+        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as
+        /// <c>step[feature]</c>. A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(InputDim)]
         public struct InputStep : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
@@ -139,7 +155,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, InputDim);
         }
 
-        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major; index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major;
+        /// index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline
+        /// in another object, and needs no allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(Timesteps)]
         public struct Input : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
@@ -148,7 +166,9 @@ namespace Demo
 
             /// <summary>All floats, timestep after timestep, as a span over this value.</summary>
             [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-            public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0), Timesteps * InputDim);
+            public global::System.Span<float> AsSpan()
+                => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0),
+                Timesteps * InputDim);
         }
 
         /// <summary>One timestep of the model output: <see cref="OutputDim"/> features. A fixed-size value type.</summary>
@@ -163,7 +183,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, OutputDim);
         }
 
-        /// <summary>The output sequence: <see cref="Timesteps"/> x <see cref="OutputDim"/> floats, row-major; index it as <c>sequence[t][feature]</c>. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The output sequence: <see cref="Timesteps"/> x <see cref="OutputDim"/> floats,
+        /// row-major; index it as <c>sequence[t][feature]</c>. A fixed-size value type: it lives on the
+        /// stack or inline in another object, and needs no allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(Timesteps)]
         public struct OutputSequence : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
@@ -172,10 +194,13 @@ namespace Demo
 
             /// <summary>All floats, timestep after timestep, as a span over this value.</summary>
             [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-            public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<OutputStep, float>(ref _element0), Timesteps * OutputDim);
+            public global::System.Span<float> AsSpan()
+                => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<OutputStep, float>(ref _element0),
+                Timesteps * OutputDim);
         }
 
-        /// <summary>A state vector of the recurrent layer: 2 floats (Keras <c>[batch, units]</c> without the batch axis). A fixed-size value type.</summary>
+        /// <summary>A state vector of the recurrent layer: 2 floats (Keras <c>[batch, units]</c> without
+        /// the batch axis). A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(2)]
         public struct State : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
@@ -187,7 +212,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, 2);
         }
 
-        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A
+        /// fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct Output
         {
@@ -195,7 +222,9 @@ namespace Demo
             public OutputSequence Result;
         }
 
-        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order.
+        /// A fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct InitialState
         {
@@ -216,7 +245,8 @@ namespace Demo
         /// each flattened row-major. Everything is checked before anything is copied.
         /// </summary>
         /// <param name="weights">One array per Keras weight.</param>
-        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
+        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message
+        /// names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
             global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
@@ -230,13 +260,17 @@ namespace Demo
         /// </summary>
         /// <param name="path">The file.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is not a readable weight file.</exception>
-        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message lists, layer by layer, what differs.</exception>
+        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message
+        /// lists, layer by layer, what differs.</exception>
         public void LoadWeights(string path) => global::RnnGen.KerasWeights.Load(this, path);
 
-        /// <summary>Loads the weights from a stream in the given format (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see <see cref="LoadWeights(string)"/>.</summary>
+        /// <summary>Loads the weights from a stream in the given format
+        /// (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see
+        /// <see cref="LoadWeights(string)"/>.</summary>
         /// <param name="stream">The file's content.</param>
         /// <param name="format">Its format.</param>
-        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => global::RnnGen.KerasWeights.Load(this, stream, format);
+        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format)
+            => global::RnnGen.KerasWeights.Load(this, stream, format);
 
         /// <summary>
         /// Saves the weights for Keras, in the format the path names: <c>.weights.h5</c> or <c>.keras</c> in Keras 3's layout
@@ -256,7 +290,8 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -266,13 +301,16 @@ namespace Demo
         /// <typeparam name="TInput">A generated sequence type of this model's input shape.</typeparam>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward<TInput>(in TInput input, out Output output)
-            where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
+            where TInput : struct,
+                global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, Input>();
-            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
         /// <summary>
@@ -280,18 +318,22 @@ namespace Demo
         /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 3, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 3, 2]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
@@ -306,12 +348,14 @@ namespace Demo
         }
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 3, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 3, 2]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="initialState">Keras <c>initial_state</c>: h [batch, 2].</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, or the initial states do not fit the batch.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, or the initial states do not fit the batch.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -323,7 +367,8 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
         }
@@ -334,7 +379,8 @@ namespace Demo
         /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
         /// <param name="output">Receives the outputs.</param>
         /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -342,7 +388,8 @@ namespace Demo
         {
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
         }
 
         /// <summary>
@@ -352,7 +399,8 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above
+        /// <see cref="Timesteps"/>; nothing is run.</exception>
         public void Forward(in Input input, int length, out Output output)
         {
             global::System.Span<bool> mask = stackalloc bool[Timesteps];
@@ -363,12 +411,15 @@ namespace Demo
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with a mask, and returns the
         /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3, 2]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is
+        /// run.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -377,20 +428,26 @@ namespace Demo
             float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
 
         /// <summary>
-        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, with the valid length of
+        /// each (valid timesteps first, padding after), and returns the
         /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 3, 2]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, there is not one length per sequence, or a length is out of range; nothing is
+        /// run.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -419,11 +476,13 @@ namespace Demo
         {
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -441,12 +500,14 @@ namespace Demo
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             int chunks = inputs.Length / BatchChunk;
@@ -483,7 +544,8 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -500,7 +562,9 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span),
+                    floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers,
+                    Scratch[worker]);
             }
         }
 
@@ -522,7 +586,8 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             if (output.Length != batch * 6)
             {
-                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 6 floats for this input, but the output has room for {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 6 floats for this input, but the output has room for {output.Length}.",
+                    nameof(output));
             }
 
             RunMany(input, batch, output, 6, 0, batch / BatchChunk, _batchScratch);
@@ -562,36 +627,47 @@ namespace Demo
         /// <param name="loss">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
-        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
+        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
+            params global::RnnGen.Training.Metric[] metrics) =>
             _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         public global::RnnGen.Training.Trainer Trainer => _trainer ?? throw global::RnnGen.Training.Trainer.NotCompiled("Model");
 
-        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see <c>Trainer.Fit</c>.</summary>
+        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x
+        /// InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see
+        /// <c>Trainer.Fit</c>.</summary>
         /// <returns>The loss and metrics of every epoch.</returns>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
-        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other, or an option is out of range.</exception>
-        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
-            global::RnnGen.Training.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null, int initialEpoch = 0,
-            int? seed = null, int verbose = 0, global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each
+        /// other, or an option is out of range.</exception>
+        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true,
+            double validationSplit = 0.0, global::RnnGen.Training.ValidationData? validationData = null,
+            global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null,
+            int initialEpoch = 0, int? seed = null, int verbose = 0,
+            global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
             Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);
 
         /// <summary>Keras <c>model.evaluate</c>: the compiled loss over every sample, in inference mode.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
+        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y,
+            int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
 
-        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss before the step. Allocates nothing once warm.</summary>
+        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss
+        /// before the step. Allocates nothing once warm.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
         public float TrainOnBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.TrainOnBatch(x, y);
 
-        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array of <see cref="GetWeights"/>, in that order and layout.</summary>
+        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array
+        /// of <see cref="GetWeights"/>, in that order and layout.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
+        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
 
         // The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
@@ -600,7 +676,9 @@ namespace Demo
             _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 4), parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2), packed.Slice(SimpleRnnPackedOffset),
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(SimpleRnnKernelOffset, 4),
+                parameters.Slice(SimpleRnnRecurrentKernelOffset, 4), parameters.Slice(SimpleRnnBiasOffset, 2),
+                packed.Slice(SimpleRnnPackedOffset),
                 inputs: 2, units: 2, gates: 1, lanes: 4, biasRows: 1);
         }
 
@@ -609,7 +687,9 @@ namespace Demo
         // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: simple_rnn (SimpleRNN, 2 units): [3, 2] -> [3, 2]
@@ -619,7 +699,9 @@ namespace Demo
         // layer 1: simple_rnn (SimpleRNN, 2 units).
         // go_backwards: the sequence is read from its end, and the outputs stay in that processing order, as Keras returns them.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnnLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void SimpleRnnLayer(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 2;
             const int Units = 2;
@@ -650,7 +732,8 @@ namespace Demo
                     }
                     continue;
                 }
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -662,7 +745,9 @@ namespace Demo
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
+            global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
+            float[] scratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
@@ -673,7 +758,8 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -684,7 +770,8 @@ namespace Demo
 
         // One chunk of 4 sequences through every layer: sequence r of the chunk is batch row firstRow + r.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
+        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, float[] scratch, int firstRow)
         {
             // layer 1: simple_rnn (SimpleRNN, 2 units): [3, 2] -> [3, 2]
             SimpleRnnLayerBatch(input, result, resultStride, scratch, firstRow);
@@ -692,7 +779,8 @@ namespace Demo
 
         // layer 1: simple_rnn (SimpleRNN, 2 units), for a chunk of 4 sequences advancing together (see SimpleRnnLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 2;
             const int Units = 2;
@@ -705,7 +793,8 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = Timesteps - 1 - step; // read from the end
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -715,7 +804,8 @@ namespace Demo
                     h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
                 }
             }
-            h.CopyTo(new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
+            // an odd number of steps ends in the second buffer
+            h.CopyTo(new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -746,7 +836,8 @@ namespace RnnGen.Generated
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every
+    /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
         // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
@@ -754,7 +845,8 @@ namespace RnnGen.Generated
         internal static void SimpleRnnCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 4,
@@ -811,7 +903,8 @@ namespace RnnGen.Generated
         internal static void SimpleRnnCellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the

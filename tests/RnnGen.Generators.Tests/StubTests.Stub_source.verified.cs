@@ -89,11 +89,13 @@ namespace Demo
 
             public float[][] GetWeights() => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
             public void LoadWeights(string path) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
             public void SaveWeights(string path) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
@@ -101,53 +103,87 @@ namespace Demo
 
             public void Forward<TInput>(in TInput input, out Output output) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void Forward(in Input input, in InitialState initialState, out Output output) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void Forward(in Input input, in InitialState initialState, out Output output)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void Forward(global::System.ReadOnlyMemory<Input> inputs, global::System.Memory<Output> outputs, int maxDegreeOfParallelism) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void Forward(global::System.ReadOnlyMemory<Input> inputs,
+                global::System.Memory<Output> outputs, int maxDegreeOfParallelism)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public float[][] Predict(global::System.ReadOnlySpan<float> input) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public float[][] Predict(global::System.ReadOnlySpan<float> input)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.Collections.Generic.IReadOnlyList<float[]> initialState) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public float[][] Predict(global::System.ReadOnlySpan<float> input,
+                global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public int Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public int Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
             public void Step(in InputStep input, out OutputStep output) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void Step<TInput>(in TInput input, out OutputStep output) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void Step<TInput>(in TInput input, out OutputStep output)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void Step(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
             public int StreamCount => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
             public void ResetStreams(int streams) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs,
+                global::System.Span<OutputStep> outputs)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs, global::System.Span<float> states) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs,
+                global::System.Span<OutputStep> outputs, global::System.Span<float> states)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void StepStreams(global::System.ReadOnlySpan<float> inputs,
+                global::System.Span<float> outputs)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void StepStreams(global::System.ReadOnlySpan<float> inputs,
+                global::System.Span<float> outputs, global::System.Span<float> states)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void StepStreams(global::System.ReadOnlyMemory<float> inputs, global::System.Memory<float> outputs, global::System.Memory<float> states, int maxDegreeOfParallelism) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void StepStreams(global::System.ReadOnlyMemory<float> inputs,
+                global::System.Memory<float> outputs, global::System.Memory<float> states,
+                int maxDegreeOfParallelism)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
             public void ResetStates() => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
+                params global::RnnGen.Training.Metric[] metrics)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
             public global::RnnGen.Training.Trainer Trainer => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
-                global::RnnGen.Training.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null, int initialEpoch = 0,
-                int? seed = null, int verbose = 0, global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x,
+                global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true,
+                double validationSplit = 0.0,
+                global::RnnGen.Training.ValidationData? validationData = null,
+                    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null,
+                    int initialEpoch = 0,
+                int? seed = null, int verbose = 0,
+                    global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null)
+                    => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int batchSize = 32) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y,
+                int batchSize = 32) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public float TrainOnBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public float TrainOnBatch(global::System.ReadOnlySpan<float> x,
+                global::System.ReadOnlySpan<float> y)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
 
-            public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => throw new global::System.InvalidOperationException(DeclarationHasErrors);
+            public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x,
+                global::System.ReadOnlySpan<float> y)
+                => throw new global::System.InvalidOperationException(DeclarationHasErrors);
         }
     }
 }

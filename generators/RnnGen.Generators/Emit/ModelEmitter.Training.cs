@@ -68,9 +68,9 @@ internal sealed partial class ModelEmitter
         _writer.Line("/// <returns>The loss and metrics of every epoch.</returns>");
         _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
         _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The lengths do not fit the model or each other, or an option is out of range.</exception>");
-        _writer.Line($"public {Training}.History Fit({ReadOnlySpan} x, {ReadOnlySpan} y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,");
-        _writer.Line($"    {Training}.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<{Training}.Callback>? callbacks = null, int initialEpoch = 0,");
-        _writer.Line($"    int? seed = null, int verbose = 0, global::System.IProgress<{Training}.EpochLog>? progress = null) =>");
+        _writer.Line($"public {Training}.History Fit({ReadOnlySpan} x, {ReadOnlySpan} y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0, " +
+            $"{Training}.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<{Training}.Callback>? callbacks = null, int initialEpoch = 0, " +
+            $"int? seed = null, int verbose = 0, global::System.IProgress<{Training}.EpochLog>? progress = null) =>");
         _writer.Line("    Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);");
         _writer.Line();
         _writer.Line("/// <summary>Keras <c>model.evaluate</c>: the compiled loss over every sample, in inference mode.</summary>");

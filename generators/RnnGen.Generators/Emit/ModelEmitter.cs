@@ -119,7 +119,14 @@ internal sealed partial class ModelEmitter
         _writer.Line("public const int DefaultSeed = 0;");
         _writer.Line();
         _writer.Line("/// <summary>What Keras's <c>model.summary()</c> prints for this model: layers, output shapes and parameter counts.</summary>");
-        _writer.Line($"public const string Summary = {SummaryEmitter.Literal(_layout)};");
+        _writer.Line("public const string Summary =");
+        _writer.Indent();
+        foreach (string line in SummaryEmitter.LiteralLines(_layout))
+        {
+            _writer.Line(line);
+        }
+
+        _writer.Unindent();
         _writer.Line();
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using Microsoft.CodeAnalysis.CSharp;
 using RnnGen.Generators.Model;
 using RnnGen.Shared;
 
@@ -46,22 +47,21 @@ internal static class SummaryEmitter
         return string.Join("\n", lines);
     }
 
-    /// <summary>The summary as a C# string literal.</summary>
-    public static string Literal(ModelLayout layout)
+    /// <summary>
+    /// The summary as C# source: one string literal per printed line, joined by <c>+</c> (a constant all the same), so
+    /// that the generated file shows the table as Keras prints it.
+    /// </summary>
+    public static IReadOnlyList<string> LiteralLines(ModelLayout layout)
     {
-        var builder = new StringBuilder("\"");
-        foreach (char ch in Text(layout))
+        string[] lines = Text(layout).Split('\n');
+        var literals = new string[lines.Length];
+        for (int i = 0; i < lines.Length; i++)
         {
-            builder.Append(ch switch
-            {
-                '\n' => "\\n",
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                _ => ch.ToString(),
-            });
+            string line = i < lines.Length - 1 ? lines[i] + "\n" : lines[i];
+            literals[i] = SymbolDisplay.FormatLiteral(line, quote: true) + (i < lines.Length - 1 ? " +" : ";");
         }
 
-        return builder.Append('"').ToString();
+        return literals;
     }
 
     private static string KerasClass(LayerSpec spec) => spec.Bidirectional ? "Bidirectional" : LayerShapes.KerasClassName(spec.Kind);

@@ -13,15 +13,22 @@ internal sealed class SourceWriter
 
     public void Unindent() => _indent--;
 
+    /// <summary>Writes one line at the current indentation, wrapped by <see cref="LineWrapper"/> when it is too long to read.</summary>
     public SourceWriter Line(string text = "")
     {
-        if (text.Length > 0)
+        if (text.Length == 0)
         {
-            _builder.Append(' ', _indent * 4);
-            _builder.Append(text);
+            _builder.Append('\n');
+            return this;
         }
 
-        _builder.Append('\n');
+        foreach (string line in LineWrapper.Wrap(text))
+        {
+            _builder.Append(' ', _indent * 4);
+            _builder.Append(line);
+            _builder.Append('\n');
+        }
+
         return this;
     }
 
