@@ -17,7 +17,7 @@ enum WeightPrecision
     /// <summary>
     /// bfloat16 (float32's sign and 8-bit exponent, 7 stored mantissa bits), rounded to nearest even from float32 when the
     /// weights are set. Halves the bytes a step streams from the cache; each weight then carries a relative error of at
-    /// most 2^-9 (about 0.2%), which the recurrent sums carry into the outputs (docs/performance.md states the error
+    /// most 2^-8 (about 0.4%), which the recurrent sums carry into the outputs (docs/performance.md states the error
     /// measured against Keras on the golden cases, and the speed).
     /// </summary>
     BFloat16 = 1,
