@@ -133,7 +133,10 @@ public sealed partial class RnnGenerator
 
             var spec = new ModelSpec(
                 _input.Namespace, _input.ContainingTypes, _input.ClassName, _input.DeclarationKeyword,
-                IsSequential: sequential is not null, timesteps, inputDim, specs.ToEquatableArray());
+                IsSequential: sequential is not null, timesteps, inputDim, specs.ToEquatableArray())
+            {
+                WeightPrecision = ParseWeightPrecision(sequential, specs),
+            };
 
             // The class cannot share its name with a member the emitter will declare in it (CS0542).
             if (GeneratedNames.Members(spec).Contains(_input.ClassName))

@@ -181,6 +181,16 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor KerasModelDescriptionUnreadable = Error(
         "RNNG046", "Keras model description unreadable",
         "The build's description of '{0}' is not one this generator reads ({1}): rebuild; if it stays, the RnnGen build files and generator come from different versions.");
+    /// <summary>RNNG025: "'{0}' ([Sequential]): WeightPrecision = {1} is not a value RnnGen knows; use one of {2}."</summary>
+    public static readonly DiagnosticDescriptor UnknownWeightPrecision = Error(
+        "RNNG025", "Unknown weight precision",
+        "'{0}' ([Sequential]): WeightPrecision = {1} is not a value RnnGen knows; use one of {2}.");
+
+    /// <summary>RNNG026: "'{0}' ([Sequential]): {1} changes how recurrent layers store their weights, and this model has none; its weights stay float32. Remove WeightPrecision."</summary>
+    public static readonly DiagnosticDescriptor WeightPrecisionWithoutRecurrentLayer = Warning(
+        "RNNG026", "Weight precision without a recurrent layer",
+        "'{0}' ([Sequential]): {1} changes how recurrent layers store their weights, and this model has none; its weights stay float32. Remove WeightPrecision.");
+
     /// <summary>RNNG030: "Layer {0} ({1}): Axis = {2} {3}; RnnGen normalizes the last (features) axis only: leave Axis out or write Axis = -1, the Keras default."</summary>
     public static readonly DiagnosticDescriptor NormalizationAxisNotLast = Error(
         "RNNG030", "Normalization over an axis other than the last",
@@ -212,6 +222,7 @@ internal static class DiagnosticDescriptors
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
         AttributesOnSeveralDeclarations, OptionValueNotAllowed, LayerNeedsSequential, EmptySequential,
         MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember,
+        UnknownWeightPrecision, WeightPrecisionWithoutRecurrentLayer,
         NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite,
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,

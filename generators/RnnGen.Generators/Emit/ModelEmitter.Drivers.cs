@@ -683,7 +683,7 @@ internal sealed partial class ModelEmitter
                         }
                         else
                         {
-                            _writer.Line($"global::RnnGen.Kernels.KernelPacking.PackRecurrent({Weight("kernel")}, {Weight("recurrent_kernel")}, {Weight("bias")}, {target},");
+                            _writer.Line($"global::RnnGen.Kernels.KernelPacking.{RecurrentPackingMethod}({Weight("kernel")}, {Weight("recurrent_kernel")}, {Weight("bias")}, {target},");
                             _writer.Line($"    inputs: {Int(s.InputWidth)}, units: {Int(s.Units)}, gates: {Int(s.GateCount)}, lanes: {Int(lanes)}, biasRows: {Int(LayerShapes.BiasRows(s.Kind, s.ResetAfter))});");
                         }
                     }

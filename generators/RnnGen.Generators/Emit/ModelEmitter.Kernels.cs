@@ -184,6 +184,7 @@ internal sealed partial class ModelEmitter
 
         _kernels.Line("// Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],");
         _kernels.Line("// then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).");
+        WriteWeightPrecisionComment();
         _kernels.Line("// Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.");
         _kernels.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
         _kernels.Line("// weights the previous one left in the L1 cache.");
@@ -197,7 +198,7 @@ internal sealed partial class ModelEmitter
             _kernels.Line($"const int Gates = {Int(gates)};");
             _kernels.Line($"const int RowStride = Gates * Lanes; // one input row of a block: every gate's {Int(lanes)} columns");
             _kernels.Line("const int BlockStride = (Inputs + Units) * RowStride;");
-            _kernels.Line($"const int BiasStart = {Int(blocks)} * BlockStride;");
+            _kernels.Line(BiasStartConstant(blocks));
             _kernels.Line($"const int BiasStride = {Int(biasRows)} * RowStride;");
             if (streams is not null)
             {
@@ -277,7 +278,7 @@ internal sealed partial class ModelEmitter
             for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 string index = j == 0 ? "first" : $"first + {Int(j)}";
-                _kernels.Line($"ref float block{Int(j)} = ref Unsafe.Add(ref weights, ({index}) * BlockStride);");
+                _kernels.Line(WeightBlockReference(j, index));
                 _kernels.Line($"ref float bias{Int(j)} = ref Unsafe.Add(ref weights, BiasStart + ({index}) * BiasStride);");
             }
         }
@@ -500,7 +501,7 @@ internal sealed partial class ModelEmitter
             {
                 for (int g = 0; g < names.Length; g++)
                 {
-                    string weight = $"{vector}.LoadUnsafe(ref block{Int(j)}, (nuint)({rowOffset}{Int(gateIndex[g])} * Lanes))";
+                    string weight = WeightLoad(vector, j, $"(nuint)({rowOffset}{Int(gateIndex[g])} * Lanes)");
                     if (tiling.Sequences > 1)
                     {
                         string name = $"w{Int(j)}{names[g]}{(partial == 0 ? string.Empty : "_" + Int(partial))}";

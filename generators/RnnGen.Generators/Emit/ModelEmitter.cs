@@ -403,7 +403,7 @@ internal sealed partial class ModelEmitter
         }
 
         _writer.Line("/// </summary>");
-        _writer.Line("public float[][] GetWeights() => " + Support + ".SplitWeights(_parameters, Info);");
+        WriteGetWeights();
         _writer.Line();
         _writer.Line("/// <summary>");
         _writer.Line("/// Replaces every weight, as Keras <c>model.set_weights()</c>: the arrays of <see cref=\"GetWeights\"/>, in that order,");

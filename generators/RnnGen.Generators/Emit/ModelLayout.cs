@@ -149,7 +149,9 @@ internal sealed class ModelLayout
                         : s.IsNormalization
                         ? PackedLayout.NormalizationLength(s.InputWidth)
                         : s.Kind != LayerKind.Dense
-                        ? PackedLayout.RecurrentLength(s.InputWidth, s.Units, s.GateCount, lanes, LayerShapes.BiasRows(s.Kind, s.ResetAfter))
+                        ? RecurrentWeightsInBFloat16
+                            ? PackedLayout.RecurrentLengthBFloat16(s.InputWidth, s.Units, s.GateCount, lanes, LayerShapes.BiasRows(s.Kind, s.ResetAfter))
+                            : PackedLayout.RecurrentLength(s.InputWidth, s.Units, s.GateCount, lanes, LayerShapes.BiasRows(s.Kind, s.ResetAfter))
                         : layer.DenseUsesRows
                             ? PackedLayout.DenseRowsLength(s.InputWidth, s.Units)
                             : PackedLayout.DenseColumnsLength(s.InputWidth, s.Units, lanes);
@@ -161,6 +163,12 @@ internal sealed class ModelLayout
 
         SameLanesAtEveryWidth = ComputeLayers.All(l => l.Lanes.Distinct().Count() == 1);
     }
+
+    /// <summary>
+    /// The recurrent layers' kernels are packed as bfloat16 (<c>[Sequential(WeightPrecision = WeightPrecision.BFloat16)]</c>):
+    /// half the floats for the weights, the bias rows after them in float32 (Shared/PackedLayout.RecurrentLengthBFloat16).
+    /// </summary>
+    public bool RecurrentWeightsInBFloat16 => Spec.WeightPrecision == WeightPrecision.BFloat16;
 
     /// <summary>Stored states of stateful layers, one row per batch row.</summary>
     private void LayOutStoredStates()

@@ -25,6 +25,9 @@ internal sealed record ModelSpec(
     /// <summary>For a <c>[KerasModel]</c>: the Keras file as the attribute names it (for the generated docs).</summary>
     public string? KerasFile { get; init; }
 
+    /// <summary>[Sequential]'s WeightPrecision: how the packed recurrent kernels are stored (Float32 unless declared).</summary>
+    public WeightPrecision WeightPrecision { get; init; }
+
     /// <summary>File name of the generated source: namespace, containing types and class, dotted.</summary>
     public string HintName
     {

@@ -19,6 +19,11 @@ namespace RnnGen;
 /// [Dense(5, Activation = "relu")]
 /// [Dense(1)]
 /// public partial class Forecaster;
+///
+/// [Sequential(Timesteps = 64, InputDim = 8, WeightPrecision = WeightPrecision.BFloat16)] // half the weight bytes per step
+/// [Lstm(128)]
+/// [Dense(1)]
+/// public partial class FastForecaster;
 /// </code>
 /// </example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
@@ -29,4 +34,15 @@ public sealed class SequentialAttribute : Attribute
 
     /// <summary>Features per timestep of the input: Keras <c>input_shape[1]</c>.</summary>
     public int InputDim { get; set; }
+
+    /// <summary>
+    /// How the packed weights of the recurrent layers are stored: <see cref="RnnGen.WeightPrecision.Float32"/> (the default),
+    /// or <see cref="RnnGen.WeightPrecision.BFloat16"/>, which halves the bytes a step reads from the cache (from about 64
+    /// units up, where a step waits on those bytes, it runs faster; see docs/performance.md) at the cost of accuracy: each
+    /// kernel and recurrent-kernel weight is rounded to 8 significant bits (a relative error of at most 2^-8), so outputs
+    /// differ from Keras's by about 1e-3 instead of about 1e-6. Biases, states, activations and Dense layers stay float32.
+    /// <c>GetWeights</c> returns the rounded weights, the ones the model computes with; training updates float32 weights
+    /// and the next inference call rounds them again.
+    /// </summary>
+    public WeightPrecision WeightPrecision { get; set; }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.InteropServices;
 using RnnGen.Shared;
 
 namespace RnnGen.Kernels;
@@ -51,12 +52,65 @@ public static class KernelPacking
             }
         }
 
+        PackRecurrentBias(bias, packed.Slice(blocks * rows * gates * lanes), units, gates, lanes, biasRows);
+    }
+
+    /// <summary>Floats <see cref="PackRecurrentBFloat16"/> writes.</summary>
+    public static int RecurrentLengthBFloat16(int inputs, int units, int gates, int lanes, int biasRows) =>
+        PackedLayout.RecurrentLengthBFloat16(inputs, units, gates, lanes, biasRows);
+
+    /// <summary>
+    /// Packs one direction of a recurrent layer with bfloat16 weights (<see cref="WeightPrecision.BFloat16"/>): the
+    /// elements of <see cref="PackRecurrent"/> in the same order, each kernel and recurrent-kernel value rounded to the
+    /// nearest bfloat16 (<see cref="BFloat16.Round"/>) and stored as a <c>ushort</c>, two per float of
+    /// <paramref name="packed"/>; the bias rows follow in float32, as in <see cref="PackRecurrent"/>.
+    /// </summary>
+    /// <param name="kernel">Keras kernel <c>[inputs, gates * units]</c>.</param>
+    /// <param name="recurrentKernel">Keras recurrent kernel <c>[units, gates * units]</c>.</param>
+    /// <param name="bias">Keras bias <c>[biasRows, gates * units]</c>, or empty when the layer has none.</param>
+    /// <param name="packed">Destination of <see cref="RecurrentLengthBFloat16"/> floats.</param>
+    /// <param name="inputs">Input features.</param>
+    /// <param name="units">Units.</param>
+    /// <param name="gates">Gate blocks: 1 SimpleRNN, 4 LSTM, 3 GRU.</param>
+    /// <param name="lanes">Floats per vector of the kernel: 4, 8 or 16.</param>
+    /// <param name="biasRows">2 for a GRU with reset_after, else 1.</param>
+    public static void PackRecurrentBFloat16(ReadOnlySpan<float> kernel, ReadOnlySpan<float> recurrentKernel, ReadOnlySpan<float> bias,
+        Span<float> packed, int inputs, int units, int gates, int lanes, int biasRows)
+    {
+        int width = gates * units, rows = inputs + units, blocks = PackedLayout.Blocks(units, lanes);
+        int weightFloats = PackedLayout.RecurrentWeightFloatsBFloat16(inputs, units, gates, lanes);
+        packed.Slice(0, RecurrentLengthBFloat16(inputs, units, gates, lanes, biasRows)).Clear();
+        Span<ushort> weights = MemoryMarshal.Cast<float, ushort>(packed.Slice(0, weightFloats));
+        for (int block = 0; block < blocks; block++)
+        {
+            int count = Math.Min(lanes, units - block * lanes);
+            for (int k = 0; k < rows; k++)
+            {
+                ReadOnlySpan<float> source = k < inputs ? kernel.Slice(k * width, width) : recurrentKernel.Slice((k - inputs) * width, width);
+                for (int g = 0; g < gates; g++)
+                {
+                    ReadOnlySpan<float> run = source.Slice(g * units + block * lanes, count);
+                    Span<ushort> destination = weights.Slice(((block * rows + k) * gates + g) * lanes, count);
+                    for (int i = 0; i < run.Length; i++)
+                    {
+                        destination[i] = BFloat16.Round(run[i]);
+                    }
+                }
+            }
+        }
+
+        PackRecurrentBias(bias, packed.Slice(weightFloats), units, gates, lanes, biasRows);
+    }
+
+    // The bias rows of every block, after the weights: [((block * biasRows + r) * gates + g) * lanes + lane].
+    private static void PackRecurrentBias(ReadOnlySpan<float> bias, Span<float> packedBias, int units, int gates, int lanes, int biasRows)
+    {
         if (bias.IsEmpty)
         {
             return;
         }
 
-        Span<float> packedBias = packed.Slice(blocks * rows * gates * lanes);
+        int width = gates * units, blocks = PackedLayout.Blocks(units, lanes);
         for (int block = 0; block < blocks; block++)
         {
             int count = Math.Min(lanes, units - block * lanes);

@@ -29,15 +29,19 @@ public sealed record CaseLayer(
 /// <summary>A model of a test case, and the RnnGen declaration that builds it.</summary>
 public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLayer> Layers)
 {
-    /// <summary>The attributes that declare this model: a single layer attribute, or [Sequential] and one per layer.</summary>
-    public string Attributes()
+    /// <summary>
+    /// The attributes that declare this model: a single layer attribute, or [Sequential] and one per layer. With
+    /// <paramref name="precision"/>, always [Sequential], with that WeightPrecision.
+    /// </summary>
+    public string Attributes(WeightPrecision? precision = null)
     {
         var text = new StringBuilder();
-        bool single = Layers.Count == 1 && Layers[0].Kind is "SimpleRnn" or "Lstm" or "Gru";
+        bool single = precision is null && Layers.Count == 1 && Layers[0].Kind is "SimpleRnn" or "Lstm" or "Gru";
         string shape = $"Timesteps = {Timesteps}, InputDim = {InputDim}";
         if (!single)
         {
-            text.Append($"[RnnGen.Sequential({shape})]\n");
+            string weights = precision is null ? string.Empty : $", WeightPrecision = RnnGen.WeightPrecision.{precision}";
+            text.Append($"[RnnGen.Sequential({shape}{weights})]\n");
         }
 
         foreach (CaseLayer layer in Layers)

@@ -19,7 +19,8 @@ public sealed class DynamicModels
 
     /// <param name="cases">The models, by case name.</param>
     /// <param name="members">Members added to every model class (adapters the tests call through reflection).</param>
-    public DynamicModels(IEnumerable<(string Name, CaseModel Model)> cases, string members = "")
+    /// <param name="precision">Declares every model with [Sequential(WeightPrecision = ...)]; null: as <see cref="CaseModel.Attributes"/> chooses.</param>
+    public DynamicModels(IEnumerable<(string Name, CaseModel Model)> cases, string members = "", WeightPrecision? precision = null)
     {
         _classNames = new Dictionary<string, string>(StringComparer.Ordinal);
         var source = new StringBuilder("namespace Cases;\n\n");
@@ -31,7 +32,7 @@ public sealed class DynamicModels
                 continue;
             }
 
-            source.Append(model.Attributes());
+            source.Append(model.Attributes(precision));
             source.Append($"public partial class {className}\n{{\n");
             // Initial-state Predict is not on IRnnModel (only single-recurrent-layer models have it): an adapter the
             // tests can call through reflection with arrays.

@@ -19,6 +19,9 @@ public class Keras3VectorTests
 
     public static IEnumerable<object[]> CaseNames => s_cases.Value.Select(c => new object[] { c.Name });
 
+    /// <summary>The cases, for the tests that run them through other model variants (BFloat16WeightTests).</summary>
+    internal static IReadOnlyList<Keras3Case> Cases => s_cases.Value;
+
     [Fact]
     public void Every_case_without_a_mask_is_covered()
     {
@@ -50,7 +53,7 @@ public class Keras3VectorTests
         }
     }
 
-    private sealed record Keras3Case(string Name, CaseModel Model, float[][] Weights, float[] Input, float[][]? InitialState, int Calls, List<(string Name, float[] Data)> Expected);
+    internal sealed record Keras3Case(string Name, CaseModel Model, float[][] Weights, float[] Input, float[][]? InitialState, int Calls, List<(string Name, float[] Data)> Expected);
 
     private static List<Keras3Case> Load()
     {
