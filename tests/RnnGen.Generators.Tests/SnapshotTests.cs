@@ -31,6 +31,9 @@ public class SnapshotTests
         // stack (so with Step).
         ("Lstm_layer_normalization_dense", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4)]\n[LayerNormalization]\n[Dense(2)]\npublic partial class Model;"),
         ("Gru_sequence_batch_normalization_dense", "[Sequential(Timesteps = 4, InputDim = 3)]\n[Gru(4, ReturnSequences = true)]\n[BatchNormalization(Epsilon = 0.01f, Center = false)]\n[Dense(2, Activation = \"tanh\")]\npublic partial class Model;"),
+        // Masking: every call computes the mask from the input (Run's dataMask, Step's and StepStreamOne's kept), so the
+        // batch runs no chunks and the masked overloads are absent.
+        ("Masking_lstm_dense", "[Sequential(Timesteps = 4, InputDim = 3)]\n[Masking(MaskValue = -1f)]\n[Lstm(4)]\n[Dense(2)]\npublic partial class Model;"),
         ("Bidirectional_stack_with_dropout", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4, Bidirectional = true, ReturnSequences = true, Dropout = 0.2)]\n[Dropout(0.3)]\n[Lstm(3)]\n[Dense(2, Activation = \"softmax\")]\npublic partial class Model;"),
     };
 
