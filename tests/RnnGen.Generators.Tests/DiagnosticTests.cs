@@ -309,11 +309,11 @@ public class DiagnosticTests
             KerasModels = new[] { KerasModelHarness.Import(KerasModelHarness.TemporaryFile("notes.keras", Encoding.ASCII.GetBytes("not a model")), "notes.keras") },
         },
         new("RNNG042_unsupported_keras_layer",
-            "[KerasModel(\"models/masked.h5\")]\npublic partial class Masked;",
-            "RNNG042", "\"models/masked.h5\"",
-            "'models/masked.h5' has a layer RnnGen does not compile: masking (Masking): changes the model's output and RnnGen has no Masking layer. Declare the model by hand without it (rnngen inspect prints the declaration), load with KerasWeights.Load(model, path, ignoredLayers: new[] { \"masking\" }), which passes over it, and call the masked Predict or Forward with KerasMask.Compute(input, inputDim), the mask it computes (docs/masking.md).")
+            "[KerasModel(\"models/lambda.h5\")]\npublic partial class AfterLambda;",
+            "RNNG042", "\"models/lambda.h5\"",
+            "'models/lambda.h5' has a layer RnnGen does not compile: lambda (Lambda): changes the model's output and RnnGen has no Lambda layer. Remove it from the Keras model and apply it to the output yourself, or declare the model by hand with layer attributes and load the file with KerasWeights.Load(model, path, ignoredLayers).")
         {
-            KerasModels = new[] { KerasModelHarness.Import("generated/keras2_masking_model.h5", "models/masked.h5") },
+            KerasModels = new[] { KerasModelHarness.Import("generated/keras2_lambda_model.h5", "models/lambda.h5") },
         },
         new("RNNG043_keras_model_without_a_fixed_length",
             "[KerasModel(\"models/open.keras\")]\npublic partial class Open;",

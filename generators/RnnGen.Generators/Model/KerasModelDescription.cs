@@ -32,6 +32,7 @@ internal sealed class KerasModelDescription
         ["BatchNormalization"] = AttributeKind.BatchNormalization,
         ["Activation"] = AttributeKind.Activation,
         ["Rescaling"] = AttributeKind.Rescaling,
+        ["Masking"] = AttributeKind.Masking,
     };
 
     // The name of each attribute's constructor parameter, as Extract names a positional argument ([Lstm(4)] is
