@@ -124,6 +124,7 @@ public sealed partial class RnnGenerator
             "BatchNormalizationAttribute" => AttributeKind.BatchNormalization,
             "ActivationAttribute" => AttributeKind.Activation,
             "RescalingAttribute" => AttributeKind.Rescaling,
+            "MaskingAttribute" => AttributeKind.Masking,
             _ => null,
         };
     }

@@ -87,7 +87,7 @@ public sealed partial class RnnGenerator
                 }
 
                 if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout or AttributeKind.LayerNormalization or AttributeKind.BatchNormalization
-                    or AttributeKind.Activation or AttributeKind.Rescaling)
+                    or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking)
                 {
                     Report(DiagnosticDescriptors.LayerNeedsSequential, layers[0].Location, _input.DisplayName, layers[0].Kind);
                     return null;
@@ -268,6 +268,7 @@ public sealed partial class RnnGenerator
                     AttributeKind.LayerNormalization or AttributeKind.BatchNormalization => ParseNormalization(layer, number, incoming),
                     AttributeKind.Activation => ParseActivationLayer(layer, number, incoming),
                     AttributeKind.Rescaling => ParseRescaling(layer, number, incoming),
+                    AttributeKind.Masking => ParseMasking(layer, number, incoming),
                     // InputShape has already checked the Timesteps/InputDim the first layer declares.
                     _ => ParseRecurrent(layers, i, incoming, timesteps, checkDeclaredShape: i != firstShaped),
                 };
@@ -303,7 +304,7 @@ public sealed partial class RnnGenerator
         // compiled. A Dense layer keeps its input's time axis, or its absence (Keras Dense acts on the last axis).
         private static (int? Width, bool? IsSequence) DeclaredOutput(AttributeInput layer, Incoming incoming)
         {
-            if (layer.Kind is AttributeKind.LayerNormalization or AttributeKind.BatchNormalization or AttributeKind.Activation or AttributeKind.Rescaling)
+            if (layer.Kind is AttributeKind.LayerNormalization or AttributeKind.BatchNormalization or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking)
             {
                 // Normalization and the elementwise layers keep their input's shape.
                 return (incoming.Width, incoming.IsSequence);

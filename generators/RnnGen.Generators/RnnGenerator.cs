@@ -35,6 +35,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             Register(context, AttributeKind.BatchNormalization),
             Register(context, AttributeKind.Activation),
             Register(context, AttributeKind.Rescaling),
+            Register(context, AttributeKind.Masking),
         };
         RegisterSources(context, specs);
     }

@@ -226,6 +226,8 @@ public class KerasModelTests
     [Theory]
     [InlineData("generated/keras3_stack.keras", null)]
     [InlineData("generated/keras3_stack_deflated.keras", 9)]
+    [InlineData("generated/keras2_masking_model.h5", null)]
+    [InlineData("generated/keras3_masking.keras", null)]
     public void Rnngen_inspect_prints_an_item_and_an_attribute_line_that_compile_as_they_are(string file, int? timesteps)
     {
         var output = new StringWriter();
@@ -241,14 +243,19 @@ public class KerasModelTests
         Assert.Empty(run.GeneratorDiagnostics);
         Assert.Contains("partial class Forecaster", Assert.Single(run.Sources).Text, StringComparison.Ordinal);
         Assert.Empty(run.CompilationDiagnostics);
+        if (file.Contains("masking", StringComparison.Ordinal))
+        {
+            // The file's Masking is compiled as the [Masking] layer: the model computes its mask from the data.
+            Assert.Contains("global::RnnGen.KerasMask.Compute(input, InputDim, dataMask", run.Sources.Single().Text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
     public void Rnngen_inspect_says_why_a_file_cannot_be_the_declaration()
     {
         var output = new StringWriter();
-        Assert.Equal(0, RnnGen.Tool.Program.Run(new[] { "inspect", KerasModelHarness.FixturePath("generated/keras2_masking_model.h5") }, output, new StringWriter()));
-        Assert.Contains("As [KerasModel]: this file cannot be compiled as the declaration: masking (Masking): changes the model's output", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(0, RnnGen.Tool.Program.Run(new[] { "inspect", KerasModelHarness.FixturePath("generated/keras2_lambda_model.h5") }, output, new StringWriter()));
+        Assert.Contains("As [KerasModel]: this file cannot be compiled as the declaration: lambda (Lambda): changes the model's output", output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("<KerasModel Include", output.ToString(), StringComparison.Ordinal);
     }
 

@@ -34,6 +34,9 @@ public class SnapshotTests
         // WeightPrecision.BFloat16: the recurrent kernels read bfloat16 weight rows (ModelEmitter.Precision.cs); 20 units so
         // that each vector width has its own packing and kernel.
         ("Lstm_bfloat16_weights", "[Sequential(Timesteps = 4, InputDim = 5, WeightPrecision = WeightPrecision.BFloat16)]\n[Lstm(20)]\n[Dense(1)]\npublic partial class Model;"),
+        // Masking: every call computes the mask from the input (Run's dataMask, Step's and StepStreamOne's kept), so the
+        // batch runs no chunks and the masked overloads are absent.
+        ("Masking_lstm_dense", "[Sequential(Timesteps = 4, InputDim = 3)]\n[Masking(MaskValue = -1f)]\n[Lstm(4)]\n[Dense(2)]\npublic partial class Model;"),
         ("Bidirectional_stack_with_dropout", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4, Bidirectional = true, ReturnSequences = true, Dropout = 0.2)]\n[Dropout(0.3)]\n[Lstm(3)]\n[Dense(2, Activation = \"softmax\")]\npublic partial class Model;"),
     };
 

@@ -20,7 +20,7 @@ public sealed class KerasModelConsumerTests
     // RnnGen.Formats.Tests' fixtures: a Keras 3 .keras file and what Keras predicted with it (tests/formats-fixtures).
     private const string ModelFixture = "tests/RnnGen.Formats.Tests/Fixtures/generated/keras3_stack.keras";
     private const string RecordingFixture = "tests/RnnGen.Formats.Tests/Fixtures/generated/expected_stack_keras3.json";
-    private const string BrokenFixture = "tests/RnnGen.Formats.Tests/Fixtures/generated/keras2_masking_model.h5";
+    private const string BrokenFixture = "tests/RnnGen.Formats.Tests/Fixtures/generated/keras2_lambda_model.h5";
 
     /// <summary>RealKerasFileTests' tolerance: float32 sums in another order than Keras's may differ in the last digits.</summary>
     private const float Tolerance = 1e-5f;
@@ -77,7 +77,7 @@ public sealed class KerasModelConsumerTests
         Directory.CreateDirectory(Path.Combine(directory, "models"));
         File.Copy(Path.Combine(_fixture.RepositoryRoot, ModelFixture), Path.Combine(directory, "models", "forecaster.keras"));
         Directory.CreateDirectory(Path.Combine(directory, "broken"));
-        File.Copy(Path.Combine(_fixture.RepositoryRoot, BrokenFixture), Path.Combine(directory, "broken", "masking.h5"));
+        File.Copy(Path.Combine(_fixture.RepositoryRoot, BrokenFixture), Path.Combine(directory, "broken", "lambda.h5"));
 
         CommandResult build = DotnetCli.Dotnet(directory, _fixture.ConsumerEnvironment, TimeSpan.FromMinutes(5), "build", "-p:DeclareBrokenModel=true");
 
@@ -86,9 +86,9 @@ public sealed class KerasModelConsumerTests
         Assert.True(errors.Length > 0, build.ToString());
         Assert.All(errors, error =>
         {
-            Assert.Contains("BrokenModel.cs(6,", error, StringComparison.Ordinal); // the line of [KerasModel("broken/masking.h5")]
+            Assert.Contains("BrokenModel.cs(6,", error, StringComparison.Ordinal); // the line of [KerasModel("broken/lambda.h5")]
             Assert.Contains("error RNNG042:", error, StringComparison.Ordinal);
-            Assert.Contains("masking (Masking)", error, StringComparison.Ordinal);
+            Assert.Contains("lambda (Lambda)", error, StringComparison.Ordinal);
         });
     }
 

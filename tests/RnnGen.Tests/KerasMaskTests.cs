@@ -25,6 +25,24 @@ public sealed class KerasMaskTests
     }
 
     [Fact]
+    public void IsKept_is_the_rule_of_one_timestep_and_the_Masking_row_zeroes_what_it_masks()
+    {
+        // The one predicate Compute and the generated [Masking] code share.
+        Assert.False(KerasMask.IsKept(new float[] { 0.5f, 0.5f }, 0.5f));
+        Assert.True(KerasMask.IsKept(new float[] { 0.5f, 0.25f }, 0.5f));
+        Assert.True(KerasMask.IsKept(new[] { float.NaN, 0.5f }, 0.5f));
+        Assert.True(KerasMask.IsKept(new float[] { 0, 0 }, float.NaN));
+
+        // Masking.call: inputs * cast(mask): a masked row becomes zeros, a kept one is unchanged (NaN included).
+        float[] y = { 9, 9 };
+        Kernels.ElementwiseKernels.Mask(new float[] { 0.5f, 0.5f }, y, 0.5f);
+        Assert.Equal(new float[] { 0, 0 }, y);
+        Kernels.ElementwiseKernels.Mask(new[] { 0.5f, float.NaN }, y, 0.5f);
+        Assert.Equal(0.5f, y[0]);
+        Assert.True(float.IsNaN(y[1]));
+    }
+
+    [Fact]
     public void The_span_form_allocates_nothing_and_agrees()
     {
         float[] input = { 0, 0, 2, 0, 0, 0 };

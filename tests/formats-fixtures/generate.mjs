@@ -85,12 +85,31 @@ const models = {
       { kind: "Activation", name: "activation_1", activation: "sigmoid" },
     ],
   },
-  // Masking before the LSTM: it changes the output (masked timesteps are skipped) and RnnGen has no Masking layer, so
-  // the loader must refuse the file (no expected outputs).
+  // Masking before the LSTM: a declaration with [Masking] first loads it, one without is refused (no expected outputs:
+  // the masked numbers are checked against TensorFlow.js in RnnGen.Numerics.Tests).
   masking: {
     timesteps: 4, inputDim: 3, salt: 8, noExpected: true,
     layers: [
       { kind: "Masking", name: "masking", maskValue: 0 },
+      { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+    ],
+  },
+  // The same as a Keras 3 file, with mask_value -1.
+  masking_minus_one: {
+    timesteps: 4, inputDim: 3, salt: 13, noExpected: true,
+    layers: [
+      { kind: "Masking", name: "masking", maskValue: -1 },
+      { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+    ],
+  },
+  // A Lambda layer (arbitrary Python code) before the LSTM: a layer RnnGen will never compile, so the loader, inspect
+  // and [KerasModel] must refuse the file with one clear error (no expected outputs).
+  lambda: {
+    timesteps: 4, inputDim: 3, salt: 14, noExpected: true,
+    layers: [
+      { kind: "Lambda", name: "lambda" },
       { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
       { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
     ],
@@ -230,6 +249,7 @@ function layerConfig(layer, keras3, first, model) {
   if (layer.kind === "Dropout") entry = wrap("Dropout", { name: layer.name, trainable: true, dtype: "float32", rate: layer.rate, noise_shape: null, seed: null });
   else if (layer.kind === "Activation") entry = wrap("Activation", { name: layer.name, trainable: true, dtype: "float32", activation: layer.activation });
   else if (layer.kind === "Masking") entry = wrap("Masking", { name: layer.name, trainable: true, dtype: "float32", mask_value: layer.maskValue });
+  else if (layer.kind === "Lambda") entry = wrap("Lambda", { name: layer.name, trainable: true, dtype: "float32", function: ["4wEAAAAAAAAA", null, null], function_type: "lambda", module: "__main__", output_shape: null, output_shape_type: "raw", output_shape_module: null, arguments: {} });
   else if (layer.kind === "Concatenate") entry = wrap("Concatenate", { name: layer.name, trainable: true, dtype: "float32", axis: -1 });
   else if (layer.kind === "LayerNormalization") {
     // Keras 3 writes axis as the list build() made of -1; tf.keras 2 as a list of positive axes.
@@ -331,7 +351,7 @@ function keras2WeightNames(layer) {
   const cell = { LSTM: "lstm_cell", GRU: "gru_cell", SimpleRNN: "simple_rnn_cell" }[layer.kind];
   const names = (prefix) => ["kernel", "recurrent_kernel", "bias"].slice(0, layer.useBias ? 3 : 2).map((n) => `${prefix}/${n}:0`);
   if (layer.kind === "Dense") return ["kernel", "bias"].slice(0, layer.useBias ? 2 : 1).map((n) => `${layer.name}/${n}:0`);
-  if (["Dropout", "Activation", "Masking", "Concatenate"].includes(layer.kind)) return [];
+  if (["Dropout", "Activation", "Masking", "Concatenate", "Lambda"].includes(layer.kind)) return [];
   if (layer.kind === "Conv1D") return [`${layer.name}/kernel:0`, `${layer.name}/bias:0`];
   if (layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") {
     const names = [...(layer.scale ? ["gamma"] : []), ...(layer.center ? ["beta"] : []), ...(layer.kind === "BatchNormalization" ? ["moving_mean", "moving_variance"] : [])];
@@ -404,7 +424,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
   for (const layer of model.layers) {
     const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
       : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
-        BatchNormalization: "batch_normalization", Conv1D: "conv1d", Concatenate: "concatenate" }[layer.kind];
+        BatchNormalization: "batch_normalization", Conv1D: "conv1d", Concatenate: "concatenate", Masking: "masking" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -413,7 +433,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       vars(base, 0);
       vars(`${base}/layer`, layer.useBias ? 2 : 1);
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
-    else if (layer.kind === "Dropout" || layer.kind === "Concatenate") vars(base, 0);
+    else if (layer.kind === "Dropout" || layer.kind === "Concatenate" || layer.kind === "Masking") vars(base, 0);
     else if (["LayerNormalization", "BatchNormalization", "Conv1D"].includes(layer.kind)) vars(base, layerWeightCount(layer));
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
@@ -481,6 +501,8 @@ writeKeras3Weights(g("keras3_timedistributed_ambiguous.weights.h5"), "timedistri
 writeNpz(g("keras3_stack_compressed.npz"), "stack_keras3", 6);
 writeLegacyH5(g("keras2_dense_activation_model.h5"), "dense_activation", { fullModel: true, libver: V0 });
 writeLegacyH5(g("keras2_masking_model.h5"), "masking", { fullModel: true, libver: V0 });
+keras3Zip(g("keras3_masking.keras"), "masking_minus_one", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+writeLegacyH5(g("keras2_lambda_model.h5"), "lambda", { fullModel: true, libver: V0 });
 keras3Zip(g("keras3_layernorm.keras"), "layernorm", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 writeLegacyH5(g("keras2_layernorm_model.h5"), "layernorm", { fullModel: true, libver: V0 });
 keras3Zip(g("keras3_batchnorm.keras"), "batchnorm", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });

@@ -179,7 +179,7 @@ export function runModel(model, weights, xs) {
   return value;
 }
 
-const weightless = (layer) => ["Dropout", "Activation", "Masking", "Concatenate"].includes(layer.kind);
+const weightless = (layer) => ["Dropout", "Activation", "Masking", "Concatenate", "Lambda"].includes(layer.kind);
 
 export function layerWeightCount(layer) {
   if (weightless(layer)) return 0;

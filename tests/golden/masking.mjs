@@ -22,6 +22,8 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.resolve(here, '..', 'RnnGen.Numerics.Tests', 'Golden', 'tfjs-masking-golden.json');
+// The cases of models that declare [Masking] themselves (MaskingLayerGoldenTests): no mask array on the C# side.
+const OUT_LAYER = path.resolve(here, '..', 'RnnGen.Numerics.Tests', 'Golden', 'tfjs-masking-layer-golden.json');
 
 const tf = require('@tensorflow/tfjs');
 await tf.setBackend('cpu');
@@ -81,7 +83,7 @@ const MERGE_TFJS = { Concat: 'concat', Sum: 'sum', Mul: 'mul', Ave: 'ave', None:
 function tfjsLayer(L) {
   if (L.kind === 'Dense') return tf.layers.dense({ units: L.units, activation: 'linear' });
   if (L.kind === 'LayerNormalization') return tf.layers.layerNormalization({ axis: -1, epsilon: 0.001 });
-  const args = { units: L.units, activation: L.activation, returnSequences: L.returnSequences, returnState: L.returnState, goBackwards: L.goBackwards };
+  const args = { units: L.units, activation: L.activation, returnSequences: L.returnSequences, returnState: L.returnState, goBackwards: L.goBackwards, stateful: Boolean(L.stateful) };
   if (L.kind !== 'SimpleRnn') args.recurrentActivation = L.recurrentActivation;
   if (L.kind === 'Lstm') args.unitForgetBias = false;
   if (L.kind === 'Gru') args.resetAfter = false;
@@ -90,12 +92,16 @@ function tfjsLayer(L) {
   return tf.layers.bidirectional({ layer: ctor(args), mergeMode: MERGE_TFJS[L.mergeMode] });
 }
 
-function makeCase(name, layers) {
+// options.maskValue: Masking's mask_value (0); options.declared: the C# model declares the Masking layer itself (its
+// description starts with it); options.partial: some valid timesteps have a feature equal to the mask value (kept,
+// since Masking masks a timestep only when every feature equals it).
+function makeCase(name, layers, options = {}) {
+  const maskValue = options.maskValue ?? 0;
   const rng = mulberry32(fnv1a(name));
   const uniform = (n, scale) => Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
   // The functional API, because a last layer with return_state has several outputs (tf.Sequential refuses them).
   const x = tf.input({ shape: [T, D] });
-  let h = tf.layers.masking({ maskValue: 0 }).apply(x);
+  let h = tf.layers.masking({ maskValue }).apply(x);
   const tfLayers = layers.map((L) => {
     const layer = tfjsLayer(L);
     h = layer.apply(h);
@@ -119,7 +125,8 @@ function makeCase(name, layers) {
       for (let d = 0; d < D; d++) {
         // A valid timestep has no zero feature (so Masking keeps it); a masked one is all zeros.
         const v = (0.1 + rng() * 0.9) * (rng() < 0.5 ? -1 : 1);
-        input[(b * T + t) * D + d] = MASK_ROWS[b][t] ? v : 0;
+        const partial = options.partial && d === 0 && (b + t) % 2 === 0;
+        input[(b * T + t) * D + d] = MASK_ROWS[b][t] ? (partial ? maskValue : v) : maskValue;
       }
     }
   }
@@ -141,7 +148,7 @@ function makeCase(name, layers) {
   return {
     name,
     engine: 'tfjs',
-    model: { timesteps: T, inputDim: D, layers },
+    model: { timesteps: T, inputDim: D, layers: options.declared ? [{ kind: 'Masking', maskValue }, ...layers] : layers },
     batch: B,
     calls: 1,
     mask: MASK_ROWS.flat(),
@@ -184,3 +191,72 @@ function toJson(v) {
 
 writeFileSync(OUT, `{"generator":"tests/golden/masking.mjs","engine":"@tensorflow/tfjs 4.22.0 (cpu)","cases":[\n${cases.map(toJson).join(',\n')}\n]}\n`);
 console.log(`wrote ${cases.length} cases to ${path.relative(process.cwd(), OUT)}`);
+
+// Models that declare [Masking]: the C# side gets the padded input alone and computes the mask itself.
+const declared = (maskValue, partial = true) => ({ maskValue, declared: true, partial });
+const layerCases = [
+  makeCase('masking_lstm_last_state', [recurrent('Lstm', 3, { returnState: true })], declared(0)),
+  makeCase('masking_gru_sequences_value_minus_one', [recurrent('Gru', 3, { returnSequences: true })], declared(-1)),
+  makeCase('masking_simplernn_dense', [recurrent('SimpleRnn', 4), dense(2)], declared(0.5)),
+  makeCase('masking_bilstm_concat_sequences', [recurrent('Lstm', 3, { bidirectional: true, returnSequences: true })], declared(0)),
+  makeCase('masking_gru_go_backwards_state', [recurrent('Gru', 3, { goBackwards: true, returnState: true })], declared(0)),
+  makeCase('masking_dense_lstm_sequences_dense', [dense(3), recurrent('Lstm', 3, { returnSequences: true }), dense(2)], declared(0.25)),
+  // No recurrent layer: the output at a masked timestep is Dense of a zero row (its bias), which checks that Masking
+  // zeroes the row rather than passing the mask value on.
+  makeCase('masking_dense_only', [dense(3)], declared(0.5)),
+];
+
+// Streaming: a stateful model with one timestep per call (batch 1), as Step runs. The sequence's mask pattern has
+// masked steps between valid ones. TensorFlow.js returns the carried h at a masked step (its rnn() mixes in states[0]);
+// Keras returns prev_output, zeros for a call of one timestep (keras/src/backend/tensorflow/rnn.py): the test compares
+// the valid steps with TensorFlow.js and follows Keras at the masked ones.
+const STEP_MASK = [1, 0, 1, 1, 0, 0, 1, 1];
+function makeStepCase(name, layers, maskValue) {
+  const rng = mulberry32(fnv1a(name));
+  const uniform = (n, scale) => Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
+  const model = tf.sequential();
+  model.add(tf.layers.masking({ maskValue, batchInputShape: [1, 1, D] }));
+  const tfLayers = layers.map((L) => {
+    const layer = tfjsLayer(L.kind === 'Dense' ? L : { ...L, stateful: true });
+    model.add(layer);
+    return layer;
+  });
+  const weights = [];
+  for (const layer of tfLayers) {
+    const mine = layer.getWeights().map((t) => ({ shape: t.shape, data: Float32Array.from(uniform(t.size, 0.8)) }));
+    layer.setWeights(mine.map((w) => tf.tensor(w.data, w.shape, 'float32')));
+    weights.push(...mine);
+  }
+  const steps = STEP_MASK.length;
+  const input = new Float32Array(steps * D);
+  const outputs = [];
+  for (let t = 0; t < steps; t++) {
+    for (let d = 0; d < D; d++) {
+      const v = (0.1 + rng() * 0.9) * (rng() < 0.5 ? -1 : 1);
+      input[t * D + d] = STEP_MASK[t] ? (d === 0 && t % 2 === 0 ? maskValue : v) : maskValue;
+    }
+    const y = model.predict(tf.tensor(input.slice(t * D, (t + 1) * D), [1, 1, D]));
+    outputs.push(...y.dataSync());
+  }
+  return {
+    name,
+    engine: 'tfjs',
+    model: { timesteps: 1, inputDim: D, layers: [{ kind: 'Masking', maskValue }, ...layers] },
+    batch: steps,
+    calls: steps,
+    mask: STEP_MASK,
+    weights: weights.map((w) => ({ shape: w.shape, data: Array.from(w.data) })),
+    input: { shape: [steps, D], data: Array.from(input) },
+    initialState: null,
+    expected: [{ name: 'output', shape: [steps, outputs.length / steps], data: outputs, kerasZerosAtMaskedSteps: false }],
+  };
+}
+
+const stepCases = [
+  makeStepCase('masking_step_lstm', [recurrent('Lstm', 3)], 0),
+  makeStepCase('masking_step_gru_dense', [recurrent('Gru', 3), dense(2)], -1),
+  makeStepCase('masking_step_simplernn_simplernn', [recurrent('SimpleRnn', 3, { returnSequences: true }), recurrent('SimpleRnn', 2)], 0),
+];
+
+writeFileSync(OUT_LAYER, `{"generator":"tests/golden/masking.mjs","engine":"@tensorflow/tfjs 4.22.0 (cpu)","cases":[\n${layerCases.map(toJson).join(',\n')}\n],"stepCases":[\n${stepCases.map(toJson).join(',\n')}\n]}\n`);
+console.log(`wrote ${layerCases.length} cases and ${stepCases.length} step cases to ${path.relative(process.cwd(), OUT_LAYER)}`);

@@ -147,6 +147,11 @@ internal static class DiagnosticDescriptors
         "RNNG055", "Rescaling scale or offset not finite",
         "Layer {0} ({1}): {2} = {3} is not a finite number; every value of the layer's output would be infinite or NaN.");
 
+    /// <summary>RNNG050: "Layer {0} (Masking) comes after layer {1} ({2}); RnnGen computes Masking's mask from the model input, so [Masking] must be the first layer: move it to the top of the stack, as Keras models put it." </summary>
+    public static readonly DiagnosticDescriptor MaskingNotFirst = Error(
+        "RNNG050", "Masking is not the first layer",
+        "Layer {0} (Masking) comes after layer {1} ({2}); RnnGen computes Masking's mask from the model input, so [Masking] must be the first layer: move it to the top of the stack, as Keras models put it.");
+
     /// <summary>RNNG040: "'{0}' is not a KerasModel item of this project: add &lt;KerasModel Include="{0}" /&gt; to the project file, so that the build reads the file (the generator reads no files itself)."</summary>
     public static readonly DiagnosticDescriptor KerasModelNotInBuild = Error(
         "RNNG040", "Keras file not in the build",
@@ -223,7 +228,7 @@ internal static class DiagnosticDescriptors
         AttributesOnSeveralDeclarations, OptionValueNotAllowed, LayerNeedsSequential, EmptySequential,
         MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember,
         UnknownWeightPrecision, WeightPrecisionWithoutRecurrentLayer,
-        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite,
+        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite, MaskingNotFirst,
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         SpanLengthMismatch, StepWithoutStreaming);

@@ -108,7 +108,7 @@ internal sealed partial class ModelEmitter
                 _writer.Line("}");
                 _writer.Line();
                 WriteBatchChecks("inputs.Length", "outputs.Length");
-                _writer.Line("int chunks = inputs.Length / BatchChunk;");
+                _writer.Line(MasksFromData ? "int chunks = 0; // Masking: one sequence at a time, on the calling thread (RunMany)" : "int chunks = inputs.Length / BatchChunk;");
                 _writer.Line("int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);");
                 _writer.Line("if (workers <= 1)");
                 _writer.Line("{");
@@ -270,8 +270,10 @@ internal sealed partial class ModelEmitter
         using (_writer.Braces($"private void RunMany({string.Join(", ", parameters)})"))
         {
             WriteEnsurePacked();
-            _writer.Line($"RunChunks(input, {OutputArguments(o => o.VariableName, o => o.VariableName + "Stride")}, firstChunk, endChunk, scratch);");
-            using (_writer.Braces($"for (int b = endChunk * BatchChunk; b < batch; b++)"))
+            _writer.Line(MasksFromData
+                ? "// Masking: each sequence runs by itself with its own mask, skipping its masked steps (the chunk kernels would run them)."
+                : $"RunChunks(input, {OutputArguments(o => o.VariableName, o => o.VariableName + "Stride")}, firstChunk, endChunk, scratch);");
+            using (_writer.Braces($"for (int b = {(MasksFromData ? "firstChunk" : "endChunk")} * BatchChunk; b < batch; b++)"))
             {
                 var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
                 arguments.AddRange(_layout.Outputs.Select(o => $"{o.VariableName}.Slice(b * {o.VariableName}Stride, {Int(o.Length)})"));

@@ -146,6 +146,7 @@ internal sealed partial class ModelEmitter
             if (!pass.IsChunk)
             {
                 WriteEnsurePacked();
+                WriteDataMask();
             }
 
             string previous = "input", previousStride = "InputLength";
@@ -196,7 +197,7 @@ internal sealed partial class ModelEmitter
                     arguments.Add(pass.IsChunk ? "firstRow" : "row");
                     if (!pass.IsChunk)
                     {
-                        arguments.Add("mask");
+                        arguments.Add(MasksFromData ? "dataMask" : "mask");
                     }
                 }
 

@@ -6,7 +6,7 @@ using static RnnGen.Generators.Emit.ModelLayout;
 namespace RnnGen.Generators.Emit;
 
 /// <summary>
-/// Activation and Rescaling: the same function of every value, no weights, so each runs row by row (every timestep of
+/// Activation, Rescaling and Masking: a function of each row, no weights, so each runs row by row (every timestep of
 /// a sequence, or the one vector) through the driver the normalization layers use, and its row is one call into
 /// Kernels.ElementwiseKernels with the activation operator or the two constants.
 /// </summary>
@@ -17,6 +17,8 @@ internal sealed partial class ModelEmitter
     /// <summary>The formula of an elementwise layer for the driver's comment.</summary>
     private static string ElementwiseFormula(LayerSpec s) => s.Kind == LayerKind.Activation
         ? $"y = {s.Activation}(x) (Keras Activation.call)"
+        : s.Kind == LayerKind.Masking
+        ? $"y = x * any(x != {s.MaskValue.ToString("R", CultureInfo.InvariantCulture)}) (Keras Masking.call; the model's mask is KerasMask.IsKept of each input row)"
         : $"y = x * {s.RescalingScale.ToString("R", CultureInfo.InvariantCulture)} + {s.RescalingOffset.ToString("R", CultureInfo.InvariantCulture)} (Keras Rescaling.call)";
 
     /// <summary>One row of an elementwise layer.</summary>
@@ -29,6 +31,8 @@ internal sealed partial class ModelEmitter
         {
             _writer.Line(s.Kind == LayerKind.Rescaling
                 ? $"{ElementwiseKernels}.Rescale(x, y, {Float(s.RescalingScale)}, {Float(s.RescalingOffset)});"
+                : s.Kind == LayerKind.Masking
+                ? $"{ElementwiseKernels}.Mask(x, y, {Float(s.MaskValue)});"
                 : s.Activation == "softmax"
                 ? $"{ElementwiseKernels}.Softmax(x, y);"
                 : s.Activation == "linear"

@@ -21,7 +21,49 @@ internal sealed partial class ModelEmitter
 {
     private const string MaskParameter = "global::System.ReadOnlySpan<bool> mask";
 
-    private bool HasMaskedApi => _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent);
+    /// <summary>
+    /// The masked overloads: for a model with recurrent layers and no <c>[Masking]</c>. A model with <c>[Masking]</c>
+    /// takes its mask from its data, as Keras's Masking does whatever mask a caller passes (<c>Masking.compute_mask</c>
+    /// reads only the inputs), so it has no mask or lengths parameter.
+    /// </summary>
+    private bool HasMaskedApi => MaskingLayer is null && _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent);
+
+    /// <summary>The <c>[Masking]</c> layer (always the first: RNNG050), or null.</summary>
+    private LayerSpec? MaskingLayer => _spec.Layers.FirstOrDefault(l => l.Kind == LayerKind.Masking);
+
+    /// <summary>
+    /// Whether every call computes the mask from the input (a <c>[Masking]</c> layer with recurrent layers after it). Such
+    /// a model runs each sequence by itself through the masked driver, so its batch calls use no chunks, and its
+    /// streaming calls skip a masked step's cells.
+    /// </summary>
+    private bool MasksFromData => MaskingLayer is not null && _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent);
+
+    /// <summary>The mask value as a C# float expression (NaN and the infinities by name).</summary>
+    private string MaskValueLiteral
+    {
+        get
+        {
+            float value = MaskingLayer!.MaskValue;
+            return float.IsNaN(value) ? "float.NaN"
+                : float.IsPositiveInfinity(value) ? "float.PositiveInfinity"
+                : float.IsNegativeInfinity(value) ? "float.NegativeInfinity"
+                : Float(value);
+        }
+    }
+
+    /// <summary>The mask the Masking layer computes from one input sequence, in <c>dataMask</c>, for <c>Run</c>.</summary>
+    private void WriteDataMask()
+    {
+        if (!MasksFromData)
+        {
+            return;
+        }
+
+        _writer.Line($"// {MaskingLayer!.Name}: Keras's Masking masks a timestep whose features all equal mask_value (KerasMask.IsKept), and the");
+        _writer.Line("// recurrent layers skip it (docs/masking.md). The mask comes from the data; a caller's mask is never passed here.");
+        _writer.Line("global::System.Span<bool> dataMask = stackalloc bool[Timesteps];");
+        _writer.Line($"global::RnnGen.KerasMask.Compute(input, InputDim, dataMask, {MaskValueLiteral});");
+    }
 
     /// <summary>The start of a masked step in the single-sequence driver: skip the cell, write the output Keras gives.</summary>
     private void WriteMaskedStep(LayerLayout layer, DirectionLayout direction)
@@ -187,5 +229,78 @@ internal sealed partial class ModelEmitter
         }
 
         _writer.Line();
+    }
+
+    /// <summary>Step of a model with <c>[Masking]</c>: whether this timestep is kept, in <c>kept</c>.</summary>
+    private void WriteStepMask()
+    {
+        if (!MasksFromData)
+        {
+            return;
+        }
+
+        _writer.Line($"bool kept = global::RnnGen.KerasMask.IsKept(input, {MaskValueLiteral}); // {MaskingLayer!.Name}");
+    }
+
+    /// <summary>
+    /// One recurrent layer of Step on a model with <c>[Masking]</c>: Keras run on one masked timestep of a stateful model
+    /// (<c>keras/src/backend/tensorflow/rnn.py</c>, the <c>mask</c> branch of <c>_step</c>) keeps the states and returns
+    /// <c>prev_output</c>, which before any step of the call is zeros. The state moves to the buffer the next call reads,
+    /// since the two buffers swap on every call. Returns the expression of the layer's output.
+    /// </summary>
+    private string WriteMaskedStreamStep(LayerLayout layer, string cellCall)
+    {
+        string h = StepVariable(layer, CellBuffer.H), hNext = StepVariable(layer, CellBuffer.HNext);
+        string output = char.ToLowerInvariant(layer.Pascal[0]) + layer.Pascal.Substring(1) + "Output";
+        string units = Int(layer.Spec.Units);
+        _writer.Line($"{ReadOnlySpan} {output};");
+        using (_writer.Braces("if (kept)"))
+        {
+            _writer.Line(cellCall);
+            _writer.Line($"{output} = {hNext}.Slice(0, {units});");
+        }
+
+        using (_writer.Braces("else"))
+        {
+            _writer.Line("// Masked: the states stay (h moves to the buffer the next call reads) and the output is zeros, as Keras returns for one masked step.");
+            _writer.Line($"{h}.CopyTo({hNext});");
+            _writer.Line($"{h}.Clear();");
+            _writer.Line($"{output} = {h}.Slice(0, {units});");
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// One recurrent layer of <c>StepStreamOne</c> on a model with <c>[Masking]</c>, as <see cref="WriteMaskedStreamStep"/>
+    /// for Step: a kept step runs the cell and copies the new h over the stream's state; a masked one leaves the state
+    /// and outputs zeros. Returns the expression of the layer's output.
+    /// </summary>
+    private string WriteMaskedStreamsStep(LayerLayout layer, string cellCall, bool last, string stateAt)
+    {
+        string output = char.ToLowerInvariant(layer.Pascal[0]) + layer.Pascal.Substring(1) + "Output";
+        string padded = Int(PaddedUnits(layer.Spec.Units));
+        _writer.Line($"{ReadOnlySpan} {output};");
+        using (_writer.Braces("if (kept)"))
+        {
+            _writer.Line(cellCall);
+            _writer.Line($"new {ReadOnlySpan}(scratch, StreamHNextOffset, {padded}).CopyTo(streamStates.Slice({stateAt}));");
+            _writer.Line($"{output} = streamStates.Slice({stateAt}, {padded});");
+        }
+
+        using (_writer.Braces("else"))
+        {
+            _writer.Line("// Masked: the state stays and the output is zeros, as Keras returns for one masked step.");
+            _writer.Line($"{Span} zeros = new {Span}(scratch, StreamHNextOffset, {padded});");
+            _writer.Line("zeros.Clear();");
+            _writer.Line($"{output} = zeros;");
+        }
+
+        if (last)
+        {
+            _writer.Line($"{output}.Slice(0, OutputDim).CopyTo(outputs.Slice(first * OutputDim, OutputDim));");
+        }
+
+        return output;
     }
 }

@@ -211,8 +211,10 @@ internal sealed partial class ModelEmitter
             WriteEnsurePacked();
             _writer.Line("bool reverse = _streamsReverse;");
             _writer.Line("_streamsReverse = !reverse;");
-            _writer.Line("StepStreamChunks(inputs, outputs, states, 0, streams / BatchChunk, reverse, _streamScratch);");
-            _writer.Line("for (int stream = streams / BatchChunk * BatchChunk; stream < streams; stream++)");
+            _writer.Line(MasksFromData
+                ? "// Masking: each stream steps by itself, skipping the cells of a masked step (the chunk kernels would run them)."
+                : "StepStreamChunks(inputs, outputs, states, 0, streams / BatchChunk, reverse, _streamScratch);");
+            _writer.Line($"for (int stream = {(MasksFromData ? "0" : "streams / BatchChunk * BatchChunk")}; stream < streams; stream++)");
             _writer.Line("{");
             _writer.Line("    StepStreamOne(inputs, outputs, states, stream, reverse, _streamScratch);");
             _writer.Line("}");
@@ -262,7 +264,7 @@ internal sealed partial class ModelEmitter
             _writer.Line("}");
             _writer.Line();
             _writer.Line("int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);");
-            _writer.Line("int chunks = streams / BatchChunk;");
+            _writer.Line(MasksFromData ? "int chunks = 0; // Masking: one stream at a time, on the calling thread" : "int chunks = streams / BatchChunk;");
             _writer.Line("int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);");
             _writer.Line("if (workers <= 1)");
             _writer.Line("{");
@@ -396,6 +398,10 @@ internal sealed partial class ModelEmitter
             string sourceStride = "InputDim";
             int carry = 0;
             _writer.Line($"{Span} streamStates = states.Slice(first * StreamStateLength, {(chunk ? "BatchChunk * StreamStateLength" : "StreamStateLength")});");
+            if (!chunk && MasksFromData)
+            {
+                _writer.Line($"bool kept = global::RnnGen.KerasMask.IsKept(inputs.Slice(first * InputDim, InputDim), {MaskValueLiteral}); // {MaskingLayer!.Name}");
+            }
             for (int i = 0; i < _layout.ComputeLayers.Count; i++)
             {
                 LayerLayout layer = _layout.ComputeLayers[i];
@@ -451,6 +457,13 @@ internal sealed partial class ModelEmitter
                 string call = chunk
                     ? $"{p}CellStreams({x}, {string.Join(", ", buffers)}, {string.Join(", ", DistinctTiers.Select(t => PackedOffsetName(layer.Directions[0], t)))}, reverse);"
                     : CellCall(layer, layer.Directions[0], Pass.Single, x, buffers, "reverse");
+                if (!chunk && MasksFromData)
+                {
+                    source = WriteMaskedStreamsStep(layer, call, last, RowPlus("StreamStateLength", offset, StreamsStateName(layer, CellBuffer.H)));
+                    sourceStride = "StreamStateLength";
+                    continue;
+                }
+
                 _writer.Line(call);
                 using (EachStream(chunk))
                 {

@@ -79,6 +79,7 @@ internal sealed partial class ModelEmitter
             WriteEnsurePacked();
             _writer.Line("bool reverse = _streamReverse;");
             _writer.Line("_streamReverse = !reverse;");
+            WriteStepMask();
             string previous = "input";
             int carry = 0;
             for (int i = 0; i < _layout.ComputeLayers.Count; i++)
@@ -115,9 +116,18 @@ internal sealed partial class ModelEmitter
                 }
 
                 var buffers = layer.CellBuffers.Select(b => StepVariable(layer, b));
-                _writer.Line(CellCall(layer, direction, Pass.Single, $"ref {MemoryMarshal}.GetReference({previous})", buffers, "reverse"));
+                string cell = CellCall(layer, direction, Pass.Single, $"ref {MemoryMarshal}.GetReference({previous})", buffers, "reverse");
                 string hNext = StepVariable(layer, CellBuffer.HNext);
-                previous = $"{hNext}.Slice(0, {Int(s.Units)})";
+                if (MasksFromData)
+                {
+                    previous = WriteMaskedStreamStep(layer, cell);
+                }
+                else
+                {
+                    _writer.Line(cell);
+                    previous = $"{hNext}.Slice(0, {Int(s.Units)})";
+                }
+
                 if (last)
                 {
                     _writer.Line($"{previous}.CopyTo(output);");

@@ -159,6 +159,10 @@ internal sealed partial class ModelEmitter
                 _writer.Line($"RescalingScale = {Float(s.RescalingScale)},");
                 _writer.Line($"RescalingOffset = {Float(s.RescalingOffset)},");
             }
+            else if (s.Kind == LayerKind.Masking)
+            {
+                _writer.Line($"MaskValue = {Float(s.MaskValue)},");
+            }
             else if (s.IsNormalization)
             {
                 _writer.Line($"Epsilon = {Float(s.Epsilon)},");

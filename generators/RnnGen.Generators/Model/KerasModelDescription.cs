@@ -32,6 +32,7 @@ internal sealed class KerasModelDescription
         ["BatchNormalization"] = AttributeKind.BatchNormalization,
         ["Activation"] = AttributeKind.Activation,
         ["Rescaling"] = AttributeKind.Rescaling,
+        ["Masking"] = AttributeKind.Masking,
     };
 
     // The name of each attribute's constructor parameter, as Extract names a positional argument ([Lstm(4)] is
@@ -183,10 +184,18 @@ internal sealed class KerasModelDescription
                 value = operand switch
                 {
                     int i => -i,
+                    float f => -f,
                     double d => -d,
                     _ => null,
                 };
                 return value is not null;
+            case MemberAccessExpressionSyntax { Expression: PredefinedTypeSyntax { Keyword.ValueText: "float" } } special
+                when special.Name.Identifier.ValueText is "NaN" or "PositiveInfinity" or "NegativeInfinity":
+                // A Masking's mask value may be any float (the declaration writes these by name).
+                value = special.Name.Identifier.ValueText == "NaN" ? float.NaN
+                    : special.Name.Identifier.ValueText == "PositiveInfinity" ? float.PositiveInfinity
+                    : float.NegativeInfinity;
+                return true;
             case MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.ValueText: "MergeMode" } } member
                 when Enum.IsDefined(typeof(MergeMode), member.Name.Identifier.ValueText):
                 // Enums reach Parse as their int value, as the compiler gives an attribute's enum argument.

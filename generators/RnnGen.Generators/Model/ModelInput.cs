@@ -16,6 +16,7 @@ internal enum AttributeKind
     BatchNormalization,
     Activation,
     Rescaling,
+    Masking,
 }
 
 /// <summary>

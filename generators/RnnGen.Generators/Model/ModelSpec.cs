@@ -129,6 +129,9 @@ internal sealed record LayerSpec
     /// <inheritdoc cref="RescalingScale"/>
     public float RescalingOffset { get; init; }
 
+    /// <summary>Keras Masking <c>mask_value</c>.</summary>
+    public float MaskValue { get; init; }
+
     public bool IsNormalization => RnnGen.Shared.LayerShapes.IsNormalization(Kind);
 
     /// <summary>Activation and Rescaling: the same function of every value, no weights.</summary>

@@ -174,10 +174,7 @@ internal static class KerasImport
                     continue; // passed over, as the declaration does
                 }
 
-                description.Errors.Add(("unsupported", layer.Weights.Count == 0 && layer.ClassName == "Masking"
-                    // The masked calls do a Masking layer's work, given its mask; only a hand declaration can be called so.
-                    ? $"{WeightlessLayers.Reason(layer)}. Declare the model by hand without it (rnngen inspect prints the declaration), {WeightlessLayers.Remedy(layer, null)}"
-                    : layer.Weights.Count == 0
+                description.Errors.Add(("unsupported", layer.Weights.Count == 0
                     ? $"{WeightlessLayers.Reason(layer)}. Remove it from the Keras model and apply it to the output yourself, or declare the model by hand with layer attributes and load the file with KerasWeights.Load(model, path, ignoredLayers)."
                     : $"{layer.Name} ({layer.ClassName}): {layer.Note ?? "RnnGen has no such layer."} Remove it from the Keras model, or declare the model by hand with the layers RnnGen has."));
                 continue;
@@ -258,6 +255,7 @@ internal static class KerasImport
             Scale = layer.Scale,
             RescalingScale = layer.RescalingScale,
             RescalingOffset = layer.RescalingOffset,
+            MaskValue = layer.MaskValue,
             UnitForgetBias = kind == LayerKind.Lstm && layer.UnitForgetBias,
             ResetAfter = kind == LayerKind.Gru && layer.ResetAfter,
             ReturnSequences = recurrent && layer.ReturnSequences,

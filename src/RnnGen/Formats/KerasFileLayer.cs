@@ -104,6 +104,9 @@ public sealed class KerasFileLayer
     /// <summary>Keras Rescaling <c>offset</c>: added after scaling.</summary>
     public double RescalingOffset { get; internal init; }
 
+    /// <summary>Keras Masking <c>mask_value</c>: a timestep whose features all equal it is masked.</summary>
+    public double MaskValue { get; internal init; }
+
     /// <summary>The layer's weight arrays in Keras <c>get_weights()</c> order, named as in the file.</summary>
     public IReadOnlyList<WeightShape> Weights { get; internal init; } = Array.Empty<WeightShape>();
 
@@ -134,6 +137,11 @@ public sealed class KerasFileLayer
         if (Kind == LayerKind.Activation)
         {
             return $"Activation({ActivationText(FileActivation, Activation)})";
+        }
+
+        if (Kind == LayerKind.Masking)
+        {
+            return $"Masking(mask_value={MaskValue.ToString("R", CultureInfo.InvariantCulture)})";
         }
 
         if (Kind == LayerKind.Rescaling)

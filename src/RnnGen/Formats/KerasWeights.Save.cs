@@ -302,6 +302,15 @@ public static partial class KerasWeights
                 config.WriteString("activation", layer.Activation);
             });
         }
+        else if (layer.Kind == LayerKind.Masking)
+        {
+            // Masking.get_config: mask_value.
+            WrappedLayer(json, "Masking", config =>
+            {
+                Common(config, layer.Name);
+                config.WriteNumber("mask_value", (double)(float)layer.MaskValue);
+            });
+        }
         else if (layer.Kind == LayerKind.Rescaling)
         {
             // Rescaling.get_config: scale and offset.

@@ -24,10 +24,10 @@ namespace RnnGen;
 /// <para>
 /// A layer without weights in a file that records the configuration is passed over only when it changes nothing at
 /// inference (InputLayer, Dropout, SpatialDropout, GaussianNoise, GaussianDropout, AlphaDropout,
-/// ActivityRegularization, <c>Activation('linear')</c>). An <c>Activation</c> or <c>Rescaling</c> pairs with the declared
-/// <c>[Activation]</c> or <c>[Rescaling]</c> at the same place, or an <c>Activation(a)</c> directly after a linear Dense
-/// folds into a Dense declared with <c>Activation = a</c>. Any other (an Activation or Rescaling the declaration lacks,
-/// Masking, Lambda, Permute, RepeatVector, ...) makes the load fail, because the declaration would compute something
+/// ActivityRegularization, <c>Activation('linear')</c>). An <c>Activation</c>, <c>Rescaling</c> or <c>Masking</c> pairs
+/// with the declared <c>[Activation]</c>, <c>[Rescaling]</c> or <c>[Masking]</c> at the same place, or an
+/// <c>Activation(a)</c> directly after a linear Dense folds into a Dense declared with <c>Activation = a</c>. Any other
+/// (one of those the declaration lacks, Lambda, Permute, RepeatVector, ...) makes the load fail, because the declaration would compute something
 /// else; a caller who applies such a layer itself names it in the <c>ignoredLayers</c> overloads.
 /// </para>
 /// <para>
@@ -58,8 +58,9 @@ public static partial class KerasWeights
 
     /// <summary>
     /// Loads the weights in <paramref name="path"/> into <paramref name="model"/>, passing over the file layers named in
-    /// <paramref name="ignoredLayers"/>: layers without an RnnGen counterpart (an <c>Activation('relu')</c> after a
-    /// recurrent layer, a <c>Masking</c>, ...) that the caller applies to the inputs or outputs itself. Only those are
+    /// <paramref name="ignoredLayers"/>: layers the declaration does not have (an <c>Activation('relu')</c> after a
+    /// recurrent layer, a <c>Masking</c> whose mask the caller passes to the masked overloads, a <c>Lambda</c>, ...) that
+    /// the caller applies to the inputs or outputs itself. Only those are
     /// passed over; any other difference still fails the load.
     /// </summary>
     /// <param name="model">The model to load into; unchanged if the load fails.</param>

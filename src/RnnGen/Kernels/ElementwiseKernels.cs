@@ -7,7 +7,7 @@ using System.Runtime.Intrinsics;
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// The kernels of the Activation and Rescaling layers generated models call: one function of every value of a row,
+/// The kernels of the Activation, Rescaling and Masking layers generated models call: one function of every value of a row,
 /// over the widest vector this machine accelerates, then the scalar path for the tail. Not for direct use: generated
 /// code calls these with its sizes as constants.
 /// </summary>
@@ -97,6 +97,26 @@ public static class ElementwiseKernels
         for (; i < width; i++)
         {
             Unsafe.Add(ref target, i) = Unsafe.Add(ref source, i) * scale + offset;
+        }
+    }
+
+    /// <summary>
+    /// One row of Keras's <c>Masking</c> (<c>Masking.call</c>: <c>inputs * cast(any(inputs != mask_value))</c>): the row
+    /// itself where <see cref="KerasMask.IsKept"/> keeps it, else the row times zero (zeros; NaN for an infinite mask
+    /// value, as Keras's product gives). <paramref name="y"/> may be <paramref name="x"/>.
+    /// </summary>
+    public static void Mask(ReadOnlySpan<float> x, Span<float> y, float maskValue)
+    {
+        y = y.Slice(0, x.Length);
+        if (KerasMask.IsKept(x, maskValue))
+        {
+            x.CopyTo(y);
+            return;
+        }
+
+        for (int i = 0; i < x.Length; i++)
+        {
+            y[i] = x[i] * 0f;
         }
     }
 }

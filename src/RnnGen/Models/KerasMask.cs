@@ -4,9 +4,8 @@ namespace RnnGen;
 
 /// <summary>
 /// The mask Keras's <c>Masking(mask_value)</c> layer computes, for the masked <c>Forward</c> and <c>Predict</c>
-/// overloads (docs/masking.md). RnnGen has no <c>[Masking]</c> attribute yet, so a model whose Keras original starts
-/// with <c>Masking</c> is declared without it, loads its file with
-/// <c>KerasWeights.Load(model, path, ignoredLayers: new[] { "masking" })</c>, and is called with this mask.
+/// overloads (docs/masking.md), for a model declared without <see cref="MaskingAttribute"/> that is given padded data
+/// and its mask separately. A model declared with <c>[Masking]</c> computes the same mask itself, with <see cref="IsKept"/>.
 /// </summary>
 /// <remarks>
 /// Keras (<c>keras/src/layers/core/masking.py</c>): <c>compute_mask</c> is
@@ -52,15 +51,30 @@ public static class KerasMask
 
         for (int t = 0; t < timesteps; t++)
         {
-            ReadOnlySpan<float> features = input.Slice(t * inputDim, inputDim);
-            bool kept = false;
-            for (int f = 0; f < features.Length && !kept; f++)
-            {
-                kept = features[f] != maskValue; // not_equal: true for NaN on either side
-            }
-
-            mask[t] = kept;
+            mask[t] = IsKept(input.Slice(t * inputDim, inputDim), maskValue);
         }
+    }
+
+    /// <summary>
+    /// Whether Keras's Masking keeps a timestep with these <paramref name="features"/>: whether any differs from
+    /// <paramref name="maskValue"/> (<c>ops.any(ops.not_equal(inputs, mask_value), axis=-1)</c>). The one place the
+    /// rule is written: <see cref="Compute(ReadOnlySpan{float}, int, Span{bool}, float)"/> and the generated code of a
+    /// model with <c>[Masking]</c> call it.
+    /// </summary>
+    /// <param name="features">One timestep's features.</param>
+    /// <param name="maskValue">Keras <c>mask_value</c>.</param>
+    /// <returns><see langword="true"/> when the timestep is kept (not masked).</returns>
+    public static bool IsKept(ReadOnlySpan<float> features, float maskValue)
+    {
+        for (int f = 0; f < features.Length; f++)
+        {
+            if (features[f] != maskValue) // not_equal: true for NaN on either side
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static int Timesteps(ReadOnlySpan<float> input, int inputDim)

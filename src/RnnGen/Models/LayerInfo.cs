@@ -92,6 +92,9 @@ public sealed class LayerInfo
     /// <summary>Keras <c>offset</c> of Rescaling (0 for other kinds).</summary>
     public double RescalingOffset { get; init; }
 
+    /// <summary>Keras <c>mask_value</c> of Masking (0 for other kinds).</summary>
+    public double MaskValue { get; init; }
+
     /// <summary>Whether this is Activation or Rescaling: the same function of every value, no weights.</summary>
     public bool IsElementwise => Shared.LayerShapes.IsElementwise(Kind);
 

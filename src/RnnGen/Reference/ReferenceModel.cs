@@ -133,6 +133,9 @@ internal sealed class ReferenceModel
         {
             case LayerKind.Dropout:
                 return new List<double[]> { x };
+            case LayerKind.Masking:
+                // The reference layers run no masks; the generated model's Masking is checked against TensorFlow.js.
+                throw new NotSupportedException($"The reference model does not run masks, so it cannot run {_info.Name}'s Masking layer '{layer.Name}'.");
             case LayerKind.Dense:
             {
                 int rows = isSequence ? _info.Timesteps : 1;

@@ -29,6 +29,9 @@ enum LayerKind
     /// <summary>Keras <c>BatchNormalization</c> on the last axis, with its moving statistics (inference).</summary>
     BatchNormalization = 6,
 
+    /// <summary>Keras <c>Masking</c>: zeroes the timesteps whose features all equal the mask value, and masks them for the recurrent layers.</summary>
+    Masking = 7,
+
     // Elementwise layers take values from 12 up, clear of the other layer kinds being added in parallel.
 
     /// <summary>Keras <c>Activation</c>: an element-wise activation of every value, no weights.</summary>

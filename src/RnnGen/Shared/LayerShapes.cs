@@ -80,8 +80,8 @@ internal static class LayerShapes
     /// <summary>Whether the layer is LayerNormalization or BatchNormalization: per-feature, on the last axis, same width out.</summary>
     public static bool IsNormalization(LayerKind kind) => kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization;
 
-    /// <summary>Whether the layer is Activation or Rescaling: the same function of every value, no weights, same shape out.</summary>
-    public static bool IsElementwise(LayerKind kind) => kind is LayerKind.Activation or LayerKind.Rescaling;
+    /// <summary>Whether the layer is Activation, Rescaling or Masking: a function of each row, no weights, same shape out.</summary>
+    public static bool IsElementwise(LayerKind kind) => kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking;
 
     /// <summary>
     /// Parameters of one direction of a layer (Keras <c>count_params()</c>, which counts BatchNormalization's
@@ -110,6 +110,7 @@ internal static class LayerShapes
         LayerKind.BatchNormalization => "batch_normalization",
         LayerKind.Activation => "activation",
         LayerKind.Rescaling => "rescaling",
+        LayerKind.Masking => "masking",
         _ => "dropout",
     };
 
@@ -124,6 +125,7 @@ internal static class LayerShapes
         LayerKind.BatchNormalization => "BatchNormalization",
         LayerKind.Activation => "Activation",
         LayerKind.Rescaling => "Rescaling",
+        LayerKind.Masking => "Masking",
         _ => "Dropout",
     };
 }

@@ -63,7 +63,8 @@ public static class GoldenCases
             Flag("center", true),
             Flag("scale", true),
             layer.TryGetProperty("rescalingScale", out JsonElement rescalingScale) ? rescalingScale.GetDouble() : 1,
-            layer.TryGetProperty("rescalingOffset", out JsonElement rescalingOffset) ? rescalingOffset.GetDouble() : 0);
+            layer.TryGetProperty("rescalingOffset", out JsonElement rescalingOffset) ? rescalingOffset.GetDouble() : 0,
+            layer.TryGetProperty("maskValue", out JsonElement maskValue) ? maskValue.GetDouble() : 0);
     }
 
     internal static Tensor ReadTensor(JsonElement tensor) => new(

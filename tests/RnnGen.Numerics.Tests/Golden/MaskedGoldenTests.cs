@@ -56,7 +56,7 @@ public class MaskedGoldenTests
 
         """;
 
-    private static readonly Lazy<IReadOnlyList<MaskedCase>> s_cases = new(Load);
+    private static readonly Lazy<IReadOnlyList<MaskedCase>> s_cases = new(() => Load());
 
     private static readonly Lazy<DynamicModels> s_models = new(() =>
         new DynamicModels(s_cases.Value.Select(c => (c.Case.Name, c.Case.Model)), Adapters));
@@ -267,11 +267,12 @@ public class MaskedGoldenTests
         }
     }
 
-    private static IReadOnlyList<MaskedCase> Load()
+    /// <summary>The cases of a file masking.mjs writes: <paramref name="property"/> is "cases", or "stepCases" of the [Masking] file.</summary>
+    internal static IReadOnlyList<MaskedCase> Load(string file = "tfjs-masking-golden.json", string property = "cases")
     {
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "tfjs-masking-golden.json")));
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", file)));
         var cases = new List<MaskedCase>();
-        foreach (JsonElement c in document.RootElement.GetProperty("cases").EnumerateArray())
+        foreach (JsonElement c in document.RootElement.GetProperty(property).EnumerateArray())
         {
             JsonElement model = c.GetProperty("model");
             var golden = new GoldenCase(

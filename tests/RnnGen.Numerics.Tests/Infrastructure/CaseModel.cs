@@ -24,7 +24,8 @@ public sealed record CaseLayer(
     bool Center = true,
     bool Scale = true,
     double RescalingScale = 1,
-    double RescalingOffset = 0);
+    double RescalingOffset = 0,
+    double MaskValue = 0);
 
 /// <summary>A model of a test case, and the RnnGen declaration that builds it.</summary>
 public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLayer> Layers)
@@ -68,6 +69,11 @@ public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLa
         if (layer.Kind == "Rescaling")
         {
             return $"[RnnGen.Rescaling({Float(layer.RescalingScale)}, Offset = {Float(layer.RescalingOffset)})]";
+        }
+
+        if (layer.Kind == "Masking")
+        {
+            return $"[RnnGen.Masking(MaskValue = {Float(layer.MaskValue)})]";
         }
 
         if (layer.Kind is "LayerNormalization" or "BatchNormalization")

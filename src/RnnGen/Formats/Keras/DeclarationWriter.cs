@@ -165,6 +165,7 @@ internal static class DeclarationWriter
                 return $"Dropout({Number(layer.DropoutRate)})";
             case LayerKind.Activation:
             case LayerKind.Rescaling:
+            case LayerKind.Masking:
                 // The file's own layer, declared as such (its Keras summary and names stay the file's).
                 return WeightlessLayers.Attribute(layer);
             case LayerKind.LayerNormalization:

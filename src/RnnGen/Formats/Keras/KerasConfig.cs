@@ -62,6 +62,8 @@ internal sealed class LayerConfig
 
     public double RescalingOffset { get; set; }
 
+    public double MaskValue { get; set; }
+
     /// <summary>A positive <c>axis</c> of a normalization layer, resolved once the input rank is known (-1: the last).</summary>
     public int NormalizationAxis { get; set; } = -1;
 
@@ -77,6 +79,7 @@ internal sealed class LayerConfig
         Momentum = Momentum,
         RescalingScale = RescalingScale,
         RescalingOffset = RescalingOffset,
+        MaskValue = MaskValue,
         Kind = Kind,
         HasConfig = true,
         Units = Units,
@@ -348,6 +351,19 @@ internal static class KerasConfig
                 else if (layer.Activation != "linear")
                 {
                     layer.Kind = LayerKind.Activation;
+                }
+
+                break;
+            case "Masking":
+                // keras/src/layers/core/masking.py: get_config has mask_value (Keras 2 and 3 alike; 0.0 by default).
+                if ((Double(config, "mask_value") ?? (Has(config, "mask_value") ? null : 0.0)) is double maskValue)
+                {
+                    layer.Kind = LayerKind.Masking;
+                    layer.MaskValue = maskValue;
+                }
+                else
+                {
+                    layer.Note = "RnnGen's Masking takes one mask value; this one is not a number.";
                 }
 
                 break;

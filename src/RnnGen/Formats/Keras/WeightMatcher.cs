@@ -257,7 +257,7 @@ internal static class WeightMatcher
             // the options are then compared. Otherwise the file layer is refused below, and the declared one is left
             // for the report of declared layers the file does not have.
             int first = elementwise.FindIndex(e => e.WeightedBefore == weightedBefore);
-            if (description.Kind is LayerKind.Activation or LayerKind.Rescaling && first >= 0 && elementwise[first].Layer.Kind == description.Kind)
+            if (description.Kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking && first >= 0 && elementwise[first].Layer.Kind == description.Kind)
             {
                 (int index, LayerInfo declared, _) = elementwise[first];
                 elementwise.RemoveAt(first);
@@ -328,7 +328,7 @@ internal static class WeightMatcher
         for (int i = 0; i < info.Layers.Count; i++)
         {
             LayerInfo layer = info.Layers[i];
-            if (layer.Kind == LayerKind.Rescaling || (layer.Kind == LayerKind.Activation && Canonical(layer.Activation) != "linear"))
+            if (layer.Kind is LayerKind.Rescaling or LayerKind.Masking || (layer.Kind == LayerKind.Activation && Canonical(layer.Activation) != "linear"))
             {
                 result.Add((i, layer, weighted));
             }
@@ -353,7 +353,13 @@ internal static class WeightMatcher
                 : $"activation: declared \"{declared.Activation}\", file {file.FileActivation}";
         }
 
-        // The attribute holds floats; the file's numbers are compared as the floats the model computes with.
+        // The attribute holds floats; the file's numbers are compared as the floats the model computes with (NaN equal to NaN).
+        if (declared.Kind == LayerKind.Masking)
+        {
+            return ((float)declared.MaskValue).Equals((float)file.MaskValue) ? null
+                : $"mask_value: declared {Number(declared.MaskValue)}, file {Number(file.MaskValue)}";
+        }
+
         return (float)declared.RescalingScale == (float)file.RescalingScale && (float)declared.RescalingOffset == (float)file.RescalingOffset ? null
             : $"scale and offset: declared {Number(declared.RescalingScale)} and {Number(declared.RescalingOffset)}, file {Number(file.RescalingScale)} and {Number(file.RescalingOffset)}";
     }
@@ -703,6 +709,11 @@ internal static class WeightMatcher
         if (layer.Kind == LayerKind.Rescaling)
         {
             return $"Rescaling(scale={Number(layer.RescalingScale)}, offset={Number(layer.RescalingOffset)})";
+        }
+
+        if (layer.Kind == LayerKind.Masking)
+        {
+            return $"Masking(mask_value={Number(layer.MaskValue)})";
         }
 
         if (layer.IsNormalization)

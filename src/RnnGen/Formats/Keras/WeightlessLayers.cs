@@ -34,8 +34,8 @@ internal static class WeightlessLayers
     public static string Name(KerasFileLayer layer) =>
         layer.ClassName == "Activation" ? $"{layer.Name} (Activation, {layer.FileActivation})" : $"{layer.Name} ({layer.ClassName})";
 
-    /// <summary>Whether RnnGen declares the layer: an <c>[Activation]</c> or <c>[Rescaling]</c> the declaration lacks at its place.</summary>
-    public static bool IsDeclarable(KerasFileLayer layer) => layer.Kind is LayerKind.Activation or LayerKind.Rescaling;
+    /// <summary>Whether RnnGen declares the layer: an <c>[Activation]</c>, <c>[Rescaling]</c> or <c>[Masking]</c> the declaration lacks at its place.</summary>
+    public static bool IsDeclarable(KerasFileLayer layer) => layer.Kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking;
 
     /// <summary>
     /// Why the load refuses the layer: "activation_5 (Activation, relu): changes the model's output and RnnGen has no
@@ -45,7 +45,10 @@ internal static class WeightlessLayers
         ? $"{Name(layer)}: changes the model's output and the declaration has no [{Attribute(layer)}] at its place"
         : $"{Name(layer)}: changes the model's output and RnnGen has no {layer.ClassName} layer";
 
-    /// <summary>The attribute that declares an Activation or Rescaling file layer: <c>Activation("relu")</c>, <c>Rescaling(0.5f, Offset = 1f)</c>.</summary>
+    /// <summary>
+    /// The attribute that declares an Activation, Rescaling or Masking file layer: <c>Activation("relu")</c>,
+    /// <c>Rescaling(0.5f, Offset = 1f)</c>, <c>Masking</c>, <c>Masking(MaskValue = -1f)</c>.
+    /// </summary>
     public static string Attribute(KerasFileLayer layer)
     {
         if (layer.Kind == LayerKind.Activation)
@@ -54,6 +57,15 @@ internal static class WeightlessLayers
         }
 
         string Float(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f";
+        if (layer.Kind == LayerKind.Masking)
+        {
+            float maskValue = (float)layer.MaskValue;
+            return maskValue == 0 ? "Masking"
+                : float.IsNaN(maskValue) ? "Masking(MaskValue = float.NaN)"
+                : float.IsInfinity(maskValue) ? $"Masking(MaskValue = float.{(maskValue > 0 ? "PositiveInfinity" : "NegativeInfinity")})"
+                : $"Masking(MaskValue = {Float(maskValue)})";
+        }
+
         return (float)layer.RescalingOffset == 0
             ? $"Rescaling({Float(layer.RescalingScale)})"
             : $"Rescaling({Float(layer.RescalingScale)}, Offset = {Float(layer.RescalingOffset)})";
@@ -67,27 +79,13 @@ internal static class WeightlessLayers
             : "";
         if (IsDeclarable(layer))
         {
-            string place = before is null ? "as the first layer" : $"after the layer declared for '{before.Name}'";
+            string place = before is null || layer.Kind == LayerKind.Masking ? "as the first layer" : $"after the layer declared for '{before.Name}'";
             return $"{fold}declare [{Attribute(layer)}] {place}.";
-        }
-
-        if (layer.ClassName == "Masking")
-        {
-            // RnnGen's masked calls compute what the RNN after a Masking layer computes, given the mask it makes.
-            string value = MaskValue(layer) is double v && v != 0 ? $", maskValue: {((float)v).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}f" : "";
-            return $"load with KerasWeights.Load(model, path, ignoredLayers: new[] {{ \"{layer.Name}\" }}), which passes over it, and call the masked Predict or Forward with KerasMask.Compute(input, inputDim{value}), the mask it computes (docs/masking.md).";
         }
 
         string what = layer.ClassName == "Activation" ? $"apply {layer.FileActivation} to the model's output yourself" : $"apply the {layer.ClassName} yourself";
         return $"{fold}{what} and load with KerasWeights.Load(model, path, ignoredLayers: new[] {{ \"{layer.Name}\" }}), which passes over it.";
     }
-
-    // Keras Masking's mask_value from the file's configuration (0.0 when absent, Keras's default), or null if not a number.
-    private static double? MaskValue(KerasFileLayer layer) =>
-        layer.Config is not { ValueKind: System.Text.Json.JsonValueKind.Object } config ? 0.0
-        : !config.TryGetProperty("mask_value", out System.Text.Json.JsonElement value) ? 0.0
-        : value.ValueKind == System.Text.Json.JsonValueKind.Number ? value.GetDouble()
-        : null;
 
     /// <summary>The whole refusal, for the load's error message.</summary>
     public static string Refusal(KerasFileLayer layer, KerasFileLayer? before) =>
