@@ -124,6 +124,8 @@ public sealed partial class RnnGenerator
             "BatchNormalizationAttribute" => AttributeKind.BatchNormalization,
             "ActivationAttribute" => AttributeKind.Activation,
             "RescalingAttribute" => AttributeKind.Rescaling,
+            "GlobalAveragePooling1DAttribute" => AttributeKind.GlobalAveragePooling1D,
+            "GlobalMaxPooling1DAttribute" => AttributeKind.GlobalMaxPooling1D,
             _ => null,
         };
     }

@@ -147,6 +147,11 @@ internal static class DiagnosticDescriptors
         "RNNG055", "Rescaling scale or offset not finite",
         "Layer {0} ({1}): {2} = {3} is not a finite number; every value of the layer's output would be infinite or NaN.");
 
+    /// <summary>RNNG056: "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) has pooled the time axis away{4}: {5}." ({5}: "remove one of the two pooling layers")</summary>
+    public static readonly DiagnosticDescriptor SequenceAfterGlobalPooling = Error(
+        "RNNG056", "Layer after a global pooling layer needs a sequence",
+        "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) has pooled the time axis away{4}: {5}.");
+
     /// <summary>RNNG040: "'{0}' is not a KerasModel item of this project: add &lt;KerasModel Include="{0}" /&gt; to the project file, so that the build reads the file (the generator reads no files itself)."</summary>
     public static readonly DiagnosticDescriptor KerasModelNotInBuild = Error(
         "RNNG040", "Keras file not in the build",
@@ -212,7 +217,7 @@ internal static class DiagnosticDescriptors
         RecurrentLayerWithoutSequence, ContradictingShape, MultipleOutputsInStack, DropoutRateOutOfRange,
         AttributesOnSeveralDeclarations, OptionValueNotAllowed, LayerNeedsSequential, EmptySequential,
         MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember,
-        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite,
+        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite, SequenceAfterGlobalPooling,
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         SpanLengthMismatch, StepWithoutStreaming);

@@ -99,6 +99,10 @@ internal sealed partial class ModelEmitter
             {
                 WriteNormalizationDriver(layer, pass);
             }
+            else if (layer.Spec.IsGlobalPooling)
+            {
+                WriteGlobalPoolingDriver(layer, pass);
+            }
             else
             {
                 WriteRecurrentDriver(layer, pass);
@@ -198,6 +202,10 @@ internal sealed partial class ModelEmitter
                     {
                         arguments.Add("mask");
                     }
+                }
+                else if (!pass.IsChunk && TakesMask(layer))
+                {
+                    arguments.Add("mask");
                 }
 
                 _writer.Line($"{layer.Pascal}Layer{pass.Suffix}({string.Join(", ", arguments)});");
@@ -667,7 +675,7 @@ internal sealed partial class ModelEmitter
                                 ? $"parameters.Slice({w.ConstantName}, {Int(w.Length)})"
                                 : $"{ReadOnlySpan}.Empty";
                         string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
-                        if (s.IsElementwise)
+                        if (s.IsElementwise || s.IsGlobalPooling)
                         {
                             // No weights to pack.
                         }

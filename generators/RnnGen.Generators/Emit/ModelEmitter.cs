@@ -152,6 +152,10 @@ internal sealed partial class ModelEmitter
                 _writer.Line($"RescalingScale = {Float(s.RescalingScale)},");
                 _writer.Line($"RescalingOffset = {Float(s.RescalingOffset)},");
             }
+            else if (s.IsGlobalPooling)
+            {
+                // No options: Keras's defaults (channels_last, keepdims=False) are the only form declared.
+            }
             else if (s.IsNormalization)
             {
                 _writer.Line($"Epsilon = {Float(s.Epsilon)},");

@@ -16,6 +16,8 @@ internal enum AttributeKind
     BatchNormalization,
     Activation,
     Rescaling,
+    GlobalAveragePooling1D,
+    GlobalMaxPooling1D,
 }
 
 /// <summary>
