@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using RnnGen.Generators.Diagnostics;
 using RnnGen.Generators.Model;
 using RnnGen.Shared;
@@ -11,7 +13,7 @@ public sealed partial class RnnGenerator
         // Keras GlobalAveragePooling1D / GlobalMaxPooling1D (keras/src/layers/pooling/global_*_pooling1d.py): a
         // (timesteps, features) sequence in, (features) out; no weights, no options RnnGen needs (channels_last and
         // keepdims=False, Keras's defaults, are the only forms the attributes declare).
-        private LayerSpec? ParseGlobalPooling(AttributeInput layer, int number, Incoming incoming)
+        private LayerSpec? ParseGlobalPooling(List<AttributeInput> layers, AttributeInput layer, int number, Incoming incoming)
         {
             LayerKind kind = layer.Kind == AttributeKind.GlobalAveragePooling1D ? LayerKind.GlobalAveragePooling1D : LayerKind.GlobalMaxPooling1D;
             if (incoming.IsSequence == false)
@@ -23,8 +25,15 @@ public sealed partial class RnnGenerator
                 else
                 {
                     // The same mistake as a recurrent layer after one that returns its last output only (RNNG012).
+                    List<AttributeKind> between = layers.Skip(incoming.LastRecurrent).Take(number - 1 - incoming.LastRecurrent).Select(l => l.Kind).ToList();
+                    string passedOn = between.Count switch
+                    {
+                        0 => string.Empty,
+                        1 => $", and the layer in between ({between[0]}) keeps it without a time axis",
+                        _ => $", and the layers in between ({string.Join(", ", between)}) keep it without a time axis",
+                    };
                     Report(DiagnosticDescriptors.RecurrentLayerWithoutSequence, layer.Location, number, layer.Kind,
-                        incoming.LastRecurrent, incoming.LastRecurrentKind, string.Empty);
+                        incoming.LastRecurrent, incoming.LastRecurrentKind, passedOn);
                 }
 
                 return null;

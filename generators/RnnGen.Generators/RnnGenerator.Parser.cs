@@ -265,7 +265,7 @@ public sealed partial class RnnGenerator
                     AttributeKind.LayerNormalization or AttributeKind.BatchNormalization => ParseNormalization(layer, number, incoming),
                     AttributeKind.Activation => ParseActivationLayer(layer, number, incoming),
                     AttributeKind.Rescaling => ParseRescaling(layer, number, incoming),
-                    AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D => ParseGlobalPooling(layer, number, incoming),
+                    AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D => ParseGlobalPooling(layers, layer, number, incoming),
                     // InputShape has already checked the Timesteps/InputDim the first layer declares.
                     _ => ParseRecurrent(layers, i, incoming, timesteps, checkDeclaredShape: i != firstShaped),
                 };
