@@ -263,7 +263,7 @@ internal sealed partial class ModelEmitter
         _writer.Line($"private const int ScratchLength = {Int(_layout.ScratchLength)};");
         _writer.Line();
         _writer.Line("// Where each layer's packed weights start, for each vector width (see PackWeights).");
-        foreach (LayerLayout layer in _layout.ComputeLayers)
+        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => !l.Spec.IsGlobalPooling)) // pooling has no weights
         {
             foreach (DirectionLayout direction in layer.Directions)
             {
