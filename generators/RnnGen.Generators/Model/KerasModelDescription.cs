@@ -32,6 +32,8 @@ internal sealed class KerasModelDescription
         ["BatchNormalization"] = AttributeKind.BatchNormalization,
         ["Activation"] = AttributeKind.Activation,
         ["Rescaling"] = AttributeKind.Rescaling,
+        ["GlobalAveragePooling1D"] = AttributeKind.GlobalAveragePooling1D,
+        ["GlobalMaxPooling1D"] = AttributeKind.GlobalMaxPooling1D,
     };
 
     // The name of each attribute's constructor parameter, as Extract names a positional argument ([Lstm(4)] is

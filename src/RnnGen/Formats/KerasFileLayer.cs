@@ -136,6 +136,11 @@ public sealed class KerasFileLayer
             return $"Activation({ActivationText(FileActivation, Activation)})";
         }
 
+        if (Kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D)
+        {
+            return Kind.Value + "()";
+        }
+
         if (Kind == LayerKind.Rescaling)
         {
             return $"Rescaling(scale={RescalingScale.ToString("R", CultureInfo.InvariantCulture)}, offset={RescalingOffset.ToString("R", CultureInfo.InvariantCulture)})";
