@@ -125,6 +125,8 @@ public sealed partial class RnnGenerator
             "ActivationAttribute" => AttributeKind.Activation,
             "RescalingAttribute" => AttributeKind.Rescaling,
             "MaskingAttribute" => AttributeKind.Masking,
+            "GlobalAveragePooling1DAttribute" => AttributeKind.GlobalAveragePooling1D,
+            "GlobalMaxPooling1DAttribute" => AttributeKind.GlobalMaxPooling1D,
             _ => null,
         };
     }

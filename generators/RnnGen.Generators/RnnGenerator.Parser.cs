@@ -47,8 +47,8 @@ public sealed partial class RnnGenerator
 
     /// <summary>
     /// What reaches a layer of a stack: the width and whether it is a sequence (null where an earlier error leaves it
-    /// unknown), the layer that produced it (0: the model input), and the last recurrent layer before it, the only kind
-    /// of layer that drops the time axis.
+    /// unknown), the layer that produced it (0: the model input), and the last layer before it of the kinds that can
+    /// drop the time axis (LastRecurrent: a recurrent layer, or a global pooling layer, which always drops it).
     /// </summary>
     private readonly record struct Incoming(int? Width, bool? IsSequence, int Producer, AttributeKind ProducerKind, int LastRecurrent, AttributeKind LastRecurrentKind);
 
@@ -87,7 +87,7 @@ public sealed partial class RnnGenerator
                 }
 
                 if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout or AttributeKind.LayerNormalization or AttributeKind.BatchNormalization
-                    or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking)
+                    or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking or AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D)
                 {
                     Report(DiagnosticDescriptors.LayerNeedsSequential, layers[0].Location, _input.DisplayName, layers[0].Kind);
                     return null;
@@ -269,6 +269,7 @@ public sealed partial class RnnGenerator
                     AttributeKind.Activation => ParseActivationLayer(layer, number, incoming),
                     AttributeKind.Rescaling => ParseRescaling(layer, number, incoming),
                     AttributeKind.Masking => ParseMasking(layer, number, incoming),
+                    AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D => ParseGlobalPooling(layers, layer, number, incoming),
                     // InputShape has already checked the Timesteps/InputDim the first layer declares.
                     _ => ParseRecurrent(layers, i, incoming, timesteps, checkDeclaredShape: i != firstShaped),
                 };
@@ -290,7 +291,7 @@ public sealed partial class RnnGenerator
                     (int? width, bool? isSequence) = spec is null
                         ? DeclaredOutput(layer, incoming)
                         : (spec.OutputWidth, spec.OutputIsSequence);
-                    bool recurrent = IsRecurrent(layer.Kind);
+                    bool recurrent = DropsTimeAxis(layer.Kind);
                     incoming = new Incoming(width, isSequence, number, layer.Kind,
                         recurrent ? number : incoming.LastRecurrent, recurrent ? layer.Kind : incoming.LastRecurrentKind);
                 }
@@ -308,6 +309,11 @@ public sealed partial class RnnGenerator
             {
                 // Normalization and the elementwise layers keep their input's shape.
                 return (incoming.Width, incoming.IsSequence);
+            }
+
+            if (IsGlobalPooling(layer.Kind))
+            {
+                return (incoming.Width, false);
             }
 
             int? units = layer.Find("units") is { HasError: false, Value: int value } && value > 0 && value <= MaxWidth ? value : null;
@@ -378,7 +384,11 @@ public sealed partial class RnnGenerator
             string recurrentInitializer = Initializer(layer, number, LayerOptions.RecurrentInitializer, LayerOptions.DefaultRecurrentInitializer, isMatrix: true);
             string biasInitializer = Initializer(layer, number, LayerOptions.BiasInitializer, LayerOptions.DefaultBiasInitializer, isMatrix: biasRows == 2);
 
-            if (incoming.IsSequence == false)
+            if (incoming.IsSequence == false && IsGlobalPooling(incoming.LastRecurrentKind))
+            {
+                ReportSequenceAfterGlobalPooling(layer, number, incoming);
+            }
+            else if (incoming.IsSequence == false)
             {
                 // Only a recurrent layer drops the time axis (the model input has one, and Dense and Dropout keep a
                 // 2-D input 2-D, as in Keras), so the fix is on the last recurrent layer, whatever lies in between.

@@ -75,6 +75,13 @@ public partial class RecurrentDropoutStack;
 [Dense(1)]
 public partial class StatefulModel;
 
+/// <summary>A global pooling layer, which the trainer has no gradients for.</summary>
+[Sequential(Timesteps = 3, InputDim = 2)]
+[Lstm(4, ReturnSequences = true)]
+[GlobalMaxPooling1D]
+[Dense(1)]
+public partial class PooledModel;
+
 /// <summary>Dense layers on a sequence, one per activation, for the activation derivatives.</summary>
 [Sequential(Timesteps = 2, InputDim = 3)]
 [SimpleRnn(7, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]

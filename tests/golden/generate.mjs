@@ -179,6 +179,12 @@ function rescaling(scale, offset = 0) {
   return { kind: 'Rescaling', rescalingScale: scale, rescalingOffset: offset };
 }
 
+/** Keras GlobalAveragePooling1D() or GlobalMaxPooling1D(): (timesteps, features) -> (features), no weights. */
+function globalPooling(kind) {
+  return { kind };
+}
+const isGlobalPooling = (L) => L.kind === 'GlobalAveragePooling1D' || L.kind === 'GlobalMaxPooling1D';
+
 const isRecurrent = (L) => L.kind in GATES;
 const numStates = (L) => (L.kind === 'Lstm' ? 2 : 1);
 
@@ -186,7 +192,7 @@ const numStates = (L) => (L.kind === 'Lstm' ? 2 : 1);
 function outDim(L, inDim) {
   if (isRecurrent(L)) return L.bidirectional && L.mergeMode === 'Concat' ? 2 * L.units : L.units;
   if (L.kind === 'Dense') return L.units;
-  return inDim; // Dropout, normalization, Activation, Rescaling
+  return inDim; // Dropout, normalization, Activation, Rescaling, global pooling
 }
 
 /** Keras get_weights() shapes of one layer. */
@@ -459,6 +465,24 @@ function refCall(c, weights, input, initStates) {
       // Keras Rescaling.call: inputs * scale + offset (the scale and offset as float32, as Keras casts them).
       x = Float64Array.from(x, (v) => v * Math.fround(L.rescalingScale) + Math.fround(L.rescalingOffset));
       result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
+    } else if (isGlobalPooling(L)) {
+      // Keras GlobalAveragePooling1D.call: ops.mean over the time axis; GlobalMaxPooling1D.call: ops.max.
+      if (shape.length !== 3) throw new Error('global pooling needs a sequence');
+      const [, T2, D] = shape;
+      const y = new Float64Array(B * D);
+      for (let b = 0; b < B; b++) {
+        for (let k = 0; k < D; k++) {
+          let pooled = L.kind === 'GlobalMaxPooling1D' ? -Infinity : 0;
+          for (let t = 0; t < T2; t++) {
+            const v = x[(b * T2 + t) * D + k];
+            pooled = L.kind === 'GlobalMaxPooling1D' ? Math.max(pooled, v) : pooled + v;
+          }
+          y[b * D + k] = L.kind === 'GlobalMaxPooling1D' ? pooled : pooled / T2;
+        }
+      }
+      x = y;
+      shape = [B, D];
+      result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
     } else if (L.kind === 'Dropout') {
       // identity at inference
       result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
@@ -539,6 +563,8 @@ function tfjsLayer(L, extra = {}) {
     if (!TFJS_ACT[L.activation]) throw new Error(`tfjs has no ${L.activation}`);
     return tf.layers.activation({ activation: TFJS_ACT[L.activation], ...extra });
   }
+  if (L.kind === 'GlobalAveragePooling1D') return tf.layers.globalAveragePooling1d({ ...extra });
+  if (L.kind === 'GlobalMaxPooling1D') return tf.layers.globalMaxPooling1d({ ...extra });
   if (L.kind === 'Rescaling') return tf.layers.rescaling({ scale: L.rescalingScale, offset: L.rescalingOffset, ...extra });
   if (L.kind === 'LayerNormalization') return tf.layers.layerNormalization({ axis: -1, epsilon: L.epsilon, center: L.center, scale: L.scale, ...extra });
   if (L.kind === 'BatchNormalization') return tf.layers.batchNormalization({ axis: -1, epsilon: L.epsilon, center: L.center, scale: L.scale, ...extra });
@@ -1076,6 +1102,24 @@ function stackCases() {
     stack('stack_lstm5_seq_dense4_activation_softmax', 4, 3, 2, [recurrent('Lstm', 5, { returnSequences: true }), dense(4), activationLayer('softmax')]),
     stack('stack_simplernn17_activation_elu_rescaling', 3, 2, 2, [recurrent('SimpleRnn', 17), activationLayer('elu'), rescaling(-3, 0.25)]),
     stack('stack_activation_tanh_on_input_lstm3', 3, 9, 2, [activationLayer('tanh'), recurrent('Lstm', 3)], 3),
+    // Global pooling: after a recurrent layer that returns sequences (the text-classifier shape), after a Bidirectional
+    // one and a Dense on every timestep, and on the model input; widths with a vector part and a tail, one timestep.
+    stack('stack_lstm6_seq_globalavgpool_dense3', 5, 3, 3, [recurrent('Lstm', 6, { returnSequences: true }), globalPooling('GlobalAveragePooling1D'), dense(3)]),
+    stack('stack_gru19_seq_globalmaxpool', 4, 2, 2, [recurrent('Gru', 19, { returnSequences: true }), globalPooling('GlobalMaxPooling1D')]),
+    stack('stack_bilstm4_seq_globalmaxpool_dense2_softmax', 6, 3, 2, [
+      recurrent('Lstm', 4, { returnSequences: true, bidirectional: true, mergeMode: 'Concat' }),
+      globalPooling('GlobalMaxPooling1D'),
+      dense(2, 'softmax'),
+    ]),
+    stack('stack_simplernn5_seq_dense9_globalavgpool_layernorm', 7, 4, 2, [
+      recurrent('SimpleRnn', 5, { returnSequences: true }),
+      dense(9, 'relu'),
+      globalPooling('GlobalAveragePooling1D'),
+      norm('LayerNormalization'),
+    ]),
+    stack('stack_globalavgpool_on_input_dense2', 9, 11, 3, [globalPooling('GlobalAveragePooling1D'), dense(2)]),
+    stack('stack_globalmaxpool_on_input_dense4', 5, 17, 2, [globalPooling('GlobalMaxPooling1D'), dense(4, 'tanh')]),
+    stack('stack_gru3_seq_one_step_globalavgpool', 1, 2, 2, [recurrent('Gru', 3, { returnSequences: true }), globalPooling('GlobalAveragePooling1D')]),
   ];
 }
 

@@ -92,6 +92,37 @@ function tfjsLayer(L) {
   return tf.layers.bidirectional({ layer: ctor(args), mergeMode: MERGE_TFJS[L.mergeMode] });
 }
 
+const isGlobalPooling = (L) => L.kind === 'GlobalAveragePooling1D' || L.kind === 'GlobalMaxPooling1D';
+
+/**
+ * Keras's global pooling of a [B, T, D] sequence with its mask, which tfjs-layers cannot compute (its
+ * GlobalAveragePooling1D takes the mean of every timestep, and its Layer.computeMask refuses a mask for a layer without
+ * masking support). GlobalAveragePooling1D.call (keras/src/layers/pooling/global_average_pooling1d.py): the sum of the
+ * unmasked timesteps divided by their count, NaN (0 / 0) when every timestep is masked. GlobalMaxPooling1D.call
+ * (global_max_pooling1d.py) takes no mask: the maximum over every timestep of what the layer before it returns.
+ */
+function kerasGlobalPooling(L, data, mask) {
+  const y = new Float64Array(B * (data.length / (B * T)));
+  const width = y.length / B;
+  for (let b = 0; b < B; b++) {
+    for (let k = 0; k < width; k++) {
+      let sum = 0;
+      let count = 0;
+      let max = -Infinity;
+      for (let t = 0; t < T; t++) {
+        const v = data[(b * T + t) * width + k];
+        max = Math.max(max, v);
+        if (mask[b][t]) {
+          sum += v;
+          count++;
+        }
+      }
+      y[b * width + k] = L.kind === 'GlobalMaxPooling1D' ? max : sum / count;
+    }
+  }
+  return y;
+}
+
 // options.maskValue: Masking's mask_value (0); options.declared: the C# model declares the Masking layer itself (its
 // description starts with it); options.partial: some valid timesteps have a feature equal to the mask value (kept,
 // since Masking masks a timestep only when every feature equals it).
@@ -102,7 +133,8 @@ function makeCase(name, layers, options = {}) {
   // The functional API, because a last layer with return_state has several outputs (tf.Sequential refuses them).
   const x = tf.input({ shape: [T, D] });
   let h = tf.layers.masking({ maskValue }).apply(x);
-  const tfLayers = layers.map((L) => {
+  const pooling = isGlobalPooling(layers[layers.length - 1]) ? layers[layers.length - 1] : null;
+  const tfLayers = (pooling ? layers.slice(0, -1) : layers).map((L) => {
     const layer = tfjsLayer(L);
     h = layer.apply(h);
     return layer;
@@ -131,7 +163,12 @@ function makeCase(name, layers, options = {}) {
     }
   }
   const y = model.predict(tf.tensor(input, [B, T, D]));
-  const outs = Array.isArray(y) ? y : [y];
+  let outs = Array.isArray(y) ? y : [y];
+  if (pooling) {
+    // JSON has no NaN: null stands for it (GoldenCases.ReadTensor reads it back as NaN).
+    const pooled = kerasGlobalPooling(pooling, outs[0].dataSync(), MASK_ROWS);
+    outs = [{ shape: [B, outs[0].shape[2]], dataSync: () => Array.from(pooled, (v) => (Number.isNaN(v) ? null : v)) }];
+  }
   const last = layers[layers.length - 1];
   const names = ['output'];
   if (last.returnState) {
@@ -182,6 +219,11 @@ for (const kind of ['SimpleRnn', 'Lstm', 'Gru']) {
 // recurrent layer.
 cases.push(makeCase('masked_stack_lstm_dense_gru', [recurrent('Lstm', 4, { returnSequences: true }), dense(3), recurrent('Gru', 3), dense(2)]));
 cases.push(makeCase('masked_stack_gru_norm_simplernn_sequences', [recurrent('Gru', 4, { returnSequences: true }), { kind: 'LayerNormalization', epsilon: 0.001, center: true, scale: true }, recurrent('SimpleRnn', 3, { returnSequences: true }), dense(2)]));
+// Global pooling after a recurrent layer with return_sequences: GlobalAveragePooling1D averages the unmasked timesteps
+// (NaN for the all-masked row, as Keras), GlobalMaxPooling1D takes no mask; after a Dense on every timestep too.
+cases.push(makeCase('masked_lstm_sequences_globalavgpool', [recurrent('Lstm', 3, { returnSequences: true }), { kind: 'GlobalAveragePooling1D' }]));
+cases.push(makeCase('masked_gru_sequences_dense_globalavgpool', [recurrent('Gru', 4, { returnSequences: true }), dense(5), { kind: 'GlobalAveragePooling1D' }]));
+cases.push(makeCase('masked_simplernn_sequences_globalmaxpool', [recurrent('SimpleRnn', 3, { returnSequences: true }), { kind: 'GlobalMaxPooling1D' }]));
 cases.push(makeCase('masked_stack_bilstm_lstm_backwards', [recurrent('Lstm', 3, { bidirectional: true, returnSequences: true }), recurrent('Lstm', 2, { goBackwards: true, returnState: true })]));
 
 function toJson(v) {

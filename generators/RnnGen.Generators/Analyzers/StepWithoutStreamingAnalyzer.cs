@@ -10,7 +10,7 @@ namespace RnnGen.Generators.Analyzers;
 
 /// <summary>
 /// RNNG101: <c>model.Step(...)</c> on a generated model that has no <c>Step</c> because a layer reads the sequence from
-/// its end (Bidirectional, or GoBackwards = true): such a model implements <see cref="T:RnnGen.IRnnModel"/> but not
+/// its end (Bidirectional, or GoBackwards = true) or pools over all of it (GlobalAveragePooling1D, GlobalMaxPooling1D): such a model implements <see cref="T:RnnGen.IRnnModel"/> but not
 /// <see cref="T:RnnGen.IStreamingModel"/> (ModelEmitter writes the streaming API for causal models only). The compiler
 /// says only that the member does not exist (CS1061); this says why, naming the layer, and what to call instead.
 /// An analyzer cannot remove the compiler's error (suppressors may not suppress errors), so both are listed.
@@ -74,13 +74,19 @@ public sealed class StepWithoutStreamingAnalyzer : DiagnosticAnalyzer
         foreach (AttributeData attribute in type.GetAttributes())
         {
             if (attribute.AttributeClass is not { ContainingNamespace: { Name: "RnnGen", ContainingNamespace.IsGlobalNamespace: true } } attributeClass
-                || attributeClass.Name is not ("SimpleRnnAttribute" or "LstmAttribute" or "GruAttribute" or "DenseAttribute" or "DropoutAttribute"))
+                || attributeClass.Name is not ("SimpleRnnAttribute" or "LstmAttribute" or "GruAttribute" or "DenseAttribute" or "DropoutAttribute"
+                    or "GlobalAveragePooling1DAttribute" or "GlobalMaxPooling1DAttribute"))
             {
                 continue;
             }
 
             number++;
             string kind = attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length);
+            if (kind is "GlobalAveragePooling1D" or "GlobalMaxPooling1D")
+            {
+                return $"layer {number} ({kind}) pools over every timestep of the sequence";
+            }
+
             if (IsSet(attribute, "Bidirectional"))
             {
                 return $"layer {number} ({kind}) is Bidirectional, and its backward half reads the sequence from the last timestep first";
@@ -92,7 +98,7 @@ public sealed class StepWithoutStreamingAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        return "it has a Bidirectional or GoBackwards layer, which reads the sequence from the last timestep first";
+        return "it has a Bidirectional or GoBackwards layer, which reads the sequence from the last timestep first, or a global pooling layer";
     }
 
     private static bool IsSet(AttributeData attribute, string property) =>

@@ -151,6 +151,10 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MaskingNotFirst = Error(
         "RNNG050", "Masking is not the first layer",
         "Layer {0} (Masking) comes after layer {1} ({2}); RnnGen computes Masking's mask from the model input, so [Masking] must be the first layer: move it to the top of the stack, as Keras models put it.");
+    /// <summary>RNNG056: "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) has pooled the time axis away{4}: {5}." ({5}: "remove one of the two pooling layers")</summary>
+    public static readonly DiagnosticDescriptor SequenceAfterGlobalPooling = Error(
+        "RNNG056", "Layer after a global pooling layer needs a sequence",
+        "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) has pooled the time axis away{4}: {5}.");
 
     /// <summary>RNNG040: "'{0}' is not a KerasModel item of this project: add &lt;KerasModel Include="{0}" /&gt; to the project file, so that the build reads the file (the generator reads no files itself)."</summary>
     public static readonly DiagnosticDescriptor KerasModelNotInBuild = Error(
@@ -228,7 +232,7 @@ internal static class DiagnosticDescriptors
         AttributesOnSeveralDeclarations, OptionValueNotAllowed, LayerNeedsSequential, EmptySequential,
         MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember,
         UnknownWeightPrecision, WeightPrecisionWithoutRecurrentLayer,
-        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite, MaskingNotFirst,
+        NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite, MaskingNotFirst, SequenceAfterGlobalPooling,
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         SpanLengthMismatch, StepWithoutStreaming);

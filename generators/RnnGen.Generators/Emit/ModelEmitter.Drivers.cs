@@ -99,6 +99,10 @@ internal sealed partial class ModelEmitter
             {
                 WriteNormalizationDriver(layer, pass);
             }
+            else if (layer.Spec.IsGlobalPooling)
+            {
+                WriteGlobalPoolingDriver(layer, pass);
+            }
             else
             {
                 WriteRecurrentDriver(layer, pass);
@@ -199,6 +203,10 @@ internal sealed partial class ModelEmitter
                     {
                         arguments.Add(MasksFromData ? "dataMask" : "mask");
                     }
+                }
+                else if (!pass.IsChunk && TakesMask(layer))
+                {
+                    arguments.Add("mask");
                 }
 
                 _writer.Line($"{layer.Pascal}Layer{pass.Suffix}({string.Join(", ", arguments)});");
@@ -668,7 +676,7 @@ internal sealed partial class ModelEmitter
                                 ? $"parameters.Slice({w.ConstantName}, {Int(w.Length)})"
                                 : $"{ReadOnlySpan}.Empty";
                         string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
-                        if (s.IsElementwise)
+                        if (s.IsElementwise || s.IsGlobalPooling)
                         {
                             // No weights to pack.
                         }

@@ -163,6 +163,10 @@ internal sealed partial class ModelEmitter
             {
                 _writer.Line($"MaskValue = {Float(s.MaskValue)},");
             }
+            else if (s.IsGlobalPooling)
+            {
+                // No options: Keras's defaults (channels_last, keepdims=False) are the only form declared.
+            }
             else if (s.IsNormalization)
             {
                 _writer.Line($"Epsilon = {Float(s.Epsilon)},");
@@ -270,7 +274,7 @@ internal sealed partial class ModelEmitter
         _writer.Line($"private const int ScratchLength = {Int(_layout.ScratchLength)};");
         _writer.Line();
         _writer.Line("// Where each layer's packed weights start, for each vector width (see PackWeights).");
-        foreach (LayerLayout layer in _layout.ComputeLayers)
+        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => !l.Spec.IsGlobalPooling)) // pooling has no weights
         {
             foreach (DirectionLayout direction in layer.Directions)
             {

@@ -24,7 +24,8 @@ internal sealed class ModelLayout
         ComputeLayers = Layers.Where(l => l.Spec.Kind != LayerKind.Dropout).ToList();
         RecurrentLayers = ComputeLayers.Where(l => l.Spec.IsRecurrent).ToList();
         Last = ComputeLayers[ComputeLayers.Count - 1];
-        IsCausal = ComputeLayers.All(l => !l.Spec.Bidirectional && !l.Spec.GoBackwards);
+        // A global pooling layer has no output before the last timestep, as a Bidirectional layer has none.
+        IsCausal = ComputeLayers.All(l => !l.Spec.Bidirectional && !l.Spec.GoBackwards && !l.Spec.IsGlobalPooling);
         InitialStateLayer = RecurrentLayers.Count == 1 ? RecurrentLayers[0] : null;
 
         LayOutParameters();
@@ -144,7 +145,7 @@ internal sealed class ModelLayout
                     // Each direction's weights start on a 64-byte boundary of the aligned buffer, as its first does.
                     packed = RoundUp(packed, 16);
                     direction.PackedOffsets[tier] = packed;
-                    packed += s.IsElementwise
+                    packed += s.IsElementwise || s.IsGlobalPooling
                         ? 0
                         : s.IsNormalization
                         ? PackedLayout.NormalizationLength(s.InputWidth)
@@ -221,7 +222,7 @@ internal sealed class ModelLayout
 
     public ModelSpec Spec { get; }
 
-    /// <summary>No Bidirectional and no go_backwards layer: the model can run one timestep at a time (Step).</summary>
+    /// <summary>No Bidirectional, go_backwards or global pooling layer: the model can run one timestep at a time (Step).</summary>
     public bool IsCausal { get; }
 
     public int DenseRowOffset { get; private set; }
@@ -401,6 +402,8 @@ internal sealed class LayerLayout
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Rescaling, x * {Spec.RescalingScale.ToString("R", CultureInfo.InvariantCulture)} + {Spec.RescalingOffset.ToString("R", CultureInfo.InvariantCulture)})"
             : Spec.Kind == LayerKind.Masking
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Masking, mask_value {Spec.MaskValue.ToString("R", CultureInfo.InvariantCulture)})"
+            : Spec.IsGlobalPooling
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.InputWidth)} features)"
             : Spec.IsNormalization
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.InputWidth)} features, epsilon {Spec.Epsilon.ToString("R", CultureInfo.InvariantCulture)})"
             : $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({(Spec.Bidirectional ? "Bidirectional " : string.Empty)}{LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.Units)} units)";

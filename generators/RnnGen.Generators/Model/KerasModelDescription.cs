@@ -33,6 +33,8 @@ internal sealed class KerasModelDescription
         ["Activation"] = AttributeKind.Activation,
         ["Rescaling"] = AttributeKind.Rescaling,
         ["Masking"] = AttributeKind.Masking,
+        ["GlobalAveragePooling1D"] = AttributeKind.GlobalAveragePooling1D,
+        ["GlobalMaxPooling1D"] = AttributeKind.GlobalMaxPooling1D,
     };
 
     // The name of each attribute's constructor parameter, as Extract names a positional argument ([Lstm(4)] is

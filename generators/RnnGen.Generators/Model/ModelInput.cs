@@ -17,6 +17,8 @@ internal enum AttributeKind
     Activation,
     Rescaling,
     Masking,
+    GlobalAveragePooling1D,
+    GlobalMaxPooling1D,
 }
 
 /// <summary>

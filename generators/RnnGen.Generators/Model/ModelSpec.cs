@@ -140,6 +140,9 @@ internal sealed record LayerSpec
     /// <summary>The layers whose row the model class writes as a <c>{Layer}Row(x, y)</c> method: normalization and elementwise.</summary>
     public bool HasRowMethod => IsNormalization || IsElementwise;
 
+    /// <summary>GlobalAveragePooling1D and GlobalMaxPooling1D: a sequence in, one row out, no weights.</summary>
+    public bool IsGlobalPooling => RnnGen.Shared.LayerShapes.IsGlobalPooling(Kind);
+
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
     /// <summary>Dense, the normalization and the elementwise layers: one row in, one row out, per timestep or per stream, with no state.</summary>

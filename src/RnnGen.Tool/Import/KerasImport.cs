@@ -236,7 +236,8 @@ internal static class KerasImport
         }
 
         // Dropout, the normalization and the elementwise layers keep their input's shape.
-        bool keepsShape = kind == LayerKind.Dropout || LayerShapes.IsNormalization(kind) || LayerShapes.IsElementwise(kind);
+        // Global pooling keeps the width too, and drops the time axis.
+        bool keepsShape = kind == LayerKind.Dropout || LayerShapes.IsNormalization(kind) || LayerShapes.IsElementwise(kind) || LayerShapes.IsGlobalPooling(kind);
         int outputWidth = keepsShape ? inputWidth
             : layer.Bidirectional && layer.MergeMode == MergeMode.Concat ? 2 * layer.Units
             : layer.Units;
@@ -246,7 +247,7 @@ internal static class KerasImport
             InputWidth = inputWidth,
             InputIsSequence = inputIsSequence,
             OutputWidth = outputWidth,
-            OutputIsSequence = recurrent ? layer.ReturnSequences : inputIsSequence,
+            OutputIsSequence = recurrent ? layer.ReturnSequences : inputIsSequence && !LayerShapes.IsGlobalPooling(kind),
             Activation = activation,
             RecurrentActivation = kind is LayerKind.Lstm or LayerKind.Gru ? layer.RecurrentActivation : null,
             UseBias = !keepsShape && layer.UseBias,

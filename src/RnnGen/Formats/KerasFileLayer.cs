@@ -144,6 +144,11 @@ public sealed class KerasFileLayer
             return $"Masking(mask_value={MaskValue.ToString("R", CultureInfo.InvariantCulture)})";
         }
 
+        if (Kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D)
+        {
+            return Kind.Value + "()";
+        }
+
         if (Kind == LayerKind.Rescaling)
         {
             return $"Rescaling(scale={RescalingScale.ToString("R", CultureInfo.InvariantCulture)}, offset={RescalingOffset.ToString("R", CultureInfo.InvariantCulture)})";

@@ -293,6 +293,17 @@ public static partial class KerasWeights
                 config.WriteBoolean("use_bias", layer.UseBias);
             });
         }
+        else if (Shared.LayerShapes.IsGlobalPooling(layer.Kind))
+        {
+            // GlobalAveragePooling1D.get_config / GlobalMaxPooling1D.get_config (BaseGlobalPooling): data_format and
+            // keepdims, at Keras's defaults, the only form RnnGen declares.
+            WrappedLayer(json, Shared.LayerShapes.KerasClassName(layer.Kind), config =>
+            {
+                Common(config, layer.Name);
+                config.WriteString("data_format", "channels_last");
+                config.WriteBoolean("keepdims", false);
+            });
+        }
         else if (layer.Kind == LayerKind.Activation)
         {
             // Activation.get_config: the activation's name.

@@ -162,6 +162,26 @@ internal sealed class ReferenceModel
                 return new List<double[]> { y };
             }
 
+            case LayerKind.GlobalAveragePooling1D:
+            case LayerKind.GlobalMaxPooling1D:
+            {
+                // Keras GlobalAveragePooling1D / GlobalMaxPooling1D.call: ops.mean / ops.max over the time axis.
+                int rows = _info.Timesteps;
+                var y = new double[width];
+                for (int j = 0; j < width; j++)
+                {
+                    double pooled = x[j];
+                    for (int t = 1; t < rows; t++)
+                    {
+                        pooled = layer.Kind == LayerKind.GlobalMaxPooling1D ? Math.Max(pooled, x[t * width + j]) : pooled + x[t * width + j];
+                    }
+
+                    y[j] = layer.Kind == LayerKind.GlobalMaxPooling1D ? pooled : pooled / rows;
+                }
+
+                return new List<double[]> { y };
+            }
+
             case LayerKind.LayerNormalization:
             case LayerKind.BatchNormalization:
             {

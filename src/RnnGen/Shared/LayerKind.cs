@@ -39,4 +39,12 @@ enum LayerKind
 
     /// <summary>Keras <c>Rescaling</c>: <c>y = x * scale + offset</c> for every value, no weights.</summary>
     Rescaling = 13,
+
+    // Convolution and pooling layers take values from 20 up.
+
+    /// <summary>Keras <c>GlobalAveragePooling1D</c>: the mean over the time axis of a sequence, no weights.</summary>
+    GlobalAveragePooling1D = 23,
+
+    /// <summary>Keras <c>GlobalMaxPooling1D</c>: the maximum over the time axis of a sequence, no weights.</summary>
+    GlobalMaxPooling1D = 24,
 }

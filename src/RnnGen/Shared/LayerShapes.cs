@@ -29,7 +29,7 @@ internal static class LayerShapes
     public static (string Name, int Rows, int Columns)[] Weights(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter,
         bool center = LayerOptions.DefaultCenter, bool scale = LayerOptions.DefaultScale)
     {
-        if (kind == LayerKind.Dropout || IsElementwise(kind))
+        if (kind == LayerKind.Dropout || IsElementwise(kind) || IsGlobalPooling(kind))
         {
             return new (string, int, int)[0];
         }
@@ -83,6 +83,9 @@ internal static class LayerShapes
     /// <summary>Whether the layer is Activation, Rescaling or Masking: a function of each row, no weights, same shape out.</summary>
     public static bool IsElementwise(LayerKind kind) => kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking;
 
+    /// <summary>Whether the layer is GlobalAveragePooling1D or GlobalMaxPooling1D: a sequence in, one row of the same width out, no weights.</summary>
+    public static bool IsGlobalPooling(LayerKind kind) => kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D;
+
     /// <summary>
     /// Parameters of one direction of a layer (Keras <c>count_params()</c>, which counts BatchNormalization's
     /// non-trainable moving statistics too).
@@ -111,6 +114,8 @@ internal static class LayerShapes
         LayerKind.Activation => "activation",
         LayerKind.Rescaling => "rescaling",
         LayerKind.Masking => "masking",
+        LayerKind.GlobalAveragePooling1D => "global_average_pooling1d",
+        LayerKind.GlobalMaxPooling1D => "global_max_pooling1d",
         _ => "dropout",
     };
 
@@ -126,6 +131,8 @@ internal static class LayerShapes
         LayerKind.Activation => "Activation",
         LayerKind.Rescaling => "Rescaling",
         LayerKind.Masking => "Masking",
+        LayerKind.GlobalAveragePooling1D => "GlobalAveragePooling1D",
+        LayerKind.GlobalMaxPooling1D => "GlobalMaxPooling1D",
         _ => "Dropout",
     };
 }

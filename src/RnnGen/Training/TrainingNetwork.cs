@@ -27,7 +27,8 @@ internal sealed class TrainingNetwork
                 LayerKind.Dense => new DenseLayer(layer, info.Timesteps, offset),
                 LayerKind.Dropout => new DropoutLayer(layer, info.Timesteps, offset),
                 // No gradients yet: refusing is better than training the other layers as if this one were the identity.
-                LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking => throw new NotSupportedException(
+                LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking
+                    or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => throw new NotSupportedException(
                     $"{info.Name} cannot be trained: its layer '{layer.Name}' ({Shared.LayerShapes.KerasClassName(layer.Kind)}) has no gradients in RnnGen's trainer yet. Train the model in Keras and load its weights (LoadWeights); inference runs it."),
                 _ => new RecurrentLayer(layer, info.Timesteps, offset),
             });

@@ -67,8 +67,9 @@ public static class GoldenCases
             layer.TryGetProperty("maskValue", out JsonElement maskValue) ? maskValue.GetDouble() : 0);
     }
 
+    // JSON has no NaN: the generators write null where Keras computes NaN (GlobalAveragePooling1D of an all-masked row).
     internal static Tensor ReadTensor(JsonElement tensor) => new(
         tensor.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray(),
-        tensor.GetProperty("data").EnumerateArray().Select(d => d.GetSingle()).ToArray(),
+        tensor.GetProperty("data").EnumerateArray().Select(d => d.ValueKind == JsonValueKind.Null ? float.NaN : d.GetSingle()).ToArray(),
         tensor.TryGetProperty("name", out JsonElement name) ? name.GetString() : null);
 }

@@ -66,6 +66,11 @@ public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLa
             return $"[RnnGen.Activation(\"{layer.Activation}\")]";
         }
 
+        if (layer.Kind is "GlobalAveragePooling1D" or "GlobalMaxPooling1D")
+        {
+            return $"[RnnGen.{layer.Kind}]";
+        }
+
         if (layer.Kind == "Rescaling")
         {
             return $"[RnnGen.Rescaling({Float(layer.RescalingScale)}, Offset = {Float(layer.RescalingOffset)})]";

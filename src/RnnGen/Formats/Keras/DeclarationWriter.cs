@@ -8,7 +8,8 @@ namespace RnnGen.Formats.Keras;
 /// <summary>
 /// Writes the RnnGen declaration that loads a file: <c>[Sequential(Timesteps = T, InputDim = D)]</c> with one
 /// attribute per layer (<c>[SimpleRnn]</c>, <c>[Lstm]</c>, <c>[Gru]</c>, <c>[Dense]</c>, <c>[Dropout]</c>,
-/// <c>[LayerNormalization]</c>, <c>[BatchNormalization]</c>, <c>[Activation]</c>, <c>[Rescaling]</c>), or a single
+/// <c>[LayerNormalization]</c>, <c>[BatchNormalization]</c>, <c>[Activation]</c>, <c>[Rescaling]</c>,
+/// <c>[GlobalAveragePooling1D]</c>, <c>[GlobalMaxPooling1D]</c>), or a single
 /// layer attribute for a one-layer model. Only options that differ from the attribute defaults are written.
 /// </summary>
 internal static class DeclarationWriter
@@ -114,7 +115,8 @@ internal static class DeclarationWriter
         }
 
         // Where the last layer that needs a sequence input is, found once (asking at every layer would be quadratic).
-        int lastSequenceLayer = layers.FindLastIndex(l => l.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru || l.IsTimeDistributed);
+        int lastSequenceLayer = layers.FindLastIndex(l => l.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru
+            or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D || l.IsTimeDistributed);
         for (int i = 0; i < layers.Count; i++)
         {
             KerasFileLayer layer = layers[i];
@@ -166,6 +168,8 @@ internal static class DeclarationWriter
             case LayerKind.Activation:
             case LayerKind.Rescaling:
             case LayerKind.Masking:
+            case LayerKind.GlobalAveragePooling1D:
+            case LayerKind.GlobalMaxPooling1D:
                 // The file's own layer, declared as such (its Keras summary and names stay the file's).
                 return WeightlessLayers.Attribute(layer);
             case LayerKind.LayerNormalization:

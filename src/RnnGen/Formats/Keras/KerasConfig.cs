@@ -382,6 +382,24 @@ internal static class KerasConfig
                 }
 
                 break;
+            case "GlobalAveragePooling1D":
+            case "GlobalMaxPooling1D":
+                // keras/src/layers/pooling/base_global_pooling.py: get_config has data_format and keepdims (tf.keras 2
+                // before 2.6 has no keepdims); RnnGen pools channels_last sequences to a vector, Keras's defaults.
+                if (String(config, "data_format") is "channels_first")
+                {
+                    layer.Note = $"RnnGen's {className} pools a (timesteps, features) sequence (data_format=\"channels_last\"); this one is channels_first.";
+                }
+                else if (Bool(config, "keepdims") == true)
+                {
+                    layer.Note = $"RnnGen's {className} returns a vector (keepdims=False); this one keeps the time axis.";
+                }
+                else
+                {
+                    layer.Kind = className == "GlobalAveragePooling1D" ? LayerKind.GlobalAveragePooling1D : LayerKind.GlobalMaxPooling1D;
+                }
+
+                break;
             default:
                 layer.Note = $"RnnGen has no {className} layer.";
                 break;

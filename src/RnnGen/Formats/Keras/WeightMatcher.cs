@@ -257,7 +257,8 @@ internal static class WeightMatcher
             // the options are then compared. Otherwise the file layer is refused below, and the declared one is left
             // for the report of declared layers the file does not have.
             int first = elementwise.FindIndex(e => e.WeightedBefore == weightedBefore);
-            if (description.Kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking && first >= 0 && elementwise[first].Layer.Kind == description.Kind)
+            if (description.Kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D
+                && first >= 0 && elementwise[first].Layer.Kind == description.Kind)
             {
                 (int index, LayerInfo declared, _) = elementwise[first];
                 elementwise.RemoveAt(first);
@@ -328,7 +329,8 @@ internal static class WeightMatcher
         for (int i = 0; i < info.Layers.Count; i++)
         {
             LayerInfo layer = info.Layers[i];
-            if (layer.Kind is LayerKind.Rescaling or LayerKind.Masking || (layer.Kind == LayerKind.Activation && Canonical(layer.Activation) != "linear"))
+            if (layer.Kind is LayerKind.Rescaling or LayerKind.Masking || Shared.LayerShapes.IsGlobalPooling(layer.Kind)
+                || (layer.Kind == LayerKind.Activation && Canonical(layer.Activation) != "linear"))
             {
                 result.Add((i, layer, weighted));
             }
@@ -347,6 +349,11 @@ internal static class WeightMatcher
     /// <summary>What a file's Activation or Rescaling computes differently from the declared layer of its kind at its place, or null.</summary>
     private static string? ElementwiseDifference(LayerInfo declared, KerasFileLayer file)
     {
+        if (Shared.LayerShapes.IsGlobalPooling(declared.Kind))
+        {
+            return null; // no options: the kinds already agree
+        }
+
         if (declared.Kind == LayerKind.Activation)
         {
             return Canonical(declared.Activation) == file.Activation ? null
@@ -704,6 +711,11 @@ internal static class WeightMatcher
         if (layer.Kind == LayerKind.Activation)
         {
             return $"Activation({layer.Activation})";
+        }
+
+        if (Shared.LayerShapes.IsGlobalPooling(layer.Kind))
+        {
+            return Shared.LayerShapes.KerasClassName(layer.Kind) + "()";
         }
 
         if (layer.Kind == LayerKind.Rescaling)

@@ -34,8 +34,12 @@ internal static class WeightlessLayers
     public static string Name(KerasFileLayer layer) =>
         layer.ClassName == "Activation" ? $"{layer.Name} (Activation, {layer.FileActivation})" : $"{layer.Name} ({layer.ClassName})";
 
-    /// <summary>Whether RnnGen declares the layer: an <c>[Activation]</c>, <c>[Rescaling]</c> or <c>[Masking]</c> the declaration lacks at its place.</summary>
-    public static bool IsDeclarable(KerasFileLayer layer) => layer.Kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking;
+    /// <summary>
+    /// Whether RnnGen declares the layer: an <c>[Activation]</c>, <c>[Rescaling]</c>, <c>[Masking]</c>,
+    /// <c>[GlobalAveragePooling1D]</c> or <c>[GlobalMaxPooling1D]</c> the declaration lacks at its place.
+    /// </summary>
+    public static bool IsDeclarable(KerasFileLayer layer) =>
+        layer.Kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D;
 
     /// <summary>
     /// Why the load refuses the layer: "activation_5 (Activation, relu): changes the model's output and RnnGen has no
@@ -54,6 +58,11 @@ internal static class WeightlessLayers
         if (layer.Kind == LayerKind.Activation)
         {
             return $"Activation(\"{layer.Activation}\")";
+        }
+
+        if (layer.Kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D)
+        {
+            return layer.Kind.Value.ToString(); // no options: Keras's defaults are the only form read
         }
 
         string Float(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f";
