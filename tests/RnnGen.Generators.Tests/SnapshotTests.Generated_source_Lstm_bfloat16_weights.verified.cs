@@ -26,9 +26,22 @@ namespace Demo
         public const int DefaultSeed = 0;
 
         /// <summary>What Keras's <c>model.summary()</c> prints for this model: layers, output shapes and parameter counts.</summary>
-        public const string Summary = "Model: \"Model\"\n_________________________________________________________________\nLayer (type)                 Output Shape              Param #   \n=================================================================\nlstm (LSTM)                  (None, 20)                2080      \n_________________________________________________________________\ndense (Dense)                (None, 1)                 21        \n=================================================================\nTotal params: 2,101\nTrainable params: 2,101\nNon-trainable params: 0\n_________________________________________________________________";
+        public const string Summary =
+            "Model: \"Model\"\n" +
+            "_________________________________________________________________\n" +
+            "Layer (type)                 Output Shape              Param #   \n" +
+            "=================================================================\n" +
+            "lstm (LSTM)                  (None, 20)                2080      \n" +
+            "_________________________________________________________________\n" +
+            "dense (Dense)                (None, 1)                 21        \n" +
+            "=================================================================\n" +
+            "Total params: 2,101\n" +
+            "Trainable params: 2,101\n" +
+            "Non-trainable params: 0\n" +
+            "_________________________________________________________________";
 
-        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras <c>get_weights()</c> order) and outputs (Keras call order).</summary>
+        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras
+        /// <c>get_weights()</c> order) and outputs (Keras call order).</summary>
         public static global::RnnGen.ModelInfo Info { get; } = new global::RnnGen.ModelInfo(
             "Model",
             Timesteps,
@@ -117,7 +130,8 @@ namespace Demo
         private const int DensePackedOffset256 = 1296; // 8 lanes
         private const int DensePackedOffset128 = 1088; // 4 lanes
 
-        private static int PackedLength => global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 1749 : global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 1317 : 1109;
+        private static int PackedLength
+            => global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 1749 : global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 1317 : 1109;
 
         private readonly float[] _parameters = new float[ParameterCount];
         // 64-byte aligned (read through AlignedStart): a weight load that straddles two cache lines costs two.
@@ -138,7 +152,8 @@ namespace Demo
         private float[][]? _workerScratch;
         private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
-        /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
+        /// <summary>Creates the model with weights drawn by the declared Keras initializers from
+        /// <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public Model()
             : this(DefaultSeed)
         {
@@ -155,17 +170,21 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 400), "glorot_uniform", rows: 5, columns: 80, seed, stream: 0); // lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 1600), "orthogonal", rows: 20, columns: 80, seed, stream: 1); // lstm/recurrent_kernel
+            // lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 400), "glorot_uniform", rows: 5, columns: 80, seed, stream: 0);
+            // lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 1600), "orthogonal", rows: 20, columns: 80, seed, stream: 1);
             // lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
             global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset, 20), "zeros", rows: 20, columns: 0, seed, stream: 2);
             parameters.Slice(LstmBiasOffset + 20, 20).Fill(1f);
             global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset + 40, 40), "zeros", rows: 40, columns: 0, seed, stream: 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 20), "glorot_uniform", rows: 20, columns: 1, seed, stream: 4); // dense/kernel
+            // dense/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 20), "glorot_uniform", rows: 20, columns: 1, seed, stream: 4);
             global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 1), "zeros", rows: 1, columns: 0, seed, stream: 5); // dense/bias
         }
 
-        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
+        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as
+        /// <c>step[feature]</c>. A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(InputDim)]
         public struct InputStep : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>>
@@ -177,7 +196,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, InputDim);
         }
 
-        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major; index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major;
+        /// index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline
+        /// in another object, and needs no allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(Timesteps)]
         public struct Input : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D4>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>>
@@ -186,7 +207,9 @@ namespace Demo
 
             /// <summary>All floats, timestep after timestep, as a span over this value.</summary>
             [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-            public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0), Timesteps * InputDim);
+            public global::System.Span<float> AsSpan()
+                => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0),
+                Timesteps * InputDim);
         }
 
         /// <summary>One timestep of the model output: <see cref="OutputDim"/> features. A fixed-size value type.</summary>
@@ -201,7 +224,8 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, OutputDim);
         }
 
-        /// <summary>A state vector of the recurrent layer: 20 floats (Keras <c>[batch, units]</c> without the batch axis). A fixed-size value type.</summary>
+        /// <summary>A state vector of the recurrent layer: 20 floats (Keras <c>[batch, units]</c> without
+        /// the batch axis). A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(20)]
         public struct State : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D2, global::RnnGen.Shapes.D0>>
@@ -213,7 +237,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, 20);
         }
 
-        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A
+        /// fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct Output
         {
@@ -221,7 +247,9 @@ namespace Demo
             public OutputStep Result;
         }
 
-        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order.
+        /// A fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct InitialState
         {
@@ -254,7 +282,8 @@ namespace Demo
         /// each flattened row-major. Everything is checked before anything is copied.
         /// </summary>
         /// <param name="weights">One array per Keras weight.</param>
-        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
+        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message
+        /// names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
             global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
@@ -268,13 +297,17 @@ namespace Demo
         /// </summary>
         /// <param name="path">The file.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is not a readable weight file.</exception>
-        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message lists, layer by layer, what differs.</exception>
+        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message
+        /// lists, layer by layer, what differs.</exception>
         public void LoadWeights(string path) => global::RnnGen.KerasWeights.Load(this, path);
 
-        /// <summary>Loads the weights from a stream in the given format (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see <see cref="LoadWeights(string)"/>.</summary>
+        /// <summary>Loads the weights from a stream in the given format
+        /// (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see
+        /// <see cref="LoadWeights(string)"/>.</summary>
         /// <param name="stream">The file's content.</param>
         /// <param name="format">Its format.</param>
-        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => global::RnnGen.KerasWeights.Load(this, stream, format);
+        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format)
+            => global::RnnGen.KerasWeights.Load(this, stream, format);
 
         /// <summary>
         /// Saves the weights for Keras, in the format the path names: <c>.weights.h5</c> or <c>.keras</c> in Keras 3's layout
@@ -294,7 +327,8 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -304,13 +338,16 @@ namespace Demo
         /// <typeparam name="TInput">A generated sequence type of this model's input shape.</typeparam>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward<TInput>(in TInput input, out Output output)
-            where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D4>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>>
+            where TInput : struct,
+                global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D4>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, Input>();
-            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
         /// <summary>
@@ -318,18 +355,22 @@ namespace Demo
         /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 4 x 5</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 1]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 1]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
@@ -344,12 +385,14 @@ namespace Demo
         }
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 4 x 5</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 1]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 1]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="initialState">Keras <c>initial_state</c>: h [batch, 20], c [batch, 20].</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20 floats, or the initial states do not fit the batch.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20
+        /// floats, or the initial states do not fit the batch.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -362,7 +405,8 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
         }
@@ -373,7 +417,8 @@ namespace Demo
         /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
         /// <param name="output">Receives the outputs.</param>
         /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -381,7 +426,8 @@ namespace Demo
         {
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
         }
 
         /// <summary>
@@ -391,7 +437,8 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above
+        /// <see cref="Timesteps"/>; nothing is run.</exception>
         public void Forward(in Input input, int length, out Output output)
         {
             global::System.Span<bool> mask = stackalloc bool[Timesteps];
@@ -402,12 +449,15 @@ namespace Demo
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 4 x 5</c> floats, with a mask, and returns the
         /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 1]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20
+        /// floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is
+        /// run.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -416,20 +466,26 @@ namespace Demo
             float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
 
         /// <summary>
-        /// Runs the model on a batch of sequences, <c>batch x 4 x 5</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// Runs the model on a batch of sequences, <c>batch x 4 x 5</c> floats, with the valid length of
+        /// each (valid timesteps first, padding after), and returns the
         /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 1]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 20
+        /// floats, there is not one length per sequence, or a length is out of range; nothing is
+        /// run.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -458,11 +514,13 @@ namespace Demo
         {
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -480,12 +538,14 @@ namespace Demo
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             int chunks = inputs.Length / BatchChunk;
@@ -522,7 +582,8 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -539,7 +600,9 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span),
+                    floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers,
+                    Scratch[worker]);
             }
         }
 
@@ -561,7 +624,8 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             if (output.Length != batch * 1)
             {
-                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 1 floats for this input, but the output has room for {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 1 floats for this input, but the output has room for {output.Length}.",
+                    nameof(output));
             }
 
             RunMany(input, batch, output, 1, 0, batch / BatchChunk, _batchScratch);
@@ -583,20 +647,24 @@ namespace Demo
             StepCore(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output));
         }
 
-        /// <summary>Streaming from any fixed-size vector of 5 floats, such as another streaming model's <c>OutputStep</c> (shapes checked by the compiler).</summary>
+        /// <summary>Streaming from any fixed-size vector of 5 floats, such as another streaming model's
+        /// <c>OutputStep</c> (shapes checked by the compiler).</summary>
         /// <typeparam name="TInput">A generated vector type of this model's input width.</typeparam>
         /// <param name="input">The features of this timestep.</param>
         /// <param name="output">Receives the model output for this timestep.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Step<TInput>(in TInput input, out OutputStep output)
             where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, InputStep>();
-            Step(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, InputStep>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Step(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, InputStep>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
-        /// <summary>Streaming over spans: <see cref="Step(in InputStep, out OutputStep)"/> with <see cref="InputDim"/> floats in and <see cref="OutputDim"/> out.</summary>
+        /// <summary>Streaming over spans: <see cref="Step(in InputStep, out OutputStep)"/> with
+        /// <see cref="InputDim"/> floats in and <see cref="OutputDim"/> out.</summary>
         /// <param name="input">The <see cref="InputDim"/> features of this timestep.</param>
         /// <param name="output">Receives the <see cref="OutputDim"/> outputs of this timestep.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
@@ -629,9 +697,12 @@ namespace Demo
             global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 32);
             global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 32);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 32);
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128,
+                reverse);
             // layer 2: dense (Dense, 1 units)
-            global::RnnGen.Generated.ModelKernels.DenseRow(lstmHNext.Slice(0, 20), output, _scratch, DenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
+            global::RnnGen.Generated.ModelKernels.DenseRow(lstmHNext.Slice(0, 20), output, _scratch,
+                DenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
         }
 
         /// <summary>
@@ -657,7 +728,8 @@ namespace Demo
         private float[][]? _streamWorkerScratch; // the parallel StepStreams' working memory, one array per worker
         private ParallelStreams? _parallelStreams; // its workers, made at its first call
 
-        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a states argument (set by <see cref="ResetStreams"/>).</summary>
+        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a
+        /// states argument (set by <see cref="ResetStreams"/>).</summary>
         public int StreamCount => _streamStates.Length / StreamStateLength;
 
         /// <summary>
@@ -698,7 +770,8 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs)
         {
-            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs),
+                global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
         }
 
         /// <summary>
@@ -711,9 +784,11 @@ namespace Demo
         /// <param name="states"><see cref="StreamStateLength"/> floats per stream, updated in place.</param>
         /// <exception cref="global::System.ArgumentException">The spans do not hold the same number of streams.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs, global::System.Span<float> states)
+        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs,
+            global::System.Span<OutputStep> outputs, global::System.Span<float> states)
         {
-            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs),
+                global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
         }
 
         /// <summary>
@@ -728,7 +803,8 @@ namespace Demo
         {
             if (inputs.Length != StreamCount * InputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.", nameof(inputs));
+                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.",
+                    nameof(inputs));
             }
 
             StepStreams(inputs, outputs, _streamStates);
@@ -742,7 +818,8 @@ namespace Demo
         /// <param name="inputs">This timestep's features, stream after stream.</param>
         /// <param name="outputs">Receives the outputs, stream after stream.</param>
         /// <param name="states">The streams' states, stream after stream, updated in place.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of streams, or the spans hold different numbers of streams.</exception>
+        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of
+        /// streams, or the spans hold different numbers of streams.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states)
         {
@@ -763,17 +840,20 @@ namespace Demo
             int streams = inputs / InputDim;
             if (inputs != streams * InputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.", nameof(inputs));
+                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.",
+                    nameof(inputs));
             }
 
             if (outputs != streams * OutputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.", nameof(outputs));
+                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.",
+                    nameof(outputs));
             }
 
             if (states != streams * StreamStateLength)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.", nameof(states));
+                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.",
+                    nameof(states));
             }
 
             return streams;
@@ -789,13 +869,17 @@ namespace Demo
         /// <param name="outputs">Receives the outputs, stream after stream.</param>
         /// <param name="states">The streams' states, stream after stream, updated in place.</param>
         /// <param name="maxDegreeOfParallelism">The most cores to use; 1 runs on the calling thread.</param>
-        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number of streams, or the degree is not positive.</exception>
+        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number
+        /// of streams, or the degree is not positive.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepStreams(global::System.ReadOnlyMemory<float> inputs, global::System.Memory<float> outputs, global::System.Memory<float> states, int maxDegreeOfParallelism)
+        public void StepStreams(global::System.ReadOnlyMemory<float> inputs,
+            global::System.Memory<float> outputs, global::System.Memory<float> states,
+            int maxDegreeOfParallelism)
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);
@@ -836,7 +920,9 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk, int endChunk, bool reverse, float[] scratch)
+        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk,
+            int endChunk, bool reverse, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -875,16 +961,22 @@ namespace Demo
             internal ParallelStreams(Model model) => _model = model;
 
             protected override void RunWorker(int worker, int workers) =>
-                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers, Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
+                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers,
+                    Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
         }
 
         // One timestep of BatchChunk streams from `first` through every layer, each recurrent step a matrix product across them.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
+            float[] scratch)
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: lstm (LSTM, 20 units)
-            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset], ref streamStates[LstmStreamsCOffset], LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
+            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset],
+                ref streamStates[LstmStreamsCOffset], LstmPackedOffset512, LstmPackedOffset256,
+                LstmPackedOffset128, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 32).CopyTo(streamStates.Slice(r * StreamStateLength));
@@ -892,30 +984,46 @@ namespace Demo
             // layer 2: dense (Dense, 1 units)
             for (int r = 0; r < BatchChunk; r++)
             {
-                global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(r * StreamStateLength, 20), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 1), scratch, StreamDenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
+                global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(r * StreamStateLength, 20),
+                    outputs.Slice(first * OutputDim).Slice(r * OutputDim, 1), scratch, StreamDenseRowOffset,
+                    _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
             }
         }
 
         // One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
+            float[] scratch)
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 20 units)
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)), streamStates.Slice(LstmStreamsHOffset, 32), new global::System.Span<float>(scratch, StreamHNextOffset, 32), streamStates.Slice(LstmStreamsCOffset, 32), _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                streamStates.Slice(LstmStreamsHOffset, 32),
+                new global::System.Span<float>(scratch, StreamHNextOffset, 32),
+                streamStates.Slice(LstmStreamsCOffset, 32), _packed, LstmPackedOffset512, LstmPackedOffset256,
+                LstmPackedOffset128, reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 32).CopyTo(streamStates);
             // layer 2: dense (Dense, 1 units)
-            global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(0, 20), outputs.Slice(first * OutputDim, 1), scratch, StreamDenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
+            global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(0, 20),
+                outputs.Slice(first * OutputDim, 1), scratch, StreamDenseRowOffset, _packed,
+                DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
         }
 
         // One timestep of lstm for 4 streams, with the kernel for this machine's vector width.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void LstmCellStreams(ref float x, ref float h, ref float hNext, ref float c, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        private void LstmCellStreams(ref float x, ref float h, ref float hNext, ref float c,
+            int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.LstmCellStreamsX16(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.LstmCellStreamsX8(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
-            else global::RnnGen.Generated.ModelKernels.LstmCellStreamsX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.LstmCellStreamsX16(ref x,
+                ref h, ref hNext, ref c,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) global::RnnGen.Generated.ModelKernels.LstmCellStreamsX8(ref x,
+                ref h, ref hNext, ref c,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset256), reverse);
+            else global::RnnGen.Generated.ModelKernels.LstmCellStreamsX4(ref x, ref h, ref hNext, ref c,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         /// <summary>
@@ -954,36 +1062,47 @@ namespace Demo
         /// <param name="loss">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
-        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
+        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
+            params global::RnnGen.Training.Metric[] metrics) =>
             _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         public global::RnnGen.Training.Trainer Trainer => _trainer ?? throw global::RnnGen.Training.Trainer.NotCompiled("Model");
 
-        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see <c>Trainer.Fit</c>.</summary>
+        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x
+        /// InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see
+        /// <c>Trainer.Fit</c>.</summary>
         /// <returns>The loss and metrics of every epoch.</returns>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
-        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other, or an option is out of range.</exception>
-        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
-            global::RnnGen.Training.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null, int initialEpoch = 0,
-            int? seed = null, int verbose = 0, global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each
+        /// other, or an option is out of range.</exception>
+        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true,
+            double validationSplit = 0.0, global::RnnGen.Training.ValidationData? validationData = null,
+            global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null,
+            int initialEpoch = 0, int? seed = null, int verbose = 0,
+            global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
             Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);
 
         /// <summary>Keras <c>model.evaluate</c>: the compiled loss over every sample, in inference mode.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
+        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y,
+            int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
 
-        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss before the step. Allocates nothing once warm.</summary>
+        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss
+        /// before the step. Allocates nothing once warm.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
         public float TrainOnBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.TrainOnBatch(x, y);
 
-        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array of <see cref="GetWeights"/>, in that order and layout.</summary>
+        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array
+        /// of <see cref="GetWeights"/>, in that order and layout.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
+        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
 
         // The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
@@ -994,21 +1113,30 @@ namespace Demo
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrentBFloat16(parameters.Slice(LstmKernelOffset, 400), parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80), packed.Slice(LstmPackedOffset512),
+                global::RnnGen.Kernels.KernelPacking.PackRecurrentBFloat16(parameters.Slice(LstmKernelOffset, 400),
+                    parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80),
+                    packed.Slice(LstmPackedOffset512),
                     inputs: 5, units: 20, gates: 4, lanes: 16, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 20), parameters.Slice(DenseBiasOffset, 1), packed.Slice(DensePackedOffset512), inputs: 20, units: 1);
+                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 20),
+                    parameters.Slice(DenseBiasOffset, 1), packed.Slice(DensePackedOffset512), inputs: 20, units: 1);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrentBFloat16(parameters.Slice(LstmKernelOffset, 400), parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80), packed.Slice(LstmPackedOffset256),
+                global::RnnGen.Kernels.KernelPacking.PackRecurrentBFloat16(parameters.Slice(LstmKernelOffset, 400),
+                    parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80),
+                    packed.Slice(LstmPackedOffset256),
                     inputs: 5, units: 20, gates: 4, lanes: 8, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 20), parameters.Slice(DenseBiasOffset, 1), packed.Slice(DensePackedOffset256), inputs: 20, units: 1);
+                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 20),
+                    parameters.Slice(DenseBiasOffset, 1), packed.Slice(DensePackedOffset256), inputs: 20, units: 1);
             }
             else
             {
-                global::RnnGen.Kernels.KernelPacking.PackRecurrentBFloat16(parameters.Slice(LstmKernelOffset, 400), parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80), packed.Slice(LstmPackedOffset128),
+                global::RnnGen.Kernels.KernelPacking.PackRecurrentBFloat16(parameters.Slice(LstmKernelOffset, 400),
+                    parameters.Slice(LstmRecurrentKernelOffset, 1600), parameters.Slice(LstmBiasOffset, 80),
+                    packed.Slice(LstmPackedOffset128),
                     inputs: 5, units: 20, gates: 4, lanes: 4, biasRows: 1);
-                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 20), parameters.Slice(DenseBiasOffset, 1), packed.Slice(DensePackedOffset128), inputs: 20, units: 1);
+                global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 20),
+                    parameters.Slice(DenseBiasOffset, 1), packed.Slice(DensePackedOffset128), inputs: 20, units: 1);
             }
         }
 
@@ -1017,7 +1145,9 @@ namespace Demo
         // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: lstm (LSTM, 20 units): [4, 5] -> [20]
@@ -1029,7 +1159,9 @@ namespace Demo
 
         // layer 1: lstm (LSTM, 20 units).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 5;
             const int Units = 20;
@@ -1054,14 +1186,17 @@ namespace Demo
                     // Masked: the states stay.
                     continue;
                 }
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, c, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128,
+                    (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
             }
             if (!mask.IsEmpty)
             {
-                h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded)); // a masked step skips a swap, so the state may end in the second buffer
+                // a masked step skips a swap, so the state may end in the second buffer
+                h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded));
             }
 
             // return_sequences=False: only the last output.
@@ -1078,12 +1213,15 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, _scratch, DenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
+            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, _scratch, DenseRowOffset, _packed,
+                DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
+            global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
+            float[] scratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
@@ -1094,7 +1232,8 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -1105,7 +1244,8 @@ namespace Demo
 
         // One chunk of 4 sequences through every layer: sequence r of the chunk is batch row firstRow + r.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
+        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, float[] scratch, int firstRow)
         {
             // layer 1: lstm (LSTM, 20 units): [4, 5] -> [20]
             global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, BatchCarryAOffset, BatchChunk * 20);
@@ -1116,7 +1256,8 @@ namespace Demo
 
         // layer 1: lstm (LSTM, 20 units), for a chunk of 4 sequences advancing together (see LstmLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 5;
             const int Units = 20;
@@ -1131,7 +1272,9 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, c, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128,
+                    (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -1147,13 +1290,16 @@ namespace Demo
 
         // layer 2: dense (Dense, 1 units), for each sequence of a chunk.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void DenseLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch)
+        private void DenseLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride,
+            global::System.Span<float> output, int outputStride, float[] scratch)
         {
             const int InputWidth = 20;
             const int Units = 1;
             for (int r = 0; r < BatchChunk; r++)
             {
-                global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed, DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
+                global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(r * inputStride, InputWidth),
+                    output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed,
+                    DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
             }
         }
 
@@ -1185,7 +1331,8 @@ namespace RnnGen.Generated
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every
+    /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
         // One timestep of lstm for 4 independent streams at once with 16-float vectors (Keras LSTMCell.call):
@@ -1327,10 +1474,14 @@ namespace RnnGen.Generated
                     accG0s1 += accG0s1_1;
                     accO0s1 += accO0s1_1;
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector512<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector512.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
+                    Vector512<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                        Vector512.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
                     Vector512.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
                     Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector512<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector512.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
+                    Vector512<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                        Vector512.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
                     Vector512.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
                     Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }
@@ -1416,10 +1567,14 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector256<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
+                    Vector256<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                        Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
                     Vector256.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
                     Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector256<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
+                    Vector256<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                        Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
                     Vector256.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
                     Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }
@@ -1542,7 +1697,9 @@ namespace RnnGen.Generated
                     accG0 = (accG0 + accG0_1) + accG0_2;
                     accO0 = (accO0 + accO0_1) + accO0_2;
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
+                    Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                        SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
                     Vector128.StoreUnsafe(cell0, ref cq, (nuint)(first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNextq, (nuint)(first * Lanes));
                 }
@@ -1551,12 +1708,18 @@ namespace RnnGen.Generated
 
         // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
+            float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) LstmCellX16(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) LstmCellX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            if (Vector512.IsHardwareAccelerated) LstmCellX16(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
+                ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) LstmCellX8(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
+                ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         // One timestep of lstm with 16-float vectors (Keras LSTMCell.call): units in 2 block(s) of 16,
@@ -1665,10 +1828,14 @@ namespace RnnGen.Generated
                 accG1 += accG1_1;
                 accO1 += accO1_1;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                Vector512<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
+                Vector512<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
+                    Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
                 Vector512.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
-                Vector512<float> cell1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF1), Vector512.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), SigmoidOperator.Invoke(accI1) * TanhOperator.Invoke(accG1));
+                Vector512<float> cell1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF1),
+                    Vector512.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)),
+                    SigmoidOperator.Invoke(accI1) * TanhOperator.Invoke(accG1));
                 Vector512.StoreUnsafe(cell1, ref c, (nuint)((first + 1) * Lanes));
                 Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO1) * TanhOperator.Invoke(cell1), ref hNext, (nuint)((first + 1) * Lanes));
             }
@@ -1749,13 +1916,19 @@ namespace RnnGen.Generated
                     accO2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block2, (nuint)((5 + k) * RowStride + 3 * Lanes)), accO2);
                 }
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                Vector256<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector256.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
+                Vector256<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
+                    Vector256.LoadUnsafe(ref c, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
                 Vector256.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
-                Vector256<float> cell1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF1), Vector256.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)), SigmoidOperator.Invoke(accI1) * TanhOperator.Invoke(accG1));
+                Vector256<float> cell1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF1),
+                    Vector256.LoadUnsafe(ref c, (nuint)((first + 1) * Lanes)),
+                    SigmoidOperator.Invoke(accI1) * TanhOperator.Invoke(accG1));
                 Vector256.StoreUnsafe(cell1, ref c, (nuint)((first + 1) * Lanes));
                 Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO1) * TanhOperator.Invoke(cell1), ref hNext, (nuint)((first + 1) * Lanes));
-                Vector256<float> cell2 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF2), Vector256.LoadUnsafe(ref c, (nuint)((first + 2) * Lanes)), SigmoidOperator.Invoke(accI2) * TanhOperator.Invoke(accG2));
+                Vector256<float> cell2 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF2),
+                    Vector256.LoadUnsafe(ref c, (nuint)((first + 2) * Lanes)),
+                    SigmoidOperator.Invoke(accI2) * TanhOperator.Invoke(accG2));
                 Vector256.StoreUnsafe(cell2, ref c, (nuint)((first + 2) * Lanes));
                 Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO2) * TanhOperator.Invoke(cell2), ref hNext, (nuint)((first + 2) * Lanes));
             }
@@ -1868,7 +2041,9 @@ namespace RnnGen.Generated
                 accG0 = (accG0 + accG0_1) + accG0_2;
                 accO0 = (accO0 + accO0_1) + accO0_2;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
+                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
+                    Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
@@ -1876,12 +2051,15 @@ namespace RnnGen.Generated
 
         // One row of dense, with the kernel for this machine's vector width.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void DenseRow(ReadOnlySpan<float> x, Span<float> y, float[] scratch, int rowOffset, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
+        internal static void DenseRow(ReadOnlySpan<float> x, Span<float> y, float[] scratch, int rowOffset,
+            float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
             ref float input = ref MemoryMarshal.GetReference(x);
-            if (Vector512.IsHardwareAccelerated) DenseRowX16(ref input, ref MemoryMarshal.GetReference(y), ref Unsafe.Add(ref weights, packedOffset512));
-            else if (Vector256.IsHardwareAccelerated) DenseRowX8(ref input, ref MemoryMarshal.GetReference(y), ref Unsafe.Add(ref weights, packedOffset256));
+            if (Vector512.IsHardwareAccelerated) DenseRowX16(ref input, ref MemoryMarshal.GetReference(y),
+                ref Unsafe.Add(ref weights, packedOffset512));
+            else if (Vector256.IsHardwareAccelerated) DenseRowX8(ref input, ref MemoryMarshal.GetReference(y),
+                ref Unsafe.Add(ref weights, packedOffset256));
             else DenseRowX4(ref input, ref MemoryMarshal.GetReference(y), ref Unsafe.Add(ref weights, packedOffset128));
         }
 
@@ -1960,12 +2138,19 @@ namespace RnnGen.Generated
 
         // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
+            float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) LstmCellBatchX16(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) LstmCellBatchX8(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            if (Vector512.IsHardwareAccelerated) LstmCellBatchX16(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
+                ref Unsafe.Add(ref weights, packedOffset512), reverse);
+            else if (Vector256.IsHardwareAccelerated) LstmCellBatchX8(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
+                ref Unsafe.Add(ref weights, packedOffset256), reverse);
+            else LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
+                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
+                ref Unsafe.Add(ref weights, packedOffset128), reverse);
         }
 
         // One timestep of lstm for 4 sequences at once with 16-float vectors (Keras LSTMCell.call): the
@@ -2069,16 +2254,24 @@ namespace RnnGen.Generated
                     accO0s3 = VectorMath.MultiplyAdd(s0s3, w0O, accO0s3);
                 }
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                Vector512<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
+                Vector512<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                    Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
                 Vector512.StoreUnsafe(cell0s0, ref c, (nuint)(first * Lanes));
                 Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNext, (nuint)(first * Lanes));
-                Vector512<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector512.LoadUnsafe(ref c, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
+                Vector512<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                    Vector512.LoadUnsafe(ref c, (nuint)(1 * Padded + first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
                 Vector512.StoreUnsafe(cell0s1, ref c, (nuint)(1 * Padded + first * Lanes));
                 Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
-                Vector512<float> cell0s2 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s2), Vector512.LoadUnsafe(ref c, (nuint)(2 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s2) * TanhOperator.Invoke(accG0s2));
+                Vector512<float> cell0s2 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s2),
+                    Vector512.LoadUnsafe(ref c, (nuint)(2 * Padded + first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s2) * TanhOperator.Invoke(accG0s2));
                 Vector512.StoreUnsafe(cell0s2, ref c, (nuint)(2 * Padded + first * Lanes));
                 Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s2) * TanhOperator.Invoke(cell0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
-                Vector512<float> cell0s3 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s3), Vector512.LoadUnsafe(ref c, (nuint)(3 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s3) * TanhOperator.Invoke(accG0s3));
+                Vector512<float> cell0s3 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s3),
+                    Vector512.LoadUnsafe(ref c, (nuint)(3 * Padded + first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s3) * TanhOperator.Invoke(accG0s3));
                 Vector512.StoreUnsafe(cell0s3, ref c, (nuint)(3 * Padded + first * Lanes));
                 Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s3) * TanhOperator.Invoke(cell0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
             }
@@ -2163,10 +2356,14 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector256<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
+                    Vector256<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                        Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
                     Vector256.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
                     Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector256<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
+                    Vector256<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                        Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
                     Vector256.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
                     Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }
@@ -2252,10 +2449,14 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
+                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
                     Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
+                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
                     Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }

@@ -26,9 +26,24 @@ namespace Demo
         public const int DefaultSeed = 0;
 
         /// <summary>What Keras's <c>model.summary()</c> prints for this model: layers, output shapes and parameter counts.</summary>
-        public const string Summary = "Model: \"Model\"\n_________________________________________________________________\nLayer (type)                 Output Shape              Param #   \n=================================================================\nlstm (LSTM)                  (None, 5, 4)              128       \n_________________________________________________________________\nglobal_average_pooling1d (Gl (None, 4)                 0         \n_________________________________________________________________\ndense (Dense)                (None, 2)                 10        \n=================================================================\nTotal params: 138\nTrainable params: 138\nNon-trainable params: 0\n_________________________________________________________________";
+        public const string Summary =
+            "Model: \"Model\"\n" +
+            "_________________________________________________________________\n" +
+            "Layer (type)                 Output Shape              Param #   \n" +
+            "=================================================================\n" +
+            "lstm (LSTM)                  (None, 5, 4)              128       \n" +
+            "_________________________________________________________________\n" +
+            "global_average_pooling1d (Gl (None, 4)                 0         \n" +
+            "_________________________________________________________________\n" +
+            "dense (Dense)                (None, 2)                 10        \n" +
+            "=================================================================\n" +
+            "Total params: 138\n" +
+            "Trainable params: 138\n" +
+            "Non-trainable params: 0\n" +
+            "_________________________________________________________________";
 
-        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras <c>get_weights()</c> order) and outputs (Keras call order).</summary>
+        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras
+        /// <c>get_weights()</c> order) and outputs (Keras call order).</summary>
         public static global::RnnGen.ModelInfo Info { get; } = new global::RnnGen.ModelInfo(
             "Model",
             Timesteps,
@@ -139,7 +154,8 @@ namespace Demo
         private float[][]? _workerScratch;
         private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
-        /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
+        /// <summary>Creates the model with weights drawn by the declared Keras initializers from
+        /// <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public Model()
             : this(DefaultSeed)
         {
@@ -156,17 +172,21 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 48), "glorot_uniform", rows: 3, columns: 16, seed, stream: 0); // lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 64), "orthogonal", rows: 4, columns: 16, seed, stream: 1); // lstm/recurrent_kernel
+            // lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 48), "glorot_uniform", rows: 3, columns: 16, seed, stream: 0);
+            // lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 64), "orthogonal", rows: 4, columns: 16, seed, stream: 1);
             // lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
             global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset, 4), "zeros", rows: 4, columns: 0, seed, stream: 2);
             parameters.Slice(LstmBiasOffset + 4, 4).Fill(1f);
             global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset + 8, 8), "zeros", rows: 8, columns: 0, seed, stream: 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 8), "glorot_uniform", rows: 4, columns: 2, seed, stream: 4); // dense/kernel
+            // dense/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 8), "glorot_uniform", rows: 4, columns: 2, seed, stream: 4);
             global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 5); // dense/bias
         }
 
-        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
+        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as
+        /// <c>step[feature]</c>. A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(InputDim)]
         public struct InputStep : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>>
@@ -178,7 +198,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, InputDim);
         }
 
-        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major; index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major;
+        /// index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline
+        /// in another object, and needs no allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(Timesteps)]
         public struct Input : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>>
@@ -187,7 +209,9 @@ namespace Demo
 
             /// <summary>All floats, timestep after timestep, as a span over this value.</summary>
             [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-            public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0), Timesteps * InputDim);
+            public global::System.Span<float> AsSpan()
+                => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0),
+                Timesteps * InputDim);
         }
 
         /// <summary>One timestep of the model output: <see cref="OutputDim"/> features. A fixed-size value type.</summary>
@@ -202,7 +226,8 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, OutputDim);
         }
 
-        /// <summary>A state vector of the recurrent layer: 4 floats (Keras <c>[batch, units]</c> without the batch axis). A fixed-size value type.</summary>
+        /// <summary>A state vector of the recurrent layer: 4 floats (Keras <c>[batch, units]</c> without
+        /// the batch axis). A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(4)]
         public struct State : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D4>>
@@ -214,7 +239,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, 4);
         }
 
-        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A
+        /// fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct Output
         {
@@ -222,7 +249,9 @@ namespace Demo
             public OutputStep Result;
         }
 
-        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order.
+        /// A fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct InitialState
         {
@@ -248,7 +277,8 @@ namespace Demo
         /// each flattened row-major. Everything is checked before anything is copied.
         /// </summary>
         /// <param name="weights">One array per Keras weight.</param>
-        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
+        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message
+        /// names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
             global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
@@ -262,13 +292,17 @@ namespace Demo
         /// </summary>
         /// <param name="path">The file.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is not a readable weight file.</exception>
-        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message lists, layer by layer, what differs.</exception>
+        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message
+        /// lists, layer by layer, what differs.</exception>
         public void LoadWeights(string path) => global::RnnGen.KerasWeights.Load(this, path);
 
-        /// <summary>Loads the weights from a stream in the given format (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see <see cref="LoadWeights(string)"/>.</summary>
+        /// <summary>Loads the weights from a stream in the given format
+        /// (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see
+        /// <see cref="LoadWeights(string)"/>.</summary>
         /// <param name="stream">The file's content.</param>
         /// <param name="format">Its format.</param>
-        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => global::RnnGen.KerasWeights.Load(this, stream, format);
+        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format)
+            => global::RnnGen.KerasWeights.Load(this, stream, format);
 
         /// <summary>
         /// Saves the weights for Keras, in the format the path names: <c>.weights.h5</c> or <c>.keras</c> in Keras 3's layout
@@ -288,7 +322,8 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -298,13 +333,16 @@ namespace Demo
         /// <typeparam name="TInput">A generated sequence type of this model's input shape.</typeparam>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward<TInput>(in TInput input, out Output output)
-            where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>>
+            where TInput : struct,
+                global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D5>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, Input>();
-            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
         /// <summary>
@@ -312,18 +350,22 @@ namespace Demo
         /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 5 x 3</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 2]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
@@ -338,12 +380,14 @@ namespace Demo
         }
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 5 x 3</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 2]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="initialState">Keras <c>initial_state</c>: h [batch, 4], c [batch, 4].</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 15 floats, or the initial states do not fit the batch.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 15
+        /// floats, or the initial states do not fit the batch.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -356,7 +400,8 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
         }
@@ -367,7 +412,8 @@ namespace Demo
         /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
         /// <param name="output">Receives the outputs.</param>
         /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -375,7 +421,8 @@ namespace Demo
         {
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
         }
 
         /// <summary>
@@ -385,7 +432,8 @@ namespace Demo
         /// <param name="input">The input sequence.</param>
         /// <param name="length">The valid timesteps, from 0 to <see cref="Timesteps"/>.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above <see cref="Timesteps"/>; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The length is below 0 or above
+        /// <see cref="Timesteps"/>; nothing is run.</exception>
         public void Forward(in Input input, int length, out Output output)
         {
             global::System.Span<bool> mask = stackalloc bool[Timesteps];
@@ -396,12 +444,15 @@ namespace Demo
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 5 x 3</c> floats, with a mask, and returns the
         /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 2]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 15 floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 15
+        /// floats, or the mask does not have batch x <see cref="Timesteps"/> values; nothing is
+        /// run.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<bool> mask)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -410,20 +461,26 @@ namespace Demo
             float[] result = new float[batch * resultStride];
             for (int b = 0; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, mask.Slice(b * Timesteps, Timesteps));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
         }
 
         /// <summary>
-        /// Runs the model on a batch of sequences, <c>batch x 5 x 3</c> floats, with the valid length of each (valid timesteps first, padding after), and returns the
+        /// Runs the model on a batch of sequences, <c>batch x 5 x 3</c> floats, with the valid length of
+        /// each (valid timesteps first, padding after), and returns the
         /// outputs in Keras call order, each flattened with the batch axis first: output [batch, 2]. The recurrent layers skip masked timesteps
-        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no cell work. Allocates the returned arrays.
+        /// as Keras does (docs/masking.md); the sequences run one at a time, and a masked timestep costs no
+        /// cell work. Allocates the returned arrays.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="lengths">One length per sequence, each from 0 to <see cref="Timesteps"/>.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input, mask=...)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 15 floats, there is not one length per sequence, or a length is out of range; nothing is run.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 15
+        /// floats, there is not one length per sequence, or a length is out of range; nothing is
+        /// run.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<int> lengths)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -452,11 +509,13 @@ namespace Demo
         {
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -474,12 +533,14 @@ namespace Demo
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             int chunks = inputs.Length / BatchChunk;
@@ -516,7 +577,8 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -533,7 +595,9 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span),
+                    floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers,
+                    Scratch[worker]);
             }
         }
 
@@ -555,7 +619,8 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             if (output.Length != batch * 2)
             {
-                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 2 floats for this input, but the output has room for {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 2 floats for this input, but the output has room for {output.Length}.",
+                    nameof(output));
             }
 
             RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch);
@@ -595,36 +660,47 @@ namespace Demo
         /// <param name="loss">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
-        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
+        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
+            params global::RnnGen.Training.Metric[] metrics) =>
             _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         public global::RnnGen.Training.Trainer Trainer => _trainer ?? throw global::RnnGen.Training.Trainer.NotCompiled("Model");
 
-        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see <c>Trainer.Fit</c>.</summary>
+        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x
+        /// InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see
+        /// <c>Trainer.Fit</c>.</summary>
         /// <returns>The loss and metrics of every epoch.</returns>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
-        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other, or an option is out of range.</exception>
-        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
-            global::RnnGen.Training.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null, int initialEpoch = 0,
-            int? seed = null, int verbose = 0, global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each
+        /// other, or an option is out of range.</exception>
+        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true,
+            double validationSplit = 0.0, global::RnnGen.Training.ValidationData? validationData = null,
+            global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null,
+            int initialEpoch = 0, int? seed = null, int verbose = 0,
+            global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
             Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);
 
         /// <summary>Keras <c>model.evaluate</c>: the compiled loss over every sample, in inference mode.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
+        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y,
+            int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
 
-        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss before the step. Allocates nothing once warm.</summary>
+        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss
+        /// before the step. Allocates nothing once warm.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
         public float TrainOnBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.TrainOnBatch(x, y);
 
-        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array of <see cref="GetWeights"/>, in that order and layout.</summary>
+        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array
+        /// of <see cref="GetWeights"/>, in that order and layout.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
+        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
 
         // The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
@@ -633,9 +709,12 @@ namespace Demo
             _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 48), parameters.Slice(LstmRecurrentKernelOffset, 64), parameters.Slice(LstmBiasOffset, 16), packed.Slice(LstmPackedOffset),
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 48),
+                parameters.Slice(LstmRecurrentKernelOffset, 64), parameters.Slice(LstmBiasOffset, 16),
+                packed.Slice(LstmPackedOffset),
                 inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
-            global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 8), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset), inputs: 4, units: 2);
+            global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 8),
+                parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset), inputs: 4, units: 2);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -643,7 +722,9 @@ namespace Demo
         // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: lstm (LSTM, 4 units): [5, 3] -> [5, 4]
@@ -658,7 +739,9 @@ namespace Demo
 
         // layer 1: lstm (LSTM, 4 units).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 3;
             const int Units = 4;
@@ -692,7 +775,8 @@ namespace Demo
                     }
                     continue;
                 }
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -702,9 +786,12 @@ namespace Demo
             h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded)); // an odd number of steps ends in the second buffer
         }
 
-        // layer 2: global_average_pooling1d (GlobalAveragePooling1D, 4 features): the mean of each feature over the 5 timesteps, or over the unmasked ones when the caller gave a mask (Keras GlobalAveragePooling1D.call).
+        // layer 2: global_average_pooling1d (GlobalAveragePooling1D, 4 features): the mean of each feature
+        // over the 5 timesteps, or over the unmasked ones when the caller gave a mask (Keras
+        // GlobalAveragePooling1D.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void GlobalAveragePooling1dLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<bool> mask)
+        private void GlobalAveragePooling1dLayer(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, global::System.ReadOnlySpan<bool> mask)
         {
             const int Timesteps = 5;
             const int Width = 4;
@@ -727,7 +814,9 @@ namespace Demo
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
+            global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
+            float[] scratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
@@ -738,7 +827,8 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -749,7 +839,8 @@ namespace Demo
 
         // One chunk of 4 sequences through every layer: sequence r of the chunk is batch row firstRow + r.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
+        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, float[] scratch, int firstRow)
         {
             // layer 1: lstm (LSTM, 4 units): [5, 3] -> [5, 4]
             global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, BatchCarryAOffset, BatchChunk * 20);
@@ -763,7 +854,8 @@ namespace Demo
 
         // layer 1: lstm (LSTM, 4 units), for a chunk of 4 sequences advancing together (see LstmLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 3;
             const int Units = 4;
@@ -778,7 +870,8 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -788,30 +881,36 @@ namespace Demo
                     h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
                 }
             }
-            h.CopyTo(new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
+            // an odd number of steps ends in the second buffer
+            h.CopyTo(new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded));
         }
 
         // layer 2: global_average_pooling1d (GlobalAveragePooling1D, 4 features), for each sequence of a chunk.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void GlobalAveragePooling1dLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch)
+        private void GlobalAveragePooling1dLayerBatch(global::System.ReadOnlySpan<float> input,
+            int inputStride, global::System.Span<float> output, int outputStride, float[] scratch)
         {
             const int Timesteps = 5;
             const int Width = 4;
             for (int r = 0; r < BatchChunk; r++)
             {
-                global::RnnGen.Kernels.PoolingKernels.GlobalAverage(input.Slice(r * inputStride, Timesteps * Width), Timesteps, output.Slice(r * outputStride, Width));
+                global::RnnGen.Kernels.PoolingKernels.GlobalAverage(input.Slice(r * inputStride, Timesteps * Width),
+                    Timesteps, output.Slice(r * outputStride, Width));
             }
         }
 
         // layer 3: dense (Dense, 2 units), for each sequence of a chunk.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void DenseLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch)
+        private void DenseLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride,
+            global::System.Span<float> output, int outputStride, float[] scratch)
         {
             const int InputWidth = 4;
             const int Units = 2;
             for (int r = 0; r < BatchChunk; r++)
             {
-                global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed, DensePackedOffset);
+                global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(r * inputStride, InputWidth),
+                    output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed,
+                    DensePackedOffset);
             }
         }
 
@@ -843,7 +942,8 @@ namespace RnnGen.Generated
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every
+    /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
         // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
@@ -851,7 +951,8 @@ namespace RnnGen.Generated
         internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -935,7 +1036,9 @@ namespace RnnGen.Generated
                 accG0 = (accG0 + accG0_1) + accG0_2;
                 accO0 = (accO0 + accO0_1) + accO0_2;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
+                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
+                    Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
@@ -970,10 +1073,12 @@ namespace RnnGen.Generated
 
         // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
+            float[] packed, int packedOffset, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -1051,10 +1156,14 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
+                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
                     Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
+                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
                     Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }

@@ -26,9 +26,24 @@ namespace Demo
         public const int DefaultSeed = 0;
 
         /// <summary>What Keras's <c>model.summary()</c> prints for this model: layers, output shapes and parameter counts.</summary>
-        public const string Summary = "Model: \"Model\"\n_________________________________________________________________\nLayer (type)                 Output Shape              Param #   \n=================================================================\nmasking (Masking)            (None, 4, 3)              0         \n_________________________________________________________________\nlstm (LSTM)                  (None, 4)                 128       \n_________________________________________________________________\ndense (Dense)                (None, 2)                 10        \n=================================================================\nTotal params: 138\nTrainable params: 138\nNon-trainable params: 0\n_________________________________________________________________";
+        public const string Summary =
+            "Model: \"Model\"\n" +
+            "_________________________________________________________________\n" +
+            "Layer (type)                 Output Shape              Param #   \n" +
+            "=================================================================\n" +
+            "masking (Masking)            (None, 4, 3)              0         \n" +
+            "_________________________________________________________________\n" +
+            "lstm (LSTM)                  (None, 4)                 128       \n" +
+            "_________________________________________________________________\n" +
+            "dense (Dense)                (None, 2)                 10        \n" +
+            "=================================================================\n" +
+            "Total params: 138\n" +
+            "Trainable params: 138\n" +
+            "Non-trainable params: 0\n" +
+            "_________________________________________________________________";
 
-        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras <c>get_weights()</c> order) and outputs (Keras call order).</summary>
+        /// <summary>The declaration of this model: input shape, layers, weight shapes (Keras
+        /// <c>get_weights()</c> order) and outputs (Keras call order).</summary>
         public static global::RnnGen.ModelInfo Info { get; } = new global::RnnGen.ModelInfo(
             "Model",
             Timesteps,
@@ -145,7 +160,8 @@ namespace Demo
         private float[][]? _workerScratch;
         private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
-        /// <summary>Creates the model with weights drawn by the declared Keras initializers from <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
+        /// <summary>Creates the model with weights drawn by the declared Keras initializers from
+        /// <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
         public Model()
             : this(DefaultSeed)
         {
@@ -162,17 +178,21 @@ namespace Demo
         private void InitializeWeights(int seed)
         {
             global::System.Span<float> parameters = _parameters;
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 48), "glorot_uniform", rows: 3, columns: 16, seed, stream: 0); // lstm/kernel
-            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 64), "orthogonal", rows: 4, columns: 16, seed, stream: 1); // lstm/recurrent_kernel
+            // lstm/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmKernelOffset, 48), "glorot_uniform", rows: 3, columns: 16, seed, stream: 0);
+            // lstm/recurrent_kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(LstmRecurrentKernelOffset, 64), "orthogonal", rows: 4, columns: 16, seed, stream: 1);
             // lstm/bias: unit_forget_bias, so [zeros (i), ones (f), zeros (c, o)] as Keras LSTMCell.build does
             global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset, 4), "zeros", rows: 4, columns: 0, seed, stream: 2);
             parameters.Slice(LstmBiasOffset + 4, 4).Fill(1f);
             global::RnnGen.Initializers.Fill(parameters.Slice(LstmBiasOffset + 8, 8), "zeros", rows: 8, columns: 0, seed, stream: 3);
-            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 8), "glorot_uniform", rows: 4, columns: 2, seed, stream: 4); // dense/kernel
+            // dense/kernel
+            global::RnnGen.Initializers.Fill(parameters.Slice(DenseKernelOffset, 8), "glorot_uniform", rows: 4, columns: 2, seed, stream: 4);
             global::RnnGen.Initializers.Fill(parameters.Slice(DenseBiasOffset, 2), "zeros", rows: 2, columns: 0, seed, stream: 5); // dense/bias
         }
 
-        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as <c>step[feature]</c>. A fixed-size value type.</summary>
+        /// <summary>One timestep of the input: <see cref="InputDim"/> features; index it as
+        /// <c>step[feature]</c>. A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(InputDim)]
         public struct InputStep : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>>
@@ -184,7 +204,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, InputDim);
         }
 
-        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major; index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The input sequence: <see cref="Timesteps"/> x <see cref="InputDim"/> floats, row-major;
+        /// index it as <c>input[t][feature]</c>. A fixed-size value type: it lives on the stack or inline
+        /// in another object, and needs no allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(Timesteps)]
         public struct Input : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D4>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>>
@@ -193,7 +215,9 @@ namespace Demo
 
             /// <summary>All floats, timestep after timestep, as a span over this value.</summary>
             [global::System.Diagnostics.CodeAnalysis.UnscopedRef]
-            public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0), Timesteps * InputDim);
+            public global::System.Span<float> AsSpan()
+                => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.As<InputStep, float>(ref _element0),
+                Timesteps * InputDim);
         }
 
         /// <summary>One timestep of the model output: <see cref="OutputDim"/> features. A fixed-size value type.</summary>
@@ -208,7 +232,8 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, OutputDim);
         }
 
-        /// <summary>A state vector of the recurrent layer: 4 floats (Keras <c>[batch, units]</c> without the batch axis). A fixed-size value type.</summary>
+        /// <summary>A state vector of the recurrent layer: 4 floats (Keras <c>[batch, units]</c> without
+        /// the batch axis). A fixed-size value type.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         [global::System.Runtime.CompilerServices.InlineArray(4)]
         public struct State : global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D4>>
@@ -220,7 +245,9 @@ namespace Demo
             public global::System.Span<float> AsSpan() => global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref _element0, 4);
         }
 
-        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The outputs of <see cref="Forward(in Input, out Output)"/>, in Keras call order. A
+        /// fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct Output
         {
@@ -228,7 +255,9 @@ namespace Demo
             public OutputStep Result;
         }
 
-        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order. A fixed-size value type: it lives on the stack or inline in another object, and needs no allocation.</summary>
+        /// <summary>The initial states of the recurrent layer (Keras <c>initial_state</c>), in Keras order.
+        /// A fixed-size value type: it lives on the stack or inline in another object, and needs no
+        /// allocation.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
         public struct InitialState
         {
@@ -254,7 +283,8 @@ namespace Demo
         /// each flattened row-major. Everything is checked before anything is copied.
         /// </summary>
         /// <param name="weights">One array per Keras weight.</param>
-        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message names the weight and its shape); the weights are unchanged.</exception>
+        /// <exception cref="global::System.ArgumentException">The count or a length is wrong (the message
+        /// names the weight and its shape); the weights are unchanged.</exception>
         public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights)
         {
             global::RnnGen.GeneratedModelSupport.CopyWeights(weights, Info, _parameters);
@@ -268,13 +298,17 @@ namespace Demo
         /// </summary>
         /// <param name="path">The file.</param>
         /// <exception cref="global::System.IO.InvalidDataException">The file is not a readable weight file.</exception>
-        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message lists, layer by layer, what differs.</exception>
+        /// <exception cref="global::System.ArgumentException">The file does not fit this model; the message
+        /// lists, layer by layer, what differs.</exception>
         public void LoadWeights(string path) => global::RnnGen.KerasWeights.Load(this, path);
 
-        /// <summary>Loads the weights from a stream in the given format (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see <see cref="LoadWeights(string)"/>.</summary>
+        /// <summary>Loads the weights from a stream in the given format
+        /// (<see cref="global::RnnGen.WeightFormat.Detect"/> to tell from its content); see
+        /// <see cref="LoadWeights(string)"/>.</summary>
         /// <param name="stream">The file's content.</param>
         /// <param name="format">Its format.</param>
-        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format) => global::RnnGen.KerasWeights.Load(this, stream, format);
+        public void LoadWeights(global::System.IO.Stream stream, global::RnnGen.WeightFormat format)
+            => global::RnnGen.KerasWeights.Load(this, stream, format);
 
         /// <summary>
         /// Saves the weights for Keras, in the format the path names: <c>.weights.h5</c> or <c>.keras</c> in Keras 3's layout
@@ -294,7 +328,8 @@ namespace Demo
         public void Forward(in Input input, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
         }
 
         /// <summary>
@@ -304,13 +339,16 @@ namespace Demo
         /// <typeparam name="TInput">A generated sequence type of this model's input shape.</typeparam>
         /// <param name="input">The input sequence.</param>
         /// <param name="output">Receives the outputs.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward<TInput>(in TInput input, out Output output)
-            where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D4>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>>
+            where TInput : struct,
+                global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D4>, global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, Input>();
-            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Forward(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, Input>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
         /// <summary>
@@ -318,18 +356,22 @@ namespace Demo
         /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
         /// </summary>
         /// <param name="input">The input sequence.</param>
-        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored states of a stateful layer, as in Keras 3.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
         /// <param name="output">Receives the outputs.</param>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(in Input input, in InitialState initialState, out Output output)
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
-            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 4 x 3</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 2]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
@@ -344,12 +386,14 @@ namespace Demo
         }
         /// <summary>
         /// Runs the model on a batch of sequences, <c>batch x 4 x 3</c> floats, and returns the outputs in Keras call
-        /// order, each flattened with the batch axis first: output [batch, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// order, each flattened with the batch axis first: output [batch, 2]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
         /// </summary>
         /// <param name="input">The sequences, batch first, row-major.</param>
         /// <param name="initialState">Keras <c>initial_state</c>: h [batch, 4], c [batch, 4].</param>
         /// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>
-        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 12 floats, or the initial states do not fit the batch.</exception>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 12
+        /// floats, or the initial states do not fit the batch.</exception>
         public float[][] Predict(global::System.ReadOnlySpan<float> input, global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
         {
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
@@ -362,7 +406,8 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
             }
             return new[] { result };
         }
@@ -380,11 +425,13 @@ namespace Demo
         {
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs), inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
         }
 
         /// <summary>
@@ -402,12 +449,14 @@ namespace Demo
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             if (outputs.Length != inputs.Length)
             {
-                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.", "outputs");
+                throw new global::System.ArgumentException($"Model.Forward needs one output per input, but has {outputs.Length} outputs for {inputs.Length} inputs.",
+                    "outputs");
             }
 
             int chunks = 0; // Masking: one sequence at a time, on the calling thread (RunMany)
@@ -444,7 +493,8 @@ namespace Demo
 
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
-            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span), inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+            RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -461,7 +511,9 @@ namespace Demo
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span), floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);
+                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span),
+                    floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers,
+                    Scratch[worker]);
             }
         }
 
@@ -483,7 +535,8 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             if (output.Length != batch * 2)
             {
-                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 2 floats for this input, but the output has room for {output.Length}.", nameof(output));
+                throw new global::System.ArgumentException($"Model.Predict writes {batch} x 2 floats for this input, but the output has room for {output.Length}.",
+                    nameof(output));
             }
 
             RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch);
@@ -505,20 +558,24 @@ namespace Demo
             StepCore(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input), global::RnnGen.GeneratedModelSupport.AsFloats(ref output));
         }
 
-        /// <summary>Streaming from any fixed-size vector of 3 floats, such as another streaming model's <c>OutputStep</c> (shapes checked by the compiler).</summary>
+        /// <summary>Streaming from any fixed-size vector of 3 floats, such as another streaming model's
+        /// <c>OutputStep</c> (shapes checked by the compiler).</summary>
         /// <typeparam name="TInput">A generated vector type of this model's input width.</typeparam>
         /// <param name="input">The features of this timestep.</param>
         /// <param name="output">Receives the model output for this timestep.</param>
-        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/> claims the shape but is not its size.</exception>
+        /// <exception cref="global::System.ArgumentException">A hand-written <typeparamref name="TInput"/>
+        /// claims the shape but is not its size.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Step<TInput>(in TInput input, out OutputStep output)
             where TInput : struct, global::RnnGen.Shapes.ITensor<global::RnnGen.Shapes.Size<global::RnnGen.Shapes.D3>>
         {
             global::RnnGen.GeneratedModelSupport.RequireSameSize<TInput, InputStep>();
-            Step(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, InputStep>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)), out output);
+            Step(in global::System.Runtime.CompilerServices.Unsafe.As<TInput, InputStep>(ref global::System.Runtime.CompilerServices.Unsafe.AsRef(in input)),
+                out output);
         }
 
-        /// <summary>Streaming over spans: <see cref="Step(in InputStep, out OutputStep)"/> with <see cref="InputDim"/> floats in and <see cref="OutputDim"/> out.</summary>
+        /// <summary>Streaming over spans: <see cref="Step(in InputStep, out OutputStep)"/> with
+        /// <see cref="InputDim"/> floats in and <see cref="OutputDim"/> out.</summary>
         /// <param name="input">The <see cref="InputDim"/> features of this timestep.</param>
         /// <param name="output">Receives the <see cref="OutputDim"/> outputs of this timestep.</param>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length.</exception>
@@ -558,7 +615,8 @@ namespace Demo
             global::System.ReadOnlySpan<float> lstmOutput;
             if (kept)
             {
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepMasking), lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset, reverse);
+                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepMasking),
+                    lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset, reverse);
                 lstmOutput = lstmHNext.Slice(0, 4);
             }
             else
@@ -595,7 +653,8 @@ namespace Demo
         private float[][]? _streamWorkerScratch; // the parallel StepStreams' working memory, one array per worker
         private ParallelStreams? _parallelStreams; // its workers, made at its first call
 
-        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a states argument (set by <see cref="ResetStreams"/>).</summary>
+        /// <summary>The number of streams whose states the model holds for <c>StepStreams</c> without a
+        /// states argument (set by <see cref="ResetStreams"/>).</summary>
         public int StreamCount => _streamStates.Length / StreamStateLength;
 
         /// <summary>
@@ -636,7 +695,8 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs)
         {
-            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs),
+                global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs));
         }
 
         /// <summary>
@@ -649,9 +709,11 @@ namespace Demo
         /// <param name="states"><see cref="StreamStateLength"/> floats per stream, updated in place.</param>
         /// <exception cref="global::System.ArgumentException">The spans do not hold the same number of streams.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs, global::System.Span<OutputStep> outputs, global::System.Span<float> states)
+        public void StepStreams(global::System.ReadOnlySpan<InputStep> inputs,
+            global::System.Span<OutputStep> outputs, global::System.Span<float> states)
         {
-            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs), global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
+            StepStreams(global::System.Runtime.InteropServices.MemoryMarshal.Cast<InputStep, float>(inputs),
+                global::System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(outputs), states);
         }
 
         /// <summary>
@@ -666,7 +728,8 @@ namespace Demo
         {
             if (inputs.Length != StreamCount * InputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.", nameof(inputs));
+                throw new global::System.ArgumentException($"Model.StepStreams holds the states of {StreamCount} streams (ResetStreams), so it expects {StreamCount} x {InputDim} input floats, but the input has {inputs.Length}.",
+                    nameof(inputs));
             }
 
             StepStreams(inputs, outputs, _streamStates);
@@ -680,7 +743,8 @@ namespace Demo
         /// <param name="inputs">This timestep's features, stream after stream.</param>
         /// <param name="outputs">Receives the outputs, stream after stream.</param>
         /// <param name="states">The streams' states, stream after stream, updated in place.</param>
-        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of streams, or the spans hold different numbers of streams.</exception>
+        /// <exception cref="global::System.ArgumentException">A span's length is not a whole number of
+        /// streams, or the spans hold different numbers of streams.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void StepStreams(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states)
         {
@@ -701,17 +765,20 @@ namespace Demo
             int streams = inputs / InputDim;
             if (inputs != streams * InputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.", nameof(inputs));
+                throw new global::System.ArgumentException($"Model.StepStreams expects {InputDim} input floats per stream, but the input has {inputs}, not a multiple of {InputDim}.",
+                    nameof(inputs));
             }
 
             if (outputs != streams * OutputDim)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.", nameof(outputs));
+                throw new global::System.ArgumentException($"Model.StepStreams writes {OutputDim} floats for each of the {streams} streams of the input, but the output has room for {outputs}.",
+                    nameof(outputs));
             }
 
             if (states != streams * StreamStateLength)
             {
-                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.", nameof(states));
+                throw new global::System.ArgumentException($"Model.StepStreams keeps {StreamStateLength} state floats for each of the {streams} streams of the input, but the states span has {states}.",
+                    nameof(states));
             }
 
             return streams;
@@ -727,13 +794,17 @@ namespace Demo
         /// <param name="outputs">Receives the outputs, stream after stream.</param>
         /// <param name="states">The streams' states, stream after stream, updated in place.</param>
         /// <param name="maxDegreeOfParallelism">The most cores to use; 1 runs on the calling thread.</param>
-        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number of streams, or the degree is not positive.</exception>
+        /// <exception cref="global::System.ArgumentException">The buffers do not hold the same whole number
+        /// of streams, or the degree is not positive.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void StepStreams(global::System.ReadOnlyMemory<float> inputs, global::System.Memory<float> outputs, global::System.Memory<float> states, int maxDegreeOfParallelism)
+        public void StepStreams(global::System.ReadOnlyMemory<float> inputs,
+            global::System.Memory<float> outputs, global::System.Memory<float> states,
+            int maxDegreeOfParallelism)
         {
             if (maxDegreeOfParallelism < 1)
             {
-                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.", nameof(maxDegreeOfParallelism));
+                throw new global::System.ArgumentException($"maxDegreeOfParallelism must be at least 1, but is {maxDegreeOfParallelism}.",
+                    nameof(maxDegreeOfParallelism));
             }
 
             int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);
@@ -774,7 +845,9 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk, int endChunk, bool reverse, float[] scratch)
+        private void StepStreamChunks(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk,
+            int endChunk, bool reverse, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -813,12 +886,15 @@ namespace Demo
             internal ParallelStreams(Model model) => _model = model;
 
             protected override void RunWorker(int worker, int workers) =>
-                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers, Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
+                _model.StepStreamChunks(Inputs.Span, Outputs.Span, States.Span, Chunks * worker / workers,
+                    Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
         }
 
         // One timestep of BatchChunk streams from `first` through every layer, each recurrent step a matrix product across them.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
+            float[] scratch)
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
             // layer 1: masking (Masking, mask_value -1)
@@ -828,7 +904,9 @@ namespace Demo
                 MaskingRow(inputs.Slice(first * InputDim).Slice(r * InputDim, 3), maskingOut.Slice(r * 3, 3));
             }
             // layer 2: lstm (LSTM, 4 units)
-            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(maskingOut), ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset], ref streamStates[LstmStreamsCOffset], LstmPackedOffset, reverse);
+            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(maskingOut),
+                ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset],
+                ref streamStates[LstmStreamsCOffset], LstmPackedOffset, reverse);
             for (int r = 0; r < BatchChunk; r++)
             {
                 new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
@@ -836,13 +914,17 @@ namespace Demo
             // layer 3: dense (Dense, 2 units)
             for (int r = 0; r < BatchChunk; r++)
             {
-                global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(r * StreamStateLength, 4), outputs.Slice(first * OutputDim).Slice(r * OutputDim, 2), scratch, StreamDenseRowOffset, _packed, DensePackedOffset);
+                global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(r * StreamStateLength, 4),
+                    outputs.Slice(first * OutputDim).Slice(r * OutputDim, 2), scratch, StreamDenseRowOffset,
+                    _packed, DensePackedOffset);
             }
         }
 
         // One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse, float[] scratch)
+        private void StepStreamOne(global::System.ReadOnlySpan<float> inputs,
+            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
+            float[] scratch)
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             bool kept = global::RnnGen.KerasMask.IsKept(inputs.Slice(first * InputDim, InputDim), -1.0f); // masking
@@ -853,7 +935,10 @@ namespace Demo
             global::System.ReadOnlySpan<float> lstmOutput;
             if (kept)
             {
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(maskingOut), streamStates.Slice(LstmStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), streamStates.Slice(LstmStreamsCOffset, 16), _packed, LstmPackedOffset, reverse);
+                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(maskingOut),
+                    streamStates.Slice(LstmStreamsHOffset, 16),
+                    new global::System.Span<float>(scratch, StreamHNextOffset, 16),
+                    streamStates.Slice(LstmStreamsCOffset, 16), _packed, LstmPackedOffset, reverse);
                 new global::System.ReadOnlySpan<float>(scratch, StreamHNextOffset, 16).CopyTo(streamStates.Slice(0));
                 lstmOutput = streamStates.Slice(0, 16);
             }
@@ -865,7 +950,8 @@ namespace Demo
                 lstmOutput = zeros;
             }
             // layer 3: dense (Dense, 2 units)
-            global::RnnGen.Generated.ModelKernels.DenseRow(lstmOutput.Slice(0, 4), outputs.Slice(first * OutputDim, 2), scratch, StreamDenseRowOffset, _packed, DensePackedOffset);
+            global::RnnGen.Generated.ModelKernels.DenseRow(lstmOutput.Slice(0, 4),
+                outputs.Slice(first * OutputDim, 2), scratch, StreamDenseRowOffset, _packed, DensePackedOffset);
         }
 
         // One timestep of lstm for 4 streams, with the kernel for this machine's vector width.
@@ -873,7 +959,8 @@ namespace Demo
         private void LstmCellStreams(ref float x, ref float h, ref float hNext, ref float c, int packedOffset, bool reverse)
         {
             ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            global::RnnGen.Generated.ModelKernels.LstmCellStreamsX4(ref x, ref h, ref hNext, ref c, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset), reverse);
+            global::RnnGen.Generated.ModelKernels.LstmCellStreamsX4(ref x, ref h, ref hNext, ref c,
+                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         /// <summary>
@@ -912,36 +999,47 @@ namespace Demo
         /// <param name="loss">The loss of the main output, e.g. <c>new MeanSquaredError()</c>.</param>
         /// <param name="metrics">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
-        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss, params global::RnnGen.Training.Metric[] metrics) =>
+        public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
+            params global::RnnGen.Training.Metric[] metrics) =>
             _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         public global::RnnGen.Training.Trainer Trainer => _trainer ?? throw global::RnnGen.Training.Trainer.NotCompiled("Model");
 
-        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see <c>Trainer.Fit</c>.</summary>
+        /// <summary>Keras <c>model.fit</c>: trains on <paramref name="x"/> (<c>samples x Timesteps x
+        /// InputDim</c>) and <paramref name="y"/> (<c>samples x</c> the main output); see
+        /// <c>Trainer.Fit</c>.</summary>
         /// <returns>The loss and metrics of every epoch.</returns>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
-        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other, or an option is out of range.</exception>
-        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0,
-            global::RnnGen.Training.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null, int initialEpoch = 0,
-            int? seed = null, int verbose = 0, global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
+        /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each
+        /// other, or an option is out of range.</exception>
+        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true,
+            double validationSplit = 0.0, global::RnnGen.Training.ValidationData? validationData = null,
+            global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null,
+            int initialEpoch = 0, int? seed = null, int verbose = 0,
+            global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null) =>
             Trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);
 
         /// <summary>Keras <c>model.evaluate</c>: the compiled loss over every sample, in inference mode.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
+        public float Evaluate(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y,
+            int batchSize = 32) => Trainer.Evaluate(x, y, batchSize);
 
-        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss before the step. Allocates nothing once warm.</summary>
+        /// <summary>Keras <c>model.train_on_batch</c>: one optimizer step on one batch; returns its loss
+        /// before the step. Allocates nothing once warm.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
         public float TrainOnBatch(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.TrainOnBatch(x, y);
 
-        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array of <see cref="GetWeights"/>, in that order and layout.</summary>
+        /// <summary>The gradient of the compiled loss (mean over the batch, training mode) for every array
+        /// of <see cref="GetWeights"/>, in that order and layout.</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
         /// <exception cref="global::System.ArgumentException">The lengths do not fit the model or each other.</exception>
-        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
+        public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x,
+            global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
 
         // The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
@@ -950,9 +1048,12 @@ namespace Demo
             _packedStale = false;
             global::System.ReadOnlySpan<float> parameters = _parameters;
             global::System.Span<float> packed = global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength);
-            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 48), parameters.Slice(LstmRecurrentKernelOffset, 64), parameters.Slice(LstmBiasOffset, 16), packed.Slice(LstmPackedOffset),
+            global::RnnGen.Kernels.KernelPacking.PackRecurrent(parameters.Slice(LstmKernelOffset, 48),
+                parameters.Slice(LstmRecurrentKernelOffset, 64), parameters.Slice(LstmBiasOffset, 16),
+                packed.Slice(LstmPackedOffset),
                 inputs: 3, units: 4, gates: 4, lanes: 4, biasRows: 1);
-            global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 8), parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset), inputs: 4, units: 2);
+            global::RnnGen.Kernels.KernelPacking.PackDenseRows(parameters.Slice(DenseKernelOffset, 8),
+                parameters.Slice(DenseBiasOffset, 2), packed.Slice(DensePackedOffset), inputs: 4, units: 2);
         }
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
@@ -960,7 +1061,9 @@ namespace Demo
         // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // masking: Keras's Masking masks a timestep whose features all equal mask_value (KerasMask.IsKept), and the
@@ -977,7 +1080,8 @@ namespace Demo
             DenseLayer(carryB2, result);
         }
 
-        // layer 1: masking (Masking, mask_value -1): y = x * any(x != -1) (Keras Masking.call; the model's mask is KerasMask.IsKept of each input row) on the last axis, at every timestep.
+        // layer 1: masking (Masking, mask_value -1): y = x * any(x != -1) (Keras Masking.call; the model's
+        // mask is KerasMask.IsKept of each input row) on the last axis, at every timestep.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void MaskingLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -990,7 +1094,9 @@ namespace Demo
 
         // layer 2: lstm (LSTM, 4 units).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row, global::System.ReadOnlySpan<bool> mask)
+        private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             const int InputWidth = 3;
             const int Units = 4;
@@ -1015,14 +1121,16 @@ namespace Demo
                     // Masked: the states stay.
                     continue;
                 }
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
             }
             if (!mask.IsEmpty)
             {
-                h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded)); // a masked step skips a swap, so the state may end in the second buffer
+                // a masked step skips a swap, so the state may end in the second buffer
+                h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded));
             }
 
             // return_sequences=False: only the last output.
@@ -1051,7 +1159,9 @@ namespace Demo
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunMany(global::System.ReadOnlySpan<float> input, int batch, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
+            global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
+            float[] scratch)
         {
             EnsurePacked();
             // Masking: each sequence runs by itself with its own mask, skipping its masked steps (the chunk kernels would run them).
@@ -1062,7 +1172,8 @@ namespace Demo
         }
 
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, int firstChunk, int endChunk, float[] scratch)
+        private void RunChunks(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, int firstChunk, int endChunk, float[] scratch)
         {
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
@@ -1073,7 +1184,8 @@ namespace Demo
 
         // One chunk of 4 sequences through every layer: sequence r of the chunk is batch row firstRow + r.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result, int resultStride, float[] scratch, int firstRow)
+        private void RunChunk(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
+            int resultStride, float[] scratch, int firstRow)
         {
             // layer 1: masking (Masking, mask_value -1): [4, 3] -> [4, 3]
             global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, BatchCarryAOffset, BatchChunk * 12);
@@ -1087,7 +1199,8 @@ namespace Demo
 
         // layer 1: masking (Masking, mask_value -1), for each sequence of a chunk.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void MaskingLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch)
+        private void MaskingLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride,
+            global::System.Span<float> output, int outputStride, float[] scratch)
         {
             const int Width = 3;
             for (int r = 0; r < BatchChunk; r++)
@@ -1101,7 +1214,8 @@ namespace Demo
 
         // layer 2: lstm (LSTM, 4 units), for a chunk of 4 sequences advancing together (see LstmLayer for the semantics).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
+        private void LstmLayerBatch(global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             const int InputWidth = 3;
             const int Units = 4;
@@ -1116,7 +1230,8 @@ namespace Demo
             for (int step = 0; step < Timesteps; step++)
             {
                 int t = step;
-                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth), h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
+                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
+                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
                 global::System.Span<float> read = h;
                 h = hNext; // the state just written is the one the next step reads
                 hNext = read;
@@ -1132,13 +1247,16 @@ namespace Demo
 
         // layer 3: dense (Dense, 2 units), for each sequence of a chunk.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void DenseLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride, global::System.Span<float> output, int outputStride, float[] scratch)
+        private void DenseLayerBatch(global::System.ReadOnlySpan<float> input, int inputStride,
+            global::System.Span<float> output, int outputStride, float[] scratch)
         {
             const int InputWidth = 4;
             const int Units = 2;
             for (int r = 0; r < BatchChunk; r++)
             {
-                global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(r * inputStride, InputWidth), output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed, DensePackedOffset);
+                global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(r * inputStride, InputWidth),
+                    output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed,
+                    DensePackedOffset);
             }
         }
 
@@ -1170,7 +1288,8 @@ namespace RnnGen.Generated
     using System.Runtime.Intrinsics;
     using RnnGen.Kernels;
 
-    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every size a constant), and the dispatch to the width this machine runs.</summary>
+    /// <summary>The SIMD kernels of Demo.Model (one timestep of a layer, for one vector width, every
+    /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
         // One timestep of lstm for 4 independent streams at once with 4-float vectors (Keras LSTMCell.call):
@@ -1263,7 +1382,9 @@ namespace RnnGen.Generated
                     accG0 = (accG0 + accG0_1) + accG0_2;
                     accO0 = (accO0 + accO0_1) + accO0_2;
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
+                    Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                        SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
                     Vector128.StoreUnsafe(cell0, ref cq, (nuint)(first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNextq, (nuint)(first * Lanes));
                 }
@@ -1275,7 +1396,8 @@ namespace RnnGen.Generated
         internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -1359,7 +1481,9 @@ namespace RnnGen.Generated
                 accG0 = (accG0 + accG0_1) + accG0_2;
                 accO0 = (accO0 + accO0_1) + accO0_2;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0), Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
+                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
+                    Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
                 Vector128.StoreUnsafe(cell0, ref c, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNext, (nuint)(first * Lanes));
             }
@@ -1394,10 +1518,12 @@ namespace RnnGen.Generated
 
         // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
+            float[] packed, int packedOffset, bool reverse)
         {
             ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
+                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -1475,10 +1601,14 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0), Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)), SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
+                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
                     Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1), Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)), SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
+                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                        Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                        SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
                     Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
                     Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
                 }
