@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using RnnGen.Generators.Diagnostics;
+using RnnGen.Generators.Model;
 
 namespace RnnGen.Generators.Analyzers;
 
@@ -73,14 +74,15 @@ public sealed class StepWithoutStreamingAnalyzer : DiagnosticAnalyzer
         int number = 0;
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            if (attribute.AttributeClass is not { ContainingNamespace: { Name: "RnnGen", ContainingNamespace.IsGlobalNamespace: true } } attributeClass
-                || attributeClass.Name is not ("SimpleRnnAttribute" or "LstmAttribute" or "GruAttribute" or "DenseAttribute" or "DropoutAttribute"))
+            // Every layer attribute the generator reads counts, as in its own messages (a normalization or Activation
+            // layer before the Bidirectional one moves its number).
+            if (RnnGenerator.KindOf(attribute.AttributeClass) is not AttributeKind attributeKind || attributeKind == AttributeKind.Sequential)
             {
                 continue;
             }
 
             number++;
-            string kind = attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length);
+            string kind = attributeKind.ToString();
             if (IsSet(attribute, "Bidirectional"))
             {
                 return $"layer {number} ({kind}) is Bidirectional, and its backward half reads the sequence from the last timestep first";
