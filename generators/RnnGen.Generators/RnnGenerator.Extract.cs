@@ -103,7 +103,8 @@ public sealed partial class RnnGenerator
             Members: UserMembers(type, cancellationToken));
     }
 
-    private static AttributeKind? KindOf(INamedTypeSymbol? attributeClass)
+    /// <summary>The attribute's kind when it is one of RnnGen's (in namespace <c>RnnGen</c>); null for any other.</summary>
+    internal static AttributeKind? KindOf(INamedTypeSymbol? attributeClass)
     {
         if (attributeClass is null
             || attributeClass.TypeKind == TypeKind.Error

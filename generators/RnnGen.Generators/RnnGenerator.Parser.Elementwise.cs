@@ -44,8 +44,8 @@ public sealed partial class RnnGenerator
             return value;
         }
 
-        // The spec of a layer whose output has its input's shape (Dropout, the elementwise and the normalization layers);
-        // callers add their options with `with`.
+        // The spec of a layer whose output has its input's shape (Dropout, the elementwise and the normalization layers:
+        // LayerShapes.KeepsWidth, the rule rnngen's import follows too); callers add their options with `with`.
         private LayerSpec ShapeKeepingSpec(LayerKind kind, int number, Incoming incoming)
         {
             int width = incoming.Width ?? 0;
@@ -58,8 +58,8 @@ public sealed partial class RnnGenerator
                 Units = 0,
                 InputWidth = width,
                 InputIsSequence = isSequence,
-                OutputWidth = width,
-                OutputIsSequence = isSequence,
+                OutputWidth = LayerShapes.OutputWidth(kind, width, units: 0, bidirectional: false, MergeMode.Concat),
+                OutputIsSequence = LayerShapes.OutputIsSequence(kind, isSequence, returnSequences: false),
                 UseBias = false,
             };
         }

@@ -39,7 +39,7 @@ public sealed partial class RnnGenerator
                 return null;
             }
 
-            return ShapeKeepingSpec(kind, number, incoming) with { OutputIsSequence = false };
+            return ShapeKeepingSpec(kind, number, incoming); // no time axis out: LayerShapes.OutputIsSequence
         }
 
         // RNNG056: a layer that needs a sequence after a global pooling layer, which has reduced it to one vector.

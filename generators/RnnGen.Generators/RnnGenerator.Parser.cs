@@ -432,7 +432,7 @@ public sealed partial class RnnGenerator
             string innerName = _names.Next(LayerShapes.KerasNameStem(kind));
             string name = bidirectional ? _names.Next("bidirectional") : innerName;
 
-            int outputWidth = bidirectional && mergeMode == MergeMode.Concat ? 2 * units : units;
+            int outputWidth = LayerShapes.OutputWidth(kind, incoming.Width ?? 0, units, bidirectional, mergeMode);
             return new LayerSpec
             {
                 Kind = kind,

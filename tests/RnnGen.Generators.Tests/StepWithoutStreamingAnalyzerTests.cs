@@ -38,6 +38,9 @@ public class StepWithoutStreamingAnalyzerTests
         "'Encoder' has no Step: layer 3 (SimpleRnn) is Bidirectional, and its backward half reads the sequence from the last timestep first, so it has no output until the whole sequence has arrived. Call Forward (or Predict) with the whole sequence instead.")]
     [InlineData("[Sequential(Timesteps = 4, InputDim = 5)]\n[Lstm(4, ReturnSequences = true)]\n[GlobalAveragePooling1D]\n[Dense(1)]", "model.Step(input, output);",
         "'Encoder' has no Step: layer 2 (GlobalAveragePooling1D) pools over every timestep of the sequence, so it has no output until the whole sequence has arrived. Call Forward (or Predict) with the whole sequence instead.")]
+    // Every layer counts, as in the generator's messages: here the Bidirectional layer is the fourth.
+    [InlineData("[Sequential(Timesteps = 4, InputDim = 5)]\n[Dense(4)]\n[LayerNormalization]\n[Activation(\"tanh\")]\n[Lstm(3, Bidirectional = true)]", "model.Step(input, output);",
+        "'Encoder' has no Step: layer 4 (Lstm) is Bidirectional, and its backward half reads the sequence from the last timestep first, so it has no output until the whole sequence has arrived. Call Forward (or Predict) with the whole sequence instead.")]
     [InlineData("[Gru(3, Timesteps = 4, InputDim = 5, GoBackwards = true)]", "Action<float[], float[]> step = model.Step;",
         "'Encoder' has no Step: layer 1 (Gru) has GoBackwards = true, and reads the sequence from the last timestep first, so it has no output until the whole sequence has arrived. Call Forward (or Predict) with the whole sequence instead.")]
     public async Task Step_on_a_model_that_needs_the_whole_sequence_says_why(string layers, string call, string message)

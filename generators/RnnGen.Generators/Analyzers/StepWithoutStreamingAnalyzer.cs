@@ -5,6 +5,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using RnnGen.Generators.Diagnostics;
+using RnnGen.Generators.Model;
 
 namespace RnnGen.Generators.Analyzers;
 
@@ -73,16 +74,16 @@ public sealed class StepWithoutStreamingAnalyzer : DiagnosticAnalyzer
         int number = 0;
         foreach (AttributeData attribute in type.GetAttributes())
         {
-            if (attribute.AttributeClass is not { ContainingNamespace: { Name: "RnnGen", ContainingNamespace.IsGlobalNamespace: true } } attributeClass
-                || attributeClass.Name is not ("SimpleRnnAttribute" or "LstmAttribute" or "GruAttribute" or "DenseAttribute" or "DropoutAttribute"
-                    or "GlobalAveragePooling1DAttribute" or "GlobalMaxPooling1DAttribute"))
+            // Every layer attribute the generator reads counts, as in its own messages (a normalization or Activation
+            // layer before the Bidirectional one moves its number).
+            if (RnnGenerator.KindOf(attribute.AttributeClass) is not AttributeKind attributeKind || attributeKind == AttributeKind.Sequential)
             {
                 continue;
             }
 
             number++;
-            string kind = attributeClass.Name.Substring(0, attributeClass.Name.Length - "Attribute".Length);
-            if (kind is "GlobalAveragePooling1D" or "GlobalMaxPooling1D")
+            string kind = attributeKind.ToString();
+            if (attributeKind is AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D)
             {
                 return $"layer {number} ({kind}) pools over every timestep of the sequence";
             }

@@ -235,19 +235,14 @@ internal static class KerasImport
             }
         }
 
-        // Dropout, the normalization and the elementwise layers keep their input's shape.
-        // Global pooling keeps the width too, and drops the time axis.
-        bool keepsShape = kind == LayerKind.Dropout || LayerShapes.IsNormalization(kind) || LayerShapes.IsElementwise(kind) || LayerShapes.IsGlobalPooling(kind);
-        int outputWidth = keepsShape ? inputWidth
-            : layer.Bidirectional && layer.MergeMode == MergeMode.Concat ? 2 * layer.Units
-            : layer.Units;
+        bool keepsShape = LayerShapes.KeepsWidth(kind);
         return new LayerInfo(kind, name)
         {
             Units = layer.Units,
             InputWidth = inputWidth,
             InputIsSequence = inputIsSequence,
-            OutputWidth = outputWidth,
-            OutputIsSequence = recurrent ? layer.ReturnSequences : inputIsSequence && !LayerShapes.IsGlobalPooling(kind),
+            OutputWidth = LayerShapes.OutputWidth(kind, inputWidth, layer.Units, layer.Bidirectional, layer.MergeMode),
+            OutputIsSequence = LayerShapes.OutputIsSequence(kind, inputIsSequence, layer.ReturnSequences),
             Activation = activation,
             RecurrentActivation = kind is LayerKind.Lstm or LayerKind.Gru ? layer.RecurrentActivation : null,
             UseBias = !keepsShape && layer.UseBias,

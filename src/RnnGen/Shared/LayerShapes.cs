@@ -87,6 +87,25 @@ internal static class LayerShapes
     public static bool IsGlobalPooling(LayerKind kind) => kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D;
 
     /// <summary>
+    /// Whether the layer's output has its input's width (it has no units): Dropout, the normalization and the
+    /// elementwise layers (Masking among them), and global pooling. One rule for the generator's parser and for
+    /// <c>rnngen</c>'s reading of a Keras file.
+    /// </summary>
+    public static bool KeepsWidth(LayerKind kind) =>
+        kind == LayerKind.Dropout || IsNormalization(kind) || IsElementwise(kind) || IsGlobalPooling(kind);
+
+    /// <summary>The width of one timestep of the layer's main output (the last axis of Keras's <c>compute_output_shape</c>).</summary>
+    public static int OutputWidth(LayerKind kind, int inputWidth, int units, bool bidirectional, MergeMode mergeMode) =>
+        KeepsWidth(kind) ? inputWidth : bidirectional && mergeMode == MergeMode.Concat ? 2 * units : units;
+
+    /// <summary>
+    /// Whether the layer's main output is a sequence: a recurrent layer's <c>return_sequences</c>; global pooling drops
+    /// the time axis; other layers keep their input's.
+    /// </summary>
+    public static bool OutputIsSequence(LayerKind kind, bool inputIsSequence, bool returnSequences) =>
+        IsRecurrent(kind) ? returnSequences : inputIsSequence && !IsGlobalPooling(kind);
+
+    /// <summary>
     /// Parameters of one direction of a layer (Keras <c>count_params()</c>, which counts BatchNormalization's
     /// non-trainable moving statistics too).
     /// </summary>
