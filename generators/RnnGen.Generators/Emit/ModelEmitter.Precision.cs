@@ -7,8 +7,9 @@ namespace RnnGen.Generators.Emit;
 /// <summary>
 /// Reduced-precision weights (<c>[Sequential(WeightPrecision = WeightPrecision.BFloat16)]</c>): the few places where a
 /// bfloat16 model's code differs from a float32 one's. The recurrent kernels keep their loops, tiling and order of
-/// sums; only the weight rows are <c>ushort</c>s, loaded through <c>BFloat16.LoadVector*</c> (which widens them to
-/// float32 in registers), and the bias rows start after half as many floats. A float32 model's code is unchanged.
+/// sums; only the weight rows are <c>ushort</c>s, loaded through <c>BFloat16.LoadFirstOfPair*</c> /
+/// <c>LoadSecondOfPair*</c> (gates packed in pairs) or <c>BFloat16.LoadVector*</c> (an odd last gate), which make float32
+/// of them in registers, and the bias rows start after half as many floats. A float32 model's code is unchanged.
 /// </summary>
 internal sealed partial class ModelEmitter
 {
@@ -77,6 +78,7 @@ internal sealed partial class ModelEmitter
             return;
         }
 
+        _writer.Line("/// <remarks>WeightPrecision.BFloat16: the recurrent layers' kernels come back rounded to bfloat16, the values this model computes with.</remarks>");
         using (_writer.Braces("public float[][] GetWeights()"))
         {
             _writer.Line($"float[][] weights = {Support}.SplitWeights(_parameters, Info);");
