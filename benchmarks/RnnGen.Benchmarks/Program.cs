@@ -9,6 +9,7 @@
 //   ... -- --peak                                                     this core's FP32 FMA peak
 //   ... -- --generator-time [--runs 15]                              the generator over 200 classes, min of N cold runs
 //   ... -- --streams                                                  many streams per call, best of many short rounds
+//   ... -- --weight-precision                                         Step with float32 against bfloat16 weights, the same way
 //   ... -- --onnx                                                     Step and whole sequences against ONNX Runtime, the same way
 //   ... -- --check                                                    every configuration's agreement check, no timing
 //   ... -- --training-step                                            training steps by their fastest window (a loaded host)
@@ -65,6 +66,11 @@ public static class Program
         if (args.Contains("--onnx"))
         {
             return BestOfRoundsMode.RunOnnx();
+        }
+
+        if (args.Contains("--weight-precision"))
+        {
+            return WeightPrecisionMode.Run();
         }
 
         if (args.Contains("--check"))

@@ -268,6 +268,7 @@ namespace Demo
         /// <c>dense/kernel [20, 1]</c>,
         /// <c>dense/bias [1]</c>.
         /// </summary>
+        /// <remarks>WeightPrecision.BFloat16: the recurrent layers' kernels come back rounded to bfloat16, the values this model computes with.</remarks>
         public float[][] GetWeights()
         {
             float[][] weights = global::RnnGen.GeneratedModelSupport.SplitWeights(_parameters, Info);
@@ -1340,9 +1341,9 @@ namespace RnnGen.Generated
         // so that every stream gets what Step gives it; units in 2 block(s) of 16, 1 at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
-        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), element for element in that
-        // order, two per float of the buffer; each is widened to float32 as it is loaded, so the sums are those of a float32
-        // model whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights.
+        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), two per float of the buffer,
+        // each row's gates in pairs interleaved lane by lane, shifted or masked out of the pair's vector (an odd last gate is a
+        // run, widened): exactly, so the sums are those of a float32 model whose weights were rounded. The bias rows stay float32.
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1393,44 +1394,44 @@ namespace RnnGen.Generated
                         Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref xq, 1 * XStride + k));
                         Vector512<float> s1s0 = Vector512.Create(Unsafe.Add(ref xq, k + 1));
                         Vector512<float> s1s1 = Vector512.Create(Unsafe.Add(ref xq, 1 * XStride + k + 1));
-                        Vector512<float> w0I = BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        Vector512<float> w0I = BFloat16.LoadFirstOfPair512(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector512<float> w0F = BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        Vector512<float> w0F = BFloat16.LoadSecondOfPair512(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector512<float> w0G = BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        Vector512<float> w0G = BFloat16.LoadFirstOfPair512(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector512<float> w0O = BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                        Vector512<float> w0O = BFloat16.LoadSecondOfPair512(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                        Vector512<float> w0I_1 = BFloat16.LoadVector512(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes));
+                        Vector512<float> w0I_1 = BFloat16.LoadFirstOfPair512(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes));
                         accI0s0_1 = VectorMath.MultiplyAdd(s1s0, w0I_1, accI0s0_1);
                         accI0s1_1 = VectorMath.MultiplyAdd(s1s1, w0I_1, accI0s1_1);
-                        Vector512<float> w0F_1 = BFloat16.LoadVector512(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes));
+                        Vector512<float> w0F_1 = BFloat16.LoadSecondOfPair512(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes));
                         accF0s0_1 = VectorMath.MultiplyAdd(s1s0, w0F_1, accF0s0_1);
                         accF0s1_1 = VectorMath.MultiplyAdd(s1s1, w0F_1, accF0s1_1);
-                        Vector512<float> w0G_1 = BFloat16.LoadVector512(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes));
+                        Vector512<float> w0G_1 = BFloat16.LoadFirstOfPair512(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes));
                         accG0s0_1 = VectorMath.MultiplyAdd(s1s0, w0G_1, accG0s0_1);
                         accG0s1_1 = VectorMath.MultiplyAdd(s1s1, w0G_1, accG0s1_1);
-                        Vector512<float> w0O_1 = BFloat16.LoadVector512(ref block0, (nuint)((k + 1) * RowStride + 3 * Lanes));
+                        Vector512<float> w0O_1 = BFloat16.LoadSecondOfPair512(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes));
                         accO0s0_1 = VectorMath.MultiplyAdd(s1s0, w0O_1, accO0s0_1);
                         accO0s1_1 = VectorMath.MultiplyAdd(s1s1, w0O_1, accO0s1_1);
                     }
                     {
                         Vector512<float> ts0 = Vector512.Create(Unsafe.Add(ref xq, 4));
                         Vector512<float> ts1 = Vector512.Create(Unsafe.Add(ref xq, 1 * XStride + 4));
-                        Vector512<float> w0I = BFloat16.LoadVector512(ref block0, (nuint)(4 * RowStride + 0 * Lanes));
+                        Vector512<float> w0I = BFloat16.LoadFirstOfPair512(ref block0, (nuint)(4 * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(ts0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(ts1, w0I, accI0s1);
-                        Vector512<float> w0F = BFloat16.LoadVector512(ref block0, (nuint)(4 * RowStride + 1 * Lanes));
+                        Vector512<float> w0F = BFloat16.LoadSecondOfPair512(ref block0, (nuint)(4 * RowStride + 0 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(ts0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(ts1, w0F, accF0s1);
-                        Vector512<float> w0G = BFloat16.LoadVector512(ref block0, (nuint)(4 * RowStride + 2 * Lanes));
+                        Vector512<float> w0G = BFloat16.LoadFirstOfPair512(ref block0, (nuint)(4 * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(ts0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(ts1, w0G, accG0s1);
-                        Vector512<float> w0O = BFloat16.LoadVector512(ref block0, (nuint)(4 * RowStride + 3 * Lanes));
+                        Vector512<float> w0O = BFloat16.LoadSecondOfPair512(ref block0, (nuint)(4 * RowStride + 2 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(ts0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(ts1, w0O, accO0s1);
                     }
@@ -1440,28 +1441,28 @@ namespace RnnGen.Generated
                         Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
                         Vector512<float> s1s0 = Vector512.Create(Unsafe.Add(ref hPrevq, k + 1));
                         Vector512<float> s1s1 = Vector512.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k + 1));
-                        Vector512<float> w0I = BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
+                        Vector512<float> w0I = BFloat16.LoadFirstOfPair512(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector512<float> w0F = BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes));
+                        Vector512<float> w0F = BFloat16.LoadSecondOfPair512(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector512<float> w0G = BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
+                        Vector512<float> w0G = BFloat16.LoadFirstOfPair512(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector512<float> w0O = BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes));
+                        Vector512<float> w0O = BFloat16.LoadSecondOfPair512(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                        Vector512<float> w0I_1 = BFloat16.LoadVector512(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes));
+                        Vector512<float> w0I_1 = BFloat16.LoadFirstOfPair512(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes));
                         accI0s0_1 = VectorMath.MultiplyAdd(s1s0, w0I_1, accI0s0_1);
                         accI0s1_1 = VectorMath.MultiplyAdd(s1s1, w0I_1, accI0s1_1);
-                        Vector512<float> w0F_1 = BFloat16.LoadVector512(ref block0, (nuint)((5 + k + 1) * RowStride + 1 * Lanes));
+                        Vector512<float> w0F_1 = BFloat16.LoadSecondOfPair512(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes));
                         accF0s0_1 = VectorMath.MultiplyAdd(s1s0, w0F_1, accF0s0_1);
                         accF0s1_1 = VectorMath.MultiplyAdd(s1s1, w0F_1, accF0s1_1);
-                        Vector512<float> w0G_1 = BFloat16.LoadVector512(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes));
+                        Vector512<float> w0G_1 = BFloat16.LoadFirstOfPair512(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes));
                         accG0s0_1 = VectorMath.MultiplyAdd(s1s0, w0G_1, accG0s0_1);
                         accG0s1_1 = VectorMath.MultiplyAdd(s1s1, w0G_1, accG0s1_1);
-                        Vector512<float> w0O_1 = BFloat16.LoadVector512(ref block0, (nuint)((5 + k + 1) * RowStride + 3 * Lanes));
+                        Vector512<float> w0O_1 = BFloat16.LoadSecondOfPair512(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes));
                         accO0s0_1 = VectorMath.MultiplyAdd(s1s0, w0O_1, accO0s0_1);
                         accO0s1_1 = VectorMath.MultiplyAdd(s1s1, w0O_1, accO0s1_1);
                     }
@@ -1493,9 +1494,9 @@ namespace RnnGen.Generated
         // so that every stream gets what Step gives it; units in 3 block(s) of 8, 1 at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
-        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), element for element in that
-        // order, two per float of the buffer; each is widened to float32 as it is loaded, so the sums are those of a float32
-        // model whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights.
+        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), two per float of the buffer,
+        // each row's gates in pairs interleaved lane by lane, shifted or masked out of the pair's vector (an odd last gate is a
+        // run, widened): exactly, so the sums are those of a float32 model whose weights were rounded. The bias rows stay float32.
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1536,16 +1537,16 @@ namespace RnnGen.Generated
                     {
                         Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref xq, k));
                         Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref xq, 1 * XStride + k));
-                        Vector256<float> w0I = BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        Vector256<float> w0I = BFloat16.LoadFirstOfPair256(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector256<float> w0F = BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        Vector256<float> w0F = BFloat16.LoadSecondOfPair256(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector256<float> w0G = BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        Vector256<float> w0G = BFloat16.LoadFirstOfPair256(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector256<float> w0O = BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                        Vector256<float> w0O = BFloat16.LoadSecondOfPair256(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
@@ -1553,16 +1554,16 @@ namespace RnnGen.Generated
                     {
                         Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref hPrevq, k));
                         Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        Vector256<float> w0I = BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
+                        Vector256<float> w0I = BFloat16.LoadFirstOfPair256(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector256<float> w0F = BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes));
+                        Vector256<float> w0F = BFloat16.LoadSecondOfPair256(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector256<float> w0G = BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
+                        Vector256<float> w0G = BFloat16.LoadFirstOfPair256(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector256<float> w0O = BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes));
+                        Vector256<float> w0O = BFloat16.LoadSecondOfPair256(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
@@ -1586,9 +1587,9 @@ namespace RnnGen.Generated
         // so that every stream gets what Step gives it; units in 5 block(s) of 4, 1 at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
-        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), element for element in that
-        // order, two per float of the buffer; each is widened to float32 as it is loaded, so the sums are those of a float32
-        // model whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights.
+        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), two per float of the buffer,
+        // each row's gates in pairs interleaved lane by lane, shifted or masked out of the pair's vector (an odd last gate is a
+        // run, widened): exactly, so the sums are those of a float32 model whose weights were rounded. The bias rows stay float32.
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1633,64 +1634,64 @@ namespace RnnGen.Generated
                         Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref xq, 0));
                         Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref xq, 1));
                         Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref xq, 2));
-                        accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
-                        accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
-                        accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
-                        accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
-                        accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accI0_1);
-                        accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accF0_1);
-                        accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accG0_1);
-                        accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)(1 * RowStride + 3 * Lanes)), accO0_1);
-                        accI0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accI0_2);
-                        accF0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accF0_2);
-                        accG0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accG0_2);
-                        accO0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)(2 * RowStride + 3 * Lanes)), accO0_2);
+                        accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
+                        accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accF0);
+                        accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
+                        accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accO0);
+                        accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accI0_1);
+                        accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accF0_1);
+                        accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accG0_1);
+                        accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accO0_1);
+                        accI0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accI0_2);
+                        accF0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accF0_2);
+                        accG0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accG0_2);
+                        accO0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accO0_2);
                     }
                     {
                         Vector128<float> t = Vector128.Create(Unsafe.Add(ref xq, 3));
-                        accI0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accI0);
-                        accF0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accF0);
-                        accG0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accG0);
-                        accO0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(3 * RowStride + 3 * Lanes)), accO0);
+                        accI0 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accI0);
+                        accF0 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accF0);
+                        accG0 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accG0);
+                        accO0 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accO0);
                     }
                     {
                         Vector128<float> t = Vector128.Create(Unsafe.Add(ref xq, 4));
-                        accI0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0_1);
-                        accF0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accF0_1);
-                        accG0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0_1);
-                        accO0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(4 * RowStride + 3 * Lanes)), accO0_1);
+                        accI0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0_1);
+                        accF0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accF0_1);
+                        accG0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0_1);
+                        accO0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accO0_1);
                     }
                     for (int k = 0; k < 18; k += 3)
                     {
                         Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrevq, k));
                         Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrevq, k + 1));
                         Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrevq, k + 2));
-                        accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
-                        accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes)), accF0);
-                        accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
-                        accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes)), accO0);
-                        accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                        accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                        accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                        accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                        accI0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                        accF0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                        accG0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                        accO0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
+                        accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
+                        accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accF0);
+                        accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
+                        accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accO0);
+                        accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
+                        accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accF0_1);
+                        accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
+                        accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accO0_1);
+                        accI0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                        accF0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accF0_2);
+                        accG0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                        accO0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k + 2) * RowStride + 2 * Lanes)), accO0_2);
                     }
                     {
                         Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 18));
-                        accI0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(23 * RowStride + 0 * Lanes)), accI0);
-                        accF0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(23 * RowStride + 1 * Lanes)), accF0);
-                        accG0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(23 * RowStride + 2 * Lanes)), accG0);
-                        accO0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(23 * RowStride + 3 * Lanes)), accO0);
+                        accI0 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(23 * RowStride + 0 * Lanes)), accI0);
+                        accF0 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(23 * RowStride + 0 * Lanes)), accF0);
+                        accG0 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(23 * RowStride + 2 * Lanes)), accG0);
+                        accO0 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(23 * RowStride + 2 * Lanes)), accO0);
                     }
                     {
                         Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 19));
-                        accI0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(24 * RowStride + 0 * Lanes)), accI0_1);
-                        accF0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(24 * RowStride + 1 * Lanes)), accF0_1);
-                        accG0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(24 * RowStride + 2 * Lanes)), accG0_1);
-                        accO0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(24 * RowStride + 3 * Lanes)), accO0_1);
+                        accI0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(24 * RowStride + 0 * Lanes)), accI0_1);
+                        accF0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(24 * RowStride + 0 * Lanes)), accF0_1);
+                        accG0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(24 * RowStride + 2 * Lanes)), accG0_1);
+                        accO0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(24 * RowStride + 2 * Lanes)), accO0_1);
                     }
                     accI0 = (accI0 + accI0_1) + accI0_2;
                     accF0 = (accF0 + accF0_1) + accF0_2;
@@ -1726,9 +1727,9 @@ namespace RnnGen.Generated
         // 2 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
-        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), element for element in that
-        // order, two per float of the buffer; each is widened to float32 as it is loaded, so the sums are those of a float32
-        // model whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights.
+        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), two per float of the buffer,
+        // each row's gates in pairs interleaved lane by lane, shifted or masked out of the pair's vector (an odd last gate is a
+        // run, widened): exactly, so the sums are those of a float32 model whose weights were rounded. The bias rows stay float32.
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1770,54 +1771,54 @@ namespace RnnGen.Generated
                 {
                     Vector512<float> s0 = Vector512.Create(Unsafe.Add(ref x, k));
                     Vector512<float> s1 = Vector512.Create(Unsafe.Add(ref x, k + 1));
-                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 3 * Lanes)), accO0);
-                    accI1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accI1);
-                    accF1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block1, (nuint)(k * RowStride + 1 * Lanes)), accF1);
-                    accG1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block1, (nuint)(k * RowStride + 2 * Lanes)), accG1);
-                    accO1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block1, (nuint)(k * RowStride + 3 * Lanes)), accO1);
-                    accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block0, (nuint)((k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block1, (nuint)((k + 1) * RowStride + 0 * Lanes)), accI1_1);
-                    accF1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block1, (nuint)((k + 1) * RowStride + 1 * Lanes)), accF1_1);
-                    accG1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block1, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG1_1);
-                    accO1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block1, (nuint)((k + 1) * RowStride + 3 * Lanes)), accO1_1);
+                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair512(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair512(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair512(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair512(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair512(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair512(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair512(ref block1, (nuint)(k * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair512(ref block1, (nuint)(k * RowStride + 2 * Lanes)), accO1);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair512(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair512(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair512(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair512(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accO0_1);
+                    accI1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair512(ref block1, (nuint)((k + 1) * RowStride + 0 * Lanes)), accI1_1);
+                    accF1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair512(ref block1, (nuint)((k + 1) * RowStride + 0 * Lanes)), accF1_1);
+                    accG1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair512(ref block1, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG1_1);
+                    accO1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair512(ref block1, (nuint)((k + 1) * RowStride + 2 * Lanes)), accO1_1);
                 }
                 {
                     Vector512<float> t = Vector512.Create(Unsafe.Add(ref x, 4));
-                    accI0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector512(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector512(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector512(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector512(ref block0, (nuint)(4 * RowStride + 3 * Lanes)), accO0);
-                    accI1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector512(ref block1, (nuint)(4 * RowStride + 0 * Lanes)), accI1);
-                    accF1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector512(ref block1, (nuint)(4 * RowStride + 1 * Lanes)), accF1);
-                    accG1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector512(ref block1, (nuint)(4 * RowStride + 2 * Lanes)), accG1);
-                    accO1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector512(ref block1, (nuint)(4 * RowStride + 3 * Lanes)), accO1);
+                    accI0 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair512(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair512(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair512(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair512(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair512(ref block1, (nuint)(4 * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair512(ref block1, (nuint)(4 * RowStride + 0 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair512(ref block1, (nuint)(4 * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair512(ref block1, (nuint)(4 * RowStride + 2 * Lanes)), accO1);
                 }
                 for (int k = 0; k < 20; k += 2)
                 {
                     Vector512<float> s0 = Vector512.Create(Unsafe.Add(ref hPrev, k));
                     Vector512<float> s1 = Vector512.Create(Unsafe.Add(ref hPrev, k + 1));
-                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes)), accO0);
-                    accI1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block1, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI1);
-                    accF1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block1, (nuint)((5 + k) * RowStride + 1 * Lanes)), accF1);
-                    accG1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block1, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG1);
-                    accO1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector512(ref block1, (nuint)((5 + k) * RowStride + 3 * Lanes)), accO1);
-                    accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block0, (nuint)((5 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block0, (nuint)((5 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block1, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accI1_1);
-                    accF1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block1, (nuint)((5 + k + 1) * RowStride + 1 * Lanes)), accF1_1);
-                    accG1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block1, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG1_1);
-                    accO1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector512(ref block1, (nuint)((5 + k + 1) * RowStride + 3 * Lanes)), accO1_1);
+                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair512(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair512(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair512(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair512(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair512(ref block1, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair512(ref block1, (nuint)((5 + k) * RowStride + 0 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair512(ref block1, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair512(ref block1, (nuint)((5 + k) * RowStride + 2 * Lanes)), accO1);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair512(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair512(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair512(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair512(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accO0_1);
+                    accI1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair512(ref block1, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accI1_1);
+                    accF1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair512(ref block1, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accF1_1);
+                    accG1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair512(ref block1, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG1_1);
+                    accO1_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair512(ref block1, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accO1_1);
                 }
                 accI0 += accI0_1;
                 accF0 += accF0_1;
@@ -1845,9 +1846,9 @@ namespace RnnGen.Generated
         // 3 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
-        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), element for element in that
-        // order, two per float of the buffer; each is widened to float32 as it is loaded, so the sums are those of a float32
-        // model whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights.
+        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), two per float of the buffer,
+        // each row's gates in pairs interleaved lane by lane, shifted or masked out of the pair's vector (an odd last gate is a
+        // run, widened): exactly, so the sums are those of a float32 model whose weights were rounded. The bias rows stay float32.
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1886,34 +1887,34 @@ namespace RnnGen.Generated
                 for (int k = 0; k < 5; k += 1)
                 {
                     Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref x, k));
-                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 3 * Lanes)), accO0);
-                    accI1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accI1);
-                    accF1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block1, (nuint)(k * RowStride + 1 * Lanes)), accF1);
-                    accG1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block1, (nuint)(k * RowStride + 2 * Lanes)), accG1);
-                    accO1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block1, (nuint)(k * RowStride + 3 * Lanes)), accO1);
-                    accI2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block2, (nuint)(k * RowStride + 0 * Lanes)), accI2);
-                    accF2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block2, (nuint)(k * RowStride + 1 * Lanes)), accF2);
-                    accG2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block2, (nuint)(k * RowStride + 2 * Lanes)), accG2);
-                    accO2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block2, (nuint)(k * RowStride + 3 * Lanes)), accO2);
+                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block1, (nuint)(k * RowStride + 0 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block1, (nuint)(k * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block1, (nuint)(k * RowStride + 2 * Lanes)), accO1);
+                    accI2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block2, (nuint)(k * RowStride + 0 * Lanes)), accI2);
+                    accF2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block2, (nuint)(k * RowStride + 0 * Lanes)), accF2);
+                    accG2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block2, (nuint)(k * RowStride + 2 * Lanes)), accG2);
+                    accO2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block2, (nuint)(k * RowStride + 2 * Lanes)), accO2);
                 }
                 for (int k = 0; k < 20; k += 1)
                 {
                     Vector256<float> s0 = Vector256.Create(Unsafe.Add(ref hPrev, k));
-                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes)), accO0);
-                    accI1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block1, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI1);
-                    accF1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block1, (nuint)((5 + k) * RowStride + 1 * Lanes)), accF1);
-                    accG1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block1, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG1);
-                    accO1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block1, (nuint)((5 + k) * RowStride + 3 * Lanes)), accO1);
-                    accI2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block2, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI2);
-                    accF2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block2, (nuint)((5 + k) * RowStride + 1 * Lanes)), accF2);
-                    accG2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block2, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG2);
-                    accO2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector256(ref block2, (nuint)((5 + k) * RowStride + 3 * Lanes)), accO2);
+                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block1, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block1, (nuint)((5 + k) * RowStride + 0 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block1, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block1, (nuint)((5 + k) * RowStride + 2 * Lanes)), accO1);
+                    accI2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block2, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI2);
+                    accF2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block2, (nuint)((5 + k) * RowStride + 0 * Lanes)), accF2);
+                    accG2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair256(ref block2, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG2);
+                    accO2 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair256(ref block2, (nuint)((5 + k) * RowStride + 2 * Lanes)), accO2);
                 }
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
                 Vector256<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
@@ -1938,9 +1939,9 @@ namespace RnnGen.Generated
         // 1 block(s) at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
-        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), element for element in that
-        // order, two per float of the buffer; each is widened to float32 as it is loaded, so the sums are those of a float32
-        // model whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights.
+        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), two per float of the buffer,
+        // each row's gates in pairs interleaved lane by lane, shifted or masked out of the pair's vector (an odd last gate is a
+        // run, widened): exactly, so the sums are those of a float32 model whose weights were rounded. The bias rows stay float32.
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -1977,64 +1978,64 @@ namespace RnnGen.Generated
                     Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, 0));
                     Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, 1));
                     Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, 2));
-                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
-                    accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)(1 * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)(2 * RowStride + 3 * Lanes)), accO0_2);
+                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accO0);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accO0_1);
+                    accI0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accF0_2);
+                    accG0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accO0_2);
                 }
                 {
                     Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 3));
-                    accI0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(3 * RowStride + 3 * Lanes)), accO0);
+                    accI0 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accO0);
                 }
                 {
                     Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 4));
-                    accI0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(4 * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accO0_1);
                 }
                 for (int k = 0; k < 18; k += 3)
                 {
                     Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
                     Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
                     Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, k + 2));
-                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes)), accO0);
-                    accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadVector128(ref block0, (nuint)((5 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
+                    accI0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes)), accO0);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k + 1) * RowStride + 0 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k + 1) * RowStride + 2 * Lanes)), accO0_1);
+                    accI0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
+                    accF0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes)), accF0_2);
+                    accG0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
+                    accO0_2 = VectorMath.MultiplyAdd(s2, BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k + 2) * RowStride + 2 * Lanes)), accO0_2);
                 }
                 {
                     Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 18));
-                    accI0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(23 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(23 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(23 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(23 * RowStride + 3 * Lanes)), accO0);
+                    accI0 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(23 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(23 * RowStride + 0 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(23 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(23 * RowStride + 2 * Lanes)), accO0);
                 }
                 {
                     Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 19));
-                    accI0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(24 * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(24 * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(24 * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadVector128(ref block0, (nuint)(24 * RowStride + 3 * Lanes)), accO0_1);
+                    accI0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(24 * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(24 * RowStride + 0 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadFirstOfPair128(ref block0, (nuint)(24 * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(t, BFloat16.LoadSecondOfPair128(ref block0, (nuint)(24 * RowStride + 2 * Lanes)), accO0_1);
                 }
                 accI0 = (accI0 + accI0_1) + accI0_2;
                 accF0 = (accF0 + accF0_1) + accF0_2;
@@ -2158,9 +2159,9 @@ namespace RnnGen.Generated
         // 2 block(s) of 16, 1 at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
-        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), element for element in that
-        // order, two per float of the buffer; each is widened to float32 as it is loaded, so the sums are those of a float32
-        // model whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights.
+        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), two per float of the buffer,
+        // each row's gates in pairs interleaved lane by lane, shifted or masked out of the pair's vector (an odd last gate is a
+        // run, widened): exactly, so the sums are those of a float32 model whose weights were rounded. The bias rows stay float32.
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -2205,22 +2206,22 @@ namespace RnnGen.Generated
                     Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref x, 1 * XStride + k));
                     Vector512<float> s0s2 = Vector512.Create(Unsafe.Add(ref x, 2 * XStride + k));
                     Vector512<float> s0s3 = Vector512.Create(Unsafe.Add(ref x, 3 * XStride + k));
-                    Vector512<float> w0I = BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                    Vector512<float> w0I = BFloat16.LoadFirstOfPair512(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                     accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                     accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
                     accI0s2 = VectorMath.MultiplyAdd(s0s2, w0I, accI0s2);
                     accI0s3 = VectorMath.MultiplyAdd(s0s3, w0I, accI0s3);
-                    Vector512<float> w0F = BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                    Vector512<float> w0F = BFloat16.LoadSecondOfPair512(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                     accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                     accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
                     accF0s2 = VectorMath.MultiplyAdd(s0s2, w0F, accF0s2);
                     accF0s3 = VectorMath.MultiplyAdd(s0s3, w0F, accF0s3);
-                    Vector512<float> w0G = BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                    Vector512<float> w0G = BFloat16.LoadFirstOfPair512(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                     accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                     accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
                     accG0s2 = VectorMath.MultiplyAdd(s0s2, w0G, accG0s2);
                     accG0s3 = VectorMath.MultiplyAdd(s0s3, w0G, accG0s3);
-                    Vector512<float> w0O = BFloat16.LoadVector512(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                    Vector512<float> w0O = BFloat16.LoadSecondOfPair512(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                     accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                     accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     accO0s2 = VectorMath.MultiplyAdd(s0s2, w0O, accO0s2);
@@ -2232,22 +2233,22 @@ namespace RnnGen.Generated
                     Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
                     Vector512<float> s0s2 = Vector512.Create(Unsafe.Add(ref hPrev, 2 * Padded + k));
                     Vector512<float> s0s3 = Vector512.Create(Unsafe.Add(ref hPrev, 3 * Padded + k));
-                    Vector512<float> w0I = BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
+                    Vector512<float> w0I = BFloat16.LoadFirstOfPair512(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                     accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                     accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
                     accI0s2 = VectorMath.MultiplyAdd(s0s2, w0I, accI0s2);
                     accI0s3 = VectorMath.MultiplyAdd(s0s3, w0I, accI0s3);
-                    Vector512<float> w0F = BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes));
+                    Vector512<float> w0F = BFloat16.LoadSecondOfPair512(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                     accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                     accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
                     accF0s2 = VectorMath.MultiplyAdd(s0s2, w0F, accF0s2);
                     accF0s3 = VectorMath.MultiplyAdd(s0s3, w0F, accF0s3);
-                    Vector512<float> w0G = BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
+                    Vector512<float> w0G = BFloat16.LoadFirstOfPair512(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
                     accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                     accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
                     accG0s2 = VectorMath.MultiplyAdd(s0s2, w0G, accG0s2);
                     accG0s3 = VectorMath.MultiplyAdd(s0s3, w0G, accG0s3);
-                    Vector512<float> w0O = BFloat16.LoadVector512(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes));
+                    Vector512<float> w0O = BFloat16.LoadSecondOfPair512(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
                     accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                     accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     accO0s2 = VectorMath.MultiplyAdd(s0s2, w0O, accO0s2);
@@ -2282,9 +2283,9 @@ namespace RnnGen.Generated
         // 3 block(s) of 8, 1 at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
-        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), element for element in that
-        // order, two per float of the buffer; each is widened to float32 as it is loaded, so the sums are those of a float32
-        // model whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights.
+        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), two per float of the buffer,
+        // each row's gates in pairs interleaved lane by lane, shifted or masked out of the pair's vector (an odd last gate is a
+        // run, widened): exactly, so the sums are those of a float32 model whose weights were rounded. The bias rows stay float32.
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -2325,16 +2326,16 @@ namespace RnnGen.Generated
                     {
                         Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref xq, k));
                         Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref xq, 1 * XStride + k));
-                        Vector256<float> w0I = BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        Vector256<float> w0I = BFloat16.LoadFirstOfPair256(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector256<float> w0F = BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        Vector256<float> w0F = BFloat16.LoadSecondOfPair256(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector256<float> w0G = BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        Vector256<float> w0G = BFloat16.LoadFirstOfPair256(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector256<float> w0O = BFloat16.LoadVector256(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                        Vector256<float> w0O = BFloat16.LoadSecondOfPair256(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
@@ -2342,16 +2343,16 @@ namespace RnnGen.Generated
                     {
                         Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref hPrevq, k));
                         Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        Vector256<float> w0I = BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
+                        Vector256<float> w0I = BFloat16.LoadFirstOfPair256(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector256<float> w0F = BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes));
+                        Vector256<float> w0F = BFloat16.LoadSecondOfPair256(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector256<float> w0G = BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
+                        Vector256<float> w0G = BFloat16.LoadFirstOfPair256(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector256<float> w0O = BFloat16.LoadVector256(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes));
+                        Vector256<float> w0O = BFloat16.LoadSecondOfPair256(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
@@ -2375,9 +2376,9 @@ namespace RnnGen.Generated
         // 5 block(s) of 4, 1 at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
-        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), element for element in that
-        // order, two per float of the buffer; each is widened to float32 as it is loaded, so the sums are those of a float32
-        // model whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights.
+        // WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), two per float of the buffer,
+        // each row's gates in pairs interleaved lane by lane, shifted or masked out of the pair's vector (an odd last gate is a
+        // run, widened): exactly, so the sums are those of a float32 model whose weights were rounded. The bias rows stay float32.
         // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
         // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
         // weights the previous one left in the L1 cache.
@@ -2418,16 +2419,16 @@ namespace RnnGen.Generated
                     {
                         Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref xq, k));
                         Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref xq, 1 * XStride + k));
-                        Vector128<float> w0I = BFloat16.LoadVector128(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        Vector128<float> w0I = BFloat16.LoadFirstOfPair128(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector128<float> w0F = BFloat16.LoadVector128(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        Vector128<float> w0F = BFloat16.LoadSecondOfPair128(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector128<float> w0G = BFloat16.LoadVector128(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                        Vector128<float> w0G = BFloat16.LoadFirstOfPair128(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector128<float> w0O = BFloat16.LoadVector128(ref block0, (nuint)(k * RowStride + 3 * Lanes));
+                        Vector128<float> w0O = BFloat16.LoadSecondOfPair128(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
@@ -2435,16 +2436,16 @@ namespace RnnGen.Generated
                     {
                         Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrevq, k));
                         Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        Vector128<float> w0I = BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
+                        Vector128<float> w0I = BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                         accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
                         accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector128<float> w0F = BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 1 * Lanes));
+                        Vector128<float> w0F = BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                         accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
                         accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector128<float> w0G = BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
+                        Vector128<float> w0G = BFloat16.LoadFirstOfPair128(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
                         accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
                         accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector128<float> w0O = BFloat16.LoadVector128(ref block0, (nuint)((5 + k) * RowStride + 3 * Lanes));
+                        Vector128<float> w0O = BFloat16.LoadSecondOfPair128(ref block0, (nuint)((5 + k) * RowStride + 2 * Lanes));
                         accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }

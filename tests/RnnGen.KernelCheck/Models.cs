@@ -24,6 +24,16 @@ namespace RnnGen.KernelCheck;
 [Gru(6, Timesteps = 3, InputDim = 5, ResetAfter = false, Stateful = true, ReturnState = true, ReturnSequences = true)] public partial class GruStateful6;
 [SimpleRnn(5, Timesteps = 4, InputDim = 3, GoBackwards = true, ReturnSequences = true)] public partial class SimpleRnnBackwardSequences5;
 
+// WeightPrecision.BFloat16: each recurrent kind (GRU in both variants' kernels: reset_before has two passes), several
+// blocks with a remainder at every width, and an LSTM whose weights exceed L1 (the reversed-order path).
+[Sequential(Timesteps = 5, InputDim = 7, WeightPrecision = WeightPrecision.BFloat16)]
+[SimpleRnn(9, ReturnSequences = true)]
+[Lstm(64, ReturnSequences = true)]
+[Gru(20, ResetAfter = false, ReturnSequences = true)]
+[Gru(13)]
+[Dense(3)]
+public partial class BFloat16Stack;
+
 [Sequential(Timesteps = 6, InputDim = 3)]
 [Lstm(12, ReturnSequences = true)]
 [Dropout(0.2)]

@@ -16,7 +16,7 @@ var models = new IRnnModel[]
     new GruResetBefore20(), new GruResetAfter70(), new GruResetBefore17(), new SimpleRnn9(), new SimpleRnn40(),
     new BidirectionalLstm6(), new BidirectionalGru4(), new Stack(), new DenseOnSequences(),
     new BidirectionalSimpleRnn7Concat(), new BidirectionalGru5Sum(), new BidirectionalLstm3Mul(), new GruStateful6(),
-    new SimpleRnnBackwardSequences5(), new ActivationStack(),
+    new SimpleRnnBackwardSequences5(), new ActivationStack(), new BFloat16Stack(),
 };
 
 if (args.Length > 0 && args[0] == "--dump")
@@ -35,8 +35,10 @@ foreach (IRnnModel model in models)
     model.SetWeights(weights);
     const int batch = 6; // one chunk of four through the batched kernels, two sequences alone
     float[] input = Enumerable.Range(0, batch * model.Info.InputLength).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray();
-    var exact = new ReferenceModel(model.Info, weights, ReferencePrecision.Float64);
-    var single = new ReferenceModel(model.Info, weights, ReferencePrecision.Float32);
+    // The weights the model computes with: those set, or for WeightPrecision.BFloat16 its kernels rounded (GetWeights).
+    float[][] used = model.GetWeights();
+    var exact = new ReferenceModel(model.Info, used, ReferencePrecision.Float64);
+    var single = new ReferenceModel(model.Info, used, ReferencePrecision.Float32);
 
     // Two calls, so that stateful layers are checked carrying their states.
     for (int call = 0; call < 2; call++)

@@ -83,6 +83,36 @@ public class BFloat16Tests
         }
     }
 
+    [Fact]
+    public void Pair_loads_take_the_low_and_high_halves_of_each_lane_at_every_width()
+    {
+        var random = new Random(16);
+        ushort[] stored = Enumerable.Range(0, 64).Select(_ => (ushort)random.Next(0, 0xFF80)).ToArray();
+        for (int offset = 0; offset + 32 <= stored.Length; offset += 6)
+        {
+            Vector512<float> first512 = BFloat16.LoadFirstOfPair512(ref stored[0], (nuint)offset), second512 = BFloat16.LoadSecondOfPair512(ref stored[0], (nuint)offset);
+            Vector256<float> first256 = BFloat16.LoadFirstOfPair256(ref stored[0], (nuint)offset), second256 = BFloat16.LoadSecondOfPair256(ref stored[0], (nuint)offset);
+            Vector128<float> first128 = BFloat16.LoadFirstOfPair128(ref stored[0], (nuint)offset), second128 = BFloat16.LoadSecondOfPair128(ref stored[0], (nuint)offset);
+            for (int lane = 0; lane < 16; lane++)
+            {
+                float first = BFloat16.ToSingle(stored[offset + 2 * lane]), second = BFloat16.ToSingle(stored[offset + 2 * lane + 1]);
+                Assert.Equal(BitConverter.SingleToUInt32Bits(first), BitConverter.SingleToUInt32Bits(first512[lane]));
+                Assert.Equal(BitConverter.SingleToUInt32Bits(second), BitConverter.SingleToUInt32Bits(second512[lane]));
+                if (lane < 8)
+                {
+                    Assert.Equal(BitConverter.SingleToUInt32Bits(first), BitConverter.SingleToUInt32Bits(first256[lane]));
+                    Assert.Equal(BitConverter.SingleToUInt32Bits(second), BitConverter.SingleToUInt32Bits(second256[lane]));
+                }
+
+                if (lane < 4)
+                {
+                    Assert.Equal(BitConverter.SingleToUInt32Bits(first), BitConverter.SingleToUInt32Bits(first128[lane]));
+                    Assert.Equal(BitConverter.SingleToUInt32Bits(second), BitConverter.SingleToUInt32Bits(second128[lane]));
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(5, 20, 4, 16, 1)] // LSTM, two blocks, the last one padded
     [InlineData(3, 7, 3, 8, 2)]   // GRU reset_after: two bias rows
@@ -100,12 +130,20 @@ public class BFloat16Tests
         Array.Fill(half, float.NaN); // packing must write every element, padding included
         KernelPacking.PackRecurrentBFloat16(kernel, recurrent, bias, half, inputs, units, gates, lanes, biasRows);
 
-        int blocks = (units + lanes - 1) / lanes, weights = blocks * (inputs + units) * gates * lanes;
+        int blocks = (units + lanes - 1) / lanes, rows = inputs + units, weights = blocks * rows * gates * lanes;
         Assert.Equal(weights / 2 + blocks * biasRows * gates * lanes, half.Length);
         Span<ushort> stored = System.Runtime.InteropServices.MemoryMarshal.Cast<float, ushort>(half.AsSpan(0, weights / 2));
-        for (int i = 0; i < weights; i++)
+        for (int row = 0; row < blocks * rows; row++)
         {
-            Assert.Equal(BFloat16.Round(full[i]), stored[i]);
+            for (int g = 0; g < gates; g++)
+            {
+                for (int lane = 0; lane < lanes; lane++)
+                {
+                    // Pairs of gates interleave lane by lane; an odd last gate stays a run (KernelPacking's remarks).
+                    int at = g < gates - gates % 2 ? (row * gates + g - g % 2) * lanes + 2 * lane + g % 2 : (row * gates + g) * lanes + lane;
+                    Assert.Equal(BFloat16.Round(full[(row * gates + g) * lanes + lane]), stored[at]);
+                }
+            }
         }
 
         Assert.Equal(full.AsSpan(weights).ToArray(), half.AsSpan(weights / 2).ToArray());

@@ -10,6 +10,7 @@ namespace RnnGen.Benchmarks.Benchmarks;
 /// with <c>WeightPrecision = WeightPrecision.BFloat16</c> (Models/BFloat16StepModels.cs), on the same weights, in one run:
 /// 8 inputs, a Dense(1) head, 64 and 128 units, where a step streams its weights from L2 (LSTM(128): 272 KB in float32).
 /// </summary>
+[MinColumn]
 public class WeightPrecisionBenchmarks
 {
     private StreamingRunner _runner = null!;

@@ -112,7 +112,7 @@ public static class BestOfRoundsMode
         return FormattableString.Invariant($" {time} ({percent:F1}%) |");
     }
 
-    private static double BestNanoseconds(Action call)
+    internal static double BestNanoseconds(Action call)
     {
         for (int i = 0; i < 20; i++)
         {

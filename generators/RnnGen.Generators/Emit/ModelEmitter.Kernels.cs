@@ -157,6 +157,7 @@ internal sealed partial class ModelEmitter
         parameters.Add("ref float weights");
         parameters.Add("bool reverse");
         string cell = s.Kind switch { LayerKind.SimpleRnn => "SimpleRNNCell", LayerKind.Lstm => "LSTMCell", _ => "GRUCell" };
+        _kernelGates = gates;
         // GRU keeps the input and recurrent sums of each gate apart, so it holds twice the accumulators.
         // The GRU with reset_after=False keeps x_z, x_r, x_h, h_z and h_r alive in its first pass; WriteGruResetBeforeKernel
         // tiles with the same numbers, so that both agree on how many sequences a pass takes.
@@ -501,7 +502,7 @@ internal sealed partial class ModelEmitter
             {
                 for (int g = 0; g < names.Length; g++)
                 {
-                    string weight = WeightLoad(vector, j, $"(nuint)({rowOffset}{Int(gateIndex[g])} * Lanes)");
+                    string weight = WeightLoad(vector, j, rowOffset, gateIndex[g]);
                     if (tiling.Sequences > 1)
                     {
                         string name = $"w{Int(j)}{names[g]}{(partial == 0 ? string.Empty : "_" + Int(partial))}";

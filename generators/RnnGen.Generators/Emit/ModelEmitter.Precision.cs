@@ -7,8 +7,9 @@ namespace RnnGen.Generators.Emit;
 /// <summary>
 /// Reduced-precision weights (<c>[Sequential(WeightPrecision = WeightPrecision.BFloat16)]</c>): the few places where a
 /// bfloat16 model's code differs from a float32 one's. The recurrent kernels keep their loops, tiling and order of
-/// sums; only the weight rows are <c>ushort</c>s, loaded through <c>BFloat16.LoadVector*</c> (which widens them to
-/// float32 in registers), and the bias rows start after half as many floats. A float32 model's code is unchanged.
+/// sums; only the weight rows are <c>ushort</c>s, loaded through <c>BFloat16.LoadFirstOfPair*</c> /
+/// <c>LoadSecondOfPair*</c> (gates packed in pairs) or <c>BFloat16.LoadVector*</c> (an odd last gate), which make float32
+/// of them in registers, and the bias rows start after half as many floats. A float32 model's code is unchanged.
 /// </summary>
 internal sealed partial class ModelEmitter
 {
@@ -21,9 +22,13 @@ internal sealed partial class ModelEmitter
     {
         if (WeightsInBFloat16)
         {
-            _kernels.Line("// WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), element for element in that");
-            _kernels.Line("// order, two per float of the buffer; each is widened to float32 as it is loaded, so the sums are those of a float32");
-            _kernels.Line("// model whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights.");
+            _kernels.Line("// WeightPrecision.BFloat16: the weights are bfloat16 (KernelPacking.PackRecurrentBFloat16), two per float of the buffer,");
+            _kernels.Line(_kernelGates == 1
+                ? "// in that order; each run is widened to float32 as it is loaded, exactly, so the sums are those of a float32 model"
+                : "// each row's gates in pairs interleaved lane by lane, shifted or masked out of the pair's vector (an odd last gate is a");
+            _kernels.Line(_kernelGates == 1
+                ? "// whose weights were rounded to bfloat16. The bias rows stay float32, after the bfloat16 weights."
+                : "// run, widened): exactly, so the sums are those of a float32 model whose weights were rounded. The bias rows stay float32.");
         }
     }
 
@@ -37,10 +42,29 @@ internal sealed partial class ModelEmitter
         ? $"ref ushort block{Int(j)} = ref Unsafe.Add(ref Unsafe.As<float, ushort>(ref weights), ({index}) * BlockStride); // bfloat16"
         : $"ref float block{Int(j)} = ref Unsafe.Add(ref weights, ({index}) * BlockStride);";
 
-    /// <summary>One vector of weights of block <paramref name="j"/> at <paramref name="offset"/> elements, as float32.</summary>
-    private string WeightLoad(string vector, int j, string offset) => WeightsInBFloat16
-        ? $"BFloat16.Load{vector}(ref block{Int(j)}, {offset})"
-        : $"{vector}.LoadUnsafe(ref block{Int(j)}, {offset})";
+    /// <summary>The gate count of the recurrent kernel being written (set by WriteRecurrentKernel): with bfloat16, an even count packs the gates in pairs.</summary>
+    private int _kernelGates;
+
+    /// <summary>
+    /// One vector of weights of block <paramref name="j"/>, row at <paramref name="rowOffset"/>, gate <paramref name="gate"/>,
+    /// as float32. bfloat16 gates are packed in pairs lane by lane (KernelPacking.PackRecurrentBFloat16): the pair's vector
+    /// is loaded and the gate shifted or masked out; an odd last gate is a plain run, loaded and widened.
+    /// </summary>
+    private string WeightLoad(string vector, int j, string rowOffset, int gate)
+    {
+        if (!WeightsInBFloat16)
+        {
+            return $"{vector}.LoadUnsafe(ref block{Int(j)}, (nuint)({rowOffset}{Int(gate)} * Lanes))";
+        }
+
+        if (gate < _kernelGates - _kernelGates % 2)
+        {
+            string half = gate % 2 == 0 ? "First" : "Second";
+            return $"BFloat16.Load{half}OfPair{vector.Substring("Vector".Length)}(ref block{Int(j)}, (nuint)({rowOffset}{Int(gate - gate % 2)} * Lanes))";
+        }
+
+        return $"BFloat16.Load{vector}(ref block{Int(j)}, (nuint)({rowOffset}{Int(gate)} * Lanes))";
+    }
 
     /// <summary>
     /// GetWeights: the parameters in Keras layout. With bfloat16 weights the recurrent layers' kernels come back rounded,
@@ -54,6 +78,7 @@ internal sealed partial class ModelEmitter
             return;
         }
 
+        _writer.Line("/// <remarks>WeightPrecision.BFloat16: the recurrent layers' kernels come back rounded to bfloat16, the values this model computes with.</remarks>");
         using (_writer.Braces("public float[][] GetWeights()"))
         {
             _writer.Line($"float[][] weights = {Support}.SplitWeights(_parameters, Info);");

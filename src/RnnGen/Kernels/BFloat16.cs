@@ -47,6 +47,39 @@ public static class BFloat16
         }
     }
 
+    /// <summary>
+    /// The first gate of a pair packed lane by lane (<see cref="KernelPacking.PackRecurrentBFloat16"/>): the low 16 bits
+    /// of each 32-bit lane at <paramref name="source"/> + <paramref name="offset"/>, shifted into the high half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadFirstOfPair512(ref ushort source, nuint offset) =>
+        Vector512.ShiftLeft(Vector512.LoadUnsafe(ref Unsafe.As<ushort, uint>(ref Unsafe.Add(ref source, offset))), 16).AsSingle();
+
+    /// <summary>The second gate of the pair: the high 16 bits of each 32-bit lane, the low ones cleared.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> LoadSecondOfPair512(ref ushort source, nuint offset) =>
+        (Vector512.LoadUnsafe(ref Unsafe.As<ushort, uint>(ref Unsafe.Add(ref source, offset))) & Vector512.Create(0xFFFF_0000u)).AsSingle();
+
+    /// <summary>The first gate of a pair, 8 lanes (see <see cref="LoadFirstOfPair512"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadFirstOfPair256(ref ushort source, nuint offset) =>
+        Vector256.ShiftLeft(Vector256.LoadUnsafe(ref Unsafe.As<ushort, uint>(ref Unsafe.Add(ref source, offset))), 16).AsSingle();
+
+    /// <summary>The second gate of a pair, 8 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> LoadSecondOfPair256(ref ushort source, nuint offset) =>
+        (Vector256.LoadUnsafe(ref Unsafe.As<ushort, uint>(ref Unsafe.Add(ref source, offset))) & Vector256.Create(0xFFFF_0000u)).AsSingle();
+
+    /// <summary>The first gate of a pair, 4 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadFirstOfPair128(ref ushort source, nuint offset) =>
+        Vector128.ShiftLeft(Vector128.LoadUnsafe(ref Unsafe.As<ushort, uint>(ref Unsafe.Add(ref source, offset))), 16).AsSingle();
+
+    /// <summary>The second gate of a pair, 4 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadSecondOfPair128(ref ushort source, nuint offset) =>
+        (Vector128.LoadUnsafe(ref Unsafe.As<ushort, uint>(ref Unsafe.Add(ref source, offset))) & Vector128.Create(0xFFFF_0000u)).AsSingle();
+
     /// <summary>16 bfloat16 at <paramref name="source"/> + <paramref name="offset"/>, widened to float32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> LoadVector512(ref ushort source, nuint offset)

@@ -61,10 +61,18 @@ public static class KernelPacking
 
     /// <summary>
     /// Packs one direction of a recurrent layer with bfloat16 weights (<see cref="WeightPrecision.BFloat16"/>): the
-    /// elements of <see cref="PackRecurrent"/> in the same order, each kernel and recurrent-kernel value rounded to the
-    /// nearest bfloat16 (<see cref="BFloat16.Round"/>) and stored as a <c>ushort</c>, two per float of
-    /// <paramref name="packed"/>; the bias rows follow in float32, as in <see cref="PackRecurrent"/>.
+    /// elements of <see cref="PackRecurrent"/>, each kernel and recurrent-kernel value rounded to the nearest bfloat16
+    /// (<see cref="BFloat16.Round"/>) and stored as a <c>ushort</c>, two per float of <paramref name="packed"/>; the bias
+    /// rows follow in float32, as in <see cref="PackRecurrent"/>.
     /// </summary>
+    /// <remarks>
+    /// Each row's gates go in pairs interleaved lane by lane (LSTM: i with f, c with o; GRU: z with r),
+    /// <c>[((block * rows + k) * gates + g - g % 2) * lanes + 2 * lane + g % 2]</c>: one vector load of 32-bit lanes
+    /// holds both gates of a pair, the first one shift away from float32 and the second one mask away
+    /// (<see cref="BFloat16.LoadFirstOfPair512"/>), one instruction per weight vector. An odd last gate (GRU's h,
+    /// SimpleRNN's only gate) keeps <see cref="PackRecurrent"/>'s place, a run of <c>lanes</c> values the kernels load
+    /// and widen (<see cref="BFloat16.LoadVector512"/>, two instructions).
+    /// </remarks>
     /// <param name="kernel">Keras kernel <c>[inputs, gates * units]</c>.</param>
     /// <param name="recurrentKernel">Keras recurrent kernel <c>[units, gates * units]</c>.</param>
     /// <param name="bias">Keras bias <c>[biasRows, gates * units]</c>, or empty when the layer has none.</param>
@@ -90,10 +98,24 @@ public static class KernelPacking
                 for (int g = 0; g < gates; g++)
                 {
                     ReadOnlySpan<float> run = source.Slice(g * units + block * lanes, count);
-                    Span<ushort> destination = weights.Slice(((block * rows + k) * gates + g) * lanes, count);
-                    for (int i = 0; i < run.Length; i++)
+                    if (g < gates - gates % 2)
                     {
-                        destination[i] = BFloat16.Round(run[i]);
+                        // Gates in pairs, lane by lane: the 32 bits of lane i hold gate g (low half) and gate g + 1
+                        // (high half), so one load serves both and each is one shift or mask away from float32. An odd
+                        // last gate (GRU's candidate, SimpleRNN's only one) stays a plain run.
+                        Span<ushort> pair = weights.Slice(((block * rows + k) * gates + g - g % 2) * lanes, 2 * lanes);
+                        for (int i = 0; i < run.Length; i++)
+                        {
+                            pair[2 * i + g % 2] = BFloat16.Round(run[i]);
+                        }
+                    }
+                    else
+                    {
+                        Span<ushort> destination = weights.Slice(((block * rows + k) * gates + g) * lanes, count);
+                        for (int i = 0; i < run.Length; i++)
+                        {
+                            destination[i] = BFloat16.Round(run[i]);
+                        }
                     }
                 }
             }
