@@ -268,7 +268,8 @@ namespace Demo
         /// <c>dense/kernel [20, 1]</c>,
         /// <c>dense/bias [1]</c>.
         /// </summary>
-        /// <remarks>WeightPrecision.BFloat16: the recurrent layers' kernels come back rounded to bfloat16, the values this model computes with.</remarks>
+        /// <remarks>WeightPrecision.BFloat16: the recurrent layers' kernels come back rounded to bfloat16,
+        /// the values this model computes with.</remarks>
         public float[][] GetWeights()
         {
             float[][] weights = global::RnnGen.GeneratedModelSupport.SplitWeights(_parameters, Info);
