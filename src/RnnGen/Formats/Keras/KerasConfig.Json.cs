@@ -1,0 +1,47 @@
+using System;
+using System.Text.Json;
+
+namespace RnnGen.Formats.Keras;
+
+// Typed reads of a configuration's JSON values: a value that is absent, null or of another type reads as null, and the
+// caller applies Keras's default or reports it.
+internal static partial class KerasConfig
+{
+    private static bool Has(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out _);
+
+    private static JsonElement Object(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Object ? value : default;
+
+    private static string? String(JsonElement parent, string name, bool allowObject = false)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            return value.GetString();
+        }
+
+        // Keras 3 may serialize a function as {"module": ..., "class_name": "function", "config": "relu", ...}.
+        if (allowObject && value.ValueKind == JsonValueKind.Object && value.TryGetProperty("config", out JsonElement inner) && inner.ValueKind == JsonValueKind.String)
+        {
+            return inner.GetString();
+        }
+
+        return null;
+    }
+
+    private static int? Int(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int i) ? i : null;
+
+    private static double? Double(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double d) ? d : null;
+
+    private static bool? Bool(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? value.GetBoolean()
+            : null;
+}
