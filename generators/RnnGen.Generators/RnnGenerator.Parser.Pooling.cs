@@ -25,15 +25,7 @@ public sealed partial class RnnGenerator
                 else
                 {
                     // The same mistake as a recurrent layer after one that returns its last output only (RNNG012).
-                    List<AttributeKind> between = layers.Skip(incoming.LastRecurrent).Take(number - 1 - incoming.LastRecurrent).Select(l => l.Kind).ToList();
-                    string passedOn = between.Count switch
-                    {
-                        0 => string.Empty,
-                        1 => $", and the layer in between ({between[0]}) keeps it without a time axis",
-                        _ => $", and the layers in between ({string.Join(", ", between)}) keep it without a time axis",
-                    };
-                    Report(DiagnosticDescriptors.RecurrentLayerWithoutSequence, layer.Location, number, layer.Kind,
-                        incoming.LastRecurrent, incoming.LastRecurrentKind, passedOn);
+                    ReportWithoutSequence(layers, layer, number, incoming);
                 }
 
                 return null;

@@ -344,6 +344,22 @@ public sealed partial class RnnGenerator
             return (width, KnownBool(layer, LayerOptions.ReturnSequences, false));
         }
 
+        // RNNG012: a layer that needs a sequence after the last recurrent layer returned its last output only. Only a
+        // recurrent layer drops the time axis (the model input has one, and Dense and Dropout keep a 2-D input 2-D, as
+        // in Keras), so the fix is on the last recurrent layer, whatever lies in between.
+        private void ReportWithoutSequence(List<AttributeInput> layers, AttributeInput layer, int number, Incoming incoming)
+        {
+            List<AttributeKind> between = layers.Skip(incoming.LastRecurrent).Take(number - 1 - incoming.LastRecurrent).Select(l => l.Kind).ToList();
+            string passedOn = between.Count switch
+            {
+                0 => string.Empty,
+                1 => $", and the layer in between ({between[0]}) keeps it without a time axis",
+                _ => $", and the layers in between ({string.Join(", ", between)}) keep it without a time axis",
+            };
+            Report(DiagnosticDescriptors.RecurrentLayerWithoutSequence, layer.Location, number, layer.Kind,
+                incoming.LastRecurrent, incoming.LastRecurrentKind, passedOn);
+        }
+
         private LayerSpec? ParseRecurrent(List<AttributeInput> layers, int index, Incoming incoming, int? timesteps, bool checkDeclaredShape)
         {
             AttributeInput layer = layers[index];
@@ -390,17 +406,7 @@ public sealed partial class RnnGenerator
             }
             else if (incoming.IsSequence == false)
             {
-                // Only a recurrent layer drops the time axis (the model input has one, and Dense and Dropout keep a
-                // 2-D input 2-D, as in Keras), so the fix is on the last recurrent layer, whatever lies in between.
-                List<AttributeKind> between = layers.Skip(incoming.LastRecurrent).Take(index - incoming.LastRecurrent).Select(l => l.Kind).ToList();
-                string passedOn = between.Count switch
-                {
-                    0 => string.Empty,
-                    1 => $", and the layer in between ({between[0]}) keeps it without a time axis",
-                    _ => $", and the layers in between ({string.Join(", ", between)}) keep it without a time axis",
-                };
-                Report(DiagnosticDescriptors.RecurrentLayerWithoutSequence, layer.Location, number, layer.Kind,
-                    incoming.LastRecurrent, incoming.LastRecurrentKind, passedOn);
+                ReportWithoutSequence(layers, layer, number, incoming);
             }
             else if (incoming.IsSequence == true && checkDeclaredShape)
             {
