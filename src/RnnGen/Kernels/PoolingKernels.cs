@@ -25,7 +25,7 @@ public static class PoolingKernels
         input.Slice(0, width).CopyTo(output);
         for (int t = 1; t < rows; t++)
         {
-            Add(input.Slice(t * width, width), output);
+            Training.TrainingMath.Add(input.Slice(t * width, width), output); // sum += row
         }
 
         Divide(output, rows);
@@ -44,7 +44,7 @@ public static class PoolingKernels
         {
             if (mask[t])
             {
-                Add(input.Slice(t * width, width), output);
+                Training.TrainingMath.Add(input.Slice(t * width, width), output); // sum += row
                 count++;
             }
         }
@@ -60,35 +60,6 @@ public static class PoolingKernels
         for (int t = 1; t < rows; t++)
         {
             Max(input.Slice(t * width, width), output);
-        }
-    }
-
-    // sum += row.
-    private static void Add(ReadOnlySpan<float> row, Span<float> sum)
-    {
-        int width = sum.Length;
-        ref float source = ref MemoryMarshal.GetReference(row);
-        ref float target = ref MemoryMarshal.GetReference(sum);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= width - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                (Vector256.LoadUnsafe(ref target, (nuint)i) + Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
-            }
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i <= width - Vector128<float>.Count; i += Vector128<float>.Count)
-            {
-                (Vector128.LoadUnsafe(ref target, (nuint)i) + Vector128.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
-            }
-        }
-
-        for (; i < width; i++)
-        {
-            Unsafe.Add(ref target, i) += Unsafe.Add(ref source, i);
         }
     }
 
