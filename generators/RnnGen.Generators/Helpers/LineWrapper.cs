@@ -22,31 +22,59 @@ internal static class LineWrapper
 
     private const string ContinuationIndent = "    ";
 
-    /// <summary>The lines to write for <paramref name="text"/>, without the writer's indentation.</summary>
+    // The cuts of the line being wrapped (position, then the bracket depth, or -1 for a cut before "=>") and its open
+    // brackets, reused from line to line so that a wrapped line allocates nothing. The compiler may run generators on
+    // several threads at once, so each thread has its own.
+    [ThreadStatic] private static int[]? t_cuts;
+    [ThreadStatic] private static char[]? t_brackets;
+
+    /// <summary>The lines to write for <paramref name="text"/>, without the writer's indentation (for tests).</summary>
     public static IReadOnlyList<string> Wrap(string text)
     {
-        if (text.Length <= MaxLength)
+        var builder = new StringBuilder();
+        Write(builder, 0, text);
+        return builder.ToString(0, builder.Length - 1).Split('\n');
+    }
+
+    /// <summary>
+    /// Appends <paramref name="text"/> to <paramref name="output"/> as one or more lines, each indented by
+    /// <paramref name="indentation"/> spaces and ended by '\n'. Pieces are appended as ranges of the text: nothing is
+    /// allocated per line (the generator writes some 2,000 lines per model).
+    /// </summary>
+    public static void Write(StringBuilder output, int indentation, string text)
+    {
+        // A line the scan cannot follow is written whole; the scan writes nothing before it knows it can.
+        if (text.Length <= MaxLength || !TryWriteWrapped(output, indentation, text))
         {
-            return new[] { text };
+            output.Append(' ', indentation).Append(text).Append('\n');
+        }
+    }
+
+    private static bool TryWriteWrapped(StringBuilder output, int indentation, string text)
+    {
+        int lead = 0;
+        while (lead < text.Length && char.IsWhiteSpace(text[lead]))
+        {
+            lead++;
         }
 
-        string trimmed = text.TrimStart();
-        string lead = text.Substring(0, text.Length - trimmed.Length);
-        if (trimmed.StartsWith("//", StringComparison.Ordinal))
+        if (string.CompareOrdinal(text, lead, "//", 0, 2) == 0)
         {
-            string prefix = trimmed.StartsWith("/// ", StringComparison.Ordinal) ? "/// " : "// ";
-            return Fill(WordPieces(text, prefix), lead + prefix);
+            string prefix = string.CompareOrdinal(text, lead, "/// ", 0, 4) == 0 ? "/// " : "// ";
+            WriteComment(output, indentation, text, lead, prefix);
+            return true;
         }
 
         // A trailing comment goes above its code when that alone fits.
         int comment = CommentStart(text);
-        if (comment > 0 && text.Substring(0, comment).TrimEnd().Length <= MaxLength)
+        if (comment > 0 && TrimmedEnd(text, 0, comment) <= MaxLength)
         {
-            return new[] { lead + text.Substring(comment), text.Substring(0, comment).TrimEnd() };
+            output.Append(' ', indentation).Append(text, 0, lead).Append(text, comment, text.Length - comment).Append('\n');
+            output.Append(' ', indentation).Append(text, 0, TrimmedEnd(text, 0, comment)).Append('\n');
+            return true;
         }
 
-        List<string>? pieces = CodePieces(text);
-        return pieces is null ? new[] { text } : Fill(pieces, lead + ContinuationIndent);
+        return TryWriteCode(output, indentation, text, lead);
     }
 
     // Where a trailing "//" comment starts outside strings; -1 when there is none (or the scan loses its way).
@@ -69,72 +97,71 @@ internal static class LineWrapper
         return -1;
     }
 
-    // Greedy fill: pieces join on one line while it stays within FillWidth; a new line starts with the continuation.
-    private static IReadOnlyList<string> Fill(List<string> pieces, string continuation)
+    // A comment filled between words after its "//" or "///" prefix, the prefix and the first word together, a tag's
+    // words together ("<see cref=...>" is not cut between "see" and "cref"), single spaces between words.
+    private static void WriteComment(StringBuilder output, int indentation, string text, int lead, string prefix)
     {
-        var lines = new List<string>();
-        var current = new StringBuilder(pieces[0]);
-        for (int i = 1; i < pieces.Count; i++)
+        int start = text.IndexOf(prefix, StringComparison.Ordinal) + prefix.Length;
+        output.Append(' ', indentation).Append(text, 0, TrimmedEnd(text, 0, start));
+        int lineLength = -1; // -1: the first piece, which joins the prefix, is still to come
+        int i = start;
+        while (i < text.Length)
         {
-            string piece = pieces[i];
-            if (current.Length + 1 + piece.Length <= FillWidth)
+            // One piece: words up to one that leaves no tag open.
+            int pieceStart = -1, pieceLength = 0, lastOpen = -1, lastClose = -1;
+            while (i < text.Length)
             {
-                current.Append(' ').Append(piece);
+                int wordEnd = text.IndexOf(' ', i);
+                wordEnd = wordEnd < 0 ? text.Length : wordEnd;
+                if (wordEnd > i)
+                {
+                    pieceLength += pieceStart < 0 ? wordEnd - i : wordEnd - i + 1;
+                    pieceStart = pieceStart < 0 ? i : pieceStart;
+                    lastOpen = Math.Max(lastOpen, text.LastIndexOf('<', wordEnd - 1, wordEnd - i));
+                    lastClose = Math.Max(lastClose, text.LastIndexOf('>', wordEnd - 1, wordEnd - i));
+                }
+
+                i = wordEnd + 1;
+                if (pieceStart >= 0 && lastOpen <= lastClose)
+                {
+                    break;
+                }
+            }
+
+            if (pieceStart < 0)
+            {
+                break;
+            }
+
+            if (lineLength < 0)
+            {
+                lineLength = TrimmedEnd(text, 0, start) + 1 + pieceLength;
+                output.Append(' ');
+            }
+            else if (lineLength + 1 + pieceLength <= FillWidth)
+            {
+                lineLength += 1 + pieceLength;
+                output.Append(' ');
             }
             else
             {
-                lines.Add(current.ToString());
-                current.Clear().Append(continuation).Append(piece);
-            }
-        }
-
-        lines.Add(current.ToString());
-        return lines;
-    }
-
-    // A comment's words after its "//" or "///" prefix (the first piece keeps the prefix).
-    private static List<string> WordPieces(string text, string prefix)
-    {
-        int start = text.IndexOf(prefix, StringComparison.Ordinal) + prefix.Length;
-        var pieces = new List<string> { text.Substring(0, start).TrimEnd() };
-        // A tag's words stay together: "<see cref=...>" is not cut between "see" and "cref".
-        var tag = new StringBuilder();
-        foreach (string word in text.Substring(start).Split(' '))
-        {
-            if (word.Length == 0)
-            {
-                continue;
+                lineLength = lead + prefix.Length + pieceLength;
+                output.Append('\n').Append(' ', indentation).Append(text, 0, lead).Append(prefix);
             }
 
-            tag.Append(tag.Length > 0 ? " " : "").Append(word);
-            if (tag.ToString().LastIndexOf('<') <= tag.ToString().LastIndexOf('>'))
-            {
-                pieces.Add(tag.ToString());
-                tag.Clear();
-            }
+            AppendSingleSpaced(output, text, pieceStart, Math.Min(i, text.Length));
         }
 
-        if (tag.Length > 0)
-        {
-            pieces.Add(tag.ToString());
-        }
-
-        if (pieces.Count > 1)
-        {
-            // The prefix and the first word stay together.
-            pieces[0] = pieces[0] + " " + pieces[1];
-            pieces.RemoveAt(1);
-        }
-
-        return pieces;
+        output.Append('\n');
     }
 
     // Code cut after each comma of the shallowest bracket depth that has commas, and before a " => " outside brackets;
-    // null when the line has no such place or the scan loses its way.
-    private static List<string>? CodePieces(string text)
+    // false (nothing written) when the line has no such place or the scan loses its way.
+    private static bool TryWriteCode(StringBuilder output, int indentation, string text, int lead)
     {
-        var cuts = new List<(int Position, int Depth, bool Before)>();
-        var brackets = new Stack<char>();
+        int[] cuts = t_cuts ??= new int[64];
+        char[] brackets = t_brackets ??= new char[16];
+        int cutCount = 0, depth = 0;
         int i = 0;
         while (i < text.Length)
         {
@@ -149,7 +176,7 @@ internal static class LineWrapper
                 i = SkipString(text, i);
                 if (i < 0)
                 {
-                    return null;
+                    return false;
                 }
 
                 continue;
@@ -160,72 +187,157 @@ internal static class LineWrapper
                 i = SkipCharLiteral(text, i);
                 if (i < 0)
                 {
-                    return null;
+                    return false;
                 }
 
                 continue;
             }
 
+            int cutDepth = int.MinValue;
             switch (c)
             {
                 case '(' or '[' or '{':
-                    brackets.Push(c);
+                    Push(ref brackets, ref depth, c);
                     break;
                 case '<' when i > 0 && IsIdentifierChar(text[i - 1]):
-                    brackets.Push('<'); // a type argument list: generated code writes "a < b" with spaces
+                    Push(ref brackets, ref depth, '<'); // a type argument list: generated code writes "a < b" with spaces
                     break;
-                case '>' when brackets.Count > 0 && brackets.Peek() == '<':
-                    brackets.Pop();
+                case '>' when depth > 0 && brackets[depth - 1] == '<':
+                    depth--;
                     break;
                 case ')' or ']' or '}':
                     // A closer with nothing open ends a list an earlier line opened (the emitter continued it by hand).
-                    if (brackets.Count > 0 && brackets.Pop() != Opening(c))
+                    if (depth > 0 && brackets[--depth] != Opening(c))
                     {
-                        return null;
+                        return false;
                     }
 
                     break;
-                case ',' when brackets.Count == 0 || brackets.Peek() != '<':
-                    cuts.Add((i + 1, brackets.Count, false));
+                case ',' when depth == 0 || brackets[depth - 1] != '<':
+                    cutDepth = depth;
                     break;
-                case '=' when brackets.Count == 0 && i > 0 && text[i - 1] == ' ' && i + 2 < text.Length && text[i + 1] == '>' && text[i + 2] == ' ':
-                    cuts.Add((i, 0, true));
+                case '=' when depth == 0 && i > 0 && text[i - 1] == ' ' && i + 2 < text.Length && text[i + 1] == '>' && text[i + 2] == ' ':
+                    cutDepth = -1;
                     break;
+            }
+
+            if (cutDepth != int.MinValue)
+            {
+                if (cutCount + 2 > cuts.Length)
+                {
+                    Array.Resize(ref cuts, cuts.Length * 2);
+                    t_cuts = cuts;
+                }
+
+                cuts[cutCount++] = cutDepth < 0 ? i : i + 1;
+                cuts[cutCount++] = cutDepth;
             }
 
             i++;
         }
 
         // Brackets left open continue on the next line the emitter writes; a type argument list left open is a misread.
-        if (cuts.Count == 0 || brackets.Contains('<'))
+        if (cutCount == 0 || Array.IndexOf(brackets, '<', 0, depth) >= 0)
         {
-            return null;
+            return false;
         }
 
-        int depth = int.MaxValue;
-        foreach (var cut in cuts)
+        int cutAt = int.MaxValue;
+        for (int k = 1; k < cutCount; k += 2)
         {
-            if (!cut.Before)
+            if (cuts[k] >= 0)
             {
-                depth = Math.Min(depth, cut.Depth);
+                cutAt = Math.Min(cutAt, cuts[k]);
             }
         }
 
-        var pieces = new List<string>();
-        int start = 0;
-        foreach (var (position, cutDepth, before) in cuts)
+        int lineLength = -1, start = 0;
+        for (int k = 0; k <= cutCount; k += 2)
         {
-            if (before || cutDepth == depth)
+            bool last = k == cutCount;
+            if (!last && cuts[k + 1] >= 0 && cuts[k + 1] != cutAt)
             {
-                pieces.Add(text.Substring(start, position - start).Trim());
-                start = position;
+                continue;
             }
+
+            int end = last ? text.Length : cuts[k];
+            int pieceStart = start;
+            while (pieceStart < end && char.IsWhiteSpace(text[pieceStart]))
+            {
+                pieceStart++;
+            }
+
+            int pieceLength = TrimmedEnd(text, pieceStart, end) - pieceStart;
+            start = end;
+            if (pieceLength == 0)
+            {
+                continue; // after a line's last comma
+            }
+
+            if (lineLength < 0)
+            {
+                lineLength = lead + pieceLength;
+                output.Append(' ', indentation).Append(text, 0, lead);
+            }
+            else if (lineLength + 1 + pieceLength <= FillWidth)
+            {
+                lineLength += 1 + pieceLength;
+                output.Append(' ');
+            }
+            else
+            {
+                lineLength = lead + ContinuationIndent.Length + pieceLength;
+                output.Append('\n').Append(' ', indentation).Append(text, 0, lead).Append(ContinuationIndent);
+            }
+
+            output.Append(text, pieceStart, pieceLength);
         }
 
-        pieces.Add(text.Substring(start).Trim());
-        pieces.RemoveAll(piece => piece.Length == 0); // after a line's last comma
-        pieces[0] = text.Substring(0, text.Length - text.TrimStart().Length) + pieces[0];
-        return pieces;
+        output.Append('\n');
+        return true;
+    }
+
+    private static void Push(ref char[] brackets, ref int depth, char c)
+    {
+        if (depth == brackets.Length)
+        {
+            Array.Resize(ref brackets, brackets.Length * 2);
+            t_brackets = brackets;
+        }
+
+        brackets[depth++] = c;
+    }
+
+    // The end of text[start..end] without its trailing white space.
+    private static int TrimmedEnd(string text, int start, int end)
+    {
+        while (end > start && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        return end;
+    }
+
+    // text[start..end] with each run of spaces written as one space.
+    private static void AppendSingleSpaced(StringBuilder output, string text, int start, int end)
+    {
+        while (start < end)
+        {
+            int space = text.IndexOf(' ', start, end - start);
+            int wordEnd = space < 0 ? end : space;
+            output.Append(text, start, wordEnd - start);
+            start = wordEnd;
+            while (start < end && text[start] == ' ')
+            {
+                start++;
+            }
+
+            if (start < end)
+            {
+                output.Append(' ');
+            }
+        }
     }
 
     private static char Opening(char closing) => closing switch { ')' => '(', ']' => '[', _ => '{' };

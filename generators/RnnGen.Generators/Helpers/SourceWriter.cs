@@ -22,13 +22,7 @@ internal sealed class SourceWriter
             return this;
         }
 
-        foreach (string line in LineWrapper.Wrap(text))
-        {
-            _builder.Append(' ', _indent * 4);
-            _builder.Append(line);
-            _builder.Append('\n');
-        }
-
+        LineWrapper.Write(_builder, _indent * 4, text);
         return this;
     }
 
