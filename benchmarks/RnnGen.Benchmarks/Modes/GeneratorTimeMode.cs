@@ -31,17 +31,26 @@ public static class GeneratorTimeMode
         }
 
         var milliseconds = new double[runs];
+        var cpuMilliseconds = new double[runs];
+        long allocated = long.MaxValue;
+        var process = Process.GetCurrentProcess();
         for (int i = 0; i < runs; i++)
         {
+            long bytes = GC.GetTotalAllocatedBytes(precise: true);
+            process.Refresh();
+            TimeSpan cpu = process.TotalProcessorTime;
             long start = Stopwatch.GetTimestamp();
             GeneratorDriver driver = GeneratorHost.Driver().RunGenerators(compilation);
             milliseconds[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            process.Refresh();
+            cpuMilliseconds[i] = (process.TotalProcessorTime - cpu).TotalMilliseconds;
+            allocated = Math.Min(allocated, GC.GetTotalAllocatedBytes(precise: true) - bytes);
             GC.KeepAlive(driver);
         }
 
         double[] sorted = milliseconds.OrderBy(m => m).ToArray();
         Console.WriteLine(FormattableString.Invariant(
-            $"generator, {GeneratorBenchmarks.ClassCount} classes, {runs} cold runs: min {sorted[0]:F0} ms, median {sorted[runs / 2]:F0} ms; runs: {string.Join(" ", milliseconds.Select(m => m.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}"));
+            $"generator, {GeneratorBenchmarks.ClassCount} classes, {runs} cold runs: min {sorted[0]:F0} ms, median {sorted[runs / 2]:F0} ms, {allocated / 1e6:F1} MB allocated, CPU time min {cpuMilliseconds.Min():F0} ms median {cpuMilliseconds.OrderBy(m => m).ElementAt(runs / 2):F0} ms; runs: {string.Join(" ", milliseconds.Select(m => m.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}"));
         return 0;
     }
 }
