@@ -1,0 +1,136 @@
+using System;
+using System.Linq;
+using RnnGen.Numerics.Tests.Infrastructure;
+
+namespace RnnGen.Numerics.Tests.Golden;
+
+/// <summary>
+/// Tokens of an <c>[Embedding]</c> model (docs/embedding.md): a token outside [0, input_dim) is an
+/// <see cref="ArgumentOutOfRangeException"/> naming the token, its sequence and timestep and the range, thrown before
+/// anything runs, so a stateful model's states are as they were; <c>Step(int)</c> streams what <c>Forward</c> computes.
+/// </summary>
+public class EmbeddingTokenTests
+{
+    private const int Timesteps = 4;
+    private const int InputDim = 5;
+
+    private const string Adapters = """
+            public float[][] PredictTokens(int[] tokens) => Predict(tokens);
+            public float[] ForwardTokens(int[] tokens)
+            {
+                Forward(tokens, out Output y);
+                return System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, 1)).ToArray();
+            }
+            public float[] StepToken(int token)
+            {
+                Step(token, out OutputStep y);
+                return System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, 1)).ToArray();
+            }
+            public void StepStreamsArrays(float[] inputs, float[] outputs) => StepStreams(inputs, outputs);
+            public void ResetStreamCount(int streams) => ResetStreams(streams);
+
+        """;
+
+    private static readonly CaseLayer Embedding = new("Embedding", 3, EmbeddingInputDim: InputDim);
+
+    private static readonly Lazy<DynamicModels> s_models = new(() => new DynamicModels(new[]
+    {
+        ("stateful", new CaseModel(Timesteps, 1, new[] { Embedding, new CaseLayer("Lstm", 2, "tanh", "sigmoid", Stateful: true) })),
+        ("stream", new CaseModel(Timesteps, 1, new[] { Embedding, new CaseLayer("Gru", 3, "tanh", "sigmoid"), new CaseLayer("Dense", 2) })),
+    }, Adapters));
+
+    private static IRnnModel Create(string name) => s_models.Value.Create(name);
+
+    private static readonly float[] s_good = { 1, 2, 3, 4, 0, 4, 2, 1 };
+    private static readonly float[] s_next = { 3, 3, 0, 2, 4, 1, 1, 2 };
+
+    [Theory]
+    [InlineData(5f, "5")]
+    [InlineData(-1f, "-1")]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(1e10f, "1E+10")]
+    public void A_float_token_out_of_range_names_its_value_place_and_range_and_leaves_the_states_unchanged(float token, string shown)
+    {
+        IRnnModel model = Create("stateful");
+        IRnnModel reference = Create("stateful");
+        model.Predict(s_good);
+        reference.Predict(s_good);
+
+        float[] bad = (float[])s_next.Clone();
+        bad[1 * Timesteps + 2] = token;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => model.Predict(bad));
+        Assert.Contains($"the token {shown} at sequence 1, timestep 2", error.Message);
+        Assert.Contains($"[0, {InputDim})", error.Message);
+        Assert.Equal("input", error.ParamName);
+
+        // The stored states are those of the first call: the next call continues from them as the reference's does.
+        Assert.Equal(reference.Predict(s_next)[0], model.Predict(s_next)[0]);
+    }
+
+    [Fact]
+    public void An_int_token_out_of_range_throws_before_anything_runs()
+    {
+        IRnnModel model = Create("stateful");
+        IRnnModel reference = Create("stateful");
+        model.Predict(s_good);
+        reference.Predict(s_good);
+
+        int[] bad = s_next.Select(t => (int)t).ToArray();
+        bad[7] = InputDim;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingGoldenTests.Call<float[][]>(model, "PredictTokens", bad));
+        Assert.Contains($"the token {InputDim} at sequence 1, timestep 3", error.Message);
+        Assert.Equal("tokens", error.ParamName);
+
+        int[] single = { 0, 1, -7, 2 };
+        error = Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingGoldenTests.Call<float[]>(model, "ForwardTokens", single));
+        Assert.Contains("the token -7 at sequence 0, timestep 2", error.Message);
+        Assert.Throws<ArgumentException>(() => EmbeddingGoldenTests.Call<float[]>(model, "ForwardTokens", new[] { 1, 2, 3 }));
+
+        Assert.Equal(reference.Predict(s_next)[0], model.Predict(s_next)[0]);
+    }
+
+    [Fact]
+    public void Step_with_tokens_streams_what_Forward_computes_and_a_bad_token_keeps_the_states()
+    {
+        IRnnModel whole = Create("stream");
+        IRnnModel stepped = Create("stream");
+        int[] tokens = s_good.Take(Timesteps).Select(t => (int)t).ToArray();
+        float[] expected = EmbeddingGoldenTests.Call<float[]>(whole, "ForwardTokens", tokens);
+
+        float[] last = Array.Empty<float>();
+        for (int t = 0; t < Timesteps; t++)
+        {
+            if (t == 2)
+            {
+                var error = Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingGoldenTests.Call<float[]>(stepped, "StepToken", 99));
+                Assert.Contains("the token 99", error.Message);
+                Assert.Equal("token", error.ParamName);
+            }
+
+            last = EmbeddingGoldenTests.Call<float[]>(stepped, "StepToken", tokens[t]);
+        }
+
+        Tolerance.AssertClose(expected, last, "Step(int) after the whole sequence");
+    }
+
+    [Fact]
+    public void StepStreams_checks_every_stream_token_before_stepping_any()
+    {
+        IRnnModel model = Create("stream");
+        IRnnModel reference = Create("stream");
+        var outputs = new float[2 * 2];
+        EmbeddingGoldenTests.Call<object?>(model, "ResetStreamCount", 2);
+        EmbeddingGoldenTests.Call<object?>(reference, "ResetStreamCount", 2);
+        EmbeddingGoldenTests.Call<object?>(model, "StepStreamsArrays", new float[] { 1, 2 }, outputs);
+        EmbeddingGoldenTests.Call<object?>(reference, "StepStreamsArrays", new float[] { 1, 2 }, outputs);
+
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingGoldenTests.Call<object?>(model, "StepStreamsArrays", new float[] { 3, 8 }, outputs));
+        Assert.Contains("the token 8 at sequence 1, timestep 0", error.Message);
+
+        var actual = new float[4];
+        var expected = new float[4];
+        EmbeddingGoldenTests.Call<object?>(model, "StepStreamsArrays", new float[] { 4, 0 }, actual);
+        EmbeddingGoldenTests.Call<object?>(reference, "StepStreamsArrays", new float[] { 4, 0 }, expected);
+        Assert.Equal(expected, actual);
+    }
+}
