@@ -400,6 +400,8 @@ internal sealed class LayerLayout
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Activation, {Spec.Activation})"
             : Spec.Kind == LayerKind.Rescaling
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Rescaling, x * {Spec.RescalingScale.ToString("R", CultureInfo.InvariantCulture)} + {Spec.RescalingOffset.ToString("R", CultureInfo.InvariantCulture)})"
+            : Spec.Kind == LayerKind.Embedding
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Embedding, {ModelLayout.Int(Spec.EmbeddingInputDim)} tokens x {ModelLayout.Int(Spec.OutputWidth)}{(Spec.MaskZero ? ", mask_zero" : string.Empty)})"
             : Spec.Kind == LayerKind.Masking
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Masking, mask_value {Spec.MaskValue.ToString("R", CultureInfo.InvariantCulture)})"
             : Spec.IsGlobalPooling

@@ -26,6 +26,12 @@ public class EmbeddingTokenTests
                 Step(token, out OutputStep y);
                 return System.Runtime.InteropServices.MemoryMarshal.Cast<OutputStep, float>(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, 1)).ToArray();
             }
+            public float[] StepFloat(float token)
+            {
+                var y = new float[OutputDim];
+                Step(new float[] { token }, y);
+                return y;
+            }
             public void StepStreamsArrays(float[] inputs, float[] outputs) => StepStreams(inputs, outputs);
             public void ResetStreamCount(int streams) => ResetStreams(streams);
 
@@ -105,12 +111,28 @@ public class EmbeddingTokenTests
                 var error = Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingGoldenTests.Call<float[]>(stepped, "StepToken", 99));
                 Assert.Contains("the token 99", error.Message);
                 Assert.Equal("token", error.ParamName);
+                error = Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingGoldenTests.Call<float[]>(stepped, "StepFloat", -2f));
+                Assert.Contains("the token -2", error.Message);
             }
 
             last = EmbeddingGoldenTests.Call<float[]>(stepped, "StepToken", tokens[t]);
         }
 
         Tolerance.AssertClose(expected, last, "Step(int) after the whole sequence");
+    }
+
+    [Fact]
+    public void The_table_is_Keras_layout_with_Keras_default_initializer()
+    {
+        // Embedding.build: embeddings (input_dim, output_dim), embeddings_initializer "uniform": RandomUniform(-0.05, 0.05).
+        IRnnModel model = Create("stream");
+        WeightShape table = model.Info.Layers[0].Weights[0];
+        Assert.Equal("embedding/embeddings", table.Name);
+        Assert.Equal(new[] { InputDim, 3 }, table.Dimensions);
+        float[] embeddings = model.GetWeights()[0];
+        Assert.All(embeddings, v => Assert.InRange(v, -0.05f, 0.05f));
+        Assert.True(embeddings.Distinct().Count() > embeddings.Length / 2, "the rows are drawn, not constant");
+        Assert.Contains("embedding (Embedding)        (None, 4, 3)              15", (string)model.GetType().GetField("Summary")!.GetValue(null)!);
     }
 
     [Fact]
