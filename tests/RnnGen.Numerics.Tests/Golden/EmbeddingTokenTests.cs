@@ -33,6 +33,11 @@ public class EmbeddingTokenTests
                 return y;
             }
             public void StepStreamsArrays(float[] inputs, float[] outputs) => StepStreams(inputs, outputs);
+            public void FitOnce(float[] x, float[] y)
+            {
+                Compile(new RnnGen.Training.Adam(), new RnnGen.Training.MeanSquaredError());
+                Fit(x, y, epochs: 1, batchSize: 2);
+            }
             public void ResetStreamCount(int streams) => ResetStreams(streams);
 
         """;
@@ -133,6 +138,16 @@ public class EmbeddingTokenTests
         Assert.All(embeddings, v => Assert.InRange(v, -0.05f, 0.05f));
         Assert.True(embeddings.Distinct().Count() > embeddings.Length / 2, "the rows are drawn, not constant");
         Assert.Contains("embedding (Embedding)        (None, 4, 3)              15", (string)model.GetType().GetField("Summary")!.GetValue(null)!);
+    }
+
+    [Fact]
+    public void Training_is_refused_with_a_message_naming_the_layer_and_the_weights_are_unchanged()
+    {
+        IRnnModel model = Create("stream");
+        float[][] before = model.GetWeights();
+        var error = Assert.Throws<NotSupportedException>(() => EmbeddingGoldenTests.Call<object?>(model, "FitOnce", s_good, new float[] { 0.5f, -0.5f, 1f, 0f }));
+        Assert.Contains("'embedding' (Embedding) has no gradients", error.Message);
+        Assert.Equal(before, model.GetWeights());
     }
 
     [Fact]
