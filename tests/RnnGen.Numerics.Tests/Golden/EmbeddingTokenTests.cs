@@ -48,6 +48,7 @@ public class EmbeddingTokenTests
     {
         ("stateful", new CaseModel(Timesteps, 1, new[] { Embedding, new CaseLayer("Lstm", 2, "tanh", "sigmoid", Stateful: true) })),
         ("stream", new CaseModel(Timesteps, 1, new[] { Embedding, new CaseLayer("Gru", 3, "tanh", "sigmoid"), new CaseLayer("Dense", 2) })),
+        ("stream_mask_zero", new CaseModel(Timesteps, 1, new[] { Embedding with { MaskZero = true }, new CaseLayer("Gru", 3, "tanh", "sigmoid"), new CaseLayer("Dense", 2) })),
     }, Adapters));
 
     private static IRnnModel Create(string name) => s_models.Value.Create(name);
@@ -124,6 +125,33 @@ public class EmbeddingTokenTests
         }
 
         Tolerance.AssertClose(expected, last, "Step(int) after the whole sequence");
+    }
+
+    [Fact]
+    public void Step_with_mask_zero_keeps_the_states_at_token_0_as_Keras_does_for_a_masked_step()
+    {
+        // Keras run one timestep at a time (stateful): a masked step keeps the states and the GRU returns zeros
+        // (prev_output starts at zeros), so the Dense returns its bias; the next token continues from the kept states.
+        IRnnModel whole = Create("stream_mask_zero");
+        IRnnModel stepped = Create("stream_mask_zero");
+        float[] bias = stepped.GetWeights()[^1];
+        int[] padded = { 3, 1, 4, 0 };
+        float[] expected = EmbeddingGoldenTests.Call<float[]>(whole, "ForwardTokens", padded);
+        EmbeddingGoldenTests.Call<float[]>(stepped, "StepToken", 3);
+        EmbeddingGoldenTests.Call<float[]>(stepped, "StepToken", 1);
+        float[] third = EmbeddingGoldenTests.Call<float[]>(stepped, "StepToken", 4);
+        Tolerance.AssertClose(expected, third, "Step after the valid tokens");
+        Assert.Equal(bias, EmbeddingGoldenTests.Call<float[]>(stepped, "StepToken", 0));
+
+        // A zero between tokens: the states after [3, 1, 0, 4] are those after [3, 1, 4], Forward's for [3, 1, 0, 4].
+        IRnnModel gap = Create("stream_mask_zero");
+        foreach (int token in new[] { 3, 1, 0 })
+        {
+            EmbeddingGoldenTests.Call<float[]>(gap, "StepToken", token);
+        }
+
+        Tolerance.AssertClose(EmbeddingGoldenTests.Call<float[]>(whole, "ForwardTokens", new[] { 3, 1, 0, 4 }), EmbeddingGoldenTests.Call<float[]>(gap, "StepToken", 4), "Step over a zero");
+        Tolerance.AssertClose(expected, EmbeddingGoldenTests.Call<float[]>(whole, "ForwardTokens", new[] { 3, 1, 0, 4 }), "Forward skips the zero");
     }
 
     [Fact]
