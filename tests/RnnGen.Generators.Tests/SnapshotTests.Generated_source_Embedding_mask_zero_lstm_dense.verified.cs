@@ -451,7 +451,8 @@ namespace Demo
 
         /// <summary>
         /// Runs the model on a batch of token sequences, <c>batch x 4</c> tokens (batch first), each in [0, 10), as
-        /// <see cref="Predict(global::System.ReadOnlySpan{float})"/> runs their float values: Keras <c>model.predict(tokens)</c>.
+        /// <see cref="Predict(global::System.ReadOnlySpan{float})"/> runs their float values: Keras <c>model.predict(tokens)</c>. Allocates the
+        /// returned arrays and the tokens' float copy; <c>Forward(tokens, out output)</c> allocates nothing.
         /// </summary>
         /// <param name="tokens">The token sequences, batch first, row-major.</param>
         /// <returns>The outputs in Keras call order, each flattened with the batch axis first.</returns>

@@ -110,7 +110,8 @@ internal sealed partial class ModelEmitter
         _writer.Line();
         _writer.Line("/// <summary>");
         _writer.Line($"/// Runs the model on a batch of token sequences, <c>batch x {Int(_spec.Timesteps)}</c> tokens (batch first), each in {range}, as");
-        _writer.Line("/// <see cref=\"Predict(global::System.ReadOnlySpan{float})\"/> runs their float values: Keras <c>model.predict(tokens)</c>.");
+        _writer.Line("/// <see cref=\"Predict(global::System.ReadOnlySpan{float})\"/> runs their float values: Keras <c>model.predict(tokens)</c>. Allocates the");
+        _writer.Line("/// returned arrays and the tokens' float copy; <c>Forward(tokens, out output)</c> allocates nothing.");
         _writer.Line("/// </summary>");
         _writer.Line("/// <param name=\"tokens\">The token sequences, batch first, row-major.</param>");
         _writer.Line("/// <returns>The outputs in Keras call order, each flattened with the batch axis first.</returns>");
