@@ -126,6 +126,7 @@ public sealed partial class RnnGenerator
             "ActivationAttribute" => AttributeKind.Activation,
             "RescalingAttribute" => AttributeKind.Rescaling,
             "MaskingAttribute" => AttributeKind.Masking,
+            "EmbeddingAttribute" => AttributeKind.Embedding,
             "GlobalAveragePooling1DAttribute" => AttributeKind.GlobalAveragePooling1D,
             "GlobalMaxPooling1DAttribute" => AttributeKind.GlobalMaxPooling1D,
             _ => null,

@@ -87,7 +87,7 @@ public sealed partial class RnnGenerator
                 }
 
                 if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout or AttributeKind.LayerNormalization or AttributeKind.BatchNormalization
-                    or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking or AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D)
+                    or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking or AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D or AttributeKind.Embedding)
                 {
                     Report(DiagnosticDescriptors.LayerNeedsSequential, layers[0].Location, _input.DisplayName, layers[0].Kind);
                     return null;
@@ -202,7 +202,7 @@ public sealed partial class RnnGenerator
                 : IsRecurrent(layers[0].Kind) ? "is missing: declare it on [Sequential] or on the first layer"
                 : "is missing: declare it on [Sequential]";
             timesteps = Dimension(sequential, first, firstIndex, owner, where, "Timesteps", MaxTimesteps, DiagnosticDescriptors.InvalidTimesteps);
-            inputDim = Dimension(sequential, first, firstIndex, owner, where, "InputDim", MaxWidth, DiagnosticDescriptors.InvalidInputDim);
+            inputDim = layers[0].Kind == AttributeKind.Embedding ? EmbeddingModelInputDim(sequential, owner) : Dimension(sequential, first, firstIndex, owner, where, "InputDim", MaxWidth, DiagnosticDescriptors.InvalidInputDim);
         }
 
         private int? Dimension(AttributeInput? sequential, AttributeInput first, int firstIndex, string owner, string whereMissing,
@@ -269,6 +269,7 @@ public sealed partial class RnnGenerator
                     AttributeKind.Activation => ParseActivationLayer(layer, number, incoming),
                     AttributeKind.Rescaling => ParseRescaling(layer, number, incoming),
                     AttributeKind.Masking => ParseMasking(layer, number, incoming),
+                    AttributeKind.Embedding => ParseEmbedding(layer, number, incoming),
                     AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D => ParseGlobalPooling(layers, layer, number, incoming),
                     // InputShape has already checked the Timesteps/InputDim the first layer declares.
                     _ => ParseRecurrent(layers, i, incoming, timesteps, checkDeclaredShape: i != firstShaped),
@@ -316,8 +317,8 @@ public sealed partial class RnnGenerator
                 return (incoming.Width, false);
             }
 
-            int? units = layer.Find("units") is { HasError: false, Value: int value } && value > 0 && value <= MaxWidth ? value : null;
-            if (layer.Kind == AttributeKind.Dense)
+            int? units = layer.Find(layer.Kind == AttributeKind.Embedding ? "outputDim" : "units") is { HasError: false, Value: int value } && value > 0 && value <= MaxWidth ? value : null;
+            if (layer.Kind is AttributeKind.Dense or AttributeKind.Embedding)
             {
                 return (units, incoming.IsSequence);
             }
@@ -767,7 +768,7 @@ public sealed partial class RnnGenerator
             items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[items.Count - 1];
 
         private static long ParameterCount(LayerSpec spec) =>
-            spec.Directions * LayerShapes.ParameterCount(spec.Kind, spec.InputWidth, spec.Units, spec.UseBias, spec.ResetAfter, spec.Center, spec.Scale);
+            spec.Directions * LayerShapes.ParameterCount(spec.Kind, spec.WeightInputWidth, spec.Units, spec.UseBias, spec.ResetAfter, spec.Center, spec.Scale);
 
         private static bool IsError(DiagnosticInfo diagnostic) =>
             DiagnosticDescriptors.ById(diagnostic.Id).DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;

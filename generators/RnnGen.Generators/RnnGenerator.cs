@@ -36,6 +36,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             Register(context, AttributeKind.Activation),
             Register(context, AttributeKind.Rescaling),
             Register(context, AttributeKind.Masking),
+            Register(context, AttributeKind.Embedding),
             Register(context, AttributeKind.GlobalAveragePooling1D),
             Register(context, AttributeKind.GlobalMaxPooling1D),
         };

@@ -228,6 +228,8 @@ public class KerasModelTests
     [InlineData("generated/keras3_stack_deflated.keras", 9)]
     [InlineData("generated/keras2_masking_model.h5", null)]
     [InlineData("generated/keras3_masking.keras", null)]
+    [InlineData("generated/keras2_embedding_model.h5", null)]
+    [InlineData("generated/keras3_embedding.keras", null)]
     public void Rnngen_inspect_prints_an_item_and_an_attribute_line_that_compile_as_they_are(string file, int? timesteps)
     {
         var output = new StringWriter();
@@ -247,6 +249,16 @@ public class KerasModelTests
         {
             // The file's Masking is compiled as the [Masking] layer: the model computes its mask from the data.
             Assert.Contains("global::RnnGen.KerasMask.Compute(input, InputDim, dataMask", run.Sources.Single().Text, StringComparison.Ordinal);
+        }
+
+        if (file.Contains("embedding", StringComparison.Ordinal))
+        {
+            // The file's Embedding is compiled as the [Embedding] layer: a gather from the table, tokens checked; the
+            // Keras 2 file's mask_zero=True makes its mask token != 0.
+            string source = run.Sources.Single().Text;
+            Assert.Contains("EmbeddingKernels.Gather(", source, StringComparison.Ordinal);
+            Assert.Contains("public const int InputDim = 1;", source, StringComparison.Ordinal);
+            Assert.Equal(file.Contains("keras2", StringComparison.Ordinal), source.Contains("global::RnnGen.KerasMask.Compute(input, InputDim, dataMask", StringComparison.Ordinal));
         }
     }
 

@@ -37,6 +37,9 @@ public class SnapshotTests
         // Masking: every call computes the mask from the input (Run's dataMask, Step's and StepStreamOne's kept), so the
         // batch runs no chunks and the masked overloads are absent.
         ("Masking_lstm_dense", "[Sequential(Timesteps = 4, InputDim = 3)]\n[Masking(MaskValue = -1f)]\n[Lstm(4)]\n[Dense(2)]\npublic partial class Model;"),
+        // Embedding with mask_zero (docs/embedding.md): the gather reads the Keras-layout table, the mask is token != 0
+        // (Masking(0) of the one-wide token row), every call checks its tokens first, and the int overloads.
+        ("Embedding_mask_zero_lstm_dense", "[Sequential(Timesteps = 4)]\n[Embedding(10, 3, MaskZero = true)]\n[Lstm(4)]\n[Dense(2)]\npublic partial class Model;"),
         // Global pooling of a recurrent layer's sequence (the text-classifier shape): no Step, a masked mean in masked calls.
         ("Lstm_sequences_global_average_pooling_dense", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4, ReturnSequences = true)]\n[GlobalAveragePooling1D]\n[Dense(2)]\npublic partial class Model;"),
         ("Bidirectional_stack_with_dropout", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4, Bidirectional = true, ReturnSequences = true, Dropout = 0.2)]\n[Dropout(0.3)]\n[Lstm(3)]\n[Dense(2, Activation = \"softmax\")]\npublic partial class Model;"),

@@ -104,6 +104,26 @@ const models = {
       { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
     ],
   },
+  // Embedding(20, 4, mask_zero=True) before the LSTM, Keras's text model: the input is (batch, timesteps) tokens, so
+  // the files' input shapes have no feature axis (no expected outputs: the numbers are checked against TensorFlow.js in
+  // RnnGen.Numerics.Tests, EmbeddingGoldenTests).
+  embedding: {
+    timesteps: 5, inputDim: 1, tokens: true, salt: 15, noExpected: true,
+    layers: [
+      { kind: "Embedding", name: "embedding", inputDim: 20, units: 4, maskZero: true },
+      { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+    ],
+  },
+  // The same without mask_zero, for a Keras 3 file.
+  embedding_no_mask: {
+    timesteps: 5, inputDim: 1, tokens: true, salt: 16, noExpected: true,
+    layers: [
+      { kind: "Embedding", name: "embedding", inputDim: 20, units: 4, maskZero: false },
+      { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+    ],
+  },
   // A Lambda layer (arbitrary Python code) before the LSTM: a layer RnnGen will never compile, so the loader, inspect
   // and [KerasModel] must refuse the file with one clear error (no expected outputs).
   lambda: {
@@ -249,6 +269,17 @@ function layerConfig(layer, keras3, first, model) {
   if (layer.kind === "Dropout") entry = wrap("Dropout", { name: layer.name, trainable: true, dtype: "float32", rate: layer.rate, noise_shape: null, seed: null });
   else if (layer.kind === "Activation") entry = wrap("Activation", { name: layer.name, trainable: true, dtype: "float32", activation: layer.activation });
   else if (layer.kind === "Masking") entry = wrap("Masking", { name: layer.name, trainable: true, dtype: "float32", mask_value: layer.maskValue });
+  else if (layer.kind === "Embedding") {
+    // keras/src/layers/core/embedding.py get_config (tf.keras 2 adds input_length; Keras 3 lora_rank).
+    const initializer = keras3
+      ? { module: "keras.initializers", class_name: "RandomUniform", config: { seed: null, minval: -0.05, maxval: 0.05 }, registered_name: null }
+      : { class_name: "RandomUniform", config: { minval: -0.05, maxval: 0.05, seed: null } };
+    entry = wrap("Embedding", {
+      name: layer.name, trainable: true, dtype: "float32", input_dim: layer.inputDim, output_dim: layer.units,
+      embeddings_initializer: initializer, embeddings_regularizer: null, activity_regularizer: null, embeddings_constraint: null,
+      mask_zero: layer.maskZero, ...(keras3 ? { lora_rank: null } : { input_length: model.timesteps }),
+    });
+  }
   else if (layer.kind === "Lambda") entry = wrap("Lambda", { name: layer.name, trainable: true, dtype: "float32", function: ["4wEAAAAAAAAA", null, null], function_type: "lambda", module: "__main__", output_shape: null, output_shape_type: "raw", output_shape_module: null, arguments: {} });
   else if (layer.kind === "Concatenate") entry = wrap("Concatenate", { name: layer.name, trainable: true, dtype: "float32", axis: -1 });
   else if (layer.kind === "LayerNormalization") {
@@ -289,8 +320,13 @@ function layerConfig(layer, keras3, first, model) {
       ...(keras3 ? { backward_layer: wrap(kerasName(layer.kind), recurrentConfig(layer, `backward_${inner}`, keras3, true)) } : {}),
     });
   } else entry = wrap(kerasName(layer.kind), recurrentConfig(layer, layer.name, keras3));
-  if (first && !keras3) entry.config.batch_input_shape = [null, model.timesteps, model.inputDim];
+  if (first && !keras3) entry.config.batch_input_shape = inputShape(model, model.timesteps);
   return entry;
+}
+
+// Keras's batch input shape: (batch, timesteps) tokens for a model that starts with an Embedding, else (batch, timesteps, features).
+function inputShape(model, timesteps) {
+  return model.tokens ? [null, timesteps] : [null, timesteps, model.inputDim];
 }
 
 function keras2ModelConfig(model) {
@@ -298,7 +334,7 @@ function keras2ModelConfig(model) {
 }
 
 function keras3ModelConfig(model, timesteps = model.timesteps) {
-  const input = { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: [null, timesteps, model.inputDim], dtype: "float32", sparse: false, name: "input_layer" }, registered_name: null };
+  const input = { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: inputShape(model, timesteps), dtype: "float32", sparse: false, name: "input_layer" }, registered_name: null };
   if (model.functional) {
     // keras/src/models/functional.py get_config: each layer with its name and inbound_nodes, whose args hold the
     // tensors it reads as {"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node, tensor]}}.
@@ -320,7 +356,7 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
   return {
     module: "keras", class_name: "Sequential",
     config: { name: "sequential", trainable: true, dtype: "float32", layers: [input, ...model.layers.map((l) => layerConfig(l, true, false, model))] },
-    registered_name: null, build_config: { input_shape: [null, timesteps, model.inputDim] }, compile_config: null,
+    registered_name: null, build_config: { input_shape: inputShape(model, timesteps) }, compile_config: null,
   };
 }
 
@@ -353,6 +389,7 @@ function keras2WeightNames(layer) {
   if (layer.kind === "Dense") return ["kernel", "bias"].slice(0, layer.useBias ? 2 : 1).map((n) => `${layer.name}/${n}:0`);
   if (["Dropout", "Activation", "Masking", "Concatenate", "Lambda"].includes(layer.kind)) return [];
   if (layer.kind === "Conv1D") return [`${layer.name}/kernel:0`, `${layer.name}/bias:0`];
+  if (layer.kind === "Embedding") return [`${layer.name}/embeddings:0`];
   if (layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") {
     const names = [...(layer.scale ? ["gamma"] : []), ...(layer.center ? ["beta"] : []), ...(layer.kind === "BatchNormalization" ? ["moving_mean", "moving_variance"] : [])];
     return names.map((n) => `${layer.name}/${n}:0`);
@@ -424,7 +461,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
   for (const layer of model.layers) {
     const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
       : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
-        BatchNormalization: "batch_normalization", Conv1D: "conv1d", Concatenate: "concatenate", Masking: "masking" }[layer.kind];
+        BatchNormalization: "batch_normalization", Conv1D: "conv1d", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -434,7 +471,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       vars(`${base}/layer`, layer.useBias ? 2 : 1);
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
     else if (layer.kind === "Dropout" || layer.kind === "Concatenate" || layer.kind === "Masking") vars(base, 0);
-    else if (["LayerNormalization", "BatchNormalization", "Conv1D"].includes(layer.kind)) vars(base, layerWeightCount(layer));
+    else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Embedding"].includes(layer.kind)) vars(base, layerWeightCount(layer));
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
       // still forward then backward in get_weights() order.
@@ -508,6 +545,8 @@ writeLegacyH5(g("keras2_layernorm_model.h5"), "layernorm", { fullModel: true, li
 keras3Zip(g("keras3_batchnorm.keras"), "batchnorm", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 writeLegacyH5(g("keras2_batchnorm_model.h5"), "batchnorm", { fullModel: true, libver: V0 });
 writeKeras3Weights(g("keras3_batchnorm.weights.h5"), "batchnorm", { libver: V3, emptyVars: false });
+writeLegacyH5(g("keras2_embedding_model.h5"), "embedding", { fullModel: true, libver: V0 });
+keras3Zip(g("keras3_embedding.keras"), "embedding_no_mask", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_conv1d.keras"), "conv1d", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 writeLegacyH5(g("keras2_conv1d_model.h5"), "conv1d", { fullModel: true, libver: V0 });
 keras3Zip(g("keras3_functional.keras"), "functional", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });

@@ -186,6 +186,7 @@ export function layerWeightCount(layer) {
   if (layer.kind === "LayerNormalization") return (layer.scale ? 1 : 0) + (layer.center ? 1 : 0);
   if (layer.kind === "BatchNormalization") return (layer.scale ? 1 : 0) + (layer.center ? 1 : 0) + 2;
   if (layer.kind === "Conv1D") return 2;
+  if (layer.kind === "Embedding") return 1;
   if (layer.kind === "Dense") return layer.useBias ? 2 : 1;
   const perDirection = layer.useBias ? 3 : 2;
   return layer.bidirectional ? 2 * perDirection : perDirection;
@@ -196,6 +197,7 @@ export function layerWeightShapes(layer, inputWidth) {
   if (weightless(layer)) return [];
   if (layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") return Array.from({ length: layerWeightCount(layer) }, () => [inputWidth]);
   if (layer.kind === "Conv1D") return [[layer.kernelSize, inputWidth, layer.filters], [layer.filters]];
+  if (layer.kind === "Embedding") return [[layer.inputDim, layer.units]]; // Embedding.build: embeddings (input_dim, output_dim)
   if (layer.kind === "Dense") return layer.useBias ? [[inputWidth, layer.units], [layer.units]] : [[inputWidth, layer.units]];
   const gates = { SimpleRNN: 1, LSTM: 4, GRU: 3 }[layer.kind];
   const width = gates * layer.units;

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fnv1a, mulberry32, toJson } from './golden-util.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -27,36 +28,6 @@ const OUT_LAYER = path.resolve(here, '..', 'RnnGen.Numerics.Tests', 'Golden', 't
 
 const tf = require('@tensorflow/tfjs');
 await tf.setBackend('cpu');
-
-function fnv1a(str) {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < str.length; i++) {
-    h ^= str.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function f32str(v) {
-  const f = Math.fround(v);
-  if (f === 0) return '0';
-  for (let p = 1; p <= 9; p++) {
-    const s = String(Number(f.toPrecision(p)));
-    if (Math.fround(Number(s)) === f) return s;
-  }
-  throw new Error(`cannot format ${v}`);
-}
 
 const T = 6;
 const D = 2;
@@ -225,11 +196,6 @@ cases.push(makeCase('masked_lstm_sequences_globalavgpool', [recurrent('Lstm', 3,
 cases.push(makeCase('masked_gru_sequences_dense_globalavgpool', [recurrent('Gru', 4, { returnSequences: true }), dense(5), { kind: 'GlobalAveragePooling1D' }]));
 cases.push(makeCase('masked_simplernn_sequences_globalmaxpool', [recurrent('SimpleRnn', 3, { returnSequences: true }), { kind: 'GlobalMaxPooling1D' }]));
 cases.push(makeCase('masked_stack_bilstm_lstm_backwards', [recurrent('Lstm', 3, { bidirectional: true, returnSequences: true }), recurrent('Lstm', 2, { goBackwards: true, returnState: true })]));
-
-function toJson(v) {
-  return JSON.stringify(v, (key, value) => (typeof value === 'number' && key !== 'timesteps' ? value : value), 0)
-    .replace(/-?\d+\.\d+(e-?\d+)?|-?\d+e-?\d+/g, (m) => f32str(Number(m)));
-}
 
 writeFileSync(OUT, `{"generator":"tests/golden/masking.mjs","engine":"@tensorflow/tfjs 4.22.0 (cpu)","cases":[\n${cases.map(toJson).join(',\n')}\n]}\n`);
 console.log(`wrote ${cases.length} cases to ${path.relative(process.cwd(), OUT)}`);

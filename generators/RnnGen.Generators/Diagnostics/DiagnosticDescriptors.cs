@@ -151,6 +151,21 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MaskingNotFirst = Error(
         "RNNG050", "Masking is not the first layer",
         "Layer {0} (Masking) comes after layer {1} ({2}); RnnGen computes Masking's mask from the model input, so [Masking] must be the first layer: move it to the top of the stack, as Keras models put it.");
+    /// <summary>RNNG051: "Layer {0} (Embedding) comes after layer {1} ({2}); an Embedding reads the model's integer tokens, so [Embedding] must be the first layer, as in Keras text models."</summary>
+    public static readonly DiagnosticDescriptor EmbeddingNotFirst = Error(
+        "RNNG051", "Embedding is not the first layer",
+        "Layer {0} (Embedding) comes after layer {1} ({2}); an Embedding reads the model's integer tokens, so [Embedding] must be the first layer, as in Keras text models.");
+
+    /// <summary>RNNG052: "Layer {0} (Embedding): {1} is {2}; it must be from 1 to {3}." ({1} "inputDim" or "outputDim")</summary>
+    public static readonly DiagnosticDescriptor InvalidEmbeddingSize = Error(
+        "RNNG052", "Embedding size out of range",
+        "Layer {0} (Embedding): {1} is {2}; it must be from 1 to {3}.");
+
+    /// <summary>RNNG053: "{0} declares InputDim = {1}, but layer 1 is an Embedding, whose input is one integer token per timestep (Keras input shape (batch, Timesteps)): leave InputDim out, or declare 1."</summary>
+    public static readonly DiagnosticDescriptor EmbeddingInputDim = Error(
+        "RNNG053", "InputDim with an Embedding first",
+        "{0} declares InputDim = {1}, but layer 1 is an Embedding, whose input is one integer token per timestep (Keras input shape (batch, Timesteps)): leave InputDim out, or declare 1.");
+
     /// <summary>RNNG056: "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) has pooled the time axis away{4}: {5}." ({5}: "remove one of the two pooling layers")</summary>
     public static readonly DiagnosticDescriptor SequenceAfterGlobalPooling = Error(
         "RNNG056", "Layer after a global pooling layer needs a sequence",
@@ -233,6 +248,7 @@ internal static class DiagnosticDescriptors
         MergeModeWithoutBidirectional, SizeTooLarge, NameClashesWithGeneratedMember, PrimaryConstructor, MemberClashesWithGeneratedMember,
         UnknownWeightPrecision, WeightPrecisionWithoutRecurrentLayer,
         NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite, MaskingNotFirst, SequenceAfterGlobalPooling,
+        EmbeddingNotFirst, InvalidEmbeddingSize, EmbeddingInputDim,
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         SpanLengthMismatch, StepWithoutStreaming);

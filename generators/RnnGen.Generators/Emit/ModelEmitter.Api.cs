@@ -106,6 +106,7 @@ internal sealed partial class ModelEmitter
                 _writer.Line($"{Unsafe}.SkipInit(out output);");
             }
 
+            WriteTokenCheck(TensorsAreClasses ? "input.AsSpan()" : $"{Support}.AsReadOnlyFloats(in input)");
             if (_layout.IsStateful)
             {
                 _writer.Line("BeginCall(1);");
@@ -177,6 +178,7 @@ internal sealed partial class ModelEmitter
         using (_writer.Braces($"public float[][] Predict({parameters})"))
         {
             _writer.Line($"int batch = {Support}.BatchSize(input.Length, Info);");
+            WriteTokenCheck("input");
             if (withInitialState)
             {
                 string names = string.Join(", ", initialLayer!.States.Select(s => $"\"{s.KerasName}\""));

@@ -73,6 +73,7 @@ internal sealed partial class ModelEmitter
             using (_writer.Braces($"public void Forward(global::System.ReadOnlySpan<Input> inputs, global::System.Span<Output> outputs)"))
             {
                 WriteBatchChecks("inputs.Length", "outputs.Length");
+                WriteTokenCheck($"{MemoryMarshal}.Cast<Input, float>(inputs)");
                 if (_layout.Outputs.Count > 1)
                 {
                     // An empty batch has no floats to slice at the later outputs' offsets.
@@ -108,6 +109,7 @@ internal sealed partial class ModelEmitter
                 _writer.Line("}");
                 _writer.Line();
                 WriteBatchChecks("inputs.Length", "outputs.Length");
+                WriteTokenCheck($"{MemoryMarshal}.Cast<Input, float>(inputs.Span)");
                 _writer.Line(MasksFromData ? "int chunks = 0; // Masking: one sequence at a time, on the calling thread (RunMany)" : "int chunks = inputs.Length / BatchChunk;");
                 _writer.Line("int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);");
                 _writer.Line("if (workers <= 1)");
@@ -178,6 +180,7 @@ internal sealed partial class ModelEmitter
         using (_writer.Braces($"public int Predict({ReadOnlySpan} input, {Span} output)"))
         {
             _writer.Line($"int batch = {Support}.BatchSize(input.Length, Info);");
+            WriteTokenCheck("input");
             OutputLayout main = _layout.Outputs[0];
             _writer.Line($"if (output.Length != batch * {Int(main.Length)})");
             _writer.Line("{");

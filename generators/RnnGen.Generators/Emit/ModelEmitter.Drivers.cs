@@ -95,6 +95,10 @@ internal sealed partial class ModelEmitter
             {
                 WriteDenseDriver(layer, pass);
             }
+            else if (layer.Spec.Kind == LayerKind.Embedding)
+            {
+                WriteEmbeddingDriver(layer, pass);
+            }
             else if (layer.Spec.HasRowMethod)
             {
                 WriteNormalizationDriver(layer, pass);
@@ -632,7 +636,11 @@ internal sealed partial class ModelEmitter
 
         foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => l.Spec.HasRowMethod))
         {
-            if (layer.Spec.IsElementwise)
+            if (layer.Spec.Kind == LayerKind.Embedding)
+            {
+                WriteEmbeddingRow(layer);
+            }
+            else if (layer.Spec.IsElementwise)
             {
                 WriteElementwiseRow(layer);
             }
@@ -676,9 +684,9 @@ internal sealed partial class ModelEmitter
                                 ? $"parameters.Slice({w.ConstantName}, {Int(w.Length)})"
                                 : $"{ReadOnlySpan}.Empty";
                         string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
-                        if (s.IsElementwise || s.IsGlobalPooling)
+                        if (s.IsElementwise || s.IsGlobalPooling || s.Kind == LayerKind.Embedding)
                         {
-                            // No weights to pack.
+                            // No weights to pack (the Embedding gathers from _parameters).
                         }
                         else if (s.IsNormalization)
                         {

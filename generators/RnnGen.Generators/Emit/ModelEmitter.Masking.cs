@@ -28,8 +28,11 @@ internal sealed partial class ModelEmitter
     /// </summary>
     private bool HasMaskedApi => MaskingLayer is null && _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent);
 
-    /// <summary>The <c>[Masking]</c> layer (always the first: RNNG050), or null.</summary>
-    private LayerSpec? MaskingLayer => _spec.Layers.FirstOrDefault(l => l.Kind == LayerKind.Masking);
+    /// <summary>
+    /// The layer whose mask the model computes from its input: <c>[Masking]</c>, or an <c>[Embedding(MaskZero = true)]</c>,
+    /// whose <c>token != 0</c> is Masking(mask_value=0) of the one-wide token row (both always first: RNNG050, RNNG051), or null.
+    /// </summary>
+    private LayerSpec? MaskingLayer => _spec.Layers.FirstOrDefault(l => l.Kind == LayerKind.Masking || l.MaskZero); // Embedding(mask_zero): Masking(0) of the token
 
     /// <summary>
     /// Whether every call computes the mask from the input (a <c>[Masking]</c> layer with recurrent layers after it). Such
@@ -59,7 +62,9 @@ internal sealed partial class ModelEmitter
             return;
         }
 
-        _writer.Line($"// {MaskingLayer!.Name}: Keras's Masking masks a timestep whose features all equal mask_value (KerasMask.IsKept), and the");
+        _writer.Line(MaskingLayer!.Kind == LayerKind.Embedding
+            ? $"// {MaskingLayer.Name}: Keras's Embedding(mask_zero=True) masks token 0 (not_equal(inputs, 0): KerasMask.IsKept of the token with 0), and the"
+            : $"// {MaskingLayer.Name}: Keras's Masking masks a timestep whose features all equal mask_value (KerasMask.IsKept), and the");
         _writer.Line("// recurrent layers skip it (docs/masking.md). The mask comes from the data; a caller's mask is never passed here.");
         _writer.Line("global::System.Span<bool> dataMask = stackalloc bool[Timesteps];");
         _writer.Line($"global::RnnGen.KerasMask.Compute(input, InputDim, dataMask, {MaskValueLiteral});");
@@ -197,6 +202,7 @@ internal sealed partial class ModelEmitter
         using (_writer.Braces($"public float[][] Predict({ReadOnlySpan} input, {(withLengths ? "global::System.ReadOnlySpan<int> lengths" : MaskParameter)})"))
         {
             _writer.Line($"int batch = {Support}.BatchSize(input.Length, Info);");
+            WriteTokenCheck("input");
             _writer.Line(withLengths ? $"{Support}.ValidateLengths(lengths, batch, Info);" : $"{Support}.ValidateMask(mask, batch, Info);");
             if (_layout.IsStateful)
             {

@@ -208,6 +208,7 @@ internal sealed partial class ModelEmitter
         using (_writer.Braces($"public void StepStreams({ReadOnlySpan} inputs, {Span} outputs, {Span} states)"))
         {
             _writer.Line("int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);");
+            WriteTokenCheck("inputs", "1");
             WriteEnsurePacked();
             _writer.Line("bool reverse = _streamsReverse;");
             _writer.Line("_streamsReverse = !reverse;");
@@ -264,6 +265,7 @@ internal sealed partial class ModelEmitter
             _writer.Line("}");
             _writer.Line();
             _writer.Line("int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);");
+            WriteTokenCheck("inputs.Span", "1");
             _writer.Line(MasksFromData ? "int chunks = 0; // Masking: one stream at a time, on the calling thread" : "int chunks = streams / BatchChunk;");
             _writer.Line("int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);");
             _writer.Line("if (workers <= 1)");

@@ -76,6 +76,7 @@ internal sealed partial class ModelEmitter
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"private void StepCore({ReadOnlySpan} input, {Span} output)"))
         {
+            WriteTokenCheck("input", "1"); // before the parity flips, so a bad token leaves the states as they were
             WriteEnsurePacked();
             _writer.Line("bool reverse = _streamReverse;");
             _writer.Line("_streamReverse = !reverse;");

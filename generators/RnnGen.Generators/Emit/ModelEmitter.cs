@@ -68,6 +68,7 @@ internal sealed partial class ModelEmitter
         WriteForwardApi();
         WritePredictApi();
         WriteMaskedApi();
+        WriteTokenApi();
         WriteBatchApi();
         WriteStepApi();
         WriteMultiStreamApi();
@@ -162,6 +163,10 @@ internal sealed partial class ModelEmitter
             else if (s.Kind == LayerKind.Masking)
             {
                 _writer.Line($"MaskValue = {Float(s.MaskValue)},");
+            }
+            else if (s.Kind == LayerKind.Embedding)
+            {
+                _writer.Line($"MaskZero = {Bool(s.MaskZero)},");
             }
             else if (s.IsGlobalPooling)
             {
@@ -374,7 +379,7 @@ internal sealed partial class ModelEmitter
                 LayerSpec s = weight.Layer.Spec;
                 string initializer = weight.Name switch
                 {
-                    "kernel" => s.KernelInitializer,
+                    "kernel" or "embeddings" => s.KernelInitializer,
                     "recurrent_kernel" => s.RecurrentInitializer,
                     // Keras's normalization initializers: gamma and moving_variance ones, beta and moving_mean zeros.
                     "gamma" or "moving_variance" => "ones",

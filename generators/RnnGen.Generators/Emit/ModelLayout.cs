@@ -44,7 +44,7 @@ internal sealed class ModelLayout
         {
             for (int d = 0; d < layer.Spec.Directions; d++)
             {
-                foreach (var (name, rows, columns) in LayerShapes.Weights(layer.Spec.Kind, layer.Spec.InputWidth, layer.Spec.Units, layer.Spec.UseBias, layer.Spec.ResetAfter, layer.Spec.Center, layer.Spec.Scale))
+                foreach (var (name, rows, columns) in LayerShapes.Weights(layer.Spec.Kind, layer.Spec.WeightInputWidth, layer.Spec.Units, layer.Spec.UseBias, layer.Spec.ResetAfter, layer.Spec.Center, layer.Spec.Scale))
                 {
                     var weight = new WeightLayout(layer, d, name, rows, columns, offset);
                     layer.Directions[d].Weights[name] = weight;
@@ -145,7 +145,7 @@ internal sealed class ModelLayout
                     // Each direction's weights start on a 64-byte boundary of the aligned buffer, as its first does.
                     packed = RoundUp(packed, 16);
                     direction.PackedOffsets[tier] = packed;
-                    packed += s.IsElementwise || s.IsGlobalPooling
+                    packed += s.IsElementwise || s.IsGlobalPooling || s.Kind == LayerKind.Embedding // the Embedding reads its table from _parameters
                         ? 0
                         : s.IsNormalization
                         ? PackedLayout.NormalizationLength(s.InputWidth)
@@ -400,6 +400,8 @@ internal sealed class LayerLayout
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Activation, {Spec.Activation})"
             : Spec.Kind == LayerKind.Rescaling
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Rescaling, x * {Spec.RescalingScale.ToString("R", CultureInfo.InvariantCulture)} + {Spec.RescalingOffset.ToString("R", CultureInfo.InvariantCulture)})"
+            : Spec.Kind == LayerKind.Embedding
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Embedding, {ModelLayout.Int(Spec.EmbeddingInputDim)} tokens x {ModelLayout.Int(Spec.OutputWidth)}{(Spec.MaskZero ? ", mask_zero" : string.Empty)})"
             : Spec.Kind == LayerKind.Masking
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Masking, mask_value {Spec.MaskValue.ToString("R", CultureInfo.InvariantCulture)})"
             : Spec.IsGlobalPooling

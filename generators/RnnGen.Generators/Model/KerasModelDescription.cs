@@ -35,6 +35,7 @@ internal sealed class KerasModelDescription
         ["Masking"] = AttributeKind.Masking,
         ["GlobalAveragePooling1D"] = AttributeKind.GlobalAveragePooling1D,
         ["GlobalMaxPooling1D"] = AttributeKind.GlobalMaxPooling1D,
+        ["Embedding"] = AttributeKind.Embedding,
     };
 
     // The name of each attribute's constructor parameter, as Extract names a positional argument ([Lstm(4)] is
@@ -126,9 +127,12 @@ internal sealed class KerasModelDescription
 
             string constructorParameter = s_constructorParameters.TryGetValue(kind, out string? parameter) ? parameter : "units";
             var arguments = new List<ArgumentInput>();
+            int positional = 0;
             foreach (AttributeArgumentSyntax argument in attribute.ArgumentList?.Arguments ?? default)
             {
-                string argumentName = argument.NameEquals?.Name.Identifier.ValueText ?? constructorParameter;
+                // [Embedding(inputDim, outputDim)] has two constructor parameters; every other attribute one at most.
+                string argumentName = argument.NameEquals?.Name.Identifier.ValueText
+                    ?? (kind == AttributeKind.Embedding ? (positional++ == 0 ? "inputDim" : "outputDim") : constructorParameter);
                 if (argumentName == "Timesteps" && timesteps is int given)
                 {
                     arguments.Add(new ArgumentInput(argumentName, given, HasError: false, location));

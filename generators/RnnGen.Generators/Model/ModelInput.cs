@@ -19,6 +19,7 @@ internal enum AttributeKind
     Masking,
     GlobalAveragePooling1D,
     GlobalMaxPooling1D,
+    Embedding,
 }
 
 /// <summary>

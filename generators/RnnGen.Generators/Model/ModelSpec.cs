@@ -132,13 +132,22 @@ internal sealed record LayerSpec
     /// <summary>Keras Masking <c>mask_value</c>.</summary>
     public float MaskValue { get; init; }
 
+    /// <summary>Keras Embedding <c>input_dim</c>: the rows of its table (its input width is 1, one token per timestep).</summary>
+    public int EmbeddingInputDim { get; init; }
+
+    /// <summary>Keras Embedding <c>mask_zero</c>: token 0 masks its timestep.</summary>
+    public bool MaskZero { get; init; }
+
+    /// <summary>The input width the layer's weight shapes are built from: an Embedding's <c>input_dim</c>, else <see cref="InputWidth"/>.</summary>
+    public int WeightInputWidth => Kind == LayerKind.Embedding ? EmbeddingInputDim : InputWidth;
+
     public bool IsNormalization => RnnGen.Shared.LayerShapes.IsNormalization(Kind);
 
     /// <summary>Activation and Rescaling: the same function of every value, no weights.</summary>
     public bool IsElementwise => RnnGen.Shared.LayerShapes.IsElementwise(Kind);
 
     /// <summary>The layers whose row the model class writes as a <c>{Layer}Row(x, y)</c> method: normalization and elementwise.</summary>
-    public bool HasRowMethod => IsNormalization || IsElementwise;
+    public bool HasRowMethod => IsNormalization || IsElementwise || Kind == LayerKind.Embedding;
 
     /// <summary>GlobalAveragePooling1D and GlobalMaxPooling1D: a sequence in, one row out, no weights.</summary>
     public bool IsGlobalPooling => RnnGen.Shared.LayerShapes.IsGlobalPooling(Kind);

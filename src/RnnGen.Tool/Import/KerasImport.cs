@@ -229,7 +229,7 @@ internal static class KerasImport
         for (int direction = 0; direction < (layer.Bidirectional ? 2 : 1); direction++)
         {
             string prefix = !layer.Bidirectional ? name + "/" : $"{name}/{(direction == 0 ? "forward_" : "backward_")}{stem}/";
-            foreach (var (weightName, rows, columns) in LayerShapes.Weights(kind, inputWidth, layer.Units, layer.UseBias, layer.ResetAfter, layer.Center, layer.Scale))
+            foreach (var (weightName, rows, columns) in LayerShapes.Weights(kind, kind == LayerKind.Embedding ? layer.EmbeddingInputDim : inputWidth, layer.Units, layer.UseBias, layer.ResetAfter, layer.Center, layer.Scale))
             {
                 weights.Add(columns == 0 ? new WeightShape(prefix + weightName, rows) : new WeightShape(prefix + weightName, rows, columns));
             }
@@ -252,6 +252,7 @@ internal static class KerasImport
             RescalingScale = layer.RescalingScale,
             RescalingOffset = layer.RescalingOffset,
             MaskValue = layer.MaskValue,
+            MaskZero = kind == LayerKind.Embedding && layer.MaskZero,
             UnitForgetBias = kind == LayerKind.Lstm && layer.UnitForgetBias,
             ResetAfter = kind == LayerKind.Gru && layer.ResetAfter,
             ReturnSequences = recurrent && layer.ReturnSequences,

@@ -112,7 +112,9 @@ public sealed class KerasFileInfo
         }
 
         string Dim(int? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "None";
-        text.Append("Input:   (batch, ").Append(Dim(Timesteps)).Append(", ").Append(Dim(InputDim)).Append(')')
+        // A model that starts with an Embedding reads (batch, timesteps) tokens, as Keras states its input.
+        bool tokens = Layers.FirstOrDefault(l => l.Kind is not null)?.Kind == LayerKind.Embedding;
+        text.Append("Input:   (batch, ").Append(Dim(Timesteps)).Append(tokens ? "" : ", " + Dim(InputDim)).Append(')').Append(tokens ? " tokens" : "")
             .Append(HasConfig ? "" : " (inferred from the first kernel; timesteps are not stored)").AppendLine();
         text.Append("Layers").Append(Order switch
         {

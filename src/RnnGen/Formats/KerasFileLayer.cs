@@ -107,6 +107,12 @@ public sealed class KerasFileLayer
     /// <summary>Keras Masking <c>mask_value</c>: a timestep whose features all equal it is masked.</summary>
     public double MaskValue { get; internal init; }
 
+    /// <summary>Keras Embedding <c>input_dim</c>: the number of tokens, the rows of its <c>embeddings</c> table (0 for other kinds).</summary>
+    public int EmbeddingInputDim { get; internal init; }
+
+    /// <summary>Keras Embedding <c>mask_zero</c>: token 0 masks its timestep.</summary>
+    public bool MaskZero { get; internal init; }
+
     /// <summary>The layer's weight arrays in Keras <c>get_weights()</c> order, named as in the file.</summary>
     public IReadOnlyList<WeightShape> Weights { get; internal init; } = Array.Empty<WeightShape>();
 
@@ -147,6 +153,12 @@ public sealed class KerasFileLayer
         if (Kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D)
         {
             return Kind.Value + "()";
+        }
+
+        if (Kind == LayerKind.Embedding)
+        {
+            string sizes = $"input_dim={EmbeddingInputDim.ToString(CultureInfo.InvariantCulture)}, output_dim={Units.ToString(CultureInfo.InvariantCulture)}";
+            return HasConfig ? $"Embedding({sizes}, mask_zero={(MaskZero ? "True" : "False")})" : $"Embedding({sizes}, mask_zero not stored)";
         }
 
         if (Kind == LayerKind.Rescaling)

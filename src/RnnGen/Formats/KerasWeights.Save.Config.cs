@@ -129,6 +129,17 @@ public static partial class KerasWeights
                 config.WriteString("activation", layer.Activation);
             });
         }
+        else if (layer.Kind == LayerKind.Embedding)
+        {
+            // Embedding.get_config: input_dim, output_dim, mask_zero.
+            WrappedLayer(json, "Embedding", config =>
+            {
+                Common(config, layer.Name);
+                config.WriteNumber("input_dim", layer.Weights[0].Dimensions[0]);
+                config.WriteNumber("output_dim", layer.Units);
+                config.WriteBoolean("mask_zero", layer.MaskZero);
+            });
+        }
         else if (layer.Kind == LayerKind.Masking)
         {
             // Masking.get_config: mask_value.
@@ -237,7 +248,11 @@ public static partial class KerasWeights
         json.WriteStartArray(property);
         json.WriteNullValue();
         json.WriteNumberValue(info.Timesteps);
-        json.WriteNumberValue(info.InputDim);
+        if (info.Layers.Count == 0 || info.Layers[0].Kind != LayerKind.Embedding)
+        {
+            json.WriteNumberValue(info.InputDim); // an Embedding's input is (batch, timesteps) tokens: no feature axis
+        }
+
         json.WriteEndArray();
     }
 }

@@ -92,6 +92,9 @@ public sealed class LayerInfo
     /// <summary>Keras <c>offset</c> of Rescaling (0 for other kinds).</summary>
     public double RescalingOffset { get; init; }
 
+    /// <summary>Keras <c>mask_zero</c> of Embedding: token 0 masks its timestep (false for other kinds).</summary>
+    public bool MaskZero { get; init; }
+
     /// <summary>Keras <c>mask_value</c> of Masking (0 for other kinds).</summary>
     public double MaskValue { get; init; }
 

@@ -32,6 +32,9 @@ enum LayerKind
     /// <summary>Keras <c>Masking</c>: zeroes the timesteps whose features all equal the mask value, and masks them for the recurrent layers.</summary>
     Masking = 7,
 
+    /// <summary>Keras <c>Embedding</c>: each timestep's integer token selects a row of the <c>embeddings</c> table; with <c>mask_zero</c>, token 0 is masked.</summary>
+    Embedding = 8,
+
     // Elementwise layers take values from 12 up, clear of the other layer kinds being added in parallel.
 
     /// <summary>Keras <c>Activation</c>: an element-wise activation of every value, no weights.</summary>

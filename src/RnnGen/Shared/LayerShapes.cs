@@ -58,6 +58,12 @@ internal static class LayerShapes
             return weights.ToArray();
         }
 
+        if (kind == LayerKind.Embedding)
+        {
+            // Embedding.build: embeddings (input_dim, output_dim); the caller passes input_dim as inputWidth.
+            return new[] { ("embeddings", inputWidth, units) };
+        }
+
         if (kind == LayerKind.Dense)
         {
             return useBias
@@ -133,6 +139,7 @@ internal static class LayerShapes
         LayerKind.Activation => "activation",
         LayerKind.Rescaling => "rescaling",
         LayerKind.Masking => "masking",
+        LayerKind.Embedding => "embedding",
         LayerKind.GlobalAveragePooling1D => "global_average_pooling1d",
         LayerKind.GlobalMaxPooling1D => "global_max_pooling1d",
         _ => "dropout",
@@ -150,6 +157,7 @@ internal static class LayerShapes
         LayerKind.Activation => "Activation",
         LayerKind.Rescaling => "Rescaling",
         LayerKind.Masking => "Masking",
+        LayerKind.Embedding => "Embedding",
         LayerKind.GlobalAveragePooling1D => "GlobalAveragePooling1D",
         LayerKind.GlobalMaxPooling1D => "GlobalMaxPooling1D",
         _ => "Dropout",

@@ -28,7 +28,7 @@ internal sealed class TrainingNetwork
                 LayerKind.Dropout => new DropoutLayer(layer, info.Timesteps, offset),
                 // No gradients yet: refusing is better than training the other layers as if this one were the identity.
                 LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking
-                    or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => throw new NotSupportedException(
+                    or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D or LayerKind.Embedding => throw new NotSupportedException(
                     $"{info.Name} cannot be trained: its layer '{layer.Name}' ({Shared.LayerShapes.KerasClassName(layer.Kind)}) has no gradients in RnnGen's trainer yet. Train the model in Keras and load its weights (LoadWeights); inference runs it."),
                 _ => new RecurrentLayer(layer, info.Timesteps, offset),
             });

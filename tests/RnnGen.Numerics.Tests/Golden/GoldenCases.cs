@@ -64,7 +64,9 @@ public static class GoldenCases
             Flag("scale", true),
             layer.TryGetProperty("rescalingScale", out JsonElement rescalingScale) ? rescalingScale.GetDouble() : 1,
             layer.TryGetProperty("rescalingOffset", out JsonElement rescalingOffset) ? rescalingOffset.GetDouble() : 0,
-            layer.TryGetProperty("maskValue", out JsonElement maskValue) ? maskValue.GetDouble() : 0);
+            layer.TryGetProperty("maskValue", out JsonElement maskValue) ? maskValue.GetDouble() : 0,
+            layer.TryGetProperty("inputDim", out JsonElement embeddingInputDim) ? embeddingInputDim.GetInt32() : 0,
+            Flag("maskZero"));
     }
 
     // JSON has no NaN: the generators write null where Keras computes NaN (GlobalAveragePooling1D of an all-masked row).

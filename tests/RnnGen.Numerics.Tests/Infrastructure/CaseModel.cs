@@ -25,7 +25,9 @@ public sealed record CaseLayer(
     bool Scale = true,
     double RescalingScale = 1,
     double RescalingOffset = 0,
-    double MaskValue = 0);
+    double MaskValue = 0,
+    int EmbeddingInputDim = 0,
+    bool MaskZero = false);
 
 /// <summary>A model of a test case, and the RnnGen declaration that builds it.</summary>
 public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLayer> Layers)
@@ -74,6 +76,11 @@ public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLa
         if (layer.Kind == "Rescaling")
         {
             return $"[RnnGen.Rescaling({Float(layer.RescalingScale)}, Offset = {Float(layer.RescalingOffset)})]";
+        }
+
+        if (layer.Kind == "Embedding")
+        {
+            return $"[RnnGen.Embedding({layer.EmbeddingInputDim}, {layer.Units}, MaskZero = {Bool(layer.MaskZero)})]";
         }
 
         if (layer.Kind == "Masking")

@@ -111,7 +111,9 @@ internal static class DeclarationWriter
         bool single = supported.Count == 1 && layers.Count == 1 && supported[0].Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
         if (!single)
         {
-            text.Append("[Sequential(Timesteps = ").Append(timesteps).Append(", InputDim = ").Append(inputDim).AppendLine(")]");
+            // A model that starts with an Embedding reads one token per timestep: its InputDim is 1, left out (RNNG053).
+            bool tokens = supported.Count > 0 && supported[0].Kind == LayerKind.Embedding;
+            text.Append("[Sequential(Timesteps = ").Append(timesteps).Append(tokens ? string.Empty : ", InputDim = " + inputDim).AppendLine(")]");
         }
 
         // Where the last layer that needs a sequence input is, found once (asking at every layer would be quadratic).
@@ -150,6 +152,7 @@ internal static class DeclarationWriter
             text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, sequenceFollows)).Append(']');
             text.AppendLine(layer.Kind == LayerKind.Dropout && !layer.HasConfig ? " // the rate is not stored; Dropout has no effect at inference"
                 : layer.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization && !layer.HasConfig ? " // epsilon is not stored: Keras's default 1e-3 is assumed"
+                : layer.Kind == LayerKind.Embedding && !layer.HasConfig ? " // mask_zero is not stored: declare MaskZero = true if the Keras model masks token 0"
                 : "");
         }
 
@@ -200,6 +203,8 @@ internal static class DeclarationWriter
                 string className = Shared.LayerShapes.KerasClassName(layer.Kind.Value);
                 return args.Count == 0 ? className : $"{className}({string.Join(", ", args)})";
             }
+            case LayerKind.Embedding:
+                return $"Embedding({layer.EmbeddingInputDim.ToString(CultureInfo.InvariantCulture)}, {layer.Units.ToString(CultureInfo.InvariantCulture)}{(layer.MaskZero ? ", MaskZero = true" : string.Empty)})";
             case LayerKind.Dense:
                 args.Add(layer.Units.ToString(CultureInfo.InvariantCulture));
                 if (layer.HasConfig && layer.Activation != Shared.LayerOptions.DefaultDenseActivation)

@@ -168,15 +168,23 @@ internal static partial class KerasConfig
 
     private static void ReadShapeArray(JsonElement shape, ModelConfig model)
     {
-        // (batch, timesteps, features); timesteps may be null (None).
-        if (shape.ValueKind != JsonValueKind.Array || shape.GetArrayLength() != 3)
+        // (batch, timesteps, features); timesteps may be null (None). (batch, timesteps) is one value per timestep: the
+        // tokens of a model that starts with an Embedding, which RnnGen declares with InputDim 1.
+        if (shape.ValueKind != JsonValueKind.Array || shape.GetArrayLength() is not (2 or 3))
         {
             return;
         }
 
-        JsonElement t = shape[1], d = shape[2];
+        JsonElement t = shape[1];
         model.InputShapeStated = true;
         model.Timesteps = t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out int steps) && steps > 0 ? steps : null;
+        if (shape.GetArrayLength() == 2)
+        {
+            model.InputDim = 1;
+            return;
+        }
+
+        JsonElement d = shape[2];
         model.InputDim = d.ValueKind == JsonValueKind.Number && d.TryGetInt32(out int dim) && dim > 0 ? dim : null;
     }
 }

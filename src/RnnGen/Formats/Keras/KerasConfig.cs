@@ -248,6 +248,22 @@ internal static partial class KerasConfig
                 }
 
                 break;
+            case "Embedding":
+                // keras/src/layers/core/embedding.py get_config: input_dim, output_dim, mask_zero (Keras 2 and 3 alike;
+                // tf.keras 2 adds input_length, the timesteps, which the model's input shape states too).
+                if (Int(config, "input_dim") is int inputDim && inputDim > 0 && Int(config, "output_dim") is int outputDim && outputDim > 0)
+                {
+                    layer.Kind = LayerKind.Embedding;
+                    layer.EmbeddingInputDim = inputDim;
+                    layer.Units = outputDim;
+                    layer.MaskZero = Bool(config, "mask_zero") ?? false;
+                }
+                else
+                {
+                    layer.Note = "its input_dim and output_dim are not both positive numbers.";
+                }
+
+                break;
             case "Rescaling":
                 // keras/src/layers/preprocessing/rescaling.py: get_config has scale and offset, each a number or, per
                 // channel, a list; RnnGen's [Rescaling] takes one number each.

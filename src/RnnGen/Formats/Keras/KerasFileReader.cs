@@ -221,6 +221,7 @@ internal static partial class KerasFileReader
     {
         FileLayer? first = layers.FirstOrDefault(l => l.Weights.Count > 0);
         return first is null ? null
+            : first.Description.Kind == LayerKind.Embedding ? 1 // its input is one token per timestep; the table's rows are input_dim
             : first.Weights[0].Dimensions.Length == 2 ? first.Weights[0].Dimensions[0]
             : first.Description.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization ? first.Weights[0].Dimensions[0]
             : null;

@@ -63,6 +63,10 @@ internal sealed class LayerConfig
 
     public double MaskValue { get; set; }
 
+    public int EmbeddingInputDim { get; set; }
+
+    public bool MaskZero { get; set; }
+
     /// <summary>A positive <c>axis</c> of a normalization layer, resolved once the input rank is known (-1: the last).</summary>
     public int NormalizationAxis { get; set; } = -1;
 
@@ -79,6 +83,8 @@ internal sealed class LayerConfig
         RescalingScale = RescalingScale,
         RescalingOffset = RescalingOffset,
         MaskValue = MaskValue,
+        EmbeddingInputDim = EmbeddingInputDim,
+        MaskZero = MaskZero,
         Kind = Kind,
         HasConfig = true,
         Units = Units,

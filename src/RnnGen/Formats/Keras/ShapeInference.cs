@@ -27,6 +27,7 @@ internal static class ShapeInference
         ["time_distributed"] = "TimeDistributed",
         ["flatten"] = "Flatten",
         ["masking"] = "Masking",
+        ["embedding"] = "Embedding",
         ["layer_normalization"] = "LayerNormalization",
         ["batch_normalization"] = "BatchNormalization",
     };
@@ -72,6 +73,18 @@ internal static class ShapeInference
                     Weights = shapes,
                 };
             }
+        }
+
+        if (classHint == "Embedding" && weights.Count == 1 && weights[0].Dimensions.Length == 2)
+        {
+            // Embedding.build: embeddings (input_dim, output_dim); mask_zero is not stored with the weights.
+            return new KerasFileLayer(name, classHint)
+            {
+                Kind = LayerKind.Embedding,
+                EmbeddingInputDim = weights[0].Dimensions[0],
+                Units = weights[0].Dimensions[1],
+                Weights = shapes,
+            };
         }
 
         KerasFileLayer? normalization = Normalization(name, classHint, weights, shapes);

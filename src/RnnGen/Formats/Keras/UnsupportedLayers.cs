@@ -11,7 +11,7 @@ internal static class UnsupportedLayers
     /// <summary>The Keras layers RnnGen generates, as messages list them.</summary>
     public const string Supported =
         "  RnnGen generates SimpleRNN, LSTM and GRU (alone or in Bidirectional), Dense (alone or in TimeDistributed), " +
-        "LayerNormalization, BatchNormalization, Activation, Rescaling, Masking (first), GlobalAveragePooling1D, GlobalMaxPooling1D, and Dropout and the other identities at inference.";
+        "LayerNormalization, BatchNormalization, Activation, Rescaling, Masking (first), Embedding (first), GlobalAveragePooling1D, GlobalMaxPooling1D, and Dropout and the other identities at inference.";
 
     /// <summary>"'conv1d' (Conv1D, weights [2, 3, 4], [4]): RnnGen has no Conv1D layer; ...".</summary>
     public static string Refusal(KerasFileLayer layer)

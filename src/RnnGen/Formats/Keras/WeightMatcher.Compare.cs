@@ -30,6 +30,25 @@ internal static partial class WeightMatcher
         {
             problems.Add($"kind: declared {Shared.LayerShapes.KerasClassName(declared.Kind)}, the file holds {Shared.LayerShapes.KerasClassName(found.Kind.Value)}");
         }
+        else if (declared.Kind == LayerKind.Embedding)
+        {
+            // input_dim is the table's rows, compared with the weight shapes below; output_dim is the units.
+            int declaredInputDim = declared.Weights[0].Dimensions[0];
+            if (found.EmbeddingInputDim != 0 && found.EmbeddingInputDim != declaredInputDim)
+            {
+                problems.Add($"input_dim: declared {declaredInputDim}, the file has {found.EmbeddingInputDim}: declare [Embedding({found.EmbeddingInputDim}, {found.Units}{(found.MaskZero ? ", MaskZero = true" : "")})]");
+            }
+
+            if (found.Units != declared.Units)
+            {
+                problems.Add($"output_dim: declared {declared.Units}, the file has {found.Units}");
+            }
+
+            if (found.HasConfig)
+            {
+                CompareFlag(problems, "mask_zero", "MaskZero", declared.MaskZero, found.MaskZero);
+            }
+        }
         else if (declared.IsNormalization)
         {
             if (found.HasConfig)
@@ -165,6 +184,11 @@ internal static partial class WeightMatcher
         if (layer.Kind == LayerKind.Masking)
         {
             return $"Masking(mask_value={Number(layer.MaskValue)})";
+        }
+
+        if (layer.Kind == LayerKind.Embedding)
+        {
+            return $"Embedding(input_dim={layer.Weights[0].Dimensions[0]}, output_dim={layer.Units}, mask_zero={(layer.MaskZero ? "True" : "False")})";
         }
 
         if (layer.IsNormalization)
