@@ -94,49 +94,6 @@ public class ActivationOperatorTests
         ForEachFloatOfBand<SigmoidOperator>(16f, 19f, (x, y) =>
             y >= 0f && y <= 1f && (Math.Abs(x) < 2 * TanhOperator.Clamp || y == (x > 0 ? 1f : 0f)));
 
-    // The vector sigmoid folds the halving of tanh(x/2) into tanh's coefficients (TanhOperator.InvokeScaled): the same
-    // bits as multiplying the input by 0.5 first, on every 509th float (all exponents, both signs, NaN, infinities).
-    [Fact]
-    public void Sigmoid_with_the_halving_in_the_coefficients_is_bit_for_bit_the_halved_input()
-    {
-        Span<float> lanes = stackalloc float[16];
-        for (ulong start = 0; start < 1ul << 32; start += 16 * 509)
-        {
-            for (int i = 0; i < 16; i++)
-            {
-                lanes[i] = BitConverter.UInt32BitsToSingle((uint)(start + (ulong)(i * 509)));
-            }
-
-            Expect(Vector512.Create<float>(lanes), 512);
-            Expect(Vector256.Create<float>(lanes.Slice(0, 8)), 256);
-            Expect(Vector128.Create<float>(lanes.Slice(8, 4)), 128);
-        }
-
-        static void Expect<TVector>(TVector x, int width)
-        {
-            (float[] actual, float[] expected, float[] input) = x switch
-            {
-                Vector512<float> v => (Lanes(SigmoidOperator.Invoke(v)), Lanes(Vector512.FusedMultiplyAdd(TanhOperator.Invoke(v * 0.5f), Vector512.Create(0.5f), Vector512.Create(0.5f))), Lanes(v)),
-                Vector256<float> v => (Lanes(SigmoidOperator.Invoke(v)), Lanes(Vector256.FusedMultiplyAdd(TanhOperator.Invoke(v * 0.5f), Vector256.Create(0.5f), Vector256.Create(0.5f))), Lanes(v)),
-                Vector128<float> v => (Lanes(SigmoidOperator.Invoke(v)), Lanes(Vector128.FusedMultiplyAdd(TanhOperator.Invoke(v * 0.5f), Vector128.Create(0.5f), Vector128.Create(0.5f))), Lanes(v)),
-                _ => throw new ArgumentException(nameof(x)),
-            };
-            for (int i = 0; i < actual.Length; i++)
-            {
-                Assert.True(BitConverter.SingleToInt32Bits(actual[i]) == BitConverter.SingleToInt32Bits(expected[i]) || float.IsNaN(actual[i]) && float.IsNaN(expected[i]),
-                    $"sigmoid({input[i]:R}) at {width} bits: {actual[i]:R}, halved input {expected[i]:R}");
-            }
-        }
-
-        static float[] Lanes<TVector>(TVector v) => v switch
-        {
-            Vector512<float> w => Enumerable.Range(0, 16).Select(i => w[i]).ToArray(),
-            Vector256<float> w => Enumerable.Range(0, 8).Select(i => w[i]).ToArray(),
-            Vector128<float> w => Enumerable.Range(0, 4).Select(i => w[i]).ToArray(),
-            _ => throw new ArgumentException(nameof(v)),
-        };
-    }
-
     // Runs check(input, vector path) on every float with from <= |x| <= to, both signs, at 128, 256 and 512 bits.
     private static void ForEachFloatOfBand<T>(float from, float to, Func<float, float, bool> check)
         where T : IActivationOperator

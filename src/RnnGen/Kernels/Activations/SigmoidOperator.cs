@@ -8,8 +8,7 @@ namespace RnnGen.Kernels;
 /// <summary>
 /// Keras <c>"sigmoid"</c>: <c>1 / (1 + exp(-x))</c> (<c>keras/src/activations/activations.py</c>). The scalar path computes it in double and
 /// rounds once; the vector paths as <c>0.5 + 0.5 tanh(x/2)</c> with <see cref="TanhOperator"/>, an identity, so their
-/// absolute error is half the tanh approximation's. The halving is folded into tanh's coefficients
-/// (<c>TanhOperator.InvokeScaled</c>: the same bits, one dependent multiply fewer).
+/// absolute error is half the tanh approximation's.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public readonly partial struct SigmoidOperator : IActivationOperator
@@ -25,5 +24,5 @@ public readonly partial struct SigmoidOperator : IActivationOperator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x) =>
-        VectorMath.MultiplyAdd(TanhOperator.InvokeScaled(x, Half), Vector512.Create(Half), Vector512.Create(Half));
+        VectorMath.MultiplyAdd(TanhOperator.Invoke(x * Vector512.Create(Half)), Vector512.Create(Half), Vector512.Create(Half));
 }

@@ -45,47 +45,29 @@ public readonly partial struct TanhOperator : IActivationOperator
     /// <inheritdoc/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     [VectorWidths]
-    public static Vector512<float> Invoke(Vector512<float> x) => InvokeScaled(x, 1f);
-
-    /// <summary>
-    /// <c>tanh(scale * x)</c> for a constant power-of-two <paramref name="scale"/>, with the scale folded into the
-    /// coefficients instead of multiplying the input: <c>tanh(s x) = s x p((s x)^2) / q((s x)^2)</c>, so the coefficient of
-    /// <c>x^k</c> takes <c>s^k</c>, the clamps are divided by <c>s</c>, and every product and sum is the one of
-    /// <c>tanh(s x)</c> scaled by a power of two, hence the same bits (checked on all 2^32 floats for <c>s = 1/2</c>). What
-    /// <see cref="SigmoidOperator"/> needs: one dependent multiply fewer on the recurrent critical path.
-    /// </summary>
-    /// <param name="x">The input.</param>
-    /// <param name="scale">A power of two, a constant at the call site (the JIT folds the scaled coefficients).</param>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    [VectorWidths]
-    internal static Vector512<float> InvokeScaled(Vector512<float> x, float scale)
+    public static Vector512<float> Invoke(Vector512<float> x)
     {
-        float s2 = scale * scale;
-        float s4 = s2 * s2;
-        float s8 = s4 * s4;
-        float clamp = Clamp / scale;
-        Vector512<float> clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-clamp)), Vector512.Create(clamp));
+        Vector512<float> clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-Clamp)), Vector512.Create(Clamp));
         // Estrin's scheme: the same polynomials as Horner's rule, but the terms are paired so that the dependent chain
-        // is 3 multiply-adds deep instead of 6 (tanh sits on the recurrent critical path of every step). The coefficient
-        // of x^k carries scale^k.
+        // is 3 multiply-adds deep instead of 6 (tanh sits on the recurrent critical path of every step).
         Vector512<float> x2 = clamped * clamped;
         Vector512<float> x4 = x2 * x2;
         Vector512<float> x8 = x4 * x4;
-        Vector512<float> p01 = VectorMath.MultiplyAdd(x2, Vector512.Create(Alpha3 * s2 * scale), Vector512.Create(Alpha1 * scale));
-        Vector512<float> p23 = VectorMath.MultiplyAdd(x2, Vector512.Create(Alpha7 * s4 * s2 * scale), Vector512.Create(Alpha5 * s4 * scale));
-        Vector512<float> p45 = VectorMath.MultiplyAdd(x2, Vector512.Create(Alpha11 * s8 * s2 * scale), Vector512.Create(Alpha9 * s8 * scale));
+        Vector512<float> p01 = VectorMath.MultiplyAdd(x2, Vector512.Create(Alpha3), Vector512.Create(Alpha1));
+        Vector512<float> p23 = VectorMath.MultiplyAdd(x2, Vector512.Create(Alpha7), Vector512.Create(Alpha5));
+        Vector512<float> p45 = VectorMath.MultiplyAdd(x2, Vector512.Create(Alpha11), Vector512.Create(Alpha9));
         Vector512<float> p03 = VectorMath.MultiplyAdd(x4, p23, p01);
-        Vector512<float> p46 = VectorMath.MultiplyAdd(x4, Vector512.Create(Alpha13 * s8 * s4 * scale), p45);
+        Vector512<float> p46 = VectorMath.MultiplyAdd(x4, Vector512.Create(Alpha13), p45);
         Vector512<float> p = VectorMath.MultiplyAdd(x8, p46, p03) * clamped;
-        Vector512<float> q01 = VectorMath.MultiplyAdd(x2, Vector512.Create(Beta2 * s2), Vector512.Create(Beta0));
-        Vector512<float> q23 = VectorMath.MultiplyAdd(x2, Vector512.Create(Beta6 * s4 * s2), Vector512.Create(Beta4 * s4));
+        Vector512<float> q01 = VectorMath.MultiplyAdd(x2, Vector512.Create(Beta2), Vector512.Create(Beta0));
+        Vector512<float> q23 = VectorMath.MultiplyAdd(x2, Vector512.Create(Beta6), Vector512.Create(Beta4));
         Vector512<float> q = VectorMath.MultiplyAdd(x4, q23, q01);
         Vector512<float> result = Vector512.Min(Vector512.Max(p / q, Vector512.Create(-1f)), Vector512<float>.One);
 
         // Beyond the clamp tanh is +-1 in float, which the rational function only approaches; near 0 the quotient
-        // underflows for tiny inputs, and tanh(s x) = s x to float precision there.
+        // underflows for tiny inputs, and tanh(x) = x to float precision there.
         Vector512<float> magnitude = Vector512.Abs(x);
-        result = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(magnitude, Vector512.Create(clamp)), Vector512.ConditionalSelect(Vector512.Create(-0f), x, Vector512<float>.One), result);
-        return Vector512.ConditionalSelect(Vector512.LessThan(magnitude, Vector512.Create(Tiny / scale)), scale == 1f ? x : x * Vector512.Create(scale), result);
+        result = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(magnitude, Vector512.Create(Clamp)), Vector512.ConditionalSelect(Vector512.Create(-0f), x, Vector512<float>.One), result);
+        return Vector512.ConditionalSelect(Vector512.LessThan(magnitude, Vector512.Create(Tiny)), x, result);
     }
 }
