@@ -78,6 +78,65 @@ public class ActivationOperatorTests
     // 0.5 + 0.5 tanh(x/2): the error is absolute, a few ulp of 0.5 (what a gate in [0, 1] sees).
     [Fact] public void Sigmoid() => AssertWithin<SigmoidOperator>(5, (_, y) => Math.Max(Math.Abs(y), 0.5));
 
+    // Near saturation the rational function alone leaves [-1, 1]: on every float with 8.125 <= |x| < 9 some quotients are
+    // 1 or 2 ulp above 1 in magnitude (40,650 of them, found by evaluating the 512-bit path on all 2^32 floats), and at
+    // the input clamp |x| = 9 it is one ulp below 1. The result clamp and the select at the input clamp are what keep
+    // tanh in [-1, 1] and exactly +-1 there (Keras's tanh in float is +-1 from |x| ~ 9.01); the 5-ulp bound of Tanh()
+    // above would not notice either going. So every float of that band, at every width:
+    [Fact]
+    public void Tanh_stays_within_minus_one_and_one_and_is_exactly_one_from_the_clamp() =>
+        ForEachFloatOfBand<TanhOperator>(8f, 9.5f, (x, y) =>
+            Math.Abs(y) <= 1f && (Math.Abs(x) < TanhOperator.Clamp || y == MathF.CopySign(1f, x)));
+
+    // sigmoid(x) = 0.5 + 0.5 tanh(x/2): the same band at twice the input; a gate stays in [0, 1] and is exactly 0 or 1 there.
+    [Fact]
+    public void Sigmoid_stays_within_zero_and_one_and_is_exactly_zero_or_one_from_the_clamp() =>
+        ForEachFloatOfBand<SigmoidOperator>(16f, 19f, (x, y) =>
+            y >= 0f && y <= 1f && (Math.Abs(x) < 2 * TanhOperator.Clamp || y == (x > 0 ? 1f : 0f)));
+
+    // Runs check(input, vector path) on every float with from <= |x| <= to, both signs, at 128, 256 and 512 bits.
+    private static void ForEachFloatOfBand<T>(float from, float to, Func<float, float, bool> check)
+        where T : IActivationOperator
+    {
+        int first = BitConverter.SingleToInt32Bits(from);
+        int last = BitConverter.SingleToInt32Bits(to);
+        Span<float> lanes = stackalloc float[16];
+        Span<float> output = stackalloc float[16];
+        for (int sign = 1; sign >= -1; sign -= 2)
+        {
+            for (int bits = first; bits <= last; bits += 16)
+            {
+                for (int i = 0; i < 16; i++)
+                {
+                    lanes[i] = sign * BitConverter.Int32BitsToSingle(Math.Min(bits + i, last));
+                }
+
+                T.Invoke(Vector512.Create<float>(lanes)).CopyTo(output);
+                Check(lanes, output, 16, 512);
+                for (int i = 0; i < 16; i += 8)
+                {
+                    T.Invoke(Vector256.Create<float>(lanes.Slice(i, 8))).CopyTo(output.Slice(i, 8));
+                }
+
+                Check(lanes, output, 16, 256);
+                for (int i = 0; i < 16; i += 4)
+                {
+                    T.Invoke(Vector128.Create<float>(lanes.Slice(i, 4))).CopyTo(output.Slice(i, 4));
+                }
+
+                Check(lanes, output, 16, 128);
+            }
+        }
+
+        void Check(Span<float> lanesIn, Span<float> lanesOut, int count, int width)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                Assert.True(check(lanesIn[i], lanesOut[i]), $"{typeof(T).Name}({lanesIn[i]:R}) = {lanesOut[i]:R} at {width} bits");
+            }
+        }
+    }
+
     // Cephes expf against MathF.Exp: relative down to the smallest normal float; below ln(2^-126) the vector path
     // flushes the subnormal results to 0 (documented, and checked in VectorMathTests), so those inputs are left out.
     [Fact] public void Exponential() => AssertWithin<ExponentialOperator>(3, (_, y) => Math.Max(Math.Abs(y), MinNormal), from: -87.33654f);

@@ -47,7 +47,15 @@ public readonly partial struct TanhOperator : IActivationOperator
     [VectorWidths]
     public static Vector512<float> Invoke(Vector512<float> x)
     {
+#if NET9_0_OR_GREATER
+        // Min and Max order NaN and signed zeros the IEEE way, which x86 has no single instruction for (vrangeps and two
+        // vfixupimmps each, on the critical path). MinNative / MaxNative are vminps / vmaxps, which return their second
+        // operand when either is NaN: with the constant first, a NaN input passes through as before, and the constants
+        // are not zeros, so every other input is clamped to the same bits.
+        Vector512<float> clamped = Vector512.MinNative(Vector512.Create(Clamp), Vector512.MaxNative(Vector512.Create(-Clamp), x));
+#else
         Vector512<float> clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-Clamp)), Vector512.Create(Clamp));
+#endif
         // Estrin's scheme: the same polynomials as Horner's rule, but the terms are paired so that the dependent chain
         // is 3 multiply-adds deep instead of 6 (tanh sits on the recurrent critical path of every step).
         Vector512<float> x2 = clamped * clamped;
