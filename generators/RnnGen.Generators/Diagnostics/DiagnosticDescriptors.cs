@@ -107,10 +107,10 @@ internal static class DiagnosticDescriptors
         "RNNG017", "Activation or option not allowed on this layer",
         "Layer {0} ({1}): {2} '{3}' is not allowed here: {4}.");
 
-    /// <summary>RNNG018: "'{0}' declares [{1}] without [Sequential]: a {1} layer needs a stack; add [Sequential(Timesteps = ..., InputDim = ...)] before the layer attributes."</summary>
+    /// <summary>RNNG018: "'{0}' declares [{1}] without [Sequential]: the layer needs a stack; add [Sequential(Timesteps = ..., InputDim = ...)] before the layer attributes."</summary>
     public static readonly DiagnosticDescriptor LayerNeedsSequential = Error(
         "RNNG018", "Layer needs [Sequential]",
-        "'{0}' declares [{1}] without [Sequential]: a {1} layer needs a stack; add [Sequential(Timesteps = ..., InputDim = ...)] before the layer attributes.");
+        "'{0}' declares [{1}] without [Sequential]: the layer needs a stack; add [Sequential(Timesteps = ..., InputDim = ...)] before the layer attributes.");
 
     /// <summary>RNNG019: "'{0}' has [Sequential] but {1}: add at least one SimpleRnn, Lstm, Gru or Dense layer attribute after it."</summary>
     public static readonly DiagnosticDescriptor EmptySequential = Error(
