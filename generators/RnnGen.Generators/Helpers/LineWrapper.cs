@@ -22,6 +22,13 @@ internal static class LineWrapper
 
     private const string ContinuationIndent = "    ";
 
+    // The characters the scans act on; the scans jump from one to the next with IndexOfAny (vectorized by the runtime)
+    // instead of looking at every character in C#. A generated long line has one of them every 6 to 10 characters, and
+    // the compiler often runs a generator before the JIT has optimized it: a character loop in unoptimized code cost
+    // about 5 us per long line, a fifth of the whole generator's time for 200 classes (docs/generator.md).
+    private static readonly char[] s_commentScanStops = { '/', '"', '$', '@', '\'' };
+    private static readonly char[] s_codeScanStops = { '/', '"', '$', '@', '\'', '(', '[', '{', '<', '>', ')', ']', '}', ',', '=' };
+
     // The cuts of the line being wrapped (position, then the bracket depth, or -1 for a cut before "=>") and its open
     // brackets, reused from line to line so that a wrapped line allocates nothing. The compiler may run generators on
     // several threads at once, so each thread has its own.
@@ -83,6 +90,12 @@ internal static class LineWrapper
         int i = 0;
         while (i >= 0 && i < text.Length)
         {
+            i = text.IndexOfAny(s_commentScanStops, i);
+            if (i < 0)
+            {
+                break;
+            }
+
             char c = text[i];
             if (c == '/' && i + 1 < text.Length && text[i + 1] == '/')
             {
@@ -165,6 +178,12 @@ internal static class LineWrapper
         int i = 0;
         while (i < text.Length)
         {
+            i = text.IndexOfAny(s_codeScanStops, i);
+            if (i < 0)
+            {
+                break;
+            }
+
             char c = text[i];
             if (c == '/' && i + 1 < text.Length && text[i + 1] == '/')
             {
