@@ -71,8 +71,26 @@ public sealed class EmbeddingFileTests
         var without = new Declarations.TaggerWithoutEmbedding();
         before = without.GetWeights();
         message = Assert.Throws<ArgumentException>(() => without.LoadWeights(Fixture.Path(Keras3))).Message;
-        Assert.Contains("kind: declared LSTM, the file holds Embedding", message);
         Assert.Equal(before, without.GetWeights());
+        // One line for the layer the declaration lacks, saying where it goes; the LSTM and Dense after it pair with
+        // the file's, so no mismatch is reported for them (paired by position, each would be).
+        Assert.Contains("file layer 'embedding' Embedding(input_dim=20, output_dim=4, mask_zero=False) with 1 weight array(s) is not declared: add it to the declaration before layer 0 'lstm'", message);
+        Assert.DoesNotContain("mismatch", message);
+    }
+
+    [Fact]
+    public void A_declaration_with_a_layer_the_file_lacks_is_refused_at_that_layer_only()
+    {
+        // The file is Embedding -> LSTM(3) -> Dense(2); the declaration adds a Dense(4) on the sequence between the
+        // Embedding and the LSTM. Paired by position, the LSTM and the last Dense would be reported as kind mismatches.
+        var extra = new Declarations.TaggerWithExtraDense();
+        float[][] before = extra.GetWeights();
+        string message = Assert.Throws<ArgumentException>(() => extra.LoadWeights(Fixture.Path(Keras3))).Message;
+        Assert.Equal(before, extra.GetWeights());
+        Assert.Contains("layer 1 'dense': declared Dense(4", message);
+        Assert.Contains("file:     nothing", message);
+        Assert.Single(message.Split('\n'), line => line.Contains("file:     nothing", StringComparison.Ordinal));
+        Assert.DoesNotContain("mismatch: kind", message);
     }
 
     [Theory]

@@ -26,3 +26,10 @@ public partial class TokenTaggerLargerVocabulary;
 [Lstm(3, InputDim = 4)]
 [Dense(2)]
 public partial class TaggerWithoutEmbedding;
+
+[Sequential(Timesteps = 5)]
+[Embedding(20, 4)]
+[Dense(4)]
+[Lstm(3)]
+[Dense(2)]
+public partial class TaggerWithExtraDense;

@@ -23,7 +23,59 @@ internal static partial class WeightMatcher
             matched.Add(new Pairing(declared[i].Index, declared[i].Layer, i < inFile.Count ? inFile[i] : null, null));
         }
 
+        if (matched.All(p => p.File is null || SameKind(p.Declared, p.File)))
+        {
+            return (matched, inFile.Skip(declared.Count).ToList());
+        }
+
+        // Paired by position, a layer that one side has and the other lacks (an Embedding left out of the declaration)
+        // shifts every later pair onto the wrong kind, and each of them is reported. When the kinds of one side are
+        // the other's with layers left out, pair along that instead: only the layers left out are reported.
+        if (declared.Count < inFile.Count && TryAlign(declared.Select(d => d.Layer).ToList(), inFile, (d, f) => SameKind(d, f), out int[] fileOf))
+        {
+            var taken = new HashSet<FileLayer>(fileOf.Select(f => inFile[f]));
+            return (declared.Select((d, i) => new Pairing(d.Index, d.Layer, inFile[fileOf[i]], null)).ToList(), inFile.Where(l => !taken.Contains(l)).ToList());
+        }
+
+        if (declared.Count > inFile.Count && TryAlign(inFile, declared.Select(d => d.Layer).ToList(), (f, d) => SameKind(d, f), out int[] declaredOf))
+        {
+            var fileFor = new FileLayer?[declared.Count];
+            for (int f = 0; f < declaredOf.Length; f++)
+            {
+                fileFor[declaredOf[f]] = inFile[f];
+            }
+
+            return (declared.Select((d, i) => new Pairing(d.Index, d.Layer, fileFor[i], null)).ToList(), new List<FileLayer>());
+        }
+
         return (matched, inFile.Skip(declared.Count).ToList());
+    }
+
+    private static bool SameKind(LayerInfo declared, FileLayer file) =>
+        file.Description.Kind == declared.Kind && file.Description.Bidirectional == declared.Bidirectional;
+
+    // Whether every item of `shorter` pairs, in order, with an item of `longer` (the earliest that fits); `into` gives,
+    // for each item of `shorter`, the index of its partner.
+    private static bool TryAlign<TShort, TLong>(List<TShort> shorter, List<TLong> longer, Func<TShort, TLong, bool> fits, out int[] into)
+    {
+        into = new int[shorter.Count];
+        int next = 0;
+        for (int i = 0; i < shorter.Count; i++)
+        {
+            while (next < longer.Count && !fits(shorter[i], longer[next]))
+            {
+                next++;
+            }
+
+            if (next == longer.Count)
+            {
+                return false;
+            }
+
+            into[i] = next++;
+        }
+
+        return true;
     }
 
     /// <summary>

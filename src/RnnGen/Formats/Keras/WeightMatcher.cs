@@ -94,9 +94,15 @@ internal static partial class WeightMatcher
             // A file may hold any number of layers: describe the first few, count the rest (Summarize cuts the report
             // anyway, but describing 100,000 layers first would cost time and memory in proportion).
             ok &= extra.Count == 0;
+            // Where a layer goes: before the declared layer that pairs with the next file layer, if any (positions looked
+            // up once: a hostile file may hold 100,000 layers).
+            var positionOf = extra.Count == 0 ? null : file.Layers.Select((l, i) => (l, i)).ToDictionary(e => e.l, e => e.i);
             foreach (FileLayer unmatched in extra.Take(MaxReportLines))
             {
-                report.Add($"  file layer '{unmatched.Description.Name}' {unmatched.Description.Describe()} with {unmatched.Weights.Count} weight array(s) is not declared: add it to the declaration.");
+                int position = positionOf![unmatched];
+                Pairing? next = matched.Where(p => p.File is not null && positionOf[p.File] > position).OrderBy(p => positionOf[p.File!]).FirstOrDefault();
+                string where = next is null ? "" : $" before layer {next.Index} '{next.Declared.Name}'";
+                report.Add($"  file layer '{unmatched.Description.Name}' {unmatched.Description.Describe()} with {unmatched.Weights.Count} weight array(s) is not declared: add it to the declaration{where} (rnngen inspect prints the whole declaration), or name it in ignoredLayers to apply it yourself.");
             }
 
             if (extra.Count > MaxReportLines)
