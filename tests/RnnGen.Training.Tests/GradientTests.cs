@@ -27,6 +27,7 @@ public class GradientTests
         nameof(GruResetAfter), nameof(GruResetBefore), nameof(GruResetBeforeBackwardsWithoutBias), nameof(GruResetAfterSequencesWithoutBias),
         nameof(BiConcat), nameof(BiSumSequences), nameof(BiMulSequences), nameof(BiAve), nameof(BiNoneSequences),
         nameof(ActivationStack), nameof(SeedForecaster),
+        nameof(NormalizedAveragePool), nameof(NormalizedMaxPool),
     };
 
     public static TheoryData<string> Models => new(ModelNames);
@@ -50,6 +51,8 @@ public class GradientTests
         nameof(BiNoneSequences) => new BiNoneSequences(seed),
         nameof(ActivationStack) => new ActivationStack(seed),
         nameof(SeedForecaster) => new SeedForecaster(seed),
+        nameof(NormalizedAveragePool) => new NormalizedAveragePool(seed),
+        nameof(NormalizedMaxPool) => new NormalizedMaxPool(seed),
         nameof(SequenceTagger) => new SequenceTagger(seed),
         nameof(RecurrentDropoutStack) => new RecurrentDropoutStack(seed),
         nameof(ClassifierResetBefore) => new ClassifierResetBefore(seed),
@@ -88,6 +91,31 @@ public class GradientTests
         }
 
         CheckAgainstFiniteDifferences(info, weights, gradients, Loss);
+    }
+
+    [Fact]
+    public void Embedding_table_gradients_match_finite_differences_of_the_float64_reference()
+    {
+        // Tokens, not values in [-1, 1]: each of the 7 rows seen at least once, one of them twice in a sequence.
+        var model = new EmbeddedTokens(seed: 7);
+        Compile(model, new Sgd(), new MeanSquaredError());
+        ModelInfo info = EmbeddedTokens.Info;
+        float[] x = { 0, 1, 2, 3, 4, 5, 6, 4, 2, 6, 6, 1 };
+        float[] y = Random(3 * info.Outputs[0].Length, 12);
+        float[][] gradients = TrainerOf(model).ComputeGradients(x, y);
+
+        double Loss(float[][] w)
+        {
+            float[] output = new ReferenceModel(info, w, ReferencePrecision.Float64).Predict(x)[0];
+            return output.Select((v, i) => ((double)v - y[i]) * ((double)v - y[i])).Sum() / output.Length;
+        }
+
+        CheckAgainstFiniteDifferences(info, model.GetWeights(), gradients, Loss);
+        // A row no token selects gets no gradient: here every row is selected, so none is all zero.
+        for (int row = 0; row < 7; row++)
+        {
+            Assert.Contains(gradients[0].Skip(row * 3).Take(3), g => g != 0);
+        }
     }
 
     [Fact]

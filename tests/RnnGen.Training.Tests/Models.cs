@@ -75,12 +75,40 @@ public partial class RecurrentDropoutStack;
 [Dense(1)]
 public partial class StatefulModel;
 
-/// <summary>A global pooling layer, which the trainer has no gradients for.</summary>
+/// <summary>A BatchNormalization layer, which the trainer has no gradients for.</summary>
 [Sequential(Timesteps = 3, InputDim = 2)]
-[Lstm(4, ReturnSequences = true)]
-[GlobalMaxPooling1D]
+[Lstm(4)]
+[BatchNormalization]
 [Dense(1)]
-public partial class PooledModel;
+public partial class BatchNormalizedModel;
+
+/// <summary>LayerNormalization, Activation, Rescaling and average pooling over an LSTM's sequence.</summary>
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Lstm(5, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[LayerNormalization]
+[Activation("tanh")]
+[Rescaling(0.5f, Offset = 0.25f)]
+[GlobalAveragePooling1D]
+[Dense(2)]
+public partial class NormalizedAveragePool;
+
+/// <summary>Max pooling over relu outputs (ties of zeros) after a LayerNormalization without beta, and one on a vector without gamma.</summary>
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Gru(4, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[LayerNormalization(Center = false)]
+[Activation("relu")]
+[GlobalMaxPooling1D]
+[LayerNormalization(Scale = false)]
+[Dense(3, Activation = "softmax")]
+[Activation("softmax")]
+public partial class NormalizedMaxPool;
+
+/// <summary>An Embedding (no mask) under a GRU: the token table's gradient.</summary>
+[Sequential(Timesteps = 4)]
+[Embedding(7, 3)]
+[Gru(3, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Dense(2)]
+public partial class EmbeddedTokens;
 
 /// <summary>Dense layers on a sequence, one per activation, for the activation derivatives.</summary>
 [Sequential(Timesteps = 2, InputDim = 3)]

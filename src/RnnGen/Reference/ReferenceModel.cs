@@ -136,6 +136,32 @@ internal sealed class ReferenceModel
             case LayerKind.Masking:
                 // The reference layers run no masks; the generated model's Masking is checked against TensorFlow.js.
                 throw new NotSupportedException($"The reference model does not run masks, so it cannot run {_info.Name}'s Masking layer '{layer.Name}'.");
+            case LayerKind.Embedding:
+            {
+                if (layer.MaskZero)
+                {
+                    throw new NotSupportedException($"The reference model does not run masks, so it cannot run {_info.Name}'s Embedding layer '{layer.Name}' with mask_zero.");
+                }
+
+                // Keras Embedding.call: ops.take(embeddings, inputs cast to int32), one row per timestep.
+                double[] table = _layerWeights[index][0];
+                int outputDim = layer.OutputWidth;
+                int inputDim = table.Length / outputDim;
+                var y = new double[_info.Timesteps * outputDim];
+                for (int t = 0; t < _info.Timesteps; t++)
+                {
+                    int token = (int)x[t];
+                    if (token < 0 || token >= inputDim)
+                    {
+                        throw new ArgumentOutOfRangeException(nameof(x), x[t], $"{_info.Name}'s layer '{layer.Name}': the token at timestep {t} is outside [0, {inputDim}).");
+                    }
+
+                    Array.Copy(table, token * outputDim, y, t * outputDim, outputDim);
+                }
+
+                return new List<double[]> { y };
+            }
+
             case LayerKind.Dense:
             {
                 int rows = isSequence ? _info.Timesteps : 1;

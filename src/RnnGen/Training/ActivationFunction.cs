@@ -121,6 +121,33 @@ internal static class ActivationFunctions
         }
     }
 
+    /// <summary>Keras softmax over each row of <paramref name="width"/> values of <paramref name="values"/>, in place.</summary>
+    public static void SoftmaxRows(Span<float> values, int width)
+    {
+        for (int r = 0; r + width <= values.Length; r += width)
+        {
+            Activations.Softmax(values.Slice(r, width));
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="gradient"/> (of a softmax's output <paramref name="y"/>, rows of <paramref name="width"/>) becomes
+    /// the gradient of its input: <c>dz_j = y_j (dy_j - sum_k dy_k y_k)</c>, the softmax's Jacobian applied row by row.
+    /// </summary>
+    public static void MultiplyBySoftmaxDerivative(ReadOnlySpan<float> y, Span<float> gradient, int width)
+    {
+        for (int r = 0; r + width <= gradient.Length; r += width)
+        {
+            Span<float> row = gradient.Slice(r, width);
+            ReadOnlySpan<float> yr = y.Slice(r, width);
+            float weighted = TrainingMath.Dot(row, yr);
+            for (int j = 0; j < width; j++)
+            {
+                row[j] = yr[j] * (row[j] - weighted);
+            }
+        }
+    }
+
     private static void ApplyScalar<T>(ReadOnlySpan<float> x, Span<float> y)
         where T : struct, IScalarActivation
     {

@@ -59,10 +59,7 @@ internal sealed class DenseLayer : TrainingLayer
         }
 
         z.CopyTo(y);
-        for (int r = 0; r < rows; r++)
-        {
-            Activations.Softmax(y.Slice(r * _units, _units));
-        }
+        ActivationFunctions.SoftmaxRows(y, _units);
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient, Span<float> inputGradient, Span<float> gradients, int batch)
@@ -71,16 +68,7 @@ internal sealed class DenseLayer : TrainingLayer
         Span<float> dz = outputGradient.Slice(0, rows * _units);
         if (_softmax)
         {
-            for (int r = 0; r < rows; r++)
-            {
-                Span<float> dzr = dz.Slice(r * _units, _units);
-                ReadOnlySpan<float> y = output.Slice(r * _units, _units);
-                float weighted = TrainingMath.Dot(dzr, y);
-                for (int j = 0; j < dzr.Length; j++)
-                {
-                    dzr[j] = y[j] * (dzr[j] - weighted);
-                }
-            }
+            ActivationFunctions.MultiplyBySoftmaxDerivative(output.Slice(0, rows * _units), dz, _units);
         }
         else
         {

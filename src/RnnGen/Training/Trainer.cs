@@ -233,6 +233,13 @@ public sealed partial class Trainer
             Loss.CheckTarget(y.Slice(r * _targetWidth, _targetWidth), _outputWidth);
         }
 
+        if (info.Layers[0].Kind == LayerKind.Embedding)
+        {
+            // Every token before anything runs, as inference checks them: a bad one changes no weight.
+            LayerInfo embedding = info.Layers[0];
+            Kernels.EmbeddingKernels.CheckTokens(x, info.Timesteps, embedding.Weights[0].Length / embedding.OutputWidth, $"{info.Name}'s layer '{embedding.Name}'", what);
+        }
+
         return samples;
     }
 }

@@ -26,10 +26,15 @@ internal sealed class TrainingNetwork
             {
                 LayerKind.Dense => new DenseLayer(layer, info.Timesteps, offset),
                 LayerKind.Dropout => new DropoutLayer(layer, info.Timesteps, offset),
+                LayerKind.Activation or LayerKind.Rescaling => new ElementwiseLayer(layer, info.Timesteps, offset),
+                LayerKind.LayerNormalization => new LayerNormalizationLayer(layer, info.Timesteps, offset),
+                LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => new GlobalPoolingLayer(layer, info.Timesteps, offset),
+                LayerKind.Embedding when !layer.MaskZero => new EmbeddingLayer(layer, info.Timesteps, offset),
                 // No gradients yet: refusing is better than training the other layers as if this one were the identity.
-                LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking
-                    or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D or LayerKind.Embedding => throw new NotSupportedException(
-                    $"{info.Name} cannot be trained: its layer '{layer.Name}' ({Shared.LayerShapes.KerasClassName(layer.Kind)}) has no gradients in RnnGen's trainer yet. Train the model in Keras and load its weights (LoadWeights); inference runs it."),
+                // BatchNormalization trains on each batch's statistics and moves its moving averages; masks (Masking,
+                // Embedding(mask_zero)) change what every later layer computes.
+                LayerKind.BatchNormalization or LayerKind.Masking or LayerKind.Embedding => throw new NotSupportedException(
+                    $"{info.Name} cannot be trained: its layer '{layer.Name}' ({Shared.LayerShapes.KerasClassName(layer.Kind)}{(layer.MaskZero ? ", mask_zero=True" : "")}) has no gradients in RnnGen's trainer yet. Train the model in Keras and load its weights (LoadWeights); inference runs it."),
                 _ => new RecurrentLayer(layer, info.Timesteps, offset),
             });
             foreach (WeightShape weight in layer.Weights)

@@ -169,13 +169,31 @@ public class EmbeddingTokenTests
     }
 
     [Fact]
-    public void Training_is_refused_with_a_message_naming_the_layer_and_the_weights_are_unchanged()
+    public void Training_with_mask_zero_is_refused_with_a_message_naming_the_layer_and_the_weights_are_unchanged()
+    {
+        // The trainer runs no masks: with mask_zero every later layer would compute something else than Keras.
+        IRnnModel model = Create("stream_mask_zero");
+        float[][] before = model.GetWeights();
+        var error = Assert.Throws<NotSupportedException>(() => EmbeddingGoldenTests.Call<object?>(model, "FitOnce", s_good, new float[] { 0.5f, -0.5f, 1f, 0f }));
+        Assert.Contains("'embedding' (Embedding, mask_zero=True) has no gradients", error.Message);
+        Assert.Equal(before, model.GetWeights());
+    }
+
+    [Fact]
+    public void Training_checks_every_token_before_any_step_and_then_trains()
     {
         IRnnModel model = Create("stream");
         float[][] before = model.GetWeights();
-        var error = Assert.Throws<NotSupportedException>(() => EmbeddingGoldenTests.Call<object?>(model, "FitOnce", s_good, new float[] { 0.5f, -0.5f, 1f, 0f }));
-        Assert.Contains("'embedding' (Embedding) has no gradients", error.Message);
+        float[] targets = { 0.5f, -0.5f, 1f, 0f };
+        // The bad token is in the second sequence, the second batch of Fit: the first batch must not have stepped.
+        float[] bad = s_good.ToArray();
+        bad[^1] = InputDim;
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingGoldenTests.Call<object?>(model, "FitOnce", bad, targets));
+        Assert.Contains("the token 5 at sequence 1, timestep 3", error.Message);
         Assert.Equal(before, model.GetWeights());
+
+        EmbeddingGoldenTests.Call<object?>(model, "FitOnce", s_good, targets);
+        Assert.NotEqual(before[0], model.GetWeights()[0]);
     }
 
     [Fact]
