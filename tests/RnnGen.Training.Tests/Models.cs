@@ -174,3 +174,27 @@ public partial class FullRecurrentDropoutStack;
 [SimpleRnn(32, BiasInitializer = "random_uniform(-0.1, 0.1)")]
 [Dense(3)]
 public partial class WideStack;
+
+/// <summary>tests/golden/gradients.mjs's GoldenNormalizedAveragePool: the layers TensorFlow.js has of <see cref="NormalizedAveragePool"/>.</summary>
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Lstm(5, ReturnSequences = true)]
+[LayerNormalization]
+[Activation("tanh")]
+[GlobalAveragePooling1D]
+[Dense(2)]
+public partial class GoldenNormalizedAveragePool;
+
+/// <summary>tests/golden/gradients.mjs's GoldenNormalizedMaxPool (TensorFlow.js has GRU with reset_after=False only).</summary>
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Gru(4, ReturnSequences = true, ResetAfter = false)]
+[LayerNormalization]
+[GlobalMaxPooling1D]
+[Dense(3, Activation = "softmax")]
+public partial class GoldenNormalizedMaxPool;
+
+/// <summary>tests/golden/gradients.mjs's GoldenEmbeddedTokens: tokens through an Embedding into an LSTM.</summary>
+[Sequential(Timesteps = 4)]
+[Embedding(7, 3)]
+[Lstm(3)]
+[Dense(2)]
+public partial class GoldenEmbeddedTokens;

@@ -39,6 +39,7 @@ public sealed partial class Trainer
     private readonly int _outputWidth;
     private readonly int _rowsPerSample;
     private readonly int _targetWidth;
+    private string? _embeddingLabel;
 
     /// <summary>Compiles <paramref name="model"/> for training (Keras <c>model.compile</c>); generated models call this from <c>Compile</c>.</summary>
     /// <param name="model">The model whose weights are trained.</param>
@@ -237,7 +238,8 @@ public sealed partial class Trainer
         {
             // Every token before anything runs, as inference checks them: a bad one changes no weight.
             LayerInfo embedding = info.Layers[0];
-            Kernels.EmbeddingKernels.CheckTokens(x, info.Timesteps, embedding.Weights[0].Length / embedding.OutputWidth, $"{info.Name}'s layer '{embedding.Name}'", what);
+            _embeddingLabel ??= $"{info.Name}'s layer '{embedding.Name}'"; // once: a warm step allocates nothing
+            Kernels.EmbeddingKernels.CheckTokens(x, info.Timesteps, embedding.Weights[0].Length / embedding.OutputWidth, _embeddingLabel, what);
         }
 
         return samples;
