@@ -459,7 +459,7 @@ namespace Demo
                     "outputs");
             }
 
-            int chunks = 0; // Masking: one sequence at a time, on the calling thread (RunMany)
+            int chunks = 0; // Masking: on the calling thread (RunMany sends the chunks without a masked step through the chunk kernels)
             int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);
             if (workers <= 1)
             {
@@ -1164,8 +1164,23 @@ namespace Demo
             float[] scratch)
         {
             EnsurePacked();
-            // Masking: each sequence runs by itself with its own mask, skipping its masked steps (the chunk kernels would run them).
-            for (int b = firstChunk * BatchChunk; b < batch; b++)
+            // masking: chunks none of whose timesteps is masked run through the chunk kernels; the others one sequence at a time.
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
+            {
+                int first = chunk * BatchChunk;
+                if (global::RnnGen.KerasMask.AllKept(input.Slice(first * InputLength, BatchChunk * InputLength), InputDim, -1.0f))
+                {
+                    RunChunks(input, result, resultStride, chunk, chunk + 1, scratch);
+                    continue;
+                }
+
+                for (int b = first; b < first + BatchChunk; b++)
+                {
+                    Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b, default);
+                }
+            }
+
+            for (int b = endChunk * BatchChunk; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b, default);
             }

@@ -99,6 +99,9 @@ function kerasGlobalPooling(L, data, mask) {
 // since Masking masks a timestep only when every feature equals it).
 function makeCase(name, layers, options = {}) {
   const maskValue = options.maskValue ?? 0;
+  // The mask pattern of each batch row (the module's five unless the case brings its own).
+  const rows = options.rows ?? MASK_ROWS;
+  const B = rows.length;
   const rng = mulberry32(fnv1a(name));
   const uniform = (n, scale) => Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
   // The functional API, because a last layer with return_state has several outputs (tf.Sequential refuses them).
@@ -129,7 +132,7 @@ function makeCase(name, layers, options = {}) {
         // A valid timestep has no zero feature (so Masking keeps it); a masked one is all zeros.
         const v = (0.1 + rng() * 0.9) * (rng() < 0.5 ? -1 : 1);
         const partial = options.partial && d === 0 && (b + t) % 2 === 0;
-        input[(b * T + t) * D + d] = MASK_ROWS[b][t] ? (partial ? maskValue : v) : maskValue;
+        input[(b * T + t) * D + d] = rows[b][t] ? (partial ? maskValue : v) : maskValue;
       }
     }
   }
@@ -137,7 +140,7 @@ function makeCase(name, layers, options = {}) {
   let outs = Array.isArray(y) ? y : [y];
   if (pooling) {
     // JSON has no NaN: null stands for it (GoldenCases.ReadTensor reads it back as NaN).
-    const pooled = kerasGlobalPooling(pooling, outs[0].dataSync(), MASK_ROWS);
+    const pooled = kerasGlobalPooling(pooling, outs[0].dataSync(), rows);
     outs = [{ shape: [B, outs[0].shape[2]], dataSync: () => Array.from(pooled, (v) => (Number.isNaN(v) ? null : v)) }];
   }
   const last = layers[layers.length - 1];
@@ -159,7 +162,7 @@ function makeCase(name, layers, options = {}) {
     model: { timesteps: T, inputDim: D, layers: options.declared ? [{ kind: 'Masking', maskValue }, ...layers] : layers },
     batch: B,
     calls: 1,
-    mask: MASK_ROWS.flat(),
+    mask: rows.flat(),
     weights: weights.map((w) => ({ shape: w.shape, data: Array.from(w.data) })),
     input: { shape: [B, T, D], data: Array.from(input) },
     initialState: null,
@@ -212,6 +215,13 @@ const layerCases = [
   // No recurrent layer: the output at a masked timestep is Dense of a zero row (its bias), which checks that Masking
   // zeroes the row rather than passing the mask value on.
   makeCase('masking_dense_only', [dense(3)], declared(0.5)),
+  // A batch of 9 whose first chunk of 4 has no masked step (RnnGen runs it through its chunk kernels), whose second has
+  // masked steps (one sequence at a time), and a last row on its own.
+  makeCase('masking_lstm_dense_chunks', [recurrent('Lstm', 3), dense(2)], {
+    ...declared(0),
+    rows: [[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 0, 0, 0], [1, 1, 1, 1, 1, 1], [0, 0, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1], [1, 0, 1, 1, 0, 1]],
+  }),
 ];
 
 // Streaming: a stateful model with one timestep per call (batch 1), as Step runs. The sequence's mask pattern has

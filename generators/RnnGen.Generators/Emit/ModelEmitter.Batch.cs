@@ -110,7 +110,7 @@ internal sealed partial class ModelEmitter
                 _writer.Line();
                 WriteBatchChecks("inputs.Length", "outputs.Length");
                 WriteTokenCheck($"{MemoryMarshal}.Cast<Input, float>(inputs.Span)");
-                _writer.Line(MasksFromData ? "int chunks = 0; // Masking: one sequence at a time, on the calling thread (RunMany)" : "int chunks = inputs.Length / BatchChunk;");
+                _writer.Line(MasksFromData ? "int chunks = 0; // Masking: on the calling thread (RunMany sends the chunks without a masked step through the chunk kernels)" : "int chunks = inputs.Length / BatchChunk;");
                 _writer.Line("int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);");
                 _writer.Line("if (workers <= 1)");
                 _writer.Line("{");
@@ -273,17 +273,45 @@ internal sealed partial class ModelEmitter
         using (_writer.Braces($"private void RunMany({string.Join(", ", parameters)})"))
         {
             WriteEnsurePacked();
-            _writer.Line(MasksFromData
-                ? "// Masking: each sequence runs by itself with its own mask, skipping its masked steps (the chunk kernels would run them)."
-                : $"RunChunks(input, {OutputArguments(o => o.VariableName, o => o.VariableName + "Stride")}, firstChunk, endChunk, scratch);");
-            using (_writer.Braces($"for (int b = {(MasksFromData ? "firstChunk" : "endChunk")} * BatchChunk; b < batch; b++)"))
+            var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
+            arguments.AddRange(_layout.Outputs.Select(o => $"{o.VariableName}.Slice(b * {o.VariableName}Stride, {Int(o.Length)})"));
+            arguments.Add("default");
+            arguments.Add("b");
+            arguments.Add("default");
+            string runOne = $"Run({string.Join(", ", arguments)});";
+            string chunkArguments = OutputArguments(o => o.VariableName, o => o.VariableName + "Stride");
+            if (MasksFromData)
             {
-                var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
-                arguments.AddRange(_layout.Outputs.Select(o => $"{o.VariableName}.Slice(b * {o.VariableName}Stride, {Int(o.Length)})"));
-                arguments.Add("default");
-                arguments.Add("b");
-                arguments.Add("default");
-                _writer.Line($"Run({string.Join(", ", arguments)});");
+                // A chunk with no masked step computes what an all-true mask gives, so the chunk kernels run it; a chunk
+                // with one runs its sequences one at a time, each skipping its own masked steps (the chunk kernels would
+                // run them).
+                _writer.Line($"// {MaskingLayer!.Name}: chunks none of whose timesteps is masked run through the chunk kernels; the others one sequence at a time.");
+                using (_writer.Braces("for (int chunk = firstChunk; chunk < endChunk; chunk++)"))
+                {
+                    _writer.Line("int first = chunk * BatchChunk;");
+                    using (_writer.Braces($"if (global::RnnGen.KerasMask.AllKept(input.Slice(first * InputLength, BatchChunk * InputLength), InputDim, {MaskValueLiteral}))"))
+                    {
+                        _writer.Line($"RunChunks(input, {chunkArguments}, chunk, chunk + 1, scratch);");
+                        _writer.Line("continue;");
+                    }
+
+                    _writer.Line();
+                    using (_writer.Braces("for (int b = first; b < first + BatchChunk; b++)"))
+                    {
+                        _writer.Line(runOne);
+                    }
+                }
+
+                _writer.Line();
+            }
+            else
+            {
+                _writer.Line($"RunChunks(input, {chunkArguments}, firstChunk, endChunk, scratch);");
+            }
+
+            using (_writer.Braces("for (int b = endChunk * BatchChunk; b < batch; b++)"))
+            {
+                _writer.Line(runOne);
             }
         }
 

@@ -77,6 +77,28 @@ public static class KerasMask
         return false;
     }
 
+    /// <summary>
+    /// Whether Keras's Masking keeps every timestep of <paramref name="input"/> (<see cref="IsKept"/> of each group of
+    /// <paramref name="inputDim"/> features). A model with <c>[Masking]</c> runs a chunk of its batch whose timesteps
+    /// are all kept through the batch kernels, which compute what an all-true mask gives.
+    /// </summary>
+    /// <param name="input">Whole timesteps, <paramref name="inputDim"/> features each.</param>
+    /// <param name="inputDim">Features per timestep (positive).</param>
+    /// <param name="maskValue">Keras <c>mask_value</c>.</param>
+    /// <returns><see langword="true"/> when no timestep is masked.</returns>
+    public static bool AllKept(ReadOnlySpan<float> input, int inputDim, float maskValue)
+    {
+        for (int t = 0; t + inputDim <= input.Length; t += inputDim)
+        {
+            if (!IsKept(input.Slice(t, inputDim), maskValue))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static int Timesteps(ReadOnlySpan<float> input, int inputDim)
     {
         if (inputDim <= 0)

@@ -136,7 +136,10 @@ public class MaskingLayerGoldenTests
         float[] singles = Enumerable.Range(0, golden.Batch)
             .SelectMany(b => Call<float[]>(model, "ForwardOne", golden.Input.Data.AsSpan(b * row, row).ToArray()))
             .ToArray();
-        Assert.Equal(expected, singles);
+        // Not bit for bit where a chunk of four sequences has no masked step: the batch runs it through the batched
+        // kernels, which sum the products in another order than the single-sequence kernels (as MaskedGoldenTests
+        // states for unmasked rows); the other rows run the same single-sequence code either way.
+        Tolerance.AssertClose(expected, singles, $"{name} singles", 1e-6);
         Assert.Equal(expected, Call<float[]>(model, "ForwardBatch", golden.Input.Data, 0));
         Assert.Equal(expected, Call<float[]>(model, "ForwardBatch", golden.Input.Data, 2));
         Assert.Equal(predicted[0], Call<float[]>(model, "PredictInto", golden.Input.Data, predicted[0].Length));
