@@ -36,8 +36,8 @@ internal sealed partial class ModelEmitter
 
     /// <summary>
     /// Whether every call computes the mask from the input (a <c>[Masking]</c> layer with recurrent layers after it). Such
-    /// a model runs each sequence by itself through the masked driver, so its batch calls use no chunks, and its
-    /// streaming calls skip a masked step's cells.
+    /// a model runs a chunk of its batch through the chunk kernels only when no timestep of the chunk is masked, else each
+    /// sequence by itself through the masked driver; its streaming calls skip a masked step's cells.
     /// </summary>
     private bool MasksFromData => MaskingLayer is not null && _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent);
 
