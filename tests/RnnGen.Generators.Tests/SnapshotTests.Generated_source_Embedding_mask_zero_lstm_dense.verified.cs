@@ -140,7 +140,6 @@ namespace Demo
         private const int ScratchLength = 144;
 
         // Where each layer's packed weights start, for each vector width (see PackWeights).
-        private const int EmbeddingPackedOffset = 0; // 4 lanes at every width
         private const int LstmPackedOffset = 0; // 4 lanes at every width
         private const int DensePackedOffset = 128; // 4 lanes at every width
 
@@ -1136,8 +1135,8 @@ namespace Demo
 
         // One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes
         // through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row
-        // whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every
-        // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
+        // whose stored states a stateful layer uses. mask is not read: embedding computes the mask from the input (dataMask),
+        // and every layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads it.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
             global::System.ReadOnlySpan<float> initialState, int row,

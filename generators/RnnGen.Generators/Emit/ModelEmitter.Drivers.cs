@@ -144,8 +144,16 @@ internal sealed partial class ModelEmitter
             parameters.Add(MaskParameter);
             _writer.Line("// One sequence through every layer. Outputs go straight to the caller's memory; what passes between layers goes");
             _writer.Line("// through the two carry buffers in turn. initialState is empty unless the caller gave one; row is the batch row");
-            _writer.Line("// whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every");
-            _writer.Line("// layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.");
+            if (MasksFromData)
+            {
+                _writer.Line($"// whose stored states a stateful layer uses. mask is not read: {MaskingLayer!.Name} computes the mask from the input (dataMask),");
+                _writer.Line("// and every layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads it.");
+            }
+            else
+            {
+                _writer.Line("// whose stored states a stateful layer uses. mask is empty unless the caller gave one (docs/masking.md): every");
+                _writer.Line("// layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.");
+            }
         }
 
         _writer.Line(MethodImplHot);

@@ -279,7 +279,8 @@ internal sealed partial class ModelEmitter
         _writer.Line($"private const int ScratchLength = {Int(_layout.ScratchLength)};");
         _writer.Line();
         _writer.Line("// Where each layer's packed weights start, for each vector width (see PackWeights).");
-        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => !l.Spec.IsGlobalPooling)) // pooling has no weights
+        // Pooling, Masking, Activation and Rescaling have no weights; an Embedding reads its table from _parameters.
+        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => !l.Spec.IsGlobalPooling && !LayerShapes.IsElementwise(l.Spec.Kind) && l.Spec.Kind != LayerKind.Embedding))
         {
             foreach (DirectionLayout direction in layer.Directions)
             {
