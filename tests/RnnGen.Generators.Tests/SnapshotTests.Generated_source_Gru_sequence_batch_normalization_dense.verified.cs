@@ -87,6 +87,7 @@ namespace Demo
                     Epsilon = 0.01f,
                     Center = false,
                     Scale = true,
+                    Momentum = 0.99f,
                     DropoutRate = 0.0,
                     Weights = new global::RnnGen.WeightShape[]
                     {

@@ -56,6 +56,8 @@ public class GradientTests
         nameof(GoldenNormalizedAveragePool) => new GoldenNormalizedAveragePool(seed),
         nameof(GoldenNormalizedMaxPool) => new GoldenNormalizedMaxPool(seed),
         nameof(GoldenEmbeddedTokens) => new GoldenEmbeddedTokens(seed),
+        nameof(GoldenBatchNormalized) => new GoldenBatchNormalized(seed),
+        nameof(BatchNormalizedVector) => new BatchNormalizedVector(seed),
         nameof(SequenceTagger) => new SequenceTagger(seed),
         nameof(RecurrentDropoutStack) => new RecurrentDropoutStack(seed),
         nameof(ClassifierResetBefore) => new ClassifierResetBefore(seed),
@@ -119,6 +121,72 @@ public class GradientTests
         {
             Assert.Contains(gradients[0].Skip(row * 3).Take(3), g => g != 0);
         }
+    }
+
+    [Theory]
+    [InlineData(nameof(GoldenBatchNormalized))]
+    [InlineData(nameof(BatchNormalizedVector))]
+    public void BatchNormalization_gradients_match_finite_differences_of_the_training_mode_loss(string name)
+    {
+        // In training BatchNormalization normalizes with the batch's statistics, which the float64 reference (inference:
+        // the moving statistics) does not compute: the finite differences are of the trainer's own training-mode loss, as
+        // for dropout above. The step is 2e-3, not dropout's 1e-2: normalizing by the batch's variance makes the loss
+        // curved enough that 1e-2's truncation error (about 1%) fails the relative tolerance, while float32 rounding at
+        // 2e-3 (1e-7 / 4e-3, about 3e-5 of a loss near 1) stays under the absolute one.
+        IRnnModel model = Create(name, seed: 5);
+        Compile(model, new Sgd(), new MeanSquaredError());
+        ModelInfo info = model.Info;
+        const int Batch = 6;
+        float[] x = Random(Batch * info.InputLength, 21);
+        float[] y = Random(Batch * info.Outputs[0].Length, 22);
+        Trainer trainer = TrainerOf(model);
+        float[][] weights = model.GetWeights();
+        float[][] gradients = trainer.ComputeGradients(x, y);
+        Assert.Equal(weights, model.GetWeights()); // computing gradients moves no statistic
+
+        double Loss(float[][] w)
+        {
+            model.SetWeights(w);
+            return trainer.ComputeLoss(x, y, training: true);
+        }
+
+        CheckAgainstFiniteDifferences(info, weights, gradients, Loss, step: 2e-3);
+        // The moving statistics are not trained: their gradient is zero.
+        int movingMean = Array.FindIndex(info.Weights.ToArray(), w => w.Name.EndsWith("moving_mean", StringComparison.Ordinal));
+        Assert.All(gradients[movingMean].Concat(gradients[movingMean + 1]), g => Assert.Equal(0f, g));
+    }
+
+    [Fact]
+    public void A_training_step_moves_the_moving_statistics_by_momentum_and_no_optimizer_touches_them()
+    {
+        // Keras BatchNormalization.call(training=True): moving = moving * momentum + batch statistic * (1 - momentum),
+        // with the batch's mean and biased variance over every sample (here vectors: one row per sample).
+        var model = new BatchNormalizedVector(seed: 3);
+        // AdamW decays every trained array; the moving statistics must not decay.
+        Compile(model, new AdamW(learningRate: 0.1f, weightDecay: 0.5f), new MeanSquaredError());
+        ModelInfo info = BatchNormalizedVector.Info;
+        const int Batch = 7;
+        float[] x = Random(Batch * info.InputLength, 31);
+        float[] y = Random(Batch * info.Outputs[0].Length, 32);
+        int movingMean = Array.FindIndex(info.Weights.ToArray(), w => w.Name.EndsWith("moving_mean", StringComparison.Ordinal));
+        float[][] before = model.GetWeights();
+        before[movingMean] = before[movingMean].Select((_, j) => 0.3f * j).ToArray();
+        before[movingMean + 1] = before[movingMean + 1].Select((_, j) => 1f + j).ToArray();
+        model.SetWeights(before);
+
+        // The GRU's outputs for the batch, from the reference model cut after the GRU: what the BatchNormalization sees.
+        float[] gruOutputs = new ReferenceModel(GruOnly.Info, before.Take(3).ToArray(), ReferencePrecision.Float64).Predict(x)[0];
+        TrainerOf(model).TrainOnBatch(x, y);
+        float[][] after = model.GetWeights();
+        for (int j = 0; j < 5; j++)
+        {
+            double mean = Enumerable.Range(0, Batch).Average(b => (double)gruOutputs[b * 5 + j]);
+            double variance = Enumerable.Range(0, Batch).Average(b => Math.Pow(gruOutputs[b * 5 + j] - mean, 2));
+            Assert.Equal(before[movingMean][j] * 0.9 + mean * 0.1, after[movingMean][j], 4);
+            Assert.Equal(before[movingMean + 1][j] * 0.9 + variance * 0.1, after[movingMean + 1][j], 4);
+        }
+
+        Assert.NotEqual(before[0], after[0]); // the trained arrays did move
     }
 
     [Fact]

@@ -75,12 +75,12 @@ public partial class RecurrentDropoutStack;
 [Dense(1)]
 public partial class StatefulModel;
 
-/// <summary>A BatchNormalization layer, which the trainer has no gradients for.</summary>
+/// <summary>A Masking layer, which the trainer has no gradients for (it runs no masks).</summary>
 [Sequential(Timesteps = 3, InputDim = 2)]
+[Masking]
 [Lstm(4)]
-[BatchNormalization]
 [Dense(1)]
-public partial class BatchNormalizedModel;
+public partial class MaskedModel;
 
 /// <summary>LayerNormalization, Activation, Rescaling and average pooling over an LSTM's sequence.</summary>
 [Sequential(Timesteps = 4, InputDim = 3)]
@@ -198,3 +198,23 @@ public partial class GoldenNormalizedMaxPool;
 [Lstm(3)]
 [Dense(2)]
 public partial class GoldenEmbeddedTokens;
+
+/// <summary>tests/golden/gradients.mjs's GoldenBatchNormalized: BatchNormalization over an LSTM's sequence, trained on the batch's statistics.</summary>
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Lstm(4, ReturnSequences = true)]
+[BatchNormalization]
+[GlobalAveragePooling1D]
+[Dense(2)]
+public partial class GoldenBatchNormalized;
+
+/// <summary>BatchNormalization on a vector without beta, with another momentum, for finite differences and the moving statistics.</summary>
+[Sequential(Timesteps = 3, InputDim = 2)]
+[Gru(5, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[BatchNormalization(Center = false, Momentum = 0.9f)]
+[Dense(2, Activation = "tanh")]
+public partial class BatchNormalizedVector;
+
+/// <summary><see cref="BatchNormalizedVector"/>'s GRU alone: the values its BatchNormalization normalizes.</summary>
+[Sequential(Timesteps = 3, InputDim = 2)]
+[Gru(5)]
+public partial class GruOnly;

@@ -61,6 +61,9 @@ function tfjsLayer(L, extra) {
   if (L.kind === 'Dense') return tf.layers.dense({ units: L.units, activation: TFJS_ACT[L.activation], useBias: L.useBias, ...extra });
   // Keras 3's LayerNormalization default epsilon is 1e-3, as tfjs's.
   if (L.kind === 'LayerNormalization') return tf.layers.layerNormalization({ epsilon: 1e-3, center: L.center, scale: L.scale, ...extra });
+  // Keras 3's BatchNormalization defaults: momentum 0.99, epsilon 1e-3; applied with training: true, it normalizes with
+  // the batch's statistics (tfjs's normalizeBatchInTraining, biased variance, as Keras's ops.moments).
+  if (L.kind === 'BatchNormalization') return tf.layers.batchNormalization({ axis: -1, momentum: 0.99, epsilon: 1e-3, center: true, scale: true, ...extra });
   if (L.kind === 'Activation') return tf.layers.activation({ activation: TFJS_ACT[L.activation], ...extra });
   if (L.kind === 'GlobalAveragePooling1D') return tf.layers.globalAveragePooling1d(extra);
   if (L.kind === 'GlobalMaxPooling1D') return tf.layers.globalMaxPooling1d(extra);
@@ -94,6 +97,7 @@ const CASES = [
   { name: 'GoldenNormalizedAveragePool', T: 4, D: 3, B: 3, layers: [rnn('Lstm', 5, { returnSequences: true }), layerNorm(), activation('tanh'), pool('GlobalAveragePooling1D'), dense(2)], outLength: 2, train: true },
   // tfjs 4.22's layerNormalization with center or scale off fails in its backward pass: those run by finite differences.
   { name: 'GoldenNormalizedMaxPool', T: 5, D: 2, B: 3, layers: [rnn('Gru', 4, { returnSequences: true }), layerNorm(), pool('GlobalMaxPooling1D'), dense(3, 'softmax')], outLength: 3, loss: 'categorical_crossentropy' },
+  { name: 'GoldenBatchNormalized', T: 4, D: 3, B: 5, layers: [rnn('Lstm', 4, { returnSequences: true }), { kind: 'BatchNormalization' }, pool('GlobalAveragePooling1D'), dense(2)], outLength: 2, train: true },
   { name: 'GoldenEmbeddedTokens', T: 4, D: 1, B: 5, tokens: 7, layers: [embedding(7, 3), rnn('Lstm', 3), dense(2)], outLength: 2, train: true },
 ];
 
@@ -152,9 +156,26 @@ function build(c) {
   return model;
 }
 
+// Every weight array in Keras's get_weights() order: layer by layer, each layer's own order (a BatchNormalization's
+// gamma, beta, moving_mean, moving_variance); tfjs's model.getWeights() puts the non-trainable arrays last instead.
+const layerWeights = (model) => model.layers.flatMap((l) => l.weights);
+
 function initialWeights(c, model) {
   const rng = mulberry32(fnv1a(c.name));
-  return model.getWeights().map((w) => ({ shape: w.shape, data: uniform(rng, w.size, 0.5) }));
+  return layerWeights(model).map((w) => {
+    const data = uniform(rng, w.shape.reduce((a, b) => a * b, 1), 0.5);
+    // A variance is positive: |u| + 0.5.
+    return { shape: w.shape, data: /moving_variance/.test(w.originalName ?? w.name) ? data.map((v) => Math.abs(v) + 0.5) : data };
+  });
+}
+
+function setWeights(model, weights) {
+  let next = 0;
+  for (const layer of model.layers) {
+    const n = layer.weights.length;
+    if (n > 0) layer.setWeights(weights.slice(next, next + n).map((w) => tf.tensor(w.data, w.shape)));
+    next += n;
+  }
 }
 
 function run(c) {
@@ -175,7 +196,7 @@ function run(c) {
   }
 
   const weights = initialWeights(c, model);
-  model.setWeights(weights.map((w) => tf.tensor(w.data, w.shape)));
+  setWeights(model, weights);
   const variables = model.trainableWeights.map((w) => w.val);
   const xT = c.tokens ? tf.tensor(x, [c.B, c.T], 'int32') : tf.tensor(x, [c.B, c.T, c.D]);
   const yT = tf.tensor(y, outShape);
@@ -187,13 +208,14 @@ function run(c) {
     y: Array.from(y),
     weights: weights.map((w) => ({ shape: w.shape, data: Array.from(w.data) })),
     lossValue: value.dataSync()[0],
-    gradients: variables.map((v) => Array.from(grads[v.name].dataSync())),
+    // Zeros for the non-trainable arrays (BatchNormalization's moving statistics), which Keras does not train.
+    gradients: layerWeights(model).map((w) => (w.trainable ? Array.from(grads[w.val.name].dataSync()) : new Array(w.val.size).fill(0))),
     trajectories: [],
   };
 
   if (c.train) {
     for (const o of OPTIMIZERS) {
-      model.setWeights(weights.map((w) => tf.tensor(w.data, w.shape)));
+      setWeights(model, weights);
       const apply = makeOptimizer(o, variables);
       const losses = [];
       for (let epoch = 0; epoch < EPOCHS; epoch++) {
@@ -209,7 +231,8 @@ function run(c) {
         }
         losses.push(Math.fround(sum / c.B));
       }
-      out.trajectories.push({ optimizer: o, epochs: EPOCHS, batchSize: BATCH_SIZE, losses, weights: variables.map((v) => Array.from(v.dataSync())) });
+      // Every array, the moving statistics too (tfjs moves them in each training forward pass, with Keras's rule).
+      out.trajectories.push({ optimizer: o, epochs: EPOCHS, batchSize: BATCH_SIZE, losses, weights: layerWeights(model).map((w) => Array.from(w.val.dataSync())) });
     }
   }
 

@@ -177,6 +177,10 @@ internal sealed partial class ModelEmitter
                 _writer.Line($"Epsilon = {Float(s.Epsilon)},");
                 _writer.Line($"Center = {Bool(s.Center)},");
                 _writer.Line($"Scale = {Bool(s.Scale)},");
+                if (s.Kind == LayerKind.BatchNormalization)
+                {
+                    _writer.Line($"Momentum = {Float(s.Momentum)},");
+                }
             }
             else if (s.Kind != LayerKind.Dropout)
             {

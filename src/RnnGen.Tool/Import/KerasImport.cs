@@ -249,6 +249,7 @@ internal static class KerasImport
             Epsilon = layer.Epsilon,
             Center = layer.Center,
             Scale = layer.Scale,
+            Momentum = layer.Momentum,
             RescalingScale = layer.RescalingScale,
             RescalingOffset = layer.RescalingOffset,
             MaskValue = layer.MaskValue,

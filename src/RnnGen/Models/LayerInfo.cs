@@ -86,6 +86,9 @@ public sealed class LayerInfo
     /// <summary>Keras <c>scale</c> of LayerNormalization and BatchNormalization: the layer multiplies by <c>gamma</c>.</summary>
     public bool Scale { get; init; } = true;
 
+    /// <summary>Keras <c>momentum</c> of BatchNormalization: how much of the moving statistics a training step keeps (0.99 for other kinds, unused).</summary>
+    public double Momentum { get; init; } = Shared.LayerOptions.DefaultMomentum;
+
     /// <summary>Keras <c>scale</c> of Rescaling (1 for other kinds).</summary>
     public double RescalingScale { get; init; } = 1;
 

@@ -4,7 +4,8 @@ using System.Threading.Tasks;
 
 namespace RnnGen.Training;
 
-// A batch split into chunks of ChunkSamples rows: their forward pass and loss, their backward pass, and the parallel
+// A batch split into chunks of ChunkSamples rows (one chunk for a model with BatchNormalization): their forward pass
+// and loss, their backward pass, and the parallel
 // loops over them (the gradients are summed in chunk order, so any degree of parallelism gives the same bits).
 public sealed partial class Trainer
 {
@@ -12,7 +13,20 @@ public sealed partial class Trainer
     // inference call repacks them, so a run of steps repacks nothing until something reads them).
     private void Step(ReadOnlySpan<float> x, int batch)
     {
-        Optimizer.Apply(_parameters, Backward(x, batch), _weightLengths);
+        float[] gradients = Backward(x, batch);
+        if (_savedMovingStatistics.Length == 0)
+        {
+            Optimizer.Apply(_parameters, gradients, _weightLengths);
+        }
+        else
+        {
+            // BatchNormalization's moving statistics are not trained (Keras leaves them out of the optimizer's
+            // variables): kept out of the optimizer's rule and weight decay, then moved with the batch's statistics.
+            _chunks[0].KeepMovingStatistics(_parameters, _savedMovingStatistics, restore: false);
+            Optimizer.Apply(_parameters, gradients, _weightLengths);
+            _chunks[0].KeepMovingStatistics(_parameters, _savedMovingStatistics, restore: true);
+        }
+
         _parametersChanged();
     }
 
@@ -24,7 +38,7 @@ public sealed partial class Trainer
             return;
         }
 
-        int chunks = ChunkCount(batch), perChunk = Math.Min(batch, ChunkSamples);
+        int chunks = ChunkCount(batch), perChunk = Math.Min(batch, _chunkSamples);
         foreach (TrainingNetwork chunk in _chunks)
         {
             chunk.EnsureCapacity(perChunk);
@@ -47,7 +61,8 @@ public sealed partial class Trainer
         _capacity = batch;
     }
 
-    private static int ChunkCount(int batch) => (batch + ChunkSamples - 1) / ChunkSamples;
+    // batch >= 1; written so that _chunkSamples = int.MaxValue (one chunk) cannot overflow.
+    private int ChunkCount(int batch) => (batch - 1) / _chunkSamples + 1;
 
     private bool RunsInParallel(int chunks) => chunks > 1 && _maxDegreeOfParallelism > 1;
 
@@ -110,7 +125,7 @@ public sealed partial class Trainer
     // Chunk c of the batch: its forward pass, the sum of its rows' losses (and metrics), and its output gradient.
     private void ForwardChunk(int c, ReadOnlySpan<float> x, ReadOnlySpan<float> y, int batch, bool training, bool accumulateMetrics)
     {
-        int start = c * ChunkSamples, count = Math.Min(ChunkSamples, batch - start);
+        int start = c * _chunkSamples, count = Math.Min(_chunkSamples, batch - start);
         int inputLength = Model.Info.InputLength;
         TrainingNetwork network = _chunks[c];
         Span<float> output = network.Forward(_parameters, x.Slice(start * inputLength, count * inputLength), count, training);
@@ -150,7 +165,7 @@ public sealed partial class Trainer
         int inputLength = Model.Info.InputLength;
         Parallel.For(0, ChunkCount(batch), new ParallelOptions { MaxDegreeOfParallelism = _maxDegreeOfParallelism }, c =>
         {
-            int start = c * ChunkSamples, count = Math.Min(ChunkSamples, batch - start);
+            int start = c * _chunkSamples, count = Math.Min(_chunkSamples, batch - start);
             _chunks[c].Backward(_parameters, xs.AsSpan(start * inputLength, count * inputLength), count);
         });
     }
@@ -167,7 +182,7 @@ public sealed partial class Trainer
         {
             for (int c = 0; c < chunks; c++)
             {
-                int start = c * ChunkSamples, count = Math.Min(ChunkSamples, batch - start);
+                int start = c * _chunkSamples, count = Math.Min(_chunkSamples, batch - start);
                 _chunks[c].Backward(_parameters, x.Slice(start * inputLength, count * inputLength), count);
             }
         }

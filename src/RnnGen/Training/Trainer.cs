@@ -40,6 +40,8 @@ public sealed partial class Trainer
     private readonly int _rowsPerSample;
     private readonly int _targetWidth;
     private string? _embeddingLabel;
+    private readonly int _chunkSamples;
+    private readonly float[] _savedMovingStatistics;
 
     /// <summary>Compiles <paramref name="model"/> for training (Keras <c>model.compile</c>); generated models call this from <c>Compile</c>.</summary>
     /// <param name="model">The model whose weights are trained.</param>
@@ -69,9 +71,13 @@ public sealed partial class Trainer
             throw new ArgumentException($"{info.Name} has {_weightLengths.Sum()} parameters but the array holds {parameters.Length}.", nameof(parameters));
         }
 
+        // BatchNormalization normalizes with the whole batch's statistics: such a model runs a batch as one chunk.
+        _chunkSamples = info.Layers.Any(l => l.Kind == LayerKind.BatchNormalization) ? int.MaxValue : ChunkSamples;
+
         // Sized for one sample here and grown to the largest batch seen (Fit grows it to its batch size up front): a
         // model trained at batch 1 never holds the caches of 32 sequences, which for long sequences would be large.
         EnsureCapacity(1);
+        _savedMovingStatistics = new float[_chunks[0].MovingStatisticsLength];
         OutputInfo main = info.Outputs[0];
         _outputWidth = main.Dimensions[^1];
         _rowsPerSample = main.Length / _outputWidth;

@@ -28,12 +28,12 @@ internal sealed class TrainingNetwork
                 LayerKind.Dropout => new DropoutLayer(layer, info.Timesteps, offset),
                 LayerKind.Activation or LayerKind.Rescaling => new ElementwiseLayer(layer, info.Timesteps, offset),
                 LayerKind.LayerNormalization => new LayerNormalizationLayer(layer, info.Timesteps, offset),
+                LayerKind.BatchNormalization => new BatchNormalizationLayer(layer, info.Timesteps, offset),
                 LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => new GlobalPoolingLayer(layer, info.Timesteps, offset),
                 LayerKind.Embedding when !layer.MaskZero => new EmbeddingLayer(layer, info.Timesteps, offset),
                 // No gradients yet: refusing is better than training the other layers as if this one were the identity.
-                // BatchNormalization trains on each batch's statistics and moves its moving averages; masks (Masking,
-                // Embedding(mask_zero)) change what every later layer computes.
-                LayerKind.BatchNormalization or LayerKind.Masking or LayerKind.Embedding => throw new NotSupportedException(
+                // Masks (Masking, Embedding(mask_zero)) change what every later layer computes.
+                LayerKind.Masking or LayerKind.Embedding => throw new NotSupportedException(
                     $"{info.Name} cannot be trained: its layer '{layer.Name}' ({Shared.LayerShapes.KerasClassName(layer.Kind)}{(layer.MaskZero ? ", mask_zero=True" : "")}) has no gradients in RnnGen's trainer yet. Train the model in Keras and load its weights (LoadWeights); inference runs it."),
                 _ => new RecurrentLayer(layer, info.Timesteps, offset),
             });
@@ -50,6 +50,56 @@ internal sealed class TrainingNetwork
     }
 
     public ModelInfo Info { get; }
+
+    /// <summary>
+    /// Whether a layer normalizes with the statistics of the whole batch (BatchNormalization in training): the trainer
+    /// then runs a batch as one chunk, since chunks of it would each see their own statistics.
+    /// </summary>
+    public bool NeedsWholeBatch => Array.Exists(_layers, l => l is BatchNormalizationLayer);
+
+    /// <summary>
+    /// Around an optimizer step: copies the non-trainable moving statistics into <paramref name="saved"/>
+    /// (<paramref name="restore"/> false), or writes them back from it and moves them with the last training forward
+    /// pass's batch statistics (<paramref name="restore"/> true), so that no optimizer rule or weight decay touches them.
+    /// </summary>
+    public void KeepMovingStatistics(Span<float> parameters, Span<float> saved, bool restore)
+    {
+        int next = 0;
+        foreach (TrainingLayer layer in _layers)
+        {
+            if (layer is not BatchNormalizationLayer normalization)
+            {
+                continue;
+            }
+
+            Span<float> moving = parameters.Slice(normalization.MovingMeanOffset, normalization.MovingLength);
+            Span<float> copy = saved.Slice(next, normalization.MovingLength);
+            next += normalization.MovingLength;
+            if (!restore)
+            {
+                moving.CopyTo(copy);
+                continue;
+            }
+
+            copy.CopyTo(moving);
+            normalization.UpdateMovingStatistics(parameters);
+        }
+    }
+
+    /// <summary>Floats of every BatchNormalization layer's moving statistics together.</summary>
+    public int MovingStatisticsLength
+    {
+        get
+        {
+            int length = 0;
+            foreach (TrainingLayer layer in _layers)
+            {
+                length += layer is BatchNormalizationLayer normalization ? normalization.MovingLength : 0;
+            }
+
+            return length;
+        }
+    }
 
     /// <summary>Floats of one sample's main output.</summary>
     public int OutputLength => _layers[^1].OutputLength;
