@@ -1118,6 +1118,59 @@ namespace Demo
         public float[][] ComputeGradients(global::System.ReadOnlySpan<float> x,
             global::System.ReadOnlySpan<float> y) => Trainer.ComputeGradients(x, y);
 
+        /// <summary>Keras <c>model.fit</c> on integer tokens (<c>samples x Timesteps</c>, batch first): the
+        /// float <c>Fit</c> on their values. Allocates the tokens' float copy once per call.</summary>
+        /// <returns>The loss and metrics of every epoch.</returns>
+        /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token is out of range (the
+        /// message names it, its sequence and timestep); nothing is trained.</exception>
+        public global::RnnGen.Training.History Fit(global::System.ReadOnlySpan<int> tokens,
+            global::System.ReadOnlySpan<float> y, int epochs = 1, int batchSize = 32, bool shuffle = true,
+            double validationSplit = 0.0, global::RnnGen.Training.ValidationData? validationData = null,
+            global::System.Collections.Generic.IReadOnlyList<global::RnnGen.Training.Callback>? callbacks = null,
+            int initialEpoch = 0, int? seed = null, int verbose = 0,
+            global::System.IProgress<global::RnnGen.Training.EpochLog>? progress = null)
+        {
+            global::RnnGen.Training.Trainer trainer = Trainer;
+            global::RnnGen.Kernels.EmbeddingKernels.CheckTokens(tokens, Timesteps, 10, "Model.embedding");
+            float[] x = new float[tokens.Length];
+            global::RnnGen.Kernels.EmbeddingKernels.ToFloats(tokens, x);
+            return trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);
+        }
+
+        /// <summary>Keras <c>model.evaluate</c> on integer tokens: the float <c>Evaluate</c> on their
+        /// values. Allocates the tokens' float copy.</summary>
+        /// <param name="tokens">The token sequences, <c>samples x Timesteps</c>, batch first.</param>
+        /// <param name="y">The targets, <c>samples x</c> the main output.</param>
+        /// <param name="batchSize">Samples per batch.</param>
+        /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token is out of range (the
+        /// message names it, its sequence and timestep); nothing is trained.</exception>
+        public float Evaluate(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> y, int batchSize = 32)
+        {
+            global::RnnGen.Training.Trainer trainer = Trainer;
+            global::RnnGen.Kernels.EmbeddingKernels.CheckTokens(tokens, Timesteps, 10, "Model.embedding");
+            float[] x = new float[tokens.Length];
+            global::RnnGen.Kernels.EmbeddingKernels.ToFloats(tokens, x);
+            return trainer.Evaluate(x, y, batchSize);
+        }
+
+        /// <summary>Keras <c>model.train_on_batch</c> on integer tokens. Allocates the tokens' float copy
+        /// (the float overload allocates nothing once warm).</summary>
+        /// <param name="tokens">The token sequences, <c>samples x Timesteps</c>, batch first.</param>
+        /// <param name="y">The targets, <c>samples x</c> the main output.</param>
+        /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">A token is out of range (the
+        /// message names it, its sequence and timestep); nothing is trained.</exception>
+        public float TrainOnBatch(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<float> y)
+        {
+            global::RnnGen.Training.Trainer trainer = Trainer;
+            global::RnnGen.Kernels.EmbeddingKernels.CheckTokens(tokens, Timesteps, 10, "Model.embedding");
+            float[] x = new float[tokens.Length];
+            global::RnnGen.Kernels.EmbeddingKernels.ToFloats(tokens, x);
+            return trainer.TrainOnBatch(x, y);
+        }
+
         // The weights in the order the kernels read them (Kernels.KernelPacking), for the vector width this machine runs.
         // Rebuilt by every SetWeights; GetWeights still answers from _parameters, in Keras layout.
         private void PackWeights()

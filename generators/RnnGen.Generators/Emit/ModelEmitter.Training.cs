@@ -1,3 +1,6 @@
+using RnnGen.Generators.Model;
+using static RnnGen.Generators.Emit.ModelLayout;
+
 namespace RnnGen.Generators.Emit;
 
 internal sealed partial class ModelEmitter
@@ -87,6 +90,74 @@ internal sealed partial class ModelEmitter
         _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
         _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The lengths do not fit the model or each other.</exception>");
         _writer.Line($"public float[][] ComputeGradients({ReadOnlySpan} x, {ReadOnlySpan} y) => Trainer.ComputeGradients(x, y);");
+        _writer.Line();
+        WriteTokenTrainingMembers();
+    }
+
+    /// <summary>
+    /// For a model with an Embedding: <c>Fit</c>, <c>Evaluate</c> and <c>TrainOnBatch</c> on <c>int</c> tokens, which
+    /// check every token, copy them to the floats the model's input path carries (exact: input_dim is at most 2^24),
+    /// and call the float members.
+    /// </summary>
+    private void WriteTokenTrainingMembers()
+    {
+        if (EmbeddingLayer is not LayerSpec embedding)
+        {
+            return;
+        }
+
+        string check = $"{EmbeddingKernels}.CheckTokens(tokens, Timesteps, {Int(embedding.EmbeddingInputDim)}, \"{_spec.ClassName}.{embedding.Name}\");";
+        const string IntSpan = "global::System.ReadOnlySpan<int>";
+        const string Tokens = "/// <param name=\"tokens\">The token sequences, <c>samples x Timesteps</c>, batch first.</param>";
+        const string Targets = "/// <param name=\"y\">The targets, <c>samples x</c> the main output.</param>";
+        const string TokenErrors = "/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A token is out of range (the message names it, its sequence and timestep); nothing is trained.</exception>";
+        // No <param> tags: documenting two of the twelve parameters would warn (CS1573), as for the float Fit.
+        _writer.Line("/// <summary>Keras <c>model.fit</c> on integer tokens (<c>samples x Timesteps</c>, batch first): the float <c>Fit</c> on their values. Allocates the tokens' float copy once per call.</summary>");
+        _writer.Line("/// <returns>The loss and metrics of every epoch.</returns>");
+        _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
+        _writer.Line(TokenErrors);
+        using (_writer.Braces($"public {Training}.History Fit({IntSpan} tokens, {ReadOnlySpan} y, int epochs = 1, int batchSize = 32, bool shuffle = true, double validationSplit = 0.0, " +
+            $"{Training}.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<{Training}.Callback>? callbacks = null, int initialEpoch = 0, " +
+            $"int? seed = null, int verbose = 0, global::System.IProgress<{Training}.EpochLog>? progress = null)"))
+        {
+            _writer.Line($"{Training}.Trainer trainer = Trainer;");
+            _writer.Line(check);
+            _writer.Line("float[] x = new float[tokens.Length];");
+            _writer.Line($"{EmbeddingKernels}.ToFloats(tokens, x);");
+            _writer.Line("return trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);");
+        }
+
+        _writer.Line();
+        _writer.Line("/// <summary>Keras <c>model.evaluate</c> on integer tokens: the float <c>Evaluate</c> on their values. Allocates the tokens' float copy.</summary>");
+        _writer.Line(Tokens);
+        _writer.Line(Targets);
+        _writer.Line("/// <param name=\"batchSize\">Samples per batch.</param>");
+        _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
+        _writer.Line(TokenErrors);
+        using (_writer.Braces($"public float Evaluate({IntSpan} tokens, {ReadOnlySpan} y, int batchSize = 32)"))
+        {
+            _writer.Line($"{Training}.Trainer trainer = Trainer;");
+            _writer.Line(check);
+            _writer.Line("float[] x = new float[tokens.Length];");
+            _writer.Line($"{EmbeddingKernels}.ToFloats(tokens, x);");
+            _writer.Line("return trainer.Evaluate(x, y, batchSize);");
+        }
+
+        _writer.Line();
+        _writer.Line("/// <summary>Keras <c>model.train_on_batch</c> on integer tokens. Allocates the tokens' float copy (the float overload allocates nothing once warm).</summary>");
+        _writer.Line(Tokens);
+        _writer.Line(Targets);
+        _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The model is not compiled.</exception>");
+        _writer.Line(TokenErrors);
+        using (_writer.Braces($"public float TrainOnBatch({IntSpan} tokens, {ReadOnlySpan} y)"))
+        {
+            _writer.Line($"{Training}.Trainer trainer = Trainer;");
+            _writer.Line(check);
+            _writer.Line("float[] x = new float[tokens.Length];");
+            _writer.Line($"{EmbeddingKernels}.ToFloats(tokens, x);");
+            _writer.Line("return trainer.TrainOnBatch(x, y);");
+        }
+
         _writer.Line();
     }
 }

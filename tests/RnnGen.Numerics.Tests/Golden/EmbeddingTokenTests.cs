@@ -38,6 +38,18 @@ public class EmbeddingTokenTests
                 Compile(new RnnGen.Training.Adam(), new RnnGen.Training.MeanSquaredError());
                 Fit(x, y, epochs: 1, batchSize: 2);
             }
+            public float[] TrainFloats(float[] x, float[] y)
+            {
+                Compile(new RnnGen.Training.Adam(), new RnnGen.Training.MeanSquaredError());
+                Fit(x, y, epochs: 2, batchSize: 1, shuffle: false);
+                return new[] { TrainOnBatch(x, y), Evaluate(x, y) };
+            }
+            public float[] TrainTokens(int[] tokens, float[] y)
+            {
+                Compile(new RnnGen.Training.Adam(), new RnnGen.Training.MeanSquaredError());
+                Fit(tokens, y, epochs: 2, batchSize: 1, shuffle: false);
+                return new[] { TrainOnBatch(tokens, y), Evaluate(tokens, y) };
+            }
             public void ResetStreamCount(int streams) => ResetStreams(streams);
 
         """;
@@ -177,6 +189,27 @@ public class EmbeddingTokenTests
         var error = Assert.Throws<NotSupportedException>(() => EmbeddingGoldenTests.Call<object?>(model, "FitOnce", s_good, new float[] { 0.5f, -0.5f, 1f, 0f }));
         Assert.Contains("'embedding' (Embedding, mask_zero=True) has no gradients", error.Message);
         Assert.Equal(before, model.GetWeights());
+    }
+
+    [Fact]
+    public void The_int_training_overloads_train_as_the_float_ones_on_the_same_values()
+    {
+        IRnnModel floats = Create("stream");
+        IRnnModel tokens = Create("stream");
+        float[] targets = { 0.5f, -0.5f, 1f, 0f };
+        float[] viaFloats = EmbeddingGoldenTests.Call<float[]>(floats, "TrainFloats", s_good, targets);
+        float[] viaTokens = EmbeddingGoldenTests.Call<float[]>(tokens, "TrainTokens", s_good.Select(t => (int)t).ToArray(), targets);
+        Assert.Equal(viaFloats, viaTokens);
+        Assert.Equal(floats.GetWeights(), tokens.GetWeights());
+        Assert.NotEqual(Create("stream").GetWeights()[0], tokens.GetWeights()[0]);
+
+        // A bad int token is named before anything trains.
+        int[] bad = s_good.Select(t => (int)t).ToArray();
+        bad[1] = -3;
+        float[][] before = tokens.GetWeights();
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => EmbeddingGoldenTests.Call<float[]>(tokens, "TrainTokens", bad, targets));
+        Assert.Contains("the token -3 at sequence 0, timestep 1", error.Message);
+        Assert.Equal(before, tokens.GetWeights());
     }
 
     [Fact]
