@@ -106,7 +106,16 @@ internal sealed partial class ModelEmitter
             return;
         }
 
-        string check = $"{EmbeddingKernels}.CheckTokens(tokens, Timesteps, {Int(embedding.EmbeddingInputDim)}, \"{_spec.ClassName}.{embedding.Name}\");";
+        // Each body: the compile check first, every token, then the float member on the tokens' values.
+        void WriteTokenCall(string call)
+        {
+            _writer.Line($"{Training}.Trainer trainer = Trainer;");
+            _writer.Line($"{EmbeddingKernels}.CheckTokens(tokens, Timesteps, {Int(embedding.EmbeddingInputDim)}, \"{_spec.ClassName}.{embedding.Name}\");");
+            _writer.Line("float[] x = new float[tokens.Length];");
+            _writer.Line($"{EmbeddingKernels}.ToFloats(tokens, x);");
+            _writer.Line($"return trainer.{call};");
+        }
+
         const string IntSpan = "global::System.ReadOnlySpan<int>";
         const string Tokens = "/// <param name=\"tokens\">The token sequences, <c>samples x Timesteps</c>, batch first.</param>";
         const string Targets = "/// <param name=\"y\">The targets, <c>samples x</c> the main output.</param>";
@@ -120,11 +129,7 @@ internal sealed partial class ModelEmitter
             $"{Training}.ValidationData? validationData = null, global::System.Collections.Generic.IReadOnlyList<{Training}.Callback>? callbacks = null, int initialEpoch = 0, " +
             $"int? seed = null, int verbose = 0, global::System.IProgress<{Training}.EpochLog>? progress = null)"))
         {
-            _writer.Line($"{Training}.Trainer trainer = Trainer;");
-            _writer.Line(check);
-            _writer.Line("float[] x = new float[tokens.Length];");
-            _writer.Line($"{EmbeddingKernels}.ToFloats(tokens, x);");
-            _writer.Line("return trainer.Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress);");
+            WriteTokenCall("Fit(x, y, epochs, batchSize, shuffle, validationSplit, validationData, callbacks, initialEpoch, seed, verbose, progress)");
         }
 
         _writer.Line();
@@ -136,11 +141,7 @@ internal sealed partial class ModelEmitter
         _writer.Line(TokenErrors);
         using (_writer.Braces($"public float Evaluate({IntSpan} tokens, {ReadOnlySpan} y, int batchSize = 32)"))
         {
-            _writer.Line($"{Training}.Trainer trainer = Trainer;");
-            _writer.Line(check);
-            _writer.Line("float[] x = new float[tokens.Length];");
-            _writer.Line($"{EmbeddingKernels}.ToFloats(tokens, x);");
-            _writer.Line("return trainer.Evaluate(x, y, batchSize);");
+            WriteTokenCall("Evaluate(x, y, batchSize)");
         }
 
         _writer.Line();
@@ -151,11 +152,7 @@ internal sealed partial class ModelEmitter
         _writer.Line(TokenErrors);
         using (_writer.Braces($"public float TrainOnBatch({IntSpan} tokens, {ReadOnlySpan} y)"))
         {
-            _writer.Line($"{Training}.Trainer trainer = Trainer;");
-            _writer.Line(check);
-            _writer.Line("float[] x = new float[tokens.Length];");
-            _writer.Line($"{EmbeddingKernels}.ToFloats(tokens, x);");
-            _writer.Line("return trainer.TrainOnBatch(x, y);");
+            WriteTokenCall("TrainOnBatch(x, y)");
         }
 
         _writer.Line();

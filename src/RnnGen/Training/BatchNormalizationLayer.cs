@@ -124,24 +124,9 @@ internal sealed class BatchNormalizationLayer : TrainingLayer
         {
             Span<float> dy = outputGradient.Slice(r * _width, _width);
             ReadOnlySpan<float> normalized = _normalized.AsSpan(r * _width, _width);
+            TrainingMath.ScaleAndShiftBackward(dy, normalized, gamma, gammaGradient, betaGradient); // dy is dx̂ now
             for (int j = 0; j < _width; j++)
             {
-                if (Info.Scale)
-                {
-                    gammaGradient[j] += dy[j] * normalized[j];
-                }
-
-                if (Info.Center)
-                {
-                    betaGradient[j] += dy[j];
-                }
-
-                // dy becomes dx̂ in place.
-                if (Info.Scale)
-                {
-                    dy[j] *= gamma[j];
-                }
-
                 meanGradient[j] += dy[j];
                 meanGradientTimesNormalized[j] += dy[j] * normalized[j];
             }

@@ -80,33 +80,15 @@ internal sealed class LayerNormalizationLayer : TrainingLayer
         {
             Span<float> dy = outputGradient.Slice(r * _width, _width);
             ReadOnlySpan<float> normalized = _normalized.AsSpan(r * _width, _width);
-            for (int j = 0; j < _width; j++)
-            {
-                if (Info.Scale)
-                {
-                    gammaGradient[j] += dy[j] * normalized[j];
-                }
-
-                if (Info.Center)
-                {
-                    betaGradient[j] += dy[j];
-                }
-            }
-
+            TrainingMath.ScaleAndShiftBackward(dy, normalized, gamma, gammaGradient, betaGradient); // dy is dx̂ now
             if (inputGradient.IsEmpty)
             {
                 continue;
             }
 
-            // dy becomes dx̂ in place, then dx.
             float meanGradient = 0, meanGradientTimesNormalized = 0;
             for (int j = 0; j < _width; j++)
             {
-                if (Info.Scale)
-                {
-                    dy[j] *= gamma[j];
-                }
-
                 meanGradient += dy[j];
                 meanGradientTimesNormalized += dy[j] * normalized[j];
             }

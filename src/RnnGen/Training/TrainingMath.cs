@@ -145,4 +145,31 @@ internal static class TrainingMath
 
         return sum;
     }
+
+    /// <summary>
+    /// The backward pass of a normalization's <c>y = x̂ * gamma + beta</c> for one row: adds <c>dy * x̂</c> to
+    /// <paramref name="gammaGradient"/> and <c>dy</c> to <paramref name="betaGradient"/> (each skipped when empty: no
+    /// <c>scale</c> / <c>center</c>), then turns <paramref name="dy"/> into <c>dx̂ = dy * gamma</c> in place.
+    /// LayerNormalization and BatchNormalization share it; they differ in the axis their statistics run over.
+    /// </summary>
+    public static void ScaleAndShiftBackward(Span<float> dy, ReadOnlySpan<float> normalized, ReadOnlySpan<float> gamma, Span<float> gammaGradient, Span<float> betaGradient)
+    {
+        for (int j = 0; j < dy.Length; j++)
+        {
+            if (!gammaGradient.IsEmpty)
+            {
+                gammaGradient[j] += dy[j] * normalized[j];
+            }
+
+            if (!betaGradient.IsEmpty)
+            {
+                betaGradient[j] += dy[j];
+            }
+
+            if (!gamma.IsEmpty)
+            {
+                dy[j] *= gamma[j];
+            }
+        }
+    }
 }
