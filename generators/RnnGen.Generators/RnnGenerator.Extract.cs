@@ -129,6 +129,9 @@ public sealed partial class RnnGenerator
             "EmbeddingAttribute" => AttributeKind.Embedding,
             "GlobalAveragePooling1DAttribute" => AttributeKind.GlobalAveragePooling1D,
             "GlobalMaxPooling1DAttribute" => AttributeKind.GlobalMaxPooling1D,
+            "Conv1DAttribute" => AttributeKind.Conv1D,
+            "MaxPooling1DAttribute" => AttributeKind.MaxPooling1D,
+            "AveragePooling1DAttribute" => AttributeKind.AveragePooling1D,
             _ => null,
         };
     }

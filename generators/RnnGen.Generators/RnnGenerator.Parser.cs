@@ -50,7 +50,11 @@ public sealed partial class RnnGenerator
     /// unknown), the layer that produced it (0: the model input), and the last layer before it of the kinds that can
     /// drop the time axis (LastRecurrent: a recurrent layer, or a global pooling layer, which always drops it).
     /// </summary>
-    private readonly record struct Incoming(int? Width, bool? IsSequence, int Producer, AttributeKind ProducerKind, int LastRecurrent, AttributeKind LastRecurrentKind);
+    private readonly record struct Incoming(int? Width, bool? IsSequence, int Producer, AttributeKind ProducerKind, int LastRecurrent, AttributeKind LastRecurrentKind)
+    {
+        /// <summary>Timesteps of the sequence that reaches the layer (the model's until a Conv1D or pooling layer changes them); null where unknown.</summary>
+        public int? Timesteps { get; init; }
+    }
 
     private sealed partial class ModelParser
     {
@@ -87,7 +91,8 @@ public sealed partial class RnnGenerator
                 }
 
                 if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout or AttributeKind.LayerNormalization or AttributeKind.BatchNormalization
-                    or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking or AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D or AttributeKind.Embedding)
+                    or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking or AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D or AttributeKind.Embedding
+                    or AttributeKind.Conv1D or AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D)
                 {
                     Report(DiagnosticDescriptors.LayerNeedsSequential, layers[0].Location, _input.DisplayName, layers[0].Kind);
                     return null;
@@ -252,7 +257,7 @@ public sealed partial class RnnGenerator
         private List<LayerSpec> InferLayers(List<AttributeInput> layers, int? timesteps, int? inputDim)
         {
             var specs = new List<LayerSpec>();
-            var incoming = new Incoming(inputDim, IsSequence: true, Producer: 0, AttributeKind.Sequential, LastRecurrent: 0, AttributeKind.Sequential);
+            var incoming = new Incoming(inputDim, IsSequence: true, Producer: 0, AttributeKind.Sequential, LastRecurrent: 0, AttributeKind.Sequential) { Timesteps = timesteps };
             int firstShaped = layers.IndexOf(FirstShapedLayer(layers));
             bool valid = true;
 
@@ -271,8 +276,10 @@ public sealed partial class RnnGenerator
                     AttributeKind.Masking => ParseMasking(layer, number, incoming),
                     AttributeKind.Embedding => ParseEmbedding(layer, number, incoming),
                     AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D => ParseGlobalPooling(layers, layer, number, incoming),
+                    AttributeKind.Conv1D => ParseConv1D(layers, layer, number, incoming),
+                    AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D => ParsePooling1D(layers, layer, number, incoming),
                     // InputShape has already checked the Timesteps/InputDim the first layer declares.
-                    _ => ParseRecurrent(layers, i, incoming, timesteps, checkDeclaredShape: i != firstShaped),
+                    _ => ParseRecurrent(layers, i, incoming, checkDeclaredShape: i != firstShaped),
                 };
 
                 if (spec is null)
@@ -281,6 +288,9 @@ public sealed partial class RnnGenerator
                 }
                 else
                 {
+                    // Every layer keeps the timesteps that reach it, but a Conv1D or pooling layer, which computes its own.
+                    int inputTimesteps = incoming.Timesteps ?? 0;
+                    spec = spec with { InputTimesteps = inputTimesteps, OutputTimesteps = spec.IsTimeWindow ? spec.OutputTimesteps : inputTimesteps };
                     specs.Add(spec);
                 }
 
@@ -294,7 +304,12 @@ public sealed partial class RnnGenerator
                         : (spec.OutputWidth, spec.OutputIsSequence);
                     bool recurrent = DropsTimeAxis(layer.Kind);
                     incoming = new Incoming(width, isSequence, number, layer.Kind,
-                        recurrent ? number : incoming.LastRecurrent, recurrent ? layer.Kind : incoming.LastRecurrentKind);
+                        recurrent ? number : incoming.LastRecurrent, recurrent ? layer.Kind : incoming.LastRecurrentKind)
+                    {
+                        Timesteps = !IsTimeWindow(layer.Kind) ? incoming.Timesteps
+                            : spec is null ? null
+                            : spec.OutputTimesteps,
+                    };
                 }
             }
 
@@ -315,6 +330,16 @@ public sealed partial class RnnGenerator
             if (IsGlobalPooling(layer.Kind))
             {
                 return (incoming.Width, false);
+            }
+
+            if (layer.Kind is AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D)
+            {
+                return (incoming.Width, true);
+            }
+
+            if (layer.Kind == AttributeKind.Conv1D)
+            {
+                return (layer.Find("filters") is { HasError: false, Value: int filters } && filters > 0 && filters <= MaxWidth ? filters : null, true);
             }
 
             int? units = layer.Find(layer.Kind == AttributeKind.Embedding ? "outputDim" : "units") is { HasError: false, Value: int value } && value > 0 && value <= MaxWidth ? value : null;
@@ -361,7 +386,7 @@ public sealed partial class RnnGenerator
                 incoming.LastRecurrent, incoming.LastRecurrentKind, passedOn);
         }
 
-        private LayerSpec? ParseRecurrent(List<AttributeInput> layers, int index, Incoming incoming, int? timesteps, bool checkDeclaredShape)
+        private LayerSpec? ParseRecurrent(List<AttributeInput> layers, int index, Incoming incoming, bool checkDeclaredShape)
         {
             AttributeInput layer = layers[index];
             int number = index + 1;
@@ -411,7 +436,7 @@ public sealed partial class RnnGenerator
             }
             else if (incoming.IsSequence == true && checkDeclaredShape)
             {
-                CheckDeclaredShape(layer, number, "Timesteps", timesteps, incoming);
+                CheckDeclaredShape(layer, number, "Timesteps", incoming.Timesteps, incoming);
                 CheckDeclaredShape(layer, number, "InputDim", incoming.Width, incoming);
             }
 
@@ -589,11 +614,11 @@ public sealed partial class RnnGenerator
 
             for (int i = 0; i < specs.Count; i++)
             {
-                long output = (long)timesteps * specs[i].OutputWidth;
+                long output = (long)specs[i].OutputTimesteps * specs[i].OutputWidth;
                 if (specs[i].Kind != LayerKind.Dropout && specs[i].OutputIsSequence && output > MaxSequenceFloats)
                 {
                     Report(DiagnosticDescriptors.SizeTooLarge, layers[i].Location, LayerLabel(i + 1, layers[i].Kind),
-                        $"the output sequence (Timesteps x width = {timesteps} x {specs[i].OutputWidth} floats)", output, MaxSequenceFloats);
+                        $"the output sequence (Timesteps x width = {specs[i].OutputTimesteps} x {specs[i].OutputWidth} floats)", output, MaxSequenceFloats);
                     fits = false;
                 }
             }
@@ -768,7 +793,7 @@ public sealed partial class RnnGenerator
             items.Count == 1 ? items[0] : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[items.Count - 1];
 
         private static long ParameterCount(LayerSpec spec) =>
-            spec.Directions * LayerShapes.ParameterCount(spec.Kind, spec.WeightInputWidth, spec.Units, spec.UseBias, spec.ResetAfter, spec.Center, spec.Scale);
+            spec.Directions * LayerShapes.ParameterCount(spec.Kind, spec.WeightInputWidth, spec.Units, spec.UseBias, spec.ResetAfter, spec.Center, spec.Scale, spec.Window, spec.Groups);
 
         private static bool IsError(DiagnosticInfo diagnostic) =>
             DiagnosticDescriptors.ById(diagnostic.Id).DefaultSeverity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error;

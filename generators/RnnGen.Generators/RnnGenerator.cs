@@ -39,6 +39,9 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             Register(context, AttributeKind.Embedding),
             Register(context, AttributeKind.GlobalAveragePooling1D),
             Register(context, AttributeKind.GlobalMaxPooling1D),
+            Register(context, AttributeKind.Conv1D),
+            Register(context, AttributeKind.MaxPooling1D),
+            Register(context, AttributeKind.AveragePooling1D),
         };
         RegisterSources(context, specs);
     }

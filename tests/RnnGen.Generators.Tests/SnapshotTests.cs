@@ -42,6 +42,11 @@ public class SnapshotTests
         ("Embedding_mask_zero_lstm_dense", "[Sequential(Timesteps = 4)]\n[Embedding(10, 3, MaskZero = true)]\n[Lstm(4)]\n[Dense(2)]\npublic partial class Model;"),
         // Global pooling of a recurrent layer's sequence (the text-classifier shape): no Step, a masked mean in masked calls.
         ("Lstm_sequences_global_average_pooling_dense", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4, ReturnSequences = true)]\n[GlobalAveragePooling1D]\n[Dense(2)]\npublic partial class Model;"),
+        // The signal shape (docs/convolution.md): Conv1D with causal padding keeps 8 timesteps, MaxPooling1D halves them,
+        // so the LSTM runs 4; no Step, no masked calls.
+        ("Conv1d_max_pooling_lstm_dense", "[Sequential(Timesteps = 8, InputDim = 3)]\n[Conv1D(6, 3, Padding = \"causal\", Activation = \"relu\")]\n[MaxPooling1D]\n[Lstm(4)]\n[Dense(2)]\npublic partial class Model;"),
+        // A sequence output with fewer timesteps than the input: OutputTimesteps sizes OutputSequence.
+        ("Conv1d_strides_average_pooling_sequence", "[Sequential(Timesteps = 9, InputDim = 2)]\n[Conv1D(4, 2, Strides = 2)]\n[AveragePooling1D(2, Strides = 1, Padding = \"same\")]\n[Dense(3)]\npublic partial class Model;"),
         ("Bidirectional_stack_with_dropout", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4, Bidirectional = true, ReturnSequences = true, Dropout = 0.2)]\n[Dropout(0.3)]\n[Lstm(3)]\n[Dense(2, Activation = \"softmax\")]\npublic partial class Model;"),
     };
 

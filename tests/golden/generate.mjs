@@ -185,14 +185,41 @@ function globalPooling(kind) {
 }
 const isGlobalPooling = (L) => L.kind === 'GlobalAveragePooling1D' || L.kind === 'GlobalMaxPooling1D';
 
+/**
+ * Keras Conv1D(filters, kernel_size, strides, padding, dilation_rate, activation, use_bias): kernel
+ * [kernel_size, features, filters]. `units` holds the filters, as the fixture's other layers name their width.
+ */
+function conv1d(filters, kernelSize, o = {}) {
+  return { kind: 'Conv1D', units: filters, kernelSize, strides: o.strides ?? 1, padding: o.padding ?? 'valid', dilationRate: o.dilationRate ?? 1, activation: o.activation ?? 'linear', useBias: o.useBias ?? true };
+}
+
+/** Keras MaxPooling1D / AveragePooling1D(pool_size, strides, padding): strides left out are the pool size. */
+function pool1d(kind, poolSize, o = {}) {
+  return { kind, poolSize, strides: o.strides ?? poolSize, padding: o.padding ?? 'valid' };
+}
+const isPool1d = (L) => L.kind === 'MaxPooling1D' || L.kind === 'AveragePooling1D';
+
+/**
+ * Keras's time axis for a window (keras/src/ops/operation_utils.py compute_conv_output_shape): output timesteps and
+ * the padded timesteps before the first input (causal: all of the span; same: half of what the windows need beyond
+ * the sequence, rounded down, TensorFlow's SAME).
+ */
+function window1d(T, size, strides, dilation, padding) {
+  const span = dilation * (size - 1) + 1;
+  const out = padding === 'valid' ? Math.floor((T - span) / strides) + 1 : Math.floor((T - 1) / strides) + 1;
+  if (out <= 0) throw new Error('sequence shorter than the window');
+  const pad = padding === 'valid' ? 0 : padding === 'causal' ? span - 1 : Math.floor(Math.max((out - 1) * strides + span - T, 0) / 2);
+  return { out, pad };
+}
+
 const isRecurrent = (L) => L.kind in GATES;
 const numStates = (L) => (L.kind === 'Lstm' ? 2 : 1);
 
 /** Output feature size of a layer given its input feature size. */
 function outDim(L, inDim) {
   if (isRecurrent(L)) return L.bidirectional && L.mergeMode === 'Concat' ? 2 * L.units : L.units;
-  if (L.kind === 'Dense') return L.units;
-  return inDim; // Dropout, normalization, Activation, Rescaling, global pooling
+  if (L.kind === 'Dense' || L.kind === 'Conv1D') return L.units;
+  return inDim; // Dropout, normalization, Activation, Rescaling, global pooling, pooling
 }
 
 /** Keras get_weights() shapes of one layer. */
@@ -204,6 +231,7 @@ function weightShapes(L, inDim) {
     return L.bidirectional ? [...one, ...one] : one;
   }
   if (L.kind === 'Dense') return L.useBias ? [[inDim, L.units], [L.units]] : [[inDim, L.units]];
+  if (L.kind === 'Conv1D') return L.useBias ? [[L.kernelSize, inDim, L.units], [L.units]] : [[L.kernelSize, inDim, L.units]];
   // Keras build(): gamma if scale, beta if center, then BatchNormalization's moving_mean and moving_variance.
   if (isNorm(L)) return Array.from({ length: (L.scale ? 1 : 0) + (L.center ? 1 : 0) + (L.kind === 'BatchNormalization' ? 2 : 0) }, () => [inDim]);
   return [];
@@ -397,14 +425,15 @@ function identity(D) {
 /** One call of the whole model. initStates: flat list of [B,U] arrays or null. */
 function refCall(c, weights, input, initStates) {
   const B = c.batch;
-  const T = c.timesteps;
+  // The timesteps of each layer are those of its input (shape[1]): Conv1D and pooling change them.
   let x = input;
-  let shape = [B, T, c.inputDim];
+  let shape = [B, c.timesteps, c.inputDim];
   let wi = 0;
   let result = null;
   for (const L of c.layers) {
     if (isRecurrent(L)) {
       if (shape.length !== 3) throw new Error('recurrent layer needs a sequence');
+      const T = shape[1]; // the model's timesteps, or fewer after Conv1D and pooling
       const D = shape[2];
       const per = L.useBias ? 3 : 2;
       const take = () => {
@@ -482,6 +511,51 @@ function refCall(c, weights, input, initStates) {
       }
       x = y;
       shape = [B, D];
+      result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
+    } else if (L.kind === 'Conv1D') {
+      // Keras Conv1D.call: y[t, f] = act(b[f] + sum over k, c of x[t * strides + k * dilation - pad, c] * W[k, c, f]),
+      // padded timesteps being zeros.
+      const [, T2, D] = shape;
+      const F = L.units;
+      const { out, pad } = window1d(T2, L.kernelSize, L.strides, L.dilationRate, L.padding);
+      const W = weights[wi].data;
+      const bias = L.useBias ? weights[wi + 1].data : null;
+      wi += L.useBias ? 2 : 1;
+      const y = new Float64Array(B * out * F);
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < out; t++)
+          for (let f = 0; f < F; f++) {
+            let s = bias ? bias[f] : 0;
+            for (let k = 0; k < L.kernelSize; k++) {
+              const src = t * L.strides + k * L.dilationRate - pad;
+              if (src < 0 || src >= T2) continue;
+              for (let ch = 0; ch < D; ch++) s += x[(b * T2 + src) * D + ch] * W[(k * D + ch) * F + f];
+            }
+            y[(b * out + t) * F + f] = REF_ACT[L.activation](s);
+          }
+      x = y;
+      shape = [B, out, F];
+      result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
+    } else if (isPool1d(L)) {
+      // Keras MaxPooling1D / AveragePooling1D.call: the max or the mean of each window, padded timesteps left out.
+      const [, T2, D] = shape;
+      const { out, pad } = window1d(T2, L.poolSize, L.strides, 1, L.padding);
+      const y = new Float64Array(B * out * D);
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < out; t++) {
+          const first = Math.max(t * L.strides - pad, 0);
+          const end = Math.min(t * L.strides - pad + L.poolSize, T2);
+          for (let k = 0; k < D; k++) {
+            let pooled = L.kind === 'MaxPooling1D' ? -Infinity : 0;
+            for (let s = first; s < end; s++) {
+              const v = x[(b * T2 + s) * D + k];
+              pooled = L.kind === 'MaxPooling1D' ? Math.max(pooled, v) : pooled + v;
+            }
+            y[(b * out + t) * D + k] = L.kind === 'MaxPooling1D' ? pooled : pooled / (end - first);
+          }
+        }
+      x = y;
+      shape = [B, out, D];
       result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
     } else if (L.kind === 'Dropout') {
       // identity at inference
@@ -564,6 +638,18 @@ function tfjsLayer(L, extra = {}) {
     return tf.layers.activation({ activation: TFJS_ACT[L.activation], ...extra });
   }
   if (L.kind === 'GlobalAveragePooling1D') return tf.layers.globalAveragePooling1d({ ...extra });
+  if (L.kind === 'Conv1D') {
+    const conv = (padding, more) => tf.layers.conv1d({
+      filters: L.units, kernelSize: L.kernelSize, strides: L.strides, padding, dilationRate: L.dilationRate,
+      activation: TFJS_ACT[L.activation], useBias: L.useBias, kernelInitializer: 'zeros', biasInitializer: 'zeros', ...more,
+    });
+    if (L.padding !== 'causal') return conv(L.padding, extra);
+    // tfjs 4.22's conv1d has no causal padding; Keras 3's Conv1D.call computes it the same way: pad the start with
+    // dilation * (kernel_size - 1) zeros, then convolve with padding valid (keras/src/layers/convolutional/conv1d.py).
+    return [new CausalPad1D(L.dilationRate * (L.kernelSize - 1), extra), conv('valid', {})];
+  }
+  if (L.kind === 'MaxPooling1D') return tf.layers.maxPooling1d({ poolSize: L.poolSize, strides: L.strides, padding: L.padding, ...extra });
+  if (L.kind === 'AveragePooling1D') return tf.layers.averagePooling1d({ poolSize: L.poolSize, strides: L.strides, padding: L.padding, ...extra });
   if (L.kind === 'GlobalMaxPooling1D') return tf.layers.globalMaxPooling1d({ ...extra });
   if (L.kind === 'Rescaling') return tf.layers.rescaling({ scale: L.rescalingScale, offset: L.rescalingOffset, ...extra });
   if (L.kind === 'LayerNormalization') return tf.layers.layerNormalization({ axis: -1, epsilon: L.epsilon, center: L.center, scale: L.scale, ...extra });
@@ -613,6 +699,26 @@ function setTfjsWeights(layers, weights) {
 
 const asList = (r) => (Array.isArray(r) ? r : [r]);
 
+/** Zeros before the first timestep: the padding of Keras 3's causal Conv1D, as a tfjs layer. Defined once tf is loaded. */
+let CausalPad1D;
+function defineCausalPad() {
+  CausalPad1D = class extends tf.layers.Layer {
+    constructor(pad, extra) {
+      super(extra);
+      this.pad = pad;
+    }
+    computeOutputShape(s) {
+      return [s[0], s[1] === null ? null : s[1] + this.pad, s[2]];
+    }
+    call(inputs) {
+      return tf.tidy(() => tf.pad(asList(inputs)[0], [[0, 0], [this.pad, 0], [0, 0]]));
+    }
+    static get className() {
+      return 'CausalPad1D';
+    }
+  };
+}
+
 function runTfjs(c) {
   const spec = c.spec;
   const B = c.batch;
@@ -621,7 +727,7 @@ function runTfjs(c) {
   if (spec.multi) {
     // Stacks: a tf.Sequential with all layers of the case.
     const model = tf.sequential();
-    c.layers.forEach((L, i) => model.add(tfjsLayer(L, i === 0 ? { inputShape: [T, D] } : {})));
+    c.layers.forEach((L, i) => asList(tfjsLayer(L, i === 0 ? { inputShape: [T, D] } : {})).forEach((layer) => model.add(layer)));
     setTfjsWeights(model.layers, c.weights);
     const y = model.predict(tf.tensor(c.input.data, c.input.shape));
     return asList(y).map((t) => ({ shape: t.shape, data: t.dataSync() }));
@@ -1120,6 +1226,16 @@ function stackCases() {
     stack('stack_globalavgpool_on_input_dense2', 9, 11, 3, [globalPooling('GlobalAveragePooling1D'), dense(2)]),
     stack('stack_globalmaxpool_on_input_dense4', 5, 17, 2, [globalPooling('GlobalMaxPooling1D'), dense(4, 'tanh')]),
     stack('stack_gru3_seq_one_step_globalavgpool', 1, 2, 2, [recurrent('Gru', 3, { returnSequences: true }), globalPooling('GlobalAveragePooling1D')]),
+    // Conv1D and pooling (the signal shape Conv1D -> MaxPooling1D -> LSTM): every padding, strides, dilation, no bias,
+    // widths with a vector part and a tail, a sequence output shorter than the input, and pooling windows that reach
+    // into the padding (same) or leave timesteps over (valid).
+    stack('stack_conv1d6_causal_relu_maxpool_lstm4_dense2', 8, 3, 3, [conv1d(6, 3, { padding: 'causal', activation: 'relu' }), pool1d('MaxPooling1D', 2), recurrent('Lstm', 4), dense(2)], 0.5),
+    stack('stack_conv1d19_same_strides2_gru3', 9, 4, 2, [conv1d(19, 4, { padding: 'same', strides: 2, activation: 'tanh' }), recurrent('Gru', 3)], 0.5),
+    stack('stack_conv1d5_valid_dilation2_nobias_seq', 10, 2, 2, [conv1d(5, 3, { dilationRate: 2, useBias: false })]),
+    stack('stack_conv1d4_valid_strides3_avgpool_same_dense3', 11, 5, 2, [conv1d(4, 2, { strides: 3 }), pool1d('AveragePooling1D', 2, { strides: 1, padding: 'same' }), dense(3)]),
+    stack('stack_maxpool3_same_strides2_on_input_lstm5', 7, 17, 2, [pool1d('MaxPooling1D', 3, { strides: 2, padding: 'same' }), recurrent('Lstm', 5)]),
+    stack('stack_avgpool3_valid_on_input_simplernn4_seq', 8, 3, 3, [pool1d('AveragePooling1D', 3), recurrent('SimpleRnn', 4, { returnSequences: true })]),
+    stack('stack_lstm6_seq_conv1d3_same_sigmoid_globalmaxpool', 6, 2, 2, [recurrent('Lstm', 6, { returnSequences: true }), conv1d(3, 2, { padding: 'same', activation: 'sigmoid' }), globalPooling('GlobalMaxPooling1D')]),
   ];
 }
 
@@ -1261,6 +1377,7 @@ function toJson(v, indent = '') {
 
 async function main() {
   tf = require('@tensorflow/tfjs');
+  defineCausalPad();
   ort = require('onnxruntime-node');
   if (tf.version.tfjs !== TFJS_VERSION) throw new Error(`need @tensorflow/tfjs ${TFJS_VERSION}, found ${tf.version.tfjs}`);
   if (ort.env.versions.node !== ORT_VERSION) throw new Error(`need onnxruntime-node ${ORT_VERSION}, found ${ort.env.versions.node}`);

@@ -11,7 +11,7 @@ namespace RnnGen.Generators.Analyzers;
 
 /// <summary>
 /// RNNG101: <c>model.Step(...)</c> on a generated model that has no <c>Step</c> because a layer reads the sequence from
-/// its end (Bidirectional, or GoBackwards = true) or pools over all of it (GlobalAveragePooling1D, GlobalMaxPooling1D): such a model implements <see cref="T:RnnGen.IRnnModel"/> but not
+/// its end (Bidirectional, or GoBackwards = true) or pools over all of it (GlobalAveragePooling1D, GlobalMaxPooling1D), or slides a window over it (Conv1D, MaxPooling1D, AveragePooling1D): such a model implements <see cref="T:RnnGen.IRnnModel"/> but not
 /// <see cref="T:RnnGen.IStreamingModel"/> (ModelEmitter writes the streaming API for causal models only). The compiler
 /// says only that the member does not exist (CS1061); this says why, naming the layer, and what to call instead.
 /// An analyzer cannot remove the compiler's error (suppressors may not suppress errors), so both are listed.
@@ -86,6 +86,11 @@ public sealed class StepWithoutStreamingAnalyzer : DiagnosticAnalyzer
             if (attributeKind is AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D)
             {
                 return $"layer {number} ({kind}) pools over every timestep of the sequence";
+            }
+
+            if (attributeKind is AttributeKind.Conv1D or AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D)
+            {
+                return $"layer {number} ({kind}) slides a window over the timesteps, so one input timestep is not one output timestep";
             }
 
             if (IsSet(attribute, "Bidirectional"))

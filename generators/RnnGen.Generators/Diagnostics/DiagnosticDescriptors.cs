@@ -171,6 +171,36 @@ internal static class DiagnosticDescriptors
         "RNNG056", "Layer after a global pooling layer needs a sequence",
         "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) has pooled the time axis away{4}: {5}.");
 
+    /// <summary>RNNG057: "Layer {0} ({1}): {2} is {3}; it must be from 1 to {4}." ({2}: filters, kernelSize, poolSize, Strides, DilationRate or Groups)</summary>
+    public static readonly DiagnosticDescriptor WindowSizeOutOfRange = Error(
+        "RNNG057", "Convolution or pooling size out of range",
+        "Layer {0} ({1}): {2} is {3}; it must be from 1 to {4}.");
+
+    /// <summary>RNNG058: "Layer {0} ({1}): Padding = \"{2}\" is not a Keras padding of this layer; use {3}.{4}"</summary>
+    public static readonly DiagnosticDescriptor UnknownPadding = Error(
+        "RNNG058", "Unknown padding",
+        "Layer {0} ({1}): Padding = \"{2}\" is not a Keras padding of this layer; use {3}.{4}");
+
+    /// <summary>RNNG059: "Layer {0} ({1}) reads sequences of {2} timesteps, shorter than one window of {3}: with Padding = \"valid\" no output timestep would remain (Keras rejects the layer). Use Padding = \"same\", a smaller window or longer sequences."</summary>
+    public static readonly DiagnosticDescriptor SequenceShorterThanWindow = Error(
+        "RNNG059", "Sequence shorter than the window",
+        "Layer {0} ({1}) reads sequences of {2} timesteps, shorter than one window of {3}: with Padding = \"valid\" no output timestep would remain (Keras rejects the layer). Use Padding = \"same\", a smaller window or longer sequences.");
+
+    /// <summary>RNNG060: "Layer {0} (Conv1D): Groups = {1} must divide both the {2} input features and the {3} filters, as Keras requires, but {4}."</summary>
+    public static readonly DiagnosticDescriptor GroupsDoNotDivide = Error(
+        "RNNG060", "Conv1D groups do not divide the features",
+        "Layer {0} (Conv1D): Groups = {1} must divide both the {2} input features and the {3} filters, as Keras requires, but {4}.");
+
+    /// <summary>RNNG061: "Layer {0} (Conv1D): Strides = {1} with DilationRate = {2}; Keras allows a dilation above 1 only with Strides = 1."</summary>
+    public static readonly DiagnosticDescriptor StridesWithDilation = Error(
+        "RNNG061", "Conv1D strides with dilation",
+        "Layer {0} (Conv1D): Strides = {1} with DilationRate = {2}; Keras allows a dilation above 1 only with Strides = 1.");
+
+    /// <summary>RNNG062: "Layer {0} ({1}) comes after layer 1 ({2}), which masks timesteps, but Keras's {1} does not support masking (its output timesteps are not its input's), so RnnGen does not generate the pair: {3}, or remove layer {0}."</summary>
+    public static readonly DiagnosticDescriptor TimeWindowAfterMask = Error(
+        "RNNG062", "Convolution or pooling after a mask",
+        "Layer {0} ({1}) comes after layer 1 ({2}), which masks timesteps, but Keras's {1} does not support masking (its output timesteps are not its input's), so RnnGen does not generate the pair: {3}, or remove layer {0}.");
+
     /// <summary>RNNG040: "'{0}' is not a KerasModel item of this project: add &lt;KerasModel Include="{0}" /&gt; to the project file, so that the build reads the file (the generator reads no files itself)."</summary>
     public static readonly DiagnosticDescriptor KerasModelNotInBuild = Error(
         "RNNG040", "Keras file not in the build",
@@ -249,6 +279,7 @@ internal static class DiagnosticDescriptors
         UnknownWeightPrecision, WeightPrecisionWithoutRecurrentLayer,
         NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite, MaskingNotFirst, SequenceAfterGlobalPooling,
         EmbeddingNotFirst, InvalidEmbeddingSize, EmbeddingInputDim,
+        WindowSizeOutOfRange, UnknownPadding, SequenceShorterThanWindow, GroupsDoNotDivide, StridesWithDilation, TimeWindowAfterMask,
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         SpanLengthMismatch, StepWithoutStreaming);

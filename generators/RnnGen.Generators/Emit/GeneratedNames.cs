@@ -15,7 +15,7 @@ internal static class GeneratedNames
     /// <summary>The public members of every generated model (some only on some models).</summary>
     public static readonly string[] PublicMembers =
     {
-        "Timesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary", "Info",
+        "Timesteps", "OutputTimesteps", "InputDim", "Units", "OutputDim", "OutputLength", "ParameterCount", "DefaultSeed", "Summary", "Info",
         "Input", "InputStep", "Output", "OutputStep", "OutputSequence", "State", "InitialState", "GetWeights", "SetWeights",
         "LoadWeights", "SaveWeights", "Forward", "Predict", "Step", "ResetStates", "Compile", "Trainer", "Fit", "Evaluate",
         "TrainOnBatch", "ComputeGradients", "StepStreams", "ResetStreams", "StreamCount", "StreamStateLength",

@@ -153,7 +153,7 @@ internal sealed partial class ModelEmitter
 
     private void WritePredict(bool withInitialState)
     {
-        string outputsText = string.Join(", ", _layout.Outputs.Select(o => o.KerasName + " " + (o.IsSequence ? $"[batch, {Int(_spec.Timesteps)}, {Int(o.Width)}]" : $"[batch, {Int(o.Width)}]")));
+        string outputsText = string.Join(", ", _layout.Outputs.Select(o => o.KerasName + " " + (o.IsSequence ? $"[batch, {Int(_layout.Last.OutputRows())}, {Int(o.Width)}]" : $"[batch, {Int(o.Width)}]")));
         _writer.Line("/// <summary>");
         _writer.Line($"/// Runs the model on a batch of sequences, <c>batch x {Int(_spec.Timesteps)} x {Int(_spec.InputDim)}</c> floats, and returns the outputs in Keras call");
         _writer.Line($"/// order, each flattened with the batch axis first: {outputsText}. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.");

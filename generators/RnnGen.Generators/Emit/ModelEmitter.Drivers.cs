@@ -107,6 +107,10 @@ internal sealed partial class ModelEmitter
             {
                 WriteGlobalPoolingDriver(layer, pass);
             }
+            else if (layer.Spec.IsTimeWindow)
+            {
+                WriteTimeWindowDriver(layer, pass);
+            }
             else
             {
                 WriteRecurrentDriver(layer, pass);
@@ -171,7 +175,7 @@ internal sealed partial class ModelEmitter
             {
                 LayerLayout layer = _layout.ComputeLayers[i];
                 bool last = i == _layout.ComputeLayers.Count - 1;
-                _writer.Line($"// {layer.Description}: {ShapeText(layer.InputRows(_spec.Timesteps), layer.Spec.InputWidth, layer.Spec.InputIsSequence)} -> {ShapeText(layer.OutputRows(_spec.Timesteps), layer.Spec.OutputWidth, layer.Spec.OutputIsSequence)}");
+                _writer.Line($"// {layer.Description}: {ShapeText(layer.InputRows(), layer.Spec.InputWidth, layer.Spec.InputIsSequence)} -> {ShapeText(layer.OutputRows(), layer.Spec.OutputWidth, layer.Spec.OutputIsSequence)}");
                 var arguments = new List<string> { previous };
                 if (pass.IsChunk && !layer.Spec.IsRecurrent)
                 {
@@ -186,7 +190,7 @@ internal sealed partial class ModelEmitter
                 {
                     string letter = carry == 0 ? "A" : "B";
                     string name = "carry" + letter + Int(i + 1);
-                    string length = Int(layer.OutputRows(_spec.Timesteps) * layer.Spec.OutputWidth);
+                    string length = Int(layer.OutputRows() * layer.Spec.OutputWidth);
                     _writer.Line($"{Span} {name} = new {Span}({pass.Scratch}, {pass.Suffix}Carry{letter}Offset, {pass.Length(length)});");
                     arguments.Add(name);
                     if (pass.IsChunk)
@@ -242,7 +246,7 @@ internal sealed partial class ModelEmitter
     private void WriteDenseDriver(LayerLayout layer, Pass pass)
     {
         LayerSpec s = layer.Spec;
-        int rows = layer.InputRows(_spec.Timesteps);
+        int rows = layer.InputRows();
         string parameters = pass.IsChunk
             ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
             : $"{ReadOnlySpan} input, {Span} output";
@@ -335,6 +339,11 @@ internal sealed partial class ModelEmitter
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"private void {layer.Pascal}Layer{pass.Suffix}({string.Join(", ", parameters)})"))
         {
+            if (s.InputTimesteps != _spec.Timesteps)
+            {
+                _writer.Line($"const int Timesteps = {Int(s.InputTimesteps)}; // this layer's input, after the Conv1D and pooling layers (the model input has {Int(_spec.Timesteps)})");
+            }
+
             _writer.Line($"const int InputWidth = {Int(s.InputWidth)};");
             _writer.Line($"const int Units = {Int(s.Units)};");
             _writer.Line($"const int Padded = {Int(PaddedUnits(s.Units))};");
@@ -501,7 +510,7 @@ internal sealed partial class ModelEmitter
             }
         }
 
-        if (_spec.Timesteps % 2 == 1)
+        if (s.InputTimesteps % 2 == 1)
         {
             _writer.Line($"h.CopyTo(new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, CellBuffer.H)}, {pass.Length("Padded")})); // an odd number of steps ends in the second buffer");
         }
@@ -692,9 +701,9 @@ internal sealed partial class ModelEmitter
                                 ? $"parameters.Slice({w.ConstantName}, {Int(w.Length)})"
                                 : $"{ReadOnlySpan}.Empty";
                         string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
-                        if (s.IsElementwise || s.IsGlobalPooling || s.Kind == LayerKind.Embedding)
+                        if (s.IsElementwise || s.IsGlobalPooling || s.IsTimeWindow || s.Kind == LayerKind.Embedding)
                         {
-                            // No weights to pack (the Embedding gathers from _parameters).
+                            // No weights to pack (the Embedding gathers from _parameters, a Conv1D reads them in Keras's layout).
                         }
                         else if (s.IsNormalization)
                         {

@@ -213,7 +213,7 @@ internal sealed partial class ModelEmitter
 
             if (tiling.Batched && streams is null)
             {
-                _kernels.Line($"const int XStride = {Int(layer.BatchInputStride(_spec.Timesteps))}; // input floats per sequence");
+                _kernels.Line($"const int XStride = {Int(layer.BatchInputStride())}; // input floats per sequence");
             }
 
             void Body()

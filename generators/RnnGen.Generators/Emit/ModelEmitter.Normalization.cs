@@ -28,7 +28,7 @@ internal sealed partial class ModelEmitter
     private void WriteNormalizationDriver(LayerLayout layer, Pass pass)
     {
         LayerSpec s = layer.Spec;
-        int rows = layer.InputRows(_spec.Timesteps);
+        int rows = layer.InputRows();
         string parameters = pass.IsChunk
             ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
             : $"{ReadOnlySpan} input, {Span} output";

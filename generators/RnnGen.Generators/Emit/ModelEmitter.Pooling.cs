@@ -22,7 +22,7 @@ internal sealed partial class ModelEmitter
     {
         LayerSpec s = layer.Spec;
         bool average = s.Kind == LayerKind.GlobalAveragePooling1D;
-        int rows = layer.InputRows(_spec.Timesteps);
+        int rows = layer.InputRows();
         string parameters = pass.IsChunk
             ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
             : $"{ReadOnlySpan} input, {Span} output{(average ? ", " + MaskParameter : string.Empty)}";

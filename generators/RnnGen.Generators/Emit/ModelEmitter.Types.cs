@@ -29,11 +29,11 @@ internal sealed partial class ModelEmitter
         {
             if (TensorsAreClasses)
             {
-                WriteSequenceClass("OutputSequence", "OutputDim", "The output sequence: <see cref=\"Timesteps\"/> x <see cref=\"OutputDim\"/> floats, row-major; index it as <c>sequence[t][feature]</c>.");
+                WriteSequenceClass("OutputSequence", "OutputDim", $"The output sequence: <see cref=\"{OutputTimesteps}\"/> x <see cref=\"OutputDim\"/> floats, row-major; index it as <c>sequence[t][feature]</c>.", OutputTimesteps);
             }
             else
             {
-                WriteSequenceStruct("OutputSequence", "OutputStep", "OutputDim", "The output sequence: <see cref=\"Timesteps\"/> x <see cref=\"OutputDim\"/> floats, row-major; index it as <c>sequence[t][feature]</c>.");
+                WriteSequenceStruct("OutputSequence", "OutputStep", "OutputDim", $"The output sequence: <see cref=\"{OutputTimesteps}\"/> x <see cref=\"OutputDim\"/> floats, row-major; index it as <c>sequence[t][feature]</c>.", OutputTimesteps);
             }
         }
 
@@ -81,33 +81,34 @@ internal sealed partial class ModelEmitter
     private static string SizeType(int value) =>
         "global::RnnGen.Shapes.Size<" + string.Join(", ", Int(value).Select(d => "global::RnnGen.Shapes.D" + d)) + ">";
 
-    private void WriteSequenceStruct(string name, string stepType, string width, string summary)
+    private void WriteSequenceStruct(string name, string stepType, string width, string summary, string rows = "Timesteps")
     {
         _writer.Line($"/// <summary>{summary} {TypeKindNote}</summary>");
         _writer.Line(GeneratedCodeAttribute);
-        _writer.Line("[global::System.Runtime.CompilerServices.InlineArray(Timesteps)]");
-        using (_writer.Braces($"public struct {name} : global::RnnGen.Shapes.ITensor<{SizeType(_spec.Timesteps)}, {SizeType(VectorLength(width))}>"))
+        _writer.Line($"[global::System.Runtime.CompilerServices.InlineArray({rows})]");
+        int rowCount = rows == "Timesteps" ? _spec.Timesteps : _layout.Last.Spec.OutputTimesteps;
+        using (_writer.Braces($"public struct {name} : global::RnnGen.Shapes.ITensor<{SizeType(rowCount)}, {SizeType(VectorLength(width))}>"))
         {
             _writer.Line($"private {stepType} _element0;");
             _writer.Line();
             _writer.Line("/// <summary>All floats, timestep after timestep, as a span over this value.</summary>");
             _writer.Line("[global::System.Diagnostics.CodeAnalysis.UnscopedRef]");
-            _writer.Line($"public {Span} AsSpan() => {MemoryMarshal}.CreateSpan(ref {Unsafe}.As<{stepType}, float>(ref _element0), Timesteps * {width});");
+            _writer.Line($"public {Span} AsSpan() => {MemoryMarshal}.CreateSpan(ref {Unsafe}.As<{stepType}, float>(ref _element0), {rows} * {width});");
         }
 
         _writer.Line();
     }
 
-    private void WriteSequenceClass(string name, string width, string summary)
+    private void WriteSequenceClass(string name, string width, string summary, string rows = "Timesteps")
     {
         _writer.Line($"/// <summary>{summary} {TypeKindNote}</summary>");
         _writer.Line(GeneratedCodeAttribute);
         using (_writer.Braces($"public sealed class {name}"))
         {
-            _writer.Line($"private readonly float[] _values = new float[Timesteps * {width}];");
+            _writer.Line($"private readonly float[] _values = new float[{rows} * {width}];");
             _writer.Line();
             _writer.Line("/// <summary>The features of timestep <paramref name=\"t\"/>.</summary>");
-            _writer.Line("/// <param name=\"t\">The timestep, from 0 to <see cref=\"Timesteps\"/> - 1.</param>");
+            _writer.Line($"/// <param name=\"t\">The timestep, from 0 to <see cref=\"{rows}\"/> - 1.</param>");
             _writer.Line($"public {Span} this[int t] => new {Span}(_values, t * {width}, {width});");
             _writer.Line();
             _writer.Line("/// <summary>All floats, timestep after timestep.</summary>");
@@ -128,7 +129,7 @@ internal sealed partial class ModelEmitter
         {
             foreach (OutputLayout output in _layout.Outputs)
             {
-                string shape = output.IsSequence ? $"[Timesteps, {Int(output.Width)}]" : $"[{Int(output.Width)}]";
+                string shape = output.IsSequence ? $"[{OutputTimesteps}, {Int(output.Width)}]" : $"[{Int(output.Width)}]";
                 _writer.Line($"/// <summary>Keras <c>{output.KerasName}</c>, {shape}: {output.Description}.</summary>");
                 if (TensorsAreClasses && output.IsSequence)
                 {

@@ -100,6 +100,13 @@ internal sealed partial class ModelEmitter
         _writer.Line("/// <summary>Features per timestep of the input (Keras <c>input_shape[1]</c>).</summary>");
         _writer.Line($"public const int InputDim = {Int(_spec.InputDim)};");
         _writer.Line();
+        if (OutputTimesteps != "Timesteps")
+        {
+            _writer.Line($"/// <summary>Timesteps of the output sequence: fewer than the input's, after the Conv1D and pooling layers.</summary>");
+            _writer.Line($"public const int OutputTimesteps = {Int(_layout.Last.Spec.OutputTimesteps)};");
+            _writer.Line();
+        }
+
         if (!_spec.IsSequential)
         {
             _writer.Line("/// <summary>Units of the layer (Keras <c>units</c>): the width of its state.</summary>");
@@ -172,6 +179,21 @@ internal sealed partial class ModelEmitter
             {
                 // No options: Keras's defaults (channels_last, keepdims=False) are the only form declared.
             }
+            else if (s.IsTimeWindow)
+            {
+                _writer.Line($"InputTimesteps = {Int(s.InputTimesteps)},");
+                _writer.Line($"OutputTimesteps = {Int(s.OutputTimesteps)},");
+                _writer.Line(s.Kind == LayerKind.Conv1D ? $"KernelSize = {Int(s.Window)}," : $"PoolSize = {Int(s.Window)},");
+                _writer.Line($"Strides = {Int(s.Strides)},");
+                _writer.Line($"Padding = \"{s.Padding}\",");
+                if (s.Kind == LayerKind.Conv1D)
+                {
+                    _writer.Line($"DilationRate = {Int(s.DilationRate)},");
+                    _writer.Line($"Groups = {Int(s.Groups)},");
+                    _writer.Line($"Activation = \"{s.Activation}\",");
+                    _writer.Line($"UseBias = {Bool(s.UseBias)},");
+                }
+            }
             else if (s.IsNormalization)
             {
                 _writer.Line($"Epsilon = {Float(s.Epsilon)},");
@@ -228,7 +250,7 @@ internal sealed partial class ModelEmitter
         _writer.OpenBrace();
         foreach (OutputLayout output in _layout.Outputs)
         {
-            string dims = output.IsSequence ? $"Timesteps, {Int(output.Width)}" : Int(output.Width);
+            string dims = output.IsSequence ? $"{OutputTimesteps}, {Int(output.Width)}" : Int(output.Width);
             _writer.Line($"new global::RnnGen.OutputInfo(\"{output.KerasName}\", {dims}),");
         }
 
@@ -238,6 +260,12 @@ internal sealed partial class ModelEmitter
         _writer.Line("global::RnnGen.ModelInfo global::RnnGen.IRnnModel.Info => Info;");
         _writer.Line();
     }
+
+    /// <summary>
+    /// The constant of the output sequence's timesteps: <c>Timesteps</c>, or <c>OutputTimesteps</c> when a Conv1D or
+    /// pooling layer has changed them.
+    /// </summary>
+    private string OutputTimesteps => !_layout.ResultIsSequence || _layout.Last.Spec.OutputTimesteps == _spec.Timesteps ? "Timesteps" : "OutputTimesteps";
 
     /// <summary>A Dense layer runs, and with it the padded row its kernel writes (<c>DenseRowOffset</c>).</summary>
     private bool HasDenseLayer => _layout.ComputeLayers.Any(l => l.Spec.Kind == LayerKind.Dense);
@@ -283,8 +311,8 @@ internal sealed partial class ModelEmitter
         _writer.Line($"private const int ScratchLength = {Int(_layout.ScratchLength)};");
         _writer.Line();
         _writer.Line("// Where each layer's packed weights start, for each vector width (see PackWeights).");
-        // Pooling, Masking, Activation and Rescaling have no weights; an Embedding reads its table from _parameters.
-        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => !l.Spec.IsGlobalPooling && !LayerShapes.IsElementwise(l.Spec.Kind) && l.Spec.Kind != LayerKind.Embedding))
+        // Pooling, Masking, Activation and Rescaling have no weights; an Embedding and a Conv1D read theirs from _parameters.
+        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => !l.Spec.IsGlobalPooling && !l.Spec.IsTimeWindow && !LayerShapes.IsElementwise(l.Spec.Kind) && l.Spec.Kind != LayerKind.Embedding))
         {
             foreach (DirectionLayout direction in layer.Directions)
             {
@@ -404,7 +432,7 @@ internal sealed partial class ModelEmitter
                 }
 
                 string columns = Int(weight.Columns);
-                _writer.Line($"global::RnnGen.Initializers.Fill(parameters.Slice({weight.ConstantName}, {Int(weight.Length)}), \"{initializer}\", rows: {Int(weight.Rows)}, columns: {columns}, seed, stream: {Int(stream++)}); // {weight.KerasName}");
+                _writer.Line($"global::RnnGen.Initializers.Fill(parameters.Slice({weight.ConstantName}, {Int(weight.Length)}), \"{initializer}\", rows: {Int(weight.Rows)}, columns: {columns}, seed, stream: {Int(stream++)}{(weight.ReceptiveField > 1 ? ", receptiveField: " + Int(weight.ReceptiveField) : string.Empty)}); // {weight.KerasName}");
             }
         }
 

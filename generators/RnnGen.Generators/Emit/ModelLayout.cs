@@ -24,8 +24,9 @@ internal sealed class ModelLayout
         ComputeLayers = Layers.Where(l => l.Spec.Kind != LayerKind.Dropout).ToList();
         RecurrentLayers = ComputeLayers.Where(l => l.Spec.IsRecurrent).ToList();
         Last = ComputeLayers[ComputeLayers.Count - 1];
-        // A global pooling layer has no output before the last timestep, as a Bidirectional layer has none.
-        IsCausal = ComputeLayers.All(l => !l.Spec.Bidirectional && !l.Spec.GoBackwards && !l.Spec.IsGlobalPooling);
+        // A global pooling layer has no output before the last timestep, as a Bidirectional layer has none; a Conv1D or
+        // pooling layer's output timesteps are not its input's, so one input step is not one output step.
+        IsCausal = ComputeLayers.All(l => !l.Spec.Bidirectional && !l.Spec.GoBackwards && !l.Spec.IsGlobalPooling && !l.Spec.IsTimeWindow);
         InitialStateLayer = RecurrentLayers.Count == 1 ? RecurrentLayers[0] : null;
 
         LayOutParameters();
@@ -44,9 +45,10 @@ internal sealed class ModelLayout
         {
             for (int d = 0; d < layer.Spec.Directions; d++)
             {
-                foreach (var (name, rows, columns) in LayerShapes.Weights(layer.Spec.Kind, layer.Spec.WeightInputWidth, layer.Spec.Units, layer.Spec.UseBias, layer.Spec.ResetAfter, layer.Spec.Center, layer.Spec.Scale))
+                LayerSpec s = layer.Spec;
+                foreach (var (name, rows, columns) in LayerShapes.Weights(s.Kind, s.WeightInputWidth, s.Units, s.UseBias, s.ResetAfter, s.Center, s.Scale, s.Window, s.Groups))
                 {
-                    var weight = new WeightLayout(layer, d, name, rows, columns, offset);
+                    var weight = new WeightLayout(layer, d, name, rows, columns, offset, LayerShapes.Dimensions(s.Kind, name, rows, columns, s.Window));
                     layer.Directions[d].Weights[name] = weight;
                     Weights.Add(weight);
                     offset += weight.Length;
@@ -124,7 +126,7 @@ internal sealed class ModelLayout
 
     /// <summary>Floats of the longest sequence one layer passes to the next.</summary>
     private int CarryLength =>
-        ComputeLayers.Take(ComputeLayers.Count - 1).Select(l => l.OutputRows(Spec.Timesteps) * l.Spec.OutputWidth).DefaultIfEmpty(0).Max();
+        ComputeLayers.Take(ComputeLayers.Count - 1).Select(l => l.OutputRows() * l.Spec.OutputWidth).DefaultIfEmpty(0).Max();
 
     /// <summary>
     /// Packed weights, for each vector width the hardware may offer (see <see cref="Tiers"/>): each layer's kernels read
@@ -145,7 +147,7 @@ internal sealed class ModelLayout
                     // Each direction's weights start on a 64-byte boundary of the aligned buffer, as its first does.
                     packed = RoundUp(packed, 16);
                     direction.PackedOffsets[tier] = packed;
-                    packed += s.IsElementwise || s.IsGlobalPooling || s.Kind == LayerKind.Embedding // the Embedding reads its table from _parameters
+                    packed += s.IsElementwise || s.IsGlobalPooling || s.IsTimeWindow || s.Kind == LayerKind.Embedding // Embedding and Conv1D read their weights from _parameters
                         ? 0
                         : s.IsNormalization
                         ? PackedLayout.NormalizationLength(s.InputWidth)
@@ -188,7 +190,7 @@ internal sealed class ModelLayout
     private void LayOutOutputs()
     {
         LayerSpec last = Last.Spec;
-        int outputRows = Last.OutputRows(Spec.Timesteps);
+        int outputRows = Last.OutputRows();
         if (last.Bidirectional && last.MergeMode == MergeMode.None)
         {
             Outputs.Add(new OutputLayout("output_forward", "ForwardResult", outputRows, last.Units, last.OutputIsSequence, "the forward layer's output"));
@@ -383,14 +385,21 @@ internal sealed class LayerLayout
     public bool DenseUsesRows => Spec.Kind == LayerKind.Dense && Spec.Units <= 4;
 
     /// <summary>Input floats between two sequences of a batch chunk for this layer's batched kernel (its input is the
-    /// model input, Timesteps x InputDim per sequence, or the previous layer's carry, Timesteps x width).</summary>
-    public int BatchInputStride(int timesteps) => timesteps * Spec.InputWidth;
+    /// model input, Timesteps x InputDim per sequence, or the previous layer's carry, its timesteps x width).</summary>
+    public int BatchInputStride() => Spec.InputTimesteps * Spec.InputWidth;
 
-    /// <summary>Rows of the main output: Timesteps for a sequence, else 1.</summary>
-    public int OutputRows(int timesteps) => Spec.OutputIsSequence ? timesteps : 1;
+    /// <summary>Rows of the main output: its timesteps for a sequence, else 1.</summary>
+    public int OutputRows() => Spec.OutputIsSequence ? Spec.OutputTimesteps : 1;
 
-    /// <summary>Rows of the input: Timesteps for a sequence, else 1.</summary>
-    public int InputRows(int timesteps) => Spec.InputIsSequence ? timesteps : 1;
+    /// <summary>Rows of the input: its timesteps for a sequence, else 1.</summary>
+    public int InputRows() => Spec.InputIsSequence ? Spec.InputTimesteps : 1;
+
+    /// <summary>The options of a Conv1D or pooling layer that differ from a plain window: ", strides 2, padding same".</summary>
+    private string WindowOptions =>
+        (Spec.Strides != 1 ? ", strides " + ModelLayout.Int(Spec.Strides) : string.Empty)
+        + (Spec.DilationRate != 1 ? ", dilation " + ModelLayout.Int(Spec.DilationRate) : string.Empty)
+        + (Spec.Groups != 1 ? ", groups " + ModelLayout.Int(Spec.Groups) : string.Empty)
+        + (Spec.Padding != TimeWindows.Valid ? ", padding " + Spec.Padding : string.Empty);
 
     /// <summary>"layer 2: lstm_1 (LSTM, 8 units)" for comments and docs.</summary>
     public string Description =>
@@ -404,6 +413,10 @@ internal sealed class LayerLayout
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Embedding, {ModelLayout.Int(Spec.EmbeddingInputDim)} tokens x {ModelLayout.Int(Spec.OutputWidth)}{(Spec.MaskZero ? ", mask_zero" : string.Empty)})"
             : Spec.Kind == LayerKind.Masking
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Masking, mask_value {Spec.MaskValue.ToString("R", CultureInfo.InvariantCulture)})"
+            : Spec.Kind == LayerKind.Conv1D
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Conv1D, {ModelLayout.Int(Spec.Units)} filters of {ModelLayout.Int(Spec.Window)}{WindowOptions})"
+            : Spec.IsTimeWindow
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({LayerShapes.KerasClassName(Spec.Kind)}, windows of {ModelLayout.Int(Spec.Window)}{WindowOptions})"
             : Spec.IsGlobalPooling
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.InputWidth)} features)"
             : Spec.IsNormalization
@@ -469,8 +482,9 @@ internal sealed class DirectionLayout
 
 internal sealed class WeightLayout
 {
-    public WeightLayout(LayerLayout layer, int direction, string name, int rows, int columns, int offset)
+    public WeightLayout(LayerLayout layer, int direction, string name, int rows, int columns, int offset, int[] dimensions)
     {
+        Dimensions = dimensions;
         Layer = layer;
         Direction = direction;
         Name = name;
@@ -502,9 +516,15 @@ internal sealed class WeightLayout
 
     public string ConstantName { get; }
 
-    public string ShapeText => Columns == 0 ? $"[{ModelLayout.Int(Rows)}]" : $"[{ModelLayout.Int(Rows)}, {ModelLayout.Int(Columns)}]";
+    /// <summary>The Keras shape (LayerShapes.Dimensions): <c>[Rows]</c>, <c>[Rows, Columns]</c>, or a Conv1D kernel's three axes.</summary>
+    public int[] Dimensions { get; }
 
-    public string DimensionArguments => Columns == 0 ? ModelLayout.Int(Rows) : $"{ModelLayout.Int(Rows)}, {ModelLayout.Int(Columns)}";
+    /// <summary>The timesteps a Conv1D kernel spans (its first axis), else 1: what Keras's fan computation multiplies the fans by.</summary>
+    public int ReceptiveField => Dimensions.Length == 3 ? Dimensions[0] : 1;
+
+    public string ShapeText => "[" + DimensionArguments + "]";
+
+    public string DimensionArguments => string.Join(", ", Dimensions.Select(d => ModelLayout.Int(d)));
 }
 
 /// <summary>A state vector of a recurrent direction: h, or c for LSTM.</summary>

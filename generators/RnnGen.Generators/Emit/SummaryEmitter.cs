@@ -69,7 +69,7 @@ internal static class SummaryEmitter
     private static string OutputShape(ModelLayout layout, LayerLayout layer)
     {
         LayerSpec spec = layer.Spec;
-        string main = Shape(layout.Spec.Timesteps, spec.OutputIsSequence, spec.Bidirectional && spec.MergeMode == MergeMode.None ? spec.Units : spec.OutputWidth);
+        string main = Shape(spec.OutputTimesteps, spec.OutputIsSequence, spec.Bidirectional && spec.MergeMode == MergeMode.None ? spec.Units : spec.OutputWidth);
         var shapes = new List<string> { main };
         if (spec.Bidirectional && spec.MergeMode == MergeMode.None)
         {

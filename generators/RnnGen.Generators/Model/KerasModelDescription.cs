@@ -36,15 +36,22 @@ internal sealed class KerasModelDescription
         ["GlobalAveragePooling1D"] = AttributeKind.GlobalAveragePooling1D,
         ["GlobalMaxPooling1D"] = AttributeKind.GlobalMaxPooling1D,
         ["Embedding"] = AttributeKind.Embedding,
+        ["Conv1D"] = AttributeKind.Conv1D,
+        ["MaxPooling1D"] = AttributeKind.MaxPooling1D,
+        ["AveragePooling1D"] = AttributeKind.AveragePooling1D,
     };
 
-    // The name of each attribute's constructor parameter, as Extract names a positional argument ([Lstm(4)] is
-    // units = 4); the normalization attributes have none.
-    private static readonly Dictionary<AttributeKind, string> s_constructorParameters = new()
+    // The names of each attribute's constructor parameters, as Extract names positional arguments ([Lstm(4)] is
+    // units = 4); "units" when not listed; the normalization attributes have none.
+    private static readonly Dictionary<AttributeKind, string[]> s_constructorParameters = new()
     {
-        [AttributeKind.Dropout] = "rate",
-        [AttributeKind.Activation] = "activation",
-        [AttributeKind.Rescaling] = "scale",
+        [AttributeKind.Dropout] = new[] { "rate" },
+        [AttributeKind.Activation] = new[] { "activation" },
+        [AttributeKind.Rescaling] = new[] { "scale" },
+        [AttributeKind.Embedding] = new[] { "inputDim", "outputDim" },
+        [AttributeKind.Conv1D] = new[] { "filters", "kernelSize" },
+        [AttributeKind.MaxPooling1D] = new[] { "poolSize" },
+        [AttributeKind.AveragePooling1D] = new[] { "poolSize" },
     };
 
     // Arguments whose attribute property is a double: the declaration writes 0.25 and 1 alike.
@@ -125,14 +132,13 @@ internal sealed class KerasModelDescription
                 return null;
             }
 
-            string constructorParameter = s_constructorParameters.TryGetValue(kind, out string? parameter) ? parameter : "units";
+            string[] constructorParameters = s_constructorParameters.TryGetValue(kind, out string[]? parameters) ? parameters : new[] { "units" };
             var arguments = new List<ArgumentInput>();
             int positional = 0;
             foreach (AttributeArgumentSyntax argument in attribute.ArgumentList?.Arguments ?? default)
             {
-                // [Embedding(inputDim, outputDim)] has two constructor parameters; every other attribute one at most.
                 string argumentName = argument.NameEquals?.Name.Identifier.ValueText
-                    ?? (kind == AttributeKind.Embedding ? (positional++ == 0 ? "inputDim" : "outputDim") : constructorParameter);
+                    ?? constructorParameters[System.Math.Min(positional++, constructorParameters.Length - 1)];
                 if (argumentName == "Timesteps" && timesteps is int given)
                 {
                     arguments.Add(new ArgumentInput(argumentName, given, HasError: false, location));

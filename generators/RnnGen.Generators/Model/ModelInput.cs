@@ -20,6 +20,9 @@ internal enum AttributeKind
     GlobalAveragePooling1D,
     GlobalMaxPooling1D,
     Embedding,
+    Conv1D,
+    MaxPooling1D,
+    AveragePooling1D,
 }
 
 /// <summary>

@@ -138,6 +138,33 @@ internal sealed record LayerSpec
     /// <summary>Keras Embedding <c>mask_zero</c>: token 0 masks its timestep.</summary>
     public bool MaskZero { get; init; }
 
+    /// <summary>Timesteps of the layer's input when it is a sequence: the model's, or fewer after a Conv1D or pooling layer.</summary>
+    public int InputTimesteps { get; init; }
+
+    /// <summary>Timesteps of the layer's output when it is a sequence: its input's, except for Conv1D and pooling (<see cref="RnnGen.Shared.TimeWindows"/>).</summary>
+    public int OutputTimesteps { get; init; }
+
+    /// <summary>Conv1D <c>kernel_size</c>, or the pooling layers' <c>pool_size</c>: the timesteps one window reads (before dilation).</summary>
+    public int Window { get; init; } = 1;
+
+    /// <summary>Keras <c>strides</c> of Conv1D and the pooling layers.</summary>
+    public int Strides { get; init; } = 1;
+
+    /// <summary>Keras Conv1D <c>dilation_rate</c> (1 for the pooling layers).</summary>
+    public int DilationRate { get; init; } = 1;
+
+    /// <summary>Keras Conv1D <c>groups</c>.</summary>
+    public int Groups { get; init; } = 1;
+
+    /// <summary>Keras <c>padding</c> of Conv1D and the pooling layers: <c>valid</c>, <c>same</c> or <c>causal</c>.</summary>
+    public string Padding { get; init; } = RnnGen.Shared.TimeWindows.Valid;
+
+    /// <summary>Conv1D, MaxPooling1D and AveragePooling1D: a window slid over the time axis.</summary>
+    public bool IsTimeWindow => RnnGen.Shared.LayerShapes.IsTimeWindow(Kind);
+
+    /// <summary>Padded timesteps before the first input of a Conv1D or pooling layer.</summary>
+    public int PadBefore => RnnGen.Shared.TimeWindows.PadBefore(InputTimesteps, Window, Strides, DilationRate, Padding);
+
     /// <summary>The input width the layer's weight shapes are built from: an Embedding's <c>input_dim</c>, else <see cref="InputWidth"/>.</summary>
     public int WeightInputWidth => Kind == LayerKind.Embedding ? EmbeddingInputDim : InputWidth;
 

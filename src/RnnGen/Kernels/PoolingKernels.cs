@@ -63,8 +63,8 @@ public static class PoolingKernels
         }
     }
 
-    // max = max(max, row), column by column.
-    private static void Max(ReadOnlySpan<float> row, Span<float> max)
+    // max = max(max, row), column by column (MaxPooling1D's windows too: ConvolutionKernels).
+    internal static void Max(ReadOnlySpan<float> row, Span<float> max)
     {
         int width = max.Length;
         ref float source = ref MemoryMarshal.GetReference(row);

@@ -101,6 +101,42 @@ public sealed class LayerInfo
     /// <summary>Keras <c>mask_value</c> of Masking (0 for other kinds).</summary>
     public double MaskValue { get; init; }
 
+    /// <summary>
+    /// Timesteps of the layer's input sequence when they differ from the model's: set for Conv1D and the pooling layers
+    /// (0 otherwise: the model's <see cref="ModelInfo.Timesteps"/>, or those of the last such layer before it).
+    /// </summary>
+    public int InputTimesteps { get; init; }
+
+    /// <summary>Timesteps of a Conv1D or pooling layer's output sequence (0 for other kinds: they keep their input's).</summary>
+    public int OutputTimesteps { get; init; }
+
+    /// <summary>Keras <c>kernel_size</c> of Conv1D (0 for other kinds).</summary>
+    public int KernelSize { get; init; }
+
+    /// <summary>Keras <c>pool_size</c> of MaxPooling1D and AveragePooling1D (0 for other kinds).</summary>
+    public int PoolSize { get; init; }
+
+    /// <summary>Keras <c>strides</c> of Conv1D and the pooling layers (1 for other kinds).</summary>
+    public int Strides { get; init; } = 1;
+
+    /// <summary>Keras <c>padding</c> of Conv1D and the pooling layers: <c>valid</c>, <c>same</c> or <c>causal</c>.</summary>
+    public string Padding { get; init; } = Shared.TimeWindows.Valid;
+
+    /// <summary>Keras <c>dilation_rate</c> of Conv1D (1 for other kinds).</summary>
+    public int DilationRate { get; init; } = 1;
+
+    /// <summary>Keras <c>groups</c> of Conv1D (1 for other kinds).</summary>
+    public int Groups { get; init; } = 1;
+
+    /// <summary>Whether this is Conv1D, MaxPooling1D or AveragePooling1D: a window slid over the time axis.</summary>
+    public bool IsTimeWindow => Shared.LayerShapes.IsTimeWindow(Kind);
+
+    /// <summary>The timesteps one window reads: Conv1D's <see cref="KernelSize"/> or the pooling layers' <see cref="PoolSize"/>.</summary>
+    public int Window => Kind == LayerKind.Conv1D ? KernelSize : PoolSize;
+
+    /// <summary>Padded timesteps before the first input of a Conv1D or pooling layer (Keras's padding rule).</summary>
+    public int PadBefore => Shared.TimeWindows.PadBefore(InputTimesteps, Window, Strides, DilationRate, Padding);
+
     /// <summary>Whether this is Activation or Rescaling: the same function of every value, no weights.</summary>
     public bool IsElementwise => Shared.LayerShapes.IsElementwise(Kind);
 

@@ -20,8 +20,19 @@ public static class Initializers
     /// <c>"glorot_uniform"</c> or <c>"constant(0.1)"</c>), drawing from a stream determined by <paramref name="seed"/>
     /// and <paramref name="stream"/>.
     /// </summary>
+    /// <param name="destination">The weight, flattened row-major.</param>
+    /// <param name="initializer">A Keras initializer name, with its arguments in parentheses where it takes any.</param>
+    /// <param name="rows">The weight's rows: for a convolution kernel, its leading axes as one.</param>
+    /// <param name="columns">Its columns, or 0 for a 1-D weight.</param>
+    /// <param name="seed">The model's seed.</param>
+    /// <param name="stream">Which of the seed's streams this weight draws from.</param>
+    /// <param name="receptiveField">
+    /// For a Conv1D kernel <c>[kernel_size, input, filters]</c> passed as <c>rows = kernel_size * input</c>: its
+    /// <c>kernel_size</c>, by which Keras's <c>compute_fans</c> multiplies the output fan (the input fan already holds it).
+    /// 1 for any other weight.
+    /// </param>
     /// <exception cref="ArgumentException">The name or its arguments are not valid, or the destination length does not match the shape.</exception>
-    public static void Fill(Span<float> destination, string initializer, int rows, int columns, int seed, int stream)
+    public static void Fill(Span<float> destination, string initializer, int rows, int columns, int seed, int stream, int receptiveField = 1)
     {
         if (!InitializerSpec.TryParse(initializer, out InitializerSpec spec, out string error, out _))
         {
@@ -39,9 +50,10 @@ public static class Initializers
         var random = new SeededRandom(SeededRandom.Derive(seed, stream));
 
         // keras/src/initializers/random_initializers.py compute_fans: 1-D -> fan_in = fan_out = shape[0];
-        // 2-D -> (fan_in, fan_out) = shape.
+        // 2-D -> (fan_in, fan_out) = shape; a convolution kernel -> shape[-2] and shape[-1], each times the receptive
+        // field (the product of the leading axes).
         double fanIn = rows;
-        double fanOut = columns == 0 ? rows : columns;
+        double fanOut = columns == 0 ? rows : (double)columns * receptiveField;
         double[] args = spec.Arguments;
         switch (spec.Name)
         {

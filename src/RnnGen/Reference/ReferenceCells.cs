@@ -126,6 +126,74 @@ internal sealed class ReferenceCells
         next.CopyTo(h);
     }
 
+    /// <summary>
+    /// Keras <c>Conv1D.call</c> on one sequence of <paramref name="inputTimesteps"/> rows of <see cref="LayerInfo.InputWidth"/>:
+    /// for each output timestep t and filter f, the bias plus the sum over the taps k and the group's input features c of
+    /// <c>x[t * strides + k * dilation - pad, g * C + c] * kernel[k, c, f]</c>, padded timesteps being zeros; then the
+    /// activation. Straight from the definition, one output at a time.
+    /// </summary>
+    public double[] Convolve1D(LayerInfo layer, double[] x, int inputTimesteps, double[] kernel, double[]? bias, ReferencePrecision precision)
+    {
+        int width = layer.InputWidth, filters = layer.OutputWidth, outputs = layer.OutputTimesteps;
+        int groupInputs = width / layer.Groups, groupFilters = filters / layer.Groups;
+        int pad = Shared.TimeWindows.PadBefore(inputTimesteps, layer.KernelSize, layer.Strides, layer.DilationRate, layer.Padding);
+        var y = new double[outputs * filters];
+        for (int t = 0; t < outputs; t++)
+        {
+            for (int f = 0; f < filters; f++)
+            {
+                int g = f / groupFilters;
+                double sum = bias is null ? 0 : bias[f];
+                for (int k = 0; k < layer.KernelSize; k++)
+                {
+                    int source = t * layer.Strides + k * layer.DilationRate - pad;
+                    if (source < 0 || source >= inputTimesteps)
+                    {
+                        continue;
+                    }
+
+                    for (int c = 0; c < groupInputs; c++)
+                    {
+                        sum = Round(sum + Round(x[source * width + g * groupInputs + c] * kernel[(k * groupInputs + c) * filters + f]));
+                    }
+                }
+
+                y[t * filters + f] = sum;
+            }
+
+            Activate(y.AsSpan(t * filters, filters), layer.Activation, precision);
+        }
+
+        return y;
+    }
+
+    /// <summary>
+    /// Keras <c>MaxPooling1D.call</c> / <c>AveragePooling1D.call</c> on one sequence: each output timestep is the maximum
+    /// or the mean of the input timesteps its window covers, padding left out.
+    /// </summary>
+    public double[] Pool1D(LayerInfo layer, double[] x, int inputTimesteps)
+    {
+        int width = layer.InputWidth, outputs = layer.OutputTimesteps;
+        int pad = Shared.TimeWindows.PadBefore(inputTimesteps, layer.PoolSize, layer.Strides, 1, layer.Padding);
+        var y = new double[outputs * width];
+        for (int t = 0; t < outputs; t++)
+        {
+            int first = Math.Max(t * layer.Strides - pad, 0), end = Math.Min(t * layer.Strides - pad + layer.PoolSize, inputTimesteps);
+            for (int j = 0; j < width; j++)
+            {
+                double pooled = x[first * width + j];
+                for (int s = first + 1; s < end; s++)
+                {
+                    pooled = layer.Kind == LayerKind.MaxPooling1D ? Math.Max(pooled, x[s * width + j]) : Round(pooled + x[s * width + j]);
+                }
+
+                y[t * width + j] = layer.Kind == LayerKind.MaxPooling1D ? pooled : Round(pooled / (end - first));
+            }
+        }
+
+        return y;
+    }
+
     /// <summary>Keras <c>Dense.call</c>: <c>y = act(x·W + b)</c>; softmax couples the outputs.</summary>
     public void Dense(ReadOnlySpan<double> x, Span<double> y, double[] kernel, double[]? bias, string activation, ReferencePrecision precision)
     {

@@ -129,6 +129,8 @@ internal sealed class ReferenceModel
     // Returns the layer's outputs for one batch row in Keras call order.
     private List<double[]> RunLayer(int index, LayerInfo layer, double[] x, int width, bool isSequence, double[][]? initial, int row, int batch)
     {
+        // The timesteps of this layer's input: the model's, or fewer after a Conv1D or pooling layer.
+        int steps = isSequence ? x.Length / width : 1;
         switch (layer.Kind)
         {
             case LayerKind.Dropout:
@@ -147,8 +149,8 @@ internal sealed class ReferenceModel
                 double[] table = _layerWeights[index][0];
                 int outputDim = layer.OutputWidth;
                 int inputDim = table.Length / outputDim;
-                var y = new double[_info.Timesteps * outputDim];
-                for (int t = 0; t < _info.Timesteps; t++)
+                var y = new double[steps * outputDim];
+                for (int t = 0; t < steps; t++)
                 {
                     int token = (int)x[t];
                     if (token < 0 || token >= inputDim)
@@ -164,7 +166,7 @@ internal sealed class ReferenceModel
 
             case LayerKind.Dense:
             {
-                int rows = isSequence ? _info.Timesteps : 1;
+                int rows = isSequence ? steps : 1;
                 var y = new double[rows * layer.Units];
                 double[][] w = _layerWeights[index];
                 for (int t = 0; t < rows; t++)
@@ -178,7 +180,7 @@ internal sealed class ReferenceModel
             case LayerKind.Activation:
             case LayerKind.Rescaling:
             {
-                int rows = isSequence ? _info.Timesteps : 1;
+                int rows = isSequence ? steps : 1;
                 var y = new double[rows * width];
                 for (int t = 0; t < rows; t++)
                 {
@@ -192,7 +194,7 @@ internal sealed class ReferenceModel
             case LayerKind.GlobalMaxPooling1D:
             {
                 // Keras GlobalAveragePooling1D / GlobalMaxPooling1D.call: ops.mean / ops.max over the time axis.
-                int rows = _info.Timesteps;
+                int rows = steps;
                 var y = new double[width];
                 for (int j = 0; j < width; j++)
                 {
@@ -208,10 +210,15 @@ internal sealed class ReferenceModel
                 return new List<double[]> { y };
             }
 
+            case LayerKind.Conv1D:
+                return new List<double[]> { _cells.Convolve1D(layer, x, steps, _layerWeights[index][0], layer.UseBias ? _layerWeights[index][1] : null, _precision) };
+            case LayerKind.MaxPooling1D:
+            case LayerKind.AveragePooling1D:
+                return new List<double[]> { _cells.Pool1D(layer, x, steps) };
             case LayerKind.LayerNormalization:
             case LayerKind.BatchNormalization:
             {
-                int rows = isSequence ? _info.Timesteps : 1;
+                int rows = isSequence ? steps : 1;
                 var y = new double[rows * width];
                 for (int t = 0; t < rows; t++)
                 {
@@ -222,7 +229,7 @@ internal sealed class ReferenceModel
             }
         }
 
-        int timesteps = _info.Timesteps;
+        int timesteps = steps;
         int units = layer.Units;
         int statesPerDirection = layer.Kind == LayerKind.Lstm ? 2 : 1;
         int arraysPerDirection = layer.UseBias ? 3 : 2;
@@ -318,10 +325,10 @@ internal sealed class ReferenceModel
         double[] backward = RunDirection(1, true, backwardStates);
         StoreStates(0, forwardStates);
         StoreStates(1, backwardStates);
-        int steps = layer.ReturnSequences ? timesteps : 1;
-        var f = new double[steps * units];
-        var bw = new double[steps * units];
-        for (int t = 0; t < steps; t++)
+        int outputRows = layer.ReturnSequences ? timesteps : 1;
+        var f = new double[outputRows * units];
+        var bw = new double[outputRows * units];
+        for (int t = 0; t < outputRows; t++)
         {
             int forwardStep = layer.ReturnSequences ? t : timesteps - 1;
             int backwardStep = layer.ReturnSequences ? timesteps - 1 - t : timesteps - 1;
@@ -337,8 +344,8 @@ internal sealed class ReferenceModel
         }
         else if (layer.MergeMode == MergeMode.Concat)
         {
-            var y = new double[steps * 2 * units];
-            for (int t = 0; t < steps; t++)
+            var y = new double[outputRows * 2 * units];
+            for (int t = 0; t < outputRows; t++)
             {
                 f.AsSpan(t * units, units).CopyTo(y.AsSpan(t * 2 * units));
                 bw.AsSpan(t * units, units).CopyTo(y.AsSpan(t * 2 * units + units));
@@ -348,7 +355,7 @@ internal sealed class ReferenceModel
         }
         else
         {
-            var y = new double[steps * units];
+            var y = new double[outputRows * units];
             bool single = _precision == ReferencePrecision.Float32;
             for (int i = 0; i < y.Length; i++)
             {

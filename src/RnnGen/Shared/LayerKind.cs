@@ -45,6 +45,15 @@ enum LayerKind
 
     // Convolution and pooling layers take values from 20 up.
 
+    /// <summary>Keras <c>Conv1D</c>: a 1-D convolution over the time axis (padding valid, same or causal; strides, dilation, groups).</summary>
+    Conv1D = 20,
+
+    /// <summary>Keras <c>MaxPooling1D</c>: the maximum of each feature over windows of timesteps, no weights.</summary>
+    MaxPooling1D = 21,
+
+    /// <summary>Keras <c>AveragePooling1D</c>: the mean of each feature over windows of timesteps, no weights.</summary>
+    AveragePooling1D = 22,
+
     /// <summary>Keras <c>GlobalAveragePooling1D</c>: the mean over the time axis of a sequence, no weights.</summary>
     GlobalAveragePooling1D = 23,
 

@@ -26,12 +26,24 @@ internal static class LayerShapes
     /// The weight arrays of one direction of a layer, in Keras order, as (name, rows, columns); columns 0 marks a 1-D
     /// array of <c>rows</c> elements.
     /// </summary>
+    /// <remarks>
+    /// A Conv1D kernel is 3-D in Keras, <c>[kernel_size, input / groups, filters]</c>: it is returned with its two
+    /// leading axes as one, <c>rows = kernel_size * input / groups</c>, and <see cref="Dimensions"/> gives it back its
+    /// three axes.
+    /// </remarks>
     public static (string Name, int Rows, int Columns)[] Weights(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter,
-        bool center = LayerOptions.DefaultCenter, bool scale = LayerOptions.DefaultScale)
+        bool center = LayerOptions.DefaultCenter, bool scale = LayerOptions.DefaultScale, int kernelSize = 1, int groups = 1)
     {
-        if (kind == LayerKind.Dropout || IsElementwise(kind) || IsGlobalPooling(kind))
+        if (kind == LayerKind.Dropout || IsElementwise(kind) || IsGlobalPooling(kind) || IsPooling(kind))
         {
             return new (string, int, int)[0];
+        }
+
+        if (kind == LayerKind.Conv1D)
+        {
+            // BaseConv.build: kernel kernel_size + (input_channel // groups, filters), then bias (filters,) if use_bias.
+            var convolution = ("kernel", kernelSize * (inputWidth / groups), units);
+            return useBias ? new[] { convolution, ("bias", units, 0) } : new[] { convolution };
         }
 
         if (IsNormalization(kind))
@@ -83,6 +95,21 @@ internal static class LayerShapes
         return new[] { kernel, recurrent, bias };
     }
 
+    /// <summary>
+    /// The Keras shape of weight <paramref name="name"/> of <see cref="Weights"/>: <c>[rows, columns]</c>, <c>[rows]</c>
+    /// for a 1-D weight, and <c>[kernel_size, rows / kernel_size, columns]</c> for a Conv1D kernel.
+    /// </summary>
+    public static int[] Dimensions(LayerKind kind, string name, int rows, int columns, int kernelSize) =>
+        kind == LayerKind.Conv1D && name == "kernel" ? new[] { kernelSize, rows / kernelSize, columns }
+        : columns == 0 ? new[] { rows }
+        : new[] { rows, columns };
+
+    /// <summary>Whether the layer is MaxPooling1D or AveragePooling1D: windows of timesteps to one row each, no weights.</summary>
+    public static bool IsPooling(LayerKind kind) => kind is LayerKind.MaxPooling1D or LayerKind.AveragePooling1D;
+
+    /// <summary>Whether the layer slides a window over the time axis (Conv1D, MaxPooling1D, AveragePooling1D), so its output may have fewer timesteps than its input.</summary>
+    public static bool IsTimeWindow(LayerKind kind) => kind == LayerKind.Conv1D || IsPooling(kind);
+
     /// <summary>Whether the layer is LayerNormalization or BatchNormalization: per-feature, on the last axis, same width out.</summary>
     public static bool IsNormalization(LayerKind kind) => kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization;
 
@@ -98,7 +125,7 @@ internal static class LayerShapes
     /// <c>rnngen</c>'s reading of a Keras file.
     /// </summary>
     public static bool KeepsWidth(LayerKind kind) =>
-        kind == LayerKind.Dropout || IsNormalization(kind) || IsElementwise(kind) || IsGlobalPooling(kind);
+        kind == LayerKind.Dropout || IsNormalization(kind) || IsElementwise(kind) || IsGlobalPooling(kind) || IsPooling(kind);
 
     /// <summary>The width of one timestep of the layer's main output (the last axis of Keras's <c>compute_output_shape</c>).</summary>
     public static int OutputWidth(LayerKind kind, int inputWidth, int units, bool bidirectional, MergeMode mergeMode) =>
@@ -116,10 +143,10 @@ internal static class LayerShapes
     /// non-trainable moving statistics too).
     /// </summary>
     public static long ParameterCount(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter,
-        bool center = LayerOptions.DefaultCenter, bool scale = LayerOptions.DefaultScale)
+        bool center = LayerOptions.DefaultCenter, bool scale = LayerOptions.DefaultScale, int kernelSize = 1, int groups = 1)
     {
         long total = 0;
-        foreach (var (_, rows, columns) in Weights(kind, inputWidth, units, useBias, resetAfter, center, scale))
+        foreach (var (_, rows, columns) in Weights(kind, inputWidth, units, useBias, resetAfter, center, scale, kernelSize, groups))
         {
             total += columns == 0 ? rows : (long)rows * columns;
         }
@@ -142,6 +169,9 @@ internal static class LayerShapes
         LayerKind.Embedding => "embedding",
         LayerKind.GlobalAveragePooling1D => "global_average_pooling1d",
         LayerKind.GlobalMaxPooling1D => "global_max_pooling1d",
+        LayerKind.Conv1D => "conv1d",
+        LayerKind.MaxPooling1D => "max_pooling1d",
+        LayerKind.AveragePooling1D => "average_pooling1d",
         _ => "dropout",
     };
 
@@ -160,6 +190,9 @@ internal static class LayerShapes
         LayerKind.Embedding => "Embedding",
         LayerKind.GlobalAveragePooling1D => "GlobalAveragePooling1D",
         LayerKind.GlobalMaxPooling1D => "GlobalMaxPooling1D",
+        LayerKind.Conv1D => "Conv1D",
+        LayerKind.MaxPooling1D => "MaxPooling1D",
+        LayerKind.AveragePooling1D => "AveragePooling1D",
         _ => "Dropout",
     };
 }

@@ -32,8 +32,9 @@ internal sealed class TrainingNetwork
                 LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => new GlobalPoolingLayer(layer, info.Timesteps, offset),
                 LayerKind.Embedding when !layer.MaskZero => new EmbeddingLayer(layer, info.Timesteps, offset),
                 // No gradients yet: refusing is better than training the other layers as if this one were the identity.
-                // Masks (Masking, Embedding(mask_zero)) change what every later layer computes.
-                LayerKind.Masking or LayerKind.Embedding => throw new NotSupportedException(
+                // Masks (Masking, Embedding(mask_zero)) change what every later layer computes; Conv1D and the pooling
+                // layers change the timesteps every later layer is sized for.
+                LayerKind.Masking or LayerKind.Embedding or LayerKind.Conv1D or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D => throw new NotSupportedException(
                     $"{info.Name} cannot be trained: its layer '{layer.Name}' ({Shared.LayerShapes.KerasClassName(layer.Kind)}{(layer.MaskZero ? ", mask_zero=True" : "")}) has no gradients in RnnGen's trainer yet. Train the model in Keras and load its weights (LoadWeights); inference runs it."),
                 _ => new RecurrentLayer(layer, info.Timesteps, offset),
             });

@@ -66,7 +66,12 @@ public static class GoldenCases
             layer.TryGetProperty("rescalingOffset", out JsonElement rescalingOffset) ? rescalingOffset.GetDouble() : 0,
             layer.TryGetProperty("maskValue", out JsonElement maskValue) ? maskValue.GetDouble() : 0,
             layer.TryGetProperty("inputDim", out JsonElement embeddingInputDim) ? embeddingInputDim.GetInt32() : 0,
-            Flag("maskZero"));
+            Flag("maskZero"),
+            layer.TryGetProperty("kernelSize", out JsonElement kernelSize) ? kernelSize.GetInt32() : 0,
+            layer.TryGetProperty("poolSize", out JsonElement poolSize) ? poolSize.GetInt32() : 0,
+            layer.TryGetProperty("strides", out JsonElement strides) ? strides.GetInt32() : 1,
+            Text("padding") ?? "valid",
+            layer.TryGetProperty("dilationRate", out JsonElement dilationRate) ? dilationRate.GetInt32() : 1);
     }
 
     // JSON has no NaN: the generators write null where Keras computes NaN (GlobalAveragePooling1D of an all-masked row).

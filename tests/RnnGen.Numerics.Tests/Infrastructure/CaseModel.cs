@@ -27,7 +27,12 @@ public sealed record CaseLayer(
     double RescalingOffset = 0,
     double MaskValue = 0,
     int EmbeddingInputDim = 0,
-    bool MaskZero = false);
+    bool MaskZero = false,
+    int KernelSize = 0,
+    int PoolSize = 0,
+    int Strides = 1,
+    string Padding = "valid",
+    int DilationRate = 1);
 
 /// <summary>A model of a test case, and the RnnGen declaration that builds it.</summary>
 public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLayer> Layers)
@@ -81,6 +86,17 @@ public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLa
         if (layer.Kind == "Embedding")
         {
             return $"[RnnGen.Embedding({layer.EmbeddingInputDim}, {layer.Units}, MaskZero = {Bool(layer.MaskZero)})]";
+        }
+
+        if (layer.Kind == "Conv1D")
+        {
+            // units holds the filters in the fixtures.
+            return $"[RnnGen.Conv1D({layer.Units}, {layer.KernelSize}, Strides = {layer.Strides}, Padding = \"{layer.Padding}\", DilationRate = {layer.DilationRate}, Activation = \"{layer.Activation}\", UseBias = {Bool(layer.UseBias)})]";
+        }
+
+        if (layer.Kind is "MaxPooling1D" or "AveragePooling1D")
+        {
+            return $"[RnnGen.{layer.Kind}({layer.PoolSize}, Strides = {layer.Strides}, Padding = \"{layer.Padding}\")]";
         }
 
         if (layer.Kind == "Masking")
