@@ -7,38 +7,38 @@ using RnnGen.Tool;
 namespace RnnGen.Formats.Tests;
 
 /// <summary>
-/// Files with a layer RnnGen does not generate (a Conv1D before the LSTM) and functional graphs (two LSTM branches
+/// Files with a layer RnnGen does not generate (a Conv1DTranspose before the LSTM) and functional graphs (two LSTM branches
 /// joined by Concatenate), written by tests/formats-fixtures/generate.mjs: one error per unsupported layer and one for a
 /// graph, never a mismatch at every later layer; <see cref="KerasFile"/> reads any layer's weights and config.
 /// </summary>
 public sealed class UnsupportedLayerTests
 {
     [Theory]
-    [InlineData("generated/keras2_conv1d_model.h5")]
-    [InlineData("generated/keras3_conv1d.keras")]
+    [InlineData("generated/keras2_conv1d_transpose_model.h5")]
+    [InlineData("generated/keras3_conv1d_transpose.keras")]
     public void A_layer_RnnGen_does_not_generate_is_reported_once_by_name_and_class(string file)
     {
         var model = new AfterConv();
         float[][] before = model.GetWeights();
         var error = Assert.Throws<ArgumentException>(() => KerasWeights.Load(model, Fixture.Path(file)));
 
-        Assert.Contains("'conv1d' (Conv1D, weights [2, 3, 4], [4]): RnnGen has no Conv1D layer", error.Message);
-        Assert.Contains("ignoredLayers: new[] { \"conv1d\" }", error.Message);
+        Assert.Contains("'conv1d_transpose' (Conv1DTranspose, weights [2, 4, 3], [4]): RnnGen has no Conv1DTranspose layer", error.Message);
+        Assert.Contains("ignoredLayers: new[] { \"conv1d_transpose\" }", error.Message);
         Assert.Contains("RnnGen generates SimpleRNN, LSTM and GRU", error.Message);
         // The LSTM and Dense after it pair with the declaration: nothing else is reported, no cascade.
         Assert.DoesNotContain("mismatch", error.Message);
         Assert.DoesNotContain("Other differences", error.Message);
-        Assert.Single(error.Message.Split('\n'), line => line.Contains("conv1d", StringComparison.Ordinal) && line.Contains("RnnGen has no", StringComparison.Ordinal));
+        Assert.Single(error.Message.Split('\n'), line => line.Contains("conv1d_transpose", StringComparison.Ordinal) && line.Contains("RnnGen has no", StringComparison.Ordinal));
         Assert.Equal(before, model.GetWeights());
     }
 
     [Theory]
-    [InlineData("generated/keras2_conv1d_model.h5")]
-    [InlineData("generated/keras3_conv1d.keras")]
+    [InlineData("generated/keras2_conv1d_transpose_model.h5")]
+    [InlineData("generated/keras3_conv1d_transpose.keras")]
     public void Passing_over_the_unsupported_layer_loads_the_rest_and_KerasFile_reads_the_layer_itself(string file)
     {
         var model = new AfterConv();
-        KerasWeights.Load(model, Fixture.Path(file), new[] { "conv1d" });
+        KerasWeights.Load(model, Fixture.Path(file), new[] { "conv1d_transpose" });
 
         KerasFile keras = KerasFile.Open(Fixture.Path(file));
         KerasFileLayerWeights lstm = keras.Layer("lstm");
@@ -46,9 +46,9 @@ public sealed class UnsupportedLayerTests
         float[][] expected = lstm.Weights.Concat(dense.Weights).Select(w => w.Read()).ToArray();
         Assert.Equal(expected, model.GetWeights());
 
-        KerasFileLayerWeights conv = keras.Layer("conv1d");
-        Assert.Equal("Conv1D", conv.ClassName);
-        Assert.Equal(new[] { 2, 3, 4 }, conv.Weights[0].Shape);
+        KerasFileLayerWeights conv = keras.Layer("conv1d_transpose");
+        Assert.Equal("Conv1DTranspose", conv.ClassName);
+        Assert.Equal(new[] { 2, 4, 3 }, conv.Weights[0].Shape);
         Assert.Equal(24, conv.Weights[0].Read().Length);
         Assert.NotNull(conv.Config);
         Assert.Equal(4, conv.Config!.Value.GetProperty("filters").GetInt32());
@@ -58,11 +58,11 @@ public sealed class UnsupportedLayerTests
     [Fact]
     public void Rnngen_inspect_declares_the_chain_after_the_unsupported_first_layer()
     {
-        // The LSTM's kernel takes the Conv1D's 4 filters, not the file's 3 input features.
-        string declaration = KerasWeights.Inspect(Fixture.Path("generated/keras3_conv1d.keras")).ToDeclaration("AfterConv");
+        // The LSTM's kernel takes the Conv1DTranspose's 4 filters, not the file's 3 input features.
+        string declaration = KerasWeights.Inspect(Fixture.Path("generated/keras3_conv1d_transpose.keras")).ToDeclaration("AfterConv");
         Assert.Contains("[Sequential(Timesteps = 5, InputDim = 4)]", declaration);
-        Assert.Contains("// The model below starts after conv1d (Conv1D), which RnnGen does not generate", declaration);
-        Assert.Contains("KerasFile.Open(path).Layer(\"conv1d\") and load with ignoredLayers: new[] { \"conv1d\" }.", declaration);
+        Assert.Contains("// The model below starts after conv1d_transpose (Conv1DTranspose), which RnnGen does not generate", declaration);
+        Assert.Contains("KerasFile.Open(path).Layer(\"conv1d_transpose\") and load with ignoredLayers: new[] { \"conv1d_transpose\" }.", declaration);
     }
 
     [Fact]
@@ -91,17 +91,17 @@ public sealed class UnsupportedLayerTests
     [Fact]
     public void KerasFile_names_the_layers_it_has_when_asked_for_another()
     {
-        KerasFile file = KerasFile.Open(Fixture.Path("generated/keras3_conv1d.keras"));
+        KerasFile file = KerasFile.Open(Fixture.Path("generated/keras3_conv1d_transpose.keras"));
         var error = Assert.Throws<System.Collections.Generic.KeyNotFoundException>(() => file.Layer("embedding"));
-        Assert.Contains("no layer named 'embedding'; its layers are 'conv1d', 'lstm', 'dense'", error.Message);
+        Assert.Contains("no layer named 'embedding'; its layers are 'conv1d_transpose', 'lstm', 'dense'", error.Message);
         Assert.Throws<InvalidDataException>(() => KerasFile.Open(new MemoryStream(new byte[] { 1, 2, 3 })));
     }
 
     [Fact]
     public void Other_differences_are_still_reported_with_the_unsupported_layer_passed_over()
     {
-        var error = Assert.Throws<ArgumentException>(() => KerasWeights.Load(new AfterConvWrongWidth(), Fixture.Path("generated/keras2_conv1d_model.h5")));
-        Assert.Contains("RnnGen has no Conv1D layer", error.Message);
+        var error = Assert.Throws<ArgumentException>(() => KerasWeights.Load(new AfterConvWrongWidth(), Fixture.Path("generated/keras2_conv1d_transpose_model.h5")));
+        Assert.Contains("RnnGen has no Conv1DTranspose layer", error.Message);
         Assert.Contains("Other differences, with those layers passed over:", error.Message);
         Assert.Contains("kernel: declared [3, 12], the file's 'lstm/lstm_cell/kernel:0' is [4, 12]", error.Message);
     }

@@ -154,12 +154,21 @@ const models = {
       { kind: "Dense", name: "dense", units: 2, activation: "tanh", useBias: true },
     ],
   },
-  // A Conv1D before the LSTM: a layer with weights RnnGen does not generate; loading must report it once, not a
-  // mismatch at every later layer (no expected outputs).
+  // The signal shape: a Conv1D (valid padding: 5 timesteps in, 4 out) before the LSTM.
   conv1d: {
-    timesteps: 5, inputDim: 3, salt: 11, noExpected: true,
+    timesteps: 5, inputDim: 3, salt: 11,
     layers: [
       { kind: "Conv1D", name: "conv1d", filters: 4, kernelSize: 2 },
+      { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+    ],
+  },
+  // A Conv1DTranspose before the LSTM: a layer with weights RnnGen does not generate; loading must report it once, not
+  // a mismatch at every later layer (no expected outputs).
+  conv1d_transpose: {
+    timesteps: 5, inputDim: 3, salt: 17, noExpected: true,
+    layers: [
+      { kind: "Conv1DTranspose", name: "conv1d_transpose", filters: 4, kernelSize: 2 },
       { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
       { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
     ],
@@ -305,6 +314,13 @@ function layerConfig(layer, keras3, first, model) {
       padding: "valid", data_format: "channels_last", dilation_rate: [1], groups: 1, activation: "linear", use_bias: true,
       kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} },
     });
+  } else if (layer.kind === "Conv1DTranspose") {
+    // keras/src/layers/convolutional/base_conv_transpose.py get_config (kernel [kernel_size, filters, input]).
+    entry = wrap("Conv1DTranspose", {
+      name: layer.name, trainable: true, dtype: "float32", filters: layer.filters, kernel_size: [layer.kernelSize], strides: [1],
+      padding: "valid", output_padding: null, data_format: "channels_last", dilation_rate: [1], activation: "linear", use_bias: true,
+      kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} },
+    });
   }
   else if (layer.kind === "Dense") {
     const dense = (name) => wrap("Dense", { name, trainable: true, dtype: "float32", units: layer.units, activation: layer.activation, use_bias: layer.useBias, kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} } });
@@ -388,7 +404,7 @@ function keras2WeightNames(layer) {
   const names = (prefix) => ["kernel", "recurrent_kernel", "bias"].slice(0, layer.useBias ? 3 : 2).map((n) => `${prefix}/${n}:0`);
   if (layer.kind === "Dense") return ["kernel", "bias"].slice(0, layer.useBias ? 2 : 1).map((n) => `${layer.name}/${n}:0`);
   if (["Dropout", "Activation", "Masking", "Concatenate", "Lambda"].includes(layer.kind)) return [];
-  if (layer.kind === "Conv1D") return [`${layer.name}/kernel:0`, `${layer.name}/bias:0`];
+  if (layer.kind === "Conv1D" || layer.kind === "Conv1DTranspose") return [`${layer.name}/kernel:0`, `${layer.name}/bias:0`];
   if (layer.kind === "Embedding") return [`${layer.name}/embeddings:0`];
   if (layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") {
     const names = [...(layer.scale ? ["gamma"] : []), ...(layer.center ? ["beta"] : []), ...(layer.kind === "BatchNormalization" ? ["moving_mean", "moving_variance"] : [])];
@@ -461,7 +477,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
   for (const layer of model.layers) {
     const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
       : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
-        BatchNormalization: "batch_normalization", Conv1D: "conv1d", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding" }[layer.kind];
+        BatchNormalization: "batch_normalization", Conv1D: "conv1d", Conv1DTranspose: "conv1d_transpose", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -471,7 +487,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       vars(`${base}/layer`, layer.useBias ? 2 : 1);
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
     else if (layer.kind === "Dropout" || layer.kind === "Concatenate" || layer.kind === "Masking") vars(base, 0);
-    else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Embedding"].includes(layer.kind)) vars(base, layerWeightCount(layer));
+    else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding"].includes(layer.kind)) vars(base, layerWeightCount(layer));
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
       // still forward then backward in get_weights() order.
@@ -549,6 +565,8 @@ writeLegacyH5(g("keras2_embedding_model.h5"), "embedding", { fullModel: true, li
 keras3Zip(g("keras3_embedding.keras"), "embedding_no_mask", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_conv1d.keras"), "conv1d", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 writeLegacyH5(g("keras2_conv1d_model.h5"), "conv1d", { fullModel: true, libver: V0 });
+keras3Zip(g("keras3_conv1d_transpose.keras"), "conv1d_transpose", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+writeLegacyH5(g("keras2_conv1d_transpose_model.h5"), "conv1d_transpose", { fullModel: true, libver: V0 });
 keras3Zip(g("keras3_functional.keras"), "functional", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.

@@ -140,7 +140,23 @@ export function runModel(model, weights, xs) {
       value = isSequence ? value.map(apply) : apply(value);
       continue;
     }
-    if (layer.kind === "Conv1D" || layer.kind === "Concatenate") throw new Error(`${layer.kind} is not computed here (its fixture has no expected outputs)`);
+    if (layer.kind === "Conv1D") {
+      // keras/src/layers/convolutional/conv1d.py with padding valid, strides 1, no dilation, linear (the fixture's):
+      // y[t][f] = bias[f] + sum over k, c of x[t + k][c] * kernel[k][c][f], kernel flat as [kernel_size, input, filters].
+      const [kernel, bias] = w;
+      const width = value[0].length;
+      const out = [];
+      for (let t = 0; t + layer.kernelSize <= value.length; t++) {
+        out.push(Array.from({ length: layer.filters }, (_, f) => {
+          let sum = bias[f];
+          for (let k = 0; k < layer.kernelSize; k++) for (let c = 0; c < width; c++) sum += value[t + k][c] * kernel[(k * width + c) * layer.filters + f];
+          return sum;
+        }));
+      }
+      value = out;
+      continue;
+    }
+    if (layer.kind === "Conv1DTranspose" || layer.kind === "Concatenate") throw new Error(`${layer.kind} is not computed here (its fixture has no expected outputs)`);
     if (layer.kind === "Dense") {
       // TimeDistributed(Dense) applies the Dense to each timestep of a sequence (keras/src/layers/rnn/time_distributed.py).
       if (layer.timeDistributed && !isSequence) throw new Error("TimeDistributed needs a sequence input");
@@ -185,7 +201,7 @@ export function layerWeightCount(layer) {
   if (weightless(layer)) return 0;
   if (layer.kind === "LayerNormalization") return (layer.scale ? 1 : 0) + (layer.center ? 1 : 0);
   if (layer.kind === "BatchNormalization") return (layer.scale ? 1 : 0) + (layer.center ? 1 : 0) + 2;
-  if (layer.kind === "Conv1D") return 2;
+  if (layer.kind === "Conv1D" || layer.kind === "Conv1DTranspose") return 2;
   if (layer.kind === "Embedding") return 1;
   if (layer.kind === "Dense") return layer.useBias ? 2 : 1;
   const perDirection = layer.useBias ? 3 : 2;
@@ -197,6 +213,7 @@ export function layerWeightShapes(layer, inputWidth) {
   if (weightless(layer)) return [];
   if (layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") return Array.from({ length: layerWeightCount(layer) }, () => [inputWidth]);
   if (layer.kind === "Conv1D") return [[layer.kernelSize, inputWidth, layer.filters], [layer.filters]];
+  if (layer.kind === "Conv1DTranspose") return [[layer.kernelSize, layer.filters, inputWidth], [layer.filters]]; // BaseConvTranspose.build
   if (layer.kind === "Embedding") return [[layer.inputDim, layer.units]]; // Embedding.build: embeddings (input_dim, output_dim)
   if (layer.kind === "Dense") return layer.useBias ? [[inputWidth, layer.units], [layer.units]] : [[inputWidth, layer.units]];
   const gates = { SimpleRNN: 1, LSTM: 4, GRU: 3 }[layer.kind];
@@ -208,7 +225,7 @@ export function layerWeightShapes(layer, inputWidth) {
 
 export function outputWidth(layer, inputWidth) {
   if (weightless(layer) || layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") return inputWidth;
-  if (layer.kind === "Conv1D") return layer.filters;
+  if (layer.kind === "Conv1D" || layer.kind === "Conv1DTranspose") return layer.filters;
   if (layer.bidirectional && layer.mergeMode === "concat") return 2 * layer.units;
   return layer.units;
 }

@@ -229,9 +229,10 @@ internal static class KerasImport
         for (int direction = 0; direction < (layer.Bidirectional ? 2 : 1); direction++)
         {
             string prefix = !layer.Bidirectional ? name + "/" : $"{name}/{(direction == 0 ? "forward_" : "backward_")}{stem}/";
-            foreach (var (weightName, rows, columns) in LayerShapes.Weights(kind, kind == LayerKind.Embedding ? layer.EmbeddingInputDim : inputWidth, layer.Units, layer.UseBias, layer.ResetAfter, layer.Center, layer.Scale))
+            foreach (var (weightName, rows, columns) in LayerShapes.Weights(kind, kind == LayerKind.Embedding ? layer.EmbeddingInputDim : inputWidth, layer.Units, layer.UseBias, layer.ResetAfter,
+                layer.Center, layer.Scale, Math.Max(layer.KernelSize, 1), Math.Max(layer.Groups, 1)))
             {
-                weights.Add(columns == 0 ? new WeightShape(prefix + weightName, rows) : new WeightShape(prefix + weightName, rows, columns));
+                weights.Add(new WeightShape(prefix + weightName, LayerShapes.Dimensions(kind, weightName, rows, columns, layer.KernelSize)));
             }
         }
 
@@ -264,6 +265,12 @@ internal static class KerasImport
             MergeMode = layer.MergeMode,
             DropoutRate = layer.DropoutRate,
             RecurrentDropoutRate = layer.RecurrentDropoutRate,
+            KernelSize = layer.KernelSize,
+            PoolSize = layer.PoolSize,
+            Strides = layer.Strides,
+            Padding = layer.Padding,
+            DilationRate = layer.DilationRate,
+            Groups = layer.Groups,
             Weights = weights,
         };
     }

@@ -116,6 +116,24 @@ public sealed class KerasFileLayer
     /// <summary>The layer's weight arrays in Keras <c>get_weights()</c> order, named as in the file.</summary>
     public IReadOnlyList<WeightShape> Weights { get; internal init; } = Array.Empty<WeightShape>();
 
+    /// <summary>Keras <c>kernel_size</c> of Conv1D (0 for other kinds).</summary>
+    public int KernelSize { get; internal init; }
+
+    /// <summary>Keras <c>pool_size</c> of MaxPooling1D and AveragePooling1D (0 for other kinds).</summary>
+    public int PoolSize { get; internal init; }
+
+    /// <summary>Keras <c>strides</c> of Conv1D and the pooling layers (1 for other kinds).</summary>
+    public int Strides { get; internal init; } = 1;
+
+    /// <summary>Keras <c>padding</c> of Conv1D and the pooling layers, lower case: <c>valid</c>, <c>same</c> or <c>causal</c>.</summary>
+    public string Padding { get; internal init; } = Shared.TimeWindows.Valid;
+
+    /// <summary>Keras <c>dilation_rate</c> of Conv1D (1 for other kinds).</summary>
+    public int DilationRate { get; internal init; } = 1;
+
+    /// <summary>Keras <c>groups</c> of Conv1D (1 for other kinds).</summary>
+    public int Groups { get; internal init; } = 1;
+
     /// <summary>
     /// The layer's <c>config</c> object exactly as the file stores it (every option, including those RnnGen does not
     /// read), or <see langword="null"/> when the file has no configuration (<c>.weights.h5</c>, <c>.npz</c>,
@@ -153,6 +171,18 @@ public sealed class KerasFileLayer
         if (Kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D)
         {
             return Kind.Value + "()";
+        }
+
+        if (Kind is LayerKind.MaxPooling1D or LayerKind.AveragePooling1D)
+        {
+            return $"{Kind.Value}(pool_size={PoolSize.ToString(CultureInfo.InvariantCulture)}, strides={Strides.ToString(CultureInfo.InvariantCulture)}, padding={Padding})";
+        }
+
+        if (Kind == LayerKind.Conv1D)
+        {
+            return $"Conv1D({Units.ToString(CultureInfo.InvariantCulture)}, kernel_size={KernelSize.ToString(CultureInfo.InvariantCulture)}, strides={Strides.ToString(CultureInfo.InvariantCulture)}, "
+                + $"padding={Padding}, dilation_rate={DilationRate.ToString(CultureInfo.InvariantCulture)}, groups={Groups.ToString(CultureInfo.InvariantCulture)}, "
+                + $"activation={ActivationText(FileActivation, Activation)}, use_bias={(UseBias ? "True" : "False")})";
         }
 
         if (Kind == LayerKind.Embedding)

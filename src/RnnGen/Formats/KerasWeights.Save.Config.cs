@@ -89,6 +89,14 @@ public static partial class KerasWeights
         });
     }
 
+    // A 1-D size as Keras 3 writes it: [n].
+    private static void OneTuple(Utf8JsonWriter config, string name, int value)
+    {
+        config.WriteStartArray(name);
+        config.WriteNumberValue(value);
+        config.WriteEndArray();
+    }
+
     private static void LayerConfig(Utf8JsonWriter json, LayerInfo layer)
     {
         if (layer.Kind == LayerKind.Dropout)
@@ -118,6 +126,37 @@ public static partial class KerasWeights
                 Common(config, layer.Name);
                 config.WriteString("data_format", "channels_last");
                 config.WriteBoolean("keepdims", false);
+            });
+        }
+        else if (Shared.LayerShapes.IsPooling(layer.Kind))
+        {
+            // MaxPooling1D.get_config / AveragePooling1D.get_config (BasePooling): pool_size, strides, padding and
+            // data_format, each 1-D size a list of one as standardize_tuple leaves it.
+            WrappedLayer(json, Shared.LayerShapes.KerasClassName(layer.Kind), config =>
+            {
+                Common(config, layer.Name);
+                OneTuple(config, "pool_size", layer.PoolSize);
+                OneTuple(config, "strides", layer.Strides);
+                config.WriteString("padding", layer.Padding);
+                config.WriteString("data_format", "channels_last");
+            });
+        }
+        else if (layer.Kind == LayerKind.Conv1D)
+        {
+            // Conv1D.get_config (BaseConv): filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
+            // activation, use_bias.
+            WrappedLayer(json, "Conv1D", config =>
+            {
+                Common(config, layer.Name);
+                config.WriteNumber("filters", layer.Units);
+                OneTuple(config, "kernel_size", layer.KernelSize);
+                OneTuple(config, "strides", layer.Strides);
+                config.WriteString("padding", layer.Padding);
+                config.WriteString("data_format", "channels_last");
+                OneTuple(config, "dilation_rate", layer.DilationRate);
+                config.WriteNumber("groups", layer.Groups);
+                config.WriteString("activation", layer.Activation);
+                config.WriteBoolean("use_bias", layer.UseBias);
             });
         }
         else if (layer.Kind == LayerKind.Activation)

@@ -2,8 +2,9 @@ using RnnGen;
 
 namespace RnnGen.Formats.Tests.UnsupportedLayers;
 
-// The chain after the Conv1D of generated/keras2_conv1d_model.h5 and keras3_conv1d.keras: Conv1D(4, 2) -> LSTM(3) ->
-// Dense(2) on input (5, 3); the valid convolution leaves 4 timesteps of 4 filters.
+// The chain after the Conv1DTranspose of generated/keras2_conv1d_transpose_model.h5 and keras3_conv1d_transpose.keras:
+// Conv1DTranspose(4, 2) -> LSTM(3) -> Dense(2) on input (5, 3); the LSTM reads the transpose's 4 filters (its timesteps
+// do not change a weight shape).
 [Sequential(Timesteps = 4, InputDim = 4)]
 [Lstm(3)]
 [Dense(2)]

@@ -118,7 +118,8 @@ internal static class DeclarationWriter
 
         // Where the last layer that needs a sequence input is, found once (asking at every layer would be quadratic).
         int lastSequenceLayer = layers.FindLastIndex(l => l.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru
-            or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D || l.IsTimeDistributed);
+            or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D or LayerKind.Conv1D or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D
+            || l.IsTimeDistributed);
         for (int i = 0; i < layers.Count; i++)
         {
             KerasFileLayer layer = layers[i];
@@ -173,8 +174,47 @@ internal static class DeclarationWriter
             case LayerKind.Masking:
             case LayerKind.GlobalAveragePooling1D:
             case LayerKind.GlobalMaxPooling1D:
+            case LayerKind.MaxPooling1D:
+            case LayerKind.AveragePooling1D:
                 // The file's own layer, declared as such (its Keras summary and names stay the file's).
                 return WeightlessLayers.Attribute(layer);
+            case LayerKind.Conv1D:
+            {
+                // Only what differs from Keras's defaults (which are the attribute's).
+                args.Add(layer.Units.ToString(CultureInfo.InvariantCulture));
+                args.Add(layer.KernelSize.ToString(CultureInfo.InvariantCulture));
+                if (layer.Strides != 1)
+                {
+                    args.Add("Strides = " + layer.Strides.ToString(CultureInfo.InvariantCulture));
+                }
+
+                if (layer.Padding != Shared.TimeWindows.Valid)
+                {
+                    args.Add($"Padding = \"{layer.Padding}\"");
+                }
+
+                if (layer.DilationRate != 1)
+                {
+                    args.Add("DilationRate = " + layer.DilationRate.ToString(CultureInfo.InvariantCulture));
+                }
+
+                if (layer.Groups != 1)
+                {
+                    args.Add("Groups = " + layer.Groups.ToString(CultureInfo.InvariantCulture));
+                }
+
+                if (layer.Activation is not null and not "linear")
+                {
+                    args.Add($"Activation = \"{layer.Activation}\"");
+                }
+
+                if (!layer.UseBias)
+                {
+                    args.Add("UseBias = false");
+                }
+
+                return $"Conv1D({string.Join(", ", args)})";
+            }
             case LayerKind.LayerNormalization:
             case LayerKind.BatchNormalization:
             {

@@ -37,6 +37,23 @@ internal static partial class KerasConfig
     private static int? Int(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int i) ? i : null;
 
+    // A Keras 1-D size: a number, or a list of one number (Keras 2 and 3 write kernel_size, strides, pool_size and
+    // dilation_rate as [n] after standardize_tuple; a hand-written config may hold n).
+    private static int? Size(JsonElement parent, string name)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 1)
+        {
+            value = value[0];
+        }
+
+        return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int i) ? i : null;
+    }
+
     private static double? Double(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double d) ? d : null;
 

@@ -146,6 +146,62 @@ internal static partial class KerasConfig
         return model;
     }
 
+    // keras/src/layers/convolutional/base_conv.py get_config: filters, kernel_size, strides, padding, data_format,
+    // dilation_rate, groups (Keras 2.3+; 1 before), activation, use_bias. RnnGen declares channels_last only.
+    private static void ReadConvolution(LayerConfig layer, JsonElement config, KerasDialect dialect)
+    {
+        string padding = (String(config, "padding") ?? Shared.TimeWindows.Valid).ToLowerInvariant();
+        if (String(config, "data_format") is "channels_first")
+        {
+            layer.Note = "RnnGen's Conv1D convolves a (timesteps, features) sequence (data_format=\"channels_last\"); this one is channels_first.";
+        }
+        else if (!Shared.TimeWindows.IsPadding(LayerKind.Conv1D, padding))
+        {
+            layer.Note = $"RnnGen's Conv1D pads \"valid\", \"same\" or \"causal\"; this one pads \"{padding}\".";
+        }
+        else if (Int(config, "filters") is int filters && filters > 0 && Size(config, "kernel_size") is int kernelSize && kernelSize > 0)
+        {
+            layer.Kind = LayerKind.Conv1D;
+            layer.Units = filters;
+            layer.KernelSize = kernelSize;
+            layer.Strides = Size(config, "strides") ?? 1;
+            layer.Padding = padding;
+            layer.DilationRate = Size(config, "dilation_rate") ?? 1;
+            layer.Groups = Int(config, "groups") ?? 1;
+            SetActivation(layer, dialect, String(config, "activation", allowObject: true) ?? "linear", recurrent: false);
+            layer.UseBias = Bool(config, "use_bias") ?? true;
+        }
+        else
+        {
+            layer.Note = "its filters and kernel_size are not both positive numbers.";
+        }
+    }
+
+    // keras/src/layers/pooling/base_pooling.py get_config: pool_size, strides (None: the pool size), padding, data_format.
+    private static void ReadPooling(LayerConfig layer, JsonElement config, LayerKind kind)
+    {
+        string padding = (String(config, "padding") ?? Shared.TimeWindows.Valid).ToLowerInvariant();
+        if (String(config, "data_format") is "channels_first")
+        {
+            layer.Note = $"RnnGen's {kind} pools a (timesteps, features) sequence (data_format=\"channels_last\"); this one is channels_first.";
+        }
+        else if (!Shared.TimeWindows.IsPadding(kind, padding))
+        {
+            layer.Note = $"RnnGen's {kind} pads \"valid\" or \"same\"; this one pads \"{padding}\".";
+        }
+        else if ((Size(config, "pool_size") ?? Shared.TimeWindows.DefaultPoolSize) is int poolSize && poolSize > 0)
+        {
+            layer.Kind = kind;
+            layer.PoolSize = poolSize;
+            layer.Strides = Size(config, "strides") ?? poolSize;
+            layer.Padding = padding;
+        }
+        else
+        {
+            layer.Note = "its pool_size is not a positive number.";
+        }
+    }
+
     private static LayerConfig ParseLayer(JsonElement entry, KerasDialect dialect, string what, int depth)
     {
         if (entry.ValueKind != JsonValueKind.Object || depth > MaxWrapperDepth)
@@ -296,6 +352,16 @@ internal static partial class KerasConfig
                     layer.Kind = className == "GlobalAveragePooling1D" ? LayerKind.GlobalAveragePooling1D : LayerKind.GlobalMaxPooling1D;
                 }
 
+                break;
+            case "Conv1D":
+            case "Convolution1D":
+                ReadConvolution(layer, config, dialect);
+                break;
+            case "MaxPooling1D":
+            case "MaxPool1D":
+            case "AveragePooling1D":
+            case "AvgPool1D":
+                ReadPooling(layer, config, className.StartsWith("Max", StringComparison.Ordinal) ? LayerKind.MaxPooling1D : LayerKind.AveragePooling1D);
                 break;
             default:
                 layer.Note = $"RnnGen has no {className} layer.";

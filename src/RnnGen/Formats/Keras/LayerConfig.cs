@@ -73,8 +73,26 @@ internal sealed class LayerConfig
     /// <summary>The layer's <c>config</c> object as the file has it (cloned, so it outlives the parsed document).</summary>
     public JsonElement? Config { get; set; }
 
+    public int KernelSize { get; set; }
+
+    public int PoolSize { get; set; }
+
+    public int Strides { get; set; } = 1;
+
+    public string Padding { get; set; } = Shared.TimeWindows.Valid;
+
+    public int DilationRate { get; set; } = 1;
+
+    public int Groups { get; set; } = 1;
+
     public KerasFileLayer ToPublic(IReadOnlyList<WeightShape> weights) => new(Name, ClassName)
     {
+        KernelSize = KernelSize,
+        PoolSize = PoolSize,
+        Strides = Strides,
+        Padding = Padding,
+        DilationRate = DilationRate,
+        Groups = Groups,
         Config = Config,
         Epsilon = Epsilon,
         Center = Center,

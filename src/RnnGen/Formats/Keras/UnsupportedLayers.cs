@@ -11,9 +11,9 @@ internal static class UnsupportedLayers
     /// <summary>The Keras layers RnnGen generates, as messages list them.</summary>
     public const string Supported =
         "  RnnGen generates SimpleRNN, LSTM and GRU (alone or in Bidirectional), Dense (alone or in TimeDistributed), " +
-        "LayerNormalization, BatchNormalization, Activation, Rescaling, Masking (first), Embedding (first), GlobalAveragePooling1D, GlobalMaxPooling1D, and Dropout and the other identities at inference.";
+        "LayerNormalization, BatchNormalization, Activation, Rescaling, Masking (first), Embedding (first), GlobalAveragePooling1D, GlobalMaxPooling1D, Conv1D, MaxPooling1D, AveragePooling1D, and Dropout and the other identities at inference.";
 
-    /// <summary>"'conv1d' (Conv1D, weights [2, 3, 4], [4]): RnnGen has no Conv1D layer; ...".</summary>
+    /// <summary>"'conv1d_transpose' (Conv1DTranspose, weights [2, 4, 3], [4]): RnnGen has no Conv1DTranspose layer; ...".</summary>
     public static string Refusal(KerasFileLayer layer)
     {
         string className = layer.ClassName is "?" or "unknown" or "" ? "a layer of unknown class" : layer.ClassName;

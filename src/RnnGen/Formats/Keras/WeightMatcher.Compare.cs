@@ -87,6 +87,14 @@ internal static partial class WeightMatcher
                 }
 
                 CompareFlag(problems, "use_bias", "UseBias", declared.UseBias, found.UseBias);
+                if (declared.Kind == LayerKind.Conv1D
+                    && (declared.Strides != found.Strides || declared.Padding != found.Padding || declared.DilationRate != found.DilationRate || declared.Groups != found.Groups))
+                {
+                    // kernel_size and filters are in the kernel's shape, compared below.
+                    problems.Add($"strides, padding, dilation_rate and groups: declared {declared.Strides}, {declared.Padding}, {declared.DilationRate} and {declared.Groups}, "
+                        + $"the file has {found.Strides}, {found.Padding}, {found.DilationRate} and {found.Groups}: declare Strides = {found.Strides}, Padding = \"{found.Padding}\", DilationRate = {found.DilationRate}, Groups = {found.Groups}");
+                }
+
                 if (declared.Kind == LayerKind.Gru)
                 {
                     CompareFlag(problems, "reset_after", "ResetAfter", declared.ResetAfter, found.ResetAfter);
@@ -174,6 +182,16 @@ internal static partial class WeightMatcher
         if (Shared.LayerShapes.IsGlobalPooling(layer.Kind))
         {
             return Shared.LayerShapes.KerasClassName(layer.Kind) + "()";
+        }
+
+        if (Shared.LayerShapes.IsPooling(layer.Kind))
+        {
+            return $"{Shared.LayerShapes.KerasClassName(layer.Kind)}(pool_size={layer.PoolSize}, strides={layer.Strides}, padding={layer.Padding})";
+        }
+
+        if (layer.Kind == LayerKind.Conv1D)
+        {
+            return $"Conv1D({layer.Units}, kernel_size={layer.KernelSize}, strides={layer.Strides}, padding={layer.Padding}, dilation_rate={layer.DilationRate}, groups={layer.Groups}, activation={layer.Activation}, use_bias={(layer.UseBias ? "True" : "False")})";
         }
 
         if (layer.Kind == LayerKind.Rescaling)

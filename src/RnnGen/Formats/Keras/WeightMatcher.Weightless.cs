@@ -45,7 +45,7 @@ internal static partial class WeightMatcher
             // the options are then compared. Otherwise the file layer is refused below, and the declared one is left
             // for the report of declared layers the file does not have.
             int first = elementwise.FindIndex(e => e.WeightedBefore == weightedBefore);
-            if (description.Kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D
+            if (WeightlessLayers.IsDeclarable(description)
                 && first >= 0 && elementwise[first].Layer.Kind == description.Kind)
             {
                 (int index, LayerInfo declared, _) = elementwise[first];
@@ -117,7 +117,7 @@ internal static partial class WeightMatcher
         for (int i = 0; i < info.Layers.Count; i++)
         {
             LayerInfo layer = info.Layers[i];
-            if (layer.Kind is LayerKind.Rescaling or LayerKind.Masking || Shared.LayerShapes.IsGlobalPooling(layer.Kind)
+            if (layer.Kind is LayerKind.Rescaling or LayerKind.Masking || Shared.LayerShapes.IsGlobalPooling(layer.Kind) || Shared.LayerShapes.IsPooling(layer.Kind)
                 || (layer.Kind == LayerKind.Activation && Canonical(layer.Activation) != "linear"))
             {
                 result.Add((i, layer, weighted));
@@ -140,6 +140,12 @@ internal static partial class WeightMatcher
         if (Shared.LayerShapes.IsGlobalPooling(declared.Kind))
         {
             return null; // no options: the kinds already agree
+        }
+
+        if (Shared.LayerShapes.IsPooling(declared.Kind))
+        {
+            return declared.PoolSize == file.PoolSize && declared.Strides == file.Strides && declared.Padding == file.Padding ? null
+                : $"pool_size, strides and padding: declared {declared.PoolSize}, {declared.Strides} and {declared.Padding}, file {file.PoolSize}, {file.Strides} and {file.Padding}";
         }
 
         if (declared.Kind == LayerKind.Activation)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace RnnGen.Formats.Keras;
 
@@ -39,7 +40,8 @@ internal static class WeightlessLayers
     /// <c>[GlobalAveragePooling1D]</c> or <c>[GlobalMaxPooling1D]</c> the declaration lacks at its place.
     /// </summary>
     public static bool IsDeclarable(KerasFileLayer layer) =>
-        layer.Kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D;
+        layer.Kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D
+            or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D;
 
     /// <summary>
     /// Why the load refuses the layer: "activation_5 (Activation, relu): changes the model's output and RnnGen has no
@@ -63,6 +65,25 @@ internal static class WeightlessLayers
         if (layer.Kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D)
         {
             return layer.Kind.Value.ToString(); // no options: Keras's defaults are the only form read
+        }
+
+        if (layer.Kind is LayerKind.MaxPooling1D or LayerKind.AveragePooling1D)
+        {
+            // Only what differs from Keras's defaults: pool_size 2, strides the pool size, padding valid.
+            var options = new List<string>();
+            if (layer.Strides != layer.PoolSize)
+            {
+                options.Add($"Strides = {layer.Strides}");
+            }
+
+            if (layer.Padding != Shared.TimeWindows.Valid)
+            {
+                options.Add($"Padding = \"{layer.Padding}\"");
+            }
+
+            string size = layer.PoolSize == Shared.TimeWindows.DefaultPoolSize && options.Count == 0 ? string.Empty : layer.PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string arguments = string.Join(", ", new[] { size }.Where(a => a.Length > 0).Concat(options));
+            return arguments.Length == 0 ? layer.Kind.Value.ToString() : $"{layer.Kind.Value}({arguments})";
         }
 
         string Float(double value) => ((float)value).ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "f";
