@@ -28,6 +28,7 @@ public class GradientTests
         nameof(BiConcat), nameof(BiSumSequences), nameof(BiMulSequences), nameof(BiAve), nameof(BiNoneSequences),
         nameof(ActivationStack), nameof(SeedForecaster),
         nameof(NormalizedAveragePool), nameof(NormalizedMaxPool),
+        nameof(ConvolvedSignal), nameof(GroupedConvolution),
     };
 
     public static TheoryData<string> Models => new(ModelNames);
@@ -62,6 +63,10 @@ public class GradientTests
         nameof(RecurrentDropoutStack) => new RecurrentDropoutStack(seed),
         nameof(ClassifierResetBefore) => new ClassifierResetBefore(seed),
         nameof(FullRecurrentDropoutStack) => new FullRecurrentDropoutStack(seed),
+        nameof(ConvolvedSignal) => new ConvolvedSignal(seed),
+        nameof(GroupedConvolution) => new GroupedConvolution(seed),
+        nameof(GoldenConvolvedSignal) => new GoldenConvolvedSignal(seed),
+        nameof(GoldenStridedConvolution) => new GoldenStridedConvolution(seed),
         _ => throw new ArgumentException(name),
     };
 

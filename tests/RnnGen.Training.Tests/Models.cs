@@ -218,3 +218,41 @@ public partial class BatchNormalizedVector;
 [Sequential(Timesteps = 3, InputDim = 2)]
 [Gru(5)]
 public partial class GruOnly;
+
+/// <summary>
+/// The signal shape with every window option the gradient has a branch for: a causal Conv1D (taps on padding), max
+/// pooling that halves the timesteps, the LSTM on the shorter sequence.
+/// </summary>
+[Sequential(Timesteps = 7, InputDim = 3)]
+[Conv1D(4, 3, Padding = "causal", Activation = "tanh", BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[MaxPooling1D]
+[Lstm(3)]
+[Dense(2)]
+public partial class ConvolvedSignal;
+
+/// <summary>
+/// Grouped, dilated Conv1D with padding same, overlapping average windows that reach into the padding, and a strided
+/// valid Conv1D without bias on the sequence it leaves.
+/// </summary>
+[Sequential(Timesteps = 9, InputDim = 4)]
+[Conv1D(6, 3, Padding = "same", DilationRate = 2, Groups = 2, Activation = "sigmoid", BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[AveragePooling1D(3, Strides = 1, Padding = "same")]
+[Conv1D(2, 2, Strides = 2, UseBias = false)]
+[GlobalAveragePooling1D]
+[Dense(2)]
+public partial class GroupedConvolution;
+
+/// <summary>tests/golden/gradients.mjs's GoldenConvolvedSignal: Conv1D (same) -> MaxPooling1D -> LSTM -> Dense.</summary>
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Conv1D(4, 2, Padding = "same", Activation = "tanh")]
+[MaxPooling1D]
+[Lstm(3)]
+[Dense(2)]
+public partial class GoldenConvolvedSignal;
+
+/// <summary>tests/golden/gradients.mjs's GoldenStridedConvolution: a strided valid Conv1D, average pooling, a GRU's sequence.</summary>
+[Sequential(Timesteps = 9, InputDim = 2)]
+[Conv1D(5, 3, Strides = 2)]
+[AveragePooling1D(2, Strides = 1)]
+[Gru(3, ReturnSequences = true, ResetAfter = false)]
+public partial class GoldenStridedConvolution;

@@ -56,6 +56,8 @@ const layerNorm = (o = {}) => ({ kind: 'LayerNormalization', center: o.center ??
 const activation = (name) => ({ kind: 'Activation', activation: name });
 const pool = (kind) => ({ kind });
 const embedding = (inputDim, outputDim) => ({ kind: 'Embedding', inputDim, outputDim });
+const conv1d = (filters, kernelSize, o = {}) => ({ kind: 'Conv1D', filters, kernelSize, strides: o.strides ?? 1, padding: o.padding ?? 'valid', activation: o.activation ?? 'linear' });
+const pool1d = (kind, poolSize, o = {}) => ({ kind, poolSize, strides: o.strides ?? poolSize, padding: o.padding ?? 'valid' });
 
 function tfjsLayer(L, extra) {
   if (L.kind === 'Dense') return tf.layers.dense({ units: L.units, activation: TFJS_ACT[L.activation], useBias: L.useBias, ...extra });
@@ -67,6 +69,9 @@ function tfjsLayer(L, extra) {
   if (L.kind === 'Activation') return tf.layers.activation({ activation: TFJS_ACT[L.activation], ...extra });
   if (L.kind === 'GlobalAveragePooling1D') return tf.layers.globalAveragePooling1d(extra);
   if (L.kind === 'GlobalMaxPooling1D') return tf.layers.globalMaxPooling1d(extra);
+  if (L.kind === 'Conv1D') return tf.layers.conv1d({ filters: L.filters, kernelSize: L.kernelSize, strides: L.strides, padding: L.padding, activation: TFJS_ACT[L.activation], useBias: true, ...extra });
+  if (L.kind === 'MaxPooling1D') return tf.layers.maxPooling1d({ poolSize: L.poolSize, strides: L.strides, padding: L.padding, ...extra });
+  if (L.kind === 'AveragePooling1D') return tf.layers.averagePooling1d({ poolSize: L.poolSize, strides: L.strides, padding: L.padding, ...extra });
   if (L.kind === 'Embedding') {
     // The token input: inputShape [T] instead of [T, D]; uniform(-0.5, 0.5) weights are set below.
     return tf.layers.embedding({ inputDim: L.inputDim, outputDim: L.outputDim, inputShape: [extra.inputShape[0]] });
@@ -99,6 +104,9 @@ const CASES = [
   { name: 'GoldenNormalizedMaxPool', T: 5, D: 2, B: 3, layers: [rnn('Gru', 4, { returnSequences: true }), layerNorm(), pool('GlobalMaxPooling1D'), dense(3, 'softmax')], outLength: 3, loss: 'categorical_crossentropy' },
   { name: 'GoldenBatchNormalized', T: 4, D: 3, B: 5, layers: [rnn('Lstm', 4, { returnSequences: true }), { kind: 'BatchNormalization' }, pool('GlobalAveragePooling1D'), dense(2)], outLength: 2, train: true },
   { name: 'GoldenEmbeddedTokens', T: 4, D: 1, B: 5, tokens: 7, layers: [embedding(7, 3), rnn('Lstm', 3), dense(2)], outLength: 2, train: true },
+  { name: 'GoldenConvolvedSignal', T: 6, D: 3, B: 5, layers: [conv1d(4, 2, { padding: 'same', activation: 'tanh' }), pool1d('MaxPooling1D', 2), rnn('Lstm', 3), dense(2)], outLength: 2, train: true },
+  // Valid, strides 2: 9 timesteps -> 4, then overlapping average windows -> 3; the GRU returns all 3.
+  { name: 'GoldenStridedConvolution', T: 9, D: 2, B: 3, layers: [conv1d(5, 3, { strides: 2 }), pool1d('AveragePooling1D', 2, { strides: 1 }), rnn('Gru', 3, { returnSequences: true })], outLength: 9 },
 ];
 
 const OPTIMIZERS = [

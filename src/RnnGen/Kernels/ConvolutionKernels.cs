@@ -115,7 +115,8 @@ public static class ConvolutionKernels
     }
 
     // y += a * w, over Vector<float> then a scalar tail; not fused, so each element rounds as the scalar expression.
-    private static void MultiplyAdd(float a, ReadOnlySpan<float> w, Span<float> y)
+    // The trainer's Conv1D gradient adds its kernel rows with it too.
+    internal static void MultiplyAdd(float a, ReadOnlySpan<float> w, Span<float> y)
     {
         int n = y.Length, i = 0;
         ref float source = ref MemoryMarshal.GetReference(w.Slice(0, n));

@@ -9,19 +9,23 @@ namespace RnnGen.Training;
 /// </summary>
 internal abstract class TrainingLayer
 {
-    protected TrainingLayer(LayerInfo info, int timesteps, int parameterOffset)
+    /// <param name="info">The layer's declaration.</param>
+    /// <param name="timesteps">Timesteps of the layer's input sequence.</param>
+    /// <param name="parameterOffset">Where its first weight array starts in the flat parameters.</param>
+    /// <param name="outputTimesteps">Timesteps of its output sequence when they are not its input's (Conv1D, pooling).</param>
+    protected TrainingLayer(LayerInfo info, int timesteps, int parameterOffset, int? outputTimesteps = null)
     {
         Info = info;
         Timesteps = timesteps;
         ParameterOffset = parameterOffset;
         InputLength = info.InputWidth * (info.InputIsSequence ? timesteps : 1);
-        OutputLength = info.OutputWidth * (info.OutputIsSequence ? timesteps : 1);
+        OutputLength = info.OutputWidth * (info.OutputIsSequence ? outputTimesteps ?? timesteps : 1);
     }
 
     /// <summary>The layer's declaration.</summary>
     public LayerInfo Info { get; }
 
-    /// <summary>Timesteps of the model's input sequence.</summary>
+    /// <summary>Timesteps of the layer's input sequence: the model's, or fewer after a Conv1D or pooling layer.</summary>
     public int Timesteps { get; }
 
     /// <summary>Where the layer's first weight array starts in the model's flat parameters (Keras order).</summary>

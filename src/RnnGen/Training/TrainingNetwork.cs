@@ -20,24 +20,31 @@ internal sealed class TrainingNetwork
         Info = info;
         var layers = new List<TrainingLayer>();
         int offset = 0;
+        int timesteps = info.Timesteps; // of each layer's input: Conv1D and the pooling layers change them
         foreach (LayerInfo layer in info.Layers)
         {
             layers.Add(layer.Kind switch
             {
-                LayerKind.Dense => new DenseLayer(layer, info.Timesteps, offset),
-                LayerKind.Dropout => new DropoutLayer(layer, info.Timesteps, offset),
-                LayerKind.Activation or LayerKind.Rescaling => new ElementwiseLayer(layer, info.Timesteps, offset),
-                LayerKind.LayerNormalization => new LayerNormalizationLayer(layer, info.Timesteps, offset),
-                LayerKind.BatchNormalization => new BatchNormalizationLayer(layer, info.Timesteps, offset),
-                LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => new GlobalPoolingLayer(layer, info.Timesteps, offset),
-                LayerKind.Embedding when !layer.MaskZero => new EmbeddingLayer(layer, info.Timesteps, offset),
+                LayerKind.Dense => new DenseLayer(layer, timesteps, offset),
+                LayerKind.Dropout => new DropoutLayer(layer, timesteps, offset),
+                LayerKind.Activation or LayerKind.Rescaling => new ElementwiseLayer(layer, timesteps, offset),
+                LayerKind.LayerNormalization => new LayerNormalizationLayer(layer, timesteps, offset),
+                LayerKind.BatchNormalization => new BatchNormalizationLayer(layer, timesteps, offset),
+                LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => new GlobalPoolingLayer(layer, timesteps, offset),
+                LayerKind.Embedding when !layer.MaskZero => new EmbeddingLayer(layer, timesteps, offset),
+                LayerKind.Conv1D => new Convolution1DLayer(layer, timesteps, offset),
+                LayerKind.MaxPooling1D or LayerKind.AveragePooling1D => new Pooling1DLayer(layer, timesteps, offset),
                 // No gradients yet: refusing is better than training the other layers as if this one were the identity.
-                // Masks (Masking, Embedding(mask_zero)) change what every later layer computes; Conv1D and the pooling
-                // layers change the timesteps every later layer is sized for.
-                LayerKind.Masking or LayerKind.Embedding or LayerKind.Conv1D or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D => throw new NotSupportedException(
+                // Masks (Masking, Embedding(mask_zero)) change what every later layer computes.
+                LayerKind.Masking or LayerKind.Embedding => throw new NotSupportedException(
                     $"{info.Name} cannot be trained: its layer '{layer.Name}' ({Shared.LayerShapes.KerasClassName(layer.Kind)}{(layer.MaskZero ? ", mask_zero=True" : "")}) has no gradients in RnnGen's trainer yet. Train the model in Keras and load its weights (LoadWeights); inference runs it."),
-                _ => new RecurrentLayer(layer, info.Timesteps, offset),
+                _ => new RecurrentLayer(layer, timesteps, offset),
             });
+            if (layer.IsTimeWindow)
+            {
+                timesteps = layer.OutputTimesteps;
+            }
+
             foreach (WeightShape weight in layer.Weights)
             {
                 offset += weight.Length;
