@@ -132,6 +132,9 @@ public sealed partial class RnnGenerator
             "Conv1DAttribute" => AttributeKind.Conv1D,
             "MaxPooling1DAttribute" => AttributeKind.MaxPooling1D,
             "AveragePooling1DAttribute" => AttributeKind.AveragePooling1D,
+            "FlattenAttribute" => AttributeKind.Flatten,
+            "ReshapeAttribute" => AttributeKind.Reshape,
+            "RepeatVectorAttribute" => AttributeKind.RepeatVector,
             _ => null,
         };
     }

@@ -72,21 +72,12 @@ public sealed partial class RnnGenerator
         private LayerSpec? WindowSpec(List<AttributeInput> layers, AttributeInput layer, int number, Incoming incoming,
             LayerKind kind, int window, int strides, int dilation, string padding, int errors)
         {
-            if (incoming.IsSequence == false && IsGlobalPooling(incoming.LastRecurrentKind))
+            if (incoming.IsSequence == false)
             {
-                ReportSequenceAfterGlobalPooling(layer, number, incoming);
-            }
-            else if (incoming.IsSequence == false)
-            {
-                ReportWithoutSequence(layers, layer, number, incoming);
+                ReportNoSequence(layers, layer, number, incoming);
             }
 
-            AttributeInput first = layers[0];
-            if (first.Kind == AttributeKind.Masking || (first.Kind == AttributeKind.Embedding && Bool(first, "MaskZero", false)))
-            {
-                Report(DiagnosticDescriptors.TimeWindowAfterMask, layer.Location, number, layer.Kind, first.Kind,
-                    first.Kind == AttributeKind.Masking ? "remove [Masking]" : "set MaskZero = false");
-            }
+            CheckNoMaskBefore(layers, layer, number);
 
             long outputTimesteps = 0;
             if (incoming.Timesteps is int timesteps && window > 0 && strides > 0 && dilation > 0)
@@ -127,6 +118,21 @@ public sealed partial class RnnGenerator
         }
 
         private static bool IsTimeWindow(AttributeKind kind) => kind is AttributeKind.Conv1D or AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D;
+
+        // The layers whose output timesteps are not their input's (LayerShapes.ChangesTimeAxis).
+        private static bool ChangesTimeAxis(AttributeKind kind) => IsTimeWindow(kind) || kind is AttributeKind.Flatten or AttributeKind.Reshape or AttributeKind.RepeatVector;
+
+        // RNNG062: Keras's window and reshaping layers do not support masking, and a mask of the input's timesteps would
+        // not fit their output; the mask comes from the first layer ([Masking], [Embedding(MaskZero = true)]).
+        private void CheckNoMaskBefore(List<AttributeInput> layers, AttributeInput layer, int number)
+        {
+            AttributeInput first = layers[0];
+            if (first.Kind == AttributeKind.Masking || (first.Kind == AttributeKind.Embedding && Bool(first, "MaskZero", false)))
+            {
+                Report(DiagnosticDescriptors.TimeWindowAfterMask, layer.Location, number, layer.Kind, first.Kind,
+                    first.Kind == AttributeKind.Masking ? "remove [Masking]" : "set MaskZero = false");
+            }
+        }
 
         // A positive size of a window layer, at most max (RNNG057 otherwise, on the argument). Left out: defaultValue
         // (null: a constructor argument, always present).

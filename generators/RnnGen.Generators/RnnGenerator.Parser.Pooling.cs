@@ -18,16 +18,7 @@ public sealed partial class RnnGenerator
             LayerKind kind = layer.Kind == AttributeKind.GlobalAveragePooling1D ? LayerKind.GlobalAveragePooling1D : LayerKind.GlobalMaxPooling1D;
             if (incoming.IsSequence == false)
             {
-                if (IsGlobalPooling(incoming.LastRecurrentKind))
-                {
-                    ReportSequenceAfterGlobalPooling(layer, number, incoming);
-                }
-                else
-                {
-                    // The same mistake as a recurrent layer after one that returns its last output only (RNNG012).
-                    ReportWithoutSequence(layers, layer, number, incoming);
-                }
-
+                ReportNoSequence(layers, layer, number, incoming);
                 return null;
             }
 
@@ -49,8 +40,28 @@ public sealed partial class RnnGenerator
 
         private static bool IsGlobalPooling(AttributeKind kind) => kind is AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D;
 
-        // The layers after which the stack may have no time axis: a recurrent layer (unless ReturnSequences) and a
-        // global pooling layer.
-        private static bool DropsTimeAxis(AttributeKind kind) => IsRecurrent(kind) || IsGlobalPooling(kind);
+        // The layers after which the stack may have no time axis: a recurrent layer (unless ReturnSequences), a global
+        // pooling layer, Flatten and a Reshape to a vector.
+        private static bool DropsTimeAxis(AttributeKind kind) => IsRecurrent(kind) || IsGlobalPooling(kind) || kind is AttributeKind.Flatten or AttributeKind.Reshape;
+
+        // A layer that needs a sequence where the stack has none, reported at the layer that took the time axis away:
+        // RNNG056 after global pooling, RNNG063 after Flatten or a Reshape to a vector, RNNG012 after a recurrent layer.
+        private void ReportNoSequence(List<AttributeInput> layers, AttributeInput layer, int number, Incoming incoming)
+        {
+            if (IsGlobalPooling(incoming.LastRecurrentKind))
+            {
+                ReportSequenceAfterGlobalPooling(layer, number, incoming);
+            }
+            else if (incoming.LastRecurrentKind is AttributeKind.Flatten or AttributeKind.Reshape)
+            {
+                Report(DiagnosticDescriptors.WrongRankForLayer, layer.Location, number, layer.Kind, "a sequence",
+                    $"layer {incoming.LastRecurrent} ({incoming.LastRecurrentKind}) has made its input one vector",
+                    $"put layer {number} before layer {incoming.LastRecurrent}, or reshape to (timesteps, features) with [Reshape(timesteps, features)]");
+            }
+            else
+            {
+                ReportWithoutSequence(layers, layer, number, incoming);
+            }
+        }
     }
 }

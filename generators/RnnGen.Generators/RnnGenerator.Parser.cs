@@ -92,7 +92,8 @@ public sealed partial class RnnGenerator
 
                 if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout or AttributeKind.LayerNormalization or AttributeKind.BatchNormalization
                     or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking or AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D or AttributeKind.Embedding
-                    or AttributeKind.Conv1D or AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D)
+                    or AttributeKind.Conv1D or AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D
+                    or AttributeKind.Flatten or AttributeKind.Reshape or AttributeKind.RepeatVector)
                 {
                     Report(DiagnosticDescriptors.LayerNeedsSequential, layers[0].Location, _input.DisplayName, layers[0].Kind);
                     return null;
@@ -278,6 +279,9 @@ public sealed partial class RnnGenerator
                     AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D => ParseGlobalPooling(layers, layer, number, incoming),
                     AttributeKind.Conv1D => ParseConv1D(layers, layer, number, incoming),
                     AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D => ParsePooling1D(layers, layer, number, incoming),
+                    AttributeKind.Flatten => ParseFlatten(layers, layer, number, incoming),
+                    AttributeKind.Reshape => ParseReshape(layers, layer, number, incoming),
+                    AttributeKind.RepeatVector => ParseRepeatVector(layers, layer, number, incoming),
                     // InputShape has already checked the Timesteps/InputDim the first layer declares.
                     _ => ParseRecurrent(layers, i, incoming, checkDeclaredShape: i != firstShaped),
                 };
@@ -290,7 +294,7 @@ public sealed partial class RnnGenerator
                 {
                     // Every layer keeps the timesteps that reach it, but a Conv1D or pooling layer, which computes its own.
                     int inputTimesteps = incoming.Timesteps ?? 0;
-                    spec = spec with { InputTimesteps = inputTimesteps, OutputTimesteps = spec.IsTimeWindow ? spec.OutputTimesteps : inputTimesteps };
+                    spec = spec with { InputTimesteps = inputTimesteps, OutputTimesteps = spec.ChangesTimeAxis ? spec.OutputTimesteps : inputTimesteps };
                     specs.Add(spec);
                 }
 
@@ -306,7 +310,7 @@ public sealed partial class RnnGenerator
                     incoming = new Incoming(width, isSequence, number, layer.Kind,
                         recurrent ? number : incoming.LastRecurrent, recurrent ? layer.Kind : incoming.LastRecurrentKind)
                     {
-                        Timesteps = !IsTimeWindow(layer.Kind) ? incoming.Timesteps
+                        Timesteps = !ChangesTimeAxis(layer.Kind) ? incoming.Timesteps
                             : spec is null ? null
                             : spec.OutputTimesteps,
                     };
@@ -332,9 +336,14 @@ public sealed partial class RnnGenerator
                 return (incoming.Width, false);
             }
 
-            if (layer.Kind is AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D)
+            if (layer.Kind is AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D or AttributeKind.RepeatVector)
             {
                 return (incoming.Width, true);
+            }
+
+            if (layer.Kind is AttributeKind.Flatten or AttributeKind.Reshape)
+            {
+                return (null, layer.Kind == AttributeKind.Reshape ? layer.Find("targetTimesteps") is not null : false);
             }
 
             if (layer.Kind == AttributeKind.Conv1D)
@@ -426,13 +435,9 @@ public sealed partial class RnnGenerator
             string recurrentInitializer = Initializer(layer, number, LayerOptions.RecurrentInitializer, LayerOptions.DefaultRecurrentInitializer, isMatrix: true);
             string biasInitializer = Initializer(layer, number, LayerOptions.BiasInitializer, LayerOptions.DefaultBiasInitializer, isMatrix: biasRows == 2);
 
-            if (incoming.IsSequence == false && IsGlobalPooling(incoming.LastRecurrentKind))
+            if (incoming.IsSequence == false)
             {
-                ReportSequenceAfterGlobalPooling(layer, number, incoming);
-            }
-            else if (incoming.IsSequence == false)
-            {
-                ReportWithoutSequence(layers, layer, number, incoming);
+                ReportNoSequence(layers, layer, number, incoming);
             }
             else if (incoming.IsSequence == true && checkDeclaredShape)
             {

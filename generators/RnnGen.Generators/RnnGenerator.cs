@@ -42,6 +42,9 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             Register(context, AttributeKind.Conv1D),
             Register(context, AttributeKind.MaxPooling1D),
             Register(context, AttributeKind.AveragePooling1D),
+            Register(context, AttributeKind.Flatten),
+            Register(context, AttributeKind.Reshape),
+            Register(context, AttributeKind.RepeatVector),
         };
         RegisterSources(context, specs);
     }

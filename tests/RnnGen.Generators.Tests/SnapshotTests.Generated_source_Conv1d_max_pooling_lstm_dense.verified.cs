@@ -753,7 +753,7 @@ namespace Demo
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int Timesteps = 4; // this layer's input, after the Conv1D and pooling layers (the model input has 8)
+            const int Timesteps = 4; // this layer's input (the model input has 8): a layer before it changed them
             const int InputWidth = 6;
             const int Units = 4;
             const int Padded = 16;
@@ -897,7 +897,7 @@ namespace Demo
         private void LstmLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int Timesteps = 4; // this layer's input, after the Conv1D and pooling layers (the model input has 8)
+            const int Timesteps = 4; // this layer's input (the model input has 8): a layer before it changed them
             const int InputWidth = 6;
             const int Units = 4;
             const int Padded = 16;

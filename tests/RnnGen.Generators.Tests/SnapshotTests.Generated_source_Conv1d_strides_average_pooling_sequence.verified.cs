@@ -13,7 +13,7 @@ namespace Demo
         /// <summary>Features per timestep of the input (Keras <c>input_shape[1]</c>).</summary>
         public const int InputDim = 2;
 
-        /// <summary>Timesteps of the output sequence: fewer than the input's, after the Conv1D and pooling layers.</summary>
+        /// <summary>Timesteps of the output sequence, not the input's: a Conv1D, pooling or reshaping layer changed them.</summary>
         public const int OutputTimesteps = 4;
 
         /// <summary>Features per timestep of the model output (the last axis of <c>Result</c>).</summary>

@@ -47,6 +47,8 @@ public class SnapshotTests
         ("Conv1d_max_pooling_lstm_dense", "[Sequential(Timesteps = 8, InputDim = 3)]\n[Conv1D(6, 3, Padding = \"causal\", Activation = \"relu\")]\n[MaxPooling1D]\n[Lstm(4)]\n[Dense(2)]\npublic partial class Model;"),
         // A sequence output with fewer timesteps than the input: OutputTimesteps sizes OutputSequence.
         ("Conv1d_strides_average_pooling_sequence", "[Sequential(Timesteps = 9, InputDim = 2)]\n[Conv1D(4, 2, Strides = 2)]\n[AveragePooling1D(2, Strides = 1, Padding = \"same\")]\n[Dense(3)]\npublic partial class Model;"),
+        // The sequence-to-sequence autoencoder: the encoder's last output repeated for a decoder of 5 timesteps.
+        ("Lstm_repeat_vector_lstm_sequences_dense", "[Sequential(Timesteps = 8, InputDim = 2)]\n[Lstm(4)]\n[RepeatVector(5)]\n[Lstm(3, ReturnSequences = true)]\n[Dense(2)]\npublic partial class Model;"),
         ("Bidirectional_stack_with_dropout", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4, Bidirectional = true, ReturnSequences = true, Dropout = 0.2)]\n[Dropout(0.3)]\n[Lstm(3)]\n[Dense(2, Activation = \"softmax\")]\npublic partial class Model;"),
     };
 

@@ -28,7 +28,7 @@ public class GradientTests
         nameof(BiConcat), nameof(BiSumSequences), nameof(BiMulSequences), nameof(BiAve), nameof(BiNoneSequences),
         nameof(ActivationStack), nameof(SeedForecaster),
         nameof(NormalizedAveragePool), nameof(NormalizedMaxPool),
-        nameof(ConvolvedSignal), nameof(GroupedConvolution),
+        nameof(ConvolvedSignal), nameof(GroupedConvolution), nameof(GoldenAutoEncoder),
     };
 
     public static TheoryData<string> Models => new(ModelNames);
@@ -67,6 +67,7 @@ public class GradientTests
         nameof(GroupedConvolution) => new GroupedConvolution(seed),
         nameof(GoldenConvolvedSignal) => new GoldenConvolvedSignal(seed),
         nameof(GoldenStridedConvolution) => new GoldenStridedConvolution(seed),
+        nameof(GoldenAutoEncoder) => new GoldenAutoEncoder(seed),
         _ => throw new ArgumentException(name),
     };
 

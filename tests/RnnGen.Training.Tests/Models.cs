@@ -256,3 +256,17 @@ public partial class GoldenConvolvedSignal;
 [AveragePooling1D(2, Strides = 1)]
 [Gru(3, ReturnSequences = true, ResetAfter = false)]
 public partial class GoldenStridedConvolution;
+
+/// <summary>
+/// tests/golden/gradients.mjs's GoldenAutoEncoder: an encoder's last output repeated for a decoder that returns
+/// sequences, flattened into a Dense, reshaped with -1 into a sequence again for a last recurrent layer.
+/// </summary>
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Lstm(4)]
+[RepeatVector(3)]
+[Gru(3, ReturnSequences = true, ResetAfter = false)]
+[Flatten]
+[Dense(8, Activation = "tanh")]
+[Reshape(-1, 2)]
+[SimpleRnn(2)]
+public partial class GoldenAutoEncoder;

@@ -199,6 +199,20 @@ function pool1d(kind, poolSize, o = {}) {
 }
 const isPool1d = (L) => L.kind === 'MaxPooling1D' || L.kind === 'AveragePooling1D';
 
+/** Keras Flatten(), Reshape(target_shape) (-1 allowed once) and RepeatVector(n): no weights. */
+const flatten = () => ({ kind: 'Flatten' });
+const reshape = (targetShape) => ({ kind: 'Reshape', targetShape });
+const repeatVector = (n) => ({ kind: 'RepeatVector', n });
+
+/** The output feature size of a reshaping layer, from the full per-sample shape ([T, D] or [D]) it receives. */
+function reshapedShape(L, sampleShape) {
+  const values = sampleShape.reduce((a, b) => a * b, 1);
+  if (L.kind === 'Flatten') return [values];
+  if (L.kind === 'RepeatVector') return [L.n, sampleShape[0]];
+  const known = L.targetShape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  return L.targetShape.map((d) => (d === -1 ? values / known : d));
+}
+
 /**
  * Keras's time axis for a window (keras/src/ops/operation_utils.py compute_conv_output_shape): output timesteps and
  * the padded timesteps before the first input (causal: all of the span; same: half of what the windows need beyond
@@ -557,6 +571,17 @@ function refCall(c, weights, input, initStates) {
       x = y;
       shape = [B, out, D];
       result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
+    } else if (['Flatten', 'Reshape', 'RepeatVector'].includes(L.kind)) {
+      // Keras Flatten / Reshape.call: the same values in row-major order; RepeatVector.call: the vector at n timesteps.
+      const next = reshapedShape(L, shape.slice(1));
+      if (L.kind === 'RepeatVector') {
+        const D = shape[1];
+        const y = new Float64Array(B * L.n * D);
+        for (let b = 0; b < B; b++) for (let t = 0; t < L.n; t++) for (let k = 0; k < D; k++) y[(b * L.n + t) * D + k] = x[b * D + k];
+        x = y;
+      }
+      shape = [B, ...next];
+      result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
     } else if (L.kind === 'Dropout') {
       // identity at inference
       result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
@@ -593,7 +618,9 @@ function materialize(spec) {
   if (spec.layers.some((L) => L.stateful) && spec.layers.length !== 1) throw new Error('stateful only for single layers');
   let inDim = spec.inputDim;
   c.weights = [];
+  let sample = [spec.timesteps, spec.inputDim]; // the per-sample shape each layer receives
   for (const L of spec.layers) {
+    inDim = sample[sample.length - 1];
     const shapes = weightShapes(L, inDim);
     shapes.forEach((s, i) => {
       const data = uniform(rng, prod(s), scale);
@@ -601,7 +628,12 @@ function materialize(spec) {
       if (L.kind === 'BatchNormalization' && i === shapes.length - 1) for (let k = 0; k < data.length; k++) data[k] = Math.fround(0.2 + 2 * Math.abs(data[k]));
       c.weights.push({ shape: s, data });
     });
-    inDim = outDim(L, inDim);
+    if (['Flatten', 'Reshape', 'RepeatVector'].includes(L.kind)) sample = reshapedShape(L, sample);
+    else if (L.kind === 'Conv1D' || isPool1d(L)) {
+      const size = L.kind === 'Conv1D' ? L.kernelSize : L.poolSize;
+      sample = [window1d(sample[0], size, L.strides, L.dilationRate ?? 1, L.padding).out, outDim(L, inDim)];
+    } else if (isGlobalPooling(L) || (isRecurrent(L) && !L.returnSequences)) sample = [outDim(L, inDim)];
+    else sample = [...sample.slice(0, -1), outDim(L, inDim)];
   }
   if (spec.weights) {
     if (spec.weights.length !== c.weights.length) throw new Error(`${spec.name}: weight count`);
@@ -649,6 +681,9 @@ function tfjsLayer(L, extra = {}) {
     return [new CausalPad1D(L.dilationRate * (L.kernelSize - 1), extra), conv('valid', {})];
   }
   if (L.kind === 'MaxPooling1D') return tf.layers.maxPooling1d({ poolSize: L.poolSize, strides: L.strides, padding: L.padding, ...extra });
+  if (L.kind === 'Flatten') return tf.layers.flatten({ ...extra });
+  if (L.kind === 'Reshape') return tf.layers.reshape({ targetShape: [...L.targetShape], ...extra }); // a copy: tfjs writes null over the -1 it is given
+  if (L.kind === 'RepeatVector') return tf.layers.repeatVector({ n: L.n, ...extra });
   if (L.kind === 'AveragePooling1D') return tf.layers.averagePooling1d({ poolSize: L.poolSize, strides: L.strides, padding: L.padding, ...extra });
   if (L.kind === 'GlobalMaxPooling1D') return tf.layers.globalMaxPooling1d({ ...extra });
   if (L.kind === 'Rescaling') return tf.layers.rescaling({ scale: L.rescalingScale, offset: L.rescalingOffset, ...extra });
@@ -1236,6 +1271,14 @@ function stackCases() {
     stack('stack_maxpool3_same_strides2_on_input_lstm5', 7, 17, 2, [pool1d('MaxPooling1D', 3, { strides: 2, padding: 'same' }), recurrent('Lstm', 5)]),
     stack('stack_avgpool3_valid_on_input_simplernn4_seq', 8, 3, 3, [pool1d('AveragePooling1D', 3), recurrent('SimpleRnn', 4, { returnSequences: true })]),
     stack('stack_lstm6_seq_conv1d3_same_sigmoid_globalmaxpool', 6, 2, 2, [recurrent('Lstm', 6, { returnSequences: true }), conv1d(3, 2, { padding: 'same', activation: 'sigmoid' }), globalPooling('GlobalMaxPooling1D')]),
+    // Flatten, Reshape and RepeatVector: the sequence-to-sequence autoencoder (an encoder's last output repeated for a
+    // decoder that returns sequences), a recurrent sequence flattened into a Dense, a vector reshaped into a sequence
+    // with -1, a sequence reshaped to other timesteps, and a Flatten of the input.
+    stack('stack_lstm5_repeatvector4_gru3_seq_dense2', 6, 3, 2, [recurrent('Lstm', 5), repeatVector(4), recurrent('Gru', 3, { returnSequences: true }), dense(2)]),
+    stack('stack_gru4_seq_flatten_dense3', 5, 2, 3, [recurrent('Gru', 4, { returnSequences: true }), flatten(), dense(3, 'tanh')]),
+    stack('stack_dense12_reshape_minus1_4_lstm3', 3, 5, 2, [recurrent('SimpleRnn', 6), dense(12), reshape([-1, 4]), recurrent('Lstm', 3)]),
+    stack('stack_reshape_4_6_on_input_simplernn5_seq', 8, 3, 2, [reshape([4, 6]), recurrent('SimpleRnn', 5, { returnSequences: true })]),
+    stack('stack_flatten_on_input_dense4', 4, 3, 2, [flatten(), dense(4)]),
   ];
 }
 

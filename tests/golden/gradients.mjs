@@ -70,6 +70,9 @@ function tfjsLayer(L, extra) {
   if (L.kind === 'GlobalAveragePooling1D') return tf.layers.globalAveragePooling1d(extra);
   if (L.kind === 'GlobalMaxPooling1D') return tf.layers.globalMaxPooling1d(extra);
   if (L.kind === 'Conv1D') return tf.layers.conv1d({ filters: L.filters, kernelSize: L.kernelSize, strides: L.strides, padding: L.padding, activation: TFJS_ACT[L.activation], useBias: true, ...extra });
+  if (L.kind === 'Flatten') return tf.layers.flatten(extra);
+  if (L.kind === 'Reshape') return tf.layers.reshape({ targetShape: [...L.targetShape], ...extra }); // a copy: tfjs writes null over -1
+  if (L.kind === 'RepeatVector') return tf.layers.repeatVector({ n: L.n, ...extra });
   if (L.kind === 'MaxPooling1D') return tf.layers.maxPooling1d({ poolSize: L.poolSize, strides: L.strides, padding: L.padding, ...extra });
   if (L.kind === 'AveragePooling1D') return tf.layers.averagePooling1d({ poolSize: L.poolSize, strides: L.strides, padding: L.padding, ...extra });
   if (L.kind === 'Embedding') {
@@ -106,6 +109,7 @@ const CASES = [
   { name: 'GoldenEmbeddedTokens', T: 4, D: 1, B: 5, tokens: 7, layers: [embedding(7, 3), rnn('Lstm', 3), dense(2)], outLength: 2, train: true },
   { name: 'GoldenConvolvedSignal', T: 6, D: 3, B: 5, layers: [conv1d(4, 2, { padding: 'same', activation: 'tanh' }), pool1d('MaxPooling1D', 2), rnn('Lstm', 3), dense(2)], outLength: 2, train: true },
   // Valid, strides 2: 9 timesteps -> 4, then overlapping average windows -> 3; the GRU returns all 3.
+  { name: 'GoldenAutoEncoder', T: 5, D: 2, B: 4, layers: [rnn('Lstm', 4), { kind: 'RepeatVector', n: 3 }, rnn('Gru', 3, { returnSequences: true }), { kind: 'Flatten' }, dense(8, 'tanh'), { kind: 'Reshape', targetShape: [-1, 2] }, rnn('SimpleRnn', 2)], outLength: 2, train: true },
   { name: 'GoldenStridedConvolution', T: 9, D: 2, B: 3, layers: [conv1d(5, 3, { strides: 2 }), pool1d('AveragePooling1D', 2, { strides: 1 }), rnn('Gru', 3, { returnSequences: true })], outLength: 9 },
 ];
 

@@ -93,6 +93,11 @@ public sealed class StepWithoutStreamingAnalyzer : DiagnosticAnalyzer
                 return $"layer {number} ({kind}) slides a window over the timesteps, so one input timestep is not one output timestep";
             }
 
+            if (attributeKind is AttributeKind.Flatten or AttributeKind.Reshape or AttributeKind.RepeatVector)
+            {
+                return $"layer {number} ({kind}) reshapes the time axis, so one input timestep is not one output timestep";
+            }
+
             if (IsSet(attribute, "Bidirectional"))
             {
                 return $"layer {number} ({kind}) is Bidirectional, and its backward half reads the sequence from the last timestep first";

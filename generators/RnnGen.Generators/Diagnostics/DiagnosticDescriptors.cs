@@ -171,9 +171,9 @@ internal static class DiagnosticDescriptors
         "RNNG056", "Layer after a global pooling layer needs a sequence",
         "Layer {0} ({1}) needs a sequence, but layer {2} ({3}) has pooled the time axis away{4}: {5}.");
 
-    /// <summary>RNNG057: "Layer {0} ({1}): {2} is {3}; it must be from 1 to {4}." ({2}: filters, kernelSize, poolSize, Strides, DilationRate or Groups)</summary>
+    /// <summary>RNNG057: "Layer {0} ({1}): {2} is {3}; it must be from 1 to {4}." ({2}: filters, kernelSize, poolSize, Strides, DilationRate, Groups, RepeatVector's n or a Reshape size)</summary>
     public static readonly DiagnosticDescriptor WindowSizeOutOfRange = Error(
-        "RNNG057", "Convolution or pooling size out of range",
+        "RNNG057", "Convolution, pooling or reshape size out of range",
         "Layer {0} ({1}): {2} is {3}; it must be from 1 to {4}.");
 
     /// <summary>RNNG058: "Layer {0} ({1}): Padding = \"{2}\" is not a Keras padding of this layer; use {3}.{4}"</summary>
@@ -198,8 +198,18 @@ internal static class DiagnosticDescriptors
 
     /// <summary>RNNG062: "Layer {0} ({1}) comes after layer 1 ({2}), which masks timesteps, but Keras's {1} does not support masking (its output timesteps are not its input's), so RnnGen does not generate the pair: {3}, or remove layer {0}."</summary>
     public static readonly DiagnosticDescriptor TimeWindowAfterMask = Error(
-        "RNNG062", "Convolution or pooling after a mask",
+        "RNNG062", "Convolution, pooling or reshaping after a mask",
         "Layer {0} ({1}) comes after layer 1 ({2}), which masks timesteps, but Keras's {1} does not support masking (its output timesteps are not its input's), so RnnGen does not generate the pair: {3}, or remove layer {0}.");
+
+    /// <summary>RNNG063: "Layer {0} ({1}) needs {2}, but {3}: {4}." (RepeatVector after a sequence; a layer that needs a sequence after Flatten or a Reshape to a vector)</summary>
+    public static readonly DiagnosticDescriptor WrongRankForLayer = Error(
+        "RNNG063", "Layer needs a vector or a sequence",
+        "Layer {0} ({1}) needs {2}, but {3}: {4}.");
+
+    /// <summary>RNNG064: "Layer {0} (Reshape): the target shape {1} cannot hold the {2} values of its input {3}: {4}."</summary>
+    public static readonly DiagnosticDescriptor ReshapeDoesNotFit = Error(
+        "RNNG064", "Reshape target does not fit the input",
+        "Layer {0} (Reshape): the target shape {1} cannot hold the {2} values of its input {3}: {4}.");
 
     /// <summary>RNNG040: "'{0}' is not a KerasModel item of this project: add &lt;KerasModel Include="{0}" /&gt; to the project file, so that the build reads the file (the generator reads no files itself)."</summary>
     public static readonly DiagnosticDescriptor KerasModelNotInBuild = Error(
@@ -280,6 +290,7 @@ internal static class DiagnosticDescriptors
         NormalizationAxisNotLast, InvalidEpsilon, InvalidMomentum, RescalingNotFinite, MaskingNotFirst, SequenceAfterGlobalPooling,
         EmbeddingNotFirst, InvalidEmbeddingSize, EmbeddingInputDim,
         WindowSizeOutOfRange, UnknownPadding, SequenceShorterThanWindow, GroupsDoNotDivide, StridesWithDilation, TimeWindowAfterMask,
+        WrongRankForLayer, ReshapeDoesNotFit,
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         SpanLengthMismatch, StepWithoutStreaming);

@@ -16,6 +16,47 @@ internal sealed partial class ModelEmitter
 {
     private const string ConvolutionKernels = "global::RnnGen.Kernels.ConvolutionKernels";
 
+    /// <summary>
+    /// The driver of Flatten, Reshape or RepeatVector: sequences between layers are stored row-major, so Flatten and
+    /// Reshape are a copy of the same floats, and RepeatVector one copy of the vector per output timestep.
+    /// </summary>
+    private void WriteReshapingDriver(LayerLayout layer, Pass pass)
+    {
+        LayerSpec s = layer.Spec;
+        string parameters = pass.IsChunk
+            ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
+            : $"{ReadOnlySpan} input, {Span} output";
+        _writer.Line(pass.IsChunk
+            ? $"// {layer.Description}, for each sequence of a chunk."
+            : s.Kind == LayerKind.RepeatVector
+            ? $"// {layer.Description}: y[t] = x at every timestep t (Keras RepeatVector.call)."
+            : $"// {layer.Description}: the same floats in the same row-major order (Keras {LayerShapes.KerasClassName(s.Kind)}.call).");
+        _writer.Line(MethodImplHot);
+        using (_writer.Braces($"private void {layer.Pascal}Layer{pass.Suffix}({parameters})"))
+        {
+            string input = pass.IsChunk ? "input.Slice(r * inputStride" : "input.Slice(0";
+            string output = pass.IsChunk ? "output.Slice(r * outputStride" : "output.Slice(0";
+            if (s.Kind == LayerKind.RepeatVector)
+            {
+                _writer.Line($"const int Width = {Int(s.InputWidth)};");
+                ForEachSequence(pass, () =>
+                {
+                    using (_writer.Braces($"for (int t = 0; t < {Int(s.OutputTimesteps)}; t++)"))
+                    {
+                        _writer.Line($"{input}, Width).CopyTo(output.Slice({(pass.IsChunk ? "r * outputStride + " : string.Empty)}t * Width, Width));");
+                    }
+                });
+            }
+            else
+            {
+                _writer.Line($"const int Length = {Int(layer.InputRows() * s.InputWidth)};");
+                ForEachSequence(pass, () => _writer.Line($"{input}, Length).CopyTo({output}, Length));"));
+            }
+        }
+
+        _writer.Line();
+    }
+
     /// <summary>The driver of one Conv1D or pooling layer for <paramref name="pass"/>.</summary>
     private void WriteTimeWindowDriver(LayerLayout layer, Pass pass)
     {

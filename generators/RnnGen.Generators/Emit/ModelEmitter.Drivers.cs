@@ -111,6 +111,10 @@ internal sealed partial class ModelEmitter
             {
                 WriteTimeWindowDriver(layer, pass);
             }
+            else if (LayerShapes.IsReshaping(layer.Spec.Kind))
+            {
+                WriteReshapingDriver(layer, pass);
+            }
             else
             {
                 WriteRecurrentDriver(layer, pass);
@@ -341,7 +345,7 @@ internal sealed partial class ModelEmitter
         {
             if (s.InputTimesteps != _spec.Timesteps)
             {
-                _writer.Line($"const int Timesteps = {Int(s.InputTimesteps)}; // this layer's input, after the Conv1D and pooling layers (the model input has {Int(_spec.Timesteps)})");
+                _writer.Line($"const int Timesteps = {Int(s.InputTimesteps)}; // this layer's input (the model input has {Int(_spec.Timesteps)}): a layer before it changed them");
             }
 
             _writer.Line($"const int InputWidth = {Int(s.InputWidth)};");
@@ -701,7 +705,7 @@ internal sealed partial class ModelEmitter
                                 ? $"parameters.Slice({w.ConstantName}, {Int(w.Length)})"
                                 : $"{ReadOnlySpan}.Empty";
                         string target = $"packed.Slice({PackedOffsetName(direction, tier)})";
-                        if (s.IsElementwise || s.IsGlobalPooling || s.IsTimeWindow || s.Kind == LayerKind.Embedding)
+                        if (s.IsElementwise || s.IsGlobalPooling || s.ChangesTimeAxis || s.Kind == LayerKind.Embedding)
                         {
                             // No weights to pack (the Embedding gathers from _parameters, a Conv1D reads them in Keras's layout).
                         }

@@ -22,12 +22,12 @@ internal sealed partial class ModelEmitter
     private const string MaskParameter = "global::System.ReadOnlySpan<bool> mask";
 
     /// <summary>
-    /// The masked overloads: for a model with recurrent layers, no <c>[Masking]</c> and no Conv1D or pooling layer
-    /// (those change the timesteps, and Keras's do not support masking). A model with <c>[Masking]</c>
+    /// The masked overloads: for a model with recurrent layers, no <c>[Masking]</c> and no layer that changes the
+    /// timesteps (Conv1D, pooling, Flatten, Reshape, RepeatVector: Keras's do not support masking). A model with <c>[Masking]</c>
     /// takes its mask from its data, as Keras's Masking does whatever mask a caller passes (<c>Masking.compute_mask</c>
     /// reads only the inputs), so it has no mask or lengths parameter.
     /// </summary>
-    private bool HasMaskedApi => MaskingLayer is null && _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent) && !_layout.ComputeLayers.Any(l => l.Spec.IsTimeWindow);
+    private bool HasMaskedApi => MaskingLayer is null && _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent) && !_layout.ComputeLayers.Any(l => l.Spec.ChangesTimeAxis);
 
     /// <summary>
     /// The layer whose mask the model computes from its input: <c>[Masking]</c>, or an <c>[Embedding(MaskZero = true)]</c>,

@@ -102,7 +102,7 @@ internal sealed partial class ModelEmitter
         _writer.Line();
         if (OutputTimesteps != "Timesteps")
         {
-            _writer.Line($"/// <summary>Timesteps of the output sequence: fewer than the input's, after the Conv1D and pooling layers.</summary>");
+            _writer.Line($"/// <summary>Timesteps of the output sequence, not the input's: a Conv1D, pooling or reshaping layer changed them.</summary>");
             _writer.Line($"public const int OutputTimesteps = {Int(_layout.Last.Spec.OutputTimesteps)};");
             _writer.Line();
         }
@@ -178,6 +178,11 @@ internal sealed partial class ModelEmitter
             else if (s.IsGlobalPooling)
             {
                 // No options: Keras's defaults (channels_last, keepdims=False) are the only form declared.
+            }
+            else if (LayerShapes.IsReshaping(s.Kind))
+            {
+                _writer.Line($"InputTimesteps = {Int(s.InputTimesteps)},");
+                _writer.Line($"OutputTimesteps = {Int(s.OutputTimesteps)},");
             }
             else if (s.IsTimeWindow)
             {
@@ -311,8 +316,8 @@ internal sealed partial class ModelEmitter
         _writer.Line($"private const int ScratchLength = {Int(_layout.ScratchLength)};");
         _writer.Line();
         _writer.Line("// Where each layer's packed weights start, for each vector width (see PackWeights).");
-        // Pooling, Masking, Activation and Rescaling have no weights; an Embedding and a Conv1D read theirs from _parameters.
-        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => !l.Spec.IsGlobalPooling && !l.Spec.IsTimeWindow && !LayerShapes.IsElementwise(l.Spec.Kind) && l.Spec.Kind != LayerKind.Embedding))
+        // Pooling, reshaping, Masking, Activation and Rescaling have no weights; an Embedding and a Conv1D read theirs from _parameters.
+        foreach (LayerLayout layer in _layout.ComputeLayers.Where(l => !l.Spec.IsGlobalPooling && !l.Spec.ChangesTimeAxis && !LayerShapes.IsElementwise(l.Spec.Kind) && l.Spec.Kind != LayerKind.Embedding))
         {
             foreach (DirectionLayout direction in layer.Directions)
             {

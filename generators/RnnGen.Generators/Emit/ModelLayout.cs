@@ -24,9 +24,9 @@ internal sealed class ModelLayout
         ComputeLayers = Layers.Where(l => l.Spec.Kind != LayerKind.Dropout).ToList();
         RecurrentLayers = ComputeLayers.Where(l => l.Spec.IsRecurrent).ToList();
         Last = ComputeLayers[ComputeLayers.Count - 1];
-        // A global pooling layer has no output before the last timestep, as a Bidirectional layer has none; a Conv1D or
-        // pooling layer's output timesteps are not its input's, so one input step is not one output step.
-        IsCausal = ComputeLayers.All(l => !l.Spec.Bidirectional && !l.Spec.GoBackwards && !l.Spec.IsGlobalPooling && !l.Spec.IsTimeWindow);
+        // A global pooling layer has no output before the last timestep, as a Bidirectional layer has none; after a Conv1D,
+        // pooling or reshaping layer the timesteps are not the input's, so one input step is not one output step.
+        IsCausal = ComputeLayers.All(l => !l.Spec.Bidirectional && !l.Spec.GoBackwards && !l.Spec.IsGlobalPooling && !l.Spec.ChangesTimeAxis);
         InitialStateLayer = RecurrentLayers.Count == 1 ? RecurrentLayers[0] : null;
 
         LayOutParameters();
@@ -147,7 +147,7 @@ internal sealed class ModelLayout
                     // Each direction's weights start on a 64-byte boundary of the aligned buffer, as its first does.
                     packed = RoundUp(packed, 16);
                     direction.PackedOffsets[tier] = packed;
-                    packed += s.IsElementwise || s.IsGlobalPooling || s.IsTimeWindow || s.Kind == LayerKind.Embedding // Embedding and Conv1D read their weights from _parameters
+                    packed += s.IsElementwise || s.IsGlobalPooling || s.ChangesTimeAxis || s.Kind == LayerKind.Embedding // Embedding and Conv1D read their weights from _parameters
                         ? 0
                         : s.IsNormalization
                         ? PackedLayout.NormalizationLength(s.InputWidth)
@@ -415,6 +415,12 @@ internal sealed class LayerLayout
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Masking, mask_value {Spec.MaskValue.ToString("R", CultureInfo.InvariantCulture)})"
             : Spec.Kind == LayerKind.Conv1D
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Conv1D, {ModelLayout.Int(Spec.Units)} filters of {ModelLayout.Int(Spec.Window)}{WindowOptions})"
+            : Spec.Kind == LayerKind.Flatten
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Flatten, {ModelLayout.Int(Spec.OutputWidth)} values)"
+            : Spec.Kind == LayerKind.Reshape
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Reshape to {(Spec.OutputIsSequence ? $"({ModelLayout.Int(Spec.OutputTimesteps)}, {ModelLayout.Int(Spec.OutputWidth)})" : $"({ModelLayout.Int(Spec.OutputWidth)},)")})"
+            : Spec.Kind == LayerKind.RepeatVector
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (RepeatVector, {ModelLayout.Int(Spec.OutputTimesteps)} times)"
             : Spec.IsTimeWindow
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({LayerShapes.KerasClassName(Spec.Kind)}, windows of {ModelLayout.Int(Spec.Window)}{WindowOptions})"
             : Spec.IsGlobalPooling

@@ -39,6 +39,9 @@ internal sealed class KerasModelDescription
         ["Conv1D"] = AttributeKind.Conv1D,
         ["MaxPooling1D"] = AttributeKind.MaxPooling1D,
         ["AveragePooling1D"] = AttributeKind.AveragePooling1D,
+        ["Flatten"] = AttributeKind.Flatten,
+        ["Reshape"] = AttributeKind.Reshape,
+        ["RepeatVector"] = AttributeKind.RepeatVector,
     };
 
     // The names of each attribute's constructor parameters, as Extract names positional arguments ([Lstm(4)] is
@@ -52,6 +55,8 @@ internal sealed class KerasModelDescription
         [AttributeKind.Conv1D] = new[] { "filters", "kernelSize" },
         [AttributeKind.MaxPooling1D] = new[] { "poolSize" },
         [AttributeKind.AveragePooling1D] = new[] { "poolSize" },
+        [AttributeKind.Reshape] = new[] { "targetTimesteps", "targetFeatures" },
+        [AttributeKind.RepeatVector] = new[] { "n" },
     };
 
     // Arguments whose attribute property is a double: the declaration writes 0.25 and 1 alike.
@@ -133,6 +138,11 @@ internal sealed class KerasModelDescription
             }
 
             string[] constructorParameters = s_constructorParameters.TryGetValue(kind, out string[]? parameters) ? parameters : new[] { "units" };
+            if (kind == AttributeKind.Reshape && attribute.ArgumentList?.Arguments.Count(a => a.NameEquals is null) == 1)
+            {
+                constructorParameters = new[] { "targetFeatures" }; // Reshape(targetFeatures): a vector target
+            }
+
             var arguments = new List<ArgumentInput>();
             int positional = 0;
             foreach (AttributeArgumentSyntax argument in attribute.ArgumentList?.Arguments ?? default)

@@ -23,6 +23,9 @@ internal enum AttributeKind
     Conv1D,
     MaxPooling1D,
     AveragePooling1D,
+    Flatten,
+    Reshape,
+    RepeatVector,
 }
 
 /// <summary>

@@ -162,6 +162,9 @@ internal sealed record LayerSpec
     /// <summary>Conv1D, MaxPooling1D and AveragePooling1D: a window slid over the time axis.</summary>
     public bool IsTimeWindow => RnnGen.Shared.LayerShapes.IsTimeWindow(Kind);
 
+    /// <summary>The window layers and Flatten, Reshape and RepeatVector: the output timesteps are not the input's.</summary>
+    public bool ChangesTimeAxis => RnnGen.Shared.LayerShapes.ChangesTimeAxis(Kind);
+
     /// <summary>Padded timesteps before the first input of a Conv1D or pooling layer.</summary>
     public int PadBefore => RnnGen.Shared.TimeWindows.PadBefore(InputTimesteps, Window, Strides, DilationRate, Padding);
 

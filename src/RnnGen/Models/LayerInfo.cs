@@ -102,12 +102,13 @@ public sealed class LayerInfo
     public double MaskValue { get; init; }
 
     /// <summary>
-    /// Timesteps of the layer's input sequence when they differ from the model's: set for Conv1D and the pooling layers
-    /// (0 otherwise: the model's <see cref="ModelInfo.Timesteps"/>, or those of the last such layer before it).
+    /// Timesteps of the layer's input: set for the layers that change the time axis (Conv1D, the pooling layers, Flatten,
+    /// Reshape, RepeatVector; 0 for other kinds, whose input has the model's <see cref="ModelInfo.Timesteps"/> or those
+    /// the last such layer before it left).
     /// </summary>
     public int InputTimesteps { get; init; }
 
-    /// <summary>Timesteps of a Conv1D or pooling layer's output sequence (0 for other kinds: they keep their input's).</summary>
+    /// <summary>Timesteps of the output of a layer that changes the time axis: Conv1D's and the pooling layers', a Reshape's target, RepeatVector's <c>n</c>, 1 for Flatten (0 for other kinds: they keep their input's).</summary>
     public int OutputTimesteps { get; init; }
 
     /// <summary>Keras <c>kernel_size</c> of Conv1D (0 for other kinds).</summary>

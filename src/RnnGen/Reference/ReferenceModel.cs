@@ -210,6 +210,22 @@ internal sealed class ReferenceModel
                 return new List<double[]> { y };
             }
 
+            case LayerKind.Flatten:
+            case LayerKind.Reshape:
+                // Keras Flatten.call / Reshape.call: the same values, row-major, in another shape.
+                return new List<double[]> { (double[])x.Clone() };
+            case LayerKind.RepeatVector:
+            {
+                // Keras RepeatVector.call: the vector at each of n timesteps.
+                var y = new double[layer.OutputTimesteps * width];
+                for (int t = 0; t < layer.OutputTimesteps; t++)
+                {
+                    Array.Copy(x, 0, y, t * width, width);
+                }
+
+                return new List<double[]> { y };
+            }
+
             case LayerKind.Conv1D:
                 return new List<double[]> { _cells.Convolve1D(layer, x, steps, _layerWeights[index][0], layer.UseBias ? _layerWeights[index][1] : null, _precision) };
             case LayerKind.MaxPooling1D:

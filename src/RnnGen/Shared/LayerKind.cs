@@ -59,4 +59,15 @@ enum LayerKind
 
     /// <summary>Keras <c>GlobalMaxPooling1D</c>: the maximum over the time axis of a sequence, no weights.</summary>
     GlobalMaxPooling1D = 24,
+
+    // Layers that reshape the time axis take values from 25 up.
+
+    /// <summary>Keras <c>Flatten</c>: a sequence <c>(timesteps, features)</c> to one vector of <c>timesteps * features</c>.</summary>
+    Flatten = 25,
+
+    /// <summary>Keras <c>Reshape</c>: the same values in row-major order as a vector or a <c>(timesteps, features)</c> sequence.</summary>
+    Reshape = 26,
+
+    /// <summary>Keras <c>RepeatVector</c>: a vector repeated <c>n</c> times, a sequence of <c>n</c> timesteps.</summary>
+    RepeatVector = 27,
 }

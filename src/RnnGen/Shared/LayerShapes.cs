@@ -34,7 +34,7 @@ internal static class LayerShapes
     public static (string Name, int Rows, int Columns)[] Weights(LayerKind kind, int inputWidth, int units, bool useBias, bool resetAfter,
         bool center = LayerOptions.DefaultCenter, bool scale = LayerOptions.DefaultScale, int kernelSize = 1, int groups = 1)
     {
-        if (kind == LayerKind.Dropout || IsElementwise(kind) || IsGlobalPooling(kind) || IsPooling(kind))
+        if (kind == LayerKind.Dropout || IsElementwise(kind) || IsGlobalPooling(kind) || IsPooling(kind) || IsReshaping(kind))
         {
             return new (string, int, int)[0];
         }
@@ -107,6 +107,15 @@ internal static class LayerShapes
     /// <summary>Whether the layer is MaxPooling1D or AveragePooling1D: windows of timesteps to one row each, no weights.</summary>
     public static bool IsPooling(LayerKind kind) => kind is LayerKind.MaxPooling1D or LayerKind.AveragePooling1D;
 
+    /// <summary>Whether the layer is Flatten, Reshape or RepeatVector: the values moved to another shape, no weights.</summary>
+    public static bool IsReshaping(LayerKind kind) => kind is LayerKind.Flatten or LayerKind.Reshape or LayerKind.RepeatVector;
+
+    /// <summary>
+    /// Whether the layer's output timesteps are not its input's, one by one: the window layers and the reshaping ones.
+    /// A model with one has no Step and no masked calls, and the layers after it are sized for its timesteps.
+    /// </summary>
+    public static bool ChangesTimeAxis(LayerKind kind) => IsTimeWindow(kind) || IsReshaping(kind);
+
     /// <summary>Whether the layer slides a window over the time axis (Conv1D, MaxPooling1D, AveragePooling1D), so its output may have fewer timesteps than its input.</summary>
     public static bool IsTimeWindow(LayerKind kind) => kind == LayerKind.Conv1D || IsPooling(kind);
 
@@ -125,18 +134,20 @@ internal static class LayerShapes
     /// <c>rnngen</c>'s reading of a Keras file.
     /// </summary>
     public static bool KeepsWidth(LayerKind kind) =>
-        kind == LayerKind.Dropout || IsNormalization(kind) || IsElementwise(kind) || IsGlobalPooling(kind) || IsPooling(kind);
+        kind == LayerKind.Dropout || IsNormalization(kind) || IsElementwise(kind) || IsGlobalPooling(kind) || IsPooling(kind) || kind == LayerKind.RepeatVector;
 
     /// <summary>The width of one timestep of the layer's main output (the last axis of Keras's <c>compute_output_shape</c>).</summary>
     public static int OutputWidth(LayerKind kind, int inputWidth, int units, bool bidirectional, MergeMode mergeMode) =>
         KeepsWidth(kind) ? inputWidth : bidirectional && mergeMode == MergeMode.Concat ? 2 * units : units;
 
     /// <summary>
-    /// Whether the layer's main output is a sequence: a recurrent layer's <c>return_sequences</c>; global pooling drops
-    /// the time axis; other layers keep their input's.
+    /// Whether the layer's main output is a sequence: a recurrent layer's <c>return_sequences</c> (a Reshape's: whether
+    /// its target has a time axis); global pooling and Flatten drop the time axis, RepeatVector makes one; other layers
+    /// keep their input's.
     /// </summary>
     public static bool OutputIsSequence(LayerKind kind, bool inputIsSequence, bool returnSequences) =>
-        IsRecurrent(kind) ? returnSequences : inputIsSequence && !IsGlobalPooling(kind);
+        IsRecurrent(kind) || kind == LayerKind.Reshape ? returnSequences
+        : kind == LayerKind.RepeatVector || (inputIsSequence && !IsGlobalPooling(kind) && kind != LayerKind.Flatten);
 
     /// <summary>
     /// Parameters of one direction of a layer (Keras <c>count_params()</c>, which counts BatchNormalization's
@@ -172,6 +183,9 @@ internal static class LayerShapes
         LayerKind.Conv1D => "conv1d",
         LayerKind.MaxPooling1D => "max_pooling1d",
         LayerKind.AveragePooling1D => "average_pooling1d",
+        LayerKind.Flatten => "flatten",
+        LayerKind.Reshape => "reshape",
+        LayerKind.RepeatVector => "repeat_vector",
         _ => "dropout",
     };
 
@@ -193,6 +207,9 @@ internal static class LayerShapes
         LayerKind.Conv1D => "Conv1D",
         LayerKind.MaxPooling1D => "MaxPooling1D",
         LayerKind.AveragePooling1D => "AveragePooling1D",
+        LayerKind.Flatten => "Flatten",
+        LayerKind.Reshape => "Reshape",
+        LayerKind.RepeatVector => "RepeatVector",
         _ => "Dropout",
     };
 }

@@ -34,13 +34,14 @@ internal sealed class TrainingNetwork
                 LayerKind.Embedding when !layer.MaskZero => new EmbeddingLayer(layer, timesteps, offset),
                 LayerKind.Conv1D => new Convolution1DLayer(layer, timesteps, offset),
                 LayerKind.MaxPooling1D or LayerKind.AveragePooling1D => new Pooling1DLayer(layer, timesteps, offset),
+                LayerKind.Flatten or LayerKind.Reshape or LayerKind.RepeatVector => new ReshapingLayer(layer, timesteps, offset),
                 // No gradients yet: refusing is better than training the other layers as if this one were the identity.
                 // Masks (Masking, Embedding(mask_zero)) change what every later layer computes.
                 LayerKind.Masking or LayerKind.Embedding => throw new NotSupportedException(
                     $"{info.Name} cannot be trained: its layer '{layer.Name}' ({Shared.LayerShapes.KerasClassName(layer.Kind)}{(layer.MaskZero ? ", mask_zero=True" : "")}) has no gradients in RnnGen's trainer yet. Train the model in Keras and load its weights (LoadWeights); inference runs it."),
                 _ => new RecurrentLayer(layer, timesteps, offset),
             });
-            if (layer.IsTimeWindow)
+            if (Shared.LayerShapes.ChangesTimeAxis(layer.Kind))
             {
                 timesteps = layer.OutputTimesteps;
             }

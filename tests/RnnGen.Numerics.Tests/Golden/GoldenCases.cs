@@ -71,7 +71,9 @@ public static class GoldenCases
             layer.TryGetProperty("poolSize", out JsonElement poolSize) ? poolSize.GetInt32() : 0,
             layer.TryGetProperty("strides", out JsonElement strides) ? strides.GetInt32() : 1,
             Text("padding") ?? "valid",
-            layer.TryGetProperty("dilationRate", out JsonElement dilationRate) ? dilationRate.GetInt32() : 1);
+            layer.TryGetProperty("dilationRate", out JsonElement dilationRate) ? dilationRate.GetInt32() : 1,
+            layer.TryGetProperty("targetShape", out JsonElement targetShape) ? targetShape.EnumerateArray().Select(d => d.GetInt32()).ToArray() : null,
+            layer.TryGetProperty("n", out JsonElement repeats) ? repeats.GetInt32() : 0);
     }
 
     // JSON has no NaN: the generators write null where Keras computes NaN (GlobalAveragePooling1D of an all-masked row).

@@ -32,7 +32,9 @@ public sealed record CaseLayer(
     int PoolSize = 0,
     int Strides = 1,
     string Padding = "valid",
-    int DilationRate = 1);
+    int DilationRate = 1,
+    int[]? TargetShape = null,
+    int Repeats = 0);
 
 /// <summary>A model of a test case, and the RnnGen declaration that builds it.</summary>
 public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLayer> Layers)
@@ -97,6 +99,21 @@ public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLa
         if (layer.Kind is "MaxPooling1D" or "AveragePooling1D")
         {
             return $"[RnnGen.{layer.Kind}({layer.PoolSize}, Strides = {layer.Strides}, Padding = \"{layer.Padding}\")]";
+        }
+
+        if (layer.Kind == "Flatten")
+        {
+            return "[RnnGen.Flatten]";
+        }
+
+        if (layer.Kind == "Reshape")
+        {
+            return $"[RnnGen.Reshape({string.Join(", ", layer.TargetShape!)})]";
+        }
+
+        if (layer.Kind == "RepeatVector")
+        {
+            return $"[RnnGen.RepeatVector({layer.Repeats})]";
         }
 
         if (layer.Kind == "Masking")
