@@ -61,3 +61,64 @@ public sealed class ConvolutionFileTests
         Assert.Equal("Conv1D(4, kernel_size=2, strides=1, padding=valid, dilation_rate=1, groups=1, activation=linear, use_bias=True)", conv.Describe());
     }
 }
+
+/// <summary>
+/// Conv1D, the pooling layers, Flatten, Reshape and RepeatVector written by SaveWeights (.keras, Keras 3's get_config
+/// of each), read back by rnngen inspect into the same declaration, and loaded back with the same outputs.
+/// </summary>
+public sealed class ReshapingFileTests
+{
+    [Theory]
+    [InlineData("model.weights.h5")]
+    [InlineData("model.keras")]
+    public void A_saved_model_with_a_Conv1D_loads_back_from_either_Keras_3_file(string name)
+    {
+        string folder = System.IO.Directory.CreateTempSubdirectory("rnngen-reshape-").FullName;
+        try
+        {
+            string path = System.IO.Path.Combine(folder, name);
+            var saved = new EveryReshape(5);
+            saved.SaveWeights(path);
+            var loaded = new EveryReshape();
+            loaded.LoadWeights(path);
+            Assert.Equal(saved.GetWeights(), loaded.GetWeights());
+        }
+        finally
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_saved_model_with_every_window_and_reshaping_layer_is_inspected_as_declared_and_loads_back()
+    {
+        string folder = System.IO.Directory.CreateTempSubdirectory("rnngen-reshape-").FullName;
+        try
+        {
+            string path = System.IO.Path.Combine(folder, "model.keras");
+            var saved = new EveryReshape(3);
+            saved.SaveWeights(path);
+
+            string declaration = KerasWeights.Inspect(path).ToDeclaration("EveryReshape").Replace("\r\n", "\n", StringComparison.Ordinal);
+            Assert.Contains(
+                "[Sequential(Timesteps = 12, InputDim = 2)]\n[Conv1D(4, 3, Strides = 2, Padding = \"same\", Activation = \"relu\")]\n[AveragePooling1D(3, Strides = 1, Padding = \"same\")]\n"
+                + "[Flatten]\n[Dense(6)]\n[Reshape(3, 2)]\n[Lstm(3)]\n[RepeatVector(2)]\n[MaxPooling1D]\n[Gru(2)]\npublic partial class EveryReshape;", declaration);
+
+            var loaded = new EveryReshape();
+            loaded.LoadWeights(path);
+            Assert.Equal(saved.GetWeights(), loaded.GetWeights());
+            float[] input = Enumerable.Range(0, 3 * 12 * 2).Select(i => MathF.Sin(0.3f * i)).ToArray();
+            Assert.Equal(saved.Predict(input)[0], loaded.Predict(input)[0]);
+
+            var other = new EveryReshapeRepeatedThrice();
+            float[][] before = other.GetWeights();
+            string message = Assert.Throws<ArgumentException>(() => KerasWeights.Load(other, path)).Message;
+            Assert.Contains("mismatch: n: declared 3, file 2", message);
+            Assert.Equal(before, other.GetWeights());
+        }
+        finally
+        {
+            System.IO.Directory.Delete(folder, recursive: true);
+        }
+    }
+}

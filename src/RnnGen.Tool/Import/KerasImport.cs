@@ -164,6 +164,7 @@ internal static class KerasImport
         var names = new KerasNameCounter();
         int width = info.InputDim ?? 0;
         bool sequence = true;
+        int timesteps = info.Timesteps ?? 1; // of each layer's input: the window and reshaping layers change them
         for (int i = 0; i < fileLayers.Count; i++)
         {
             KerasFileLayer layer = fileLayers[i];
@@ -196,10 +197,11 @@ internal static class KerasImport
                 continue;
             }
 
-            LayerInfo declared = Layer(layer, hasActivation ? activation! : "linear", names, width, sequence);
+            LayerInfo declared = Layer(layer, hasActivation ? activation! : "linear", names, width, sequence, timesteps);
             layers.Add(declared);
             width = declared.OutputWidth;
             sequence = declared.OutputIsSequence;
+            timesteps = LayerShapes.ChangesTimeAxis(declared.Kind) ? declared.OutputTimesteps : timesteps;
         }
 
         if (description.Errors.Count > 0)
@@ -213,13 +215,12 @@ internal static class KerasImport
             return null;
         }
 
-        // The sequence length does not change any weight shape; the generator applies the file's or the attribute's.
-        int timesteps = info.Timesteps ?? 1;
+        // The sequence length changes no weight shape; the generator applies the file's or the attribute's.
         var output = sequence ? new OutputInfo("output", timesteps, width) : new OutputInfo("output", width);
         return new ModelInfo("Model", timesteps, info.InputDim.Value, layers, new[] { output });
     }
 
-    private static LayerInfo Layer(KerasFileLayer layer, string activation, KerasNameCounter names, int inputWidth, bool inputIsSequence)
+    private static LayerInfo Layer(KerasFileLayer layer, string activation, KerasNameCounter names, int inputWidth, bool inputIsSequence, int timesteps)
     {
         LayerKind kind = layer.Kind!.Value;
         bool recurrent = LayerShapes.IsRecurrent(kind);
@@ -237,13 +238,16 @@ internal static class KerasImport
         }
 
         bool keepsShape = LayerShapes.KeepsWidth(kind);
+        (int units, int outputTimesteps, bool toSequence) = ReshapedOutput(layer, kind, inputWidth, inputIsSequence, timesteps);
         return new LayerInfo(kind, name)
         {
-            Units = layer.Units,
+            Units = units,
             InputWidth = inputWidth,
             InputIsSequence = inputIsSequence,
-            OutputWidth = LayerShapes.OutputWidth(kind, inputWidth, layer.Units, layer.Bidirectional, layer.MergeMode),
-            OutputIsSequence = LayerShapes.OutputIsSequence(kind, inputIsSequence, layer.ReturnSequences),
+            OutputWidth = LayerShapes.OutputWidth(kind, inputWidth, units, layer.Bidirectional, layer.MergeMode),
+            OutputIsSequence = LayerShapes.OutputIsSequence(kind, inputIsSequence, kind == LayerKind.Reshape ? toSequence : layer.ReturnSequences),
+            InputTimesteps = LayerShapes.ChangesTimeAxis(kind) ? timesteps : 0,
+            OutputTimesteps = outputTimesteps,
             Activation = activation,
             RecurrentActivation = kind is LayerKind.Lstm or LayerKind.Gru ? layer.RecurrentActivation : null,
             UseBias = !keepsShape && layer.UseBias,
@@ -273,5 +277,40 @@ internal static class KerasImport
             Groups = layer.Groups,
             Weights = weights,
         };
+    }
+
+    /// <summary>
+    /// The units (output width) and output timesteps of a layer that changes the time axis, as the generator's parser
+    /// infers them (Shared/TimeWindows.cs for the windows; Flatten, Reshape with its -1, RepeatVector); a layer's own
+    /// units and no timesteps for the rest.
+    /// </summary>
+    private static (int Units, int OutputTimesteps, bool ToSequence) ReshapedOutput(KerasFileLayer layer, LayerKind kind, int inputWidth, bool inputIsSequence, int timesteps)
+    {
+        int values = inputWidth * (inputIsSequence ? timesteps : 1);
+        switch (kind)
+        {
+            case LayerKind.Flatten:
+                return (values, 1, false);
+            case LayerKind.RepeatVector:
+                return (layer.Units, layer.RepeatCount, true);
+            case LayerKind.Reshape:
+            {
+                IReadOnlyList<int> target = layer.TargetShape!;
+                int known = target.Where(d => d != -1).Aggregate(1, (a, d) => a * d);
+                int[] sizes = target.Select(d => d == -1 ? values / Math.Max(known, 1) : d).ToArray();
+                return sizes.Length == 2 ? (sizes[1], sizes[0], true) : (sizes[0], 1, false);
+            }
+
+            case LayerKind.Conv1D:
+            case LayerKind.MaxPooling1D:
+            case LayerKind.AveragePooling1D:
+            {
+                int window = kind == LayerKind.Conv1D ? layer.KernelSize : layer.PoolSize;
+                return (layer.Units, (int)Math.Max(TimeWindows.OutputTimesteps(timesteps, window, layer.Strides, layer.DilationRate, layer.Padding), 0), false);
+            }
+
+            default:
+                return (layer.Units, 0, false);
+        }
     }
 }

@@ -119,6 +119,12 @@ public sealed class KerasFileLayer
     /// <summary>Keras <c>kernel_size</c> of Conv1D (0 for other kinds).</summary>
     public int KernelSize { get; internal init; }
 
+    /// <summary>Keras <c>target_shape</c> of Reshape, without the batch axis, -1 for the size the rest leaves (<see langword="null"/> for other kinds).</summary>
+    public IReadOnlyList<int>? TargetShape { get; internal init; }
+
+    /// <summary>Keras <c>n</c> of RepeatVector (0 for other kinds).</summary>
+    public int RepeatCount { get; internal init; }
+
     /// <summary>Keras <c>pool_size</c> of MaxPooling1D and AveragePooling1D (0 for other kinds).</summary>
     public int PoolSize { get; internal init; }
 
@@ -171,6 +177,21 @@ public sealed class KerasFileLayer
         if (Kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D)
         {
             return Kind.Value + "()";
+        }
+
+        if (Kind == LayerKind.Flatten)
+        {
+            return "Flatten()";
+        }
+
+        if (Kind == LayerKind.Reshape)
+        {
+            return $"Reshape(target_shape=({string.Join(", ", TargetShape!)}{(TargetShape!.Count == 1 ? "," : "")}))";
+        }
+
+        if (Kind == LayerKind.RepeatVector)
+        {
+            return $"RepeatVector({RepeatCount.ToString(CultureInfo.InvariantCulture)})";
         }
 
         if (Kind is LayerKind.MaxPooling1D or LayerKind.AveragePooling1D)

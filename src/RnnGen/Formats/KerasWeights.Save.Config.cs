@@ -141,6 +141,33 @@ public static partial class KerasWeights
                 config.WriteString("data_format", "channels_last");
             });
         }
+        else if (Shared.LayerShapes.IsReshaping(layer.Kind))
+        {
+            // Flatten.get_config: data_format; Reshape.get_config: target_shape; RepeatVector.get_config: n.
+            WrappedLayer(json, Shared.LayerShapes.KerasClassName(layer.Kind), config =>
+            {
+                Common(config, layer.Name);
+                if (layer.Kind == LayerKind.Flatten)
+                {
+                    config.WriteString("data_format", "channels_last");
+                }
+                else if (layer.Kind == LayerKind.RepeatVector)
+                {
+                    config.WriteNumber("n", layer.OutputTimesteps);
+                }
+                else
+                {
+                    config.WriteStartArray("target_shape");
+                    if (layer.OutputIsSequence)
+                    {
+                        config.WriteNumberValue(layer.OutputTimesteps);
+                    }
+
+                    config.WriteNumberValue(layer.OutputWidth);
+                    config.WriteEndArray();
+                }
+            });
+        }
         else if (layer.Kind == LayerKind.Conv1D)
         {
             // Conv1D.get_config (BaseConv): filters, kernel_size, strides, padding, data_format, dilation_rate, groups,

@@ -132,7 +132,7 @@ public static partial class KerasWeights
             LayerInfo layer = info.Layers[l];
             Hdf5WriterGroup group = layers.Group(names[l]);
             Hdf5WriterGroup own = group.Group("vars");
-            if (layer.Kind is LayerKind.Dense or LayerKind.Embedding || layer.IsNormalization)
+            if (layer.Kind is LayerKind.Dense or LayerKind.Embedding or LayerKind.Conv1D || layer.IsNormalization)
             {
                 WriteVars(own, layer.Weights, weights, next);
             }

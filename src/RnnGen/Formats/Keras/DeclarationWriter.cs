@@ -119,7 +119,7 @@ internal static class DeclarationWriter
         // Where the last layer that needs a sequence input is, found once (asking at every layer would be quadratic).
         int lastSequenceLayer = layers.FindLastIndex(l => l.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru
             or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D or LayerKind.Conv1D or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D
-            || l.IsTimeDistributed);
+            or LayerKind.Flatten || l.IsTimeDistributed);
         for (int i = 0; i < layers.Count; i++)
         {
             KerasFileLayer layer = layers[i];
@@ -176,6 +176,9 @@ internal static class DeclarationWriter
             case LayerKind.GlobalMaxPooling1D:
             case LayerKind.MaxPooling1D:
             case LayerKind.AveragePooling1D:
+            case LayerKind.Flatten:
+            case LayerKind.Reshape:
+            case LayerKind.RepeatVector:
                 // The file's own layer, declared as such (its Keras summary and names stay the file's).
                 return WeightlessLayers.Attribute(layer);
             case LayerKind.Conv1D:

@@ -54,6 +54,36 @@ internal static partial class KerasConfig
         return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int i) ? i : null;
     }
 
+    // A list of whole numbers (Reshape's target_shape; -1 and null both mean "what the rest leaves": tf.keras writes
+    // -1, Keras 3 may write null), or null when it is anything else.
+    private static int[]? Sizes(JsonElement parent, string name)
+    {
+        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out JsonElement value) || value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > 8)
+        {
+            return null;
+        }
+
+        var sizes = new int[value.GetArrayLength()];
+        int i = 0;
+        foreach (JsonElement size in value.EnumerateArray())
+        {
+            if (size.ValueKind == JsonValueKind.Null)
+            {
+                sizes[i++] = -1;
+            }
+            else if (size.ValueKind == JsonValueKind.Number && size.TryGetInt32(out int n))
+            {
+                sizes[i++] = n;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return sizes;
+    }
+
     private static double? Double(JsonElement parent, string name) =>
         parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out double d) ? d : null;
 

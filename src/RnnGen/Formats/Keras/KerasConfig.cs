@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.Json;
 
 namespace RnnGen.Formats.Keras;
@@ -350,6 +351,45 @@ internal static partial class KerasConfig
                 else
                 {
                     layer.Kind = className == "GlobalAveragePooling1D" ? LayerKind.GlobalAveragePooling1D : LayerKind.GlobalMaxPooling1D;
+                }
+
+                break;
+            case "Flatten":
+                // keras/src/layers/reshaping/flatten.py get_config: data_format, which changes nothing for a sequence
+                // stored (timesteps, features) unless channels_first.
+                if (String(config, "data_format") is "channels_first")
+                {
+                    layer.Note = "RnnGen's Flatten flattens a (timesteps, features) sequence (data_format=\"channels_last\"); this one is channels_first.";
+                }
+                else
+                {
+                    layer.Kind = LayerKind.Flatten;
+                }
+
+                break;
+            case "Reshape":
+                // keras/src/layers/reshaping/reshape.py get_config: target_shape, the shape without the batch axis.
+                if (Sizes(config, "target_shape") is int[] target && target.Length is 1 or 2 && target.All(d => d > 0 || d == -1) && target.Count(d => d == -1) <= 1)
+                {
+                    layer.Kind = LayerKind.Reshape;
+                    layer.TargetShape = target;
+                }
+                else
+                {
+                    layer.Note = "RnnGen reshapes to (features) or (timesteps, features); this target_shape is neither.";
+                }
+
+                break;
+            case "RepeatVector":
+                // keras/src/layers/reshaping/repeat_vector.py get_config: n.
+                if (Int(config, "n") is int n && n > 0)
+                {
+                    layer.Kind = LayerKind.RepeatVector;
+                    layer.RepeatCount = n;
+                }
+                else
+                {
+                    layer.Note = "its n is not a positive number.";
                 }
 
                 break;

@@ -75,6 +75,10 @@ internal sealed class LayerConfig
 
     public int KernelSize { get; set; }
 
+    public int[]? TargetShape { get; set; }
+
+    public int RepeatCount { get; set; }
+
     public int PoolSize { get; set; }
 
     public int Strides { get; set; } = 1;
@@ -88,6 +92,8 @@ internal sealed class LayerConfig
     public KerasFileLayer ToPublic(IReadOnlyList<WeightShape> weights) => new(Name, ClassName)
     {
         KernelSize = KernelSize,
+        TargetShape = TargetShape,
+        RepeatCount = RepeatCount,
         PoolSize = PoolSize,
         Strides = Strides,
         Padding = Padding,

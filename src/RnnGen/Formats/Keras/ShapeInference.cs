@@ -30,6 +30,11 @@ internal static class ShapeInference
         ["embedding"] = "Embedding",
         ["layer_normalization"] = "LayerNormalization",
         ["batch_normalization"] = "BatchNormalization",
+        ["conv1d"] = "Conv1D",
+        ["max_pooling1d"] = "MaxPooling1D",
+        ["average_pooling1d"] = "AveragePooling1D",
+        ["reshape"] = "Reshape",
+        ["repeat_vector"] = "RepeatVector",
     };
 
     /// <summary>The Keras class a default layer name implies (<c>lstm_3</c> is an LSTM), or <see langword="null"/>.</summary>
@@ -83,6 +88,20 @@ internal static class ShapeInference
                 Kind = LayerKind.Embedding,
                 EmbeddingInputDim = weights[0].Dimensions[0],
                 Units = weights[0].Dimensions[1],
+                Weights = shapes,
+            };
+        }
+
+        if (classHint == "Conv1D" && weights.Count is 1 or 2 && weights[0].Dimensions.Length == 3)
+        {
+            // BaseConv.build: kernel (kernel_size, input / groups, filters), bias (filters,) with use_bias. Strides,
+            // padding, dilation and groups are not stored with the weights: the declaration's are taken.
+            return new KerasFileLayer(name, classHint)
+            {
+                Kind = LayerKind.Conv1D,
+                KernelSize = weights[0].Dimensions[0],
+                Units = weights[0].Dimensions[2],
+                UseBias = weights.Count == 2,
                 Weights = shapes,
             };
         }

@@ -184,6 +184,21 @@ internal static partial class WeightMatcher
             return Shared.LayerShapes.KerasClassName(layer.Kind) + "()";
         }
 
+        if (layer.Kind == LayerKind.Flatten)
+        {
+            return "Flatten()";
+        }
+
+        if (layer.Kind == LayerKind.RepeatVector)
+        {
+            return $"RepeatVector({layer.OutputTimesteps})";
+        }
+
+        if (layer.Kind == LayerKind.Reshape)
+        {
+            return layer.OutputIsSequence ? $"Reshape(target_shape=({layer.OutputTimesteps}, {layer.OutputWidth}))" : $"Reshape(target_shape=({layer.OutputWidth},))";
+        }
+
         if (Shared.LayerShapes.IsPooling(layer.Kind))
         {
             return $"{Shared.LayerShapes.KerasClassName(layer.Kind)}(pool_size={layer.PoolSize}, strides={layer.Strides}, padding={layer.Padding})";

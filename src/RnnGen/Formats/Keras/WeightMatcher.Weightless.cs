@@ -118,6 +118,7 @@ internal static partial class WeightMatcher
         {
             LayerInfo layer = info.Layers[i];
             if (layer.Kind is LayerKind.Rescaling or LayerKind.Masking || Shared.LayerShapes.IsGlobalPooling(layer.Kind) || Shared.LayerShapes.IsPooling(layer.Kind)
+                || Shared.LayerShapes.IsReshaping(layer.Kind)
                 || (layer.Kind == LayerKind.Activation && Canonical(layer.Activation) != "linear"))
             {
                 result.Add((i, layer, weighted));
@@ -140,6 +141,25 @@ internal static partial class WeightMatcher
         if (Shared.LayerShapes.IsGlobalPooling(declared.Kind))
         {
             return null; // no options: the kinds already agree
+        }
+
+        if (declared.Kind == LayerKind.Flatten)
+        {
+            return null; // no options: the kinds already agree
+        }
+
+        if (declared.Kind == LayerKind.RepeatVector)
+        {
+            return declared.OutputTimesteps == file.RepeatCount ? null : $"n: declared {declared.OutputTimesteps}, file {file.RepeatCount}";
+        }
+
+        if (declared.Kind == LayerKind.Reshape)
+        {
+            // The file's -1 is what the declared input leaves: compare the sizes the file gives, and the rank.
+            int[] declaredShape = declared.OutputIsSequence ? new[] { declared.OutputTimesteps, declared.OutputWidth } : new[] { declared.OutputWidth };
+            bool same = file.TargetShape is { } target && target.Count == declaredShape.Length
+                && target.Select((d, i) => d == -1 || d == declaredShape[i]).All(x => x);
+            return same ? null : $"target_shape: declared ({string.Join(", ", declaredShape)}{(declaredShape.Length == 1 ? "," : "")}), file ({string.Join(", ", file.TargetShape ?? Array.Empty<int>())})";
         }
 
         if (Shared.LayerShapes.IsPooling(declared.Kind))

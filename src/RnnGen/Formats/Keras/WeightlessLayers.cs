@@ -41,7 +41,7 @@ internal static class WeightlessLayers
     /// </summary>
     public static bool IsDeclarable(KerasFileLayer layer) =>
         layer.Kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking or LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D
-            or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D;
+            or LayerKind.MaxPooling1D or LayerKind.AveragePooling1D or LayerKind.Flatten or LayerKind.Reshape or LayerKind.RepeatVector;
 
     /// <summary>
     /// Why the load refuses the layer: "activation_5 (Activation, relu): changes the model's output and RnnGen has no
@@ -65,6 +65,21 @@ internal static class WeightlessLayers
         if (layer.Kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D)
         {
             return layer.Kind.Value.ToString(); // no options: Keras's defaults are the only form read
+        }
+
+        if (layer.Kind == LayerKind.Flatten)
+        {
+            return "Flatten";
+        }
+
+        if (layer.Kind == LayerKind.Reshape)
+        {
+            return $"Reshape({string.Join(", ", layer.TargetShape!)})";
+        }
+
+        if (layer.Kind == LayerKind.RepeatVector)
+        {
+            return $"RepeatVector({layer.RepeatCount})";
         }
 
         if (layer.Kind is LayerKind.MaxPooling1D or LayerKind.AveragePooling1D)
