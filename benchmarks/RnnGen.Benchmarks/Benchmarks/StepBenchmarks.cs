@@ -59,6 +59,10 @@ public class StepBenchmarks
     [Benchmark]
     public float Generated_StepSpan() => _case.GeneratedSpanStep!.Step();
 
+    /// <summary>Hand-written fixed-size C# (Baselines/HandWrittenCells.cs): the target of issue 15. NaN without AVX-512.</summary>
+    [Benchmark]
+    public float HandWritten() => _case.HandWritten?.Step() ?? float.NaN;
+
     /// <summary>ONNX Runtime on the same weights, one intra-op thread, the state passed in and out per call.</summary>
     [Benchmark]
     public float Onnx_OneThread() => _case.OnnxOneThread.Step();
@@ -87,6 +91,40 @@ public sealed class StepCase
         GeneratedSpanStep = generatedSpanStep;
         OnnxOneThread = new OnnxStreamingRunner(model, intraOpThreads: 1);
         OnnxDefaultThreads = new OnnxStreamingRunner(model, intraOpThreads: 0);
+        HandWritten = HandWrittenCell.IsSupported ? CreateHandWritten(model) : null;
+    }
+
+    /// <summary>The hand-written fixed-size baseline with the model's weights (null without AVX-512).</summary>
+    public StreamingRunner? HandWritten { get; }
+
+    private static StreamingRunner CreateHandWritten(IRnnModel model)
+    {
+        float[][] w = model.GetWeights();
+        bool lstm = model.Info.Layers[0].Kind == LayerKind.Lstm;
+        return (lstm, model.Info.Layers[0].Units, model.Info.InputDim) switch
+        {
+            (true, 8, 1) => new HandWrittenLstm<S8, S1>(w),
+            (true, 8, 8) => new HandWrittenLstm<S8, S8>(w),
+            (true, 16, 1) => new HandWrittenLstm<S16, S1>(w),
+            (true, 16, 8) => new HandWrittenLstm<S16, S8>(w),
+            (true, 32, 1) => new HandWrittenLstm<S32, S1>(w),
+            (true, 32, 8) => new HandWrittenLstm<S32, S8>(w),
+            (true, 64, 1) => new HandWrittenLstm<S64, S1>(w),
+            (true, 64, 8) => new HandWrittenLstm<S64, S8>(w),
+            (true, 128, 1) => new HandWrittenLstm<S128, S1>(w),
+            (true, 128, 8) => new HandWrittenLstm<S128, S8>(w),
+            (false, 8, 1) => new HandWrittenGru<S8, S1>(w),
+            (false, 8, 8) => new HandWrittenGru<S8, S8>(w),
+            (false, 16, 1) => new HandWrittenGru<S16, S1>(w),
+            (false, 16, 8) => new HandWrittenGru<S16, S8>(w),
+            (false, 32, 1) => new HandWrittenGru<S32, S1>(w),
+            (false, 32, 8) => new HandWrittenGru<S32, S8>(w),
+            (false, 64, 1) => new HandWrittenGru<S64, S1>(w),
+            (false, 64, 8) => new HandWrittenGru<S64, S8>(w),
+            (false, 128, 1) => new HandWrittenGru<S128, S1>(w),
+            (false, 128, 8) => new HandWrittenGru<S128, S8>(w),
+            _ => throw new ArgumentException($"No hand-written cell for {model.Info.Name}."),
+        };
     }
 
     public IRnnModel Model { get; }
@@ -120,6 +158,11 @@ public sealed class StepCase
         if (GeneratedSpanStep is not null)
         {
             yield return ("Generated_StepSpan", GeneratedSpanStep);
+        }
+
+        if (HandWritten is not null)
+        {
+            yield return ("HandWritten", HandWritten);
         }
 
         yield return ("Onnx_OneThread", OnnxOneThread);
@@ -204,6 +247,10 @@ public sealed class StepCase
         Agreement.Check($"{name}: Onnx_DefaultThreads against Naive over {CheckedSteps} timesteps", naiveCarried, Outputs(OnnxDefaultThreads, CheckedSteps, resetEachStep: false));
 
         Agreement.Check($"{name}: TensorPrimitives against Naive over {CheckedSteps} timesteps", naiveCarried, Outputs(TensorPrimitives, CheckedSteps, resetEachStep: false));
+        if (HandWritten is not null)
+        {
+            Agreement.Check($"{name}: HandWritten against Naive over {CheckedSteps} timesteps", naiveCarried, Outputs(HandWritten, CheckedSteps, resetEachStep: false));
+        }
 
         foreach ((_, StreamingRunner runner) in Runners())
         {
