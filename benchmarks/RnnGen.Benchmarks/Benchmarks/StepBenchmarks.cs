@@ -63,6 +63,13 @@ public class StepBenchmarks
     [Benchmark]
     public float HandWritten() => _case.HandWritten?.Step() ?? float.NaN;
 
+    /// <summary>
+    /// Hand-written fixed-size C#, second form (Baselines/PackedHandWrittenCells.cs): weights packed per block of units
+    /// with the gates side by side, one pass over [x | h] for every gate of the block.
+    /// </summary>
+    [Benchmark]
+    public float HandWrittenPacked() => _case.HandWrittenPacked.Step();
+
     /// <summary>ONNX Runtime on the same weights, one intra-op thread, the state passed in and out per call.</summary>
     [Benchmark]
     public float Onnx_OneThread() => _case.OnnxOneThread.Step();
@@ -92,7 +99,11 @@ public sealed class StepCase
         OnnxOneThread = new OnnxStreamingRunner(model, intraOpThreads: 1);
         OnnxDefaultThreads = new OnnxStreamingRunner(model, intraOpThreads: 0);
         HandWritten = HandWrittenCell.IsSupported ? CreateHandWritten(model) : null;
+        HandWrittenPacked = new PackedHandWrittenRunner(PackedHandWrittenCell.Create(model));
     }
+
+    /// <summary>The second hand-written form: packed, gate-interleaved unit blocks (any AVX2 machine).</summary>
+    public StreamingRunner HandWrittenPacked { get; }
 
     /// <summary>The hand-written fixed-size baseline with the model's weights (null without AVX-512).</summary>
     public StreamingRunner? HandWritten { get; }
@@ -164,6 +175,8 @@ public sealed class StepCase
         {
             yield return ("HandWritten", HandWritten);
         }
+
+        yield return ("HandWrittenPacked", HandWrittenPacked);
 
         yield return ("Onnx_OneThread", OnnxOneThread);
         yield return ("Onnx_DefaultThreads", OnnxDefaultThreads);
@@ -251,6 +264,8 @@ public sealed class StepCase
         {
             Agreement.Check($"{name}: HandWritten against Naive over {CheckedSteps} timesteps", naiveCarried, Outputs(HandWritten, CheckedSteps, resetEachStep: false));
         }
+
+        Agreement.Check($"{name}: HandWrittenPacked against Naive over {CheckedSteps} timesteps", naiveCarried, Outputs(HandWrittenPacked, CheckedSteps, resetEachStep: false));
 
         foreach ((_, StreamingRunner runner) in Runners())
         {
