@@ -70,7 +70,7 @@ public static class ConvolutionKernels
     {
         for (int t = 0; t < outputTimesteps; t++)
         {
-            (int first, int end) = Window(t, inputTimesteps, poolSize, strides, padBefore);
+            (int first, int end) = Shared.TimeWindows.PoolingWindow(t, inputTimesteps, poolSize, strides, padBefore);
             Span<float> y = output.Slice(t * width, width);
             input.Slice(first * width, width).CopyTo(y);
             for (int s = first + 1; s < end; s++)
@@ -89,7 +89,7 @@ public static class ConvolutionKernels
     {
         for (int t = 0; t < outputTimesteps; t++)
         {
-            (int first, int end) = Window(t, inputTimesteps, poolSize, strides, padBefore);
+            (int first, int end) = Shared.TimeWindows.PoolingWindow(t, inputTimesteps, poolSize, strides, padBefore);
             Span<float> y = output.Slice(t * width, width);
             input.Slice(first * width, width).CopyTo(y);
             for (int s = first + 1; s < end; s++)
@@ -104,14 +104,6 @@ public static class ConvolutionKernels
                 y[i] /= count;
             }
         }
-    }
-
-    // The input timesteps [first, end) that window t covers, padding left out. Never empty: Keras's output length
-    // (TimeWindows.OutputTimesteps) keeps every window's start inside the sequence or its padding's first half.
-    private static (int First, int End) Window(int t, int inputTimesteps, int poolSize, int strides, int padBefore)
-    {
-        int start = t * strides - padBefore;
-        return (Math.Max(start, 0), Math.Min(start + poolSize, inputTimesteps));
     }
 
     // y += a * w, over Vector<float> then a scalar tail; not fused, so each element rounds as the scalar expression.

@@ -41,6 +41,17 @@ internal static class TimeWindows
             : (timesteps - 1) / strides + 1;
 
     /// <summary>
+    /// The input timesteps <c>[First, End)</c> that pooling window <paramref name="t"/> covers, padding left out (the
+    /// pooling layers' forward and backward passes). Never empty: <see cref="OutputTimesteps"/> keeps every window's
+    /// start inside the sequence or the first half of its padding.
+    /// </summary>
+    public static (int First, int End) PoolingWindow(int t, int timesteps, int poolSize, int strides, int padBefore)
+    {
+        int start = t * strides - padBefore;
+        return (System.Math.Max(start, 0), System.Math.Min(start + poolSize, timesteps));
+    }
+
+    /// <summary>
     /// Padded timesteps before the first input: none for valid; <c>dilation * (window - 1)</c> for causal (Keras
     /// Conv1D.call pads the start, then convolves with valid); for same, half of what the windows need beyond the
     /// sequence, rounded down, the rest going after the end (TensorFlow's SAME padding, which Keras's backends follow).

@@ -92,23 +92,12 @@ internal sealed class Convolution1DLayer : TrainingLayer
                             Kernels.ConvolutionKernels.MultiplyAdd(x[source * _inputWidth + channel], dzGroup, kernelGradient.Slice(row, _groupFilters));
                             if (!inputGradient.IsEmpty)
                             {
-                                inputGradient[b * InputLength + source * _inputWidth + channel] += Dot(kernel.Slice(row, _groupFilters), dzGroup);
+                                inputGradient[b * InputLength + source * _inputWidth + channel] += TrainingMath.Dot(kernel.Slice(row, _groupFilters), dzGroup);
                             }
                         }
                     }
                 }
             }
         }
-    }
-
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float sum = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
     }
 }

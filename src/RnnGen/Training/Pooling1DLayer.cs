@@ -60,8 +60,7 @@ internal sealed class Pooling1DLayer : TrainingLayer
             Span<float> dx = inputGradient.Slice(b * InputLength, InputLength);
             for (int t = 0; t < _outputTimesteps; t++)
             {
-                int start = t * Info.Strides - _padBefore;
-                int first = Math.Max(start, 0), end = Math.Min(start + Info.PoolSize, Timesteps);
+                (int first, int end) = Shared.TimeWindows.PoolingWindow(t, Timesteps, Info.PoolSize, Info.Strides, _padBefore);
                 ReadOnlySpan<float> dy = outputGradient.Slice((b * _outputTimesteps + t) * _width, _width);
                 for (int j = 0; j < _width; j++)
                 {
