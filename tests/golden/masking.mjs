@@ -215,6 +215,9 @@ const layerCases = [
   // No recurrent layer: the output at a masked timestep is Dense of a zero row (its bias), which checks that Masking
   // zeroes the row rather than passing the mask value on.
   makeCase('masking_dense_only', [dense(3)], declared(0.5)),
+  // GlobalAveragePooling1D reads the mask Masking computes: after a recurrent sequence, and with no recurrent layer.
+  makeCase('masking_gru_sequences_globalavgpool', [recurrent('Gru', 3, { returnSequences: true }), { kind: 'GlobalAveragePooling1D' }], declared(0)),
+  makeCase('masking_dense_globalavgpool', [dense(3), { kind: 'GlobalAveragePooling1D' }], declared(0.5)),
   // A batch of 9 whose first chunk of 4 has no masked step (RnnGen runs it through its chunk kernels), whose second has
   // masked steps (one sequence at a time), and a last row on its own.
   makeCase('masking_lstm_dense_chunks', [recurrent('Lstm', 3), dense(2)], {

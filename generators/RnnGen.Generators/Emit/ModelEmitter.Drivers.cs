@@ -226,7 +226,7 @@ internal sealed partial class ModelEmitter
                 }
                 else if (!pass.IsChunk && TakesMask(layer))
                 {
-                    arguments.Add("mask");
+                    arguments.Add(MasksFromData ? "dataMask" : "mask");
                 }
 
                 _writer.Line($"{layer.Pascal}Layer{pass.Suffix}({string.Join(", ", arguments)});");

@@ -36,11 +36,12 @@ internal sealed partial class ModelEmitter
     private LayerSpec? MaskingLayer => _spec.Layers.FirstOrDefault(l => l.Kind == LayerKind.Masking || l.MaskZero); // Embedding(mask_zero): Masking(0) of the token
 
     /// <summary>
-    /// Whether every call computes the mask from the input (a <c>[Masking]</c> layer with recurrent layers after it). Such
+    /// Whether every call computes the mask from the input (a <c>[Masking]</c> layer with recurrent layers or a
+    /// GlobalAveragePooling1D after it, the layers that read the mask). Such
     /// a model runs a chunk of its batch through the chunk kernels only when no timestep of the chunk is masked, else each
     /// sequence by itself through the masked driver; its streaming calls skip a masked step's cells.
     /// </summary>
-    private bool MasksFromData => MaskingLayer is not null && _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent);
+    private bool MasksFromData => MaskingLayer is not null && _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent || TakesMask(l));
 
     /// <summary>The mask value as a C# float expression (NaN and the infinities by name).</summary>
     private string MaskValueLiteral
