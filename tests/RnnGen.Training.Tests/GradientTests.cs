@@ -68,6 +68,12 @@ public class GradientTests
         nameof(GoldenConvolvedSignal) => new GoldenConvolvedSignal(seed),
         nameof(GoldenStridedConvolution) => new GoldenStridedConvolution(seed),
         nameof(GoldenAutoEncoder) => new GoldenAutoEncoder(seed),
+        nameof(GoldenMaskedLstm) => new GoldenMaskedLstm(seed),
+        nameof(MaskedBidirectionalMaxPool) => new MaskedBidirectionalMaxPool(seed),
+        nameof(MaskedGruResetAfter) => new MaskedGruResetAfter(seed),
+        nameof(GoldenMaskedBidirectionalAveragePool) => new GoldenMaskedBidirectionalAveragePool(seed),
+        nameof(GoldenMaskedTokenTagger) => new GoldenMaskedTokenTagger(seed),
+        nameof(GoldenMaskedBidirectionalClassifier) => new GoldenMaskedBidirectionalClassifier(seed),
         _ => throw new ArgumentException(name),
     };
 

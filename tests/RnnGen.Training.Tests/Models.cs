@@ -75,13 +75,6 @@ public partial class RecurrentDropoutStack;
 [Dense(1)]
 public partial class StatefulModel;
 
-/// <summary>A Masking layer, which the trainer has no gradients for (it runs no masks).</summary>
-[Sequential(Timesteps = 3, InputDim = 2)]
-[Masking]
-[Lstm(4)]
-[Dense(1)]
-public partial class MaskedModel;
-
 /// <summary>LayerNormalization, Activation, Rescaling and average pooling over an LSTM's sequence.</summary>
 [Sequential(Timesteps = 4, InputDim = 3)]
 [Lstm(5, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
@@ -270,3 +263,75 @@ public partial class GoldenStridedConvolution;
 [Reshape(-1, 2)]
 [SimpleRnn(2)]
 public partial class GoldenAutoEncoder;
+
+/// <summary>tests/golden/gradients.mjs's GoldenMaskedLstm: padded series through Masking into an LSTM's last output.</summary>
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Masking]
+[Lstm(4)]
+[Dense(2)]
+public partial class GoldenMaskedLstm;
+
+/// <summary>
+/// tests/golden/gradients.mjs's GoldenMaskedBidirectionalAveragePool: a Bidirectional GRU sequence (zeros at masked
+/// timesteps), LayerNormalization passing the mask on, and the mean of the kept timesteps.
+/// </summary>
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Masking]
+[Gru(3, Bidirectional = true, MergeMode = MergeMode.Concat, ReturnSequences = true, ResetAfter = false)]
+[LayerNormalization]
+[GlobalAveragePooling1D]
+[Dense(2)]
+public partial class GoldenMaskedBidirectionalAveragePool;
+
+/// <summary>
+/// tests/golden/gradients.mjs's GoldenMaskedTokenTagger: tokens with mask_zero, two recurrent sequences (the second
+/// go_backwards) and a Dense on every timestep, so the output keeps the mask and the loss counts the kept rows only.
+/// </summary>
+[Sequential(Timesteps = 5)]
+[Embedding(7, 3, MaskZero = true)]
+[Lstm(4, ReturnSequences = true)]
+[SimpleRnn(3, ReturnSequences = true, GoBackwards = true)]
+[Dense(2)]
+public partial class GoldenMaskedTokenTagger;
+
+/// <summary>tests/golden/gradients.mjs's GoldenMaskedBidirectionalClassifier: Masking, a Bidirectional LSTM's last outputs multiplied, softmax.</summary>
+[Sequential(Timesteps = 4, InputDim = 2)]
+[Masking]
+[Lstm(3, Bidirectional = true, MergeMode = MergeMode.Mul)]
+[Dense(3, Activation = "softmax")]
+public partial class GoldenMaskedBidirectionalClassifier;
+
+/// <summary><see cref="GoldenMaskedLstm"/> declared for 3 timesteps without Masking: its gradients on a sequence's first 3 timesteps are the masked model's on that sequence padded to 5.</summary>
+[Sequential(Timesteps = 3, InputDim = 3)]
+[Lstm(4)]
+[Dense(2)]
+public partial class ShortLstm;
+
+/// <summary>A mask reaching BatchNormalization, whose masked batch statistics the trainer does not compute.</summary>
+[Sequential(Timesteps = 3, InputDim = 2)]
+[Masking]
+[Lstm(4, ReturnSequences = true)]
+[BatchNormalization]
+[GlobalAveragePooling1D]
+[Dense(1)]
+public partial class MaskedBatchNormalization;
+
+/// <summary>
+/// A Bidirectional sequence read by GlobalMaxPooling1D, which takes no mask: where every kept value of a feature is
+/// negative (the negative biases make most of them so), the maximum is a masked timestep's zero, a constant that must
+/// pass no gradient to the states.
+/// </summary>
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Masking]
+[SimpleRnn(3, Bidirectional = true, MergeMode = MergeMode.Sum, ReturnSequences = true, BiasInitializer = "random_uniform(-1.5, -0.5)")]
+[GlobalMaxPooling1D]
+[Dense(2)]
+public partial class MaskedBidirectionalMaxPool;
+
+/// <summary>GRU with reset_after (which TensorFlow.js lacks), go_backwards and sequences, under a mask, then a second GRU.</summary>
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Masking(MaskValue = -1f)]
+[Gru(4, ResetAfter = true, ReturnSequences = true, GoBackwards = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Gru(3, ResetAfter = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Dense(1)]
+public partial class MaskedGruResetAfter;

@@ -55,11 +55,64 @@ const dense = (units, activation = 'linear') => ({ kind: 'Dense', units, activat
 const layerNorm = (o = {}) => ({ kind: 'LayerNormalization', center: o.center ?? true, scale: o.scale ?? true });
 const activation = (name) => ({ kind: 'Activation', activation: name });
 const pool = (kind) => ({ kind });
-const embedding = (inputDim, outputDim) => ({ kind: 'Embedding', inputDim, outputDim });
+const embedding = (inputDim, outputDim, maskZero = false) => ({ kind: 'Embedding', inputDim, outputDim, maskZero });
 const conv1d = (filters, kernelSize, o = {}) => ({ kind: 'Conv1D', filters, kernelSize, strides: o.strides ?? 1, padding: o.padding ?? 'valid', activation: o.activation ?? 'linear' });
 const pool1d = (kind, poolSize, o = {}) => ({ kind, poolSize, strides: o.strides ?? poolSize, padding: o.padding ?? 'valid' });
 
+// Keras semantics of masks that tfjs-layers lacks, as layers that exist only on this side (no weights, so the weight
+// order matches the C# model's): Keras's Bidirectional sets zero_output_for_mask = return_sequences on both copies
+// (keras/src/layers/rnn/bidirectional.py), so its sequence is zero at masked timesteps where tfjs repeats the previous
+// output (ZeroAtMask, placed after it); Keras's GlobalAveragePooling1D averages the kept timesteps only
+// (global_average_pooling1d.py: sum(inputs * mask) / sum(mask)), tfjs's every timestep (MaskedAveragePooling1D).
+class ZeroAtMask extends tf.layers.Layer {
+  constructor(args) {
+    super(args ?? {});
+    this.supportsMasking = true;
+  }
+
+  call(inputs, kwargs) {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    return kwargs.mask ? tf.mul(x, tf.expandDims(tf.cast(kwargs.mask, 'float32'), -1)) : x;
+  }
+
+  computeMask(inputs, mask) {
+    return mask;
+  }
+
+  static get className() {
+    return 'ZeroAtMask';
+  }
+}
+
+class MaskedAveragePooling1D extends tf.layers.Layer {
+  constructor(args) {
+    super(args ?? {});
+    this.supportsMasking = true;
+  }
+
+  computeOutputShape(inputShape) {
+    return [inputShape[0], inputShape[2]];
+  }
+
+  call(inputs, kwargs) {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const mask = tf.expandDims(tf.cast(kwargs.mask, 'float32'), -1);
+    return tf.div(tf.sum(tf.mul(x, mask), 1), tf.sum(mask, 1));
+  }
+
+  computeMask() {
+    return null;
+  }
+
+  static get className() {
+    return 'MaskedAveragePooling1D';
+  }
+}
+
 function tfjsLayer(L, extra) {
+  if (L.kind === 'Masking') return tf.layers.masking({ maskValue: 0, ...extra });
+  if (L.kind === 'ZeroAtMask') return new ZeroAtMask(extra);
+  if (L.kind === 'MaskedAveragePooling1D') return new MaskedAveragePooling1D(extra);
   if (L.kind === 'Dense') return tf.layers.dense({ units: L.units, activation: TFJS_ACT[L.activation], useBias: L.useBias, ...extra });
   // Keras 3's LayerNormalization default epsilon is 1e-3, as tfjs's.
   if (L.kind === 'LayerNormalization') return tf.layers.layerNormalization({ epsilon: 1e-3, center: L.center, scale: L.scale, ...extra });
@@ -77,7 +130,7 @@ function tfjsLayer(L, extra) {
   if (L.kind === 'AveragePooling1D') return tf.layers.averagePooling1d({ poolSize: L.poolSize, strides: L.strides, padding: L.padding, ...extra });
   if (L.kind === 'Embedding') {
     // The token input: inputShape [T] instead of [T, D]; uniform(-0.5, 0.5) weights are set below.
-    return tf.layers.embedding({ inputDim: L.inputDim, outputDim: L.outputDim, inputShape: [extra.inputShape[0]] });
+    return tf.layers.embedding({ inputDim: L.inputDim, outputDim: L.outputDim, maskZero: Boolean(L.maskZero), inputShape: [extra.inputShape[0]] });
   }
   const args = { units: L.units, activation: TFJS_ACT[L.activation], useBias: L.useBias, returnSequences: L.returnSequences, goBackwards: L.goBackwards };
   if (L.kind !== 'SimpleRnn') args.recurrentActivation = 'sigmoid';
@@ -111,6 +164,13 @@ const CASES = [
   // Valid, strides 2: 9 timesteps -> 4, then overlapping average windows -> 3; the GRU returns all 3.
   { name: 'GoldenAutoEncoder', T: 5, D: 2, B: 4, layers: [rnn('Lstm', 4), { kind: 'RepeatVector', n: 3 }, rnn('Gru', 3, { returnSequences: true }), { kind: 'Flatten' }, dense(8, 'tanh'), { kind: 'Reshape', targetShape: [-1, 2] }, rnn('SimpleRnn', 2)], outLength: 2, train: true },
   { name: 'GoldenStridedConvolution', T: 9, D: 2, B: 3, layers: [conv1d(5, 3, { strides: 2 }), pool1d('AveragePooling1D', 2, { strides: 1 }), rnn('Gru', 3, { returnSequences: true })], outLength: 9 },
+  // Masks (docs/masking.md): `masks` gives each sample's kept (1) and masked (0) timesteps, which the data follows
+  // (zero rows for Masking, token 0 for Embedding(mask_zero)); `maskedLoss`: the output still carries the mask, so the
+  // loss is Keras's mean over the kept rows (keras/src/losses/loss.py apply_mask), which tfjs's losses do not compute.
+  { name: 'GoldenMaskedLstm', T: 5, D: 3, B: 4, masks: [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [0, 0, 1, 1, 1], [0, 0, 0, 0, 0]], layers: [{ kind: 'Masking' }, rnn('Lstm', 4), dense(2)], outLength: 2, train: true },
+  { name: 'GoldenMaskedBidirectionalAveragePool', T: 5, D: 2, B: 4, masks: [[1, 0, 1, 1, 0], [1, 1, 1, 1, 1], [0, 1, 1, 0, 0], [1, 1, 0, 0, 0]], layers: [{ kind: 'Masking' }, rnn('Gru', 3, { bidirectional: true, returnSequences: true }), { kind: 'ZeroAtMask' }, layerNorm(), { kind: 'MaskedAveragePooling1D' }, dense(2)], outLength: 2, train: true },
+  { name: 'GoldenMaskedTokenTagger', T: 5, D: 1, B: 4, tokens: 7, masks: [[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [0, 0, 0, 0, 0], [1, 0, 1, 1, 0]], maskedLoss: true, layers: [embedding(7, 3, true), rnn('Lstm', 4, { returnSequences: true }), rnn('SimpleRnn', 3, { returnSequences: true, goBackwards: true }), dense(2)], outLength: 10, train: true },
+  { name: 'GoldenMaskedBidirectionalClassifier', T: 4, D: 2, B: 4, masks: [[1, 1, 0, 0], [0, 1, 1, 1], [1, 1, 1, 1], [1, 0, 0, 1]], layers: [{ kind: 'Masking' }, rnn('Lstm', 3, { bidirectional: true, mergeMode: 'mul' }), dense(3, 'softmax')], outLength: 3, loss: 'categorical_crossentropy' },
 ];
 
 const OPTIMIZERS = [
@@ -121,7 +181,16 @@ const OPTIMIZERS = [
 const EPOCHS = 3;
 const BATCH_SIZE = 2;
 
-function lossOf(kind, yTrue, yPred, rows) {
+function lossOf(kind, yTrue, yPred, rows, rowMask) {
+  if (rowMask) {
+    // keras Loss.__call__ with the mask of y_pred: the per-row loss (mean over the last axis) weighted by
+    // mask * total / valid, then the mean over all rows: the sum over kept rows over their count (0 when none is kept).
+    const perRow = tf.mean(tf.square(tf.sub(yPred, yTrue)), -1);
+    const mask = tf.tensor(rowMask, perRow.shape);
+    const valid = rowMask.reduce((a, b) => a + b, 0);
+    return valid > 0 ? tf.div(tf.sum(tf.mul(perRow, mask)), valid) : tf.scalar(0);
+  }
+
   if (kind === 'categorical_crossentropy') {
     // keras backend categorical_crossentropy: normalise, clip to [eps, 1 - eps], -sum(y log p); mean over rows.
     const p = tf.clipByValue(tf.div(yPred, tf.sum(yPred, -1, true)), 1e-7, 1 - 1e-7);
@@ -194,6 +263,19 @@ function run(c) {
   const rng = mulberry32(fnv1a(c.name + '/data'));
   // Token models (an Embedding first) take whole numbers in [0, tokens) as float32 values, as RnnGen's float input.
   const x = c.tokens ? Float32Array.from({ length: c.B * c.T }, () => Math.floor(rng() * c.tokens)) : uniform(rng, c.B * c.T * c.D, 1);
+  if (c.masks) {
+    // Masked timesteps hold the mask value (0, or token 0); kept ones none (a token from 1, a value away from 0).
+    for (let b = 0; b < c.B; b++) {
+      for (let t = 0; t < c.T; t++) {
+        for (let d = 0; d < c.D; d++) {
+          const i = (b * c.T + t) * c.D + d;
+          if (!c.masks[b][t]) x[i] = 0;
+          else if (c.tokens) x[i] = 1 + (x[i] % (c.tokens - 1));
+          else if (Math.abs(x[i]) < 0.05) x[i] = 0.5;
+        }
+      }
+    }
+  }
   const model = build(c);
   const outShape = [c.B, ...model.outputs[0].shape.slice(1)];
   const width = outShape.at(-1);
@@ -212,7 +294,8 @@ function run(c) {
   const variables = model.trainableWeights.map((w) => w.val);
   const xT = c.tokens ? tf.tensor(x, [c.B, c.T], 'int32') : tf.tensor(x, [c.B, c.T, c.D]);
   const yT = tf.tensor(y, outShape);
-  const { value, grads } = tf.variableGrads(() => lossOf(c.loss, yT, model.apply(xT, { training: true }), rows), variables);
+  const rowMask = (start, n) => (c.maskedLoss ? c.masks.slice(start, start + n).flat() : undefined);
+  const { value, grads } = tf.variableGrads(() => lossOf(c.loss, yT, model.apply(xT, { training: true }), rows, rowMask(0, c.B)), variables);
   const out = {
     name: c.name,
     loss: c.loss ?? 'mean_squared_error',
@@ -237,7 +320,7 @@ function run(c) {
           const xb = xT.slice([start], [n]);
           const yb = yT.slice([start], [n]);
           const batchRows = n * (rows / c.B);
-          const r = tf.variableGrads(() => lossOf(c.loss, yb, model.apply(xb, { training: true }), batchRows), variables);
+          const r = tf.variableGrads(() => lossOf(c.loss, yb, model.apply(xb, { training: true }), batchRows, rowMask(start, n)), variables);
           apply(variables.map((v) => r.grads[v.name]));
           sum += r.value.dataSync()[0] * n;
         }

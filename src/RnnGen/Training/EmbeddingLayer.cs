@@ -4,8 +4,9 @@ using RnnGen.Kernels;
 namespace RnnGen.Training;
 
 /// <summary>
-/// Keras <c>Embedding</c> (without <c>mask_zero</c>: the trainer runs no masks): each timestep's token selects a row
-/// of the <c>embeddings</c> table. The table's gradient is the output gradients added into the rows of the tokens
+/// Keras <c>Embedding</c>: each timestep's token selects a row of the <c>embeddings</c> table; with <c>mask_zero</c>
+/// the layer also makes the mask of the layers after it (<c>compute_mask</c>: <c>ops.not_equal(inputs, 0)</c>), and
+/// token 0 still selects row 0 (Keras gathers it too: only the layers that read the mask skip it). The table's gradient is the output gradients added into the rows of the tokens
 /// seen (a token seen twice gets both), as TensorFlow's gradient of the gather, made dense in <c>GetWeights()</c>
 /// layout; the tokens get no gradient. The tokens are checked before anything runs
 /// (<see cref="Trainer"/> calls <see cref="EmbeddingKernels.CheckTokens(ReadOnlySpan{float}, int, int, string, string)"/>).
@@ -25,6 +26,8 @@ internal sealed class EmbeddingLayer : TrainingLayer
     /// <summary>Rows of the table: Keras <c>input_dim</c>.</summary>
     public int InputDim => _inputDim;
 
+    public override bool MakesMask => Info.MaskZero;
+
     public override void Allocate(int capacity)
     {
     }
@@ -36,6 +39,16 @@ internal sealed class EmbeddingLayer : TrainingLayer
         for (int i = 0; i < tokens; i++)
         {
             EmbeddingKernels.Gather(input[i], table, output.Slice(i * _outputDim, _outputDim), _inputDim, _outputDim, Info.Name);
+        }
+
+        if (MakesMask)
+        {
+            float[] mask = TimestepMask!;
+            for (int i = 0; i < tokens; i++)
+            {
+                // compute_mask reads the raw input, as the generated code does: 0.5 is token 0 but kept.
+                mask[i] = KerasMask.IsKept(input.Slice(i, 1), 0f) ? 1f : 0f;
+            }
         }
     }
 

@@ -3,9 +3,11 @@ using System;
 namespace RnnGen.Training;
 
 /// <summary>
-/// Keras <c>GlobalAveragePooling1D</c> and <c>GlobalMaxPooling1D</c> (no mask): a sequence to one vector, the mean or
-/// the maximum of each feature over the timesteps. The mean's gradient is the output gradient divided by the timestep
-/// count at every timestep. The maximum's goes to the timesteps that hold the maximum, split equally among them when
+/// Keras <c>GlobalAveragePooling1D</c> and <c>GlobalMaxPooling1D</c>: a sequence to one vector, the mean or the
+/// maximum of each feature over the timesteps. The mean's gradient is the output gradient divided by the timestep
+/// count at every timestep. With a Keras mask (<see cref="TrainingLayer.TimestepMask"/>) the mean is over the kept
+/// timesteps only (<c>GlobalAveragePooling1D.call</c>: <c>sum(inputs * mask) / sum(mask)</c>, NaN when none is kept) and
+/// the masked ones get no gradient; <c>GlobalMaxPooling1D.call</c> takes no mask. The maximum's goes to the timesteps that hold the maximum, split equally among them when
 /// several do: TensorFlow's gradient of <c>reduce_max</c> (<c>_MinOrMaxGrad</c> in tensorflow/python/ops/math_grad.py,
 /// which Keras's <c>ops.max</c> reaches). A tie matters only where the tied values have a gradient of their own: the
 /// common ties (relu's zeros, a saturated hard_sigmoid) have none, so the split leaves the weight gradients unchanged.
@@ -32,6 +34,27 @@ internal sealed class GlobalPoolingLayer : TrainingLayer
         {
             ReadOnlySpan<float> x = input.Slice(b * InputLength, InputLength);
             Span<float> y = output.Slice(b * _width, _width);
+            if (!_max && TimestepMask is not null)
+            {
+                // The masked mean: zeros plus the kept rows, over their count (0 / 0 = NaN with none kept, as Keras).
+                y.Clear();
+                for (int t = 0; t < Timesteps; t++)
+                {
+                    if (Kept(b, t))
+                    {
+                        TrainingMath.Add(x.Slice(t * _width, _width), y);
+                    }
+                }
+
+                float count = KeptCount(b);
+                for (int j = 0; j < _width; j++)
+                {
+                    y[j] /= count;
+                }
+
+                continue;
+            }
+
             x.Slice(0, _width).CopyTo(y);
             for (int t = 1; t < Timesteps; t++)
             {
@@ -52,6 +75,19 @@ internal sealed class GlobalPoolingLayer : TrainingLayer
         }
     }
 
+    private bool Kept(int b, int t) => TimestepMask![b * Timesteps + t] != 0f;
+
+    private float KeptCount(int b)
+    {
+        float count = 0;
+        for (int t = 0; t < Timesteps; t++)
+        {
+            count += TimestepMask![b * Timesteps + t];
+        }
+
+        return count;
+    }
+
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient, Span<float> inputGradient, Span<float> gradients, int batch)
     {
         if (inputGradient.IsEmpty)
@@ -69,10 +105,11 @@ internal sealed class GlobalPoolingLayer : TrainingLayer
             {
                 if (!_max)
                 {
-                    float share = dy[j] / Timesteps;
+                    bool masked = TimestepMask is not null;
+                    float share = dy[j] / (masked ? KeptCount(b) : Timesteps);
                     for (int t = 0; t < Timesteps; t++)
                     {
-                        dx[t * _width + j] = share;
+                        dx[t * _width + j] = !masked || Kept(b, t) ? share : 0f;
                     }
 
                     continue;

@@ -28,6 +28,11 @@ internal sealed partial class RecurrentLayer
                     continue;
                 }
 
+                if (sequences && Skips(b, t))
+                {
+                    continue; // zero_output_for_mask: a constant zero there, which passes no gradient
+                }
+
                 int backwardStep = sequences ? steps - 1 - t : steps - 1;
                 Span<float> dbw = _directions[1].StepGradient.AsSpan(StateIndex(b, backwardStep), u);
                 if (Info.MergeMode == MergeMode.Concat)
@@ -169,6 +174,8 @@ internal sealed partial class RecurrentLayer
                 TrainingMath.Add(d.StepGradient.AsSpan(StateIndex(b, s), u), dh.Slice(b * u, u));
             }
 
+            bool skipping = TimestepMask is not null && SetAsideMaskedGradients(t, dh, dc, batch);
+
             switch (_kind)
             {
                 case LayerKind.SimpleRnn:
@@ -196,7 +203,57 @@ internal sealed partial class RecurrentLayer
                     break;
             }
 
+            if (skipping)
+            {
+                RestoreMaskedGradients(t, dhPrev, dc, batch);
+            }
+
             dhPrev.CopyTo(dh);
+        }
+    }
+
+    // A step masked for sample b kept its states (KeepStatesAtMaskedStep), so the gradients of the states after it are
+    // those before it: they are set aside and zeroed, the cell's backward pass then gives that sample no gate gradients,
+    // and RestoreMaskedGradients puts them back as the gradients before the step. Returns whether any sample is masked.
+    private bool SetAsideMaskedGradients(int t, Span<float> dh, Span<float> dc, int batch)
+    {
+        int u = _units;
+        bool any = false;
+        for (int b = 0; b < batch; b++)
+        {
+            if (!Skips(b, t))
+            {
+                continue;
+            }
+
+            any = true;
+            dh.Slice(b * u, u).CopyTo(_skippedH.AsSpan(b * u, u));
+            dh.Slice(b * u, u).Clear();
+            if (_kind == LayerKind.Lstm)
+            {
+                dc.Slice(b * u, u).CopyTo(_skippedC.AsSpan(b * u, u));
+                dc.Slice(b * u, u).Clear();
+            }
+        }
+
+        return any;
+    }
+
+    private void RestoreMaskedGradients(int t, Span<float> dhPrev, Span<float> dc, int batch)
+    {
+        int u = _units;
+        for (int b = 0; b < batch; b++)
+        {
+            if (!Skips(b, t))
+            {
+                continue;
+            }
+
+            _skippedH.AsSpan(b * u, u).CopyTo(dhPrev.Slice(b * u, u));
+            if (_kind == LayerKind.Lstm)
+            {
+                _skippedC.AsSpan(b * u, u).CopyTo(dc.Slice(b * u, u));
+            }
         }
     }
 

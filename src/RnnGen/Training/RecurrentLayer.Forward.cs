@@ -108,6 +108,30 @@ internal sealed partial class RecurrentLayer
                     ForwardGru(d, recurrent, bias, s, t, z, zStride, batch);
                     break;
             }
+
+            if (TimestepMask is not null)
+            {
+                KeepStatesAtMaskedStep(d, s, t, batch);
+            }
+        }
+    }
+
+    // keras rnn (the mask branch of _step): new_states = where(mask, new_states, states) for every sample masked at time t.
+    private void KeepStatesAtMaskedStep(Direction d, int s, int t, int batch)
+    {
+        int u = _units;
+        for (int b = 0; b < batch; b++)
+        {
+            if (!Skips(b, t))
+            {
+                continue;
+            }
+
+            d.H.AsSpan(StateIndex(b, s), u).CopyTo(d.H.AsSpan(StateIndex(b, s + 1), u));
+            if (_kind == LayerKind.Lstm)
+            {
+                d.C.AsSpan(StateIndex(b, s), u).CopyTo(d.C.AsSpan(StateIndex(b, s + 1), u));
+            }
         }
     }
 
@@ -226,6 +250,12 @@ internal sealed partial class RecurrentLayer
                         }
 
                         break;
+                }
+
+                if (sequences && Skips(b, t))
+                {
+                    // keras Bidirectional sets zero_output_for_mask = return_sequences on both copies: zeros, whatever the merge.
+                    output.Slice((b * outSteps + t) * (Info.MergeMode == MergeMode.Concat ? 2 * u : u), Info.MergeMode == MergeMode.Concat ? 2 * u : u).Clear();
                 }
             }
         }

@@ -16,6 +16,11 @@ namespace RnnGen.Training;
 /// <c>DropoutRNNCell</c>: with <c>recurrent_dropout</c> 0 one input mask shared by the gates; with
 /// <c>recurrent_dropout</c> Keras switches LSTM and GRU to their "implementation 1", one input mask and one state
 /// mask per gate (SimpleRNN keeps one of each).
+/// A Keras mask (<see cref="TrainingLayer.TimestepMask"/>) is applied as <c>keras/src/backend/tensorflow/rnn.py</c>
+/// applies it: at a masked step the states stay as they were (<c>where(mask, new_states, states)</c>), so the output
+/// there is the previous one (zeros before the first kept step), and a <c>Bidirectional</c> sequence is zero there
+/// (<c>zero_output_for_mask</c>); backwards, a masked step passes the state gradients through unchanged and its gates
+/// get none. The batch still steps together: a masked sample's cell is computed and then overwritten.
 /// The forward pass is in <c>RecurrentLayer.Forward.cs</c>, the backward pass in <c>RecurrentLayer.Backward.cs</c>;
 /// this file holds the buffers, their layout and the products both passes share.
 /// </summary>
@@ -41,6 +46,8 @@ internal sealed partial class RecurrentLayer : TrainingLayer
     private float[] _transposedRecurrent = Array.Empty<float>(); // Uᵀ, [gates·units x units]
     private float[] _transposedKernel = Array.Empty<float>();    // Wᵀ, [gates·units x inputs]
     private float[] _maskedInputGradient = Array.Empty<float>(); // [batch·T x inputs]: gradient of a masked input block
+    private float[] _skippedH = Array.Empty<float>(); // [batch x units]: the state gradients that pass a Keras-masked step unchanged
+    private float[] _skippedC = Array.Empty<float>(); // [batch x units]: LSTM, the same for the carry
     private int _batch; // the batch of the last Forward, which the caches' row layout depends on
     private bool _recurrentTransposed; // whether _transposedRecurrent holds this backward pass's Uᵀ
     private bool _inputMasked;
@@ -107,6 +114,8 @@ internal sealed partial class RecurrentLayer : TrainingLayer
         _transposedRecurrent = new float[g * u];
         _transposedKernel = new float[g * _inputWidth];
         _maskedInputGradient = Info.DropoutRate > 0 ? new float[capacity * t * _inputWidth] : Array.Empty<float>();
+        _skippedH = new float[capacity * u];
+        _skippedC = _kind == LayerKind.Lstm ? new float[capacity * u] : Array.Empty<float>();
     }
 
     // Gate blocks the input projection is split into: one per gate when each gate has its own input mask.
@@ -124,7 +133,11 @@ internal sealed partial class RecurrentLayer : TrainingLayer
     private int StateIndex(int b, int s) => (s * _batch + b) * _units;
 
     // Row of the layer's input (and of its gradient and masked copies) for sample b at time t: batch major, as Predict's input.
+    // The Keras mask (TimestepMask) has the same layout, one float per row.
     private int InputRow(int b, int t) => b * Timesteps + t;
+
+    // Whether sample b's timestep t is masked by Keras's mask (Masking, Embedding(mask_zero)), which the cell skips.
+    private bool Skips(int b, int t) => TimestepMask is float[] mask && mask[InputRow(b, t)] == 0f;
 
     // The input rows as gate block `block` sees them (masked in training with dropout), with their row stride.
     private ReadOnlySpan<float> InputRows(Direction d, ReadOnlySpan<float> input, int block, out int stride)

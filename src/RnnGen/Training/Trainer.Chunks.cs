@@ -52,6 +52,7 @@ public sealed partial class Trainer
         }
 
         _chunkLosses = new double[chunks];
+        _chunkRows = new int[chunks];
         _chunkMetricSums = new double[chunks][];
         for (int c = 0; c < chunks; c++)
         {
@@ -95,10 +96,11 @@ public sealed partial class Trainer
             }
         }
 
-        double total = 0;
+        double total = 0, rows = 0;
         for (int c = 0; c < chunks; c++)
         {
             total += _chunkLosses[c];
+            rows += _chunkRows[c];
             if (accumulateMetrics)
             {
                 for (int m = 0; m < Metrics.Count; m++)
@@ -108,7 +110,30 @@ public sealed partial class Trainer
             }
         }
 
-        return (float)(total / (batch * _rowsPerSample));
+        if (accumulateMetrics)
+        {
+            _metricRows += rows;
+        }
+
+        if (!_chunks[0].OutputMasked)
+        {
+            return (float)(total / (batch * _rowsPerSample));
+        }
+
+        // keras apply_mask: each kept row weighs total / valid, so the loss is the mean over the kept rows of the whole
+        // batch, and 0 when none is kept (divide_no_nan); the rows' gradients get the same 1 / valid.
+        float scale = rows > 0 ? (float)(1.0 / rows) : 0f;
+        for (int c = 0; c < chunks; c++)
+        {
+            int count = Math.Min(_chunkSamples, batch - c * _chunkSamples);
+            Span<float> gradient = _chunks[c].OutputGradient(count);
+            for (int i = 0; i < gradient.Length; i++)
+            {
+                gradient[i] *= scale;
+            }
+        }
+
+        return rows > 0 ? (float)(total / rows) : 0f;
     }
 
     // The parallel loop lives in its own method: a lambda's captures would otherwise be allocated on every call, parallel or not.
@@ -134,8 +159,19 @@ public sealed partial class Trainer
         double[] metricSums = _chunkMetricSums[c];
         Array.Clear(metricSums);
         double total = 0;
+        // A sequence output that carries the Keras mask: its masked rows count for nothing (keras Loss.__call__ and the
+        // metrics read the mask of y_pred); ForwardLoss divides by the kept rows of the whole batch.
+        ReadOnlySpan<float> outputMask = network.OutputMasked ? network.OutputMask(count) : default;
+        int keptRows = 0;
         for (int r = 0; r < rows; r++)
         {
+            if (!outputMask.IsEmpty && outputMask[r] == 0f)
+            {
+                gradient.Slice(r * _outputWidth, _outputWidth).Clear();
+                continue;
+            }
+
+            keptRows++;
             ReadOnlySpan<float> target = y.Slice((firstRow + r) * _targetWidth, _targetWidth);
             ReadOnlySpan<float> prediction = output.Slice(r * _outputWidth, _outputWidth);
             total += Loss.Compute(target, prediction, gradient.Slice(r * _outputWidth, _outputWidth));
@@ -148,14 +184,19 @@ public sealed partial class Trainer
             }
         }
 
+        _chunkLosses[c] = total;
+        _chunkRows[c] = keptRows;
+        if (network.OutputMasked)
+        {
+            return; // scaled by ForwardLoss once every chunk has counted its kept rows
+        }
+
         // The loss is the mean over every row of the batch, so each row's gradient is scaled by the whole batch's count.
         float scale = 1f / (batch * _rowsPerSample);
         for (int i = 0; i < gradient.Length; i++)
         {
             gradient[i] *= scale;
         }
-
-        _chunkLosses[c] = total;
     }
 
     private void BackwardInParallel(ReadOnlySpan<float> x, int batch)

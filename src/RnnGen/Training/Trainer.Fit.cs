@@ -94,6 +94,7 @@ public sealed partial class Trainer
             }
 
             Array.Clear(_metricSums);
+            _metricRows = 0;
             double lossSum = 0;
             bool invalidLoss = false;
             for (int start = 0, batchIndex = 0; start < trainSamples; start += batchSize, batchIndex++)
@@ -132,7 +133,7 @@ public sealed partial class Trainer
             var logs = new Dictionary<string, float>(StringComparer.Ordinal) { ["loss"] = (float)(lossSum / trainSamples) };
             for (int m = 0; m < Metrics.Count; m++)
             {
-                logs[Metrics[m].Name] = (float)(_metricSums[m] / (trainSamples * _rowsPerSample));
+                logs[Metrics[m].Name] = (float)(_metricSums[m] / _metricRows);
             }
 
             if (validate)

@@ -27,6 +27,8 @@ public sealed partial class Trainer
     private readonly Action _parametersChanged;
     private readonly List<TrainingNetwork> _chunks = new();
     private double[] _chunkLosses = Array.Empty<double>();
+    private int[] _chunkRows = Array.Empty<int>(); // rows each chunk's loss counted: all, or the kept ones of a masked output
+    private double _metricRows; // rows the metric sums hold since they were last cleared
     private double[][] _chunkMetricSums = Array.Empty<double[]>();
     private float[] _stagedX = Array.Empty<float>();
     private float[] _stagedY = Array.Empty<float>();
@@ -193,6 +195,7 @@ public sealed partial class Trainer
     {
         int inputLength = Model.Info.InputLength;
         Array.Clear(_metricSums);
+        _metricRows = 0;
         double lossSum = 0;
         for (int start = 0; start < samples; start += batchSize)
         {
@@ -204,7 +207,7 @@ public sealed partial class Trainer
         logs[prefix + "loss"] = (float)(lossSum / samples);
         for (int m = 0; m < Metrics.Count; m++)
         {
-            logs[prefix + Metrics[m].Name] = (float)(_metricSums[m] / ((double)samples * _rowsPerSample));
+            logs[prefix + Metrics[m].Name] = (float)(_metricSums[m] / _metricRows);
         }
     }
 

@@ -37,6 +37,17 @@ internal abstract class TrainingLayer
     /// <summary>Floats of one sample's main output.</summary>
     public int OutputLength { get; }
 
+    /// <summary>
+    /// The Keras mask that reaches this layer (Keras's <c>compute_mask</c> chain from <c>Masking</c> or
+    /// <c>Embedding(mask_zero=True)</c>), or <see langword="null"/> when none does: one float per sample and timestep of
+    /// the layer's input, <c>[batch x Timesteps]</c>, 1 for a kept timestep and 0 for a masked one. The layer that makes
+    /// the mask writes it in its forward pass (<see cref="MakesMask"/>); the layers after it read it.
+    /// </summary>
+    public float[]? TimestepMask { get; set; }
+
+    /// <summary>Whether this layer writes <see cref="TimestepMask"/> (Masking, Embedding with <c>mask_zero</c>) rather than reading it.</summary>
+    public virtual bool MakesMask => false;
+
     /// <summary>Allocates the caches for batches of up to <paramref name="capacity"/> samples.</summary>
     public abstract void Allocate(int capacity);
 

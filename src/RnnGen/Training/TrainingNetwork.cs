@@ -13,6 +13,8 @@ internal sealed class TrainingNetwork
     private readonly TrainingLayer[] _layers;
     private float[][] _outputs = Array.Empty<float[]>();
     private float[][] _outputGradients = Array.Empty<float[]>();
+    private readonly TrainingLayer[] _maskedLayers;
+    private float[] _timestepMask = Array.Empty<float>();
     private DropoutRandom _random;
 
     public TrainingNetwork(ModelInfo info, int capacity, int dropoutSeed)
@@ -21,6 +23,8 @@ internal sealed class TrainingNetwork
         var layers = new List<TrainingLayer>();
         int offset = 0;
         int timesteps = info.Timesteps; // of each layer's input: Conv1D and the pooling layers change them
+        var masks = new List<TrainingLayer>(); // the layer that makes the Keras mask and those it reaches
+        bool masked = false;
         foreach (LayerInfo layer in info.Layers)
         {
             layers.Add(layer.Kind switch
@@ -31,16 +35,33 @@ internal sealed class TrainingNetwork
                 LayerKind.LayerNormalization => new LayerNormalizationLayer(layer, timesteps, offset),
                 LayerKind.BatchNormalization => new BatchNormalizationLayer(layer, timesteps, offset),
                 LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => new GlobalPoolingLayer(layer, timesteps, offset),
-                LayerKind.Embedding when !layer.MaskZero => new EmbeddingLayer(layer, timesteps, offset),
+                LayerKind.Embedding => new EmbeddingLayer(layer, timesteps, offset),
+                LayerKind.Masking => new MaskingLayer(layer, timesteps, offset),
                 LayerKind.Conv1D => new Convolution1DLayer(layer, timesteps, offset),
                 LayerKind.MaxPooling1D or LayerKind.AveragePooling1D => new Pooling1DLayer(layer, timesteps, offset),
                 LayerKind.Flatten or LayerKind.Reshape or LayerKind.RepeatVector => new ReshapingLayer(layer, timesteps, offset),
-                // No gradients yet: refusing is better than training the other layers as if this one were the identity.
-                // Masks (Masking, Embedding(mask_zero)) change what every later layer computes.
-                LayerKind.Masking or LayerKind.Embedding => throw new NotSupportedException(
-                    $"{info.Name} cannot be trained: its layer '{layer.Name}' ({Shared.LayerShapes.KerasClassName(layer.Kind)}{(layer.MaskZero ? ", mask_zero=True" : "")}) has no gradients in RnnGen's trainer yet. Train the model in Keras and load its weights (LoadWeights); inference runs it."),
                 _ => new RecurrentLayer(layer, timesteps, offset),
             });
+            TrainingLayer added = layers[^1];
+            if (added.MakesMask || masked)
+            {
+                masks.Add(added);
+            }
+
+            if (added.MakesMask)
+            {
+                masked = true;
+            }
+            else if (masked)
+            {
+                RefuseMaskedBatchNormalization(info, layer);
+                // keras compute_mask: a recurrent layer passes its input mask on only with return_sequences, the global
+                // pooling layers return none; Dense, Dropout, Activation, Rescaling and the normalization layers pass it
+                // on as it is. (No window or reshaping layer follows a mask: RNNG062.)
+                masked = layer.Kind is not (LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D) &&
+                    !(Shared.LayerShapes.IsRecurrent(layer.Kind) && !layer.ReturnSequences);
+            }
+
             if (Shared.LayerShapes.ChangesTimeAxis(layer.Kind))
             {
                 timesteps = layer.OutputTimesteps;
@@ -53,12 +74,36 @@ internal sealed class TrainingNetwork
         }
 
         _layers = layers.ToArray();
+        _maskedLayers = masks.ToArray();
+        OutputMasked = masked;
         ParameterGradients = new float[offset];
         _random = new DropoutRandom(dropoutSeed);
         EnsureCapacity(Math.Max(1, capacity));
     }
 
     public ModelInfo Info { get; }
+
+    /// <summary>
+    /// Whether the model's main output still carries the Keras mask (a sequence output after Masking or
+    /// Embedding(mask_zero) that no layer consumed): the loss then counts the kept timesteps only, as Keras's
+    /// <c>Loss.__call__</c> does with the mask of <c>y_pred</c>.
+    /// </summary>
+    public bool OutputMasked { get; }
+
+    /// <summary>The mask of the last <see cref="Forward"/>'s output rows (1 kept, 0 masked), one per sample and timestep; meaningful when <see cref="OutputMasked"/>.</summary>
+    public ReadOnlySpan<float> OutputMask(int batch) => _timestepMask.AsSpan(0, batch * Info.Timesteps);
+
+    // BatchNormalization in training computes its moments over the kept timesteps only when a mask reaches it
+    // (keras BatchNormalization.call: _moments(inputs, mask)); RnnGen's trainer computes them over every timestep.
+    private static void RefuseMaskedBatchNormalization(ModelInfo info, LayerInfo layer)
+    {
+        if (layer.Kind == LayerKind.BatchNormalization)
+        {
+            throw new NotSupportedException(
+                $"{info.Name} cannot be trained: its layer '{layer.Name}' (BatchNormalization) receives the mask of its first layer, and Keras then computes the batch statistics over the kept timesteps only, which RnnGen's trainer does not. " +
+                "Train the model in Keras and load its weights (LoadWeights), or put the BatchNormalization after the layer that consumes the mask (a recurrent layer without return_sequences, or global pooling).");
+        }
+    }
 
     /// <summary>
     /// Whether a layer normalizes with the statistics of the whole batch (BatchNormalization in training): the trainer
@@ -128,6 +173,12 @@ internal sealed class TrainingNetwork
         if (batch <= Capacity)
         {
             return;
+        }
+
+        _timestepMask = _maskedLayers.Length > 0 ? new float[batch * Info.Timesteps] : Array.Empty<float>();
+        foreach (TrainingLayer layer in _maskedLayers)
+        {
+            layer.TimestepMask = _timestepMask;
         }
 
         _outputs = new float[_layers.Length][];
