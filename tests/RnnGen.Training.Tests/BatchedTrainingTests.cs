@@ -13,8 +13,25 @@ public class BatchedTrainingTests
 {
     public static TheoryData<int, int, int> GemmSizes => new()
     {
-        { 1, 1, 1 }, { 1, 20, 80 }, { 3, 5, 7 }, { 6, 32, 4 }, { 7, 37, 5 }, { 13, 80, 9 }, { 16, 128, 33 }, { 64, 71, 24 }, { 20, 500, 3 },
+        { 1, 1, 1 }, { 1, 20, 80 }, { 1, 80, 20 }, { 1, 200, 7 }, { 3, 5, 7 }, { 6, 32, 4 }, { 7, 37, 5 }, { 13, 80, 9 }, { 16, 128, 33 }, { 64, 71, 24 }, { 20, 500, 3 },
     };
+
+    [Fact]
+    public void A_one_row_product_gives_the_bits_of_that_row_in_a_tiled_product()
+    {
+        // A batch of 1 takes the one-row path (64 columns per pass); each column sums its products in the same order
+        // as in the 6- and 4-row tiles, so the two agree bit for bit.
+        const int M = 7, N = 200, K = 23;
+        float[] a = GradientTests.Random(M * K, 4), b = GradientTests.Random(K * N, 5), c = GradientTests.Random(M * N, 6);
+        float[] tiled = c.ToArray();
+        Gemm.MultiplyAdd(M, N, K, a, K, 1, b, N, tiled, N);
+        for (int i = 0; i < M; i++)
+        {
+            float[] row = c.Skip(i * N).Take(N).ToArray();
+            Gemm.MultiplyAdd(1, N, K, a.AsSpan(i * K), K, 1, b, N, row, N);
+            Assert.Equal(tiled.Skip(i * N).Take(N).ToArray(), row);
+        }
+    }
 
     [Theory]
     [MemberData(nameof(GemmSizes))]

@@ -48,6 +48,16 @@ internal static class Gemm
         int j = 0;
         if (Vector512.IsHardwareAccelerated)
         {
+            if (m == 1)
+            {
+                // One row (a batch of 1): 64 columns per pass in four independent chains, where the tiles below would
+                // run two (each column still sums its k products in order, so the results are the same bits).
+                for (; j + 64 <= n; j += 64)
+                {
+                    Row512x4(k, ref a0, aColumnStride, ref Unsafe.Add(ref b0, j), bRowStride, ref Unsafe.Add(ref c0, j));
+                }
+            }
+
             for (; j + 32 <= n; j += 32)
             {
                 int i = 0;
@@ -253,6 +263,23 @@ internal static class Gemm
         }
 
         Store512(ref c, c0, c1);
+    }
+
+    private static void Row512x4(int k, ref float a, int aCol, ref float b, int bRow, ref float c)
+    {
+        Vector512<float> c0 = Vector512<float>.Zero, c1 = c0, c2 = c0, c3 = c0;
+        for (int p = 0; p < k; p++)
+        {
+            ref float bp = ref Unsafe.Add(ref b, p * bRow);
+            Vector512<float> x = Vector512.Create(Unsafe.Add(ref a, p * aCol));
+            c0 = Fma(x, Vector512.LoadUnsafe(ref bp), c0);
+            c1 = Fma(x, Vector512.LoadUnsafe(ref bp, 16), c1);
+            c2 = Fma(x, Vector512.LoadUnsafe(ref bp, 32), c2);
+            c3 = Fma(x, Vector512.LoadUnsafe(ref bp, 48), c3);
+        }
+
+        Store512(ref c, c0, c1);
+        Store512(ref Unsafe.Add(ref c, 32), c2, c3);
     }
 
     private static void Row512x1(int k, ref float a, int aCol, ref float b, int bRow, ref float c)
