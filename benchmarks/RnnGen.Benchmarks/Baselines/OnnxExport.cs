@@ -22,7 +22,7 @@ namespace RnnGen.Benchmarks.Baselines;
 /// one LSTM bias (ONNX's recurrent bias Rb is zero); a GRU with reset_after=True has an input and a recurrent bias,
 /// which is ONNX's linear_before_reset=1.
 /// </remarks>
-public static class OnnxExport
+public static partial class OnnxExport
 {
     /// <summary>The ONNX model bytes of <paramref name="model"/> (one recurrent layer, optionally then one Dense layer).</summary>
     public static byte[] Build(IRnnModel model)
@@ -42,42 +42,7 @@ public static class OnnxExport
         }
 
         int units = recurrent.Units, inputs = recurrent.InputWidth, directions = recurrent.Bidirectional ? 2 : 1;
-        (string op, int[] gateOrder) = recurrent.Kind switch
-        {
-            LayerKind.SimpleRnn => ("RNN", new[] { 0 }),
-            LayerKind.Lstm => ("LSTM", new[] { 0, 3, 1, 2 }), // ONNX i, o, f, c from Keras i, f, c, o
-            _ => ("GRU", new[] { 0, 1, 2 }), // z, r, h in both
-        };
-        int gates = gateOrder.Length;
-        var w = new float[directions * gates * units * inputs];
-        var r = new float[directions * gates * units * units];
-        var b = new float[directions * 2 * gates * units];
-        for (int d = 0; d < directions; d++)
-        {
-            float[] kernel = weights[3 * d], recurrentKernel = weights[3 * d + 1], bias = weights[3 * d + 2];
-            for (int g = 0; g < gates; g++)
-            {
-                int keras = gateOrder[g];
-                for (int u = 0; u < units; u++)
-                {
-                    int row = (d * gates + g) * units + u, column = keras * units + u;
-                    for (int i = 0; i < inputs; i++)
-                    {
-                        w[row * inputs + i] = kernel[i * gates * units + column];
-                    }
-
-                    for (int j = 0; j < units; j++)
-                    {
-                        r[row * units + j] = recurrentKernel[j * gates * units + column];
-                    }
-
-                    // B = [Wb, Rb] per direction; a GRU with reset_after=True stores [input bias; recurrent bias].
-                    int biasBase = d * 2 * gates * units + g * units + u;
-                    b[biasBase] = bias[column];
-                    b[biasBase + gates * units] = recurrent.Kind == LayerKind.Gru ? bias[gates * units + column] : 0f;
-                }
-            }
-        }
+        (string op, int gates, float[] w, float[] r, float[] b) = RecurrentTensors(recurrent, weights, 0);
 
         var graph = new ProtoWriter();
         var attributes = new List<byte[]> { Attribute("hidden_size", units) };
@@ -97,9 +62,7 @@ public static class OnnxExport
         graph.Message(1, Node(op, nodeInputs, nodeOutputs, attributes));
         if (dense is not null)
         {
-            // h [1, batch, units] x kernel [units, outputs] + bias: [1, batch, outputs].
-            graph.Message(1, Node("MatMul", new[] { "h", "dense_kernel" }, new[] { "dense_product" }, new List<byte[]>()));
-            graph.Message(1, Node("Add", new[] { "dense_product", "dense_bias" }, new[] { "y" }, new List<byte[]>()));
+            AddDense(graph, "h", "y"); // h [1, batch, units] x kernel [units, outputs] + bias: [1, batch, outputs]
         }
         else
         {
@@ -136,15 +99,52 @@ public static class OnnxExport
             graph.Message(12, ValueInfo("c", directions, "batch", units));
         }
 
-        var onnx = new ProtoWriter();
-        onnx.Int(1, 8); // ir_version 8
-        onnx.String(2, "RnnGen.Benchmarks");
-        var opset = new ProtoWriter();
-        opset.String(1, string.Empty);
-        opset.Int(2, 17);
-        onnx.Message(8, opset.ToArray());
-        onnx.Message(7, graph.ToArray());
-        return onnx.ToArray();
+        return ModelBytes(graph);
+    }
+
+    // The ONNX operator and W, R, B of the recurrent layer whose Keras arrays start at weights[first] (kernel, recurrent
+    // kernel, bias per direction).
+    private static (string Op, int Gates, float[] W, float[] R, float[] B) RecurrentTensors(LayerInfo recurrent, float[][] weights, int first)
+    {
+        int units = recurrent.Units, inputs = recurrent.InputWidth, directions = recurrent.Bidirectional ? 2 : 1;
+        (string op, int[] gateOrder) = recurrent.Kind switch
+        {
+            LayerKind.SimpleRnn => ("RNN", new[] { 0 }),
+            LayerKind.Lstm => ("LSTM", new[] { 0, 3, 1, 2 }), // ONNX i, o, f, c from Keras i, f, c, o
+            _ => ("GRU", new[] { 0, 1, 2 }), // z, r, h in both
+        };
+        int gates = gateOrder.Length;
+        var w = new float[directions * gates * units * inputs];
+        var r = new float[directions * gates * units * units];
+        var b = new float[directions * 2 * gates * units];
+        for (int d = 0; d < directions; d++)
+        {
+            float[] kernel = weights[first + 3 * d], recurrentKernel = weights[first + 3 * d + 1], bias = weights[first + 3 * d + 2];
+            for (int g = 0; g < gates; g++)
+            {
+                int keras = gateOrder[g];
+                for (int u = 0; u < units; u++)
+                {
+                    int row = (d * gates + g) * units + u, column = keras * units + u;
+                    for (int i = 0; i < inputs; i++)
+                    {
+                        w[row * inputs + i] = kernel[i * gates * units + column];
+                    }
+
+                    for (int j = 0; j < units; j++)
+                    {
+                        r[row * units + j] = recurrentKernel[j * gates * units + column];
+                    }
+
+                    // B = [Wb, Rb] per direction; a GRU with reset_after=True stores [input bias; recurrent bias].
+                    int biasBase = d * 2 * gates * units + g * units + u;
+                    b[biasBase] = bias[column];
+                    b[biasBase + gates * units] = recurrent.Kind == LayerKind.Gru ? bias[gates * units + column] : 0f;
+                }
+            }
+        }
+
+        return (op, gates, w, r, b);
     }
 
     private static byte[] Node(string op, string[] inputs, string[] outputs, List<byte[]> attributes)
@@ -232,7 +232,10 @@ public static class OnnxExport
 
     // ValueInfoProto: name = 1, type = 2; TypeProto.tensor_type = 1; Tensor: elem_type = 1, shape = 2;
     // TensorShapeProto.dim = 1; Dimension: dim_value = 1, dim_param = 2. A string names a free dimension.
-    private static byte[] ValueInfo(string name, params object[] dimensions)
+    private static byte[] ValueInfo(string name, params object[] dimensions) => TypedValueInfo(name, 1, dimensions);
+
+    // The same for another element type (TensorProto.DataType: FLOAT = 1, INT32 = 6, INT64 = 7).
+    private static byte[] TypedValueInfo(string name, int elementType, params object[] dimensions)
     {
         var shape = new ProtoWriter();
         foreach (object dimension in dimensions)
@@ -251,7 +254,7 @@ public static class OnnxExport
         }
 
         var tensorType = new ProtoWriter();
-        tensorType.Int(1, 1);
+        tensorType.Int(1, elementType);
         tensorType.Message(2, shape.ToArray());
         var type = new ProtoWriter();
         type.Message(1, tensorType.ToArray());

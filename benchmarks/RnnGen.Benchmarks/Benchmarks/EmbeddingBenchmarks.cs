@@ -2,6 +2,8 @@ using System;
 using System.Linq;
 using BenchmarkDotNet.Attributes;
 using RnnGen;
+using RnnGen.Benchmarks.Baselines;
+using RnnGen.Benchmarks.Harness;
 
 namespace RnnGen.Benchmarks.Benchmarks;
 
@@ -10,9 +12,12 @@ namespace RnnGen.Benchmarks.Benchmarks;
 /// Bidirectional(LSTM(32)) -> Dense(1), on a ragged batch of 64 token sequences of up to 64 tokens (lengths 64, 56, ...,
 /// 8, zeros after), against the same LSTM and Dense given the gathered rows as floats and the lengths
 /// (<see cref="EmbeddedRowsTagger"/>): the difference is the token check, the gather and the mask from the tokens.
+/// ONNX Runtime runs the same model in the same run (issue 13), built from the same weights by
+/// <see cref="OnnxExport.BuildTextModel"/> (Gather, a bidirectional LSTM with <c>sequence_lens</c>, MatMul + Add), with one
+/// intra-op thread and with its default; its outputs are checked against RnnGen's before anything is timed.
 /// </summary>
 [MemoryDiagnoser]
-public class EmbeddingBenchmarks
+public class EmbeddingBenchmarks : IDisposable
 {
     private const int Batch = 64;
     private readonly TokenTagger _tokens = new(seed: 1);
@@ -20,6 +25,9 @@ public class EmbeddingBenchmarks
     private int[] _padded = Array.Empty<int>();
     private float[] _embedded = Array.Empty<float>();
     private int[] _lengths = Array.Empty<int>();
+    private readonly float[] _onnxOutput = new float[Batch];
+    private OnnxPipelineSession? _onnxOneThread;
+    private OnnxPipelineSession? _onnxDefaultThreads;
 
     [GlobalSetup]
     public void Setup()
@@ -43,10 +51,31 @@ public class EmbeddingBenchmarks
         }
 
         // Both compute the same numbers.
-        if (!_tokens.Predict(_padded)[0].AsSpan().SequenceEqual(_rows.Predict(_embedded, _lengths)[0]))
+        float[] expected = _tokens.Predict(_padded)[0];
+        if (!expected.AsSpan().SequenceEqual(_rows.Predict(_embedded, _lengths)[0]))
         {
             throw new InvalidOperationException("[Embedding(MaskZero = true)] and the gathered rows with lengths disagree.");
         }
+
+        byte[] onnx = OnnxExport.BuildTextModel(_tokens);
+        long[] tokens = Array.ConvertAll(_padded, t => (long)t);
+        OnnxPipelineSession Session(int threads) => new(onnx, threads, (_onnxOutput, new long[] { Batch, 1 }),
+            ("tokens", tokens, new long[] { Batch, TokenTagger.Timesteps }), ("lengths", _lengths, new long[] { Batch }));
+        _onnxOneThread = Session(1);
+        _onnxDefaultThreads = Session(0);
+        foreach (OnnxPipelineSession session in new[] { _onnxOneThread, _onnxDefaultThreads })
+        {
+            Array.Clear(_onnxOutput);
+            session.Run();
+            OnnxCheck.Close(expected, _onnxOutput, "the text model");
+        }
+    }
+
+    public void Dispose()
+    {
+        _onnxOneThread?.Dispose();
+        _onnxDefaultThreads?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>The gathered rows and their lengths: the recurrent work alone.</summary>
@@ -56,6 +85,14 @@ public class EmbeddingBenchmarks
     /// <summary>The tokens: checked, gathered, masked from token 0, then the same recurrent work.</summary>
     [Benchmark]
     public float[][] Tokens_MaskZero() => _tokens.Predict(_padded);
+
+    /// <summary>ONNX Runtime, one intra-op thread: tokens and lengths in, the Dense output out.</summary>
+    [Benchmark]
+    public void Onnx_OneThread() => _onnxOneThread!.Run();
+
+    /// <summary>ONNX Runtime with its default intra-op threads.</summary>
+    [Benchmark]
+    public void Onnx_DefaultThreads() => _onnxDefaultThreads!.Run();
 }
 
 [Sequential(Timesteps = 64)]

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace RnnGen.Kernels;
 
@@ -28,16 +29,66 @@ public static class ConvolutionKernels
     {
         int groupInputs = inputWidth / groups;
         int groupFilters = filters / groups;
+        // Bounds once, up front: the loops below read through refs.
+        if (input.Length < inputTimesteps * inputWidth || kernel.Length < kernelSize * groupInputs * filters
+            || output.Length < outputTimesteps * filters || (!bias.IsEmpty && bias.Length < filters))
+        {
+            throw new ArgumentException("Conv1D: a span is shorter than its sizes.");
+        }
+
+        ref float x0 = ref MemoryMarshal.GetReference(input);
+        ref float w0 = ref MemoryMarshal.GetReference(kernel);
+        ref float b0 = ref MemoryMarshal.GetReference(bias);
+        ref float y0 = ref MemoryMarshal.GetReference(output);
+        var window = new Window(inputTimesteps, inputWidth, groupInputs, filters, kernelSize, strides, dilation, padBefore, !bias.IsEmpty);
         for (int t = 0; t < outputTimesteps; t++)
         {
-            Span<float> y = output.Slice(t * filters, filters);
-            if (bias.IsEmpty)
+            for (int g = 0; g < groups; g++)
             {
-                y.Clear();
+                // The group's filters in blocks held in registers through every tap (no store between two taps), each
+                // element summed as before: the bias, then the taps in order of k and c, y += x * w unfused.
+                int f = g * groupFilters, end = f + groupFilters;
+                if (Vector512.IsHardwareAccelerated)
+                {
+                    for (; f + 64 <= end; f += 64)
+                    {
+                        window.Block512x4(t, g, f, ref x0, ref w0, ref b0, ref y0);
+                    }
+
+                    for (; f + 16 <= end; f += 16)
+                    {
+                        window.Block512x1(t, g, f, ref x0, ref w0, ref b0, ref y0);
+                    }
+                }
+
+                if (Vector.IsHardwareAccelerated)
+                {
+                    for (; f + Vector<float>.Count <= end; f += Vector<float>.Count)
+                    {
+                        window.BlockVector(t, g, f, ref x0, ref w0, ref b0, ref y0);
+                    }
+                }
+
+                for (; f < end; f++)
+                {
+                    window.Single(t, g, f, ref x0, ref w0, ref b0, ref y0);
+                }
             }
-            else
+        }
+    }
+
+    // The sizes of one Conv1D call, with the filter blocks it sums.
+    private readonly struct Window(int inputTimesteps, int inputWidth, int groupInputs, int filters, int kernelSize, int strides, int dilation, int padBefore, bool hasBias)
+    {
+        public void Block512x4(int t, int g, int f, ref float x0, ref float w0, ref float b0, ref float y0)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            if (hasBias)
             {
-                bias.Slice(0, filters).CopyTo(y);
+                a0 = Vector512.LoadUnsafe(ref b0, (nuint)f);
+                a1 = Vector512.LoadUnsafe(ref b0, (nuint)f + 16);
+                a2 = Vector512.LoadUnsafe(ref b0, (nuint)f + 32);
+                a3 = Vector512.LoadUnsafe(ref b0, (nuint)f + 48);
             }
 
             for (int k = 0; k < kernelSize; k++)
@@ -48,16 +99,86 @@ public static class ConvolutionKernels
                     continue; // a padded timestep: zeros
                 }
 
-                ReadOnlySpan<float> x = input.Slice(source * inputWidth, inputWidth);
-                for (int g = 0; g < groups; g++)
+                ref float x = ref Unsafe.Add(ref x0, source * inputWidth + g * groupInputs);
+                for (int c = 0; c < groupInputs; c++)
                 {
-                    Span<float> yGroup = y.Slice(g * groupFilters, groupFilters);
-                    for (int c = 0; c < groupInputs; c++)
-                    {
-                        MultiplyAdd(x[g * groupInputs + c], kernel.Slice(((k * groupInputs) + c) * filters + g * groupFilters, groupFilters), yGroup);
-                    }
+                    var scale = Vector512.Create(Unsafe.Add(ref x, c));
+                    ref float w = ref Unsafe.Add(ref w0, (k * groupInputs + c) * filters + f);
+                    a0 += scale * Vector512.LoadUnsafe(ref w);
+                    a1 += scale * Vector512.LoadUnsafe(ref w, 16);
+                    a2 += scale * Vector512.LoadUnsafe(ref w, 32);
+                    a3 += scale * Vector512.LoadUnsafe(ref w, 48);
                 }
             }
+
+            ref float y = ref Unsafe.Add(ref y0, t * filters + f);
+            a0.StoreUnsafe(ref y);
+            a1.StoreUnsafe(ref y, 16);
+            a2.StoreUnsafe(ref y, 32);
+            a3.StoreUnsafe(ref y, 48);
+        }
+
+        public void Block512x1(int t, int g, int f, ref float x0, ref float w0, ref float b0, ref float y0)
+        {
+            Vector512<float> a0 = hasBias ? Vector512.LoadUnsafe(ref b0, (nuint)f) : Vector512<float>.Zero;
+            for (int k = 0; k < kernelSize; k++)
+            {
+                int source = t * strides + k * dilation - padBefore;
+                if ((uint)source >= (uint)inputTimesteps)
+                {
+                    continue;
+                }
+
+                ref float x = ref Unsafe.Add(ref x0, source * inputWidth + g * groupInputs);
+                for (int c = 0; c < groupInputs; c++)
+                {
+                    a0 += Vector512.Create(Unsafe.Add(ref x, c)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref w0, (k * groupInputs + c) * filters + f));
+                }
+            }
+
+            a0.StoreUnsafe(ref Unsafe.Add(ref y0, t * filters + f));
+        }
+
+        public void BlockVector(int t, int g, int f, ref float x0, ref float w0, ref float b0, ref float y0)
+        {
+            Vector<float> a0 = hasBias ? Vector.LoadUnsafe(ref b0, (nuint)f) : Vector<float>.Zero;
+            for (int k = 0; k < kernelSize; k++)
+            {
+                int source = t * strides + k * dilation - padBefore;
+                if ((uint)source >= (uint)inputTimesteps)
+                {
+                    continue;
+                }
+
+                ref float x = ref Unsafe.Add(ref x0, source * inputWidth + g * groupInputs);
+                for (int c = 0; c < groupInputs; c++)
+                {
+                    a0 += new Vector<float>(Unsafe.Add(ref x, c)) * Vector.LoadUnsafe(ref Unsafe.Add(ref w0, (k * groupInputs + c) * filters + f));
+                }
+            }
+
+            a0.StoreUnsafe(ref Unsafe.Add(ref y0, t * filters + f));
+        }
+
+        public void Single(int t, int g, int f, ref float x0, ref float w0, ref float b0, ref float y0)
+        {
+            float a = hasBias ? Unsafe.Add(ref b0, f) : 0f;
+            for (int k = 0; k < kernelSize; k++)
+            {
+                int source = t * strides + k * dilation - padBefore;
+                if ((uint)source >= (uint)inputTimesteps)
+                {
+                    continue;
+                }
+
+                ref float x = ref Unsafe.Add(ref x0, source * inputWidth + g * groupInputs);
+                for (int c = 0; c < groupInputs; c++)
+                {
+                    a += Unsafe.Add(ref x, c) * Unsafe.Add(ref w0, (k * groupInputs + c) * filters + f);
+                }
+            }
+
+            Unsafe.Add(ref y0, t * filters + f) = a;
         }
     }
 
