@@ -33,6 +33,12 @@ public class KerasModelTests
         "generated/keras2_batchnorm_model.h5",
         "generated/keras3_layernorm.keras",
         "generated/keras3_batchnorm.keras",
+        "generated/keras2_conv1d_model.h5", // Conv1D(4, 2)
+        "generated/keras3_conv1d.keras",
+        "generated/keras2_masking_model.h5",
+        "generated/keras3_masking.keras",
+        "generated/keras2_embedding_model.h5",
+        "generated/keras3_embedding.keras",
         "generated/keras2_simple_model.h5",
         "generated/keras2_stack_chunked_model.h5",
         "generated/keras2_stack_model.h5",
