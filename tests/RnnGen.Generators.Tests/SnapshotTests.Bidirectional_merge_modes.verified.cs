@@ -440,6 +440,28 @@ namespace Demo
         }
 
         /// <summary>
+        /// Runs the model on one input sequence [3, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, in InitialState initialState, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
+        }
+
+        /// <summary>
         /// Runs the model on one input sequence [3, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
         /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
         /// </summary>
@@ -1584,6 +1606,28 @@ namespace Demo
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, in InitialState initialState, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
         /// <summary>
@@ -2748,6 +2792,28 @@ namespace Demo
         }
 
         /// <summary>
+        /// Runs the model on one input sequence [3, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, in InitialState initialState, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
+        }
+
+        /// <summary>
         /// Runs the model on one input sequence [3, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
         /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
         /// </summary>
@@ -3906,6 +3972,28 @@ namespace Demo
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, in InitialState initialState, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
         /// <summary>
@@ -5082,6 +5170,29 @@ namespace Demo
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), default, 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on one input sequence [3, 2] and writes every output, in Keras call order, to <paramref name="output"/>.
+        /// The recurrent layers skip the timesteps the mask marks false, as Keras does with a mask (docs/masking.md).
+        /// Allocates nothing and does no shape arithmetic: every size is a constant of this class.
+        /// </summary>
+        /// <param name="input">The input sequence.</param>
+        /// <param name="initialState">The initial states (Keras <c>initial_state</c>); they override stored
+        /// states of a stateful layer, as in Keras 3.</param>
+        /// <param name="mask">One value per timestep: true for a timestep the recurrent layers read, false
+        /// for one they skip (Keras <c>mask</c>).</param>
+        /// <param name="output">Receives the outputs.</param>
+        /// <exception cref="global::System.ArgumentException">The mask does not have <see cref="Timesteps"/> values; nothing is run.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        public void Forward(in Input input, in InitialState initialState, global::System.ReadOnlySpan<bool> mask, out Output output)
+        {
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
+            global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
+            Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult),
+                global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
         /// <summary>

@@ -200,7 +200,65 @@ cases.push(makeCase('masked_gru_sequences_dense_globalavgpool', [recurrent('Gru'
 cases.push(makeCase('masked_simplernn_sequences_globalmaxpool', [recurrent('SimpleRnn', 3, { returnSequences: true }), { kind: 'GlobalMaxPooling1D' }]));
 cases.push(makeCase('masked_stack_bilstm_lstm_backwards', [recurrent('Lstm', 3, { bidirectional: true, returnSequences: true }), recurrent('Lstm', 2, { goBackwards: true, returnState: true })]));
 
-writeFileSync(OUT, `{"generator":"tests/golden/masking.mjs","engine":"@tensorflow/tfjs 4.22.0 (cpu)","cases":[\n${cases.map(toJson).join(',\n')}\n]}\n`);
+// A mask and an initial state together (Keras: layer(x, mask=..., initial_state=[...])): the states start from the
+// given ones and stay at masked steps. Keras's output at a masked step is the previous step's output, which starts as
+// zeros whatever the initial state (keras/src/backend/tensorflow/rnn.py: the loop's prev_output starts at
+// zeros_like(output)); tfjs-layers mixes in the carried state instead (its rnn(): states[0] at a masked step), which is
+// the initial h until the first kept step. The case's expected outputs are Keras's: tfjs's, with zeros at the masked
+// steps before a sequence's first kept one (and for the last output of a sequence with every step masked).
+function makeInitialStateCase(name, L) {
+  const rng = mulberry32(fnv1a(name));
+  const uniform = (n, scale) => Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
+  const x = tf.input({ shape: [T, D] });
+  const names = L.kind === 'Lstm' ? ['state_h', 'state_c'] : ['state_h'];
+  const stateInputs = names.map(() => tf.input({ shape: [L.units] }));
+  const layer = tfjsLayer(L);
+  const out = layer.apply(tf.layers.masking({ maskValue: 0 }).apply(x), { initialState: stateInputs });
+  const model = tf.model({ inputs: [x, ...stateInputs], outputs: out });
+  const weights = layer.getWeights().map((t) => ({ shape: t.shape, data: Float32Array.from(uniform(t.size, 0.8)) }));
+  layer.setWeights(weights.map((w) => tf.tensor(w.data, w.shape, 'float32')));
+  const input = new Float32Array(B * T * D);
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      for (let d = 0; d < D; d++) {
+        input[(b * T + t) * D + d] = MASK_ROWS[b][t] ? (0.1 + rng() * 0.9) * (rng() < 0.5 ? -1 : 1) : 0;
+      }
+    }
+  }
+
+  const initialState = names.map(() => ({ shape: [B, L.units], data: Float32Array.from(uniform(B * L.units, 1)) }));
+  const y = model.predict([tf.tensor(input, [B, T, D]), ...initialState.map((s) => tf.tensor(s.data, s.shape))]);
+  const data = Array.from((Array.isArray(y) ? y[0] : y).dataSync());
+  for (let b = 0; b < B; b++) {
+    const firstKept = MASK_ROWS[b].indexOf(1);
+    if (L.returnSequences) {
+      for (let t = 0; t < (firstKept < 0 ? T : firstKept); t++) data.fill(0, (b * T + t) * L.units, (b * T + t + 1) * L.units);
+    } else if (firstKept < 0) {
+      data.fill(0, b * L.units, (b + 1) * L.units);
+    }
+  }
+
+  return {
+    name,
+    engine: 'tfjs',
+    model: { timesteps: T, inputDim: D, layers: [L] },
+    batch: B,
+    calls: 1,
+    mask: MASK_ROWS.flat(),
+    weights: weights.map((w) => ({ shape: w.shape, data: Array.from(w.data) })),
+    input: { shape: [B, T, D], data: Array.from(input) },
+    initialState: initialState.map((s) => ({ shape: s.shape, data: Array.from(s.data) })),
+    expected: [{ name: 'output', shape: L.returnSequences ? [B, T, L.units] : [B, L.units], data, kerasZerosAtMaskedSteps: false }],
+  };
+}
+
+const initialStateCases = [
+  makeInitialStateCase('masked_lstm_initial_state_sequences', recurrent('Lstm', 3, { returnSequences: true })),
+  makeInitialStateCase('masked_gru_initial_state_last', recurrent('Gru', 3)),
+  makeInitialStateCase('masked_simplernn_initial_state_sequences', recurrent('SimpleRnn', 4, { returnSequences: true })),
+];
+
+writeFileSync(OUT, `{"generator":"tests/golden/masking.mjs","engine":"@tensorflow/tfjs 4.22.0 (cpu)","cases":[\n${cases.map(toJson).join(',\n')}\n],"initialStateCases":[\n${initialStateCases.map(toJson).join(',\n')}\n]}\n`);
 console.log(`wrote ${cases.length} cases to ${path.relative(process.cwd(), OUT)}`);
 
 // Models that declare [Masking]: the C# side gets the padded input alone and computes the mask itself.

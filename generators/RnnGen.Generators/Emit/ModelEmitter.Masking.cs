@@ -155,6 +155,12 @@ internal sealed partial class ModelEmitter
         }
 
         WriteForward(withInitialState: false, withMask: true);
+        if (_layout.InitialStateLayer is not null)
+        {
+            // Keras layer(x, mask=..., initial_state=[...]): the states start from the given ones and stay at masked steps.
+            WriteForward(withInitialState: true, withMask: true);
+        }
+
         WriteForwardWithLength();
         WriteMaskedPredict(withLengths: false);
         WriteMaskedPredict(withLengths: true);
