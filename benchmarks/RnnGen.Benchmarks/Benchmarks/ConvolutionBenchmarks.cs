@@ -38,17 +38,8 @@ public class ConvolutionBenchmarks : IDisposable
         _output = new float[Batch];
         _onnxOutput = new float[Batch];
         _model.Predict(_input, _output);
-        byte[] onnx = OnnxExport.BuildSignalModel(_model);
-        OnnxPipelineSession Session(int threads) => new(onnx, threads, (_onnxOutput, new long[] { 1, Batch, 1 }),
-            ("x", _input, new long[] { Batch, SignalModel.Timesteps, SignalModel.InputDim }));
-        _onnxOneThread = Session(1);
-        _onnxDefaultThreads = Session(0);
-        foreach (OnnxPipelineSession session in new[] { _onnxOneThread, _onnxDefaultThreads })
-        {
-            Array.Clear(_onnxOutput);
-            session.Run();
-            OnnxCheck.Close(_output, _onnxOutput, "the signal model");
-        }
+        (_onnxOneThread, _onnxDefaultThreads) = OnnxCheck.Sessions(OnnxExport.BuildSignalModel(_model), _output, "the signal model",
+            (_onnxOutput, new long[] { 1, Batch, 1 }), ("x", _input, new long[] { Batch, SignalModel.Timesteps, SignalModel.InputDim }));
     }
 
     public void Dispose()
@@ -69,9 +60,28 @@ public class ConvolutionBenchmarks : IDisposable
     public void Onnx_DefaultThreads() => _onnxDefaultThreads!.Run();
 }
 
-/// <summary>Checks a baseline's outputs against RnnGen's before anything is timed.</summary>
+/// <summary>ONNX Runtime sessions whose outputs are checked against RnnGen's before anything is timed.</summary>
 public static class OnnxCheck
 {
+    /// <summary>
+    /// Sessions on <paramref name="model"/> with one intra-op thread and with ORT's default, each run once and checked
+    /// against <paramref name="expected"/> (RnnGen's outputs for the same inputs).
+    /// </summary>
+    public static (OnnxPipelineSession OneThread, OnnxPipelineSession DefaultThreads) Sessions(byte[] model, float[] expected, string what,
+        (float[] Data, long[] Shape) output, params (string Name, Array Data, long[] Shape)[] inputs)
+    {
+        var oneThread = new OnnxPipelineSession(model, 1, output, inputs);
+        var defaultThreads = new OnnxPipelineSession(model, 0, output, inputs);
+        foreach (OnnxPipelineSession session in new[] { oneThread, defaultThreads })
+        {
+            Array.Clear(output.Data);
+            session.Run();
+            Close(expected, output.Data, what);
+        }
+
+        return (oneThread, defaultThreads);
+    }
+
     /// <summary>Throws unless every output is within 1e-4 (absolute, plus 1e-4 relative) of RnnGen's: float32 sums in another order.</summary>
     public static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what)
     {

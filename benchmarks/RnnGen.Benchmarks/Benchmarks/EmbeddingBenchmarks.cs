@@ -57,18 +57,9 @@ public class EmbeddingBenchmarks : IDisposable
             throw new InvalidOperationException("[Embedding(MaskZero = true)] and the gathered rows with lengths disagree.");
         }
 
-        byte[] onnx = OnnxExport.BuildTextModel(_tokens);
         long[] tokens = Array.ConvertAll(_padded, t => (long)t);
-        OnnxPipelineSession Session(int threads) => new(onnx, threads, (_onnxOutput, new long[] { Batch, 1 }),
-            ("tokens", tokens, new long[] { Batch, TokenTagger.Timesteps }), ("lengths", _lengths, new long[] { Batch }));
-        _onnxOneThread = Session(1);
-        _onnxDefaultThreads = Session(0);
-        foreach (OnnxPipelineSession session in new[] { _onnxOneThread, _onnxDefaultThreads })
-        {
-            Array.Clear(_onnxOutput);
-            session.Run();
-            OnnxCheck.Close(expected, _onnxOutput, "the text model");
-        }
+        (_onnxOneThread, _onnxDefaultThreads) = OnnxCheck.Sessions(OnnxExport.BuildTextModel(_tokens), expected, "the text model",
+            (_onnxOutput, new long[] { Batch, 1 }), ("tokens", tokens, new long[] { Batch, TokenTagger.Timesteps }), ("lengths", _lengths, new long[] { Batch }));
     }
 
     public void Dispose()

@@ -80,6 +80,13 @@ public static class ConvolutionKernels
     // The sizes of one Conv1D call, with the filter blocks it sums.
     private readonly struct Window(int inputTimesteps, int inputWidth, int groupInputs, int filters, int kernelSize, int strides, int dilation, int padBefore, bool hasBias)
     {
+        // Group g's inputs at the timestep tap k of output timestep t reads, or a null ref for a padded timestep.
+        private ref float TapRow(int t, int k, int g, ref float x0)
+        {
+            int source = t * strides + k * dilation - padBefore;
+            return ref (uint)source >= (uint)inputTimesteps ? ref Unsafe.NullRef<float>() : ref Unsafe.Add(ref x0, source * inputWidth + g * groupInputs);
+        }
+
         public void Block512x4(int t, int g, int f, ref float x0, ref float w0, ref float b0, ref float y0)
         {
             Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
@@ -93,13 +100,12 @@ public static class ConvolutionKernels
 
             for (int k = 0; k < kernelSize; k++)
             {
-                int source = t * strides + k * dilation - padBefore;
-                if ((uint)source >= (uint)inputTimesteps)
+                ref float x = ref TapRow(t, k, g, ref x0);
+                if (Unsafe.IsNullRef(ref x))
                 {
                     continue; // a padded timestep: zeros
                 }
 
-                ref float x = ref Unsafe.Add(ref x0, source * inputWidth + g * groupInputs);
                 for (int c = 0; c < groupInputs; c++)
                 {
                     var scale = Vector512.Create(Unsafe.Add(ref x, c));
@@ -123,13 +129,12 @@ public static class ConvolutionKernels
             Vector512<float> a0 = hasBias ? Vector512.LoadUnsafe(ref b0, (nuint)f) : Vector512<float>.Zero;
             for (int k = 0; k < kernelSize; k++)
             {
-                int source = t * strides + k * dilation - padBefore;
-                if ((uint)source >= (uint)inputTimesteps)
+                ref float x = ref TapRow(t, k, g, ref x0);
+                if (Unsafe.IsNullRef(ref x))
                 {
                     continue;
                 }
 
-                ref float x = ref Unsafe.Add(ref x0, source * inputWidth + g * groupInputs);
                 for (int c = 0; c < groupInputs; c++)
                 {
                     a0 += Vector512.Create(Unsafe.Add(ref x, c)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref w0, (k * groupInputs + c) * filters + f));
@@ -144,13 +149,12 @@ public static class ConvolutionKernels
             Vector<float> a0 = hasBias ? Vector.LoadUnsafe(ref b0, (nuint)f) : Vector<float>.Zero;
             for (int k = 0; k < kernelSize; k++)
             {
-                int source = t * strides + k * dilation - padBefore;
-                if ((uint)source >= (uint)inputTimesteps)
+                ref float x = ref TapRow(t, k, g, ref x0);
+                if (Unsafe.IsNullRef(ref x))
                 {
                     continue;
                 }
 
-                ref float x = ref Unsafe.Add(ref x0, source * inputWidth + g * groupInputs);
                 for (int c = 0; c < groupInputs; c++)
                 {
                     a0 += new Vector<float>(Unsafe.Add(ref x, c)) * Vector.LoadUnsafe(ref Unsafe.Add(ref w0, (k * groupInputs + c) * filters + f));
@@ -165,13 +169,12 @@ public static class ConvolutionKernels
             float a = hasBias ? Unsafe.Add(ref b0, f) : 0f;
             for (int k = 0; k < kernelSize; k++)
             {
-                int source = t * strides + k * dilation - padBefore;
-                if ((uint)source >= (uint)inputTimesteps)
+                ref float x = ref TapRow(t, k, g, ref x0);
+                if (Unsafe.IsNullRef(ref x))
                 {
                     continue;
                 }
 
-                ref float x = ref Unsafe.Add(ref x0, source * inputWidth + g * groupInputs);
                 for (int c = 0; c < groupInputs; c++)
                 {
                     a += Unsafe.Add(ref x, c) * Unsafe.Add(ref w0, (k * groupInputs + c) * filters + f);
