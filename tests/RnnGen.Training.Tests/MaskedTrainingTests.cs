@@ -216,5 +216,9 @@ public class MaskedTrainingTests
         float[] y = GradientTests.Random(20, 3);
         Assert.Equal(0f, GradientTests.TrainerOf(model).ComputeLoss(x, y, training: true));
         Assert.All(GradientTests.TrainerOf(model).ComputeGradients(x, y), g => Assert.All(g, v => Assert.Equal(0f, v)));
+        // The metrics too: Keras's Mean metric divides with divide_no_nan, so 0 rather than 0 / 0.
+        var withMetric = new GoldenMaskedTokenTagger(seed: 5);
+        withMetric.Compile(new Sgd(), new MeanSquaredError(), new MeanAbsoluteErrorMetric());
+        Assert.Equal(0f, withMetric.Trainer.EvaluateLogs(x, y)["mae"]);
     }
 }

@@ -133,7 +133,7 @@ public sealed partial class Trainer
             var logs = new Dictionary<string, float>(StringComparer.Ordinal) { ["loss"] = (float)(lossSum / trainSamples) };
             for (int m = 0; m < Metrics.Count; m++)
             {
-                logs[Metrics[m].Name] = (float)(_metricSums[m] / _metricRows);
+                logs[Metrics[m].Name] = MetricMean(m);
             }
 
             if (validate)

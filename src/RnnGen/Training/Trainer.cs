@@ -207,9 +207,13 @@ public sealed partial class Trainer
         logs[prefix + "loss"] = (float)(lossSum / samples);
         for (int m = 0; m < Metrics.Count; m++)
         {
-            logs[prefix + Metrics[m].Name] = (float)(_metricSums[m] / _metricRows);
+            logs[prefix + Metrics[m].Name] = MetricMean(m);
         }
     }
+
+    // Metric m over the rows since the sums were cleared: keras Mean.result, divide_no_nan(total, count), so 0 when a
+    // masked output kept no row.
+    private float MetricMean(int m) => _metricRows > 0 ? (float)(_metricSums[m] / _metricRows) : 0f;
 
     private static void CheckBatchSize(int batchSize)
     {
