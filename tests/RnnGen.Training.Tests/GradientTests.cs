@@ -69,6 +69,7 @@ public class GradientTests
         nameof(GoldenStridedConvolution) => new GoldenStridedConvolution(seed),
         nameof(GoldenAutoEncoder) => new GoldenAutoEncoder(seed),
         nameof(GoldenMaskedLstm) => new GoldenMaskedLstm(seed),
+        nameof(GoldenMaskedBatchNormalization) => new GoldenMaskedBatchNormalization(seed),
         nameof(MaskedBidirectionalMaxPool) => new MaskedBidirectionalMaxPool(seed),
         nameof(MaskedGruResetAfter) => new MaskedGruResetAfter(seed),
         nameof(GoldenMaskedBidirectionalAveragePool) => new GoldenMaskedBidirectionalAveragePool(seed),

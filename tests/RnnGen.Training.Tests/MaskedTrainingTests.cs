@@ -6,8 +6,8 @@ namespace RnnGen.Training.Tests;
 /// <summary>
 /// Training under a Keras mask (Masking, Embedding(mask_zero)): the trainer's gradients against finite differences of
 /// the generated model's own masked forward pass (the inference code TensorFlow.js's masked outputs check,
-/// tests/golden/masking.mjs, none of the trainer's code), the prefix rule, the masked loss and metrics, and the
-/// refusal of what the trainer does not compute (TrainingApiTests). GoldenTests compares the same models with TensorFlow.js.
+/// tests/golden/masking.mjs, none of the trainer's code), the prefix rule, the masked loss and metrics, and
+/// BatchNormalization's statistics of the kept timesteps. GoldenTests compares the same models with TensorFlow.js.
 /// </summary>
 public class MaskedTrainingTests
 {
@@ -205,6 +205,77 @@ public class MaskedTrainingTests
         }
 
         Assert.Equal(Train(1), Train(2));
+    }
+
+    [Fact]
+    public void BatchNormalization_under_a_mask_matches_finite_differences_of_the_training_mode_loss()
+    {
+        // Training-mode BatchNormalization normalizes with the batch's statistics, which no inference path computes: the
+        // finite differences are of the trainer's own training-mode loss (GradientTests' rule for BatchNormalization).
+        var model = new GoldenMaskedBatchNormalization(seed: 5);
+        GradientTests.Compile(model, new Sgd(), new MeanSquaredError());
+        int[][] patterns = Patterns[..4]; // no sequence all masked: its masked mean would be Keras's 0 / 0
+        float[] x = PaddedInput(GoldenMaskedBatchNormalization.Info, patterns, 23);
+        float[] y = GradientTests.Random(patterns.Length * 2, 24);
+        float[][] weights = model.GetWeights();
+        float[][] gradients = model.Trainer.ComputeGradients(x, y);
+        double Loss(float[][] w)
+        {
+            model.SetWeights(w);
+            return model.Trainer.ComputeLoss(x, y, training: true);
+        }
+
+        GradientTests.CheckAgainstFiniteDifferences(GoldenMaskedBatchNormalization.Info, weights, gradients, Loss, step: 2e-3);
+    }
+
+    [Fact]
+    public void BatchNormalization_under_a_mask_moves_its_statistics_with_the_kept_timesteps_only()
+    {
+        // keras BatchNormalization._moments(inputs, mask): mean = sum(mask * x) / (sum(mask) + 1e-7), variance likewise
+        // over the kept rows; then moving = moving * momentum + batch * (1 - momentum). The LSTM's sequence comes from
+        // the generated Predict of the same layers, and the step's learning rate is 0, so only the statistics move.
+        var model = new GoldenMaskedBatchNormalization(seed: 6);
+        var lstm = new MaskedLstmSequence();
+        lstm.SetWeights(model.GetWeights().Take(3).ToArray());
+        model.Compile(new Sgd(learningRate: 0f), new MeanSquaredError());
+        int[][] patterns = Patterns[..4];
+        float[] x = PaddedInput(GoldenMaskedBatchNormalization.Info, patterns, 25);
+        float[] sequence = lstm.Predict(x)[0];
+        double[] mean = new double[4], variance = new double[4];
+        int kept = patterns.Sum(p => p.Sum());
+        for (int pass = 0; pass < 2; pass++)
+        {
+            for (int r = 0; r < patterns.Length * 5; r++)
+            {
+                if (patterns[r / 5][r % 5] == 0)
+                {
+                    continue;
+                }
+
+                for (int j = 0; j < 4; j++)
+                {
+                    double v = sequence[r * 4 + j];
+                    if (pass == 0)
+                    {
+                        mean[j] += v / kept;
+                    }
+                    else
+                    {
+                        variance[j] += (v - mean[j]) * (v - mean[j]) / kept;
+                    }
+                }
+            }
+        }
+
+        float[][] before = model.GetWeights();
+        model.TrainOnBatch(x, GradientTests.Random(patterns.Length * 2, 26));
+        float[][] after = model.GetWeights();
+        int movingMean = Array.FindIndex(GoldenMaskedBatchNormalization.Info.Weights.ToArray(), w => w.Name.EndsWith("moving_mean", StringComparison.Ordinal));
+        for (int j = 0; j < 4; j++)
+        {
+            Assert.Equal(before[movingMean][j] * 0.99 + mean[j] * 0.01, after[movingMean][j], 6);
+            Assert.Equal(before[movingMean + 1][j] * 0.99 + variance[j] * 0.01, after[movingMean + 1][j], 6);
+        }
     }
 
     [Fact]

@@ -307,14 +307,23 @@ public partial class GoldenMaskedBidirectionalClassifier;
 [Dense(2)]
 public partial class ShortLstm;
 
-/// <summary>A mask reaching BatchNormalization, whose masked batch statistics the trainer does not compute.</summary>
-[Sequential(Timesteps = 3, InputDim = 2)]
+/// <summary>
+/// tests/golden/gradients.mjs's GoldenMaskedBatchNormalization: a mask reaching BatchNormalization, which then trains on
+/// the kept timesteps' statistics.
+/// </summary>
+[Sequential(Timesteps = 5, InputDim = 2)]
 [Masking]
 [Lstm(4, ReturnSequences = true)]
 [BatchNormalization]
 [GlobalAveragePooling1D]
-[Dense(1)]
-public partial class MaskedBatchNormalization;
+[Dense(2)]
+public partial class GoldenMaskedBatchNormalization;
+
+/// <summary><see cref="GoldenMaskedBatchNormalization"/>'s Masking and LSTM alone: the sequence its BatchNormalization normalizes.</summary>
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Masking]
+[Lstm(4, ReturnSequences = true)]
+public partial class MaskedLstmSequence;
 
 /// <summary>
 /// A Bidirectional sequence read by GlobalMaxPooling1D, which takes no mask: where every kept value of a feature is

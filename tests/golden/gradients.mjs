@@ -109,7 +109,48 @@ class MaskedAveragePooling1D extends tf.layers.Layer {
   }
 }
 
+// Keras's BatchNormalization in training with a mask (keras/src/layers/normalization/batch_normalization.py,
+// _moments(inputs, mask)): the mean and variance of the kept timesteps only, each sum divided by the kept count plus
+// backend.epsilon() (1e-7); every timestep is then normalized with them and the mask passes on. tfjs-layers' batch
+// normalization takes no mask. Inference (the moving statistics) is not used by the gradient cases.
+class KerasMaskedBatchNormalization extends tf.layers.Layer {
+  constructor(args) {
+    super(args ?? {});
+    this.supportsMasking = true;
+  }
+
+  build(inputShape) {
+    const d = inputShape[inputShape.length - 1];
+    this.gamma = this.addWeight('gamma', [d], 'float32', tf.initializers.ones());
+    this.beta = this.addWeight('beta', [d], 'float32', tf.initializers.zeros());
+    this.movingMean = this.addWeight('moving_mean', [d], 'float32', tf.initializers.zeros(), null, false);
+    this.movingVariance = this.addWeight('moving_variance', [d], 'float32', tf.initializers.ones(), null, false);
+    this.built = true;
+  }
+
+  call(inputs, kwargs) {
+    const x = Array.isArray(inputs) ? inputs[0] : inputs;
+    const weights = tf.expandDims(tf.cast(kwargs.mask, 'float32'), -1);
+    const broadcast = tf.mul(weights, tf.onesLike(x));
+    const weighted = tf.mul(broadcast, x);
+    const count = tf.add(tf.sum(broadcast, [0, 1], true), 1e-7);
+    const mean = tf.div(tf.sum(weighted, [0, 1], true), count);
+    const variance = tf.div(tf.sum(tf.mul(broadcast, tf.square(tf.sub(weighted, mean))), [0, 1], true), count);
+    const normalized = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-3)));
+    return tf.add(tf.mul(normalized, this.gamma.read()), this.beta.read());
+  }
+
+  computeMask(inputs, mask) {
+    return mask;
+  }
+
+  static get className() {
+    return 'KerasMaskedBatchNormalization';
+  }
+}
+
 function tfjsLayer(L, extra) {
+  if (L.kind === 'KerasMaskedBatchNormalization') return new KerasMaskedBatchNormalization(extra);
   if (L.kind === 'Masking') return tf.layers.masking({ maskValue: 0, ...extra });
   if (L.kind === 'ZeroAtMask') return new ZeroAtMask(extra);
   if (L.kind === 'MaskedAveragePooling1D') return new MaskedAveragePooling1D(extra);
@@ -170,6 +211,7 @@ const CASES = [
   { name: 'GoldenMaskedLstm', T: 5, D: 3, B: 4, masks: [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0], [0, 0, 1, 1, 1], [0, 0, 0, 0, 0]], layers: [{ kind: 'Masking' }, rnn('Lstm', 4), dense(2)], outLength: 2, train: true },
   { name: 'GoldenMaskedBidirectionalAveragePool', T: 5, D: 2, B: 4, masks: [[1, 0, 1, 1, 0], [1, 1, 1, 1, 1], [0, 1, 1, 0, 0], [1, 1, 0, 0, 0]], layers: [{ kind: 'Masking' }, rnn('Gru', 3, { bidirectional: true, returnSequences: true }), { kind: 'ZeroAtMask' }, layerNorm(), { kind: 'MaskedAveragePooling1D' }, dense(2)], outLength: 2, train: true },
   { name: 'GoldenMaskedTokenTagger', T: 5, D: 1, B: 4, tokens: 7, masks: [[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [0, 0, 0, 0, 0], [1, 0, 1, 1, 0]], maskedLoss: true, layers: [embedding(7, 3, true), rnn('Lstm', 4, { returnSequences: true }), rnn('SimpleRnn', 3, { returnSequences: true, goBackwards: true }), dense(2)], outLength: 10, train: true },
+  { name: 'GoldenMaskedBatchNormalization', T: 5, D: 2, B: 4, masks: [[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [0, 1, 1, 1, 0], [1, 0, 0, 1, 1]], layers: [{ kind: 'Masking' }, rnn('Lstm', 4, { returnSequences: true }), { kind: 'KerasMaskedBatchNormalization' }, { kind: 'MaskedAveragePooling1D' }, dense(2)], outLength: 2 },
   { name: 'GoldenMaskedBidirectionalClassifier', T: 4, D: 2, B: 4, masks: [[1, 1, 0, 0], [0, 1, 1, 1], [1, 1, 1, 1], [1, 0, 0, 1]], layers: [{ kind: 'Masking' }, rnn('Lstm', 3, { bidirectional: true, mergeMode: 'mul' }), dense(3, 'softmax')], outLength: 3, loss: 'categorical_crossentropy' },
 ];
 

@@ -5,7 +5,8 @@ namespace RnnGen.Training;
 /// <summary>
 /// Keras <c>BatchNormalization</c> on the last axis. In training (keras/src/layers/normalization/batch_normalization.py,
 /// <c>call</c> with <c>training=True</c>) each feature is normalized with the mean and the biased variance of the batch
-/// (every sample and timestep: <c>ops.moments</c> over all axes but the last), <c>x̂ = (x - mean) / sqrt(variance +
+/// (every sample and timestep: <c>ops.moments</c> over all axes but the last; with a Keras mask, the kept timesteps
+/// only, each sum over their count plus 1e-7, as <c>_moments(inputs, mask)</c>), <c>x̂ = (x - mean) / sqrt(variance +
 /// epsilon)</c>, <c>y = x̂ * gamma + beta</c>; and the step moves the non-trainable statistics,
 /// <c>moving = moving * momentum + batch * (1 - momentum)</c>. Outside training (<c>Evaluate</c>, validation) the moving
 /// statistics normalize, as at inference. The backward pass is the normalization's over the batch:
@@ -24,6 +25,7 @@ internal sealed class BatchNormalizationLayer : TrainingLayer
     private readonly float[] _inverseDeviation;
     private readonly float[] _meanGradient;
     private readonly float[] _meanGradientTimesNormalized;
+    private readonly float[] _keptNormalizedSum;
     private float[] _normalized = Array.Empty<float>();
     private bool _trained;
 
@@ -40,6 +42,7 @@ internal sealed class BatchNormalizationLayer : TrainingLayer
         _inverseDeviation = new float[_width];
         _meanGradient = new float[_width];
         _meanGradientTimesNormalized = new float[_width];
+        _keptNormalizedSum = new float[_width];
     }
 
     /// <summary>Where the moving mean starts in the flat parameters; the moving variance follows it.</summary>
@@ -64,16 +67,25 @@ internal sealed class BatchNormalizationLayer : TrainingLayer
             Array.Clear(_batchVariance);
             for (int r = 0; r < rows; r++)
             {
-                TrainingMath.Add(input.Slice(r * _width, _width), _batchMean);
+                if (Kept(r))
+                {
+                    TrainingMath.Add(input.Slice(r * _width, _width), _batchMean);
+                }
             }
 
+            float divisor = StatisticsDivisor(rows);
             for (int j = 0; j < _width; j++)
             {
-                _batchMean[j] /= rows;
+                _batchMean[j] /= divisor;
             }
 
             for (int r = 0; r < rows; r++)
             {
+                if (!Kept(r))
+                {
+                    continue;
+                }
+
                 ReadOnlySpan<float> x = input.Slice(r * _width, _width);
                 for (int j = 0; j < _width; j++)
                 {
@@ -84,7 +96,7 @@ internal sealed class BatchNormalizationLayer : TrainingLayer
 
             for (int j = 0; j < _width; j++)
             {
-                _batchVariance[j] /= rows;
+                _batchVariance[j] /= divisor;
             }
         }
 
@@ -108,6 +120,28 @@ internal sealed class BatchNormalizationLayer : TrainingLayer
                 y[j] = Info.Center ? scaled + beta[j] : scaled;
             }
         }
+    }
+
+    // Whether row r counts in the batch statistics: every row, or with a Keras mask the kept timesteps only
+    // (keras BatchNormalization._moments(inputs, mask): the mask as weights).
+    private bool Kept(int r) => TimestepMask is not { } mask || mask[r] != 0f;
+
+    // What the statistics' sums are divided by: the rows, or with a mask the kept rows plus Keras's epsilon (1e-7),
+    // as _moments divides by sum_of_weights + backend.epsilon().
+    private float StatisticsDivisor(int rows)
+    {
+        if (TimestepMask is not { } mask)
+        {
+            return rows;
+        }
+
+        float kept = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            kept += mask[r];
+        }
+
+        return kept + 1e-7f;
     }
 
     public override void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient, Span<float> inputGradient, Span<float> gradients, int batch)
@@ -137,10 +171,33 @@ internal sealed class BatchNormalizationLayer : TrainingLayer
             return;
         }
 
+        // With a mask the statistics are the kept rows' over D = kept + 1e-7, while every row's output depends on them:
+        // with A = sum of dx̂, B = sum of dx̂ x̂ (every row) and K = the kept rows' sum of x̂, a kept row's
+        // dx = (dx̂ - A / D + B K / D² - x̂ B / D) / deviation (K / D is the kept rows' mean offset, 0 without epsilon and
+        // rounding), and a masked row's dx = dx̂ / deviation. Without a mask, D = rows and K = 0: the usual formula.
+        float divisor = StatisticsDivisor(rows);
         for (int j = 0; j < _width; j++)
         {
-            meanGradient[j] /= rows;
-            meanGradientTimesNormalized[j] /= rows;
+            meanGradient[j] /= divisor;
+            meanGradientTimesNormalized[j] /= divisor;
+        }
+
+        if (TimestepMask is not null && _trained)
+        {
+            Span<float> keptNormalizedSum = _keptNormalizedSum;
+            keptNormalizedSum.Clear();
+            for (int r = 0; r < rows; r++)
+            {
+                if (Kept(r))
+                {
+                    TrainingMath.Add(_normalized.AsSpan(r * _width, _width), keptNormalizedSum);
+                }
+            }
+
+            for (int j = 0; j < _width; j++)
+            {
+                meanGradient[j] -= meanGradientTimesNormalized[j] * keptNormalizedSum[j] / divisor;
+            }
         }
 
         for (int r = 0; r < rows; r++)
@@ -148,11 +205,12 @@ internal sealed class BatchNormalizationLayer : TrainingLayer
             ReadOnlySpan<float> dxHat = outputGradient.Slice(r * _width, _width);
             ReadOnlySpan<float> normalized = _normalized.AsSpan(r * _width, _width);
             Span<float> dx = inputGradient.Slice(r * _width, _width);
+            bool throughStatistics = _trained && Kept(r);
             for (int j = 0; j < _width; j++)
             {
-                // With the moving statistics (a backward pass after an inference-mode forward) they are constants:
-                // dx = dx̂ / deviation.
-                dx[j] = _trained
+                // With the moving statistics (a backward pass after an inference-mode forward) they are constants, and a
+                // masked row is not in the batch statistics: dx = dx̂ / deviation.
+                dx[j] = throughStatistics
                     ? (dxHat[j] - meanGradient[j] - normalized[j] * meanGradientTimesNormalized[j]) * _inverseDeviation[j]
                     : dxHat[j] * _inverseDeviation[j];
             }

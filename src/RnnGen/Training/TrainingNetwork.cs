@@ -54,7 +54,6 @@ internal sealed class TrainingNetwork
             }
             else if (masked)
             {
-                RefuseMaskedBatchNormalization(info, layer);
                 // keras compute_mask: a recurrent layer passes its input mask on only with return_sequences, the global
                 // pooling layers return none; Dense, Dropout, Activation, Rescaling and the normalization layers pass it
                 // on as it is. (No window or reshaping layer follows a mask: RNNG062.)
@@ -92,18 +91,6 @@ internal sealed class TrainingNetwork
 
     /// <summary>The mask of the last <see cref="Forward"/>'s output rows (1 kept, 0 masked), one per sample and timestep; meaningful when <see cref="OutputMasked"/>.</summary>
     public ReadOnlySpan<float> OutputMask(int batch) => _timestepMask.AsSpan(0, batch * Info.Timesteps);
-
-    // BatchNormalization in training computes its moments over the kept timesteps only when a mask reaches it
-    // (keras BatchNormalization.call: _moments(inputs, mask)); RnnGen's trainer computes them over every timestep.
-    private static void RefuseMaskedBatchNormalization(ModelInfo info, LayerInfo layer)
-    {
-        if (layer.Kind == LayerKind.BatchNormalization)
-        {
-            throw new NotSupportedException(
-                $"{info.Name} cannot be trained: its layer '{layer.Name}' (BatchNormalization) receives the mask of its first layer, and Keras then computes the batch statistics over the kept timesteps only, which RnnGen's trainer does not. " +
-                "Train the model in Keras and load its weights (LoadWeights), or put the BatchNormalization after the layer that consumes the mask (a recurrent layer without return_sequences, or global pooling).");
-        }
-    }
 
     /// <summary>
     /// Whether a layer normalizes with the statistics of the whole batch (BatchNormalization in training): the trainer
