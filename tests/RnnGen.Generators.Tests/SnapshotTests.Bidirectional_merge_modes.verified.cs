@@ -462,6 +462,47 @@ namespace Demo
         }
 
         /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, and returns the outputs in Keras call
+        /// order, each flattened with the batch axis first: output [batch, 3, 4]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
+        /// The recurrent layers skip the timesteps the mask marks false, starting from the initial states (docs/masking.md); the
+        /// sequences run one at a time.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <param name="initialState">Keras <c>initial_state</c>: forward_h [batch, 2], forward_c [batch,
+        /// 2], backward_h [batch, 2], backward_c [batch, 2].</param>
+        /// <returns>The outputs, as Keras returns them from the layers called with <c>mask</c> and <c>initial_state</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, the mask does not have batch x <see cref="Timesteps"/> values, or the initial states do
+        /// not fit the batch.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<bool> mask,
+            global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch,
+                "BidirectionalConcat", new[] { "forward_h", "forward_c", "backward_h", "backward_c" },
+                new[] { 2, 2, 2, 2 });
+            const int resultStride = 12;
+            float[] result = new float[batch * resultStride];
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4 * stateWidth);
+            for (int b = 0; b < batch; b++)
+            {
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
         /// Runs the model on one input sequence [3, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
         /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
         /// </summary>
@@ -1628,6 +1669,46 @@ namespace Demo
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, and returns the outputs in Keras call
+        /// order, each flattened with the batch axis first: output [batch, 3, 2]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
+        /// The recurrent layers skip the timesteps the mask marks false, starting from the initial states (docs/masking.md); the
+        /// sequences run one at a time.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <param name="initialState">Keras <c>initial_state</c>: forward_h [batch, 2], forward_c [batch,
+        /// 2], backward_h [batch, 2], backward_c [batch, 2].</param>
+        /// <returns>The outputs, as Keras returns them from the layers called with <c>mask</c> and <c>initial_state</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, the mask does not have batch x <see cref="Timesteps"/> values, or the initial states do
+        /// not fit the batch.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<bool> mask,
+            global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalSum",
+                new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4 * stateWidth);
+            for (int b = 0; b < batch; b++)
+            {
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
         }
 
         /// <summary>
@@ -2814,6 +2895,46 @@ namespace Demo
         }
 
         /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, and returns the outputs in Keras call
+        /// order, each flattened with the batch axis first: output [batch, 3, 2]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
+        /// The recurrent layers skip the timesteps the mask marks false, starting from the initial states (docs/masking.md); the
+        /// sequences run one at a time.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <param name="initialState">Keras <c>initial_state</c>: forward_h [batch, 2], forward_c [batch,
+        /// 2], backward_h [batch, 2], backward_c [batch, 2].</param>
+        /// <returns>The outputs, as Keras returns them from the layers called with <c>mask</c> and <c>initial_state</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, the mask does not have batch x <see cref="Timesteps"/> values, or the initial states do
+        /// not fit the batch.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<bool> mask,
+            global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalMul",
+                new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4 * stateWidth);
+            for (int b = 0; b < batch; b++)
+            {
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
         /// Runs the model on one input sequence [3, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
         /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
         /// </summary>
@@ -3994,6 +4115,46 @@ namespace Demo
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, and returns the outputs in Keras call
+        /// order, each flattened with the batch axis first: output [batch, 3, 2]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
+        /// The recurrent layers skip the timesteps the mask marks false, starting from the initial states (docs/masking.md); the
+        /// sequences run one at a time.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <param name="initialState">Keras <c>initial_state</c>: forward_h [batch, 2], forward_c [batch,
+        /// 2], backward_h [batch, 2], backward_c [batch, 2].</param>
+        /// <returns>The outputs, as Keras returns them from the layers called with <c>mask</c> and <c>initial_state</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, the mask does not have batch x <see cref="Timesteps"/> values, or the initial states do
+        /// not fit the batch.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<bool> mask,
+            global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalAve",
+                new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
+            const int resultStride = 6;
+            float[] result = new float[batch * resultStride];
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4 * stateWidth);
+            for (int b = 0; b < batch; b++)
+            {
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
         }
 
         /// <summary>
@@ -5193,6 +5354,49 @@ namespace Demo
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult),
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
+        }
+
+        /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, and returns the outputs in Keras call
+        /// order, each flattened with the batch axis first: output_forward [batch, 3, 2], output_backward
+        /// [batch, 3, 2]. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.
+        /// The recurrent layers skip the timesteps the mask marks false, starting from the initial states (docs/masking.md); the
+        /// sequences run one at a time.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <param name="initialState">Keras <c>initial_state</c>: forward_h [batch, 2], forward_c [batch,
+        /// 2], backward_h [batch, 2], backward_c [batch, 2].</param>
+        /// <returns>The outputs, as Keras returns them from the layers called with <c>mask</c> and <c>initial_state</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, the mask does not have batch x <see cref="Timesteps"/> values, or the initial states do
+        /// not fit the batch.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<bool> mask,
+            global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "BidirectionalNone",
+                new[] { "forward_h", "forward_c", "backward_h", "backward_c" }, new[] { 2, 2, 2, 2 });
+            const int forwardResultStride = 6;
+            float[] forwardResult = new float[batch * forwardResultStride];
+            const int backwardResultStride = 6;
+            float[] backwardResult = new float[batch * backwardResultStride];
+            const int stateWidth = 2;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 4 * stateWidth);
+            for (int b = 0; b < batch; b++)
+            {
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
+                new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride),
+                    new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride),
+                    rowState, b, mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { forwardResult, backwardResult };
         }
 
         /// <summary>

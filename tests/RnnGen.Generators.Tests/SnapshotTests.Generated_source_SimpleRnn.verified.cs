@@ -402,6 +402,41 @@ namespace Demo
         }
 
         /// <summary>
+        /// Runs the model on a batch of sequences, <c>batch x 3 x 2</c> floats, and returns the outputs in Keras call
+        /// order, each flattened with the batch axis first: output [batch, 4]. Allocates the returned
+        /// arrays; use <c>Forward</c> to allocate nothing.
+        /// The recurrent layers skip the timesteps the mask marks false, starting from the initial states (docs/masking.md); the
+        /// sequences run one at a time.
+        /// </summary>
+        /// <param name="input">The sequences, batch first, row-major.</param>
+        /// <param name="mask">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>
+        /// <param name="initialState">Keras <c>initial_state</c>: h [batch, 4].</param>
+        /// <returns>The outputs, as Keras returns them from the layers called with <c>mask</c> and <c>initial_state</c>.</returns>
+        /// <exception cref="global::System.ArgumentException">The input is not a positive multiple of 6
+        /// floats, the mask does not have batch x <see cref="Timesteps"/> values, or the initial states do
+        /// not fit the batch.</exception>
+        public float[][] Predict(global::System.ReadOnlySpan<float> input,
+            global::System.ReadOnlySpan<bool> mask,
+            global::System.Collections.Generic.IReadOnlyList<float[]> initialState)
+        {
+            int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateMask(mask, batch, Info);
+            global::RnnGen.GeneratedModelSupport.ValidateInitialState(initialState, batch, "Model", new[] { "state_h" }, new[] { 4 });
+            const int resultStride = 4;
+            float[] result = new float[batch * resultStride];
+            const int stateWidth = 4;
+            global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, stateWidth);
+            for (int b = 0; b < batch; b++)
+            {
+                new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    mask.Slice(b * Timesteps, Timesteps));
+            }
+            return new[] { result };
+        }
+
+        /// <summary>
         /// Runs the model on one input sequence [3, 2] whose first <paramref name="length"/> timesteps are valid and the rest padding,
         /// as Keras runs it with the mask of a sequence padded at its end (docs/masking.md). Allocates nothing.
         /// </summary>

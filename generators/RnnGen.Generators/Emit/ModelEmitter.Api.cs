@@ -151,34 +151,54 @@ internal sealed partial class ModelEmitter
         }
     }
 
-    private void WritePredict(bool withInitialState)
+    // withMask: the masked overload with initial states (WriteMaskedApi), Keras's layer(x, mask=..., initial_state=...).
+    private void WritePredict(bool withInitialState, bool withMask = false)
     {
         string outputsText = string.Join(", ", _layout.Outputs.Select(o => o.KerasName + " " + (o.IsSequence ? $"[batch, {Int(_layout.Last.OutputRows())}, {Int(o.Width)}]" : $"[batch, {Int(o.Width)}]")));
         _writer.Line("/// <summary>");
         _writer.Line($"/// Runs the model on a batch of sequences, <c>batch x {Int(_spec.Timesteps)} x {Int(_spec.InputDim)}</c> floats, and returns the outputs in Keras call");
         _writer.Line($"/// order, each flattened with the batch axis first: {outputsText}. Allocates the returned arrays; use <c>Forward</c> to allocate nothing.");
+        if (withMask)
+        {
+            _writer.Line("/// The recurrent layers skip the timesteps the mask marks false, starting from the initial states (docs/masking.md); the");
+            _writer.Line("/// sequences run one at a time.");
+        }
+
         _writer.Line("/// </summary>");
+
         _writer.Line("/// <param name=\"input\">The sequences, batch first, row-major.</param>");
+        if (withMask)
+        {
+            _writer.Line("/// <param name=\"mask\">Keras <c>mask</c> [batch, Timesteps], row-major: true for a timestep the recurrent layers read.</param>");
+        }
+
         LayerLayout? initialLayer = _layout.InitialStateLayer;
         if (withInitialState)
         {
             _writer.Line($"/// <param name=\"initialState\">Keras <c>initial_state</c>: {string.Join(", ", initialLayer!.States.Select(s => s.KerasName.Replace("state_", string.Empty) + " [batch, " + Int(initialLayer.Spec.Units) + "]"))}.</param>");
         }
 
-        _writer.Line("/// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>");
-        _writer.Line($"/// <exception cref=\"global::System.ArgumentException\">The input is not a positive multiple of {Int(_layout.InputLength)} floats{(withInitialState ? ", or the initial states do not fit the batch" : string.Empty)}.</exception>");
+        _writer.Line(withMask
+            ? "/// <returns>The outputs, as Keras returns them from the layers called with <c>mask</c> and <c>initial_state</c>.</returns>"
+            : "/// <returns>The outputs, as Keras returns them from <c>model(input)</c>.</returns>");
+        _writer.Line($"/// <exception cref=\"global::System.ArgumentException\">The input is not a positive multiple of {Int(_layout.InputLength)} floats{(withMask ? ", the mask does not have batch x <see cref=\"Timesteps\"/> values" : string.Empty)}{(withInitialState ? ", or the initial states do not fit the batch" : string.Empty)}.</exception>");
         if (_layout.IsStateful)
         {
             _writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The stored states belong to another batch size; call <see cref=\"ResetStates\"/> first.</exception>");
         }
 
-        string parameters = withInitialState
-            ? $"{ReadOnlySpan} input, global::System.Collections.Generic.IReadOnlyList<float[]> initialState"
-            : $"{ReadOnlySpan} input";
+        string parameters = $"{ReadOnlySpan} input"
+            + (withMask ? ", " + MaskParameter : string.Empty)
+            + (withInitialState ? ", global::System.Collections.Generic.IReadOnlyList<float[]> initialState" : string.Empty);
         using (_writer.Braces($"public float[][] Predict({parameters})"))
         {
             _writer.Line($"int batch = {Support}.BatchSize(input.Length, Info);");
             WriteTokenCheck("input");
+            if (withMask)
+            {
+                _writer.Line($"{Support}.ValidateMask(mask, batch, Info);");
+            }
+
             if (withInitialState)
             {
                 string names = string.Join(", ", initialLayer!.States.Select(s => $"\"{s.KerasName}\""));
@@ -229,7 +249,7 @@ internal sealed partial class ModelEmitter
                 }
 
                 arguments.Add("b");
-                arguments.Add("default");
+                arguments.Add(withMask ? "mask.Slice(b * Timesteps, Timesteps)" : "default");
                 _writer.Line($"Run({string.Join(", ", arguments)});");
             }
 

@@ -159,6 +159,7 @@ internal sealed partial class ModelEmitter
         {
             // Keras layer(x, mask=..., initial_state=[...]): the states start from the given ones and stay at masked steps.
             WriteForward(withInitialState: true, withMask: true);
+            WritePredict(withInitialState: true, withMask: true);
         }
 
         WriteForwardWithLength();

@@ -79,6 +79,7 @@ public class MaskedGoldenTests
                     Forward(in x, in s, mask, out Output y);
                     return System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref y, 1)).ToArray();
                 }
+                public float[][] PredictWithMaskAndState(float[] input, bool[] mask, float[][] state) => Predict(input, mask, state);
 
             """));
 
@@ -108,6 +109,10 @@ public class MaskedGoldenTests
         }
 
         Assert.True(sawLeadingMask, "some sequence starts with masked steps, where Keras and TF.js differ");
+
+        // The batch overload, Predict(input, mask, initialState), gives the same.
+        float[][] batch = Call<float[][]>(model, "PredictWithMaskAndState", golden.Input.Data, masked.Mask, golden.InitialState!.Select(s => s.Data).ToArray());
+        Tolerance.AssertClose(golden.Expected[0].Data, batch[0], $"{name} batch");
     }
 
     [Theory]
