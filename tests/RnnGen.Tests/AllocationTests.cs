@@ -12,17 +12,27 @@ public class AllocationTests
 {
     private const int Calls = 50;
 
+    // The fewest bytes allocated by Calls calls in any of three windows. A warm call that allocates does so in every
+    // window; what the runtime itself allocates on this thread once (a method's on-stack-replacement compilation, which
+    // runs on the thread that reaches the loop, can load types there) lands in one window only. Seen once in a full run:
+    // 6880 bytes in one window of an allocation-free batch call.
     private static long AllocatedBy(Action call)
     {
         call(); // warm: JIT, static initializers, a stateful model's first-call state buffer
         call();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < Calls; i++)
+        long fewest = long.MaxValue;
+        for (int window = 0; window < 3; window++)
         {
-            call();
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < Calls; i++)
+            {
+                call();
+            }
+
+            fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
         }
 
-        return GC.GetAllocatedBytesForCurrentThread() - before;
+        return fewest;
     }
 
     [Fact]
