@@ -101,12 +101,13 @@ internal sealed class GlobalPoolingLayer : TrainingLayer
             ReadOnlySpan<float> y = output.Slice(b * _width, _width);
             ReadOnlySpan<float> dy = outputGradient.Slice(b * _width, _width);
             Span<float> dx = inputGradient.Slice(b * InputLength, InputLength);
+            bool masked = TimestepMask is not null;
+            float count = masked ? KeptCount(b) : Timesteps; // the mean's divisor, once per sample
             for (int j = 0; j < _width; j++)
             {
                 if (!_max)
                 {
-                    bool masked = TimestepMask is not null;
-                    float share = dy[j] / (masked ? KeptCount(b) : Timesteps);
+                    float share = dy[j] / count;
                     for (int t = 0; t < Timesteps; t++)
                     {
                         dx[t * _width + j] = !masked || Kept(b, t) ? share : 0f;
