@@ -812,7 +812,9 @@ namespace Demo
             BidirectionalLayer(input, result, initialState, row, mask);
         }
 
-        // layer 1: bidirectional (Bidirectional LSTM, 2 units).
+        // layer 1: bidirectional (Bidirectional LSTM, 2 units): the cell BidirectionalCell through the
+        // layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: concat, [forward, backward] on the last axis.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -820,75 +822,39 @@ namespace Demo
             global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                    initialState.Slice(2, Units).CopyTo(c);
-                }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                goBackwards: false,
+                initialState: initialState,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        output.Slice(t * 2 * Units, Units).Clear();
-                        continue;
-                    }
-                    global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(t * 2 * Units, Units));
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(4, Units).CopyTo(h);
-                    initialState.Slice(6, Units).CopyTo(c);
-                }
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        output.Slice(t * 2 * Units + Units, Units).Clear();
-                        continue;
-                    }
-                    global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(t * 2 * Units + Units, Units));
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                goBackwards: true,
+                initialState: initialState.IsEmpty ? default : initialState.Slice(4),
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -931,62 +897,39 @@ namespace Demo
         private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(t * 2 * Units, Units));
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded));
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(t * 2 * Units + Units, Units));
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: true,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -1021,14 +964,35 @@ namespace RnnGen.Generated
     /// width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalConcatKernels
     {
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
+        // for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -1107,15 +1071,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext,
-            Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -2021,7 +2004,9 @@ namespace Demo
             BidirectionalLayer(input, result, initialState, row, mask);
         }
 
-        // layer 1: bidirectional (Bidirectional LSTM, 2 units).
+        // layer 1: bidirectional (Bidirectional LSTM, 2 units): the cell BidirectionalCell through the
+        // layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: sum, forward + backward.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -2029,82 +2014,39 @@ namespace Demo
             global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                    initialState.Slice(2, Units).CopyTo(c);
-                }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                goBackwards: false,
+                initialState: initialState,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Sum, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        output.Slice(t * Units, Units).Clear();
-                        continue;
-                    }
-                    global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(t * Units, Units));
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(4, Units).CopyTo(h);
-                    initialState.Slice(6, Units).CopyTo(c);
-                }
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        // The forward copy wrote zeros at t, and zeros merged with zeros stay zeros.
-                        continue;
-                    }
-                    global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    {
-                        global::System.ReadOnlySpan<float> backward = h.Slice(0, Units);
-                        global::System.Span<float> merged = output.Slice(t * Units, Units);
-                        for (int j = 0; j < Units; j++)
-                        {
-                            merged[j] += backward[j];
-                        }
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                goBackwards: true,
+                initialState: initialState.IsEmpty ? default : initialState.Slice(4),
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Sum, direction: 1));
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -2147,69 +2089,39 @@ namespace Demo
         private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Sum, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(t * Units, Units));
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded));
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        {
-                            global::System.ReadOnlySpan<float> backward = h.Slice(r * Padded, Units);
-                            global::System.Span<float> merged = row.Slice(t * Units, Units);
-                            for (int j = 0; j < Units; j++)
-                            {
-                                merged[j] += backward[j];
-                            }
-                        }
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: true,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Sum, direction: 1));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -2244,14 +2156,35 @@ namespace RnnGen.Generated
     /// width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalSumKernels
     {
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
+        // for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -2330,15 +2263,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext,
-            Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -3244,7 +3196,9 @@ namespace Demo
             BidirectionalLayer(input, result, initialState, row, mask);
         }
 
-        // layer 1: bidirectional (Bidirectional LSTM, 2 units).
+        // layer 1: bidirectional (Bidirectional LSTM, 2 units): the cell BidirectionalCell through the
+        // layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: mul, forward * backward.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -3252,82 +3206,39 @@ namespace Demo
             global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                    initialState.Slice(2, Units).CopyTo(c);
-                }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                goBackwards: false,
+                initialState: initialState,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Mul, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        output.Slice(t * Units, Units).Clear();
-                        continue;
-                    }
-                    global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(t * Units, Units));
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(4, Units).CopyTo(h);
-                    initialState.Slice(6, Units).CopyTo(c);
-                }
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        // The forward copy wrote zeros at t, and zeros merged with zeros stay zeros.
-                        continue;
-                    }
-                    global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    {
-                        global::System.ReadOnlySpan<float> backward = h.Slice(0, Units);
-                        global::System.Span<float> merged = output.Slice(t * Units, Units);
-                        for (int j = 0; j < Units; j++)
-                        {
-                            merged[j] *= backward[j];
-                        }
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                goBackwards: true,
+                initialState: initialState.IsEmpty ? default : initialState.Slice(4),
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Mul, direction: 1));
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -3370,69 +3281,39 @@ namespace Demo
         private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Mul, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(t * Units, Units));
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded));
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        {
-                            global::System.ReadOnlySpan<float> backward = h.Slice(r * Padded, Units);
-                            global::System.Span<float> merged = row.Slice(t * Units, Units);
-                            for (int j = 0; j < Units; j++)
-                            {
-                                merged[j] *= backward[j];
-                            }
-                        }
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: true,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Mul, direction: 1));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -3467,14 +3348,35 @@ namespace RnnGen.Generated
     /// width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalMulKernels
     {
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
+        // for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -3553,15 +3455,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext,
-            Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -4467,7 +4388,9 @@ namespace Demo
             BidirectionalLayer(input, result, initialState, row, mask);
         }
 
-        // layer 1: bidirectional (Bidirectional LSTM, 2 units).
+        // layer 1: bidirectional (Bidirectional LSTM, 2 units): the cell BidirectionalCell through the
+        // layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: ave, (forward + backward) / 2.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -4475,82 +4398,39 @@ namespace Demo
             global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                    initialState.Slice(2, Units).CopyTo(c);
-                }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                goBackwards: false,
+                initialState: initialState,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Ave, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        output.Slice(t * Units, Units).Clear();
-                        continue;
-                    }
-                    global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(t * Units, Units));
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(4, Units).CopyTo(h);
-                    initialState.Slice(6, Units).CopyTo(c);
-                }
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        // The forward copy wrote zeros at t, and zeros merged with zeros stay zeros.
-                        continue;
-                    }
-                    global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    {
-                        global::System.ReadOnlySpan<float> backward = h.Slice(0, Units);
-                        global::System.Span<float> merged = output.Slice(t * Units, Units);
-                        for (int j = 0; j < Units; j++)
-                        {
-                            merged[j] = (merged[j] + backward[j]) / 2f;
-                        }
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                goBackwards: true,
+                initialState: initialState.IsEmpty ? default : initialState.Slice(4),
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Ave, direction: 1));
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -4593,69 +4473,39 @@ namespace Demo
         private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Ave, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(t * Units, Units));
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded));
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        {
-                            global::System.ReadOnlySpan<float> backward = h.Slice(r * Padded, Units);
-                            global::System.Span<float> merged = row.Slice(t * Units, Units);
-                            for (int j = 0; j < Units; j++)
-                            {
-                                merged[j] = (merged[j] + backward[j]) / 2f;
-                            }
-                        }
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: true,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Ave, direction: 1));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -4690,14 +4540,35 @@ namespace RnnGen.Generated
     /// width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalAveKernels
     {
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
+        // for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -4776,15 +4647,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext,
-            Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -5725,7 +5615,9 @@ namespace Demo
             BidirectionalLayer(input, forwardResult, backwardResult, initialState, row, mask);
         }
 
-        // layer 1: bidirectional (Bidirectional LSTM, 2 units).
+        // layer 1: bidirectional (Bidirectional LSTM, 2 units): the cell BidirectionalCell through the
+        // layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: none, the two outputs are returned apart.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -5734,75 +5626,39 @@ namespace Demo
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(0, Units).CopyTo(h);
-                    initialState.Slice(2, Units).CopyTo(c);
-                }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                goBackwards: false,
+                initialState: initialState,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.None, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        output.Slice(t * Units, Units).Clear();
-                        continue;
-                    }
-                    global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(t * Units, Units));
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-                if (!initialState.IsEmpty)
-                {
-                    initialState.Slice(4, Units).CopyTo(h);
-                    initialState.Slice(6, Units).CopyTo(c);
-                }
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        backwardOutput.Slice(t * Units, Units).Clear();
-                        continue;
-                    }
-                    global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(backwardOutput.Slice(t * Units, Units));
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                goBackwards: true,
+                initialState: initialState.IsEmpty ? default : initialState.Slice(4),
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.None, direction: 1));
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -5854,64 +5710,39 @@ namespace Demo
             global::System.Span<float> output, int outputStride, global::System.Span<float> backwardOutput,
             int backwardOutputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput, backwardOutputStride: backwardOutputStride, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.None, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        global::System.Span<float> backwardRow = backwardOutput.Slice(r * backwardOutputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(t * Units, Units));
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded));
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        global::System.Span<float> backwardRow = backwardOutput.Slice(r * backwardOutputStride);
-                        h.Slice(r * Padded, Units).CopyTo(backwardRow.Slice(t * Units, Units));
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: true,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput, backwardOutputStride: backwardOutputStride, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.None, direction: 1));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -5946,14 +5777,35 @@ namespace RnnGen.Generated
     /// width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalNoneKernels
     {
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
+        // for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -6032,15 +5884,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext,
-            Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the

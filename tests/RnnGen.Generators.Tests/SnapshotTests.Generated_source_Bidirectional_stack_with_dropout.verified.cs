@@ -751,7 +751,9 @@ namespace Demo
             DenseLayer(carryB2, result);
         }
 
-        // layer 1: bidirectional (Bidirectional LSTM, 4 units).
+        // layer 1: bidirectional (Bidirectional LSTM, 4 units): the cell BidirectionalCell through the
+        // layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         // Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);
         // the backward outputs are put back in forward time order, then merged: concat, [forward, backward] on the last axis.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -759,107 +761,61 @@ namespace Demo
             global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 3;
-            const int Units = 4;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        output.Slice(t * 2 * Units, Units).Clear();
-                        continue;
-                    }
-                    global::RnnGen.Generated.ModelKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(t * 2 * Units, Units));
-                }
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, Padded)); // an odd number of steps ends in the second buffer
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, Padded);
-                global::System.Span<float> c = new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, Padded);
-                h.Clear();
-                c.Clear();
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    if (!mask.IsEmpty && !mask[t])
-                    {
-                        // Masked: the states stay; Bidirectional's zero_output_for_mask makes the output zeros.
-                        output.Slice(t * 2 * Units + Units, Units).Clear();
-                        continue;
-                    }
-                    global::RnnGen.Generated.ModelKernels.BidirectionalCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    h.Slice(0, Units).CopyTo(output.Slice(t * 2 * Units + Units, Units));
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                goBackwards: true,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
         }
 
-        // layer 3: lstm_1 (LSTM, 3 units).
+        // layer 3: lstm_1 (LSTM, 3 units): the cell Lstm1Cell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Lstm1Layer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 8;
-            const int Units = 3;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(_scratch, Lstm1HOffset, Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, Lstm1HNextOffset, Padded);
-            global::System.Span<float> c = new global::System.Span<float>(_scratch, Lstm1COffset, Padded);
-            h.Clear();
-            c.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                if (!mask.IsEmpty && !mask[t])
-                {
-                    // Masked: the states stay.
-                    continue;
-                }
-                global::RnnGen.Generated.ModelKernels.Lstm1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, Lstm1PackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-            }
-            h.CopyTo(new global::System.Span<float>(_scratch, Lstm1HOffset, Padded)); // an odd number of steps ends in the second buffer
-
-            // return_sequences=False: only the last output.
-            if (!mask.IsEmpty && !global::System.MemoryExtensions.Contains(mask, true))
-            {
-                // Every step masked: the last output is zeros (the states were kept).
-                output.Clear();
-                return;
-            }
-            new global::System.ReadOnlySpan<float>(_scratch, Lstm1HOffset, Units).CopyTo(output);
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.Lstm1Cell(_packed, Lstm1PackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, Lstm1HOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, Lstm1HNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, Lstm1COffset, 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
         }
 
         // layer 4: dense (Dense, 2 units): y = softmax(x·W + b) on the last axis (Keras Dense.call).
@@ -915,62 +871,39 @@ namespace Demo
         private void BidirectionalLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 3;
-            const int Units = 4;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-
             // Forward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 0));
 
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = step;
-                    global::RnnGen.Generated.ModelKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalForwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(t * 2 * Units, Units));
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * Padded));
-            }
-
-            // Backward copy.
-            {
-                global::System.Span<float> h = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded);
-                global::System.Span<float> hNext = new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * Padded);
-                global::System.Span<float> c = new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * Padded);
-                h.Clear();
-                c.Clear();
-
-                for (int step = 0; step < Timesteps; step++)
-                {
-                    int t = Timesteps - 1 - step; // read from the end
-                    global::RnnGen.Generated.ModelKernels.BidirectionalCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                        h, hNext, c, _packed, BidirectionalBackwardPackedOffset, (step & 1) != 0);
-                    global::System.Span<float> read = h;
-                    h = hNext; // the state just written is the one the next step reads
-                    hNext = read;
-                    for (int r = 0; r < BatchChunk; r++)
-                    {
-                        global::System.Span<float> row = output.Slice(r * outputStride);
-                        h.Slice(r * Padded, Units).CopyTo(row.Slice(t * 2 * Units + Units, Units));
-                    }
-                }
-                // an odd number of steps ends in the second buffer
-                h.CopyTo(new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * Padded));
-            }
+            // Backward copy, merged into what the forward copy wrote.
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
+                goBackwards: true,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
+                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
         }
 
         // layer 3: lstm_1 (LSTM, 3 units), for a chunk of 4 sequences advancing together (see Lstm1Layer for the semantics).
@@ -978,34 +911,19 @@ namespace Demo
         private void Lstm1LayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 8;
-            const int Units = 3;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * Padded);
-            global::System.Span<float> c = new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * Padded);
-            h.Clear();
-            c.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                global::RnnGen.Generated.ModelKernels.Lstm1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, Lstm1PackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-            }
-            // an odd number of steps ends in the second buffer
-            h.CopyTo(new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * Padded));
-
-            // return_sequences=False: only the last output.
-            for (int r = 0; r < BatchChunk; r++)
-            {
-                global::System.Span<float> row = output.Slice(r * outputStride);
-                new global::System.ReadOnlySpan<float>(scratch, Lstm1BatchHOffset + r * Padded, Units).CopyTo(row);
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.Lstm1CellBatch(_packed, Lstm1PackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         // layer 4: dense (Dense, 2 units), for each sequence of a chunk.
@@ -1055,14 +973,35 @@ namespace RnnGen.Generated
     /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
-        // One timestep of bidirectional: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
+        // for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 5;
+            public static int InputWidth => 3;
+            public static int Units => 4;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -1154,13 +1093,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm_1: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void Lstm1Cell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // lstm_1 as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct Lstm1Cell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            Lstm1CellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public Lstm1Cell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 5;
+            public static int InputWidth => 8;
+            public static int Units => 3;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                Lstm1CellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of lstm_1 with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -1288,15 +1248,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of bidirectional for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void BidirectionalCellBatch(ref float x, Span<float> h, Span<float> hNext,
-            Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public BidirectionalCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 5;
+            public static int InputWidth => 3;
+            public static int Units => 4;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of bidirectional for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -1388,14 +1367,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm_1 for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void Lstm1CellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // lstm_1 for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct Lstm1CellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            Lstm1CellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public Lstm1CellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 5;
+            public static int InputWidth => 8;
+            public static int Units => 3;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                Lstm1CellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of lstm_1 for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the

@@ -697,8 +697,9 @@ namespace Demo
             // layer 1: gru (GRU, 2 units)
             global::System.Span<float> gruH = new global::System.Span<float>(_scratch, reverse ? GruStreamHNextOffset : GruStreamHOffset, 16);
             global::System.Span<float> gruHNext = new global::System.Span<float>(_scratch, reverse ? GruStreamHOffset : GruStreamHNextOffset, 16);
-            global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
-                gruH, gruHNext, _packed, GruPackedOffset, reverse);
+            new global::RnnGen.Generated.ModelKernels.GruCell(_packed,
+                GruPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                new global::RnnGen.Kernels.CellBuffers(gruH, gruHNext), reverse);
             gruHNext.Slice(0, 2).CopyTo(output);
         }
 
@@ -983,9 +984,9 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: gru (GRU, 2 units)
-            global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
-                streamStates.Slice(GruStreamsHOffset, 16),
-                new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed, GruPackedOffset,
+            new global::RnnGen.Generated.ModelKernels.GruCell(_packed,
+                GruPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(GruStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
                 reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             streamStates.Slice(0, 2).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
@@ -1105,48 +1106,25 @@ namespace Demo
             GruLayer(input, result, initialState, row, mask);
         }
 
-        // layer 1: gru (GRU, 2 units).
+        // layer 1: gru (GRU, 2 units): the cell GruCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void GruLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(_scratch, GruHOffset, Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, GruHNextOffset, Padded);
-            h.Clear();
-            if (!initialState.IsEmpty)
-            {
-                initialState.Slice(0, Units).CopyTo(h);
-            }
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                if (!mask.IsEmpty && !mask[t])
-                {
-                    // Masked: the states stay.
-                    continue;
-                }
-                global::RnnGen.Generated.ModelKernels.GruCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, _packed, GruPackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-            }
-            h.CopyTo(new global::System.Span<float>(_scratch, GruHOffset, Padded)); // an odd number of steps ends in the second buffer
-
-            // return_sequences=False: only the last output.
-            if (!mask.IsEmpty && !global::System.MemoryExtensions.Contains(mask, true))
-            {
-                // Every step masked: the last output is zeros (the states were kept).
-                output.Clear();
-                return;
-            }
-            new global::System.ReadOnlySpan<float>(_scratch, GruHOffset, Units).CopyTo(output);
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.GruCell(_packed, GruPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, GruHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, GruHNextOffset, 16)),
+                goBackwards: false,
+                initialState: initialState,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -1188,31 +1166,18 @@ namespace Demo
         private void GruLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * Padded);
-            h.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                global::RnnGen.Generated.ModelKernels.GruCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, _packed, GruPackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-            }
-            h.CopyTo(new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * Padded)); // an odd number of steps ends in the second buffer
-
-            // return_sequences=False: only the last output.
-            for (int r = 0; r < BatchChunk; r++)
-            {
-                global::System.Span<float> row = output.Slice(r * outputStride);
-                new global::System.ReadOnlySpan<float>(scratch, GruBatchHOffset + r * Padded, Units).CopyTo(row);
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.GruCellBatch(_packed, GruPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -1325,13 +1290,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of gru: reads the state h, writes the next state to hNext.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void GruCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        // gru as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext.
+        internal readonly struct GruCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            GruCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public GruCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 1;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                GruCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset),
+                    reverse);
+            }
         }
 
         // One timestep of gru with 4-float vectors (Keras GRUCell.call): units in 1 block(s) of 4,
@@ -1403,13 +1389,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of gru for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void GruCellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        // gru for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one timestep
+        // with the kernel for this machine's vector width.
+        internal readonly struct GruCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            GruCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public GruCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 1;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                GruCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset),
+                    reverse);
+            }
         }
 
         // One timestep of gru for 4 sequences at once with 4-float vectors (Keras GRUCell.call): the

@@ -653,50 +653,26 @@ namespace Demo
             DenseLayer(carryA3, result);
         }
 
-        // layer 1: lstm (LSTM, 4 units).
+        // layer 1: lstm (LSTM, 4 units): the cell LstmCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 2;
-            const int Units = 4;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(_scratch, LstmHOffset, Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, LstmHNextOffset, Padded);
-            global::System.Span<float> c = new global::System.Span<float>(_scratch, LstmCOffset, Padded);
-            h.Clear();
-            c.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                if (!mask.IsEmpty && !mask[t])
-                {
-                    // Masked: the states stay.
-                    continue;
-                }
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-            }
-            if (!mask.IsEmpty)
-            {
-                // a masked step skips a swap, so the state may end in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded));
-            }
-
-            // return_sequences=False: only the last output.
-            if (!mask.IsEmpty && !global::System.MemoryExtensions.Contains(mask, true))
-            {
-                // Every step masked: the last output is zeros (the states were kept).
-                output.Clear();
-                return;
-            }
-            new global::System.ReadOnlySpan<float>(_scratch, LstmHOffset, Units).CopyTo(output);
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
         }
 
         // layer 2: repeat_vector (RepeatVector, 5 times): y[t] = x at every timestep t (Keras RepeatVector.call).
@@ -710,49 +686,26 @@ namespace Demo
             }
         }
 
-        // layer 3: lstm_1 (LSTM, 3 units).
+        // layer 3: lstm_1 (LSTM, 3 units): the cell Lstm1Cell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Lstm1Layer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int Timesteps = 5; // this layer's input (the model input has 8): a layer before it changed them
-            const int InputWidth = 4;
-            const int Units = 3;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(_scratch, Lstm1HOffset, Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, Lstm1HNextOffset, Padded);
-            global::System.Span<float> c = new global::System.Span<float>(_scratch, Lstm1COffset, Padded);
-            h.Clear();
-            c.Clear();
-
-            bool stepped = false; // whether an unmasked step has run: before one, a masked step's output is zeros
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                if (!mask.IsEmpty && !mask[t])
-                {
-                    // Masked: the states stay and the output repeats the previous one (zeros before the first unmasked step).
-                    if (stepped)
-                    {
-                        h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-                    }
-                    else
-                    {
-                        output.Slice(step * Units, Units).Clear();
-                    }
-                    continue;
-                }
-                global::RnnGen.Generated.ModelKernels.Lstm1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, Lstm1PackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-                stepped = true;
-                h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-            }
-            h.CopyTo(new global::System.Span<float>(_scratch, Lstm1HOffset, Padded)); // an odd number of steps ends in the second buffer
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.Lstm1Cell(_packed, Lstm1PackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, Lstm1HOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, Lstm1HNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, Lstm1COffset, 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
         }
 
         // layer 4: dense (Dense, 2 units): y = linear(x·W + b) on the last axis, at every timestep (Keras Dense.call).
@@ -816,32 +769,19 @@ namespace Demo
         private void LstmLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 2;
-            const int Units = 4;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * Padded);
-            global::System.Span<float> c = new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * Padded);
-            h.Clear();
-            c.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-            }
-
-            // return_sequences=False: only the last output.
-            for (int r = 0; r < BatchChunk; r++)
-            {
-                global::System.Span<float> row = output.Slice(r * outputStride);
-                new global::System.ReadOnlySpan<float>(scratch, LstmBatchHOffset + r * Padded, Units).CopyTo(row);
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed, LstmPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         // layer 2: repeat_vector (RepeatVector, 5 times), for each sequence of a chunk.
@@ -864,33 +804,19 @@ namespace Demo
         private void Lstm1LayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int Timesteps = 5; // this layer's input (the model input has 8): a layer before it changed them
-            const int InputWidth = 4;
-            const int Units = 3;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * Padded);
-            global::System.Span<float> c = new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * Padded);
-            h.Clear();
-            c.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                global::RnnGen.Generated.ModelKernels.Lstm1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, Lstm1PackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-                for (int r = 0; r < BatchChunk; r++)
-                {
-                    global::System.Span<float> row = output.Slice(r * outputStride);
-                    h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
-                }
-            }
-            // an odd number of steps ends in the second buffer
-            h.CopyTo(new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * Padded));
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.Lstm1CellBatch(_packed, Lstm1PackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         // layer 4: dense (Dense, 2 units), for each sequence of a chunk.
@@ -943,13 +869,34 @@ namespace RnnGen.Generated
     /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
-        // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // lstm as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct LstmCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public LstmCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 8;
+            public static int InputWidth => 2;
+            public static int Units => 4;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                LstmCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -1038,13 +985,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm_1: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void Lstm1Cell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // lstm_1 as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct Lstm1Cell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            Lstm1CellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public Lstm1Cell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 5;
+            public static int InputWidth => 4;
+            public static int Units => 3;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                Lstm1CellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of lstm_1 with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -1163,14 +1131,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // lstm for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one timestep
+        // with the kernel for this machine's vector width.
+        internal readonly struct LstmCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public LstmCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 8;
+            public static int InputWidth => 2;
+            public static int Units => 4;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the
@@ -1262,14 +1250,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm_1 for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void Lstm1CellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // lstm_1 for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct Lstm1CellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            Lstm1CellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public Lstm1CellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 5;
+            public static int InputWidth => 4;
+            public static int Units => 3;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                Lstm1CellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of lstm_1 for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the

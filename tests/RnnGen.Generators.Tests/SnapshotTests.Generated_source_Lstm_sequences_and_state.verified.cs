@@ -786,8 +786,9 @@ namespace Demo
             global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 16);
             global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 16);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 16);
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
-                lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset, reverse);
+            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed,
+                LstmPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                new global::RnnGen.Kernels.CellBuffers(lstmH, lstmHNext, c: lstmC), reverse);
             lstmHNext.Slice(0, 3).CopyTo(output);
         }
 
@@ -1074,10 +1075,10 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 3 units)
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
-                streamStates.Slice(LstmStreamsHOffset, 16),
-                new global::System.Span<float>(scratch, StreamHNextOffset, 16),
-                streamStates.Slice(LstmStreamsCOffset, 16), _packed, LstmPackedOffset, reverse);
+            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed,
+                LstmPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(LstmStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), c: streamStates.Slice(LstmStreamsCOffset, 16)),
+                reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             streamStates.Slice(0, 3).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -1199,57 +1200,26 @@ namespace Demo
             new global::System.ReadOnlySpan<float>(_scratch, LstmCOffset, 3).CopyTo(stateC);
         }
 
-        // layer 1: lstm (LSTM, 3 units).
+        // layer 1: lstm (LSTM, 3 units): the cell LstmCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 5;
-            const int Units = 3;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(_scratch, LstmHOffset, Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, LstmHNextOffset, Padded);
-            global::System.Span<float> c = new global::System.Span<float>(_scratch, LstmCOffset, Padded);
-            h.Clear();
-            c.Clear();
-            if (!initialState.IsEmpty)
-            {
-                initialState.Slice(0, Units).CopyTo(h);
-                initialState.Slice(3, Units).CopyTo(c);
-            }
-
-            bool stepped = false; // whether an unmasked step has run: before one, a masked step's output is zeros
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                if (!mask.IsEmpty && !mask[t])
-                {
-                    // Masked: the states stay and the output repeats the previous one (zeros before the first unmasked step).
-                    if (stepped)
-                    {
-                        h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-                    }
-                    else
-                    {
-                        output.Slice(step * Units, Units).Clear();
-                    }
-                    continue;
-                }
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-                stepped = true;
-                h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-            }
-            if (!mask.IsEmpty)
-            {
-                // a masked step skips a swap, so the state may end in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded));
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                goBackwards: false,
+                initialState: initialState,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -1306,30 +1276,19 @@ namespace Demo
         private void LstmLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 5;
-            const int Units = 3;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * Padded);
-            global::System.Span<float> c = new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * Padded);
-            h.Clear();
-            c.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-                for (int r = 0; r < BatchChunk; r++)
-                {
-                    global::System.Span<float> row = output.Slice(r * outputStride);
-                    h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
-                }
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed, LstmPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -1470,13 +1429,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // lstm as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct LstmCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public LstmCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 4;
+            public static int InputWidth => 5;
+            public static int Units => 3;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                LstmCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -1575,14 +1555,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // lstm for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one timestep
+        // with the kernel for this machine's vector width.
+        internal readonly struct LstmCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public LstmCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 4;
+            public static int InputWidth => 5;
+            public static int Units => 3;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the

@@ -614,8 +614,9 @@ namespace Demo
             global::System.ReadOnlySpan<float> lstmOutput;
             if (kept)
             {
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepMasking),
-                    lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset, reverse);
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed,
+                    LstmPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(stepMasking),
+                    new global::RnnGen.Kernels.CellBuffers(lstmH, lstmHNext, c: lstmC), reverse);
                 lstmOutput = lstmHNext.Slice(0, 4);
             }
             else
@@ -934,10 +935,10 @@ namespace Demo
             global::System.ReadOnlySpan<float> lstmOutput;
             if (kept)
             {
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(maskingOut),
-                    streamStates.Slice(LstmStreamsHOffset, 16),
-                    new global::System.Span<float>(scratch, StreamHNextOffset, 16),
-                    streamStates.Slice(LstmStreamsCOffset, 16), _packed, LstmPackedOffset, reverse);
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed,
+                    LstmPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(maskingOut),
+                    new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(LstmStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), c: streamStates.Slice(LstmStreamsCOffset, 16)),
+                    reverse);
                 new global::System.ReadOnlySpan<float>(scratch, StreamHNextOffset, 16).CopyTo(streamStates.Slice(0));
                 lstmOutput = streamStates.Slice(0, 16);
             }
@@ -1091,55 +1092,26 @@ namespace Demo
             }
         }
 
-        // layer 2: lstm (LSTM, 4 units).
+        // layer 2: lstm (LSTM, 4 units): the cell LstmCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 3;
-            const int Units = 4;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(_scratch, LstmHOffset, Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, LstmHNextOffset, Padded);
-            global::System.Span<float> c = new global::System.Span<float>(_scratch, LstmCOffset, Padded);
-            h.Clear();
-            c.Clear();
-            if (!initialState.IsEmpty)
-            {
-                initialState.Slice(0, Units).CopyTo(h);
-                initialState.Slice(4, Units).CopyTo(c);
-            }
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                if (!mask.IsEmpty && !mask[t])
-                {
-                    // Masked: the states stay.
-                    continue;
-                }
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-            }
-            if (!mask.IsEmpty)
-            {
-                // a masked step skips a swap, so the state may end in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded));
-            }
-
-            // return_sequences=False: only the last output.
-            if (!mask.IsEmpty && !global::System.MemoryExtensions.Contains(mask, true))
-            {
-                // Every step masked: the last output is zeros (the states were kept).
-                output.Clear();
-                return;
-            }
-            new global::System.ReadOnlySpan<float>(_scratch, LstmHOffset, Units).CopyTo(output);
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
+                    c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                goBackwards: false,
+                initialState: initialState,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
         }
 
         // layer 3: dense (Dense, 2 units): y = linear(x·W + b) on the last axis (Keras Dense.call).
@@ -1231,32 +1203,19 @@ namespace Demo
         private void LstmLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 3;
-            const int Units = 4;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * Padded);
-            global::System.Span<float> c = new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * Padded);
-            h.Clear();
-            c.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, LstmPackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-            }
-
-            // return_sequences=False: only the last output.
-            for (int r = 0; r < BatchChunk; r++)
-            {
-                global::System.Span<float> row = output.Slice(r * outputStride);
-                new global::System.ReadOnlySpan<float>(scratch, LstmBatchHOffset + r * Padded, Units).CopyTo(row);
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed, LstmPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
+                    c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         // layer 3: dense (Dense, 2 units), for each sequence of a chunk.
@@ -1405,13 +1364,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c, float[] packed, int packedOffset, bool reverse)
+        // lstm as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct LstmCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public LstmCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 4;
+            public static int InputWidth => 3;
+            public static int Units => 4;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                LstmCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of lstm with 4-float vectors (Keras LSTMCell.call): units in 1 block(s) of 4,
@@ -1530,14 +1510,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset, bool reverse)
+        // lstm for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one timestep
+        // with the kernel for this machine's vector width.
+        internal readonly struct LstmCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public LstmCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 4;
+            public static int InputWidth => 3;
+            public static int Units => 4;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+            }
         }
 
         // One timestep of lstm for 4 sequences at once with 4-float vectors (Keras LSTMCell.call): the

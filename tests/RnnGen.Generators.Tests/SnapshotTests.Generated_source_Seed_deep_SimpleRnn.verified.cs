@@ -647,17 +647,19 @@ namespace Demo
                 reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
             global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch,
                 reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
-            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
-                simpleRnnH, simpleRnnHNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256,
-                SimpleRnnPackedOffset128, reverse);
+            new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed, SimpleRnnPackedOffset512,
+                SimpleRnnPackedOffset256,
+                SimpleRnnPackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                new global::RnnGen.Kernels.CellBuffers(simpleRnnH, simpleRnnHNext), reverse);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
             global::System.Span<float> simpleRnn1H = new global::System.Span<float>(_scratch,
                 reverse ? SimpleRnn1StreamHNextOffset : SimpleRnn1StreamHOffset, 16);
             global::System.Span<float> simpleRnn1HNext = new global::System.Span<float>(_scratch,
                 reverse ? SimpleRnn1StreamHOffset : SimpleRnn1StreamHNextOffset, 16);
-            global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext.Slice(0, 8)),
-                simpleRnn1H, simpleRnn1HNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256,
-                SimpleRnn1PackedOffset128, reverse);
+            new global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(_packed, SimpleRnn1PackedOffset512,
+                SimpleRnn1PackedOffset256,
+                SimpleRnn1PackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext.Slice(0, 8)),
+                new global::RnnGen.Kernels.CellBuffers(simpleRnn1H, simpleRnn1HNext), reverse);
             simpleRnn1HNext.Slice(0, 8).CopyTo(output);
         }
 
@@ -953,16 +955,18 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 8 units)
-            global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
-                streamStates.Slice(SimpleRnnStreamsHOffset, 16),
-                new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed,
-                SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128, reverse);
+            new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed, SimpleRnnPackedOffset512,
+                SimpleRnnPackedOffset256,
+                SimpleRnnPackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(SimpleRnnStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
+                reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
-            global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates),
-                streamStates.Slice(SimpleRnn1StreamsHOffset, 16),
-                new global::System.Span<float>(scratch, StreamHNextOffset, 16), _packed,
-                SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128, reverse);
+            new global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(_packed, SimpleRnn1PackedOffset512,
+                SimpleRnn1PackedOffset256,
+                SimpleRnn1PackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates),
+                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(SimpleRnn1StreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
+                reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates.Slice(SimpleRnn1StreamsHOffset));
             streamStates.Slice(SimpleRnn1StreamsHOffset, 8).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -1137,98 +1141,46 @@ namespace Demo
             SimpleRnn1Layer(carryA1, result, default, row, mask);
         }
 
-        // layer 1: simple_rnn (SimpleRNN, 8 units).
+        // layer 1: simple_rnn (SimpleRNN, 8 units): the cell SimpleRnnCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void SimpleRnnLayer(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 5;
-            const int Units = 8;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, Padded);
-            h.Clear();
-
-            bool stepped = false; // whether an unmasked step has run: before one, a masked step's output is zeros
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                if (!mask.IsEmpty && !mask[t])
-                {
-                    // Masked: the states stay and the output repeats the previous one (zeros before the first unmasked step).
-                    if (stepped)
-                    {
-                        h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-                    }
-                    else
-                    {
-                        output.Slice(step * Units, Units).Clear();
-                    }
-                    continue;
-                }
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128,
-                    (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-                stepped = true;
-                h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-            }
-            if (!mask.IsEmpty)
-            {
-                // a masked step skips a swap, so the state may end in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded));
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, SimpleRnnHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
         }
 
-        // layer 2: simple_rnn_1 (SimpleRNN, 8 units).
+        // layer 2: simple_rnn_1 (SimpleRNN, 8 units): the cell SimpleRnn1Cell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void SimpleRnn1Layer(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 8;
-            const int Units = 8;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnn1HOffset, Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnn1HNextOffset, Padded);
-            h.Clear();
-
-            bool stepped = false; // whether an unmasked step has run: before one, a masked step's output is zeros
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                if (!mask.IsEmpty && !mask[t])
-                {
-                    // Masked: the states stay and the output repeats the previous one (zeros before the first unmasked step).
-                    if (stepped)
-                    {
-                        h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-                    }
-                    else
-                    {
-                        output.Slice(step * Units, Units).Clear();
-                    }
-                    continue;
-                }
-                global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256,
-                    SimpleRnn1PackedOffset128, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-                stepped = true;
-                h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-            }
-            if (!mask.IsEmpty)
-            {
-                // a masked step skips a swap, so the state may end in the second buffer
-                h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnn1HOffset, Padded));
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(_packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, SimpleRnn1HOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, SimpleRnn1HNextOffset, 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -1273,29 +1225,18 @@ namespace Demo
         private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 5;
-            const int Units = 8;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * Padded);
-            h.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, _packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128,
-                    (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-                for (int r = 0; r < BatchChunk; r++)
-                {
-                    global::System.Span<float> row = output.Slice(r * outputStride);
-                    h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
-                }
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(_packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         // layer 2: simple_rnn_1 (SimpleRNN, 8 units), for a chunk of 4 sequences advancing together (see SimpleRnn1Layer for the semantics).
@@ -1303,29 +1244,18 @@ namespace Demo
         private void SimpleRnn1LayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 8;
-            const int Units = 8;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnn1BatchHOffset, BatchChunk * Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnn1BatchHNextOffset, BatchChunk * Padded);
-            h.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, _packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256,
-                    SimpleRnn1PackedOffset128, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-                for (int r = 0; r < BatchChunk; r++)
-                {
-                    global::System.Span<float> row = output.Slice(r * outputStride);
-                    h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
-                }
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatch(_packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, SimpleRnn1BatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, SimpleRnn1BatchHNextOffset, BatchChunk * 16)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -1750,18 +1680,44 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void SimpleRnnCell(ref float x, Span<float> h, Span<float> hNext, float[] packed,
-            int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        // simple_rnn as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext.
+        internal readonly struct SimpleRnnCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) SimpleRnnCellX8(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) SimpleRnnCellX8(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset512;
+            private readonly int _packedOffset256;
+            private readonly int _packedOffset128;
+
+            public SimpleRnnCell(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
+            {
+                _packed = packed;
+                _packedOffset512 = packedOffset512;
+                _packedOffset256 = packedOffset256;
+                _packedOffset128 = packedOffset128;
+            }
+
+            public static int Timesteps => 10;
+            public static int InputWidth => 5;
+            public static int Units => 8;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 1;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                if (Vector512.IsHardwareAccelerated) SimpleRnnCellX8(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) SimpleRnnCellX8(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref Unsafe.Add(ref weights, _packedOffset256), reverse);
+                else SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset128),
+                    reverse);
+            }
         }
 
         // One timestep of simple_rnn with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
@@ -1897,18 +1853,45 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of simple_rnn_1: reads the state h, writes the next state to hNext.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void SimpleRnn1Cell(ref float x, Span<float> h, Span<float> hNext, float[] packed,
-            int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        // simple_rnn_1 as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for
+        // this machine's vector width, which reads
+        // the state h and writes the next state to hNext.
+        internal readonly struct SimpleRnn1Cell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) SimpleRnn1CellX8(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellX8(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else SimpleRnn1CellX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset512;
+            private readonly int _packedOffset256;
+            private readonly int _packedOffset128;
+
+            public SimpleRnn1Cell(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
+            {
+                _packed = packed;
+                _packedOffset512 = packedOffset512;
+                _packedOffset256 = packedOffset256;
+                _packedOffset128 = packedOffset128;
+            }
+
+            public static int Timesteps => 10;
+            public static int InputWidth => 8;
+            public static int Units => 8;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 1;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                if (Vector512.IsHardwareAccelerated) SimpleRnn1CellX8(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellX8(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref Unsafe.Add(ref weights, _packedOffset256), reverse);
+                else SimpleRnn1CellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset128),
+                    reverse);
+            }
         }
 
         // One timestep of simple_rnn_1 with 8-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 8,
@@ -2037,19 +2020,44 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void SimpleRnnCellBatch(ref float x, Span<float> h, Span<float> hNext,
-            float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        // simple_rnn for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct SimpleRnnCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x,
-                ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset512;
+            private readonly int _packedOffset256;
+            private readonly int _packedOffset128;
+
+            public SimpleRnnCellBatch(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
+            {
+                _packed = packed;
+                _packedOffset512 = packedOffset512;
+                _packedOffset256 = packedOffset256;
+                _packedOffset128 = packedOffset128;
+            }
+
+            public static int Timesteps => 10;
+            public static int InputWidth => 5;
+            public static int Units => 8;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 1;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                if (Vector512.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref Unsafe.Add(ref weights, _packedOffset256), reverse);
+                else SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset128),
+                    reverse);
+            }
         }
 
         // One timestep of simple_rnn for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the
@@ -2287,19 +2295,44 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of simple_rnn_1 for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void SimpleRnn1CellBatch(ref float x, Span<float> h, Span<float> hNext,
-            float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        // simple_rnn_1 for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct SimpleRnn1CellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x,
-                ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else SimpleRnn1CellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset512;
+            private readonly int _packedOffset256;
+            private readonly int _packedOffset128;
+
+            public SimpleRnn1CellBatch(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
+            {
+                _packed = packed;
+                _packedOffset512 = packedOffset512;
+                _packedOffset256 = packedOffset256;
+                _packedOffset128 = packedOffset128;
+            }
+
+            public static int Timesteps => 10;
+            public static int InputWidth => 8;
+            public static int Units => 8;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 1;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                if (Vector512.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref Unsafe.Add(ref weights, _packedOffset256), reverse);
+                else SimpleRnn1CellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset128),
+                    reverse);
+            }
         }
 
         // One timestep of simple_rnn_1 for 4 sequences at once with 8-float vectors (Keras SimpleRNNCell.call): the

@@ -776,9 +776,10 @@ namespace Demo
             global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 32);
             global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 32);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 32);
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
-                lstmH, lstmHNext, lstmC, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128,
-                reverse);
+            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset512,
+                LstmPackedOffset256,
+                LstmPackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                new global::RnnGen.Kernels.CellBuffers(lstmH, lstmHNext, c: lstmC), reverse);
             // layer 2: dense (Dense, 5 units)
             global::System.Span<float> stepDense = new global::System.Span<float>(_scratch, CarryAOffset, 5);
             global::RnnGen.Generated.ModelKernels.DenseRow(lstmHNext.Slice(0, 20), stepDense, _scratch,
@@ -1089,11 +1090,11 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 20 units)
-            global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
-                streamStates.Slice(LstmStreamsHOffset, 32),
-                new global::System.Span<float>(scratch, StreamHNextOffset, 32),
-                streamStates.Slice(LstmStreamsCOffset, 32), _packed, LstmPackedOffset512, LstmPackedOffset256,
-                LstmPackedOffset128, reverse);
+            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset512,
+                LstmPackedOffset256,
+                LstmPackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(LstmStreamsHOffset, 32), new global::System.Span<float>(scratch, StreamHNextOffset, 32), c: streamStates.Slice(LstmStreamsCOffset, 32)),
+                reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 32).CopyTo(streamStates);
             // layer 2: dense (Dense, 5 units)
             global::System.Span<float> denseOut = new global::System.Span<float>(scratch, StreamCarryAOffset, 5);
@@ -1268,52 +1269,26 @@ namespace Demo
             Dense1Layer(carryB2, result);
         }
 
-        // layer 1: lstm (LSTM, 20 units).
+        // layer 1: lstm (LSTM, 20 units): the cell LstmCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 1;
-            const int Units = 20;
-            const int Padded = 32;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(_scratch, LstmHOffset, Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, LstmHNextOffset, Padded);
-            global::System.Span<float> c = new global::System.Span<float>(_scratch, LstmCOffset, Padded);
-            h.Clear();
-            c.Clear();
-            if (!initialState.IsEmpty)
-            {
-                initialState.Slice(0, Units).CopyTo(h);
-                initialState.Slice(20, Units).CopyTo(c);
-            }
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                if (!mask.IsEmpty && !mask[t])
-                {
-                    // Masked: the states stay.
-                    continue;
-                }
-                global::RnnGen.Generated.ModelKernels.LstmCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128,
-                    (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-            }
-            h.CopyTo(new global::System.Span<float>(_scratch, LstmHOffset, Padded)); // an odd number of steps ends in the second buffer
-
-            // return_sequences=False: only the last output.
-            if (!mask.IsEmpty && !global::System.MemoryExtensions.Contains(mask, true))
-            {
-                // Every step masked: the last output is zeros (the states were kept).
-                output.Clear();
-                return;
-            }
-            new global::System.ReadOnlySpan<float>(_scratch, LstmHOffset, Units).CopyTo(output);
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, LstmHOffset, 32),
+                    hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 32),
+                    c: new global::System.Span<float>(_scratch, LstmCOffset, 32)),
+                goBackwards: false,
+                initialState: initialState,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
         }
 
         // layer 2: dense (Dense, 5 units): y = relu(x·W + b) on the last axis (Keras Dense.call).
@@ -1377,35 +1352,19 @@ namespace Demo
         private void LstmLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 1;
-            const int Units = 20;
-            const int Padded = 32;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * Padded);
-            global::System.Span<float> c = new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * Padded);
-            h.Clear();
-            c.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = step;
-                global::RnnGen.Generated.ModelKernels.LstmCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, c, _packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128,
-                    (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-            }
-            // an odd number of steps ends in the second buffer
-            h.CopyTo(new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * Padded));
-
-            // return_sequences=False: only the last output.
-            for (int r = 0; r < BatchChunk; r++)
-            {
-                global::System.Span<float> row = output.Slice(r * outputStride);
-                new global::System.ReadOnlySpan<float>(scratch, LstmBatchHOffset + r * Padded, Units).CopyTo(row);
-            }
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 32),
+                    hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 32),
+                    c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 32)),
+                goBackwards: false,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         // layer 2: dense (Dense, 5 units), for each sequence of a chunk.
@@ -1776,20 +1735,45 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm: reads the state h, writes the next state to hNext and updates c in place.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCell(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        // lstm as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct LstmCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) LstmCellX16(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) LstmCellX8(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else LstmCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref MemoryMarshal.GetReference(c), ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset512;
+            private readonly int _packedOffset256;
+            private readonly int _packedOffset128;
+
+            public LstmCell(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
+            {
+                _packed = packed;
+                _packedOffset512 = packedOffset512;
+                _packedOffset256 = packedOffset256;
+                _packedOffset128 = packedOffset128;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 1;
+            public static int Units => 20;
+            public static int Padded => 32;
+            public static int Sequences => 1;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                if (Vector512.IsHardwareAccelerated) LstmCellX16(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) LstmCellX8(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref MemoryMarshal.GetReference(buffers.C), ref Unsafe.Add(ref weights, _packedOffset256),
+                    reverse);
+                else LstmCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset128), reverse);
+            }
         }
 
         // One timestep of lstm with 16-float vectors (Keras LSTMCell.call): units in 2 block(s) of 16,
@@ -2177,21 +2161,46 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of lstm for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void LstmCellBatch(ref float x, Span<float> h, Span<float> hNext, Span<float> c,
-            float[] packed, int packedOffset512, int packedOffset256, int packedOffset128, bool reverse)
+        // lstm for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one timestep
+        // with the kernel for this machine's vector width.
+        internal readonly struct LstmCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            if (Vector512.IsHardwareAccelerated) LstmCellBatchX16(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset512), reverse);
-            else if (Vector256.IsHardwareAccelerated) LstmCellBatchX8(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset256), reverse);
-            else LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref MemoryMarshal.GetReference(c),
-                ref Unsafe.Add(ref weights, packedOffset128), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset512;
+            private readonly int _packedOffset256;
+            private readonly int _packedOffset128;
+
+            public LstmCellBatch(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
+            {
+                _packed = packed;
+                _packedOffset512 = packedOffset512;
+                _packedOffset256 = packedOffset256;
+                _packedOffset128 = packedOffset128;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 1;
+            public static int Units => 20;
+            public static int Padded => 32;
+            public static int Sequences => 4;
+            public static int States => 2;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                if (Vector512.IsHardwareAccelerated) LstmCellBatchX16(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref MemoryMarshal.GetReference(buffers.C), ref Unsafe.Add(ref weights, _packedOffset512),
+                    reverse);
+                else if (Vector256.IsHardwareAccelerated) LstmCellBatchX8(ref x,
+                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
+                    ref MemoryMarshal.GetReference(buffers.C), ref Unsafe.Add(ref weights, _packedOffset256),
+                    reverse);
+                else LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
+                    ref Unsafe.Add(ref weights, _packedOffset128), reverse);
+            }
         }
 
         // One timestep of lstm for 4 sequences at once with 16-float vectors (Keras LSTMCell.call): the

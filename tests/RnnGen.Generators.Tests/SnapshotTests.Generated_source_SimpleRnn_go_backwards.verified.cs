@@ -753,51 +753,26 @@ namespace Demo
             SimpleRnnLayer(input, result, initialState, row, mask);
         }
 
-        // layer 1: simple_rnn (SimpleRNN, 2 units).
+        // layer 1: simple_rnn (SimpleRNN, 2 units): the cell SimpleRnnCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
+        // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         // go_backwards: the sequence is read from its end, and the outputs stay in that processing order, as Keras returns them.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void SimpleRnnLayer(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, Padded);
-            h.Clear();
-            if (!initialState.IsEmpty)
-            {
-                initialState.Slice(0, Units).CopyTo(h);
-            }
-
-            bool stepped = false; // whether an unmasked step has run: before one, a masked step's output is zeros
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = Timesteps - 1 - step; // read from the end
-                if (!mask.IsEmpty && !mask[t])
-                {
-                    // Masked: the states stay and the output repeats the previous one (zeros before the first unmasked step).
-                    if (stepped)
-                    {
-                        h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-                    }
-                    else
-                    {
-                        output.Slice(step * Units, Units).Clear();
-                    }
-                    continue;
-                }
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCell(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-                stepped = true;
-                h.Slice(0, Units).CopyTo(output.Slice(step * Units, Units));
-            }
-            h.CopyTo(new global::System.Span<float>(_scratch, SimpleRnnHOffset, Padded)); // an odd number of steps ends in the second buffer
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed, SimpleRnnPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(_scratch, SimpleRnnHOffset, 16),
+                    hNext: new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, 16)),
+                goBackwards: true,
+                initialState: initialState,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: mask,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -839,30 +814,18 @@ namespace Demo
         private void SimpleRnnLayerBatch(global::System.ReadOnlySpan<float> input,
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
-            const int InputWidth = 2;
-            const int Units = 2;
-            const int Padded = 16;
-            ref float x = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            global::System.Span<float> h = new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded);
-            global::System.Span<float> hNext = new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * Padded);
-            h.Clear();
-
-            for (int step = 0; step < Timesteps; step++)
-            {
-                int t = Timesteps - 1 - step; // read from the end
-                global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, t * InputWidth),
-                    h, hNext, _packed, SimpleRnnPackedOffset, (step & 1) != 0);
-                global::System.Span<float> read = h;
-                h = hNext; // the state just written is the one the next step reads
-                hNext = read;
-                for (int r = 0; r < BatchChunk; r++)
-                {
-                    global::System.Span<float> row = output.Slice(r * outputStride);
-                    h.Slice(r * Padded, Units).CopyTo(row.Slice(step * Units, Units));
-                }
-            }
-            // an odd number of steps ends in the second buffer
-            h.CopyTo(new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * Padded));
+            global::RnnGen.Kernels.RecurrentLayer.Run(
+                new global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(_packed, SimpleRnnPackedOffset),
+                input,
+                new global::RnnGen.Kernels.CellBuffers(
+                    h: new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * 16),
+                    hNext: new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * 16)),
+                goBackwards: true,
+                initialState: default,
+                storedStates: default,
+                storedStateStride: 0,
+                mask: default,
+                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -897,13 +860,34 @@ namespace RnnGen.Generated
     /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
-        // One timestep of simple_rnn: reads the state h, writes the next state to hNext.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void SimpleRnnCell(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        // simple_rnn as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext.
+        internal readonly struct SimpleRnnCell : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(hNext),
-                ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public SimpleRnnCell(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 1;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset),
+                    reverse);
+            }
         }
 
         // One timestep of simple_rnn with 4-float vectors (Keras SimpleRNNCell.call): units in 1 block(s) of 4,
@@ -955,13 +939,34 @@ namespace RnnGen.Generated
             }
         }
 
-        // One timestep of simple_rnn for a chunk of 4 sequences, with the kernel for this machine's vector width.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal static void SimpleRnnCellBatch(ref float x, Span<float> h, Span<float> hNext, float[] packed, int packedOffset, bool reverse)
+        // simple_rnn for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width.
+        internal readonly struct SimpleRnnCellBatch : IRecurrentCell
         {
-            ref float weights = ref GeneratedModelSupport.AlignedStart(packed);
-            SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(h),
-                ref MemoryMarshal.GetReference(hNext), ref Unsafe.Add(ref weights, packedOffset), reverse);
+            private readonly float[] _packed;
+            private readonly int _packedOffset;
+
+            public SimpleRnnCellBatch(float[] packed, int packedOffset)
+            {
+                _packed = packed;
+                _packedOffset = packedOffset;
+            }
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 1;
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
+                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset),
+                    reverse);
+            }
         }
 
         // One timestep of simple_rnn for 4 sequences at once with 4-float vectors (Keras SimpleRNNCell.call): the

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using RnnGen;
 
 namespace RnnGen.KernelCheck;
@@ -63,3 +65,41 @@ public partial class DenseOnSequences;
 [Dense(9, Activation = "silu")]
 [Dense(3, Activation = "mish")]
 public partial class ActivationStack;
+
+/// <summary>The masked <c>Predict</c> every model here with recurrent layers has (docs/masking.md), for <c>--dump</c>.</summary>
+public interface IMaskedPredict
+{
+    float[][] Predict(ReadOnlySpan<float> input, ReadOnlySpan<bool> mask);
+}
+
+/// <summary>The <c>Predict</c> overloads of a model with one recurrent layer that take its initial states, for <c>--dump</c>.</summary>
+public interface IInitialStatePredict : IMaskedPredict
+{
+    float[][] Predict(ReadOnlySpan<float> input, IReadOnlyList<float[]> initialState);
+
+    float[][] Predict(ReadOnlySpan<float> input, ReadOnlySpan<bool> mask, IReadOnlyList<float[]> initialState);
+}
+
+public partial class Lstm1 : IInitialStatePredict;
+public partial class Lstm3 : IInitialStatePredict;
+public partial class Lstm8 : IInitialStatePredict;
+public partial class Lstm13 : IInitialStatePredict;
+public partial class Lstm33 : IInitialStatePredict;
+public partial class Lstm64 : IInitialStatePredict;
+public partial class GruResetAfter5 : IInitialStatePredict;
+public partial class GruResetBefore20 : IInitialStatePredict;
+public partial class GruResetAfter70 : IInitialStatePredict;
+public partial class GruResetBefore17 : IInitialStatePredict;
+public partial class SimpleRnn9 : IInitialStatePredict;
+public partial class SimpleRnn40 : IInitialStatePredict;
+public partial class BidirectionalLstm6 : IInitialStatePredict;
+public partial class BidirectionalGru4 : IInitialStatePredict;
+public partial class BidirectionalSimpleRnn7Concat : IInitialStatePredict;
+public partial class BidirectionalGru5Sum : IInitialStatePredict;
+public partial class BidirectionalLstm3Mul : IInitialStatePredict;
+public partial class GruStateful6 : IInitialStatePredict;
+public partial class SimpleRnnBackwardSequences5 : IInitialStatePredict;
+public partial class DenseOnSequences : IInitialStatePredict;
+public partial class Stack : IMaskedPredict;
+public partial class ActivationStack : IMaskedPredict;
+public partial class BFloat16Stack : IMaskedPredict;

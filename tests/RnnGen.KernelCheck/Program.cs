@@ -97,6 +97,42 @@ static void Dump(IRnnModel[] models)
             Console.WriteLine($"{model.Info.Name} batch {call}: {Hex(batched)}");
         }
 
+        if (model is IMaskedPredict masked)
+        {
+            // Masks that keep every step, none, a prefix, a suffix and every other step, one per sequence (batch 9 cycles them).
+            bool[] mask = new bool[batch * model.Info.Timesteps];
+            for (int b = 0; b < batch; b++)
+            {
+                for (int t = 0; t < model.Info.Timesteps; t++)
+                {
+                    mask[b * model.Info.Timesteps + t] = (b % 5) switch
+                    {
+                        0 => true,
+                        1 => false,
+                        2 => t < model.Info.Timesteps / 2 + 1,
+                        3 => t >= model.Info.Timesteps / 2,
+                        _ => t % 2 == 0,
+                    };
+                }
+            }
+
+            Dump("masked", masked.Predict(input, mask));
+            if (masked is IInitialStatePredict initial)
+            {
+                float[][] initialState = InitialStates(model, batch, random);
+                Dump("initial", initial.Predict(input, initialState));
+                Dump("masked initial", initial.Predict(input, mask, initialState));
+            }
+
+            void Dump(string what, float[][] outputs)
+            {
+                for (int o = 0; o < outputs.Length; o++)
+                {
+                    Console.WriteLine($"{model.Info.Name} {what} {o}: {Hex(outputs[o])}");
+                }
+            }
+        }
+
         if (model is IStreamingModel stream)
         {
             stream.ResetStates();
@@ -108,6 +144,14 @@ static void Dump(IRnnModel[] models)
             }
         }
     }
+}
+
+// Random initial states for the one recurrent layer of a model: h (and an LSTM's c) per direction, batch x units each.
+static float[][] InitialStates(IRnnModel model, int batch, Random random)
+{
+    LayerInfo layer = model.Info.Layers.Single(l => l.Kind is LayerKind.Lstm or LayerKind.Gru or LayerKind.SimpleRnn);
+    int count = (layer.Kind == LayerKind.Lstm ? 2 : 1) * (layer.Bidirectional ? 2 : 1);
+    return Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, batch * layer.Units).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray();
 }
 
 // Adam's vector update (written for Vector512, copied per width by the build) against Keras's rule written here per

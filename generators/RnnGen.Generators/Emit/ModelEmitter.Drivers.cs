@@ -118,7 +118,7 @@ internal sealed partial class ModelEmitter
             else
             {
                 WriteRecurrentDriver(layer, pass);
-                WriteCellDispatch(layer, pass);
+                WriteCellStruct(layer, pass);
                 foreach (int lanes in layer.DistinctLanes)
                 {
                     WriteRecurrentKernel(layer, lanes, pass.Sequences);
@@ -326,7 +326,8 @@ internal sealed partial class ModelEmitter
         }
         else
         {
-            _writer.Line($"// {layer.Description}.");
+            _writer.Line($"// {layer.Description}: the cell {layer.Pascal}Cell through the layer driver, Kernels.RecurrentLayer.Run, which walks the");
+            _writer.Line("// timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.");
             if (s.Bidirectional)
             {
                 _writer.Line("// Keras Bidirectional.call: a forward copy, and a backward copy that reads the sequence from its end (go_backwards);");
@@ -343,73 +344,23 @@ internal sealed partial class ModelEmitter
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"private void {layer.Pascal}Layer{pass.Suffix}({string.Join(", ", parameters)})"))
         {
-            if (s.InputTimesteps != _spec.Timesteps)
-            {
-                _writer.Line($"const int Timesteps = {Int(s.InputTimesteps)}; // this layer's input (the model input has {Int(_spec.Timesteps)}): a layer before it changed them");
-            }
-
-            _writer.Line($"const int InputWidth = {Int(s.InputWidth)};");
-            _writer.Line($"const int Units = {Int(s.Units)};");
-            _writer.Line($"const int Padded = {Int(PaddedUnits(s.Units))};");
-            _writer.Line($"ref float x = ref {MemoryMarshal}.GetReference(input);");
             for (int d = 0; d < layer.Directions.Length; d++)
             {
-                DirectionLayout direction = layer.Directions[d];
                 if (s.Bidirectional)
                 {
-                    _writer.Line();
-                    _writer.Line(d == 0 ? "// Forward copy." : "// Backward copy.");
+                    if (d == 1)
+                    {
+                        _writer.Line();
+                    }
+
+                    _writer.Line(d == 0 ? "// Forward copy." : "// Backward copy, merged into what the forward copy wrote.");
                 }
 
-                if (layer.Directions.Length == 1)
-                {
-                    WriteDirection(layer, direction, pass);
-                    continue;
-                }
-
-                // Each copy in a block of its own: both name their buffers h, hNext, ...
-                using (_writer.Braces(string.Empty))
-                {
-                    WriteDirection(layer, direction, pass);
-                }
-            }
-
-            if (!s.ReturnSequences)
-            {
-                _writer.Line();
-                _writer.Line(s.Bidirectional ? "// The last outputs of both copies, merged." : "// return_sequences=False: only the last output.");
-                if (!pass.IsChunk)
-                {
-                    WriteFullyMaskedLastOutput(layer);
-                }
-
-                ForEachSequence(pass, () =>
-                {
-                    string output = DeclareOutputRows(layer, pass);
-                    WriteStore(layer, null, 0, h: string.Empty, output: output, backwardOutput: "backward" + (pass.IsChunk ? "Row" : "Output"),
-                        final: dd => $"new {ReadOnlySpan}({pass.Scratch}, {layer.Directions[dd].OffsetName(pass.Placement, CellBuffer.H)}{(pass.IsChunk ? " + r * Padded" : string.Empty)}, Units)");
-                });
+                WriteDirection(layer, layer.Directions[d], pass);
             }
         }
 
         _writer.Line();
-    }
-
-    /// <summary>In a chunk, declares the output rows of sequence <c>r</c> and returns the main one's name.</summary>
-    private string DeclareOutputRows(LayerLayout layer, Pass pass)
-    {
-        if (!pass.IsChunk)
-        {
-            return "output";
-        }
-
-        _writer.Line($"{Span} row = output.Slice(r * outputStride);");
-        if (layer.Spec.Bidirectional && layer.Spec.MergeMode == MergeMode.None)
-        {
-            _writer.Line($"{Span} backwardRow = backwardOutput.Slice(r * backwardOutputStride);");
-        }
-
-        return "row";
     }
 
     private static string MergeText(MergeMode mode) => mode switch
@@ -421,222 +372,121 @@ internal sealed partial class ModelEmitter
         _ => "none, the two outputs are returned apart",
     };
 
-    /// <summary>Where state <paramref name="slot"/> of a stateful layer is stored for the batch row of the pass.</summary>
-    private static string StoredState(LayerLayout layer, int slot, Pass pass) =>
-        $"_storedStates, {pass.Row} * StoredStateStride + {layer.Pascal}StoredOffset{(slot == 0 ? string.Empty : " + " + Int(slot * layer.Spec.Units))}, Units";
-
     private static string BufferLength(CellBuffer buffer) => buffer.Vectors == 1 ? "Padded" : Int(buffer.Vectors) + " * Padded";
 
+    /// <summary>One direction of a recurrent layer: its cell, its buffers and its outputs, handed to the layer driver.</summary>
     private void WriteDirection(LayerLayout layer, DirectionLayout direction, Pass pass)
     {
         LayerSpec s = layer.Spec;
-        foreach (CellBuffer buffer in layer.CellBuffers)
+        // A direction's states are slots [first, first + States) of the layer's: its initial and stored states start there.
+        int firstSlot = layer.States.FindIndex(st => st.Direction == direction);
+        string slotOffset = firstSlot == 0 ? string.Empty : " + " + Int(firstSlot * s.Units);
+        string initialState = pass.IsChunk || layer != _layout.InitialStateLayer ? "default"
+            : firstSlot == 0 ? "initialState"
+            : $"initialState.IsEmpty ? default : initialState.Slice({Int(firstSlot * s.Units)})";
+        string storedStates = s.Stateful
+            ? $"{MemoryExtensions}.AsSpan(_storedStates, {(pass.IsChunk ? "firstRow" : "row")} * StoredStateStride + {layer.Pascal}StoredOffset{slotOffset})"
+            : "default";
+        string stride = pass.IsChunk ? "outputStride" : "0";
+        string output = s.Bidirectional
+            ? $"{RecurrentKernels}.RecurrentOutput.Bidirectional(output, outputStride: {stride}, "
+              + (s.MergeMode == MergeMode.None ? $"backwardOutput, backwardOutputStride: {(pass.IsChunk ? "backwardOutputStride" : "0")}" : "backwardOutput: default, backwardOutputStride: 0")
+              + $", returnSequences: {Bool(s.ReturnSequences)}, mergeMode: {MergeModeText(s.MergeMode)}, direction: {Int(direction.Index)})"
+            : $"{RecurrentKernels}.RecurrentOutput.Single(output, outputStride: {stride}, returnSequences: {Bool(s.ReturnSequences)})";
+
+        int padded = PaddedUnits(s.Units);
+        _writer.Line($"{RecurrentKernels}.RecurrentLayer.Run(");
+        _writer.Line($"    {CellConstructor(layer, direction, pass)},");
+        _writer.Line("    input,");
+        _writer.Line($"    new {RecurrentKernels}.CellBuffers(");
+        for (int i = 0; i < layer.CellBuffers.Count; i++)
         {
-            _writer.Line($"{Span} {buffer.Variable} = new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, buffer)}, {pass.Length(BufferLength(buffer))});");
+            CellBuffer buffer = layer.CellBuffers[i];
+            _writer.Line($"        {buffer.Variable}: new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, buffer)}, {pass.Length(Int(buffer.Vectors * padded))}){(i == layer.CellBuffers.Count - 1 ? ")," : ",")}");
         }
 
-        // Initial states: Keras uses initial_state when given (it overrides a stateful layer's stored states in
-        // Keras 3), else the stored states of a stateful layer, else zeros.
-        List<StateLayout> states = layer.States.Where(st => st.Direction == direction).ToList();
-        foreach (StateLayout state in states)
-        {
-            _writer.Line($"{state.Buffer.Variable}.Clear();");
-        }
-
-        bool takesInitial = !pass.IsChunk && layer == _layout.InitialStateLayer;
-        if (takesInitial)
-        {
-            int firstSlot = layer.States.IndexOf(states[0]);
-            using (_writer.Braces("if (!initialState.IsEmpty)"))
-            {
-                for (int i = 0; i < states.Count; i++)
-                {
-                    _writer.Line($"initialState.Slice({Int((firstSlot + i) * s.Units)}, Units).CopyTo({states[i].Buffer.Variable});");
-                }
-            }
-        }
-
-        if (s.Stateful)
-        {
-            void LoadStoredStates() => ForEachSequence(pass, () =>
-            {
-                foreach (StateLayout state in states)
-                {
-                    _writer.Line($"new {ReadOnlySpan}({StoredState(layer, layer.States.IndexOf(state), pass)}).CopyTo({pass.From(state.Buffer.Variable, "Padded")});");
-                }
-            }, "stateful: each sequence starts from the states its batch row stored last time");
-
-            if (takesInitial)
-            {
-                using (_writer.Braces("else"))
-                {
-                    LoadStoredStates();
-                }
-            }
-            else
-            {
-                LoadStoredStates();
-            }
-        }
-
-        _writer.Line();
-        if (!pass.IsChunk && s.ReturnSequences && !s.Bidirectional)
-        {
-            _writer.Line("bool stepped = false; // whether an unmasked step has run: before one, a masked step's output is zeros");
-        }
-
-        using (_writer.Braces("for (int step = 0; step < Timesteps; step++)"))
-        {
-            _writer.Line(direction.ReadsBackwards ? "int t = Timesteps - 1 - step; // read from the end" : "int t = step;");
-            if (!pass.IsChunk)
-            {
-                WriteMaskedStep(layer, direction);
-            }
-
-            _writer.Line(CellCall(layer, direction, pass, $"ref {Unsafe}.Add(ref x, t * InputWidth)", layer.CellBuffers.Select(b => b.Variable), "(step & 1) != 0"));
-            _writer.Line($"{Span} read = h;");
-            _writer.Line("h = hNext; // the state just written is the one the next step reads");
-            _writer.Line("hNext = read;");
-            if (s.ReturnSequences)
-            {
-                if (!pass.IsChunk && !s.Bidirectional)
-                {
-                    _writer.Line("stepped = true;");
-                }
-
-                // Plain go_backwards keeps processing order (step); a bidirectional backward copy goes back to time t.
-                ForEachSequence(pass, () =>
-                {
-                    string output = DeclareOutputRows(layer, pass);
-                    WriteStore(layer, s.Bidirectional ? "t" : "step", direction.Index, h: pass.Slice("h", "Padded", "Units"),
-                        output: output, backwardOutput: "backward" + (pass.IsChunk ? "Row" : "Output"));
-                });
-            }
-        }
-
-        if (s.InputTimesteps % 2 == 1)
-        {
-            _writer.Line($"h.CopyTo(new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, CellBuffer.H)}, {pass.Length("Padded")})); // an odd number of steps ends in the second buffer");
-        }
-        else if (!pass.IsChunk)
-        {
-            using (_writer.Braces("if (!mask.IsEmpty)"))
-            {
-                _writer.Line($"h.CopyTo(new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, CellBuffer.H)}, Padded)); // a masked step skips a swap, so the state may end in the second buffer");
-            }
-        }
-
-        if (s.Stateful)
-        {
-            ForEachSequence(pass, () =>
-            {
-                foreach (StateLayout state in states)
-                {
-                    _writer.Line($"{pass.Slice(state.Buffer.Variable, "Padded", "Units")}.CopyTo(new {Span}({StoredState(layer, layer.States.IndexOf(state), pass)}));");
-                }
-            });
-        }
+        _writer.Line($"    goBackwards: {Bool(direction.ReadsBackwards)},");
+        _writer.Line($"    initialState: {initialState},");
+        _writer.Line($"    storedStates: {storedStates},");
+        _writer.Line($"    storedStateStride: {(s.Stateful ? "StoredStateStride" : "0")},");
+        _writer.Line($"    mask: {(pass.IsChunk ? "default" : "mask")},");
+        _writer.Line($"    output: {output});");
     }
+
+    private const string RecurrentKernels = "global::RnnGen.Kernels";
+    private const string MemoryExtensions = "global::System.MemoryExtensions";
+
+    private static string MergeModeText(MergeMode mode) => "global::RnnGen.MergeMode." + mode;
+
+
+    /// <summary>The cell struct of a direction for a pass, holding the packed weights and where the direction's start.</summary>
+    private string CellConstructor(LayerLayout layer, DirectionLayout direction, Pass pass) =>
+        $"new {Kernels}.{layer.Pascal}Cell{pass.Suffix}(_packed, {string.Join(", ", DistinctTiers.Select(t => PackedOffsetName(direction, t)))})";
 
     /// <summary>
-    /// A call of the cell dispatch of <paramref name="pass"/> for one timestep of <paramref name="direction"/>;
-    /// <paramref name="buffers"/> are the spans of the cell's buffers.
+    /// One timestep of <paramref name="direction"/> outside the layer driver (the streaming calls); <paramref name="buffers"/>
+    /// are the spans of the cell's buffers.
     /// </summary>
-    private string CellCall(LayerLayout layer, DirectionLayout direction, Pass pass, string x, IEnumerable<string> buffers, string reverse)
+    private string CellCall(LayerLayout layer, DirectionLayout direction, Pass pass, string x, IReadOnlyList<string> buffers, string reverse)
     {
-        var arguments = new List<string> { x };
-        arguments.AddRange(buffers);
-        arguments.Add("_packed");
-        arguments.AddRange(DistinctTiers.Select(t => PackedOffsetName(direction, t)));
-        arguments.Add(reverse);
-        return $"{Kernels}.{layer.Pascal}Cell{pass.Suffix}({string.Join(", ", arguments)});";
+        // new CellBuffers(h, hNext, c: ..., gates: ...): the buffers after the two states by name, as a cell has some of them.
+        string cellBuffers = string.Join(", ", layer.CellBuffers.Select((b, i) => (i < 2 ? string.Empty : b.Variable + ": ") + buffers[i]));
+        return $"{CellConstructor(layer, direction, pass)}.Step({x}, new {RecurrentKernels}.CellBuffers({cellBuffers}), {reverse});";
     }
 
-    // The cell dispatch goes to the kernel class, where the usings keep its lines short; inlined into the driver, it
-    // compiles to the one kernel call of this machine's vector width.
-    private void WriteCellDispatch(LayerLayout layer, Pass pass)
+    // The cell struct goes to the kernel class, where the usings keep its lines short: the layer's sizes for the layer
+    // driver, and one timestep with the kernel for this machine's vector width (Step is inlined into the driver, so it
+    // compiles to the one kernel call).
+    private void WriteCellStruct(LayerLayout layer, Pass pass)
     {
         LayerSpec s = layer.Spec;
-        var parameters = new List<string> { "ref float x" };
-        parameters.AddRange(layer.CellBuffers.Select(b => "Span<float> " + b.Variable));
-        parameters.Add("float[] packed");
-        parameters.AddRange(DistinctTiers.Select(t => "int packedOffset" + TierSuffix(t)));
-        parameters.Add("bool reverse");
+        string name = layer.Pascal + "Cell" + pass.Suffix;
+        IEnumerable<string> offsets = DistinctTiers.Select(t => "packedOffset" + TierSuffix(t));
         _kernels.Line(pass.IsChunk
-            ? $"// One timestep of {s.Name} for a chunk of {Int(BatchChunk)} sequences, with the kernel for this machine's vector width."
-            : $"// One timestep of {s.Name}: reads the state h, writes the next state to hNext{(s.Kind == LayerKind.Lstm ? " and updates c in place" : string.Empty)}.");
-        _kernels.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-        using (_kernels.Braces($"internal static void {layer.Pascal}Cell{pass.Suffix}({string.Join(", ", parameters)})"))
+            ? $"// {s.Name} for a chunk of {Int(BatchChunk)} sequences, as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width."
+            : $"// {s.Name} as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads");
+        if (!pass.IsChunk)
         {
-            _kernels.Line("ref float weights = ref GeneratedModelSupport.AlignedStart(packed);");
-            string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => $"ref MemoryMarshal.GetReference({b.Variable})")));
-            WriteTierDispatch(_kernels, layer, (tier, lanes) =>
-                $"{KernelName(layer, lanes, pass.Sequences)}({common}, ref Unsafe.Add(ref weights, packedOffset{TierSuffix(tier)}), reverse);");
+            _kernels.Line($"// the state h and writes the next state to hNext{(s.Kind == LayerKind.Lstm ? ", updating c in place" : string.Empty)}.");
+        }
+
+        using (_kernels.Braces($"internal readonly struct {name} : IRecurrentCell"))
+        {
+            _kernels.Line("private readonly float[] _packed;");
+            foreach (string offset in offsets)
+            {
+                _kernels.Line($"private readonly int _{offset};");
+            }
+
+            _kernels.Line();
+            using (_kernels.Braces($"public {name}(float[] packed, {string.Join(", ", offsets.Select(o => "int " + o))})"))
+            {
+                _kernels.Line("_packed = packed;");
+                foreach (string offset in offsets)
+                {
+                    _kernels.Line($"_{offset} = {offset};");
+                }
+            }
+
+            _kernels.Line();
+            _kernels.Line($"public static int Timesteps => {Int(s.InputTimesteps)};");
+            _kernels.Line($"public static int InputWidth => {Int(s.InputWidth)};");
+            _kernels.Line($"public static int Units => {Int(s.Units)};");
+            _kernels.Line($"public static int Padded => {Int(PaddedUnits(s.Units))};");
+            _kernels.Line($"public static int Sequences => {Int(pass.Sequences)};");
+            _kernels.Line($"public static int States => {Int(layer.StateCount / layer.Directions.Length)};");
+            _kernels.Line();
+            _kernels.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            using (_kernels.Braces("public void Step(ref float x, in CellBuffers buffers, bool reverse)"))
+            {
+                _kernels.Line("ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);");
+                string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => $"ref MemoryMarshal.GetReference(buffers.{b.Name})")));
+                WriteTierDispatch(_kernels, layer, (tier, lanes) =>
+                    $"{KernelName(layer, lanes, pass.Sequences)}({common}, ref Unsafe.Add(ref weights, _packedOffset{TierSuffix(tier)}), reverse);");
+            }
         }
 
         _kernels.Line();
-    }
-
-    // Writes the output of one direction for timestep `position` (during the time loop), or, with a null position, the
-    // final output of every direction after the loop. `h` is the state just computed; `output` and `backwardOutput` the
-    // destinations; `final(d)` the final state of direction d.
-    private void WriteStore(LayerLayout layer, string? position, int direction, string h, string output, string backwardOutput, Func<int, string>? final = null)
-    {
-        LayerSpec s = layer.Spec;
-        if (!s.Bidirectional)
-        {
-            _writer.Line(position is null
-                ? $"{final!(0)}.CopyTo({output});"
-                : $"{h}.CopyTo({output}.Slice({position} * Units, Units));");
-            return;
-        }
-
-        if (position is null)
-        {
-            WriteMerge(s.MergeMode, final!(0), 0, null, output, backwardOutput);
-            WriteMerge(s.MergeMode, final(1), 1, null, output, backwardOutput);
-        }
-        else
-        {
-            WriteMerge(s.MergeMode, h, direction, position, output, backwardOutput);
-        }
-    }
-
-    private void WriteMerge(MergeMode mode, string source, int direction, string? position, string output, string backwardOutput)
-    {
-        string Start(string perRow, string within) =>
-            position is null ? within : within == "0" ? $"{position} * {perRow}" : $"{position} * {perRow} + {within}";
-
-        switch (mode)
-        {
-            case MergeMode.Concat:
-                _writer.Line($"{source}.CopyTo({output}.Slice({Start("2 * Units", direction == 0 ? "0" : "Units")}, Units));");
-                return;
-            case MergeMode.None:
-                _writer.Line($"{source}.CopyTo({(direction == 0 ? output : backwardOutput)}.Slice({Start("Units", "0")}, Units));");
-                return;
-        }
-
-        if (direction == 0)
-        {
-            _writer.Line($"{source}.CopyTo({output}.Slice({Start("Units", "0")}, Units));");
-            return;
-        }
-
-        using (_writer.Braces(string.Empty))
-        {
-            _writer.Line($"{ReadOnlySpan} backward = {source};");
-            _writer.Line($"{Span} merged = {output}.Slice({Start("Units", "0")}, Units);");
-            using (_writer.Braces("for (int j = 0; j < Units; j++)"))
-            {
-                _writer.Line(mode switch
-                {
-                    MergeMode.Sum => "merged[j] += backward[j];",
-                    MergeMode.Mul => "merged[j] *= backward[j];",
-                    _ => "merged[j] = (merged[j] + backward[j]) / 2f;",
-                });
-            }
-        }
     }
 
     private const string Vector512Accelerated = "global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated";

@@ -116,7 +116,7 @@ internal sealed partial class ModelEmitter
                     _writer.Line($"{Span} {StepVariable(layer, buffer)} = new {Span}(_scratch, {(swapped is null ? offset : $"reverse ? {swapped} : {offset}")}, {Int(buffer.Vectors * padded)});");
                 }
 
-                var buffers = layer.CellBuffers.Select(b => StepVariable(layer, b));
+                var buffers = layer.CellBuffers.Select(b => StepVariable(layer, b)).ToList();
                 string cell = CellCall(layer, direction, Pass.Single, $"ref {MemoryMarshal}.GetReference({previous})", buffers, "reverse");
                 string hNext = StepVariable(layer, CellBuffer.HNext);
                 if (MasksFromData)
