@@ -824,13 +824,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -841,13 +840,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
-                goBackwards: true,
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
                 storedStates: default,
                 storedStateStride: 0,
@@ -899,13 +897,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalForwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -916,13 +913,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalBackwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: true,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -964,19 +960,15 @@ namespace RnnGen.Generated
     /// width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalConcatKernels
     {
-        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
-        // for this machine's vector width, which reads
+        // The forward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
         // the state h and writes the next state to hNext, updating c in place.
-        internal readonly struct BidirectionalCell : IRecurrentCell
+        internal readonly struct BidirectionalForwardCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -984,14 +976,39 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalBackwardCell : IRecurrentCell
+        {
+            private const int PackedOffset = 80; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCell(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -1071,18 +1088,14 @@ namespace RnnGen.Generated
             }
         }
 
-        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
-        // timestep with the kernel for this machine's vector width.
-        internal readonly struct BidirectionalCellBatch : IRecurrentCell
+        // The forward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalForwardCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -1090,14 +1103,38 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalBackwardCellBatch : IRecurrentCell
+        {
+            private const int PackedOffset = 80; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCellBatch(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -2016,13 +2053,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -2033,13 +2069,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
-                goBackwards: true,
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
                 storedStates: default,
                 storedStateStride: 0,
@@ -2091,13 +2126,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalForwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -2108,13 +2142,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalBackwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: true,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -2156,19 +2189,15 @@ namespace RnnGen.Generated
     /// width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalSumKernels
     {
-        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
-        // for this machine's vector width, which reads
+        // The forward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
         // the state h and writes the next state to hNext, updating c in place.
-        internal readonly struct BidirectionalCell : IRecurrentCell
+        internal readonly struct BidirectionalForwardCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -2176,14 +2205,39 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalBackwardCell : IRecurrentCell
+        {
+            private const int PackedOffset = 80; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCell(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -2263,18 +2317,14 @@ namespace RnnGen.Generated
             }
         }
 
-        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
-        // timestep with the kernel for this machine's vector width.
-        internal readonly struct BidirectionalCellBatch : IRecurrentCell
+        // The forward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalForwardCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -2282,14 +2332,38 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalBackwardCellBatch : IRecurrentCell
+        {
+            private const int PackedOffset = 80; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCellBatch(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -3208,13 +3282,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -3225,13 +3298,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
-                goBackwards: true,
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
                 storedStates: default,
                 storedStateStride: 0,
@@ -3283,13 +3355,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalForwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -3300,13 +3371,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalBackwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: true,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -3348,19 +3418,15 @@ namespace RnnGen.Generated
     /// width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalMulKernels
     {
-        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
-        // for this machine's vector width, which reads
+        // The forward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
         // the state h and writes the next state to hNext, updating c in place.
-        internal readonly struct BidirectionalCell : IRecurrentCell
+        internal readonly struct BidirectionalForwardCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -3368,14 +3434,39 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalBackwardCell : IRecurrentCell
+        {
+            private const int PackedOffset = 80; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCell(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -3455,18 +3546,14 @@ namespace RnnGen.Generated
             }
         }
 
-        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
-        // timestep with the kernel for this machine's vector width.
-        internal readonly struct BidirectionalCellBatch : IRecurrentCell
+        // The forward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalForwardCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -3474,14 +3561,38 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalBackwardCellBatch : IRecurrentCell
+        {
+            private const int PackedOffset = 80; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCellBatch(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -4400,13 +4511,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -4417,13 +4527,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
-                goBackwards: true,
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
                 storedStates: default,
                 storedStateStride: 0,
@@ -4475,13 +4584,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalForwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -4492,13 +4600,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalBackwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: true,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -4540,19 +4647,15 @@ namespace RnnGen.Generated
     /// width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalAveKernels
     {
-        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
-        // for this machine's vector width, which reads
+        // The forward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
         // the state h and writes the next state to hNext, updating c in place.
-        internal readonly struct BidirectionalCell : IRecurrentCell
+        internal readonly struct BidirectionalForwardCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -4560,14 +4663,39 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalBackwardCell : IRecurrentCell
+        {
+            private const int PackedOffset = 80; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCell(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -4647,18 +4775,14 @@ namespace RnnGen.Generated
             }
         }
 
-        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
-        // timestep with the kernel for this machine's vector width.
-        internal readonly struct BidirectionalCellBatch : IRecurrentCell
+        // The forward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalForwardCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -4666,14 +4790,38 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalBackwardCellBatch : IRecurrentCell
+        {
+            private const int PackedOffset = 80; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCellBatch(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -5628,13 +5776,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -5645,13 +5792,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
-                goBackwards: true,
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
                 storedStates: default,
                 storedStateStride: 0,
@@ -5712,13 +5858,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalForwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -5729,13 +5874,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalBackwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: true,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -5777,19 +5921,15 @@ namespace RnnGen.Generated
     /// width, every size a constant), and the dispatch to the width this machine runs.</summary>
     file static class BidirectionalNoneKernels
     {
-        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
-        // for this machine's vector width, which reads
+        // The forward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
         // the state h and writes the next state to hNext, updating c in place.
-        internal readonly struct BidirectionalCell : IRecurrentCell
+        internal readonly struct BidirectionalForwardCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -5797,14 +5937,39 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalBackwardCell : IRecurrentCell
+        {
+            private const int PackedOffset = 80; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCell(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -5884,18 +6049,14 @@ namespace RnnGen.Generated
             }
         }
 
-        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
-        // timestep with the kernel for this machine's vector width.
-        internal readonly struct BidirectionalCellBatch : IRecurrentCell
+        // The forward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalForwardCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -5903,14 +6064,38 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalBackwardCellBatch : IRecurrentCell
+        {
+            private const int PackedOffset = 80; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCellBatch(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 3;
+            public static int InputWidth => 2;
+            public static int Units => 2;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 

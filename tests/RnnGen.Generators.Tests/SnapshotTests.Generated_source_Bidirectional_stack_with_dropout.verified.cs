@@ -763,13 +763,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.BidirectionalCell(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -780,13 +779,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.BidirectionalCell(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
-                goBackwards: true,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -804,13 +802,12 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.Lstm1Cell(_packed, Lstm1PackedOffset),
+                new global::RnnGen.Generated.ModelKernels.Lstm1Cell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, Lstm1HOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, Lstm1HNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, Lstm1COffset, 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -873,13 +870,12 @@ namespace Demo
         {
             // Forward copy.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.BidirectionalCellBatch(_packed, BidirectionalForwardPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.BidirectionalForwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -890,13 +886,12 @@ namespace Demo
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.BidirectionalCellBatch(_packed, BidirectionalBackwardPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.BidirectionalBackwardCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                goBackwards: true,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -912,13 +907,12 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.Lstm1CellBatch(_packed, Lstm1PackedOffset),
+                new global::RnnGen.Generated.ModelKernels.Lstm1CellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -973,19 +967,15 @@ namespace RnnGen.Generated
     /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
-        // bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel
-        // for this machine's vector width, which reads
+        // The forward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
         // the state h and writes the next state to hNext, updating c in place.
-        internal readonly struct BidirectionalCell : IRecurrentCell
+        internal readonly struct BidirectionalForwardCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 5;
             public static int InputWidth => 3;
@@ -993,14 +983,39 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional as Kernels.RecurrentLayer drives it: its sizes, and one
+        // timestep with the kernel for this machine's vector width, which reads
+        // the state h and writes the next state to hNext, updating c in place.
+        internal readonly struct BidirectionalBackwardCell : IRecurrentCell
+        {
+            private const int PackedOffset = 128; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCell(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 5;
+            public static int InputWidth => 3;
+            public static int Units => 4;
+            public static int Padded => 16;
+            public static int Sequences => 1;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -1097,14 +1112,10 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext, updating c in place.
         internal readonly struct Lstm1Cell : IRecurrentCell
         {
+            private const int PackedOffset = 256; // where PackWeights puts these weights: Lstm1PackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public Lstm1Cell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public Lstm1Cell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 5;
             public static int InputWidth => 8;
@@ -1112,14 +1123,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                Lstm1CellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                Lstm1CellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -1248,18 +1258,14 @@ namespace RnnGen.Generated
             }
         }
 
-        // bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one
-        // timestep with the kernel for this machine's vector width.
-        internal readonly struct BidirectionalCellBatch : IRecurrentCell
+        // The forward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalForwardCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: BidirectionalForwardPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public BidirectionalCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public BidirectionalForwardCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 5;
             public static int InputWidth => 3;
@@ -1267,14 +1273,38 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                BidirectionalCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
+            }
+        }
+
+        // The backward copy of bidirectional for a chunk of 4 sequences, as Kernels.RecurrentLayer drives
+        // it: its sizes, and one timestep with the kernel for this machine's vector width.
+        internal readonly struct BidirectionalBackwardCellBatch : IRecurrentCell
+        {
+            private const int PackedOffset = 128; // where PackWeights puts these weights: BidirectionalBackwardPackedOffset
+            private readonly float[] _packed;
+
+            public BidirectionalBackwardCellBatch(float[] packed) => _packed = packed;
+
+            public static int Timesteps => 5;
+            public static int InputWidth => 3;
+            public static int Units => 4;
+            public static int Padded => 16;
+            public static int Sequences => 4;
+            public static int States => 2;
+            public static bool ReadsBackwards => true; // the backward copy
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
+            {
+                ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
+                BidirectionalCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -1371,14 +1401,10 @@ namespace RnnGen.Generated
         // timestep with the kernel for this machine's vector width.
         internal readonly struct Lstm1CellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 256; // where PackWeights puts these weights: Lstm1PackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public Lstm1CellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public Lstm1CellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 5;
             public static int InputWidth => 8;
@@ -1386,14 +1412,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                Lstm1CellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                Lstm1CellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 

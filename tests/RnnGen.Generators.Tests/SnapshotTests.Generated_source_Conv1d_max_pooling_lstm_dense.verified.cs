@@ -755,13 +755,12 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128),
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -867,13 +866,12 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128),
+                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -932,18 +930,12 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext, updating c in place.
         internal readonly struct LstmCell : IRecurrentCell
         {
+            private const int PackedOffset512 = 0; // where PackWeights puts these weights: LstmPackedOffset512
+            private const int PackedOffset256 = 0; // where PackWeights puts these weights: LstmPackedOffset256
+            private const int PackedOffset128 = 0; // where PackWeights puts these weights: LstmPackedOffset128
             private readonly float[] _packed;
-            private readonly int _packedOffset512;
-            private readonly int _packedOffset256;
-            private readonly int _packedOffset128;
 
-            public LstmCell(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
-            {
-                _packed = packed;
-                _packedOffset512 = packedOffset512;
-                _packedOffset256 = packedOffset256;
-                _packedOffset128 = packedOffset128;
-            }
+            public LstmCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 4;
             public static int InputWidth => 6;
@@ -951,21 +943,15 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                if (Vector512.IsHardwareAccelerated) LstmCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
-                else if (Vector256.IsHardwareAccelerated) LstmCellX4(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref MemoryMarshal.GetReference(buffers.C), ref Unsafe.Add(ref weights, _packedOffset256),
-                    reverse);
-                else LstmCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset128), reverse);
+                if (Vector512.IsHardwareAccelerated) LstmCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) LstmCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset256), reverse);
+                else LstmCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset128), reverse);
             }
         }
 
@@ -1094,18 +1080,12 @@ namespace RnnGen.Generated
         // with the kernel for this machine's vector width.
         internal readonly struct LstmCellBatch : IRecurrentCell
         {
+            private const int PackedOffset512 = 0; // where PackWeights puts these weights: LstmPackedOffset512
+            private const int PackedOffset256 = 0; // where PackWeights puts these weights: LstmPackedOffset256
+            private const int PackedOffset128 = 0; // where PackWeights puts these weights: LstmPackedOffset128
             private readonly float[] _packed;
-            private readonly int _packedOffset512;
-            private readonly int _packedOffset256;
-            private readonly int _packedOffset128;
 
-            public LstmCellBatch(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
-            {
-                _packed = packed;
-                _packedOffset512 = packedOffset512;
-                _packedOffset256 = packedOffset256;
-                _packedOffset128 = packedOffset128;
-            }
+            public LstmCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 4;
             public static int InputWidth => 6;
@@ -1113,22 +1093,16 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                if (Vector512.IsHardwareAccelerated) LstmCellBatchX4(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref MemoryMarshal.GetReference(buffers.C), ref Unsafe.Add(ref weights, _packedOffset512),
-                    reverse);
-                else if (Vector256.IsHardwareAccelerated) LstmCellBatchX4(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref MemoryMarshal.GetReference(buffers.C), ref Unsafe.Add(ref weights, _packedOffset256),
-                    reverse);
-                else LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset128), reverse);
+                if (Vector512.IsHardwareAccelerated) LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) LstmCellBatchX4(ref x, ref h, ref hNext, ref c,
+                    ref Unsafe.Add(ref weights, PackedOffset256), reverse);
+                else LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset128), reverse);
             }
         }
 

@@ -781,9 +781,11 @@ namespace Demo
             // layer 1: gru (GRU, 4 units)
             global::System.Span<float> gruH = new global::System.Span<float>(_scratch, reverse ? GruStreamHNextOffset : GruStreamHOffset, 16);
             global::System.Span<float> gruHNext = new global::System.Span<float>(_scratch, reverse ? GruStreamHOffset : GruStreamHNextOffset, 16);
-            new global::RnnGen.Generated.ModelKernels.GruCell(_packed,
-                GruPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
-                new global::RnnGen.Kernels.CellBuffers(gruH, gruHNext), reverse);
+            new global::RnnGen.Generated.ModelKernels.GruCell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gruH),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gruHNext),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             // layer 2: batch_normalization (BatchNormalization, 4 features, epsilon 0.01)
             global::System.Span<float> stepBatchNormalization = new global::System.Span<float>(_scratch, CarryAOffset, 4);
             BatchNormalizationRow(gruHNext.Slice(0, 4), stepBatchNormalization);
@@ -1087,10 +1089,11 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: gru (GRU, 4 units)
-            new global::RnnGen.Generated.ModelKernels.GruCell(_packed,
-                GruPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
-                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(GruStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
-                reverse);
+            new global::RnnGen.Generated.ModelKernels.GruCell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates.Slice(GruStreamsHOffset, 16)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             // layer 2: batch_normalization (BatchNormalization, 4 features, epsilon 0.01)
             global::System.Span<float> batchNormalizationOut = new global::System.Span<float>(scratch, StreamCarryAOffset, 4);
@@ -1235,12 +1238,11 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.GruCell(_packed, GruPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.GruCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, GruHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, GruHNextOffset, 16)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -1328,12 +1330,11 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.GruCellBatch(_packed, GruPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.GruCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -1495,14 +1496,10 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext.
         internal readonly struct GruCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: GruPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public GruCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public GruCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 4;
             public static int InputWidth => 3;
@@ -1510,14 +1507,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 1;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                GruCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset),
-                    reverse);
+                GruCellX4(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -1628,14 +1624,10 @@ namespace RnnGen.Generated
         // with the kernel for this machine's vector width.
         internal readonly struct GruCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: GruPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public GruCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public GruCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 4;
             public static int InputWidth => 3;
@@ -1643,14 +1635,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 1;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                GruCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset),
-                    reverse);
+                GruCellBatchX4(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 

@@ -661,13 +661,12 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -694,13 +693,12 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.Lstm1Cell(_packed, Lstm1PackedOffset),
+                new global::RnnGen.Generated.ModelKernels.Lstm1Cell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, Lstm1HOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, Lstm1HNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, Lstm1COffset, 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -770,13 +768,12 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed, LstmPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -805,13 +802,12 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.Lstm1CellBatch(_packed, Lstm1PackedOffset),
+                new global::RnnGen.Generated.ModelKernels.Lstm1CellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -873,14 +869,10 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext, updating c in place.
         internal readonly struct LstmCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: LstmPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public LstmCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public LstmCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 8;
             public static int InputWidth => 2;
@@ -888,14 +880,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                LstmCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                LstmCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -989,14 +980,10 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext, updating c in place.
         internal readonly struct Lstm1Cell : IRecurrentCell
         {
+            private const int PackedOffset = 112; // where PackWeights puts these weights: Lstm1PackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public Lstm1Cell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public Lstm1Cell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 5;
             public static int InputWidth => 4;
@@ -1004,14 +991,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                Lstm1CellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                Lstm1CellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -1135,14 +1121,10 @@ namespace RnnGen.Generated
         // with the kernel for this machine's vector width.
         internal readonly struct LstmCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: LstmPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public LstmCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public LstmCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 8;
             public static int InputWidth => 2;
@@ -1150,14 +1132,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -1254,14 +1235,10 @@ namespace RnnGen.Generated
         // timestep with the kernel for this machine's vector width.
         internal readonly struct Lstm1CellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 112; // where PackWeights puts these weights: Lstm1PackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public Lstm1CellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public Lstm1CellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 5;
             public static int InputWidth => 4;
@@ -1269,14 +1246,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                Lstm1CellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                Lstm1CellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 

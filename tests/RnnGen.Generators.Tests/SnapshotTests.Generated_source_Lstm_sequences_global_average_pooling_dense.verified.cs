@@ -803,13 +803,12 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -889,13 +888,12 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed, LstmPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -968,14 +966,10 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext, updating c in place.
         internal readonly struct LstmCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: LstmPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public LstmCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public LstmCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 5;
             public static int InputWidth => 3;
@@ -983,14 +977,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                LstmCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                LstmCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -1114,14 +1107,10 @@ namespace RnnGen.Generated
         // with the kernel for this machine's vector width.
         internal readonly struct LstmCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: LstmPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public LstmCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public LstmCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 5;
             public static int InputWidth => 3;
@@ -1129,14 +1118,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 

@@ -813,9 +813,11 @@ namespace Demo
             global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 16);
             global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 16);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 16);
-            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed,
-                LstmPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
-                new global::RnnGen.Kernels.CellBuffers(lstmH, lstmHNext, c: lstmC), reverse);
+            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmH),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmHNext),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmC),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             lstmHNext.Slice(0, 2).CopyTo(output);
         }
 
@@ -1102,10 +1104,11 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 2 units)
-            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed,
-                LstmPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
-                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(LstmStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16), c: streamStates.Slice(LstmStreamsCOffset, 16)),
-                reverse);
+            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates.Slice(LstmStreamsHOffset, 16)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates.Slice(LstmStreamsCOffset, 16)),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             streamStates.Slice(0, 2).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -1256,13 +1259,12 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: global::System.MemoryExtensions.AsSpan(_storedStates, row * StoredStateStride + LstmStoredOffset),
                 storedStateStride: StoredStateStride,
@@ -1325,13 +1327,12 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed, LstmPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: global::System.MemoryExtensions.AsSpan(_storedStates, firstRow * StoredStateStride + LstmStoredOffset),
                 storedStateStride: StoredStateStride,
@@ -1461,14 +1462,10 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext, updating c in place.
         internal readonly struct LstmCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: LstmPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public LstmCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public LstmCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -1476,14 +1473,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                LstmCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                LstmCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -1567,14 +1563,10 @@ namespace RnnGen.Generated
         // with the kernel for this machine's vector width.
         internal readonly struct LstmCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: LstmPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public LstmCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public LstmCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -1582,14 +1574,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset), reverse);
+                LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 

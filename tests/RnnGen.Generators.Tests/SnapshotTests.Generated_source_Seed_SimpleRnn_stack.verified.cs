@@ -701,9 +701,11 @@ namespace Demo
                 reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
             global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch,
                 reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
-            new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed,
-                SimpleRnnPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
-                new global::RnnGen.Kernels.CellBuffers(simpleRnnH, simpleRnnHNext), reverse);
+            new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnH),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             simpleRnnHNext.Slice(0, 3).CopyTo(output);
         }
 
@@ -989,10 +991,11 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 3 units)
-            new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed,
-                SimpleRnnPackedOffset).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
-                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(SimpleRnnStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
-                reverse);
+            new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates.Slice(SimpleRnnStreamsHOffset, 16)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             streamStates.Slice(0, 3).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -1119,12 +1122,11 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed, SimpleRnnPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, SimpleRnnHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, 16)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -1172,12 +1174,11 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(_packed, SimpleRnnPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -1327,14 +1328,10 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext.
         internal readonly struct SimpleRnnCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: SimpleRnnPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public SimpleRnnCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public SimpleRnnCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 2;
             public static int InputWidth => 10;
@@ -1342,14 +1339,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 1;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset),
-                    reverse);
+                SimpleRnnCellX4(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -1421,14 +1417,10 @@ namespace RnnGen.Generated
         // timestep with the kernel for this machine's vector width.
         internal readonly struct SimpleRnnCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: SimpleRnnPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public SimpleRnnCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public SimpleRnnCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 2;
             public static int InputWidth => 10;
@@ -1436,14 +1428,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 1;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset),
-                    reverse);
+                SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 

@@ -647,19 +647,21 @@ namespace Demo
                 reverse ? SimpleRnnStreamHNextOffset : SimpleRnnStreamHOffset, 16);
             global::System.Span<float> simpleRnnHNext = new global::System.Span<float>(_scratch,
                 reverse ? SimpleRnnStreamHOffset : SimpleRnnStreamHNextOffset, 16);
-            new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed, SimpleRnnPackedOffset512,
-                SimpleRnnPackedOffset256,
-                SimpleRnnPackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
-                new global::RnnGen.Kernels.CellBuffers(simpleRnnH, simpleRnnHNext), reverse);
+            new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnH),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
             global::System.Span<float> simpleRnn1H = new global::System.Span<float>(_scratch,
                 reverse ? SimpleRnn1StreamHNextOffset : SimpleRnn1StreamHOffset, 16);
             global::System.Span<float> simpleRnn1HNext = new global::System.Span<float>(_scratch,
                 reverse ? SimpleRnn1StreamHOffset : SimpleRnn1StreamHNextOffset, 16);
-            new global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(_packed, SimpleRnn1PackedOffset512,
-                SimpleRnn1PackedOffset256,
-                SimpleRnn1PackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext.Slice(0, 8)),
-                new global::RnnGen.Kernels.CellBuffers(simpleRnn1H, simpleRnn1HNext), reverse);
+            new global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnnHNext.Slice(0, 8)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnn1H),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(simpleRnn1HNext),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             simpleRnn1HNext.Slice(0, 8).CopyTo(output);
         }
 
@@ -955,18 +957,18 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: simple_rnn (SimpleRNN, 8 units)
-            new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed, SimpleRnnPackedOffset512,
-                SimpleRnnPackedOffset256,
-                SimpleRnnPackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
-                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(SimpleRnnStreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
-                reverse);
+            new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates.Slice(SimpleRnnStreamsHOffset, 16)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units)
-            new global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(_packed, SimpleRnn1PackedOffset512,
-                SimpleRnn1PackedOffset256,
-                SimpleRnn1PackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates),
-                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(SimpleRnn1StreamsHOffset, 16), new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
-                reverse);
+            new global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates.Slice(SimpleRnn1StreamsHOffset, 16)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(new global::System.Span<float>(scratch, StreamHNextOffset, 16)),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 16).CopyTo(streamStates.Slice(SimpleRnn1StreamsHOffset));
             streamStates.Slice(SimpleRnn1StreamsHOffset, 8).CopyTo(outputs.Slice(first * OutputDim, OutputDim));
         }
@@ -1149,12 +1151,11 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128),
+                new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, SimpleRnnHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -1170,12 +1171,11 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(_packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128),
+                new global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, SimpleRnn1HOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, SimpleRnn1HNextOffset, 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -1226,12 +1226,11 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(_packed, SimpleRnnPackedOffset512, SimpleRnnPackedOffset256, SimpleRnnPackedOffset128),
+                new global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -1245,12 +1244,11 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatch(_packed, SimpleRnn1PackedOffset512, SimpleRnn1PackedOffset256, SimpleRnn1PackedOffset128),
+                new global::RnnGen.Generated.ModelKernels.SimpleRnn1CellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, SimpleRnn1BatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, SimpleRnn1BatchHNextOffset, BatchChunk * 16)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -1684,18 +1682,12 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext.
         internal readonly struct SimpleRnnCell : IRecurrentCell
         {
+            private const int PackedOffset512 = 0; // where PackWeights puts these weights: SimpleRnnPackedOffset512
+            private const int PackedOffset256 = 0; // where PackWeights puts these weights: SimpleRnnPackedOffset256
+            private const int PackedOffset128 = 0; // where PackWeights puts these weights: SimpleRnnPackedOffset128
             private readonly float[] _packed;
-            private readonly int _packedOffset512;
-            private readonly int _packedOffset256;
-            private readonly int _packedOffset128;
 
-            public SimpleRnnCell(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
-            {
-                _packed = packed;
-                _packedOffset512 = packedOffset512;
-                _packedOffset256 = packedOffset256;
-                _packedOffset128 = packedOffset128;
-            }
+            public SimpleRnnCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 10;
             public static int InputWidth => 5;
@@ -1703,20 +1695,15 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 1;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                if (Vector512.IsHardwareAccelerated) SimpleRnnCellX8(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
-                else if (Vector256.IsHardwareAccelerated) SimpleRnnCellX8(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref Unsafe.Add(ref weights, _packedOffset256), reverse);
-                else SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset128),
-                    reverse);
+                if (Vector512.IsHardwareAccelerated) SimpleRnnCellX8(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) SimpleRnnCellX8(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset256), reverse);
+                else SimpleRnnCellX4(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset128), reverse);
             }
         }
 
@@ -1858,18 +1845,12 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext.
         internal readonly struct SimpleRnn1Cell : IRecurrentCell
         {
+            private const int PackedOffset512 = 112; // where PackWeights puts these weights: SimpleRnn1PackedOffset512
+            private const int PackedOffset256 = 112; // where PackWeights puts these weights: SimpleRnn1PackedOffset256
+            private const int PackedOffset128 = 112; // where PackWeights puts these weights: SimpleRnn1PackedOffset128
             private readonly float[] _packed;
-            private readonly int _packedOffset512;
-            private readonly int _packedOffset256;
-            private readonly int _packedOffset128;
 
-            public SimpleRnn1Cell(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
-            {
-                _packed = packed;
-                _packedOffset512 = packedOffset512;
-                _packedOffset256 = packedOffset256;
-                _packedOffset128 = packedOffset128;
-            }
+            public SimpleRnn1Cell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 10;
             public static int InputWidth => 8;
@@ -1877,20 +1858,15 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 1;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                if (Vector512.IsHardwareAccelerated) SimpleRnn1CellX8(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
-                else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellX8(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref Unsafe.Add(ref weights, _packedOffset256), reverse);
-                else SimpleRnn1CellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset128),
-                    reverse);
+                if (Vector512.IsHardwareAccelerated) SimpleRnn1CellX8(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellX8(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset256), reverse);
+                else SimpleRnn1CellX4(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset128), reverse);
             }
         }
 
@@ -2024,18 +2000,12 @@ namespace RnnGen.Generated
         // timestep with the kernel for this machine's vector width.
         internal readonly struct SimpleRnnCellBatch : IRecurrentCell
         {
+            private const int PackedOffset512 = 0; // where PackWeights puts these weights: SimpleRnnPackedOffset512
+            private const int PackedOffset256 = 0; // where PackWeights puts these weights: SimpleRnnPackedOffset256
+            private const int PackedOffset128 = 0; // where PackWeights puts these weights: SimpleRnnPackedOffset128
             private readonly float[] _packed;
-            private readonly int _packedOffset512;
-            private readonly int _packedOffset256;
-            private readonly int _packedOffset128;
 
-            public SimpleRnnCellBatch(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
-            {
-                _packed = packed;
-                _packedOffset512 = packedOffset512;
-                _packedOffset256 = packedOffset256;
-                _packedOffset128 = packedOffset128;
-            }
+            public SimpleRnnCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 10;
             public static int InputWidth => 5;
@@ -2043,20 +2013,16 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 1;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                if (Vector512.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
-                else if (Vector256.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref Unsafe.Add(ref weights, _packedOffset256), reverse);
-                else SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset128),
-                    reverse);
+                if (Vector512.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) SimpleRnnCellBatchX8(ref x, ref h, ref hNext,
+                    ref Unsafe.Add(ref weights, PackedOffset256), reverse);
+                else SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset128), reverse);
             }
         }
 
@@ -2299,18 +2265,12 @@ namespace RnnGen.Generated
         // timestep with the kernel for this machine's vector width.
         internal readonly struct SimpleRnn1CellBatch : IRecurrentCell
         {
+            private const int PackedOffset512 = 112; // where PackWeights puts these weights: SimpleRnn1PackedOffset512
+            private const int PackedOffset256 = 112; // where PackWeights puts these weights: SimpleRnn1PackedOffset256
+            private const int PackedOffset128 = 112; // where PackWeights puts these weights: SimpleRnn1PackedOffset128
             private readonly float[] _packed;
-            private readonly int _packedOffset512;
-            private readonly int _packedOffset256;
-            private readonly int _packedOffset128;
 
-            public SimpleRnn1CellBatch(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
-            {
-                _packed = packed;
-                _packedOffset512 = packedOffset512;
-                _packedOffset256 = packedOffset256;
-                _packedOffset128 = packedOffset128;
-            }
+            public SimpleRnn1CellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 10;
             public static int InputWidth => 8;
@@ -2318,20 +2278,16 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 1;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                if (Vector512.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
-                else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref Unsafe.Add(ref weights, _packedOffset256), reverse);
-                else SimpleRnn1CellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset128),
-                    reverse);
+                if (Vector512.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) SimpleRnn1CellBatchX8(ref x, ref h, ref hNext,
+                    ref Unsafe.Add(ref weights, PackedOffset256), reverse);
+                else SimpleRnn1CellBatchX4(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset128), reverse);
             }
         }
 

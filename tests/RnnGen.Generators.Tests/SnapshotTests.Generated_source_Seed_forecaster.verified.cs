@@ -776,10 +776,11 @@ namespace Demo
             global::System.Span<float> lstmH = new global::System.Span<float>(_scratch, reverse ? LstmStreamHNextOffset : LstmStreamHOffset, 32);
             global::System.Span<float> lstmHNext = new global::System.Span<float>(_scratch, reverse ? LstmStreamHOffset : LstmStreamHNextOffset, 32);
             global::System.Span<float> lstmC = new global::System.Span<float>(_scratch, LstmStreamCOffset, 32);
-            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset512,
-                LstmPackedOffset256,
-                LstmPackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
-                new global::RnnGen.Kernels.CellBuffers(lstmH, lstmHNext, c: lstmC), reverse);
+            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmH),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmHNext),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(lstmC),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             // layer 2: dense (Dense, 5 units)
             global::System.Span<float> stepDense = new global::System.Span<float>(_scratch, CarryAOffset, 5);
             global::RnnGen.Generated.ModelKernels.DenseRow(lstmHNext.Slice(0, 20), stepDense, _scratch,
@@ -1090,11 +1091,11 @@ namespace Demo
         {
             global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, StreamStateLength);
             // layer 1: lstm (LSTM, 20 units)
-            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset512,
-                LstmPackedOffset256,
-                LstmPackedOffset128).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
-                new global::RnnGen.Kernels.CellBuffers(streamStates.Slice(LstmStreamsHOffset, 32), new global::System.Span<float>(scratch, StreamHNextOffset, 32), c: streamStates.Slice(LstmStreamsCOffset, 32)),
-                reverse);
+            new global::RnnGen.Generated.ModelKernels.LstmCell(_packed).Step(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs.Slice(first * InputDim)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates.Slice(LstmStreamsHOffset, 32)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(new global::System.Span<float>(scratch, StreamHNextOffset, 32)),
+                ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(streamStates.Slice(LstmStreamsCOffset, 32)),
+                ref global::System.Runtime.CompilerServices.Unsafe.NullRef<float>(), reverse);
             new global::System.ReadOnlySpan<float>(scratch, 0, 32).CopyTo(streamStates);
             // layer 2: dense (Dense, 5 units)
             global::System.Span<float> denseOut = new global::System.Span<float>(scratch, StreamCarryAOffset, 5);
@@ -1277,13 +1278,12 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128),
+                new global::RnnGen.Generated.ModelKernels.LstmCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 32),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 32),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 32)),
-                goBackwards: false,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -1353,13 +1353,12 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed, LstmPackedOffset512, LstmPackedOffset256, LstmPackedOffset128),
+                new global::RnnGen.Generated.ModelKernels.LstmCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 32),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 32),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 32)),
-                goBackwards: false,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -1739,18 +1738,12 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext, updating c in place.
         internal readonly struct LstmCell : IRecurrentCell
         {
+            private const int PackedOffset512 = 0; // where PackWeights puts these weights: LstmPackedOffset512
+            private const int PackedOffset256 = 0; // where PackWeights puts these weights: LstmPackedOffset256
+            private const int PackedOffset128 = 0; // where PackWeights puts these weights: LstmPackedOffset128
             private readonly float[] _packed;
-            private readonly int _packedOffset512;
-            private readonly int _packedOffset256;
-            private readonly int _packedOffset128;
 
-            public LstmCell(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
-            {
-                _packed = packed;
-                _packedOffset512 = packedOffset512;
-                _packedOffset256 = packedOffset256;
-                _packedOffset128 = packedOffset128;
-            }
+            public LstmCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 1;
@@ -1758,21 +1751,15 @@ namespace RnnGen.Generated
             public static int Padded => 32;
             public static int Sequences => 1;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                if (Vector512.IsHardwareAccelerated) LstmCellX16(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset512), reverse);
-                else if (Vector256.IsHardwareAccelerated) LstmCellX8(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref MemoryMarshal.GetReference(buffers.C), ref Unsafe.Add(ref weights, _packedOffset256),
-                    reverse);
-                else LstmCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset128), reverse);
+                if (Vector512.IsHardwareAccelerated) LstmCellX16(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) LstmCellX8(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset256), reverse);
+                else LstmCellX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset128), reverse);
             }
         }
 
@@ -2165,18 +2152,12 @@ namespace RnnGen.Generated
         // with the kernel for this machine's vector width.
         internal readonly struct LstmCellBatch : IRecurrentCell
         {
+            private const int PackedOffset512 = 0; // where PackWeights puts these weights: LstmPackedOffset512
+            private const int PackedOffset256 = 0; // where PackWeights puts these weights: LstmPackedOffset256
+            private const int PackedOffset128 = 0; // where PackWeights puts these weights: LstmPackedOffset128
             private readonly float[] _packed;
-            private readonly int _packedOffset512;
-            private readonly int _packedOffset256;
-            private readonly int _packedOffset128;
 
-            public LstmCellBatch(float[] packed, int packedOffset512, int packedOffset256, int packedOffset128)
-            {
-                _packed = packed;
-                _packedOffset512 = packedOffset512;
-                _packedOffset256 = packedOffset256;
-                _packedOffset128 = packedOffset128;
-            }
+            public LstmCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 1;
@@ -2184,22 +2165,17 @@ namespace RnnGen.Generated
             public static int Padded => 32;
             public static int Sequences => 4;
             public static int States => 2;
+            public static bool ReadsBackwards => false;
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                if (Vector512.IsHardwareAccelerated) LstmCellBatchX16(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref MemoryMarshal.GetReference(buffers.C), ref Unsafe.Add(ref weights, _packedOffset512),
-                    reverse);
-                else if (Vector256.IsHardwareAccelerated) LstmCellBatchX8(ref x,
-                    ref MemoryMarshal.GetReference(buffers.H), ref MemoryMarshal.GetReference(buffers.HNext),
-                    ref MemoryMarshal.GetReference(buffers.C), ref Unsafe.Add(ref weights, _packedOffset256),
-                    reverse);
-                else LstmCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref MemoryMarshal.GetReference(buffers.C),
-                    ref Unsafe.Add(ref weights, _packedOffset128), reverse);
+                if (Vector512.IsHardwareAccelerated) LstmCellBatchX16(ref x, ref h, ref hNext, ref c,
+                    ref Unsafe.Add(ref weights, PackedOffset512), reverse);
+                else if (Vector256.IsHardwareAccelerated) LstmCellBatchX8(ref x, ref h, ref hNext, ref c,
+                    ref Unsafe.Add(ref weights, PackedOffset256), reverse);
+                else LstmCellBatchX4(ref x, ref h, ref hNext, ref c, ref Unsafe.Add(ref weights, PackedOffset128), reverse);
             }
         }
 

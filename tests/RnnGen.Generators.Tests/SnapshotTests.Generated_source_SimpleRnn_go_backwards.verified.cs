@@ -762,12 +762,11 @@ namespace Demo
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed, SimpleRnnPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, SimpleRnnHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, 16)),
-                goBackwards: true,
                 initialState: initialState,
                 storedStates: default,
                 storedStateStride: 0,
@@ -815,12 +814,11 @@ namespace Demo
             global::System.Span<float> output, int outputStride, float[] scratch, int firstRow)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
-                new global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(_packed, SimpleRnnPackedOffset),
+                new global::RnnGen.Generated.ModelKernels.SimpleRnnCellBatch(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * 16)),
-                goBackwards: true,
                 initialState: default,
                 storedStates: default,
                 storedStateStride: 0,
@@ -864,14 +862,10 @@ namespace RnnGen.Generated
         // the state h and writes the next state to hNext.
         internal readonly struct SimpleRnnCell : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: SimpleRnnPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public SimpleRnnCell(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public SimpleRnnCell(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -879,14 +873,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 1;
             public static int States => 1;
+            public static bool ReadsBackwards => true; // go_backwards
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                SimpleRnnCellX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset),
-                    reverse);
+                SimpleRnnCellX4(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 
@@ -943,14 +936,10 @@ namespace RnnGen.Generated
         // timestep with the kernel for this machine's vector width.
         internal readonly struct SimpleRnnCellBatch : IRecurrentCell
         {
+            private const int PackedOffset = 0; // where PackWeights puts these weights: SimpleRnnPackedOffset
             private readonly float[] _packed;
-            private readonly int _packedOffset;
 
-            public SimpleRnnCellBatch(float[] packed, int packedOffset)
-            {
-                _packed = packed;
-                _packedOffset = packedOffset;
-            }
+            public SimpleRnnCellBatch(float[] packed) => _packed = packed;
 
             public static int Timesteps => 3;
             public static int InputWidth => 2;
@@ -958,14 +947,13 @@ namespace RnnGen.Generated
             public static int Padded => 16;
             public static int Sequences => 4;
             public static int States => 1;
+            public static bool ReadsBackwards => true; // go_backwards
 
             [MethodImpl(MethodImplOptions.AggressiveInlining)]
-            public void Step(ref float x, in CellBuffers buffers, bool reverse)
+            public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)
             {
                 ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);
-                SimpleRnnCellBatchX4(ref x, ref MemoryMarshal.GetReference(buffers.H),
-                    ref MemoryMarshal.GetReference(buffers.HNext), ref Unsafe.Add(ref weights, _packedOffset),
-                    reverse);
+                SimpleRnnCellBatchX4(ref x, ref h, ref hNext, ref Unsafe.Add(ref weights, PackedOffset), reverse);
             }
         }
 

@@ -118,7 +118,10 @@ internal sealed partial class ModelEmitter
             else
             {
                 WriteRecurrentDriver(layer, pass);
-                WriteCellStruct(layer, pass);
+                foreach (DirectionLayout direction in layer.Directions)
+                {
+                    WriteCellStruct(layer, direction, pass);
+                }
                 foreach (int lanes in layer.DistinctLanes)
                 {
                     WriteRecurrentKernel(layer, lanes, pass.Sequences);
@@ -405,7 +408,6 @@ internal sealed partial class ModelEmitter
             _writer.Line($"        {buffer.Variable}: new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, buffer)}, {pass.Length(Int(buffer.Vectors * padded))}){(i == layer.CellBuffers.Count - 1 ? ")," : ",")}");
         }
 
-        _writer.Line($"    goBackwards: {Bool(direction.ReadsBackwards)},");
         _writer.Line($"    initialState: {initialState},");
         _writer.Line($"    storedStates: {storedStates},");
         _writer.Line($"    storedStateStride: {(s.Stateful ? "StoredStateStride" : "0")},");
@@ -419,9 +421,11 @@ internal sealed partial class ModelEmitter
     private static string MergeModeText(MergeMode mode) => "global::RnnGen.MergeMode." + mode;
 
 
-    /// <summary>The cell struct of a direction for a pass, holding the packed weights and where the direction's start.</summary>
+    /// <summary>The cell struct of a direction for a pass, holding the packed weights.</summary>
     private string CellConstructor(LayerLayout layer, DirectionLayout direction, Pass pass) =>
-        $"new {Kernels}.{layer.Pascal}Cell{pass.Suffix}(_packed, {string.Join(", ", DistinctTiers.Select(t => PackedOffsetName(direction, t)))})";
+        $"new {Kernels}.{CellStructName(direction, pass)}(_packed)";
+
+    private static string CellStructName(DirectionLayout direction, Pass pass) => direction.Pascal + "Cell" + pass.Suffix;
 
     /// <summary>
     /// One timestep of <paramref name="direction"/> outside the layer driver (the streaming calls); <paramref name="buffers"/>
@@ -429,22 +433,32 @@ internal sealed partial class ModelEmitter
     /// </summary>
     private string CellCall(LayerLayout layer, DirectionLayout direction, Pass pass, string x, IReadOnlyList<string> buffers, string reverse)
     {
-        // new CellBuffers(h, hNext, c: ..., gates: ...): the buffers after the two states by name, as a cell has some of them.
-        string cellBuffers = string.Join(", ", layer.CellBuffers.Select((b, i) => (i < 2 ? string.Empty : b.Variable + ": ") + buffers[i]));
-        return $"{CellConstructor(layer, direction, pass)}.Step({x}, new {RecurrentKernels}.CellBuffers({cellBuffers}), {reverse});";
+        var arguments = new List<string> { x };
+        foreach (CellBuffer buffer in s_stepBuffers)
+        {
+            int index = layer.CellBuffers.ToList().IndexOf(buffer);
+            arguments.Add(index < 0 ? $"ref {Unsafe}.NullRef<float>()" : $"ref {MemoryMarshal}.GetReference({buffers[index]})");
+        }
+
+        arguments.Add(reverse);
+        return $"{CellConstructor(layer, direction, pass)}.Step({string.Join(", ", arguments)});";
     }
 
-    // The cell struct goes to the kernel class, where the usings keep its lines short: the layer's sizes for the layer
-    // driver, and one timestep with the kernel for this machine's vector width (Step is inlined into the driver, so it
-    // compiles to the one kernel call).
-    private void WriteCellStruct(LayerLayout layer, Pass pass)
+    /// <summary>The buffers <c>IRecurrentCell.Step</c> takes, in its order; a cell that lacks one ignores it.</summary>
+    private static readonly CellBuffer[] s_stepBuffers = { CellBuffer.H, CellBuffer.HNext, CellBuffer.C, CellBuffer.Gates };
+
+    // The cell struct goes to the kernel class, where the usings keep its lines short: one direction of the layer for
+    // the layer driver, every size and option a constant (the JIT compiles the driver once per struct, with them folded),
+    // and one timestep with the kernel for this machine's vector width (Step is inlined into the driver, so it compiles
+    // to the one kernel call).
+    private void WriteCellStruct(LayerLayout layer, DirectionLayout direction, Pass pass)
     {
         LayerSpec s = layer.Spec;
-        string name = layer.Pascal + "Cell" + pass.Suffix;
-        IEnumerable<string> offsets = DistinctTiers.Select(t => "packedOffset" + TierSuffix(t));
+        string name = CellStructName(direction, pass);
+        string what = s.Bidirectional ? $"The {(direction.Index == 0 ? "forward" : "backward")} copy of {s.Name}" : s.Name;
         _kernels.Line(pass.IsChunk
-            ? $"// {s.Name} for a chunk of {Int(BatchChunk)} sequences, as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width."
-            : $"// {s.Name} as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads");
+            ? $"// {what} for a chunk of {Int(BatchChunk)} sequences, as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width."
+            : $"// {what} as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads");
         if (!pass.IsChunk)
         {
             _kernels.Line($"// the state h and writes the next state to hNext{(s.Kind == LayerKind.Lstm ? ", updating c in place" : string.Empty)}.");
@@ -452,22 +466,14 @@ internal sealed partial class ModelEmitter
 
         using (_kernels.Braces($"internal readonly struct {name} : IRecurrentCell"))
         {
+            foreach (int tier in DistinctTiers)
+            {
+                _kernels.Line($"private const int PackedOffset{TierSuffix(tier)} = {Int(direction.PackedOffsets[tier])}; // where PackWeights puts these weights: {PackedOffsetName(direction, tier)}");
+            }
+
             _kernels.Line("private readonly float[] _packed;");
-            foreach (string offset in offsets)
-            {
-                _kernels.Line($"private readonly int _{offset};");
-            }
-
             _kernels.Line();
-            using (_kernels.Braces($"public {name}(float[] packed, {string.Join(", ", offsets.Select(o => "int " + o))})"))
-            {
-                _kernels.Line("_packed = packed;");
-                foreach (string offset in offsets)
-                {
-                    _kernels.Line($"_{offset} = {offset};");
-                }
-            }
-
+            _kernels.Line($"public {name}(float[] packed) => _packed = packed;");
             _kernels.Line();
             _kernels.Line($"public static int Timesteps => {Int(s.InputTimesteps)};");
             _kernels.Line($"public static int InputWidth => {Int(s.InputWidth)};");
@@ -475,14 +481,15 @@ internal sealed partial class ModelEmitter
             _kernels.Line($"public static int Padded => {Int(PaddedUnits(s.Units))};");
             _kernels.Line($"public static int Sequences => {Int(pass.Sequences)};");
             _kernels.Line($"public static int States => {Int(layer.StateCount / layer.Directions.Length)};");
+            _kernels.Line($"public static bool ReadsBackwards => {Bool(direction.ReadsBackwards)};{(direction.ReadsBackwards ? (s.Bidirectional ? " // the backward copy" : " // go_backwards") : string.Empty)}");
             _kernels.Line();
             _kernels.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
-            using (_kernels.Braces("public void Step(ref float x, in CellBuffers buffers, bool reverse)"))
+            using (_kernels.Braces("public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)"))
             {
                 _kernels.Line("ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);");
-                string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => $"ref MemoryMarshal.GetReference(buffers.{b.Name})")));
+                string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => "ref " + b.Variable)));
                 WriteTierDispatch(_kernels, layer, (tier, lanes) =>
-                    $"{KernelName(layer, lanes, pass.Sequences)}({common}, ref Unsafe.Add(ref weights, _packedOffset{TierSuffix(tier)}), reverse);");
+                    $"{KernelName(layer, lanes, pass.Sequences)}({common}, ref Unsafe.Add(ref weights, PackedOffset{TierSuffix(tier)}), reverse);");
             }
         }
 

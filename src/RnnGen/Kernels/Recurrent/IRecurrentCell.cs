@@ -34,12 +34,24 @@ public interface IRecurrentCell
     static abstract int States { get; }
 
     /// <summary>
-    /// One timestep: reads the input row at <paramref name="x"/> and the state <see cref="CellBuffers.H"/>, writes the
-    /// next state to <see cref="CellBuffers.HNext"/> (an LSTM updates <see cref="CellBuffers.C"/> in place).
-    /// <paramref name="reverse"/> alternates the order the kernel walks its weights, step to step, so that each step
-    /// starts on the weights the previous one left in the L1 cache; the result is the same either way.
+    /// Whether the direction reads the sequence from its end: Keras's <c>go_backwards</c>, and the backward copy of a
+    /// <c>Bidirectional</c> layer.
     /// </summary>
-    void Step(ref float x, in CellBuffers buffers, bool reverse);
+    static abstract bool ReadsBackwards { get; }
+
+    /// <summary>
+    /// One timestep: reads the input row at <paramref name="x"/> and the state <paramref name="h"/>, writes the next
+    /// state to <paramref name="hNext"/>. <paramref name="reverse"/> alternates the order the kernel walks its weights,
+    /// step to step, so that each step starts on the weights the previous one left in the L1 cache; the result is the
+    /// same either way. The buffers are references to their first floats (a driver's loop keeps them in registers).
+    /// </summary>
+    /// <param name="x">The first input row (of the first sequence, for a chunk).</param>
+    /// <param name="h">The state buffer the step reads (<see cref="CellBuffers.H"/>).</param>
+    /// <param name="hNext">The state buffer the step writes (<see cref="CellBuffers.HNext"/>).</param>
+    /// <param name="c">An LSTM's carry, updated in place (<see cref="CellBuffers.C"/>); other cells ignore it.</param>
+    /// <param name="gates">A GRU's (<c>reset_after=False</c>) gate buffer (<see cref="CellBuffers.Gates"/>); other cells ignore it.</param>
+    /// <param name="reverse">Whether the kernel walks its weights last to first.</param>
+    void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse);
 }
 
 /// <summary>
@@ -77,11 +89,4 @@ public ref struct CellBuffers
     /// <summary>State <paramref name="slot"/> in Keras's order: <c>h</c>, then an LSTM's <c>c</c>.</summary>
     public readonly Span<float> State(int slot) => slot == 0 ? H : C;
 
-    /// <summary>Makes the state just written the one the next step reads.</summary>
-    public void Swap()
-    {
-        Span<float> read = H;
-        H = HNext;
-        HNext = read;
-    }
 }

@@ -23,7 +23,6 @@ public static class RecurrentLayer
     /// <param name="input">The input sequences, <c>Timesteps x InputWidth</c> floats each, sequence after sequence.</param>
     /// <param name="buffers">The cell's working memory; its state ends in the buffer <see cref="CellBuffers.H"/> started in,
     /// where a caller reads the final states.</param>
-    /// <param name="goBackwards">Read the sequence from its end (Keras's <c>go_backwards</c>, and a bidirectional layer's backward copy).</param>
     /// <param name="initialState">The direction's initial states, <c>States x Units</c> floats (one sequence only); empty when none was given.</param>
     /// <param name="storedStates">A stateful layer's stored states of the pass's first batch row, <c>States x Units</c>
     /// floats per row, rows <paramref name="storedStateStride"/> apart: read when no initial state is given, written at
@@ -32,7 +31,7 @@ public static class RecurrentLayer
     /// <param name="mask">Keras's mask, one flag per timestep (one sequence only); empty when every step counts.</param>
     /// <param name="output">Where the outputs go.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TCell>(TCell cell, ReadOnlySpan<float> input, CellBuffers buffers, bool goBackwards,
+    public static void Run<TCell>(TCell cell, ReadOnlySpan<float> input, CellBuffers buffers,
         ReadOnlySpan<float> initialState, Span<float> storedStates, int storedStateStride, ReadOnlySpan<bool> mask,
         RecurrentOutput output)
         where TCell : struct, IRecurrentCell
@@ -65,47 +64,74 @@ public static class RecurrentLayer
             }
         }
 
+        // The loops hold the two state buffers as references and hand them to the cell, as a loop written for one layer
+        // would: a CellBuffers kept in memory across the steps cost up to 10% at 16 and 32 units (docs/generator.md).
         ref float x = ref MemoryMarshal.GetReference(input);
-        Span<float> first = buffers.H;
+        ref float first = ref MemoryMarshal.GetReference(buffers.H);
+        ref float h = ref first;
+        ref float hNext = ref MemoryMarshal.GetReference(buffers.HNext);
+        ref float c = ref MemoryMarshal.GetReference(buffers.C);
+        ref float gates = ref MemoryMarshal.GetReference(buffers.Gates);
         bool stepped = false; // whether a step has run: before one, a masked step's output is zeros
-        for (int step = 0; step < TCell.Timesteps; step++)
+        if (mask.IsEmpty && !output.ReturnSequences)
         {
-            int t = goBackwards ? TCell.Timesteps - 1 - step : step;
-            int position = output.InTimeOrder ? t : step; // plain go_backwards keeps processing order; a bidirectional copy, time order
-            if (!mask.IsEmpty && !mask[t])
+            // The common case, every step kept and only the last output: nothing but the cell in the loop, which is as
+            // fast as a loop written for the layer (the general loop below cost 2 to 5% at 16 units, docs/generator.md).
+            for (int step = 0; step < TCell.Timesteps; step++)
             {
-                // Masked: the states stay. The output repeats the previous one (zeros before the first kept step), or is
-                // zeros where Keras sets zero_output_for_mask, as Bidirectional does for both copies.
-                if (output.ReturnSequences)
-                {
-                    if (stepped && !output.InTimeOrder)
-                    {
-                        output.Store(buffers.H.Slice(0, units), 0, position);
-                    }
-                    else
-                    {
-                        output.StoreZeros(units, 0, position);
-                    }
-                }
-
-                continue;
+                int t = TCell.ReadsBackwards ? TCell.Timesteps - 1 - step : step;
+                cell.Step(ref Unsafe.Add(ref x, t * TCell.InputWidth), ref h, ref hNext, ref c, ref gates, (step & 1) != 0);
+                ref float read = ref h;
+                h = ref hNext; // the state just written is the one the next step reads
+                hNext = ref read;
             }
 
-            cell.Step(ref Unsafe.Add(ref x, t * TCell.InputWidth), buffers, (step & 1) != 0);
-            buffers.Swap();
             stepped = true;
-            if (output.ReturnSequences)
+        }
+        else
+        {
+            for (int step = 0; step < TCell.Timesteps; step++)
             {
-                for (int r = 0; r < TCell.Sequences; r++)
+                int t = TCell.ReadsBackwards ? TCell.Timesteps - 1 - step : step;
+                int position = output.InTimeOrder ? t : step; // plain go_backwards keeps processing order; a bidirectional copy, time order
+                if (!mask.IsEmpty && !mask[t])
                 {
-                    output.Store(buffers.H.Slice(r * padded, units), r, position);
+                    // Masked: the states stay. The output repeats the previous one (zeros before the first kept step), or is
+                    // zeros where Keras sets zero_output_for_mask, as Bidirectional does for both copies.
+                    if (output.ReturnSequences)
+                    {
+                        if (stepped && !output.InTimeOrder)
+                        {
+                            output.Store(MemoryMarshal.CreateReadOnlySpan(ref h, units), 0, position);
+                        }
+                        else
+                        {
+                            output.StoreZeros(units, 0, position);
+                        }
+                    }
+
+                    continue;
+                }
+
+                cell.Step(ref Unsafe.Add(ref x, t * TCell.InputWidth), ref h, ref hNext, ref c, ref gates, (step & 1) != 0);
+                ref float read = ref h;
+                h = ref hNext; // the state just written is the one the next step reads
+                hNext = ref read;
+                stepped = true;
+                if (output.ReturnSequences)
+                {
+                    for (int r = 0; r < TCell.Sequences; r++)
+                    {
+                        output.Store(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref h, r * padded), units), r, position);
+                    }
                 }
             }
         }
 
-        if (buffers.H != first)
+        if (!Unsafe.AreSame(ref h, ref first))
         {
-            buffers.H.CopyTo(first); // an odd number of swaps ends in the second buffer
+            // An odd number of swaps ends in the second buffer.
+            MemoryMarshal.CreateReadOnlySpan(ref h, TCell.Sequences * padded).CopyTo(buffers.H);
         }
 
         for (int r = 0; r < TCell.Sequences && !storedStates.IsEmpty; r++)
@@ -131,7 +157,7 @@ public static class RecurrentLayer
 
         for (int r = 0; r < TCell.Sequences; r++)
         {
-            output.Store(first.Slice(r * padded, units), r, position: 0);
+            output.Store(buffers.H.Slice(r * padded, units), r, position: 0);
         }
     }
 }

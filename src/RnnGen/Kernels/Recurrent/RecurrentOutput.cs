@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace RnnGen.Kernels;
 
@@ -62,6 +63,7 @@ public readonly ref struct RecurrentOutput
     public bool InTimeOrder => _direction >= 0;
 
     /// <summary>Writes sequence <paramref name="r"/>'s output <paramref name="h"/> as row <paramref name="position"/> (0 for the last output).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Store(ReadOnlySpan<float> h, int r, int position)
     {
         int units = h.Length;
@@ -122,6 +124,7 @@ public readonly ref struct RecurrentOutput
     /// masked). A backward copy that merges adds nothing: the forward copy wrote zeros there, and zeros merged with
     /// zeros stay zeros.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void StoreZeros(int units, int r, int position)
     {
         Span<float> output = _output.Slice(r * _outputStride);
