@@ -830,13 +830,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 0),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 0));
+                mask: mask);
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -846,13 +842,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 1),
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -903,13 +895,8 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 0));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 0));
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -919,13 +906,8 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -2059,13 +2041,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Sum, direction: 0),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Sum, direction: 0));
+                mask: mask);
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -2075,13 +2053,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Sum, direction: 1),
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Sum, direction: 1));
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -2132,13 +2106,8 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Sum, direction: 0));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.Sum, direction: 0));
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -2148,13 +2117,8 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Sum, direction: 1));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.Sum, direction: 1));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -3288,13 +3252,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Mul, direction: 0),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Mul, direction: 0));
+                mask: mask);
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -3304,13 +3264,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Mul, direction: 1),
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Mul, direction: 1));
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -3361,13 +3317,8 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Mul, direction: 0));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.Mul, direction: 0));
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -3377,13 +3328,8 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Mul, direction: 1));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.Mul, direction: 1));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -4517,13 +4463,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Ave, direction: 0),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Ave, direction: 0));
+                mask: mask);
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -4533,13 +4475,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Ave, direction: 1),
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Ave, direction: 1));
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -4590,13 +4528,8 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Ave, direction: 0));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.Ave, direction: 0));
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -4606,13 +4539,8 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Ave, direction: 1));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.Ave, direction: 1));
         }
 
         private float[][] WorkerScratch(int workers)
@@ -5782,13 +5710,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.None, direction: 0, backwardOutput, backwardOutputStride: 0),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.None, direction: 0));
+                mask: mask);
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -5798,13 +5722,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.None, direction: 1, backwardOutput, backwardOutputStride: 0),
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.None, direction: 1));
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -5864,13 +5784,9 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput, backwardOutputStride: backwardOutputStride, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.None, direction: 0));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.None, direction: 0,
+                    backwardOutput, backwardOutputStride: backwardOutputStride));
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -5880,13 +5796,9 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput, backwardOutputStride: backwardOutputStride, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.None, direction: 1));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.None, direction: 1,
+                    backwardOutput, backwardOutputStride: backwardOutputStride));
         }
 
         private float[][] WorkerScratch(int workers)

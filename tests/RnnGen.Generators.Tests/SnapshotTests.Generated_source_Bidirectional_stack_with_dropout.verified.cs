@@ -769,13 +769,8 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 0));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 0),
+                mask: mask);
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -785,13 +780,8 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 1),
+                mask: mask);
         }
 
         // layer 3: lstm_1 (LSTM, 3 units): the cell Lstm1Cell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
@@ -808,11 +798,8 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, Lstm1HOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, Lstm1HNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, Lstm1COffset, 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
+                mask: mask);
         }
 
         // layer 4: dense (Dense, 2 units): y = softmax(x·W + b) on the last axis (Keras Dense.call).
@@ -876,13 +863,8 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalForwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalForwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalForwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 0));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 0));
 
             // Backward copy, merged into what the forward copy wrote.
             global::RnnGen.Kernels.RecurrentLayer.Run(
@@ -892,13 +874,8 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, BidirectionalBackwardBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
-                    backwardOutput: default, backwardOutputStride: 0, returnSequences: true,
-                    mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
+                global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
+                    returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
         }
 
         // layer 3: lstm_1 (LSTM, 3 units), for a chunk of 4 sequences advancing together (see Lstm1Layer for the semantics).
@@ -913,11 +890,7 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         // layer 4: dense (Dense, 2 units), for each sequence of a chunk.

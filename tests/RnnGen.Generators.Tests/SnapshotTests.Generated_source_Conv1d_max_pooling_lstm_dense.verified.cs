@@ -761,11 +761,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
+                mask: mask);
         }
 
         // layer 4: dense (Dense, 2 units): y = linear(x·W + b) on the last axis (Keras Dense.call).
@@ -872,11 +870,7 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         // layer 4: dense (Dense, 2 units), for each sequence of a chunk.

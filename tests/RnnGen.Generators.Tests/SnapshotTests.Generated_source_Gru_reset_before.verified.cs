@@ -1151,11 +1151,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, GruHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, GruHNextOffset, 16),
                     gates: new global::System.Span<float>(_scratch, GruGatesOffset, 48)),
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -1204,11 +1202,7 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * 16),
                     gates: new global::System.Span<float>(scratch, GruBatchGatesOffset, BatchChunk * 48)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         private float[][] WorkerScratch(int workers)

@@ -1243,11 +1243,9 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, GruHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, GruHNextOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
+                mask: mask);
         }
 
         // layer 2: batch_normalization (BatchNormalization, 4 features, epsilon 0.01): y = (x -
@@ -1335,11 +1333,7 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         // layer 2: batch_normalization (BatchNormalization, 4 features, epsilon 0.01), for each sequence of a chunk.

@@ -1122,11 +1122,9 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, GruHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, GruHNextOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -1174,11 +1172,7 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         private float[][] WorkerScratch(int workers)

@@ -667,11 +667,8 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
+                mask: mask);
         }
 
         // layer 2: repeat_vector (RepeatVector, 5 times): y[t] = x at every timestep t (Keras RepeatVector.call).
@@ -699,11 +696,8 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, Lstm1HOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, Lstm1HNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, Lstm1COffset, 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
+                mask: mask);
         }
 
         // layer 4: dense (Dense, 2 units): y = linear(x·W + b) on the last axis, at every timestep (Keras Dense.call).
@@ -774,11 +768,7 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         // layer 2: repeat_vector (RepeatVector, 5 times), for each sequence of a chunk.
@@ -808,11 +798,7 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, Lstm1BatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, Lstm1BatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, Lstm1BatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         // layer 4: dense (Dense, 2 units), for each sequence of a chunk.

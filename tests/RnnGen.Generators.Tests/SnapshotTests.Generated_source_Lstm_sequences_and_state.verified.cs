@@ -1217,11 +1217,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -1285,11 +1283,7 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         private float[][] WorkerScratch(int workers)

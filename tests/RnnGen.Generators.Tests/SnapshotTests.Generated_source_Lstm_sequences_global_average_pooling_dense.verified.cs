@@ -809,11 +809,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
+                mask: mask);
         }
 
         // layer 2: global_average_pooling1d (GlobalAveragePooling1D, 4 features): the mean of each feature
@@ -894,11 +892,7 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         // layer 2: global_average_pooling1d (GlobalAveragePooling1D, 4 features), for each sequence of a chunk.

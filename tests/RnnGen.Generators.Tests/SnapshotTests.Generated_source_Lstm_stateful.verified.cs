@@ -1265,11 +1265,11 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
-                storedStates: global::System.MemoryExtensions.AsSpan(_storedStates, row * StoredStateStride + LstmStoredOffset),
-                storedStateStride: StoredStateStride,
                 mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
+                storedStates: global::System.MemoryExtensions.AsSpan(_storedStates, row * StoredStateStride + LstmStoredOffset),
+                storedStateStride: StoredStateStride);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -1333,11 +1333,9 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 16),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 16)),
-                initialState: default,
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false),
                 storedStates: global::System.MemoryExtensions.AsSpan(_storedStates, firstRow * StoredStateStride + LstmStoredOffset),
-                storedStateStride: StoredStateStride,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
+                storedStateStride: StoredStateStride);
         }
 
         private float[][] WorkerScratch(int workers)

@@ -1156,11 +1156,8 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, SimpleRnnHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
+                mask: mask);
         }
 
         // layer 2: simple_rnn_1 (SimpleRNN, 8 units): the cell SimpleRnn1Cell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
@@ -1176,11 +1173,8 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, SimpleRnn1HOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, SimpleRnn1HNextOffset, 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -1231,11 +1225,7 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         // layer 2: simple_rnn_1 (SimpleRNN, 8 units), for a chunk of 4 sequences advancing together (see SimpleRnn1Layer for the semantics).
@@ -1249,11 +1239,7 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, SimpleRnn1BatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, SimpleRnn1BatchHNextOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         private float[][] WorkerScratch(int workers)

@@ -1284,11 +1284,9 @@ namespace Demo
                     h: new global::System.Span<float>(_scratch, LstmHOffset, 32),
                     hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 32),
                     c: new global::System.Span<float>(_scratch, LstmCOffset, 32)),
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
+                mask: mask);
         }
 
         // layer 2: dense (Dense, 5 units): y = relu(x·W + b) on the last axis (Keras Dense.call).
@@ -1359,11 +1357,7 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, LstmBatchHOffset, BatchChunk * 32),
                     hNext: new global::System.Span<float>(scratch, LstmBatchHNextOffset, BatchChunk * 32),
                     c: new global::System.Span<float>(scratch, LstmBatchCOffset, BatchChunk * 32)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         // layer 2: dense (Dense, 5 units), for each sequence of a chunk.

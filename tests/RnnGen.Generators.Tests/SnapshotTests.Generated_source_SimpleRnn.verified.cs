@@ -1130,11 +1130,9 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, SimpleRnnHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false));
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -1182,11 +1180,7 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
         }
 
         private float[][] WorkerScratch(int workers)

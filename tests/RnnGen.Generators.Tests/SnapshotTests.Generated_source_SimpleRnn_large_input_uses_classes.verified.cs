@@ -992,11 +992,9 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(_scratch, SimpleRnnHOffset, 16),
                     hNext: new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, 16)),
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
                 initialState: initialState,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: mask,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true));
+                mask: mask);
         }
 
         // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
@@ -1044,11 +1042,7 @@ namespace Demo
                 new global::RnnGen.Kernels.CellBuffers(
                     h: new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * 16)),
-                initialState: default,
-                storedStates: default,
-                storedStateStride: 0,
-                mask: default,
-                output: global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
+                global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
         }
 
         private float[][] WorkerScratch(int workers)

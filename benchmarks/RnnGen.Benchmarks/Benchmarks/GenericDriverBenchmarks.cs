@@ -11,10 +11,12 @@ namespace RnnGen.Benchmarks.Benchmarks;
 /// <summary>
 /// The layer-driver decision (docs/generator.md): one LSTM layer over a 64-step sequence, driven by a loop written
 /// as the emitter writes it (every size a constant of the method) and by a runtime-generic driver,
-/// <see cref="RecurrentLayer{TCell}"/>, over a cell struct whose sizes and step are static abstract members (the
+/// <see cref="PrototypeRecurrentLayer{TCell}"/>, over a cell struct whose sizes and step are static abstract members (the
 /// <c>TensorPrimitives</c> operator pattern applied to layers). Both call the same 512-bit kernel, the generator's
 /// LstmCellX16 copied in <see cref="CellAnatomyKernels"/>, on the same packed weights, so the difference is the
-/// driver alone. Needs AVX-512 (the setup says so otherwise).
+/// driver alone. Needs AVX-512 (the setup says so otherwise). This prototype decided for the library's driver,
+/// Kernels.RecurrentLayer.Run, which every generated recurrent layer now runs through; that driver's own before-and-after
+/// figures are in docs/generator.md.
 /// </summary>
 [MemoryDiagnoser]
 public class GenericDriverBenchmarks
@@ -82,17 +84,17 @@ public class GenericDriverBenchmarks
         }
     }
 
-    /// <summary>The same layer through <see cref="RecurrentLayer{TCell}"/>.</summary>
+    /// <summary>The same layer through <see cref="PrototypeRecurrentLayer{TCell}"/>.</summary>
     [Benchmark]
     public void RuntimeGeneric()
     {
         if (Units == 16)
         {
-            RecurrentLayer<LstmCell16>.Forward(_input, _output, _scratch, _packed);
+            PrototypeRecurrentLayer<LstmCell16>.Forward(_input, _output, _scratch, _packed);
         }
         else
         {
-            RecurrentLayer<LstmCell32>.Forward(_input, _output, _scratch, _packed);
+            PrototypeRecurrentLayer<LstmCell32>.Forward(_input, _output, _scratch, _packed);
         }
     }
 
@@ -148,7 +150,7 @@ public class GenericDriverBenchmarks
 }
 
 /// <summary>A recurrent cell as a runtime-generic driver would take it: sizes and one step, all static.</summary>
-public interface IRecurrentCell
+public interface IPrototypeCell
 {
     static abstract int Timesteps { get; }
 
@@ -164,8 +166,8 @@ public interface IRecurrentCell
 }
 
 /// <summary>The runtime-generic layer driver: one loop for every cell, specialized by the JIT for each cell struct.</summary>
-public static class RecurrentLayer<TCell>
-    where TCell : struct, IRecurrentCell
+public static class PrototypeRecurrentLayer<TCell>
+    where TCell : struct, IPrototypeCell
 {
     /// <summary>Runs the sequence from zero states and writes the last state to <paramref name="output"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -191,7 +193,7 @@ public static class RecurrentLayer<TCell>
 }
 
 /// <summary>LSTM(16) over 64 steps of 8 inputs, with the copied 512-bit kernel.</summary>
-public readonly struct LstmCell16 : IRecurrentCell
+public readonly struct LstmCell16 : IPrototypeCell
 {
     public static int Timesteps => 64;
 
@@ -207,7 +209,7 @@ public readonly struct LstmCell16 : IRecurrentCell
 }
 
 /// <summary>LSTM(32) over 64 steps of 8 inputs, with the copied 512-bit kernel.</summary>
-public readonly struct LstmCell32 : IRecurrentCell
+public readonly struct LstmCell32 : IPrototypeCell
 {
     public static int Timesteps => 64;
 

@@ -9,30 +9,29 @@ using static RnnGen.Generators.Emit.ModelLayout;
 namespace RnnGen.Generators.Emit;
 
 /// <summary>
-/// The forward pass and the layer drivers: the code around the kernels that chains the layers, walks the timesteps, swaps the state
-/// buffers, loads and stores the states of stateful layers and merges the two copies of a bidirectional layer. One
-/// writer serves every <see cref="Pass"/>: one sequence at a time (Forward, Predict) and a chunk of
-/// <see cref="BatchChunk"/> sequences advancing together (the batch API); the streaming Step runs the same cell
-/// dispatch on its own buffers (ModelEmitter.Streaming.cs). The drivers are emitted per pass, with every size a
-/// constant, rather than written once as runtime-generic code: see docs/generator.md for why. Hot methods are compiled
-/// fully optimized from their first call (AggressiveOptimization), so a real-time caller never runs the unoptimized
-/// first tier.
+/// The forward pass and the layer drivers: the code that chains the layers through the carry buffers and calls each
+/// layer's kernels. A recurrent layer's driver is the library's <c>Kernels.RecurrentLayer.Run</c> (timesteps, state
+/// swaps, initial and stored states, masked steps, outputs and bidirectional merges, written once in src/), over a cell
+/// struct written here per direction and pass, whose sizes and options are constants the JIT folds (docs/generator.md,
+/// "One layer driver"). One writer serves every <see cref="Pass"/>: one sequence at a time (Forward, Predict) and a
+/// chunk of <see cref="BatchChunk"/> sequences advancing together (the batch API); the streaming Step calls the same
+/// cell structs on its own buffers (ModelEmitter.Streaming.cs). Hot methods are compiled fully optimized from their
+/// first call (AggressiveOptimization), so a real-time caller never runs the unoptimized first tier.
 /// </summary>
 internal sealed partial class ModelEmitter
 {
     /// <summary>How many sequences a driver advances together, and where their working memory lives.</summary>
     private sealed class Pass
     {
-        public static readonly Pass Single = new(Placement.Single, 1, string.Empty, "_scratch", "row");
-        public static readonly Pass Chunk = new(Placement.Batch, BatchChunk, "Batch", "scratch", "(firstRow + r)");
+        public static readonly Pass Single = new(Placement.Single, 1, string.Empty, "_scratch");
+        public static readonly Pass Chunk = new(Placement.Batch, BatchChunk, "Batch", "scratch");
 
-        private Pass(Placement placement, int sequences, string suffix, string scratch, string row)
+        private Pass(Placement placement, int sequences, string suffix, string scratch)
         {
             Placement = placement;
             Sequences = sequences;
             Suffix = suffix;
             Scratch = scratch;
-            Row = row;
         }
 
         public Placement Placement { get; }
@@ -48,20 +47,11 @@ internal sealed partial class ModelEmitter
         /// <summary>The array of this pass's working memory in generated code.</summary>
         public string Scratch { get; }
 
-        /// <summary>The batch row of sequence <c>r</c>, whose stored states a stateful layer reads and writes.</summary>
-        public string Row { get; }
-
         /// <summary>Floats of a buffer of <paramref name="perSequence"/> floats per sequence.</summary>
         public string Length(string perSequence) => IsChunk ? "BatchChunk * " + perSequence : perSequence;
 
-        /// <summary>Where sequence <c>r</c> starts in a buffer of <paramref name="stride"/> floats per sequence.</summary>
-        public string Start(string stride) => IsChunk ? "r * " + stride : "0";
-
         /// <summary><paramref name="span"/> from the start of sequence <c>r</c>.</summary>
         public string From(string span, string stride) => IsChunk ? $"{span}.Slice(r * {stride})" : span;
-
-        /// <summary><paramref name="span"/> from the start of sequence <c>r</c>, <paramref name="length"/> floats long.</summary>
-        public string Slice(string span, string stride, string length) => $"{span}.Slice({Start(stride)}, {length})";
     }
 
     private static readonly Pass[] s_passes = { Pass.Single, Pass.Chunk };
@@ -392,27 +382,43 @@ internal sealed partial class ModelEmitter
             : "default";
         string stride = pass.IsChunk ? "outputStride" : "0";
         string output = s.Bidirectional
-            ? $"{RecurrentKernels}.RecurrentOutput.Bidirectional(output, outputStride: {stride}, "
-              + (s.MergeMode == MergeMode.None ? $"backwardOutput, backwardOutputStride: {(pass.IsChunk ? "backwardOutputStride" : "0")}" : "backwardOutput: default, backwardOutputStride: 0")
-              + $", returnSequences: {Bool(s.ReturnSequences)}, mergeMode: {MergeModeText(s.MergeMode)}, direction: {Int(direction.Index)})"
+            ? $"{RecurrentKernels}.RecurrentOutput.Bidirectional(output, outputStride: {stride}, returnSequences: {Bool(s.ReturnSequences)}, mergeMode: {MergeModeText(s.MergeMode)}, direction: {Int(direction.Index)}"
+              + (s.MergeMode == MergeMode.None ? $", backwardOutput, backwardOutputStride: {(pass.IsChunk ? "backwardOutputStride" : "0")})" : ")")
             : $"{RecurrentKernels}.RecurrentOutput.Single(output, outputStride: {stride}, returnSequences: {Bool(s.ReturnSequences)})";
 
+        // The arguments a pass leaves at their defaults are not written: a chunk has no initial states and no mask, and
+        // only a stateful layer has stored states.
+        var arguments = new List<string> { CellConstructor(layer, direction, pass), "input" };
         int padded = PaddedUnits(s.Units);
-        _writer.Line($"{RecurrentKernels}.RecurrentLayer.Run(");
-        _writer.Line($"    {CellConstructor(layer, direction, pass)},");
-        _writer.Line("    input,");
-        _writer.Line($"    new {RecurrentKernels}.CellBuffers(");
-        for (int i = 0; i < layer.CellBuffers.Count; i++)
+        arguments.Add($"new {RecurrentKernels}.CellBuffers(\n"
+            + string.Join(",\n", layer.CellBuffers.Select(b => $"    {b.Variable}: new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, b)}, {pass.Length(Int(b.Vectors * padded))})"))
+            + ")");
+        arguments.Add(output);
+        if (initialState != "default")
         {
-            CellBuffer buffer = layer.CellBuffers[i];
-            _writer.Line($"        {buffer.Variable}: new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, buffer)}, {pass.Length(Int(buffer.Vectors * padded))}){(i == layer.CellBuffers.Count - 1 ? ")," : ",")}");
+            arguments.Add("initialState: " + initialState);
         }
 
-        _writer.Line($"    initialState: {initialState},");
-        _writer.Line($"    storedStates: {storedStates},");
-        _writer.Line($"    storedStateStride: {(s.Stateful ? "StoredStateStride" : "0")},");
-        _writer.Line($"    mask: {(pass.IsChunk ? "default" : "mask")},");
-        _writer.Line($"    output: {output});");
+        if (!pass.IsChunk)
+        {
+            arguments.Add("mask: mask");
+        }
+
+        if (s.Stateful)
+        {
+            arguments.Add("storedStates: " + storedStates);
+            arguments.Add("storedStateStride: StoredStateStride");
+        }
+
+        _writer.Line($"{RecurrentKernels}.RecurrentLayer.Run(");
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            string[] lines = arguments[i].Split('\n'); // an argument of several lines ends with its last
+            for (int k = 0; k < lines.Length; k++)
+            {
+                _writer.Line("    " + lines[k] + (k < lines.Length - 1 ? string.Empty : i < arguments.Count - 1 ? "," : ");"));
+            }
+        }
     }
 
     private const string RecurrentKernels = "global::RnnGen.Kernels";
@@ -618,7 +624,7 @@ internal sealed partial class ModelEmitter
         return $"{Kernels}.{layer.Pascal}Row({string.Join(", ", arguments)});";
     }
 
-    // In the kernel class, as the cell dispatch.
+    // In the kernel class, beside the cell structs, where the usings keep its lines short.
     private void WriteDenseDispatch(LayerLayout layer)
     {
         LayerSpec s = layer.Spec;

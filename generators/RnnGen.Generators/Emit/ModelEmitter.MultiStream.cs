@@ -441,7 +441,7 @@ internal sealed partial class ModelEmitter
 
                 int padded = PaddedUnits(s.Units);
                 int offset = StreamStateOffset(layer);
-                // The chunk's kernels take references to the first stream's buffers; Step's cell dispatch takes spans.
+                // The chunk's kernels take references to the first stream's buffers; the one-stream path calls the cell struct's Step.
                 var buffers = new List<string>();
                 foreach (CellBuffer buffer in layer.CellBuffers)
                 {

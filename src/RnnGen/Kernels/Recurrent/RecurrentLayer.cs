@@ -23,17 +23,17 @@ public static class RecurrentLayer
     /// <param name="input">The input sequences, <c>Timesteps x InputWidth</c> floats each, sequence after sequence.</param>
     /// <param name="buffers">The cell's working memory; its state ends in the buffer <see cref="CellBuffers.H"/> started in,
     /// where a caller reads the final states.</param>
+    /// <param name="output">Where the outputs go.</param>
     /// <param name="initialState">The direction's initial states, <c>States x Units</c> floats (one sequence only); empty when none was given.</param>
+    /// <param name="mask">Keras's mask, one flag per timestep (one sequence only); empty when every step counts.</param>
     /// <param name="storedStates">A stateful layer's stored states of the pass's first batch row, <c>States x Units</c>
     /// floats per row, rows <paramref name="storedStateStride"/> apart: read when no initial state is given, written at
     /// the end. Empty for a layer that is not stateful.</param>
     /// <param name="storedStateStride">Floats between two batch rows' stored states.</param>
-    /// <param name="mask">Keras's mask, one flag per timestep (one sequence only); empty when every step counts.</param>
-    /// <param name="output">Where the outputs go.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run<TCell>(TCell cell, ReadOnlySpan<float> input, CellBuffers buffers,
-        ReadOnlySpan<float> initialState, Span<float> storedStates, int storedStateStride, ReadOnlySpan<bool> mask,
-        RecurrentOutput output)
+    public static void Run<TCell>(TCell cell, ReadOnlySpan<float> input, CellBuffers buffers, RecurrentOutput output,
+        ReadOnlySpan<float> initialState = default, ReadOnlySpan<bool> mask = default, Span<float> storedStates = default,
+        int storedStateStride = 0)
         where TCell : struct, IRecurrentCell
     {
         int units = TCell.Units;

@@ -44,13 +44,13 @@ public readonly ref struct RecurrentOutput
     /// <summary>The outputs of one copy of a <c>Bidirectional</c> layer, in forward time order.</summary>
     /// <param name="output">Sequence <c>r</c>'s (merged, or the forward copy's for <see cref="MergeMode.None"/>) outputs start at <c>r * outputStride</c>.</param>
     /// <param name="outputStride">Floats between two sequences' outputs (unused for one sequence).</param>
-    /// <param name="backwardOutput">The backward copy's own outputs for <see cref="MergeMode.None"/>; else empty.</param>
-    /// <param name="backwardOutputStride">Floats between two sequences' backward outputs.</param>
     /// <param name="returnSequences">Keras's <c>return_sequences</c>.</param>
     /// <param name="mergeMode">Keras's <c>merge_mode</c>.</param>
     /// <param name="direction">0 for the forward copy, 1 for the backward one.</param>
-    public static RecurrentOutput Bidirectional(Span<float> output, int outputStride, Span<float> backwardOutput, int backwardOutputStride,
-        bool returnSequences, MergeMode mergeMode, int direction) =>
+    /// <param name="backwardOutput">The backward copy's own outputs for <see cref="MergeMode.None"/>; else empty.</param>
+    /// <param name="backwardOutputStride">Floats between two sequences' backward outputs.</param>
+    public static RecurrentOutput Bidirectional(Span<float> output, int outputStride, bool returnSequences, MergeMode mergeMode, int direction,
+        Span<float> backwardOutput = default, int backwardOutputStride = 0) =>
         new(output, outputStride, backwardOutput, backwardOutputStride, returnSequences, mergeMode, direction);
 
     /// <summary>Keras's <c>return_sequences</c>.</summary>
