@@ -1063,9 +1063,9 @@ namespace RnnGen.Generated
             {
                 ref float column = ref Unsafe.Add(ref weights, j * Inputs);
                 float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias
-                Vector128<float> acc0 = Vector128<float>.Zero, acc1 = Vector128<float>.Zero;
+                Vector128<float> acc0 = Vector128<float>.Zero;
                 acc0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref column, 0), acc0);
-                sum += Vector128.Sum(acc0 + acc1);
+                sum += Vector128.Sum(acc0);
                 Unsafe.Add(ref y, j) = sum;
             }
         }

@@ -2092,20 +2092,16 @@ namespace RnnGen.Generated
         internal static void DenseRowX16(ref float x, ref float y, ref float weights)
         {
             const int Inputs = 20;
-            const int Units = 1;
-            for (int j = 0; j < Units; j++)
-            {
-                ref float column = ref Unsafe.Add(ref weights, j * Inputs);
-                float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias
-                Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero;
-                acc0 = VectorMath.MultiplyAdd(Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref column, 0), acc0);
-                sum += Vector512.Sum(acc0 + acc1);
-                sum += Unsafe.Add(ref x, 16) * Unsafe.Add(ref column, 16);
-                sum += Unsafe.Add(ref x, 17) * Unsafe.Add(ref column, 17);
-                sum += Unsafe.Add(ref x, 18) * Unsafe.Add(ref column, 18);
-                sum += Unsafe.Add(ref x, 19) * Unsafe.Add(ref column, 19);
-                Unsafe.Add(ref y, j) = sum;
-            }
+            ref float column = ref weights;
+            float sum = Unsafe.Add(ref weights, Inputs); // bias
+            Vector512<float> acc0 = Vector512<float>.Zero;
+            acc0 = VectorMath.MultiplyAdd(Vector512.LoadUnsafe(ref x, 0), Vector512.LoadUnsafe(ref column, 0), acc0);
+            sum += Vector512.Sum(acc0);
+            sum += Unsafe.Add(ref x, 16) * Unsafe.Add(ref column, 16);
+            sum += Unsafe.Add(ref x, 17) * Unsafe.Add(ref column, 17);
+            sum += Unsafe.Add(ref x, 18) * Unsafe.Add(ref column, 18);
+            sum += Unsafe.Add(ref x, 19) * Unsafe.Add(ref column, 19);
+            y = sum;
         }
 
         // One row of dense with 8-float vectors: y = linear(x·W + b) (Keras Dense.call).
@@ -2114,25 +2110,18 @@ namespace RnnGen.Generated
         internal static void DenseRowX8(ref float x, ref float y, ref float weights)
         {
             const int Inputs = 20;
-            const int Units = 1;
             const int Lanes = 8;
-            for (int j = 0; j < Units; j++)
-            {
-                ref float column = ref Unsafe.Add(ref weights, j * Inputs);
-                float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias
-                Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
-                for (int k = 0; k < 16; k += 2 * Lanes)
-                {
-                    acc0 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)k), Vector256.LoadUnsafe(ref column, (nuint)k), acc0);
-                    acc1 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)(k + Lanes)), Vector256.LoadUnsafe(ref column, (nuint)(k + Lanes)), acc1);
-                }
-                sum += Vector256.Sum(acc0 + acc1);
-                sum += Unsafe.Add(ref x, 16) * Unsafe.Add(ref column, 16);
-                sum += Unsafe.Add(ref x, 17) * Unsafe.Add(ref column, 17);
-                sum += Unsafe.Add(ref x, 18) * Unsafe.Add(ref column, 18);
-                sum += Unsafe.Add(ref x, 19) * Unsafe.Add(ref column, 19);
-                Unsafe.Add(ref y, j) = sum;
-            }
+            ref float column = ref weights;
+            float sum = Unsafe.Add(ref weights, Inputs); // bias
+            Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
+            acc0 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref x), Vector256.LoadUnsafe(ref column), acc0);
+            acc1 = VectorMath.MultiplyAdd(Vector256.LoadUnsafe(ref x, Lanes), Vector256.LoadUnsafe(ref column, Lanes), acc1);
+            sum += Vector256.Sum(acc0 + acc1);
+            sum += Unsafe.Add(ref x, 16) * Unsafe.Add(ref column, 16);
+            sum += Unsafe.Add(ref x, 17) * Unsafe.Add(ref column, 17);
+            sum += Unsafe.Add(ref x, 18) * Unsafe.Add(ref column, 18);
+            sum += Unsafe.Add(ref x, 19) * Unsafe.Add(ref column, 19);
+            y = sum;
         }
 
         // One row of dense with 4-float vectors: y = linear(x·W + b) (Keras Dense.call).
@@ -2141,22 +2130,18 @@ namespace RnnGen.Generated
         internal static void DenseRowX4(ref float x, ref float y, ref float weights)
         {
             const int Inputs = 20;
-            const int Units = 1;
             const int Lanes = 4;
-            for (int j = 0; j < Units; j++)
+            ref float column = ref weights;
+            float sum = Unsafe.Add(ref weights, Inputs); // bias
+            Vector128<float> acc0 = Vector128<float>.Zero, acc1 = Vector128<float>.Zero;
+            for (int k = 0; k < 16; k += 2 * Lanes)
             {
-                ref float column = ref Unsafe.Add(ref weights, j * Inputs);
-                float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias
-                Vector128<float> acc0 = Vector128<float>.Zero, acc1 = Vector128<float>.Zero;
-                for (int k = 0; k < 16; k += 2 * Lanes)
-                {
-                    acc0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref x, (nuint)k), Vector128.LoadUnsafe(ref column, (nuint)k), acc0);
-                    acc1 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref x, (nuint)(k + Lanes)), Vector128.LoadUnsafe(ref column, (nuint)(k + Lanes)), acc1);
-                }
-                acc0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref x, 16), Vector128.LoadUnsafe(ref column, 16), acc0);
-                sum += Vector128.Sum(acc0 + acc1);
-                Unsafe.Add(ref y, j) = sum;
+                acc0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref x, (nuint)k), Vector128.LoadUnsafe(ref column, (nuint)k), acc0);
+                acc1 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref x, (nuint)(k + Lanes)), Vector128.LoadUnsafe(ref column, (nuint)(k + Lanes)), acc1);
             }
+            acc0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref x, 16), Vector128.LoadUnsafe(ref column, 16), acc0);
+            sum += Vector128.Sum(acc0 + acc1);
+            y = sum;
         }
 
         // lstm for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one timestep

@@ -2109,18 +2109,14 @@ namespace RnnGen.Generated
         internal static void Dense1RowX8(ref float x, ref float y, ref float weights)
         {
             const int Inputs = 5;
-            const int Units = 1;
-            for (int j = 0; j < Units; j++)
-            {
-                ref float column = ref Unsafe.Add(ref weights, j * Inputs);
-                float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias
-                sum += Unsafe.Add(ref x, 0) * Unsafe.Add(ref column, 0);
-                sum += Unsafe.Add(ref x, 1) * Unsafe.Add(ref column, 1);
-                sum += Unsafe.Add(ref x, 2) * Unsafe.Add(ref column, 2);
-                sum += Unsafe.Add(ref x, 3) * Unsafe.Add(ref column, 3);
-                sum += Unsafe.Add(ref x, 4) * Unsafe.Add(ref column, 4);
-                Unsafe.Add(ref y, j) = sum;
-            }
+            ref float column = ref weights;
+            float sum = Unsafe.Add(ref weights, Inputs); // bias
+            sum += Unsafe.Add(ref x, 0) * Unsafe.Add(ref column, 0);
+            sum += Unsafe.Add(ref x, 1) * Unsafe.Add(ref column, 1);
+            sum += Unsafe.Add(ref x, 2) * Unsafe.Add(ref column, 2);
+            sum += Unsafe.Add(ref x, 3) * Unsafe.Add(ref column, 3);
+            sum += Unsafe.Add(ref x, 4) * Unsafe.Add(ref column, 4);
+            y = sum;
         }
 
         // One row of dense_1 with 4-float vectors: y = linear(x·W + b) (Keras Dense.call).
@@ -2129,17 +2125,13 @@ namespace RnnGen.Generated
         internal static void Dense1RowX4(ref float x, ref float y, ref float weights)
         {
             const int Inputs = 5;
-            const int Units = 1;
-            for (int j = 0; j < Units; j++)
-            {
-                ref float column = ref Unsafe.Add(ref weights, j * Inputs);
-                float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias
-                Vector128<float> acc0 = Vector128<float>.Zero, acc1 = Vector128<float>.Zero;
-                acc0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref column, 0), acc0);
-                sum += Vector128.Sum(acc0 + acc1);
-                sum += Unsafe.Add(ref x, 4) * Unsafe.Add(ref column, 4);
-                Unsafe.Add(ref y, j) = sum;
-            }
+            ref float column = ref weights;
+            float sum = Unsafe.Add(ref weights, Inputs); // bias
+            Vector128<float> acc0 = Vector128<float>.Zero;
+            acc0 = VectorMath.MultiplyAdd(Vector128.LoadUnsafe(ref x, 0), Vector128.LoadUnsafe(ref column, 0), acc0);
+            sum += Vector128.Sum(acc0);
+            sum += Unsafe.Add(ref x, 4) * Unsafe.Add(ref column, 4);
+            y = sum;
         }
 
         // lstm for a chunk of 4 sequences, as Kernels.RecurrentLayer drives it: its sizes, and one timestep

@@ -645,23 +645,37 @@ internal sealed partial class ModelEmitter
             _kernels.Line($"const int Inputs = {Int(s.InputWidth)};");
             if (layer.DenseUsesRows)
             {
-                _kernels.Line($"const int Units = {Int(s.Units)};");
+                if (s.Units > 1)
+                {
+                    _kernels.Line($"const int Units = {Int(s.Units)};");
+                }
+
                 if (s.InputWidth >= 2 * lanes)
                 {
                     _kernels.Line($"const int Lanes = {Int(lanes)};");
                 }
 
                 // Few outputs: a dot product per output, vectors along the inputs, the weights transposed by packing.
+                // One output (a regression head) is written without the loop, with j as 0.
                 int whole = s.InputWidth / lanes * lanes;
-                using (_kernels.Braces("for (int j = 0; j < Units; j++)"))
+                int pairs = whole / (2 * lanes) * (2 * lanes);
+                void DotProduct()
                 {
-                    _kernels.Line($"ref float column = ref Unsafe.Add(ref weights, j * Inputs);");
-                    _kernels.Line($"float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias");
+                    _kernels.Line(s.Units == 1 ? "ref float column = ref weights;" : "ref float column = ref Unsafe.Add(ref weights, j * Inputs);");
+                    _kernels.Line(s.Units == 1 ? "float sum = Unsafe.Add(ref weights, Inputs); // bias" : "float sum = Unsafe.Add(ref weights, Units * Inputs + j); // bias");
                     if (whole > 0)
                     {
-                        _kernels.Line($"{vector}<float> acc0 = {vector}<float>.Zero, acc1 = {vector}<float>.Zero;");
-                        int pairs = whole / (2 * lanes) * (2 * lanes);
-                        if (pairs > 0)
+                        // Two accumulators when there are pairs of vectors to sum, so that two FMA chains overlap.
+                        _kernels.Line(pairs > 0
+                            ? $"{vector}<float> acc0 = {vector}<float>.Zero, acc1 = {vector}<float>.Zero;"
+                            : $"{vector}<float> acc0 = {vector}<float>.Zero;");
+                        if (pairs == 2 * lanes)
+                        {
+                            // One pair: written out rather than a loop that runs once.
+                            _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.LoadUnsafe(ref x), {vector}.LoadUnsafe(ref column), acc0);");
+                            _kernels.Line($"acc1 = VectorMath.MultiplyAdd({vector}.LoadUnsafe(ref x, Lanes), {vector}.LoadUnsafe(ref column, Lanes), acc1);");
+                        }
+                        else if (pairs > 0)
                         {
                             using (_kernels.Braces($"for (int k = 0; k < {Int(pairs)}; k += 2 * Lanes)"))
                             {
@@ -675,7 +689,7 @@ internal sealed partial class ModelEmitter
                             _kernels.Line($"acc0 = VectorMath.MultiplyAdd({vector}.LoadUnsafe(ref x, {Int(pairs)}), {vector}.LoadUnsafe(ref column, {Int(pairs)}), acc0);");
                         }
 
-                        _kernels.Line($"sum += {vector}.Sum(acc0 + acc1);");
+                        _kernels.Line(pairs > 0 ? $"sum += {vector}.Sum(acc0 + acc1);" : $"sum += {vector}.Sum(acc0);");
                     }
 
                     for (int k = whole; k < s.InputWidth; k++)
@@ -683,9 +697,22 @@ internal sealed partial class ModelEmitter
                         _kernels.Line($"sum += Unsafe.Add(ref x, {Int(k)}) * Unsafe.Add(ref column, {Int(k)});");
                     }
 
+                    string destination = s.Units == 1 ? "y" : "Unsafe.Add(ref y, j)";
                     _kernels.Line(s.Activation is "linear" or "softmax"
-                        ? $"Unsafe.Add(ref y, j) = sum;"
-                        : $"Unsafe.Add(ref y, j) = {Activations}.{ActivationCatalog.MemberName(s.Activation)}(sum);");
+                        ? $"{destination} = sum;"
+                        : $"{destination} = {Activations}.{ActivationCatalog.MemberName(s.Activation)}(sum);");
+                }
+
+                if (s.Units == 1)
+                {
+                    DotProduct();
+                }
+                else
+                {
+                    using (_kernels.Braces("for (int j = 0; j < Units; j++)"))
+                    {
+                        DotProduct();
+                    }
                 }
             }
             else
