@@ -71,9 +71,47 @@ foreach (IRnnModel model in models)
 }
 
 failures += CheckAdam(new Lstm13(), random);
+failures += CheckMultiplyAdd();
 
 Console.WriteLine(failures == 0 ? $"all {models.Length} models and Adam's update agree with the reference" : $"{failures} mismatch(es)");
 return failures == 0 ? 0 : 1;
+
+// VectorMath.MultiplyAdd fuses exactly where the CPU has an FMA instruction: fused without it, .NET computes each
+// lane in software (30 to 70 times slower, docs/performance.md "NativeAOT"); unfused with it, the kernels would
+// give up a rounding and the speed of one instruction. a = b = 1 + 2^-13 makes a * b = 1 + 2^-12 + 2^-26, which
+// float rounds to 1 + 2^-12: with c = -(1 + 2^-12) the fused result is 2^-26 and the unfused one 0.
+static int CheckMultiplyAdd()
+{
+    bool hasFma = System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
+    float a = 1f + MathF.Pow(2, -13), c = -(1f + MathF.Pow(2, -12));
+    float want = hasFma ? MathF.Pow(2, -26) : 0f;
+    var results = new List<(string Width, float Value)>
+    {
+        ("128", RnnGen.Kernels.VectorMath.MultiplyAdd(Vector128.Create(a), Vector128.Create(a), Vector128.Create(c)).GetElement(0)),
+    };
+    if (Vector256.IsHardwareAccelerated)
+    {
+        results.Add(("256", RnnGen.Kernels.VectorMath.MultiplyAdd(Vector256.Create(a), Vector256.Create(a), Vector256.Create(c)).GetElement(0)));
+    }
+
+    if (Vector512.IsHardwareAccelerated)
+    {
+        results.Add(("512", RnnGen.Kernels.VectorMath.MultiplyAdd(Vector512.Create(a), Vector512.Create(a), Vector512.Create(c)).GetElement(0)));
+    }
+
+    int failures = 0;
+    foreach ((string vectorWidth, float value) in results)
+    {
+        if (value != want)
+        {
+            Console.WriteLine($"MultiplyAdd at {vectorWidth} bits gives {value:R}, want {want:R} ({(hasFma ? "fused: the CPU has FMA" : "a multiply and an add: the CPU has no FMA")})");
+            failures++;
+        }
+    }
+
+    Console.WriteLine($"multiply-add: {(hasFma ? "fused" : "a multiply and an add")} at {string.Join(", ", results.Select(r => r.Width))} bits");
+    return failures;
+}
 
 static void Dump(IRnnModel[] models)
 {

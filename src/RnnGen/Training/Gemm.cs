@@ -366,7 +366,7 @@ internal static class Gemm
     private static Vector<float> Fma(Vector<float> a, Vector<float> b, Vector<float> c)
     {
 #if NET9_0_OR_GREATER
-        return Vector.FusedMultiplyAdd(a, b, c);
+        return Vector.MultiplyAddEstimate(a, b, c); // fused only where the CPU has FMA (Kernels.VectorMath's remarks)
 #else
         return a * b + c;
 #endif
