@@ -332,7 +332,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -367,7 +368,7 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -384,7 +385,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 12;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -415,7 +416,8 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -436,7 +438,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -457,7 +459,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
@@ -496,7 +498,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -539,7 +541,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -568,7 +570,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -592,7 +596,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -640,7 +644,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -655,7 +659,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -700,7 +704,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 12, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 12, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -804,12 +808,12 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 4]
-            BidirectionalLayer(input, result, initialState, row, mask);
+            BidirectionalLayer(input, result, scratch, initialState, row, mask);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units): the cell BidirectionalCell through the
@@ -819,7 +823,8 @@ namespace Demo
         // the backward outputs are put back in forward time order, then merged: concat, [forward, backward] on the last axis.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BidirectionalLayer(global::System.ReadOnlySpan<float> input,
-            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.Span<float> output, float[] scratch,
+            global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             // Forward copy.
@@ -827,9 +832,9 @@ namespace Demo
                 new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 0),
                 initialState: initialState,
                 mask: mask);
@@ -839,25 +844,26 @@ namespace Demo
                 new global::RnnGen.Generated.BidirectionalConcatKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 1),
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
                 mask: mask);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 12), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 12), sequenceScratch, default, b, default);
             }
         }
 
@@ -908,23 +914,6 @@ namespace Demo
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
                     returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 1));
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }
@@ -1545,7 +1534,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -1580,7 +1570,7 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -1597,7 +1587,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 6;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -1627,7 +1617,8 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -1648,7 +1639,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -1669,7 +1660,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
@@ -1707,7 +1698,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -1750,7 +1741,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -1779,7 +1770,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -1803,7 +1796,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -1851,7 +1844,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -1866,7 +1859,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -1911,7 +1904,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 6, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 6, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -2015,12 +2008,12 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
-            BidirectionalLayer(input, result, initialState, row, mask);
+            BidirectionalLayer(input, result, scratch, initialState, row, mask);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units): the cell BidirectionalCell through the
@@ -2030,7 +2023,8 @@ namespace Demo
         // the backward outputs are put back in forward time order, then merged: sum, forward + backward.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BidirectionalLayer(global::System.ReadOnlySpan<float> input,
-            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.Span<float> output, float[] scratch,
+            global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             // Forward copy.
@@ -2038,9 +2032,9 @@ namespace Demo
                 new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Sum, direction: 0),
                 initialState: initialState,
                 mask: mask);
@@ -2050,25 +2044,26 @@ namespace Demo
                 new global::RnnGen.Generated.BidirectionalSumKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Sum, direction: 1),
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
                 mask: mask);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), sequenceScratch, default, b, default);
             }
         }
 
@@ -2119,23 +2114,6 @@ namespace Demo
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
                     returnSequences: true, mergeMode: global::RnnGen.MergeMode.Sum, direction: 1));
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }
@@ -2756,7 +2734,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -2791,7 +2770,7 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -2808,7 +2787,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 6;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -2838,7 +2817,8 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -2859,7 +2839,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -2880,7 +2860,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
@@ -2918,7 +2898,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -2961,7 +2941,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -2990,7 +2970,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -3014,7 +2996,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -3062,7 +3044,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -3077,7 +3059,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -3122,7 +3104,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 6, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 6, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -3226,12 +3208,12 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
-            BidirectionalLayer(input, result, initialState, row, mask);
+            BidirectionalLayer(input, result, scratch, initialState, row, mask);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units): the cell BidirectionalCell through the
@@ -3241,7 +3223,8 @@ namespace Demo
         // the backward outputs are put back in forward time order, then merged: mul, forward * backward.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BidirectionalLayer(global::System.ReadOnlySpan<float> input,
-            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.Span<float> output, float[] scratch,
+            global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             // Forward copy.
@@ -3249,9 +3232,9 @@ namespace Demo
                 new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Mul, direction: 0),
                 initialState: initialState,
                 mask: mask);
@@ -3261,25 +3244,26 @@ namespace Demo
                 new global::RnnGen.Generated.BidirectionalMulKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Mul, direction: 1),
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
                 mask: mask);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), sequenceScratch, default, b, default);
             }
         }
 
@@ -3330,23 +3314,6 @@ namespace Demo
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
                     returnSequences: true, mergeMode: global::RnnGen.MergeMode.Mul, direction: 1));
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }
@@ -3967,7 +3934,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -4002,7 +3970,7 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -4019,7 +3987,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 6;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -4049,7 +4017,8 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -4070,7 +4039,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -4091,7 +4060,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
@@ -4129,7 +4098,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[2], b * stateWidth, stateWidth).CopyTo(rowState.Slice(2 * stateWidth));
                 new global::System.ReadOnlySpan<float>(initialState[3], b * stateWidth, stateWidth).CopyTo(rowState.Slice(3 * stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -4172,7 +4141,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -4201,7 +4170,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -4225,7 +4196,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -4273,7 +4244,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -4288,7 +4259,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -4333,7 +4304,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 6, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 6, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -4437,12 +4408,12 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
-            BidirectionalLayer(input, result, initialState, row, mask);
+            BidirectionalLayer(input, result, scratch, initialState, row, mask);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units): the cell BidirectionalCell through the
@@ -4452,7 +4423,8 @@ namespace Demo
         // the backward outputs are put back in forward time order, then merged: ave, (forward + backward) / 2.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BidirectionalLayer(global::System.ReadOnlySpan<float> input,
-            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.Span<float> output, float[] scratch,
+            global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             // Forward copy.
@@ -4460,9 +4432,9 @@ namespace Demo
                 new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Ave, direction: 0),
                 initialState: initialState,
                 mask: mask);
@@ -4472,25 +4444,26 @@ namespace Demo
                 new global::RnnGen.Generated.BidirectionalAveKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Ave, direction: 1),
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
                 mask: mask);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 6), sequenceScratch, default, b, default);
             }
         }
 
@@ -4541,23 +4514,6 @@ namespace Demo
                     c: new global::System.Span<float>(scratch, BidirectionalBackwardBatchCOffset, BatchChunk * 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
                     returnSequences: true, mergeMode: global::RnnGen.MergeMode.Ave, direction: 1));
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }
@@ -5185,7 +5141,8 @@ namespace Demo
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -5221,7 +5178,7 @@ namespace Demo
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -5240,7 +5197,8 @@ namespace Demo
             float[] forwardResult = new float[batch * forwardResultStride];
             const int backwardResultStride = 6;
             float[] backwardResult = new float[batch * backwardResultStride];
-            RunMany(input, batch, forwardResult, forwardResultStride, backwardResult, backwardResultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, forwardResult, forwardResultStride, backwardResult, backwardResultStride, 0,
+                batch / BatchChunk, _batchScratch, _scratch);
             return new[] { forwardResult, backwardResult };
         }
         /// <summary>
@@ -5274,7 +5232,7 @@ namespace Demo
                 Run(input.Slice(b * InputLength, InputLength),
                     new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride),
                     new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride),
-                    rowState, b, default);
+                    _scratch, rowState, b, default);
             }
             return new[] { forwardResult, backwardResult };
         }
@@ -5296,7 +5254,8 @@ namespace Demo
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), _scratch, default, 0,
+                mask);
         }
 
         /// <summary>
@@ -5318,7 +5277,7 @@ namespace Demo
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.ForwardResult),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.BackwardResult), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
@@ -5360,7 +5319,7 @@ namespace Demo
                 Run(input.Slice(b * InputLength, InputLength),
                     new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride),
                     new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride),
-                    rowState, b, mask.Slice(b * Timesteps, Timesteps));
+                    _scratch, rowState, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { forwardResult, backwardResult };
         }
@@ -5407,7 +5366,7 @@ namespace Demo
                 Run(input.Slice(b * InputLength, InputLength),
                     new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride),
                     new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride),
-                    default, b, mask.Slice(b * Timesteps, Timesteps));
+                    _scratch, default, b, mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { forwardResult, backwardResult };
         }
@@ -5441,7 +5400,7 @@ namespace Demo
                 Run(input.Slice(b * InputLength, InputLength),
                     new global::System.Span<float>(forwardResult, b * forwardResultStride, forwardResultStride),
                     new global::System.Span<float>(backwardResult, b * backwardResultStride, backwardResultStride),
-                    default, b, rowMask);
+                    _scratch, default, b, rowMask);
             }
             return new[] { forwardResult, backwardResult };
         }
@@ -5471,7 +5430,7 @@ namespace Demo
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
                 inputs.Length, floats, OutputFloats, floats.Slice(6), OutputFloats, 0,
-                inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -5519,7 +5478,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -5534,7 +5493,8 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, rest.Slice(6), OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, rest.Slice(6), OutputFloats, chunks, chunks, _batchScratch,
+                _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -5579,7 +5539,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 6, new global::System.Span<float>(_outputSink, 0, 6), 0, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 6, new global::System.Span<float>(_outputSink, 0, 6), 0, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -5683,12 +5643,13 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> forwardResult,
-            global::System.Span<float> backwardResult, global::System.ReadOnlySpan<float> initialState,
-            int row, global::System.ReadOnlySpan<bool> mask)
+            global::System.Span<float> backwardResult, float[] scratch,
+            global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 2 units): [3, 2] -> [3, 2]
-            BidirectionalLayer(input, forwardResult, backwardResult, initialState, row, mask);
+            BidirectionalLayer(input, forwardResult, backwardResult, scratch, initialState, row, mask);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 2 units): the cell BidirectionalCell through the
@@ -5698,7 +5659,7 @@ namespace Demo
         // the backward outputs are put back in forward time order, then merged: none, the two outputs are returned apart.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BidirectionalLayer(global::System.ReadOnlySpan<float> input,
-            global::System.Span<float> output, global::System.Span<float> backwardOutput,
+            global::System.Span<float> output, global::System.Span<float> backwardOutput, float[] scratch,
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
@@ -5707,9 +5668,9 @@ namespace Demo
                 new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.None, direction: 0, backwardOutput, backwardOutputStride: 0),
                 initialState: initialState,
                 mask: mask);
@@ -5719,27 +5680,28 @@ namespace Demo
                 new global::RnnGen.Generated.BidirectionalNoneKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.None, direction: 1, backwardOutput, backwardOutputStride: 0),
                 initialState: initialState.IsEmpty ? default : initialState.Slice(4),
                 mask: mask);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> forwardResult, int forwardResultStride,
             global::System.Span<float> backwardResult, int backwardResultStride, int firstChunk,
-            int endChunk, float[] scratch)
+            int endChunk, float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, forwardResult, forwardResultStride, backwardResult, backwardResultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength), forwardResult.Slice(b * forwardResultStride, 6),
-                    backwardResult.Slice(b * backwardResultStride, 6), default, b, default);
+                    backwardResult.Slice(b * backwardResultStride, 6), sequenceScratch, default, b, default);
             }
         }
 
@@ -5799,23 +5761,6 @@ namespace Demo
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: outputStride,
                     returnSequences: true, mergeMode: global::RnnGen.MergeMode.None, direction: 1,
                     backwardOutput, backwardOutputStride: backwardOutputStride));
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

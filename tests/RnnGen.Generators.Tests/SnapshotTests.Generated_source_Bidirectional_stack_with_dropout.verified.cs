@@ -372,7 +372,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -407,7 +408,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 2;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -426,7 +427,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -466,7 +467,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -495,7 +496,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -519,7 +522,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -567,7 +570,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -582,7 +585,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -627,7 +630,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -737,18 +740,18 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: bidirectional (Bidirectional LSTM, 4 units): [5, 3] -> [5, 8]
-            global::System.Span<float> carryA1 = new global::System.Span<float>(_scratch, CarryAOffset, 40);
-            BidirectionalLayer(input, carryA1, default, row, mask);
+            global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, CarryAOffset, 40);
+            BidirectionalLayer(input, carryA1, scratch, default, row, mask);
             // layer 3: lstm_1 (LSTM, 3 units): [5, 8] -> [3]
-            global::System.Span<float> carryB2 = new global::System.Span<float>(_scratch, CarryBOffset, 3);
-            Lstm1Layer(carryA1, carryB2, default, row, mask);
+            global::System.Span<float> carryB2 = new global::System.Span<float>(scratch, CarryBOffset, 3);
+            Lstm1Layer(carryA1, carryB2, scratch, default, row, mask);
             // layer 4: dense (Dense, 2 units): [3] -> [2]
-            DenseLayer(carryB2, result);
+            DenseLayer(carryB2, result, scratch);
         }
 
         // layer 1: bidirectional (Bidirectional LSTM, 4 units): the cell BidirectionalCell through the
@@ -758,7 +761,8 @@ namespace Demo
         // the backward outputs are put back in forward time order, then merged: concat, [forward, backward] on the last axis.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void BidirectionalLayer(global::System.ReadOnlySpan<float> input,
-            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.Span<float> output, float[] scratch,
+            global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             // Forward copy.
@@ -766,9 +770,9 @@ namespace Demo
                 new global::RnnGen.Generated.ModelKernels.BidirectionalForwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalForwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalForwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalForwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalForwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalForwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalForwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 0),
                 mask: mask);
 
@@ -777,9 +781,9 @@ namespace Demo
                 new global::RnnGen.Generated.ModelKernels.BidirectionalBackwardCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, BidirectionalBackwardHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, BidirectionalBackwardHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, BidirectionalBackwardCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, BidirectionalBackwardHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, BidirectionalBackwardHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, BidirectionalBackwardCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Bidirectional(output, outputStride: 0, returnSequences: true, mergeMode: global::RnnGen.MergeMode.Concat, direction: 1),
                 mask: mask);
         }
@@ -788,38 +792,39 @@ namespace Demo
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Lstm1Layer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.Lstm1Cell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, Lstm1HOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, Lstm1HNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, Lstm1COffset, 16)),
+                    h: new global::System.Span<float>(scratch, Lstm1HOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, Lstm1HNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, Lstm1COffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 mask: mask);
         }
 
         // layer 4: dense (Dense, 2 units): y = softmax(x·W + b) on the last axis (Keras Dense.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
-            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, _scratch, DenseRowOffset, _packed, DensePackedOffset);
+            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, scratch, DenseRowOffset, _packed, DensePackedOffset);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), sequenceScratch, default, b, default);
             }
         }
 
@@ -906,23 +911,6 @@ namespace Demo
                     output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed,
                     DensePackedOffset);
             }
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

@@ -364,7 +364,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -399,7 +400,7 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -416,7 +417,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 2;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -442,7 +443,8 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -466,7 +468,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -514,7 +516,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -529,7 +531,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -574,7 +576,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -695,27 +697,27 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: conv1d (Conv1D, 6 filters of 3, padding causal): [8, 3] -> [8, 6]
-            global::System.Span<float> carryA1 = new global::System.Span<float>(_scratch, CarryAOffset, 48);
-            Conv1dLayer(input, carryA1);
+            global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, CarryAOffset, 48);
+            Conv1dLayer(input, carryA1, scratch);
             // layer 2: max_pooling1d (MaxPooling1D, windows of 2, strides 2): [8, 6] -> [4, 6]
-            global::System.Span<float> carryB2 = new global::System.Span<float>(_scratch, CarryBOffset, 24);
-            MaxPooling1dLayer(carryA1, carryB2);
+            global::System.Span<float> carryB2 = new global::System.Span<float>(scratch, CarryBOffset, 24);
+            MaxPooling1dLayer(carryA1, carryB2, scratch);
             // layer 3: lstm (LSTM, 4 units): [4, 6] -> [4]
-            global::System.Span<float> carryA3 = new global::System.Span<float>(_scratch, CarryAOffset, 4);
-            LstmLayer(carryB2, carryA3, initialState, row, mask);
+            global::System.Span<float> carryA3 = new global::System.Span<float>(scratch, CarryAOffset, 4);
+            LstmLayer(carryB2, carryA3, scratch, initialState, row, mask);
             // layer 4: dense (Dense, 2 units): [4] -> [2]
-            DenseLayer(carryA3, result);
+            DenseLayer(carryA3, result, scratch);
         }
 
         // layer 1: conv1d (Conv1D, 6 filters of 3, padding causal): y[t] = relu(b + sum over k of x[t * 1 +
         // k * 1 - pad]·W[k]), padding causal (Keras Conv1D.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Conv1dLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void Conv1dLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int InputTimesteps = 8;
             const int OutputTimesteps = 8;
@@ -735,7 +737,7 @@ namespace Demo
         // layer 2: max_pooling1d (MaxPooling1D, windows of 2, strides 2): y[t] = max of x over timesteps t
         // * 2 - pad to 2 further, padding valid (Keras MaxPooling1D.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void MaxPooling1dLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void MaxPooling1dLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int InputTimesteps = 8;
             const int OutputTimesteps = 4;
@@ -751,16 +753,16 @@ namespace Demo
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.LstmCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, LstmHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, LstmHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, LstmCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
                 mask: mask);
@@ -768,23 +770,24 @@ namespace Demo
 
         // layer 4: dense (Dense, 2 units): y = linear(x·W + b) on the last axis (Keras Dense.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
-            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, _scratch, DenseRowOffset, _packed,
+            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, scratch, DenseRowOffset, _packed,
                 DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), sequenceScratch, default, b, default);
             }
         }
 
@@ -886,23 +889,6 @@ namespace Demo
                     output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed,
                     DensePackedOffset512, DensePackedOffset256, DensePackedOffset128);
             }
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

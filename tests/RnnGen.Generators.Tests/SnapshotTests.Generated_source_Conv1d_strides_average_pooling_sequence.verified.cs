@@ -302,7 +302,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -337,7 +338,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 12;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -359,7 +360,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -407,7 +408,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -422,7 +423,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -467,7 +468,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 12, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 12, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -563,24 +564,24 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: conv1d (Conv1D, 4 filters of 2, strides 2): [9, 2] -> [4, 4]
-            global::System.Span<float> carryA1 = new global::System.Span<float>(_scratch, CarryAOffset, 16);
-            Conv1dLayer(input, carryA1);
+            global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, CarryAOffset, 16);
+            Conv1dLayer(input, carryA1, scratch);
             // layer 2: average_pooling1d (AveragePooling1D, windows of 2, padding same): [4, 4] -> [4, 4]
-            global::System.Span<float> carryB2 = new global::System.Span<float>(_scratch, CarryBOffset, 16);
-            AveragePooling1dLayer(carryA1, carryB2);
+            global::System.Span<float> carryB2 = new global::System.Span<float>(scratch, CarryBOffset, 16);
+            AveragePooling1dLayer(carryA1, carryB2, scratch);
             // layer 3: dense (Dense, 3 units): [4, 4] -> [4, 3]
-            DenseLayer(carryB2, result);
+            DenseLayer(carryB2, result, scratch);
         }
 
         // layer 1: conv1d (Conv1D, 4 filters of 2, strides 2): y[t] = linear(b + sum over k of x[t * 2 + k
         // * 1 - pad]·W[k]), padding valid (Keras Conv1D.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void Conv1dLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void Conv1dLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int InputTimesteps = 9;
             const int OutputTimesteps = 4;
@@ -599,7 +600,7 @@ namespace Demo
         // layer 2: average_pooling1d (AveragePooling1D, windows of 2, padding same): y[t] = mean of x over
         // timesteps t * 1 - pad to 2 further, padding left out, padding same (Keras AveragePooling1D.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void AveragePooling1dLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void AveragePooling1dLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int InputTimesteps = 4;
             const int OutputTimesteps = 4;
@@ -613,28 +614,29 @@ namespace Demo
 
         // layer 3: dense (Dense, 3 units): y = linear(x·W + b) on the last axis, at every timestep (Keras Dense.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int InputWidth = 4;
             const int Units = 3;
             for (int t = 0; t < 4; t++)
             {
                 global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(t * InputWidth, InputWidth),
-                    output.Slice(t * Units, Units), _scratch, DenseRowOffset, _packed, DensePackedOffset);
+                    output.Slice(t * Units, Units), scratch, DenseRowOffset, _packed, DensePackedOffset);
             }
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 12), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 12), sequenceScratch, default, b, default);
             }
         }
 
@@ -720,23 +722,6 @@ namespace Demo
                         DensePackedOffset);
                 }
             }
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

@@ -278,7 +278,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -313,7 +314,7 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -330,7 +331,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 3;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -355,7 +356,8 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -376,7 +378,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -397,7 +399,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
@@ -430,7 +432,7 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -473,7 +475,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -502,7 +504,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -526,7 +530,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -574,7 +578,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -589,7 +593,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -634,7 +638,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 3, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 3, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -901,7 +905,7 @@ namespace Demo
             work.States = states;
             work.Chunks = chunks;
             work.Reverse = reverse;
-            work.Scratch = StreamWorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _streamWorkerScratch, workers, StreamScratchLength);
             try
             {
                 work.Run(workers);
@@ -929,23 +933,6 @@ namespace Demo
             {
                 StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);
             }
-        }
-
-        private float[][] StreamWorkerScratch(int workers)
-        {
-            float[][]? scratch = _streamWorkerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[StreamScratchLength];
-                }
-
-                _streamWorkerScratch = scratch;
-            }
-
-            return scratch;
         }
 
         // One parallel StepStreams call: worker w steps chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -1106,43 +1093,44 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: gru (GRU, 3 units): [4, 2] -> [3]
-            GruLayer(input, result, initialState, row, mask);
+            GruLayer(input, result, scratch, initialState, row, mask);
         }
 
         // layer 1: gru (GRU, 3 units): the cell GruCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void GruLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.GruCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, GruHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, GruHNextOffset, 16)),
+                    h: new global::System.Span<float>(scratch, GruHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, GruHNextOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
                 mask: mask);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 3), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 3), sequenceScratch, default, b, default);
             }
         }
 
@@ -1178,23 +1166,6 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

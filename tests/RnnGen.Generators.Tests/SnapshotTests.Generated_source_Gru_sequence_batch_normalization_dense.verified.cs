@@ -357,7 +357,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -392,7 +393,7 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -409,7 +410,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 8;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -434,7 +435,8 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -455,7 +457,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -476,7 +478,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
@@ -509,7 +511,7 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -552,7 +554,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -581,7 +583,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -605,7 +609,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -653,7 +657,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -668,7 +672,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -713,7 +717,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 8, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 8, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -987,7 +991,7 @@ namespace Demo
             work.States = states;
             work.Chunks = chunks;
             work.Reverse = reverse;
-            work.Scratch = StreamWorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _streamWorkerScratch, workers, StreamScratchLength);
             try
             {
                 work.Run(workers);
@@ -1015,23 +1019,6 @@ namespace Demo
             {
                 StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);
             }
-        }
-
-        private float[][] StreamWorkerScratch(int workers)
-        {
-            float[][]? scratch = _streamWorkerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[StreamScratchLength];
-                }
-
-                _streamWorkerScratch = scratch;
-            }
-
-            return scratch;
         }
 
         // One parallel StepStreams call: worker w steps chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -1216,33 +1203,33 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: gru (GRU, 4 units): [4, 3] -> [4, 4]
-            global::System.Span<float> carryA1 = new global::System.Span<float>(_scratch, CarryAOffset, 16);
-            GruLayer(input, carryA1, initialState, row, mask);
+            global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, CarryAOffset, 16);
+            GruLayer(input, carryA1, scratch, initialState, row, mask);
             // layer 2: batch_normalization (BatchNormalization, 4 features, epsilon 0.01): [4, 4] -> [4, 4]
-            global::System.Span<float> carryB2 = new global::System.Span<float>(_scratch, CarryBOffset, 16);
-            BatchNormalizationLayer(carryA1, carryB2);
+            global::System.Span<float> carryB2 = new global::System.Span<float>(scratch, CarryBOffset, 16);
+            BatchNormalizationLayer(carryA1, carryB2, scratch);
             // layer 3: dense (Dense, 2 units): [4, 4] -> [4, 2]
-            DenseLayer(carryB2, result);
+            DenseLayer(carryB2, result, scratch);
         }
 
         // layer 1: gru (GRU, 4 units): the cell GruCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void GruLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.GruCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, GruHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, GruHNextOffset, 16)),
+                    h: new global::System.Span<float>(scratch, GruHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, GruHNextOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
                 initialState: initialState,
                 mask: mask);
@@ -1252,7 +1239,7 @@ namespace Demo
         // moving_mean) / sqrt(moving_variance + epsilon) * gamma + beta (Keras BatchNormalization.call,
         // training=False) on the last axis, at every timestep.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void BatchNormalizationLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void BatchNormalizationLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int Width = 4;
             for (int t = 0; t < 4; t++)
@@ -1263,14 +1250,14 @@ namespace Demo
 
         // layer 3: dense (Dense, 2 units): y = tanh(x·W + b) on the last axis, at every timestep (Keras Dense.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int InputWidth = 4;
             const int Units = 2;
             for (int t = 0; t < 4; t++)
             {
                 global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(t * InputWidth, InputWidth),
-                    output.Slice(t * Units, Units), _scratch, DenseRowOffset, _packed, DensePackedOffset);
+                    output.Slice(t * Units, Units), scratch, DenseRowOffset, _packed, DensePackedOffset);
             }
         }
 
@@ -1282,17 +1269,18 @@ namespace Demo
                 global::RnnGen.GeneratedModelSupport.AlignedSpan(_packed, PackedLength).Slice(BatchNormalizationPackedOffset, 8));
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 8), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 8), sequenceScratch, default, b, default);
             }
         }
 
@@ -1367,23 +1355,6 @@ namespace Demo
                         DensePackedOffset);
                 }
             }
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

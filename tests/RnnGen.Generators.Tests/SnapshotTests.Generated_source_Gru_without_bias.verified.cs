@@ -273,7 +273,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -308,7 +309,7 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -325,7 +326,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 2;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -350,7 +351,8 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -371,7 +373,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -392,7 +394,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
@@ -425,7 +427,7 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -468,7 +470,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -497,7 +499,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -521,7 +525,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -569,7 +573,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -584,7 +588,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -629,7 +633,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -896,7 +900,7 @@ namespace Demo
             work.States = states;
             work.Chunks = chunks;
             work.Reverse = reverse;
-            work.Scratch = StreamWorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _streamWorkerScratch, workers, StreamScratchLength);
             try
             {
                 work.Run(workers);
@@ -924,23 +928,6 @@ namespace Demo
             {
                 StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);
             }
-        }
-
-        private float[][] StreamWorkerScratch(int workers)
-        {
-            float[][]? scratch = _streamWorkerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[StreamScratchLength];
-                }
-
-                _streamWorkerScratch = scratch;
-            }
-
-            return scratch;
         }
 
         // One parallel StepStreams call: worker w steps chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -1101,43 +1088,44 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: gru (GRU, 2 units): [3, 2] -> [2]
-            GruLayer(input, result, initialState, row, mask);
+            GruLayer(input, result, scratch, initialState, row, mask);
         }
 
         // layer 1: gru (GRU, 2 units): the cell GruCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void GruLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.GruCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, GruHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, GruHNextOffset, 16)),
+                    h: new global::System.Span<float>(scratch, GruHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, GruHNextOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
                 mask: mask);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), sequenceScratch, default, b, default);
             }
         }
 
@@ -1173,23 +1161,6 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, GruBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, GruBatchHNextOffset, BatchChunk * 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false));
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

@@ -344,7 +344,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -379,7 +380,7 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -396,7 +397,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 2;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -422,7 +423,8 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -443,7 +445,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -464,7 +466,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
@@ -498,7 +500,7 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -541,7 +543,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -570,7 +572,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -594,7 +598,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -642,7 +646,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -657,7 +661,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -702,7 +706,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -978,7 +982,7 @@ namespace Demo
             work.States = states;
             work.Chunks = chunks;
             work.Reverse = reverse;
-            work.Scratch = StreamWorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _streamWorkerScratch, workers, StreamScratchLength);
             try
             {
                 work.Run(workers);
@@ -1006,23 +1010,6 @@ namespace Demo
             {
                 StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);
             }
-        }
-
-        private float[][] StreamWorkerScratch(int workers)
-        {
-            float[][]? scratch = _streamWorkerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[StreamScratchLength];
-                }
-
-                _streamWorkerScratch = scratch;
-            }
-
-            return scratch;
         }
 
         // One parallel StepStreams call: worker w steps chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -1206,34 +1193,34 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: lstm (LSTM, 4 units): [5, 3] -> [4]
-            global::System.Span<float> carryA1 = new global::System.Span<float>(_scratch, CarryAOffset, 4);
-            LstmLayer(input, carryA1, initialState, row, mask);
+            global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, CarryAOffset, 4);
+            LstmLayer(input, carryA1, scratch, initialState, row, mask);
             // layer 2: layer_normalization (LayerNormalization, 4 features, epsilon 0.001): [4] -> [4]
-            global::System.Span<float> carryB2 = new global::System.Span<float>(_scratch, CarryBOffset, 4);
-            LayerNormalizationLayer(carryA1, carryB2);
+            global::System.Span<float> carryB2 = new global::System.Span<float>(scratch, CarryBOffset, 4);
+            LayerNormalizationLayer(carryA1, carryB2, scratch);
             // layer 3: dense (Dense, 2 units): [4] -> [2]
-            DenseLayer(carryB2, result);
+            DenseLayer(carryB2, result, scratch);
         }
 
         // layer 1: lstm (LSTM, 4 units): the cell LstmCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.LstmCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, LstmHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, LstmHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, LstmCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
                 mask: mask);
@@ -1242,7 +1229,7 @@ namespace Demo
         // layer 2: layer_normalization (LayerNormalization, 4 features, epsilon 0.001): y = (x - mean(x)) /
         // sqrt(var(x) + epsilon) * gamma + beta (Keras LayerNormalization.call) on the last axis.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void LayerNormalizationLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void LayerNormalizationLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int Width = 4;
             LayerNormalizationRow(input.Slice(0, Width), output.Slice(0, Width));
@@ -1250,9 +1237,9 @@ namespace Demo
 
         // layer 3: dense (Dense, 2 units): y = linear(x·W + b) on the last axis (Keras Dense.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
-            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, _scratch, DenseRowOffset, _packed, DensePackedOffset);
+            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, scratch, DenseRowOffset, _packed, DensePackedOffset);
         }
 
         // One row of layer_normalization: 4 features.
@@ -1264,17 +1251,18 @@ namespace Demo
                 0.001f);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), sequenceScratch, default, b, default);
             }
         }
 
@@ -1344,23 +1332,6 @@ namespace Demo
                     output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed,
                     DensePackedOffset);
             }
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

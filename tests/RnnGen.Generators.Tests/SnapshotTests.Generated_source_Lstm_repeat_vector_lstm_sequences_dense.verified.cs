@@ -367,7 +367,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -402,7 +403,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 10;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -424,7 +425,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -472,7 +473,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -487,7 +488,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -532,7 +533,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 10, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 10, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -636,44 +637,44 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: lstm (LSTM, 4 units): [8, 2] -> [4]
-            global::System.Span<float> carryA1 = new global::System.Span<float>(_scratch, CarryAOffset, 4);
-            LstmLayer(input, carryA1, default, row, mask);
+            global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, CarryAOffset, 4);
+            LstmLayer(input, carryA1, scratch, default, row, mask);
             // layer 2: repeat_vector (RepeatVector, 5 times): [4] -> [5, 4]
-            global::System.Span<float> carryB2 = new global::System.Span<float>(_scratch, CarryBOffset, 20);
-            RepeatVectorLayer(carryA1, carryB2);
+            global::System.Span<float> carryB2 = new global::System.Span<float>(scratch, CarryBOffset, 20);
+            RepeatVectorLayer(carryA1, carryB2, scratch);
             // layer 3: lstm_1 (LSTM, 3 units): [5, 4] -> [5, 3]
-            global::System.Span<float> carryA3 = new global::System.Span<float>(_scratch, CarryAOffset, 15);
-            Lstm1Layer(carryB2, carryA3, default, row, mask);
+            global::System.Span<float> carryA3 = new global::System.Span<float>(scratch, CarryAOffset, 15);
+            Lstm1Layer(carryB2, carryA3, scratch, default, row, mask);
             // layer 4: dense (Dense, 2 units): [5, 3] -> [5, 2]
-            DenseLayer(carryA3, result);
+            DenseLayer(carryA3, result, scratch);
         }
 
         // layer 1: lstm (LSTM, 4 units): the cell LstmCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.LstmCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, LstmHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, LstmHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, LstmCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 mask: mask);
         }
 
         // layer 2: repeat_vector (RepeatVector, 5 times): y[t] = x at every timestep t (Keras RepeatVector.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void RepeatVectorLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void RepeatVectorLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int Width = 4;
             for (int t = 0; t < 5; t++)
@@ -686,44 +687,45 @@ namespace Demo
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Lstm1Layer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.Lstm1Cell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, Lstm1HOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, Lstm1HNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, Lstm1COffset, 16)),
+                    h: new global::System.Span<float>(scratch, Lstm1HOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, Lstm1HNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, Lstm1COffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
                 mask: mask);
         }
 
         // layer 4: dense (Dense, 2 units): y = linear(x·W + b) on the last axis, at every timestep (Keras Dense.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int InputWidth = 3;
             const int Units = 2;
             for (int t = 0; t < 5; t++)
             {
                 global::RnnGen.Generated.ModelKernels.DenseRow(input.Slice(t * InputWidth, InputWidth),
-                    output.Slice(t * Units, Units), _scratch, DenseRowOffset, _packed, DensePackedOffset);
+                    output.Slice(t * Units, Units), scratch, DenseRowOffset, _packed, DensePackedOffset);
             }
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 10), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 10), sequenceScratch, default, b, default);
             }
         }
 
@@ -817,23 +819,6 @@ namespace Demo
                         DensePackedOffset);
                 }
             }
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

@@ -309,7 +309,8 @@ namespace Demo
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateH),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -350,7 +351,7 @@ namespace Demo
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateH),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -374,7 +375,7 @@ namespace Demo
             float[] stateH = new float[batch * stateHStride];
             const int stateCStride = 2;
             float[] stateC = new float[batch * stateCStride];
-            RunMany(input, batch, result, resultStride, stateH, stateHStride, stateC, stateCStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, stateH, stateHStride, stateC, stateCStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result, stateH, stateC };
         }
         /// <summary>
@@ -409,7 +410,8 @@ namespace Demo
                 Run(input.Slice(b * InputLength, InputLength),
                     new global::System.Span<float>(result, b * resultStride, resultStride),
                     new global::System.Span<float>(stateH, b * stateHStride, stateHStride),
-                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), rowState, b, default);
+                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result, stateH, stateC };
         }
@@ -436,7 +438,7 @@ namespace Demo
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateH),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -463,7 +465,7 @@ namespace Demo
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
                 global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateH),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.StateC), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, mask);
         }
 
@@ -506,7 +508,7 @@ namespace Demo
                 Run(input.Slice(b * InputLength, InputLength),
                     new global::System.Span<float>(result, b * resultStride, resultStride),
                     new global::System.Span<float>(stateH, b * stateHStride, stateHStride),
-                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), rowState, b,
+                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), _scratch, rowState, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result, stateH, stateC };
@@ -559,7 +561,7 @@ namespace Demo
                 Run(input.Slice(b * InputLength, InputLength),
                     new global::System.Span<float>(result, b * resultStride, resultStride),
                     new global::System.Span<float>(stateH, b * stateHStride, stateHStride),
-                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), default, b,
+                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result, stateH, stateC };
@@ -599,7 +601,8 @@ namespace Demo
                 Run(input.Slice(b * InputLength, InputLength),
                     new global::System.Span<float>(result, b * resultStride, resultStride),
                     new global::System.Span<float>(stateH, b * stateHStride, stateHStride),
-                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), default, b, rowMask);
+                    new global::System.Span<float>(stateC, b * stateCStride, stateCStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result, stateH, stateC };
         }
@@ -632,7 +635,7 @@ namespace Demo
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
                 inputs.Length, floats, OutputFloats, floats.Slice(2), OutputFloats, floats.Slice(4),
-                OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -681,7 +684,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -697,7 +700,7 @@ namespace Demo
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
                 inputs.Length, rest, OutputFloats, rest.Slice(2), OutputFloats, rest.Slice(4), OutputFloats,
-                chunks, chunks, _batchScratch);
+                chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -744,7 +747,8 @@ namespace Demo
 
             BeginCall(batch);
             RunMany(input, batch, output, 2, new global::System.Span<float>(_outputSink, 0, 2), 0,
-                new global::System.Span<float>(_outputSink, 0, 2), 0, 0, batch / BatchChunk, _batchScratch);
+                new global::System.Span<float>(_outputSink, 0, 2), 0, 0, batch / BatchChunk, _batchScratch,
+                _scratch);
             return batch;
         }
 
@@ -1013,7 +1017,7 @@ namespace Demo
             work.States = states;
             work.Chunks = chunks;
             work.Reverse = reverse;
-            work.Scratch = StreamWorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _streamWorkerScratch, workers, StreamScratchLength);
             try
             {
                 work.Run(workers);
@@ -1041,23 +1045,6 @@ namespace Demo
             {
                 StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);
             }
-        }
-
-        private float[][] StreamWorkerScratch(int workers)
-        {
-            float[][]? scratch = _streamWorkerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[StreamScratchLength];
-                }
-
-                _streamWorkerScratch = scratch;
-            }
-
-            return scratch;
         }
 
         // One parallel StepStreams call: worker w steps chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -1240,31 +1227,31 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.Span<float> stateH, global::System.Span<float> stateC,
+            global::System.Span<float> stateH, global::System.Span<float> stateC, float[] scratch,
             global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: lstm (LSTM, 2 units): [3, 2] -> [2]
-            LstmLayer(input, result, initialState, row, mask);
-            new global::System.ReadOnlySpan<float>(_scratch, LstmHOffset, 2).CopyTo(stateH);
-            new global::System.ReadOnlySpan<float>(_scratch, LstmCOffset, 2).CopyTo(stateC);
+            LstmLayer(input, result, scratch, initialState, row, mask);
+            new global::System.ReadOnlySpan<float>(scratch, LstmHOffset, 2).CopyTo(stateH);
+            new global::System.ReadOnlySpan<float>(scratch, LstmCOffset, 2).CopyTo(stateC);
         }
 
         // layer 1: lstm (LSTM, 2 units): the cell LstmCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.LstmCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, LstmHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, LstmHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, LstmCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
                 mask: mask,
@@ -1272,19 +1259,21 @@ namespace Demo
                 storedStateStride: StoredStateStride);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, global::System.Span<float> stateH,
             int stateHStride, global::System.Span<float> stateC, int stateCStride, int firstChunk,
-            int endChunk, float[] scratch)
+            int endChunk, float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, stateH, stateHStride, stateC, stateCStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2),
-                    stateH.Slice(b * stateHStride, 2), stateC.Slice(b * stateCStride, 2), default, b, default);
+                    stateH.Slice(b * stateHStride, 2), stateC.Slice(b * stateCStride, 2), sequenceScratch, default,
+                    b, default);
             }
         }
 
@@ -1336,23 +1325,6 @@ namespace Demo
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: false),
                 storedStates: global::System.MemoryExtensions.AsSpan(_storedStates, firstRow * StoredStateStride + LstmStoredOffset),
                 storedStateStride: StoredStateStride);
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

@@ -157,6 +157,7 @@ namespace Demo
         private const int BatchScratchLength = 304;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
         private float[][]? _workerScratch;
+        private float[][]? _workerSequenceScratch;
         private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call
 
         /// <summary>Creates the model with weights drawn by the declared Keras initializers from
@@ -328,7 +329,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -363,7 +365,7 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result),
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch,
                 global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState), 0, default);
         }
 
@@ -380,7 +382,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 2;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -406,7 +408,8 @@ namespace Demo
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 new global::System.ReadOnlySpan<float>(initialState[1], b * stateWidth, stateWidth).CopyTo(rowState.Slice(stateWidth));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -430,7 +433,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -458,7 +461,7 @@ namespace Demo
                     "outputs");
             }
 
-            int chunks = 0; // Masking: on the calling thread (RunMany sends the chunks without a masked step through the chunk kernels)
+            int chunks = inputs.Length / BatchChunk;
             int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);
             if (workers <= 1)
             {
@@ -478,7 +481,8 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
+            work.SequenceScratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerSequenceScratch, workers, ScratchLength);
             try
             {
                 work.Run(workers);
@@ -493,10 +497,11 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
-        // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
+        // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers)
+        // with its own scratch, a chunk with a masked step one sequence at a time.
         private sealed class ParallelBatch : global::RnnGen.ParallelWork
         {
             private readonly Model _model;
@@ -504,15 +509,17 @@ namespace Demo
             internal global::System.Memory<Output> Outputs;
             internal int Chunks;
             internal float[][] Scratch = global::System.Array.Empty<float[]>();
+            internal float[][] SequenceScratch = global::System.Array.Empty<float[]>();
 
             internal ParallelBatch(Model model) => _model = model;
 
             protected override void RunWorker(int worker, int workers)
             {
                 global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(Outputs.Span);
-                _model.RunChunks(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span),
-                    floats, OutputFloats, Chunks * worker / workers, Chunks * (worker + 1) / workers,
-                    Scratch[worker]);
+                int end = Chunks * (worker + 1) / workers;
+                _model.RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(Inputs.Span),
+                    end * BatchChunk, floats, OutputFloats, Chunks * worker / workers, end, Scratch[worker],
+                    SequenceScratch[worker]);
             }
         }
 
@@ -538,7 +545,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 2, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -827,7 +834,7 @@ namespace Demo
             work.States = states;
             work.Chunks = chunks;
             work.Reverse = reverse;
-            work.Scratch = StreamWorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _streamWorkerScratch, workers, StreamScratchLength);
             try
             {
                 work.Run(workers);
@@ -855,23 +862,6 @@ namespace Demo
             {
                 StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);
             }
-        }
-
-        private float[][] StreamWorkerScratch(int workers)
-        {
-            float[][]? scratch = _streamWorkerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[StreamScratchLength];
-                }
-
-                _streamWorkerScratch = scratch;
-            }
-
-            return scratch;
         }
 
         // One parallel StepStreams call: worker w steps chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -1065,7 +1055,7 @@ namespace Demo
         // and every layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads it.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
@@ -1074,19 +1064,19 @@ namespace Demo
             global::System.Span<bool> dataMask = stackalloc bool[Timesteps];
             global::RnnGen.KerasMask.Compute(input, InputDim, dataMask, -1.0f);
             // layer 1: masking (Masking, mask_value -1): [4, 3] -> [4, 3]
-            global::System.Span<float> carryA1 = new global::System.Span<float>(_scratch, CarryAOffset, 12);
-            MaskingLayer(input, carryA1);
+            global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, CarryAOffset, 12);
+            MaskingLayer(input, carryA1, scratch);
             // layer 2: lstm (LSTM, 4 units): [4, 3] -> [4]
-            global::System.Span<float> carryB2 = new global::System.Span<float>(_scratch, CarryBOffset, 4);
-            LstmLayer(carryA1, carryB2, initialState, row, dataMask);
+            global::System.Span<float> carryB2 = new global::System.Span<float>(scratch, CarryBOffset, 4);
+            LstmLayer(carryA1, carryB2, scratch, initialState, row, dataMask);
             // layer 3: dense (Dense, 2 units): [4] -> [2]
-            DenseLayer(carryB2, result);
+            DenseLayer(carryB2, result, scratch);
         }
 
         // layer 1: masking (Masking, mask_value -1): y = x * any(x != -1) (Keras Masking.call; the model's
         // mask is KerasMask.IsKept of each input row) on the last axis, at every timestep.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void MaskingLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void MaskingLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
             const int Width = 3;
             for (int t = 0; t < 4; t++)
@@ -1099,16 +1089,16 @@ namespace Demo
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void LstmLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.LstmCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, LstmHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, LstmHNextOffset, 16),
-                    c: new global::System.Span<float>(_scratch, LstmCOffset, 16)),
+                    h: new global::System.Span<float>(scratch, LstmHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, LstmHNextOffset, 16),
+                    c: new global::System.Span<float>(scratch, LstmCOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: false),
                 initialState: initialState,
                 mask: mask);
@@ -1116,9 +1106,9 @@ namespace Demo
 
         // layer 3: dense (Dense, 2 units): y = linear(x·W + b) on the last axis (Keras Dense.call).
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
+        private void DenseLayer(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, float[] scratch)
         {
-            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, _scratch, DenseRowOffset, _packed, DensePackedOffset);
+            global::RnnGen.Generated.ModelKernels.DenseRow(input, output, scratch, DenseRowOffset, _packed, DensePackedOffset);
         }
 
         // One row of masking: 3 values.
@@ -1128,11 +1118,12 @@ namespace Demo
             global::RnnGen.Kernels.ElementwiseKernels.Mask(x, y, -1.0f);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             // masking: chunks none of whose timesteps is masked run through the chunk kernels; the others one sequence at a time.
@@ -1147,13 +1138,13 @@ namespace Demo
 
                 for (int b = first; b < first + BatchChunk; b++)
                 {
-                    Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b, default);
+                    Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), sequenceScratch, default, b, default);
                 }
             }
 
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 2), sequenceScratch, default, b, default);
             }
         }
 
@@ -1226,23 +1217,6 @@ namespace Demo
                     output.Slice(r * outputStride, Units), scratch, BatchDenseRowOffset, _packed,
                     DensePackedOffset);
             }
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

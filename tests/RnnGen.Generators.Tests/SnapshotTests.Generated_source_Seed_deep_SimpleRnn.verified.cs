@@ -322,7 +322,8 @@ namespace Demo
         {
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, default);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0,
+                default);
         }
 
         /// <summary>
@@ -357,7 +358,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 80;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -376,7 +377,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.Runtime.CompilerServices.Unsafe.SkipInit(out output);
             Run(global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in input),
-                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), default, 0, mask);
+                global::RnnGen.GeneratedModelSupport.AsFloats(ref output.Result), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -416,7 +417,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -445,7 +446,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -469,7 +472,7 @@ namespace Demo
 
             global::System.Span<float> floats = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs),
-                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch);
+                inputs.Length, floats, OutputFloats, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);
         }
 
         /// <summary>
@@ -517,7 +520,7 @@ namespace Demo
             work.Inputs = inputs;
             work.Outputs = outputs;
             work.Chunks = chunks;
-            work.Scratch = WorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);
             try
             {
                 work.Run(workers);
@@ -532,7 +535,7 @@ namespace Demo
             // The sequences that do not fill a chunk, one at a time.
             global::System.Span<float> rest = global::System.Runtime.InteropServices.MemoryMarshal.Cast<Output, float>(outputs.Span);
             RunMany(global::System.Runtime.InteropServices.MemoryMarshal.Cast<Input, float>(inputs.Span),
-                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch);
+                inputs.Length, rest, OutputFloats, chunks, chunks, _batchScratch, _scratch);
         }
 
         // One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -577,7 +580,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 80, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 80, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -857,7 +860,7 @@ namespace Demo
             work.States = states;
             work.Chunks = chunks;
             work.Reverse = reverse;
-            work.Scratch = StreamWorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _streamWorkerScratch, workers, StreamScratchLength);
             try
             {
                 work.Run(workers);
@@ -885,23 +888,6 @@ namespace Demo
             {
                 StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);
             }
-        }
-
-        private float[][] StreamWorkerScratch(int workers)
-        {
-            float[][]? scratch = _streamWorkerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[StreamScratchLength];
-                }
-
-                _streamWorkerScratch = scratch;
-            }
-
-            return scratch;
         }
 
         // One parallel StepStreams call: worker w steps chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -1132,30 +1118,31 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: simple_rnn (SimpleRNN, 8 units): [10, 5] -> [10, 8]
-            global::System.Span<float> carryA1 = new global::System.Span<float>(_scratch, CarryAOffset, 80);
-            SimpleRnnLayer(input, carryA1, default, row, mask);
+            global::System.Span<float> carryA1 = new global::System.Span<float>(scratch, CarryAOffset, 80);
+            SimpleRnnLayer(input, carryA1, scratch, default, row, mask);
             // layer 2: simple_rnn_1 (SimpleRNN, 8 units): [10, 8] -> [10, 8]
-            SimpleRnn1Layer(carryA1, result, default, row, mask);
+            SimpleRnn1Layer(carryA1, result, scratch, default, row, mask);
         }
 
         // layer 1: simple_rnn (SimpleRNN, 8 units): the cell SimpleRnnCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void SimpleRnnLayer(global::System.ReadOnlySpan<float> input,
-            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.Span<float> output, float[] scratch,
+            global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, SimpleRnnHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, 16)),
+                    h: new global::System.Span<float>(scratch, SimpleRnnHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, SimpleRnnHNextOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
                 mask: mask);
         }
@@ -1164,30 +1151,32 @@ namespace Demo
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void SimpleRnn1Layer(global::System.ReadOnlySpan<float> input,
-            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.Span<float> output, float[] scratch,
+            global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.SimpleRnn1Cell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, SimpleRnn1HOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, SimpleRnn1HNextOffset, 16)),
+                    h: new global::System.Span<float>(scratch, SimpleRnn1HOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, SimpleRnn1HNextOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
                 mask: mask);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 80), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 80), sequenceScratch, default, b, default);
             }
         }
 
@@ -1240,23 +1229,6 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, SimpleRnn1BatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, SimpleRnn1BatchHNextOffset, BatchChunk * 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

@@ -116,7 +116,6 @@ namespace Demo
         private const int SimpleRnnBatchHNextOffset = 64;
         private const int BatchScratchLength = 128;
         private readonly float[] _batchScratch = new float[BatchScratchLength];
-        private float[][]? _workerScratch;
 
         /// <summary>Creates the model with weights drawn by the declared Keras initializers from
         /// <see cref="DefaultSeed"/>, so every instance starts identical.</summary>
@@ -293,7 +292,7 @@ namespace Demo
         {
             global::System.ArgumentNullException.ThrowIfNull(input);
             global::System.ArgumentNullException.ThrowIfNull(output);
-            Run(input.AsSpan(), output.Result.AsSpan(), default, 0, default);
+            Run(input.AsSpan(), output.Result.AsSpan(), _scratch, default, 0, default);
         }
 
         /// <summary>
@@ -312,7 +311,7 @@ namespace Demo
             global::System.ArgumentNullException.ThrowIfNull(output);
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 2);
             global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState.StateH).CopyTo(rowState.Slice(0));
-            Run(input.AsSpan(), output.Result.AsSpan(), rowState, 0, default);
+            Run(input.AsSpan(), output.Result.AsSpan(), _scratch, rowState, 0, default);
         }
 
         /// <summary>
@@ -328,7 +327,7 @@ namespace Demo
             int batch = global::RnnGen.GeneratedModelSupport.BatchSize(input.Length, Info);
             const int resultStride = 200;
             float[] result = new float[batch * resultStride];
-            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, result, resultStride, 0, batch / BatchChunk, _batchScratch, _scratch);
             return new[] { result };
         }
         /// <summary>
@@ -353,7 +352,8 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b, default);
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
+                    default);
             }
             return new[] { result };
         }
@@ -374,7 +374,7 @@ namespace Demo
             global::RnnGen.GeneratedModelSupport.ValidateMask(mask, 1, Info);
             global::System.ArgumentNullException.ThrowIfNull(input);
             global::System.ArgumentNullException.ThrowIfNull(output);
-            Run(input.AsSpan(), output.Result.AsSpan(), default, 0, mask);
+            Run(input.AsSpan(), output.Result.AsSpan(), _scratch, default, 0, mask);
         }
 
         /// <summary>
@@ -398,7 +398,7 @@ namespace Demo
             global::System.ArgumentNullException.ThrowIfNull(output);
             global::System.Span<float> rowState = new global::System.Span<float>(_scratch, InitialStateOffset, 2);
             global::RnnGen.GeneratedModelSupport.AsReadOnlyFloats(in initialState.StateH).CopyTo(rowState.Slice(0));
-            Run(input.AsSpan(), output.Result.AsSpan(), rowState, 0, mask);
+            Run(input.AsSpan(), output.Result.AsSpan(), _scratch, rowState, 0, mask);
         }
 
         /// <summary>
@@ -430,7 +430,7 @@ namespace Demo
             {
                 new global::System.ReadOnlySpan<float>(initialState[0], b * stateWidth, stateWidth).CopyTo(rowState.Slice(0));
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), rowState, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, rowState, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -474,7 +474,7 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 Run(input.Slice(b * InputLength, InputLength),
-                    new global::System.Span<float>(result, b * resultStride, resultStride), default, b,
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
                     mask.Slice(b * Timesteps, Timesteps));
             }
             return new[] { result };
@@ -504,7 +504,9 @@ namespace Demo
             for (int b = 0; b < batch; b++)
             {
                 global::RnnGen.GeneratedModelSupport.FillLengthMask(rowMask, lengths[b], Info, nameof(lengths));
-                Run(input.Slice(b * InputLength, InputLength), new global::System.Span<float>(result, b * resultStride, resultStride), default, b, rowMask);
+                Run(input.Slice(b * InputLength, InputLength),
+                    new global::System.Span<float>(result, b * resultStride, resultStride), _scratch, default, b,
+                    rowMask);
             }
             return new[] { result };
         }
@@ -528,7 +530,7 @@ namespace Demo
                     nameof(output));
             }
 
-            RunMany(input, batch, output, 200, 0, batch / BatchChunk, _batchScratch);
+            RunMany(input, batch, output, 200, 0, batch / BatchChunk, _batchScratch, _scratch);
             return batch;
         }
 
@@ -765,7 +767,7 @@ namespace Demo
             work.States = states;
             work.Chunks = chunks;
             work.Reverse = reverse;
-            work.Scratch = StreamWorkerScratch(workers);
+            work.Scratch = global::RnnGen.GeneratedModelSupport.WorkerArrays(ref _streamWorkerScratch, workers, StreamScratchLength);
             try
             {
                 work.Run(workers);
@@ -793,23 +795,6 @@ namespace Demo
             {
                 StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);
             }
-        }
-
-        private float[][] StreamWorkerScratch(int workers)
-        {
-            float[][]? scratch = _streamWorkerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[StreamScratchLength];
-                }
-
-                _streamWorkerScratch = scratch;
-            }
-
-            return scratch;
         }
 
         // One parallel StepStreams call: worker w steps chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.
@@ -971,43 +956,45 @@ namespace Demo
         // layer between here and the last recurrent one keeps the timesteps, so every recurrent layer reads the same mask.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> result,
-            global::System.ReadOnlySpan<float> initialState, int row,
+            float[] scratch, global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             EnsurePacked();
             // layer 1: simple_rnn (SimpleRNN, 2 units): [100, 1000] -> [100, 2]
-            SimpleRnnLayer(input, result, initialState, row, mask);
+            SimpleRnnLayer(input, result, scratch, initialState, row, mask);
         }
 
         // layer 1: simple_rnn (SimpleRNN, 2 units): the cell SimpleRnnCell through the layer driver, Kernels.RecurrentLayer.Run, which walks the
         // timesteps, swaps the state buffers, starts from the initial or stored states, skips masked steps and writes the outputs.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void SimpleRnnLayer(global::System.ReadOnlySpan<float> input,
-            global::System.Span<float> output, global::System.ReadOnlySpan<float> initialState, int row,
+            global::System.Span<float> output, float[] scratch,
+            global::System.ReadOnlySpan<float> initialState, int row,
             global::System.ReadOnlySpan<bool> mask)
         {
             global::RnnGen.Kernels.RecurrentLayer.Run(
                 new global::RnnGen.Generated.ModelKernels.SimpleRnnCell(_packed),
                 input,
                 new global::RnnGen.Kernels.CellBuffers(
-                    h: new global::System.Span<float>(_scratch, SimpleRnnHOffset, 16),
-                    hNext: new global::System.Span<float>(_scratch, SimpleRnnHNextOffset, 16)),
+                    h: new global::System.Span<float>(scratch, SimpleRnnHOffset, 16),
+                    hNext: new global::System.Span<float>(scratch, SimpleRnnHNextOffset, 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: 0, returnSequences: true),
                 initialState: initialState,
                 mask: mask);
         }
 
-        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.
+        // Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;
+        // scratch is the chunks' working memory, sequenceScratch the single sequences'.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void RunMany(global::System.ReadOnlySpan<float> input, int batch,
             global::System.Span<float> result, int resultStride, int firstChunk, int endChunk,
-            float[] scratch)
+            float[] scratch, float[] sequenceScratch)
         {
             EnsurePacked();
             RunChunks(input, result, resultStride, firstChunk, endChunk, scratch);
             for (int b = endChunk * BatchChunk; b < batch; b++)
             {
-                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 200), default, b, default);
+                Run(input.Slice(b * InputLength, InputLength), result.Slice(b * resultStride, 200), sequenceScratch, default, b, default);
             }
         }
 
@@ -1043,23 +1030,6 @@ namespace Demo
                     h: new global::System.Span<float>(scratch, SimpleRnnBatchHOffset, BatchChunk * 16),
                     hNext: new global::System.Span<float>(scratch, SimpleRnnBatchHNextOffset, BatchChunk * 16)),
                 global::RnnGen.Kernels.RecurrentOutput.Single(output, outputStride: outputStride, returnSequences: true));
-        }
-
-        private float[][] WorkerScratch(int workers)
-        {
-            float[][]? scratch = _workerScratch;
-            if (scratch is null || scratch.Length < workers)
-            {
-                scratch = new float[workers][];
-                for (int i = 0; i < workers; i++)
-                {
-                    scratch[i] = new float[BatchScratchLength];
-                }
-
-                _workerScratch = scratch;
-            }
-
-            return scratch;
         }
 
     }

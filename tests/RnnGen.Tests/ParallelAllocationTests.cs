@@ -59,6 +59,23 @@ public class ParallelAllocationTests
         Assert.Equal(0, FewestBytesAllocatedBy(() => model.Forward(inputs, outputs, maxDegreeOfParallelism: 2)));
         Assert.Equal(1f, outputs[17].Result[0] + outputs[17].Result[1] + outputs[17].Result[2], 5); // it did run
     }
+
+    [Fact]
+    public void The_parallel_overload_of_a_masking_model_allocates_nothing_on_any_thread()
+    {
+        // 18 padded sequences: the workers run their chunks one sequence at a time, each on its own memory (the mask of
+        // each sequence on its worker's stack).
+        var model = new PaddedForecaster(seed: 1);
+        var inputs = new PaddedForecaster.Input[18];
+        var outputs = new PaddedForecaster.Output[18];
+        for (int b = 0; b < inputs.Length; b++)
+        {
+            inputs[b][0][0] = 1f; // the first timestep kept, the rest padding
+        }
+
+        Assert.Equal(0, FewestBytesAllocatedBy(() => model.Forward(inputs, outputs, maxDegreeOfParallelism: 2)));
+        Assert.NotEqual(0f, outputs[0].Result[0]); // it did run
+    }
 }
 
 /// <summary>

@@ -19,6 +19,8 @@ public class MaskingBenchmarks
     private float[] _full = Array.Empty<float>();
     private float[] _padded = Array.Empty<float>();
     private int[] _lengths = Array.Empty<int>();
+    private MaskingLstm.Input[] _paddedInputs = Array.Empty<MaskingLstm.Input>();
+    private readonly MaskingLstm.Output[] _outputs = new MaskingLstm.Output[Batch];
 
     [GlobalSetup]
     public void Setup()
@@ -40,11 +42,24 @@ public class MaskingBenchmarks
             Array.Clear(_padded, b * row + _lengths[b] * MaskingLstm.InputDim, (MaskingLstm.Timesteps - _lengths[b]) * MaskingLstm.InputDim);
         }
 
-        // Both ways of masking compute the same numbers.
+        _paddedInputs = System.Runtime.InteropServices.MemoryMarshal.Cast<float, MaskingLstm.Input>(_padded).ToArray();
+
+        // Both ways of masking compute the same numbers, and the parallel overload what the serial one computes.
         float[] byData = _masking.Predict(_padded)[0], byLengths = _plain.Predict(_padded, _lengths)[0];
         if (!byData.AsSpan().SequenceEqual(byLengths))
         {
             throw new InvalidOperationException("[Masking] and Predict(input, lengths) disagree.");
+        }
+
+        var serial = new MaskingLstm.Output[Batch];
+        _masking.Forward(_paddedInputs, serial);
+        _masking.Forward(_paddedInputs, _outputs, maxDegreeOfParallelism: 2);
+        for (int b = 0; b < Batch; b++)
+        {
+            if (!serial[b].Result.AsSpan().SequenceEqual(_outputs[b].Result.AsSpan()))
+            {
+                throw new InvalidOperationException($"The parallel overload disagrees with the serial one at sequence {b}.");
+            }
         }
     }
 
@@ -59,6 +74,14 @@ public class MaskingBenchmarks
     /// <summary>[Masking] on the ragged batch: the padding's timesteps skip the cell.</summary>
     [Benchmark]
     public float[][] Masking_Padded() => _masking.Predict(_padded);
+
+    /// <summary>[Masking] on the ragged batch through the typed batch Forward, on the calling thread.</summary>
+    [Benchmark]
+    public void Masking_Padded_Forward() => _masking.Forward(_paddedInputs, _outputs);
+
+    /// <summary>The same with the chunks spread over two cores (each worker runs its padded sequences on its own memory).</summary>
+    [Benchmark]
+    public void Masking_Padded_Forward_TwoCores() => _masking.Forward(_paddedInputs, _outputs, maxDegreeOfParallelism: 2);
 
     /// <summary>The model without Masking given the ragged batch's lengths: the same work but for computing the mask.</summary>
     [Benchmark]

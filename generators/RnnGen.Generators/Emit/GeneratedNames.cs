@@ -25,12 +25,12 @@ internal static class GeneratedNames
     private static readonly string[] s_implementationMembers =
     {
         "InputLength", "InitializeWeights", "PackWeights", "Run", "RunMany", "RunChunks", "RunChunk", "RunOne", "StepCore", "BeginCall",
-        "WorkerScratch", "ForwardOnWorkers", "ParallelBatch", "PackedLength", "ScratchLength", "CarryAOffset",
+        "ForwardOnWorkers", "ParallelBatch", "PackedLength", "ScratchLength", "CarryAOffset",
         "CarryBOffset", "InitialStateOffset", "DenseRowOffset", "StoredStateStride", "BatchChunk", "BatchCarryAOffset",
         "BatchCarryBOffset", "BatchDenseRowOffset", "BatchScratchLength", "OutputFloats", "_parameters", "_packed",
-        "_scratch", "_streamReverse", "_batchScratch", "_workerScratch", "_parallelBatch", "_outputSink", "_storedStates",
+        "_scratch", "_streamReverse", "_batchScratch", "_workerScratch", "_workerSequenceScratch", "_parallelBatch", "_outputSink", "_storedStates",
         "_storedBatch", "_trainer", "StreamScratchLength", "_streamScratch", "_streamStates", "_streamsReverse", "StepStreamChunk",
-        "StepStreamOne", "StepStreamChunks", "StreamsOf", "StreamWorkerScratch", "ParallelStreams", "_streamWorkerScratch",
+        "StepStreamOne", "StepStreamChunks", "StreamsOf", "ParallelStreams", "_streamWorkerScratch",
         "_parallelStreams", "_packedStale", "MarkPackedStale", "EnsurePacked", "StreamHNextOffset", "StreamGatesOffset",
         "StreamCarryAOffset", "StreamCarryBOffset", "StreamDenseRowOffset",
     };

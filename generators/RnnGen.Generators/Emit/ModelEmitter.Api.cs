@@ -131,6 +131,7 @@ internal sealed partial class ModelEmitter
                 }
             }
 
+            arguments.Add("_scratch");
             arguments.Add(withInitialState
                 ? (TensorsAreClasses ? "rowState" : $"{Support}.AsReadOnlyFloats(in initialState)")
                 : "default");
@@ -223,7 +224,7 @@ internal sealed partial class ModelEmitter
             if (!withInitialState)
             {
                 // Chunks of sequences advance together through the batched kernels; the rest one at a time.
-                _writer.Line($"RunMany(input, batch, {string.Join(", ", _layout.Outputs.Select(o => $"{o.VariableName}, {o.VariableName}Stride"))}, 0, batch / BatchChunk, _batchScratch);");
+                _writer.Line($"RunMany(input, batch, {string.Join(", ", _layout.Outputs.Select(o => $"{o.VariableName}, {o.VariableName}Stride"))}, 0, batch / BatchChunk, _batchScratch, _scratch);");
                 _writer.Line($"return new[] {{ {string.Join(", ", _layout.Outputs.Select(o => o.VariableName))} }};");
                 return;
             }
@@ -232,6 +233,7 @@ internal sealed partial class ModelEmitter
             {
                 var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
                 arguments.AddRange(BatchOutputRows());
+                arguments.Add("_scratch");
 
                 if (withInitialState)
                 {

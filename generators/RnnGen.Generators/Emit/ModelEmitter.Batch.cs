@@ -34,9 +34,16 @@ internal sealed partial class ModelEmitter
 
         _writer.Line($"private const int BatchScratchLength = {Int(_layout.BatchScratchLength)};");
         _writer.Line("private readonly float[] _batchScratch = new float[BatchScratchLength];");
-        _writer.Line("private float[][]? _workerScratch;");
         if (!TensorsAreClasses)
         {
+            // The parallel overload's workers, made at its first call: their chunks' working memory, and for a model
+            // that masks its input, their single sequences' too.
+            _writer.Line("private float[][]? _workerScratch;");
+            if (MasksFromData)
+            {
+                _writer.Line("private float[][]? _workerSequenceScratch;");
+            }
+
             _writer.Line("private ParallelBatch? _parallelBatch; // the parallel batch overload's workers, made at its first call");
         }
 
@@ -86,7 +93,7 @@ internal sealed partial class ModelEmitter
                 }
 
                 _writer.Line($"{Span} floats = {MemoryMarshal}.Cast<Output, float>(outputs);");
-                _writer.Line($"RunMany({MemoryMarshal}.Cast<Input, float>(inputs), inputs.Length, {OutputArguments(o => OutputFieldSlice("floats", o), _ => "OutputFloats")}, 0, inputs.Length / BatchChunk, _batchScratch);");
+                _writer.Line($"RunMany({MemoryMarshal}.Cast<Input, float>(inputs), inputs.Length, {OutputArguments(o => OutputFieldSlice("floats", o), _ => "OutputFloats")}, 0, inputs.Length / BatchChunk, _batchScratch, _scratch);");
             }
 
             _writer.Line();
@@ -110,7 +117,7 @@ internal sealed partial class ModelEmitter
                 _writer.Line();
                 WriteBatchChecks("inputs.Length", "outputs.Length");
                 WriteTokenCheck($"{MemoryMarshal}.Cast<Input, float>(inputs.Span)");
-                _writer.Line(MasksFromData ? "int chunks = 0; // Masking: on the calling thread (RunMany sends the chunks without a masked step through the chunk kernels)" : "int chunks = inputs.Length / BatchChunk;");
+                _writer.Line("int chunks = inputs.Length / BatchChunk;");
                 _writer.Line("int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);");
                 _writer.Line("if (workers <= 1)");
                 _writer.Line("{");
@@ -131,16 +138,23 @@ internal sealed partial class ModelEmitter
                 _writer.Line("work.Inputs = inputs;");
                 _writer.Line("work.Outputs = outputs;");
                 _writer.Line("work.Chunks = chunks;");
-                _writer.Line("work.Scratch = WorkerScratch(workers);");
+                _writer.Line($"work.Scratch = {Support}.WorkerArrays(ref _workerScratch, workers, BatchScratchLength);");
+                if (MasksFromData)
+                {
+                    _writer.Line($"work.SequenceScratch = {Support}.WorkerArrays(ref _workerSequenceScratch, workers, ScratchLength);");
+                }
+
                 WriteRunWorkers("Inputs", "Outputs");
                 _writer.Line();
                 _writer.Line("// The sequences that do not fill a chunk, one at a time.");
                 _writer.Line($"{Span} rest = {MemoryMarshal}.Cast<Output, float>(outputs.Span);");
-                _writer.Line($"RunMany({MemoryMarshal}.Cast<Input, float>(inputs.Span), inputs.Length, {OutputArguments(o => OutputFieldSlice("rest", o), _ => "OutputFloats")}, chunks, chunks, _batchScratch);");
+                _writer.Line($"RunMany({MemoryMarshal}.Cast<Input, float>(inputs.Span), inputs.Length, {OutputArguments(o => OutputFieldSlice("rest", o), _ => "OutputFloats")}, chunks, chunks, _batchScratch, _scratch);");
             }
 
             _writer.Line();
-            _writer.Line("// One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.");
+            _writer.Line(MasksFromData
+                ? "// One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch, a chunk with a masked step one sequence at a time."
+                : "// One parallel batch call: worker w runs chunks [chunks * w / workers, chunks * (w + 1) / workers) with its own scratch.");
             using (_writer.Braces("private sealed class ParallelBatch : global::RnnGen.ParallelWork"))
             {
                 _writer.Line($"private readonly {Identifier(_spec.ClassName)} _model;");
@@ -148,13 +162,27 @@ internal sealed partial class ModelEmitter
                 _writer.Line("internal global::System.Memory<Output> Outputs;");
                 _writer.Line("internal int Chunks;");
                 _writer.Line("internal float[][] Scratch = global::System.Array.Empty<float[]>();");
+                if (MasksFromData)
+                {
+                    _writer.Line("internal float[][] SequenceScratch = global::System.Array.Empty<float[]>();");
+                }
                 _writer.Line();
                 _writer.Line($"internal ParallelBatch({Identifier(_spec.ClassName)} model) => _model = model;");
                 _writer.Line();
                 using (_writer.Braces("protected override void RunWorker(int worker, int workers)"))
                 {
                     _writer.Line($"{Span} floats = {MemoryMarshal}.Cast<Output, float>(Outputs.Span);");
-                    _writer.Line($"_model.RunChunks({MemoryMarshal}.Cast<Input, float>(Inputs.Span), {OutputArguments(o => OutputFieldSlice("floats", o), _ => "OutputFloats")}, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);");
+                    string outputs = OutputArguments(o => OutputFieldSlice("floats", o), _ => "OutputFloats");
+                    if (MasksFromData)
+                    {
+                        // RunMany up to the worker's last chunk: the sequences after the last whole chunk are the caller's.
+                        _writer.Line("int end = Chunks * (worker + 1) / workers;");
+                        _writer.Line($"_model.RunMany({MemoryMarshal}.Cast<Input, float>(Inputs.Span), end * BatchChunk, {outputs}, Chunks * worker / workers, end, Scratch[worker], SequenceScratch[worker]);");
+                    }
+                    else
+                    {
+                        _writer.Line($"_model.RunChunks({MemoryMarshal}.Cast<Input, float>(Inputs.Span), {outputs}, Chunks * worker / workers, Chunks * (worker + 1) / workers, Scratch[worker]);");
+                    }
                 }
             }
 
@@ -195,7 +223,7 @@ internal sealed partial class ModelEmitter
             // Outputs other than the first (states, the backward output of merge None) go to a sink nobody reads.
             string Other(OutputLayout o) => o == main ? "output" : $"new {Span}(_outputSink, 0, {Int(o.Length)})";
             string Stride(OutputLayout o) => o == main ? Int(main.Length) : "0";
-            _writer.Line($"RunMany(input, batch, {OutputArguments(Other, Stride)}, 0, batch / BatchChunk, _batchScratch);");
+            _writer.Line($"RunMany(input, batch, {OutputArguments(Other, Stride)}, 0, batch / BatchChunk, _batchScratch, _scratch);");
             _writer.Line("return batch;");
         }
 
@@ -267,14 +295,16 @@ internal sealed partial class ModelEmitter
         // RunMany: whole chunks from firstChunk, then the remaining sequences one at a time.
         var parameters = new List<string> { $"{ReadOnlySpan} input", "int batch" };
         parameters.AddRange(OutputParameters());
-        parameters.AddRange(new[] { "int firstChunk", "int endChunk", "float[] scratch" });
-        _writer.Line("// Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time.");
+        parameters.AddRange(new[] { "int firstChunk", "int endChunk", "float[] scratch", "float[] sequenceScratch" });
+        _writer.Line("// Chunks [firstChunk, endChunk) of the batch, then every sequence from endChunk * BatchChunk on, one at a time;");
+        _writer.Line("// scratch is the chunks' working memory, sequenceScratch the single sequences'.");
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"private void RunMany({string.Join(", ", parameters)})"))
         {
             WriteEnsurePacked();
             var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
             arguments.AddRange(_layout.Outputs.Select(o => $"{o.VariableName}.Slice(b * {o.VariableName}Stride, {Int(o.Length)})"));
+            arguments.Add("sequenceScratch");
             arguments.Add("default");
             arguments.Add("b");
             arguments.Add("default");
@@ -335,25 +365,5 @@ internal sealed partial class ModelEmitter
 
         _writer.Line();
         WriteDrivers(Pass.Chunk);
-
-        _writer.Line("private float[][] WorkerScratch(int workers)");
-        _writer.Line("{");
-        _writer.Line("    float[][]? scratch = _workerScratch;");
-        _writer.Line("    if (scratch is null || scratch.Length < workers)");
-        _writer.Line("    {");
-        _writer.Line("        scratch = new float[workers][];");
-        _writer.Line("        for (int i = 0; i < workers; i++)");
-        _writer.Line("        {");
-        _writer.Line("            scratch[i] = new float[BatchScratchLength];");
-        _writer.Line("        }");
-        _writer.Line();
-        _writer.Line("        _workerScratch = scratch;");
-        _writer.Line("    }");
-        _writer.Line();
-        _writer.Line("    return scratch;");
-        _writer.Line("}");
-        _writer.Line();
     }
-
-
 }

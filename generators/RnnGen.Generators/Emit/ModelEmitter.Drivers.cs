@@ -20,18 +20,20 @@ namespace RnnGen.Generators.Emit;
 /// </summary>
 internal sealed partial class ModelEmitter
 {
-    /// <summary>How many sequences a driver advances together, and where their working memory lives.</summary>
+    /// <summary>
+    /// How many sequences a driver advances together, and which offsets of the working memory they use: every driver takes
+    /// it as <c>scratch</c>, so that a worker thread can run either pass on memory of its own.
+    /// </summary>
     private sealed class Pass
     {
-        public static readonly Pass Single = new(Placement.Single, 1, string.Empty, "_scratch");
-        public static readonly Pass Chunk = new(Placement.Batch, BatchChunk, "Batch", "scratch");
+        public static readonly Pass Single = new(Placement.Single, 1, string.Empty);
+        public static readonly Pass Chunk = new(Placement.Batch, BatchChunk, "Batch");
 
-        private Pass(Placement placement, int sequences, string suffix, string scratch)
+        private Pass(Placement placement, int sequences, string suffix)
         {
             Placement = placement;
             Sequences = sequences;
             Suffix = suffix;
-            Scratch = scratch;
         }
 
         public Placement Placement { get; }
@@ -43,9 +45,6 @@ internal sealed partial class ModelEmitter
 
         /// <summary>The suffix of this pass's driver methods and working-memory constants: empty, or <c>Batch</c>.</summary>
         public string Suffix { get; }
-
-        /// <summary>The array of this pass's working memory in generated code.</summary>
-        public string Scratch { get; }
 
         /// <summary>Floats of a buffer of <paramref name="perSequence"/> floats per sequence.</summary>
         public string Length(string perSequence) => IsChunk ? "BatchChunk * " + perSequence : perSequence;
@@ -132,9 +131,9 @@ internal sealed partial class ModelEmitter
     {
         var parameters = new List<string> { $"{ReadOnlySpan} input" };
         parameters.AddRange(OutputParameters(pass, _layout.Outputs));
+        parameters.Add("float[] scratch");
         if (pass.IsChunk)
         {
-            parameters.Add("float[] scratch");
             parameters.Add("int firstRow");
             _writer.Line($"// One chunk of {Int(BatchChunk)} sequences through every layer: sequence r of the chunk is batch row firstRow + r.");
         }
@@ -188,7 +187,7 @@ internal sealed partial class ModelEmitter
                     string letter = carry == 0 ? "A" : "B";
                     string name = "carry" + letter + Int(i + 1);
                     string length = Int(layer.OutputRows() * layer.Spec.OutputWidth);
-                    _writer.Line($"{Span} {name} = new {Span}({pass.Scratch}, {pass.Suffix}Carry{letter}Offset, {pass.Length(length)});");
+                    _writer.Line($"{Span} {name} = new {Span}(scratch, {pass.Suffix}Carry{letter}Offset, {pass.Length(length)});");
                     arguments.Add(name);
                     if (pass.IsChunk)
                     {
@@ -200,11 +199,8 @@ internal sealed partial class ModelEmitter
                     carry ^= 1;
                 }
 
-                if (pass.IsChunk)
-                {
-                    arguments.Add("scratch");
-                }
-                else if (layer.Spec.IsRecurrent)
+                arguments.Add("scratch");
+                if (!pass.IsChunk && layer.Spec.IsRecurrent)
                 {
                     arguments.Add(layer == _layout.InitialStateLayer ? "initialState" : "default");
                 }
@@ -230,7 +226,7 @@ internal sealed partial class ModelEmitter
                 StateLayout state = _layout.Last.States.First(s => s.FieldName == output.FieldName);
                 string offset = state.Direction.OffsetName(pass.Placement, state.Buffer);
                 ForEachSequence(pass, () => _writer.Line(
-                    $"new {ReadOnlySpan}({pass.Scratch}, {offset}{(pass.IsChunk ? " + r * " + Int(PaddedUnits(_layout.Last.Spec.Units)) : string.Empty)}, {Int(_layout.Last.Spec.Units)}).CopyTo({pass.From(output.VariableName, output.VariableName + "Stride")});"));
+                    $"new {ReadOnlySpan}(scratch, {offset}{(pass.IsChunk ? " + r * " + Int(PaddedUnits(_layout.Last.Spec.Units)) : string.Empty)}, {Int(_layout.Last.Spec.Units)}).CopyTo({pass.From(output.VariableName, output.VariableName + "Stride")});"));
             }
         }
 
@@ -246,7 +242,7 @@ internal sealed partial class ModelEmitter
         int rows = layer.InputRows();
         string parameters = pass.IsChunk
             ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
-            : $"{ReadOnlySpan} input, {Span} output";
+            : $"{ReadOnlySpan} input, {Span} output, float[] scratch";
         _writer.Line(pass.IsChunk
             ? $"// {layer.Description}, for each sequence of a chunk."
             : $"// {layer.Description}: y = {s.Activation}(x·W + b) on the last axis{(rows > 1 ? ", at every timestep" : string.Empty)} (Keras Dense.call).");
@@ -259,22 +255,21 @@ internal sealed partial class ModelEmitter
                 _writer.Line($"const int Units = {Int(s.Units)};");
             }
 
-            string scratch = pass.IsChunk ? "scratch" : "_scratch";
-            ForEachSequence(pass, () =>
+                        ForEachSequence(pass, () =>
             {
                 string inputStart = pass.IsChunk ? "r * inputStride + " : string.Empty;
                 string outputStart = pass.IsChunk ? "r * outputStride + " : string.Empty;
                 if (rows == 1)
                 {
                     _writer.Line(pass.IsChunk
-                        ? DenseRowCall(layer, "input.Slice(r * inputStride, InputWidth)", "output.Slice(r * outputStride, Units)", scratch, $"{pass.Suffix}DenseRowOffset")
-                        : DenseRowCall(layer, "input", "output", scratch, $"{pass.Suffix}DenseRowOffset"));
+                        ? DenseRowCall(layer, "input.Slice(r * inputStride, InputWidth)", "output.Slice(r * outputStride, Units)", "scratch", $"{pass.Suffix}DenseRowOffset")
+                        : DenseRowCall(layer, "input", "output", "scratch", $"{pass.Suffix}DenseRowOffset"));
                     return;
                 }
 
                 using (_writer.Braces($"for (int t = 0; t < {Int(rows)}; t++)"))
                 {
-                    _writer.Line(DenseRowCall(layer, $"input.Slice({inputStart}t * InputWidth, InputWidth)", $"output.Slice({outputStart}t * Units, Units)", scratch, $"{pass.Suffix}DenseRowOffset"));
+                    _writer.Line(DenseRowCall(layer, $"input.Slice({inputStart}t * InputWidth, InputWidth)", $"output.Slice({outputStart}t * Units, Units)", "scratch", $"{pass.Suffix}DenseRowOffset"));
                 }
             });
         }
@@ -301,9 +296,9 @@ internal sealed partial class ModelEmitter
             }
         }
 
+        parameters.Add("float[] scratch");
         if (pass.IsChunk)
         {
-            parameters.Add("float[] scratch");
             parameters.Add("int firstRow");
         }
         else
@@ -391,7 +386,7 @@ internal sealed partial class ModelEmitter
         var arguments = new List<string> { CellConstructor(layer, direction, pass), "input" };
         int padded = PaddedUnits(s.Units);
         arguments.Add($"new {RecurrentKernels}.CellBuffers(\n"
-            + string.Join(",\n", layer.CellBuffers.Select(b => $"    {b.Variable}: new {Span}({pass.Scratch}, {direction.OffsetName(pass.Placement, b)}, {pass.Length(Int(b.Vectors * padded))})"))
+            + string.Join(",\n", layer.CellBuffers.Select(b => $"    {b.Variable}: new {Span}(scratch, {direction.OffsetName(pass.Placement, b)}, {pass.Length(Int(b.Vectors * padded))})"))
             + ")");
         arguments.Add(output);
         if (initialState != "default")

@@ -159,6 +159,7 @@ internal sealed partial class ModelEmitter
 
                 var arguments = new List<string> { "input.Slice(b * InputLength, InputLength)" };
                 arguments.AddRange(BatchOutputRows());
+                arguments.Add("_scratch");
                 arguments.Add("default");
                 arguments.Add("b");
                 arguments.Add(withLengths ? "rowMask" : "mask.Slice(b * Timesteps, Timesteps)");

@@ -283,7 +283,7 @@ internal sealed partial class ModelEmitter
             _writer.Line("work.States = states;");
             _writer.Line("work.Chunks = chunks;");
             _writer.Line("work.Reverse = reverse;");
-            _writer.Line("work.Scratch = StreamWorkerScratch(workers);");
+            _writer.Line($"work.Scratch = {Support}.WorkerArrays(ref _streamWorkerScratch, workers, StreamScratchLength);");
             WriteRunWorkers("Inputs", "Outputs", "States");
             _writer.Line();
             _writer.Line("for (int stream = chunks * BatchChunk; stream < streams; stream++)");
@@ -316,24 +316,6 @@ internal sealed partial class ModelEmitter
             _writer.Line("{");
             _writer.Line("    StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);");
             _writer.Line("}");
-        }
-
-        _writer.Line();
-        using (_writer.Braces("private float[][] StreamWorkerScratch(int workers)"))
-        {
-            _writer.Line("float[][]? scratch = _streamWorkerScratch;");
-            _writer.Line("if (scratch is null || scratch.Length < workers)");
-            _writer.Line("{");
-            _writer.Line("    scratch = new float[workers][];");
-            _writer.Line("    for (int i = 0; i < workers; i++)");
-            _writer.Line("    {");
-            _writer.Line("        scratch[i] = new float[StreamScratchLength];");
-            _writer.Line("    }");
-            _writer.Line();
-            _writer.Line("    _streamWorkerScratch = scratch;");
-            _writer.Line("}");
-            _writer.Line();
-            _writer.Line("return scratch;");
         }
 
         _writer.Line();

@@ -31,7 +31,7 @@ internal sealed partial class ModelEmitter
         int rows = layer.InputRows();
         string parameters = pass.IsChunk
             ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
-            : $"{ReadOnlySpan} input, {Span} output";
+            : $"{ReadOnlySpan} input, {Span} output, float[] scratch";
         string formula = s.IsElementwise
             ? ElementwiseFormula(s)
             : s.Kind == LayerKind.LayerNormalization

@@ -25,7 +25,7 @@ internal sealed partial class ModelEmitter
         int rows = layer.InputRows();
         string parameters = pass.IsChunk
             ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
-            : $"{ReadOnlySpan} input, {Span} output{(average ? ", " + MaskParameter : string.Empty)}";
+            : $"{ReadOnlySpan} input, {Span} output, float[] scratch{(average ? ", " + MaskParameter : string.Empty)}";
         _writer.Line(pass.IsChunk
             ? $"// {layer.Description}, for each sequence of a chunk."
             : average

@@ -259,6 +259,28 @@ public static partial class GeneratedModelSupport
         return ref Unsafe.AddByteOffset(ref first, (WeightAlignment - misalignment) & (WeightAlignment - 1));
     }
 
+    /// <summary>
+    /// The working memory of a parallel call's workers: one array of <paramref name="length"/> floats per worker, made at
+    /// the first call that needs that many workers and kept in <paramref name="cache"/>, so that a warm parallel call
+    /// allocates nothing.
+    /// </summary>
+    public static float[][] WorkerArrays(ref float[][]? cache, int workers, int length)
+    {
+        float[][]? arrays = cache;
+        if (arrays is null || arrays.Length < workers)
+        {
+            arrays = new float[workers][];
+            for (int i = 0; i < workers; i++)
+            {
+                arrays[i] = new float[length];
+            }
+
+            cache = arrays;
+        }
+
+        return arrays;
+    }
+
     /// <summary>The <paramref name="length"/> floats from <see cref="AlignedStart"/> of a buffer from <see cref="AllocateAligned"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Span<float> AlignedSpan(float[] buffer, int length) => MemoryMarshal.CreateSpan(ref AlignedStart(buffer), length);

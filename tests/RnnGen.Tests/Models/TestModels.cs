@@ -46,3 +46,11 @@ public partial class DefaultBidirectionalLstm;
 [Dense(8, KernelInitializer = "ones", BiasInitializer = "constant(0.5)")]
 [Dense(2048, KernelInitializer = "he_normal", BiasInitializer = "random_uniform(-0.3, 0.7)")]
 public partial class InitializedDenseStack;
+
+/// <summary>Padded sequences: Masking before a recurrent stack, for the parallel batch overload (MaskingParallelTests).</summary>
+[Sequential(Timesteps = 12, InputDim = 3)]
+[Masking]
+[Lstm(24, ReturnSequences = true)]
+[Gru(8)]
+[Dense(2)]
+public partial class PaddedForecaster;
