@@ -838,8 +838,8 @@ namespace Demo
             EnsurePacked();
             bool reverse = _streamsReverse;
             _streamsReverse = !reverse;
-            // Masking: each stream steps by itself, skipping the cells of a masked step (the chunk kernels would run them).
-            for (int stream = 0; stream < streams; stream++)
+            StepStreamChunks(inputs, outputs, states, 0, streams / BatchChunk, reverse, _streamScratch);
+            for (int stream = streams / BatchChunk * BatchChunk; stream < streams; stream++)
             {
                 StepStreamOne(inputs, outputs, states, stream, reverse, _streamScratch);
             }
@@ -895,7 +895,7 @@ namespace Demo
 
             int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);
             global::RnnGen.Kernels.EmbeddingKernels.CheckTokens(inputs.Span, 1, 10, "Model.embedding");
-            int chunks = 0; // Masking: one stream at a time, on the calling thread
+            int chunks = streams / BatchChunk;
             int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);
             if (workers <= 1)
             {
@@ -936,9 +936,10 @@ namespace Demo
             global::System.Span<float> outputs, global::System.Span<float> states, int firstChunk,
             int endChunk, bool reverse, float[] scratch)
         {
-            for (int chunk = firstChunk; chunk < endChunk; chunk++)
+            // embedding: each stream steps by itself, skipping the cells of a masked step (the chunk kernels would run them).
+            for (int stream = firstChunk * BatchChunk; stream < endChunk * BatchChunk; stream++)
             {
-                StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);
+                StepStreamOne(inputs, outputs, states, stream, reverse, scratch);
             }
         }
 
@@ -960,37 +961,7 @@ namespace Demo
                     Chunks * (worker + 1) / workers, Reverse, Scratch[worker]);
         }
 
-        // One timestep of BatchChunk streams from `first` through every layer, each recurrent step a matrix product across them.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private void StepStreamChunk(global::System.ReadOnlySpan<float> inputs,
-            global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
-            float[] scratch)
-        {
-            global::System.Span<float> streamStates = states.Slice(first * StreamStateLength, BatchChunk * StreamStateLength);
-            // layer 1: embedding (Embedding, 10 tokens x 3, mask_zero)
-            global::System.Span<float> embeddingOut = new global::System.Span<float>(scratch, StreamCarryAOffset, BatchChunk * 3);
-            for (int r = 0; r < BatchChunk; r++)
-            {
-                EmbeddingRow(inputs.Slice(first * InputDim).Slice(r * InputDim, 1), embeddingOut.Slice(r * 3, 3));
-            }
-            // layer 2: lstm (LSTM, 4 units)
-            LstmCellStreams(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(embeddingOut),
-                ref streamStates[LstmStreamsHOffset], ref scratch[StreamHNextOffset],
-                ref streamStates[LstmStreamsCOffset], LstmPackedOffset, reverse);
-            for (int r = 0; r < BatchChunk; r++)
-            {
-                new global::System.ReadOnlySpan<float>(scratch, r * StreamStateLength, 16).CopyTo(streamStates.Slice(r * StreamStateLength));
-            }
-            // layer 3: dense (Dense, 2 units)
-            for (int r = 0; r < BatchChunk; r++)
-            {
-                global::RnnGen.Generated.ModelKernels.DenseRow(streamStates.Slice(r * StreamStateLength, 4),
-                    outputs.Slice(first * OutputDim).Slice(r * OutputDim, 2), scratch, StreamDenseRowOffset,
-                    _packed, DensePackedOffset);
-            }
-        }
-
-        // One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).
+        // One timestep of stream `first` through every layer, with Step's kernels.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void StepStreamOne(global::System.ReadOnlySpan<float> inputs,
             global::System.Span<float> outputs, global::System.Span<float> states, int first, bool reverse,
@@ -1023,15 +994,6 @@ namespace Demo
             // layer 3: dense (Dense, 2 units)
             global::RnnGen.Generated.ModelKernels.DenseRow(lstmOutput.Slice(0, 4),
                 outputs.Slice(first * OutputDim, 2), scratch, StreamDenseRowOffset, _packed, DensePackedOffset);
-        }
-
-        // One timestep of lstm for 4 streams, with the kernel for this machine's vector width.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private void LstmCellStreams(ref float x, ref float h, ref float hNext, ref float c, int packedOffset, bool reverse)
-        {
-            ref float weights = ref global::RnnGen.GeneratedModelSupport.AlignedStart(_packed);
-            global::RnnGen.Generated.ModelKernels.LstmCellStreamsX4(ref x, ref h, ref hNext, ref c,
-                ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weights, packedOffset), reverse);
         }
 
         /// <summary>
@@ -1367,105 +1329,6 @@ namespace RnnGen.Generated
     /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
-        // One timestep of lstm for 4 independent streams at once with 4-float vectors (Keras LSTMCell.call):
-        // each weight vector loaded once for 1 streams, each stream's sums split and ordered as in LstmCellX4,
-        // so that every stream gets what Step gives it; units in 1 block(s) of 4, 1 at a time.
-        // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
-        // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
-        // Each block's gate pre-activations are summed over the inputs and the previous state, then updated in registers.
-        // With reverse the work runs last to first: alternating the order from one step to the next starts each step on the
-        // weights the previous one left in the L1 cache.
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        internal static void LstmCellStreamsX4(ref float x, ref float hPrev, ref float hNext, ref float c, ref float weights, bool reverse)
-        {
-            const int Inputs = 3;
-            const int Units = 4;
-            const int Lanes = 4;
-            const int Gates = 4;
-            const int RowStride = Gates * Lanes; // one input row of a block: every gate's 4 columns
-            const int BlockStride = (Inputs + Units) * RowStride;
-            const int BiasStart = 1 * BlockStride;
-            const int BiasStride = 1 * RowStride;
-            const int Padded = 32; // floats from one stream's state to the next
-            const int XStride = 3; // floats from one stream's input to the next
-            for (int q = 0; q < 4; q += 1)
-            {
-                ref float xq = ref Unsafe.Add(ref x, q * XStride);
-                ref float hPrevq = ref Unsafe.Add(ref hPrev, q * Padded);
-                ref float hNextq = ref Unsafe.Add(ref hNext, q * Padded);
-                ref float cq = ref Unsafe.Add(ref c, q * Padded);
-                {
-                    const int first = 0; // one group holds every block
-                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
-                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    // z = x·W + h·U + b for the gate blocks i, f, c, o
-                    Vector128<float> accI0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    Vector128<float> accI0_1 = Vector128<float>.Zero;
-                    Vector128<float> accI0_2 = Vector128<float>.Zero;
-                    Vector128<float> accF0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    Vector128<float> accF0_1 = Vector128<float>.Zero;
-                    Vector128<float> accF0_2 = Vector128<float>.Zero;
-                    Vector128<float> accG0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    Vector128<float> accG0_1 = Vector128<float>.Zero;
-                    Vector128<float> accG0_2 = Vector128<float>.Zero;
-                    Vector128<float> accO0 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
-                    Vector128<float> accO0_1 = Vector128<float>.Zero;
-                    Vector128<float> accO0_2 = Vector128<float>.Zero;
-                    {
-                        Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref xq, 0));
-                        Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref xq, 1));
-                        Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref xq, 2));
-                        accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
-                        accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
-                        accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
-                        accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
-                        accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accI0_1);
-                        accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accF0_1);
-                        accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accG0_1);
-                        accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 3 * Lanes)), accO0_1);
-                        accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accI0_2);
-                        accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accF0_2);
-                        accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accG0_2);
-                        accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 3 * Lanes)), accO0_2);
-                    }
-                    {
-                        Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrevq, 0));
-                        Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1));
-                        Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrevq, 2));
-                        accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accI0);
-                        accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accF0);
-                        accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accG0);
-                        accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 3 * Lanes)), accO0);
-                        accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0_1);
-                        accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accF0_1);
-                        accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0_1);
-                        accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 3 * Lanes)), accO0_1);
-                        accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 0 * Lanes)), accI0_2);
-                        accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 1 * Lanes)), accF0_2);
-                        accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 2 * Lanes)), accG0_2);
-                        accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 3 * Lanes)), accO0_2);
-                    }
-                    {
-                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 3));
-                        accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes)), accI0);
-                        accF0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 1 * Lanes)), accF0);
-                        accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 2 * Lanes)), accG0);
-                        accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 3 * Lanes)), accO0);
-                    }
-                    accI0 = (accI0 + accI0_1) + accI0_2;
-                    accF0 = (accF0 + accF0_1) + accF0_2;
-                    accG0 = (accG0 + accG0_1) + accG0_2;
-                    accO0 = (accO0 + accO0_1) + accO0_2;
-                    // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
-                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
-                        SigmoidOperator.Invoke(accI0) * TanhOperator.Invoke(accG0));
-                    Vector128.StoreUnsafe(cell0, ref cq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * TanhOperator.Invoke(cell0), ref hNextq, (nuint)(first * Lanes));
-                }
-            }
-        }
-
         // lstm as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
         // the state h and writes the next state to hNext, updating c in place.
         internal readonly struct LstmCell : IRecurrentCell

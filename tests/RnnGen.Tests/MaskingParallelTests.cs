@@ -5,11 +5,12 @@ using RnnGen.Tests.Models;
 namespace RnnGen.Tests;
 
 /// <summary>
-/// The parallel batch overload of a model with <c>[Masking]</c> spreads its chunks over workers: a chunk none of whose
-/// timesteps is masked runs through the chunk kernels, the others one sequence at a time, each worker on working
-/// memory of its own. Whichever thread runs a sequence, it goes through the same code, so every degree of parallelism
-/// gives the serial call's outputs bit for bit; two workers sharing memory would not (the calls are repeated so that
-/// their work overlaps).
+/// The parallel overloads of a model with <c>[Masking]</c> (batch <c>Forward</c> and <c>StepStreams</c>) spread their
+/// chunks over workers, each on working memory of its own: in the batch overload a chunk none of whose timesteps is
+/// masked runs through the chunk kernels and the others one sequence at a time; <c>StepStreams</c> steps each stream
+/// by itself. Whichever thread runs a sequence or stream, it goes through the same code, so every degree of
+/// parallelism gives the serial call's results bit for bit; two workers sharing memory would not (checked by making
+/// them share it: the tests below fail), given enough work per call for the workers to overlap.
 /// </summary>
 public class MaskingParallelTests
 {
@@ -64,6 +65,43 @@ public class MaskingParallelTests
                     Assert.InRange(Math.Abs(alone.Result[i] - parallel[b].Result[i]), 0f, 1e-6f);
                 }
             }
+        }
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(8)]
+    public void Parallel_StepStreams_gives_the_serial_outputs_and_states_bit_for_bit(int degree)
+    {
+        // 2051 streams (enough work per call for the workers to overlap) over 12 timesteps, some of them masked at each
+        // step (all features equal to mask_value 0): a masked step keeps the stream's states, and each stream runs by
+        // itself on its worker's memory. With 259 streams, workers sharing memory were not caught.
+        const int Streams = 2051;
+        var serial = new PaddedForecaster(seed: 7);
+        var parallel = new PaddedForecaster(seed: 7);
+        float[] serialStates = new float[Streams * PaddedForecaster.StreamStateLength];
+        float[] parallelStates = new float[serialStates.Length];
+        float[] expected = new float[Streams * PaddedForecaster.OutputDim];
+        float[] actual = new float[expected.Length];
+        var random = new Random(11);
+        for (int t = 0; t < 12; t++)
+        {
+            float[] inputs = new float[Streams * PaddedForecaster.InputDim];
+            for (int stream = 0; stream < Streams; stream++)
+            {
+                if ((stream + t) % 5 != 0)
+                {
+                    for (int i = 0; i < PaddedForecaster.InputDim; i++)
+                    {
+                        inputs[stream * PaddedForecaster.InputDim + i] = (float)(random.NextDouble() * 2 - 1);
+                    }
+                }
+            }
+
+            serial.StepStreams(inputs, expected, serialStates);
+            parallel.StepStreams(inputs, actual, parallelStates, degree);
+            Assert.Equal(expected, actual);
+            Assert.Equal(serialStates, parallelStates);
         }
     }
 

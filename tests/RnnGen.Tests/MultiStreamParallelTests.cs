@@ -88,4 +88,36 @@ public class MultiStreamParallelTests
         Assert.Equal(0, fewest);
         Assert.Equal(1f, outputs[0] + outputs[1] + outputs[2], 5); // softmax: it did run
     }
+
+    [Fact]
+    public void Parallel_call_of_a_masking_model_allocates_nothing_on_any_thread()
+    {
+        // Each worker steps its streams one at a time (a masked step skips the cells) on its own scratch.
+        const int Streams = 18;
+        var model = new PaddedForecaster(Seed);
+        float[] inputs = Inputs(Streams * PaddedForecaster.InputDim, 0);
+        inputs.AsSpan(0, PaddedForecaster.InputDim).Clear(); // stream 0 masked at this step
+        float[] outputs = new float[Streams * PaddedForecaster.OutputDim];
+        float[] states = new float[Streams * PaddedForecaster.StreamStateLength];
+        void Call() => model.StepStreams(inputs, outputs, states, maxDegreeOfParallelism: 2);
+        for (int i = 0; i < 20; i++)
+        {
+            Call();
+        }
+
+        long fewest = long.MaxValue;
+        for (int round = 0; round < 10; round++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            for (int i = 0; i < 50; i++)
+            {
+                Call();
+            }
+
+            fewest = Math.Min(fewest, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
+
+        Assert.Equal(0, fewest);
+        Assert.NotEqual(0f, outputs[PaddedForecaster.OutputDim]); // stream 1 ran
+    }
 }

@@ -21,6 +21,10 @@ public class MaskingBenchmarks
     private int[] _lengths = Array.Empty<int>();
     private MaskingLstm.Input[] _paddedInputs = Array.Empty<MaskingLstm.Input>();
     private readonly MaskingLstm.Output[] _outputs = new MaskingLstm.Output[Batch];
+    private const int Streams = 1000;
+    private readonly float[] _streamInputs = new float[Streams * MaskingLstm.InputDim];
+    private readonly float[] _streamOutputs = new float[Streams * MaskingLstm.OutputDim];
+    private readonly float[] _streamStates = new float[Streams * MaskingLstm.StreamStateLength];
 
     [GlobalSetup]
     public void Setup()
@@ -43,6 +47,11 @@ public class MaskingBenchmarks
         }
 
         _paddedInputs = System.Runtime.InteropServices.MemoryMarshal.Cast<float, MaskingLstm.Input>(_padded).ToArray();
+        for (int i = 0; i < _streamInputs.Length; i++)
+        {
+            // One stream in eight masked at this step (all its features 0), the others kept.
+            _streamInputs[i] = i / MaskingLstm.InputDim % 8 == 0 ? 0f : (float)(random.NextDouble() * 2 - 1);
+        }
 
         // Both ways of masking compute the same numbers, and the parallel overload what the serial one computes.
         float[] byData = _masking.Predict(_padded)[0], byLengths = _plain.Predict(_padded, _lengths)[0];
@@ -82,6 +91,14 @@ public class MaskingBenchmarks
     /// <summary>The same with the chunks spread over two cores (each worker runs its padded sequences on its own memory).</summary>
     [Benchmark]
     public void Masking_Padded_Forward_TwoCores() => _masking.Forward(_paddedInputs, _outputs, maxDegreeOfParallelism: 2);
+
+    /// <summary>One timestep of 1,000 streams of the [Masking] model (one in eight masked), on the calling thread.</summary>
+    [Benchmark]
+    public void Masking_StepStreams() => _masking.StepStreams(_streamInputs, _streamOutputs, _streamStates);
+
+    /// <summary>The same on two cores: each worker steps its streams one at a time on its own memory.</summary>
+    [Benchmark]
+    public void Masking_StepStreams_TwoCores() => _masking.StepStreams(_streamInputs, _streamOutputs, _streamStates, maxDegreeOfParallelism: 2);
 
     /// <summary>The model without Masking given the ragged batch's lengths: the same work but for computing the mask.</summary>
     [Benchmark]

@@ -212,10 +212,8 @@ internal sealed partial class ModelEmitter
             WriteEnsurePacked();
             _writer.Line("bool reverse = _streamsReverse;");
             _writer.Line("_streamsReverse = !reverse;");
-            _writer.Line(MasksFromData
-                ? "// Masking: each stream steps by itself, skipping the cells of a masked step (the chunk kernels would run them)."
-                : "StepStreamChunks(inputs, outputs, states, 0, streams / BatchChunk, reverse, _streamScratch);");
-            _writer.Line($"for (int stream = {(MasksFromData ? "0" : "streams / BatchChunk * BatchChunk")}; stream < streams; stream++)");
+            _writer.Line("StepStreamChunks(inputs, outputs, states, 0, streams / BatchChunk, reverse, _streamScratch);");
+            _writer.Line("for (int stream = streams / BatchChunk * BatchChunk; stream < streams; stream++)");
             _writer.Line("{");
             _writer.Line("    StepStreamOne(inputs, outputs, states, stream, reverse, _streamScratch);");
             _writer.Line("}");
@@ -266,7 +264,7 @@ internal sealed partial class ModelEmitter
             _writer.Line();
             _writer.Line("int streams = StreamsOf(inputs.Length, outputs.Length, states.Length);");
             WriteTokenCheck("inputs.Span", "1");
-            _writer.Line(MasksFromData ? "int chunks = 0; // Masking: one stream at a time, on the calling thread" : "int chunks = streams / BatchChunk;");
+            _writer.Line("int chunks = streams / BatchChunk;");
             _writer.Line("int workers = global::System.Math.Min(maxDegreeOfParallelism, chunks);");
             _writer.Line("if (workers <= 1)");
             _writer.Line("{");
@@ -294,9 +292,13 @@ internal sealed partial class ModelEmitter
 
         _writer.Line();
         WriteParallelStreams();
-        WriteStreamsChain(chunk: true, scratch);
+        if (!MasksFromData)
+        {
+            WriteStreamsChain(chunk: true, scratch);
+        }
+
         WriteStreamsChain(chunk: false, scratch);
-        foreach (LayerLayout layer in _layout.RecurrentLayers)
+        foreach (LayerLayout layer in MasksFromData ? Enumerable.Empty<LayerLayout>() : _layout.RecurrentLayers)
         {
             WriteStreamsCellDispatch(layer);
             foreach (int lanes in layer.DistinctLanes)
@@ -312,10 +314,23 @@ internal sealed partial class ModelEmitter
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"private void StepStreamChunks({ReadOnlySpan} inputs, {Span} outputs, {Span} states, int firstChunk, int endChunk, bool reverse, float[] scratch)"))
         {
-            _writer.Line("for (int chunk = firstChunk; chunk < endChunk; chunk++)");
-            _writer.Line("{");
-            _writer.Line("    StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);");
-            _writer.Line("}");
+            if (MasksFromData)
+            {
+                // A masked stream keeps its states and skips its cells, which the chunk kernels would run: each stream
+                // steps by itself, on the scratch of the thread that runs the chunk.
+                _writer.Line($"// {MaskingLayer!.Name}: each stream steps by itself, skipping the cells of a masked step (the chunk kernels would run them).");
+                _writer.Line("for (int stream = firstChunk * BatchChunk; stream < endChunk * BatchChunk; stream++)");
+                _writer.Line("{");
+                _writer.Line("    StepStreamOne(inputs, outputs, states, stream, reverse, scratch);");
+                _writer.Line("}");
+            }
+            else
+            {
+                _writer.Line("for (int chunk = firstChunk; chunk < endChunk; chunk++)");
+                _writer.Line("{");
+                _writer.Line("    StepStreamChunk(inputs, outputs, states, chunk * BatchChunk, reverse, scratch);");
+                _writer.Line("}");
+            }
         }
 
         _writer.Line();
@@ -374,7 +389,9 @@ internal sealed partial class ModelEmitter
         string RowPlus(string stride, int offset, string name) => chunk ? (offset == 0 ? $"r * {stride}" : $"r * {stride} + {name}") : offset == 0 ? "0" : name;
         _writer.Line(chunk
             ? "// One timestep of BatchChunk streams from `first` through every layer, each recurrent step a matrix product across them."
-            : "// One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).");
+            : MasksFromData
+                ? "// One timestep of stream `first` through every layer, with Step's kernels."
+                : "// One timestep of stream `first` through every layer, with Step's kernels (the streams that do not fill a chunk).");
         _writer.Line(MethodImplHot);
         using (_writer.Braces($"private void {(chunk ? "StepStreamChunk" : "StepStreamOne")}({ReadOnlySpan} inputs, {Span} outputs, {Span} states, int first, bool reverse, float[] scratch)"))
         {
