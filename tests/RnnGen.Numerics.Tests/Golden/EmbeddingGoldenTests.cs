@@ -35,13 +35,20 @@ public class EmbeddingGoldenTests
             public long BytesAllocatedByForwardTokens(int[] tokens)
             {
                 Forward(tokens, out Output y);
-                long before = System.GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 100; i++)
+                // The fewest bytes of three windows, for the reason MaskedGoldenTests gives.
+                long fewest = long.MaxValue;
+                for (int window = 0; window < 3; window++)
                 {
-                    Forward(tokens, out y);
+                    long before = System.GC.GetAllocatedBytesForCurrentThread();
+                    for (int i = 0; i < 100; i++)
+                    {
+                        Forward(tokens, out y);
+                    }
+
+                    fewest = System.Math.Min(fewest, System.GC.GetAllocatedBytesForCurrentThread() - before);
                 }
 
-                return System.GC.GetAllocatedBytesForCurrentThread() - before;
+                return fewest;
             }
 
         """;

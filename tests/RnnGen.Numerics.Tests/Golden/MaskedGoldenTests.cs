@@ -44,14 +44,23 @@ public class MaskedGoldenTests
                 new System.Span<float>(input).CopyTo(x.AsSpan());
                 Forward(in x, mask, out Output y);
                 Forward(in x, length, out y);
-                long before = System.GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 100; i++)
+                // The fewest bytes of three windows, as AllocationTests (RnnGen.Tests) takes them: a call that allocates does
+                // so in every window; what the runtime allocates on this thread once (a tier-up or on-stack-replacement
+                // compilation reached in the loop) lands in one. Seen once in a full run on a loaded machine: 4240 bytes.
+                long fewest = long.MaxValue;
+                for (int window = 0; window < 3; window++)
                 {
-                    Forward(in x, mask, out y);
-                    Forward(in x, length, out y);
+                    long before = System.GC.GetAllocatedBytesForCurrentThread();
+                    for (int i = 0; i < 100; i++)
+                    {
+                        Forward(in x, mask, out y);
+                        Forward(in x, length, out y);
+                    }
+
+                    fewest = System.Math.Min(fewest, System.GC.GetAllocatedBytesForCurrentThread() - before);
                 }
 
-                return System.GC.GetAllocatedBytesForCurrentThread() - before;
+                return fewest;
             }
 
         """;

@@ -51,13 +51,20 @@ public class MaskingLayerGoldenTests
                 Input x = default;
                 new System.Span<float>(input).CopyTo(x.AsSpan());
                 Forward(in x, out Output y);
-                long before = System.GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 100; i++)
+                // The fewest bytes of three windows, for the reason MaskedGoldenTests gives.
+                long fewest = long.MaxValue;
+                for (int window = 0; window < 3; window++)
                 {
-                    Forward(in x, out y);
+                    long before = System.GC.GetAllocatedBytesForCurrentThread();
+                    for (int i = 0; i < 100; i++)
+                    {
+                        Forward(in x, out y);
+                    }
+
+                    fewest = System.Math.Min(fewest, System.GC.GetAllocatedBytesForCurrentThread() - before);
                 }
 
-                return System.GC.GetAllocatedBytesForCurrentThread() - before;
+                return fewest;
             }
 
         """;
