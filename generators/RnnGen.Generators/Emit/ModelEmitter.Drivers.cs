@@ -255,7 +255,7 @@ internal sealed partial class ModelEmitter
                 _writer.Line($"const int Units = {Int(s.Units)};");
             }
 
-                        ForEachSequence(pass, () =>
+            ForEachSequence(pass, () =>
             {
                 string inputStart = pass.IsChunk ? "r * inputStride + " : string.Empty;
                 string outputStart = pass.IsChunk ? "r * outputStride + " : string.Empty;

@@ -292,18 +292,24 @@ internal sealed partial class ModelEmitter
 
         _writer.Line();
         WriteParallelStreams();
-        if (!MasksFromData)
+        // A model that masks its input steps each stream by itself (StepStreamChunks): it has no chunk chain and no
+        // multi-stream kernels.
+        bool chunked = !MasksFromData;
+        if (chunked)
         {
             WriteStreamsChain(chunk: true, scratch);
         }
 
         WriteStreamsChain(chunk: false, scratch);
-        foreach (LayerLayout layer in MasksFromData ? Enumerable.Empty<LayerLayout>() : _layout.RecurrentLayers)
+        if (chunked)
         {
-            WriteStreamsCellDispatch(layer);
-            foreach (int lanes in layer.DistinctLanes)
+            foreach (LayerLayout layer in _layout.RecurrentLayers)
             {
-                WriteRecurrentKernel(layer, lanes, BatchChunk, new StreamStrides(StreamStateLength, StreamInputStride(layer)));
+                WriteStreamsCellDispatch(layer);
+                foreach (int lanes in layer.DistinctLanes)
+                {
+                    WriteRecurrentKernel(layer, lanes, BatchChunk, new StreamStrides(StreamStateLength, StreamInputStride(layer)));
+                }
             }
         }
     }
