@@ -91,4 +91,17 @@ public static partial class VectorMath
         return AdvSimd.IsSupported ? AdvSimd.FusedMultiplyAdd(c, a, b) : a * b + c;
 #endif
     }
+
+    // ---- one float ----
+
+    /// <summary>a * b + c for one float (the tails of the vector loops), by the same rule as the vector forms.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MultiplyAdd(float a, float b, float c)
+    {
+#if NET9_0_OR_GREATER
+        return float.MultiplyAddEstimate(a, b, c);
+#else
+        return Fma.IsSupported || AdvSimd.IsSupported ? MathF.FusedMultiplyAdd(a, b, c) : a * b + c;
+#endif
+    }
 }

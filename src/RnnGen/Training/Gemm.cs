@@ -133,7 +133,7 @@ internal static class Gemm
                 float sum = 0f;
                 for (int p = 0; p < k; p++)
                 {
-                    sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref ai, p * aColumnStride), Unsafe.Add(ref b0, p * bRowStride + j), sum);
+                    sum = Kernels.VectorMath.MultiplyAdd(Unsafe.Add(ref ai, p * aColumnStride), Unsafe.Add(ref b0, p * bRowStride + j), sum);
                 }
 
                 Unsafe.Add(ref c0, i * cRowStride + j) += sum;
