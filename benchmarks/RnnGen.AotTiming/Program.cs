@@ -18,6 +18,7 @@ var step16 = new AotLstm16Step();
 var step64 = new AotLstm64Step();
 var sequence128 = new AotLstm128Sequence();
 var sequence64 = new AotLstm64Sequence();
+var gruSequence64 = new AotGru64Sequence();
 float[] stepInput = Random(8);
 float[] stepOutput = new float[1];
 float[] sequenceInput = Random(64 * 64 * 8);
@@ -27,6 +28,7 @@ Report("Step, LSTM(16) x 8 inputs + Dense(1)", "ns", 1_000, () => step16.Step(st
 Report("Step, LSTM(64) x 8 inputs + Dense(1)", "ns", 1_000, () => step64.Step(stepInput, stepOutput), 5_000, stepOutput);
 Report("Predict, LSTM(128) + Dense(4), 64 x 8, batch 1", "us", 1, () => sequence128.Predict(sequenceInput.AsSpan(0, 64 * 8), sequenceOutput.AsSpan(0, 4)), 50, sequenceOutput);
 Report("Predict, LSTM(64) + Dense(4), 64 x 8, batch 64", "us", 1, () => sequence64.Predict(sequenceInput, sequenceOutput), 10, sequenceOutput);
+Report("Predict, GRU(64) + Dense(4), 64 x 8, batch 64", "us", 1, () => gruSequence64.Predict(sequenceInput, sequenceOutput), 10, sequenceOutput);
 
 static void Report(string name, string unit, double perMicrosecond, Action call, int calls, float[] output)
 {
@@ -69,3 +71,8 @@ internal partial class AotLstm128Sequence;
 [Lstm(64)]
 [Dense(4)]
 internal partial class AotLstm64Sequence;
+
+[Sequential(Timesteps = 64, InputDim = 8)]
+[Gru(64)]
+[Dense(4)]
+internal partial class AotGru64Sequence;

@@ -1570,17 +1570,28 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
-                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
-                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
-                        SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
-                    Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
-                        Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
-                        SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
-                    Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    ActivateGroup(accI0s0, accF0s0, accG0s0, accO0s0, accI0s1, accF0s1, accG0s1, accO0s1, ref cq, ref hNextq, first);
                 }
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector128<float> accI0s0, Vector128<float> accF0s0,
+                Vector128<float> accG0s0, Vector128<float> accO0s0, Vector128<float> accI0s1,
+                Vector128<float> accF0s1, Vector128<float> accG0s1, Vector128<float> accO0s1, ref float cq,
+                ref float hNextq, int first)
+            {
+                Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                    Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s0) * TanhOperator.Invoke(accG0s0));
+                Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * TanhOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
+                Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                    Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s1) * TanhOperator.Invoke(accG0s1));
+                Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * TanhOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
             }
         }
     }

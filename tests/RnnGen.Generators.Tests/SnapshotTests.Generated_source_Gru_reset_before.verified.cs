@@ -1280,10 +1280,9 @@ namespace RnnGen.Generated
                     accHZ0 += accHZ0_1;
                     accHR0 += accHR0_1;
                     // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0 + accHZ0), ref gatesq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0 + accHR0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)),
-                        ref gatesq, Padded + (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(accXH0, ref gatesq, 2 * Padded + (nuint)(first * Lanes));
+                    accXZ0 += accHZ0;
+                    accXR0 += accHR0;
+                    ActivateGates(accXZ0, accXR0, accXH0, ref hPrevq, ref gatesq, first);
                 }
 
                 // Pass 2: hh = tanh(x_h + (r*h)·U_h); h = z*h + (1-z)*hh
@@ -1314,6 +1313,18 @@ namespace RnnGen.Generated
                         ref hNextq, (nuint)(first * Lanes));
                 }
                 // reverse is unused: the two passes keep block order, as the second reads every block's r*h
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGates(Vector128<float> accXZ0, Vector128<float> accXR0, Vector128<float> accXH0,
+                ref float hPrevq, ref float gatesq, int first)
+            {
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0), ref gatesq, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)),
+                    ref gatesq, Padded + (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(accXH0, ref gatesq, 2 * Padded + (nuint)(first * Lanes));
             }
         }
 
@@ -1406,8 +1417,10 @@ namespace RnnGen.Generated
                 accHZ0 += accHZ0_1;
                 accHR0 += accHR0_1;
                 // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
-                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0 + accHZ0), ref gates, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0 + accHR0) * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)),
+                accXZ0 += accHZ0;
+                accXR0 += accHR0;
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0), ref gates, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0) * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)),
                     ref gates, Padded + (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(accXH0, ref gates, 2 * Padded + (nuint)(first * Lanes));
             }
@@ -1536,14 +1549,11 @@ namespace RnnGen.Generated
                         accHR0s1 = VectorMath.MultiplyAdd(s0s1, w0HR, accHR0s1);
                     }
                     // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0s0 + accHZ0s0), ref gatesq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0s0 + accHR0s0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)),
-                        ref gatesq, Padded + (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(accXH0s0, ref gatesq, 2 * Padded + (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0s1 + accHZ0s1), ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0s1 + accHR0s1) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)),
-                        ref gatesq, Padded + (nuint)(1 * 3 * Padded + first * Lanes));
-                    Vector128.StoreUnsafe(accXH0s1, ref gatesq, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
+                    accXZ0s0 += accHZ0s0;
+                    accXR0s0 += accHR0s0;
+                    accXZ0s1 += accHZ0s1;
+                    accXR0s1 += accHR0s1;
+                    ActivateGates(accXZ0s0, accXR0s0, accXH0s0, accXZ0s1, accXR0s1, accXH0s1, ref hPrevq, ref gatesq, first);
                 }
 
                 // Pass 2: hh = tanh(x_h + (r*h)·U_h); h = z*h + (1-z)*hh
@@ -1583,14 +1593,40 @@ namespace RnnGen.Generated
                     }
                     accC0s0 = (accC0s0 + accC0s0_1) + (accC0s0_2 + accC0s0_3);
                     accC0s1 = (accC0s1 + accC0s1_1) + (accC0s1_2 + accC0s1_3);
-                    Vector128<float> z0s0 = Vector128.LoadUnsafe(ref gatesq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * TanhOperator.Invoke(accC0s0),
-                        ref hNextq, (nuint)(first * Lanes));
-                    Vector128<float> z0s1 = Vector128.LoadUnsafe(ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
-                    Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * TanhOperator.Invoke(accC0s1),
-                        ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    ActivateGroup(accC0s0, accC0s1, ref hPrevq, ref hNextq, ref gatesq, first);
                 }
                 // reverse is unused: the two passes keep block order, as the second reads every block's r*h
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGates(Vector128<float> accXZ0s0, Vector128<float> accXR0s0,
+                Vector128<float> accXH0s0, Vector128<float> accXZ0s1, Vector128<float> accXR0s1,
+                Vector128<float> accXH0s1, ref float hPrevq, ref float gatesq, int first)
+            {
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0s0), ref gatesq, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0s0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)),
+                    ref gatesq, Padded + (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(accXH0s0, ref gatesq, 2 * Padded + (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0s1), ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0s1) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)),
+                    ref gatesq, Padded + (nuint)(1 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(accXH0s1, ref gatesq, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector128<float> accC0s0, Vector128<float> accC0s1, ref float hPrevq,
+                ref float hNextq, ref float gatesq, int first)
+            {
+                Vector128<float> z0s0 = Vector128.LoadUnsafe(ref gatesq, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * TanhOperator.Invoke(accC0s0),
+                    ref hNextq, (nuint)(first * Lanes));
+                Vector128<float> z0s1 = Vector128.LoadUnsafe(ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * TanhOperator.Invoke(accC0s1),
+                    ref hNextq, (nuint)(1 * Padded + first * Lanes));
             }
         }
     }

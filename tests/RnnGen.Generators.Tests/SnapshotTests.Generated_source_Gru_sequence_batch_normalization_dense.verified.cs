@@ -1449,11 +1449,22 @@ namespace RnnGen.Generated
                     accHR0 += accHR0_1;
                     accHH0 += accHH0_1;
                     // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
-                    Vector128<float> z0 = SigmoidOperator.Invoke(accXZ0 + accHZ0);
-                    Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0 + accHR0), accHH0, accXH0));
-                    Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * candidate0,
-                        ref hNextq, (nuint)(first * Lanes));
+                    accXZ0 += accHZ0;
+                    accXR0 += accHR0;
+                    ActivateGroup(accXZ0, accXR0, accXH0, accHH0, ref hPrevq, ref hNextq, first);
                 }
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector128<float> accXZ0, Vector128<float> accXR0, Vector128<float> accXH0,
+                Vector128<float> accHH0, ref float hPrevq, ref float hNextq, int first)
+            {
+                Vector128<float> z0 = SigmoidOperator.Invoke(accXZ0);
+                Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0), accHH0, accXH0));
+                Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * candidate0,
+                    ref hNextq, (nuint)(first * Lanes));
             }
         }
 
@@ -1551,8 +1562,10 @@ namespace RnnGen.Generated
                 accHR0 += accHR0_1;
                 accHH0 += accHH0_1;
                 // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
-                Vector128<float> z0 = SigmoidOperator.Invoke(accXZ0 + accHZ0);
-                Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0 + accHR0), accHH0, accXH0));
+                accXZ0 += accHZ0;
+                accXR0 += accHR0;
+                Vector128<float> z0 = SigmoidOperator.Invoke(accXZ0);
+                Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0), accHH0, accXH0));
                 Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * candidate0,
                     ref hNext, (nuint)(first * Lanes));
             }
@@ -1682,17 +1695,30 @@ namespace RnnGen.Generated
                         accHH0s1 = VectorMath.MultiplyAdd(s0s1, w0HH, accHH0s1);
                     }
                     // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
-                    Vector128<float> z0s0 = SigmoidOperator.Invoke(accXZ0s0 + accHZ0s0);
-                    Vector128<float> candidate0s0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0s0 + accHR0s0),
-                        accHH0s0, accXH0s0));
-                    Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * candidate0s0,
-                        ref hNextq, (nuint)(first * Lanes));
-                    Vector128<float> z0s1 = SigmoidOperator.Invoke(accXZ0s1 + accHZ0s1);
-                    Vector128<float> candidate0s1 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0s1 + accHR0s1),
-                        accHH0s1, accXH0s1));
-                    Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * candidate0s1,
-                        ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    accXZ0s0 += accHZ0s0;
+                    accXR0s0 += accHR0s0;
+                    accXZ0s1 += accHZ0s1;
+                    accXR0s1 += accHR0s1;
+                    ActivateGroup(accXZ0s0, accXR0s0, accXH0s0, accHH0s0, accXZ0s1, accXR0s1, accXH0s1, accHH0s1, ref hPrevq, ref hNextq, first);
                 }
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector128<float> accXZ0s0, Vector128<float> accXR0s0,
+                Vector128<float> accXH0s0, Vector128<float> accHH0s0, Vector128<float> accXZ0s1,
+                Vector128<float> accXR0s1, Vector128<float> accXH0s1, Vector128<float> accHH0s1,
+                ref float hPrevq, ref float hNextq, int first)
+            {
+                Vector128<float> z0s0 = SigmoidOperator.Invoke(accXZ0s0);
+                Vector128<float> candidate0s0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0s0), accHH0s0, accXH0s0));
+                Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * candidate0s0,
+                    ref hNextq, (nuint)(first * Lanes));
+                Vector128<float> z0s1 = SigmoidOperator.Invoke(accXZ0s1);
+                Vector128<float> candidate0s1 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0s1), accHH0s1, accXH0s1));
+                Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * candidate0s1,
+                    ref hNextq, (nuint)(1 * Padded + first * Lanes));
             }
         }
     }

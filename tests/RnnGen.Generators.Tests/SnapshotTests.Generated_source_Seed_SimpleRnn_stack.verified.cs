@@ -1284,9 +1284,17 @@ namespace RnnGen.Generated
                     accZ0s0 = (accZ0s0 + accZ0s0_1) + (accZ0s0_2 + accZ0s0_3);
                     accZ0s1 = (accZ0s1 + accZ0s1_1) + (accZ0s1_2 + accZ0s1_3);
                     // h = tanh(z)
-                    Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    ActivateGroup(accZ0s0, accZ0s1, ref hNextq, first);
                 }
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector128<float> accZ0s0, Vector128<float> accZ0s1, ref float hNextq, int first)
+            {
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s0), ref hNextq, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
             }
         }
 
@@ -1517,6 +1525,15 @@ namespace RnnGen.Generated
                 accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
                 accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
                 // h = tanh(z)
+                ActivateGroup(accZ0s0, accZ0s1, accZ0s2, accZ0s3, ref hNext, first);
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector128<float> accZ0s0, Vector128<float> accZ0s1,
+                Vector128<float> accZ0s2, Vector128<float> accZ0s3, ref float hNext, int first)
+            {
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s0), ref hNext, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));

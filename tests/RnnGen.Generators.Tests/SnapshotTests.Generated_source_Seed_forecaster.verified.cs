@@ -1498,17 +1498,28 @@ namespace RnnGen.Generated
                     accG0s1 += accG0s1_1;
                     accO0s1 += accO0s1_1;
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                    Vector512<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
-                        Vector512.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
-                        SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
-                    Vector512.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector512<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
-                        Vector512.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
-                        SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
-                    Vector512.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    ActivateGroup(accI0s0, accF0s0, accG0s0, accO0s0, accI0s1, accF0s1, accG0s1, accO0s1, ref cq, ref hNextq, first);
                 }
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector512<float> accI0s0, Vector512<float> accF0s0,
+                Vector512<float> accG0s0, Vector512<float> accO0s0, Vector512<float> accI0s1,
+                Vector512<float> accF0s1, Vector512<float> accG0s1, Vector512<float> accO0s1, ref float cq,
+                ref float hNextq, int first)
+            {
+                Vector512<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                    Vector512.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
+                Vector512.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
+                Vector512<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                    Vector512.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
+                Vector512.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
             }
         }
 
@@ -1587,17 +1598,28 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                    Vector256<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
-                        Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
-                        SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
-                    Vector256.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector256<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
-                        Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
-                        SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
-                    Vector256.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    ActivateGroup(accI0s0, accF0s0, accG0s0, accO0s0, accI0s1, accF0s1, accG0s1, accO0s1, ref cq, ref hNextq, first);
                 }
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector256<float> accI0s0, Vector256<float> accF0s0,
+                Vector256<float> accG0s0, Vector256<float> accO0s0, Vector256<float> accI0s1,
+                Vector256<float> accF0s1, Vector256<float> accG0s1, Vector256<float> accO0s1, ref float cq,
+                ref float hNextq, int first)
+            {
+                Vector256<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                    Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
+                Vector256.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
+                Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
+                Vector256<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                    Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
+                Vector256.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
             }
         }
 
@@ -1690,12 +1712,21 @@ namespace RnnGen.Generated
                     accG0 = (accG0 + accG0_1) + accG0_2;
                     accO0 = (accO0 + accO0_1) + accO0_2;
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                    Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
-                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
-                        SigmoidOperator.Invoke(accI0) * ReluOperator.Invoke(accG0));
-                    Vector128.StoreUnsafe(cell0, ref cq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * ReluOperator.Invoke(cell0), ref hNextq, (nuint)(first * Lanes));
+                    ActivateGroup(accI0, accF0, accG0, accO0, ref cq, ref hNextq, first);
                 }
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector128<float> accI0, Vector128<float> accF0, Vector128<float> accG0,
+                Vector128<float> accO0, ref float cq, ref float hNextq, int first)
+            {
+                Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
+                    Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0) * ReluOperator.Invoke(accG0));
+                Vector128.StoreUnsafe(cell0, ref cq, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0) * ReluOperator.Invoke(cell0), ref hNextq, (nuint)(first * Lanes));
             }
         }
 
@@ -2233,6 +2264,20 @@ namespace RnnGen.Generated
                     accO0s3 = VectorMath.MultiplyAdd(s0s3, w0O, accO0s3);
                 }
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
+                ActivateGroup(accI0s0, accF0s0, accG0s0, accO0s0, accI0s1, accF0s1, accG0s1, accO0s1, accI0s2,
+                    accF0s2, accG0s2, accO0s2, accI0s3, accF0s3, accG0s3, accO0s3, ref c, ref hNext, first);
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector512<float> accI0s0, Vector512<float> accF0s0,
+                Vector512<float> accG0s0, Vector512<float> accO0s0, Vector512<float> accI0s1,
+                Vector512<float> accF0s1, Vector512<float> accG0s1, Vector512<float> accO0s1,
+                Vector512<float> accI0s2, Vector512<float> accF0s2, Vector512<float> accG0s2,
+                Vector512<float> accO0s2, Vector512<float> accI0s3, Vector512<float> accF0s3,
+                Vector512<float> accG0s3, Vector512<float> accO0s3, ref float c, ref float hNext, int first)
+            {
                 Vector512<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
                     Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)),
                     SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
@@ -2331,17 +2376,28 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                    Vector256<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
-                        Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
-                        SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
-                    Vector256.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector256<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
-                        Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
-                        SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
-                    Vector256.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    ActivateGroup(accI0s0, accF0s0, accG0s0, accO0s0, accI0s1, accF0s1, accG0s1, accO0s1, ref cq, ref hNextq, first);
                 }
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector256<float> accI0s0, Vector256<float> accF0s0,
+                Vector256<float> accG0s0, Vector256<float> accO0s0, Vector256<float> accI0s1,
+                Vector256<float> accF0s1, Vector256<float> accG0s1, Vector256<float> accO0s1, ref float cq,
+                ref float hNextq, int first)
+            {
+                Vector256<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                    Vector256.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
+                Vector256.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
+                Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
+                Vector256<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                    Vector256.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
+                Vector256.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
+                Vector256.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
             }
         }
 
@@ -2420,17 +2476,28 @@ namespace RnnGen.Generated
                         accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
                     }
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                    Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
-                        Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
-                        SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
-                    Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
-                    Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
-                        Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
-                        SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
-                    Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                    Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                    ActivateGroup(accI0s0, accF0s0, accG0s0, accO0s0, accI0s1, accF0s1, accG0s1, accO0s1, ref cq, ref hNextq, first);
                 }
+            }
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGroup(Vector128<float> accI0s0, Vector128<float> accF0s0,
+                Vector128<float> accG0s0, Vector128<float> accO0s0, Vector128<float> accI0s1,
+                Vector128<float> accF0s1, Vector128<float> accG0s1, Vector128<float> accO0s1, ref float cq,
+                ref float hNextq, int first)
+            {
+                Vector128<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
+                    Vector128.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
+                Vector128.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
+                Vector128<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
+                    Vector128.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
+                Vector128.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
             }
         }
     }

@@ -73,7 +73,8 @@ internal sealed partial class ModelEmitter
     /// How a kernel tiles its work: <c>BlocksPerGroup</c> unit blocks and <c>Sequences</c> sequences share each weight load and
     /// broadcast (their accumulators live in registers together), and each sum is split into <c>Partials</c>
     /// interleaved partial sums, so that at least eight independent FMA chains cover the FMA latency (4 cycles, 2 per
-    /// cycle) without spilling registers: 24 accumulators with 512-bit vectors (32 registers), 12 otherwise (16 on x64).
+    /// cycle) without spilling registers: 16 accumulators with 512-bit vectors (32 registers), 12 otherwise (16 on x64),
+    /// the rest holding weights and broadcasts (the activations' constants stay out: WriteActivationPhase).
     /// </summary>
     private readonly struct Tiling
     {
@@ -260,6 +261,8 @@ internal sealed partial class ModelEmitter
             {
                 Body();
             }
+
+            WriteOutOfLineActivationPhases();
         }
 
         _kernels.Line();
@@ -325,13 +328,10 @@ internal sealed partial class ModelEmitter
         WriteInputAndStateProducts(s, vector, z, z, new[] { 0 }, tiling, LanesOf(vector));
         CombineAccumulators(z, tiling);
         _kernels.Line($"// h = {s.Activation}(z)");
-        for (int r = 0; r < tiling.Sequences; r++)
+        WriteActivationPhase(tiling, vector, z, new[] { "hNext" }, (j, r, b) => new[]
         {
-            for (int j = 0; j < tiling.BlocksPerGroup; j++)
-            {
-                _kernels.Line($"{vector}.StoreUnsafe({Activation(s.Activation, $"accZ{Int(j)}{Suffix(tiling, r)}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
-            }
-        }
+            $"{vector}.StoreUnsafe({Activation(s.Activation, $"accZ{b}")}, ref {tiling.Ref("hNext")}, {At(j, r)});",
+        });
     }
 
     private void WriteLstmGroup(LayerSpec s, string vector, Tiling tiling)
@@ -342,16 +342,12 @@ internal sealed partial class ModelEmitter
         WriteInputAndStateProducts(s, vector, s_lstmGates, s_lstmGates, new[] { 0, 1, 2, 3 }, tiling, LanesOf(vector));
         CombineAccumulators(s_lstmGates, tiling);
         _kernels.Line($"// i = {ra}(z_i), f = {ra}(z_f), o = {ra}(z_o); c = f*c + i*{act}(z_c); h = o*{act}(c)");
-        for (int r = 0; r < tiling.Sequences; r++)
+        WriteActivationPhase(tiling, vector, s_lstmGates, new[] { "c", "hNext" }, (j, r, b) => new[]
         {
-            for (int j = 0; j < tiling.BlocksPerGroup; j++)
-            {
-                string b = Int(j) + Suffix(tiling, r);
-                _kernels.Line($"{vector}<float> cell{b} = VectorMath.MultiplyAdd({Activation(ra, $"accF{b}")}, {vector}.LoadUnsafe(ref {tiling.Ref("c")}, {At(j, r)}), {Activation(ra, $"accI{b}")} * {Activation(act, $"accG{b}")});");
-                _kernels.Line($"{vector}.StoreUnsafe(cell{b}, ref {tiling.Ref("c")}, {At(j, r)});");
-                _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, $"accO{b}")} * {Activation(act, $"cell{b}")}, ref {tiling.Ref("hNext")}, {At(j, r)});");
-            }
-        }
+            $"{vector}<float> cell{b} = VectorMath.MultiplyAdd({Activation(ra, $"accF{b}")}, {vector}.LoadUnsafe(ref {tiling.Ref("c")}, {At(j, r)}), {Activation(ra, $"accI{b}")} * {Activation(act, $"accG{b}")});",
+            $"{vector}.StoreUnsafe(cell{b}, ref {tiling.Ref("c")}, {At(j, r)});",
+            $"{vector}.StoreUnsafe({Activation(ra, $"accO{b}")} * {Activation(act, $"cell{b}")}, ref {tiling.Ref("hNext")}, {At(j, r)});",
+        });
     }
 
     private void WriteGruResetAfterGroup(LayerSpec s, string vector, Tiling tiling)
@@ -365,14 +361,26 @@ internal sealed partial class ModelEmitter
         CombineAccumulators(xGates, tiling);
         CombineAccumulators(hGates, tiling);
         _kernels.Line($"// z = {ra}(x_z + h_z), r = {ra}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
+        SumInputAndRecurrentParts(tiling);
+        WriteActivationPhase(tiling, vector, new[] { "XZ", "XR", "XH", "HH" }, new[] { "hPrev", "hNext" }, (j, r, b) => new[]
+        {
+            $"{vector}<float> z{b} = {Activation(ra, $"accXZ{b}")};",
+            $"{vector}<float> candidate{b} = {Activation(act, $"VectorMath.MultiplyAdd({Activation(ra, $"accXR{b}")}, accHH{b}, accXH{b})")};",
+            $"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {tiling.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * candidate{b}, ref {tiling.Ref("hNext")}, {At(j, r)});",
+        });
+    }
+
+    // x_z + h_z and x_r + h_r, summed before the activation phase: fewer vectors go to it (WriteActivationPhase), the
+    // same additions in the same order.
+    private void SumInputAndRecurrentParts(Tiling tiling)
+    {
         for (int r = 0; r < tiling.Sequences; r++)
         {
             for (int j = 0; j < tiling.BlocksPerGroup; j++)
             {
                 string b = Int(j) + Suffix(tiling, r);
-                _kernels.Line($"{vector}<float> z{b} = {Activation(ra, $"accXZ{b} + accHZ{b}")};");
-                _kernels.Line($"{vector}<float> candidate{b} = {Activation(act, $"VectorMath.MultiplyAdd({Activation(ra, $"accXR{b} + accHR{b}")}, accHH{b}, accXH{b})")};");
-                _kernels.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {tiling.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * candidate{b}, ref {tiling.Ref("hNext")}, {At(j, r)});");
+                _kernels.Line($"accXZ{b} += accHZ{b};");
+                _kernels.Line($"accXR{b} += accHR{b};");
             }
         }
     }
@@ -401,16 +409,13 @@ internal sealed partial class ModelEmitter
             CombineAccumulators(xGates, first);
             CombineAccumulators(hGates, first);
             _kernels.Line($"// z = {ra}(x_z + h·U_z), r = {ra}(x_r + h·U_r)");
-            for (int r = 0; r < first.Sequences; r++)
+            SumInputAndRecurrentParts(first);
+            WriteActivationPhase(first, vector, xGates, new[] { "hPrev", "gates" }, (j, r, b) => new[]
             {
-                for (int j = 0; j < first.BlocksPerGroup; j++)
-                {
-                    string b = Int(j) + Suffix(first, r);
-                    _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, $"accXZ{b} + accHZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});");
-                    _kernels.Line($"{vector}.StoreUnsafe({Activation(ra, $"accXR{b} + accHR{b}")} * {vector}.LoadUnsafe(ref {first.Ref("hPrev")}, {At(j, r)}), ref {first.Ref("gates")}, Padded + {At(j, r, "3 * Padded")});");
-                    _kernels.Line($"{vector}.StoreUnsafe(accXH{b}, ref {first.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});");
-                }
-            }
+                $"{vector}.StoreUnsafe({Activation(ra, $"accXZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});",
+                $"{vector}.StoreUnsafe({Activation(ra, $"accXR{b}")} * {vector}.LoadUnsafe(ref {first.Ref("hPrev")}, {At(j, r)}), ref {first.Ref("gates")}, Padded + {At(j, r, "3 * Padded")});",
+                $"{vector}.StoreUnsafe(accXH{b}, ref {first.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});",
+            }, "ActivateGates");
         }, reversible: false);
 
         _kernels.Line();
@@ -421,15 +426,11 @@ internal sealed partial class ModelEmitter
             DeclareAccumulators(vector, new[] { "C" }, second, (j, g) => $"{vector}.LoadUnsafe(ref {second.Ref("gates")}, 2 * Padded + {At(j)})", (j, r) => $"{vector}.LoadUnsafe(ref {second.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")})");
             WriteProducts(vector, new[] { "C" }, new[] { 2 }, second, "resetState", "3 * Padded", s.InputWidth, s.Units);
             CombineAccumulators(new[] { "C" }, second);
-            for (int r = 0; r < second.Sequences; r++)
+            WriteActivationPhase(second, vector, new[] { "C" }, new[] { "hPrev", "hNext", "gates" }, (j, r, b) => new[]
             {
-                for (int j = 0; j < second.BlocksPerGroup; j++)
-                {
-                    string b = Int(j) + Suffix(second, r);
-                    _kernels.Line($"{vector}<float> z{b} = {vector}.LoadUnsafe(ref {second.Ref("gates")}, {At(j, r, "3 * Padded")});");
-                    _kernels.Line($"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {second.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * {Activation(act, $"accC{b}")}, ref {second.Ref("hNext")}, {At(j, r)});");
-                }
-            }
+                $"{vector}<float> z{b} = {vector}.LoadUnsafe(ref {second.Ref("gates")}, {At(j, r, "3 * Padded")});",
+                $"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {second.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * {Activation(act, $"accC{b}")}, ref {second.Ref("hNext")}, {At(j, r)});",
+            });
         }, reversible: false);
         _kernels.Line("// reverse is unused: the two passes keep block order, as the second reads every block's r*h"); // no discard: a class may be named `_`
     }
@@ -452,6 +453,72 @@ internal sealed partial class ModelEmitter
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Writes a group's activation phase, <paramref name="lines"/> for block j of sequence r (accumulator suffix b).
+    /// A one-sequence kernel runs it in place. A batched kernel calls it as a local function of its own, out of line:
+    /// NativeAOT's compiler loads the activations' vector constants into registers once, at the method's entry, so in
+    /// the same method they would stay alive through the accumulation loops and push the accumulators of a chunk to the
+    /// stack (LSTM(64) at batch 64: 2.7 ms against the JIT's 1.2 ms). Called once per group with every accumulator
+    /// (none stays alive across the call, every vector register being caller-saved), it costs the JIT nothing
+    /// measurable; docs/performance.md ("NativeAOT") has the figures.
+    /// </summary>
+    /// <param name="gates">The accumulators' gate names (acc{gate}{block}[s{sequence}]).</param>
+    /// <param name="buffers">The state buffers the lines read or write, passed by ref (rebased to the sequence group).</param>
+    /// <param name="name">The local function's name: a kernel with two passes names each.</param>
+    private void WriteActivationPhase(
+        Tiling tiling, string vector, string[] gates, string[] buffers, System.Func<int, int, string, string[]> lines, string name = "ActivateGroup")
+    {
+        var body = new List<string>();
+        var accumulators = new List<string>();
+        for (int r = 0; r < tiling.Sequences; r++)
+        {
+            for (int j = 0; j < tiling.BlocksPerGroup; j++)
+            {
+                string b = Int(j) + Suffix(tiling, r);
+                accumulators.AddRange(gates.Select(gate => $"acc{gate}{b}"));
+                body.AddRange(lines(j, r, b));
+            }
+        }
+
+        if (!tiling.Batched)
+        {
+            foreach (string line in body)
+            {
+                _kernels.Line(line);
+            }
+
+            return;
+        }
+
+        string[] refs = buffers.Select(tiling.Ref).ToArray();
+        _kernels.Line($"{name}({string.Join(", ", accumulators.Concat(refs.Select(r => "ref " + r)))}, first);");
+        string parameters = string.Join(", ", accumulators.Select(a => $"{vector}<float> {a}").Concat(refs.Select(r => "ref float " + r)));
+        _outOfLinePhases.Add((name, parameters, body));
+    }
+
+    private readonly List<(string Name, string Parameters, List<string> Body)> _outOfLinePhases = new();
+
+    // The local functions WriteActivationPhase called, each once, at the end of the kernel's body.
+    private void WriteOutOfLineActivationPhases()
+    {
+        foreach ((string name, string parameters, List<string> body) in _outOfLinePhases)
+        {
+            _kernels.Line();
+            _kernels.Line("// The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'");
+            _kernels.Line("// registers under NativeAOT (ModelEmitter.WriteActivationPhase).");
+            _kernels.Line("[MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]");
+            using (_kernels.Braces($"static void {name}({parameters}, int first)"))
+            {
+                foreach (string line in body)
+                {
+                    _kernels.Line(line);
+                }
+            }
+        }
+
+        _outOfLinePhases.Clear();
     }
 
     private void CombineAccumulators(string[] names, Tiling tiling)
