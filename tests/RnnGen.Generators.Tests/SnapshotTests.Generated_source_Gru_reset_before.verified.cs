@@ -1236,53 +1236,56 @@ namespace RnnGen.Generated
                 ref float hNextq = ref Unsafe.Add(ref hNext, q * Padded);
                 ref float gatesq = ref Unsafe.Add(ref gates, q * 3 * Padded);
                 // The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.
-                // Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).
+                // Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False), z and r each
+                // in one accumulator over both products
                 {
                     const int first = 0; // one group holds every block
                     ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
                     ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    Vector128<float> accXZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    Vector128<float> accXZ0_1 = Vector128<float>.Zero;
-                    Vector128<float> accXR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    Vector128<float> accXR0_1 = Vector128<float>.Zero;
+                    Vector128<float> accZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                    Vector128<float> accZ0_1 = Vector128<float>.Zero;
+                    Vector128<float> accZ0_2 = Vector128<float>.Zero;
+                    Vector128<float> accZ0_3 = Vector128<float>.Zero;
+                    Vector128<float> accR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accR0_1 = Vector128<float>.Zero;
+                    Vector128<float> accR0_2 = Vector128<float>.Zero;
+                    Vector128<float> accR0_3 = Vector128<float>.Zero;
                     Vector128<float> accXH0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                     Vector128<float> accXH0_1 = Vector128<float>.Zero;
-                    Vector128<float> accHZ0 = Vector128<float>.Zero;
-                    Vector128<float> accHZ0_1 = Vector128<float>.Zero;
-                    Vector128<float> accHR0 = Vector128<float>.Zero;
-                    Vector128<float> accHR0_1 = Vector128<float>.Zero;
+                    Vector128<float> accXH0_2 = Vector128<float>.Zero;
+                    Vector128<float> accXH0_3 = Vector128<float>.Zero;
                     {
-                        Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref xq, 0));
-                        Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref xq, 1));
-                        accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accXZ0);
-                        accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accXR0);
-                        accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accXH0);
-                        accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accXZ0_1);
-                        accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accXR0_1);
-                        accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
+                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref xq, 0));
+                        accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accZ0);
+                        accR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accR0);
+                        accXH0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accXH0);
                     }
                     {
-                        Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrevq, 0));
-                        Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1));
-                        accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accHZ0);
-                        accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accHR0);
-                        accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accHZ0_1);
-                        accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accHR0_1);
+                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref xq, 1));
+                        accZ0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accZ0_1);
+                        accR0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accR0_1);
+                        accXH0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
+                    }
+                    {
+                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 0));
+                        accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0);
+                        accR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accR0);
+                    }
+                    {
+                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 1));
+                        accZ0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0_1);
+                        accR0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accR0_1);
                     }
                     {
                         Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 2));
-                        accHZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accHZ0);
-                        accHR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accHR0);
+                        accZ0_2 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0_2);
+                        accR0_2 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accR0_2);
                     }
-                    accXZ0 += accXZ0_1;
-                    accXR0 += accXR0_1;
-                    accXH0 += accXH0_1;
-                    accHZ0 += accHZ0_1;
-                    accHR0 += accHR0_1;
+                    accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
+                    accR0 = (accR0 + accR0_1) + (accR0_2 + accR0_3);
+                    accXH0 = (accXH0 + accXH0_1) + (accXH0_2 + accXH0_3);
                     // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
-                    accXZ0 += accHZ0;
-                    accXR0 += accHR0;
-                    ActivateGates(accXZ0, accXR0, accXH0, ref hPrevq, ref gatesq, first);
+                    ActivateGates(accZ0, accR0, accXH0, ref hPrevq, ref gatesq, first);
                 }
 
                 // Pass 2: hh = tanh(x_h + (r*h)·U_h); h = z*h + (1-z)*hh
@@ -1318,11 +1321,11 @@ namespace RnnGen.Generated
             // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
             // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
             [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-            static void ActivateGates(Vector128<float> accXZ0, Vector128<float> accXR0, Vector128<float> accXH0,
+            static void ActivateGates(Vector128<float> accZ0, Vector128<float> accR0, Vector128<float> accXH0,
                 ref float hPrevq, ref float gatesq, int first)
             {
-                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0), ref gatesq, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)),
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accZ0), ref gatesq, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accR0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)),
                     ref gatesq, Padded + (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(accXH0, ref gatesq, 2 * Padded + (nuint)(first * Lanes));
             }
@@ -1373,54 +1376,57 @@ namespace RnnGen.Generated
             const int BiasStride = 1 * RowStride;
             const int Padded = 16; // state floats per sequence
             // The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.
-            // Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).
+            // Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False), z and r each
+            // in one accumulator over both products
             {
                 const int first = 0; // one group holds every block
                 ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
                 ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                Vector128<float> accXZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                Vector128<float> accXZ0_1 = Vector128<float>.Zero;
-                Vector128<float> accXR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                Vector128<float> accXR0_1 = Vector128<float>.Zero;
+                Vector128<float> accZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector128<float> accZ0_1 = Vector128<float>.Zero;
+                Vector128<float> accZ0_2 = Vector128<float>.Zero;
+                Vector128<float> accZ0_3 = Vector128<float>.Zero;
+                Vector128<float> accR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector128<float> accR0_1 = Vector128<float>.Zero;
+                Vector128<float> accR0_2 = Vector128<float>.Zero;
+                Vector128<float> accR0_3 = Vector128<float>.Zero;
                 Vector128<float> accXH0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                 Vector128<float> accXH0_1 = Vector128<float>.Zero;
-                Vector128<float> accHZ0 = Vector128<float>.Zero;
-                Vector128<float> accHZ0_1 = Vector128<float>.Zero;
-                Vector128<float> accHR0 = Vector128<float>.Zero;
-                Vector128<float> accHR0_1 = Vector128<float>.Zero;
+                Vector128<float> accXH0_2 = Vector128<float>.Zero;
+                Vector128<float> accXH0_3 = Vector128<float>.Zero;
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, 0));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, 1));
-                    accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accXZ0);
-                    accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accXR0);
-                    accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accXH0);
-                    accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accXZ0_1);
-                    accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accXR0_1);
-                    accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 0));
+                    accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accZ0);
+                    accR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accR0);
+                    accXH0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accXH0);
                 }
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
-                    accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accHZ0);
-                    accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accHR0);
-                    accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accHZ0_1);
-                    accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accHR0_1);
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 1));
+                    accZ0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accZ0_1);
+                    accR0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accR0_1);
+                    accXH0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0);
+                    accR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accR0);
+                }
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    accZ0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0_1);
+                    accR0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accR0_1);
                 }
                 {
                     Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 2));
-                    accHZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accHZ0);
-                    accHR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accHR0);
+                    accZ0_2 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0_2);
+                    accR0_2 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accR0_2);
                 }
-                accXZ0 += accXZ0_1;
-                accXR0 += accXR0_1;
-                accXH0 += accXH0_1;
-                accHZ0 += accHZ0_1;
-                accHR0 += accHR0_1;
+                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
+                accR0 = (accR0 + accR0_1) + (accR0_2 + accR0_3);
+                accXH0 = (accXH0 + accXH0_1) + (accXH0_2 + accXH0_3);
                 // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
-                accXZ0 += accHZ0;
-                accXR0 += accHR0;
-                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0), ref gates, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0) * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)),
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accZ0), ref gates, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accR0) * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)),
                     ref gates, Padded + (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(accXH0, ref gates, 2 * Padded + (nuint)(first * Lanes));
             }
@@ -1481,7 +1487,7 @@ namespace RnnGen.Generated
         }
 
         // One timestep of gru for 4 sequences at once with 4-float vectors (Keras GRUCell.call): the
-        // recurrent product becomes a matrix product, each weight vector loaded once for 2 sequences; units in
+        // recurrent product becomes a matrix product, each weight vector loaded once for 4 sequences; units in
         // 1 block(s) of 4, 1 at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
@@ -1501,132 +1507,170 @@ namespace RnnGen.Generated
             const int BiasStride = 1 * RowStride;
             const int Padded = 16; // state floats per sequence
             const int XStride = 8; // input floats per sequence
-            for (int q = 0; q < 4; q += 2)
+            // The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.
+            // Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False), z and r each
+            // in one accumulator over both products
             {
-                ref float xq = ref Unsafe.Add(ref x, q * XStride);
-                ref float hPrevq = ref Unsafe.Add(ref hPrev, q * Padded);
-                ref float hNextq = ref Unsafe.Add(ref hNext, q * Padded);
-                ref float gatesq = ref Unsafe.Add(ref gates, q * 3 * Padded);
-                // The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.
-                // Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                Vector128<float> accZ0s0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector128<float> accR0s0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector128<float> accXH0s0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector128<float> accZ0s1 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector128<float> accR0s1 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector128<float> accXH0s1 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector128<float> accZ0s2 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector128<float> accR0s2 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector128<float> accXH0s2 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector128<float> accZ0s3 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector128<float> accR0s3 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector128<float> accXH0s3 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
+                for (int k = 0; k < 2; k += 1)
                 {
-                    const int first = 0; // one group holds every block
-                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
-                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    Vector128<float> accXZ0s0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    Vector128<float> accXR0s0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    Vector128<float> accXH0s0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    Vector128<float> accXZ0s1 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    Vector128<float> accXR0s1 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    Vector128<float> accXH0s1 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    Vector128<float> accHZ0s0 = Vector128<float>.Zero;
-                    Vector128<float> accHR0s0 = Vector128<float>.Zero;
-                    Vector128<float> accHZ0s1 = Vector128<float>.Zero;
-                    Vector128<float> accHR0s1 = Vector128<float>.Zero;
-                    for (int k = 0; k < 2; k += 1)
-                    {
-                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref xq, k));
-                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref xq, 1 * XStride + k));
-                        Vector128<float> w0XZ = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                        accXZ0s0 = VectorMath.MultiplyAdd(s0s0, w0XZ, accXZ0s0);
-                        accXZ0s1 = VectorMath.MultiplyAdd(s0s1, w0XZ, accXZ0s1);
-                        Vector128<float> w0XR = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
-                        accXR0s0 = VectorMath.MultiplyAdd(s0s0, w0XR, accXR0s0);
-                        accXR0s1 = VectorMath.MultiplyAdd(s0s1, w0XR, accXR0s1);
-                        Vector128<float> w0XH = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
-                        accXH0s0 = VectorMath.MultiplyAdd(s0s0, w0XH, accXH0s0);
-                        accXH0s1 = VectorMath.MultiplyAdd(s0s1, w0XH, accXH0s1);
-                    }
-                    for (int k = 0; k < 3; k += 1)
-                    {
-                        Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrevq, k));
-                        Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        Vector128<float> w0HZ = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes));
-                        accHZ0s0 = VectorMath.MultiplyAdd(s0s0, w0HZ, accHZ0s0);
-                        accHZ0s1 = VectorMath.MultiplyAdd(s0s1, w0HZ, accHZ0s1);
-                        Vector128<float> w0HR = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes));
-                        accHR0s0 = VectorMath.MultiplyAdd(s0s0, w0HR, accHR0s0);
-                        accHR0s1 = VectorMath.MultiplyAdd(s0s1, w0HR, accHR0s1);
-                    }
-                    // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
-                    accXZ0s0 += accHZ0s0;
-                    accXR0s0 += accHR0s0;
-                    accXZ0s1 += accHZ0s1;
-                    accXR0s1 += accHR0s1;
-                    ActivateGates(accXZ0s0, accXR0s0, accXH0s0, accXZ0s1, accXR0s1, accXH0s1, ref hPrevq, ref gatesq, first);
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref x, k));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + k));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + k));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + k));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector128<float> w0R = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                    accR0s0 = VectorMath.MultiplyAdd(s0s0, w0R, accR0s0);
+                    accR0s1 = VectorMath.MultiplyAdd(s0s1, w0R, accR0s1);
+                    accR0s2 = VectorMath.MultiplyAdd(s0s2, w0R, accR0s2);
+                    accR0s3 = VectorMath.MultiplyAdd(s0s3, w0R, accR0s3);
+                    Vector128<float> w0XH = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
+                    accXH0s0 = VectorMath.MultiplyAdd(s0s0, w0XH, accXH0s0);
+                    accXH0s1 = VectorMath.MultiplyAdd(s0s1, w0XH, accXH0s1);
+                    accXH0s2 = VectorMath.MultiplyAdd(s0s2, w0XH, accXH0s2);
+                    accXH0s3 = VectorMath.MultiplyAdd(s0s3, w0XH, accXH0s3);
                 }
+                for (int k = 0; k < 3; k += 1)
+                {
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + k));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + k));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector128<float> w0R = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 1 * Lanes));
+                    accR0s0 = VectorMath.MultiplyAdd(s0s0, w0R, accR0s0);
+                    accR0s1 = VectorMath.MultiplyAdd(s0s1, w0R, accR0s1);
+                    accR0s2 = VectorMath.MultiplyAdd(s0s2, w0R, accR0s2);
+                    accR0s3 = VectorMath.MultiplyAdd(s0s3, w0R, accR0s3);
+                }
+                // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
+                ActivateGates(accZ0s0, accR0s0, accXH0s0, accZ0s1, accR0s1, accXH0s1, accZ0s2, accR0s2, accXH0s2,
+                    accZ0s3, accR0s3, accXH0s3, ref hPrev, ref gates, first);
+            }
 
-                // Pass 2: hh = tanh(x_h + (r*h)·U_h); h = z*h + (1-z)*hh
-                ref float resetStateq = ref Unsafe.Add(ref gatesq, Padded);
+            // Pass 2: hh = tanh(x_h + (r*h)·U_h); h = z*h + (1-z)*hh
+            ref float resetState = ref Unsafe.Add(ref gates, Padded);
+            {
+                const int first = 0; // one group holds every block
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                Vector128<float> accC0s0 = Vector128.LoadUnsafe(ref gates, 2 * Padded + (nuint)(first * Lanes));
+                Vector128<float> accC0s0_1 = Vector128<float>.Zero;
+                Vector128<float> accC0s0_2 = Vector128<float>.Zero;
+                Vector128<float> accC0s1 = Vector128.LoadUnsafe(ref gates, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
+                Vector128<float> accC0s1_1 = Vector128<float>.Zero;
+                Vector128<float> accC0s1_2 = Vector128<float>.Zero;
+                Vector128<float> accC0s2 = Vector128.LoadUnsafe(ref gates, 2 * Padded + (nuint)(2 * 3 * Padded + first * Lanes));
+                Vector128<float> accC0s2_1 = Vector128<float>.Zero;
+                Vector128<float> accC0s2_2 = Vector128<float>.Zero;
+                Vector128<float> accC0s3 = Vector128.LoadUnsafe(ref gates, 2 * Padded + (nuint)(3 * 3 * Padded + first * Lanes));
+                Vector128<float> accC0s3_1 = Vector128<float>.Zero;
+                Vector128<float> accC0s3_2 = Vector128<float>.Zero;
                 {
-                    const int first = 0; // one group holds every block
-                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
-                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    Vector128<float> accC0s0 = Vector128.LoadUnsafe(ref gatesq, 2 * Padded + (nuint)(first * Lanes));
-                    Vector128<float> accC0s0_1 = Vector128<float>.Zero;
-                    Vector128<float> accC0s0_2 = Vector128<float>.Zero;
-                    Vector128<float> accC0s0_3 = Vector128<float>.Zero;
-                    Vector128<float> accC0s1 = Vector128.LoadUnsafe(ref gatesq, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
-                    Vector128<float> accC0s1_1 = Vector128<float>.Zero;
-                    Vector128<float> accC0s1_2 = Vector128<float>.Zero;
-                    Vector128<float> accC0s1_3 = Vector128<float>.Zero;
-                    {
-                        Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref resetStateq, 0));
-                        Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref resetStateq, 1 * 3 * Padded + 0));
-                        Vector128<float> w0C = Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes));
-                        accC0s0 = VectorMath.MultiplyAdd(ts0, w0C, accC0s0);
-                        accC0s1 = VectorMath.MultiplyAdd(ts1, w0C, accC0s1);
-                    }
-                    {
-                        Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref resetStateq, 1));
-                        Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref resetStateq, 1 * 3 * Padded + 1));
-                        Vector128<float> w0C_1 = Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes));
-                        accC0s0_1 = VectorMath.MultiplyAdd(ts0, w0C_1, accC0s0_1);
-                        accC0s1_1 = VectorMath.MultiplyAdd(ts1, w0C_1, accC0s1_1);
-                    }
-                    {
-                        Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref resetStateq, 2));
-                        Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref resetStateq, 1 * 3 * Padded + 2));
-                        Vector128<float> w0C_2 = Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes));
-                        accC0s0_2 = VectorMath.MultiplyAdd(ts0, w0C_2, accC0s0_2);
-                        accC0s1_2 = VectorMath.MultiplyAdd(ts1, w0C_2, accC0s1_2);
-                    }
-                    accC0s0 = (accC0s0 + accC0s0_1) + (accC0s0_2 + accC0s0_3);
-                    accC0s1 = (accC0s1 + accC0s1_1) + (accC0s1_2 + accC0s1_3);
-                    ActivateGroup(accC0s0, accC0s1, ref hPrevq, ref hNextq, ref gatesq, first);
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref resetState, 0));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref resetState, 1 * 3 * Padded + 0));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref resetState, 2 * 3 * Padded + 0));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref resetState, 3 * 3 * Padded + 0));
+                    Vector128<float> s1s0 = Vector128.Create(Unsafe.Add(ref resetState, 1));
+                    Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref resetState, 1 * 3 * Padded + 1));
+                    Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref resetState, 2 * 3 * Padded + 1));
+                    Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref resetState, 3 * 3 * Padded + 1));
+                    Vector128<float> s2s0 = Vector128.Create(Unsafe.Add(ref resetState, 2));
+                    Vector128<float> s2s1 = Vector128.Create(Unsafe.Add(ref resetState, 1 * 3 * Padded + 2));
+                    Vector128<float> s2s2 = Vector128.Create(Unsafe.Add(ref resetState, 2 * 3 * Padded + 2));
+                    Vector128<float> s2s3 = Vector128.Create(Unsafe.Add(ref resetState, 3 * 3 * Padded + 2));
+                    Vector128<float> w0C = Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes));
+                    accC0s0 = VectorMath.MultiplyAdd(s0s0, w0C, accC0s0);
+                    accC0s1 = VectorMath.MultiplyAdd(s0s1, w0C, accC0s1);
+                    accC0s2 = VectorMath.MultiplyAdd(s0s2, w0C, accC0s2);
+                    accC0s3 = VectorMath.MultiplyAdd(s0s3, w0C, accC0s3);
+                    Vector128<float> w0C_1 = Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes));
+                    accC0s0_1 = VectorMath.MultiplyAdd(s1s0, w0C_1, accC0s0_1);
+                    accC0s1_1 = VectorMath.MultiplyAdd(s1s1, w0C_1, accC0s1_1);
+                    accC0s2_1 = VectorMath.MultiplyAdd(s1s2, w0C_1, accC0s2_1);
+                    accC0s3_1 = VectorMath.MultiplyAdd(s1s3, w0C_1, accC0s3_1);
+                    Vector128<float> w0C_2 = Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes));
+                    accC0s0_2 = VectorMath.MultiplyAdd(s2s0, w0C_2, accC0s0_2);
+                    accC0s1_2 = VectorMath.MultiplyAdd(s2s1, w0C_2, accC0s1_2);
+                    accC0s2_2 = VectorMath.MultiplyAdd(s2s2, w0C_2, accC0s2_2);
+                    accC0s3_2 = VectorMath.MultiplyAdd(s2s3, w0C_2, accC0s3_2);
                 }
-                // reverse is unused: the two passes keep block order, as the second reads every block's r*h
+                accC0s0 = (accC0s0 + accC0s0_1) + accC0s0_2;
+                accC0s1 = (accC0s1 + accC0s1_1) + accC0s1_2;
+                accC0s2 = (accC0s2 + accC0s2_1) + accC0s2_2;
+                accC0s3 = (accC0s3 + accC0s3_1) + accC0s3_2;
+                ActivateGroup(accC0s0, accC0s1, accC0s2, accC0s3, ref hPrev, ref hNext, ref gates, first);
+            }
+            // reverse is unused: the two passes keep block order, as the second reads every block's r*h
+
+            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
+            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
+            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+            static void ActivateGates(Vector128<float> accZ0s0, Vector128<float> accR0s0,
+                Vector128<float> accXH0s0, Vector128<float> accZ0s1, Vector128<float> accR0s1,
+                Vector128<float> accXH0s1, Vector128<float> accZ0s2, Vector128<float> accR0s2,
+                Vector128<float> accXH0s2, Vector128<float> accZ0s3, Vector128<float> accR0s3,
+                Vector128<float> accXH0s3, ref float hPrev, ref float gates, int first)
+            {
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accZ0s0), ref gates, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accR0s0) * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)),
+                    ref gates, Padded + (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(accXH0s0, ref gates, 2 * Padded + (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accZ0s1), ref gates, (nuint)(1 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accR0s1) * Vector128.LoadUnsafe(ref hPrev, (nuint)(1 * Padded + first * Lanes)),
+                    ref gates, Padded + (nuint)(1 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(accXH0s1, ref gates, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accZ0s2), ref gates, (nuint)(2 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accR0s2) * Vector128.LoadUnsafe(ref hPrev, (nuint)(2 * Padded + first * Lanes)),
+                    ref gates, Padded + (nuint)(2 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(accXH0s2, ref gates, 2 * Padded + (nuint)(2 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accZ0s3), ref gates, (nuint)(3 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accR0s3) * Vector128.LoadUnsafe(ref hPrev, (nuint)(3 * Padded + first * Lanes)),
+                    ref gates, Padded + (nuint)(3 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(accXH0s3, ref gates, 2 * Padded + (nuint)(3 * 3 * Padded + first * Lanes));
             }
 
             // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
             // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
             [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-            static void ActivateGates(Vector128<float> accXZ0s0, Vector128<float> accXR0s0,
-                Vector128<float> accXH0s0, Vector128<float> accXZ0s1, Vector128<float> accXR0s1,
-                Vector128<float> accXH0s1, ref float hPrevq, ref float gatesq, int first)
+            static void ActivateGroup(Vector128<float> accC0s0, Vector128<float> accC0s1,
+                Vector128<float> accC0s2, Vector128<float> accC0s3, ref float hPrev, ref float hNext,
+                ref float gates, int first)
             {
-                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0s0), ref gatesq, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0s0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)),
-                    ref gatesq, Padded + (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(accXH0s0, ref gatesq, 2 * Padded + (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXZ0s1), ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(SigmoidOperator.Invoke(accXR0s1) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)),
-                    ref gatesq, Padded + (nuint)(1 * 3 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(accXH0s1, ref gatesq, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
-            }
-
-            // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
-            // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
-            [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-            static void ActivateGroup(Vector128<float> accC0s0, Vector128<float> accC0s1, ref float hPrevq,
-                ref float hNextq, ref float gatesq, int first)
-            {
-                Vector128<float> z0s0 = Vector128.LoadUnsafe(ref gatesq, (nuint)(first * Lanes));
-                Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * TanhOperator.Invoke(accC0s0),
-                    ref hNextq, (nuint)(first * Lanes));
-                Vector128<float> z0s1 = Vector128.LoadUnsafe(ref gatesq, (nuint)(1 * 3 * Padded + first * Lanes));
-                Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * TanhOperator.Invoke(accC0s1),
-                    ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                Vector128<float> z0s0 = Vector128.LoadUnsafe(ref gates, (nuint)(first * Lanes));
+                Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * TanhOperator.Invoke(accC0s0),
+                    ref hNext, (nuint)(first * Lanes));
+                Vector128<float> z0s1 = Vector128.LoadUnsafe(ref gates, (nuint)(1 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrev, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * TanhOperator.Invoke(accC0s1),
+                    ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector128<float> z0s2 = Vector128.LoadUnsafe(ref gates, (nuint)(2 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(z0s2 * Vector128.LoadUnsafe(ref hPrev, (nuint)(2 * Padded + first * Lanes)) + (Vector128<float>.One - z0s2) * TanhOperator.Invoke(accC0s2),
+                    ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector128<float> z0s3 = Vector128.LoadUnsafe(ref gates, (nuint)(3 * 3 * Padded + first * Lanes));
+                Vector128.StoreUnsafe(z0s3 * Vector128.LoadUnsafe(ref hPrev, (nuint)(3 * Padded + first * Lanes)) + (Vector128<float>.One - z0s3) * TanhOperator.Invoke(accC0s3),
+                    ref hNext, (nuint)(3 * Padded + first * Lanes));
             }
         }
     }

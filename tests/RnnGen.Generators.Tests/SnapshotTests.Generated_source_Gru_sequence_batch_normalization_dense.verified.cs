@@ -1402,67 +1402,71 @@ namespace RnnGen.Generated
                     const int first = 0; // one group holds every block
                     ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
                     ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    // reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h
-                    Vector128<float> accXZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    Vector128<float> accXZ0_1 = Vector128<float>.Zero;
-                    Vector128<float> accXR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                    Vector128<float> accXR0_1 = Vector128<float>.Zero;
+                    // reset_after=True, blocks z, r, h: z and r sum x·W + b_input + h·U + b_recurrent in one accumulator each;
+                    // the candidate keeps x·W_h + b_input_h (XH) and h·U_h + b_recurrent_h (HH) apart
+                    Vector128<float> accZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes) + Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
+                    Vector128<float> accZ0_1 = Vector128<float>.Zero;
+                    Vector128<float> accZ0_2 = Vector128<float>.Zero;
+                    Vector128<float> accR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes) + Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
+                    Vector128<float> accR0_1 = Vector128<float>.Zero;
+                    Vector128<float> accR0_2 = Vector128<float>.Zero;
                     Vector128<float> accXH0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                     Vector128<float> accXH0_1 = Vector128<float>.Zero;
-                    Vector128<float> accHZ0 = Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
-                    Vector128<float> accHZ0_1 = Vector128<float>.Zero;
-                    Vector128<float> accHR0 = Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
-                    Vector128<float> accHR0_1 = Vector128<float>.Zero;
+                    Vector128<float> accXH0_2 = Vector128<float>.Zero;
                     Vector128<float> accHH0 = Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
                     Vector128<float> accHH0_1 = Vector128<float>.Zero;
+                    Vector128<float> accHH0_2 = Vector128<float>.Zero;
                     {
                         Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref xq, 0));
                         Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref xq, 1));
-                        accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accXZ0);
-                        accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accXR0);
+                        Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref xq, 2));
+                        accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accZ0);
+                        accR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accR0);
                         accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accXH0);
-                        accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accXZ0_1);
-                        accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accXR0_1);
+                        accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accZ0_1);
+                        accR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accR0_1);
                         accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
+                        accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0_2);
+                        accR0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accR0_2);
+                        accXH0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accXH0_2);
                     }
                     {
-                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref xq, 2));
-                        accXZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accXZ0);
-                        accXR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accXR0);
-                        accXH0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accXH0);
+                        Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrevq, 0));
+                        Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1));
+                        Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrevq, 2));
+                        accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0);
+                        accR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accR0);
+                        accHH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accHH0);
+                        accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0_1);
+                        accR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accR0_1);
+                        accHH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accHH0_1);
+                        accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 0 * Lanes)), accZ0_2);
+                        accR0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 1 * Lanes)), accR0_2);
+                        accHH0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 2 * Lanes)), accHH0_2);
                     }
-                    for (int k = 0; k < 4; k += 2)
                     {
-                        Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrevq, k));
-                        Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrevq, k + 1));
-                        accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 0 * Lanes)), accHZ0);
-                        accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 1 * Lanes)), accHR0);
-                        accHH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 2 * Lanes)), accHH0);
-                        accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 0 * Lanes)), accHZ0_1);
-                        accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 1 * Lanes)), accHR0_1);
-                        accHH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 2 * Lanes)), accHH0_1);
+                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 3));
+                        accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes)), accZ0);
+                        accR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 1 * Lanes)), accR0);
+                        accHH0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 2 * Lanes)), accHH0);
                     }
-                    accXZ0 += accXZ0_1;
-                    accXR0 += accXR0_1;
-                    accXH0 += accXH0_1;
-                    accHZ0 += accHZ0_1;
-                    accHR0 += accHR0_1;
-                    accHH0 += accHH0_1;
+                    accZ0 = (accZ0 + accZ0_1) + accZ0_2;
+                    accR0 = (accR0 + accR0_1) + accR0_2;
+                    accXH0 = (accXH0 + accXH0_1) + accXH0_2;
+                    accHH0 = (accHH0 + accHH0_1) + accHH0_2;
                     // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
-                    accXZ0 += accHZ0;
-                    accXR0 += accHR0;
-                    ActivateGroup(accXZ0, accXR0, accXH0, accHH0, ref hPrevq, ref hNextq, first);
+                    ActivateGroup(accZ0, accR0, accXH0, accHH0, ref hPrevq, ref hNextq, first);
                 }
             }
 
             // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
             // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
             [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-            static void ActivateGroup(Vector128<float> accXZ0, Vector128<float> accXR0, Vector128<float> accXH0,
+            static void ActivateGroup(Vector128<float> accZ0, Vector128<float> accR0, Vector128<float> accXH0,
                 Vector128<float> accHH0, ref float hPrevq, ref float hNextq, int first)
             {
-                Vector128<float> z0 = SigmoidOperator.Invoke(accXZ0);
-                Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0), accHH0, accXH0));
+                Vector128<float> z0 = SigmoidOperator.Invoke(accZ0);
+                Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accR0), accHH0, accXH0));
                 Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * candidate0,
                     ref hNextq, (nuint)(first * Lanes));
             }
@@ -1515,57 +1519,61 @@ namespace RnnGen.Generated
                 const int first = 0; // one group holds every block
                 ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
                 ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                // reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h
-                Vector128<float> accXZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                Vector128<float> accXZ0_1 = Vector128<float>.Zero;
-                Vector128<float> accXR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
-                Vector128<float> accXR0_1 = Vector128<float>.Zero;
+                // reset_after=True, blocks z, r, h: z and r sum x·W + b_input + h·U + b_recurrent in one accumulator each;
+                // the candidate keeps x·W_h + b_input_h (XH) and h·U_h + b_recurrent_h (HH) apart
+                Vector128<float> accZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes) + Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
+                Vector128<float> accZ0_1 = Vector128<float>.Zero;
+                Vector128<float> accZ0_2 = Vector128<float>.Zero;
+                Vector128<float> accR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes) + Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
+                Vector128<float> accR0_1 = Vector128<float>.Zero;
+                Vector128<float> accR0_2 = Vector128<float>.Zero;
                 Vector128<float> accXH0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                 Vector128<float> accXH0_1 = Vector128<float>.Zero;
-                Vector128<float> accHZ0 = Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
-                Vector128<float> accHZ0_1 = Vector128<float>.Zero;
-                Vector128<float> accHR0 = Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
-                Vector128<float> accHR0_1 = Vector128<float>.Zero;
+                Vector128<float> accXH0_2 = Vector128<float>.Zero;
                 Vector128<float> accHH0 = Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
                 Vector128<float> accHH0_1 = Vector128<float>.Zero;
+                Vector128<float> accHH0_2 = Vector128<float>.Zero;
                 {
                     Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, 0));
                     Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, 1));
-                    accXZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accXZ0);
-                    accXR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accXR0);
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, 2));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accZ0);
+                    accR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accR0);
                     accXH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accXH0);
-                    accXZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accXZ0_1);
-                    accXR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accXR0_1);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes)), accZ0_1);
+                    accR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accR0_1);
                     accXH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0_2);
+                    accR0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accR0_2);
+                    accXH0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accXH0_2);
                 }
                 {
-                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 2));
-                    accXZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accXZ0);
-                    accXR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accXR0);
-                    accXH0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accXH0);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0);
+                    accR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accR0);
+                    accHH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accHH0);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0_1);
+                    accR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accR0_1);
+                    accHH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accHH0_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 0 * Lanes)), accZ0_2);
+                    accR0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 1 * Lanes)), accR0_2);
+                    accHH0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 2 * Lanes)), accHH0_2);
                 }
-                for (int k = 0; k < 4; k += 2)
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
-                    accHZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 0 * Lanes)), accHZ0);
-                    accHR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 1 * Lanes)), accHR0);
-                    accHH0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 2 * Lanes)), accHH0);
-                    accHZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 0 * Lanes)), accHZ0_1);
-                    accHR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 1 * Lanes)), accHR0_1);
-                    accHH0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 2 * Lanes)), accHH0_1);
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 3));
+                    accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes)), accZ0);
+                    accR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 1 * Lanes)), accR0);
+                    accHH0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 2 * Lanes)), accHH0);
                 }
-                accXZ0 += accXZ0_1;
-                accXR0 += accXR0_1;
-                accXH0 += accXH0_1;
-                accHZ0 += accHZ0_1;
-                accHR0 += accHR0_1;
-                accHH0 += accHH0_1;
+                accZ0 = (accZ0 + accZ0_1) + accZ0_2;
+                accR0 = (accR0 + accR0_1) + accR0_2;
+                accXH0 = (accXH0 + accXH0_1) + accXH0_2;
+                accHH0 = (accHH0 + accHH0_1) + accHH0_2;
                 // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
-                accXZ0 += accHZ0;
-                accXR0 += accHR0;
-                Vector128<float> z0 = SigmoidOperator.Invoke(accXZ0);
-                Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0), accHH0, accXH0));
+                Vector128<float> z0 = SigmoidOperator.Invoke(accZ0);
+                Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accR0), accHH0, accXH0));
                 Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * candidate0,
                     ref hNext, (nuint)(first * Lanes));
             }
@@ -1653,29 +1661,26 @@ namespace RnnGen.Generated
                     const int first = 0; // one group holds every block
                     ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
                     ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    // reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h
-                    Vector128<float> accXZ0s0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    Vector128<float> accXR0s0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    // reset_after=True, blocks z, r, h: z and r sum x·W + b_input + h·U + b_recurrent in one accumulator each;
+                    // the candidate keeps x·W_h + b_input_h (XH) and h·U_h + b_recurrent_h (HH) apart
+                    Vector128<float> accZ0s0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes) + Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
+                    Vector128<float> accR0s0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes) + Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
                     Vector128<float> accXH0s0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    Vector128<float> accXZ0s1 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
-                    Vector128<float> accXR0s1 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
+                    Vector128<float> accZ0s1 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes) + Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
+                    Vector128<float> accR0s1 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes) + Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
                     Vector128<float> accXH0s1 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
-                    Vector128<float> accHZ0s0 = Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
-                    Vector128<float> accHR0s0 = Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
                     Vector128<float> accHH0s0 = Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
-                    Vector128<float> accHZ0s1 = Vector128.LoadUnsafe(ref bias0, RowStride + 0 * Lanes);
-                    Vector128<float> accHR0s1 = Vector128.LoadUnsafe(ref bias0, RowStride + 1 * Lanes);
                     Vector128<float> accHH0s1 = Vector128.LoadUnsafe(ref bias0, RowStride + 2 * Lanes);
                     for (int k = 0; k < 3; k += 1)
                     {
                         Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref xq, k));
                         Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref xq, 1 * XStride + k));
-                        Vector128<float> w0XZ = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
-                        accXZ0s0 = VectorMath.MultiplyAdd(s0s0, w0XZ, accXZ0s0);
-                        accXZ0s1 = VectorMath.MultiplyAdd(s0s1, w0XZ, accXZ0s1);
-                        Vector128<float> w0XR = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
-                        accXR0s0 = VectorMath.MultiplyAdd(s0s0, w0XR, accXR0s0);
-                        accXR0s1 = VectorMath.MultiplyAdd(s0s1, w0XR, accXR0s1);
+                        Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
+                        accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                        accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                        Vector128<float> w0R = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes));
+                        accR0s0 = VectorMath.MultiplyAdd(s0s0, w0R, accR0s0);
+                        accR0s1 = VectorMath.MultiplyAdd(s0s1, w0R, accR0s1);
                         Vector128<float> w0XH = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes));
                         accXH0s0 = VectorMath.MultiplyAdd(s0s0, w0XH, accXH0s0);
                         accXH0s1 = VectorMath.MultiplyAdd(s0s1, w0XH, accXH0s1);
@@ -1684,39 +1689,35 @@ namespace RnnGen.Generated
                     {
                         Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrevq, k));
                         Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        Vector128<float> w0HZ = Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 0 * Lanes));
-                        accHZ0s0 = VectorMath.MultiplyAdd(s0s0, w0HZ, accHZ0s0);
-                        accHZ0s1 = VectorMath.MultiplyAdd(s0s1, w0HZ, accHZ0s1);
-                        Vector128<float> w0HR = Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 1 * Lanes));
-                        accHR0s0 = VectorMath.MultiplyAdd(s0s0, w0HR, accHR0s0);
-                        accHR0s1 = VectorMath.MultiplyAdd(s0s1, w0HR, accHR0s1);
+                        Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 0 * Lanes));
+                        accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                        accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                        Vector128<float> w0R = Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 1 * Lanes));
+                        accR0s0 = VectorMath.MultiplyAdd(s0s0, w0R, accR0s0);
+                        accR0s1 = VectorMath.MultiplyAdd(s0s1, w0R, accR0s1);
                         Vector128<float> w0HH = Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 2 * Lanes));
                         accHH0s0 = VectorMath.MultiplyAdd(s0s0, w0HH, accHH0s0);
                         accHH0s1 = VectorMath.MultiplyAdd(s0s1, w0HH, accHH0s1);
                     }
                     // z = sigmoid(x_z + h_z), r = sigmoid(x_r + h_r), hh = tanh(x_h + r*h_h); h = z*h + (1-z)*hh
-                    accXZ0s0 += accHZ0s0;
-                    accXR0s0 += accHR0s0;
-                    accXZ0s1 += accHZ0s1;
-                    accXR0s1 += accHR0s1;
-                    ActivateGroup(accXZ0s0, accXR0s0, accXH0s0, accHH0s0, accXZ0s1, accXR0s1, accXH0s1, accHH0s1, ref hPrevq, ref hNextq, first);
+                    ActivateGroup(accZ0s0, accR0s0, accXH0s0, accHH0s0, accZ0s1, accR0s1, accXH0s1, accHH0s1, ref hPrevq, ref hNextq, first);
                 }
             }
 
             // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
             // registers under NativeAOT (ModelEmitter.WriteActivationPhase).
             [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-            static void ActivateGroup(Vector128<float> accXZ0s0, Vector128<float> accXR0s0,
-                Vector128<float> accXH0s0, Vector128<float> accHH0s0, Vector128<float> accXZ0s1,
-                Vector128<float> accXR0s1, Vector128<float> accXH0s1, Vector128<float> accHH0s1,
+            static void ActivateGroup(Vector128<float> accZ0s0, Vector128<float> accR0s0,
+                Vector128<float> accXH0s0, Vector128<float> accHH0s0, Vector128<float> accZ0s1,
+                Vector128<float> accR0s1, Vector128<float> accXH0s1, Vector128<float> accHH0s1,
                 ref float hPrevq, ref float hNextq, int first)
             {
-                Vector128<float> z0s0 = SigmoidOperator.Invoke(accXZ0s0);
-                Vector128<float> candidate0s0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0s0), accHH0s0, accXH0s0));
+                Vector128<float> z0s0 = SigmoidOperator.Invoke(accZ0s0);
+                Vector128<float> candidate0s0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accR0s0), accHH0s0, accXH0s0));
                 Vector128.StoreUnsafe(z0s0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0s0) * candidate0s0,
                     ref hNextq, (nuint)(first * Lanes));
-                Vector128<float> z0s1 = SigmoidOperator.Invoke(accXZ0s1);
-                Vector128<float> candidate0s1 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accXR0s1), accHH0s1, accXH0s1));
+                Vector128<float> z0s1 = SigmoidOperator.Invoke(accZ0s1);
+                Vector128<float> candidate0s1 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accR0s1), accHH0s1, accXH0s1));
                 Vector128.StoreUnsafe(z0s1 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(1 * Padded + first * Lanes)) + (Vector128<float>.One - z0s1) * candidate0s1,
                     ref hNextq, (nuint)(1 * Padded + first * Lanes));
             }

@@ -80,7 +80,7 @@ internal sealed partial class ModelEmitter
     {
         /// <param name="blocks">Unit blocks of the layer.</param>
         /// <param name="chains">Accumulators a loop over the inputs updates, per block and sequence (the gates it sums).</param>
-        /// <param name="registers">Accumulators alive per block and sequence (GRU keeps its input and recurrent sums apart).</param>
+        /// <param name="registers">Accumulators alive per block and sequence (GRU keeps the candidate's input and recurrent sums apart).</param>
         /// <param name="lanes">Vector width in floats.</param>
         /// <param name="sequences">Sequences of the kernel: 1, or <see cref="BatchChunk"/> for the batch and multi-stream APIs.</param>
         /// <param name="partials">
@@ -159,10 +159,10 @@ internal sealed partial class ModelEmitter
         parameters.Add("bool reverse");
         string cell = s.Kind switch { LayerKind.SimpleRnn => "SimpleRNNCell", LayerKind.Lstm => "LSTMCell", _ => "GRUCell" };
         _kernelGates = gates;
-        // GRU keeps the input and recurrent sums of each gate apart, so it holds twice the accumulators.
-        // The GRU with reset_after=False keeps x_z, x_r, x_h, h_z and h_r alive in its first pass; WriteGruResetBeforeKernel
-        // tiles with the same numbers, so that both agree on how many sequences a pass takes.
-        int registers = s.Kind != LayerKind.Gru ? gates : s.ResetAfter ? 2 * gates : 5;
+        // GRU with reset_after=True holds one more accumulator than it has gates (the candidate's input and recurrent
+        // sums stay apart: WriteGruResetAfterGroup). The GRU with reset_after=False holds z, r and x_h in its first pass;
+        // WriteGruResetBeforeKernel tiles with the same numbers, so that both agree on how many sequences a pass takes.
+        int registers = s.Kind == LayerKind.Gru && s.ResetAfter ? gates + 1 : gates;
         var tiling = streams is null
             ? new Tiling(blocks, gates, registers, lanes, sequences)
             : new Tiling(blocks, gates, registers, lanes, sequences, new Tiling(blocks, gates, registers, lanes, 1).Partials);
@@ -353,36 +353,25 @@ internal sealed partial class ModelEmitter
     private void WriteGruResetAfterGroup(LayerSpec s, string vector, Tiling tiling)
     {
         string ra = s.RecurrentActivation!, act = s.Activation;
-        _kernels.Line("// reset_after=True: x·W + b_input and h·U + b_recurrent kept apart, blocks z, r, h");
-        string[] xGates = { "XZ", "XR", "XH" }, hGates = { "HZ", "HR", "HH" };
-        DeclareAccumulators(vector, xGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
-        DeclareAccumulators(vector, hGates, tiling, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, RowStride + {Int(g)} * Lanes)");
+        // Keras adds x·W_z + b_iz and h·U_z + b_rz before the sigmoid (and the same for r), so one accumulator sums both
+        // for z and for r; only the candidate keeps x·W_h + b_ih and h·U_h + b_rh apart (r multiplies the second). Four
+        // accumulators per block instead of six leave registers for more partial sums or sequences (Tiling).
+        _kernels.Line("// reset_after=True, blocks z, r, h: z and r sum x·W + b_input + h·U + b_recurrent in one accumulator each;");
+        _kernels.Line("// the candidate keeps x·W_h + b_input_h (XH) and h·U_h + b_recurrent_h (HH) apart");
+        string[] xGates = { "Z", "R", "XH" }, hGates = { "Z", "R", "HH" };
+        DeclareAccumulators(vector, xGates, tiling, (j, g) => g < 2
+            ? $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes) + {vector}.LoadUnsafe(ref bias{Int(j)}, RowStride + {Int(g)} * Lanes)"
+            : $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
+        DeclareAccumulators(vector, new[] { "HH" }, tiling, (j, _) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, RowStride + 2 * Lanes)");
         WriteInputAndStateProducts(s, vector, xGates, hGates, new[] { 0, 1, 2 }, tiling, LanesOf(vector));
-        CombineAccumulators(xGates, tiling);
-        CombineAccumulators(hGates, tiling);
+        CombineAccumulators(new[] { "Z", "R", "XH", "HH" }, tiling);
         _kernels.Line($"// z = {ra}(x_z + h_z), r = {ra}(x_r + h_r), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
-        SumInputAndRecurrentParts(tiling);
-        WriteActivationPhase(tiling, vector, new[] { "XZ", "XR", "XH", "HH" }, new[] { "hPrev", "hNext" }, (j, r, b) => new[]
+        WriteActivationPhase(tiling, vector, new[] { "Z", "R", "XH", "HH" }, new[] { "hPrev", "hNext" }, (j, r, b) => new[]
         {
-            $"{vector}<float> z{b} = {Activation(ra, $"accXZ{b}")};",
-            $"{vector}<float> candidate{b} = {Activation(act, $"VectorMath.MultiplyAdd({Activation(ra, $"accXR{b}")}, accHH{b}, accXH{b})")};",
+            $"{vector}<float> z{b} = {Activation(ra, $"accZ{b}")};",
+            $"{vector}<float> candidate{b} = {Activation(act, $"VectorMath.MultiplyAdd({Activation(ra, $"accR{b}")}, accHH{b}, accXH{b})")};",
             $"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {tiling.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * candidate{b}, ref {tiling.Ref("hNext")}, {At(j, r)});",
         });
-    }
-
-    // x_z + h_z and x_r + h_r, summed before the activation phase: fewer vectors go to it (WriteActivationPhase), the
-    // same additions in the same order.
-    private void SumInputAndRecurrentParts(Tiling tiling)
-    {
-        for (int r = 0; r < tiling.Sequences; r++)
-        {
-            for (int j = 0; j < tiling.BlocksPerGroup; j++)
-            {
-                string b = Int(j) + Suffix(tiling, r);
-                _kernels.Line($"accXZ{b} += accHZ{b};");
-                _kernels.Line($"accXR{b} += accHR{b};");
-            }
-        }
     }
 
     // reset_after=False needs r*h of every unit before any candidate: a first pass over the blocks computes z, r*h and
@@ -393,27 +382,25 @@ internal sealed partial class ModelEmitter
         LayerSpec s = layer.Spec;
         string vector = VectorType(lanes);
         string ra = s.RecurrentActivation!, act = s.Activation;
-        int? firstPartials = stepOrder ? new Tiling(blocks, 3, 5, lanes, 1).Partials : null;
+        int? firstPartials = stepOrder ? new Tiling(blocks, 3, 3, lanes, 1).Partials : null;
         int? secondPartials = stepOrder ? new Tiling(blocks, 1, 1, lanes, 1).Partials : null;
-        var first = new Tiling(blocks, 3, 5, lanes, sequences, firstPartials);
+        var first = new Tiling(blocks, 3, 3, lanes, sequences, firstPartials);
         var second = new Tiling(blocks, 1, 1, lanes, first.Sequences, secondPartials) { InSequenceGroups = first.InSequenceGroups };
         _kernels.Line("// The gates buffer holds [z | r*h | x_h] for each sequence, each Padded floats.");
-        _kernels.Line("// Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False).");
+        _kernels.Line("// Pass 1: x·W + b for z, r, h; h·U for z and r only (Keras GRUCell.call, reset_after=False), z and r each");
+        _kernels.Line("// in one accumulator over both products");
         WriteGroupLoop(first, () =>
         {
-            string[] xGates = { "XZ", "XR", "XH" }, hGates = { "HZ", "HR" };
+            string[] xGates = { "Z", "R", "XH" }, hGates = { "Z", "R" };
             DeclareAccumulators(vector, xGates, first, (j, g) => $"{vector}.LoadUnsafe(ref bias{Int(j)}, {Int(g)} * Lanes)");
-            DeclareAccumulators(vector, hGates, first, (j, g) => $"{vector}<float>.Zero");
             WriteProducts(vector, xGates, new[] { 0, 1, 2 }, first, "x", "XStride", 0, s.InputWidth);
             WriteProducts(vector, hGates, new[] { 0, 1 }, first, "hPrev", "Padded", s.InputWidth, s.Units);
             CombineAccumulators(xGates, first);
-            CombineAccumulators(hGates, first);
             _kernels.Line($"// z = {ra}(x_z + h·U_z), r = {ra}(x_r + h·U_r)");
-            SumInputAndRecurrentParts(first);
             WriteActivationPhase(first, vector, xGates, new[] { "hPrev", "gates" }, (j, r, b) => new[]
             {
-                $"{vector}.StoreUnsafe({Activation(ra, $"accXZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});",
-                $"{vector}.StoreUnsafe({Activation(ra, $"accXR{b}")} * {vector}.LoadUnsafe(ref {first.Ref("hPrev")}, {At(j, r)}), ref {first.Ref("gates")}, Padded + {At(j, r, "3 * Padded")});",
+                $"{vector}.StoreUnsafe({Activation(ra, $"accZ{b}")}, ref {first.Ref("gates")}, {At(j, r, "3 * Padded")});",
+                $"{vector}.StoreUnsafe({Activation(ra, $"accR{b}")} * {vector}.LoadUnsafe(ref {first.Ref("hPrev")}, {At(j, r)}), ref {first.Ref("gates")}, Padded + {At(j, r, "3 * Padded")});",
                 $"{vector}.StoreUnsafe(accXH{b}, ref {first.Ref("gates")}, 2 * Padded + {At(j, r, "3 * Padded")});",
             }, "ActivateGates");
         }, reversible: false);
@@ -461,8 +448,8 @@ internal sealed partial class ModelEmitter
     /// NativeAOT's compiler loads the activations' vector constants into registers once, at the method's entry, so in
     /// the same method they would stay alive through the accumulation loops and push the accumulators of a chunk to the
     /// stack (LSTM(64) at batch 64: 2.7 ms against the JIT's 1.2 ms). Called once per group with every accumulator
-    /// (none stays alive across the call, every vector register being caller-saved), it costs the JIT nothing
-    /// measurable; docs/performance.md ("NativeAOT") has the figures.
+    /// (none stays alive across the call, every vector register being caller-saved), it costs the JIT a few percent
+    /// at most and saves it the LSTM chunk kernels' spills; docs/performance.md ("NativeAOT") has the figures.
     /// </summary>
     /// <param name="gates">The accumulators' gate names (acc{gate}{block}[s{sequence}]).</param>
     /// <param name="buffers">The state buffers the lines read or write, passed by ref (rebased to the sequence group).</param>
