@@ -20,7 +20,14 @@ public class VectorMathTests
     [Theory]
     [MemberData(nameof(Widths))]
     public void Tanh_is_within_a_few_ulp(string width) =>
-        AssertWithin(Evaluate(width, v128 => TanhOperator.Invoke(v128), v256 => TanhOperator.Invoke(v256), v512 => TanhOperator.Invoke(v512)), Math.Tanh, -12f, 12f, maxUlp: 5);
+        AssertWithin(Evaluate(width, v128 => TanhOperator.Invoke(v128), v256 => TanhOperator.Invoke(v256), v512 => TanhOperator.Invoke(v512)), Math.Tanh, -12f, 12f, maxUlp: TanhUlp);
+
+    // Where the CPU has FMA, VectorMath.MultiplyAdd fuses and the rational tanh stays within 5 ulp. Without it (a CPU
+    // without AVX2, DOTNET_EnableAVX2=0, or NativeAOT's default x86-64-v2 target) every multiply and add of the
+    // polynomials rounds twice, and the error reaches 5.10 ulp just inside the input clamp (x = -8.13228, where tanh is
+    // 2.9e-7 from -1): measured at every width with DOTNET_EnableAVX2=0. The bound is 5.5 there, for that reason only.
+    private static double TanhUlp =>
+        System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported ? 5 : 5.5;
 
     [Theory]
     [MemberData(nameof(Widths))]
