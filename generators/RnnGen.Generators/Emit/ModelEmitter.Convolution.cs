@@ -23,9 +23,7 @@ internal sealed partial class ModelEmitter
     private void WriteReshapingDriver(LayerLayout layer, Pass pass)
     {
         LayerSpec s = layer.Spec;
-        string parameters = pass.IsChunk
-            ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
-            : $"{ReadOnlySpan} input, {Span} output, float[] scratch";
+        string parameters = pass.LayerParameters;
         _writer.Line(pass.IsChunk
             ? $"// {layer.Description}, for each sequence of a chunk."
             : s.Kind == LayerKind.RepeatVector
@@ -61,9 +59,7 @@ internal sealed partial class ModelEmitter
     private void WriteTimeWindowDriver(LayerLayout layer, Pass pass)
     {
         LayerSpec s = layer.Spec;
-        string parameters = pass.IsChunk
-            ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
-            : $"{ReadOnlySpan} input, {Span} output, float[] scratch";
+        string parameters = pass.LayerParameters;
         string formula = s.Kind switch
         {
             LayerKind.Conv1D => $"y[t] = {s.Activation}(b + sum over k of x[t * {Int(s.Strides)} + k * {Int(s.DilationRate)} - pad]·W[k]), padding {s.Padding} (Keras Conv1D.call)",

@@ -51,6 +51,14 @@ internal sealed partial class ModelEmitter
 
         /// <summary><paramref name="span"/> from the start of sequence <c>r</c>.</summary>
         public string From(string span, string stride) => IsChunk ? $"{span}.Slice(r * {stride})" : span;
+
+        /// <summary>
+        /// The parameters of a layer method that is not recurrent: its input and output (with the strides between the
+        /// sequences of a chunk) and the working memory.
+        /// </summary>
+        public string LayerParameters => IsChunk
+            ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
+            : $"{ReadOnlySpan} input, {Span} output, float[] scratch";
     }
 
     private static readonly Pass[] s_passes = { Pass.Single, Pass.Chunk };
@@ -240,9 +248,7 @@ internal sealed partial class ModelEmitter
     {
         LayerSpec s = layer.Spec;
         int rows = layer.InputRows();
-        string parameters = pass.IsChunk
-            ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
-            : $"{ReadOnlySpan} input, {Span} output, float[] scratch";
+        string parameters = pass.LayerParameters;
         _writer.Line(pass.IsChunk
             ? $"// {layer.Description}, for each sequence of a chunk."
             : $"// {layer.Description}: y = {s.Activation}(x·W + b) on the last axis{(rows > 1 ? ", at every timestep" : string.Empty)} (Keras Dense.call).");

@@ -38,9 +38,7 @@ internal sealed partial class ModelEmitter
     private void WriteEmbeddingDriver(LayerLayout layer, Pass pass)
     {
         LayerSpec s = layer.Spec;
-        string parameters = pass.IsChunk
-            ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
-            : $"{ReadOnlySpan} input, {Span} output, float[] scratch";
+        string parameters = pass.LayerParameters;
         _writer.Line(pass.IsChunk
             ? $"// {layer.Description}, for each sequence of a chunk."
             : $"// {layer.Description}: y[t] = embeddings[(int)x[t]] (Keras Embedding.call: cast to int32, then take row).");

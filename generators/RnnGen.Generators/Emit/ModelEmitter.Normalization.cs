@@ -29,9 +29,7 @@ internal sealed partial class ModelEmitter
     {
         LayerSpec s = layer.Spec;
         int rows = layer.InputRows();
-        string parameters = pass.IsChunk
-            ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
-            : $"{ReadOnlySpan} input, {Span} output, float[] scratch";
+        string parameters = pass.LayerParameters;
         string formula = s.IsElementwise
             ? ElementwiseFormula(s)
             : s.Kind == LayerKind.LayerNormalization

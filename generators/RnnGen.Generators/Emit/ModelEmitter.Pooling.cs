@@ -23,9 +23,7 @@ internal sealed partial class ModelEmitter
         LayerSpec s = layer.Spec;
         bool average = s.Kind == LayerKind.GlobalAveragePooling1D;
         int rows = layer.InputRows();
-        string parameters = pass.IsChunk
-            ? $"{ReadOnlySpan} input, int inputStride, {Span} output, int outputStride, float[] scratch"
-            : $"{ReadOnlySpan} input, {Span} output, float[] scratch{(average ? ", " + MaskParameter : string.Empty)}";
+        string parameters = pass.LayerParameters + (!pass.IsChunk && average ? ", " + MaskParameter : string.Empty);
         _writer.Line(pass.IsChunk
             ? $"// {layer.Description}, for each sequence of a chunk."
             : average
