@@ -49,6 +49,9 @@ public class SnapshotTests
         ("Conv1d_strides_average_pooling_sequence", "[Sequential(Timesteps = 9, InputDim = 2)]\n[Conv1D(4, 2, Strides = 2)]\n[AveragePooling1D(2, Strides = 1, Padding = \"same\")]\n[Dense(3)]\npublic partial class Model;"),
         // The sequence-to-sequence autoencoder: the encoder's last output repeated for a decoder of 5 timesteps.
         ("Lstm_repeat_vector_lstm_sequences_dense", "[Sequential(Timesteps = 8, InputDim = 2)]\n[Lstm(4)]\n[RepeatVector(5)]\n[Lstm(3, ReturnSequences = true)]\n[Dense(2)]\npublic partial class Model;"),
+        // 5 to 8 units: on 512-bit hardware the one-sequence kernels hold two gates per register (LstmCellX8Paired,
+        // GruCellX8Paired: [i | f] [c | o], and [z | r] beside the candidate's halves); 256 bits keep the 8-lane kernels.
+        ("Lstm_gru_of_8_and_6_units_paired_gates", "[Sequential(Timesteps = 3, InputDim = 2)]\n[Lstm(8, ReturnSequences = true)]\n[Gru(6)]\n[Dense(1)]\npublic partial class Model;"),
         ("Bidirectional_stack_with_dropout", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4, Bidirectional = true, ReturnSequences = true, Dropout = 0.2)]\n[Dropout(0.3)]\n[Lstm(3)]\n[Dense(2, Activation = \"softmax\")]\npublic partial class Model;"),
     };
 

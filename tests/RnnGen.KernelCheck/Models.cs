@@ -50,7 +50,7 @@ public partial class Stack;
 [Dense(3, Activation = "softmax")]
 public partial class DenseOnSequences;
 
-// Every element-wise activation the models above do not use, in the vector kernels (SimpleRNN, GRU, wide Dense) and in
+// Every element-wise activation the models above do not use, in the vector kernels (SimpleRNN, GRU, LSTM, wide Dense) and in
 // the scalar one (Dense with few outputs), so that a change to how activations are written is checked on each of them.
 [Sequential(Timesteps = 4, InputDim = 3)]
 [SimpleRnn(6, ReturnSequences = true, Activation = "relu6")]
@@ -61,6 +61,7 @@ public partial class DenseOnSequences;
 [SimpleRnn(6, ReturnSequences = true, Activation = "log_sigmoid")]
 [SimpleRnn(6, ReturnSequences = true, Activation = "hard_tanh")]
 [Gru(6, ReturnSequences = true, Activation = "linear", RecurrentActivation = "relu")]
+[Lstm(7, ReturnSequences = true, Activation = "sigmoid")] // one activation for every gate: 512 bits pair them in one call
 [Dense(20, Activation = "exponential")]
 [Dense(9, Activation = "silu")]
 [Dense(3, Activation = "mish")]

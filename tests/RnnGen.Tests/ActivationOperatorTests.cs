@@ -94,6 +94,34 @@ public class ActivationOperatorTests
         ForEachFloatOfBand<SigmoidOperator>(16f, 19f, (x, y) =>
             y >= 0f && y <= 1f && (Math.Abs(x) < 2 * TanhOperator.Clamp || y == (x > 0 ? 1f : 0f)));
 
+    // An LSTM of 5 to 8 units activates its candidate and output gates in one 512-bit register (TanhSigmoidPair): each
+    // half must be what the 8-lane kernel computed before, TanhOperator's and SigmoidOperator's 256-bit paths, to the bit.
+    // The inputs: the sweep above, then every 4099th float pattern (NaNs, infinities, subnormals and both zeros among them).
+    [Fact]
+    public void TanhSigmoidPair_is_tanh_in_the_lower_half_and_sigmoid_in_the_upper_half_bit_for_bit()
+    {
+        float[] inputs = s_inputs.Concat(Enumerable.Range(0, (int)(uint.MaxValue / 4099)).Select(i => BitConverter.Int32BitsToSingle((int)((uint)i * 4099u)))).ToArray();
+        Span<float> lanes = stackalloc float[16];
+        Span<float> pair = stackalloc float[16];
+        Span<float> expected = stackalloc float[16];
+        for (int start = 0; start < inputs.Length; start += 8)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                lanes[i] = lanes[8 + i] = inputs[Math.Min(start + i, inputs.Length - 1)];
+            }
+
+            TanhSigmoidPair.Invoke(Vector512.Create<float>(lanes)).CopyTo(pair);
+            TanhOperator.Invoke(Vector256.Create<float>(lanes.Slice(0, 8))).CopyTo(expected);
+            SigmoidOperator.Invoke(Vector256.Create<float>(lanes.Slice(8, 8))).CopyTo(expected.Slice(8));
+            for (int i = 0; i < 16; i++)
+            {
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(pair[i]),
+                    $"{(i < 8 ? "tanh" : "sigmoid")}({lanes[i]:R}): {pair[i]:R}, expected {expected[i]:R}");
+            }
+        }
+    }
+
     // Runs check(input, vector path) on every float with from <= |x| <= to, both signs, at 128, 256 and 512 bits.
     private static void ForEachFloatOfBand<T>(float from, float to, Func<float, float, bool> check)
         where T : IActivationOperator

@@ -123,6 +123,11 @@ internal sealed partial class ModelEmitter
                 {
                     WriteRecurrentKernel(layer, lanes, pass.Sequences);
                 }
+
+                if (PairsGates(layer, pass.Sequences))
+                {
+                    WriteRecurrentKernel(layer, 8, paired: true);
+                }
             }
         }
     }
@@ -496,7 +501,7 @@ internal sealed partial class ModelEmitter
                 _kernels.Line("ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);");
                 string common = string.Join(", ", new[] { "ref x" }.Concat(layer.CellBuffers.Select(b => "ref " + b.Variable)));
                 WriteTierDispatch(_kernels, layer, (tier, lanes) =>
-                    $"{KernelName(layer, lanes, pass.Sequences)}({common}, ref Unsafe.Add(ref weights, PackedOffset{TierSuffix(tier)}), reverse);");
+                    $"{(tier == 0 && PairsGates(layer, pass.Sequences) ? PairedKernelName(layer) : KernelName(layer, lanes, pass.Sequences))}({common}, ref Unsafe.Add(ref weights, PackedOffset{TierSuffix(tier)}), reverse);");
             }
         }
 

@@ -147,7 +147,8 @@ internal sealed partial class ModelEmitter
     /// sequence r's input at r * XStride and its states at r * Padded (r * 3 * Padded for the GRU gates buffer).</param>
     /// <param name="streams">For the multi-stream kernel (ModelEmitter.MultiStream.cs): its strides between streams, and
     /// the one-sequence kernel's partial sums.</param>
-    private void WriteRecurrentKernel(LayerLayout layer, int lanes, int sequences = 1, StreamStrides? streams = null)
+    /// <param name="paired">The 512-bit tier's kernel over 8-lane blocks, two gates per register (<see cref="PairsGates"/>).</param>
+    private void WriteRecurrentKernel(LayerLayout layer, int lanes, int sequences = 1, StreamStrides? streams = null, bool paired = false)
     {
         LayerSpec s = layer.Spec;
         string vector = VectorType(lanes);
@@ -172,6 +173,11 @@ internal sealed partial class ModelEmitter
             _kernels.Line($"// each weight vector loaded once for {Int(tiling.Sequences)} streams, each stream's sums split and ordered as in {KernelName(layer, lanes, 1)},");
             _kernels.Line($"// so that every stream gets what Step gives it; units in {Int(blocks)} block(s) of {Int(lanes)}, {Int(tiling.BlocksPerGroup)} at a time.");
         }
+        else if (paired)
+        {
+            _kernels.Line($"// One timestep of {s.Name} on 512-bit hardware (Keras {cell}.call): units in 1 block of 8, two gates per 512-bit register,");
+            _kernels.Line($"// the same sums in the same order as {KernelName(layer, lanes, 1)} (so the same bits) with half its vector instructions.");
+        }
         else if (sequences == 1)
         {
             _kernels.Line($"// One timestep of {s.Name} with {Int(lanes)}-float vectors (Keras {cell}.call): units in {Int(blocks)} block(s) of {Int(lanes)},");
@@ -191,7 +197,7 @@ internal sealed partial class ModelEmitter
         _kernels.Line("// With reverse the work runs last to first: alternating the order from one step to the next starts each step on the");
         _kernels.Line("// weights the previous one left in the L1 cache.");
         _kernels.Line(KernelMethodImpl);
-        string kernelName = streams is null ? KernelName(layer, lanes, sequences) : StreamsKernelName(layer, lanes);
+        string kernelName = paired ? PairedKernelName(layer) : streams is null ? KernelName(layer, lanes, sequences) : StreamsKernelName(layer, lanes);
         using (_kernels.Braces($"internal static void {kernelName}({string.Join(", ", parameters)})"))
         {
             _kernels.Line($"const int Inputs = {Int(s.InputWidth)};");
@@ -232,8 +238,14 @@ internal sealed partial class ModelEmitter
                         case LayerKind.SimpleRnn:
                             WriteSimpleRnnGroup(s, vector, tiling);
                             break;
+                        case LayerKind.Lstm when paired:
+                            WritePairedLstmGroup(s, tiling);
+                            break;
                         case LayerKind.Lstm:
                             WriteLstmGroup(s, vector, tiling);
+                            break;
+                        case LayerKind.Gru when paired:
+                            WritePairedGruResetAfterGroup(s, tiling);
                             break;
                         default:
                             WriteGruResetAfterGroup(s, vector, tiling);
@@ -371,6 +383,73 @@ internal sealed partial class ModelEmitter
             $"{vector}<float> z{b} = {Activation(ra, $"accZ{b}")};",
             $"{vector}<float> candidate{b} = {Activation(act, $"VectorMath.MultiplyAdd({Activation(ra, $"accR{b}")}, accHH{b}, accXH{b})")};",
             $"{vector}.StoreUnsafe(z{b} * {vector}.LoadUnsafe(ref {tiling.Ref("hPrev")}, {At(j, r)}) + ({vector}<float>.One - z{b}) * candidate{b}, ref {tiling.Ref("hNext")}, {At(j, r)});",
+        });
+    }
+
+    /// <summary>
+    /// Whether the 512-bit tier's one-sequence kernel holds two gates per register. A layer of 5 to 8 units runs one block
+    /// of 8 lanes on every tier but the 128-bit one (<see cref="LanesFor"/>: a 512-bit vector would be half empty), so at
+    /// 512 bits the block's gates fill only half of each register. The packed order puts a row's gates side by side
+    /// (<c>i f c o</c>, <c>z r h</c>: KernelPacking.PackRecurrent), so one 512-bit load reads two gates' columns of a row
+    /// and one multiply-add updates both: an LSTM sums [i | f] and [c | o], a GRU with reset_after [z | r], which halves
+    /// (LSTM) or nearly halves (GRU) the multiply-adds and weight loads of a step, and sigmoid on [i | f] or [z | r] is one
+    /// evaluation instead of two. Each lane sums the same products in the same order as the 8-lane kernel, so the
+    /// results are the same bits. Not for bfloat16 weights (packed in pairs of gates lane by lane already) nor GRU with
+    /// reset_after=False (its two passes keep the 8-lane kernel).
+    /// </summary>
+    private bool PairsGates(LayerLayout layer, int sequences) =>
+        sequences == 1 && !WeightsInBFloat16 && layer.Lanes[0] == 8
+        && (layer.Spec.Kind == LayerKind.Lstm || layer.Spec.Kind == LayerKind.Gru && layer.Spec.ResetAfter);
+
+    private static string PairedKernelName(LayerLayout layer) => $"{layer.Pascal}CellX8Paired";
+
+    private const string PairedVector = "Vector512";
+    private const string HalfVector = "Vector256";
+
+    private void WritePairedLstmGroup(LayerSpec s, Tiling tiling)
+    {
+        string ra = s.RecurrentActivation!, act = s.Activation;
+        string[] pairs = { "IF", "GO" };
+        _kernels.Line("// z = x·W + h·U + b for the gate pairs [i | f] and [c | o], each in one register");
+        DeclareAccumulators(PairedVector, pairs, tiling, (j, g) => $"{PairedVector}.LoadUnsafe(ref bias{Int(j)}, {Int(2 * g)} * Lanes)");
+        WriteInputAndStateProducts(s, PairedVector, pairs, pairs, new[] { 0, 2 }, tiling, 8);
+        CombineAccumulators(pairs, tiling);
+        // The [c | o] pair takes act on its lower half and ra on its upper half: one evaluation when they are one function
+        // or Keras's defaults (TanhSigmoidPair), else one per half.
+        string candidateAndOutput = act == ra ? Activation(ra, "accGO0")
+            : act == "tanh" && ra == "sigmoid" ? "TanhSigmoidPair.Invoke(accGO0)"
+            : $"{PairedVector}.Create({Activation(act, "accGO0.GetLower()")}, {Activation(ra, "accGO0.GetUpper()")})";
+        _kernels.Line($"// [i | f] = {ra}([z_i | z_f]), [g | o] = [{act}(z_c) | {ra}(z_o)]; c = f*c + i*g; h = o*{act}(c)");
+        WriteActivationPhase(tiling, PairedVector, pairs, new[] { "c", "hNext" }, (j, r, b) => new[]
+        {
+            $"{PairedVector}<float> gatesIF{b} = {Activation(ra, $"accIF{b}")};",
+            $"{PairedVector}<float> gatesGO{b} = {candidateAndOutput};",
+            $"{HalfVector}<float> cell{b} = VectorMath.MultiplyAdd(gatesIF{b}.GetUpper(), {HalfVector}.LoadUnsafe(ref c, {At(j, r)}), gatesIF{b}.GetLower() * gatesGO{b}.GetLower());",
+            $"{HalfVector}.StoreUnsafe(cell{b}, ref c, {At(j, r)});",
+            $"{HalfVector}.StoreUnsafe(gatesGO{b}.GetUpper() * {Activation(act, $"cell{b}")}, ref hNext, {At(j, r)});",
+        });
+    }
+
+    private void WritePairedGruResetAfterGroup(LayerSpec s, Tiling tiling)
+    {
+        string ra = s.RecurrentActivation!, act = s.Activation;
+        _kernels.Line("// reset_after=True: [z | r] in one register sums x·W + b_input + h·U + b_recurrent for both gates; the candidate keeps");
+        _kernels.Line("// x·W_h + b_input_h (XH) and h·U_h + b_recurrent_h (HH) apart, in 256-bit halves");
+        string[] xNames = { "ZR", "XH" }, hNames = { "ZR", "HH" }, half = { "XH", "HH" };
+        DeclareAccumulators(PairedVector, new[] { "ZR" }, tiling, (j, _) =>
+            $"{PairedVector}.LoadUnsafe(ref bias{Int(j)}, 0 * Lanes) + {PairedVector}.LoadUnsafe(ref bias{Int(j)}, RowStride + 0 * Lanes)");
+        DeclareAccumulators(HalfVector, new[] { "XH" }, tiling, (j, _) => $"{HalfVector}.LoadUnsafe(ref bias{Int(j)}, 2 * Lanes)");
+        DeclareAccumulators(HalfVector, new[] { "HH" }, tiling, (j, _) => $"{HalfVector}.LoadUnsafe(ref bias{Int(j)}, RowStride + 2 * Lanes)");
+        WriteProducts(PairedVector, xNames, new[] { 0, 2 }, tiling, "x", "XStride", 0, s.InputWidth, narrow: HalfVector, narrowNames: half);
+        WriteProducts(PairedVector, hNames, new[] { 0, 2 }, tiling, "hPrev", "Padded", s.InputWidth, s.Units, narrow: HalfVector, narrowNames: half);
+        CombineAccumulators(new[] { "ZR", "XH", "HH" }, tiling);
+        _kernels.Line($"// [z | r] = {ra}([x_z + h_z | x_r + h_r]), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
+        WriteActivationPhase(tiling, PairedVector, new[] { "ZR", "XH", "HH" }, new[] { "hPrev", "hNext" }, (j, r, b) => new[]
+        {
+            $"{PairedVector}<float> gatesZR{b} = {Activation(ra, $"accZR{b}")};",
+            $"{HalfVector}<float> z{b} = gatesZR{b}.GetLower();",
+            $"{HalfVector}<float> candidate{b} = {Activation(act, $"VectorMath.MultiplyAdd(gatesZR{b}.GetUpper(), accHH{b}, accXH{b})")};",
+            $"{HalfVector}.StoreUnsafe(z{b} * {HalfVector}.LoadUnsafe(ref hPrev, {At(j, r)}) + ({HalfVector}<float>.One - z{b}) * candidate{b}, ref hNext, {At(j, r)});",
         });
     }
 
@@ -536,8 +615,9 @@ internal sealed partial class ModelEmitter
 
     // acc[g][block][sequence][p] += source[k] * block's row k (of gate gateIndex[g]) over k in [0, count), rows from
     // rowStart; the k are dealt round-robin to the partial sums. Each weight vector is loaded once for every sequence of
-    // the tile, each broadcast serves every block of the group.
-    private void WriteProducts(string vector, string[] names, int[] gateIndex, Tiling tiling, string source, string sourceStride, int rowStart, int count, bool backwards = false)
+    // the tile, each broadcast serves every block of the group. The accumulators are `vector`s but for the names
+    // `narrow` gives a vector half as wide (a paired kernel's lone gate), which take the broadcast's lower half.
+    private void WriteProducts(string vector, string[] names, int[] gateIndex, Tiling tiling, string source, string sourceStride, int rowStart, int count, bool backwards = false, string? narrow = null, string[]? narrowNames = null)
     {
         if (count == 0)
         {
@@ -556,18 +636,20 @@ internal sealed partial class ModelEmitter
             {
                 for (int g = 0; g < names.Length; g++)
                 {
-                    string weight = WeightLoad(vector, j, rowOffset, gateIndex[g]);
+                    bool isNarrow = narrowNames is not null && narrowNames.Contains(names[g]);
+                    string weight = WeightLoad(isNarrow ? narrow! : vector, j, rowOffset, gateIndex[g]);
                     if (tiling.Sequences > 1)
                     {
                         string name = $"w{Int(j)}{names[g]}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
-                        _kernels.Line($"{vector}<float> {name} = {weight};");
+                        _kernels.Line($"{(isNarrow ? narrow : vector)}<float> {name} = {weight};");
                         weight = name;
                     }
 
                     for (int r = 0; r < tiling.Sequences; r++)
                     {
                         string accumulator = $"acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
-                        _kernels.Line($"{accumulator} = VectorMath.MultiplyAdd({broadcastPrefix}{Suffix(tiling, r)}, {weight}, {accumulator});");
+                        string broadcast = broadcastPrefix + Suffix(tiling, r) + (isNarrow ? ".GetLower()" : string.Empty);
+                        _kernels.Line($"{accumulator} = VectorMath.MultiplyAdd({broadcast}, {weight}, {accumulator});");
                     }
                 }
             }
