@@ -10,6 +10,7 @@
 //   ... -- --generator-time [--runs 15]                              the generator over 200 classes, min of N cold runs
 //   ... -- --streams                                                  many streams per call, best of many short rounds
 //   ... -- --weight-precision                                         Step with float32 against bfloat16 weights, the same way
+//   ... -- --small-steps                                              Step at 8 and 16 units beside the hand-written forms, the same way
 //   ... -- --onnx                                                     Step and whole sequences against ONNX Runtime, the same way
 //   ... -- --check                                                    every configuration's agreement check, no timing
 //   ... -- --training-step                                            training steps by their fastest window (a loaded host)
@@ -61,6 +62,11 @@ public static class Program
         if (args.Contains("--streams"))
         {
             return BestOfRoundsMode.RunStreams();
+        }
+
+        if (args.Contains("--small-steps"))
+        {
+            return BestOfRoundsMode.RunSmallSteps();
         }
 
         if (args.Contains("--onnx"))

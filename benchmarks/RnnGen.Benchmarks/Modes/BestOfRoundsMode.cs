@@ -40,6 +40,52 @@ public static class BestOfRoundsMode
         return 0;
     }
 
+    /// <summary>
+    /// <c>--small-steps</c>: <c>Step</c> at 8 and 16 units, 1 and 8 inputs, beside the two hand-written forms
+    /// (<c>HandWritten</c>, the probe, and <c>HandWrittenPacked</c>), where a few nanoseconds decide and
+    /// BenchmarkDotNet's means on this shared machine move by more than that.
+    /// </summary>
+    public static int RunSmallSteps()
+    {
+        FmaPeak.Result peak = Start("ns per step (% of one core's peak)");
+        Console.WriteLine("| Cell | Units | Inputs | Generated_Step | HandWritten | HandWrittenPacked | Step / best hand-written |");
+        Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|");
+        foreach (StepCell cell in Enum.GetValues<StepCell>())
+        {
+            foreach (int units in new[] { 8, 16 })
+            {
+                foreach (int inputs in new[] { 1, 8 })
+                {
+                    StepCase stepCase = StepCase.Create(cell, units, inputs);
+                    stepCase.CheckAgreement();
+                    var workload = new Workload(cell.ToString(), Workload.GatesOf(cell.ToString()), units, inputs, 1, 1, 1);
+                    double step = BestNanoseconds(Warm(() => stepCase.GeneratedStep!.Step()));
+                    double handWritten = stepCase.HandWritten is { } probe ? BestNanoseconds(Warm(() => probe.Step())) : double.NaN;
+                    double packed = BestNanoseconds(Warm(() => stepCase.HandWrittenPacked.Step()));
+                    double best = double.IsNaN(handWritten) ? packed : Math.Min(handWritten, packed);
+                    Console.WriteLine(FormattableString.Invariant(
+                        $"| {cell} | {units} | {inputs} |{Cell(step, workload, peak)}{Cell(handWritten, workload, peak)}{Cell(packed, workload, peak)} {step / best:F2} |"));
+                }
+            }
+        }
+
+        return 0;
+    }
+
+    // Calls for half a second first: the hand-written baselines are not marked AggressiveOptimization as the generated
+    // kernels are, and BestNanoseconds's 20 warm-up calls and 80 ms of rounds would time them before tiered compilation
+    // has optimized them (they measured 5 to 10 times slower that way).
+    private static Action Warm(Action call)
+    {
+        long start = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(start).TotalSeconds < 0.5)
+        {
+            call();
+        }
+
+        return call;
+    }
+
     public static int RunOnnx()
     {
         FmaPeak.Result peak = Start("time per call (% of one core's peak)");
@@ -108,7 +154,8 @@ public static class BestOfRoundsMode
 
         string time = nanoseconds >= 1e6 ? FormattableString.Invariant($"{nanoseconds / 1e6:F2} ms")
             : nanoseconds >= 1e4 ? FormattableString.Invariant($"{nanoseconds / 1e3:F1} µs")
-            : FormattableString.Invariant($"{nanoseconds:F0} ns");
+            : nanoseconds >= 1e3 ? FormattableString.Invariant($"{nanoseconds:F0} ns")
+            : FormattableString.Invariant($"{nanoseconds:F1} ns");
         return FormattableString.Invariant($" {time} ({percent:F1}%) |");
     }
 
