@@ -181,6 +181,7 @@ public sealed class HandWrittenLstm<TH, TD> : HandWrittenCell
         Array.Clear(_c);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as the generated kernels: optimized from the first call (--small-steps)
     protected override float StepAt(int index)
     {
         const int Gates4 = 4;
@@ -243,6 +244,7 @@ public sealed class HandWrittenGru<TH, TD> : HandWrittenCell
 
     protected override void ResetCellStates() => Array.Clear(H);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as the generated kernels: optimized from the first call (--small-steps)
     protected override float StepAt(int index)
     {
         const int Gates3 = 3;

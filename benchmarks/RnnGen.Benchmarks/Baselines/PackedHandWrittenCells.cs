@@ -212,6 +212,7 @@ public sealed unsafe class PackedHandWrittenLstm<T> : PackedHandWrittenCell
 
     public override int InputDim => T.Inputs;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as the generated kernels: optimized from the first call (--small-steps)
     public override float Step(ReadOnlySpan<float> x)
     {
         int inputs = T.Inputs;
@@ -371,6 +372,7 @@ public sealed unsafe class PackedHandWrittenGru<T> : PackedHandWrittenCell
 
     public override int InputDim => T.Inputs;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // as the generated kernels: optimized from the first call (--small-steps)
     public override float Step(ReadOnlySpan<float> x)
     {
         int inputs = T.Inputs;
