@@ -1005,20 +1005,15 @@ namespace RnnGen.Generated
                 // z = x·W + h·U + b for the gate blocks i, f, c, o
                 Vector128<float> accI0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
                 Vector128<float> accI0_1 = Vector128<float>.Zero;
-                Vector128<float> accI0_2 = Vector128<float>.Zero;
                 Vector128<float> accF0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                 Vector128<float> accF0_1 = Vector128<float>.Zero;
-                Vector128<float> accF0_2 = Vector128<float>.Zero;
                 Vector128<float> accG0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                 Vector128<float> accG0_1 = Vector128<float>.Zero;
-                Vector128<float> accG0_2 = Vector128<float>.Zero;
                 Vector128<float> accO0 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
                 Vector128<float> accO0_1 = Vector128<float>.Zero;
-                Vector128<float> accO0_2 = Vector128<float>.Zero;
                 {
                     Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, 0));
                     Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, 1));
-                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, 2));
                     accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
                     accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
                     accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
@@ -1027,39 +1022,31 @@ namespace RnnGen.Generated
                     accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 3 * Lanes)), accO0_2);
                 }
                 {
-                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
-                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
-                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2));
-                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 3 * Lanes)), accO0);
-                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 3 * Lanes)), accO0_2);
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 2));
+                    accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 3 * Lanes)), accO0);
                 }
+                for (int k = 0; k < 4; k += 2)
                 {
-                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 3));
-                    accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 3 * Lanes)), accO0);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k) * RowStride + 3 * Lanes)), accO0);
+                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
+                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
+                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
+                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((3 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
                 }
-                accI0 = (accI0 + accI0_1) + accI0_2;
-                accF0 = (accF0 + accF0_1) + accF0_2;
-                accG0 = (accG0 + accG0_1) + accG0_2;
-                accO0 = (accO0 + accO0_1) + accO0_2;
+                accI0 += accI0_1;
+                accF0 += accF0_1;
+                accG0 += accG0_1;
+                accO0 += accO0_1;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
                 Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
                     Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)),
@@ -1119,21 +1106,16 @@ namespace RnnGen.Generated
                 // z = x·W + h·U + b for the gate blocks i, f, c, o
                 Vector128<float> accI0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
                 Vector128<float> accI0_1 = Vector128<float>.Zero;
-                Vector128<float> accI0_2 = Vector128<float>.Zero;
                 Vector128<float> accF0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                 Vector128<float> accF0_1 = Vector128<float>.Zero;
-                Vector128<float> accF0_2 = Vector128<float>.Zero;
                 Vector128<float> accG0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                 Vector128<float> accG0_1 = Vector128<float>.Zero;
-                Vector128<float> accG0_2 = Vector128<float>.Zero;
                 Vector128<float> accO0 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
                 Vector128<float> accO0_1 = Vector128<float>.Zero;
-                Vector128<float> accO0_2 = Vector128<float>.Zero;
-                for (int k = 0; k < 6; k += 3)
+                for (int k = 0; k < 8; k += 2)
                 {
                     Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref x, k));
                     Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref x, k + 1));
-                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref x, k + 2));
                     accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes)), accI0);
                     accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 1 * Lanes)), accF0);
                     accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 2 * Lanes)), accG0);
@@ -1142,29 +1124,10 @@ namespace RnnGen.Generated
                     accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 3 * Lanes)), accO0_2);
-                }
-                {
-                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 6));
-                    accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 3 * Lanes)), accO0);
-                }
-                {
-                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 7));
-                    accI0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 3 * Lanes)), accO0_1);
                 }
                 {
                     Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
                     Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
-                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2));
                     accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(8 * RowStride + 0 * Lanes)), accI0);
                     accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(8 * RowStride + 1 * Lanes)), accF0);
                     accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(8 * RowStride + 2 * Lanes)), accG0);
@@ -1173,15 +1136,18 @@ namespace RnnGen.Generated
                     accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(9 * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(9 * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(9 * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 3 * Lanes)), accO0_2);
                 }
-                accI0 = (accI0 + accI0_1) + accI0_2;
-                accF0 = (accF0 + accF0_1) + accF0_2;
-                accG0 = (accG0 + accG0_1) + accG0_2;
-                accO0 = (accO0 + accO0_1) + accO0_2;
+                {
+                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 2));
+                    accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 3 * Lanes)), accO0);
+                }
+                accI0 += accI0_1;
+                accF0 += accF0_1;
+                accG0 += accG0_1;
+                accO0 += accO0_1;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*tanh(z_c); h = o*tanh(c)
                 Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
                     Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)),

@@ -1245,15 +1245,12 @@ namespace RnnGen.Generated
                     Vector128<float> accZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
                     Vector128<float> accZ0_1 = Vector128<float>.Zero;
                     Vector128<float> accZ0_2 = Vector128<float>.Zero;
-                    Vector128<float> accZ0_3 = Vector128<float>.Zero;
                     Vector128<float> accR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                     Vector128<float> accR0_1 = Vector128<float>.Zero;
                     Vector128<float> accR0_2 = Vector128<float>.Zero;
-                    Vector128<float> accR0_3 = Vector128<float>.Zero;
                     Vector128<float> accXH0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                     Vector128<float> accXH0_1 = Vector128<float>.Zero;
                     Vector128<float> accXH0_2 = Vector128<float>.Zero;
-                    Vector128<float> accXH0_3 = Vector128<float>.Zero;
                     {
                         Vector128<float> t = Vector128.Create(Unsafe.Add(ref xq, 0));
                         accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accZ0);
@@ -1267,23 +1264,19 @@ namespace RnnGen.Generated
                         accXH0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
                     }
                     {
-                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 0));
-                        accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0);
-                        accR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accR0);
+                        Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrevq, 0));
+                        Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrevq, 1));
+                        Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrevq, 2));
+                        accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0);
+                        accR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accR0);
+                        accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0_1);
+                        accR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accR0_1);
+                        accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0_2);
+                        accR0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accR0_2);
                     }
-                    {
-                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 1));
-                        accZ0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0_1);
-                        accR0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accR0_1);
-                    }
-                    {
-                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 2));
-                        accZ0_2 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0_2);
-                        accR0_2 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accR0_2);
-                    }
-                    accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
-                    accR0 = (accR0 + accR0_1) + (accR0_2 + accR0_3);
-                    accXH0 = (accXH0 + accXH0_1) + (accXH0_2 + accXH0_3);
+                    accZ0 = (accZ0 + accZ0_1) + accZ0_2;
+                    accR0 = (accR0 + accR0_1) + accR0_2;
+                    accXH0 = (accXH0 + accXH0_1) + accXH0_2;
                     // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
                     ActivateGates(accZ0, accR0, accXH0, ref hPrevq, ref gatesq, first);
                 }
@@ -1385,15 +1378,12 @@ namespace RnnGen.Generated
                 Vector128<float> accZ0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
                 Vector128<float> accZ0_1 = Vector128<float>.Zero;
                 Vector128<float> accZ0_2 = Vector128<float>.Zero;
-                Vector128<float> accZ0_3 = Vector128<float>.Zero;
                 Vector128<float> accR0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                 Vector128<float> accR0_1 = Vector128<float>.Zero;
                 Vector128<float> accR0_2 = Vector128<float>.Zero;
-                Vector128<float> accR0_3 = Vector128<float>.Zero;
                 Vector128<float> accXH0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                 Vector128<float> accXH0_1 = Vector128<float>.Zero;
                 Vector128<float> accXH0_2 = Vector128<float>.Zero;
-                Vector128<float> accXH0_3 = Vector128<float>.Zero;
                 {
                     Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 0));
                     accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accZ0);
@@ -1407,23 +1397,19 @@ namespace RnnGen.Generated
                     accXH0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 2 * Lanes)), accXH0_1);
                 }
                 {
-                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 0));
-                    accZ0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0);
-                    accR0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accR0);
+                    Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2));
+                    accZ0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes)), accZ0);
+                    accR0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 1 * Lanes)), accR0);
+                    accZ0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0_1);
+                    accR0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accR0_1);
+                    accZ0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0_2);
+                    accR0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accR0_2);
                 }
-                {
-                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 1));
-                    accZ0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes)), accZ0_1);
-                    accR0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 1 * Lanes)), accR0_1);
-                }
-                {
-                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 2));
-                    accZ0_2 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes)), accZ0_2);
-                    accR0_2 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 1 * Lanes)), accR0_2);
-                }
-                accZ0 = (accZ0 + accZ0_1) + (accZ0_2 + accZ0_3);
-                accR0 = (accR0 + accR0_1) + (accR0_2 + accR0_3);
-                accXH0 = (accXH0 + accXH0_1) + (accXH0_2 + accXH0_3);
+                accZ0 = (accZ0 + accZ0_1) + accZ0_2;
+                accR0 = (accR0 + accR0_1) + accR0_2;
+                accXH0 = (accXH0 + accXH0_1) + accXH0_2;
                 // z = sigmoid(x_z + h·U_z), r = sigmoid(x_r + h·U_r)
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accZ0), ref gates, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accR0) * Vector128.LoadUnsafe(ref hPrev, (nuint)(first * Lanes)),
@@ -1578,16 +1564,12 @@ namespace RnnGen.Generated
                 ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
                 Vector128<float> accC0s0 = Vector128.LoadUnsafe(ref gates, 2 * Padded + (nuint)(first * Lanes));
                 Vector128<float> accC0s0_1 = Vector128<float>.Zero;
-                Vector128<float> accC0s0_2 = Vector128<float>.Zero;
                 Vector128<float> accC0s1 = Vector128.LoadUnsafe(ref gates, 2 * Padded + (nuint)(1 * 3 * Padded + first * Lanes));
                 Vector128<float> accC0s1_1 = Vector128<float>.Zero;
-                Vector128<float> accC0s1_2 = Vector128<float>.Zero;
                 Vector128<float> accC0s2 = Vector128.LoadUnsafe(ref gates, 2 * Padded + (nuint)(2 * 3 * Padded + first * Lanes));
                 Vector128<float> accC0s2_1 = Vector128<float>.Zero;
-                Vector128<float> accC0s2_2 = Vector128<float>.Zero;
                 Vector128<float> accC0s3 = Vector128.LoadUnsafe(ref gates, 2 * Padded + (nuint)(3 * 3 * Padded + first * Lanes));
                 Vector128<float> accC0s3_1 = Vector128<float>.Zero;
-                Vector128<float> accC0s3_2 = Vector128<float>.Zero;
                 {
                     Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref resetState, 0));
                     Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref resetState, 1 * 3 * Padded + 0));
@@ -1597,10 +1579,6 @@ namespace RnnGen.Generated
                     Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref resetState, 1 * 3 * Padded + 1));
                     Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref resetState, 2 * 3 * Padded + 1));
                     Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref resetState, 3 * 3 * Padded + 1));
-                    Vector128<float> s2s0 = Vector128.Create(Unsafe.Add(ref resetState, 2));
-                    Vector128<float> s2s1 = Vector128.Create(Unsafe.Add(ref resetState, 1 * 3 * Padded + 2));
-                    Vector128<float> s2s2 = Vector128.Create(Unsafe.Add(ref resetState, 2 * 3 * Padded + 2));
-                    Vector128<float> s2s3 = Vector128.Create(Unsafe.Add(ref resetState, 3 * 3 * Padded + 2));
                     Vector128<float> w0C = Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 2 * Lanes));
                     accC0s0 = VectorMath.MultiplyAdd(s0s0, w0C, accC0s0);
                     accC0s1 = VectorMath.MultiplyAdd(s0s1, w0C, accC0s1);
@@ -1611,16 +1589,22 @@ namespace RnnGen.Generated
                     accC0s1_1 = VectorMath.MultiplyAdd(s1s1, w0C_1, accC0s1_1);
                     accC0s2_1 = VectorMath.MultiplyAdd(s1s2, w0C_1, accC0s2_1);
                     accC0s3_1 = VectorMath.MultiplyAdd(s1s3, w0C_1, accC0s3_1);
-                    Vector128<float> w0C_2 = Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes));
-                    accC0s0_2 = VectorMath.MultiplyAdd(s2s0, w0C_2, accC0s0_2);
-                    accC0s1_2 = VectorMath.MultiplyAdd(s2s1, w0C_2, accC0s1_2);
-                    accC0s2_2 = VectorMath.MultiplyAdd(s2s2, w0C_2, accC0s2_2);
-                    accC0s3_2 = VectorMath.MultiplyAdd(s2s3, w0C_2, accC0s3_2);
                 }
-                accC0s0 = (accC0s0 + accC0s0_1) + accC0s0_2;
-                accC0s1 = (accC0s1 + accC0s1_1) + accC0s1_2;
-                accC0s2 = (accC0s2 + accC0s2_1) + accC0s2_2;
-                accC0s3 = (accC0s3 + accC0s3_1) + accC0s3_2;
+                {
+                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref resetState, 2));
+                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref resetState, 1 * 3 * Padded + 2));
+                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref resetState, 2 * 3 * Padded + 2));
+                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref resetState, 3 * 3 * Padded + 2));
+                    Vector128<float> w0C = Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 2 * Lanes));
+                    accC0s0 = VectorMath.MultiplyAdd(ts0, w0C, accC0s0);
+                    accC0s1 = VectorMath.MultiplyAdd(ts1, w0C, accC0s1);
+                    accC0s2 = VectorMath.MultiplyAdd(ts2, w0C, accC0s2);
+                    accC0s3 = VectorMath.MultiplyAdd(ts3, w0C, accC0s3);
+                }
+                accC0s0 += accC0s0_1;
+                accC0s1 += accC0s1_1;
+                accC0s2 += accC0s2_1;
+                accC0s3 += accC0s3_1;
                 ActivateGroup(accC0s0, accC0s1, accC0s2, accC0s3, ref hPrev, ref hNext, ref gates, first);
             }
             // reverse is unused: the two passes keep block order, as the second reads every block's r*h

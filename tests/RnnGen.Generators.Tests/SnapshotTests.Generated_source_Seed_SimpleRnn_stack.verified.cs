@@ -1440,17 +1440,13 @@ namespace RnnGen.Generated
                 // z = x·W + b + h·U
                 Vector128<float> accZ0s0 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s0_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s0_2 = Vector128<float>.Zero;
                 Vector128<float> accZ0s1 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s1_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s1_2 = Vector128<float>.Zero;
                 Vector128<float> accZ0s2 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s2_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s2_2 = Vector128<float>.Zero;
                 Vector128<float> accZ0s3 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s3_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s3_2 = Vector128<float>.Zero;
-                for (int k = 0; k < 9; k += 3)
+                for (int k = 0; k < 10; k += 2)
                 {
                     Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref x, k));
                     Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + k));
@@ -1460,10 +1456,6 @@ namespace RnnGen.Generated
                     Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + k + 1));
                     Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + k + 1));
                     Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + k + 1));
-                    Vector128<float> s2s0 = Vector128.Create(Unsafe.Add(ref x, k + 2));
-                    Vector128<float> s2s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + k + 2));
-                    Vector128<float> s2s2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + k + 2));
-                    Vector128<float> s2s3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + k + 2));
                     Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                     accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -1474,22 +1466,6 @@ namespace RnnGen.Generated
                     accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    Vector128<float> w0Z_2 = Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
-                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
-                }
-                {
-                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref x, 9));
-                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + 9));
-                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + 9));
-                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + 9));
-                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(9 * RowStride + 0 * Lanes));
-                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
                 }
                 {
                     Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
@@ -1500,10 +1476,6 @@ namespace RnnGen.Generated
                     Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 1));
                     Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 1));
                     Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 1));
-                    Vector128<float> s2s0 = Vector128.Create(Unsafe.Add(ref hPrev, 2));
-                    Vector128<float> s2s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 2));
-                    Vector128<float> s2s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 2));
-                    Vector128<float> s2s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 2));
                     Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(10 * RowStride + 0 * Lanes));
                     accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -1514,16 +1486,22 @@ namespace RnnGen.Generated
                     accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    Vector128<float> w0Z_2 = Vector128.LoadUnsafe(ref block0, (nuint)(12 * RowStride + 0 * Lanes));
-                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
                 }
-                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
-                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
-                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
-                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
+                {
+                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref hPrev, 2));
+                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 2));
+                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 2));
+                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 2));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(12 * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                }
+                accZ0s0 += accZ0s0_1;
+                accZ0s1 += accZ0s1_1;
+                accZ0s2 += accZ0s2_1;
+                accZ0s3 += accZ0s3_1;
                 // h = tanh(z)
                 ActivateGroup(accZ0s0, accZ0s1, accZ0s2, accZ0s3, ref hNext, first);
             }

@@ -2044,68 +2044,45 @@ namespace RnnGen.Generated
                 // z = x·W + b + h·U
                 Vector256<float> accZ0s0 = Vector256.LoadUnsafe(ref bias0);
                 Vector256<float> accZ0s0_1 = Vector256<float>.Zero;
-                Vector256<float> accZ0s0_2 = Vector256<float>.Zero;
                 Vector256<float> accZ0s1 = Vector256.LoadUnsafe(ref bias0);
                 Vector256<float> accZ0s1_1 = Vector256<float>.Zero;
-                Vector256<float> accZ0s1_2 = Vector256<float>.Zero;
                 Vector256<float> accZ0s2 = Vector256.LoadUnsafe(ref bias0);
                 Vector256<float> accZ0s2_1 = Vector256<float>.Zero;
-                Vector256<float> accZ0s2_2 = Vector256<float>.Zero;
                 Vector256<float> accZ0s3 = Vector256.LoadUnsafe(ref bias0);
                 Vector256<float> accZ0s3_1 = Vector256<float>.Zero;
-                Vector256<float> accZ0s3_2 = Vector256<float>.Zero;
+                for (int k = 0; k < 4; k += 2)
                 {
-                    Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref x, 0));
-                    Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 0));
-                    Vector256<float> s0s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 0));
-                    Vector256<float> s0s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 0));
-                    Vector256<float> s1s0 = Vector256.Create(Unsafe.Add(ref x, 1));
-                    Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 1));
-                    Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 1));
-                    Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 1));
-                    Vector256<float> s2s0 = Vector256.Create(Unsafe.Add(ref x, 2));
-                    Vector256<float> s2s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 2));
-                    Vector256<float> s2s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 2));
-                    Vector256<float> s2s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 2));
-                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
+                    Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref x, k));
+                    Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k));
+                    Vector256<float> s0s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k));
+                    Vector256<float> s0s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k));
+                    Vector256<float> s1s0 = Vector256.Create(Unsafe.Add(ref x, k + 1));
+                    Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k + 1));
+                    Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k + 1));
+                    Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k + 1));
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                     accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
                     accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
                     accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes));
+                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)((k + 1) * RowStride + 0 * Lanes));
                     accZ0s0_1 = VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
                     accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    Vector256<float> w0Z_2 = Vector256.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes));
-                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
-                }
-                {
-                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref x, 3));
-                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 3));
-                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 3));
-                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 3));
-                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes));
-                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
                 }
                 {
                     Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref x, 4));
                     Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 4));
                     Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 4));
                     Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 4));
-                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
                 }
-                for (int k = 0; k < 6; k += 3)
+                for (int k = 0; k < 8; k += 2)
                 {
                     Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref hPrev, k));
                     Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
@@ -2115,10 +2092,6 @@ namespace RnnGen.Generated
                     Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
                     Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
                     Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
-                    Vector256<float> s2s0 = Vector256.Create(Unsafe.Add(ref hPrev, k + 2));
-                    Vector256<float> s2s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 2));
-                    Vector256<float> s2s2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 2));
-                    Vector256<float> s2s3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 2));
                     Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)((5 + k) * RowStride + 0 * Lanes));
                     accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -2129,38 +2102,11 @@ namespace RnnGen.Generated
                     accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    Vector256<float> w0Z_2 = Vector256.LoadUnsafe(ref block0, (nuint)((5 + k + 2) * RowStride + 0 * Lanes));
-                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
                 }
-                {
-                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref hPrev, 6));
-                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + 6));
-                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + 6));
-                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + 6));
-                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(11 * RowStride + 0 * Lanes));
-                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref hPrev, 7));
-                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + 7));
-                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + 7));
-                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + 7));
-                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)(12 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
-                }
-                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
-                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
-                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
-                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
+                accZ0s0 += accZ0s0_1;
+                accZ0s1 += accZ0s1_1;
+                accZ0s2 += accZ0s2_1;
+                accZ0s3 += accZ0s3_1;
                 // h = tanh(z)
                 ActivateGroup(accZ0s0, accZ0s1, accZ0s2, accZ0s3, ref hNext, first);
             }
@@ -2329,17 +2275,13 @@ namespace RnnGen.Generated
                 // z = x·W + b + h·U
                 Vector256<float> accZ0s0 = Vector256.LoadUnsafe(ref bias0);
                 Vector256<float> accZ0s0_1 = Vector256<float>.Zero;
-                Vector256<float> accZ0s0_2 = Vector256<float>.Zero;
                 Vector256<float> accZ0s1 = Vector256.LoadUnsafe(ref bias0);
                 Vector256<float> accZ0s1_1 = Vector256<float>.Zero;
-                Vector256<float> accZ0s1_2 = Vector256<float>.Zero;
                 Vector256<float> accZ0s2 = Vector256.LoadUnsafe(ref bias0);
                 Vector256<float> accZ0s2_1 = Vector256<float>.Zero;
-                Vector256<float> accZ0s2_2 = Vector256<float>.Zero;
                 Vector256<float> accZ0s3 = Vector256.LoadUnsafe(ref bias0);
                 Vector256<float> accZ0s3_1 = Vector256<float>.Zero;
-                Vector256<float> accZ0s3_2 = Vector256<float>.Zero;
-                for (int k = 0; k < 6; k += 3)
+                for (int k = 0; k < 8; k += 2)
                 {
                     Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref x, k));
                     Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k));
@@ -2349,10 +2291,6 @@ namespace RnnGen.Generated
                     Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k + 1));
                     Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k + 1));
                     Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k + 1));
-                    Vector256<float> s2s0 = Vector256.Create(Unsafe.Add(ref x, k + 2));
-                    Vector256<float> s2s1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + k + 2));
-                    Vector256<float> s2s2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + k + 2));
-                    Vector256<float> s2s3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + k + 2));
                     Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                     accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -2363,35 +2301,8 @@ namespace RnnGen.Generated
                     accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    Vector256<float> w0Z_2 = Vector256.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
-                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
                 }
-                {
-                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref x, 6));
-                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 6));
-                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 6));
-                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 6));
-                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(6 * RowStride + 0 * Lanes));
-                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref x, 7));
-                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref x, 1 * XStride + 7));
-                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref x, 2 * XStride + 7));
-                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref x, 3 * XStride + 7));
-                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)(7 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
-                }
-                for (int k = 0; k < 6; k += 3)
+                for (int k = 0; k < 8; k += 2)
                 {
                     Vector256<float> s0s0 = Vector256.Create(Unsafe.Add(ref hPrev, k));
                     Vector256<float> s0s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
@@ -2401,10 +2312,6 @@ namespace RnnGen.Generated
                     Vector256<float> s1s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
                     Vector256<float> s1s2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
                     Vector256<float> s1s3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
-                    Vector256<float> s2s0 = Vector256.Create(Unsafe.Add(ref hPrev, k + 2));
-                    Vector256<float> s2s1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 2));
-                    Vector256<float> s2s2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 2));
-                    Vector256<float> s2s3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 2));
                     Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)((8 + k) * RowStride + 0 * Lanes));
                     accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -2415,38 +2322,11 @@ namespace RnnGen.Generated
                     accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    Vector256<float> w0Z_2 = Vector256.LoadUnsafe(ref block0, (nuint)((8 + k + 2) * RowStride + 0 * Lanes));
-                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
                 }
-                {
-                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref hPrev, 6));
-                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + 6));
-                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + 6));
-                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + 6));
-                    Vector256<float> w0Z = Vector256.LoadUnsafe(ref block0, (nuint)(14 * RowStride + 0 * Lanes));
-                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    Vector256<float> ts0 = Vector256.Create(Unsafe.Add(ref hPrev, 7));
-                    Vector256<float> ts1 = Vector256.Create(Unsafe.Add(ref hPrev, 1 * Padded + 7));
-                    Vector256<float> ts2 = Vector256.Create(Unsafe.Add(ref hPrev, 2 * Padded + 7));
-                    Vector256<float> ts3 = Vector256.Create(Unsafe.Add(ref hPrev, 3 * Padded + 7));
-                    Vector256<float> w0Z_1 = Vector256.LoadUnsafe(ref block0, (nuint)(15 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
-                }
-                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
-                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
-                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
-                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
+                accZ0s0 += accZ0s0_1;
+                accZ0s1 += accZ0s1_1;
+                accZ0s2 += accZ0s2_1;
+                accZ0s3 += accZ0s3_1;
                 // h = tanh(z)
                 ActivateGroup(accZ0s0, accZ0s1, accZ0s2, accZ0s3, ref hNext, first);
             }

@@ -1394,7 +1394,7 @@ namespace RnnGen.Generated
     file static class ModelKernels
     {
         // One timestep of lstm for 4 independent streams at once with 16-float vectors (Keras LSTMCell.call):
-        // each weight vector loaded once for 2 streams, each stream's sums split and ordered as in LstmCellX16,
+        // each weight vector loaded once for 4 streams, each stream's sums split and ordered as in LstmCellX16,
         // so that every stream gets what Step gives it; units in 2 block(s) of 16, 1 at a time.
         // Weights in KernelPacking.PackRecurrent's order: packed[((block * (Inputs + Units) + k) * Gates + g) * Lanes + lane],
         // then the bias rows of each block: [BiasStart + block * BiasStride + (row * Gates + g) * Lanes + lane] (Kernels/KernelPacking.cs).
@@ -1414,92 +1414,84 @@ namespace RnnGen.Generated
             const int BiasStride = 1 * RowStride;
             const int Padded = 64; // floats from one stream's state to the next
             const int XStride = 1; // floats from one stream's input to the next
-            for (int q = 0; q < 4; q += 2)
+            for (int i = 0; i < 2; i++)
             {
-                ref float xq = ref Unsafe.Add(ref x, q * XStride);
-                ref float hPrevq = ref Unsafe.Add(ref hPrev, q * Padded);
-                ref float hNextq = ref Unsafe.Add(ref hNext, q * Padded);
-                ref float cq = ref Unsafe.Add(ref c, q * Padded);
-                for (int i = 0; i < 2; i++)
+                int first = (reverse ? 1 - i : i) * 1; // first block of this group
+                ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
+                ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
+                // z = x·W + h·U + b for the gate blocks i, f, c, o
+                Vector512<float> accI0s0 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector512<float> accF0s0 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector512<float> accG0s0 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector512<float> accO0s0 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
+                Vector512<float> accI0s1 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector512<float> accF0s1 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector512<float> accG0s1 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector512<float> accO0s1 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
+                Vector512<float> accI0s2 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector512<float> accF0s2 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector512<float> accG0s2 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector512<float> accO0s2 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
+                Vector512<float> accI0s3 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
+                Vector512<float> accF0s3 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
+                Vector512<float> accG0s3 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
+                Vector512<float> accO0s3 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
                 {
-                    int first = (reverse ? 1 - i : i) * 1; // first block of this group
-                    ref float block0 = ref Unsafe.Add(ref weights, (first) * BlockStride);
-                    ref float bias0 = ref Unsafe.Add(ref weights, BiasStart + (first) * BiasStride);
-                    // z = x·W + h·U + b for the gate blocks i, f, c, o
-                    Vector512<float> accI0s0 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
-                    Vector512<float> accI0s0_1 = Vector512<float>.Zero;
-                    Vector512<float> accF0s0 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
-                    Vector512<float> accF0s0_1 = Vector512<float>.Zero;
-                    Vector512<float> accG0s0 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
-                    Vector512<float> accG0s0_1 = Vector512<float>.Zero;
-                    Vector512<float> accO0s0 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
-                    Vector512<float> accO0s0_1 = Vector512<float>.Zero;
-                    Vector512<float> accI0s1 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
-                    Vector512<float> accI0s1_1 = Vector512<float>.Zero;
-                    Vector512<float> accF0s1 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
-                    Vector512<float> accF0s1_1 = Vector512<float>.Zero;
-                    Vector512<float> accG0s1 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
-                    Vector512<float> accG0s1_1 = Vector512<float>.Zero;
-                    Vector512<float> accO0s1 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
-                    Vector512<float> accO0s1_1 = Vector512<float>.Zero;
-                    {
-                        Vector512<float> ts0 = Vector512.Create(Unsafe.Add(ref xq, 0));
-                        Vector512<float> ts1 = Vector512.Create(Unsafe.Add(ref xq, 1 * XStride + 0));
-                        Vector512<float> w0I = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
-                        accI0s0 = VectorMath.MultiplyAdd(ts0, w0I, accI0s0);
-                        accI0s1 = VectorMath.MultiplyAdd(ts1, w0I, accI0s1);
-                        Vector512<float> w0F = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes));
-                        accF0s0 = VectorMath.MultiplyAdd(ts0, w0F, accF0s0);
-                        accF0s1 = VectorMath.MultiplyAdd(ts1, w0F, accF0s1);
-                        Vector512<float> w0G = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes));
-                        accG0s0 = VectorMath.MultiplyAdd(ts0, w0G, accG0s0);
-                        accG0s1 = VectorMath.MultiplyAdd(ts1, w0G, accG0s1);
-                        Vector512<float> w0O = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes));
-                        accO0s0 = VectorMath.MultiplyAdd(ts0, w0O, accO0s0);
-                        accO0s1 = VectorMath.MultiplyAdd(ts1, w0O, accO0s1);
-                    }
-                    for (int k = 0; k < 20; k += 2)
-                    {
-                        Vector512<float> s0s0 = Vector512.Create(Unsafe.Add(ref hPrevq, k));
-                        Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k));
-                        Vector512<float> s1s0 = Vector512.Create(Unsafe.Add(ref hPrevq, k + 1));
-                        Vector512<float> s1s1 = Vector512.Create(Unsafe.Add(ref hPrevq, 1 * Padded + k + 1));
-                        Vector512<float> w0I = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes));
-                        accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
-                        accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
-                        Vector512<float> w0F = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes));
-                        accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
-                        accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
-                        Vector512<float> w0G = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes));
-                        accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
-                        accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
-                        Vector512<float> w0O = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes));
-                        accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
-                        accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
-                        Vector512<float> w0I_1 = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 0 * Lanes));
-                        accI0s0_1 = VectorMath.MultiplyAdd(s1s0, w0I_1, accI0s0_1);
-                        accI0s1_1 = VectorMath.MultiplyAdd(s1s1, w0I_1, accI0s1_1);
-                        Vector512<float> w0F_1 = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 1 * Lanes));
-                        accF0s0_1 = VectorMath.MultiplyAdd(s1s0, w0F_1, accF0s0_1);
-                        accF0s1_1 = VectorMath.MultiplyAdd(s1s1, w0F_1, accF0s1_1);
-                        Vector512<float> w0G_1 = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 2 * Lanes));
-                        accG0s0_1 = VectorMath.MultiplyAdd(s1s0, w0G_1, accG0s0_1);
-                        accG0s1_1 = VectorMath.MultiplyAdd(s1s1, w0G_1, accG0s1_1);
-                        Vector512<float> w0O_1 = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 3 * Lanes));
-                        accO0s0_1 = VectorMath.MultiplyAdd(s1s0, w0O_1, accO0s0_1);
-                        accO0s1_1 = VectorMath.MultiplyAdd(s1s1, w0O_1, accO0s1_1);
-                    }
-                    accI0s0 += accI0s0_1;
-                    accF0s0 += accF0s0_1;
-                    accG0s0 += accG0s0_1;
-                    accO0s0 += accO0s0_1;
-                    accI0s1 += accI0s1_1;
-                    accF0s1 += accF0s1_1;
-                    accG0s1 += accG0s1_1;
-                    accO0s1 += accO0s1_1;
-                    // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
-                    ActivateGroup(accI0s0, accF0s0, accG0s0, accO0s0, accI0s1, accF0s1, accG0s1, accO0s1, ref cq, ref hNextq, first);
+                    Vector512<float> s0s0 = Vector512.Create(Unsafe.Add(ref x, 0));
+                    Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref x, 1 * XStride + 0));
+                    Vector512<float> s0s2 = Vector512.Create(Unsafe.Add(ref x, 2 * XStride + 0));
+                    Vector512<float> s0s3 = Vector512.Create(Unsafe.Add(ref x, 3 * XStride + 0));
+                    Vector512<float> w0I = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
+                    accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
+                    accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
+                    accI0s2 = VectorMath.MultiplyAdd(s0s2, w0I, accI0s2);
+                    accI0s3 = VectorMath.MultiplyAdd(s0s3, w0I, accI0s3);
+                    Vector512<float> w0F = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes));
+                    accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
+                    accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
+                    accF0s2 = VectorMath.MultiplyAdd(s0s2, w0F, accF0s2);
+                    accF0s3 = VectorMath.MultiplyAdd(s0s3, w0F, accF0s3);
+                    Vector512<float> w0G = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes));
+                    accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
+                    accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
+                    accG0s2 = VectorMath.MultiplyAdd(s0s2, w0G, accG0s2);
+                    accG0s3 = VectorMath.MultiplyAdd(s0s3, w0G, accG0s3);
+                    Vector512<float> w0O = Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes));
+                    accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
+                    accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
+                    accO0s2 = VectorMath.MultiplyAdd(s0s2, w0O, accO0s2);
+                    accO0s3 = VectorMath.MultiplyAdd(s0s3, w0O, accO0s3);
                 }
+                for (int k = 0; k < 20; k += 1)
+                {
+                    Vector512<float> s0s0 = Vector512.Create(Unsafe.Add(ref hPrev, k));
+                    Vector512<float> s0s1 = Vector512.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
+                    Vector512<float> s0s2 = Vector512.Create(Unsafe.Add(ref hPrev, 2 * Padded + k));
+                    Vector512<float> s0s3 = Vector512.Create(Unsafe.Add(ref hPrev, 3 * Padded + k));
+                    Vector512<float> w0I = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes));
+                    accI0s0 = VectorMath.MultiplyAdd(s0s0, w0I, accI0s0);
+                    accI0s1 = VectorMath.MultiplyAdd(s0s1, w0I, accI0s1);
+                    accI0s2 = VectorMath.MultiplyAdd(s0s2, w0I, accI0s2);
+                    accI0s3 = VectorMath.MultiplyAdd(s0s3, w0I, accI0s3);
+                    Vector512<float> w0F = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes));
+                    accF0s0 = VectorMath.MultiplyAdd(s0s0, w0F, accF0s0);
+                    accF0s1 = VectorMath.MultiplyAdd(s0s1, w0F, accF0s1);
+                    accF0s2 = VectorMath.MultiplyAdd(s0s2, w0F, accF0s2);
+                    accF0s3 = VectorMath.MultiplyAdd(s0s3, w0F, accF0s3);
+                    Vector512<float> w0G = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes));
+                    accG0s0 = VectorMath.MultiplyAdd(s0s0, w0G, accG0s0);
+                    accG0s1 = VectorMath.MultiplyAdd(s0s1, w0G, accG0s1);
+                    accG0s2 = VectorMath.MultiplyAdd(s0s2, w0G, accG0s2);
+                    accG0s3 = VectorMath.MultiplyAdd(s0s3, w0G, accG0s3);
+                    Vector512<float> w0O = Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 3 * Lanes));
+                    accO0s0 = VectorMath.MultiplyAdd(s0s0, w0O, accO0s0);
+                    accO0s1 = VectorMath.MultiplyAdd(s0s1, w0O, accO0s1);
+                    accO0s2 = VectorMath.MultiplyAdd(s0s2, w0O, accO0s2);
+                    accO0s3 = VectorMath.MultiplyAdd(s0s3, w0O, accO0s3);
+                }
+                // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
+                ActivateGroup(accI0s0, accF0s0, accG0s0, accO0s0, accI0s1, accF0s1, accG0s1, accO0s1, accI0s2,
+                    accF0s2, accG0s2, accO0s2, accI0s3, accF0s3, accG0s3, accO0s3, ref c, ref hNext, first);
             }
 
             // The activation phase of a group, out of line: its vector constants stay out of the accumulation loops'
@@ -1507,19 +1499,31 @@ namespace RnnGen.Generated
             [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
             static void ActivateGroup(Vector512<float> accI0s0, Vector512<float> accF0s0,
                 Vector512<float> accG0s0, Vector512<float> accO0s0, Vector512<float> accI0s1,
-                Vector512<float> accF0s1, Vector512<float> accG0s1, Vector512<float> accO0s1, ref float cq,
-                ref float hNextq, int first)
+                Vector512<float> accF0s1, Vector512<float> accG0s1, Vector512<float> accO0s1,
+                Vector512<float> accI0s2, Vector512<float> accF0s2, Vector512<float> accG0s2,
+                Vector512<float> accO0s2, Vector512<float> accI0s3, Vector512<float> accF0s3,
+                Vector512<float> accG0s3, Vector512<float> accO0s3, ref float c, ref float hNext, int first)
             {
                 Vector512<float> cell0s0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s0),
-                    Vector512.LoadUnsafe(ref cq, (nuint)(first * Lanes)),
+                    Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)),
                     SigmoidOperator.Invoke(accI0s0) * ReluOperator.Invoke(accG0s0));
-                Vector512.StoreUnsafe(cell0s0, ref cq, (nuint)(first * Lanes));
-                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNextq, (nuint)(first * Lanes));
+                Vector512.StoreUnsafe(cell0s0, ref c, (nuint)(first * Lanes));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s0) * ReluOperator.Invoke(cell0s0), ref hNext, (nuint)(first * Lanes));
                 Vector512<float> cell0s1 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s1),
-                    Vector512.LoadUnsafe(ref cq, (nuint)(1 * Padded + first * Lanes)),
+                    Vector512.LoadUnsafe(ref c, (nuint)(1 * Padded + first * Lanes)),
                     SigmoidOperator.Invoke(accI0s1) * ReluOperator.Invoke(accG0s1));
-                Vector512.StoreUnsafe(cell0s1, ref cq, (nuint)(1 * Padded + first * Lanes));
-                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+                Vector512.StoreUnsafe(cell0s1, ref c, (nuint)(1 * Padded + first * Lanes));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s1) * ReluOperator.Invoke(cell0s1), ref hNext, (nuint)(1 * Padded + first * Lanes));
+                Vector512<float> cell0s2 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s2),
+                    Vector512.LoadUnsafe(ref c, (nuint)(2 * Padded + first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s2) * ReluOperator.Invoke(accG0s2));
+                Vector512.StoreUnsafe(cell0s2, ref c, (nuint)(2 * Padded + first * Lanes));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s2) * ReluOperator.Invoke(cell0s2), ref hNext, (nuint)(2 * Padded + first * Lanes));
+                Vector512<float> cell0s3 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0s3),
+                    Vector512.LoadUnsafe(ref c, (nuint)(3 * Padded + first * Lanes)),
+                    SigmoidOperator.Invoke(accI0s3) * ReluOperator.Invoke(accG0s3));
+                Vector512.StoreUnsafe(cell0s3, ref c, (nuint)(3 * Padded + first * Lanes));
+                Vector512.StoreUnsafe(SigmoidOperator.Invoke(accO0s3) * ReluOperator.Invoke(cell0s3), ref hNext, (nuint)(3 * Padded + first * Lanes));
             }
         }
 
@@ -1658,16 +1662,12 @@ namespace RnnGen.Generated
                     // z = x·W + h·U + b for the gate blocks i, f, c, o
                     Vector128<float> accI0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
                     Vector128<float> accI0_1 = Vector128<float>.Zero;
-                    Vector128<float> accI0_2 = Vector128<float>.Zero;
                     Vector128<float> accF0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                     Vector128<float> accF0_1 = Vector128<float>.Zero;
-                    Vector128<float> accF0_2 = Vector128<float>.Zero;
                     Vector128<float> accG0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                     Vector128<float> accG0_1 = Vector128<float>.Zero;
-                    Vector128<float> accG0_2 = Vector128<float>.Zero;
                     Vector128<float> accO0 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
                     Vector128<float> accO0_1 = Vector128<float>.Zero;
-                    Vector128<float> accO0_2 = Vector128<float>.Zero;
                     {
                         Vector128<float> t = Vector128.Create(Unsafe.Add(ref xq, 0));
                         accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
@@ -1675,11 +1675,10 @@ namespace RnnGen.Generated
                         accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
                         accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
                     }
-                    for (int k = 0; k < 18; k += 3)
+                    for (int k = 0; k < 20; k += 2)
                     {
                         Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrevq, k));
                         Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrevq, k + 1));
-                        Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrevq, k + 2));
                         accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
                         accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
                         accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
@@ -1688,29 +1687,11 @@ namespace RnnGen.Generated
                         accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
                         accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
                         accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                        accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                        accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                        accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                        accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
                     }
-                    {
-                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 18));
-                        accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 0 * Lanes)), accI0);
-                        accF0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 1 * Lanes)), accF0);
-                        accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 2 * Lanes)), accG0);
-                        accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 3 * Lanes)), accO0);
-                    }
-                    {
-                        Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrevq, 19));
-                        accI0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 0 * Lanes)), accI0_1);
-                        accF0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 1 * Lanes)), accF0_1);
-                        accG0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 2 * Lanes)), accG0_1);
-                        accO0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 3 * Lanes)), accO0_1);
-                    }
-                    accI0 = (accI0 + accI0_1) + accI0_2;
-                    accF0 = (accF0 + accF0_1) + accF0_2;
-                    accG0 = (accG0 + accG0_1) + accG0_2;
-                    accO0 = (accO0 + accO0_1) + accO0_2;
+                    accI0 += accI0_1;
+                    accF0 += accF0_1;
+                    accG0 += accG0_1;
+                    accO0 += accO0_1;
                     // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
                     ActivateGroup(accI0, accF0, accG0, accO0, ref cq, ref hNextq, first);
                 }
@@ -1785,36 +1766,27 @@ namespace RnnGen.Generated
                 ref float bias1 = ref Unsafe.Add(ref weights, BiasStart + (first + 1) * BiasStride);
                 // z = x·W + h·U + b for the gate blocks i, f, c, o
                 Vector512<float> accI0 = Vector512.LoadUnsafe(ref bias0, 0 * Lanes);
-                Vector512<float> accI0_1 = Vector512<float>.Zero;
                 Vector512<float> accF0 = Vector512.LoadUnsafe(ref bias0, 1 * Lanes);
-                Vector512<float> accF0_1 = Vector512<float>.Zero;
                 Vector512<float> accG0 = Vector512.LoadUnsafe(ref bias0, 2 * Lanes);
-                Vector512<float> accG0_1 = Vector512<float>.Zero;
                 Vector512<float> accO0 = Vector512.LoadUnsafe(ref bias0, 3 * Lanes);
-                Vector512<float> accO0_1 = Vector512<float>.Zero;
                 Vector512<float> accI1 = Vector512.LoadUnsafe(ref bias1, 0 * Lanes);
-                Vector512<float> accI1_1 = Vector512<float>.Zero;
                 Vector512<float> accF1 = Vector512.LoadUnsafe(ref bias1, 1 * Lanes);
-                Vector512<float> accF1_1 = Vector512<float>.Zero;
                 Vector512<float> accG1 = Vector512.LoadUnsafe(ref bias1, 2 * Lanes);
-                Vector512<float> accG1_1 = Vector512<float>.Zero;
                 Vector512<float> accO1 = Vector512.LoadUnsafe(ref bias1, 3 * Lanes);
-                Vector512<float> accO1_1 = Vector512<float>.Zero;
                 {
-                    Vector512<float> t = Vector512.Create(Unsafe.Add(ref x, 0));
-                    accI0 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
-                    accI1 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 0 * Lanes)), accI1);
-                    accF1 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 1 * Lanes)), accF1);
-                    accG1 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 2 * Lanes)), accG1);
-                    accO1 = VectorMath.MultiplyAdd(t, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 3 * Lanes)), accO1);
+                    Vector512<float> s0 = Vector512.Create(Unsafe.Add(ref x, 0));
+                    accI0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
+                    accF0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 1 * Lanes)), accF0);
+                    accG0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
+                    accO0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
+                    accI1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 0 * Lanes)), accI1);
+                    accF1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 1 * Lanes)), accF1);
+                    accG1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 2 * Lanes)), accG1);
+                    accO1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)(0 * RowStride + 3 * Lanes)), accO1);
                 }
-                for (int k = 0; k < 20; k += 2)
+                for (int k = 0; k < 20; k += 1)
                 {
                     Vector512<float> s0 = Vector512.Create(Unsafe.Add(ref hPrev, k));
-                    Vector512<float> s1 = Vector512.Create(Unsafe.Add(ref hPrev, k + 1));
                     accI0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
                     accF0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
                     accG0 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
@@ -1823,23 +1795,7 @@ namespace RnnGen.Generated
                     accF1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF1);
                     accG1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG1);
                     accO1 = VectorMath.MultiplyAdd(s0, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k) * RowStride + 3 * Lanes)), accO1);
-                    accI0_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI1_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 0 * Lanes)), accI1_1);
-                    accF1_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF1_1);
-                    accG1_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG1_1);
-                    accO1_1 = VectorMath.MultiplyAdd(s1, Vector512.LoadUnsafe(ref block1, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO1_1);
                 }
-                accI0 += accI0_1;
-                accF0 += accF0_1;
-                accG0 += accG0_1;
-                accO0 += accO0_1;
-                accI1 += accI1_1;
-                accF1 += accF1_1;
-                accG1 += accG1_1;
-                accO1 += accO1_1;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
                 Vector512<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
                     Vector512.LoadUnsafe(ref c, (nuint)(first * Lanes)),
@@ -1969,16 +1925,12 @@ namespace RnnGen.Generated
                 // z = x·W + h·U + b for the gate blocks i, f, c, o
                 Vector128<float> accI0 = Vector128.LoadUnsafe(ref bias0, 0 * Lanes);
                 Vector128<float> accI0_1 = Vector128<float>.Zero;
-                Vector128<float> accI0_2 = Vector128<float>.Zero;
                 Vector128<float> accF0 = Vector128.LoadUnsafe(ref bias0, 1 * Lanes);
                 Vector128<float> accF0_1 = Vector128<float>.Zero;
-                Vector128<float> accF0_2 = Vector128<float>.Zero;
                 Vector128<float> accG0 = Vector128.LoadUnsafe(ref bias0, 2 * Lanes);
                 Vector128<float> accG0_1 = Vector128<float>.Zero;
-                Vector128<float> accG0_2 = Vector128<float>.Zero;
                 Vector128<float> accO0 = Vector128.LoadUnsafe(ref bias0, 3 * Lanes);
                 Vector128<float> accO0_1 = Vector128<float>.Zero;
-                Vector128<float> accO0_2 = Vector128<float>.Zero;
                 {
                     Vector128<float> t = Vector128.Create(Unsafe.Add(ref x, 0));
                     accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes)), accI0);
@@ -1986,11 +1938,10 @@ namespace RnnGen.Generated
                     accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 2 * Lanes)), accG0);
                     accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 3 * Lanes)), accO0);
                 }
-                for (int k = 0; k < 18; k += 3)
+                for (int k = 0; k < 20; k += 2)
                 {
                     Vector128<float> s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
                     Vector128<float> s1 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
-                    Vector128<float> s2 = Vector128.Create(Unsafe.Add(ref hPrev, k + 2));
                     accI0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 0 * Lanes)), accI0);
                     accF0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 1 * Lanes)), accF0);
                     accG0 = VectorMath.MultiplyAdd(s0, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k) * RowStride + 2 * Lanes)), accG0);
@@ -1999,29 +1950,11 @@ namespace RnnGen.Generated
                     accF0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 1 * Lanes)), accF0_1);
                     accG0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 2 * Lanes)), accG0_1);
                     accO0_1 = VectorMath.MultiplyAdd(s1, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 1) * RowStride + 3 * Lanes)), accO0_1);
-                    accI0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 0 * Lanes)), accI0_2);
-                    accF0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 1 * Lanes)), accF0_2);
-                    accG0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 2 * Lanes)), accG0_2);
-                    accO0_2 = VectorMath.MultiplyAdd(s2, Vector128.LoadUnsafe(ref block0, (nuint)((1 + k + 2) * RowStride + 3 * Lanes)), accO0_2);
                 }
-                {
-                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 18));
-                    accI0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 0 * Lanes)), accI0);
-                    accF0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 1 * Lanes)), accF0);
-                    accG0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 2 * Lanes)), accG0);
-                    accO0 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(19 * RowStride + 3 * Lanes)), accO0);
-                }
-                {
-                    Vector128<float> t = Vector128.Create(Unsafe.Add(ref hPrev, 19));
-                    accI0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 0 * Lanes)), accI0_1);
-                    accF0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 1 * Lanes)), accF0_1);
-                    accG0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 2 * Lanes)), accG0_1);
-                    accO0_1 = VectorMath.MultiplyAdd(t, Vector128.LoadUnsafe(ref block0, (nuint)(20 * RowStride + 3 * Lanes)), accO0_1);
-                }
-                accI0 = (accI0 + accI0_1) + accI0_2;
-                accF0 = (accF0 + accF0_1) + accF0_2;
-                accG0 = (accG0 + accG0_1) + accG0_2;
-                accO0 = (accO0 + accO0_1) + accO0_2;
+                accI0 += accI0_1;
+                accF0 += accF0_1;
+                accG0 += accG0_1;
+                accO0 += accO0_1;
                 // i = sigmoid(z_i), f = sigmoid(z_f), o = sigmoid(z_o); c = f*c + i*relu(z_c); h = o*relu(c)
                 Vector128<float> cell0 = VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accF0),
                     Vector128.LoadUnsafe(ref c, (nuint)(first * Lanes)),

@@ -1408,82 +1408,57 @@ namespace RnnGen.Generated
                 // z = x·W + b + h·U
                 Vector128<float> accZ0s0 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s0_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s0_2 = Vector128<float>.Zero;
                 Vector128<float> accZ0s1 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s1_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s1_2 = Vector128<float>.Zero;
                 Vector128<float> accZ0s2 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s2_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s2_2 = Vector128<float>.Zero;
                 Vector128<float> accZ0s3 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s3_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s3_2 = Vector128<float>.Zero;
                 {
-                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref x, 0));
-                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + 0));
-                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + 0));
-                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + 0));
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref x, 0));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + 0));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + 0));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + 0));
+                    Vector128<float> s1s0 = Vector128.Create(Unsafe.Add(ref x, 1));
+                    Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + 1));
+                    Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + 1));
+                    Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + 1));
                     Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(0 * RowStride + 0 * Lanes));
-                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref x, 1));
-                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + 1));
-                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + 1));
-                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + 1));
-                    Vector128<float> w0Z_1 = Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
-                }
-                {
-                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
-                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 0));
-                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 0));
-                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 0));
-                    Vector128<float> s1s0 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
-                    Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 1));
-                    Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 1));
-                    Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 1));
-                    Vector128<float> s2s0 = Vector128.Create(Unsafe.Add(ref hPrev, 2));
-                    Vector128<float> s2s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 2));
-                    Vector128<float> s2s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 2));
-                    Vector128<float> s2s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 2));
-                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(2 * RowStride + 0 * Lanes));
                     accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
                     accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
                     accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
-                    Vector128<float> w0Z_1 = Vector128.LoadUnsafe(ref block0, (nuint)(3 * RowStride + 0 * Lanes));
+                    Vector128<float> w0Z_1 = Vector128.LoadUnsafe(ref block0, (nuint)(1 * RowStride + 0 * Lanes));
                     accZ0s0_1 = VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
                     accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    Vector128<float> w0Z_2 = Vector128.LoadUnsafe(ref block0, (nuint)(4 * RowStride + 0 * Lanes));
-                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
                 }
+                for (int k = 0; k < 4; k += 2)
                 {
-                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref hPrev, 3));
-                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 3));
-                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 3));
-                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 3));
-                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(5 * RowStride + 0 * Lanes));
-                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrev, k));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + k));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + k));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + k));
+                    Vector128<float> s1s0 = Vector128.Create(Unsafe.Add(ref hPrev, k + 1));
+                    Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + k + 1));
+                    Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + k + 1));
+                    Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + k + 1));
+                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k) * RowStride + 0 * Lanes));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
+                    Vector128<float> w0Z_1 = Vector128.LoadUnsafe(ref block0, (nuint)((2 + k + 1) * RowStride + 0 * Lanes));
+                    accZ0s0_1 = VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
                 }
-                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
-                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
-                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
-                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
+                accZ0s0 += accZ0s0_1;
+                accZ0s1 += accZ0s1_1;
+                accZ0s2 += accZ0s2_1;
+                accZ0s3 += accZ0s3_1;
                 // h = tanh(z)
                 ActivateGroup(accZ0s0, accZ0s1, accZ0s2, accZ0s3, ref hNext, first);
             }

@@ -1270,17 +1270,13 @@ namespace RnnGen.Generated
                 // z = x·W + b + h·U
                 Vector128<float> accZ0s0 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s0_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s0_2 = Vector128<float>.Zero;
                 Vector128<float> accZ0s1 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s1_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s1_2 = Vector128<float>.Zero;
                 Vector128<float> accZ0s2 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s2_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s2_2 = Vector128<float>.Zero;
                 Vector128<float> accZ0s3 = Vector128.LoadUnsafe(ref bias0);
                 Vector128<float> accZ0s3_1 = Vector128<float>.Zero;
-                Vector128<float> accZ0s3_2 = Vector128<float>.Zero;
-                for (int k = 0; k < 999; k += 3)
+                for (int k = 0; k < 1000; k += 2)
                 {
                     Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref x, k));
                     Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + k));
@@ -1290,10 +1286,6 @@ namespace RnnGen.Generated
                     Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + k + 1));
                     Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + k + 1));
                     Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + k + 1));
-                    Vector128<float> s2s0 = Vector128.Create(Unsafe.Add(ref x, k + 2));
-                    Vector128<float> s2s1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + k + 2));
-                    Vector128<float> s2s2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + k + 2));
-                    Vector128<float> s2s3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + k + 2));
                     Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(k * RowStride + 0 * Lanes));
                     accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
                     accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
@@ -1304,49 +1296,31 @@ namespace RnnGen.Generated
                     accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
                     accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
                     accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
-                    Vector128<float> w0Z_2 = Vector128.LoadUnsafe(ref block0, (nuint)((k + 2) * RowStride + 0 * Lanes));
-                    accZ0s0_2 = VectorMath.MultiplyAdd(s2s0, w0Z_2, accZ0s0_2);
-                    accZ0s1_2 = VectorMath.MultiplyAdd(s2s1, w0Z_2, accZ0s1_2);
-                    accZ0s2_2 = VectorMath.MultiplyAdd(s2s2, w0Z_2, accZ0s2_2);
-                    accZ0s3_2 = VectorMath.MultiplyAdd(s2s3, w0Z_2, accZ0s3_2);
                 }
                 {
-                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref x, 999));
-                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref x, 1 * XStride + 999));
-                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref x, 2 * XStride + 999));
-                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref x, 3 * XStride + 999));
-                    Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(999 * RowStride + 0 * Lanes));
-                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
-                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 0));
-                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 0));
-                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 0));
+                    Vector128<float> s0s0 = Vector128.Create(Unsafe.Add(ref hPrev, 0));
+                    Vector128<float> s0s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 0));
+                    Vector128<float> s0s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 0));
+                    Vector128<float> s0s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 0));
+                    Vector128<float> s1s0 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
+                    Vector128<float> s1s1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 1));
+                    Vector128<float> s1s2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 1));
+                    Vector128<float> s1s3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 1));
                     Vector128<float> w0Z = Vector128.LoadUnsafe(ref block0, (nuint)(1000 * RowStride + 0 * Lanes));
-                    accZ0s0 = VectorMath.MultiplyAdd(ts0, w0Z, accZ0s0);
-                    accZ0s1 = VectorMath.MultiplyAdd(ts1, w0Z, accZ0s1);
-                    accZ0s2 = VectorMath.MultiplyAdd(ts2, w0Z, accZ0s2);
-                    accZ0s3 = VectorMath.MultiplyAdd(ts3, w0Z, accZ0s3);
-                }
-                {
-                    Vector128<float> ts0 = Vector128.Create(Unsafe.Add(ref hPrev, 1));
-                    Vector128<float> ts1 = Vector128.Create(Unsafe.Add(ref hPrev, 1 * Padded + 1));
-                    Vector128<float> ts2 = Vector128.Create(Unsafe.Add(ref hPrev, 2 * Padded + 1));
-                    Vector128<float> ts3 = Vector128.Create(Unsafe.Add(ref hPrev, 3 * Padded + 1));
+                    accZ0s0 = VectorMath.MultiplyAdd(s0s0, w0Z, accZ0s0);
+                    accZ0s1 = VectorMath.MultiplyAdd(s0s1, w0Z, accZ0s1);
+                    accZ0s2 = VectorMath.MultiplyAdd(s0s2, w0Z, accZ0s2);
+                    accZ0s3 = VectorMath.MultiplyAdd(s0s3, w0Z, accZ0s3);
                     Vector128<float> w0Z_1 = Vector128.LoadUnsafe(ref block0, (nuint)(1001 * RowStride + 0 * Lanes));
-                    accZ0s0_1 = VectorMath.MultiplyAdd(ts0, w0Z_1, accZ0s0_1);
-                    accZ0s1_1 = VectorMath.MultiplyAdd(ts1, w0Z_1, accZ0s1_1);
-                    accZ0s2_1 = VectorMath.MultiplyAdd(ts2, w0Z_1, accZ0s2_1);
-                    accZ0s3_1 = VectorMath.MultiplyAdd(ts3, w0Z_1, accZ0s3_1);
+                    accZ0s0_1 = VectorMath.MultiplyAdd(s1s0, w0Z_1, accZ0s0_1);
+                    accZ0s1_1 = VectorMath.MultiplyAdd(s1s1, w0Z_1, accZ0s1_1);
+                    accZ0s2_1 = VectorMath.MultiplyAdd(s1s2, w0Z_1, accZ0s2_1);
+                    accZ0s3_1 = VectorMath.MultiplyAdd(s1s3, w0Z_1, accZ0s3_1);
                 }
-                accZ0s0 = (accZ0s0 + accZ0s0_1) + accZ0s0_2;
-                accZ0s1 = (accZ0s1 + accZ0s1_1) + accZ0s1_2;
-                accZ0s2 = (accZ0s2 + accZ0s2_1) + accZ0s2_2;
-                accZ0s3 = (accZ0s3 + accZ0s3_1) + accZ0s3_2;
+                accZ0s0 += accZ0s0_1;
+                accZ0s1 += accZ0s1_1;
+                accZ0s2 += accZ0s2_1;
+                accZ0s3 += accZ0s3_1;
                 // h = tanh(z)
                 ActivateGroup(accZ0s0, accZ0s1, accZ0s2, accZ0s3, ref hNext, first);
             }

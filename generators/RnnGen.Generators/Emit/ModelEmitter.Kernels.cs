@@ -87,7 +87,13 @@ internal sealed partial class ModelEmitter
         /// The partial sums to use instead of the best for this tile: the multi-stream kernels take those of the
         /// one-sequence kernel, so that each stream's sums run in Step's order and give Step's result bit for bit.
         /// </param>
-        public Tiling(int blocks, int chains, int registers, int lanes, int sequences, int? partials = null)
+        /// <param name="chainTarget">
+        /// Independent FMA chains to aim for: 8 cover the FMA latency; more only add partial sums to clear and combine
+        /// (aiming at 16 made GRU(16)'s Step 15% slower and no kernel measurably faster, docs/performance.md). The 8-lane
+        /// kernels of a layer the 512-bit tier pairs (<see cref="HasGatePairs"/>) aim at 16: the paired kernel shares their
+        /// partial sums, so that it gives their bits, with half their chains.
+        /// </param>
+        public Tiling(int blocks, int chains, int registers, int lanes, int sequences, int? partials = null, int chainTarget = 8)
         {
             int budget = lanes == 16 ? 16 : 12;
             int perSequence = registers * (partials ?? 1);
@@ -106,7 +112,7 @@ internal sealed partial class ModelEmitter
                 }
             }
 
-            int wanted = (16 + group * together * chains - 1) / (group * together * chains);
+            int wanted = (chainTarget + group * together * chains - 1) / (group * together * chains);
             int affordable = System.Math.Max(1, budget / (group * together * registers));
             BlocksPerGroup = group;
             Sequences = together;
@@ -164,9 +170,12 @@ internal sealed partial class ModelEmitter
         // sums stay apart: WriteGruResetAfterGroup). The GRU with reset_after=False holds z, r and x_h in its first pass;
         // WriteGruResetBeforeKernel tiles with the same numbers, so that both agree on how many sequences a pass takes.
         int registers = s.Kind == LayerKind.Gru && s.ResetAfter ? gates + 1 : gates;
+        // See Tiling's chainTarget; a bfloat16 layer aims as the float32 one does, so that its sums run in the same order
+        // (BFloat16WeightTests compares the two bit for bit).
+        int target = lanes == 8 && HasGatePairs(layer) ? 16 : 8;
         var tiling = streams is null
-            ? new Tiling(blocks, gates, registers, lanes, sequences)
-            : new Tiling(blocks, gates, registers, lanes, sequences, new Tiling(blocks, gates, registers, lanes, 1).Partials);
+            ? new Tiling(blocks, gates, registers, lanes, sequences, chainTarget: target)
+            : new Tiling(blocks, gates, registers, lanes, sequences, new Tiling(blocks, gates, registers, lanes, 1, chainTarget: target).Partials, target);
         if (streams is not null)
         {
             _kernels.Line($"// One timestep of {s.Name} for {Int(sequences)} independent streams at once with {Int(lanes)}-float vectors (Keras {cell}.call):");
@@ -397,9 +406,11 @@ internal sealed partial class ModelEmitter
     /// results are the same bits. Not for bfloat16 weights (packed in pairs of gates lane by lane already) nor GRU with
     /// reset_after=False (its two passes keep the 8-lane kernel).
     /// </summary>
-    private bool PairsGates(LayerLayout layer, int sequences) =>
-        sequences == 1 && !WeightsInBFloat16 && layer.Lanes[0] == 8
-        && (layer.Spec.Kind == LayerKind.Lstm || layer.Spec.Kind == LayerKind.Gru && layer.Spec.ResetAfter);
+    private bool PairsGates(LayerLayout layer, int sequences) => sequences == 1 && !WeightsInBFloat16 && HasGatePairs(layer);
+
+    /// <summary>The layer's shape lets the 512-bit tier pair its gates (whatever its weights' precision): see <see cref="PairsGates"/>.</summary>
+    private static bool HasGatePairs(LayerLayout layer) =>
+        layer.Lanes[0] == 8 && (layer.Spec.Kind == LayerKind.Lstm || layer.Spec.Kind == LayerKind.Gru && layer.Spec.ResetAfter);
 
     private static string PairedKernelName(LayerLayout layer) => $"{layer.Pascal}CellX8Paired";
 
