@@ -427,14 +427,14 @@ internal sealed partial class ModelEmitter
         CombineAccumulators(pairs, tiling);
         // The [c | o] pair takes act on its lower half and ra on its upper half: one evaluation when they are one function
         // or Keras's defaults (TanhSigmoidPair), else one per half.
-        string candidateAndOutput = act == ra ? Activation(ra, "accGO0")
-            : act == "tanh" && ra == "sigmoid" ? "TanhSigmoidPair.Invoke(accGO0)"
-            : $"{PairedVector}.Create({Activation(act, "accGO0.GetLower()")}, {Activation(ra, "accGO0.GetUpper()")})";
+        string CandidateAndOutput(string pair) => act == ra ? Activation(ra, pair)
+            : act == "tanh" && ra == "sigmoid" ? $"TanhSigmoidPair.Invoke({pair})"
+            : $"{PairedVector}.Create({Activation(act, pair + ".GetLower()")}, {Activation(ra, pair + ".GetUpper()")})";
         _kernels.Line($"// [i | f] = {ra}([z_i | z_f]), [g | o] = [{act}(z_c) | {ra}(z_o)]; c = f*c + i*g; h = o*{act}(c)");
         WriteActivationPhase(tiling, PairedVector, pairs, new[] { "c", "hNext" }, (j, r, b) => new[]
         {
             $"{PairedVector}<float> gatesIF{b} = {Activation(ra, $"accIF{b}")};",
-            $"{PairedVector}<float> gatesGO{b} = {candidateAndOutput};",
+            $"{PairedVector}<float> gatesGO{b} = {CandidateAndOutput($"accGO{b}")};",
             $"{HalfVector}<float> cell{b} = VectorMath.MultiplyAdd(gatesIF{b}.GetUpper(), {HalfVector}.LoadUnsafe(ref c, {At(j, r)}), gatesIF{b}.GetLower() * gatesGO{b}.GetLower());",
             $"{HalfVector}.StoreUnsafe(cell{b}, ref c, {At(j, r)});",
             $"{HalfVector}.StoreUnsafe(gatesGO{b}.GetUpper() * {Activation(act, $"cell{b}")}, ref hNext, {At(j, r)});",
