@@ -451,8 +451,8 @@ internal sealed partial class ModelEmitter
             $"{PairedVector}.LoadUnsafe(ref bias{Int(j)}, 0 * Lanes) + {PairedVector}.LoadUnsafe(ref bias{Int(j)}, RowStride + 0 * Lanes)");
         DeclareAccumulators(HalfVector, new[] { "XH" }, tiling, (j, _) => $"{HalfVector}.LoadUnsafe(ref bias{Int(j)}, 2 * Lanes)");
         DeclareAccumulators(HalfVector, new[] { "HH" }, tiling, (j, _) => $"{HalfVector}.LoadUnsafe(ref bias{Int(j)}, RowStride + 2 * Lanes)");
-        WriteProducts(PairedVector, xNames, new[] { 0, 2 }, tiling, "x", "XStride", 0, s.InputWidth, narrow: HalfVector, narrowNames: half);
-        WriteProducts(PairedVector, hNames, new[] { 0, 2 }, tiling, "hPrev", "Padded", s.InputWidth, s.Units, narrow: HalfVector, narrowNames: half);
+        WriteProducts(PairedVector, xNames, new[] { 0, 2 }, tiling, "x", "XStride", 0, s.InputWidth, halfNames: half);
+        WriteProducts(PairedVector, hNames, new[] { 0, 2 }, tiling, "hPrev", "Padded", s.InputWidth, s.Units, halfNames: half);
         CombineAccumulators(new[] { "ZR", "XH", "HH" }, tiling);
         _kernels.Line($"// [z | r] = {ra}([x_z + h_z | x_r + h_r]), hh = {act}(x_h + r*h_h); h = z*h + (1-z)*hh");
         WriteActivationPhase(tiling, PairedVector, new[] { "ZR", "XH", "HH" }, new[] { "hPrev", "hNext" }, (j, r, b) => new[]
@@ -626,10 +626,11 @@ internal sealed partial class ModelEmitter
 
     // acc[g][block][sequence][p] += source[k] * block's row k (of gate gateIndex[g]) over k in [0, count), rows from
     // rowStart; the k are dealt round-robin to the partial sums. Each weight vector is loaded once for every sequence of
-    // the tile, each broadcast serves every block of the group. The accumulators are `vector`s but for the names
-    // `narrow` gives a vector half as wide (a paired kernel's lone gate), which take the broadcast's lower half.
-    private void WriteProducts(string vector, string[] names, int[] gateIndex, Tiling tiling, string source, string sourceStride, int rowStart, int count, bool backwards = false, string? narrow = null, string[]? narrowNames = null)
+    // the tile, each broadcast serves every block of the group. The accumulators are `vector`s but for `halfNames`,
+    // vectors half as wide (a paired kernel's lone gate), which take the broadcast's lower half.
+    private void WriteProducts(string vector, string[] names, int[] gateIndex, Tiling tiling, string source, string sourceStride, int rowStart, int count, bool backwards = false, string[]? halfNames = null)
     {
+        string half = VectorType(LanesOf(vector) / 2);
         if (count == 0)
         {
             return;
@@ -647,19 +648,19 @@ internal sealed partial class ModelEmitter
             {
                 for (int g = 0; g < names.Length; g++)
                 {
-                    bool isNarrow = narrowNames is not null && narrowNames.Contains(names[g]);
-                    string weight = WeightLoad(isNarrow ? narrow! : vector, j, rowOffset, gateIndex[g]);
+                    bool isHalf = halfNames is not null && halfNames.Contains(names[g]);
+                    string weight = WeightLoad(isHalf ? half : vector, j, rowOffset, gateIndex[g]);
                     if (tiling.Sequences > 1)
                     {
                         string name = $"w{Int(j)}{names[g]}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
-                        _kernels.Line($"{(isNarrow ? narrow : vector)}<float> {name} = {weight};");
+                        _kernels.Line($"{(isHalf ? half : vector)}<float> {name} = {weight};");
                         weight = name;
                     }
 
                     for (int r = 0; r < tiling.Sequences; r++)
                     {
                         string accumulator = $"acc{names[g]}{Int(j)}{Suffix(tiling, r)}{(partial == 0 ? string.Empty : "_" + Int(partial))}";
-                        string broadcast = broadcastPrefix + Suffix(tiling, r) + (isNarrow ? ".GetLower()" : string.Empty);
+                        string broadcast = broadcastPrefix + Suffix(tiling, r) + (isHalf ? ".GetLower()" : string.Empty);
                         _kernels.Line($"{accumulator} = VectorMath.MultiplyAdd({broadcast}, {weight}, {accumulator});");
                     }
                 }
