@@ -1137,7 +1137,11 @@ namespace Demo
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
             params global::RnnGen.Training.Metric[] metrics) =>
-            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics, s_trainingCells);
+
+        // The generated training cell of each layer of Info.Layers that has one (RnnGen.Training.TrainingCell), null for the others.
+        private static readonly global::RnnGen.Training.TrainingCell?[] s_trainingCells = { new global::RnnGen.Generated.ModelKernels.GruTrainingCell(),
+            null, null };
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
@@ -1469,6 +1473,112 @@ namespace RnnGen.Generated
                 Vector128<float> candidate0 = TanhOperator.Invoke(VectorMath.MultiplyAdd(SigmoidOperator.Invoke(accR0), accHH0, accXH0));
                 Vector128.StoreUnsafe(z0 * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)) + (Vector128<float>.One - z0) * candidate0,
                     ref hNextq, (nuint)(first * Lanes));
+            }
+        }
+
+        /// <summary>gru's training cell (Gru, 4 units, activation tanh, recurrent activation sigmoid):
+        /// RnnGen.Training.GruTrainingCell with the sizes and activations fixed.</summary>
+        internal sealed class GruTrainingCell : global::RnnGen.Training.GruTrainingCell
+        {
+            private const int Units = 4;
+            private const int GateWidth = 3 * Units;
+
+            public GruTrainingCell()
+                : base(Units)
+            {
+            }
+
+            public override void Forward(int batch, Span<float> z, ReadOnlySpan<float> recurrentProjection,
+                Span<float> gates, ReadOnlySpan<float> previousState, Span<float> state)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float recurrentProjectionRows = ref MemoryMarshal.GetReference(recurrentProjection.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float previousStateRows = ref MemoryMarshal.GetReference(previousState.Slice(0, batch * Units));
+                ref float stateRows = ref MemoryMarshal.GetReference(state.Slice(0, batch * Units));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float recurrentProjectionRow = ref Unsafe.Add(ref recurrentProjectionRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float previousStateRow = ref Unsafe.Add(ref previousStateRows, b * Units);
+                    ref float stateRow = ref Unsafe.Add(ref stateRows, b * Units);
+                    ForwardLanes(ref zRow, ref recurrentProjectionRow, ref gatesRow, ref previousStateRow, ref stateRow, 0, 4);
+                }
+            }
+
+            public override void Backward(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates,
+                ReadOnlySpan<float> recurrentProjection, ReadOnlySpan<float> previousState,
+                ReadOnlySpan<float> stateGradient, Span<float> zGradient,
+                Span<float> recurrentProjectionGradient, Span<float> previousStateGradient)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float recurrentProjectionRows = ref MemoryMarshal.GetReference(recurrentProjection.Slice(0, batch * GateWidth));
+                ref float previousStateRows = ref MemoryMarshal.GetReference(previousState.Slice(0, batch * Units));
+                ref float stateGradientRows = ref MemoryMarshal.GetReference(stateGradient.Slice(0, batch * Units));
+                ref float zGradientRows = ref MemoryMarshal.GetReference(zGradient.Slice(0, batch * GateWidth));
+                ref float recurrentProjectionGradientRows = ref MemoryMarshal.GetReference(recurrentProjectionGradient.Slice(0, batch * GateWidth));
+                ref float previousStateGradientRows = ref MemoryMarshal.GetReference(previousStateGradient.Slice(0, batch * Units));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float recurrentProjectionRow = ref Unsafe.Add(ref recurrentProjectionRows, b * GateWidth);
+                    ref float previousStateRow = ref Unsafe.Add(ref previousStateRows, b * Units);
+                    ref float stateGradientRow = ref Unsafe.Add(ref stateGradientRows, b * Units);
+                    ref float zGradientRow = ref Unsafe.Add(ref zGradientRows, b * GateWidth);
+                    ref float recurrentProjectionGradientRow = ref Unsafe.Add(ref recurrentProjectionGradientRows, b * GateWidth);
+                    ref float previousStateGradientRow = ref Unsafe.Add(ref previousStateGradientRows, b * Units);
+                    BackwardLanes(ref zRow, ref gatesRow, ref recurrentProjectionRow, ref previousStateRow,
+                        ref stateGradientRow, ref zGradientRow, ref recurrentProjectionGradientRow,
+                        ref previousStateGradientRow, 0, 4);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void ForwardLanes(ref float z, ref float recurrentProjection, ref float gates,
+                ref float previousState, ref float state, int j, int lanes)
+            {
+                // keras GRUCell, reset_after: z, r = ra(x·W[z, r] + hp[z, r]); hh = act(x·W[h] + r * hp[h]); h = z * hPrev + (1 - z) * hh
+                Vector256<float> zUpdate = Load(ref z, j, lanes) + Load(ref recurrentProjection, j, lanes);
+                Vector256<float> zReset = Load(ref z, Units + j, lanes) + Load(ref recurrentProjection, Units + j, lanes);
+                Store(zUpdate, ref z, j, lanes);
+                Store(zReset, ref z, Units + j, lanes);
+                Vector256<float> update = SigmoidOperator.Invoke(zUpdate);
+                Vector256<float> reset = SigmoidOperator.Invoke(zReset);
+                Vector256<float> zCandidate = Load(ref z, 2 * Units + j, lanes) + reset * Load(ref recurrentProjection, 2 * Units + j, lanes);
+                Store(zCandidate, ref z, 2 * Units + j, lanes);
+                Vector256<float> candidate = TanhOperator.Invoke(zCandidate);
+                Store(update, ref gates, j, lanes);
+                Store(reset, ref gates, Units + j, lanes);
+                Store(candidate, ref gates, 2 * Units + j, lanes);
+                Store(update * Load(ref previousState, j, lanes) + (Vector256<float>.One - update) * candidate, ref state, j, lanes);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void BackwardLanes(ref float z, ref float gates, ref float recurrentProjection,
+                ref float previousState, ref float stateGradient, ref float zGradient,
+                ref float recurrentProjectionGradient, ref float previousStateGradient, int j, int lanes)
+            {
+                Vector256<float> update = Load(ref gates, j, lanes), reset = Load(ref gates, Units + j, lanes),
+                    candidate = Load(ref gates, 2 * Units + j, lanes);
+                Vector256<float> dh = Load(ref stateGradient, j, lanes);
+                // dz = dh * (hPrev - hh) * ra'(z[z]), dhh = dh * (1 - z) * act'(z[h]), dr = dhh * hp[h] * ra'(z[r]); dhPrev = dh * z
+                Vector256<float> dUpdate = dh * (Load(ref previousState, j, lanes) - candidate);
+                Vector256<float> dCandidate = dh * (Vector256<float>.One - update);
+                dUpdate *= (update * (Vector256<float>.One - update));
+                dCandidate *= (Vector256<float>.One - candidate * candidate);
+                Store(dh * update, ref previousStateGradient, j, lanes);
+                Vector256<float> dReset = dCandidate * Load(ref recurrentProjection, 2 * Units + j, lanes);
+                dReset *= (reset * (Vector256<float>.One - reset));
+                Store(dUpdate, ref zGradient, j, lanes);
+                Store(dReset, ref zGradient, Units + j, lanes);
+                Store(dCandidate, ref zGradient, 2 * Units + j, lanes);
+                // the recurrent projection hp = h·U + b₁: its z and r parts get dz and dr, its h part dhh * r
+                Store(dUpdate, ref recurrentProjectionGradient, j, lanes);
+                Store(dReset, ref recurrentProjectionGradient, Units + j, lanes);
+                Store(dCandidate * reset, ref recurrentProjectionGradient, 2 * Units + j, lanes);
             }
         }
 

@@ -572,7 +572,11 @@ namespace Demo
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
             params global::RnnGen.Training.Metric[] metrics) =>
-            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics, s_trainingCells);
+
+        // The generated training cell of each layer of Info.Layers that has one (RnnGen.Training.TrainingCell), null for the others.
+        private static readonly global::RnnGen.Training.TrainingCell?[] s_trainingCells = { new global::RnnGen.Generated.ModelKernels.LstmTrainingCell(),
+            null, new global::RnnGen.Generated.ModelKernels.Lstm1TrainingCell(), null };
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
@@ -836,6 +840,230 @@ namespace RnnGen.Generated
     /// size a constant), and the dispatch to the width this machine runs.</summary>
     file static class ModelKernels
     {
+        /// <summary>lstm's training cell (Lstm, 4 units, activation tanh, recurrent activation sigmoid):
+        /// RnnGen.Training.LstmTrainingCell with the sizes and activations fixed.</summary>
+        internal sealed class LstmTrainingCell : global::RnnGen.Training.LstmTrainingCell
+        {
+            private const int Units = 4;
+            private const int GateWidth = 4 * Units;
+
+            public LstmTrainingCell()
+                : base(Units)
+            {
+            }
+
+            public override void Forward(int batch, ReadOnlySpan<float> z, Span<float> gates,
+                ReadOnlySpan<float> previousCarry, Span<float> carry, Span<float> carryActivation,
+                Span<float> state)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float previousCarryRows = ref MemoryMarshal.GetReference(previousCarry.Slice(0, batch * Units));
+                ref float carryRows = ref MemoryMarshal.GetReference(carry.Slice(0, batch * Units));
+                ref float carryActivationRows = ref MemoryMarshal.GetReference(carryActivation.Slice(0, batch * Units));
+                ref float stateRows = ref MemoryMarshal.GetReference(state.Slice(0, batch * Units));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float previousCarryRow = ref Unsafe.Add(ref previousCarryRows, b * Units);
+                    ref float carryRow = ref Unsafe.Add(ref carryRows, b * Units);
+                    ref float carryActivationRow = ref Unsafe.Add(ref carryActivationRows, b * Units);
+                    ref float stateRow = ref Unsafe.Add(ref stateRows, b * Units);
+                    ForwardLanes(ref zRow, ref gatesRow, ref previousCarryRow, ref carryRow, ref carryActivationRow, ref stateRow, 0, 4);
+                }
+            }
+
+            public override void Backward(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates,
+                ReadOnlySpan<float> previousCarry, ReadOnlySpan<float> carry,
+                ReadOnlySpan<float> carryActivation, ReadOnlySpan<float> stateGradient,
+                Span<float> carryGradient, Span<float> zGradient)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float previousCarryRows = ref MemoryMarshal.GetReference(previousCarry.Slice(0, batch * Units));
+                ref float carryRows = ref MemoryMarshal.GetReference(carry.Slice(0, batch * Units));
+                ref float carryActivationRows = ref MemoryMarshal.GetReference(carryActivation.Slice(0, batch * Units));
+                ref float stateGradientRows = ref MemoryMarshal.GetReference(stateGradient.Slice(0, batch * Units));
+                ref float carryGradientRows = ref MemoryMarshal.GetReference(carryGradient.Slice(0, batch * Units));
+                ref float zGradientRows = ref MemoryMarshal.GetReference(zGradient.Slice(0, batch * GateWidth));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float previousCarryRow = ref Unsafe.Add(ref previousCarryRows, b * Units);
+                    ref float carryRow = ref Unsafe.Add(ref carryRows, b * Units);
+                    ref float carryActivationRow = ref Unsafe.Add(ref carryActivationRows, b * Units);
+                    ref float stateGradientRow = ref Unsafe.Add(ref stateGradientRows, b * Units);
+                    ref float carryGradientRow = ref Unsafe.Add(ref carryGradientRows, b * Units);
+                    ref float zGradientRow = ref Unsafe.Add(ref zGradientRows, b * GateWidth);
+                    BackwardLanes(ref zRow, ref gatesRow, ref previousCarryRow, ref carryRow, ref carryActivationRow,
+                        ref stateGradientRow, ref carryGradientRow, ref zGradientRow, 0, 4);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void ForwardLanes(ref float z, ref float gates, ref float previousCarry,
+                ref float carry, ref float carryActivation, ref float state, int j, int lanes)
+            {
+                // keras LSTMCell: i, f, o = ra(z[i, f, o]); g = act(z[g]); c = f * cPrev + i * g; h = o * act(c)
+                Vector256<float> i = SigmoidOperator.Invoke(Load(ref z, j, lanes));
+                Vector256<float> f = SigmoidOperator.Invoke(Load(ref z, Units + j, lanes));
+                Vector256<float> g = TanhOperator.Invoke(Load(ref z, 2 * Units + j, lanes));
+                Vector256<float> o = SigmoidOperator.Invoke(Load(ref z, 3 * Units + j, lanes));
+                Store(i, ref gates, j, lanes);
+                Store(f, ref gates, Units + j, lanes);
+                Store(g, ref gates, 2 * Units + j, lanes);
+                Store(o, ref gates, 3 * Units + j, lanes);
+                Vector256<float> c = f * Load(ref previousCarry, j, lanes) + i * g;
+                Vector256<float> cellActivation = TanhOperator.Invoke(c);
+                Store(c, ref carry, j, lanes);
+                Store(cellActivation, ref carryActivation, j, lanes);
+                Store(o * cellActivation, ref state, j, lanes);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void BackwardLanes(ref float z, ref float gates, ref float previousCarry,
+                ref float carry, ref float carryActivation, ref float stateGradient, ref float carryGradient,
+                ref float zGradient, int j, int lanes)
+            {
+                Vector256<float> i = Load(ref gates, j, lanes), f = Load(ref gates, Units + j, lanes),
+                    g = Load(ref gates, 2 * Units + j, lanes), o = Load(ref gates, 3 * Units + j, lanes);
+                Vector256<float> dh = Load(ref stateGradient, j, lanes), cellActivation = Load(ref carryActivation, j, lanes);
+                // dc += dh * o * act'(c)
+                Vector256<float> fromState = dh * o;
+                fromState *= (Vector256<float>.One - cellActivation * cellActivation);
+                Vector256<float> dc = Load(ref carryGradient, j, lanes) + fromState;
+                // di = dc * g * ra'(z[i]), df = dc * cPrev * ra'(z[f]), dg = dc * i * act'(z[g]), do = dh * act(c) * ra'(z[o])
+                Vector256<float> di = dc * g;
+                di *= (i * (Vector256<float>.One - i));
+                Vector256<float> df = dc * Load(ref previousCarry, j, lanes);
+                df *= (f * (Vector256<float>.One - f));
+                Vector256<float> dg = dc * i;
+                dg *= (Vector256<float>.One - g * g);
+                Vector256<float> dO = dh * cellActivation;
+                dO *= (o * (Vector256<float>.One - o));
+                Store(di, ref zGradient, j, lanes);
+                Store(df, ref zGradient, Units + j, lanes);
+                Store(dg, ref zGradient, 2 * Units + j, lanes);
+                Store(dO, ref zGradient, 3 * Units + j, lanes);
+                // the carry's gradient before the step
+                Store(dc * f, ref carryGradient, j, lanes);
+            }
+        }
+
+        /// <summary>lstm_1's training cell (Lstm, 3 units, activation tanh, recurrent activation sigmoid):
+        /// RnnGen.Training.LstmTrainingCell with the sizes and activations fixed.</summary>
+        internal sealed class Lstm1TrainingCell : global::RnnGen.Training.LstmTrainingCell
+        {
+            private const int Units = 3;
+            private const int GateWidth = 4 * Units;
+
+            public Lstm1TrainingCell()
+                : base(Units)
+            {
+            }
+
+            public override void Forward(int batch, ReadOnlySpan<float> z, Span<float> gates,
+                ReadOnlySpan<float> previousCarry, Span<float> carry, Span<float> carryActivation,
+                Span<float> state)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float previousCarryRows = ref MemoryMarshal.GetReference(previousCarry.Slice(0, batch * Units));
+                ref float carryRows = ref MemoryMarshal.GetReference(carry.Slice(0, batch * Units));
+                ref float carryActivationRows = ref MemoryMarshal.GetReference(carryActivation.Slice(0, batch * Units));
+                ref float stateRows = ref MemoryMarshal.GetReference(state.Slice(0, batch * Units));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float previousCarryRow = ref Unsafe.Add(ref previousCarryRows, b * Units);
+                    ref float carryRow = ref Unsafe.Add(ref carryRows, b * Units);
+                    ref float carryActivationRow = ref Unsafe.Add(ref carryActivationRows, b * Units);
+                    ref float stateRow = ref Unsafe.Add(ref stateRows, b * Units);
+                    ForwardLanes(ref zRow, ref gatesRow, ref previousCarryRow, ref carryRow, ref carryActivationRow, ref stateRow, 0, 3);
+                }
+            }
+
+            public override void Backward(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates,
+                ReadOnlySpan<float> previousCarry, ReadOnlySpan<float> carry,
+                ReadOnlySpan<float> carryActivation, ReadOnlySpan<float> stateGradient,
+                Span<float> carryGradient, Span<float> zGradient)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float previousCarryRows = ref MemoryMarshal.GetReference(previousCarry.Slice(0, batch * Units));
+                ref float carryRows = ref MemoryMarshal.GetReference(carry.Slice(0, batch * Units));
+                ref float carryActivationRows = ref MemoryMarshal.GetReference(carryActivation.Slice(0, batch * Units));
+                ref float stateGradientRows = ref MemoryMarshal.GetReference(stateGradient.Slice(0, batch * Units));
+                ref float carryGradientRows = ref MemoryMarshal.GetReference(carryGradient.Slice(0, batch * Units));
+                ref float zGradientRows = ref MemoryMarshal.GetReference(zGradient.Slice(0, batch * GateWidth));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float previousCarryRow = ref Unsafe.Add(ref previousCarryRows, b * Units);
+                    ref float carryRow = ref Unsafe.Add(ref carryRows, b * Units);
+                    ref float carryActivationRow = ref Unsafe.Add(ref carryActivationRows, b * Units);
+                    ref float stateGradientRow = ref Unsafe.Add(ref stateGradientRows, b * Units);
+                    ref float carryGradientRow = ref Unsafe.Add(ref carryGradientRows, b * Units);
+                    ref float zGradientRow = ref Unsafe.Add(ref zGradientRows, b * GateWidth);
+                    BackwardLanes(ref zRow, ref gatesRow, ref previousCarryRow, ref carryRow, ref carryActivationRow,
+                        ref stateGradientRow, ref carryGradientRow, ref zGradientRow, 0, 3);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void ForwardLanes(ref float z, ref float gates, ref float previousCarry,
+                ref float carry, ref float carryActivation, ref float state, int j, int lanes)
+            {
+                // keras LSTMCell: i, f, o = ra(z[i, f, o]); g = act(z[g]); c = f * cPrev + i * g; h = o * act(c)
+                Vector256<float> i = SigmoidOperator.Invoke(Load(ref z, j, lanes));
+                Vector256<float> f = SigmoidOperator.Invoke(Load(ref z, Units + j, lanes));
+                Vector256<float> g = TanhOperator.Invoke(Load(ref z, 2 * Units + j, lanes));
+                Vector256<float> o = SigmoidOperator.Invoke(Load(ref z, 3 * Units + j, lanes));
+                Store(i, ref gates, j, lanes);
+                Store(f, ref gates, Units + j, lanes);
+                Store(g, ref gates, 2 * Units + j, lanes);
+                Store(o, ref gates, 3 * Units + j, lanes);
+                Vector256<float> c = f * Load(ref previousCarry, j, lanes) + i * g;
+                Vector256<float> cellActivation = TanhOperator.Invoke(c);
+                Store(c, ref carry, j, lanes);
+                Store(cellActivation, ref carryActivation, j, lanes);
+                Store(o * cellActivation, ref state, j, lanes);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void BackwardLanes(ref float z, ref float gates, ref float previousCarry,
+                ref float carry, ref float carryActivation, ref float stateGradient, ref float carryGradient,
+                ref float zGradient, int j, int lanes)
+            {
+                Vector256<float> i = Load(ref gates, j, lanes), f = Load(ref gates, Units + j, lanes),
+                    g = Load(ref gates, 2 * Units + j, lanes), o = Load(ref gates, 3 * Units + j, lanes);
+                Vector256<float> dh = Load(ref stateGradient, j, lanes), cellActivation = Load(ref carryActivation, j, lanes);
+                // dc += dh * o * act'(c)
+                Vector256<float> fromState = dh * o;
+                fromState *= (Vector256<float>.One - cellActivation * cellActivation);
+                Vector256<float> dc = Load(ref carryGradient, j, lanes) + fromState;
+                // di = dc * g * ra'(z[i]), df = dc * cPrev * ra'(z[f]), dg = dc * i * act'(z[g]), do = dh * act(c) * ra'(z[o])
+                Vector256<float> di = dc * g;
+                di *= (i * (Vector256<float>.One - i));
+                Vector256<float> df = dc * Load(ref previousCarry, j, lanes);
+                df *= (f * (Vector256<float>.One - f));
+                Vector256<float> dg = dc * i;
+                dg *= (Vector256<float>.One - g * g);
+                Vector256<float> dO = dh * cellActivation;
+                dO *= (o * (Vector256<float>.One - o));
+                Store(di, ref zGradient, j, lanes);
+                Store(df, ref zGradient, Units + j, lanes);
+                Store(dg, ref zGradient, 2 * Units + j, lanes);
+                Store(dO, ref zGradient, 3 * Units + j, lanes);
+                // the carry's gradient before the step
+                Store(dc * f, ref carryGradient, j, lanes);
+            }
+        }
+
         // lstm as Kernels.RecurrentLayer drives it: its sizes, and one timestep with the kernel for this machine's vector width, which reads
         // the state h and writes the next state to hNext, updating c in place.
         internal readonly struct LstmCell : IRecurrentCell

@@ -1034,7 +1034,10 @@ namespace Demo
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
             params global::RnnGen.Training.Metric[] metrics) =>
-            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics, s_trainingCells);
+
+        // The generated training cell of each layer of Info.Layers that has one (RnnGen.Training.TrainingCell), null for the others.
+        private static readonly global::RnnGen.Training.TrainingCell?[] s_trainingCells = { new global::RnnGen.Generated.ModelKernels.SimpleRnnTrainingCell() };
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
@@ -1295,6 +1298,66 @@ namespace RnnGen.Generated
             {
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s0), ref hNextq, (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(TanhOperator.Invoke(accZ0s1), ref hNextq, (nuint)(1 * Padded + first * Lanes));
+            }
+        }
+
+        /// <summary>simple_rnn's training cell (SimpleRnn, 3 units, activation tanh):
+        /// RnnGen.Training.SimpleRnnTrainingCell with the sizes and activations fixed.</summary>
+        internal sealed class SimpleRnnTrainingCell : global::RnnGen.Training.SimpleRnnTrainingCell
+        {
+            private const int Units = 3;
+            private const int GateWidth = Units;
+
+            public SimpleRnnTrainingCell()
+                : base(Units)
+            {
+            }
+
+            public override void Forward(int batch, ReadOnlySpan<float> z, Span<float> gates, Span<float> state)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float stateRows = ref MemoryMarshal.GetReference(state.Slice(0, batch * Units));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float stateRow = ref Unsafe.Add(ref stateRows, b * Units);
+                    ForwardLanes(ref zRow, ref gatesRow, ref stateRow, 0, 3);
+                }
+            }
+
+            public override void Backward(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates,
+                ReadOnlySpan<float> stateGradient, Span<float> zGradient)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float stateGradientRows = ref MemoryMarshal.GetReference(stateGradient.Slice(0, batch * Units));
+                ref float zGradientRows = ref MemoryMarshal.GetReference(zGradient.Slice(0, batch * GateWidth));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float stateGradientRow = ref Unsafe.Add(ref stateGradientRows, b * Units);
+                    ref float zGradientRow = ref Unsafe.Add(ref zGradientRows, b * GateWidth);
+                    BackwardLanes(ref zRow, ref gatesRow, ref stateGradientRow, ref zGradientRow, 0, 3);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void ForwardLanes(ref float z, ref float gates, ref float state, int j, int lanes)
+            {
+                Vector256<float> h = TanhOperator.Invoke(Load(ref z, j, lanes));
+                Store(h, ref gates, j, lanes);
+                Store(h, ref state, j, lanes);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void BackwardLanes(ref float z, ref float gates, ref float stateGradient, ref float zGradient, int j, int lanes)
+            {
+                Vector256<float> dz = Load(ref stateGradient, j, lanes);
+                dz *= (Vector256<float>.One - Load(ref gates, j, lanes) * Load(ref gates, j, lanes));
+                Store(dz, ref zGradient, j, lanes);
             }
         }
 

@@ -344,3 +344,14 @@ public partial class MaskedBidirectionalMaxPool;
 [Gru(3, ResetAfter = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
 [Dense(1)]
 public partial class MaskedGruResetAfter;
+
+/// <summary>
+/// The generated training cells' other shapes: units that are whole vectors (8), whole vectors and a masked rest (17,
+/// 11), and the activations they inline besides the defaults (relu, linear, tanh as the recurrent activation).
+/// </summary>
+[Sequential(Timesteps = 3, InputDim = 2)]
+[Gru(17, Activation = "relu", ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[SimpleRnn(8, Activation = "linear", ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Lstm(11, Activation = "linear", RecurrentActivation = "tanh", BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Dense(2)]
+public partial class CellActivationStack;

@@ -32,7 +32,7 @@ internal static class GeneratedNames
         "_storedBatch", "_trainer", "StreamScratchLength", "_streamScratch", "_streamStates", "_streamsReverse", "StepStreamChunk",
         "StepStreamOne", "StepStreamChunks", "StreamsOf", "ParallelStreams", "_streamWorkerScratch",
         "_parallelStreams", "_packedStale", "MarkPackedStale", "EnsurePacked", "StreamHNextOffset", "StreamGatesOffset",
-        "StreamCarryAOffset", "StreamCarryBOffset", "StreamDenseRowOffset",
+        "StreamCarryAOffset", "StreamCarryBOffset", "StreamDenseRowOffset", "s_trainingCells",
     };
 
     private static readonly CellBuffer[] s_allCellBuffers = { CellBuffer.H, CellBuffer.HNext, CellBuffer.C, CellBuffer.Gates };

@@ -179,20 +179,35 @@ internal sealed partial class RecurrentLayer
             switch (_kind)
             {
                 case LayerKind.SimpleRnn:
-                    for (int b = 0; b < batch; b++)
+                    if (_simpleRnnCell is not null)
                     {
-                        Span<float> dzb = dz.Slice(b * zStride, g);
-                        dh.Slice(b * u, u).CopyTo(dzb);
-                        ActivationFunctions.MultiplyByDerivative(_activation, d.PreActivation.AsSpan(Row(b, t) * g, g), d.Gates.AsSpan(Row(b, t) * g, g), dzb);
+                        _simpleRnnCell.Backward(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), dh, dz.Slice(0, batch * g));
+                    }
+                    else
+                    {
+                        for (int b = 0; b < batch; b++)
+                        {
+                            Span<float> dzb = dz.Slice(b * zStride, g);
+                            dh.Slice(b * u, u).CopyTo(dzb);
+                            ActivationFunctions.MultiplyByDerivative(_activation, d.PreActivation.AsSpan(Row(b, t) * g, g), d.Gates.AsSpan(Row(b, t) * g, g), dzb);
+                        }
                     }
 
                     dhPrev.Clear();
                     AddRecurrentGradient(d, recurrent, recurrentGradient, s, dz, zStride, g, dhPrev, batch);
                     break;
                 case LayerKind.Lstm:
-                    for (int b = 0; b < batch; b++)
+                    if (_lstmCell is not null)
                     {
-                        BackwardLstmCell(d, b, s, t, dh.Slice(b * u, u), dc.Slice(b * u, u), dz.Slice(b * zStride, g));
+                        _lstmCell.Backward(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.C.AsSpan(StateIndex(0, s), batch * u),
+                            d.C.AsSpan(StateIndex(0, s + 1), batch * u), d.CellActivation.AsSpan(Row(0, t) * u, batch * u), dh, dc, dz.Slice(0, batch * g));
+                    }
+                    else
+                    {
+                        for (int b = 0; b < batch; b++)
+                        {
+                            BackwardLstmCell(d, b, s, t, dh.Slice(b * u, u), dc.Slice(b * u, u), dz.Slice(b * zStride, g));
+                        }
                     }
 
                     dhPrev.Clear();
@@ -288,6 +303,16 @@ internal sealed partial class RecurrentLayer
         ReadOnlySpan<float> dh, Span<float> dhPrev, Span<float> dz, int zStride, int batch)
     {
         int u = _units, g = _gateWidth, steps = Timesteps;
+        if (_gruCell is not null)
+        {
+            Span<float> cellDhp = _dhp.AsSpan(0, batch * g);
+            _gruCell.Backward(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.RecurrentProjection.AsSpan(Row(0, t) * g, batch * g),
+                d.H.AsSpan(StateIndex(0, s), batch * u), dh, dz.Slice(0, batch * g), cellDhp, dhPrev);
+            AddRecurrentBiasGradient(d, gradients, cellDhp, batch);
+            AddRecurrentGradient(d, recurrent, recurrentGradient, s, cellDhp, g, g, dhPrev, batch);
+            return;
+        }
+
         // h = zg * hPrev + (1 - zg) * hh
         for (int b = 0; b < batch; b++)
         {
@@ -323,12 +348,9 @@ internal sealed partial class RecurrentLayer
                 ActivationFunctions.MultiplyByDerivative(_recurrentActivation, z.Slice(u, u), a.Slice(u, u), dzb.Slice(u, u));
                 dzb.Slice(0, 2 * u).CopyTo(dhpb);
                 TrainingMath.Multiply(dzb.Slice(2 * u, u), a.Slice(u, u), dhpb.Slice(2 * u, u));
-                if (Info.UseBias)
-                {
-                    TrainingMath.Add(dhpb, gradients.Slice(d.Bias + g, g));
-                }
             }
 
+            AddRecurrentBiasGradient(d, gradients, dhp, batch);
             AddRecurrentGradient(d, recurrent, recurrentGradient, s, dhp, g, g, dhPrev, batch);
             return;
         }
@@ -363,5 +385,21 @@ internal sealed partial class RecurrentLayer
         // dU_h += (r * hPrev)ᵀ · dz_h, summed over the batch.
         Gemm.MultiplyAdd(u, u, batch, d.ResetH.AsSpan(Row(0, t) * u), 1, u, dz.Slice(2 * u), zStride, recurrentGradient.Slice(2 * u), g);
         AddRecurrentGradient(d, recurrent, recurrentGradient, s, dz, zStride, 2 * u, dhPrev, batch);
+    }
+
+    // GRU reset_after: the recurrent bias (b₁, the bias's second row) gets the recurrent projection's gradient of every sample, in sample order.
+    private void AddRecurrentBiasGradient(Direction d, Span<float> gradients, ReadOnlySpan<float> dhp, int batch)
+    {
+        if (!Info.UseBias)
+        {
+            return;
+        }
+
+        int g = _gateWidth;
+        Span<float> biasGradient = gradients.Slice(d.Bias + g, g);
+        for (int b = 0; b < batch; b++)
+        {
+            TrainingMath.Add(dhp.Slice(b * g, g), biasGradient);
+        }
     }
 }

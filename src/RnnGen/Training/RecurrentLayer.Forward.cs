@@ -77,6 +77,12 @@ internal sealed partial class RecurrentLayer
             {
                 case LayerKind.SimpleRnn:
                     AddRecurrent(d, recurrent, s, z, zStride, g, batch);
+                    if (_simpleRnnCell is not null)
+                    {
+                        _simpleRnnCell.Forward(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
+                        break;
+                    }
+
                     for (int b = 0; b < batch; b++)
                     {
                         Span<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
@@ -87,6 +93,13 @@ internal sealed partial class RecurrentLayer
                     break;
                 case LayerKind.Lstm:
                     AddRecurrent(d, recurrent, s, z, zStride, g, batch);
+                    if (_lstmCell is not null)
+                    {
+                        _lstmCell.Forward(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.C.AsSpan(StateIndex(0, s), batch * u),
+                            d.C.AsSpan(StateIndex(0, s + 1), batch * u), d.CellActivation.AsSpan(Row(0, t) * u, batch * u), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
+                        break;
+                    }
+
                     for (int b = 0; b < batch; b++)
                     {
                         ReadOnlySpan<float> zb = z.Slice(b * zStride, g);
@@ -170,6 +183,12 @@ internal sealed partial class RecurrentLayer
             }
 
             AddRecurrent(d, recurrent, s, hp, zStride, g, batch);
+            if (_gruCell is not null)
+            {
+                _gruCell.Forward(batch, z.Slice(0, batch * g), hp.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s), batch * u), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
+                return;
+            }
+
             for (int b = 0; b < batch; b++)
             {
                 Span<float> zb = z.Slice(b * zStride, g);

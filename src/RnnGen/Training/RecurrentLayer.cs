@@ -52,8 +52,12 @@ internal sealed partial class RecurrentLayer : TrainingLayer
     private bool _recurrentTransposed; // whether _transposedRecurrent holds this backward pass's Uᵀ
     private bool _inputMasked;
     private bool _stateMasked;
+    // The layer's generated cell (TrainingCell), when the model has one for it and the machine runs its vectors; else null.
+    private readonly SimpleRnnTrainingCell? _simpleRnnCell;
+    private readonly LstmTrainingCell? _lstmCell;
+    private readonly GruTrainingCell? _gruCell;
 
-    public RecurrentLayer(LayerInfo info, int timesteps, int parameterOffset)
+    public RecurrentLayer(LayerInfo info, int timesteps, int parameterOffset, TrainingCell? cell = null)
         : base(info, timesteps, parameterOffset)
     {
         if (info.Stateful)
@@ -73,6 +77,17 @@ internal sealed partial class RecurrentLayer : TrainingLayer
         _maskCount = info.RecurrentDropoutRate > 0 ? _gates : 1;
         _activation = ActivationFunctions.Resolve(info.Activation);
         _recurrentActivation = ActivationFunctions.Resolve(info.RecurrentActivation ?? info.Activation);
+        if (cell is not null && (cell.Kind != _kind || cell.LayerUnits != _units || (_kind == LayerKind.Gru && !_resetAfter)))
+        {
+            throw new ArgumentException($"The training cell given for layer '{info.Name}' computes a {cell.Kind} of {cell.LayerUnits} units, not this layer's {_kind}{(_kind == LayerKind.Gru && !_resetAfter ? " with reset_after=False" : string.Empty)} of {_units}.", nameof(cell));
+        }
+
+        if (TrainingCell.IsHardwareAccelerated)
+        {
+            _simpleRnnCell = cell as SimpleRnnTrainingCell;
+            _lstmCell = cell as LstmTrainingCell;
+            _gruCell = cell as GruTrainingCell;
+        }
 
         int directionLength = _inputWidth * _gateWidth + _units * _gateWidth + (info.UseBias ? (_resetAfter ? 2 : 1) * _gateWidth : 0);
         _directions = new Direction[info.Bidirectional ? 2 : 1];

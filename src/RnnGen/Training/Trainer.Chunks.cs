@@ -46,7 +46,7 @@ public sealed partial class Trainer
 
         while (_chunks.Count < chunks)
         {
-            var chunk = new TrainingNetwork(Model.Info, perChunk, dropoutSeed: 0);
+            var chunk = new TrainingNetwork(Model.Info, perChunk, dropoutSeed: 0, _cells);
             chunk.SeedDropout(_dropoutSeed, _chunks.Count);
             _chunks.Add(chunk);
         }

@@ -44,6 +44,7 @@ public sealed partial class Trainer
     private string? _embeddingLabel;
     private readonly int _chunkSamples;
     private readonly float[] _savedMovingStatistics;
+    private readonly TrainingCell?[]? _cells;
 
     /// <summary>Compiles <paramref name="model"/> for training (Keras <c>model.compile</c>); generated models call this from <c>Compile</c>.</summary>
     /// <param name="model">The model whose weights are trained.</param>
@@ -52,8 +53,13 @@ public sealed partial class Trainer
     /// <param name="optimizer">The optimizer; its slots are created here, for this model only.</param>
     /// <param name="loss">The loss of the model's main output.</param>
     /// <param name="metrics">Metrics to report besides the loss.</param>
+    /// <param name="cells">
+    /// The model's generated training cells (<see cref="TrainingCell"/>) by layer index, null for a layer without one;
+    /// or null, when every layer runs the span operations. Generated models pass theirs.
+    /// </param>
     /// <exception cref="NotSupportedException">A layer cannot be trained (a stateful one); the message names it.</exception>
-    public Trainer(IRnnModel model, float[] parameters, Action parametersChanged, Optimizer optimizer, Loss loss, IReadOnlyList<Metric>? metrics = null)
+    /// <exception cref="ArgumentException">The cells do not match the model's layers (count, kind or units).</exception>
+    public Trainer(IRnnModel model, float[] parameters, Action parametersChanged, Optimizer optimizer, Loss loss, IReadOnlyList<Metric>? metrics = null, IReadOnlyList<TrainingCell?>? cells = null)
     {
         Model = model ?? throw new ArgumentNullException(nameof(model));
         _parameters = parameters ?? throw new ArgumentNullException(nameof(parameters));
@@ -67,6 +73,12 @@ public sealed partial class Trainer
         }
 
         ModelInfo info = model.Info;
+        if (cells is not null && cells.Count != info.Layers.Count)
+        {
+            throw new ArgumentException($"{info.Name} has {info.Layers.Count} layers but {cells.Count} training cells were given (one per layer, null where a layer has none).", nameof(cells));
+        }
+
+        _cells = cells?.ToArray();
         _weightLengths = info.Weights.Select(w => w.Length).ToArray();
         if (parameters.Length != _weightLengths.Sum())
         {

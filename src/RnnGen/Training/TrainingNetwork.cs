@@ -17,7 +17,11 @@ internal sealed class TrainingNetwork
     private float[] _timestepMask = Array.Empty<float>();
     private DropoutRandom _random;
 
-    public TrainingNetwork(ModelInfo info, int capacity, int dropoutSeed)
+    /// <param name="info">The model.</param>
+    /// <param name="capacity">Samples the buffers hold at first.</param>
+    /// <param name="dropoutSeed">Seed of the dropout masks.</param>
+    /// <param name="cells">The model's generated training cells by layer index (null for a layer without one), or null.</param>
+    public TrainingNetwork(ModelInfo info, int capacity, int dropoutSeed, IReadOnlyList<TrainingCell?>? cells = null)
     {
         Info = info;
         var layers = new List<TrainingLayer>();
@@ -27,6 +31,7 @@ internal sealed class TrainingNetwork
         bool masked = false;
         foreach (LayerInfo layer in info.Layers)
         {
+            TrainingCell? cell = cells?[layers.Count];
             layers.Add(layer.Kind switch
             {
                 LayerKind.Dense => new DenseLayer(layer, timesteps, offset),
@@ -40,9 +45,14 @@ internal sealed class TrainingNetwork
                 LayerKind.Conv1D => new Convolution1DLayer(layer, timesteps, offset),
                 LayerKind.MaxPooling1D or LayerKind.AveragePooling1D => new Pooling1DLayer(layer, timesteps, offset),
                 LayerKind.Flatten or LayerKind.Reshape or LayerKind.RepeatVector => new ReshapingLayer(layer, timesteps, offset),
-                _ => new RecurrentLayer(layer, timesteps, offset),
+                _ => new RecurrentLayer(layer, timesteps, offset, cell),
             });
             TrainingLayer added = layers[^1];
+            if (cell is not null && added is not RecurrentLayer)
+            {
+                throw new ArgumentException($"A training cell was given for layer '{layer.Name}', a {layer.Kind}: only recurrent layers have one.", nameof(cells));
+            }
+
             if (added.MakesMask || masked)
             {
                 masks.Add(added);
