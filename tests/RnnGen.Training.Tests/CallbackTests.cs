@@ -127,16 +127,21 @@ public class CallbackTests
         Assert.Equal(0.025f, model.Trainer.Optimizer.LearningRate);
     }
 
-    [Fact]
-    public void Model_checkpoint_saves_the_best_weights_to_a_file_the_model_loads()
+    [Theory]
+    [InlineData("best.npz")]
+    [InlineData("best.weights.h5")]
+    [InlineData("best.keras")]
+    public void Model_checkpoint_saves_the_best_weights_to_a_file_the_model_loads(string file)
     {
+        // The extension picks the format, as in Keras 3 (the .weights.h5 and .keras layouts are checked against Keras's own
+        // files in the formats tests); the best epoch's weights must come back from each.
         string directory = Path.Combine(Path.GetTempPath(), "rnngen-checkpoint-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         try
         {
             (Rnn model, float[] x, float[] y) = Data();
             var recorder = new WeightRecorder();
-            string path = Path.Combine(directory, "best.npz");
+            string path = Path.Combine(directory, file);
             var checkpoint = new ModelCheckpoint(path, monitor: "loss", saveBestOnly: true);
             model.Fit(x, y, epochs: 4, batchSize: 2, seed: 1, callbacks: new Callback[] { new Scripted("loss", 3, 2, 2.5f, 4), recorder, checkpoint });
             var loaded = new Rnn(99);
@@ -147,5 +152,15 @@ public class CallbackTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public void Model_checkpoint_refuses_a_path_whose_format_it_cannot_tell()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ModelCheckpoint("best.h5", monitor: "loss"));
+        Assert.Contains("'best.h5'", error.Message);
+        Assert.Contains(".weights.h5", error.Message);
+        Assert.Equal("filepath", error.ParamName);
+        _ = new ModelCheckpoint("best.h5", monitor: "loss", save: (model, path) => { }); // a save function decides for itself
     }
 }
