@@ -1363,20 +1363,21 @@ namespace RnnGen.Generated
                 ref float previousState, ref float stateGradient, ref float zGradient,
                 ref float recurrentProjectionGradient, ref float previousStateGradient, int j, int lanes)
             {
-                Vector256<float> update = Load(ref gates, j, lanes), reset = Load(ref gates, Units + j, lanes),
-                    candidate = Load(ref gates, 2 * Units + j, lanes);
+                Vector256<float> reset = Load(ref gates, Units + j, lanes);
+                Vector256<float> update = Load(ref gates, j, lanes), candidate = Load(ref gates, 2 * Units + j, lanes);
                 Vector256<float> dh = Load(ref stateGradient, j, lanes);
-                // dz = dh * (hPrev - hh) * ra'(z[z]), dhh = dh * (1 - z) * act'(z[h]), dr = dhh * hp[h] * ra'(z[r]); dhPrev = dh * z
+                // dz = dh * (hPrev - hh) * ra'(z[z]), dhh = dh * (1 - z) * act'(z[h]); dhPrev = dh * z
                 Vector256<float> dUpdate = dh * (Load(ref previousState, j, lanes) - candidate);
                 Vector256<float> dCandidate = dh * (Vector256<float>.One - update);
                 dUpdate *= (update * (Vector256<float>.One - update));
                 dCandidate *= (Vector256<float>.One - candidate * candidate);
+                Store(dUpdate, ref zGradient, j, lanes);
+                Store(dCandidate, ref zGradient, 2 * Units + j, lanes);
                 Store(dh * update, ref previousStateGradient, j, lanes);
+                // dr = dhh * hp[h] * ra'(z[r])
                 Vector256<float> dReset = dCandidate * Load(ref recurrentProjection, 2 * Units + j, lanes);
                 dReset *= (reset * (Vector256<float>.One - reset));
-                Store(dUpdate, ref zGradient, j, lanes);
                 Store(dReset, ref zGradient, Units + j, lanes);
-                Store(dCandidate, ref zGradient, 2 * Units + j, lanes);
                 // the recurrent projection hp = h·U + b₁: its z and r parts get dz and dr, its h part dhh * r
                 Store(dUpdate, ref recurrentProjectionGradient, j, lanes);
                 Store(dReset, ref recurrentProjectionGradient, Units + j, lanes);

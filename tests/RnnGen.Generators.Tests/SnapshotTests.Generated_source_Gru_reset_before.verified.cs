@@ -1057,7 +1057,10 @@ namespace Demo
         /// <exception cref="global::System.NotSupportedException">A stateful layer cannot be trained; the message names it.</exception>
         public void Compile(global::RnnGen.Training.Optimizer optimizer, global::RnnGen.Training.Loss loss,
             params global::RnnGen.Training.Metric[] metrics) =>
-            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics);
+            _trainer = new global::RnnGen.Training.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics, s_trainingCells);
+
+        // The generated training cell of each layer of Info.Layers that has one (RnnGen.Training.TrainingCell), null for the others.
+        private static readonly global::RnnGen.Training.TrainingCell?[] s_trainingCells = { new global::RnnGen.Generated.ModelKernels.GruTrainingCell() };
 
         /// <summary>The trainer set up by <see cref="Compile"/> (its optimizer, loss, metrics and <c>Fit</c> options).</summary>
         /// <exception cref="global::System.InvalidOperationException">The model is not compiled.</exception>
@@ -1321,6 +1324,149 @@ namespace RnnGen.Generated
                 Vector128.StoreUnsafe(SigmoidOperator.Invoke(accR0) * Vector128.LoadUnsafe(ref hPrevq, (nuint)(first * Lanes)),
                     ref gatesq, Padded + (nuint)(first * Lanes));
                 Vector128.StoreUnsafe(accXH0, ref gatesq, 2 * Padded + (nuint)(first * Lanes));
+            }
+        }
+
+        /// <summary>gru's training cell (GruResetBefore, 3 units, activation tanh, recurrent activation
+        /// sigmoid): RnnGen.Training.GruResetBeforeTrainingCell with the sizes and activations
+        /// fixed.</summary>
+        internal sealed class GruTrainingCell : global::RnnGen.Training.GruResetBeforeTrainingCell
+        {
+            private const int Units = 3;
+            private const int GateWidth = 3 * Units;
+
+            public GruTrainingCell()
+                : base(Units)
+            {
+            }
+
+            public override void ForwardGates(int batch, ReadOnlySpan<float> z, Span<float> gates,
+                ReadOnlySpan<float> candidateStates, Span<float> resetState)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float candidateStatesRows = ref MemoryMarshal.GetReference(candidateStates.Slice(0, batch * Units));
+                ref float resetStateRows = ref MemoryMarshal.GetReference(resetState.Slice(0, batch * Units));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float candidateStatesRow = ref Unsafe.Add(ref candidateStatesRows, b * Units);
+                    ref float resetStateRow = ref Unsafe.Add(ref resetStateRows, b * Units);
+                    ForwardGatesLanes(ref zRow, ref gatesRow, ref candidateStatesRow, ref resetStateRow, 0, 3);
+                }
+            }
+
+            public override void ForwardState(int batch, ReadOnlySpan<float> z, Span<float> gates, ReadOnlySpan<float> previousState, Span<float> state)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float previousStateRows = ref MemoryMarshal.GetReference(previousState.Slice(0, batch * Units));
+                ref float stateRows = ref MemoryMarshal.GetReference(state.Slice(0, batch * Units));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float previousStateRow = ref Unsafe.Add(ref previousStateRows, b * Units);
+                    ref float stateRow = ref Unsafe.Add(ref stateRows, b * Units);
+                    ForwardStateLanes(ref zRow, ref gatesRow, ref previousStateRow, ref stateRow, 0, 3);
+                }
+            }
+
+            public override void BackwardState(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates,
+                ReadOnlySpan<float> previousState, ReadOnlySpan<float> stateGradient, Span<float> zGradient,
+                Span<float> previousStateGradient)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float previousStateRows = ref MemoryMarshal.GetReference(previousState.Slice(0, batch * Units));
+                ref float stateGradientRows = ref MemoryMarshal.GetReference(stateGradient.Slice(0, batch * Units));
+                ref float zGradientRows = ref MemoryMarshal.GetReference(zGradient.Slice(0, batch * GateWidth));
+                ref float previousStateGradientRows = ref MemoryMarshal.GetReference(previousStateGradient.Slice(0, batch * Units));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float previousStateRow = ref Unsafe.Add(ref previousStateRows, b * Units);
+                    ref float stateGradientRow = ref Unsafe.Add(ref stateGradientRows, b * Units);
+                    ref float zGradientRow = ref Unsafe.Add(ref zGradientRows, b * GateWidth);
+                    ref float previousStateGradientRow = ref Unsafe.Add(ref previousStateGradientRows, b * Units);
+                    BackwardStateLanes(ref zRow, ref gatesRow, ref previousStateRow, ref stateGradientRow,
+                        ref zGradientRow, ref previousStateGradientRow, 0, 3);
+                }
+            }
+
+            public override void BackwardReset(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates,
+                ReadOnlySpan<float> candidateStates, ReadOnlySpan<float> resetStateGradient,
+                Span<float> zGradient, Span<float> previousStateGradient)
+            {
+                ref float zRows = ref MemoryMarshal.GetReference(z.Slice(0, batch * GateWidth));
+                ref float gatesRows = ref MemoryMarshal.GetReference(gates.Slice(0, batch * GateWidth));
+                ref float candidateStatesRows = ref MemoryMarshal.GetReference(candidateStates.Slice(0, batch * Units));
+                ref float resetStateGradientRows = ref MemoryMarshal.GetReference(resetStateGradient.Slice(0, batch * Units));
+                ref float zGradientRows = ref MemoryMarshal.GetReference(zGradient.Slice(0, batch * GateWidth));
+                ref float previousStateGradientRows = ref MemoryMarshal.GetReference(previousStateGradient.Slice(0, batch * Units));
+                for (int b = 0; b < batch; b++)
+                {
+                    ref float zRow = ref Unsafe.Add(ref zRows, b * GateWidth);
+                    ref float gatesRow = ref Unsafe.Add(ref gatesRows, b * GateWidth);
+                    ref float candidateStatesRow = ref Unsafe.Add(ref candidateStatesRows, b * Units);
+                    ref float resetStateGradientRow = ref Unsafe.Add(ref resetStateGradientRows, b * Units);
+                    ref float zGradientRow = ref Unsafe.Add(ref zGradientRows, b * GateWidth);
+                    ref float previousStateGradientRow = ref Unsafe.Add(ref previousStateGradientRows, b * Units);
+                    BackwardResetLanes(ref zRow, ref gatesRow, ref candidateStatesRow, ref resetStateGradientRow,
+                        ref zGradientRow, ref previousStateGradientRow, 0, 3);
+                }
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void ForwardGatesLanes(ref float z, ref float gates, ref float candidateStates, ref float resetState, int j, int lanes)
+            {
+                // keras GRUCell, reset_after=False: z, r = ra(x·W[z, r] + h·U[z, r]); the candidate's product reads r * h
+                Vector256<float> update = SigmoidOperator.Invoke(Load(ref z, j, lanes));
+                Vector256<float> reset = SigmoidOperator.Invoke(Load(ref z, Units + j, lanes));
+                Store(update, ref gates, j, lanes);
+                Store(reset, ref gates, Units + j, lanes);
+                Store(reset * Load(ref candidateStates, j, lanes), ref resetState, j, lanes);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void ForwardStateLanes(ref float z, ref float gates, ref float previousState, ref float state, int j, int lanes)
+            {
+                // hh = act(x·W[h] + (r * h)·U[h]); h = z * hPrev + (1 - z) * hh
+                Vector256<float> candidate = TanhOperator.Invoke(Load(ref z, 2 * Units + j, lanes));
+                Store(candidate, ref gates, 2 * Units + j, lanes);
+                Vector256<float> update = Load(ref gates, j, lanes);
+                Store(update * Load(ref previousState, j, lanes) + (Vector256<float>.One - update) * candidate, ref state, j, lanes);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void BackwardStateLanes(ref float z, ref float gates, ref float previousState,
+                ref float stateGradient, ref float zGradient, ref float previousStateGradient, int j, int lanes)
+            {
+                Vector256<float> update = Load(ref gates, j, lanes), candidate = Load(ref gates, 2 * Units + j, lanes);
+                Vector256<float> dh = Load(ref stateGradient, j, lanes);
+                // dz = dh * (hPrev - hh) * ra'(z[z]), dhh = dh * (1 - z) * act'(z[h]); dhPrev = dh * z
+                Vector256<float> dUpdate = dh * (Load(ref previousState, j, lanes) - candidate);
+                Vector256<float> dCandidate = dh * (Vector256<float>.One - update);
+                dUpdate *= (update * (Vector256<float>.One - update));
+                dCandidate *= (Vector256<float>.One - candidate * candidate);
+                Store(dUpdate, ref zGradient, j, lanes);
+                Store(dCandidate, ref zGradient, 2 * Units + j, lanes);
+                Store(dh * update, ref previousStateGradient, j, lanes);
+            }
+
+            [MethodImpl(MethodImplOptions.AggressiveInlining)]
+            private static void BackwardResetLanes(ref float z, ref float gates, ref float candidateStates,
+                ref float resetStateGradient, ref float zGradient, ref float previousStateGradient, int j,
+                int lanes)
+            {
+                // with drh = dhh·U[h]ᵀ: dr = drh * h * ra'(z[r]); dhPrev += drh * r
+                Vector256<float> reset = Load(ref gates, Units + j, lanes), resetGradient = Load(ref resetStateGradient, j, lanes);
+                Vector256<float> dReset = resetGradient * Load(ref candidateStates, j, lanes);
+                dReset *= (reset * (Vector256<float>.One - reset));
+                Store(dReset, ref zGradient, Units + j, lanes);
+                Store(Load(ref previousStateGradient, j, lanes) + resetGradient * reset, ref previousStateGradient, j, lanes);
             }
         }
 

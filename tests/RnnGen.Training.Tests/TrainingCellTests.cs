@@ -23,8 +23,12 @@ public class TrainingCellTests
 
     [Fact]
     public void Wide_layers_over_several_chunks() =>
-        // 37 samples: three chunks of the batch, each with its own caches; the GRU is reset_before and has no cell.
-        AssertSameBits(new WideStack(), m => m.Compile(new Sgd(), new MeanSquaredError()), (m, x, y) => m.ComputeGradients(x, y), samples: 37, cells: 2);
+        // 37 samples: three chunks of the batch, each with its own caches; the GRU is reset_before and goes backwards.
+        AssertSameBits(new WideStack(), m => m.Compile(new Sgd(), new MeanSquaredError()), (m, x, y) => m.ComputeGradients(x, y), samples: 37, cells: 3);
+
+    [Fact]
+    public void Gru_reset_before() =>
+        AssertSameBits(new GruResetBefore(), m => m.Compile(new Sgd(), new MeanSquaredError()), (m, x, y) => m.ComputeGradients(x, y), samples: 3, cells: 1);
 
     [Fact]
     public void Bidirectional_lstm_and_gru() =>
@@ -32,12 +36,17 @@ public class TrainingCellTests
 
     [Fact]
     public void Dropout_on_inputs_and_states() =>
-        // Both trainers draw the same masks (the same seed, in the same order): dropout is applied outside the cell.
-        AssertSameBits(new FullRecurrentDropoutStack(), m => m.Compile(new Sgd(), new MeanSquaredError()), (m, x, y) => m.ComputeGradients(x, y), samples: 4, cells: 3);
+        // Both trainers draw the same masks (the same seed, in the same order): dropout is applied outside the cell
+        // (a reset_before GRU's reset-gate gradient under recurrent dropout runs the span operations, which apply its mask).
+        AssertSameBits(new FullRecurrentDropoutStack(), m => m.Compile(new Sgd(), new MeanSquaredError()), (m, x, y) => m.ComputeGradients(x, y), samples: 4, cells: 4);
 
     [Fact]
     public void Masked_timesteps_keep_the_states() =>
         AssertSameBits(new GoldenMaskedLstm(), m => m.Compile(new Sgd(), new MeanSquaredError()), (m, x, y) => m.ComputeGradients(x, y), samples: 4, cells: 1, masked: true);
+
+    [Fact]
+    public void Masked_timesteps_of_a_bidirectional_reset_before_gru() =>
+        AssertSameBits(new GoldenMaskedBidirectionalAveragePool(), m => m.Compile(new Sgd(), new MeanSquaredError()), (m, x, y) => m.ComputeGradients(x, y), samples: 4, cells: 1, masked: true);
 
     [Fact]
     public void A_cell_that_does_not_fit_its_layer_is_refused_with_the_layer_named()
@@ -51,7 +60,10 @@ public class TrainingCellTests
         Assert.Contains("3 layers but 1 training cells", tooFew.Message);
         var wrongKind = Assert.Throws<ArgumentException>(() => new Trainer(model, parameters, () => { }, new Sgd(), new MeanSquaredError(), cells: new TrainingCell?[] { gruCell, null, null }));
         Assert.Contains("'lstm'", wrongKind.Message);
-        Assert.Contains("Gru of 5 units", wrongKind.Message);
+        Assert.Contains("Gru with reset_after=True of 5 units", wrongKind.Message);
+        var wrongForm = Assert.Throws<ArgumentException>(() => new Trainer(new GruResetBefore(), new GruResetBefore().GetWeights().SelectMany(w => w).ToArray(), () => { }, new Sgd(),
+            new MeanSquaredError(), cells: new TrainingCell?[] { gruCell }));
+        Assert.Contains("not this layer's Gru with reset_after=False of 5 units", wrongForm.Message);
         var onDense = Assert.Throws<ArgumentException>(() => new Trainer(model, parameters, () => { }, new Sgd(), new MeanSquaredError(), cells: new TrainingCell?[] { seedCells[0], seedCells[0], null }));
         Assert.Contains("only recurrent layers", onDense.Message);
     }

@@ -9,7 +9,8 @@ namespace RnnGen.Generators.Emit;
 
 /// <summary>
 /// The training cells: for each recurrent layer whose activations have vector forms, a class in the kernel class that
-/// derives from <c>RnnGen.Training.SimpleRnnTrainingCell</c>, <c>LstmTrainingCell</c> or <c>GruTrainingCell</c> and
+/// derives from <c>RnnGen.Training.SimpleRnnTrainingCell</c>, <c>LstmTrainingCell</c>, <c>GruTrainingCell</c> or
+/// <c>GruResetBeforeTrainingCell</c> and
 /// computes the cell's element-wise forward and backward arithmetic of one timestep with the units and activations
 /// fixed: 8-float vectors over the units, a masked vector for the last few, the activations' operators inlined. Each
 /// element takes the operations of the trainer's span code (<c>src/RnnGen/Training/RecurrentLayer.*.cs</c>) in the
@@ -23,13 +24,11 @@ internal sealed partial class ModelEmitter
     private static readonly HashSet<string> s_cellActivations = new() { "tanh", "sigmoid", "relu", "linear" };
 
     /// <summary>
-    /// Whether <paramref name="s"/> gets a training cell: a SimpleRNN, LSTM or GRU with <c>reset_after=True</c> (the
-    /// other GRU form interleaves a product with its element-wise steps), not stateful (the trainer refuses those),
-    /// whose activations are in <see cref="s_cellActivations"/>.
+    /// Whether <paramref name="s"/> gets a training cell: a SimpleRNN, LSTM or GRU, not stateful (the trainer refuses
+    /// those), whose activations are in <see cref="s_cellActivations"/>.
     /// </summary>
     private static bool HasTrainingCell(LayerSpec s) =>
         s.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru
-        && (s.Kind != LayerKind.Gru || s.ResetAfter)
         && !s.Stateful
         && s_cellActivations.Contains(CellActivation(s.Activation))
         && s_cellActivations.Contains(CellActivation(s.RecurrentActivation ?? s.Activation));
@@ -68,7 +67,7 @@ internal sealed partial class ModelEmitter
         LayerSpec s = layer.Spec;
         string act = CellActivation(s.Activation);
         string ra = CellActivation(s.RecurrentActivation ?? s.Activation);
-        string kind = s.Kind switch { LayerKind.Lstm => "Lstm", LayerKind.Gru => "Gru", _ => "SimpleRnn" };
+        string kind = s.Kind switch { LayerKind.Lstm => "Lstm", LayerKind.Gru => s.ResetAfter ? "Gru" : "GruResetBefore", _ => "SimpleRnn" };
         int gates = s.Kind switch { LayerKind.Lstm => 4, LayerKind.Gru => 3, _ => 1 };
         string activations = s.Kind == LayerKind.SimpleRnn ? $"activation {act}" : $"activation {act}, recurrent activation {ra}";
         _kernels.Line($"/// <summary>{s.Name}'s training cell ({kind}, {Int(s.Units)} units, {activations}): RnnGen.Training.{kind}TrainingCell with the sizes and activations fixed.</summary>");
@@ -87,8 +86,11 @@ internal sealed partial class ModelEmitter
                 case LayerKind.Lstm:
                     WriteLstmTrainingCell(act, ra, s.Units);
                     break;
-                case LayerKind.Gru:
+                case LayerKind.Gru when s.ResetAfter:
                     WriteGruTrainingCell(act, ra, s.Units);
+                    break;
+                case LayerKind.Gru:
+                    WriteGruResetBeforeTrainingCell(act, ra, s.Units);
                     break;
                 default:
                     WriteSimpleRnnTrainingCell(act, s.Units);
@@ -272,23 +274,88 @@ internal sealed partial class ModelEmitter
         _kernels.Line();
         using (LanesMethod("BackwardLanes", backward))
         {
-            _kernels.Line($"{Vector} update = Load(ref gates, j, lanes), reset = Load(ref gates, Units + j, lanes), candidate = Load(ref gates, 2 * Units + j, lanes);");
-            _kernels.Line($"{Vector} dh = Load(ref stateGradient, j, lanes);");
-            _kernels.Line("// dz = dh * (hPrev - hh) * ra'(z[z]), dhh = dh * (1 - z) * act'(z[h]), dr = dhh * hp[h] * ra'(z[r]); dhPrev = dh * z");
-            _kernels.Line($"{Vector} dUpdate = dh * (Load(ref previousState, j, lanes) - candidate);");
-            _kernels.Line($"{Vector} dCandidate = dh * ({Vector}.One - update);");
-            WriteTimesDerivative("dUpdate", ra, "Load(ref z, j, lanes)", "update");
-            WriteTimesDerivative("dCandidate", act, "Load(ref z, 2 * Units + j, lanes)", "candidate");
-            _kernels.Line("Store(dh * update, ref previousStateGradient, j, lanes);");
+            _kernels.Line($"{Vector} reset = Load(ref gates, Units + j, lanes);");
+            WriteGruStateGradient(act, ra);
+            _kernels.Line("// dr = dhh * hp[h] * ra'(z[r])");
             _kernels.Line($"{Vector} dReset = dCandidate * Load(ref recurrentProjection, 2 * Units + j, lanes);");
             WriteTimesDerivative("dReset", ra, "Load(ref z, Units + j, lanes)", "reset");
-            _kernels.Line("Store(dUpdate, ref zGradient, j, lanes);");
             _kernels.Line("Store(dReset, ref zGradient, Units + j, lanes);");
-            _kernels.Line("Store(dCandidate, ref zGradient, 2 * Units + j, lanes);");
             _kernels.Line("// the recurrent projection hp = h·U + b₁: its z and r parts get dz and dr, its h part dhh * r");
             _kernels.Line("Store(dUpdate, ref recurrentProjectionGradient, j, lanes);");
             _kernels.Line("Store(dReset, ref recurrentProjectionGradient, Units + j, lanes);");
             _kernels.Line("Store(dCandidate * reset, ref recurrentProjectionGradient, 2 * Units + j, lanes);");
+        }
+    }
+
+    /// <summary>
+    /// The GRU state update's gradients, the same in both forms (<c>h = z * hPrev + (1 - z) * hh</c>): the update gate's
+    /// and the candidate's pre-activation gradients, stored, and the previous state's gradient through the update gate.
+    /// Leaves <c>dCandidate</c> for the reset gate's gradient.
+    /// </summary>
+    private void WriteGruStateGradient(string act, string ra)
+    {
+        _kernels.Line($"{Vector} update = Load(ref gates, j, lanes), candidate = Load(ref gates, 2 * Units + j, lanes);");
+        _kernels.Line($"{Vector} dh = Load(ref stateGradient, j, lanes);");
+        _kernels.Line("// dz = dh * (hPrev - hh) * ra'(z[z]), dhh = dh * (1 - z) * act'(z[h]); dhPrev = dh * z");
+        _kernels.Line($"{Vector} dUpdate = dh * (Load(ref previousState, j, lanes) - candidate);");
+        _kernels.Line($"{Vector} dCandidate = dh * ({Vector}.One - update);");
+        WriteTimesDerivative("dUpdate", ra, "Load(ref z, j, lanes)", "update");
+        WriteTimesDerivative("dCandidate", act, "Load(ref z, 2 * Units + j, lanes)", "candidate");
+        _kernels.Line("Store(dUpdate, ref zGradient, j, lanes);");
+        _kernels.Line("Store(dCandidate, ref zGradient, 2 * Units + j, lanes);");
+        _kernels.Line("Store(dh * update, ref previousStateGradient, j, lanes);");
+    }
+
+    private void WriteGruResetBeforeTrainingCell(string act, string ra, int units)
+    {
+        CellRow[] forwardGates = { new("z", true), new("gates", true), new("candidateStates", false), new("resetState", false) };
+        WriteCellMethod("ForwardGates(int batch, ReadOnlySpan<float> z, Span<float> gates, ReadOnlySpan<float> candidateStates, Span<float> resetState)",
+            units, "ForwardGatesLanes", forwardGates);
+        CellRow[] forwardState = { new("z", true), new("gates", true), new("previousState", false), new("state", false) };
+        WriteCellMethod("ForwardState(int batch, ReadOnlySpan<float> z, Span<float> gates, ReadOnlySpan<float> previousState, Span<float> state)",
+            units, "ForwardStateLanes", forwardState);
+        CellRow[] backwardState = { new("z", true), new("gates", true), new("previousState", false), new("stateGradient", false), new("zGradient", true), new("previousStateGradient", false) };
+        WriteCellMethod("BackwardState(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates, ReadOnlySpan<float> previousState, ReadOnlySpan<float> stateGradient, " +
+            "Span<float> zGradient, Span<float> previousStateGradient)", units, "BackwardStateLanes", backwardState);
+        CellRow[] backwardReset = { new("z", true), new("gates", true), new("candidateStates", false), new("resetStateGradient", false), new("zGradient", true), new("previousStateGradient", false) };
+        WriteCellMethod("BackwardReset(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates, ReadOnlySpan<float> candidateStates, ReadOnlySpan<float> resetStateGradient, " +
+            "Span<float> zGradient, Span<float> previousStateGradient)", units, "BackwardResetLanes", backwardReset);
+
+        using (LanesMethod("ForwardGatesLanes", forwardGates))
+        {
+            _kernels.Line("// keras GRUCell, reset_after=False: z, r = ra(x·W[z, r] + h·U[z, r]); the candidate's product reads r * h");
+            _kernels.Line($"{Vector} update = {Activation(ra, "Load(ref z, j, lanes)")};");
+            _kernels.Line($"{Vector} reset = {Activation(ra, "Load(ref z, Units + j, lanes)")};");
+            _kernels.Line("Store(update, ref gates, j, lanes);");
+            _kernels.Line("Store(reset, ref gates, Units + j, lanes);");
+            _kernels.Line("Store(reset * Load(ref candidateStates, j, lanes), ref resetState, j, lanes);");
+        }
+
+        _kernels.Line();
+        using (LanesMethod("ForwardStateLanes", forwardState))
+        {
+            _kernels.Line("// hh = act(x·W[h] + (r * h)·U[h]); h = z * hPrev + (1 - z) * hh");
+            _kernels.Line($"{Vector} candidate = {Activation(act, "Load(ref z, 2 * Units + j, lanes)")};");
+            _kernels.Line("Store(candidate, ref gates, 2 * Units + j, lanes);");
+            _kernels.Line($"{Vector} update = Load(ref gates, j, lanes);");
+            _kernels.Line($"Store(update * Load(ref previousState, j, lanes) + ({Vector}.One - update) * candidate, ref state, j, lanes);");
+        }
+
+        _kernels.Line();
+        using (LanesMethod("BackwardStateLanes", backwardState))
+        {
+            WriteGruStateGradient(act, ra);
+        }
+
+        _kernels.Line();
+        using (LanesMethod("BackwardResetLanes", backwardReset))
+        {
+            _kernels.Line("// with drh = dhh·U[h]ᵀ: dr = drh * h * ra'(z[r]); dhPrev += drh * r");
+            _kernels.Line($"{Vector} reset = Load(ref gates, Units + j, lanes), resetGradient = Load(ref resetStateGradient, j, lanes);");
+            _kernels.Line($"{Vector} dReset = resetGradient * Load(ref candidateStates, j, lanes);");
+            WriteTimesDerivative("dReset", ra, "Load(ref z, Units + j, lanes)", "reset");
+            _kernels.Line("Store(dReset, ref zGradient, Units + j, lanes);");
+            _kernels.Line("Store(Load(ref previousStateGradient, j, lanes) + resetGradient * reset, ref previousStateGradient, j, lanes);");
         }
     }
 

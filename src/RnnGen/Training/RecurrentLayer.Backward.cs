@@ -314,23 +314,31 @@ internal sealed partial class RecurrentLayer
         }
 
         // h = zg * hPrev + (1 - zg) * hh
-        for (int b = 0; b < batch; b++)
+        if (_gruResetBeforeCell is not null)
         {
-            ReadOnlySpan<float> z = d.PreActivation.AsSpan(Row(b, t) * g, g);
-            ReadOnlySpan<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
-            ReadOnlySpan<float> hPrev = d.H.AsSpan(StateIndex(b, s), u);
-            ReadOnlySpan<float> dhb = dh.Slice(b * u, u);
-            Span<float> dzb = dz.Slice(b * zStride, g);
-            for (int j = 0; j < u; j++)
+            _gruResetBeforeCell.BackwardState(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s), batch * u),
+                dh, dz.Slice(0, batch * g), dhPrev);
+        }
+        else
+        {
+            for (int b = 0; b < batch; b++)
             {
-                float zg = a[j], hh = a[2 * u + j];
-                dzb[j] = dhb[j] * (hPrev[j] - hh);
-                dzb[2 * u + j] = dhb[j] * (1f - zg);
-            }
+                ReadOnlySpan<float> z = d.PreActivation.AsSpan(Row(b, t) * g, g);
+                ReadOnlySpan<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+                ReadOnlySpan<float> hPrev = d.H.AsSpan(StateIndex(b, s), u);
+                ReadOnlySpan<float> dhb = dh.Slice(b * u, u);
+                Span<float> dzb = dz.Slice(b * zStride, g);
+                for (int j = 0; j < u; j++)
+                {
+                    float zg = a[j], hh = a[2 * u + j];
+                    dzb[j] = dhb[j] * (hPrev[j] - hh);
+                    dzb[2 * u + j] = dhb[j] * (1f - zg);
+                }
 
-            ActivationFunctions.MultiplyByDerivative(_recurrentActivation, z.Slice(0, u), a.Slice(0, u), dzb.Slice(0, u));
-            ActivationFunctions.MultiplyByDerivative(_activation, z.Slice(2 * u, u), a.Slice(2 * u, u), dzb.Slice(2 * u, u));
-            TrainingMath.Multiply(dhb, a.Slice(0, u), dhPrev.Slice(b * u, u));
+                ActivationFunctions.MultiplyByDerivative(_recurrentActivation, z.Slice(0, u), a.Slice(0, u), dzb.Slice(0, u));
+                ActivationFunctions.MultiplyByDerivative(_activation, z.Slice(2 * u, u), a.Slice(2 * u, u), dzb.Slice(2 * u, u));
+                TrainingMath.Multiply(dhb, a.Slice(0, u), dhPrev.Slice(b * u, u));
+            }
         }
 
         if (_resetAfter)
@@ -360,25 +368,33 @@ internal sealed partial class RecurrentLayer
         resetHGradient.Clear();
         AddTimesRecurrentTransposed(recurrent, 2 * u, u, dz.Slice(2 * u), zStride, resetHGradient, batch);
         ReadOnlySpan<float> candidateStates = StateRows(d, s, 2, batch, out int candidateStride);
-        for (int b = 0; b < batch; b++)
+        if (_gruResetBeforeCell is not null && !_stateMasked)
         {
-            ReadOnlySpan<float> z = d.PreActivation.AsSpan(Row(b, t) * g, g);
-            ReadOnlySpan<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
-            ReadOnlySpan<float> rg = resetHGradient.Slice(b * u, u);
-            Span<float> dzb = dz.Slice(b * zStride, g);
-            // dr = drh * state * ra'(zr); dhPrev += drh * r (* the candidate's state mask)
-            TrainingMath.Multiply(rg, candidateStates.Slice(b * candidateStride, u), dzb.Slice(u, u));
-            ActivationFunctions.MultiplyByDerivative(_recurrentActivation, z.Slice(u, u), a.Slice(u, u), dzb.Slice(u, u));
-            if (_stateMasked)
+            _gruResetBeforeCell.BackwardReset(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), candidateStates.Slice(0, batch * u),
+                resetHGradient, dz.Slice(0, batch * g), dhPrev);
+        }
+        else
+        {
+            for (int b = 0; b < batch; b++)
             {
-                ReadOnlySpan<float> candidateMask = d.StateMask.AsSpan((b * _maskCount + (_maskCount > 1 ? 2 : 0)) * u, u);
-                Span<float> product = _stateScratch.AsSpan(0, u);
-                TrainingMath.Multiply(rg, a.Slice(u, u), product);
-                TrainingMath.AddProduct(product, candidateMask, dhPrev.Slice(b * u, u));
-            }
-            else
-            {
-                TrainingMath.AddProduct(rg, a.Slice(u, u), dhPrev.Slice(b * u, u));
+                ReadOnlySpan<float> z = d.PreActivation.AsSpan(Row(b, t) * g, g);
+                ReadOnlySpan<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+                ReadOnlySpan<float> rg = resetHGradient.Slice(b * u, u);
+                Span<float> dzb = dz.Slice(b * zStride, g);
+                // dr = drh * state * ra'(zr); dhPrev += drh * r (* the candidate's state mask)
+                TrainingMath.Multiply(rg, candidateStates.Slice(b * candidateStride, u), dzb.Slice(u, u));
+                ActivationFunctions.MultiplyByDerivative(_recurrentActivation, z.Slice(u, u), a.Slice(u, u), dzb.Slice(u, u));
+                if (_stateMasked)
+                {
+                    ReadOnlySpan<float> candidateMask = d.StateMask.AsSpan((b * _maskCount + (_maskCount > 1 ? 2 : 0)) * u, u);
+                    Span<float> product = _stateScratch.AsSpan(0, u);
+                    TrainingMath.Multiply(rg, a.Slice(u, u), product);
+                    TrainingMath.AddProduct(product, candidateMask, dhPrev.Slice(b * u, u));
+                }
+                else
+                {
+                    TrainingMath.AddProduct(rg, a.Slice(u, u), dhPrev.Slice(b * u, u));
+                }
             }
         }
 

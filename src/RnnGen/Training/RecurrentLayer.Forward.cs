@@ -207,15 +207,29 @@ internal sealed partial class RecurrentLayer
         // z, r from h·U[:, :2u]; hh = act(xp_h + (r * h)·U[:, 2u:])
         AddRecurrent(d, recurrent, s, z, zStride, 2 * u, batch);
         ReadOnlySpan<float> candidateStates = StateRows(d, s, 2, batch, out int candidateStride);
-        for (int b = 0; b < batch; b++)
+        if (_gruResetBeforeCell is not null)
         {
-            ReadOnlySpan<float> zb = z.Slice(b * zStride, g);
-            Span<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
-            ActivationFunctions.Apply(_recurrentActivation, zb.Slice(0, 2 * u), a.Slice(0, 2 * u));
-            TrainingMath.Multiply(a.Slice(u, u), candidateStates.Slice(b * candidateStride, u), d.ResetH.AsSpan(Row(b, t) * u, u));
+            // StateRows's rows are adjacent (candidateStride is u), as the cell reads them.
+            _gruResetBeforeCell.ForwardGates(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), candidateStates.Slice(0, batch * u), d.ResetH.AsSpan(Row(0, t) * u, batch * u));
+        }
+        else
+        {
+            for (int b = 0; b < batch; b++)
+            {
+                ReadOnlySpan<float> zb = z.Slice(b * zStride, g);
+                Span<float> a = d.Gates.AsSpan(Row(b, t) * g, g);
+                ActivationFunctions.Apply(_recurrentActivation, zb.Slice(0, 2 * u), a.Slice(0, 2 * u));
+                TrainingMath.Multiply(a.Slice(u, u), candidateStates.Slice(b * candidateStride, u), d.ResetH.AsSpan(Row(b, t) * u, u));
+            }
         }
 
         Gemm.MultiplyAdd(batch, u, u, d.ResetH.AsSpan(Row(0, t) * u), u, 1, recurrent.Slice(2 * u), g, z.Slice(2 * u), zStride);
+        if (_gruResetBeforeCell is not null)
+        {
+            _gruResetBeforeCell.ForwardState(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s), batch * u), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
+            return;
+        }
+
         for (int b = 0; b < batch; b++)
         {
             ReadOnlySpan<float> zb = z.Slice(b * zStride, g);

@@ -56,6 +56,7 @@ internal sealed partial class RecurrentLayer : TrainingLayer
     private readonly SimpleRnnTrainingCell? _simpleRnnCell;
     private readonly LstmTrainingCell? _lstmCell;
     private readonly GruTrainingCell? _gruCell;
+    private readonly GruResetBeforeTrainingCell? _gruResetBeforeCell;
 
     public RecurrentLayer(LayerInfo info, int timesteps, int parameterOffset, TrainingCell? cell = null)
         : base(info, timesteps, parameterOffset)
@@ -77,9 +78,14 @@ internal sealed partial class RecurrentLayer : TrainingLayer
         _maskCount = info.RecurrentDropoutRate > 0 ? _gates : 1;
         _activation = ActivationFunctions.Resolve(info.Activation);
         _recurrentActivation = ActivationFunctions.Resolve(info.RecurrentActivation ?? info.Activation);
-        if (cell is not null && (cell.Kind != _kind || cell.LayerUnits != _units || (_kind == LayerKind.Gru && !_resetAfter)))
+        if (cell is not null && (cell.Kind != _kind || cell.LayerUnits != _units || (_kind == LayerKind.Gru && (cell is GruResetBeforeTrainingCell) == _resetAfter)))
         {
-            throw new ArgumentException($"The training cell given for layer '{info.Name}' computes a {cell.Kind} of {cell.LayerUnits} units, not this layer's {_kind}{(_kind == LayerKind.Gru && !_resetAfter ? " with reset_after=False" : string.Empty)} of {_units}.", nameof(cell));
+            static string Describe(LayerKind kind, int units, bool? resetAfter) =>
+                $"{kind}{(resetAfter is bool after ? $" with reset_after={(after ? "True" : "False")}" : string.Empty)} of {units} units";
+            throw new ArgumentException(
+                $"The training cell given for layer '{info.Name}' computes a {Describe(cell.Kind, cell.LayerUnits, cell.Kind == LayerKind.Gru ? cell is GruTrainingCell : null)}, " +
+                $"not this layer's {Describe(_kind, _units, _kind == LayerKind.Gru ? _resetAfter : null)}.",
+                nameof(cell));
         }
 
         if (TrainingCell.IsHardwareAccelerated)
@@ -87,6 +93,7 @@ internal sealed partial class RecurrentLayer : TrainingLayer
             _simpleRnnCell = cell as SimpleRnnTrainingCell;
             _lstmCell = cell as LstmTrainingCell;
             _gruCell = cell as GruTrainingCell;
+            _gruResetBeforeCell = cell as GruResetBeforeTrainingCell;
         }
 
         int directionLength = _inputWidth * _gateWidth + _units * _gateWidth + (info.UseBias ? (_resetAfter ? 2 : 1) * _gateWidth : 0);

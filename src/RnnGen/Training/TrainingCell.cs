@@ -154,7 +154,7 @@ public abstract class LstmTrainingCell : TrainingCell
 
 /// <summary>
 /// A GRU layer's generated cell (see <see cref="TrainingCell"/>) for <c>reset_after=True</c> (Keras 3's default and
-/// cuDNN's form), gates <c>z, r, h</c>; a GRU with <c>reset_after=False</c> runs the span operations.
+/// cuDNN's form), gates <c>z, r, h</c>; <see cref="GruResetBeforeTrainingCell"/> is the other form's.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class GruTrainingCell : TrainingCell
@@ -180,4 +180,44 @@ public abstract class GruTrainingCell : TrainingCell
     /// </summary>
     public abstract void Backward(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates, ReadOnlySpan<float> recurrentProjection, ReadOnlySpan<float> previousState,
         ReadOnlySpan<float> stateGradient, Span<float> zGradient, Span<float> recurrentProjectionGradient, Span<float> previousStateGradient);
+}
+
+/// <summary>
+/// A GRU layer's generated cell (see <see cref="TrainingCell"/>) for <c>reset_after=False</c>, whose candidate reads
+/// the reset-gated state through a product of its own (<c>hh = act(x·W[h] + (r * h)·U[h])</c>): the trainer runs that
+/// product between the two halves of each pass.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public abstract class GruResetBeforeTrainingCell : TrainingCell
+{
+    /// <param name="units">Units of the layer.</param>
+    protected GruResetBeforeTrainingCell(int units)
+        : base(LayerKind.Gru, units)
+    {
+    }
+
+    /// <summary>
+    /// Before the candidate's product: the update and reset gates from <c>z[z, r]</c> (<c>x·W + h·U + b</c> there) and
+    /// the reset-gated state <c>resetState = r * candidateStates</c> (the states as the candidate's product reads them:
+    /// masked under recurrent dropout).
+    /// </summary>
+    public abstract void ForwardGates(int batch, ReadOnlySpan<float> z, Span<float> gates, ReadOnlySpan<float> candidateStates, Span<float> resetState);
+
+    /// <summary>After <c>z[h] += resetState·U[h]</c>: the candidate <c>hh = act(z[h])</c> and the state <c>h = z * previousState + (1 - z) * hh</c>.</summary>
+    public abstract void ForwardState(int batch, ReadOnlySpan<float> z, Span<float> gates, ReadOnlySpan<float> previousState, Span<float> state);
+
+    /// <summary>
+    /// The update gate's and the candidate's pre-activation gradients and the previous state's gradient through the
+    /// update gate, <c>previousStateGradient = stateGradient * z</c>.
+    /// </summary>
+    public abstract void BackwardState(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates, ReadOnlySpan<float> previousState, ReadOnlySpan<float> stateGradient,
+        Span<float> zGradient, Span<float> previousStateGradient);
+
+    /// <summary>
+    /// After <c>resetStateGradient = dz[h]·U[h]ᵀ</c>: the reset gate's pre-activation gradient and
+    /// <c>previousStateGradient += resetStateGradient * r</c> (without recurrent dropout: with it the trainer applies the
+    /// candidate's state mask itself).
+    /// </summary>
+    public abstract void BackwardReset(int batch, ReadOnlySpan<float> z, ReadOnlySpan<float> gates, ReadOnlySpan<float> candidateStates, ReadOnlySpan<float> resetStateGradient,
+        Span<float> zGradient, Span<float> previousStateGradient);
 }
