@@ -495,7 +495,7 @@ internal sealed partial class ModelEmitter
             _kernels.Line($"public static int States => {Int(layer.StateCount / layer.Directions.Length)};");
             _kernels.Line($"public static bool ReadsBackwards => {Bool(direction.ReadsBackwards)};{(direction.ReadsBackwards ? (s.Bidirectional ? " // the backward copy" : " // go_backwards") : string.Empty)}");
             _kernels.Line();
-            _kernels.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+            _kernels.Line(KernelMethodImplInline);
             using (_kernels.Braces("public void Step(ref float x, ref float h, ref float hNext, ref float c, ref float gates, bool reverse)"))
             {
                 _kernels.Line("ref float weights = ref GeneratedModelSupport.AlignedStart(_packed);");
@@ -637,7 +637,7 @@ internal sealed partial class ModelEmitter
         var parameters = new List<string> { "ReadOnlySpan<float> x", "Span<float> y", "float[] scratch", "int rowOffset", "float[] packed" };
         parameters.AddRange(DistinctTiers.Select(t => "int packedOffset" + TierSuffix(t)));
         _kernels.Line($"// One row of {s.Name}, with the kernel for this machine's vector width{(layer.DenseUsesRows ? string.Empty : "; scratch[rowOffset..] takes the padded row")}.");
-        _kernels.Line("[MethodImpl(MethodImplOptions.AggressiveInlining)]");
+        _kernels.Line(KernelMethodImplInline);
         using (_kernels.Braces($"internal static void {layer.Pascal}Row({string.Join(", ", parameters)})"))
         {
             _kernels.Line("ref float weights = ref GeneratedModelSupport.AlignedStart(packed);");

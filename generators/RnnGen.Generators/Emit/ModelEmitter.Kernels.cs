@@ -31,6 +31,8 @@ internal sealed partial class ModelEmitter
 
     private const string KernelMethodImpl = "[MethodImpl(MethodImplOptions.AggressiveOptimization)]";
 
+    private const string KernelMethodImplInline = "[MethodImpl(MethodImplOptions.AggressiveInlining)]";
+
     private string KernelClassName => _spec.ClassName + "Kernels";
 
     /// <summary>The kernel class as the model class names it.</summary>

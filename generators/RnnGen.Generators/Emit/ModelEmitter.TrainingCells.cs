@@ -154,7 +154,7 @@ internal sealed partial class ModelEmitter
     // The cell's arithmetic on the units [j, j + lanes) of one row: a method the unit loop inlines with lanes constant.
     private SourceWriter.Block LanesMethod(string name, IReadOnlyList<CellRow> rows)
     {
-        _kernels.Line(MethodImplInline.Replace("global::System.Runtime.CompilerServices.", string.Empty));
+        _kernels.Line(KernelMethodImplInline);
         string parameters = string.Join(", ", rows.Select(r => $"ref float {r.Name}"));
         return _kernels.Braces($"private static void {name}({parameters}, int j, int lanes)");
     }
