@@ -21,6 +21,9 @@ namespace RnnGen.Training;
 /// there is the previous one (zeros before the first kept step), and a <c>Bidirectional</c> sequence is zero there
 /// (<c>zero_output_for_mask</c>); backwards, a masked step passes the state gradients through unchanged and its gates
 /// get none. The batch still steps together: a masked sample's cell is computed and then overwritten.
+/// Each step's element-wise arithmetic (gates, states, their gradients) runs in the layer's generated
+/// <see cref="TrainingCell"/> when the model passed one, else through the span operations below: the same operations
+/// in the same order, so the same bits.
 /// The forward pass is in <c>RecurrentLayer.Forward.cs</c>, the backward pass in <c>RecurrentLayer.Backward.cs</c>;
 /// this file holds the buffers, their layout and the products both passes share.
 /// </summary>
