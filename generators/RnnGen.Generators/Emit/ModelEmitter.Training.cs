@@ -61,13 +61,13 @@ internal sealed partial class ModelEmitter
         _writer.Line("/// <param name=\"metrics\">Metrics to log besides the loss, e.g. <c>Metric.Mae</c>.</param>");
         _writer.Line("/// <exception cref=\"global::System.NotSupportedException\">A stateful layer cannot be trained; the message names it.</exception>");
         _writer.Line($"public void Compile({Training}.Optimizer optimizer, {Training}.Loss loss, params {Training}.Metric[] metrics) =>");
-        if (TrainingCellsArray() is string cells)
+        if (TrainingCellsInitializer() is string cells)
         {
             // The layers' generated cells (WriteTrainingCells): stateless, so every compile shares them.
             _writer.Line($"    _trainer = new {Training}.Trainer(this, _parameters, MarkPackedStale, optimizer, loss, metrics, s_trainingCells);");
             _writer.Line();
             _writer.Line("// The generated training cell of each layer of Info.Layers that has one (RnnGen.Training.TrainingCell), null for the others.");
-            _writer.Line($"private static readonly {Training}.TrainingCell?[] s_trainingCells = {cells.Substring(cells.IndexOf('{'))};");
+            _writer.Line($"private static readonly {Training}.TrainingCell?[] s_trainingCells = {cells};");
             WriteTrainingCells();
         }
         else

@@ -39,10 +39,10 @@ internal sealed partial class ModelEmitter
     private static string TrainingCellClass(LayerLayout layer) => layer.Pascal + "TrainingCell";
 
     /// <summary>
-    /// The argument <c>Compile</c> passes to the trainer: one cell per layer of <c>Info.Layers</c> (null where a layer
-    /// has none), or null when no layer has one.
+    /// The initializer of the cells <c>Compile</c> passes to the trainer: one per layer of <c>Info.Layers</c> (null
+    /// where a layer has none), or null when no layer has one.
     /// </summary>
-    private string? TrainingCellsArray()
+    private string? TrainingCellsInitializer()
     {
         if (!_layout.Layers.Any(l => HasTrainingCell(l.Spec)))
         {
@@ -50,7 +50,7 @@ internal sealed partial class ModelEmitter
         }
 
         IEnumerable<string> cells = _layout.Layers.Select(l => HasTrainingCell(l.Spec) ? $"new {Kernels}.{TrainingCellClass(l)}()" : "null");
-        return $"new {Training}.TrainingCell?[] {{ {string.Join(", ", cells)} }}";
+        return $"{{ {string.Join(", ", cells)} }}";
     }
 
     /// <summary>Writes the training cell of every layer that has one into the kernel class.</summary>
@@ -68,13 +68,12 @@ internal sealed partial class ModelEmitter
         string act = CellActivation(s.Activation);
         string ra = CellActivation(s.RecurrentActivation ?? s.Activation);
         string kind = s.Kind switch { LayerKind.Lstm => "Lstm", LayerKind.Gru => s.ResetAfter ? "Gru" : "GruResetBefore", _ => "SimpleRnn" };
-        int gates = s.Kind switch { LayerKind.Lstm => 4, LayerKind.Gru => 3, _ => 1 };
         string activations = s.Kind == LayerKind.SimpleRnn ? $"activation {act}" : $"activation {act}, recurrent activation {ra}";
         _kernels.Line($"/// <summary>{s.Name}'s training cell ({kind}, {Int(s.Units)} units, {activations}): RnnGen.Training.{kind}TrainingCell with the sizes and activations fixed.</summary>");
         using (_kernels.Braces($"internal sealed class {TrainingCellClass(layer)} : global::RnnGen.Training.{kind}TrainingCell"))
         {
             _kernels.Line($"private const int Units = {Int(s.Units)};");
-            _kernels.Line($"private const int GateWidth = {(gates == 1 ? "Units" : $"{Int(gates)} * Units")};");
+            _kernels.Line($"private const int GateWidth = {(s.GateCount == 1 ? "Units" : $"{Int(s.GateCount)} * Units")};");
             _kernels.Line();
             _kernels.Line($"public {TrainingCellClass(layer)}()");
             _kernels.Line("    : base(Units)");

@@ -179,9 +179,9 @@ internal sealed partial class RecurrentLayer
             switch (_kind)
             {
                 case LayerKind.SimpleRnn:
-                    if (_simpleRnnCell is not null)
+                    if (_cell is SimpleRnnTrainingCell simpleRnnCell)
                     {
-                        _simpleRnnCell.Backward(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), dh, dz.Slice(0, batch * g));
+                        simpleRnnCell.Backward(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), dh, dz.Slice(0, batch * g));
                     }
                     else
                     {
@@ -197,9 +197,9 @@ internal sealed partial class RecurrentLayer
                     AddRecurrentGradient(d, recurrent, recurrentGradient, s, dz, zStride, g, dhPrev, batch);
                     break;
                 case LayerKind.Lstm:
-                    if (_lstmCell is not null)
+                    if (_cell is LstmTrainingCell lstmCell)
                     {
-                        _lstmCell.Backward(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.C.AsSpan(StateIndex(0, s), batch * u),
+                        lstmCell.Backward(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.C.AsSpan(StateIndex(0, s), batch * u),
                             d.C.AsSpan(StateIndex(0, s + 1), batch * u), d.CellActivation.AsSpan(Row(0, t) * u, batch * u), dh, dc, dz.Slice(0, batch * g));
                     }
                     else
@@ -303,10 +303,10 @@ internal sealed partial class RecurrentLayer
         ReadOnlySpan<float> dh, Span<float> dhPrev, Span<float> dz, int zStride, int batch)
     {
         int u = _units, g = _gateWidth, steps = Timesteps;
-        if (_gruCell is not null)
+        if (_cell is GruTrainingCell gruCell)
         {
             Span<float> cellDhp = _dhp.AsSpan(0, batch * g);
-            _gruCell.Backward(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.RecurrentProjection.AsSpan(Row(0, t) * g, batch * g),
+            gruCell.Backward(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.RecurrentProjection.AsSpan(Row(0, t) * g, batch * g),
                 d.H.AsSpan(StateIndex(0, s), batch * u), dh, dz.Slice(0, batch * g), cellDhp, dhPrev);
             AddRecurrentBiasGradient(d, gradients, cellDhp, batch);
             AddRecurrentGradient(d, recurrent, recurrentGradient, s, cellDhp, g, g, dhPrev, batch);
@@ -314,9 +314,9 @@ internal sealed partial class RecurrentLayer
         }
 
         // h = zg * hPrev + (1 - zg) * hh
-        if (_gruResetBeforeCell is not null)
+        if (_cell is GruResetBeforeTrainingCell stateHalf)
         {
-            _gruResetBeforeCell.BackwardState(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s), batch * u),
+            stateHalf.BackwardState(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s), batch * u),
                 dh, dz.Slice(0, batch * g), dhPrev);
         }
         else
@@ -368,9 +368,9 @@ internal sealed partial class RecurrentLayer
         resetHGradient.Clear();
         AddTimesRecurrentTransposed(recurrent, 2 * u, u, dz.Slice(2 * u), zStride, resetHGradient, batch);
         ReadOnlySpan<float> candidateStates = StateRows(d, s, 2, batch, out int candidateStride);
-        if (_gruResetBeforeCell is not null && !_stateMasked)
+        if (_cell is GruResetBeforeTrainingCell resetHalf && !_stateMasked)
         {
-            _gruResetBeforeCell.BackwardReset(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), candidateStates.Slice(0, batch * u),
+            resetHalf.BackwardReset(batch, d.PreActivation.AsSpan(Row(0, t) * g, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), candidateStates.Slice(0, batch * u),
                 resetHGradient, dz.Slice(0, batch * g), dhPrev);
         }
         else

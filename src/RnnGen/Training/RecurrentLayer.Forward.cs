@@ -77,9 +77,9 @@ internal sealed partial class RecurrentLayer
             {
                 case LayerKind.SimpleRnn:
                     AddRecurrent(d, recurrent, s, z, zStride, g, batch);
-                    if (_simpleRnnCell is not null)
+                    if (_cell is SimpleRnnTrainingCell simpleRnnCell)
                     {
-                        _simpleRnnCell.Forward(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
+                        simpleRnnCell.Forward(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
                         break;
                     }
 
@@ -93,9 +93,9 @@ internal sealed partial class RecurrentLayer
                     break;
                 case LayerKind.Lstm:
                     AddRecurrent(d, recurrent, s, z, zStride, g, batch);
-                    if (_lstmCell is not null)
+                    if (_cell is LstmTrainingCell lstmCell)
                     {
-                        _lstmCell.Forward(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.C.AsSpan(StateIndex(0, s), batch * u),
+                        lstmCell.Forward(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.C.AsSpan(StateIndex(0, s), batch * u),
                             d.C.AsSpan(StateIndex(0, s + 1), batch * u), d.CellActivation.AsSpan(Row(0, t) * u, batch * u), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
                         break;
                     }
@@ -183,9 +183,9 @@ internal sealed partial class RecurrentLayer
             }
 
             AddRecurrent(d, recurrent, s, hp, zStride, g, batch);
-            if (_gruCell is not null)
+            if (_cell is GruTrainingCell gruCell)
             {
-                _gruCell.Forward(batch, z.Slice(0, batch * g), hp.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s), batch * u), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
+                gruCell.Forward(batch, z.Slice(0, batch * g), hp.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s), batch * u), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
                 return;
             }
 
@@ -207,10 +207,10 @@ internal sealed partial class RecurrentLayer
         // z, r from h·U[:, :2u]; hh = act(xp_h + (r * h)·U[:, 2u:])
         AddRecurrent(d, recurrent, s, z, zStride, 2 * u, batch);
         ReadOnlySpan<float> candidateStates = StateRows(d, s, 2, batch, out int candidateStride);
-        if (_gruResetBeforeCell is not null)
+        if (_cell is GruResetBeforeTrainingCell gatesHalf)
         {
             // StateRows's rows are adjacent (candidateStride is u), as the cell reads them.
-            _gruResetBeforeCell.ForwardGates(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), candidateStates.Slice(0, batch * u), d.ResetH.AsSpan(Row(0, t) * u, batch * u));
+            gatesHalf.ForwardGates(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), candidateStates.Slice(0, batch * u), d.ResetH.AsSpan(Row(0, t) * u, batch * u));
         }
         else
         {
@@ -224,9 +224,9 @@ internal sealed partial class RecurrentLayer
         }
 
         Gemm.MultiplyAdd(batch, u, u, d.ResetH.AsSpan(Row(0, t) * u), u, 1, recurrent.Slice(2 * u), g, z.Slice(2 * u), zStride);
-        if (_gruResetBeforeCell is not null)
+        if (_cell is GruResetBeforeTrainingCell stateHalf)
         {
-            _gruResetBeforeCell.ForwardState(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s), batch * u), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
+            stateHalf.ForwardState(batch, z.Slice(0, batch * g), d.Gates.AsSpan(Row(0, t) * g, batch * g), d.H.AsSpan(StateIndex(0, s), batch * u), d.H.AsSpan(StateIndex(0, s + 1), batch * u));
             return;
         }
 

@@ -55,11 +55,8 @@ internal sealed partial class RecurrentLayer : TrainingLayer
     private bool _recurrentTransposed; // whether _transposedRecurrent holds this backward pass's Uᵀ
     private bool _inputMasked;
     private bool _stateMasked;
-    // The layer's generated cell (TrainingCell), when the model has one for it and the machine runs its vectors; else null.
-    private readonly SimpleRnnTrainingCell? _simpleRnnCell;
-    private readonly LstmTrainingCell? _lstmCell;
-    private readonly GruTrainingCell? _gruCell;
-    private readonly GruResetBeforeTrainingCell? _gruResetBeforeCell;
+    // The layer's generated cell (the TrainingCell subclass of its kind), when the model has one for it and the machine runs its vectors; else null.
+    private readonly TrainingCell? _cell;
 
     public RecurrentLayer(LayerInfo info, int timesteps, int parameterOffset, TrainingCell? cell = null)
         : base(info, timesteps, parameterOffset)
@@ -91,13 +88,7 @@ internal sealed partial class RecurrentLayer : TrainingLayer
                 nameof(cell));
         }
 
-        if (TrainingCell.IsHardwareAccelerated)
-        {
-            _simpleRnnCell = cell as SimpleRnnTrainingCell;
-            _lstmCell = cell as LstmTrainingCell;
-            _gruCell = cell as GruTrainingCell;
-            _gruResetBeforeCell = cell as GruResetBeforeTrainingCell;
-        }
+        _cell = TrainingCell.IsHardwareAccelerated ? cell : null;
 
         int directionLength = _inputWidth * _gateWidth + _units * _gateWidth + (info.UseBias ? (_resetAfter ? 2 : 1) * _gateWidth : 0);
         _directions = new Direction[info.Bidirectional ? 2 : 1];
