@@ -47,6 +47,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             Register(context, AttributeKind.RepeatVector),
         };
         RegisterSources(context, specs);
+        RegisterGraphs(context);
     }
 
     private static IncrementalValuesProvider<ModelSpec> Register(IncrementalGeneratorInitializationContext context, AttributeKind kind)

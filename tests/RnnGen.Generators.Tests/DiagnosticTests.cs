@@ -33,6 +33,9 @@ public class DiagnosticTests
     /// </summary>
     public sealed record Case(string Name, string Declaration, string Id, string Underlined, string Message, string? Before = null)
     {
+        /// <summary>Valid models the declaration also holds (a graph's chains), whose sources are generated as usual.</summary>
+        public int ValidModels { get; init; }
+
         /// <summary>For [KerasModel]: the descriptions the build hands the compiler (KerasModelHarness).</summary>
         internal KerasModelItem[]? KerasModels { get; init; }
 
@@ -40,6 +43,11 @@ public class DiagnosticTests
             ? CompilationHarness.Run(Header + Declaration)
             : KerasModelHarness.Run(Header + Declaration, KerasModels);
     }
+
+    // The chains of the graph cases: an LSTM encoder that returns its states, and a decoder that starts from them.
+    private const string GraphChains =
+        "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(5, ReturnState = true)]\npublic partial class Encoder;\n\n" +
+        "[Sequential(Timesteps = 4, InputDim = 2)]\n[Lstm(5, ReturnSequences = true)]\n[Dense(3)]\npublic partial class Decoder;\n\n";
 
     private static readonly Case[] s_cases =
     {
@@ -506,6 +514,51 @@ public class DiagnosticTests
             "[Sequential(Timesteps = 4, InputDim = 3)]\n[Lstm(5)]\n[BatchNormalization(Momentum = 1.5f)]\npublic partial class Forecaster;",
             "RNNG032", "1.5f",
             "Layer 2 (BatchNormalization): Momentum = 1.5 is outside [0, 1]; the moving statistics are momentum * old + (1 - momentum) * batch."),
+        new("RNNG070_graph_name_repeated",
+            GraphChains + "[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 3)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\", InitialState = \"encoder\")]\npublic partial class Translator;",
+            "RNNG070", "\"decoder_inputs\"",
+            "[GraphInput] 'decoder_inputs': the name is also [GraphInput] 'decoder_inputs'; give each input and node its own name, as Keras does.",
+            Before: "InputDim = 2)]\n[GraphInput(") { ValidModels = 2 },
+        new("RNNG070_graph_layers_do_not_name_each_weighted_layer",
+            GraphChains + "[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\", InitialState = \"encoder\", Layers = new[] { \"decoder\" })]\npublic partial class Translator;",
+            "RNNG070", "new[] { \"decoder\" }",
+            "[GraphNode] 'decoder': Layers names 1 file layer(s), but Decoder has 2 layer(s) with weights; name one file layer for each, in order.") { ValidModels = 2 },
+        new("RNNG071_graph_reads_undeclared_tensor",
+            GraphChains + "[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_input\", InitialState = \"encoder\")]\npublic partial class Translator;",
+            "RNNG071", "\"decoder_input\"",
+            "[GraphNode] 'decoder' reads 'decoder_input', which no [GraphInput], [GraphNode] or [Merge] of 'Translator' declares. Did you mean 'decoder_inputs'? Declared: 'encoder_inputs', 'decoder_inputs', 'encoder', 'decoder'.") { ValidModels = 2 },
+        new("RNNG072_graph_cycle",
+            GraphChains + "[Graph(\"b\")]\n[GraphInput(\"x\", Timesteps = 6, InputDim = 3)]\n[GraphNode(\"a\", typeof(Encoder), \"b\")]\n[GraphNode(\"b\", typeof(Encoder), \"a\")]\npublic partial class Loop;",
+            "RNNG072", "GraphNode(\"a\", typeof(Encoder), \"b\")",
+            "[GraphNode] 'a' is on a cycle: 'a' reads 'b' reads 'a'. A Keras model's layers form no cycle; make one of these read a graph input or a node outside the cycle.") { ValidModels = 2 },
+        new("RNNG073_graph_node_not_a_chain",
+            GraphChains + "public class Plain;\n\n[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Plain), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\")]\npublic partial class Translator;",
+            "RNNG073", "typeof(Plain)",
+            "[GraphNode] 'encoder': 'Plain' has no RnnGen layer attributes; a node's model must be a class declared with [Sequential] (a chain of layers).") { ValidModels = 2 },
+        new("RNNG074_graph_input_shape_does_not_fit_the_chain",
+            GraphChains + "[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 5, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\", InitialState = \"encoder\")]\npublic partial class Translator;",
+            "RNNG074", "\"decoder_inputs\"",
+            "[GraphNode] 'decoder': reads 'decoder_inputs', a [5, 2] sequence, but Decoder takes [4, 2] (Timesteps = 4, InputDim = 2); declare Decoder with Timesteps = 5, InputDim = 2, or read a tensor of its shape.",
+            Before: "typeof(Decoder), ") { ValidModels = 2 },
+        new("RNNG074_graph_concatenate_timesteps_differ",
+            GraphChains + "[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\")]\n[Merge(\"both\", MergeOperation.Concatenate, \"decoder\", \"encoder\")]\n[GraphNode(\"head\", typeof(Decoder), \"both\")]\npublic partial class Translator;",
+            "RNNG074", "\"encoder\"",
+            "[Merge] 'both': 'decoder' is a [4, 3] sequence but 'encoder' is a vector of 5; Concatenate joins tensors with the same timesteps (or vectors) on their last axis.",
+            Before: "\"decoder\", ") { ValidModels = 2 },
+        new("RNNG075_graph_initial_state_units_differ",
+            "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(4, ReturnState = true)]\npublic partial class Encoder;\n\n[Sequential(Timesteps = 4, InputDim = 2)]\n[Lstm(5, ReturnSequences = true)]\npublic partial class Decoder;\n\n[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\", InitialState = \"encoder\")]\npublic partial class Translator;",
+            "RNNG075", "\"encoder\"",
+            "[GraphNode] 'decoder': InitialState = \"encoder\" gives 2 state(s) of 4 (StateH, StateC), but Decoder's recurrent layer starts from 2 of 5 (StateH, StateC); Keras needs the same kind of layer and units.",
+            Before: "InitialState = ") { ValidModels = 2 },
+        new("RNNG076_graph_output_unknown",
+            GraphChains + "[Graph(\"decodr\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\", InitialState = \"encoder\")]\npublic partial class Translator;",
+            "RNNG076", "\"decodr\"",
+            "[Graph] on 'Translator': output 'decodr' is no node of the graph (did you mean 'decoder'?).") { ValidModels = 2 },
+        new("RNNG077_graph_merge_of_a_merge",
+            "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(5, ReturnSequences = true)]\npublic partial class Tower;\n\n[Sequential(Timesteps = 6, InputDim = 5)]\n[Lstm(2)]\npublic partial class Tail;\n\n[Graph(\"tail\")]\n[GraphInput(\"x\", Timesteps = 6, InputDim = 3)]\n[GraphNode(\"left\", typeof(Tower), \"x\")]\n[GraphNode(\"right\", typeof(Tower), \"x\")]\n[Merge(\"sum\", MergeOperation.Add, \"left\", \"right\")]\n[Merge(\"sum2\", MergeOperation.Add, \"sum\", \"left\")]\n[GraphNode(\"tail\", typeof(Tail), \"sum2\")]\npublic partial class Towers;",
+            "RNNG077", "\"sum\"",
+            "[Merge] 'sum2': a merge of a merge ('sum') is not supported in a graph yet; name all the tensors in one [Merge], or put a [GraphNode] between the two.",
+            Before: "MergeOperation.Add, ") { ValidModels = 2 },
     };
 
     public static IEnumerable<object[]> CaseNames => s_cases.Select(c => new object[] { c.Name });
@@ -535,7 +588,9 @@ public class DiagnosticTests
 
         if (reported.Severity == DiagnosticSeverity.Error)
         {
-            Assert.Empty(run.Sources); // nothing half-valid is generated
+            // Nothing half-valid is generated (a graph's valid chains are generated as they would be on their own).
+            Assert.Equal(mistake.ValidModels, run.Sources.Count);
+            Assert.DoesNotContain(run.Sources, s => s.HintName.EndsWith(".RnnGen.Graph.g.cs", StringComparison.Ordinal));
             Assert.Empty(run.CompilationDiagnostics); // and the stand-in members, if any, add no error of their own
         }
         else

@@ -88,6 +88,41 @@ public class SnapshotTests
         return Snapshot.Verify(ScrubVersion(text.ToString()), "cs");
     }
 
+    [Fact]
+    public Task Graph_encoder_decoder_with_merge_and_shared_node()
+    {
+        // A [Graph]'s part (GraphEmitter): an encoder's states as the decoder's initial state, a shared node, an
+        // element-wise merge into a head's input, two outputs (the chains' own sources are like the snapshots above).
+        const string declaration = """
+            [Sequential(Timesteps = 6, InputDim = 3)]
+            [Lstm(5, ReturnState = true)]
+            public partial class Encoder;
+
+            [Sequential(Timesteps = 4, InputDim = 2)]
+            [Lstm(5, ReturnSequences = true)]
+            [Dense(3)]
+            public partial class Decoder;
+
+            [Sequential(Timesteps = 1, InputDim = 5)]
+            [Dense(1, Activation = "sigmoid")]
+            public partial class Score;
+
+            [Graph("decoder", "score")]
+            [GraphInput("encoder_inputs", Timesteps = 6, InputDim = 3)]
+            [GraphInput("other_inputs", Timesteps = 6, InputDim = 3)]
+            [GraphInput("decoder_inputs", Timesteps = 4, InputDim = 2)]
+            [GraphNode("encoder", typeof(Encoder), "encoder_inputs")]
+            [GraphNode("other", typeof(Encoder), "other_inputs", Shares = "encoder")]
+            [Merge("average", MergeOperation.Average, "encoder", "other")]
+            [GraphNode("score", typeof(Score), "average")]
+            [GraphNode("decoder", typeof(Decoder), "decoder_inputs", InitialState = "encoder")]
+            public partial class Translator;
+            """;
+        GeneratorRun run = CompilationHarness.Run("using RnnGen;\nnamespace Demo;\n\n" + declaration);
+        AssertClean(run);
+        return Snapshot.Verify(ScrubVersion(run.Sources.Single(s => s.HintName == "Demo.Translator.RnnGen.Graph.g.cs").Text), "cs");
+    }
+
     /// <summary>
     /// The generator's version where generated code states it (the header comment and [GeneratedCode]) becomes
     /// <c>{version}</c>, so that a version bump does not change every snapshot. Only those two places: a version-like

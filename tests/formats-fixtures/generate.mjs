@@ -2,7 +2,7 @@
 // RnnGen reads, written with the real HDF5 library (h5wasm, HDF5 compiled to WebAssembly), .keras and .npz zips, and the
 // expected outputs of each model computed by the plain-JS equations in rnn-reference.mjs. Run: npm run generate.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import h5wasm from "h5wasm/node";
 import { zipSync } from "fflate";
@@ -11,7 +11,9 @@ import { layerWeightCount, layerWeightShapes, outputWidth, runModel } from "./rn
 import { writeHdf5Features } from "./hdf5-features.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
-const out = join(here, "..", "RnnGen.Formats.Tests", "Fixtures", "generated");
+// FIXTURES_OUT=<dir> writes everything there instead (the folder is emptied first), so that a new fixture can be copied
+// into the repository without rewriting the committed ones.
+const out = process.env.FIXTURES_OUT ? resolve(process.env.FIXTURES_OUT) : join(here, "..", "RnnGen.Formats.Tests", "Fixtures", "generated");
 const scratch = join(here, ".scratch");
 await h5wasm.ready;
 rmSync(out, { recursive: true, force: true });
@@ -249,6 +251,92 @@ for (const name of Object.keys(models).filter((n) => !models[n].noExpected)) {
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
+// Functional models whose weights are those of the TensorFlow.js golden cases (tests/golden/graphs.mjs, written to
+// tests/RnnGen.Numerics.Tests/Golden/tfjs-graph-golden.json): the same layer names, the same options, the weights bit
+// for bit. Their inputs and expected outputs are the golden file's, so no expected_*.json is written for them.
+// inputs: the InputLayers (batch_shape); reads: the tensors a layer is called on ("name" = [name, 0, 0], or
+// [name, node, tensor]); initialState: the tensors passed as initial_state=[...]; outputs: the model's output tensors.
+// kerasNodes: write what Keras 3.10 writes for a node, tensor shapes, each layer's build_config and the kwargs that
+// Layer.__call__ adds to a single-tensor call of a recurrent layer (training=False from RNN.call's default, mask=None).
+// The layers are listed in Keras's model.layers order (keras/src/ops/function.py map_graph: by depth from the inputs,
+// then by traversal order), which also numbers the weight groups: layers/lstm, layers/lstm_1, layers/dense, ...
+
+const goldenFile = join(here, "..", "RnnGen.Numerics.Tests", "Golden", "tfjs-graph-golden.json");
+const goldenCases = JSON.parse(readFileSync(goldenFile, "utf8")).cases;
+const lstmOptions = { kind: "LSTM", activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false };
+
+const goldenModels = {
+  // An encoder-decoder: the decoder starts from the encoder's states h and c (outputs 1 and 2 of its node).
+  golden_seq2seq: {
+    goldenCase: "seq2seq",
+    inputs: [{ name: "encoder_inputs", shape: [null, 6, 3] }, { name: "decoder_inputs", shape: [null, 4, 2] }],
+    outputs: ["head"],
+    layers: [
+      { ...lstmOptions, name: "encoder", units: 5, returnState: true, reads: ["encoder_inputs"] },
+      { ...lstmOptions, name: "decoder", units: 5, returnSequences: true, reads: ["decoder_inputs"], initialState: [["encoder", 0, 1], ["encoder", 0, 2]] },
+      { kind: "Dense", name: "head", units: 3, activation: "linear", useBias: true, reads: ["decoder"] },
+    ],
+  },
+  // Two inputs, two branches joined by Concatenate, a second output on the GRU branch. GRU reset_after=False (the
+  // only GRU tfjs runs): bias [3u], not [2, 3u].
+  golden_two_branch: {
+    goldenCase: "two_branch_concat",
+    inputs: [{ name: "a", shape: [null, 5, 3] }, { name: "b", shape: [null, 5, 2] }],
+    outputs: ["out", "aux"],
+    layers: [
+      { kind: "GRU", name: "gru_a", units: 4, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, resetAfter: false, returnSequences: false, reads: ["a"] },
+      { ...lstmOptions, name: "lstm_b", units: 6, reads: ["b"] },
+      { kind: "Concatenate", name: "concat", reads: ["gru_a", "lstm_b"] },
+      { kind: "Dense", name: "hidden", units: 3, activation: "relu", useBias: true, reads: ["concat"] },
+      { kind: "Dense", name: "out", units: 1, activation: "linear", useBias: true, reads: ["hidden"] },
+      { kind: "Dense", name: "aux", units: 2, activation: "linear", useBias: true, reads: ["gru_a"] },
+    ],
+  },
+};
+
+// The weights of a golden case in the order writeKeras3Weights stores them (model.layers order, get_weights order within
+// a layer), after checking the case's inputs and each layer's class and weight shapes against the model above.
+function goldenModel(spec) {
+  const golden = goldenCases.find((c) => c.name === spec.goldenCase);
+  if (!golden) throw new Error(`no golden case ${spec.goldenCase} in ${goldenFile}`);
+  const shapeText = (s) => JSON.stringify(s);
+  if (shapeText(golden.inputs.map((x) => [x.name, x.shape.slice(1)])) !== shapeText(spec.inputs.map((x) => [x.name, x.shape.slice(1)]))) {
+    throw new Error(`${spec.goldenCase}: golden inputs ${shapeText(golden.inputs.map((x) => [x.name, x.shape]))} differ from the model's`);
+  }
+  const widths = new Map(spec.inputs.map((x) => [x.name, x.shape[x.shape.length - 1]]));
+  const refName = (r) => (typeof r === "string" ? r : r[0]);
+  const weights = [];
+  const shapes = [];
+  const used = new Set();
+  for (const layer of spec.layers) {
+    const inputWidths = layer.reads.map((r) => widths.get(refName(r)));
+    const width = inputWidths[0];
+    const own = layerWeightShapes(layer, width);
+    widths.set(layer.name, layer.kind === "Concatenate" ? inputWidths.reduce((a, b) => a + b, 0) : outputWidth(layer, width));
+    const entry = golden.layers.find((l) => l.name === layer.name);
+    if (own.length === 0) {
+      if (entry) throw new Error(`${spec.goldenCase}: ${layer.name} has weights in the golden file`);
+      continue;
+    }
+    if (!entry || entry.class !== layer.kind) throw new Error(`${spec.goldenCase}: no golden ${layer.kind} named ${layer.name}`);
+    if (shapeText(entry.weights.map((w) => w.shape)) !== shapeText(own)) {
+      throw new Error(`${spec.goldenCase}: ${layer.name} golden shapes ${shapeText(entry.weights.map((w) => w.shape))}, expected ${shapeText(own)}`);
+    }
+    for (const w of entry.weights) {
+      // The golden file prints each float32 in its shortest float32 form; rounding to float32 gives the value back.
+      weights.push(Array.from(Float32Array.from(w.data)));
+      shapes.push(w.shape);
+    }
+    used.add(layer.name);
+  }
+  const unused = golden.layers.filter((l) => !used.has(l.name)).map((l) => l.name);
+  if (unused.length) throw new Error(`${spec.goldenCase}: golden layers ${unused} are not in the model`);
+  return { ...spec, functional: true, kerasNodes: true, noExpected: true, weights, shapes };
+}
+
+for (const [name, spec] of Object.entries(goldenModels)) models[name] = goldenModel(spec);
+
+// ---------------------------------------------------------------------------------------------------------------------
 // Keras configs.
 
 const kerasName = (kind) => ({ LSTM: "LSTM", GRU: "GRU", SimpleRNN: "SimpleRNN", Dense: "Dense", Dropout: "Dropout" })[kind];
@@ -256,7 +344,7 @@ const fileActivation = (name) => (name === "hard_sigmoid_keras2" ? "hard_sigmoid
 
 function recurrentConfig(layer, name, keras3, goBackwards = layer.goBackwards ?? false) {
   const config = {
-    name, trainable: true, dtype: "float32", return_sequences: layer.returnSequences, return_state: false,
+    name, trainable: true, dtype: "float32", return_sequences: layer.returnSequences, return_state: layer.returnState ?? false,
     go_backwards: goBackwards, stateful: false, unroll: false, units: layer.units,
     activation: fileActivation(layer.activation), use_bias: layer.useBias,
     kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } },
@@ -340,6 +428,18 @@ function layerConfig(layer, keras3, first, model) {
   return entry;
 }
 
+// The output shapes of a layer's node, from the shapes of the tensors it reads: a recurrent layer's output, then its
+// states if return_state (LSTM h and c, GRU and SimpleRNN h).
+function kerasOutputShapes(layer, read) {
+  const first = read[0];
+  if (layer.kind === "Concatenate") return [[...first.slice(0, -1), read.reduce((sum, s) => sum + s[s.length - 1], 0)]];
+  if (layer.kind === "Dense") return [[...first.slice(0, -1), layer.units]];
+  if (!["LSTM", "GRU", "SimpleRNN"].includes(layer.kind)) throw new Error(`no output shape for ${layer.kind}`);
+  const output = layer.returnSequences ? [first[0], first[1], layer.units] : [first[0], layer.units];
+  const states = layer.returnState ? Array.from({ length: layer.kind === "LSTM" ? 2 : 1 }, () => [first[0], layer.units]) : [];
+  return [output, ...states];
+}
+
 // Keras's batch input shape: (batch, timesteps) tokens for a model that starts with an Embedding, else (batch, timesteps, features).
 function inputShape(model, timesteps) {
   return model.tokens ? [null, timesteps] : [null, timesteps, model.inputDim];
@@ -352,20 +452,38 @@ function keras2ModelConfig(model) {
 function keras3ModelConfig(model, timesteps = model.timesteps) {
   const input = { module: "keras.layers", class_name: "InputLayer", config: { batch_shape: inputShape(model, timesteps), dtype: "float32", sparse: false, name: "input_layer" }, registered_name: null };
   if (model.functional) {
-    // keras/src/models/functional.py get_config: each layer with its name and inbound_nodes, whose args hold the
-    // tensors it reads as {"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node, tensor]}}.
-    const tensor = (name) => ({ class_name: "__keras_tensor__", config: { shape: null, dtype: "float32", keras_history: [name, 0, 0] } });
+    // keras/src/models/functional.py get_config: each layer with its name and inbound_nodes, whose args (and kwargs)
+    // hold the tensors it reads as {"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node, tensor]}}
+    // (serialize_node; serialization_lib writes a KerasTensor's shape, dtype and keras_history). A call on one tensor
+    // has args [tensor], on a list of tensors (Concatenate) args [[tensor, ...]]; initial_state=[h, c] stays a kwarg.
+    const inputs = model.inputs ?? [{ name: "input_layer", shape: inputShape(model, timesteps) }];
+    const ref = (r) => (typeof r === "string" ? [r, 0, 0] : r);
+    const shapes = new Map(inputs.map((x) => [x.name, [x.shape]])); // the output shapes of each layer's node
+    const shapeOf = (r) => (model.kerasNodes ? shapes.get(ref(r)[0])[ref(r)[2]] : null);
+    const tensor = (r) => ({ class_name: "__keras_tensor__", config: { shape: shapeOf(r), dtype: "float32", keras_history: ref(r) } });
     const layers = [
-      { ...input, name: "input_layer", inbound_nodes: [] },
-      ...model.layers.map((l) => ({
-        ...layerConfig(l, true, false, model), name: l.name,
-        inbound_nodes: [{ args: l.reads.length === 1 ? [tensor(l.reads[0])] : [l.reads.map(tensor)], kwargs: {} }],
-      })),
+      ...inputs.map((x) => ({ ...input, config: { ...input.config, batch_shape: x.shape, name: x.name }, name: x.name, inbound_nodes: [] })),
+      ...model.layers.map((l) => {
+        const entry = layerConfig(l, true, false, model);
+        const kwargs = {};
+        if (l.initialState) kwargs.initial_state = l.initialState.map(tensor);
+        else if (model.kerasNodes && ["LSTM", "GRU", "SimpleRNN"].includes(l.kind) && l.reads.length === 1) Object.assign(kwargs, { training: false, mask: null });
+        if (model.kerasNodes) {
+          const read = l.reads.map(shapeOf);
+          // Layer.get_build_config: the shapes the layer was built with; one call argument gives input_shape, several
+          // (sequences and initial_state) a shapes_dict keyed <argument>_shape.
+          entry.build_config = l.initialState
+            ? { shapes_dict: { sequences_shape: read[0], initial_state_shape: l.initialState.map(shapeOf) } }
+            : { input_shape: read.length === 1 ? read[0] : read };
+          shapes.set(l.name, kerasOutputShapes(l, read));
+        }
+        return { ...entry, name: l.name, inbound_nodes: [{ args: l.reads.length === 1 ? [tensor(l.reads[0])] : [l.reads.map(tensor)], kwargs }] };
+      }),
     ];
-    const last = model.layers[model.layers.length - 1].name;
+    const outputs = model.outputs ?? [model.layers[model.layers.length - 1].name];
     return {
       module: "keras.src.models.functional", class_name: "Functional",
-      config: { name: "functional", trainable: true, layers, input_layers: [["input_layer", 0, 0]], output_layers: [[last, 0, 0]] },
+      config: { name: "functional", trainable: true, layers, input_layers: inputs.map((x) => [x.name, 0, 0]), output_layers: outputs.map(ref) },
       registered_name: "Functional", build_config: { input_shape: null }, compile_config: null,
     };
   }
@@ -568,6 +686,8 @@ writeLegacyH5(g("keras2_conv1d_model.h5"), "conv1d", { fullModel: true, libver: 
 keras3Zip(g("keras3_conv1d_transpose.keras"), "conv1d_transpose", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 writeLegacyH5(g("keras2_conv1d_transpose_model.h5"), "conv1d_transpose", { fullModel: true, libver: V0 });
 keras3Zip(g("keras3_functional.keras"), "functional", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_seq2seq.keras"), "golden_seq2seq", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_two_branch.keras"), "golden_two_branch", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.
 {

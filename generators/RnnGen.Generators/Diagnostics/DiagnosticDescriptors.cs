@@ -270,6 +270,46 @@ internal static class DiagnosticDescriptors
         "RNNG032", "BatchNormalization momentum outside [0, 1]",
         "Layer {0} ({1}): Momentum = {2} is outside [0, 1]; the moving statistics are momentum * old + (1 - momentum) * batch.");
 
+    /// <summary>RNNG070: "{0} '{1}': {2}" ({2}: "the name is also [GraphInput] 'x'; give each input and node its own name")</summary>
+    public static readonly DiagnosticDescriptor GraphNameInvalid = Error(
+        "RNNG070", "Graph input or node name invalid or repeated",
+        "{0} '{1}': {2}.");
+
+    /// <summary>RNNG071: "{0} '{1}' reads '{2}', which no [GraphInput], [GraphNode] or [Merge] of '{3}' declares.{4} Declared: {5}."</summary>
+    public static readonly DiagnosticDescriptor GraphUnknownTensor = Error(
+        "RNNG071", "Graph node reads an undeclared tensor",
+        "{0} '{1}' reads '{2}', which no [GraphInput], [GraphNode] or [Merge] of '{3}' declares.{4} Declared: {5}.");
+
+    /// <summary>RNNG072: "{0} '{1}' is on a cycle: {2}. A Keras model's layers form no cycle; make one of these read a graph input or a node outside the cycle."</summary>
+    public static readonly DiagnosticDescriptor GraphCycle = Error(
+        "RNNG072", "Graph has a cycle",
+        "{0} '{1}' is on a cycle: {2}. A Keras model's layers form no cycle; make one of these read a graph input or a node outside the cycle.");
+
+    /// <summary>RNNG073: "[GraphNode] '{0}': '{1}' {2}; a node's model must be a class declared with [Sequential] (a chain of layers)."</summary>
+    public static readonly DiagnosticDescriptor GraphNodeNotAChain = Error(
+        "RNNG073", "Graph node model is not a [Sequential] class",
+        "[GraphNode] '{0}': '{1}' {2}; a node's model must be a class declared with [Sequential] (a chain of layers).");
+
+    /// <summary>RNNG074: "{0} '{1}': {2}." ({2}: "reads 'a', a [5, 3] sequence, but Encoder takes [6, 3] (Timesteps = 6, InputDim = 3)")</summary>
+    public static readonly DiagnosticDescriptor GraphShapeMismatch = Error(
+        "RNNG074", "Graph shapes do not join",
+        "{0} '{1}': {2}.");
+
+    /// <summary>RNNG075: "[GraphNode] '{0}': InitialState = \"{1}\" {2}."</summary>
+    public static readonly DiagnosticDescriptor GraphInitialStateMismatch = Error(
+        "RNNG075", "Graph initial state does not fit",
+        "[GraphNode] '{0}': InitialState = \"{1}\" {2}.");
+
+    /// <summary>RNNG076: "[Graph] on '{0}': {1}." ({1}: "output 'merged' is a [Merge]; end the graph with a [GraphNode]")</summary>
+    public static readonly DiagnosticDescriptor GraphOutputInvalid = Error(
+        "RNNG076", "Graph outputs invalid",
+        "[Graph] on '{0}': {1}.");
+
+    /// <summary>RNNG077: "{0} '{1}': {2} is not supported in a graph yet; {3}."</summary>
+    public static readonly DiagnosticDescriptor GraphNotSupported = Error(
+        "RNNG077", "Not supported in a graph yet",
+        "{0} '{1}': {2} is not supported in a graph yet; {3}.");
+
     /// <summary>RNNG100 (SpanLengthAnalyzer): "{0}.{1} expects {2}, but this {3} has {4}" ({4}: "19 floats", "2 outputs")</summary>
     public static readonly DiagnosticDescriptor SpanLengthMismatch = Warning(
         "RNNG100", "Span length cannot fit the model",
@@ -293,6 +333,8 @@ internal static class DiagnosticDescriptors
         WrongRankForLayer, ReshapeDoesNotFit,
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
+        GraphNameInvalid, GraphUnknownTensor, GraphCycle, GraphNodeNotAChain, GraphShapeMismatch, GraphInitialStateMismatch,
+        GraphOutputInvalid, GraphNotSupported,
         SpanLengthMismatch, StepWithoutStreaming);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

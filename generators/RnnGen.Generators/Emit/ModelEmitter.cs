@@ -22,6 +22,9 @@ internal sealed partial class ModelEmitter
 
     private static readonly string s_version = VersionText();
 
+    /// <summary>The generator's version, as the generated files and their GeneratedCode attributes give it.</summary>
+    internal static string Version => s_version;
+
     private readonly ModelLayout _layout;
     private readonly ModelSpec _spec;
     private readonly SourceWriter _writer = new();
@@ -495,16 +498,16 @@ internal sealed partial class ModelEmitter
     }
 
     /// <summary>A name as a C# identifier: keywords get the verbatim prefix (a class may be named <c>@event</c>).</summary>
-    private static string Identifier(string name) =>
+    internal static string Identifier(string name) =>
         Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
 
     private static string Bool(bool value) => value ? "true" : "false";
 
     /// <summary>A string as a C# literal, escaped.</summary>
-    private static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
+    internal static string Literal(string value) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(value, quote: true);
 
     /// <summary>Text for an XML doc comment.</summary>
-    private static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    internal static string Xml(string value) => value.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private static string Double(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) is var text && text.IndexOfAny(new[] { '.', 'E' }) < 0 ? text + ".0" : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,0 +1,127 @@
+using RnnGen.Generators.Helpers;
+
+namespace RnnGen.Generators.Model;
+
+/// <summary>
+/// A validated <c>[Graph]</c> model: its inputs, its nodes in an order in which every node comes after the tensors it
+/// reads, and its outputs. Equatable and free of symbols, like <see cref="ModelSpec"/>.
+/// </summary>
+internal sealed record GraphSpec(
+    string? Namespace,
+    EquatableArray<ContainingType> ContainingTypes,
+    string ClassName,
+    EquatableArray<GraphInputSpec> Inputs,
+    EquatableArray<GraphNodeSpec> Nodes,
+    EquatableArray<string> Outputs)
+{
+    /// <summary>File name of the generated source: namespace, containing types and class, dotted.</summary>
+    public string HintName
+    {
+        get
+        {
+            var name = new System.Text.StringBuilder();
+            if (Namespace is not null)
+            {
+                name.Append(Namespace).Append('.');
+            }
+
+            foreach (ContainingType type in ContainingTypes)
+            {
+                name.Append(type.Name).Append('.');
+            }
+
+            return name.Append(ClassName).Append(".RnnGen.Graph.g.cs").ToString();
+        }
+    }
+}
+
+/// <summary>A <c>[GraphInput]</c>: its name, shape, and the chain model whose <c>Input</c> type its parameter has.</summary>
+internal sealed record GraphInputSpec(string Name, int Timesteps, int InputDim, string ParameterType);
+
+/// <summary>What a graph needs to know of a chain model (a <c>[Sequential]</c> class): its types and shapes.</summary>
+/// <param name="TypeName">The class, fully qualified with <c>global::</c>.</param>
+/// <param name="DisplayName">The class as messages name it.</param>
+/// <param name="ResultTimesteps">Timesteps of its <c>Result</c>, 0 when it is a vector.</param>
+/// <param name="StateFields">The <c>Output</c> fields of its returned states, in Keras order (none without ReturnState).</param>
+/// <param name="InitialStateFields">The <c>InitialState</c> fields of its one recurrent layer, in Keras order (none unless it has exactly one).</param>
+/// <param name="WeightArrays">How many arrays its <c>GetWeights</c> returns.</param>
+/// <param name="WeightedLayers">How many of its layers have weights.</param>
+internal sealed record GraphChain(
+    string TypeName,
+    string DisplayName,
+    int Timesteps,
+    int InputDim,
+    int ResultTimesteps,
+    int ResultWidth,
+    EquatableArray<string> StateFields,
+    int StateWidth,
+    EquatableArray<string> InitialStateFields,
+    int InitialStateWidth,
+    int WeightArrays,
+    int WeightedLayers);
+
+/// <summary>
+/// A node: a chain model applied to one tensor (<see cref="Chain"/> set), or a merge of several (<see cref="Operation"/>
+/// set). <see cref="Timesteps"/> and <see cref="Width"/> are the node's output shape (its chain's <c>Result</c>).
+/// </summary>
+internal sealed record GraphNodeSpec(string Name, EquatableArray<string> Reads, int Timesteps, int Width)
+{
+    public GraphChain? Chain { get; init; }
+
+    /// <summary>
+    /// The file layers <c>LoadWeights</c> reads the chain from (<c>Layers</c>, or the node's name for a chain with one
+    /// weighted layer); empty when neither applies, and LoadWeights then says to set <c>Layers</c>.
+    /// </summary>
+    public EquatableArray<string> FileLayers { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The node whose states start this one's recurrent layer.</summary>
+    public string? InitialState { get; init; }
+
+    /// <summary>The node whose model instance this one uses (a shared layer); null for the node that owns it.</summary>
+    public string? Shares { get; init; }
+
+    public MergeOperation Operation { get; init; }
+
+    public bool IsMerge => Chain is null;
+
+    /// <summary>The generated property that holds the chain model (the owner's, for a node that shares it).</summary>
+    public string PropertyName => GraphNames.Pascal(Shares ?? Name);
+
+    /// <summary>The local that holds the node's chain <c>Output</c>.</summary>
+    public string OutputLocal => GraphNames.Camel(Name) + "Output";
+
+    /// <summary>The local that holds the node's chain <c>Input</c> when the node does not read a graph input directly.</summary>
+    public string InputLocal => GraphNames.Camel(Name) + "Input";
+
+    /// <summary>The local that holds the node's chain <c>InitialState</c>.</summary>
+    public string StateLocal => GraphNames.Camel(Name) + "State";
+}
+
+/// <summary>C# names from Keras names: <c>encoder_inputs</c> is the property <c>EncoderInputs</c>, the parameter <c>encoderInputs</c>.</summary>
+internal static class GraphNames
+{
+    public static string Pascal(string kerasName)
+    {
+        var name = new System.Text.StringBuilder();
+        bool upper = true;
+        foreach (char ch in kerasName)
+        {
+            if (!char.IsLetterOrDigit(ch))
+            {
+                upper = true;
+                continue;
+            }
+
+            name.Append(upper ? char.ToUpperInvariant(ch) : ch);
+            upper = false;
+        }
+
+        return name.ToString();
+    }
+
+    public static string Camel(string kerasName)
+    {
+        string pascal = Pascal(kerasName);
+        return pascal.Length == 0 ? pascal : char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+    }
+}

@@ -1,0 +1,144 @@
+using System;
+
+namespace RnnGen;
+
+/// <summary>
+/// Declares a Keras functional model (<c>keras.Model(inputs, outputs)</c>) whose layers form a graph rather than one
+/// chain: several inputs, several outputs, branches that merge, a recurrent layer's states as another one's
+/// <c>initial_state</c>, a layer applied to two inputs with the same weights. The class's
+/// <see cref="GraphInputAttribute"/>, <see cref="GraphNodeAttribute"/> and <see cref="MergeAttribute"/> attributes name
+/// its tensors; each chain of layers between two joins is a <see cref="SequentialAttribute"/> model of its own, so every
+/// layer keeps its fixed-size generated kernels, and the generator writes the glue with the shapes checked at compile
+/// time (a missing input, a cycle, a shape that does not join, states that do not fit are RNNG07x errors on the
+/// attribute that causes them).
+/// </summary>
+/// <example>
+/// An encoder's states as a decoder's initial state (Keras: <c>decoder_lstm(decoder_inputs, initial_state=[h, c])</c>):
+/// <code>
+/// [Sequential(Timesteps = 6, InputDim = 3)]
+/// [Lstm(5, ReturnState = true)]
+/// public partial class Encoder;
+///
+/// [Sequential(Timesteps = 4, InputDim = 2)]
+/// [Lstm(5, ReturnSequences = true)]
+/// [Dense(3)]
+/// public partial class Decoder;
+///
+/// [Graph("decoder")]
+/// [GraphInput("encoder_inputs", Timesteps = 6, InputDim = 3)]
+/// [GraphInput("decoder_inputs", Timesteps = 4, InputDim = 2)]
+/// [GraphNode("encoder", typeof(Encoder), "encoder_inputs")]
+/// [GraphNode("decoder", typeof(Decoder), "decoder_inputs", InitialState = "encoder")]
+/// public partial class Translator;
+///
+/// // translator.Forward(in encoderInputs, in decoderInputs, out Translator.Outputs outputs); outputs.Decoder.Result
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class GraphAttribute : Attribute
+{
+    /// <summary>Declares a graph whose outputs are the named nodes, in Keras <c>outputs</c> order.</summary>
+    /// <param name="outputs">Names of <see cref="GraphNodeAttribute"/> nodes; each becomes a field of the generated <c>Outputs</c> type.</param>
+    public GraphAttribute(params string[] outputs) => Outputs = outputs;
+
+    /// <summary>Names of the nodes whose outputs the model returns, in order.</summary>
+    public string[] Outputs { get; }
+}
+
+/// <summary>
+/// Declares an input of a <see cref="GraphAttribute"/> model: Keras <c>keras.Input(shape=(Timesteps, InputDim), name=...)</c>.
+/// Each input is a parameter of the generated <c>Forward</c>, typed as the input of the first node that reads it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GraphInputAttribute : Attribute
+{
+    /// <summary>Declares the input <paramref name="name"/>.</summary>
+    /// <param name="name">The Keras input name (<c>encoder_inputs</c>): what nodes read.</param>
+    public GraphInputAttribute(string name) => Name = name;
+
+    /// <summary>The input's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Timesteps of the input sequence: Keras <c>shape[0]</c>.</summary>
+    public int Timesteps { get; set; }
+
+    /// <summary>Features per timestep: Keras <c>shape[1]</c>.</summary>
+    public int InputDim { get; set; }
+}
+
+/// <summary>
+/// Declares a node of a <see cref="GraphAttribute"/> model: a <see cref="SequentialAttribute"/> model (a chain of
+/// layers) applied to one tensor, Keras <c>y = layer(x)</c> for each layer of the chain. Its output is the chain's
+/// <c>Output</c> (its <c>Result</c>, and its states when its last layer returns them).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GraphNodeAttribute : Attribute
+{
+    /// <summary>Declares the node <paramref name="name"/>, a <paramref name="model"/> applied to <paramref name="input"/>.</summary>
+    /// <param name="name">The node's name: what later nodes and <see cref="GraphAttribute.Outputs"/> read; its PascalCase form names the generated property that holds the model.</param>
+    /// <param name="model">A class declared with <see cref="SequentialAttribute"/> whose input shape is the tensor's.</param>
+    /// <param name="input">The tensor the node reads: a <see cref="GraphInputAttribute"/>, another node (its <c>Result</c>) or a <see cref="MergeAttribute"/>.</param>
+    public GraphNodeAttribute(string name, Type model, string input)
+    {
+        Name = name;
+        Model = model;
+        Input = input;
+    }
+
+    /// <summary>The node's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The chain model the node runs.</summary>
+    public Type Model { get; }
+
+    /// <summary>The tensor the node reads.</summary>
+    public string Input { get; }
+
+    /// <summary>
+    /// Keras <c>initial_state</c>: the name of a node whose last layer has <c>ReturnState = true</c>; its states start this
+    /// node's recurrent layer (the chain must have exactly one, with the same kind and units).
+    /// </summary>
+    public string? InitialState { get; set; }
+
+    /// <summary>
+    /// The names of the Keras file's layers that hold this chain's weights, in the chain's layer order, for the graph's
+    /// <c>LoadWeights</c> (<c>Layers = new[] { "decoder", "head" }</c>). Left out: the node's own name, which is right
+    /// for a chain with one layer that has weights.
+    /// </summary>
+    public string[]? Layers { get; set; }
+
+    /// <summary>
+    /// A shared layer: the name of an earlier node of the same model type whose instance (and so weights) this node uses,
+    /// as Keras does when one layer is called on two tensors.
+    /// </summary>
+    public string? Shares { get; set; }
+}
+
+/// <summary>
+/// Declares a merge node of a <see cref="GraphAttribute"/> model: Keras <c>Concatenate</c>, <c>Add</c>,
+/// <c>Subtract</c>, <c>Multiply</c>, <c>Average</c>, <c>Maximum</c> or <c>Minimum</c> applied to the named tensors.
+/// Concatenate needs the same timesteps (or all vectors); the others need identical shapes.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MergeAttribute : Attribute
+{
+    /// <summary>Declares the merge node <paramref name="name"/>.</summary>
+    /// <param name="name">The node's name (the Keras layer name, <c>concatenate</c>).</param>
+    /// <param name="operation">The merge layer.</param>
+    /// <param name="inputs">The tensors it reads, at least two (exactly two for Subtract), in order.</param>
+    public MergeAttribute(string name, MergeOperation operation, params string[] inputs)
+    {
+        Name = name;
+        Operation = operation;
+        Inputs = inputs;
+    }
+
+    /// <summary>The node's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The merge layer.</summary>
+    public MergeOperation Operation { get; }
+
+    /// <summary>The tensors it reads.</summary>
+    public string[] Inputs { get; }
+}

@@ -1,0 +1,178 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace RnnGen;
+
+public static partial class GeneratedModelSupport
+{
+    /// <summary>
+    /// A <see cref="MergeOperation.Concatenate"/> input's part of a graph's merge: each of the
+    /// <c>source.Length / sourceWidth</c> rows of <paramref name="source"/> goes to columns
+    /// <paramref name="offset"/>.. of the same row of <paramref name="destination"/>, which is
+    /// <paramref name="destinationWidth"/> wide (Keras <c>Concatenate(axis=-1)</c>).
+    /// </summary>
+    public static void ConcatenateInto(ReadOnlySpan<float> source, int sourceWidth, Span<float> destination, int destinationWidth, int offset)
+    {
+        int rows = source.Length / sourceWidth;
+        for (int row = 0; row < rows; row++)
+        {
+            source.Slice(row * sourceWidth, sourceWidth).CopyTo(destination.Slice(row * destinationWidth + offset, sourceWidth));
+        }
+    }
+
+    /// <summary>
+    /// Folds the next input of an element-wise graph merge into <paramref name="destination"/>, which holds the result
+    /// over the inputs before it (the first input is copied there): Keras's merge layers fold their inputs left to
+    /// right in this way (<c>keras/src/layers/merging/add.py</c>, <c>subtract.py</c>, <c>multiply.py</c>,
+    /// <c>average.py</c>, <c>maximum.py</c>, <c>minimum.py</c>). <see cref="MergeOperation.Average"/> adds here; the
+    /// caller divides once at the end (<see cref="DivideBy"/>), as Keras does.
+    /// </summary>
+    public static void MergeInto(MergeOperation operation, ReadOnlySpan<float> source, Span<float> destination)
+    {
+        if (source.Length != destination.Length)
+        {
+            throw new ArgumentException($"A merge's inputs must have one shape: {source.Length} floats against {destination.Length}.", nameof(source));
+        }
+
+        for (int i = 0; i < destination.Length; i++)
+        {
+            float a = destination[i];
+            float b = source[i];
+            destination[i] = operation switch
+            {
+                MergeOperation.Add or MergeOperation.Average => a + b,
+                MergeOperation.Subtract => a - b,
+                MergeOperation.Multiply => a * b,
+                MergeOperation.Maximum => MathF.Max(a, b),
+                MergeOperation.Minimum => MathF.Min(a, b),
+                _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, "Concatenate is not element-wise."),
+            };
+        }
+    }
+
+    /// <summary>The end of <see cref="MergeOperation.Average"/>: every value divided by the input count (Keras divides, it does not multiply by the reciprocal).</summary>
+    public static void DivideBy(Span<float> values, int count)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] /= count;
+        }
+    }
+
+    /// <summary>
+    /// A graph's <c>GetWeights()</c>: the arrays of each node that owns its model (a node that shares one adds nothing),
+    /// node after node in declaration order, each in its chain's Keras <c>get_weights()</c> order.
+    /// </summary>
+    public static float[][] GetGraphWeights(IReadOnlyList<IRnnModel> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(nodes);
+        return nodes.SelectMany(node => node.GetWeights()).ToArray();
+    }
+
+    /// <summary>
+    /// A graph's <c>SetWeights(weights)</c>, in <see cref="GetGraphWeights"/>'s order: every node's part is checked
+    /// first (count, then each array's length), so a bad call changes no node.
+    /// </summary>
+    /// <exception cref="ArgumentException">The arrays do not fit; the message names the node and the array.</exception>
+    public static void SetGraphWeights(IReadOnlyList<float[]> weights, string graph, IReadOnlyList<string> names, IReadOnlyList<IRnnModel> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        int expected = nodes.Sum(node => node.Info.Weights.Count);
+        if (weights.Count != expected)
+        {
+            string parts = string.Join(", ", nodes.Select((node, i) => $"'{names[i]}' {node.Info.Weights.Count}"));
+            throw new ArgumentException(
+                $"{graph} expects {expected} weight array(s), node after node in declaration order ({parts}), but got {weights.Count}.",
+                nameof(weights));
+        }
+
+        var checkedParts = new float[nodes.Count][][];
+        int start = 0;
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            int count = nodes[i].Info.Weights.Count;
+            checkedParts[i] = weights.Skip(start).Take(count).ToArray();
+            try
+            {
+                ValidateWeights(checkedParts[i], nodes[i].Info);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ArgumentException($"{graph}, node '{names[i]}' (arrays {start} to {start + count - 1}): {e.Message}", nameof(weights), e);
+            }
+
+            start += count;
+        }
+
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            nodes[i].SetWeights(checkedParts[i]);
+        }
+    }
+
+    /// <summary>The floats of a generated tensor passed by <c>in</c> (a graph input), as a read-only span over it.</summary>
+    public static ReadOnlySpan<float> FloatsOf<TTensor>(in TTensor tensor)
+        where TTensor : struct =>
+        System.Runtime.InteropServices.MemoryMarshal.Cast<TTensor, float>(System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpan(in tensor, 1));
+
+    /// <summary>
+    /// A graph's <c>LoadWeights(path)</c>: each owning node's chain from the file layers named in
+    /// <paramref name="fileLayers"/>, through <see cref="KerasWeights.Read(Stream, WeightFormat, ModelInfo, IEnumerable{string})"/>
+    /// with every other file layer passed over, so each chain is checked against the file exactly as its own load checks
+    /// it. All nodes are read and checked first; only then are their weights set.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file does not fit a node (named in the message); nothing was loaded.</exception>
+    /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>
+    public static void LoadGraphWeights(string path, string graph, IReadOnlyList<string> names, IReadOnlyList<string[]> fileLayers, IReadOnlyList<IRnnModel> nodes)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] data = KerasWeights.ReadFile(path);
+        KerasFile file = KerasFile.Open(new MemoryStream(data, writable: false));
+        string source = Path.GetFileName(path);
+        if (file.Info.Format == WeightFormat.Npz)
+        {
+            throw new ArgumentException(
+                $"{graph}.LoadWeights: '{source}' is an .npz, whose arrays have no layer names to split between the graph's nodes; " +
+                "load each node's chain from its own file, or pass all arrays to SetWeights. Nothing was loaded.", nameof(path));
+        }
+
+        string[] present = file.Layers.Select(l => l.Name).ToArray();
+        var arrays = new float[nodes.Count][][];
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            if (fileLayers[i].Length == 0)
+            {
+                throw new ArgumentException(
+                    $"{graph}.LoadWeights: node '{names[i]}' does not say which file layers hold its chain's weights; set Layers = new[] {{ ... }} " +
+                    $"on its [GraphNode] to the file's layer names (the file has {string.Join(", ", present.Select(n => "'" + n + "'"))}). Nothing was loaded.", nameof(path));
+            }
+
+            string[] missing = fileLayers[i].Where(n => !present.Contains(n, StringComparer.Ordinal)).ToArray();
+            if (missing.Length > 0)
+            {
+                throw new ArgumentException(
+                    $"{graph}.LoadWeights: node '{names[i]}' reads file layer(s) {string.Join(", ", missing.Select(n => "'" + n + "'"))}, which '{source}' does not have; " +
+                    $"its layers are {string.Join(", ", present.Select(n => "'" + n + "'"))}. Nothing was loaded.", nameof(path));
+            }
+
+            string[] others = present.Except(fileLayers[i], StringComparer.Ordinal).ToArray();
+            try
+            {
+                arrays[i] = KerasWeights.Read(new MemoryStream(data, writable: false), file.Info.Format, nodes[i].Info, others);
+            }
+            catch (ArgumentException e)
+            {
+                string loaded = e.Message.Contains("Nothing was loaded", StringComparison.Ordinal) ? string.Empty : " Nothing was loaded.";
+                throw new ArgumentException(
+                    $"{graph}.LoadWeights: node '{names[i]}' (file layers {string.Join(", ", fileLayers[i].Select(n => "'" + n + "'"))}): {e.Message}{loaded}", nameof(path), e);
+            }
+        }
+
+        for (int i = 0; i < nodes.Count; i++)
+        {
+            nodes[i].SetWeights(arrays[i]);
+        }
+    }
+}

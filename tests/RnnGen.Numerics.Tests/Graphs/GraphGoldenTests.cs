@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using RnnGen.Numerics.Tests.Golden;
+using RnnGen.Numerics.Tests.Infrastructure;
+
+namespace RnnGen.Numerics.Tests.Graphs;
+
+/// <summary>
+/// [Graph] models (GraphModels.cs) against TensorFlow.js functional models (tests/golden/graphs.mjs,
+/// tfjs-graph-golden.json): an encoder's states as a decoder's initial state (LSTM and GRU), two inputs and two
+/// outputs with a concatenation, every element-wise merge, a shared layer, one input read by two branches. Each
+/// node's chain gets the fixture's layers by name, so a node wired to the wrong tensor, a merge in the wrong order or
+/// a state copied into the wrong field changes the outputs.
+/// </summary>
+public class GraphGoldenTests
+{
+    private sealed record FixtureCase(string Name, int Batch, Dictionary<string, Tensor> Inputs, Dictionary<string, float[][]> Layers, Tensor[] Expected);
+
+    private static readonly Lazy<Dictionary<string, FixtureCase>> s_cases = new(Load);
+
+    private static Dictionary<string, FixtureCase> Load()
+    {
+        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "tfjs-graph-golden.json")));
+        var cases = new Dictionary<string, FixtureCase>();
+        foreach (JsonElement c in document.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            var inputs = c.GetProperty("inputs").EnumerateArray().ToDictionary(i => i.GetProperty("name").GetString()!, GoldenCases.ReadTensor);
+            var layers = c.GetProperty("layers").EnumerateArray().ToDictionary(
+                l => l.GetProperty("name").GetString()!,
+                l => l.GetProperty("weights").EnumerateArray().Select(w => GoldenCases.ReadTensor(w).Data).ToArray());
+            var expected = c.GetProperty("expected").EnumerateArray().Select(GoldenCases.ReadTensor).ToArray();
+            string name = c.GetProperty("name").GetString()!;
+            cases.Add(name, new FixtureCase(name, c.GetProperty("batch").GetInt32(), inputs, layers, expected));
+        }
+
+        return cases;
+    }
+
+    // A chain's weights: the fixture's layers, by name, in the chain's layer order.
+    private static void SetChain(IRnnModel chain, FixtureCase fixture, params string[] layers) =>
+        chain.SetWeights(layers.SelectMany(l => fixture.Layers[l]).ToArray());
+
+    private static ReadOnlySpan<float> Sample(Tensor tensor, int b)
+    {
+        int length = tensor.Data.Length / tensor.Shape[0];
+        return tensor.Data.AsSpan(b * length, length);
+    }
+
+    private static void AssertOutput(FixtureCase fixture, int index, int b, ReadOnlySpan<float> actual) =>
+        Tolerance.AssertClose(Sample(fixture.Expected[index], b), actual, $"{fixture.Name} sample {b} {fixture.Expected[index].Name}");
+
+    [Fact]
+    public void The_fixture_has_every_case()
+    {
+        Assert.Equal(
+            new[] { "merge_add", "merge_average", "merge_maximum", "merge_minimum", "merge_multiply", "merge_subtract", "one_input_two_branches", "seq2seq", "seq2seq_gru", "shared_siamese", "two_branch_concat" },
+            s_cases.Value.Keys.OrderBy(k => k, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Encoder_states_start_the_decoder_lstm()
+    {
+        FixtureCase fixture = s_cases.Value["seq2seq"];
+        var graph = new Seq2Seq();
+        SetChain(graph.Encoder, fixture, "encoder");
+        SetChain(graph.Decoder, fixture, "decoder", "head");
+        AssertSeq2Seq(graph);
+    }
+
+    /// <summary>Every sample of the seq2seq case through <paramref name="graph"/>, against TensorFlow.js.</summary>
+    internal static void AssertSeq2Seq(Seq2Seq graph)
+    {
+        FixtureCase fixture = s_cases.Value["seq2seq"];
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            Seq2SeqEncoder.Input encoderInputs = default;
+            Seq2SeqDecoder.Input decoderInputs = default;
+            Sample(fixture.Inputs["encoder_inputs"], b).CopyTo(encoderInputs.AsSpan());
+            Sample(fixture.Inputs["decoder_inputs"], b).CopyTo(decoderInputs.AsSpan());
+            graph.Forward(in encoderInputs, in decoderInputs, out Seq2Seq.Outputs outputs);
+            AssertOutput(fixture, 0, b, outputs.Decoder.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void Encoder_state_starts_the_decoder_gru()
+    {
+        FixtureCase fixture = s_cases.Value["seq2seq_gru"];
+        var graph = new Seq2SeqGru();
+        SetChain(graph.Encoder, fixture, "encoder");
+        SetChain(graph.Decoder, fixture, "decoder", "head");
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            GruEncoder.Input encoderInputs = default;
+            GruDecoder.Input decoderInputs = default;
+            Sample(fixture.Inputs["encoder_inputs"], b).CopyTo(encoderInputs.AsSpan());
+            Sample(fixture.Inputs["decoder_inputs"], b).CopyTo(decoderInputs.AsSpan());
+            graph.Forward(in encoderInputs, in decoderInputs, out Seq2SeqGru.Outputs outputs);
+            AssertOutput(fixture, 0, b, outputs.Decoder.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void Two_inputs_concatenated_and_two_outputs()
+    {
+        FixtureCase fixture = s_cases.Value["two_branch_concat"];
+        var graph = new TwoBranchConcat();
+        SetChain(graph.GruA, fixture, "gru_a");
+        SetChain(graph.LstmB, fixture, "lstm_b");
+        SetChain(graph.Out, fixture, "hidden", "out");
+        SetChain(graph.Aux, fixture, "aux");
+        AssertTwoBranchConcat(graph);
+    }
+
+    /// <summary>Every sample of the two_branch_concat case through <paramref name="graph"/>, both outputs, against TensorFlow.js.</summary>
+    internal static void AssertTwoBranchConcat(TwoBranchConcat graph)
+    {
+        FixtureCase fixture = s_cases.Value["two_branch_concat"];
+        Assert.Equal(new[] { "out", "aux" }, fixture.Expected.Select(e => e.Name));
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            BranchGru.Input a = default;
+            BranchLstm.Input inputB = default;
+            Sample(fixture.Inputs["a"], b).CopyTo(a.AsSpan());
+            Sample(fixture.Inputs["b"], b).CopyTo(inputB.AsSpan());
+            graph.Forward(in a, in inputB, out TwoBranchConcat.Outputs outputs);
+            AssertOutput(fixture, 0, b, outputs.Out.Result.AsSpan());
+            AssertOutput(fixture, 1, b, outputs.Aux.Result.AsSpan());
+        }
+    }
+
+    public static IEnumerable<object[]> MergeCases => new[]
+    {
+        new object[] { "merge_add" }, new object[] { "merge_subtract" }, new object[] { "merge_multiply" },
+        new object[] { "merge_average" }, new object[] { "merge_maximum" }, new object[] { "merge_minimum" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MergeCases))]
+    public void Element_wise_merges(string name)
+    {
+        FixtureCase fixture = s_cases.Value[name];
+        // Each graph class differs from the others only in its [Merge] operation.
+        Func<MergeRnn.Input, MergeGru.Input, MergeTail.Output> run = name switch
+        {
+            "merge_add" => Loaded(fixture, new MergeAdd(), g => (g.RnnA, g.GruB, g.LstmC), (g, a, b) => { g.Forward(in a, in b, out MergeAdd.Outputs o); return o.LstmC; }),
+            "merge_subtract" => Loaded(fixture, new MergeSubtract(), g => (g.RnnA, g.GruB, g.LstmC), (g, a, b) => { g.Forward(in a, in b, out MergeSubtract.Outputs o); return o.LstmC; }),
+            "merge_multiply" => Loaded(fixture, new MergeMultiply(), g => (g.RnnA, g.GruB, g.LstmC), (g, a, b) => { g.Forward(in a, in b, out MergeMultiply.Outputs o); return o.LstmC; }),
+            "merge_average" => Loaded(fixture, new MergeAverage(), g => (g.RnnA, g.GruB, g.LstmC), (g, a, b) => { g.Forward(in a, in b, out MergeAverage.Outputs o); return o.LstmC; }),
+            "merge_maximum" => Loaded(fixture, new MergeMaximum(), g => (g.RnnA, g.GruB, g.LstmC), (g, a, b) => { g.Forward(in a, in b, out MergeMaximum.Outputs o); return o.LstmC; }),
+            _ => Loaded(fixture, new MergeMinimum(), g => (g.RnnA, g.GruB, g.LstmC), (g, a, b) => { g.Forward(in a, in b, out MergeMinimum.Outputs o); return o.LstmC; }),
+        };
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            MergeRnn.Input inputA = default;
+            MergeGru.Input inputB = default;
+            Sample(fixture.Inputs["a"], b).CopyTo(inputA.AsSpan());
+            Sample(fixture.Inputs["b"], b).CopyTo(inputB.AsSpan());
+            AssertOutput(fixture, 0, b, run(inputA, inputB).Result.AsSpan());
+        }
+    }
+
+    // A merge graph with the fixture's weights in its three nodes, as a function of its two inputs.
+    private static Func<MergeRnn.Input, MergeGru.Input, MergeTail.Output> Loaded<TGraph>(
+        FixtureCase fixture,
+        TGraph graph,
+        Func<TGraph, (MergeRnn Rnn, MergeGru Gru, MergeTail Tail)> nodes,
+        Func<TGraph, MergeRnn.Input, MergeGru.Input, MergeTail.Output> forward)
+    {
+        (MergeRnn rnn, MergeGru gru, MergeTail tail) = nodes(graph);
+        SetChain(rnn, fixture, "rnn_a");
+        SetChain(gru, fixture, "gru_b");
+        SetChain(tail, fixture, "lstm_c");
+        return (a, b) => forward(graph, a, b);
+    }
+
+    [Fact]
+    public void A_shared_layer_reads_both_inputs_with_one_set_of_weights()
+    {
+        FixtureCase fixture = s_cases.Value["shared_siamese"];
+        var graph = new SharedSiamese();
+        SetChain(graph.LeftTower, fixture, "shared");
+        SetChain(graph.Score, fixture, "score");
+        // One model for both nodes: the shared layer's weights appear once in the graph's weights.
+        Assert.Equal(fixture.Layers["shared"].Length + fixture.Layers["score"].Length, graph.GetWeights().Length);
+        Assert.Equal(SharedSiamese.WeightArrayCount, graph.GetWeights().Length);
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            SiameseTower.Input left = default;
+            SiameseTower.Input right = default;
+            Sample(fixture.Inputs["left"], b).CopyTo(left.AsSpan());
+            Sample(fixture.Inputs["right"], b).CopyTo(right.AsSpan());
+            graph.Forward(in left, in right, out SharedSiamese.Outputs outputs);
+            AssertOutput(fixture, 0, b, outputs.Score.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void One_input_read_by_two_branches_concatenated_per_timestep()
+    {
+        FixtureCase fixture = s_cases.Value["one_input_two_branches"];
+        var graph = new OneInputTwoBranches();
+        SetChain(graph.L1, fixture, "l1");
+        SetChain(graph.G1, fixture, "g1");
+        SetChain(graph.Out, fixture, "l2", "out");
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            BranchL1.Input x = default;
+            Sample(fixture.Inputs["x"], b).CopyTo(x.AsSpan());
+            graph.Forward(in x, out OneInputTwoBranches.Outputs outputs);
+            AssertOutput(fixture, 0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void Weights_round_trip_in_node_order_and_a_bad_set_changes_nothing()
+    {
+        FixtureCase fixture = s_cases.Value["seq2seq"];
+        var graph = new Seq2Seq();
+        SetChain(graph.Encoder, fixture, "encoder");
+        SetChain(graph.Decoder, fixture, "decoder", "head");
+        float[][] weights = graph.GetWeights();
+        Assert.Equal(Seq2Seq.WeightArrayCount, weights.Length);
+        Assert.Equal(graph.Encoder.GetWeights().Concat(graph.Decoder.GetWeights()).Select(w => w.ToArray()), weights);
+
+        var copy = new Seq2Seq();
+        copy.SetWeights(weights);
+        Assert.Equal(weights, copy.GetWeights());
+
+        // The decoder's last array one float short: refused before the encoder's arrays are copied.
+        float[][] bad = weights.Select(w => w.ToArray()).ToArray();
+        bad[0][0] += 1f;
+        bad[^1] = bad[^1][..^1];
+        var error = Assert.Throws<ArgumentException>(() => copy.SetWeights(bad));
+        Assert.Contains("'decoder'", error.Message);
+        Assert.Equal(weights, copy.GetWeights());
+
+        error = Assert.Throws<ArgumentException>(() => copy.SetWeights(weights.Take(3).ToArray()));
+        Assert.Contains("'encoder' 3, 'decoder' 5", error.Message);
+    }
+
+    [Fact]
+    public void Forward_allocates_nothing()
+    {
+        var graph = new TwoBranchConcat();
+        BranchGru.Input a = default;
+        BranchLstm.Input b = default;
+        graph.Forward(in a, in b, out _);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 100; i++)
+        {
+            graph.Forward(in a, in b, out _);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

@@ -1,0 +1,176 @@
+using RnnGen;
+
+namespace RnnGen.Numerics.Tests.Graphs;
+
+// The functional models of tests/golden/graphs.mjs (tfjs-graph-golden.json), declared as a user would: each chain of
+// layers between two joins a [Sequential] class, the graph a [Graph] class that names its inputs, nodes and merges.
+// TensorFlow.js has no GRU with reset_after=True, so the GRUs here set ResetAfter = false.
+
+// seq2seq: an LSTM encoder's [h, c] start the decoder LSTM; Dense 'head' on its sequence.
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Lstm(5, ReturnState = true)]
+public partial class Seq2SeqEncoder;
+
+[Sequential(Timesteps = 4, InputDim = 2)]
+[Lstm(5, ReturnSequences = true)]
+[Dense(3)]
+public partial class Seq2SeqDecoder;
+
+[Graph("decoder")]
+[GraphInput("encoder_inputs", Timesteps = 6, InputDim = 3)]
+[GraphInput("decoder_inputs", Timesteps = 4, InputDim = 2)]
+[GraphNode("encoder", typeof(Seq2SeqEncoder), "encoder_inputs")]
+[GraphNode("decoder", typeof(Seq2SeqDecoder), "decoder_inputs", InitialState = "encoder", Layers = new[] { "decoder", "head" })]
+public partial class Seq2Seq;
+
+// seq2seq_gru: the same with GRUs (one state).
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Gru(5, ReturnState = true, ResetAfter = false)]
+public partial class GruEncoder;
+
+[Sequential(Timesteps = 4, InputDim = 2)]
+[Gru(5, ReturnSequences = true, ResetAfter = false)]
+[Dense(3)]
+public partial class GruDecoder;
+
+[Graph("decoder")]
+[GraphInput("encoder_inputs", Timesteps = 6, InputDim = 3)]
+[GraphInput("decoder_inputs", Timesteps = 4, InputDim = 2)]
+[GraphNode("encoder", typeof(GruEncoder), "encoder_inputs")]
+[GraphNode("decoder", typeof(GruDecoder), "decoder_inputs", InitialState = "encoder")]
+public partial class Seq2SeqGru;
+
+// two_branch_concat: two inputs, two recurrent branches concatenated into a Dense head; a second head on one branch.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Gru(4, ResetAfter = false)]
+public partial class BranchGru;
+
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Lstm(6)]
+public partial class BranchLstm;
+
+[Sequential(Timesteps = 1, InputDim = 10)]
+[Dense(3, Activation = "relu")]
+[Dense(1)]
+public partial class ConcatHead;
+
+[Sequential(Timesteps = 1, InputDim = 4)]
+[Dense(2)]
+public partial class AuxHead;
+
+[Graph("out", "aux")]
+[GraphInput("a", Timesteps = 5, InputDim = 3)]
+[GraphInput("b", Timesteps = 5, InputDim = 2)]
+[GraphNode("gru_a", typeof(BranchGru), "a")]
+[GraphNode("lstm_b", typeof(BranchLstm), "b")]
+[Merge("concat", MergeOperation.Concatenate, "gru_a", "lstm_b")]
+[GraphNode("out", typeof(ConcatHead), "concat", Layers = new[] { "hidden", "out" })]
+[GraphNode("aux", typeof(AuxHead), "gru_a")]
+public partial class TwoBranchConcat;
+
+// merge_*: a SimpleRNN and a GRU sequence merged element-wise, then an LSTM.
+[Sequential(Timesteps = 4, InputDim = 3)]
+[SimpleRnn(4, ReturnSequences = true)]
+public partial class MergeRnn;
+
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Gru(4, ReturnSequences = true, ResetAfter = false)]
+public partial class MergeGru;
+
+[Sequential(Timesteps = 4, InputDim = 4)]
+[Lstm(3)]
+public partial class MergeTail;
+
+[Graph("lstm_c")]
+[GraphInput("a", Timesteps = 4, InputDim = 3)]
+[GraphInput("b", Timesteps = 4, InputDim = 3)]
+[GraphNode("rnn_a", typeof(MergeRnn), "a")]
+[GraphNode("gru_b", typeof(MergeGru), "b")]
+[Merge("merge", MergeOperation.Add, "rnn_a", "gru_b")]
+[GraphNode("lstm_c", typeof(MergeTail), "merge")]
+public partial class MergeAdd;
+
+[Graph("lstm_c")]
+[GraphInput("a", Timesteps = 4, InputDim = 3)]
+[GraphInput("b", Timesteps = 4, InputDim = 3)]
+[GraphNode("rnn_a", typeof(MergeRnn), "a")]
+[GraphNode("gru_b", typeof(MergeGru), "b")]
+[Merge("merge", MergeOperation.Subtract, "rnn_a", "gru_b")]
+[GraphNode("lstm_c", typeof(MergeTail), "merge")]
+public partial class MergeSubtract;
+
+[Graph("lstm_c")]
+[GraphInput("a", Timesteps = 4, InputDim = 3)]
+[GraphInput("b", Timesteps = 4, InputDim = 3)]
+[GraphNode("rnn_a", typeof(MergeRnn), "a")]
+[GraphNode("gru_b", typeof(MergeGru), "b")]
+[Merge("merge", MergeOperation.Multiply, "rnn_a", "gru_b")]
+[GraphNode("lstm_c", typeof(MergeTail), "merge")]
+public partial class MergeMultiply;
+
+[Graph("lstm_c")]
+[GraphInput("a", Timesteps = 4, InputDim = 3)]
+[GraphInput("b", Timesteps = 4, InputDim = 3)]
+[GraphNode("rnn_a", typeof(MergeRnn), "a")]
+[GraphNode("gru_b", typeof(MergeGru), "b")]
+[Merge("merge", MergeOperation.Average, "rnn_a", "gru_b")]
+[GraphNode("lstm_c", typeof(MergeTail), "merge")]
+public partial class MergeAverage;
+
+[Graph("lstm_c")]
+[GraphInput("a", Timesteps = 4, InputDim = 3)]
+[GraphInput("b", Timesteps = 4, InputDim = 3)]
+[GraphNode("rnn_a", typeof(MergeRnn), "a")]
+[GraphNode("gru_b", typeof(MergeGru), "b")]
+[Merge("merge", MergeOperation.Maximum, "rnn_a", "gru_b")]
+[GraphNode("lstm_c", typeof(MergeTail), "merge")]
+public partial class MergeMaximum;
+
+[Graph("lstm_c")]
+[GraphInput("a", Timesteps = 4, InputDim = 3)]
+[GraphInput("b", Timesteps = 4, InputDim = 3)]
+[GraphNode("rnn_a", typeof(MergeRnn), "a")]
+[GraphNode("gru_b", typeof(MergeGru), "b")]
+[Merge("merge", MergeOperation.Minimum, "rnn_a", "gru_b")]
+[GraphNode("lstm_c", typeof(MergeTail), "merge")]
+public partial class MergeMinimum;
+
+// shared_siamese: one LSTM applied to two inputs (one set of weights), their difference scored.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Lstm(4)]
+public partial class SiameseTower;
+
+[Sequential(Timesteps = 1, InputDim = 4)]
+[Dense(1, Activation = "sigmoid")]
+public partial class SiameseScore;
+
+[Graph("score")]
+[GraphInput("left", Timesteps = 5, InputDim = 3)]
+[GraphInput("right", Timesteps = 5, InputDim = 3)]
+[GraphNode("left_tower", typeof(SiameseTower), "left")]
+[GraphNode("right_tower", typeof(SiameseTower), "right", Shares = "left_tower")]
+[Merge("diff", MergeOperation.Subtract, "left_tower", "right_tower")]
+[GraphNode("score", typeof(SiameseScore), "diff")]
+public partial class SharedSiamese;
+
+// one_input_two_branches: one input read by two recurrent branches, concatenated per timestep.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Lstm(4, ReturnSequences = true)]
+public partial class BranchL1;
+
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Gru(4, ReturnSequences = true, ResetAfter = false)]
+public partial class BranchG1;
+
+[Sequential(Timesteps = 5, InputDim = 8)]
+[Lstm(3)]
+[Dense(2)]
+public partial class BranchTail;
+
+[Graph("out")]
+[GraphInput("x", Timesteps = 5, InputDim = 3)]
+[GraphNode("l1", typeof(BranchL1), "x")]
+[GraphNode("g1", typeof(BranchG1), "x")]
+[Merge("concat", MergeOperation.Concatenate, "l1", "g1")]
+[GraphNode("out", typeof(BranchTail), "concat")]
+public partial class OneInputTwoBranches;

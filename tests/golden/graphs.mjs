@@ -1,0 +1,431 @@
+#!/usr/bin/env node
+// Golden vectors for RnnGen's functional (graph) models, from TensorFlow.js 4.22.0 on its cpu backend.
+//
+// Each case is a Keras functional model, built here with tf.model({ inputs, outputs }): an encoder-decoder whose
+// decoder starts from the encoder's states (LSTM and GRU), two input branches joined by Concatenate with a second
+// output on one branch, the six element-wise merges (Add, Subtract, Multiply, Average, Maximum, Minimum) of a SimpleRNN
+// and a GRU sequence feeding an LSTM, a siamese pair sharing one LSTM, and one input split into two recurrent branches.
+// Every layer has an explicit name; the C# tests find the layers and the outputs by those names.
+//
+// Every option is passed explicitly, because the tfjs defaults differ from Keras 3's: recurrentActivation 'sigmoid'
+// (tfjs: hardSigmoid), activation 'tanh', LSTM unitForgetBias false (only the initializer; setWeights replaces the
+// bias anyway), GRU resetAfter false (tfjs cannot run reset_after=True). Weights are drawn for every layer that has
+// them, in model.layers order, uniform in [-0.5, 0.5) and rounded to float32, set with layer.setWeights and read back
+// bit for bit; then the inputs, in model input order, uniform in [-1, 1). The generator is mulberry32 seeded with the
+// FNV-1a hash of the case name, so adding or removing a case never changes the others.
+//
+// tfjs-layers 4.22 has no Subtract layer (Keras has keras.layers.Subtract): the script defines one as a subclass of
+// tfjs's own Merge base class (the class of Add, Multiply, ...), whose mergeFunction is tf.sub(a, b), as in Keras.
+//
+// Before the file is written, every output of every case is compared with an independent float64 implementation of the
+// Keras equations in this file (LSTM gates i, f, c, o; GRU reset_after=False gates z, r, h with the reset gate applied
+// to h before the recurrent product; SimpleRNN; Dense; the merges and Concatenate); the largest |difference| must be
+// below 1e-5. The encoders' state outputs ([output, state_h, state_c] for LSTM, [output, state_h] for GRU) of the
+// seq2seq cases are checked the same way through a second model, so their order in tfjs is Keras's.
+//
+// Output: tests/RnnGen.Numerics.Tests/Golden/tfjs-graph-golden.json (format in README.md).
+// Regenerate:  cd tests/golden && npm ci && node graphs.mjs   (deterministic: two runs give byte-identical files)
+
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fnv1a, mulberry32, toJson } from './golden-util.mjs';
+
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const OUT = path.resolve(here, '..', 'RnnGen.Numerics.Tests', 'Golden', 'tfjs-graph-golden.json');
+
+const TFJS_VERSION = '4.22.0';
+const TOL = 1e-5; // largest |tfjs - reference| allowed
+const B = 3; // batch of every case
+
+const tf = require('@tensorflow/tfjs');
+if (tf.version.tfjs !== TFJS_VERSION) throw new Error(`need @tensorflow/tfjs ${TFJS_VERSION}, found ${tf.version.tfjs}`);
+await tf.setBackend('cpu');
+await tf.ready();
+if (tf.getBackend() !== 'cpu') throw new Error('tfjs cpu backend not active');
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Layers, every option explicit.
+// ---------------------------------------------------------------------------------------------------------------------
+
+const recurrentArgs = (units, name, o) => ({
+  units,
+  name,
+  activation: 'tanh',
+  useBias: true,
+  returnSequences: o.returnSequences ?? false,
+  returnState: o.returnState ?? false,
+  goBackwards: false,
+  stateful: false,
+});
+const lstm = (units, name, o = {}) => tf.layers.lstm({ ...recurrentArgs(units, name, o), recurrentActivation: 'sigmoid', unitForgetBias: false });
+const gru = (units, name, o = {}) => tf.layers.gru({ ...recurrentArgs(units, name, o), recurrentActivation: 'sigmoid', resetAfter: false });
+const simpleRnn = (units, name, o = {}) => tf.layers.simpleRNN(recurrentArgs(units, name, o));
+const dense = (units, activation, name) => tf.layers.dense({ units, activation, useBias: true, name });
+
+// Keras's Subtract, which tfjs-layers lacks, on tfjs's Merge base class (keras/src/layers/merging/subtract.py: exactly
+// two inputs, inputs[0] - inputs[1]).
+const Merge = Object.getPrototypeOf(tf.layers.add({}).constructor);
+class Subtract extends Merge {
+  static className = 'Subtract';
+  mergeFunction(inputs) {
+    if (inputs.length !== 2) throw new Error(`Subtract takes exactly 2 inputs, got ${inputs.length}`);
+    return tf.tidy(() => tf.sub(inputs[0], inputs[1]));
+  }
+}
+tf.serialization.registerClass(Subtract);
+
+const MERGES = {
+  add: { make: (name) => tf.layers.add({ name }), ref: (a, b) => a + b },
+  subtract: { make: (name) => new Subtract({ name }), ref: (a, b) => a - b },
+  multiply: { make: (name) => tf.layers.multiply({ name }), ref: (a, b) => a * b },
+  average: { make: (name) => tf.layers.average({ name }), ref: (a, b) => (a + b) / 2 },
+  maximum: { make: (name) => tf.layers.maximum({ name }), ref: (a, b) => Math.max(a, b) },
+  minimum: { make: (name) => tf.layers.minimum({ name }), ref: (a, b) => Math.min(a, b) },
+};
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Independent float64 reference of the Keras equations. Tensors are { shape, data } with row-major Float64Array data.
+// ---------------------------------------------------------------------------------------------------------------------
+
+const sigmoid = (v) => 1 / (1 + Math.exp(-v));
+const ACT = { linear: (v) => v, relu: (v) => Math.max(v, 0), sigmoid, tanh: Math.tanh };
+
+/**
+ * One recurrent layer (Keras 3 equations, activation tanh, recurrent activation sigmoid). w: [kernel, recurrent_kernel,
+ * bias] as flat arrays; x: [B, T, D]; init: null or the initial states ([h] or, for LSTM, [h, c]), each [B, U].
+ * Returns { output, states }: output [B, T, U] with returnSequences, else [B, U]; states [h] or [h, c], each [B, U].
+ */
+function refRecurrent(kind, w, x, U, returnSequences, init = null) {
+  const [Bx, T, D] = x.shape;
+  const G = { SimpleRNN: 1, LSTM: 4, GRU: 3 }[kind];
+  const GU = G * U;
+  const [kernel, rec, bias] = w;
+  const seq = new Float64Array(Bx * T * U);
+  const lastH = new Float64Array(Bx * U);
+  const lastC = new Float64Array(Bx * U);
+  for (let b = 0; b < Bx; b++) {
+    let h = new Float64Array(U);
+    let c = new Float64Array(U);
+    if (init) {
+      for (let j = 0; j < U; j++) h[j] = init[0].data[b * U + j];
+      if (kind === 'LSTM') for (let j = 0; j < U; j++) c[j] = init[1].data[b * U + j];
+    }
+    for (let t = 0; t < T; t++) {
+      const zx = new Float64Array(GU); // x . kernel + bias
+      for (let j = 0; j < GU; j++) zx[j] = bias[j];
+      for (let k = 0; k < D; k++) {
+        const xv = x.data[(b * T + t) * D + k];
+        for (let j = 0; j < GU; j++) zx[j] += xv * kernel[k * GU + j];
+      }
+      const nh = new Float64Array(U);
+      if (kind === 'SimpleRNN') {
+        // h = tanh(x.W + b + h.U)
+        for (let j = 0; j < U; j++) {
+          let s = zx[j];
+          for (let m = 0; m < U; m++) s += h[m] * rec[m * U + j];
+          nh[j] = Math.tanh(s);
+        }
+      } else if (kind === 'LSTM') {
+        // z = x.W + h.U + b; i, f, o = sigmoid; c = f*c + i*tanh(z_c); h = o*tanh(c)
+        const z = Float64Array.from(zx);
+        for (let m = 0; m < U; m++) for (let j = 0; j < GU; j++) z[j] += h[m] * rec[m * GU + j];
+        const nc = new Float64Array(U);
+        for (let j = 0; j < U; j++) {
+          const i = sigmoid(z[j]);
+          const f = sigmoid(z[U + j]);
+          const g = Math.tanh(z[2 * U + j]);
+          const o = sigmoid(z[3 * U + j]);
+          nc[j] = f * c[j] + i * g;
+          nh[j] = o * Math.tanh(nc[j]);
+        }
+        c = nc;
+      } else {
+        // GRU reset_after=False: z, r = sigmoid(x.W + b + h.U); hh = tanh(x.W_h + b_h + (r*h).U_h); h = z*h + (1-z)*hh
+        const z = new Float64Array(U);
+        const r = new Float64Array(U);
+        for (let j = 0; j < U; j++) {
+          let sz = zx[j];
+          let sr = zx[U + j];
+          for (let m = 0; m < U; m++) {
+            sz += h[m] * rec[m * GU + j];
+            sr += h[m] * rec[m * GU + U + j];
+          }
+          z[j] = sigmoid(sz);
+          r[j] = sigmoid(sr);
+        }
+        for (let j = 0; j < U; j++) {
+          let s = zx[2 * U + j];
+          for (let m = 0; m < U; m++) s += r[m] * h[m] * rec[m * GU + 2 * U + j];
+          nh[j] = z[j] * h[j] + (1 - z[j]) * Math.tanh(s);
+        }
+      }
+      h = nh;
+      seq.set(h, (b * T + t) * U);
+    }
+    lastH.set(h, b * U);
+    lastC.set(c, b * U);
+  }
+  const hState = { shape: [Bx, U], data: lastH };
+  return {
+    output: returnSequences ? { shape: [Bx, T, U], data: seq } : hState,
+    states: kind === 'LSTM' ? [hState, { shape: [Bx, U], data: lastC }] : [hState],
+  };
+}
+
+/** Dense on the last axis (at every timestep of a sequence): act(x.kernel + bias). */
+function refDense(w, x, activation) {
+  const [kernel, bias] = w;
+  const D = x.shape[x.shape.length - 1];
+  const U = bias.length;
+  const rows = x.data.length / D;
+  const y = new Float64Array(rows * U);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < U; j++) {
+      let s = bias[j];
+      for (let k = 0; k < D; k++) s += x.data[r * D + k] * kernel[k * U + j];
+      y[r * U + j] = ACT[activation](s);
+    }
+  }
+  return { shape: [...x.shape.slice(0, -1), U], data: y };
+}
+
+/** An element-wise merge of two tensors of one shape. */
+function refMerge(kind, a, b) {
+  if (a.shape.join() !== b.shape.join()) throw new Error(`merge of ${a.shape} and ${b.shape}`);
+  return { shape: a.shape, data: a.data.map((v, i) => MERGES[kind].ref(v, b.data[i])) };
+}
+
+/** Concatenate on the last axis. */
+function refConcat(parts) {
+  const lead = parts[0].shape.slice(0, -1);
+  const widths = parts.map((p) => p.shape[p.shape.length - 1]);
+  const total = widths.reduce((s, w) => s + w, 0);
+  const rows = parts[0].data.length / widths[0];
+  const y = new Float64Array(rows * total);
+  for (let r = 0; r < rows; r++) {
+    let o = 0;
+    parts.forEach((p, i) => {
+      for (let k = 0; k < widths[i]; k++) y[r * total + o + k] = p.data[r * widths[i] + k];
+      o += widths[i];
+    });
+  }
+  return { shape: [...lead, total], data: y };
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The cases. build() returns the model's inputs and outputs (symbolic), extra models to check in passing (probes), and
+// the expected output names; reference(x, w) gets the inputs by name and the weights by layer name, and returns the
+// outputs in model output order (and the probes' outputs).
+// ---------------------------------------------------------------------------------------------------------------------
+
+const cases = [];
+
+cases.push({
+  name: 'seq2seq',
+  outputs: ['head'],
+  build() {
+    const encIn = tf.input({ shape: [6, 3], name: 'encoder_inputs' });
+    const [encOut, h, c] = lstm(5, 'encoder', { returnState: true }).apply(encIn);
+    const decIn = tf.input({ shape: [4, 2], name: 'decoder_inputs' });
+    const dec = lstm(5, 'decoder', { returnSequences: true }).apply(decIn, { initialState: [h, c] });
+    const head = dense(3, 'linear', 'head').apply(dec);
+    // A probe of the encoder alone: tfjs's state outputs must be [output, state_h, state_c] as in Keras.
+    const probe = tf.model({ inputs: encIn, outputs: [encOut, h, c] });
+    return { inputs: [encIn, decIn], outputs: [head], probes: [{ model: probe, inputs: ['encoder_inputs'], what: 'encoder [output, h, c]' }] };
+  },
+  reference(x, w) {
+    const enc = refRecurrent('LSTM', w.encoder, x.encoder_inputs, 5, false);
+    const dec = refRecurrent('LSTM', w.decoder, x.decoder_inputs, 5, true, enc.states);
+    return { outputs: [refDense(w.head, dec.output, 'linear')], probes: [[enc.output, ...enc.states]] };
+  },
+});
+
+cases.push({
+  name: 'seq2seq_gru',
+  outputs: ['head'],
+  build() {
+    const encIn = tf.input({ shape: [6, 3], name: 'encoder_inputs' });
+    const [encOut, h] = gru(5, 'encoder', { returnState: true }).apply(encIn);
+    const decIn = tf.input({ shape: [4, 2], name: 'decoder_inputs' });
+    const dec = gru(5, 'decoder', { returnSequences: true }).apply(decIn, { initialState: [h] });
+    const head = dense(3, 'linear', 'head').apply(dec);
+    const probe = tf.model({ inputs: encIn, outputs: [encOut, h] });
+    return { inputs: [encIn, decIn], outputs: [head], probes: [{ model: probe, inputs: ['encoder_inputs'], what: 'encoder [output, h]' }] };
+  },
+  reference(x, w) {
+    const enc = refRecurrent('GRU', w.encoder, x.encoder_inputs, 5, false);
+    const dec = refRecurrent('GRU', w.decoder, x.decoder_inputs, 5, true, enc.states);
+    return { outputs: [refDense(w.head, dec.output, 'linear')], probes: [[enc.output, ...enc.states]] };
+  },
+});
+
+cases.push({
+  name: 'two_branch_concat',
+  outputs: ['out', 'aux'],
+  build() {
+    const a = tf.input({ shape: [5, 3], name: 'a' });
+    const b = tf.input({ shape: [5, 2], name: 'b' });
+    const ga = gru(4, 'gru_a').apply(a);
+    const lb = lstm(6, 'lstm_b').apply(b);
+    const cat = tf.layers.concatenate({ axis: -1, name: 'concat' }).apply([ga, lb]);
+    const hidden = dense(3, 'relu', 'hidden').apply(cat);
+    const out = dense(1, 'linear', 'out').apply(hidden);
+    const aux = dense(2, 'linear', 'aux').apply(ga);
+    return { inputs: [a, b], outputs: [out, aux] };
+  },
+  reference(x, w) {
+    const ga = refRecurrent('GRU', w.gru_a, x.a, 4, false).output;
+    const lb = refRecurrent('LSTM', w.lstm_b, x.b, 6, false).output;
+    const hidden = refDense(w.hidden, refConcat([ga, lb]), 'relu');
+    return { outputs: [refDense(w.out, hidden, 'linear'), refDense(w.aux, ga, 'linear')] };
+  },
+});
+
+for (const kind of Object.keys(MERGES)) {
+  cases.push({
+    name: `merge_${kind}`,
+    outputs: ['lstm_c'],
+    build() {
+      const a = tf.input({ shape: [4, 3], name: 'a' });
+      const b = tf.input({ shape: [4, 3], name: 'b' });
+      const ra = simpleRnn(4, 'rnn_a', { returnSequences: true }).apply(a);
+      const gb = gru(4, 'gru_b', { returnSequences: true }).apply(b);
+      const merged = MERGES[kind].make('merge').apply([ra, gb]);
+      return { inputs: [a, b], outputs: [lstm(3, 'lstm_c').apply(merged)] };
+    },
+    reference(x, w) {
+      const ra = refRecurrent('SimpleRNN', w.rnn_a, x.a, 4, true).output;
+      const gb = refRecurrent('GRU', w.gru_b, x.b, 4, true).output;
+      return { outputs: [refRecurrent('LSTM', w.lstm_c, refMerge(kind, ra, gb), 3, false).output] };
+    },
+  });
+}
+
+cases.push({
+  name: 'shared_siamese',
+  outputs: ['score'],
+  build() {
+    const left = tf.input({ shape: [5, 3], name: 'left' });
+    const right = tf.input({ shape: [5, 3], name: 'right' });
+    const shared = lstm(4, 'shared');
+    const diff = new Subtract({ name: 'diff' }).apply([shared.apply(left), shared.apply(right)]);
+    return { inputs: [left, right], outputs: [dense(1, 'sigmoid', 'score').apply(diff)] };
+  },
+  reference(x, w) {
+    const l = refRecurrent('LSTM', w.shared, x.left, 4, false).output;
+    const r = refRecurrent('LSTM', w.shared, x.right, 4, false).output;
+    return { outputs: [refDense(w.score, refMerge('subtract', l, r), 'sigmoid')] };
+  },
+});
+
+cases.push({
+  name: 'one_input_two_branches',
+  outputs: ['out'],
+  build() {
+    const x = tf.input({ shape: [5, 3], name: 'x' });
+    const l1 = lstm(4, 'l1', { returnSequences: true }).apply(x);
+    const g1 = gru(4, 'g1', { returnSequences: true }).apply(x);
+    const cat = tf.layers.concatenate({ axis: -1, name: 'concat' }).apply([l1, g1]);
+    const l2 = lstm(3, 'l2').apply(cat);
+    return { inputs: [x], outputs: [dense(2, 'linear', 'out').apply(l2)] };
+  },
+  reference(x, w) {
+    const l1 = refRecurrent('LSTM', w.l1, x.x, 4, true).output;
+    const g1 = refRecurrent('GRU', w.g1, x.x, 4, true).output;
+    const l2 = refRecurrent('LSTM', w.l2, refConcat([l1, g1]), 3, false).output;
+    return { outputs: [refDense(w.out, l2, 'linear')] };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Running a case.
+// ---------------------------------------------------------------------------------------------------------------------
+
+/** Largest |tfjs - reference| over one output; throws on a shape mismatch or a non-finite value. */
+function maxDiff(what, got, ref) {
+  if (got.shape.join() !== ref.shape.join()) throw new Error(`${what}: tfjs shape [${got.shape}], reference [${ref.shape}]`);
+  let worst = 0;
+  for (let i = 0; i < ref.data.length; i++) {
+    const d = Math.abs(got.data[i] - ref.data[i]);
+    if (!Number.isFinite(got.data[i]) || Number.isNaN(d)) throw new Error(`${what}: non-finite value at ${i}`);
+    worst = Math.max(worst, d);
+  }
+  return worst;
+}
+
+function runCase(spec) {
+  const { name } = spec;
+  const rng = mulberry32(fnv1a(name));
+  const uniform = (n, scale) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
+  const built = spec.build();
+  const model = tf.model({ inputs: built.inputs, outputs: built.outputs, name });
+
+  // Weights: every layer that has some, once (a shared layer is one entry of model.layers), in model.layers order.
+  const layers = [];
+  for (const layer of model.layers) {
+    const current = layer.getWeights();
+    if (current.length === 0) continue;
+    if (layers.some((l) => l.name === layer.name)) throw new Error(`${name}: two layers named ${layer.name}`);
+    const weights = current.map((t) => ({ shape: t.shape, data: uniform(t.size, 0.5) }));
+    layer.setWeights(weights.map((w) => tf.tensor(w.data, w.shape, 'float32')));
+    layer.getWeights().forEach((t, i) => {
+      const back = t.dataSync();
+      if (t.shape.join() !== weights[i].shape.join() || back.some((v, k) => !Object.is(v, weights[i].data[k]))) {
+        throw new Error(`${name}: weight ${i} of ${layer.name} does not read back`);
+      }
+    });
+    layers.push({ name: layer.name, class: layer.getClassName(), weights });
+  }
+
+  // Inputs, in model input order.
+  const inputs = model.inputs.map((t, i) => {
+    const shape = [B, ...t.shape.slice(1)];
+    return { name: model.inputNames[i], shape, data: uniform(shape.reduce((p, n) => p * n, 1), 1) };
+  });
+  const byName = Object.fromEntries(inputs.map((x) => [x.name, x]));
+  const tensors = (names) => names.map((n) => tf.tensor(byName[n].data, byName[n].shape, 'float32'));
+
+  const outputNames = model.outputLayers.map((l) => l.name);
+  if (outputNames.join() !== spec.outputs.join()) throw new Error(`${name}: outputs ${outputNames}, expected ${spec.outputs}`);
+  const y = model.predict(tensors(inputs.map((x) => x.name)));
+  const expected = (Array.isArray(y) ? y : [y]).map((t, i) => ({ name: outputNames[i], shape: t.shape, data: Float32Array.from(t.dataSync()) }));
+
+  // Self-check against the float64 reference, with the same float32 weights and inputs.
+  const ref = spec.reference(byName, Object.fromEntries(layers.map((l) => [l.name, l.weights.map((w) => w.data)])));
+  if (ref.outputs.length !== expected.length) throw new Error(`${name}: ${expected.length} outputs, reference ${ref.outputs.length}`);
+  let worst = 0;
+  expected.forEach((e, i) => (worst = Math.max(worst, maxDiff(`${name} ${e.name}`, e, ref.outputs[i]))));
+  const probeDiffs = (built.probes ?? []).map((p, k) => {
+    const py = p.model.predict(tensors(p.inputs));
+    const got = (Array.isArray(py) ? py : [py]).map((t) => ({ shape: t.shape, data: t.dataSync() }));
+    if (got.length !== ref.probes[k].length) throw new Error(`${name} probe ${p.what}: ${got.length} outputs`);
+    return { what: p.what, diff: Math.max(...got.map((g, i) => maxDiff(`${name} probe ${p.what} #${i}`, g, ref.probes[k][i]))) };
+  });
+  for (const d of [worst, ...probeDiffs.map((p) => p.diff)]) {
+    if (!(d < TOL)) throw new Error(`${name}: tfjs and the reference differ by ${d}`);
+  }
+  const probeText = probeDiffs.map((p) => `; probe ${p.what} ${p.diff.toExponential(2)}`).join('');
+  console.log(`${name}: self-check max |diff| ${worst.toExponential(2)}${probeText}`);
+
+  const plain = (a) => Array.from(a);
+  return {
+    name,
+    batch: B,
+    inputs: inputs.map((x) => ({ name: x.name, shape: x.shape, data: plain(x.data) })),
+    layers: layers.map((l) => ({ name: l.name, class: l.class, weights: l.weights.map((w) => ({ shape: w.shape, data: plain(w.data) })) })),
+    expected: expected.map((e) => ({ name: e.name, shape: e.shape, data: plain(e.data) })),
+  };
+}
+
+const names = new Set();
+for (const c of cases) {
+  if (names.has(c.name)) throw new Error(`duplicate case name ${c.name}`);
+  names.add(c.name);
+}
+const out = cases.map(runCase);
+const text = `{"engine":"tfjs ${TFJS_VERSION} (cpu backend)","generatedBy":"tests/golden/graphs.mjs","cases":[\n${out.map(toJson).join(',\n')}\n]}\n`;
+writeFileSync(OUT, text);
+console.log(`wrote ${out.length} cases (${(text.length / 1024).toFixed(1)} KB) to ${path.relative(process.cwd(), OUT)}`);
