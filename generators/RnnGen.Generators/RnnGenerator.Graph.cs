@@ -9,6 +9,7 @@ using RnnGen.Generators.Diagnostics;
 using RnnGen.Generators.Emit;
 using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Model;
+using RnnGen.Shared;
 
 namespace RnnGen.Generators;
 
@@ -106,7 +107,7 @@ public sealed partial class RnnGenerator
             InitialStateFields: initial.ToEquatableArray(),
             InitialStateWidth: layout.InitialStateLayer?.Spec.Units ?? 0,
             WeightArrays: layout.Weights.Count,
-            WeightedLayers: layout.Weights.Select(w => w.Layer).Distinct().Count());
+            LayerCount: spec.Layers.Count);
     }
 
     /// <summary>
@@ -141,6 +142,13 @@ public sealed partial class RnnGenerator
             public INamedTypeSymbol? ModelType { get; set; }
             public GraphChain? Chain { get; set; }
             public MergeOperation Operation { get; set; }
+
+            // [Attention] / [AdditiveAttention]: use_scale, score_mode concat, and the resolved sizes.
+            public bool UseScale { get; set; }
+            public bool Concat { get; set; }
+            public GraphAttention? Attention { get; set; }
+
+            public bool IsAttention => Kind is "[Attention]" or "[AdditiveAttention]";
 
             // The node's output shape once resolved: timesteps (0 for a vector) and width; null when unknown.
             public (int Timesteps, int Width)? Shape { get; set; }
@@ -204,6 +212,9 @@ public sealed partial class RnnGenerator
                     case "MergeAttribute" when IsGraphAttribute(data.AttributeClass):
                         declared.Add(ReadMerge(data, syntax));
                         break;
+                    case "AttentionAttribute" or "AdditiveAttentionAttribute" when IsGraphAttribute(data.AttributeClass):
+                        declared.Add(ReadAttention(data, syntax));
+                        break;
                     default:
                         if (KindOf(data.AttributeClass) is AttributeKind kind || IsKerasModelAttribute(data.AttributeClass))
                         {
@@ -265,7 +276,8 @@ public sealed partial class RnnGenerator
                 InitialState = d.InitialState?.Name,
                 Shares = d.Shares?.Name,
                 Operation = d.Operation,
-                FileLayers = (d.FileLayers ?? (d.Chain?.WeightedLayers == 1 ? new List<string> { d.Name } : new List<string>())).ToEquatableArray(),
+                Attention = d.Attention,
+                FileLayers = (d.FileLayers ?? (d.Chain?.LayerCount == 1 ? new List<string> { d.Name } : new List<string>())).ToEquatableArray(),
             }).ToEquatableArray();
 
             return new GraphSpec(
@@ -279,7 +291,8 @@ public sealed partial class RnnGenerator
 
         private static bool IsGraphAttribute(INamedTypeSymbol? attributeClass) =>
             attributeClass is { ContainingNamespace: { Name: "RnnGen", ContainingNamespace.IsGlobalNamespace: true } }
-            && attributeClass.Name is "GraphAttribute" or "GraphInputAttribute" or "GraphNodeAttribute" or "MergeAttribute";
+            && attributeClass.Name is "GraphAttribute" or "GraphInputAttribute" or "GraphNodeAttribute" or "MergeAttribute"
+                or "AttentionAttribute" or "AdditiveAttentionAttribute";
 
         private Declared ReadInput(AttributeData data, AttributeSyntax? syntax)
         {
@@ -335,6 +348,29 @@ public sealed partial class RnnGenerator
             merge.Operation = data.ConstructorArguments.Length > 1 && data.ConstructorArguments[1].Value is int operation ? (MergeOperation)operation : MergeOperation.Concatenate;
             merge.Reads.AddRange(Strings(data, 2, syntax, 2));
             return merge;
+        }
+
+        private Declared ReadAttention(AttributeData data, AttributeSyntax? syntax)
+        {
+            bool additive = data.AttributeClass!.Name == "AdditiveAttentionAttribute";
+            var attention = new Declared { Kind = additive ? "[AdditiveAttention]" : "[Attention]", Name = String(data, 0) ?? string.Empty, Syntax = syntax };
+            attention.Reads.Add((String(data, 1) ?? string.Empty, PositionalLocation(syntax, 1)));
+            attention.Reads.Add((String(data, 2) ?? string.Empty, PositionalLocation(syntax, 2)));
+            if (Named<string>(data, "Key") is string key)
+            {
+                attention.Reads.Add((key, NamedLocation(syntax, "Key")));
+            }
+
+            attention.UseScale = data.NamedArguments.Any(a => a.Key == "UseScale") ? Named<bool>(data, "UseScale") : additive;
+            string mode = Named<string>(data, "ScoreMode") ?? "dot";
+            attention.Concat = mode == "concat";
+            if (mode is not ("dot" or "concat"))
+            {
+                Report(DiagnosticDescriptors.GraphNotSupported, NamedLocation(syntax, "ScoreMode") ?? attention.Location, attention.Kind, attention.Name,
+                    $"ScoreMode \"{mode}\"", "Keras's score modes are \"dot\" and \"concat\"");
+            }
+
+            return attention;
         }
 
         private void CheckNames(List<Declared> declared)
@@ -550,6 +586,12 @@ public sealed partial class RnnGenerator
                 return;
             }
 
+            if (tensor.IsAttention)
+            {
+                InferAttention(tensor, reads.Select(r => (r.Name, r.Location, r.Shape!.Value, r.From)).ToList());
+                return;
+            }
+
             if (tensor.Chain is not GraphChain chain)
             {
                 return;
@@ -602,6 +644,39 @@ public sealed partial class RnnGenerator
             merge.Shape = (t0, width);
         }
 
+        // Keras's attention reads sequences: query (Tq, dim), value (Tv, dv), key (Tv, dim); it gives (Tq, dv).
+        private void InferAttention(Declared attention, List<(string Name, LocationInfo? Location, (int Timesteps, int Width) Shape, Declared From)> reads)
+        {
+            if (reads.FirstOrDefault(r => r.From.Kind == "[Merge]") is { Name: not null } merged)
+            {
+                Report(DiagnosticDescriptors.GraphNotSupported, merged.Location ?? attention.Location, attention.Kind, attention.Name, $"attention over a merge ('{merged.Name}')",
+                    "put a [GraphNode] between the two");
+                return;
+            }
+
+            if (reads.FirstOrDefault(r => r.Shape.Timesteps == 0) is { Name: not null } vector)
+            {
+                Report(DiagnosticDescriptors.GraphShapeMismatch, vector.Location ?? attention.Location, attention.Kind, attention.Name,
+                    $"'{vector.Name}' is {ShapeText(vector.Shape)}; attention reads sequences (Keras: (batch, timesteps, features)), so return sequences from the layer before it");
+                return;
+            }
+
+            (string _, LocationInfo? _, (int Timesteps, int Width) query, Declared _) = reads[0];
+            (int Timesteps, int Width) value = reads[1].Shape;
+            var key = reads.Count > 2 ? reads[2] : reads[1];
+            if (key.Shape.Timesteps != value.Timesteps || key.Shape.Width != query.Width)
+            {
+                string what = reads.Count > 2
+                    ? $"the key '{key.Name}' is {ShapeText(key.Shape)}, but it needs the value's {value.Timesteps} timesteps and the query's {query.Width} features"
+                    : $"the query '{reads[0].Name}' has {query.Width} features and the value '{reads[1].Name}' (also the key) {value.Width}; without Key they must be equal";
+                Report(DiagnosticDescriptors.GraphShapeMismatch, key.Location ?? attention.Location, attention.Kind, attention.Name, what);
+                return;
+            }
+
+            attention.Attention = new GraphAttention(attention.Kind == "[AdditiveAttention]", attention.UseScale, attention.Concat, query.Timesteps, value.Timesteps, query.Width, value.Width);
+            attention.Shape = (query.Timesteps, value.Width);
+        }
+
         private void CheckInitialState(Declared node, Dictionary<string, Declared> byName)
         {
             if (node.InitialState is not { } initial || node.Chain is not GraphChain chain)
@@ -646,10 +721,10 @@ public sealed partial class RnnGenerator
                 Report(DiagnosticDescriptors.GraphNameInvalid, location, node.Kind, node.Name,
                     $"Layers is set on a node that shares '{node.Shares.Value.Name}''s model, whose own Layers load it; remove it here");
             }
-            else if (layers.Count != chain.WeightedLayers)
+            else if (layers.Count != chain.LayerCount)
             {
                 Report(DiagnosticDescriptors.GraphNameInvalid, location, node.Kind, node.Name,
-                    $"Layers names {layers.Count} file layer(s), but {chain.DisplayName} has {chain.WeightedLayers} layer(s) with weights; name one file layer for each, in order");
+                    $"Layers names {layers.Count} file layer(s), but {chain.DisplayName} declares {chain.LayerCount} layer(s); name the file layer of each, in order");
             }
         }
 

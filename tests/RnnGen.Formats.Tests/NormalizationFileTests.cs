@@ -84,6 +84,12 @@ public sealed class NormalizationFileTests
             """;
         ModelConfig config = KerasConfig.Parse(json, new KerasDialect("2.4.0", 2), "config");
         Assert.Equal("the layer 'add' (Add) joins 2 tensors (from 'lstm', 'dense')", config.GraphProblem);
+
+        // The wiring a [Graph] declaration is written from: the input's shape, what each layer reads, the outputs.
+        Assert.Equal(new[] { new FunctionalGraph.LayoutInput("input_1", 5, 3) }, config.Graph!.Inputs);
+        Assert.Equal(new[] { "lstm", "dense" }, config.Graph.Nodes.Single(n => n.Name == "add").Reads);
+        Assert.Equal(new[] { "lstm" }, config.Graph.Nodes.Single(n => n.Name == "dense").Reads);
+        Assert.Equal(new[] { "add" }, config.Graph.Outputs);
     }
 
     [Fact]
@@ -104,5 +110,11 @@ public sealed class NormalizationFileTests
             """;
         ModelConfig config = KerasConfig.Parse(json, new KerasDialect("3.6.0", 3), "config");
         Assert.Equal("the layer 'decoder' (LSTM) takes its initial_state from 'encoder', another layer's output (an encoder-decoder graph)", config.GraphProblem);
+
+        Assert.Equal(new[] { new FunctionalGraph.LayoutInput("encoder_input", 5, 3), new FunctionalGraph.LayoutInput("decoder_input", 4, 2) }, config.Graph!.Inputs);
+        FunctionalGraph.LayoutNode decoder = config.Graph.Nodes.Single(n => n.Name == "decoder");
+        Assert.Equal(new[] { "decoder_input" }, decoder.Reads);
+        Assert.Equal(new[] { "encoder", "encoder" }, decoder.InitialState);
+        Assert.Equal(new[] { "decoder" }, config.Graph.Outputs);
     }
 }

@@ -123,6 +123,41 @@ public class SnapshotTests
         return Snapshot.Verify(ScrubVersion(run.Sources.Single(s => s.HintName == "Demo.Translator.RnnGen.Graph.g.cs").Text), "cs");
     }
 
+    [Fact]
+    public Task Graph_with_attention()
+    {
+        // [Attention] (scaled, concat scores, a separate key) and [AdditiveAttention]: stack-allocated outputs, weight
+        // fields after the chains' in GetWeights, and a merge that reads an attention output.
+        const string declaration = """
+            [Sequential(Timesteps = 6, InputDim = 3)]
+            [Lstm(4, ReturnSequences = true)]
+            public partial class Encoder;
+
+            [Sequential(Timesteps = 5, InputDim = 2)]
+            [Lstm(4, ReturnSequences = true)]
+            public partial class Decoder;
+
+            [Sequential(Timesteps = 5, InputDim = 12)]
+            [Dense(2)]
+            public partial class Head;
+
+            [Graph("out")]
+            [GraphInput("x", Timesteps = 6, InputDim = 3)]
+            [GraphInput("y", Timesteps = 5, InputDim = 2)]
+            [GraphNode("encoder", typeof(Encoder), "x")]
+            [GraphNode("keys", typeof(Encoder), "x")]
+            [GraphNode("decoder", typeof(Decoder), "y")]
+            [Attention("attention", "decoder", "encoder", Key = "keys", UseScale = true, ScoreMode = "concat")]
+            [AdditiveAttention("additive", "decoder", "encoder")]
+            [Merge("context", MergeOperation.Concatenate, "attention", "additive", "decoder")]
+            [GraphNode("out", typeof(Head), "context")]
+            public partial class Attender;
+            """;
+        GeneratorRun run = CompilationHarness.Run("using RnnGen;\nnamespace Demo;\n\n" + declaration);
+        AssertClean(run);
+        return Snapshot.Verify(ScrubVersion(run.Sources.Single(s => s.HintName == "Demo.Attender.RnnGen.Graph.g.cs").Text), "cs");
+    }
+
     /// <summary>
     /// The generator's version where generated code states it (the header comment and [GeneratedCode]) becomes
     /// <c>{version}</c>, so that a version bump does not change every snapshot. Only those two places: a version-like

@@ -17,11 +17,23 @@
 // tfjs-layers 4.22 has no Subtract layer (Keras has keras.layers.Subtract): the script defines one as a subclass of
 // tfjs's own Merge base class (the class of Add, Multiply, ...), whose mergeFunction is tf.sub(a, b), as in Keras.
 //
+// tfjs-layers 4.22 has no Attention or AdditiveAttention layer either. The script defines both as custom tfjs layers
+// that compute what Keras 3 computes (keras/src/layers/attention/attention.py and additive_attention.py) on [query,
+// value(, key)], key defaulting to value, without masks, dropout or a causal mask: Attention scores are query . key^T
+// (times the scalar weight `scale` with use_scale) for score_mode 'dot', and concat_score_weight * sum(tanh(q + k))
+// over the feature axis (the tanh argument times `scale` with use_scale) for 'concat'; AdditiveAttention scores are
+// sum(scale * tanh(q + k)) with `scale` of shape [dim]. Then softmax(scores, axis=-1) . value. Their weights
+// (Attention: `scale` [] then `concat_score_weight` [], each when present; AdditiveAttention: `scale` [dim]) are drawn
+// from the same generator but in [0.5, 1.5), clearly not 1 (Attention initializes them to ones). The attention cases
+// are an LSTM encoder and decoder joined by dot Attention, scaled concat Attention with a separate GRU key, and
+// AdditiveAttention.
+//
 // Before the file is written, every output of every case is compared with an independent float64 implementation of the
 // Keras equations in this file (LSTM gates i, f, c, o; GRU reset_after=False gates z, r, h with the reset gate applied
-// to h before the recurrent product; SimpleRNN; Dense; the merges and Concatenate); the largest |difference| must be
-// below 1e-5. The encoders' state outputs ([output, state_h, state_c] for LSTM, [output, state_h] for GRU) of the
-// seq2seq cases are checked the same way through a second model, so their order in tfjs is Keras's.
+// to h before the recurrent product; SimpleRNN; Dense; the merges and Concatenate; Attention and AdditiveAttention);
+// the largest |difference| must be below 1e-5. The encoders' state outputs ([output, state_h, state_c] for LSTM,
+// [output, state_h] for GRU) of the seq2seq cases are checked the same way through a second model, so their order in
+// tfjs is Keras's.
 //
 // Output: tests/RnnGen.Numerics.Tests/Golden/tfjs-graph-golden.json (format in README.md).
 // Regenerate:  cd tests/golden && npm ci && node graphs.mjs   (deterministic: two runs give byte-identical files)
@@ -76,6 +88,86 @@ class Subtract extends Merge {
   }
 }
 tf.serialization.registerClass(Subtract);
+
+// Keras's Attention and AdditiveAttention, which tfjs-layers lacks, as custom layers on [query (B, Tq, d), value (B, Tv, dv)
+// (, key (B, Tv, d))]; key defaults to value. No masks, no dropout, no causal mask. The output is (B, Tq, dv).
+const Layer = tf.layers.Layer; // the base class of every tfjs layer (Merge's too)
+// keras/src/layers/attention/attention.py: weights `scale` [] (use_scale) then `concat_score_weight` [] (score_mode
+// 'concat'), both initialized to ones; scores = q . k^T (* scale) for 'dot', concat_score_weight * sum(tanh((scale *)
+// (q + k)), -1) for 'concat'; output = softmax(scores, -1) . v.
+class Attention extends Layer {
+  static className = 'Attention';
+  constructor(args) {
+    super(args);
+    this.useScale = args.useScale ?? false;
+    this.scoreMode = args.scoreMode ?? 'dot';
+    if (!['dot', 'concat'].includes(this.scoreMode)) throw new Error(`Attention: score_mode ${this.scoreMode}`);
+    this.scale = null;
+    this.concatScoreWeight = null;
+  }
+  static checkInputs(shapes) {
+    if (!Array.isArray(shapes[0]) || shapes.length < 2 || shapes.length > 3) throw new Error('attention takes [query, value] or [query, value, key]');
+  }
+  build(inputShape) {
+    Attention.checkInputs(inputShape);
+    if (this.useScale) this.scale = this.addWeight('scale', [], 'float32', tf.initializers.ones());
+    if (this.scoreMode === 'concat') this.concatScoreWeight = this.addWeight('concat_score_weight', [], 'float32', tf.initializers.ones());
+    this.built = true;
+  }
+  calculateScores(q, k) {
+    if (this.scoreMode === 'dot') {
+      const scores = tf.matMul(q, k, false, true); // (B, Tq, Tv)
+      return this.scale ? tf.mul(scores, this.scale.read()) : scores;
+    }
+    const sum = tf.add(tf.expandDims(q, 2), tf.expandDims(k, 1)); // (B, Tq, 1, d) + (B, 1, Tv, d)
+    const arg = this.scale ? tf.mul(this.scale.read(), sum) : sum;
+    return tf.mul(this.concatScoreWeight.read(), tf.sum(tf.tanh(arg), -1));
+  }
+  call(inputs) {
+    return tf.tidy(() => {
+      Attention.checkInputs(inputs.map((t) => t.shape));
+      const [q, v] = inputs;
+      const k = inputs.length > 2 ? inputs[2] : v;
+      return tf.matMul(tf.softmax(this.calculateScores(q, k), -1), v);
+    });
+  }
+  computeOutputShape(inputShape) {
+    return [...inputShape[0].slice(0, -1), inputShape[1][inputShape[1].length - 1]];
+  }
+  getConfig() {
+    return { ...super.getConfig(), useScale: this.useScale, scoreMode: this.scoreMode };
+  }
+}
+tf.serialization.registerClass(Attention);
+
+// keras/src/layers/attention/additive_attention.py: weight `scale` [dim] (use_scale, default True; Keras initializes it
+// glorot_uniform); scores = sum(scale * tanh(q + k), -1), scale 1 without use_scale; output as Attention.
+class AdditiveAttention extends Attention {
+  static className = 'AdditiveAttention';
+  constructor(args) {
+    // As in Keras, the subclass keeps Attention's score_mode 'dot', unused, and leaves it out of its config.
+    super({ ...args, useScale: args.useScale ?? true, scoreMode: 'dot' });
+  }
+  build(inputShape) {
+    Attention.checkInputs(inputShape);
+    const dim = inputShape[0][inputShape[0].length - 1];
+    if (this.useScale) this.scale = this.addWeight('scale', [dim], 'float32', tf.initializers.ones());
+    this.built = true;
+  }
+  calculateScores(q, k) {
+    const t = tf.tanh(tf.add(tf.expandDims(q, 2), tf.expandDims(k, 1))); // (B, Tq, Tv, d)
+    return tf.sum(this.scale ? tf.mul(this.scale.read(), t) : t, -1);
+  }
+  getConfig() {
+    const { scoreMode, ...config } = super.getConfig();
+    return config;
+  }
+}
+tf.serialization.registerClass(AdditiveAttention);
+
+// Classes whose weights are drawn in [0.5, 1.5) instead of [-0.5, 0.5): Keras initializes the attention scales to ones
+// (AdditiveAttention: glorot_uniform), and a value away from 1 shows that the weight is applied.
+const POSITIVE_WEIGHT_CLASSES = new Set(['Attention', 'AdditiveAttention']);
 
 const MERGES = {
   add: { make: (name) => tf.layers.add({ name }), ref: (a, b) => a + b },
@@ -215,6 +307,50 @@ function refConcat(parts) {
   return { shape: [...lead, total], data: y };
 }
 
+/**
+ * Keras's Attention (kind 'Attention', o = { useScale, scoreMode }) or AdditiveAttention (kind 'AdditiveAttention',
+ * o = { useScale }) on query q [B, Tq, d], value v [B, Tv, dv] and key k [B, Tv, d] (pass v again for no key). w: the
+ * layer's weights (Attention: [scale] if useScale, then [concat_score_weight] if 'concat'; AdditiveAttention: [scale]
+ * of length d if useScale). Returns softmax(scores) . v, [B, Tq, dv].
+ */
+function refAttention(kind, o, w, q, v, k) {
+  const [Bq, Tq, d] = q.shape;
+  const [, Tv, dv] = v.shape;
+  if (k.shape.join() !== [Bq, Tv, d].join() || v.shape[0] !== Bq) throw new Error(`attention on [${q.shape}], [${v.shape}], [${k.shape}]`);
+  const weights = [...(w ?? [])];
+  const scale = o.useScale ? weights.shift() : null;
+  const concatScoreWeight = kind === 'Attention' && o.scoreMode === 'concat' ? weights.shift()[0] : null;
+  if (weights.length !== 0) throw new Error(`${kind}: ${weights.length} weights too many`);
+  const y = new Float64Array(Bq * Tq * dv);
+  for (let b = 0; b < Bq; b++) {
+    for (let i = 0; i < Tq; i++) {
+      const scores = new Float64Array(Tv);
+      for (let j = 0; j < Tv; j++) {
+        let s = 0;
+        for (let m = 0; m < d; m++) {
+          const qm = q.data[(b * Tq + i) * d + m];
+          const km = k.data[(b * Tv + j) * d + m];
+          if (kind === 'AdditiveAttention') s += (scale ? scale[m] : 1) * Math.tanh(qm + km); // sum(scale * tanh(q + k))
+          else if (o.scoreMode === 'dot') s += qm * km; // q . k
+          else s += Math.tanh((scale ? scale[0] : 1) * (qm + km)); // sum(tanh(scale * (q + k)))
+        }
+        if (kind === 'Attention' && o.scoreMode === 'dot' && scale) s *= scale[0];
+        if (concatScoreWeight !== null) s *= concatScoreWeight;
+        scores[j] = s;
+      }
+      const top = Math.max(...scores);
+      const e = scores.map((s) => Math.exp(s - top));
+      const total = e.reduce((p, x) => p + x, 0);
+      for (let n = 0; n < dv; n++) {
+        let s = 0;
+        for (let j = 0; j < Tv; j++) s += (e[j] / total) * v.data[(b * Tv + j) * dv + n];
+        y[(b * Tq + i) * dv + n] = s;
+      }
+    }
+  }
+  return { shape: [Bq, Tq, dv], data: y };
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // The cases. build() returns the model's inputs and outputs (symbolic), extra models to check in passing (probes), and
 // the expected output names; reference(x, w) gets the inputs by name and the weights by layer name, and returns the
@@ -340,6 +476,41 @@ cases.push({
   },
 });
 
+// Encoder-decoder attention: an LSTM encoder over x [6, 3] gives the values (and keys), an LSTM decoder over y [5, 2]
+// the queries; the attention output (B, 5, 4) feeds a Dense head, through a Concatenate with the decoder for the dot and
+// additive cases.
+const ATTENTION_CASES = [
+  { name: 'attention_dot', kind: 'Attention', opts: { useScale: false, scoreMode: 'dot' }, key: false, concat: true },
+  { name: 'attention_scaled_concat_key', kind: 'Attention', opts: { useScale: true, scoreMode: 'concat' }, key: true, concat: false },
+  { name: 'additive_attention', kind: 'AdditiveAttention', opts: { useScale: true }, key: false, concat: true },
+];
+for (const a of ATTENTION_CASES) {
+  cases.push({
+    name: a.name,
+    outputs: ['out'],
+    build() {
+      const x = tf.input({ shape: [6, 3], name: 'x' });
+      const y = tf.input({ shape: [5, 2], name: 'y' });
+      const encoder = lstm(4, 'encoder', { returnSequences: true }).apply(x);
+      const decoder = lstm(4, 'decoder', { returnSequences: true }).apply(y);
+      const attentionInputs = [decoder, encoder];
+      if (a.key) attentionInputs.push(gru(4, 'keys', { returnSequences: true }).apply(x));
+      const attention = a.kind === 'Attention' ? new Attention({ ...a.opts, name: 'attention' }) : new AdditiveAttention({ ...a.opts, name: 'attention' });
+      let head = attention.apply(attentionInputs);
+      if (a.concat) head = tf.layers.concatenate({ axis: -1, name: 'concat' }).apply([head, decoder]);
+      return { inputs: [x, y], outputs: [dense(2, 'linear', 'out').apply(head)] };
+    },
+    reference(x, w) {
+      const encoder = refRecurrent('LSTM', w.encoder, x.x, 4, true).output;
+      const decoder = refRecurrent('LSTM', w.decoder, x.y, 4, true).output;
+      const keys = a.key ? refRecurrent('GRU', w.keys, x.x, 4, true).output : encoder;
+      let head = refAttention(a.kind, a.opts, w.attention, decoder, encoder, keys);
+      if (a.concat) head = refConcat([head, decoder]);
+      return { outputs: [refDense(w.out, head, 'linear')] };
+    },
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Running a case.
 // ---------------------------------------------------------------------------------------------------------------------
@@ -369,7 +540,11 @@ function runCase(spec) {
     const current = layer.getWeights();
     if (current.length === 0) continue;
     if (layers.some((l) => l.name === layer.name)) throw new Error(`${name}: two layers named ${layer.name}`);
-    const weights = current.map((t) => ({ shape: t.shape, data: uniform(t.size, 0.5) }));
+    // The attention layers' scales in [0.5, 1.5): 1 + [-0.5, 0.5), rounded to float32 (checked to stay below 1.5).
+    const positive = POSITIVE_WEIGHT_CLASSES.has(layer.getClassName());
+    const draw = (n) => (positive ? Float32Array.from({ length: n }, () => 1 + (rng() * 2 - 1) * 0.5) : uniform(n, 0.5));
+    const weights = current.map((t) => ({ shape: t.shape, data: draw(t.size) }));
+    if (positive && weights.some((w) => w.data.some((v) => !(v >= 0.5 && v < 1.5)))) throw new Error(`${name}: a weight of ${layer.name} is outside [0.5, 1.5)`);
     layer.setWeights(weights.map((w) => tf.tensor(w.data, w.shape, 'float32')));
     layer.getWeights().forEach((t, i) => {
       const back = t.dataSync();

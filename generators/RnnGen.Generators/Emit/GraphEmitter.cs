@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Generators.Helpers;
 using RnnGen.Generators.Model;
+using RnnGen.Shared;
 using static RnnGen.Generators.Emit.ModelEmitter;
 
 namespace RnnGen.Generators.Emit;
@@ -24,7 +25,13 @@ internal sealed class GraphEmitter
 
     private string GeneratedCode => $"[global::System.CodeDom.Compiler.GeneratedCode(\"RnnGen\", \"{Version}\")]";
 
-    private IEnumerable<GraphNodeSpec> Owners => _spec.Nodes.Where(n => !n.IsMerge && n.Shares is null);
+    private IEnumerable<GraphNodeSpec> Owners => _spec.Nodes.Where(n => n.Chain is not null && n.Shares is null);
+
+    /// <summary>The attention nodes with weights, in node order: their arrays follow the chains' in <c>GetWeights</c>.</summary>
+    private IEnumerable<GraphNodeSpec> Attentions => _spec.Nodes.Where(n => n.Attention is { Weights.Count: > 0 });
+
+    private static string AttentionField(GraphNodeSpec node, string weight) =>
+        "_" + GraphNames.Camel(node.Name) + GraphNames.Pascal(weight);
 
     private string Write()
     {
@@ -76,11 +83,29 @@ internal sealed class GraphEmitter
             _writer.Line();
         }
 
+        foreach (GraphNodeSpec node in Attentions)
+        {
+            foreach ((string name, int length) in node.Attention!.Weights)
+            {
+                _writer.Line($"/// <summary>Attention '{Xml(node.Name)}': Keras <c>{name}</c> ({length} float{(length > 1 ? "s" : string.Empty)}); ones until weights are set or loaded.</summary>");
+                _writer.Line($"private readonly float[] {AttentionField(node, name)} = {{ {string.Join(", ", Enumerable.Repeat("1f", length))} }};");
+                _writer.Line();
+            }
+        }
+
         _writer.Line("/// <summary>The nodes that own a model, in declaration order: the order of <see cref=\"GetWeights\"/>.</summary>");
         _writer.Line($"private global::RnnGen.IRnnModel[] WeightNodes => new global::RnnGen.IRnnModel[] {{ {string.Join(", ", Owners.Select(n => n.PropertyName))} }};");
         _writer.Line();
         _writer.Line($"private static readonly string[] s_weightNodeNames = {{ {string.Join(", ", Owners.Select(n => Literal(n.Name)))} }};");
         _writer.Line();
+        if (Attentions.Any())
+        {
+            _writer.Line("/// <summary>The attention layers' arrays, after the chains' in <see cref=\"GetWeights\"/>: each named <c>layer/weight</c> as the file has it.</summary>");
+            _writer.Line($"private float[][] AttentionWeights => new float[][] {{ {string.Join(", ", Attentions.SelectMany(n => n.Attention!.Weights.Select(w => AttentionField(n, w.Name))))} }};");
+            _writer.Line();
+            _writer.Line($"private static readonly string[] s_attentionWeightNames = {{ {string.Join(", ", Attentions.SelectMany(n => n.Attention!.Weights.Select(w => Literal(n.Name + "/" + w.Name))))} }};");
+            _writer.Line();
+        }
         _writer.Line("/// <summary>The file layers each owning node's chain loads from, in its layer order (empty: <c>Layers</c> not set).</summary>");
         _writer.Line($"private static readonly string[][] s_fileLayers = {{ {string.Join(", ", Owners.Select(n => "new string[] { " + string.Join(", ", n.FileLayers.Select(Literal)) + " }"))} }};");
         _writer.Line();
@@ -125,7 +150,14 @@ internal sealed class GraphEmitter
         {
             foreach (GraphNodeSpec node in _spec.Nodes.Where(n => !n.IsMerge))
             {
-                WriteChainCall(node);
+                if (node.Attention is not null)
+                {
+                    WriteAttention(node);
+                }
+                else
+                {
+                    WriteChainCall(node);
+                }
             }
 
             foreach (string output in _spec.Outputs)
@@ -173,6 +205,19 @@ internal sealed class GraphEmitter
         }
     }
 
+    private void WriteAttention(GraphNodeSpec node)
+    {
+        GraphAttention attention = node.Attention!;
+        string key = node.Reads.Count > 2 ? node.Reads[2] : node.Reads[1];
+        string Weight(string name) => attention.Weights.Any(w => w.Name == name) ? AttentionField(node, name) : "default";
+        _writer.Line($"// '{node.Name}' = {(attention.Additive ? "AdditiveAttention" : "Attention")}(query '{node.Reads[0]}', value '{node.Reads[1]}', key '{key}')");
+        _writer.Line($"global::System.Span<float> {node.OutputLocal} = stackalloc float[{attention.QueryTimesteps * attention.ValueWidth}];");
+        string sizes = $"{attention.QueryTimesteps}, {attention.ValueTimesteps}, {attention.KeyWidth}, {attention.ValueWidth}";
+        _writer.Line(attention.Additive
+            ? $"{Support}.AdditiveAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, {sizes}, {Weight("scale")}, {node.OutputLocal});"
+            : $"{Support}.DotAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, {sizes}, {Weight("scale")}, {Weight("concat_score_weight")}, {node.OutputLocal});");
+    }
+
     /// <summary>Writes tensor <paramref name="name"/>'s floats into <paramref name="destination"/> (a span expression).</summary>
     private void WriteInto(string name, string destination)
     {
@@ -210,9 +255,9 @@ internal sealed class GraphEmitter
 
     /// <summary>A read-only span over a graph input's or a chain node's result floats.</summary>
     private string Floats(string name) =>
-        _spec.Inputs.Any(i => i.Name == name)
-            ? $"{Support}.FloatsOf(in {Identifier(GraphNames.Camel(name))})"
-            : $"{Node(name).OutputLocal}.Result.AsSpan()";
+        _spec.Inputs.Any(i => i.Name == name) ? $"{Support}.FloatsOf(in {Identifier(GraphNames.Camel(name))})"
+        : Node(name).Attention is not null ? Node(name).OutputLocal
+        : $"{Node(name).OutputLocal}.Result.AsSpan()";
 
     private int Width(string name) =>
         _spec.Inputs.FirstOrDefault(i => i.Name == name)?.InputDim ?? Node(name).Width;
@@ -221,8 +266,10 @@ internal sealed class GraphEmitter
 
     private void WriteWeights()
     {
-        int arrays = Owners.Sum(n => n.Chain!.WeightArrays);
-        _writer.Line($"/// <summary>The number of arrays <see cref=\"GetWeights\"/> returns: the owning nodes' arrays, node after node.</summary>");
+        int arrays = Owners.Sum(n => n.Chain!.WeightArrays) + Attentions.Sum(n => n.Attention!.Weights.Count);
+        bool extras = Attentions.Any();
+        string extraArguments = extras ? ", s_attentionWeightNames, AttentionWeights" : string.Empty;
+        _writer.Line($"/// <summary>The number of arrays <see cref=\"GetWeights\"/> returns: the owning nodes' arrays, node after node{(extras ? ", then the attention layers'" : string.Empty)}.</summary>");
         _writer.Line($"public const int WeightArrayCount = {arrays};");
         _writer.Line();
         _writer.Line("/// <summary>");
@@ -231,12 +278,12 @@ internal sealed class GraphEmitter
         _writer.Line("/// its graph traversal; set a node's weights through its property to follow a file layer by layer.)");
         _writer.Line("/// </summary>");
         _writer.Line(GeneratedCode);
-        _writer.Line($"public float[][] GetWeights() => {Support}.GetGraphWeights(WeightNodes);");
+        _writer.Line($"public float[][] GetWeights() => {Support}.GetGraphWeights(WeightNodes{(extras ? ", AttentionWeights" : string.Empty)});");
         _writer.Line();
         _writer.Line("/// <summary>Sets every weight array, in <see cref=\"GetWeights\"/>'s order; all are checked before any node changes.</summary>");
         _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The arrays do not fit; the message names the node and the array. Nothing changed.</exception>");
         _writer.Line(GeneratedCode);
-        _writer.Line($"public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights) => {Support}.SetGraphWeights(weights, {Literal(_spec.ClassName)}, s_weightNodeNames, WeightNodes);");
+        _writer.Line($"public void SetWeights(global::System.Collections.Generic.IReadOnlyList<float[]> weights) => {Support}.SetGraphWeights(weights, {Literal(_spec.ClassName)}, s_weightNodeNames, WeightNodes{extraArguments});");
         _writer.Line();
         _writer.Line("/// <summary>");
         _writer.Line("/// Loads the weights of the Keras functional model saved in <paramref name=\"path\"/> (<c>.keras</c>, <c>.weights.h5</c>, legacy");
@@ -246,7 +293,7 @@ internal sealed class GraphEmitter
         _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The file does not fit a node (the message names it); nothing was loaded.</exception>");
         _writer.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is not a readable Keras weight file.</exception>");
         _writer.Line(GeneratedCode);
-        _writer.Line($"public void LoadWeights(string path) => {Support}.LoadGraphWeights(path, {Literal(_spec.ClassName)}, s_weightNodeNames, s_fileLayers, WeightNodes);");
+        _writer.Line($"public void LoadWeights(string path) => {Support}.LoadGraphWeights(path, {Literal(_spec.ClassName)}, s_weightNodeNames, s_fileLayers, WeightNodes{extraArguments});");
         _writer.Line();
         _writer.Line("/// <summary>Forgets the stored states of every node's stateful layers (Keras <c>model.reset_states()</c>).</summary>");
         _writer.Line(GeneratedCode);

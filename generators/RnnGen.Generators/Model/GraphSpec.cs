@@ -1,4 +1,5 @@
 using RnnGen.Generators.Helpers;
+using RnnGen.Shared;
 
 namespace RnnGen.Generators.Model;
 
@@ -45,7 +46,7 @@ internal sealed record GraphInputSpec(string Name, int Timesteps, int InputDim, 
 /// <param name="StateFields">The <c>Output</c> fields of its returned states, in Keras order (none without ReturnState).</param>
 /// <param name="InitialStateFields">The <c>InitialState</c> fields of its one recurrent layer, in Keras order (none unless it has exactly one).</param>
 /// <param name="WeightArrays">How many arrays its <c>GetWeights</c> returns.</param>
-/// <param name="WeightedLayers">How many of its layers have weights.</param>
+/// <param name="LayerCount">How many layers it declares (a graph's <c>Layers</c> names one file layer for each).</param>
 internal sealed record GraphChain(
     string TypeName,
     string DisplayName,
@@ -58,7 +59,18 @@ internal sealed record GraphChain(
     EquatableArray<string> InitialStateFields,
     int InitialStateWidth,
     int WeightArrays,
-    int WeightedLayers);
+    int LayerCount);
+
+/// <summary>A Keras <c>Attention</c> or <c>AdditiveAttention</c> node: its options and sizes (reads: query, value, key).</summary>
+internal sealed record GraphAttention(bool Additive, bool UseScale, bool Concat, int QueryTimesteps, int ValueTimesteps, int KeyWidth, int ValueWidth)
+{
+    /// <summary>Its weight arrays in Keras order, with their lengths: <c>scale</c>, then <c>concat_score_weight</c>.</summary>
+    public EquatableArray<(string Name, int Length)> Weights => (UseScale && Concat
+        ? new[] { ("scale", Additive ? KeyWidth : 1), ("concat_score_weight", 1) }
+        : UseScale ? new[] { ("scale", Additive ? KeyWidth : 1) }
+        : Concat ? new[] { ("concat_score_weight", 1) }
+        : System.Array.Empty<(string, int)>()).ToEquatableArray();
+}
 
 /// <summary>
 /// A node: a chain model applied to one tensor (<see cref="Chain"/> set), or a merge of several (<see cref="Operation"/>
@@ -69,8 +81,8 @@ internal sealed record GraphNodeSpec(string Name, EquatableArray<string> Reads, 
     public GraphChain? Chain { get; init; }
 
     /// <summary>
-    /// The file layers <c>LoadWeights</c> reads the chain from (<c>Layers</c>, or the node's name for a chain with one
-    /// weighted layer); empty when neither applies, and LoadWeights then says to set <c>Layers</c>.
+    /// The file layers <c>LoadWeights</c> reads the chain from (<c>Layers</c>, or the node's name for a chain of one
+    /// layer); empty when neither applies, and LoadWeights then says to set <c>Layers</c>.
     /// </summary>
     public EquatableArray<string> FileLayers { get; init; } = EquatableArray<string>.Empty;
 
@@ -82,7 +94,9 @@ internal sealed record GraphNodeSpec(string Name, EquatableArray<string> Reads, 
 
     public MergeOperation Operation { get; init; }
 
-    public bool IsMerge => Chain is null;
+    public GraphAttention? Attention { get; init; }
+
+    public bool IsMerge => Chain is null && Attention is null;
 
     /// <summary>The generated property that holds the chain model (the owner's, for a node that shares it).</summary>
     public string PropertyName => GraphNames.Pascal(Shares ?? Name);
@@ -95,33 +109,4 @@ internal sealed record GraphNodeSpec(string Name, EquatableArray<string> Reads, 
 
     /// <summary>The local that holds the node's chain <c>InitialState</c>.</summary>
     public string StateLocal => GraphNames.Camel(Name) + "State";
-}
-
-/// <summary>C# names from Keras names: <c>encoder_inputs</c> is the property <c>EncoderInputs</c>, the parameter <c>encoderInputs</c>.</summary>
-internal static class GraphNames
-{
-    public static string Pascal(string kerasName)
-    {
-        var name = new System.Text.StringBuilder();
-        bool upper = true;
-        foreach (char ch in kerasName)
-        {
-            if (!char.IsLetterOrDigit(ch))
-            {
-                upper = true;
-                continue;
-            }
-
-            name.Append(upper ? char.ToUpperInvariant(ch) : ch);
-            upper = false;
-        }
-
-        return name.ToString();
-    }
-
-    public static string Camel(string kerasName)
-    {
-        string pascal = Pascal(kerasName);
-        return pascal.Length == 0 ? pascal : char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
-    }
 }

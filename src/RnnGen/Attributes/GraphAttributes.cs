@@ -101,9 +101,9 @@ public sealed class GraphNodeAttribute : Attribute
     public string? InitialState { get; set; }
 
     /// <summary>
-    /// The names of the Keras file's layers that hold this chain's weights, in the chain's layer order, for the graph's
-    /// <c>LoadWeights</c> (<c>Layers = new[] { "decoder", "head" }</c>). Left out: the node's own name, which is right
-    /// for a chain with one layer that has weights.
+    /// The names of the Keras file's layers this chain declares, one per declared layer in the chain's order, for the
+    /// graph's <c>LoadWeights</c> (<c>Layers = new[] { "decoder", "head" }</c>). Left out: the node's own name, which is
+    /// right for a chain of one layer.
     /// </summary>
     public string[]? Layers { get; set; }
 
@@ -141,4 +141,82 @@ public sealed class MergeAttribute : Attribute
 
     /// <summary>The tensors it reads.</summary>
     public string[] Inputs { get; }
+}
+
+/// <summary>
+/// Declares a Keras <c>Attention</c> layer in a <see cref="GraphAttribute"/> model (dot-product or Luong-style
+/// attention, <c>keras/src/layers/attention/attention.py</c>): <c>Attention()([query, value])</c>, or
+/// <c>[query, value, key]</c>. Scores are <c>query · keyᵀ</c> (<c>ScoreMode = "dot"</c>) or
+/// <c>concat_score_weight · Σ tanh(query + key)</c> (<c>"concat"</c>), scaled by a learned scalar with
+/// <c>UseScale</c>; their softmax over the value's timesteps weighs the value's rows. The output has the query's
+/// timesteps and the value's features. Its weights (<c>scale</c>, <c>concat_score_weight</c>, when present) are the
+/// graph's, after the chains'. Inference only: no masks, dropout or causal mask.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class AttentionAttribute : Attribute
+{
+    /// <summary>Declares the attention node <paramref name="name"/> of <paramref name="query"/> over <paramref name="value"/>.</summary>
+    /// <param name="name">The node's name (the Keras layer name, <c>attention</c>).</param>
+    /// <param name="query">The query tensor: a sequence <c>(Tq, dim)</c>.</param>
+    /// <param name="value">The value tensor: a sequence <c>(Tv, dv)</c>; also the key unless <see cref="Key"/> is set.</param>
+    public AttentionAttribute(string name, string query, string value)
+    {
+        Name = name;
+        Query = query;
+        Value = value;
+    }
+
+    /// <summary>The node's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The query tensor.</summary>
+    public string Query { get; }
+
+    /// <summary>The value tensor.</summary>
+    public string Value { get; }
+
+    /// <summary>The key tensor, <c>(Tv, dim)</c>; the value when not set (Keras's two-input call).</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Keras <c>use_scale</c>: a learned scalar multiplies the scores (default <see langword="false"/>).</summary>
+    public bool UseScale { get; set; }
+
+    /// <summary>Keras <c>score_mode</c>: <c>"dot"</c> (default) or <c>"concat"</c>.</summary>
+    public string ScoreMode { get; set; } = "dot";
+}
+
+/// <summary>
+/// Declares a Keras <c>AdditiveAttention</c> layer (Bahdanau-style attention,
+/// <c>keras/src/layers/attention/additive_attention.py</c>) in a <see cref="GraphAttribute"/> model: scores are
+/// <c>Σ scale · tanh(query + key)</c> over the features, with a learned <c>scale</c> vector when <c>UseScale</c> (the
+/// default); their softmax over the value's timesteps weighs the value's rows.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class AdditiveAttentionAttribute : Attribute
+{
+    /// <summary>Declares the additive attention node <paramref name="name"/> of <paramref name="query"/> over <paramref name="value"/>.</summary>
+    /// <param name="name">The node's name (the Keras layer name, <c>additive_attention</c>).</param>
+    /// <param name="query">The query tensor: a sequence <c>(Tq, dim)</c>.</param>
+    /// <param name="value">The value tensor: a sequence <c>(Tv, dv)</c>; also the key unless <see cref="Key"/> is set.</param>
+    public AdditiveAttentionAttribute(string name, string query, string value)
+    {
+        Name = name;
+        Query = query;
+        Value = value;
+    }
+
+    /// <summary>The node's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The query tensor.</summary>
+    public string Query { get; }
+
+    /// <summary>The value tensor.</summary>
+    public string Value { get; }
+
+    /// <summary>The key tensor, <c>(Tv, dim)</c>; the value when not set.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Keras <c>use_scale</c>: a learned vector of <c>dim</c> scales the tanh terms (default <see langword="true"/>).</summary>
+    public bool UseScale { get; set; } = true;
 }

@@ -55,6 +55,9 @@ public sealed class KerasFileInfo
     /// <summary>Where a functional model stops being one chain of layers, so no declaration computes it; null otherwise.</summary>
     internal string? GraphProblem { get; init; }
 
+    /// <summary>The wiring of a functional model that is a graph, from which <see cref="ToDeclaration"/> writes a [Graph].</summary>
+    internal Formats.Keras.FunctionalGraph.Layout? Graph { get; init; }
+
     /// <summary>Whether the configuration states the input shape (so a <see langword="null"/> <see cref="Timesteps"/> is Keras's <c>None</c>).</summary>
     internal bool InputShapeStated { get; init; }
 
@@ -82,8 +85,10 @@ public sealed class KerasFileInfo
     /// <param name="className">The C# class name to declare.</param>
     /// <param name="timesteps">The sequence length to declare, in place of the file's (RNN weights fit any length).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="timesteps"/> is not positive.</exception>
-    /// <exception cref="NotSupportedException">The file is a functional model that is not one chain of layers (several
-    /// data inputs or outputs, a branch, a merge layer, a shared layer): no RnnGen declaration computes it.</exception>
+    /// <exception cref="NotSupportedException">The file is a functional model that is not one chain of layers and that a
+    /// <c>[Graph]</c> declaration cannot express yet (a shared layer, a <c>Dot</c>, a layer a graph chain is not written
+    /// with); the message says which. A graph it can express gets a <c>[Graph]</c> over <c>[Sequential]</c> chains
+    /// (docs/graphs.md).</exception>
     public string ToDeclaration(string className = "KerasModel", int? timesteps = null)
     {
         if (timesteps is <= 0)
@@ -93,7 +98,10 @@ public sealed class KerasFileInfo
 
         if (GraphProblem is not null)
         {
-            throw new NotSupportedException(Formats.Keras.FunctionalGraph.Refusal(Source, GraphProblem));
+            // A graph: a [Graph] declaration over [Sequential] chains where it can be written, else the refusal.
+            return Graph is not null
+                ? Formats.Keras.GraphDeclarationWriter.Write(this, Graph, className, timesteps)
+                : throw new NotSupportedException(Formats.Keras.FunctionalGraph.Refusal(Source, GraphProblem));
         }
 
         return Formats.Keras.DeclarationWriter.Write(this, className, timesteps);

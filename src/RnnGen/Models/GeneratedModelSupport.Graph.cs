@@ -63,12 +63,13 @@ public static partial class GeneratedModelSupport
 
     /// <summary>
     /// A graph's <c>GetWeights()</c>: the arrays of each node that owns its model (a node that shares one adds nothing),
-    /// node after node in declaration order, each in its chain's Keras <c>get_weights()</c> order.
+    /// node after node in declaration order, each in its chain's Keras <c>get_weights()</c> order; then copies of
+    /// <paramref name="extra"/>, the attention layers' arrays.
     /// </summary>
-    public static float[][] GetGraphWeights(IReadOnlyList<IRnnModel> nodes)
+    public static float[][] GetGraphWeights(IReadOnlyList<IRnnModel> nodes, IReadOnlyList<float[]>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(nodes);
-        return nodes.SelectMany(node => node.GetWeights()).ToArray();
+        return nodes.SelectMany(node => node.GetWeights()).Concat((extra ?? Array.Empty<float[]>()).Select(array => array.ToArray())).ToArray();
     }
 
     /// <summary>
@@ -76,13 +77,18 @@ public static partial class GeneratedModelSupport
     /// first (count, then each array's length), so a bad call changes no node.
     /// </summary>
     /// <exception cref="ArgumentException">The arrays do not fit; the message names the node and the array.</exception>
-    public static void SetGraphWeights(IReadOnlyList<float[]> weights, string graph, IReadOnlyList<string> names, IReadOnlyList<IRnnModel> nodes)
+    public static void SetGraphWeights(
+        IReadOnlyList<float[]> weights, string graph, IReadOnlyList<string> names, IReadOnlyList<IRnnModel> nodes,
+        IReadOnlyList<string>? extraNames = null, IReadOnlyList<float[]>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        int expected = nodes.Sum(node => node.Info.Weights.Count);
+        extra ??= Array.Empty<float[]>();
+        int chainArrays = nodes.Sum(node => node.Info.Weights.Count);
+        int expected = chainArrays + extra.Count;
         if (weights.Count != expected)
         {
-            string parts = string.Join(", ", nodes.Select((node, i) => $"'{names[i]}' {node.Info.Weights.Count}"));
+            string parts = string.Join(", ", nodes.Select((node, i) => $"'{names[i]}' {node.Info.Weights.Count}")
+                .Concat(extra.Select((_, i) => $"'{extraNames![i]}' 1")));
             throw new ArgumentException(
                 $"{graph} expects {expected} weight array(s), node after node in declaration order ({parts}), but got {weights.Count}.",
                 nameof(weights));
@@ -106,9 +112,27 @@ public static partial class GeneratedModelSupport
             start += count;
         }
 
+        CheckExtraLengths(weights.Skip(chainArrays).ToList(), graph, extraNames, extra, nameof(weights));
         for (int i = 0; i < nodes.Count; i++)
         {
             nodes[i].SetWeights(checkedParts[i]);
+        }
+
+        for (int i = 0; i < extra.Count; i++)
+        {
+            weights[chainArrays + i].CopyTo(extra[i], 0);
+        }
+    }
+
+    private static void CheckExtraLengths(IReadOnlyList<float[]?> given, string graph, IReadOnlyList<string>? names, IReadOnlyList<float[]> extra, string parameter)
+    {
+        for (int i = 0; i < extra.Count; i++)
+        {
+            if (given[i] is not float[] array || array.Length != extra[i].Length)
+            {
+                throw new ArgumentException(
+                    $"{graph}: '{names![i]}' holds {extra[i].Length} float(s), but {(given[i] is null ? "null" : given[i]!.Length.ToString(System.Globalization.CultureInfo.InvariantCulture))} were given. Nothing was changed.", parameter);
+            }
         }
     }
 
@@ -125,8 +149,11 @@ public static partial class GeneratedModelSupport
     /// </summary>
     /// <exception cref="ArgumentException">The file does not fit a node (named in the message); nothing was loaded.</exception>
     /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>
-    public static void LoadGraphWeights(string path, string graph, IReadOnlyList<string> names, IReadOnlyList<string[]> fileLayers, IReadOnlyList<IRnnModel> nodes)
+    public static void LoadGraphWeights(
+        string path, string graph, IReadOnlyList<string> names, IReadOnlyList<string[]> fileLayers, IReadOnlyList<IRnnModel> nodes,
+        IReadOnlyList<string>? extraNames = null, IReadOnlyList<float[]>? extra = null)
     {
+        extra ??= Array.Empty<float[]>();
         ArgumentNullException.ThrowIfNull(path);
         byte[] data = KerasWeights.ReadFile(path);
         KerasFile file = KerasFile.Open(new MemoryStream(data, writable: false));
@@ -170,9 +197,39 @@ public static partial class GeneratedModelSupport
             }
         }
 
+        // The attention layers' arrays ("attention/scale"): the file layer's arrays in order, checked by length.
+        var extraArrays = new float[extra.Count][];
+        foreach (IGrouping<string, int> layer in Enumerable.Range(0, extra.Count).GroupBy(i => extraNames![i].Split('/')[0], StringComparer.Ordinal))
+        {
+            if (!present.Contains(layer.Key, StringComparer.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"{graph}.LoadWeights: the attention layer '{layer.Key}' is not in '{source}'; its layers are {string.Join(", ", present.Select(n => "'" + n + "'"))}. Nothing was loaded.", nameof(path));
+            }
+
+            IReadOnlyList<KerasWeightArray> stored = file.Layer(layer.Key).Weights;
+            int[] indices = layer.ToArray();
+            if (stored.Count != indices.Length)
+            {
+                throw new ArgumentException(
+                    $"{graph}.LoadWeights: the attention layer '{layer.Key}' has {indices.Length} weight array(s) ({string.Join(", ", indices.Select(i => extraNames![i]))}), but '{source}' holds {stored.Count}; check UseScale and ScoreMode against the Keras layer. Nothing was loaded.", nameof(path));
+            }
+
+            for (int k = 0; k < indices.Length; k++)
+            {
+                extraArrays[indices[k]] = stored[k].Read();
+            }
+        }
+
+        CheckExtraLengths(extraArrays, graph, extraNames, extra, nameof(path));
         for (int i = 0; i < nodes.Count; i++)
         {
             nodes[i].SetWeights(arrays[i]);
+        }
+
+        for (int i = 0; i < extra.Count; i++)
+        {
+            extraArrays[i].CopyTo(extra[i], 0);
         }
     }
 }

@@ -56,7 +56,11 @@ public class GraphGoldenTests
     public void The_fixture_has_every_case()
     {
         Assert.Equal(
-            new[] { "merge_add", "merge_average", "merge_maximum", "merge_minimum", "merge_multiply", "merge_subtract", "one_input_two_branches", "seq2seq", "seq2seq_gru", "shared_siamese", "two_branch_concat" },
+            new[]
+            {
+                "additive_attention", "attention_dot", "attention_scaled_concat_key", "merge_add", "merge_average", "merge_maximum", "merge_minimum", "merge_multiply",
+                "merge_subtract", "one_input_two_branches", "seq2seq", "seq2seq_gru", "shared_siamese", "two_branch_concat",
+            },
             s_cases.Value.Keys.OrderBy(k => k, StringComparer.Ordinal));
     }
 
@@ -212,6 +216,70 @@ public class GraphGoldenTests
             Sample(fixture.Inputs["x"], b).CopyTo(x.AsSpan());
             graph.Forward(in x, out OneInputTwoBranches.Outputs outputs);
             AssertOutput(fixture, 0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void Dot_attention_of_a_decoder_over_an_encoder()
+    {
+        FixtureCase fixture = s_cases.Value["attention_dot"];
+        var graph = new DotAttentionGraph();
+        Assert.DoesNotContain("attention", fixture.Layers.Keys); // no use_scale, dot scores: no weights
+        SetChain(graph.Encoder, fixture, "encoder");
+        SetChain(graph.Decoder, fixture, "decoder");
+        SetChain(graph.Out, fixture, "out");
+        AssertAttention(fixture, (x, y) => { graph.Forward(in x, in y, out DotAttentionGraph.Outputs o); return o.Out.Result.AsSpan().ToArray(); });
+    }
+
+    [Fact]
+    public void Scaled_concat_attention_with_a_separate_key()
+    {
+        FixtureCase fixture = s_cases.Value["attention_scaled_concat_key"];
+        var graph = new ScaledConcatAttentionGraph();
+        SetChain(graph.Encoder, fixture, "encoder");
+        SetChain(graph.Keys, fixture, "keys");
+        SetChain(graph.Decoder, fixture, "decoder");
+        SetChain(graph.Out, fixture, "out");
+        // The attention layer's scale and concat_score_weight come after the chains' arrays.
+        float[][] weights = graph.GetWeights();
+        Assert.Equal(ScaledConcatAttentionGraph.WeightArrayCount, weights.Length);
+        Assert.Equal(new[] { 1f }, weights[^2]);
+        weights[^2] = fixture.Layers["attention"][0];
+        weights[^1] = fixture.Layers["attention"][1];
+        graph.SetWeights(weights);
+        AssertAttention(fixture, (x, y) => { graph.Forward(in x, in y, out ScaledConcatAttentionGraph.Outputs o); return o.Out.Result.AsSpan().ToArray(); });
+    }
+
+    [Fact]
+    public void Additive_attention_with_its_scale_vector()
+    {
+        FixtureCase fixture = s_cases.Value["additive_attention"];
+        var graph = new AdditiveAttentionGraph();
+        SetChain(graph.Encoder, fixture, "encoder");
+        SetChain(graph.Decoder, fixture, "decoder");
+        SetChain(graph.Out, fixture, "out");
+        float[][] weights = graph.GetWeights();
+        Assert.Equal(4, weights[^1].Length);
+        weights[^1] = fixture.Layers["attention"][0];
+        graph.SetWeights(weights);
+        AssertAttention(fixture, (x, y) => { graph.Forward(in x, in y, out AdditiveAttentionGraph.Outputs o); return o.Out.Result.AsSpan().ToArray(); });
+
+        // A scale of the wrong length is refused, naming the weight, and nothing changes.
+        weights[^1] = new float[3];
+        var error = Assert.Throws<ArgumentException>(() => graph.SetWeights(weights));
+        Assert.Contains("'attention/scale' holds 4 float(s), but 3 were given", error.Message);
+        Assert.Equal(fixture.Layers["attention"][0], graph.GetWeights()[^1]);
+    }
+
+    private static void AssertAttention(FixtureCase fixture, Func<AttentionEncoder.Input, AttentionDecoder.Input, float[]> forward)
+    {
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            AttentionEncoder.Input x = default;
+            AttentionDecoder.Input y = default;
+            Sample(fixture.Inputs["x"], b).CopyTo(x.AsSpan());
+            Sample(fixture.Inputs["y"], b).CopyTo(y.AsSpan());
+            AssertOutput(fixture, 0, b, forward(x, y));
         }
     }
 

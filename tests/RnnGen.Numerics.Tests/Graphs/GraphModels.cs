@@ -174,3 +174,56 @@ public partial class BranchTail;
 [Merge("concat", MergeOperation.Concatenate, "l1", "g1")]
 [GraphNode("out", typeof(BranchTail), "concat")]
 public partial class OneInputTwoBranches;
+
+// attention_dot: a decoder sequence attends over an encoder sequence (Luong); the context beside the decoder's output.
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Lstm(4, ReturnSequences = true)]
+public partial class AttentionEncoder;
+
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Lstm(4, ReturnSequences = true)]
+public partial class AttentionDecoder;
+
+[Sequential(Timesteps = 5, InputDim = 8)]
+[Dense(2)]
+public partial class AttentionHead;
+
+[Graph("out")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphInput("y", Timesteps = 5, InputDim = 2)]
+[GraphNode("encoder", typeof(AttentionEncoder), "x")]
+[GraphNode("decoder", typeof(AttentionDecoder), "y")]
+[Attention("attention", "decoder", "encoder")]
+[Merge("concat", MergeOperation.Concatenate, "attention", "decoder")]
+[GraphNode("out", typeof(AttentionHead), "concat")]
+public partial class DotAttentionGraph;
+
+// attention_scaled_concat_key: a separate key (a GRU over the same input), use_scale and score_mode "concat".
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Gru(4, ReturnSequences = true, ResetAfter = false)]
+public partial class AttentionKeys;
+
+[Sequential(Timesteps = 5, InputDim = 4)]
+[Dense(2)]
+public partial class AttentionContextHead;
+
+[Graph("out")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphInput("y", Timesteps = 5, InputDim = 2)]
+[GraphNode("encoder", typeof(AttentionEncoder), "x")]
+[GraphNode("keys", typeof(AttentionKeys), "x")]
+[GraphNode("decoder", typeof(AttentionDecoder), "y")]
+[Attention("attention", "decoder", "encoder", Key = "keys", UseScale = true, ScoreMode = "concat")]
+[GraphNode("out", typeof(AttentionContextHead), "attention")]
+public partial class ScaledConcatAttentionGraph;
+
+// additive_attention: Bahdanau attention with its scale vector.
+[Graph("out")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphInput("y", Timesteps = 5, InputDim = 2)]
+[GraphNode("encoder", typeof(AttentionEncoder), "x")]
+[GraphNode("decoder", typeof(AttentionDecoder), "y")]
+[AdditiveAttention("attention", "decoder", "encoder")]
+[Merge("concat", MergeOperation.Concatenate, "attention", "decoder")]
+[GraphNode("out", typeof(AttentionHead), "concat")]
+public partial class AdditiveAttentionGraph;

@@ -161,7 +161,7 @@ internal static class DeclarationWriter
         return text.ToString();
     }
 
-    private static string Attribute(KerasFileLayer layer, string? shape, bool followedByRecurrent)
+    internal static string Attribute(KerasFileLayer layer, string? shape, bool followedByRecurrent)
     {
         var args = new List<string>();
         string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);

@@ -27,51 +27,10 @@ internal static class FunctionalGraph
     /// <summary>The first place where <paramref name="config"/> (the model's <c>config</c> object) stops being one chain, or null.</summary>
     public static string? Problem(JsonElement config, JsonElement layers, string what)
     {
-        var nodes = new List<Node>();
-        foreach (JsonElement entry in layers.EnumerateArray())
+        List<Node>? nodes = ReadNodes(layers, what);
+        if (nodes is null)
         {
-            if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("inbound_nodes", out JsonElement inbound) || inbound.ValueKind != JsonValueKind.Array)
-            {
-                // A Sequential configuration (no inbound_nodes): a chain by construction.
-                return null;
-            }
-
-            string className = entry.TryGetProperty("class_name", out JsonElement c) && c.ValueKind == JsonValueKind.String ? KerasConfig.Text(c, what) : "?";
-            string name = LayerName(entry, what) ?? className;
-            var primary = new List<string>();
-            var extra = new List<string>();
-            if (inbound.GetArrayLength() > 0)
-            {
-                JsonElement node = inbound[0];
-                if (node.ValueKind == JsonValueKind.Array)
-                {
-                    foreach (JsonElement tensor in node.EnumerateArray())
-                    {
-                        if (tensor.ValueKind == JsonValueKind.Array && tensor.GetArrayLength() > 0 && tensor[0].ValueKind == JsonValueKind.String)
-                        {
-                            (primary.Count == 0 ? primary : extra).Add(KerasConfig.Text(tensor[0], what));
-                        }
-                    }
-                }
-                else if (node.ValueKind == JsonValueKind.Object)
-                {
-                    var args = new List<string>();
-                    if (node.TryGetProperty("args", out JsonElement a))
-                    {
-                        History(a, args, what, 0);
-                    }
-
-                    if (node.TryGetProperty("kwargs", out JsonElement k))
-                    {
-                        History(k, extra, what, 0);
-                    }
-
-                    primary.AddRange(args.Take(1));
-                    extra.InsertRange(0, args.Skip(1));
-                }
-            }
-
-            nodes.Add(new Node(name, className, inbound.GetArrayLength(), primary, extra));
+            return null; // a Sequential configuration: a chain by construction
         }
 
         var byName = new Dictionary<string, Node>(StringComparer.Ordinal);
@@ -151,11 +110,109 @@ internal static class FunctionalGraph
         return null;
     }
 
+    /// <summary>
+    /// The layers of a functional configuration as nodes: name, class, how often called, the tensors the first call
+    /// reads (<see cref="Node.Primary"/>: the first argument; a merge's list) and the others (<see cref="Node.Extra"/>:
+    /// initial states and other keyword tensors); null for a Sequential configuration.
+    /// </summary>
+    private static List<Node>? ReadNodes(JsonElement layers, string what)
+    {
+        var nodes = new List<Node>();
+        foreach (JsonElement entry in layers.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("inbound_nodes", out JsonElement inbound) || inbound.ValueKind != JsonValueKind.Array)
+            {
+                // A Sequential configuration (no inbound_nodes).
+                return null;
+            }
+
+            string className = entry.TryGetProperty("class_name", out JsonElement c) && c.ValueKind == JsonValueKind.String ? KerasConfig.Text(c, what) : "?";
+            string name = LayerName(entry, what) ?? className;
+            var primary = new List<string>();
+            var extra = new List<string>();
+            if (inbound.GetArrayLength() > 0)
+            {
+                JsonElement node = inbound[0];
+                if (node.ValueKind == JsonValueKind.Array)
+                {
+                    foreach (JsonElement tensor in node.EnumerateArray())
+                    {
+                        if (tensor.ValueKind == JsonValueKind.Array && tensor.GetArrayLength() > 0 && tensor[0].ValueKind == JsonValueKind.String)
+                        {
+                            (primary.Count == 0 ? primary : extra).Add(KerasConfig.Text(tensor[0], what));
+                        }
+                    }
+                }
+                else if (node.ValueKind == JsonValueKind.Object)
+                {
+                    var args = new List<string>();
+                    if (node.TryGetProperty("args", out JsonElement a))
+                    {
+                        History(a, args, what, 0);
+                    }
+
+                    if (node.TryGetProperty("kwargs", out JsonElement k))
+                    {
+                        History(k, extra, what, 0);
+                    }
+
+                    primary.AddRange(args.Take(1));
+                    extra.InsertRange(0, args.Skip(1));
+                }
+            }
+
+            nodes.Add(new Node(name, className, inbound.GetArrayLength(), primary, extra));
+        }
+
+        return nodes;
+    }
+
+    /// <summary>A functional model's wiring, in configuration order (each layer after what it reads), for a [Graph] declaration.</summary>
+    /// <param name="Inputs">Each InputLayer: name and (timesteps, features) where stated (a token input has 1 feature).</param>
+    /// <param name="Nodes">Every other layer: what its first call reads (a merge's or an attention layer's tensors in order) and its initial states.</param>
+    /// <param name="Outputs">The model's output layers, in order.</param>
+    internal sealed record Layout(IReadOnlyList<LayoutInput> Inputs, IReadOnlyList<LayoutNode> Nodes, IReadOnlyList<string> Outputs);
+
+    internal sealed record LayoutInput(string Name, int? Timesteps, int? Features);
+
+    internal sealed record LayoutNode(string Name, string ClassName, int Calls, IReadOnlyList<string> Reads, IReadOnlyList<string> InitialState);
+
+    /// <summary>The wiring of a functional configuration, or null for a Sequential one.</summary>
+    public static Layout? Read(JsonElement config, JsonElement layers, IReadOnlyDictionary<string, (int? Timesteps, int? Features)> inputShapes, string what)
+    {
+        List<Node>? nodes = ReadNodes(layers, what);
+        if (nodes is null)
+        {
+            return null;
+        }
+
+        // Layers called on a list of tensors: the merges, and attention ([query, value, key]).
+        static bool IsMerge(string className) => className is "Concatenate" or "Add" or "Subtract" or "Multiply" or "Average" or "Maximum" or "Minimum" or "Dot"
+            or "Attention" or "AdditiveAttention";
+        var inputs = nodes.Where(n => n.ClassName == "InputLayer")
+            .Select(n => inputShapes.TryGetValue(n.Name, out var shape) ? new LayoutInput(n.Name, shape.Timesteps, shape.Features) : new LayoutInput(n.Name, null, null))
+            .ToList();
+        var others = nodes.Where(n => n.ClassName != "InputLayer")
+            .Select(n => IsMerge(n.ClassName)
+                ? new LayoutNode(n.Name, n.ClassName, n.Calls, n.Primary.Concat(n.Extra).ToList(), Array.Empty<string>())
+                : new LayoutNode(n.Name, n.ClassName, n.Calls, n.Primary, n.Extra))
+            .ToList();
+        var outputs = new List<string>();
+        if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty("output_layers", out JsonElement o))
+        {
+            History(o, outputs, what, 0);
+            CollectLegacyNames(o, outputs, what);
+        }
+
+        return new Layout(inputs, others, outputs.Distinct(StringComparer.Ordinal).ToList());
+    }
+
     /// <summary>The error for a functional model that is not one chain.</summary>
     public static string Refusal(string source, string problem) =>
-        $"'{source}' is a functional model that is not one chain of layers: {problem}. An RnnGen class declares one chain " +
+        $"'{source}' is a functional model that is not one chain of layers: {problem}. A [Sequential] class declares one chain " +
         "(one data input, each layer reading the one before it, extra inputs only as a recurrent layer's initial_state), so " +
-        "no declaration computes this model. Declare the chain you need as a [Sequential] class and load it with " +
+        "it cannot load this file: declare it as a [Graph] over [Sequential] chains (docs/graphs.md; rnngen inspect prints " +
+        "one) and call the graph's LoadWeights, or declare the chain you need as a [Sequential] class and load it with " +
         "KerasWeights.Load(model, path, ignoredLayers: the other layers), or read any layer's weights and configuration " +
         "with KerasFile.Open(path) and compute the rest yourself.";
 

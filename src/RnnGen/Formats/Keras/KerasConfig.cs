@@ -93,6 +93,7 @@ internal static partial class KerasConfig
         }
 
         int inputs = 0;
+        var inputShapes = new Dictionary<string, (int? Timesteps, int? Features)>(StringComparer.Ordinal);
         if (layers.GetArrayLength() > KerasFileReader.MaxLayers)
         {
             throw KerasFileReader.TooManyLayers(what, layers.GetArrayLength());
@@ -105,6 +106,9 @@ internal static partial class KerasConfig
             layer.Config = layerConfig.ValueKind == JsonValueKind.Object ? layerConfig.Clone() : null;
             if (layer.IsInput)
             {
+                var stated = new ModelConfig();
+                ReadShape(Object(entry, "config"), stated);
+                inputShapes.TryAdd(layer.Name, (stated.Timesteps, stated.InputDim));
                 inputs++;
                 if (inputs == 1)
                 {
@@ -136,10 +140,10 @@ internal static partial class KerasConfig
         model.GraphProblem = FunctionalGraph.Problem(config, layers, what);
         if (model.GraphProblem is not null)
         {
-            model.Notes.Add($"The model is a graph, not one chain of layers: {model.GraphProblem}; RnnGen cannot declare it (see the error rnngen inspect and LoadWeights give).");
+            model.Graph = FunctionalGraph.Read(config, layers, inputShapes, what);
+            model.Notes.Add($"The model is a graph, not one chain of layers: {model.GraphProblem}; a [Sequential] class cannot declare it, a [Graph] over [Sequential] chains can (docs/graphs.md; rnngen inspect writes it where it can).");
         }
-
-        if (inputs > 1)
+        else if (inputs > 1)
         {
             model.Notes.Add($"The model has {inputs} inputs; an RnnGen model has one sequence input (pass initial states to Predict separately).");
         }

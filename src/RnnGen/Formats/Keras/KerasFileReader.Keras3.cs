@@ -98,6 +98,7 @@ internal static partial class KerasFileReader
             ModelClassName = config?.ClassName,
             HasConfig = config is not null,
             GraphProblem = config?.GraphProblem,
+            Graph = config?.Graph,
             Order = order,
             Timesteps = config?.Timesteps,
             InputShapeStated = config?.InputShapeStated ?? false,

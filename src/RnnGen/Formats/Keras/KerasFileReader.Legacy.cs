@@ -91,6 +91,7 @@ internal static partial class KerasFileReader
             ModelClassName = config?.ClassName,
             HasConfig = config is not null,
             GraphProblem = config?.GraphProblem,
+            Graph = config?.Graph,
             Timesteps = config?.Timesteps,
             InputShapeStated = config?.InputShapeStated ?? false,
             InputDim = config?.InputDim ?? FirstKernelRows(layers),

@@ -22,5 +22,8 @@ internal sealed class ModelConfig
     /// <summary>Where a functional model stops being one chain of layers (<see cref="FunctionalGraph"/>), or null.</summary>
     public string? GraphProblem { get; set; }
 
+    /// <summary>A functional model's wiring when it is a graph (<see cref="GraphProblem"/> set), for a [Graph] declaration.</summary>
+    public FunctionalGraph.Layout? Graph { get; set; }
+
     public List<string> Notes { get; } = new();
 }

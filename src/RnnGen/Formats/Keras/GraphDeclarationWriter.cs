@@ -1,0 +1,350 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using RnnGen.Shared;
+
+namespace RnnGen.Formats.Keras;
+
+/// <summary>
+/// Writes the <c>[Graph]</c> declaration of a functional model that is not one chain (docs/graphs.md): each run of
+/// layers between two joins becomes a <c>[Sequential]</c> class, declared with <see cref="DeclarationWriter"/>'s layer
+/// attributes, and the graph class names the inputs, the nodes (with their file layers, so <c>LoadWeights</c> finds
+/// them), the merges and the outputs. What a <c>[Graph]</c> cannot declare yet is refused with the reason.
+/// </summary>
+/// <remarks>
+/// A layer continues the chain of the layer it reads when that layer feeds it alone, is not an output, and does not
+/// start another layer's initial state; otherwise (a graph input, a merge, a branch, an initial state) it starts a
+/// chain. Keras lists a functional model's layers after what they read (<c>keras/src/models/functional.py</c>), so
+/// one pass in file order sees every tensor before its readers.
+/// </remarks>
+internal static class GraphDeclarationWriter
+{
+    private sealed class Chain
+    {
+        public required string Reads { get; init; }
+        public required (int Timesteps, int Width) Input { get; init; }
+        public string? InitialState { get; init; }
+        public List<KerasFileLayer> Layers { get; } = new();
+        public string Name => Layers[^1].Name;
+    }
+
+    private static readonly Dictionary<string, string> s_merges = new(StringComparer.Ordinal)
+    {
+        ["Concatenate"] = "Concatenate", ["Add"] = "Add", ["Subtract"] = "Subtract", ["Multiply"] = "Multiply",
+        ["Average"] = "Average", ["Maximum"] = "Maximum", ["Minimum"] = "Minimum",
+    };
+
+    public static string Write(KerasFileInfo info, FunctionalGraph.Layout graph, string className, int? requestedTimesteps)
+    {
+        string Refuse(string why) => throw new NotSupportedException(
+            $"'{info.Source}' is a functional graph that rnngen inspect cannot declare yet: {why}. Declare it by hand as a [Graph] " +
+            "(docs/graphs.md) from the layers rnngen inspect lists, or load the chains you need with KerasWeights.Load(model, path, ignoredLayers).");
+
+        var layers = new Dictionary<string, KerasFileLayer>(StringComparer.Ordinal);
+        foreach (KerasFileLayer layer in info.Layers)
+        {
+            layers.TryAdd(layer.Name, layer);
+        }
+
+        var readers = new Dictionary<string, int>(StringComparer.Ordinal);
+        var startsStates = new HashSet<string>(StringComparer.Ordinal);
+        foreach (FunctionalGraph.LayoutNode node in graph.Nodes)
+        {
+            foreach (string read in node.Reads.Concat(node.InitialState))
+            {
+                readers[read] = readers.TryGetValue(read, out int count) ? count + 1 : 1;
+            }
+
+            startsStates.UnionWith(node.InitialState);
+        }
+
+        // Shapes of every tensor: (timesteps, width), timesteps 0 for a vector.
+        var shapes = new Dictionary<string, (int Timesteps, int Width)>(StringComparer.Ordinal);
+        string? openLength = null;
+        foreach (FunctionalGraph.LayoutInput input in graph.Inputs)
+        {
+            int? timesteps = requestedTimesteps ?? input.Timesteps;
+            if (input.Features is not int features)
+            {
+                return Refuse($"the input '{input.Name}' states no (timesteps, features) shape");
+            }
+
+            if (timesteps is null)
+            {
+                openLength ??= input.Name;
+                timesteps = 0; // written as TIMESTEPS below
+            }
+
+            shapes[input.Name] = (timesteps.Value, features);
+        }
+
+        if (openLength is not null)
+        {
+            return Refuse($"the input '{openLength}' leaves its timesteps open (None); run rnngen inspect with --timesteps N");
+        }
+
+        var chains = new List<Chain>();
+        var chainEnding = new Dictionary<string, Chain>(StringComparer.Ordinal);
+        var merges = new List<FunctionalGraph.LayoutNode>();
+        var order = new List<object>(); // chains and merges in file order, as the graph class lists them
+        foreach (FunctionalGraph.LayoutNode node in graph.Nodes)
+        {
+            if (node.Calls > 1)
+            {
+                return Refuse($"the layer '{node.Name}' ({node.ClassName}) is called {node.Calls} times (a shared layer: declare one [GraphNode] per call, the later ones with Shares)");
+            }
+
+            foreach (string read in node.Reads.Concat(node.InitialState))
+            {
+                if (!shapes.ContainsKey(read))
+                {
+                    return Refuse($"the layer '{node.Name}' reads '{read}', which the file does not list before it");
+                }
+            }
+
+            // What a [Graph] computes straight into its reader's input cannot feed another join (RNNG077).
+            if ((node.ClassName is "Attention" or "AdditiveAttention" || s_merges.ContainsKey(node.ClassName))
+                && node.Reads.FirstOrDefault(r => merges.Any(m => m.Name == r)) is string mergeRead)
+            {
+                return Refuse($"the layer '{node.Name}' ({node.ClassName}) reads the merge '{mergeRead}' directly");
+            }
+
+            if (node.ClassName is "Attention" or "AdditiveAttention")
+            {
+                (int Timesteps, int Width)? attended = AttentionShape(node, shapes, out string? problem);
+                if (attended is null)
+                {
+                    return Refuse(problem!);
+                }
+
+                shapes[node.Name] = attended.Value;
+                order.Add(node);
+                continue;
+            }
+
+            if (s_merges.ContainsKey(node.ClassName) || node.ClassName == "Dot")
+            {
+                (int Timesteps, int Width)? merged = MergeShape(node, layers, shapes, out string? problem);
+                if (merged is null)
+                {
+                    return Refuse(problem!);
+                }
+
+                shapes[node.Name] = merged.Value;
+                merges.Add(node);
+                order.Add(node);
+                continue;
+            }
+
+            if (!layers.TryGetValue(node.Name, out KerasFileLayer? layer) || layer.Kind is null)
+            {
+                return Refuse($"the layer '{node.Name}' ({node.ClassName}) is not one RnnGen generates");
+            }
+
+            if (node.Reads.Count != 1)
+            {
+                return Refuse($"the layer '{node.Name}' ({node.ClassName}) reads {node.Reads.Count} tensors");
+            }
+
+            string source = node.Reads[0];
+            string? initialState = node.InitialState.Distinct(StringComparer.Ordinal).ToList() switch
+            {
+                { Count: 0 } => null,
+                { Count: 1 } states when chainEnding.ContainsKey(states[0]) => states[0],
+                var states => Refuse($"the layer '{node.Name}' takes its initial_state from {string.Join(", ", states.Select(s => "'" + s + "'"))}: a [Graph] takes the states of one [GraphNode]"),
+            };
+
+            (int Timesteps, int Width)? output = OutputShape(layer, shapes[source]);
+            if (output is null)
+            {
+                return Refuse($"the layer '{node.Name}' ({node.ClassName}) is not yet written into a [Graph] chain by rnngen inspect");
+            }
+
+            bool continues = chainEnding.TryGetValue(source, out Chain? chain)
+                && readers[source] == 1 && !graph.Outputs.Contains(source) && !startsStates.Contains(source) && initialState is null;
+            if (!continues)
+            {
+                chain = new Chain { Reads = source, Input = shapes[source], InitialState = initialState };
+                chains.Add(chain);
+                order.Add(chain);
+            }
+            else
+            {
+                chainEnding.Remove(source);
+            }
+
+            chain!.Layers.Add(layer);
+            chainEnding[node.Name] = chain;
+            shapes[node.Name] = output.Value;
+        }
+
+        foreach (string output in graph.Outputs)
+        {
+            if (!chainEnding.ContainsKey(output))
+            {
+                return Refuse($"the output '{output}' is not the last layer of a chain of layers (a merge or an input as an output)");
+            }
+        }
+
+        return Text(info, graph, className, chains, order, shapes, layers);
+    }
+
+    private static (int Timesteps, int Width)? MergeShape(
+        FunctionalGraph.LayoutNode node, Dictionary<string, KerasFileLayer> layers, Dictionary<string, (int Timesteps, int Width)> shapes, out string? problem)
+    {
+        problem = null;
+        if (!s_merges.ContainsKey(node.ClassName))
+        {
+            problem = $"the layer '{node.Name}' is a {node.ClassName}, which [Merge] does not have yet";
+            return null;
+        }
+
+        var inputs = node.Reads.Select(r => shapes[r]).ToList();
+        if (node.ClassName == "Concatenate" && layers.TryGetValue(node.Name, out KerasFileLayer? layer) && layer.Config is { } config
+            && config.TryGetProperty("axis", out System.Text.Json.JsonElement axis) && axis.TryGetInt32(out int a)
+            && a != -1 && a != (inputs[0].Timesteps == 0 ? 1 : 2))
+        {
+            problem = $"the layer '{node.Name}' concatenates on axis {a}, and [Merge] concatenates on the last";
+            return null;
+        }
+
+        return node.ClassName == "Concatenate" ? (inputs[0].Timesteps, inputs.Sum(i => i.Width)) : inputs[0];
+    }
+
+    // Keras attention: query (Tq, dim), value (Tv, dv), key (Tv, dim), all sequences; the output is (Tq, dv).
+    private static (int Timesteps, int Width)? AttentionShape(FunctionalGraph.LayoutNode node, Dictionary<string, (int Timesteps, int Width)> shapes, out string? problem)
+    {
+        problem = null;
+        if (node.Reads.Count is not (2 or 3) || node.Reads.Any(r => shapes[r].Timesteps == 0))
+        {
+            problem = $"the layer '{node.Name}' ({node.ClassName}) reads {node.Reads.Count} tensor(s), and [{node.ClassName}] reads a query, a value and an optional key, all sequences";
+            return null;
+        }
+
+        return (shapes[node.Reads[0]].Timesteps, shapes[node.Reads[1]].Width);
+    }
+
+    // The [Attention] / [AdditiveAttention] attribute of a file's attention layer: Keras's options where not the default.
+    private static string AttentionAttribute(FunctionalGraph.LayoutNode node, Dictionary<string, KerasFileLayer> layers, Func<string, string> quote)
+    {
+        var text = new StringBuilder();
+        text.Append(node.ClassName).Append('(').Append(quote(node.Name)).Append(", ").Append(quote(node.Reads[0])).Append(", ").Append(quote(node.Reads[1]));
+        if (node.Reads.Count > 2)
+        {
+            text.Append(", Key = ").Append(quote(node.Reads[2]));
+        }
+
+        System.Text.Json.JsonElement? config = layers.TryGetValue(node.Name, out KerasFileLayer? layer) ? layer.Config : null;
+        bool additive = node.ClassName == "AdditiveAttention";
+        if (config is { } c && c.TryGetProperty("use_scale", out System.Text.Json.JsonElement useScale)
+            && useScale.ValueKind is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False && useScale.GetBoolean() != additive)
+        {
+            text.Append(", UseScale = ").Append(additive ? "false" : "true");
+        }
+
+        if (!additive && config is { } d && d.TryGetProperty("score_mode", out System.Text.Json.JsonElement mode)
+            && mode.ValueKind == System.Text.Json.JsonValueKind.String && mode.GetString() != "dot")
+        {
+            text.Append(", ScoreMode = ").Append(quote(mode.GetString()!));
+        }
+
+        return text.Append(')').ToString();
+    }
+
+    // The shape a layer gives its readers, for the layers a [Graph] chain is written with; null for the others.
+    private static (int Timesteps, int Width)? OutputShape(KerasFileLayer layer, (int Timesteps, int Width) input) => layer.Kind switch
+    {
+        LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru when !(layer.Bidirectional && layer.MergeMode == MergeMode.None) =>
+            (layer.ReturnSequences ? input.Timesteps : 0, layer.Units * (layer.Bidirectional && layer.MergeMode == MergeMode.Concat ? 2 : 1)),
+        LayerKind.Dense or LayerKind.Embedding => (input.Timesteps, layer.Units),
+        LayerKind.Dropout or LayerKind.Activation or LayerKind.LayerNormalization or LayerKind.BatchNormalization
+            or LayerKind.Rescaling or LayerKind.Masking => input,
+        _ => null,
+    };
+
+    private static string Text(
+        KerasFileInfo info, FunctionalGraph.Layout graph, string className, List<Chain> chains, List<object> order,
+        Dictionary<string, (int Timesteps, int Width)> shapes, Dictionary<string, KerasFileLayer> layers)
+    {
+        string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+        string Quote(string name) => "\"" + name.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        var classNames = new HashSet<string>(StringComparer.Ordinal) { className };
+        var chainClass = new Dictionary<Chain, string>();
+        foreach (Chain chain in chains)
+        {
+            // Prefixed with the graph's name: two inspected graphs with an 'encoder' each declare two classes, and no
+            // chain class is named like an RnnGen attribute ([Lstm] on a class Lstm would read as the wrong thing).
+            string name = className + GraphNames.Pascal(chain.Name);
+            string unique = name;
+            for (int i = 2; !classNames.Add(unique); i++)
+            {
+                unique = name + Int(i);
+            }
+
+            chainClass[chain] = unique;
+        }
+
+        var text = new StringBuilder();
+        text.AppendLine("using RnnGen;").AppendLine();
+        text.Append("// ").Append(info.Source).Append(": ").Append(info.FormatDescription)
+            .Append(info.KerasVersion is null ? "" : ", Keras " + info.KerasVersion).AppendLine(".");
+        text.AppendLine("// A functional graph: each chain of layers between two joins is a [Sequential] class, and the [Graph] class");
+        text.AppendLine("// wires them as the Keras model does (docs/graphs.md). LoadWeights on the graph reads every node's layers.");
+        text.AppendLine();
+        foreach (Chain chain in chains)
+        {
+            // A chain that reads a vector (a recurrent layer's last output, a merge of such) is one timestep of it.
+            int timesteps = chain.Input.Timesteps == 0 ? 1 : chain.Input.Timesteps;
+            bool tokens = chain.Layers[0].Kind == LayerKind.Embedding;
+            text.Append("[Sequential(Timesteps = ").Append(Int(timesteps)).Append(tokens ? string.Empty : ", InputDim = " + Int(chain.Input.Width)).AppendLine(")]");
+            foreach (KerasFileLayer layer in chain.Layers)
+            {
+                text.Append('[').Append(DeclarationWriter.Attribute(layer, null, followedByRecurrent: false)).AppendLine("]");
+            }
+
+            text.Append("public partial class ").Append(chainClass[chain]).AppendLine(";").AppendLine();
+        }
+
+        text.Append("[Graph(").Append(string.Join(", ", graph.Outputs.Select(Quote))).AppendLine(")]");
+        foreach (FunctionalGraph.LayoutInput input in graph.Inputs)
+        {
+            (int timesteps, int width) = shapes[input.Name];
+            text.Append("[GraphInput(").Append(Quote(input.Name)).Append(", Timesteps = ").Append(Int(timesteps))
+                .Append(", InputDim = ").Append(Int(width)).AppendLine(")]");
+        }
+
+        foreach (object item in order)
+        {
+            if (item is Chain chain)
+            {
+                text.Append("[GraphNode(").Append(Quote(chain.Name)).Append(", typeof(").Append(chainClass[chain]).Append("), ").Append(Quote(chain.Reads));
+                if (chain.InitialState is not null)
+                {
+                    text.Append(", InitialState = ").Append(Quote(chain.InitialState));
+                }
+
+                if (chain.Layers.Count > 1)
+                {
+                    text.Append(", Layers = new[] { ").Append(string.Join(", ", chain.Layers.Select(l => Quote(l.Name)))).Append(" }");
+                }
+
+                text.AppendLine(")]");
+            }
+            else if (item is FunctionalGraph.LayoutNode { ClassName: "Attention" or "AdditiveAttention" } attention)
+            {
+                text.Append('[').Append(AttentionAttribute(attention, layers, Quote)).AppendLine("]");
+            }
+            else
+            {
+                var merge = (FunctionalGraph.LayoutNode)item;
+                text.Append("[Merge(").Append(Quote(merge.Name)).Append(", MergeOperation.").Append(s_merges[merge.ClassName]).Append(", ")
+                    .Append(string.Join(", ", merge.Reads.Select(Quote))).AppendLine(")]");
+            }
+        }
+
+        text.Append("public partial class ").Append(className).AppendLine(";");
+        return text.ToString();
+    }
+}

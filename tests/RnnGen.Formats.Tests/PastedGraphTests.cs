@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using RnnGen.Tool;
+
+namespace RnnGen.Formats.Tests;
+
+/// <summary>
+/// The user's path for a functional model that is not one chain: <c>rnngen inspect</c> prints a <c>[Graph]</c> over
+/// <c>[Sequential]</c> chains (Pasted/Keras3*Keras.cs, compiled here), the graph's <c>LoadWeights</c> reads the file, and
+/// <c>Forward</c> gives what TensorFlow.js computed for the same functional models and weights
+/// (tests/golden/graphs.mjs; the archives carry those weights, tests/formats-fixtures).
+/// </summary>
+public sealed class PastedGraphTests
+{
+    public static TheoryData<string, string> Files => new()
+    {
+        { "generated/keras3_seq2seq.keras", "Keras3Seq2seqKeras" },
+        { "generated/keras3_two_branch.keras", "Keras3TwoBranchKeras" },
+        { "generated/keras3_functional.keras", "Keras3FunctionalKeras" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Rnngen_inspect_prints_the_graph_declaration_that_is_compiled_here(string fixture, string pasted)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, Program.Run(new[] { "inspect", Fixture.Path(fixture) }, output, error));
+        Assert.Equal(string.Empty, error.ToString());
+        string printed = After(output.ToString(), "C# declaration:\n\n");
+
+        string source = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Pasted", pasted + ".cs")).Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.StartsWith($"// Pasted from `rnngen inspect {Path.GetFileName(fixture)}`.", source, StringComparison.Ordinal);
+        Assert.Equal("using RnnGen;\n\n" + After(source, $"using RnnGen;\n\nnamespace Pasted.{pasted};\n\n"), printed);
+    }
+
+    [Fact]
+    public void The_pasted_encoder_decoder_loads_the_archive_and_computes_what_tfjs_computes()
+    {
+        var graph = new Pasted.Keras3Seq2seqKeras.Keras3Seq2seq();
+        graph.LoadWeights(Fixture.Path("generated/keras3_seq2seq.keras"));
+        GraphCase golden = GraphCase.Load("seq2seq");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3Seq2seqKeras.Keras3Seq2seqEncoder.Input encoderInputs = default;
+            Pasted.Keras3Seq2seqKeras.Keras3Seq2seqHead.Input decoderInputs = default;
+            golden.Input("encoder_inputs", b).CopyTo(encoderInputs.AsSpan());
+            golden.Input("decoder_inputs", b).CopyTo(decoderInputs.AsSpan());
+            graph.Forward(in encoderInputs, in decoderInputs, out var outputs);
+            golden.AssertOutput(0, b, outputs.Head.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_two_branch_graph_loads_the_archive_and_computes_what_tfjs_computes()
+    {
+        var graph = new Pasted.Keras3TwoBranchKeras.Keras3TwoBranch();
+        graph.LoadWeights(Fixture.Path("generated/keras3_two_branch.keras"));
+        GraphCase golden = GraphCase.Load("two_branch_concat");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3TwoBranchKeras.Keras3TwoBranchGruA.Input a = default;
+            Pasted.Keras3TwoBranchKeras.Keras3TwoBranchLstmB.Input inputB = default;
+            golden.Input("a", b).CopyTo(a.AsSpan());
+            golden.Input("b", b).CopyTo(inputB.AsSpan());
+            graph.Forward(in a, in inputB, out var outputs);
+            golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+            golden.AssertOutput(1, b, outputs.Aux.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_branching_graph_loads_each_branch_from_its_layer()
+    {
+        // keras3_functional.keras has no recorded outputs: each node's chain holds exactly its file layer's arrays.
+        string path = Fixture.Path("generated/keras3_functional.keras");
+        var graph = new Pasted.Keras3FunctionalKeras.Keras3Functional();
+        graph.LoadWeights(path);
+        KerasFile file = KerasFile.Open(path);
+        Assert.Equal(file.Layer("lstm").Weights.Select(w => w.Read()), graph.Lstm.GetWeights());
+        Assert.Equal(file.Layer("lstm_1").Weights.Select(w => w.Read()), graph.Lstm1.GetWeights());
+        Assert.Equal(file.Layer("dense").Weights.Select(w => w.Read()), graph.Dense.GetWeights());
+    }
+
+    private static string After(string text, string marker)
+    {
+        text = text.Replace("\r\n", "\n", StringComparison.Ordinal);
+        int at = text.IndexOf(marker, StringComparison.Ordinal);
+        Assert.True(at >= 0, $"'{marker.TrimEnd()}' not found in:\n{text}");
+        return text[(at + marker.Length)..].TrimEnd() + "\n";
+    }
+
+    /// <summary>One case of tfjs-graph-golden.json: its inputs and TensorFlow.js's outputs, batch first.</summary>
+    private sealed record GraphCase(int Batch, Dictionary<string, float[]> Inputs, List<float[]> Expected)
+    {
+        public static GraphCase Load(string name)
+        {
+            using JsonDocument document = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", "tfjs-graph-golden.json")));
+            JsonElement c = document.RootElement.GetProperty("cases").EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
+            static float[] Data(JsonElement tensor) => tensor.GetProperty("data").EnumerateArray().Select(v => v.GetSingle()).ToArray();
+            return new GraphCase(
+                c.GetProperty("batch").GetInt32(),
+                c.GetProperty("inputs").EnumerateArray().ToDictionary(i => i.GetProperty("name").GetString()!, Data),
+                c.GetProperty("expected").EnumerateArray().Select(Data).ToList());
+        }
+
+        public ReadOnlySpan<float> Input(string name, int b) => Inputs[name].AsSpan(b * (Inputs[name].Length / Batch), Inputs[name].Length / Batch);
+
+        public void AssertOutput(int index, int b, ReadOnlySpan<float> actual)
+        {
+            int length = Expected[index].Length / Batch;
+            Assert.Equal(length, actual.Length);
+            for (int i = 0; i < length; i++)
+            {
+                float expected = Expected[index][b * length + i];
+                // float32 through different summation orders and exp/tanh: the tolerance of the golden tests (1e-5).
+                Assert.True(MathF.Abs(expected - actual[i]) <= 1e-5f * MathF.Max(1, MathF.Abs(expected)), $"output {index}, sample {b}, element {i}: expected {expected}, got {actual[i]}");
+            }
+        }
+    }
+}
