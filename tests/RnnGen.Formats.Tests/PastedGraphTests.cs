@@ -20,6 +20,7 @@ public sealed class PastedGraphTests
         { "generated/keras3_seq2seq.keras", "Keras3Seq2seqKeras" },
         { "generated/keras3_two_branch.keras", "Keras3TwoBranchKeras" },
         { "generated/keras3_functional.keras", "Keras3FunctionalKeras" },
+        { "generated/keras3_attention.keras", "Keras3AttentionKeras" },
     };
 
     [Theory]
@@ -69,6 +70,29 @@ public sealed class PastedGraphTests
             graph.Forward(in a, in inputB, out var outputs);
             golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
             golden.AssertOutput(1, b, outputs.Aux.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_attention_graph_loads_the_archive_and_computes_what_tfjs_computes()
+    {
+        // Keras lists this model's layers from the decoder's input 'y' on; the graph's inputs keep input_layers' order (x, y),
+        // and the attention layer's scale and concat_score_weight load from its file layer.
+        var graph = new Pasted.Keras3AttentionKeras.Keras3Attention();
+        graph.LoadWeights(Fixture.Path("generated/keras3_attention.keras"));
+        float[][] weights = graph.GetWeights();
+        Assert.Equal(Pasted.Keras3AttentionKeras.Keras3Attention.WeightArrayCount, weights.Length);
+        KerasFile file = KerasFile.Open(Fixture.Path("generated/keras3_attention.keras"));
+        Assert.Equal(file.Layer("attention").Weights.Select(w => w.Read()), weights[^2..]);
+        GraphCase golden = GraphCase.Load("attention_scaled_concat_key");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3AttentionKeras.Keras3AttentionEncoder.Input x = default;
+            Pasted.Keras3AttentionKeras.Keras3AttentionDecoder.Input y = default;
+            golden.Input("x", b).CopyTo(x.AsSpan());
+            golden.Input("y", b).CopyTo(y.AsSpan());
+            graph.Forward(in x, in y, out var outputs);
+            golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
         }
     }
 

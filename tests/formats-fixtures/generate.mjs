@@ -260,6 +260,8 @@ for (const name of Object.keys(models).filter((n) => !models[n].noExpected)) {
 // Layer.__call__ adds to a single-tensor call of a recurrent layer (training=False from RNN.call's default, mask=None).
 // The layers are listed in Keras's model.layers order (keras/src/ops/function.py map_graph: by depth from the inputs,
 // then by traversal order), which also numbers the weight groups: layers/lstm, layers/lstm_1, layers/dense, ...
+// goldenModel checks that order with kerasLayerOrder, which also places the InputLayers in the config: Keras lists them
+// by the same rule, so not always in the order of the model's inputs (input_layers keeps that order).
 
 const goldenFile = join(here, "..", "RnnGen.Numerics.Tests", "Golden", "tfjs-graph-golden.json");
 const goldenCases = JSON.parse(readFileSync(goldenFile, "utf8")).cases;
@@ -292,7 +294,56 @@ const goldenModels = {
       { kind: "Dense", name: "aux", units: 2, activation: "linear", useBias: true, reads: ["gru_a"] },
     ],
   },
+  // Keras 3 Attention on [query, value, key] = [decoder, encoder, keys], called on one list like Concatenate, with both
+  // scalar weights (use_scale: scale; score_mode concat: concat_score_weight). Keras's order: from the output, the DFS
+  // reaches decoder, y, encoder, x, keys, so the layers are y, x (depth 3), decoder, encoder, keys (depth 2),
+  // attention, out; the weight groups are layers/lstm (decoder), layers/lstm_1 (encoder), layers/gru (keys),
+  // layers/attention, layers/dense (out).
+  golden_attention: {
+    goldenCase: "attention_scaled_concat_key",
+    inputs: [{ name: "x", shape: [null, 6, 3] }, { name: "y", shape: [null, 5, 2] }],
+    outputs: ["out"],
+    layers: [
+      { ...lstmOptions, name: "decoder", units: 4, returnSequences: true, reads: ["y"] },
+      { ...lstmOptions, name: "encoder", units: 4, returnSequences: true, reads: ["x"] },
+      { kind: "GRU", name: "keys", units: 4, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, resetAfter: false, returnSequences: true, reads: ["x"] },
+      { kind: "Attention", name: "attention", useScale: true, scoreMode: "concat", dropout: 0.0, reads: ["decoder", "encoder", "keys"] },
+      { kind: "Dense", name: "out", units: 2, activation: "linear", useBias: true, reads: ["attention"] },
+    ],
+  },
 };
+
+// keras/src/layers/attention/attention.py build: `scale` (shape ()) if use_scale, then `concat_score_weight` (shape ())
+// if score_mode is "concat". rnn-reference.mjs does not know the layer; these wrap its shape and count functions.
+const attentionWeightShapes = (layer) => [...(layer.useScale ? [[]] : []), ...(layer.scoreMode === "concat" ? [[]] : [])];
+const weightShapes = (layer, inputWidth) => (layer.kind === "Attention" ? attentionWeightShapes(layer) : layerWeightShapes(layer, inputWidth));
+const weightCount = (layer) => (layer.kind === "Attention" ? attentionWeightShapes(layer).length : layerWeightCount(layer));
+
+// Keras's model.layers order of a golden model (keras/src/ops/function.py _build_map and map_graph, each layer called
+// once): a depth-first walk from the outputs numbers each layer when first reached (a node's input tensors: args, then
+// kwargs such as initial_state); a layer's depth is the largest over its consumers of their depth + 1 (outputs 0); the
+// layers come deepest first, ties by that number.
+function kerasLayerOrder(spec) {
+  const refName = (r) => (typeof r === "string" ? r : r[0]);
+  const parents = new Map(spec.inputs.map((x) => [x.name, []]));
+  for (const layer of spec.layers) parents.set(layer.name, [...layer.reads, ...(layer.initialState ?? [])].map(refName));
+  const index = new Map();
+  const postOrder = [];
+  const visit = (name) => {
+    if (postOrder.includes(name)) return;
+    if (!index.has(name)) index.set(name, index.size);
+    for (const parent of parents.get(name)) visit(parent);
+    postOrder.push(name);
+  };
+  for (const output of spec.outputs) visit(refName(output));
+  const depth = new Map();
+  for (const name of [...postOrder].reverse()) {
+    const d = depth.get(name) ?? 0;
+    depth.set(name, d);
+    for (const parent of parents.get(name)) depth.set(parent, Math.max(d + 1, depth.get(parent) ?? 0));
+  }
+  return [...postOrder].sort((a, b) => depth.get(b) - depth.get(a) || index.get(a) - index.get(b));
+}
 
 // The weights of a golden case in the order writeKeras3Weights stores them (model.layers order, get_weights order within
 // a layer), after checking the case's inputs and each layer's class and weight shapes against the model above.
@@ -303,6 +354,11 @@ function goldenModel(spec) {
   if (shapeText(golden.inputs.map((x) => [x.name, x.shape.slice(1)])) !== shapeText(spec.inputs.map((x) => [x.name, x.shape.slice(1)]))) {
     throw new Error(`${spec.goldenCase}: golden inputs ${shapeText(golden.inputs.map((x) => [x.name, x.shape]))} differ from the model's`);
   }
+  const layerOrder = kerasLayerOrder(spec);
+  const inputNames = new Set(spec.inputs.map((x) => x.name));
+  if (shapeText(layerOrder.filter((n) => !inputNames.has(n))) !== shapeText(spec.layers.map((l) => l.name))) {
+    throw new Error(`${spec.goldenCase}: the layers are not in Keras's order ${shapeText(layerOrder)}`);
+  }
   const widths = new Map(spec.inputs.map((x) => [x.name, x.shape[x.shape.length - 1]]));
   const refName = (r) => (typeof r === "string" ? r : r[0]);
   const weights = [];
@@ -311,8 +367,10 @@ function goldenModel(spec) {
   for (const layer of spec.layers) {
     const inputWidths = layer.reads.map((r) => widths.get(refName(r)));
     const width = inputWidths[0];
-    const own = layerWeightShapes(layer, width);
-    widths.set(layer.name, layer.kind === "Concatenate" ? inputWidths.reduce((a, b) => a + b, 0) : outputWidth(layer, width));
+    const own = weightShapes(layer, width);
+    // Attention's output has the value's width (compute_output_shape: query shape[:-1] + value shape[-1:]).
+    widths.set(layer.name, layer.kind === "Concatenate" ? inputWidths.reduce((a, b) => a + b, 0)
+      : layer.kind === "Attention" ? inputWidths[1] : outputWidth(layer, width));
     const entry = golden.layers.find((l) => l.name === layer.name);
     if (own.length === 0) {
       if (entry) throw new Error(`${spec.goldenCase}: ${layer.name} has weights in the golden file`);
@@ -331,7 +389,7 @@ function goldenModel(spec) {
   }
   const unused = golden.layers.filter((l) => !used.has(l.name)).map((l) => l.name);
   if (unused.length) throw new Error(`${spec.goldenCase}: golden layers ${unused} are not in the model`);
-  return { ...spec, functional: true, kerasNodes: true, noExpected: true, weights, shapes };
+  return { ...spec, functional: true, kerasNodes: true, noExpected: true, layerOrder, weights, shapes };
 }
 
 for (const [name, spec] of Object.entries(goldenModels)) models[name] = goldenModel(spec);
@@ -379,6 +437,8 @@ function layerConfig(layer, keras3, first, model) {
   }
   else if (layer.kind === "Lambda") entry = wrap("Lambda", { name: layer.name, trainable: true, dtype: "float32", function: ["4wEAAAAAAAAA", null, null], function_type: "lambda", module: "__main__", output_shape: null, output_shape_type: "raw", output_shape_module: null, arguments: {} });
   else if (layer.kind === "Concatenate") entry = wrap("Concatenate", { name: layer.name, trainable: true, dtype: "float32", axis: -1 });
+  // keras/src/layers/attention/attention.py get_config: the base config, use_scale, score_mode, dropout (not seed).
+  else if (layer.kind === "Attention") entry = wrap("Attention", { name: layer.name, trainable: true, dtype: "float32", use_scale: layer.useScale, score_mode: layer.scoreMode, dropout: layer.dropout });
   else if (layer.kind === "LayerNormalization") {
     // Keras 3 writes axis as the list build() made of -1; tf.keras 2 as a list of positive axes.
     entry = wrap("LayerNormalization", {
@@ -433,6 +493,7 @@ function layerConfig(layer, keras3, first, model) {
 function kerasOutputShapes(layer, read) {
   const first = read[0];
   if (layer.kind === "Concatenate") return [[...first.slice(0, -1), read.reduce((sum, s) => sum + s[s.length - 1], 0)]];
+  if (layer.kind === "Attention") return [[...first.slice(0, -1), read[1][read[1].length - 1]]];
   if (layer.kind === "Dense") return [[...first.slice(0, -1), layer.units]];
   if (!["LSTM", "GRU", "SimpleRNN"].includes(layer.kind)) throw new Error(`no output shape for ${layer.kind}`);
   const output = layer.returnSequences ? [first[0], first[1], layer.units] : [first[0], layer.units];
@@ -455,7 +516,9 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
     // keras/src/models/functional.py get_config: each layer with its name and inbound_nodes, whose args (and kwargs)
     // hold the tensors it reads as {"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node, tensor]}}
     // (serialize_node; serialization_lib writes a KerasTensor's shape, dtype and keras_history). A call on one tensor
-    // has args [tensor], on a list of tensors (Concatenate) args [[tensor, ...]]; initial_state=[h, c] stays a kwarg.
+    // has args [tensor], on a list of tensors (Concatenate, Attention's [query, value, key]) args [[tensor, ...]];
+    // initial_state=[h, c] stays a kwarg. A list argument makes Layer.__call__ (Keras 3.10) convert its arguments into a
+    // new kwargs dict, so the training and mask it then adds are not in the node it records: Attention's kwargs are {}.
     const inputs = model.inputs ?? [{ name: "input_layer", shape: inputShape(model, timesteps) }];
     const ref = (r) => (typeof r === "string" ? [r, 0, 0] : r);
     const shapes = new Map(inputs.map((x) => [x.name, [x.shape]])); // the output shapes of each layer's node
@@ -480,6 +543,8 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
         return { ...entry, name: l.name, inbound_nodes: [{ args: l.reads.length === 1 ? [tensor(l.reads[0])] : [l.reads.map(tensor)], kwargs }] };
       }),
     ];
+    // Keras's layer order, where it differs from inputs then layers (InputLayers listed by depth, not as inputs).
+    if (model.layerOrder) layers.sort((a, b) => model.layerOrder.indexOf(a.name) - model.layerOrder.indexOf(b.name));
     const outputs = model.outputs ?? [model.layers[model.layers.length - 1].name];
     return {
       module: "keras.src.models.functional", class_name: "Functional",
@@ -595,7 +660,8 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
   for (const layer of model.layers) {
     const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
       : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
-        BatchNormalization: "batch_normalization", Conv1D: "conv1d", Conv1DTranspose: "conv1d_transpose", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding" }[layer.kind];
+        BatchNormalization: "batch_normalization", Conv1D: "conv1d", Conv1DTranspose: "conv1d_transpose", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding",
+        Attention: "attention" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -605,7 +671,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       vars(`${base}/layer`, layer.useBias ? 2 : 1);
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
     else if (layer.kind === "Dropout" || layer.kind === "Concatenate" || layer.kind === "Masking") vars(base, 0);
-    else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding"].includes(layer.kind)) vars(base, layerWeightCount(layer));
+    else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding", "Attention"].includes(layer.kind)) vars(base, weightCount(layer)); // Attention: scalars, shape ()
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
       // still forward then backward in get_weights() order.
@@ -688,6 +754,7 @@ writeLegacyH5(g("keras2_conv1d_transpose_model.h5"), "conv1d_transpose", { fullM
 keras3Zip(g("keras3_functional.keras"), "functional", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_seq2seq.keras"), "golden_seq2seq", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_two_branch.keras"), "golden_two_branch", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_attention.keras"), "golden_attention", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.
 {

@@ -204,6 +204,16 @@ internal static class FunctionalGraph
             CollectLegacyNames(o, outputs, what);
         }
 
+        // The model's inputs in input_layers order (model([x, y])), which need not be the order the layers are listed in:
+        // Keras lists layers by depth from the outputs (keras/src/ops/function.py).
+        var declaredInputs = new List<string>();
+        if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty("input_layers", out JsonElement i))
+        {
+            History(i, declaredInputs, what, 0);
+            CollectLegacyNames(i, declaredInputs, what);
+        }
+
+        inputs = inputs.OrderBy(input => declaredInputs.IndexOf(input.Name) is int at && at >= 0 ? at : int.MaxValue).ToList();
         return new Layout(inputs, others, outputs.Distinct(StringComparer.Ordinal).ToList());
     }
 
