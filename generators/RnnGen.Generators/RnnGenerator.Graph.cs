@@ -35,13 +35,7 @@ public sealed partial class RnnGenerator
         IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics = graphs
             .Select(static (g, _) => g.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
-        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, pair) =>
-        {
-            foreach (DiagnosticInfo diagnostic in pair.Left)
-            {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
-            }
-        });
+        ReportDiagnostics(context, diagnostics);
 
         IncrementalValuesProvider<GraphSpec> specs = graphs
             .Select(static (g, _) => g.Spec)
@@ -396,7 +390,8 @@ public sealed partial class RnnGenerator
                     Report(DiagnosticDescriptors.GraphNameInvalid, location, tensor.Kind, tensor.Name,
                         $"its C# name {pascal} is also that of {other.Kind} '{other.Name}'; rename one of them");
                 }
-                else if (pascal is "Forward" or "Outputs" or "GetWeights" or "SetWeights" or "ResetStates" or "WeightArrayCount" || pascal == _className)
+                else if (pascal is "Forward" or "Outputs" or "GetWeights" or "SetWeights" or "LoadWeights" or "ResetStates" or "WeightArrayCount"
+                    or "WeightNodes" or "AttentionWeights" || pascal == _className)
                 {
                     Report(DiagnosticDescriptors.GraphNameInvalid, location, tensor.Kind, tensor.Name,
                         $"its C# name {pascal} is that of a generated member or of the class; rename it");
@@ -404,6 +399,25 @@ public sealed partial class RnnGenerator
 
                 seen[tensor.Name] = tensor;
                 seenPascal[pascal] = tensor;
+            }
+
+            // Forward's parameters are the inputs' camelCase names, its locals the nodes' names with Output, Input, State.
+            var locals = new Dictionary<string, Declared>(StringComparer.Ordinal);
+            foreach (Declared node in declared.Where(d => d.Kind != "[GraphInput]"))
+            {
+                foreach (string suffix in new[] { "Output", "Input", "State" })
+                {
+                    locals[GraphNames.Camel(node.Name) + suffix] = node;
+                }
+            }
+
+            foreach (Declared input in declared.Where(d => d.Kind == "[GraphInput]"))
+            {
+                if (locals.TryGetValue(GraphNames.Camel(input.Name), out Declared? node))
+                {
+                    Report(DiagnosticDescriptors.GraphNameInvalid, PositionalLocation(input.Syntax, 0) ?? input.Location, input.Kind, input.Name,
+                        $"its parameter name {GraphNames.Camel(input.Name)} is that of a local Forward keeps for {node.Kind} '{node.Name}'; rename one of them");
+                }
             }
         }
 

@@ -81,16 +81,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             .Select(static (model, _) => model.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        // Reported against the real syntax tree, not only a file path: the compiler applies #pragma warning and
-        // [SuppressMessage] only to diagnostics located in a tree (dotnet/roslyn#68291). Combining with the compilation
-        // re-runs only this reporting step; the models above stay cached.
-        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, pair) =>
-        {
-            foreach (DiagnosticInfo diagnostic in pair.Left)
-            {
-                output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
-            }
-        });
+        ReportDiagnostics(context, diagnostics);
 
         // A declaration with errors gets stand-in members instead of a model, so its use sites add no CS1061/CS0426
         // to the RNNG errors (one error per mistake). Its own output: a valid model never reads this step.
@@ -104,6 +95,20 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
 
         return specs;
     }
+
+    /// <summary>
+    /// Reports diagnostics against the real syntax tree, not only a file path: the compiler applies #pragma warning and
+    /// [SuppressMessage] only to diagnostics located in a tree (dotnet/roslyn#68291). Combining with the compilation
+    /// re-runs only this reporting step; the models before it stay cached.
+    /// </summary>
+    private static void ReportDiagnostics(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> diagnostics) =>
+        context.RegisterSourceOutput(diagnostics.Combine(context.CompilationProvider), static (output, pair) =>
+        {
+            foreach (DiagnosticInfo diagnostic in pair.Left)
+            {
+                output.ReportDiagnostic(diagnostic.ToDiagnostic(pair.Right));
+            }
+        });
 
     private static (ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics, StubSpec? Stub) WithStub(
         ModelInput input, (ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics) parsed) =>

@@ -40,20 +40,7 @@ internal sealed class GraphEmitter
         _writer.Line("#nullable enable");
         _writer.Line();
 
-        int opened = 0;
-        if (_spec.Namespace is not null)
-        {
-            _writer.Line("namespace " + string.Join(".", _spec.Namespace.Split('.').Select(Identifier)));
-            _writer.OpenBrace();
-            opened++;
-        }
-
-        foreach (ContainingType type in _spec.ContainingTypes)
-        {
-            _writer.Line($"partial {type.Keyword} {Identifier(type.Name)}");
-            _writer.OpenBrace();
-            opened++;
-        }
+        int opened = OpenContainers(_writer, _spec.Namespace, _spec.ContainingTypes);
 
         _writer.Line($"partial class {Identifier(_spec.ClassName)}");
         _writer.OpenBrace();

@@ -45,21 +45,7 @@ internal sealed partial class ModelEmitter
         _writer.Line("#pragma warning disable CS0649 // the fields of the tensor structs are written through spans, which the compiler does not see");
         _writer.Line();
 
-        int opened = 0;
-        if (_spec.Namespace is not null)
-        {
-            _writer.Line("namespace " + string.Join(".", _spec.Namespace.Split('.').Select(Identifier)));
-            _writer.OpenBrace();
-            opened++;
-        }
-
-        foreach (ContainingType type in _spec.ContainingTypes)
-        {
-            _writer.Line($"partial {type.Keyword} {Identifier(type.Name)}");
-            _writer.OpenBrace();
-            opened++;
-        }
-
+        int opened = OpenContainers(_writer, _spec.Namespace, _spec.ContainingTypes);
         _writer.Line($"partial {_spec.DeclarationKeyword} {Identifier(_spec.ClassName)} : {(_layout.IsCausal ? "global::RnnGen.IStreamingModel" : "global::RnnGen.IRnnModel")}");
         _writer.OpenBrace();
         WriteConstants();
@@ -495,6 +481,30 @@ internal sealed partial class ModelEmitter
         _writer.Line("/// <param name=\"path\">The file to write.</param>");
         _writer.Line("public void SaveWeights(string path) => global::RnnGen.GeneratedModelSupport.SaveWeights(this, path);");
         _writer.Line();
+    }
+
+    /// <summary>
+    /// Opens the namespace and the containing types (each <c>partial</c>) a generated class goes in; returns how many
+    /// braces the caller closes after the class.
+    /// </summary>
+    internal static int OpenContainers(SourceWriter writer, string? ns, EquatableArray<ContainingType> containingTypes)
+    {
+        int opened = 0;
+        if (ns is not null)
+        {
+            writer.Line("namespace " + string.Join(".", ns.Split('.').Select(Identifier)));
+            writer.OpenBrace();
+            opened++;
+        }
+
+        foreach (ContainingType type in containingTypes)
+        {
+            writer.Line($"partial {type.Keyword} {Identifier(type.Name)}");
+            writer.OpenBrace();
+            opened++;
+        }
+
+        return opened;
     }
 
     /// <summary>A name as a C# identifier: keywords get the verbatim prefix (a class may be named <c>@event</c>).</summary>

@@ -15,25 +15,8 @@ internal sealed record GraphSpec(
     EquatableArray<GraphNodeSpec> Nodes,
     EquatableArray<string> Outputs)
 {
-    /// <summary>File name of the generated source: namespace, containing types and class, dotted.</summary>
-    public string HintName
-    {
-        get
-        {
-            var name = new System.Text.StringBuilder();
-            if (Namespace is not null)
-            {
-                name.Append(Namespace).Append('.');
-            }
-
-            foreach (ContainingType type in ContainingTypes)
-            {
-                name.Append(type.Name).Append('.');
-            }
-
-            return name.Append(ClassName).Append(".RnnGen.Graph.g.cs").ToString();
-        }
-    }
+    /// <summary>File name of the generated source: namespace, containing types and class, dotted (a model's name, another suffix).</summary>
+    public string HintName => ModelSpec.DottedHintName(Namespace, ContainingTypes, ClassName, ".RnnGen.Graph.g.cs");
 }
 
 /// <summary>A <c>[GraphInput]</c>: its name, shape, and the chain model whose <c>Input</c> type its parameter has.</summary>

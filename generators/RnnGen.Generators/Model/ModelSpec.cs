@@ -29,23 +29,23 @@ internal sealed record ModelSpec(
     public WeightPrecision WeightPrecision { get; init; }
 
     /// <summary>File name of the generated source: namespace, containing types and class, dotted.</summary>
-    public string HintName
+    public string HintName => DottedHintName(Namespace, ContainingTypes, ClassName, ".RnnGen.g.cs");
+
+    /// <summary>A generated file's name: namespace, containing types and class, dotted, then <paramref name="suffix"/>.</summary>
+    public static string DottedHintName(string? ns, EquatableArray<ContainingType> containingTypes, string className, string suffix)
     {
-        get
+        var name = new System.Text.StringBuilder();
+        if (ns is not null)
         {
-            var name = new System.Text.StringBuilder();
-            if (Namespace is not null)
-            {
-                name.Append(Namespace).Append('.');
-            }
-
-            foreach (ContainingType type in ContainingTypes)
-            {
-                name.Append(type.Name).Append('.');
-            }
-
-            return name.Append(ClassName).Append(".RnnGen.g.cs").ToString();
+            name.Append(ns).Append('.');
         }
+
+        foreach (ContainingType type in containingTypes)
+        {
+            name.Append(type.Name).Append('.');
+        }
+
+        return name.Append(className).Append(suffix).ToString();
     }
 }
 
