@@ -83,9 +83,9 @@ public sealed partial class RnnGenerator
     }
 
     /// <summary>What a graph needs of a chain model: its types' names, shapes and states (see <see cref="GraphChain"/>).</summary>
-    private static GraphChain ChainOf(INamedTypeSymbol type, ModelSpec spec)
+    private static GraphChain ChainOf(INamedTypeSymbol type, ModelLayout layout)
     {
-        var layout = new ModelLayout(spec);
+        ModelSpec spec = layout.Spec;
         OutputLayout result = layout.Outputs[0];
         var states = layout.Outputs.Where(o => o.IsState).ToList();
         var initial = layout.InitialStateLayer?.States.Select(s => s.FieldName).ToList() ?? new List<string>();
@@ -131,6 +131,10 @@ public sealed partial class RnnGenerator
             public (string Name, LocationInfo? Location)? InitialState { get; set; }
             public (string Name, LocationInfo? Location)? Shares { get; set; }
             public List<string>? FileLayers { get; set; }
+
+            // What the node must run after: the tensors it reads and the node whose states start it.
+            public IEnumerable<(string Name, LocationInfo? Location)> RunsAfter =>
+                InitialState is { } initial ? Reads.Append(initial) : Reads;
             public int Timesteps { get; set; }
             public int InputDim { get; set; }
             public INamedTypeSymbol? ModelType { get; set; }
@@ -458,8 +462,9 @@ public sealed partial class RnnGenerator
                     continue; // the chain's own errors are reported on it
                 }
 
-                GraphChain chain = ChainOf(model, spec);
+                // One layout for the checks below and the chain's sizes: it lays out every buffer, so it is built once.
                 var layout = new ModelLayout(spec);
+                GraphChain chain = ChainOf(model, layout);
                 if (layout.UsesReferenceTypes)
                 {
                     Report(DiagnosticDescriptors.GraphNotSupported, location, "[GraphNode]", node.Name,
@@ -487,12 +492,7 @@ public sealed partial class RnnGenerator
             string all = string.Join(", ", declared.Select(d => "'" + d.Name + "'"));
             foreach (Declared tensor in declared)
             {
-                var references = tensor.Reads.ToList();
-                if (tensor.InitialState is { } initial)
-                {
-                    references.Add(initial);
-                }
-
+                var references = tensor.RunsAfter.ToList();
                 if (tensor.Shares is { } shares)
                 {
                     references.Add(shares);
@@ -547,13 +547,7 @@ public sealed partial class RnnGenerator
 
                 state[tensor] = 1;
                 path.Add(tensor);
-                IEnumerable<string> reads = tensor.Reads.Select(r => r.Name);
-                if (tensor.InitialState is { } initial)
-                {
-                    reads = reads.Append(initial.Name);
-                }
-
-                foreach (string name in reads)
+                foreach ((string name, _) in tensor.RunsAfter)
                 {
                     if (!Visit(byName[name]))
                     {
