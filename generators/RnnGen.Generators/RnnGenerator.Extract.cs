@@ -123,6 +123,7 @@ public sealed partial class RnnGenerator
             "DropoutAttribute" => AttributeKind.Dropout,
             "LayerNormalizationAttribute" => AttributeKind.LayerNormalization,
             "BatchNormalizationAttribute" => AttributeKind.BatchNormalization,
+            "NormalizationAttribute" => AttributeKind.Normalization,
             "ActivationAttribute" => AttributeKind.Activation,
             "RescalingAttribute" => AttributeKind.Rescaling,
             "MaskingAttribute" => AttributeKind.Masking,

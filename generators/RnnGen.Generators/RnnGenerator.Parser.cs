@@ -90,7 +90,7 @@ public sealed partial class RnnGenerator
                     return null;
                 }
 
-                if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout or AttributeKind.LayerNormalization or AttributeKind.BatchNormalization
+                if (layers[0].Kind is AttributeKind.Dense or AttributeKind.Dropout or AttributeKind.LayerNormalization or AttributeKind.BatchNormalization or AttributeKind.Normalization
                     or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking or AttributeKind.GlobalAveragePooling1D or AttributeKind.GlobalMaxPooling1D or AttributeKind.Embedding
                     or AttributeKind.Conv1D or AttributeKind.MaxPooling1D or AttributeKind.AveragePooling1D
                     or AttributeKind.Flatten or AttributeKind.Reshape or AttributeKind.RepeatVector)
@@ -271,7 +271,7 @@ public sealed partial class RnnGenerator
                 {
                     AttributeKind.Dense => ParseDense(layer, number, incoming),
                     AttributeKind.Dropout => ParseDropout(layer, number, incoming),
-                    AttributeKind.LayerNormalization or AttributeKind.BatchNormalization => ParseNormalization(layer, number, incoming),
+                    AttributeKind.LayerNormalization or AttributeKind.BatchNormalization or AttributeKind.Normalization => ParseNormalization(layer, number, incoming),
                     AttributeKind.Activation => ParseActivationLayer(layer, number, incoming),
                     AttributeKind.Rescaling => ParseRescaling(layer, number, incoming),
                     AttributeKind.Masking => ParseMasking(layer, number, incoming),
@@ -325,7 +325,7 @@ public sealed partial class RnnGenerator
         // compiled. A Dense layer keeps its input's time axis, or its absence (Keras Dense acts on the last axis).
         private static (int? Width, bool? IsSequence) DeclaredOutput(AttributeInput layer, Incoming incoming)
         {
-            if (layer.Kind is AttributeKind.LayerNormalization or AttributeKind.BatchNormalization or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking)
+            if (layer.Kind is AttributeKind.LayerNormalization or AttributeKind.BatchNormalization or AttributeKind.Normalization or AttributeKind.Activation or AttributeKind.Rescaling or AttributeKind.Masking)
             {
                 // Normalization and the elementwise layers keep their input's shape.
                 return (incoming.Width, incoming.IsSequence);
@@ -541,12 +541,17 @@ public sealed partial class RnnGenerator
             return Diagnostics.Skip(errors).Any(IsError) ? null : ShapeKeepingSpec(LayerKind.Dropout, number, incoming) with { DropoutRate = rate };
         }
 
-        // LayerNormalization and BatchNormalization: per feature on the last axis, so the shape passes through.
+        // LayerNormalization, BatchNormalization and Normalization: per feature on the last axis, so the shape passes through.
         private LayerSpec? ParseNormalization(AttributeInput layer, int number, Incoming incoming)
         {
             bool isSequence = incoming.IsSequence ?? true;
             int errors = Diagnostics.Count;
-            LayerKind kind = layer.Kind == AttributeKind.LayerNormalization ? LayerKind.LayerNormalization : LayerKind.BatchNormalization;
+            LayerKind kind = layer.Kind switch
+            {
+                AttributeKind.LayerNormalization => LayerKind.LayerNormalization,
+                AttributeKind.BatchNormalization => LayerKind.BatchNormalization,
+                _ => LayerKind.Normalization,
+            };
 
             // Keras counts axes of (batch, timesteps, features) or (batch, features): -1 and the last positive index
             // are the features axis.
@@ -563,6 +568,16 @@ public sealed partial class RnnGenerator
                         : $"is not an axis of its {shape} input";
                     Report(DiagnosticDescriptors.NormalizationAxisNotLast, axisArgument.Location, number, layer.Kind, axis, what);
                 }
+            }
+
+            if (kind == LayerKind.Normalization)
+            {
+                // Keras Normalization has no epsilon, center or scale: its floor on the deviation is backend.epsilon().
+                return Diagnostics.Skip(errors).Any(IsError) ? null : ShapeKeepingSpec(kind, number, incoming) with
+                {
+                    Epsilon = LayerOptions.NormalizationMinimumDeviation,
+                    Invert = Bool(layer, LayerOptions.Invert, LayerOptions.DefaultInvert),
+                };
             }
 
             float epsilon = Float(layer, LayerOptions.Epsilon, LayerOptions.DefaultNormalizationEpsilon, out ArgumentInput? epsilonArgument);

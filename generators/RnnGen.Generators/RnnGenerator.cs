@@ -33,6 +33,7 @@ public sealed partial class RnnGenerator : IIncrementalGenerator
             RegisterKerasModel(context),
             Register(context, AttributeKind.LayerNormalization),
             Register(context, AttributeKind.BatchNormalization),
+            Register(context, AttributeKind.Normalization),
             Register(context, AttributeKind.Activation),
             Register(context, AttributeKind.Rescaling),
             Register(context, AttributeKind.Masking),

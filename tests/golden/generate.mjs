@@ -166,6 +166,15 @@ function norm(kind, o = {}) {
 }
 const isNorm = (L) => L.kind === 'LayerNormalization' || L.kind === 'BatchNormalization';
 
+/**
+ * Keras Normalization(axis=-1, invert) after adapt() (keras/src/layers/preprocessing/normalization.py): non-trainable
+ * weights mean [D], variance [D] and count [] (never used by call); (x - mean) / max(sqrt(variance), 1e-7), or with
+ * invert mean + x * max(sqrt(variance), 1e-7), on the last axis.
+ */
+function normalization(o = {}) {
+  return { kind: 'Normalization', invert: o.invert ?? false };
+}
+
 /** Keras Activation(name): the activation of every value, no weights. */
 function activationLayer(activation) {
   return { kind: 'Activation', activation };
@@ -248,6 +257,7 @@ function weightShapes(L, inDim) {
   if (L.kind === 'Conv1D') return L.useBias ? [[L.kernelSize, inDim, L.units], [L.units]] : [[L.kernelSize, inDim, L.units]];
   // Keras build(): gamma if scale, beta if center, then BatchNormalization's moving_mean and moving_variance.
   if (isNorm(L)) return Array.from({ length: (L.scale ? 1 : 0) + (L.center ? 1 : 0) + (L.kind === 'BatchNormalization' ? 2 : 0) }, () => [inDim]);
+  if (L.kind === 'Normalization') return [[inDim], [inDim], []]; // mean, variance, count
   return [];
 }
 
@@ -499,6 +509,21 @@ function refCall(c, weights, input, initStates) {
       }
       x = y;
       result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
+    } else if (L.kind === 'Normalization') {
+      // Keras Normalization.call: (x - mean) / max(sqrt(variance), epsilon), or mean + x * max(sqrt(variance), epsilon)
+      // with invert, on the last axis; epsilon is backend.epsilon() = 1e-7, a float32 in the op. count is not used.
+      const D = shape[shape.length - 1];
+      const mean = weights[wi].data;
+      const variance = weights[wi + 1].data;
+      wi += 3;
+      const y = new Float64Array(x.length);
+      for (let r = 0; r < x.length / D; r++)
+        for (let k = 0; k < D; k++) {
+          const sd = Math.max(Math.sqrt(variance[k]), Math.fround(1e-7));
+          y[r * D + k] = L.invert ? mean[k] + x[r * D + k] * sd : (x[r * D + k] - mean[k]) / sd;
+        }
+      x = y;
+      result = { outputs: [{ name: 'output', shape, data: x }], finalStates: null };
     } else if (L.kind === 'Activation') {
       // Keras Activation.call: the activation of every value; softmax over the last axis (as refDense applies it).
       const D = shape[shape.length - 1];
@@ -622,6 +647,11 @@ function materialize(spec) {
   for (const L of spec.layers) {
     inDim = sample[sample.length - 1];
     const shapes = weightShapes(L, inDim);
+    if (L.kind === 'Normalization') {
+      c.weights.push(...normalizationWeights(rng, inDim));
+      sample = [...sample.slice(0, -1), outDim(L, inDim)];
+      continue;
+    }
     shapes.forEach((s, i) => {
       const data = uniform(rng, prod(s), scale);
       // A moving variance is positive; values in [0.2, 2.2) keep every term of the normalization visible.
@@ -644,6 +674,15 @@ function materialize(spec) {
   }
   const inShape = [spec.batch, spec.timesteps, spec.inputDim];
   c.input = spec.input ? { shape: inShape, data: Float32Array.from(spec.input) } : { shape: inShape, data: uniform(rng, prod(inShape), 1) };
+  if (spec.zeroVarianceFeature != null) {
+    // The first layer is a Normalization on the input: feature k gets variance 0, so max(sqrt(0), 1e-7) = 1e-7 is the
+    // divisor, and the input equals the mean on that feature at every timestep, so (x - mean) / 1e-7 = 0 exactly (a
+    // missing clamp gives 0 / 0 = NaN); any other input there would be multiplied by 1e7.
+    const k = spec.zeroVarianceFeature;
+    if (spec.layers[0].kind !== 'Normalization' || spec.layers[0].invert || k >= spec.inputDim) throw new Error(`${spec.name}: zeroVarianceFeature needs a Normalization on the input`);
+    c.weights[1].data[k] = 0;
+    for (let r = 0; r < prod(inShape) / spec.inputDim; r++) c.input.data[r * spec.inputDim + k] = c.weights[0].data[k];
+  }
   c.initialState = null;
   if (spec.initialState) {
     const L = spec.layers[0];
@@ -653,6 +692,17 @@ function materialize(spec) {
   }
   c.spec = spec;
   return c;
+}
+
+/**
+ * Adapted statistics of a Normalization over D features: mean in [-2.5, 3.5) (away from 0), variance in [0.05, 4)
+ * (positive) and count, a positive integer that call never reads (shape []).
+ */
+function normalizationWeights(rng, D) {
+  const mean = Float32Array.from(uniform(rng, D, 1), (u) => Math.fround(3 * u + 0.5));
+  const variance = Float32Array.from(uniform(rng, D, 1), (u) => Math.fround(0.05 + 3.95 * Math.abs(u)));
+  const count = Float32Array.of(1000 + Math.floor(rng() * 9000));
+  return [{ shape: [D], data: mean }, { shape: [D], data: variance }, { shape: [], data: count }];
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -689,6 +739,7 @@ function tfjsLayer(L, extra = {}) {
   if (L.kind === 'Rescaling') return tf.layers.rescaling({ scale: L.rescalingScale, offset: L.rescalingOffset, ...extra });
   if (L.kind === 'LayerNormalization') return tf.layers.layerNormalization({ axis: -1, epsilon: L.epsilon, center: L.center, scale: L.scale, ...extra });
   if (L.kind === 'BatchNormalization') return tf.layers.batchNormalization({ axis: -1, epsilon: L.epsilon, center: L.center, scale: L.scale, ...extra });
+  if (L.kind === 'Normalization') return new KerasNormalization(L.invert, extra); // tfjs-layers has no Normalization
   const args = {
     units: L.units,
     activation: TFJS_ACT[L.activation],
@@ -750,6 +801,42 @@ function defineCausalPad() {
     }
     static get className() {
       return 'CausalPad1D';
+    }
+  };
+}
+
+/**
+ * Keras 3's Normalization (keras/src/layers/preprocessing/normalization.py) after adapt(), axis -1, as a tfjs layer
+ * (tfjs-layers has none): non-trainable weights mean [D], variance [D] and count [] in Keras's get_weights() order
+ * (count is an int64 in Keras, a float32 here; call never reads it); call is (x - mean) / maximum(sqrt(variance),
+ * 1e-7), or mean + x * maximum(sqrt(variance), 1e-7) with invert. Defined once tf is loaded.
+ */
+let KerasNormalization;
+function defineKerasNormalization() {
+  KerasNormalization = class extends tf.layers.Layer {
+    constructor(invert, extra) {
+      super(extra);
+      this.invert = invert;
+    }
+    build(inputShape) {
+      const d = inputShape[inputShape.length - 1];
+      this.mean = this.addWeight('mean', [d], 'float32', tf.initializers.zeros(), null, false);
+      this.variance = this.addWeight('variance', [d], 'float32', tf.initializers.ones(), null, false);
+      this.count = this.addWeight('count', [], 'float32', tf.initializers.zeros(), null, false);
+      this.built = true;
+    }
+    computeOutputShape(s) {
+      return s;
+    }
+    call(inputs) {
+      return tf.tidy(() => {
+        const x = asList(inputs)[0];
+        const sd = tf.maximum(tf.sqrt(this.variance.read()), 1e-7);
+        return this.invert ? tf.add(this.mean.read(), tf.mul(x, sd)) : tf.div(tf.sub(x, this.mean.read()), sd);
+      });
+    }
+    static get className() {
+      return 'KerasNormalization';
     }
   };
 }
@@ -1238,6 +1325,14 @@ function stackCases() {
     // on the last output, with a vector-width and a tail-only width; softmax over the last axis of a sequence.
     stack('stack_rescaling_on_input_lstm4', 5, 3, 2, [rescaling(1 / 255, -0.5), recurrent('Lstm', 4)]),
     stack('stack_rescaling_scale_only_gru3_seq', 4, 11, 2, [rescaling(2.5), recurrent('Gru', 3, { returnSequences: true })]),
+    // Normalization (adapted): on the input, on a recurrent layer's last output and, inverted, on every timestep of its
+    // sequence (a forecaster's de-normalizing output layer); a zero variance (the 1e-7 clamp) and a single feature.
+    stack('stack_normalization_on_input_lstm4', 5, 3, 3, [normalization(), recurrent('Lstm', 4), dense(2)]),
+    stack('stack_normalization_on_input_gru3_seq', 4, 6, 2, [normalization(), recurrent('Gru', 3, { returnSequences: true })]),
+    stack('stack_lstm5_normalization_dense2', 4, 3, 2, [recurrent('Lstm', 5), normalization(), dense(2)]),
+    stack('stack_lstm4_seq_normalization_invert', 4, 3, 3, [recurrent('Lstm', 4, { returnSequences: true }), normalization({ invert: true })]),
+    { ...stack('stack_normalization_zero_variance_lstm3', 3, 4, 2, [normalization(), recurrent('Lstm', 3)]), zeroVarianceFeature: 1 },
+    stack('stack_normalization_single_feature_lstm6_dense1', 3, 1, 3, [normalization(), recurrent('Lstm', 6), dense(1)]),
     stack('stack_lstm19_seq_activation_relu_simplernn3', 4, 3, 2, [recurrent('Lstm', 19, { returnSequences: true }), activationLayer('relu'), recurrent('SimpleRnn', 3)]),
     stack('stack_gru6_dense9_activation_sigmoid', 3, 2, 3, [recurrent('Gru', 6), dense(9), activationLayer('sigmoid')]),
     stack('stack_lstm5_seq_dense4_activation_softmax', 4, 3, 2, [recurrent('Lstm', 5, { returnSequences: true }), dense(4), activationLayer('softmax')]),
@@ -1421,6 +1516,7 @@ function toJson(v, indent = '') {
 async function main() {
   tf = require('@tensorflow/tfjs');
   defineCausalPad();
+  defineKerasNormalization();
   ort = require('onnxruntime-node');
   if (tf.version.tfjs !== TFJS_VERSION) throw new Error(`need @tensorflow/tfjs ${TFJS_VERSION}, found ${tf.version.tfjs}`);
   if (ort.env.versions.node !== ORT_VERSION) throw new Error(`need onnxruntime-node ${ORT_VERSION}, found ${ort.env.versions.node}`);

@@ -5,11 +5,12 @@ using static RnnGen.Generators.Emit.ModelLayout;
 namespace RnnGen.Generators.Emit;
 
 /// <summary>
-/// LayerNormalization and BatchNormalization: per feature on the last axis, so each keeps its input's shape and runs
-/// row by row (every timestep of a sequence, or the one vector) like Dense. Their weights are packed into two
-/// vectors when weights are set (Kernels.NormalizationKernels): gamma and beta for LayerNormalization, and for
+/// LayerNormalization, BatchNormalization and Normalization: per feature on the last axis, so each keeps its input's
+/// shape and runs row by row (every timestep of a sequence, or the one vector) like Dense. Their weights are packed
+/// into two vectors when weights are set (Kernels.NormalizationKernels): gamma and beta for LayerNormalization, for
 /// BatchNormalization the folded scale and shift of its moving statistics, so that inference is one multiply-add per
-/// feature.
+/// feature, and for Normalization the mean and the deviation it divides by (or, inverted, multiplies by), so that it
+/// computes Keras's float32 arithmetic step for step.
 /// </summary>
 internal sealed partial class ModelEmitter
 {
@@ -21,6 +22,8 @@ internal sealed partial class ModelEmitter
         LayerSpec s = layer.Spec;
         _writer.Line(s.Kind == LayerKind.LayerNormalization
             ? $"{NormalizationKernels}.PackLayerNormalization({weight("gamma")}, {weight("beta")}, {target}, width: {Int(s.InputWidth)});"
+            : s.Kind == LayerKind.Normalization
+            ? $"{NormalizationKernels}.PackNormalization({weight("mean")}, {weight("variance")}, {target}, width: {Int(s.InputWidth)}, invert: {Bool(s.Invert)});"
             : $"{NormalizationKernels}.PackBatchNormalization({weight("gamma")}, {weight("beta")}, {weight("moving_mean")}, {weight("moving_variance")}, {target}, width: {Int(s.InputWidth)}, epsilon: {Float(s.Epsilon)});");
     }
 
@@ -34,6 +37,10 @@ internal sealed partial class ModelEmitter
             ? ElementwiseFormula(s)
             : s.Kind == LayerKind.LayerNormalization
             ? "y = (x - mean(x)) / sqrt(var(x) + epsilon) * gamma + beta (Keras LayerNormalization.call)"
+            : s.Kind == LayerKind.Normalization
+            ? s.Invert
+                ? "y = mean + x * max(sqrt(variance), 1e-7) (Keras Normalization.call, invert=True)"
+                : "y = (x - mean) / max(sqrt(variance), 1e-7) (Keras Normalization.call)"
             : "y = (x - moving_mean) / sqrt(moving_variance + epsilon) * gamma + beta (Keras BatchNormalization.call, training=False)";
         _writer.Line(pass.IsChunk
             ? $"// {layer.Description}, for each sequence of a chunk."
@@ -77,6 +84,8 @@ internal sealed partial class ModelEmitter
                 string packed = $"{Support}.AlignedSpan(_packed, PackedLength).Slice({PackedOffsetName(direction, tier)}, {length})";
                 return s.Kind == LayerKind.LayerNormalization
                     ? $"{NormalizationKernels}.LayerNormalize(x, y, {packed}, {Float(s.Epsilon)});"
+                    : s.Kind == LayerKind.Normalization && !s.Invert
+                    ? $"{NormalizationKernels}.Standardize(x, y, {packed});"
                     : $"{NormalizationKernels}.ScaleShift(x, y, {packed});";
             });
         }

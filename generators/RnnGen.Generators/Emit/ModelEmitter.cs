@@ -188,6 +188,10 @@ internal sealed partial class ModelEmitter
                     _writer.Line($"UseBias = {Bool(s.UseBias)},");
                 }
             }
+            else if (s.Kind == LayerKind.Normalization)
+            {
+                _writer.Line($"Invert = {Bool(s.Invert)},");
+            }
             else if (s.IsNormalization)
             {
                 _writer.Line($"Epsilon = {Float(s.Epsilon)},");
@@ -230,7 +234,7 @@ internal sealed partial class ModelEmitter
                 _writer.OpenBrace();
                 foreach (WeightLayout weight in weights)
                 {
-                    _writer.Line($"new global::RnnGen.WeightShape(\"{weight.KerasName}\", {weight.DimensionArguments}),");
+                    _writer.Line($"new global::RnnGen.WeightShape(\"{weight.KerasName}\"{(weight.Dimensions.Length == 0 ? string.Empty : ", " + weight.DimensionArguments)}),"); // a scalar has no dimensions
                 }
 
                 _writer.CloseBrace(",");
@@ -408,9 +412,10 @@ internal sealed partial class ModelEmitter
                 {
                     "kernel" or "embeddings" => s.KernelInitializer,
                     "recurrent_kernel" => s.RecurrentInitializer,
-                    // Keras's normalization initializers: gamma and moving_variance ones, beta and moving_mean zeros.
-                    "gamma" or "moving_variance" => "ones",
-                    "beta" or "moving_mean" => "zeros",
+                    // Keras's normalization initializers: gamma, moving_variance and (Normalization) variance ones; beta,
+                    // moving_mean, mean and count zeros.
+                    "gamma" or "moving_variance" or "variance" => "ones",
+                    "beta" or "moving_mean" or "mean" or "count" => "zeros",
                     _ => s.BiasInitializer,
                 };
 

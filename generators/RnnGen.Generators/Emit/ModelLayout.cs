@@ -425,6 +425,8 @@ internal sealed class LayerLayout
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({LayerShapes.KerasClassName(Spec.Kind)}, windows of {ModelLayout.Int(Spec.Window)}{WindowOptions})"
             : Spec.IsGlobalPooling
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.InputWidth)} features)"
+            : Spec.Kind == LayerKind.Normalization
+            ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} (Normalization, {ModelLayout.Int(Spec.InputWidth)} features{(Spec.Invert ? ", invert" : string.Empty)})"
             : Spec.IsNormalization
             ? $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.InputWidth)} features, epsilon {Spec.Epsilon.ToString("R", CultureInfo.InvariantCulture)})"
             : $"layer {ModelLayout.Int(Spec.Index + 1)}: {Spec.Name} ({(Spec.Bidirectional ? "Bidirectional " : string.Empty)}{LayerShapes.KerasClassName(Spec.Kind)}, {ModelLayout.Int(Spec.Units)} units)";

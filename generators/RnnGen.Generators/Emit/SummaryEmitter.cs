@@ -34,8 +34,8 @@ internal static class SummaryEmitter
             LayerLayout layer = layout.Layers[i];
             long parameters = layout.Weights.Where(w => w.Layer == layer).Sum(w => (long)w.Length);
             total += parameters;
-            // BatchNormalization's moving statistics are weights Keras counts but does not train.
-            nonTrainable += layout.Weights.Where(w => w.Layer == layer && w.Name is "moving_mean" or "moving_variance").Sum(w => (long)w.Length);
+            // BatchNormalization's moving statistics and Normalization's adapted ones are weights Keras counts but does not train.
+            nonTrainable += layout.Weights.Where(w => w.Layer == layer && (w.Name is "moving_mean" or "moving_variance" || LayerShapes.HasOnlyStatistics(layer.Spec.Kind))).Sum(w => (long)w.Length);
             lines.Add(Row($"{layer.Spec.Name} ({KerasClass(layer.Spec)})", OutputShape(layout, layer), parameters.ToString(CultureInfo.InvariantCulture)));
             lines.Add(new string(i == layout.Layers.Count - 1 ? '=' : '_', LineLength));
         }

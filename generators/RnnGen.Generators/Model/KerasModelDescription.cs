@@ -30,6 +30,7 @@ internal sealed class KerasModelDescription
         ["Dropout"] = AttributeKind.Dropout,
         ["LayerNormalization"] = AttributeKind.LayerNormalization,
         ["BatchNormalization"] = AttributeKind.BatchNormalization,
+        ["Normalization"] = AttributeKind.Normalization,
         ["Activation"] = AttributeKind.Activation,
         ["Rescaling"] = AttributeKind.Rescaling,
         ["Masking"] = AttributeKind.Masking,

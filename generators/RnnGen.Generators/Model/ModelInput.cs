@@ -14,6 +14,7 @@ internal enum AttributeKind
     Dropout,
     LayerNormalization,
     BatchNormalization,
+    Normalization,
     Activation,
     Rescaling,
     Masking,

@@ -120,6 +120,9 @@ internal sealed record LayerSpec
     /// <summary>Keras <c>scale</c> (gamma) of the normalization layers.</summary>
     public bool Scale { get; init; } = true;
 
+    /// <summary>Keras Normalization <c>invert</c>: <c>mean + x * std</c> instead of <c>(x - mean) / std</c>.</summary>
+    public bool Invert { get; init; }
+
     /// <summary>Keras BatchNormalization <c>momentum</c> (training only; kept so the declaration round-trips).</summary>
     public float Momentum { get; init; }
 

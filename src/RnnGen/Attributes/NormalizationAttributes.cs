@@ -49,3 +49,22 @@ public sealed class BatchNormalizationAttribute : Attribute
     /// <summary>Keras <c>scale</c>: multiply by the weight <c>gamma</c>. Default <see langword="true"/>.</summary>
     public bool Scale { get; set; } = Shared.LayerOptions.DefaultScale;
 }
+
+/// <summary>
+/// Declares a Keras <c>Normalization</c> preprocessing layer in a <see cref="SequentialAttribute"/> stack, with the
+/// statistics <c>adapt()</c> stored as its weights <c>mean</c>, <c>variance</c> and <c>count</c>:
+/// <c>y = (x - mean) / max(sqrt(variance), 1e-7)</c> per feature on the last axis, at every timestep of a sequence, or
+/// with <see cref="Invert"/> <c>y = mean + x * max(sqrt(variance), 1e-7)</c>
+/// (<c>keras/src/layers/preprocessing/normalization.py</c>). Its weights are not trained. Only the last axis is
+/// supported (<c>axis=-1</c>, the Keras default), and only adapted statistics (a Keras layer built with
+/// <c>mean=</c> and <c>variance=</c> keeps them in its config, not as weights: set them with <c>SetWeights</c>).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class NormalizationAttribute : Attribute
+{
+    /// <summary>Keras <c>axis</c>: -1 (the last axis) is the only value RnnGen generates. Default -1.</summary>
+    public int Axis { get; set; } = Shared.LayerOptions.DefaultAxis;
+
+    /// <summary>Keras <c>invert</c>: turn normalized values back into the data's scale. Default <see langword="false"/>.</summary>
+    public bool Invert { get; set; } = Shared.LayerOptions.DefaultInvert;
+}

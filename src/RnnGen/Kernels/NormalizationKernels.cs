@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 namespace RnnGen.Kernels;
 
 /// <summary>
-/// The LayerNormalization and BatchNormalization kernels generated models call, over vectors of
+/// The LayerNormalization, BatchNormalization and Normalization kernels generated models call, over vectors of
 /// <see cref="Vector{T}"/> width, and the packing that prepares their weights. Not for direct use: generated code calls
 /// these with its sizes as constants.
 /// </summary>
@@ -63,6 +63,65 @@ public static class NormalizationKernels
             double inv = (gamma.IsEmpty ? 1.0 : gamma[i]) / Math.Sqrt((double)movingVariance[i] + epsilon);
             packed[i] = (float)inv;
             packed[width + i] = (float)((beta.IsEmpty ? 0.0 : beta[i]) - movingMean[i] * inv);
+        }
+    }
+
+    /// <summary>
+    /// Packs Normalization statistics as Keras's <c>call</c> reads them: the deviation
+    /// <c>max(sqrt(variance), 1e-7)</c> in float32, as Keras computes it, and the mean. For <see cref="Standardize"/>
+    /// the mean comes first, then the deviation; <paramref name="invert"/> packs the deviation first, then the mean, for
+    /// <see cref="ScaleShift"/> (<c>x * deviation + mean</c>, Keras's <c>mean + x * deviation</c>).
+    /// </summary>
+    public static void PackNormalization(ReadOnlySpan<float> mean, ReadOnlySpan<float> variance, Span<float> packed, int width, bool invert)
+    {
+        Span<float> means = packed.Slice(invert ? width : 0, width);
+        Span<float> deviations = packed.Slice(invert ? 0 : width, width);
+        for (int i = 0; i < width; i++)
+        {
+            means[i] = mean[i];
+            deviations[i] = Deviation(variance[i]);
+        }
+    }
+
+    /// <summary>
+    /// Keras Normalization's divisor for one feature, <c>maximum(sqrt(variance), epsilon())</c> in float32. A NaN or
+    /// negative variance gives a NaN deviation.
+    /// </summary>
+    public static float Deviation(float variance)
+    {
+        float deviation = MathF.Sqrt(variance);
+        return deviation < Shared.LayerOptions.NormalizationMinimumDeviation ? Shared.LayerOptions.NormalizationMinimumDeviation : deviation;
+    }
+
+    /// <summary>
+    /// Keras Normalization, <c>y = (x - mean) / deviation</c> per feature (a subtraction and a division in float32, the
+    /// operations of <c>normalization.py</c>'s <c>call</c>), with <paramref name="packed"/> from
+    /// <see cref="PackNormalization"/>.
+    /// </summary>
+    public static void Standardize(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> packed)
+    {
+        int width = x.Length;
+        ReadOnlySpan<float> mean = packed.Slice(0, width);
+        ReadOnlySpan<float> deviation = packed.Slice(width, width);
+        y = y.Slice(0, width);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ReadOnlySpan<Vector<float>> xs = MemoryMarshal.Cast<float, Vector<float>>(x);
+            ReadOnlySpan<Vector<float>> means = MemoryMarshal.Cast<float, Vector<float>>(mean);
+            ReadOnlySpan<Vector<float>> deviations = MemoryMarshal.Cast<float, Vector<float>>(deviation);
+            Span<Vector<float>> ys = MemoryMarshal.Cast<float, Vector<float>>(y);
+            for (int v = 0; v < xs.Length; v++)
+            {
+                ys[v] = (xs[v] - means[v]) / deviations[v];
+            }
+
+            i = xs.Length * Vector<float>.Count;
+        }
+
+        for (; i < width; i++)
+        {
+            y[i] = (x[i] - mean[i]) / deviation[i];
         }
     }
 

@@ -86,6 +86,9 @@ public sealed class LayerInfo
     /// <summary>Keras <c>scale</c> of LayerNormalization and BatchNormalization: the layer multiplies by <c>gamma</c>.</summary>
     public bool Scale { get; init; } = true;
 
+    /// <summary>Keras <c>invert</c> of Normalization: the layer computes <c>mean + x * deviation</c> (false for other kinds).</summary>
+    public bool Invert { get; init; }
+
     /// <summary>Keras <c>momentum</c> of BatchNormalization: how much of the moving statistics a training step keeps (0.99 for other kinds, unused).</summary>
     public double Momentum { get; init; } = Shared.LayerOptions.DefaultMomentum;
 
@@ -141,7 +144,7 @@ public sealed class LayerInfo
     /// <summary>Whether this is Activation or Rescaling: the same function of every value, no weights.</summary>
     public bool IsElementwise => Shared.LayerShapes.IsElementwise(Kind);
 
-    /// <summary>Whether this is LayerNormalization or BatchNormalization.</summary>
+    /// <summary>Whether this is LayerNormalization, BatchNormalization or Normalization.</summary>
     public bool IsNormalization => Shared.LayerShapes.IsNormalization(Kind);
 
     /// <summary>This layer's weight arrays in Keras <c>get_weights()</c> order (forward then backward when bidirectional).</summary>

@@ -269,6 +269,18 @@ internal sealed class ReferenceCells
     /// </summary>
     public void Normalize(LayerInfo layer, ReadOnlySpan<double> x, Span<double> y, double[][] weights)
     {
+        if (layer.Kind == LayerKind.Normalization)
+        {
+            // Keras Normalization.call: (x - mean) / max(sqrt(variance), epsilon()), or mean + x * max(...) inverted.
+            for (int i = 0; i < x.Length; i++)
+            {
+                double deviation = Math.Max(Round(Math.Sqrt(weights[1][i])), Shared.LayerOptions.NormalizationMinimumDeviation);
+                y[i] = layer.Invert ? Round(weights[0][i] + Round(x[i] * deviation)) : Round((x[i] - weights[0][i]) / deviation);
+            }
+
+            return;
+        }
+
         int next = 0;
         double[]? gamma = layer.Scale ? weights[next++] : null;
         double[]? beta = layer.Center ? weights[next++] : null;

@@ -233,6 +233,7 @@ internal sealed class ReferenceModel
                 return new List<double[]> { _cells.Pool1D(layer, x, steps) };
             case LayerKind.LayerNormalization:
             case LayerKind.BatchNormalization:
+            case LayerKind.Normalization:
             {
                 int rows = isSequence ? steps : 1;
                 var y = new double[rows * width];

@@ -35,6 +35,12 @@ enum LayerKind
     /// <summary>Keras <c>Embedding</c>: each timestep's integer token selects a row of the <c>embeddings</c> table; with <c>mask_zero</c>, token 0 is masked.</summary>
     Embedding = 8,
 
+    /// <summary>
+    /// Keras <c>Normalization</c> (in-model preprocessing) on the last axis, with the statistics <c>adapt()</c> stored:
+    /// <c>y = (x - mean) / max(sqrt(variance), 1e-7)</c>, or with <c>invert</c> <c>y = mean + x * max(sqrt(variance), 1e-7)</c>.
+    /// </summary>
+    Normalization = 9,
+
     // Elementwise layers take values from 12 up, clear of the other layer kinds being added in parallel.
 
     /// <summary>Keras <c>Activation</c>: an element-wise activation of every value, no weights.</summary>

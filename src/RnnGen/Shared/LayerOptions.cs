@@ -27,6 +27,7 @@ internal static class LayerOptions
     public const string Axis = nameof(Axis);
     public const string Momentum = nameof(Momentum);
     public const string Offset = nameof(Offset);
+    public const string Invert = nameof(Invert);
 
     /// <summary>
     /// Keras <c>epsilon</c> of LayerNormalization and BatchNormalization (both 1e-3:
@@ -42,6 +43,15 @@ internal static class LayerOptions
 
     /// <summary>Keras <c>axis</c> of the normalization layers: the last (features) axis, the only one RnnGen normalizes.</summary>
     public const int DefaultAxis = -1;
+
+    /// <summary>Keras Normalization <c>invert</c>: de-normalize (<c>mean + x * std</c>) instead of normalize.</summary>
+    public const bool DefaultInvert = false;
+
+    /// <summary>
+    /// The smallest standard deviation Keras's Normalization divides by: <c>backend.epsilon()</c>, 1e-7
+    /// (<c>keras/src/layers/preprocessing/normalization.py</c>, <c>call</c>: <c>maximum(sqrt(variance), epsilon())</c>).
+    /// </summary>
+    public const float NormalizationMinimumDeviation = 1e-7f;
 
     /// <summary>Keras BatchNormalization <c>momentum</c> (training only: how the moving statistics follow the batches).</summary>
     public const float DefaultMomentum = 0.99f;

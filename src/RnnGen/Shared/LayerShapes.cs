@@ -46,6 +46,13 @@ internal static class LayerShapes
             return useBias ? new[] { convolution, ("bias", units, 0) } : new[] { convolution };
         }
 
+        if (kind == LayerKind.Normalization)
+        {
+            // Normalization.build when adapted: mean and variance of the normalized axis's size, then the scalar count
+            // of samples adapt() saw (kept "for backwards compatibility with older saved models"; call() never reads it).
+            return new[] { ("mean", inputWidth, 0), ("variance", inputWidth, 0), ("count", 1, 0) };
+        }
+
         if (IsNormalization(kind))
         {
             // LayerNormalization.build / BatchNormalization.build: gamma if scale, beta if center, then (BatchNormalization)
@@ -97,12 +104,20 @@ internal static class LayerShapes
 
     /// <summary>
     /// The Keras shape of weight <paramref name="name"/> of <see cref="Weights"/>: <c>[rows, columns]</c>, <c>[rows]</c>
-    /// for a 1-D weight, and <c>[kernel_size, rows / kernel_size, columns]</c> for a Conv1D kernel.
+    /// for a 1-D weight, <c>[kernel_size, rows / kernel_size, columns]</c> for a Conv1D kernel, and <c>[]</c> for
+    /// Normalization's scalar count.
     /// </summary>
     public static int[] Dimensions(LayerKind kind, string name, int rows, int columns, int kernelSize) =>
         kind == LayerKind.Conv1D && name == "kernel" ? new[] { kernelSize, rows / kernelSize, columns }
+        : IsScalarWeight(kind, name) ? new int[0]
         : columns == 0 ? new[] { rows }
         : new[] { rows, columns };
+
+    /// <summary>Whether the weight is a scalar in Keras (shape <c>()</c>), held as one float: Normalization's <c>count</c>.</summary>
+    public static bool IsScalarWeight(LayerKind kind, string name) => kind == LayerKind.Normalization && name == "count";
+
+    /// <summary>Whether the layer's weights are all statistics that Keras does not train (Normalization's).</summary>
+    public static bool HasOnlyStatistics(LayerKind kind) => kind == LayerKind.Normalization;
 
     /// <summary>Whether the layer is MaxPooling1D or AveragePooling1D: windows of timesteps to one row each, no weights.</summary>
     public static bool IsPooling(LayerKind kind) => kind is LayerKind.MaxPooling1D or LayerKind.AveragePooling1D;
@@ -119,8 +134,8 @@ internal static class LayerShapes
     /// <summary>Whether the layer slides a window over the time axis (Conv1D, MaxPooling1D, AveragePooling1D), so its output may have fewer timesteps than its input.</summary>
     public static bool IsTimeWindow(LayerKind kind) => kind == LayerKind.Conv1D || IsPooling(kind);
 
-    /// <summary>Whether the layer is LayerNormalization or BatchNormalization: per-feature, on the last axis, same width out.</summary>
-    public static bool IsNormalization(LayerKind kind) => kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization;
+    /// <summary>Whether the layer is LayerNormalization, BatchNormalization or Normalization: per-feature, on the last axis, same width out.</summary>
+    public static bool IsNormalization(LayerKind kind) => kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Normalization;
 
     /// <summary>Whether the layer is Activation, Rescaling or Masking: a function of each row, no weights, same shape out.</summary>
     public static bool IsElementwise(LayerKind kind) => kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking;
@@ -174,6 +189,7 @@ internal static class LayerShapes
         LayerKind.Dense => "dense",
         LayerKind.LayerNormalization => "layer_normalization",
         LayerKind.BatchNormalization => "batch_normalization",
+        LayerKind.Normalization => "normalization",
         LayerKind.Activation => "activation",
         LayerKind.Rescaling => "rescaling",
         LayerKind.Masking => "masking",
@@ -198,6 +214,7 @@ internal static class LayerShapes
         LayerKind.Dense => "Dense",
         LayerKind.LayerNormalization => "LayerNormalization",
         LayerKind.BatchNormalization => "BatchNormalization",
+        LayerKind.Normalization => "Normalization",
         LayerKind.Activation => "Activation",
         LayerKind.Rescaling => "Rescaling",
         LayerKind.Masking => "Masking",

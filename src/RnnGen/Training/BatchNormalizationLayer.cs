@@ -46,10 +46,13 @@ internal sealed class BatchNormalizationLayer : TrainingLayer
     }
 
     /// <summary>Where the moving mean starts in the flat parameters; the moving variance follows it.</summary>
-    public int MovingMeanOffset => _movingMeanOffset;
+    public override int NonTrainableOffset => _movingMeanOffset;
 
     /// <summary>Floats of the moving mean and variance together.</summary>
-    public int MovingLength => 2 * _width;
+    public override int NonTrainableLength => 2 * _width;
+
+    /// <inheritdoc/>
+    public override void AfterOptimizerStep(Span<float> parameters) => UpdateMovingStatistics(parameters);
 
     private int BetaOffset => ParameterOffset + (Info.Scale ? _width : 0);
 

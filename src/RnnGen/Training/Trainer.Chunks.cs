@@ -14,17 +14,18 @@ public sealed partial class Trainer
     private void Step(ReadOnlySpan<float> x, int batch)
     {
         float[] gradients = Backward(x, batch);
-        if (_savedMovingStatistics.Length == 0)
+        if (_savedNonTrainableWeights.Length == 0)
         {
             Optimizer.Apply(_parameters, gradients, _weightLengths);
         }
         else
         {
-            // BatchNormalization's moving statistics are not trained (Keras leaves them out of the optimizer's
-            // variables): kept out of the optimizer's rule and weight decay, then moved with the batch's statistics.
-            _chunks[0].KeepMovingStatistics(_parameters, _savedMovingStatistics, restore: false);
+            // BatchNormalization's moving statistics and Normalization's adapted ones are not trained (Keras leaves
+            // them out of the optimizer's variables): kept out of the optimizer's rule and weight decay, then the
+            // moving statistics moved with the batch's statistics.
+            _chunks[0].KeepNonTrainableWeights(_parameters, _savedNonTrainableWeights, restore: false);
             Optimizer.Apply(_parameters, gradients, _weightLengths);
-            _chunks[0].KeepMovingStatistics(_parameters, _savedMovingStatistics, restore: true);
+            _chunks[0].KeepNonTrainableWeights(_parameters, _savedNonTrainableWeights, restore: true);
         }
 
         _parametersChanged();

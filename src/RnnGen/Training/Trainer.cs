@@ -43,7 +43,7 @@ public sealed partial class Trainer
     private readonly int _targetWidth;
     private string? _embeddingLabel;
     private readonly int _chunkSamples;
-    private readonly float[] _savedMovingStatistics;
+    private readonly float[] _savedNonTrainableWeights;
     private readonly TrainingCell?[]? _cells;
 
     /// <summary>Compiles <paramref name="model"/> for training (Keras <c>model.compile</c>); generated models call this from <c>Compile</c>.</summary>
@@ -91,7 +91,7 @@ public sealed partial class Trainer
         // Sized for one sample here and grown to the largest batch seen (Fit grows it to its batch size up front): a
         // model trained at batch 1 never holds the caches of 32 sequences, which for long sequences would be large.
         EnsureCapacity(1);
-        _savedMovingStatistics = new float[_chunks[0].MovingStatisticsLength];
+        _savedNonTrainableWeights = new float[_chunks[0].NonTrainableLength];
         OutputInfo main = info.Outputs[0];
         _outputWidth = main.Dimensions[^1];
         _rowsPerSample = main.Length / _outputWidth;

@@ -60,6 +60,20 @@ internal abstract class TrainingLayer
     /// <paramref name="outputGradient"/> may be overwritten.
     /// </summary>
     public abstract void Backward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> output, Span<float> outputGradient, Span<float> inputGradient, Span<float> gradients, int batch);
+
+    /// <summary>
+    /// Where the layer's weights that Keras does not train start in the flat parameters (BatchNormalization's moving
+    /// statistics, Normalization's adapted ones): the trainer keeps them out of the optimizer's rule and weight decay.
+    /// </summary>
+    public virtual int NonTrainableOffset => ParameterOffset;
+
+    /// <summary>Floats of the weights <see cref="NonTrainableOffset"/> starts; 0 when every weight trains.</summary>
+    public virtual int NonTrainableLength => 0;
+
+    /// <summary>After an optimizer step, with the non-trainable weights back as they were: BatchNormalization moves its moving statistics here.</summary>
+    public virtual void AfterOptimizerStep(Span<float> parameters)
+    {
+    }
 }
 
 /// <summary>

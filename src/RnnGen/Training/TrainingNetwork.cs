@@ -39,6 +39,7 @@ internal sealed class TrainingNetwork
                 LayerKind.Activation or LayerKind.Rescaling => new ElementwiseLayer(layer, timesteps, offset),
                 LayerKind.LayerNormalization => new LayerNormalizationLayer(layer, timesteps, offset),
                 LayerKind.BatchNormalization => new BatchNormalizationLayer(layer, timesteps, offset),
+                LayerKind.Normalization => new NormalizationStatisticsLayer(layer, timesteps, offset),
                 LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D => new GlobalPoolingLayer(layer, timesteps, offset),
                 LayerKind.Embedding => new EmbeddingLayer(layer, timesteps, offset),
                 LayerKind.Masking => new MaskingLayer(layer, timesteps, offset),
@@ -109,43 +110,45 @@ internal sealed class TrainingNetwork
     public bool NeedsWholeBatch => Array.Exists(_layers, l => l is BatchNormalizationLayer);
 
     /// <summary>
-    /// Around an optimizer step: copies the non-trainable moving statistics into <paramref name="saved"/>
-    /// (<paramref name="restore"/> false), or writes them back from it and moves them with the last training forward
-    /// pass's batch statistics (<paramref name="restore"/> true), so that no optimizer rule or weight decay touches them.
+    /// Around an optimizer step: copies the weights Keras does not train (BatchNormalization's moving statistics,
+    /// Normalization's adapted ones) into <paramref name="saved"/> (<paramref name="restore"/> false), or writes them
+    /// back from it and lets each layer update its own (<paramref name="restore"/> true: BatchNormalization moves its
+    /// moving statistics with the last training forward pass's batch statistics), so that no optimizer rule or weight
+    /// decay touches them.
     /// </summary>
-    public void KeepMovingStatistics(Span<float> parameters, Span<float> saved, bool restore)
+    public void KeepNonTrainableWeights(Span<float> parameters, Span<float> saved, bool restore)
     {
         int next = 0;
         foreach (TrainingLayer layer in _layers)
         {
-            if (layer is not BatchNormalizationLayer normalization)
+            if (layer.NonTrainableLength == 0)
             {
                 continue;
             }
 
-            Span<float> moving = parameters.Slice(normalization.MovingMeanOffset, normalization.MovingLength);
-            Span<float> copy = saved.Slice(next, normalization.MovingLength);
-            next += normalization.MovingLength;
+            Span<float> kept = parameters.Slice(layer.NonTrainableOffset, layer.NonTrainableLength);
+            Span<float> copy = saved.Slice(next, layer.NonTrainableLength);
+            next += layer.NonTrainableLength;
             if (!restore)
             {
-                moving.CopyTo(copy);
+                kept.CopyTo(copy);
                 continue;
             }
 
-            copy.CopyTo(moving);
-            normalization.UpdateMovingStatistics(parameters);
+            copy.CopyTo(kept);
+            layer.AfterOptimizerStep(parameters);
         }
     }
 
-    /// <summary>Floats of every BatchNormalization layer's moving statistics together.</summary>
-    public int MovingStatisticsLength
+    /// <summary>Floats of every layer's non-trainable weights together (<see cref="KeepNonTrainableWeights"/>).</summary>
+    public int NonTrainableLength
     {
         get
         {
             int length = 0;
             foreach (TrainingLayer layer in _layers)
             {
-                length += layer is BatchNormalizationLayer normalization ? normalization.MovingLength : 0;
+                length += layer.NonTrainableLength;
             }
 
             return length;

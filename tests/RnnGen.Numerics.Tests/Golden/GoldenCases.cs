@@ -73,7 +73,8 @@ public static class GoldenCases
             Text("padding") ?? "valid",
             layer.TryGetProperty("dilationRate", out JsonElement dilationRate) ? dilationRate.GetInt32() : 1,
             layer.TryGetProperty("targetShape", out JsonElement targetShape) ? targetShape.EnumerateArray().Select(d => d.GetInt32()).ToArray() : null,
-            layer.TryGetProperty("n", out JsonElement repeats) ? repeats.GetInt32() : 0);
+            layer.TryGetProperty("n", out JsonElement repeats) ? repeats.GetInt32() : 0,
+            Flag("invert"));
     }
 
     // JSON has no NaN: the generators write null where Keras computes NaN (GlobalAveragePooling1D of an all-masked row).

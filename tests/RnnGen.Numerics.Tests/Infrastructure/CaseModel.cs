@@ -34,7 +34,8 @@ public sealed record CaseLayer(
     string Padding = "valid",
     int DilationRate = 1,
     int[]? TargetShape = null,
-    int Repeats = 0);
+    int Repeats = 0,
+    bool Invert = false);
 
 /// <summary>A model of a test case, and the RnnGen declaration that builds it.</summary>
 public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLayer> Layers)
@@ -119,6 +120,11 @@ public sealed record CaseModel(int Timesteps, int InputDim, IReadOnlyList<CaseLa
         if (layer.Kind == "Masking")
         {
             return $"[RnnGen.Masking(MaskValue = {Float(layer.MaskValue)})]";
+        }
+
+        if (layer.Kind == "Normalization")
+        {
+            return $"[RnnGen.Normalization(Invert = {Bool(layer.Invert)})]";
         }
 
         if (layer.Kind is "LayerNormalization" or "BatchNormalization")
