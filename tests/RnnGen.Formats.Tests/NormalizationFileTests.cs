@@ -1,13 +1,17 @@
 using System;
+using System.IO;
+using System.IO.Compression;
 using System.Linq;
+using System.Text.Json;
+using RnnGen.Formats.Hdf5;
 using RnnGen.Formats.Keras;
 
 namespace RnnGen.Formats.Tests;
 
 /// <summary>
 /// What the loader makes of normalization layers beyond the pasted-declaration cases (WeightFileCases): a
-/// <c>.weights.h5</c> without configuration, the options a configuration may hold that RnnGen does not compute, and
-/// graphs in Keras 2 and Keras 3 node formats.
+/// <c>.weights.h5</c> without configuration, the options a configuration may hold that RnnGen does not compute,
+/// graphs in Keras 2 and Keras 3 node formats, and Normalization's integer count and config when a model is saved.
 /// </summary>
 public sealed class NormalizationFileTests
 {
@@ -116,5 +120,83 @@ public sealed class NormalizationFileTests
         Assert.Equal(new[] { "decoder_input" }, decoder.Reads);
         Assert.Equal(new[] { "encoder", "encoder" }, decoder.InitialState);
         Assert.Equal(new[] { "decoder" }, config.Graph.Outputs);
+    }
+
+    [Theory]
+    [InlineData("keras3_normalization.keras", 4213)]
+    [InlineData("keras3_normalization_invert.keras", 1870)]
+    public void A_saved_normalization_keeps_its_count_an_int64_scalar_and_its_config_is_the_fixtures(string fixture, long count)
+    {
+        // Keras creates count with add_weight(dtype="int") and assigns what it loads to it; Normalization.get_config
+        // writes axis as a list and mean and variance as None when the layer was adapted.
+        WeightFileCase test = WeightFileCases.All[fixture];
+        ILoadableModel model = test.NewPasted();
+        test.Load(model);
+        byte[] saved = KerasWeights.KerasArchive(model.Info, model.GetWeights());
+        using var zip = new ZipArchive(new MemoryStream(saved));
+        using var weights = new MemoryStream();
+        using (Stream entry = zip.GetEntry("model.weights.h5")!.Open())
+        {
+            entry.CopyTo(weights);
+        }
+
+        Hdf5Dataset countDataset = Hdf5File.Open(weights.ToArray()).Resolve("layers/normalization/vars/2")!.Dataset;
+        Assert.Equal(Hdf5TypeClass.FixedPoint, countDataset.Datatype.Class);
+        Assert.Equal(8, countDataset.Datatype.Size);
+        Assert.True(countDataset.Datatype.Signed);
+        Assert.Empty(countDataset.Dataspace.Dimensions);
+        Assert.Equal(count, countDataset.ReadInteger());
+
+        using JsonDocument ours = JsonDocument.Parse(ReadEntry(zip, "config.json"));
+        using var fixtureZip = new ZipArchive(new MemoryStream(Fixture.Bytes("generated/" + fixture)));
+        using JsonDocument keras = JsonDocument.Parse(ReadEntry(fixtureZip, "config.json"));
+        SaveWeightsTests.AssertSubset(ours.RootElement, keras.RootElement, "config.json", ignored: "build_input_shape");
+
+        ILoadableModel copy = test.NewPasted();
+        KerasWeights.Load(copy, new MemoryStream(saved), WeightFormat.Keras);
+        Assert.Equal(model.GetWeights(), copy.GetWeights());
+    }
+
+    private static string ReadEntry(ZipArchive zip, string name)
+    {
+        using var reader = new StreamReader(zip.GetEntry(name)!.Open());
+        return reader.ReadToEnd();
+    }
+
+    [Fact]
+    public void An_integer_array_where_weights_are_read_is_still_refused_with_its_type_named()
+    {
+        // Only a scalar integer (Normalization's count) is read as a weight value; the optimizer's int64 iteration
+        // counter in a .keras archive is a scalar too, but the reader never takes it for a layer weight, and an array
+        // of integers keeps the float-only message (BadInputTests).
+        var zip = new Zip.ZipContainer(Fixture.Bytes("generated/keras3_normalization.keras"), "keras");
+        Hdf5Dataset count = Hdf5File.Open(zip.Read("model.weights.h5", long.MaxValue)).Resolve("layers/normalization/vars/2")!.Dataset;
+        var error = Assert.Throws<InvalidDataException>(() => count.ReadFloats(10));
+        Assert.Contains("64-bit little-endian signed integer", error.Message);
+        Assert.Equal(4213, count.ReadInteger());
+    }
+
+    [Theory]
+    [InlineData("""{"class_name": "Normalization", "config": {"name": "n", "axis": [-1], "invert": true, "mean": null, "variance": null}}""", true)]
+    [InlineData("""{"class_name": "Normalization", "config": {"name": "n", "axis": -1, "mean": null, "variance": null}}""", false)]
+    [InlineData("""{"class_name": "Normalization", "config": {"name": "n", "axis": [1], "invert": false}}""", false)]
+    public void An_adapted_normalization_on_the_last_axis_is_read_with_invert(string normalization, bool invert)
+    {
+        LayerConfig layer = Parse(normalization, returnSequences: false).Layers[1];
+        Assert.Equal((LayerKind?)LayerKind.Normalization, layer.Kind);
+        Assert.Null(layer.Note);
+        Assert.Equal(invert, layer.Invert);
+    }
+
+    [Theory]
+    [InlineData("""{"class_name": "Normalization", "config": {"name": "n", "axis": [], "mean": null, "variance": null}}""", "Normalization(axis=None)")]
+    [InlineData("""{"class_name": "Normalization", "config": {"name": "n", "axis": [-1], "mean": [1.0, 2.0, 3.0, 4.0], "variance": [1.0, 1.0, 1.0, 1.0]}}""", "mean and variance given in its config")]
+    [InlineData("""{"class_name": "Normalization", "config": {"name": "n", "axis": [1], "mean": null}}""", "over axis 1, the time axis of its input")]
+    public void Normalization_options_RnnGen_does_not_compute_are_named(string normalization, string note)
+    {
+        // The first two after an LSTM returning a vector, the third after one returning a sequence.
+        LayerConfig layer = Parse(normalization, returnSequences: note.Contains("time axis", StringComparison.Ordinal)).Layers[1];
+        Assert.Null(layer.Kind);
+        Assert.Contains(note, layer.Note);
     }
 }

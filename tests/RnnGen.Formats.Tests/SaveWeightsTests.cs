@@ -169,7 +169,7 @@ public sealed class SaveWeightsTests
         AssertSubset(ours.RootElement, keras.RootElement, "config.json", ignored: "build_input_shape");
     }
 
-    private static void AssertSubset(JsonElement ours, JsonElement keras, string where, string ignored)
+    internal static void AssertSubset(JsonElement ours, JsonElement keras, string where, string ignored)
     {
         switch (ours.ValueKind)
         {

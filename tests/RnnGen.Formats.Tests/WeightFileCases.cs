@@ -269,6 +269,39 @@ internal static class WeightFileCases
             () => new Declarations.LayerNormalizationWithoutCenter(),
             new[] { "layer 1 'layer_normalization'", "center: declared False, the file has True: declare Center = true" },
             _ => Generated("layernorm")),
+        // ---- Normalization (adapted statistics; count an int64 scalar in every file) ----
+        ["keras3_normalization.keras"] = new(
+            "generated/keras3_normalization.keras", "Keras3NormalizationKeras",
+            () => new Pasted.Keras3NormalizationKeras.Keras3Normalization(),
+            () => new Pasted.Keras3NormalizationKeras.Keras3Normalization(),
+            () => new Declarations.NormalizationDeclaredInverted(),
+            new[] { "layer 0 'normalization'", "invert: declared True, the file has False: declare Invert = false" },
+            _ => Generated("normalization")),
+        ["keras2_normalization_model.h5"] = new(
+            "generated/keras2_normalization_model.h5", "Keras2NormalizationModelH5",
+            () => new Pasted.Keras2NormalizationModelH5.Keras2NormalizationModel(),
+            () => new Pasted.Keras3NormalizationKeras.Keras3Normalization(),
+            () => new Declarations.NormalizationDeclaredInverted(),
+            new[] { "layer 0 'normalization'", "invert: declared True, the file has False: declare Invert = false" },
+            _ => Generated("normalization")),
+        ["keras3_normalization.weights.h5"] = new(
+            "generated/keras3_normalization.weights.h5", "Keras3NormalizationWeightsH5",
+            () => new Pasted.Keras3NormalizationWeightsH5.Keras3Normalization(),
+            () => new Pasted.Keras3NormalizationKeras.Keras3Normalization(),
+            // Without a config invert is not known, so a shape mismatches: the LSTM after the normalization wider.
+            () => new Declarations.NormalizationBeforeAWiderLstm(),
+            new[] { "layer 1 'lstm'", "units: declared 5, the file has 4" },
+            _ => Generated("normalization"))
+        {
+            FilledTimesteps = 5,
+        },
+        ["keras3_normalization_invert.keras"] = new(
+            "generated/keras3_normalization_invert.keras", "Keras3NormalizationInvertKeras",
+            () => new Pasted.Keras3NormalizationInvertKeras.Keras3NormalizationInvert(),
+            () => new Pasted.Keras3NormalizationInvertKeras.Keras3NormalizationInvert(),
+            () => new Declarations.NormalizationNotInverted(),
+            new[] { "layer 2 'normalization'", "invert: declared False, the file has True: declare Invert = true" },
+            _ => Generated("normalization_invert")),
         ["keras3_batchnorm.keras"] = new(
             "generated/keras3_batchnorm.keras", "Keras3BatchnormKeras",
             () => new Pasted.Keras3BatchnormKeras.Keras3Batchnorm(),

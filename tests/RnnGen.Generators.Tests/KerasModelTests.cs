@@ -33,6 +33,9 @@ public class KerasModelTests
         "generated/keras2_batchnorm_model.h5",
         "generated/keras3_layernorm.keras",
         "generated/keras3_batchnorm.keras",
+        "generated/keras2_normalization_model.h5",
+        "generated/keras3_normalization.keras",
+        "generated/keras3_normalization_invert.keras", // LSTM -> Dense -> Normalization(invert=True)
         "generated/keras2_conv1d_model.h5", // Conv1D(4, 2)
         "generated/keras3_conv1d.keras",
         "generated/keras2_masking_model.h5",
@@ -95,6 +98,8 @@ public class KerasModelTests
         { "generated/keras2_simple_model.h5", "generated/expected_simple.json" },
         { "generated/keras2_dense_activation_model.h5", "generated/expected_dense_activation.json" },
         { "generated/keras3_batchnorm.keras", "generated/expected_batchnorm.json" },
+        { "generated/keras3_normalization.keras", "generated/expected_normalization.json" },
+        { "generated/keras3_normalization_invert.keras", "generated/expected_normalization_invert.json" },
     };
 
     [Theory]

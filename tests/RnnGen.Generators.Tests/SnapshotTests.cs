@@ -30,6 +30,9 @@ public class SnapshotTests
         // Normalization on a recurrent layer's last output (a vector) and on every timestep of a sequence, as a causal
         // stack (so with Step).
         ("Lstm_layer_normalization_dense", "[Sequential(Timesteps = 5, InputDim = 3)]\n[Lstm(4)]\n[LayerNormalization]\n[Dense(2)]\npublic partial class Model;"),
+        // Normalization (in-model preprocessing): Keras's float32 (x - mean) / max(sqrt(variance), 1e-7) on the input, and
+        // inverted (mean + x * deviation) on the output; mean, variance and count are weights the optimizer leaves alone.
+        ("Normalization_lstm_dense_normalization_inverted", "[Sequential(Timesteps = 3, InputDim = 2)]\n[Normalization]\n[Lstm(4)]\n[Dense(1)]\n[Normalization(Invert = true)]\npublic partial class Model;"),
         ("Gru_sequence_batch_normalization_dense", "[Sequential(Timesteps = 4, InputDim = 3)]\n[Gru(4, ReturnSequences = true)]\n[BatchNormalization(Epsilon = 0.01f, Center = false)]\n[Dense(2, Activation = \"tanh\")]\npublic partial class Model;"),
         // WeightPrecision.BFloat16: the recurrent kernels read bfloat16 weight rows (ModelEmitter.Precision.cs); 20 units so
         // that each vector width has its own packing and kernel.

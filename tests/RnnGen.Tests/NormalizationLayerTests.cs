@@ -21,6 +21,21 @@ public partial class InputLayerNormalization;
 [Dense(1)]
 public partial class NormalizedForecaster;
 
+/// <summary>Keras's Normalization on three features, as its docstring's examples build it.</summary>
+[Sequential(Timesteps = 1, InputDim = 3)]
+[Normalization]
+public partial class DocstringNormalization;
+
+/// <inheritdoc cref="DocstringNormalization"/>
+[Sequential(Timesteps = 1, InputDim = 3)]
+[Normalization(Invert = true)]
+public partial class DocstringDenormalization;
+
+/// <summary>One feature over three timesteps: the docstring's <c>Normalization(mean=3., variance=2.)</c> example.</summary>
+[Sequential(Timesteps = 3, InputDim = 1)]
+[Normalization]
+public partial class ScalarNormalization;
+
 /// <summary>
 /// The normalization layers through the generated API, checked against the Keras formulas written out here (the
 /// golden vectors from TensorFlow.js and the Keras files check them against Keras itself).
@@ -92,5 +107,43 @@ public sealed class NormalizationLayerTests
         float[] predicted = model.Predict(x)[0];
         double mse = predicted.Select((p, i) => (p - y[i]) * (double)(p - y[i])).Average();
         Assert.Equal(mse, model.Evaluate(x, y), 4);
+    }
+
+    // Keras's own examples for Normalization (keras/src/layers/preprocessing/normalization.py, the class docstring):
+    // adapt() of [[0, 7, 4], [2, 9, 6], [0, 7, 4], [2, 9, 6]] stores mean [1, 8, 5] and variance [1, 1, 1] (numpy's
+    // population variance); Keras prints the outputs below for them.
+    private static readonly float[][] s_adapted = { new[] { 1f, 8f, 5f }, new[] { 1f, 1f, 1f }, new[] { 4f } };
+
+    [Fact]
+    public void Normalization_gives_the_outputs_of_Keras_docstring_examples()
+    {
+        var normalize = new DocstringNormalization();
+        normalize.SetWeights(s_adapted);
+        Assert.Equal(new[] { -1f, -1f, -1f }, normalize.Predict(new[] { 0f, 7f, 4f })[0]);
+
+        var denormalize = new DocstringDenormalization();
+        denormalize.SetWeights(s_adapted);
+        Assert.Equal(new[] { 2f, 10f, 8f }, denormalize.Predict(new[] { 1f, 2f, 3f })[0]);
+
+        // Normalization(mean=3., variance=2.) on [[1.], [2.], [3.]]: Keras prints -1.4142135, -0.70710677, 0. (float32
+        // repr); RnnGen's adapted layer with the same statistics computes the same float32 values.
+        var scalar = new ScalarNormalization();
+        scalar.SetWeights(new[] { new[] { 3f }, new[] { 2f }, new[] { 0f } });
+        Assert.Equal(new[] { -1.4142135f, -0.70710677f, 0f }, scalar.Predict(new[] { 1f, 2f, 3f })[0]);
+    }
+
+    [Fact]
+    public void Normalization_divides_by_at_least_1e_minus_7_and_starts_as_the_identity()
+    {
+        // A fresh layer has Keras's initial statistics (mean zeros, variance ones, count zero): the identity. A zero
+        // variance divides by backend.epsilon() = 1e-7, not by zero.
+        var model = new DocstringNormalization(seed: 1);
+        Assert.Equal(new[] { 0.5f, -2f, 3f }, model.Predict(new[] { 0.5f, -2f, 3f })[0]);
+        Assert.Equal(new[] { new[] { 0f, 0f, 0f }, new[] { 1f, 1f, 1f }, new[] { 0f } }, model.GetWeights());
+        model.SetWeights(new[] { new[] { 1f, 0f, 0f }, new[] { 0f, 4f, 1e-16f }, new[] { 1f } });
+        float[] output = model.Predict(new[] { 1f, 3f, 2e-7f })[0];
+        Assert.Equal(new[] { 0f, 1.5f, 2e-7f / 1e-7f }, output);
+        Assert.Equal(new[] { "mean", "variance", "count" }, DocstringNormalization.Info.Layers[0].Weights.Select(w => w.Name.Split('/')[^1]));
+        Assert.Equal(new int[0], DocstringNormalization.Info.Layers[0].Weights[2].Dimensions);
     }
 }

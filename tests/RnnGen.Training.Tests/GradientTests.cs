@@ -203,6 +203,63 @@ public class GradientTests
     }
 
     [Fact]
+    public void Normalization_statistics_get_no_gradient_no_optimizer_moves_them_and_the_other_gradients_match_finite_differences()
+    {
+        // Keras's Normalization weights are trainable=False: no gradient, and AdamW's decay leaves them alone too. The
+        // gradients of the trained arrays pass through (x - mean) / deviation and mean + x * deviation.
+        var model = new NormalizedForecaster(seed: 3);
+        Compile(model, new AdamW(learningRate: 0.05f, weightDecay: 0.5f), new MeanSquaredError());
+        ModelInfo info = NormalizedForecaster.Info;
+        int[] statistics = Enumerable.Range(0, info.Weights.Count)
+            .Where(a => info.Weights[a].Name.StartsWith("normalization", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(6, statistics.Length);
+        float[][] weights = model.GetWeights();
+        weights[statistics[0]] = new[] { 20f, -3f }; // input mean
+        weights[statistics[1]] = new[] { 16f, 0.25f }; // input variance: deviations 4 and 0.5
+        weights[statistics[2]] = new[] { 500f }; // count
+        // The output mean stays small: the float64 reference returns float32 outputs, whose rounding (about 6e-8 of
+        // their size) the finite differences divide by 2e-3.
+        weights[statistics[3]] = new[] { 0.5f }; // output mean
+        weights[statistics[4]] = new[] { 9f }; // output variance: deviation 3
+        weights[statistics[5]] = new[] { 500f };
+        model.SetWeights(weights);
+
+        const int Batch = 3;
+        float[] x = Random(Batch * info.InputLength, 11).Select((v, i) => i % 2 == 0 ? 20f + 4f * v : -3f + 0.5f * v).ToArray();
+        float[] y = Random(Batch * info.Outputs[0].Length, 12).Select(v => 0.5f + 3f * v).ToArray();
+        float[][] gradients = TrainerOf(model).ComputeGradients(x, y);
+        foreach (int a in statistics)
+        {
+            Assert.All(gradients[a], g => Assert.Equal(0f, g));
+        }
+
+        // Finite differences of the trained arrays only, with the statistics held at their values.
+        int[] trained = Enumerable.Range(0, weights.Length).Except(statistics).ToArray();
+        double Loss(float[][] w)
+        {
+            float[][] all = (float[][])weights.Clone();
+            for (int k = 0; k < trained.Length; k++)
+            {
+                all[trained[k]] = w[k];
+            }
+
+            float[] output = new ReferenceModel(info, all, ReferencePrecision.Float64).Predict(x)[0];
+            return output.Select((v, i) => ((double)v - y[i]) * ((double)v - y[i])).Sum() / output.Length;
+        }
+
+        CheckAgainstFiniteDifferences(info, trained.Select(a => weights[a]).ToArray(), trained.Select(a => gradients[a]).ToArray(), Loss, names: trained.Select(a => info.Weights[a].Name).ToArray());
+
+        TrainerOf(model).TrainOnBatch(x, y);
+        float[][] after = model.GetWeights();
+        foreach (int a in statistics)
+        {
+            Assert.Equal(weights[a], after[a]);
+        }
+
+        Assert.NotEqual(weights[trained[0]], after[trained[0]]); // the trained arrays did move
+    }
+
+    [Fact]
     public void Trainer_forward_pass_agrees_with_the_generated_model()
     {
         // The loss the trainer computes in inference mode is the loss of the generated Predict's outputs: the trainer's
@@ -282,8 +339,9 @@ public class GradientTests
         CheckAgainstFiniteDifferences(Classifier.Info, model.GetWeights(), gradients, Loss);
     }
 
-    internal static void CheckAgainstFiniteDifferences(ModelInfo info, float[][] weights, float[][] gradients, Func<float[][], double> loss, double step = Step)
+    internal static void CheckAgainstFiniteDifferences(ModelInfo info, float[][] weights, float[][] gradients, Func<float[][], double> loss, double step = Step, string[]? names = null)
     {
+        names ??= info.Weights.Select(w => w.Name).ToArray();
         Assert.Equal(weights.Length, gradients.Length);
         var failures = new List<string>();
         int checkedCount = 0;
@@ -303,7 +361,7 @@ public class GradientTests
                 checkedCount++;
                 if (Math.Abs(numeric - analytic) > AbsoluteTolerance + RelativeTolerance * Math.Abs(numeric))
                 {
-                    failures.Add($"{info.Weights[a].Name}[{i}]: analytic {analytic:G6}, finite difference {numeric:G6}");
+                    failures.Add($"{names[a]}[{i}]: analytic {analytic:G6}, finite difference {numeric:G6}");
                 }
             }
         }

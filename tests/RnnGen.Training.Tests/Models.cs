@@ -85,6 +85,17 @@ public partial class StatefulModel;
 [Dense(2)]
 public partial class NormalizedAveragePool;
 
+/// <summary>
+/// The forecaster with its preprocessing in the model: Normalization of the raw input and an inverted Normalization that
+/// turns the Dense output back into the data's scale (Keras's normalization.py), around a trained LSTM and Dense.
+/// </summary>
+[Sequential(Timesteps = 4, InputDim = 2)]
+[Normalization]
+[Lstm(5, BiasInitializer = "random_uniform(-0.5, 0.5)")]
+[Dense(1)]
+[Normalization(Invert = true)]
+public partial class NormalizedForecaster;
+
 /// <summary>Max pooling over relu outputs (ties of zeros) after a LayerNormalization without beta, and one on a vector without gamma.</summary>
 [Sequential(Timesteps = 5, InputDim = 2)]
 [Gru(4, ReturnSequences = true, BiasInitializer = "random_uniform(-0.5, 0.5)")]

@@ -156,6 +156,26 @@ const models = {
       { kind: "Dense", name: "dense", units: 2, activation: "tanh", useBias: true },
     ],
   },
+  // An adapted Normalization (the preprocessing layer) first, on raw-scaled inputs: mean, variance and the int64 scalar
+  // count as its weights (made so in buildWeights), then LSTM -> Dense.
+  normalization: {
+    timesteps: 5, inputDim: 3, salt: 18,
+    layers: [
+      { kind: "Normalization", name: "normalization", invert: false, count: 4213 },
+      { kind: "LSTM", name: "lstm", units: 4, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: false },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+    ],
+  },
+  // Normalization(invert=True) last, de-normalizing the Dense's output at every timestep (written as a Keras 3 archive
+  // only).
+  normalization_invert: {
+    timesteps: 4, inputDim: 2, salt: 20,
+    layers: [
+      { kind: "LSTM", name: "lstm", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, returnSequences: true },
+      { kind: "Dense", name: "dense", units: 2, activation: "linear", useBias: true },
+      { kind: "Normalization", name: "normalization", invert: true, count: 1870 },
+    ],
+  },
   // The signal shape: a Conv1D (valid padding: 5 timesteps in, 4 out) before the LSTM.
   conv1d: {
     timesteps: 5, inputDim: 3, salt: 11,
@@ -206,6 +226,7 @@ function pattern(n, salt) {
 function buildWeights(model) {
   const weights = [];
   const shapes = [];
+  const dtypes = []; // the HDF5 dtype of each array: "<f4", or "<q" (int64) for a Normalization's count
   let width = model.inputDim;
   let k = 0;
   for (const layer of model.layers) {
@@ -216,12 +237,16 @@ function buildWeights(model) {
       const values = pattern(n, model.salt * 7 + ++k);
       // A BatchNormalization's moving_variance (its last array) is a variance: positive.
       const positive = layer.kind === "BatchNormalization" && i === layerShapes.length - 1;
-      weights.push(positive ? values.map((v) => Math.fround(0.5 + Math.abs(v))) : values);
+      if (layer.kind === "Normalization") {
+        // Adapted statistics of raw data: mean in [-2, 3), variance in [0.1, 4), and count, an int64 scalar.
+        weights.push([values.map((v) => Math.fround(0.5 + 3.8 * v)), values.map((v) => Math.fround(0.1 + 5.9 * Math.abs(v))), [layer.count]][i]);
+      } else weights.push(positive ? values.map((v) => Math.fround(0.5 + Math.abs(v))) : values);
       shapes.push(shape);
+      dtypes.push(layer.kind === "Normalization" && i === 2 ? "<q" : "<f4");
     });
     width = outputWidth(layer, width);
   }
-  return { weights, shapes };
+  return { weights, shapes, dtypes };
 }
 
 for (const model of Object.values(models)) {
@@ -233,7 +258,12 @@ models.stack_tfkeras213.weights = models.stack_keras3.weights;
 function expected(name) {
   const model = models[name];
   const batch = 2;
-  const input = pattern(batch * model.timesteps * model.inputDim, 11 + model.salt).map((v) => Math.fround(2 * v));
+  let input = pattern(batch * model.timesteps * model.inputDim, 11 + model.salt).map((v) => Math.fround(2 * v));
+  if (model.layers[0].kind === "Normalization" && !model.layers[0].invert) {
+    // Raw data for the normalization to undo: each feature around its mean, spread by its standard deviation.
+    const [mean, variance] = model.weights;
+    input = input.map((v, i) => Math.fround(mean[i % model.inputDim] + Math.sqrt(variance[i % model.inputDim]) * v));
+  }
   const output = [];
   for (let b = 0; b < batch; b++) {
     const xs = [];
@@ -447,6 +477,13 @@ function layerConfig(layer, keras3, first, model) {
       beta_initializer: { class_name: "Zeros", config: {} }, gamma_initializer: { class_name: "Ones", config: {} },
       beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null,
     });
+  } else if (layer.kind === "Normalization") {
+    // keras/src/layers/preprocessing/normalization.py get_config: axis (the tuple __init__ made of -1), invert, and
+    // mean/variance as np.array(None).tolist() = null once adapted. tf.keras 2 from 2.6 (the legacy file says 2.9.0,
+    // older than invert) writes axis, mean and variance, no invert.
+    entry = wrap("Normalization", {
+      name: layer.name, trainable: true, dtype: "float32", axis: [-1], ...(keras3 ? { invert: layer.invert } : {}), mean: null, variance: null,
+    });
   } else if (layer.kind === "BatchNormalization") {
     // Keras 3 keeps axis=-1 as given; tf.keras 2 (BatchNormalizationBase.get_config) the positive axis.
     entry = wrap("BatchNormalization", {
@@ -570,8 +607,10 @@ function ensureGroup(root, path) {
   return group;
 }
 
-function writeArray(group, name, values, shape) {
-  group.create_dataset({ name, data: Float32Array.from(values), shape, dtype: "<f4" });
+// dtype "<f4" (float32), or "<q": int64 (HDF5 fixed-point, 8 bytes, signed, little-endian), Normalization's count.
+function writeArray(group, name, values, shape, dtype = "<f4") {
+  const data = dtype === "<q" ? BigInt64Array.from(values, (v) => BigInt(v)) : Float32Array.from(values);
+  group.create_dataset({ name, data, shape, dtype });
 }
 
 // Fixed-length strings; "S" is h5wasm's space-padded UTF-8, "A" null-terminated ASCII (h5py writes null-padded).
@@ -589,6 +628,7 @@ function keras2WeightNames(layer) {
   if (["Dropout", "Activation", "Masking", "Concatenate", "Lambda"].includes(layer.kind)) return [];
   if (layer.kind === "Conv1D" || layer.kind === "Conv1DTranspose") return [`${layer.name}/kernel:0`, `${layer.name}/bias:0`];
   if (layer.kind === "Embedding") return [`${layer.name}/embeddings:0`];
+  if (layer.kind === "Normalization") return ["mean", "variance", "count"].map((n) => `${layer.name}/${n}:0`);
   if (layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") {
     const names = [...(layer.scale ? ["gamma"] : []), ...(layer.center ? ["beta"] : []), ...(layer.kind === "BatchNormalization" ? ["moving_mean", "moving_variance"] : [])];
     return names.map((n) => `${layer.name}/${n}:0`);
@@ -636,7 +676,7 @@ function writeLegacyH5(path, modelName, { fullModel, libver, split = 0, kind = "
     writeStringList(group, "weight_names", names, { split: split && names.length > 2 ? 2 : 0, kind: kind === "A" ? "S" : "A" });
     for (const name of names) {
       const slash = name.lastIndexOf("/");
-      writeArray(ensureGroup(group, name.slice(0, slash)), name.slice(slash + 1), model.weights[index], model.shapes[index]);
+      writeArray(ensureGroup(group, name.slice(0, slash)), name.slice(slash + 1), model.weights[index], model.shapes[index], model.dtypes?.[index]);
       index++;
     }
   }
@@ -655,13 +695,13 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
   const vars = (base, count) => {
     if (count === 0 && !emptyVars) return;
     const group = ensureGroup(file, `${base}/vars`);
-    for (let i = 0; i < count; i++, index++) writeArray(group, String(i), model.weights[index], model.shapes[index]);
+    for (let i = 0; i < count; i++, index++) writeArray(group, String(i), model.weights[index], model.shapes[index], model.dtypes?.[index]);
   };
   for (const layer of model.layers) {
     const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
       : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
         BatchNormalization: "batch_normalization", Conv1D: "conv1d", Conv1DTranspose: "conv1d_transpose", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding",
-        Attention: "attention" }[layer.kind];
+        Attention: "attention", Normalization: "normalization" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -671,7 +711,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       vars(`${base}/layer`, layer.useBias ? 2 : 1);
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
     else if (layer.kind === "Dropout" || layer.kind === "Concatenate" || layer.kind === "Masking") vars(base, 0);
-    else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding", "Attention"].includes(layer.kind)) vars(base, weightCount(layer)); // Attention: scalars, shape ()
+    else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding", "Attention", "Normalization"].includes(layer.kind)) vars(base, weightCount(layer)); // Attention: scalars, shape (); Normalization: count an int64 scalar
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
       // still forward then backward in get_weights() order.
@@ -747,6 +787,10 @@ writeLegacyH5(g("keras2_batchnorm_model.h5"), "batchnorm", { fullModel: true, li
 writeKeras3Weights(g("keras3_batchnorm.weights.h5"), "batchnorm", { libver: V3, emptyVars: false });
 writeLegacyH5(g("keras2_embedding_model.h5"), "embedding", { fullModel: true, libver: V0 });
 keras3Zip(g("keras3_embedding.keras"), "embedding_no_mask", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_normalization.keras"), "normalization", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+writeLegacyH5(g("keras2_normalization_model.h5"), "normalization", { fullModel: true, libver: V0, kerasVersion: "2.9.0" });
+writeKeras3Weights(g("keras3_normalization.weights.h5"), "normalization", { libver: V3, emptyVars: false });
+keras3Zip(g("keras3_normalization_invert.keras"), "normalization_invert", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_conv1d.keras"), "conv1d", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 writeLegacyH5(g("keras2_conv1d_model.h5"), "conv1d", { fullModel: true, libver: V0 });
 keras3Zip(g("keras3_conv1d_transpose.keras"), "conv1d_transpose", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });

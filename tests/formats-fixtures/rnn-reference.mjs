@@ -129,6 +129,18 @@ export function runModel(model, weights, xs) {
       value = isSequence ? value.map(apply) : apply(value);
       continue;
     }
+    if (layer.kind === "Normalization") {
+      // keras/src/layers/preprocessing/normalization.py (tf.keras 2.x the same), adapted, axis -1: the stored mean and
+      // variance per feature of the last axis (every timestep), (x - mean) / max(sqrt(variance), 1e-7), or with
+      // invert mean + x * max(sqrt(variance), 1e-7). The third array, count, only serves adapt().
+      const [mean, variance] = w;
+      const scale = variance.map((v) => Math.max(Math.sqrt(v), 1e-7));
+      const apply = layer.invert
+        ? (x) => x.map((v, j) => mean[j] + v * scale[j])
+        : (x) => x.map((v, j) => (v - mean[j]) / scale[j]);
+      value = isSequence ? value.map(apply) : apply(value);
+      continue;
+    }
     if (layer.kind === "BatchNormalization") {
       // keras/src/layers/normalization/batch_normalization.py, training=False: the moving statistics,
       // (x - moving_mean) / sqrt(moving_variance + epsilon) * gamma + beta on the last axis.
@@ -201,6 +213,7 @@ export function layerWeightCount(layer) {
   if (weightless(layer)) return 0;
   if (layer.kind === "LayerNormalization") return (layer.scale ? 1 : 0) + (layer.center ? 1 : 0);
   if (layer.kind === "BatchNormalization") return (layer.scale ? 1 : 0) + (layer.center ? 1 : 0) + 2;
+  if (layer.kind === "Normalization") return 3; // mean, variance, count
   if (layer.kind === "Conv1D" || layer.kind === "Conv1DTranspose") return 2;
   if (layer.kind === "Embedding") return 1;
   if (layer.kind === "Dense") return layer.useBias ? 2 : 1;
@@ -212,6 +225,7 @@ export function layerWeightCount(layer) {
 export function layerWeightShapes(layer, inputWidth) {
   if (weightless(layer)) return [];
   if (layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") return Array.from({ length: layerWeightCount(layer) }, () => [inputWidth]);
+  if (layer.kind === "Normalization") return [[inputWidth], [inputWidth], []]; // Normalization.build: count is a scalar
   if (layer.kind === "Conv1D") return [[layer.kernelSize, inputWidth, layer.filters], [layer.filters]];
   if (layer.kind === "Conv1DTranspose") return [[layer.kernelSize, layer.filters, inputWidth], [layer.filters]]; // BaseConvTranspose.build
   if (layer.kind === "Embedding") return [[layer.inputDim, layer.units]]; // Embedding.build: embeddings (input_dim, output_dim)
@@ -224,7 +238,7 @@ export function layerWeightShapes(layer, inputWidth) {
 }
 
 export function outputWidth(layer, inputWidth) {
-  if (weightless(layer) || layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") return inputWidth;
+  if (weightless(layer) || ["LayerNormalization", "BatchNormalization", "Normalization"].includes(layer.kind)) return inputWidth;
   if (layer.kind === "Conv1D" || layer.kind === "Conv1DTranspose") return layer.filters;
   if (layer.bidirectional && layer.mergeMode === "concat") return 2 * layer.units;
   return layer.units;

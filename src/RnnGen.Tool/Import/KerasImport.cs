@@ -255,6 +255,7 @@ internal static class KerasImport
             Center = layer.Center,
             Scale = layer.Scale,
             Momentum = layer.Momentum,
+            Invert = kind == LayerKind.Normalization && layer.Invert,
             RescalingScale = layer.RescalingScale,
             RescalingOffset = layer.RescalingOffset,
             MaskValue = layer.MaskValue,

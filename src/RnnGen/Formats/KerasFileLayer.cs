@@ -95,6 +95,9 @@ public sealed class KerasFileLayer
     /// <summary>Keras <c>scale</c> of the normalization layers: the layer has and multiplies by <c>gamma</c>.</summary>
     public bool Scale { get; internal init; } = true;
 
+    /// <summary>Keras Normalization <c>invert</c>: the layer de-normalizes (<c>mean + x * deviation</c>); false when the file has no configuration.</summary>
+    public bool Invert { get; internal init; }
+
     /// <summary>Keras BatchNormalization <c>momentum</c> (training only).</summary>
     public double Momentum { get; internal init; } = Shared.LayerOptions.DefaultMomentum;
 
@@ -215,6 +218,11 @@ public sealed class KerasFileLayer
         if (Kind == LayerKind.Rescaling)
         {
             return $"Rescaling(scale={RescalingScale.ToString("R", CultureInfo.InvariantCulture)}, offset={RescalingOffset.ToString("R", CultureInfo.InvariantCulture)})";
+        }
+
+        if (Kind == LayerKind.Normalization)
+        {
+            return HasConfig ? $"Normalization(invert={(Invert ? "True" : "False")})" : "Normalization(invert not stored)";
         }
 
         if (Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization)

@@ -225,6 +225,21 @@ public static partial class KerasWeights
                 config.WriteNumber("offset", (double)(float)layer.RescalingOffset);
             });
         }
+        else if (layer.Kind == LayerKind.Normalization)
+        {
+            // Normalization.get_config: axis (a tuple, written as a list), invert, and the constructor's mean and
+            // variance, None for an adapted layer, whose statistics are its weights.
+            WrappedLayer(json, "Normalization", config =>
+            {
+                Common(config, layer.Name);
+                config.WriteStartArray("axis");
+                config.WriteNumberValue(-1);
+                config.WriteEndArray();
+                config.WriteBoolean("invert", layer.Invert);
+                config.WriteNull("mean");
+                config.WriteNull("variance");
+            });
+        }
         else if (layer.IsNormalization)
         {
             // LayerNormalization.get_config / BatchNormalization.get_config (the options RnnGen computes with).

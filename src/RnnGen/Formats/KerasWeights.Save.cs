@@ -161,7 +161,16 @@ public static partial class KerasWeights
     {
         for (int i = 0; i < shapes.Count; i++)
         {
-            vars.Dataset(i.ToString(CultureInfo.InvariantCulture), weights[first + i], shapes[i].Dimensions);
+            string name = i.ToString(CultureInfo.InvariantCulture);
+            if (shapes[i].Dimensions.Count == 0 && shapes[i].Name.EndsWith("/count", StringComparison.Ordinal))
+            {
+                // Normalization's count is an int64 variable in Keras (add_weight(dtype="int")): Keras assigns what it
+                // reads to it, so it is written as the integer it is.
+                vars.Dataset(name, checked((long)Math.Round(weights[first + i][0])));
+                continue;
+            }
+
+            vars.Dataset(name, weights[first + i], shapes[i].Dimensions);
         }
     }
 

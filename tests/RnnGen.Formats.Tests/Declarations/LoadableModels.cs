@@ -139,6 +139,12 @@ namespace Declarations
 
     public partial class BatchNormalizationWithDefaultEpsilon : RnnGen.Formats.Tests.ILoadableModel;
 
+    public partial class NormalizationDeclaredInverted : RnnGen.Formats.Tests.ILoadableModel;
+
+    public partial class NormalizationNotInverted : RnnGen.Formats.Tests.ILoadableModel;
+
+    public partial class NormalizationBeforeAWiderLstm : RnnGen.Formats.Tests.ILoadableModel;
+
     public partial class SimpleRnnGoingBackwards : RnnGen.Formats.Tests.ILoadableModel;
 
     public partial class DenseActivationWithALinearDense : RnnGen.Formats.Tests.ILoadableModel;
@@ -187,6 +193,26 @@ namespace Pasted.Keras3LayernormKeras
 namespace Pasted.Keras2LayernormModelH5
 {
     public partial class Keras2LayernormModel : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras3NormalizationKeras
+{
+    public partial class Keras3Normalization : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras2NormalizationModelH5
+{
+    public partial class Keras2NormalizationModel : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras3NormalizationWeightsH5
+{
+    public partial class Keras3Normalization : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras3NormalizationInvertKeras
+{
+    public partial class Keras3NormalizationInvert : RnnGen.Formats.Tests.ILoadableModel;
 }
 
 namespace Pasted.Keras3BatchnormKeras

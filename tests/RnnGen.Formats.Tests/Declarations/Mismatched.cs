@@ -98,6 +98,28 @@ public partial class DenseActivationWithALinearDense;
 [Dense(2)]
 public partial class LayerNormalizationWithoutCenter;
 
+// Normalization -> LSTM(4) -> Dense(2) (generated/*_normalization*): the normalization declared inverted.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Normalization(Invert = true)]
+[Lstm(4)]
+[Dense(2)]
+public partial class NormalizationDeclaredInverted;
+
+// Normalization -> LSTM(4) -> Dense(2) (generated/keras3_normalization.weights.h5): the LSTM declared with 5 units.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Normalization]
+[Lstm(5)]
+[Dense(2)]
+public partial class NormalizationBeforeAWiderLstm;
+
+// LSTM(3, return_sequences) -> Dense(2) -> Normalization(invert=True) (generated/keras3_normalization_invert.keras):
+// the de-normalizing output declared as a plain Normalization.
+[Sequential(Timesteps = 4, InputDim = 2)]
+[Lstm(3, ReturnSequences = true)]
+[Dense(2)]
+[Normalization]
+public partial class NormalizationNotInverted;
+
 // LSTM(4, return_sequences) -> BatchNormalization(epsilon=0.01) -> Dense(2, tanh) (generated/*_batchnorm*): Keras's
 // default epsilon declared instead of the model's.
 [Sequential(Timesteps = 4, InputDim = 3)]

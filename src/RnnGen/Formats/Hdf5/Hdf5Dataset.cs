@@ -120,6 +120,35 @@ internal sealed partial class Hdf5Dataset
         return values;
     }
 
+    /// <summary>
+    /// The value of a dataset of one integer element (a scalar, as Keras writes Normalization's <c>count</c>). Throws
+    /// <see cref="InvalidDataException"/> unless the type is a fixed-point integer of 1, 2, 4 or 8 bytes.
+    /// </summary>
+    public long ReadInteger()
+    {
+        int size = Datatype.Size;
+        if (Datatype.Class != Hdf5TypeClass.FixedPoint || size is not (1 or 2 or 4 or 8))
+        {
+            throw new InvalidDataException($"HDF5: the dataset '{Path}' holds {Datatype.Describe()}; an integer of 1, 2, 4 or 8 bytes was expected.");
+        }
+
+        byte[] raw = ReadBytes(1);
+        Span<byte> bytes = stackalloc byte[8];
+        raw.AsSpan(0, size).CopyTo(bytes);
+        if (Datatype.BigEndian)
+        {
+            bytes.Slice(0, size).Reverse();
+        }
+
+        ulong value = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        if (Datatype.Signed && size < 8 && (value & (1UL << (8 * size - 1))) != 0)
+        {
+            value |= ulong.MaxValue << (8 * size); // sign-extend
+        }
+
+        return Datatype.Signed || size < 8 ? (long)value : (long)Math.Min(value, long.MaxValue);
+    }
+
     /// <summary>The raw elements in file byte order, row-major.</summary>
     public byte[] ReadBytes(long maxElements)
     {

@@ -202,12 +202,17 @@ internal sealed partial class Hdf5Writer
     private static ulong WriteDataset(FileImage file, Hdf5WriterDataset dataset)
     {
         ulong dataAddress = Undefined;
-        int byteCount = checked(dataset.Values.Length * sizeof(float));
+        int byteCount = dataset.Integer is null ? checked(dataset.Values.Length * sizeof(float)) : sizeof(long);
         if (byteCount > 0)
         {
             file.Align(8);
             dataAddress = (ulong)file.Length;
             byte[] data = new byte[byteCount];
+            if (dataset.Integer is long integer)
+            {
+                BinaryPrimitives.WriteInt64LittleEndian(data, integer);
+            }
+
             for (int i = 0; i < dataset.Values.Length; i++)
             {
                 BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(i * sizeof(float)), dataset.Values[i]);
@@ -218,7 +223,13 @@ internal sealed partial class Hdf5Writer
 
         var header = new ObjectHeader();
         header.Add(DataspaceMessage, EncodeDataspace(dataset.Dimensions));
-        header.Add(DatatypeMessage, EncodeFloat32(), ConstantMessageFlag);
+        ByteList type = dataset.Integer is null ? EncodeFloat32() : new ByteList();
+        if (dataset.Integer is not null)
+        {
+            EncodeInteger(type, sizeof(long), signed: true);
+        }
+
+        header.Add(DatatypeMessage, type, ConstantMessageFlag);
 
         // Fill Value (IV.A.2.f) version 3: space allocated late, fill written if set, no fill value defined; what HDF5
         // records for a contiguous dataset written whole.

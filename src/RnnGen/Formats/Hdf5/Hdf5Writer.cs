@@ -112,6 +112,15 @@ internal sealed class Hdf5WriterGroup
         _links.Add(new(name, new Hdf5WriterDataset(values.ToArray(), dimensions.ToArray())));
     }
 
+    /// <summary>Adds the scalar dataset <paramref name="name"/>: one little-endian 64-bit signed integer (numpy <c>&lt;i8</c>, shape <c>()</c>).</summary>
+    /// <exception cref="ArgumentException">The name is taken or invalid.</exception>
+    public void Dataset(string name, long value)
+    {
+        CheckName(name, "dataset");
+        CheckFree(name);
+        _links.Add(new(name, new Hdf5WriterDataset(Array.Empty<float>(), Array.Empty<int>(), value)));
+    }
+
     /// <summary>Adds a scalar 64-bit signed integer attribute (what h5py writes for a Python <c>int</c>).</summary>
     public void Attribute(string name, long value) => AddAttribute(new Hdf5WriterAttribute(name, value, null));
 
@@ -163,7 +172,8 @@ internal sealed class Hdf5WriterGroup
 }
 
 /// <summary>A float32 dataset being built.</summary>
-internal sealed record Hdf5WriterDataset(float[] Values, int[] Dimensions);
+/// <summary>A dataset to write: float32 <see cref="Values"/> of shape <see cref="Dimensions"/>, or one int64 <see cref="Integer"/> (a scalar).</summary>
+internal sealed record Hdf5WriterDataset(float[] Values, int[] Dimensions, long? Integer = null);
 
 /// <summary>A scalar attribute: a string when <see cref="Text"/> is set, else the integer <see cref="Integer"/>.</summary>
 internal sealed record Hdf5WriterAttribute(string Name, long Integer, string? Text);

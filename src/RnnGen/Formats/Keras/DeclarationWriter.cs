@@ -153,6 +153,7 @@ internal static class DeclarationWriter
             text.Append('[').Append(Attribute(layer, single ? $"Timesteps = {timesteps}, InputDim = {inputDim}" : null, sequenceFollows)).Append(']');
             text.AppendLine(layer.Kind == LayerKind.Dropout && !layer.HasConfig ? " // the rate is not stored; Dropout has no effect at inference"
                 : layer.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization && !layer.HasConfig ? " // epsilon is not stored: Keras's default 1e-3 is assumed"
+                : layer.Kind == LayerKind.Normalization && !layer.HasConfig ? " // invert is not stored: declare Invert = true if the Keras layer de-normalizes"
                 : layer.Kind == LayerKind.Embedding && !layer.HasConfig ? " // mask_zero is not stored: declare MaskZero = true if the Keras model masks token 0"
                 : "");
         }
@@ -246,6 +247,8 @@ internal static class DeclarationWriter
                 string className = Shared.LayerShapes.KerasClassName(layer.Kind.Value);
                 return args.Count == 0 ? className : $"{className}({string.Join(", ", args)})";
             }
+            case LayerKind.Normalization:
+                return layer.Invert ? "Normalization(Invert = true)" : "Normalization";
             case LayerKind.Embedding:
                 return $"Embedding({layer.EmbeddingInputDim.ToString(CultureInfo.InvariantCulture)}, {layer.Units.ToString(CultureInfo.InvariantCulture)}{(layer.MaskZero ? ", MaskZero = true" : string.Empty)})";
             case LayerKind.Dense:

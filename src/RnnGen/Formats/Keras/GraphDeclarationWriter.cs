@@ -259,7 +259,7 @@ internal static class GraphDeclarationWriter
         LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru when !(layer.Bidirectional && layer.MergeMode == MergeMode.None) =>
             (layer.ReturnSequences ? input.Timesteps : 0, layer.Units * (layer.Bidirectional && layer.MergeMode == MergeMode.Concat ? 2 : 1)),
         LayerKind.Dense or LayerKind.Embedding => (input.Timesteps, layer.Units),
-        LayerKind.Dropout or LayerKind.Activation or LayerKind.LayerNormalization or LayerKind.BatchNormalization
+        LayerKind.Dropout or LayerKind.Activation or LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Normalization
             or LayerKind.Rescaling or LayerKind.Masking => input,
         _ => null,
     };

@@ -30,7 +30,19 @@ internal static partial class KerasConfig
         }
 
         axes ??= new[] { -1 };
-        if (axes.Length != 1)
+        layer.Invert = Bool(config, "invert") ?? false;
+        if (kind == LayerKind.Normalization && axes.Length == 0)
+        {
+            // Keras standardizes axis=None to (): one mean and variance for every value.
+            layer.Note = "Normalization(axis=None): one mean and variance over every axis; RnnGen normalizes each feature of the last axis (axis=-1, Keras's default).";
+        }
+        else if (kind == LayerKind.Normalization && HasValue(config, "mean"))
+        {
+            // Normalization(mean=..., variance=...): the statistics are in the config and the layer has no weights.
+            layer.Note = "Normalization with mean and variance given in its config (no weights); RnnGen declares an adapted Normalization, whose " +
+                "statistics are weights: declare [Normalization] and pass the config's mean, variance and a count to SetWeights.";
+        }
+        else if (axes.Length != 1)
         {
             layer.Note = $"{layer.ClassName} over the axes [{string.Join(", ", axes)}]; RnnGen normalizes the last axis only.";
         }
@@ -76,7 +88,7 @@ internal static partial class KerasConfig
         bool sequence = true;
         foreach (LayerConfig layer in layers)
         {
-            if (layer.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization && layer.NormalizationAxis != -1)
+            if (Shared.LayerShapes.IsNormalization(layer.Kind ?? LayerKind.Dropout) && layer.NormalizationAxis != -1)
             {
                 int last = sequence ? 2 : 1;
                 if (layer.NormalizationAxis != last)

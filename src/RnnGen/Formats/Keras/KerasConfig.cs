@@ -250,6 +250,9 @@ internal static partial class KerasConfig
             case "BatchNormalization":
                 ReadNormalization(layer, config, className == "LayerNormalization" ? LayerKind.LayerNormalization : LayerKind.BatchNormalization);
                 break;
+            case "Normalization":
+                ReadNormalization(layer, config, LayerKind.Normalization);
+                break;
             case "Bidirectional":
             {
                 LayerConfig inner = ParseLayer(Object(config, "layer"), dialect, what, depth + 1);

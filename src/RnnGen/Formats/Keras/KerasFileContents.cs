@@ -52,7 +52,7 @@ internal sealed class FileLayer
     public List<FileWeight> Weights { get; }
 
     /// <summary>A layer whose position counts when matching: it has weights, or its config says it should.</summary>
-    public bool IsWeighted => Weights.Count > 0 || Description.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru or LayerKind.Dense or LayerKind.BatchNormalization;
+    public bool IsWeighted => Weights.Count > 0 || Description.Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru or LayerKind.Dense or LayerKind.BatchNormalization or LayerKind.Normalization;
 }
 
 /// <summary>Where the order of <see cref="KerasFileInfo.Layers"/> comes from.</summary>

@@ -138,7 +138,7 @@ internal static partial class KerasFileReader
         }
 
         // A normalization layer's arrays are 1-D, of the width it takes and gives.
-        static bool IsNormalization(FileLayer l) => l.Description.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization;
+        static bool IsNormalization(FileLayer l) => l.Description.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Normalization;
         if (weighted.Count > 16 || weighted.Any(l => l.Description.Kind is null || (l.Weights[0].Dimensions.Length != 2 && !IsNormalization(l))))
         {
             return LayerOrder.ByName;

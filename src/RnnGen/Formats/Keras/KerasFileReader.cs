@@ -186,7 +186,11 @@ internal static partial class KerasFileReader
     private static FileWeight Weight(string name, Hdf5Object data)
     {
         Hdf5Dataset dataset = data.Dataset;
-        return new FileWeight(name, dataset.Dataspace.Dimensions, max => dataset.ReadFloats(max));
+        // An integer scalar is Normalization's count (an int64 of shape ()): read as the one float RnnGen keeps of it.
+        // Integer arrays stay refused by ReadFloats, with the type named.
+        return dataset.Datatype.Class == Hdf5TypeClass.FixedPoint && dataset.Dataspace.Dimensions.Length == 0
+            ? new FileWeight(name, dataset.Dataspace.Dimensions, _ => new[] { (float)dataset.ReadInteger() })
+            : new FileWeight(name, dataset.Dataspace.Dimensions, max => dataset.ReadFloats(max));
     }
 
     /// <summary>
@@ -223,7 +227,7 @@ internal static partial class KerasFileReader
         return first is null ? null
             : first.Description.Kind == LayerKind.Embedding ? 1 // its input is one token per timestep; the table's rows are input_dim
             : first.Weights[0].Dimensions.Length == 2 ? first.Weights[0].Dimensions[0]
-            : first.Description.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization ? first.Weights[0].Dimensions[0]
+            : first.Description.Kind is LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Normalization ? first.Weights[0].Dimensions[0]
             : null;
     }
 

@@ -57,6 +57,9 @@ internal sealed class LayerConfig
 
     public double Momentum { get; set; }
 
+    /// <summary>Keras Normalization <c>invert</c>.</summary>
+    public bool Invert { get; set; }
+
     public double RescalingScale { get; set; } = 1;
 
     public double RescalingOffset { get; set; }
@@ -104,6 +107,7 @@ internal sealed class LayerConfig
         Center = Center,
         Scale = Scale,
         Momentum = Momentum,
+        Invert = Invert,
         RescalingScale = RescalingScale,
         RescalingOffset = RescalingOffset,
         MaskValue = MaskValue,

@@ -30,6 +30,7 @@ internal static class ShapeInference
         ["embedding"] = "Embedding",
         ["layer_normalization"] = "LayerNormalization",
         ["batch_normalization"] = "BatchNormalization",
+        ["normalization"] = "Normalization",
         ["conv1d"] = "Conv1D",
         ["max_pooling1d"] = "MaxPooling1D",
         ["average_pooling1d"] = "AveragePooling1D",
@@ -152,6 +153,13 @@ internal static class ShapeInference
     /// </summary>
     private static KerasFileLayer? Normalization(string name, string? classHint, IReadOnlyList<FileWeight> weights, WeightShape[] shapes)
     {
+        if (classHint == "Normalization" && weights.Count == 3 && weights[0].Dimensions.Length == 1
+            && weights[1].Dimensions.SequenceEqual(weights[0].Dimensions) && weights[2].Dimensions.Length == 0)
+        {
+            // An adapted Normalization: mean and variance of one width, then the scalar count. invert is not stored.
+            return new KerasFileLayer(name, classHint) { Kind = LayerKind.Normalization, Weights = shapes };
+        }
+
         if (classHint is not ("LayerNormalization" or "BatchNormalization") || weights.Count == 0
             || weights.Any(w => w.Dimensions.Length != 1 || w.Dimensions[0] != weights[0].Dimensions[0]))
         {

@@ -11,7 +11,7 @@ internal static class UnsupportedLayers
     /// <summary>The Keras layers RnnGen generates, as messages list them.</summary>
     public const string Supported =
         "  RnnGen generates SimpleRNN, LSTM and GRU (alone or in Bidirectional), Dense (alone or in TimeDistributed), " +
-        "LayerNormalization, BatchNormalization, Activation, Rescaling, Masking (first), Embedding (first), GlobalAveragePooling1D, GlobalMaxPooling1D, Conv1D, MaxPooling1D, AveragePooling1D, Flatten, Reshape, RepeatVector, and Dropout and the other identities at inference.";
+        "LayerNormalization, BatchNormalization, Normalization (adapted, last axis), Activation, Rescaling, Masking (first), Embedding (first), GlobalAveragePooling1D, GlobalMaxPooling1D, Conv1D, MaxPooling1D, AveragePooling1D, Flatten, Reshape, RepeatVector, and Dropout and the other identities at inference.";
 
     /// <summary>"'conv1d_transpose' (Conv1DTranspose, weights [2, 4, 3], [4]): RnnGen has no Conv1DTranspose layer; ...".</summary>
     public static string Refusal(KerasFileLayer layer)

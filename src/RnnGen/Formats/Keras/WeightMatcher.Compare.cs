@@ -49,6 +49,13 @@ internal static partial class WeightMatcher
                 CompareFlag(problems, "mask_zero", "MaskZero", declared.MaskZero, found.MaskZero);
             }
         }
+        else if (declared.Kind == LayerKind.Normalization)
+        {
+            if (found.HasConfig)
+            {
+                CompareFlag(problems, "invert", "Invert", declared.Invert, found.Invert);
+            }
+        }
         else if (declared.IsNormalization)
         {
             if (found.HasConfig)
@@ -222,6 +229,11 @@ internal static partial class WeightMatcher
         if (layer.Kind == LayerKind.Embedding)
         {
             return $"Embedding(input_dim={layer.Weights[0].Dimensions[0]}, output_dim={layer.Units}, mask_zero={(layer.MaskZero ? "True" : "False")})";
+        }
+
+        if (layer.Kind == LayerKind.Normalization)
+        {
+            return $"Normalization(invert={(layer.Invert ? "True" : "False")})";
         }
 
         if (layer.IsNormalization)
