@@ -141,6 +141,11 @@ public sealed partial class RnnGenerator
             public GraphChain? Chain { get; set; }
             public MergeOperation Operation { get; set; }
 
+            // [Merge(..., MergeOperation.Dot)]: Axes as written (null: the last of both), Normalize, and the resolved plan.
+            public int[]? DotAxes { get; set; }
+            public bool Normalize { get; set; }
+            public GraphDot? Dot { get; set; }
+
             // [Attention] / [AdditiveAttention]: use_scale, score_mode concat, and the resolved sizes.
             public bool UseScale { get; set; }
             public bool Concat { get; set; }
@@ -274,6 +279,7 @@ public sealed partial class RnnGenerator
                 InitialState = d.InitialState?.Name,
                 Shares = d.Shares?.Name,
                 Operation = d.Operation,
+                Dot = d.Dot,
                 Attention = d.Attention,
                 FileLayers = (d.FileLayers ?? (d.Chain?.LayerCount == 1 ? new List<string> { d.Name } : new List<string>())).ToEquatableArray(),
             }).ToEquatableArray();
@@ -345,6 +351,15 @@ public sealed partial class RnnGenerator
             var merge = new Declared { Kind = "[Merge]", Name = String(data, 0) ?? string.Empty, Syntax = syntax };
             merge.Operation = data.ConstructorArguments.Length > 1 && data.ConstructorArguments[1].Value is int operation ? (MergeOperation)operation : MergeOperation.Concatenate;
             merge.Reads.AddRange(Strings(data, 2, syntax, 2));
+            foreach (KeyValuePair<string, TypedConstant> argument in data.NamedArguments)
+            {
+                if (argument.Key == "Axes" && argument.Value.Kind == TypedConstantKind.Array && !argument.Value.IsNull)
+                {
+                    merge.DotAxes = argument.Value.Values.Select(v => v.Value is int axis ? axis : 0).ToArray();
+                }
+            }
+
+            merge.Normalize = Named<bool>(data, "Normalize");
             return merge;
         }
 
@@ -509,9 +524,17 @@ public sealed partial class RnnGenerator
                     }
                 }
 
+                if (tensor.Kind == "[Merge]" && tensor.Operation != MergeOperation.Dot && (tensor.DotAxes is not null || tensor.Normalize))
+                {
+                    string option = tensor.DotAxes is not null ? "Axes" : "Normalize";
+                    Report(DiagnosticDescriptors.GraphShapeMismatch, NamedLocation(tensor.Syntax, option) ?? tensor.Location, tensor.Kind, tensor.Name,
+                        $"{option} is an option of MergeOperation.Dot, and this merge is {tensor.Operation}: leave it out");
+                    known = false;
+                }
+
                 if (tensor.Kind == "[Merge]")
                 {
-                    int needed = tensor.Operation == MergeOperation.Subtract ? 2 : 0;
+                    int needed = tensor.Operation is MergeOperation.Subtract or MergeOperation.Dot ? 2 : 0;
                     if (tensor.Reads.Count < 2 || (needed == 2 && tensor.Reads.Count != 2))
                     {
                         Report(DiagnosticDescriptors.GraphShapeMismatch, tensor.Location, tensor.Kind, tensor.Name,
@@ -629,6 +652,22 @@ public sealed partial class RnnGenerator
             {
                 Report(DiagnosticDescriptors.GraphNotSupported, inner.Location ?? merge.Location, merge.Kind, merge.Name, $"a merge of a merge ('{inner.Name}')",
                     "name all the tensors in one [Merge], or put a [GraphNode] between the two");
+                return;
+            }
+
+            if (merge.Operation == MergeOperation.Dot)
+            {
+                string? problem = RnnGen.Shared.DotShapes.Resolve(merge.DotAxes ?? new[] { -1 }, reads[0].Shape, reads[1].Shape,
+                    out bool xOverTime, out bool yOverTime, out (int Timesteps, int Width) output);
+                if (problem is not null)
+                {
+                    Report(DiagnosticDescriptors.GraphShapeMismatch, NamedLocation(merge.Syntax, "Axes") ?? merge.Location, merge.Kind, merge.Name,
+                        $"Dot of '{reads[0].Name}', {ShapeText(reads[0].Shape)}, and '{reads[1].Name}', {ShapeText(reads[1].Shape)}: {problem}");
+                    return;
+                }
+
+                merge.Dot = new GraphDot(merge.Normalize, reads[0].Shape.Timesteps, reads[0].Shape.Width, xOverTime, reads[1].Shape.Timesteps, reads[1].Shape.Width, yOverTime);
+                merge.Shape = output;
                 return;
             }
 

@@ -575,7 +575,7 @@ public sealed partial class RnnGenerator
                 // Keras Normalization has no epsilon, center or scale: its floor on the deviation is backend.epsilon().
                 return Diagnostics.Skip(errors).Any(IsError) ? null : ShapeKeepingSpec(kind, number, incoming) with
                 {
-                    Epsilon = LayerOptions.NormalizationMinimumDeviation,
+                    Epsilon = LayerOptions.BackendEpsilon,
                     Invert = Bool(layer, LayerOptions.Invert, LayerOptions.DefaultInvert),
                 };
             }

@@ -21,6 +21,7 @@ public sealed class PastedGraphTests
         { "generated/keras3_two_branch.keras", "Keras3TwoBranchKeras" },
         { "generated/keras3_functional.keras", "Keras3FunctionalKeras" },
         { "generated/keras3_attention.keras", "Keras3AttentionKeras" },
+        { "generated/keras3_dot.keras", "Keras3DotKeras" },
     };
 
     [Theory]
@@ -93,6 +94,24 @@ public sealed class PastedGraphTests
             golden.Input("y", b).CopyTo(y.AsSpan());
             graph.Forward(in x, in y, out var outputs);
             golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_dot_graph_loads_the_archive_and_computes_what_tfjs_computes()
+    {
+        // Dot(axes=[2, 1]) of a (4, 5) sequence and a vector of 5: four scores, declared from the file's axes.
+        var graph = new Pasted.Keras3DotKeras.Keras3Dot();
+        graph.LoadWeights(Fixture.Path("generated/keras3_dot.keras"));
+        GraphCase golden = GraphCase.Load("dot_sequence_vector");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3DotKeras.Keras3DotLstmX.Input x = default;
+            Pasted.Keras3DotKeras.Keras3DotLstmY.Input y = default;
+            golden.Input("x", b).CopyTo(x.AsSpan());
+            golden.Input("y", b).CopyTo(y.AsSpan());
+            graph.Forward(in x, in y, out var outputs);
+            golden.AssertOutput(0, b, outputs.Head.Result.AsSpan());
         }
     }
 

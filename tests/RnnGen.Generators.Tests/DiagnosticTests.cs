@@ -559,6 +559,16 @@ public class DiagnosticTests
             "RNNG074", "\"encoder\"",
             "[Attention] 'attention': 'encoder' is a vector of 5; attention reads sequences (Keras: (batch, timesteps, features)), so return sequences from the layer before it.",
             Before: "\"decoder\", ") { ValidModels = 2 },
+        new("RNNG074_graph_dot_axes_of_different_sizes",
+            GraphChains + "[Graph(\"head\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\")]\n[Merge(\"scores\", MergeOperation.Dot, \"decoder\", \"encoder\", Axes = new[] { 2, 1 })]\n[GraphNode(\"head\", typeof(Decoder), \"scores\")]\npublic partial class Translator;",
+            "RNNG074", "new[] { 2, 1 }",
+            "[Merge] 'scores': Dot of 'decoder', a [4, 3] sequence, and 'encoder', a vector of 5: the dot axes do not have one size: the first tensor's feature axis has 3 and the second's feature axis has 5.")
+        { ValidModels = 2 },
+        new("RNNG074_graph_dot_option_on_another_merge",
+            GraphChains + "[Graph(\"head\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\")]\n[Merge(\"both\", MergeOperation.Add, \"decoder\", \"decoder\", Normalize = true)]\n[GraphNode(\"head\", typeof(Decoder), \"both\")]\npublic partial class Translator;",
+            "RNNG074", "true",
+            "[Merge] 'both': Normalize is an option of MergeOperation.Dot, and this merge is Add: leave it out.")
+        { ValidModels = 2 },
         new("RNNG075_graph_initial_state_units_differ",
             "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(4, ReturnState = true)]\npublic partial class Encoder;\n\n[Sequential(Timesteps = 4, InputDim = 2)]\n[Lstm(5, ReturnSequences = true)]\npublic partial class Decoder;\n\n[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\", InitialState = \"encoder\")]\npublic partial class Translator;",
             "RNNG075", "\"encoder\"",

@@ -161,6 +161,45 @@ public class SnapshotTests
         return Snapshot.Verify(ScrubVersion(run.Sources.Single(s => s.HintName == "Demo.Attender.RnnGen.Graph.g.cs").Text), "cs");
     }
 
+    [Fact]
+    public Task Graph_with_dot()
+    {
+        // [Merge(..., MergeOperation.Dot)]: a cosine similarity of two vectors into a head, and the scores of a sequence
+        // against a vector (an axis each), each computed straight into the reading chain's input.
+        const string declaration = """
+            [Sequential(Timesteps = 4, InputDim = 3)]
+            [Lstm(5, ReturnSequences = true)]
+            public partial class Tokens;
+
+            [Sequential(Timesteps = 4, InputDim = 3)]
+            [Lstm(5)]
+            public partial class Query;
+
+            [Sequential(Timesteps = 1, InputDim = 1)]
+            [Dense(1, Activation = "sigmoid")]
+            public partial class Similarity;
+
+            [Sequential(Timesteps = 1, InputDim = 4)]
+            [Dense(2)]
+            public partial class Scores;
+
+            [Graph("similarity", "scores")]
+            [GraphInput("x", Timesteps = 4, InputDim = 3)]
+            [GraphInput("y", Timesteps = 4, InputDim = 3)]
+            [GraphNode("tokens", typeof(Tokens), "x")]
+            [GraphNode("query", typeof(Query), "y")]
+            [GraphNode("other", typeof(Query), "x")]
+            [Merge("cosine", MergeOperation.Dot, "query", "other", Normalize = true)]
+            [Merge("attended", MergeOperation.Dot, "tokens", "query", Axes = new[] { 2, 1 })]
+            [GraphNode("similarity", typeof(Similarity), "cosine")]
+            [GraphNode("scores", typeof(Scores), "attended")]
+            public partial class Matcher;
+            """;
+        GeneratorRun run = CompilationHarness.Run("using RnnGen;\nnamespace Demo;\n\n" + declaration);
+        AssertClean(run);
+        return Snapshot.Verify(ScrubVersion(run.Sources.Single(s => s.HintName == "Demo.Matcher.RnnGen.Graph.g.cs").Text), "cs");
+    }
+
     /// <summary>
     /// The generator's version where generated code states it (the header comment and [GeneratedCode]) becomes
     /// <c>{version}</c>, so that a version bump does not change every snapshot. Only those two places: a version-like

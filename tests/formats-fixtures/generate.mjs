@@ -341,13 +341,29 @@ const goldenModels = {
       { kind: "Dense", name: "out", units: 2, activation: "linear", useBias: true, reads: ["attention"] },
     ],
   },
+  // Keras 3 Dot(axes=[2, 1]) on one list [lstm_x, lstm_y]: the (batch, 4, 5) sequence against the (batch, 5) vector,
+  // one score per timestep (batch, 4). Keras's order: from the output, the DFS reaches scores, lstm_x, x, lstm_y, y, so
+  // the layers are x, y (depth 3), lstm_x, lstm_y (depth 2), scores, head; the weight groups are layers/lstm (lstm_x),
+  // layers/lstm_1 (lstm_y) and layers/dense (head); Dot has no variables, so Keras 3.10 writes no layers/dot group.
+  golden_dot: {
+    goldenCase: "dot_sequence_vector",
+    inputs: [{ name: "x", shape: [null, 4, 3] }, { name: "y", shape: [null, 5, 2] }],
+    outputs: ["head"],
+    layers: [
+      { ...lstmOptions, name: "lstm_x", units: 5, returnSequences: true, reads: ["x"] },
+      { ...lstmOptions, name: "lstm_y", units: 5, reads: ["y"] },
+      { kind: "Dot", name: "scores", axes: [2, 1], normalize: false, reads: ["lstm_x", "lstm_y"] },
+      { kind: "Dense", name: "head", units: 2, activation: "linear", useBias: true, reads: ["scores"] },
+    ],
+  },
 };
 
 // keras/src/layers/attention/attention.py build: `scale` (shape ()) if use_scale, then `concat_score_weight` (shape ())
-// if score_mode is "concat". rnn-reference.mjs does not know the layer; these wrap its shape and count functions.
+// if score_mode is "concat"; keras/src/layers/merging/dot.py has no variables. rnn-reference.mjs knows neither layer;
+// these wrap its shape and count functions.
 const attentionWeightShapes = (layer) => [...(layer.useScale ? [[]] : []), ...(layer.scoreMode === "concat" ? [[]] : [])];
-const weightShapes = (layer, inputWidth) => (layer.kind === "Attention" ? attentionWeightShapes(layer) : layerWeightShapes(layer, inputWidth));
-const weightCount = (layer) => (layer.kind === "Attention" ? attentionWeightShapes(layer).length : layerWeightCount(layer));
+const weightShapes = (layer, inputWidth) => (layer.kind === "Attention" ? attentionWeightShapes(layer) : layer.kind === "Dot" ? [] : layerWeightShapes(layer, inputWidth));
+const weightCount = (layer) => (layer.kind === "Attention" ? attentionWeightShapes(layer).length : layer.kind === "Dot" ? 0 : layerWeightCount(layer));
 
 // Keras's model.layers order of a golden model (keras/src/ops/function.py _build_map and map_graph, each layer called
 // once): a depth-first walk from the outputs numbers each layer when first reached (a node's input tensors: args, then
@@ -389,18 +405,18 @@ function goldenModel(spec) {
   if (shapeText(layerOrder.filter((n) => !inputNames.has(n))) !== shapeText(spec.layers.map((l) => l.name))) {
     throw new Error(`${spec.goldenCase}: the layers are not in Keras's order ${shapeText(layerOrder)}`);
   }
-  const widths = new Map(spec.inputs.map((x) => [x.name, x.shape[x.shape.length - 1]]));
-  const refName = (r) => (typeof r === "string" ? r : r[0]);
+  // The output shapes of each layer's node (kerasOutputShapes, Keras's compute_output_shape): a layer's weights depend
+  // on the last axis of its first input, which after a Dot is not a feature width of any earlier layer.
+  const nodeShapes = new Map(spec.inputs.map((x) => [x.name, [x.shape]]));
+  const shapeOf = (r) => (typeof r === "string" ? nodeShapes.get(r)[0] : nodeShapes.get(r[0])[r[2]]);
   const weights = [];
   const shapes = [];
   const used = new Set();
   for (const layer of spec.layers) {
-    const inputWidths = layer.reads.map((r) => widths.get(refName(r)));
-    const width = inputWidths[0];
+    const read = layer.reads.map(shapeOf);
+    const width = read[0][read[0].length - 1];
     const own = weightShapes(layer, width);
-    // Attention's output has the value's width (compute_output_shape: query shape[:-1] + value shape[-1:]).
-    widths.set(layer.name, layer.kind === "Concatenate" ? inputWidths.reduce((a, b) => a + b, 0)
-      : layer.kind === "Attention" ? inputWidths[1] : outputWidth(layer, width));
+    nodeShapes.set(layer.name, kerasOutputShapes(layer, read));
     const entry = golden.layers.find((l) => l.name === layer.name);
     if (own.length === 0) {
       if (entry) throw new Error(`${spec.goldenCase}: ${layer.name} has weights in the golden file`);
@@ -423,6 +439,70 @@ function goldenModel(spec) {
 }
 
 for (const [name, spec] of Object.entries(goldenModels)) models[name] = goldenModel(spec);
+
+// Sequential models taken whole from a TensorFlow.js golden case of tests/RnnGen.Numerics.Tests/Golden/
+// tfjs-embedding-golden.json (written by tests/golden/embedding.mjs): the case's layers (given Keras's default names),
+// its weights bit for bit, and as expected_<model>.json its input tokens and TensorFlow.js's output, not plain JS's
+// (rnn-reference.mjs computes neither Embedding nor masking). The golden weights are in get_weights() order: a
+// Bidirectional's forward layer, then its backward layer (checked by shape here; only the outputs tell the two
+// directions apart: in the other order they miss tfjs's by 0.08).
+const embeddingGoldenFile = join(here, "..", "RnnGen.Numerics.Tests", "Golden", "tfjs-embedding-golden.json");
+const embeddingGoldenCases = JSON.parse(readFileSync(embeddingGoldenFile, "utf8")).cases;
+
+const goldenSequentialModels = {
+  // Embedding(7, 3, mask_zero=True) -> Bidirectional(LSTM(3), concat) -> Dense(1) on 6 tokens, 0 the padding (one
+  // sequence padded in the middle, one all padding).
+  text_model: { goldenCase: "embedding_mask_zero_bilstm_dense", names: ["embedding", "bidirectional", "dense"] },
+};
+
+function goldenSequential(name, spec) {
+  const golden = embeddingGoldenCases.find((c) => c.name === spec.goldenCase);
+  if (!golden) throw new Error(`no golden case ${spec.goldenCase} in ${embeddingGoldenFile}`);
+  const fail = (message) => { throw new Error(`${spec.goldenCase}: ${message}`); };
+  const { timesteps, inputDim } = golden.model;
+  if (inputDim !== 1 || golden.calls !== 1 || golden.initialState !== null) fail("not one call on tokens without an initial state");
+  if (golden.model.layers.length !== spec.names.length) fail(`${golden.model.layers.length} layers, ${spec.names.length} names`);
+  // The golden file's layer descriptions (RnnGen's declaration kinds) as this script's layers.
+  const layers = golden.model.layers.map((l, i) => {
+    const name = spec.names[i];
+    if (l.kind === "Embedding") return { kind: "Embedding", name, inputDim: l.inputDim, units: l.units, maskZero: l.maskZero };
+    if (l.kind === "Dense") return { kind: "Dense", name, units: l.units, activation: l.activation, useBias: l.useBias };
+    if (l.kind === "Lstm") {
+      if (l.stateful || l.returnState || l.goBackwards) fail(`layer ${i} has options this script does not write`);
+      return {
+        kind: "LSTM", name, units: l.units, activation: l.activation, recurrentActivation: l.recurrentActivation, useBias: l.useBias,
+        returnSequences: l.returnSequences, goBackwards: false, ...(l.bidirectional ? { bidirectional: true, mergeMode: l.mergeMode.toLowerCase() } : {}),
+      };
+    }
+    return fail(`layer ${i} is a ${l.kind}`);
+  });
+  if (layers[0].kind !== "Embedding") fail("the first layer is not an Embedding");
+  const shapes = [];
+  let width = inputDim;
+  for (const layer of layers) {
+    shapes.push(...layerWeightShapes(layer, width));
+    width = outputWidth(layer, width);
+  }
+  const shapeText = (s) => JSON.stringify(s);
+  if (shapeText(golden.weights.map((w) => w.shape)) !== shapeText(shapes)) {
+    fail(`golden weight shapes ${shapeText(golden.weights.map((w) => w.shape))}, expected ${shapeText(shapes)}`);
+  }
+  // The golden file prints each float32 in its shortest float32 form; rounding to float32 gives the value back.
+  const weights = golden.weights.map((w) => Array.from(Float32Array.from(w.data)));
+  const { batch } = golden;
+  if (shapeText(golden.input.shape) !== shapeText([batch, timesteps])) fail(`input shape ${shapeText(golden.input.shape)}`);
+  if (golden.input.data.some((t) => !Number.isInteger(t) || t < 0 || t >= layers[0].inputDim)) fail("an input is not a token of the Embedding");
+  const output = golden.expected[0];
+  const last = layers[layers.length - 1];
+  if (shapeText(output.shape) !== shapeText([batch, last.units])) fail(`output shape ${shapeText(output.shape)}`);
+  const model = { timesteps, inputDim, tokens: true, noExpected: true, layers, weights, shapes };
+  writeFileSync(join(out, `expected_${name}.json`), JSON.stringify({
+    model: name, timesteps, inputDim, batch, input: golden.input.data, output: output.data, weights, shapes,
+  }));
+  return model;
+}
+
+for (const [name, spec] of Object.entries(goldenSequentialModels)) models[name] = goldenSequential(name, spec);
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Keras configs.
@@ -469,6 +549,8 @@ function layerConfig(layer, keras3, first, model) {
   else if (layer.kind === "Concatenate") entry = wrap("Concatenate", { name: layer.name, trainable: true, dtype: "float32", axis: -1 });
   // keras/src/layers/attention/attention.py get_config: the base config, use_scale, score_mode, dropout (not seed).
   else if (layer.kind === "Attention") entry = wrap("Attention", { name: layer.name, trainable: true, dtype: "float32", use_scale: layer.useScale, score_mode: layer.scoreMode, dropout: layer.dropout });
+  // keras/src/layers/merging/dot.py get_config: the base config, then axes (as given: an int or a list) and normalize.
+  else if (layer.kind === "Dot") entry = wrap("Dot", { name: layer.name, trainable: true, dtype: "float32", axes: layer.axes, normalize: layer.normalize });
   else if (layer.kind === "LayerNormalization") {
     // Keras 3 writes axis as the list build() made of -1; tf.keras 2 as a list of positive axes.
     entry = wrap("LayerNormalization", {
@@ -531,6 +613,15 @@ function kerasOutputShapes(layer, read) {
   const first = read[0];
   if (layer.kind === "Concatenate") return [[...first.slice(0, -1), read.reduce((sum, s) => sum + s[s.length - 1], 0)]];
   if (layer.kind === "Attention") return [[...first.slice(0, -1), read[1][read[1].length - 1]]];
+  if (layer.kind === "Dot") {
+    // keras/src/layers/merging/dot.py compute_output_shape: drop each input's summed axis and the second's batch axis,
+    // then append 1 to a (batch,) result. An int axes (negative counted from the end) sums that axis of both inputs.
+    const axes = Array.isArray(layer.axes) ? layer.axes : read.map((s) => (layer.axes < 0 ? layer.axes + s.length : layer.axes));
+    const a = first.filter((_, i) => i !== axes[0]);
+    const b = read[1].filter((_, i) => i !== axes[1]).slice(1);
+    const output = [...a, ...b];
+    return [output.length === 1 ? [...output, 1] : output];
+  }
   if (layer.kind === "Dense") return [[...first.slice(0, -1), layer.units]];
   if (!["LSTM", "GRU", "SimpleRNN"].includes(layer.kind)) throw new Error(`no output shape for ${layer.kind}`);
   const output = layer.returnSequences ? [first[0], first[1], layer.units] : [first[0], layer.units];
@@ -553,7 +644,7 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
     // keras/src/models/functional.py get_config: each layer with its name and inbound_nodes, whose args (and kwargs)
     // hold the tensors it reads as {"class_name": "__keras_tensor__", "config": {"keras_history": [layer, node, tensor]}}
     // (serialize_node; serialization_lib writes a KerasTensor's shape, dtype and keras_history). A call on one tensor
-    // has args [tensor], on a list of tensors (Concatenate, Attention's [query, value, key]) args [[tensor, ...]];
+    // has args [tensor], on a list of tensors (Concatenate, Dot, Attention's [query, value, key]) args [[tensor, ...]];
     // initial_state=[h, c] stays a kwarg. A list argument makes Layer.__call__ (Keras 3.10) convert its arguments into a
     // new kwargs dict, so the training and mask it then adds are not in the node it records: Attention's kwargs are {}.
     const inputs = model.inputs ?? [{ name: "input_layer", shape: inputShape(model, timesteps) }];
@@ -701,7 +792,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
     const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
       : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
         BatchNormalization: "batch_normalization", Conv1D: "conv1d", Conv1DTranspose: "conv1d_transpose", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding",
-        Attention: "attention", Normalization: "normalization" }[layer.kind];
+        Attention: "attention", Normalization: "normalization", Dot: "dot" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -710,7 +801,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       vars(base, 0);
       vars(`${base}/layer`, layer.useBias ? 2 : 1);
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
-    else if (layer.kind === "Dropout" || layer.kind === "Concatenate" || layer.kind === "Masking") vars(base, 0);
+    else if (["Dropout", "Concatenate", "Masking", "Dot"].includes(layer.kind)) vars(base, 0);
     else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding", "Attention", "Normalization"].includes(layer.kind)) vars(base, weightCount(layer)); // Attention: scalars, shape (); Normalization: count an int64 scalar
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
@@ -787,6 +878,8 @@ writeLegacyH5(g("keras2_batchnorm_model.h5"), "batchnorm", { fullModel: true, li
 writeKeras3Weights(g("keras3_batchnorm.weights.h5"), "batchnorm", { libver: V3, emptyVars: false });
 writeLegacyH5(g("keras2_embedding_model.h5"), "embedding", { fullModel: true, libver: V0 });
 keras3Zip(g("keras3_embedding.keras"), "embedding_no_mask", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_text_model.keras"), "text_model", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+writeLegacyH5(g("keras2_text_model.h5"), "text_model", { fullModel: true, libver: V0 });
 keras3Zip(g("keras3_normalization.keras"), "normalization", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 writeLegacyH5(g("keras2_normalization_model.h5"), "normalization", { fullModel: true, libver: V0, kerasVersion: "2.9.0" });
 writeKeras3Weights(g("keras3_normalization.weights.h5"), "normalization", { libver: V3, emptyVars: false });
@@ -799,6 +892,7 @@ keras3Zip(g("keras3_functional.keras"), "functional", { kerasVersion: "3.10.0", 
 keras3Zip(g("keras3_seq2seq.keras"), "golden_seq2seq", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_two_branch.keras"), "golden_two_branch", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_attention.keras"), "golden_attention", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_dot.keras"), "golden_dot", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.
 {

@@ -4,8 +4,9 @@
 // Each case is a Keras functional model, built here with tf.model({ inputs, outputs }): an encoder-decoder whose
 // decoder starts from the encoder's states (LSTM and GRU), two input branches joined by Concatenate with a second
 // output on one branch, the six element-wise merges (Add, Subtract, Multiply, Average, Maximum, Minimum) of a SimpleRNN
-// and a GRU sequence feeding an LSTM, a siamese pair sharing one LSTM, and one input split into two recurrent branches.
-// Every layer has an explicit name; the C# tests find the layers and the outputs by those names.
+// and a GRU sequence feeding an LSTM, a siamese pair sharing one LSTM, one input split into two recurrent branches,
+// attention and the Dot merge (both below). Every layer has an explicit name; the C# tests find the layers and the
+// outputs by those names.
 //
 // Every option is passed explicitly, because the tfjs defaults differ from Keras 3's: recurrentActivation 'sigmoid'
 // (tfjs: hardSigmoid), activation 'tanh', LSTM unitForgetBias false (only the initializer; setWeights replaces the
@@ -28,12 +29,20 @@
 // are an LSTM encoder and decoder joined by dot Attention, scaled concat Attention with a separate GRU key, and
 // AdditiveAttention.
 //
+// Keras's Dot (keras/src/layers/merging/dot.py) is tfjs-layers' own Dot layer, tf.layers.dot({axes, normalize}), which
+// computes what Keras's batch_dot computes for every case here, each a Dot of two recurrent branches: two vectors (axes
+// 1, and a cosine, axes -1 with normalize), two sequences on the feature axis (axes 2: a (T1, T2) score matrix) and on
+// the time axis (axes 1: a (d1, d2) Gram matrix), and a sequence with a vector (axes [2, 1]: a score per timestep).
+// tfjs's normalize divides by sqrt(max(sum(x^2), 1e-7)), Keras 3's multiplies by min(rsqrt(sum(x^2)), 1e7); they agree
+// for norms above ~3.2e-4, and the reference requires every normalized norm to be at least 1e-3 (here 0.28 to 0.48).
+// Dot has no weights, so it is not in a case's layers.
+//
 // Before the file is written, every output of every case is compared with an independent float64 implementation of the
 // Keras equations in this file (LSTM gates i, f, c, o; GRU reset_after=False gates z, r, h with the reset gate applied
-// to h before the recurrent product; SimpleRNN; Dense; the merges and Concatenate; Attention and AdditiveAttention);
-// the largest |difference| must be below 1e-5. The encoders' state outputs ([output, state_h, state_c] for LSTM,
-// [output, state_h] for GRU) of the seq2seq cases are checked the same way through a second model, so their order in
-// tfjs is Keras's.
+// to h before the recurrent product; SimpleRNN; Dense; the merges and Concatenate; Attention and AdditiveAttention;
+// Dot, with Keras 3's ops.normalize); the largest |difference| must be below 1e-5. The encoders' state outputs
+// ([output, state_h, state_c] for LSTM, [output, state_h] for GRU) of the seq2seq cases are checked the same way
+// through a second model, so their order in tfjs is Keras's; so is the Dot layer's own output in the dot cases.
 //
 // Output: tests/RnnGen.Numerics.Tests/Golden/tfjs-graph-golden.json (format in README.md).
 // Regenerate:  cd tests/golden && npm ci && node graphs.mjs   (deterministic: two runs give byte-identical files)
@@ -351,6 +360,78 @@ function refAttention(kind, o, w, q, v, k) {
   return { shape: [Bq, Tq, dv], data: y };
 }
 
+/** Row-major strides of a shape. */
+const stridesOf = (shape) => shape.map((_, i) => shape.slice(i + 1).reduce((p, n) => p * n, 1));
+
+/** Every multi-index of the given dimensions, in row-major order ([[]] for no dimension). */
+function multiIndices(dims) {
+  let all = [[]];
+  for (const n of dims) all = all.flatMap((prefix) => Array.from({ length: n }, (_, i) => [...prefix, i]));
+  return all;
+}
+
+// The smallest L2 norm allowed on a Dot normalize axis: tfjs's l2Normalize divides by sqrt(max(sum(x^2), 1e-7)), which
+// differs from Keras 3's clamp (below) for norms under about 3.2e-4, so the cases stay well above that.
+const DOT_MIN_NORM = 1e-3;
+
+/**
+ * Keras 3's ops.normalize(x, axis, order=2) (keras/src/ops/nn.py _normalize): x * minimum(rsqrt(sum(x^2, axis,
+ * keepdims)), 1 / epsilon), epsilon 1e-7 (backend.epsilon()).
+ */
+function refL2Normalize(x, axis) {
+  const strides = stridesOf(x.shape);
+  const n = x.shape[axis];
+  const rest = x.shape.map((d, i) => (i === axis ? 1 : d)); // every position with the axis index 0
+  const y = new Float64Array(x.data.length);
+  for (const idx of multiIndices(rest)) {
+    const base = idx.reduce((p, v, i) => p + v * strides[i], 0);
+    let squareSum = 0;
+    for (let k = 0; k < n; k++) squareSum += x.data[base + k * strides[axis]] ** 2;
+    if (!(Math.sqrt(squareSum) >= DOT_MIN_NORM)) throw new Error(`Dot normalize: norm ${Math.sqrt(squareSum)} below ${DOT_MIN_NORM}`);
+    const invNorm = Math.min(1 / Math.sqrt(squareSum), 1 / 1e-7);
+    for (let k = 0; k < n; k++) y[base + k * strides[axis]] = x.data[base + k * strides[axis]] * invNorm;
+  }
+  return { shape: x.shape, data: y };
+}
+
+/**
+ * Keras 3's Dot(axes, normalize) (keras/src/layers/merging/dot.py) on x1 and x2 (any ranks >= 2, batch first): axes an
+ * int (both inputs) or a pair, each taken modulo its input's rank (the batch axis is 0 and may not be a dot axis); with
+ * normalize, each input is first L2-normalized along its own dot axis (refL2Normalize). Then batch_dot: out[b, i.., j..]
+ * = sum_k x1[b, .. k ..] * x2[b, .. k ..], where i.. are x1's axes other than the batch and dot axes, and j.. x2's; the
+ * output shape is [B, ...x1 free dims, ...x2 free dims], or [B, 1] when there are none.
+ */
+function refDot(x1, x2, axes, normalize) {
+  const pair = Array.isArray(axes) ? axes : [axes, axes];
+  const ax = [x1, x2].map((t, i) => ((pair[i] % t.shape.length) + t.shape.length) % t.shape.length);
+  if (ax.includes(0)) throw new Error(`Dot over the batch axis: axes ${pair}`);
+  if (x1.shape[0] !== x2.shape[0] || x1.shape[ax[0]] !== x2.shape[ax[1]]) throw new Error(`Dot of [${x1.shape}] and [${x2.shape}] on axes ${ax}`);
+  const [a, b] = normalize ? [refL2Normalize(x1, ax[0]), refL2Normalize(x2, ax[1])] : [x1, x2];
+  const K = a.shape[ax[0]];
+  const freeAxes = (t, axis) => t.shape.map((_, i) => i).filter((i) => i !== 0 && i !== axis);
+  const freeA = freeAxes(a, ax[0]);
+  const freeB = freeAxes(b, ax[1]);
+  const sa = stridesOf(a.shape);
+  const sb = stridesOf(b.shape);
+  const Bn = a.shape[0];
+  const freeDims = [...freeA.map((i) => a.shape[i]), ...freeB.map((i) => b.shape[i])];
+  const shape = freeDims.length === 0 ? [Bn, 1] : [Bn, ...freeDims];
+  const y = new Float64Array(shape.reduce((p, n) => p * n, 1));
+  let o = 0; // row-major over (batch, x1's free indices, x2's free indices)
+  for (let n = 0; n < Bn; n++) {
+    for (const ia of multiIndices(freeA.map((i) => a.shape[i]))) {
+      const baseA = n * sa[0] + ia.reduce((p, v, m) => p + v * sa[freeA[m]], 0);
+      for (const ib of multiIndices(freeB.map((i) => b.shape[i]))) {
+        const baseB = n * sb[0] + ib.reduce((p, v, m) => p + v * sb[freeB[m]], 0);
+        let s = 0;
+        for (let k = 0; k < K; k++) s += a.data[baseA + k * sa[ax[0]]] * b.data[baseB + k * sb[ax[1]]];
+        y[o++] = s;
+      }
+    }
+  }
+  return { shape, data: y };
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // The cases. build() returns the model's inputs and outputs (symbolic), extra models to check in passing (probes), and
 // the expected output names; reference(x, w) gets the inputs by name and the weights by layer name, and returns the
@@ -510,6 +591,109 @@ for (const a of ATTENTION_CASES) {
     },
   });
 }
+
+// Keras's Dot merge on two recurrent branches. tfjs-layers' own Dot layer (tf.layers.dot) computes these cases as Keras
+// does (its batchDot handles vectors, both sequence axes and a sequence with a vector); its normalize divides by
+// sqrt(max(sum(x^2), 1e-7)) instead of Keras 3's clamp of rsqrt at 1e7, the same here since the reference requires every
+// normalized norm to be at least DOT_MIN_NORM. Each case also checks the Dot output itself through a probe model.
+const dotLayer = (name, axes, normalize = false) => tf.layers.dot({ axes, normalize, name });
+const dotProbe = (inputs, dot, names) => ({ model: tf.model({ inputs, outputs: dot }), inputs: names, what: 'dot' });
+
+// Two vectors, axes=1: (B, 4) . (B, 4) -> (B, 1).
+cases.push({
+  name: 'dot_vectors',
+  outputs: ['head'],
+  build() {
+    const a = tf.input({ shape: [4, 3], name: 'a' });
+    const b = tf.input({ shape: [5, 2], name: 'b' });
+    const dot = dotLayer('dot', 1).apply([lstm(4, 'lstm_a').apply(a), gru(4, 'gru_b').apply(b)]);
+    return { inputs: [a, b], outputs: [dense(2, 'linear', 'head').apply(dot)], probes: [dotProbe([a, b], dot, ['a', 'b'])] };
+  },
+  reference(x, w) {
+    const la = refRecurrent('LSTM', w.lstm_a, x.a, 4, false).output;
+    const gb = refRecurrent('GRU', w.gru_b, x.b, 4, false).output;
+    const dot = refDot(la, gb, 1, false);
+    return { outputs: [refDense(w.head, dot, 'linear')], probes: [[dot]] };
+  },
+});
+
+// Cosine similarity of two vectors, axes=-1 with normalize: (B, 5) . (B, 5) -> (B, 1).
+cases.push({
+  name: 'dot_cosine',
+  outputs: ['head'],
+  build() {
+    const a = tf.input({ shape: [4, 3], name: 'a' });
+    const b = tf.input({ shape: [4, 3], name: 'b' });
+    const dot = dotLayer('cosine', -1, true).apply([lstm(5, 'lstm_a').apply(a), lstm(5, 'lstm_b').apply(b)]);
+    return { inputs: [a, b], outputs: [dense(1, 'sigmoid', 'head').apply(dot)], probes: [dotProbe([a, b], dot, ['a', 'b'])] };
+  },
+  reference(x, w) {
+    const la = refRecurrent('LSTM', w.lstm_a, x.a, 5, false).output;
+    const lb = refRecurrent('LSTM', w.lstm_b, x.b, 5, false).output;
+    const dot = refDot(la, lb, -1, true);
+    return { outputs: [refDense(w.head, dot, 'sigmoid')], probes: [[dot]] };
+  },
+});
+
+// Two sequences on the feature axis, axes=2: (B, 4, 5) . (B, 6, 5) -> (B, 4, 6), a score per pair of timesteps.
+cases.push({
+  name: 'dot_sequences_last',
+  outputs: ['lstm_out'],
+  build() {
+    const x = tf.input({ shape: [4, 3], name: 'x' });
+    const y = tf.input({ shape: [6, 2], name: 'y' });
+    const lx = lstm(5, 'lstm_x', { returnSequences: true }).apply(x);
+    const gy = gru(5, 'gru_y', { returnSequences: true }).apply(y);
+    const dot = dotLayer('scores', 2).apply([lx, gy]);
+    return { inputs: [x, y], outputs: [lstm(3, 'lstm_out').apply(dot)], probes: [dotProbe([x, y], dot, ['x', 'y'])] };
+  },
+  reference(x, w) {
+    const lx = refRecurrent('LSTM', w.lstm_x, x.x, 5, true).output;
+    const gy = refRecurrent('GRU', w.gru_y, x.y, 5, true).output;
+    const dot = refDot(lx, gy, 2, false);
+    return { outputs: [refRecurrent('LSTM', w.lstm_out, dot, 3, false).output], probes: [[dot]] };
+  },
+});
+
+// Two sequences on the time axis, axes=1: (B, 4, 5) . (B, 4, 3) -> (B, 5, 3), a Gram matrix of the features.
+cases.push({
+  name: 'dot_sequences_time',
+  outputs: ['gru_out'],
+  build() {
+    const x = tf.input({ shape: [4, 3], name: 'x' });
+    const y = tf.input({ shape: [4, 2], name: 'y' });
+    const lx = lstm(5, 'lstm_x', { returnSequences: true }).apply(x);
+    const ly = lstm(3, 'lstm_y', { returnSequences: true }).apply(y);
+    const dot = dotLayer('gram', 1).apply([lx, ly]);
+    return { inputs: [x, y], outputs: [gru(2, 'gru_out').apply(dot)], probes: [dotProbe([x, y], dot, ['x', 'y'])] };
+  },
+  reference(x, w) {
+    const lx = refRecurrent('LSTM', w.lstm_x, x.x, 5, true).output;
+    const ly = refRecurrent('LSTM', w.lstm_y, x.y, 3, true).output;
+    const dot = refDot(lx, ly, 1, false);
+    return { outputs: [refRecurrent('GRU', w.gru_out, dot, 2, false).output], probes: [[dot]] };
+  },
+});
+
+// A sequence and a vector, axes=[2, 1]: (B, 4, 5) . (B, 5) -> (B, 4), a score per timestep.
+cases.push({
+  name: 'dot_sequence_vector',
+  outputs: ['head'],
+  build() {
+    const x = tf.input({ shape: [4, 3], name: 'x' });
+    const y = tf.input({ shape: [5, 2], name: 'y' });
+    const lx = lstm(5, 'lstm_x', { returnSequences: true }).apply(x);
+    const ly = lstm(5, 'lstm_y').apply(y);
+    const dot = dotLayer('scores', [2, 1]).apply([lx, ly]);
+    return { inputs: [x, y], outputs: [dense(2, 'linear', 'head').apply(dot)], probes: [dotProbe([x, y], dot, ['x', 'y'])] };
+  },
+  reference(x, w) {
+    const lx = refRecurrent('LSTM', w.lstm_x, x.x, 5, true).output;
+    const ly = refRecurrent('LSTM', w.lstm_y, x.y, 5, false).output;
+    const dot = refDot(lx, ly, [2, 1], false);
+    return { outputs: [refDense(w.head, dot, 'linear')], probes: [[dot]] };
+  },
+});
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Running a case.

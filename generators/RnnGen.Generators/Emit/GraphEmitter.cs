@@ -215,6 +215,15 @@ internal sealed class GraphEmitter
             return;
         }
 
+        if (node.Dot is { } dot)
+        {
+            // Timesteps 0: a vector. OverTime: the dot axis is the sequence's time axis rather than its features.
+            _writer.Line($"{Support}.DotInto({Floats(node.Reads[0])}, xTimesteps: {dot.XTimesteps}, xWidth: {dot.XWidth}, xOverTime: {Bool(dot.XOverTime)}, "
+                + $"{Floats(node.Reads[1])}, yTimesteps: {dot.YTimesteps}, yWidth: {dot.YWidth}, yOverTime: {Bool(dot.YOverTime)}, normalize: {Bool(dot.Normalize)}, "
+                + $"{destination}); // '{node.Name}' = Dot('{node.Reads[0]}', '{node.Reads[1]}')");
+            return;
+        }
+
         if (node.Operation == MergeOperation.Concatenate)
         {
             int offset = 0;
@@ -250,6 +259,8 @@ internal sealed class GraphEmitter
         _spec.Inputs.FirstOrDefault(i => i.Name == name)?.InputDim ?? Node(name).Width;
 
     private GraphNodeSpec Node(string name) => _spec.Nodes.First(n => n.Name == name);
+
+    private static string Bool(bool value) => value ? "true" : "false";
 
     private void WriteWeights()
     {

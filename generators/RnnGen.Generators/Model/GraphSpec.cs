@@ -56,6 +56,12 @@ internal sealed record GraphAttention(bool Additive, bool UseScale, bool Concat,
 }
 
 /// <summary>
+/// A Keras <c>Dot</c> merge's two inputs (timesteps 0 for a vector) and, for each, whether its dot axis is the time axis
+/// (<see cref="RnnGen.Shared.DotShapes"/>).
+/// </summary>
+internal sealed record GraphDot(bool Normalize, int XTimesteps, int XWidth, bool XOverTime, int YTimesteps, int YWidth, bool YOverTime);
+
+/// <summary>
 /// A node: a chain model applied to one tensor (<see cref="Chain"/> set), or a merge of several (<see cref="Operation"/>
 /// set). <see cref="Timesteps"/> and <see cref="Width"/> are the node's output shape (its chain's <c>Result</c>).
 /// </summary>
@@ -76,6 +82,9 @@ internal sealed record GraphNodeSpec(string Name, EquatableArray<string> Reads, 
     public string? Shares { get; init; }
 
     public MergeOperation Operation { get; init; }
+
+    /// <summary>The inputs' shapes and dot axes of a <see cref="MergeOperation.Dot"/> merge.</summary>
+    public GraphDot? Dot { get; init; }
 
     public GraphAttention? Attention { get; init; }
 

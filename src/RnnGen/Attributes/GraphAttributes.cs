@@ -116,8 +116,9 @@ public sealed class GraphNodeAttribute : Attribute
 
 /// <summary>
 /// Declares a merge node of a <see cref="GraphAttribute"/> model: Keras <c>Concatenate</c>, <c>Add</c>,
-/// <c>Subtract</c>, <c>Multiply</c>, <c>Average</c>, <c>Maximum</c> or <c>Minimum</c> applied to the named tensors.
-/// Concatenate needs the same timesteps (or all vectors); the others need identical shapes.
+/// <c>Subtract</c>, <c>Multiply</c>, <c>Average</c>, <c>Maximum</c>, <c>Minimum</c> or <c>Dot</c> applied to the named
+/// tensors. Concatenate needs the same timesteps (or all vectors); Dot two tensors whose dot axes have one size; the
+/// others need identical shapes.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class MergeAttribute : Attribute
@@ -141,6 +142,16 @@ public sealed class MergeAttribute : Attribute
 
     /// <summary>The tensors it reads.</summary>
     public string[] Inputs { get; }
+
+    /// <summary>
+    /// Keras <c>Dot</c>'s <c>axes</c>: one axis for both inputs, or one each, counted as Keras counts them with the
+    /// batch axis as 0 (a vector's features are 1; a sequence's time axis is 1 and its features 2; -1 is the last).
+    /// Default: the last axis of both, as <c>keras.layers.dot</c>. Dot only.
+    /// </summary>
+    public int[]? Axes { get; set; }
+
+    /// <summary>Keras <c>Dot</c>'s <c>normalize</c>: L2-normalize each input along its dot axis first, so the result is the cosine similarity. Dot only.</summary>
+    public bool Normalize { get; set; }
 }
 
 /// <summary>

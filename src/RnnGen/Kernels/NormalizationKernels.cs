@@ -90,7 +90,7 @@ public static class NormalizationKernels
     public static float Deviation(float variance)
     {
         float deviation = MathF.Sqrt(variance);
-        return deviation < Shared.LayerOptions.NormalizationMinimumDeviation ? Shared.LayerOptions.NormalizationMinimumDeviation : deviation;
+        return deviation < Shared.LayerOptions.BackendEpsilon ? Shared.LayerOptions.BackendEpsilon : deviation;
     }
 
     /// <summary>

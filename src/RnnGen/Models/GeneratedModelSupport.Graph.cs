@@ -52,6 +52,60 @@ public static partial class GeneratedModelSupport
         }
     }
 
+    /// <summary>
+    /// Keras's <c>Dot</c> merge of <paramref name="x"/> and <paramref name="y"/> into <paramref name="destination"/>
+    /// (<c>keras/src/layers/merging/dot.py</c>): each tensor is a vector (timesteps 0) or a row-major sequence, summed
+    /// over its time axis (<paramref name="xOverTime"/>) or its features; the result holds, for each of x's other
+    /// indices, the sums against each of y's (<see cref="Shared.DotShapes"/>). With <paramref name="normalize"/> each
+    /// is first L2-normalized along its dot axis as Keras 3's <c>ops.normalize</c> does,
+    /// <c>x * min(rsqrt(sum(x^2)), 1 / 1e-7)</c>.
+    /// </summary>
+    public static void DotInto(ReadOnlySpan<float> x, int xTimesteps, int xWidth, bool xOverTime,
+        ReadOnlySpan<float> y, int yTimesteps, int yWidth, bool yOverTime, bool normalize, Span<float> destination)
+    {
+        int depth = xOverTime ? xTimesteps : xWidth;
+        int xFree = xOverTime ? xWidth : Math.Max(xTimesteps, 1);
+        int yFree = yOverTime ? yWidth : Math.Max(yTimesteps, 1);
+        if (x.Length != Math.Max(xTimesteps, 1) * xWidth || y.Length != Math.Max(yTimesteps, 1) * yWidth
+            || depth != (yOverTime ? yTimesteps : yWidth) || destination.Length != xFree * yFree)
+        {
+            throw new ArgumentException($"Dot: {x.Length} and {y.Length} floats do not have the shapes given, or {destination.Length} floats do not hold the result.", nameof(destination));
+        }
+
+        // Element (free index i, summed index k) of a row-major (timesteps, width) tensor.
+        static float At(ReadOnlySpan<float> t, int width, bool overTime, int i, int k) => overTime ? t[k * width + i] : t[i * width + k];
+
+        static float InverseNorm(ReadOnlySpan<float> t, int width, bool overTime, int i, int depth)
+        {
+            float squares = 0;
+            for (int k = 0; k < depth; k++)
+            {
+                float v = At(t, width, overTime, i, k);
+                squares += v * v;
+            }
+
+            return MathF.Min(1f / MathF.Sqrt(squares), 1f / Shared.LayerOptions.BackendEpsilon);
+        }
+
+        for (int i = 0; i < xFree; i++)
+        {
+            float xScale = normalize ? InverseNorm(x, xWidth, xOverTime, i, depth) : 1f;
+            for (int j = 0; j < yFree; j++)
+            {
+                float yScale = normalize ? InverseNorm(y, yWidth, yOverTime, j, depth) : 1f;
+                float sum = 0;
+                for (int k = 0; k < depth; k++)
+                {
+                    float a = At(x, xWidth, xOverTime, i, k);
+                    float b = At(y, yWidth, yOverTime, j, k);
+                    sum += normalize ? a * xScale * (b * yScale) : a * b;
+                }
+
+                destination[i * yFree + j] = sum;
+            }
+        }
+    }
+
     /// <summary>The end of <see cref="MergeOperation.Average"/>: every value divided by the input count (Keras divides, it does not multiply by the reciprocal).</summary>
     public static void DivideBy(Span<float> values, int count)
     {

@@ -274,7 +274,7 @@ internal sealed class ReferenceCells
             // Keras Normalization.call: (x - mean) / max(sqrt(variance), epsilon()), or mean + x * max(...) inverted.
             for (int i = 0; i < x.Length; i++)
             {
-                double deviation = Math.Max(Round(Math.Sqrt(weights[1][i])), Shared.LayerOptions.NormalizationMinimumDeviation);
+                double deviation = Math.Max(Round(Math.Sqrt(weights[1][i])), Shared.LayerOptions.BackendEpsilon);
                 y[i] = layer.Invert ? Round(weights[0][i] + Round(x[i] * deviation)) : Round((x[i] - weights[0][i]) / deviation);
             }
 

@@ -48,10 +48,11 @@ internal static class LayerOptions
     public const bool DefaultInvert = false;
 
     /// <summary>
-    /// The smallest standard deviation Keras's Normalization divides by: <c>backend.epsilon()</c>, 1e-7
-    /// (<c>keras/src/layers/preprocessing/normalization.py</c>, <c>call</c>: <c>maximum(sqrt(variance), epsilon())</c>).
+    /// Keras's <c>backend.epsilon()</c>, 1e-7: the smallest standard deviation Normalization divides by
+    /// (<c>keras/src/layers/preprocessing/normalization.py</c>, <c>call</c>: <c>maximum(sqrt(variance), epsilon())</c>)
+    /// and the smallest norm Dot's <c>normalize</c> divides by (<c>ops.normalize</c>: <c>minimum(rsqrt(...), 1 / epsilon)</c>).
     /// </summary>
-    public const float NormalizationMinimumDeviation = 1e-7f;
+    public const float BackendEpsilon = 1e-7f;
 
     /// <summary>Keras BatchNormalization <c>momentum</c> (training only: how the moving statistics follow the batches).</summary>
     public const float DefaultMomentum = 0.99f;

@@ -31,4 +31,11 @@ enum MergeOperation
 
     /// <summary><c>Minimum()</c>: the element-wise smallest input.</summary>
     Minimum = 6,
+
+    /// <summary>
+    /// <c>Dot(axes, normalize)</c> of exactly two inputs: sums of products over one axis of each (the last by default;
+    /// <see cref="MergeAttribute.Axes"/>), after L2-normalizing along it with <see cref="MergeAttribute.Normalize"/>
+    /// (cosine similarity). Two vectors give one value; two sequences a sequence (<c>(Tx, Ty)</c> over the features).
+    /// </summary>
+    Dot = 7,
 }

@@ -58,7 +58,9 @@ public class GraphGoldenTests
         Assert.Equal(
             new[]
             {
-                "additive_attention", "attention_dot", "attention_scaled_concat_key", "merge_add", "merge_average", "merge_maximum", "merge_minimum", "merge_multiply",
+                "additive_attention", "attention_dot", "attention_scaled_concat_key",
+                "dot_cosine", "dot_sequence_vector", "dot_sequences_last", "dot_sequences_time", "dot_vectors",
+                "merge_add", "merge_average", "merge_maximum", "merge_minimum", "merge_multiply",
                 "merge_subtract", "one_input_two_branches", "seq2seq", "seq2seq_gru", "shared_siamese", "two_branch_concat",
             },
             s_cases.Value.Keys.OrderBy(k => k, StringComparer.Ordinal));
@@ -179,6 +181,76 @@ public class GraphGoldenTests
         SetChain(gru, fixture, "gru_b");
         SetChain(tail, fixture, "lstm_c");
         return (a, b) => forward(graph, a, b);
+    }
+
+    [Fact]
+    public void Dot_of_two_vectors_is_one_value()
+    {
+        FixtureCase fixture = s_cases.Value["dot_vectors"];
+        var graph = new DotVectors();
+        SetChain(graph.LstmA, fixture, "lstm_a");
+        SetChain(graph.GruB, fixture, "gru_b");
+        SetChain(graph.Head, fixture, "head");
+        AssertTwoInputs(fixture, "a", "b", (DotLstmA.Input a, DotGruB.Input b) => { graph.Forward(in a, in b, out DotVectors.Outputs o); return o.Head.Result.AsSpan().ToArray(); });
+    }
+
+    [Fact]
+    public void Dot_with_normalize_is_the_cosine_similarity()
+    {
+        FixtureCase fixture = s_cases.Value["dot_cosine"];
+        var graph = new DotCosine();
+        SetChain(graph.LstmA, fixture, "lstm_a");
+        SetChain(graph.LstmB, fixture, "lstm_b");
+        SetChain(graph.Head, fixture, "head");
+        AssertTwoInputs(fixture, "a", "b", (CosineBranch.Input a, CosineBranch.Input b) => { graph.Forward(in a, in b, out DotCosine.Outputs o); return o.Head.Result.AsSpan().ToArray(); });
+    }
+
+    [Fact]
+    public void Dot_of_two_sequences_over_their_features_is_a_sequence_of_scores()
+    {
+        FixtureCase fixture = s_cases.Value["dot_sequences_last"];
+        var graph = new DotSequencesLast();
+        SetChain(graph.LstmX, fixture, "lstm_x");
+        SetChain(graph.GruY, fixture, "gru_y");
+        SetChain(graph.LstmOut, fixture, "lstm_out");
+        AssertTwoInputs(fixture, "x", "y", (DotSequenceX.Input x, DotSequenceY.Input y) => { graph.Forward(in x, in y, out DotSequencesLast.Outputs o); return o.LstmOut.Result.AsSpan().ToArray(); });
+    }
+
+    [Fact]
+    public void Dot_of_two_sequences_over_time_is_their_gram_matrix()
+    {
+        FixtureCase fixture = s_cases.Value["dot_sequences_time"];
+        var graph = new DotSequencesTime();
+        SetChain(graph.LstmX, fixture, "lstm_x");
+        SetChain(graph.LstmY, fixture, "lstm_y");
+        SetChain(graph.GruOut, fixture, "gru_out");
+        AssertTwoInputs(fixture, "x", "y", (DotSequenceX.Input x, DotTimeY.Input y) => { graph.Forward(in x, in y, out DotSequencesTime.Outputs o); return o.GruOut.Result.AsSpan().ToArray(); });
+    }
+
+    [Fact]
+    public void Dot_of_a_sequence_and_a_vector_with_an_axis_each()
+    {
+        FixtureCase fixture = s_cases.Value["dot_sequence_vector"];
+        var graph = new DotSequenceVector();
+        SetChain(graph.LstmX, fixture, "lstm_x");
+        SetChain(graph.LstmY, fixture, "lstm_y");
+        SetChain(graph.Head, fixture, "head");
+        AssertTwoInputs(fixture, "x", "y", (DotSequenceX.Input x, DotVectorY.Input y) => { graph.Forward(in x, in y, out DotSequenceVector.Outputs o); return o.Head.Result.AsSpan().ToArray(); });
+    }
+
+    // Every sample of a two-input case through run, its one output against TensorFlow.js.
+    private static void AssertTwoInputs<TA, TB>(FixtureCase fixture, string first, string second, Func<TA, TB, float[]> run)
+        where TA : struct
+        where TB : struct
+    {
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            TA a = default;
+            TB c = default;
+            Sample(fixture.Inputs[first], b).CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<TA, float>(new Span<TA>(ref a)));
+            Sample(fixture.Inputs[second], b).CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<TB, float>(new Span<TB>(ref c)));
+            AssertOutput(fixture, 0, b, run(a, c));
+        }
     }
 
     [Fact]

@@ -227,3 +227,102 @@ public partial class ScaledConcatAttentionGraph;
 [Merge("concat", MergeOperation.Concatenate, "attention", "decoder")]
 [GraphNode("out", typeof(AttentionHead), "concat")]
 public partial class AdditiveAttentionGraph;
+
+// The Dot cases (Keras's Dot: sums of products over one axis of each input; Shared/DotShapes).
+// dot_vectors: LSTM(4) over a and GRU(4) over b, their dot product (one value) into a Dense head.
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Lstm(4)]
+public partial class DotLstmA;
+
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Gru(4, ResetAfter = false)]
+public partial class DotGruB;
+
+[Sequential(Timesteps = 1, InputDim = 1)]
+[Dense(2)]
+public partial class DotHead;
+
+[Graph("head")]
+[GraphInput("a", Timesteps = 4, InputDim = 3)]
+[GraphInput("b", Timesteps = 5, InputDim = 2)]
+[GraphNode("lstm_a", typeof(DotLstmA), "a")]
+[GraphNode("gru_b", typeof(DotGruB), "b")]
+[Merge("dot", MergeOperation.Dot, "lstm_a", "gru_b", Axes = new[] { 1 })]
+[GraphNode("head", typeof(DotHead), "dot")]
+public partial class DotVectors;
+
+// dot_cosine: two LSTM(5) branches, their cosine similarity (Dot with normalize) into a sigmoid Dense.
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Lstm(5)]
+public partial class CosineBranch;
+
+[Sequential(Timesteps = 1, InputDim = 1)]
+[Dense(1, Activation = "sigmoid")]
+public partial class CosineHead;
+
+[Graph("head")]
+[GraphInput("a", Timesteps = 4, InputDim = 3)]
+[GraphInput("b", Timesteps = 4, InputDim = 3)]
+[GraphNode("lstm_a", typeof(CosineBranch), "a")]
+[GraphNode("lstm_b", typeof(CosineBranch), "b")]
+[Merge("cosine", MergeOperation.Dot, "lstm_a", "lstm_b", Axes = new[] { -1 }, Normalize = true)]
+[GraphNode("head", typeof(CosineHead), "cosine")]
+public partial class DotCosine;
+
+// dot_sequences_last: (4, 5) . (6, 5) over the features is a (4, 6) sequence, read by an LSTM.
+[Sequential(Timesteps = 4, InputDim = 3)]
+[Lstm(5, ReturnSequences = true)]
+public partial class DotSequenceX;
+
+[Sequential(Timesteps = 6, InputDim = 2)]
+[Gru(5, ReturnSequences = true, ResetAfter = false)]
+public partial class DotSequenceY;
+
+[Sequential(Timesteps = 4, InputDim = 6)]
+[Lstm(3)]
+public partial class DotScoresLstm;
+
+[Graph("lstm_out")]
+[GraphInput("x", Timesteps = 4, InputDim = 3)]
+[GraphInput("y", Timesteps = 6, InputDim = 2)]
+[GraphNode("lstm_x", typeof(DotSequenceX), "x")]
+[GraphNode("gru_y", typeof(DotSequenceY), "y")]
+[Merge("scores", MergeOperation.Dot, "lstm_x", "gru_y", Axes = new[] { 2 })]
+[GraphNode("lstm_out", typeof(DotScoresLstm), "scores")]
+public partial class DotSequencesLast;
+
+// dot_sequences_time: (4, 5) . (4, 3) over the time axis is a (5, 3) sequence (a Gram matrix), read by a GRU.
+[Sequential(Timesteps = 4, InputDim = 2)]
+[Lstm(3, ReturnSequences = true)]
+public partial class DotTimeY;
+
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Gru(2, ResetAfter = false)]
+public partial class DotGramGru;
+
+[Graph("gru_out")]
+[GraphInput("x", Timesteps = 4, InputDim = 3)]
+[GraphInput("y", Timesteps = 4, InputDim = 2)]
+[GraphNode("lstm_x", typeof(DotSequenceX), "x")]
+[GraphNode("lstm_y", typeof(DotTimeY), "y")]
+[Merge("gram", MergeOperation.Dot, "lstm_x", "lstm_y", Axes = new[] { 1 })]
+[GraphNode("gru_out", typeof(DotGramGru), "gram")]
+public partial class DotSequencesTime;
+
+// dot_sequence_vector: (4, 5) . (5) over the features is a vector of 4 scores, read by a Dense head.
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Lstm(5)]
+public partial class DotVectorY;
+
+[Sequential(Timesteps = 1, InputDim = 4)]
+[Dense(2)]
+public partial class DotScoresHead;
+
+[Graph("head")]
+[GraphInput("x", Timesteps = 4, InputDim = 3)]
+[GraphInput("y", Timesteps = 5, InputDim = 2)]
+[GraphNode("lstm_x", typeof(DotSequenceX), "x")]
+[GraphNode("lstm_y", typeof(DotVectorY), "y")]
+[Merge("scores", MergeOperation.Dot, "lstm_x", "lstm_y", Axes = new[] { 2, 1 })]
+[GraphNode("head", typeof(DotScoresHead), "scores")]
+public partial class DotSequenceVector;

@@ -33,7 +33,7 @@ internal static class GraphDeclarationWriter
     private static readonly Dictionary<string, string> s_merges = new(StringComparer.Ordinal)
     {
         ["Concatenate"] = "Concatenate", ["Add"] = "Add", ["Subtract"] = "Subtract", ["Multiply"] = "Multiply",
-        ["Average"] = "Average", ["Maximum"] = "Maximum", ["Minimum"] = "Minimum",
+        ["Average"] = "Average", ["Maximum"] = "Maximum", ["Minimum"] = "Minimum", ["Dot"] = "Dot",
     };
 
     public static string Write(KerasFileInfo info, FunctionalGraph.Layout graph, string className, int? requestedTimesteps)
@@ -124,7 +124,7 @@ internal static class GraphDeclarationWriter
                 continue;
             }
 
-            if (s_merges.ContainsKey(node.ClassName) || node.ClassName == "Dot")
+            if (s_merges.ContainsKey(node.ClassName))
             {
                 (int Timesteps, int Width)? merged = MergeShape(node, layers, shapes, out string? problem);
                 if (merged is null)
@@ -202,6 +202,27 @@ internal static class GraphDeclarationWriter
         }
 
         var inputs = node.Reads.Select(r => shapes[r]).ToList();
+        if (node.ClassName == "Dot")
+        {
+            System.Text.Json.JsonElement? dotConfig = layers.TryGetValue(node.Name, out KerasFileLayer? dot) ? dot.Config : null;
+            int[]? axes = DotAxes(dotConfig);
+            if (node.Reads.Count != 2 || axes is null)
+            {
+                string written = dotConfig is { } c && c.TryGetProperty("axes", out System.Text.Json.JsonElement given) ? given.GetRawText() : "not stored";
+                problem = $"the layer '{node.Name}' (Dot) reads {node.Reads.Count} tensor(s) with axes {written}, and [Merge] takes Dot of two tensors with one axis each";
+                return null;
+            }
+
+            string? why = Shared.DotShapes.Resolve(axes, inputs[0], inputs[1], out _, out _, out (int Timesteps, int Width) output);
+            if (why is not null)
+            {
+                problem = $"the layer '{node.Name}' (Dot): {why}";
+                return null;
+            }
+
+            return output;
+        }
+
         if (node.ClassName == "Concatenate" && layers.TryGetValue(node.Name, out KerasFileLayer? layer) && layer.Config is { } config
             && config.TryGetProperty("axis", out System.Text.Json.JsonElement axis) && axis.TryGetInt32(out int a)
             && a != -1 && a != (inputs[0].Timesteps == 0 ? 1 : 2))
@@ -211,6 +232,25 @@ internal static class GraphDeclarationWriter
         }
 
         return node.ClassName == "Concatenate" ? (inputs[0].Timesteps, inputs.Sum(i => i.Width)) : inputs[0];
+    }
+
+    // Keras Dot's axes as its config has them: an int, or a list of two.
+    private static int[]? DotAxes(System.Text.Json.JsonElement? config)
+    {
+        if (config is not { } c || !c.TryGetProperty("axes", out System.Text.Json.JsonElement axes))
+        {
+            return null;
+        }
+
+        if (axes.ValueKind == System.Text.Json.JsonValueKind.Number && axes.TryGetInt32(out int one))
+        {
+            return new[] { one };
+        }
+
+        return axes.ValueKind == System.Text.Json.JsonValueKind.Array && axes.GetArrayLength() == 2
+            && axes[0].TryGetInt32(out int first) && axes[1].TryGetInt32(out int second)
+            ? new[] { first, second }
+            : null;
     }
 
     // Keras attention: query (Tq, dim), value (Tv, dv), key (Tv, dim), all sequences; the output is (Tq, dv).
@@ -340,7 +380,19 @@ internal static class GraphDeclarationWriter
             {
                 var merge = (FunctionalGraph.LayoutNode)item;
                 text.Append("[Merge(").Append(Quote(merge.Name)).Append(", MergeOperation.").Append(s_merges[merge.ClassName]).Append(", ")
-                    .Append(string.Join(", ", merge.Reads.Select(Quote))).AppendLine(")]");
+                    .Append(string.Join(", ", merge.Reads.Select(Quote)));
+                if (merge.ClassName == "Dot")
+                {
+                    // Keras's axes as written (one for both, or one each), and normalize when set.
+                    System.Text.Json.JsonElement? config = layers.TryGetValue(merge.Name, out KerasFileLayer? dot) ? dot.Config : null;
+                    text.Append(", Axes = new[] { ").Append(string.Join(", ", DotAxes(config)!)).Append(" }");
+                    if (config is { } c && c.TryGetProperty("normalize", out System.Text.Json.JsonElement normalize) && normalize.ValueKind == System.Text.Json.JsonValueKind.True)
+                    {
+                        text.Append(", Normalize = true");
+                    }
+                }
+
+                text.AppendLine(")]");
             }
         }
 
