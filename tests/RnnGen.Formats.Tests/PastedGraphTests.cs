@@ -137,7 +137,7 @@ public sealed class PastedGraphTests
     }
 
     /// <summary>One case of tfjs-graph-golden.json: its inputs and TensorFlow.js's outputs, batch first.</summary>
-    private sealed record GraphCase(int Batch, Dictionary<string, float[]> Inputs, List<float[]> Expected)
+    internal sealed record GraphCase(int Batch, Dictionary<string, float[]> Inputs, List<float[]> Expected)
     {
         public static GraphCase Load(string name)
         {

@@ -269,6 +269,21 @@ internal static class WeightFileCases
             () => new Declarations.LayerNormalizationWithoutCenter(),
             new[] { "layer 1 'layer_normalization'", "center: declared False, the file has True: declare Center = true" },
             _ => Generated("layernorm")),
+        // ---- The text model: Embedding(mask_zero) -> Bidirectional(LSTM) -> Dense, TF.js's outputs on padded tokens ----
+        ["keras3_text_model.keras"] = new(
+            "generated/keras3_text_model.keras", "Keras3TextModelKeras",
+            () => new Pasted.Keras3TextModelKeras.Keras3TextModel(),
+            () => new Pasted.Keras3TextModelKeras.Keras3TextModel(),
+            () => new Declarations.TextModelWithoutMask(),
+            new[] { "layer 0 'embedding'", "mask_zero: declared False, the file has True: declare MaskZero = true" },
+            _ => Generated("text_model")),
+        ["keras2_text_model.h5"] = new(
+            "generated/keras2_text_model.h5", "Keras2TextModelH5",
+            () => new Pasted.Keras2TextModelH5.Keras2TextModel(),
+            () => new Pasted.Keras3TextModelKeras.Keras3TextModel(),
+            () => new Declarations.TextModelWithoutMask(),
+            new[] { "layer 0 'embedding'", "mask_zero: declared False, the file has True: declare MaskZero = true" },
+            _ => Generated("text_model")),
         // ---- Normalization (adapted statistics; count an int64 scalar in every file) ----
         ["keras3_normalization.keras"] = new(
             "generated/keras3_normalization.keras", "Keras3NormalizationKeras",

@@ -141,6 +141,8 @@ namespace Declarations
 
     public partial class NormalizationDeclaredInverted : RnnGen.Formats.Tests.ILoadableModel;
 
+    public partial class TextModelWithoutMask : RnnGen.Formats.Tests.ILoadableModel;
+
     public partial class NormalizationNotInverted : RnnGen.Formats.Tests.ILoadableModel;
 
     public partial class NormalizationBeforeAWiderLstm : RnnGen.Formats.Tests.ILoadableModel;
@@ -193,6 +195,16 @@ namespace Pasted.Keras3LayernormKeras
 namespace Pasted.Keras2LayernormModelH5
 {
     public partial class Keras2LayernormModel : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras3TextModelKeras
+{
+    public partial class Keras3TextModel : RnnGen.Formats.Tests.ILoadableModel;
+}
+
+namespace Pasted.Keras2TextModelH5
+{
+    public partial class Keras2TextModel : RnnGen.Formats.Tests.ILoadableModel;
 }
 
 namespace Pasted.Keras3NormalizationKeras

@@ -98,6 +98,14 @@ public partial class DenseActivationWithALinearDense;
 [Dense(2)]
 public partial class LayerNormalizationWithoutCenter;
 
+// Embedding(7, 3, mask_zero=True) -> Bidirectional(LSTM(3)) -> Dense(1) (generated/*_text_model*): the padding
+// token not masked.
+[Sequential(Timesteps = 6)]
+[Embedding(7, 3)]
+[Lstm(3, Bidirectional = true)]
+[Dense(1)]
+public partial class TextModelWithoutMask;
+
 // Normalization -> LSTM(4) -> Dense(2) (generated/*_normalization*): the normalization declared inverted.
 [Sequential(Timesteps = 5, InputDim = 3)]
 [Normalization(Invert = true)]
