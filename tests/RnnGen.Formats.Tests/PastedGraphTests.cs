@@ -116,6 +116,20 @@ public sealed class PastedGraphTests
     }
 
     [Fact]
+    public void A_file_layer_with_weights_that_no_node_reads_is_refused_and_nothing_is_loaded()
+    {
+        // The declared Attention has no weights; the file's has use_scale and concat scores. Left unread, its scale
+        // would be ignored and the graph would compute another model.
+        var graph = new Declarations.AttentionDeclaredWithoutScale();
+        float[][] before = graph.GetWeights();
+        string message = Assert.Throws<ArgumentException>(() => graph.LoadWeights(Fixture.Path("generated/keras3_attention.keras"))).Message;
+        Assert.Contains("the file layer 'attention' (Attention, weights [], []) is read by no node of the graph", message);
+        Assert.Contains("declare its UseScale and ScoreMode as the file's config has them", message);
+        Assert.Contains("Nothing was loaded", message);
+        Assert.Equal(before, graph.GetWeights());
+    }
+
+    [Fact]
     public void The_pasted_branching_graph_loads_each_branch_from_its_layer()
     {
         // keras3_functional.keras has no recorded outputs: each node's chain holds exactly its file layer's arrays.

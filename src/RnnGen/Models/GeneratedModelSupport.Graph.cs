@@ -275,6 +275,20 @@ public static partial class GeneratedModelSupport
             }
         }
 
+        // Every file layer with weights is read by some node: a layer the graph does not declare (or an attention layer
+        // declared without the use_scale or concat score its file layer has) would otherwise be left out in silence.
+        var read = new HashSet<string>(fileLayers.SelectMany(l => l), StringComparer.Ordinal);
+        read.UnionWith(Enumerable.Range(0, extra.Count).Select(i => extraNames![i].Split('/')[0]));
+        foreach (KerasFileLayerWeights unread in file.Layers.Where(l => l.Weights.Count > 0 && !read.Contains(l.Name)))
+        {
+            string attention = unread.ClassName is "Attention" or "AdditiveAttention"
+                ? $"; if the graph's [{unread.ClassName}] '{unread.Name}' is this layer, declare its UseScale and ScoreMode as the file's config has them"
+                : string.Empty;
+            throw new ArgumentException(
+                $"{graph}.LoadWeights: the file layer '{unread.Name}' ({unread.ClassName}, weights {string.Join(", ", unread.Weights.Select(w => KerasFileLayerWeights.ShapeText(w.Shape)))}) is read by no node of the graph{attention}. " +
+                "Declare it (name it in a [GraphNode]'s Layers), or load the nodes you need one by one with KerasWeights.Load(node, path, ignoredLayers). Nothing was loaded.", nameof(path));
+        }
+
         CheckExtraLengths(extraArrays, graph, extraNames, extra, nameof(path));
         for (int i = 0; i < nodes.Count; i++)
         {

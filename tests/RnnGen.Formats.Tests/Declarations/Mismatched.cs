@@ -149,3 +149,15 @@ public partial class BidirectionalLstmWithoutItsActivation;
 [Dense(3, Activation = "relu")]
 [Dense(2, Activation = "sigmoid")]
 public partial class DenseActivationFoldedIntoTheDense;
+
+// keras3_attention.keras's graph with its Attention declared as Keras's default (dot scores, no scale), while the file's
+// layer has use_scale=True and concat scores: their two weights would be read by no node.
+[Graph("out")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphInput("y", Timesteps = 5, InputDim = 2)]
+[GraphNode("decoder", typeof(Pasted.Keras3AttentionKeras.Keras3AttentionDecoder), "y")]
+[GraphNode("encoder", typeof(Pasted.Keras3AttentionKeras.Keras3AttentionEncoder), "x")]
+[GraphNode("keys", typeof(Pasted.Keras3AttentionKeras.Keras3AttentionKeys), "x")]
+[Attention("attention", "decoder", "encoder", Key = "keys")]
+[GraphNode("out", typeof(Pasted.Keras3AttentionKeras.Keras3AttentionOut), "attention")]
+public partial class AttentionDeclaredWithoutScale;
