@@ -97,6 +97,28 @@ public sealed class NormalizationFileTests
     }
 
     [Fact]
+    public void A_shared_layer_in_a_keras_2_graph_is_one_node_per_call_the_later_ones_sharing_the_first()
+    {
+        // tf.keras 2: the shared LSTM has two inbound nodes; its second call's tensor is ["shared", 1, 0, {}].
+        const string json = """
+            {"class_name": "Functional", "config": {"name": "model", "layers": [
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 5, 3], "name": "left"}, "name": "left", "inbound_nodes": []},
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 5, 3], "name": "right"}, "name": "right", "inbound_nodes": []},
+              {"class_name": "LSTM", "config": {"name": "shared", "units": 4}, "name": "shared", "inbound_nodes": [[["left", 0, 0, {}]], [["right", 0, 0, {}]]]},
+              {"class_name": "Subtract", "config": {"name": "diff"}, "name": "diff", "inbound_nodes": [[["shared", 0, 0, {}], ["shared", 1, 0, {}]]]},
+              {"class_name": "Dense", "config": {"name": "score", "units": 1}, "name": "score", "inbound_nodes": [[["diff", 0, 0, {}]]]}],
+              "input_layers": [["left", 0, 0], ["right", 0, 0]], "output_layers": [["score", 0, 0]]}}
+            """;
+        ModelConfig config = KerasConfig.Parse(json, new KerasDialect("2.4.0", 2), "config");
+        Assert.Equal("the layer 'shared' (LSTM) is called 2 times (a shared layer)", config.GraphProblem);
+        Assert.Equal(new[] { "shared", "shared_call2", "diff", "score" }, config.Graph!.Nodes.Select(n => n.Name));
+        FunctionalGraph.LayoutNode second = config.Graph.Nodes[1];
+        Assert.Equal(("shared", "shared", "right"), (second.Layer, second.Shares, second.Reads.Single()));
+        Assert.Null(config.Graph.Nodes[0].Shares);
+        Assert.Equal(new[] { "shared", "shared_call2" }, config.Graph.Nodes.Single(n => n.Name == "diff").Reads);
+    }
+
+    [Fact]
     public void An_encoder_decoder_graph_is_named_as_such()
     {
         // Keras 3: the decoder LSTM takes the encoder's states as initial_state.

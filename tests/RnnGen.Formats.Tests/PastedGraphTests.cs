@@ -22,6 +22,7 @@ public sealed class PastedGraphTests
         { "generated/keras3_functional.keras", "Keras3FunctionalKeras" },
         { "generated/keras3_attention.keras", "Keras3AttentionKeras" },
         { "generated/keras3_dot.keras", "Keras3DotKeras" },
+        { "generated/keras3_siamese.keras", "Keras3SiameseKeras" },
     };
 
     [Theory]
@@ -112,6 +113,28 @@ public sealed class PastedGraphTests
             golden.Input("y", b).CopyTo(y.AsSpan());
             graph.Forward(in x, in y, out var outputs);
             golden.AssertOutput(0, b, outputs.Head.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_siamese_graph_runs_its_shared_layer_on_both_inputs_with_one_set_of_weights()
+    {
+        // Keras lists the shared LSTM once with two calls (inbound nodes); rnngen inspect declares the second call as a
+        // [GraphNode] with Shares, and the file's one 'shared' layer loads the model both calls run.
+        var graph = new Pasted.Keras3SiameseKeras.Keras3Siamese();
+        graph.LoadWeights(Fixture.Path("generated/keras3_siamese.keras"));
+        Assert.Equal(3 + 2, graph.GetWeights().Length); // the LSTM's arrays once, then the Dense's
+        KerasFile file = KerasFile.Open(Fixture.Path("generated/keras3_siamese.keras"));
+        Assert.Equal(file.Layer("shared").Weights.Select(w => w.Read()), graph.Shared.GetWeights());
+        GraphCase golden = GraphCase.Load("shared_siamese");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3SiameseKeras.Keras3SiameseShared.Input left = default;
+            Pasted.Keras3SiameseKeras.Keras3SiameseShared.Input right = default;
+            golden.Input("left", b).CopyTo(left.AsSpan());
+            golden.Input("right", b).CopyTo(right.AsSpan());
+            graph.Forward(in left, in right, out var outputs);
+            golden.AssertOutput(0, b, outputs.Score.Result.AsSpan());
         }
     }
 

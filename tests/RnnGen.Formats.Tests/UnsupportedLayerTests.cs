@@ -125,7 +125,7 @@ public sealed class UnsupportedLayerTests
     [Fact]
     public void Rnngen_inspect_refuses_a_graph_it_cannot_declare_with_one_line()
     {
-        // A shared layer (one LSTM called on two inputs): a [Graph] declares it with Shares, which the tool does not write yet.
+        // A merge as the model's output: a [Graph]'s outputs are [GraphNode]s (RNNG076), so the tool cannot write it.
         var info = new KerasFileInfo("siamese.keras", WeightFormat.Keras, "test", new[]
         {
             new KerasFileLayer("shared", "LSTM") { Kind = LayerKind.Lstm, Units = 4, HasConfig = true },
@@ -137,15 +137,15 @@ public sealed class UnsupportedLayerTests
                 new[] { new RnnGen.Formats.Keras.FunctionalGraph.LayoutInput("left", 5, 3), new RnnGen.Formats.Keras.FunctionalGraph.LayoutInput("right", 5, 3) },
                 new[]
                 {
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("shared", "LSTM", 2, new[] { "left" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("shared", "LSTM", 1, new[] { "left" }, Array.Empty<string>()),
                     new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("diff", "Subtract", 1, new[] { "shared", "shared" }, Array.Empty<string>()),
                 },
                 new[] { "diff" }),
         };
         var error = Assert.Throws<NotSupportedException>(() => info.ToDeclaration("Siamese"));
         Assert.Equal(
-            "'siamese.keras' is a functional graph that rnngen inspect cannot declare yet: the layer 'shared' (LSTM) is called 2 times " +
-            "(a shared layer: declare one [GraphNode] per call, the later ones with Shares). Declare it by hand as a [Graph] (docs/graphs.md) " +
+            "'siamese.keras' is a functional graph that rnngen inspect cannot declare yet: the output 'diff' is not the last layer of a chain " +
+            "of layers (a merge or an input as an output). Declare it by hand as a [Graph] (docs/graphs.md) " +
             "from the layers rnngen inspect lists, or load the chains you need with KerasWeights.Load(model, path, ignoredLayers).",
             error.Message);
     }

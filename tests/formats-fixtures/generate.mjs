@@ -285,7 +285,9 @@ for (const name of Object.keys(models).filter((n) => !models[n].noExpected)) {
 // tests/RnnGen.Numerics.Tests/Golden/tfjs-graph-golden.json): the same layer names, the same options, the weights bit
 // for bit. Their inputs and expected outputs are the golden file's, so no expected_*.json is written for them.
 // inputs: the InputLayers (batch_shape); reads: the tensors a layer is called on ("name" = [name, 0, 0], or
-// [name, node, tensor]); initialState: the tensors passed as initial_state=[...]; outputs: the model's output tensors.
+// [name, node, tensor]); calls instead of reads: a shared layer called several times, the tensors of each call in call
+// order (call k makes node k, whose outputs are [name, k, tensor]); initialState: the tensors passed as
+// initial_state=[...] (a layer called once); outputs: the model's output tensors.
 // kerasNodes: write what Keras 3.10 writes for a node, tensor shapes, each layer's build_config and the kwargs that
 // Layer.__call__ adds to a single-tensor call of a recurrent layer (training=False from RNN.call's default, mask=None).
 // The layers are listed in Keras's model.layers order (keras/src/ops/function.py map_graph: by depth from the inputs,
@@ -356,39 +358,65 @@ const goldenModels = {
       { kind: "Dense", name: "head", units: 2, activation: "linear", useBias: true, reads: ["scores"] },
     ],
   },
+  // A siamese pair: one LSTM `shared` called twice, on left then on right (one layer, one set of weights, two inbound
+  // nodes); a tensor of its second call is keras_history ["shared", 1, 0]. Keras's order: from the output, the DFS
+  // reaches score, diff, shared (node 0), left, shared (node 1), right, so the layers are left, right (depth 3), shared
+  // (both nodes at depth 2), diff, score; the weight groups are layers/lstm (shared, once) and layers/dense (score);
+  // Subtract has no variables, so Keras 3.10 writes no layers/subtract group.
+  golden_siamese: {
+    goldenCase: "shared_siamese",
+    inputs: [{ name: "left", shape: [null, 5, 3] }, { name: "right", shape: [null, 5, 3] }],
+    outputs: ["score"],
+    layers: [
+      { ...lstmOptions, name: "shared", units: 4, calls: [["left"], ["right"]] },
+      { kind: "Subtract", name: "diff", reads: [["shared", 0, 0], ["shared", 1, 0]] },
+      { kind: "Dense", name: "score", units: 1, activation: "sigmoid", useBias: true, reads: ["diff"] },
+    ],
+  },
 };
 
-// keras/src/layers/attention/attention.py build: `scale` (shape ()) if use_scale, then `concat_score_weight` (shape ())
-// if score_mode is "concat"; keras/src/layers/merging/dot.py has no variables. rnn-reference.mjs knows neither layer;
-// these wrap its shape and count functions.
-const attentionWeightShapes = (layer) => [...(layer.useScale ? [[]] : []), ...(layer.scoreMode === "concat" ? [[]] : [])];
-const weightShapes = (layer, inputWidth) => (layer.kind === "Attention" ? attentionWeightShapes(layer) : layer.kind === "Dot" ? [] : layerWeightShapes(layer, inputWidth));
-const weightCount = (layer) => (layer.kind === "Attention" ? attentionWeightShapes(layer).length : layer.kind === "Dot" ? 0 : layerWeightCount(layer));
+// The tensors of each call of a layer: calls for a shared layer, else the one call on reads.
+const callsOf = (layer) => layer.calls ?? [layer.reads];
+const nodeRef = (r) => (typeof r === "string" ? [r, 0, 0] : r);
 
-// Keras's model.layers order of a golden model (keras/src/ops/function.py _build_map and map_graph, each layer called
-// once): a depth-first walk from the outputs numbers each layer when first reached (a node's input tensors: args, then
-// kwargs such as initial_state); a layer's depth is the largest over its consumers of their depth + 1 (outputs 0); the
-// layers come deepest first, ties by that number.
+// keras/src/layers/attention/attention.py build: `scale` (shape ()) if use_scale, then `concat_score_weight` (shape ())
+// if score_mode is "concat"; keras/src/layers/merging/dot.py and subtract.py have no variables. rnn-reference.mjs knows
+// none of these layers; these wrap its shape and count functions.
+const attentionWeightShapes = (layer) => [...(layer.useScale ? [[]] : []), ...(layer.scoreMode === "concat" ? [[]] : [])];
+const noWeights = (layer) => ["Dot", "Subtract"].includes(layer.kind);
+const weightShapes = (layer, inputWidth) => (layer.kind === "Attention" ? attentionWeightShapes(layer) : noWeights(layer) ? [] : layerWeightShapes(layer, inputWidth));
+const weightCount = (layer) => (layer.kind === "Attention" ? attentionWeightShapes(layer).length : noWeights(layer) ? 0 : layerWeightCount(layer));
+
+// Keras's model.layers order of a golden model (keras/src/ops/function.py _build_map and map_graph), over nodes (one
+// per call of a layer, one per InputLayer): a depth-first walk from the outputs numbers each layer when first reached
+// (a node's input tensors: args, then kwargs such as initial_state) and lists the nodes inputs first; walking that list
+// backwards, a node's depth is the largest over its consumers of their depth + 1 (outputs 0), raised to its layer's
+// depth so far, and a layer's depth is its nodes' largest; the layers come deepest first, ties by that number.
 function kerasLayerOrder(spec) {
-  const refName = (r) => (typeof r === "string" ? r : r[0]);
-  const parents = new Map(spec.inputs.map((x) => [x.name, []]));
-  for (const layer of spec.layers) parents.set(layer.name, [...layer.reads, ...(layer.initialState ?? [])].map(refName));
+  const key = (r) => `${nodeRef(r)[0]}#${nodeRef(r)[1]}`;
+  const layerOf = (node) => node.slice(0, node.lastIndexOf("#"));
+  const parents = new Map(spec.inputs.map((x) => [key(x.name), []]));
+  for (const layer of spec.layers) {
+    callsOf(layer).forEach((reads, k) => parents.set(key([layer.name, k, 0]), [...reads, ...(layer.initialState ?? [])].map(key)));
+  }
   const index = new Map();
   const postOrder = [];
-  const visit = (name) => {
-    if (postOrder.includes(name)) return;
-    if (!index.has(name)) index.set(name, index.size);
-    for (const parent of parents.get(name)) visit(parent);
-    postOrder.push(name);
+  const visit = (node) => {
+    if (postOrder.includes(node)) return;
+    if (!index.has(layerOf(node))) index.set(layerOf(node), index.size);
+    for (const parent of parents.get(node)) visit(parent);
+    postOrder.push(node);
   };
-  for (const output of spec.outputs) visit(refName(output));
+  for (const output of spec.outputs) visit(key(output));
+  const nodeDepth = new Map();
   const depth = new Map();
-  for (const name of [...postOrder].reverse()) {
-    const d = depth.get(name) ?? 0;
-    depth.set(name, d);
-    for (const parent of parents.get(name)) depth.set(parent, Math.max(d + 1, depth.get(parent) ?? 0));
+  for (const node of [...postOrder].reverse()) {
+    const d = Math.max(nodeDepth.get(node) ?? 0, depth.get(layerOf(node)) ?? 0);
+    depth.set(layerOf(node), d);
+    nodeDepth.set(node, d);
+    for (const parent of parents.get(node)) nodeDepth.set(parent, Math.max(d + 1, nodeDepth.get(parent) ?? 0));
   }
-  return [...postOrder].sort((a, b) => depth.get(b) - depth.get(a) || index.get(a) - index.get(b));
+  return [...depth.keys()].sort((a, b) => depth.get(b) - depth.get(a) || index.get(a) - index.get(b));
 }
 
 // The weights of a golden case in the order writeKeras3Weights stores them (model.layers order, get_weights order within
@@ -405,18 +433,21 @@ function goldenModel(spec) {
   if (shapeText(layerOrder.filter((n) => !inputNames.has(n))) !== shapeText(spec.layers.map((l) => l.name))) {
     throw new Error(`${spec.goldenCase}: the layers are not in Keras's order ${shapeText(layerOrder)}`);
   }
-  // The output shapes of each layer's node (kerasOutputShapes, Keras's compute_output_shape): a layer's weights depend
-  // on the last axis of its first input, which after a Dot is not a feature width of any earlier layer.
-  const nodeShapes = new Map(spec.inputs.map((x) => [x.name, [x.shape]]));
-  const shapeOf = (r) => (typeof r === "string" ? nodeShapes.get(r)[0] : nodeShapes.get(r[0])[r[2]]);
+  // The output shapes of each node of each layer (kerasOutputShapes, Keras's compute_output_shape): a layer's weights
+  // depend on the last axis of its first input, which after a Dot is not a feature width of any earlier layer. A
+  // shared layer is built by its first call; each later call must read the same width (one set of weights).
+  const nodeShapes = new Map(spec.inputs.map((x) => [x.name, [[x.shape]]]));
+  const shapeOf = (r) => nodeShapes.get(nodeRef(r)[0])[nodeRef(r)[1]][nodeRef(r)[2]];
   const weights = [];
   const shapes = [];
   const used = new Set();
   for (const layer of spec.layers) {
-    const read = layer.reads.map(shapeOf);
-    const width = read[0][read[0].length - 1];
+    const calls = callsOf(layer).map((reads) => reads.map(shapeOf));
+    if (calls.length > 1 && layer.initialState) throw new Error(`${spec.goldenCase}: ${layer.name} is shared and has an initial state`);
+    const width = calls[0][0][calls[0][0].length - 1];
+    if (calls.some((read) => read[0][read[0].length - 1] !== width)) throw new Error(`${spec.goldenCase}: the calls of ${layer.name} read different widths`);
     const own = weightShapes(layer, width);
-    nodeShapes.set(layer.name, kerasOutputShapes(layer, read));
+    nodeShapes.set(layer.name, calls.map((read) => kerasOutputShapes(layer, read)));
     const entry = golden.layers.find((l) => l.name === layer.name);
     if (own.length === 0) {
       if (entry) throw new Error(`${spec.goldenCase}: ${layer.name} has weights in the golden file`);
@@ -551,6 +582,8 @@ function layerConfig(layer, keras3, first, model) {
   else if (layer.kind === "Attention") entry = wrap("Attention", { name: layer.name, trainable: true, dtype: "float32", use_scale: layer.useScale, score_mode: layer.scoreMode, dropout: layer.dropout });
   // keras/src/layers/merging/dot.py get_config: the base config, then axes (as given: an int or a list) and normalize.
   else if (layer.kind === "Dot") entry = wrap("Dot", { name: layer.name, trainable: true, dtype: "float32", axes: layer.axes, normalize: layer.normalize });
+  // keras/src/layers/merging/subtract.py: the Merge base config only.
+  else if (layer.kind === "Subtract") entry = wrap("Subtract", { name: layer.name, trainable: true, dtype: "float32" });
   else if (layer.kind === "LayerNormalization") {
     // Keras 3 writes axis as the list build() made of -1; tf.keras 2 as a list of positive axes.
     entry = wrap("LayerNormalization", {
@@ -622,6 +655,7 @@ function kerasOutputShapes(layer, read) {
     const output = [...a, ...b];
     return [output.length === 1 ? [...output, 1] : output];
   }
+  if (layer.kind === "Subtract") return [first];
   if (layer.kind === "Dense") return [[...first.slice(0, -1), layer.units]];
   if (!["LSTM", "GRU", "SimpleRNN"].includes(layer.kind)) throw new Error(`no output shape for ${layer.kind}`);
   const output = layer.returnSequences ? [first[0], first[1], layer.units] : [first[0], layer.units];
@@ -647,28 +681,33 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
     // has args [tensor], on a list of tensors (Concatenate, Dot, Attention's [query, value, key]) args [[tensor, ...]];
     // initial_state=[h, c] stays a kwarg. A list argument makes Layer.__call__ (Keras 3.10) convert its arguments into a
     // new kwargs dict, so the training and mask it then adds are not in the node it records: Attention's kwargs are {}.
+    // A layer called several times (shared) is listed once, with one inbound node per call in call order; a tensor of
+    // call k is keras_history [layer, k, tensor] (get_config keeps every node of the model, so none is renumbered).
     const inputs = model.inputs ?? [{ name: "input_layer", shape: inputShape(model, timesteps) }];
-    const ref = (r) => (typeof r === "string" ? [r, 0, 0] : r);
-    const shapes = new Map(inputs.map((x) => [x.name, [x.shape]])); // the output shapes of each layer's node
-    const shapeOf = (r) => (model.kerasNodes ? shapes.get(ref(r)[0])[ref(r)[2]] : null);
-    const tensor = (r) => ({ class_name: "__keras_tensor__", config: { shape: shapeOf(r), dtype: "float32", keras_history: ref(r) } });
+    const shapes = new Map(inputs.map((x) => [x.name, [[x.shape]]])); // the output shapes of each node of each layer
+    const shapeOf = (r) => (model.kerasNodes ? shapes.get(nodeRef(r)[0])[nodeRef(r)[1]][nodeRef(r)[2]] : null);
+    const tensor = (r) => ({ class_name: "__keras_tensor__", config: { shape: shapeOf(r), dtype: "float32", keras_history: nodeRef(r) } });
     const layers = [
       ...inputs.map((x) => ({ ...input, config: { ...input.config, batch_shape: x.shape, name: x.name }, name: x.name, inbound_nodes: [] })),
       ...model.layers.map((l) => {
         const entry = layerConfig(l, true, false, model);
-        const kwargs = {};
-        if (l.initialState) kwargs.initial_state = l.initialState.map(tensor);
-        else if (model.kerasNodes && ["LSTM", "GRU", "SimpleRNN"].includes(l.kind) && l.reads.length === 1) Object.assign(kwargs, { training: false, mask: null });
+        const calls = callsOf(l);
+        const node = (reads) => {
+          const kwargs = {};
+          if (l.initialState) kwargs.initial_state = l.initialState.map(tensor);
+          else if (model.kerasNodes && ["LSTM", "GRU", "SimpleRNN"].includes(l.kind) && reads.length === 1) Object.assign(kwargs, { training: false, mask: null });
+          return { args: reads.length === 1 ? [tensor(reads[0])] : [reads.map(tensor)], kwargs };
+        };
         if (model.kerasNodes) {
-          const read = l.reads.map(shapeOf);
-          // Layer.get_build_config: the shapes the layer was built with; one call argument gives input_shape, several
-          // (sequences and initial_state) a shapes_dict keyed <argument>_shape.
+          const read = calls[0].map(shapeOf);
+          // Layer.get_build_config: the shapes the layer was built with (by its first call); one call argument gives
+          // input_shape, several (sequences and initial_state) a shapes_dict keyed <argument>_shape.
           entry.build_config = l.initialState
             ? { shapes_dict: { sequences_shape: read[0], initial_state_shape: l.initialState.map(shapeOf) } }
             : { input_shape: read.length === 1 ? read[0] : read };
-          shapes.set(l.name, kerasOutputShapes(l, read));
+          shapes.set(l.name, calls.map((reads) => kerasOutputShapes(l, reads.map(shapeOf))));
         }
-        return { ...entry, name: l.name, inbound_nodes: [{ args: l.reads.length === 1 ? [tensor(l.reads[0])] : [l.reads.map(tensor)], kwargs }] };
+        return { ...entry, name: l.name, inbound_nodes: calls.map(node) };
       }),
     ];
     // Keras's layer order, where it differs from inputs then layers (InputLayers listed by depth, not as inputs).
@@ -676,7 +715,7 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
     const outputs = model.outputs ?? [model.layers[model.layers.length - 1].name];
     return {
       module: "keras.src.models.functional", class_name: "Functional",
-      config: { name: "functional", trainable: true, layers, input_layers: inputs.map((x) => [x.name, 0, 0]), output_layers: outputs.map(ref) },
+      config: { name: "functional", trainable: true, layers, input_layers: inputs.map((x) => [x.name, 0, 0]), output_layers: outputs.map(nodeRef) },
       registered_name: "Functional", build_config: { input_shape: null }, compile_config: null,
     };
   }
@@ -792,7 +831,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
     const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
       : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
         BatchNormalization: "batch_normalization", Conv1D: "conv1d", Conv1DTranspose: "conv1d_transpose", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding",
-        Attention: "attention", Normalization: "normalization", Dot: "dot" }[layer.kind];
+        Attention: "attention", Normalization: "normalization", Dot: "dot", Subtract: "subtract" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -801,7 +840,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       vars(base, 0);
       vars(`${base}/layer`, layer.useBias ? 2 : 1);
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
-    else if (["Dropout", "Concatenate", "Masking", "Dot"].includes(layer.kind)) vars(base, 0);
+    else if (["Dropout", "Concatenate", "Masking", "Dot", "Subtract"].includes(layer.kind)) vars(base, 0);
     else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding", "Attention", "Normalization"].includes(layer.kind)) vars(base, weightCount(layer)); // Attention: scalars, shape (); Normalization: count an int64 scalar
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
@@ -893,6 +932,7 @@ keras3Zip(g("keras3_seq2seq.keras"), "golden_seq2seq", { kerasVersion: "3.10.0",
 keras3Zip(g("keras3_two_branch.keras"), "golden_two_branch", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_attention.keras"), "golden_attention", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_dot.keras"), "golden_dot", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_siamese.keras"), "golden_siamese", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.
 {

@@ -22,7 +22,17 @@ namespace RnnGen.Formats.Keras;
 /// </remarks>
 internal static class FunctionalGraph
 {
-    private sealed record Node(string Name, string ClassName, int Calls, List<string> Primary, List<string> Extra);
+    /// <summary>A layer of the configuration: what its first call reads, and (<see cref="CallReads"/>) what each call reads.</summary>
+    private sealed record Node(string Name, string ClassName, int Calls, List<string> Primary, List<string> Extra)
+    {
+        public List<(List<string> Primary, List<string> Extra)> CallReads { get; } = new();
+    }
+
+    /// <summary>
+    /// The tensor a layer's call number <paramref name="call"/> (Keras's node index, from 0) gives: the layer's name for
+    /// its first call, <c>{name}_call{n}</c> (n from 2) for the calls of a shared layer after it.
+    /// </summary>
+    public static string TensorName(string layer, int call) => call == 0 ? layer : $"{layer}_call{call + 1}";
 
     /// <summary>The first place where <paramref name="config"/> (the model's <c>config</c> object) stops being one chain, or null.</summary>
     public static string? Problem(JsonElement config, JsonElement layers, string what)
@@ -128,18 +138,20 @@ internal static class FunctionalGraph
 
             string className = entry.TryGetProperty("class_name", out JsonElement c) && c.ValueKind == JsonValueKind.String ? KerasConfig.Text(c, what) : "?";
             string name = LayerName(entry, what) ?? className;
-            var primary = new List<string>();
-            var extra = new List<string>();
-            if (inbound.GetArrayLength() > 0)
+            // One entry per call of the layer (a shared layer has several), each what that call reads.
+            var calls = new List<(List<string> Primary, List<string> Extra)>();
+            foreach (JsonElement node in inbound.EnumerateArray())
             {
-                JsonElement node = inbound[0];
+                var primary = new List<string>();
+                var extra = new List<string>();
                 if (node.ValueKind == JsonValueKind.Array)
                 {
+                    // Keras 2: [[name, node_index, tensor_index, kwargs], ...].
                     foreach (JsonElement tensor in node.EnumerateArray())
                     {
                         if (tensor.ValueKind == JsonValueKind.Array && tensor.GetArrayLength() > 0 && tensor[0].ValueKind == JsonValueKind.String)
                         {
-                            (primary.Count == 0 ? primary : extra).Add(KerasConfig.Text(tensor[0], what));
+                            (primary.Count == 0 ? primary : extra).Add(Tensor(tensor, what));
                         }
                     }
                 }
@@ -159,9 +171,14 @@ internal static class FunctionalGraph
                     primary.AddRange(args.Take(1));
                     extra.InsertRange(0, args.Skip(1));
                 }
+
+                calls.Add((primary, extra));
             }
 
-            nodes.Add(new Node(name, className, inbound.GetArrayLength(), primary, extra));
+            var added = new Node(name, className, inbound.GetArrayLength(),
+                calls.Count > 0 ? calls[0].Primary : new List<string>(), calls.Count > 0 ? calls[0].Extra : new List<string>());
+            added.CallReads.AddRange(calls);
+            nodes.Add(added);
         }
 
         return nodes;
@@ -175,7 +192,16 @@ internal static class FunctionalGraph
 
     internal sealed record LayoutInput(string Name, int? Timesteps, int? Features);
 
-    internal sealed record LayoutNode(string Name, string ClassName, int Calls, IReadOnlyList<string> Reads, IReadOnlyList<string> InitialState);
+    /// <summary>
+    /// One call of a layer: its tensor's name (<see cref="TensorName"/>), and for a shared layer's later calls the first
+    /// call's name (<see cref="Shares"/>); <see cref="Layer"/> is the file layer either way.
+    /// </summary>
+    internal sealed record LayoutNode(string Name, string ClassName, int Calls, IReadOnlyList<string> Reads, IReadOnlyList<string> InitialState)
+    {
+        public string Layer { get; init; } = Name;
+
+        public string? Shares { get; init; }
+    }
 
     /// <summary>The wiring of a functional configuration, or null for a Sequential one.</summary>
     public static Layout? Read(JsonElement config, JsonElement layers, IReadOnlyDictionary<string, (int? Timesteps, int? Features)> inputShapes, string what)
@@ -192,11 +218,47 @@ internal static class FunctionalGraph
         var inputs = nodes.Where(n => n.ClassName == "InputLayer")
             .Select(n => inputShapes.TryGetValue(n.Name, out var shape) ? new LayoutInput(n.Name, shape.Timesteps, shape.Features) : new LayoutInput(n.Name, null, null))
             .ToList();
-        var others = nodes.Where(n => n.ClassName != "InputLayer")
-            .Select(n => IsMerge(n.ClassName)
-                ? new LayoutNode(n.Name, n.ClassName, n.Calls, n.Primary.Concat(n.Extra).ToList(), Array.Empty<string>())
-                : new LayoutNode(n.Name, n.ClassName, n.Calls, n.Primary, n.Extra))
+        var calls = nodes.Where(n => n.ClassName != "InputLayer")
+            .SelectMany(n => n.CallReads.Select((call, index) => (IsMerge(n.ClassName)
+                ? new LayoutNode(TensorName(n.Name, index), n.ClassName, n.Calls, call.Primary.Concat(call.Extra).ToList(), Array.Empty<string>())
+                : new LayoutNode(TensorName(n.Name, index), n.ClassName, n.Calls, call.Primary, call.Extra))
+                with { Layer = n.Name, Shares = index == 0 ? null : n.Name }))
             .ToList();
+
+        // Each call after what it reads: Keras lists a shared layer once, and its later calls may read tensors of layers
+        // listed after it. File order otherwise; a call that waits on a tensor waits in a list under that tensor's name
+        // (linear in the calls, whatever a file declares), and calls whose reads never appear follow at the end.
+        var known = new HashSet<string>(inputs.Select(n => n.Name), StringComparer.Ordinal);
+        var waiting = new Dictionary<string, List<LayoutNode>>(StringComparer.Ordinal);
+        var others = new List<LayoutNode>(calls.Count);
+        var placed = new HashSet<LayoutNode>(ReferenceEqualityComparer.Instance);
+        var ready = new Stack<LayoutNode>();
+        foreach (LayoutNode call in calls)
+        {
+            ready.Push(call);
+            while (ready.Count > 0)
+            {
+                LayoutNode next = ready.Pop();
+                string? missing = next.Reads.Concat(next.InitialState).FirstOrDefault(r => !known.Contains(r));
+                if (missing is not null)
+                {
+                    (waiting.TryGetValue(missing, out List<LayoutNode>? list) ? list : waiting[missing] = new List<LayoutNode>()).Add(next);
+                    continue;
+                }
+
+                others.Add(next);
+                placed.Add(next);
+                if (known.Add(next.Name) && waiting.Remove(next.Name, out List<LayoutNode>? released))
+                {
+                    for (int r = released.Count - 1; r >= 0; r--)
+                    {
+                        ready.Push(released[r]);
+                    }
+                }
+            }
+        }
+
+        others.AddRange(calls.Where(c => !placed.Contains(c)));
         var outputs = new List<string>();
         if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty("output_layers", out JsonElement o))
         {
@@ -253,7 +315,7 @@ internal static class FunctionalGraph
             if (value.TryGetProperty("keras_history", out JsonElement history) && history.ValueKind == JsonValueKind.Array
                 && history.GetArrayLength() > 0 && history[0].ValueKind == JsonValueKind.String)
             {
-                names.Add(KerasConfig.Text(history[0], what));
+                names.Add(Tensor(history, what));
                 return;
             }
 
@@ -281,7 +343,7 @@ internal static class FunctionalGraph
 
         if (value.GetArrayLength() > 0 && value[0].ValueKind == JsonValueKind.String)
         {
-            names.Add(KerasConfig.Text(value[0], what));
+            names.Add(Tensor(value, what));
             return;
         }
 
@@ -289,8 +351,16 @@ internal static class FunctionalGraph
         {
             if (item.ValueKind == JsonValueKind.Array && item.GetArrayLength() > 0 && item[0].ValueKind == JsonValueKind.String)
             {
-                names.Add(KerasConfig.Text(item[0], what));
+                names.Add(Tensor(item, what));
             }
         }
+    }
+
+    // [layer name, node index, tensor index, ...]: the tensor of that call of the layer (TensorName).
+    private static string Tensor(JsonElement reference, string what)
+    {
+        string layer = KerasConfig.Text(reference[0], what);
+        int call = reference.GetArrayLength() > 1 && reference[1].ValueKind == JsonValueKind.Number && reference[1].TryGetInt32(out int index) && index > 0 ? index : 0;
+        return TensorName(layer, call);
     }
 }

@@ -27,7 +27,13 @@ internal static class GraphDeclarationWriter
         public required (int Timesteps, int Width) Input { get; init; }
         public string? InitialState { get; init; }
         public List<KerasFileLayer> Layers { get; } = new();
-        public string Name => Layers[^1].Name;
+
+        // A shared layer's call is a chain of that one layer; a later call runs the first call's chain (Shares).
+        public bool Shared { get; init; }
+        public Chain? Shares { get; init; }
+        public string? CallName { get; init; }
+
+        public string Name => CallName ?? Layers[^1].Name;
     }
 
     private static readonly Dictionary<string, string> s_merges = new(StringComparer.Ordinal)
@@ -91,9 +97,9 @@ internal static class GraphDeclarationWriter
         var order = new List<object>(); // chains and merges in file order, as the graph class lists them
         foreach (FunctionalGraph.LayoutNode node in graph.Nodes)
         {
-            if (node.Calls > 1)
+            if (node.Calls > 1 && (node.ClassName is "Attention" or "AdditiveAttention" || s_merges.ContainsKey(node.ClassName)))
             {
-                return Refuse($"the layer '{node.Name}' ({node.ClassName}) is called {node.Calls} times (a shared layer: declare one [GraphNode] per call, the later ones with Shares)");
+                return Refuse($"the layer '{node.Name}' ({node.ClassName}) is called {node.Calls} times (a shared merge or attention layer: declare one per call)");
             }
 
             foreach (string read in node.Reads.Concat(node.InitialState))
@@ -138,9 +144,9 @@ internal static class GraphDeclarationWriter
                 continue;
             }
 
-            if (!layers.TryGetValue(node.Name, out KerasFileLayer? layer) || layer.Kind is null)
+            if (!layers.TryGetValue(node.Layer, out KerasFileLayer? layer) || layer.Kind is null)
             {
-                return Refuse($"the layer '{node.Name}' ({node.ClassName}) is not one RnnGen generates");
+                return Refuse($"the layer '{node.Layer}' ({node.ClassName}) is not one RnnGen generates");
             }
 
             if (node.Reads.Count != 1)
@@ -162,11 +168,21 @@ internal static class GraphDeclarationWriter
                 return Refuse($"the layer '{node.Name}' ({node.ClassName}) is not yet written into a [Graph] chain by rnngen inspect");
             }
 
-            bool continues = chainEnding.TryGetValue(source, out Chain? chain)
+            // A shared layer's calls are chains of their own: the later ones run the first one's model (Shares), which
+            // must hold that layer alone, and no layer continues them.
+            bool shared = node.Calls > 1;
+            Chain? chain = null;
+            bool continues = !shared && chainEnding.TryGetValue(source, out chain) && !chain.Shared
                 && readers[source] == 1 && !graph.Outputs.Contains(source) && !startsStates.Contains(source) && initialState is null;
             if (!continues)
             {
-                chain = new Chain { Reads = source, Input = shapes[source], InitialState = initialState };
+                Chain? owner = node.Shares is null ? null : chains.FirstOrDefault(c => c.Shared && c.Shares is null && c.Layers[0].Name == node.Shares);
+                if (node.Shares is not null && (owner is null || owner.Input != shapes[source]))
+                {
+                    return Refuse($"the call '{node.Name}' of the shared layer '{node.Layer}' reads '{source}', {(owner is null ? "before the layer's first call" : "a tensor of another shape than its first call's")}");
+                }
+
+                chain = new Chain { Reads = source, Input = shapes[source], InitialState = initialState, Shared = shared, Shares = owner, CallName = node.Shares is null ? null : node.Name };
                 chains.Add(chain);
                 order.Add(chain);
             }
@@ -312,7 +328,7 @@ internal static class GraphDeclarationWriter
         string Quote(string name) => "\"" + name.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
         var classNames = new HashSet<string>(StringComparer.Ordinal) { className };
         var chainClass = new Dictionary<Chain, string>();
-        foreach (Chain chain in chains)
+        foreach (Chain chain in chains.Where(c => c.Shares is null))
         {
             // Prefixed with the graph's name: two inspected graphs with an 'encoder' each declare two classes, and no
             // chain class is named like an RnnGen attribute ([Lstm] on a class Lstm would read as the wrong thing).
@@ -333,7 +349,7 @@ internal static class GraphDeclarationWriter
         text.AppendLine("// A functional graph: each chain of layers between two joins is a [Sequential] class, and the [Graph] class");
         text.AppendLine("// wires them as the Keras model does (docs/graphs.md). LoadWeights on the graph reads every node's layers.");
         text.AppendLine();
-        foreach (Chain chain in chains)
+        foreach (Chain chain in chains.Where(c => c.Shares is null))
         {
             // A chain that reads a vector (a recurrent layer's last output, a merge of such) is one timestep of it.
             int timesteps = chain.Input.Timesteps == 0 ? 1 : chain.Input.Timesteps;
@@ -359,7 +375,12 @@ internal static class GraphDeclarationWriter
         {
             if (item is Chain chain)
             {
-                text.Append("[GraphNode(").Append(Quote(chain.Name)).Append(", typeof(").Append(chainClass[chain]).Append("), ").Append(Quote(chain.Reads));
+                text.Append("[GraphNode(").Append(Quote(chain.Name)).Append(", typeof(").Append(chainClass[chain.Shares ?? chain]).Append("), ").Append(Quote(chain.Reads));
+                if (chain.Shares is not null)
+                {
+                    text.Append(", Shares = ").Append(Quote(chain.Shares.Name));
+                }
+
                 if (chain.InitialState is not null)
                 {
                     text.Append(", InitialState = ").Append(Quote(chain.InitialState));
