@@ -134,7 +134,7 @@ public static partial class KerasWeights
             Hdf5WriterGroup own = group.Group("vars");
             if (layer.Kind is LayerKind.Dense or LayerKind.Embedding or LayerKind.Conv1D || layer.IsNormalization)
             {
-                WriteVars(own, layer.Weights, weights, next);
+                WriteVars(own, layer.Weights, weights, next, layer.Kind);
             }
             else if (layer.Bidirectional)
             {
@@ -143,12 +143,12 @@ public static partial class KerasWeights
                 {
                     Hdf5WriterGroup wrapped = group.Group(direction);
                     wrapped.Group("vars");
-                    WriteVars(wrapped.Group("cell").Group("vars"), layer.Weights.Skip(first).Take(perDirection).ToList(), weights, next + first);
+                    WriteVars(wrapped.Group("cell").Group("vars"), layer.Weights.Skip(first).Take(perDirection).ToList(), weights, next + first, layer.Kind);
                 }
             }
             else if (layer.IsRecurrent)
             {
-                WriteVars(group.Group("cell").Group("vars"), layer.Weights, weights, next);
+                WriteVars(group.Group("cell").Group("vars"), layer.Weights, weights, next, layer.Kind);
             }
 
             next += layer.Weights.Count;
@@ -157,12 +157,12 @@ public static partial class KerasWeights
         return file.ToArray();
     }
 
-    private static void WriteVars(Hdf5WriterGroup vars, IReadOnlyList<WeightShape> shapes, IReadOnlyList<float[]> weights, int first)
+    private static void WriteVars(Hdf5WriterGroup vars, IReadOnlyList<WeightShape> shapes, IReadOnlyList<float[]> weights, int first, LayerKind kind)
     {
         for (int i = 0; i < shapes.Count; i++)
         {
             string name = i.ToString(CultureInfo.InvariantCulture);
-            if (shapes[i].Dimensions.Count == 0 && shapes[i].Name.EndsWith("/count", StringComparison.Ordinal))
+            if (Shared.LayerShapes.IsScalarWeight(kind, shapes[i].Name[(shapes[i].Name.LastIndexOf('/') + 1)..]))
             {
                 // Normalization's count is an int64 variable in Keras (add_weight(dtype="int")): Keras assigns what it
                 // reads to it, so it is written as the integer it is.

@@ -12,11 +12,13 @@ namespace RnnGen.Training;
 internal sealed class NormalizationStatisticsLayer : TrainingLayer
 {
     private readonly int _width;
+    private readonly float[] _deviations; // of the parameters the last Forward read
 
     public NormalizationStatisticsLayer(LayerInfo info, int timesteps, int parameterOffset)
         : base(info, timesteps, parameterOffset)
     {
         _width = info.InputWidth;
+        _deviations = new float[_width];
     }
 
     /// <inheritdoc/>
@@ -30,6 +32,11 @@ internal sealed class NormalizationStatisticsLayer : TrainingLayer
     {
         ReadOnlySpan<float> mean = parameters.Slice(ParameterOffset, _width);
         ReadOnlySpan<float> variance = parameters.Slice(ParameterOffset + _width, _width);
+        for (int j = 0; j < _width; j++)
+        {
+            _deviations[j] = Kernels.NormalizationKernels.Deviation(variance[j]);
+        }
+
         int rows = batch * InputLength / _width;
         for (int r = 0; r < rows; r++)
         {
@@ -37,8 +44,7 @@ internal sealed class NormalizationStatisticsLayer : TrainingLayer
             Span<float> y = output.Slice(r * _width, _width);
             for (int j = 0; j < _width; j++)
             {
-                float deviation = Kernels.NormalizationKernels.Deviation(variance[j]);
-                y[j] = Info.Invert ? mean[j] + x[j] * deviation : (x[j] - mean[j]) / deviation;
+                y[j] = Info.Invert ? mean[j] + x[j] * _deviations[j] : (x[j] - mean[j]) / _deviations[j];
             }
         }
     }
@@ -50,7 +56,7 @@ internal sealed class NormalizationStatisticsLayer : TrainingLayer
             return;
         }
 
-        ReadOnlySpan<float> variance = parameters.Slice(ParameterOffset + _width, _width);
+        // The statistics are not trained, so the deviations of the forward pass are those of this backward pass.
         int rows = batch * InputLength / _width;
         for (int r = 0; r < rows; r++)
         {
@@ -58,8 +64,7 @@ internal sealed class NormalizationStatisticsLayer : TrainingLayer
             Span<float> dx = inputGradient.Slice(r * _width, _width);
             for (int j = 0; j < _width; j++)
             {
-                float deviation = Kernels.NormalizationKernels.Deviation(variance[j]);
-                dx[j] = Info.Invert ? dy[j] * deviation : dy[j] / deviation;
+                dx[j] = Info.Invert ? dy[j] * _deviations[j] : dy[j] / _deviations[j];
             }
         }
     }
