@@ -87,12 +87,19 @@ public static partial class GeneratedModelSupport
             return MathF.Min(1f / MathF.Sqrt(squares), 1f / Shared.LayerOptions.BackendEpsilon);
         }
 
+        // y's inverse norms once each, not once per row of x (a graph tensor is at most 16 KiB, so is this).
+        Span<float> yScales = normalize ? stackalloc float[yFree] : Span<float>.Empty;
+        for (int j = 0; j < yScales.Length; j++)
+        {
+            yScales[j] = InverseNorm(y, yWidth, yOverTime, j, depth);
+        }
+
         for (int i = 0; i < xFree; i++)
         {
             float xScale = normalize ? InverseNorm(x, xWidth, xOverTime, i, depth) : 1f;
             for (int j = 0; j < yFree; j++)
             {
-                float yScale = normalize ? InverseNorm(y, yWidth, yOverTime, j, depth) : 1f;
+                float yScale = normalize ? yScales[j] : 1f;
                 float sum = 0;
                 for (int k = 0; k < depth; k++)
                 {
