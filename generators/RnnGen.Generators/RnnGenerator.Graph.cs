@@ -151,7 +151,17 @@ public sealed partial class RnnGenerator
             public bool Concat { get; set; }
             public GraphAttention? Attention { get; set; }
 
-            public bool IsAttention => Kind is "[Attention]" or "[AdditiveAttention]";
+            // [MultiHeadAttention]: num_heads, key_dim, value_dim (0: key_dim), use_bias, output_shape (0: the query's
+            // width), use_causal_mask, and the resolved sizes.
+            public int NumHeads { get; set; }
+            public int KeyDim { get; set; }
+            public int ValueDim { get; set; }
+            public bool UseBias { get; set; }
+            public int OutputShape { get; set; }
+            public bool Causal { get; set; }
+            public GraphMultiHeadAttention? MultiHeadAttention { get; set; }
+
+            public bool IsAttention => Kind is "[Attention]" or "[AdditiveAttention]" or "[MultiHeadAttention]";
 
             // The node's output shape once resolved: timesteps (0 for a vector) and width; null when unknown.
             public (int Timesteps, int Width)? Shape { get; set; }
@@ -218,6 +228,9 @@ public sealed partial class RnnGenerator
                     case "AttentionAttribute" or "AdditiveAttentionAttribute" when IsGraphAttribute(data.AttributeClass):
                         declared.Add(ReadAttention(data, syntax));
                         break;
+                    case "MultiHeadAttentionAttribute" when IsGraphAttribute(data.AttributeClass):
+                        declared.Add(ReadMultiHeadAttention(data, syntax));
+                        break;
                     default:
                         if (KindOf(data.AttributeClass) is AttributeKind kind || IsKerasModelAttribute(data.AttributeClass))
                         {
@@ -281,6 +294,7 @@ public sealed partial class RnnGenerator
                 Operation = d.Operation,
                 Dot = d.Dot,
                 Attention = d.Attention,
+                MultiHeadAttention = d.MultiHeadAttention,
                 FileLayers = (d.FileLayers ?? (d.Chain?.LayerCount == 1 ? new List<string> { d.Name } : new List<string>())).ToEquatableArray(),
             }).ToEquatableArray();
 
@@ -296,7 +310,7 @@ public sealed partial class RnnGenerator
         private static bool IsGraphAttribute(INamedTypeSymbol? attributeClass) =>
             attributeClass is { ContainingNamespace: { Name: "RnnGen", ContainingNamespace.IsGlobalNamespace: true } }
             && attributeClass.Name is "GraphAttribute" or "GraphInputAttribute" or "GraphNodeAttribute" or "MergeAttribute"
-                or "AttentionAttribute" or "AdditiveAttentionAttribute";
+                or "AttentionAttribute" or "AdditiveAttentionAttribute" or "MultiHeadAttentionAttribute";
 
         private Declared ReadInput(AttributeData data, AttributeSyntax? syntax)
         {
@@ -383,6 +397,43 @@ public sealed partial class RnnGenerator
                     $"ScoreMode \"{mode}\"", "Keras's score modes are \"dot\" and \"concat\"");
             }
 
+            return attention;
+        }
+
+        private Declared ReadMultiHeadAttention(AttributeData data, AttributeSyntax? syntax)
+        {
+            var attention = new Declared { Kind = "[MultiHeadAttention]", Name = String(data, 0) ?? string.Empty, Syntax = syntax };
+            attention.Reads.Add((String(data, 1) ?? string.Empty, PositionalLocation(syntax, 1)));
+            attention.Reads.Add((String(data, 2) ?? string.Empty, PositionalLocation(syntax, 2)));
+            if (Named<string>(data, "Key") is string key)
+            {
+                attention.Reads.Add((key, NamedLocation(syntax, "Key")));
+            }
+
+            attention.NumHeads = data.ConstructorArguments.Length > 3 && data.ConstructorArguments[3].Value is int heads ? heads : 0;
+            attention.KeyDim = data.ConstructorArguments.Length > 4 && data.ConstructorArguments[4].Value is int keyDim ? keyDim : 0;
+            attention.ValueDim = Named<int>(data, "ValueDim");
+            attention.OutputShape = Named<int>(data, "OutputShape");
+            attention.UseBias = !data.NamedArguments.Any(a => a.Key == "UseBias") || Named<bool>(data, "UseBias");
+            attention.Causal = Named<bool>(data, "UseCausalMask");
+
+            // Keras requires num_heads and key_dim; value_dim and output_shape default to key_dim and the query's width.
+            void Size(string argument, int value, LocationInfo? location, bool zeroIsDefault, string meaning)
+            {
+                if (value < 0 || (value == 0 && !zeroIsDefault))
+                {
+                    Report(DiagnosticDescriptors.GraphAttentionSize, location ?? attention.Location, attention.Kind, attention.Name, argument, value, meaning);
+                }
+                else if (value > MaxWidth)
+                {
+                    Report(DiagnosticDescriptors.SizeTooLarge, location ?? attention.Location, $"{attention.Kind} '{attention.Name}'", argument, value, MaxWidth);
+                }
+            }
+
+            Size("numHeads", attention.NumHeads, PositionalLocation(syntax, 3), false, "Keras's num_heads counts the attention heads, at least 1");
+            Size("keyDim", attention.KeyDim, PositionalLocation(syntax, 4), false, "Keras's key_dim is each head's query and key size, at least 1");
+            Size("ValueDim", attention.ValueDim, NamedLocation(syntax, "ValueDim"), true, "leave it out (or 0) for Keras's default, key_dim");
+            Size("OutputShape", attention.OutputShape, NamedLocation(syntax, "OutputShape"), true, "leave it out (or 0) for Keras's default, the query's features");
             return attention;
         }
 
@@ -692,6 +743,9 @@ public sealed partial class RnnGenerator
         }
 
         // Keras's attention reads sequences: query (Tq, dim), value (Tv, dv), key (Tv, dim); it gives (Tq, dv).
+        // MultiHeadAttention's weights grow with the product of its sizes; a kernel past this is no model's.
+        private const long MaxAttentionWeightFloats = 1 << 24;
+
         private void InferAttention(Declared attention, List<(string Name, LocationInfo? Location, (int Timesteps, int Width) Shape, Declared From)> reads)
         {
             if (reads.FirstOrDefault(r => r.From.Kind == "[Merge]") is { Name: not null } merged)
@@ -711,6 +765,12 @@ public sealed partial class RnnGenerator
             (string _, LocationInfo? _, (int Timesteps, int Width) query, Declared _) = reads[0];
             (int Timesteps, int Width) value = reads[1].Shape;
             var key = reads.Count > 2 ? reads[2] : reads[1];
+            if (attention.Kind == "[MultiHeadAttention]")
+            {
+                InferMultiHeadAttention(attention, query, value, key);
+                return;
+            }
+
             if (key.Shape.Timesteps != value.Timesteps || key.Shape.Width != query.Width)
             {
                 string what = reads.Count > 2
@@ -722,6 +782,52 @@ public sealed partial class RnnGenerator
 
             attention.Attention = new GraphAttention(attention.Kind == "[AdditiveAttention]", attention.UseScale, attention.Concat, query.Timesteps, value.Timesteps, query.Width, value.Width);
             attention.Shape = (query.Timesteps, value.Width);
+        }
+
+        // MultiHeadAttention projects each input itself, so only the key's timesteps must be the value's; it gives
+        // (Tq, output_shape).
+        private void InferMultiHeadAttention(
+            Declared attention, (int Timesteps, int Width) query, (int Timesteps, int Width) value,
+            (string Name, LocationInfo? Location, (int Timesteps, int Width) Shape, Declared From) key)
+        {
+            if (key.Shape.Timesteps != value.Timesteps)
+            {
+                Report(DiagnosticDescriptors.GraphShapeMismatch, key.Location ?? attention.Location, attention.Kind, attention.Name,
+                    $"the key '{key.Name}' is {ShapeText(key.Shape)}, but it needs the value's {value.Timesteps} timesteps (a score per value timestep)");
+                return;
+            }
+
+            if (attention.NumHeads <= 0 || attention.KeyDim <= 0 || attention.ValueDim < 0 || attention.OutputShape < 0)
+            {
+                return; // reported on the argument
+            }
+
+            int valueDim = attention.ValueDim == 0 ? attention.KeyDim : attention.ValueDim;
+            int output = attention.OutputShape == 0 ? query.Width : attention.OutputShape;
+            var spec = new GraphMultiHeadAttention(attention.NumHeads, attention.KeyDim, valueDim, attention.UseBias, attention.Causal, output,
+                query.Timesteps, value.Timesteps, query.Width, value.Width, key.Shape.Width);
+
+            // Each array is a generated field and each projection a stack or pooled buffer: keep them in the range of the chains'.
+            long largest = System.Math.Max(
+                System.Math.Max((long)query.Width, System.Math.Max(value.Width, key.Shape.Width)) * attention.NumHeads * System.Math.Max(attention.KeyDim, valueDim),
+                (long)attention.NumHeads * valueDim * output);
+            if (largest > MaxAttentionWeightFloats)
+            {
+                Report(DiagnosticDescriptors.SizeTooLarge, attention.Location, $"{attention.Kind} '{attention.Name}'", "its largest projection kernel",
+                    $"{largest} floats", $"{MaxAttentionWeightFloats} floats");
+                return;
+            }
+
+            // Its output lives on the stack of Forward, as a chain's Output does: 16 KiB at most.
+            if ((long)query.Timesteps * output * sizeof(float) > 16 * 1024)
+            {
+                Report(DiagnosticDescriptors.GraphNotSupported, NamedLocation(attention.Syntax, "OutputShape") ?? attention.Location, attention.Kind, attention.Name,
+                    $"an output of [{query.Timesteps}, {output}], over 16 KiB", "lower OutputShape or the query's timesteps");
+                return;
+            }
+
+            attention.MultiHeadAttention = spec;
+            attention.Shape = (query.Timesteps, output);
         }
 
         private void CheckInitialState(Declared node, Dictionary<string, Declared> byName)

@@ -23,6 +23,9 @@ public sealed class PastedGraphTests
         { "generated/keras3_attention.keras", "Keras3AttentionKeras" },
         { "generated/keras3_dot.keras", "Keras3DotKeras" },
         { "generated/keras3_siamese.keras", "Keras3SiameseKeras" },
+        { "generated/keras3_mha.keras", "Keras3MhaKeras" },
+        { "generated/keras3_mha_causal.keras", "Keras3MhaCausalKeras" },
+        { "generated/keras2_mha_model.h5", "Keras2MhaModelH5" },
     };
 
     [Theory]
@@ -136,6 +139,82 @@ public sealed class PastedGraphTests
             graph.Forward(in left, in right, out var outputs);
             golden.AssertOutput(0, b, outputs.Score.Result.AsSpan());
         }
+    }
+
+    [Fact]
+    public void The_pasted_multi_head_cross_attention_loads_the_archive_and_computes_what_tfjs_computes()
+    {
+        // Keras 3 keeps MultiHeadAttention's four projections in sub-groups (query_dense, key_dense, value_dense,
+        // output_dense), which the file lists alphabetically; they load in get_weights() order. The key is a keyword
+        // argument of the call (mha(decoder, encoder, key=keys)).
+        string path = Fixture.Path("generated/keras3_mha.keras");
+        var graph = new Pasted.Keras3MhaKeras.Keras3Mha();
+        graph.LoadWeights(path);
+        KerasFile file = KerasFile.Open(path);
+        Assert.Equal(new[] { "query_dense", "key_dense", "value_dense", "output_dense" },
+            file.Layer("mha").Weights.Where((_, i) => i % 2 == 0).Select(w => w.Name.Split('/')[^3]));
+        Assert.Equal(file.Layer("mha").Weights.Select(w => w.Read()), graph.GetWeights()[^8..]);
+        GraphCase golden = GraphCase.Load("mha_cross_key_value_dims");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3MhaKeras.Keras3MhaEncoder.Input x = default;
+            Pasted.Keras3MhaKeras.Keras3MhaDecoder.Input y = default;
+            golden.Input("x", b).CopyTo(x.AsSpan());
+            golden.Input("y", b).CopyTo(y.AsSpan());
+            graph.Forward(in x, in y, out var outputs);
+            golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_causal_multi_head_attention_loads_the_archive_and_computes_what_tfjs_computes()
+    {
+        // use_causal_mask=True is a call argument (the node's kwargs), use_bias=False leaves four arrays.
+        var graph = new Pasted.Keras3MhaCausalKeras.Keras3MhaCausal();
+        graph.LoadWeights(Fixture.Path("generated/keras3_mha_causal.keras"));
+        GraphCase golden = GraphCase.Load("mha_causal_no_bias");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3MhaCausalKeras.Keras3MhaCausalEncoder.Input x = default;
+            golden.Input("x", b).CopyTo(x.AsSpan());
+            graph.Forward(in x, out var outputs);
+            golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_keras2_multi_head_self_attention_loads_the_legacy_file_and_computes_what_tfjs_computes()
+    {
+        // tf.keras 2 passes the value as a keyword of the node ([["encoder", 0, 0, {"value": ["encoder", 0, 0]}]]) and
+        // names the weights mha/query/kernel:0, ..., mha/attention_output/bias:0 in weight_names order.
+        var graph = new Pasted.Keras2MhaModelH5.Keras2MhaModel();
+        graph.LoadWeights(Fixture.Path("generated/keras2_mha_model.h5"));
+        GraphCase golden = GraphCase.Load("mha_self_attention");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras2MhaModelH5.Keras2MhaModelEncoder.Input x = default;
+            golden.Input("x", b).CopyTo(x.AsSpan());
+            graph.Forward(in x, out var outputs);
+            golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void A_multi_head_attention_declared_with_other_sizes_or_without_bias_is_refused_and_nothing_is_loaded()
+    {
+        string path = Fixture.Path("generated/keras2_mha_model.h5");
+        var swapped = new Declarations.MultiHeadAttentionWithHeadsSwapped();
+        float[][] before = swapped.GetWeights();
+        string message = Assert.Throws<ArgumentException>(() => swapped.LoadWeights(path)).Message;
+        Assert.Contains("'mha/query/kernel' is [8, 4, 2] in the graph, but 'keras2_mha_model.h5' stores it as [8, 2, 4]", message);
+        Assert.Contains("check NumHeads, KeyDim, ValueDim, OutputShape and UseBias", message);
+        Assert.Equal(before, swapped.GetWeights());
+
+        var withoutBias = new Declarations.MultiHeadAttentionWithoutBias();
+        message = Assert.Throws<ArgumentException>(() => withoutBias.LoadWeights(path)).Message;
+        Assert.Contains("the attention layer 'mha' has 4 weight array(s)", message);
+        Assert.Contains("holds 8", message);
+        Assert.Contains("Nothing was loaded", message);
     }
 
     [Fact]

@@ -569,6 +569,30 @@ public class DiagnosticTests
             "RNNG074", "true",
             "[Merge] 'both': Normalize is an option of MergeOperation.Dot, and this merge is Add: leave it out.")
         { ValidModels = 2 },
+        new("RNNG074_graph_multi_head_attention_key_timesteps_differ",
+            GraphChains + "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(3, ReturnSequences = true)]\npublic partial class Tokens;\n\n[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"tokens\", typeof(Tokens), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\")]\n[MultiHeadAttention(\"mha\", \"decoder\", \"decoder\", numHeads: 2, keyDim: 4, Key = \"tokens\")]\npublic partial class Translator;",
+            "RNNG074", "\"tokens\"",
+            "[MultiHeadAttention] 'mha': the key 'tokens' is a [6, 3] sequence, but it needs the value's 4 timesteps (a score per value timestep).",
+            Before: "Key = ")
+        { ValidModels = 3 },
+        new("RNNG077_graph_multi_head_attention_output_over_16_kib",
+            GraphChains + "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(3, ReturnSequences = true)]\npublic partial class Tokens;\n\n[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"tokens\", typeof(Tokens), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\")]\n[MultiHeadAttention(\"mha\", \"decoder\", \"tokens\", numHeads: 2, keyDim: 4, OutputShape = 2000)]\npublic partial class Translator;",
+            "RNNG077", "2000",
+            "[MultiHeadAttention] 'mha': an output of [4, 2000], over 16 KiB is not supported in a graph yet; lower OutputShape or the query's timesteps.",
+            Before: "OutputShape = ")
+        { ValidModels = 3 },
+        new("RNNG078_graph_multi_head_attention_without_heads",
+            GraphChains + "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(3, ReturnSequences = true)]\npublic partial class Tokens;\n\n[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"tokens\", typeof(Tokens), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\")]\n[MultiHeadAttention(\"mha\", \"decoder\", \"tokens\", numHeads: 0, keyDim: 4)]\npublic partial class Translator;",
+            "RNNG078", "0",
+            "[MultiHeadAttention] 'mha': numHeads = 0 is not valid; Keras's num_heads counts the attention heads, at least 1.",
+            Before: "numHeads: ")
+        { ValidModels = 3 },
+        new("RNNG078_graph_multi_head_attention_negative_value_dim",
+            GraphChains + "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(3, ReturnSequences = true)]\npublic partial class Tokens;\n\n[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"tokens\", typeof(Tokens), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\")]\n[MultiHeadAttention(\"mha\", \"decoder\", \"tokens\", numHeads: 2, keyDim: 4, ValueDim = -3)]\npublic partial class Translator;",
+            "RNNG078", "-3",
+            "[MultiHeadAttention] 'mha': ValueDim = -3 is not valid; leave it out (or 0) for Keras's default, key_dim.",
+            Before: "ValueDim = ")
+        { ValidModels = 3 },
         new("RNNG075_graph_initial_state_units_differ",
             "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(4, ReturnState = true)]\npublic partial class Encoder;\n\n[Sequential(Timesteps = 4, InputDim = 2)]\n[Lstm(5, ReturnSequences = true)]\npublic partial class Decoder;\n\n[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\", InitialState = \"encoder\")]\npublic partial class Translator;",
             "RNNG075", "\"encoder\"",

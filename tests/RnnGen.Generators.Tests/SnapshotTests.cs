@@ -162,6 +162,45 @@ public class SnapshotTests
     }
 
     [Fact]
+    public Task Graph_with_multi_head_attention()
+    {
+        // [MultiHeadAttention]: cross-attention with a separate key, value_dim and output_shape (eight arrays in one
+        // field, Keras-initialized), and causal self-attention without biases (four arrays) read by a merge.
+        const string declaration = """
+            [Sequential(Timesteps = 6, InputDim = 3)]
+            [Lstm(6, ReturnSequences = true)]
+            public partial class Encoder;
+
+            [Sequential(Timesteps = 6, InputDim = 3)]
+            [Gru(5, ResetAfter = false, ReturnSequences = true)]
+            public partial class Keys;
+
+            [Sequential(Timesteps = 5, InputDim = 2)]
+            [Lstm(4, ReturnSequences = true)]
+            public partial class Decoder;
+
+            [Sequential(Timesteps = 5, InputDim = 9)]
+            [Dense(2)]
+            public partial class Head;
+
+            [Graph("out")]
+            [GraphInput("x", Timesteps = 6, InputDim = 3)]
+            [GraphInput("y", Timesteps = 5, InputDim = 2)]
+            [GraphNode("encoder", typeof(Encoder), "x")]
+            [GraphNode("keys", typeof(Keys), "x")]
+            [GraphNode("decoder", typeof(Decoder), "y")]
+            [MultiHeadAttention("cross", "decoder", "encoder", numHeads: 3, keyDim: 2, Key = "keys", ValueDim = 3, OutputShape = 5)]
+            [MultiHeadAttention("causal", "decoder", "decoder", numHeads: 1, keyDim: 3, UseBias = false, UseCausalMask = true)]
+            [Merge("context", MergeOperation.Concatenate, "cross", "causal")]
+            [GraphNode("out", typeof(Head), "context")]
+            public partial class Transformer;
+            """;
+        GeneratorRun run = CompilationHarness.Run("using RnnGen;\nnamespace Demo;\n\n" + declaration);
+        AssertClean(run);
+        return Snapshot.Verify(ScrubVersion(run.Sources.Single(s => s.HintName == "Demo.Transformer.RnnGen.Graph.g.cs").Text), "cs");
+    }
+
+    [Fact]
     public Task Graph_with_dot()
     {
         // [Merge(..., MergeOperation.Dot)]: a cosine similarity of two vectors into a head, and the scores of a sequence

@@ -287,9 +287,12 @@ for (const name of Object.keys(models).filter((n) => !models[n].noExpected)) {
 // inputs: the InputLayers (batch_shape); reads: the tensors a layer is called on ("name" = [name, 0, 0], or
 // [name, node, tensor]); calls instead of reads: a shared layer called several times, the tensors of each call in call
 // order (call k makes node k, whose outputs are [name, k, tensor]); initialState: the tensors passed as
-// initial_state=[...] (a layer called once); outputs: the model's output tensors.
+// initial_state=[...] (a layer called once); for a MultiHeadAttention, reads are the tensors passed by position (query,
+// value), keywords the tensors passed by name ({ key: "keys" }) and callOptions the call's other keyword arguments
+// ({ use_causal_mask: true }); outputs: the model's output tensors.
 // kerasNodes: write what Keras 3.10 writes for a node, tensor shapes, each layer's build_config and the kwargs that
-// Layer.__call__ adds to a single-tensor call of a recurrent layer (training=False from RNN.call's default, mask=None).
+// Layer.__call__ adds to a single-tensor call of a recurrent layer (training=False from RNN.call's default, mask=None)
+// and to a MultiHeadAttention call (query_mask, value_mask and key_mask None).
 // The layers are listed in Keras's model.layers order (keras/src/ops/function.py map_graph: by depth from the inputs,
 // then by traversal order), which also numbers the weight groups: layers/lstm, layers/lstm_1, layers/dense, ...
 // goldenModel checks that order with kerasLayerOrder, which also places the InputLayers in the config: Keras lists them
@@ -373,6 +376,52 @@ const goldenModels = {
       { kind: "Dense", name: "score", units: 1, activation: "sigmoid", useBias: true, reads: ["diff"] },
     ],
   },
+  // Keras MultiHeadAttention called as mha(decoder, encoder, key=keys): query and value positional, the key a keyword
+  // tensor (keywords: call kwargs, "name" = [name, 0, 0]); 3 heads, key_dim 2, value_dim 3, output_shape 5, so every
+  // projection has its own width. Keras's order: from the output, the DFS reaches mha, decoder, y, encoder, x, keys (a
+  // node's tensors are its args, then its kwargs), so the layers are y, x, decoder, encoder, keys, mha, out; the weight
+  // groups are layers/lstm (decoder), layers/lstm_1 (encoder), layers/gru (keys), layers/multi_head_attention/
+  // {query,key,value,output}_dense and layers/dense (out).
+  golden_mha: {
+    goldenCase: "mha_cross_key_value_dims",
+    inputs: [{ name: "x", shape: [null, 6, 3] }, { name: "y", shape: [null, 5, 2] }],
+    outputs: ["out"],
+    layers: [
+      { ...lstmOptions, name: "decoder", units: 4, returnSequences: true, reads: ["y"] },
+      { ...lstmOptions, name: "encoder", units: 6, returnSequences: true, reads: ["x"] },
+      { kind: "GRU", name: "keys", units: 5, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, resetAfter: false, returnSequences: true, reads: ["x"] },
+      { kind: "MultiHeadAttention", name: "mha", numHeads: 3, keyDim: 2, valueDim: 3, useBias: true, outputShape: 5, reads: ["decoder", "encoder"], keywords: { key: "keys" } },
+      { kind: "Dense", name: "out", units: 2, activation: "linear", useBias: true, reads: ["mha"] },
+    ],
+  },
+  // Causal self-attention without biases, mha(encoder, encoder, use_causal_mask=True) (callOptions: the call's
+  // non-tensor kwargs), concatenated with the encoder's sequence. Keras's order: x (depth 4), encoder (3: through mha
+  // and through concat), mha, concat, out; weight groups layers/lstm, layers/multi_head_attention (the four kernels
+  // only), layers/dense; Concatenate has no variables.
+  golden_mha_causal: {
+    goldenCase: "mha_causal_no_bias",
+    inputs: [{ name: "x", shape: [null, 5, 3] }],
+    outputs: ["out"],
+    layers: [
+      { ...lstmOptions, name: "encoder", units: 6, returnSequences: true, reads: ["x"] },
+      { kind: "MultiHeadAttention", name: "mha", numHeads: 1, keyDim: 3, valueDim: 3, useBias: false, outputShape: null, reads: ["encoder", "encoder"], callOptions: { use_causal_mask: true } },
+      { kind: "Concatenate", name: "concat", reads: ["mha", "encoder"] },
+      { kind: "Dense", name: "out", units: 1, activation: "linear", useBias: true, reads: ["concat"] },
+    ],
+  },
+  // Self-attention mha(encoder, encoder), written as a tf.keras 2 legacy full model (writeLegacyH5 with a functional
+  // model_config): layer_names x, encoder, mha, out; the MultiHeadAttention's weights under mha/query, mha/key,
+  // mha/value and mha/attention_output (tf.keras 2 names its EinsumDense sub-layers so).
+  golden_mha_self: {
+    goldenCase: "mha_self_attention",
+    inputs: [{ name: "x", shape: [null, 6, 3] }],
+    outputs: ["out"],
+    layers: [
+      { ...lstmOptions, name: "encoder", units: 8, returnSequences: true, reads: ["x"] },
+      { kind: "MultiHeadAttention", name: "mha", numHeads: 2, keyDim: 4, valueDim: 4, useBias: true, outputShape: null, reads: ["encoder", "encoder"] },
+      { kind: "Dense", name: "out", units: 2, activation: "linear", useBias: true, reads: ["mha"] },
+    ],
+  },
 };
 
 // The tensors of each call of a layer: calls for a shared layer, else the one call on reads.
@@ -384,8 +433,26 @@ const nodeRef = (r) => (typeof r === "string" ? [r, 0, 0] : r);
 // none of these layers; these wrap its shape and count functions.
 const attentionWeightShapes = (layer) => [...(layer.useScale ? [[]] : []), ...(layer.scoreMode === "concat" ? [[]] : [])];
 const noWeights = (layer) => ["Dot", "Subtract"].includes(layer.kind);
-const weightShapes = (layer, inputWidth) => (layer.kind === "Attention" ? attentionWeightShapes(layer) : noWeights(layer) ? [] : layerWeightShapes(layer, inputWidth));
-const weightCount = (layer) => (layer.kind === "Attention" ? attentionWeightShapes(layer).length : noWeights(layer) ? 0 : layerWeightCount(layer));
+// keras/src/layers/attention/multi_head_attention.py build: four EinsumDense projections, each a kernel and (use_bias) a
+// bias, in get_weights() order query [dq, N, H] + [N, H], key [dk, N, H] + [N, H], value [dv, N, Hv] + [N, Hv],
+// attention_output [N, Hv, out] + [out] (N num_heads, H key_dim, Hv value_dim, out output_shape or dq), from the widths
+// of the query, value and key (the value's when no key is passed).
+function multiHeadAttentionShapes(layer, [dq, dv, dk = dv]) {
+  const N = layer.numHeads;
+  const H = layer.keyDim;
+  const Hv = layer.valueDim ?? H;
+  const out = layer.outputShape ?? dq;
+  const bias = (shape) => (layer.useBias ? [shape] : []);
+  return [[dq, N, H], ...bias([N, H]), [dk, N, H], ...bias([N, H]), [dv, N, Hv], ...bias([N, Hv]), [N, Hv, out], ...bias([out])];
+}
+// inputWidth: the last axis of the first tensor read; widths (MultiHeadAttention only): of the query, value and key.
+const weightShapes = (layer, inputWidth, widths) => (layer.kind === "MultiHeadAttention" ? multiHeadAttentionShapes(layer, widths)
+  : layer.kind === "Attention" ? attentionWeightShapes(layer) : noWeights(layer) ? [] : layerWeightShapes(layer, inputWidth));
+const weightCount = (layer) => (layer.kind === "MultiHeadAttention" ? (layer.useBias ? 8 : 4)
+  : layer.kind === "Attention" ? attentionWeightShapes(layer).length : noWeights(layer) ? 0 : layerWeightCount(layer));
+// The tensors a call reads, in the order Keras's Node lists them (its args, then its kwargs): reads, then the keyword
+// tensors of a MultiHeadAttention (key), then initial_state.
+const callTensors = (layer, reads) => [...reads, ...Object.values(layer.keywords ?? {}), ...(layer.initialState ?? [])];
 
 // Keras's model.layers order of a golden model (keras/src/ops/function.py _build_map and map_graph), over nodes (one
 // per call of a layer, one per InputLayer): a depth-first walk from the outputs numbers each layer when first reached
@@ -397,7 +464,7 @@ function kerasLayerOrder(spec) {
   const layerOf = (node) => node.slice(0, node.lastIndexOf("#"));
   const parents = new Map(spec.inputs.map((x) => [key(x.name), []]));
   for (const layer of spec.layers) {
-    callsOf(layer).forEach((reads, k) => parents.set(key([layer.name, k, 0]), [...reads, ...(layer.initialState ?? [])].map(key)));
+    callsOf(layer).forEach((reads, k) => parents.set(key([layer.name, k, 0]), callTensors(layer, reads).map(key)));
   }
   const index = new Map();
   const postOrder = [];
@@ -442,11 +509,12 @@ function goldenModel(spec) {
   const shapes = [];
   const used = new Set();
   for (const layer of spec.layers) {
-    const calls = callsOf(layer).map((reads) => reads.map(shapeOf));
-    if (calls.length > 1 && layer.initialState) throw new Error(`${spec.goldenCase}: ${layer.name} is shared and has an initial state`);
+    // A MultiHeadAttention's keyword tensor (key) counts as its third input, after query and value.
+    const calls = callsOf(layer).map((reads) => [...reads, ...Object.values(layer.keywords ?? {})].map(shapeOf));
+    if (calls.length > 1 && (layer.initialState || layer.keywords)) throw new Error(`${spec.goldenCase}: ${layer.name} is shared and has an initial state or keyword tensors`);
     const width = calls[0][0][calls[0][0].length - 1];
     if (calls.some((read) => read[0][read[0].length - 1] !== width)) throw new Error(`${spec.goldenCase}: the calls of ${layer.name} read different widths`);
-    const own = weightShapes(layer, width);
+    const own = weightShapes(layer, width, calls[0].map((s) => s[s.length - 1]));
     nodeShapes.set(layer.name, calls.map((read) => kerasOutputShapes(layer, read)));
     const entry = golden.layers.find((l) => l.name === layer.name);
     if (own.length === 0) {
@@ -466,7 +534,9 @@ function goldenModel(spec) {
   }
   const unused = golden.layers.filter((l) => !used.has(l.name)).map((l) => l.name);
   if (unused.length) throw new Error(`${spec.goldenCase}: golden layers ${unused} are not in the model`);
-  return { ...spec, functional: true, kerasNodes: true, noExpected: true, layerOrder, weights, shapes };
+  // The shapes each layer's first call reads (a MultiHeadAttention's query, value and key), for tf.keras 2's configs.
+  const buildShapes = new Map(spec.layers.map((l) => [l.name, [...callsOf(l)[0], ...Object.values(l.keywords ?? {})].map(shapeOf)]));
+  return { ...spec, functional: true, kerasNodes: true, noExpected: true, layerOrder, weights, shapes, buildShapes };
 }
 
 for (const [name, spec] of Object.entries(goldenModels)) models[name] = goldenModel(spec);
@@ -584,6 +654,7 @@ function layerConfig(layer, keras3, first, model) {
   else if (layer.kind === "Dot") entry = wrap("Dot", { name: layer.name, trainable: true, dtype: "float32", axes: layer.axes, normalize: layer.normalize });
   // keras/src/layers/merging/subtract.py: the Merge base config only.
   else if (layer.kind === "Subtract") entry = wrap("Subtract", { name: layer.name, trainable: true, dtype: "float32" });
+  else if (layer.kind === "MultiHeadAttention") entry = wrap("MultiHeadAttention", multiHeadAttentionConfig(layer, keras3, model));
   else if (layer.kind === "LayerNormalization") {
     // Keras 3 writes axis as the list build() made of -1; tf.keras 2 as a list of positive axes.
     entry = wrap("LayerNormalization", {
@@ -640,6 +711,26 @@ function layerConfig(layer, keras3, first, model) {
   return entry;
 }
 
+// MultiHeadAttention.get_config (keras/src/layers/attention/multi_head_attention.py; tf.keras 2's
+// keras/layers/attention/multi_head_attention.py) of a built layer: the base config, then num_heads, key_dim, value_dim
+// (key_dim when not given), dropout, use_bias, output_shape (as given: null or the int), attention_axes, the initializers,
+// regularizers and constraints, and seed (Keras 3; its get_config has no flash_attention). attention_axes is [1], not
+// null: build() (_build_attention) replaces None by tuple(range(1, rank - 2)) = (1,) for the rank-4 projections of
+// (batch, time, features) inputs, and a saved model's layers are built. tf.keras 2 (2.6 and later) adds the shapes the
+// layer was built with, query_shape, key_shape (the value's when no key) and value_shape, for from_config.
+function multiHeadAttentionConfig(layer, keras3, model) {
+  const config = {
+    name: layer.name, trainable: true, dtype: "float32", num_heads: layer.numHeads, key_dim: layer.keyDim,
+    value_dim: layer.valueDim ?? layer.keyDim, dropout: 0.0, use_bias: layer.useBias, output_shape: layer.outputShape ?? null,
+    attention_axes: [1],
+    kernel_initializer: { class_name: "GlorotUniform", config: { seed: null } }, bias_initializer: { class_name: "Zeros", config: {} },
+    kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null,
+  };
+  if (keras3) return { ...config, seed: null };
+  const [query, value, key = value] = model.buildShapes.get(layer.name);
+  return { ...config, query_shape: query, key_shape: key, value_shape: value };
+}
+
 // The output shapes of a layer's node, from the shapes of the tensors it reads: a recurrent layer's output, then its
 // states if return_state (LSTM h and c, GRU and SimpleRNN h).
 function kerasOutputShapes(layer, read) {
@@ -656,6 +747,9 @@ function kerasOutputShapes(layer, read) {
     return [output.length === 1 ? [...output, 1] : output];
   }
   if (layer.kind === "Subtract") return [first];
+  // keras/src/layers/attention/multi_head_attention.py compute_output_shape: the query's shape, its last axis
+  // output_shape when given.
+  if (layer.kind === "MultiHeadAttention") return [[...first.slice(0, -1), layer.outputShape ?? first[first.length - 1]]];
   if (layer.kind === "Dense") return [[...first.slice(0, -1), layer.units]];
   if (!["LSTM", "GRU", "SimpleRNN"].includes(layer.kind)) throw new Error(`no output shape for ${layer.kind}`);
   const output = layer.returnSequences ? [first[0], first[1], layer.units] : [first[0], layer.units];
@@ -670,6 +764,41 @@ function inputShape(model, timesteps) {
 
 function keras2ModelConfig(model) {
   return { class_name: "Sequential", config: { name: "sequential", layers: model.layers.map((l, i) => layerConfig(l, false, i === 0, model)) } };
+}
+
+// tf.keras 2 Functional.get_config (keras/engine/functional.py, legacy h5 model_config): the layers in model.layers
+// order, InputLayers included, each with its name and inbound_nodes; a node is the list of its first argument's tensors,
+// each [layer, node_index, tensor_index, kwargs], where Node.serialize (keras/engine/node.py) turns every argument after
+// the first into a keyword of the call's signature (MultiHeadAttention.call(query, value, key=None, ...): a second
+// positional tensor is "value") and writes the tensors in kwargs as [layer, node_index, tensor_index]. Layer.__call__
+// drops the training and mask it passes itself, so a plain call has kwargs {}.
+function keras2FunctionalConfig(model) {
+  const ref = (r) => nodeRef(r);
+  const callArguments = { MultiHeadAttention: ["query", "value", "key"] };
+  const layers = model.layerOrder.map((name) => {
+    const input = model.inputs.find((x) => x.name === name);
+    if (input) {
+      return { class_name: "InputLayer", config: { batch_input_shape: input.shape, dtype: "float32", sparse: false, ragged: false, name }, name, inbound_nodes: [] };
+    }
+    const layer = model.layers.find((l) => l.name === name);
+    const entry = layerConfig(layer, false, false, model);
+    if (layer.initialState) throw new Error(`${name}: initial_state is not written to tf.keras 2 configs here`);
+    const node = (reads) => {
+      if (callArguments[layer.kind]) {
+        const [first, ...rest] = reads;
+        const kwargs = Object.fromEntries(rest.map((r, i) => [callArguments[layer.kind][i + 1], ref(r)]));
+        for (const [k, r] of Object.entries(layer.keywords ?? {})) kwargs[k] = ref(r);
+        Object.assign(kwargs, layer.callOptions ?? {});
+        return [[...ref(first), kwargs]];
+      }
+      return reads.map((r) => [...ref(r), {}]); // one tensor, or a merge's list of tensors
+    };
+    return { ...entry, name, inbound_nodes: callsOf(layer).map(node) };
+  });
+  return {
+    class_name: "Functional",
+    config: { name: "model", layers, input_layers: model.inputs.map((x) => [x.name, 0, 0]), output_layers: model.outputs.map(nodeRef) },
+  };
 }
 
 function keras3ModelConfig(model, timesteps = model.timesteps) {
@@ -694,6 +823,15 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
         const calls = callsOf(l);
         const node = (reads) => {
           const kwargs = {};
+          if (l.kind === "MultiHeadAttention") {
+            // mha(query, value, key=..., use_causal_mask=...): the tensors called by position stay args, the keywords
+            // kwargs. Layer.__call__ (Keras 3.10, step 6) then adds <argument>_mask for each tensor argument of a call
+            // with several (call has query_mask, value_mask and key_mask), backend.get_keras_mask of the tensor: None
+            // here (no Masking or mask_zero upstream); training stays out (MultiHeadAttention.call defaults it to None).
+            for (const [name, r] of Object.entries(l.keywords ?? {})) kwargs[name] = tensor(r);
+            Object.assign(kwargs, l.callOptions ?? {}, { query_mask: null, value_mask: null }, l.keywords?.key ? { key_mask: null } : {});
+            return { args: reads.map(tensor), kwargs };
+          }
           if (l.initialState) kwargs.initial_state = l.initialState.map(tensor);
           else if (model.kerasNodes && ["LSTM", "GRU", "SimpleRNN"].includes(l.kind) && reads.length === 1) Object.assign(kwargs, { training: false, mask: null });
           return { args: reads.length === 1 ? [tensor(reads[0])] : [reads.map(tensor)], kwargs };
@@ -701,11 +839,14 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
         if (model.kerasNodes) {
           const read = calls[0].map(shapeOf);
           // Layer.get_build_config: the shapes the layer was built with (by its first call); one call argument gives
-          // input_shape, several (sequences and initial_state) a shapes_dict keyed <argument>_shape.
-          entry.build_config = l.initialState
-            ? { shapes_dict: { sequences_shape: read[0], initial_state_shape: l.initialState.map(shapeOf) } }
-            : { input_shape: read.length === 1 ? read[0] : read };
-          shapes.set(l.name, calls.map((reads) => kerasOutputShapes(l, reads.map(shapeOf))));
+          // input_shape, several (sequences and initial_state; a MultiHeadAttention's query, value and key, the key only
+          // when passed) a shapes_dict keyed <argument>_shape.
+          entry.build_config = l.kind === "MultiHeadAttention"
+            ? { shapes_dict: { query_shape: read[0], value_shape: read[1], ...(l.keywords?.key ? { key_shape: shapeOf(l.keywords.key) } : {}) } }
+            : l.initialState
+              ? { shapes_dict: { sequences_shape: read[0], initial_state_shape: l.initialState.map(shapeOf) } }
+              : { input_shape: read.length === 1 ? read[0] : read };
+          shapes.set(l.name, calls.map((reads) => kerasOutputShapes(l, [...reads, ...Object.values(l.keywords ?? {})].map(shapeOf))));
         }
         return { ...entry, name: l.name, inbound_nodes: calls.map(node) };
       }),
@@ -758,6 +899,10 @@ function keras2WeightNames(layer) {
   if (["Dropout", "Activation", "Masking", "Concatenate", "Lambda"].includes(layer.kind)) return [];
   if (layer.kind === "Conv1D" || layer.kind === "Conv1DTranspose") return [`${layer.name}/kernel:0`, `${layer.name}/bias:0`];
   if (layer.kind === "Embedding") return [`${layer.name}/embeddings:0`];
+  // tf.keras 2 names MultiHeadAttention's EinsumDense sub-layers query, key, value and attention_output.
+  if (layer.kind === "MultiHeadAttention") {
+    return ["query", "key", "value", "attention_output"].flatMap((p) => [`${layer.name}/${p}/kernel:0`, ...(layer.useBias ? [`${layer.name}/${p}/bias:0`] : [])]);
+  }
   if (layer.kind === "Normalization") return ["mean", "variance", "count"].map((n) => `${layer.name}/${n}:0`);
   if (layer.kind === "LayerNormalization" || layer.kind === "BatchNormalization") {
     const names = [...(layer.scale ? ["gamma"] : []), ...(layer.center ? ["beta"] : []), ...(layer.kind === "BatchNormalization" ? ["moving_mean", "moving_variance"] : [])];
@@ -792,17 +937,21 @@ function writeLegacyH5(path, modelName, { fullModel, libver, split = 0, kind = "
   file.create_attribute("keras_version", kerasVersion);
   let weightsGroup = file;
   if (fullModel) {
-    file.create_attribute("model_config", JSON.stringify(keras2ModelConfig(model)));
+    file.create_attribute("model_config", JSON.stringify(model.functional ? keras2FunctionalConfig(model) : keras2ModelConfig(model)));
     file.create_attribute("training_config", JSON.stringify({ loss: "mse", metrics: null, optimizer_config: { class_name: "Adam", config: { learning_rate: 0.001 } } }));
     weightsGroup = file.create_group("model_weights");
     weightsGroup.create_attribute("backend", "tensorflow");
     weightsGroup.create_attribute("keras_version", kerasVersion);
   }
-  writeStringList(weightsGroup, "layer_names", model.layers.map((l) => l.name), { split, kind });
+  // A functional model's layer_names are its model.layers, InputLayers included (no weights), in Keras's order.
+  const inputNames = new Set((model.functional ? model.inputs ?? [] : []).map((x) => x.name));
+  const layerNames = model.functional && model.layerOrder ? model.layerOrder : model.layers.map((l) => l.name);
+  writeStringList(weightsGroup, "layer_names", layerNames, { split, kind });
   let index = 0;
-  for (const layer of model.layers) {
-    const group = weightsGroup.create_group(layer.name);
-    const names = keras2WeightNames(layer);
+  for (const layerName of layerNames) {
+    const layer = model.layers.find((l) => l.name === layerName);
+    const group = weightsGroup.create_group(layerName);
+    const names = inputNames.has(layerName) ? [] : keras2WeightNames(layer);
     writeStringList(group, "weight_names", names, { split: split && names.length > 2 ? 2 : 0, kind: kind === "A" ? "S" : "A" });
     for (const name of names) {
       const slash = name.lastIndexOf("/");
@@ -831,7 +980,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
     const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
       : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
         BatchNormalization: "batch_normalization", Conv1D: "conv1d", Conv1DTranspose: "conv1d_transpose", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding",
-        Attention: "attention", Normalization: "normalization", Dot: "dot", Subtract: "subtract" }[layer.kind];
+        Attention: "attention", Normalization: "normalization", Dot: "dot", Subtract: "subtract", MultiHeadAttention: "multi_head_attention" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -839,6 +988,21 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       // TimeDistributed has no variables of its own (an empty group before Keras 3.10); the Dense's are in layer/.
       vars(base, 0);
       vars(`${base}/layer`, layer.useBias ? 2 : 1);
+    } else if (layer.kind === "MultiHeadAttention") {
+      // No variables of its own; saving_lib._walk_saveable visits its attributes in sorted order, public before private,
+      // so its four EinsumDense projections are saved under their public properties key_dense, output_dense,
+      // query_dense, value_dense (the private _query_dense, ... are the same objects, already visited), each with
+      // vars/0 the kernel and vars/1 the bias (use_bias). The weights are in get_weights() order: query, key, value,
+      // output.
+      vars(base, 0);
+      const start = index;
+      const per = layer.useBias ? 2 : 1;
+      const position = { query_dense: 0, key_dense: 1, value_dense: 2, output_dense: 3 };
+      for (const name of Object.keys(position).sort()) {
+        index = start + position[name] * per;
+        vars(`${base}/${name}`, per);
+      }
+      index = start + 4 * per;
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
     else if (["Dropout", "Concatenate", "Masking", "Dot", "Subtract"].includes(layer.kind)) vars(base, 0);
     else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding", "Attention", "Normalization"].includes(layer.kind)) vars(base, weightCount(layer)); // Attention: scalars, shape (); Normalization: count an int64 scalar
@@ -933,6 +1097,9 @@ keras3Zip(g("keras3_two_branch.keras"), "golden_two_branch", { kerasVersion: "3.
 keras3Zip(g("keras3_attention.keras"), "golden_attention", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_dot.keras"), "golden_dot", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_siamese.keras"), "golden_siamese", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_mha.keras"), "golden_mha", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_mha_causal.keras"), "golden_mha_causal", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+writeLegacyH5(g("keras2_mha_model.h5"), "golden_mha_self", { fullModel: true, libver: V0, kerasVersion: "2.9.0" });
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.
 {

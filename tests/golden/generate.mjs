@@ -3,8 +3,9 @@
 //
 // Runs every case through a real Keras-semantics engine (TensorFlow.js 4.22.0 on its pure-JS
 // cpu backend, or ONNX Runtime 1.30.0 through onnxruntime-node with an ONNX model built here
-// byte by byte), checks every result against an independent float64 implementation of the
-// Keras equations in this file, and writes the results as JSON fixtures for the C# tests:
+// byte by byte with onnx-util.mjs), checks every result against an independent float64
+// implementation of the Keras equations in this file, and writes the results as JSON fixtures
+// for the C# tests:
 //
 //   tests/RnnGen.Numerics.Tests/Golden/tfjs-golden.json
 //   tests/RnnGen.Numerics.Tests/Golden/onnxruntime-golden.json
@@ -17,6 +18,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onnxModel, onnxTensor } from './onnx-util.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -876,116 +878,6 @@ function runTfjs(c) {
   for (let k = 0; k < first[0].data.length; k++) if (first[0].data[k] !== res[0].data[k]) same = false;
   if (same) throw new Error(`${c.name}: tfjs stateful layer did not carry its state into the 2nd call`);
   return res;
-}
-
-// ----------------------------------------------------------------------------------------------
-// Minimal protobuf writer + ONNX model builder (onnx.proto field numbers).
-// ----------------------------------------------------------------------------------------------
-class PB {
-  constructor() {
-    this.parts = [];
-  }
-  raw(u8) {
-    this.parts.push(u8);
-    return this;
-  }
-  varint(n) {
-    let v = BigInt(n);
-    if (v < 0n) v += 1n << 64n;
-    const bytes = [];
-    do {
-      let b = Number(v & 0x7fn);
-      v >>= 7n;
-      if (v) b |= 0x80;
-      bytes.push(b);
-    } while (v);
-    return this.raw(Uint8Array.from(bytes));
-  }
-  tag(field, wire) {
-    return this.varint((field << 3) | wire);
-  }
-  int(field, n) {
-    return this.tag(field, 0).varint(n);
-  }
-  bytes(field, u8) {
-    return this.tag(field, 2).varint(u8.length).raw(u8);
-  }
-  str(field, s) {
-    return this.bytes(field, new TextEncoder().encode(s));
-  }
-  msg(field, pb) {
-    return this.bytes(field, pb.finish());
-  }
-  f32(field, f) {
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, f, true);
-    return this.tag(field, 5).raw(b);
-  }
-  finish() {
-    const n = this.parts.reduce((a, p) => a + p.length, 0);
-    const out = new Uint8Array(n);
-    let o = 0;
-    for (const p of this.parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
-  }
-}
-
-const ONNX_FLOAT = 1;
-
-function onnxTensor(name, dims, f32) {
-  const t = new PB();
-  for (const d of dims) t.int(1, d); // dims
-  t.int(2, ONNX_FLOAT); // data_type
-  t.str(8, name); // name
-  const raw = new Uint8Array(f32.length * 4);
-  const dv = new DataView(raw.buffer);
-  f32.forEach((v, i) => dv.setFloat32(i * 4, v, true));
-  t.bytes(9, raw); // raw_data (little endian)
-  return t;
-}
-
-function onnxValueInfo(name, dims) {
-  const shape = new PB();
-  for (const d of dims) shape.msg(1, new PB().int(1, d)); // dim { dim_value }
-  const tensorType = new PB().int(1, ONNX_FLOAT).msg(2, shape); // elem_type, shape
-  const type = new PB().msg(1, tensorType); // TypeProto.tensor_type
-  return new PB().str(1, name).msg(2, type);
-}
-
-function onnxAttr(name, value) {
-  // AttributeProto: name=1 f=2 i=3 s=4 floats=7 ints=8 strings=9 type=20
-  const a = new PB().str(1, name);
-  if (typeof value === 'string') a.bytes(4, new TextEncoder().encode(value)).int(20, 3);
-  else if (Number.isInteger(value)) a.int(3, value).int(20, 2);
-  else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
-    for (const s of value) a.bytes(9, new TextEncoder().encode(s));
-    a.int(20, 8);
-  } else if (Array.isArray(value)) {
-    for (const f of value) a.f32(7, f);
-    a.int(20, 6);
-  } else throw new Error(`attr ${name}`);
-  return a;
-}
-
-function onnxModel({ opType, inputs, outputs, attrs, initializers, graphInputs, graphOutputs }) {
-  const node = new PB();
-  for (const i of inputs) node.str(1, i);
-  for (const o of outputs) node.str(2, o);
-  node.str(3, `${opType.toLowerCase()}_0`).str(4, opType);
-  for (const [k, v] of Object.entries(attrs)) node.msg(5, onnxAttr(k, v));
-  const graph = new PB().msg(1, node).str(2, 'golden');
-  for (const t of initializers) graph.msg(5, t);
-  for (const [n, d] of graphInputs) graph.msg(11, onnxValueInfo(n, d));
-  for (const [n, d] of graphOutputs) graph.msg(12, onnxValueInfo(n, d));
-  return new PB()
-    .int(1, 8) // ir_version
-    .str(2, 'rnngen-golden') // producer_name
-    .msg(7, graph)
-    .msg(8, new PB().str(1, '').int(2, 17)) // opset_import { domain "", version 17 }
-    .finish();
 }
 
 // ----------------------------------------------------------------------------------------------

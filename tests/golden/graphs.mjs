@@ -5,8 +5,8 @@
 // decoder starts from the encoder's states (LSTM and GRU), two input branches joined by Concatenate with a second
 // output on one branch, the six element-wise merges (Add, Subtract, Multiply, Average, Maximum, Minimum) of a SimpleRNN
 // and a GRU sequence feeding an LSTM, a siamese pair sharing one LSTM, one input split into two recurrent branches,
-// attention and the Dot merge (both below). Every layer has an explicit name; the C# tests find the layers and the
-// outputs by those names.
+// attention, the Dot merge and multi-head attention (all below). Every layer has an explicit name; the C# tests find the
+// layers and the outputs by those names.
 //
 // Every option is passed explicitly, because the tfjs defaults differ from Keras 3's: recurrentActivation 'sigmoid'
 // (tfjs: hardSigmoid), activation 'tanh', LSTM unitForgetBias false (only the initializer; setWeights replaces the
@@ -37,12 +37,28 @@
 // for norms above ~3.2e-4, and the reference requires every normalized norm to be at least 1e-3 (here 0.28 to 0.48).
 // Dot has no weights, so it is not in a case's layers.
 //
+// Keras's MultiHeadAttention (keras/src/layers/attention/multi_head_attention.py) is missing from tfjs-layers 4.22 too:
+// the script defines it as a custom tfjs layer on [query, value(, key)] at inference (no dropout), attention over the
+// time axis, without attention_mask; use_causal_mask, a call argument in Keras, is a constructor option here (tfjs's
+// symbolic apply cannot pass it). Its weights have Keras's shapes and get_weights() order: query kernel [dq, N, H] and
+// bias [N, H], key kernel [dk, N, H] and bias [N, H], value kernel [dv, N, Hv] and bias [N, Hv], attention_output kernel
+// [N, Hv, out] and bias [out] (the four kernels only without use_bias), drawn in [-0.5, 0.5) like the other layers'.
+// The projected query is multiplied by 1/sqrt(key_dim) before its product with the keys, as Keras does. The cases, each
+// with the layer named 'mha': self-attention over an LSTM sequence (2 heads, key_dim 4), cross-attention with a separate
+// GRU key and every dimension different (3 heads, key_dim 2, value_dim 3, output_shape 5), and causal self-attention
+// without biases (1 head, key_dim 3) concatenated with its input. Each case checks the layer's own output through a
+// probe model, against the reference and against a second engine: ONNX Runtime (onnxruntime-node 1.30.0, CPU, one
+// thread) runs a graph of standard ONNX ops (MatMul, Add, Reshape, Transpose, Mul, Softmax; for the causal mask, a
+// constant -1e9 added above the diagonal) built from the same weights with onnx-util.mjs, on the tensors tfjs feeds the
+// layer; max |ORT - tfjs| must be below 1e-5. The file's crossCheck field names those cases.
+//
 // Before the file is written, every output of every case is compared with an independent float64 implementation of the
 // Keras equations in this file (LSTM gates i, f, c, o; GRU reset_after=False gates z, r, h with the reset gate applied
 // to h before the recurrent product; SimpleRNN; Dense; the merges and Concatenate; Attention and AdditiveAttention;
-// Dot, with Keras 3's ops.normalize); the largest |difference| must be below 1e-5. The encoders' state outputs
-// ([output, state_h, state_c] for LSTM, [output, state_h] for GRU) of the seq2seq cases are checked the same way
-// through a second model, so their order in tfjs is Keras's; so is the Dot layer's own output in the dot cases.
+// Dot, with Keras 3's ops.normalize; MultiHeadAttention, written from its einsums with loops); the largest |difference|
+// must be below 1e-5. The encoders' state outputs ([output, state_h, state_c] for LSTM, [output, state_h] for GRU) of
+// the seq2seq cases are checked the same way through a second model, so their order in tfjs is Keras's; so are the Dot
+// layer's own output in the dot cases and the MultiHeadAttention layer's in the mha cases.
 //
 // Output: tests/RnnGen.Numerics.Tests/Golden/tfjs-graph-golden.json (format in README.md).
 // Regenerate:  cd tests/golden && npm ci && node graphs.mjs   (deterministic: two runs give byte-identical files)
@@ -52,12 +68,14 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fnv1a, mulberry32, toJson } from './golden-util.mjs';
+import { onnxGraphModel, onnxInt64Tensor, onnxTensor } from './onnx-util.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const OUT = path.resolve(here, '..', 'RnnGen.Numerics.Tests', 'Golden', 'tfjs-graph-golden.json');
 
 const TFJS_VERSION = '4.22.0';
+const ORT_VERSION = '1.30.0';
 const TOL = 1e-5; // largest |tfjs - reference| allowed
 const B = 3; // batch of every case
 
@@ -66,6 +84,9 @@ if (tf.version.tfjs !== TFJS_VERSION) throw new Error(`need @tensorflow/tfjs ${T
 await tf.setBackend('cpu');
 await tf.ready();
 if (tf.getBackend() !== 'cpu') throw new Error('tfjs cpu backend not active');
+const ort = require('onnxruntime-node');
+if (ort.env.versions.node !== ORT_VERSION) throw new Error(`need onnxruntime-node ${ORT_VERSION}, found ${ort.env.versions.node}`);
+ort.env.logLevel = 'error';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Layers, every option explicit.
@@ -173,6 +194,127 @@ class AdditiveAttention extends Attention {
   }
 }
 tf.serialization.registerClass(AdditiveAttention);
+
+// keras/src/layers/attention/multi_head_attention.py at inference (no dropout), attention over the time axis
+// (attention_axes None), without attention_mask or input masks, on [query (B, Tq, dq), value (B, Tv, dv)(, key (B, Tv,
+// dk))], key defaulting to value. Keras's call takes use_causal_mask as a call argument; tfjs's symbolic apply cannot
+// pass it, so here it is a constructor option (useCausalMask). The weights are Keras's, with Keras's shapes, in its
+// get_weights() order: query kernel [dq, N, H], query bias [N, H], key kernel [dk, N, H], key bias [N, H], value kernel
+// [dv, N, Hv], value bias [N, Hv], attention_output kernel [N, Hv, out], attention_output bias [out] (N num_heads, H
+// key_dim, Hv value_dim, default key_dim; out output_shape, default dq); without use_bias the four kernels only.
+// q = einsum('abc,cde->abde', query, Wq) + bq, k and v likewise; q = q * (1 / sqrt(H)) before the product, as Keras
+// does; scores = einsum('aecd,abcd->acbe', k, q) (B, N, Tq, Tv); with the causal mask, -1e9 is added where j > i (Keras:
+// row_index >= col_index of cumsums, then Softmax with a mask adds -1e9 to the masked logits); softmax over Tv;
+// o = einsum('acbe,aecd->abcd', probs, v) (B, Tq, N, Hv); output = einsum('abcd,cde->abe', o, Wo) + bo (B, Tq, out).
+// (Recent Keras versions compute the same at inference through ops.dot_product_attention, with the same scale.)
+class MultiHeadAttention extends Layer {
+  static className = 'MultiHeadAttention';
+  constructor(args) {
+    super(args);
+    this.numHeads = args.numHeads;
+    this.keyDim = args.keyDim;
+    this.valueDim = args.valueDim ?? args.keyDim;
+    this.useBias = args.useBias ?? true;
+    // Keras's output_shape (an int or a 1-tuple here); tfjs's Layer already has an outputShape getter.
+    const shape = args.outputShape ?? null;
+    this.projectedShape = shape === null ? null : Array.isArray(shape) ? shape : [shape];
+    if (this.projectedShape && this.projectedShape.length !== 1) throw new Error('MultiHeadAttention: only a 1-D output_shape');
+    this.useCausalMask = args.useCausalMask ?? false;
+    if (!(this.numHeads > 0 && this.keyDim > 0 && this.valueDim > 0)) throw new Error('MultiHeadAttention: numHeads, keyDim, valueDim');
+    this.inputOrder = null; // which of the node's inputs are query, value(, key); null: the inputs in that order
+  }
+  // tfjs 4.22's predict executor (tfjs-layers engine/executor.js) counts each layer that reads a tensor once, but
+  // decrements the count once per occurrence in a layer's input list: a tensor given twice to this layer
+  // (self-attention, [encoder, encoder]) and read by another layer too (the Concatenate of mha_causal_no_bias) is
+  // disposed before that layer runs, and predict fails. So the symbolic apply gives the node each distinct tensor once
+  // and keeps which of query, value(, key) each one is; build and call map the node's inputs back. The computation is
+  // unchanged.
+  apply(inputs, kwargs) {
+    if (Array.isArray(inputs) && inputs.every((t) => t instanceof tf.SymbolicTensor)) {
+      Attention.checkInputs(inputs.map((t) => t.shape));
+      const distinct = [...new Set(inputs)];
+      this.inputOrder = inputs.map((t) => distinct.indexOf(t));
+      return super.apply(distinct.length === 1 ? distinct[0] : distinct, kwargs);
+    }
+    return super.apply(inputs, kwargs);
+  }
+  /** The node's inputs (tensors or shapes, as a list) as [query, value(, key)]. */
+  unpack(list) {
+    return this.inputOrder ? this.inputOrder.map((i) => list[i]) : list;
+  }
+  outputDim(queryShape) {
+    return this.projectedShape ? this.projectedShape[0] : queryShape[queryShape.length - 1];
+  }
+  build(inputShape) {
+    const shapes = this.unpack(Array.isArray(inputShape[0]) ? inputShape : [inputShape]);
+    Attention.checkInputs(shapes);
+    const [qs, vs] = shapes;
+    const ks = shapes[2] ?? vs;
+    if (qs.length !== 3 || vs.length !== 3 || ks.length !== 3 || vs[1] !== ks[1]) throw new Error(`MultiHeadAttention on [${qs}], [${vs}], [${ks}]`);
+    const N = this.numHeads;
+    const kernel = (name, shape) => this.addWeight(name, shape, 'float32', tf.initializers.glorotUniform({}));
+    const bias = (name, shape) => (this.useBias ? this.addWeight(name, shape, 'float32', tf.initializers.zeros()) : null);
+    // In Keras's get_weights() order: each EinsumDense's kernel then bias.
+    this.queryKernel = kernel('query/kernel', [qs[2], N, this.keyDim]);
+    this.queryBias = bias('query/bias', [N, this.keyDim]);
+    this.keyKernel = kernel('key/kernel', [ks[2], N, this.keyDim]);
+    this.keyBias = bias('key/bias', [N, this.keyDim]);
+    this.valueKernel = kernel('value/kernel', [vs[2], N, this.valueDim]);
+    this.valueBias = bias('value/bias', [N, this.valueDim]);
+    this.outputKernel = kernel('attention_output/kernel', [N, this.valueDim, this.outputDim(qs)]);
+    this.outputBias = bias('attention_output/bias', [this.outputDim(qs)]);
+    this.built = true;
+  }
+  /** einsum('abc,cde->abde', x, kernel) + bias, then heads first: (B, T, c) -> (B, N, T, e). */
+  static project(x, kernel, bias) {
+    const [Bx, T, c] = x.shape;
+    const [, N, e] = kernel.shape;
+    let y = tf.matMul(tf.reshape(x, [Bx * T, c]), tf.reshape(kernel, [c, N * e]));
+    if (bias) y = tf.add(y, tf.reshape(bias, [N * e]));
+    return tf.transpose(tf.reshape(y, [Bx, T, N, e]), [0, 2, 1, 3]);
+  }
+  call(inputs) {
+    return tf.tidy(() => {
+      const list = this.unpack(Array.isArray(inputs) ? inputs : [inputs]);
+      Attention.checkInputs(list.map((t) => t.shape));
+      const [query, value] = list;
+      const key = list.length > 2 ? list[2] : value;
+      const read = (w) => (w ? w.read() : null);
+      const q = tf.mul(MultiHeadAttention.project(query, this.queryKernel.read(), read(this.queryBias)), 1 / Math.sqrt(this.keyDim));
+      const k = MultiHeadAttention.project(key, this.keyKernel.read(), read(this.keyBias));
+      const v = MultiHeadAttention.project(value, this.valueKernel.read(), read(this.valueBias));
+      let scores = tf.matMul(q, k, false, true); // (B, N, Tq, Tv)
+      const [Bq, N, Tq, Tv] = scores.shape;
+      if (this.useCausalMask) {
+        // -1e9 where the key position j is after the query position i (Keras's mask is row_index >= col_index).
+        const masked = tf.tensor2d(Array.from({ length: Tq * Tv }, (_, n) => (n % Tv > Math.floor(n / Tv) ? -1e9 : 0)), [Tq, Tv]);
+        scores = tf.add(scores, masked);
+      }
+      const o = tf.matMul(tf.softmax(scores, -1), v); // (B, N, Tq, Hv)
+      const merged = tf.reshape(tf.transpose(o, [0, 2, 1, 3]), [Bq * Tq, N * this.valueDim]);
+      const out = this.outputKernel.shape[2];
+      let y = tf.matMul(merged, tf.reshape(this.outputKernel.read(), [N * this.valueDim, out]));
+      if (this.outputBias) y = tf.add(y, this.outputBias.read());
+      return tf.reshape(y, [Bq, Tq, out]);
+    });
+  }
+  computeOutputShape(inputShape) {
+    const [qs] = this.unpack(Array.isArray(inputShape[0]) ? inputShape : [inputShape]);
+    return [...qs.slice(0, -1), this.outputDim(qs)];
+  }
+  getConfig() {
+    return {
+      ...super.getConfig(),
+      numHeads: this.numHeads,
+      keyDim: this.keyDim,
+      valueDim: this.valueDim,
+      useBias: this.useBias,
+      outputShape: this.projectedShape,
+      useCausalMask: this.useCausalMask,
+    };
+  }
+}
+tf.serialization.registerClass(MultiHeadAttention);
 
 // Classes whose weights are drawn in [0.5, 1.5) instead of [-0.5, 0.5): Keras initializes the attention scales to ones
 // (AdditiveAttention: glorot_uniform), and a value away from 1 shows that the weight is applied.
@@ -358,6 +500,87 @@ function refAttention(kind, o, w, q, v, k) {
     }
   }
   return { shape: [Bq, Tq, dv], data: y };
+}
+
+/**
+ * Keras's MultiHeadAttention (o = { numHeads N, keyDim H, valueDim Hv (default H), useBias, outputShape (default dq),
+ * useCausalMask }) on query q [B, Tq, dq], value v [B, Tv, dv] and key k [B, Tv, dk] (pass v again for no key), at
+ * inference. w: [Wq [dq, N, H], bq [N, H], Wk [dk, N, H], bk [N, H], Wv [dv, N, Hv], bv [N, Hv], Wo [N, Hv, out],
+ * bo [out]], the biases only with useBias. Straight from the einsums: qp[b, t, n, e] = sum_c q[b, t, c] Wq[c, n, e]
+ * + bq[n, e] (kp, vp likewise), qp scaled by 1 / sqrt(H); s[b, n, i, j] = sum_e kp[b, j, n, e] qp[b, i, n, e], masked
+ * out (weight 0) where j > i with useCausalMask; p = softmax over j; o[b, i, n, e] = sum_j p[b, n, i, j] vp[b, j, n, e];
+ * y[b, i, u] = sum_n,e o[b, i, n, e] Wo[n, e, u] + bo[u]. Returns y [B, Tq, out].
+ */
+function refMultiHeadAttention(o, w, q, v, k) {
+  const [Bq, Tq, dq] = q.shape;
+  const [, Tv, dv] = v.shape;
+  const dk = k.shape[2];
+  if (v.shape[0] !== Bq || k.shape[0] !== Bq || k.shape[1] !== Tv) throw new Error(`multi-head attention on [${q.shape}], [${v.shape}], [${k.shape}]`);
+  const N = o.numHeads;
+  const H = o.keyDim;
+  const Hv = o.valueDim ?? H;
+  const out = o.outputShape ?? dq;
+  const weights = [...w];
+  const take = (isBias, size) => {
+    if (isBias && !o.useBias) return null;
+    const a = weights.shift();
+    if (!a || a.length !== size) throw new Error(`multi-head attention: weight of size ${a?.length}, expected ${size}`);
+    return a;
+  };
+  const [Wq, bq, Wk, bk, Wv, bv, Wo, bo] = [
+    take(false, dq * N * H), take(true, N * H), take(false, dk * N * H), take(true, N * H),
+    take(false, dv * N * Hv), take(true, N * Hv), take(false, N * Hv * out), take(true, out),
+  ];
+  if (weights.length !== 0) throw new Error(`multi-head attention: ${weights.length} weights too many`);
+  // x [B, T, c] . W [c, N, e] + b [N, e] -> [B, T, N, e] (flat, row-major).
+  const project = (x, W, b, e) => {
+    const [, T, c] = x.shape;
+    const y = new Float64Array(Bq * T * N * e);
+    for (let bt = 0; bt < Bq * T; bt++) {
+      for (let n = 0; n < N; n++) {
+        for (let m = 0; m < e; m++) {
+          let s = b ? b[n * e + m] : 0;
+          for (let i = 0; i < c; i++) s += x.data[bt * c + i] * W[(i * N + n) * e + m];
+          y[(bt * N + n) * e + m] = s;
+        }
+      }
+    }
+    return y;
+  };
+  const qp = project(q, Wq, bq, H).map((x) => x * (1 / Math.sqrt(H)));
+  const kp = project(k, Wk, bk, H);
+  const vp = project(v, Wv, bv, Hv);
+  const heads = new Float64Array(Bq * Tq * N * Hv); // o [B, Tq, N, Hv]
+  for (let b = 0; b < Bq; b++) {
+    for (let n = 0; n < N; n++) {
+      for (let i = 0; i < Tq; i++) {
+        const allowed = Array.from({ length: Tv }, (_, j) => !o.useCausalMask || j <= i);
+        const scores = new Float64Array(Tv);
+        for (let j = 0; j < Tv; j++) {
+          let s = 0;
+          for (let m = 0; m < H; m++) s += kp[((b * Tv + j) * N + n) * H + m] * qp[((b * Tq + i) * N + n) * H + m];
+          scores[j] = s;
+        }
+        const top = Math.max(...scores.filter((_, j) => allowed[j]));
+        const e = scores.map((s, j) => (allowed[j] ? Math.exp(s - top) : 0));
+        const total = e.reduce((p, x) => p + x, 0);
+        for (let m = 0; m < Hv; m++) {
+          let s = 0;
+          for (let j = 0; j < Tv; j++) s += (e[j] / total) * vp[((b * Tv + j) * N + n) * Hv + m];
+          heads[((b * Tq + i) * N + n) * Hv + m] = s;
+        }
+      }
+    }
+  }
+  const y = new Float64Array(Bq * Tq * out);
+  for (let bi = 0; bi < Bq * Tq; bi++) {
+    for (let u = 0; u < out; u++) {
+      let s = bo ? bo[u] : 0;
+      for (let n = 0; n < N; n++) for (let m = 0; m < Hv; m++) s += heads[(bi * N + n) * Hv + m] * Wo[(n * Hv + m) * out + u];
+      y[bi * out + u] = s;
+    }
+  }
+  return { shape: [Bq, Tq, out], data: y };
 }
 
 /** Row-major strides of a shape. */
@@ -695,6 +918,160 @@ cases.push({
   },
 });
 
+// Keras's MultiHeadAttention (the custom layer above) on recurrent sequences, the layer named 'mha'. Each case checks
+// the layer's own output through a probe model, against the reference and against ONNX Runtime run on the tensors tfjs
+// feeds the layer (a model of those tensors, each given once: self-attention passes one tensor as query and value).
+const mhaLayer = (name, o) => new MultiHeadAttention({ ...o, name });
+const mhaProbe = (inputs, names, layer, mhaInputs, mha) => {
+  const distinct = [...new Set(mhaInputs)];
+  return {
+    model: tf.model({ inputs, outputs: mha }),
+    inputs: names,
+    what: 'mha',
+    ort: { layer, feeds: tf.model({ inputs, outputs: distinct }), order: mhaInputs.map((t) => distinct.indexOf(t)) },
+  };
+};
+
+// Self-attention over an LSTM sequence: num_heads 2, key_dim 4, (B, 6, 8) -> (B, 6, 8), then a Dense on every timestep.
+const MHA_SELF = { numHeads: 2, keyDim: 4, valueDim: 4, useBias: true, outputShape: null, useCausalMask: false };
+cases.push({
+  name: 'mha_self_attention',
+  outputs: ['out'],
+  build() {
+    const x = tf.input({ shape: [6, 3], name: 'x' });
+    const encoder = lstm(8, 'encoder', { returnSequences: true }).apply(x);
+    const layer = mhaLayer('mha', MHA_SELF);
+    const mha = layer.apply([encoder, encoder]);
+    return { inputs: [x], outputs: [dense(2, 'linear', 'out').apply(mha)], probes: [mhaProbe([x], ['x'], layer, [encoder, encoder], mha)] };
+  },
+  reference(x, w) {
+    const encoder = refRecurrent('LSTM', w.encoder, x.x, 8, true).output;
+    const mha = refMultiHeadAttention(MHA_SELF, w.mha, encoder, encoder, encoder);
+    return { outputs: [refDense(w.out, mha, 'linear')], probes: [[mha]] };
+  },
+});
+
+// Cross-attention with a separate key and every dimension different: query an LSTM decoder over y (B, 5, 4), value an
+// LSTM encoder over x (B, 6, 6), key a GRU over x (B, 6, 5); num_heads 3, key_dim 2, value_dim 3, output_shape 5.
+const MHA_CROSS = { numHeads: 3, keyDim: 2, valueDim: 3, useBias: true, outputShape: 5, useCausalMask: false };
+cases.push({
+  name: 'mha_cross_key_value_dims',
+  outputs: ['out'],
+  build() {
+    const x = tf.input({ shape: [6, 3], name: 'x' });
+    const y = tf.input({ shape: [5, 2], name: 'y' });
+    const decoder = lstm(4, 'decoder', { returnSequences: true }).apply(y);
+    const encoder = lstm(6, 'encoder', { returnSequences: true }).apply(x);
+    const keys = gru(5, 'keys', { returnSequences: true }).apply(x);
+    const layer = mhaLayer('mha', MHA_CROSS);
+    const mha = layer.apply([decoder, encoder, keys]);
+    return { inputs: [x, y], outputs: [dense(2, 'linear', 'out').apply(mha)], probes: [mhaProbe([x, y], ['x', 'y'], layer, [decoder, encoder, keys], mha)] };
+  },
+  reference(x, w) {
+    const decoder = refRecurrent('LSTM', w.decoder, x.y, 4, true).output;
+    const encoder = refRecurrent('LSTM', w.encoder, x.x, 6, true).output;
+    const keys = refRecurrent('GRU', w.keys, x.x, 5, true).output;
+    const mha = refMultiHeadAttention(MHA_CROSS, w.mha, decoder, encoder, keys);
+    return { outputs: [refDense(w.out, mha, 'linear')], probes: [[mha]] };
+  },
+});
+
+// Causal self-attention without biases: one head, key_dim 3, use_bias False, use_causal_mask True (a constructor option
+// here), (B, 5, 6) -> (B, 5, 6), concatenated with the LSTM sequence into a Dense.
+const MHA_CAUSAL = { numHeads: 1, keyDim: 3, valueDim: 3, useBias: false, outputShape: null, useCausalMask: true };
+cases.push({
+  name: 'mha_causal_no_bias',
+  outputs: ['out'],
+  build() {
+    const x = tf.input({ shape: [5, 3], name: 'x' });
+    const encoder = lstm(6, 'encoder', { returnSequences: true }).apply(x);
+    const layer = mhaLayer('mha', MHA_CAUSAL);
+    const mha = layer.apply([encoder, encoder]);
+    const cat = tf.layers.concatenate({ axis: -1, name: 'concat' }).apply([mha, encoder]);
+    return { inputs: [x], outputs: [dense(1, 'linear', 'out').apply(cat)], probes: [mhaProbe([x], ['x'], layer, [encoder, encoder], mha)] };
+  },
+  reference(x, w) {
+    const encoder = refRecurrent('LSTM', w.encoder, x.x, 6, true).output;
+    const mha = refMultiHeadAttention(MHA_CAUSAL, w.mha, encoder, encoder, encoder);
+    return { outputs: [refDense(w.out, refConcat([mha, encoder]), 'linear')], probes: [[mha]] };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------------------------
+// A second engine for MultiHeadAttention: ONNX Runtime (onnxruntime-node, CPU, single-threaded) on a graph of standard
+// ONNX ops built from the same weights (onnx-util.mjs), run on the tensors that tfjs feeds the layer.
+// ---------------------------------------------------------------------------------------------------------------------
+
+/**
+ * The MultiHeadAttention layer `layer` (its config) with weights w (flat Float32Arrays, Keras order) on query q, value v
+ * and key k ({ shape, data }), through ONNX Runtime: each projection is MatMul(x, Reshape(W, [c, N*e])) + Reshape(b,
+ * [N*e]), Reshape [B, T, N, e] and Transpose to heads first (the key straight to [B, N, H, Tv]); Mul by 1/sqrt(H);
+ * MatMul; a constant -1e9 above the diagonal added for the causal mask; Softmax(axis -1); MatMul with the values;
+ * Transpose back, Reshape [B, Tq, N*Hv], MatMul(Reshape(Wo, [N*Hv, out])) + bo. Returns { shape, data } [B, Tq, out].
+ */
+async function ortMultiHeadAttention(layer, w, q, v, k) {
+  const [Bq, Tq, dq] = q.shape;
+  const [, Tv, dv] = v.shape;
+  const dk = k.shape[2];
+  const N = layer.numHeads;
+  const H = layer.keyDim;
+  const Hv = layer.valueDim;
+  const out = layer.outputDim(q.shape);
+  const weights = [...w];
+  const nodes = [];
+  const initializers = [];
+  const node = (opType, inputs, output, attrs = {}) => {
+    nodes.push({ opType, inputs, outputs: [output], attrs });
+    return output;
+  };
+  const constant = (name, dims, data) => {
+    initializers.push(onnxTensor(name, dims, Float32Array.from(data)));
+    return name;
+  };
+  const reshape = (x, name, dims) => {
+    initializers.push(onnxInt64Tensor(`${name}_shape`, [dims.length], dims));
+    return node('Reshape', [x, `${name}_shape`], name);
+  };
+  // x [B, T, c] -> MatMul + bias -> [B, T, N, e] -> Transpose(perm).
+  const project = (x, prefix, c, T, e, perm) => {
+    const kernel = reshape(constant(`${prefix}_kernel`, [c, N, e], weights.shift()), `${prefix}_kernel_2d`, [c, N * e]);
+    let y = node('MatMul', [x, kernel], `${prefix}_matmul`);
+    if (layer.useBias) y = node('Add', [y, reshape(constant(`${prefix}_bias`, [N, e], weights.shift()), `${prefix}_bias_1d`, [N * e])], `${prefix}_biased`);
+    return node('Transpose', [reshape(y, `${prefix}_heads`, [Bq, T, N, e])], `${prefix}_transposed`, { perm: { ints: perm } });
+  };
+  const qh = project('query', 'query', dq, Tq, H, [0, 2, 1, 3]); // [B, N, Tq, H]
+  const kh = project('key', 'key', dk, Tv, H, [0, 2, 3, 1]); // [B, N, H, Tv]
+  const vh = project('value', 'value', dv, Tv, Hv, [0, 2, 1, 3]); // [B, N, Tv, Hv]
+  const qs = node('Mul', [qh, constant('inv_sqrt_key_dim', [], [1 / Math.sqrt(H)])], 'query_scaled');
+  let scores = node('MatMul', [qs, kh], 'scores'); // [B, N, Tq, Tv]
+  if (layer.useCausalMask) {
+    const mask = Array.from({ length: Tq * Tv }, (_, n) => (n % Tv > Math.floor(n / Tv) ? -1e9 : 0));
+    scores = node('Add', [scores, constant('causal_mask', [Tq, Tv], mask)], 'scores_masked');
+  }
+  const probs = node('Softmax', [scores], 'probs', { axis: -1 });
+  const heads = node('Transpose', [node('MatMul', [probs, vh], 'heads')], 'heads_transposed', { perm: { ints: [0, 2, 1, 3] } }); // [B, Tq, N, Hv]
+  const kernel = reshape(constant('output_kernel', [N, Hv, out], weights.shift()), 'output_kernel_2d', [N * Hv, out]);
+  let y = node('MatMul', [reshape(heads, 'heads_merged', [Bq, Tq, N * Hv]), kernel], 'output_matmul');
+  if (layer.useBias) y = node('Add', [y, constant('output_bias', [out], weights.shift())], 'output');
+  if (weights.length !== 0) throw new Error(`onnxruntime multi-head attention: ${weights.length} weights too many`);
+  const bytes = onnxGraphModel({
+    nodes,
+    initializers,
+    graphInputs: [['query', q.shape], ['value', v.shape], ['key', k.shape]],
+    graphOutputs: [[y, [Bq, Tq, out]]],
+  });
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+  });
+  const feed = (t) => new ort.Tensor('float32', Float32Array.from(t.data), t.shape);
+  const result = await session.run({ query: feed(q), value: feed(v), key: feed(k) });
+  await session.release();
+  return { shape: result[y].dims.slice(), data: result[y].data };
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Running a case.
 // ---------------------------------------------------------------------------------------------------------------------
@@ -711,7 +1088,9 @@ function maxDiff(what, got, ref) {
   return worst;
 }
 
-function runCase(spec) {
+const crossChecked = []; // names of the cases whose probes ran through ONNX Runtime too
+
+async function runCase(spec) {
   const { name } = spec;
   const rng = mulberry32(fnv1a(name));
   const uniform = (n, scale) => Float32Array.from({ length: n }, () => (rng() * 2 - 1) * scale);
@@ -757,16 +1136,30 @@ function runCase(spec) {
   if (ref.outputs.length !== expected.length) throw new Error(`${name}: ${expected.length} outputs, reference ${ref.outputs.length}`);
   let worst = 0;
   expected.forEach((e, i) => (worst = Math.max(worst, maxDiff(`${name} ${e.name}`, e, ref.outputs[i]))));
-  const probeDiffs = (built.probes ?? []).map((p, k) => {
-    const py = p.model.predict(tensors(p.inputs));
-    const got = (Array.isArray(py) ? py : [py]).map((t) => ({ shape: t.shape, data: t.dataSync() }));
+  const asList = (py) => (Array.isArray(py) ? py : [py]).map((t) => ({ shape: t.shape, data: t.dataSync() }));
+  const probeDiffs = [];
+  for (const [k, p] of (built.probes ?? []).entries()) {
+    const got = asList(p.model.predict(tensors(p.inputs)));
     if (got.length !== ref.probes[k].length) throw new Error(`${name} probe ${p.what}: ${got.length} outputs`);
-    return { what: p.what, diff: Math.max(...got.map((g, i) => maxDiff(`${name} probe ${p.what} #${i}`, g, ref.probes[k][i]))) };
-  });
+    const diff = Math.max(...got.map((g, i) => maxDiff(`${name} probe ${p.what} #${i}`, g, ref.probes[k][i])));
+    // A probe of a MultiHeadAttention layer also runs through ONNX Runtime, on the tensors tfjs feeds that layer.
+    let ortDiff = null;
+    if (p.ort) {
+      const fed = asList(p.ort.feeds.predict(tensors(p.inputs)));
+      const [q, v, key = v] = p.ort.order.map((i) => fed[i]);
+      const layer = layers.find((l) => l.name === p.ort.layer.name);
+      const onnx = await ortMultiHeadAttention(p.ort.layer, layer.weights.map((w) => w.data), q, v, key);
+      ortDiff = maxDiff(`${name} onnxruntime ${p.what}`, onnx, got[0]);
+      if (!(ortDiff < TOL)) throw new Error(`${name}: onnxruntime and tfjs differ by ${ortDiff} on ${p.what}`);
+      if (p.ort.layer.name !== 'mha') throw new Error(`${name}: the cross-checked layer is named ${p.ort.layer.name}, not mha`);
+      if (!crossChecked.includes(name)) crossChecked.push(name);
+    }
+    probeDiffs.push({ what: p.what, diff, ortDiff });
+  }
   for (const d of [worst, ...probeDiffs.map((p) => p.diff)]) {
     if (!(d < TOL)) throw new Error(`${name}: tfjs and the reference differ by ${d}`);
   }
-  const probeText = probeDiffs.map((p) => `; probe ${p.what} ${p.diff.toExponential(2)}`).join('');
+  const probeText = probeDiffs.map((p) => `; probe ${p.what} ${p.diff.toExponential(2)}${p.ortDiff === null ? '' : `, onnxruntime vs tfjs ${p.ortDiff.toExponential(2)}`}`).join('');
   console.log(`${name}: self-check max |diff| ${worst.toExponential(2)}${probeText}`);
 
   const plain = (a) => Array.from(a);
@@ -784,7 +1177,11 @@ for (const c of cases) {
   if (names.has(c.name)) throw new Error(`duplicate case name ${c.name}`);
   names.add(c.name);
 }
-const out = cases.map(runCase);
-const text = `{"engine":"tfjs ${TFJS_VERSION} (cpu backend)","generatedBy":"tests/golden/graphs.mjs","cases":[\n${out.map(toJson).join(',\n')}\n]}\n`;
+const out = [];
+for (const c of cases) out.push(await runCase(c));
+// The cases whose MultiHeadAttention layer ('mha') output ONNX Runtime computed too, within TOL of tfjs's (written with
+// JSON.stringify: toJson would read the version's digits as a float and shorten them).
+const crossCheck = { engine: `onnxruntime-node ${ORT_VERSION} (cpu)`, layer: 'mha', cases: crossChecked, tolerance: TOL };
+const text = `{"engine":"tfjs ${TFJS_VERSION} (cpu backend)","generatedBy":"tests/golden/graphs.mjs","crossCheck":${JSON.stringify(crossCheck)},"cases":[\n${out.map(toJson).join(',\n')}\n]}\n`;
 writeFileSync(OUT, text);
 console.log(`wrote ${out.length} cases (${(text.length / 1024).toFixed(1)} KB) to ${path.relative(process.cwd(), OUT)}`);

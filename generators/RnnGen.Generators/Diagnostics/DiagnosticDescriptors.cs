@@ -310,6 +310,11 @@ internal static class DiagnosticDescriptors
         "RNNG077", "Not supported in a graph yet",
         "{0} '{1}': {2} is not supported in a graph yet; {3}.");
 
+    /// <summary>RNNG078: "{0} '{1}': {2} = {3} is not valid; {4}." ({4}: "Keras's num_heads counts the attention heads, at least 1")</summary>
+    public static readonly DiagnosticDescriptor GraphAttentionSize = Error(
+        "RNNG078", "Attention size not positive",
+        "{0} '{1}': {2} = {3} is not valid; {4}.");
+
     /// <summary>RNNG100 (SpanLengthAnalyzer): "{0}.{1} expects {2}, but this {3} has {4}" ({4}: "19 floats", "2 outputs")</summary>
     public static readonly DiagnosticDescriptor SpanLengthMismatch = Warning(
         "RNNG100", "Span length cannot fit the model",
@@ -334,7 +339,7 @@ internal static class DiagnosticDescriptors
         KerasModelNotInBuild, KerasModelUnreadable, KerasModelUnsupportedLayer, KerasModelOpenTimesteps, KerasModelWeightsContradictConfig,
         KerasModelWithLayerAttributes, KerasModelDescriptionUnreadable,
         GraphNameInvalid, GraphUnknownTensor, GraphCycle, GraphNodeNotAChain, GraphShapeMismatch, GraphInitialStateMismatch,
-        GraphOutputInvalid, GraphNotSupported,
+        GraphOutputInvalid, GraphNotSupported, GraphAttentionSize,
         SpanLengthMismatch, StepWithoutStreaming);
 
     public static DiagnosticDescriptor ById(string id) => s_byId[id];

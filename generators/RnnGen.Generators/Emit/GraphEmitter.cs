@@ -28,10 +28,45 @@ internal sealed class GraphEmitter
     private IEnumerable<GraphNodeSpec> Owners => _spec.Nodes.Where(n => n.Chain is not null && n.Shares is null);
 
     /// <summary>The attention nodes with weights, in node order: their arrays follow the chains' in <c>GetWeights</c>.</summary>
-    private IEnumerable<GraphNodeSpec> Attentions => _spec.Nodes.Where(n => n.Attention is { Weights.Count: > 0 });
+    private IEnumerable<GraphNodeSpec> Attentions => _spec.Nodes.Where(n => n.LayerWeights.Count > 0);
 
+    /// <summary>
+    /// The field that holds an attention node's weight array: one field per array for Attention's scalars
+    /// (<c>_attentionScale</c>), one array of arrays for MultiHeadAttention's (<c>_mhaWeights[0]</c>).
+    /// </summary>
     private static string AttentionField(GraphNodeSpec node, string weight) =>
-        "_" + GraphNames.Camel(node.Name) + GraphNames.Pascal(weight);
+        node.MultiHeadAttention is not null
+            ? $"{MultiHeadAttentionField(node)}[{node.LayerWeights.Select(w => w.Name).ToList().IndexOf(weight)}]"
+            : "_" + GraphNames.Camel(node.Name) + GraphNames.Pascal(weight);
+
+    private static string MultiHeadAttentionField(GraphNodeSpec node) => "_" + GraphNames.Camel(node.Name) + "Weights";
+
+    private IEnumerable<GraphNodeSpec> MultiHeadAttentions => _spec.Nodes.Where(n => n.MultiHeadAttention is not null);
+
+    /// <summary>Each of a node's arrays' shapes as Keras stores them: MultiHeadAttention's; null for Attention's scalars (checked by length).</summary>
+    private static IEnumerable<int[]?> WeightShapes(GraphNodeSpec node)
+    {
+        if (node.MultiHeadAttention is not { } m)
+        {
+            return node.LayerWeights.Select(_ => (int[]?)null);
+        }
+
+        var shapes = new List<int[]?>();
+        void Projection(int[] kernel, int[] bias)
+        {
+            shapes.Add(kernel);
+            if (m.UseBias)
+            {
+                shapes.Add(bias);
+            }
+        }
+
+        Projection(new[] { m.QueryWidth, m.Heads, m.KeyDim }, new[] { m.Heads, m.KeyDim });
+        Projection(new[] { m.KeyWidth, m.Heads, m.KeyDim }, new[] { m.Heads, m.KeyDim });
+        Projection(new[] { m.ValueWidth, m.Heads, m.ValueDim }, new[] { m.Heads, m.ValueDim });
+        Projection(new[] { m.Heads, m.ValueDim, m.OutputWidth }, new[] { m.OutputWidth });
+        return shapes;
+    }
 
     private string Write()
     {
@@ -72,6 +107,16 @@ internal sealed class GraphEmitter
 
         foreach (GraphNodeSpec node in Attentions)
         {
+            if (node.MultiHeadAttention is { } mha)
+            {
+                string arrays = string.Join(", ", node.LayerWeights.Select(w => $"<c>{w.Name}</c> ({w.Length})"));
+                _writer.Line($"/// <summary>MultiHeadAttention '{Xml(node.Name)}': Keras's arrays in <c>get_weights()</c> order, {arrays}; Keras's initializers until weights are set or loaded.</summary>");
+                _writer.Line($"private readonly float[][] {MultiHeadAttentionField(node)} = {Support}.NewMultiHeadAttentionWeights(queryWidth: {mha.QueryWidth}, valueWidth: {mha.ValueWidth}, keyWidth: {mha.KeyWidth}, "
+                    + $"heads: {mha.Heads}, keyDim: {mha.KeyDim}, valueDim: {mha.ValueDim}, outputWidth: {mha.OutputWidth}, useBias: {Bool(mha.UseBias)});");
+                _writer.Line();
+                continue;
+            }
+
             foreach ((string name, int length) in node.Attention!.Weights)
             {
                 _writer.Line($"/// <summary>Attention '{Xml(node.Name)}': Keras <c>{name}</c> ({length} float{(length > 1 ? "s" : string.Empty)}); ones until weights are set or loaded.</summary>");
@@ -88,10 +133,16 @@ internal sealed class GraphEmitter
         if (Attentions.Any())
         {
             _writer.Line("/// <summary>The attention layers' arrays, after the chains' in <see cref=\"GetWeights\"/>: each named <c>layer/weight</c> as the file has it.</summary>");
-            _writer.Line($"private float[][] AttentionWeights => new float[][] {{ {string.Join(", ", Attentions.SelectMany(n => n.Attention!.Weights.Select(w => AttentionField(n, w.Name))))} }};");
+            _writer.Line($"private float[][] AttentionWeights => new float[][] {{ {string.Join(", ", Attentions.SelectMany(n => n.LayerWeights.Select(w => AttentionField(n, w.Name))))} }};");
             _writer.Line();
-            _writer.Line($"private static readonly string[] s_attentionWeightNames = {{ {string.Join(", ", Attentions.SelectMany(n => n.Attention!.Weights.Select(w => Literal(n.Name + "/" + w.Name))))} }};");
+            _writer.Line($"private static readonly string[] s_attentionWeightNames = {{ {string.Join(", ", Attentions.SelectMany(n => n.LayerWeights.Select(w => Literal(n.Name + "/" + w.Name))))} }};");
             _writer.Line();
+            if (MultiHeadAttentions.Any())
+            {
+                _writer.Line("/// <summary>The shape each attention array must have in a file (null: its length is checked); a kernel's two head sizes swapped keep its length.</summary>");
+                _writer.Line($"private static readonly int[]?[] s_attentionWeightShapes = {{ {string.Join(", ", Attentions.SelectMany(n => WeightShapes(n).Select(shape => shape is null ? "null" : "new[] { " + string.Join(", ", shape) + " }")))} }};");
+                _writer.Line();
+            }
         }
         _writer.Line("/// <summary>The file layers each owning node's chain loads from, in its layer order (empty: <c>Layers</c> not set).</summary>");
         _writer.Line($"private static readonly string[][] s_fileLayers = {{ {string.Join(", ", Owners.Select(n => "new string[] { " + string.Join(", ", n.FileLayers.Select(Literal)) + " }"))} }};");
@@ -137,7 +188,11 @@ internal sealed class GraphEmitter
         {
             foreach (GraphNodeSpec node in _spec.Nodes.Where(n => !n.IsMerge))
             {
-                if (node.Attention is not null)
+                if (node.MultiHeadAttention is not null)
+                {
+                    WriteMultiHeadAttention(node);
+                }
+                else if (node.Attention is not null)
                 {
                     WriteAttention(node);
                 }
@@ -205,6 +260,17 @@ internal sealed class GraphEmitter
             : $"{Support}.DotAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, {sizes}, {Weight("scale")}, {Weight("concat_score_weight")}, {node.OutputLocal});");
     }
 
+    private void WriteMultiHeadAttention(GraphNodeSpec node)
+    {
+        GraphMultiHeadAttention mha = node.MultiHeadAttention!;
+        string key = node.Reads.Count > 2 ? node.Reads[2] : node.Reads[1];
+        string causal = mha.Causal ? ", use_causal_mask=True" : string.Empty;
+        _writer.Line($"// '{node.Name}' = MultiHeadAttention(num_heads={mha.Heads}, key_dim={mha.KeyDim})(query '{node.Reads[0]}', value '{node.Reads[1]}', key '{key}'{causal})");
+        _writer.Line($"global::System.Span<float> {node.OutputLocal} = stackalloc float[{mha.QueryTimesteps * mha.OutputWidth}];");
+        _writer.Line($"{Support}.MultiHeadAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, queryTimesteps: {mha.QueryTimesteps}, valueTimesteps: {mha.ValueTimesteps}, "
+            + $"heads: {mha.Heads}, keyDim: {mha.KeyDim}, valueDim: {mha.ValueDim}, causal: {Bool(mha.Causal)}, {MultiHeadAttentionField(node)}, {node.OutputLocal});");
+    }
+
     /// <summary>Writes tensor <paramref name="name"/>'s floats into <paramref name="destination"/> (a span expression).</summary>
     private void WriteInto(string name, string destination)
     {
@@ -252,7 +318,7 @@ internal sealed class GraphEmitter
     /// <summary>A read-only span over a graph input's or a chain node's result floats.</summary>
     private string Floats(string name) =>
         _spec.Inputs.Any(i => i.Name == name) ? $"{Support}.FloatsOf(in {Identifier(GraphNames.Camel(name))})"
-        : Node(name).Attention is not null ? Node(name).OutputLocal
+        : Node(name).IsAttention ? Node(name).OutputLocal
         : $"{Node(name).OutputLocal}.Result.AsSpan()";
 
     private int Width(string name) =>
@@ -264,9 +330,10 @@ internal sealed class GraphEmitter
 
     private void WriteWeights()
     {
-        int arrays = Owners.Sum(n => n.Chain!.WeightArrays) + Attentions.Sum(n => n.Attention!.Weights.Count);
+        int arrays = Owners.Sum(n => n.Chain!.WeightArrays) + Attentions.Sum(n => n.LayerWeights.Count);
         bool extras = Attentions.Any();
         string extraArguments = extras ? ", s_attentionWeightNames, AttentionWeights" : string.Empty;
+        string shapeArgument = MultiHeadAttentions.Any() ? ", s_attentionWeightShapes" : string.Empty;
         _writer.Line($"/// <summary>The number of arrays <see cref=\"GetWeights\"/> returns: the owning nodes' arrays, node after node{(extras ? ", then the attention layers'" : string.Empty)}.</summary>");
         _writer.Line($"public const int WeightArrayCount = {arrays};");
         _writer.Line();
@@ -291,7 +358,7 @@ internal sealed class GraphEmitter
         _writer.Line("/// <exception cref=\"global::System.ArgumentException\">The file does not fit a node (the message names it); nothing was loaded.</exception>");
         _writer.Line("/// <exception cref=\"global::System.IO.InvalidDataException\">The file is not a readable Keras weight file.</exception>");
         _writer.Line(GeneratedCode);
-        _writer.Line($"public void LoadWeights(string path) => {Support}.LoadGraphWeights(path, {Literal(_spec.ClassName)}, s_weightNodeNames, s_fileLayers, WeightNodes{extraArguments});");
+        _writer.Line($"public void LoadWeights(string path) => {Support}.LoadGraphWeights(path, {Literal(_spec.ClassName)}, s_weightNodeNames, s_fileLayers, WeightNodes{extraArguments}{shapeArgument});");
         _writer.Line();
         _writer.Line("/// <summary>Forgets the stored states of every node's stateful layers (Keras <c>model.reset_states()</c>).</summary>");
         _writer.Line(GeneratedCode);

@@ -56,6 +56,42 @@ internal sealed record GraphAttention(bool Additive, bool UseScale, bool Concat,
 }
 
 /// <summary>
+/// A Keras <c>MultiHeadAttention</c> node: its options and sizes (reads: query, value, key). <see cref="OutputWidth"/> is
+/// Keras's <c>output_shape</c> resolved (the query's width by default).
+/// </summary>
+internal sealed record GraphMultiHeadAttention(
+    int Heads, int KeyDim, int ValueDim, bool UseBias, bool Causal, int OutputWidth,
+    int QueryTimesteps, int ValueTimesteps, int QueryWidth, int ValueWidth, int KeyWidth)
+{
+    /// <summary>
+    /// Its weight arrays in Keras <c>get_weights()</c> order, with their lengths: each projection's kernel, then its bias
+    /// with <c>use_bias</c> (<c>query</c> <c>[dq, heads, key_dim]</c>, <c>key</c>, <c>value</c>, <c>attention_output</c>
+    /// <c>[heads, value_dim, output]</c>).
+    /// </summary>
+    public EquatableArray<(string Name, int Length)> Weights
+    {
+        get
+        {
+            var weights = new System.Collections.Generic.List<(string, int)>();
+            void Projection(string name, int kernel, int bias)
+            {
+                weights.Add((name + "/kernel", kernel));
+                if (UseBias)
+                {
+                    weights.Add((name + "/bias", bias));
+                }
+            }
+
+            Projection("query", QueryWidth * Heads * KeyDim, Heads * KeyDim);
+            Projection("key", KeyWidth * Heads * KeyDim, Heads * KeyDim);
+            Projection("value", ValueWidth * Heads * ValueDim, Heads * ValueDim);
+            Projection("attention_output", Heads * ValueDim * OutputWidth, OutputWidth);
+            return weights.ToEquatableArray();
+        }
+    }
+}
+
+/// <summary>
 /// A Keras <c>Dot</c> merge's two inputs (timesteps 0 for a vector) and, for each, whether its dot axis is the time axis
 /// (<see cref="RnnGen.Shared.DotShapes"/>).
 /// </summary>
@@ -88,7 +124,16 @@ internal sealed record GraphNodeSpec(string Name, EquatableArray<string> Reads, 
 
     public GraphAttention? Attention { get; init; }
 
-    public bool IsMerge => Chain is null && Attention is null;
+    public GraphMultiHeadAttention? MultiHeadAttention { get; init; }
+
+    /// <summary>An attention node: its output is a span of floats the node computes, not a chain's <c>Output</c>.</summary>
+    public bool IsAttention => Attention is not null || MultiHeadAttention is not null;
+
+    /// <summary>The arrays an attention node holds, in Keras order (none for a chain or a merge).</summary>
+    public EquatableArray<(string Name, int Length)> LayerWeights =>
+        Attention?.Weights ?? MultiHeadAttention?.Weights ?? EquatableArray<(string Name, int Length)>.Empty;
+
+    public bool IsMerge => Chain is null && !IsAttention;
 
     /// <summary>The generated property that holds the chain model (the owner's, for a node that shares it).</summary>
     public string PropertyName => GraphNames.Pascal(Shares ?? Name);

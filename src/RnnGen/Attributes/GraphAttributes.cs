@@ -231,3 +231,73 @@ public sealed class AdditiveAttentionAttribute : Attribute
     /// <summary>Keras <c>use_scale</c>: a learned vector of <c>dim</c> scales the tanh terms (default <see langword="true"/>).</summary>
     public bool UseScale { get; set; } = true;
 }
+
+/// <summary>
+/// Declares a Keras <c>MultiHeadAttention</c> layer in a <see cref="GraphAttribute"/> model
+/// (<c>keras/src/layers/attention/multi_head_attention.py</c>): <c>MultiHeadAttention(num_heads, key_dim)(query, value)</c>,
+/// or <c>(query, value, key)</c>. The query, key and value are each projected to <see cref="NumHeads"/> heads
+/// (<c>query</c>, <c>key</c> and <c>value</c> dense layers), each head takes the softmax over the value's timesteps of
+/// its scaled dot-product scores (<c>q · k / sqrt(key_dim)</c>) to weigh its values, and the heads are projected back
+/// (<c>attention_output</c>). The output has the query's timesteps and <see cref="OutputShape"/> features (the query's
+/// by default). Its eight weight arrays (four without <see cref="UseBias"/>) are the graph's, after the chains'.
+/// Inference: no attention mask or dropout; <see cref="UseCausalMask"/> for Keras's <c>use_causal_mask=True</c>.
+/// </summary>
+/// <example>
+/// Self-attention over an LSTM's sequence (Keras: <c>MultiHeadAttention(num_heads=2, key_dim=4)(h, h)</c>):
+/// <code>
+/// [GraphNode("encoder", typeof(Encoder), "x")]
+/// [MultiHeadAttention("mha", "encoder", "encoder", numHeads: 2, keyDim: 4)]
+/// [GraphNode("out", typeof(Head), "mha")]
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MultiHeadAttentionAttribute : Attribute
+{
+    /// <summary>Declares the attention node <paramref name="name"/> of <paramref name="query"/> over <paramref name="value"/>.</summary>
+    /// <param name="name">The node's name (the Keras layer name, <c>multi_head_attention</c>).</param>
+    /// <param name="query">The query tensor: a sequence <c>(Tq, dq)</c>.</param>
+    /// <param name="value">The value tensor: a sequence <c>(Tv, dv)</c>; also the key unless <see cref="Key"/> is set.</param>
+    /// <param name="numHeads">Keras <c>num_heads</c>: the number of attention heads.</param>
+    /// <param name="keyDim">Keras <c>key_dim</c>: the size of each head for the query and key.</param>
+    public MultiHeadAttentionAttribute(string name, string query, string value, int numHeads, int keyDim)
+    {
+        Name = name;
+        Query = query;
+        Value = value;
+        NumHeads = numHeads;
+        KeyDim = keyDim;
+    }
+
+    /// <summary>The node's name.</summary>
+    public string Name { get; }
+
+    /// <summary>The query tensor.</summary>
+    public string Query { get; }
+
+    /// <summary>The value tensor.</summary>
+    public string Value { get; }
+
+    /// <summary>Keras <c>num_heads</c>.</summary>
+    public int NumHeads { get; }
+
+    /// <summary>Keras <c>key_dim</c>.</summary>
+    public int KeyDim { get; }
+
+    /// <summary>The key tensor, <c>(Tv, dk)</c>; the value when not set (Keras's <c>key=None</c>).</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Keras <c>value_dim</c>: the size of each head for the value; 0 (the default) is <see cref="KeyDim"/>, as in Keras.</summary>
+    public int ValueDim { get; set; }
+
+    /// <summary>Keras <c>use_bias</c>: the four projections add biases (default <see langword="true"/>).</summary>
+    public bool UseBias { get; set; } = true;
+
+    /// <summary>Keras <c>output_shape</c>: the output's features; 0 (the default) is the query's, as in Keras.</summary>
+    public int OutputShape { get; set; }
+
+    /// <summary>
+    /// Keras's call argument <c>use_causal_mask=True</c>: query timestep <c>i</c> attends only to value timesteps
+    /// <c>j ≤ i</c> (a decoder's self-attention). Default <see langword="false"/>.
+    /// </summary>
+    public bool UseCausalMask { get; set; }
+}

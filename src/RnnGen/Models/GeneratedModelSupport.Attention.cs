@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Collections.Generic;
 
 namespace RnnGen;
 
@@ -97,8 +99,174 @@ public static partial class GeneratedModelSupport
         }
     }
 
-    // softmax(scores) (Keras ops.softmax: exp(x - max) / Σ) applied to the value rows: the attention's output row.
-    private static void WeighValues(Span<float> scores, ReadOnlySpan<float> value, int valueWidth, Span<float> row)
+    /// <summary>
+    /// Keras <c>MultiHeadAttention</c> on one sample (<c>keras/src/layers/attention/multi_head_attention.py</c>,
+    /// inference without an attention mask): the query, key and value projected to <paramref name="heads"/> heads
+    /// (<c>einsum("abc,cde->abde")</c> plus bias), the projected query multiplied by <c>1 / sqrt(key_dim)</c> as Keras
+    /// does before the dot product, per head the softmax over the value's timesteps of <c>q · k</c> (with
+    /// <paramref name="causal"/>, only timesteps <c>j ≤ i</c>: Keras's <c>use_causal_mask</c>), the weighted sum of the
+    /// head's values, and the heads projected to the output (<c>einsum("abcd,cde->abe")</c> plus bias). Widths come from
+    /// the spans: the query is <paramref name="queryTimesteps"/> rows, the value and key <paramref name="valueTimesteps"/>.
+    /// </summary>
+    /// <param name="query">The query rows, <c>Tq x dq</c>.</param>
+    /// <param name="value">The value rows, <c>Tv x dv</c>.</param>
+    /// <param name="key">The key rows, <c>Tv x dk</c> (the value when no key is given).</param>
+    /// <param name="queryTimesteps">Tq.</param>
+    /// <param name="valueTimesteps">Tv.</param>
+    /// <param name="heads">Keras <c>num_heads</c>.</param>
+    /// <param name="keyDim">Keras <c>key_dim</c>.</param>
+    /// <param name="valueDim">Keras <c>value_dim</c> (resolved: <c>key_dim</c> by default).</param>
+    /// <param name="causal">Keras's call argument <c>use_causal_mask</c>.</param>
+    /// <param name="weights">
+    /// The layer's arrays in Keras <c>get_weights()</c> order: query kernel <c>[dq, heads, key_dim]</c> and bias
+    /// <c>[heads, key_dim]</c>, key kernel and bias, value kernel <c>[dv, heads, value_dim]</c> and bias, output kernel
+    /// <c>[heads, value_dim, out]</c> and bias <c>[out]</c>; the four kernels alone without <c>use_bias</c>.
+    /// </param>
+    /// <param name="output">The result, <c>Tq x out</c>.</param>
+    /// <exception cref="ArgumentException">A span or array does not have the size the others imply.</exception>
+    public static void MultiHeadAttention(
+        ReadOnlySpan<float> query, ReadOnlySpan<float> value, ReadOnlySpan<float> key, int queryTimesteps, int valueTimesteps,
+        int heads, int keyDim, int valueDim, bool causal, IReadOnlyList<float[]> weights, Span<float> output)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        bool bias = weights.Count == 8;
+        int projected = heads * keyDim;
+        int projectedValue = heads * valueDim;
+        int queryWidth = query.Length / queryTimesteps;
+        int valueWidth = value.Length / valueTimesteps;
+        int keyWidth = key.Length / valueTimesteps;
+        int outputWidth = output.Length / queryTimesteps;
+        float[] Weight(int projection, bool isBias) => weights[bias ? 2 * projection + (isBias ? 1 : 0) : projection];
+        if ((weights.Count != 4 && !bias)
+            || query.Length != queryTimesteps * queryWidth || value.Length != valueTimesteps * valueWidth
+            || key.Length != valueTimesteps * keyWidth || output.Length != queryTimesteps * outputWidth
+            || Weight(0, false).Length != queryWidth * projected || Weight(1, false).Length != keyWidth * projected
+            || Weight(2, false).Length != valueWidth * projectedValue || Weight(3, false).Length != projectedValue * outputWidth
+            || (bias && (Weight(0, true).Length != projected || Weight(1, true).Length != projected
+                || Weight(2, true).Length != projectedValue || Weight(3, true).Length != outputWidth)))
+        {
+            throw new ArgumentException(
+                $"MultiHeadAttention: {weights.Count} weight array(s) and spans of {query.Length}, {value.Length}, {key.Length} and {output.Length} floats " +
+                $"do not fit {heads} heads of {keyDim} (values {valueDim}) over {queryTimesteps} query and {valueTimesteps} value timesteps.", nameof(weights));
+        }
+
+        // Scratch: the projected query, key and value, the heads' outputs side by side, one score row.
+        int scratch = (queryTimesteps + valueTimesteps) * projected + (valueTimesteps + queryTimesteps) * projectedValue + valueTimesteps;
+        float[]? rented = scratch > MaxStackScratch ? ArrayPool<float>.Shared.Rent(scratch) : null;
+        Span<float> buffer = rented is null ? stackalloc float[scratch] : rented.AsSpan(0, scratch);
+        Span<float> q = buffer.Slice(0, queryTimesteps * projected);
+        Span<float> k = buffer.Slice(q.Length, valueTimesteps * projected);
+        Span<float> v = buffer.Slice(q.Length + k.Length, valueTimesteps * projectedValue);
+        Span<float> headOutputs = buffer.Slice(q.Length + k.Length + v.Length, queryTimesteps * projectedValue);
+        Span<float> scores = buffer.Slice(buffer.Length - valueTimesteps);
+        try
+        {
+            Project(query, queryWidth, Weight(0, false), bias ? Weight(0, true) : null, projected, q);
+            Project(key, keyWidth, Weight(1, false), bias ? Weight(1, true) : null, projected, k);
+            Project(value, valueWidth, Weight(2, false), bias ? Weight(2, true) : null, projectedValue, v);
+
+            // Keras: query = ops.multiply(query, ops.cast(1.0 / math.sqrt(float(key_dim)), query.dtype)).
+            float inverseSqrtKeyDim = (float)(1.0 / Math.Sqrt(keyDim));
+            for (int i = 0; i < q.Length; i++)
+            {
+                q[i] *= inverseSqrtKeyDim;
+            }
+
+            for (int head = 0; head < heads; head++)
+            {
+                for (int i = 0; i < queryTimesteps; i++)
+                {
+                    // The causal mask (row >= column) leaves timesteps 0..i; Keras's masked softmax gives the others 0.
+                    int attended = causal ? Math.Min(i + 1, valueTimesteps) : valueTimesteps;
+                    ReadOnlySpan<float> qi = q.Slice(i * projected + head * keyDim, keyDim);
+                    for (int j = 0; j < attended; j++)
+                    {
+                        ReadOnlySpan<float> kj = k.Slice(j * projected + head * keyDim, keyDim);
+                        float score = 0f;
+                        for (int d = 0; d < keyDim; d++)
+                        {
+                            score += qi[d] * kj[d];
+                        }
+
+                        scores[j] = score;
+                    }
+
+                    Span<float> row = headOutputs.Slice(i * projectedValue + head * valueDim, valueDim);
+                    WeighValues(scores.Slice(0, attended), v.Slice(head * valueDim), projectedValue, row);
+                }
+            }
+
+            Project(headOutputs, projectedValue, Weight(3, false), bias ? Weight(3, true) : null, outputWidth, output);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<float>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A fresh <c>MultiHeadAttention</c>'s arrays in Keras <c>get_weights()</c> order, initialized as Keras initializes
+    /// them: kernels <c>glorot_uniform</c> with Keras's fans for a 3-D kernel (<c>compute_fans</c>: the leading axis is
+    /// the receptive field), biases zeros. Drawn from RnnGen's seeded generator, so the values are RnnGen's, not Keras's.
+    /// </summary>
+    public static float[][] NewMultiHeadAttentionWeights(int queryWidth, int valueWidth, int keyWidth, int heads, int keyDim, int valueDim, int outputWidth, bool useBias)
+    {
+        var arrays = new List<float[]>(8);
+        void Projection(int leading, int middle, int last, int biasLength)
+        {
+            var kernel = new float[leading * middle * last];
+            Initializers.Fill(kernel, "glorot_uniform", leading * middle, last, seed: 0, stream: arrays.Count, receptiveField: leading);
+            arrays.Add(kernel);
+            if (useBias)
+            {
+                arrays.Add(new float[biasLength]);
+            }
+        }
+
+        Projection(queryWidth, heads, keyDim, heads * keyDim);
+        Projection(keyWidth, heads, keyDim, heads * keyDim);
+        Projection(valueWidth, heads, valueDim, heads * valueDim);
+        Projection(heads, valueDim, outputWidth, outputWidth);
+        return arrays.ToArray();
+    }
+
+    // Larger scratch comes from the shared pool (no allocation once warm).
+    private const int MaxStackScratch = 4096;
+
+    // Each row of input (rows x inputWidth) times kernel (inputWidth x width, row-major), plus bias: Keras's EinsumDense.
+    private static void Project(ReadOnlySpan<float> input, int inputWidth, float[] kernel, float[]? bias, int width, Span<float> destination)
+    {
+        int rows = input.Length / inputWidth;
+        for (int row = 0; row < rows; row++)
+        {
+            Span<float> target = destination.Slice(row * width, width);
+            target.Clear();
+            for (int c = 0; c < inputWidth; c++)
+            {
+                float x = input[row * inputWidth + c];
+                ReadOnlySpan<float> weights = kernel.AsSpan(c * width, width);
+                for (int o = 0; o < width; o++)
+                {
+                    target[o] += x * weights[o];
+                }
+            }
+
+            if (bias is not null)
+            {
+                for (int o = 0; o < width; o++)
+                {
+                    target[o] += bias[o];
+                }
+            }
+        }
+    }
+
+    // softmax(scores) (Keras ops.softmax: exp(x - max) / Σ) applied to the value rows, which start every valueStride
+    // floats of value and are row.Length wide: the attention's output row.
+    private static void WeighValues(Span<float> scores, ReadOnlySpan<float> value, int valueStride, Span<float> row)
     {
         float max = float.NegativeInfinity;
         foreach (float score in scores)
@@ -117,8 +285,8 @@ public static partial class GeneratedModelSupport
         for (int j = 0; j < scores.Length; j++)
         {
             float weight = scores[j] / total;
-            ReadOnlySpan<float> v = value.Slice(j * valueWidth, valueWidth);
-            for (int d = 0; d < valueWidth; d++)
+            ReadOnlySpan<float> v = value.Slice(j * valueStride, row.Length);
+            for (int d = 0; d < row.Length; d++)
             {
                 row[d] += weight * v[d];
             }

@@ -208,11 +208,16 @@ public static partial class GeneratedModelSupport
     /// with every other file layer passed over, so each chain is checked against the file exactly as its own load checks
     /// it. All nodes are read and checked first; only then are their weights set.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="extraShapes"/> gives, for each of <paramref name="extra"/>, the shape the file must store it in, or
+    /// null to check its length only (MultiHeadAttention's kernels are checked by shape: a <c>[dq, heads, key_dim]</c>
+    /// kernel has the length of one with the two sizes swapped).
+    /// </remarks>
     /// <exception cref="ArgumentException">The file does not fit a node (named in the message); nothing was loaded.</exception>
     /// <exception cref="InvalidDataException">The file is not a readable Keras weight file.</exception>
     public static void LoadGraphWeights(
         string path, string graph, IReadOnlyList<string> names, IReadOnlyList<string[]> fileLayers, IReadOnlyList<IRnnModel> nodes,
-        IReadOnlyList<string>? extraNames = null, IReadOnlyList<float[]>? extra = null)
+        IReadOnlyList<string>? extraNames = null, IReadOnlyList<float[]>? extra = null, IReadOnlyList<int[]?>? extraShapes = null)
     {
         extra ??= Array.Empty<float[]>();
         ArgumentNullException.ThrowIfNull(path);
@@ -258,7 +263,8 @@ public static partial class GeneratedModelSupport
             }
         }
 
-        // The attention layers' arrays ("attention/scale"): the file layer's arrays in order, checked by length.
+        // The attention layers' arrays ("attention/scale", "mha/query/kernel"): the file layer's arrays in order, checked by
+        // length, and by shape where one is given.
         var extraArrays = new float[extra.Count][];
         foreach (IGrouping<string, int> layer in Enumerable.Range(0, extra.Count).GroupBy(i => extraNames![i].Split('/')[0], StringComparer.Ordinal))
         {
@@ -270,14 +276,22 @@ public static partial class GeneratedModelSupport
 
             IReadOnlyList<KerasWeightArray> stored = file.Layer(layer.Key).Weights;
             int[] indices = layer.ToArray();
+            bool multiHead = extraNames![indices[0]].EndsWith("/kernel", StringComparison.Ordinal);
+            string options = multiHead ? "NumHeads, KeyDim, ValueDim, OutputShape and UseBias" : "UseScale and ScoreMode";
             if (stored.Count != indices.Length)
             {
                 throw new ArgumentException(
-                    $"{graph}.LoadWeights: the attention layer '{layer.Key}' has {indices.Length} weight array(s) ({string.Join(", ", indices.Select(i => extraNames![i]))}), but '{source}' holds {stored.Count}; check UseScale and ScoreMode against the Keras layer. Nothing was loaded.", nameof(path));
+                    $"{graph}.LoadWeights: the attention layer '{layer.Key}' has {indices.Length} weight array(s) ({string.Join(", ", indices.Select(i => extraNames![i]))}), but '{source}' holds {stored.Count}; check {options} against the Keras layer. Nothing was loaded.", nameof(path));
             }
 
             for (int k = 0; k < indices.Length; k++)
             {
+                if (extraShapes?[indices[k]] is int[] shape && !stored[k].Shape.SequenceEqual(shape))
+                {
+                    throw new ArgumentException(
+                        $"{graph}.LoadWeights: '{extraNames[indices[k]]}' is {KerasFileLayerWeights.ShapeText(shape)} in the graph, but '{source}' stores it as {KerasFileLayerWeights.ShapeText(stored[k].Shape)}; check {options} against the Keras layer. Nothing was loaded.", nameof(path));
+                }
+
                 extraArrays[indices[k]] = stored[k].Read();
             }
         }
@@ -290,6 +304,8 @@ public static partial class GeneratedModelSupport
         {
             string attention = unread.ClassName is "Attention" or "AdditiveAttention"
                 ? $"; if the graph's [{unread.ClassName}] '{unread.Name}' is this layer, declare its UseScale and ScoreMode as the file's config has them"
+                : unread.ClassName == "MultiHeadAttention"
+                ? $"; declare it as [MultiHeadAttention(\"{unread.Name}\", ...)] with the file's num_heads and key_dim (rnngen inspect prints it)"
                 : string.Empty;
             throw new ArgumentException(
                 $"{graph}.LoadWeights: the file layer '{unread.Name}' ({unread.ClassName}, weights {string.Join(", ", unread.Weights.Select(w => KerasFileLayerWeights.ShapeText(w.Shape)))}) is read by no node of the graph{attention}. " +

@@ -161,3 +161,20 @@ public partial class DenseActivationFoldedIntoTheDense;
 [Attention("attention", "decoder", "encoder", Key = "keys")]
 [GraphNode("out", typeof(Pasted.Keras3AttentionKeras.Keras3AttentionOut), "attention")]
 public partial class AttentionDeclaredWithoutScale;
+
+// keras2_mha_model.h5's MultiHeadAttention has num_heads 2, key_dim 4; this one has 4 heads of 2 (values of 2): every
+// array has the file's length, only the kernels' shapes ([8, 4, 2] against [8, 2, 4]) tell them apart.
+[Graph("out")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphNode("encoder", typeof(Pasted.Keras2MhaModelH5.Keras2MhaModelEncoder), "x")]
+[MultiHeadAttention("mha", "encoder", "encoder", numHeads: 4, keyDim: 2)]
+[GraphNode("out", typeof(Pasted.Keras2MhaModelH5.Keras2MhaModelOut), "mha")]
+public partial class MultiHeadAttentionWithHeadsSwapped;
+
+// The same layer declared without biases: four arrays against the file's eight.
+[Graph("out")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphNode("encoder", typeof(Pasted.Keras2MhaModelH5.Keras2MhaModelEncoder), "x")]
+[MultiHeadAttention("mha", "encoder", "encoder", numHeads: 2, keyDim: 4, UseBias = false)]
+[GraphNode("out", typeof(Pasted.Keras2MhaModelH5.Keras2MhaModelOut), "mha")]
+public partial class MultiHeadAttentionWithoutBias;

@@ -61,7 +61,8 @@ public class GraphGoldenTests
                 "additive_attention", "attention_dot", "attention_scaled_concat_key",
                 "dot_cosine", "dot_sequence_vector", "dot_sequences_last", "dot_sequences_time", "dot_vectors",
                 "merge_add", "merge_average", "merge_maximum", "merge_minimum", "merge_multiply",
-                "merge_subtract", "one_input_two_branches", "seq2seq", "seq2seq_gru", "shared_siamese", "two_branch_concat",
+                "merge_subtract", "mha_causal_no_bias", "mha_cross_key_value_dims", "mha_self_attention",
+                "one_input_two_branches", "seq2seq", "seq2seq_gru", "shared_siamese", "two_branch_concat",
             },
             s_cases.Value.Keys.OrderBy(k => k, StringComparer.Ordinal));
     }
@@ -341,6 +342,122 @@ public class GraphGoldenTests
         var error = Assert.Throws<ArgumentException>(() => graph.SetWeights(weights));
         Assert.Contains("'attention/scale' holds 4 float(s), but 3 were given", error.Message);
         Assert.Equal(fixture.Layers["attention"][0], graph.GetWeights()[^1]);
+    }
+
+    // A graph's MultiHeadAttention arrays are its last ones, in Keras get_weights() order: the golden layer's, flattened.
+    private static void SetMultiHeadAttention(IList<float[]> weights, FixtureCase fixture, int count)
+    {
+        float[][] arrays = fixture.Layers["mha"];
+        Assert.Equal(count, arrays.Length);
+        for (int i = 0; i < count; i++)
+        {
+            Assert.Equal(arrays[i].Length, weights[weights.Count - count + i].Length);
+            weights[weights.Count - count + i] = arrays[i];
+        }
+    }
+
+    [Fact]
+    public void Multi_head_self_attention_over_a_sequence()
+    {
+        FixtureCase fixture = s_cases.Value["mha_self_attention"];
+        var graph = new MhaSelfAttentionGraph();
+        SetChain(graph.Encoder, fixture, "encoder");
+        SetChain(graph.Out, fixture, "out");
+        float[][] weights = graph.GetWeights();
+        Assert.Equal(MhaSelfAttentionGraph.WeightArrayCount, weights.Length);
+        SetMultiHeadAttention(weights, fixture, 8);
+        graph.SetWeights(weights);
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            MhaSelfEncoder.Input x = default;
+            Sample(fixture.Inputs["x"], b).CopyTo(x.AsSpan());
+            graph.Forward(in x, out MhaSelfAttentionGraph.Outputs outputs);
+            AssertOutput(fixture, 0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void Multi_head_cross_attention_with_a_key_value_dim_and_output_shape()
+    {
+        FixtureCase fixture = s_cases.Value["mha_cross_key_value_dims"];
+        var graph = new MhaCrossAttentionGraph();
+        SetChain(graph.Decoder, fixture, "decoder");
+        SetChain(graph.Encoder, fixture, "encoder");
+        SetChain(graph.Keys, fixture, "keys");
+        SetChain(graph.Out, fixture, "out");
+        float[][] weights = graph.GetWeights();
+        SetMultiHeadAttention(weights, fixture, 8);
+        graph.SetWeights(weights);
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            MhaCrossEncoder.Input x = default;
+            AttentionDecoder.Input y = default;
+            Sample(fixture.Inputs["x"], b).CopyTo(x.AsSpan());
+            Sample(fixture.Inputs["y"], b).CopyTo(y.AsSpan());
+            graph.Forward(in x, in y, out MhaCrossAttentionGraph.Outputs outputs);
+            AssertOutput(fixture, 0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void Causal_multi_head_attention_without_biases()
+    {
+        FixtureCase fixture = s_cases.Value["mha_causal_no_bias"];
+        var graph = new MhaCausalAttentionGraph();
+        SetChain(graph.Encoder, fixture, "encoder");
+        SetChain(graph.Out, fixture, "out");
+        float[][] weights = graph.GetWeights();
+        SetMultiHeadAttention(weights, fixture, 4);
+        graph.SetWeights(weights);
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            MhaCausalEncoder.Input x = default;
+            Sample(fixture.Inputs["x"], b).CopyTo(x.AsSpan());
+            graph.Forward(in x, out MhaCausalAttentionGraph.Outputs outputs);
+            AssertOutput(fixture, 0, b, outputs.Out.Result.AsSpan());
+        }
+
+        // Forward allocates nothing (the scratch is on the stack at these sizes).
+        MhaCausalEncoder.Input input = default;
+        graph.Forward(in input, out _);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        graph.Forward(in input, out _);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void A_fresh_multi_head_attention_starts_as_keras_initializes_it_and_bad_arrays_are_refused()
+    {
+        var graph = new MhaCrossAttentionGraph();
+        float[][] weights = graph.GetWeights();
+        float[][] mha = weights[^8..];
+
+        // glorot_uniform with Keras's fans of a 3-D kernel (compute_fans: fan_in = shape[-2] * shape[0], fan_out =
+        // shape[-1] * shape[0]): query [4, 3, 2], key [5, 3, 2], value [6, 3, 3], attention_output [3, 3, 5]; biases zeros.
+        (int Leading, int Middle, int Last)[] kernels = { (4, 3, 2), (5, 3, 2), (6, 3, 3), (3, 3, 5) };
+        for (int k = 0; k < 4; k++)
+        {
+            (int leading, int middle, int last) = kernels[k];
+            float[] kernel = mha[2 * k];
+            double limit = Math.Sqrt(6.0 / (middle * leading + last * leading));
+            Assert.Equal(leading * middle * last, kernel.Length);
+            Assert.All(kernel, w => Assert.InRange(Math.Abs(w), 0, limit));
+            Assert.True(kernel.Max(Math.Abs) > limit / 2, $"kernel {k} looks too narrow for glorot_uniform (limit {limit})");
+            Assert.All(mha[2 * k + 1], b => Assert.Equal(0f, b));
+        }
+
+        // A kernel one float short is refused, named, and nothing changes.
+        float[][] bad = weights.Select(w => w.ToArray()).ToArray();
+        bad[^8] = new float[23];
+        var error = Assert.Throws<ArgumentException>(() => graph.SetWeights(bad));
+        Assert.Contains("'mha/query/kernel' holds 24 float(s), but 23 were given", error.Message);
+        Assert.Equal(weights, graph.GetWeights());
+
+        // The runtime kernel checks what the generated call passes.
+        float[] output = new float[25];
+        var call = Assert.Throws<ArgumentException>(() => GeneratedModelSupport.MultiHeadAttention(
+            new float[20], new float[36], new float[30], 5, 6, heads: 3, keyDim: 2, valueDim: 3, causal: false, mha[..7], output));
+        Assert.Contains("7 weight array(s)", call.Message);
     }
 
     private static void AssertAttention(FixtureCase fixture, Func<AttentionEncoder.Input, AttentionDecoder.Input, float[]> forward)

@@ -326,3 +326,62 @@ public partial class DotScoresHead;
 [Merge("scores", MergeOperation.Dot, "lstm_x", "lstm_y", Axes = new[] { 2, 1 })]
 [GraphNode("head", typeof(DotScoresHead), "scores")]
 public partial class DotSequenceVector;
+
+// The MultiHeadAttention cases (keras/src/layers/attention/multi_head_attention.py).
+// mha_self_attention: two heads of 4 over an LSTM(8) sequence attending to itself, a Dense head on every timestep.
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Lstm(8, ReturnSequences = true)]
+public partial class MhaSelfEncoder;
+
+[Sequential(Timesteps = 6, InputDim = 8)]
+[Dense(2)]
+public partial class MhaSelfHead;
+
+[Graph("out")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphNode("encoder", typeof(MhaSelfEncoder), "x")]
+[MultiHeadAttention("mha", "encoder", "encoder", numHeads: 2, keyDim: 4)]
+[GraphNode("out", typeof(MhaSelfHead), "mha")]
+public partial class MhaSelfAttentionGraph;
+
+// mha_cross_key_value_dims: a decoder LSTM(4) attends over an encoder LSTM(6) with a GRU(5) key; three heads of 2,
+// values of 3 per head, an output of 5: every width differs.
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Lstm(6, ReturnSequences = true)]
+public partial class MhaCrossEncoder;
+
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Gru(5, ReturnSequences = true, ResetAfter = false)]
+public partial class MhaCrossKeys;
+
+[Sequential(Timesteps = 5, InputDim = 5)]
+[Dense(2)]
+public partial class MhaCrossHead;
+
+[Graph("out")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphInput("y", Timesteps = 5, InputDim = 2)]
+[GraphNode("decoder", typeof(AttentionDecoder), "y")]
+[GraphNode("encoder", typeof(MhaCrossEncoder), "x")]
+[GraphNode("keys", typeof(MhaCrossKeys), "x")]
+[MultiHeadAttention("mha", "decoder", "encoder", numHeads: 3, keyDim: 2, Key = "keys", ValueDim = 3, OutputShape = 5)]
+[GraphNode("out", typeof(MhaCrossHead), "mha")]
+public partial class MhaCrossAttentionGraph;
+
+// mha_causal_no_bias: one head of 3 without biases, each timestep attending to itself and the ones before it, beside
+// the encoder's own output.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Lstm(6, ReturnSequences = true)]
+public partial class MhaCausalEncoder;
+
+[Sequential(Timesteps = 5, InputDim = 12)]
+[Dense(1)]
+public partial class MhaCausalHead;
+
+[Graph("out")]
+[GraphInput("x", Timesteps = 5, InputDim = 3)]
+[GraphNode("encoder", typeof(MhaCausalEncoder), "x")]
+[MultiHeadAttention("mha", "encoder", "encoder", numHeads: 1, keyDim: 3, UseBias = false, UseCausalMask = true)]
+[Merge("concat", MergeOperation.Concatenate, "mha", "encoder")]
+[GraphNode("out", typeof(MhaCausalHead), "concat")]
+public partial class MhaCausalAttentionGraph;

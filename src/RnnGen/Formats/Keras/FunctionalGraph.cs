@@ -26,6 +26,9 @@ internal static class FunctionalGraph
     private sealed record Node(string Name, string ClassName, int Calls, List<string> Primary, List<string> Extra)
     {
         public List<(List<string> Primary, List<string> Extra)> CallReads { get; } = new();
+
+        /// <summary>A MultiHeadAttention's first call passed <c>use_causal_mask=True</c>.</summary>
+        public bool UseCausalMask { get; init; }
     }
 
     /// <summary>
@@ -140,11 +143,17 @@ internal static class FunctionalGraph
             string name = LayerName(entry, what) ?? className;
             // One entry per call of the layer (a shared layer has several), each what that call reads.
             var calls = new List<(List<string> Primary, List<string> Extra)>();
+            bool causal = false;
             foreach (JsonElement node in inbound.EnumerateArray())
             {
                 var primary = new List<string>();
                 var extra = new List<string>();
-                if (node.ValueKind == JsonValueKind.Array)
+                if (className == "MultiHeadAttention")
+                {
+                    bool callCausal = MultiHeadAttentionCall(node, primary, extra, what);
+                    causal |= calls.Count == 0 && callCausal;
+                }
+                else if (node.ValueKind == JsonValueKind.Array)
                 {
                     // Keras 2: [[name, node_index, tensor_index, kwargs], ...].
                     foreach (JsonElement tensor in node.EnumerateArray())
@@ -176,12 +185,79 @@ internal static class FunctionalGraph
             }
 
             var added = new Node(name, className, inbound.GetArrayLength(),
-                calls.Count > 0 ? calls[0].Primary : new List<string>(), calls.Count > 0 ? calls[0].Extra : new List<string>());
+                calls.Count > 0 ? calls[0].Primary : new List<string>(), calls.Count > 0 ? calls[0].Extra : new List<string>()) { UseCausalMask = causal };
             added.CallReads.AddRange(calls);
             nodes.Add(added);
         }
 
         return nodes;
+    }
+
+    /// <summary>
+    /// One call of a MultiHeadAttention, <c>call(query, value, key=None, ..., attention_mask=None, ...,
+    /// use_causal_mask=False)</c> (<c>keras/src/layers/attention/multi_head_attention.py</c>): the query into
+    /// <paramref name="primary"/>, the value, the key and an attention mask (when given) into <paramref name="extra"/> in
+    /// that order, whether passed by position or by name; true for <c>use_causal_mask=True</c>. Keras 3 writes
+    /// <c>{"args": [query, value], "kwargs": {"key": ..., "use_causal_mask": true}}</c>; tf.keras 2 writes the first
+    /// argument as the tensor and every other one as a keyword, <c>[["query", 0, 0, {"value": ["value", 0, 0]}]]</c>.
+    /// </summary>
+    private static bool MultiHeadAttentionCall(JsonElement node, List<string> primary, List<string> extra, string what)
+    {
+        var positional = new List<List<string>>();
+        JsonElement keywords = default;
+        if (node.ValueKind == JsonValueKind.Array)
+        {
+            foreach (JsonElement tensor in node.EnumerateArray())
+            {
+                if (tensor.ValueKind == JsonValueKind.Array && tensor.GetArrayLength() > 0 && tensor[0].ValueKind == JsonValueKind.String)
+                {
+                    positional.Add(new List<string> { Tensor(tensor, what) });
+                    if (tensor.GetArrayLength() > 3 && tensor[3].ValueKind == JsonValueKind.Object)
+                    {
+                        keywords = tensor[3];
+                    }
+                }
+            }
+        }
+        else if (node.ValueKind == JsonValueKind.Object)
+        {
+            if (node.TryGetProperty("args", out JsonElement args) && args.ValueKind == JsonValueKind.Array)
+            {
+                foreach (JsonElement arg in args.EnumerateArray())
+                {
+                    var names = new List<string>();
+                    History(arg, names, what, 0);
+                    CollectLegacyNames(arg, names, what);
+                    positional.Add(names);
+                }
+            }
+
+            node.TryGetProperty("kwargs", out keywords);
+        }
+
+        List<string> Argument(int position, string keyword)
+        {
+            if (position < positional.Count)
+            {
+                return positional[position];
+            }
+
+            var names = new List<string>();
+            if (keywords.ValueKind == JsonValueKind.Object && keywords.TryGetProperty(keyword, out JsonElement value))
+            {
+                History(value, names, what, 0);
+                CollectLegacyNames(value, names, what);
+            }
+
+            return names;
+        }
+
+        primary.AddRange(Argument(0, "query"));
+        extra.AddRange(Argument(1, "value"));
+        extra.AddRange(Argument(2, "key"));
+        extra.AddRange(Argument(int.MaxValue, "attention_mask"));
+        return keywords.ValueKind == JsonValueKind.Object && keywords.TryGetProperty("use_causal_mask", out JsonElement causal)
+            && causal.ValueKind == JsonValueKind.True;
     }
 
     /// <summary>A functional model's wiring, in configuration order (each layer after what it reads), for a [Graph] declaration.</summary>
@@ -200,6 +276,9 @@ internal static class FunctionalGraph
     {
         public string Layer { get; init; } = Name;
 
+        /// <summary>A MultiHeadAttention called with <c>use_causal_mask=True</c>.</summary>
+        public bool UseCausalMask { get; init; }
+
         public string? Shares { get; init; }
     }
 
@@ -214,7 +293,7 @@ internal static class FunctionalGraph
 
         // Layers called on a list of tensors: the merges, and attention ([query, value, key]).
         static bool IsMerge(string className) => className is "Concatenate" or "Add" or "Subtract" or "Multiply" or "Average" or "Maximum" or "Minimum" or "Dot"
-            or "Attention" or "AdditiveAttention";
+            or "Attention" or "AdditiveAttention" or "MultiHeadAttention";
         var inputs = nodes.Where(n => n.ClassName == "InputLayer")
             .Select(n => inputShapes.TryGetValue(n.Name, out var shape) ? new LayoutInput(n.Name, shape.Timesteps, shape.Features) : new LayoutInput(n.Name, null, null))
             .ToList();
@@ -222,7 +301,7 @@ internal static class FunctionalGraph
             .SelectMany(n => n.CallReads.Select((call, index) => (IsMerge(n.ClassName)
                 ? new LayoutNode(TensorName(n.Name, index), n.ClassName, n.Calls, call.Primary.Concat(call.Extra).ToList(), Array.Empty<string>())
                 : new LayoutNode(TensorName(n.Name, index), n.ClassName, n.Calls, call.Primary, call.Extra))
-                with { Layer = n.Name, Shares = index == 0 ? null : n.Name }))
+                with { Layer = n.Name, Shares = index == 0 ? null : n.Name, UseCausalMask = n.UseCausalMask }))
             .ToList();
 
         // Each call after what it reads: Keras lists a shared layer once, and its later calls may read tensors of layers

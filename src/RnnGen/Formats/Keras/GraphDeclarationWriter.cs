@@ -97,7 +97,8 @@ internal static class GraphDeclarationWriter
         var order = new List<object>(); // chains and merges in file order, as the graph class lists them
         foreach (FunctionalGraph.LayoutNode node in graph.Nodes)
         {
-            if (node.Calls > 1 && (node.ClassName is "Attention" or "AdditiveAttention" || s_merges.ContainsKey(node.ClassName)))
+            bool attention = node.ClassName is "Attention" or "AdditiveAttention" or "MultiHeadAttention";
+            if (node.Calls > 1 && (attention || s_merges.ContainsKey(node.ClassName)))
             {
                 return Refuse($"the layer '{node.Name}' ({node.ClassName}) is called {node.Calls} times (a shared merge or attention layer: declare one per call)");
             }
@@ -111,15 +112,17 @@ internal static class GraphDeclarationWriter
             }
 
             // What a [Graph] computes straight into its reader's input cannot feed another join (RNNG077).
-            if ((node.ClassName is "Attention" or "AdditiveAttention" || s_merges.ContainsKey(node.ClassName))
+            if ((attention || s_merges.ContainsKey(node.ClassName))
                 && node.Reads.FirstOrDefault(r => merges.Any(m => m.Name == r)) is string mergeRead)
             {
                 return Refuse($"the layer '{node.Name}' ({node.ClassName}) reads the merge '{mergeRead}' directly");
             }
 
-            if (node.ClassName is "Attention" or "AdditiveAttention")
+            if (attention)
             {
-                (int Timesteps, int Width)? attended = AttentionShape(node, shapes, out string? problem);
+                (int Timesteps, int Width)? attended = node.ClassName == "MultiHeadAttention"
+                    ? MultiHeadAttentionShape(node, layers, shapes, out string? problem)
+                    : AttentionShape(node, shapes, out problem);
                 if (attended is null)
                 {
                     return Refuse(problem!);
@@ -282,6 +285,108 @@ internal static class GraphDeclarationWriter
         return (shapes[node.Reads[0]].Timesteps, shapes[node.Reads[1]].Width);
     }
 
+    /// <summary>Keras MultiHeadAttention's sizes from its config (value_dim and output_shape resolved), or why they cannot be declared.</summary>
+    private static (int Heads, int KeyDim, int ValueDim, int Output, bool UseBias)? MultiHeadAttentionConfig(
+        FunctionalGraph.LayoutNode node, Dictionary<string, KerasFileLayer> layers, int queryWidth, out string? problem)
+    {
+        problem = null;
+        System.Text.Json.JsonElement config = layers.TryGetValue(node.Name, out KerasFileLayer? layer) && layer.Config is { } c ? c : default;
+        int? Int(string name) => config.ValueKind == System.Text.Json.JsonValueKind.Object && config.TryGetProperty(name, out System.Text.Json.JsonElement v)
+            && v.ValueKind == System.Text.Json.JsonValueKind.Number && v.TryGetInt32(out int i) ? i : null;
+        bool Null(string name) => config.ValueKind != System.Text.Json.JsonValueKind.Object || !config.TryGetProperty(name, out System.Text.Json.JsonElement v)
+            || v.ValueKind == System.Text.Json.JsonValueKind.Null;
+
+        if (Int("num_heads") is not int heads || heads < 1 || Int("key_dim") is not int keyDim || keyDim < 1)
+        {
+            problem = $"the layer '{node.Name}' (MultiHeadAttention) states no positive num_heads and key_dim";
+            return null;
+        }
+
+        // attention_axes None attends over every axis between the batch and the features: the time axis here.
+        System.Text.Json.JsonElement axes = default;
+        bool timeAxis = Null("attention_axes") || (config.TryGetProperty("attention_axes", out axes)
+            && ((axes.ValueKind == System.Text.Json.JsonValueKind.Number && axes.TryGetInt32(out int one) && one is 1 or -2)
+                || (axes.ValueKind == System.Text.Json.JsonValueKind.Array && axes.GetArrayLength() == 1 && axes[0].TryGetInt32(out int first) && first is 1 or -2)));
+        if (!timeAxis)
+        {
+            problem = $"the layer '{node.Name}' (MultiHeadAttention) attends over attention_axes {axes.GetRawText()}, and [MultiHeadAttention] over the time axis";
+            return null;
+        }
+
+        int output = queryWidth;
+        if (!Null("output_shape"))
+        {
+            System.Text.Json.JsonElement shape = config.GetProperty("output_shape");
+            int? stated = shape.ValueKind == System.Text.Json.JsonValueKind.Number && shape.TryGetInt32(out int o) ? o
+                : shape.ValueKind == System.Text.Json.JsonValueKind.Array && shape.GetArrayLength() == 1 && shape[0].TryGetInt32(out int p) ? p
+                : null;
+            if (stated is not int value || value < 1)
+            {
+                problem = $"the layer '{node.Name}' (MultiHeadAttention) has output_shape {shape.GetRawText()}, and [MultiHeadAttention] gives one feature axis";
+                return null;
+            }
+
+            output = value;
+        }
+
+        bool useBias = config.ValueKind != System.Text.Json.JsonValueKind.Object || !config.TryGetProperty("use_bias", out System.Text.Json.JsonElement bias)
+            || bias.ValueKind != System.Text.Json.JsonValueKind.False;
+        return (heads, keyDim, Int("value_dim") ?? keyDim, output, useBias);
+    }
+
+    // Keras MultiHeadAttention: query (Tq, dq), value (Tv, dv), key (Tv, dk), all sequences; the output is (Tq, output_shape).
+    private static (int Timesteps, int Width)? MultiHeadAttentionShape(
+        FunctionalGraph.LayoutNode node, Dictionary<string, KerasFileLayer> layers, Dictionary<string, (int Timesteps, int Width)> shapes, out string? problem)
+    {
+        if (node.Reads.Count is not (2 or 3) || node.Reads.Any(r => shapes[r].Timesteps == 0) || shapes[node.Reads[^1]].Timesteps != shapes[node.Reads[1]].Timesteps)
+        {
+            problem = $"the layer '{node.Name}' (MultiHeadAttention) reads {node.Reads.Count} tensor(s), and [MultiHeadAttention] reads a query, a value and an optional key " +
+                "(no attention_mask), all sequences, the key with the value's timesteps";
+            return null;
+        }
+
+        return MultiHeadAttentionConfig(node, layers, shapes[node.Reads[0]].Width, out problem) is { } sizes
+            ? (shapes[node.Reads[0]].Timesteps, sizes.Output)
+            : null;
+    }
+
+    // The [MultiHeadAttention] attribute of a file's layer: num_heads and key_dim, and the other options where not Keras's defaults.
+    private static string MultiHeadAttentionAttribute(
+        FunctionalGraph.LayoutNode node, Dictionary<string, KerasFileLayer> layers, Dictionary<string, (int Timesteps, int Width)> shapes, Func<string, string> quote)
+    {
+        int queryWidth = shapes[node.Reads[0]].Width;
+        (int heads, int keyDim, int valueDim, int output, bool useBias) = MultiHeadAttentionConfig(node, layers, queryWidth, out _)!.Value;
+        var text = new StringBuilder("MultiHeadAttention(");
+        text.Append(quote(node.Name)).Append(", ").Append(quote(node.Reads[0])).Append(", ").Append(quote(node.Reads[1]))
+            .Append(", numHeads: ").Append(heads.ToString(CultureInfo.InvariantCulture)).Append(", keyDim: ").Append(keyDim.ToString(CultureInfo.InvariantCulture));
+        if (node.Reads.Count > 2)
+        {
+            text.Append(", Key = ").Append(quote(node.Reads[2]));
+        }
+
+        if (valueDim != keyDim)
+        {
+            text.Append(", ValueDim = ").Append(valueDim.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (output != queryWidth)
+        {
+            text.Append(", OutputShape = ").Append(output.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (!useBias)
+        {
+            text.Append(", UseBias = false");
+        }
+
+        if (node.UseCausalMask)
+        {
+            text.Append(", UseCausalMask = true");
+        }
+
+        return text.Append(')').ToString();
+    }
+
     // The [Attention] / [AdditiveAttention] attribute of a file's attention layer: Keras's options where not the default.
     private static string AttentionAttribute(FunctionalGraph.LayoutNode node, Dictionary<string, KerasFileLayer> layers, Func<string, string> quote)
     {
@@ -396,6 +501,10 @@ internal static class GraphDeclarationWriter
             else if (item is FunctionalGraph.LayoutNode { ClassName: "Attention" or "AdditiveAttention" } attention)
             {
                 text.Append('[').Append(AttentionAttribute(attention, layers, Quote)).AppendLine("]");
+            }
+            else if (item is FunctionalGraph.LayoutNode { ClassName: "MultiHeadAttention" } multiHead)
+            {
+                text.Append('[').Append(MultiHeadAttentionAttribute(multiHead, layers, shapes, Quote)).AppendLine("]");
             }
             else
             {

@@ -109,6 +109,7 @@ internal static partial class KerasConfig
                 var stated = new ModelConfig();
                 ReadShape(Object(entry, "config"), stated);
                 inputShapes.TryAdd(layer.Name, (stated.Timesteps, stated.InputDim));
+                model.InputNames.Add(layer.Name);
                 inputs++;
                 if (inputs == 1)
                 {
@@ -409,6 +410,11 @@ internal static partial class KerasConfig
             case "AveragePooling1D":
             case "AvgPool1D":
                 ReadPooling(layer, config, className.StartsWith("Max", StringComparison.Ordinal) ? LayerKind.MaxPooling1D : LayerKind.AveragePooling1D);
+                break;
+            case "Attention":
+            case "AdditiveAttention":
+            case "MultiHeadAttention":
+                layer.Note = $"RnnGen has {className} in a [Graph] only (the [{className}] attribute), not in a chain of layers.";
                 break;
             default:
                 layer.Note = $"RnnGen has no {className} layer.";

@@ -268,6 +268,21 @@ internal static partial class KerasFileReader
             return weights;
         }
 
+        // MultiHeadAttention keeps its four EinsumDense projections under query_dense, key_dense, value_dense and
+        // output_dense (saving_lib._walk_saveable visits its public properties by name; early Keras 3 releases saved the
+        // private attributes, _query_dense, ...). Read them in get_weights() order, not the file's alphabetical one.
+        string[] projections = { "query_dense", "key_dense", "value_dense", "output_dense" };
+        if (projections.All(p => group.Child(p) is not null || group.Child("_" + p) is not null))
+        {
+            foreach (string projection in projections)
+            {
+                string name = group.Child(projection) is not null ? projection : "_" + projection;
+                weights.AddRange(Vars(group.Child(name)!, path + "/" + name, depth + 1, visited));
+            }
+
+            return weights;
+        }
+
         foreach (string inner in new[] { "cell", "layer" })
         {
             Hdf5Object? child = group.Child(inner);

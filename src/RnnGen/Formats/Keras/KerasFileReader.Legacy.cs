@@ -73,7 +73,8 @@ internal static partial class KerasFileReader
             KerasFileLayer description = configByName.TryGetValue(name, out LayerConfig? layerConfig)
                 ? layerConfig.ToPublic(weights.Select(w => w.Shape).ToArray())
                 : ShapeInference.Describe(name, null, weights);
-            if (description.ClassName == "InputLayer" && weights.Count == 0)
+            // tf.keras 2 lists a functional model's InputLayers in layer_names too, each with an empty group.
+            if ((description.ClassName == "InputLayer" || config?.InputNames.Contains(name) == true) && weights.Count == 0)
             {
                 continue;
             }

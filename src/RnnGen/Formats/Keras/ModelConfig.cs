@@ -12,6 +12,9 @@ internal sealed class ModelConfig
     /// <summary>Layers in model order, input layers excluded.</summary>
     public List<LayerConfig> Layers { get; } = new();
 
+    /// <summary>The names of the input layers (a functional model's <c>InputLayer</c> entries).</summary>
+    public HashSet<string> InputNames { get; } = new(StringComparer.Ordinal);
+
     public int? Timesteps { get; set; }
 
     public int? InputDim { get; set; }

@@ -18,7 +18,10 @@ internal static class UnsupportedLayers
     {
         string className = layer.ClassName is "?" or "unknown" or "" ? "a layer of unknown class" : layer.ClassName;
         string weights = string.Join(", ", layer.Weights.Select(w => w.ShapeText));
-        string what = layer.ClassName is "?" or "unknown" or "" ? "RnnGen does not recognize this layer" : $"RnnGen has no {layer.ClassName} layer";
+        string what = layer.ClassName is "?" or "unknown" or "" ? "RnnGen does not recognize this layer"
+            : layer.ClassName is "Attention" or "AdditiveAttention" or "MultiHeadAttention"
+            ? $"RnnGen has {layer.ClassName} only in a [Graph] (its [{layer.ClassName}] attribute; rnngen inspect prints the graph's declaration), not in a chain of layers"
+            : $"RnnGen has no {layer.ClassName} layer";
         return $"'{layer.Name}' ({className}, weights {weights}): {what}. Compute it yourself from its weights and config " +
             $"(KerasFile.Open(path).Layer(\"{layer.Name}\")) and load the rest with KerasWeights.Load(model, path, ignoredLayers: new[] {{ \"{layer.Name}\" }}).";
     }
