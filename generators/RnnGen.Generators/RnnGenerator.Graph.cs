@@ -101,7 +101,11 @@ public sealed partial class RnnGenerator
             InitialStateFields: initial.ToEquatableArray(),
             InitialStateWidth: layout.InitialStateLayer?.Spec.Units ?? 0,
             WeightArrays: layout.Weights.Count,
-            LayerCount: spec.Layers.Count);
+            LayerCount: spec.Layers.Count,
+            MaskSource: !result.IsSequence ? null
+                : spec.Layers.Any(l => l.Kind == LayerKind.Masking) ? "[Masking]"
+                : spec.Layers.Any(l => l.MaskZero) ? "[Embedding(MaskZero = true)]"
+                : null);
     }
 
     /// <summary>
@@ -660,6 +664,16 @@ public sealed partial class RnnGenerator
             if (reads.Any(r => r.Shape is null))
             {
                 return; // an error upstream
+            }
+
+            // Keras passes a Masking or Embedding(mask_zero) mask on with the sequences computed from it, and the
+            // recurrent, pooling, attention and merge layers that read them use it; a graph's nodes pass floats only.
+            if (reads.FirstOrDefault(r => r.From.Chain?.MaskSource is not null) is { Name: not null } masked)
+            {
+                Report(DiagnosticDescriptors.GraphNotSupported, masked.Location ?? tensor.Location, tensor.Kind, tensor.Name,
+                    $"reading '{masked.Name}', a sequence that carries the mask of its chain's {masked.From.Chain!.MaskSource}",
+                    "Keras passes the mask on to the layers that read it, and a graph's nodes do not yet: put those layers in the same chain, or end the chain with a layer that consumes the mask (a recurrent layer without ReturnSequences, GlobalAveragePooling1D)");
+                return;
             }
 
             if (tensor.Kind == "[Merge]")

@@ -151,6 +151,38 @@ public sealed class UnsupportedLayerTests
     }
 
     [Fact]
+    public void Rnngen_inspect_refuses_a_node_that_reads_a_masked_sequence()
+    {
+        // Masking -> LSTM(return_sequences) read by self-attention: Keras passes the mask on to the attention (which
+        // ignores the masked timesteps); a [Graph] node would not, so the tool refuses rather than print a declaration
+        // the generator reports as RNNG077. The same chain read by another layer of its own chain is fine.
+        KerasFileInfo Info(string reader, string readerClass, LayerKind? kind) => new("padded.keras", WeightFormat.Keras, "test", new[]
+        {
+            new KerasFileLayer("masking", "Masking") { Kind = LayerKind.Masking, HasConfig = true },
+            new KerasFileLayer("encoder", "LSTM") { Kind = LayerKind.Lstm, Units = 4, ReturnSequences = true, HasConfig = true },
+            new KerasFileLayer(reader, readerClass) { Kind = kind, Units = 2, HasConfig = true },
+        })
+        {
+            GraphProblem = "a graph",
+            Graph = new RnnGen.Formats.Keras.FunctionalGraph.Layout(
+                new[] { new RnnGen.Formats.Keras.FunctionalGraph.LayoutInput("x", 5, 3) },
+                new[]
+                {
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("masking", "Masking", 1, new[] { "x" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("encoder", "LSTM", 1, new[] { "masking" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode(reader, readerClass, 1,
+                        readerClass == "Attention" ? new[] { "encoder", "encoder" } : new[] { "encoder" }, Array.Empty<string>()),
+                },
+                new[] { readerClass == "Attention" ? "encoder" : reader }),
+        };
+
+        var error = Assert.Throws<NotSupportedException>(() => Info("attention", "Attention", null).ToDeclaration("Padded"));
+        Assert.Contains("the layer 'attention' reads 'encoder', a sequence that carries the mask of 'masking', and a [Graph] does not pass masks between its nodes yet", error.Message);
+        string chain = Info("dense", "Dense", LayerKind.Dense).ToDeclaration("Padded").Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.Contains("[GraphNode(\"dense\", typeof(PaddedDense), \"x\", Layers = new[] { \"masking\", \"encoder\", \"dense\" })]", chain);
+    }
+
+    [Fact]
     public void Rnngen_inspect_declares_a_functional_graph_as_a_graph()
     {
         KerasFileInfo info = KerasWeights.Inspect(Fixture.Path("generated/keras3_functional.keras"));

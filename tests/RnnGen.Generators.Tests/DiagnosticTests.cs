@@ -581,6 +581,14 @@ public class DiagnosticTests
             "[MultiHeadAttention] 'mha': an output of [4, 2000], over 16 KiB is not supported in a graph yet; lower OutputShape or the query's timesteps.",
             Before: "OutputShape = ")
         { ValidModels = 3 },
+        new("RNNG077_graph_node_reads_a_masked_sequence",
+            "[Sequential(Timesteps = 6, InputDim = 3)]\n[Masking]\n[Lstm(5, ReturnSequences = true)]\npublic partial class MaskedEncoder;\n\n" +
+            "[Sequential(Timesteps = 6, InputDim = 5)]\n[Lstm(2)]\npublic partial class Reader;\n\n" +
+            "[Graph(\"reader\")]\n[GraphInput(\"x\", Timesteps = 6, InputDim = 3)]\n[GraphNode(\"encoder\", typeof(MaskedEncoder), \"x\")]\n[GraphNode(\"reader\", typeof(Reader), \"encoder\")]\npublic partial class Padded;",
+            "RNNG077", "\"encoder\"",
+            "[GraphNode] 'reader': reading 'encoder', a sequence that carries the mask of its chain's [Masking] is not supported in a graph yet; Keras passes the mask on to the layers that read it, and a graph's nodes do not yet: put those layers in the same chain, or end the chain with a layer that consumes the mask (a recurrent layer without ReturnSequences, GlobalAveragePooling1D).",
+            Before: "typeof(Reader), ")
+        { ValidModels = 2 },
         new("RNNG078_graph_multi_head_attention_without_heads",
             GraphChains + "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(3, ReturnSequences = true)]\npublic partial class Tokens;\n\n[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"tokens\", typeof(Tokens), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\")]\n[MultiHeadAttention(\"mha\", \"decoder\", \"tokens\", numHeads: 0, keyDim: 4)]\npublic partial class Translator;",
             "RNNG078", "0",

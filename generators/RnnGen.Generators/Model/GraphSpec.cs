@@ -30,6 +30,10 @@ internal sealed record GraphInputSpec(string Name, int Timesteps, int InputDim, 
 /// <param name="InitialStateFields">The <c>InitialState</c> fields of its one recurrent layer, in Keras order (none unless it has exactly one).</param>
 /// <param name="WeightArrays">How many arrays its <c>GetWeights</c> returns.</param>
 /// <param name="LayerCount">How many layers it declares (a graph's <c>Layers</c> names one file layer for each).</param>
+/// <param name="MaskSource">
+/// Its <c>[Masking]</c> or <c>[Embedding(MaskZero = true)]</c> when its <c>Result</c> is a sequence, which in Keras carries
+/// that mask on to the layers that read it; null otherwise.
+/// </param>
 internal sealed record GraphChain(
     string TypeName,
     string DisplayName,
@@ -42,7 +46,8 @@ internal sealed record GraphChain(
     EquatableArray<string> InitialStateFields,
     int InitialStateWidth,
     int WeightArrays,
-    int LayerCount);
+    int LayerCount,
+    string? MaskSource);
 
 /// <summary>A Keras <c>Attention</c> or <c>AdditiveAttention</c> node: its options and sizes (reads: query, value, key).</summary>
 internal sealed record GraphAttention(bool Additive, bool UseScale, bool Concat, int QueryTimesteps, int ValueTimesteps, int KeyWidth, int ValueWidth)

@@ -95,6 +95,13 @@ internal static class GraphDeclarationWriter
         var chainEnding = new Dictionary<string, Chain>(StringComparer.Ordinal);
         var merges = new List<FunctionalGraph.LayoutNode>();
         var order = new List<object>(); // chains and merges in file order, as the graph class lists them
+
+        // Sequences that carry a Masking or Embedding(mask_zero) mask, with the layer that made it: Keras passes the mask
+        // on to their readers, which a [Graph]'s nodes do not do yet (RNNG077).
+        var masks = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? MaskedRead(IEnumerable<string> reads) => reads.FirstOrDefault(masks.ContainsKey);
+        string MaskRefusal(FunctionalGraph.LayoutNode node, string read) =>
+            $"the layer '{node.Name}' reads '{read}', a sequence that carries the mask of '{masks[read]}', and a [Graph] does not pass masks between its nodes yet";
         foreach (FunctionalGraph.LayoutNode node in graph.Nodes)
         {
             bool attention = node.ClassName is "Attention" or "AdditiveAttention" or "MultiHeadAttention";
@@ -116,6 +123,11 @@ internal static class GraphDeclarationWriter
                 && node.Reads.FirstOrDefault(r => merges.Any(m => m.Name == r)) is string mergeRead)
             {
                 return Refuse($"the layer '{node.Name}' ({node.ClassName}) reads the merge '{mergeRead}' directly");
+            }
+
+            if ((attention || s_merges.ContainsKey(node.ClassName)) && MaskedRead(node.Reads) is string maskedRead)
+            {
+                return Refuse(MaskRefusal(node, maskedRead));
             }
 
             if (attention)
@@ -177,6 +189,11 @@ internal static class GraphDeclarationWriter
             Chain? chain = null;
             bool continues = !shared && chainEnding.TryGetValue(source, out chain) && !chain.Shared
                 && readers[source] == 1 && !graph.Outputs.Contains(source) && !startsStates.Contains(source) && initialState is null;
+            if (!continues && masks.ContainsKey(source))
+            {
+                return Refuse(MaskRefusal(node, source));
+            }
+
             if (!continues)
             {
                 Chain? owner = node.Shares is null ? null : chains.FirstOrDefault(c => c.Shared && c.Shares is null && c.Layers[0].Name == node.Shares);
@@ -197,6 +214,11 @@ internal static class GraphDeclarationWriter
             chain!.Layers.Add(layer);
             chainEnding[node.Name] = chain;
             shapes[node.Name] = output.Value;
+            if (output.Value.Timesteps > 0
+                && chain.Layers.FirstOrDefault(l => l.Kind == LayerKind.Masking || (l.Kind == LayerKind.Embedding && l.MaskZero)) is KerasFileLayer maskLayer)
+            {
+                masks[node.Name] = maskLayer.Name;
+            }
         }
 
         foreach (string output in graph.Outputs)
