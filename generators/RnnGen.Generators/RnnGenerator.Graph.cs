@@ -713,13 +713,6 @@ public sealed partial class RnnGenerator
 
         private void InferMerge(Declared merge, List<(string Name, LocationInfo? Location, (int Timesteps, int Width) Shape, Declared From)> reads)
         {
-            if (reads.FirstOrDefault(r => r.From.Kind == "[Merge]") is { Name: not null } inner)
-            {
-                Report(DiagnosticDescriptors.GraphNotSupported, inner.Location ?? merge.Location, merge.Kind, merge.Name, $"a merge of a merge ('{inner.Name}')",
-                    "name all the tensors in one [Merge], or put a [GraphNode] between the two");
-                return;
-            }
-
             if (merge.Operation == MergeOperation.Dot)
             {
                 string? problem = RnnGen.Shared.DotShapes.Resolve(merge.DotAxes ?? new[] { -1 }, reads[0].Shape, reads[1].Shape,
@@ -762,13 +755,6 @@ public sealed partial class RnnGenerator
 
         private void InferAttention(Declared attention, List<(string Name, LocationInfo? Location, (int Timesteps, int Width) Shape, Declared From)> reads)
         {
-            if (reads.FirstOrDefault(r => r.From.Kind == "[Merge]") is { Name: not null } merged)
-            {
-                Report(DiagnosticDescriptors.GraphNotSupported, merged.Location ?? attention.Location, attention.Kind, attention.Name, $"attention over a merge ('{merged.Name}')",
-                    "put a [GraphNode] between the two");
-                return;
-            }
-
             if (reads.FirstOrDefault(r => r.Shape.Timesteps == 0) is { Name: not null } vector)
             {
                 Report(DiagnosticDescriptors.GraphShapeMismatch, vector.Location ?? attention.Location, attention.Kind, attention.Name,

@@ -183,6 +183,48 @@ public sealed class UnsupportedLayerTests
     }
 
     [Fact]
+    public void Rnngen_inspect_declares_a_merge_of_a_merge_and_attention_over_a_merge()
+    {
+        // Keras: sum = Add()([Concatenate()([l1, g1]), l2]); attention = Attention()([l2, concat]); the tail reads
+        // Concatenate()([sum, attention]). Each merge and the attention read a merge directly.
+        KerasFileLayer Lstm(string name, int units, bool sequences = true) => new(name, "LSTM")
+        {
+            Kind = LayerKind.Lstm, Units = units, ReturnSequences = sequences, Activation = "tanh", RecurrentActivation = "sigmoid", HasConfig = true,
+        };
+        var info = new KerasFileInfo("nested.keras", WeightFormat.Keras, "test", new[]
+        {
+            Lstm("l1", 3), Lstm("g1", 2), Lstm("l2", 5),
+            new KerasFileLayer("concat", "Concatenate") { HasConfig = true },
+            new KerasFileLayer("sum", "Add") { HasConfig = true },
+            new KerasFileLayer("attention", "Attention") { HasConfig = true },
+            new KerasFileLayer("both", "Concatenate") { HasConfig = true },
+            Lstm("tail", 2, sequences: false),
+        })
+        {
+            GraphProblem = "a graph",
+            Graph = new RnnGen.Formats.Keras.FunctionalGraph.Layout(
+                new[] { new RnnGen.Formats.Keras.FunctionalGraph.LayoutInput("a", 5, 3) },
+                new[]
+                {
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("l1", "LSTM", 1, new[] { "a" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("g1", "LSTM", 1, new[] { "a" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("l2", "LSTM", 1, new[] { "a" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("concat", "Concatenate", 1, new[] { "l1", "g1" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("sum", "Add", 1, new[] { "concat", "l2" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("attention", "Attention", 1, new[] { "l2", "concat" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("both", "Concatenate", 1, new[] { "sum", "attention" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("tail", "LSTM", 1, new[] { "both" }, Array.Empty<string>()),
+                },
+                new[] { "tail" }),
+        };
+        string declaration = info.ToDeclaration("Nested");
+        Assert.Contains("[Merge(\"sum\", MergeOperation.Add, \"concat\", \"l2\")]", declaration);
+        Assert.Contains("[Attention(\"attention\", \"l2\", \"concat\")]", declaration);
+        Assert.Contains("[Merge(\"both\", MergeOperation.Concatenate, \"sum\", \"attention\")]", declaration);
+        Assert.Contains("[GraphNode(\"tail\", typeof(NestedTail), \"both\")]", declaration);
+    }
+
+    [Fact]
     public void Rnngen_inspect_declares_a_functional_graph_as_a_graph()
     {
         KerasFileInfo info = KerasWeights.Inspect(Fixture.Path("generated/keras3_functional.keras"));

@@ -610,11 +610,6 @@ public class DiagnosticTests
             GraphChains + "[Graph(\"decodr\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\", InitialState = \"encoder\")]\npublic partial class Translator;",
             "RNNG076", "\"decodr\"",
             "[Graph] on 'Translator': output 'decodr' is no node of the graph (did you mean 'decoder'?).") { ValidModels = 2 },
-        new("RNNG077_graph_merge_of_a_merge",
-            "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(5, ReturnSequences = true)]\npublic partial class Tower;\n\n[Sequential(Timesteps = 6, InputDim = 5)]\n[Lstm(2)]\npublic partial class Tail;\n\n[Graph(\"tail\")]\n[GraphInput(\"x\", Timesteps = 6, InputDim = 3)]\n[GraphNode(\"left\", typeof(Tower), \"x\")]\n[GraphNode(\"right\", typeof(Tower), \"x\")]\n[Merge(\"sum\", MergeOperation.Add, \"left\", \"right\")]\n[Merge(\"sum2\", MergeOperation.Add, \"sum\", \"left\")]\n[GraphNode(\"tail\", typeof(Tail), \"sum2\")]\npublic partial class Towers;",
-            "RNNG077", "\"sum\"",
-            "[Merge] 'sum2': a merge of a merge ('sum') is not supported in a graph yet; name all the tensors in one [Merge], or put a [GraphNode] between the two.",
-            Before: "MergeOperation.Add, ") { ValidModels = 2 },
     };
 
     public static IEnumerable<object[]> CaseNames => s_cases.Select(c => new object[] { c.Name });

@@ -201,6 +201,47 @@ public class SnapshotTests
     }
 
     [Fact]
+    public Task Graph_with_merges_of_merges()
+    {
+        // A merge read by a merge (Average of an Add of a Concatenate) and attention over a merge: each such merge is
+        // computed once into a span of its own; the chain that reads the last one copies it into its input.
+        const string declaration = """
+            [Sequential(Timesteps = 5, InputDim = 3)]
+            [Lstm(3, ReturnSequences = true)]
+            public partial class Narrow;
+
+            [Sequential(Timesteps = 5, InputDim = 3)]
+            [Gru(2, ResetAfter = false, ReturnSequences = true)]
+            public partial class Narrower;
+
+            [Sequential(Timesteps = 5, InputDim = 3)]
+            [Lstm(5, ReturnSequences = true)]
+            public partial class Wide;
+
+            [Sequential(Timesteps = 5, InputDim = 10)]
+            [Lstm(3)]
+            [Dense(2)]
+            public partial class Tail;
+
+            [Graph("tail")]
+            [GraphInput("a", Timesteps = 5, InputDim = 3)]
+            [GraphNode("l1", typeof(Narrow), "a")]
+            [GraphNode("g1", typeof(Narrower), "a")]
+            [GraphNode("l2", typeof(Wide), "a")]
+            [Merge("concat", MergeOperation.Concatenate, "l1", "g1")]
+            [Merge("sum", MergeOperation.Add, "concat", "l2")]
+            [Merge("avg", MergeOperation.Average, "sum", "l2")]
+            [Attention("attention", "l2", "concat")]
+            [Merge("both", MergeOperation.Concatenate, "avg", "attention")]
+            [GraphNode("tail", typeof(Tail), "both", Layers = new[] { "lstm", "dense" })]
+            public partial class Nested;
+            """;
+        GeneratorRun run = CompilationHarness.Run("using RnnGen;\nnamespace Demo;\n\n" + declaration);
+        AssertClean(run);
+        return Snapshot.Verify(ScrubVersion(run.Sources.Single(s => s.HintName == "Demo.Nested.RnnGen.Graph.g.cs").Text), "cs");
+    }
+
+    [Fact]
     public Task Graph_with_dot()
     {
         // [Merge(..., MergeOperation.Dot)]: a cosine similarity of two vectors into a head, and the scores of a sequence

@@ -5,8 +5,8 @@
 // decoder starts from the encoder's states (LSTM and GRU), two input branches joined by Concatenate with a second
 // output on one branch, the six element-wise merges (Add, Subtract, Multiply, Average, Maximum, Minimum) of a SimpleRNN
 // and a GRU sequence feeding an LSTM, a siamese pair sharing one LSTM, one input split into two recurrent branches,
-// attention, the Dot merge and multi-head attention (all below). Every layer has an explicit name; the C# tests find the
-// layers and the outputs by those names.
+// attention, the Dot merge, multi-head attention, and a merge or an attention layer reading another merge's output (all
+// below). Every layer has an explicit name; the C# tests find the layers and the outputs by those names.
 //
 // Every option is passed explicitly, because the tfjs defaults differ from Keras 3's: recurrentActivation 'sigmoid'
 // (tfjs: hardSigmoid), activation 'tanh', LSTM unitForgetBias false (only the initializer; setWeights replaces the
@@ -52,13 +52,22 @@
 // constant -1e9 added above the diagonal) built from the same weights with onnx-util.mjs, on the tensors tfjs feeds the
 // layer; max |ORT - tfjs| must be below 1e-5. The file's crossCheck field names those cases.
 //
+// Two cases feed a merge's output to another merge or to Attention. merge_of_merge: Concatenate 'concat' [l1, g1]
+// of an LSTM(3) and a GRU(2) sequence over one input, Add 'sum' [concat, l2] with a SimpleRNN(5) sequence of that
+// input, then Average 'avg' [sum, l2] (a merge of a merge of a merge; l2 read by both), into an LSTM and a Dense.
+// attention_over_merge: scaled dot Attention 'attention' on [decoder, values], its values (and keys) a Concatenate
+// 'values' [enc_a, enc_b] of an LSTM(3) and a GRU(2) encoder, its output concatenated with the decoder ('context') into
+// a Dense. No tensor is given twice to one layer, so tfjs 4.22's early disposal (see MultiHeadAttention above) does not
+// arise.
+//
 // Before the file is written, every output of every case is compared with an independent float64 implementation of the
 // Keras equations in this file (LSTM gates i, f, c, o; GRU reset_after=False gates z, r, h with the reset gate applied
 // to h before the recurrent product; SimpleRNN; Dense; the merges and Concatenate; Attention and AdditiveAttention;
 // Dot, with Keras 3's ops.normalize; MultiHeadAttention, written from its einsums with loops); the largest |difference|
 // must be below 1e-5. The encoders' state outputs ([output, state_h, state_c] for LSTM, [output, state_h] for GRU) of
 // the seq2seq cases are checked the same way through a second model, so their order in tfjs is Keras's; so are the Dot
-// layer's own output in the dot cases and the MultiHeadAttention layer's in the mha cases.
+// layer's own output in the dot cases, the MultiHeadAttention layer's in the mha cases, the Average 'avg' of
+// merge_of_merge and the Attention output of attention_over_merge.
 //
 // Output: tests/RnnGen.Numerics.Tests/Golden/tfjs-graph-golden.json (format in README.md).
 // Regenerate:  cd tests/golden && npm ci && node graphs.mjs   (deterministic: two runs give byte-identical files)
@@ -994,6 +1003,64 @@ cases.push({
     const encoder = refRecurrent('LSTM', w.encoder, x.x, 6, true).output;
     const mha = refMultiHeadAttention(MHA_CAUSAL, w.mha, encoder, encoder, encoder);
     return { outputs: [refDense(w.out, refConcat([mha, encoder]), 'linear')], probes: [[mha]] };
+  },
+});
+
+// A merge that reads another merge, three deep, all on one input a [5, 3]: Concatenate 'concat' [l1, g1] of an LSTM(3)
+// and a GRU(2) sequence (B, 5, 5), Add 'sum' [concat, l2] with a SimpleRNN(5) sequence, then Average 'avg' [sum, l2],
+// which reads l2 a second time; an LSTM over avg into a Dense. A probe checks avg itself.
+cases.push({
+  name: 'merge_of_merge',
+  outputs: ['out'],
+  build() {
+    const a = tf.input({ shape: [5, 3], name: 'a' });
+    const l1 = lstm(3, 'l1', { returnSequences: true }).apply(a);
+    const g1 = gru(2, 'g1', { returnSequences: true }).apply(a);
+    const cat = tf.layers.concatenate({ axis: -1, name: 'concat' }).apply([l1, g1]);
+    const l2 = simpleRnn(5, 'l2', { returnSequences: true }).apply(a);
+    const sum = MERGES.add.make('sum').apply([cat, l2]);
+    const avg = MERGES.average.make('avg').apply([sum, l2]);
+    const tail = lstm(3, 'tail').apply(avg);
+    const probe = { model: tf.model({ inputs: a, outputs: avg }), inputs: ['a'], what: 'avg' };
+    return { inputs: [a], outputs: [dense(2, 'linear', 'out').apply(tail)], probes: [probe] };
+  },
+  reference(x, w) {
+    const l1 = refRecurrent('LSTM', w.l1, x.a, 3, true).output;
+    const g1 = refRecurrent('GRU', w.g1, x.a, 2, true).output;
+    const l2 = refRecurrent('SimpleRNN', w.l2, x.a, 5, true).output;
+    const avg = refMerge('average', refMerge('add', refConcat([l1, g1]), l2), l2);
+    const tail = refRecurrent('LSTM', w.tail, avg, 3, false).output;
+    return { outputs: [refDense(w.out, tail, 'linear')], probes: [[avg]] };
+  },
+});
+
+// Attention over a merge: the values (and keys) are Concatenate 'values' [enc_a, enc_b] of an LSTM(3) and a GRU(2)
+// sequence over x [6, 3] (B, 6, 5); the queries an LSTM(5) decoder over y [5, 2]. Attention 'attention' (use_scale,
+// 'dot') on [decoder, values] gives (B, 5, 5), concatenated with the decoder ('context', (B, 5, 10)) into a Dense on
+// every timestep. A probe checks the attention output itself.
+const ATTENTION_OVER_MERGE = { useScale: true, scoreMode: 'dot' };
+cases.push({
+  name: 'attention_over_merge',
+  outputs: ['out'],
+  build() {
+    const x = tf.input({ shape: [6, 3], name: 'x' });
+    const y = tf.input({ shape: [5, 2], name: 'y' });
+    const encA = lstm(3, 'enc_a', { returnSequences: true }).apply(x);
+    const encB = gru(2, 'enc_b', { returnSequences: true }).apply(x);
+    const values = tf.layers.concatenate({ axis: -1, name: 'values' }).apply([encA, encB]);
+    const decoder = lstm(5, 'decoder', { returnSequences: true }).apply(y);
+    const attention = new Attention({ ...ATTENTION_OVER_MERGE, name: 'attention' }).apply([decoder, values]);
+    const context = tf.layers.concatenate({ axis: -1, name: 'context' }).apply([attention, decoder]);
+    const probe = { model: tf.model({ inputs: [x, y], outputs: attention }), inputs: ['x', 'y'], what: 'attention' };
+    return { inputs: [x, y], outputs: [dense(2, 'linear', 'out').apply(context)], probes: [probe] };
+  },
+  reference(x, w) {
+    const encA = refRecurrent('LSTM', w.enc_a, x.x, 3, true).output;
+    const encB = refRecurrent('GRU', w.enc_b, x.x, 2, true).output;
+    const values = refConcat([encA, encB]);
+    const decoder = refRecurrent('LSTM', w.decoder, x.y, 5, true).output;
+    const attention = refAttention('Attention', ATTENTION_OVER_MERGE, w.attention, decoder, values, values);
+    return { outputs: [refDense(w.out, refConcat([attention, decoder]), 'linear')], probes: [[attention]] };
   },
 });
 

@@ -186,9 +186,19 @@ internal sealed class GraphEmitter
         _writer.Line(GeneratedCode);
         using (_writer.Braces($"public void Forward({parameters}, out Outputs outputs)"))
         {
-            foreach (GraphNodeSpec node in _spec.Nodes.Where(n => !n.IsMerge))
+            foreach (GraphNodeSpec node in _spec.Nodes)
             {
-                if (node.MultiHeadAttention is not null)
+                if (node.IsMerge)
+                {
+                    // A merge is computed straight into the input of each chain that reads it; one that a merge or an
+                    // attention layer reads gets its own span first.
+                    if (HasOwnSpan(node))
+                    {
+                        _writer.Line($"global::System.Span<float> {node.OutputLocal} = stackalloc float[{System.Math.Max(node.Timesteps, 1) * node.Width}];");
+                        WriteMerge(node, node.OutputLocal);
+                    }
+                }
+                else if (node.MultiHeadAttention is not null)
                 {
                     WriteMultiHeadAttention(node);
                 }
@@ -271,16 +281,26 @@ internal sealed class GraphEmitter
             + $"heads: {mha.Heads}, keyDim: {mha.KeyDim}, valueDim: {mha.ValueDim}, causal: {Bool(mha.Causal)}, {MultiHeadAttentionField(node)}, {node.OutputLocal});");
     }
 
+    /// <summary>A merge that a merge or an attention layer reads: computed once into a span of its own.</summary>
+    private bool HasOwnSpan(GraphNodeSpec node) =>
+        node.IsMerge && _spec.Nodes.Any(reader => (reader.IsMerge || reader.IsAttention) && reader.Reads.Contains(node.Name));
+
     /// <summary>Writes tensor <paramref name="name"/>'s floats into <paramref name="destination"/> (a span expression).</summary>
     private void WriteInto(string name, string destination)
     {
         GraphNodeSpec? node = _spec.Nodes.FirstOrDefault(n => n.Name == name);
-        if (node is null || !node.IsMerge)
+        if (node is null || !node.IsMerge || HasOwnSpan(node))
         {
             _writer.Line($"{Floats(name)}.CopyTo({destination});");
             return;
         }
 
+        WriteMerge(node, destination);
+    }
+
+    /// <summary>Computes merge <paramref name="node"/> into <paramref name="destination"/> (a span expression).</summary>
+    private void WriteMerge(GraphNodeSpec node, string destination)
+    {
         if (node.Dot is { } dot)
         {
             // Timesteps 0: a vector. OverTime: the dot axis is the sequence's time axis rather than its features.
@@ -318,7 +338,7 @@ internal sealed class GraphEmitter
     /// <summary>A read-only span over a graph input's or a chain node's result floats.</summary>
     private string Floats(string name) =>
         _spec.Inputs.Any(i => i.Name == name) ? $"{Support}.FloatsOf(in {Identifier(GraphNames.Camel(name))})"
-        : Node(name).IsAttention ? Node(name).OutputLocal
+        : Node(name).IsAttention || HasOwnSpan(Node(name)) ? Node(name).OutputLocal
         : $"{Node(name).OutputLocal}.Result.AsSpan()";
 
     private int Width(string name) =>

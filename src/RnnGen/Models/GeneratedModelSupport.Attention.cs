@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Collections.Generic;
+using System.Numerics;
 
 namespace RnnGen;
 
@@ -246,9 +247,18 @@ public static partial class GeneratedModelSupport
             target.Clear();
             for (int c = 0; c < inputWidth; c++)
             {
+                // target += x * kernel row c, a vector at a time: a multiply and an add, the same roundings as the
+                // scalar tail (no fused multiply-add), so the result does not depend on the vector width.
                 float x = input[row * inputWidth + c];
                 ReadOnlySpan<float> weights = kernel.AsSpan(c * width, width);
-                for (int o = 0; o < width; o++)
+                var scale = new Vector<float>(x);
+                int o = 0;
+                for (; o <= width - Vector<float>.Count; o += Vector<float>.Count)
+                {
+                    (new Vector<float>(target.Slice(o)) + scale * new Vector<float>(weights.Slice(o))).CopyTo(target.Slice(o));
+                }
+
+                for (; o < width; o++)
                 {
                     target[o] += x * weights[o];
                 }

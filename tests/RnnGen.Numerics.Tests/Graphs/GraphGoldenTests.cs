@@ -58,10 +58,10 @@ public class GraphGoldenTests
         Assert.Equal(
             new[]
             {
-                "additive_attention", "attention_dot", "attention_scaled_concat_key",
+                "additive_attention", "attention_dot", "attention_over_merge", "attention_scaled_concat_key",
                 "dot_cosine", "dot_sequence_vector", "dot_sequences_last", "dot_sequences_time", "dot_vectors",
                 "merge_add", "merge_average", "merge_maximum", "merge_minimum", "merge_multiply",
-                "merge_subtract", "mha_causal_no_bias", "mha_cross_key_value_dims", "mha_self_attention",
+                "merge_of_merge", "merge_subtract", "mha_causal_no_bias", "mha_cross_key_value_dims", "mha_self_attention",
                 "one_input_two_branches", "seq2seq", "seq2seq_gru", "shared_siamese", "two_branch_concat",
             },
             s_cases.Value.Keys.OrderBy(k => k, StringComparer.Ordinal));
@@ -342,6 +342,47 @@ public class GraphGoldenTests
         var error = Assert.Throws<ArgumentException>(() => graph.SetWeights(weights));
         Assert.Contains("'attention/scale' holds 4 float(s), but 3 were given", error.Message);
         Assert.Equal(fixture.Layers["attention"][0], graph.GetWeights()[^1]);
+    }
+
+    [Fact]
+    public void A_merge_of_a_merge_of_a_merge()
+    {
+        FixtureCase fixture = s_cases.Value["merge_of_merge"];
+        var graph = new MergeOfMergeGraph();
+        SetChain(graph.L1, fixture, "l1");
+        SetChain(graph.G1, fixture, "g1");
+        SetChain(graph.L2, fixture, "l2");
+        SetChain(graph.Out, fixture, "tail", "out");
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            NestedL1.Input a = default;
+            Sample(fixture.Inputs["a"], b).CopyTo(a.AsSpan());
+            graph.Forward(in a, out MergeOfMergeGraph.Outputs outputs);
+            AssertOutput(fixture, 0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void Attention_over_a_merge()
+    {
+        FixtureCase fixture = s_cases.Value["attention_over_merge"];
+        var graph = new AttentionOverMergeGraph();
+        SetChain(graph.EncA, fixture, "enc_a");
+        SetChain(graph.EncB, fixture, "enc_b");
+        SetChain(graph.Decoder, fixture, "decoder");
+        SetChain(graph.Out, fixture, "out");
+        float[][] weights = graph.GetWeights();
+        weights[^1] = fixture.Layers["attention"][0];
+        graph.SetWeights(weights);
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            MergedEncoderA.Input x = default;
+            MergedDecoder.Input y = default;
+            Sample(fixture.Inputs["x"], b).CopyTo(x.AsSpan());
+            Sample(fixture.Inputs["y"], b).CopyTo(y.AsSpan());
+            graph.Forward(in x, in y, out AttentionOverMergeGraph.Outputs outputs);
+            AssertOutput(fixture, 0, b, outputs.Out.Result.AsSpan());
+        }
     }
 
     // A graph's MultiHeadAttention arrays are its last ones, in Keras get_weights() order: the golden layer's, flattened.

@@ -385,3 +385,62 @@ public partial class MhaCausalHead;
 [Merge("concat", MergeOperation.Concatenate, "mha", "encoder")]
 [GraphNode("out", typeof(MhaCausalHead), "concat")]
 public partial class MhaCausalAttentionGraph;
+
+// merge_of_merge: Average(Add(Concatenate(l1, g1), l2), l2) into an LSTM(3) and a Dense head: merges reading merges.
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Lstm(3, ReturnSequences = true)]
+public partial class NestedL1;
+
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Gru(2, ReturnSequences = true, ResetAfter = false)]
+public partial class NestedG1;
+
+[Sequential(Timesteps = 5, InputDim = 3)]
+[SimpleRnn(5, ReturnSequences = true)]
+public partial class NestedL2;
+
+[Sequential(Timesteps = 5, InputDim = 5)]
+[Lstm(3)]
+[Dense(2)]
+public partial class NestedTail;
+
+[Graph("out")]
+[GraphInput("a", Timesteps = 5, InputDim = 3)]
+[GraphNode("l1", typeof(NestedL1), "a")]
+[GraphNode("g1", typeof(NestedG1), "a")]
+[GraphNode("l2", typeof(NestedL2), "a")]
+[Merge("concat", MergeOperation.Concatenate, "l1", "g1")]
+[Merge("sum", MergeOperation.Add, "concat", "l2")]
+[Merge("avg", MergeOperation.Average, "sum", "l2")]
+[GraphNode("out", typeof(NestedTail), "avg", Layers = new[] { "tail", "out" })]
+public partial class MergeOfMergeGraph;
+
+// attention_over_merge: a decoder attends over the Concatenate of two encoders (scaled dot attention, the merge as value
+// and key), its context beside the decoder into a Dense head.
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Lstm(3, ReturnSequences = true)]
+public partial class MergedEncoderA;
+
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Gru(2, ReturnSequences = true, ResetAfter = false)]
+public partial class MergedEncoderB;
+
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Lstm(5, ReturnSequences = true)]
+public partial class MergedDecoder;
+
+[Sequential(Timesteps = 5, InputDim = 10)]
+[Dense(2)]
+public partial class MergedHead;
+
+[Graph("out")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphInput("y", Timesteps = 5, InputDim = 2)]
+[GraphNode("enc_a", typeof(MergedEncoderA), "x")]
+[GraphNode("enc_b", typeof(MergedEncoderB), "x")]
+[Merge("values", MergeOperation.Concatenate, "enc_a", "enc_b")]
+[GraphNode("decoder", typeof(MergedDecoder), "y")]
+[Attention("attention", "decoder", "values", UseScale = true)]
+[Merge("context", MergeOperation.Concatenate, "attention", "decoder")]
+[GraphNode("out", typeof(MergedHead), "context")]
+public partial class AttentionOverMergeGraph;

@@ -93,7 +93,6 @@ internal static class GraphDeclarationWriter
 
         var chains = new List<Chain>();
         var chainEnding = new Dictionary<string, Chain>(StringComparer.Ordinal);
-        var merges = new List<FunctionalGraph.LayoutNode>();
         var order = new List<object>(); // chains and merges in file order, as the graph class lists them
 
         // Sequences that carry a Masking or Embedding(mask_zero) mask, with the layer that made it: Keras passes the mask
@@ -116,13 +115,6 @@ internal static class GraphDeclarationWriter
                 {
                     return Refuse($"the layer '{node.Name}' reads '{read}', which the file does not list before it");
                 }
-            }
-
-            // What a [Graph] computes straight into its reader's input cannot feed another join (RNNG077).
-            if ((attention || s_merges.ContainsKey(node.ClassName))
-                && node.Reads.FirstOrDefault(r => merges.Any(m => m.Name == r)) is string mergeRead)
-            {
-                return Refuse($"the layer '{node.Name}' ({node.ClassName}) reads the merge '{mergeRead}' directly");
             }
 
             if ((attention || s_merges.ContainsKey(node.ClassName)) && MaskedRead(node.Reads) is string maskedRead)
@@ -154,7 +146,6 @@ internal static class GraphDeclarationWriter
                 }
 
                 shapes[node.Name] = merged.Value;
-                merges.Add(node);
                 order.Add(node);
                 continue;
             }
