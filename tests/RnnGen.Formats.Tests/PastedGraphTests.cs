@@ -26,6 +26,8 @@ public sealed class PastedGraphTests
         { "generated/keras3_mha.keras", "Keras3MhaKeras" },
         { "generated/keras3_mha_causal.keras", "Keras3MhaCausalKeras" },
         { "generated/keras2_mha_model.h5", "Keras2MhaModelH5" },
+        { "generated/keras3_merge_of_merge.keras", "Keras3MergeOfMergeKeras" },
+        { "generated/keras3_attention_over_merge.keras", "Keras3AttentionOverMergeKeras" },
     };
 
     [Theory]
@@ -195,6 +197,39 @@ public sealed class PastedGraphTests
             Pasted.Keras2MhaModelH5.Keras2MhaModelEncoder.Input x = default;
             golden.Input("x", b).CopyTo(x.AsSpan());
             graph.Forward(in x, out var outputs);
+            golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_merge_of_a_merge_loads_the_archive_and_computes_what_tfjs_computes()
+    {
+        // Average(Add(Concatenate(l1, g1), l2), l2): merges that read merges, then a chain of two file layers.
+        var graph = new Pasted.Keras3MergeOfMergeKeras.Keras3MergeOfMerge();
+        graph.LoadWeights(Fixture.Path("generated/keras3_merge_of_merge.keras"));
+        GraphCase golden = GraphCase.Load("merge_of_merge");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3MergeOfMergeKeras.Keras3MergeOfMergeL1.Input a = default;
+            golden.Input("a", b).CopyTo(a.AsSpan());
+            graph.Forward(in a, out var outputs);
+            golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_attention_over_a_merge_loads_the_archive_and_computes_what_tfjs_computes()
+    {
+        var graph = new Pasted.Keras3AttentionOverMergeKeras.Keras3AttentionOverMerge();
+        graph.LoadWeights(Fixture.Path("generated/keras3_attention_over_merge.keras"));
+        GraphCase golden = GraphCase.Load("attention_over_merge");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3AttentionOverMergeKeras.Keras3AttentionOverMergeEncA.Input x = default;
+            Pasted.Keras3AttentionOverMergeKeras.Keras3AttentionOverMergeDecoder.Input y = default;
+            golden.Input("x", b).CopyTo(x.AsSpan());
+            golden.Input("y", b).CopyTo(y.AsSpan());
+            graph.Forward(in x, in y, out var outputs);
             golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
         }
     }

@@ -409,6 +409,47 @@ const goldenModels = {
       { kind: "Dense", name: "out", units: 1, activation: "linear", useBias: true, reads: ["concat"] },
     ],
   },
+  // A merge of a merge of a merge: Concatenate concat [l1, g1] (LSTM(3), GRU(2)), Add sum [concat, l2] (SimpleRNN(5)),
+  // Average avg [sum, l2] (l2 read by both), into LSTM tail and Dense out, all on one input. Keras's order: from the
+  // output, the DFS reaches tail, avg, sum, concat, l1, a, g1, l2; l2 is at depth 4 (through sum), as is concat, so the
+  // layers are a, l1, g1 (depth 5), concat, l2 (4), sum, avg, tail, out; the weight groups are layers/lstm (l1),
+  // layers/gru (g1), layers/simple_rnn (l2), layers/lstm_1 (tail), layers/dense (out); Concatenate, Add and Average have
+  // no variables, so no layers/concatenate, layers/add or layers/average group.
+  golden_merge_of_merge: {
+    goldenCase: "merge_of_merge",
+    inputs: [{ name: "a", shape: [null, 5, 3] }],
+    outputs: ["out"],
+    layers: [
+      { ...lstmOptions, name: "l1", units: 3, returnSequences: true, reads: ["a"] },
+      { kind: "GRU", name: "g1", units: 2, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, resetAfter: false, returnSequences: true, reads: ["a"] },
+      { kind: "Concatenate", name: "concat", reads: ["l1", "g1"] },
+      { kind: "SimpleRNN", name: "l2", units: 5, activation: "tanh", useBias: true, returnSequences: true, reads: ["a"] },
+      { kind: "Add", name: "sum", reads: ["concat", "l2"] },
+      { kind: "Average", name: "avg", reads: ["sum", "l2"] },
+      { ...lstmOptions, name: "tail", units: 3, reads: ["avg"] },
+      { kind: "Dense", name: "out", units: 2, activation: "linear", useBias: true, reads: ["tail"] },
+    ],
+  },
+  // Keras 3 Attention (use_scale, score_mode dot: the scale only) on one list [decoder, values], its value (and key) a
+  // Concatenate values [enc_a, enc_b] of an LSTM(3) and a GRU(2) over x; the decoder an LSTM(5) over y; Concatenate
+  // context [attention, decoder] into Dense out. Keras's order: from the output, the DFS reaches context, attention,
+  // decoder, y, values, enc_a, x, enc_b, so the layers are x (depth 5), y, enc_a, enc_b (4), decoder, values (3),
+  // attention, context, out (input_layers stay x, y); the weight groups are layers/lstm (enc_a), layers/gru (enc_b),
+  // layers/lstm_1 (decoder), layers/attention (scale, shape ()) and layers/dense (out).
+  golden_attention_over_merge: {
+    goldenCase: "attention_over_merge",
+    inputs: [{ name: "x", shape: [null, 6, 3] }, { name: "y", shape: [null, 5, 2] }],
+    outputs: ["out"],
+    layers: [
+      { ...lstmOptions, name: "enc_a", units: 3, returnSequences: true, reads: ["x"] },
+      { kind: "GRU", name: "enc_b", units: 2, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, resetAfter: false, returnSequences: true, reads: ["x"] },
+      { ...lstmOptions, name: "decoder", units: 5, returnSequences: true, reads: ["y"] },
+      { kind: "Concatenate", name: "values", reads: ["enc_a", "enc_b"] },
+      { kind: "Attention", name: "attention", useScale: true, scoreMode: "dot", dropout: 0.0, reads: ["decoder", "values"] },
+      { kind: "Concatenate", name: "context", reads: ["attention", "decoder"] },
+      { kind: "Dense", name: "out", units: 2, activation: "linear", useBias: true, reads: ["context"] },
+    ],
+  },
   // Self-attention mha(encoder, encoder), written as a tf.keras 2 legacy full model (writeLegacyH5 with a functional
   // model_config): layer_names x, encoder, mha, out; the MultiHeadAttention's weights under mha/query, mha/key,
   // mha/value and mha/attention_output (tf.keras 2 names its EinsumDense sub-layers so).
@@ -429,10 +470,10 @@ const callsOf = (layer) => layer.calls ?? [layer.reads];
 const nodeRef = (r) => (typeof r === "string" ? [r, 0, 0] : r);
 
 // keras/src/layers/attention/attention.py build: `scale` (shape ()) if use_scale, then `concat_score_weight` (shape ())
-// if score_mode is "concat"; keras/src/layers/merging/dot.py and subtract.py have no variables. rnn-reference.mjs knows
-// none of these layers; these wrap its shape and count functions.
+// if score_mode is "concat"; keras/src/layers/merging/dot.py, subtract.py, add.py and average.py have no variables.
+// rnn-reference.mjs knows none of these layers; these wrap its shape and count functions.
 const attentionWeightShapes = (layer) => [...(layer.useScale ? [[]] : []), ...(layer.scoreMode === "concat" ? [[]] : [])];
-const noWeights = (layer) => ["Dot", "Subtract"].includes(layer.kind);
+const noWeights = (layer) => ["Dot", "Subtract", "Add", "Average"].includes(layer.kind);
 // keras/src/layers/attention/multi_head_attention.py build: four EinsumDense projections, each a kernel and (use_bias) a
 // bias, in get_weights() order query [dq, N, H] + [N, H], key [dk, N, H] + [N, H], value [dv, N, Hv] + [N, Hv],
 // attention_output [N, Hv, out] + [out] (N num_heads, H key_dim, Hv value_dim, out output_shape or dq), from the widths
@@ -653,7 +694,8 @@ function layerConfig(layer, keras3, first, model) {
   // keras/src/layers/merging/dot.py get_config: the base config, then axes (as given: an int or a list) and normalize.
   else if (layer.kind === "Dot") entry = wrap("Dot", { name: layer.name, trainable: true, dtype: "float32", axes: layer.axes, normalize: layer.normalize });
   // keras/src/layers/merging/subtract.py: the Merge base config only.
-  else if (layer.kind === "Subtract") entry = wrap("Subtract", { name: layer.name, trainable: true, dtype: "float32" });
+  // keras/src/layers/merging/subtract.py, add.py, average.py: the Merge base config only.
+  else if (["Subtract", "Add", "Average"].includes(layer.kind)) entry = wrap(layer.kind, { name: layer.name, trainable: true, dtype: "float32" });
   else if (layer.kind === "MultiHeadAttention") entry = wrap("MultiHeadAttention", multiHeadAttentionConfig(layer, keras3, model));
   else if (layer.kind === "LayerNormalization") {
     // Keras 3 writes axis as the list build() made of -1; tf.keras 2 as a list of positive axes.
@@ -746,7 +788,7 @@ function kerasOutputShapes(layer, read) {
     const output = [...a, ...b];
     return [output.length === 1 ? [...output, 1] : output];
   }
-  if (layer.kind === "Subtract") return [first];
+  if (["Subtract", "Add", "Average"].includes(layer.kind)) return [first];
   // keras/src/layers/attention/multi_head_attention.py compute_output_shape: the query's shape, its last axis
   // output_shape when given.
   if (layer.kind === "MultiHeadAttention") return [[...first.slice(0, -1), layer.outputShape ?? first[first.length - 1]]];
@@ -980,7 +1022,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
     const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
       : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
         BatchNormalization: "batch_normalization", Conv1D: "conv1d", Conv1DTranspose: "conv1d_transpose", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding",
-        Attention: "attention", Normalization: "normalization", Dot: "dot", Subtract: "subtract", MultiHeadAttention: "multi_head_attention" }[layer.kind];
+        Attention: "attention", Normalization: "normalization", Dot: "dot", Subtract: "subtract", Add: "add", Average: "average", MultiHeadAttention: "multi_head_attention" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -1004,7 +1046,7 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       }
       index = start + 4 * per;
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
-    else if (["Dropout", "Concatenate", "Masking", "Dot", "Subtract"].includes(layer.kind)) vars(base, 0);
+    else if (["Dropout", "Concatenate", "Masking", "Dot", "Subtract", "Add", "Average"].includes(layer.kind)) vars(base, 0);
     else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding", "Attention", "Normalization"].includes(layer.kind)) vars(base, weightCount(layer)); // Attention: scalars, shape (); Normalization: count an int64 scalar
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
@@ -1099,6 +1141,8 @@ keras3Zip(g("keras3_dot.keras"), "golden_dot", { kerasVersion: "3.10.0", libver:
 keras3Zip(g("keras3_siamese.keras"), "golden_siamese", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_mha.keras"), "golden_mha", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_mha_causal.keras"), "golden_mha_causal", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_merge_of_merge.keras"), "golden_merge_of_merge", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_attention_over_merge.keras"), "golden_attention_over_merge", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 writeLegacyH5(g("keras2_mha_model.h5"), "golden_mha_self", { fullModel: true, libver: V0, kerasVersion: "2.9.0" });
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.
