@@ -98,23 +98,9 @@ export function onnxAttr(name, value) {
   return a;
 }
 
-/** A model of one node (generate.mjs: an RNN, LSTM or GRU). */
+/** A model of one node (generate.mjs: an RNN, LSTM or GRU): onnxGraphModel with that node alone. */
 export function onnxModel({ opType, inputs, outputs, attrs, initializers, graphInputs, graphOutputs }) {
-  const node = new PB();
-  for (const i of inputs) node.str(1, i);
-  for (const o of outputs) node.str(2, o);
-  node.str(3, `${opType.toLowerCase()}_0`).str(4, opType);
-  for (const [k, v] of Object.entries(attrs)) node.msg(5, onnxAttr(k, v));
-  const graph = new PB().msg(1, node).str(2, 'golden');
-  for (const t of initializers) graph.msg(5, t);
-  for (const [n, d] of graphInputs) graph.msg(11, onnxValueInfo(n, d));
-  for (const [n, d] of graphOutputs) graph.msg(12, onnxValueInfo(n, d));
-  return new PB()
-    .int(1, 8) // ir_version
-    .str(2, 'rnngen-golden') // producer_name
-    .msg(7, graph)
-    .msg(8, new PB().str(1, '').int(2, 17)) // opset_import { domain "", version 17 }
-    .finish();
+  return onnxGraphModel({ nodes: [{ opType, inputs, outputs, attrs }], initializers, graphInputs, graphOutputs });
 }
 
 const ONNX_INT64 = 7;

@@ -44,29 +44,8 @@ internal sealed class GraphEmitter
     private IEnumerable<GraphNodeSpec> MultiHeadAttentions => _spec.Nodes.Where(n => n.MultiHeadAttention is not null);
 
     /// <summary>Each of a node's arrays' shapes as Keras stores them: MultiHeadAttention's; null for Attention's scalars (checked by length).</summary>
-    private static IEnumerable<int[]?> WeightShapes(GraphNodeSpec node)
-    {
-        if (node.MultiHeadAttention is not { } m)
-        {
-            return node.LayerWeights.Select(_ => (int[]?)null);
-        }
-
-        var shapes = new List<int[]?>();
-        void Projection(int[] kernel, int[] bias)
-        {
-            shapes.Add(kernel);
-            if (m.UseBias)
-            {
-                shapes.Add(bias);
-            }
-        }
-
-        Projection(new[] { m.QueryWidth, m.Heads, m.KeyDim }, new[] { m.Heads, m.KeyDim });
-        Projection(new[] { m.KeyWidth, m.Heads, m.KeyDim }, new[] { m.Heads, m.KeyDim });
-        Projection(new[] { m.ValueWidth, m.Heads, m.ValueDim }, new[] { m.Heads, m.ValueDim });
-        Projection(new[] { m.Heads, m.ValueDim, m.OutputWidth }, new[] { m.OutputWidth });
-        return shapes;
-    }
+    private static IEnumerable<int[]?> WeightShapes(GraphNodeSpec node) =>
+        node.MultiHeadAttention is { } m ? m.Shapes.Select(w => (int[]?)w.Shape) : node.LayerWeights.Select(_ => (int[]?)null);
 
     private string Write()
     {

@@ -1,3 +1,4 @@
+using System.Linq;
 using RnnGen.Generators.Helpers;
 using RnnGen.Shared;
 
@@ -68,32 +69,13 @@ internal sealed record GraphMultiHeadAttention(
     int Heads, int KeyDim, int ValueDim, bool UseBias, bool Causal, int OutputWidth,
     int QueryTimesteps, int ValueTimesteps, int QueryWidth, int ValueWidth, int KeyWidth)
 {
-    /// <summary>
-    /// Its weight arrays in Keras <c>get_weights()</c> order, with their lengths: each projection's kernel, then its bias
-    /// with <c>use_bias</c> (<c>query</c> <c>[dq, heads, key_dim]</c>, <c>key</c>, <c>value</c>, <c>attention_output</c>
-    /// <c>[heads, value_dim, output]</c>).
-    /// </summary>
-    public EquatableArray<(string Name, int Length)> Weights
-    {
-        get
-        {
-            var weights = new System.Collections.Generic.List<(string, int)>();
-            void Projection(string name, int kernel, int bias)
-            {
-                weights.Add((name + "/kernel", kernel));
-                if (UseBias)
-                {
-                    weights.Add((name + "/bias", bias));
-                }
-            }
+    /// <summary>Its weight arrays in Keras <c>get_weights()</c> order, with their shapes (<see cref="MultiHeadAttentionShapes"/>).</summary>
+    public (string Name, int[] Shape)[] Shapes =>
+        MultiHeadAttentionShapes.Weights(QueryWidth, ValueWidth, KeyWidth, Heads, KeyDim, ValueDim, OutputWidth, UseBias);
 
-            Projection("query", QueryWidth * Heads * KeyDim, Heads * KeyDim);
-            Projection("key", KeyWidth * Heads * KeyDim, Heads * KeyDim);
-            Projection("value", ValueWidth * Heads * ValueDim, Heads * ValueDim);
-            Projection("attention_output", Heads * ValueDim * OutputWidth, OutputWidth);
-            return weights.ToEquatableArray();
-        }
-    }
+    /// <summary>Its weight arrays in Keras <c>get_weights()</c> order, with their lengths.</summary>
+    public EquatableArray<(string Name, int Length)> Weights =>
+        Shapes.Select(w => (w.Name, MultiHeadAttentionShapes.Length(w.Shape))).ToEquatableArray();
 }
 
 /// <summary>

@@ -138,6 +138,7 @@ public static partial class GeneratedModelSupport
         int keyWidth = key.Length / valueTimesteps;
         int outputWidth = output.Length / queryTimesteps;
         float[] Weight(int projection, bool isBias) => weights[bias ? 2 * projection + (isBias ? 1 : 0) : projection];
+        // Checked without allocating (Forward allocates nothing): the lengths of MultiHeadAttentionShapes.Weights.
         if ((weights.Count != 4 && !bias)
             || query.Length != queryTimesteps * queryWidth || value.Length != valueTimesteps * valueWidth
             || key.Length != valueTimesteps * keyWidth || output.Length != queryTimesteps * outputWidth
@@ -215,23 +216,20 @@ public static partial class GeneratedModelSupport
     /// </summary>
     public static float[][] NewMultiHeadAttentionWeights(int queryWidth, int valueWidth, int keyWidth, int heads, int keyDim, int valueDim, int outputWidth, bool useBias)
     {
-        var arrays = new List<float[]>(8);
-        void Projection(int leading, int middle, int last, int biasLength)
+        (string Name, int[] Shape)[] shapes = Shared.MultiHeadAttentionShapes.Weights(queryWidth, valueWidth, keyWidth, heads, keyDim, valueDim, outputWidth, useBias);
+        var arrays = new float[shapes.Length][];
+        for (int i = 0; i < shapes.Length; i++)
         {
-            var kernel = new float[leading * middle * last];
-            Initializers.Fill(kernel, "glorot_uniform", leading * middle, last, seed: 0, stream: arrays.Count, receptiveField: leading);
-            arrays.Add(kernel);
-            if (useBias)
+            int[] shape = shapes[i].Shape;
+            arrays[i] = new float[Shared.MultiHeadAttentionShapes.Length(shape)];
+            if (shape.Length == 3)
             {
-                arrays.Add(new float[biasLength]);
+                // A kernel [leading, middle, last]: fan_in = middle * leading, fan_out = last * leading.
+                Initializers.Fill(arrays[i], "glorot_uniform", shape[0] * shape[1], shape[2], seed: 0, stream: i, receptiveField: shape[0]);
             }
         }
 
-        Projection(queryWidth, heads, keyDim, heads * keyDim);
-        Projection(keyWidth, heads, keyDim, heads * keyDim);
-        Projection(valueWidth, heads, valueDim, heads * valueDim);
-        Projection(heads, valueDim, outputWidth, outputWidth);
-        return arrays.ToArray();
+        return arrays;
     }
 
     // Larger scratch comes from the shared pool (no allocation once warm).
