@@ -102,10 +102,30 @@ public sealed partial class RnnGenerator
             InitialStateWidth: layout.InitialStateLayer?.Spec.Units ?? 0,
             WeightArrays: layout.Weights.Count,
             LayerCount: spec.Layers.Count,
-            MaskSource: !result.IsSequence ? null
-                : spec.Layers.Any(l => l.Kind == LayerKind.Masking) ? "[Masking]"
-                : spec.Layers.Any(l => l.MaskZero) ? "[Embedding(MaskZero = true)]"
-                : null);
+            MaskSource: !result.IsSequence || layout.MaskingLayer is not { } masking ? null
+                : masking.Kind == LayerKind.Masking ? "[Masking]" : "[Embedding(MaskZero = true)]",
+            MaskValue: layout.MaskingLayer?.MaskValue ?? 0f,
+            ResetsMask: spec.Layers.Count > 0 && spec.Layers[0].Kind is LayerKind.Masking or LayerKind.Embedding,
+            TakesMask: layout.HasMaskedApi,
+            DropsMask: spec.Layers.Any(l => l.ChangesTimeAxis),
+            MaskBlocker: MaskBlocker(spec));
+    }
+
+    /// <summary>The first layer that changes the timesteps, as an attribute, when a layer before it reads the mask; else null.</summary>
+    private static string? MaskBlocker(ModelSpec spec)
+    {
+        bool reads = false;
+        foreach (LayerSpec layer in spec.Layers)
+        {
+            if (layer.ChangesTimeAxis)
+            {
+                return reads ? $"[{layer.Kind}]" : null;
+            }
+
+            reads |= layer.IsRecurrent || layer.TakesMask;
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -166,6 +186,9 @@ public sealed partial class RnnGenerator
             public GraphMultiHeadAttention? MultiHeadAttention { get; set; }
 
             public bool IsAttention => Kind is "[Attention]" or "[AdditiveAttention]" or "[MultiHeadAttention]";
+
+            // The node whose Masking or Embedding(mask_zero) made the mask its output carries (GraphNodeSpec.Mask).
+            public string? Mask { get; set; }
 
             // The node's output shape once resolved: timesteps (0 for a vector) and width; null when unknown.
             public (int Timesteps, int Width)? Shape { get; set; }
@@ -299,6 +322,7 @@ public sealed partial class RnnGenerator
                 Dot = d.Dot,
                 Attention = d.Attention,
                 MultiHeadAttention = d.MultiHeadAttention,
+                Mask = d.Mask,
                 FileLayers = (d.FileLayers ?? (d.Chain?.LayerCount == 1 ? new List<string> { d.Name } : new List<string>())).ToEquatableArray(),
             }).ToEquatableArray();
 
@@ -666,13 +690,8 @@ public sealed partial class RnnGenerator
                 return; // an error upstream
             }
 
-            // Keras passes a Masking or Embedding(mask_zero) mask on with the sequences computed from it, and the
-            // recurrent, pooling, attention and merge layers that read them use it; a graph's nodes pass floats only.
-            if (reads.FirstOrDefault(r => r.From.Chain?.MaskSource is not null) is { Name: not null } masked)
+            if (!InferMask(tensor, reads.Select(r => (r.Name, r.Location, r.From)).ToList(), byName))
             {
-                Report(DiagnosticDescriptors.GraphNotSupported, masked.Location ?? tensor.Location, tensor.Kind, tensor.Name,
-                    $"reading '{masked.Name}', a sequence that carries the mask of its chain's {masked.From.Chain!.MaskSource}",
-                    "Keras passes the mask on to the layers that read it, and a graph's nodes do not yet: put those layers in the same chain, or end the chain with a layer that consumes the mask (a recurrent layer without ReturnSequences, GlobalAveragePooling1D)");
                 return;
             }
 
@@ -709,6 +728,79 @@ public sealed partial class RnnGenerator
             CheckShares(tensor, byName);
             CheckFileLayers(tensor);
             tensor.Shape = (chain.ResultTimesteps, chain.ResultWidth);
+        }
+
+        private static string MaskText(Declared masked, Dictionary<string, Declared> byName) =>
+            $"the mask of the {byName[masked.Mask!].Chain!.MaskSource} of '{masked.Mask}'";
+
+        /// <summary>
+        /// Which mask the tensor's output carries in Keras (<see cref="Declared.Mask"/>), from the masks of what it reads:
+        /// a <c>[Masking]</c> or <c>[Embedding(MaskZero = true)]</c> chain makes one, the layers that keep the timesteps
+        /// pass it on (a recurrent layer with <c>ReturnSequences</c>, Dense, normalization; attention the query's), and
+        /// the ones that return a vector consume it. False after reporting a read that cannot take its mask.
+        /// </summary>
+        private bool InferMask(Declared tensor, List<(string Name, LocationInfo? Location, Declared From)> reads, Dictionary<string, Declared> byName)
+        {
+            if (tensor.Kind == "[GraphNode]")
+            {
+                if (tensor.Chain is not GraphChain chain)
+                {
+                    return true; // an error reported elsewhere
+                }
+
+                (string name, LocationInfo? location, Declared from) = reads[0];
+                if (chain.ResetsMask)
+                {
+                    // Keras's Masking and Embedding compute their mask from their input alone (compute_mask ignores the
+                    // mask passed in), so the chain's mask is its own.
+                    tensor.Mask = chain.MaskSource is null ? null : tensor.Name;
+                }
+                else if (from.Mask is not null && chain.MaskBlocker is not null)
+                {
+                    Report(DiagnosticDescriptors.GraphNotSupported, location ?? tensor.Location, tensor.Kind, tensor.Name,
+                        $"reading '{name}', a sequence that carries {MaskText(from, byName)}, into {chain.DisplayName}, whose {chain.MaskBlocker} comes after a layer that reads the mask",
+                        GraphMasks.BlockerProblem);
+                    return false;
+                }
+                else if (from.Mask is not null && tensor.InitialState is not null)
+                {
+                    Report(DiagnosticDescriptors.GraphNotSupported, location ?? tensor.Location, tensor.Kind, tensor.Name,
+                        $"reading '{name}', a sequence that carries {MaskText(from, byName)}, with InitialState",
+                        GraphMasks.InitialStateProblem);
+                    return false;
+                }
+                else
+                {
+                    // A chain that keeps the timesteps passes the mask on (the recurrent layers read it, Dense and
+                    // normalization pass it through); one that returns a vector consumes it, and a layer that changes
+                    // the timesteps drops it (Keras 3 warns that it "will therefore destroy the mask information").
+                    tensor.Mask = chain.ResultTimesteps > 0 && !chain.DropsMask ? from.Mask : null;
+                }
+
+                return true;
+            }
+
+            if (tensor.IsAttention)
+            {
+                // Keras's attention layers return the query's mask (compute_mask), and read the query's and the value's.
+                tensor.Mask = reads[0].From.Mask;
+                return true;
+            }
+
+            string? problem = GraphMasks.Merge(tensor.Operation.ToString(), reads.Select(r => r.From.Mask).ToList(), out string? mask);
+            if (problem is not null)
+            {
+                var masked = reads.First(r => r.From.Mask is not null);
+                var other = reads.FirstOrDefault(r => r.From.Mask != masked.From.Mask);
+                string what = other.Name is null
+                    ? $"{tensor.Operation} of sequences that carry {MaskText(masked.From, byName)}"
+                    : $"merging '{masked.Name}', which carries {MaskText(masked.From, byName)}, with '{other.Name}', which carries {(other.From.Mask is null ? "no mask" : MaskText(other.From, byName))}";
+                Report(DiagnosticDescriptors.GraphNotSupported, other.Location ?? tensor.Location, tensor.Kind, tensor.Name, what, problem);
+                return false;
+            }
+
+            tensor.Mask = mask;
+            return true;
         }
 
         private void InferMerge(Declared merge, List<(string Name, LocationInfo? Location, (int Timesteps, int Width) Shape, Declared From)> reads)

@@ -151,16 +151,20 @@ public sealed class UnsupportedLayerTests
     }
 
     [Fact]
-    public void Rnngen_inspect_refuses_a_node_that_reads_a_masked_sequence()
+    public void Rnngen_inspect_passes_masks_between_nodes_and_refuses_the_merges_keras_versions_disagree_on()
     {
-        // Masking -> LSTM(return_sequences) read by self-attention: Keras passes the mask on to the attention (which
-        // ignores the masked timesteps); a [Graph] node would not, so the tool refuses rather than print a declaration
-        // the generator reports as RNNG077. The same chain read by another layer of its own chain is fine.
-        KerasFileInfo Info(string reader, string readerClass, LayerKind? kind) => new("padded.keras", WeightFormat.Keras, "test", new[]
+        // Masking -> LSTM(return_sequences) read by self-attention and a Dense: Keras passes the mask on to the attention
+        // (which ignores the masked timesteps), and the [Graph] does, so the tool declares it. A merge of that sequence
+        // with one that carries no mask, or a Multiply of masked sequences, gets different masks or values from tf.keras 2
+        // and Keras 3: refused with the generator's reason (GraphMasks), rather than a declaration that is RNNG077.
+        KerasFileInfo Info(string mergeClass, string other) => new("padded.keras", WeightFormat.Keras, "test", new[]
         {
             new KerasFileLayer("masking", "Masking") { Kind = LayerKind.Masking, HasConfig = true },
             new KerasFileLayer("encoder", "LSTM") { Kind = LayerKind.Lstm, Units = 4, ReturnSequences = true, HasConfig = true },
-            new KerasFileLayer(reader, readerClass) { Kind = kind, Units = 2, HasConfig = true },
+            new KerasFileLayer("plain", "LSTM") { Kind = LayerKind.Lstm, Units = 4, ReturnSequences = true, HasConfig = true },
+            new KerasFileLayer("attention", "Attention") { HasConfig = true },
+            new KerasFileLayer("merge", mergeClass) { HasConfig = true },
+            new KerasFileLayer("dense", "Dense") { Kind = LayerKind.Dense, Units = 2, HasConfig = true },
         })
         {
             GraphProblem = "a graph",
@@ -170,58 +174,23 @@ public sealed class UnsupportedLayerTests
                 {
                     new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("masking", "Masking", 1, new[] { "x" }, Array.Empty<string>()),
                     new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("encoder", "LSTM", 1, new[] { "masking" }, Array.Empty<string>()),
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode(reader, readerClass, 1,
-                        readerClass == "Attention" ? new[] { "encoder", "encoder" } : new[] { "encoder" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("plain", "LSTM", 1, new[] { other }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("attention", "Attention", 1, new[] { "encoder", "encoder" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("merge", mergeClass, 1, new[] { "attention", "plain" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("dense", "Dense", 1, new[] { "merge" }, Array.Empty<string>()),
                 },
-                new[] { readerClass == "Attention" ? "encoder" : reader }),
+                new[] { "dense" }),
         };
 
-        var error = Assert.Throws<NotSupportedException>(() => Info("attention", "Attention", null).ToDeclaration("Padded"));
-        Assert.Contains("the layer 'attention' reads 'encoder', a sequence that carries the mask of 'masking', and a [Graph] does not pass masks between its nodes yet", error.Message);
-        string chain = Info("dense", "Dense", LayerKind.Dense).ToDeclaration("Padded").Replace("\r\n", "\n", StringComparison.Ordinal);
-        Assert.Contains("[GraphNode(\"dense\", typeof(PaddedDense), \"x\", Layers = new[] { \"masking\", \"encoder\", \"dense\" })]", chain);
-    }
+        string declared = Info("Add", "encoder").ToDeclaration("Padded").Replace("\r\n", "\n", StringComparison.Ordinal);
+        Assert.Contains("[GraphNode(\"encoder\", typeof(PaddedEncoder), \"x\", Layers = new[] { \"masking\", \"encoder\" })]", declared);
+        Assert.Contains("[Attention(\"attention\", \"encoder\", \"encoder\")]", declared);
+        Assert.Contains("[Merge(\"merge\", MergeOperation.Add, \"attention\", \"plain\")]", declared);
 
-    [Fact]
-    public void Rnngen_inspect_declares_a_merge_of_a_merge_and_attention_over_a_merge()
-    {
-        // Keras: sum = Add()([Concatenate()([l1, g1]), l2]); attention = Attention()([l2, concat]); the tail reads
-        // Concatenate()([sum, attention]). Each merge and the attention read a merge directly.
-        KerasFileLayer Lstm(string name, int units, bool sequences = true) => new(name, "LSTM")
-        {
-            Kind = LayerKind.Lstm, Units = units, ReturnSequences = sequences, Activation = "tanh", RecurrentActivation = "sigmoid", HasConfig = true,
-        };
-        var info = new KerasFileInfo("nested.keras", WeightFormat.Keras, "test", new[]
-        {
-            Lstm("l1", 3), Lstm("g1", 2), Lstm("l2", 5),
-            new KerasFileLayer("concat", "Concatenate") { HasConfig = true },
-            new KerasFileLayer("sum", "Add") { HasConfig = true },
-            new KerasFileLayer("attention", "Attention") { HasConfig = true },
-            new KerasFileLayer("both", "Concatenate") { HasConfig = true },
-            Lstm("tail", 2, sequences: false),
-        })
-        {
-            GraphProblem = "a graph",
-            Graph = new RnnGen.Formats.Keras.FunctionalGraph.Layout(
-                new[] { new RnnGen.Formats.Keras.FunctionalGraph.LayoutInput("a", 5, 3) },
-                new[]
-                {
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("l1", "LSTM", 1, new[] { "a" }, Array.Empty<string>()),
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("g1", "LSTM", 1, new[] { "a" }, Array.Empty<string>()),
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("l2", "LSTM", 1, new[] { "a" }, Array.Empty<string>()),
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("concat", "Concatenate", 1, new[] { "l1", "g1" }, Array.Empty<string>()),
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("sum", "Add", 1, new[] { "concat", "l2" }, Array.Empty<string>()),
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("attention", "Attention", 1, new[] { "l2", "concat" }, Array.Empty<string>()),
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("both", "Concatenate", 1, new[] { "sum", "attention" }, Array.Empty<string>()),
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("tail", "LSTM", 1, new[] { "both" }, Array.Empty<string>()),
-                },
-                new[] { "tail" }),
-        };
-        string declaration = info.ToDeclaration("Nested");
-        Assert.Contains("[Merge(\"sum\", MergeOperation.Add, \"concat\", \"l2\")]", declaration);
-        Assert.Contains("[Attention(\"attention\", \"l2\", \"concat\")]", declaration);
-        Assert.Contains("[Merge(\"both\", MergeOperation.Concatenate, \"sum\", \"attention\")]", declaration);
-        Assert.Contains("[GraphNode(\"tail\", typeof(NestedTail), \"both\")]", declaration);
+        var mixed = Assert.Throws<NotSupportedException>(() => Info("Add", "x").ToDeclaration("Padded"));
+        Assert.Contains("the layer 'merge' reads 'attention', a sequence that carries the mask of 'masking': tf.keras 2 and Keras 3 give such a merge different masks", mixed.Message);
+        var product = Assert.Throws<NotSupportedException>(() => Info("Multiply", "encoder").ToDeclaration("Padded"));
+        Assert.Contains("the layer 'merge' reads 'attention', a sequence that carries the mask of 'masking': Keras versions differ in what Multiply, Maximum and Minimum give at masked timesteps", product.Message);
     }
 
     [Fact]

@@ -201,6 +201,55 @@ public class SnapshotTests
     }
 
     [Fact]
+    public Task Graph_with_masks()
+    {
+        // Masks between nodes: two [Masking] chains compute their masks (from the graph inputs), a chain whose LSTM reads
+        // the encoder's mask gets the masked Forward, attention and multi-head attention get the query's and the value's
+        // masks, a Concatenate of two sequences with the decoder's mask passes it on to a GlobalAveragePooling1D chain,
+        // and a Dense chain (no layer that reads the mask) runs unmasked.
+        const string declaration = """
+            [Sequential(Timesteps = 6, InputDim = 3)]
+            [Masking]
+            [Lstm(4, ReturnSequences = true)]
+            public partial class Encoder;
+
+            [Sequential(Timesteps = 5, InputDim = 2)]
+            [Masking]
+            [Lstm(4, ReturnSequences = true)]
+            public partial class Decoder;
+
+            [Sequential(Timesteps = 6, InputDim = 4)]
+            [Gru(3, ResetAfter = false)]
+            public partial class LastStep;
+
+            [Sequential(Timesteps = 5, InputDim = 8)]
+            [GlobalAveragePooling1D]
+            [Dense(2)]
+            public partial class Pool;
+
+            [Sequential(Timesteps = 5, InputDim = 4)]
+            [Dense(3)]
+            public partial class Head;
+
+            [Graph("last", "pool", "head")]
+            [GraphInput("x", Timesteps = 6, InputDim = 3)]
+            [GraphInput("y", Timesteps = 5, InputDim = 2)]
+            [GraphNode("encoder", typeof(Encoder), "x", Layers = new[] { "enc_masking", "encoder" })]
+            [GraphNode("decoder", typeof(Decoder), "y", Layers = new[] { "dec_masking", "decoder" })]
+            [GraphNode("last", typeof(LastStep), "encoder")]
+            [Attention("attention", "decoder", "encoder", UseScale = true)]
+            [Merge("context", MergeOperation.Concatenate, "attention", "decoder")]
+            [GraphNode("pool", typeof(Pool), "context", Layers = new[] { "pool", "out" })]
+            [MultiHeadAttention("mha", "decoder", "encoder", numHeads: 2, keyDim: 2)]
+            [GraphNode("head", typeof(Head), "mha")]
+            public partial class Masked;
+            """;
+        GeneratorRun run = CompilationHarness.Run("using RnnGen;\nnamespace Demo;\n\n" + declaration);
+        AssertClean(run);
+        return Snapshot.Verify(ScrubVersion(run.Sources.Single(s => s.HintName == "Demo.Masked.RnnGen.Graph.g.cs").Text), "cs");
+    }
+
+    [Fact]
     public Task Graph_with_merges_of_merges()
     {
         // A merge read by a merge (Average of an Add of a Concatenate) and attention over a merge: each such merge is

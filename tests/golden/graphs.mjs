@@ -5,8 +5,9 @@
 // decoder starts from the encoder's states (LSTM and GRU), two input branches joined by Concatenate with a second
 // output on one branch, the six element-wise merges (Add, Subtract, Multiply, Average, Maximum, Minimum) of a SimpleRNN
 // and a GRU sequence feeding an LSTM, a siamese pair sharing one LSTM, one input split into two recurrent branches,
-// attention, the Dot merge, multi-head attention, and a merge or an attention layer reading another merge's output (all
-// below). Every layer has an explicit name; the C# tests find the layers and the outputs by those names.
+// attention, the Dot merge, multi-head attention, a merge or an attention layer reading another merge's output, and
+// masks passed between layers (all below). Every layer has an explicit name; the C# tests find the layers and the
+// outputs by those names.
 //
 // Every option is passed explicitly, because the tfjs defaults differ from Keras 3's: recurrentActivation 'sigmoid'
 // (tfjs: hardSigmoid), activation 'tanh', LSTM unitForgetBias false (only the initializer; setWeights replaces the
@@ -60,14 +61,56 @@
 // a Dense. No tensor is given twice to one layer, so tfjs 4.22's early disposal (see MultiHeadAttention above) does not
 // arise.
 //
+// Four cases pass Keras masks between the layers of a functional model, with Keras 3's semantics: batch 5 (their own
+// `batch`), one mask pattern per batch row (unless a case says otherwise: row 0 nothing masked, row 1 the last 2
+// timesteps, row 2 the first 2, row 3 timesteps 1 and T-2, row 4 every timestep). Their inputs are drawn as the others',
+// then the masked timesteps set to 0 in every feature, so that Masking(mask_value=0) masks exactly those (a kept
+// timestep drawn all zeros would stop the script); a token input is integers 1 .. 6 from the same generator, 0 at its
+// masked timesteps (Embedding(mask_zero=True) masks exactly those). tfjs's own Masking, Embedding, LSTM, GRU, SimpleRNN
+// and Dense compute those layers, with the masks tfjs's executor passes them: a recurrent layer keeps its states at a
+// masked step and repeats its previous output (zeros before the first kept step, as Keras with zero initial states),
+// passes the mask on with return_sequences and ends it without; Dense computes every timestep and passes the mask on.
+// tfjs 4.22 lacks or gets wrong the rest, worked around so:
+//   * Merges: tfjs's Merge.computeMask (Add, Average) returns expandDims(mask[0], 0), shaped (1, B, T), for two inputs;
+//     its Concatenate ANDs the masks. MaskedAdd, MaskedAverage and MaskedConcatenate, subclasses of tfjs's layers (same
+//     values), check that every input has the same mask and pass that mask on, as Keras does for equal masks.
+//   * GlobalAveragePooling1D with a mask (sum of the kept timesteps / their count; it ends the mask) is a custom layer.
+//   * tfjs's executor passes a layer's call only its first input's mask (kwargs.mask), and keeps passing the last mask
+//     it set to later layers whose inputs have none (stale). Every tfjs layer of these cases reads one input that
+//     carries its mask, so it gets the right one; the attention layers do not read kwargs.mask: with maskSources, their
+//     nodes also read the outputs of the Masking layers whose masks their query and value (and key) carry, and
+//     recompute each mask from them as Masking does (a timestep is kept when any feature != 0); their output mask
+//     (computeMask) is the query's, recomputed so and checked equal to the mask tfjs propagated to the query.
+//   * Attention and AdditiveAttention with maskSources compute Keras's masked call (mask = [query_mask, value_mask]; the
+//     key's mask is never read): scores -= 1e9 * (1 - value_mask) in float32, softmax, then the output rows of masked
+//     query timesteps multiplied by 0.
+//   * MultiHeadAttention with maskSources allows the pair (i, j) when query_mask[i], value_mask[j], key_mask[j] (and
+//     j <= i with the causal mask), scores = where(allowed, scores, -1e9): a disallowed pair gets weight 0, a query row
+//     with no allowed pair uniform weights 1 / Tv over every value timestep; the output is not masked and carries the
+//     query's mask. Its node's inputs are [query, value, key, querySource, valueSource, keySource], each tensor once.
+//   * tfjs's Embedding maps (B, T, 1) to (B, T, 1, dim): the token input 'tokens' (B, T, 1) goes through a Reshape
+//     'tokens_reshape' (no weights) to (B, T) before the Embedding; the JSON input is (B, T, 1).
+// The cases: mask_chain_to_chain, a Masking -> LSTM encoder read by three recurrent layers (an LSTM sequence into a
+// Dense, a GRU's last output, a SimpleRNN sequence into a Dense); mask_embedding_merge, Embedding(mask_zero) -> LSTM ->
+// GRU joined by Add and Concatenate into an LSTM, and by Average into a Dense; mask_attention, masked LSTM encoder and
+// decoder joined by scaled dot Attention (concatenated with the decoder, masked-averaged, into a Dense) and by
+// AdditiveAttention (into a Dense on every timestep); mask_mha, masked LSTM encoder and decoder joined by
+// MultiHeadAttention into an LSTM that reads it with the decoder's mask, and causal self-attention over the decoder into
+// a Dense. Details at each case.
+//
 // Before the file is written, every output of every case is compared with an independent float64 implementation of the
 // Keras equations in this file (LSTM gates i, f, c, o; GRU reset_after=False gates z, r, h with the reset gate applied
 // to h before the recurrent product; SimpleRNN; Dense; the merges and Concatenate; Attention and AdditiveAttention;
-// Dot, with Keras 3's ops.normalize; MultiHeadAttention, written from its einsums with loops); the largest |difference|
+// Dot, with Keras 3's ops.normalize; MultiHeadAttention, written from its einsums with loops; for the mask cases,
+// Masking and Embedding computing their masks from the inputs, Keras's masked recurrent loop, the masked average, the
+// masked attention scores (a masked Attention score is fround(fround(score) - 1e9), as float32 computes it) and
+// MultiHeadAttention's allowed pairs, the reference passing each mask on by Keras's rules); the largest |difference|
 // must be below 1e-5. The encoders' state outputs ([output, state_h, state_c] for LSTM, [output, state_h] for GRU) of
 // the seq2seq cases are checked the same way through a second model, so their order in tfjs is Keras's; so are the Dot
 // layer's own output in the dot cases, the MultiHeadAttention layer's in the mha cases, the Average 'avg' of
-// merge_of_merge and the Attention output of attention_over_merge.
+// merge_of_merge, the Attention output of attention_over_merge, and in the mask cases the encoder 'enc', the
+// Concatenate 'cat', both attention layers' outputs and both MultiHeadAttention layers' (these two through ONNX Runtime
+// too, the masks given as a constant -1e9 adder per batch row; the crossCheck field lists mask_mha for its 'mha').
 //
 // Output: tests/RnnGen.Numerics.Tests/Golden/tfjs-graph-golden.json (format in README.md).
 // Regenerate:  cd tests/golden && npm ci && node graphs.mjs   (deterministic: two runs give byte-identical files)
@@ -81,12 +124,13 @@ import { onnxGraphModel, onnxInt64Tensor, onnxTensor } from './onnx-util.mjs';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
-const OUT = path.resolve(here, '..', 'RnnGen.Numerics.Tests', 'Golden', 'tfjs-graph-golden.json');
+// GRAPHS_OUT, when set, replaces the output path (to try the script without touching the committed file).
+const OUT = process.env.GRAPHS_OUT ? path.resolve(process.env.GRAPHS_OUT) : path.resolve(here, '..', 'RnnGen.Numerics.Tests', 'Golden', 'tfjs-graph-golden.json');
 
 const TFJS_VERSION = '4.22.0';
 const ORT_VERSION = '1.30.0';
 const TOL = 1e-5; // largest |tfjs - reference| allowed
-const B = 3; // batch of every case
+const B = 3; // batch of every case that does not give its own (the mask cases: MASK_BATCH)
 
 const tf = require('@tensorflow/tfjs');
 if (tf.version.tfjs !== TFJS_VERSION) throw new Error(`need @tensorflow/tfjs ${TFJS_VERSION}, found ${tf.version.tfjs}`);
@@ -134,6 +178,14 @@ const Layer = tf.layers.Layer; // the base class of every tfjs layer (Merge's to
 // keras/src/layers/attention/attention.py: weights `scale` [] (use_scale) then `concat_score_weight` [] (score_mode
 // 'concat'), both initialized to ones; scores = q . k^T (* scale) for 'dot', concat_score_weight * sum(tanh((scale *)
 // (q + k)), -1) for 'concat'; output = softmax(scores, -1) . v.
+//
+// With maskSources (the mask cases), the layer computes Keras's masked call instead (call(inputs, mask=[query_mask,
+// value_mask]); the key's mask is never read): scores -= 1e9 * (1 - value_mask) in float32, softmax, and the output
+// rows of masked query timesteps multiplied by 0. tfjs's executor passes a layer's call only its first input's mask,
+// so the masks are not taken from tfjs: the node's inputs are [query, value, querySource, valueSource], each source
+// the output of the Masking layer whose mask the query or value carries, and each mask is recomputed from it as
+// Masking computes it (a timestep is kept when any feature != 0). The output mask (computeMask) is the query's,
+// recomputed the same way and checked equal to the mask tfjs propagated to the query.
 class Attention extends Layer {
   static className = 'Attention';
   constructor(args) {
@@ -143,11 +195,20 @@ class Attention extends Layer {
     if (!['dot', 'concat'].includes(this.scoreMode)) throw new Error(`Attention: score_mode ${this.scoreMode}`);
     this.scale = null;
     this.concatScoreWeight = null;
+    this.maskSources = args.maskSources ?? false;
+    if (this.maskSources) this.supportsMasking = true;
   }
   static checkInputs(shapes) {
     if (!Array.isArray(shapes[0]) || shapes.length < 2 || shapes.length > 3) throw new Error('attention takes [query, value] or [query, value, key]');
   }
+  /** The attention inputs ([query, value(, key)], tensors or shapes) of the node's inputs, without the mask sources. */
+  attentionInputs(list) {
+    if (!this.maskSources) return list;
+    if (list.length !== 4) throw new Error(`${this.name}: with maskSources, the inputs are [query, value, querySource, valueSource]`);
+    return list.slice(0, 2);
+  }
   build(inputShape) {
+    inputShape = this.attentionInputs(inputShape);
     Attention.checkInputs(inputShape);
     if (this.useScale) this.scale = this.addWeight('scale', [], 'float32', tf.initializers.ones());
     if (this.scoreMode === 'concat') this.concatScoreWeight = this.addWeight('concat_score_weight', [], 'float32', tf.initializers.ones());
@@ -164,20 +225,47 @@ class Attention extends Layer {
   }
   call(inputs) {
     return tf.tidy(() => {
-      Attention.checkInputs(inputs.map((t) => t.shape));
-      const [q, v] = inputs;
-      const k = inputs.length > 2 ? inputs[2] : v;
-      return tf.matMul(tf.softmax(this.calculateScores(q, k), -1), v);
+      const list = this.attentionInputs(inputs);
+      Attention.checkInputs(list.map((t) => t.shape));
+      const [q, v] = list;
+      const k = list.length > 2 ? list[2] : v;
+      if (!this.maskSources) return tf.matMul(tf.softmax(this.calculateScores(q, k), -1), v);
+      const [qMask, vMask] = inputs.slice(2).map((src) => tf.cast(maskingMask(src), 'float32')); // (B, Tq), (B, Tv)
+      const scores = tf.sub(this.calculateScores(q, k), tf.mul(1e9, tf.sub(1, tf.expandDims(vMask, 1)))); // float32
+      return tf.mul(tf.matMul(tf.softmax(scores, -1), v), tf.expandDims(qMask, -1));
     });
+  }
+  computeMask(inputs, mask) {
+    if (!this.maskSources) return super.computeMask(inputs, mask);
+    return checkedQueryMask(this, inputs[2], mask?.[0]);
   }
   computeOutputShape(inputShape) {
     return [...inputShape[0].slice(0, -1), inputShape[1][inputShape[1].length - 1]];
   }
   getConfig() {
-    return { ...super.getConfig(), useScale: this.useScale, scoreMode: this.scoreMode };
+    return { ...super.getConfig(), useScale: this.useScale, scoreMode: this.scoreMode, ...(this.maskSources ? { maskSources: true } : {}) };
   }
 }
 tf.serialization.registerClass(Attention);
+
+/** Keras's Masking(mask_value=0) mask of x (B, T, d): bool (B, T), true where any feature != 0. */
+function maskingMask(x) {
+  return tf.tidy(() => tf.any(tf.notEqual(x, 0), -1));
+}
+
+/**
+ * The output mask of a masked attention layer: the query's mask recomputed from its Masking source, checked equal to
+ * the mask tfjs's executor propagated to the query tensor (when it passed one; inside apply it passes none).
+ */
+function checkedQueryMask(layer, querySource, propagated) {
+  const own = maskingMask(querySource);
+  if (propagated != null) {
+    const a = own.dataSync();
+    const b = propagated.dataSync();
+    if (own.shape.join() !== propagated.shape.join() || a.some((v, i) => v !== b[i])) throw new Error(`${layer.name}: the query's mask differs from its source's`);
+  }
+  return own;
+}
 
 // keras/src/layers/attention/additive_attention.py: weight `scale` [dim] (use_scale, default True; Keras initializes it
 // glorot_uniform); scores = sum(scale * tanh(q + k), -1), scale 1 without use_scale; output as Attention.
@@ -188,6 +276,7 @@ class AdditiveAttention extends Attention {
     super({ ...args, useScale: args.useScale ?? true, scoreMode: 'dot' });
   }
   build(inputShape) {
+    inputShape = this.attentionInputs(inputShape);
     Attention.checkInputs(inputShape);
     const dim = inputShape[0][inputShape[0].length - 1];
     if (this.useScale) this.scale = this.addWeight('scale', [dim], 'float32', tf.initializers.ones());
@@ -216,6 +305,16 @@ tf.serialization.registerClass(AdditiveAttention);
 // row_index >= col_index of cumsums, then Softmax with a mask adds -1e9 to the masked logits); softmax over Tv;
 // o = einsum('acbe,aecd->abcd', probs, v) (B, Tq, N, Hv); output = einsum('abcd,cde->abe', o, Wo) + bo (B, Tq, out).
 // (Recent Keras versions compute the same at inference through ops.dot_product_attention, with the same scale.)
+//
+// With maskSources (the mask_mha case), the layer computes Keras's call with its inputs' masks (query_mask, value_mask,
+// key_mask, read from the inputs in Keras; _compute_attention_mask): the pair (i, j) is allowed when query_mask[i] and
+// value_mask[j] and key_mask[j] (and j <= i with the causal mask); scores = where(allowed, scores, -1e9) before the
+// softmax, so a disallowed pair gets weight exactly 0 and a query row with no allowed pair uniform weights 1 / Tv over
+// every value timestep (Keras 3's ops.dot_product_attention and masked Softmax use where(mask, logits, -1e9)). The
+// output is not multiplied by any mask, and carries the query's mask. As for Attention, the masks are not taken from
+// tfjs's executor: the node's inputs are [query, value, key, querySource, valueSource, keySource] (the key given
+// explicitly), each source the output of the Masking layer whose mask that input carries, each mask recomputed from
+// its source as Masking computes it, and the output mask checked equal to the one tfjs propagated to the query.
 class MultiHeadAttention extends Layer {
   static className = 'MultiHeadAttention';
   constructor(args) {
@@ -231,6 +330,14 @@ class MultiHeadAttention extends Layer {
     this.useCausalMask = args.useCausalMask ?? false;
     if (!(this.numHeads > 0 && this.keyDim > 0 && this.valueDim > 0)) throw new Error('MultiHeadAttention: numHeads, keyDim, valueDim');
     this.inputOrder = null; // which of the node's inputs are query, value(, key); null: the inputs in that order
+    this.maskSources = args.maskSources ?? false;
+    if (this.maskSources) this.supportsMasking = true;
+  }
+  /** [query, value(, key)] (tensors or shapes) of the unpacked inputs, without the mask sources. */
+  attentionInputs(list) {
+    if (!this.maskSources) return list;
+    if (list.length !== 6) throw new Error(`${this.name}: with maskSources, the inputs are [query, value, key, querySource, valueSource, keySource]`);
+    return list.slice(0, 3);
   }
   // tfjs 4.22's predict executor (tfjs-layers engine/executor.js) counts each layer that reads a tensor once, but
   // decrements the count once per occurrence in a layer's input list: a tensor given twice to this layer
@@ -240,14 +347,14 @@ class MultiHeadAttention extends Layer {
   // unchanged.
   apply(inputs, kwargs) {
     if (Array.isArray(inputs) && inputs.every((t) => t instanceof tf.SymbolicTensor)) {
-      Attention.checkInputs(inputs.map((t) => t.shape));
+      Attention.checkInputs(this.attentionInputs(inputs).map((t) => t.shape));
       const distinct = [...new Set(inputs)];
       this.inputOrder = inputs.map((t) => distinct.indexOf(t));
       return super.apply(distinct.length === 1 ? distinct[0] : distinct, kwargs);
     }
     return super.apply(inputs, kwargs);
   }
-  /** The node's inputs (tensors or shapes, as a list) as [query, value(, key)]. */
+  /** The node's inputs (tensors or shapes, as a list) as [query, value(, key)] (then the mask sources, with them). */
   unpack(list) {
     return this.inputOrder ? this.inputOrder.map((i) => list[i]) : list;
   }
@@ -255,8 +362,10 @@ class MultiHeadAttention extends Layer {
     return this.projectedShape ? this.projectedShape[0] : queryShape[queryShape.length - 1];
   }
   build(inputShape) {
-    const shapes = this.unpack(Array.isArray(inputShape[0]) ? inputShape : [inputShape]);
+    const all = this.unpack(Array.isArray(inputShape[0]) ? inputShape : [inputShape]);
+    const shapes = this.attentionInputs(all);
     Attention.checkInputs(shapes);
+    if (this.maskSources && all.slice(3).some((s, i) => s.length !== 3 || s[1] !== shapes[i][1])) throw new Error(`${this.name}: a mask source's timesteps differ from its input's`);
     const [qs, vs] = shapes;
     const ks = shapes[2] ?? vs;
     if (qs.length !== 3 || vs.length !== 3 || ks.length !== 3 || vs[1] !== ks[1]) throw new Error(`MultiHeadAttention on [${qs}], [${vs}], [${ks}]`);
@@ -284,7 +393,8 @@ class MultiHeadAttention extends Layer {
   }
   call(inputs) {
     return tf.tidy(() => {
-      const list = this.unpack(Array.isArray(inputs) ? inputs : [inputs]);
+      const all = this.unpack(Array.isArray(inputs) ? inputs : [inputs]);
+      const list = this.attentionInputs(all);
       Attention.checkInputs(list.map((t) => t.shape));
       const [query, value] = list;
       const key = list.length > 2 ? list[2] : value;
@@ -294,7 +404,14 @@ class MultiHeadAttention extends Layer {
       const v = MultiHeadAttention.project(value, this.valueKernel.read(), read(this.valueBias));
       let scores = tf.matMul(q, k, false, true); // (B, N, Tq, Tv)
       const [Bq, N, Tq, Tv] = scores.shape;
-      if (this.useCausalMask) {
+      if (this.maskSources) {
+        // allowed[b, i, j] = query_mask[b, i] * value_mask[b, j] * key_mask[b, j] (* (j <= i)), as (B, 1, Tq, Tv).
+        const [qm, vm, km] = all.slice(3).map((src) => tf.cast(maskingMask(src), 'float32'));
+        let allowed = tf.mul(tf.expandDims(qm, 2), tf.expandDims(tf.mul(vm, km), 1)); // (B, Tq, Tv)
+        if (this.useCausalMask) allowed = tf.mul(allowed, tf.tensor2d(Array.from({ length: Tq * Tv }, (_, n) => (n % Tv <= Math.floor(n / Tv) ? 1 : 0)), [Tq, Tv]));
+        const where = tf.broadcastTo(tf.expandDims(tf.cast(allowed, 'bool'), 1), scores.shape);
+        scores = tf.where(where, scores, tf.fill(scores.shape, -1e9));
+      } else if (this.useCausalMask) {
         // -1e9 where the key position j is after the query position i (Keras's mask is row_index >= col_index).
         const masked = tf.tensor2d(Array.from({ length: Tq * Tv }, (_, n) => (n % Tv > Math.floor(n / Tv) ? -1e9 : 0)), [Tq, Tv]);
         scores = tf.add(scores, masked);
@@ -306,6 +423,11 @@ class MultiHeadAttention extends Layer {
       if (this.outputBias) y = tf.add(y, this.outputBias.read());
       return tf.reshape(y, [Bq, Tq, out]);
     });
+  }
+  computeMask(inputs, mask) {
+    if (!this.maskSources) return super.computeMask(inputs, mask);
+    const all = this.unpack(Array.isArray(inputs) ? inputs : [inputs]);
+    return checkedQueryMask(this, all[3], mask == null ? null : this.unpack(Array.isArray(mask) ? mask : [mask])[0]);
   }
   computeOutputShape(inputShape) {
     const [qs] = this.unpack(Array.isArray(inputShape[0]) ? inputShape : [inputShape]);
@@ -320,6 +442,7 @@ class MultiHeadAttention extends Layer {
       useBias: this.useBias,
       outputShape: this.projectedShape,
       useCausalMask: this.useCausalMask,
+      ...(this.maskSources ? { maskSources: true } : {}),
     };
   }
 }
@@ -338,6 +461,56 @@ const MERGES = {
   minimum: { make: (name) => tf.layers.minimum({ name }), ref: (a, b) => Math.min(a, b) },
 };
 
+// Keras's Add, Average and Concatenate pass their inputs' mask on; every merge of the mask cases gets one mask on all
+// of its inputs, so the output carries that mask. tfjs 4.22 gets this wrong: Merge.computeMask (Add, Average, ...)
+// expands each mask to (1, B, T) and, with two inputs, returns the first one so (its loop ANDs mask[1 .. n-2]); and
+// Concatenate.computeMask ANDs the masks (Keras 3 ORs them), the same for equal masks. These subclasses of tfjs's own
+// layers (same computation) return the first mask instead, after checking that every input has the same mask.
+function sameMaskMerge(make, className) {
+  const Base = make({}).constructor;
+  return class extends Base {
+    static className = className;
+    computeMask(inputs, mask) {
+      if (mask == null || mask.every((m) => m == null)) return null;
+      const first = mask[0]?.dataSync();
+      for (const m of mask) {
+        const data = m?.dataSync();
+        if (!data || m.shape.join() !== mask[0].shape.join() || data.some((v, i) => v !== first[i])) throw new Error(`${this.name}: its inputs' masks differ`);
+      }
+      return mask[0];
+    }
+  };
+}
+const MaskedAdd = sameMaskMerge((a) => tf.layers.add(a), 'Add');
+const MaskedAverage = sameMaskMerge((a) => tf.layers.average(a), 'Average');
+const MaskedConcatenate = sameMaskMerge((a) => tf.layers.concatenate(a), 'Concatenate');
+
+// Keras's GlobalAveragePooling1D with a mask (keras/src/layers/pooling/global_average_pooling1d.py): the sum of the
+// kept timesteps divided by their count; it ends the mask. tfjs's averages every timestep. Its only input's mask is
+// the one tfjs's executor passes to call (kwargs.mask, the mask of the layer's first input); it must be there.
+class MaskedGlobalAveragePooling1D extends Layer {
+  static className = 'GlobalAveragePooling1D';
+  constructor(args) {
+    super(args);
+    this.supportsMasking = true;
+  }
+  computeOutputShape(inputShape) {
+    return [inputShape[0], inputShape[2]];
+  }
+  call(inputs, kwargs) {
+    return tf.tidy(() => {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const mask = kwargs?.mask;
+      if (mask == null || mask.shape.join() !== x.shape.slice(0, 2).join()) throw new Error(`${this.name}: no mask of shape [${x.shape.slice(0, 2)}]`);
+      const m = tf.expandDims(tf.cast(mask, 'float32'), -1);
+      return tf.div(tf.sum(tf.mul(x, m), 1), tf.sum(m, 1));
+    });
+  }
+  computeMask() {
+    return null;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Independent float64 reference of the Keras equations. Tensors are { shape, data } with row-major Float64Array data.
 // ---------------------------------------------------------------------------------------------------------------------
@@ -348,24 +521,33 @@ const ACT = { linear: (v) => v, relu: (v) => Math.max(v, 0), sigmoid, tanh: Math
 /**
  * One recurrent layer (Keras 3 equations, activation tanh, recurrent activation sigmoid). w: [kernel, recurrent_kernel,
  * bias] as flat arrays; x: [B, T, D]; init: null or the initial states ([h] or, for LSTM, [h, c]), each [B, U].
+ * mask: null or [B][T] booleans (Keras's masked loop, keras/src/backend/tensorflow/rnn.py: at a masked step the states
+ * are kept and the output is the previous step's output, zeros before the first kept step; the last output is the last
+ * kept step's, zeros if every step is masked).
  * Returns { output, states }: output [B, T, U] with returnSequences, else [B, U]; states [h] or [h, c], each [B, U].
  */
-function refRecurrent(kind, w, x, U, returnSequences, init = null) {
+function refRecurrent(kind, w, x, U, returnSequences, init = null, mask = null) {
   const [Bx, T, D] = x.shape;
   const G = { SimpleRNN: 1, LSTM: 4, GRU: 3 }[kind];
   const GU = G * U;
   const [kernel, rec, bias] = w;
   const seq = new Float64Array(Bx * T * U);
+  const lastOut = new Float64Array(Bx * U); // with a mask: the last kept step's output
   const lastH = new Float64Array(Bx * U);
   const lastC = new Float64Array(Bx * U);
   for (let b = 0; b < Bx; b++) {
     let h = new Float64Array(U);
     let c = new Float64Array(U);
+    let out = new Float64Array(U); // the previous step's output (masked loop)
     if (init) {
       for (let j = 0; j < U; j++) h[j] = init[0].data[b * U + j];
       if (kind === 'LSTM') for (let j = 0; j < U; j++) c[j] = init[1].data[b * U + j];
     }
     for (let t = 0; t < T; t++) {
+      if (mask && !mask[b][t]) {
+        seq.set(out, (b * T + t) * U); // states kept, the previous output repeated
+        continue;
+      }
       const zx = new Float64Array(GU); // x . kernel + bias
       for (let j = 0; j < GU; j++) zx[j] = bias[j];
       for (let k = 0; k < D; k++) {
@@ -415,14 +597,18 @@ function refRecurrent(kind, w, x, U, returnSequences, init = null) {
         }
       }
       h = nh;
+      out = nh;
       seq.set(h, (b * T + t) * U);
+    }
+    if (mask && returnSequences === false) {
+      lastOut.set(out, b * U);
     }
     lastH.set(h, b * U);
     lastC.set(c, b * U);
   }
   const hState = { shape: [Bx, U], data: lastH };
   return {
-    output: returnSequences ? { shape: [Bx, T, U], data: seq } : hState,
+    output: returnSequences ? { shape: [Bx, T, U], data: seq } : mask ? { shape: [Bx, U], data: lastOut } : hState,
     states: kind === 'LSTM' ? [hState, { shape: [Bx, U], data: lastC }] : [hState],
   };
 }
@@ -468,12 +654,61 @@ function refConcat(parts) {
 }
 
 /**
+ * Keras's Masking(mask_value=0) on x [B, T, D]: a timestep is kept when any of its features != 0; the output is x times
+ * the mask. Returns { output, mask }, mask [B][T] booleans.
+ */
+function refMasking(x) {
+  const [Bx, T, D] = x.shape;
+  const mask = Array.from({ length: Bx }, (_, b) => Array.from({ length: T }, (_, t) => x.data.slice((b * T + t) * D, (b * T + t + 1) * D).some((v) => v !== 0)));
+  const output = Float64Array.from(x.data, (v, n) => (mask[Math.floor(n / (T * D))][Math.floor(n / D) % T] ? v : 0));
+  return { output: { shape: x.shape, data: output }, mask };
+}
+
+/**
+ * Keras's Embedding(mask_zero=True) on integer tokens [B, T, 1] (one token per timestep): row `token` of the weights
+ * [input_dim, dim] at every timestep, and the mask token != 0. Returns { output [B, T, dim], mask [B][T] booleans }.
+ */
+function refEmbedding(w, tokens) {
+  const [table] = w;
+  const [Bx, T] = tokens.shape;
+  const dim = table.length / EMBEDDING_INPUT_DIM;
+  const output = new Float64Array(Bx * T * dim);
+  for (let n = 0; n < Bx * T; n++) {
+    const token = tokens.data[n];
+    if (!(Number.isInteger(token) && token >= 0 && token < EMBEDDING_INPUT_DIM)) throw new Error(`embedding: token ${token}`);
+    for (let k = 0; k < dim; k++) output[n * dim + k] = table[token * dim + k];
+  }
+  const mask = Array.from({ length: Bx }, (_, b) => Array.from({ length: T }, (_, t) => tokens.data[b * T + t] !== 0));
+  return { output: { shape: [Bx, T, dim], data: output }, mask };
+}
+
+/** Keras's GlobalAveragePooling1D of x [B, T, D] with a mask: sum of the kept timesteps / their count, [B, D]. */
+function refMaskedAverage(x, mask) {
+  const [Bx, T, D] = x.shape;
+  const y = new Float64Array(Bx * D);
+  for (let b = 0; b < Bx; b++) {
+    const kept = mask[b].filter(Boolean).length;
+    if (kept === 0) throw new Error('masked average of a row with every timestep masked (0 / 0)');
+    for (let k = 0; k < D; k++) {
+      let s = 0;
+      for (let t = 0; t < T; t++) if (mask[b][t]) s += x.data[(b * T + t) * D + k];
+      y[b * D + k] = s / kept;
+    }
+  }
+  return { shape: [Bx, D], data: y };
+}
+
+/**
  * Keras's Attention (kind 'Attention', o = { useScale, scoreMode }) or AdditiveAttention (kind 'AdditiveAttention',
  * o = { useScale }) on query q [B, Tq, d], value v [B, Tv, dv] and key k [B, Tv, d] (pass v again for no key). w: the
  * layer's weights (Attention: [scale] if useScale, then [concat_score_weight] if 'concat'; AdditiveAttention: [scale]
- * of length d if useScale). Returns softmax(scores) . v, [B, Tq, dv].
+ * of length d if useScale). Returns softmax(scores) . v, [B, Tq, dv]. masks: null or { q: [B][Tq], v: [B][Tv] }
+ * booleans, Keras's call(..., mask=[query_mask, value_mask]): the score of a masked value timestep j becomes
+ * score - 1e9 in float32 (scores -= 1.0e9 * (1 - value_mask) on float32 tensors: fround(fround(score) - 1e9), exactly
+ * -1e9 for |score| < 32, so a query row whose value timesteps are all masked gets uniform weights), and the output row
+ * of a masked query timestep is multiplied by 0.
  */
-function refAttention(kind, o, w, q, v, k) {
+function refAttention(kind, o, w, q, v, k, masks = null) {
   const [Bq, Tq, d] = q.shape;
   const [, Tv, dv] = v.shape;
   if (k.shape.join() !== [Bq, Tv, d].join() || v.shape[0] !== Bq) throw new Error(`attention on [${q.shape}], [${v.shape}], [${k.shape}]`);
@@ -496,15 +731,17 @@ function refAttention(kind, o, w, q, v, k) {
         }
         if (kind === 'Attention' && o.scoreMode === 'dot' && scale) s *= scale[0];
         if (concatScoreWeight !== null) s *= concatScoreWeight;
+        if (masks && !masks.v[b][j]) s = Math.fround(Math.fround(s) - 1e9);
         scores[j] = s;
       }
       const top = Math.max(...scores);
       const e = scores.map((s) => Math.exp(s - top));
       const total = e.reduce((p, x) => p + x, 0);
+      const keep = masks && !masks.q[b][i] ? 0 : 1;
       for (let n = 0; n < dv; n++) {
         let s = 0;
         for (let j = 0; j < Tv; j++) s += (e[j] / total) * v.data[(b * Tv + j) * dv + n];
-        y[(b * Tq + i) * dv + n] = s;
+        y[(b * Tq + i) * dv + n] = s * keep;
       }
     }
   }
@@ -518,9 +755,11 @@ function refAttention(kind, o, w, q, v, k) {
  * bo [out]], the biases only with useBias. Straight from the einsums: qp[b, t, n, e] = sum_c q[b, t, c] Wq[c, n, e]
  * + bq[n, e] (kp, vp likewise), qp scaled by 1 / sqrt(H); s[b, n, i, j] = sum_e kp[b, j, n, e] qp[b, i, n, e], masked
  * out (weight 0) where j > i with useCausalMask; p = softmax over j; o[b, i, n, e] = sum_j p[b, n, i, j] vp[b, j, n, e];
- * y[b, i, u] = sum_n,e o[b, i, n, e] Wo[n, e, u] + bo[u]. Returns y [B, Tq, out].
+ * y[b, i, u] = sum_n,e o[b, i, n, e] Wo[n, e, u] + bo[u]. Returns y [B, Tq, out]. masks: null or { q: [B][Tq],
+ * v: [B][Tv], k: [B][Tv] } booleans (Keras's query_mask, value_mask, key_mask): the pair (i, j) is also masked out
+ * unless q[i] and v[j] and k[j]; a query row with no pair left gets uniform weights 1 / Tv over every j.
  */
-function refMultiHeadAttention(o, w, q, v, k) {
+function refMultiHeadAttention(o, w, q, v, k, masks = null) {
   const [Bq, Tq, dq] = q.shape;
   const [, Tv, dv] = v.shape;
   const dk = k.shape[2];
@@ -563,15 +802,16 @@ function refMultiHeadAttention(o, w, q, v, k) {
   for (let b = 0; b < Bq; b++) {
     for (let n = 0; n < N; n++) {
       for (let i = 0; i < Tq; i++) {
-        const allowed = Array.from({ length: Tv }, (_, j) => !o.useCausalMask || j <= i);
+        const allowed = Array.from({ length: Tv }, (_, j) => (!o.useCausalMask || j <= i) && (!masks || (masks.q[b][i] && masks.v[b][j] && masks.k[b][j])));
         const scores = new Float64Array(Tv);
         for (let j = 0; j < Tv; j++) {
           let s = 0;
           for (let m = 0; m < H; m++) s += kp[((b * Tv + j) * N + n) * H + m] * qp[((b * Tq + i) * N + n) * H + m];
           scores[j] = s;
         }
-        const top = Math.max(...scores.filter((_, j) => allowed[j]));
-        const e = scores.map((s, j) => (allowed[j] ? Math.exp(s - top) : 0));
+        const none = !allowed.includes(true); // no pair left: uniform over every value timestep
+        const top = none ? 0 : Math.max(...scores.filter((_, j) => allowed[j]));
+        const e = scores.map((s, j) => (none ? 1 : allowed[j] ? Math.exp(s - top) : 0));
         const total = e.reduce((p, x) => p + x, 0);
         for (let m = 0; m < Hv; m++) {
           let s = 0;
@@ -931,13 +1171,15 @@ cases.push({
 // the layer's own output through a probe model, against the reference and against ONNX Runtime run on the tensors tfjs
 // feeds the layer (a model of those tensors, each given once: self-attention passes one tensor as query and value).
 const mhaLayer = (name, o) => new MultiHeadAttention({ ...o, name });
-const mhaProbe = (inputs, names, layer, mhaInputs, mha) => {
+// (what: the probe's name, the layer's; masks: for the mask cases, the input names whose mask patterns are the query's,
+// the value's and the key's masks, for ONNX Runtime.)
+const mhaProbe = (inputs, names, layer, mhaInputs, mha, what = 'mha', masks = null) => {
   const distinct = [...new Set(mhaInputs)];
   return {
     model: tf.model({ inputs, outputs: mha }),
     inputs: names,
-    what: 'mha',
-    ort: { layer, feeds: tf.model({ inputs, outputs: distinct }), order: mhaInputs.map((t) => distinct.indexOf(t)) },
+    what,
+    ort: { layer, feeds: tf.model({ inputs, outputs: distinct }), order: mhaInputs.map((t) => distinct.indexOf(t)), masks },
   };
 };
 
@@ -1065,6 +1307,175 @@ cases.push({
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
+// Masks passed between the layers of a functional model (Keras 3 semantics). Batch 5, one mask pattern per row; the
+// inputs' masked timesteps are exactly 0 in every feature (Masking(mask_value=0) masks exactly them) and the token
+// inputs' are token 0 (Embedding(mask_zero=True)). Every layer that is tfjs's own (Masking, Embedding, LSTM, GRU,
+// SimpleRNN, Dense) gets its mask from tfjs's executor; the merges, the pooling and the attention layers are the mask-
+// aware custom layers above. The reference propagates the masks itself: Masking or Embedding makes one, a recurrent
+// layer with return_sequences and a Dense pass it on, a recurrent layer without return_sequences and the pooling end
+// it, a merge of equal masks and an attention layer pass on its (first input's, query's) mask.
+// ---------------------------------------------------------------------------------------------------------------------
+
+const MASK_BATCH = 5;
+const EMBEDDING_INPUT_DIM = 7; // tokens 1 .. 6, 0 the padding
+/** Row patterns over T timesteps (true: kept) from the masked timesteps of each row. */
+const maskRows = (T, maskedPerRow) => maskedPerRow.map((masked) => Array.from({ length: T }, (_, t) => !masked.includes(t)));
+/** Rows 0 .. 4: none masked, the last 2 (padding at the end), the first 2, timesteps 1 and T-2, every timestep. */
+const defaultMasked = (T) => [[], [T - 2, T - 1], [0, 1], [1, T - 2], Array.from({ length: T }, (_, t) => t)];
+const masking = (name) => tf.layers.masking({ maskValue: 0, name });
+
+// Masking -> LSTM encoder, whose masked sequence three recurrent layers read: an LSTM sequence into a Dense, a GRU's
+// last output, a SimpleRNN sequence into a Dense. A probe checks the encoder's sequence.
+const CHAIN_ROWS = maskRows(6, defaultMasked(6));
+cases.push({
+  name: 'mask_chain_to_chain',
+  batch: MASK_BATCH,
+  masks: { x: CHAIN_ROWS },
+  outputs: ['head', 'last', 'rnn_head'],
+  build() {
+    const x = tf.input({ shape: [6, 3], name: 'x' });
+    const enc = lstm(4, 'enc', { returnSequences: true }).apply(masking('masking').apply(x));
+    const head = dense(2, 'linear', 'head').apply(lstm(3, 'dec', { returnSequences: true }).apply(enc));
+    const last = gru(3, 'last').apply(enc);
+    const rnnHead = dense(1, 'linear', 'rnn_head').apply(simpleRnn(2, 'rnn', { returnSequences: true }).apply(enc));
+    const probe = { model: tf.model({ inputs: x, outputs: enc }), inputs: ['x'], what: 'enc' };
+    return { inputs: [x], outputs: [head, last, rnnHead], probes: [probe] };
+  },
+  reference(x, w) {
+    const m = refMasking(x.x);
+    const enc = refRecurrent('LSTM', w.enc, m.output, 4, true, null, m.mask).output;
+    const dec = refRecurrent('LSTM', w.dec, enc, 3, true, null, m.mask).output;
+    const last = refRecurrent('GRU', w.last, enc, 3, false, null, m.mask).output;
+    const rnn = refRecurrent('SimpleRNN', w.rnn, enc, 2, true, null, m.mask).output;
+    return { outputs: [refDense(w.head, dec, 'linear'), last, refDense(w.rnn_head, rnn, 'linear')], probes: [[enc]] };
+  },
+});
+
+// Embedding(mask_zero) -> LSTM 'lstm_a' -> GRU 'lstm_b'; Add 'sum' [lstm_a, lstm_b], Concatenate 'cat' [sum, lstm_a]
+// into an LSTM's last output; Average 'avg' [lstm_a, lstm_b] into a Dense on every timestep. tfjs's Embedding maps
+// (B, T, 1) to (B, T, 1, dim), so the input 'tokens' (B, 5, 1) goes through a Reshape 'tokens_reshape' to (B, 5) first
+// (no weights; the JSON input is (B, 5, 1)). Row 4 masks timesteps 0 and 4. A probe checks 'cat'.
+const EMBEDDING_ROWS = maskRows(5, [[], [3, 4], [0, 1], [1, 3], [0, 4]]);
+cases.push({
+  name: 'mask_embedding_merge',
+  batch: MASK_BATCH,
+  masks: { tokens: EMBEDDING_ROWS },
+  tokens: ['tokens'],
+  outputs: ['out', 'avg_head'],
+  build() {
+    const tokens = tf.input({ shape: [5, 1], name: 'tokens' });
+    const flat = tf.layers.reshape({ targetShape: [5], name: 'tokens_reshape' }).apply(tokens);
+    const embedded = tf.layers.embedding({ inputDim: EMBEDDING_INPUT_DIM, outputDim: 4, maskZero: true, name: 'embedding' }).apply(flat);
+    const a = lstm(3, 'lstm_a', { returnSequences: true }).apply(embedded);
+    const b = gru(3, 'lstm_b', { returnSequences: true }).apply(a);
+    const sum = new MaskedAdd({ name: 'sum' }).apply([a, b]);
+    const cat = new MaskedConcatenate({ axis: -1, name: 'cat' }).apply([sum, a]);
+    const out = lstm(2, 'out').apply(cat);
+    const avgHead = dense(2, 'linear', 'avg_head').apply(new MaskedAverage({ name: 'avg' }).apply([a, b]));
+    const probe = { model: tf.model({ inputs: tokens, outputs: cat }), inputs: ['tokens'], what: 'cat' };
+    return { inputs: [tokens], outputs: [out, avgHead], probes: [probe] };
+  },
+  reference(x, w) {
+    const e = refEmbedding(w.embedding, x.tokens);
+    const a = refRecurrent('LSTM', w.lstm_a, e.output, 3, true, null, e.mask).output;
+    const b = refRecurrent('GRU', w.lstm_b, a, 3, true, null, e.mask).output;
+    const cat = refConcat([refMerge('add', a, b), a]);
+    const out = refRecurrent('LSTM', w.out, cat, 2, false, null, e.mask).output; // sum, cat: lstm_a's (= lstm_b's) mask
+    return { outputs: [out, refDense(w.avg_head, refMerge('average', a, b), 'linear')], probes: [[cat]] };
+  },
+});
+
+// Masked encoder x and decoder y, joined by Attention (scaled dot) and AdditiveAttention, each with mask =
+// [decoder's mask, encoder's mask] (each attention layer's node also reads the two Masking outputs, its mask sources).
+// The Attention output, concatenated with the decoder ('context', mask the decoder's), is averaged over its kept
+// timesteps ('pool') into a Dense; the AdditiveAttention output feeds a Dense on every timestep (at a masked query
+// timestep the attention output is 0, so the Dense gives its bias). Probes check both attention outputs.
+const ATTENTION_X_ROWS = maskRows(6, defaultMasked(6));
+const ATTENTION_Y_ROWS = maskRows(5, [[], [3, 4], [0], [1, 3], [2, 3, 4]]);
+const MASK_ATTENTION = { useScale: true, scoreMode: 'dot' };
+cases.push({
+  name: 'mask_attention',
+  batch: MASK_BATCH,
+  masks: { x: ATTENTION_X_ROWS, y: ATTENTION_Y_ROWS },
+  outputs: ['out', 'additive_head'],
+  build() {
+    const x = tf.input({ shape: [6, 3], name: 'x' });
+    const y = tf.input({ shape: [5, 2], name: 'y' });
+    const xm = masking('enc_masking').apply(x);
+    const ym = masking('dec_masking').apply(y);
+    const encoder = lstm(4, 'encoder', { returnSequences: true }).apply(xm);
+    const decoder = lstm(4, 'decoder', { returnSequences: true }).apply(ym);
+    const attention = new Attention({ ...MASK_ATTENTION, maskSources: true, name: 'attention' }).apply([decoder, encoder, ym, xm]);
+    const context = new MaskedConcatenate({ axis: -1, name: 'context' }).apply([attention, decoder]);
+    const out = dense(2, 'linear', 'out').apply(new MaskedGlobalAveragePooling1D({ name: 'pool' }).apply(context));
+    const additive = new AdditiveAttention({ useScale: true, maskSources: true, name: 'additive' }).apply([decoder, encoder, ym, xm]);
+    const additiveHead = dense(3, 'linear', 'additive_head').apply(additive);
+    const probes = [
+      { model: tf.model({ inputs: [x, y], outputs: attention }), inputs: ['x', 'y'], what: 'attention' },
+      { model: tf.model({ inputs: [x, y], outputs: additive }), inputs: ['x', 'y'], what: 'additive' },
+    ];
+    return { inputs: [x, y], outputs: [out, additiveHead], probes };
+  },
+  reference(x, w) {
+    const xm = refMasking(x.x);
+    const ym = refMasking(x.y);
+    const encoder = refRecurrent('LSTM', w.encoder, xm.output, 4, true, null, xm.mask).output;
+    const decoder = refRecurrent('LSTM', w.decoder, ym.output, 4, true, null, ym.mask).output;
+    const masks = { q: ym.mask, v: xm.mask };
+    const attention = refAttention('Attention', MASK_ATTENTION, w.attention, decoder, encoder, encoder, masks);
+    const pooled = refMaskedAverage(refConcat([attention, decoder]), ym.mask); // context: the decoder's mask
+    const additive = refAttention('AdditiveAttention', { useScale: true }, w.additive, decoder, encoder, encoder, masks);
+    return { outputs: [refDense(w.out, pooled, 'linear'), refDense(w.additive_head, additive, 'linear')], probes: [[attention], [additive]] };
+  },
+});
+
+// Masked encoder x and decoder y joined by MultiHeadAttention 'mha' (query decoder, value = key encoder), whose output
+// (carrying the decoder's mask) an LSTM reads; and causal self-attention 'self_mha' over the decoder into a Dense on
+// every timestep, masked query rows included (uniform weights over all 5 timesteps). y's row 4 is all masked. Probes
+// check both layers' outputs, against the reference and ONNX Runtime (the masks as a constant -1e9 adder per row).
+const MHA_X_ROWS = maskRows(6, defaultMasked(6));
+const MHA_Y_ROWS = maskRows(5, [[], [3, 4], [0, 1], [2], [0, 1, 2, 3, 4]]);
+const MASK_MHA = { numHeads: 2, keyDim: 3, valueDim: 3, useBias: true, outputShape: null, useCausalMask: false };
+const MASK_SELF_MHA = { numHeads: 1, keyDim: 2, valueDim: 2, useBias: true, outputShape: null, useCausalMask: true };
+cases.push({
+  name: 'mask_mha',
+  batch: MASK_BATCH,
+  masks: { x: MHA_X_ROWS, y: MHA_Y_ROWS },
+  outputs: ['out', 'self_head'],
+  build() {
+    const x = tf.input({ shape: [6, 3], name: 'x' });
+    const y = tf.input({ shape: [5, 2], name: 'y' });
+    const xm = masking('enc_masking').apply(x);
+    const ym = masking('dec_masking').apply(y);
+    const encoder = lstm(4, 'encoder', { returnSequences: true }).apply(xm);
+    const decoder = lstm(4, 'decoder', { returnSequences: true }).apply(ym);
+    const cross = mhaLayer('mha', { ...MASK_MHA, maskSources: true });
+    const crossInputs = [decoder, encoder, encoder, ym, xm, xm];
+    const mha = cross.apply(crossInputs);
+    const out = lstm(3, 'out').apply(mha);
+    const self = mhaLayer('self_mha', { ...MASK_SELF_MHA, maskSources: true });
+    const selfInputs = [decoder, decoder, decoder, ym, ym, ym];
+    const selfMha = self.apply(selfInputs);
+    const selfHead = dense(2, 'linear', 'self_head').apply(selfMha);
+    const probes = [
+      mhaProbe([x, y], ['x', 'y'], cross, crossInputs, mha, 'mha', ['y', 'x', 'x']),
+      mhaProbe([x, y], ['x', 'y'], self, selfInputs, selfMha, 'self_mha', ['y', 'y', 'y']),
+    ];
+    return { inputs: [x, y], outputs: [out, selfHead], probes };
+  },
+  reference(x, w) {
+    const xm = refMasking(x.x);
+    const ym = refMasking(x.y);
+    const encoder = refRecurrent('LSTM', w.encoder, xm.output, 4, true, null, xm.mask).output;
+    const decoder = refRecurrent('LSTM', w.decoder, ym.output, 4, true, null, ym.mask).output;
+    const mha = refMultiHeadAttention(MASK_MHA, w.mha, decoder, encoder, encoder, { q: ym.mask, v: xm.mask, k: xm.mask });
+    const out = refRecurrent('LSTM', w.out, mha, 3, false, null, ym.mask).output;
+    const selfMha = refMultiHeadAttention(MASK_SELF_MHA, w.self_mha, decoder, decoder, decoder, { q: ym.mask, v: ym.mask, k: ym.mask });
+    return { outputs: [out, refDense(w.self_head, selfMha, 'linear')], probes: [[mha], [selfMha]] };
+  },
+});
+
+// ---------------------------------------------------------------------------------------------------------------------
 // A second engine for MultiHeadAttention: ONNX Runtime (onnxruntime-node, CPU, single-threaded) on a graph of standard
 // ONNX ops built from the same weights (onnx-util.mjs), run on the tensors that tfjs feeds the layer.
 // ---------------------------------------------------------------------------------------------------------------------
@@ -1075,8 +1486,12 @@ cases.push({
  * [N*e]), Reshape [B, T, N, e] and Transpose to heads first (the key straight to [B, N, H, Tv]); Mul by 1/sqrt(H);
  * MatMul; a constant -1e9 above the diagonal added for the causal mask; Softmax(axis -1); MatMul with the values;
  * Transpose back, Reshape [B, Tq, N*Hv], MatMul(Reshape(Wo, [N*Hv, out])) + bo. Returns { shape, data } [B, Tq, out].
+ * masks: null or [query, value, key] masks ([B][T] booleans); then one constant [B, 1, Tq, Tv] is added to the scores
+ * instead of the causal one: -1e9 where the pair (i, j) is not allowed (query_mask[i], value_mask[j], key_mask[j] and,
+ * causal, j <= i), 0 elsewhere. In float32, score - 1e9 is exactly -1e9 for |score| < 32, so a row with no allowed
+ * pair gets uniform weights, as Keras's where(mask, scores, -1e9).
  */
-async function ortMultiHeadAttention(layer, w, q, v, k) {
+async function ortMultiHeadAttention(layer, w, q, v, k, masks = null) {
   const [Bq, Tq, dq] = q.shape;
   const [, Tv, dv] = v.shape;
   const dk = k.shape[2];
@@ -1111,7 +1526,14 @@ async function ortMultiHeadAttention(layer, w, q, v, k) {
   const vh = project('value', 'value', dv, Tv, Hv, [0, 2, 1, 3]); // [B, N, Tv, Hv]
   const qs = node('Mul', [qh, constant('inv_sqrt_key_dim', [], [1 / Math.sqrt(H)])], 'query_scaled');
   let scores = node('MatMul', [qs, kh], 'scores'); // [B, N, Tq, Tv]
-  if (layer.useCausalMask) {
+  if (masks) {
+    const [qm, vm, km] = masks;
+    const adder = Array.from({ length: Bq * Tq * Tv }, (_, n) => {
+      const [b, i, j] = [Math.floor(n / (Tq * Tv)), Math.floor(n / Tv) % Tq, n % Tv];
+      return qm[b][i] && vm[b][j] && km[b][j] && (!layer.useCausalMask || j <= i) ? 0 : -1e9;
+    });
+    scores = node('Add', [scores, constant('attention_mask', [Bq, 1, Tq, Tv], adder)], 'scores_masked');
+  } else if (layer.useCausalMask) {
     const mask = Array.from({ length: Tq * Tv }, (_, n) => (n % Tv > Math.floor(n / Tv) ? -1e9 : 0));
     scores = node('Add', [scores, constant('causal_mask', [Tq, Tv], mask)], 'scores_masked');
   }
@@ -1185,10 +1607,29 @@ async function runCase(spec) {
     layers.push({ name: layer.name, class: layer.getClassName(), weights });
   }
 
-  // Inputs, in model input order.
+  // Inputs, in model input order. In the mask cases (spec.masks: input name -> a row pattern per batch row, true where
+  // kept), an input's masked timesteps are then set to 0 in every feature; a token input (spec.tokens) is integers
+  // 1 .. EMBEDDING_INPUT_DIM - 1 instead, 0 at its masked timesteps.
+  const batch = spec.batch ?? B;
   const inputs = model.inputs.map((t, i) => {
-    const shape = [B, ...t.shape.slice(1)];
-    return { name: model.inputNames[i], shape, data: uniform(shape.reduce((p, n) => p * n, 1), 1) };
+    const name = model.inputNames[i];
+    const shape = [batch, ...t.shape.slice(1)];
+    const size = shape.reduce((p, n) => p * n, 1);
+    const isToken = (spec.tokens ?? []).includes(name);
+    const data = isToken ? Float32Array.from({ length: size }, () => 1 + Math.floor(rng() * (EMBEDDING_INPUT_DIM - 1))) : uniform(size, 1);
+    const rows = spec.masks?.[name];
+    if (rows) {
+      const [, T, D] = shape;
+      if (rows.length !== batch || rows.some((r) => r.length !== T) || (isToken && D !== 1)) throw new Error(`${name}: ${name}'s mask pattern does not fit [${shape}]`);
+      for (let b = 0; b < batch; b++) {
+        for (let t = 0; t < T; t++) {
+          const step = data.subarray((b * T + t) * D, (b * T + t + 1) * D);
+          if (!rows[b][t]) step.fill(0);
+          else if (step.every((v) => v === 0)) throw new Error(`${name}: kept timestep ${t} of row ${b} of ${name} is all zeros`);
+        }
+      }
+    }
+    return { name, shape, data };
   });
   const byName = Object.fromEntries(inputs.map((x) => [x.name, x]));
   const tensors = (names) => names.map((n) => tf.tensor(byName[n].data, byName[n].shape, 'float32'));
@@ -1215,11 +1656,14 @@ async function runCase(spec) {
       const fed = asList(p.ort.feeds.predict(tensors(p.inputs)));
       const [q, v, key = v] = p.ort.order.map((i) => fed[i]);
       const layer = layers.find((l) => l.name === p.ort.layer.name);
-      const onnx = await ortMultiHeadAttention(p.ort.layer, layer.weights.map((w) => w.data), q, v, key);
+      // The mask cases: the query's, value's and key's masks are the mask patterns of the inputs p.ort.masks names.
+      const masks = p.ort.masks ? p.ort.masks.map((n) => spec.masks[n]) : null;
+      const onnx = await ortMultiHeadAttention(p.ort.layer, layer.weights.map((w) => w.data), q, v, key, masks);
       ortDiff = maxDiff(`${name} onnxruntime ${p.what}`, onnx, got[0]);
       if (!(ortDiff < TOL)) throw new Error(`${name}: onnxruntime and tfjs differ by ${ortDiff} on ${p.what}`);
-      if (p.ort.layer.name !== 'mha') throw new Error(`${name}: the cross-checked layer is named ${p.ort.layer.name}, not mha`);
-      if (!crossChecked.includes(name)) crossChecked.push(name);
+      // The crossCheck field lists the cases whose layer 'mha' was checked (mask_mha's 'self_mha' is checked too).
+      if (p.ort.layer.name !== 'mha' && p.ort.layer.name !== 'self_mha') throw new Error(`${name}: the cross-checked layer is named ${p.ort.layer.name}`);
+      if (p.ort.layer.name === 'mha' && !crossChecked.includes(name)) crossChecked.push(name);
     }
     probeDiffs.push({ what: p.what, diff, ortDiff });
   }
@@ -1232,7 +1676,7 @@ async function runCase(spec) {
   const plain = (a) => Array.from(a);
   return {
     name,
-    batch: B,
+    batch,
     inputs: inputs.map((x) => ({ name: x.name, shape: x.shape, data: plain(x.data) })),
     layers: layers.map((l) => ({ name: l.name, class: l.class, weights: l.weights.map((w) => ({ shape: w.shape, data: plain(w.data) })) })),
     expected: expected.map((e) => ({ name: e.name, shape: e.shape, data: plain(e.data) })),

@@ -207,17 +207,31 @@ internal sealed class GraphEmitter
         string initial = node.InitialState is null ? string.Empty : $", initial_state = the states of '{node.InitialState}'";
         _writer.Line($"// '{node.Name}' = {chain.DisplayName}('{read}'{initial})");
         string input;
+        string inputFloats;
         GraphInputSpec? graphInput = _spec.Inputs.FirstOrDefault(i => i.Name == read);
         if (graphInput is not null && graphInput.ParameterType == chain.TypeName + ".Input")
         {
             input = Identifier(GraphNames.Camel(read));
+            inputFloats = Floats(read);
         }
         else
         {
             input = node.InputLocal;
+            inputFloats = $"{input}.AsSpan()";
             _writer.Line($"{chain.TypeName}.Input {input} = default;");
-            WriteInto(read, $"{input}.AsSpan()");
+            WriteInto(read, inputFloats);
         }
+
+        if (node.Mask == node.Name)
+        {
+            // The chain's [Masking] or [Embedding(MaskZero = true)] computes this mask inside the chain too; Keras passes
+            // it on with the sequence the chain returns, to the layers that read it (docs/graphs.md, masks).
+            _writer.Line($"global::System.Span<bool> {node.MaskLocal} = stackalloc bool[{chain.Timesteps}];");
+            _writer.Line($"global::RnnGen.KerasMask.Compute({inputFloats}, {chain.InputDim}, {node.MaskLocal}, {ModelLayout.FloatExpression(chain.MaskValue)}); // {chain.MaskSource}");
+        }
+
+        // A chain whose recurrent layers (or GlobalAveragePooling1D) read the mask that comes with its input.
+        string mask = !chain.ResetsMask && chain.TakesMask && MaskOf(read) is { } incoming ? incoming + ", " : string.Empty;
 
         if (node.InitialState is not null)
         {
@@ -228,11 +242,11 @@ internal sealed class GraphEmitter
                 _writer.Line($"{source.OutputLocal}.{source.Chain!.StateFields[i]}.AsSpan().CopyTo({node.StateLocal}.{chain.InitialStateFields[i]}.AsSpan());");
             }
 
-            _writer.Line($"this.{node.PropertyName}.Forward(in {input}, in {node.StateLocal}, out {chain.TypeName}.Output {node.OutputLocal});");
+            _writer.Line($"this.{node.PropertyName}.Forward(in {input}, in {node.StateLocal}, {mask}out {chain.TypeName}.Output {node.OutputLocal});");
         }
         else
         {
-            _writer.Line($"this.{node.PropertyName}.Forward(in {input}, out {chain.TypeName}.Output {node.OutputLocal});");
+            _writer.Line($"this.{node.PropertyName}.Forward(in {input}, {mask}out {chain.TypeName}.Output {node.OutputLocal});");
         }
     }
 
@@ -244,9 +258,12 @@ internal sealed class GraphEmitter
         _writer.Line($"// '{node.Name}' = {(attention.Additive ? "AdditiveAttention" : "Attention")}(query '{node.Reads[0]}', value '{node.Reads[1]}', key '{key}')");
         _writer.Line($"global::System.Span<float> {node.OutputLocal} = stackalloc float[{attention.QueryTimesteps * attention.ValueWidth}];");
         string sizes = $"{attention.QueryTimesteps}, {attention.ValueTimesteps}, {attention.KeyWidth}, {attention.ValueWidth}";
+        // Keras reads the query's and the value's masks (attention.py: mask=[query_mask, value_mask]), not the key's.
+        string masks = MaskOf(node.Reads[0]) is null && MaskOf(node.Reads[1]) is null ? string.Empty
+            : $", queryMask: {MaskOf(node.Reads[0]) ?? "default"}, valueMask: {MaskOf(node.Reads[1]) ?? "default"}";
         _writer.Line(attention.Additive
-            ? $"{Support}.AdditiveAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, {sizes}, {Weight("scale")}, {node.OutputLocal});"
-            : $"{Support}.DotAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, {sizes}, {Weight("scale")}, {Weight("concat_score_weight")}, {node.OutputLocal});");
+            ? $"{Support}.AdditiveAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, {sizes}, {Weight("scale")}, {node.OutputLocal}{masks});"
+            : $"{Support}.DotAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, {sizes}, {Weight("scale")}, {Weight("concat_score_weight")}, {node.OutputLocal}{masks});");
     }
 
     private void WriteMultiHeadAttention(GraphNodeSpec node)
@@ -256,8 +273,11 @@ internal sealed class GraphEmitter
         string causal = mha.Causal ? ", use_causal_mask=True" : string.Empty;
         _writer.Line($"// '{node.Name}' = MultiHeadAttention(num_heads={mha.Heads}, key_dim={mha.KeyDim})(query '{node.Reads[0]}', value '{node.Reads[1]}', key '{key}'{causal})");
         _writer.Line($"global::System.Span<float> {node.OutputLocal} = stackalloc float[{mha.QueryTimesteps * mha.OutputWidth}];");
+        // Keras combines the query's, the value's and the key's masks into the attention mask (_compute_attention_mask).
+        string masks = MaskOf(node.Reads[0]) is null && MaskOf(node.Reads[1]) is null && MaskOf(key) is null ? string.Empty
+            : $", queryMask: {MaskOf(node.Reads[0]) ?? "default"}, valueMask: {MaskOf(node.Reads[1]) ?? "default"}, keyMask: {MaskOf(key) ?? "default"}";
         _writer.Line($"{Support}.MultiHeadAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, queryTimesteps: {mha.QueryTimesteps}, valueTimesteps: {mha.ValueTimesteps}, "
-            + $"heads: {mha.Heads}, keyDim: {mha.KeyDim}, valueDim: {mha.ValueDim}, causal: {Bool(mha.Causal)}, {MultiHeadAttentionField(node)}, {node.OutputLocal});");
+            + $"heads: {mha.Heads}, keyDim: {mha.KeyDim}, valueDim: {mha.ValueDim}, causal: {Bool(mha.Causal)}, {MultiHeadAttentionField(node)}, {node.OutputLocal}{masks});");
     }
 
     /// <summary>A merge that a merge or an attention layer reads: computed once into a span of its own.</summary>
@@ -319,6 +339,10 @@ internal sealed class GraphEmitter
         _spec.Inputs.Any(i => i.Name == name) ? $"{Support}.FloatsOf(in {Identifier(GraphNames.Camel(name))})"
         : Node(name).IsAttention || HasOwnSpan(Node(name)) ? Node(name).OutputLocal
         : $"{Node(name).OutputLocal}.Result.AsSpan()";
+
+    /// <summary>The local that holds the mask tensor <paramref name="name"/> carries, or null (a graph input carries none).</summary>
+    private string? MaskOf(string name) =>
+        _spec.Nodes.FirstOrDefault(n => n.Name == name)?.Mask is { } source ? Node(source).MaskLocal : null;
 
     private int Width(string name) =>
         _spec.Inputs.FirstOrDefault(i => i.Name == name)?.InputDim ?? Node(name).Width;

@@ -21,19 +21,11 @@ internal sealed partial class ModelEmitter
 {
     private const string MaskParameter = "global::System.ReadOnlySpan<bool> mask";
 
-    /// <summary>
-    /// The masked overloads: for a model with recurrent layers, no <c>[Masking]</c> and no layer that changes the
-    /// timesteps (Conv1D, pooling, Flatten, Reshape, RepeatVector: Keras's do not support masking). A model with <c>[Masking]</c>
-    /// takes its mask from its data, as Keras's Masking does whatever mask a caller passes (<c>Masking.compute_mask</c>
-    /// reads only the inputs), so it has no mask or lengths parameter.
-    /// </summary>
-    private bool HasMaskedApi => MaskingLayer is null && _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent) && !_layout.ComputeLayers.Any(l => l.Spec.ChangesTimeAxis);
+    /// <summary>The masked overloads: see <see cref="ModelLayout.HasMaskedApi"/>.</summary>
+    private bool HasMaskedApi => _layout.HasMaskedApi;
 
-    /// <summary>
-    /// The layer whose mask the model computes from its input: <c>[Masking]</c>, or an <c>[Embedding(MaskZero = true)]</c>,
-    /// whose <c>token != 0</c> is Masking(mask_value=0) of the one-wide token row (both always first: RNNG050, RNNG051), or null.
-    /// </summary>
-    private LayerSpec? MaskingLayer => _spec.Layers.FirstOrDefault(l => l.Kind == LayerKind.Masking || l.MaskZero); // Embedding(mask_zero): Masking(0) of the token
+    /// <summary>The layer whose mask the model computes from its input (<see cref="ModelLayout.MaskingLayer"/>), or null.</summary>
+    private LayerSpec? MaskingLayer => _layout.MaskingLayer;
 
     /// <summary>
     /// Whether every call computes the mask from the input (a <c>[Masking]</c> layer with recurrent layers or a
@@ -44,17 +36,7 @@ internal sealed partial class ModelEmitter
     private bool MasksFromData => MaskingLayer is not null && _layout.ComputeLayers.Any(l => l.Spec.IsRecurrent || TakesMask(l));
 
     /// <summary>The mask value as a C# float expression (NaN and the infinities by name).</summary>
-    private string MaskValueLiteral
-    {
-        get
-        {
-            float value = MaskingLayer!.MaskValue;
-            return float.IsNaN(value) ? "float.NaN"
-                : float.IsPositiveInfinity(value) ? "float.PositiveInfinity"
-                : float.IsNegativeInfinity(value) ? "float.NegativeInfinity"
-                : Float(value);
-        }
-    }
+    private string MaskValueLiteral => FloatExpression(MaskingLayer!.MaskValue);
 
     /// <summary>The mask the Masking layer computes from one input sequence, in <c>dataMask</c>, for <c>Run</c>.</summary>
     private void WriteDataMask()

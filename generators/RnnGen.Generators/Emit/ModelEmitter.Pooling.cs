@@ -15,7 +15,7 @@ internal sealed partial class ModelEmitter
     private const string PoolingKernels = "global::RnnGen.Kernels.PoolingKernels";
 
     /// <summary>Whether the single-sequence driver of <paramref name="layer"/> takes the caller's mask.</summary>
-    private static bool TakesMask(LayerLayout layer) => layer.Spec.Kind == LayerKind.GlobalAveragePooling1D;
+    private static bool TakesMask(LayerLayout layer) => layer.Spec.TakesMask;
 
     /// <summary>The driver of one global pooling layer for <paramref name="pass"/>.</summary>
     private void WriteGlobalPoolingDriver(LayerLayout layer, Pass pass)

@@ -296,6 +296,23 @@ internal sealed class ModelLayout
     /// </summary>
     public LayerLayout? InitialStateLayer { get; }
 
+    /// <summary>
+    /// The layer whose mask the model computes from its input: <c>[Masking]</c>, or an <c>[Embedding(MaskZero = true)]</c>,
+    /// whose <c>token != 0</c> is Masking(mask_value=0) of the one-wide token row (both always first: RNNG050, RNNG051), or null.
+    /// </summary>
+    public LayerSpec? MaskingLayer => Spec.Layers.FirstOrDefault(l => l.Kind == LayerKind.Masking || l.MaskZero);
+
+    /// <summary>
+    /// Whether the model has the masked overloads (<c>Forward(in input, mask, out output)</c>, lengths, masked
+    /// <c>Predict</c>): a layer that reads the mask (a recurrent layer, GlobalAveragePooling1D), no <c>[Masking]</c> and
+    /// no layer that changes the timesteps (Conv1D, pooling, Flatten, Reshape, RepeatVector: Keras's do not support
+    /// masking). A model with <c>[Masking]</c> takes its mask from its data, as Keras's Masking does whatever mask a
+    /// caller passes (<c>Masking.compute_mask</c> reads only the inputs), so it has no mask or lengths parameter.
+    /// </summary>
+    public bool HasMaskedApi => MaskingLayer is null
+        && ComputeLayers.Any(l => l.Spec.IsRecurrent || l.Spec.TakesMask)
+        && !ComputeLayers.Any(l => l.Spec.ChangesTimeAxis);
+
     public int InitialStateScratchOffset { get; private set; }
 
     public int StoredStateStride { get; private set; }
@@ -317,6 +334,13 @@ internal sealed class ModelLayout
     public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static string Int(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A C# float expression: <see cref="Float"/>'s literal, or NaN and the infinities by name.</summary>
+    public static string FloatExpression(float value) =>
+        float.IsNaN(value) ? "float.NaN"
+        : float.IsPositiveInfinity(value) ? "float.PositiveInfinity"
+        : float.IsNegativeInfinity(value) ? "float.NegativeInfinity"
+        : Float(value);
 
     /// <summary>A float literal that round-trips: invariant culture, "R", with the f suffix.</summary>
     public static string Float(double value)

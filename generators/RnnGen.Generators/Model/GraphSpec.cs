@@ -35,6 +35,20 @@ internal sealed record GraphInputSpec(string Name, int Timesteps, int InputDim, 
 /// Its <c>[Masking]</c> or <c>[Embedding(MaskZero = true)]</c> when its <c>Result</c> is a sequence, which in Keras carries
 /// that mask on to the layers that read it; null otherwise.
 /// </param>
+/// <param name="MaskValue">The mask value of its <c>[Masking]</c> (0 for an Embedding's token 0).</param>
+/// <param name="ResetsMask">
+/// Its first layer is <c>[Masking]</c> or <c>[Embedding]</c>, whose Keras mask depends on the data alone: a mask that comes
+/// with the tensor it reads goes no further.
+/// </param>
+/// <param name="TakesMask">It has the masked <c>Forward</c> overloads (a recurrent layer or GlobalAveragePooling1D reads the mask).</param>
+/// <param name="DropsMask">
+/// It has a layer that changes the timesteps (<c>[Conv1D]</c>, pooling, <c>[Flatten]</c>, ...): Keras's do not support
+/// masking, and drop the mask (Keras 3 with a warning).
+/// </param>
+/// <param name="MaskBlocker">
+/// That layer when a layer before it would read the mask (a recurrent layer, GlobalAveragePooling1D), which the chain
+/// cannot be given; null otherwise.
+/// </param>
 internal sealed record GraphChain(
     string TypeName,
     string DisplayName,
@@ -48,7 +62,12 @@ internal sealed record GraphChain(
     int InitialStateWidth,
     int WeightArrays,
     int LayerCount,
-    string? MaskSource);
+    string? MaskSource,
+    float MaskValue,
+    bool ResetsMask,
+    bool TakesMask,
+    bool DropsMask,
+    string? MaskBlocker);
 
 /// <summary>A Keras <c>Attention</c> or <c>AdditiveAttention</c> node: its options and sizes (reads: query, value, key).</summary>
 internal sealed record GraphAttention(bool Additive, bool UseScale, bool Concat, int QueryTimesteps, int ValueTimesteps, int KeyWidth, int ValueWidth)
@@ -101,6 +120,12 @@ internal sealed record GraphNodeSpec(string Name, EquatableArray<string> Reads, 
     /// <summary>The node whose states start this one's recurrent layer.</summary>
     public string? InitialState { get; init; }
 
+    /// <summary>
+    /// The node whose <c>[Masking]</c> or <c>[Embedding(MaskZero = true)]</c> made the mask this node's output carries in
+    /// Keras (this node's own name when it computes it); null when the output carries none.
+    /// </summary>
+    public string? Mask { get; init; }
+
     /// <summary>The node whose model instance this one uses (a shared layer); null for the node that owns it.</summary>
     public string? Shares { get; init; }
 
@@ -130,6 +155,9 @@ internal sealed record GraphNodeSpec(string Name, EquatableArray<string> Reads, 
 
     /// <summary>The local that holds the node's chain <c>Input</c> when the node does not read a graph input directly.</summary>
     public string InputLocal => GraphNames.Camel(Name) + "Input";
+
+    /// <summary>The local that holds the mask the node computes (<see cref="Mask"/> is its own name).</summary>
+    public string MaskLocal => GraphNames.Camel(Name) + "Mask";
 
     /// <summary>The local that holds the node's chain <c>InitialState</c>.</summary>
     public string StateLocal => GraphNames.Camel(Name) + "State";

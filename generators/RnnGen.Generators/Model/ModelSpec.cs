@@ -187,6 +187,9 @@ internal sealed record LayerSpec
 
     public bool IsRecurrent => Kind is LayerKind.SimpleRnn or LayerKind.Lstm or LayerKind.Gru;
 
+    /// <summary>A layer other than a recurrent one that reads the mask (<see cref="RnnGen.Shared.LayerShapes.TakesMask"/>).</summary>
+    public bool TakesMask => RnnGen.Shared.LayerShapes.TakesMask(Kind);
+
     /// <summary>Dense, the normalization and the elementwise layers: one row in, one row out, per timestep or per stream, with no state.</summary>
     public bool IsRowLayer => Kind == LayerKind.Dense || HasRowMethod;
 

@@ -27,10 +27,23 @@ public static partial class GeneratedModelSupport
     /// <param name="scale">Keras <c>scale</c> (one float) with <c>use_scale</c>, else empty.</param>
     /// <param name="concatScoreWeight">Keras <c>concat_score_weight</c> (one float) in concat mode, else empty.</param>
     /// <param name="output">The result, <paramref name="queryTimesteps"/> x <paramref name="valueWidth"/>.</param>
+    /// <param name="queryMask">
+    /// The mask the query carries in Keras (<paramref name="queryTimesteps"/> values), or empty for none: a masked query
+    /// timestep's output row is zeros (Keras: <c>result *= q_mask</c>).
+    /// </param>
+    /// <param name="valueMask">
+    /// The mask the value carries (<paramref name="valueTimesteps"/> values), or empty: a masked value timestep's score
+    /// less 1e9 before the softmax, as Keras's <c>_apply_scores</c> (a weight of 0, or all alike when every one is masked).
+    /// The key's mask is not read, as in Keras.
+    /// </param>
+    /// <exception cref="ArgumentException">A mask is neither empty nor one value per timestep.</exception>
     public static void DotAttention(
         ReadOnlySpan<float> query, ReadOnlySpan<float> value, ReadOnlySpan<float> key, int queryTimesteps, int valueTimesteps, int keyWidth, int valueWidth,
-        ReadOnlySpan<float> scale, ReadOnlySpan<float> concatScoreWeight, Span<float> output)
+        ReadOnlySpan<float> scale, ReadOnlySpan<float> concatScoreWeight, Span<float> output,
+        ReadOnlySpan<bool> queryMask = default, ReadOnlySpan<bool> valueMask = default)
     {
+        CheckMask(queryMask, queryTimesteps, nameof(queryMask));
+        CheckMask(valueMask, valueTimesteps, nameof(valueMask));
         Span<float> scores = valueTimesteps <= MaxStackScores ? stackalloc float[valueTimesteps] : new float[valueTimesteps];
         bool concat = !concatScoreWeight.IsEmpty;
         for (int i = 0; i < queryTimesteps; i++)
@@ -66,19 +79,21 @@ public static partial class GeneratedModelSupport
                 scores[j] = score;
             }
 
-            WeighValues(scores, value, valueWidth, output.Slice(i * valueWidth, valueWidth));
+            WeighMaskedValues(scores, valueMask, value, valueWidth, queryMask, i, output.Slice(i * valueWidth, valueWidth));
         }
     }
 
     /// <summary>
     /// Keras <c>AdditiveAttention</c> on one sample (<c>keras/src/layers/attention/additive_attention.py</c>,
     /// inference): scores <c>Σ_d scale[d] · tanh(q[d] + k[d])</c> (<paramref name="scale"/> empty: 1), their softmax,
-    /// and the weighted sum of the value rows into <paramref name="output"/>.
+    /// and the weighted sum of the value rows into <paramref name="output"/>; the masks as in <see cref="DotAttention"/>.
     /// </summary>
     public static void AdditiveAttention(
         ReadOnlySpan<float> query, ReadOnlySpan<float> value, ReadOnlySpan<float> key, int queryTimesteps, int valueTimesteps, int keyWidth, int valueWidth,
-        ReadOnlySpan<float> scale, Span<float> output)
+        ReadOnlySpan<float> scale, Span<float> output, ReadOnlySpan<bool> queryMask = default, ReadOnlySpan<bool> valueMask = default)
     {
+        CheckMask(queryMask, queryTimesteps, nameof(queryMask));
+        CheckMask(valueMask, valueTimesteps, nameof(valueMask));
         Span<float> scores = valueTimesteps <= MaxStackScores ? stackalloc float[valueTimesteps] : new float[valueTimesteps];
         for (int i = 0; i < queryTimesteps; i++)
         {
@@ -96,13 +111,53 @@ public static partial class GeneratedModelSupport
                 scores[j] = score;
             }
 
-            WeighValues(scores, value, valueWidth, output.Slice(i * valueWidth, valueWidth));
+            WeighMaskedValues(scores, valueMask, value, valueWidth, queryMask, i, output.Slice(i * valueWidth, valueWidth));
+        }
+    }
+
+    // Keras's Attention and AdditiveAttention subtract this from the score of a masked value timestep (float32:
+    // keras/src/layers/attention/attention.py, _apply_scores: max_value = 65504.0 for float16, else 1.0e9).
+    private const float MaskedScorePenalty = 1.0e9f;
+
+    /// <summary>
+    /// Keras's masks in <c>Attention</c> and <c>AdditiveAttention</c> (<c>keras/src/layers/attention/attention.py</c>):
+    /// <c>_apply_scores</c> subtracts 1e9 from the score of every value timestep the value's mask leaves out (so its
+    /// softmax weight is 0, and a query row whose value timesteps are all masked weighs them all alike), and <c>call</c>
+    /// multiplies the output rows of the query timesteps its mask leaves out by 0 (<c>result *= q_mask</c>); the output
+    /// carries the query's mask on (<c>compute_mask</c>). The key's mask is not read.
+    /// </summary>
+    private static void WeighMaskedValues(Span<float> scores, ReadOnlySpan<bool> valueMask, ReadOnlySpan<float> value, int valueWidth, ReadOnlySpan<bool> queryMask, int queryRow, Span<float> row)
+    {
+        if (!valueMask.IsEmpty)
+        {
+            for (int j = 0; j < scores.Length; j++)
+            {
+                if (!valueMask[j])
+                {
+                    scores[j] -= MaskedScorePenalty;
+                }
+            }
+        }
+
+        WeighValues(scores, value, valueWidth, row);
+        if (!queryMask.IsEmpty && !queryMask[queryRow])
+        {
+            row.Clear();
+        }
+    }
+
+    // Guards the masked overloads: a mask is empty (none) or has one value per timestep.
+    private static void CheckMask(ReadOnlySpan<bool> mask, int timesteps, string name)
+    {
+        if (!mask.IsEmpty && mask.Length != timesteps)
+        {
+            throw new ArgumentException($"An attention mask of {mask.Length} values for {timesteps} timesteps: it must be empty (no mask) or have one value per timestep.", name);
         }
     }
 
     /// <summary>
     /// Keras <c>MultiHeadAttention</c> on one sample (<c>keras/src/layers/attention/multi_head_attention.py</c>,
-    /// inference without an attention mask): the query, key and value projected to <paramref name="heads"/> heads
+    /// inference without <c>attention_mask</c>): the query, key and value projected to <paramref name="heads"/> heads
     /// (<c>einsum("abc,cde->abde")</c> plus bias), the projected query multiplied by <c>1 / sqrt(key_dim)</c> as Keras
     /// does before the dot product, per head the softmax over the value's timesteps of <c>q · k</c> (with
     /// <paramref name="causal"/>, only timesteps <c>j ≤ i</c>: Keras's <c>use_causal_mask</c>), the weighted sum of the
@@ -124,12 +179,28 @@ public static partial class GeneratedModelSupport
     /// <c>[heads, value_dim, out]</c> and bias <c>[out]</c>; the four kernels alone without <c>use_bias</c>.
     /// </param>
     /// <param name="output">The result, <c>Tq x out</c>.</param>
-    /// <exception cref="ArgumentException">A span or array does not have the size the others imply.</exception>
+    /// <param name="queryMask">The query's mask in Keras (<paramref name="queryTimesteps"/> values), or empty for none.</param>
+    /// <param name="valueMask">The value's mask (<paramref name="valueTimesteps"/> values), or empty.</param>
+    /// <param name="keyMask">The key's mask (<paramref name="valueTimesteps"/> values), or empty.</param>
+    /// <remarks>
+    /// The masks combine as Keras's <c>_compute_attention_mask</c> does: query timestep <c>i</c> attends to value
+    /// timestep <c>j</c> when the query's mask keeps <c>i</c> and the value's and the key's keep <c>j</c> (and
+    /// <c>j ≤ i</c> with <paramref name="causal"/>); the other pairs weigh exactly 0. A query row that may attend to no
+    /// timestep (a masked query timestep, every value timestep masked) weighs all value timesteps alike, as Keras's
+    /// softmax of equal masked logits does (<c>ops.dot_product_attention</c>'s <c>where(mask, logits, large_negative)</c>;
+    /// tf.keras 2's -1e9 adder). The output is not masked; in Keras it carries the query's mask on.
+    /// </remarks>
+    /// <exception cref="ArgumentException">A span, array or mask does not have the size the others imply.</exception>
     public static void MultiHeadAttention(
         ReadOnlySpan<float> query, ReadOnlySpan<float> value, ReadOnlySpan<float> key, int queryTimesteps, int valueTimesteps,
-        int heads, int keyDim, int valueDim, bool causal, IReadOnlyList<float[]> weights, Span<float> output)
+        int heads, int keyDim, int valueDim, bool causal, IReadOnlyList<float[]> weights, Span<float> output,
+        ReadOnlySpan<bool> queryMask = default, ReadOnlySpan<bool> valueMask = default, ReadOnlySpan<bool> keyMask = default)
     {
         ArgumentNullException.ThrowIfNull(weights);
+        CheckMask(queryMask, queryTimesteps, nameof(queryMask));
+        CheckMask(valueMask, valueTimesteps, nameof(valueMask));
+        CheckMask(keyMask, valueTimesteps, nameof(keyMask));
+        bool masked = !queryMask.IsEmpty || !valueMask.IsEmpty || !keyMask.IsEmpty;
         bool bias = weights.Count == 8;
         int projected = heads * keyDim;
         int projectedValue = heads * valueDim;
@@ -179,10 +250,17 @@ public static partial class GeneratedModelSupport
                 for (int i = 0; i < queryTimesteps; i++)
                 {
                     // The causal mask (row >= column) leaves timesteps 0..i; Keras's masked softmax gives the others 0.
-                    int attended = causal ? Math.Min(i + 1, valueTimesteps) : valueTimesteps;
+                    int attended = causal && !masked ? Math.Min(i + 1, valueTimesteps) : valueTimesteps;
                     ReadOnlySpan<float> qi = q.Slice(i * projected + head * keyDim, keyDim);
+                    bool attends = false;
                     for (int j = 0; j < attended; j++)
                     {
+                        if (masked && !Attends(queryMask, valueMask, keyMask, causal, i, j))
+                        {
+                            scores[j] = float.NegativeInfinity; // a weight of exactly 0
+                            continue;
+                        }
+
                         ReadOnlySpan<float> kj = k.Slice(j * projected + head * keyDim, keyDim);
                         float score = 0f;
                         for (int d = 0; d < keyDim; d++)
@@ -191,6 +269,13 @@ public static partial class GeneratedModelSupport
                         }
 
                         scores[j] = score;
+                        attends = true;
+                    }
+
+                    if (!attends)
+                    {
+                        // Every logit masked: Keras's softmax of equal logits, the same weight for each value timestep.
+                        scores.Slice(0, attended).Clear();
                     }
 
                     Span<float> row = headOutputs.Slice(i * projectedValue + head * valueDim, valueDim);
@@ -208,6 +293,10 @@ public static partial class GeneratedModelSupport
             }
         }
     }
+
+    // Keras's attention mask at (i, j): query_mask[i] & value_mask[j] & key_mask[j] (& j <= i, causal).
+    private static bool Attends(ReadOnlySpan<bool> queryMask, ReadOnlySpan<bool> valueMask, ReadOnlySpan<bool> keyMask, bool causal, int i, int j) =>
+        (queryMask.IsEmpty || queryMask[i]) && (valueMask.IsEmpty || valueMask[j]) && (keyMask.IsEmpty || keyMask[j]) && (!causal || j <= i);
 
     /// <summary>
     /// A fresh <c>MultiHeadAttention</c>'s arrays in Keras <c>get_weights()</c> order, initialized as Keras initializes

@@ -140,6 +140,12 @@ internal static class LayerShapes
     /// <summary>Whether the layer is Activation, Rescaling or Masking: a function of each row, no weights, same shape out.</summary>
     public static bool IsElementwise(LayerKind kind) => kind is LayerKind.Activation or LayerKind.Rescaling or LayerKind.Masking;
 
+    /// <summary>
+    /// Whether the layer reads the mask, beside the recurrent ones: GlobalAveragePooling1D, which averages the unmasked
+    /// timesteps only (<c>keras/src/layers/pooling/global_average_pooling1d.py</c>; Keras's GlobalMaxPooling1D takes no mask).
+    /// </summary>
+    public static bool TakesMask(LayerKind kind) => kind == LayerKind.GlobalAveragePooling1D;
+
     /// <summary>Whether the layer is GlobalAveragePooling1D or GlobalMaxPooling1D: a sequence in, one row of the same width out, no weights.</summary>
     public static bool IsGlobalPooling(LayerKind kind) => kind is LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D;
 

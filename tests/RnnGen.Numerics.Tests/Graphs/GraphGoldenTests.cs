@@ -15,7 +15,7 @@ namespace RnnGen.Numerics.Tests.Graphs;
 /// node's chain gets the fixture's layers by name, so a node wired to the wrong tensor, a merge in the wrong order or
 /// a state copied into the wrong field changes the outputs.
 /// </summary>
-public class GraphGoldenTests
+public partial class GraphGoldenTests
 {
     private sealed record FixtureCase(string Name, int Batch, Dictionary<string, Tensor> Inputs, Dictionary<string, float[][]> Layers, Tensor[] Expected);
 
@@ -60,7 +60,7 @@ public class GraphGoldenTests
             {
                 "additive_attention", "attention_dot", "attention_over_merge", "attention_scaled_concat_key",
                 "dot_cosine", "dot_sequence_vector", "dot_sequences_last", "dot_sequences_time", "dot_vectors",
-                "merge_add", "merge_average", "merge_maximum", "merge_minimum", "merge_multiply",
+                "mask_attention", "mask_chain_to_chain", "mask_embedding_merge", "mask_mha", "merge_add", "merge_average", "merge_maximum", "merge_minimum", "merge_multiply",
                 "merge_of_merge", "merge_subtract", "mha_causal_no_bias", "mha_cross_key_value_dims", "mha_self_attention",
                 "one_input_two_branches", "seq2seq", "seq2seq_gru", "shared_siamese", "two_branch_concat",
             },

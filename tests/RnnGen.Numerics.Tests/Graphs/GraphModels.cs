@@ -444,3 +444,156 @@ public partial class MergedHead;
 [Merge("context", MergeOperation.Concatenate, "attention", "decoder")]
 [GraphNode("out", typeof(MergedHead), "context")]
 public partial class AttentionOverMergeGraph;
+
+// The mask cases (docs/graphs.md, masks): a Masking or Embedding(mask_zero) chain's sequence carries its mask to the
+// nodes that read it.
+
+// mask_chain_to_chain: Masking -> LSTM(4) sequences read by an LSTM -> Dense chain, a GRU (last output) and a
+// SimpleRNN -> Dense chain, each skipping the encoder's masked timesteps.
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Masking]
+[Lstm(4, ReturnSequences = true)]
+public partial class MaskingEncoder;
+
+[Sequential(Timesteps = 6, InputDim = 4)]
+[Lstm(3, ReturnSequences = true)]
+[Dense(2)]
+public partial class MaskedLstmHead;
+
+[Sequential(Timesteps = 6, InputDim = 4)]
+[Gru(3, ResetAfter = false)]
+public partial class MaskedGruLast;
+
+[Sequential(Timesteps = 6, InputDim = 4)]
+[SimpleRnn(2, ReturnSequences = true)]
+[Dense(1)]
+public partial class MaskedRnnHead;
+
+[Graph("head", "last", "rnn_head")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphNode("enc", typeof(MaskingEncoder), "x", Layers = new[] { "masking", "enc" })]
+[GraphNode("head", typeof(MaskedLstmHead), "enc", Layers = new[] { "dec", "head" })]
+[GraphNode("last", typeof(MaskedGruLast), "enc")]
+[GraphNode("rnn_head", typeof(MaskedRnnHead), "enc", Layers = new[] { "rnn", "rnn_head" })]
+public partial class MaskChainToChain;
+
+// mask_embedding_merge: Embedding(mask_zero) -> LSTM(3) sequences and a GRU over them, added, concatenated with the
+// LSTM's, into an LSTM (the merges pass the one mask they share on); their Average into a Dense.
+[Sequential(Timesteps = 5, InputDim = 1)]
+[Embedding(7, 4, MaskZero = true)]
+[Lstm(3, ReturnSequences = true)]
+public partial class MaskedTokens;
+
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Gru(3, ReturnSequences = true, ResetAfter = false)]
+public partial class MaskedTokensGru;
+
+[Sequential(Timesteps = 5, InputDim = 6)]
+[Lstm(2)]
+public partial class MaskedMergeLast;
+
+[Sequential(Timesteps = 5, InputDim = 3)]
+[Dense(2)]
+public partial class MaskedAverageHead;
+
+[Graph("out", "avg_head")]
+[GraphInput("tokens", Timesteps = 5, InputDim = 1)]
+[GraphNode("lstm_a", typeof(MaskedTokens), "tokens", Layers = new[] { "embedding", "lstm_a" })]
+[GraphNode("lstm_b", typeof(MaskedTokensGru), "lstm_a")]
+[Merge("sum", MergeOperation.Add, "lstm_a", "lstm_b")]
+[Merge("cat", MergeOperation.Concatenate, "sum", "lstm_a")]
+[GraphNode("out", typeof(MaskedMergeLast), "cat")]
+[Merge("avg", MergeOperation.Average, "lstm_a", "lstm_b")]
+[GraphNode("avg_head", typeof(MaskedAverageHead), "avg")]
+public partial class MaskEmbeddingMerge;
+
+// mask_attention: a masked decoder attends over a masked encoder (scaled dot and additive attention); the context
+// with the decoder into GlobalAveragePooling1D -> Dense (the unmasked decoder timesteps only), the additive output
+// into a Dense (zeros at the masked decoder timesteps, so the bias there).
+[Sequential(Timesteps = 6, InputDim = 3)]
+[Masking]
+[Lstm(4, ReturnSequences = true)]
+public partial class MaskedAttentionEncoder;
+
+[Sequential(Timesteps = 5, InputDim = 2)]
+[Masking]
+[Lstm(4, ReturnSequences = true)]
+public partial class MaskedAttentionDecoder;
+
+[Sequential(Timesteps = 5, InputDim = 8)]
+[GlobalAveragePooling1D]
+[Dense(2)]
+public partial class MaskedContextPool;
+
+[Sequential(Timesteps = 5, InputDim = 4)]
+[Dense(3)]
+public partial class MaskedAdditiveHead;
+
+[Graph("out", "additive_head")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphInput("y", Timesteps = 5, InputDim = 2)]
+[GraphNode("encoder", typeof(MaskedAttentionEncoder), "x", Layers = new[] { "enc_masking", "encoder" })]
+[GraphNode("decoder", typeof(MaskedAttentionDecoder), "y", Layers = new[] { "dec_masking", "decoder" })]
+[Attention("attention", "decoder", "encoder", UseScale = true)]
+[Merge("context", MergeOperation.Concatenate, "attention", "decoder")]
+[GraphNode("out", typeof(MaskedContextPool), "context", Layers = new[] { "pool", "out" })]
+[AdditiveAttention("additive", "decoder", "encoder")]
+[GraphNode("additive_head", typeof(MaskedAdditiveHead), "additive")]
+public partial class MaskAttentionGraph;
+
+// mask_mha: multi-head cross-attention of the masked decoder over the masked encoder into an LSTM (which skips the
+// decoder's masked timesteps), and causal self-attention over the decoder into a Dense.
+[Sequential(Timesteps = 5, InputDim = 4)]
+[Lstm(3)]
+public partial class MaskedMhaLast;
+
+[Sequential(Timesteps = 5, InputDim = 4)]
+[Dense(2)]
+public partial class MaskedSelfHead;
+
+[Graph("out", "self_head")]
+[GraphInput("x", Timesteps = 6, InputDim = 3)]
+[GraphInput("y", Timesteps = 5, InputDim = 2)]
+[GraphNode("encoder", typeof(MaskedAttentionEncoder), "x", Layers = new[] { "enc_masking", "encoder" })]
+[GraphNode("decoder", typeof(MaskedAttentionDecoder), "y", Layers = new[] { "dec_masking", "decoder" })]
+[MultiHeadAttention("mha", "decoder", "encoder", numHeads: 2, keyDim: 3)]
+[GraphNode("out", typeof(MaskedMhaLast), "mha")]
+[MultiHeadAttention("self_mha", "decoder", "decoder", numHeads: 1, keyDim: 2, UseCausalMask = true)]
+[GraphNode("self_head", typeof(MaskedSelfHead), "self_mha")]
+public partial class MaskMhaGraph;
+
+// docs/graphs.md's text classifier (Embedding(mask_zero) -> LSTM sequences -> self-attention -> GlobalAveragePooling1D
+// -> Dense), at 5 and at 3 timesteps: with the padding masked, a padded sequence gives what its unpadded part gives.
+[Sequential(Timesteps = 5, InputDim = 1)]
+[Embedding(10, 4, MaskZero = true)]
+[Lstm(3, ReturnSequences = true)]
+public partial class PaddedTextEncoder;
+
+[Sequential(Timesteps = 5, InputDim = 3)]
+[GlobalAveragePooling1D]
+[Dense(1, Activation = "sigmoid")]
+public partial class PaddedTextHead;
+
+[Graph("out")]
+[GraphInput("tokens", Timesteps = 5, InputDim = 1)]
+[GraphNode("encoder", typeof(PaddedTextEncoder), "tokens", Layers = new[] { "embedding", "encoder" })]
+[Attention("attention", "encoder", "encoder")]
+[GraphNode("out", typeof(PaddedTextHead), "attention", Layers = new[] { "pool", "out" })]
+public partial class PaddedTextClassifier;
+
+[Sequential(Timesteps = 3, InputDim = 1)]
+[Embedding(10, 4, MaskZero = true)]
+[Lstm(3, ReturnSequences = true)]
+public partial class ShortTextEncoder;
+
+[Sequential(Timesteps = 3, InputDim = 3)]
+[GlobalAveragePooling1D]
+[Dense(1, Activation = "sigmoid")]
+public partial class ShortTextHead;
+
+[Graph("out")]
+[GraphInput("tokens", Timesteps = 3, InputDim = 1)]
+[GraphNode("encoder", typeof(ShortTextEncoder), "tokens", Layers = new[] { "embedding", "encoder" })]
+[Attention("attention", "encoder", "encoder")]
+[GraphNode("out", typeof(ShortTextHead), "attention", Layers = new[] { "pool", "out" })]
+public partial class ShortTextClassifier;

@@ -28,6 +28,9 @@ internal static class GraphDeclarationWriter
         public string? InitialState { get; init; }
         public List<KerasFileLayer> Layers { get; } = new();
 
+        // The mask the tensor it reads carries (the layer that made it), or null.
+        public string? ReadsMask { get; init; }
+
         // A shared layer's call is a chain of that one layer; a later call runs the first call's chain (Shares).
         public bool Shared { get; init; }
         public Chain? Shares { get; init; }
@@ -95,12 +98,12 @@ internal static class GraphDeclarationWriter
         var chainEnding = new Dictionary<string, Chain>(StringComparer.Ordinal);
         var order = new List<object>(); // chains and merges in file order, as the graph class lists them
 
-        // Sequences that carry a Masking or Embedding(mask_zero) mask, with the layer that made it: Keras passes the mask
-        // on to their readers, which a [Graph]'s nodes do not do yet (RNNG077).
+        // The tensors that carry a Masking or Embedding(mask_zero) mask, with the layer that made it: Keras passes it on
+        // to their readers, and the [Graph] does (GraphMasks has the joins' rules, which the generator checks too).
         var masks = new Dictionary<string, string>(StringComparer.Ordinal);
-        string? MaskedRead(IEnumerable<string> reads) => reads.FirstOrDefault(masks.ContainsKey);
-        string MaskRefusal(FunctionalGraph.LayoutNode node, string read) =>
-            $"the layer '{node.Name}' reads '{read}', a sequence that carries the mask of '{masks[read]}', and a [Graph] does not pass masks between its nodes yet";
+        string? MaskOf(string tensor) => masks.TryGetValue(tensor, out string? mask) ? mask : null;
+        string MaskRefusal(FunctionalGraph.LayoutNode node, string read, string problem) =>
+            $"the layer '{node.Name}' reads '{read}', a sequence that carries the mask of '{masks[read]}': {problem}";
         foreach (FunctionalGraph.LayoutNode node in graph.Nodes)
         {
             bool attention = node.ClassName is "Attention" or "AdditiveAttention" or "MultiHeadAttention";
@@ -117,11 +120,6 @@ internal static class GraphDeclarationWriter
                 }
             }
 
-            if ((attention || s_merges.ContainsKey(node.ClassName)) && MaskedRead(node.Reads) is string maskedRead)
-            {
-                return Refuse(MaskRefusal(node, maskedRead));
-            }
-
             if (attention)
             {
                 (int Timesteps, int Width)? attended = node.ClassName == "MultiHeadAttention"
@@ -133,6 +131,11 @@ internal static class GraphDeclarationWriter
                 }
 
                 shapes[node.Name] = attended.Value;
+                if (MaskOf(node.Reads[0]) is string queryMask)
+                {
+                    masks[node.Name] = queryMask; // Keras's attention layers pass the query's mask on
+                }
+
                 order.Add(node);
                 continue;
             }
@@ -145,7 +148,17 @@ internal static class GraphDeclarationWriter
                     return Refuse(problem!);
                 }
 
+                if (GraphMasks.Merge(node.ClassName, node.Reads.Select(MaskOf).ToList(), out string? mergedMask) is string maskProblem)
+                {
+                    return Refuse(MaskRefusal(node, node.Reads.First(r => MaskOf(r) is not null), maskProblem));
+                }
+
                 shapes[node.Name] = merged.Value;
+                if (mergedMask is not null)
+                {
+                    masks[node.Name] = mergedMask;
+                }
+
                 order.Add(node);
                 continue;
             }
@@ -180,9 +193,10 @@ internal static class GraphDeclarationWriter
             Chain? chain = null;
             bool continues = !shared && chainEnding.TryGetValue(source, out chain) && !chain.Shared
                 && readers[source] == 1 && !graph.Outputs.Contains(source) && !startsStates.Contains(source) && initialState is null;
-            if (!continues && masks.ContainsKey(source))
+            string? incoming = MaskOf(source);
+            if (incoming is not null && initialState is not null && LayerShapes.IsRecurrent(layer.Kind.Value))
             {
-                return Refuse(MaskRefusal(node, source));
+                return Refuse(MaskRefusal(node, source, GraphMasks.InitialStateProblem));
             }
 
             if (!continues)
@@ -193,7 +207,7 @@ internal static class GraphDeclarationWriter
                     return Refuse($"the call '{node.Name}' of the shared layer '{node.Layer}' reads '{source}', {(owner is null ? "before the layer's first call" : "a tensor of another shape than its first call's")}");
                 }
 
-                chain = new Chain { Reads = source, Input = shapes[source], InitialState = initialState, Shared = shared, Shares = owner, CallName = node.Shares is null ? null : node.Name };
+                chain = new Chain { Reads = source, Input = shapes[source], InitialState = initialState, Shared = shared, Shares = owner, CallName = node.Shares is null ? null : node.Name, ReadsMask = incoming };
                 chains.Add(chain);
                 order.Add(chain);
             }
@@ -202,13 +216,24 @@ internal static class GraphDeclarationWriter
                 chainEnding.Remove(source);
             }
 
+            if (incoming is not null && chain!.ReadsMask is not null && LayerShapes.ChangesTimeAxis(layer.Kind.Value)
+                && chain.Layers.Any(l => l.Kind is LayerKind kind && (LayerShapes.IsRecurrent(kind) || LayerShapes.TakesMask(kind))))
+            {
+                return Refuse(MaskRefusal(node, source, GraphMasks.BlockerProblem));
+            }
+
             chain!.Layers.Add(layer);
             chainEnding[node.Name] = chain;
             shapes[node.Name] = output.Value;
-            if (output.Value.Timesteps > 0
-                && chain.Layers.FirstOrDefault(l => l.Kind == LayerKind.Masking || (l.Kind == LayerKind.Embedding && l.MaskZero)) is KerasFileLayer maskLayer)
+
+            // Masking and Embedding make the mask from their input alone; a layer that changes the timesteps drops it
+            // (Keras 3 warns), a vector output ends it; the others pass it on.
+            string? mask = layer.Kind is LayerKind.Masking or LayerKind.Embedding ? (layer.Kind == LayerKind.Masking || layer.MaskZero ? layer.Name : null)
+                : LayerShapes.ChangesTimeAxis(layer.Kind.Value) ? null
+                : incoming;
+            if (mask is not null && output.Value.Timesteps > 0)
             {
-                masks[node.Name] = maskLayer.Name;
+                masks[node.Name] = mask;
             }
         }
 
