@@ -105,6 +105,7 @@ public sealed partial class RnnGenerator
             MaskSource: !result.IsSequence || layout.MaskingLayer is not { } masking ? null
                 : masking.Kind == LayerKind.Masking ? "[Masking]" : "[Embedding(MaskZero = true)]",
             MaskValue: layout.MaskingLayer?.MaskValue ?? 0f,
+            MaskLayer: layout.MaskingLayer is not { } maker ? null : maker.Kind == LayerKind.Masking ? "[Masking]" : "[Embedding(MaskZero = true)]",
             ResetsMask: spec.Layers.Count > 0 && spec.Layers[0].Kind is LayerKind.Masking or LayerKind.Embedding,
             TakesMask: layout.HasMaskedApi,
             DropsMask: spec.Layers.Any(l => l.ChangesTimeAxis),
@@ -499,11 +500,11 @@ public sealed partial class RnnGenerator
                 seenPascal[pascal] = tensor;
             }
 
-            // Forward's parameters are the inputs' camelCase names, its locals the nodes' names with Output, Input, State.
+            // Forward's parameters are the inputs' camelCase names, its locals the nodes' names with Output, Input, State, Mask.
             var locals = new Dictionary<string, Declared>(StringComparer.Ordinal);
             foreach (Declared node in declared.Where(d => d.Kind != "[GraphInput]"))
             {
-                foreach (string suffix in new[] { "Output", "Input", "State" })
+                foreach (string suffix in new[] { "Output", "Input", "State", "Mask" })
                 {
                     locals[GraphNames.Camel(node.Name) + suffix] = node;
                 }
@@ -749,6 +750,16 @@ public sealed partial class RnnGenerator
                 }
 
                 (string name, LocationInfo? location, Declared from) = reads[0];
+                if (tensor.InitialState is not null && (chain.MakesMask || from.Mask is not null))
+                {
+                    bool readsMask = from.Mask is not null && !chain.ResetsMask;
+                    string what = readsMask ? $"reading '{name}', a sequence that carries {MaskText(from, byName)}," : $"a chain whose {chain.MaskLayer} masks its recurrent layer,";
+                    // (Keras 3's numbers are those of the chain declared without the mask; tf.keras 2's, of this one.)
+                    Report(DiagnosticDescriptors.GraphNotSupported, (readsMask ? location : tensor.InitialState.Value.Location) ?? tensor.Location, tensor.Kind, tensor.Name,
+                        $"{what} with InitialState", GraphMasks.InitialStateProblem);
+                    return false;
+                }
+
                 if (chain.ResetsMask)
                 {
                     // Keras's Masking and Embedding compute their mask from their input alone (compute_mask ignores the
@@ -760,13 +771,6 @@ public sealed partial class RnnGenerator
                     Report(DiagnosticDescriptors.GraphNotSupported, location ?? tensor.Location, tensor.Kind, tensor.Name,
                         $"reading '{name}', a sequence that carries {MaskText(from, byName)}, into {chain.DisplayName}, whose {chain.MaskBlocker} comes after a layer that reads the mask",
                         GraphMasks.BlockerProblem);
-                    return false;
-                }
-                else if (from.Mask is not null && tensor.InitialState is not null)
-                {
-                    Report(DiagnosticDescriptors.GraphNotSupported, location ?? tensor.Location, tensor.Kind, tensor.Name,
-                        $"reading '{name}', a sequence that carries {MaskText(from, byName)}, with InitialState",
-                        GraphMasks.InitialStateProblem);
                     return false;
                 }
                 else

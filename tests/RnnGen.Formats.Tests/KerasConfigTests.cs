@@ -1,3 +1,4 @@
+using System.Linq;
 using RnnGen.Formats.Keras;
 
 namespace RnnGen.Formats.Tests;
@@ -54,5 +55,49 @@ public sealed class KerasConfigTests
         Assert.Equal("relu", layer.Activation);
         Assert.Null(config.Timesteps);
         Assert.Equal(4, config.InputDim);
+    }
+
+    // A Keras 3 functional Masking -> LSTM -> Dense: Keras runs Masking.compute_mask symbolically, so the file lists its
+    // operations (NotEqual, then Any) as entries of their own, and the LSTM's call reads their output as its mask keyword.
+    private static string MaskedFunctional(string denseReads) => """
+        {"module": "keras", "class_name": "Functional", "config": {"name": "padded", "layers": [
+          {"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {"batch_shape": [null, 5, 3], "name": "x"}, "inbound_nodes": []},
+          {"module": "keras.layers", "class_name": "Masking", "name": "masking", "config": {"name": "masking", "mask_value": 0.0},
+           "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["x", 0, 0]}}], "kwargs": {}}]},
+          {"module": "keras.src.ops.numpy", "class_name": "NotEqual", "name": "not_equal", "config": {"name": "not_equal"}, "registered_name": "NotEqual",
+           "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["x", 0, 0]}}, 0.0], "kwargs": {}}]},
+          {"module": "keras.src.ops.numpy", "class_name": "Any", "name": "any", "config": {"name": "any", "axis": -1, "keepdims": false}, "registered_name": "Any",
+           "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["not_equal", 0, 0]}}], "kwargs": {}}]},
+          {"module": "keras.layers", "class_name": "LSTM", "name": "lstm", "config": {"name": "lstm", "units": 4, "return_sequences": false},
+           "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["masking", 0, 0]}}],
+             "kwargs": {"training": false, "mask": {"class_name": "__keras_tensor__", "config": {"keras_history": ["any", 0, 0]}}}}]},
+          {"module": "keras.layers", "class_name": "Dense", "name": "dense", "config": {"name": "dense", "units": 1},
+           "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": ["DENSE_READS", 0, 0]}}], "kwargs": {}}]}],
+          "input_layers": [["x", 0, 0]], "output_layers": [["dense", 0, 0]]}}
+        """.Replace("DENSE_READS", denseReads, System.StringComparison.Ordinal);
+
+    [Fact]
+    public void Keras_3_mask_operations_are_not_layers_and_a_masked_functional_chain_is_a_chain()
+    {
+        ModelConfig config = KerasConfig.Parse(MaskedFunctional("lstm"), new KerasDialect("3.10.0", 3), "config");
+        Assert.Equal(new[] { "masking", "lstm", "dense" }, config.Layers.Select(l => l.Name));
+        Assert.Null(config.GraphProblem);
+
+        // An operation the model computes with (here read by the Dense) is the model's own: it stays, and is refused
+        // as a layer RnnGen does not generate, with the operations it reads.
+        ModelConfig computed = KerasConfig.Parse(MaskedFunctional("any"), new KerasDialect("3.10.0", 3), "config");
+        Assert.Equal(new[] { "masking", "not_equal", "any", "lstm", "dense" }, computed.Layers.Select(l => l.Name));
+
+        // So is one that gives the model's output (keras.ops.sigmoid(dense) as the output): not dropped as a mask's.
+        string outputOperation = MaskedFunctional("lstm").Replace(
+            "\"output_layers\": [[\"dense\", 0, 0]]",
+            "\"output_layers\": [[\"any\", 0, 0]]", System.StringComparison.Ordinal);
+        Assert.Contains("any", KerasConfig.Parse(outputOperation, new KerasDialect("3.10.0", 3), "config").Layers.Select(l => l.Name));
+
+        // A mask the model builds itself (lstm(x, mask=ops.any(ops.not_equal(x, 0), -1)) with no Masking layer) is not
+        // one RnnGen makes: the file is refused as a chain, naming the layer, rather than run without it.
+        string ownMask = MaskedFunctional("lstm").Replace("\"class_name\": \"Masking\"", "\"class_name\": \"Dropout\"", System.StringComparison.Ordinal);
+        ModelConfig model = KerasConfig.Parse(ownMask, new KerasDialect("3.10.0", 3), "config");
+        Assert.Equal("the layer 'lstm' (LSTM) is called with a mask that no Masking or Embedding(mask_zero=True) layer before it makes (a mask the model computes itself)", model.GraphProblem);
     }
 }

@@ -28,6 +28,9 @@ public sealed class PastedGraphTests
         { "generated/keras2_mha_model.h5", "Keras2MhaModelH5" },
         { "generated/keras3_merge_of_merge.keras", "Keras3MergeOfMergeKeras" },
         { "generated/keras3_attention_over_merge.keras", "Keras3AttentionOverMergeKeras" },
+        { "generated/keras3_mask_attention.keras", "Keras3MaskAttentionKeras" },
+        { "generated/keras3_mask_embedding_merge.keras", "Keras3MaskEmbeddingMergeKeras" },
+        { "generated/keras3_mask_mha.keras", "Keras3MaskMhaKeras" },
     };
 
     [Theory]
@@ -231,6 +234,61 @@ public sealed class PastedGraphTests
             golden.Input("y", b).CopyTo(y.AsSpan());
             graph.Forward(in x, in y, out var outputs);
             golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+        }
+    }
+
+    // The mask cases: the archives' Masking and Embedding(mask_zero) layers make masks that Keras 3 writes as operations
+    // (NotEqual, Any, ...) feeding the next layers' mask keywords; rnngen inspect passes over them, the printed graph
+    // computes the masks itself and passes them between its nodes, and gives TF.js's outputs for every mask pattern.
+    [Fact]
+    public void The_pasted_masked_attention_graph_loads_the_archive_and_computes_what_tfjs_computes()
+    {
+        var graph = new Pasted.Keras3MaskAttentionKeras.Keras3MaskAttention();
+        graph.LoadWeights(Fixture.Path("generated/keras3_mask_attention.keras"));
+        GraphCase golden = GraphCase.Load("mask_attention");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3MaskAttentionKeras.Keras3MaskAttentionEncoder.Input x = default;
+            Pasted.Keras3MaskAttentionKeras.Keras3MaskAttentionDecoder.Input y = default;
+            golden.Input("x", b).CopyTo(x.AsSpan());
+            golden.Input("y", b).CopyTo(y.AsSpan());
+            graph.Forward(in x, in y, out var outputs);
+            golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+            golden.AssertOutput(1, b, outputs.AdditiveHead.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_masked_embedding_merges_load_the_archive_and_compute_what_tfjs_computes()
+    {
+        var graph = new Pasted.Keras3MaskEmbeddingMergeKeras.Keras3MaskEmbeddingMerge();
+        graph.LoadWeights(Fixture.Path("generated/keras3_mask_embedding_merge.keras"));
+        GraphCase golden = GraphCase.Load("mask_embedding_merge");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3MaskEmbeddingMergeKeras.Keras3MaskEmbeddingMergeLstmA.Input tokens = default;
+            golden.Input("tokens", b).CopyTo(tokens.AsSpan());
+            graph.Forward(in tokens, out var outputs);
+            golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+            golden.AssertOutput(1, b, outputs.AvgHead.Result.AsSpan());
+        }
+    }
+
+    [Fact]
+    public void The_pasted_masked_multi_head_attention_graph_loads_the_archive_and_computes_what_tfjs_computes()
+    {
+        var graph = new Pasted.Keras3MaskMhaKeras.Keras3MaskMha();
+        graph.LoadWeights(Fixture.Path("generated/keras3_mask_mha.keras"));
+        GraphCase golden = GraphCase.Load("mask_mha");
+        for (int b = 0; b < golden.Batch; b++)
+        {
+            Pasted.Keras3MaskMhaKeras.Keras3MaskMhaEncoder.Input x = default;
+            Pasted.Keras3MaskMhaKeras.Keras3MaskMhaDecoder.Input y = default;
+            golden.Input("x", b).CopyTo(x.AsSpan());
+            golden.Input("y", b).CopyTo(y.AsSpan());
+            graph.Forward(in x, in y, out var outputs);
+            golden.AssertOutput(0, b, outputs.Out.Result.AsSpan());
+            golden.AssertOutput(1, b, outputs.SelfHead.Result.AsSpan());
         }
     }
 

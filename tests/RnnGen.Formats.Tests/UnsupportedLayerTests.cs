@@ -157,7 +157,7 @@ public sealed class UnsupportedLayerTests
         // (which ignores the masked timesteps), and the [Graph] does, so the tool declares it. A merge of that sequence
         // with one that carries no mask, or a Multiply of masked sequences, gets different masks or values from tf.keras 2
         // and Keras 3: refused with the generator's reason (GraphMasks), rather than a declaration that is RNNG077.
-        KerasFileInfo Info(string mergeClass, string other) => new("padded.keras", WeightFormat.Keras, "test", new[]
+        KerasFileInfo Info(string mergeClass, string other, bool plainReadsKerasMask = false) => new("padded.keras", WeightFormat.Keras, "test", new[]
         {
             new KerasFileLayer("masking", "Masking") { Kind = LayerKind.Masking, HasConfig = true },
             new KerasFileLayer("encoder", "LSTM") { Kind = LayerKind.Lstm, Units = 4, ReturnSequences = true, HasConfig = true },
@@ -174,7 +174,7 @@ public sealed class UnsupportedLayerTests
                 {
                     new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("masking", "Masking", 1, new[] { "x" }, Array.Empty<string>()),
                     new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("encoder", "LSTM", 1, new[] { "masking" }, Array.Empty<string>()),
-                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("plain", "LSTM", 1, new[] { other }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("plain", "LSTM", 1, new[] { other }, Array.Empty<string>()) { ReadsKerasMask = plainReadsKerasMask },
                     new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("attention", "Attention", 1, new[] { "encoder", "encoder" }, Array.Empty<string>()),
                     new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("merge", mergeClass, 1, new[] { "attention", "plain" }, Array.Empty<string>()),
                     new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("dense", "Dense", 1, new[] { "merge" }, Array.Empty<string>()),
@@ -189,8 +189,54 @@ public sealed class UnsupportedLayerTests
 
         var mixed = Assert.Throws<NotSupportedException>(() => Info("Add", "x").ToDeclaration("Padded"));
         Assert.Contains("the layer 'merge' reads 'attention', a sequence that carries the mask of 'masking': tf.keras 2 and Keras 3 give such a merge different masks", mixed.Message);
+        // The Dense called with a mask (Keras 3 wrote a mask keyword for it) that reads no masked tensor: a mask the
+        // model computes itself, refused.
+        var built = Assert.Throws<NotSupportedException>(() => Info("Add", "x", plainReadsKerasMask: true).ToDeclaration("Padded"));
+        Assert.Contains("the layer 'plain' (LSTM) is called with a mask that no Masking or Embedding(mask_zero=True) layer makes", built.Message);
         var product = Assert.Throws<NotSupportedException>(() => Info("Multiply", "encoder").ToDeclaration("Padded"));
         Assert.Contains("the layer 'merge' reads 'attention', a sequence that carries the mask of 'masking': Keras versions differ in what Multiply, Maximum and Minimum give at masked timesteps", product.Message);
+    }
+
+    [Fact]
+    public void Rnngen_inspect_declares_a_merge_of_a_merge_and_attention_over_a_merge()
+    {
+        // Keras: sum = Add()([Concatenate()([l1, g1]), l2]); attention = Attention()([l2, concat]); the tail reads
+        // Concatenate()([sum, attention]). Each merge and the attention read a merge directly.
+        KerasFileLayer Lstm(string name, int units, bool sequences = true) => new(name, "LSTM")
+        {
+            Kind = LayerKind.Lstm, Units = units, ReturnSequences = sequences, Activation = "tanh", RecurrentActivation = "sigmoid", HasConfig = true,
+        };
+        var info = new KerasFileInfo("nested.keras", WeightFormat.Keras, "test", new[]
+        {
+            Lstm("l1", 3), Lstm("g1", 2), Lstm("l2", 5),
+            new KerasFileLayer("concat", "Concatenate") { HasConfig = true },
+            new KerasFileLayer("sum", "Add") { HasConfig = true },
+            new KerasFileLayer("attention", "Attention") { HasConfig = true },
+            new KerasFileLayer("both", "Concatenate") { HasConfig = true },
+            Lstm("tail", 2, sequences: false),
+        })
+        {
+            GraphProblem = "a graph",
+            Graph = new RnnGen.Formats.Keras.FunctionalGraph.Layout(
+                new[] { new RnnGen.Formats.Keras.FunctionalGraph.LayoutInput("a", 5, 3) },
+                new[]
+                {
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("l1", "LSTM", 1, new[] { "a" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("g1", "LSTM", 1, new[] { "a" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("l2", "LSTM", 1, new[] { "a" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("concat", "Concatenate", 1, new[] { "l1", "g1" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("sum", "Add", 1, new[] { "concat", "l2" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("attention", "Attention", 1, new[] { "l2", "concat" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("both", "Concatenate", 1, new[] { "sum", "attention" }, Array.Empty<string>()),
+                    new RnnGen.Formats.Keras.FunctionalGraph.LayoutNode("tail", "LSTM", 1, new[] { "both" }, Array.Empty<string>()),
+                },
+                new[] { "tail" }),
+        };
+        string declaration = info.ToDeclaration("Nested");
+        Assert.Contains("[Merge(\"sum\", MergeOperation.Add, \"concat\", \"l2\")]", declaration);
+        Assert.Contains("[Attention(\"attention\", \"l2\", \"concat\")]", declaration);
+        Assert.Contains("[Merge(\"both\", MergeOperation.Concatenate, \"sum\", \"attention\")]", declaration);
+        Assert.Contains("[GraphNode(\"tail\", typeof(NestedTail), \"both\")]", declaration);
     }
 
     [Fact]

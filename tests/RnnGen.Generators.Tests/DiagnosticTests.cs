@@ -532,6 +532,11 @@ public class DiagnosticTests
             "RNNG070", "\"decoder_input\"",
             "[GraphInput] 'decoder_input': its parameter name decoderInput is that of a local Forward keeps for [GraphNode] 'decoder'; rename one of them.",
             Before: "[GraphInput(") { ValidModels = 2 },
+        new("RNNG070_graph_input_named_like_a_mask_local",
+            GraphChains + "[Graph(\"decoder\")]\n[GraphInput(\"encoder_mask\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_mask\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_inputs\", InitialState = \"encoder\")]\npublic partial class Translator;",
+            "RNNG070", "\"encoder_mask\"",
+            "[GraphInput] 'encoder_mask': its parameter name encoderMask is that of a local Forward keeps for [GraphNode] 'encoder'; rename one of them.",
+            Before: "[GraphInput(") { ValidModels = 2 },
         new("RNNG071_graph_reads_undeclared_tensor",
             GraphChains + "[Graph(\"decoder\")]\n[GraphInput(\"encoder_inputs\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"decoder_inputs\", Timesteps = 4, InputDim = 2)]\n[GraphNode(\"encoder\", typeof(Encoder), \"encoder_inputs\")]\n[GraphNode(\"decoder\", typeof(Decoder), \"decoder_input\", InitialState = \"encoder\")]\npublic partial class Translator;",
             "RNNG071", "\"decoder_input\"",
@@ -610,6 +615,15 @@ public class DiagnosticTests
             "[GraphNode] 'decoder': reading 'encoder', a sequence that carries the mask of the [Masking] of 'encoder', with InitialState is not supported in a graph yet; Keras 3 does not pass the mask to a recurrent layer called with initial_state (its call then has two tensor arguments), and tf.keras 2 does: the two compute different numbers for padded input.",
             Before: "typeof(Decoder), ")
         { ValidModels = 3 },
+        new("RNNG077_graph_masked_chain_with_initial_state",
+            "[Sequential(Timesteps = 6, InputDim = 3)]\n[Lstm(4, ReturnState = true)]\npublic partial class StateEncoder;\n\n" +
+            "[Sequential(Timesteps = 5, InputDim = 1)]\n[Embedding(10, 3, MaskZero = true)]\n[Lstm(4, ReturnSequences = true)]\npublic partial class TokenDecoder;\n\n" +
+            "[Graph(\"decoder\")]\n[GraphInput(\"x\", Timesteps = 6, InputDim = 3)]\n[GraphInput(\"tokens\", Timesteps = 5, InputDim = 1)]\n[GraphNode(\"states\", typeof(StateEncoder), \"x\")]\n" +
+            "[GraphNode(\"decoder\", typeof(TokenDecoder), \"tokens\", InitialState = \"states\")]\npublic partial class Translator;",
+            "RNNG077", "\"states\"",
+            "[GraphNode] 'decoder': a chain whose [Embedding(MaskZero = true)] masks its recurrent layer, with InitialState is not supported in a graph yet; Keras 3 does not pass the mask to a recurrent layer called with initial_state (its call then has two tensor arguments), and tf.keras 2 does: the two compute different numbers for padded input.",
+            Before: "InitialState = ")
+        { ValidModels = 2 },
         new("RNNG077_graph_masked_sequence_into_a_chain_that_changes_its_timesteps",
             "[Sequential(Timesteps = 6, InputDim = 3)]\n[Masking]\n[Lstm(5, ReturnSequences = true)]\npublic partial class MaskedEncoder;\n\n" +
             "[Sequential(Timesteps = 6, InputDim = 5)]\n[Lstm(4, ReturnSequences = true)]\n[MaxPooling1D(2)]\npublic partial class Pooled;\n\n" +

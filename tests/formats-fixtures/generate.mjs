@@ -291,8 +291,9 @@ for (const name of Object.keys(models).filter((n) => !models[n].noExpected)) {
 // value), keywords the tensors passed by name ({ key: "keys" }) and callOptions the call's other keyword arguments
 // ({ use_causal_mask: true }); outputs: the model's output tensors.
 // kerasNodes: write what Keras 3.10 writes for a node, tensor shapes, each layer's build_config and the kwargs that
-// Layer.__call__ adds to a single-tensor call of a recurrent layer (training=False from RNN.call's default, mask=None)
-// and to a MultiHeadAttention call (query_mask, value_mask and key_mask None).
+// Layer.__call__ adds to a single-tensor call of a recurrent layer (training=False from RNN.call's default, mask the
+// input's mask) and to a MultiHeadAttention call (query_mask, value_mask and key_mask), each mask None without
+// Masking or Embedding(mask_zero) upstream, else a mask operation's output (maskOperations).
 // The layers are listed in Keras's model.layers order (keras/src/ops/function.py map_graph: by depth from the inputs,
 // then by traversal order), which also numbers the weight groups: layers/lstm, layers/lstm_1, layers/dense, ...
 // goldenModel checks that order with kerasLayerOrder, which also places the InputLayers in the config: Keras lists them
@@ -450,6 +451,92 @@ const goldenModels = {
       { kind: "Dense", name: "out", units: 2, activation: "linear", useBias: true, reads: ["context"] },
     ],
   },
+  // The mask cases (tests/golden/graphs.mjs: the masks made by Masking and Embedding(mask_zero) pass through the graph).
+  // Keras 3 records in a node the mask tensor it passes (the recurrent layers' and GlobalAveragePooling1D's `mask`, a
+  // MultiHeadAttention's query_mask and value_mask), made by operations of its own that config.layers lists among
+  // the layers (maskOperations: Masking's not_equal and any, Embedding's not_equal, a merge's logical_or, a
+  // Concatenate's expand_dims, broadcast_to, concatenate and any, attention's convert_to_tensor); callOrder is the
+  // order of the golden case's build(), which names them. The depths below count the layers alone: the operations
+  // deepen some nodes (the inputs most) but leave the layers' order, and so the weight groups, as they are.
+  //
+  // Masking 'enc_masking' on x into LSTM 'encoder' and 'dec_masking' on y into LSTM 'decoder' (4, return_sequences;
+  // mask_value 0.0); Attention 'attention' (use_scale, score_mode dot) on one list [decoder, encoder], Concatenate
+  // 'context' [attention, decoder], GlobalAveragePooling1D 'pool' (masked average over the decoder's mask), Dense
+  // 'out'; AdditiveAttention 'additive' (use_scale: a `scale` of shape [4]) on [decoder, encoder] into Dense
+  // 'additive_head' on every timestep. Keras's order: from the outputs, the DFS reaches out, pool, context, attention,
+  // decoder, dec_masking, y, encoder, enc_masking, x, then additive_head, additive, so the layers are y, x (depth 6),
+  // dec_masking, enc_masking (5), decoder, encoder (4), attention (3), context (2), pool, additive (1), out,
+  // additive_head (0); the weight groups are layers/lstm (decoder), layers/lstm_1 (encoder), layers/attention (scale,
+  // shape ()), layers/additive_attention (scale, shape [4]), layers/dense (out) and layers/dense_1 (additive_head).
+  golden_mask_attention: {
+    goldenCase: "mask_attention",
+    inputs: [{ name: "x", shape: [null, 6, 3] }, { name: "y", shape: [null, 5, 2] }],
+    outputs: ["out", "additive_head"],
+    callOrder: ["enc_masking", "dec_masking", "encoder", "decoder", "attention", "context", "pool", "out", "additive", "additive_head"],
+    layers: [
+      { kind: "Masking", name: "dec_masking", maskValue: 0.0, reads: ["y"] },
+      { kind: "Masking", name: "enc_masking", maskValue: 0.0, reads: ["x"] },
+      { ...lstmOptions, name: "decoder", units: 4, returnSequences: true, reads: ["dec_masking"] },
+      { ...lstmOptions, name: "encoder", units: 4, returnSequences: true, reads: ["enc_masking"] },
+      { kind: "Attention", name: "attention", useScale: true, scoreMode: "dot", dropout: 0.0, reads: ["decoder", "encoder"] },
+      { kind: "Concatenate", name: "context", reads: ["attention", "decoder"] },
+      { kind: "GlobalAveragePooling1D", name: "pool", reads: ["context"] },
+      { kind: "AdditiveAttention", name: "additive", useScale: true, dropout: 0.0, reads: ["decoder", "encoder"] },
+      { kind: "Dense", name: "out", units: 2, activation: "linear", useBias: true, reads: ["pool"] },
+      { kind: "Dense", name: "additive_head", units: 3, activation: "linear", useBias: true, reads: ["additive"] },
+    ],
+  },
+  // Embedding 'embedding' (input_dim 7, output_dim 4, mask_zero) on Keras's token input 'tokens' (batch, 5) -> LSTM
+  // 'lstm_a' (3) -> GRU 'lstm_b' (3, reset_after false: bias [9]), both return_sequences; Add 'sum' [lstm_a, lstm_b],
+  // Concatenate 'cat' [sum, lstm_a] into LSTM 'out' (2, last output); Average 'avg' [lstm_a, lstm_b] into Dense
+  // 'avg_head' (2) on every timestep. The golden case feeds tfjs (5, 5, 1) tokens through a Reshape 'tokens_reshape' (no
+  // weights; tfjs's Embedding would make (B, T, 1, dim) of them): goldenInputs is its input, which Keras's Input((5,))
+  // reads as the same tokens without that Reshape (the InputLayer's dtype float32, Input's default, as in
+  // keras3_embedding.keras; Embedding casts the tokens to int). Keras's order: tokens (6), embedding (5), lstm_a (4,
+  // through lstm_b), lstm_b (3), sum (2), cat, avg (1), out, avg_head (0); the weight groups are layers/embedding
+  // (vars/0 embeddings [7, 4]), layers/lstm (lstm_a), layers/gru (lstm_b), layers/lstm_1 (out) and layers/dense
+  // (avg_head).
+  golden_mask_embedding_merge: {
+    goldenCase: "mask_embedding_merge",
+    inputs: [{ name: "tokens", shape: [null, 5] }],
+    goldenInputs: [{ name: "tokens", shape: [null, 5, 1] }],
+    tokenInputs: { tokens: 7 },
+    outputs: ["out", "avg_head"],
+    callOrder: ["embedding", "lstm_a", "lstm_b", "sum", "cat", "out", "avg", "avg_head"],
+    layers: [
+      { kind: "Embedding", name: "embedding", inputDim: 7, units: 4, maskZero: true, reads: ["tokens"] },
+      { ...lstmOptions, name: "lstm_a", units: 3, returnSequences: true, reads: ["embedding"] },
+      { kind: "GRU", name: "lstm_b", units: 3, activation: "tanh", recurrentActivation: "sigmoid", useBias: true, resetAfter: false, returnSequences: true, reads: ["lstm_a"] },
+      { kind: "Add", name: "sum", reads: ["lstm_a", "lstm_b"] },
+      { kind: "Concatenate", name: "cat", reads: ["sum", "lstm_a"] },
+      { kind: "Average", name: "avg", reads: ["lstm_a", "lstm_b"] },
+      { ...lstmOptions, name: "out", units: 2, reads: ["cat"] },
+      { kind: "Dense", name: "avg_head", units: 2, activation: "linear", useBias: true, reads: ["avg"] },
+    ],
+  },
+  // Masking/LSTM encoder and decoder as in golden_mask_attention; MultiHeadAttention 'mha' (2 heads, key_dim 3) called
+  // mha(decoder, encoder) (value = key) into LSTM 'out' (3, last output), and 'self_mha' (1 head, key_dim 2) called
+  // self_mha(decoder, decoder, use_causal_mask=True) into Dense 'self_head' (2) on every timestep; the kwargs as in
+  // golden_mha_causal, query_mask and value_mask the decoder's and encoder's masks. Keras's order: y, x (4),
+  // dec_masking, enc_masking (3), decoder, encoder (2), mha, self_mha (1), out, self_head (0); the weight groups are
+  // layers/lstm (decoder), layers/lstm_1 (encoder), layers/multi_head_attention/{query,key,value,output}_dense (mha),
+  // layers/multi_head_attention_1/... (self_mha), layers/lstm_2 (out) and layers/dense (self_head).
+  golden_mask_mha: {
+    goldenCase: "mask_mha",
+    inputs: [{ name: "x", shape: [null, 6, 3] }, { name: "y", shape: [null, 5, 2] }],
+    outputs: ["out", "self_head"],
+    callOrder: ["enc_masking", "dec_masking", "encoder", "decoder", "mha", "out", "self_mha", "self_head"],
+    layers: [
+      { kind: "Masking", name: "dec_masking", maskValue: 0.0, reads: ["y"] },
+      { kind: "Masking", name: "enc_masking", maskValue: 0.0, reads: ["x"] },
+      { ...lstmOptions, name: "decoder", units: 4, returnSequences: true, reads: ["dec_masking"] },
+      { ...lstmOptions, name: "encoder", units: 4, returnSequences: true, reads: ["enc_masking"] },
+      { kind: "MultiHeadAttention", name: "mha", numHeads: 2, keyDim: 3, valueDim: 3, useBias: true, outputShape: null, reads: ["decoder", "encoder"] },
+      { kind: "MultiHeadAttention", name: "self_mha", numHeads: 1, keyDim: 2, valueDim: 2, useBias: true, outputShape: null, reads: ["decoder", "decoder"], callOptions: { use_causal_mask: true } },
+      { ...lstmOptions, name: "out", units: 3, reads: ["mha"] },
+      { kind: "Dense", name: "self_head", units: 2, activation: "linear", useBias: true, reads: ["self_mha"] },
+    ],
+  },
   // Self-attention mha(encoder, encoder), written as a tf.keras 2 legacy full model (writeLegacyH5 with a functional
   // model_config): layer_names x, encoder, mha, out; the MultiHeadAttention's weights under mha/query, mha/key,
   // mha/value and mha/attention_output (tf.keras 2 names its EinsumDense sub-layers so).
@@ -470,10 +557,13 @@ const callsOf = (layer) => layer.calls ?? [layer.reads];
 const nodeRef = (r) => (typeof r === "string" ? [r, 0, 0] : r);
 
 // keras/src/layers/attention/attention.py build: `scale` (shape ()) if use_scale, then `concat_score_weight` (shape ())
-// if score_mode is "concat"; keras/src/layers/merging/dot.py, subtract.py, add.py and average.py have no variables.
-// rnn-reference.mjs knows none of these layers; these wrap its shape and count functions.
-const attentionWeightShapes = (layer) => [...(layer.useScale ? [[]] : []), ...(layer.scoreMode === "concat" ? [[]] : [])];
-const noWeights = (layer) => ["Dot", "Subtract", "Add", "Average"].includes(layer.kind);
+// if score_mode is "concat"; additive_attention.py build: `scale` of shape [dim] (the query's last axis) if use_scale;
+// keras/src/layers/merging/dot.py, subtract.py, add.py and average.py and pooling/global_average_pooling1d.py have no
+// variables. rnn-reference.mjs knows none of these layers; these wrap its shape and count functions.
+const attentionWeightShapes = (layer, inputWidth) => (layer.kind === "AdditiveAttention" ? (layer.useScale ? [[inputWidth]] : [])
+  : [...(layer.useScale ? [[]] : []), ...(layer.scoreMode === "concat" ? [[]] : [])]);
+const isAttention = (layer) => layer.kind === "Attention" || layer.kind === "AdditiveAttention";
+const noWeights = (layer) => ["Dot", "Subtract", "Add", "Average", "GlobalAveragePooling1D"].includes(layer.kind);
 // keras/src/layers/attention/multi_head_attention.py build: four EinsumDense projections, each a kernel and (use_bias) a
 // bias, in get_weights() order query [dq, N, H] + [N, H], key [dk, N, H] + [N, H], value [dv, N, Hv] + [N, Hv],
 // attention_output [N, Hv, out] + [out] (N num_heads, H key_dim, Hv value_dim, out output_shape or dq), from the widths
@@ -488,25 +578,142 @@ function multiHeadAttentionShapes(layer, [dq, dv, dk = dv]) {
 }
 // inputWidth: the last axis of the first tensor read; widths (MultiHeadAttention only): of the query, value and key.
 const weightShapes = (layer, inputWidth, widths) => (layer.kind === "MultiHeadAttention" ? multiHeadAttentionShapes(layer, widths)
-  : layer.kind === "Attention" ? attentionWeightShapes(layer) : noWeights(layer) ? [] : layerWeightShapes(layer, inputWidth));
+  : isAttention(layer) ? attentionWeightShapes(layer, inputWidth) : noWeights(layer) ? [] : layerWeightShapes(layer, inputWidth));
 const weightCount = (layer) => (layer.kind === "MultiHeadAttention" ? (layer.useBias ? 8 : 4)
-  : layer.kind === "Attention" ? attentionWeightShapes(layer).length : noWeights(layer) ? 0 : layerWeightCount(layer));
+  : isAttention(layer) ? attentionWeightShapes(layer, 0).length : noWeights(layer) ? 0 : layerWeightCount(layer));
 // The tensors a call reads, in the order Keras's Node lists them (its args, then its kwargs): reads, then the keyword
 // tensors of a MultiHeadAttention (key), then initial_state.
 const callTensors = (layer, reads) => [...reads, ...Object.values(layer.keywords ?? {}), ...(layer.initialState ?? [])];
 
+// The mask operations of a golden model whose masks come from Masking or Embedding(mask_zero), as Keras 3.10 makes them
+// while the model is built (Layer.__call__ calls compute_mask on the symbolic outputs, and each keras.ops function
+// called on a KerasTensor makes an Operation with a node of its own): layers called in spec.callOrder (the order of the
+// golden case's build(); spec.layers order otherwise), each op auto-named when made (keras/src/utils/naming.py:
+// not_equal, any, not_equal_1, ...; an op made but never read still takes its name).
+// - Masking.compute_mask: ops.any(ops.not_equal(inputs, mask_value), axis=-1): NotEqual (args [input, mask_value]),
+//   then Any(axis=-1) (keepdims False).
+// - Embedding.compute_mask with mask_zero: ops.not_equal(inputs, 0).
+// - RNN.compute_mask: the input's mask itself when return_sequences, else none; Dense and MultiHeadAttention keep the
+//   mask of their first argument (Layer.compute_mask returns previous_mask, the query's for MultiHeadAttention);
+//   GlobalAveragePooling1D.compute_mask returns None.
+// - Attention (and AdditiveAttention).compute_mask: ops.convert_to_tensor(mask[0]) when the query has a mask, a
+//   ConvertToTensor op (keras.src.ops.core) on the query's mask.
+// - Merge.compute_mask (Add, Subtract, Average): None when an input has none, else ops.logical_or of the masks in turn.
+// - Concatenate.compute_mask (3.10, before keras-team/keras#21611): each mask of fewer axes than its input becomes
+//   ops.broadcast_to(ops.expand_dims(mask, axis=-1), ops.shape(input)) (ops.shape of a KerasTensor is its static
+//   shape, None for the batch), then ops.concatenate(masks, axis=self.axis) and ops.any(..., axis=-1).
+// Each op is { name, className, module, config, args, shape, dtype }: config what Operation.get_config gives in 3.10
+// (ops without an __init__ of their own: { name }; the others the __init__ arguments as passed, without name, the
+// auto-config of Operation.__new__), args its call's positional arguments ({ ref: [layer, node, tensor] } a layer's
+// tensor, { op: name } another op's output, anything else a literal), shape and dtype those of its one output.
+// Returns { operations, callMasks }: callMasks.get(layer)[k] the mask arguments Layer.__call__ fills in for call k (a
+// recurrent layer's and GlobalAveragePooling1D's mask, a MultiHeadAttention's query_mask, value_mask and key_mask),
+// each an op name or null. Other models get no operations and every mask argument null.
+function maskOperations(spec, shapeOf) {
+  const counters = {};
+  const operations = [];
+  const maskOf = new Map(); // "layer#node#tensor" of a layer's output -> the op whose output is its mask
+  const callMasks = new Map();
+  const tensorKey = (r) => nodeRef(r).join("#");
+  const opOf = (name) => operations.find((o) => o.name === name);
+  const make = (className, module, config, args, shape, dtype) => {
+    const snake = className.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
+    const n = counters[snake] ?? 0;
+    counters[snake] = n + 1;
+    const name = n === 0 ? snake : `${snake}_${n}`;
+    operations.push({ name, className, module, config: typeof config === "function" ? config(name) : config, args, shape, dtype });
+    return name;
+  };
+  const numpyOp = (className, config, args, shape, dtype) => make(className, "keras.src.ops.numpy", config, args, shape, dtype);
+  const named = (name) => ({ name });
+  const order = spec.callOrder ?? spec.layers.map((l) => l.name);
+  if (JSON.stringify(order.slice().sort()) !== JSON.stringify(spec.layers.map((l) => l.name).sort())) throw new Error(`${spec.goldenCase}: callOrder is not the layers`);
+  for (const layerName of order) {
+    const layer = spec.layers.find((l) => l.name === layerName);
+    callMasks.set(layer.name, callsOf(layer).map((reads, k) => {
+      const masks = reads.map((r) => maskOf.get(tensorKey(r)) ?? null);
+      const setMask = (op) => { if (op) maskOf.set(`${layer.name}#${k}#0`, op); };
+      const inputShape = shapeOf(reads[0]);
+      if (layer.kind === "Masking") {
+        const notEqual = numpyOp("NotEqual", named, [{ ref: nodeRef(reads[0]) }, layer.maskValue], inputShape, "bool");
+        setMask(numpyOp("Any", { axis: -1, keepdims: false }, [{ op: notEqual }], inputShape.slice(0, -1), "bool"));
+        return {};
+      }
+      if (layer.kind === "Embedding") {
+        if (layer.maskZero) setMask(numpyOp("NotEqual", named, [{ ref: nodeRef(reads[0]) }, 0], inputShape, "bool"));
+        return {};
+      }
+      if (["LSTM", "GRU", "SimpleRNN"].includes(layer.kind)) {
+        if (layer.returnState && masks[0]) throw new Error(`${spec.goldenCase}: ${layer.name}: a masked read with return_state is not written`);
+        if (layer.returnSequences) setMask(masks[0]);
+        return { mask: masks[0] };
+      }
+      if (layer.kind === "Dense" || layer.kind === "Dropout") { setMask(masks[0]); return {}; }
+      if (layer.kind === "GlobalAveragePooling1D") return { mask: masks[0] };
+      if (layer.kind === "MultiHeadAttention") {
+        setMask(masks[0]);
+        const key = layer.keywords?.key;
+        return { query_mask: masks[0], value_mask: masks[1], ...(key ? { key_mask: maskOf.get(tensorKey(key)) ?? null } : {}) };
+      }
+      if (layer.kind === "Attention" || layer.kind === "AdditiveAttention") {
+        // ConvertToTensor.__init__(dtype=None, sparse=None, ragged=None) sets self.dtype = standardize_dtype(None),
+        // floatx, so its symbolic output is float32.
+        if (masks[0]) setMask(make("ConvertToTensor", "keras.src.ops.core", { dtype: null, sparse: null, ragged: null }, [{ op: masks[0] }], opOf(masks[0]).shape, "float32"));
+        return {};
+      }
+      if (["Add", "Subtract", "Average"].includes(layer.kind)) {
+        if (masks.some((m) => m === null)) return {};
+        let mask = masks[0];
+        for (const m of masks.slice(1)) mask = numpyOp("LogicalOr", named, [{ op: mask }, { op: m }], opOf(mask).shape, "bool");
+        setMask(mask);
+        return {};
+      }
+      if (layer.kind === "Concatenate") {
+        if (masks.every((m) => m === null)) return {};
+        const parts = masks.map((m, i) => {
+          // ops.ones_like(input, dtype="bool") for an unmasked input: not in these models.
+          if (m === null) throw new Error(`${spec.goldenCase}: ${layer.name}: a Concatenate of masked and unmasked inputs is not written`);
+          const input = shapeOf(reads[i]);
+          const mask = opOf(m);
+          if (mask.shape.length >= input.length) return m;
+          const expanded = numpyOp("ExpandDims", { axis: -1 }, [{ op: m }], [...mask.shape, 1], mask.dtype);
+          return numpyOp("BroadcastTo", { shape: input }, [{ op: expanded }], input, mask.dtype);
+        });
+        const shapes = parts.map((p) => opOf(p).shape);
+        const joined = [...shapes[0].slice(0, -1), shapes.reduce((sum, sh) => sum + sh[sh.length - 1], 0)];
+        // dtypes.result_type of the parts: float32 if any part is (a ConvertToTensor's), else bool.
+        const dtype = parts.some((p) => opOf(p).dtype === "float32") ? "float32" : "bool";
+        const concatenated = numpyOp("Concatenate", { axis: -1 }, [parts.map((p) => ({ op: p }))], joined, dtype);
+        setMask(numpyOp("Any", { axis: -1, keepdims: false }, [{ op: concatenated }], joined.slice(0, -1), "bool"));
+        return {};
+      }
+      if (masks.some((m) => m !== null)) throw new Error(`${spec.goldenCase}: ${layer.name}: masks through ${layer.kind} are not written`);
+      return {};
+    }));
+  }
+  return { operations, callMasks };
+}
+
 // Keras's model.layers order of a golden model (keras/src/ops/function.py _build_map and map_graph), over nodes (one
-// per call of a layer, one per InputLayer): a depth-first walk from the outputs numbers each layer when first reached
-// (a node's input tensors: args, then kwargs such as initial_state) and lists the nodes inputs first; walking that list
-// backwards, a node's depth is the largest over its consumers of their depth + 1 (outputs 0), raised to its layer's
-// depth so far, and a layer's depth is its nodes' largest; the layers come deepest first, ties by that number.
-function kerasLayerOrder(spec) {
+// per call of a layer, one per InputLayer, one per mask operation): a depth-first walk from the outputs numbers each
+// layer or op when first reached (a node's input tensors: Node's arguments.keras_tensors, tree.flatten((args, kwargs)),
+// dict keys sorted: the positional tensors, then keyword tensors such as key, initial_state and the mask arguments,
+// by name) and lists the nodes inputs first; walking that list backwards, a node's depth is the largest over its
+// consumers of their depth + 1 (outputs 0), raised to its layer's depth so far, and a layer's depth is its nodes'
+// largest; the layers come deepest first, ties by that number. With mask operations the list holds them too (Keras's
+// config.layers); model.layers leaves them out.
+function kerasLayerOrder(spec, masks = { operations: [], callMasks: new Map() }) {
   const key = (r) => `${nodeRef(r)[0]}#${nodeRef(r)[1]}`;
   const layerOf = (node) => node.slice(0, node.lastIndexOf("#"));
   const parents = new Map(spec.inputs.map((x) => [key(x.name), []]));
   for (const layer of spec.layers) {
-    callsOf(layer).forEach((reads, k) => parents.set(key([layer.name, k, 0]), callTensors(layer, reads).map(key)));
+    callsOf(layer).forEach((reads, k) => {
+      const maskArgs = Object.entries(masks.callMasks.get(layer.name)?.[k] ?? {}).filter(([, op]) => op).sort(([a], [b]) => (a < b ? -1 : 1));
+      parents.set(key([layer.name, k, 0]), [...callTensors(layer, reads).map(key), ...maskArgs.map(([, op]) => `${op}#0`)]);
+    });
   }
+  const argTensors = (a) => (Array.isArray(a) ? a.flatMap(argTensors) : a?.ref ? [key(a.ref)] : a?.op ? [`${a.op}#0`] : []);
+  for (const op of masks.operations) parents.set(`${op.name}#0`, argTensors(op.args));
   const index = new Map();
   const postOrder = [];
   const visit = (node) => {
@@ -533,13 +740,15 @@ function goldenModel(spec) {
   const golden = goldenCases.find((c) => c.name === spec.goldenCase);
   if (!golden) throw new Error(`no golden case ${spec.goldenCase} in ${goldenFile}`);
   const shapeText = (s) => JSON.stringify(s);
-  if (shapeText(golden.inputs.map((x) => [x.name, x.shape.slice(1)])) !== shapeText(spec.inputs.map((x) => [x.name, x.shape.slice(1)]))) {
+  // goldenInputs: the golden case's inputs where the model's differ (tfjs's token input has a trailing axis of 1).
+  const goldenInputs = spec.goldenInputs ?? spec.inputs;
+  if (shapeText(golden.inputs.map((x) => [x.name, x.shape.slice(1)])) !== shapeText(goldenInputs.map((x) => [x.name, x.shape.slice(1)]))) {
     throw new Error(`${spec.goldenCase}: golden inputs ${shapeText(golden.inputs.map((x) => [x.name, x.shape]))} differ from the model's`);
   }
-  const layerOrder = kerasLayerOrder(spec);
-  const inputNames = new Set(spec.inputs.map((x) => x.name));
-  if (shapeText(layerOrder.filter((n) => !inputNames.has(n))) !== shapeText(spec.layers.map((l) => l.name))) {
-    throw new Error(`${spec.goldenCase}: the layers are not in Keras's order ${shapeText(layerOrder)}`);
+  // tokenInputs: { input: input_dim } for an input of tokens: every golden value a token of the Embedding.
+  for (const [name, inputDim] of Object.entries(spec.tokenInputs ?? {})) {
+    const data = golden.inputs.find((x) => x.name === name).data;
+    if (data.some((t) => !Number.isInteger(t) || t < 0 || t >= inputDim)) throw new Error(`${spec.goldenCase}: an input of ${name} is not a token`);
   }
   // The output shapes of each node of each layer (kerasOutputShapes, Keras's compute_output_shape): a layer's weights
   // depend on the last axis of its first input, which after a Dot is not a feature width of any earlier layer. A
@@ -575,9 +784,20 @@ function goldenModel(spec) {
   }
   const unused = golden.layers.filter((l) => !used.has(l.name)).map((l) => l.name);
   if (unused.length) throw new Error(`${spec.goldenCase}: golden layers ${unused} are not in the model`);
+  // The mask operations (none without Masking or Embedding(mask_zero)) and Keras's order of the layers and operations;
+  // the layers (and so the weight groups) keep the order of spec.layers, which must be Keras's.
+  const masks = maskOperations(spec, shapeOf);
+  const layerOrder = kerasLayerOrder(spec, masks);
+  const inputNames = new Set(spec.inputs.map((x) => x.name));
+  const opNames = new Set(masks.operations.map((o) => o.name));
+  if (shapeText(layerOrder.filter((n) => !inputNames.has(n) && !opNames.has(n))) !== shapeText(spec.layers.map((l) => l.name))) {
+    throw new Error(`${spec.goldenCase}: the layers are not in Keras's order ${shapeText(layerOrder)}`);
+  }
+  // Only the operations the walk from the outputs reaches are in the model (an op whose mask no layer reads is not).
+  const operations = masks.operations.filter((o) => layerOrder.includes(o.name));
   // The shapes each layer's first call reads (a MultiHeadAttention's query, value and key), for tf.keras 2's configs.
   const buildShapes = new Map(spec.layers.map((l) => [l.name, [...callsOf(l)[0], ...Object.values(l.keywords ?? {})].map(shapeOf)]));
-  return { ...spec, functional: true, kerasNodes: true, noExpected: true, layerOrder, weights, shapes, buildShapes };
+  return { ...spec, functional: true, kerasNodes: true, noExpected: true, layerOrder, weights, shapes, buildShapes, operations, callMasks: masks.callMasks };
 }
 
 for (const [name, spec] of Object.entries(goldenModels)) models[name] = goldenModel(spec);
@@ -691,6 +911,10 @@ function layerConfig(layer, keras3, first, model) {
   else if (layer.kind === "Concatenate") entry = wrap("Concatenate", { name: layer.name, trainable: true, dtype: "float32", axis: -1 });
   // keras/src/layers/attention/attention.py get_config: the base config, use_scale, score_mode, dropout (not seed).
   else if (layer.kind === "Attention") entry = wrap("Attention", { name: layer.name, trainable: true, dtype: "float32", use_scale: layer.useScale, score_mode: layer.scoreMode, dropout: layer.dropout });
+  // keras/src/layers/attention/additive_attention.py get_config: Attention's without score_mode.
+  else if (layer.kind === "AdditiveAttention") entry = wrap("AdditiveAttention", { name: layer.name, trainable: true, dtype: "float32", use_scale: layer.useScale, dropout: layer.dropout });
+  // keras/src/layers/pooling/base_global_pooling.py get_config: the base config, data_format and keepdims.
+  else if (layer.kind === "GlobalAveragePooling1D") entry = wrap("GlobalAveragePooling1D", { name: layer.name, trainable: true, dtype: "float32", data_format: "channels_last", keepdims: false });
   // keras/src/layers/merging/dot.py get_config: the base config, then axes (as given: an int or a list) and normalize.
   else if (layer.kind === "Dot") entry = wrap("Dot", { name: layer.name, trainable: true, dtype: "float32", axes: layer.axes, normalize: layer.normalize });
   // keras/src/layers/merging/subtract.py: the Merge base config only.
@@ -778,7 +1002,11 @@ function multiHeadAttentionConfig(layer, keras3, model) {
 function kerasOutputShapes(layer, read) {
   const first = read[0];
   if (layer.kind === "Concatenate") return [[...first.slice(0, -1), read.reduce((sum, s) => sum + s[s.length - 1], 0)]];
-  if (layer.kind === "Attention") return [[...first.slice(0, -1), read[1][read[1].length - 1]]];
+  if (layer.kind === "Attention" || layer.kind === "AdditiveAttention") return [[...first.slice(0, -1), read[1][read[1].length - 1]]];
+  if (layer.kind === "Masking") return [first];
+  // Embedding: (batch, timesteps) tokens to (batch, timesteps, output_dim); GlobalAveragePooling1D: the time axis averaged.
+  if (layer.kind === "Embedding") return [[...first, layer.units]];
+  if (layer.kind === "GlobalAveragePooling1D") return [[first[0], first[first.length - 1]]];
   if (layer.kind === "Dot") {
     // keras/src/layers/merging/dot.py compute_output_shape: drop each input's summed axis and the second's batch axis,
     // then append 1 to a (batch,) result. An int axes (negative counted from the end) sums that axis of both inputs.
@@ -858,24 +1086,38 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
     const shapes = new Map(inputs.map((x) => [x.name, [[x.shape]]])); // the output shapes of each node of each layer
     const shapeOf = (r) => (model.kerasNodes ? shapes.get(nodeRef(r)[0])[nodeRef(r)[1]][nodeRef(r)[2]] : null);
     const tensor = (r) => ({ class_name: "__keras_tensor__", config: { shape: shapeOf(r), dtype: "float32", keras_history: nodeRef(r) } });
+    // A mask operation's output (maskOperations: its shape and dtype, bool for a mask), and a mask argument: that
+    // output, or null for no mask.
+    const operations = model.operations ?? [];
+    const opTensor = (name) => {
+      const op = operations.find((o) => o.name === name);
+      if (!op) throw new Error(`no mask operation ${name} in the model`);
+      return { class_name: "__keras_tensor__", config: { shape: op.shape, dtype: op.dtype, keras_history: [name, 0, 0] } };
+    };
+    const maskArgs = (l, k) => Object.fromEntries(Object.entries(model.callMasks?.get(l.name)?.[k] ?? {}).map(([arg, op]) => [arg, op ? opTensor(op) : null]));
     const layers = [
       ...inputs.map((x) => ({ ...input, config: { ...input.config, batch_shape: x.shape, name: x.name }, name: x.name, inbound_nodes: [] })),
       ...model.layers.map((l) => {
         const entry = layerConfig(l, true, false, model);
         const calls = callsOf(l);
-        const node = (reads) => {
+        const node = (reads, k) => {
           const kwargs = {};
+          const masks = maskArgs(l, k);
           if (l.kind === "MultiHeadAttention") {
             // mha(query, value, key=..., use_causal_mask=...): the tensors called by position stay args, the keywords
             // kwargs. Layer.__call__ (Keras 3.10, step 6) then adds <argument>_mask for each tensor argument of a call
             // with several (call has query_mask, value_mask and key_mask), backend.get_keras_mask of the tensor: None
-            // here (no Masking or mask_zero upstream); training stays out (MultiHeadAttention.call defaults it to None).
+            // without Masking or mask_zero upstream, else the mask operation's output (maskOperations); training stays
+            // out (MultiHeadAttention.call defaults it to None).
             for (const [name, r] of Object.entries(l.keywords ?? {})) kwargs[name] = tensor(r);
-            Object.assign(kwargs, l.callOptions ?? {}, { query_mask: null, value_mask: null }, l.keywords?.key ? { key_mask: null } : {});
+            Object.assign(kwargs, l.callOptions ?? {}, { query_mask: masks.query_mask ?? null, value_mask: masks.value_mask ?? null }, l.keywords?.key ? { key_mask: masks.key_mask ?? null } : {});
             return { args: reads.map(tensor), kwargs };
           }
           if (l.initialState) kwargs.initial_state = l.initialState.map(tensor);
-          else if (model.kerasNodes && ["LSTM", "GRU", "SimpleRNN"].includes(l.kind) && reads.length === 1) Object.assign(kwargs, { training: false, mask: null });
+          // The mask Layer.__call__ adds: the input's mask (a mask operation's output; maskOperations), else null.
+          else if (model.kerasNodes && ["LSTM", "GRU", "SimpleRNN"].includes(l.kind) && reads.length === 1) Object.assign(kwargs, { training: false, mask: masks.mask ?? null });
+          // GlobalAveragePooling1D.call(inputs, mask=None): the mask Layer.__call__ adds.
+          else if (model.kerasNodes && l.kind === "GlobalAveragePooling1D") Object.assign(kwargs, { mask: masks.mask ?? null });
           return { args: reads.length === 1 ? [tensor(reads[0])] : [reads.map(tensor)], kwargs };
         };
         if (model.kerasNodes) {
@@ -883,7 +1125,9 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
           // Layer.get_build_config: the shapes the layer was built with (by its first call); one call argument gives
           // input_shape, several (sequences and initial_state; a MultiHeadAttention's query, value and key, the key only
           // when passed) a shapes_dict keyed <argument>_shape.
-          entry.build_config = l.kind === "MultiHeadAttention"
+          // GlobalAveragePooling1D is built in __init__ (base_global_pooling.py: self.built = True), so build() never
+          // records its shapes and get_build_config() gives None: no build_config.
+          if (l.kind !== "GlobalAveragePooling1D") entry.build_config = l.kind === "MultiHeadAttention"
             ? { shapes_dict: { query_shape: read[0], value_shape: read[1], ...(l.keywords?.key ? { key_shape: shapeOf(l.keywords.key) } : {}) } }
             : l.initialState
               ? { shapes_dict: { sequences_shape: read[0], initial_state_shape: l.initialState.map(shapeOf) } }
@@ -893,6 +1137,18 @@ function keras3ModelConfig(model, timesteps = model.timesteps) {
         return { ...entry, name: l.name, inbound_nodes: calls.map(node) };
       }),
     ];
+    // The mask operations (keras/src/models/functional.py get_config serializes every operation of the graph as it
+    // does a layer: serialization_lib.serialize_keras_object gives module (the class's, keras.src.ops.numpy: the op
+    // classes are not exported), class_name, config (Operation.get_config) and registered_name (the class name), and
+    // no build_config; then name and inbound_nodes). Each was called once, on positional arguments only: args those
+    // arguments (a list of tensors stays one argument), kwargs {}.
+    const opArg = (a) => (Array.isArray(a) ? a.map(opArg) : a?.ref ? tensor(a.ref) : a?.op ? opTensor(a.op) : a);
+    for (const op of operations) {
+      layers.push({
+        module: op.module, class_name: op.className, config: op.config, registered_name: op.className, name: op.name,
+        inbound_nodes: [{ args: op.args.map(opArg), kwargs: {} }],
+      });
+    }
     // Keras's layer order, where it differs from inputs then layers (InputLayers listed by depth, not as inputs).
     if (model.layerOrder) layers.sort((a, b) => model.layerOrder.indexOf(a.name) - model.layerOrder.indexOf(b.name));
     const outputs = model.outputs ?? [model.layers[model.layers.length - 1].name];
@@ -974,6 +1230,7 @@ function writeStringList(target, name, values, { split = 0, kind = "A" } = {}) {
 // save_weights() (layer groups at the root). Keras: legacy_h5_format.save_weights_to_hdf5_group.
 function writeLegacyH5(path, modelName, { fullModel, libver, split = 0, kind = "A", kerasVersion = "2.4.0" }) {
   const model = models[modelName];
+  if (model.operations?.length) throw new Error(`${modelName}: mask operations are not written to legacy files`);
   const file = new h5wasm.File(path, "w", { libver });
   file.create_attribute("backend", "tensorflow");
   file.create_attribute("keras_version", kerasVersion);
@@ -1022,7 +1279,8 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
     const stem = layer.bidirectional ? "bidirectional" : layer.timeDistributed ? "time_distributed"
       : { LSTM: "lstm", GRU: "gru", SimpleRNN: "simple_rnn", Dense: "dense", Dropout: "dropout", LayerNormalization: "layer_normalization",
         BatchNormalization: "batch_normalization", Conv1D: "conv1d", Conv1DTranspose: "conv1d_transpose", Concatenate: "concatenate", Masking: "masking", Embedding: "embedding",
-        Attention: "attention", Normalization: "normalization", Dot: "dot", Subtract: "subtract", Add: "add", Average: "average", MultiHeadAttention: "multi_head_attention" }[layer.kind];
+        Attention: "attention", Normalization: "normalization", Dot: "dot", Subtract: "subtract", Add: "add", Average: "average", MultiHeadAttention: "multi_head_attention",
+        AdditiveAttention: "additive_attention", GlobalAveragePooling1D: "global_average_pooling1d" }[layer.kind];
     const name = stem in counters ? `${stem}_${++counters[stem]}` : ((counters[stem] = 0), stem);
     const base = `${layersGroup}/${name}`;
     const perDirection = layer.useBias ? 3 : 2;
@@ -1046,8 +1304,8 @@ function writeKeras3Weights(path, modelName, { libver, emptyVars, layersGroup = 
       }
       index = start + 4 * per;
     } else if (layer.kind === "Dense") vars(base, layer.useBias ? 2 : 1);
-    else if (["Dropout", "Concatenate", "Masking", "Dot", "Subtract", "Add", "Average"].includes(layer.kind)) vars(base, 0);
-    else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding", "Attention", "Normalization"].includes(layer.kind)) vars(base, weightCount(layer)); // Attention: scalars, shape (); Normalization: count an int64 scalar
+    else if (["Dropout", "Concatenate", "Masking", "Dot", "Subtract", "Add", "Average", "GlobalAveragePooling1D"].includes(layer.kind)) vars(base, 0);
+    else if (["LayerNormalization", "BatchNormalization", "Conv1D", "Conv1DTranspose", "Embedding", "Attention", "AdditiveAttention", "Normalization"].includes(layer.kind)) vars(base, weightCount(layer)); // Attention: scalars, shape (); AdditiveAttention: scale [dim]; Normalization: count an int64 scalar
     else if (layer.bidirectional) {
       // saving_lib walks attributes in dir() order, so backward_layer's groups are made first; the weights are
       // still forward then backward in get_weights() order.
@@ -1143,6 +1401,9 @@ keras3Zip(g("keras3_mha.keras"), "golden_mha", { kerasVersion: "3.10.0", libver:
 keras3Zip(g("keras3_mha_causal.keras"), "golden_mha_causal", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_merge_of_merge.keras"), "golden_merge_of_merge", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 keras3Zip(g("keras3_attention_over_merge.keras"), "golden_attention_over_merge", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_mask_attention.keras"), "golden_mask_attention", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_mask_embedding_merge.keras"), "golden_mask_embedding_merge", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
+keras3Zip(g("keras3_mask_mha.keras"), "golden_mask_mha", { kerasVersion: "3.10.0", libver: V3, emptyVars: false, level: 6 });
 writeLegacyH5(g("keras2_mha_model.h5"), "golden_mha_self", { fullModel: true, libver: V0, kerasVersion: "2.9.0" });
 
 // .npy variants numpy writes: float64, big-endian, format 2.0 and 3.0 headers, Fortran order, a scalar.

@@ -36,6 +36,7 @@ internal sealed record GraphInputSpec(string Name, int Timesteps, int InputDim, 
 /// that mask on to the layers that read it; null otherwise.
 /// </param>
 /// <param name="MaskValue">The mask value of its <c>[Masking]</c> (0 for an Embedding's token 0).</param>
+/// <param name="MaskLayer">Its <c>[Masking]</c> or <c>[Embedding(MaskZero = true)]</c>, whatever its result; null when it has neither.</param>
 /// <param name="ResetsMask">
 /// Its first layer is <c>[Masking]</c> or <c>[Embedding]</c>, whose Keras mask depends on the data alone: a mask that comes
 /// with the tensor it reads goes no further.
@@ -64,10 +65,15 @@ internal sealed record GraphChain(
     int LayerCount,
     string? MaskSource,
     float MaskValue,
+    string? MaskLayer,
     bool ResetsMask,
     bool TakesMask,
     bool DropsMask,
-    string? MaskBlocker);
+    string? MaskBlocker)
+{
+    /// <summary>Whether it computes a mask from its input for its own layers (<see cref="MaskLayer"/> set).</summary>
+    public bool MakesMask => MaskLayer is not null;
+}
 
 /// <summary>A Keras <c>Attention</c> or <c>AdditiveAttention</c> node: its options and sizes (reads: query, value, key).</summary>
 internal sealed record GraphAttention(bool Additive, bool UseScale, bool Concat, int QueryTimesteps, int ValueTimesteps, int KeyWidth, int ValueWidth)

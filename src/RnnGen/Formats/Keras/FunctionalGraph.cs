@@ -29,6 +29,12 @@ internal static class FunctionalGraph
 
         /// <summary>A MultiHeadAttention's first call passed <c>use_causal_mask=True</c>.</summary>
         public bool UseCausalMask { get; init; }
+
+        /// <summary>Its first call has a mask keyword that Keras 3 filled from its input's mask (<see cref="MaskOperations"/>).</summary>
+        public bool ReadsKerasMask { get; init; }
+
+        /// <summary>A Masking layer, or an Embedding with <c>mask_zero</c>: it makes a mask from its input.</summary>
+        public bool MakesMask { get; init; }
     }
 
     /// <summary>
@@ -40,7 +46,7 @@ internal static class FunctionalGraph
     /// <summary>The first place where <paramref name="config"/> (the model's <c>config</c> object) stops being one chain, or null.</summary>
     public static string? Problem(JsonElement config, JsonElement layers, string what)
     {
-        List<Node>? nodes = ReadNodes(layers, what);
+        List<Node>? nodes = ReadNodes(config, layers, what);
         if (nodes is null)
         {
             return null; // a Sequential configuration: a chain by construction
@@ -56,8 +62,15 @@ internal static class FunctionalGraph
         static bool IsRecurrent(string className) => className is "SimpleRNN" or "LSTM" or "GRU" or "Bidirectional" or "UnifiedLSTM" or "UnifiedGRU" or "LSTMV2" or "GRUV2";
         static string Quoted(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
 
+        bool masked = false;
         foreach (Node node in nodes.Where(n => n.ClassName != "InputLayer"))
         {
+            if (node.ReadsKerasMask && !masked)
+            {
+                return $"the layer '{node.Name}' ({node.ClassName}) is called with a mask that no Masking or Embedding(mask_zero=True) layer before it makes (a mask the model computes itself)";
+            }
+
+            masked |= node.MakesMask;
             if (node.Calls > 1)
             {
                 return $"the layer '{node.Name}' ({node.ClassName}) is called {node.Calls} times (a shared layer)";
@@ -124,13 +137,118 @@ internal static class FunctionalGraph
     }
 
     /// <summary>
+    /// The Keras 3 operation entries of a functional configuration that only compute masks, by name. In a functional
+    /// model Keras 3 runs a layer's <c>compute_mask</c> on symbolic tensors (Masking's <c>ops.any(ops.not_equal(inputs,
+    /// mask_value), axis=-1)</c>, Embedding's <c>ops.not_equal(inputs, 0)</c>, a merge's <c>ops.logical_or</c>, ...), and
+    /// <c>Layer.__call__</c> passes the result to the next layer as its <c>mask</c> (MultiHeadAttention: <c>query_mask</c>,
+    /// <c>value_mask</c>, <c>key_mask</c>) keyword, so those operations (<c>"module": "keras.src.ops.numpy"</c>, ...) are
+    /// serialized with the layers. RnnGen computes the masks from the Masking and Embedding layers themselves; an operation
+    /// that anything but such a keyword or another mask operation reads is a computation of the model's and stays.
+    /// </summary>
+    public static HashSet<string> MaskOperations(JsonElement config, JsonElement layers, string what)
+    {
+        var operations = new HashSet<string>(StringComparer.Ordinal);
+        foreach (JsonElement entry in layers.EnumerateArray())
+        {
+            if (entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty("module", out JsonElement module) && module.ValueKind == JsonValueKind.String
+                && (module.GetString() ?? string.Empty).StartsWith("keras.src.ops.", StringComparison.Ordinal) && LayerName(entry, what) is string name)
+            {
+                operations.Add(name);
+            }
+        }
+
+        if (operations.Count == 0)
+        {
+            return operations;
+        }
+
+        // What each entry reads, apart from its mask keywords; an operation read by a layer, or by an operation so read,
+        // is the model's own.
+        var reads = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var used = new Stack<string>();
+        foreach (JsonElement entry in layers.EnumerateArray())
+        {
+            if (entry.ValueKind != JsonValueKind.Object || LayerName(entry, what) is not string name
+                || !entry.TryGetProperty("inbound_nodes", out JsonElement inbound) || inbound.ValueKind != JsonValueKind.Array)
+            {
+                continue;
+            }
+
+            var names = new List<string>();
+            foreach (JsonElement node in inbound.EnumerateArray())
+            {
+                if (node.ValueKind != JsonValueKind.Object)
+                {
+                    continue;
+                }
+
+                if (node.TryGetProperty("args", out JsonElement args))
+                {
+                    History(args, names, what, 0);
+                }
+
+                if (node.TryGetProperty("kwargs", out JsonElement kwargs) && kwargs.ValueKind == JsonValueKind.Object)
+                {
+                    foreach (JsonProperty keyword in kwargs.EnumerateObject().Where(k => !IsMaskKeyword(k.Name)))
+                    {
+                        History(keyword.Value, names, what, 0);
+                    }
+                }
+            }
+
+            if (operations.Contains(name))
+            {
+                reads[name] = names;
+            }
+            else
+            {
+                names.Where(operations.Contains).ToList().ForEach(used.Push);
+            }
+        }
+
+        // An operation that gives a model output is the model's too.
+        if (config.ValueKind == JsonValueKind.Object && config.TryGetProperty("output_layers", out JsonElement outputs))
+        {
+            var names = new List<string>();
+            History(outputs, names, what, 0);
+            CollectLegacyNames(outputs, names, what);
+            names.Where(operations.Contains).ToList().ForEach(used.Push);
+        }
+
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        while (used.Count > 0)
+        {
+            string operation = used.Pop();
+            if (kept.Add(operation) && reads.TryGetValue(operation, out List<string>? inputs))
+            {
+                inputs.Where(operations.Contains).ToList().ForEach(used.Push);
+            }
+        }
+
+        operations.ExceptWith(kept);
+        return operations;
+    }
+
+    // The keywords Keras 3's Layer.__call__ fills with the inputs' masks: mask (query_mask, value_mask, key_mask for
+    // MultiHeadAttention). Not attention_mask, which a model passes itself.
+    private static bool IsMaskKeyword(string keyword) => keyword is "mask" or "query_mask" or "value_mask" or "key_mask";
+
+    private static bool HasTensor(JsonElement value, string what)
+    {
+        var names = new List<string>();
+        History(value, names, what, 0);
+        return names.Count > 0;
+    }
+
+    /// <summary>
     /// The layers of a functional configuration as nodes: name, class, how often called, the tensors the first call
     /// reads (<see cref="Node.Primary"/>: the first argument; a merge's list) and the others (<see cref="Node.Extra"/>:
     /// initial states and other keyword tensors); null for a Sequential configuration.
     /// </summary>
-    private static List<Node>? ReadNodes(JsonElement layers, string what)
+    private static List<Node>? ReadNodes(JsonElement config, JsonElement layers, string what)
     {
         var nodes = new List<Node>();
+        HashSet<string> maskOperations = MaskOperations(config, layers, what);
         foreach (JsonElement entry in layers.EnumerateArray())
         {
             if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("inbound_nodes", out JsonElement inbound) || inbound.ValueKind != JsonValueKind.Array)
@@ -141,9 +259,15 @@ internal static class FunctionalGraph
 
             string className = entry.TryGetProperty("class_name", out JsonElement c) && c.ValueKind == JsonValueKind.String ? KerasConfig.Text(c, what) : "?";
             string name = LayerName(entry, what) ?? className;
+            if (maskOperations.Contains(name))
+            {
+                continue; // a mask's computation, which RnnGen makes from the Masking and Embedding layers
+            }
+
             // One entry per call of the layer (a shared layer has several), each what that call reads.
             var calls = new List<(List<string> Primary, List<string> Extra)>();
             bool causal = false;
+            bool kerasMask = false;
             foreach (JsonElement node in inbound.EnumerateArray())
             {
                 var primary = new List<string>();
@@ -152,6 +276,8 @@ internal static class FunctionalGraph
                 {
                     bool callCausal = MultiHeadAttentionCall(node, primary, extra, what);
                     causal |= calls.Count == 0 && callCausal;
+                    kerasMask |= calls.Count == 0 && node.ValueKind == JsonValueKind.Object && node.TryGetProperty("kwargs", out JsonElement mhaKeywords)
+                        && mhaKeywords.ValueKind == JsonValueKind.Object && mhaKeywords.EnumerateObject().Any(k => IsMaskKeyword(k.Name) && HasTensor(k.Value, what));
                 }
                 else if (node.ValueKind == JsonValueKind.Array)
                 {
@@ -172,9 +298,23 @@ internal static class FunctionalGraph
                         History(a, args, what, 0);
                     }
 
-                    if (node.TryGetProperty("kwargs", out JsonElement k))
+                    if (node.TryGetProperty("kwargs", out JsonElement k) && k.ValueKind == JsonValueKind.Object)
                     {
-                        History(k, extra, what, 0);
+                        foreach (JsonProperty keyword in k.EnumerateObject())
+                        {
+                            // A mask keyword Keras filled from the input's mask (computed by mask operations) is not
+                            // an input; one the model passes from a tensor of its own is, and is refused as such.
+                            var tensors = new List<string>();
+                            History(keyword.Value, tensors, what, 0);
+                            if (!(IsMaskKeyword(keyword.Name) && tensors.All(maskOperations.Contains)))
+                            {
+                                extra.AddRange(tensors);
+                            }
+                            else
+                            {
+                                kerasMask |= calls.Count == 0 && tensors.Count > 0;
+                            }
+                        }
                     }
 
                     primary.AddRange(args.Take(1));
@@ -184,8 +324,15 @@ internal static class FunctionalGraph
                 calls.Add((primary, extra));
             }
 
+            bool makesMask = className == "Masking" || (className == "Embedding" && entry.TryGetProperty("config", out JsonElement embedding)
+                && embedding.ValueKind == JsonValueKind.Object && embedding.TryGetProperty("mask_zero", out JsonElement maskZero) && maskZero.ValueKind == JsonValueKind.True);
             var added = new Node(name, className, inbound.GetArrayLength(),
-                calls.Count > 0 ? calls[0].Primary : new List<string>(), calls.Count > 0 ? calls[0].Extra : new List<string>()) { UseCausalMask = causal };
+                calls.Count > 0 ? calls[0].Primary : new List<string>(), calls.Count > 0 ? calls[0].Extra : new List<string>())
+            {
+                UseCausalMask = causal,
+                ReadsKerasMask = kerasMask,
+                MakesMask = makesMask,
+            };
             added.CallReads.AddRange(calls);
             nodes.Add(added);
         }
@@ -279,13 +426,16 @@ internal static class FunctionalGraph
         /// <summary>A MultiHeadAttention called with <c>use_causal_mask=True</c>.</summary>
         public bool UseCausalMask { get; init; }
 
+        /// <summary>Its call reads a mask Keras 3 filled in from its input (a <c>mask</c> keyword of mask operations).</summary>
+        public bool ReadsKerasMask { get; init; }
+
         public string? Shares { get; init; }
     }
 
     /// <summary>The wiring of a functional configuration, or null for a Sequential one.</summary>
     public static Layout? Read(JsonElement config, JsonElement layers, IReadOnlyDictionary<string, (int? Timesteps, int? Features)> inputShapes, string what)
     {
-        List<Node>? nodes = ReadNodes(layers, what);
+        List<Node>? nodes = ReadNodes(config, layers, what);
         if (nodes is null)
         {
             return null;
@@ -301,7 +451,7 @@ internal static class FunctionalGraph
             .SelectMany(n => n.CallReads.Select((call, index) => (IsMerge(n.ClassName)
                 ? new LayoutNode(TensorName(n.Name, index), n.ClassName, n.Calls, call.Primary.Concat(call.Extra).ToList(), Array.Empty<string>())
                 : new LayoutNode(TensorName(n.Name, index), n.ClassName, n.Calls, call.Primary, call.Extra))
-                with { Layer = n.Name, Shares = index == 0 ? null : n.Name, UseCausalMask = n.UseCausalMask }))
+                with { Layer = n.Name, Shares = index == 0 ? null : n.Name, UseCausalMask = n.UseCausalMask, ReadsKerasMask = index == 0 && n.ReadsKerasMask }))
             .ToList();
 
         // Each call after what it reads: Keras lists a shared layer once, and its later calls may read tensors of layers
@@ -367,7 +517,8 @@ internal static class FunctionalGraph
         "KerasWeights.Load(model, path, ignoredLayers: the other layers), or read any layer's weights and configuration " +
         "with KerasFile.Open(path) and compute the rest yourself.";
 
-    private static string? LayerName(JsonElement entry, string what)
+    /// <summary>A configuration entry's layer name (<c>name</c>, or Keras 2's <c>config.name</c>), or null.</summary>
+    internal static string? LayerName(JsonElement entry, string what)
     {
         if (entry.TryGetProperty("name", out JsonElement n) && n.ValueKind == JsonValueKind.String)
         {

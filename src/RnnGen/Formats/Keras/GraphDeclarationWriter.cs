@@ -104,6 +104,8 @@ internal static class GraphDeclarationWriter
         string? MaskOf(string tensor) => masks.TryGetValue(tensor, out string? mask) ? mask : null;
         string MaskRefusal(FunctionalGraph.LayoutNode node, string read, string problem) =>
             $"the layer '{node.Name}' reads '{read}', a sequence that carries the mask of '{masks[read]}': {problem}";
+        static string ModelMaskRefusal(FunctionalGraph.LayoutNode node) =>
+            $"the layer '{node.Name}' ({node.ClassName}) is called with a mask that no Masking or Embedding(mask_zero=True) layer makes (a mask the model computes itself)";
         foreach (FunctionalGraph.LayoutNode node in graph.Nodes)
         {
             bool attention = node.ClassName is "Attention" or "AdditiveAttention" or "MultiHeadAttention";
@@ -128,6 +130,22 @@ internal static class GraphDeclarationWriter
                 if (attended is null)
                 {
                     return Refuse(problem!);
+                }
+
+                bool attentionMasked = node.Reads.Any(r => MaskOf(r) is not null);
+                if (node.ReadsKerasMask && !attentionMasked)
+                {
+                    return Refuse(ModelMaskRefusal(node));
+                }
+
+                // Keras 3's MultiHeadAttention with dropout takes its Softmax layer's path even at inference, which recent
+                // versions give zeros rather than equal weights in a row with nothing to attend to.
+                if (attentionMasked && node.ClassName == "MultiHeadAttention" && layers.TryGetValue(node.Layer, out KerasFileLayer? mhaLayer)
+                    && mhaLayer.Config is { } mhaConfig && mhaConfig.TryGetProperty("dropout", out System.Text.Json.JsonElement dropout)
+                    && dropout.TryGetDouble(out double rate) && rate > 0)
+                {
+                    return Refuse(MaskRefusal(node, node.Reads.First(r => MaskOf(r) is not null),
+                        $"its dropout ({rate.ToString(CultureInfo.InvariantCulture)}) makes Keras 3 compute masked attention through its Softmax layer, which versions disagree on for a query timestep with nothing to attend to"));
                 }
 
                 shapes[node.Name] = attended.Value;
@@ -194,6 +212,11 @@ internal static class GraphDeclarationWriter
             bool continues = !shared && chainEnding.TryGetValue(source, out chain) && !chain.Shared
                 && readers[source] == 1 && !graph.Outputs.Contains(source) && !startsStates.Contains(source) && initialState is null;
             string? incoming = MaskOf(source);
+            if (node.ReadsKerasMask && incoming is null && layer.Kind is not (LayerKind.Masking or LayerKind.Embedding))
+            {
+                return Refuse(ModelMaskRefusal(node));
+            }
+
             if (incoming is not null && initialState is not null && LayerShapes.IsRecurrent(layer.Kind.Value))
             {
                 return Refuse(MaskRefusal(node, source, GraphMasks.InitialStateProblem));
@@ -228,7 +251,7 @@ internal static class GraphDeclarationWriter
 
             // Masking and Embedding make the mask from their input alone; a layer that changes the timesteps drops it
             // (Keras 3 warns), a vector output ends it; the others pass it on.
-            string? mask = layer.Kind is LayerKind.Masking or LayerKind.Embedding ? (layer.Kind == LayerKind.Masking || layer.MaskZero ? layer.Name : null)
+            string? mask = layer.Kind is LayerKind.Masking or LayerKind.Embedding ? (layer.Kind == LayerKind.Masking || layer.MaskZero ? node.Name : null)
                 : LayerShapes.ChangesTimeAxis(layer.Kind.Value) ? null
                 : incoming;
             if (mask is not null && output.Value.Timesteps > 0)
@@ -460,6 +483,7 @@ internal static class GraphDeclarationWriter
         LayerKind.Dense or LayerKind.Embedding => (input.Timesteps, layer.Units),
         LayerKind.Dropout or LayerKind.Activation or LayerKind.LayerNormalization or LayerKind.BatchNormalization or LayerKind.Normalization
             or LayerKind.Rescaling or LayerKind.Masking => input,
+        LayerKind.GlobalAveragePooling1D or LayerKind.GlobalMaxPooling1D when input.Timesteps > 0 => (0, input.Width),
         _ => null,
     };
 

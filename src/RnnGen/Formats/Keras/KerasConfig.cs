@@ -99,8 +99,15 @@ internal static partial class KerasConfig
             throw KerasFileReader.TooManyLayers(what, layers.GetArrayLength());
         }
 
+        HashSet<string> maskOperations = FunctionalGraph.MaskOperations(config, layers, what);
         foreach (JsonElement entry in layers.EnumerateArray())
         {
+            if (maskOperations.Count > 0 && entry.ValueKind == JsonValueKind.Object && FunctionalGraph.LayerName(entry, what) is string entryName
+                && maskOperations.Contains(entryName))
+            {
+                continue; // Keras 3's symbolic mask computation, not a layer (FunctionalGraph.MaskOperations)
+            }
+
             LayerConfig layer = ParseLayer(entry, dialect, what, 0);
             JsonElement layerConfig = Object(entry, "config");
             layer.Config = layerConfig.ValueKind == JsonValueKind.Object ? layerConfig.Clone() : null;
