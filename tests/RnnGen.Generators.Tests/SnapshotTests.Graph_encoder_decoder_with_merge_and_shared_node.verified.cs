@@ -70,6 +70,36 @@ namespace Demo
             outputs.Score = scoreOutput;
         }
 
+        /// <summary>
+        /// Runs the graph on a batch, as Keras's <c>model.predict([inputs])</c>: <c>outputs[i]</c> receives what
+        /// <see cref="Forward(in global::Demo.Encoder.Input, in global::Demo.Encoder.Input, in global::Demo.Decoder.Input, out Outputs)"/>
+        /// gives for sample <c>i</c> of every input.
+        /// The samples run one after another. Allocates nothing.
+        /// </summary>
+        /// <param name="encoderInputs">Input 'encoder_inputs': one [6, 3] sample per output.</param>
+        /// <param name="otherInputs">Input 'other_inputs': one [6, 3] sample per output.</param>
+        /// <param name="decoderInputs">Input 'decoder_inputs': one [4, 2] sample per output.</param>
+        /// <param name="outputs">Receives the output nodes' outputs, one per sample.</param>
+        /// <exception cref="global::System.ArgumentException">An input has another number of samples than
+        /// <paramref name="outputs"/> has outputs; nothing was run.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
+        public void Forward(global::System.ReadOnlySpan<global::Demo.Encoder.Input> encoderInputs,
+            global::System.ReadOnlySpan<global::Demo.Encoder.Input> otherInputs,
+            global::System.ReadOnlySpan<global::Demo.Decoder.Input> decoderInputs,
+            global::System.Span<Outputs> outputs)
+        {
+            if (encoderInputs.Length != outputs.Length || otherInputs.Length != outputs.Length || decoderInputs.Length != outputs.Length)
+            {
+                throw new global::System.ArgumentException($"Translator.Forward needs one sample of each input per output, but has {encoderInputs.Length} encoderInputs, {otherInputs.Length} otherInputs, {decoderInputs.Length} decoderInputs for {outputs.Length} outputs.",
+                    nameof(outputs));
+            }
+
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                Forward(in encoderInputs[i], in otherInputs[i], in decoderInputs[i], out outputs[i]);
+            }
+        }
+
         /// <summary>The number of arrays <see cref="GetWeights"/> returns: the owning nodes' arrays, node after node.</summary>
         public const int WeightArrayCount = 10;
 

@@ -81,6 +81,32 @@ namespace Demo
             outputs.Scores = scoresOutput;
         }
 
+        /// <summary>
+        /// Runs the graph on a batch, as Keras's <c>model.predict([inputs])</c>: <c>outputs[i]</c> receives what
+        /// <see cref="Forward(in global::Demo.Tokens.Input, in global::Demo.Query.Input, out Outputs)"/> gives for sample <c>i</c> of every input.
+        /// The samples run one after another. Allocates nothing.
+        /// </summary>
+        /// <param name="x">Input 'x': one [4, 3] sample per output.</param>
+        /// <param name="y">Input 'y': one [4, 3] sample per output.</param>
+        /// <param name="outputs">Receives the output nodes' outputs, one per sample.</param>
+        /// <exception cref="global::System.ArgumentException">An input has another number of samples than
+        /// <paramref name="outputs"/> has outputs; nothing was run.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
+        public void Forward(global::System.ReadOnlySpan<global::Demo.Tokens.Input> x,
+            global::System.ReadOnlySpan<global::Demo.Query.Input> y, global::System.Span<Outputs> outputs)
+        {
+            if (x.Length != outputs.Length || y.Length != outputs.Length)
+            {
+                throw new global::System.ArgumentException($"Matcher.Forward needs one sample of each input per output, but has {x.Length} x, {y.Length} y for {outputs.Length} outputs.",
+                    nameof(outputs));
+            }
+
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                Forward(in x[i], in y[i], out outputs[i]);
+            }
+        }
+
         /// <summary>The number of arrays <see cref="GetWeights"/> returns: the owning nodes' arrays, node after node.</summary>
         public const int WeightArrayCount = 13;
 

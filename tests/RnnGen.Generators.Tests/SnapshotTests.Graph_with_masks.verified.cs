@@ -124,6 +124,33 @@ namespace Demo
             outputs.Head = headOutput;
         }
 
+        /// <summary>
+        /// Runs the graph on a batch, as Keras's <c>model.predict([inputs])</c>: <c>outputs[i]</c> receives what
+        /// <see cref="Forward(in global::Demo.Encoder.Input, in global::Demo.Decoder.Input, out Outputs)"/>
+        /// gives for sample <c>i</c> of every input.
+        /// The samples run one after another. Allocates nothing.
+        /// </summary>
+        /// <param name="x">Input 'x': one [6, 3] sample per output.</param>
+        /// <param name="y">Input 'y': one [5, 2] sample per output.</param>
+        /// <param name="outputs">Receives the output nodes' outputs, one per sample.</param>
+        /// <exception cref="global::System.ArgumentException">An input has another number of samples than
+        /// <paramref name="outputs"/> has outputs; nothing was run.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
+        public void Forward(global::System.ReadOnlySpan<global::Demo.Encoder.Input> x,
+            global::System.ReadOnlySpan<global::Demo.Decoder.Input> y, global::System.Span<Outputs> outputs)
+        {
+            if (x.Length != outputs.Length || y.Length != outputs.Length)
+            {
+                throw new global::System.ArgumentException($"Masked.Forward needs one sample of each input per output, but has {x.Length} x, {y.Length} y for {outputs.Length} outputs.",
+                    nameof(outputs));
+            }
+
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                Forward(in x[i], in y[i], out outputs[i]);
+            }
+        }
+
         /// <summary>The number of arrays <see cref="GetWeights"/> returns: the owning nodes' arrays, node
         /// after node, then the attention layers'.</summary>
         public const int WeightArrayCount = 22;

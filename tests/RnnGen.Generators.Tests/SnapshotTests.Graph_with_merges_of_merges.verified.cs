@@ -80,6 +80,30 @@ namespace Demo
             outputs.Tail = tailOutput;
         }
 
+        /// <summary>
+        /// Runs the graph on a batch, as Keras's <c>model.predict([inputs])</c>: <c>outputs[i]</c> receives what
+        /// <see cref="Forward(in global::Demo.Narrow.Input, out Outputs)"/> gives for sample <c>i</c> of every input.
+        /// The samples run one after another. Allocates nothing.
+        /// </summary>
+        /// <param name="a">Input 'a': one [5, 3] sample per output.</param>
+        /// <param name="outputs">Receives the output nodes' outputs, one per sample.</param>
+        /// <exception cref="global::System.ArgumentException">An input has another number of samples than
+        /// <paramref name="outputs"/> has outputs; nothing was run.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen", "{version}")]
+        public void Forward(global::System.ReadOnlySpan<global::Demo.Narrow.Input> a, global::System.Span<Outputs> outputs)
+        {
+            if (a.Length != outputs.Length)
+            {
+                throw new global::System.ArgumentException($"Nested.Forward needs one sample of each input per output, but has {a.Length} a for {outputs.Length} outputs.",
+                    nameof(outputs));
+            }
+
+            for (int i = 0; i < outputs.Length; i++)
+            {
+                Forward(in a[i], out outputs[i]);
+            }
+        }
+
         /// <summary>The number of arrays <see cref="GetWeights"/> returns: the owning nodes' arrays, node after node.</summary>
         public const int WeightArrayCount = 14;
 

@@ -198,6 +198,45 @@ internal sealed class GraphEmitter
         }
 
         _writer.Line();
+        WriteBatchForward();
+    }
+
+    /// <summary>The batch <c>Forward</c>: the one-sample <c>Forward</c> for each sample, on spans of the inputs and outputs.</summary>
+    private void WriteBatchForward()
+    {
+        var names = _spec.Inputs.Select(i => Identifier(GraphNames.Camel(i.Name))).ToList();
+        string parameters = string.Join(", ", _spec.Inputs.Select((i, n) => $"global::System.ReadOnlySpan<{i.ParameterType}> {names[n]}"));
+        _writer.Line("/// <summary>");
+        _writer.Line("/// Runs the graph on a batch, as Keras's <c>model.predict([inputs])</c>: <c>outputs[i]</c> receives what");
+        _writer.Line("/// <see cref=\"Forward(" + string.Join(", ", _spec.Inputs.Select(i => "in " + i.ParameterType)) + ", out Outputs)\"/> gives for sample <c>i</c> of every input.");
+        _writer.Line("/// The samples run one after another. Allocates nothing.");
+        _writer.Line("/// </summary>");
+        foreach (GraphInputSpec input in _spec.Inputs)
+        {
+            _writer.Line($"/// <param name=\"{GraphNames.Camel(input.Name)}\">Input '{Xml(input.Name)}': one [{input.Timesteps}, {input.InputDim}] sample per output.</param>");
+        }
+
+        _writer.Line("/// <param name=\"outputs\">Receives the output nodes' outputs, one per sample.</param>");
+        _writer.Line("/// <exception cref=\"global::System.ArgumentException\">An input has another number of samples than <paramref name=\"outputs\"/> has outputs; nothing was run.</exception>");
+        _writer.Line(GeneratedCode);
+        using (_writer.Braces($"public void Forward({parameters}, global::System.Span<Outputs> outputs)"))
+        {
+            string mismatch = string.Join(" || ", names.Select(n => $"{n}.Length != outputs.Length"));
+            // The parameters by their C# names: identifiers, safe inside the message's literal.
+            string counts = string.Join(", ", names.Select(n => $"{{{n}.Length}} {n.TrimStart('@')}"));
+            using (_writer.Braces($"if ({mismatch})"))
+            {
+                _writer.Line($"throw new global::System.ArgumentException($\"{_spec.ClassName}.Forward needs one sample of each input per output, but has {counts} for {{outputs.Length}} outputs.\", nameof(outputs));");
+            }
+
+            _writer.Line();
+            using (_writer.Braces("for (int i = 0; i < outputs.Length; i++)"))
+            {
+                _writer.Line($"Forward({string.Join(", ", names.Select(n => $"in {n}[i]"))}, out outputs[i]);");
+            }
+        }
+
+        _writer.Line();
     }
 
     private void WriteChainCall(GraphNodeSpec node)

@@ -138,4 +138,43 @@ public partial class GraphGoldenTests
         shorter.Forward(in y, out ShortTextClassifier.Outputs b);
         Assert.Equal(b.Out.Result.AsSpan()[0], a.Out.Result.AsSpan()[0], 6);
     }
+
+    [Fact]
+    public void The_batch_forward_gives_every_sample_what_tfjs_computes_and_refuses_spans_that_do_not_pair()
+    {
+        FixtureCase fixture = s_cases.Value["mask_attention"];
+        var graph = new MaskAttentionGraph();
+        SetChain(graph.Encoder, fixture, "encoder");
+        SetChain(graph.Decoder, fixture, "decoder");
+        SetChain(graph.Out, fixture, "out");
+        SetChain(graph.AdditiveHead, fixture, "additive_head");
+        graph.SetWeights(WithAttentions(graph.GetWeights(), fixture, "attention", "additive"));
+        var x = new MaskedAttentionEncoder.Input[fixture.Batch];
+        var y = new MaskedAttentionDecoder.Input[fixture.Batch];
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            Sample(fixture.Inputs["x"], b).CopyTo(x[b].AsSpan());
+            Sample(fixture.Inputs["y"], b).CopyTo(y[b].AsSpan());
+        }
+
+        var outputs = new MaskAttentionGraph.Outputs[fixture.Batch];
+        graph.Forward(x, y, outputs);
+        for (int b = 0; b < fixture.Batch; b++)
+        {
+            AssertOutput(fixture, 0, b, outputs[b].Out.Result.AsSpan());
+            AssertOutput(fixture, 1, b, outputs[b].AdditiveHead.Result.AsSpan());
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        graph.Forward(x, y, outputs);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+        float[] Results() => outputs.SelectMany(o => o.Out.Result.AsSpan().ToArray().Concat(o.AdditiveHead.Result.AsSpan().ToArray())).ToArray();
+        float[] copy = Results();
+        var error = Assert.Throws<ArgumentException>(() => graph.Forward(x, y.AsSpan(0, 4), outputs));
+        Assert.Equal("outputs", error.ParamName);
+        Assert.StartsWith("MaskAttentionGraph.Forward needs one sample of each input per output, but has 5 x, 4 y for 5 outputs.", error.Message);
+        Assert.Equal(copy, Results()); // refused before any sample ran
+    }
 }
+
