@@ -102,8 +102,6 @@ public sealed partial class RnnGenerator
             InitialStateWidth: layout.InitialStateLayer?.Spec.Units ?? 0,
             WeightArrays: layout.Weights.Count,
             LayerCount: spec.Layers.Count,
-            MaskSource: !result.IsSequence || layout.MaskingLayer is not { } masking ? null
-                : masking.Kind == LayerKind.Masking ? "[Masking]" : "[Embedding(MaskZero = true)]",
             MaskValue: layout.MaskingLayer?.MaskValue ?? 0f,
             MaskLayer: layout.MaskingLayer is not { } maker ? null : maker.Kind == LayerKind.Masking ? "[Masking]" : "[Embedding(MaskZero = true)]",
             ResetsMask: spec.Layers.Count > 0 && spec.Layers[0].Kind is LayerKind.Masking or LayerKind.Embedding,
@@ -750,9 +748,9 @@ public sealed partial class RnnGenerator
                 }
 
                 (string name, LocationInfo? location, Declared from) = reads[0];
-                if (tensor.InitialState is not null && (chain.MakesMask || from.Mask is not null))
+                bool readsMask = from.Mask is not null && !chain.ResetsMask;
+                if (tensor.InitialState is not null && (chain.MakesMask || readsMask))
                 {
-                    bool readsMask = from.Mask is not null && !chain.ResetsMask;
                     string what = readsMask ? $"reading '{name}', a sequence that carries {MaskText(from, byName)}," : $"a chain whose {chain.MaskLayer} masks its recurrent layer,";
                     // (Keras 3's numbers are those of the chain declared without the mask; tf.keras 2's, of this one.)
                     Report(DiagnosticDescriptors.GraphNotSupported, (readsMask ? location : tensor.InitialState.Value.Location) ?? tensor.Location, tensor.Kind, tensor.Name,

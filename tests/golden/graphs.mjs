@@ -1385,6 +1385,26 @@ cases.push({
   },
 });
 
+// The masked encoder and decoder of mask_attention and mask_mha: Masking 'enc_masking' -> LSTM(4) 'encoder' over x
+// [6, 3], Masking 'dec_masking' -> LSTM(4) 'decoder' over y [5, 2], both return_sequences; and their reference.
+function maskedEncoderDecoder() {
+  const x = tf.input({ shape: [6, 3], name: 'x' });
+  const y = tf.input({ shape: [5, 2], name: 'y' });
+  const xm = masking('enc_masking').apply(x);
+  const ym = masking('dec_masking').apply(y);
+  const encoder = lstm(4, 'encoder', { returnSequences: true }).apply(xm);
+  const decoder = lstm(4, 'decoder', { returnSequences: true }).apply(ym);
+  return { x, y, xm, ym, encoder, decoder };
+}
+
+function refMaskedEncoderDecoder(x, w) {
+  const xm = refMasking(x.x);
+  const ym = refMasking(x.y);
+  const encoder = refRecurrent('LSTM', w.encoder, xm.output, 4, true, null, xm.mask).output;
+  const decoder = refRecurrent('LSTM', w.decoder, ym.output, 4, true, null, ym.mask).output;
+  return { xm, ym, encoder, decoder };
+}
+
 // Masked encoder x and decoder y, joined by Attention (scaled dot) and AdditiveAttention, each with mask =
 // [decoder's mask, encoder's mask] (each attention layer's node also reads the two Masking outputs, its mask sources).
 // The Attention output, concatenated with the decoder ('context', mask the decoder's), is averaged over its kept
@@ -1399,12 +1419,7 @@ cases.push({
   masks: { x: ATTENTION_X_ROWS, y: ATTENTION_Y_ROWS },
   outputs: ['out', 'additive_head'],
   build() {
-    const x = tf.input({ shape: [6, 3], name: 'x' });
-    const y = tf.input({ shape: [5, 2], name: 'y' });
-    const xm = masking('enc_masking').apply(x);
-    const ym = masking('dec_masking').apply(y);
-    const encoder = lstm(4, 'encoder', { returnSequences: true }).apply(xm);
-    const decoder = lstm(4, 'decoder', { returnSequences: true }).apply(ym);
+    const { x, y, xm, ym, encoder, decoder } = maskedEncoderDecoder();
     const attention = new Attention({ ...MASK_ATTENTION, maskSources: true, name: 'attention' }).apply([decoder, encoder, ym, xm]);
     const context = new MaskedConcatenate({ axis: -1, name: 'context' }).apply([attention, decoder]);
     const out = dense(2, 'linear', 'out').apply(new MaskedGlobalAveragePooling1D({ name: 'pool' }).apply(context));
@@ -1417,10 +1432,7 @@ cases.push({
     return { inputs: [x, y], outputs: [out, additiveHead], probes };
   },
   reference(x, w) {
-    const xm = refMasking(x.x);
-    const ym = refMasking(x.y);
-    const encoder = refRecurrent('LSTM', w.encoder, xm.output, 4, true, null, xm.mask).output;
-    const decoder = refRecurrent('LSTM', w.decoder, ym.output, 4, true, null, ym.mask).output;
+    const { xm, ym, encoder, decoder } = refMaskedEncoderDecoder(x, w);
     const masks = { q: ym.mask, v: xm.mask };
     const attention = refAttention('Attention', MASK_ATTENTION, w.attention, decoder, encoder, encoder, masks);
     const pooled = refMaskedAverage(refConcat([attention, decoder]), ym.mask); // context: the decoder's mask
@@ -1443,12 +1455,7 @@ cases.push({
   masks: { x: MHA_X_ROWS, y: MHA_Y_ROWS },
   outputs: ['out', 'self_head'],
   build() {
-    const x = tf.input({ shape: [6, 3], name: 'x' });
-    const y = tf.input({ shape: [5, 2], name: 'y' });
-    const xm = masking('enc_masking').apply(x);
-    const ym = masking('dec_masking').apply(y);
-    const encoder = lstm(4, 'encoder', { returnSequences: true }).apply(xm);
-    const decoder = lstm(4, 'decoder', { returnSequences: true }).apply(ym);
+    const { x, y, xm, ym, encoder, decoder } = maskedEncoderDecoder();
     const cross = mhaLayer('mha', { ...MASK_MHA, maskSources: true });
     const crossInputs = [decoder, encoder, encoder, ym, xm, xm];
     const mha = cross.apply(crossInputs);
@@ -1464,10 +1471,7 @@ cases.push({
     return { inputs: [x, y], outputs: [out, selfHead], probes };
   },
   reference(x, w) {
-    const xm = refMasking(x.x);
-    const ym = refMasking(x.y);
-    const encoder = refRecurrent('LSTM', w.encoder, xm.output, 4, true, null, xm.mask).output;
-    const decoder = refRecurrent('LSTM', w.decoder, ym.output, 4, true, null, ym.mask).output;
+    const { xm, ym, encoder, decoder } = refMaskedEncoderDecoder(x, w);
     const mha = refMultiHeadAttention(MASK_MHA, w.mha, decoder, encoder, encoder, { q: ym.mask, v: xm.mask, k: xm.mask });
     const out = refRecurrent('LSTM', w.out, mha, 3, false, null, ym.mask).output;
     const selfMha = refMultiHeadAttention(MASK_SELF_MHA, w.self_mha, decoder, decoder, decoder, { q: ym.mask, v: ym.mask, k: ym.mask });

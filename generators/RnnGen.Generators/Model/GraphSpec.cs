@@ -31,10 +31,6 @@ internal sealed record GraphInputSpec(string Name, int Timesteps, int InputDim, 
 /// <param name="InitialStateFields">The <c>InitialState</c> fields of its one recurrent layer, in Keras order (none unless it has exactly one).</param>
 /// <param name="WeightArrays">How many arrays its <c>GetWeights</c> returns.</param>
 /// <param name="LayerCount">How many layers it declares (a graph's <c>Layers</c> names one file layer for each).</param>
-/// <param name="MaskSource">
-/// Its <c>[Masking]</c> or <c>[Embedding(MaskZero = true)]</c> when its <c>Result</c> is a sequence, which in Keras carries
-/// that mask on to the layers that read it; null otherwise.
-/// </param>
 /// <param name="MaskValue">The mask value of its <c>[Masking]</c> (0 for an Embedding's token 0).</param>
 /// <param name="MaskLayer">Its <c>[Masking]</c> or <c>[Embedding(MaskZero = true)]</c>, whatever its result; null when it has neither.</param>
 /// <param name="ResetsMask">
@@ -63,7 +59,6 @@ internal sealed record GraphChain(
     int InitialStateWidth,
     int WeightArrays,
     int LayerCount,
-    string? MaskSource,
     float MaskValue,
     string? MaskLayer,
     bool ResetsMask,
@@ -73,6 +68,12 @@ internal sealed record GraphChain(
 {
     /// <summary>Whether it computes a mask from its input for its own layers (<see cref="MaskLayer"/> set).</summary>
     public bool MakesMask => MaskLayer is not null;
+
+    /// <summary>
+    /// Its <see cref="MaskLayer"/> when its <c>Result</c> is a sequence, which in Keras carries that mask on to the layers
+    /// that read it; null otherwise.
+    /// </summary>
+    public string? MaskSource => ResultTimesteps > 0 ? MaskLayer : null;
 }
 
 /// <summary>A Keras <c>Attention</c> or <c>AdditiveAttention</c> node: its options and sizes (reads: query, value, key).</summary>
