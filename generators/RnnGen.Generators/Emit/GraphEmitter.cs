@@ -298,8 +298,7 @@ internal sealed class GraphEmitter
         _writer.Line($"global::System.Span<float> {node.OutputLocal} = stackalloc float[{attention.QueryTimesteps * attention.ValueWidth}];");
         string sizes = $"{attention.QueryTimesteps}, {attention.ValueTimesteps}, {attention.KeyWidth}, {attention.ValueWidth}";
         // Keras reads the query's and the value's masks (attention.py: mask=[query_mask, value_mask]), not the key's.
-        string masks = MaskOf(node.Reads[0]) is null && MaskOf(node.Reads[1]) is null ? string.Empty
-            : $", queryMask: {MaskOf(node.Reads[0]) ?? "default"}, valueMask: {MaskOf(node.Reads[1]) ?? "default"}";
+        string masks = MaskArguments(("queryMask", node.Reads[0]), ("valueMask", node.Reads[1]));
         _writer.Line(attention.Additive
             ? $"{Support}.AdditiveAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, {sizes}, {Weight("scale")}, {node.OutputLocal}{masks});"
             : $"{Support}.DotAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, {sizes}, {Weight("scale")}, {Weight("concat_score_weight")}, {node.OutputLocal}{masks});");
@@ -313,8 +312,7 @@ internal sealed class GraphEmitter
         _writer.Line($"// '{node.Name}' = MultiHeadAttention(num_heads={mha.Heads}, key_dim={mha.KeyDim})(query '{node.Reads[0]}', value '{node.Reads[1]}', key '{key}'{causal})");
         _writer.Line($"global::System.Span<float> {node.OutputLocal} = stackalloc float[{mha.QueryTimesteps * mha.OutputWidth}];");
         // Keras combines the query's, the value's and the key's masks into the attention mask (_compute_attention_mask).
-        string masks = MaskOf(node.Reads[0]) is null && MaskOf(node.Reads[1]) is null && MaskOf(key) is null ? string.Empty
-            : $", queryMask: {MaskOf(node.Reads[0]) ?? "default"}, valueMask: {MaskOf(node.Reads[1]) ?? "default"}, keyMask: {MaskOf(key) ?? "default"}";
+        string masks = MaskArguments(("queryMask", node.Reads[0]), ("valueMask", node.Reads[1]), ("keyMask", key));
         _writer.Line($"{Support}.MultiHeadAttention({Floats(node.Reads[0])}, {Floats(node.Reads[1])}, {Floats(key)}, queryTimesteps: {mha.QueryTimesteps}, valueTimesteps: {mha.ValueTimesteps}, "
             + $"heads: {mha.Heads}, keyDim: {mha.KeyDim}, valueDim: {mha.ValueDim}, causal: {Bool(mha.Causal)}, {MultiHeadAttentionField(node)}, {node.OutputLocal}{masks});");
     }
@@ -378,6 +376,14 @@ internal sealed class GraphEmitter
         _spec.Inputs.Any(i => i.Name == name) ? $"{Support}.FloatsOf(in {Identifier(GraphNames.Camel(name))})"
         : Node(name).IsAttention || HasOwnSpan(Node(name)) ? Node(name).OutputLocal
         : $"{Node(name).OutputLocal}.Result.AsSpan()";
+
+    /// <summary>
+    /// The attention kernels' optional mask arguments (<c>, queryMask: decoderMask, valueMask: default</c>) for the tensors
+    /// read: empty when none of them carries a mask.
+    /// </summary>
+    private string MaskArguments(params (string Parameter, string Tensor)[] reads) =>
+        reads.All(r => MaskOf(r.Tensor) is null) ? string.Empty
+        : string.Concat(reads.Select(r => $", {r.Parameter}: {MaskOf(r.Tensor) ?? "default"}"));
 
     /// <summary>The local that holds the mask tensor <paramref name="name"/> carries, or null (a graph input carries none).</summary>
     private string? MaskOf(string name) =>

@@ -43,10 +43,13 @@ internal static class FunctionalGraph
     /// </summary>
     public static string TensorName(string layer, int call) => call == 0 ? layer : $"{layer}_call{call + 1}";
 
-    /// <summary>The first place where <paramref name="config"/> (the model's <c>config</c> object) stops being one chain, or null.</summary>
-    public static string? Problem(JsonElement config, JsonElement layers, string what)
+    /// <summary>
+    /// The first place where <paramref name="config"/> (the model's <c>config</c> object) stops being one chain, or null;
+    /// <paramref name="maskOperations"/> (<see cref="MaskOperations"/>) are passed over.
+    /// </summary>
+    public static string? Problem(JsonElement config, JsonElement layers, HashSet<string> maskOperations, string what)
     {
-        List<Node>? nodes = ReadNodes(config, layers, what);
+        List<Node>? nodes = ReadNodes(layers, maskOperations, what);
         if (nodes is null)
         {
             return null; // a Sequential configuration: a chain by construction
@@ -245,10 +248,9 @@ internal static class FunctionalGraph
     /// reads (<see cref="Node.Primary"/>: the first argument; a merge's list) and the others (<see cref="Node.Extra"/>:
     /// initial states and other keyword tensors); null for a Sequential configuration.
     /// </summary>
-    private static List<Node>? ReadNodes(JsonElement config, JsonElement layers, string what)
+    private static List<Node>? ReadNodes(JsonElement layers, HashSet<string> maskOperations, string what)
     {
         var nodes = new List<Node>();
-        HashSet<string> maskOperations = MaskOperations(config, layers, what);
         foreach (JsonElement entry in layers.EnumerateArray())
         {
             if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("inbound_nodes", out JsonElement inbound) || inbound.ValueKind != JsonValueKind.Array)
@@ -432,10 +434,14 @@ internal static class FunctionalGraph
         public string? Shares { get; init; }
     }
 
-    /// <summary>The wiring of a functional configuration, or null for a Sequential one.</summary>
-    public static Layout? Read(JsonElement config, JsonElement layers, IReadOnlyDictionary<string, (int? Timesteps, int? Features)> inputShapes, string what)
+    /// <summary>
+    /// The wiring of a functional configuration, or null for a Sequential one; <paramref name="maskOperations"/>
+    /// (<see cref="MaskOperations"/>) are passed over.
+    /// </summary>
+    public static Layout? Read(JsonElement config, JsonElement layers, IReadOnlyDictionary<string, (int? Timesteps, int? Features)> inputShapes,
+        HashSet<string> maskOperations, string what)
     {
-        List<Node>? nodes = ReadNodes(config, layers, what);
+        List<Node>? nodes = ReadNodes(layers, maskOperations, what);
         if (nodes is null)
         {
             return null;

@@ -145,10 +145,10 @@ internal static partial class KerasConfig
         }
 
         ResolveAxes(model.Layers);
-        model.GraphProblem = FunctionalGraph.Problem(config, layers, what);
+        model.GraphProblem = FunctionalGraph.Problem(config, layers, maskOperations, what);
         if (model.GraphProblem is not null)
         {
-            model.Graph = FunctionalGraph.Read(config, layers, inputShapes, what);
+            model.Graph = FunctionalGraph.Read(config, layers, inputShapes, maskOperations, what);
             model.Notes.Add($"The model is a graph, not one chain of layers: {model.GraphProblem}; a [Sequential] class cannot declare it, a [Graph] over [Sequential] chains can (docs/graphs.md; rnngen inspect writes it where it can).");
         }
         else if (inputs > 1)
